@@ -1,0 +1,86 @@
+import Foundation
+
+/// One record to classify, read from a line of input.
+public struct InputRecord: Sendable {
+    public let id: RecordID
+    public let text: String
+    /// 1-based line number in its input.
+    public let line: Int
+}
+
+/// How lines of input become records.
+public enum RecordFormat: Sendable, Hashable {
+    /// JSON Lines: one object per line, the text in `textField`, the id in `idField` (else the line number).
+    case jsonLines(textField: String, idField: String)
+    /// One plain text per line; the id is the line number.
+    case plainLines
+}
+
+/// Decodes one line of input into a record, or says why it cannot.
+public struct RecordDecoder: Sendable {
+    public let format: RecordFormat
+
+    public init(format: RecordFormat) { self.format = format }
+
+    /// Decodes `bytes` (one line, without its line end). On failure, returns the error and the id to echo.
+    public func decode(_ bytes: ArraySlice<UInt8>, line: Int) -> Result<InputRecord, DecodeFailure> {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .failure(DecodeFailure(
+                id: .line(line), error: RecordError(code: "invalid_utf8", message: "line is not valid UTF-8")))
+        }
+        switch format {
+        case .plainLines:
+            return .success(InputRecord(id: .line(line), text: text, line: line))
+        case .jsonLines(let textField, let idField):
+            return decodeJSON(text, line: line, textField: textField, idField: idField)
+        }
+    }
+
+    private func decodeJSON(_ text: String, line: Int, textField: String, idField: String)
+        -> Result<InputRecord, DecodeFailure>
+    {
+        func failure(_ code: String, _ message: String, id: RecordID = .line(line)) -> Result<InputRecord, DecodeFailure> {
+            .failure(DecodeFailure(id: id, error: RecordError(code: code, message: message)))
+        }
+        if text.allSatisfy(\.isWhitespace) { return failure("empty_line", "line is empty") }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        } catch {
+            return failure("invalid_json", "line is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            return failure("not_an_object", "line is JSON but not an object")
+        }
+        let id = fields[idField].flatMap(Self.recordID) ?? .line(line)
+        guard let value = fields[textField], !(value is NSNull) else {
+            return failure("missing_field", "no '\(textField)' field", id: id)
+        }
+        guard let text = value as? String else {
+            return failure("wrong_type", "'\(textField)' is not a string", id: id)
+        }
+        return .success(InputRecord(id: id, text: text, line: line))
+    }
+
+    private static func recordID(_ value: Any) -> RecordID? {
+        if let text = value as? String { return .string(text) }
+        if let number = value as? NSNumber, !Self.isBool(number) {
+            if let integer = Int64(exactly: number.doubleValue), abs(number.doubleValue) < 9e15 {
+                return .number(String(integer))
+            }
+            return number.doubleValue.isFinite ? .number("\(number.doubleValue)") : nil
+        }
+        return nil
+    }
+
+    /// JSON `true`/`false` arrive as NSNumber too; their type code is `c` (char), never used for numbers.
+    private static func isBool(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
+}
+
+/// A line that could not be decoded: the id to echo and the reason.
+public struct DecodeFailure: Error, Sendable {
+    public let id: RecordID
+    public let error: RecordError
+}

@@ -1,0 +1,87 @@
+/// The id of an input record as it is echoed in the output: the input's own id, or its line number.
+public enum RecordID: Sendable, Hashable {
+    case string(String)
+    /// A JSON number, kept as written.
+    case number(String)
+    case line(Int)
+
+    func write(to json: inout JSONWriter) {
+        switch self {
+        case .string(let text): json.string(text)
+        case .number(let literal): json.raw(literal)
+        case .line(let number): json.int(number)
+        }
+    }
+}
+
+extension Verdict {
+    /// The verdict as one JSON object of the output contract (docs/output.md), without a newline.
+    public func json(id: RecordID, extra: ((inout JSONWriter) -> Void)? = nil) -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("id"); id.write(to: &json)
+        json.key("label"); json.string(label.rawValue)
+        json.key("probability"); json.number(probability)
+        json.key("score"); json.number(score)
+        json.key("tactics"); json.beginArray(); tactics.forEach { json.string($0) }; json.endArray()
+        json.key("evidence")
+        json.beginArray()
+        for item in evidence {
+            json.beginObject()
+            json.key("rule"); json.string(item.rule)
+            json.key("tactic"); json.string(item.tactic)
+            json.key("weight"); json.number(item.weight)
+            json.key("describe"); json.string(item.describe)
+            json.key("text"); json.string(item.text)
+            json.key("start"); json.int(item.start)
+            json.key("end"); json.int(item.end)
+            json.key("char_start"); json.int(item.charStart)
+            json.key("char_end"); json.int(item.charEnd)
+            if !item.parts.isEmpty {
+                json.key("parts"); json.beginArray(); item.parts.forEach { json.string($0) }; json.endArray()
+            }
+            json.endObject()
+        }
+        json.endArray()
+        json.key("warnings")
+        json.beginArray()
+        for warning in warnings {
+            json.beginObject()
+            json.key("code"); json.string(warning.code)
+            json.key("message"); json.string(warning.message)
+            if let rule = warning.rule { json.key("rule"); json.string(rule) }
+            json.endObject()
+        }
+        json.endArray()
+        extra?(&json)
+        json.endObject()
+        return json.output
+    }
+}
+
+/// Why one input record could not be classified.
+public struct RecordError: Error, Sendable, Hashable {
+    /// A stable code: `invalid_utf8`, `invalid_json`, `not_an_object`, `missing_field`, `wrong_type`, `empty_line`.
+    public let code: String
+    public let message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The error record of the output contract: `{"id", "error": {"code", "message", "line"}}`.
+    public func json(id: RecordID, line: Int) -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("id"); id.write(to: &json)
+        json.key("error")
+        json.beginObject()
+        json.key("code"); json.string(code)
+        json.key("message"); json.string(message)
+        json.key("line"); json.int(line)
+        json.endObject()
+        json.endObject()
+        return json.output
+    }
+}

@@ -1,0 +1,193 @@
+/// A boolean expression over rule ids, as written in a meta rule.
+///
+/// Grammar, loosest first: `expr := and ('||' and)*`, `and := unary ('&&' unary)*`,
+/// `unary := '!' unary | ID | '(' expr ')' | N 'of' '(' ID (',' ID)* ')'`.
+public indirect enum MetaExpression: Sendable, Hashable, CustomStringConvertible {
+    case rule(String)
+    case not(MetaExpression)
+    case and([MetaExpression])
+    case or([MetaExpression])
+    /// True when at least `count` of the listed rules fire.
+    case atLeast(Int, [String])
+
+    /// Every rule id the expression names.
+    public var operands: [String] {
+        switch self {
+        case .rule(let id): return [id]
+        case .not(let inner): return inner.operands
+        case .and(let terms), .or(let terms): return terms.flatMap(\.operands)
+        case .atLeast(_, let ids): return ids
+        }
+    }
+
+    /// Evaluates the expression; `fires` tells whether a rule id fired.
+    public func evaluate(_ fires: (String) -> Bool) -> Bool {
+        switch self {
+        case .rule(let id): return fires(id)
+        case .not(let inner): return !inner.evaluate(fires)
+        case .and(let terms): return terms.allSatisfy { $0.evaluate(fires) }
+        case .or(let terms): return terms.contains { $0.evaluate(fires) }
+        case .atLeast(let count, let ids): return ids.lazy.filter(fires).count >= count
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .rule(let id): return id
+        case .not(let inner): return "!\(inner.parenthesized)"
+        case .and(let terms): return terms.map(\.parenthesized).joined(separator: " && ")
+        case .or(let terms): return terms.map(\.parenthesized).joined(separator: " || ")
+        case .atLeast(let count, let ids): return "\(count) of (\(ids.joined(separator: ", ")))"
+        }
+    }
+
+    private var parenthesized: String {
+        switch self {
+        case .and, .or: return "(\(description))"
+        default: return description
+        }
+    }
+}
+
+/// Why a meta expression did not parse: a message and the 0-based character offset in the expression.
+public struct MetaParseError: Error, Sendable, Equatable {
+    public let message: String
+    public let offset: Int
+}
+
+extension MetaExpression {
+    /// Parses a meta expression such as `A && (B || !C)` or `2 of (A, B, C)`.
+    public static func parse(_ source: String) throws(MetaParseError) -> MetaExpression {
+        var parser = MetaParser(tokens: try MetaToken.tokenize(source), sourceLength: source.count)
+        let expression = try parser.parseOr()
+        if let extra = parser.peek {
+            throw MetaParseError(message: "unexpected '\(extra.text)'", offset: extra.offset)
+        }
+        return expression
+    }
+}
+
+struct MetaToken: Equatable {
+    enum Kind: Equatable { case identifier, number, and, or, not, open, close, comma, of }
+    let kind: Kind
+    let text: String
+    let offset: Int
+
+    static func tokenize(_ source: String) throws(MetaParseError) -> [MetaToken] {
+        let characters = Array(source)
+        var tokens: [MetaToken] = []
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            let start = index
+            if character.isWhitespace {
+                index += 1
+                continue
+            }
+            func twoCharacter(_ second: Character, _ kind: Kind) throws(MetaParseError) {
+                guard index + 1 < characters.count, characters[index + 1] == second else {
+                    throw MetaParseError(message: "expected '\(character)\(second)'", offset: start)
+                }
+                tokens.append(MetaToken(kind: kind, text: "\(character)\(second)", offset: start))
+                index += 2
+            }
+            switch character {
+            case "&": try twoCharacter("&", .and)
+            case "|": try twoCharacter("|", .or)
+            case "!":
+                tokens.append(MetaToken(kind: .not, text: "!", offset: start))
+                index += 1
+            case "(":
+                tokens.append(MetaToken(kind: .open, text: "(", offset: start))
+                index += 1
+            case ")":
+                tokens.append(MetaToken(kind: .close, text: ")", offset: start))
+                index += 1
+            case ",":
+                tokens.append(MetaToken(kind: .comma, text: ",", offset: start))
+                index += 1
+            default:
+                guard character.isASCII, character.isLetter || character.isNumber || character == "_" else {
+                    throw MetaParseError(message: "unexpected character '\(character)'", offset: start)
+                }
+                while index < characters.count,
+                    characters[index].isASCII,
+                    characters[index].isLetter || characters[index].isNumber || characters[index] == "_"
+                {
+                    index += 1
+                }
+                let word = String(characters[start..<index])
+                let kind: Kind = word.allSatisfy(\.isNumber) ? .number : (word == "of" ? .of : .identifier)
+                tokens.append(MetaToken(kind: kind, text: word, offset: start))
+            }
+        }
+        return tokens
+    }
+}
+
+struct MetaParser {
+    let tokens: [MetaToken]
+    let sourceLength: Int
+    var position = 0
+
+    var peek: MetaToken? { position < tokens.count ? tokens[position] : nil }
+
+    mutating func next() -> MetaToken? {
+        defer { position += 1 }
+        return peek
+    }
+
+    mutating func expect(_ kind: MetaToken.Kind, _ what: String) throws(MetaParseError) -> MetaToken {
+        guard let token = peek, token.kind == kind else {
+            throw MetaParseError(message: "expected \(what)", offset: peek?.offset ?? sourceLength)
+        }
+        position += 1
+        return token
+    }
+
+    mutating func parseOr() throws(MetaParseError) -> MetaExpression {
+        var terms = [try parseAnd()]
+        while peek?.kind == .or {
+            position += 1
+            terms.append(try parseAnd())
+        }
+        return terms.count == 1 ? terms[0] : .or(terms)
+    }
+
+    mutating func parseAnd() throws(MetaParseError) -> MetaExpression {
+        var terms = [try parseUnary()]
+        while peek?.kind == .and {
+            position += 1
+            terms.append(try parseUnary())
+        }
+        return terms.count == 1 ? terms[0] : .and(terms)
+    }
+
+    mutating func parseUnary() throws(MetaParseError) -> MetaExpression {
+        guard let token = next() else {
+            throw MetaParseError(message: "expected a rule id, '!', '(' or 'N of (…)'", offset: sourceLength)
+        }
+        switch token.kind {
+        case .not:
+            return .not(try parseUnary())
+        case .identifier:
+            return .rule(token.text)
+        case .open:
+            let inner = try parseOr()
+            _ = try expect(.close, "')'")
+            return inner
+        case .number:
+            _ = try expect(.of, "'of' after a count")
+            _ = try expect(.open, "'(' after 'of'")
+            var ids = [try expect(.identifier, "a rule id").text]
+            while peek?.kind == .comma {
+                position += 1
+                ids.append(try expect(.identifier, "a rule id").text)
+            }
+            _ = try expect(.close, "')'")
+            return .atLeast(Int(token.text) ?? 0, ids)
+        default:
+            throw MetaParseError(message: "unexpected '\(token.text)'", offset: token.offset)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// The files of a pattern set: `ruleset.yaml`, `tactics.yaml` and `rules/*.yaml`, as text.
+public struct PatternFiles: Sendable {
+    /// One file: its path relative to the set's folder, the path to show in diagnostics, and its text.
+    public struct File: Sendable, Hashable {
+        public let relativePath: String
+        public let displayPath: String
+        public let contents: String
+
+        public init(relativePath: String, displayPath: String, contents: String) {
+            self.relativePath = relativePath
+            self.displayPath = displayPath
+            self.contents = contents
+        }
+    }
+
+    public let files: [File]
+    /// Problems met while reading (RF018), reported with the loader's own.
+    public let readDiagnostics: [Diagnostic]
+
+    public init(files: [File], readDiagnostics: [Diagnostic] = []) {
+        self.files = files.sorted { $0.relativePath < $1.relativePath }
+        self.readDiagnostics = readDiagnostics
+    }
+
+    /// The default set, embedded in the binary at build time from `Patterns/`.
+    public static var embedded: PatternFiles {
+        PatternFiles(files: EmbeddedPatterns.files.map {
+            File(relativePath: $0.path, displayPath: "<embedded>/\($0.path)", contents: $0.contents)
+        })
+    }
+
+    /// Reads a pattern set folder. Missing or unreadable files become RF018 diagnostics.
+    public static func read(directory: String) -> PatternFiles {
+        let base = URL(fileURLWithPath: directory)
+        var files: [File] = []
+        var problems: [Diagnostic] = []
+        func load(_ relative: String) {
+            let path = base.appendingPathComponent(relative).path
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                guard let text = String(data: data, encoding: .utf8) else {
+                    problems.append(Diagnostic(
+                        .unreadable, "file is not valid UTF-8", at: SourceLocation(file: path, line: 1, column: 1)))
+                    return
+                }
+                files.append(File(relativePath: relative, displayPath: path, contents: text))
+            } catch {
+                problems.append(Diagnostic(
+                    .unreadable, "cannot read file: \(readReason(error))",
+                    at: SourceLocation(file: path, line: 1, column: 1)))
+            }
+        }
+        load("ruleset.yaml")
+        load("tactics.yaml")
+        let rulesFolder = base.appendingPathComponent("rules").path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: rulesFolder)) ?? []
+        let ruleFiles = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        if ruleFiles.isEmpty {
+            problems.append(Diagnostic(
+                .unreadable, "no rules file (rules/*.yaml) in the pattern set",
+                at: SourceLocation(file: rulesFolder, line: 1, column: 1)))
+        }
+        ruleFiles.forEach { load("rules/\($0)") }
+        return PatternFiles(files: files, readDiagnostics: problems)
+    }
+
+    /// A short hexadecimal fingerprint of every file's path and text (FNV-1a, 64 bits).
+    public var fingerprint: String {
+        var hash = FNV1a()
+        for file in files {
+            hash.add(file.relativePath)
+            hash.add("\u{0}")
+            hash.add(file.contents)
+            hash.add("\u{0}")
+        }
+        return hash.hex
+    }
+}
+
+private func readReason(_ error: Error) -> String {
+    let nsError = error as NSError
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
+        return underlying.localizedDescription.lowercased()
+    }
+    return nsError.localizedDescription.lowercased()
+}
+
+/// 64-bit FNV-1a, for fingerprints that must be stable across runs and platforms.
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01B3
+        }
+    }
+
+    var hex: String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,95 @@
+import RedFlagRegex
+
+/// A tactic of the closed list in `tactics.yaml`.
+public struct Tactic: Sendable, Hashable {
+    public let id: String
+    /// One line a moderator reads.
+    public let describe: String
+}
+
+/// An example text written beside a rule, with the place it was written.
+public struct RuleExample: Sendable, Hashable {
+    public let text: String
+    public let location: SourceLocation
+}
+
+/// What a rule's examples say it must and must not fire on.
+public struct RuleExamples: Sendable {
+    public var match: [RuleExample] = []
+    public var nomatch: [RuleExample] = []
+    /// Known misses: texts the rule should fire on but does not yet.
+    public var todoMatch: [RuleExample] = []
+    /// Known false positives: texts the rule should not fire on but does.
+    public var todoNomatch: [RuleExample] = []
+}
+
+/// How a rule decides whether it fires.
+public enum RuleBody: Sendable {
+    /// A PCRE2 pattern; its matches are the rule's evidence.
+    case pattern(CompiledPattern)
+    /// A boolean expression over other rules.
+    case meta(MetaExpression)
+}
+
+/// One compiled rule of a rule set.
+public struct Rule: Sendable {
+    /// Unique, never reused. Ids starting with `__` are sub-rules.
+    public let id: String
+    /// The tactic it is evidence of; nil for sub-rules.
+    public let tactic: String?
+    /// Added to the score once per text when the rule fires; 0 for sub-rules.
+    public let weight: Double
+    /// ISO 639-1 codes, or `any`.
+    public let languages: [String]
+    /// What a moderator reads, in English.
+    public let describe: String
+    /// The description in other languages, by language code.
+    public let describeLocal: [String: String]
+    public let body: RuleBody
+    /// The flags as written (`case-sensitive`, `multiline`, `dotall`, `extended`).
+    public let flags: [String]
+    public let examples: RuleExamples
+    /// Sources: URLs or citations.
+    public let references: [String]
+    /// Where the rule starts in its file.
+    public let location: SourceLocation
+
+    /// Sub-rules never score and are not shown as evidence; meta rules combine them.
+    public var isSubRule: Bool { id.hasPrefix("__") }
+
+    /// True when the rule applies to texts in `language` (nil: language unknown, every rule applies).
+    public func applies(toLanguage language: String?) -> Bool {
+        guard let language else { return true }
+        return languages.contains("any") || languages.contains(language)
+    }
+
+    /// The PCRE2 source of a pattern rule, or the expression of a meta rule.
+    public var source: String {
+        switch body {
+        case .pattern(let pattern): return pattern.source
+        case .meta(let expression): return expression.description
+        }
+    }
+}
+
+/// Probability thresholds that turn a probability into a label.
+public struct Thresholds: Sendable, Hashable, Codable {
+    /// At and above: `suspicious`.
+    public var suspicious: Double
+    /// At and above: `scam`.
+    public var scam: Double
+
+    public init(suspicious: Double, scam: Double) {
+        self.suspicious = suspicious
+        self.scam = scam
+    }
+}
+
+/// The settings of a rule set, from `ruleset.yaml`.
+public struct RuleSetSettings: Sendable, Hashable {
+    public var name: String
+    public var version: String
+    /// Added to the summed weights before the logistic.
+    public var bias: Double
+    public var thresholds: Thresholds
+}

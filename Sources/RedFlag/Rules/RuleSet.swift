@@ -1,0 +1,101 @@
+import Foundation
+
+/// A compiled, validated pattern set. Immutable and `Sendable`: load it once and share it between scanners.
+public struct RuleSet: Sendable {
+    /// Name, version, bias and thresholds from `ruleset.yaml`.
+    public private(set) var settings: RuleSetSettings
+    /// The closed list of tactics, in the order of `tactics.yaml`.
+    public let tactics: [Tactic]
+    /// Every rule, in file order (files sorted by name).
+    public let rules: [Rule]
+    /// Indices of meta rules, each after the meta rules it depends on.
+    let metaOrder: [Int]
+    /// Indices of rules by id.
+    let indexByID: [String: Int]
+    /// For each meta rule index, its expression with operands resolved to rule indices.
+    let resolvedMeta: [Int: ResolvedMeta]
+    /// A fingerprint of the files the set was loaded from.
+    public let fingerprint: String
+
+    init(settings: RuleSetSettings, tactics: [Tactic], rules: [Rule], metaOrder: [Int], fingerprint: String) {
+        self.settings = settings
+        self.tactics = tactics
+        self.rules = rules
+        self.metaOrder = metaOrder
+        self.fingerprint = fingerprint
+        let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.indexByID = index
+        var resolved: [Int: ResolvedMeta] = [:]
+        for i in metaOrder {
+            if case .meta(let expression) = rules[i].body { resolved[i] = ResolvedMeta(expression, index: index) }
+        }
+        self.resolvedMeta = resolved
+    }
+
+    /// Loads and compiles a pattern set, reporting every error of the run at once.
+    public static func load(_ files: PatternFiles) throws(RuleSetError) -> RuleSet {
+        var loader = RuleSetLoader()
+        return try loader.load(files)
+    }
+
+    /// Loads the pattern set in a folder (see `Patterns/README.md`).
+    public static func load(directory: String) throws(RuleSetError) -> RuleSet {
+        try load(PatternFiles.read(directory: directory))
+    }
+
+    /// The default pattern set, embedded in the binary.
+    public static func embedded() throws(RuleSetError) -> RuleSet {
+        try load(PatternFiles.embedded)
+    }
+
+    /// The rule with this id.
+    public func rule(_ id: String) -> Rule? {
+        indexByID[id].map { rules[$0] }
+    }
+
+    /// The same set with other thresholds.
+    public func with(thresholds: Thresholds) -> RuleSet {
+        var copy = self
+        copy.settings.thresholds = thresholds
+        return copy
+    }
+}
+
+/// A meta expression whose operands are rule indices, for evaluation without look-ups.
+indirect enum ResolvedMeta: Sendable {
+    case rule(Int)
+    case not(ResolvedMeta)
+    case and([ResolvedMeta])
+    case or([ResolvedMeta])
+    case atLeast(Int, [Int])
+
+    init(_ expression: MetaExpression, index: [String: Int]) {
+        switch expression {
+        case .rule(let id): self = .rule(index[id] ?? -1)
+        case .not(let inner): self = .not(ResolvedMeta(inner, index: index))
+        case .and(let terms): self = .and(terms.map { ResolvedMeta($0, index: index) })
+        case .or(let terms): self = .or(terms.map { ResolvedMeta($0, index: index) })
+        case .atLeast(let count, let ids): self = .atLeast(count, ids.map { index[$0] ?? -1 })
+        }
+    }
+
+    func evaluate(_ fired: [Bool]) -> Bool {
+        switch self {
+        case .rule(let i): return i >= 0 && fired[i]
+        case .not(let inner): return !inner.evaluate(fired)
+        case .and(let terms): return terms.allSatisfy { $0.evaluate(fired) }
+        case .or(let terms): return terms.contains { $0.evaluate(fired) }
+        case .atLeast(let count, let indices): return indices.lazy.filter { $0 >= 0 && fired[$0] }.count >= count
+        }
+    }
+
+    /// Operand indices that fired, in the order written (for a meta rule's evidence).
+    func firedOperands(_ fired: [Bool]) -> [Int] {
+        switch self {
+        case .rule(let i): return i >= 0 && fired[i] ? [i] : []
+        case .not: return []
+        case .and(let terms), .or(let terms): return terms.flatMap { $0.firedOperands(fired) }
+        case .atLeast(_, let indices): return indices.filter { $0 >= 0 && fired[$0] }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import RedFlag
+
+/// Options shared by the commands that load a rule set.
+struct RuleSetOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Load the pattern set in DIR instead of the embedded default.", valueName: "DIR"))
+    var patterns: String?
+
+    @Option(name: .long, help: ArgumentHelp("Probability at and above which a text is 'scam' (default: the set's).", valueName: "P"))
+    var thresholdScam: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Probability at and above which a text is 'suspicious' (default: the set's).", valueName: "P"))
+    var thresholdSuspicious: Double?
+
+    func validate() throws {
+        for value in [thresholdScam, thresholdSuspicious].compactMap({ $0 }) where !(value > 0 && value < 1) {
+            throw ValidationError("thresholds must be between 0 and 1, got \(value)")
+        }
+    }
+
+    /// The rule set to use, with threshold overrides; on load errors, prints every diagnostic and fails.
+    func loadRuleSet() throws -> RuleSet {
+        let loaded: Result<RuleSet, RuleSetError> =
+            patterns.map { directory in Result { () throws(RuleSetError) in try RuleSet.load(directory: directory) } }
+            ?? Result { () throws(RuleSetError) in try RuleSet.embedded() }
+        guard case .success(let ruleSet) = loaded else {
+            if case .failure(let error) = loaded { report(error) }
+            throw ReportedFailure(code: 2)
+        }
+        guard thresholdScam != nil || thresholdSuspicious != nil else { return ruleSet }
+        let current = ruleSet.settings.thresholds
+        let thresholds = Thresholds(
+            suspicious: thresholdSuspicious ?? current.suspicious, scam: thresholdScam ?? current.scam)
+        guard thresholds.suspicious <= thresholds.scam else {
+            StandardError.write("redflag: the suspicious threshold (\(thresholds.suspicious)) is above the scam threshold (\(thresholds.scam))\n")
+            throw ReportedFailure(code: 2)
+        }
+        return ruleSet.with(thresholds: thresholds)
+    }
+}
+
+private func report(_ error: RuleSetError) {
+    StandardError.write(error.description + "\n")
+    let count = error.diagnostics.count
+    StandardError.write("redflag: the pattern set has \(count) error\(count == 1 ? "" : "s")\n")
+}
+
+/// The language option of commands that classify text.
+struct LanguageOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Run only the rules written for this ISO 639-1 language and language-neutral ones (default: every rule).", valueName: "CODE"))
+    var language: String?
+}

@@ -1,0 +1,230 @@
+import CPCRE2
+
+/// Options a pattern is compiled with. UTF and UCP are always on.
+public struct PatternOptions: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// Letters match regardless of case (PCRE2_CASELESS).
+    public static let caseless = PatternOptions(rawValue: 1 << 0)
+    /// `^` and `$` match at line starts and ends (PCRE2_MULTILINE).
+    public static let multiline = PatternOptions(rawValue: 1 << 1)
+    /// `.` also matches a newline (PCRE2_DOTALL).
+    public static let dotAll = PatternOptions(rawValue: 1 << 2)
+    /// White space and `#` comments in the pattern are ignored (PCRE2_EXTENDED).
+    public static let extended = PatternOptions(rawValue: 1 << 3)
+
+    /// The defaults for rules: caseless.
+    public static let `default`: PatternOptions = [.caseless]
+
+    var pcre2Flags: UInt32 {
+        var flags = UInt32(PCRE2_UTF | PCRE2_UCP)
+        if contains(.caseless) { flags |= UInt32(PCRE2_CASELESS) }
+        if contains(.multiline) { flags |= UInt32(PCRE2_MULTILINE) }
+        if contains(.dotAll) { flags |= UInt32(PCRE2_DOTALL) }
+        if contains(.extended) { flags |= UInt32(PCRE2_EXTENDED) }
+        return flags
+    }
+}
+
+/// Bounds on the work one match attempt may do.
+///
+/// The defaults stop a runaway pattern in milliseconds on ordinary hardware while no sane rule
+/// comes near them.
+public struct MatchLimits: Sendable, Hashable {
+    /// PCRE2's match limit: calls of its internal match function (also counted by JIT). Default 1,000,000.
+    public var matchLimit: UInt32
+    /// PCRE2's depth limit (backtracking depth, interpreter only). Default 10,000.
+    public var depthLimit: UInt32
+    /// PCRE2's heap limit in KiB (interpreter only). Default 20,000 (20 MB).
+    public var heapLimitKiB: UInt32
+
+    public init(matchLimit: UInt32 = 1_000_000, depthLimit: UInt32 = 10_000, heapLimitKiB: UInt32 = 20_000) {
+        self.matchLimit = matchLimit
+        self.depthLimit = depthLimit
+        self.heapLimitKiB = heapLimitKiB
+    }
+
+    public static let `default` = MatchLimits()
+}
+
+/// A pattern that PCRE2 refused to compile.
+public struct PatternCompileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// PCRE2's message, e.g. "missing closing parenthesis".
+    public let message: String
+    /// Byte offset in the pattern where PCRE2 stopped.
+    public let offset: Int
+    /// PCRE2's numeric error code.
+    public let code: Int32
+
+    public var description: String { "\(message) at offset \(offset)" }
+}
+
+/// A match attempt that was stopped by a limit, or failed inside PCRE2.
+public enum MatchError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The match, depth, heap or JIT stack limit was reached.
+    case limitExceeded(String)
+    /// Another PCRE2 failure, with its message.
+    case failed(code: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .limitExceeded(let which): return "\(which) exceeded"
+        case .failed(_, let message): return message
+        }
+    }
+}
+
+/// A byte range of a match in the UTF-8 subject: `start..<end`.
+public struct MatchSpan: Sendable, Hashable {
+    public let start: Int
+    public let end: Int
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// A compiled, JIT-compiled PCRE2 pattern. Immutable and safe to share between threads.
+public final class CompiledPattern: @unchecked Sendable {
+    let code: OpaquePointer
+    /// The pattern's source text.
+    public let source: String
+    /// The options it was compiled with.
+    public let options: PatternOptions
+    /// True when PCRE2's JIT compiler accepted the pattern.
+    public let isJITCompiled: Bool
+
+    /// Compiles `source` with UTF, UCP and the given options, then JIT-compiles it.
+    public init(_ source: String, options: PatternOptions = .default) throws(PatternCompileError) {
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let compiled: OpaquePointer? = source.withCString { pointer in
+            pointer.withMemoryRebound(to: UInt8.self, capacity: source.utf8.count + 1) { bytes in
+                pcre2_compile_8(bytes, source.utf8.count, options.pcre2Flags, &errorCode, &errorOffset, nil)
+            }
+        }
+        guard let compiled else {
+            throw PatternCompileError(message: pcre2Message(errorCode), offset: errorOffset, code: errorCode)
+        }
+        self.code = compiled
+        self.source = source
+        self.options = options
+        self.isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// Every non-overlapping match in `subject`, left to right, as byte spans.
+    ///
+    /// `scratch` must not be used by another thread at the same time.
+    public func matches(in subject: String, scratch: MatchScratch) throws(MatchError) -> [MatchSpan] {
+        var spans: [MatchSpan] = []
+        try forEachMatch(in: subject, scratch: scratch) { spans.append($0); return true }
+        return spans
+    }
+
+    /// True when the pattern matches anywhere in `subject`.
+    public func firstMatch(in subject: String, scratch: MatchScratch) throws(MatchError) -> MatchSpan? {
+        var first: MatchSpan?
+        try forEachMatch(in: subject, scratch: scratch) { first = $0; return false }
+        return first
+    }
+
+    /// Calls `body` with each match in turn until it returns false.
+    ///
+    /// The whole subject is always passed to PCRE2 with a start offset, so `\b` and look-behinds see the
+    /// text before the offset. Subjects come from Swift strings, which are valid UTF-8, so PCRE2's UTF
+    /// check is skipped.
+    public func forEachMatch(
+        in subject: String, scratch: MatchScratch, _ body: (MatchSpan) -> Bool
+    ) throws(MatchError) {
+        var subject = subject
+        let result: MatchError? = subject.withUTF8 { buffer -> MatchError? in
+            guard let base = buffer.baseAddress ?? emptySubject else { return nil }
+            let length = buffer.count
+            var offset = 0
+            while offset <= length {
+                let rc = pcre2_match_8(
+                    code, base, length, offset, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+                if rc == PCRE2_ERROR_NOMATCH { return nil }
+                if rc < 0 { return MatchError(pcre2Code: rc) }
+                let vector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+                let start = vector[0]
+                let end = vector[1]
+                guard body(MatchSpan(start: start, end: end)) else { return nil }
+                if end > start {
+                    offset = end
+                } else {
+                    // An empty match: step over one whole character so the next try starts on a boundary.
+                    offset = end + 1
+                    while offset < length && (buffer[offset] & 0xC0) == 0x80 { offset += 1 }
+                }
+            }
+            return nil
+        }
+        if let result { throw result }
+    }
+}
+
+nonisolated(unsafe) private let emptySubject: UnsafePointer<UInt8>? = {
+    let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    pointer.initialize(to: 0)
+    return UnsafePointer(pointer)
+}()
+
+/// Per-thread working memory for matching: PCRE2 match data, a match context with limits, and a JIT stack.
+///
+/// A scratch belongs to one scanner at a time; it is not `Sendable`.
+public final class MatchScratch {
+    let matchData: OpaquePointer
+    let context: OpaquePointer
+    private let jitStack: OpaquePointer?
+    /// The limits every match made with this scratch obeys.
+    public let limits: MatchLimits
+
+    public init(limits: MatchLimits = .default) {
+        self.limits = limits
+        matchData = pcre2_match_data_create_8(1, nil)!
+        context = pcre2_match_context_create_8(nil)!
+        pcre2_set_match_limit_8(context, limits.matchLimit)
+        pcre2_set_depth_limit_8(context, limits.depthLimit)
+        pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        pcre2_match_context_free_8(context)
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+    }
+}
+
+extension MatchError {
+    init(pcre2Code rc: Int32) {
+        switch rc {
+        case PCRE2_ERROR_MATCHLIMIT: self = .limitExceeded("match limit")
+        case PCRE2_ERROR_DEPTHLIMIT: self = .limitExceeded("depth limit")
+        case PCRE2_ERROR_HEAPLIMIT: self = .limitExceeded("heap limit")
+        case PCRE2_ERROR_JIT_STACKLIMIT: self = .limitExceeded("JIT stack limit")
+        default: self = .failed(code: rc, message: pcre2Message(rc))
+        }
+    }
+}
+
+/// PCRE2's text for an error code.
+func pcre2Message(_ code: Int32) -> String {
+    var buffer = [UInt8](repeating: 0, count: 256)
+    let length = pcre2_get_error_message_8(code, &buffer, buffer.count)
+    guard length > 0 else { return "pcre2 error \(code)" }
+    return String(decoding: buffer[0..<Int(length)], as: UTF8.self)
+}
+
+/// The version of the PCRE2 library in use, e.g. "10.42 2022-12-11".
+public var pcre2Version: String {
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let length = pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), &buffer)
+    guard length > 1 else { return "unknown" }
+    return String(decoding: buffer[0..<Int(length - 1)], as: UTF8.self)
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Measures redflag on the project's Corpus and, when present, on the public corpora in ../shared/data.
+
+Runs `redflag scan` (the binary given by --redflag, default .build/release/redflag) and prints Markdown tables:
+recall of scam texts and false-positive rate of legit texts, for the `scam` label and for "flagged" (scam or
+suspicious), per language and per tactic on the Corpus, and on the public sets' test splits.
+
+  python3 scripts/evaluate.py [--split test|dev|all] [--redflag PATH] [--shared ../shared/data]
+"""
+import argparse
+import collections
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def scan(binary, records):
+    """Verdicts for records [(id, text)], in order."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as handle:
+        for record_id, text in records:
+            handle.write(json.dumps({"id": record_id, "text": text}, ensure_ascii=False) + "\n")
+        path = handle.name
+    result = subprocess.run([binary, "scan", "-q", path], capture_output=True, text=True)
+    pathlib.Path(path).unlink()
+    if result.returncode not in (0, 1):
+        sys.exit(f"redflag scan failed: {result.stderr}")
+    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(verdicts) == len(records), "scan lost records"
+    return verdicts
+
+
+def rate(hits, total):
+    return f"{hits / total:.3f} ({hits}/{total})" if total else "n/a"
+
+
+def table(title, rows):
+    print(f"\n### {title}\n")
+    print("| group | scam recall | flagged recall | scam FPR | flagged FPR |")
+    print("|---|---|---|---|---|")
+    for name, stats in rows:
+        print(f"| {name} | {rate(stats['scam_tp'], stats['pos'])} | {rate(stats['flag_tp'], stats['pos'])} "
+              f"| {rate(stats['scam_fp'], stats['neg'])} | {rate(stats['flag_fp'], stats['neg'])} |")
+
+
+def tally(stats, label, verdict):
+    predicted = verdict.get("label")
+    if label == "scam":
+        stats["pos"] += 1
+        stats["scam_tp"] += predicted == "scam"
+        stats["flag_tp"] += predicted in ("scam", "suspicious")
+    else:
+        stats["neg"] += 1
+        stats["scam_fp"] += predicted == "scam"
+        stats["flag_fp"] += predicted in ("scam", "suspicious")
+
+
+def corpus(binary, split):
+    records = []
+    for path in sorted((ROOT / "Corpus" / "texts").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if split == "all" or record.get("split") == split:
+                records.append(record)
+    verdicts = scan(binary, [(r["id"], r["text"]) for r in records])
+    by_language = collections.defaultdict(collections.Counter)
+    by_tactic = collections.defaultdict(collections.Counter)
+    overall = collections.Counter()
+    misses = []
+    for record, verdict in zip(records, verdicts):
+        tally(overall, record["label"], verdict)
+        tally(by_language[record["language"]], record["label"], verdict)
+        for tactic in record["tactics"] or ["(none)"]:
+            tally(by_tactic[tactic], record["label"], verdict)
+        if (record["label"] == "scam") != (verdict.get("label") == "scam"):
+            misses.append((record["id"], record["label"], verdict.get("label"), verdict.get("score")))
+    table(f"Corpus, split {split}: overall", [("all", overall)])
+    table(f"Corpus, split {split}: per language", sorted(by_language.items()))
+    table(f"Corpus, split {split}: per tactic (of the texts' own tactic labels)", sorted(by_tactic.items()))
+    return misses
+
+
+def shared(binary, folder):
+    def load(name, keep):
+        path = folder / name / "data.jsonl"
+        if not path.exists():
+            return []
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        return [r for r in rows if keep(r)]
+
+    sets = [
+        ("uci_sms_spam test, legit", load("uci_sms_spam", lambda r: r["split"] == "test" and r["label"] == "legit")),
+        ("indeed_2025_realjobs test (legit adverts)", load("indeed_2025_realjobs", lambda r: r["split"] == "test")),
+        ("smishtank, category Job Advertisement (all splits)", load("smishtank", lambda r: r.get("category") == "Job Advertisement")),
+        ("emscad_mit_et6 test", load("emscad_mit_et6", lambda r: r["split"] == "test")),
+    ]
+    rows = []
+    for name, records in sets:
+        if not records:
+            continue
+        verdicts = scan(binary, [(r["id"], r["text"]) for r in records])
+        stats = collections.Counter()
+        for record, verdict in zip(records, verdicts):
+            tally(stats, record["label"], verdict)
+        rows.append((name, stats))
+    if rows:
+        table("Public corpora (../shared/data)", rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    parser.add_argument("--redflag", default=str(ROOT / ".build" / "release" / "redflag"))
+    parser.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--misses", action="store_true", help="list the Corpus texts on the wrong side of 'scam'")
+    args = parser.parse_args()
+    misses = corpus(args.redflag, args.split)
+    shared(args.redflag, pathlib.Path(args.shared))
+    if args.misses:
+        print("\n### Misclassified Corpus texts (id, label, predicted, score)\n")
+        for miss in misses:
+            print("-", *miss)
+
+
+if __name__ == "__main__":
+    main()
