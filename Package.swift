@@ -18,6 +18,11 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        .systemLibrary(
+            name: "CExtTextCat",
+            pkgConfig: "libexttextcat",
+            providers: [.apt(["libexttextcat-dev"])]
+        ),
         .target(
             name: "RedFlagRegex",
             dependencies: ["CPCRE2"]
@@ -26,6 +31,7 @@ let package = Package(
             name: "RedFlag",
             dependencies: [
                 "RedFlagRegex",
+                "CExtTextCat",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

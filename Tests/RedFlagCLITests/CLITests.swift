@@ -78,7 +78,7 @@ let frenchTaskScam = "Bonjour ! Travail simple depuis chez vous : aimez des vid√
             view.append(contentsOf: scalars[charStart..<charEnd])
             #expect(String(view) == text)
         }
-        #expect(evidence.contains { ($0["text"] as? String)?.lowercased().contains("usdt") == true })
+        #expect(evidence.contains { ($0["text"] as? String)?.contains("rechargez") == true })
     }
 
     @Test func legitTextExitsOne() throws {

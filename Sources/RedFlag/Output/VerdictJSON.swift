@@ -40,6 +40,9 @@ extension Verdict {
             if !item.parts.isEmpty {
                 json.key("parts"); json.beginArray(); item.parts.forEach { json.string($0) }; json.endArray()
             }
+            if !item.tricks.isEmpty {
+                json.key("tricks"); json.beginArray(); item.tricks.forEach { json.string($0) }; json.endArray()
+            }
             json.endObject()
         }
         json.endArray()
@@ -50,6 +53,29 @@ extension Verdict {
             json.key("code"); json.string(warning.code)
             json.key("message"); json.string(warning.message)
             if let rule = warning.rule { json.key("rule"); json.string(rule) }
+            json.endObject()
+        }
+        json.endArray()
+        json.key("language"); if let language { json.string(language) } else { json.null() }
+        json.key("entities")
+        json.beginArray()
+        for entity in entities {
+            json.beginObject()
+            json.key("type"); json.string(entity.kind.rawValue)
+            json.key("text"); json.string(entity.text)
+            json.key("start"); json.int(entity.start)
+            json.key("end"); json.int(entity.end)
+            json.key("value")
+            json.beginObject()
+            for (key, value) in entity.value {
+                json.key(key)
+                switch value {
+                case .string(let text): json.string(text)
+                case .number(let number): json.number(number, digits: 2)
+                case .bool(let flag): json.bool(flag)
+                }
+            }
+            json.endObject()
             json.endObject()
         }
         json.endArray()

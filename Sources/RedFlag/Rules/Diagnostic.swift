@@ -34,6 +34,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidRuleSetConfig = "RF017"
     case unreadable = "RF018"
     case invalidCount = "RF019"
+    case unknownView = "RF020"
+    case invalidHeuristic = "RF021"
 
     case riskyBacktracking = "RF101"
     case missingLocalDescription = "RF102"

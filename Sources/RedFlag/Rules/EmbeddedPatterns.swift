@@ -10,6 +10,12 @@ bias: -4.5
 thresholds:
   suspicious: 0.5
   scam: 0.9
+heuristics:
+  - id: HEUR_OBFUSCATED_WORDS
+    kind: obfuscation
+    tactic: evasion
+    weight: 1.5
+    describe: Scam words written in disguise (spaced letters, look-alike letters, digits for letters, hidden characters) to slip past filters
 
 """#),
         ("tactics.yaml", #"""
@@ -39,6 +45,8 @@ tactics:
     describe: Asking the candidate to keep the offer, the place or the conversation secret, or to delete messages.
   - id: coercion
     describe: After recruitment, control by force or debt (passport kept, fines, quotas, threats, not allowed to leave).
+  - id: evasion
+    describe: Words disguised to slip past filters (spaced or dotted letters, look-alike letters from other scripts, digits for letters, hidden characters).
   - id: legitimacy
     describe: Signs of a genuine employer (a real interview process, an official careers portal, a promise never to ask for money); these rules carry negative weights.
   - id: canary
@@ -57,11 +65,2133 @@ rules:
     describe: The redflag test string (canary); it marks a wiring test, not a real message
     pattern: 'REDFLAG-CANARY-7F3A9C2E-RECRUITMENT-SCAM-TEST'
     flags: [case-sensitive]
+    view: raw
     match:
       - "Wiring test: REDFLAG-CANARY-7F3A9C2E-RECRUITMENT-SCAM-TEST"
     nomatch:
       - "redflag-canary-7f3a9c2e-recruitment-scam-test written in lower case is not the canary"
     ref: README.md#the-canary
+
+"""#),
+        ("rules/coercion.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: COER_PASSPORT_KEPT_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "The employer keeps or confiscates the worker’s passport"
+    flags: [extended]
+    pattern: |
+      \b(?:we|they|the\s+(?:company|boss|manager|employer|agent))\s+
+          (?:will\s{1,3}|must\s{1,3}|have\s{1,3}to\s{1,3}|need\s{1,3}to\s{1,3})?
+          (?:keep|hold|take|confiscate|retain|collect|keeps|holds|took|kept|took\s+away)\s+
+          (?:your|his|her|their|my|our|all|the\s+workers['’]?)\s+passports?\b
+      | \b(?:my|his|her|their|our|your)\s+passports?\b[^.!?\n]{0,30}\b
+          (?:was|were|is|are|will\s+be|has\s+been|have\s+been)\s+(?:kept|held|retained|confiscated|taken(?:\s{1,3}away)?)\b
+      | \bhand\s+over\s+your\s+passport\b
+    match:
+      - "The company will keep your passport during the contract for safety."
+      - "They took my passport when I arrived and I cannot leave."
+      - "My passport was confiscated by the manager."
+    nomatch:
+      - "Keep your passport valid for at least six months for the visa process."
+      - "Employers may not hold workers' passports; report violations to the labour ministry."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DEBT_FINES_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Controls the worker by debt, ransom or fines (owes the ticket, pays to be released, fined for missed quotas)"
+    flags: [extended]
+    pattern: |
+      \byou\s+(?:owe\b(?!\s+(?:nothing|no\b|us\s+nothing))|must\s+(?:repay|pay\s+back|reimburse)|have\s+to\s+(?:repay|pay\s+back))
+          [^.!?\n]{0,60}\b(?:ticket|flight|visa|recruitment|agency|company|leave|go\s+home|release|contract|
+          compensation|training)
+      | \bpay\s+(?:a\s{1,3}|the\s{1,3})?(?:compensation|ransom|release\s+fee|penalty|buyout|debt)\b
+          [^.!?\n]{0,40}\b(?:to\s+(?:leave|go\s+home|be\s+released|quit)|before\s+(?:you\s{1,3})?(?:leave|go)|
+          for\s+(?:your|my|his|her)\s+(?:release|freedom))
+      | \b(?:fined?|penalt(?:y|ies)|deduct\w*|beaten|punish\w*|sold)\b
+          [^.!?\n]{0,40}\b(?:if|when|unless)\s+(?:you|we|they|I)\s+(?:do\s+not|don['’]t|fail\s+to|cannot|can['’]t|
+          didn['’]t)\s+(?:meet|reach|hit|complete|achieve|make)\b[^.!?\n]{0,20}\b
+          (?:target|quota|kpi|performance|numbers)
+    match:
+      - "You owe us 3000 USD for your ticket and visa, you cannot leave until you pay."
+      - "Workers are fined 200 USD if they do not reach the daily quota."
+      - "My family must pay compensation for my release."
+    nomatch:
+      - "Sales bonuses are paid when you meet the quarterly target."
+      - "A late fee of 5 EUR applies if you do not return library books on time."
+      - "You owe nothing: the employer pays your visa and flight."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_CONFINEMENT_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Says the worker may not leave the compound or go home, or that those who try to escape are punished"
+    flags: [extended]
+    pattern: |
+      \byou\s+(?:are\s{1,3}|will\s{1,3}(?:not\s{1,3})?be\s{1,3})?
+          (?:not\s+allowed|cannot|can['’]t|forbidden|may\s+not|will\s+not\s+be\s+allowed|are\s+not\s+permitted)\s+
+          (?:to\s{1,3})?(?:leave|go\s+out(?:side)?|exit|quit|go\s+home|return\s+home|contact\s+your\s+family|
+          use\s+your\s+phone)\b[^.!?\n]{0,40}\b(?:compound|park|zone|camp|building|dormitory|until\s+(?:you\s{1,3})?(?:pay|repay|reach|meet|finish\s+(?:your|the)\s+contract)|
+          unless\s+you\s+pay|before\s+(?:you\s{1,3})?(?:pay|repay))
+      | \b(?:we|they|I)\s+(?:are|am|were)\s+(?:not\s+allowed|forbidden)\s+to\s+
+          (?:leave|go\s+out|go\s+home)\b
+      | \b(?:try|tries|trying|tried|attempt\w*)\s+to\s+(?:escape|run\s+away|flee)\b
+          [^.!?\n]{0,40}\b(?:beaten|sold|punish\w*|shot|caught|locked)\b
+    match:
+      - "You are not allowed to leave the compound until you repay the recruitment debt."
+      - "We are not allowed to go out, they took our phones."
+      - "Anyone who tried to escape was beaten."
+    nomatch:
+      - "You cannot leave the exam room until 30 minutes have passed."
+      - "Team building: try to escape the room in under 60 minutes!"
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_PASSPORT_KEPT_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "The employer keeps or confiscates the worker’s passport"
+    describe-local:
+      fr: "L’employeur garde ou confisque le passeport du travailleur"
+    flags: [extended]
+    pattern: |
+      \b(?:nous\s+(?:gardons|conservons|garderons|conserverons|prenons|prendrons|r[ée]cup[ée]rons|r[ée]cup[ée]rerons)|
+          on\s+(?:garde|conserve|prend|r[ée]cup[èe]re|a\s+pris|m['’]a\s+pris)|(?:l['’]entreprise|la\s+soci[ée]t[ée]|le\s+patron|le\s+chef|le\s+boss|l['’]employeur|l['’]agence|ils)\s+(?:garde|conserve|prend|r[ée]cup[èe]re|gardent|prennent|a\s+pris|ont\s+pris|m['’]a\s+pris|m['’]ont\s+pris|gardera|prendra))\s+
+          (?:votre|ton|vos|tes|les|mon|nos|leurs?)\s+passeports?\b
+      | \b(?:mon|son|leur|notre|votre|ton)\s+passeport\b[^.!?\n]{0,30}\b
+          (?:a\s+[ée]t[ée]|est|sera|ont\s+[ée]t[ée]|sont)\s+(?:confisqu[ée]|gard[ée]|conserv[ée]|retenu|pris)e?s?\b
+      | \bremettez\s+(?:votre|ton)\s+passeport\s+(?:au|[àa]\s{1,3}(?:l['’]entreprise|votre\s{1,3}(?:patron|responsable|chef)))
+    match:
+      - "L'entreprise garde votre passeport pendant toute la durée du contrat."
+      - "Ils m'ont pris mon passeport dès mon arrivée."
+      - "Mon passeport a été confisqué par le chef."
+    nomatch:
+      - "Gardez votre passeport sur vous pendant tout le voyage."
+      - "Le passeport doit être valide six mois après la date de retour."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_DEBT_FINES_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "Controls the worker by debt, ransom or fines (owes the ticket, pays to be released, fined for missed quotas)"
+    describe-local:
+      fr: "Contrôle le travailleur par la dette, une rançon ou des amendes (billet à rembourser, paiement pour être libéré, amendes si le quota n’est pas atteint)"
+    flags: [extended]
+    pattern: |
+      \bvous\s+(?:nous\s{1,3})?(?:devez|devrez)\s+(?:nous\s{1,3})?
+          (?:rembourser|payer|r[ée]gler)\b[^.!?\n]{0,60}\b(?:billet|vol|visa|recrutement|agence|entreprise|
+          partir|rentrer|lib[ée]r\w*|contrat|formation|dette)
+      | \bvous\s+nous\s+devez\b
+      | \bpay(?:er|ez)\s+(?:une\s{1,3}|la\s{1,3})?(?:ran[çc]on|compensation|indemnit[ée]|p[ée]nalit[ée]|dette)\b
+          [^.!?\n]{0,40}\b(?:pour\s+(?:partir|rentrer|[êe]tre\s+lib[ée]r[ée]e?|quitter|sa\s+lib[ée]ration|ma\s+lib[ée]ration|votre\s+lib[ée]ration)|
+          avant\s+de\s+(?:partir|quitter))
+      | \b(?:amendes?|p[ée]nalit[ée]s?|retenues?|frapp[ée]s?|battus?|punis?|vendus?)\b
+          [^.!?\n]{0,40}\b(?:si|quand|lorsqu['’]?)\s*(?:vous|on|ils|nous|tu|il|elle)\s+
+          (?:n['’]\s?)?(?:atteign|rempli|fai|r[ée]alis)\w*\s+pas\b[^.!?\n]{0,20}\b
+          (?:objectifs?|quotas?|chiffres?)
+    match:
+      - "Vous nous devez 3 000 $ pour le billet et le visa."
+      - "Amende de 200 $ si vous n'atteignez pas le quota journalier."
+      - "Ma famille doit payer une rançon pour ma libération."
+    nomatch:
+      - "Une prime est versée quand vous atteignez vos objectifs."
+      - "Vous devez rembourser le trop-perçu de la mutuelle."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_CONFINEMENT_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "Says the worker may not leave the compound or go home, or that those who try to escape are punished"
+    describe-local:
+      fr: "Indique que le travailleur ne peut pas quitter le complexe ni rentrer chez lui, ou que ceux qui tentent de fuir sont punis"
+    flags: [extended]
+    pattern: |
+      \bvous\s+(?:ne\s+pouvez\s+pas|n['’]avez\s+pas\s+le\s+droit\s+de|ne\s+pourrez\s+pas|n['’][êe]tes\s+pas\s+autoris[ée]e?s?\s+[àa])\s+
+          (?:quitter|sortir|partir|rentrer|contacter\s+votre\s+famille|utiliser\s+votre\s+t[ée]l[ée]phone)\b
+          [^.!?\n]{0,40}\b(?:complexe|zone|camp|b[âa]timent|dortoir|parc|enceinte|avant\s+d['’]avoir\s+(?:rembours[ée]|pay[ée]|fini\s+(?:votre|le)\s+contrat)|
+          tant\s+que\s+(?:vous\s{1,3})?(?:n['’]avez\s{1,3}pas\s{1,3})?(?:rembours|pay|atteint)\w*|sans\s+(?:payer|rembourser))
+      | \b(?:nous|on)\s+(?:ne\s+pouvons\s+pas|n['’]avons\s+pas\s+le\s+droit\s+de|ne\s+peut\s+pas|n['’]a\s+pas\s+le\s+droit\s+de)\s+
+          (?:sortir|partir|quitter|rentrer)\b
+      | \b(?:essay|tent)\w*\s+de\s+(?:s['’][ée]chapper|fuir|s['’]enfuir)\b
+          [^.!?\n]{0,40}\b(?:battus?|frapp[ée]s?|vendus?|puni\w*|enferm[ée]s?)\b
+    match:
+      - "Vous ne pouvez pas quitter le complexe avant d'avoir remboursé votre dette."
+      - "On n'a pas le droit de sortir, ils ont pris nos téléphones."
+      - "Ceux qui ont essayé de s'enfuir ont été battus."
+    nomatch:
+      - "Vous ne pouvez pas quitter la salle d'examen avant la fin de la première heure."
+      - "Les salariés peuvent quitter le site à 17 h."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+"""#),
+        ("rules/combinations.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: __OFF_CHAT_APP
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:what['’]?s\s?-?\s?app|whatsap+|whatasapp|whatapp|wt\s?sapp|vvhatsapp|wasap|telegram|t[ée]l[ée]gram|
+          wechat|viber|signal\s+(?:app|messenger)|kakao\s?talk|line\s+id)\b
+      | (?<![\w.@-])(?:t|wa|telegram)\.me\b
+    match:
+      - "Contact me on WhatsApp"
+      - "Écrivez-moi sur Telegram"
+      - "t.me/+4477009001"
+      - "contact whatasapp http://wa.me 15550100"
+    nomatch:
+      - "Send your CV by email"
+      - "A strong signal of growth"
+
+  - id: __TASK_CRYPTO
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:usdt|trc-?20|erc-?20|tether|bitcoins?|btc|crypto(?:currency|currencies|monnaies?|s)?|binance|
+          okx|bybit|coinbase|trust\s?wallet|metamask)\b
+      | \b(?:wallet|portefeuille)\s+(?:address|adresse|crypto)\b
+    match:
+      - "Recharge 100 USDT (TRC20)"
+      - "Envoyez les bitcoins sur ce portefeuille"
+    nomatch:
+      - "Top up your phone credit"
+      - "Le paiement se fait par virement"
+
+  - id: __IMP_FREEMAIL
+    languages: [any]
+    pattern: '\b[\w.+-]{1,64}@(?:gmail|googlemail|outlook|hotmail|live|yahoo|ymail|aol|proton(?:mail)?|gmx|yandex|icloud|zoho|mail|laposte)\.[a-z]{2,3}(?:\.[a-z]{2})?\b'
+    match:
+      - "Send your CV to sarah.jobs2024@gmail.com"
+      - "claire.rh@outlook.fr"
+    nomatch:
+      - "careers@northwind-logistics.example"
+      - "Apply on amazon.jobs"
+
+  - id: __RC_NO_INTERVIEW
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \bno\s+(?:job\s{1,3})?interviews?\s*(?:needed|required|necessary|[,.!;)]|$)
+      | \bwithout\s+(?:an?\s{1,3})?(?:job\s{1,3})?interview\b
+      | \binterview\s+(?:is\s{1,3})?not\s+(?:needed|required|necessary)\b
+      | \b(?:embauch|recrut|engag|retenu|s[ée]lectionn|commenc|d[ée]marr)\w*\b
+          [^.!?\n]{0,40}\bsans\s+(?:aucun\s{1,3})?entretien\b
+      | \bsans\s+(?:aucun\s{1,3})?entretien\s+(?:d['’]\s?embauche|pr[ée]alable)
+      | \b(?:pas\s+(?:besoin\s{1,3})?d['’]\s?|aucun\s+)entretien\s*
+          (?:n[ée]cessaire|requis|d['’]\s?embauche|[,.!;])
+    match:
+      - "No interview needed, start today."
+      - "Embauche immédiate sans entretien."
+      - "Pas d'entretien, pas de CV."
+    nomatch:
+      - "There is no interview fee and no application fee."
+      - "Batterie sans entretien, garantie 2 ans."
+
+  - id: __TRAF_NO_EXPERIENCE
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \b(?:no\s+(?:prior\s{1,3}|previous\s{1,3}|work\s{1,3})?experience|experience\s+(?:is\s{1,3})?not\s+(?:needed|required|necessary)|
+          without\s+(?:any\s{1,3})?(?:work\s{1,3})?experience|sans\s+(?:aucune\s{1,3})?exp[ée]rience|aucune\s+exp[ée]rience|
+          exp[ée]rience\s+non\s+(?:requise|n[ée]cessaire|exig[ée]e))\b
+    match:
+      - "No experience required."
+      - "Sans expérience, formation assurée."
+    nomatch:
+      - "Five years of experience required."
+      - "Expérience exigée en comptabilité."
+
+  - id: __TRAF_PASSPORT
+    languages: [en, fr]
+    pattern: '\bpass(?:port|eport)s?\b'
+    match:
+      - "Valid passport required."
+      - "Envoyez votre passeport."
+    nomatch:
+      - "Passwords must be changed every 90 days."
+      - "Pass sanitaire non requis."
+
+  - id: __TRAF_AGE_OR_LANGUAGE
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \b(?:aged?|between|[âa]g[ée]e?s?\s+de|entre)\s*:?\s*(?:1[6-9]|[2-3]\d)\s*
+          (?:-|–|to|~|[àa]|et|and)\s*(?:[2-5]\d)\s*(?:years?|yrs?|ans)?\b
+      | \b(?:chinese|mandarin|cantonese|english|vietnamese|thai|japanese|korean|indonesian|french|russian|
+          spanish|portuguese|arabic|turkish)[- ]speak(?:ers?|ing)\b[^.!?\n]{0,30}\b
+          (?:wanted|needed|required|preferred|welcome)
+      | \b(?:sinophones?|anglophones?|francophones?|hispanophones?|lusophones?|russophones?|arabophones?)\s+
+          (?:recherch[ée]s?|bienvenus?|souhait[ée]s?|demand[ée]s?)
+    match:
+      - "Age 18-35, English typing."
+      - "Chinese speakers wanted."
+      - "Âgés de 20 à 35 ans, francophones recherchés."
+    nomatch:
+      - "Open to all ages and backgrounds."
+      - "Le bureau ouvre entre 9 et 17 heures."
+
+  - id: COMBO_OFFPLATFORM_FEE
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [en, fr]
+    describe: "Moves the talk to a chat app and asks the candidate to pay first"
+    describe-local:
+      fr: "Fait passer la conversation sur une messagerie et demande au candidat de payer d’abord"
+    meta: '__OFF_CHAT_APP && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR)'
+    match:
+      - "Pay $100 for your starter kit, then message me on WhatsApp to receive your first task."
+      - "Vous devez d'abord payer 90 € de frais de dossier, ensuite contactez-moi sur Telegram."
+    nomatch:
+      - "Message me on WhatsApp for the details."
+      - "Students must pay the 450 EUR course fee; join the class WhatsApp group after enrolment."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: COMBO_TASK_RECHARGE_CRYPTO
+    tactic: task_scam
+    weight: 2.0
+    languages: [any]
+    describe: "Asks for a crypto top-up (USDT, bitcoin) to unlock tasks or release earnings"
+    describe-local:
+      fr: "Demande une recharge en cryptomonnaie (USDT, bitcoin) pour débloquer des missions ou des gains"
+    meta: '(TASK_RECHARGE_EN || TASK_RECHARGE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR || TASK_WITHDRAW_BLOCKED_EN || TASK_WITHDRAW_BLOCKED_FR) && __TASK_CRYPTO'
+    match:
+      - "Pour débloquer la mission suivante, rechargez 350 USDT sur votre compte."
+      - "You need to recharge 100 USDT (TRC20) to unlock the next set of tasks."
+    nomatch:
+      - "Top up your phone credit to continue using mobile data abroad."
+      - "Our fintech team builds USDT payment rails for merchants."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_OFFPLATFORM
+    tactic: task_scam
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Offers paid like/rate tasks or task-scam mechanics and moves the candidate to a chat app"
+    describe-local:
+      fr: "Propose des tâches rémunérées (likes, avis) ou des mécanismes d’arnaque aux tâches et renvoie vers une messagerie"
+    meta: '(TASK_LIKE_RATE_EN || TASK_LIKE_RATE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR) && __OFF_CHAT_APP'
+    match:
+      - "We need someone to rate hotel bookings online and earn a commission per rating, WhatsApp details: +1 555 0100 234."
+      - "Likez des vidéos TikTok, 3 € par like, contactez-moi sur WhatsApp."
+    nomatch:
+      - "Please rate your hotel stay on our website; questions via WhatsApp to reception."
+      - "Likez des vidéos TikTok, 3 € par like, inscription sur notre site."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TRAF_SECRECY
+    tactic: trafficking_lure
+    weight: 3.0
+    languages: [en, fr]
+    describe: "An overseas job lure (scam-compound region or tourist-visa travel) combined with a demand for secrecy"
+    describe-local:
+      fr: "Une offre à l’étranger de type centre d’escroquerie (région à risque ou voyage en touriste) associée à une demande de secret"
+    meta: '(TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || TRAF_TOURIST_VISA_EN || TRAF_TOURIST_VISA_FR) && (SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)'
+    match:
+      - "Customer service job in Cambodia, flight paid. Don't tell your family about this job until you arrive."
+      - "Poste de service client en Thaïlande. N'en parlez pas à votre famille avant le départ."
+    nomatch:
+      - "Customer service job in Cambodia, flight paid, video interview with the hotel manager."
+      - "Don't tell your family about the surprise party."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_TRAF_PACKAGE
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [en, fr]
+    describe: "A job in a scam-compound region with at least two classic lure features (travel paid, no interview, no experience, passport, age or language requirement)"
+    describe-local:
+      fr: "Un poste dans une région de centres d’escroquerie avec au moins deux signes classiques (voyage payé, sans entretien, sans expérience, passeport, âge ou langue exigés)"
+    meta: '(TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && 2 of (TRAF_TRAVEL_PAID_EN, TRAF_TRAVEL_PAID_FR, __RC_NO_INTERVIEW, __TRAF_NO_EXPERIENCE, __TRAF_PASSPORT, __TRAF_AGE_OR_LANGUAGE)'
+    match:
+      - "Customer service staff needed in Thailand, no experience, no interview needed, free air ticket and housing, age 18-35."
+      - "Opérateurs de chat en Birmanie, sans expérience, billet d'avion et logement offerts, envoyez votre passeport."
+    nomatch:
+      - "Customer service supervisor in Dubai, flights and visa provided, three interview rounds, 5 years of experience required."
+      - "Holiday in Thailand: no experience needed to learn to surf, passport required at check-in."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COMBO_DATA_BEFORE_INTERVIEW
+    tactic: data_harvest
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Asks for identity or bank data with no real interview (no interview at all, chat-only interview, or over a chat app)"
+    describe-local:
+      fr: "Demande des données d’identité ou bancaires sans vrai entretien (aucun entretien, entretien par messagerie)"
+    meta: '(DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR) && (__RC_NO_INTERVIEW || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)'
+    match:
+      - "No interview needed. Send a photo of your passport on WhatsApp to confirm the job."
+      - "Envoyez une photo recto-verso de votre carte d'identité sur WhatsApp pour valider le poste."
+    nomatch:
+      - "Bring your passport to the on-site interview; questions can be sent on WhatsApp."
+      - "Send a scan of your passport through the HR portal after signing the contract."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: COMBO_REMOTE_ACCESS_MONEY
+    tactic: remote_control
+    weight: 2.0
+    languages: [en, fr]
+    describe: "Remote access or a one-time code combined with moving money, crypto or card details"
+    describe-local:
+      fr: "Prise en main à distance ou code à usage unique associés à des transferts d’argent, de la crypto ou des données de carte"
+    meta: '(RC_REMOTE_ACCESS_EN || RC_REMOTE_ACCESS_FR || RC_SEND_CODE_EN || RC_SEND_CODE_FR) && (MULE_RECEIVE_FORWARD_EN || MULE_RECEIVE_FORWARD_FR || DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || __TASK_CRYPTO)'
+    match:
+      - "Install AnyDesk so I can help you buy USDT for the training deposit."
+      - "Installez AnyDesk, je vous guiderai pour envoyer les bitcoins."
+    nomatch:
+      - "Download AnyDesk so IT can set up your work laptop."
+      - "Our crypto exchange helpdesk never uses AnyDesk."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_PAY_CHAT_APP
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Promises easy high or daily pay and sends the candidate to a chat app"
+    describe-local:
+      fr: "Promet un gain élevé ou journalier facile et renvoie vers une messagerie"
+    meta: '(PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR) && __OFF_CHAT_APP'
+    match:
+      - "Daily salary 3000-8000 pesos, accept the job on WhatsApp."
+      - "Travail simple depuis chez vous, gagnez 150 € par jour, écrivez à notre mentor sur Telegram."
+    nomatch:
+      - "Salary paid monthly; our recruiters never use WhatsApp."
+      - "Freelance rate 600 EUR a day, on-site, contact via the agency portal."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: COMBO_BRAND_FREEMAIL
+    tactic: impersonation
+    weight: 2.0
+    languages: [en, fr]
+    describe: "Claims to recruit for a famous company but gives a free-mail address"
+    describe-local:
+      fr: "Prétend recruter pour une grande entreprise mais donne une adresse de messagerie gratuite"
+    meta: '(IMP_BRAND_RECRUITER_EN || IMP_BRAND_RECRUITER_FR) && __IMP_FREEMAIL'
+    match:
+      - "I am the HR manager at Amazon, send your CV to sarah.jobs2024@gmail.com"
+      - "Je suis la responsable RH de Decathlon, écrivez-moi à claire.rh@outlook.fr"
+    nomatch:
+      - "I am the HR manager at Amazon, please apply on amazon.jobs."
+      - "Send your CV to paul.martin@gmail.com."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+"""#),
+        ("rules/data_harvest.yaml", ##"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: DATA_BANK_CARD_EN
+    tactic: data_harvest
+    weight: 3.0
+    languages: [en]
+    describe: "Asks for online-banking login, password or PIN, or for a card number and CVV"
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)\b(?:send|provide|give|share|submit|enter|text|reply\s+with|need|require|forward|confirm)\w*\b
+          [^.!?\n]{0,40}\b(?:(?:online\s{1,3}|internet\s{1,3}|mobile\s{1,3})?bank(?:ing)?\s+(?:login|log-in|username|user\s+id|password|credentials|pin|access\s+details)|
+          (?:credit|debit|bank|atm)\s+card\s+(?:number|details|info\w*|pin)|card\s+number|cvv2?|cvc|card\s+security\s+code|
+          (?:atm|card)\s+pin)\b
+      | \bcredit\s+card\s+(?:information|details|number)\s+for\s+(?:direct\s+deposit|payroll|salary)\b
+    match:
+      - "We'd like to offer you the job! To proceed, we need your credit card information for direct deposit setup."
+      - "Send me your online banking login and password so the company can deposit your salary."
+      - "Please reply with your card number, expiry date and CVV to verify your identity."
+    nomatch:
+      - "We will never ask for your online banking password or your card PIN."
+      - "Submit your expense claims with receipts through the finance portal."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_ID_DOCS_EN
+    tactic: data_harvest
+    weight: 2.0
+    languages: [en]
+    describe: "Asks for a photo or scan of an identity document, or for a Social Security / national insurance number, to proceed"
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:send|upload|submit|provide|forward|share|attach|text|
+          whatsapp|email)\w*\b[^.!?\n]{0,40}\b(?:photo|picture|scan|copy|image|pic|selfie)s?\s+
+          (?:of\s{1,3})?(?:the\s{1,3})?(?:front\s{1,3}and\s{1,3}back\s{1,3}of\s{1,3})?
+          (?:your\s{1,3})?(?:passport|id\s+card|national\s+id|identity\s+card|driver['’]?s\s+licen[cs]e|driving\s+licen[cs]e|
+          social\s+security\s+card)\b
+      | (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:send|provide|give|share|submit|text|reply\s+with|fill\s+in|
+          enter)\w*\b[^.!?\n]{0,50}\b(?:ssn|social\s+security\s+(?:number|no\.?|\#)|national\s+insurance\s+number|
+          sin\s+number)\b[^.!?\n]{0,60}\b(?:to\s{1,3}(?:proceed|continue|secure|get\s{1,3}started|start|be\s{1,3}considered|schedule|book|receive)|
+          before\s{1,3}(?:the\s{1,3}|your\s{1,3})?interview|for\s{1,3}(?:verification|screening|the\s{1,3}interview)|
+          via\s{1,3}(?:text|whatsapp|telegram|email)|by\s{1,3}(?:text|sms|email))
+    match:
+      - "Send a photo of the front and back of your ID card on WhatsApp to confirm the job."
+      - "Please text your full name and SSN to proceed with the interview scheduling."
+      - "Upload a scan of your passport to book your flight and visa."
+    nomatch:
+      - "Bring your passport or ID card to the on-site interview for the right-to-work check."
+      - "Upload your CV and cover letter on our careers portal."
+      - "Never send a copy of your passport to a recruiter you have not met."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_BANK_CARD_FR
+    tactic: data_harvest
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks for online-banking login, password or PIN, or for a card number and CVV"
+    describe-local:
+      fr: "Demande les identifiants bancaires, le mot de passe ou le code de la carte, ou le numéro de carte et le cryptogramme"
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!\bn['’])\b(?:envoy|donn|transmet|communiqu|indiqu|fourni|renseign|saisi|partag|confirm)\w*\b
+          [^.!?\n]{0,40}\b(?:identifiants?\s{1,3}(?:bancaires?|de\s{1,3}(?:votre\s{1,3})?banque)|codes?\s{1,3}(?:d['’]acc[èe]s\s{1,3})?(?:bancaires?|de\s{1,3}(?:votre\s{1,3})?(?:banque|carte))|
+          mot\s{1,3}de\s{1,3}passe\s{1,3}(?:bancaire|de\s{1,3}(?:votre\s{1,3})?banque)|num[ée]ro\s{1,3}de\s{1,3}(?:votre\s{1,3})?carte(?:\s{1,3}bancaire|\s{1,3}bleue|\s{1,3}de\s{1,3}cr[ée]dit)?|
+          cryptogramme|code\s{1,3}cvv|cvv|code\s{1,3}confidentiel|code\s{1,3}pin|date\s{1,3}d['’]expiration\s{1,3}de\s{1,3}(?:votre\s{1,3})?carte)
+    match:
+      - "Envoyez-moi le numéro de votre carte bancaire et le cryptogramme pour recevoir votre salaire."
+      - "Merci de me transmettre vos identifiants bancaires afin de verser votre première paie."
+    nomatch:
+      - "Ne communiquez jamais votre code confidentiel, même à votre employeur."
+      - "Merci de nous transmettre votre RIB pour le versement du salaire."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: DATA_ID_DOCS_FR
+    tactic: data_harvest
+    weight: 2.0
+    languages: [fr]
+    describe: "Asks for a photo or scan of an identity document, or for a social security number, to proceed"
+    describe-local:
+      fr: "Demande une photo ou une copie d’une pièce d’identité, ou le numéro de sécurité sociale, pour continuer"
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!\bn['’])\b(?:envoy|transmet|t[ée]l[ée]vers|fourni|joign|partag|communiqu)\w*\b
+          [^.!?\n]{0,40}\b(?:photos?|copies?|scans?|scanners?|selfies?|images?)\s+
+          (?:recto[- ]verso\s{1,3})?(?:de\s+|d['’]\s?)(?:votre\s{1,3}|ta\s{1,3}|ton\s{1,3})?
+          (?:passeport|carte\s+(?:d['’]identit[ée]|vitale)|cni|pi[èe]ce\s+d['’]identit[ée]|titre\s+de\s+s[ée]jour|
+          permis\s+de\s+conduire)\b
+      | (?<!\bne\s)(?<!\bn['’])\b(?:envoy|transmet|donn|communiqu|indiqu)\w*\b
+          [^.!?\n]{0,40}\bnum[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale\b
+          [^.!?\n]{0,60}\b(?:par\s{1,3}(?:sms|whatsapp|telegram|message)|sur\s{1,3}(?:whatsapp|telegram)|avant\s{1,3}(?:l['’]|votre\s{1,3})entretien|
+          pour\s{1,3}(?:valider|confirmer|r[ée]server|continuer))
+    match:
+      - "Envoyez une photo recto-verso de votre carte d'identité sur WhatsApp pour valider le poste."
+      - "Transmettez-moi une copie de votre passeport pour réserver le billet d'avion."
+      - "Envoyez votre numéro de sécurité sociale par SMS pour valider votre inscription."
+    nomatch:
+      - "Munissez-vous de votre pièce d'identité pour l'entretien dans nos locaux."
+      - "Ne transmettez jamais la copie de votre passeport à un inconnu."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""##),
+        ("rules/impersonation.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: IMP_BRAND_RECRUITER_EN
+    tactic: impersonation
+    weight: 1.0
+    languages: [en]
+    describe: "Introduces themselves as HR or a recruiter of a famous company or job board"
+    flags: [extended]
+    pattern: |
+      \b(?:i\s+am|i['’]m|this\s+is)\s+(?:a\s{1,3}|an\s{1,3}|the\s{1,3})?
+          (?:[\w.,'’-]{1,20}\s{1,3}){0,3}?(?:hr|h\.r\.?|human\s+resources?|recruit(?:er|ment|ing)|hiring|talent\s+acquisition|
+          personnel)\b[^.!?\n]{0,30}?\b(?:of|at|from|for|with|in)\s+
+          (?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok|meta|facebook|instagram|netflix|walmart|costco|
+          deloitte|pwc|kpmg|unilever|nestl[ée]|coca[- ]cola|pepsico|totalenergies|l['’]or[ée]al|lvmh|airbus|
+          decathlon|carrefour|leclerc|auchan|sncf|booking(?:\.com)?|airbnb|shopee|lazada|flipkart|alibaba|aliexpress|
+          temu|shein|linkedin|indeed|glassdoor|p[ôo]le\s+emploi|france\s+travail|adecco|randstad|manpower)\b
+    match:
+      - "Hello, I am the Recruitment Manager at TikTok and we invite you to work part time."
+      - "Hi, I'm HR from LinkedIn, the daily salary is 500 to 1500."
+      - "This is Sarah, hiring manager at Amazon, please add my WhatsApp."
+    nomatch:
+      - "Amazon is opening a new warehouse in Lyon; apply on amazon.jobs."
+      - "I am a former Amazon employee and now work as a baker."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_BRAND_RECRUITER_FR
+    tactic: impersonation
+    weight: 1.0
+    languages: [fr]
+    describe: "Introduces themselves as HR or a recruiter of a famous company, job board or France Travail"
+    describe-local:
+      fr: "Se présente comme RH ou recruteur d’une grande entreprise, d’un site d’emploi ou de France Travail"
+    flags: [extended]
+    pattern: |
+      \b(?:je\s+suis|moi\s+c['’]est|ici)\s+(?:le\s{1,3}|la\s{1,3}|l['’]|une?\s{1,3})?
+          (?:[\w.,'’-]{1,20}\s{1,3}){0,3}?(?:rh|ressources\s+humaines|recrut(?:eur|euse|ement)|charg[ée]e?\s+de\s+recrutement|
+          talent\s+acquisition|responsable\s+du\s+personnel)\b[^.!?\n]{0,30}?\b
+          (?:de|d['’]|chez|pour|du|au\s+sein\s+de)\s*(?:la\s{1,3}|l['’])?
+          (?:amazon|google|microsoft|apple|tiktok|meta|facebook|instagram|netflix|walmart|costco|deloitte|pwc|
+          kpmg|unilever|nestl[ée]|coca[- ]cola|pepsico|totalenergies|l['’]or[ée]al|lvmh|airbus|decathlon|carrefour|
+          leclerc|auchan|sncf|booking(?:\.com)?|airbnb|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|
+          linkedin|indeed|glassdoor|p[ôo]le\s+emploi|france\s+travail|adecco|randstad|manpower)\b
+    match:
+      - "Bonjour, je suis la responsable RH de Decathlon, votre profil a été retenu."
+      - "Je suis recruteuse chez Amazon, ajoutez-moi sur WhatsApp."
+      - "Ici Julie, chargée de recrutement pour France Travail."
+    nomatch:
+      - "Decathlon recrute des vendeurs pour son magasin de Lille, postulez sur le site officiel."
+      - "Je suis ancienne salariée de Carrefour et je cherche un emploi."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: IMP_BRAND_FREEMAIL
+    tactic: impersonation
+    weight: 2.0
+    languages: [any]
+    describe: "Uses a free-mail address whose name contains a famous brand or words such as HR, careers or recruitment"
+    flags: [extended]
+    pattern: |
+      (?<![\w.+-])[\w.+-]{0,40}?(?:(?<![a-z])(?:amazon|google|microsoft|tiktok|netflix|walmart|deloitte|pwc|kpmg|unilever|nestle|cocacola|pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|adecco|randstad|manpower|tata|infosys|wipro)|
+          (?<![a-z])(?:careers?|recruit\w*|recrutement|hiring|talents?)|(?<![a-z])(?:hr|rh|jobs?|emploi|staffing)(?![a-z]))
+          [\w.+-]{0,40}@(?:gmail|googlemail|outlook|hotmail|live|yahoo|ymail|aol|proton(?:mail)?|gmx|yandex|
+          icloud|zoho|mail|laposte)\.[a-z]{2,3}(?:\.[a-z]{2})?\b
+    match:
+      - "Send your CV to amazon.hr.department@gmail.com today."
+      - "Contact : recrutement.decathlon@outlook.fr"
+      - "Email hiring-team.tiktok@hotmail.com to receive your contract."
+    nomatch:
+      - "Send your CV to careers@northwind-logistics.example; interviews in person."
+      - "My personal email is christopher.dupont@gmail.com."
+      - "Questions? Write to rhonda.lee@yahoo.com"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: IMP_LOOKALIKE_DOMAIN
+    tactic: impersonation
+    weight: 2.0
+    languages: [any]
+    describe: "Links to a look-alike domain that borrows a famous brand name (brand.com.other-domain, brand-careers.xyz)"
+    flags: [extended]
+    pattern: |
+      \b(?:www\.)?(?:amazon|google|microsoft|tiktok|netflix|walmart|deloitte|pwc|kpmg|unilever|nestle|cocacola|
+          pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|
+          lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|
+          adecco|randstad|manpower|tata|infosys|wipro)\.(?:com|co|net|org|fr)\.
+          [a-z0-9-]{2,}\.[a-z]{2,}\b
+      | \b(?:www\.)?(?:amazon|google|microsoft|tiktok|netflix|walmart|deloitte|pwc|kpmg|unilever|nestle|cocacola|
+          pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|
+          lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|
+          adecco|randstad|manpower|tata|infosys|wipro)[-.]?(?:careers?|jobs?|hr|rh|recruit\w*|recrutement|hiring|
+          work|task|vip|official|emploi)[\w-]*\.(?:xyz|top|vip|cc|online|site|shop|info|club|live|icu|buzz|
+          work|app|click|link|cyou|store)\b
+      | \b(?:careers?|jobs?|hr|recruit\w*|hiring)[-.](?:amazon|google|microsoft|tiktok|netflix|walmart|deloitte|
+          pwc|kpmg|unilever|nestle|cocacola|pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|
+          auchan|sncf|booking|airbnb|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|
+          poleemploi|francetravail|adecco|randstad|manpower|tata|infosys|wipro)
+          [\w-]*\.(?:xyz|top|vip|cc|online|site|shop|info|club|live|icu|buzz|work|app|click|link|cyou|store)\b
+      | \b(?:amazon|google|microsoft|tiktok|netflix|walmart|deloitte|pwc|kpmg|unilever|nestle|cocacola|pepsico|
+          totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|lazada|
+          flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|adecco|
+          randstad|manpower|tata|infosys|wipro)-(?:careers?|jobs?|hr|recruit\w*|hiring)-
+          [\w-]+\.com\b
+    match:
+      - "Download your interview letter at www.tata.com.interview-1.in"
+      - "Register on amazon-task-vip.xyz to receive your tasks."
+      - "Finish onboarding at linkedin-hr-careers.com"
+    nomatch:
+      - "Apply at amazon.jobs or careers.microsoft.com."
+      - "Read the job description on www.linkedin.com/jobs/view/123."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+"""#),
+        ("rules/legitimacy.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: LEGIT_INTERVIEW_PROCESS_EN
+    tactic: legitimacy
+    weight: -2.0
+    languages: [en]
+    describe: "Describes a real hiring process: video, on-site or panel interviews, several rounds, reference or right-to-work checks"
+    flags: [extended]
+    pattern: |
+      \b(?:(?:video|on-?site|in-person|in\s+person|panel|technical|face-to-face|competency-based|structured)\s+interviews?|
+          (?:two|three|four|2|3|4)\s+(?:interview\s{1,3})?(?:rounds|stages)(?:\s{1,3}of\s{1,3}interviews?)?|
+          interview\s+(?:rounds|stages)|phone\s+screen(?:ing)?\s+(?:with|followed\s+by|then)|reference\s+checks?|
+          references\s+will\s+be\s+(?:checked|requested|taken\s+up)|right[- ]to[- ]work\s+checks?)\b
+    match:
+      - "The process has three rounds: a phone screen with HR, a technical interview and an on-site interview with the team."
+      - "Shortlisted candidates are invited to a video interview, followed by reference checks."
+    nomatch:
+      - "No interview needed, start today on WhatsApp."
+      - "The interview will be conducted on Telegram by text."
+      - "Online interview for work from home, send APY to this number."
+
+  - id: LEGIT_INTERVIEW_PROCESS_FR
+    tactic: legitimacy
+    weight: -2.0
+    languages: [fr]
+    describe: "Describes a real hiring process: video, on-site or panel interviews, several rounds, reference or right-to-work checks"
+    describe-local:
+      fr: "Décrit un vrai processus de recrutement : entretiens en visio ou dans les locaux, plusieurs étapes, prise de références"
+    flags: [extended]
+    pattern: |
+      \b(?:entretiens?\s+(?:en\s{1,3})?(?:visio(?:conf[ée]rence)?|vid[ée]o|pr[ée]sentiel|sur\s+site|dans\s+nos\s+locaux|technique|individuel|collectif|final|avec\s+(?:le|la|votre\s+futur(?:e)?)\s+(?:manager|responsable|directeur|directrice|[ée]quipe))|
+          (?:deux|trois|2|3)\s+entretiens|(?:plusieurs|deux|trois|2|3)\s+[ée]tapes\s+(?:de\s+recrutement|d['’]entretiens?)|
+          prise\s+de\s+r[ée]f[ée]rences|v[ée]rification\s+des\s+r[ée]f[ée]rences)\b
+    match:
+      - "Processus : un entretien téléphonique, puis un entretien dans nos locaux avec le manager."
+      - "Deux entretiens en visioconférence, puis prise de références."
+    nomatch:
+      - "Embauche immédiate sans entretien, contactez-moi sur WhatsApp."
+      - "L'entretien se fera par Telegram, uniquement par écrit."
+
+  - id: LEGIT_NEVER_ASK_PAY_EN
+    tactic: legitimacy
+    weight: -2.0
+    languages: [en]
+    describe: "States that the employer will never ask candidates for money, fees or bank details, or never interviews over chat apps"
+    flags: [extended]
+    pattern: |
+      \b(?:will|would|do(?:es)?)\s+never\s+(?:ask|request|require|charge)\w*\b
+          [^.!?\n]{0,50}\b(?:pay|payment|money|fees?|deposit|bank\s+details|gift\s+cards?|crypto\w*|charge|
+          candidates|applicants)\b
+      | \bnever\s+charges?\s+(?:a\s{1,3}fee\s{1,3}to\s{1,3})?(?:candidates|applicants|job\s*seekers)\b
+      | \b(?:will|would|do(?:es)?)\s+never\s+(?:conduct|do|hold|carry\s+out)\s+
+          (?:an?\s{1,3}|any\s{1,3})?interviews?\b[^.!?\n]{0,30}\b(?:chat|text|messaging|whats\s?app|telegram|
+          signal|instant\s+messag\w*)
+      | \bno\s+(?:fees?|charges?)\s+(?:at\s+any\s+(?:stage|point|time)|(?:are|is)\s+(?:ever\s{1,3})?charged\s+to\s+(?:candidates|applicants))\b
+    match:
+      - "We will never ask you to pay a fee, buy equipment or share bank details during recruitment."
+      - "Northwind never charges candidates at any stage of the process."
+      - "Northwind will never conduct an interview online through a chat or a messaging app such as WhatsApp."
+    nomatch:
+      - "You do not need to pay any deposit or membership fee to start earning."
+      - "No fee, free and safe withdrawal every day!"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: LEGIT_NEVER_ASK_PAY_FR
+    tactic: legitimacy
+    weight: -2.0
+    languages: [fr]
+    describe: "States that the employer will never ask candidates for money, fees or bank details, or never interviews over chat apps"
+    describe-local:
+      fr: "Indique que l’employeur ne demandera jamais d’argent, de frais ni de coordonnées bancaires aux candidats, ou ne fait jamais d’entretien par messagerie"
+    flags: [extended]
+    pattern: |
+      \bne\s+(?:vous\s{1,3}|te\s{1,3})?(?:demanderons|demandons|demandera|demande|r[ée]clamerons|r[ée]clamera|
+          factur(?:ons|erons|e|era))\s+jamais\b[^.!?\n]{0,50}\b(?:payer|paiement|argent|frais|virement|coordonn[ée]es\s+bancaires|
+          versement|cartes?\s+cadeaux?|candidat)
+      | \baucuns?\s+frais\s+ne\s+(?:vous\s{1,3})?(?:sera|seront)\s+
+          (?:jamais\s{1,3})?(?:demand|factur|r[ée]clam)\w*
+      | \bne\s+(?:faisons|menons|conduisons|r[ée]alisons|proc[ée]dons\s+[àa])\s+jamais\s+
+          (?:d['’]\s?|aux?\s{1,3}|les\s{1,3})?entretiens?\b[^.!?\n]{0,30}\b
+          (?:whats\s?app|telegram|messagerie|chat|tchat|sms|[ée]crit)
+    match:
+      - "Nous ne vous demanderons jamais de payer des frais ni de communiquer vos coordonnées bancaires."
+      - "Aucun frais ne vous sera demandé à aucune étape du recrutement."
+      - "Nous ne faisons jamais d'entretien par WhatsApp ni par Telegram."
+    nomatch:
+      - "Vous ne payez rien pour commencer, juste un dépôt remboursable."
+      - "Sans frais, retrait rapide et sécurisé chaque jour !"
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: LEGIT_CAREERS_PORTAL_EN
+    tactic: legitimacy
+    weight: -1.0
+    languages: [en]
+    describe: "Sends applicants to an official careers portal or quotes a job reference number"
+    flags: [extended]
+    pattern: |
+      \bapply\w*\s+(?:only\s{1,3})?(?:through|via|on|at|using)\s+
+          (?:our\s{1,3})?(?:official\s{1,3})?(?:careers?|jobs?|recruitment|recruiting|applicant\s+tracking)\s+
+          (?:portal|site|website|page)\b
+      | \b(?:job|requisition|req|vacancy|posting)\s+(?:id|ref(?:erence)?|number|no\.?)\s*
+          [:#]?\s*[A-Z]{0,4}-?\d{3,12}\b
+    match:
+      - "Apply through our careers portal and quote the job ID: REQ-20431."
+      - "Please apply via our official careers website; applications by email are not accepted."
+    nomatch:
+      - "Apply now via WhatsApp, no CV needed."
+      - "Visit our website for more information about our products."
+
+  - id: LEGIT_CAREERS_PORTAL_FR
+    tactic: legitimacy
+    weight: -1.0
+    languages: [fr]
+    describe: "Sends applicants to an official careers portal or quotes a job reference number"
+    describe-local:
+      fr: "Renvoie les candidats vers le site carrières officiel ou cite la référence de l’offre"
+    flags: [extended]
+    pattern: |
+      \bpostul(?:ez|er)\s+(?:uniquement\s{1,3}|exclusivement\s{1,3})?
+          (?:sur|via|depuis|[àa]\s+partir\s+de)\s+(?:notre\s{1,3})?(?:site\s+(?:carri[èe]res?|emploi|recrutement|officiel)|
+          espace\s+(?:candidat|carri[èe]res?|recrutement)|portail\s+(?:carri[èe]res?|recrutement|candidat))\b
+      | \br[ée]f[ée]rence\s+(?:de\s+l['’]offre|du\s+poste|de\s+l['’]annonce)\s*:?\s*
+          [A-Z]{0,4}-?\d{3,12}\b
+    match:
+      - "Postulez uniquement sur notre site carrières, rubrique « Nos offres »."
+      - "Référence de l'offre : RH-2024-118, à rappeler dans votre candidature."
+    nomatch:
+      - "Postulez vite par WhatsApp, sans CV."
+      - "Rendez-vous sur notre site pour découvrir nos produits."
+
+  - id: LEGIT_SALARY_RANGE_EN
+    tactic: legitimacy
+    weight: -1.0
+    languages: [en]
+    describe: "States an annual salary range, as genuine job adverts usually do"
+    flags: [extended]
+    pattern: |
+      (?:[$€£]\s?\d{2,3}(?:[,.\s]\d{3}|k)|\b\d{2,3}(?:[,.\s]\d{3}|k)\s?(?:[$€£]|usd\b|eur\b|gbp\b)?)\s*
+          (?:-|–|to)\s*(?:[$€£]\s?)?\d{2,3}(?:[,.\s]\d{3}|k)\s*(?:usd|eur|gbp|[$€£])?\s*
+          (?:per\s+(?:year|annum)|a\s+year|annually|p\.?a\.?|/\s?(?:yr|year)|annual|gross\s+per\s+year|base\s+salary)\b
+    match:
+      - "Salary: $58,000 - $66,000 per year plus benefits."
+      - "Compensation £32k to £36k per annum, depending on experience."
+    nomatch:
+      - "Earn $300-$800 per day from home."
+      - "Daily salary 3000-8000 pesos."
+
+  - id: LEGIT_SALARY_RANGE_FR
+    tactic: legitimacy
+    weight: -1.0
+    languages: [fr]
+    describe: "States a gross annual or monthly salary, as genuine French job adverts usually do"
+    describe-local:
+      fr: "Indique un salaire brut annuel ou mensuel, comme le font les vraies offres d’emploi"
+    flags: [extended]
+    pattern: |
+      \b\d{2,3}(?:[\s.]?\d{3}|\s?k)?\s*(?:€|euros?|k€)?\s*(?:-|–|à|et)\s*\d{2,3}
+          (?:[\s.]?\d{3}|\s?k)\s*(?:€|euros?|k€)\s*(?:bruts?\s{1,3})?
+          (?:annuels?|par\s+an|/\s?an)\b
+      | \b\d{1,2}[\s.]?\d{3}\s*(?:€|euros?)\s+bruts?\s+(?:mensuels?|annuels?|par\s+(?:mois|an))\b
+    match:
+      - "Salaire : 38 000 à 45 000 € bruts annuels selon profil."
+      - "Rémunération : 2 100 € brut mensuel sur 13 mois."
+    nomatch:
+      - "Gagnez 3 000 € par semaine sans expérience."
+      - "Salaire journalier de 100 à 300 €."
+
+"""#),
+        ("rules/money_mule.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: MULE_PAYMENT_AGENT_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Recruits for a \"payment processing agent\", \"funds transfer\" or \"collection representative\" role, typical money-mule job titles"
+    flags: [extended]
+    pattern: |
+      \b(?:payment\s+(?:processing\s{1,3})?(?:agent|assistant|receiver|processor|representative|coordinator)s?|
+          (?:money|funds?)\s+(?:transfer\s{1,3}|collection\s{1,3}|receiving\s{1,3})?(?:agent|coordinator|handler|receiver|mover)s?|
+          (?:private\s{1,3})?financial\s+agents?|remittance\s+agents?|(?:local|regional)\s+(?:payment|collection)\s+(?:agent|representative)s?)\b
+    match:
+      - "We are hiring a part-time payment processing agent to handle client transfers from home."
+      - "Become our regional collection representative and earn 10% of every payment."
+      - "Job title: Funds Transfer Coordinator (remote)."
+    nomatch:
+      - "Senior payment operations analyst (SEPA, SWIFT), on-site in Paris, three interview rounds."
+      - "The fund manager presented the quarterly results to investors."
+      - "We work with banks and financial intermediaries across Europe."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_RECEIVE_FORWARD_EN
+    tactic: money_mule
+    weight: 3.0
+    languages: [en]
+    describe: "Asks the candidate to receive money into their own account and forward it, keep a percentage, or lend their bank account"
+    flags: [extended]
+    pattern: |
+      \b(?:receive|accept|collect)\w*\b[^.!?\n]{0,50}\b(?:payments?|funds?|money|transfers?|deposits?|wires?)\b
+          [^.!?\n]{0,40}\b(?:in|into|to|on|through|via)\s+your\s+(?:own\s{1,3}|personal\s{1,3})?
+          (?:bank\s{1,3}|paypal\s{1,3}|cash\s?app\s{1,3})?accounts?\b
+          [^\n]{0,100}?\b(?:forward|transfer|send|wire|remit|withdraw|convert|pass)\w*
+      | \bkeep\s+(?:\d{1,2}\s?%|a\s+(?:\d{1,2}\s?%\s{1,3})?commission|your\s+commission)
+          [^.!?\n]{0,60}\b(?:forward|transfer|send|wire|remit)\w*\s+
+          (?:the\s{1,3})?(?:rest|remaining|remainder|balance)\b
+      | \b(?:forward|transfer|send|wire|remit)\w*\s+(?:the\s{1,3})?
+          (?:rest|remaining|remainder|balance)\b[^.!?\n]{0,60}\bkeep\s+
+          (?:\d{1,2}\s?%|a\s+(?:\d{1,2}\s?%\s{1,3})?commission|your\s+commission)
+      | \b(?:use|rent|lend|borrow)\w*\s+(?:of\s{1,3})?your\s+(?:personal\s{1,3}|own\s{1,3})?
+          (?:bank(?:ing)?|paypal|cash\s?app|revolut|wise|binance|crypto)?\s*accounts?\b
+          [^.!?\n]{0,60}\b(?:receive|process|transfer|payments?|funds?|clients?|customers?|transactions?)\b
+      | \bopen\s+(?:a\s{1,3})?(?:new\s{1,3})?(?:bank|business|paypal|crypto|binance)\s+accounts?\s+
+          (?:in\s{1,3}your\s{1,3}name\s{1,3})?for\s+(?:us|the\s+company|our\s+company|our\s+clients)\b
+    match:
+      - "You will receive client payments into your personal bank account and forward them to our suppliers."
+      - "Keep 10% as your commission and wire the rest to the account I send you."
+      - "We need to use your bank account to receive payments from our customers."
+    nomatch:
+      - "Your salary will be paid into your bank account on the 25th of each month."
+      - "As a cashier you will accept card payments and transfer the daily takings to the safe."
+      - "Please use your bank account details to set up direct deposit in the HR portal."
+    ref:
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: MULE_RESHIP_EN
+    tactic: money_mule
+    weight: 2.5
+    languages: [en]
+    describe: "Offers a reshipping or package-forwarding job: receive parcels at home and send them on"
+    flags: [extended]
+    pattern: |
+      \b(?:reshipping\s+(?:jobs?|positions?|agents?|coordinators?|managers?|work|opportunit\w*)|(?:package|parcel)\s+(?:forwarding|reshipping|handling|inspection)\s+(?:agent|specialist|job|position|coordinator|assistant|manager)s?|
+          (?:package|parcel|shipping)\s+(?:inspector|handler|forwarder|coordinator)s?\s+(?:from|at)\s+home)\b
+      | \breceive\s+(?:packages|parcels|goods|items|electronics)\b
+          [^.!?\n]{0,20}\b(?:at|in|to)\s+(?:your\s{1,3})?(?:home|house|address|apartment)\b
+          [^.!?\n]{0,60}\b(?:re-?pack|re-?label|re-?ship|forward|send|ship)\w*
+    match:
+      - "Reshipping job openings available! Earn $200 per package."
+      - "Work as a package inspector from home: check parcels, relabel them and ship them abroad."
+      - "You will receive electronics at your address and forward them to our overseas clients."
+    nomatch:
+      - "If your parcel arrives damaged, we will reship your order at no cost."
+      - "Warehouse associate: receive, pack and ship customer orders at our Reno warehouse."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_PAYMENT_AGENT_FR
+    tactic: money_mule
+    weight: 2.0
+    languages: [fr]
+    describe: "Recruits for a \"payment agent\" or \"transfer manager\" role, typical money-mule job titles"
+    describe-local:
+      fr: "Recrute un « agent de paiement » ou un « gestionnaire de transferts », intitulés typiques du recrutement de mules financières"
+    flags: [extended]
+    pattern: |
+      \b(?:agent(?:e)?s?\s+(?:de\s{1,3})?(?:paiements?|transferts?\s+(?:de\s+fonds|d['’]argent)|encaissements?\s+[àa]\s+domicile|recouvrement\s+[àa]\s+domicile)|
+          agent(?:e)?s?\s+financi(?:er|[èe]re)s?\s+(?:[àa]\s+domicile|ind[ée]pendante?s?|local(?:e|es|aux)?)|
+          gestionnaires?\s+(?:de\s{1,3})?(?:fonds|transferts|paiements)\s+(?:[àa]\s+domicile|clients?|internationaux)|
+          repr[ée]sentant(?:e)?s?\s+(?:financi(?:er|[èe]re)|de\s+paiement))\b
+    match:
+      - "Nous recrutons un agent de paiement à domicile pour gérer les virements de nos clients."
+      - "Poste : gestionnaire de transferts internationaux, 100 % à distance."
+      - "Devenez agent financier indépendant et gagnez 10 % sur chaque virement."
+    nomatch:
+      - "Comptable fournisseurs : saisie des factures et suivi des paiements, CDI à Nantes."
+      - "Agent de recouvrement en agence, CDI, entretien sur site."
+    ref:
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_RECEIVE_FORWARD_FR
+    tactic: money_mule
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks the candidate to receive money into their own account and forward it, keep a percentage, or lend their bank account"
+    describe-local:
+      fr: "Demande au candidat de recevoir de l’argent sur son compte et de le transférer, d’en garder un pourcentage ou de prêter son compte bancaire"
+    flags: [extended]
+    pattern: |
+      \b(?:recev\w*|re[çc]\w*|encaiss\w*|accept\w*)\b[^.!?\n]{0,50}\b
+          (?:paiements?|virements?|fonds|argent|sommes?|transferts?|versements?)\b
+          [^.!?\n]{0,40}\b(?:sur|dans|via)\s+(?:votre|ton)\s+(?:propre\s{1,3})?
+          (?:compte|rib|iban|paypal|portefeuille)\b[^\n]{0,100}?\b(?:transf[ée]r|renvoy|envoy|vir|reverse|retir|
+          convert|achet)\w*
+      | \bgardez\s+(?:\d{1,2}\s?%|une\s+commission|votre\s+commission)
+          [^.!?\n]{0,60}\b(?:transf[ée]r|renvoy|envoy|vir|reverse)\w*\s+
+          (?:le\s+reste|le\s+solde|le\s+restant|la\s+diff[ée]rence)
+      | \b(?:utilis|pr[êe]t|lou)\w*\s+(?:de\s{1,3})?(?:votre|ton)\s+
+          (?:propre\s{1,3})?compte\s+(?:bancaire|paypal|crypto|binance)?\b
+          [^.!?\n]{0,60}\b(?:recevoir|encaisser|transf[ée]rer|paiements?|virements?|clients?|transactions?)
+      | \bouvr(?:ez|ir)\s+(?:un\s{1,3})?(?:nouveau\s{1,3})?compte\s+
+          (?:bancaire|en\s{1,3}ligne|paypal|crypto)?\s*(?:[àa]\s{1,3}votre\s{1,3}nom\s{1,3})?pour\s+
+          (?:nous|l['’]entreprise|notre\s{1,3}soci[ée]t[ée]|nos\s{1,3}clients)
+    match:
+      - "Vous recevrez les virements de nos clients sur votre compte personnel puis vous les transférerez à notre fournisseur."
+      - "Gardez 10 % de commission et transférez le reste en bitcoins."
+      - "Nous avons besoin d'utiliser votre compte bancaire pour recevoir les paiements de nos clients."
+    nomatch:
+      - "Votre salaire sera versé sur votre compte bancaire le 28 de chaque mois."
+      - "Merci de nous transmettre votre RIB pour le versement de votre salaire."
+    ref:
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_RESHIP_FR
+    tactic: money_mule
+    weight: 2.5
+    languages: [fr]
+    describe: "Offers a reshipping or package-forwarding job: receive parcels at home and send them on"
+    describe-local:
+      fr: "Propose un emploi de réexpédition de colis : recevoir des colis chez soi et les renvoyer"
+    flags: [extended]
+    pattern: |
+      \b(?:r[ée]exp[ée]di(?:tion|ez|er)|r[ée]-exp[ée]di\w*)\b[^.!?\n]{0,40}\b
+          (?:colis|paquets?|marchandises?|produits?|articles?)\b
+      | \b(?:colis|paquets?|marchandises?)\b[^.!?\n]{0,60}\b(?:r[ée]-?emball\w*|r[ée]-?[ée]tiquet\w*|nouvelles?\s+[ée]tiquettes?)
+      | \br[ée]-?emball\w*\s+(?:les\s{1,3})?(?:colis|paquets?)\b
+      | \brecev\w*\s+(?:des\s{1,3})?(?:colis|paquets?|marchandises?|t[ée]l[ée]phones?|appareils)\b
+          [^.!?\n]{0,30}\b(?:chez\s+vous|[àa]\s+(?:votre\s{1,3})?domicile|[àa]\s+votre\s+adresse)\b
+          [^.!?\n]{0,60}\b(?:envoy|exp[ée]di|renvoy|transf[ée]r|post|enverr)\w*
+    match:
+      - "Poste de gestionnaire de colis : réception et réexpédition de colis depuis votre domicile."
+      - "Vous recevrez des colis chez vous et les enverrez à nos clients à l'étranger."
+      - "Réemballez les paquets avec les nouvelles étiquettes avant de les poster."
+    nomatch:
+      - "Si votre colis est perdu, nous le réexpédions gratuitement."
+      - "Préparateur de commandes : réception des colis en entrepôt et mise en rayon, CDI."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""#),
+        ("rules/offplatform.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: OFF_CHAT_LINK
+    tactic: offplatform
+    weight: 1.2
+    languages: [any]
+    describe: "Gives a direct chat link (t.me, wa.me, WhatsApp group or Line/Signal invite) to continue off the job platform"
+    pattern: '(?<![\w.@-])(?:t|wa|telegram|line|signal)\.me\s?/|(?<![\w.@-])wa\.me\b|\b(?:chat|api)\.whatsapp\s?\.com\b|\bwhatsapp://|\bwa\.link/'
+    match:
+      - "Send me a message here: t.me/+4477009001 for the job details"
+      - "Apply now and earn daily, click wa.me/15550100234"
+      - "Join our team chat https://chat.whatsapp.com/AbCdEf12345"
+      - "Dear applicant, your CV passed, contact http://wa.me /15550100987"
+      - "Join our online part-time team: http://chat.whatsapp .com/HU7pmOYEwXW"
+    nomatch:
+      - "Read the Telegram FAQ at telegram.org/faq before installing the app."
+      - "Call us or use the contact form at northwind.example/contact; we do not use WhatsApp."
+      - "Our WhatsApp community for parents is managed by the school office, ask at reception."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: OFF_APP_CONTACT_ID
+    tactic: offplatform
+    weight: 0.8
+    languages: [any]
+    describe: "Names a chat app followed by a phone number or @handle to contact"
+    flags: [extended]
+    pattern: |
+      \b(?:whats\s?app|whatsap+|wasap|telegram|t[ée]l[ée]gram|signal|viber|wechat|line|tg|wa)\b\s*
+          (?:id|no\.?|number|nr|num[ée]ro|contact|details?|username|pseudo)?\s*
+          [:：=-]?\s*(?:\(?\+?\s?\d[\d\s().-]{6,18}\d|@[A-Za-z]\w{3,31}\b)
+    match:
+      - "Interested? WhatsApp: +44 7700 900123"
+      - "Écrivez-moi sur Telegram @recrut_amelie pour les détails"
+      - "TG: @hr_lina_jobs for more details"
+      - "Contact WhatsApp 33600000174 to accept the job"
+    nomatch:
+      - "WhatsApp was founded in 2009 and has billions of users."
+      - "Call or WhatsApp our office during opening hours; our landline is 01 23 45 67 89."
+      - "Follow us on Telegram for news about our open days."
+
+  - id: OFF_MOVE_TO_APP_EN
+    tactic: offplatform
+    weight: 1.5
+    languages: [en]
+    describe: "Asks the candidate to contact, add or continue the conversation on a private chat app"
+    flags: [extended]
+    pattern: |
+      (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)(?<!\bask\syou\sto\s)\b
+          (?:contact|add|message|text|reach|chat\s+with|write\s+to|dm|ping|msg|call|continue|move|switch|talk|
+          accept\s+(?:the\s{1,3})?jobs?|send\s+(?:me|us)\s+a\s+(?:message|text|hi))\b
+          (?:\s{1,3}(?:me|us|him|her|our\s{1,3}\w{1,30}|the\s{1,3}\w{1,30}|this(?:\s{1,3}\w{1,30})?|my\s{1,3}\w{1,30}))?\s+
+          (?:(?:on|via|through|over|at|in|using|to|by)\s{1,3})?(?:my\s{1,3}|our\s{1,3})?
+          (?:what['’]?s\s?-?\s?app|whatsap+|whatasapp|whatapp|wt\s?sapp|vvhatsapp|wasap|telegram|t[ée]l[ée]gram|
+          signal|wechat|viber|line\s+app|kakao\s?talk)\b
+      | \b(?:add|save)\s+(?:my|our)\s+(?:whats\s?app|telegram|wechat|viber|line)\b
+    match:
+      - "Hello dear, please contact me on WhatsApp for the job details"
+      - "Add my Telegram and I will explain the work"
+      - "Let's continue this conversation on Telegram, it is faster"
+      - "I am a project manager, daily salary 3000, Accept Jobs on Whatsapp today"
+    nomatch:
+      - "Our alumni community has a WhatsApp group; the invitation is sent by the school office."
+      - "Please contact HR by email; we do not recruit over WhatsApp."
+      - "We will never ask you to message us on Telegram."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: OFF_MOVE_TO_APP_FR
+    tactic: offplatform
+    weight: 1.5
+    languages: [fr]
+    describe: "Asks the candidate to contact, add or continue the conversation on a private chat app"
+    describe-local:
+      fr: "Demande au candidat de le contacter, de l’ajouter ou de poursuivre la conversation sur une messagerie privée"
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!\bn['’])\b(?:contact(?:ez|e|er)|[ée]cri(?:vez|s|re)|ajout(?:ez|e|er)|envoy(?:ez|er)|
+          envoie|rejoi(?:gnez|ns|ndre)|parl(?:ons|ez|er)|discut(?:ons|ez|er)|pass(?:ons|ez|er)|continu(?:ons|ez|er)|
+          poursuiv(?:ons|ez|re)|bascul(?:ons|ez|er)|[ée]chang(?:eons|ez|er))\b
+          (?:[- ](?:moi|nous))?[^.!?\n]{0,40}?\b(?:sur|via|par|en|dans)\s+
+          (?:mon\s{1,3}|notre\s{1,3}|le\s{1,3}|l['’]appli(?:cation)?\s{1,3})?
+          (?:whats\s?app|whatsap+|telegram|t[ée]l[ée]gram|signal|wechat|viber)\b
+      | \b(?:ajout(?:ez|e|er)|contact(?:ez|e|er))(?:[- ](?:moi|nous))?\s+
+          (?:mon|notre)\s+(?:whats\s?app|telegram|t[ée]l[ée]gram|wechat)\b
+    match:
+      - "Bonjour ! Travail simple depuis chez vous, écrivez à notre mentor sur Telegram @mentor_julie."
+      - "Contactez-moi sur WhatsApp pour les détails du poste"
+      - "Ajoutez-moi sur Telegram, je vous explique tout"
+      - "Emploi à temps partiel, inscription facile, s'il vous plaît ajouter mon WhatsApp"
+      - "Passons sur Telegram pour la suite de l'entretien"
+    nomatch:
+      - "Rejoignez notre groupe WhatsApp des parents d'élèves pour suivre les sorties scolaires."
+      - "Ne contactez jamais un recruteur par WhatsApp ; passez par notre site."
+      - "Vous pouvez nous écrire par e-mail, notre équipe ne recrute pas par messagerie."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""#),
+        ("rules/remote_control.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: RC_REMOTE_ACCESS_EN
+    tactic: remote_control
+    weight: 3.0
+    languages: [en]
+    describe: "Asks the candidate to install remote-access software, give remote control or share the screen while banking"
+    flags: [extended]
+    pattern: |
+      (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)\b(?:install|download|set\s?up|run|open|launch)\w*\b
+          [^.!?\n]{0,60}\b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|splash\s?top|
+          screen\s?connect|connectwise|logmein|chrome\s+remote\s+desktop|remote\s?pc|airdroid|ammyy)\b
+      | \bshare\s+(?:your|the)\s+(?:phone\s{1,3}|mobile\s{1,3}|computer\s{1,3})?screen\b
+          [^.!?\n]{0,60}\b(?:bank\w*|account|wallet|payment|transfer|binance|paypal|crypto)\b
+      | \b(?:bank\w*|wallet|binance|paypal)\b[^.!?\n]{0,60}\bshare\s+
+          (?:your|the)\s+screen\b
+      | \b(?:give|grant|allow)\s+(?:me|us|our\s+(?:it|tech)\s+team)\s+
+          (?:remote\s{1,3})?(?:access|control)\s+(?:to|of)\s+your\s+
+          (?:phone|computer|laptop|pc|device)\b
+    match:
+      - "Please download AnyDesk so our IT team can configure your work laptop."
+      - "Share your screen while you log in to your bank app so I can guide the transfer."
+      - "Give us remote access to your computer to install the company software."
+    nomatch:
+      - "We will never ask you to install remote-access software."
+      - "Never install AnyDesk at the request of a recruiter."
+      - "During the coding interview you will share your screen in Teams."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_REMOTE_ACCESS_FR
+    tactic: remote_control
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks the candidate to install remote-access software, give remote control or share the screen while banking"
+    describe-local:
+      fr: "Demande au candidat d’installer un logiciel de prise en main à distance, de donner le contrôle de son appareil ou de partager son écran pendant une opération bancaire"
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!\bn['’])(?<!jamais\s)\b(?:install|t[ée]l[ée]charg|lanc|ouvr|ex[ée]cut)\w*\b
+          [^.!?\n]{0,60}\b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|splash\s?top|
+          screen\s?connect|connectwise|logmein|chrome\s+remote\s+desktop|remote\s?pc|airdroid|ammyy)\b
+      | \bpartag(?:ez|er|e)\s+(?:votre|ton|l['’])\s*[ée]cran\b[^.!?\n]{0,60}\b
+          (?:banque|bancaire|compte|portefeuille|paiement|virement|binance|paypal|crypto)\w*
+      | \b(?:banque|bancaire|compte|portefeuille|binance|paypal)\b
+          [^.!?\n]{0,60}\bpartag(?:ez|er|e)\s+(?:votre|ton|l['’])\s*
+          [ée]cran\b
+      | \b(?:donn(?:ez|er|e)|laiss(?:ez|er|e))[- ](?:moi|nous)\s+(?:l['’])?
+          (?:acc[èe]s|contr[ôo]le|la\s+main)\s+(?:[àa]\s{1,3}distance\s{1,3})?
+          (?:[àa]|sur|de)\s+(?:votre|ton)\s+(?:t[ée]l[ée]phone|ordinateur|pc|appareil|portable)\b
+    match:
+      - "Installez AnyDesk pour que notre service informatique configure votre poste."
+      - "Partagez votre écran pendant que vous vous connectez à votre banque."
+      - "Donnez-moi l'accès à distance à votre ordinateur pour installer le logiciel."
+    nomatch:
+      - "N'installez jamais AnyDesk à la demande d'un recruteur."
+      - "Pendant l'entretien technique, vous partagerez votre écran sur Teams."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: RC_CHAT_ONLY_INTERVIEW_EN
+    tactic: remote_control
+    weight: 2.0
+    languages: [en]
+    describe: "Runs the interview only by text chat or messaging app, or refuses any video or voice call"
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?;:]\s)(?:(?!\b(?:never|not|no|won['’]t|don['’]t|doesn['’]t)\b)[^.!?\n]){0,80}?\binterview\w*\b
+          [^.!?\n]{0,40}\b(?:via|on|over|through|by|using|in)\s+(?:a\s{1,3}|the\s{1,3})?
+          (?:telegram|whats\s?app|signal|wechat|viber|google\s+hangouts?|hangouts?|google\s+chat|wire\s+app|
+          teams\s+chat|text(?:\s{1,3}(?:chat|messages?|messaging))?|chat|instant\s+messag\w*|sms|live\s+chat)\b
+      | \b(?:text|chat)[- ]based\s+interviews?\b
+      | \b(?:no\s+need\s+(?:for|to\s+do)\s+(?:a\s{1,3})?(?:video|voice|phone)\s+(?:call|interview)|(?:we|i)\s+(?:do\s+not|don['’]t|never)\s+(?:do|use|make)\s+(?:video|voice|phone)\s+calls?|
+          (?:camera|webcam|video)\s+(?:is\s{1,3})?not\s+(?:required|needed|necessary))\b
+    match:
+      - "The interview will be conducted on Telegram by text with our HR manager."
+      - "This is a text-based interview, please answer the questions in the chat."
+      - "No need for a video call, we will discuss everything here."
+    nomatch:
+      - "The first interview is a video call on Microsoft Teams, followed by an on-site visit."
+      - "Please keep your camera on during the video interview."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_CHAT_ONLY_INTERVIEW_FR
+    tactic: remote_control
+    weight: 2.0
+    languages: [fr]
+    describe: "Runs the interview only by text chat or messaging app, or refuses any video or voice call"
+    describe-local:
+      fr: "Mène l’entretien uniquement par écrit sur une messagerie, ou refuse tout appel vidéo ou vocal"
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?;:]\s)(?:(?!\b(?:ne|n['’]|jamais|pas|aucun)\b)[^.!?\n]){0,80}?\bentretiens?\b
+          [^.!?\n]{0,40}\b(?:par|sur|via|en)\s+(?:le\s{1,3}|la\s{1,3}|un\s{1,3}|une\s{1,3})?
+          (?:telegram|t[ée]l[ée]gram|whats\s?app|signal|wechat|viber|messagerie(?:\s{1,3}instantan[ée]e)?|chat|
+          tchat|sms|messages?\s+[ée]crits?)\b
+      | \b(?:pas\s{1,3}(?:besoin\s{1,3})?d['’]\s?(?:appel\s{1,3}vid[ée]o|visio(?:conf[ée]rence)?|cam[ée]ra|webcam|appel)|
+          sans\s{1,3}(?:appel\s{1,3}vid[ée]o|visio|cam[ée]ra|webcam)|nous\s{1,3}ne\s{1,3}(?:faisons|pouvons)\s{1,3}(?:pas|jamais)\s{1,3}(?:d['’]|de\s{1,3})?(?:appels?|visio|vid[ée]o))
+    match:
+      - "L'entretien se fera par Telegram, uniquement par écrit."
+      - "Entretien par messagerie instantanée avec notre responsable RH."
+      - "Pas besoin d'appel vidéo, tout se fait par messages."
+    nomatch:
+      - "Le premier entretien a lieu en visioconférence sur Teams, le second dans nos locaux."
+      - "Votre entretien téléphonique est prévu mardi à 10 h."
+      - "Nous ne faisons jamais d'entretien par WhatsApp ni par Telegram."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: RC_SEND_CODE_EN
+    tactic: remote_control
+    weight: 3.0
+    languages: [en]
+    describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
+    flags: [extended]
+    pattern: |
+      \b(?:send|forward|give|share|tell|read|text|screenshot)\s+
+          (?:me|us|it\s+to\s+(?:me|us))\b[^.!?\n]{0,30}\b(?:(?:\d[- ]?digits?|six[- ]digits?|verification|security|confirmation|login|sms|text|whatsapp|telegram|activation|one[- ]time|access|authentication|2fa|bank|card)\s+(?:code|pin)|
+          otp|pin|code\s+(?:that\s{1,3})?(?:you|we)\s+(?:just\s{1,3})?(?:received|got|get|sent))\b
+      | \b(?:code|otp|pin)\s+(?:that\s{1,3})?(?:you\s+(?:just\s{1,3})?(?:received|got|get)|(?:we|i|whatsapp|telegram|the\s+bank)\s+(?:just\s{1,3})?sent\s+(?:to\s{1,3})?you)\b
+          [^.!?\n]{0,40}\b(?:send|forward|give|share|tell|read)\w*\s+
+          (?:it\s{1,3})?(?:to\s{1,3})?(?:me|us)\b
+    match:
+      - "Please send me the 6-digit code you just received from WhatsApp."
+      - "The code we just sent you by SMS, forward it to me to verify your employee account."
+      - "Text us the OTP to activate your task account."
+    nomatch:
+      - "Never share the code we text you with anyone, including our recruiters."
+      - "Send us your CV and your postal code so we can match you with a nearby store."
+      - "Can you send me the latest source code so I can integrate my part?"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_SEND_CODE_FR
+    tactic: remote_control
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
+    describe-local:
+      fr: "Demande au candidat de transmettre un code de vérification qu’il vient de recevoir (prise de contrôle de compte)"
+    flags: [extended]
+    pattern: |
+      \b(?:envoy(?:ez|er|e)|donn(?:ez|er|e)|transmet(?:tez|tre|s)|communiqu(?:ez|er|e)|partag(?:ez|er|e)|
+          dites|dis|lisez|renvoy(?:ez|er|e)|indiqu(?:ez|er|e))[- ](?:moi|nous|le[- ]moi|le[- ]nous)\b
+          [^.!?\n]{0,30}\b(?:code\s+(?:[àa]\s+\d\s+chiffres|de\s+(?:v[ée]rification|confirmation|s[ée]curit[ée]|validation|connexion|activation)|re[çc]u|whatsapp|telegram|sms|pin|otp|que\s+(?:vous|tu)|qu['’]on)|
+          (?:v[ée]rification|otp|pin|sms)\s+code|otp)\b
+      | \bcode\s+(?:que\s+(?:vous|tu)\s+(?:venez\s{1,3}de\s{1,3}|viens\s{1,3}de\s{1,3})?(?:recevoir|avez\s+re[çc]u|as\s+re[çc]u)|
+          re[çc]u\s+par\s+(?:sms|whatsapp|telegram|e-?mail))\b[^.!?\n]{0,40}\b
+          (?:envoy|donn|transmet|communiqu|renvoy)\w*[- ](?:le[- ])?
+          (?:moi|nous)\b
+    match:
+      - "Envoyez-moi le code à 6 chiffres reçu par SMS."
+      - "Le code que vous venez de recevoir, transmettez-le-moi pour activer votre compte."
+      - "Donne-moi le code WhatsApp que tu as reçu."
+    nomatch:
+      - "Ne communiquez jamais le code reçu par SMS à un tiers."
+      - "Envoyez-nous votre CV et votre code postal."
+      - "Envoyez-moi le code source du projet avant vendredi."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""#),
+        ("rules/secrecy.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: SECRET_DONT_TELL_EN
+    tactic: secrecy
+    weight: 2.0
+    languages: [en]
+    describe: "Tells the candidate to hide the job from family, friends, the bank or the authorities, or to keep it secret"
+    flags: [extended]
+    pattern: |
+      \b(?:do\s+not|don['’]t|never|no\s+need\s+to)\s+(?:tell|inform|mention\s+(?:it\s{1,3}|this\s{1,3})?to|
+          discuss\s+(?:it\s{1,3}|this\s{1,3})?with|talk\s+to)\b[^.!?\n]{0,30}\b
+          (?:(?:your\s{1,3})?(?:family|parents|friends|relatives|wife|husband|bank|banker|police|embassy|consulate)|
+          (?:anyone|anybody|others)\s+about\s+(?:this|the|our|your\s+new)\s+(?:job|offer|work|opportunity|position|trip|plan|transfer|payment))\b
+      | \bkeep\s+(?:(?:this|the|our)\s+(?:job|offer|opportunity|conversation|chat|arrangement|trip|plan)|
+          this|it)\s+(?:a\s{1,3})?(?:secret|confidential|private|between\s+us)\b
+      | \bif\s+(?:the\s{1,3})?(?:bank|teller|police|immigration|airport\s+staff|your\s+family|anyone)\s+asks?\b
+          [^.!?\n]{0,40}\b(?:say|tell)\b
+    match:
+      - "Don't tell your family about this job until you arrive."
+      - "Keep this opportunity secret, only a few people are selected."
+      - "If the bank asks, say the money is a gift from a relative."
+    nomatch:
+      - "Client data is confidential and must stay on company laptops."
+      - "Talk to your family before relocating abroad; we offer a visit day."
+      - "Do not tell anyone your password."
+      - "I shall give you a special treat if you keep the secret."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: SECRET_DELETE_CHAT_EN
+    tactic: secrecy
+    weight: 2.0
+    languages: [en]
+    describe: "Asks the candidate to delete the chat or messages"
+    flags: [extended]
+    pattern: |
+      (?<!\bnot\s)(?<!n['’]t\s)\b(?:delete|erase|clear|remove|wipe)\s+
+          (?:this|the|our|these|all|your|my)?\s*(?:chat|conversation|messages?|texts?|chat\s+history|whatsapp\s+(?:chat|messages)|
+          telegram\s+(?:chat|messages))\b
+    match:
+      - "Delete this chat after reading."
+      - "Please erase our conversation and do not keep screenshots."
+    nomatch:
+      - "You can delete your application at any time from your candidate account."
+      - "Our retention policy removes interview recordings after six months."
+
+  - id: SECRET_DONT_TELL_FR
+    tactic: secrecy
+    weight: 2.0
+    languages: [fr]
+    describe: "Tells the candidate to hide the job from family, friends, the bank or the authorities, or to keep it secret"
+    describe-local:
+      fr: "Demande au candidat de cacher l’offre à sa famille, ses proches, sa banque ou les autorités, ou de la garder secrète"
+    flags: [extended]
+    pattern: |
+      \bn['’]\s?en\s+parle[zs]?\s+(?:pas|[àa]\s+personne|jamais)
+      | \bne\s+(?:le\s{1,3}|la\s{1,3}|leur\s{1,3}|lui\s{1,3}|en\s{1,3})?
+          (?:dites|dis|parlez|parle|racontez|raconte|informez|pr[ée]venez|mentionnez)\s+
+          (?:rien|pas|jamais)\b[^.!?\n]{0,30}\b(?:famille|parents|proches|amis|banque|banquier|conseill[eè]re?|
+          police|gendarmerie|ambassade|consulat|personne|entourage)\b
+      | \bgard(?:ez|e|er)\s+(?:cette|cet|ce|notre|la|l['’])\s*(?:offre|emploi|poste|conversation|[ée]change|
+          mission|discussion|proposition|opportunit[ée]|voyage)\s+(?:secr[èe]te?s?|confidentiel(?:le)?s?|pour\s+(?:vous|toi)|
+          entre\s+nous)
+      | \bsi\s+(?:la|votre|ta|le)\s+(?:banque|banquier|conseill[eè]re?|police|famille|douane)\s+
+          (?:vous|te)\s+(?:demande|pose|interroge)
+    match:
+      - "N'en parlez pas à votre famille avant d'être arrivé."
+      - "Gardez cette offre secrète, peu de personnes sont sélectionnées."
+      - "Si la banque vous demande, dites que c'est un cadeau de votre oncle."
+      - "Ne dites rien à personne."
+    nomatch:
+      - "Vos données restent confidentielles conformément au RGPD."
+      - "Parlez-en à votre conseiller France Travail avant de signer."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: SECRET_DELETE_CHAT_FR
+    tactic: secrecy
+    weight: 2.0
+    languages: [fr]
+    describe: "Asks the candidate to delete the chat or messages"
+    describe-local:
+      fr: "Demande au candidat d’effacer la conversation ou les messages"
+    pattern: '(?<!\bne\s)(?<!\bn[''’])\b(?:supprim|effac|vid)(?:ez|er|e)\b[^.!?\n]{0,15}\b(?:conversation|discussion|messages?|chat|tchat|historique|[ée]changes?|sms)\b'
+    match:
+      - "Supprimez cette conversation après lecture."
+      - "Efface tous nos messages WhatsApp ce soir."
+    nomatch:
+      - "Vous pouvez supprimer votre candidature depuis votre espace candidat."
+      - "Les messages de plus de 30 jours sont archivés automatiquement."
+
+"""#),
+        ("rules/task_scam.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: TASK_LIKE_RATE_EN
+    tactic: task_scam
+    weight: 2.0
+    languages: [en]
+    describe: "Offers pay per like, rating or review of products, hotels, apps or videos (a task-scam hook)"
+    flags: [extended]
+    pattern: |
+      \b(?:lik(?:e|es|ing)|rat(?:e|es|ing)|review(?:s|ing)?|boost(?:s|ing)?|click(?:s|ing)?|follow(?:s|ing)?|
+          subscrib(?:e|es|ing)|optimi[sz](?:e|es|ing)|promot(?:e|es|ing)|submit(?:s|ting)?|grab(?:s|bing)?|
+          watch(?:es|ing)?)\s{1,3}(?:[\w'’-]{1,25}\s{1,3}){0,3}(?:products?|hotels?|hotel\s+bookings|videos?|
+          apps?|applications?|movies?|films?|merchants?|orders?|items?|songs?|tracks?|youtube|tiktok|channels?|
+          listings?|restaurants?|posts?|ads?)\b[^\n]{0,80}?(?:\b(?:commissions?|per\s+(?:task|like|review|order|rating|video|click)|(?:for\s{1,3})?(?:each|every)\s+(?:task|like|review|rating|order|video)|paid\s+(?:for\s+each|instantly|immediately))\b|
+          (?:[$€£]\s?\d[\d,.]{0,12}|\b\d[\d,.]{0,12}\s?(?:usd|usdt|eur|euros?|dollars?|rs|rm|php|pesos?|inr|aud|cad)\b)[^.!?\n\d]{0,12}(?:per|for\s+each|each|every|a|/)\s?(?:task|like|review|rating|order|video|click|day)\b|
+          \b\d[\d,.]{0,12}(?:\s?-\s?\d[\d,.]{0,12})?\s?(?:daily|per\s+day|a\s+day|/\s?day)\b|\b(?:we|they)\s+(?:will\s{1,3})?pay\s+(?:you\s{1,3})?(?:us)?[$€£\d]|
+          \bget\s+paid\b|\bearn\s+(?:money|income|cash|up\s+to|[$€£\d]))
+      | (?:\b(?:commissions?|per\s+(?:task|like|review|order|rating|video|click)|(?:for\s{1,3})?(?:each|every)\s+(?:task|like|review|rating|order|video)|paid\s+(?:for\s+each|instantly|immediately))\b|
+          (?:[$€£]\s?\d[\d,.]{0,12}|\b\d[\d,.]{0,12}\s?(?:usd|usdt|eur|euros?|dollars?|rs|rm|php|pesos?|inr|aud|cad)\b)[^.!?\n\d]{0,12}(?:per|for\s+each|each|every|a|/)\s?(?:task|like|review|rating|order|video|click|day)\b|
+          \b\d[\d,.]{0,12}(?:\s?-\s?\d[\d,.]{0,12})?\s?(?:daily|per\s+day|a\s+day|/\s?day)\b|\b(?:we|they)\s+(?:will\s{1,3})?pay\s+(?:you\s{1,3})?(?:us)?[$€£\d]|
+          \bget\s+paid\b|\bearn\s+(?:money|income|cash|up\s+to|[$€£\d]))
+          [^\n]{0,100}?\b(?:lik(?:e|es|ing)|rat(?:e|es|ing)|review(?:s|ing)?|boost(?:s|ing)?|click(?:s|ing)?|
+          follow(?:s|ing)?|subscrib(?:e|es|ing)|optimi[sz](?:e|es|ing)|promot(?:e|es|ing)|submit(?:s|ting)?|
+          grab(?:s|bing)?|watch(?:es|ing)?)\s{1,3}(?:[\w'’-]{1,25}\s{1,3}){0,3}
+          (?:products?|hotels?|hotel\s+bookings|videos?|apps?|applications?|movies?|films?|merchants?|orders?|
+          items?|songs?|tracks?|youtube|tiktok|channels?|listings?|restaurants?|posts?|ads?)\b
+    match:
+      - "We need someone to rate hotel bookings online, you earn a commission for every rating."
+      - "Simple job: like YouTube videos from your phone and get paid 5 USD per like."
+      - "Earn 200-800 daily by helping merchants boost their products on our platform."
+      - "TikTok hiring part time staff to like videos, RM1-RM3 for each task"
+      - "We pay US$300-US$800 a week. Our job is simple, we just need to rate or like the hotel we booked."
+    nomatch:
+      - "Please rate your hotel stay on our website after check-out; it helps other travellers."
+      - "Product reviewer (marketing team): you will review product listings for accuracy; salary 2,300 EUR gross per month, on-site in Lille."
+      - "The FTC warns that jobs paying you to like videos online are often task scams."
+      - "Order picker: hourly rate 14 USD, you pick orders in the warehouse, 8 hours per day."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_LIKE_RATE_FR
+    tactic: task_scam
+    weight: 2.0
+    languages: [fr]
+    describe: "Offers pay per like, rating or review of products, hotels, apps or videos (a task-scam hook)"
+    describe-local:
+      fr: "Propose d’être payé pour aimer, noter ou commenter des produits, hôtels, applications ou vidéos (appât d’arnaque aux tâches)"
+    flags: [extended]
+    pattern: |
+      \b(?:aim(?:ez|er)|lik(?:ez|er|e)|not(?:ez|er)|[ée]valu(?:ez|er)|boost(?:ez|er)|comment(?:ez|er)|abonn(?:ez|er)|
+          optimis(?:ez|er)|cliqu(?:ez|er)|regard(?:ez|er)|visionn(?:ez|er)|promouv(?:oir|ez)|class(?:ez|er))\s{1,3}
+          (?:[\w'’-]{1,25}\s{1,3}){0,3}(?:vid[ée]os?|produits?|h[ôo]tels?|applications?|applis?|films?|cha[îi]nes?|
+          commandes?|articles?|restaurants?|youtube|tiktok|publications?|posts?|publicit[ée]s?|marchands?)\b
+          [^\n]{0,80}?(?:\b(?:commissions?|par\s+(?:t[âa]che|mission|like|j['’]aime|avis|commande|vid[ée]o|clic)|(?:pour\s{1,3})?chaque\s+(?:t[âa]che|mission|avis|like|vid[ée]o|commande))\b|
+          (?:[$€£]\s?\d[\d\s,.]{0,8}|\b\d[\d\s,.]{0,8}(?:€|\b(?:eur|euros?|usd|usdt|dollars?|fcfa)\b))[^.!?\n\d]{0,12}(?:par|pour\s+chaque|chaque|/)\s?(?:t[âa]che|like|avis|commande|vid[ée]o|clic|jour)\b|
+          \b\d[\d\s,.]{0,8}(?:par\s+jour|/\s?jour|quotidien)\b)
+      | (?:\b(?:commissions?|par\s+(?:t[âa]che|mission|like|j['’]aime|avis|commande|vid[ée]o|clic)|(?:pour\s{1,3})?chaque\s+(?:t[âa]che|mission|avis|like|vid[ée]o|commande))\b|
+          (?:[$€£]\s?\d[\d\s,.]{0,8}|\b\d[\d\s,.]{0,8}(?:€|\b(?:eur|euros?|usd|usdt|dollars?|fcfa)\b))[^.!?\n\d]{0,12}(?:par|pour\s+chaque|chaque|/)\s?(?:t[âa]che|like|avis|commande|vid[ée]o|clic|jour)\b|
+          \b\d[\d\s,.]{0,8}(?:par\s+jour|/\s?jour|quotidien)\b)[^\n]{0,60}?\b
+          (?:aim(?:ez|er)|lik(?:ez|er|e)|not(?:ez|er)|[ée]valu(?:ez|er)|boost(?:ez|er)|comment(?:ez|er)|abonn(?:ez|er)|
+          optimis(?:ez|er)|cliqu(?:ez|er)|regard(?:ez|er)|visionn(?:ez|er)|promouv(?:oir|ez)|class(?:ez|er))\s{1,3}
+          (?:[\w'’-]{1,25}\s{1,3}){0,3}(?:vid[ée]os?|produits?|h[ôo]tels?|applications?|applis?|films?|cha[îi]nes?|
+          commandes?|articles?|restaurants?|youtube|tiktok|publications?|posts?|publicit[ée]s?|marchands?)\b
+    match:
+      - "Bonjour ! Travail simple depuis chez vous : aimez des vidéos et gagnez 150 € par jour."
+      - "Mission simple : notez des hôtels et recevez une commission pour chaque avis."
+      - "Likez des vidéos TikTok depuis votre téléphone, 3 € par like, payé chaque jour."
+    nomatch:
+      - "Notez votre séjour dans notre hôtel pour aider les autres voyageurs."
+      - "Article : les arnaques aux tâches promettent de l'argent pour aimer des vidéos ; ne payez jamais pour travailler."
+      - "Chargé de marketing : vous évaluerez les produits concurrents ; salaire 2 400 € brut par mois."
+    ref:
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_RECHARGE_EN
+    tactic: task_scam
+    weight: 3.0
+    languages: [en]
+    describe: "Asks the candidate to recharge, top up or deposit money to unlock tasks, levels or commissions"
+    flags: [extended]
+    pattern: |
+      \b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*|prepay\w*|pay\s+in)\b
+          [^.!?\n]{0,50}\b(?:unlock|continue|complete|start|proceed|release|withdraw|reset|activate|upgrade|
+          receive)\w*\b[^.!?\n]{0,40}\b(?:tasks?|orders?|missions?|sets?|level|vip|commissions?|earnings|profits?|
+          withdrawals?)\b
+      | \b(?:to|before\s+you\s+can|in\s+order\s+to)\s+(?:unlock|continue|complete|start|proceed\s+(?:with|to)|
+          withdraw|reset|activate|upgrade|receive|access)\b[^.!?\n]{0,40}\b
+          (?:tasks?|orders?|missions?|sets?|level|vip|commissions?|earnings|profits?|withdrawals?)\b
+          [^.!?\n]{0,50}\b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*|prepay\w*|pay\s+in)\b
+    match:
+      - "You need to recharge 100 USDT to unlock the next set of tasks."
+      - "To withdraw your commission you must first top up your account with 300 USDT."
+      - "Please deposit 50 dollars to complete the remaining orders and release your earnings."
+    nomatch:
+      - "Top up your phone credit to continue using mobile data abroad."
+      - "Direct deposit lets you receive your salary on payday."
+      - "Deposit your signed contract in the HR portal to complete onboarding."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_RECHARGE_FR
+    tactic: task_scam
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks the candidate to recharge, top up or deposit money to unlock tasks, levels or commissions"
+    describe-local:
+      fr: "Demande au candidat de recharger ou de déposer de l’argent pour débloquer des missions, un niveau ou ses commissions"
+    flags: [extended]
+    pattern: |
+      \b(?:recharg(?:ez|er|e|ement)|d[ée]pos(?:ez|er)|d[ée]p[ôo]t|vers(?:ez|er)|alimentez|approvisionnez|
+          cr[ée]ditez)\b[^.!?\n]{0,50}\b(?:d[ée]bloqu|continu|termin|compl[ée]t|retir|r[ée]initialis|activ|
+          lib[ée]r|acc[ée]d|lanc|recevoir)\w*\b[^.!?\n]{0,40}\b(?:t[âa]ches?|missions?|commandes?|niveau|vip|
+          commissions?|gains|b[ée]n[ée]fices?|retraits?|s[ée]ries?)\b
+      | \b(?:pour|afin\s+de|avant\s+de)\s+(?:d[ée]bloquer|continuer|terminer|retirer|activer|lancer|passer|
+          acc[ée]der|recevoir|r[ée]cup[ée]rer)\b[^.!?\n]{0,40}\b(?:t[âa]ches?|missions?|commandes?|niveau|vip|
+          commissions?|gains|b[ée]n[ée]fices?|retraits?|s[ée]ries?)\b
+          [^.!?\n]{0,50}\b(?:recharg\w{0,30}|d[ée]pos\w{0,30}|d[ée]p[ôo]t|vers(?:ez|er)|alimente\w{0,30})
+    match:
+      - "Pour débloquer la mission suivante, rechargez 350 USDT sur votre compte."
+      - "Rechargez 100 USDT sur votre compte pour débloquer la série de tâches suivante."
+      - "Vous devez effectuer un dépôt de 200 € afin de retirer vos gains."
+    nomatch:
+      - "Rechargez votre carte Navigo avant de commencer votre premier jour de travail."
+      - "Pour retirer de l'argent au distributeur, insérez votre carte."
+      - "Le dépôt de garantie du logement de fonction est restitué à la fin du contrat."
+    ref:
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_ORDER_MECHANICS_EN
+    tactic: task_scam
+    weight: 2.5
+    languages: [en]
+    describe: "Uses task-scam mechanics: combination or lucky orders, a negative balance, sets of tasks or VIP levels"
+    flags: [extended]
+    pattern: |
+      \b(?:combination|combo|merged|lucky|golden)\s+(?:orders?|tasks?|products?)\b
+      | \bnegative\s+balance\b[^.!?\n]{0,60}\b(?:top[- ]?up|recharg\w*|deposit\w*|tasks?|orders?|withdraw\w*)
+      | \b\d{1,2}\s+sets?\s+of\s+\d{1,3}\s+(?:tasks?|orders?|products?|reviews?|ratings?)\b
+      | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,60}\b(?:tasks?|orders?|commissions?|recharg\w*|top[- ]?up|deposit\w*|
+          usdt)\b
+      | \b(?:tasks?|orders?|commissions?|recharg\w*|top[- ]?up|deposit\w*|usdt)\b
+          [^.!?\n]{0,60}\bvip\s?-?\s?[1-9]\b
+      | \bupgrade\s+(?:your\s{1,3}account\s{1,3})?to\s+vip\b
+      | \b(?:virtual|simulated)\s+(?:orders?|purchases?)\b
+      | \b(?:increase|improve|boost)\s+(?:the\s{1,3})?(?:sales?|rankings?|exposure|visibility|ratings?)\s+of\s+
+          (?:(?:our|the|their)\s{1,3})?(?:\w{1,30}\s{1,3})?(?:products?|merchants?|apps?|hotels?|stores?)\b
+          [^\n]{0,100}\b(?:commissions?|tasks?)\b
+    match:
+      - "Congratulations, you got a combination order, please recharge to clear the negative balance."
+      - "Each day you complete 3 sets of 40 tasks and receive your commission."
+      - "Upgrade to VIP2 by depositing 500 USDT to get higher commissions per task."
+      - "Our job is to create virtual orders to increase the sales of our Amazon products; after each task you receive a commission."
+    nomatch:
+      - "We combine orders placed on the same day to save packaging."
+      - "VIP 2 tickets include backstage access and a signed poster."
+      - "Your bank account shows a negative balance; an overdraft fee may apply."
+      - "SEO specialist: increase the visibility of our products on search engines; salary 42k per year."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_ORDER_MECHANICS_FR
+    tactic: task_scam
+    weight: 2.5
+    languages: [fr]
+    describe: "Uses task-scam mechanics: combination or lucky orders, a negative balance, sets of tasks or VIP levels"
+    describe-local:
+      fr: "Utilise les mécanismes des arnaques aux tâches : commandes combinées, solde négatif, séries de tâches ou niveaux VIP"
+    flags: [extended]
+    pattern: |
+      \bcommandes?\s+(?:combin[ée]es?|fusionn[ée]es?|chanceuses?|porte-bonheur|dor[ée]es?)\b
+      | \bsolde\s+(?:est\s{1,3})?n[ée]gatif\b[^.!?\n]{0,60}\b(?:recharg\w*|d[ée]pos\w*|d[ée]p[ôo]t|t[âa]ches?|
+          commandes?|retir\w*|retraits?)
+      | \b\d{1,2}\s+(?:s[ée]ries|lots|ensembles)\s+de\s+\d{1,3}\s+
+          (?:t[âa]ches|commandes|produits|missions|avis)\b
+      | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,60}\b(?:t[âa]ches?|commandes?|commissions?|recharg\w*|d[ée]p[ôo]t|
+          usdt)\b
+      | \b(?:t[âa]ches?|commandes?|commissions?|recharg\w*|d[ée]p[ôo]t|usdt)\b
+          [^.!?\n]{0,60}\bvip\s?-?\s?[1-9]\b
+      | \bpass(?:ez|er)\s+(?:au\s{1,3})?(?:niveau\s{1,3})?vip\b
+      | \bcommandes?\s+(?:virtuelles?|simul[ée]es?|fictives?)\b
+      | \b(?:augment|am[ée]lior|boost)\w*\s+(?:les\s+ventes|le\s+classement|la\s+visibilit[ée]|les\s+notes)\s+
+          (?:des|de\s+nos|de\s+leurs)\s+(?:produits|marchands|applications|h[ôo]tels|boutiques)\b
+          [^\n]{0,100}\b(?:commissions?|t[âa]ches?|missions?)\b
+    match:
+      - "Vous avez reçu une commande combinée : votre solde est négatif, rechargez pour continuer."
+      - "Chaque jour, terminez 3 séries de 40 tâches pour toucher vos commissions."
+      - "Passez au niveau VIP 2 avec un dépôt de 500 USDT pour des commissions plus élevées."
+      - "Vous passez des commandes virtuelles pour augmenter les ventes des marchands et touchez une commission."
+    nomatch:
+      - "Les commandes groupées de fournitures sont passées chaque lundi."
+      - "Le solde négatif de votre compte bancaire entraîne des frais."
+      - "Billets VIP 2 jours pour le festival : accès backstage inclus."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: TASK_WITHDRAW_BLOCKED_EN
+    tactic: task_scam
+    weight: 2.5
+    languages: [en]
+    describe: "Says earnings or withdrawals are frozen until the candidate pays a fee, tax or deposit"
+    flags: [extended]
+    pattern: |
+      \b(?:withdraw\w*|cash[- ]?out|payouts?|commissions?|earnings|funds|profits?|account)\b
+          [^.!?\n]{0,40}\b(?:frozen|blocked|locked|on\s+hold|suspended|restricted)\b
+          [^.!?\n]{0,60}\b(?:until|unless|before|first|need\s+to|must)\b
+          [^.!?\n]{0,40}\b(?:pay|deposit|recharg|top[- ]?up|fee|tax|unfreez)\w*
+      | \b(?:to|before\s+you\s+can)\s+(?:withdraw|cash\s+out|receive)\s+
+          (?:your\s{1,3}|the\s{1,3})?(?:commissions?|earnings|profits?|funds|money|balance|salary)\b
+          [^.!?\n]{0,60}\b(?:pay|deposit|transfer)\b[^.!?\n]{0,30}\b
+          (?:fees?|tax(?:es)?|deposit|usdt|first|unfreez\w*|charges?)\b
+    match:
+      - "Your withdrawal is frozen until you pay the 15% tax on your commissions."
+      - "To withdraw your earnings you must first deposit 200 USDT as a verification fee."
+      - "Account locked: you need to recharge before your commission can be released."
+    nomatch:
+      - "You can withdraw from the pension fund before age 55 only if you pay a tax penalty."
+      - "Your account was locked after three wrong passwords; reset it from the login page."
+      - "Expense refunds are on hold until your manager approves the receipts."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_WITHDRAW_BLOCKED_FR
+    tactic: task_scam
+    weight: 2.5
+    languages: [fr]
+    describe: "Says earnings or withdrawals are frozen until the candidate pays a fee, tax or deposit"
+    describe-local:
+      fr: "Affirme que les gains ou retraits sont bloqués tant que le candidat ne paie pas des frais, une taxe ou un dépôt"
+    flags: [extended]
+    pattern: |
+      \b(?:retraits?|gains|commissions?|fonds|compte|solde|b[ée]n[ée]fices?)\b
+          [^.!?\n]{0,40}\b(?:gel[ée]s?|bloqu[ée]s?|suspendus?|verrouill[ée]s?|en\s+attente)\b
+          [^.!?\n]{0,60}\b(?:tant\s+que|jusqu['’][àa]\s+ce\s+que|sauf\s+si|avant\s+de|d['’]abord|devez|faut)\b
+          [^.!?\n]{0,40}\b(?:pay|r[ée]gl|vers|d[ée]pos|recharg|frais|taxe|imp[ôo]t|d[ée]blocage)\w*
+      | \bpour\s+(?:retirer|r[ée]cup[ée]rer|recevoir|d[ée]bloquer)\s+
+          (?:vos|tes|votre|ton|les|le)\s+(?:gains|commissions?|fonds|argent|solde|b[ée]n[ée]fices?|retrait)\b
+          [^.!?\n]{0,60}\b(?:pay|r[ée]gl|vers|d[ée]pos|virer|recharg)\w*\b
+          [^.!?\n]{0,30}\b(?:frais|taxe|imp[ôo]ts?|d[ée]p[ôo]t|usdt|d['’]abord|caution)\b
+    match:
+      - "Votre retrait est gelé tant que vous n'avez pas payé les frais de déblocage."
+      - "Pour retirer vos gains, vous devez d'abord verser une taxe de 20 %."
+      - "Votre compte est bloqué : il faut recharger 150 USDT avant de retirer."
+    nomatch:
+      - "Le retrait d'espèces est bloqué au-delà de 500 € par semaine pour votre sécurité."
+      - "Pour retirer votre colis, présentez une pièce d'identité au bureau de poste."
+      - "Votre compte candidat est bloqué : réinitialisez votre mot de passe."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""#),
+        ("rules/trafficking_lure.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: TRAF_SEA_JOB_EN
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [en]
+    describe: "Offers customer-service, typing, online-marketing, game-testing, translation or chat jobs in a known scam-compound region (Thailand, Cambodia, Myanmar, Laos, Philippines, Malaysia, Dubai)"
+    flags: [extended]
+    pattern: |
+      \b(?:customer\s+(?:service|support|care)|cs\s+(?:agent|rep|staff)|typists?|typing\s+(?:jobs?|work|staff)|
+          data\s+entry|online\s+(?:marketing|sales|marketer|customer\s+service)|digital\s+marketing|game\s+test(?:er|ers|ing)|
+          translators?|translation|interpreters?|chat(?:ting)?\s+(?:operators?|agents?|support|jobs?)|telemarket\w*|
+          call\s+cent(?:er|re)|crypto\s+(?:marketing|customer\s+service)|(?:it|tech)\s+support|admin(?:istrative)?\s+(?:assistants?|staff)|
+          casino\s+staff|online\s+(?:gaming|casino))\b[^\n]{0,80}?\b
+          (?:thailand|bangkok|pattaya|mae\s?sot|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|burma|
+          myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|golden\s+triangle|vientiane|bokeo|philippines|manila|
+          pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi)\b
+      | \b(?:thailand|bangkok|pattaya|mae\s?sot|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|
+          burma|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|golden\s+triangle|vientiane|bokeo|philippines|
+          manila|pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi)\b
+          [^\n]{0,80}?\b(?:customer\s+(?:service|support|care)|cs\s+(?:agent|rep|staff)|typists?|typing\s+(?:jobs?|work|staff)|
+          data\s+entry|online\s+(?:marketing|sales|marketer|customer\s+service)|digital\s+marketing|game\s+test(?:er|ers|ing)|
+          translators?|translation|interpreters?|chat(?:ting)?\s+(?:operators?|agents?|support|jobs?)|telemarket\w*|
+          call\s+cent(?:er|re)|crypto\s+(?:marketing|customer\s+service)|(?:it|tech)\s+support|admin(?:istrative)?\s+(?:assistants?|staff)|
+          casino\s+staff|online\s+(?:gaming|casino))\b
+    match:
+      - "Hiring customer service staff in Cambodia, salary 1500 USD, flight and visa paid."
+      - "Work in Bangkok as an online marketing assistant, English speakers wanted."
+      - "Game testers needed in Myawaddy, no experience required."
+    nomatch:
+      - "Senior accountant (IFRS) wanted in Dubai, relocation package, three interview rounds."
+      - "Our customer service team answers in English, French and Thai from our Lyon office."
+      - "Holiday tips: taxis in Bangkok accept cash only."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_SEA_JOB_FR
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [fr]
+    describe: "Offers customer-service, typing, online-marketing, game-testing, translation or chat jobs in a known scam-compound region (Thailand, Cambodia, Myanmar, Laos, Philippines, Malaysia, Dubai)"
+    describe-local:
+      fr: "Propose un poste de service client, saisie, marketing en ligne, testeur de jeux, traduction ou opérateur de chat dans une région connue pour les centres d’escroquerie (Thaïlande, Cambodge, Birmanie, Laos, Philippines, Malaisie, Dubaï)"
+    flags: [extended]
+    pattern: |
+      \b(?:service\s+client(?:s|[èe]le)?|support\s+client|t[ée]l[ée]conseill[eè]re?s?|t[ée]l[ée]vendeu(?:r|se)s?|
+          t[ée]l[ée]op[ée]rat\w*|op[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?(?:chat|saisie|marketing)|saisie\s+de\s+donn[ée]es|
+          agent(?:e)?s?\s+de\s+saisie|dactylo\w*|marketing\s+(?:en\s+ligne|digital|num[ée]rique)|vente\s+en\s+ligne|
+          testeu(?:r|se)s?\s+de\s+jeux|traduct(?:eur|rice)s?|interpr[èe]tes?|centre\s+d['’]appels?|mod[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?chat|
+          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne)\b
+          [^\n]{0,80}?\b(?:tha[ïi]lande|bangkok|pattaya|mae\s?sot|cambodge|phnom\s?penh|sihanoukville|bavet|
+          poipet|myanmar|birmanie|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|triangle\s+d['’]or|vientiane|
+          philippines|manille|malaisie|kuala\s+lumpur|duba[ïi]|[ée]mirats(?:\s{1,3}arabes\s{1,3}unis)?|abou?\s+dhabi)\b
+      | \b(?:tha[ïi]lande|bangkok|pattaya|mae\s?sot|cambodge|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|
+          birmanie|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|triangle\s+d['’]or|vientiane|philippines|
+          manille|malaisie|kuala\s+lumpur|duba[ïi]|[ée]mirats(?:\s{1,3}arabes\s{1,3}unis)?|abou?\s+dhabi)\b
+          [^\n]{0,80}?\b(?:service\s+client(?:s|[èe]le)?|support\s+client|t[ée]l[ée]conseill[eè]re?s?|t[ée]l[ée]vendeu(?:r|se)s?|
+          t[ée]l[ée]op[ée]rat\w*|op[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?(?:chat|saisie|marketing)|saisie\s+de\s+donn[ée]es|
+          agent(?:e)?s?\s+de\s+saisie|dactylo\w*|marketing\s+(?:en\s+ligne|digital|num[ée]rique)|vente\s+en\s+ligne|
+          testeu(?:r|se)s?\s+de\s+jeux|traduct(?:eur|rice)s?|interpr[èe]tes?|centre\s+d['’]appels?|mod[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?chat|
+          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne)\b
+    match:
+      - "Recrutement urgent : conseillers service client en Thaïlande, billet d'avion et visa offerts."
+      - "Poste d'opératrice de chat à Dubaï, logement fourni, francophones recherchés."
+      - "Traducteurs francophones recherchés au Cambodge, salaire 1800 $."
+    nomatch:
+      - "Notre centre d'appels de Bordeaux recrute des téléconseillers en CDI."
+      - "Voyage au Cambodge : les temples d'Angkor ouvrent à 5 h."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_TRAVEL_PAID_EN
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [en]
+    describe: "Says the flight, visa or housing is paid or provided by the employer"
+    flags: [extended]
+    pattern: |
+      \b(?:free|paid|provided|covered|sponsored|included)\s+(?:(?:air|flight|plane|airline|return)[\s-]?tickets?|
+          flights?|air\s*fares?|visas?|accommodation|housing|lodging)\b
+      | \b(?:(?:air|flight|plane|airline|return)[\s-]?tickets?|flights?|air\s*fares?|visas?|accommodation|
+          housing|lodging|food\s+and\s+(?:housing|accommodation|lodging))\b
+          (?:(?!\b(?:not|no|never)\b)[^.!?\n]){0,40}\b(?:are\s{1,3}|is\s{1,3}|will\s{1,3}be\s{1,3})?
+          (?:paid|provided|covered|sponsored|included|free|arranged)\b
+      | \b(?:company|employer|we|boss)\s+(?:will\s{1,3})?(?:pay|cover|provide|arrange)s?\s+
+          (?:for\s{1,3})?(?:your\s{1,3}|the\s{1,3})?(?:(?:air|flight|plane)[\s-]?tickets?|flights?|visas?|accommodation|
+          travel)\b
+    match:
+      - "Flight, visa and accommodation paid by the company."
+      - "Free air ticket and free housing, salary 1200 USD."
+      - "We will cover your flight and visa, you only bring your passport."
+    nomatch:
+      - "Travel expenses for the on-site interview are reimbursed on presentation of receipts."
+      - "Free coffee and fruit every day in our Lyon office."
+      - "Visa sponsorship is not provided for this role."
+      - "She got a free ticket for the concert."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_TRAVEL_PAID_FR
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [fr]
+    describe: "Says the flight, visa or housing is paid or provided by the employer"
+    describe-local:
+      fr: "Indique que le billet d’avion, le visa ou le logement sont payés ou fournis par l’employeur"
+    flags: [extended]
+    pattern: |
+      \b(?:billets?(?:\s{1,3}d['’]avion)?|vols?|visas?|logement|h[ée]bergement|voyage|transport\s+a[ée]rien|
+          frais\s+de\s+(?:voyage|visa|transport))\b[^.!?\n]{0,50}\b(?:offert|pay[ée]|pris\s+en\s+charge|fourni|
+          gratuit|rembours[ée]|inclus|assur[ée])e?s?\b
+      | \b(?:l['’]entreprise|nous|la\s+soci[ée]t[ée]|l['’]employeur)\s+
+          (?:prend|prenons|paie|payons|paye|offre|offrons|fournit|fournissons)\s+
+          (?:en\s{1,3}charge\s{1,3})?(?:votre\s{1,3}|vos\s{1,3}|le\s{1,3}|les\s{1,3})?
+          (?:billets?|vols?|visas?|logement|h[ée]bergement|voyage)\b
+    match:
+      - "Billet d'avion, visa et logement pris en charge par l'entreprise."
+      - "L'entreprise paie votre vol et votre visa, vous n'avez rien à avancer."
+      - "Hébergement gratuit et repas fournis sur place."
+    nomatch:
+      - "Les frais de déplacement pour l'entretien sur site sont remboursés sur justificatifs."
+      - "Le restaurant offre le repas du midi au personnel."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_TOURIST_VISA_EN
+    tactic: trafficking_lure
+    weight: 2.5
+    languages: [en]
+    describe: "Tells the candidate to travel as a tourist, lie to immigration, or cross through a third country to reach the job"
+    flags: [extended]
+    pattern: |
+      (?:\byou\s+(?:will|can|should|must|just|only\s+need\s+to|need\s+to)|\bjust|\bsimply|^|[.!?]\s*)\s*
+          (?:travel|fly|enter|come|go)\b[^.!?\n]{0,30}\b(?:as\s+an?\s+tourists?|on\s+an?\s+tourist\s+visa|with\s+an?\s+tourist\s+visa|
+          on\s+a\s+visit(?:or)?\s+visa)
+      | \b(?:tell|say\s+to|inform)\s+(?:the\s{1,3})?(?:immigration|border|airport|customs)\s*
+          (?:officers?|staff|police)?\b[^.!?\n]{0,40}\b(?:tourist|holiday|vacation|visiting|visit)\b
+      | \b(?:transit|cross|go|travel|fly)\w*\s+(?:through|via)\s+(?:bangkok|thailand|mae\s?sot|malaysia|vietnam|
+          a\s+third\s+country|another\s+country)\b[^.!?\n]{0,80}\b(?:border|pick(?:ed|s)?\s+(?:you\s{1,3})?up|
+          driver|car|van|boat|river)\b
+    match:
+      - "You will travel as a tourist, the company arranges the work visa later."
+      - "If immigration asks, tell the airport officer you are on holiday."
+      - "We fly via Bangkok, then a driver picks you up at the border."
+    nomatch:
+      - "If you travel as a tourist you cannot work in Thailand; our employer gets your work permit before departure."
+      - "Most visitors enter Cambodia on a tourist visa to see Angkor Wat."
+      - "The shuttle bus goes via Bangkok airport and stops at the main station."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: TRAF_TOURIST_VISA_FR
+    tactic: trafficking_lure
+    weight: 2.5
+    languages: [fr]
+    describe: "Tells the candidate to travel as a tourist, lie to immigration, or cross through a third country to reach the job"
+    describe-local:
+      fr: "Demande au candidat de voyager en touriste, de mentir à l’immigration ou de passer par un pays tiers pour rejoindre le poste"
+    flags: [extended]
+    pattern: |
+      (?:\bvous\s+(?:voyagerez|entrerez|partirez|arriverez|passerez|devez\s+(?:voyager|entrer|partir))|
+          \bvoyagez|\bentrez|\bpartez|\btu\s+(?:voyageras|entreras|pars|voyages))\b
+          [^.!?\n]{0,30}\b(?:en\s+tant\s+que\s+touriste|comme\s+(?:une?\s{1,3})?touriste|avec\s+un\s+visa\s+(?:touristique|de\s+tourisme|touriste)|
+          sous\s+visa\s+(?:touristique|de\s+tourisme))
+      | \b(?:dites|dis|r[ée]pondez|d[ée]clarez)\s+(?:[àa]\s{1,3})?
+          (?:l['’]\s?immigration|la\s+douane|la\s+police\s+(?:des\s+fronti[èe]res|de\s+l['’]air)|l['’]a[ée]roport|
+          aux?\s+(?:douaniers?|agents?))\b[^.!?\n]{0,40}\b(?:touris\w*|vacances|visite|voyage\s+d['’]agr[ée]ment)
+      | \b(?:transit|passage|passerez|passez|passons)\b[^.!?\n]{0,15}\b
+          (?:par|via)\s+(?:bangkok|la\s+tha[ïi]lande|mae\s?sot|la\s+malaisie|le\s+vietnam|un\s+pays\s+tiers|
+          un\s+autre\s+pays)\b[^.!?\n]{0,80}\b(?:fronti[èe]re|chauffeur|voiture|van|minibus|bateau|rivi[èe]re|
+          r[ée]cup[èe]r\w{0,30})
+    match:
+      - "Vous voyagerez en tant que touriste, le visa de travail sera fait sur place."
+      - "À l'aéroport, dites à l'immigration que vous venez en vacances."
+      - "Vous passerez par Bangkok, puis un chauffeur vous récupère à la frontière."
+    nomatch:
+      - "Les voyageurs français entrent au Cambodge avec un visa touristique électronique."
+      - "Le vol passe par Bangkok avant d'arriver à Tokyo."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+"""#),
+        ("rules/unrealistic_pay.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: PAY_EASY_HIGH_EN
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [en]
+    describe: "Promises a high daily, hourly or weekly amount for easy work, from home or with no experience"
+    flags: [extended]
+    pattern: |
+      (?:(?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{3,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{3,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:per|a|an|each|every)\s?(?:day|hour|hr|task)\b|/\s?(?:day|hour|hr|task)\b|daily\b)|
+          (?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{4,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{4,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:per|a|each|every)\s?week\b|/\s?week\b|weekly\b))
+          [^\n]{0,80}?\b(?:no\s+(?:prior\s{1,3})?experience|without\s+(?:any\s{1,3})?experience|(?:from|at)\s+home|
+          from\s+your\s+(?:phone|mobile|couch|sofa)|only\s+(?:need\s{1,3})?(?:\d{1,2}|one|two|a\s+few)\s*(?:hours?|hrs?|minutes?|mins?)|
+          (?:1|one|2|two|3|three)\s*(?:-\s{0,3}\d\s{0,3})?(?:hours?|hrs?)\s+(?:a|per)\s+day|part[- ]time|simple|
+          easy|no\s+skills?)\b
+      | \b(?:no\s+(?:prior\s{1,3})?experience|without\s+(?:any\s{1,3})?experience|(?:from|at)\s+home|from\s+your\s+(?:phone|mobile|couch|sofa)|
+          only\s+(?:need\s{1,3})?(?:\d{1,2}|one|two|a\s+few)\s*(?:hours?|hrs?|minutes?|mins?)|(?:1|one|2|two|3|three)\s*(?:-\s{0,3}\d\s{0,3})?(?:hours?|hrs?)\s+(?:a|per)\s+day|
+          part[- ]time|simple|easy|no\s+skills?)\b[^\n]{0,80}?(?:(?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{3,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{3,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:per|a|an|each|every)\s?(?:day|hour|hr|task)\b|/\s?(?:day|hour|hr|task)\b|daily\b)|
+          (?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{4,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{4,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:per|a|each|every)\s?week\b|/\s?week\b|weekly\b))
+    match:
+      - "Earn $300/day for just 1 hour of work from your phone."
+      - "No experience needed! Make 500 dollars per day working from home."
+      - "Simple part-time job, $150 an hour, flexible schedule."
+      - "$5,000 per week from home, no experience required."
+    nomatch:
+      - "Registered nurse, night shifts, 450 USD per shift, 5 years experience required."
+      - "Freelance developer rate: 600 EUR a day, senior profile, 10 years of experience, on-site in Paris."
+      - "Delivery riders earn up to 150 USD a day; minimum 2 years of driving experience."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: PAY_EASY_HIGH_FR
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [fr]
+    describe: "Promises a high daily, hourly or weekly amount for easy work, from home or with no experience"
+    describe-local:
+      fr: "Promet une somme élevée par jour, par heure ou par semaine pour un travail facile, à domicile ou sans expérience"
+    flags: [extended]
+    pattern: |
+      (?:(?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{3,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{3,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:par|/)\s?(?:jour|j|heure|h|t[âa]che|mission)\b|\b(?:quotidien(?:ne)?s?|chaque\s+jour|de\s+l['’]heure)\b)|
+          (?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{4,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{4,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:par|/)\s?(?:semaine|sem)\b|\bhebdomadaires?\b))
+          [^\n]{0,80}?\b(?:sans\s+(?:aucune\s{1,3})?(?:exp[ée]rience|dipl[ôo]me|comp[ée]tences?)|aucune\s+exp[ée]rience|
+          depuis\s+(?:chez\s+(?:vous|toi|soi)|(?:votre|ton)\s+(?:t[ée]l[ée]phone|smartphone|domicile|canap[ée]|lit))|
+          de\s+chez\s+(?:vous|toi)|[àa]\s+domicile|(?:travail|t[âa]ches?|missions?|emploi|job|activit[ée])\s+(?:tr[èe]s\s{1,3}|super\s{1,3})?(?:simples?|faciles?)|
+          temps\s+partiel|(?:seulement|juste|uniquement)\s+\d{1,2}\s*(?:h|heures?|min(?:utes)?)|\d{1,2}\s*(?:h|heures?|min(?:utes)?)\s+par\s+jour|
+          uniquement\s+avec\s+votre\s+t[ée]l[ée]phone)\b
+      | \b(?:sans\s+(?:aucune\s{1,3})?(?:exp[ée]rience|dipl[ôo]me|comp[ée]tences?)|aucune\s+exp[ée]rience|
+          depuis\s+(?:chez\s+(?:vous|toi|soi)|(?:votre|ton)\s+(?:t[ée]l[ée]phone|smartphone|domicile|canap[ée]|lit))|
+          de\s+chez\s+(?:vous|toi)|[àa]\s+domicile|(?:travail|t[âa]ches?|missions?|emploi|job|activit[ée])\s+(?:tr[èe]s\s{1,3}|super\s{1,3})?(?:simples?|faciles?)|
+          temps\s+partiel|(?:seulement|juste|uniquement)\s+\d{1,2}\s*(?:h|heures?|min(?:utes)?)|\d{1,2}\s*(?:h|heures?|min(?:utes)?)\s+par\s+jour|
+          uniquement\s+avec\s+votre\s+t[ée]l[ée]phone)\b[^\n]{0,80}?
+          (?:(?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{3,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{3,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:par|/)\s?(?:jour|j|heure|h|t[âa]che|mission)\b|\b(?:quotidien(?:ne)?s?|chaque\s{1,3}jour|de\s{1,3}l['’]heure)\b)|
+          (?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{4,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{4,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:par|/)\s?(?:semaine|sem)\b|\bhebdomadaires?\b))
+    match:
+      - "Bonjour ! Travail simple depuis chez vous : aimez des vidéos et gagnez 150 € par jour."
+      - "3000€ par semaine sans expérience, uniquement avec votre téléphone."
+      - "Emploi simple à temps partiel : 200 euros par jour payés chaque soir."
+    nomatch:
+      - "Garde d'enfants à domicile, 12 € de l'heure, expérience exigée."
+      - "Consultant SAP freelance, 650 € par jour, 8 ans d'expérience, mission sur site à Lyon."
+      - "Poste à temps partiel (24 h/semaine), 1 250 € brut par mois."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: PAY_DAILY_GUARANTEED_EN
+    tactic: unrealistic_pay
+    weight: 1.2
+    languages: [en]
+    describe: "Promises a daily salary, same-day pay or guaranteed income regardless of the work"
+    flags: [extended]
+    pattern: |
+      \b(?:daily\s+(?:salary|income|wages?|pay|earnings|commissions?)|(?:salary|salaries|wages?|income|pay|commissions?)\s+(?:is\s{1,3}|are\s{1,3}|be\s{1,3}|will\s{1,3}be\s{1,3})?(?:paid\s{1,3}|settled?\s{1,3}|credited\s{1,3}|sent\s{1,3})?(?:daily|every\s+day|on\s+the\s+same\s+day|the\s+same\s+day|same[- ]day)|
+          (?:get|be)\s+paid\s+(?:daily|every\s+day|instantly|the\s+same\s+day)|guaranteed\s+(?:(?:daily|weekly|monthly|minimum|fixed|passive)\s{1,3})?(?:income|earnings|profits?|returns?|payouts?|commissions?)|
+          (?:income|earnings|profits?|returns?)\s+(?:is\s{1,3}|are\s{1,3})?(?:100\s?%\s{1,3})?guaranteed|risk[- ]free\s+(?:income|earnings|profits?))\b
+      | \bearn\w*\b[^.!?\n]{0,30}\d[^.!?\n]{0,20}(?:\b(?:per|a|every)[\s-]day\b|\bdaily\b)
+      | \b(?:salary|wages?|income)\b[^.!?\n\d]{0,20}\d[\d,.\s-]{0,15}
+          (?:[a-z]{1,5}\s?)?(?:/\s?day|per[\s-]day|a\s+day)\b
+    match:
+      - "Daily salary 3000-8000 pesos, accept the job on WhatsApp."
+      - "Work from home and get paid every day, guaranteed income of 200 USD."
+      - "The commission is paid on the same day."
+      - "You can earn 7,000 rupees a day from your phone."
+      - "Hi, we are hiring promoters. Work at home and easily earn 300 Per-day."
+      - "I am the manager, looking for a partner, salary 1500-8000/day, contact me."
+      - "Wages are settled on the same day."
+    nomatch:
+      - "Salary is paid monthly by bank transfer on the 28th."
+      - "Day rate 450 EUR for contractors, invoiced monthly."
+      - "Guaranteed minimum wage and overtime pay apply under the union agreement."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: PAY_DAILY_GUARANTEED_FR
+    tactic: unrealistic_pay
+    weight: 1.2
+    languages: [fr]
+    describe: "Promises a daily salary, same-day pay or guaranteed income regardless of the work"
+    describe-local:
+      fr: "Promet un salaire journalier, un paiement le jour même ou un revenu garanti quel que soit le travail"
+    flags: [extended]
+    pattern: |
+      \b(?:salaires?\s+(?:journaliers?|quotidiens?)|revenus?\s+(?:journaliers?|quotidiens?)|r[ée]mun[ée]rations?\s+(?:journali[èe]res?|quotidiennes?)|
+          gains?\s+(?:journaliers?|quotidiens?)|pay[ée]e?s?\s+(?:chaque\s+jour|tous\s+les\s+jours|quotidiennement|le\s+jour\s+m[êe]me|le\s+m[êe]me\s+jour|imm[ée]diatement)|
+          (?:revenus?|gains?|salaires?|b[ée]n[ée]fices?|profits?|r[ée]mun[ée]rations?|commissions?)\s+(?:(?!minimum|fixe)\w{1,30}\s{1,3})?garanti(?:e|s|es)?)\b
+      | \bgagn(?:ez|er|ant|es?)\b[^.!?\n]{0,30}\bpar\s+jour\b
+    match:
+      - "Salaire journalier de 100 à 300 €, payé le jour même."
+      - "Profitez d'un emploi à temps partiel gagnant entre 200 et 800 par jour."
+      - "Revenu garanti de 500 € par semaine, sans effort."
+    nomatch:
+      - "Le SMIC est le salaire minimum garanti par la loi."
+      - "Le salaire est versé chaque mois par virement."
+      - "Indemnité de repas : 15 € par jour travaillé."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""#),
+        ("rules/upfront_fee.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: FEE_CANDIDATE_MUST_PAY_EN
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [en]
+    describe: "Requires the candidate to pay first: a fee, starter kit, training, equipment or visa, sometimes \"refunded with the first salary\""
+    flags: [extended]
+    pattern: |
+      \b(?:you|candidates?|applicants?|new\s+(?:hires?|employees?|staff|recruits?)|workers?|each\s+(?:candidate|applicant))\b
+          (?:(?!\b(?:never|not|no|don['’]t|won['’]t)\b)[^.!?\n]){0,20}\b
+          (?:must|will\s+need\s+to|need\s+to|have\s+to|are\s+required\s+to|is\s+required\s+to|should|just|only)\s+
+          (?:first\s{1,3}|only\s{1,3})?(?:pay|send|deposit|transfer|cover|buy|purchase)\b
+          [^.!?\n]{0,50}\b(?:fees?|kit|equipment|training|visa|registration|uniform|deposit|insurance|certificate|
+          licen[cs]e|laptop|software|medical|processing|onboarding|background\s+check|materials?)\b
+      | \b(?:pay|send|transfer)\s+(?:a|the|an|your)?\s*(?:small\s{1,3}|one[- ]time\s{1,3}|refundable\s{1,3}|
+          registration\s{1,3}|activation\s{1,3}|processing\s{1,3})?(?:fee|deposit)\b
+          [^.!?\n]{0,30}\b(?:to\s+(?:start|begin|get\s+started|secure|reserve|activate|receive|unlock|confirm)|
+          before\s+(?:you\s{1,3})?(?:start|begin))\b
+      | (?:\bpay\w*|\bbuy|\bpurchase|\bsend|(?:us)?[$€£]\s?\d+|\b\d+\s?(?:usd|dollars?|eur|euros?))\b
+          [^.!?\n]{0,40}\b(?:starter|start-?up|welcome|onboarding)\s+
+          (?:kit|pack(?:age)?)\b
+      | \b(?:fee|deposit|kit|payment)\b[^.!?\n]{0,30}\b(?:is|are|will\s+be)\s+
+          (?:fully\s{1,3}|100\s?%\s{1,3})?(?:refundable|refunded|reimbursed|returned)\b
+          [^.!?\n]{0,30}\b(?:with|after|on|in)\s+(?:your\s{1,3})?(?:first|1st)\s+
+          (?:salary|paycheck|pay|payment|week|month)
+    match:
+      - "Pay $100 for your starter kit and start earning this week."
+      - "You just need to pay a 45 USD registration fee to activate your account."
+      - "Each applicant must pay the visa processing fee before the flight is booked."
+      - "The 80 dollar fee is fully refunded with your first salary."
+    nomatch:
+      - "We will never ask you to pay any fee at any stage of the recruitment."
+      - "Students must pay the 450 EUR course fee before the term starts at our Lyon campus."
+      - "New employees receive a free welcome kit with a laptop and a hoodie."
+      - "The company pays your visa fees and flights; you pay nothing."
+    todo-nomatch:
+      - "You must pay the tuition fee before enrolment at the university."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_CANDIDATE_MUST_PAY_FR
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [fr]
+    describe: "Requires the candidate to pay first: a fee, starter kit, training, equipment or visa, sometimes \"refunded with the first salary\""
+    describe-local:
+      fr: "Exige que le candidat paie d’abord : frais de dossier, kit de démarrage, formation, matériel ou visa, parfois « remboursés avec le premier salaire »"
+    flags: [extended]
+    pattern: |
+      \b(?:vous\s+(?:devez|devrez|aurez\s+[àa]|avez\s+juste\s+[àa])|tu\s+(?:dois|devras)|il\s+(?:vous|te)\s+(?:faut|suffit\s+de)|
+          (?:le|la|chaque)\s+candidate?\s+doit|merci\s+de|veuillez)\s+
+          (?:d['’]abord\s{1,3}|simplement\s{1,3}|juste\s{1,3}|seulement\s{1,3})?
+          (?:payer|r[ée]gler|verser|virer|d[ée]poser|acheter|avancer|financer|envoyer\s+(?:\d|la\s+somme|un\s+(?:virement|paiement)|de\s+l['’]argent))\b
+          [^.!?\n]{0,50}\b(?:frais|kit|mat[ée]riel|[ée]quipement|formation|visa|inscription|dossier|caution|
+          assurance|certificat|licence|logiciel|ordinateur|uniforme|badge|acompte|cotisation|adh[ée]sion)\b
+      | \b(?:kit|pack|mallette)\s+(?:de\s{1,3})?(?:d[ée]marrage|bienvenue|d[ée]part|lancement|travail)\b
+          [^.!?\n]{0,40}(?:\d\s?(?:€|eur(?:os?)?\b)|€\s?\d|\bpay(?:ant|er|ez)\b|\b[àa]\s+r[ée]gler\b|\b[àa]\s+vos\s+frais\b)
+      | (?:\bpay(?:ez|er)|\bachet(?:ez|er)|\br[ée]gl(?:ez|er))\b[^.!?\n]{0,40}\b
+          (?:kit|pack|mallette)\s+(?:de\s{1,3})?(?:d[ée]marrage|bienvenue|d[ée]part|lancement|travail)\b
+      | \b(?:frais|caution|d[ée]p[ôo]t|acompte|kit)\b[^.!?\n]{0,30}\b
+          (?:rembours[ée]e?s?|remboursables?|restitu[ée]e?s?)\b[^.!?\n]{0,30}\b
+          (?:avec|sur|d[èe]s|apr[èe]s)\s+(?:votre\s{1,3}|ton\s{1,3}|le\s{1,3})?
+          (?:premier|1er)\s+(?:salaire|paiement|virement|mois)
+    match:
+      - "Vous devez d'abord payer 90 € de frais de dossier pour valider votre embauche."
+      - "Il vous suffit de régler le kit de démarrage à 49 € pour commencer."
+      - "Frais d'inscription de 30 €, remboursés avec votre premier salaire."
+    nomatch:
+      - "Vous ne devez jamais payer de frais pour postuler chez nous."
+      - "Les étudiants règlent les frais de formation de 450 € avant la rentrée, finançables par le CPF."
+      - "Le kit de bienvenue (ordinateur, badge) est fourni gratuitement le premier jour."
+      - "Veuillez envoyer votre CV en précisant votre formation et vos disponibilités."
+    todo-nomatch:
+      - "Veuillez régler les frais d'inscription avant la rentrée universitaire."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: FEE_GIFT_CARD_EN
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [en]
+    describe: "Asks the candidate to pay with gift cards (buy cards and send the codes or photos)"
+    flags: [extended]
+    pattern: |
+      \b(?:buy|purchase|get|send|pay\s+(?:with|in|using|by|via))\b
+          [^.!?\n]{0,40}\b(?:gift\s?cards?|itunes\s+cards?|apple\s+(?:gift\s{1,3})?cards?|google\s+play\s+(?:gift\s{1,3})?cards?|
+          steam\s+(?:gift\s{1,3})?cards?|amazon\s+(?:gift\s{1,3})?cards?|ebay\s+cards?|vanilla\s+(?:visa\s{1,3})?cards?|
+          razer\s+gold)\b[^\n]{0,80}\b(?:codes?|pins?|pictures?|photos?|scratch\w*|equipment|supplies|vendor|
+          software|fees?|licen[cs]e)\b
+    match:
+      - "Buy three Apple gift cards of 100 USD and send me pictures of the codes for your equipment."
+      - "Pay with Google Play cards for the software license, then text me the PINs."
+    nomatch:
+      - "Staff receive a 50 USD Amazon gift card on their work anniversary."
+      - "Buy a gift card for a colleague at the front desk."
+      - "Scammers often ask for gift cards; a real employer never does."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_GIFT_CARD_FR
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [fr]
+    describe: "Asks the candidate to pay with gift cards or prepaid coupons (PCS, Transcash, Neosurf) and send the codes"
+    describe-local:
+      fr: "Demande au candidat de payer en cartes cadeaux ou coupons prépayés (PCS, Transcash, Neosurf) et d’en envoyer les codes"
+    flags: [extended]
+    pattern: |
+      \b(?:achet(?:ez|er)|pren(?:ez|dre)|envoy(?:ez|er)|r[ée]gl(?:ez|er)|pay(?:ez|er)|recharg(?:ez|er))\b
+          [^.!?\n]{0,40}\b(?:cartes?[- ]cadeaux?|coupons?\s+(?:pcs|transcash|neosurf|toneo|paysafecard)|tickets?\s+(?:neosurf|paysafecard|pcs)|
+          recharges?\s+(?:pcs|transcash|neosurf)|pcs\s+mastercard|transcash|neosurf|paysafecard|toneo|cartes?\s+(?:google\s+play|itunes|steam|apple))\b
+    match:
+      - "Achetez deux coupons PCS de 100 € et envoyez-moi les codes pour valider votre matériel."
+      - "Réglez les frais de formation en cartes cadeaux Google Play puis transmettez les codes."
+      - "Envoyez-moi le code Transcash pour activer votre poste."
+    nomatch:
+      - "Nos salariés reçoivent une carte cadeau de 50 € en fin d'année."
+      - "Le comité d'entreprise offre des cartes cadeaux aux salariés."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: FEE_FAKE_CHECK_EN
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [en]
+    describe: "Fake-cheque trick: deposit a cheque, keep part and send the rest or the difference on"
+    flags: [extended]
+    pattern: |
+      \b(?:deposit|cash|mobile[- ]deposit)\w*\b[^.!?\n]{0,40}\bche
+          (?:ck|que)s?\b[^\n]{0,120}?\b(?:send|wire|transfer|forward|return|zelle|venmo|pay)\w*\b
+          [^.!?\n]{0,40}\b(?:rest|remaining|remainder|balance|difference|excess|overpay\w*|vendor|supplier|
+          our\s+(?:partner|agent))\b
+      | \b(?:keep|retain)\s+(?:\$\s?\d+|\d+\s?(?:%|usd|dollars?)|your\s+(?:pay|fee|commission|salary)|a\s+(?:portion|part|commission))
+          [^.!?\n]{0,40}\b(?:and|then)\s+(?:send|wire|transfer|forward|return)\s+
+          (?:the\s{1,3})?(?:rest|remaining|remainder|balance|difference)\b
+    match:
+      - "Deposit the check we mailed you, keep $300 for yourself and wire the rest to our equipment vendor."
+      - "Once you cash the cheque, send the difference back by Zelle."
+    nomatch:
+      - "Mobile deposit lets you deposit a check from your phone; funds are available the next day."
+      - "Your paycheck is paid by direct deposit every second Friday."
+    ref:
+      - https://consumer.ftc.gov/articles/fake-check-scams
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_FAKE_CHECK_FR
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [fr]
+    describe: "Fake-cheque trick: deposit a cheque, keep part and send the rest or the difference on"
+    describe-local:
+      fr: "Arnaque au faux chèque : encaisser un chèque, en garder une partie et renvoyer le reste ou la différence"
+    flags: [extended]
+    pattern: |
+      \b(?:encaiss|d[ée]pos)\w*\b[^.!?\n]{0,40}\bch[èe]ques?\b[^\n]{0,120}?\b
+          (?:renvoy|envoy|vir|transf[ée]r|rembours|retourn|revers)\w*\b
+          [^.!?\n]{0,40}\b(?:diff[ée]rence|reste|surplus|exc[ée]dent|solde|trop[- ]per[çc]u|fournisseur|prestataire)\b
+      | \bgardez\s+(?:\d+\s?(?:€|euros?|%)|votre\s+(?:commission|salaire|r[ée]mun[ée]ration))
+          [^.!?\n]{0,40}\b(?:et|puis)\s+(?:renvoy|envoy|vir|transf[ée]r)\w*\s+
+          (?:le\s{1,3}reste|la\s{1,3}diff[ée]rence|le\s{1,3}surplus|le\s{1,3}solde)
+    match:
+      - "Encaissez le chèque de 2 500 €, gardez 300 € et virez le reste à notre fournisseur de matériel."
+      - "Déposez le chèque sur votre compte puis renvoyez-nous la différence par virement."
+    nomatch:
+      - "Le remboursement de vos frais se fait par chèque ou par virement."
+      - "Vous pouvez déposer un chèque en agence ou via l'application bancaire."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""#),
+        ("rules/urgency.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: URG_LIMITED_PLACES_EN
+    tactic: urgency
+    weight: 0.8
+    languages: [en]
+    describe: "Claims places are limited or reserved for the first few applicants"
+    flags: [extended]
+    pattern: |
+      \b(?:limited\s+(?:places|slots|spots|seats|positions|vacancies|openings)|only\s+(?:\d{1,3}|a\s+few)\s+(?:places|slots|spots|seats|positions|vacancies|openings)\s+(?:left|remaining|available)|
+          (?:first|next)\s+\d{1,3}\s+(?:applicants|people|candidates|recruits|persons|members)|while\s+(?:places|slots|spots)\s+last)\b
+    match:
+      - "Limited slots! Only the first 20 applicants will be accepted."
+      - "Only 3 positions left for this week, hurry."
+      - "The first 10 recruits get a 50 USD bonus."
+    nomatch:
+      - "Limited parking is available behind the building."
+      - "Seats at the careers fair workshop are limited, so please register on the university website."
+
+  - id: URG_ACT_NOW_EN
+    tactic: urgency
+    weight: 0.8
+    languages: [en]
+    describe: "Pressures the candidate to answer, pay or start at once"
+    flags: [extended]
+    pattern: |
+      \b(?:(?:reply|respond|answer|register|sign\s+up|pay)\w*\s+(?:within|in\s+the\s+next)\s+(?:\d{1,2}|one|two)\s*(?:hours?|hrs?|h|minutes?|mins?)|
+          offer\s+(?:expires|ends|closes|is\s+valid\s+only)\s+(?:today|tonight|in\s+\d{1,2}\s*(?:hours?|hrs?|minutes?))|
+          (?:start|begin)\s+(?:working\s{1,3}|earning\s{1,3})?(?:today|immediately|right\s+now|now)\s+and\s+(?:earn|get\s+paid|receive)|
+          act\s+(?:now|fast|quickly)|urgent(?:ly)?\s+(?:recruit\w*|hiring)|urgent(?:ly)?\s+need\w*\s+(?:\d{1,30}\s{1,3})?(?:staff|workers?|people|candidates|employees|agents|helpers)|
+          (?:don['’]t|do\s+not)\s+miss\s+(?:this|the|out\s+on\s+this)\s+(?:chance|opportunity))\b
+    match:
+      - "Reply within 2 hours to secure your place."
+      - "Amazon urgently recruit part-time staff, act now!"
+      - "Start today and earn your first commission tonight."
+    nomatch:
+      - "We aim to respond to every application within 10 working days."
+      - "I urgently need your help with the research forms."
+      - "Start date: September, after the induction week."
+      - "The offer letter is valid for 14 days; take the time to read it."
+
+  - id: URG_LIMITED_PLACES_FR
+    tactic: urgency
+    weight: 0.8
+    languages: [fr]
+    describe: "Claims places are limited or reserved for the first few applicants"
+    describe-local:
+      fr: "Affirme que les places sont limitées ou réservées aux premiers inscrits"
+    flags: [extended]
+    pattern: |
+      \b(?:places?\s+(?:tr[èe]s\s{1,3})?limit[ée]es|nombre\s+de\s+places\s+(?:tr[èe]s\s{1,3})?limit[ée]|
+          (?:plus\s+que|il\s+ne\s+reste\s+(?:plus\s{1,3})?que|seulement|uniquement)\s+(?:\d{1,3}|quelques)\s+(?:places?|postes?|candidatures?)|
+          (?:les|aux)\s+\d{1,3}\s+premi[èe]re?s\s+(?:inscrit|candidat|personne|postulant)e?s?)\b
+    match:
+      - "Places limitées : il ne reste que 5 postes à pourvoir cette semaine !"
+      - "Offre réservée aux 30 premiers inscrits."
+    nomatch:
+      - "Stationnement limité devant l'agence, privilégiez les transports en commun."
+      - "Les inscriptions au forum de l'emploi sont ouvertes jusqu'au 12 mars."
+
+  - id: URG_ACT_NOW_FR
+    tactic: urgency
+    weight: 0.8
+    languages: [fr]
+    describe: "Pressures the candidate to answer, pay or start at once"
+    describe-local:
+      fr: "Pousse le candidat à répondre, payer ou commencer immédiatement"
+    flags: [extended]
+    pattern: |
+      \b(?:r[ée]pond(?:ez|s|re)|inscri(?:vez|s)[- ](?:vous|toi)|pay(?:ez|er)|valid(?:ez|er))\b
+          [^.!?\n]{0,20}\b(?:dans\s+les|sous|avant)\s+(?:\d{1,2}|une|deux)\s*
+          (?:h|heures?|minutes?|min)\b
+      | \boffre\s+valable\s+(?:uniquement\s{1,3}|seulement\s{1,3})?
+          (?:aujourd['’]hui|ce\s+soir|\d{1,2}\s*(?:h|heures?))
+      | \b(?:commencez|commence|d[ée]marrez|d[ée]marre)\s+(?:d[èe]s\s{1,3})?
+          (?:aujourd['’]hui|maintenant|ce\s+soir|imm[ée]diatement)\s+et\s+
+          (?:gagn|touch|recev|soy)\w*
+      | \bne\s+(?:ratez|manquez|rate|manque|laissez)\s+pas\s+(?:passer\s{1,3})?
+          (?:cette|l['’])\s*(?:belle\s{1,3}|unique\s{1,3})?(?:chance|occasion|opportunit[ée])
+      | \brecrut\w*\s+(?:en\s{1,3})?urgen(?:ce|t)\b
+    match:
+      - "Répondez dans les 2 heures pour réserver votre place."
+      - "Commencez dès aujourd'hui et gagnez vos premiers euros ce soir."
+      - "Ne ratez pas cette opportunité unique !"
+    nomatch:
+      - "Nous répondons à chaque candidature sous 10 jours ouvrés."
+      - "Prise de poste : dès que possible, après la période de préavis."
 
 """#),
     ]

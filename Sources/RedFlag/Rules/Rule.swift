@@ -46,6 +46,8 @@ public struct Rule: Sendable {
     /// The description in other languages, by language code.
     public let describeLocal: [String: String]
     public let body: RuleBody
+    /// The text a pattern runs on (default: the normalized view).
+    public let view: ViewKind
     /// The flags as written (`case-sensitive`, `multiline`, `dotall`, `extended`).
     public let flags: [String]
     public let examples: RuleExamples
@@ -85,6 +87,22 @@ public struct Thresholds: Sendable, Hashable, Codable {
     }
 }
 
+/// A signal beyond single patterns, with its weight kept in the rule set's data (`ruleset.yaml`).
+public struct Heuristic: Sendable, Hashable {
+    /// What the heuristic measures.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A scoring rule matched only by seeing through obfuscation (look-alike letters, spacing, leet…).
+        case obfuscation
+    }
+
+    /// Shown as the evidence's rule id, e.g. `HEUR_OBFUSCATION`.
+    public let id: String
+    public let kind: Kind
+    public let tactic: String
+    public let weight: Double
+    public let describe: String
+}
+
 /// The settings of a rule set, from `ruleset.yaml`.
 public struct RuleSetSettings: Sendable, Hashable {
     public var name: String
@@ -92,4 +110,6 @@ public struct RuleSetSettings: Sendable, Hashable {
     /// Added to the summed weights before the logistic.
     public var bias: Double
     public var thresholds: Thresholds
+    /// Signals beyond single patterns, each with its weight.
+    public var heuristics: [Heuristic] = []
 }

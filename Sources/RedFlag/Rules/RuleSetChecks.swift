@@ -17,7 +17,7 @@ public struct RuleSetChecks {
     /// Runs every example of every rule through the whole set (so meta rules see their parts) and checks
     /// that `match` texts fire the rule, `nomatch` texts do not, and `todo-*` texts are still wrong.
     public func testExamples() -> ExampleReport {
-        let scanner = RuleScanner(ruleSet: ruleSet)
+        let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false)
         var passed = 0
         var failures: [Diagnostic] = []
         var cache: [String: Set<String>] = [:]
@@ -55,7 +55,7 @@ public struct RuleSetChecks {
             if case .meta(let expression) = rule.body { return expression.operands }
             return []
         })
-        let scanner = RuleScanner(ruleSet: ruleSet)
+        let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false)
         var firedByExamples: Set<String> = []
         for rule in ruleSet.rules {
             for example in rule.examples.match + rule.examples.todoNomatch {

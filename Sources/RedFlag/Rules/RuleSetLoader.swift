@@ -7,7 +7,7 @@ struct RuleSetLoader {
 
     static let ruleKeys: Set<String> = [
         "id", "tactic", "weight", "languages", "describe", "describe-local", "pattern", "meta", "flags",
-        "match", "nomatch", "todo-match", "todo-nomatch", "ref",
+        "match", "nomatch", "todo-match", "todo-nomatch", "ref", "view",
     ]
     static let flagOptions: [String: PatternOptions] = [
         "case-sensitive": [], "multiline": .multiline, "dotall": .dotAll, "extended": .extended,
@@ -25,6 +25,7 @@ struct RuleSetLoader {
         var pattern: (String, Node)?
         var meta: (String, Node)?
         var flags: [String] = []
+        var view: ViewKind = .normalized
         var examples = RuleExamples()
         var references: [String] = []
         var location: SourceLocation
@@ -57,6 +58,16 @@ struct RuleSetLoader {
                 .unreadable, "the pattern set has no ruleset.yaml", at: SourceLocation(file: "ruleset.yaml", line: 1, column: 1)))
         }
         let rules = compile(drafts, tactics: Set(tactics.map(\.id)))
+        for heuristic in settings?.heuristics ?? [] where !tactics.contains(where: { $0.id == heuristic.tactic }) {
+            let file = files.files.first { $0.relativePath == "ruleset.yaml" }?.displayPath ?? "ruleset.yaml"
+            diagnostics.append(Diagnostic(
+                .unknownTactic, "heuristic tactic '\(heuristic.tactic)' is not in tactics.yaml",
+                at: SourceLocation(file: file, line: 1, column: 1), rule: heuristic.id))
+        }
+        if let duplicate = (settings?.heuristics ?? []).first(where: { heuristic in drafts.contains { $0.id == heuristic.id } }) {
+            diagnostics.append(Diagnostic(
+                .duplicateID, "heuristic id '\(duplicate.id)' is also a rule id", at: SourceLocation(file: "ruleset.yaml", line: 1, column: 1), rule: duplicate.id))
+        }
         let order = metaOrder(rules)
         let errors = diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty, let settings, let order else {
@@ -73,7 +84,7 @@ struct RuleSetLoader {
     // MARK: - ruleset.yaml and tactics.yaml
 
     private static func readSettings(_ root: Node, _ document: inout YAMLDocument) -> RuleSetSettings? {
-        guard let keys = document.mapping(root, what: "ruleset.yaml", allowed: ["name", "version", "bias", "thresholds"])
+        guard let keys = document.mapping(root, what: "ruleset.yaml", allowed: ["name", "version", "bias", "thresholds", "heuristics"])
         else { return nil }
         func required(_ key: String) -> Node? {
             if let node = keys[key]?.value { return node }
@@ -106,8 +117,42 @@ struct RuleSetLoader {
             document.report(.invalidRuleSetConfig, "bias must be a finite number", at: document.location(root))
             return nil
         }
+        let heuristics = keys["heuristics"].map { readHeuristics($0.value, &document) } ?? []
         guard let name, let version, let bias, let thresholds else { return nil }
-        return RuleSetSettings(name: name, version: version, bias: bias, thresholds: thresholds)
+        return RuleSetSettings(name: name, version: version, bias: bias, thresholds: thresholds, heuristics: heuristics)
+    }
+
+    private static func readHeuristics(_ node: Node, _ document: inout YAMLDocument) -> [Heuristic] {
+        guard case .sequence(let items) = node else {
+            document.report(.wrongType, "'heuristics' must be a list", at: document.location(node))
+            return []
+        }
+        var heuristics: [Heuristic] = []
+        for item in items {
+            let allowed: Set<String> = ["id", "kind", "tactic", "weight", "describe"]
+            guard let fields = document.mapping(item, what: "a heuristic", allowed: allowed) else { continue }
+            guard allowed.allSatisfy({ fields[$0] != nil }) else {
+                document.report(.missingKey, "a heuristic needs id, kind, tactic, weight and describe", at: document.location(item))
+                continue
+            }
+            guard let id = document.string(fields["id"]!.value, what: "id"),
+                let kindName = document.string(fields["kind"]!.value, what: "kind"),
+                let tactic = document.string(fields["tactic"]!.value, what: "tactic"),
+                let weight = document.number(fields["weight"]!.value, what: "weight"),
+                let describe = document.string(fields["describe"]!.value, what: "describe")
+            else { continue }
+            guard let kind = Heuristic.Kind(rawValue: kindName) else {
+                let known = Heuristic.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                document.report(.invalidHeuristic, "unknown heuristic kind '\(kindName)' (known: \(known))", at: document.location(fields["kind"]!.value), rule: id)
+                continue
+            }
+            guard weight.isFinite else {
+                document.report(.invalidWeight, "weight must be a finite number", at: document.location(fields["weight"]!.value), rule: id)
+                continue
+            }
+            heuristics.append(Heuristic(id: id, kind: kind, tactic: tactic, weight: weight, describe: describe))
+        }
+        return heuristics
     }
 
     private static func readTactics(_ root: Node, _ document: inout YAMLDocument) -> [Tactic] {
@@ -232,6 +277,14 @@ struct RuleSetLoader {
             }
             rule.flags = items.map(\.0)
         }
+        if let viewNode = value("view"), let name = document.string(viewNode, what: "view", rule: id) {
+            if let kind = ViewKind(rawValue: name) {
+                rule.view = kind
+            } else {
+                let known = ViewKind.allCases.map(\.rawValue).joined(separator: ", ")
+                document.report(.unknownView, "unknown view '\(name)' (known: \(known))", at: document.location(viewNode), rule: id)
+            }
+        }
         func examples(_ key: String) -> [RuleExample] {
             guard let node = value(key), let items = document.strings(node, what: key, rule: id) else { return [] }
             return items.map { RuleExample(text: $0.0, location: document.location($0.1)) }
@@ -296,7 +349,7 @@ struct RuleSetLoader {
             guard let body else { continue }
             rules.append(Rule(
                 id: draft.id, tactic: draft.tactic?.0, weight: draft.weight ?? 0, languages: draft.languages,
-                describe: draft.describe ?? "", describeLocal: draft.describeLocal, body: body, flags: draft.flags,
+                describe: draft.describe ?? "", describeLocal: draft.describeLocal, body: body, view: draft.view, flags: draft.flags,
                 examples: draft.examples, references: draft.references, location: draft.location))
         }
         return rules

@@ -1,12 +1,20 @@
 import Foundation
 import RedFlagRegex
 
+/// A match of a rule, as a byte span of the original text, with the tricks its view saw through.
+public struct HitSpan: Sendable, Hashable {
+    public let start: Int
+    public let end: Int
+    public let tricks: ObfuscationTricks
+}
+
 /// What the rules of a set found in one text, before scoring.
 public struct RuleHits: Sendable {
     /// For each rule of the set, by index: whether it fired.
     public let fired: [Bool]
-    /// For each rule of the set, by index: its match spans (pattern rules; at most `maxSpansPerRule`).
-    public let spans: [[MatchSpan]]
+    /// For each rule of the set, by index: its match spans in the original text (pattern rules; at most
+    /// `maxSpansPerRule`).
+    public let spans: [[HitSpan]]
     public let warnings: [ScanWarning]
 
     /// The ids of the rules that fired, sub-rules and meta rules included.
@@ -22,34 +30,61 @@ public struct RuleHits: Sendable {
 public final class RuleScanner {
     public let ruleSet: RuleSet
     private let scratch: MatchScratch
+    private let normalizer = Normalizer()
+    private let entityExtractor = EntityExtractor()
     /// The most spans kept per rule and text; the weight counts once whatever the number.
     public let maxSpansPerRule: Int
 
-    public init(ruleSet: RuleSet, limits: MatchLimits = .default, maxSpansPerRule: Int = 20) {
+    private let languageIdentifier: LanguageIdentifier?
+
+    /// - Parameters:
+    ///   - identifyLanguage: identify each text's language (libexttextcat) when the caller does not give it, so
+    ///     rules written for other languages do not run. When it cannot tell, every rule runs.
+    public init(ruleSet: RuleSet, limits: MatchLimits = .default, maxSpansPerRule: Int = 20, identifyLanguage: Bool = true) {
         self.ruleSet = ruleSet
         self.scratch = MatchScratch(limits: limits)
         self.maxSpansPerRule = maxSpansPerRule
+        self.languageIdentifier = identifyLanguage ? LanguageIdentifier() : nil
+    }
+
+    /// The language of `text` as this scanner sees it: identified, or nil when it cannot tell.
+    public func language(of text: String) -> String? {
+        languageIdentifier?.identify(text)
     }
 
     /// Classifies one text. `language` (ISO 639-1) restricts the rules to those written for it or for `any`;
-    /// nil runs every rule.
+    /// without it the language is identified, and when it cannot be, every rule runs.
     public func classify(_ text: String, language: String? = nil) -> Verdict {
-        Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits(in: text, language: language))
+        let language = language ?? self.language(of: text)
+        let verdict = Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits(in: text, language: language))
+        return verdict.with(language: language, entities: entityExtractor.entities(in: text))
     }
 
     /// Runs every applicable rule over `text`: pattern rules first, then meta rules in dependency order.
     public func hits(in text: String, language: String? = nil) -> RuleHits {
         let rules = ruleSet.rules
         var fired = [Bool](repeating: false, count: rules.count)
-        var spans = [[MatchSpan]](repeating: [], count: rules.count)
+        var spans = [[HitSpan]](repeating: [], count: rules.count)
         var warnings: [ScanWarning] = []
         let limit = maxSpansPerRule
+        let raw = TextView.raw(text)
+        var normalizedViews: (folded: TextView, normalized: TextView)?
         for (i, rule) in rules.enumerated() {
             guard case .pattern(let pattern) = rule.body, rule.applies(toLanguage: language) else { continue }
-            var found: [MatchSpan] = []
+            let view: TextView
+            switch rule.view {
+            case .raw:
+                view = raw
+            case .folded, .normalized:
+                if normalizedViews == nil { normalizedViews = normalizer.views(of: text) }
+                view = rule.view == .folded ? normalizedViews!.folded : normalizedViews!.normalized
+            }
+            var found: [HitSpan] = []
             do {
-                try pattern.forEachMatch(in: text, scratch: scratch) { span in
-                    found.append(span)
+                try pattern.forEachMatch(in: view.text, scratch: scratch) { span in
+                    let original = view.originalSpan(start: span.start, end: span.end)
+                    found.append(HitSpan(
+                        start: original.start, end: original.end, tricks: view.tricks(start: span.start, end: span.end)))
                     return found.count < limit
                 }
             } catch {
@@ -76,28 +111,37 @@ struct Scorer {
         let rules = ruleSet.rules
         var score = 0.0
         var tacticWeight: [String: Double] = [:]
-        var pending: [(rule: Rule, span: MatchSpan, parts: [String])] = []
+        var pending: [PendingEvidence] = []
         for (i, rule) in rules.enumerated() where hits.fired[i] && !rule.isSubRule {
             score += rule.weight
             if let tactic = rule.tactic { tacticWeight[tactic, default: 0] += rule.weight }
             switch rule.body {
             case .pattern:
-                pending += hits.spans[i].map { (rule, $0, []) }
+                pending += hits.spans[i].map {
+                    PendingEvidence(id: rule.id, tactic: rule.tactic, weight: rule.weight, describe: rule.describe, span: $0)
+                }
             case .meta:
                 let parts = ruleSet.resolvedMeta[i]?.firedOperands(hits.fired) ?? []
-                let span = parts.lazy.compactMap { firstSpan(of: $0, hits: hits) }.first ?? MatchSpan(start: 0, end: 0)
-                pending.append((rule, span, parts.map { rules[$0].id }))
+                let span = parts.lazy.compactMap { firstSpan(of: $0, hits: hits) }.first ?? HitSpan(start: 0, end: 0, tricks: [])
+                pending.append(PendingEvidence(
+                    id: rule.id, tactic: rule.tactic, weight: rule.weight, describe: rule.describe,
+                    span: HitSpan(start: span.start, end: span.end, tricks: []), parts: parts.map { rules[$0].id }))
             }
+        }
+        for heuristic in ruleSet.settings.heuristics {
+            guard let found = heuristicEvidence(heuristic, pending) else { continue }
+            score += heuristic.weight
+            tacticWeight[heuristic.tactic, default: 0] += heuristic.weight
+            pending.append(found)
         }
         let scalarOffsets = UTF8Offsets.scalarOffsets(of: pending.flatMap { [$0.span.start, $0.span.end] }, in: text)
         let evidence = pending.map { item in
             Evidence(
-                rule: item.rule.id, tactic: item.rule.tactic ?? "", weight: item.rule.weight,
-                describe: item.rule.describe,
+                rule: item.id, tactic: item.tactic ?? "", weight: item.weight, describe: item.describe,
                 text: UTF8Offsets.slice(text, from: item.span.start, to: item.span.end),
                 start: item.span.start, end: item.span.end,
                 charStart: scalarOffsets[item.span.start] ?? 0, charEnd: scalarOffsets[item.span.end] ?? 0,
-                parts: item.parts)
+                parts: item.parts, tricks: item.span.tricks.names)
         }.sorted { ($0.start, $0.end, $0.rule) < ($1.start, $1.end, $1.rule) }
         let order = Dictionary(ruleSet.tactics.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let tactics = tacticWeight.filter { $0.value > 0 }
@@ -111,6 +155,30 @@ struct Scorer {
             evidence: evidence, warnings: hits.warnings)
     }
 
+    /// Evidence before offsets are converted.
+    struct PendingEvidence {
+        let id: String
+        let tactic: String?
+        let weight: Double
+        let describe: String
+        let span: HitSpan
+        var parts: [String] = []
+    }
+
+    /// The evidence a heuristic adds, if it fires.
+    private func heuristicEvidence(_ heuristic: Heuristic, _ pending: [PendingEvidence]) -> PendingEvidence? {
+        switch heuristic.kind {
+        case .obfuscation:
+            // A scam signal found only by seeing through a disguise: hiding the word is itself evidence.
+            guard let disguised = pending.first(where: { $0.weight > 0 && !$0.span.tricks.isEmpty }) else { return nil }
+            let tricks = pending.filter { $0.weight > 0 }.reduce(ObfuscationTricks()) { $0.union($1.span.tricks) }
+            return PendingEvidence(
+                id: heuristic.id, tactic: heuristic.tactic, weight: heuristic.weight, describe: heuristic.describe,
+                span: HitSpan(start: disguised.span.start, end: disguised.span.end, tricks: tricks),
+                parts: [disguised.id])
+        }
+    }
+
     func label(for probability: Double) -> Label {
         let thresholds = ruleSet.settings.thresholds
         if probability >= thresholds.scam { return .scam }
@@ -121,7 +189,7 @@ struct Scorer {
     static func logistic(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
     /// The first span of a fired rule: its own first match, or for a meta rule the first span of its parts.
-    private func firstSpan(of index: Int, hits: RuleHits) -> MatchSpan? {
+    private func firstSpan(of index: Int, hits: RuleHits) -> HitSpan? {
         if let span = hits.spans[index].first { return span }
         guard let meta = ruleSet.resolvedMeta[index] else { return nil }
         return meta.firedOperands(hits.fired).lazy.compactMap { firstSpan(of: $0, hits: hits) }.first

@@ -18,8 +18,11 @@ public struct Evidence: Sendable, Hashable {
     public let end: Int
     public let charStart: Int
     public let charEnd: Int
-    /// For meta rules: the rules that made it fire.
+    /// For meta rules and heuristics: the rules that made it fire.
     public let parts: [String]
+    /// The disguises seen through to match (`homoglyph`, `spacing`, `leet`, `invisible`, `compatibility`,
+    /// `emoji`); empty when the words were written plainly.
+    public let tricks: [String]
 }
 
 /// Something that went wrong while classifying a text, which did not stop it from being classified.
@@ -49,4 +52,15 @@ public struct Verdict: Sendable {
     /// Evidence in order of position in the text.
     public let evidence: [Evidence]
     public let warnings: [ScanWarning]
+    /// The ISO 639-1 code of the text's language (given or identified), nil when unknown.
+    public var language: String? = nil
+    /// Money amounts, URLs, e-mail addresses, phone numbers, chat handles and wallets found in the text.
+    public var entities: [Entity] = []
+
+    func with(language: String?, entities: [Entity]) -> Verdict {
+        var copy = self
+        copy.language = language
+        copy.entities = entities
+        return copy
+    }
 }

@@ -1,0 +1,73 @@
+import CExtTextCat
+import Foundation
+
+/// Identifies the language of a text with libexttextcat's n-gram fingerprints (Debian's libexttextcat-data).
+///
+/// It chooses among the languages redflag has rules for and a few common others, answers an ISO 639-1 code,
+/// and answers nil when the text is too short or too mixed to tell. One identifier serves one thread at a time.
+public final class LanguageIdentifier {
+    /// The languages it chooses among, as libexttextcat fingerprint names.
+    public static let candidates = [
+        "en", "fr", "es", "pt", "de", "id", "tl", "vi", "zh-Hans", "zh-Hant", "ms", "it", "nl", "ru", "ar", "th",
+        "ja", "ko", "tr", "pl", "hi", "ro",
+    ]
+    /// Where Debian installs the fingerprints.
+    public static let defaultDataDirectory = "/usr/share/libexttextcat"
+    /// At most this many bytes of a text are read: a few hundred suffice.
+    static let sampleBytes = 1_500
+
+    private let handle: UnsafeMutableRawPointer
+
+    /// Loads the fingerprints; nil when they are not installed.
+    public init?(dataDirectory: String = LanguageIdentifier.defaultDataDirectory) {
+        let directory = dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/"
+        let available = Self.candidates.filter { FileManager.default.fileExists(atPath: directory + $0 + ".lm") }
+        guard !available.isEmpty else { return nil }
+        let configuration = available.map { "\($0).lm \($0)" }.joined(separator: "\n") + "\n"
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("redflag-textcat-\(getpid())-\(UUID().uuidString).conf").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(configuration.utf8)) else { return nil }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let handle = special_textcat_Init(path, directory) else { return nil }
+        textcat_SetProperty(handle, TCPROP_MINIMUM_DOCUMENT_SIZE, 20)
+        self.handle = handle
+    }
+
+    deinit { textcat_Done(handle) }
+
+    /// The ISO 639-1 code of the text's language, or nil when it cannot tell.
+    public func identify(_ text: String) -> String? {
+        if let script = Self.scriptLanguage(text) { return script }
+        var sample = Array(text.utf8.prefix(Self.sampleBytes))
+        while let last = sample.last, last & 0xC0 == 0x80 { sample.removeLast() }
+        if let last = sample.last, last >= 0xC0 { sample.removeLast() }
+        guard sample.count >= 20 else { return nil }
+        let answer = sample.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                textcat_Classify(handle, pointer, buffer.count).map { String(cString: $0) }
+            }
+        }
+        guard let answer, answer.hasPrefix("["), let close = answer.firstIndex(of: "]") else { return nil }
+        let candidatesGiven = answer.filter { $0 == "[" }.count
+        guard candidatesGiven <= 2 else { return nil }
+        let name = String(answer[answer.index(after: answer.startIndex)..<close])
+        return name.hasPrefix("zh") ? "zh" : name
+    }
+
+    /// Chinese is told by its script: mostly Han characters and no kana.
+    static func scriptLanguage(_ text: String) -> String? {
+        var han = 0
+        var letters = 0
+        var kana = 0
+        for scalar in text.unicodeScalars.prefix(600) where scalar.properties.isAlphabetic {
+            letters += 1
+            switch scalar.value {
+            case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF: han += 1
+            case 0x3040...0x30FF: kana += 1
+            default: break
+            }
+        }
+        guard letters > 0 else { return nil }
+        return kana == 0 && han * 10 >= letters * 3 ? "zh" : nil
+    }
+}
