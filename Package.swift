@@ -47,6 +47,11 @@ let package = Package(
             dependencies: ["RedFlag"],
             path: "examples/library"
         ),
+        .executableTarget(
+            name: "redflag-bench",
+            dependencies: ["RedFlag", "RedFlagRegex"],
+            path: "Benchmarks/RedFlagBench"
+        ),
         .testTarget(name: "RedFlagRegexTests", dependencies: ["RedFlagRegex"]),
         .testTarget(name: "RedFlagTests", dependencies: ["RedFlag"]),
         .testTarget(name: "RedFlagCLITests", dependencies: ["RedFlag", "RedFlagCLI", "redflag-example"]),

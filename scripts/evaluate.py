@@ -5,7 +5,7 @@ Runs `redflag scan` (the binary given by --redflag, default .build/release/redfl
 recall of scam texts and false-positive rate of legit texts, for the `scam` label and for "flagged" (scam or
 suspicious), per language and per tactic on the Corpus, and on the public sets' test splits.
 
-  python3 scripts/evaluate.py [--split test|dev|all] [--redflag PATH] [--shared ../shared/data]
+  python3 scripts/evaluate.py [--split test|dev|all] [--redflag PATH] [--shared ../shared/data] [--patterns DIR] [--misses]
 """
 import argparse
 import collections
@@ -18,13 +18,16 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+EXTRA_ARGS = []
+
+
 def scan(binary, records):
     """Verdicts for records [(id, text)], in order."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as handle:
         for record_id, text in records:
             handle.write(json.dumps({"id": record_id, "text": text}, ensure_ascii=False) + "\n")
         path = handle.name
-    result = subprocess.run([binary, "scan", "-q", path], capture_output=True, text=True)
+    result = subprocess.run([binary, "scan", "-q", *EXTRA_ARGS, path], capture_output=True, text=True)
     pathlib.Path(path).unlink()
     if result.returncode not in (0, 1):
         sys.exit(f"redflag scan failed: {result.stderr}")
@@ -58,6 +61,25 @@ def tally(stats, label, verdict):
         stats["flag_fp"] += predicted in ("scam", "suspicious")
 
 
+def language_table(records, verdicts):
+    """How often the identified language is the text's own, per language."""
+    counts = collections.defaultdict(collections.Counter)
+    for record, verdict in zip(records, verdicts):
+        found = verdict.get("language")
+        outcome = "right" if found == record["language"] else ("unknown" if found is None else "wrong")
+        counts[record["language"]][outcome] += 1
+    print("\n### Language identification\n")
+    print("| language | right | unknown (all rules run) | wrong |")
+    print("|---|---|---|---|")
+    total = collections.Counter()
+    for language, count in sorted(counts.items()):
+        n = sum(count.values())
+        total.update(count)
+        print(f"| {language} | {rate(count['right'], n)} | {rate(count['unknown'], n)} | {rate(count['wrong'], n)} |")
+    n = sum(total.values())
+    print(f"| all | {rate(total['right'], n)} | {rate(total['unknown'], n)} | {rate(total['wrong'], n)} |")
+
+
 def corpus(binary, split):
     records = []
     for path in sorted((ROOT / "Corpus" / "texts").glob("*.jsonl")):
@@ -77,6 +99,7 @@ def corpus(binary, split):
             tally(by_tactic[tactic], record["label"], verdict)
         if (record["label"] == "scam") != (verdict.get("label") == "scam"):
             misses.append((record["id"], record["label"], verdict.get("label"), verdict.get("score")))
+    language_table(records, verdicts)
     table(f"Corpus, split {split}: overall", [("all", overall)])
     table(f"Corpus, split {split}: per language", sorted(by_language.items()))
     table(f"Corpus, split {split}: per tactic (of the texts' own tactic labels)", sorted(by_tactic.items()))
@@ -116,7 +139,10 @@ def main():
     parser.add_argument("--redflag", default=str(ROOT / ".build" / "release" / "redflag"))
     parser.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--misses", action="store_true", help="list the Corpus texts on the wrong side of 'scam'")
+    parser.add_argument("--patterns", help="a pattern folder to use instead of the embedded default set")
     args = parser.parse_args()
+    if args.patterns:
+        EXTRA_ARGS.extend(["--patterns", args.patterns])
     misses = corpus(args.redflag, args.split)
     shared(args.redflag, pathlib.Path(args.shared))
     if args.misses:

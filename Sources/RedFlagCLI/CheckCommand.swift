@@ -32,6 +32,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Colour the output even when it is not a terminal.")
     var color = false
 
+    @Flag(help: "Also print the folded and normalized views the rules read (for rule authors).")
+    var views = false
+
     @OptionGroup var ruleSetOptions: RuleSetOptions
     @OptionGroup var languageOption: LanguageOption
 
@@ -48,6 +51,10 @@ struct CheckCommand: ParsableCommand {
         } else {
             let useColor = color || isatty(STDOUT_FILENO) == 1
             print(TextReport(color: useColor).render(text: input, verdict: verdict))
+        }
+        if views {
+            let (folded, normalized) = Normalizer().views(of: input)
+            print("\nfolded view:     \(folded.text)\nnormalized view: \(normalized.text)")
         }
         throw ExitCode(verdict.label == .legit ? 1 : 0)
     }

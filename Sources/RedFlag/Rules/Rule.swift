@@ -93,6 +93,13 @@ public struct Heuristic: Sendable, Hashable {
     public enum Kind: String, Sendable, CaseIterable {
         /// A scoring rule matched only by seeing through obfuscation (look-alike letters, spacing, leet…).
         case obfuscation
+        /// An amount of money worth at least `threshold` US dollars per working day.
+        case highPay = "high_pay"
+        /// The only ways to reach the sender are chat apps, chat links or phone numbers: no website or e-mail of
+        /// an organisation's own domain.
+        case chatOnlyContact = "chat_only_contact"
+        /// A free-mail address (Gmail, Outlook…) and no website or e-mail of an organisation's own domain.
+        case freeMailOnlyContact = "free_mail_only_contact"
     }
 
     /// Shown as the evidence's rule id, e.g. `HEUR_OBFUSCATION`.
@@ -101,6 +108,8 @@ public struct Heuristic: Sendable, Hashable {
     public let tactic: String
     public let weight: Double
     public let describe: String
+    /// The kind's parameter, where it has one (`high_pay`: US dollars per day).
+    public let threshold: Double?
 }
 
 /// The settings of a rule set, from `ruleset.yaml`.

@@ -129,9 +129,9 @@ struct RuleSetLoader {
         }
         var heuristics: [Heuristic] = []
         for item in items {
-            let allowed: Set<String> = ["id", "kind", "tactic", "weight", "describe"]
-            guard let fields = document.mapping(item, what: "a heuristic", allowed: allowed) else { continue }
-            guard allowed.allSatisfy({ fields[$0] != nil }) else {
+            let required: Set<String> = ["id", "kind", "tactic", "weight", "describe"]
+            guard let fields = document.mapping(item, what: "a heuristic", allowed: required.union(["threshold"])) else { continue }
+            guard required.allSatisfy({ fields[$0] != nil }) else {
                 document.report(.missingKey, "a heuristic needs id, kind, tactic, weight and describe", at: document.location(item))
                 continue
             }
@@ -150,7 +150,12 @@ struct RuleSetLoader {
                 document.report(.invalidWeight, "weight must be a finite number", at: document.location(fields["weight"]!.value), rule: id)
                 continue
             }
-            heuristics.append(Heuristic(id: id, kind: kind, tactic: tactic, weight: weight, describe: describe))
+            let threshold = fields["threshold"].flatMap { document.number($0.value, what: "threshold", rule: id) }
+            if kind == .highPay && threshold == nil {
+                document.report(.invalidHeuristic, "a high_pay heuristic needs a threshold (US dollars per day)", at: document.location(item), rule: id)
+                continue
+            }
+            heuristics.append(Heuristic(id: id, kind: kind, tactic: tactic, weight: weight, describe: describe, threshold: threshold))
         }
         return heuristics
     }

@@ -56,8 +56,9 @@ public final class RuleScanner {
     /// without it the language is identified, and when it cannot be, every rule runs.
     public func classify(_ text: String, language: String? = nil) -> Verdict {
         let language = language ?? self.language(of: text)
-        let verdict = Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits(in: text, language: language))
-        return verdict.with(language: language, entities: entityExtractor.entities(in: text))
+        let entities = entityExtractor.entities(in: text)
+        let verdict = Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits(in: text, language: language), entities: entities)
+        return verdict.with(language: language, entities: entities)
     }
 
     /// Runs every applicable rule over `text`: pattern rules first, then meta rules in dependency order.
@@ -107,7 +108,7 @@ public final class RuleScanner {
 struct Scorer {
     let ruleSet: RuleSet
 
-    func verdict(for text: String, hits: RuleHits) -> Verdict {
+    func verdict(for text: String, hits: RuleHits, entities: [Entity] = []) -> Verdict {
         let rules = ruleSet.rules
         var score = 0.0
         var tacticWeight: [String: Double] = [:]
@@ -129,7 +130,7 @@ struct Scorer {
             }
         }
         for heuristic in ruleSet.settings.heuristics {
-            guard let found = heuristicEvidence(heuristic, pending) else { continue }
+            guard let found = heuristicEvidence(heuristic, pending, entities) else { continue }
             score += heuristic.weight
             tacticWeight[heuristic.tactic, default: 0] += heuristic.weight
             pending.append(found)
@@ -166,8 +167,24 @@ struct Scorer {
     }
 
     /// The evidence a heuristic adds, if it fires.
-    private func heuristicEvidence(_ heuristic: Heuristic, _ pending: [PendingEvidence]) -> PendingEvidence? {
+    private func heuristicEvidence(_ heuristic: Heuristic, _ pending: [PendingEvidence], _ entities: [Entity]) -> PendingEvidence? {
+        func evidence(at entity: Entity) -> PendingEvidence {
+            PendingEvidence(
+                id: heuristic.id, tactic: heuristic.tactic, weight: heuristic.weight, describe: heuristic.describe,
+                span: HitSpan(start: entity.start, end: entity.end, tricks: []))
+        }
         switch heuristic.kind {
+        case .highPay:
+            let threshold = heuristic.threshold ?? .infinity
+            return entities.first { ($0.usdPerDay ?? 0) >= threshold }.map(evidence(at:))
+        case .chatOnlyContact:
+            let chat = entities.first { $0.isChatContact }
+            guard let chat, !entities.contains(where: \.isOrganisationContact) else { return nil }
+            return evidence(at: chat)
+        case .freeMailOnlyContact:
+            let freeMail = entities.first { $0.kind == .email && $0["free_mail"] == .bool(true) }
+            guard let freeMail, !entities.contains(where: \.isOrganisationContact) else { return nil }
+            return evidence(at: freeMail)
         case .obfuscation:
             // A scam signal found only by seeing through a disguise: hiding the word is itself evidence.
             guard let disguised = pending.first(where: { $0.weight > 0 && !$0.span.tricks.isEmpty }) else { return nil }

@@ -1360,7 +1360,15 @@ enum Confusables {
         0x1FBF939,
     ]
 
-    /// The table as a dictionary from code point to ASCII character.
-    static let table: [UInt32: UInt8] = Dictionary(
-        packed.map { ($0 >> 8, UInt8(truncatingIfNeeded: $0)) }, uniquingKeysWith: { first, _ in first })
+    /// The table as a dictionary from code point to ASCII character. The lower-case forms of look-alike capitals
+    /// are added (Cyrillic т for Т → t), since the folded text they are looked up in is in lower case.
+    static let table: [UInt32: UInt8] = {
+        var table = Dictionary(packed.map { ($0 >> 8, UInt8(truncatingIfNeeded: $0)) }, uniquingKeysWith: { first, _ in first })
+        for (code, ascii) in table {
+            guard let scalar = Unicode.Scalar(code) else { continue }
+            let lower = scalar.properties.lowercaseMapping.unicodeScalars
+            if lower.count == 1, let small = lower.first, small != scalar, table[small.value] == nil { table[small.value] = ascii }
+        }
+        return table
+    }()
 }

@@ -39,50 +39,79 @@ public struct ObfuscationTricks: OptionSet, Sendable, Hashable {
     }
 }
 
-/// A transformed copy of a text with, for every UTF-8 byte, the span of the original it came from.
+/// A stretch of a view that maps to the original in one way: byte for byte (`identity`), or every byte to the
+/// same original span (one original character that became these bytes).
+struct MapSegment: Sendable {
+    let viewStart: Int32
+    let originalStart: Int32
+    let originalEnd: Int32
+    let identity: Bool
+    let tricks: UInt8
+}
+
+/// A transformed copy of a text that knows, for every UTF-8 byte, the span of the original it came from.
 public struct TextView: Sendable {
     public let kind: ViewKind
     /// The view's text; patterns run on it.
     public let text: String
-    /// For each byte of `text`, the original byte offset where its source starts (nil for the raw view).
-    let sourceStart: [Int32]?
-    /// For each byte of `text`, the original byte offset where its source ends.
-    let sourceEnd: [Int32]?
-    /// For each byte of `text`, the tricks undone to produce it.
-    let tricks: [UInt8]?
+    /// The map back to the original, in order of `viewStart`; nil for the raw view.
+    let segments: [MapSegment]?
+    /// Tricks of single bytes changed after the map was built (digits read as letters).
+    let byteTricks: [Int32: UInt8]
     /// Byte length of the original text.
     let originalLength: Int
 
     /// The identity view of `text`.
     static func raw(_ text: String) -> TextView {
-        TextView(kind: .raw, text: text, sourceStart: nil, sourceEnd: nil, tricks: nil, originalLength: text.utf8.count)
+        TextView(kind: .raw, text: text, segments: nil, byteTricks: [:], originalLength: text.utf8.count)
     }
 
-    init(kind: ViewKind, text: String, sourceStart: [Int32]?, sourceEnd: [Int32]?, tricks: [UInt8]?, originalLength: Int) {
-        self.kind = kind
-        self.text = text
-        self.sourceStart = sourceStart
-        self.sourceEnd = sourceEnd
-        self.tricks = tricks
-        self.originalLength = originalLength
+    /// The same view under another kind (when a later stage changed nothing).
+    func relabeled(_ kind: ViewKind) -> TextView {
+        TextView(kind: kind, text: text, segments: segments, byteTricks: byteTricks, originalLength: originalLength)
+    }
+
+    /// The index of the segment holding view byte `offset`.
+    private func segmentIndex(_ offset: Int, in segments: [MapSegment]) -> Int {
+        var low = 0
+        var high = segments.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if Int(segments[middle].viewStart) <= offset { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
+    /// The original span of the single view byte at `offset`.
+    private func originalByte(_ offset: Int, in segments: [MapSegment]) -> (start: Int, end: Int) {
+        let segment = segments[segmentIndex(offset, in: segments)]
+        guard segment.identity else { return (Int(segment.originalStart), Int(segment.originalEnd)) }
+        let position = Int(segment.originalStart) + offset - Int(segment.viewStart)
+        return (position, position + 1)
     }
 
     /// The original byte span of the view's byte span `start..<end`.
     public func originalSpan(start: Int, end: Int) -> (start: Int, end: Int) {
-        guard let sourceStart, let sourceEnd else { return (start, end) }
-        if sourceStart.isEmpty { return (0, 0) }
+        guard let segments else { return (start, end) }
+        let length = text.utf8.count
+        if segments.isEmpty || length == 0 { return (originalLength, originalLength) }
         if end <= start {
-            let position = start < sourceStart.count ? Int(sourceStart[start]) : originalLength
+            let position = start < length ? originalByte(start, in: segments).start : originalLength
             return (position, position)
         }
-        return (Int(sourceStart[start]), Int(sourceEnd[end - 1]))
+        return (originalByte(start, in: segments).start, originalByte(min(end, length) - 1, in: segments).end)
     }
 
     /// The tricks undone inside the view's byte span `start..<end`.
     public func tricks(start: Int, end: Int) -> ObfuscationTricks {
-        guard let tricks, start < end else { return [] }
+        guard let segments, !segments.isEmpty, start < end else { return [] }
         var found: UInt8 = 0
-        for index in start..<min(end, tricks.count) { found |= tricks[index] }
+        var index = segmentIndex(start, in: segments)
+        while index < segments.count && Int(segments[index].viewStart) < end {
+            found |= segments[index].tricks
+            index += 1
+        }
+        for (offset, tricks) in byteTricks where Int(offset) >= start && Int(offset) < end { found |= tricks }
         return ObfuscationTricks(rawValue: found)
     }
 }

@@ -1,0 +1,107 @@
+import Testing
+
+@testable import RedFlag
+
+@Suite struct HeuristicTests {
+    static let settings = Fixture.settings + """
+
+        heuristics:
+          - id: HEUR_OBFUSCATED_WORDS
+            kind: obfuscation
+            tactic: offplatform
+            weight: 1.5
+            describe: Disguised words
+          - id: HEUR_HIGH_DAILY_PAY
+            kind: high_pay
+            tactic: task_scam
+            threshold: 250
+            weight: 1
+            describe: High pay per day
+          - id: HEUR_CHAT_ONLY_CONTACT
+            kind: chat_only_contact
+            tactic: offplatform
+            weight: 0.5
+            describe: Chat is the only contact
+          - id: HEUR_FREE_MAIL_ONLY_CONTACT
+            kind: free_mail_only_contact
+            tactic: upfront_fee
+            weight: 0.25
+            describe: Free mail is the only contact
+        """
+
+    let scanner: RuleScanner
+
+    init() throws {
+        scanner = RuleScanner(ruleSet: try RuleSet.load(Fixture.files(Fixture.sample, settings: Self.settings)), identifyLanguage: false)
+    }
+
+    func fired(_ text: String) -> [String] {
+        scanner.classify(text).evidence.map(\.rule).filter { $0.hasPrefix("HEUR_") }
+    }
+
+    @Test func obfuscationFiresOnlyOnDisguisedScoringMatches() throws {
+        #expect(fired("write to me on Telegram").isEmpty)
+        let verdict = scanner.classify("write to me on T e l e g r a m")
+        let heuristic = try #require(verdict.evidence.first { $0.rule == "HEUR_OBFUSCATED_WORDS" })
+        #expect(heuristic.text == "T e l e g r a m")
+        #expect(heuristic.parts == ["OFF_TELEGRAM"])
+        #expect(heuristic.tricks == ["spacing"])
+        #expect(verdict.score == 1.5 + 1.5)
+    }
+
+    @Test func highPayComparesDailyValueInDollars() {
+        #expect(fired("earn $300 per day").contains("HEUR_HIGH_DAILY_PAY"))
+        #expect(fired("earn $40 per hour").contains("HEUR_HIGH_DAILY_PAY"))  // 320 a day
+        #expect(!fired("earn $20 per hour").contains("HEUR_HIGH_DAILY_PAY"))
+        #expect(!fired("salary 3,000 EUR per month").contains("HEUR_HIGH_DAILY_PAY"))  // 147 a day
+        #expect(fired("gaji Rp 5.000.000 per hari").contains("HEUR_HIGH_DAILY_PAY"))
+        #expect(!fired("gaji Rp 5.000.000 per bulan").contains("HEUR_HIGH_DAILY_PAY"))
+        #expect(!fired("we pay 300 dollars").contains("HEUR_HIGH_DAILY_PAY"))  // no period, no daily value
+    }
+
+    @Test func chatOnlyContactNeedsNoOrganisationContact() {
+        #expect(fired("contact @hr_lisa").contains("HEUR_CHAT_ONLY_CONTACT"))
+        #expect(fired("wa.me/15550134567").contains("HEUR_CHAT_ONLY_CONTACT"))
+        #expect(!fired("contact @hr_lisa or apply at careers.northwind.example").contains("HEUR_CHAT_ONLY_CONTACT"))
+        #expect(!fired("contact @hr_lisa or jobs@northwind.example").contains("HEUR_CHAT_ONLY_CONTACT"))
+        #expect(!fired("no contact at all").contains("HEUR_CHAT_ONLY_CONTACT"))
+    }
+
+    @Test func freeMailOnlyContact() {
+        #expect(fired("send your CV to northwind.hr@gmail.com").contains("HEUR_FREE_MAIL_ONLY_CONTACT"))
+        #expect(!fired("send your CV to northwind.hr@gmail.com or apply on northwind.example").contains("HEUR_FREE_MAIL_ONLY_CONTACT"))
+    }
+
+    @Test func heuristicsNeedKnownKindsAndTactics() {
+        let unknownKind = Self.settings.replacingOccurrences(of: "kind: chat_only_contact", with: "kind: vibes")
+        #expect(Fixture.diagnostics(Fixture.files(Fixture.sample, settings: unknownKind)).map(\.code).contains(.invalidHeuristic))
+        let noThreshold = Self.settings.replacingOccurrences(of: "    threshold: 250\n", with: "")
+        #expect(Fixture.diagnostics(Fixture.files(Fixture.sample, settings: noThreshold)).map(\.code).contains(.invalidHeuristic))
+        let unknownTactic = Self.settings.replacingOccurrences(of: "tactic: upfront_fee\n    weight: 0.25", with: "tactic: nope\n    weight: 0.25")
+        #expect(Fixture.diagnostics(Fixture.files(Fixture.sample, settings: unknownTactic)).map(\.code).contains(.unknownTactic))
+    }
+
+    @Test func unknownViewIsRF020() throws {
+        let rules = Fixture.sample.replacingOccurrences(of: "describe: Asks for a training fee", with: "describe: Asks for a training fee\n    view: cooked")
+        let found = try #require(Fixture.diagnostics(Fixture.files(rules)).first { $0.code == .unknownView })
+        #expect(found.ruleID == "FEE_TRAINING")
+    }
+
+    @Test func rawViewSeesCaseAndDisguises() throws {
+        let rules = """
+            rules:
+              - id: RAW_TELEGRAM
+                tactic: offplatform
+                weight: 1
+                languages: [any]
+                describe: Telegram written plainly, capitalised
+                pattern: 'Telegram'
+                flags: [case-sensitive]
+                view: raw
+                match: ["on Telegram"]
+                nomatch: ["on telegram", "on T e l e g r a m"]
+            """
+        let report = RuleSetChecks(ruleSet: try RuleSet.load(Fixture.files(rules))).testExamples()
+        #expect(report.failures.isEmpty, "\(report.failures)")
+    }
+}
