@@ -47,6 +47,6 @@ private func report(_ error: RuleSetError) {
 
 /// The language option of commands that classify text.
 struct LanguageOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Run only the rules written for this ISO 639-1 language and language-neutral ones (default: every rule).", valueName: "CODE"))
+    @Option(name: .long, help: ArgumentHelp("The texts' ISO 639-1 language: run only the rules written for it and the language-neutral ones (default: identify each text's language; when it cannot be told, every rule runs).", valueName: "CODE"))
     var language: String?
 }

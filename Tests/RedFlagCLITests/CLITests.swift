@@ -88,10 +88,10 @@ let frenchTaskScam = "Bonjour ! Travail simple depuis chez vous : aimez des vid√
     }
 
     @Test func plainOutputMarksTheMatchedWords() throws {
-        let run = try redflag(["check", "Wiring test REDFLAG-CANARY-7F3A9C2E-RECRUITMENT-SCAM-TEST ok"])
+        let run = try redflag(["check", "This is a wiring test of our moderation pipeline: REDFLAG-CANARY-7F3A9C2E-RECRUITMENT-SCAM-TEST ok"])
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix("SCAM"))
-        #expect(run.stdout.contains("Wiring test [[REDFLAG-CANARY-7F3A9C2E-RECRUITMENT-SCAM-TEST]]{1} ok"))
+        #expect(run.stdout.contains("moderation pipeline: [[REDFLAG-CANARY-7F3A9C2E-RECRUITMENT-SCAM-TEST]]{1} ok"))
         #expect(run.stdout.contains("[1] CANARY_REDFLAG_TEST  canary  +100"))
         #expect(!run.stdout.contains("\u{1B}["))
     }

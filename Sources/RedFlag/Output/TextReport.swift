@@ -1,3 +1,5 @@
+import Foundation
+
 /// The moderator's view of a verdict: the label, the tactics, the text with the matched words marked, and
 /// what each mark means.
 public struct TextReport {
@@ -9,11 +11,12 @@ public struct TextReport {
     public func render(text: String, verdict: Verdict) -> String {
         var lines: [String] = []
         let label = verdict.label.rawValue.uppercased()
-        let probability = String(format2: verdict.probability)
+        let probability = String(format: "%.3f", verdict.probability)
         lines.append("\(paint(label, labelColor(verdict.label))) (probability \(probability), score \(String(format2: verdict.score)))")
         lines.append("tactics: \(verdict.tactics.isEmpty ? "none" : verdict.tactics.joined(separator: ", "))")
+        lines.append("language: \(verdict.language ?? "unknown (every rule ran)")")
         lines.append("")
-        lines.append(marked(text, verdict.evidence))
+        lines.append(marked(text, verdict.evidence).trimmingCharacters(in: .whitespacesAndNewlines))
         if !verdict.evidence.isEmpty { lines.append("") }
         for (number, item) in verdict.evidence.enumerated() {
             let sign = item.weight >= 0 ? "+" : ""
@@ -76,9 +79,7 @@ extension String {
         if rounded == rounded.rounded() {
             self = String(Int(rounded))
         } else {
-            var text = String(rounded)
-            if text.contains("e") { text = "\(rounded)" }
-            self = text
+            self = String(rounded)
         }
     }
 }

@@ -16,6 +16,27 @@ heuristics:
     tactic: evasion
     weight: 1.5
     describe: Scam words written in disguise (spaced letters, look-alike letters, digits for letters, hidden characters) to slip past filters
+  - id: HEUR_HIGH_DAILY_PAY
+    kind: high_pay
+    tactic: unrealistic_pay
+    threshold: 250
+    weight: 1.0
+    describe: Offers pay worth 250 US dollars or more per working day, far above what most remote or entry-level work pays
+  - id: HEUR_CHAT_ONLY_CONTACT
+    kind: chat_only_contact
+    tactic: offplatform
+    weight: 0.5
+    describe: The only contact given is a chat handle, chat link or phone number, with no website or e-mail of an organisation
+  - id: HEUR_FREE_MAIL_ONLY_CONTACT
+    kind: free_mail_only_contact
+    tactic: impersonation
+    weight: 0.5
+    describe: The only e-mail given is a free-mail address (Gmail, Outlook, ...), with no website or e-mail of an organisation
+  - id: HEUR_SHOUTING
+    kind: shouting
+    tactic: urgency
+    weight: 0.5
+    describe: Shouts to press the reader (mostly capitals, three or more exclamation marks, or dense emoji)
 
 """#),
         ("tactics.yaml", #"""
@@ -90,13 +111,21 @@ rules:
       | \b(?:my|his|her|their|our|your)\s+passports?\b[^.!?\n]{0,30}\b
           (?:was|were|is|are|will\s+be|has\s+been|have\s+been)\s+(?:kept|held|retained|confiscated|taken(?:\s{1,3}away)?)\b
       | \bhand\s+over\s+your\s+passport\b
+      | \b(?:they|he|she|the\s+(?:company|boss|manager|agent))\s+(?:still\s{1,3})?(?:has|have|keeps?|holds?)\s+(?:my|our|your|his|her)\s+passports?\b
+      | \b(?:your|my|our|his|her)\s+passports?\s+(?:stays?|remains?|is\s+kept|are\s+kept|will\s+stay)\s+(?:in|with|at)\b
+      | \bpassports?\s+(?:will\s+be\s{1,3}|is\s{1,3}|are\s{1,3})?(?:returned|given\s+back)\s+(?:to\s+you\s{1,3})?(?:only\s{1,3})?(?:when|after|once|if)\b
     match:
       - "The company will keep your passport during the contract for safety."
       - "They took my passport when I arrived and I cannot leave."
       - "My passport was confiscated by the manager."
+      - "Your passport stays in the office safe until the contract ends."
+      - "They still have my passport and say I cannot go."
+      - "Your passport will be returned only when your debt is paid."
     nomatch:
       - "Keep your passport valid for at least six months for the visa process."
       - "Employers may not hold workers' passports; report violations to the labour ministry."
+      - "Your passport is returned to you at the visa centre within five working days."
+      - "Keep your passport in the hotel safe while travelling."
     ref:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
@@ -118,14 +147,26 @@ rules:
           [^.!?\n]{0,40}\b(?:if|when|unless)\s+(?:you|we|they|I)\s+(?:do\s+not|don['’]t|fail\s+to|cannot|can['’]t|
           didn['’]t)\s+(?:meet|reach|hit|complete|achieve|make)\b[^.!?\n]{0,20}\b
           (?:target|quota|kpi|performance|numbers)
+      | \b(?:i|he|she|we|they\s+say\s+(?:i|we|you))\s+(?:still\s{1,3})?owes?\b[^.!?\n]{0,40}\d
+      | \b(?:if|when)\s+you\s+(?:leave|quit|cancel|go\s+home|break\s+(?:the|your)\s+contract)\b[^.!?\n]{0,60}\b(?:compensation|pay\s+back|repay|penalty|fine|owe)\b
+      | \b(?:didn['’]t|did\s+not|don['’]t|do\s+not|fail\w*\s+to|can['’]t|cannot)\s+(?:meet|reach|hit|get|make)\b[^.!?\n]{0,25}\b(?:quota|target|victims|customers)\b
+          [^.!?\n]{0,60}\b(?:beat\w*|fined?|sold|transferred|punish\w*|no\s+food|locked)
+      | \bno\s+quota,?\s+no\s+(?:food|salary|pay|phone|sleep|rest)
+      | \b\d[\d,.]*\s*(?:baht|usdt|usd|dollars?|yuan|rmb|ringgit|kyat|riel)\s+fine\b
     match:
       - "You owe us 3000 USD for your ticket and visa, you cannot leave until you pay."
       - "Workers are fined 200 USD if they do not reach the daily quota."
       - "My family must pay compensation for my release."
+      - "They say I owe 90,000 baht for the ticket before I can leave."
+      - "If you leave early the compensation is 6,000 USDT."
+      - "If we don't get 3 new victims a week they beat us."
+      - "Talking to outsiders: 5,000 baht fine."
     nomatch:
       - "Sales bonuses are paid when you meet the quarterly target."
       - "A late fee of 5 EUR applies if you do not return library books on time."
       - "You owe nothing: the employer pays your visa and flight."
+      - "I owe you a coffee for covering my shift."
+      - "If you leave before the end of probation, one week's notice applies."
     ref:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
@@ -146,13 +187,21 @@ rules:
           (?:leave|go\s+out|go\s+home)\b
       | \b(?:try|tries|trying|tried|attempt\w*)\s+to\s+(?:escape|run\s+away|flee)\b
           [^.!?\n]{0,40}\b(?:beaten|sold|punish\w*|shot|caught|locked)\b
+      | \b(?:tried|try|tries|trying)\s+to\s+(?:run|escape|flee|leave)\b[^\n]{0,80}\b(?:dark\s+room|beaten|locked\s+up|punish\w*|sold)\b
+      | \b(?:are|is|was|were|put|sent|locked)\s+(?:now\s{1,3})?in\s+the\s+dark\s+room\b
+      | \bthey\s+(?:check|read|monitor|watch)\s+(?:the\s{1,3}|our\s{1,3}|my\s{1,3})?(?:phones?|messages|chats)\b
+      | \b(?:don['’]t|do\s+not)\s+(?:post|call\s+me|text\s+me)\b[^.!?\n]{0,30}\bthey\s+(?:check|watch|monitor|read|see)\b
     match:
       - "You are not allowed to leave the compound until you repay the recruitment debt."
       - "We are not allowed to go out, they took our phones."
       - "Anyone who tried to escape was beaten."
+      - "Two people tried to run to the river and are now in the dark room."
+      - "Please don't call me, they check the phones."
     nomatch:
       - "You cannot leave the exam room until 30 minutes have passed."
       - "Team building: try to escape the room in under 60 minutes!"
+      - "The photo club meets in the dark room on Tuesdays."
+      - "Please check your phone for the rota update."
     ref:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
@@ -167,7 +216,7 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:nous\s+(?:gardons|conservons|garderons|conserverons|prenons|prendrons|r[ée]cup[ée]rons|r[ée]cup[ée]rerons)|
-          on\s+(?:garde|conserve|prend|r[ée]cup[èe]re|a\s+pris|m['’]a\s+pris)|(?:l['’]entreprise|la\s+soci[ée]t[ée]|le\s+patron|le\s+chef|le\s+boss|l['’]employeur|l['’]agence|ils)\s+(?:garde|conserve|prend|r[ée]cup[èe]re|gardent|prennent|a\s+pris|ont\s+pris|m['’]a\s+pris|m['’]ont\s+pris|gardera|prendra))\s+
+          on\s+(?:garde|conserve|prend|r[ée]cup[èe]re|a\s+pris|m['’]a\s+pris)|(?:l['’]entreprise|la\s+soci[ée]t[ée]|le\s+patron|le\s+chef|le\s+boss|l['’]employeur|l['’]agence|ils)\s+(?:garde|conserve|prend|r[ée]cup[èe]re|gardent|prennent|a\s+pris|ont\s+pris|ont\s+gard[ée]|ont\s+confisqu[ée]|m['’]a\s+pris|m['’]ont\s+pris|gardera|prendra))\s+
           (?:votre|ton|vos|tes|les|mon|nos|leurs?)\s+passeports?\b
       | \b(?:mon|son|leur|notre|votre|ton)\s+passeport\b[^.!?\n]{0,30}\b
           (?:a\s+[ée]t[ée]|est|sera|ont\s+[ée]t[ée]|sont)\s+(?:confisqu[ée]|gard[ée]|conserv[ée]|retenu|pris)e?s?\b
@@ -176,6 +225,7 @@ rules:
       - "L'entreprise garde votre passeport pendant toute la durée du contrat."
       - "Ils m'ont pris mon passeport dès mon arrivée."
       - "Mon passeport a été confisqué par le chef."
+      - "Ils ont gardé nos passeports à l'arrivée."
     nomatch:
       - "Gardez votre passeport sur vous pendant tout le voyage."
       - "Le passeport doit être valide six mois après la date de retour."
@@ -201,13 +251,18 @@ rules:
           [^.!?\n]{0,40}\b(?:si|quand|lorsqu['’]?)\s*(?:vous|on|ils|nous|tu|il|elle)\s+
           (?:n['’]\s?)?(?:atteign|rempli|fai|r[ée]alis)\w*\s+pas\b[^.!?\n]{0,20}\b
           (?:objectifs?|quotas?|chiffres?)
+      | \bpay\w*\b[^.!?\n]{0,50}\bpour\s+qu['’]\s?(?:on|ils)\s+(?:me|le|la|te|nous|les)\s+lib[èe]r
+      | \b(?:ils|on)\s+(?:nous|me|te|les)\s+(?:tapent|frappent|battent|tape|frappe|bat)\b|\bils\s+(?:tapent|frappent|battent)\b
     match:
       - "Vous nous devez 3 000 $ pour le billet et le visa."
       - "Amende de 200 $ si vous n'atteignez pas le quota journalier."
       - "Ma famille doit payer une rançon pour ma libération."
+      - "Ils disent de payer 2 millions pour qu'on me libère."
+      - "Si tu t'endors, ils nous frappent."
     nomatch:
       - "Une prime est versée quand vous atteignez vos objectifs."
       - "Vous devez rembourser le trop-perçu de la mutuelle."
+      - "On tape les rapports sur l'ordinateur avant midi."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
   - id: COER_CONFINEMENT_FR
@@ -236,6 +291,85 @@ rules:
       - "Les salariés peuvent quitter le site à 17 h."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
+  - id: COER_FORCED_SCAM_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "A worker says the job was a lie and they are made to scam people online"
+    flags: [extended]
+    pattern: |
+      \b(?:we|i)\s+(?:have\s+to\s{1,3}|must\s{1,3}|are\s+forced\s+to\s{1,3}|am\s+forced\s+to\s{1,3})?work\b[^.!?\n]{0,40}\b(?:scamm\w*|cheat\w*|defraud\w*)\s+(?:people|victims|foreigners|customers)\b
+      | \b(?:they\s+(?:make|force)\s+(?:us|me)|(?:we|i)\s+(?:are|am)\s+forced)\s+to\s+(?:scam|cheat|defraud)\b
+      | \b(?:we|i)\s+(?:work|are\s+working)\b[^.!?\n]{0,40}\b(?:making|creating)\s+fake\s+(?:profiles|accounts)\b
+      | \b(?:the\s+)?job\b[^.!?\n]{0,30}\bwas\s+(?:a\s+lie|fake|a\s+trap)\b
+      | \bit['’]?s\s+not\s+(?:a\s+)?(?:call\s+cent(?:er|re)|real|customer\s+service)\s+job\b
+    match:
+      - "The job in Phuket was a lie, we work all night scamming people on dating apps."
+      - "It's not a call centre job, they force us to scam foreigners."
+      - "We work 14 hours making fake profiles."
+    nomatch:
+      - "Our fraud team works to stop scammers targeting customers."
+      - "The job was hard but I learned a lot."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COER_THREAT_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Threatens the worker or their family if they go to the police, the media or the embassy"
+    flags: [extended]
+    pattern: |
+      \bif\s+you\s+(?:go\s+to|tell|call|contact|talk\s+to|report\s+(?:this\s{1,3})?to)\s+(?:the\s{1,3})?(?:police|news|media|press|embassy|authorities)\b
+          [^.!?\n]{0,60}\b(?:(?:he|she|they|you|your\s+\w+)\s+will\s+(?:be\s+(?:moved|sold|hurt|punished|killed|beaten)|suffer|disappear|never)|never\s+(?:find|see))\b
+    match:
+      - "If you go to the police he will be moved and you will never find him."
+      - "If you tell the embassy, your brother will suffer."
+    nomatch:
+      - "If you go to the police, bring the screenshots and the job advert."
+      - "If you contact the embassy they will help you get a new passport."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_FORCED_SCAM_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "A worker says the job was a lie and they are made to scam people online, or that they are watched"
+    describe-local:
+      fr: "Un travailleur dit que l’emploi était un mensonge, qu’on le force à escroquer des gens en ligne ou qu’il est surveillé"
+    flags: [extended]
+    pattern: |
+      \b(?:on|nous|je)\s+(?:travaill\w+|doi[st]|devons|sommes\s+forc[ée]s?\s+de|suis\s+forc[ée]e?\s+de)\b[^.!?\n]{0,60}\b(?:escroquer|arnaquer|tromper)\s+(?:les\s{1,3}|des\s{1,3})?(?:gens|personnes|victimes|clients|[ée]trangers)\b
+      | \bon\s+nous\s+a\s+(?:tromp[ée]s?|menti)\b
+      | \bils\s+(?:nous\s{1,3})?(?:surveillent|contr[ôo]lent\s+(?:nos|les)\s+t[ée]l[ée]phones|lisent\s+(?:nos|les)\s+messages)\b
+    match:
+      - "On nous a trompés, on travaille la nuit pour escroquer les gens."
+      - "Ne m'appelle pas, ils surveillent."
+    nomatch:
+      - "Notre service fraude aide les clients victimes d'escroquerie."
+      - "Les enquêteurs surveillent ces réseaux depuis des mois."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_RANSOM_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Demands a ransom from the family, or says the worker was sold to another company"
+    flags: [extended]
+    pattern: |
+      \b(?:pay|send|transfer)\b[^.!?\n]{0,50}\b(?:and|then)\s+(?:he|she|they|your\s+\w+)\s+(?:can|will)\s+(?:go\s+home|be\s+(?:released|freed|free))\b
+      | \bif\s+you\s+want\s+(?:him|her|them)\s+back\b
+      | \b(?:company|boss|they)\s+(?:paid|bought)\s+[^.!?\n]{0,20}\d[^.!?\n]{0,20}\bfor\s+(?:him|her|them|me|you)\b(?!\s+to\b)
+      | \b(?:has\s+been|was|were|been)\s+(?:sold|resold)\s+to\s+(?:another|a\s+new|a\s+different)\s+(?:company|boss|compound|group)\b
+    match:
+      - "Send the money to this account and he can go home."
+      - "The new company paid 9,000 USDT for her. If you want her back, send the same amount."
+    nomatch:
+      - "Pay the invoice and then you can go home early."
+      - "The company paid 300 EUR for him to attend the course."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
 """#),
         ("rules/combinations.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -247,11 +381,16 @@ rules:
       \b(?:what['’]?s\s?-?\s?app|whatsap+|whatasapp|whatapp|wt\s?sapp|vvhatsapp|wasap|telegram|t[ée]l[ée]gram|
           wechat|viber|signal\s+(?:app|messenger)|kakao\s?talk|line\s+id)\b
       | (?<![\w.@-])(?:t|wa|telegram)\.me\b
+      | \bw[^\s\w]{1,4}h?ats\s?a?pp\b
+      | \bsnap(?:chat)?\s*(?:me|id|[:：])
+      | \b(?:vx|wx|weixin|line|l[i1]ne)\s*[:：]\s*@?[a-z][\w.]{2,30}
     match:
       - "Contact me on WhatsApp"
       - "Écrivez-moi sur Telegram"
       - "t.me/+4477009001"
       - "contact whatasapp http://wa.me 15550100"
+      - "add me on w🅷atspp"
+      - "vx: otc_lin_22"
     nomatch:
       - "Send your CV by email"
       - "A strong signal of growth"
@@ -292,10 +431,15 @@ rules:
       | \bsans\s+(?:aucun\s{1,3})?entretien\s+(?:d['’]\s?embauche|pr[ée]alable)
       | \b(?:pas\s+(?:besoin\s{1,3})?d['’]\s?|aucun\s+)entretien\s*
           (?:n[ée]cessaire|requis|d['’]\s?embauche|[,.!;])
+      | \b(?:pay[ée]s?|visa|salaire|poste|billet|logement|offerts?|fournis?)\b[^\n]{0,80}\bsans\s+(?:aucun\s{1,3})?entretien\b
+      | \b(?:video\s{1,3}|phone\s{1,3})?interview\s+is\s+not\s+(?:necessary|needed|required)\b
+      | \bskip\w*\s+(?:the\s{1,3})?interviews?\b
     match:
       - "No interview needed, start today."
       - "Embauche immédiate sans entretien."
       - "Pas d'entretien, pas de CV."
+      - "Billet + visa payés, sans entretien."
+      - "A video interview is not necessary."
     nomatch:
       - "There is no interview fee and no application fee."
       - "Batterie sans entretien, garantie 2 ans."
@@ -335,10 +479,16 @@ rules:
           (?:wanted|needed|required|preferred|welcome)
       | \b(?:sinophones?|anglophones?|francophones?|hispanophones?|lusophones?|russophones?|arabophones?)\s+
           (?:recherch[ée]s?|bienvenus?|souhait[ée]s?|demand[ée]s?)
+      | \b(?:1[6-9]|2\d)\s?(?:-|–|à|to)\s?(?:[2-4]\d)\s?(?:ans|years?(?:\s+old)?|yrs?)\b
+      | \bage[ds]?\s*(?:below|under|max(?:imum)?|limit|up\s+to|less\s+than)\s*:?\s*[2-4]\d\b
+      | \blimite\s+d['’]\s?[âa]ge\s*:?\s*[2-4]\d\b|\b[âa]ge\s+(?:maximum|max|limite)\s*:?\s*[2-4]\d\b
     match:
       - "Age 18-35, English typing."
       - "Chinese speakers wanted."
       - "Âgés de 20 à 35 ans, francophones recherchés."
+      - "Limite d'âge : 35 ans."
+      - "Age below 35, typing in English."
+      - "Candidats de 18-35 ans."
     nomatch:
       - "Open to all ages and backgrounds."
       - "Le bureau ouvre entre 9 et 17 heures."
@@ -436,10 +586,11 @@ rules:
     describe: "Asks for identity or bank data with no real interview (no interview at all, chat-only interview, or over a chat app)"
     describe-local:
       fr: "Demande des données d’identité ou bancaires sans vrai entretien (aucun entretien, entretien par messagerie)"
-    meta: '(DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR) && (__RC_NO_INTERVIEW || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)'
+    meta: '(DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_PERSONAL_DETAILS_EN) && (__RC_NO_INTERVIEW || __BEFORE_INTERVIEW || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)'
     match:
       - "No interview needed. Send a photo of your passport on WhatsApp to confirm the job."
       - "Envoyez une photo recto-verso de votre carte d'identité sur WhatsApp pour valider le poste."
+      - "Before we schedule your interview, kindly send a scanned copy of your passport."
     nomatch:
       - "Bring your passport to the on-site interview; questions can be sent on WhatsApp."
       - "Send a scan of your passport through the HR portal after signing the contract."
@@ -497,6 +648,265 @@ rules:
       - "Send your CV to paul.martin@gmail.com."
     ref: https://consumer.ftc.gov/articles/job-scams
 
+  - id: __OFFER_GRANTED
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \byou\s+(?:have|['’]ve)\s+been\s+(?:shortlisted|selected|hired|approved|accepted|chosen)\b
+      | \byour\s+(?:application|cv|resume|profile|candidacy)\s+(?:has\s{1,3}been|was|is)\s+(?:shortlisted|selected|approved|accepted|successful)\b
+      | \b(?:congratulations|good\s+news)\b
+      | \b(?:we|the\s+team)\s+would\s+like\s+to\s+(?:move\s+forward|proceed|offer\s+you)\b
+      | \bvotre\s+(?:candidature|profil|dossier|cv)\s+(?:spontan[ée]e\s{1,3})?a\s+[ée]t[ée]\s+(?:retenue?|accept[ée]e?|s[ée]lectionn[ée]e?|valid[ée]e?)\b
+      | \bton\s+(?:dossier|profil|cv)\s+(?:est|a\s+[ée]t[ée])\s+(?:accept[ée]|retenu|valid[ée])\b
+      | \bvous\s+avez\s+[ée]t[ée]\s+(?:retenue?|s[ée]lectionn[ée]e?|embauch[ée]e?)\b
+      | \b(?:f[ée]licitations|bonne\s+nouvelle|suite\s+favorable)\b
+    match:
+      - "Congratulations, you have been shortlisted for the role."
+      - "Bonne nouvelle, ton dossier est accepté."
+    nomatch:
+      - "Thank you for applying; we will review your application."
+      - "Nous étudions votre candidature."
+
+  - id: __BEFORE_INTERVIEW
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \bbefore\s+(?:we\s{1,3}(?:can\s{1,3})?(?:schedule|arrange|book|set\s+up|confirm)\s{1,3})?(?:your|the)\s+interview\b
+      | \bavant\s+(?:de\s{1,3}(?:planifier|fixer|programmer)\s{1,3})?(?:votre|l['’]|ton)\s*entretien\b
+    match:
+      - "Before we schedule your interview, send your documents."
+      - "Avant votre entretien, envoyez une copie."
+    nomatch:
+      - "After the interview we will call your references."
+      - "Après l'entretien, nous vous recontacterons."
+
+  - id: COMBO_OFFER_THEN_FEE
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [en, fr]
+    describe: "Tells the candidate they are selected or hired, then asks them to pay"
+    describe-local:
+      fr: "Annonce au candidat qu’il est retenu ou embauché, puis lui demande de payer"
+    meta: '__OFFER_GRANTED && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR)'
+    match:
+      - "Congratulations, you have been shortlisted. Pay a one-time registration fee of 2,000 to activate your staff number."
+      - "Bonne nouvelle, votre candidature a été retenue. Réglez les 90 € de frais de dossier pour recevoir le contrat."
+    nomatch:
+      - "Congratulations, you have been shortlisted. We will call you to arrange an interview."
+      - "Pay a one-time registration fee of 20 EUR to join the gym."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: COMBO_FEE_URGENCY
+    tactic: urgency
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Asks the candidate to pay and puts them under time pressure"
+    describe-local:
+      fr: "Demande au candidat de payer en le pressant par un délai"
+    meta: '(FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR) && (URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR)'
+    match:
+      - "The visa fee must be paid to our agent by Friday or the slot goes to the next candidate."
+      - "Réglez les 120 € de frais de dossier ; sans paiement sous 24h, votre contrat sera annulé."
+    nomatch:
+      - "The visa fee is paid by the employer; reply within 2 hours to confirm your interview slot."
+      - "Sans réponse sous 24h, nous proposerons le créneau à un autre candidat."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_TRAF_OFFPLATFORM
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [en, fr]
+    describe: "An overseas job in a scam-compound region that is handled through a private chat app"
+    describe-local:
+      fr: "Un poste à l’étranger dans une région de centres d’escroquerie, traité par messagerie privée"
+    meta: '(TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK)'
+    match:
+      - "Customer service job in Bangkok, contact me on WhatsApp +1 555 0100 222."
+      - "Poste de service client en Thaïlande, contactez-moi sur Telegram @rh_asie_fr."
+    nomatch:
+      - "Customer service job in Bangkok, apply on our careers site."
+      - "Contact me on WhatsApp about the school trip."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_TRAF_NO_REAL_INTERVIEW
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [en, fr]
+    describe: "An overseas job with travel paid or in a scam-compound region, but no interview or only a chat test"
+    describe-local:
+      fr: "Un poste à l’étranger avec voyage payé ou dans une région à risque, mais sans entretien ou avec un simple test par messagerie"
+    meta: '(TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR) && (__RC_NO_INTERVIEW || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)'
+    match:
+      - "Translator in Manila, airfare and visa provided. We do not conduct video interviews; assessment is a chat test."
+      - "Billet d'avion et logement payés, sans entretien, départ sous 10 jours."
+    nomatch:
+      - "Translator in Manila, airfare and visa provided after two video interviews."
+      - "No interview needed to join our volunteer beach clean-up."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_TRAF_PASSPORT_CHAT
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [en, fr]
+    describe: "An overseas job with travel paid that asks for the passport over a chat app"
+    describe-local:
+      fr: "Un poste à l’étranger avec voyage payé qui demande le passeport par messagerie"
+    meta: '(TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && (DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || TRAF_PASSPORT_ONLY_EN) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFF_CHAT_APP)'
+    match:
+      - "Hotel job in Dubai, visa on company. Send passport copy and photo, WhatsApp +1 555 0100 333."
+      - "Billet et visa payés. Envoyez la photo de la page du passeport sur Telegram : @rh_asia."
+    nomatch:
+      - "Hotel job in Dubai, visa on company; upload your passport scan on our careers portal."
+      - "Send a copy of your passport on WhatsApp for the school trip."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_MULE_MULTI
+    tactic: money_mule
+    weight: 2.0
+    languages: [en, fr, any]
+    describe: "Two or more money-mule signs together (account wanted, receive and forward, percentage cut, reshipping, per-parcel pay)"
+    describe-local:
+      fr: "Au moins deux signes de mule financière (compte demandé, recevoir et transférer, pourcentage, réexpédition, paiement au colis)"
+    meta: '2 of (MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT)'
+    match:
+      - "Need people with a bank account: money comes in, you send it out, keep 20%."
+      - "Devenez agent de paiement à domicile : vous recevrez les virements sur votre compte personnel puis les transférerez."
+    nomatch:
+      - "Warehouse associate: receive, pack and ship customer orders at our Reno warehouse."
+      - "Your salary is paid into your bank account every month."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: COMBO_MULE_HIDDEN
+    tactic: money_mule
+    weight: 1.5
+    languages: [en, fr]
+    describe: "A money-mule job that is run over a private chat app or asks to keep it secret"
+    describe-local:
+      fr: "Un emploi de mule financière géré par messagerie privée ou à garder secret"
+    meta: '(MULE_PAYMENT_AGENT_EN || MULE_RECEIVE_FORWARD_EN || MULE_RESHIP_EN || MULE_COMMISSION_CUT_EN || MULE_ACCOUNT_WANTED_EN || MULE_COMMISSION_CUT_FR || MULE_RESHIP_TITLE_EN || MULE_PAYMENT_AGENT_FR || MULE_RECEIVE_FORWARD_FR || MULE_RESHIP_FR || MULE_P2P_AGENT) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFF_CHAT_APP || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)'
+    match:
+      - "We need to use your bank account to receive customer payments. If the bank asks, say it's from family."
+      - "Recevez les virements sur votre compte et transférez-les, écrivez-moi sur WhatsApp."
+    nomatch:
+      - "We need to use your bank account details to pay your salary."
+      - "Contact me on WhatsApp for the shift rota."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: COMBO_COERCION_MULTI
+    tactic: coercion
+    weight: 2.0
+    languages: [en, fr]
+    describe: "Two or more signs of control after recruitment (passport kept, debt or ransom, confinement, forced scamming, threats)"
+    describe-local:
+      fr: "Au moins deux signes de contrôle après le recrutement (passeport gardé, dette ou rançon, enfermement, escroquerie forcée, menaces)"
+    meta: '2 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR)'
+    match:
+      - "They took my passport. They say I owe 100,000 baht before I can leave."
+      - "Ils ont gardé nos passeports et disent de payer pour qu'on me libère."
+    nomatch:
+      - "My passport was renewed last month."
+      - "Ils ont gardé une bonne impression de l'entretien."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COMBO_DATA_MULTI
+    tactic: data_harvest
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Asks for both identity documents and bank or card data, or for several kinds of personal data"
+    describe-local:
+      fr: "Demande à la fois des pièces d’identité et des données bancaires, ou plusieurs types de données personnelles"
+    meta: '2 of (DATA_BANK_CARD_EN, DATA_ID_DOCS_EN, DATA_PERSONAL_DETAILS_EN, DATA_BANK_CARD_FR, DATA_ID_DOCS_FR)'
+    match:
+      - "Send a selfie holding your ID card. Also send your card number and CVV for payroll."
+      - "Envoyez une copie de votre passeport et vos identifiants bancaires."
+    nomatch:
+      - "Bring your passport to the on-site interview."
+      - "Saisissez votre RIB dans le portail RH après la signature."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FREEMAIL_REQUEST
+    tactic: impersonation
+    weight: 2.0
+    languages: [en, fr]
+    describe: "A recruiter writing from a free-mail address with HR or brand words who asks for money, documents or a chat-only interview"
+    describe-local:
+      fr: "Un recruteur écrivant depuis une adresse gratuite aux mots RH ou de marque qui demande de l’argent, des documents ou un entretien par messagerie"
+    meta: 'IMP_BRAND_FREEMAIL && (DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_PERSONAL_DETAILS_EN || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || URG_ACT_NOW_FR || URG_ACT_NOW_EN)'
+    match:
+      - "From: hr.orion.careers@gmail.com. Kindly send a scanned copy of your passport and ID card."
+      - "De : rh.recrutement.mareval@outlook.fr. Vous devez acquérir le pack informatique pour 189 €."
+    nomatch:
+      - "From: hr.orion.careers@gmail.com. Thank you for your application."
+      - "Kindly send a scanned copy of your passport through our careers portal."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_CHAT_INTERVIEW_PUSH
+    tactic: remote_control
+    weight: 1.5
+    languages: [en, fr]
+    describe: "A chat-only interview combined with a chat-app contact, time pressure or high pay"
+    describe-local:
+      fr: "Un entretien uniquement par messagerie associé à un contact sur messagerie, une pression de temps ou un salaire élevé"
+    meta: '(RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR)'
+    match:
+      - "The interview will be conducted via Telegram text chat. Add @hr_mark_22 and be ready in 30 minutes."
+      - "Entretien par écrit sur Telegram. Contactez M. Roux sur Telegram @roux_rh dans les 48 heures."
+    nomatch:
+      - "The interview will be conducted via Telegram text chat."
+      - "Entretien en visio sur Teams, contactez-nous sous 48 heures."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_CODE_PRESSURE
+    tactic: remote_control
+    weight: 2.5
+    languages: [en, fr]
+    describe: "Asks for a one-time code and adds pressure or a job offer to get it"
+    describe-local:
+      fr: "Demande un code à usage unique en ajoutant une pression ou une offre d’emploi pour l’obtenir"
+    meta: '(RC_SEND_CODE_EN || RC_SEND_CODE_FR) && (URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || __OFFER_GRANTED || OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK)'
+    match:
+      - "Congratulations, you have been selected! Send me the 6-digit code you just received."
+      - "Communiquez le code que vous allez recevoir par SMS, sinon la mission sera attribuée à un autre candidat."
+    nomatch:
+      - "Send me the 6-digit code you just received."
+      - "Congratulations on your new role!"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RECRUITER_INTRO
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \b(?:i\s+am|i['’]m|this\s+is|my\s+name\s+is)\s+(?:mr\.?\s{1,3}|mrs\.?\s{1,3}|ms\.?\s{1,3})?(?:[\w.'’-]{1,20}[,–-]?\s{1,3}){0,3}?(?:[–-]\s{1,3})?(?:a\s{1,3}|an\s{1,3}|the\s{1,3})?
+          (?:hr|human\s+resources?|recruit(?:er|ment|ing)|hiring|talent\s+acquisition|talent)\b[^.!?\n]{0,40}?\b(?:at|from|of|with|for)\b
+      | \b(?:je\s+suis|moi\s+c['’]est|ici)\s+(?:[\w.'’-]{1,20}[,–-]?\s{1,3}){0,3}?(?:[–-]\s{1,3})?(?:la\s{1,3}|le\s{1,3}|l['’])?
+          (?:rh|ressources\s+humaines|recrut(?:eur|euse|ement)|charg[ée]e?\s+de\s+recrutement|talent\s+acquisition|responsable\s+(?:rh|du\s+recrutement))\b[^.!?\n]{0,40}?\b(?:chez|de|d['’]|pour|du)\b
+    match:
+      - "Hello, I'm Mr. David Lin, Hiring Manager at Calder Biotech."
+      - "Je suis Claire Vasseur, Talent Acquisition Manager chez Orvantis Group."
+    nomatch:
+      - "I am a nurse at the city hospital."
+      - "Je suis infirmière à l'hôpital de Lyon."
+
+  - id: COMBO_RECRUITER_TO_CHAT
+    tactic: offplatform
+    weight: 1.5
+    languages: [en, fr]
+    describe: "A self-introduced recruiter or HR manager who moves the candidate to a chat app or a chat-only interview"
+    describe-local:
+      fr: "Un recruteur ou responsable RH qui se présente et fait passer le candidat sur une messagerie ou un entretien par écrit"
+    meta: '__RECRUITER_INTRO && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)'
+    match:
+      - "I'm Anna, hiring manager at Brightwell. The interview will be conducted via Telegram text chat."
+      - "Je suis Paul, chargé de recrutement chez Nordis ; contactez-moi sur WhatsApp pour la suite."
+    nomatch:
+      - "I'm Anna, hiring manager at Brightwell. Pick a slot for a video interview."
+      - "Contact me on WhatsApp for the details."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
 """#),
         ("rules/data_harvest.yaml", ##"""
 # yaml-language-server: $schema=../schema.json
@@ -539,14 +949,23 @@ rules:
           sin\s+number)\b[^.!?\n]{0,60}\b(?:to\s{1,3}(?:proceed|continue|secure|get\s{1,3}started|start|be\s{1,3}considered|schedule|book|receive)|
           before\s{1,3}(?:the\s{1,3}|your\s{1,3})?interview|for\s{1,3}(?:verification|screening|the\s{1,3}interview)|
           via\s{1,3}(?:text|whatsapp|telegram|email)|by\s{1,3}(?:text|sms|email))
+      | (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:send|upload|submit|provide|forward|share|attach|text|whatsapp|email|need|apply\s+with)\w*\b[^.!?\n]{0,60}\b
+          (?:passport\s+(?:copy|copies|page|data\s+page|bio\s?page|photo|picture|pic|scan|number|details)|(?:scanned\s{1,3}|colou?r\s{1,3})?cop(?:y|ies)\s+of\s+(?:your\s{1,3})?(?:international\s{1,3})?(?:passport|national\s+id|id\s+card|identity\s+card|driver['’]?s\s+licen[cs]e|driving\s+licen[cs]e)|
+          selfie\s+(?:holding|with)\s+(?:your\s{1,3}|the\s{1,3})?(?:passport|id))\b
+      | \b(?:photos?|pictures?|pics?|scans?)\s+of\s+(?:the\s{1,3})?front\s+and\s+back\s+of\s+(?:your\s{1,3})?(?:debit|credit|bank|atm)\s+card\b
     match:
       - "Send a photo of the front and back of your ID card on WhatsApp to confirm the job."
       - "Please text your full name and SSN to proceed with the interview scheduling."
       - "Upload a scan of your passport to book your flight and visa."
+      - "Please send your passport copy on WhatsApp so I can book the flight."
+      - "For HR I need a selfie holding your ID card."
+      - "Kindly send a scanned copy of your international passport before we schedule your interview."
     nomatch:
       - "Bring your passport or ID card to the on-site interview for the right-to-work check."
       - "Upload your CV and cover letter on our careers portal."
       - "Never send a copy of your passport to a recruiter you have not met."
+      - "Please upload the following to our mobility portal within two weeks:
+- colour scan of your passport"
     ref: https://consumer.ftc.gov/articles/job-scams
 
   - id: DATA_BANK_CARD_FR
@@ -559,12 +978,13 @@ rules:
     flags: [extended]
     pattern: |
       (?<!\bne\s)(?<!\bn['’])\b(?:envoy|donn|transmet|communiqu|indiqu|fourni|renseign|saisi|partag|confirm)\w*\b
-          [^.!?\n]{0,40}\b(?:identifiants?\s{1,3}(?:bancaires?|de\s{1,3}(?:votre\s{1,3})?banque)|codes?\s{1,3}(?:d['’]acc[èe]s\s{1,3})?(?:bancaires?|de\s{1,3}(?:votre\s{1,3})?(?:banque|carte))|
+          [^.!?\n]{0,40}\b(?:identifiants?\s{1,3}(?:bancaires?|e-?banking|de\s{1,3}connexion\s{1,3}bancaires?|de\s{1,3}(?:votre\s{1,3})?banque)|codes?\s{1,3}(?:d['’]acc[èe]s\s{1,3})?(?:bancaires?|de\s{1,3}(?:votre\s{1,3})?(?:banque|carte))|
           mot\s{1,3}de\s{1,3}passe\s{1,3}(?:bancaire|de\s{1,3}(?:votre\s{1,3})?banque)|num[ée]ro\s{1,3}de\s{1,3}(?:votre\s{1,3})?carte(?:\s{1,3}bancaire|\s{1,3}bleue|\s{1,3}de\s{1,3}cr[ée]dit)?|
           cryptogramme|code\s{1,3}cvv|cvv|code\s{1,3}confidentiel|code\s{1,3}pin|date\s{1,3}d['’]expiration\s{1,3}de\s{1,3}(?:votre\s{1,3})?carte)
     match:
       - "Envoyez-moi le numéro de votre carte bancaire et le cryptogramme pour recevoir votre salaire."
       - "Merci de me transmettre vos identifiants bancaires afin de verser votre première paie."
+      - "Merci de transmettre vos identifiants e-banking au service des salaires."
     nomatch:
       - "Ne communiquez jamais votre code confidentiel, même à votre employeur."
       - "Merci de nous transmettre votre RIB pour le versement du salaire."
@@ -579,7 +999,7 @@ rules:
       fr: "Demande une photo ou une copie d’une pièce d’identité, ou le numéro de sécurité sociale, pour continuer"
     flags: [extended]
     pattern: |
-      (?<!\bne\s)(?<!\bn['’])\b(?:envoy|transmet|t[ée]l[ée]vers|fourni|joign|partag|communiqu)\w*\b
+      (?<!\bne\s)(?<!\bn['’])\b(?:envoy|envoi|transmet|t[ée]l[ée]vers|fourni|joign|partag|communiqu)\w*\b
           [^.!?\n]{0,40}\b(?:photos?|copies?|scans?|scanners?|selfies?|images?)\s+
           (?:recto[- ]verso\s{1,3})?(?:de\s+|d['’]\s?)(?:votre\s{1,3}|ta\s{1,3}|ton\s{1,3})?
           (?:passeport|carte\s+(?:d['’]identit[ée]|vitale)|cni|pi[èe]ce\s+d['’]identit[ée]|titre\s+de\s+s[ée]jour|
@@ -588,14 +1008,40 @@ rules:
           [^.!?\n]{0,40}\bnum[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale\b
           [^.!?\n]{0,60}\b(?:par\s{1,3}(?:sms|whatsapp|telegram|message)|sur\s{1,3}(?:whatsapp|telegram)|avant\s{1,3}(?:l['’]|votre\s{1,3})entretien|
           pour\s{1,3}(?:valider|confirmer|r[ée]server|continuer))
+      | (?<!\bne\s)(?<!\bn['’])\b(?:envoy|envoi|transmet|t[ée]l[ée]vers|fourni|joign|partag|communiqu)\w*\b[^.!?\n]{0,60}\b
+          (?:(?:photos?|copies?|scans?|images?)\s+(?:de\s+la\s+)?page\s+(?:du|de\s+(?:votre|ton)|d['’]identit[ée]\s+du)\s+passeport|
+          (?:photos?|copies?|scans?)\s+(?:de\s+|d['’])(?:votre\s{1,3}|ton\s{1,3})?(?:permis\s+de\s+s[ée]jour|carte\s+de\s+s[ée]jour)|
+          selfie\s+(?:avec|tenant)\s+(?:votre|ton|le)\s+passeport)\b
     match:
       - "Envoyez une photo recto-verso de votre carte d'identité sur WhatsApp pour valider le poste."
       - "Transmettez-moi une copie de votre passeport pour réserver le billet d'avion."
       - "Envoyez votre numéro de sécurité sociale par SMS pour valider votre inscription."
+      - "Envoie-moi juste la photo de ton passeport et un selfie."
+      - "Envoyez la photo de la page du passeport sur Telegram."
+      - "Merci de nous transmettre une copie de votre permis de séjour."
     nomatch:
       - "Munissez-vous de votre pièce d'identité pour l'entretien dans nos locaux."
       - "Ne transmettez jamais la copie de votre passeport à un inconnu."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: DATA_PERSONAL_DETAILS_EN
+    tactic: data_harvest
+    weight: 1.5
+    languages: [en]
+    describe: "Asks applicants to text or e-mail personal details such as home address, age or date of birth instead of applying through a form"
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:reply|respond|email|e-mail|text|send|sms|whatsapp|message)\w*\b(?:\s{1,3}back)?\b[^.!?\n]{0,30}\b(?:your\s{1,3})?(?:full\s{1,3})?name\b
+          [^.!?\n]{0,40}\b(?:(?:home\s{1,3})?address|date\s+of\s+birth|dob|age)\b
+      | (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:send|reply\s+with|text|email|provide)\b[^.!?\n]{0,60}\b(?:your\s{1,3})?(?:date\s+of\s+birth|dob)\b
+    match:
+      - "To apply, reply with your full name, home address and date of birth."
+      - "Email your name, address, age and phone number to apply."
+      - "Kindly send a copy of your licence and your date of birth to create your account."
+    nomatch:
+      - "Apply on our careers page; we will never ask for your date of birth by text."
+      - "Send your CV and cover letter to jobs@northwind.example."
+    ref: https://consumer.ftc.gov/articles/job-scams
 
 """##),
         ("rules/impersonation.yaml", #"""
@@ -710,6 +1156,6359 @@ rules:
       - "Read the job description on www.linkedin.com/jobs/view/123."
     ref: https://consumer.ftc.gov/articles/job-scams
 
+  - id: IMP_GOV_RECRUITMENT_EN
+    tactic: impersonation
+    weight: 1.5
+    languages: [en]
+    describe: "Claims a foreign government is recruiting workers en masse or promises a guaranteed visa"
+    flags: [extended]
+    pattern: |
+      \b(?:the\s+)?(?:canadian|australian|uk|british|us|american|german|polish|new\s+zealand)\s+government\s+(?:is\s{1,3})?(?:recruit\w*|hiring|seeking|looking\s+for|needs)\b
+      | \bguaranteed\s+(?:work\s{1,3})?visas?\b|\bvisas?\s+(?:is\s{1,3})?(?:100\s?%\s{1,3})?guaranteed\b
+    match:
+      - "The Canadian government is recruiting 3,000 farm workers, visa 100% guaranteed."
+      - "Guaranteed work visa for all selected applicants."
+    nomatch:
+      - "The government publishes the list of shortage occupations every year."
+      - "A job offer does not guarantee that your visa will be approved."
+    ref: https://www.canada.ca/en/immigration-refugees-citizenship/services/protect-fraud.html
+
+  - id: IMP_GOV_RECRUITMENT_FR
+    tactic: impersonation
+    weight: 1.5
+    languages: [fr]
+    describe: "Claims a foreign government is recruiting workers en masse or promises a guaranteed visa"
+    describe-local:
+      fr: "Prétend qu’un gouvernement étranger recrute massivement ou promet un visa garanti"
+    flags: [extended]
+    pattern: |
+      \b(?:le\s+)?gouvernement\s+(?:canadien|fran[çc]ais|australien|britannique|allemand|am[ée]ricain|du\s+canada|qu[ée]b[ée]cois|belge)\s+(?:recrute|recherche|offre|embauche)\b
+      | \bvisas?\s+(?:de\s+travail\s{1,3})?garantis?\b
+    match:
+      - "Le gouvernement canadien recherche 5 000 travailleurs : visa garanti à 100 %."
+      - "Visa de travail garanti pour tous les candidats retenus."
+    nomatch:
+      - "Le gouvernement canadien publie la liste des professions en demande."
+      - "Une offre d'emploi ne garantit pas l'obtention du visa."
+    ref: https://www.canada.ca/fr/immigration-refugies-citoyennete/services/protegez-vous-fraude.html
+
+"""#),
+        ("rules/lang-de.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: TRAF_SEA_JOB_DE
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [de]
+    describe: "Offers customer-service, typing, translation, chat or online-marketing work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Philippines, Dubai)"
+    describe-local:
+      de: "Bietet Kundenservice-, Schreib-, Übersetzungs-, Chat- oder Online-Marketing-Jobs in einer bekannten Region von Betrugsfabriken an (Kambodscha, Myanmar, Laos, Thailand, Philippinen, Dubai)"
+    flags: [extended]
+    pattern: |
+      \b(?:kunden(?:service|dienst|berat\w*|betreu\w*|support)|call-?\s?cent\w*|[üu]bersetzer\w*|dolmetscher\w*|
+          schreibkr[äa]ft\w*|tippkr[äa]ft\w*|dateneingabe|texter\w*|chat-?\s?(?:moderat\w*|agent\w*|operator\w*|support)|
+          online-?\s?(?:marketing|vertrieb|verkauf|support)|spieletester\w*|b[üu]rokr[äa]ft\w*|(?:it|tech)-?\s?support|
+          customer\s+service)\b[^\n]{0,90}?
+          \b(?:kambodscha|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|birma|burma|myawaddy|shwe\s?kokko|
+          tachileik|laos|goldenen?\s+dreieck|thailand|bangkok|mae\s?sot|philippinen|manila|malaysia|dubai)\b
+      | \b(?:kambodscha|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|birma|burma|myawaddy|shwe\s?kokko|
+          tachileik|laos|goldenen?\s+dreieck|thailand|bangkok|mae\s?sot|philippinen|manila|malaysia|dubai)\b
+          [^\n]{0,90}?\b(?:kunden(?:service|dienst|berat\w*|betreu\w*|support)|call-?\s?cent\w*|[üu]bersetzer\w*|
+          dolmetscher\w*|schreibkr[äa]ft\w*|tippkr[äa]ft\w*|dateneingabe|texter\w*|chat-?\s?(?:moderat\w*|agent\w*|operator\w*|support)|
+          online-?\s?(?:marketing|vertrieb|verkauf|support)|spieletester\w*|b[üu]rokr[äa]ft\w*|customer\s+service)\b
+    match:
+      - "Kundenservice-Mitarbeiter für eine Firma in Phnom Penh gesucht, Flug wird bezahlt."
+      - "Übersetzer/in Deutsch-Englisch für Tech-Firma in Myawaddy, Startgehalt 2.000 $."
+      - "Job in Kambodscha: Chat-Moderatoren mit guten Deutschkenntnissen gesucht."
+    nomatch:
+      - "Unser Kundenservice in Leipzig ist montags bis freitags erreichbar."
+      - "Reisetipps für Thailand: die besten Strände im Süden."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_TRAVEL_PAID_DE
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [de]
+    describe: "Says the flight, visa or housing is paid or provided by the employer"
+    describe-local:
+      de: "Sagt, dass Flug, Visum oder Unterkunft vom Arbeitgeber bezahlt oder gestellt werden"
+    flags: [extended]
+    pattern: |
+      \b(?:flug(?:ticket)?s?|fl[üu]ge|flugkosten|reisekosten|tickets?|visum|visa|visakosten|unterkunft|wohnung|kost\s+und\s+logis)\b
+          (?:(?!\b(?:nicht|kein\w{0,3})\b)[^.!?\n]){0,40}\b(?:wird|werden|ist|sind)?\s*(?:komplett\s+|voll\w*\s+)?
+          (?:bezahlt|[üu]bernommen|gestellt|kostenlos|gratis|frei|inklusive|inbegriffen|organisiert)\b
+      | \b(?:kostenlose[rsn]?|gratis|freie[rsn]?|bezahlte[rsn]?)\s+(?:flug\w*|unterkunft|visum|tickets?|hin-?\s?und\s?r[üu]ckflug)\b
+      | \bwir\s+(?:bezahlen|[üu]bernehmen|zahlen)\s+(?:ihren\s+|deinen\s+|den\s+|die\s+)?(?:flug\w*|visum|reise\w*|unterkunft)
+    match:
+      - "Flug wird bezahlt, Unterkunft auf dem Firmencampus."
+      - "Kostenloser Flug und Visum, Gehalt 1.500 USD."
+      - "Wir übernehmen deinen Flug und das Visum."
+    nomatch:
+      - "Reisekosten zum Vorstellungsgespräch werden nicht erstattet."
+      - "Die Unterkunft ist nicht inklusive, wir helfen aber bei der Suche."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_TOURIST_VISA_DE
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [de]
+    describe: "Tells the candidate to enter on a tourist visa or through a third country to reach the job"
+    describe-local:
+      de: "Fordert auf, mit einem Touristenvisum oder über ein Drittland einzureisen, um die Stelle anzutreten"
+    flags: [extended]
+    pattern: |
+      \b(?:einreise|reise|reisen|fliegen|fliegst|einreisen|kommst|kommen)\b[^.!?\n]{0,40}\b(?:mit\s+(?:einem\s+)?touristen-?\s?visum|
+          als\s+tourist(?:in)?|mit\s+(?:einem\s+)?besuchervisum|visa\s+on\s+arrival)
+      | \b(?:mit\s+(?:einem\s+)?touristen-?\s?visum|als\s+tourist(?:in)?)\s+(?:ein(?:reisen|fliegen)|fliegen|reisen)
+      | \b(?:arbeitsvisum|arbeitserlaubnis)\b[^.!?\n]{0,40}\b(?:vor\s+ort|sp[äa]ter|nach\s+(?:der\s+)?ankunft)\b
+      | \b(?:einreise|weiterreise|fahrt)\s+[üu]ber\s+(?:thailand|bangkok|mae\s?sot|malaysia|vietnam)\b
+    match:
+      - "Einreise über Thailand mit Touristenvisum, wir kümmern uns um alles Weitere."
+      - "Du fliegst als Tourist nach Bangkok, die Arbeitserlaubnis machen wir vor Ort."
+    nomatch:
+      - "Für Ihren Urlaub in Thailand brauchen Sie kein Touristenvisum bis 30 Tage."
+      - "Das Arbeitsvisum wird vor Ihrer Abreise von der Botschaft ausgestellt."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: TRAF_NO_INTERVIEW_DE
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [de]
+    describe: "Promises a job without any interview or with no qualifications at all"
+    describe-local:
+      de: "Verspricht eine Stelle ohne Vorstellungsgespräch oder ohne jede Voraussetzung"
+    flags: [extended]
+    pattern: |
+      \b(?:ohne|kein(?:e|en)?)\s+(?:vorstellungs|bewerbungs)?(?:gespr[äa]ch|interview)\b
+      | \b(?:vorstellungsgespr[äa]ch|interview)\s+(?:ist\s+)?nicht\s+(?:n[öo]tig|notwendig|erforderlich)
+    match:
+      - "Sofortige Zusage ohne Vorstellungsgespräch."
+      - "Kein Interview nötig, Start nächste Woche."
+    nomatch:
+      - "Nach dem Vorstellungsgespräch erhalten Sie ein schriftliches Angebot."
+      - "Das Interview findet per Video statt."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __TRAF_EXTRA_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:altersgrenze|alter\s*:?\s*(?:1[89]|2\d)\s*(?:-|–|bis)\s*[2-4]\d|(?:1[89]|2\d)\s*(?:-|–|bis)\s*[2-4]\d\s+jahre|
+          reisepass|ohne\s+(?:erfahrung|vorkenntnisse)|keine\s+(?:erfahrung|vorkenntnisse))\b
+    match:
+      - "Altersgrenze 35 Jahre."
+      - "Ohne Erfahrung, gültiger Reisepass."
+    nomatch:
+      - "Mindestens drei Jahre Erfahrung."
+
+  - id: COMBO_TRAF_PACKAGE_DE
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [de]
+    describe: "A job in a scam-compound region with further lure features (travel paid, tourist visa, no interview, age limit, passport)"
+    describe-local:
+      de: "Ein Job in einer Region von Betrugsfabriken mit weiteren Lockmerkmalen (Reise bezahlt, Touristenvisum, ohne Gespräch, Altersgrenze, Reisepass)"
+    meta: 'TRAF_SEA_JOB_DE && 2 of (TRAF_TRAVEL_PAID_DE, TRAF_TOURIST_VISA_DE, TRAF_NO_INTERVIEW_DE, __TRAF_EXTRA_DE)'
+    match:
+      - "Kundenservice in Kambodscha, Flug wird bezahlt, ohne Vorstellungsgespräch."
+      - "Übersetzer für eine Firma in Myawaddy, Altersgrenze 35 Jahre, Einreise mit Touristenvisum."
+    nomatch:
+      - "Kundenservice in Kambodscha, Vorstellungsgespräch per Video, Arbeitsvertrag vorab."
+      - "Flug wird bezahlt, ohne Vorstellungsgespräch."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: OFF_MOVE_TO_APP_DE
+    tactic: offplatform
+    weight: 1.5
+    languages: [de]
+    describe: "Asks the candidate to write, add or continue the conversation on a private chat app"
+    describe-local:
+      de: "Fordert auf, über einen privaten Messenger zu schreiben, den Kontakt hinzuzufügen oder das Gespräch dort fortzusetzen"
+    flags: [extended]
+    pattern: |
+      \b(?:schreib(?:e|en|t)?|melde|meld|kontaktier\w*|kontakt|kontaktaufnahme|f[üu]g\w*|add(?:e|en)?|nachricht|
+          anschreiben|erreichbar|bewerb\w*|wende|wenden)\b
+          (?:(?!\b(?:nie|niemals|nicht|kein\w{0,3})\b)[^.!?\n]){0,30}?\b(?:per|[üu]ber|auf|bei|via|in|im)\s+
+          (?:mein\w*\s+|unse?r\w*\s+)?(?:whats\s?app|whatsap+|telegram|signal|wechat|viber|line)\b
+    match:
+      - "Schreiben Sie mir auf WhatsApp, um die ersten Aufgaben zu erhalten."
+      - "Melde dich auf Telegram: @home_job_muster"
+      - "Kontakt per WhatsApp: +44 7700 900123"
+    nomatch:
+      - "Wir kontaktieren Bewerber niemals per WhatsApp oder Telegram."
+      - "Telegram ist ein beliebter Messenger-Dienst."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: TASK_LIKE_RATE_DE
+    tactic: task_scam
+    weight: 2.0
+    languages: [de]
+    describe: "Offers pay for liking, rating or reviewing videos, products, hotels or apps (a task-scam hook)"
+    describe-local:
+      de: "Bietet Geld für das Liken, Bewerten oder Rezensieren von Videos, Produkten, Hotels oder Apps (Köder der Aufgaben-Masche)"
+    flags: [extended]
+    pattern: |
+      \b(?:[\w-]{0,20}videos?|produkte?n?|hotels?|apps?|kan[äa]le|beitr[äa]ge|posts?|restaurants?|artikel)\b\s{0,3}
+          (?:[\w&-]{1,20}\s{1,3}){0,2}(?:liken|bewerten|pushen|abonnieren|anschauen|ansehen|kommentieren|rezensieren|klicken)\b
+          [^\n]{0,120}?(?:provision|pro\s+(?:like|aufgabe|bewertung|video|auftrag|klick)|\d\s?(?:€|euro|usdt)|verdien\w*)
+      | (?:provision|pro\s+(?:like|aufgabe|bewertung|video|auftrag|klick)|\d\s?(?:€|euro|usdt)|verdien\w*)[^\n]{0,120}?
+          \b(?:[\w-]{0,20}videos?|produkte?n?|hotels?|apps?|kan[äa]le|beitr[äa]ge|posts?|restaurants?)\b\s{0,3}
+          (?:[\w&-]{1,20}\s{1,3}){0,2}(?:liken|bewerten|pushen|abonnieren|anschauen|ansehen|kommentieren|rezensieren|klicken)\b
+      | \b(?:like|bewerte|likes)\s+(?:[\w-]{1,20}\s{1,3}){0,2}(?:videos|produkte|hotels|apps)\b[^\n]{0,80}?(?:provision|\d\s?(?:€|euro|usdt))
+    match:
+      - "Wir suchen Teilzeitkräfte, die YouTube-Videos liken. Pro Like 2 €, bis zu 300 € am Tag."
+      - "Produkte bewerten & 150€/Tag verdienen, einfache Aufgaben."
+      - "Verdiene 80 € täglich: einfach Hotels bewerten vom Handy aus."
+    nomatch:
+      - "Bitte bewerten Sie nach Ihrem Aufenthalt unser Hotel, wir freuen uns über Feedback."
+      - "Produktmanager/in: Sie bewerten Markttrends, 4.200 € brutto im Monat."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_RECHARGE_DE
+    tactic: task_scam
+    weight: 3.0
+    languages: [de]
+    describe: "Asks the candidate to top up or deposit money to finish tasks, unlock withdrawals or reach a VIP level"
+    describe-local:
+      de: "Verlangt, Geld aufzuladen oder einzuzahlen, um Aufgaben abzuschließen, Auszahlungen freizuschalten oder ein VIP-Level zu erreichen"
+    flags: [extended]
+    pattern: |
+      (?<!\bnichts\s)\b(?:lade|laden|l[äa]dst|aufladen|aufgeladen|aufladung|einzahl\w*|zahl(?:e|en|st)\s+\w{0,10}\s?ein|aufstock\w*)\b
+          (?:(?!\bnichts\b)[^.!?\n]){0,60}\b(?:aufgaben?|auszahl\w*|freischalt\w*|freizuschalten|provision\w*|vip\s?-?\s?[1-9]?|
+          bestellung\w*|guthaben|abschlie(?:ß|ss)\w*|upgrade\w*)
+      | \b(?:aufgaben?|auszahlung|provision|vip)\w*\b[^.!?\n]{0,60}\b(?:freizuschalten|freischalten|abzuschlie(?:ß|ss)en)\b
+          [^.!?\n]{0,60}\b(?:einzahl\w*|aufladen|aufzuladen|zahlen|geb[üu]hr)
+    match:
+      - "Lade einfach 200 USDT auf, dann kannst du die restlichen Aufgaben abschließen."
+      - "Um die Auszahlung freizuschalten, müssen Sie zuerst eine Gebühr von 15 % einzahlen."
+    nomatch:
+      - "Laden Sie Ihr Diensthandy vor der ersten Schicht vollständig auf."
+      - "Zahlen Sie nichts ein, um Aufgaben freizuschalten, und brechen Sie den Kontakt ab."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_ORDER_MECHANICS_DE
+    tactic: task_scam
+    weight: 2.5
+    languages: [de]
+    describe: "Uses task-scam mechanics: combined orders, a negative balance, sets of tasks, VIP levels, a credit score or a frozen account"
+    describe-local:
+      de: "Nutzt die Mechanik der Aufgaben-Masche: kombinierte Bestellungen, negativer Kontostand, Aufgabensätze, VIP-Stufen, Kreditscore oder eingefrorenes Konto"
+    flags: [extended]
+    pattern: |
+      \b(?:kombinierte[rn]?|kombinierten)\s+(?:bestellung|auftrag|aufgabe)
+      | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,50}\b(?:einzahl\w*|usdt|aufladen|provision|upgrade\w*)
+      | \b(?:upgrade\w*|aufsteigen)\b[^.!?\n]{0,20}\bvip\s?-?\s?[1-9]\b
+      | \b(?:kontostand|guthaben|saldo)\b[^.!?\n]{0,30}\s-\s?\d
+      | \bnegative[rns]?\s+(?:kontostand|guthaben|saldo)\b
+      | \b\d{1,3}\s+von\s+\d{1,3}\s+aufgaben\b
+      | \b(?:auszahlung|konto|provision|guthaben)\w*\b[^.!?\n]{0,50}\b(?:eingefroren|gesperrt|eingefrorenen)\b[^\n]{0,80}\b(?:kreditscore|einzahl\w*|aufladen|geb[üu]hr|usdt)
+      | \bkreditscore\b
+    match:
+      - "Du hast eine kombinierte Bestellung bekommen, sechsfache Provision!"
+      - "Du hast heute schon 31 von 40 Aufgaben geschafft."
+      - "Ihre Auszahlung wurde gesperrt, da Ihr Kreditscore gesunken ist."
+    nomatch:
+      - "Wir kombinieren Bestellungen vom selben Tag, um Verpackung zu sparen."
+      - "VIP-Tickets für das Festival inklusive Backstage."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_CRYPTO_DE
+    tactic: task_scam
+    weight: 2.0
+    languages: [de]
+    describe: "Asks for a crypto top-up (USDT, bitcoin) to finish tasks or release earnings"
+    describe-local:
+      de: "Verlangt eine Aufladung in Kryptowährung (USDT, Bitcoin), um Aufgaben abzuschließen oder Guthaben freizugeben"
+    meta: '(TASK_RECHARGE_DE || TASK_ORDER_MECHANICS_DE) && __TASK_CRYPTO'
+    match:
+      - "Lade einfach 200 USDT auf, dann kannst du die restlichen Aufgaben abschließen."
+      - "Upgrade auf VIP3 mit einer Einzahlung von 2.000 USDT."
+    nomatch:
+      - "Laden Sie Ihr Diensthandy auf."
+      - "Unser Fintech-Team baut Zahlungswege für USDT."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: FEE_CANDIDATE_MUST_PAY_DE
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [de]
+    describe: "Asks the candidate to pay a training, processing, registration or visa fee, a deposit or a starter kit before starting"
+    describe-local:
+      de: "Verlangt vor Arbeitsbeginn eine Schulungs-, Bearbeitungs-, Anmelde- oder Visagebühr, eine Kaution oder ein Starterpaket"
+    flags: [extended]
+    pattern: |
+      (?<!\bkeine\s)(?<!\bkeinerlei\s)\b(?:schulungsgeb[üu]hr|bearbeitungsgeb[üu]hr|anmeldegeb[üu]hr|registrierungsgeb[üu]hr|
+          vermittlungsgeb[üu]hr|aufnahmegeb[üu]hr|visageb[üu]hr|kaution|startpaket|starterpaket|materialkosten|
+          geb[üu]hr|schulungskosten)\b
+          (?:(?!\b(?:nicht|keine\w{0,3}|nie|niemals)\b)[^.!?\n]){0,80}?\b(?:zu\s+)?(?:begleichen|bezahlen|zahlen|[üu]berweisen|einzahlen|
+          entrichten|vorab|vorauszahl\w*|paysafecard|gutschein\w*|guthabenkarte\w*|f[äa]llt\s+an)\b
+      | \b(?:zahlen|[üu]berweisen|begleichen)\s+(?:sie|du)\s+(?:zuerst|vorab|vorher)\b
+      | \bf[äa]llt\s+(?:eine\s+)?(?:\w+)?geb[üu]hr\s+von\s+\d
+      | (?<!\bnichts\s)\b(?:zahlen|[üu]berweisen|begleichen|entrichten|einzahlen)\s+(?:sie|du)\s+(?:bitte\s+)?(?:\w{1,30}\s){0,3}
+          (?:schulungsgeb[üu]hr|bearbeitungsgeb[üu]hr|anmeldegeb[üu]hr|kaution|geb[üu]hr|startpaket|materialkosten)\b
+    match:
+      - "Die Schulungsgebühr von 199 € ist bis Freitag per Paysafecard zu begleichen."
+      - "Für die Bearbeitung Ihres Arbeitsvisums fällt eine Gebühr von 450 € an."
+      - "Vor dem Start überweisen Sie bitte die Kaution von 150 Euro."
+    nomatch:
+      - "Wir erheben keinerlei Gebühren von Bewerberinnen und Bewerbern."
+      - "Die Kaution für die Wohnung zahlt der Mieter dem Vermieter, nicht uns."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_GIFT_CARD_DE
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [de]
+    describe: "Wants payment in Paysafecard, Google Play, Apple or Amazon voucher codes"
+    describe-local:
+      de: "Verlangt Bezahlung mit Paysafecard-, Google-Play-, Apple- oder Amazon-Gutscheincodes"
+    flags: [extended]
+    pattern: |
+      \b(?:paysafe-?\s?card|google-?\s?play-?\s?(?:guthaben|karte|gutschein)\w*|itunes-?\s?(?:karte|gutschein)\w*|
+          apple-?\s?(?:gift|guthaben)\w*|amazon-?\s?gutschein\w*|steam-?\s?(?:karte|guthaben)\w*|guthabenkarten?)\b
+          [^\n]{0,80}?\b(?:pins?|codes?|begleichen|bezahlen|zahlen|senden|schicken)\b
+      | \b(?:pins?|codes?|begleichen|bezahlen|zahlen)\b[^\n]{0,40}?\b(?:paysafe-?\s?card|google-?\s?play|itunes|amazon-?\s?gutschein)
+    match:
+      - "Bitte begleichen Sie die Gebühr per Paysafecard und senden Sie uns die PINs."
+      - "Zahlen Sie mit Google-Play-Guthabenkarten und schicken Sie die Codes."
+    nomatch:
+      - "Im Supermarkt gibt es Paysafecard und Google-Play-Karten an der Kasse."
+      - "Mitarbeiterrabatt: 10 % bei Amazon."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: PAY_DAILY_HIGH_DE
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [de]
+    describe: "Promises high daily or weekly earnings or guaranteed income for simple work"
+    describe-local:
+      de: "Verspricht hohe Tages- oder Wochenverdienste oder ein garantiertes Einkommen für einfache Arbeit"
+    flags: [extended]
+    pattern: |
+      (?<![\d.,])[1-9]\d{2,3}(?:[.,]\d\d)?\s?(?:€|euro|eur|chf|usd|\$)\s?(?:pro|am|/|je|a)\s?tag\b
+      | \b(?:[1-9]\.?\d{3}|[1-9]\d{3})(?:,\d\d)?\s?(?:€|euro|eur|chf)\s?(?:pro|die|/|je|in\s+der)\s?woche\b
+      | \b(?:verdien\w*|gewinn\w*)\s+(?:bis\s+zu\s+)?[1-9]\d{2,3}\s?(?:€|euro|eur)\s+(?:t[äa]glich|am\s+tag|pro\s+tag)
+      | \b(?:einkommen|verdienst|gehalt|lohn|\d\s?(?:€|euro))\b[^.!?\n]{0,30}garan\w*
+      | \bschnelles\s+geld\b
+    match:
+      - "Verdienen Sie 300 € am Tag bequem von zu Hause."
+      - "Heimarbeit: 500 € pro Tag garantiert, ohne Erfahrung!"
+      - "Durchschnittlich 2.500 € pro Woche bei 1 Stunde täglich."
+    nomatch:
+      - "Lagerhelfer: 14,50 € pro Stunde plus Schichtzulagen."
+      - "Gehalt 3.200 € brutto im Monat, 30 Tage Urlaub."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: MULE_RECEIVE_FORWARD_DE
+    tactic: money_mule
+    weight: 3.0
+    languages: [de]
+    describe: "Asks the candidate to receive payments on a private account and forward them, withdraw them or convert them to crypto"
+    describe-local:
+      de: "Verlangt, Zahlungen auf dem privaten Konto zu empfangen und weiterzuleiten, abzuheben oder in Kryptowährung umzutauschen"
+    flags: [extended]
+    pattern: |
+      \b(?:zahlungen|geld|betr[äa]ge|[üu]berweisungen|kundenzahlungen|gelder|summen)\b[^.!?\n]{0,60}?
+          \b(?:empfang\w*|entgegen\w*|erhalt\w*|[üu]berweisen|eingehen)\b[^\n]{0,100}?\b(?:weiterleit\w*|weiter\w*|abheb\w*|
+          [üu]berweis\w*|transferier\w*|kryptow[äa]hrung|bitcoin|usdt|bargeldtransfer|western\s+union)
+      | \b(?:empfang\w*|entgegennehm\w*|erhalt\w*)\s+(?:\w{1,30}\s){0,3}(?:zahlungen|kundenzahlungen|geld|betr[äa]ge|[üu]berweisungen|gelder)\b
+          [^\n]{0,100}?\b(?:weiterleit\w*|weiter\w*|abheb\w*|[üu]berweis\w*|transferier\w*|kryptow[äa]hrung|bitcoin|usdt)
+      | \bwir\s+[üu]berweisen\s+(?:dir|ihnen)\s+geld\b[^.!?\n]{0,60}\b(?:abheb\w*|weiter\w*)
+      | \b(?:auf|[üu]ber)\s+(?:dein|ihr|euer)(?:em)?\s+(?:privat|giro)?(?:konto|privatkonto|girokonto)\b[^.!?\n]{0,60}\b(?:empfang\w*|entgegen\w*)
+          [^.!?\n]{0,60}\b(?:weiterleit\w*|[üu]berweis\w*|weiter\w*)
+    match:
+      - "Sie empfangen Kundenzahlungen auf Ihr Privatkonto und überweisen sie an unsere Partner im Ausland."
+      - "Nebenjob: Zahlungen auf dein Konto empfangen und weiterleiten, 10 % Provision."
+      - "Wir überweisen dir Geld, du hebst es ab oder schickst es weiter und behältst 400 €."
+    nomatch:
+      - "Sie erhalten Ihr Gehalt monatlich per Überweisung auf Ihr Girokonto."
+      - "Die Buchhaltung prüft eingehende Zahlungen und verbucht sie im System."
+    ref:
+      - https://www.polizei-beratung.de/
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: MULE_FINANCE_AGENT_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de]
+    describe: "Recruits a 'financial agent' or 'payment processor', or asks the candidate to put a bank account at someone's disposal"
+    describe-local:
+      de: "Wirbt „Finanzagenten“ oder „Zahlungsabwickler“ an oder verlangt, ein Konto zur Verfügung zu stellen"
+    flags: [extended]
+    pattern: |
+      \b(?:finanzagent\w*|zahlungsabwickler\w*|transaktionsmanager\w*|payment\s+agent|geldkurier\w*|
+          mitarbeiter\w*\s+zahlungsabwicklung)\b
+      | \b(?:zahlungsverkehr|zahlungsabwicklung)\s+(?:\w{1,30}\s){0,2}(?:im\s+homeoffice|von\s+zu\s+hause)
+      | \b(?:auf|[üu]ber)\s+(?:ihr|dein)\w*\s+privat(?:es\s+)?(?:giro)?konto\b
+      | (?<!\bniemals\s)(?<!\bnie\s)\b(?:konto|girokonto|bankkonto)\s+(?:zur\s+verf[üu]gung\s+stell\w*|vermieten|verleihen|verkaufen|leihen)
+      | \b(?:kaufe|miete|suche)\s+(?:\w{1,30}\s){0,2}(?:bankkonten|girokonten|konten)\b
+    match:
+      - "Stellenangebot – Mitarbeiter Zahlungsabwicklung (Nebenjob) auf Provisionsbasis."
+      - "Werde Finanzagent und stelle dein Konto zur Verfügung, 500 € pro Monat."
+    nomatch:
+      - "Sachbearbeiter/in Zahlungsverkehr in einer Bank, Vergütung nach Tarif."
+      - "Stellen Sie Ihr Konto niemals Dritten zur Verfügung."
+    ref: https://www.polizei-beratung.de/
+
+  - id: MULE_RESHIP_DE
+    tactic: money_mule
+    weight: 3.0
+    languages: [de]
+    describe: "Asks the candidate to receive parcels at home and reship them with new labels (reshipping mule)"
+    describe-local:
+      de: "Verlangt, Pakete zu Hause anzunehmen und mit neuen Etiketten weiterzuversenden (Paketagent)"
+    flags: [extended]
+    pattern: |
+      \bpakete?\w*\b[^\n]{0,80}?\b(?:annehmen|entgegennehmen|empfangen|bei\s+(?:ihnen|dir|sich)\s+zu\s+hause)\b
+          [^\n]{0,120}?\b(?:weiterleit\w*|weiterversend\w*|versenden|weiterschick\w*|neue[nrm]?\s+(?:versand)?etikett\w*|umetikettier\w*)
+      | \b(?:paketweiterleitung|paketagent\w*|warenagent\w*|versandagent\w*|paketpr[üu]fer\w*)\b
+    match:
+      - "Sie nehmen Pakete bei sich zu Hause an und versenden sie mit neuen Versandetiketten."
+      - "Nebenjob Paketweiterleitung: 20 € pro Paket."
+    nomatch:
+      - "Bitte nehmen Sie Pakete für Ihre Nachbarn nur an, wenn Sie zu Hause sind."
+      - "Lagermitarbeiter: Pakete kommissionieren und versenden im Lager Dortmund."
+    ref: https://www.polizei-beratung.de/
+
+  - id: DATA_ID_DOCS_DE
+    tactic: data_harvest
+    weight: 2.0
+    languages: [de]
+    describe: "Asks for ID-card photos or copies, tax or social-security numbers or an IBAN by message"
+    describe-local:
+      de: "Verlangt per Nachricht Fotos oder Kopien des Ausweises, Steuer-ID, Sozialversicherungsnummer oder IBAN"
+    flags: [extended]
+    pattern: |
+      \b(?:foto|kopie|scan|bild)\w*\s+(?:ihres|deines|des)\s+(?:personalausweis|ausweis|reisepass|passes)\w*
+      | \b(?:personalausweis|ausweis)\w*\s*\(?(?:vorder-?\s?und\s+r[üu]ckseite|beide\s+seiten)
+      | \b(?:send\w*|schick\w*|[üu]bermittel\w*|brauche|ben[öo]tige)\b[^.!?\n]{0,80}\b(?:iban|steuer-?id|sozialversicherungsnummer)\b
+      | \b(?:iban|steuer-?id|sozialversicherungsnummer)\b[^.!?\n]{0,60}\b(?:senden|schicken|[üu]bermitteln)
+    match:
+      - "Bitte senden Sie Ihre IBAN und eine Kopie Ihres Personalausweises (Vorder- und Rückseite)."
+      - "Ich brauche bis heute Ihre Steuer-ID und Ihre Sozialversicherungsnummer."
+    nomatch:
+      - "Bringen Sie zum Gespräch vor Ort Ihren Ausweis mit."
+      - "Ihre Steuer-ID tragen Sie nach der Vertragsunterzeichnung im Personalportal ein."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_BANK_CARD_DE
+    tactic: data_harvest
+    weight: 3.0
+    languages: [de]
+    describe: "Asks for a photo or the number of the bank card, its PIN or CVV, or online-banking access"
+    describe-local:
+      de: "Verlangt ein Foto oder die Nummer der Bankkarte, PIN oder Prüfziffer oder den Online-Banking-Zugang"
+    flags: [extended]
+    pattern: |
+      \b(?:foto|kopie|scan|bild|nummer)\w*\s+(?:ihrer|deiner|der)\s+(?:girocard|bankkarte|kreditkarte|ec-?karte|debitkarte)\b
+      | \b(?:kreditkartennummer|kartennummer|cvv|pr[üu]fziffer|online-?banking-?(?:zugang|zugangsdaten|login))\b
+          (?:(?!\b(?:nie|niemals|nicht)\b)[^.!?\n]){0,60}\b(?:senden|schicken|[üu]bermitteln|angeben|mitteilen)
+    match:
+      - "Ich brauche bis heute noch ein Foto Ihrer Girocard."
+      - "Schicken Sie uns die Kartennummer und die CVV, dann senden wir den Vertrag."
+    nomatch:
+      - "Geben Sie niemals Ihre Kartennummer am Telefon an."
+      - "Die Girocard erhalten Sie von Ihrer Bank."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __DATA_BEFORE_INTERVIEW_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bbevor\s+wir\s+(?:einen\s+termin|ein\s+gespr[äa]ch|das\s+(?:vorstellungs)?gespr[äa]ch|das\s+interview)
+      | \bvor\s+dem\s+(?:vorstellungs|bewerbungs)?gespr[äa]ch\s+(?:brauche|ben[öo]tige)
+    match:
+      - "Bevor wir einen Termin ausmachen, brauche ich noch Unterlagen."
+    nomatch:
+      - "Nach dem Gespräch schicken wir den Vertrag."
+
+  - id: COMBO_DATA_BEFORE_INTERVIEW_DE
+    tactic: data_harvest
+    weight: 1.5
+    languages: [de]
+    describe: "Asks for identity or bank data before any interview, without one, or over a chat app"
+    describe-local:
+      de: "Verlangt Identitäts- oder Bankdaten vor einem Gespräch, ohne Gespräch oder über einen Messenger"
+    meta: '(DATA_ID_DOCS_DE || DATA_BANK_CARD_DE) && (__DATA_BEFORE_INTERVIEW_DE || TRAF_NO_INTERVIEW_DE || __OFF_CHAT_APP)'
+    match:
+      - "Bevor wir einen Termin ausmachen, brauche ich ein Foto Ihrer Girocard."
+      - "Ohne Vorstellungsgespräch: senden Sie eine Kopie Ihres Personalausweises."
+    nomatch:
+      - "Bringen Sie zum Vorstellungsgespräch Ihren Ausweis mit."
+      - "Bevor wir einen Termin ausmachen, schicken Sie bitte Ihren Lebenslauf."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_LOGIN_CODES_DE
+    tactic: data_harvest
+    weight: 3.0
+    languages: [de]
+    describe: "Asks the candidate to pass on logins, TANs, PINs or verification codes"
+    describe-local:
+      de: "Verlangt die Weitergabe von Zugangsdaten, TANs, PINs oder Bestätigungscodes"
+    flags: [extended]
+    pattern: |
+      (?<!\bniemals\s)(?<!\bnie\s)\b(?:zugangsdaten|tans?|pins?|passw[öo]rter|passwort|best[äa]tigungscodes?|sms-?codes?)\b
+          (?:(?!\b(?:niemals|nie|nicht)\b)[^.!?\n]){0,80}\b(?:weiterleit\w*|leiten\s+sie|senden|schicken|[üu]bermitteln|mitteilen)\b
+      | \b(?:send\w*|schick\w*|[üu]bermittel\w*|leite\w*|gib|geben)\s+(?:sie\s+|du\s+)?(?:mir|uns)\s+(?:\w{1,30}\s){0,2}(?:zugangsdaten|tans?|pins?|passwort|best[äa]tigungscodes?|sms-?codes?|codes?)\b
+    match:
+      - "Die Zugangsdaten und TANs leiten Sie bitte sofort an Ihren Projektleiter weiter."
+      - "Senden Sie mir den SMS-Code, den Sie gleich bekommen."
+    nomatch:
+      - "Die IT wird Sie niemals nach Ihrem Passwort oder einem Bestätigungscode fragen."
+      - "Die PIN Ihrer Girocard kommt per Post."
+    ref: https://www.polizei-beratung.de/
+
+  - id: DATA_VIDEO_IDENT_DE
+    tactic: data_harvest
+    weight: 2.5
+    languages: [de]
+    describe: "Pays the candidate to run a video-ident or open a bank account as a 'test' job (account-opening fraud)"
+    describe-local:
+      de: "Bezahlt dafür, als „Testauftrag“ ein Video-Ident-Verfahren durchzuführen oder ein Bankkonto zu eröffnen"
+    flags: [extended]
+    pattern: |
+      \bvideo-?\s?ident\w*\b[^\n]{0,120}\b(?:auftrag|app-?tester|testkonto|bezahlt\w*|verg[üu]tung|\d\s?€)
+      | \b(?:auftrag|app-?tester|testkonto|bezahlt\w*|verg[üu]tung|\d\s?€)[^\n]{0,120}\b(?:video-?\s?ident\w*|kontoer[öo]ffnung)
+    match:
+      - "Ihr erster bezahlter Auftrag (40 €): führen Sie das Video-Ident-Verfahren durch."
+      - "Als App-Tester testen Sie für 40 € die Kontoeröffnung einer Online-Bank."
+    nomatch:
+      - "Die Bank eröffnet Ihr Konto per Video-Ident."
+      - "Ihr Gehaltskonto können Sie bei jeder Bank eröffnen."
+    ref: https://www.polizei-beratung.de/
+
+  - id: URG_DEADLINE_DE
+    tactic: urgency
+    weight: 0.8
+    languages: [de]
+    describe: "Pressures the candidate with hours-long deadlines, last places or a place that expires"
+    describe-local:
+      de: "Setzt unter Druck mit Fristen von Stunden, letzten Plätzen oder einem verfallenden Platz"
+    flags: [extended]
+    pattern: |
+      \b(?:nur\s+noch\s+(?:heute|\d{1,2}\s+pl[äa]tze|wenige\s+pl[äa]tze)|innerhalb\s+von\s+\d{1,2}\s+(?:stunden|std|minuten)|
+          bis\s+heute\s+\d{1,2}(?::\d\d)?\s*uhr|sonst\s+(?:verf[äa]llt|wird\s+(?:dein|ihr)\s+konto|kann\s+ich\s+die\s+stelle|vergeben)|
+          bis\s+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|morgen)\s+(?:\w{1,30}\s){0,3}(?:zu\s+)?(?:begleichen|bezahlen|[üu]berweisen)|
+          begrenzte\s+pl[äa]tze|letzte\s+pl[äa]tze|pl[äa]tze\s+sind\s+begrenzt|heute\s+noch\s+(?:melden|zusagen|bezahlen))\b
+    match:
+      - "Senden Sie die Codes innerhalb von 48 Stunden, sonst verfällt Ihr Platz."
+      - "Nur noch heute Plätze frei."
+    nomatch:
+      - "Bewerbungsschluss ist der 30. Juni."
+      - "Start ab sofort möglich, unbefristeter Vertrag."
+
+  - id: SECRET_DONT_TELL_DE
+    tactic: secrecy
+    weight: 2.0
+    languages: [de]
+    describe: "Asks the candidate to tell no one or to delete the messages"
+    describe-local:
+      de: "Verlangt, niemandem davon zu erzählen oder die Nachrichten zu löschen"
+    flags: [extended]
+    pattern: |
+      \bkein\s+wort\s+(?:zu|an)\s+(?:niemandem|irgendwem|jemandem|deiner\s+familie)
+      | \b(?:sag|sage|sagen\s+sie|erz[äa]hl\w*)\s+(?:es\s+|das\s+|davon\s+)?(?:niemandem|keinem|nicht\s+deiner\s+familie|nicht\s+ihrer\s+familie)
+      | \b(?:behalte|behalten\s+sie)\s+(?:das|es)\s+f[üu]r\s+(?:dich|sich)
+      | \b(?:l[öo]sch|l[öo]schen\s+sie)\w*\s+(?:den|diesen|unseren|die)\s+(?:chat|verlauf|nachrichten?)\b
+    match:
+      - "Kein Wort zu niemandem, schreib mir auf Telegram."
+      - "Erzähl niemandem davon, bis du angekommen bist."
+    nomatch:
+      - "Sag niemals jemandem dein Passwort."
+      - "Den Chat findest du im Intranet."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_PASSPORT_KEPT_DE
+    tactic: coercion
+    weight: 2.5
+    languages: [de]
+    describe: "Reports that the passport was taken or is held by the employer"
+    describe-local:
+      de: "Berichtet, dass der Pass abgenommen wurde oder vom Arbeitgeber einbehalten wird"
+    flags: [extended]
+    pattern: |
+      \b(?:meinen|unsere[n]?|deinen|ihren|den)\s+(?:reise)?pass\s+(?:genommen|abgenommen|weggenommen|einbehalten|behalten)
+      | \b(?:reise)?p[äa]sse?\s+(?:wird|werden|bleibt|bleiben)\s+(?:\w{1,30}\s){0,4}(?:einbehalten|eingezogen|verwahrt)
+    match:
+      - "Sie haben meinen Pass genommen und lassen mich nicht gehen."
+      - "Der Pass wird von der Firma einbehalten, bis die Schulden bezahlt sind."
+    nomatch:
+      - "Bitte bringen Sie Ihren Pass zum Termin mit."
+      - "Den Pass bekommen Sie nach dem Visum-Termin sofort zurück."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DEBT_DE
+    tactic: coercion
+    weight: 2.5
+    languages: [de]
+    describe: "Says the worker owes a debt or ransom and may only leave after paying"
+    describe-local:
+      de: "Sagt, der Arbeiter schulde Geld oder Lösegeld und dürfe erst nach Bezahlung gehen"
+    flags: [extended]
+    pattern: |
+      \b(?:schulde|schuldest)\s+(?:ihnen|uns|der\s+firma|dem\s+chef)\b
+      | \b(?:erst|nur)\s+(?:gehen|nach\s+hause|heim|zur[üu]ck)\w*\b[^.!?\n]{0,40}\b(?:bezahlt|zahl\w*|l[öo]segeld)
+      | \bl[öo]segeld\b
+    match:
+      - "Sie sagen, ich schulde ihnen 9.000 Dollar und darf erst gehen, wenn ich bezahlt habe."
+      - "Wer nach Hause will, muss Lösegeld zahlen."
+    nomatch:
+      - "Die Schulden der Firma sind im Jahresbericht aufgeführt."
+      - "Wir gehen erst nach Hause, wenn das Meeting vorbei ist."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_CONFINEMENT_DE
+    tactic: coercion
+    weight: 2.5
+    languages: [de]
+    describe: "Describes confinement, guards, fraud quotas or punishments at the workplace"
+    describe-local:
+      de: "Beschreibt Einsperren, Wachen, Betrugsquoten oder Strafen am Arbeitsplatz"
+    flags: [extended]
+    pattern: |
+      \b(?:eingesperrt|festgehalten|wachen\s+(?:mit|[üu]berall)|[üu]berall\s+wachen)\b
+      | \b(?:ziel|quote|soll)\b[^.!?\n]{0,30}\bnicht\s+schafft\b[^.!?\n]{0,30}\b(?:strafe|strafen|bestraft|schl[äa]ge)
+      | \bleute\s+(?:im\s+internet\s+)?betr[üu]gen\b
+    match:
+      - "Wir sind in einem Gelände in Myanmar eingesperrt, überall Wachen."
+      - "Wer das Ziel nicht schafft, bekommt Strafen."
+    nomatch:
+      - "Das Gelände wird nachts von einem Sicherheitsdienst bewacht."
+      - "Wer sein Ziel nicht schafft, bekommt Coaching vom Teamleiter."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: LEGIT_PROCESS_DE
+    tactic: legitimacy
+    weight: -2.0
+    languages: [de]
+    describe: "Describes a real hiring process: video or on-site interviews, several rounds, an official careers portal"
+    describe-local:
+      de: "Beschreibt ein echtes Auswahlverfahren: Video- oder Vor-Ort-Gespräche, mehrere Runden, ein offizielles Karriereportal"
+    flags: [extended]
+    pattern: |
+      \b(?:vorstellungsgespr[äa]ch\w*|bewerbungsgespr[äa]ch\w*|gespr[äa]che?|interview)\s+(?:\w{1,30}\s){0,3}(?:vor\s+ort|per\s+video\w*|im\s+b[üu]ro)
+      | \b(?:video-?\s?interview|technisches\s+interview|zwei\s+gespr[äa]che|zweitgespr[äa]ch|erstgespr[äa]ch|auswahlverfahren|karriereportal|
+          referenzpr[üu]fung|schriftliche[ns]?\s+angebot)\b
+    match:
+      - "Bewerbung über unser Karriereportal, anschließend zwei Gespräche vor Ort."
+      - "Auswahlverfahren: Videointerview mit HR, Referenzprüfung, schriftliches Angebot."
+    nomatch:
+      - "Ohne Vorstellungsgespräch, Start sofort."
+      - "Das Gespräch läuft nur per Chat auf Telegram."
+
+  - id: LEGIT_NO_FEE_DE
+    tactic: legitimacy
+    weight: -2.0
+    languages: [de]
+    describe: "States that candidates never pay fees or buy anything"
+    describe-local:
+      de: "Stellt klar, dass Bewerber nie Gebühren zahlen oder etwas kaufen müssen"
+    flags: [extended]
+    pattern: |
+      \b(?:erheben|verlangen|nehmen)\s+keiner?(?:lei)?\s+geb[üu]hren\b
+      | \bm[üu]ssen\s+nichts\s+(?:kaufen|zahlen|bezahlen|vorstrecken)
+      | \b(?:keine|keinerlei)\s+(?:vermittlungs|bewerbungs)?geb[üu]hren\s+f[üu]r\s+(?:bewerber|sie)
+    match:
+      - "Wir arbeiten ohne Vermittler und verlangen keine Gebühren."
+      - "Laptop und Headset stellen wir kostenlos – Sie müssen nichts kaufen oder vorstrecken."
+    nomatch:
+      - "Die Schulungsgebühr von 199 € ist vorab zu zahlen."
+      - "Eine Gebühr fällt an."
+
+  - id: LEGIT_WARNING_DE
+    tactic: legitimacy
+    weight: -3.0
+    languages: [de]
+    describe: "Reads as a police, consumer or news warning about scams rather than an offer"
+    describe-local:
+      de: "Liest sich wie eine Warnung von Polizei, Verbraucherschutz oder Presse vor Betrug, nicht wie ein Angebot"
+    flags: [extended]
+    pattern: |
+      \b(?:polizei\s+(?:warnt|r[äa]t)|die\s+polizei\s+r[äa]t|vorsicht\s+vor|warnt\s+vor|verbraucherzentrale|
+          erstatten\s+sie\s+anzeige|unser\s+rat|betrugsmasche|geldw[äa]sche\s+strafbar|machen\s+sich\s+\w*\s*strafbar)\b
+    match:
+      - "Polizei warnt: Als Finanzagent schnell zum Geldwäscher."
+      - "Vorsicht vor angeblichen Nebenjobs als Produkttester."
+    nomatch:
+      - "Verdienen Sie 300 € am Tag, schreiben Sie mir auf WhatsApp."
+      - "Sicherheit ist uns wichtig."
+    ref: https://www.polizei-beratung.de/
+
+  - id: COMBO_TASK_OFFPLATFORM_DE
+    tactic: task_scam
+    weight: 1.5
+    languages: [de]
+    describe: "Offers paid like/rate tasks or task mechanics and moves the candidate to a chat app"
+    describe-local:
+      de: "Bietet bezahlte Like-/Bewertungsaufgaben oder Aufgaben-Mechanik an und verlagert den Kontakt in einen Messenger"
+    meta: '(TASK_LIKE_RATE_DE || TASK_RECHARGE_DE) && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP)'
+    match:
+      - "Produkte bewerten & 150€/Tag verdienen, schreib uns auf WhatsApp: +44 7700 900583"
+      - "Lade 200 USDT auf, um die Aufgaben abzuschließen, Details auf Telegram."
+    nomatch:
+      - "Produkte bewerten & 150€/Tag verdienen, Anmeldung auf unserer Website."
+      - "Schreib uns auf WhatsApp."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_PAY_CHAT_DE
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [de]
+    describe: "Promises easy high daily pay and sends the candidate to a chat app"
+    describe-local:
+      de: "Verspricht leichtes, hohes Tagesgeld und schickt den Bewerber in einen Messenger"
+    meta: 'PAY_DAILY_HIGH_DE && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP)'
+    match:
+      - "Heimarbeit: 500 € pro Tag garantiert! Melde dich auf Telegram."
+      - "Verdienen Sie 300 € am Tag, schreiben Sie mir auf WhatsApp."
+    nomatch:
+      - "Verdienen Sie 300 € am Tag, Bewerbung über unser Karriereportal."
+      - "Schreiben Sie mir auf WhatsApp."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_MULE_CHAT_DE
+    tactic: money_mule
+    weight: 1.5
+    languages: [de]
+    describe: "Offers money-mule work (forwarding payments or parcels) and moves the contact to a chat app or demands secrecy"
+    describe-local:
+      de: "Bietet Finanz- oder Paketagententätigkeit an und verlagert den Kontakt in einen Messenger oder verlangt Verschwiegenheit"
+    meta: '(MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE) && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP || SECRET_DONT_TELL_DE)'
+    match:
+      - "Zahlungen auf dein Konto empfangen und weiterleiten, 10 % Provision. Schreib auf Telegram @muster_de"
+      - "Nebenjob Paketweiterleitung, Kontakt per WhatsApp."
+    nomatch:
+      - "Nebenjob Paketweiterleitung, Bewerbung per E-Mail."
+      - "Kontakt per WhatsApp."
+    ref: https://www.polizei-beratung.de/
+
+  - id: FEE_REFUND_PROMISE_DE
+    tactic: upfront_fee
+    weight: 1.0
+    languages: [de]
+    describe: "Promises that the money paid up front will be refunded with the first salary"
+    describe-local:
+      de: "Verspricht, dass der vorab gezahlte Betrag mit dem ersten Gehalt erstattet wird"
+    flags: [extended]
+    pattern: |
+      \b(?:betrag|geb[üu]hr|kosten|kaution)\b[^.!?\n]{0,50}\b(?:mit\s+dem\s+ersten\s+(?:gehalt|lohn)|nach\s+der\s+probezeit)\b[^.!?\n]{0,20}\b(?:erstattet|zur[üu]ckerstattet|zur[üu]ckgezahlt|verrechnet)
+      | \b(?:erstatten|zahlen)\s+(?:wir\s+)?(?:ihnen|dir)\s+(?:\w{1,30}\s){0,3}mit\s+dem\s+ersten\s+(?:gehalt|lohn)
+    match:
+      - "Der Betrag wird Ihnen mit dem ersten Gehalt erstattet."
+      - "Die Gebühr wird mit dem ersten Lohn zurückerstattet."
+    nomatch:
+      - "Ihr erstes Gehalt wird Ende des Monats überwiesen."
+      - "Fahrtkosten erstatten wir gegen Beleg."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_PRESSURE_DE
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [de]
+    describe: "Demands an up-front fee under a short deadline"
+    describe-local:
+      de: "Verlangt eine Vorabgebühr unter kurzer Frist"
+    meta: '(FEE_CANDIDATE_MUST_PAY_DE || FEE_GIFT_CARD_DE) && URG_DEADLINE_DE'
+    match:
+      - "Die Schulungsgebühr von 199 € ist bis Freitag per Paysafecard zu begleichen."
+      - "Für das Visum fällt eine Gebühr von 450 € an, senden Sie die Codes innerhalb von 48 Stunden."
+    nomatch:
+      - "Die Schulungsgebühr von 199 € ist vorab zu begleichen."
+      - "Antworten Sie innerhalb von 48 Stunden."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_MULE_DATA_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de]
+    describe: "Offers money- or parcel-mule work and asks for ID documents or bank details"
+    describe-local:
+      de: "Bietet Finanz- oder Paketagententätigkeit an und verlangt Ausweisdokumente oder Bankdaten"
+    meta: '(MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE) && (DATA_ID_DOCS_DE || DATA_BANK_CARD_DE)'
+    match:
+      - "Sie nehmen Pakete bei sich zu Hause an und versenden sie mit neuen Etiketten. Bitte senden Sie Ihren Personalausweis (Vorder- und Rückseite)."
+      - "Werde Finanzagent! Schick mir deine IBAN und die Sozialversicherungsnummer."
+    nomatch:
+      - "Werde Finanzagent!"
+      - "Bitte senden Sie Ihre IBAN für die Gehaltszahlung."
+    ref: https://www.polizei-beratung.de/
+
+  - id: __EASY_WORK_DE
+    languages: [de]
+    flags: [extended]
+    pattern: '\b(?:keine\s+vorkenntnisse|ohne\s+vorkenntnisse|ohne\s+erfahrung|von\s+zu\s+hause|im\s+homeoffice|bequem|nebenjob|minijob|0\s+risiko|ohne\s+risiko|\d{1,2}\s?%\s+provision)\b'
+    match:
+      - "Nebenjob von zu Hause"
+    nomatch:
+      - "Vollzeit im Büro"
+
+  - id: COMBO_MULE_EASY_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de]
+    describe: "Sells forwarding payments through a private account as an easy side job from home"
+    describe-local:
+      de: "Verkauft das Weiterleiten von Zahlungen über das Privatkonto als leichten Nebenjob von zu Hause"
+    meta: 'MULE_RECEIVE_FORWARD_DE && __EASY_WORK_DE'
+    match:
+      - "Nebenjob: Zahlungen auf dein Konto empfangen und weiterleiten, 10 % Provision."
+      - "Sie empfangen Kundenzahlungen auf Ihr Privatkonto und überweisen sie weiter. Keine Vorkenntnisse nötig."
+    nomatch:
+      - "Nebenjob an der Kasse im Supermarkt."
+      - "Sie empfangen Kundenzahlungen auf Ihr Privatkonto und überweisen sie weiter."
+    ref: https://www.polizei-beratung.de/
+
+  - id: COMBO_IDENT_CODES_DE
+    tactic: data_harvest
+    weight: 1.5
+    languages: [de]
+    describe: "A paid video-ident 'test' combined with passing on logins or TANs (account takeover)"
+    describe-local:
+      de: "Ein bezahlter Video-Ident-„Test“ zusammen mit der Weitergabe von Zugangsdaten oder TANs"
+    meta: 'DATA_VIDEO_IDENT_DE && DATA_LOGIN_CODES_DE'
+    match:
+      - "Ihr erster bezahlter Auftrag (40 €): Video-Ident durchführen. Die Zugangsdaten leiten Sie an uns weiter."
+      - "App-Tester für 40 € pro Kontoeröffnung. Die TANs senden Sie bitte an den Projektleiter."
+    nomatch:
+      - "Ihr erster bezahlter Auftrag (40 €): Video-Ident durchführen."
+      - "Die TANs senden Sie bitte an den Projektleiter."
+    ref: https://www.polizei-beratung.de/
+
+  - id: COMBO_PAY_EASY_DE
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [de]
+    describe: "Promises high daily pay for a mini-job, side job or home-office work without experience"
+    describe-local:
+      de: "Verspricht hohen Tagesverdienst für einen Minijob, Nebenjob oder Homeoffice ohne Erfahrung"
+    meta: 'PAY_DAILY_HIGH_DE && __EASY_WORK_DE'
+    match:
+      - "Minijob im Homeoffice: Verdienen Sie 300 € am Tag."
+      - "Nebenjob ohne Erfahrung, 500 € pro Tag garantiert."
+    nomatch:
+      - "Verdienen Sie 300 € am Tag als Gerüstbauer auf Montage."
+      - "Minijob im Homeoffice, 12,82 € pro Stunde."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+"""#),
+        ("rules/lang-es.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  # ---------------------------------------------------------------- offplatform
+  - id: OFF_MOVE_TO_APP_ES
+    tactic: offplatform
+    weight: 1.5
+    languages: [es]
+    describe: "Asks the candidate to contact, add or continue the conversation on a private chat app"
+    describe-local:
+      es: "Pide al candidato que le escriba, le agregue o siga la conversación en una aplicación de mensajería privada"
+    flags: [extended]
+    pattern: |
+      (?<!\bno\s)(?<!\bnunca\s)(?<!\bjam[áa]s\s)\b
+          (?:escr[íi]b\w{0,8}|contact\w{0,8}|agr[ée]g\w{0,8}|a[ñn][áa]d\w{0,8}|habl\w{0,6}|m[áa]nd\w{0,8}|env[íi]\w{0,8}|
+          te\s+paso|sigamos|seguimos|continu\w{0,8}|chate\w{0,6}|conf[íi]rm\w{0,8}|interesad[oa]s|contacto|pide|p[íi]dele|
+          b[úu]sca\w{0,4}|ll[áa]m\w{0,8}|respond\w{0,6}|hablemos|pasemos|p[áa]sate|escr[íi]beme|info)\b
+          [^.!?\n]{0,50}?\b(?:por|al|a|en|v[íi]a|mediante|desde|con)\s+(?:mi\s+|nuestro\s+|el\s+|este\s+|su\s+|tu\s+)?
+          (?:n[úu]mero\s+de\s+|grupo\s+de\s+|canal\s+de\s+|chat\s+de\s+)?
+          (?:whats\s?app|whatsap+|wasap|guasap|wsp|wpp|telegram|t[ée]l[ée]gram|signal|wechat|viber|line)\b
+    match:
+      - "Agrégame a Telegram y te explico el trabajo"
+      - "Interesados escribir al WhatsApp +51 900 000 111 (solo mensajes)"
+      - "Mandá INFO al WhatsApp 11 0000-0099 y te cuento"
+      - "Ahora te paso con la recepcionista en Telegram, búscala como @recep_lucia"
+      - "Contacta a mi compañera por WhatsApp: +34 600 000 444"
+    nomatch:
+      - "Nunca contactamos a los candidatos por WhatsApp; usa nuestra web de empleo."
+      - "El servicio de empleo tiene un canal de Telegram informativo."
+      - "Le enviamos la invitación por correo electrónico."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.incibe.es/ciudadania
+
+  - id: OFF_HANDOFF_ES
+    tactic: offplatform
+    weight: 1.0
+    languages: [es]
+    describe: "Hands the candidate over to another person (receptionist, mentor, coordinator, colleague) to continue by chat"
+    describe-local:
+      es: "Pasa al candidato a otra persona (recepcionista, mentor, coordinadora, compañera) para seguir por chat"
+    flags: [extended]
+    pattern: |
+      \b(?:te\s+paso\s+con|te\s+pongo\s+en\s+contacto\s+con|contacta\s+(?:a|con)|escr[íi]bele\s+a|escribe\s+a|habla\s+con|
+          h[áa]blale\s+a|pide\s+(?:tu|el)\s+\w{1,20}\s+a)\s+(?:la|el|mi|tu|nuestra|nuestro)\s+
+          (?:recepcionista|compa[ñn]er[oa]|coordinador[a]?|mentor[a]?|asistente|supervisor[a]?|tutor[a]?|instructor[a]?|
+          encargad[oa]|gerente)\b
+    match:
+      - "Ahora te paso con la recepcionista, ella te explica las tareas."
+      - "Pide tu enlace a la coordinadora y empieza hoy."
+      - "¡Habla con tu mentor ya!"
+    nomatch:
+      - "Para dudas sobre turnos, consulta el cuadrante en el portal."
+      - "La recepcionista del hotel te dará la tarjeta de la habitación."
+
+  # ---------------------------------------------------------------- remote_control
+  - id: RC_CHAT_ONLY_INTERVIEW_ES
+    tactic: remote_control
+    weight: 2.0
+    languages: [es]
+    describe: "Runs the interview only by text chat, or says no call, video call or office visit is ever needed"
+    describe-local:
+      es: "Hace la entrevista solo por chat escrito, o dice que nunca hace falta llamada, videollamada ni ir a la oficina"
+    flags: [extended]
+    pattern: |
+      \bentrevista\s+(?:se\s+(?:har[áa]|realizar[áa]|hace|realiza)\s+|ser[áa]\s+|es\s+)?(?:por|v[íi]a|en|mediante|a\s+trav[ée]s\s+de)\s+
+          (?:este\s+|el\s+|un\s+)?(?:chat|telegram|whats\s?app|mensajes?|escrito|texto|sms)\b
+      | \b(?:responda|responde|respond[ée]|conteste|contesta|contest[áa])\s+(?:las\s+preguntas\s+)?por\s+escrito
+      | \bno\s+(?:es\s+necesari[oa]|hace\s+falta|necesitamos|hacemos|habr[áa]|se\s+requiere)\s+(?:hacer\s+|tener\s+)?
+          (?:una\s+|ninguna\s+)?(?:video\s?llamadas?|llamadas?|entrevista\s+presencial)
+      | \btodo\s+(?:el\s+trabajo\s+|el\s+proceso\s+)?se\s+(?:coordina|gestiona|hace|maneja|explica)\s+(?:por\s+aqu[íi]|por\s+(?:este\s+)?chat|
+          por\s+telegram|por\s+whats\s?app)
+      | \bno\s+(?:hace\s+falta|es\s+necesario)\s+que\s+(?:vengas|venga|vayas|vaya)\s+a\s+la\s+oficina
+    match:
+      - "La entrevista se hará por este chat de Telegram, responda por escrito."
+      - "No es necesario hacer videollamada, todo el trabajo se coordina por aquí."
+      - "No hace falta que vengas a la oficina, todo lo gestionamos en línea."
+    nomatch:
+      - "La entrevista será por videollamada con la responsable del almacén."
+      - "Te enviaremos la invitación de calendario para la entrevista presencial."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_REMOTE_ACCESS_ES
+    tactic: remote_control
+    weight: 2.0
+    languages: [es]
+    describe: "Tells the candidate to install remote-access software or an app outside the official store, or to share the screen"
+    describe-local:
+      es: "Pide instalar un programa de acceso remoto o una app fuera de la tienda oficial, o compartir la pantalla"
+    flags: [extended]
+    pattern: |
+      \b(?:inst[áa]la(?:la|lo|le)?|instale(?:la|lo)?|instalen|instal[áa]|desc[áa]rga(?:la|lo)?|descargue(?:la|lo)?|descarg[áa]|
+          activa|active|activ[áa]|abre|abra|abr[íi]|ejecuta|ejecute|usa|use|us[áa])\b
+          [^.!?\n]{0,60}?\b(?:anydesk|any\s+desk|teamviewer|team\s+viewer|rustdesk|quick\s?support|airdroid|ultraviewer|apk|
+          compartir\s+(?:la\s+)?pantalla|acceso\s+remoto|todos\s+los\s+permisos|desde\s+este\s+enlace)\b
+      | \b(?:comparte|comparta|compart[íi])\s+(?:la|tu|su)\s+pantalla\b
+    match:
+      - "Descárgala desde este enlace (APK) y acepta todos los permisos."
+      - "Instala AnyDesk y te ayudo a configurar la cuenta."
+      - "Comparta la pantalla con la app que le mandamos."
+    nomatch:
+      - "Si te piden instalar AnyDesk o que compartas pantalla con tu banca abierta, detente."
+      - "Descarga la app oficial desde la tienda para fichar la entrada."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.incibe.es/ciudadania
+
+  - id: RC_UNOFFICIAL_APP_ES
+    tactic: remote_control
+    weight: 2.0
+    languages: [es]
+    describe: "Has the candidate install an app from a link or APK outside the official store and grant it every permission"
+    describe-local:
+      es: "Hace instalar una app desde un enlace o un APK fuera de la tienda oficial y concederle todos los permisos"
+    flags: [extended]
+    pattern: |
+      (?<!\bque\s)\bno\s+est[áa]\s+en\s+(?:la\s+)?(?:tienda\s+oficial|play\s+store|google\s+play|app\s+store)
+      | \b(?:desde|con)\s+este\s+enlace\s*\(?\s*apk\b|\barchivo\s+apk\b|\b(?:la|una|esta)\s+apk\b
+      | \b(?:acepta|acepte|acept[áa]|concede|conceda|activa|active)\s+todos\s+los\s+permisos\b
+    match:
+      - "No está en la tienda oficial por temas de seguridad, descárgala desde este enlace (APK)."
+      - "Instala la APK y acepta todos los permisos."
+    nomatch:
+      - "Descarga la app oficial desde Google Play o App Store."
+      - "Si te piden instalar una app que no está en la tienda oficial, detente."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: RC_SEND_CODE_ES
+    tactic: remote_control
+    weight: 2.5
+    languages: [es]
+    describe: "Asks the candidate to pass on a verification code received by SMS or app"
+    describe-local:
+      es: "Pide al candidato que le reenvíe un código de verificación recibido por SMS o por una app"
+    flags: [extended]
+    pattern: |
+      \bc[óo]digo\b[^.!?\n]{0,80}?\b(?:m[áa]nd(?:a|e|ame|eme|amelo|emelo)|env[íi](?:a|e|ame|eme|amelo|emelo)|p[áa]sa(?:me|melo)|
+          d[íi]cta(?:me|melo)|reenv[íi]a(?:me|melo)|me\s+lo\s+(?:dicta|dictas|dict[áa]s|mandas|mand[áa]s|env[íi]as|pasas|pas[áa]s|das|reenv[íi]as))\b
+      | \b(?:m[áa]ndame|m[áa]ndeme|env[íi]ame|env[íi]eme|p[áa]same|d[íi]ctame|dame|d[ée]me|reenv[íi]ame|ind[íi]queme|ind[íi]came)\s+
+          (?:el|ese|los|este|esos)\s+c[óo]digos?\b
+    match:
+      - "Te va a llegar un código de 6 dígitos por SMS, mándamelo por aquí para verificar tu identidad."
+      - "Si le llega un código por SMS me lo dicta para terminar la validación."
+      - "Pásame el código que te llegó, es para activar tu perfil."
+    nomatch:
+      - "Nunca te pediremos contraseñas ni códigos por teléfono."
+      - "Tu código de acceso es 482913. No lo compartas con nadie."
+    ref: https://www.incibe.es/ciudadania
+
+  # ---------------------------------------------------------------- upfront_fee
+  - id: FEE_CANDIDATE_MUST_PAY_ES
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [es]
+    describe: "Requires the candidate to pay first (training, uniform, medical exam, registration, kit, visa) to start or keep the job"
+    describe-local:
+      es: "Exige al candidato pagar primero (capacitación, uniforme, examen médico, inscripción, kit, visa) para empezar o conservar el puesto"
+    flags: [extended]
+    pattern: |
+      \b(?:para|antes\s+de)\s+(?:continuar|comenzar|empezar|iniciar|activar|ingresar|asegurar|reservar|confirmar|formalizar|
+          firmar|completar|tramitar|procesar|recibir|arrancar|darte\s+de\s+alta|darle\s+de\s+alta)\b
+          [^.!?\n]{0,80}?\b(?:debe(?:s|r[áa]s?|r[áa])?|deb[ée]s|tiene(?:s)?\s+que|ten[ée]s\s+que|hay\s+que|necesita(?:s)?|necesit[áa]s|
+          es\s+(?:necesario|obligatorio|requisito)|solo\s+(?:tienes|debes)\s+que|compra|compre|compr[áa]|paga|pague|pag[áa]|
+          deposita|deposite|deposit[áa]|transfiere|transfiera|transfer[íi]|abona|abone|abon[áa])\b
+          [^.!?\n]{0,80}?(?:\bpag\w{0,6}|\bcubr\w{0,5}|\babon\w{0,5}|\bdeposit\w{0,6}|\btransfer\w{0,6}|\bcompr\w{0,5}|\bcosto\b|\bcoste\b|
+          \bcuota\b|\btarifa\b|\bimporte\b|\bmonto\b|\btarjetas?\s+regalo|[$€]\s?\d|\d\s?(?:€|\$|usd|usdt|mxn|soles|pesos|d[óo]lares|euros))
+      | \b(?:cuota|tarifa|pago|costo|coste|tasa|derecho|importe)\s+de\s+(?:inscripci[óo]n|registro|alta|afiliaci[óo]n|activaci[óo]n|
+          capacitaci[óo]n|formaci[óo]n|tr[áa]mite|gesti[óo]n|reserva|apertura|uniforme|materiales?|kit|ingreso)\b
+          [^.!?\n]{0,40}?(?:[$€]\s?\d|\b\d[\d.,]{0,9}\s?(?:€|\$|usd|usdt|mxn|soles|pesos|d[óo]lares|euros))
+      | \b(?:deposit|transfer|pag|abon|ingres)\w{0,6}\s+(?:a|en)\s+(?:la\s+)?cuenta\s+de\s+(?:nuestr[oa]\s+)?
+          (?:gestor[a]?|agente|proveedor[a]?|representante|intermediari[oa]|asesor[a]?)\b
+    match:
+      - "Para continuar con su ingreso debe cubrir el examen médico y el uniforme, con un costo de $850 MXN."
+      - "Antes de comenzar debe completar la capacitación oficial, con un costo de 60 USD."
+      - "La cuota de inscripción es de 35 € y se paga por Bizum."
+      - "Para activar tu cuenta de empleado compra 2 tarjetas regalo de 50 €."
+    nomatch:
+      - "No cobramos ninguna tarifa de inscripción."
+      - "Para formalizar el contrato debes traer el DNI y el número de la Seguridad Social."
+      - "Hemos recibido el pago de 180 € del curso por transferencia; adjuntamos la factura."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.incibe.es/ciudadania
+
+  - id: FEE_REFUND_PROMISE_ES
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [es]
+    describe: "Promises that money paid up front will be refunded with the first salary or payment"
+    describe-local:
+      es: "Promete que el dinero pagado por adelantado se devolverá con el primer sueldo o pago"
+    flags: [extended]
+    pattern: |
+      \b(?:se\s+(?:le\s+|te\s+|lo\s+)?(?:reembolsa|reembolsar[áa]|devuelve|devolver[áa]|reintegra|reintegrar[áa])|
+          (?:te|se\s+lo|se\s+la|le)\s+(?:lo\s+|la\s+)?(?:devolvemos|reembolsamos|devolveremos|reembolsaremos)|reembolsable|
+          (?:es|ser[áa])\s+(?:100\s?%\s+)?(?:reembolsable|devuelto|reembolsado))\b
+          [^.!?\n]{0,50}?\b(?:primer[ao]?\s+(?:pago|sueldo|salario|n[óo]mina|quincena|mes|cobro|semana)|al\s+(?:finalizar|terminar)\s+la\s+capacitaci[óo]n)
+    match:
+      - "El importe se le reembolsa en su primera quincena."
+      - "El monto se reembolsa con su primer pago."
+      - "Tranquila, te lo devolvemos en tu primera nómina."
+    nomatch:
+      - "El vuelo de ida lo adelanta la empresa y no se descuenta si cumples 12 semanas."
+      - "Se reembolsan los gastos de desplazamiento a la entrevista presentando el ticket."
+
+  - id: FEE_GIFT_CARD_ES
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [es]
+    describe: "Asks for payment in gift cards or prepaid vouchers, or photos of their codes"
+    describe-local:
+      es: "Pide el pago con tarjetas regalo o vales prepago, o fotos de sus códigos"
+    flags: [extended]
+    pattern: |
+      \b(?:tarjetas?\s+(?:de\s+)?regalo|gift\s?cards?|google\s+play|itunes|apple\s+gift|steam\s+(?:card|wallet)|paysafecard|
+          cup[óo]n(?:es)?\s+(?:de\s+)?(?:amazon|google|apple|steam)|tarjetas?\s+(?:de\s+)?amazon)\b
+          [^.!?\n]{0,80}?(?:\bpag\w{0,6}|\bcompr\w{0,5}|\bc[óo]digos?\b|\bfoto|\benv[íi]\w{0,5}|\bm[áa]nd\w{0,5}|[$€]\s?\d|\d\s?(?:€|\$|usd|d[óo]lares|euros))
+      | (?:\bpag\w{0,6}|\bcompr\w{0,5}|\bcosto\b|\bcoste\b)[^.!?\n]{0,60}?\b(?:en|con)\s+(?:\d\s+)?(?:tarjetas?\s+(?:de\s+)?regalo|gift\s?cards?)
+    match:
+      - "Compra 2 tarjetas regalo de 50 € y manda foto de los códigos a este número."
+      - "La capacitación cuesta 60 USD pagaderos en tarjetas de regalo o USDT."
+      - "Necesito que pagues con tarjetas de Google Play, envíame los códigos."
+    nomatch:
+      - "En Navidad la empresa regala a la plantilla una tarjeta regalo de El Corte Inglés."
+      - "Vendemos tarjetas regalo en caja; pregunta a la dependienta."
+
+  - id: FEE_FAKE_CHECK_ES
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [es]
+    describe: "Sends a cheque to deposit and asks the candidate to forward part of the money (fake-cheque scheme)"
+    describe-local:
+      es: "Envía un cheque para ingresar y pide reenviar parte del dinero (estafa del cheque falso)"
+    flags: [extended]
+    pattern: |
+      \bcheque\b[^\n]{0,160}?\b(?:dep[óo]s[íi]t\w{0,6}|ingr[ée]s\w{0,6}|c[óo]br\w{0,6}|cambi\w{0,6})\b
+          [^\n]{0,200}?\b(?:transfier\w{0,4}|transfer\w{0,5}|env[íi]\w{0,5}|retir\w{0,5}|gir\w{0,5}|devuelv\w{0,4}|reenv[íi]\w{0,5}|manda\w{0,3})\b
+    match:
+      - "Te llega un cheque de 2.900 USD; deposítalo y transfiere 2.400 USD a nuestro proveedor."
+      - "Recibirá un cheque de 1.950 €. Ingréselo en su cuenta, retire 1.700 € en efectivo y envíelos por agencia."
+    nomatch:
+      - "El cheque regalo de bienvenida se puede cambiar en cualquier tienda de la cadena."
+      - "Ya no pagamos con cheque: la nómina se abona por transferencia."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ---------------------------------------------------------------- task_scam
+  - id: TASK_LIKE_RATE_ES
+    tactic: task_scam
+    weight: 2.0
+    languages: [es]
+    describe: "Offers pay per like, follow, rating or review of products, hotels, apps or videos (a task-scam hook)"
+    describe-local:
+      es: "Ofrece pagar por dar me gusta, seguir cuentas o calificar productos, hoteles, apps o vídeos (gancho de estafa de tareas)"
+    flags: [extended]
+    pattern: |
+      (?:\b(?:dar|da|d[áa]|den|dando)\s+(?:likes?|me\s+gusta|corazones|estrellas|5\s+estrellas)|\b(?:seguir|sigue|segu[íi]|siguiendo)\s+(?:cuentas|perfiles|canales|p[áa]ginas)|
+          \b(?:calific|valor|evalu|rese[ñn]|puntu|comenta|promocion|impuls|posicion)\w{0,6}\s+(?:[\w'’-]{1,20}\s{1,3}){0,2}
+          (?:productos?|hoteles?|restaurantes?|v[íi]deos?|apps?|aplicaciones|pel[íi]culas|canciones|tiendas|publicaciones|rese[ñn]as|youtube|tiktok|instagram))
+          [^\n]{0,160}?
+          (?:\bcomisi[óo]n|\bpor\s+cada\s+(?:tarea|like|rese[ñn]a|me\s+gusta|v[íi]deo|pedido|calificaci[óo]n|valoraci[óo]n|seguidor)|\bcada\s+tarea|
+          (?:[$€]\s?\d[\d.,]{0,9}|\d\s?(?:€|\$|usd|usdt|euros|pesos|d[óo]lares|soles))[^.!?\n\d]{0,12}(?:por|x|/)\s*(?:tarea|like|rese[ñn]a|v[íi]deo|d[íi]a|me\s+gusta)|
+          \bpagos?\s+(?:diarios?|el\s+mismo\s+d[íi]a|inmediatos?|al\s+instante)|\bgan\w{1,5}\s+(?:dinero|hasta|entre|[$€\d]))
+      | (?:\bcomisi[óo]n|\bpor\s+cada\s+(?:tarea|like|rese[ñn]a|me\s+gusta|v[íi]deo)|(?:[$€]\s?\d[\d.,]{0,9}|\d\s?(?:€|\$|usd|usdt|euros|pesos|d[óo]lares|soles))[^.!?\n\d]{0,12}(?:por|x|/)\s*(?:tarea|like|me\s+gusta|rese[ñn]a|v[íi]deo)|
+          \bgan\w{1,5}\s+(?:dinero|hasta|entre|[$€\d]))[^\n]{0,120}?
+          (?:\b(?:dar|da|d[áa])\s+(?:likes?|me\s+gusta)|\b(?:seguir|sigue)\s+(?:cuentas|perfiles|canales)|\b(?:calific|valor|evalu|rese[ñn])\w{0,6}\s+(?:productos|hoteles|restaurantes|v[íi]deos|apps))
+    match:
+      - "Solo hay que seguir cuentas y dar like a vídeos. Cada tarea son 3 € y al día puedes sacar 90 €."
+      - "Califica hoteles y restaurantes desde nuestra app y gana una comisión por cada reseña."
+      - "Buscamos personas para dar me gusta a productos de tiendas online, 2€ por cada like, pago diario."
+      - "Trabajo de medio tiempo: dar me gusta y seguir cuentas, comisión por cada tarea."
+    nomatch:
+      - "La Policía alerta de falsas ofertas que pagan por dar me gusta a vídeos a cambio de pequeñas cantidades."
+      - "Buscamos clientes misteriosos para valorar la atención en tiendas; 18 € por visita."
+      - "Evaluador de resultados de búsqueda: analizarás anuncios; 11 € por hora."
+    ref:
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+      - https://www.incibe.es/ciudadania
+
+  - id: TASK_RECHARGE_ES
+    tactic: task_scam
+    weight: 3.0
+    languages: [es]
+    describe: "Asks the candidate to recharge, deposit or keep a balance to unlock tasks, orders, levels or earnings"
+    describe-local:
+      es: "Pide recargar, depositar o mantener un saldo para desbloquear tareas, pedidos, niveles o ganancias"
+    flags: [extended]
+    pattern: |
+      \b(?:recarg\w{0,8}|dep[óo]s[íi]t\w{0,8}|prepag\w{0,6}|invert\w{0,6}|invierte|aport\w{0,6})\b
+          [^.!?\n]{0,60}?\b(?:desbloque\w{0,6}|complet\w{0,6}|continu\w{0,6}|liberar|retir\w{0,6}|activ\w{0,6}|subir|acceder|
+          recibir|cobrar|terminar)\b[^.!?\n]{0,40}?\b(?:tareas?|pedidos?|[óo]rdenes|orden|misi[óo]n\w{0,3}|nivel|vip\d?|
+          comisi[óo]n\w{0,3}|ganancias|saldo|retiro|conjunto|serie|todo)
+      | \b(?:para|antes\s+de|hasta)\s+(?:poder\s+)?(?:desbloquear|completar|continuar|retirar|activar|subir|acceder|recibir|cobrar|
+          terminar|liberar)\b[^.!?\n]{0,50}?\b(?:tareas?|pedidos?|[óo]rdenes|misi[óo]n|nivel|vip|comisi[óo]n\w{0,3}|ganancias|
+          saldo|retiro|dinero)\b[^.!?\n]{0,60}?\b(?:recarg\w{0,8}|dep[óo]s[íi]t\w{0,8})
+      | \b(?:haces|hac[ée]s|hacer|haga|realiz\w{1,4})\s+(?:una\s+)?recarga\b[^.!?\n]{0,60}?(?:devuelve|recibes|recib[íi]s|te\s+(?:paga|da)|beneficio|comisi[óo]n|ganancia)
+      | \b(?:mantener|mant[ée]n|mantenga|tener)\s+un\s+saldo\s+(?:m[íi]nimo\s+)?de\s+\d
+    match:
+      - "Su saldo es negativo, debe recargar esa cantidad para completar el pedido."
+      - "Tú haces una recarga y el sistema te devuelve el capital más un 30 % de beneficio."
+      - "Para subir solo tienes que mantener un saldo de 1.000 USDT en la plataforma."
+      - "Para retirar tus ganancias primero tienes que recargar 200 USDT."
+    nomatch:
+      - "Recarga tu abono transporte antes de empezar el primer día."
+      - "Las víctimas pagan por adelantado y cuando intentan retirar, la plataforma bloquea el saldo."
+      - "Deposita tu contrato firmado en el portal para completar el alta."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_ORDER_MECHANICS_ES
+    tactic: task_scam
+    weight: 2.5
+    languages: [es]
+    describe: "Uses task-scam mechanics: combined or lucky orders, a negative balance, sets of tasks, VIP levels"
+    describe-local:
+      es: "Usa mecánicas de estafa de tareas: pedidos combinados o de la suerte, saldo negativo, series de tareas, niveles VIP"
+    flags: [extended]
+    pattern: |
+      \b(?:pedidos?|[óo]rdenes|orden|tareas?|productos?)\s+(?:combinad[oa]s?|de\s+la\s+suerte|dorad[oa]s?|fusionad[oa]s?|afortunad[oa]s?)\b
+      | \bsaldo\s+(?:es\s+|ahora\s+es\s+|queda\s+|est[áa]\s+)?(?:negativo|en\s+negativo|de\s+-\s?\d)
+      | \b(?:serie|conjunto|set|bloque|ronda)s?\s+de\s+\d{1,3}\s+(?:tareas|pedidos|[óo]rdenes|productos|rese[ñn]as|misiones)\b
+      | \b\d{1,3}\s+(?:[óo]rdenes|tareas)\s+del\s+conjunto\b
+      | \b\d{1,3}\s+tareas\s+(?:diarias|al\s+d[íi]a|por\s+d[íi]a)\b
+      | \bvip\s?-?\s?\d\b[^.!?\n]{0,60}?\b(?:tareas?|pedidos?|[óo]rdenes|comisi[óo]n\w{0,3}|recarg\w{0,6}|usdt|nivel)
+      | \b(?:tareas?|pedidos?|[óo]rdenes|comisi[óo]n\w{0,3}|recarg\w{0,6}|usdt|nivel)\b[^.!?\n]{0,60}?\bvip\s?-?\s?\d\b
+      | \b(?:sube|subir|sub[íi]|pasa|pasar|pas[áa]s|asciende|ascender)\s+(?:a|al)\s+(?:nivel\s+)?vip
+      | \bpuntos\s+de\s+cr[ée]dito\b
+    match:
+      - "Su cuenta ha recibido un pedido combinado, los pedidos combinados dan comisión x5."
+      - "El retiro queda bloqueado hasta completar las 40 órdenes del conjunto."
+      - "Como eres VIP1 tu comisión es del 0,5 % por pedido."
+      - "30 tareas diarias, sube a nivel VIP2 para comisiones más altas."
+    nomatch:
+      - "Combinamos los pedidos del mismo día para ahorrar embalaje."
+      - "Entradas VIP 2 días para el festival con acceso a backstage."
+      - "Su cuenta bancaria tiene un descubierto; se aplicará una comisión."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_WITHDRAW_BLOCKED_ES
+    tactic: task_scam
+    weight: 2.5
+    languages: [es]
+    describe: "Says earnings or withdrawals are frozen until the candidate pays, recharges or completes more tasks"
+    describe-local:
+      es: "Dice que las ganancias o el retiro están bloqueados hasta que el candidato pague, recargue o complete más tareas"
+    flags: [extended]
+    pattern: |
+      \b(?:retir\w{0,5}|cuenta|saldo|ganancias|comisi[óo]n\w{0,3}|fondos|dinero)\b[^.!?\n]{0,40}?
+          \b(?:bloquead[oa]s?|congelad[oa]s?|retenid[oa]s?|suspendid[oa]s?|se\s+congela|se\s+bloquea|quedar[áa]\s+(?:bloquead|congelad)\w{1,3})\b
+          [^.!?\n]{0,60}?\b(?:hasta|mientras|a\s+menos|si\s+no|salvo|debe|tiene\s+que|tienes\s+que|necesita)
+      | \b(?:para|antes\s+de)\s+(?:poder\s+)?(?:retirar|cobrar|recibir|liberar|desbloquear)\s+(?:sus\s+|tus\s+|el\s+|la\s+|los\s+|las\s+|su\s+|tu\s+)?
+          (?:ganancias|comisi[óo]n\w{0,3}|fondos|dinero|saldo|retiro|pago|beneficios)\b[^.!?\n]{0,60}?
+          \b(?:pag\w{0,5}|recarg\w{0,5}|deposit\w{0,5}|impuesto|tasa|cuota|tarifa)
+      | \b(?:despu[ée]s|luego)\s+(?:la\s+cuenta|el\s+saldo|el\s+retiro)\s+se\s+(?:congela|bloquea)
+    match:
+      - "El retiro queda bloqueado hasta completar las 40 órdenes; después la cuenta se congela."
+      - "Para retirar sus ganancias debe pagar un impuesto del 15 %."
+      - "Su saldo está congelado mientras no recargue 300 USDT."
+    nomatch:
+      - "Cuando intentan retirar, la plataforma bloquea el saldo y exige nuevos ingresos."
+      - "Tu cuenta del portal está bloqueada; restablece la contraseña desde la intranet."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_PLATFORM_JARGON_ES
+    tactic: task_scam
+    weight: 1.5
+    languages: [es]
+    describe: "Talks like a task-scam platform: mentors, trial tasks, bonuses for newcomers, members' crypto withdrawals"
+    describe-local:
+      es: "Habla como una plataforma de estafa de tareas: mentores, tareas de prueba, bonos para nuevos, retiros en cripto de miembros"
+    flags: [extended]
+    pattern: |
+      \bretir[óo]\s+\d[\d.,]{0,9}\s?(?:usdt|usd|€|\$|d[óo]lares|euros)
+      | \b(?:te|le)\s+(?:doy|damos|mando|paso)\s+\d{1,2}\s+tareas\s+de\s+prueba
+      | \btareas\s+de\s+prueba\b[^.!?\n]{0,60}?\bpag
+      | \bbono\s+(?:extra|doble|de\s+bienvenida)\b[^.!?\n]{0,40}?\b(?:nuevos|miembros|vip|nivel|tareas)
+      | \b(?:mentor[a]?|recepcionista)\b[^\n]{0,100}?\b(?:tareas|pedidos|[óo]rdenes|comisi[óo]n\w{0,3}|usdt|retir\w{0,5}|vip)\b
+    match:
+      - "María G. retiró 340 USDT"
+      - "Te doy 3 tareas de prueba y te las pago ahora mismo."
+      - "Mentora Sofía: para empezar con las órdenes tienes que instalar la app."
+    nomatch:
+      - "Cada empleado nuevo tiene un mentor durante el primer mes de formación."
+      - "La recepcionista atiende de 9 a 14 h."
+
+  # ---------------------------------------------------------------- money_mule
+  - id: MULE_LEND_ACCOUNT_ES
+    tactic: money_mule
+    weight: 3.0
+    languages: [es]
+    describe: "Asks to lend, rent or use the candidate's bank account, wallet or payment alias to receive money"
+    describe-local:
+      es: "Pide prestar, alquilar o usar la cuenta bancaria, billetera o alias de pago del candidato para recibir dinero"
+    flags: [extended]
+    pattern: |
+      (?<!piden\s)(?<!cambio\sde\s)(?<!pedir\s)\b
+          (?:prest\w{1,5}|alquil\w{1,5}|rent\w{1,5}|usar|uses|use|utilizar|dejarme\s+usar|dej[áa]rme\s+usar|me\s+dej[áa]s\s+usar|ced\w{1,5})
+          \s+(?:me\s+)?(?:tu|su|vuestra)s?\s+(?:cuenta|cvu|cbu|clabe|iban|tarjeta|billetera|nequi|daviplata|yape|plin|bizum|mercado\s+pago)\b
+      | \b(?:personas|gente|alguien|j[óo]venes|chic[oa]s)\s+con\s+cuenta\s+(?:en\s+(?:el\s+|un\s+)?banco|bancaria)\b
+      | \b(?:consign\w{1,5}|deposit\w{1,5}|transfer\w{1,5}|ingres\w{1,5}|entr\w{1,5}|caer)\s[^.!?\n]{0,40}?\ba\s+tu\s+cuenta\b
+          [^.!?\n]{0,60}?\b(?:la\s+m[íi]a\s+est[áa]|porque|y\s+(?:t[úu]\s+)?(?:los|las|lo)\s+(?:sacas|retiras|pasas|transfieres|env[íi]as))
+      | \b(?:tienes|ten[ée]s|tiene)\s+cuenta\s+en\s+(?:alg[úu]n\s+)?banco\b[^.!?\n]{0,30}?\b(?:o|y)\s+(?:billetera|nequi|mercado\s+pago)
+    match:
+      - "Te pago $20.000 por semana por dejarme usar tu CVU para que me entren unos pagos."
+      - "Me van a consignar 4 millones a tu cuenta porque la mía está bloqueada."
+      - "Busco personas con cuenta en banco para recibir transferencias de clientes."
+    nomatch:
+      - "Si alguien te ofrece un trabajo a cambio de usar tu cuenta para recibir dinero, es un fraude."
+      - "Indica el IBAN de la cuenta donde quieres cobrar la nómina en el portal del empleado."
+    ref:
+      - https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+      - https://www.policia.es
+
+  - id: MULE_RECEIVE_FORWARD_ES
+    tactic: money_mule
+    weight: 2.5
+    languages: [es]
+    describe: "Asks the candidate to receive money and pass it on to another account, in cash or crypto, keeping a cut"
+    describe-local:
+      es: "Pide recibir dinero y pasarlo a otra cuenta, en efectivo o en cripto, quedándose una comisión"
+    flags: [extended]
+    pattern: |
+      \brecib\w{1,5}\s[^.!?\n]{0,40}?\b(?:transferencias|pagos|dinero|fondos|dep[óo]sitos|giros|plata|consignaciones)\b
+          [^.!?\n]{0,80}?\b(?:reenvi\w{1,5}|pas\w{1,6}|transfer\w{1,6}|env[íi]\w{1,5}|gir\w{1,5}|retir\w{1,5}|sac\w{1,5})\b
+          [^.!?\n]{0,40}?\b(?:otra\s+cuenta|la\s+cuenta\s+que|terceros|la\s+persona|efectivo|cripto\w{0,8}|usdt|bitcoin)
+      | \b(?:los|las|lo)\s+(?:sacas|retiras|pasas|pas[áa]s|transfieres|env[íi]as)\b[^.!?\n]{0,60}?\b(?:te\s+quedas|te\s+qued[áa]s|qu[ée]date)
+      | \bretir\w{1,4}\s+(?:\d[\d.,]{0,9}\s?(?:€|\$|usd|euros|pesos)?\s+)?en\s+efectivo\s+y\s+(?:env[íi]\w{1,5}|transfi\w{1,5}|deposit\w{1,5}|ll[ée]v\w{1,5})
+      | \bte\s+(?:quedas|qued[áa]s)\s+con\s+(?:el\s+|un\s+)?\d[\d.,]{0,6}\s?(?:%|por\s+ciento|mil|€|\$|usd)
+      | \bme\s+(?:pasas|pas[áa]s|devuelves|transfieres|mandas|mand[áa]s)\s+(?:la\s+plata|el\s+dinero|todo)\b
+    match:
+      - "Tú los sacas y los pasas a la cuenta que te diga, te quedas con 400 mil por la vuelta."
+      - "Ingréselo en su cuenta, retire 1.700 € en efectivo y envíelos mediante una agencia."
+      - "Vos no hacés nada, solo me pasás la plata cuando cae."
+    nomatch:
+      - "Recibirás la nómina por transferencia el día 28 de cada mes."
+      - "Los pagos de clientes se reciben en la cuenta de la empresa."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_PARCEL_ES
+    tactic: money_mule
+    weight: 2.5
+    languages: [es]
+    describe: "Asks the candidate to receive parcels at home and send them on (reshipping)"
+    describe-local:
+      es: "Pide recibir paquetes en casa y reenviarlos (reenvío de mercancía)"
+    flags: [extended]
+    pattern: |
+      \bpaquetes?\b[^.!?\n]{0,60}?\b(?:en\s+(?:tu|su)\s+(?:domicilio|casa|direcci[óo]n)|desde\s+(?:tu\s+|su\s+)?casa)\b[^\n]{0,150}?
+          \b(?:reenv\w{1,6}|etiqueta\w{0,3}|correos|oficina\s+de\s+correos|paqueter[íi]a|remit\w{1,5})
+      | \breenv[íi]o\s+de\s+paquetes\b
+    match:
+      - "Recibirás paquetes de nuestros clientes en tu domicilio y los llevarás a la oficina de correos."
+      - "Trabajo de reenvío de paquetes desde casa."
+    nomatch:
+      - "Repartidor de paquetería con furgoneta de empresa, contrato indefinido."
+      - "Si no estás en casa, el paquete se deja en la oficina de correos."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_RELABEL_ES
+    tactic: money_mule
+    weight: 2.5
+    languages: [es]
+    describe: "Asks the candidate to replace the shipping labels of parcels with labels sent by the employer"
+    describe-local:
+      es: "Pide cambiar las etiquetas de envío de los paquetes por otras que envía el empleador"
+    flags: [extended]
+    pattern: |
+      \b(?:cambi|sustitu|reemplaz|pon|pega|imprim)\w{0,6}\s+(?:la\s+|las\s+)?etiquetas?\b[^.!?\n]{0,40}?\b(?:por\s+(?:la|las|otra|otras|una)|que\s+te\s+(?:enviemos|mandemos|enviamos|mandamos)|nuevas?)\b
+    match:
+      - "Cambiarás la etiqueta por la que te enviemos por email."
+      - "Solo tienes que imprimir las etiquetas nuevas y pegarlas."
+    nomatch:
+      - "Revisa que la etiqueta del producto tenga el precio correcto."
+      - "Cambia la etiqueta de idioma en los ajustes de la tienda online."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __MULE_PER_ITEM_PAY_ES
+    languages: [es]
+    pattern: '(?:[$€]\s?\d[\d.,]{0,9}|\d\s?(?:€|\$|usd|euros|pesos))[^.!?\n\d]{0,8}\b(?:por|x|cada)\s+(?:paquete|env[íi]o|operaci[óo]n|transferencia)\b|\bpago\s+por\s+cada\s+operaci[óo]n\b'
+    match:
+      - "25 € por paquete"
+    nomatch:
+      - "25 € por hora"
+
+  - id: COMBO_MULE_PARCEL_PAY_ES
+    tactic: money_mule
+    weight: 2.0
+    languages: [es]
+    describe: "Home reshipping or relabelling of parcels, paid per parcel or sold as easy work needing no experience"
+    describe-local:
+      es: "Reenvío o reetiquetado de paquetes desde casa, pagado por paquete o vendido como trabajo fácil sin experiencia"
+    meta: '(MULE_PARCEL_ES || MULE_RELABEL_ES) && (__MULE_PER_ITEM_PAY_ES || __TRAF_NO_EXPERIENCE_ES || __PAY_EASY_CONTEXT_ES)'
+    match:
+      - "Recibirás paquetes en tu domicilio y los llevarás a correos. 25 € por paquete."
+      - "Cambia las etiquetas por las que te enviemos, no se requiere experiencia."
+    nomatch:
+      - "Recibirás paquetes en tu domicilio y los llevarás a correos."
+      - "Mozo de almacén, 25 € por hora, sin experiencia."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  # ---------------------------------------------------------------- data_harvest
+  - id: DATA_BANK_CARD_ES
+    tactic: data_harvest
+    weight: 2.5
+    languages: [es]
+    describe: "Asks for card numbers, bank account or online-banking passwords, or to open the banking app for them"
+    describe-local:
+      es: "Pide números de tarjeta, de cuenta o claves de banca en línea, o abrir la app del banco para ellos"
+    flags: [extended]
+    pattern: |
+      (?<!\bno\s)(?<!\bnunca\s)(?<!\bni\s)\b(?:confirm\w{1,4}|env[íi]\w{1,4}|m[áa]nd\w{1,4}|facilit\w{1,4}|proporcion\w{1,4}|ind[íi]qu\w{1,4}|escrib\w{1,4}|escr[íi]b\w{1,6}|
+          d[íi]ct\w{1,4}|comparta|comparte|p[áa]sa(?:me|nos)|actualic\w{1,4}|actualiz\w{1,4}|verifi\w{1,6}|ingres\w{1,4}|necesito|necesitamos)\b
+          [^.!?\n]{0,50}?\b(?:n[úu]mero\s+de\s+(?:tarjeta|cuenta)|datos\s+(?:bancarios|de\s+(?:la|tu|su)\s+tarjeta)|
+          (?:clave|contrase[ñn]a|pin|usuario)\s+(?:de(?:l)?\s+)?(?:(?:tu|su|la)\s+)?(?:banca|banco|home\s?banking|tarjeta)|cvv|cvc|
+          c[óo]digo\s+de\s+seguridad|fecha\s+de\s+(?:vencimiento|caducidad))
+      | \b(?:abra|abre|abr[íi]|entre|entra|entr[áa])\s+(?:en\s+|a\s+)?(?:la\s+)?(?:app|aplicaci[óo]n|banca)\s+(?:m[óo]vil\s+)?de\s+(?:su|tu)\s+banco
+    match:
+      - "Para no perder la prestación, confirme sus datos y número de cuenta antes de 48h."
+      - "Envíame el número de tarjeta y el CVV para abonarte la beca."
+      - "Comparta la pantalla y abra la aplicación de su banco, yo le hago la validación."
+    nomatch:
+      - "Nunca te pediremos por SMS tus claves ni los códigos que recibes."
+      - "Sube en el portal el IBAN de la cuenta donde quieres cobrar la nómina."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: DATA_ID_DOCS_ES
+    tactic: data_harvest
+    weight: 2.0
+    languages: [es]
+    describe: "Asks for photos or scans of the passport or ID card right away, over chat or before any contract"
+    describe-local:
+      es: "Pide fotos o escaneos del pasaporte o del documento de identidad de inmediato, por chat o antes de cualquier contrato"
+    flags: [extended]
+    pattern: |
+      \b(?:foto\w{0,3}|fotograf[íi]as?|im[áa]gen\w{0,3}|escane\w{1,4}|selfie|captura)\s+(?:a\s+color\s+)?(?:de\s+|del\s+)?
+          (?:(?:tu|su|la|el|ambas\s+caras\s+del?|todas\s+las\s+p[áa]ginas\s+del?)\s+)?
+          (?:pasaporte|dni|nie|c[ée]dula|ine|curp|documento\s+de\s+identidad|credencial|carn[ée]t)\b
+          [^.!?\n]{0,60}?(?:\bhoy\b|\bya\b|\bahora\b|\bantes\s+de|(?<!no\s)\bpor\s+(?:aqu[íi]|este\s+chat|whats\s?app|telegram|correo)|
+          \bpara\s+(?:sacar|emitir|comprar|reservar|confirmar|verificar|agendar|activar|asegurar))
+      | \b(?:para\s+(?:sacar|emitir|comprar|reservar|confirmar|verificar|agendar|activar|asegurar))\b[^\n]{0,100}?
+          \b(?:foto\w{0,3}|fotograf[íi]as?|escane\w{1,4}|copia)\s+(?:a\s+color\s+)?(?:de\s+|del\s+)?(?:(?:tu|su|la|el|todas\s+las\s+p[áa]ginas\s+del?)\s+)?
+          (?:pasaporte|dni|nie|c[ée]dula|ine|documento\s+de\s+identidad)
+    match:
+      - "Necesito la foto de tu pasaporte hoy mismo para sacar el boleto."
+      - "Para emitir el contrato y el billete necesitamos: 1. Escaneo a color de todas las páginas del pasaporte."
+      - "Mándame foto de tu cédula por aquí para confirmar la vacante."
+    nomatch:
+      - "Recuerda traer el DNI el primer día de curso."
+      - "Necesitamos una copia escaneada del pasaporte; súbela a la carpeta segura del portal, no por WhatsApp."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_BODY_FAMILY_ES
+    tactic: data_harvest
+    weight: 2.0
+    languages: [es]
+    describe: "Asks for full-body photos or the address and phone of a relative, details no genuine employer needs"
+    describe-local:
+      es: "Pide fotos de cuerpo entero o la dirección y el teléfono de un familiar, datos que ningún empleador real necesita"
+    flags: [extended]
+    pattern: |
+      \bfoto\w{0,3}\s+(?:de\s+)?cuerpo\s+(?:entero|completo)
+      | \bfotograf[íi]as?\s+(?:de\s+)?cuerpo\s+(?:entero|completo)
+      | \b(?:direcci[óo]n|tel[ée]fono|domicilio|datos|contacto)\s+(?:y\s+(?:tel[ée]fono|direcci[óo]n)\s+)?de\s+(?:un|una|alg[úu]n|tu|su)\s+(?:familiar|pariente|padre|madre)\b
+    match:
+      - "Envíenos dos fotografías de cuerpo entero."
+      - "Necesitamos la dirección y teléfono de un familiar."
+    nomatch:
+      - "Agencia de modelos: book profesional con fotos de estudio."
+      - "El teléfono de la empresa está en la web."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  # ---------------------------------------------------------------- unrealistic_pay
+  - id: PAY_GUARANTEED_ES
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [es]
+    describe: "Promises guaranteed or daily earnings, passive income or easy money"
+    describe-local:
+      es: "Promete ganancias garantizadas o diarias, ingresos pasivos o dinero fácil"
+    flags: [extended]
+    pattern: |
+      \b(?:ganancias?|ingresos?|pagos?|sueldo|salario|rendimientos?|beneficios?|comisiones)\s+(?:diari[oa]s\s+|fij[oa]s\s+)?(?:100\s?%\s+)?garantizad[oa]s?\b
+      | \bgarantiz\w{1,6}\s+(?:ganancias|ingresos|[$€]\s?\d|\d[\d.,]{0,9}\s?(?:€|\$|usd|euros))
+      | \bganancias\s+diarias\b
+      | \bingresos?\s+pasivos?\b
+      | \bdinero\s+f[áa]cil\b
+      | \b(?:ganancias|ingresos|sueldo)\s+de\s+(?:[$€]\s?\d[\d.,]{0,9}|\d[\d.,]{0,9}\s?(?:€|usd|d[óo]lares|pesos))\s+(?:por|al)\s+d[íi]a\b
+    match:
+      - "Ganancias diarias garantizadas de 50 a 200 €."
+      - "Ganancias de $45.000 POR DÍA, cobrás todos los días."
+      - "Genera ingresos pasivos desde tu móvil."
+    nomatch:
+      - "Salario según convenio con plus de nocturnidad."
+      - "El curso no garantiza un puesto de trabajo."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __PAY_DAILY_AMOUNT_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      (?:[$€]\s?\d[\d.,]{0,9}|\b\d[\d.,]{0,9}(?:\s?(?:-|a|y|–)\s?\d[\d.,]{0,9})?\s?(?:€|\$|usd|usdt|euros|d[óo]lares|pesos|soles|mil))
+          \s*(?:al\s+d[íi]a|por\s+d[íi]a|diarios|/\s?d[íi]a|cada\s+d[íi]a)
+      | \b(?:al|por)\s+d[íi]a\s+(?:puedes|pod[ée]s|podr[áa]s)?\s*(?:sacar|ganar|cobrar|generar)\s+(?:entre\s+|hasta\s+)?\d
+      | \bgan\w{1,4}\s+(?:hasta|entre|m[áa]s\s+de)\s+(?:[$€]\s?)?\d
+    match:
+      - "200 €/día"
+      - "al día puedes sacar entre 60 y 300 €"
+    nomatch:
+      - "1.020 € brutos al mes"
+
+  - id: __PAY_EASY_CONTEXT_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bdesde\s+(?:tu\s+|su\s+|la\s+)?casa\b|\bdesde\s+(?:el|tu|su)\s+(?:celular|m[óo]vil|tel[ée]fono)\b|\b(?:solo|s[óo]lo)\s+(?:necesit\w{1,4}|con|hace\s+falta)\s+(?:un\s+|tu\s+|el\s+)?(?:celular|m[óo]vil|tel[ée]fono|internet)\b
+      |\btrabajo\s+(?:f[áa]cil|sencillo|simple)\b|\b(?:tiempo\s+parcial|medio\s+tiempo)\b|\bremot[oa]\b|\bsin\s+experiencia\b|\btareas?\b|\blikes?\b|\bme\s+gusta\b
+    match:
+      - "Trabajo desde tu casa"
+      - "empleo remoto"
+    nomatch:
+      - "Turno de tarde en tienda"
+
+  - id: PAY_EASY_HIGH_ES
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [es]
+    describe: "Promises high daily earnings for easy work from home or from a phone"
+    describe-local:
+      es: "Promete ganancias diarias altas por un trabajo fácil desde casa o desde el móvil"
+    meta: '__PAY_DAILY_AMOUNT_ES && __PAY_EASY_CONTEXT_ES'
+    match:
+      - "Trabajo desde tu casa, solo necesitás celular. Ganancias de $45.000 por día."
+      - "Su plaza de empleo remoto (200 €/día) caduca hoy."
+    nomatch:
+      - "Trabajo desde casa como traductor, 1.800 € brutos al mes."
+      - "Peón de obra, 90 € por día, contrato por obra."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: PAY_NO_SKILL_EASY_ES
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [es]
+    describe: "Sells the job as needing only a phone, or insists it is not a scam or a pyramid"
+    describe-local:
+      es: "Vende el trabajo como si solo hiciera falta un móvil, o insiste en que no es estafa ni pirámide"
+    flags: [extended]
+    pattern: |
+      \b(?:solo|s[óo]lo|[úu]nicamente)\s+(?:necesit\w{1,4}|requier\w{1,4}|hace\s+falta|con)\s+(?:(?:un|tu|el)\s+)?(?:celular|m[óo]vil|tel[ée]fono|smartphone)\b
+      | \bno\s+es\s+(?:una\s+)?(?:venta|estafa|pir[áa]mide|fraude|multinivel)\b
+      | \b(?:100\s?%\s+)?(?:legal|real)\s+y\s+(?:seguro|comprobado)\b
+    match:
+      - "Trabajo desde tu casa, solo necesitás celular e internet."
+      - "No es venta ni pirámide, cobrás todos los días."
+    nomatch:
+      - "Se necesita carnet de conducir y vehículo propio."
+      - "El puesto requiere un ordenador portátil que proporciona la empresa."
+
+  # ---------------------------------------------------------------- impersonation
+  - id: IMP_OFFICIAL_BODY_ES
+    tactic: impersonation
+    weight: 2.0
+    languages: [es]
+    describe: "Poses as a public employment service or agency and asks to confirm data or risk losing benefits"
+    describe-local:
+      es: "Se hace pasar por un servicio público de empleo o una agencia y pide confirmar datos so pena de perder prestaciones"
+    flags: [extended]
+    pattern: |
+      \b(?:sepe|spe|inem|servicio\s+(?:p[úu]blico\s+)?(?:estatal\s+)?de\s+empleo|oficina\s+de\s+empleo|ministerio\s+de\s+trabajo|seguridad\s+social|
+          imss|agencia\s+de\s+empleo)\b[^\n]{0,200}?\b(?:confirm\w{1,4}|verifi\w{1,6}|actualic\w{1,4}|actualiz\w{1,4}|valid\w{1,4})\s
+          [^.!?\n]{0,40}?\b(?:datos|cuenta|tarjeta|clave|identidad)
+      | \bpara\s+no\s+perder\s+(?:la|su|tu)\s+(?:prestaci[óo]n|subsidio|ayuda|paro|pensi[óo]n)
+    match:
+      - "SPE: Tiene una oferta de empleo asignada. Para no perder la prestación, confirme sus datos."
+      - "Te escribo de la agencia de empleo, para darte de alta mándame el código y verificar tu identidad."
+    nomatch:
+      - "Inscripción gratuita en tu oficina de empleo."
+      - "La selección se hace a través de los servicios públicos de empleo con entrevistas presenciales."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: IMP_BRAND_RECRUITER_ES
+    tactic: impersonation
+    weight: 1.0
+    languages: [es]
+    describe: "Introduces themselves as HR or a recruiter of a famous company or job board"
+    describe-local:
+      es: "Se presenta como RR. HH. o reclutador de una gran empresa o portal de empleo"
+    flags: [extended]
+    pattern: |
+      \b(?:soy|le\s+escribe|te\s+escribe|te\s+escribo\s+de|le\s+escribo\s+de|en\s+nombre\s+de)\s+(?:el\s+|la\s+|un\s+|una\s+)?
+          (?:[\w.,'’-]{1,20}\s{1,3}){0,3}?(?:rr\.?\s?hh\.?|recursos\s+humanos|reclut\w{1,6}|selecci[óo]n|talento|contrataci[óo]n)
+          [^.!?\n]{0,30}?\b(?:de|en|para)\s+(?:la\s+|el\s+)?
+          (?:amazon|google|microsoft|tiktok|meta|facebook|instagram|netflix|walmart|mercadona|inditex|zara|el\s+corte\s+ingl[ée]s|
+          coca[- ]cola|bimbo|mercado\s+libre|shein|temu|linkedin|infojobs|computrabajo|indeed|bumeran|adecco|randstad|manpower|
+          booking|airbnb|telef[óo]nica|santander|bbva)\b
+    match:
+      - "Hola, soy la reclutadora de Mercadona y vimos tu CV."
+      - "Le escribe el departamento de RR. HH. de Amazon."
+    nomatch:
+      - "Mercadona abre tienda en Alcalá; envía tu CV por su web de empleo."
+      - "Soy ex empleada de Zara y busco trabajo."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ---------------------------------------------------------------- urgency
+  - id: URG_LOSE_SPOT_ES
+    tactic: urgency
+    weight: 1.5
+    languages: [es]
+    describe: "Says few places are left or the place goes to someone else if the candidate does not act now"
+    describe-local:
+      es: "Dice que quedan pocas plazas o que la plaza pasará a otro si el candidato no actúa ya"
+    flags: [extended]
+    pattern: |
+      \bquedan\s+(?:solo\s+|s[óo]lo\s+|[úu]nicamente\s+)?\d{1,3}\s+(?:cupos|plazas|vacantes|lugares|puestos)
+      | \b[úu]ltim[oa]s\s+(?:cupos|plazas|vacantes|lugares)\b
+      | \b(?:cupos|plazas)\s+limitad[oa]s\b
+      | \b(?:la\s+plaza|la\s+vacante|el\s+puesto|su\s+plaza|tu\s+plaza|el\s+cupo|tu\s+cupo)\s+(?:pasa|pasar[áa]|ser[áa]\s+asignad[oa]|se\s+asigna|
+          se\s+cierra|caduca|se\s+pierde|se\s+libera)\b
+      | \bser[áa]n?\s+(?:asignad[oa]|otorgad[oa]|dad[oa])s?\s+a\s+otr[oa]\s+(?:candidat[oa]|persona|postulante)
+      | \bal\s+siguiente\s+candidat[oa]
+    match:
+      - "Quedan 5 cupos, mandá INFO."
+      - "Manda la foto antes de las 18:00 o la plaza pasa al siguiente candidato."
+      - "Confírmela hoy o será asignada a otro candidato."
+    nomatch:
+      - "Matrícula abierta hasta el 30 de septiembre."
+      - "Hay que llevar el CV a secretaría antes del viernes."
+
+  - id: URG_NOW_ES
+    tactic: urgency
+    weight: 1.0
+    languages: [es]
+    describe: "Pushes the candidate to act immediately (last notice, expires today, minutes or hours left)"
+    describe-local:
+      es: "Presiona para actuar de inmediato (último aviso, caduca hoy, quedan minutos u horas)"
+    flags: [extended]
+    pattern: |
+      \b[úu]ltimo\s+aviso\b|\b(?:caduca|vence|expira)\s+hoy\b|\bd[ée]se\s+prisa\b|\bdate\s+prisa\b|\bap[úu]rate\b|\bsolo\s+por\s+hoy\b|
+      \bhoy\s+mismo\b|\b(?:en|dentro\s+de)\s+(?:los\s+pr[óo]ximos\s+)?\d{1,2}\s+minutos\b|\b(?:tiene|tienes|ten[ée]s)\s+(?:solo\s+)?\d{1,2}\s+horas\b|
+      \ben\s+un\s+plazo\s+de\s+(?:24|48|72)\s+horas\b|\bantes\s+de\s+(?:24|48|72)\s?h(?:oras)?\b|\bes\s+el\s+[úu]ltimo\s+d[íi]a\b|
+      \bhoy\s+es\s+el\s+[úu]ltimo\s+d[íi]a\b|\bno\s+pierdas\s+(?:esta|la)\s+oportunidad\b|\bya\s+mismo\b|\baprovecha\s+(?:ya|hoy|ahora)\b
+    match:
+      - "ÚLTIMO AVISO: su plaza caduca HOY a las 20:00."
+      - "La vacante se cierra en 10 minutos, date prisa por favor."
+      - "Necesito la foto hoy mismo."
+    nomatch:
+      - "El lunes a las 9:00 te esperamos en recepción."
+      - "Las inscripciones cierran el 30 de junio."
+
+  # ---------------------------------------------------------------- secrecy
+  - id: SECRET_DONT_TELL_ES
+    tactic: secrecy
+    weight: 2.5
+    languages: [es]
+    describe: "Asks the candidate to tell no one (family, bank, police) about the job or the money, or to lie about the trip"
+    describe-local:
+      es: "Pide no contar a nadie (familia, banco, policía) el trabajo o el dinero, o mentir sobre el viaje"
+    flags: [extended]
+    pattern: |
+      \bno\s+(?:se\s+lo\s+|le\s+|les\s+|lo\s+|se\s+|la\s+)?(?:digas|cuentes|comentes|cont[ée]s|coment[ée]s|dig[áa]s|diga|cuente|comente|informe|informes|
+          avises|avise|menciones|mencione|contes)\b(?![^.!?\n]{0,40}\b(?:clave|contrase|c[óo]digo|pin)\b)
+          [^.!?\n]{0,40}?\b(?:a\s+nadie|con\s+nadie|nadie|familia|familiares|mam[áa]|pap[áa]|padres|amig\w{1,3}|banco|pareja|espos[oa]|
+          polic[íi]a|empleado|agencia|migraci[óo]n|motivo)
+      | \bdiles?\s+que\s+(?:vas|te\s+vas|viajas|es|est[áa]s)\s+(?:de\s+)?(?:vacaciones|turismo|paseo|un\s+viaje)
+      | \b(?:mant[ée]n|mantenga|mantener|guarda|guarde)\s+(?:esto|esta\s+oferta|este\s+trabajo|todo|la\s+oferta)?\s*(?:en\s+)?(?:secreto|absoluta\s+reserva)
+      | \b(?:esto\s+)?queda\s+entre\s+nosotros\b
+      | \bsi\s+(?:hablas|hablamos|habl[áa]s|cuentas|cont[áa]s|contamos|dices|dec[íi]s|decimos)\s+(?:algo\s+)?(?:con|a)\s+alguien\b
+    match:
+      - "No le comentes a tu familia que vas a trabajar, diles que vas de vacaciones."
+      - "Eso sí, no le digas a nadie, ni a tu mamá."
+      - "Si hablas con alguien de lo que pasa aquí, tu familia tendrá problemas."
+      - "No informe al banco ni al empleado de la agencia del motivo del envío."
+    nomatch:
+      - "No le digas a nadie tu clave ni tu PIN."
+      - "Te insisten en no contárselo a tu banco: es una señal de alerta."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.policia.es
+
+  - id: SECRET_DELETE_CHAT_ES
+    tactic: secrecy
+    weight: 2.0
+    languages: [es]
+    describe: "Asks the candidate to delete the chat or messages"
+    describe-local:
+      es: "Pide al candidato que borre el chat o los mensajes"
+    flags: [extended]
+    pattern: |
+      \b(?:borra|borr[áa]|borre|elimina|elimin[áa]|elimine|vac[íi]a)\s+(?:este|el|los|la|esta|todos\s+los|todo\s+el|nuestra|nuestro|esos|estos)?\s*
+          (?:chat|mensajes?|conversaci[óo]n|historial|audios?)\b
+    match:
+      - "Borra este chat cuando terminemos."
+      - "Elimina los mensajes después de leerlos."
+    nomatch:
+      - "Para borrar el historial, ve a ajustes."
+      - "No borres el correo de bienvenida, tiene tu usuario."
+
+  # ---------------------------------------------------------------- coercion
+  - id: COER_PASSPORT_KEPT_ES
+    tactic: coercion
+    weight: 3.0
+    languages: [es]
+    describe: "The employer keeps or takes the workers' passports"
+    describe-local:
+      es: "El empleador se queda o retiene los pasaportes de los trabajadores"
+    flags: [extended]
+    pattern: |
+      \b(?:empresa|jefe|patr[óo]n|encargad[oa]|supervisor|oficina|agencia|ellos)\s+(?:se\s+queda\s+con|guarda|retiene|tiene|recoge|quita|guardan|retienen|tienen|quitan)
+          \s+[^.!?\n]{0,20}?pasaportes?\b
+      | \bpasaportes?\b[^.!?\n]{0,60}?(?:\bpor\s+seguridad|\bhasta\s+que\s+(?:termines|pagues|acabes|cumplas)|\bcuando\s+termines|\bse\s+queda\s+en\s+la\s+oficina)
+      | \bentr[ée]ga(?:le|nos|me)\s+(?:tu|su|el)\s+pasaporte
+      | \b(?:te|les|nos|me)\s+(?:quitan|quitaron|retienen|retuvieron|confiscaron|quitaron)\s+(?:el|los)\s+pasaportes?
+    match:
+      - "La empresa guarda todos los pasaportes \"por seguridad\"."
+      - "Entrégale tu pasaporte, la empresa lo guarda mientras tramitamos el permiso."
+    nomatch:
+      - "Recomendamos no entregar el pasaporte a ningún empleador."
+      - "Guarda tu pasaporte en la caja fuerte del hotel."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DEBT_FINE_ES
+    tactic: coercion
+    weight: 2.5
+    languages: [es]
+    describe: "Threatens fines or debts (flight, visa, food) if the worker leaves or misses a quota"
+    describe-local:
+      es: "Amenaza con multas o deudas (vuelo, visa, comida) si el trabajador se va o no cumple la meta"
+    flags: [extended]
+    pattern: |
+      \bsi\s+(?:te\s+vas|vos\s+te\s+vas|quieres\s+(?:irte|salir|renunciar)|quer[ée]s\s+(?:irte|salir)|renuncias|sales|dejas\s+el\s+trabajo)\b
+          [^.!?\n]{0,40}?\b(?:pag\w{1,4}|multa|deuda|debes|descuent\w{1,4})
+      | \bmulta\s+(?:rescisoria|por\s+(?:renuncia|salida|abandono|no\s+cumplir))
+      | \b(?:suma|sumar|sumamos|se\s+suma)\w{0,3}\s+(?:a\s+)?(?:tu|su)\s+deuda\b
+      | \b(?:pagas|pagar[áa]s|pagues|debes)\s+(?:el\s+vuelo|la\s+visa|el\s+pasaje|la\s+comida|el\s+alojamiento)\b
+    match:
+      - "Si te vas antes, pagas el vuelo, la visa y la comida: unos 6.000 USD."
+      - "Cada cliente que falte son 300 USD de multa que se suman a tu deuda."
+    nomatch:
+      - "Si te vas de vacaciones en agosto, avísanos con un mes de antelación."
+      - "El vuelo de ida lo adelanta la empresa y no se descuenta."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_CONFINE_THREAT_ES
+    tactic: coercion
+    weight: 3.0
+    languages: [es]
+    describe: "Describes confinement, being sold on, or threats against the worker or the family"
+    describe-local:
+      es: "Describe encierro, venta a otra empresa o amenazas contra el trabajador o su familia"
+    flags: [extended]
+    pattern: |
+      \bnadie\s+sale\s+(?:del?\s+)?(?:complejo|compound|edificio|recinto|empresa|aqu[íi])
+      | \bno\s+(?:nos|te|les|los|me)\s+dejan\s+salir\b
+      | \b(?:los|nos|te|les|me)\s+(?:dejan|tienen|mantienen)\s+encerrad[oa]s?\b
+      | \b(?:nos|te|los|les|me)\s+(?:venden|vender[áa]n|vendieron)\s+a\s+otra\s+empresa
+      | \bsin\s+permiso\s+del\s+jefe\b
+      | \b(?:sabemos|conocemos|ya\s+sabemos)\s+d[óo]nde\s+vive\s+tu\s+familia
+      | \bnadie\s+(?:sale\s+)?(?:lastimad|herid)[oa]\b
+      | \b(?:tus|sus)\s+contactos\s+(?:ser[áa]n|van\s+a\s+ser)\s+(?:avisados|informados|notificados)
+    match:
+      - "Nos dicen que si hablamos con alguien nos venden a otra empresa. Los que no llegan a la meta los dejan encerrados."
+      - "Aquí nadie sale del complejo sin permiso del jefe."
+    nomatch:
+      - "Nadie sale antes de las 18:00 los viernes sin avisar al encargado de turno."
+      - "Sabemos que tu familia es lo primero: ofrecemos jornada flexible."
+    ref:
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  # ---------------------------------------------------------------- trafficking_lure
+  - id: TRAF_SEA_JOB_ES
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [es]
+    describe: "Offers customer-service, typing, online-marketing, chat, translation or game-testing jobs in a known scam-compound region"
+    describe-local:
+      es: "Ofrece puestos de atención al cliente, digitación, marketing online, chat, traducción o pruebas de juegos en una región conocida por los centros de estafa"
+    flags: [extended]
+    pattern: |
+      \b(?:atenci[óo]n\s+al\s+cliente|servicio\s+al\s+cliente|soporte\s+(?:al\s+cliente|t[ée]cnico)|digitador\w{0,3}|digitaci[óo]n|mecan[óo]graf\w{1,4}|
+          captura\s+de\s+datos|entrada\s+de\s+datos|marketing\s+(?:online|digital|en\s+l[íi]nea)|ventas?\s+(?:online|en\s+l[íi]nea)|
+          traductor\w{0,3}|int[ée]rpret\w{1,3}|operador\w{0,3}\s+de\s+chat|teleoperador\w{0,3}|call\s+cent\w{2}|testeador\w{0,3}|
+          probador\w{0,3}\s+de\s+juegos|tester\w{0,2}\s+de\s+juegos|casino\s+online|empresa\s+de\s+(?:inversiones|criptomonedas|trading)|
+          asistente\s+(?:administrativ|virtual)\w{0,3})\b
+          [^\n]{0,80}?\b(?:tailandia|bangkok|camboya|phnom\s?penh|sihanoukville|myanmar|birmania|myawaddy|laos|filipinas|manila|
+          malasia|kuala\s+lumpur|dub[áa]i|emiratos|abu\s+dabi|mae\s?sot|tri[áa]ngulo\s+de\s+oro)\b
+      | \b(?:tailandia|bangkok|camboya|phnom\s?penh|sihanoukville|myanmar|birmania|myawaddy|laos|filipinas|manila|
+          malasia|kuala\s+lumpur|dub[áa]i|emiratos|abu\s+dabi|mae\s?sot|tri[áa]ngulo\s+de\s+oro)\b
+          [^\n]{0,80}?\b(?:atenci[óo]n\s+al\s+cliente|servicio\s+al\s+cliente|digitador\w{0,3}|digitaci[óo]n|marketing\s+(?:online|digital)|
+          traductor\w{0,3}|operador\w{0,3}\s+de\s+chat|teleoperador\w{0,3}|call\s+cent\w{2}|testeador\w{0,3}|casino\s+online|
+          empresa\s+de\s+(?:inversiones|criptomonedas|trading))\b
+    match:
+      - "Tengo una vacante de digitador en una empresa de marketing online en Camboya."
+      - "Trabajo de operador de chat en Filipinas, 1.600 USD + bonos."
+      - "SE NECESITAN TRADUCTORES ESPAÑOL-INGLÉS PARA DUBÁI. Empresa de inversiones."
+    nomatch:
+      - "Teleoperador/a de atención al cliente en Sevilla, jornada de 30 h."
+      - "Viaje a Tailandia: los templos abren a las 8."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_TRAVEL_PAID_ES
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [es]
+    describe: "Says the flight, visa or housing is paid or provided by the employer"
+    describe-local:
+      es: "Dice que el vuelo, la visa o el alojamiento los paga o pone el empleador"
+    flags: [extended]
+    pattern: |
+      \b(?:pasajes?|vuelos?|boletos?|billetes?\s+de\s+avi[óo]n|tiquetes?|visas?|visados?|alojamiento|hospedaje|departamento|vivienda)\b
+          (?:(?!\bno\b)[^.!?\n]){0,40}?\b(?:pagad[oa]s|pagad[oa]|cubiert[oa]s?|incluid[oa]s?|gratis|gratuit[oa]s?|por\s+cuenta\s+de|
+          corre[n]?\s+por\s+cuenta|a\s+cargo\s+de\s+la\s+empresa)
+      | \b(?:te\s+pagamos|pagamos|cubrimos|la\s+empresa\s+(?:paga|cubre|pone))\s+(?:el|la|tu|los|las)\s+(?:pasaje|vuelo|boleto|visa|billete)
+    match:
+      - "Te pagamos el vuelo y la visa."
+      - "El pasaje y el hospedaje corren por cuenta de ellos."
+      - "Vuelo y visa pagados, no se requiere experiencia."
+    nomatch:
+      - "Los gastos de desplazamiento a la entrevista no están incluidos."
+      - "El vuelo lo compra la agencia de viajes de la empresa cuando tengamos el visado."
+
+  - id: TRAF_TOURIST_VISA_ES
+    tactic: trafficking_lure
+    weight: 2.5
+    languages: [es]
+    describe: "Tells the candidate to travel as a tourist, lie to immigration, or be driven across a border to the job"
+    describe-local:
+      es: "Dice al candidato que viaje como turista, mienta a migración o sea llevado por tierra a través de una frontera"
+    flags: [extended]
+    pattern: |
+      (?<!\bse\s)\b(?:entras|entrar[áa]s|entr[áa]s|viajas|viajar[áa]s|vas|ir[áa]s|vienes|vendr[áa]s|llegas|llegar[áa]s|viaja|entra|sales|saldr[áa]s)\s
+          [^.!?\n]{0,20}?\bcomo\s+turista
+      | \bcon\s+(?:una\s+)?visa\s+de\s+turista\b[^.!?\n]{0,40}?\b(?:luego|despu[ée]s|ah[íi]|all[áa])
+      | \bdiles?\s+(?:a\s+(?:migraci[óo]n|inmigraci[óo]n|la\s+polic[íi]a|aduana)\s+)?que\s+(?:vas|vienes|est[áa]s)\s+de\s+(?:vacaciones|turismo|paseo)
+      | \b(?:de\s+ah[íi]|all[íi]|luego|despu[ée]s)\s+te\s+(?:llevan|recogen|cruzan|buscan)\b[^.!?\n]{0,40}?\b(?:carro|coche|auto|camioneta|van|lancha|bote|frontera|r[íi]o|empresa)
+      | \bcruzando\s+(?:un|el)\s+r[íi]o\b
+    match:
+      - "Entras como turista por Bangkok y de ahí te llevan en carro hasta la empresa."
+      - "Nos trajeron en una camioneta de noche, cruzando un río."
+      - "Diles a migración que vas de vacaciones."
+    nomatch:
+      - "Suelen indicar que se viaje como turista a través de un tercer país."
+      - "Los turistas pueden visitar el río en barca."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_NO_INTERVIEW_ES
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [es]
+    describe: "Hires without any interview"
+    describe-local:
+      es: "Contrata sin ninguna entrevista"
+    flags: [extended]
+    pattern: |
+      \bsin\s+(?:ninguna\s+|necesidad\s+de\s+)?entrevistas?\b
+      | \bno\s+(?:es\s+necesari[oa]|se\s+requiere|hace\s+falta|necesitas|necesit[áa]s|hay)\s+(?:una\s+|la\s+|ninguna\s+)?entrevista
+      | \bentrevista\s+no\s+(?:es\s+)?necesaria
+    match:
+      - "No es necesaria entrevista, ya fue aprobada por el director."
+      - "Contratación inmediata sin entrevista."
+    nomatch:
+      - "Tras la entrevista te enviaremos la oferta por escrito."
+      - "La entrevista es necesaria para todos los puestos."
+
+  - id: __TRAF_NO_EXPERIENCE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bsin\s+experiencia\b|\bno\s+(?:se\s+)?(?:requiere|necesita|necesitas|necesit[áa]s|hace\s+falta|pedimos|exigimos)\s+(?:experiencia|t[íi]tulo|estudios)\b
+      |\bno\s+necesitas\s+t[íi]tulo\b|\bexperiencia\s+no\s+necesaria\b|\bno\s+se\s+requiere\s+experiencia\b
+    match:
+      - "no se requiere experiencia"
+      - "No necesitas título"
+    nomatch:
+      - "experiencia mínima de un año"
+
+  - id: __TRAF_PASSPORT_ES
+    languages: [es]
+    pattern: '\bpasaportes?\b'
+    match:
+      - "la foto de tu pasaporte"
+    nomatch:
+      - "pase de visitante"
+
+  - id: __TRAF_AGE_LANG_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bedad\s+(?:m[áa]xima|entre|de)\s*:?\s*\d{2}|\bde\s+(?:1[6-9]|[23]\d)\s+a\s+(?:[2-5]\d)\s+a[ñn]os\b|\b(?:solo\s+)?mayores\s+de\s+(?:1[6-9]|[23]\d)\s+a[ñn]os
+      |\bingl[ée]s\s+b[áa]sico\b|\b(?:escribir|digitar|tipear)\s+r[áa]pido\b|\bque\s+hablen\s+(?:ingl[ée]s|chino|mandar[íi]n)
+    match:
+      - "Edad máxima 30 años"
+      - "solo inglés básico"
+    nomatch:
+      - "B2 de inglés acreditado"
+
+  # ---------------------------------------------------------------- legitimacy
+  - id: LEGIT_INTERVIEW_PROCESS_ES
+    tactic: legitimacy
+    weight: -2.0
+    languages: [es]
+    describe: "Describes a real hiring process: video, phone or in-person interviews, several rounds, tests or references"
+    describe-local:
+      es: "Describe un proceso de selección real: entrevistas por videollamada, teléfono o presenciales, varias fases, pruebas o referencias"
+    flags: [extended]
+    pattern: |
+      \bentrevistas?\s+(?:por\s+)?(?:videollamada|video\s?llamada|presencial(?:es)?|telef[óo]nica|en\s+persona|t[ée]cnica|individual|final|
+          en\s+(?:nuestras\s+)?oficinas|en\s+el\s+momento|con\s+(?:el|la|los|las|nuestro|nuestra|tu\s+futur[oa])\s+
+          (?:equipo|responsable|hospital|coordinador\w{0,2}|gerente|jefe|director\w{0,2}|head|empleador\w{0,2}|recruiter|cliente|rr\.?\s?hh))
+      | \b(?:tras|despu[ée]s\s+de)\s+(?:la|las)\s+entrevistas?\b
+      | \b(?:dos|tres|2|3)\s+entrevistas\b|\bprueba\s+t[ée]cnica\b|\bcaso\s+pr[áa]ctico\b|\bprueba\s+de\s+cualificaci[óo]n\b
+      | \bentrevista\s+con\s+nosotros\b
+      | \blas\s+entrevistas\s+las\s+realizan\b
+    match:
+      - "Proceso: 1) entrevista por videollamada con nuestro equipo; 2) entrevista con el hospital."
+      - "Tras las entrevistas del 3 y el 10 de abril, nos complace ofrecerte el puesto."
+    nomatch:
+      - "La entrevista se hará por este chat de Telegram."
+      - "No es necesaria entrevista."
+
+  - id: LEGIT_NEVER_ASK_PAY_ES
+    tactic: legitimacy
+    weight: -2.0
+    languages: [es]
+    describe: "States that the employer never charges candidates or asks for money, codes or bank details, or that the process is free"
+    describe-local:
+      es: "Indica que el empleador nunca cobra ni pide dinero, códigos o datos bancarios, o que el proceso es gratuito"
+    flags: [extended]
+    pattern: |
+      \bnunca\s+(?:te|le|les|os)\s+(?:pediremos|pedimos|pedir[áa]|cobraremos|cobramos|cobrar[áa]|solicitaremos|solicitamos)\b
+      | \ben\s+ning[úu]n\s+momento\b[^.!?\n]{0,40}?\b(?:cobr|ped|adelant)\w{1,8}
+      | \bno\s+(?:cobramos|pedimos|solicitamos)\s+(?:ning[úu]n|ninguna|nada|dinero)
+      | \bjam[áa]s\s+(?:pedimos|pediremos|cobramos|solicitamos)\b
+      | \bno\s+tienes?\s+que\s+(?:pagar|adelantar|abonar)\s+(?:ni\s+enviar\s+)?(?:nada|ning[úu]n|dinero)
+      | \b(?:el\s+proceso|la\s+inscripci[óo]n|la\s+selecci[óo]n)\s+es\s+(?:totalmente\s+|completamente\s+)?gratuit[oa]
+      | \bno\s+tiene\s+(?:ning[úu]n\s+)?coste?o?\b|\bno\s+hay\s+intermediarios\s+de\s+pago\b|\binscripci[óo]n\s+gratuita\b
+      | \bnunca\s+tienen\s+coste\b|\bofertas\s+reales\s+nunca\s+piden\b
+    match:
+      - "En ningún momento del proceso te cobraremos nada."
+      - "No cobramos ninguna tarifa de inscripción."
+      - "El Departamento de Personas nunca te pedirá tu contraseña."
+    nomatch:
+      - "No es venta ni pirámide, cobrás todos los días."
+      - "Hay que pagar la inscripción de 35 €."
+
+  - id: LEGIT_CAREERS_PORTAL_ES
+    tactic: legitimacy
+    weight: -1.0
+    languages: [es]
+    describe: "Sends applicants to an official careers page, employee portal or the shop in person"
+    describe-local:
+      es: "Remite a la página oficial de empleo, al portal del empleado o a entregar el CV en persona"
+    flags: [extended]
+    pattern: |
+      \b(?:postula|post[úu]late|inscr[íi]bete|inscripci[óo]n|aplica|candidat[úu]rate|reg[íi]strate|entra)\s+(?:en|a\s+trav[ée]s\s+de|desde)\s+
+          (?:nuestra\s+|la\s+)?(?:p[áa]gina|web|portal|secci[óo]n|plataforma)\s+de\s+(?:empleo|carreras|trabajo)
+      | (?<![\w.-])(?:careers|empleo|trabaja|jobs)\.[a-z0-9-]{2,40}\.[a-z]{2,}
+      | \bportal\s+del\s+empleado\b|\bentrega\s+tu\s+(?:cv|curr[íi]culum)\s+en\s+(?:tienda|persona|recepci[óo]n)\b
+      | \bweb\s+de\s+empleo\b|\b(?:dejen|deja|llevar|lleva)\s+(?:su|tu|el)\s+(?:solicitud|cv|curr[íi]culum)\s+en\s+(?:la\s+)?secretar[íi]a
+    match:
+      - "Postula en careers.brightloop.example"
+      - "Inscripción en nuestra página de empleo."
+    nomatch:
+      - "Confirme sus datos en spe-ofertas-empleo.example"
+      - "Escríbeme al WhatsApp y te explico."
+
+  - id: LEGIT_CONTRACT_SALARY_ES
+    tactic: legitimacy
+    weight: -1.0
+    languages: [es]
+    describe: "States a formal contract or a gross salary under a collective agreement, as genuine adverts do"
+    describe-local:
+      es: "Indica un contrato formal o un salario bruto según convenio, como las ofertas reales"
+    flags: [extended]
+    pattern: |
+      \bcontrato\s+(?:indefinido|de\s+trabajo|temporal|por\s+obra|fijo|de\s+\d{1,2}\s+meses)\b
+      | \d[\d.,]{0,9}\s?(?:€|euros)\s+(?:brutos?|netos?)\b
+      | \bseg[úu]n\s+convenio\b|\balta\s+en\s+la\s+seguridad\s+social\b|\bbeneficios\s+de\s+ley\b|\bprestaciones\s+de\s+ley\b|\ben\s+1[24]\s+pagas\b
+      | \bbrutos?\s+(?:anuales|al\s+mes|/\s?mes|mensuales)\b
+    match:
+      - "Contrato indefinido, salario fijo según convenio de banca."
+      - "1.020 € brutos al mes más plus de domingos."
+    nomatch:
+      - "Ganancias diarias garantizadas de 50 a 200 €."
+      - "Pago de 3.000 USD mensuales libres."
+
+  - id: LEGIT_SCAM_WARNING_ES
+    tactic: legitimacy
+    weight: -2.5
+    languages: [es]
+    describe: "Reads as a warning or news item about job scams rather than an offer"
+    describe-local:
+      es: "Es un aviso o una noticia sobre estafas de empleo, no una oferta"
+    flags: [extended]
+    pattern: |
+      \b(?:polic[íi]a|guardia\s+civil|consulado|embajada|canciller[íi]a|ministerio|incibe|osi|profeco|condusef|sernac|fiscal[íi]a|
+          representaci[óo]n\s+consular|agentes)\s+(?:nacional\s+)?(?:alerta|advierte|recuerda|recomienda|pide|han?\s+detectado|ha\s+emitido)
+      | \bse[ñn]ales\s+de\s+alerta\b
+      | (?<!\bno\s)\b(?:es|son)\s+(?:un|una)\s+(?:fraude|estafa|delito|timo)\b
+      | \bning[úu]n\s+(?:empleo|trabajo|empleador|empresa)\s+(?:legal\s+|leg[íi]tim[oa]\s+|real\s+|seri[oa]\s+)?(?:exige|pide|necesita|cobra|te\s+pedir[áa])
+      | \bno\s+somos\s+nosotros\b|\bhaci[ée]ndose\s+pasar\s+por\b
+      | \bofertas?\s+(?:laborales\s+|de\s+empleo\s+)?(?:fraudulentas|falsas)\b|\bfalsas\s+ofertas\b
+      | \b(?:los|las)\s+(?:delincuentes|estafadores|v[íi]ctimas)\b
+      | \bconsejo\s+de\s+(?:ciber)?seguridad\b|\bbloquead\s+y\s+denunciad\b
+    match:
+      - "La Policía alerta de falsas ofertas de empleo que pagan por dar me gusta."
+      - "Si alguien te ofrece un trabajo a cambio de usar tu cuenta, es un fraude."
+    nomatch:
+      - "No es una estafa, cobras todos los días."
+      - "Trabajo desde casa, escríbeme por WhatsApp."
+
+  # ---------------------------------------------------------------- combinations
+  - id: COMBO_OFFPLATFORM_FEE_ES
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [es]
+    describe: "Moves the talk to a chat app and asks the candidate to pay first"
+    describe-local:
+      es: "Lleva la conversación a una app de mensajería y pide al candidato que pague primero"
+    meta: '(OFF_MOVE_TO_APP_ES || RC_CHAT_ONLY_INTERVIEW_ES || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_REFUND_PROMISE_ES)'
+    match:
+      - "La entrevista se hará por este chat de Telegram. Antes de comenzar debe completar la capacitación, con un costo de 60 USD."
+      - "La cuota de inscripción es de 35 €, escríbeme por WhatsApp para pagarla."
+    nomatch:
+      - "Escríbeme por WhatsApp y te explico el puesto."
+      - "Hemos recibido el pago de 180 € del curso por transferencia."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_FREEMAIL_ES
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [es]
+    describe: "Asks the candidate to pay and gives only a free-mail address as the employer's contact"
+    describe-local:
+      es: "Pide al candidato que pague y da como contacto del empleador solo un correo gratuito"
+    meta: '(IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_REFUND_PROMISE_ES || FEE_FAKE_CHECK_ES)'
+    match:
+      - "Para continuar con su ingreso debe cubrir el uniforme, con un costo de $850. Dudas a rh.empresa@hotmail.com"
+      - "La cuota de inscripción es de 35 €. Escriba a seleccion.norte@gmail.com"
+    nomatch:
+      - "La cuota de inscripción es de 35 €. Escriba a secretaria@academia-norte.example"
+      - "Envía tu CV a laura.rrhh@gmail.com"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_TASK_CRYPTO_ES
+    tactic: task_scam
+    weight: 2.0
+    languages: [es]
+    describe: "Task-scam mechanics (recharges, VIP levels, blocked withdrawals) paid in crypto (USDT, bitcoin)"
+    describe-local:
+      es: "Mecánicas de estafa de tareas (recargas, niveles VIP, retiros bloqueados) pagadas en cripto (USDT, bitcoin)"
+    meta: '(TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES) && __TASK_CRYPTO'
+    match:
+      - "Su saldo ahora es de -482,60 USDT, debe recargar esa cantidad para completar el pedido."
+      - "Para subir solo tienes que mantener un saldo de 1.000 USDT en la plataforma."
+    nomatch:
+      - "Analista de cumplimiento: revisión de transacciones en USDT."
+      - "Recarga tu abono transporte antes de empezar."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_OFFPLATFORM_ES
+    tactic: task_scam
+    weight: 1.5
+    languages: [es]
+    describe: "Offers paid like or rating tasks (or task-scam mechanics) and moves the candidate to a chat app"
+    describe-local:
+      es: "Ofrece tareas pagadas de likes o reseñas (o mecánicas de estafa de tareas) y lleva al candidato a una app de mensajería"
+    meta: '(TASK_LIKE_RATE_ES || TASK_ORDER_MECHANICS_ES || TASK_PLATFORM_JARGON_ES || TASK_RECHARGE_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_ES)'
+    match:
+      - "Dar me gusta a productos, 2€ por cada like, contacta a mi compañera por WhatsApp."
+      - "Califica hoteles y gana una comisión por cada reseña. Escribe a la coordinadora por Telegram."
+    nomatch:
+      - "Dar me gusta a productos, 2€ por cada like, regístrate en nuestra web."
+      - "Escríbeme por WhatsApp para el puesto de camarero."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TRAF_PACKAGE_ES
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [es]
+    describe: "A job in a scam-compound region with at least two classic lure features (travel paid, no interview, no experience, passport, age or language, chat app)"
+    describe-local:
+      es: "Un puesto en una región de centros de estafa con al menos dos señales clásicas (viaje pagado, sin entrevista, sin experiencia, pasaporte, edad o idioma, app de mensajería)"
+    meta: 'TRAF_SEA_JOB_ES && 2 of (TRAF_TRAVEL_PAID_ES, TRAF_NO_INTERVIEW_ES, __TRAF_NO_EXPERIENCE_ES, __TRAF_PASSPORT_ES, __TRAF_AGE_LANG_ES, __OFF_CHAT_APP, PAY_EASY_HIGH_ES)'
+    match:
+      - "Operador de chat en Filipinas, vuelo y visa pagados, no se requiere experiencia."
+      - "Traductores para Dubái, pasaje cubierto, edad máxima 30 años, escribir al WhatsApp."
+    nomatch:
+      - "Operador de chat en Filipinas con contrato; entrevista por videollamada."
+      - "Viaje a Tailandia sin experiencia previa en buceo, pasaporte obligatorio."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COMBO_TRAF_SECRECY_ES
+    tactic: trafficking_lure
+    weight: 3.0
+    languages: [es]
+    describe: "A job abroad (scam-compound region, tourist entry or paid travel) combined with a demand for secrecy"
+    describe-local:
+      es: "Un trabajo en el extranjero (región de centros de estafa, entrada como turista o viaje pagado) unido a una exigencia de secreto"
+    meta: '(TRAF_SEA_JOB_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_PAID_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)'
+    match:
+      - "Vacante en Camboya, pasaje pagado. No le comentes a tu familia, diles que vas de vacaciones."
+      - "Entras como turista por Bangkok. Borra este chat."
+    nomatch:
+      - "Vacante en Camboya con contrato y visa de trabajo."
+      - "No le digas a nadie lo de la fiesta sorpresa."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_DATA_NO_INTERVIEW_ES
+    tactic: data_harvest
+    weight: 1.5
+    languages: [es]
+    describe: "Asks for identity or bank data with no real interview (none at all, or only over chat)"
+    describe-local:
+      es: "Pide datos de identidad o bancarios sin entrevista real (ninguna, o solo por chat)"
+    meta: '(DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || RC_SEND_CODE_ES) && (TRAF_NO_INTERVIEW_ES || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_ES || TRAF_SEA_JOB_ES || IMP_OFFICIAL_BODY_ES)'
+    match:
+      - "No es necesaria entrevista. Necesito la foto de tu pasaporte hoy mismo."
+      - "Mándame foto de tu cédula por WhatsApp para confirmar la vacante."
+    nomatch:
+      - "Recuerda traer el DNI a la entrevista presencial."
+      - "Mándame foto de tu cédula para confirmar la vacante."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_PAY_CHAT_APP_ES
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [es]
+    describe: "Promises easy, guaranteed or daily high pay and sends the candidate to a chat app"
+    describe-local:
+      es: "Promete ganancias fáciles, garantizadas o diarias altas y manda al candidato a una app de mensajería"
+    meta: '(PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_NO_SKILL_EASY_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK)'
+    match:
+      - "Ganancias diarias garantizadas, escribe a la coordinadora por Telegram."
+      - "Trabajo desde tu casa, 200 €/día, confírmelo por WhatsApp."
+    nomatch:
+      - "Camarero/a, 1.450 € netos, manda tu CV por WhatsApp."
+      - "Ganancias diarias garantizadas."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_MULE_SECRECY_ES
+    tactic: money_mule
+    weight: 2.0
+    languages: [es]
+    describe: "Moves money through the candidate's account and asks to keep it secret"
+    describe-local:
+      es: "Mueve dinero a través de la cuenta del candidato y pide guardar el secreto"
+    meta: '(MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || FEE_FAKE_CHECK_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)'
+    match:
+      - "Me van a consignar 4 millones a tu cuenta porque la mía está bloqueada. No le digas a nadie."
+      - "Te pago por dejarme usar tu CVU. Borra este chat."
+    nomatch:
+      - "Me van a consignar 4 millones a tu cuenta porque la mía está bloqueada."
+      - "No le digas a nadie, es una sorpresa."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: COMBO_REMOTE_BANK_ES
+    tactic: remote_control
+    weight: 2.0
+    languages: [es]
+    describe: "Remote access or a one-time code combined with banking, card details, crypto or task earnings"
+    describe-local:
+      es: "Acceso remoto o código de un solo uso unido a la banca, datos de tarjeta, cripto o ganancias de tareas"
+    meta: '(RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES) && (DATA_BANK_CARD_ES || __TASK_CRYPTO || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_PLATFORM_JARGON_ES || TASK_WITHDRAW_BLOCKED_ES)'
+    match:
+      - "Comparta la pantalla y abra la aplicación de su banco, yo le hago la validación."
+      - "Instala AnyDesk y te ayudo a comprar los USDT."
+    nomatch:
+      - "Instala AnyDesk para que informática configure tu portátil."
+      - "Abre la aplicación de tu banco para consultar la nómina."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: COMBO_URGENT_PAY_ES
+    tactic: urgency
+    weight: 1.5
+    languages: [es]
+    describe: "Puts a deadline on a payment, a code or personal data"
+    describe-local:
+      es: "Pone un plazo urgente a un pago, un código o datos personales"
+    meta: '(URG_LOSE_SPOT_ES || URG_NOW_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || RC_SEND_CODE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || TASK_RECHARGE_ES || TASK_WITHDRAW_BLOCKED_ES)'
+    match:
+      - "Compra 2 tarjetas regalo de 50 € y manda foto de los códigos antes de las 18:00 o la plaza pasa al siguiente candidato."
+      - "Te va a llegar un código, mándamelo. La vacante se cierra en 10 minutos."
+    nomatch:
+      - "Quedan 5 plazas para el curso gratuito."
+      - "Compra 2 tarjetas regalo de 50 € y manda foto de los códigos."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COER_QUOTA_PENALTY_ES
+    tactic: coercion
+    weight: 2.0
+    languages: [es]
+    describe: "Punishes workers who miss a quota (fines, being locked up, beatings)"
+    describe-local:
+      es: "Castiga a quien no cumple la meta (multas, encierro, golpes)"
+    flags: [extended]
+    pattern: |
+      \b(?:los\s+que|quien|quienes|si)\s+no\s+(?:llega\w{0,2}|cumple\w{0,2}|alcanza\w{0,2}|lleg[áa]s|cumpl[íi]s)\s+(?:a\s+)?(?:la\s+|tu\s+|su\s+)?(?:meta|cuota)\b
+      | \b(?:meta|cuota)\b[^.!?\n]{0,80}?\b(?:multa\w{0,2}|encerrad\w{1,3}|castig\w{1,3}|golpe\w{0,2}|descuent\w{1,3}\s+del\s+sueldo)
+      | \bcada\s+cliente\s+que\s+(?:falte|faltes)\b
+    match:
+      - "Los que no llegan a la meta los dejan encerrados."
+      - "La meta son 5 clientes; cada cliente que falte son 300 USD de multa."
+    nomatch:
+      - "Bonus trimestral si el equipo alcanza la meta de ventas."
+      - "La meta del voluntariado es recoger 500 kilos de alimentos."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: FEE_VISA_TRAVEL_ES
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [es]
+    describe: "Makes the candidate pay for the visa, ticket, work permit or a mandatory course to get a job abroad"
+    describe-local:
+      es: "Hace pagar al candidato la visa, el pasaje, el permiso de trabajo o un curso obligatorio para un empleo en el extranjero"
+    flags: [extended]
+    pattern: |
+      \b(?:debe(?:s|n|r[áa]s?)?|deb[ée]s|tiene(?:s|n)?\s+que|ten[ée]s\s+que|hay\s+que|necesita(?:s|n)?|solo\s+(?:debes|deben|tienes\s+que|tienen\s+que|necesitas))\s+
+          (?:pagar|cubrir|abonar|costear)\s+(?:la\s+|el\s+|tu\s+|su\s+)?(?:tasa\s+de(?:l)?\s+|tr[áa]mite\s+de(?:l)?\s+)?(?:la\s+|el\s+)?
+          (?:visa|visado|pasaje|boleto|billete|permiso\s+de\s+trabajo|curso\s+de\s+seguridad\s+mar[íi]tima|stcw|examen\s+m[ée]dico)\b
+      | \b(?:costo|coste|tasa|pago|importe)\s+de(?:l)?\s+(?:la\s+|el\s+)?(?:visa|visado|pasaje|permiso\s+de\s+trabajo)\b[^.!?\n]{0,40}?
+          (?:[$€]\s?\d|\b\d[\d.,]{0,9}\s?(?:€|\$|usd|mxn|soles|pesos|d[óo]lares|euros))
+    match:
+      - "Los seleccionados solo tienen que pagar la visa y el curso de seguridad marítima."
+      - "El costo de la visa es de 450 USD, a depositar esta semana."
+    nomatch:
+      - "La empresa paga la visa y el pasaje."
+      - "Te pagamos el vuelo y la visa."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __MULE_PAID_ES
+    languages: [es]
+    pattern: '\bte\s+pago\b|\bte\s+(?:ganas|gan[áa]s)\b|\bte\s+(?:quedas|qued[áa]s)\s+con\b|\bpago\s+por\s+cada\s+operaci[óo]n\b|\bcomisi[óo]n\b'
+    match:
+      - "te pago 20.000 por semana"
+    nomatch:
+      - "te pagamos la nómina"
+
+  - id: COMBO_MULE_PAID_ES
+    tactic: money_mule
+    weight: 2.0
+    languages: [es]
+    describe: "Offers money for the use of the candidate's account or for passing money on"
+    describe-local:
+      es: "Ofrece dinero por usar la cuenta del candidato o por pasar dinero a terceros"
+    meta: '(MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES) && (__MULE_PAID_ES || __MULE_PER_ITEM_PAY_ES)'
+    match:
+      - "Te pago $20.000 por semana por dejarme usar tu CVU."
+      - "Busco personas con cuenta en banco para recibir transferencias, pago por cada operación."
+    nomatch:
+      - "Me van a consignar 4 millones a tu cuenta porque la mía está bloqueada."
+      - "Te pago la cena si me ayudas con la mudanza."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: COMBO_COER_SECRECY_ES
+    tactic: coercion
+    weight: 2.0
+    languages: [es]
+    describe: "Control by force or debt combined with a ban on talking to anyone"
+    describe-local:
+      es: "Control por la fuerza o por deudas unido a la prohibición de hablar con nadie"
+    meta: '(COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)'
+    match:
+      - "Sabemos dónde vive tu familia. Si hablas con alguien de esto, ya sabes."
+      - "La empresa guarda los pasaportes por seguridad. No le digas nada a tu familia."
+    nomatch:
+      - "La empresa guarda los pasaportes por seguridad."
+      - "No le digas a nadie lo de la fiesta."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COMBO_TRAF_URGENT_ES
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [es]
+    describe: "An overseas job lure that pushes the candidate to leave or decide at once"
+    describe-local:
+      es: "Una oferta en el extranjero que presiona para partir o decidir de inmediato"
+    meta: '(TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES) && (URG_NOW_ES || URG_LOSE_SPOT_ES)'
+    match:
+      - "Operador de chat en Filipinas, vuelo pagado. Quedan 3 plazas."
+      - "Entras como turista por Bangkok. Necesito tu respuesta hoy mismo."
+    nomatch:
+      - "Operador de chat en Filipinas, vuelo pagado."
+      - "Quedan 3 plazas para el curso de inglés."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_FEE_ABROAD_ES
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [es]
+    describe: "Asks for money up front for a job abroad or one that needs no qualifications"
+    describe-local:
+      es: "Pide dinero por adelantado para un trabajo en el extranjero o que no exige cualificación"
+    meta: '(FEE_CANDIDATE_MUST_PAY_ES || FEE_VISA_TRAVEL_ES) && (TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || __TRAF_NO_EXPERIENCE_ES || __TRAF_AGE_LANG_ES)'
+    match:
+      - "Trabajo en cruceros, no se requiere experiencia. Solo tienen que pagar la visa y el curso."
+      - "Operador de chat en Filipinas. El costo de la visa es de 450 USD."
+    nomatch:
+      - "Solo tienen que pagar la visa y el curso."
+      - "Operador de chat en Filipinas, vuelo pagado por la empresa."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+"""#),
+        ("rules/lang-id.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: TRAF_SEA_JOB_ID
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [id]
+    describe: "Offers customer-service, admin, typing, marketing or similar work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Philippines, Dubai)"
+    describe-local:
+      id: "Menawarkan kerja customer service, admin, operator, ketik atau marketing di wilayah yang dikenal sebagai markas penipuan daring (Kamboja, Myanmar, Laos, Thailand, Filipina, Dubai)"
+    flags: [extended]
+    pattern: |
+      \b(?:cs\s+online|penerjemah|pengetik|staf\s+kantor|pabrik|kerja|loker|lowongan(?:\s+kerja)?|bekerja|berangkat|
+          dibutuhkan|perusahaan\s+di|penempatan)\b[^\n]{0,80}?
+          \b(?:kamboja|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|myawaddy|shwe\s?kokko|laos|
+          segitiga\s+emas|thailand|bangkok|mae\s?sot|filipina|manila|dubai)\b
+      | \b(?:kamboja|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|myawaddy|shwe\s?kokko|laos|thailand|bangkok)\b
+          [^\n]{0,60}?\b(?:cs\s+online|cs|admin|operator|penerjemah|loker|lowongan|kerja|gaji)\b
+    match:
+      - "Dibutuhkan segera CUSTOMER SERVICE ONLINE untuk perusahaan di Phnom Penh, Kamboja."
+      - "LOKER KAMBOJA: CS online gaji 15jt/bln."
+      - "Kerja di pabrik elektronik Thailand, masih ada 2 slot."
+    nomatch:
+      - "Kontrak kerja di Malaysia diperpanjang 2 tahun lagi."
+      - "Liburan ke Bangkok bulan depan, ada rekomendasi hotel?"
+    ref:
+      - https://kemlu.go.id/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_TRAVEL_PAID_ID
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [id]
+    describe: "Says the flight, visa, housing or food is paid or provided by the employer"
+    describe-local:
+      id: "Menyebut tiket pesawat, visa, mess atau makan ditanggung atau disediakan perusahaan"
+    flags: [extended]
+    pattern: |
+      \b(?:tiket(?:\s+pesawat)?|pesawat|visa|mess|tempat\s+tinggal|akomodasi|penginapan|asrama|makan\s+\d\s?x(?:\s+sehari)?)\b
+          (?:(?!\b(?:tidak|tak|bukan|gak|ga)\b)[^.!?\n]){0,50}?\b(?:ditanggung|dibayar(?:in|kan)?|gratis|free|disediakan|dibiayai|ditalangi|tanggungan\s+perusahaan)\b
+    match:
+      - "Tiket pesawat, visa, mess & makan 3x sehari DITANGGUNG perusahaan."
+      - "tiket+visa+mess ditanggung, tanpa interview"
+    nomatch:
+      - "Biaya tiket tidak ditanggung perusahaan."
+      - "Makan siang bersama tim setiap Jumat di kantin."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_NO_INTERVIEW_ID
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [id]
+    describe: "Promises a job without any interview or test"
+    describe-local:
+      id: "Menjanjikan pekerjaan tanpa interview, wawancara atau tes"
+    flags: [extended]
+    pattern: |
+      \b(?:tanpa|tidak\s+(?:perlu|pakai|ada)|gak\s+(?:perlu|pake|pakai)|ga\s+(?:perlu|pake)|no)\s+(?:interview|wawancara|tes|test)\b
+    match:
+      - "Tanpa interview, tanpa pengalaman, cukup bisa ngetik."
+      - "Langsung kerja, tidak perlu wawancara."
+    nomatch:
+      - "Interview di tempat, bawa CV."
+      - "Tes online lalu wawancara HR."
+    ref: https://kemlu.go.id/
+
+  - id: TRAF_TOURIST_VISA_ID
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [id]
+    describe: "Tells the candidate to leave on a tourist or visit visa, or outside the official BP2MI channel"
+    describe-local:
+      id: "Menyuruh berangkat pakai visa wisata/kunjungan atau di luar jalur resmi BP2MI"
+    flags: [extended]
+    pattern: |
+      \b(?:berangkat|masuk|terbang|pergi|jalan)\b[^.!?\n]{0,30}\b(?:pakai|pake|dengan|menggunakan|lewat)\s+visa\s+(?:wisata|turis|kunjungan|liburan)
+      | \b(?:ngaku|bilang|mengaku)\b[^.!?\n]{0,30}\b(?:wisata|liburan|jalan-jalan|turis)\b
+      | \bvisa\s+kerja\b[^.!?\n]{0,30}\b(?:diurus|dibuat)\s+(?:di\s+sana|setelah\s+sampai|nanti)
+    match:
+      - "Jalur ini lebih cepet, berangkat pakai visa wisata."
+      - "Di bandara bilang aja mau liburan, visa kerja diurus di sana."
+    nomatch:
+      - "Kami sekeluarga berangkat liburan ke Bali bulan depan."
+      - "Visa kerja diurus oleh P3MI sebelum keberangkatan."
+    ref: https://kemlu.go.id/
+
+  - id: __TRAF_EXTRA_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:usia\s*:?\s*(?:1[78]|2\d)\s*(?:-|–|s/?d|sampai)\s*[2-4]\d|tanpa\s+pengalaman|tidak\s+perlu\s+pengalaman|paspor|bisa\s+ngetik|cukup\s+bisa\s+(?:ngetik|mengetik))\b
+    match:
+      - "Usia 18–35 tahun, tanpa pengalaman."
+    nomatch:
+      - "Minimal 3 tahun pengalaman."
+
+  - id: COMBO_TRAF_PACKAGE_ID
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [id]
+    describe: "A job in a scam-compound region with further lure features (travel paid, no interview, tourist visa, age limit, no experience)"
+    describe-local:
+      id: "Kerja di wilayah markas penipuan dengan ciri umpan lain (tiket ditanggung, tanpa interview, visa wisata, batas usia, tanpa pengalaman)"
+    meta: 'TRAF_SEA_JOB_ID && 2 of (TRAF_TRAVEL_PAID_ID, TRAF_NO_INTERVIEW_ID, TRAF_TOURIST_VISA_ID, __TRAF_EXTRA_ID)'
+    match:
+      - "LOKER KAMBOJA: CS online gaji 15jt/bln, tiket+visa+mess ditanggung, tanpa interview."
+      - "Loker admin di Myanmar, usia 18-30, berangkat pakai visa wisata."
+    nomatch:
+      - "LOKER KAMBOJA: CS online, interview dengan HR di kantor Jakarta."
+      - "Tiket ditanggung, tanpa interview."
+    ref: https://kemlu.go.id/
+
+  - id: OFF_MOVE_TO_APP_ID
+    tactic: offplatform
+    weight: 1.5
+    languages: [id]
+    describe: "Asks the candidate to chat, contact or continue the process on WhatsApp, Telegram or another private chat app"
+    describe-local:
+      id: "Meminta calon pekerja chat, menghubungi atau melanjutkan proses lewat WhatsApp, Telegram atau aplikasi chat pribadi"
+    flags: [extended]
+    pattern: |
+      \b(?:hubungi|hub|chat\s+(?:admin|kami|aja|saja|langsung|ke|di)|kontak|japri|balas|tanya|tambahkan|gabung|dilanjutkan|lanjut|daftar|konfirmasi|minat)\b
+          (?:(?!\b(?:tidak|tak|bukan|jangan|gak|nggak)\b)[^.!?\n]){0,30}?\b(?:via|lewat|di|ke|melalui)?\s*
+          (?:wa|whats\s?app|whatsap+|telegram|tele|tg|line|signal)\b
+      | \b(?:admin|mentor|cs|customer\s+service|hrd?)\b[^\n]{0,15}?@[a-z][\w]{3,31}
+    match:
+      - "Minat? Langsung chat admin WA 0812-0000-4196 (fast respon)"
+      - "Kalau minat, balas pesan ini lewat WhatsApp ya kak"
+      - "Info lengkap tanya admin 👉 @amaza_support_id"
+    nomatch:
+      - "Kami tidak merekrut lewat Telegram."
+      - "Telegram adalah aplikasi pesan yang populer."
+    ref: https://kemlu.go.id/
+
+  - id: OFF_PLATFORM_EXCUSE_ID
+    tactic: offplatform
+    weight: 1.5
+    languages: [id]
+    describe: "Claims the job site's chat is limited to move the candidate to a private chat app"
+    describe-local:
+      id: "Beralasan fitur chat di situs lowongan terbatas agar calon pindah ke aplikasi chat pribadi"
+    flags: [extended]
+    pattern: |
+      \b(?:fitur\s+(?:chat|pesan)|chat\s+di\s+(?:sini|aplikasi|portal|situs))\b[^.!?\n]{0,20}\b(?:terbatas|kurang|tidak\s+bisa)
+    match:
+      - "Karena fitur chat di sini terbatas, proses interview dilanjutkan lewat Telegram."
+      - "Chat di portal tidak bisa kirim file, pindah ke WA ya."
+    nomatch:
+      - "Fitur chat baru sudah tersedia di aplikasi kami."
+      - "Kuota terbatas untuk job fair."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_CHAT_INTERVIEW_ID
+    tactic: remote_control
+    weight: 2.5
+    languages: [id]
+    describe: "Says the interview is held only by text chat, with no call or meeting"
+    describe-local:
+      id: "Menyebut interview hanya lewat chat teks, tanpa telepon atau tatap muka"
+    flags: [extended]
+    pattern: |
+      \b(?:interview|wawancara)\b[^.!?\n]{0,40}\b(?:via|lewat|melalui|dengan)\s+(?:chat|teks|pesan)\b
+      | \b(?:interview|wawancara)\b[^.!?\n]{0,60}\btidak\s+perlu\s+(?:video\s+call|vc|telepon|tatap\s+muka)
+    match:
+      - "Interview dilakukan via chat teks saja, tidak perlu video call."
+      - "Wawancara lewat chat Telegram dengan manajer HR."
+    nomatch:
+      - "Interview lewat video call dengan user."
+      - "Jadwal interview akan dikirim lewat email."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: TASK_LIKE_RATE_ID
+    tactic: task_scam
+    weight: 2.0
+    languages: [id]
+    describe: "Offers pay for liking, following, rating or reviewing products, shops, videos or hotels (a task-scam hook)"
+    describe-local:
+      id: "Menawarkan bayaran untuk like, follow, rating atau review produk, toko, video atau hotel (umpan penipuan tugas)"
+    flags: [extended]
+    pattern: |
+      \b(?:like|follow|review|rating|subscribe|nonton|tonton|klik\s+['‘’"]?suka|kasih\s+bintang|bintang\s+5)\b[^\n]{0,40}?
+          \b(?:produk|video|akun|toko|hotel|aplikasi|youtube|tiktok|shopee|tokopedia|instagram|konten)\b
+          [^\n]{0,120}?(?:komisi|dibayar|bayaran|\brp\s?\d|\d\s?(?:rb|ribu|k|usdt)\b|/\s?tugas|per\s+tugas|gaji\s+harian|cuan)
+      | (?:komisi|dibayar|bayaran|gaji\s+harian|cuan)[^\n]{0,80}?\b(?:like|follow|review|rating|subscribe|klik\s+suka)\b
+          [^\n]{0,40}?\b(?:produk|video|akun|toko|hotel|aplikasi|youtube|tiktok|shopee|konten)\b
+    match:
+      - "Cukup like & follow akun toko online dari HP. 1 tugas dibayar Rp 10.000."
+      - "Kerja sampingan cukup like & review produk dr HP, komisi 10rb–30rb/tugas."
+      - "Kerjakan misi harian (klik 'suka' & kasih bintang 5 ke produk), komisi 3 USDT/hari."
+    nomatch:
+      - "Jangan lupa like dan follow akun Instagram sekolah kita ya."
+      - "Staf marketing: review produk kompetitor, gaji sesuai UMK."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_RECHARGE_ID
+    tactic: task_scam
+    weight: 3.0
+    languages: [id]
+    describe: "Asks for a deposit or top-up to unlock tasks, VIP levels, commissions or withdrawals"
+    describe-local:
+      id: "Meminta deposit atau isi saldo untuk membuka tugas, level VIP, komisi atau penarikan"
+    flags: [extended]
+    pattern: |
+      \b(?:deposit|depo|isi\s+saldo|top\s?-?\s?up|topup|setor|isi\s+ulang|recharge)\b[^.!?\n]{0,60}?\b(?:tugas|misi|komisi|vip|level|penarikan|tarik|withdraw|cair\w*|membuka|buka|lanjut\w*)\b
+      | \b(?:tugas|misi|komisi|vip\s?[1-9]?|level|penarikan|withdraw)\b[^.!?\n]{0,60}?\b(?:deposit|isi\s+saldo|top\s?-?\s?up|topup|setor\s+dana|recharge)\b
+    match:
+      - "VIP1: deposit 50 USDT → komisi 3 USDT/hari"
+      - "Isi saldo 500 ribu dulu untuk membuka tugas berikutnya."
+      - "Untuk penarikan komisi, kakak wajib top up 1 juta."
+    nomatch:
+      - "Top up pulsa di konter sebelah kantor."
+      - "Deposit kontrakan dibayar saat tanda tangan sewa."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_ORDER_MECHANICS_ID
+    tactic: task_scam
+    weight: 2.5
+    languages: [id]
+    describe: "Uses task-scam mechanics: combined orders, negative balance, prepaid missions, VIP tiers, frozen account"
+    describe-local:
+      id: "Memakai mekanisme penipuan tugas: pesanan gabungan, saldo minus, misi prabayar, level VIP, akun dibekukan"
+    flags: [extended]
+    pattern: |
+      \b(?:pesanan|order|tugas)\s+(?:gabungan|kombinasi|combo|beruntung)\b
+      | \bsaldo\s+(?:minus|negatif)\b
+      | \b(?:tugas|misi)\s+(?:prabayar|berbayar|bayar\s+di\s+muka)\b
+      | \bvip\s?[1-9]\b[^\n]{0,40}?\b(?:deposit|komisi|usdt)\b
+      | \bakun\b[^.!?\n]{0,20}\b(?:dibekukan|dibekuin|diblokir)\b[^.!?\n]{0,60}\b(?:bayar|setor|deposit|top\s?up|pajak)
+      | \bajak\s+teman\b[^.!?\n]{0,30}\bbonus\b
+    match:
+      - "Selamat, kakak dapat pesanan gabungan, saldo minus 2 juta."
+      - "VIP2: deposit 200 USDT → komisi 14 USDT/hari"
+      - "Akun kakak dibekukan, bayar pajak 10% dulu untuk mencairkan."
+    nomatch:
+      - "Pesanan kakak sudah dikirim lewat JNE."
+      - "Member VIP dapat diskon 10% di toko kami."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: FEE_CANDIDATE_MUST_PAY_ID
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [id]
+    describe: "Asks the candidate to pay registration, uniform, training, medical, visa or accommodation fees up front"
+    describe-local:
+      id: "Meminta pelamar membayar biaya pendaftaran, seragam, pelatihan, medical, visa atau akomodasi di muka"
+    flags: [extended]
+    pattern: |
+      (?<!\btidak\s)(?<!\btanpa\s)(?<!\bbebas\s)\b(?:biaya|uang)\s+(?:pendaftaran|administrasi|admin|seragam|pelatihan|training|
+          medical|medis|proses|pemrosesan|visa|paspor|jaminan|id\s+card|akomodasi|reservasi|penempatan|keberangkatan|materai)\b
+          (?:(?!\b(?:tidak|tanpa|gratis|bukan)\b)[^.!?\n]){0,80}?(?:\brp\s?\d|\d\s?(?:jt|juta|rb|ribu|k)\b|\btransfer\b|\bbayar\b|\bsetor\b|\bke\s+rek)
+      | \b(?:transfer|tf|kirim)\s+(?:dulu|terlebih\s+dahulu)\b[^.!?\n]{0,40}?\d
+      | \bwajib\b[^.!?\n]{0,100}?\b(?:sebesar|senilai)\s+rp\s?\d
+      | \b(?:transfer|bayar|setor)\s+biaya\b
+    match:
+      - "Wajib konfirmasi & transfer biaya seragam dan ID card Rp 450.000 ke Mandiri."
+      - "Kamu transfer dulu 3,5 juta buat paspor, medical, sama uang jalan ke Jakarta."
+      - "Peserta WAJIB melakukan reservasi akomodasi melalui travel rekanan kami sebesar Rp 1.750.000."
+    nomatch:
+      - "GRATIS, tidak dipungut biaya apa pun."
+      - "Biaya penempatan sesuai ketentuan pemerintah dan dirinci tertulis."
+    ref:
+      - https://bp2mi.go.id/
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_REFUND_PROMISE_ID
+    tactic: upfront_fee
+    weight: 1.0
+    languages: [id]
+    describe: "Promises that money paid up front will be refunded or replaced from the first salary"
+    describe-local:
+      id: "Menjanjikan uang yang dibayar di muka akan dikembalikan atau diganti dari gaji pertama"
+    flags: [extended]
+    pattern: |
+      \b(?:dikembalikan|diganti|dikembaliin|refund)\b[^.!?\n]{0,40}\b(?:100\s?%|setelah\s+(?:dinyatakan\s+)?diterima|gaji\s+pertama|perusahaan)
+      | \b(?:potong|dipotong|kaltas)\s+(?:dari\s+)?gaji\s+pertama
+    match:
+      - "Akan dikembalikan 100% setelah dinyatakan diterima."
+      - "Nanti diganti perusahaan di gaji pertama."
+    nomatch:
+      - "Barang yang rusak bisa dikembalikan dalam 7 hari."
+      - "Gaji pertama dibayar tanggal 25."
+    ref: https://bp2mi.go.id/
+
+  - id: PAY_HIGH_DAILY_ID
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [id]
+    describe: "Promises high daily pay or guaranteed income for simple phone work"
+    describe-local:
+      id: "Menjanjikan penghasilan harian tinggi atau pasti untuk kerja ringan dari HP"
+    flags: [extended]
+    pattern: |
+      \b(?:sehari|per\s+hari|perhari|harian)\b[^.!?\n]{0,30}?(?:rp\.?\s?)?(?:[2-9]\d{2}(?:\.000|\s?rb|\s?ribu|k)|[1-9](?:[.,]\d)?\s?(?:jt|juta))\b
+      | (?:rp\.?\s?)?(?:[2-9]\d{2}(?:\.000|\s?rb|\s?ribu|k)|[1-9](?:[.,]\d)?\s?(?:jt|juta))\+?\s?(?:/|per|se)\s?hari\b
+      | \b(?:penghasilan|gaji|income)\s+(?:pasti|dijamin|terjamin)\b
+    match:
+      - "Sehari bisa dapat Rp 300.000 - Rp 1.000.000."
+      - "Gaji harian bisa 300rb+, tanpa modal!"
+    nomatch:
+      - "Honor Rp 120.000/hari + makan siang."
+      - "Gaji Rp 5.400.000 per bulan + insentif."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: MULE_ACCOUNT_ID
+    tactic: money_mule
+    weight: 3.0
+    languages: [id]
+    describe: "Wants to borrow, rent or buy the candidate's bank or e-wallet account, or asks to receive and pass on transfers"
+    describe-local:
+      id: "Ingin meminjam, menyewa atau membeli rekening bank/e-wallet, atau meminta menerima lalu meneruskan transfer"
+    flags: [extended]
+    pattern: |
+      (?<!\bjangan\s)\b(?:pinjam|sewa|jual|beli|dipinjam|disewa|dibeli|menyewakan|meminjamkan)\w*\s+(?:\w{1,30}\s){0,2}(?:rekening|rek|akun\s+bank|atm|m-?banking|e-?wallet|akun\s+(?:dana|ovo|gopay))
+      | \b(?:rekening|akun\s+bank)\w*\s+(?:\w{1,30}\s){0,2}(?:dipinjam|disewa|dibeli)\b
+      | \bpunya\s+rekening\b[^.!?\n]{0,40}\b(?:aktif|m-?banking)\b[^\n]{0,100}\b(?:imbalan|fee|komisi|bayaran|dibayar|cair)
+      | \bterima\s+(?:transfer|dana|uang)\b[^.!?\n]{0,60}\b(?:terus(?:kan)?|kirim\s+(?:lagi|ulang|balik)|tarik\s+tunai|usdt)\b
+    match:
+      - "Dicari yg punya rekening bank aktif + m-banking. Cuma dipinjam rekeningnya 1–2 minggu, imbalan 1,5 jt."
+      - "Sewa rekening BCA Rp 500rb per minggu."
+      - "Terima transfer dari klien, lalu teruskan ke akun USDT kami."
+    nomatch:
+      - "Jangan pinjamkan rekening kamu ke orang lain."
+      - "Gaji ditransfer ke rekening pribadi karyawan tiap tanggal 25."
+    ref: https://www.ojk.go.id/
+
+  - id: DATA_ID_OTP_ID
+    tactic: data_harvest
+    weight: 2.5
+    languages: [id]
+    describe: "Asks for photos of ID cards, a selfie with the ID, or an OTP/PIN code by chat"
+    describe-local:
+      id: "Meminta foto KTP, selfie dengan KTP, atau kode OTP/PIN lewat chat"
+    flags: [extended]
+    pattern: |
+      \bselfie\b[^.!?\n]{0,20}\b(?:pegang|memegang|dengan|sambil)\s+(?:ktp|paspor)
+      | (?<!\bgak\susah\s)(?<!\btidak\sperlu\s)\b(?:kirim|kirimkan|foto)\b[^.!?\n]{0,20}\b(?:ktp|kk|npwp|paspor|kartu\s+atm)\b[^.!?\n]{0,30}\b(?:wa|whatsapp|chat|sini|dm|japri)\b
+      | (?<!\bmeminta\s)\b(?:kirim\w*|kasih|berikan|sebutkan)\b(?:(?!\b(?:tidak|jangan|pernah)\b)[^.!?\n]){0,20}\b(?:kode\s+)?(?:otp|pin|password|kata\s+sandi)\b
+    match:
+      - "Kirim foto KTP dan selfie pegang KTP ke WA admin."
+      - "Kirimkan kode OTP yang masuk ke HP kakak."
+    nomatch:
+      - "Kami tidak akan pernah meminta PIN, password, atau kode OTP rekening Anda."
+      - "Bawa KTP asli ya buat dicocokkan, gak usah kirim foto di chat."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: URG_DEADLINE_ID
+    tactic: urgency
+    weight: 0.8
+    languages: [id]
+    describe: "Pressures the candidate with limited quotas, hours-long deadlines or losing the place"
+    describe-local:
+      id: "Mendesak dengan kuota terbatas, batas waktu beberapa jam atau ancaman slot hilang"
+    flags: [extended]
+    pattern: |
+      \b(?:kuota\s+(?:terbatas|tinggal|sisa)|slot\s+(?:terbatas|tinggal)|(?:sisa|tinggal|masih\s+ada)\s+\d{1,2}\s+(?:slot|orang|kursi)|
+          paling\s+lambat\s+1\s?x\s?24\s+jam|maksimal\s+(?:pkl|pukul|jam)\s*\d{1,2}[.:]?\d{0,2}\s+hari\s+ini|
+          tidak\s+konfirmasi\s*=?\s*gugur|dianggap\s+mengundurkan\s+diri|slot\s+(?:tidak\s+)?dialihkan|berangkat\s+minggu\s+depan|
+          hari\s+ini\s+juga|skrg\s+j(?:g|uga))\b
+    match:
+      - "Berangkat minggu depan, kuota tinggal 6 orang lagi!!"
+      - "Transfer paling lambat 1x24 jam."
+    nomatch:
+      - "Dibutuhkan segera kasir dan pramuniaga."
+      - "Pendaftaran dibuka sampai akhir bulan."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: SECRET_DONT_TELL_ID
+    tactic: secrecy
+    weight: 2.0
+    languages: [id]
+    describe: "Asks the candidate to tell no one or to delete the chat"
+    describe-local:
+      id: "Meminta tidak cerita ke siapa pun atau menghapus chat"
+    flags: [extended]
+    pattern: |
+      \b(?:jangan|gak\s+usah|ga\s+usah|nggak\s+usah|tidak\s+usah)\s+(?:coba-?coba\s+|sampai\s+)?(?:bilang|cerita|kasih\s+ta(?:h)?u|kasitau|ngomong|kabari)\s+(?:ke\s+|sama\s+|pada\s+)?
+          (?:siapa|orang|keluarga|teman|ortu|orang\s+tua)
+      | \bhapus\s+(?:aja|saja)?\s*(?:chat|pesan)\b
+      | \b(?:chat|pesan)\s+ini\s+hapus\b
+      | \bhabis\s+baca\b[^.!?\n]{0,20}\bhapus
+    match:
+      - "Gak usah bilang siapa2 ya, japri aja."
+      - "Jangan cerita ke orang kampung ya. Habis baca chat ini hapus aja."
+    nomatch:
+      - "Jangan lupa bilang ke HRD kalau mau cuti."
+      - "Pesan spam bisa dihapus dari kotak masuk."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_PASSPORT_ID
+    tactic: coercion
+    weight: 2.5
+    languages: [id]
+    describe: "Says the passport is held by the employer"
+    describe-local:
+      id: "Menyebut paspor ditahan oleh perusahaan"
+    flags: [extended]
+    pattern: |
+      \bpaspor\s+(?!mereka)(?:\w{1,30}\s)?(?:ditahan|tetap\s+di\s+kantor|disimpan\s+(?:perusahaan|kantor|bos)|dipegang\s+(?:perusahaan|kantor|bos))
+      | \bpaspor\w*\s+(?:kalian|kamu|lo|lu|mu)\b[^.!?\n]{0,20}\b(?:kami\s+)?(?:tahan|simpan|pegang)
+    match:
+      - "Paspor tetap di kantor sampai lunas."
+      - "Paspor kalian kami tahan sampai kontrak selesai."
+    nomatch:
+      - "Paspor saya pegang sendiri, permitnya diurus agensi."
+      - "Di sana paspor mereka ditahan, kata laporan itu."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DEBT_ID
+    tactic: coercion
+    weight: 2.5
+    languages: [id]
+    describe: "Says workers must pay compensation or a ransom before they may go home"
+    describe-local:
+      id: "Menyebut pekerja harus bayar ganti rugi atau tebusan sebelum boleh pulang"
+    flags: [extended]
+    pattern: |
+      \b(?:mau|ingin)\s+pulang\b[^\n]{0,60}\b(?:bayar|ganti\s+rugi|denda|tebusan)
+      | \bbayar\s+(?:dulu\s+)?(?:ganti\s+rugi|tebusan)\b
+    match:
+      - "Yang mau pulang: silakan, tapi bayar dulu ganti rugi 8.000 USD."
+      - "Kalau ingin pulang, keluargamu harus kirim tebusan."
+    nomatch:
+      - "Mau pulang jam berapa hari ini?"
+      - "Ganti rugi asuransi sudah dibayar."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_QUOTA_PUNISH_ID
+    tactic: coercion
+    weight: 2.5
+    languages: [id]
+    describe: "Describes targets enforced with punishments: no rest, fines, confiscated phones, violence"
+    describe-local:
+      id: "Menggambarkan target yang dipaksakan dengan hukuman: tanpa istirahat, denda, HP disita, kekerasan"
+    flags: [extended]
+    pattern: |
+      \b(?:gak|tidak|nggak)\s+ada\s+jatah\s+(?:istirahat|makan|tidur)
+      | \b(?:gak|tidak|nggak)\s+(?:boleh\s+)?pegang\s+hp
+      | \byang\s+(?:belum|tidak|gak|nggak)\s+(?:dapat|capai|mencapai|memenuhi)\b[^.!?\n]{0,40}\b(?:didenda|denda|dipukul|disetrum|dihukum|dijual|gak\s+ada\s+jatah)
+      | \bketahuan\b[^.!?\n]{0,30}\b(?:denda|potong\s+gaji|dipukul|dihukum)
+    match:
+      - "Yang belum dapat, gak ada jatah istirahat dan gak pegang HP malam ini."
+      - "Ketahuan langsung denda potong gaji sebulan."
+    nomatch:
+      - "Target penjualan bulan ini tercapai, selamat tim!"
+      - "Jam istirahat pukul 12.00–13.00."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: LEGIT_PROCESS_ID
+    tactic: legitimacy
+    weight: -2.0
+    languages: [id]
+    describe: "Describes a real hiring process or a licensed placement channel (on-site interview, signed contract, BP2MI, Disnaker)"
+    describe-local:
+      id: "Menggambarkan proses rekrutmen nyata atau jalur penempatan resmi (interview di tempat, perjanjian kerja, BP2MI, Disnaker)"
+    flags: [extended]
+    pattern: |
+      \b(?:interview\s+(?:di\s+tempat|hr|user|dengan\s+principal)|wawancara\s+(?:dengan\s+perwakilan|di\s+kantor)|datang\s+langsung|
+          lamaran\s+diantar\s+langsung|perjanjian\s+kerja|p3mi|sip3mi|siuppak|disnaker|blk-?ln|pkwt|portal\s+hris|job\s+fair)\b
+    match:
+      - "Lamaran diantar langsung ke toko, interview di tempat."
+      - "Seleksi & wawancara dengan perwakilan pemberi kerja, lalu tanda tangan Perjanjian Kerja."
+    nomatch:
+      - "Tanpa interview, langsung berangkat."
+      - "Interview via chat teks saja."
+
+  - id: LEGIT_NO_FEE_ID
+    tactic: legitimacy
+    weight: -2.0
+    languages: [id]
+    describe: "States that no fee is charged and no payment goes to personal accounts"
+    describe-local:
+      id: "Menyatakan tidak ada biaya dan tidak ada pembayaran ke rekening pribadi"
+    flags: [extended]
+    pattern: |
+      \b(?:tidak\s+(?:dipungut|memungut|menerima|ada|pernah\s+memungut|pernah\s+meminta)|tanpa)\s+(?:biaya|pembayaran)(?:\s+(?:apa\s?pun|apapun|penempatan))?
+      | \btidak\s+menerima\s+pembayaran\s+ke\s+rekening\s+pribadi
+    match:
+      - "GRATIS, tidak dipungut biaya apa pun."
+      - "Kami tidak pernah memungut biaya dan tidak merekrut lewat Telegram."
+    nomatch:
+      - "Transfer biaya seragam Rp 450.000."
+      - "Biaya pendaftaran Rp 100.000."
+
+  - id: LEGIT_WARNING_ID
+    tactic: legitimacy
+    weight: -3.0
+    languages: [id]
+    describe: "Reads as an official, news or peer warning about scams rather than an offer"
+    describe-local:
+      id: "Berupa imbauan resmi, berita atau peringatan tentang penipuan, bukan tawaran kerja"
+    flags: [extended]
+    pattern: |
+      \b(?:waspada\w*|imbau\w*|mengimbau|kenali\s+ciri|modus|korban|non-?prosedural|kemlu|kbri|dipulangkan|
+          (?<!bukan\s)penipuan\s+(?:daring|online)|online\s+scam|hoaks)\b
+    match:
+      - "Kemlu Imbau WNI Waspadai Tawaran Kerja Online Scam di Kamboja."
+      - "Itu modus yg sering diberitain, nanti lo disuruh nipu orang."
+    nomatch:
+      - "LOKER KAMBOJA: CS online gaji 15jt/bln, aman, bukan penipuan online."
+      - "Kerja sampingan like & review produk."
+    ref: https://kemlu.go.id/
+
+  - id: COMBO_TASK_OFFPLATFORM_ID
+    tactic: task_scam
+    weight: 1.5
+    languages: [id]
+    describe: "Offers paid like/review tasks or task mechanics and moves the candidate to a chat app"
+    describe-local:
+      id: "Menawarkan tugas like/review berbayar atau mekanisme tugas dan memindahkan calon ke aplikasi chat"
+    meta: '(TASK_LIKE_RATE_ID || TASK_RECHARGE_ID || TASK_ORDER_MECHANICS_ID) && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)'
+    match:
+      - "Cukup like & review produk dr HP, komisi 10rb/tugas. Chat kami di WhatsApp: 0813 0000 7741"
+      - "VIP1: deposit 50 USDT → komisi 3 USDT/hari. Info tanya admin @amaza_support_id"
+    nomatch:
+      - "Cukup like & review produk dr HP, komisi 10rb/tugas. Daftar di situs resmi."
+      - "Chat kami di WhatsApp."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_CRYPTO_ID
+    tactic: task_scam
+    weight: 2.0
+    languages: [id]
+    describe: "Asks for a crypto deposit (USDT) to unlock tasks, levels or commissions"
+    describe-local:
+      id: "Meminta deposit kripto (USDT) untuk membuka tugas, level atau komisi"
+    meta: '(TASK_RECHARGE_ID || TASK_ORDER_MECHANICS_ID) && __TASK_CRYPTO'
+    match:
+      - "VIP2: deposit 200 USDT → komisi 14 USDT/hari"
+      - "Isi saldo 100 USDT untuk membuka misi berikutnya."
+    nomatch:
+      - "Isi saldo 500 ribu untuk membuka misi berikutnya."
+      - "Harga USDT hari ini naik."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_PAY_CHAT_ID
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [id]
+    describe: "Promises high daily pay and moves the candidate to a chat app"
+    describe-local:
+      id: "Menjanjikan gaji harian tinggi dan memindahkan calon ke aplikasi chat"
+    meta: 'PAY_HIGH_DAILY_ID && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)'
+    match:
+      - "Gaji harian bisa 300rb+, chat kami di WhatsApp 0813 0000 7741."
+      - "Sehari bisa dapat Rp 500.000, hubungi admin via Telegram."
+    nomatch:
+      - "Gaji harian bisa 300rb+, lamar di situs resmi."
+      - "Hubungi admin via Telegram."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_PRESSURE_ID
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [id]
+    describe: "Demands an up-front fee after a supposed selection, under a short deadline or to a personal account"
+    describe-local:
+      id: "Meminta biaya di muka setelah seolah lolos seleksi, dengan tenggat singkat atau ke rekening pribadi"
+    meta: 'FEE_CANDIDATE_MUST_PAY_ID && (URG_DEADLINE_ID || __FEE_SELECTED_ID)'
+    match:
+      - "Anda LULUS tahap 1. Wajib transfer biaya seragam Rp 450.000 maksimal pkl 15.00 hari ini."
+      - "Transfer biaya seragam Rp 450.000 paling lambat 1x24 jam."
+    nomatch:
+      - "Transfer biaya seragam Rp 450.000."
+      - "Anda lulus tahap 1, tes tahap 2 hari Senin."
+    ref: https://bp2mi.go.id/
+
+  - id: __FEE_SELECTED_ID
+    languages: [id]
+    flags: [extended]
+    pattern: '\b(?:lulus|lolos)\s+(?:tahap|seleksi)|\bdinyatakan\s+lulus\b'
+    match:
+      - "Anda dinyatakan LULUS seleksi."
+    nomatch:
+      - "Hasil seleksi belum keluar."
+
+  - id: COMBO_MULE_SECRET_ID
+    tactic: money_mule
+    weight: 2.0
+    languages: [id]
+    describe: "Wants the candidate's bank account for a reward and asks for secrecy or a private chat"
+    describe-local:
+      id: "Menginginkan rekening calon dan meminta dirahasiakan atau lewat chat pribadi"
+    meta: 'MULE_ACCOUNT_ID && (SECRET_DONT_TELL_ID || OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP || __MULE_REWARD_ID)'
+    match:
+      - "Sewa rekening BCA Rp 500rb per minggu, gak usah bilang siapa2 ya."
+      - "Sewa rekening BCA Rp 500rb per minggu, hubungi via WA."
+    nomatch:
+      - "Sewa rekening BCA Rp 500rb per minggu."
+      - "Gak usah bilang siapa2 ya, ini kejutan."
+    ref: https://www.ojk.go.id/
+
+  - id: COMBO_RC_CHAT_OFF_ID
+    tactic: remote_control
+    weight: 1.5
+    languages: [id]
+    describe: "Moves the interview to a chat app and holds it by text only"
+    describe-local:
+      id: "Memindahkan interview ke aplikasi chat dan melakukannya hanya lewat teks"
+    meta: 'RC_CHAT_INTERVIEW_ID && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)'
+    match:
+      - "Interview dilanjutkan lewat Telegram, via chat teks saja, tidak perlu video call."
+      - "Wawancara lewat chat di WhatsApp dengan manajer."
+    nomatch:
+      - "Interview via chat teks di portal resmi."
+      - "Hubungi kami lewat WhatsApp."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_PARTNER_TRAVEL_ID
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [id]
+    describe: "Requires booking tickets or hotel for a test or interview through the recruiter's 'partner travel agency'"
+    describe-local:
+      id: "Mewajibkan pemesanan tiket atau hotel untuk tes/wawancara lewat 'travel rekanan' perekrut"
+    flags: [extended]
+    pattern: |
+      \b(?:travel|agen\s+travel|biro\s+perjalanan|tour)\s+(?:\w{1,30}\s){0,3}?(?:rekanan|yang\s+ditunjuk|mitra|partner)\b
+      | \b(?:reservasi|pemesanan)\s+(?:akomodasi|hotel|tiket)\b[^.!?\n]{0,60}\b(?:melalui|lewat|via)\s+(?:travel|agen)
+    match:
+      - "Peserta WAJIB melakukan reservasi akomodasi melalui travel rekanan kami, PT Cahaya Wisata Tour."
+      - "Pemesanan tiket tes wajib lewat agen travel yang ditunjuk panitia."
+    nomatch:
+      - "Peserta datang sendiri ke lokasi tes, biaya perjalanan ditanggung masing-masing."
+      - "Travel ke Bandung berangkat jam 7 pagi."
+    ref: https://bp2mi.go.id/
+
+  - id: __PERSONAL_ACCOUNT_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:transfer|tf|kirim|setor)\w*\b[^\n]{0,80}?\b(?:rekening|rek|bri|bca|bni|mandiri|dana|ovo|gopay|seabank)\b[^\n]{0,40}?(?:\ba\.\s?n\.?|\ba/n\b|\batas\s+nama)\s+[a-z]
+    match:
+      - "Transfer ke rekening BRI 0331-01-044718-50-2 a.n. Hendra Kusuma"
+    nomatch:
+      - "Gaji ditransfer ke rekening BCA karyawan."
+
+  - id: COMBO_FEE_PERSONAL_ACCOUNT_ID
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [id]
+    describe: "Asks for a recruitment fee to be paid into an individual's bank account"
+    describe-local:
+      id: "Meminta biaya rekrutmen ditransfer ke rekening atas nama perorangan"
+    meta: '(FEE_CANDIDATE_MUST_PAY_ID || FEE_PARTNER_TRAVEL_ID) && __PERSONAL_ACCOUNT_ID'
+    match:
+      - "Wajib transfer biaya seragam dan ID card Rp 450.000 ke Mandiri 1270-0098-8812 a/n Eka Saputri."
+      - "Biaya pendaftaran Rp 200.000, transfer ke BCA 123456 atas nama Dodi."
+    nomatch:
+      - "Biaya pendaftaran Rp 200.000, bayar di loket kampus."
+      - "Transfer iuran kas ke rekening kelas a.n. Ratna."
+    ref: https://bp2mi.go.id/
+
+  - id: LEGIT_NEWS_REPORT_ID
+    tactic: legitimacy
+    weight: -2.0
+    languages: [id]
+    describe: "Reads as a news report about victims (third-person account, numbers of repatriated citizens)"
+    describe-local:
+      id: "Berupa berita tentang korban (sudut pandang orang ketiga, jumlah WNI yang dipulangkan)"
+    flags: [extended]
+    pattern: |
+      \b(?:(?:sebanyak|puluhan|ratusan|banyak)\s+(?:\d+\s+)?wni|mengaku\s+direkrut|para\s+korban|pemerintah\s+(?:kembali\s+)?mengimbau|
+          (?:di\s+sana|di\s+lokasi|setibanya)[^.!?\n]{0,20}\bmereka\b)
+    match:
+      - "Sebanyak 46 WNI yang sebelumnya dipekerjakan di kompleks penipuan tiba di Tanah Air."
+      - "Di sana paspor mereka ditahan."
+    nomatch:
+      - "Di sana kamu kerja jadi CS, gaji 15 juta."
+      - "Banyak lowongan tersedia minggu ini."
+    ref: https://kemlu.go.id/
+
+  - id: __MULE_REWARD_ID
+    languages: [id]
+    pattern: '\b(?:imbalan|upah|bayaran|fee|japri)\b[^.!?\n]{0,15}(?:\d|aja|saja)'
+    match:
+      - "imbalan 1,5 jt langsung cair"
+    nomatch:
+      - "imbalan yang layak"
+
+"""#),
+        ("rules/lang-pt.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  # ---------------------------------------------------------------- offplatform
+  - id: OFF_MOVE_TO_APP_PT
+    tactic: offplatform
+    weight: 1.5
+    languages: [pt]
+    describe: "Asks the candidate to contact, add or continue the conversation on a private chat app"
+    describe-local:
+      pt: "Pede ao candidato que o contacte, adicione ou continue a conversa numa aplicação de mensagens privada"
+    flags: [extended]
+    pattern: |
+      (?<!\bn[ãa]o\s)(?<!\bnunca\s)\b
+          (?:chama\w{0,3}|chame|chamar|fal[ae]\w{0,4}|fala|escrev\w{0,6}|contat\w{0,6}|contact\w{0,6}|adicion\w{0,6}|add|
+          mand[ae]\w{0,4}|envi[ae]\w{0,4}|continu\w{0,6}|vamos|te\s+passo|interessad[oa]s|contato|contacto|pe[çc]a|pede|
+          procur[ae]|confirm\w{0,6}|respond\w{0,6}|inform\w{0,6}|info|me\s+chama)\b
+          [^.!?\n]{0,50}?\b(?:no|pelo|via|ao|em|por|com|para\s+o|pro)\s+(?:meu\s+|nosso\s+|o\s+|este\s+|seu\s+|teu\s+)?
+          (?:n[úu]mero\s+de\s+|grupo\s+d[eo]\s+|canal\s+d[eo]\s+)?
+          (?:whats\s?app|whatsap+|zap(?:zap)?|wpp|telegram|t[ée]l[ée]gram|signal|wechat|viber)\b
+    match:
+      - "Me chama no WhatsApp que eu te explico o trabalho"
+      - "Interessados chamar no WhatsApp +55 21 90000-0111 (só mensagem)."
+      - "Fale com minha colega no WhatsApp: (11) 90000-0222"
+      - "Contato pelo Telegram: @vagas_rapidas_br"
+      - "Adicione-me no Telegram para os detalhes"
+    nomatch:
+      - "Não aceitamos candidaturas por Telegram ou WhatsApp."
+      - "Perfis no Telegram estão usando o nome da nossa empresa."
+      - "Envie o currículo para o e-mail da seleção."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://antifraudes.febraban.org.br/
+
+  - id: OFF_HANDOFF_PT
+    tactic: offplatform
+    weight: 1.0
+    languages: [pt]
+    describe: "Hands the candidate over to another person (receptionist, mentor, coordinator, colleague) to continue by chat"
+    describe-local:
+      pt: "Passa o candidato para outra pessoa (recepcionista, mentor, coordenadora, colega) para continuar pelo chat"
+    flags: [extended]
+    pattern: |
+      \b(?:te\s+passo\s+para|vou\s+te\s+passar\s+para|fal[ae]\s+com|chama\s+a|chame\s+a|chama\s+o|chame\s+o|procure\s+(?:a|o)|
+          entre\s+em\s+contato\s+com|pe[çc]a\s+(?:o\s+)?(?:seu\s+|teu\s+)?\w{1,20}\s+(?:a|ao|[àa]))\s+(?:a\s+|o\s+)?(?:minha|meu|tua|teu|sua|seu|nossa|nosso)?\s*
+          (?:recepcionista|colega|coordenador[a]?|mentor[a]?|assistente|supervisor[a]?|tutor[a]?|instrutor[a]?|gerente)\b
+    match:
+      - "Fale com minha colega no WhatsApp."
+      - "Agora te passo para a recepcionista, ela explica as tarefas."
+    nomatch:
+      - "Fale com o RH para marcar as férias."
+      - "A recepcionista do hotel entrega a chave do quarto."
+
+  # ---------------------------------------------------------------- remote_control
+  - id: RC_CHAT_ONLY_INTERVIEW_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Runs the interview only by text chat, or says no call, video call or office visit is ever needed"
+    describe-local:
+      pt: "Faz a entrevista só por chat escrito, ou diz que nunca é preciso chamada, videochamada nem ir ao escritório"
+    flags: [extended]
+    pattern: |
+      \bentrevista\s+(?:ser[áa]\s+(?:feita\s+)?|vai\s+ser\s+|[ée]\s+|acontece\s+)?(?:aqui\s+)?(?:pelo|por|via|no|pela|em)\s+
+          (?:este\s+|esse\s+)?(?:chat|telegram|whats\s?app|zap|mensage(?:m|ns)|escrito|texto|sms)\b
+      | \b(?:responda|responde|respondam)\s+(?:[àa]s\s+perguntas\s+)?por\s+escrito
+      | \bn[ãa]o\s+(?:fazemos|precisa(?:mos)?|[ée]\s+necess[áa]ri[oa]|haver[áa]|tem|h[áa])\s+(?:de\s+)?(?:fazer\s+)?(?:uma\s+|nenhuma\s+)?
+          (?:chamadas?\s+de\s+v[íi]deo|videochamadas?|liga[çc](?:[ãa]o|[õo]es)|entrevista\s+presencial)
+      | \btudo\s+(?:[ée]\s+)?(?:passado|feito|resolvido|combinado|coordenado|tratado)\s+por\s+aqui
+      | \bn[ãa]o\s+precisa\s+(?:vir|ir)\s+ao\s+escrit[óo]rio
+    match:
+      - "A entrevista será aqui pelo Telegram, por escrito."
+      - "Não fazemos chamada de vídeo, tudo é passado por aqui."
+    nomatch:
+      - "A entrevista será por videochamada com a responsável da área."
+      - "Entrevistas presenciais no nosso escritório de Lisboa."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_REMOTE_ACCESS_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Tells the candidate to install remote-access software or to share the screen"
+    describe-local:
+      pt: "Pede para instalar um programa de acesso remoto ou para partilhar/compartilhar o ecrã"
+    flags: [extended]
+    pattern: |
+      \b(?:instale|instala|baixe|baixa|descarregue|descarrega|abra|abre|ative|ativa|use|usa|execute|executa)\b
+          [^.!?\n]{0,60}?\b(?:anydesk|any\s+desk|teamviewer|team\s+viewer|rustdesk|quick\s?support|airdroid|ultraviewer|
+          compartilhar\s+(?:a\s+)?tela|partilhar\s+o\s+ecr[ãa]|acesso\s+remoto)\b
+      | \b(?:compartilhe|compartilha|partilhe|partilha)\s+(?:a\s+|sua\s+|tua\s+|o\s+|seu\s+|teu\s+)?(?:tela|ecr[ãa])\b
+    match:
+      - "Instale o AnyDesk que eu te ajudo a configurar a conta."
+      - "Compartilhe a tela e abra o aplicativo do seu banco."
+    nomatch:
+      - "Se lhe pedirem para instalar AnyDesk ou para partilhar o ecrã, pare."
+      - "Baixe o aplicativo oficial na loja para registrar o ponto."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: RC_UNOFFICIAL_APP_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Has the candidate install an app from a link or APK outside the official store and grant it every permission"
+    describe-local:
+      pt: "Faz instalar uma aplicação por link ou APK fora da loja oficial e conceder-lhe todas as permissões"
+    flags: [extended]
+    pattern: |
+      (?<!\bque\s)\bn[ãa]o\s+est[áa]\s+na\s+(?:loja\s+oficial|play\s+store|google\s+play|app\s+store)
+      | \b(?:por|neste|nesse|pelo)\s+(?:este\s+|esse\s+)?link\s*\(?\s*apk\b|\barquivo\s+apk\b|\bficheiro\s+apk\b|\b(?:o|um|este|esse)\s+apk\b
+      | \b(?:aceite|aceita|conceda|concede|d[êe]|ative|ativa)\s+todas\s+as\s+permiss[õo]es\b
+    match:
+      - "O app não está na loja oficial por segurança, baixe pelo link (APK)."
+      - "Instale o APK e aceite todas as permissões."
+    nomatch:
+      - "Baixe o aplicativo oficial na Google Play ou na App Store."
+      - "Se pedirem para instalar uma aplicação que não está na loja oficial, pare."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: RC_SEND_CODE_PT
+    tactic: remote_control
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks the candidate to pass on a verification code received by SMS or app"
+    describe-local:
+      pt: "Pede ao candidato que lhe passe um código de verificação recebido por SMS ou aplicação"
+    flags: [extended]
+    pattern: |
+      \bc[óo]digo\b[^.!?\n]{0,80}?(?:\bme\s+(?:passa|passe|manda|mande|envia|envie|fala|diz|informa|informe|repassa)\b|
+          \b(?:manda|mande|envia|envie|passa|passe|repassa|repasse)[- ](?:me|pra\s+mim|para\s+mim)\b)
+      | \b(?:me\s+)?(?:manda|mande|envia|envie|passa|passe|informe|fala)(?:-me)?\s+(?:o|esse|este|os|esses)\s+c[óo]digos?\b
+    match:
+      - "Vai chegar um código de 6 dígitos por SMS, me passa aqui para validar o cadastro."
+      - "Manda esse código que chegou no seu celular."
+    nomatch:
+      - "Seu código de acesso é 482913. Não compartilhe com ninguém."
+      - "O RH nunca vai pedir sua senha ou código de verificação."
+    ref: https://antifraudes.febraban.org.br/
+
+  # ---------------------------------------------------------------- upfront_fee
+  - id: FEE_CANDIDATE_MUST_PAY_PT
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [pt]
+    describe: "Requires the candidate to pay first (training, uniform, medical exam, insurance, registration fee, kit, visa) to start the job"
+    describe-local:
+      pt: "Exige que o candidato pague primeiro (capacitação, farda, exame, seguro, taxa de inscrição, kit, visto) para começar"
+    flags: [extended]
+    pattern: |
+      \b(?:para|antes\s+de)\s+(?:continuar|come[çc]ar|iniciar|ativar|assinar|garantir|reservar|confirmar|formalizar|efetivar|
+          concluir|receber|liberar|embarcar|ser\s+contratad[oa])\b[^.!?\n]{0,80}?
+          \b(?:precisa|precisar[áa]|deve|tem\s+que|tem\s+de|tens\s+de|[ée]\s+(?:necess[áa]rio|obrigat[óo]rio)|basta|pague|pagar|
+          deposite|transfira|compre|adquira|fa[çc]a\s+o\s+pagamento)\b[^.!?\n]{0,80}?
+          (?:\bpag\w{0,6}|\bvalor\b|\btaxa\b|\bcusto\b|\bpix\b|\bmb\s?way\b|\bboleto\b|r\$\s?\d[\d.,]{0,9}|us\$\s?\d[\d.,]{0,9}|€\s?\d[\d.,]{0,9}|\d\s?€|\d\s?(?:reais|euros))
+      | \bantes\s+d[ao]\s+(?:assinatura|contrata[çc][ãa]o|in[íi]cio|embarque|admiss[ãa]o)\b[^.!?\n]{0,60}?
+          \b(?:[ée]\s+(?:necess[áa]rio|obrigat[óo]rio)|precisa|deve|tem\s+que)\b[^.!?\n]{0,60}?\b(?:pagamento|pagar|valor|taxa)\b
+      | \b(?:taxa|valor|custo|pagamento)\s+(?:de|da|do)\s+(?:inscri[çc][ãa]o|cadastro|ades[ãa]o|ativa[çc][ãa]o|matr[íi]cula|
+          capacita[çc][ãa]o|treinamento|forma[çc][ãa]o|uniforme|farda|material|kit|reserva|vaga|visto|seguro)\b
+          [^.!?\n]{0,60}?(?:r\$\s?\d[\d.,]{0,9}|us\$\s?\d[\d.,]{0,9}|€\s?\d[\d.,]{0,9}|\d\s?€|\d\s?(?:reais|euros|d[óo]lares))
+      | \b(?:adquirir|comprar|compre|adquira|pague|pagar)\s[^.!?\n]{0,30}?\bkit\b[^.!?\n]{0,30}?(?:r\$\s?\d[\d.,]{0,9}|€\s?\d[\d.,]{0,9}|\d\s?€)
+      | \b(?:a\s+ser\s+pag[oa]|pague|pagar|transfira|deposite)\s+(?:pelo|via|por|no)\s+(?:pix|mb\s?way)\b
+      | \b(?:pix|mb\s?way)\s+para\s+o\s+n[úu]mero\b
+      | \b(?:exame|curso|certid[ãa]o|seguro|capacita[çc][ãa]o|treinamento)\w{0,3}\b[^.!?\n]{0,60}?\b(?:exclusivamente|somente|apenas)\s+
+          (?:pela|pelo|na|no)\s+(?:nossa|nosso)\s+(?:cl[íi]nica|parceir[oa]|escola|ag[êe]ncia|laborat[óo]rio)
+    match:
+      - "Antes de iniciar precisa fazer a capacitação oficial, no valor de R$ 147,00, via Pix."
+      - "Antes da assinatura do contrato é obrigatório o pagamento do seguro e da farda, no valor de 45€."
+      - "Basta adquirir o kit inicial por R$ 89,90."
+      - "Os aprovados só precisam pagar a taxa do visto e o curso: R$ 1.750."
+    nomatch:
+      - "O processo é gratuito: não cobramos taxa de inscrição."
+      - "Para assinar o contrato traga RG, CPF e carteira de trabalho."
+      - "Recebemos o pagamento do curso de empilhadeira; segue a nota fiscal."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.gov.br/trabalho-e-emprego/pt-br
+
+  - id: FEE_REFUND_PROMISE_PT
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [pt]
+    describe: "Promises that money paid up front will be refunded with the first salary or payment"
+    describe-local:
+      pt: "Promete que o valor pago adiantado será devolvido com o primeiro salário ou pagamento"
+    flags: [extended]
+    pattern: |
+      \b(?:(?:[ée]|ser[áa])\s+)?(?:devolvid[oa]|reembolsad[oa]|restitu[íi]d[oa]|descontad[oa])\b[^.!?\n]{0,50}?
+          \bprimeir[oa]\s+(?:pagamento|sal[áa]rio|vencimento|ordenado|m[êe]s|semana|recebimento|quinzena)
+      | \b(?:devolvemos|reembolsamos|reembols[áa]vel)\b[^.!?\n]{0,50}?\bprimeir[oa]\s+(?:pagamento|sal[áa]rio|vencimento|ordenado|m[êe]s)
+    match:
+      - "O valor é devolvido no primeiro vencimento."
+      - "Kit inicial por R$ 89,90 (devolvido no primeiro pagamento)."
+    nomatch:
+      - "As despesas de deslocação para a entrevista são reembolsadas mediante recibo."
+      - "O primeiro pagamento cai no quinto dia útil."
+
+  - id: FEE_GIFT_CARD_PT
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks for payment in gift cards or prepaid vouchers, or photos of their codes"
+    describe-local:
+      pt: "Pede pagamento em cartões-presente ou vales pré-pagos, ou fotos dos seus códigos"
+    flags: [extended]
+    pattern: |
+      \b(?:cart[õo]es?[- ](?:de\s+)?presente|gift\s?cards?|vales?[- ]presente|google\s+play|itunes|apple\s+gift|steam\s+(?:card|wallet)|paysafecard|
+          cart[õo]es?\s+(?:da\s+)?amazon)\b[^.!?\n]{0,80}?(?:\bpag\w{0,6}|\bcompr\w{0,5}|\bc[óo]digos?\b|\bfoto|\benvi\w{0,5}|\bmand\w{0,5}|r\$\s?\d|€\s?\d|\d\s?€)
+      | (?:\bpag\w{0,6}|\bcompr\w{0,5})[^.!?\n]{0,60}?\bem\s+(?:\d\s+)?(?:cart[õo]es?[- ](?:de\s+)?presente|gift\s?cards?|vales?[- ]presente)
+    match:
+      - "Compre 2 cartões-presente de R$ 100 e mande foto dos códigos."
+      - "A capacitação custa 60 dólares, pagos em gift cards."
+    nomatch:
+      - "No Natal a empresa oferece um vale-presente a todos os colaboradores."
+      - "Vendemos cartões-presente no caixa da loja."
+
+  - id: FEE_FAKE_CHECK_PT
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [pt]
+    describe: "Sends a cheque to deposit and asks the candidate to forward part of the money (fake-cheque scheme)"
+    describe-local:
+      pt: "Envia um cheque para depositar e pede para reenviar parte do dinheiro (golpe do cheque falso)"
+    flags: [extended]
+    pattern: |
+      \bcheque\b[^\n]{0,160}?\b(?:deposit\w{0,6}|desconte\w{0,3}|descontar|compens\w{0,6})\b[^\n]{0,200}?
+          \b(?:transfir\w{0,4}|transfer\w{0,5}|envi\w{0,5}|saqu\w{0,4}|sacar|devolv\w{0,4}|repass\w{0,5}|pix|mand\w{0,4})\b
+    match:
+      - "Você vai receber um cheque de R$ 9.000; deposite e transfira R$ 7.500 ao nosso fornecedor."
+      - "Receberá um cheque de 1.950 €. Deposite-o na sua conta e envie 1.700 € por transferência."
+    nomatch:
+      - "Não aceitamos pagamento em cheque na loja."
+      - "O cheque-refeição é entregue no primeiro dia do mês."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ---------------------------------------------------------------- task_scam
+  - id: TASK_LIKE_RATE_PT
+    tactic: task_scam
+    weight: 2.0
+    languages: [pt]
+    describe: "Offers pay per like, follow, rating or review of products, hotels, apps or videos (a task-scam hook)"
+    describe-local:
+      pt: "Oferece pagamento por curtir, seguir perfis ou avaliar produtos, hotéis, apps ou vídeos (isca de golpe de tarefas)"
+    flags: [extended]
+    pattern: |
+      (?:\b(?:curt\w{1,5}|dar\s+(?:likes?|gosto)|seguir\s+(?:perfis|contas|canais|p[áa]ginas)|segue\s+perfis|avali\w{1,5}|classific\w{1,5}|
+          coment\w{1,5}|assist\w{1,5}|promov\w{1,5}|impulsion\w{1,5})\s+(?:[\w'’-]{1,20}\s{1,3}){0,2}
+          (?:produtos?|hot[ée]is|hotel|restaurantes?|v[íi]deos?|apps?|aplicativos?|aplica[çc][õo]es|filmes|m[úu]sicas|lojas|publica[çc][õo]es|posts|perfis|youtube|tiktok|instagram))
+          [^\n]{0,160}?
+          (?:\bcomiss[ãa]o|\bpor\s+cada\s+(?:tarefa|curtida|like|avalia[çc][ãa]o|v[íi]deo|pedido|seguidor)|\bcada\s+tarefa|
+          (?:r\$\s?\d[\d.,]{0,9}|us\$\s?\d[\d.,]{0,9}|€\s?\d[\d.,]{0,9}|\d\s?€|\d\s?(?:reais|euros|usdt))[^.!?\n\d]{0,12}(?:por|/)\s*(?:tarefa|curtida|like|avalia[çc][ãa]o|v[íi]deo|dia)|
+          \bpagamentos?\s+(?:di[áa]rios?|no\s+mesmo\s+dia|imediatos?|na\s+hora)|\bganh\w{1,4}\s+(?:dinheiro|at[ée]|entre|r\$|\d))
+      | (?:\bcomiss[ãa]o|\bpor\s+cada\s+(?:tarefa|curtida|like|avalia[çc][ãa]o|v[íi]deo)|(?:r\$\s?\d[\d.,]{0,9}|€\s?\d[\d.,]{0,9}|\d\s?€|\d\s?(?:reais|euros|usdt))[^.!?\n\d]{0,12}(?:por|/)\s*(?:tarefa|curtida|like|avalia[çc][ãa]o|v[íi]deo)|
+          \bganh\w{1,4}\s+(?:dinheiro|at[ée]|entre|r\$|\d))[^\n]{0,120}?
+          (?:\bcurt\w{1,5}\s+(?:v[íi]deos|produtos|posts|publica[çc][õo]es)|\bseguir\s+(?:perfis|contas|canais)|\bavali\w{1,5}\s+(?:produtos|hot[ée]is|restaurantes|v[íi]deos|apps))
+    match:
+      - "Procuramos pessoas pra curtir produtos de lojas online. R$ 10 por curtida, pagamento diário."
+      - "Avalie hotéis pelo nosso app e ganhe comissão por cada avaliação."
+      - "Ganhe R$ 5 por tarefa para curtir vídeos do TikTok."
+    nomatch:
+      - "Golpistas oferecem dinheiro para curtir vídeos; desconfie."
+      - "Avalie o nosso hotel no site depois da estadia."
+      - "Cliente oculto: avaliar o atendimento em lojas, R$ 40 por visita."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_RECHARGE_PT
+    tactic: task_scam
+    weight: 3.0
+    languages: [pt]
+    describe: "Asks the candidate to recharge, deposit or keep a balance to unlock tasks, orders, levels or earnings"
+    describe-local:
+      pt: "Pede para recarregar, depositar ou manter saldo para desbloquear tarefas, pedidos, níveis ou ganhos"
+    flags: [extended]
+    pattern: |
+      \b(?:recarreg\w{0,6}|recarga|deposit\w{0,6}|dep[óo]sito|invist\w{0,4}|investir|aport\w{0,4})\b
+          [^.!?\n]{0,60}?\b(?:desbloque\w{0,6}|complet\w{0,6}|continu\w{0,6}|liberar|sacar|saque|ativ\w{0,6}|subir|acessar|
+          receber|terminar|concluir)\b[^.!?\n]{0,40}?\b(?:tarefas?|pedidos?|miss[ãõo]\w{0,3}|n[íi]vel|vip\d?|comiss\w{1,4}|ganhos|
+          saldo|saque|conjunto|tudo)
+      | \b(?:para|antes\s+de)\s+(?:poder\s+)?(?:desbloquear|completar|continuar|sacar|ativar|subir|acessar|receber|liberar|concluir)\b
+          [^.!?\n]{0,50}?\b(?:tarefas?|pedidos?|miss[ãa]o|n[íi]vel|vip|comiss\w{1,4}|ganhos|saldo|saque|dinheiro)\b[^.!?\n]{0,60}?
+          \b(?:recarreg\w{0,6}|recarga|deposit\w{0,6}|dep[óo]sito)
+      | \b(?:fa[zç]\w{0,2}|fizer|realiz\w{1,4})\s+(?:uma\s+)?recarga\b[^.!?\n]{0,60}?(?:devolve|recebe|te\s+(?:paga|d[áa])|lucro|comiss[ãa]o|ganho)
+      | \b(?:manter|mant[ée]m|mantenha|ter)\s+um\s+saldo\s+(?:m[íi]nimo\s+)?de\s+\d
+    match:
+      - "Recarregue 100 USDT para desbloquear o próximo conjunto de tarefas."
+      - "Para sacar seus ganhos você precisa fazer uma recarga de 300 USDT."
+      - "Você faz uma recarga e o sistema devolve o capital com 30% de lucro."
+    nomatch:
+      - "Recarregue o bilhete único antes do primeiro dia de trabalho."
+      - "Quando as vítimas tentam sacar, a plataforma bloqueia o saldo."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_ORDER_MECHANICS_PT
+    tactic: task_scam
+    weight: 2.5
+    languages: [pt]
+    describe: "Uses task-scam mechanics: combined or lucky orders, a negative balance, sets of tasks, VIP levels"
+    describe-local:
+      pt: "Usa mecânicas de golpe de tarefas: pedidos combinados ou premiados, saldo negativo, conjuntos de tarefas, níveis VIP"
+    flags: [extended]
+    pattern: |
+      \bpedidos?\s+(?:combinad[oa]s?|da\s+sorte|premiad[oa]s?|dourad[oa]s?)\b
+      | \bsaldo\s+(?:est[áa]\s+|ficou\s+|fica\s+)?(?:negativo|de\s+-\s?\d)
+      | \b(?:conjunto|s[ée]rie|bloco|rodada)s?\s+de\s+(?:\d{1,3}\s+)?(?:tarefas|pedidos|miss[õo]es|avalia[çc][õo]es)\b
+      | \bconta\s+de\s+tarefas\b
+      | \b\d{1,3}\s+tarefas\s+(?:di[áa]rias|por\s+dia)\b
+      | \bvip\s?-?\s?\d\b[^.!?\n]{0,60}?\b(?:tarefas?|pedidos?|comiss\w{1,4}|recarg\w{0,6}|usdt|n[íi]vel)
+      | \b(?:tarefas?|pedidos?|comiss\w{1,4}|recarg\w{0,6}|usdt|n[íi]vel)\b[^.!?\n]{0,60}?\bvip\s?-?\s?\d\b
+      | \b(?:suba|subir|sobe|passe|passar|passa)\s+(?:para|ao|pro)\s+(?:o\s+)?(?:n[íi]vel\s+)?vip
+    match:
+      - "Sua conta recebeu um pedido combinado, o saldo ficou negativo."
+      - "Suba para o nível VIP2 e ganhe comissões maiores por tarefa."
+      - "Débito por abandono do conjunto de pedidos."
+    nomatch:
+      - "Juntamos os pedidos do mesmo dia para economizar embalagem."
+      - "Ingressos VIP 2 dias para o festival."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_WITHDRAW_BLOCKED_PT
+    tactic: task_scam
+    weight: 2.5
+    languages: [pt]
+    describe: "Says earnings or withdrawals are frozen until the candidate pays, recharges or completes more tasks"
+    describe-local:
+      pt: "Diz que os ganhos ou o saque estão bloqueados até o candidato pagar, recarregar ou completar mais tarefas"
+    flags: [extended]
+    pattern: |
+      \b(?:saques?|saldo|conta|ganhos|comiss\w{1,4}|dinheiro|fundos)\b[^.!?\n]{0,40}?
+          \b(?:bloquead[oa]s?|congelad[oa]s?|retid[oa]s?|suspens[oa]s?|travad[oa]s?)\b
+          [^.!?\n]{0,60}?\b(?:at[ée]|enquanto|a\s+menos|se\s+n[ãa]o|deve|precisa|tem\s+que)
+      | \b(?:para|antes\s+de)\s+(?:poder\s+)?(?:sacar|receber|liberar|desbloquear|retirar)\s+(?:os\s+|as\s+|o\s+|a\s+)?(?:seus\s+|teus\s+|sua\s+|tua\s+|seu\s+|teu\s+)?
+          (?:ganhos|comiss\w{1,4}|dinheiro|saldo|saque|lucros?|pagamento)\b[^.!?\n]{0,60}?
+          \b(?:pag\w{0,5}|recarreg\w{0,5}|recarga|deposit\w{0,5}|imposto|taxa)
+    match:
+      - "O saque fica bloqueado até completar os 40 pedidos."
+      - "Para sacar seus ganhos precisa pagar uma taxa de 15%."
+    nomatch:
+      - "Quando as vítimas tentam sacar, a plataforma bloqueia o saldo e exige novos depósitos."
+      - "Sua conta no portal está bloqueada; redefina a senha pela intranet."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_PLATFORM_JARGON_PT
+    tactic: task_scam
+    weight: 1.5
+    languages: [pt]
+    describe: "Talks like a task-scam platform: mentors, trial tasks, bonuses for newcomers, members' crypto withdrawals"
+    describe-local:
+      pt: "Fala como uma plataforma de golpe de tarefas: mentores, tarefas de teste, bônus para novatos, saques em cripto de membros"
+    flags: [extended]
+    pattern: |
+      \bsacou\s+(?:r\$\s?|us\$\s?)?\d[\d.,]{0,9}\s?(?:usdt|usd|reais|€|d[óo]lares)?
+      | \b(?:te|lhe)\s+(?:dou|damos|mando|passo)\s+\d{1,2}\s+tarefas\s+de\s+teste
+      | \btarefas\s+de\s+teste\b[^.!?\n]{0,60}?\bpag
+      | \bb[ôo]nus\s+(?:extra|dobrado|em\s+dobro|de\s+boas-vindas)\b[^.!?\n]{0,40}?\b(?:novos|novatos|membros|vip|n[íi]vel|tarefas)
+      | \b(?:mentor[a]?|recepcionista)\b[^\n]{0,100}?\b(?:tarefas|pedidos|comiss\w{1,4}|usdt|saque|sacar|vip)\b
+    match:
+      - "Ana P. sacou 340 USDT hoje!"
+      - "Te dou 3 tarefas de teste e pago agora mesmo."
+    nomatch:
+      - "Cada novo colaborador tem um mentor no primeiro mês."
+      - "A recepcionista atende das 9h às 18h."
+
+  # ---------------------------------------------------------------- money_mule
+  - id: MULE_LEND_ACCOUNT_PT
+    tactic: money_mule
+    weight: 3.0
+    languages: [pt]
+    describe: "Asks to lend, rent or use the candidate's bank account, Pix key or MB WAY to receive money"
+    describe-local:
+      pt: "Pede para emprestar, alugar ou usar a conta bancária, chave Pix ou MB WAY do candidato para receber dinheiro"
+    flags: [extended]
+    pattern: |
+      (?<!pedido\spara\s)(?<!troca\sde\s)(?<!\bnunca\s)(?<!\bn[ãa]o\s)\b
+          (?:empresta\w{0,5}|empreste|alug\w{1,5}|usar|use|utilizar|ceder|ceda)\s+(?:a\s+)?(?:tua|sua|teu|seu)s?\s+
+          (?:conta|chave\s+pix|pix|cart[ãa]o|mb\s?way|iban)\b
+      | \balugar\s+(?:uma\s+)?chave\s+pix\b|\baluguel\s+de\s+(?:conta|chave\s+pix)\b
+      | \b(?:pessoas|gente|algu[ée]m|jovens)\s+com\s+conta\s+(?:em\s+banco|banc[áa]ria)\b
+      | \b(?:cair|cai|vai\s+cair|depositar|transferir|mandar)\s[^.!?\n]{0,40}?\bna\s+(?:tua|sua)\s+conta\b[^.!?\n]{0,60}?
+          (?:\bminha\s+(?:conta\s+)?(?:t[áa]|est[áa])|\bporque|\be\s+(?:tu|voc[êe])\s+(?:passa|repassa|transfere|saca|manda))
+    match:
+      - "Tô precisando alugar uma chave Pix. Te pago R$ 500 por semana pra usar tua conta."
+      - "Vai cair uns R$ 9 mil na tua conta de um cliente meu, minha conta tá bloqueada."
+      - "Procuro pessoas com conta em banco pra receber Pix de clientes."
+    nomatch:
+      - "Se alguém oferecer emprego em troca de usar sua conta ou chave Pix para receber dinheiro, é golpe."
+      - "Nunca empreste a sua conta nem partilhe códigos de autenticação."
+    ref:
+      - https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+      - https://antifraudes.febraban.org.br/
+
+  - id: MULE_RECEIVE_FORWARD_PT
+    tactic: money_mule
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks the candidate to receive money and pass it on to another account, in cash or crypto, keeping a cut"
+    describe-local:
+      pt: "Pede para receber dinheiro e repassá-lo a outra conta, em numerário ou cripto, ficando com uma comissão"
+    flags: [extended]
+    pattern: |
+      \breceb\w{1,5}\s[^.!?\n]{0,40}?\b(?:pix|transfer[êe]ncias|pagamentos|dinheiro|valores|dep[óo]sitos)\b
+          [^.!?\n]{0,80}?\b(?:repass\w{1,5}|pass\w{1,5}|transfer\w{1,5}|envi\w{1,5}|sac\w{1,5}|reenvi\w{1,5})\b
+          [^.!?\n]{0,40}?(?:outra\s+(?:conta|chave)|chave\s+que|terceiros|esp[ée]cie|dinheiro\s+vivo|numer[áa]rio|cripto\w{0,8}|usdt|bitcoin)
+      | \b(?:tu|voc[êe])\s+s[óo]\s+(?:passa|repassa|transfere|manda)\b
+      | \bs[óo]\s+me\s+(?:repassa|passa|devolve|transfere|manda)\b
+      | \bfica\s+com\s+(?:r\$\s?\d|\d{1,2}\s?%|uma?\s+(?:parte|comiss))
+    match:
+      - "Tu só passa pro Pix que eu te mandar e fica com R$ 900."
+      - "Tu não precisa fazer nada, só me repassa quando cair."
+      - "Receber Pix de clientes e repassar pra outra chave, pago por operação."
+    nomatch:
+      - "Receberá o salário por transferência no último dia útil."
+      - "Os pagamentos dos clientes são recebidos na conta da empresa."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_PARCEL_PT
+    tactic: money_mule
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks the candidate to receive parcels at home and send them on (reshipping)"
+    describe-local:
+      pt: "Pede para receber encomendas em casa e reenviá-las"
+    flags: [extended]
+    pattern: |
+      \b(?:encomendas?|pacotes?|mercadorias?)\b[^.!?\n]{0,60}?\b(?:em\s+(?:sua|tua)\s+(?:casa|resid[êe]ncia)|no\s+(?:seu|teu)\s+endere[çc]o|em\s+casa)\b
+          [^\n]{0,150}?\b(?:reenvi\w{1,6}|etiqueta\w{0,3}|correios|ctt|despach\w{1,5}|postar|posta)
+      | \breenvio\s+de\s+(?:encomendas|pacotes|mercadorias)\b
+    match:
+      - "Você recebe encomendas em sua casa e leva aos Correios com a etiqueta nova."
+      - "Trabalho de reenvio de encomendas a partir de casa."
+    nomatch:
+      - "Entregador com moto própria, contrato CLT."
+      - "Se não estiver em casa, a encomenda fica na agência dos CTT."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_RELABEL_PT
+    tactic: money_mule
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks the candidate to replace the shipping labels of parcels with labels sent by the employer"
+    describe-local:
+      pt: "Pede para trocar as etiquetas de envio das encomendas por outras enviadas pelo empregador"
+    flags: [extended]
+    pattern: |
+      \b(?:troc|troq|substitu|coloc|coloq|imprim|col)\w{0,6}\s+(?:a\s+|as\s+)?etiquetas?\b[^.!?\n]{0,40}?\b(?:por\s+(?:a|as|outra|outras|uma)|que\s+(?:enviarmos|mandarmos|enviamos|mandamos)|novas?)\b
+    match:
+      - "Você troca a etiqueta pela que enviarmos por e-mail."
+      - "Basta imprimir as etiquetas novas e colar nas caixas."
+    nomatch:
+      - "Confira se a etiqueta do produto tem o preço correto."
+      - "Troque a etiqueta de idioma nas configurações."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __MULE_PER_ITEM_PAY_PT
+    languages: [pt]
+    pattern: '(?:r\$\s?\d[\d.,]{0,9}|€\s?\d[\d.,]{0,9}|\d\s?€|\d\s?(?:reais|euros))[^.!?\n\d]{0,8}\b(?:por|cada)\s+(?:encomenda|pacote|envio|opera[çc][ãa]o|transfer[êe]ncia)\b|\bpago\s+por\s+opera[çc][ãa]o\b'
+    match:
+      - "R$ 20 por pacote"
+      - "pago por operação"
+    nomatch:
+      - "R$ 20 por hora"
+
+  - id: COMBO_MULE_PARCEL_PAY_PT
+    tactic: money_mule
+    weight: 2.0
+    languages: [pt]
+    describe: "Home reshipping or relabelling of parcels, paid per parcel or sold as easy work needing no experience"
+    describe-local:
+      pt: "Reenvio ou troca de etiquetas de encomendas em casa, pago por encomenda ou vendido como trabalho fácil sem experiência"
+    meta: '(MULE_PARCEL_PT || MULE_RELABEL_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)'
+    match:
+      - "Você recebe encomendas em sua casa e leva aos Correios. R$ 20 por pacote."
+      - "Troque as etiquetas pelas que enviarmos, sem experiência."
+    nomatch:
+      - "Você recebe encomendas em sua casa e leva aos Correios."
+      - "Auxiliar de armazém, sem experiência, R$ 9 por hora."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  # ---------------------------------------------------------------- data_harvest
+  - id: DATA_BANK_CARD_PT
+    tactic: data_harvest
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks for card numbers, bank details or online-banking passwords, or to open the banking app for them"
+    describe-local:
+      pt: "Pede número do cartão, dados bancários ou senhas do banco, ou para abrir o app do banco para eles"
+    flags: [extended]
+    pattern: |
+      (?<!\bn[ãa]o\s)(?<!\bnunca\s)(?<!\bnem\s)\b(?:confirm\w{1,4}|envi[ae]\w{0,3}|mand[ae]\w{0,3}|inform\w{1,4}|pass[ae]|digit\w{1,4}|
+          atualiz\w{1,4}|verifiq\w{1,4}|preciso|precisamos|forne[çc]a)\b[^.!?\n]{0,60}?
+          \b(?:n[úu]mero\s+do\s+(?:seu\s+|teu\s+)?cart[ãa]o|dados\s+(?:banc[áa]rios|do\s+cart[ãa]o)|senha\s+(?:do\s+)?(?:seu\s+|teu\s+)?(?:banco|cart[ãa]o|app|aplicativo|homebanking)|
+          cvv|cvc|c[óo]digo\s+de\s+seguran[çc]a|data\s+de\s+validade)
+      | \b(?:abra|abre|entre|entra)\s+(?:no\s+|o\s+)?(?:app|aplicativo|aplica[çc][ãa]o|homebanking)\s+do\s+(?:seu|teu)\s+banco
+    match:
+      - "Envie nome completo, CPF, foto do RG e número do cartão onde vai receber o salário."
+      - "Confirme a senha do banco para liberar o pagamento."
+    nomatch:
+      - "Não pedimos dados bancários antes da contratação."
+      - "Nunca pedimos por SMS ou WhatsApp suas senhas ou códigos."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: DATA_ID_DOCS_PT
+    tactic: data_harvest
+    weight: 2.0
+    languages: [pt]
+    describe: "Asks for photos or scans of the passport or ID right away, over chat or before any contract"
+    describe-local:
+      pt: "Pede fotos ou digitalizações do passaporte ou documento de identidade de imediato, pelo chat ou antes de qualquer contrato"
+    flags: [extended]
+    pattern: |
+      \b(?:foto\w{0,2}|fotografias?|imagem|digitaliza[çc][ãa]o|scan|selfie)\s+(?:colorida\s+)?(?:d[oa]s?\s+|de\s+)?
+          (?:(?:seu|teu|sua|tua|todas\s+as\s+p[áa]ginas\s+do)\s+)?
+          (?:passaporte|rg|cpf|cnh|documento\s+de\s+identidade|cart[ãa]o\s+de\s+cidad[ãa]o|bilhete\s+de\s+identidade|identidade)\b
+          [^.!?\n]{0,60}?(?:\bhoje\b|\bj[áa]\b|\bagora\b|\bantes\s+d|\bpel[oa]\s+(?:whats\s?app|telegram|chat|e-?mail)|\bpor\s+aqui|
+          \b(?:para|pra)\s+(?:emitir|comprar|agendar|confirmar|garantir|reservar|liberar))
+      | \b(?:para|pra)\s+(?:emitir\w{0,3}|comprar|agendar|confirmar|garantir|reservar|liberar)\b[\s\S]{0,120}?
+          \b(?:foto\w{0,2}|fotografias?|digitaliza[çc][ãa]o|scan|c[óo]pia)\s+(?:colorida\s+)?(?:d[oa]s?\s+|de\s+)?
+          (?:(?:seu|teu|sua|tua|todas\s+as\s+p[áa]ginas\s+do)\s+)?(?:passaporte|rg|cnh|documento\s+de\s+identidade|cart[ãa]o\s+de\s+cidad[ãa]o)
+    match:
+      - "Preciso da foto do teu passaporte hoje ainda pra emitir a passagem."
+      - "Para agendar entrevista envie nome completo, CPF, foto do RG frente e verso."
+    nomatch:
+      - "Traga um documento com foto no dia da entrevista."
+      - "Desconfie de ofertas que pedem uma fotografia do passaporte logo na primeira mensagem."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_BODY_FAMILY_PT
+    tactic: data_harvest
+    weight: 2.0
+    languages: [pt]
+    describe: "Asks for full-body photos or the address and phone of a relative, details no genuine employer needs"
+    describe-local:
+      pt: "Pede fotos de corpo inteiro ou o endereço e telefone de um familiar, dados que nenhum empregador real precisa"
+    flags: [extended]
+    pattern: |
+      \bfoto(?:s|grafias?)?\s+de\s+corpo\s+inteiro
+      | \b(?:endere[çc]o|morada|telefone|contato|contacto|dados)\s+(?:e\s+(?:telefone|endere[çc]o|contacto)\s+)?de\s+(?:um|uma|algum|seu|sua)\s+(?:familiar|parente|pai|m[ãa]e)\b
+    match:
+      - "Duas fotografias de corpo inteiro."
+      - "Endereço e telefone de um familiar."
+    nomatch:
+      - "Agência de modelos: portfólio profissional com fotos de estúdio."
+      - "O telefone da empresa está no site."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  # ---------------------------------------------------------------- unrealistic_pay
+  - id: PAY_GUARANTEED_PT
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [pt]
+    describe: "Promises guaranteed or daily earnings, passive income or easy money"
+    describe-local:
+      pt: "Promete ganhos garantidos ou diários, renda passiva ou dinheiro fácil"
+    flags: [extended]
+    pattern: |
+      \b(?:ganhos?|renda|rendimentos?|lucros?|pagamentos?|sal[áa]rio|comiss[õo]es)\s+(?:extra\s+|di[áa]ri[oa]s?\s+|fix[oa]s?\s+)?(?:100\s?%\s+)?garantid[oa]s?\b
+      | \bganhos\s+di[áa]rios\b|\brenda\s+passiva\b|\bdinheiro\s+f[áa]cil\b
+      | \bganhe\s+(?:r\$|us\$|€)?\s?\d[\d.,]{0,9}\s?(?:reais|euros|€)?\s+(?:por|ao)\s+dia\b
+    match:
+      - "Ganhe R$ 300 por dia trabalhando em casa."
+      - "Renda extra garantida todo mês."
+    nomatch:
+      - "Salário conforme convenção coletiva."
+      - "O curso não garante emprego."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __PAY_DAILY_AMOUNT_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      (?:(?:r\$|us\$|€)\s?\d[\d.,]{0,9}|\b\d[\d.,]{0,9}(?:\s?(?:-|a|e)\s?\d[\d.,]{0,9})?\s?(?:€|reais|euros|d[óo]lares|usdt|mil))
+          \s*(?:ao\s+dia|por\s+dia|di[áa]rios|/\s?dia)
+      | \bganh\w{1,4}\s+(?:at[ée]|entre|mais\s+de)\s+(?:r\$|us\$|€)?\s?\d
+      | \b(?:ganhos|renda)\s+de\s+at[ée]\s+(?:r\$|us\$|€)?\s?\d
+    match:
+      - "R$ 300 por dia"
+      - "Ganhos de até R$ 4.000 por mês"
+    nomatch:
+      - "R$ 1.650,00 + vale-transporte"
+
+  - id: __PAY_EASY_CONTEXT_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bem\s+casa\b|\bde\s+casa\b|\bhome\s+office\b|\bpelo\s+(?:celular|telem[óo]vel)\b|\bs[óo]\s+(?:precisa|com)\s+(?:de\s+)?(?:um\s+)?(?:celular|internet|telem[óo]vel)\b
+      |\btrabalho\s+(?:f[áa]cil|simples)\b|\bmeio\s+per[íi]odo\b|\btempo\s+parcial\b|\bremoto\b|\bsem\s+experi[êe]ncia\b|\btarefas?\b|\bcurtid\w{1,3}\b|\bmontando\b|\brenda\s+extra\b
+    match:
+      - "trabalhe em casa"
+      - "renda extra"
+    nomatch:
+      - "turno da tarde na loja"
+
+  - id: PAY_EASY_HIGH_PT
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [pt]
+    describe: "Promises high daily earnings (or 'up to' amounts) for easy work from home or from a phone"
+    describe-local:
+      pt: "Promete ganhos diários altos (ou 'até' valores) por trabalho fácil em casa ou pelo celular"
+    meta: '__PAY_DAILY_AMOUNT_PT && __PAY_EASY_CONTEXT_PT'
+    match:
+      - "Trabalhe em casa montando chaveiros. Ganhos de até R$ 4.000 por mês."
+      - "Renda extra: R$ 300 por dia pelo celular."
+    nomatch:
+      - "Trabalho remoto como tradutor, R$ 5.400 + benefícios."
+      - "Diária de R$ 150 para ajudante de obra."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: PAY_NO_SKILL_EASY_PT
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [pt]
+    describe: "Sells the job as needing only a phone, or insists it is not a scam or a pyramid"
+    describe-local:
+      pt: "Vende o trabalho como se só precisasse de um celular, ou insiste que não é golpe nem pirâmide"
+    flags: [extended]
+    pattern: |
+      \bs[óo]\s+(?:precisa|necessita|com)\s+(?:de\s+)?(?:um\s+)?(?:celular|telem[óo]vel|smartphone)\b
+      | \bn[ãa]o\s+[ée]\s+(?:golpe|pir[âa]mide|venda|fraude|marketing\s+multin[íi]vel)\b
+      | \b100\s?%\s+(?:legal|real|seguro|garantido)\b
+    match:
+      - "Só precisa de um celular e internet."
+      - "Não é golpe, pagamos todo dia."
+    nomatch:
+      - "É golpe: nunca empreste sua conta."
+      - "Precisa de carteira de motorista e moto própria."
+
+  - id: PAY_EXTRA_INCOME_PT
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [pt]
+    describe: "Advertises 'extra income' or easy earnings from home"
+    describe-local:
+      pt: "Anuncia 'renda extra' ou ganhos fáceis em casa"
+    flags: [extended]
+    pattern: |
+      \brenda\s+extra\b|\bganhe\s+dinheiro\s+(?:em|de)\s+casa\b|\btrabalhe\s+em\s+casa\b
+    match:
+      - "Renda extra para quem tem celular!"
+      - "TRABALHE EM CASA montando bijuterias."
+    nomatch:
+      - "Trabalho híbrido: dois dias em casa e três no escritório."
+      - "Extra: vale-refeição de R$ 30."
+
+  # ---------------------------------------------------------------- impersonation
+  - id: IMP_OFFICIAL_BODY_PT
+    tactic: impersonation
+    weight: 2.0
+    languages: [pt]
+    describe: "Poses as a public employment service or agency and asks to confirm data or risk losing benefits"
+    describe-local:
+      pt: "Faz-se passar por um serviço público de emprego e pede para confirmar dados sob pena de perder benefícios"
+    flags: [extended]
+    pattern: |
+      \b(?:sine|iefp|centro\s+de\s+emprego|minist[ée]rio\s+do\s+trabalho|seguran[çc]a\s+social|inss|carteira\s+de\s+trabalho\s+digital|
+          ag[êe]ncia\s+de\s+emprego)\b[^\n]{0,200}?\b(?:confirm\w{1,4}|verifiq\w{1,4}|verific\w{1,4}|atualiz\w{1,4}|valid\w{1,4})\s
+          [^.!?\n]{0,40}?\b(?:dados|conta|cart[ãa]o|senha|cpf|identidade)
+      | \bpara\s+n[ãa]o\s+perder\s+(?:o\s+|a\s+|seu\s+|sua\s+)?(?:benef[íi]cio|seguro-desemprego|seguro\s+desemprego|subs[íi]dio|aux[íi]lio|presta[çc][ãa]o)
+    match:
+      - "SINE: você tem uma vaga reservada. Para não perder o benefício, confirme seus dados no link."
+      - "Centro de Emprego: atualize os seus dados e o IBAN da conta até amanhã."
+    nomatch:
+      - "Os candidatos inscritos no centro de emprego devem falar com o seu técnico."
+      - "Inscrição gratuita no IEFP."
+    ref: https://www.gov.br/trabalho-e-emprego/pt-br
+
+  - id: IMP_BRAND_RECRUITER_PT
+    tactic: impersonation
+    weight: 1.0
+    languages: [pt]
+    describe: "Introduces themselves as HR or a recruiter of a famous company, bank or job board"
+    describe-local:
+      pt: "Apresenta-se como RH ou recrutador de uma grande empresa, banco ou site de vagas"
+    flags: [extended]
+    pattern: |
+      \b(?:sou|aqui\s+[ée]|falo|em\s+nome\s+d[oa])\s+(?:o\s+|a\s+|um\s+|uma\s+|d[oa]\s+)?(?:[\w.,'’-]{1,20}\s{1,3}){0,3}?
+          (?:rh|recursos\s+humanos|recrut\w{1,6}|sele[çc][ãa]o|talentos|contrata[çc][ãa]o)
+          [^.!?\n]{0,30}?\b(?:d[aoe]|na|no|para)\s+
+          (?:amazon|google|microsoft|tiktok|meta|netflix|mercado\s+livre|magalu|magazine\s+luiza|americanas|natura|ambev|ita[úu]|
+          bradesco|santander|nubank|petrobras|ifood|shopee|shein|temu|linkedin|indeed|catho|infojobs|continente|pingo\s+doce|
+          sonae|worten|adecco|randstad|manpower|caixa)\b
+    match:
+      - "Olá, sou a recrutadora do Mercado Livre e vimos seu currículo."
+      - "Aqui é o RH da Shopee, você foi selecionado."
+    nomatch:
+      - "O Mercado Livre abriu vagas; candidate-se no site de carreiras."
+      - "Sou ex-funcionária da Natura e procuro emprego."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ---------------------------------------------------------------- urgency
+  - id: URG_LOSE_SPOT_PT
+    tactic: urgency
+    weight: 1.5
+    languages: [pt]
+    describe: "Says few places are left or the place goes to someone else if the candidate does not act now"
+    describe-local:
+      pt: "Diz que restam poucas vagas ou que a vaga passa para outro se o candidato não agir já"
+    flags: [extended]
+    pattern: |
+      \brestam\s+(?:s[óo]\s+|apenas\s+)?\d{1,3}\s+vagas\b|\b[úu]ltimas\s+vagas\b|\bvagas\s+limitadas\b
+      | \b(?:a|sua|tua)\s+vaga\s+(?:ser[áa]\s+(?:repassada|preenchida|dada|cancelada|passada)|passa\s+para|vai\s+para)
+      | \b(?:repassada|passada|dada)\s+a\s+outr[oa]\s+(?:candidat[oa]|pessoa)
+      | \bgaranta\s+(?:j[áa]\s+)?(?:a\s+)?(?:sua|tua)\s+(?:vaga|hoje)\b
+      | \bpr[óo]ximo\s+candidato\b
+    match:
+      - "Vagas por cidade limitadas, garanta a sua hoje!"
+      - "Se o comprovante não for enviado até as 17h, a vaga será repassada."
+      - "Chama JÁ, últimas vagas"
+    nomatch:
+      - "Inscrições abertas até 30 de setembro."
+      - "Temos vagas para auxiliar de limpeza na escola."
+
+  - id: URG_NOW_PT
+    tactic: urgency
+    weight: 1.0
+    languages: [pt]
+    describe: "Pushes the candidate to act immediately (sign today, hours or minutes left, boarding this week)"
+    describe-local:
+      pt: "Pressiona para agir de imediato (assine hoje, faltam horas ou minutos, embarque esta semana)"
+    flags: [extended]
+    pattern: |
+      \b[úu]ltimo\s+aviso\b|\b(?:expira|vence)\s+hoje\b|\bassine\s+hoje\b|\bchama\s+j[áa]\b|\bainda\s+hoje\b|\bhoje\s+(?:ainda|mesmo)\b|
+      \b(?:em|dentro\s+de)\s+\d{1,2}\s+minutos\b|\bno\s+prazo\s+de\s+(?:24|48|72)\s+horas\b|\bat[ée]\s+(?:as|[àa]s)\s+\d{1,2}\s?h\b|
+      \bembarque\s+(?:ainda\s+)?(?:esta|nesta|essa)\s+semana\b|\bn[ãa]o\s+perca\s+(?:esta|essa)\s+oportunidade\b|\bs[óo]\s+hoje\b|\bcorra\b
+    match:
+      - "PROPOSTA FORMAL – assine hoje."
+      - "Embarque ainda esta semana."
+      - "Se a recarga não for feita até as 20h, o saldo é perdido."
+    nomatch:
+      - "Esperamos por si amanhã às 10h30 para a entrevista."
+      - "Horário das 14h às 22h20."
+
+  # ---------------------------------------------------------------- secrecy
+  - id: SECRET_DONT_TELL_PT
+    tactic: secrecy
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks the candidate to tell no one (family, bank, police) about the job or the money, or to lie about the trip"
+    describe-local:
+      pt: "Pede para não contar a ninguém (família, banco, polícia) sobre o trabalho ou o dinheiro, ou para mentir sobre a viagem"
+    flags: [extended]
+    pattern: |
+      \bn[ãa]o\s+(?:conte|conta|fala|fale|comente|comenta|diga|diz|avise|avisa|informe|mencione)\b(?![^.!?\n]{0,40}\b(?:senha|c[óo]digo|pin)\b)
+          [^.!?\n]{0,40}?\b(?:ningu[ée]m|fam[íi]lia|m[ãa]e|pai|pais|amig\w{1,3}|banco|namorad\w|esposa|marido|pol[íi]cia|imigra[çc][ãa]o|embaixada)
+      | \bdiz(?:e)?\s+que\s+[ée]\s+(?:uma\s+)?(?:viagem|passeio|f[ée]rias)
+      | \bdiga\s+(?:[àa]\s+imigra[çc][ãa]o\s+)?que\s+(?:vai|est[áa])\s+de\s+f[ée]rias
+      | \bmant(?:[ée]m|enha|er)\s+(?:isso\s+|isto\s+|tudo\s+)?(?:em\s+)?(?:segredo|sigilo)\b
+      | \bfica\s+entre\s+n[óo]s\b
+      | \bse\s+(?:a\s+gente\s+|voc[êe]\s+|tu\s+)?(?:contar|falar|disser)\s+(?:algo\s+)?(?:pra|para|a|com)\s+algu[ée]m\b
+    match:
+      - "Não fala pra tua família que é trabalho, diz que é viagem de férias."
+      - "Mas ó, não comenta com ninguém, nem com tua mãe."
+      - "Não conte à sua família sobre a vaga."
+      - "Se contar pra alguém o que acontece aqui, eles vão ter problema."
+    nomatch:
+      - "Não conte a ninguém a sua senha."
+      - "Insistência para não comentar com o banco é sinal de alerta."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.policiajudiciaria.pt/
+
+  - id: SECRET_DELETE_CHAT_PT
+    tactic: secrecy
+    weight: 2.0
+    languages: [pt]
+    describe: "Asks the candidate to delete the chat or messages"
+    describe-local:
+      pt: "Pede ao candidato que apague a conversa ou as mensagens"
+    flags: [extended]
+    pattern: |
+      \b(?:apaga|apague|deleta|delete|elimina|elimine|exclui|exclua|limpa|limpe)\s+(?:essa|esta|a|as|os|o|todas\s+as|toda\s+a|nossa|nossas)?\s*
+          (?:conversa|mensage(?:m|ns)|chat|hist[óo]rico|[áa]udios?)\b
+    match:
+      - "Apaga essa conversa depois."
+      - "Delete as mensagens assim que ler."
+    nomatch:
+      - "Para apagar o histórico, vá às configurações."
+      - "Não apague o e-mail de boas-vindas, ele tem seu usuário."
+
+  # ---------------------------------------------------------------- coercion
+  - id: COER_PASSPORT_KEPT_PT
+    tactic: coercion
+    weight: 3.0
+    languages: [pt]
+    describe: "The employer keeps or takes the workers' passports"
+    describe-local:
+      pt: "O empregador fica com ou retém os passaportes dos trabalhadores"
+    flags: [extended]
+    pattern: |
+      \b(?:empresa|chefe|patr[ãa]o|escrit[óo]rio|eles|ag[êe]ncia|supervisor)\s+(?:guarda|ret[ée]m|fica\s+com|pega|recolhe|guardam|ficam\s+com|pegam|recolhem|ret[êe]m)
+          \s+[^.!?\n]{0,20}?passaportes?\b
+      | \bpassaportes?\b[^.!?\n]{0,60}?(?:\bpor\s+seguran[çc]a|\bat[ée]\s+(?:voc[êe]|tu)\s+(?:quitar|pagar|terminar|acabar)|\bfica\s+no\s+escrit[óo]rio)
+      | \bentrega\s+(?:o\s+)?(?:teu|seu)\s+passaporte
+    match:
+      - "A empresa guarda os passaportes de todo mundo \"por segurança\"."
+      - "Seu passaporte fica no escritório até você quitar."
+    nomatch:
+      - "Nunca entregar o passaporte ao empregador."
+      - "Guarde o passaporte no cofre do hotel."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DEBT_FINE_PT
+    tactic: coercion
+    weight: 2.5
+    languages: [pt]
+    describe: "Threatens fines or debts (flight, visa, food) if the worker leaves or misses a quota"
+    describe-local:
+      pt: "Ameaça com multas ou dívidas (passagem, visto, comida) se o trabalhador sair ou não bater a meta"
+    flags: [extended]
+    pattern: |
+      \bse\s+(?:quiser\s+sair|sair|for\s+embora|desistir|pedir\s+demiss[ãa]o|fores\s+embora)\b[^.!?\n]{0,40}?\b(?:pag\w{1,4}|multa|d[íi]vida|deve|desconto)
+      | \bmulta\s+(?:rescis[óo]ria|por\s+(?:sa[íi]da|abandono|desist[êe]ncia))
+      | \bmulta\s+somad[oa]s?\s+(?:na|[àa])\s+(?:sua|tua)\s+d[íi]vida|\bsomad[oa]s?\s+(?:na|[àa])\s+(?:sua|tua)\s+d[íi]vida
+      | \b(?:paga|pagar|pagas)\s+(?:a\s+)?(?:passagem|o\s+visto|a\s+comida|o\s+alojamento)\s+de\s+volta\b
+    match:
+      - "Se quiser sair antes, paga US$ 8.000 de multa rescisória mais a passagem."
+      - "Cada cliente que faltar são US$ 300 de multa somados na sua dívida."
+    nomatch:
+      - "Se quiser sair mais cedo na sexta, combine com o supervisor."
+      - "A passagem de ida é adiantada pela empresa e não é descontada."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_CONFINE_THREAT_PT
+    tactic: coercion
+    weight: 3.0
+    languages: [pt]
+    describe: "Describes confinement, being sold on, or threats against the worker or the family"
+    describe-local:
+      pt: "Descreve confinamento, venda para outra empresa ou ameaças contra o trabalhador ou a família"
+    flags: [extended]
+    pattern: |
+      \bningu[ée]m\s+sai\s+(?:d[oa]\s+)?(?:complexo|pr[ée]dio|empresa|daqui)
+      | \bn[ãa]o\s+(?:nos|te|os|me)\s+deixam\s+sair\b
+      | \bfica(?:m)?\s+trancad[oa]s?\b
+      | \bvend(?:em|eram|er[ãa]o)\s+(?:a\s+gente|voc[êe]s?|te|n[óo]s)\s+(?:pra|para)\s+outra\s+empresa
+      | \bsem\s+permiss[ãa]o\s+do\s+chefe\b
+      | \b(?:sabe|sabemos|j[áa]\s+sabe)\s+onde\s+(?:a\s+)?(?:tua|sua)\s+fam[íi]lia\s+mora
+      | \bningu[ée]m\s+se\s+machuca\b
+      | \b(?:eles|voc[êe]|sua\s+fam[íi]lia|tua\s+fam[íi]lia)\s+v[ãa]o\s+ter\s+problema
+    match:
+      - "Falam que se a gente contar pra alguém vendem a gente pra outra empresa. Quem não bate meta fica trancado."
+      - "A gente já sabe onde tua família mora. Bate tua meta e ninguém se machuca."
+    nomatch:
+      - "Ninguém sai antes das 18h sem avisar o encarregado do turno."
+      - "Sabemos que a família vem primeiro: horário flexível."
+    ref:
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_EXPOSURE_THREAT_PT
+    tactic: coercion
+    weight: 2.5
+    languages: [pt]
+    describe: "Threatens to blacklist the candidate, expose them to their contacts or misuse their documents over a 'debt'"
+    describe-local:
+      pt: "Ameaça negativar o nome, expor o candidato aos seus contatos ou usar os seus documentos por causa de uma 'dívida'"
+    flags: [extended]
+    pattern: |
+      \b(?:seu|teu)\s+nome\s+ser[áa]\s+negativado\b|\bcpf\s+(?:ser[áa]\s+)?protestado\b
+      | \b(?:seus|teus)\s+contatos\s+(?:do\s+whats\s?app\s+)?(?:ser[ãa]o|v[ãa]o\s+ser)\s+(?:avisados|informados|notificados)
+      | \btemos\s+(?:a\s+)?c[óo]pia\s+(?:do\s+)?(?:seu|teu)\s+(?:rg|cpf|documento|passaporte)
+    match:
+      - "Seu nome será negativado, o CPF protestado e seus contatos do WhatsApp serão avisados."
+      - "Temos a cópia do seu RG e CPF."
+    nomatch:
+      - "Evite ter o nome negativado: pague as contas em dia."
+      - "Guardamos uma cópia do contrato assinado no RH."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  # ---------------------------------------------------------------- trafficking_lure
+  - id: TRAF_SEA_JOB_PT
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [pt]
+    describe: "Offers customer-service, typing, online-marketing, chat, translation or game-testing jobs in a known scam-compound region"
+    describe-local:
+      pt: "Oferece vagas de atendimento ao cliente, digitação, marketing online, chat, tradução ou teste de jogos numa região conhecida pelos centros de golpes"
+    flags: [extended]
+    pattern: |
+      \b(?:atendimento\s+ao\s+cliente|suporte\s+ao\s+cliente|apoio\s+ao\s+cliente|digita[çc][ãa]o|digitador\w{0,3}|marketing\s+(?:online|digital)|
+          vendas\s+online|tradutor\w{0,3}|tradu[çc][ãa]o|int[ée]rprete\w{0,2}|operador\w{0,3}\s+de\s+chat|teleoperador\w{0,3}|call\s+cent\w{2}|
+          testador\w{0,3}\s+de\s+jogos|cassino\s+online|casino\s+online|empresa\s+de\s+(?:investimentos|criptomoedas|trading|games)|
+          assistente\s+(?:administrativ|virtual)\w{0,3}|trampo|trabalho|vagas?|emprego)\b
+          [^\n]{0,80}?\b(?:tail[âa]ndia|banguecoque|bangkok|camboja|phnom\s?penh|sihanoukville|myanmar|mianmar|birm[âa]nia|myawaddy|laos|
+          filipinas|manila|mal[áa]sia|kuala\s+lumpur|dubai|emirados|abu\s+dhabi|mae\s?sot)\b
+      | \b(?:tail[âa]ndia|banguecoque|bangkok|camboja|phnom\s?penh|sihanoukville|myanmar|mianmar|birm[âa]nia|myawaddy|laos|
+          filipinas|manila|mal[áa]sia|kuala\s+lumpur|dubai|emirados|abu\s+dhabi|mae\s?sot)\b
+          [^\n]{0,80}?\b(?:atendimento\s+ao\s+cliente|digita[çc][ãa]o|digitador\w{0,3}|marketing\s+(?:online|digital)|tradutor\w{0,3}|
+          operador\w{0,3}\s+de\s+chat|teleoperador\w{0,3}|testador\w{0,3}|cassino\s+online|empresa\s+de\s+(?:investimentos|criptomoedas|trading|games))\b
+    match:
+      - "Tenho vaga de digitação numa empresa de marketing online no Camboja."
+      - "Empresa de games contrata TESTADORES DE JOGOS em Myanmar."
+      - "Trampo no Dubai, US$ 3.000/mês."
+    nomatch:
+      - "Assistente de contact center em Lisboa, 30h semanais."
+      - "Viagem à Tailândia: os templos abrem às 8h."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_TRAVEL_PAID_PT
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [pt]
+    describe: "Says the flight, visa or housing is paid or provided by the employer"
+    describe-local:
+      pt: "Diz que a passagem, o visto ou o alojamento são pagos ou oferecidos pelo empregador"
+    flags: [extended]
+    pattern: |
+      \b(?:passage(?:m|ns)|voos?|bilhetes?\s+de\s+avi[ãa]o|vistos?|alojamento|hospedagem|moradia|apartamento|estadia)\b
+          (?:(?!\bn[ãa]o\b)[^.!?\n]){0,40}?\b(?:pag[oa]s?|cobert[oa]s?|inclu[íi]d[oa]s?|gr[áa]tis|gratuit[oa]s?|por\s+conta\s+d[aoe]|
+          custead[oa]s?|oferecid[oa]s?)
+    match:
+      - "Passagem e visto pagos, não precisa experiência."
+      - "Passagem e hospedagem por conta deles."
+    nomatch:
+      - "As despesas de deslocação não estão incluídas."
+      - "A passagem de ida é comprada pela agência de viagens da empresa."
+
+  - id: TRAF_TOURIST_VISA_PT
+    tactic: trafficking_lure
+    weight: 2.5
+    languages: [pt]
+    describe: "Tells the candidate to travel as a tourist, lie to immigration, or be driven across a border to the job"
+    describe-local:
+      pt: "Diz ao candidato para viajar como turista, mentir à imigração ou ser levado por terra através de uma fronteira"
+    flags: [extended]
+    pattern: |
+      \b(?:vai|vais|vem|entra|entras|viaja|viajas|chega|chegas|ir[áa]s?|vir[áa]s?|embarca)\s[^.!?\n]{0,20}?\bcomo\s+turista
+      | \bdiz(?:e)?\s+que\s+[ée]\s+(?:uma\s+)?viagem\s+de\s+f[ée]rias
+      | \bdiga\s+(?:[àa]\s+imigra[çc][ãa]o\s+)?que\s+(?:vai|est[áa]|vem)\s+de\s+f[ée]rias
+      | \b(?:l[áa]|depois|da[íi])\s+(?:algu[ée]m\s+)?(?:te|o|a|os)\s+(?:busca|pega|leva|buscam|pegam|levam)\b[^.!?\n]{0,40}?\b(?:carro|van|barco|fronteira|rio|empresa)
+      | \batravessando\s+(?:um|o)\s+rio\b
+    match:
+      - "Tu vai como turista por Dubai e lá alguém te busca e leva até a empresa."
+      - "Trouxeram a gente de van à noite, atravessando um rio."
+    nomatch:
+      - "Costumam indicar a entrada como turista por um país terceiro."
+      - "Os turistas podem visitar o rio de barco."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_NO_INTERVIEW_PT
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [pt]
+    describe: "Hires without any interview"
+    describe-local:
+      pt: "Contrata sem qualquer entrevista"
+    flags: [extended]
+    pattern: |
+      \bsem\s+(?:nenhuma\s+|necessidade\s+de\s+|qualquer\s+)?entrevistas?\b
+      | \bn[ãa]o\s+(?:[ée]\s+necess[áa]ri[oa]|precisa(?:\s+de)?|h[áa]|tem|exige)\s+(?:uma\s+|a\s+|nenhuma\s+)?entrevista
+    match:
+      - "Não é necessária entrevista, pois já foi aprovada pelo diretor."
+      - "Sem entrevista, só enviar os dados."
+    nomatch:
+      - "Após a entrevista enviamos a proposta por escrito."
+      - "A entrevista é obrigatória para todas as vagas."
+
+  - id: __TRAF_NO_EXPERIENCE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bsem\s+experi[êe]ncia\b|\bn[ãa]o\s+(?:precisa|exige)\s+(?:de\s+)?(?:experi[êe]ncia|diploma|ingl[êe]s\s+fluente)\b|\bn[ãa]o\s+[ée]\s+exigid[oa]\s+(?:experi[êe]ncia|ingl[êe]s)\b
+      |\bn[ãa]o\s+exige\s+ingl[êe]s\b
+    match:
+      - "não precisa experiência"
+      - "Não precisa de diploma"
+    nomatch:
+      - "experiência mínima de um ano"
+
+  - id: __TRAF_PASSPORT_PT
+    languages: [pt]
+    pattern: '\bpassaportes?\b'
+    match:
+      - "foto do passaporte"
+    nomatch:
+      - "passagem paga"
+
+  - id: __TRAF_AGE_LANG_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bidade\s+(?:m[áa]xima|entre|de)\s*:?\s*\d{2}|\bde\s+(?:1[6-9]|[23]\d)\s+a\s+(?:[2-5]\d)\s+anos\b|\bmaiores\s+de\s+(?:1[6-9]|[23]\d)\s+anos
+      |\bingl[êe]s\s+b[áa]sico\b|\bdigit(?:em|ar|e)\s+r[áa]pido\b|\brapazes\s+e\s+mo[çc]as\b
+    match:
+      - "Idade máxima 30 anos"
+      - "só inglês básico"
+    nomatch:
+      - "jovens de 14 a 22 anos"
+
+  # ---------------------------------------------------------------- legitimacy
+  - id: LEGIT_INTERVIEW_PROCESS_PT
+    tactic: legitimacy
+    weight: -2.0
+    languages: [pt]
+    describe: "Describes a real hiring process: video, phone or in-person interviews, several rounds, tests or references"
+    describe-local:
+      pt: "Descreve um processo seletivo real: entrevistas por videochamada, telefone ou presenciais, várias etapas, provas ou referências"
+    flags: [extended]
+    pattern: |
+      \bentrevistas?\s+(?:por\s+)?(?:videochamada|v[íi]deo\s?chamada|presencia(?:l|is)|telef[óo]nica|por\s+telefone|em\s+pessoa|t[ée]cnica|
+          individual|final|em\s+ingl[êe]s|no\s+nosso\s+escrit[óo]rio|com\s+(?:o|a|os|as|nosso|nossa)\s+
+          (?:equipe|equipa|rh|respons[áa]vel|hospital|gerentes?|gestor\w{0,2}|diretor\w{0,2}|head|coordenador\w{0,2}|cliente))
+      | \b(?:ap[óo]s\s+(?:a|as)|depois\s+d[ao]s?)\s+entrevistas?\b|\bentrevista\s+con(?:n)?osco\b
+      | \bestudo\s+de\s+caso\b|\bprova\s+(?:online|t[ée]cnica)\b|\bexame\s+admissional\s+(?:ser[áa]\s+)?agendado\b
+      | \b(?:no\s+nosso\s+escrit[óo]rio|na\s+nossa\s+(?:sede|loja|unidade))\s+(?:pra|para)\s+(?:a\s+)?entrevista
+      | \b[àa]s\s+\d{1,2}h\d{0,2}\s+para\s+a\s+entrevista\b|\bdias\s+de\s+sele[çc][ãa]o\s+presenciais\b
+    match:
+      - "Processo: 1) entrevista por videochamada com a nossa equipe; 2) entrevista com o hospital."
+      - "Após as entrevistas dos dias 3 e 10 de abril, temos o prazer de oferecer a vaga."
+    nomatch:
+      - "A entrevista será aqui pelo Telegram, por escrito."
+      - "Não é necessária entrevista."
+
+  - id: LEGIT_NEVER_ASK_PAY_PT
+    tactic: legitimacy
+    weight: -2.0
+    languages: [pt]
+    describe: "States that the employer never charges candidates or asks for money, codes or bank details, or that the process is free"
+    describe-local:
+      pt: "Indica que o empregador nunca cobra nem pede dinheiro, códigos ou dados bancários, ou que o processo é gratuito"
+    flags: [extended]
+    pattern: |
+      \bnunca\s+(?:pedimos|cobramos|vamos\s+pedir|vai\s+pedir|pediremos|cobraremos|solicitamos|lhe\s+pediremos)\b
+      | \bem\s+nenhum\s+momento\b[^.!?\n]{0,40}?\b(?:cobr|ped)\w{1,8}
+      | \bn[ãa]o\s+(?:cobramos|pedimos|solicitamos)\s+(?:nenhum|nenhuma|nada|qualquer|taxa|dados)
+      | \b(?:o\s+)?processo\s+(?:seletivo\s+)?[ée]\s+(?:totalmente\s+|completamente\s+)?gratuito\b
+      | \bn[ãa]o\s+cobram\s+qualquer\s+taxa\b|\binscri[çc][ãa]o\s+gratuita\b|\bsem\s+qualquer\s+custo\b
+    match:
+      - "Em nenhum momento cobramos qualquer valor do candidato."
+      - "O processo é gratuito: não cobramos taxa de inscrição."
+    nomatch:
+      - "Não é golpe, pagamos todo dia."
+      - "É obrigatório o pagamento da taxa de inscrição."
+
+  - id: LEGIT_CAREERS_PORTAL_PT
+    tactic: legitimacy
+    weight: -1.0
+    languages: [pt]
+    describe: "Sends applicants to an official careers page, employee portal, the job centre or the shop in person"
+    describe-local:
+      pt: "Encaminha para a página oficial de carreiras, o portal do colaborador, o centro de emprego ou a entrega presencial do currículo"
+    flags: [extended]
+    pattern: |
+      \b(?:site|p[áa]gina|portal|[áa]rea)\s+de\s+(?:carreiras|vagas|emprego|recrutamento)\b|\bportal\s+do\s+colaborador\b|\bportal\s+da\s+empresa\b
+      | (?<![\w.-])(?:carreiras|careers|vagas|jobs)\.[a-z0-9-]{2,40}\.[a-z]{2,}
+      | \b(?:entregar|deixe|deixar)\s+(?:o\s+)?curr[íi]culo\s+na\s+(?:loja|secretaria|portaria)\b|\bpresencialmente\s+na\s+portaria\b
+      | \boferta\s+n\.?\s?[ºo°]\s*\d{3,}|\bt[ée]cnico\s+de\s+emprego\b
+    match:
+      - "Inscrições em carreiras.pflegebruecke.example"
+      - "Candidate-se através da página de carreiras da empresa."
+    nomatch:
+      - "Me chama no WhatsApp."
+      - "Confirme seus dados em sine-vagas-beneficio.example"
+
+  - id: LEGIT_CONTRACT_SALARY_PT
+    tactic: legitimacy
+    weight: -1.0
+    languages: [pt]
+    describe: "States a formal contract (CLT, fixed-term) or gross salary and statutory benefits, as genuine adverts do"
+    describe-local:
+      pt: "Indica contrato formal (CLT, a termo) ou salário bruto e benefícios legais, como as vagas reais"
+    flags: [extended]
+    pattern: |
+      \bregime\s+clt\b|\bcarteira\s+assinada\b|\bregistro\s+em\s+carteira\b
+      | \bcontrato\s+(?:por\s+tempo\s+indeterminado|a\s+termo|de\s+trabalho|sem\s+termo|de\s+aprendizagem|clt)\b
+      | \bbrutos?\s+(?:anuais|mensais|/\s?m[êe]s|por\s+m[êe]s)\b|€\s+brutos\b
+      | \bvale-(?:transporte|refei[çc][ãa]o|alimenta[çc][ãa]o)\b|\bvt\s*\+\s*vr\b|\bplano\s+de\s+sa[úu]de\b
+      | \b(?:acordo|conven[çc][ãa]o)\s+coletiv[oa]\b|\bmediante\s+nota\s+fiscal\b|\bsubs[íi]dio\s+de\s+turno\b
+    match:
+      - "Regime CLT, salário de R$ 5.400 + plano de saúde."
+      - "9.800€ brutos anuais para 20h semanais."
+    nomatch:
+      - "Ganhe R$ 300 por dia."
+      - "Salário de US$ 3.000 livres por mês."
+
+  - id: LEGIT_SCAM_WARNING_PT
+    tactic: legitimacy
+    weight: -2.5
+    languages: [pt]
+    describe: "Reads as a warning or news item about job scams rather than an offer"
+    describe-local:
+      pt: "É um alerta ou notícia sobre golpes de emprego, não uma oferta"
+    flags: [extended]
+    pattern: |
+      \b(?:pol[íi]cia(?:\s+federal|\s+judici[áa]ria|\s+civil)?|pj|psp|gnr|embaixada|consulado|minist[ée]rio|banco\s+de\s+portugal|febraban|procon|
+          representa[çc][ãa]o\s+diplom[áa]tica|for[çc]as\s+de\s+seguran[çc]a|investigadores|opera[çc][ãa]o)\s+(?:\w+\s+)?
+          (?:alerta\w{0,2}|adverte\w{0,2}|emite|emitiu|recomenda|lembra\w{0,2}|pede\w{0,2}|divulgou|prende|desmantela|identificou)\b
+      | \bsinais\s+de\s+alerta\b
+      | (?<!\bn[ãa]o\s)\b[ée]\s+(?:golpe|fraude|crime)\b
+      | \bnenhum\s+empregador\s+precisa\b|\bn[ãa]o\s+somos\s+n[óo]s\b|\busando\s+o\s+nome\s+da\s+nossa\s+empresa\b
+      | \b(?:os|as)\s+(?:criminosos|golpistas|v[íi]timas|burl[õo]es)\b|\bdica\s+de\s+seguran[çc]a\b|\bbloqueie\s+e\s+denuncie\b
+      | \bpode\s+configurar\s+crime\b|\bbranqueamento\s+de\s+capitais\b
+    match:
+      - "A Polícia Federal alerta para falsas vagas de emprego."
+      - "Se alguém oferecer emprego em troca de usar sua conta, é golpe."
+    nomatch:
+      - "Não é golpe, pagamos todo dia."
+      - "Trabalhe em casa e me chama no WhatsApp."
+
+  # ---------------------------------------------------------------- combinations
+  - id: COMBO_OFFPLATFORM_FEE_PT
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [pt]
+    describe: "Moves the talk to a chat app and asks the candidate to pay first"
+    describe-local:
+      pt: "Leva a conversa para uma app de mensagens e pede ao candidato que pague primeiro"
+    meta: '(OFF_MOVE_TO_APP_PT || RC_CHAT_ONLY_INTERVIEW_PT || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_REFUND_PROMISE_PT)'
+    match:
+      - "A entrevista será aqui pelo Telegram. Antes de iniciar precisa fazer a capacitação, no valor de R$ 147, via Pix."
+      - "Pague a taxa de inscrição de R$ 50 e me chama no WhatsApp."
+    nomatch:
+      - "Me chama no WhatsApp que eu te explico."
+      - "Recebemos o pagamento do curso; segue a nota fiscal."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_FREEMAIL_PT
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [pt]
+    describe: "Asks the candidate to pay and gives only a free-mail address as the employer's contact"
+    describe-local:
+      pt: "Pede ao candidato que pague e dá como contacto do empregador apenas um e-mail gratuito"
+    meta: '(IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_REFUND_PROMISE_PT || FEE_FAKE_CHECK_PT)'
+    match:
+      - "É obrigatório pagar a taxa de inscrição de R$ 80. Dúvidas: rh.empresa@hotmail.com"
+      - "Os aprovados só precisam pagar a taxa do visto: R$ 1.750. Informações: contratacao.br@gmail.com"
+    nomatch:
+      - "Taxa de matrícula de R$ 80. Dúvidas: secretaria@escola-norte.example"
+      - "Envie o currículo para ana.rh@gmail.com"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_TASK_CRYPTO_PT
+    tactic: task_scam
+    weight: 2.0
+    languages: [pt]
+    describe: "Task-scam mechanics (recharges, VIP levels, blocked withdrawals) paid in crypto (USDT, bitcoin)"
+    describe-local:
+      pt: "Mecânicas de golpe de tarefas (recargas, níveis VIP, saques bloqueados) pagas em cripto (USDT, bitcoin)"
+    meta: '(TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT) && __TASK_CRYPTO'
+    match:
+      - "Recarregue 100 USDT para desbloquear o próximo conjunto de tarefas."
+      - "Suba para o nível VIP2 com um depósito de 500 USDT."
+    nomatch:
+      - "Analista de compliance: monitorar transações em USDT."
+      - "Recarregue o bilhete único antes de começar."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_OFFPLATFORM_PT
+    tactic: task_scam
+    weight: 1.5
+    languages: [pt]
+    describe: "Offers paid like or rating tasks (or task-scam mechanics) and moves the candidate to a chat app"
+    describe-local:
+      pt: "Oferece tarefas pagas de curtidas ou avaliações (ou mecânicas de golpe de tarefas) e leva o candidato para uma app de mensagens"
+    meta: '(TASK_LIKE_RATE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_RECHARGE_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_PT)'
+    match:
+      - "Curtir produtos de lojas online, R$ 10 por curtida, fale com minha colega no WhatsApp."
+      - "Avalie hotéis e ganhe comissão por cada avaliação. Chama no Telegram."
+    nomatch:
+      - "Curtir produtos de lojas online, R$ 10 por curtida, cadastro no nosso site."
+      - "Me chama no WhatsApp para a vaga de garçom."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_THREAT_PT
+    tactic: coercion
+    weight: 2.0
+    languages: [pt]
+    describe: "Task-scam 'debt' combined with threats or deadlines to force a new payment"
+    describe-local:
+      pt: "'Dívida' de golpe de tarefas combinada com ameaças ou prazos para forçar um novo pagamento"
+    meta: '(TASK_ORDER_MECHANICS_PT || TASK_RECHARGE_PT || TASK_WITHDRAW_BLOCKED_PT) && (COER_EXPOSURE_THREAT_PT || COER_DEBT_FINE_PT || URG_NOW_PT)'
+    match:
+      - "Sua conta de tarefas possui débito. Seu nome será negativado."
+      - "O saldo ficou negativo. Se a recarga não for feita até as 20h, a conta é encerrada."
+    nomatch:
+      - "Sua conta de tarefas foi criada."
+      - "Seu nome será negativado se não pagar a fatura do cartão."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TRAF_PACKAGE_PT
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [pt]
+    describe: "A job in a scam-compound region with at least two classic lure features (travel paid, no interview, no experience, passport, age or language, chat app)"
+    describe-local:
+      pt: "Uma vaga numa região de centros de golpes com pelo menos dois sinais clássicos (viagem paga, sem entrevista, sem experiência, passaporte, idade ou idioma, app de mensagens)"
+    meta: 'TRAF_SEA_JOB_PT && 2 of (TRAF_TRAVEL_PAID_PT, TRAF_NO_INTERVIEW_PT, __TRAF_NO_EXPERIENCE_PT, __TRAF_PASSPORT_PT, __TRAF_AGE_LANG_PT, __OFF_CHAT_APP, PAY_EASY_HIGH_PT)'
+    match:
+      - "Operador de chat nas Filipinas, passagem e visto pagos, não precisa experiência."
+      - "Tradutores para Dubai, passagem por conta da empresa, idade máxima 30 anos."
+    nomatch:
+      - "Operador de chat nas Filipinas com contrato; entrevista por videochamada."
+      - "Viagem à Tailândia sem experiência em mergulho, passaporte obrigatório."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COMBO_TRAF_SECRECY_PT
+    tactic: trafficking_lure
+    weight: 3.0
+    languages: [pt]
+    describe: "A job abroad (scam-compound region, tourist entry or paid travel) combined with a demand for secrecy"
+    describe-local:
+      pt: "Um trabalho no estrangeiro (região de centros de golpes, entrada como turista ou viagem paga) junto com um pedido de segredo"
+    meta: '(TRAF_SEA_JOB_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_PAID_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)'
+    match:
+      - "Vaga no Camboja, passagem paga. Não fala pra tua família, diz que é viagem de férias."
+      - "Tu vai como turista por Dubai. Apaga essa conversa."
+    nomatch:
+      - "Vaga no Camboja com contrato e visto de trabalho."
+      - "Não conte a ninguém sobre a festa surpresa."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_DATA_NO_INTERVIEW_PT
+    tactic: data_harvest
+    weight: 1.5
+    languages: [pt]
+    describe: "Asks for identity or bank data with no real interview (none at all, or only over chat)"
+    describe-local:
+      pt: "Pede dados de identidade ou bancários sem entrevista real (nenhuma, ou só por chat)"
+    meta: '(DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || RC_SEND_CODE_PT) && (TRAF_NO_INTERVIEW_PT || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_PT || TRAF_SEA_JOB_PT || IMP_OFFICIAL_BODY_PT || __IMP_FREEMAIL)'
+    match:
+      - "Sem entrevista. Preciso da foto do teu passaporte hoje ainda."
+      - "Para agendar entrevista envie CPF e foto do RG para o e-mail vagas.rh.br@gmail.com"
+    nomatch:
+      - "Traga um documento com foto à entrevista presencial."
+      - "Envie a foto do RG hoje para agendar a entrevista na loja."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_PAY_CHAT_APP_PT
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [pt]
+    describe: "Promises easy, guaranteed or daily high pay and sends the candidate to a chat app"
+    describe-local:
+      pt: "Promete ganhos fáceis, garantidos ou diários altos e manda o candidato para uma app de mensagens"
+    meta: '(PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_NO_SKILL_EASY_PT || PAY_EXTRA_INCOME_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)'
+    match:
+      - "Ganhe R$ 300 por dia, me chama no WhatsApp."
+      - "Renda extra garantida, chama no Telegram."
+    nomatch:
+      - "Garçom, R$ 1.800 + gorjetas, mande o currículo pelo WhatsApp."
+      - "Ganhe R$ 300 por dia."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_MULE_SECRECY_PT
+    tactic: money_mule
+    weight: 2.0
+    languages: [pt]
+    describe: "Moves money through the candidate's account and asks to keep it secret"
+    describe-local:
+      pt: "Movimenta dinheiro pela conta do candidato e pede segredo"
+    meta: '(MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || FEE_FAKE_CHECK_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)'
+    match:
+      - "Vai cair uns R$ 9 mil na tua conta, minha conta tá bloqueada. Não comenta com ninguém."
+      - "Tu só passa pro Pix que eu te mandar. Apaga essa conversa."
+    nomatch:
+      - "Vai cair uns R$ 9 mil na tua conta, minha conta tá bloqueada."
+      - "Não conte a ninguém, é surpresa."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: COMBO_REMOTE_BANK_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Remote access or a one-time code combined with banking, card details, crypto or task earnings"
+    describe-local:
+      pt: "Acesso remoto ou código de uso único junto com banco, dados de cartão, cripto ou ganhos de tarefas"
+    meta: '(RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT) && (DATA_BANK_CARD_PT || __TASK_CRYPTO || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_WITHDRAW_BLOCKED_PT)'
+    match:
+      - "Compartilhe a tela e abra o aplicativo do seu banco."
+      - "Instale o AnyDesk que eu te ajudo a comprar os USDT."
+    nomatch:
+      - "Instale o AnyDesk para a TI configurar o seu portátil."
+      - "Abra o aplicativo do seu banco para ver o salário."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: COMBO_URGENT_PAY_PT
+    tactic: urgency
+    weight: 1.5
+    languages: [pt]
+    describe: "Puts a deadline on a payment, a code or personal data"
+    describe-local:
+      pt: "Põe um prazo urgente num pagamento, num código ou em dados pessoais"
+    meta: '(URG_LOSE_SPOT_PT || URG_NOW_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || RC_SEND_CODE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || TASK_RECHARGE_PT || TASK_WITHDRAW_BLOCKED_PT)'
+    match:
+      - "Basta adquirir o kit inicial por R$ 89,90. Vagas limitadas, garanta a sua hoje!"
+      - "Preciso da foto do teu passaporte ainda hoje pra emitir a passagem."
+    nomatch:
+      - "Restam 5 vagas para o curso gratuito."
+      - "Basta adquirir o kit inicial por R$ 89,90."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COER_QUOTA_PENALTY_PT
+    tactic: coercion
+    weight: 2.0
+    languages: [pt]
+    describe: "Punishes workers who miss a quota (fines, being locked up, beatings)"
+    describe-local:
+      pt: "Castiga quem não bate a meta (multas, ficar trancado, agressões)"
+    flags: [extended]
+    pattern: |
+      \b(?:quem|se)\s+n[ãa]o\s+(?:bate|bater|cumpr\w{1,3}|atingir|atinge|chegar|chega)\s+(?:a\s+|tua\s+|sua\s+)?meta\b
+      | \bmeta\b[^.!?\n]{0,80}?\b(?:multa\w{0,2}|trancad\w{1,3}|castig\w{1,3}|apanh\w{1,3}|desconta\w{0,3}\s+do\s+sal[áa]rio)
+      | \bcada\s+cliente\s+que\s+faltar\b
+    match:
+      - "Quem não bate meta fica trancado."
+      - "A meta é 5. Cada cliente que faltar são US$ 300 de multa."
+    nomatch:
+      - "Bônus trimestral se a equipe bater a meta de vendas."
+      - "A meta da campanha é arrecadar 500 quilos de alimentos."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: FEE_VISA_TRAVEL_PT
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [pt]
+    describe: "Makes the candidate pay for the visa, ticket, work permit or a mandatory course to get a job abroad"
+    describe-local:
+      pt: "Faz o candidato pagar o visto, a passagem, a autorização de trabalho ou um curso obrigatório para um emprego no estrangeiro"
+    flags: [extended]
+    pattern: |
+      \b(?:precisa(?:m)?|s[óo]\s+precisa(?:m)?|deve(?:m)?|tem\s+que|t[êe]m\s+que|tem\s+de|t[êe]m\s+de|basta)\s+(?:pagar|custear)\s+
+          (?:a\s+|o\s+)?(?:taxa\s+d[oa]\s+)?(?:visto|passagem|autoriza[çc][ãa]o\s+de\s+trabalho|curso\s+de\s+seguran[çc]a\s+mar[íi]tima|stcw|exame\s+m[ée]dico)\b
+      | \b(?:taxa|custo|valor|pagamento)\s+d[oa]\s+(?:visto|passagem|autoriza[çc][ãa]o\s+de\s+trabalho)\b[^.!?\n]{0,60}?
+          (?:r\$\s?\d|us\$\s?\d|€\s?\d|\d\s?€|\d\s?(?:reais|euros|d[óo]lares))
+    match:
+      - "Os aprovados só precisam pagar a taxa do visto e o curso de segurança marítima."
+      - "O custo do visto é de R$ 1.200, pago à agência."
+    nomatch:
+      - "Visto e passagem por conta da empresa."
+      - "A empresa paga o visto e a passagem."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __MULE_PAID_PT
+    languages: [pt]
+    pattern: '\b(?:te|lhe)\s+pago\b|\bganha\s+(?:um|uma|uns)\b|\bfica\s+com\b|\bpago\s+por\s+opera[çc][ãa]o\b|\bcomiss[ãa]o\b'
+    match:
+      - "Te pago R$ 500 por semana"
+    nomatch:
+      - "pagamos o salário"
+
+  - id: COMBO_MULE_PAID_PT
+    tactic: money_mule
+    weight: 2.0
+    languages: [pt]
+    describe: "Offers money for the use of the candidate's account or for passing money on"
+    describe-local:
+      pt: "Oferece dinheiro pelo uso da conta do candidato ou por repassar dinheiro a terceiros"
+    meta: '(MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && (__MULE_PAID_PT || __MULE_PER_ITEM_PAY_PT)'
+    match:
+      - "Tô precisando alugar uma chave Pix. Te pago R$ 500 por semana."
+      - "Procuro pessoas com conta em banco pra receber Pix, pago por operação."
+    nomatch:
+      - "Vai cair uns R$ 9 mil na tua conta, minha conta tá bloqueada."
+      - "Te pago o almoço se me ajudar na mudança."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: COMBO_COER_SECRECY_PT
+    tactic: coercion
+    weight: 2.0
+    languages: [pt]
+    describe: "Control by force or debt combined with a ban on talking to anyone"
+    describe-local:
+      pt: "Controlo pela força ou por dívidas junto com a proibição de falar com alguém"
+    meta: '(COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_EXPOSURE_THREAT_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)'
+    match:
+      - "A gente já sabe onde tua família mora. Se contar pra alguém, eles vão ter problema."
+      - "A empresa guarda os passaportes por segurança. Não fala nada pra tua família."
+    nomatch:
+      - "A empresa guarda os passaportes por segurança."
+      - "Não conte a ninguém sobre a festa."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COMBO_TRAF_URGENT_PT
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [pt]
+    describe: "An overseas job lure that pushes the candidate to leave or decide at once"
+    describe-local:
+      pt: "Uma oferta no estrangeiro que pressiona para partir ou decidir de imediato"
+    meta: '(TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT) && (URG_NOW_PT || URG_LOSE_SPOT_PT)'
+    match:
+      - "Trampo no Dubai, passagem paga. Chama JÁ, últimas vagas."
+      - "Testadores de jogos em Myanmar. Embarque ainda esta semana."
+    nomatch:
+      - "Trampo no Dubai, passagem paga."
+      - "Últimas vagas para o curso de inglês."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_FEE_ABROAD_PT
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [pt]
+    describe: "Asks for money up front for a job abroad or one that needs no qualifications"
+    describe-local:
+      pt: "Pede dinheiro adiantado para um trabalho no estrangeiro ou que não exige qualificação"
+    meta: '(FEE_CANDIDATE_MUST_PAY_PT || FEE_VISA_TRAVEL_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || __TRAF_NO_EXPERIENCE_PT || __TRAF_AGE_LANG_PT)'
+    match:
+      - "Navios de cruzeiro, não exige inglês fluente. Os aprovados só precisam pagar a taxa do visto."
+      - "Operador de chat nas Filipinas. O custo do visto é de R$ 1.200."
+    nomatch:
+      - "Os aprovados só precisam pagar a taxa do visto."
+      - "Operador de chat nas Filipinas, passagem paga pela empresa."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+"""#),
+        ("rules/lang-tl.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: TRAF_SEA_JOB_TL
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [tl]
+    describe: "Offers customer-service, typing, chat or admin work, or a departure batch, to a known scam-compound region (Cambodia, Myanmar, Laos, Thailand)"
+    describe-local:
+      tl: "Nag-aalok ng trabahong customer service, typing, chat o admin, o ng batch paalis, papunta sa kilalang lugar ng scam hub (Cambodia, Myanmar, Laos, Thailand)"
+    flags: [extended]
+    pattern: |
+      \b(?:customer\s+service|csr|call\s+cent(?:er|re)|typing\s+job|typist|encoder|data\s+entry|chat\s+(?:support|agent)|admin|
+          marketing|translator|hiring|trabaho|batch|papuntang|alis|deployment)\b[^\n]{0,80}?
+          \b(?:cambodia|kambodya|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|myawaddy|shwe\s?kokko|laos|golden\s+triangle|
+          thailand|bangkok|mae\s?sot)\b
+      | \b(?:cambodia|kambodya|phnom\s?penh|sihanoukville|myanmar|myawaddy|laos|thailand|bangkok)\b[^\n]{0,60}?
+          \b(?:customer\s+service|csr|typing\s+job|typist|encoder|chat\s+support|admin|hiring)\b
+    match:
+      - "URGENT HIRING! CUSTOMER SERVICE REPRESENTATIVE sa CAMBODIA"
+      - "TYPING JOB SA LAOS ₱55,000/month, 6-month contract."
+      - "Last slot na lang para sa batch ng Sabado papuntang Cambodia."
+    nomatch:
+      - "Nag-bakasyon kami sa Bangkok noong Disyembre."
+      - "Hiring service crew sa Marikina branch."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.dmw.gov.ph/
+
+  - id: TRAF_TRAVEL_PAID_TL
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [tl]
+    describe: "Says the flight, visa, housing or food is free or paid by the employer"
+    describe-local:
+      tl: "Sinasabing libre o sagot ng employer ang pamasahe, visa, tirahan o pagkain"
+    flags: [extended]
+    pattern: |
+      \b(?:libre|free|sagot\s+(?:ng|namin)\s+(?:\w{1,30}\s)?(?:company|kompanya|employer|amo))\b[^.!?\n]{0,30}?
+          \b(?:pamasahe|flight|ticket|tiket|visa|accommodation|tirahan|dorm|bahay|pagkain|meals|lahat)\b
+      | \b(?:pamasahe|flight|ticket|visa|tirahan|accommodation)\b[^.!?\n]{0,30}\b(?:libre|free|sagot\s+(?:ng|namin))\b
+    match:
+      - "LIBRE pamasahe, visa, accommodation at pagkain."
+      - "libre flight+visa+tirahan, NO interview."
+    nomatch:
+      - "Libre ang kape sa pantry tuwing Lunes."
+      - "Ang pamasahe papunta sa interview ay sagutin mo."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_NO_INTERVIEW_TL
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [tl]
+    describe: "Promises a job with no interview"
+    describe-local:
+      tl: "Nangangakong may trabaho kahit walang interview"
+    flags: [extended]
+    pattern: |
+      \b(?:walang|no|wala\s*ng|without)\s+interview\b
+      | \b(?:hindi|di)\s+(?:na\s+)?kailangan(?:\s+ng)?\s+(?:ng\s+)?interview\b
+    match:
+      - "Walang interview, no experience needed."
+      - "Hindi na kailangan ng interview dahil approved ka na."
+    nomatch:
+      - "May interview sa Lunes, 9AM, sa office."
+      - "Principal interview via video call."
+    ref: https://www.dmw.gov.ph/
+
+  - id: TRAF_TOURIST_VISA_TL
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [tl]
+    describe: "Tells the candidate to travel as a tourist and sort the work visa out later, or to pose as a tourist at immigration"
+    describe-local:
+      tl: "Pinapag-travel bilang turista at aayusin daw ang working visa pagdating, o pinapanggap na turista sa immigration"
+    flags: [extended]
+    pattern: |
+      \b(?:mag-?travel|lumipad|umalis|alis|pumunta)\b[^.!?\n]{0,20}\b(?:as\s+(?:a\s+)?tourist|bilang\s+turista|tourist\s+visa)
+      | \b(?:working|work)\s+visa\b[^.!?\n]{0,30}\b(?:pagdating|pag-?dating|doon\s+na)
+      | \b(?:magpanggap|sabihin|sabihin\s+mo)\b[^.!?\n]{0,40}\b(?:turista|tourist|magbabakasyon|bakasyon)
+    match:
+      - "Mag-travel as tourist muna, kami na bahala sa working visa pagdating doon."
+      - "Sa airport, sabihin mo na magbabakasyon ka lang."
+    nomatch:
+      - "Nag-travel kami bilang turista sa Japan noong 2023."
+      - "Ang working visa ay ipoproseso bago ang alis mo, kasama ang OEC."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://immigration.gov.ph/
+
+  - id: TRAF_DEBT_DEDUCTION_TL
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [tl]
+    describe: "Says the travel costs will be deducted from the first salary (a debt-bondage setup)"
+    describe-local:
+      tl: "Sinasabing ikakaltas sa unang sahod ang pamasahe o gastos (simula ng utang na pagkakatali)"
+    flags: [extended]
+    pattern: |
+      \b(?:kaltas|ikakaltas|ibabawas|babawasin)\b[^.!?\n]{0,30}\b(?:sahod|sweldo|suweldo)\b
+      | \b(?:sahod|sweldo)\b[^.!?\n]{0,20}\b(?:kaltas|ibabawas)\b[^.!?\n]{0,20}\b(?:pamasahe|ticket|visa|flight)
+    match:
+      - "Kaltas na lang sa unang sahod ang pamasahe."
+      - "Ibabawas sa sweldo mo ang flight at visa."
+    nomatch:
+      - "Ang SSS contribution ay nasa payslip mo."
+      - "Tumaas ang sahod ko ngayong taon."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __TRAF_EXTRA_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:1[78]|2\d)\s*(?:-|–|to)\s*[2-4]\d\s*(?:y/?o|years?\s+old|taong\s+gulang)|valid\s+passport|
+          no\s+experience|walang\s+experience|(?:di|hindi)\s+kailangan\s+ng\s+experience|marunong\s+mag-?type|mabilis\s+mag-?type)\b
+    match:
+      - "18–35 y/o, may valid passport"
+    nomatch:
+      - "At least 2 years experience"
+
+  - id: COMBO_TRAF_PACKAGE_TL
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [tl]
+    describe: "A job in a scam-compound region with further lure features (free travel, no interview, tourist visa, salary deduction, age or typing requirement)"
+    describe-local:
+      tl: "Trabaho sa lugar ng scam hub na may iba pang senyales (libreng biyahe, walang interview, tourist visa, kaltas sa sahod, edad o typing)"
+    meta: 'TRAF_SEA_JOB_TL && 2 of (TRAF_TRAVEL_PAID_TL, TRAF_NO_INTERVIEW_TL, TRAF_TOURIST_VISA_TL, TRAF_DEBT_DEDUCTION_TL, __TRAF_EXTRA_TL)'
+    match:
+      - "HIRING CSR abroad (Cambodia), libre flight+visa+tirahan, NO interview."
+      - "Typing job sa Laos, kaltas sa unang sahod ang pamasahe, walang experience."
+    nomatch:
+      - "HIRING CSR abroad (Cambodia), DMW-licensed agency, may interview at kontrata."
+      - "Libre flight at visa, walang interview."
+    ref: https://www.dmw.gov.ph/
+
+  - id: OFF_MOVE_TO_APP_TL
+    tactic: offplatform
+    weight: 1.5
+    languages: [tl]
+    describe: "Asks the candidate to message, add or join on Telegram, WhatsApp, Viber or another private chat app"
+    describe-local:
+      tl: "Pinapa-message, pinapa-add o pinapasali sa Telegram, WhatsApp, Viber o iba pang pribadong chat app"
+    flags: [extended]
+    pattern: |
+      (?<![\w-])(?:i-?message|mag-?message|i-?chat|mag-?chat|i-?add|pakiadd|paki-?add|kontakin|sumali|mag-?join|i-?text|i-?pm|dito\s+na\s+lang)\b
+          (?:(?!\b(?:huwag|wag|hindi|never)\b)[^.!?\n]){0,25}?\b(?:sa|via|on|thru|through|sa\s+aming|sa\s+amin)?\s*
+          (?:telegram|tele|tg|whats\s?app|whatsap+|viber|signal|wechat)\b
+      | \b(?:message|msg|pm|chat|add|contact|join)\s+(?:\w{1,12}\s){0,2}(?:sa|kay)\s+(?:aming\s+|amin\s+)?(?:telegram|tele|tg|whats\s?app|whatsap+|viber|signal|wechat)\b
+    match:
+      - "PM o i-message agad sa Telegram: @cs_hiring_muster"
+      - "Para sa next step, pakiadd ako sa WhatsApp: +63 920 000 0000"
+      - "Sumali sa Telegram group para sa details."
+    nomatch:
+      - "Huwag makipag-usap sa Telegram sa mga nag-aalok ng trabaho."
+      - "Ang Telegram ay isang messaging app."
+    ref: https://cicc.gov.ph/
+
+  - id: RC_CHAT_INTERVIEW_TL
+    tactic: remote_control
+    weight: 2.5
+    languages: [tl]
+    describe: "Says the interview will be held by chat only"
+    describe-local:
+      tl: "Sinasabing sa chat lang gagawin ang interview"
+    flags: [extended]
+    pattern: |
+      \binterview\b[^.!?\n]{0,20}\b(?:via|sa|thru|through|by)\s+(?:chat|text|telegram|whatsapp)\b
+      | \bchat\s+interview\b
+    match:
+      - "Doon natin gagawin ang interview via chat."
+      - "Chat interview lang sa Telegram, no video."
+    nomatch:
+      - "Interview via Zoom with the hiring manager."
+      - "Ang interview ay sa office namin sa Makati."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: TASK_LIKE_RATE_TL
+    tactic: task_scam
+    weight: 2.0
+    languages: [tl]
+    describe: "Offers pay for liking, following, rating or reviewing videos, products, pages or hotels (a task-scam hook)"
+    describe-local:
+      tl: "Nag-aalok ng bayad para mag-like, mag-follow, mag-rate o mag-review ng video, produkto, page o hotel (task scam)"
+    flags: [extended]
+    pattern: |
+      \b(?:mag-?like|like|mag-?follow|follow|mag-?rate|rate|mag-?review|review|subscribe|manood|mag-?heart)\b[^\n]{0,30}?
+          \b(?:videos?|products?|produkto|pages?|hotels?|apps?|youtube|tiktok|shopee|lazada|posts?)\b[^\n]{0,100}?
+          (?:₱\s?\d|\bphp\s?\d|\d\s?(?:pesos|php)\b|commission|komisyon|kada\s+task|per\s+task|bawat\s+task|per\s+like|bayad)
+      | (?:₱\s?\d|\bphp\s?\d|commission|komisyon|kumita)[^\n]{0,80}?\b(?:mag-?like|like|mag-?follow|mag-?rate|mag-?review|subscribe)\b
+          [^\n]{0,30}?\b(?:videos?|products?|produkto|pages?|hotels?|youtube|tiktok|shopee|posts?)\b
+    match:
+      - "Part-time: mag-like ng TikTok videos, ₱150 kada task!"
+      - "Kumita ng ₱1,000 a day, mag-rate lang ng products sa app."
+    nomatch:
+      - "Paki-like at follow ang page ng parokya natin."
+      - "Please rate our hotel after your stay."
+    ref: https://cicc.gov.ph/
+
+  - id: TASK_RECHARGE_TL
+    tactic: task_scam
+    weight: 3.0
+    languages: [tl]
+    describe: "Asks the candidate to recharge, top up or deposit to complete tasks or withdraw earnings"
+    describe-local:
+      tl: "Pinapa-recharge, pinapa-top up o pinapa-deposit para matapos ang task o ma-withdraw ang kita"
+    flags: [extended]
+    pattern: |
+      \b(?:i-?recharge|mag-?recharge|recharge|mag-?top\s?-?up|i-?top\s?-?up|top\s?-?up|mag-?deposit|i-?deposit|deposit)\b
+          [^.!?\n]{0,60}?\b(?:ma-?complete|matapos|task|ma-?withdraw|withdraw|commission|vip|ma-?unlock|unlock)\w*
+      | \b(?:ma-?complete|matapos|ma-?withdraw|ma-?unlock)\b[^.!?\n]{0,50}?\b(?:i-?recharge|mag-?recharge|top\s?-?up|mag-?deposit)\b
+    match:
+      - "Kailangan lang po i-recharge ang ₱6,800 para ma-complete ang task 29 at 30."
+      - "Mag-top up ng 500 USDT para ma-unlock ang VIP tasks."
+    nomatch:
+      - "Mag-load ka muna bago tumawag."
+      - "I-recharge ang phone bago umalis."
+    ref: https://cicc.gov.ph/
+
+  - id: TASK_ORDER_MECHANICS_TL
+    tactic: task_scam
+    weight: 2.5
+    languages: [tl]
+    describe: "Uses task-scam mechanics: combined orders, negative balance, prepaid tasks, VIP levels, task counts"
+    describe-local:
+      tl: "Gumagamit ng mekanika ng task scam: combined order, negative balance, prepaid task, VIP level"
+    flags: [extended]
+    pattern: |
+      \b(?:combined|combination|combo|lucky)\s+orders?\b
+      | \bnegative\b[^.!?\n]{0,20}\bbalance\b
+      | \bprepaid\s+tasks?\b
+      | \bvip\s?[1-9]\b[^\n]{0,40}?\b(?:deposit|commission|usdt|₱)
+      | \b\d{1,3}\s?/\s?\d{1,3}\s+tasks\b
+    match:
+      - "Lumabas po ang combined order sa account niyo, kaya negative ₱6,800 ang balance."
+      - "Natapos niyo na ang 28/30 tasks."
+    nomatch:
+      - "Combined shipping para sa mga order ninyo."
+      - "Ang balance ng class fund ay ₱3,200."
+    ref: https://cicc.gov.ph/
+
+  - id: TASK_WITHDRAW_BLOCKED_TL
+    tactic: task_scam
+    weight: 2.0
+    languages: [tl]
+    describe: "Threatens that the account will be frozen or earnings cannot be withdrawn"
+    describe-local:
+      tl: "Nagbabantang mafi-freeze ang account o hindi na ma-withdraw ang kita"
+    flags: [extended]
+    pattern: |
+      \b(?:mafi-?freeze|ma-?freeze|naka-?freeze|frozen)\b[^.!?\n]{0,20}\baccount
+      | \b(?:hindi|di)\s+(?:na\s+)?(?:ma-?withdraw|makaka-?withdraw)\b[^.!?\n]{0,40}\b(?:earnings|kita|commission|pera)
+    match:
+      - "Pag hindi na-complete within 2 hours, mafi-freeze ang account."
+      - "Hindi na ma-withdraw ang earnings niyo."
+    nomatch:
+      - "Na-freeze ang tubig sa freezer."
+      - "Pwede nang mag-withdraw sa ATM."
+    ref: https://cicc.gov.ph/
+
+  - id: FEE_CANDIDATE_MUST_PAY_TL
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [tl]
+    describe: "Asks the applicant to pay a processing, placement, training, medical, visa or 'show money' fee up front"
+    describe-local:
+      tl: "Pinagbabayad ang aplikante ng processing, placement, training, medical, visa o 'show money' fee bago magsimula"
+    flags: [extended]
+    pattern: |
+      (?<!\bwalang\s)(?<!\bno\s)\b(?:magbayad|bayaran|magbigay|i-?send|magpadala|send)\b[^.!?\n]{0,40}?
+          (?:processing\s+fee|placement\s+fee|training\s+fee|medical\s+fee|reservation\s+fee|registration\s+fee|
+          membership\s+fee|visa\s+processing|show\s+money|fee)
+      | (?<!\bwalang\s)(?<!\bno\s)\b(?:processing|placement|training|medical|reservation|registration|membership)\s+fee\b
+          (?:(?!\b(?:walang|huwag|hindi|wala|company-paid)\b)[^.!?\n]){0,40}?\b(?:gcash|maya|bank|bayad|magbayad|₱\s?\d)
+    match:
+      - "Magbayad ng ₱4,500 processing fee sa GCash 0966 000 0000."
+      - "Need mo magbayad ng ₱15,000 ngayong araw para sa visa processing at show money."
+    nomatch:
+      - "Walang placement fee. Apply in person."
+      - "Huwag magbayad sa kahit sinong nagsasabing mapapabilis nila ang resulta."
+    ref:
+      - https://www.dmw.gov.ph/
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_REFUND_PROMISE_TL
+    tactic: upfront_fee
+    weight: 1.0
+    languages: [tl]
+    describe: "Promises the fee will be returned on the first payday"
+    describe-local:
+      tl: "Nangangakong ibabalik ang bayad pagsahod"
+    flags: [extended]
+    pattern: '\b(?:ibabalik|isasauli|babayaran\s+namin)\b[^.!?\n]{0,20}\b(?:pag-?sahod|sa\s+(?:unang\s+)?sahod|sa\s+sweldo|refundable)'
+    match:
+      - "Ibabalik yan pagsahod mo."
+      - "Ibabalik namin sa unang sahod."
+    nomatch:
+      - "Ibabalik ko ang libro bukas."
+      - "Sahod na namin bukas."
+    ref: https://www.dmw.gov.ph/
+
+  - id: __PERSONAL_WALLET_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: '\bgcash\s+(?:ko|niya)\b|\bgcash\s+0?9\d{2}[\s-]?\d{3}[\s-]?\d{4}\s*\(|\b(?:gcash|maya)\b[^.!?\n]{0,30}\((?:[a-z]\.\s?)?[a-z]+(?:\s[a-z]{1,20}){0,3}\)'
+    match:
+      - "I-send mo na lang sa GCash ko."
+      - "GCash 0966 000 1298 (R. Dela Cruz)"
+    nomatch:
+      - "Pwedeng GCash sa class fund (Jennifer S.)."
+
+  - id: COMBO_FEE_PERSONAL_TL
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [tl]
+    describe: "Asks for a recruitment fee paid into an individual's GCash or e-wallet"
+    describe-local:
+      tl: "Hinihinging ipadala ang recruitment fee sa personal na GCash o e-wallet"
+    meta: 'FEE_CANDIDATE_MUST_PAY_TL && __PERSONAL_WALLET_TL'
+    match:
+      - "Magbayad ng ₱4,500 processing fee sa GCash 0966 000 0000 (R. Cruz)."
+      - "Magbayad ng placement fee, i-send mo sa GCash ko."
+    nomatch:
+      - "Magbayad ng ₱4,500 processing fee sa cashier ng DMW."
+      - "I-send mo na lang sa GCash ko ang share sa pizza."
+    ref: https://www.dmw.gov.ph/
+
+  - id: PAY_HIGH_TL
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [tl]
+    describe: "Promises high weekly or daily pay, or guaranteed income, for easy phone work"
+    describe-local:
+      tl: "Nangangako ng malaking kita kada linggo o araw, o garantisadong kita, para sa madaling trabaho sa cellphone"
+    flags: [extended]
+    pattern: |
+      ₱\s?\d{1,3}(?:,\d{3})+\s?(?:kada|per|a|/|bawat)\s?(?:linggo|week|araw|day)\b
+      | ₱\s?[1-9]\d{3,}\s?(?:kada|per|a|/|bawat)\s?(?:araw|day)\b
+      | \b(?:guaranteed|garantisado)\b[^.!?\n]{0,30}\b(?:kita|income|sahod|kahit)
+      | \b(?:kita|income|sahod)\b[^.!?\n]{0,30}\b(?:guaranteed|garantisado)
+    match:
+      - "₱50,000 kada LINGGO, GUARANTEED kahit walang experience."
+      - "Kumita ng ₱3,000 per day gamit lang ang cellphone."
+    nomatch:
+      - "₱350 per hour, face-to-face tutoring."
+      - "Sahod ayon sa minimum wage ng NCR."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: MULE_ACCOUNT_TL
+    tactic: money_mule
+    weight: 3.0
+    languages: [tl]
+    describe: "Buys, rents or borrows bank or e-wallet accounts, or recruits 'payment agents'"
+    describe-local:
+      tl: "Bumibili, umuupa o humihiram ng bank o e-wallet account, o naghahanap ng 'payment agent'"
+    flags: [extended]
+    pattern: |
+      (?<!\bhuwag\s)(?<!\bwag\s)\b(?:buying|bumibili|bibili|bilhin|binibili|rent(?:ing)?|rental|renta|paupahan|uupahan|ipahiram|hihiramin|hiram)\b
+          [^.!?\n]{0,30}?\b(?:verified\s+)?(?:accounts?|gcash|maya|bank\s+accounts?|e-?wallets?)\b
+      | \b(?:₱\s?[\d,]+|bayad)\b[^.!?\n]{0,20}\b(?:bawat|per|kada)\s+account\b
+    match:
+      - "BUYING VERIFIED ACCOUNTS 💰 GCash / Maya / digital banks — ₱2,500 bawat account."
+      - "Paupahan mo lang ang GCash mo, ₱3,000 kada linggo."
+    nomatch:
+      - "Huwag ipahiram o ibenta ang inyong bank account o e-wallet."
+      - "Nag-open ako ng bagong savings account sa bangko."
+    ref: https://www.bsp.gov.ph/
+
+  - id: DATA_ID_DOCS_TL
+    tactic: data_harvest
+    weight: 2.0
+    languages: [tl]
+    describe: "Asks for photos of IDs or passport, or a selfie holding the ID, by chat"
+    describe-local:
+      tl: "Humihingi ng litrato ng ID o passport, o selfie habang hawak ang ID, sa chat"
+    flags: [extended]
+    pattern: |
+      \bselfie\b[^.!?\n]{0,20}\bhawak\b[^.!?\n]{0,10}\bid\b
+      | \b(?:front\s+at\s+back|harap\s+at\s+likod)\b[^.!?\n]{0,20}\b(?:ng\s+)?(?:valid\s+)?ids?\b
+      | \b(?:valid\s+)?ids?\b[^.!?\n]{0,10}\b(?:front\s+at\s+back|harap\s+at\s+likod)
+      | (?<!\bhuwag\sna\spo\s)(?<!\bhuwag\sna\s)(?<!\bhuwag\s)(?<!\bwag\s)(?<![\w-])(?:paki-?send|i-?send|ipadala|send|magpadala)\b
+          (?:(?!\b(?:huwag|wag)\b)[^!?]){0,60}?\b(?:photo|picture|litrato|larawan)\s+(?:ng\s+)?(?:passport|id)\b
+    match:
+      - "Paki-send po: clear photo ng passport (bio page) at 2 valid IDs, harap at likod."
+      - "Ipadala ang front at back ng valid ID at selfie na hawak ang ID."
+    nomatch:
+      - "Dalhin ang original passport — huwag na po i-send dito ang picture ng passport."
+      - "Magdala ng valid ID sa assessment."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_OTP_TL
+    tactic: data_harvest
+    weight: 3.0
+    languages: [tl]
+    describe: "Asks for a one-time code, OTP, MPIN or password"
+    describe-local:
+      tl: "Humihingi ng OTP, one-time code, MPIN o password"
+    flags: [extended]
+    pattern: |
+      (?<!\bhuwag\sibigay\sang\s)\b(?:otp|mpin|\d-digit\s+code|verification\s+code)\b(?:(?!\b(?:huwag|hindi|wag|never|kailanman)\b)[^.!?\n]){0,40}\b(?:ise-?send|darating|dumating|ipadala|i-?send|paki-?send|ibigay)
+      | (?<!\bhuwag\s)(?<!\bwag\s)(?<![\w-])(?:ipadala|i-?send|paki-?send|ibigay|send)\b(?:(?!\b(?:huwag|hindi|wag|never)\b)[^.!?\n]){0,60}\b(?:otp|mpin|\d-digit\s+code)\b
+    match:
+      - "Yung 6-digit code na ise-send namin sa SMS mo ngayon."
+      - "Ipadala ang valid ID at yung OTP na darating pag nag-login kami."
+    nomatch:
+      - "Huwag ibigay ang OTP, MPIN o password kahit kanino."
+      - "Hindi namin kailanman hihingin ang OTP o password mo."
+    ref: https://cicc.gov.ph/
+
+  - id: URG_LIMITED_SLOTS_TL
+    tactic: urgency
+    weight: 0.8
+    languages: [tl]
+    describe: "Claims slots are limited or almost gone"
+    describe-local:
+      tl: "Sinasabing limitado o paubos na ang slots"
+    flags: [extended]
+    pattern: |
+      \b(?:limited\s+slots?|last\s+(?:slot|batch)|\d{1,2}\s+(?:slots?|seats?)\s+na\s+lang|konti\s+na\s+lang\s+ang\s+slot|ibibigay\s+ko\s+na\s+sa\s+iba)\b
+    match:
+      - "Limited slots lang, alis na next week!"
+      - "5 seats na lang!"
+    nomatch:
+      - "May slot pa sa choir sa Linggo."
+      - "Last day ng school sa Biyernes."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: URG_ACT_NOW_TL
+    tactic: urgency
+    weight: 0.8
+    languages: [tl]
+    describe: "Pressures the candidate to leave, pay or answer today or within hours"
+    describe-local:
+      tl: "Pinamamadali na umalis, magbayad o sumagot ngayong araw o sa loob ng ilang oras"
+    flags: [extended]
+    pattern: |
+      \b(?:alis\s+(?:na\s+)?(?:agad|next\s+week|ngayong|this\s+week)|bago\s+mag-?\s?\d{1,2}\s?(?:pm|am)|ngayong\s+araw|within\s+(?:today|\d{1,2}\s+hours?)|
+          urgent\s+hiring|close\s+na\s+ang\s+registration|ngayong\s+gabi)\b
+    match:
+      - "Alis agad this week."
+      - "Magbayad bago mag-5PM ngayong araw."
+    nomatch:
+      - "Ang field trip ay sa Nov 14."
+      - "Apply in person Mon–Fri."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: SECRET_DONT_TELL_TL
+    tactic: secrecy
+    weight: 2.0
+    languages: [tl]
+    describe: "Asks the candidate to keep it secret or to delete the messages"
+    describe-local:
+      tl: "Pinapatago ang usapan o pinapabura ang mga mensahe"
+    flags: [extended]
+    pattern: |
+      \b(?:wag|huwag)\s+(?:mo\s+)?(?:munang\s+)?(?:sabihin|ipagsabi|ikwento|ikuwento|ipaalam|banggitin)\b[^.!?\n]{0,30}\b(?:kahit\s+kanino|sa\s+(?:iba|pamilya|magulang|kahit\s+sino)|kanino)
+      | \b(?:secret|sikreto)\s+lang\b
+      | \batin-?atin\s+lang\b
+      | \b(?:i-?delete|burahin|delete)\s+(?:mo\s+)?(?:na\s+)?(?:ang\s+|yung\s+)?(?:chat|convo|messages?|usapan)
+    match:
+      - "Wag mo munang sabihin sa pamilya mo hangga't hindi ka pa nakakaalis."
+      - "Atin-atin lang ito, i-delete mo na ang chat."
+    nomatch:
+      - "Huwag kalimutang sabihin kay TL ang schedule."
+      - "I-delete mo na lang yung duplicate na file."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_THREAT_TL
+    tactic: coercion
+    weight: 2.5
+    languages: [tl]
+    describe: "Threatens to sell the worker to another company or punishes escape attempts"
+    describe-local:
+      tl: "Nagbabantang ibebenta ang manggagawa sa ibang kompanya o parurusahan kapag tumakas"
+    flags: [extended]
+    pattern: |
+      \b(?:ibebenta|ibinenta|benta)\s+(?:ka|kayo|kita)\b
+      | \b(?:pag|kapag|kung)\s+(?:nahuli|tumakas)\b[^.!?\n]{0,60}\b(?:ibebenta|bugbog|parusa|multa|doble)
+    match:
+      - "Pag nahuli ka, ibebenta ka namin sa ibang company."
+      - "Kapag tumakas ka, doble ang multa mo."
+    nomatch:
+      - "Ibebenta namin ang lumang sasakyan."
+      - "Pag nahuli ka sa klase, magpaalam sa teacher."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DEBT_TL
+    tactic: coercion
+    weight: 2.5
+    languages: [tl]
+    describe: "Holds the worker by a debt that must be paid before leaving"
+    describe-local:
+      tl: "Ikinakadena ang manggagawa sa utang na kailangang bayaran bago makaalis"
+    flags: [extended]
+    pattern: |
+      \b(?:utang\s+mo|doble\s+ang\s+utang)\b
+      | \b(?:hanggang|bago)\b[^.!?\n]{0,40}\b(?:mabayaran|bayaran)\s+mo\s+ang\s+₱
+      | \b(?:ransom|tubos)\b
+    match:
+      - "Dito ka hanggang matapos ang kontrata at mabayaran mo ang ₱300,000."
+      - "Doble ang utang mo kapag umalis ka."
+    nomatch:
+      - "Bayaran mo na lang ako bukas sa tanghalian."
+      - "Wala na akong utang sa credit card."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_CONFINE_TL
+    tactic: coercion
+    weight: 2.5
+    languages: [tl]
+    describe: "Takes the worker's phone or passport or enforces quotas"
+    describe-local:
+      tl: "Kinukuha ang phone o passport ng manggagawa o pinipilit sa quota"
+    flags: [extended]
+    pattern: |
+      \b(?:phone|cellphone|cp|passport)\s+mo\b[^.!?\n]{0,20}\b(?:kukunin|kinuha|itatago)
+      | \b(?:kukunin|kinuha|itatago)\s+(?:muna\s+)?(?:namin\s+)?(?:ang\s+|yung\s+)?(?:phone|cellphone|passport)\s+mo\b
+      | \b(?:umabot|abutin|hindi\s+umabot)\s+sa\s+quota\b
+    match:
+      - "Yung phone mo kukunin muna namin ng isang linggo."
+      - "Magtrabaho ka na lang at umabot sa quota."
+    nomatch:
+      - "Kinuha ko na ang passport ko sa DFA."
+      - "Naabot ng team ang sales target ngayong buwan."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: LEGIT_PROCESS_TL
+    tactic: legitimacy
+    weight: -2.0
+    languages: [tl]
+    describe: "Describes a licensed, documented hiring process (DMW-licensed agency, employer interview, PDOS, OEC, signed contract)"
+    describe-local:
+      tl: "Naglalarawan ng lisensyado at dokumentadong proseso (DMW-licensed agency, employer interview, PDOS, OEC, pirmadong kontrata)"
+    flags: [extended]
+    pattern: |
+      \b(?:dmw-?licensed|poea-?licensed|licensed\s+agency|employer\s+interview|principal\s+interview|pdos|peme|oec|
+          apply\s+in\s+person|mag-?apply\s+nang\s+personal|signed\s+employment\s+contract|onboarding\s+portal|company-?paid|
+          accredited\s+(?:clinic|assessment))\b
+    match:
+      - "Proseso: document screening, interview with crew manager, principal interview, PEME sa accredited clinic, PDOS."
+      - "Mag-apply nang personal sa branch."
+    nomatch:
+      - "Walang interview, alis agad."
+      - "Interview via chat sa Telegram."
+
+  - id: LEGIT_NO_FEE_TL
+    tactic: legitimacy
+    weight: -2.0
+    languages: [tl]
+    describe: "States that no placement fee or payment is required"
+    describe-local:
+      tl: "Sinasabing walang placement fee o babayaran"
+    flags: [extended]
+    pattern: |
+      \b(?:walang\s+placement\s+fee|no\s+placement\s+fee|wala\s+(?:kayong|kang)\s+babayaran|hindi\s+namin\s+kailanman\s+hihingin|libre\s+ito)\b
+    match:
+      - "Walang placement fee."
+      - "Company-paid po yan, wala kayong babayaran."
+    nomatch:
+      - "Magbayad ng placement fee sa GCash."
+      - "May babayaran kang ₱500."
+
+  - id: LEGIT_WARNING_TL
+    tactic: legitimacy
+    weight: -3.0
+    languages: [tl]
+    describe: "Reads as an official, news or peer warning about scams rather than an offer"
+    describe-local:
+      tl: "Babala ng ahensya, balita o kaibigan tungkol sa scam, hindi alok ng trabaho"
+    flags: [extended]
+    pattern: |
+      \b(?:nagbabala|paalala|babala|naharang|biktima|i-?report|modus|scam\s+hubs?|iacat|cicc|nasa\s+balita|i-?block)\b
+    match:
+      - "CICC nagbabala sa 'like and follow' job scam."
+      - "Yan yung nasa balita, dinadala sa scam hub."
+    nomatch:
+      - "Hiring CSR sa Cambodia, libre flight."
+      - "Paki-send ang resibo dito."
+    ref: https://cicc.gov.ph/
+
+  - id: COMBO_TASK_OFFPLATFORM_TL
+    tactic: task_scam
+    weight: 1.5
+    languages: [tl]
+    describe: "Offers paid like/rate tasks or task mechanics and moves the candidate to a chat app"
+    describe-local:
+      tl: "Nag-aalok ng bayad na like/rate task o task mechanics at inililipat sa chat app"
+    meta: '(TASK_LIKE_RATE_TL || TASK_RECHARGE_TL || TASK_ORDER_MECHANICS_TL) && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)'
+    match:
+      - "Mag-like ng TikTok videos, ₱150 kada task! I-message sa Telegram."
+      - "Combined order po, i-recharge para ma-complete. Chat sa WhatsApp."
+    nomatch:
+      - "Mag-like ng TikTok videos, ₱150 kada task! Mag-register sa website."
+      - "I-message sa Telegram."
+    ref: https://cicc.gov.ph/
+
+  - id: COMBO_TASK_CRYPTO_TL
+    tactic: task_scam
+    weight: 2.0
+    languages: [tl]
+    describe: "Asks for a crypto top-up (USDT) to unlock tasks or withdrawals"
+    describe-local:
+      tl: "Humihingi ng crypto top-up (USDT) para ma-unlock ang task o withdrawal"
+    meta: '(TASK_RECHARGE_TL || TASK_ORDER_MECHANICS_TL) && __TASK_CRYPTO'
+    match:
+      - "Mag-top up ng 500 USDT para ma-unlock ang VIP tasks."
+      - "VIP2 deposit 200 USDT, mas malaki ang commission."
+    nomatch:
+      - "Mag-top up ng ₱500 para ma-unlock ang VIP tasks."
+      - "Bumili ako ng USDT sa exchange."
+    ref: https://cicc.gov.ph/
+
+  - id: COMBO_PAY_CHAT_TL
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [tl]
+    describe: "Promises high or guaranteed pay and moves the candidate to a chat app"
+    describe-local:
+      tl: "Nangangako ng malaki o garantisadong kita at inililipat sa chat app"
+    meta: 'PAY_HIGH_TL && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP || OFF_CHAT_LINK)'
+    match:
+      - "₱50,000 kada linggo, GUARANTEED! Sumali sa Telegram group."
+      - "Kumita ng ₱3,000 per day, i-message sa WhatsApp."
+    nomatch:
+      - "₱50,000 kada linggo, GUARANTEED! Mag-apply sa website."
+      - "Sumali sa Telegram group."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_PRESSURE_TL
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [tl]
+    describe: "Demands an up-front fee under a deadline or a last-slot threat"
+    describe-local:
+      tl: "Humihingi ng bayad agad na may deadline o bantang mawawala ang slot"
+    meta: 'FEE_CANDIDATE_MUST_PAY_TL && (URG_LIMITED_SLOTS_TL || URG_ACT_NOW_TL)'
+    match:
+      - "Magbayad ng ₱4,500 processing fee bago mag-5PM ngayong araw."
+      - "Last slot na! Magbayad ng placement fee."
+    nomatch:
+      - "Magbayad ng ₱4,500 processing fee."
+      - "Last slot na para sa choir."
+    ref: https://www.dmw.gov.ph/
+
+  - id: COMBO_MULE_DATA_TL
+    tactic: money_mule
+    weight: 2.0
+    languages: [tl]
+    describe: "Buys or rents accounts and asks for IDs, selfies or OTPs"
+    describe-local:
+      tl: "Bumibili o umuupa ng account at humihingi ng ID, selfie o OTP"
+    meta: 'MULE_ACCOUNT_TL && (DATA_ID_DOCS_TL || DATA_OTP_TL)'
+    match:
+      - "Buying verified GCash accounts, ipadala ang front at back ng valid ID."
+      - "Rent GCash mo, send mo ang OTP na darating."
+    nomatch:
+      - "Buying verified GCash accounts."
+      - "Ipadala ang front at back ng valid ID sa HR portal."
+    ref: https://www.bsp.gov.ph/
+
+  - id: COMBO_DATA_NO_INTERVIEW_TL
+    tactic: data_harvest
+    weight: 1.5
+    languages: [tl]
+    describe: "Asks for IDs or codes while skipping the interview or over a chat app"
+    describe-local:
+      tl: "Humihingi ng ID o code nang walang interview o sa chat app"
+    meta: '(DATA_ID_DOCS_TL || DATA_OTP_TL) && (TRAF_NO_INTERVIEW_TL || OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)'
+    match:
+      - "Paki-send ang selfie habang hawak ang ID. Hindi na kailangan ng interview."
+      - "Ipadala ang OTP sa Telegram."
+    nomatch:
+      - "Paki-send ang selfie habang hawak ang ID sa onboarding portal."
+      - "Walang interview sa Sabado."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_RC_CHAT_OFF_TL
+    tactic: remote_control
+    weight: 1.5
+    languages: [tl]
+    describe: "Moves the interview to a chat app and holds it by text only"
+    describe-local:
+      tl: "Inililipat ang interview sa chat app at sa text lang ginagawa"
+    meta: 'RC_CHAT_INTERVIEW_TL && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)'
+    match:
+      - "Pakiadd ako sa WhatsApp, doon natin gagawin ang interview via chat."
+      - "Chat interview lang, i-message sa Telegram."
+    nomatch:
+      - "Chat interview lang sa job portal."
+      - "I-message sa Telegram."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: LEGIT_NEWS_REPORT_TL
+    tactic: legitimacy
+    weight: -2.0
+    languages: [tl]
+    describe: "Reads as a news report about victims or complaints (third-person account, agency quotes)"
+    describe-local:
+      tl: "Balita tungkol sa mga biktima o reklamo (salaysay ng ikatlong panauhan, pahayag ng ahensya)"
+    flags: [extended]
+    pattern: |
+      \b(?:ayon\s+sa\s+(?:bi|ahensya|pulisya|dmw|cicc|pnp)|mga\s+reklamo|ang\s+(?:mga\s+)?biktima|inamin\s+ng\s+mga|itinurn-?over|paalala\s+ng\s+ahensya)\b
+    match:
+      - "Ayon sa BI, ganitong modus ang ginagamit."
+      - "Patuloy na dumarami ang mga reklamo tungkol sa part-time job."
+    nomatch:
+      - "Hiring CSR sa Cambodia, libre flight."
+      - "Ayon sa schedule, alis natin sa Sabado."
+    ref: https://cicc.gov.ph/
+
+"""#),
+        ("rules/lang-vi.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+rules:
+  - id: TRAF_SEA_JOB_VI
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [vi]
+    describe: "Offers customer-service, office, typing, page-running or sales work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Dubai)"
+    describe-local:
+      vi: "Tuyển chăm sóc khách hàng, văn phòng, đánh máy, trực page hoặc sale tại khu vực nổi tiếng có các đặc khu lừa đảo (Campuchia, Myanmar, Lào, Thái Lan, Dubai)"
+    flags: [extended]
+    pattern: |
+      \b(?:ch[ăa]m\s+s[óo]c\s+kh[áa]ch\s+h[àa]ng|cskh|nh[âa]n\s+vi[êe]n\s+v[ăa]n\s+ph[òo]ng|tr[ựu]c\s+page|[đd][áa]nh\s+m[áa]y|
+          sale\s+online|ph[ií]ên\s+d[ịi]ch|phi[êe]n\s+d[ịi]ch|marketing|tuy[ểe]n|vi[ệe]c\s+nh[ẹe]\s+l[ươu][ơo]ng\s+cao|bay|sang|xu[ấa]t\s+kh[ẩa]u\s+lao\s+[đd][ộo]ng)\b
+          [^\n]{0,80}?\b(?:campuchia|cam\s?pu\s?chia|phnom\s?penh|nam\s+vang|sihanoukville|xi-?ha-?n[úu]c|bavet|poipet|
+          myanmar|mi[ếe]n\s+[đd][iị]ện|myawaddy|l[àa]o|th[áa]i\s+lan|bangkok|dubai)\b
+      | \b(?:campuchia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|l[àa]o|th[áa]i\s+lan)\b[^\n]{0,60}?
+          \b(?:ch[ăa]m\s+s[óo]c\s+kh[áa]ch\s+h[àa]ng|cskh|nh[âa]n\s+vi[êe]n\s+v[ăa]n\s+ph[òo]ng|tr[ựu]c\s+page|[đd][áa]nh\s+m[áa]y|sale\s+online)\b
+    match:
+      - "Tuyển nhân viên CSKH tại Campuchia, bao vé máy bay, visa, ăn ở."
+      - "Chỉ còn 2 suất bay tối mai sang Phnom Penh làm chăm sóc khách hàng."
+    nomatch:
+      - "Tuyển nhân viên chăm sóc khách hàng tại Hà Nội."
+      - "Tour du lịch Thái Lan 5 ngày 4 đêm giá tốt."
+    ref:
+      - https://dolab.gov.vn/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_TRAVEL_PAID_VI
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [vi]
+    describe: "Says the flight, visa, food and lodging are paid by the employer"
+    describe-local:
+      vi: "Nói công ty bao vé máy bay, visa, ăn ở"
+    flags: [extended]
+    pattern: |
+      \bbao\s+(?:tr[ọo]n\s+g[óo]i\s+)?(?:v[ée](?:\s+m[áa]y\s+bay)?|visa|[ăa]n\s+[ởo]|[ăa]n|ch[ỗo]\s+[ởo]|h[ộo]\s+chi[ếe]u|chi\s+ph[íi]\s+[đd]i\s+l[ạa]i)\b
+      | \b(?:v[ée]\s+m[áa]y\s+bay|visa|[ăa]n\s+[ởo])\b[^.!?\n]{0,30}\b(?:c[ôo]ng\s+ty\s+(?:lo|chi\s+tr[ảa]|bao|ch[ịi]u)|mi[ễe]n\s+ph[íi])
+    match:
+      - "Bao vé máy bay, visa, ăn ở."
+      - "Vé máy bay và visa công ty lo hết."
+    nomatch:
+      - "Bao nhiêu tiền một tháng?"
+      - "Vé máy bay tự túc, công ty hỗ trợ thủ tục."
+    ref: https://dolab.gov.vn/
+
+  - id: TRAF_NO_INTERVIEW_VI
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [vi]
+    describe: "Promises a job without any interview"
+    describe-local:
+      vi: "Hứa nhận việc không cần phỏng vấn"
+    flags: [extended]
+    pattern: |
+      \b(?:kh[ôo]ng\s+c[ầa]n|kh[ôo]ng|ko\s+c[ầa]n|k\s+c[ầa]n|mi[ễe]n|kh[ỏo]i)\s+(?:ph[ỏo]ng\s+v[ấa]n|pv)\b
+    match:
+      - "Xác minh xong bạn được nhận việc ngay, không cần phỏng vấn nhé."
+      - "Miễn phỏng vấn, đi làm ngay."
+    nomatch:
+      - "Ứng viên được phỏng vấn trực tiếp với trưởng nhóm."
+      - "Lịch phỏng vấn sẽ gửi qua email."
+    ref: https://dolab.gov.vn/
+
+  - id: TRAF_TOURIST_VISA_VI
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [vi]
+    describe: "Tells the candidate to travel as a tourist or to cross the border by an illegal route"
+    describe-local:
+      vi: "Bảo ứng viên đi theo diện du lịch hoặc vượt biên đường tắt"
+    flags: [extended]
+    pattern: |
+      \b(?:c[ứu]\s+)?n[óo]i\s+(?:l[àa]\s+)?[đd]i\s+du\s+l[ịi]ch
+      | \b(?:visa|di[ệe]n|theo\s+[đd]o[àa]n)\s+du\s+l[ịi]ch\b[^.!?\n]{0,40}\b(?:l[àa]m\s+vi[ệe]c|sang\s+[đd][óo]|qua\s+[đd][óo]|r[ồo]i\s+l[àa]m)
+      | \b(?:v[ượu][ợo]t\s+bi[êe]n|[đd]i\s+chui|[đd][ưu][ờo]ng\s+m[òo]n|[đd][ưu][ờo]ng\s+t[ắa]t\s+qua\s+bi[êe]n\s+gi[ớo]i)\b
+    match:
+      - "Cứ nói đi du lịch với bạn, qua đó ổn định rồi báo sau."
+      - "Đi visa du lịch sang đó rồi làm việc, công ty lo giấy tờ."
+    nomatch:
+      - "Gia đình tôi đi du lịch Đà Lạt cuối tuần."
+      - "Visa du lịch Hàn Quốc cần chứng minh tài chính."
+    ref: https://dolab.gov.vn/
+
+  - id: __TRAF_EXTRA_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:tu[ổo]i\s*(?:t[ừu]\s*)?(?:1[78]|2\d)\s*(?:-|–|[đd][ếe]n)\s*[2-4]\d|h[ộo]\s+chi[ếe]u|kh[ôo]ng\s+c[ầa]n\s+kinh\s+nghi[ệe]m|bi[ếe]t\s+[đd][áa]nh\s+m[áa]y)\b
+    match:
+      - "Tuổi 18-35, không cần kinh nghiệm."
+    nomatch:
+      - "Yêu cầu 3 năm kinh nghiệm."
+
+  - id: COMBO_TRAF_PACKAGE_VI
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [vi]
+    describe: "A job in a scam-compound region with further lure features (travel paid, no interview, tourist route, passport, age)"
+    describe-local:
+      vi: "Việc làm tại khu vực đặc khu lừa đảo kèm các dấu hiệu khác (bao vé, không phỏng vấn, đi du lịch, hộ chiếu, độ tuổi)"
+    meta: 'TRAF_SEA_JOB_VI && 2 of (TRAF_TRAVEL_PAID_VI, TRAF_NO_INTERVIEW_VI, TRAF_TOURIST_VISA_VI, __TRAF_EXTRA_VI)'
+    match:
+      - "Tuyển CSKH tại Campuchia, bao vé máy bay, không cần phỏng vấn."
+      - "Bay sang Phnom Penh làm CSKH, gửi ảnh hộ chiếu, cứ nói đi du lịch."
+    nomatch:
+      - "Tuyển CSKH tại Campuchia, phỏng vấn trực tiếp tại văn phòng Hà Nội."
+      - "Bao vé máy bay, không cần phỏng vấn."
+    ref: https://dolab.gov.vn/
+
+  - id: OFF_MOVE_TO_APP_VI
+    tactic: offplatform
+    weight: 1.5
+    languages: [vi]
+    describe: "Asks the candidate to add or contact someone on Zalo, Telegram or another private chat app"
+    describe-local:
+      vi: "Yêu cầu kết bạn hoặc liên hệ qua Zalo, Telegram hoặc ứng dụng nhắn tin riêng"
+    flags: [extended]
+    pattern: |
+      (?<!kh[ôo]ng\s)(?<!kh[ôo]ng\stuy[ểe]n\s)(?<!kh[ôo]ng\sli[êe]n\sh[ệe]\s)\b(?:k[ếe]t\s+b[ạa]n|kb|add\s+zalo|li[êe]n\s+h[ệe]|lh|nh[ắa]n\s+tin|nh[ắa]n|ib|tham\s+gia|v[àa]o\s+nh[óo]m|qua|t[ìi]m)\b
+          (?:(?!\b(?:kh[ôo]ng|[đd][ừu]ng|ch[ỉi]\sli[êe]n\sh[ệe]\squa\semail)\b)[^.!?\n]){0,30}?\b(?:zalo|telegram|tele|whats\s?app|wechat|signal|viber)\b
+      | \bzalo\s*:?\s*(?:0|\+84)\d
+    match:
+      - "Kết bạn Zalo 0386.000.000 để nhận nhiệm vụ nhé!"
+      - "Liên hệ quản trị viên Telegram @hotel_review_muster"
+      - "Qua Telegram nói chuyện cho an toàn."
+    nomatch:
+      - "Công ty không tuyển qua Telegram và không thu phí."
+      - "Zalo là ứng dụng nhắn tin phổ biến ở Việt Nam."
+    ref: https://dolab.gov.vn/
+
+  - id: RC_CHAT_INTERVIEW_VI
+    tactic: remote_control
+    weight: 2.5
+    languages: [vi]
+    describe: "Says the interview is done only by text messages"
+    describe-local:
+      vi: "Nói phỏng vấn chỉ qua tin nhắn"
+    flags: [extended]
+    pattern: |
+      \bph[ỏo]ng\s+v[ấa]n\b[^.!?\n]{0,30}\b(?:qua|b[ằa]ng)\s+(?:tin\s+nh[ắa]n|nh[ắa]n\s+tin|chat|zalo|telegram)
+    match:
+      - "Vòng phỏng vấn sẽ trao đổi qua tin nhắn."
+      - "Phỏng vấn bằng nhắn tin Telegram với trưởng phòng."
+    nomatch:
+      - "Phỏng vấn trực tiếp tại văn phòng công ty."
+      - "Lịch phỏng vấn sẽ được gửi qua email."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: TASK_LIKE_RATE_VI
+    tactic: task_scam
+    weight: 2.0
+    languages: [vi]
+    describe: "Offers pay for hearting, following, rating or reviewing videos, channels, products or hotels (a task-scam hook)"
+    describe-local:
+      vi: "Trả tiền cho việc thả tim, theo dõi, đánh giá video, kênh, sản phẩm hoặc khách sạn (chiêu lừa làm nhiệm vụ)"
+    flags: [extended]
+    pattern: |
+      \b(?:th[ảa]\s+tim|l[ưu][ợo]t\s*tim|like|theo\s+d[õo]i|follow|[đd][áa]nh\s+gi[áa]|xem\s+video|b[ìi]nh\s+lu[ậa]n|ch[ấa]m\s+[đd]i[ểe]m|tim)\b
+          [^\n]{0,40}?\b(?:video|k[êe]nh|tiktok|youtube|s[ảa]n\s+ph[ẩa]m|kh[áa]ch\s+s[ạa]n|shopee|b[àa]i\s+vi[ếe]t|fanpage)\b
+          [^\n]{0,100}?(?:\d\s?k\b|\d\s?[đd]\b|\d\s?tri[ệe]u(?!\s?/\s?th[áa]ng)|nhi[ệe]m\s+v[ụu]|hoa\s+h[ồo]ng|/\s?ng[àa]y)
+      | (?:ki[ếe]m|nh[ậa]n|\d\s?k\b|\d\s?tri[ệe]u|\d\s?[đd]\b)[^\n]{0,60}?\b(?:th[ảa]\s+tim|like|[đd][áa]nh\s+gi[áa]|theo\s+d[õo]i|xem\s+video)\b
+          [^\n]{0,30}?\b(?:video|k[êe]nh|tiktok|youtube|s[ảa]n\s+ph[ẩa]m|kh[áa]ch\s+s[ạa]n)\b
+    match:
+      - "Cộng tác viên online: thả tim, theo dõi kênh TikTok, 1 nhiệm vụ 20.000đ."
+      - "Lượt tim video nhận 300k–800k/ngày!"
+      - "Kiếm 1.000.000đ/ngày khi đánh giá khách sạn."
+    nomatch:
+      - "Hãy đánh giá khách sạn sau kỳ nghỉ của bạn."
+      - "Nhân viên marketing theo dõi kênh TikTok của công ty, lương 9 triệu/tháng."
+    todo-nomatch:
+      - "Nhân viên marketing theo dõi kênh TikTok, thưởng theo nhiệm vụ."
+    ref: https://bocongan.gov.vn/
+
+  - id: TASK_RECHARGE_VI
+    tactic: task_scam
+    weight: 3.0
+    languages: [vi]
+    describe: "Asks the candidate to deposit money (often USDT) to unlock tasks, VIP levels or withdrawals"
+    describe-local:
+      vi: "Yêu cầu nạp tiền (thường là USDT) để mở khóa nhiệm vụ, lên VIP hoặc rút tiền"
+    flags: [extended]
+    pattern: |
+      \bn[ạa]p\s+(?:ti[ềe]n\s+)?(?:\d|usdt)[^.!?\n]{0,60}?\b(?:nhi[ệe]m\s+v[ụu]|vip|m[ởo]\s+kh[óo]a|r[úu]t|hoa\s+h[ồo]ng|nh[ậa]n\s+l[ạa]i|n[âa]ng\s+c[ấa]p)
+      | \bnhi[ệe]m\s+v[ụu]\s+tr[ảa]\s+tr[ưu][ớo]c\b
+      | \b(?:[đd][ểe]|mu[ốo]n)\s+(?:r[úu]t\s+ti[ềe]n|m[ởo]\s+kh[óo]a|ho[àa]n\s+th[àa]nh\s+nhi[ệe]m\s+v[ụu])\b[^.!?\n]{0,40}\bn[ạa]p
+    match:
+      - "Gói 1: nạp 100 USDT → nhận lại 130 USDT."
+      - "Nạp 500 USDT để nâng cấp VIP và mở khóa 60 nhiệm vụ/ngày."
+      - "Tối nay mở 3 nhiệm vụ trả trước."
+    nomatch:
+      - "Nạp tiền điện thoại trước khi đi công tác."
+      - "Nộp hồ sơ trước ngày 15/10."
+    ref: https://bocongan.gov.vn/
+
+  - id: TASK_ORDER_MECHANICS_VI
+    tactic: task_scam
+    weight: 2.5
+    languages: [vi]
+    describe: "Uses task-scam mechanics: combined orders, negative balance, VIP tiers, group 'receptionist', frozen account"
+    describe-local:
+      vi: "Dùng cơ chế lừa nhiệm vụ: đơn kết hợp, số dư âm, cấp VIP, 'lễ tân' nhóm, tài khoản bị đóng băng"
+    flags: [extended]
+    pattern: |
+      \b(?:[đd][ơo]n|nhi[ệe]m\s+v[ụu])\s+(?:k[ếe]t\s+h[ợo]p|gh[ée]p|combo|may\s+m[ắa]n)\b
+      | \bs[ốo]\s+d[ưu]\s+[âa]m\b
+      | \b(?:l[êe]n|n[âa]ng\s+c[ấa]p)\s+vip\s?\d?
+      | \bvip\s?[1-9]\b[^\n]{0,40}?\b(?:n[ạa]p|usdt|hoa\s+h[ồo]ng)
+      | \bt[àa]i\s+kho[ảa]n\b[^.!?\n]{0,20}\b(?:b[ịi]\s+)?(?:[đd][óo]ng\s+b[ăa]ng|kh[óo]a)\b[^.!?\n]{0,50}\bn[ạa]p
+      | \bl[ễe]\s+t[âa]n\b[^\n]{0,60}\b(?:n[ạa]p|bill|nhi[ệe]m\s+v[ụu])
+      | \b(?:n[ạa]p|bill|nhi[ệe]m\s+v[ụu])\b[^\n]{0,60}\bl[ễe]\s+t[âa]n\b
+    match:
+      - "Nạp xong gửi ảnh bill cho lễ tân @letan_muster."
+      - "Bạn nhận được đơn kết hợp, số dư âm 3 triệu."
+    nomatch:
+      - "Liên hệ lễ tân khách sạn để nhận phòng."
+      - "Đơn hàng của bạn đã được giao."
+    ref: https://bocongan.gov.vn/
+
+  - id: FEE_CANDIDATE_MUST_PAY_VI
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [vi]
+    describe: "Asks the candidate to pay training, uniform, file, deposit, medical or brokerage fees before starting"
+    describe-local:
+      vi: "Yêu cầu ứng viên nộp phí đào tạo, đồng phục, hồ sơ, đặt cọc, khám sức khỏe hoặc môi giới trước khi làm"
+    flags: [extended]
+    pattern: |
+      (?<!\bkh[ôo]ng\s)(?<!\bmi[ễe]n\s)(?<!kh[ôo]ng\sph[ảa]i\sn[ộo]p\s)(?<!kh[ôo]ng\sn[ộo]p\s)(?<!kh[ôo]ng\sthu\s)\b(?:ph[íi]|ti[ềe]n)\s+(?:[đd][àa]o\s+t[ạa]o|[đd][ồo]ng\s+ph[ụu]c|h[ồo]\s+s[ơo]|[đd][ăa]ng\s+k[ýy]|th[ẻe]\s+nh[âa]n\s+vi[êe]n|
+          kh[áa]m\s+s[ứu]c\s+kh[ỏo]e|[đd][ặa]t\s+c[ọo]c|c[ọo]c|gi[ữu]\s+ch[ỗo]|m[ôo]i\s+gi[ớo]i|b[ảa]o\s+l[ãa]nh|xu[ấa]t\s+c[ảa]nh|visa|t[àa]i\s+li[ệe]u|k[íi]ch\s+ho[ạa]t)\b
+          (?:(?!\bkh[ôo]ng\b)[^.!?\n]){0,80}?(?:\d[\d.,]*\s?(?:[đd]|k|tri[ệe]u|vn[đd])\b|\bchuy[ểe]n\b|\bn[ộo]p\b|\b[đd][óo]ng\b|t[àa]i\s+kho[ảa]n)
+      | \b(?:chuy[ểe]n|n[ộo]p|[đd][óo]ng)\s+(?:kho[ảa]n\s+)?ph[íi]\s+(?:[đd][àa]o\s+t[ạa]o|[đd][ồo]ng\s+ph[ụu]c|h[ồo]\s+s[ơo]|[đd][ăa]ng\s+k[ýy]|c[ọo]c)
+      | \b[đd][ặa]t\s+c[ọo]c\s+\d
+    match:
+      - "Chuyển phí đồng phục, thẻ nhân viên và khám sức khỏe 890.000đ vào tài khoản 0071 000 000."
+      - "Bạn cần nộp phí đào tạo 500k trước khi nhận việc."
+    nomatch:
+      - "Người lao động KHÔNG phải nộp phí môi giới, chỉ nộp lệ phí thi theo quy định."
+      - "Mỗi ngày kiếm 500k, không cần đặt cọc."
+    ref:
+      - https://dolab.gov.vn/
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: PAY_HIGH_DAILY_VI
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [vi]
+    describe: "Promises high daily pay for simple online work"
+    describe-local:
+      vi: "Hứa thu nhập cao mỗi ngày cho việc online đơn giản"
+    flags: [extended]
+    pattern: |
+      (?:\b[2-9]\d{2}\s?k|\b\d(?:[.,]\d)?\s?tri[ệe]u|\b\d\.\d{3}\.\d{3}\s?[đd]?)\s?(?:[–-]\s?(?:\d{3}\s?k|\d(?:[.,]\d)?\s?tri[ệe]u))?\s?(?:/\s?ng[àa]y|m[ỗo]i\s+ng[àa]y|m[ộo]t\s+ng[àa]y)
+      | \b(?:m[ỗo]i|m[ộo]t)\s+ng[àa]y\s+(?:ki[ếe]m|nh[ậa]n|c[óo])\s+(?:[đd][ưu][ợo]c\s+)?(?:\d{3}\s?k|\d[\d.,]*\s?tri[ệe]u)
+      | \bvi[ệe]c\s+nh[ẹe]\s+l[ươu][ơo]ng\s+cao\b
+    match:
+      - "Mỗi ngày kiếm 500k–2 triệu."
+      - "Lượt tim video nhận 300k–800k/ngày."
+    nomatch:
+      - "Lương 25.000đ/giờ + tip."
+      - "Thu nhập theo đơn, trung bình 10.000–15.000đ/đơn."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: MULE_ACCOUNT_VI
+    tactic: money_mule
+    weight: 3.0
+    languages: [vi]
+    describe: "Rents or buys bank accounts, or asks the candidate to receive money into a personal account and pass it on"
+    describe-local:
+      vi: "Thuê, mua tài khoản ngân hàng hoặc yêu cầu nhận tiền vào tài khoản cá nhân rồi chuyển lại"
+    flags: [extended]
+    pattern: |
+      \b(?:thu[êe]|mua|cho\s+thu[êe]|b[áa]n|m[ượu][ợo]n)\s+(?:t[àa]i\s+kho[ảa]n|tk|th[ẻe]\s+(?:atm|ng[âa]n\s+h[àa]ng))\b
+      | \bnh[ậa]n\s+ti[ềe]n\s+(?:v[àa]o|v[ềe])\s+t[àa]i\s+kho[ảa]n\b[^\n]{0,80}?\b(?:chuy[ểe]n\s+(?:l[ạa]i|sang|ti[ếe]p)|r[úu]t|usdt)
+      | \bchuy[ểe]n\s+ti[ềe]n\s+v[àa]o\s+t[àa]i\s+kho[ảa]n\s+c[ủu]a\s+(?:em|b[ạa]n|anh|ch[ịi])\b[^\n]{0,80}?\b(?:r[úu]t|chuy[ểe]n\s+sang|usdt)
+      | \b(?:thu\s+h[ộo]|chi\s+h[ộo])\b[^\n]{0,60}?\b(?:hoa\s+h[ồo]ng|\d\s?%)
+      | \b\d(?:[.,]\d)?\s?%\s+(?:m[ỗo]i|tr[êe]n\s+m[ỗo]i)\s+giao\s+d[ịi]ch
+    match:
+      - "Khách bên anh chuyển tiền vào tài khoản của em, em rút hoặc chuyển sang ví USDT."
+      - "Việc làm tại nhà: nhận tiền vào tài khoản cá nhân và chuyển lại cho công ty, hoa hồng 10%."
+      - "Cần thuê tài khoản ngân hàng chính chủ, 2 triệu/tháng."
+    nomatch:
+      - "Lương được chuyển khoản vào tài khoản cá nhân ngày 5 hằng tháng."
+      - "Các bố mẹ chuyển khoản vào tài khoản lớp."
+    ref: https://www.sbv.gov.vn/
+
+  - id: DATA_ID_DOCS_VI
+    tactic: data_harvest
+    weight: 2.0
+    languages: [vi]
+    describe: "Asks for photos of the ID card or passport, a portrait holding the ID, or bank account numbers by message"
+    describe-local:
+      vi: "Đòi ảnh CCCD hoặc hộ chiếu, ảnh chân dung cầm CCCD hoặc số tài khoản ngân hàng qua tin nhắn"
+    flags: [extended]
+    pattern: |
+      \b[ảa]nh\s+(?:cccd|cmnd|c[ăa]n\s+c[ướu][ớo]c|h[ộo]\s+chi[ếe]u)\b
+      | \b[ảa]nh\s+ch[âa]n\s+dung\s+c[ầa]m\s+(?:cccd|cmnd)
+      | \b(?:cccd|cmnd)\s+(?:hai|2)\s+m[ặa]t\b
+      | \bg[ửu]i\b[^.!?\n]{0,40}\bs[ốo]\s+t[àa]i\s+kho[ảa]n\s+ng[âa]n\s+h[àa]ng
+    match:
+      - "Gửi ảnh CCCD hai mặt, ảnh chân dung và số tài khoản ngân hàng qua email này."
+      - "Em gửi ngay ảnh hộ chiếu với CCCD cho chị để chị đặt vé."
+    nomatch:
+      - "Vui lòng mang CCCD và bằng cấp bản gốc khi phỏng vấn."
+      - "Ảnh đại diện của bạn đã được cập nhật."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_OTP_VI
+    tactic: data_harvest
+    weight: 3.0
+    languages: [vi]
+    describe: "Asks for an OTP or verification code"
+    describe-local:
+      vi: "Đòi mã OTP hoặc mã xác nhận"
+    flags: [extended]
+    pattern: |
+      (?<!\bcung\sc[ấa]p\s)\bm[ãa]\s+(?:otp|x[áa]c\s+(?:nh[ậa]n|minh|th[ựu]c))\b(?:(?!\b(?:kh[ôo]ng|[đd][ừu]ng)\b)[^.!?\n]){0,40}\b(?:v[ừu]a\s+g[ửu]i|g[ửu]i\s+(?:cho|l[ạa]i|v[ềe])|[đd]i[ệe]n\s+tho[ạa]i)
+      | (?<!y[êe]u\sc[ầa]u\s)(?<!kh[ôo]ng\s)(?<![đd][ừu]ng\s)\b(?:g[ửu]i|cung\s+c[ấa]p|[đd][ọo]c)\s+(?:cho|gi[úu]p)\s+(?:m[ìi]nh|anh|ch[ịi]|em|b[êe]n\s+m[ìi]nh)\s+(?:m[ãa]\s+)?otp\b
+    match:
+      - "Mã OTP 6 số vừa gửi về điện thoại của bạn."
+      - "Bạn đọc cho mình mã OTP nhé."
+    nomatch:
+      - "Nhân viên công ty không bao giờ yêu cầu cung cấp mã OTP."
+      - "Không chia sẻ mã OTP cho bất kỳ ai."
+    ref: https://bocongan.gov.vn/
+
+  - id: URG_LIMITED_SLOTS_VI
+    tactic: urgency
+    weight: 0.8
+    languages: [vi]
+    describe: "Claims there are only a few places left or the place will go to someone else"
+    describe-local:
+      vi: "Nói chỉ còn ít suất hoặc vị trí sẽ chuyển cho người khác"
+    flags: [extended]
+    pattern: |
+      \b(?:ch[ỉi]\s+c[òo]n\s+\d{1,2}\s+(?:su[ấa]t|ch[ỗo]|v[ịi]\s+tr[íi])|s[ốo]\s+l[ượu][ợo]ng\s+c[óo]\s+h[ạa]n|ai\s+nhanh\s+ng[ưu][ờo]i\s+[đd][óo]|
+          gi[ữu]\s+su[ấa]t|(?:v[ịi]\s+tr[íi]|su[ấa]t)\s+(?:s[ẽe]\s+)?(?:[đd][ưu][ợo]c\s+)?chuy[ểe]n\s+cho|gi[àa]nh\s+su[ấa]t)\b
+    match:
+      - "Số lượng có hạn, ai nhanh người đó được!"
+      - "Sau thời hạn trên, vị trí sẽ được chuyển cho ứng viên khác."
+    nomatch:
+      - "Công ty tuyển 30 nhân viên trực tổng đài."
+      - "Còn nhiều vị trí cho sinh viên."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: URG_ACT_NOW_VI
+    tactic: urgency
+    weight: 0.8
+    languages: [vi]
+    describe: "Pressures the candidate to act today or within hours"
+    describe-local:
+      vi: "Giục ứng viên làm ngay trong hôm nay hoặc trong vài giờ"
+    flags: [extended]
+    pattern: |
+      \b(?:trong\s+h[ôo]m\s+nay|h[ạa]n\s+ch[óo]t\s+\d{1,2}\s?h|g[ửu]i\s+ngay|chuy[ểe]n\s+ngay|t[ốo]i\s+mai\s+bay|trong\s+\d{1,2}\s+(?:gi[ờo]|ti[ếe]ng))\b
+    match:
+      - "Bạn vui lòng kết bạn Zalo trong hôm nay để giữ suất nhé."
+      - "Hạn chót 17h ngày mai."
+    nomatch:
+      - "Hôm nay trời đẹp quá."
+      - "Phiên giao dịch việc làm ngày 15/10."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: SECRET_DONT_TELL_VI
+    tactic: secrecy
+    weight: 2.0
+    languages: [vi]
+    describe: "Asks the candidate to tell no one, lie to the bank, or delete the chat"
+    describe-local:
+      vi: "Bảo ứng viên không kể với ai, nói dối ngân hàng hoặc xóa tin nhắn"
+    flags: [extended]
+    pattern: |
+      \b(?:[đd][ừu]ng|kh[ôo]ng\s+[đd][ưu][ợo]c|[đd][ừu]ng\s+c[óo])\s+(?:k[ểe]|n[óo]i|ti[ếe]t\s+l[ộo])\s+(?:v[ớo]i|cho)\s+(?:ai|b[ấa]t\s+k[ỳy]\s+ai|gia\s+[đd][ìi]nh|ba\s+m[ẹe]|ng[ưu][ờo]i\s+kh[áa]c)
+      | \bgi[ữu]\s+b[íi]\s+m[ậa]t\b
+      | \bng[âa]n\s+h[àa]ng\s+h[ỏo]i\s+th[ìi]\s+n[óo]i
+      | \b(?:zalo|tin\s+nh[ắa]n|[đd]o[ạa]n\s+chat)\s+n[àa]y\s+(?:anh|ch[ịi]|m[ìi]nh|em)?\s*x[óo]a\b
+      | \bx[óo]a\s+(?:h[ếe]t\s+)?(?:tin\s+nh[ắa]n|[đd]o[ạa]n\s+chat|zalo)\b
+    match:
+      - "Nhưng em đừng kể với ai, ngân hàng hỏi thì nói tiền bạn bè trả nợ."
+      - "Đừng kể với ai nha em, để người khác biết là họ giành suất đó."
+    nomatch:
+      - "Đừng quên nói với chị Nga để sửa lịch."
+      - "Hôm nay xóa lịch họp buổi chiều."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_DEBT_RANSOM_VI
+    tactic: coercion
+    weight: 2.5
+    languages: [vi]
+    describe: "Demands a ransom or repayment before the worker may leave"
+    describe-local:
+      vi: "Đòi tiền chuộc hoặc bồi hoàn trước khi người lao động được rời đi"
+    flags: [extended]
+    pattern: |
+      \bti[ềe]n\s+chu[ộo]c\b
+      | \bmu[ốo]n\s+(?:v[ềe]|[đd]i|ngh[ỉi])\s+th[ìi]\b[^.!?\n]{0,40}\b(?:chuy[ểe]n|n[ộo]p|[đd][ềe]n|tr[ảa])
+      | \b(?:b[ỏo]\s+ra|t[ốo]n)\s+[\d.,]+\s?(?:usd|\$|tri[ệe]u)\s+[đd][ểe]\s+[đd][ưu]a\s+(?:m[àa]y|em|b[ạa]n)
+    match:
+      - "Muốn đi thì gia đình chuyển đủ tiền chuộc."
+      - "Công ty đã bỏ ra 8.000 USD để đưa mày sang đây."
+    nomatch:
+      - "Muốn về sớm thì báo trưởng ca trước."
+      - "Công ty đã bỏ ra nhiều công sức cho dự án."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_PUNISH_VI
+    tactic: coercion
+    weight: 2.5
+    languages: [vi]
+    describe: "Describes punishments for missed quotas (no food, beatings, being sold to another compound)"
+    describe-local:
+      vi: "Mô tả hình phạt khi không đủ chỉ tiêu (bỏ đói, đánh đập, bán sang khu khác)"
+    flags: [extended]
+    pattern: |
+      \b(?:kh[ôo]ng\s+[đd][ủu]\s+ch[ỉi]\s+ti[êe]u|kh[ôo]ng\s+[đd][ạa]t\s+ch[ỉi]\s+ti[êe]u)\b[^.!?\n]{0,40}\b(?:ph[ạa]t|[đd][áa]nh|b[ỏo]\s+[đd][óo]i)
+      | \bb[ịi]\s+ph[ạa]t\s+(?:kh[ôo]ng\s+(?:[ăa]n|ng[ủu])|[đd][áa]nh|[đd][ứu]ng)
+      | \b(?:chuy[ểe]n|b[áa]n)\s+sang\s+(?:khu|c[ôo]ng\s+ty|[đd]ặc\s+khu)\s+kh[áa]c
+    match:
+      - "Hôm qua mày không đủ chỉ tiêu nên bị phạt không ăn tối."
+      - "Lần sau còn vậy sẽ bị chuyển sang khu khác."
+    nomatch:
+      - "Tháng này team đạt chỉ tiêu, được thưởng."
+      - "Xe bị phạt vì đỗ sai chỗ."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_CONFINE_VI
+    tactic: coercion
+    weight: 2.5
+    languages: [vi]
+    describe: "Says phones or passports are confiscated"
+    describe-local:
+      vi: "Nói điện thoại hoặc hộ chiếu bị thu giữ"
+    flags: [extended]
+    pattern: |
+      \b(?:[đd]i[ệe]n\s+tho[ạa]i|h[ộo]\s+chi[ếe]u)\s+(?:b[ịi]\s+)?(?:thu\s+l[ạa]i|thu\s+gi[ữu]|gi[ữu]\s+l[ạa]i|t[ịi]ch\s+thu)
+      | \b(?:thu|gi[ữu]|t[ịi]ch\s+thu)\s+(?:h[ếe]t\s+)?(?:[đd]i[ệe]n\s+tho[ạa]i|h[ộo]\s+chi[ếe]u)\s+(?:c[ủu]a\s+)?(?:m[àa]y|em|t[ụu]i\s+m[àa]y|c[áa]c\s+em)
+    match:
+      - "Điện thoại thu lại, cuối tuần mới trả."
+      - "Hộ chiếu bị giữ lại ở văn phòng."
+    nomatch:
+      - "Điện thoại của bạn đã được sửa xong."
+      - "Hộ chiếu được cấp trong 8 ngày làm việc."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: LEGIT_PROCESS_VI
+    tactic: legitimacy
+    weight: -2.0
+    languages: [vi]
+    describe: "Describes a real, documented hiring process (in-person interview, labour contract, social insurance, licensed agency, public job centre)"
+    describe-local:
+      vi: "Mô tả quy trình tuyển dụng thật (phỏng vấn trực tiếp, hợp đồng lao động, BHXH, doanh nghiệp được cấp phép, trung tâm dịch vụ việc làm)"
+    flags: [extended]
+    pattern: |
+      \b(?:ph[ỏo]ng\s+v[ấa]n\s+tr[ựu]c\s+ti[ếe]p|k[ýy]\s+h[ợo]p\s+[đd][ồo]ng\s+(?:lao\s+[đd][ộo]ng|c[ộo]ng\s+t[áa]c)|[đd][óo]ng\s+bhxh|
+          trung\s+t[âa]m\s+(?:d[ịi]ch\s+v[ụu]\s+vi[ệe]c\s+l[àa]m|lao\s+[đd][ộo]ng\s+ngo[àa]i\s+n[ưu][ớo]c)|[đd][ưu][ợo]c\s+c[ấa]p\s+ph[ée]p|
+          eps-?topik|[ứu]ng\s+d[ụu]ng\s+ch[íi]nh\s+th[ứu]c|trang\s+tuy[ểe]n\s+d[ụu]ng\s+c[ủu]a\s+c[ôo]ng\s+ty|m[ờo]i\s+.{0,30}ph[ỏo]ng\s+v[ấa]n\s+.{0,30}t[ạa]i\s+v[ăa]n\s+ph[òo]ng)\b
+    match:
+      - "Quy trình: nộp CV qua trang tuyển dụng của công ty, phỏng vấn trực tiếp với trưởng nhóm."
+      - "Đào tạo 2 tuần có lương, ký hợp đồng lao động, đóng BHXH."
+    nomatch:
+      - "Không cần phỏng vấn, nhận việc ngay."
+      - "Phỏng vấn qua tin nhắn Zalo."
+
+  - id: LEGIT_NO_FEE_VI
+    tactic: legitimacy
+    weight: -2.0
+    languages: [vi]
+    describe: "States that candidates pay no fee and are never asked to transfer money or give OTPs"
+    describe-local:
+      vi: "Khẳng định ứng viên không phải nộp phí và không bao giờ bị yêu cầu chuyển khoản hay cung cấp OTP"
+    flags: [extended]
+    pattern: |
+      \bkh[ôo]ng\s+(?:thu|ph[ảa]i\s+n[ộo]p|n[ộo]p)\s+(?:ph[íi]|ti[ềe]n)
+      | \bkh[ôo]ng\s+bao\s+gi[ờo]\s+y[êe]u\s+c[ầa]u\s+(?:chuy[ểe]n\s+kho[ảa]n|cung\s+c[ấa]p|n[ộo]p)
+      | \bho[àa]n\s+to[àa]n\s+mi[ễe]n\s+ph[íi]
+    match:
+      - "Quá trình tuyển dụng không thu phí."
+      - "Nhân viên công ty không bao giờ yêu cầu chuyển khoản hay cung cấp mã OTP."
+    nomatch:
+      - "Chuyển phí đồng phục 890.000đ."
+      - "Phí đào tạo 500k."
+
+  - id: LEGIT_WARNING_VI
+    tactic: legitimacy
+    weight: -3.0
+    languages: [vi]
+    describe: "Reads as an official or news warning about scams rather than an offer"
+    describe-local:
+      vi: "Là cảnh báo của cơ quan chức năng hoặc tin tức về lừa đảo, không phải lời mời làm việc"
+    flags: [extended]
+    pattern: |
+      \b(?:c[ảa]nh\s+b[áa]o|c[ơo]\s+quan\s+ch[ứu]c\s+n[ăa]ng|khuy[ếe]n\s+c[áa]o|b[ịi]\s+l[ừu]a|nghi[êe]m\s+c[ấa]m|truy\s+c[ứu]u\s+tr[áa]ch\s+nhi[ệe]m|
+          h[ệe]\s+l[ụu]y|ti[ếe]p\s+nh[ậa]n\s+\d+\s+c[ôo]ng\s+d[âa]n|gi[ảa]i\s+c[ứu]u|kh[ôo]ng\s+tin\s+v[àa]o)\b
+    match:
+      - "Tiếp nhận 27 công dân bị lừa sang Campuchia làm việc trái phép."
+      - "Hệ lụy khi cho thuê, bán tài khoản ngân hàng."
+    nomatch:
+      - "Tuyển CSKH tại Campuchia, bao vé máy bay."
+      - "Kết bạn Zalo để nhận việc."
+    ref: https://bocongan.gov.vn/
+
+  - id: COMBO_TASK_OFFPLATFORM_VI
+    tactic: task_scam
+    weight: 1.5
+    languages: [vi]
+    describe: "Offers paid like/rate tasks or task mechanics and moves the candidate to Zalo, Telegram or another chat app"
+    describe-local:
+      vi: "Mời làm nhiệm vụ thả tim/đánh giá có trả tiền và chuyển sang Zalo, Telegram hoặc ứng dụng chat khác"
+    meta: '(TASK_LIKE_RATE_VI || TASK_RECHARGE_VI || TASK_ORDER_MECHANICS_VI) && (OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)'
+    match:
+      - "Thả tim video TikTok, 1 nhiệm vụ 20.000đ. Kết bạn Zalo 0386.000.000."
+      - "Nạp 500 USDT để mở khóa nhiệm vụ. Liên hệ Telegram @abcd_vn"
+    nomatch:
+      - "Thả tim video TikTok, 1 nhiệm vụ 20.000đ, đăng ký trên website."
+      - "Kết bạn Zalo 0386.000.000."
+    ref: https://bocongan.gov.vn/
+
+  - id: COMBO_TASK_CRYPTO_VI
+    tactic: task_scam
+    weight: 2.0
+    languages: [vi]
+    describe: "Asks for a USDT or crypto deposit to unlock tasks or earnings"
+    describe-local:
+      vi: "Yêu cầu nạp USDT/tiền mã hóa để mở khóa nhiệm vụ hoặc tiền thưởng"
+    meta: '(TASK_RECHARGE_VI || TASK_ORDER_MECHANICS_VI) && __TASK_CRYPTO'
+    match:
+      - "Gói 1: nạp 100 USDT → nhận lại 130 USDT."
+      - "Lên VIP3 với 1.000 USDT."
+    nomatch:
+      - "Nạp 100 nghìn để mở khóa nhiệm vụ."
+      - "Giá USDT hôm nay tăng."
+    ref: https://bocongan.gov.vn/
+
+  - id: COMBO_PAY_CHAT_VI
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [vi]
+    describe: "Promises high daily pay and moves the candidate to a chat app"
+    describe-local:
+      vi: "Hứa thu nhập cao mỗi ngày và chuyển ứng viên sang ứng dụng chat"
+    meta: 'PAY_HIGH_DAILY_VI && (OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)'
+    match:
+      - "Mỗi ngày kiếm 500k–2 triệu, kết bạn Zalo 0386.000.000."
+      - "Việc nhẹ lương cao, liên hệ Telegram @abc_vn."
+    nomatch:
+      - "Mỗi ngày kiếm 500k–2 triệu, ứng tuyển trên website."
+      - "Liên hệ Telegram @abc_vn."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __PERSONAL_ACCOUNT_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: '\bch[ủu]\s+(?:tk|t[àa]i\s+kho[ảa]n)\s*:?\s*[a-zà-ỹ]+\s+[a-zà-ỹ]+'
+    match:
+      - "chủ TK: Lê Văn Phúc"
+    nomatch:
+      - "tài khoản công ty"
+
+  - id: COMBO_FEE_PRESSURE_VI
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [vi]
+    describe: "Demands an up-front fee under a deadline or into an individual's account"
+    describe-local:
+      vi: "Đòi nộp phí trước với hạn chót gấp hoặc vào tài khoản cá nhân"
+    meta: 'FEE_CANDIDATE_MUST_PAY_VI && (URG_LIMITED_SLOTS_VI || URG_ACT_NOW_VI || __PERSONAL_ACCOUNT_VI)'
+    match:
+      - "Chuyển phí đồng phục 890.000đ vào tài khoản 0071 000 000 – chủ TK: Lê Văn Phúc."
+      - "Nộp phí đào tạo 500k, hạn chót 17h ngày mai."
+    nomatch:
+      - "Nộp phí đào tạo 500k."
+      - "Hạn chót 17h ngày mai."
+    ref: https://dolab.gov.vn/
+
+  - id: COMBO_MULE_SECRET_VI
+    tactic: money_mule
+    weight: 2.0
+    languages: [vi]
+    describe: "Offers money-mule work and asks for secrecy or a private chat"
+    describe-local:
+      vi: "Mời làm việc chuyển tiền hộ và yêu cầu giữ bí mật hoặc chuyển sang chat riêng"
+    meta: 'MULE_ACCOUNT_VI && (SECRET_DONT_TELL_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)'
+    match:
+      - "Nhận tiền vào tài khoản cá nhân và chuyển lại cho công ty. Liên hệ Telegram @vn_muster"
+      - "Cho thuê tài khoản, đừng kể với ai."
+    nomatch:
+      - "Cho thuê tài khoản ngân hàng là vi phạm pháp luật."
+      - "Liên hệ Telegram @vn_muster."
+    ref: https://www.sbv.gov.vn/
+
+  - id: COMBO_DATA_NO_INTERVIEW_VI
+    tactic: data_harvest
+    weight: 1.5
+    languages: [vi]
+    describe: "Asks for ID photos, bank numbers or OTP codes with no interview"
+    describe-local:
+      vi: "Đòi ảnh CCCD, số tài khoản hoặc mã OTP mà không cần phỏng vấn"
+    meta: '(DATA_ID_DOCS_VI || DATA_OTP_VI) && (TRAF_NO_INTERVIEW_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)'
+    match:
+      - "Gửi ảnh CCCD hai mặt, không cần phỏng vấn."
+      - "Gửi cho mình mã OTP qua Telegram."
+    nomatch:
+      - "Gửi ảnh CCCD hai mặt qua cổng nhân sự sau khi ký hợp đồng."
+      - "Không cần phỏng vấn lại."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_RC_CHAT_OFF_VI
+    tactic: remote_control
+    weight: 1.5
+    languages: [vi]
+    describe: "Moves the interview to a chat app and holds it by text only"
+    describe-local:
+      vi: "Chuyển phỏng vấn sang ứng dụng chat và chỉ trao đổi bằng tin nhắn"
+    meta: 'RC_CHAT_INTERVIEW_VI && OFF_MOVE_TO_APP_VI'
+    match:
+      - "Vòng phỏng vấn sẽ trao đổi qua tin nhắn, bạn kết bạn Zalo 0325.000.000."
+      - "Phỏng vấn qua chat, liên hệ Telegram @hr_vn."
+    nomatch:
+      - "Vòng phỏng vấn sẽ trao đổi qua tin nhắn trên cổng tuyển dụng."
+      - "Kết bạn Zalo 0325.000.000."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+"""#),
+        ("rules/lang-zh.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Chinese has no spaces: patterns use plain character sequences and bounded gaps, never \b around Han characters.
+# Simplified and Traditional forms are written as character classes ([机機], [签簽], …).
+# Rules made only of Han characters and digits run on the raw view: NFKC folds the fullwidth punctuation (，：！)
+# that every Chinese text uses, and a match across it would otherwise count as a disguise (HEUR_OBFUSCATED_WORDS).
+rules:
+  - id: TRAF_SEA_JOB_ZH
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [zh]
+    describe: "Offers customer-service, typing, chat, promotion or 'high-pay' work in a known scam-compound region (Cambodia, Myanmar, Laos, Golden Triangle, Thailand, Dubai)"
+    describe-local:
+      zh: "在已知电诈园区所在地区（柬埔寨、缅甸、老挝、金三角、泰国、迪拜）招聘客服、打字员、网聊、推广或“高薪”岗位"
+    flags: [extended]
+    pattern: |
+      (?:客服|打字[员員]|文[员員]|翻[译譯]|[网網][络絡]?聊天|[网網]聊|推[广廣]|[运運][营營]|[营營][销銷]|[业業][务務]|高薪|招聘|徵才|海外|出[国國]|工作|上班)
+          .{0,40}?(?:柬埔寨|金[边邊]|西港|西哈努克|巴域|波[贝貝]|[缅緬]甸|[缅緬]北|妙瓦底|老[挝撾]|寮[国國]|金三角|泰[国國]|曼谷|湄索|迪拜|杜拜|菲律[宾賓]|[马馬]尼拉)
+      | (?:柬埔寨|金[边邊]|西港|西哈努克|[缅緬]甸|[缅緬]北|妙瓦底|老[挝撾]|寮[国國]|金三角)
+          .{0,40}?(?:客服|打字[员員]|文[员員]|翻[译譯]|[网網][络絡]?聊天|[网網]聊|推[广廣]|[运運][营營]|[营營][销銷]|招聘|徵才|高薪)
+    match:
+      - "高薪招聘 海外客服 柬埔寨 缅甸 包机票 包吃住 免面试"
+      - "老挝金三角经济特区 招聘文员/客服 若干"
+      - "緬甸高薪徵才：網路聊天客服"
+    nomatch:
+      - "泰国旅游攻略：曼谷必去的十个景点"
+      - "招聘客服专员（武汉），五险一金"
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.mps.gov.cn/
+
+  - id: TRAF_TRAVEL_PAID_ZH
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [zh]
+    describe: "Says the flight, visa, food and lodging are paid or advanced by the company"
+    describe-local:
+      zh: "称公司包机票、签证、吃住，或由公司垫付"
+    flags: [extended]
+    pattern: |
+      包(?:[机機]票|吃住|食宿|[签簽][证證]|往返|来回|來回|路[费費]|吃包住)
+      | (?:[机機]票|[签簽][证證]|路[费費]).{0,6}(?:公司|老板|老闆)?(?:[报報][销銷]|[垫墊]付|承[担擔]|全包|免[费費])
+    match:
+      - "包机票 包吃住 免面试"
+      - "福利：包吃住，机票签证公司垫付"
+    nomatch:
+      - "员工食堂提供午餐"
+      - "机票请自行预订，面试后报到"
+    ref: https://www.mps.gov.cn/
+
+  - id: TRAF_NO_INTERVIEW_ZH
+    tactic: trafficking_lure
+    weight: 1.0
+    languages: [zh]
+    describe: "Promises a job with no interview"
+    describe-local:
+      zh: "承诺免面试直接录用"
+    pattern: '免面[试試]|(?:无|無|不)需(?:要)?面[试試]|不用面[试試]|不需要面[试試]'
+    match:
+      - "高薪招聘 免面试"
+      - "不用面試，直接上崗"
+    nomatch:
+      - "面试流程：电话面试 → 公司面试"
+      - "请带身份证参加二面"
+    ref: https://www.mps.gov.cn/
+
+  - id: TRAF_TOURIST_VISA_ZH
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [zh]
+    describe: "Tells the candidate to travel on a tourist visa, cross illegally, or sign the contract only after arrival"
+    describe-local:
+      zh: "要求持旅游签出境、偷越国境，或到了当地再签合同"
+    flags: [extended]
+    pattern: |
+      (?:走|持|办|辦|用|拿)旅[游遊][签簽]
+      | 偷[渡越] | 走小路
+      | 合同.{0,6}(?:到|去)(?:了)?(?:公司|那[边邊]|当地|當地)(?:再|才)[签簽]
+      | (?:到|去)(?:了)?(?:公司|那[边邊]|当地|當地)(?:再|才)[签簽](?:合同)?
+    match:
+      - "走旅游签过去，合同到公司再签。"
+      - "持旅遊簽入境，到了那邊再簽合同"
+    nomatch:
+      - "办理旅游签证需要提供银行流水"
+      - "签订劳务合同后办理工作签证"
+    ref: https://www.mps.gov.cn/
+
+  - id: TRAF_DEBT_DEDUCTION_ZH
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [zh]
+    describe: "Says the travel costs are advanced and deducted from later wages (a debt-bondage setup)"
+    describe-local:
+      zh: "称路费由公司垫付、之后从工资里扣（债务捆绑）"
+    pattern: '(?:[垫墊]付|[垫墊]的|[机機]票|路[费費]|[签簽][证證]).{0,30}(?:工[资資]|薪[水资資]).{0,6}扣'
+    match:
+      - "机票签证公司垫付，上班后从前三个月工资里扣"
+      - "路費先墊付，之後從工資扣"
+    nomatch:
+      - "个税从工资里代扣代缴"
+      - "公司垫付差旅费，凭发票报销"
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __TRAF_EXTRA_ZH
+    languages: [zh]
+    pattern: '(?:1[6-9]|2\d)\s?[-–~至到]\s?[2-5]\d\s?[岁歲]|[护護]照|会打字|會打字|能吃苦|无经验|無經驗|小白'
+    match:
+      - "要求：18-40岁，会打字，能吃苦"
+    nomatch:
+      - "三年以上相关经验"
+
+  - id: COMBO_TRAF_PACKAGE_ZH
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [zh]
+    describe: "A job in a scam-compound region with further lure features (travel paid, no interview, tourist visa, wage deduction, age or typing requirement)"
+    describe-local:
+      zh: "电诈园区地区的岗位，并带有其他诱饵特征（包机票、免面试、旅游签、工资扣款、年龄或打字要求）"
+    meta: 'TRAF_SEA_JOB_ZH && 2 of (TRAF_TRAVEL_PAID_ZH, TRAF_NO_INTERVIEW_ZH, TRAF_TOURIST_VISA_ZH, TRAF_DEBT_DEDUCTION_ZH, __TRAF_EXTRA_ZH)'
+    match:
+      - "高薪招聘 海外客服 柬埔寨 包机票 包吃住 免面试"
+      - "老挝金三角 招聘文员 18-40岁 走旅游签过去"
+    nomatch:
+      - "柬埔寨金边招聘客服，视频面试，签订正规劳务合同"
+      - "包吃住，免面试"
+    ref: https://www.mps.gov.cn/
+
+  - id: OFF_MOVE_TO_APP_ZH
+    tactic: offplatform
+    weight: 1.5
+    languages: [zh]
+    describe: "Asks the candidate to add or contact someone on WeChat, Telegram ('plane'), WhatsApp or QQ"
+    describe-local:
+      zh: "要求添加或联系微信、飞机（Telegram）、WhatsApp 或 QQ"
+    flags: [extended]
+    pattern: |
+      (?:加|添加|[联聯][系絡繫]|私聊|私信|下[载載个個]|搜|找我|咨[询詢]|[进進])
+          (?:(?!不[会會]|切勿|不要|[严嚴]禁)[^。！？!?,，\n]){0,20}?
+          (?:微信|vx|v信|薇信|wx|企[业業]微信|[纸紙]?[飞飛]机|[纸紙]?[飛飞]機|telegram|tg|[电電]报|[电電]報|whats\s?app|line|qq)
+    match:
+      - "麻烦您今天之内添加我们部门经理的企业微信"
+      - "你下个纸飞机，搜 @fengge_demo 找我"
+      - "咨询管理员飞机 @hotel_demo_cn"
+    nomatch:
+      - "本公司不会通过Telegram招聘"
+      - "微信支付是常用的付款方式"
+    ref: https://www.mps.gov.cn/
+
+  - id: OFF_PLATFORM_EXCUSE_ZH
+    tactic: offplatform
+    weight: 1.5
+    languages: [zh]
+    describe: "Claims the job platform's chat is limited to move the candidate to a private app"
+    describe-local:
+      zh: "以招聘平台聊天功能有限为由，把求职者转到私人聊天软件"
+    pattern: '(?:平台|站[内內]|[这這][里裡]).{0,4}(?:聊天|消息|私信).{0,4}(?:功能)?(?:有限|不方便|受限)'
+    match:
+      - "平台聊天功能有限，麻烦您添加企业微信"
+      - "站內消息不方便，加個LINE聊"
+    nomatch:
+      - "平台新上线了聊天功能"
+      - "名额有限，欢迎报名"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_CHAT_INTERVIEW_ZH
+    tactic: remote_control
+    weight: 2.5
+    languages: [zh]
+    describe: "Says the interview is held by text chat only, with no video or meeting"
+    describe-local:
+      zh: "称面试只通过文字聊天进行，不需要视频或见面"
+    pattern: '面[试試].{0,8}(?:通[过過]|用|采用|以)?(?:文字|打字|聊天)(?:进行|進行|方式)?|文字面[试試]|面[试試].{0,20}不需要(?:视频|視頻|视讯|視訊|见面|見面)'
+    match:
+      - "后续面试通过文字进行，不需要视频"
+      - "文字面試即可"
+    nomatch:
+      - "视频面试与部门主管进行"
+      - "面试地点在公司总部"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: TASK_LIKE_RATE_ZH
+    tactic: task_scam
+    weight: 2.0
+    languages: [zh]
+    describe: "Offers pay for likes, follows, ratings or order brushing (a task-scam hook)"
+    describe-local:
+      zh: "以点赞、关注、打分、刷单等任务给报酬（刷单返利类诈骗的诱饵）"
+    flags: [extended]
+    pattern: |
+      (?:点[赞讚]|點[讚贊]|[关關]注|打分|[评評]分|好[评評]|刷[单單]|刷好[评評]|[点點]击|做[单單]|[关關][注註])
+          .{0,20}?(?:[赚賺]|佣金|傭金|返[利佣傭]|[元块塊]|收入|提成|每[单單]|[现現]结|日[结結])
+      | (?:[赚賺]|佣金|傭金|返[利佣傭]|收入).{0,20}?(?:点[赞讚]|點[讚贊]|打分|[评評]分|刷[单單])
+    match:
+      - "给酒店打分赚钱⭐ 每天收入500-1000元"
+      - "刷单 点赞 返佣，日结"
+      - "在家點讚賺佣金"
+    nomatch:
+      - "请给我们的服务打分，谢谢"
+      - "关注公众号获取最新招聘信息"
+    ref: https://www.mps.gov.cn/
+
+  - id: TASK_RECHARGE_ZH
+    tactic: task_scam
+    weight: 3.0
+    languages: [zh]
+    describe: "Asks for a recharge or advance payment to unlock tasks, VIP levels or withdrawals"
+    describe-local:
+      zh: "要求充值或垫付才能解锁任务、升级VIP或提现"
+    flags: [extended]
+    pattern: |
+      (?<!不要)(?:充值|充[钱錢]|[垫墊]付|[垫墊][资資]|入金)
+          [^,，。!?！？\n]{0,20}?(?:任[务務]|vip|解[锁鎖]|提[现現]|佣金|傭金|返[现現利]|升[级級]|[连連][单單])
+      | (?:解[锁鎖]|提[现現]|升[级級]).{0,10}?(?:充值|[垫墊]付)
+      | [垫墊]付任[务務]
+    match:
+      - "充值500U升级VIP，解锁每天60个任务"
+      - "要提現必須先充值"
+    nomatch:
+      - "手机话费充值优惠活动"
+      - "凡是要先垫钱的兼职都不要碰"
+    ref: https://www.mps.gov.cn/
+
+  - id: TASK_ORDER_MECHANICS_ZH
+    tactic: task_scam
+    weight: 2.5
+    languages: [zh]
+    describe: "Uses task-scam mechanics: VIP tiers, chained or stuck orders, frozen accounts, failed withdrawals that need unfreezing"
+    describe-local:
+      zh: "使用刷单诈骗的套路：VIP等级、连单卡单、账户冻结、提现失败需解冻"
+    pattern: 'vip\s?[1-9]|升[级級]\s?vip|[连連][单單]|卡[单單]|提[现現]失[败敗]|解[冻凍]|[账帳]户?(?:被)?[冻凍]结|信[誉譽]分'
+    match:
+      - "您的佣金提现失败是因为账户没有同步"
+      - "充值升级VIP3"
+    nomatch:
+      - "会员专享优惠"
+      - "提现到银行卡一般两小时到账"
+    ref: https://www.mps.gov.cn/
+
+  - id: __CRYPTO_ZH
+    languages: [zh]
+    pattern: 'usdt|泰[达達]幣|泰达币|虚拟币|虛擬幣|(?<![a-z0-9])\d{2,6}\s?u(?![a-z])|[换換]成u|打u'
+    match:
+      - "充值500U升级VIP"
+    nomatch:
+      - "充值500元"
+
+  - id: COMBO_TASK_CRYPTO_ZH
+    tactic: task_scam
+    weight: 2.0
+    languages: [zh]
+    describe: "Asks for a USDT / 'U' recharge to unlock tasks or earnings"
+    describe-local:
+      zh: "要求充值USDT（“U”）来解锁任务或收益"
+    meta: '(TASK_RECHARGE_ZH || TASK_ORDER_MECHANICS_ZH) && (__CRYPTO_ZH || __TASK_CRYPTO)'
+    match:
+      - "充值500U升级VIP，解锁每天60个任务"
+      - "升级VIP2需充值300 USDT"
+    nomatch:
+      - "充值500元升级VIP"
+      - "USDT 今日价格"
+    ref: https://www.mps.gov.cn/
+
+  - id: FEE_CANDIDATE_MUST_PAY_ZH
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [zh]
+    describe: "Asks the candidate to pay training, deposit, uniform, medical, badge or registration fees before starting"
+    describe-local:
+      zh: "要求求职者先交培训费、押金、工服费、体检费、工牌费或报名费"
+    flags: [extended]
+    pattern: |
+      (?<!不收取)(?<!不收)(?:培[训訓][费費]|押金|保[证證]金|[服工]服[费費]|工服[费費]|[体體][检檢][费費]|工牌[费費]|[资資]料[费費]|入[职職][费費]|[报報]名[费費]|
+          [会會][员員][费費]|中介[费費]|手[续續][费費]|激活[费費]|服[装裝][费費])
+          .{0,30}?(?:交|[缴繳]|付|[转轉]|支付|\d\s?[元块塊])
+      | (?:先交|先[缴繳]|先付|需[缴繳]纳|[缴繳]纳).{0,10}(?:\d+\s?[元块塊]|培[训訓]|押金|[费費])
+    match:
+      - "先交398元培训费和100元资料押金"
+      - "缴纳工服费、体检费、工牌费共计680元至公司财务账户"
+    nomatch:
+      - "本公司徵才不收取任何费用"
+      - "押金条请妥善保管"
+    ref: https://www.mps.gov.cn/
+
+  - id: __PERSONAL_ACCOUNT_ZH
+    languages: [zh]
+    pattern: '收款人[:：]\s?\S{2,4}|[转轉][账帳]给个人|卡号\s?\d{4}|卡號\s?\d{4}'
+    match:
+      - "（收款人：刘建华，卡号6222 0000 3812 9945）"
+    nomatch:
+      - "转入公司对公账户"
+
+  - id: PAY_HIGH_ZH
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [zh]
+    describe: "Promises high daily or monthly income for simple work"
+    describe-local:
+      zh: "承诺简单工作就能日入数百、月入数万"
+    flags: [extended]
+    pattern: |
+      日(?:入|[赚賺]|[结結])\s?\d{3,}
+      | 一天(?:[轻輕]松|[轻輕]鬆)?(?:[赚賺])?[二两兩三四五六七八九]{1,2}百
+      | 每天(?:收入|[赚賺]|能[赚賺])\s?\d{3,}
+      | 月入\s?(?:[2-9]|[1-9]\d)\s?万
+      | 月入\s?\d{1,2}\s?萬
+      | 月[结結]万元起
+      | 日租\s?\d{3}
+      | 底薪\s?\d\s?万
+    match:
+      - "每天收入500-1000元！"
+      - "熟练了一天轻松三四百"
+      - "底薪1万+提成，月入2-5万"
+    nomatch:
+      - "月薪9000元，五险一金"
+      - "月薪 NT$33,000–38,000"
+    ref: https://www.mps.gov.cn/
+
+  - id: MULE_ACCOUNT_ZH
+    tactic: money_mule
+    weight: 3.0
+    languages: [zh]
+    describe: "Buys or rents bank cards and payment codes, or recruits 'collection agents' to run funds through personal accounts"
+    describe-local:
+      zh: "收购或出租银行卡、收款码，或招“代收员”用个人账户跑分走流水"
+    flags: [extended]
+    pattern: |
+      (?<!不要)(?<!切勿)(?:出租|出借|收[购購]?|高价收|高價收|租用|借用)(?:你的)?(?:[银銀]行卡|一[类類]卡|[账帳]户|[账帳]號|[账帳]号|收款[码碼]|卡)
+      | 跑分 | 走流水 | 四件套
+      | 代收[员員] | 代收代付
+      | (?:个人|個人)[账帳]户.{0,10}收款.{0,20}[转轉]
+    match:
+      - "高价收卡💳 一类卡四件套（卡+U盾+手机卡+身份证复印件）日租300-500"
+      - "招聘线上财务代收员：用个人账户收款后按指示转账"
+      - "出租银行卡 跑分"
+    nomatch:
+      - "信用卡申请请到银行网点办理"
+      - "快递代收点在小区门口"
+    ref: https://www.mps.gov.cn/
+
+  - id: DATA_ID_BANK_ZH
+    tactic: data_harvest
+    weight: 2.0
+    languages: [zh]
+    describe: "Asks for photos of the ID card or passport, or a bank card number, by message"
+    describe-local:
+      zh: "要求通过消息发送身份证或护照照片、银行卡号"
+    pattern: '身份[证證](?:正反面|照片|[号號]|复印件|複印件)|手持身份[证證]|[护護]照(?:照片|首页|首頁)|[银銀]行卡[号號]|(?:[护護]照|身份[证證]).{0,4}[发發](?:给)?我'
+    match:
+      - "将身份证正反面照片、银行卡号发送至本邮箱"
+      - "你今晚必须把护照照片和身份证发我"
+    nomatch:
+      - "带上身份证和学历证书原件就行"
+      - "求职者免费入场，请携带身份证和个人简历"
+    ref: https://www.mps.gov.cn/
+
+  - id: RC_REMOTE_APP_ZH
+    tactic: remote_control
+    weight: 3.0
+    languages: [zh]
+    describe: "Asks the candidate to install remote-access or screen-sharing software, or to send device codes and temporary passwords"
+    describe-local:
+      zh: "要求下载远程协助或屏幕共享软件，或发送设备代码和临时密码"
+    pattern: '(?<!不会让您)(?<!不會讓您)(?:下[载載]|安[装裝]|打开|打開).{0,10}(?:[远遠]程|[远遠]端|向日葵|todesk|anydesk|teamviewer|屏幕共享|共享屏幕)|[设設][备備](?:代[码碼]|[识識]别[码碼])|[临臨]时密[码碼]|共享屏幕|屏幕共享'
+    match:
+      - "请下载远程协助软件，把设备代码和临时密码发给我"
+      - "打開屏幕共享，我教你操作"
+    nomatch:
+      - "我们不会让您下载什么软件或者转账"
+      - "远程办公每周两天"
+    ref: https://www.mps.gov.cn/
+
+  - id: URG_LIMITED_SLOTS_ZH
+    tactic: urgency
+    weight: 0.8
+    languages: [zh]
+    describe: "Claims places are almost gone or will go to someone else"
+    describe-local:
+      zh: "称名额紧张、只剩最后几个或将让给别人"
+    pattern: '名[额額](?:[紧緊]张|有限|不多)|(?:就|只|仅|僅)剩(?:最后|最後)?[一二两兩三1-9]个?(?:位置|名[额額])|晚了就[给給]|逾期[视視][为為](?:自[动動])?放弃'
+    match:
+      - "名额紧张，晚了就给其他候选人了哦"
+      - "就剩最后一个位置了"
+    nomatch:
+      - "本次招聘名额为20人"
+      - "座位充足"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: URG_ACT_NOW_ZH
+    tactic: urgency
+    weight: 0.8
+    languages: [zh]
+    describe: "Pressures the candidate to act today or within hours"
+    describe-local:
+      zh: "催促当天或几小时内完成"
+    pattern: '今天之[内內]|今晚必[须須]|\d{1,2}\s?小[时時]内|今天交今天|[马馬]上出票|立即(?:转账|轉帳|缴费|繳費)'
+    match:
+      - "请于收到邮件后24小时内完成以下手续"
+      - "今天交今天就能上岗"
+    nomatch:
+      - "请于下周二上午10点来公司参加二面"
+      - "48小時營業"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: SECRET_DONT_TELL_ZH
+    tactic: secrecy
+    weight: 2.0
+    languages: [zh]
+    describe: "Asks the candidate to tell no one, to lie to family or the bank, or deletes the contact"
+    describe-local:
+      zh: "要求对任何人保密、对家人或银行说谎，或删除联系方式"
+    pattern: '[别別]跟(?:任何人|[别別]人|家[里裡]|家人|[银銀]行)(?:[讲講]|[说說])|不要告[诉訴](?:任何人|家人|[别別]人)|[这這]个?[号號]我要[删刪]|[银銀]行.{0,8}[问問]你就[说說]|就[说說](?:是)?去.{0,8}出差'
+    match:
+      - "就是别跟别人说，银行打电话问你就说是朋友还钱"
+      - "这事别跟任何人讲，就说去广州出差一段时间"
+    nomatch:
+      - "别跟我客气，有问题随时问"
+      - "出差报销请走OA流程"
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_PASSPORT_ZH
+    tactic: coercion
+    weight: 2.5
+    languages: [zh]
+    describe: "Says passports are held by the company"
+    describe-local:
+      zh: "称护照由公司扣押或统一保管"
+    pattern: '[护護]照.{0,6}(?:公司|[统統]一|被|由.{0,4})(?:保管|扣押|收走|没收|沒收)|(?:扣|收走|没收|沒收)(?:了)?(?:你们|你們|我们|我們|大家)?的?[护護]照'
+    match:
+      - "护照公司统一保管，谁也别想拿"
+      - "他们收走了我们的护照"
+    nomatch:
+      - "护照请自行保管好"
+      - "护照办理需要十个工作日"
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DEBT_ZH
+    tactic: coercion
+    weight: 2.5
+    languages: [zh]
+    describe: "Demands repayment of travel and agency costs or a ransom before anyone may go home"
+    describe-local:
+      zh: "要求先结清机票中介等费用或交赎金才能回国"
+    pattern: '(?:想回[国國]|想走|要回[国國]|想回家).{0,40}(?:结清|結清|[还還]清|先[把交付]|[赔賠])|[还還]清之前|[赎贖]金'
+    match:
+      - "想回国的可以，先把公司给你们垫的机票、签证、中介费结清"
+      - "还清之前谁也别想走"
+    nomatch:
+      - "想回国探亲可以申请年假"
+      - "信用卡账单已还清"
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_PUNISH_ZH
+    tactic: coercion
+    weight: 2.5
+    languages: [zh]
+    describe: "Threatens resale to another compound, beatings, fines or lost rest for missed targets"
+    describe-local:
+      zh: "以转卖到别的园区、殴打、罚款或不准休息威胁完不成业绩者"
+    pattern: '(?:[转轉]|倒)?[卖賣]到(?:[别別]的)?[园園]区|[转轉][卖賣]|完不成.{0,10}(?:不休息|扣|罚|罰|打)|手机.{0,6}交上来|手機.{0,6}交上來'
+    match:
+      - "谁敢跟家里乱说，直接转卖到别的园区"
+      - "完不成的周末不休息，扣一个月工资"
+    nomatch:
+      - "二手手机转让"
+      - "完不成的任务顺延到下周"
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: LEGIT_PROCESS_ZH
+    tactic: legitimacy
+    weight: -2.0
+    languages: [zh]
+    describe: "Describes a real hiring process (licensed labour-export company, video or on-site interviews, second round, written test, formal contract)"
+    describe-local:
+      zh: "描述真实的招聘流程（具有对外劳务合作经营资格、视频或现场面试、二面、笔试、正规合同）"
+    pattern: '[对對]外[劳勞][务務]合作[经經][营營][资資]格|[视視][频頻讯訊]面[试試]|[现現]場面[试試]|[现現]场面[试試]|公司面[试試]|二面|[笔筆][试試]|[电電][话話][约約][谈談]|[电電][话話]面[试試]|[劳勞][健保]保|人力[银銀]行|[录錄]取通知|[录錄]用通知及合[约約]'
+    match:
+      - "流程：网上申请 → 电话面试 → 公司面试（与主管及HR）→ 录用通知及合约"
+      - "应征流程：人力银行投递履历 → 电话约谈 → 现场面试及打字测验"
+    nomatch:
+      - "免面试，直接上岗"
+      - "后续面试通过文字进行"
+
+  - id: LEGIT_NO_FEE_ZH
+    tactic: legitimacy
+    weight: -2.0
+    languages: [zh]
+    describe: "States that candidates never pay, transfer money or install software"
+    describe-local:
+      zh: "声明求职者无需付款、转账或下载软件"
+    pattern: '不(?:会|會)?收取任何[费費]用|不[会會]要求(?:[应應][聘徵]者)?(?:付款|[转轉][账帳]|提供存摺)|不[会會]收取任何[费費]用|免[费費]入[场場]|[严嚴]禁任何[个個]人代收'
+    match:
+      - "本公司不会要求应聘者付款，也不会通过Telegram招聘"
+      - "我们整个招聘流程都不会收取任何费用"
+    nomatch:
+      - "先交398元培训费"
+      - "收取服务费"
+
+  - id: LEGIT_ADVICE_ZH
+    tactic: legitimacy
+    weight: -2.0
+    languages: [zh]
+    describe: "Gives anti-scam advice (describes the tricks, tells readers not to believe or pay)"
+    describe-local:
+      zh: "提供防骗建议（揭露套路，提醒不要轻信、不要付款）"
+    pattern: '[骗騙]子|套路|切勿|不要[轻輕]信|勿信|[谨謹]防|[记記]住[：:]|不要碰|如[发發][现現]'
+    match:
+      - "骗子套路：发短信招点赞员"
+      - "切勿轻信网上高薪承诺"
+    nomatch:
+      - "高薪招聘 海外客服"
+      - "请记住带身份证原件"
+    ref: https://www.mps.gov.cn/
+
+  - id: LEGIT_WARNING_ZH
+    tactic: legitimacy
+    weight: -3.0
+    languages: [zh]
+    describe: "Reads as a police or anti-fraud warning rather than an offer"
+    describe-local:
+      zh: "属于警方或反诈提醒，而不是招聘信息"
+    pattern: '警方提示|反[诈詐]|警惕|公安机关|公安機關|[报報]警|(?<!不是)(?<!绝非)[诈詐][骗騙]|陷阱|96110|165[专專]線'
+    match:
+      - "警方提示：警惕境外“高薪招聘”陷阱"
+      - "【反诈提醒】刷单返利类诈骗仍是发案最多的类型之一"
+    nomatch:
+      - "高薪招聘 海外客服 柬埔寨"
+      - "正规公司，不是诈骗"
+    ref: https://www.mps.gov.cn/
+
+  - id: COMBO_TASK_OFFPLATFORM_ZH
+    tactic: task_scam
+    weight: 1.5
+    languages: [zh]
+    describe: "Offers paid like/rate tasks or task mechanics and moves the candidate to a chat app"
+    describe-local:
+      zh: "提供点赞打分等有偿任务或刷单套路，并把求职者引到聊天软件"
+    meta: '(TASK_LIKE_RATE_ZH || TASK_RECHARGE_ZH || TASK_ORDER_MECHANICS_ZH) && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)'
+    match:
+      - "给酒店打分赚钱，每天收入500元，咨询管理员飞机 @hotel_demo"
+      - "刷单返佣，加微信了解"
+    nomatch:
+      - "刷单返佣，官网注册"
+      - "加微信了解"
+    ref: https://www.mps.gov.cn/
+
+  - id: COMBO_PAY_CHAT_ZH
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [zh]
+    describe: "Promises high income and moves the candidate to a chat app"
+    describe-local:
+      zh: "承诺高收入并把求职者引到聊天软件"
+    meta: 'PAY_HIGH_ZH && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)'
+    match:
+      - "月入2万+，在家可做，联系 Telegram：@cw_demo"
+      - "日入500，加微信详聊"
+    nomatch:
+      - "月入2万+，在家可做，官网报名"
+      - "加微信详聊"
+    ref: https://www.mps.gov.cn/
+
+  - id: COMBO_FEE_PRESSURE_ZH
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [zh]
+    describe: "Demands an up-front fee under a deadline or into an individual's account"
+    describe-local:
+      zh: "限时要求先交费，或转账到个人账户"
+    meta: 'FEE_CANDIDATE_MUST_PAY_ZH && (URG_LIMITED_SLOTS_ZH || URG_ACT_NOW_ZH || __PERSONAL_ACCOUNT_ZH)'
+    match:
+      - "缴纳工服费共计680元（收款人：刘建华，卡号6222 0000 0000 0000），24小时内完成"
+      - "先交398元培训费，今天交今天就能上岗"
+    nomatch:
+      - "先交398元培训费"
+      - "24小时内回复邮件"
+    ref: https://www.mps.gov.cn/
+
+  - id: COMBO_MULE_SECRET_ZH
+    tactic: money_mule
+    weight: 2.0
+    languages: [zh]
+    describe: "Offers money-mule work and asks for secrecy or a private chat"
+    describe-local:
+      zh: "招人跑分代收，并要求保密或转到私聊"
+    meta: 'MULE_ACCOUNT_ZH && (SECRET_DONT_TELL_ZH || OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)'
+    match:
+      - "跑分很简单，别跟别人说，下个纸飞机找我"
+      - "招聘线上代收员，联系 Telegram：@cw_demo"
+    nomatch:
+      - "跑分很简单"
+      - "加微信详聊"
+    ref: https://www.mps.gov.cn/
+
+  - id: COMBO_MULE_PAY_ZH
+    tactic: money_mule
+    weight: 2.0
+    languages: [zh]
+    describe: "Rents bank cards or accounts for a high daily or monthly fee"
+    describe-local:
+      zh: "以高额日租或月结报酬收购、出租银行卡或账户"
+    meta: 'MULE_ACCOUNT_ZH && (PAY_HIGH_ZH || DATA_ID_BANK_ZH)'
+    match:
+      - "高价收卡，日租300-500，长期合作月结万元起"
+      - "出租银行卡，身份证正反面发我"
+    nomatch:
+      - "出租银行卡属于违法行为"
+      - "日租300的公寓"
+    ref: https://www.mps.gov.cn/
+
+  - id: COMBO_DATA_FEE_ZH
+    tactic: data_harvest
+    weight: 1.5
+    languages: [zh]
+    describe: "Asks for ID and bank data together with a fee, a chat app or no interview"
+    describe-local:
+      zh: "索要身份证和银行卡信息，同时收费、转到聊天软件或免面试"
+    meta: 'DATA_ID_BANK_ZH && (FEE_CANDIDATE_MUST_PAY_ZH || OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP || TRAF_NO_INTERVIEW_ZH)'
+    match:
+      - "将身份证正反面照片发送至本邮箱，并缴纳工服费680元"
+      - "身份证照片发我，加微信联系"
+    nomatch:
+      - "将身份证正反面照片上传到HR系统"
+      - "缴纳工服费680元"
+    ref: https://www.mps.gov.cn/
+
+  - id: COMBO_RC_CHAT_OFF_ZH
+    tactic: remote_control
+    weight: 1.5
+    languages: [zh]
+    describe: "Moves the interview to a chat app and holds it by text only"
+    describe-local:
+      zh: "把面试转到聊天软件并只用文字进行"
+    meta: 'RC_CHAT_INTERVIEW_ZH && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP || OFF_PLATFORM_EXCUSE_ZH)'
+    match:
+      - "添加部门经理的企业微信，后续面试通过文字进行"
+      - "平台聊天功能有限，文字面试即可"
+    nomatch:
+      - "后续面试通过文字进行"
+      - "添加企业微信"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_REMOTE_TASK_ZH
+    tactic: remote_control
+    weight: 1.5
+    languages: [zh]
+    describe: "Remote-access software combined with frozen commissions, withdrawals or bank prompts"
+    describe-local:
+      zh: "远程协助软件与佣金冻结、提现或网银验证结合"
+    meta: 'RC_REMOTE_APP_ZH && (TASK_ORDER_MECHANICS_ZH || TASK_RECHARGE_ZH || MULE_ACCOUNT_ZH)'
+    match:
+      - "佣金提现失败，请下载远程协助软件，把设备代码发给我"
+      - "打开屏幕共享，帮您解冻账户"
+    nomatch:
+      - "请下载远程协助软件，IT帮您装打印机"
+      - "提现失败请联系银行"
+    ref: https://www.mps.gov.cn/
+
+  - id: __SEA_PLACE_ZH
+    languages: [zh]
+    pattern: '柬埔寨|金[边邊]|西港|西哈努克|[缅緬]甸|[缅緬]北|妙瓦底|老[挝撾]|寮[国國]|金三角|泰[国國]|曼谷|迪拜|杜拜'
+    match:
+      - "明早的航班飞金边"
+    nomatch:
+      - "明早的航班飞广州"
+
+  - id: COMBO_TRAF_SECRECY_ZH
+    tactic: trafficking_lure
+    weight: 3.0
+    languages: [zh]
+    describe: "Travel or a job in a scam-compound region combined with a demand for secrecy or a cover story for the family"
+    describe-local:
+      zh: "前往电诈园区地区的行程或工作，同时要求保密或对家人编造理由"
+    meta: '(TRAF_SEA_JOB_ZH || __SEA_PLACE_ZH) && SECRET_DONT_TELL_ZH'
+    match:
+      - "明早的航班飞金边，这事别跟任何人讲，就说去广州出差"
+      - "柬埔寨客服，不要告诉家人"
+    nomatch:
+      - "明早的航班飞金边，记得带护照"
+      - "别跟别人说，这是惊喜"
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.mps.gov.cn/
+
 """#),
         ("rules/legitimacy.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -721,7 +7520,7 @@ rules:
     describe: "Describes a real hiring process: video, on-site or panel interviews, several rounds, reference or right-to-work checks"
     flags: [extended]
     pattern: |
-      \b(?:(?:video|on-?site|in-person|in\s+person|panel|technical|face-to-face|competency-based|structured)\s+interviews?|
+      (?<!\bno\s)(?<!\bnot\s)(?<!\bnever\s)(?<!\bphone\sor\s)\b(?:(?:video|on-?site|in-person|in\s+person|panel|technical|face-to-face|competency-based|structured)\s+interviews?(?!\s+(?:is|are|will\s+be)\s+not\b)(?!\s+(?:isn|aren)['’]t\b)|
           (?:two|three|four|2|3|4)\s+(?:interview\s{1,3})?(?:rounds|stages)(?:\s{1,3}of\s{1,3}interviews?)?|
           interview\s+(?:rounds|stages)|phone\s+screen(?:ing)?\s+(?:with|followed\s+by|then)|reference\s+checks?|
           references\s+will\s+be\s+(?:checked|requested|taken\s+up)|right[- ]to[- ]work\s+checks?)\b
@@ -732,6 +7531,8 @@ rules:
       - "No interview needed, start today on WhatsApp."
       - "The interview will be conducted on Telegram by text."
       - "Online interview for work from home, send APY to this number."
+      - "We do not conduct phone or video interviews; the test is by chat."
+      - "A video interview is not necessary; your leader will test you by chat."
 
   - id: LEGIT_INTERVIEW_PROCESS_FR
     tactic: legitimacy
@@ -879,6 +7680,149 @@ rules:
       - "Gagnez 3 000 € par semaine sans expérience."
       - "Salaire journalier de 100 à 300 €."
 
+  - id: LEGIT_SCAM_WARNING_EN
+    tactic: legitimacy
+    weight: -2.5
+    languages: [en]
+    describe: "Warns about job scams (calls an offer a scam, tells readers to beware, block or report it), as warnings and advice pages do"
+    flags: [extended]
+    pattern: |
+      (?<!\bnot\s)(?<!n['’]t\s)\b(?:is|are|was|it['’]s|that['’]s|definitely|probably|likely)\s+(?:a\s{1,3}|an\s{1,3})?(?:scam|fraud)\b(?!\s+(?:compound|centre|center)s?)
+      | \b(?:beware|be\s+wary|be\s+careful|watch\s+out)\s+(?:of|about)\b
+      | \bfraudulent\s+(?:job\s{1,3})?(?:offers?|adverts?|recruiters?|messages)\b
+      | \bfake\s+(?:job\s{1,3})?(?:adverts?|offers?|recruiters?|job\s+ads)\b
+      | \b(?:scam|fraud)\s+(?:compound|centre|center)s?\b
+      | \bmoney\s+mule\s+recruit\w*
+    match:
+      - "No Grandpa, that's a scam! Don't reply to it."
+      - "Warning over fake recruiters using chat apps to target students."
+    nomatch:
+      - "This is not a scam, we are a registered company."
+      - "Our fraud team reviews every payment."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: LEGIT_NEWS_REPORT_EN
+    tactic: legitimacy
+    weight: -2.5
+    languages: [en]
+    describe: "Reads as a news report about scams: authorities, police or officials said or warned, victims were freed or repatriated"
+    flags: [extended]
+    pattern: |
+      \b(?:authorities|officials|police|investigators|prosecutors|embassies|regulators|the\s+ministry|(?:a|the)\s+(?:student\s+union|banking\s+industry\s+body|spokes(?:person|woman|man)))\s+(?:have\s{1,3}|had\s{1,3})?(?:said|says|warned|warn|urged|reported|are\s+arranging|arrested)\b
+      | \b(?:warned|urged)\s+(?:jobseekers|job\s+seekers|students|the\s+public|parents|people|families)\b
+      | \b(?:were|have\s+been|had\s+been)\s+(?:freed|rescued|repatriated|released)\s+from\b
+      | \b(?:freed|rescued)\s+from\s+(?:a\s{1,3}|the\s{1,3})?(?:scam\s{1,3})?compounds?\b
+      | \bsaid\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b
+    match:
+      - "Authorities said on Friday that 120 people had been released from a compound."
+      - "A banking industry body warned this week that students are targeted."
+    nomatch:
+      - "We released a new version of the app on Monday."
+    todo-nomatch:
+      - "The police said I could go home after the interview."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: LEGIT_SCAM_WARNING_FR
+    tactic: legitimacy
+    weight: -2.5
+    languages: [fr]
+    describe: "Warns about job scams (names the scam, tells readers to report it or file a complaint), as warnings and advice pages do"
+    describe-local:
+      fr: "Met en garde contre les arnaques à l’emploi (nomme l’arnaque, invite à signaler ou à porter plainte), comme les pages de prévention"
+    flags: [extended]
+    pattern: |
+      \barnaques?\s+(?:aux|au|[àa]\s+la|[àa]\s+l['’]|[àa]\s+l['’]emploi)\b
+      | \bcomment\s+(?:la|les|le)\s+reconna[îi]tre\b
+      | \bfausses?\s+offres?\s+d['’]\s?emploi\b
+      | \bmet(?:tent)?\s+en\s+garde\b
+      | \bmules?\s+financi[èe]res?\b
+      | \bcentres?\s+d['’]\s?(?:arnaque|escroquerie)s?\b
+      | \bc['’]est\s+une\s+arnaque\b
+    match:
+      - "Arnaque aux tâches rémunérées : comment la reconnaître."
+      - "Attention aux fausses offres d'emploi diffusées sur WhatsApp."
+    nomatch:
+      - "Ce n'est pas une arnaque, notre société est enregistrée."
+      - "Signez le contrat et renvoyez-le avant lundi."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: LEGIT_NEWS_REPORT_FR
+    tactic: legitimacy
+    weight: -2.5
+    languages: [fr]
+    describe: "Reads as a news report about scams: authorities, police or investigators said or warned, victims were repatriated"
+    describe-local:
+      fr: "Se lit comme un article sur des arnaques : autorités, police ou enquêteurs déclarent ou mettent en garde, victimes rapatriées"
+    flags: [extended]
+    pattern: |
+      \b(?:les\s+autorit[ée]s|la\s+police|le\s+service\s+de\s+police|les\s+enqu[êe]teurs|le\s+parquet|une?\s+porte-parole|un\s+enqu[êe]teur)\s+(?:appellent|met|mettent|rappelle|rappellent|explique|indique|pr[ée]cise|d[ée]clare|ont\s+(?:indiqu[ée]|d[ée]clar[ée]|arr[êe]t[ée]))\b
+      | \b(?:rappelle|explique|pr[ée]cise)\s+(?:une?\s+)?(?:porte-parole|enqu[êe]teur|enqu[êe]trice|policier)\b
+      | \bont\s+pu\s+[êe]tre\s+(?:rapatri[ée]s|lib[ée]r[ée]s)\b
+    match:
+      - "Les autorités appellent les familles à la vigilance."
+      - "« Ce sont des réseaux organisés », explique un enquêteur."
+    nomatch:
+      - "La police de l'entreprise vérifie les badges à l'entrée."
+      - "Le responsable explique les missions du poste."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: LEGIT_SCAM_ADVICE_EN
+    tactic: legitimacy
+    weight: -2.0
+    languages: [en]
+    describe: "Gives anti-scam advice (don't reply, block and report, check with the real employer, too good to be true)"
+    flags: [extended]
+    pattern: |
+      \btoo\s+good\s+to\s+be\s+true\b
+      | \b(?:report|block)\s+(?:and\s+report\s{1,3})?(?:the|this|it|any|such)\s+(?:advert|ad|offer|number|message|posting|recruiter|account|scam)s?\b
+      | \b(?:don['’]t|do\s+not)\s+(?:reply|respond)\s+to\s+(?:it|them|the\s+message|such\s+messages)\b
+      | \bshould\s+(?:stop\s+and\s+)?report\b
+    match:
+      - "Anyone offered such work should stop and report the advert."
+      - "Don't reply to it and block the number."
+    nomatch:
+      - "Please report to the front desk on your first day."
+      - "Reply to this message with YES to book the shift."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: LEGIT_SCAM_ADVICE_FR
+    tactic: legitimacy
+    weight: -2.0
+    languages: [fr]
+    describe: "Gives anti-scam advice (file a complaint, report the message, stop all contact, keep the evidence)"
+    describe-local:
+      fr: "Donne des conseils contre l’arnaque (porter plainte, signaler le message, cesser tout contact, garder les preuves)"
+    flags: [extended]
+    pattern: |
+      \b(?:d[ée]posez|portez|d[ée]poser|porter)\s+plainte\b
+      | \bsignal(?:ez|er)\s+(?:le|la|les|toute?|cette|ce)\s+(?:sms|message|offre|annonce|num[ée]ro|personne|compte)s?\b
+      | \bcessez\s+tout\s+contact\b|\bconservez\s+les\s+preuves\b|\b33700\b|\bque\s+faire\s*\?
+    match:
+      - "Ne versez rien, cessez tout contact et déposez plainte."
+      - "Signalez le SMS au 33700."
+    nomatch:
+      - "Signez le contrat et renvoyez-le avant lundi."
+      - "Contactez votre conseiller pour toute question."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: LEGIT_QUOTED_SCAM_TERMS_FR
+    tactic: legitimacy
+    weight: -1.5
+    languages: [fr]
+    describe: "Puts scam jargon between quotation marks (« recharger », « commandes combinées », « mules »), as articles describing scams do"
+    describe-local:
+      fr: "Met le jargon des arnaques entre guillemets (« recharger », « commandes combinées », « mules »), comme les articles qui les décrivent"
+    flags: [extended]
+    pattern: |
+      [«“"]\s?(?:aimer|liker|recharger|commandes?\s+combin[ée]es?|t[âa]ches\s+r[ée]mun[ée]r[ée]es|mules?|gestionnaire\s+de\s+colis|marketing\s+digital|emplois?|agent\s+de\s+paiement|frais\s+de\s+dossier)\b
+    match:
+      - "On vous demande ensuite de « recharger » votre compte."
+      - "Des annonces de « gestionnaire de colis à domicile »."
+    nomatch:
+      - "Rechargez votre compte pour débloquer la mission."
+      - "Poste : gestionnaire de colis en entrepôt."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
 """#),
         ("rules/money_mule.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -893,10 +7837,12 @@ rules:
       \b(?:payment\s+(?:processing\s{1,3})?(?:agent|assistant|receiver|processor|representative|coordinator)s?|
           (?:money|funds?)\s+(?:transfer\s{1,3}|collection\s{1,3}|receiving\s{1,3})?(?:agent|coordinator|handler|receiver|mover)s?|
           (?:private\s{1,3})?financial\s+agents?|remittance\s+agents?|(?:local|regional)\s+(?:payment|collection)\s+(?:agent|representative)s?)\b
+      | \b(?:regional|local|remote)\s+(?:accounts\s+receivable|payment|collection)s?\s+(?:agent|representative|rep|coordinator|specialist)s?\b
     match:
       - "We are hiring a part-time payment processing agent to handle client transfers from home."
       - "Become our regional collection representative and earn 10% of every payment."
       - "Job title: Funds Transfer Coordinator (remote)."
+      - "Regional Accounts Receivable Representative, part-time from home."
     nomatch:
       - "Senior payment operations analyst (SEPA, SWIFT), on-site in Paris, three interview rounds."
       - "The fund manager presented the quarterly results to investors."
@@ -925,21 +7871,31 @@ rules:
           [^.!?\n]{0,60}\b(?:receive|process|transfer|payments?|funds?|clients?|customers?|transactions?)\b
       | \bopen\s+(?:a\s{1,3})?(?:new\s{1,3})?(?:bank|business|paypal|crypto|binance)\s+accounts?\s+
           (?:in\s{1,3}your\s{1,3}name\s{1,3})?for\s+(?:us|the\s+company|our\s+company|our\s+clients)\b
+      | \b(?:receive|accept|collect)\w*\b[^.!?\n]{0,50}\b(?:payments?|funds?|money|transfers?|deposits?|wires?)\b[^.!?\n]{0,40}\b(?:in|into|to|on)\s+your\s+(?:own\s{1,3}|personal\s{1,3})?(?:checking\s{1,3}|savings\s{1,3}|current\s{1,3}|digital\s{1,3})?(?:bank|account)\b
+          [^\n]{0,100}?\b(?:forward|transfer|send|wire|remit|withdraw|convert|pass|release)\w*
+      | \b(?:make|process|handle)\s+(?:the\s{1,3})?(?:transfers?|payments?)\b[^\n]{0,100}\b(?:payments?|funds|money)\s+(?:will\s+be\s{1,3}|are\s{1,3}|is\s{1,3})?(?:received|deposited|credited|paid)\s+(?:in(?:to)?|on|to)\s+your\s+(?:\w{1,20}\s{1,3})?account\b
+      | \b(?:payments?|funds|money)\s+(?:will\s+be\s{1,3}|are\s{1,3}|is\s{1,3})?(?:received|deposited|credited|paid)\s+(?:in(?:to)?|on|to)\s+your\s+(?:own\s{1,3}|personal\s{1,3})?account\b[^\n]{0,100}\b(?:forward|transfer|send|wire|remit)\w*
+      | \bmoney\s+comes?\s+in\b[^.!?\n]{0,30}\b(?:send|transfer|pass|move)\w*\s+it\s+(?:out|on)\b
     match:
       - "You will receive client payments into your personal bank account and forward them to our suppliers."
       - "Keep 10% as your commission and wire the rest to the account I send you."
       - "We need to use your bank account to receive payments from our customers."
+      - "Receive client payments into your personal checking account and process transfers as instructed."
+      - "Receive payments from buyers in your bank, then release the USDT."
+      - "Keep records and make transfers to suppliers; client payments will be received on your account first."
+      - "Money comes in, you send it out, easy."
     nomatch:
       - "Your salary will be paid into your bank account on the 25th of each month."
       - "As a cashier you will accept card payments and transfer the daily takings to the safe."
       - "Please use your bank account details to set up direct deposit in the HR portal."
+      - "Your salary will be credited to your account on the last working day."
     ref:
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
       - https://consumer.ftc.gov/articles/job-scams
 
   - id: MULE_RESHIP_EN
     tactic: money_mule
-    weight: 2.5
+    weight: 3.0
     languages: [en]
     describe: "Offers a reshipping or package-forwarding job: receive parcels at home and send them on"
     flags: [extended]
@@ -949,13 +7905,19 @@ rules:
       | \breceive\s+(?:packages|parcels|goods|items|electronics)\b
           [^.!?\n]{0,20}\b(?:at|in|to)\s+(?:your\s{1,3})?(?:home|house|address|apartment)\b
           [^.!?\n]{0,60}\b(?:re-?pack|re-?label|re-?ship|forward|send|ship)\w*
+      | \b(?:receive|accept|collect)\b[^.!?\n]{0,60}\b(?:packages?|parcels?|goods|electronics|shipments?)\b[^.!?\n]{0,40}\b(?:at|in|to)\s+(?:your\s{1,3})?(?:home|house|address|apartment|residence)\b
+          [^\n]{0,150}?\b(?:re-?pack|re-?label|re-?ship|forward\s+them|send\s+them|ship\s+them|ship\s+out)\w*
+      | \breceive\s+(?:packages|parcels|goods)\b[^.!?\n]{0,10}\b(?:re-?label|re-?pack)\w*[^.!?\n]{0,30}\bship
     match:
       - "Reshipping job openings available! Earn $200 per package."
       - "Work as a package inspector from home: check parcels, relabel them and ship them abroad."
       - "You will receive electronics at your address and forward them to our overseas clients."
+      - "Receive business letters and small packages at your address, sort them and forward them as instructed."
+      - "Work from home as a shipping coordinator: receive packages, relabel, ship out."
     nomatch:
       - "If your parcel arrives damaged, we will reship your order at no cost."
       - "Warehouse associate: receive, pack and ship customer orders at our Reno warehouse."
+      - "Package Handler at our Reno depot: load and unload trailers."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
   - id: MULE_PAYMENT_AGENT_FR
@@ -1005,13 +7967,18 @@ rules:
       | \bouvr(?:ez|ir)\s+(?:un\s{1,3})?(?:nouveau\s{1,3})?compte\s+
           (?:bancaire|en\s{1,3}ligne|paypal|crypto)?\s*(?:[àa]\s{1,3}votre\s{1,3}nom\s{1,3})?pour\s+
           (?:nous|l['’]entreprise|notre\s{1,3}soci[ée]t[ée]|nos\s{1,3}clients)
+      | \b(?:d[ée]pos|vers|vir|envoy|met)\w*\s+(?:de\s+l['’]\s?argent|des\s+fonds|des\s+sommes|des\s+virements)\s+(?:dans|sur)\s+(?:ton|votre)\s+compte\b[^\n]{0,100}\b(?:envoi|envoy|transf[ée]r|vir|renvoi|renvoy|retir)\w*
+      | \bcompte\s+(?:bancaire|en\s+banque)\s+pour\s+recevoir\b[^.!?\n]{0,60}\b(?:renvoy|transf[ée]r|envoy|reverse|vir)\w*
     match:
       - "Vous recevrez les virements de nos clients sur votre compte personnel puis vous les transférerez à notre fournisseur."
       - "Gardez 10 % de commission et transférez le reste en bitcoins."
       - "Nous avons besoin d'utiliser votre compte bancaire pour recevoir les paiements de nos clients."
+      - "On dépose de l'argent dans ton compte, tu l'envoies aux personnes qu'on te donne."
+      - "On cherche des gens avec un compte bancaire pour recevoir des paiements et les renvoyer, tu gardes ta com."
     nomatch:
       - "Votre salaire sera versé sur votre compte bancaire le 28 de chaque mois."
       - "Merci de nous transmettre votre RIB pour le versement de votre salaire."
+      - "Nous déposons votre salaire sur votre compte chaque fin de mois."
     ref:
       - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
@@ -1032,13 +7999,168 @@ rules:
       | \brecev\w*\s+(?:des\s{1,3})?(?:colis|paquets?|marchandises?|t[ée]l[ée]phones?|appareils)\b
           [^.!?\n]{0,30}\b(?:chez\s+vous|[àa]\s+(?:votre\s{1,3})?domicile|[àa]\s+votre\s+adresse)\b
           [^.!?\n]{0,60}\b(?:envoy|exp[ée]di|renvoy|transf[ée]r|post|enverr)\w*
+      | \b(?:recev|r[ée]ception)\w*\s+(?:des\s{1,3})?(?:colis|paquets?)\b[^.!?\n]{0,40}\b(?:[àa]\s+domicile|chez\s+vous|chez\s+toi)\b[^.!?\n]{0,40}\b(?:r[ée]exp[ée]di|renvoy|envoy|exp[ée]di)\w*
+      | \b(?:colis|paquets?)\b[^.!?\n]{0,60}\b(?:les|et)\s+r[ée]exp[ée]di\w*
     match:
       - "Poste de gestionnaire de colis : réception et réexpédition de colis depuis votre domicile."
       - "Vous recevrez des colis chez vous et les enverrez à nos clients à l'étranger."
       - "Réemballez les paquets avec les nouvelles étiquettes avant de les poster."
+      - "Réceptionner des colis à domicile et les réexpédier."
     nomatch:
       - "Si votre colis est perdu, nous le réexpédions gratuitement."
       - "Préparateur de commandes : réception des colis en entrepôt et mise en rayon, CDI."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: MULE_COMMISSION_CUT_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Offers a percentage or cut of the money the candidate passes on (keep 10%, 8% of processed funds, 300 for every 3000)"
+    flags: [extended]
+    pattern: |
+      \b(?:you\s{1,3})?keep\s+\d{1,2}\s?%(?!\s+of\s+your\s+(?:salary|income|pay))
+      | \b\d{1,2}(?:[.,]\d)?\s?%\s+(?:of\s+(?:(?:each|every|the|all)\s{1,3})?)?(?:processed|transferred|received|collected)\s+(?:funds|payments?|amounts?|money)\b
+      | \b\d{1,2}(?:[.,]\d)?\s?%\s+of\s+(?:each|every|the)\s+(?:transfer|transaction|payment)s?\s+(?:you\s+)?(?:process|handle|receive|forward|pass)\w*
+      | \b\d{2,4}\s+for\s+every\s+\d{3,6}\s+(?:you\s+)?(?:pass|send|transfer|forward|move)\w*
+    match:
+      - "Money comes in, you send it out, keep 15%."
+      - "Compensation: 7% of processed funds plus a monthly base."
+      - "I give you 200 for every 2000 you pass on to my supplier."
+    nomatch:
+      - "Keep 10% of your salary aside for savings."
+      - "Sales staff earn 5% of every sale they close."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_ACCOUNT_WANTED_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Looks for people who have a bank or payment account, or makes an existing bank account a job requirement"
+    flags: [extended]
+    pattern: |
+      \b(?:need|needs|looking\s+for|want|wanted|seeking)\w*\s+(?:people|students|someone|persons?|anyone|you)\s+(?:with|who\s+(?:has|have|owns?))\s+(?:an?\s{1,3})?(?:\w{1,20}\s{1,3})?(?:bank|paypal|cash\s?app|revolut|crypto|binance|wise)\s+accounts?\b
+      | \brequirements?\b[^\n]{0,60}\b(?:existing|active|own|personal)\s+(?:bank|checking|paypal)\s+account\b
+      | \b(?:overseas|foreign|offshore)\s+(?:\w{1,20}\s{1,3})?(?:firm|company|business|employer)\b[^.!?\n]{0,40}\b(?:local|in\s+your\s+(?:country|area|state))\s+(?:\w{1,20}\s{1,3})?(?:assistant|representative|agent|partner|rep)\b[^.!?\n]{0,60}\b(?:payments?|transfers?|funds)\b
+    match:
+      - "Need people with a digital bank account, 18+, make 1k a week."
+      - "Requirements: 21+, existing bank account, available by chat."
+      - "Small overseas firm needs a local assistant to record client payments."
+    nomatch:
+      - "Payroll requires a UK bank account in your name once you have signed the contract."
+      - "Overseas firm opens a local office and hires a receptionist."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_PA_PAYMENTS_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "A \"personal assistant\" for an absent executive who must handle payments or errands with money on the employer's behalf"
+    flags: [extended]
+    pattern: |
+      \b(?:handle|make|process|send|manage)\s+(?:occasional\s{1,3}|some\s{1,3})?(?:payments?|transfers?)\b[^.!?\n]{0,40}\bon\s+my\s+behalf\b
+      | \b(?:busy|travel(?:l)?ing)\s+(?:executive|ceo|professional|businessman|businesswoman|entrepreneur|manager|engineer|doctor)\b[^.!?\n]{0,60}\b(?:personal\s+assistant|pa)\b
+    match:
+      - "Duties: run errands and handle payments to vendors on my behalf while I am abroad."
+      - "Busy executive who travels often needs a reliable personal assistant."
+    nomatch:
+      - "The executive assistant supports the CEO with diary management in our London office."
+      - "Please pay the invoice on my behalf, I will reimburse you tomorrow."
+    ref:
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: MULE_PER_PARCEL_EN
+    tactic: money_mule
+    weight: 1.5
+    languages: [en]
+    describe: "Pays a fixed amount per package or parcel handled at home, the pay scheme of reshipping jobs"
+    flags: [extended]
+    pattern: |
+      (?:[$€£]\s?[1-9]\d{1,2}\b|\b[1-9]\d{1,2}\s?(?:usd|dollars?|eur|euros?|gbp))\s+(?:per|for\s+(?:each|every)|a)\s+(?:package|parcel|shipment|box)\b
+    match:
+      - "Relabel and ship out: $45 per package."
+      - "You earn 30 USD for each parcel you forward."
+    nomatch:
+      - "Delivery drivers earn $1.50 per parcel delivered."
+      - "Shipping costs 12 for every order under 50."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_P2P_AGENT
+    tactic: money_mule
+    weight: 2.5
+    languages: [any]
+    describe: "Recruits \"P2P\" or \"OTC\" crypto agents who receive bank payments from buyers and release or buy crypto for the recruiter"
+    describe-local:
+      fr: "Recrute des « agents P2P » ou « OTC » qui reçoivent des virements d’acheteurs et libèrent ou achètent de la crypto pour le recruteur"
+    flags: [extended]
+    pattern: |
+      \b(?:p2p|otc)\s+(?:exchange\s{1,3}|crypto\s{1,3}|usdt\s{1,3}|payment\s{1,3})?(?:agents?|merchants?|partners?|traders?)\b
+      | \bagent(?:e)?s?\s+(?:de\s{1,3}paiement\s{1,3})?p2p\b
+      | \brelease\s+(?:the\s{1,3})?(?:usdt|crypto|coins?|tokens?)\b
+      | \bachet(?:ez|er)\s+(?:des\s{1,3})?usdt\b[^.!?\n]{0,40}\benvoy\w*
+    match:
+      - "Hiring P2P exchange agent, receive payments and release USDT."
+      - "Devenez agent de paiement P2P, achetez des USDT et envoyez-les sur notre portefeuille."
+    nomatch:
+      - "Our exchange supports P2P trading between verified users."
+      - "Release notes for version 2.3 are on our website."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_RESHIP_TITLE_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Advertises a home-based package, parcel or mail \"inspector\", \"processor\" or \"coordinator\" job, the usual titles of reshipping scams"
+    flags: [extended]
+    pattern: |
+      \b(?:package|parcel|shipping|mail)\s+(?:processing\s{1,3}|quality\s{1,3})?(?:inspectors?|handlers?|forwarders?|coordinators?|processors?|associates?)\b[^.!?\n]{0,20}\b(?:home[- ]based|from\s+home|work\s+from\s+home|remote)\b
+      | \b(?:work\s+from\s+home|home[- ]based)\b[^.!?\n]{0,30}\b(?:package|parcel|shipping|mail)\s+(?:inspector|handler|forwarder|coordinator|processor|processing)
+    match:
+      - "Package Inspector – Home Based"
+      - "Mail Processing Associate – Home Based"
+      - "Work from home as a shipping coordinator."
+    nomatch:
+      - "Package Handler at our Reno depot: load and unload trailers."
+      - "Mail room assistant, on site at our Leeds office."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_COMMISSION_CUT_FR
+    tactic: money_mule
+    weight: 2.0
+    languages: [fr]
+    describe: "Offers a percentage or cut of the money the candidate passes on"
+    describe-local:
+      fr: "Propose un pourcentage ou une part de l’argent que le candidat fait transiter"
+    flags: [extended]
+    pattern: |
+      \b(?:tu\s+gardes|vous\s+gardez|gardez|garde)\s+(?:\d{1,2}\s?%|ta\s+com\w*|votre\s+com\w*)
+      | \b\d{1,2}(?:[.,]\d)?\s?%\s+(?:de\s+)?(?:chaque|sur\s+chaque|des)\s+(?:transaction|virement|transfert|paiement|montant)s?\b
+    match:
+      - "Tu gardes 15 % et tu renvoies le reste."
+      - "2 % de chaque transaction pour vous."
+    nomatch:
+      - "Gardez votre calme pendant l'entretien."
+      - "Remise de 10 % sur chaque commande en magasin."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: MULE_PER_PARCEL_FR
+    tactic: money_mule
+    weight: 1.5
+    languages: [fr]
+    describe: "Pays a fixed amount per parcel handled at home, the pay scheme of reshipping jobs"
+    describe-local:
+      fr: "Paie un montant fixe par colis traité à domicile, mode de paiement des emplois de réexpédition"
+    flags: [extended]
+    pattern: |
+      \b[1-9]\d{0,2}\s?(?:€|\$|eur\w*|chf)\s+(?:par|pour\s+chaque)\s+(?:colis|paquet)\b
+    match:
+      - "25 € par colis, jusqu'à 1 500 € par mois."
+      - "Payé 30 $ pour chaque paquet réexpédié."
+    nomatch:
+      - "Livraison : 4,90 € par commande."
+      - "Frais de port offerts dès 50 € d'achat."
+    todo-nomatch:
+      - "Livreur : 2 € par colis livré."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
 """#),
@@ -1050,13 +8172,14 @@ rules:
     weight: 1.2
     languages: [any]
     describe: "Gives a direct chat link (t.me, wa.me, WhatsApp group or Line/Signal invite) to continue off the job platform"
-    pattern: '(?<![\w.@-])(?:t|wa|telegram|line|signal)\.me\s?/|(?<![\w.@-])wa\.me\b|\b(?:chat|api)\.whatsapp\s?\.com\b|\bwhatsapp://|\bwa\.link/'
+    pattern: '(?<![\w.@-])(?:t|wa|telegram|line|signal)\.me\s?/|(?<![\w.@-])wa\.me\b|\b(?:chat|api)\.whatsapp\s?\.com\b|(?<![\w.@-])wa\s?\.\s?me\s?/\s?\d|\bwhatsapp://|\bwa\.link/'
     match:
       - "Send me a message here: t.me/+4477009001 for the job details"
       - "Apply now and earn daily, click wa.me/15550100234"
       - "Join our team chat https://chat.whatsapp.com/AbCdEf12345"
       - "Dear applicant, your CV passed, contact http://wa.me /15550100987"
       - "Join our online part-time team: http://chat.whatsapp .com/HU7pmOYEwXW"
+      - "Earn daily from home, tap wa . me / 15550100777 now"
     nomatch:
       - "Read the Telegram FAQ at telegram.org/faq before installing the app."
       - "Call us or use the contact form at northwind.example/contact; we do not use WhatsApp."
@@ -1073,15 +8196,20 @@ rules:
       \b(?:whats\s?app|whatsap+|wasap|telegram|t[ée]l[ée]gram|signal|viber|wechat|line|tg|wa)\b\s*
           (?:id|no\.?|number|nr|num[ée]ro|contact|details?|username|pseudo)?\s*
           [:：=-]?\s*(?:\(?\+?\s?\d[\d\s().-]{6,18}\d|@[A-Za-z]\w{3,31}\b)
+      | \b(?:whats\s?app|telegram|signal|viber|wechat|line|vx|wx|weixin|snap(?:chat)?|kik|zalo)\s*[:：]\s*@?
+          [a-z][a-z0-9]{0,20}[_.][\w.]{1,30}
     match:
       - "Interested? WhatsApp: +44 7700 900123"
       - "Écrivez-moi sur Telegram @recrut_amelie pour les détails"
       - "TG: @hr_lina_jobs for more details"
       - "Contact WhatsApp 33600000174 to accept the job"
+      - "Questions? vx: kim_jobs_88 or Signal: kim.hr.07"
     nomatch:
       - "WhatsApp was founded in 2009 and has billions of users."
       - "Call or WhatsApp our office during opening hours; our landline is 01 23 45 67 89."
       - "Follow us on Telegram for news about our open days."
+      - "Signal: strong growth expected this quarter."
+      - "Bottom line: apply on our website."
 
   - id: OFF_MOVE_TO_APP_EN
     tactic: offplatform
@@ -1098,15 +8226,28 @@ rules:
           (?:what['’]?s\s?-?\s?app|whatsap+|whatasapp|whatapp|wt\s?sapp|vvhatsapp|wasap|telegram|t[ée]l[ée]gram|
           signal|wechat|viber|line\s+app|kakao\s?talk)\b
       | \b(?:add|save)\s+(?:my|our)\s+(?:whats\s?app|telegram|wechat|viber|line)\b
+      | (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)(?<!\bask\syou\sto\s)(?<!\bnot\sto\s)\b(?:contact|message|text|add|reach|dm|write\s+to|ping|msg|chat\s+with)\b
+          (?:\s{1,3}[\w@'’.-]{1,30}){1,3}?\s{1,3}(?:on|via|through|over|using)\s{1,3}(?:my\s{1,3}|our\s{1,3}|his\s{1,3}|her\s{1,3})?
+          (?:what['’]?s\s?-?\s?app|whatsap+|telegram|signal|wechat|viber|line\s+app|kakao\s?talk|snap(?:chat)?)\b
+      | \b(?:dm|message|text|contact|add|msg)\b[^\w\n]{1,8}(?:what['’]?s\s?-?\s?app|whatsap+|telegram|signal|wechat|viber|snap(?:chat)?)\b
+      | \b(?:what['’]?s\s?-?\s?app|whatsap+|telegram|viber|snap|snapchat|signal)\s+(?:me|us)\b(?!\s+(?:know|about))
+      | \b(?:download|install|get|open)\s+(?:the\s{1,3})?(?:telegram|whats\s?app|signal|wechat|viber|line)\b[^.!?\n]{0,40}\b(?:add|message|contact|search\s+for|text)\b
     match:
       - "Hello dear, please contact me on WhatsApp for the job details"
       - "Add my Telegram and I will explain the work"
       - "Let's continue this conversation on Telegram, it is faster"
       - "I am a project manager, daily salary 3000, Accept Jobs on Whatsapp today"
+      - "Message Jenna on Telegram @jenna_hr_22 to get started."
+      - "Need 5 staff fast, whats@pp me today"
+      - "Snap me: quickcash_77"
+      - "Please download Telegram and add @hr_anna_travel"
+      - "Earn weekly, DM 👉 WhatsApp for info"
     nomatch:
       - "Our alumni community has a WhatsApp group; the invitation is sent by the school office."
       - "Please contact HR by email; we do not recruit over WhatsApp."
       - "We will never ask you to message us on Telegram."
+      - "Message us here or join the volunteers' WhatsApp group via the form on our website."
+      - "Download Telegram from the official app store only."
     ref: https://consumer.ftc.gov/articles/job-scams
 
   - id: OFF_MOVE_TO_APP_FR
@@ -1126,16 +8267,21 @@ rules:
           (?:whats\s?app|whatsap+|telegram|t[ée]l[ée]gram|signal|wechat|viber)\b
       | \b(?:ajout(?:ez|e|er)|contact(?:ez|e|er))(?:[- ](?:moi|nous))?\s+
           (?:mon|notre)\s+(?:whats\s?app|telegram|t[ée]l[ée]gram|wechat)\b
+      | (?<!\bne\s)(?<!\bn['’])\b(?:inscri(?:vez|s)[- ](?:vous|toi)|envoy(?:ez|er)|envoie)\b[^.!?\n]{0,70}?\b(?:sur|via|par)\s+
+          (?:whats\s?app|whatsap+|telegram|t[ée]l[ée]gram|signal|wechat|viber)\b
     match:
       - "Bonjour ! Travail simple depuis chez vous, écrivez à notre mentor sur Telegram @mentor_julie."
       - "Contactez-moi sur WhatsApp pour les détails du poste"
       - "Ajoutez-moi sur Telegram, je vous explique tout"
       - "Emploi à temps partiel, inscription facile, s'il vous plaît ajouter mon WhatsApp"
       - "Passons sur Telegram pour la suite de l'entretien"
+      - "Inscrivez-vous vite sur WhatsApp, les places partent vite."
+      - "Envoyez votre CV et une photo de votre pièce d'identité sur Telegram : @rh_lina"
     nomatch:
       - "Rejoignez notre groupe WhatsApp des parents d'élèves pour suivre les sorties scolaires."
       - "Ne contactez jamais un recruteur par WhatsApp ; passez par notre site."
       - "Vous pouvez nous écrire par e-mail, notre équipe ne recrute pas par messagerie."
+      - "Envoyez votre CV par e-mail, nous ne recrutons pas par messagerie."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
 """#),
@@ -1212,13 +8358,30 @@ rules:
       | \b(?:text|chat)[- ]based\s+interviews?\b
       | \b(?:no\s+need\s+(?:for|to\s+do)\s+(?:a\s{1,3})?(?:video|voice|phone)\s+(?:call|interview)|(?:we|i)\s+(?:do\s+not|don['’]t|never)\s+(?:do|use|make)\s+(?:video|voice|phone)\s+calls?|
           (?:camera|webcam|video)\s+(?:is\s{1,3})?not\s+(?:required|needed|necessary))\b
+      | \bchat\s+interview\b
+      | \b(?:we|i|he|she)\s+(?:do(?:es)?\s+not|don['’]t|doesn['’]t|never|won['’]t)\s+(?:do|use|make|conduct|hold|take)\s+(?:any\s{1,3})?
+          (?:(?:phone|video|voice)\s+(?:or\s+(?:phone|video|voice)\s+)?(?:calls?|interviews?)|calls)\b
+      | \bno\s+(?:phone\s{1,3}|video\s{1,3}|voice\s{1,3})?calls?\s+(?:will\s+be\s+made|needed|required|necessary)\b
+      | \bno\s+need\s+for\s+(?:a\s{1,3}|any\s{1,3})?(?:video\s{1,3}|voice\s{1,3}|phone\s{1,3})?(?:call|interview)s?\b
+      | \b(?:video|phone|voice)\s+(?:interview|call)\s+is\s+not\s+(?:necessary|needed|required)\b
+      | \b(?:recruitment|interview|assessment|onboarding|training|communication)\b[^.!?\n]{0,40}\b(?:only|solely|entirely|all)\s+(?:done\s{1,3})?(?:through|via|by|in|on)\b[^.!?\n]{0,40}\bchat\b
+      | \ball\s+(?:the\s{1,3})?(?:training|communication|interviews?)\s+(?:is|are|will\s+be)\s+(?:done\s{1,3})?(?:in|by|via|through|on)\s+(?:chat|text|telegram|whats\s?app)\b
+      | \b(?:written\s+)?chat\s+test\b|\bcommunicate\s+(?:only\s{1,3})?(?:through|via|by|on)\s+(?:this\s{1,3})?(?:chat|text|telegram|whats\s?app)\s+only\b
     match:
       - "The interview will be conducted on Telegram by text with our HR manager."
       - "This is a text-based interview, please answer the questions in the chat."
       - "No need for a video call, we will discuss everything here."
+      - "As agreed in our chat interview, here is your contract."
+      - "We don't do calls, all training is in chat."
+      - "Our hiring is done only through our partner mailbox and chat; no calls will be made."
+      - "Assessment is a written chat test on Telegram."
+      - "We communicate through this chat only."
     nomatch:
       - "The first interview is a video call on Microsoft Teams, followed by an on-site visit."
       - "Please keep your camera on during the video interview."
+      - "We never conduct interviews over WhatsApp or Telegram."
+      - "Call me if you have questions; otherwise we speak on Monday."
+      - "The support team answers customers by chat and email."
     ref: https://consumer.ftc.gov/articles/job-scams
 
   - id: RC_CHAT_ONLY_INTERVIEW_FR
@@ -1236,19 +8399,28 @@ rules:
           tchat|sms|messages?\s+[ée]crits?)\b
       | \b(?:pas\s{1,3}(?:besoin\s{1,3})?d['’]\s?(?:appel\s{1,3}vid[ée]o|visio(?:conf[ée]rence)?|cam[ée]ra|webcam|appel)|
           sans\s{1,3}(?:appel\s{1,3}vid[ée]o|visio|cam[ée]ra|webcam)|nous\s{1,3}ne\s{1,3}(?:faisons|pouvons)\s{1,3}(?:pas|jamais)\s{1,3}(?:d['’]|de\s{1,3})?(?:appels?|visio|vid[ée]o))
+      | (?<!aucun\s)\bentretiens?\s+(?:uniquement\s{1,3}|seulement\s{1,3})?(?:par|[àa]\s+l['’])\s*[ée]crit\b
+      | \baucune?\s+(?:cam[ée]ra|webcam|visio|micro)\b[^.!?\n]{0,25}\bn[ée]cessaire\b
+      | \bne\s+(?:fait|faisons|font|fais)\s+(?:pas|jamais)\s+(?:de\s+)?(?:visio|vid[ée]o|appels?)\b
+      | \bentretien\b[^.!?\n]{0,60}\b(?:sur\s+l['’]application|via\s+l['’]application)\s+(?:telegram|t[ée]l[ée]gram|whats\s?app|signal)\b
     match:
       - "L'entretien se fera par Telegram, uniquement par écrit."
       - "Entretien par messagerie instantanée avec notre responsable RH."
       - "Pas besoin d'appel vidéo, tout se fait par messages."
+      - "Il s'agit d'un entretien par écrit, aucune caméra ni micro n'est nécessaire."
+      - "Notre directeur ne fait pas de visio, tout se fait par message."
+      - "L'entretien se déroulera en ligne sur l'application Telegram."
     nomatch:
       - "Le premier entretien a lieu en visioconférence sur Teams, le second dans nos locaux."
       - "Votre entretien téléphonique est prévu mardi à 10 h."
       - "Nous ne faisons jamais d'entretien par WhatsApp ni par Telegram."
+      - "Le Groupe ne réalise aucun entretien uniquement par écrit."
+      - "Un test écrit suivi d'un entretien en visio."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
   - id: RC_SEND_CODE_EN
     tactic: remote_control
-    weight: 3.0
+    weight: 3.5
     languages: [en]
     describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
     flags: [extended]
@@ -1259,19 +8431,27 @@ rules:
       | \b(?:code|otp|pin)\s+(?:that\s{1,3})?(?:you\s+(?:just\s{1,3})?(?:received|got|get)|(?:we|i|whatsapp|telegram|the\s+bank)\s+(?:just\s{1,3})?sent\s+(?:to\s{1,3})?you)\b
           [^.!?\n]{0,40}\b(?:send|forward|give|share|tell|read)\w*\s+
           (?:it\s{1,3})?(?:to\s{1,3})?(?:me|us)\b
+      | \breply\s+with\s+(?:the|this|that|your)\s+(?:\d[- ]?digit\s{1,3}|verification\s{1,3}|security\s{1,3})?code\b
+      | \b(?:send|forward|give|tell|text)\s+(?:me|us)\s+(?:the|that|this)\s+code\b
+      | \b(?:give|send|tell|text)\s+(?:me|us)\s+(?:your\s{1,3})?(?:(?:teamviewer|anydesk|rustdesk|remote)\s{1,3})?id\s+and\s+(?:the\s{1,3})?(?:password|code|pin)\b
     match:
       - "Please send me the 6-digit code you just received from WhatsApp."
       - "The code we just sent you by SMS, forward it to me to verify your employee account."
       - "Text us the OTP to activate your task account."
+      - "We just sent a code to your phone. Reply with the code to unlock your job offers."
+      - "Text us that code so we can finish your registration."
+      - "Open QuickSupport, then give me your ID and password."
     nomatch:
       - "Never share the code we text you with anyone, including our recruiters."
       - "Send us your CV and your postal code so we can match you with a nearby store."
       - "Can you send me the latest source code so I can integrate my part?"
+      - "Reply with the job reference code in the subject line of your e-mail."
+      - "Log in to the staff portal with your ID and password."
     ref: https://consumer.ftc.gov/articles/job-scams
 
   - id: RC_SEND_CODE_FR
     tactic: remote_control
-    weight: 3.0
+    weight: 3.5
     languages: [fr]
     describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
     describe-local:
@@ -1286,10 +8466,12 @@ rules:
           re[çc]u\s+par\s+(?:sms|whatsapp|telegram|e-?mail))\b[^.!?\n]{0,40}\b
           (?:envoy|donn|transmet|communiqu|renvoy)\w*[- ](?:le[- ])?
           (?:moi|nous)\b
+      | (?<!\bne\s)(?<!\bn['’])\b(?:communiqu|transmet|donn|envoy|indiqu)\w*\s+(?:[àa]\s+(?:votre|ton|ta|notre)\s+\w+\s+)?le\s+code\b[^.!?\n]{0,60}\b(?:recevoir|re[çc]u|recevrez|allez\s+recevoir)\b
     match:
       - "Envoyez-moi le code à 6 chiffres reçu par SMS."
       - "Le code que vous venez de recevoir, transmettez-le-moi pour activer votre compte."
       - "Donne-moi le code WhatsApp que tu as reçu."
+      - "Communiquez à votre conseillère le code à 6 chiffres que vous allez recevoir par SMS."
     nomatch:
       - "Ne communiquez jamais le code reçu par SMS à un tiers."
       - "Envoyez-nous votre CV et votre code postal."
@@ -1315,15 +8497,26 @@ rules:
           this|it)\s+(?:a\s{1,3})?(?:secret|confidential|private|between\s+us)\b
       | \bif\s+(?:the\s{1,3})?(?:bank|teller|police|immigration|airport\s+staff|your\s+family|anyone)\s+asks?\b
           [^.!?\n]{0,40}\b(?:say|tell)\b
+      | \b(?:don['’]t|do\s+not|never)\s+tell\s+(?:too\s+many\s{1,3}|many\s{1,3}|other\s{1,3})people\b
+      | \b(?:don['’]t|do\s+not|never)\b[^.!?\n]{0,40}\bdiscuss\s+(?:it|this|the\s+\w+)\s+with\s+(?:your\s{1,3})?(?:neighbou?rs|co-?workers|colleagues|landlord|bank|family|friends|anyone)\b
+      | \bkeep\s+(?:it|this)\s+(?:low[- ]key|on\s+the\s+low|quiet|hush(?:[- ]hush)?)\b
+      | \bif\s+(?:the\s{1,3})?(?:bank|teller|police|immigration)\s+(?:calls?|questions?\s+you|contacts?\s+you)\b[^.!?\n]{0,40}\b(?:say|tell)\b
+      | \b(?:don['’]t|do\s+not|never)\s+mention\s+(?:me|us|my\s+name|our\s+name|the\s+company)\b
     match:
       - "Don't tell your family about this job until you arrive."
       - "Keep this opportunity secret, only a few people are selected."
       - "If the bank asks, say the money is a gift from a relative."
+      - "Don't tell too many people, only a few are chosen."
+      - "Do not discuss the deliveries with your neighbours."
+      - "Snap me, keep it low-key."
+      - "If the bank calls, just say it's a gift. Don't mention me."
     nomatch:
       - "Client data is confidential and must stay on company laptops."
       - "Talk to your family before relocating abroad; we offer a visit day."
       - "Do not tell anyone your password."
       - "I shall give you a special treat if you keep the secret."
+      - "Please discuss the offer with your family before you accept."
+      - "Don't mention the surprise party to Jo!"
     ref:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
@@ -1364,14 +8557,19 @@ rules:
           entre\s+nous)
       | \bsi\s+(?:la|votre|ta|le)\s+(?:banque|banquier|conseill[eè]re?|police|famille|douane)\s+
           (?:vous|te)\s+(?:demande|pose|interroge)
+      | \b(?:ne\s+)?(?:dis|dites|raconte|racontez|parle|parlez)\s+(?:rien|pas|jamais)\s+(?:[àa]\s+)?(?:ta|votre|tes|vos|personne|ton)\b(?:\s+(?:famille|parents|proches|amis|banque|entourage|m[èe]re|p[èe]re))?
+      | \bne\s+(?:dis|dites)\s+pas\s+[àa]\s+(?:la\s+police|l['’]\s?immigration|la\s+douane)\b
     match:
       - "N'en parlez pas à votre famille avant d'être arrivé."
       - "Gardez cette offre secrète, peu de personnes sont sélectionnées."
       - "Si la banque vous demande, dites que c'est un cadeau de votre oncle."
       - "Ne dites rien à personne."
+      - "Et dis pas à ta famille que c'est pour bosser."
+      - "Ne dites pas à la douane que vous venez travailler."
     nomatch:
       - "Vos données restent confidentielles conformément au RGPD."
       - "Parlez-en à votre conseiller France Travail avant de signer."
+      - "Parle à tes parents avant de signer le contrat."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
   - id: SECRET_DELETE_CHAT_FR
@@ -1417,17 +8615,22 @@ rules:
           grab(?:s|bing)?|watch(?:es|ing)?)\s{1,3}(?:[\w'’-]{1,25}\s{1,3}){0,3}
           (?:products?|hotels?|hotel\s+bookings|videos?|apps?|applications?|movies?|films?|merchants?|orders?|
           items?|songs?|tracks?|youtube|tiktok|channels?|listings?|restaurants?|posts?|ads?)\b
+      | \b(?:boost|improve|increase|raise)\w*\s+(?:product\s{1,3}|app\s{1,3}|hotel\s{1,3}|store\s{1,3}|shop\s{1,3})?(?:ratings?|reviews?|rankings?)\b[^\n]{0,80}(?:\d\s?(?:usd|usdt|\$|£|€)|[$£€]\s?\d|\bdaily\b|\bper\s+(?:day|task))
+      | \b(?:leave|write|post|give)\s+(?:\d[- ]star|five[- ]star|positive)\s+(?:\w{1,20}\s{1,3})?reviews?\b[^\n]{0,100}(?:[$€£]\s?\d|\d\s?(?:usd|usdt|eur|gbp)\b|per\s+(?:review|task|day|week)|commission)
     match:
       - "We need someone to rate hotel bookings online, you earn a commission for every rating."
       - "Simple job: like YouTube videos from your phone and get paid 5 USD per like."
       - "Earn 200-800 daily by helping merchants boost their products on our platform."
       - "TikTok hiring part time staff to like videos, RM1-RM3 for each task"
       - "We pay US$300-US$800 a week. Our job is simple, we just need to rate or like the hotel we booked."
+      - "Boost product ratings from your phone, 300-600 USD daily."
+      - "We hire remote reviewers to leave 5-star map reviews for cafés. £400 per week."
     nomatch:
       - "Please rate your hotel stay on our website after check-out; it helps other travellers."
       - "Product reviewer (marketing team): you will review product listings for accuracy; salary 2,300 EUR gross per month, on-site in Lille."
       - "The FTC warns that jobs paying you to like videos online are often task scams."
       - "Order picker: hourly rate 14 USD, you pick orders in the warehouse, 8 hours per day."
+      - "Enjoyed your meal? Leave a 5-star review on our page!"
     ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
 
   - id: TASK_LIKE_RATE_FR
@@ -1453,14 +8656,17 @@ rules:
           optimis(?:ez|er)|cliqu(?:ez|er)|regard(?:ez|er)|visionn(?:ez|er)|promouv(?:oir|ez)|class(?:ez|er))\s{1,3}
           (?:[\w'’-]{1,25}\s{1,3}){0,3}(?:vid[ée]os?|produits?|h[ôo]tels?|applications?|applis?|films?|cha[îi]nes?|
           commandes?|articles?|restaurants?|youtube|tiktok|publications?|posts?|publicit[ée]s?|marchands?)\b
+      | \bcommissions?\b[^.!?\n]{0,40}\bsur\s+chaque\s+(?:commande|produit|vid[ée]o)\s+(?:not[ée]e?|[ée]valu[ée]e?|lik[ée]e?|aim[ée]e?|boost[ée]e?)\b
     match:
       - "Bonjour ! Travail simple depuis chez vous : aimez des vidéos et gagnez 150 € par jour."
       - "Mission simple : notez des hôtels et recevez une commission pour chaque avis."
       - "Likez des vidéos TikTok depuis votre téléphone, 3 € par like, payé chaque jour."
+      - "Commission de 2 % sur chaque commande notée."
     nomatch:
       - "Notez votre séjour dans notre hôtel pour aider les autres voyageurs."
       - "Article : les arnaques aux tâches promettent de l'argent pour aimer des vidéos ; ne payez jamais pour travailler."
       - "Chargé de marketing : vous évaluerez les produits concurrents ; salaire 2 400 € brut par mois."
+      - "Commission de 5 % sur chaque commande signée par vos clients."
     ref:
       - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
       - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
@@ -1480,10 +8686,13 @@ rules:
           withdraw|reset|activate|upgrade|receive|access)\b[^.!?\n]{0,40}\b
           (?:tasks?|orders?|missions?|sets?|level|vip|commissions?|earnings|profits?|withdrawals?)\b
           [^.!?\n]{0,50}\b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*|prepay\w*|pay\s+in)\b
+      | \bvip\s?-?\s?\d\b[^.\n]{0,10}\b(?:deposit|recharge|top[- ]?up)\b
+      | \b(?:deposit|recharge|top[- ]?up)\w*\b[^.!?\n]{0,20}\d[\d\s,.]*\s*usdt\b[^.!?\n]{0,40}\b(?:orders?|tasks?|commission|level|vip)\b
     match:
       - "You need to recharge 100 USDT to unlock the next set of tasks."
       - "To withdraw your commission you must first top up your account with 300 USDT."
       - "Please deposit 50 dollars to complete the remaining orders and release your earnings."
+      - "VIP2 – deposit 500 USDT: 50 orders, commission 0.6%"
     nomatch:
       - "Top up your phone credit to continue using mobile data abroad."
       - "Direct deposit lets you receive your salary on payday."
@@ -1507,10 +8716,13 @@ rules:
           acc[ée]der|recevoir|r[ée]cup[ée]rer)\b[^.!?\n]{0,40}\b(?:t[âa]ches?|missions?|commandes?|niveau|vip|
           commissions?|gains|b[ée]n[ée]fices?|retraits?|s[ée]ries?)\b
           [^.!?\n]{0,50}\b(?:recharg\w{0,30}|d[ée]pos\w{0,30}|d[ée]p[ôo]t|vers(?:ez|er)|alimente\w{0,30})
+      | \bd[ée]p[ôo]t\s+(?:minimum\s{1,3})?(?:[àa]\s+partir\s+de|de|minimum\s+de)\s+\d[\d\s,.]*\s*usdt\b
+      | \bvip\s?-?\s?\d\b[^.\n]{0,10}\b(?:d[ée]p[ôo]t|recharge)\b
     match:
       - "Pour débloquer la mission suivante, rechargez 350 USDT sur votre compte."
       - "Rechargez 100 USDT sur votre compte pour débloquer la série de tâches suivante."
       - "Vous devez effectuer un dépôt de 200 € afin de retirer vos gains."
+      - "Dépôt à partir de 50 USDT, retrait en 10 minutes."
     nomatch:
       - "Rechargez votre carte Navigo avant de commencer votre premier jour de travail."
       - "Pour retirer de l'argent au distributeur, insérez votre carte."
@@ -1526,7 +8738,7 @@ rules:
     describe: "Uses task-scam mechanics: combination or lucky orders, a negative balance, sets of tasks or VIP levels"
     flags: [extended]
     pattern: |
-      \b(?:combination|combo|merged|lucky|golden)\s+(?:orders?|tasks?|products?)\b
+      \b(?:combination|combo|merged?|lucky|golden)\s+(?:\w{1,20}\s{1,3})?(?:orders?|tasks?|products?)\b
       | \bnegative\s+balance\b[^.!?\n]{0,60}\b(?:top[- ]?up|recharg\w*|deposit\w*|tasks?|orders?|withdraw\w*)
       | \b\d{1,2}\s+sets?\s+of\s+\d{1,3}\s+(?:tasks?|orders?|products?|reviews?|ratings?)\b
       | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,60}\b(?:tasks?|orders?|commissions?|recharg\w*|top[- ]?up|deposit\w*|
@@ -1538,11 +8750,13 @@ rules:
       | \b(?:increase|improve|boost)\s+(?:the\s{1,3})?(?:sales?|rankings?|exposure|visibility|ratings?)\s+of\s+
           (?:(?:our|the|their)\s{1,3})?(?:\w{1,30}\s{1,3})?(?:products?|merchants?|apps?|hotels?|stores?)\b
           [^\n]{0,100}\b(?:commissions?|tasks?)\b
+      | \bbalance\s*:?\s*-\s?\d[\d,.]*\s*(?:usdt|usd|\$)
     match:
       - "Congratulations, you got a combination order, please recharge to clear the negative balance."
       - "Each day you complete 3 sets of 40 tasks and receive your commission."
       - "Upgrade to VIP2 by depositing 500 USDT to get higher commissions per task."
       - "Our job is to create virtual orders to increase the sales of our Amazon products; after each task you receive a commission."
+      - "Your task 12/40 is a lucky merge order. Current balance: -320 USDT."
     nomatch:
       - "We combine orders placed on the same day to save packaging."
       - "VIP 2 tickets include backstage access and a signed poster."
@@ -1599,10 +8813,13 @@ rules:
           (?:your\s{1,3}|the\s{1,3})?(?:commissions?|earnings|profits?|funds|money|balance|salary)\b
           [^.!?\n]{0,60}\b(?:pay|deposit|transfer)\b[^.!?\n]{0,30}\b
           (?:fees?|tax(?:es)?|deposit|usdt|first|unfreez\w*|charges?)\b
+      | \b(?:otherwise|or\s+else|if\s+not)\b[^.!?\n]{0,60}\b(?:withdraw\w*|account)\s+(?:is|will\s+be|gets?)\s+(?:blocked|frozen|locked|suspended)\b
+      | \bcredit\s+score\s+(?:goes|will\s+go|drops?|is\s+reduced)\b
     match:
       - "Your withdrawal is frozen until you pay the 15% tax on your commissions."
       - "To withdraw your earnings you must first deposit 200 USDT as a verification fee."
       - "Account locked: you need to recharge before your commission can be released."
+      - "Otherwise your credit score goes down and withdrawal is blocked."
     nomatch:
       - "You can withdraw from the pension fund before age 55 only if you pay a tax penalty."
       - "Your account was locked after three wrong passwords; reset it from the login page."
@@ -1651,22 +8868,24 @@ rules:
           data\s+entry|online\s+(?:marketing|sales|marketer|customer\s+service)|digital\s+marketing|game\s+test(?:er|ers|ing)|
           translators?|translation|interpreters?|chat(?:ting)?\s+(?:operators?|agents?|support|jobs?)|telemarket\w*|
           call\s+cent(?:er|re)|crypto\s+(?:marketing|customer\s+service)|(?:it|tech)\s+support|admin(?:istrative)?\s+(?:assistants?|staff)|
-          casino\s+staff|online\s+(?:gaming|casino))\b[^\n]{0,80}?\b
+          casino\s+staff|casino|receptionists?|(?:easy|simple)\s+office\s+jobs?|online\s+(?:gaming|casino))\b(?s:.{0,120}?)\b
           (?:thailand|bangkok|pattaya|mae\s?sot|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|burma|
           myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|golden\s+triangle|vientiane|bokeo|philippines|manila|
-          pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi)\b
+          pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi|chiang\s?rai|special\s+economic\s+zone)\b
       | \b(?:thailand|bangkok|pattaya|mae\s?sot|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|
           burma|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|golden\s+triangle|vientiane|bokeo|philippines|
-          manila|pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi)\b
-          [^\n]{0,80}?\b(?:customer\s+(?:service|support|care)|cs\s+(?:agent|rep|staff)|typists?|typing\s+(?:jobs?|work|staff)|
+          manila|pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi|chiang\s?rai|special\s+economic\s+zone)\b
+          (?s:.{0,120}?)\b(?:customer\s+(?:service|support|care)|cs\s+(?:agent|rep|staff)|typists?|typing\s+(?:jobs?|work|staff)|
           data\s+entry|online\s+(?:marketing|sales|marketer|customer\s+service)|digital\s+marketing|game\s+test(?:er|ers|ing)|
           translators?|translation|interpreters?|chat(?:ting)?\s+(?:operators?|agents?|support|jobs?)|telemarket\w*|
           call\s+cent(?:er|re)|crypto\s+(?:marketing|customer\s+service)|(?:it|tech)\s+support|admin(?:istrative)?\s+(?:assistants?|staff)|
-          casino\s+staff|online\s+(?:gaming|casino))\b
+          casino\s+staff|casino|receptionists?|(?:easy|simple)\s+office\s+jobs?|online\s+(?:gaming|casino))\b
     match:
       - "Hiring customer service staff in Cambodia, salary 1500 USD, flight and visa paid."
       - "Work in Bangkok as an online marketing assistant, English speakers wanted."
       - "Game testers needed in Myawaddy, no experience required."
+      - "Easy office job at a casino near the Laos border, 1500 USD."
+      - "Online Marketing Specialist – our client has offices in a special economic zone near Chiang Rai."
     nomatch:
       - "Senior accountant (IFRS) wanted in Dubai, relocation package, three interview rounds."
       - "Our customer service team answers in English, French and Thai from our Lyon office."
@@ -1688,22 +8907,23 @@ rules:
           t[ée]l[ée]op[ée]rat\w*|op[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?(?:chat|saisie|marketing)|saisie\s+de\s+donn[ée]es|
           agent(?:e)?s?\s+de\s+saisie|dactylo\w*|marketing\s+(?:en\s+ligne|digital|num[ée]rique)|vente\s+en\s+ligne|
           testeu(?:r|se)s?\s+de\s+jeux|traduct(?:eur|rice)s?|interpr[èe]tes?|centre\s+d['’]appels?|mod[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?chat|
-          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne)\b
-          [^\n]{0,80}?\b(?:tha[ïi]lande|bangkok|pattaya|mae\s?sot|cambodge|phnom\s?penh|sihanoukville|bavet|
+          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne|plateforme\s+d['’]investissement)\b
+          (?s:.{0,120}?)\b(?:tha[ïi]lande|bangkok|pattaya|mae\s?sot|cambodge|phnom\s?penh|sihanoukville|bavet|
           poipet|myanmar|birmanie|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|triangle\s+d['’]or|vientiane|
           philippines|manille|malaisie|kuala\s+lumpur|duba[ïi]|[ée]mirats(?:\s{1,3}arabes\s{1,3}unis)?|abou?\s+dhabi)\b
       | \b(?:tha[ïi]lande|bangkok|pattaya|mae\s?sot|cambodge|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|
           birmanie|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|triangle\s+d['’]or|vientiane|philippines|
           manille|malaisie|kuala\s+lumpur|duba[ïi]|[ée]mirats(?:\s{1,3}arabes\s{1,3}unis)?|abou?\s+dhabi)\b
-          [^\n]{0,80}?\b(?:service\s+client(?:s|[èe]le)?|support\s+client|t[ée]l[ée]conseill[eè]re?s?|t[ée]l[ée]vendeu(?:r|se)s?|
+          (?s:.{0,120}?)\b(?:service\s+client(?:s|[èe]le)?|support\s+client|t[ée]l[ée]conseill[eè]re?s?|t[ée]l[ée]vendeu(?:r|se)s?|
           t[ée]l[ée]op[ée]rat\w*|op[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?(?:chat|saisie|marketing)|saisie\s+de\s+donn[ée]es|
           agent(?:e)?s?\s+de\s+saisie|dactylo\w*|marketing\s+(?:en\s+ligne|digital|num[ée]rique)|vente\s+en\s+ligne|
           testeu(?:r|se)s?\s+de\s+jeux|traduct(?:eur|rice)s?|interpr[èe]tes?|centre\s+d['’]appels?|mod[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?chat|
-          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne)\b
+          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne|plateforme\s+d['’]investissement)\b
     match:
       - "Recrutement urgent : conseillers service client en Thaïlande, billet d'avion et visa offerts."
       - "Poste d'opératrice de chat à Dubaï, logement fourni, francophones recherchés."
       - "Traducteurs francophones recherchés au Cambodge, salaire 1800 $."
+      - "Recherche traducteurs français-anglais et français-chinois pour une entreprise de technologie située à Myawaddy."
     nomatch:
       - "Notre centre d'appels de Bordeaux recrute des téléconseillers en CDI."
       - "Voyage au Cambodge : les temples d'Angkor ouvrent à 5 h."
@@ -1727,10 +8947,16 @@ rules:
       | \b(?:company|employer|we|boss)\s+(?:will\s{1,3})?(?:pay|cover|provide|arrange)s?\s+
           (?:for\s{1,3})?(?:your\s{1,3}|the\s{1,3})?(?:(?:air|flight|plane)[\s-]?tickets?|flights?|visas?|accommodation|
           travel)\b
+      | \b(?:company|employer|we|boss)\s+(?:pays?|covers?)\s+(?:for\s{1,3})?everything\b|\ball\s+expenses\s+(?:are\s{1,3})?(?:paid|covered)\b
+      | \bvisa\s+(?:on|by)\s+(?:the\s{1,3})?company\b|\bfree\s+(?:dorm(?:itory)?|room|food|meals|housing|accommodation|lodging)\b
+      | \brelocation\s+package\s*:?\s*(?:airfare|flights?|air\s+tickets?|visa)\b
     match:
       - "Flight, visa and accommodation paid by the company."
       - "Free air ticket and free housing, salary 1200 USD."
       - "We will cover your flight and visa, you only bring your passport."
+      - "Company pays everything: ticket, visa, room."
+      - "Salary 4000 AED, visa on company."
+      - "Free dorm and 3 meals daily."
     nomatch:
       - "Travel expenses for the on-site interview are reimbursed on presentation of receipts."
       - "Free coffee and fruit every day in our Lyon office."
@@ -1754,10 +8980,12 @@ rules:
           (?:prend|prenons|paie|payons|paye|offre|offrons|fournit|fournissons)\s+
           (?:en\s{1,3}charge\s{1,3})?(?:votre\s{1,3}|vos\s{1,3}|le\s{1,3}|les\s{1,3})?
           (?:billets?|vols?|visas?|logement|h[ée]bergement|voyage)\b
+      | \btout\s+(?:est\s{1,3})?(?:pay[ée]|pris\s+en\s+charge|offert|fourni)\b
     match:
       - "Billet d'avion, visa et logement pris en charge par l'entreprise."
       - "L'entreprise paie votre vol et votre visa, vous n'avez rien à avancer."
       - "Hébergement gratuit et repas fournis sur place."
+      - "Tout est payé, tu n'as rien à avancer."
     nomatch:
       - "Les frais de déplacement pour l'entretien sur site sont remboursés sur justificatifs."
       - "Le restaurant offre le repas du midi au personnel."
@@ -1778,14 +9006,27 @@ rules:
       | \b(?:transit|cross|go|travel|fly)\w*\s+(?:through|via)\s+(?:bangkok|thailand|mae\s?sot|malaysia|vietnam|
           a\s+third\s+country|another\s+country)\b[^.!?\n]{0,80}\b(?:border|pick(?:ed|s)?\s+(?:you\s{1,3})?up|
           driver|car|van|boat|river)\b
+      | (?<!\bif\syou\s)(?<!\bwho\s)\b(?:travel|fly|enter|come|go)\w*\b[^.!?\n]{0,30}\bas\s+(?:an?\s{1,3})?tourists?\b
+      | \btourist\s+visa\s+(?:is\s{1,3})?(?:ok|okay|fine|no\s+problem|enough)\b
+      | \b(?:work\s+)?(?:permit|papers|visa)\b[^.!?\n]{0,40}\bafter\s+(?:you\s{1,3})?(?:arriv\w*|you\s+come)\b
+      | \b(?:at|to)\s+(?:the\s{1,3})?(?:immigration|border|airport)\b[^.!?\n]{0,20}\b(?:don['’]t|do\s+not|never)\s+(?:say|tell|mention)\b
+      | \b(?:drive|drives|take|takes|bring|brings)\s+(?:you|us)\s+across(?:\s+the\s+(?:border|river)|\s*[.,!;]|\s*$)
+      | \b(?:car|driver|van|boat)\s+will\s+(?:wait|pick)\b[^.!?\n]{0,40}\b(?:mae\s?sot|border|tachileik|myawaddy|poipet|bavet)\b
     match:
       - "You will travel as a tourist, the company arranges the work visa later."
       - "If immigration asks, tell the airport officer you are on holiday."
       - "We fly via Bangkok, then a driver picks you up at the border."
+      - "You fly to Bangkok first as tourist."
+      - "Tourist visa OK, company will fix the papers after arrival."
+      - "At immigration don't say you go to work."
+      - "Then our team drives you across."
+      - "A car will wait for you in Mae Sot tomorrow."
     nomatch:
       - "If you travel as a tourist you cannot work in Thailand; our employer gets your work permit before departure."
       - "Most visitors enter Cambodia on a tourist visa to see Angkor Wat."
       - "The shuttle bus goes via Bangkok airport and stops at the main station."
+      - "The Employment Pass is arranged after you accept a written offer."
+      - "We take you across town to the training centre."
     ref:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
@@ -1810,16 +9051,134 @@ rules:
           (?:par|via)\s+(?:bangkok|la\s+tha[ïi]lande|mae\s?sot|la\s+malaisie|le\s+vietnam|un\s+pays\s+tiers|
           un\s+autre\s+pays)\b[^.!?\n]{0,80}\b(?:fronti[èe]re|chauffeur|voiture|van|minibus|bateau|rivi[èe]re|
           r[ée]cup[èe]r\w{0,30})
+      | \b(?:tu|vous)\s+(?:voyag|pars|part|entr|arriv)\w*\b[^.!?\n]{0,40}\bavec\s+un\s+visa\s+(?:visiteur|de\s+visite|touristique|de\s+tourisme|touriste)\b
+      | \b(?:te|vous)\s+fai[ts]\s+passer\s+la\s+fronti[èe]re\b
+      | \bne\s+(?:dis|dites)\s+pas\s+[àa]\s+(?:la\s+police|l['’]\s?immigration|la\s+douane)\b[^.!?\n]{0,40}\btravaill
     match:
       - "Vous voyagerez en tant que touriste, le visa de travail sera fait sur place."
       - "À l'aéroport, dites à l'immigration que vous venez en vacances."
       - "Vous passerez par Bangkok, puis un chauffeur vous récupère à la frontière."
+      - "Tu voyages d'abord à Dubaï avec un visa visiteur."
+      - "Ne dis pas à la police des frontières que tu viens pour travailler."
     nomatch:
       - "Les voyageurs français entrent au Cambodge avec un visa touristique électronique."
       - "Le vol passe par Bangkok avant d'arriver à Tokyo."
     ref:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: TRAF_LOCATION_SWITCH_EN
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [en]
+    describe: "Warns that the work location may change, or moves the recruit to another branch or country after the offer"
+    flags: [extended]
+    pattern: |
+      \bwork(?:ing)?\s+(?:location|place|site)\s+(?:may|might|can|will|could)\s+(?:change|be\s+changed)\b
+      | \b(?:you\s+will\s+(?:go|be\s+sent|be\s+transferred|move)|we\s+(?:will\s{1,3})?(?:send|transfer|move)\s+you)\s+to\s+(?:our|the|another)\s+(?:\w{1,20}\s{1,3}){0,2}(?:branch|office|site|company|compound)\b
+      | \bchange\s+of\s+plan\b[^.!?\n]{0,80}\b(?:myanmar|cambodia|laos|border|branch|office)\b
+    match:
+      - "Work location may change according to project needs."
+      - "Small change of plan. The Malaysia office is full, you will go to our Myanmar branch."
+    nomatch:
+      - "The work location is our Lyon office; remote work two days a week."
+      - "You will go to the training session in our main office on Monday."
+    todo-nomatch:
+      - "You will be transferred to our Lyon office after the induction."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_LOCATION_SWITCH_FR
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [fr]
+    describe: "Warns that the work location may change, or moves the recruit to another site or country after the offer"
+    describe-local:
+      fr: "Prévient que le lieu de travail peut changer, ou transfère la recrue vers un autre site ou pays après l’offre"
+    flags: [extended]
+    pattern: |
+      \blieu\s+de\s+travail\s+(?:peut|pourra|pourrait)\s+(?:changer|[êe]tre\s+modifi[ée])\b
+      | \b(?:te|vous)\s+(?:transf[èe]re|transf[ée]rera|envoie|enverra|envoyons|transf[ée]rons)\s+(?:ensuite\s{1,3})?(?:sur|vers|dans|[àa]|en)\s+(?:son|notre|un\s+autre|leur|une\s+autre)\s+(?:site|bureau|agence|filiale|centre|pays)\b
+    match:
+      - "Puis la société te transfère sur son site principal en Asie."
+      - "Le lieu de travail peut changer selon les projets."
+    nomatch:
+      - "Le lieu de travail est situé à Nantes, avec deux jours de télétravail."
+      - "Nous vous envoyons le contrat par e-mail."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_COMPOUND_LIFE_EN
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [en]
+    describe: "Housing inside a company compound or campus where workers need not (or cannot) go outside"
+    flags: [extended]
+    pattern: |
+      \b(?:accommodation|dorm(?:itory)?|housing|rooms?|live|living)\b[^.!?\n]{0,40}\b(?:inside|within)\s+(?:our|the)\s+(?:company\s{1,3})?(?:compound|campus|park|zone)\b
+      | \bno\s+need\s+to\s+go\s+out(?:side)?\b
+    match:
+      - "Free dorm inside our compound, no need to go outside."
+      - "Free accommodation is provided inside the company campus with meals and a gym."
+    nomatch:
+      - "Staff hostel is a 10-minute walk from the hotel."
+      - "The campus library is open until midnight."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_COMPOUND_LIFE_FR
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [fr]
+    describe: "Housing inside a company compound or campus where workers need not (or cannot) go outside"
+    describe-local:
+      fr: "Logement à l’intérieur d’un complexe ou campus de l’entreprise, sans besoin (ni possibilité) de sortir"
+    flags: [extended]
+    pattern: |
+      \b(?:h[ée]bergement|logement|dortoirs?|log[ée]e?s?)\b[^.!?\n]{0,30}\b(?:sur|dans)\s+(?:le|l['’])\s*(?:campus|complexe|enceinte|parc)\s+(?:de\s+l['’]\s?entreprise|de\s+la\s+soci[ée]t[ée])\b
+      | \bpas\s+besoin\s+de\s+sortir\b
+    match:
+      - "Hébergement sur le campus de l'entreprise (salle de sport, cantine)."
+      - "Logés dans le complexe de la société, pas besoin de sortir."
+    nomatch:
+      - "Le campus universitaire accueille 3 000 étudiants."
+      - "Logement de fonction à 5 minutes du site."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: TRAF_PASSPORT_ONLY_EN
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [en]
+    describe: "Says a passport is all that is needed, or asks for a full-body photo, for an overseas job"
+    flags: [extended]
+    pattern: |
+      \b(?:only|just)\s+(?:need|needs|required?)\s+(?:your\s{1,3}|a\s{1,3})?passport\b
+      | \bfull[- ]body\s+(?:photos?|pictures?|pics?)\b
+    match:
+      - "Easy job abroad, only need passport, leave Monday."
+      - "Send your passport copy and a full body photo."
+    nomatch:
+      - "A valid passport and a degree certificate are required for the work permit."
+      - "Upload a passport-size photo with a white background."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: TRAF_SCRIPT_SCAM_EN
+    tactic: trafficking_lure
+    weight: 3.0
+    languages: [en]
+    describe: "Describes the job as befriending strangers online with scripts and steering them to an investment platform (the work of scam compounds)"
+    flags: [extended]
+    pattern: |
+      \b(?:build|make|develop|create)\w*\s+(?:friendships?|relationships?|trust)\s+with\s+(?:\w{1,20}\s{1,3}){0,2}(?:customers|clients|people|foreigners|strangers)\b(?s:.{0,150}?)\b(?:scripts?|invest\w*|trading\s+platform|crypto)\b
+      | \bguide\s+(?:them|customers|clients|people)\s+to\s+(?:our\s{1,3}|the\s{1,3})?(?:investment|trading|crypto)\s+(?:platform|app|site)\b
+    match:
+      - "Build friendships with overseas customers on social media using the scripts our team provides."
+      - "Chat with clients and guide them to our investment platform."
+    nomatch:
+      - "Build relationships with customers and grow our accounts in the region."
+      - "Our advisers guide clients through pension investment options in person."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
 
 """#),
         ("rules/unrealistic_pay.yaml", #"""
@@ -1842,15 +9201,21 @@ rules:
           only\s+(?:need\s{1,3})?(?:\d{1,2}|one|two|a\s+few)\s*(?:hours?|hrs?|minutes?|mins?)|(?:1|one|2|two|3|three)\s*(?:-\s{0,3}\d\s{0,3})?(?:hours?|hrs?)\s+(?:a|per)\s+day|
           part[- ]time|simple|easy|no\s+skills?)\b[^\n]{0,80}?(?:(?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{3,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{3,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:per|a|an|each|every)\s?(?:day|hour|hr|task)\b|/\s?(?:day|hour|hr|task)\b|daily\b)|
           (?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{4,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{4,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:per|a|each|every)\s?week\b|/\s?week\b|weekly\b))
+      | (?:(?:us)?[$€£]\s?[4-9]\d(?:\.\d\d)?|\b[4-9]\d\s?(?:usd|dollars?|eur|euros?|gbp|pounds?))\s*(?:/\s?h(?:ou)?r\b|per\s+hour|an\s+hour)[^\n]{0,80}?\b(?:no\s+(?:prior\s{1,3})?experience|from\s+home|simple|easy|no\s+skills?|data\s+entry|typing|remote\s+(?:administrative|admin|data|typing))\b
+      | \b(?:no\s+(?:prior\s{1,3})?experience|from\s+home|simple|easy|no\s+skills?|data\s+entry|typing|remote\s+(?:administrative|admin|data|typing))\b[^\n]{0,80}?(?:(?:us)?[$€£]\s?[4-9]\d(?:\.\d\d)?|\b[4-9]\d\s?(?:usd|dollars?|eur|euros?|gbp|pounds?))\s*(?:/\s?h(?:ou)?r\b|per\s+hour|an\s+hour)
     match:
       - "Earn $300/day for just 1 hour of work from your phone."
       - "No experience needed! Make 500 dollars per day working from home."
       - "Simple part-time job, $150 an hour, flexible schedule."
       - "$5,000 per week from home, no experience required."
+      - "Remote Administrative Assistant position ($48/hour)."
+      - "Simple data entry from home, $45 per hour."
     nomatch:
       - "Registered nurse, night shifts, 450 USD per shift, 5 years experience required."
       - "Freelance developer rate: 600 EUR a day, senior profile, 10 years of experience, on-site in Paris."
       - "Delivery riders earn up to 150 USD a day; minimum 2 years of driving experience."
+      - "Senior iOS developer, $85/hour, 6+ years of experience, hybrid."
+      - "Inbound Call Centre Agent, $17.50/hour, paid training."
     ref: https://consumer.ftc.gov/articles/job-scams
 
   - id: PAY_EASY_HIGH_FR
@@ -1876,14 +9241,18 @@ rules:
           uniquement\s+avec\s+votre\s+t[ée]l[ée]phone)\b[^\n]{0,80}?
           (?:(?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{3,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{3,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:par|/)\s?(?:jour|j|heure|h|t[âa]che|mission)\b|\b(?:quotidien(?:ne)?s?|chaque\s{1,3}jour|de\s{1,3}l['’]heure)\b)|
           (?:(?:us|au|ca)?[$€£]\s?\d{1,3}(?:[,.\s]\d{3}){1,4}|(?:us|au|ca)?[$€£]\s?\d{4,9}|\b\d{1,3}(?:[,.\s]\d{3}){1,4}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b)|\b\d{4,9}\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|gbp|pounds?|rs\.?|inr|rm|php|pesos?|tk|taka|kes|ksh|aud|cad|chf|fcfa|cfa|k)\b))[^.!?\n\d]{0,15}?(?:(?:par|/)\s?(?:semaine|sem)\b|\bhebdomadaires?\b))
+      | \b(?:[4-9]\d|[1-9]\d\d)\s?(?:€|chf|\$|eur\w*|dollars?)\s*(?:de\s+l['’]heure|/\s?h(?:eure)?\b|par\s+heure)[^\n]{0,80}?\b(?:simple|facile|sans\s+dipl[ôo]me|aucun\s+dipl[ôo]me|[àa]\s+domicile|depuis\s+chez\s+(?:vous|toi)|horaires\s+libres)\b
+      | \b(?:saisie\s+de\s+donn[ée]es\s+simple|travail\s+simple|[àa]\s+domicile|depuis\s+chez\s+(?:vous|toi))\b[^\n]{0,80}?\b(?:[4-9]\d|[1-9]\d\d)\s?(?:€|chf|\$|eur\w*|dollars?)\s*(?:de\s+l['’]heure|/\s?h(?:eure)?\b|par\s+heure)
     match:
       - "Bonjour ! Travail simple depuis chez vous : aimez des vidéos et gagnez 150 € par jour."
       - "3000€ par semaine sans expérience, uniquement avec votre téléphone."
       - "Emploi simple à temps partiel : 200 euros par jour payés chaque soir."
+      - "Saisie de données simple, 45 CHF de l'heure, horaires libres."
     nomatch:
       - "Garde d'enfants à domicile, 12 € de l'heure, expérience exigée."
       - "Consultant SAP freelance, 650 € par jour, 8 ans d'expérience, mission sur site à Lyon."
       - "Poste à temps partiel (24 h/semaine), 1 250 € brut par mois."
+      - "Consultant senior, 90 € de l'heure, 10 ans d'expérience exigés."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
   - id: PAY_DAILY_GUARANTEED_EN
@@ -1899,6 +9268,7 @@ rules:
       | \bearn\w*\b[^.!?\n]{0,30}\d[^.!?\n]{0,20}(?:\b(?:per|a|every)[\s-]day\b|\bdaily\b)
       | \b(?:salary|wages?|income)\b[^.!?\n\d]{0,20}\d[\d,.\s-]{0,15}
           (?:[a-z]{1,5}\s?)?(?:/\s?day|per[\s-]day|a\s+day)\b
+      | \d[^.!?\n]{0,20}(?:per|a|/)\s?(?:day|week)\s+(?:is\s{1,3})?guaranteed\b
     match:
       - "Daily salary 3000-8000 pesos, accept the job on WhatsApp."
       - "Work from home and get paid every day, guaranteed income of 200 USD."
@@ -1907,6 +9277,7 @@ rules:
       - "Hi, we are hiring promoters. Work at home and easily earn 300 Per-day."
       - "I am the manager, looking for a partner, salary 1500-8000/day, contact me."
       - "Wages are settled on the same day."
+      - "10 minutes a day, £400 per week guaranteed."
     nomatch:
       - "Salary is paid monthly by bank transfer on the 28th."
       - "Day rate 450 EUR for contractors, invoiced monthly."
@@ -1926,10 +9297,12 @@ rules:
           gains?\s+(?:journaliers?|quotidiens?)|pay[ée]e?s?\s+(?:chaque\s+jour|tous\s+les\s+jours|quotidiennement|le\s+jour\s+m[êe]me|le\s+m[êe]me\s+jour|imm[ée]diatement)|
           (?:revenus?|gains?|salaires?|b[ée]n[ée]fices?|profits?|r[ée]mun[ée]rations?|commissions?)\s+(?:(?!minimum|fixe)\w{1,30}\s{1,3})?garanti(?:e|s|es)?)\b
       | \bgagn(?:ez|er|ant|es?)\b[^.!?\n]{0,30}\bpar\s+jour\b
+      | \d[^.!?\n]{0,20}(?:par|/)\s?(?:jour|semaine|sem)\s+garanti(?:e|s)?\b
     match:
       - "Salaire journalier de 100 à 300 €, payé le jour même."
       - "Profitez d'un emploi à temps partiel gagnant entre 200 et 800 par jour."
       - "Revenu garanti de 500 € par semaine, sans effort."
+      - "500 $ par semaine garanti, 15 min par jour."
     nomatch:
       - "Le SMIC est le salaire minimum garanti par la loi."
       - "Le salaire est versé chaque mois par virement."
@@ -1964,16 +9337,27 @@ rules:
           (?:fully\s{1,3}|100\s?%\s{1,3})?(?:refundable|refunded|reimbursed|returned)\b
           [^.!?\n]{0,30}\b(?:with|after|on|in)\s+(?:your\s{1,3})?(?:first|1st)\s+
           (?:salary|paycheck|pay|payment|week|month)
+      | (?:^|[.!?;:]\s|\n)(?:(?!\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing)\b)[^.!?\n]){0,80}?\b(?:fee|deposit|cost|charge|payment)s?\b[^.!?\n]{0,30}\b(?:must|has\s+to|needs\s+to)\s+be\s+paid\b
+      | (?:^|[.!?;:]\s|\n)(?:(?!\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing)\b)[^.!?\n]){0,80}?\bpay\s+(?:a|the|your)\s+(?:one[- ]time\s{1,3}|small\s{1,3}|refundable\s{1,3})?(?:registration|processing|activation|application|placement|onboarding|training|medical|background[- ]check|visa|border|security)\s+fee\b
+      | \b(?:fee|cost|charge)\b[^.!?\n]{0,40}\b(?:paid|payable|covered)\s+by\s+(?:the\s{1,3})?(?:candidate|applicant|worker|employee)s?\b
+      | \bbring\s+[^.!?\n]{0,20}\d[^.!?\n]{0,20}\bfor\s+(?:the|your)\s+(?:\w{1,20}\s{1,3})?fees?\b
     match:
       - "Pay $100 for your starter kit and start earning this week."
       - "You just need to pay a 45 USD registration fee to activate your account."
       - "Each applicant must pay the visa processing fee before the flight is booked."
       - "The 80 dollar fee is fully refunded with your first salary."
+      - "Work permit fee is 300 EUR and must be paid to our agent before Monday."
+      - "To confirm your staff number, pay a one-time registration fee of 1,500 to the till below."
+      - "The fee is $40, paid by the candidate and not refundable."
+      - "Bring 300 USD cash for the border fee."
     nomatch:
       - "We will never ask you to pay any fee at any stage of the recruitment."
       - "Students must pay the 450 EUR course fee before the term starts at our Lyon campus."
       - "New employees receive a free welcome kit with a laptop and a hoodie."
       - "The company pays your visa fees and flights; you pay nothing."
+      - "Northbay never asks applicants to pay a medical fee."
+      - "All visa fees are paid by the employer."
+      - "Tuition can be refunded if you withdraw in the first week."
     todo-nomatch:
       - "You must pay the tuition fee before enrolment at the university."
     ref: https://consumer.ftc.gov/articles/job-scams
@@ -1990,8 +9374,8 @@ rules:
       \b(?:vous\s+(?:devez|devrez|aurez\s+[àa]|avez\s+juste\s+[àa])|tu\s+(?:dois|devras)|il\s+(?:vous|te)\s+(?:faut|suffit\s+de)|
           (?:le|la|chaque)\s+candidate?\s+doit|merci\s+de|veuillez)\s+
           (?:d['’]abord\s{1,3}|simplement\s{1,3}|juste\s{1,3}|seulement\s{1,3})?
-          (?:payer|r[ée]gler|verser|virer|d[ée]poser|acheter|avancer|financer|envoyer\s+(?:\d|la\s+somme|un\s+(?:virement|paiement)|de\s+l['’]argent))\b
-          [^.!?\n]{0,50}\b(?:frais|kit|mat[ée]riel|[ée]quipement|formation|visa|inscription|dossier|caution|
+          (?:payer|r[ée]gler|verser|virer|d[ée]poser|acheter|acqu[ée]rir|avancer|financer|envoyer\s+(?:\d|la\s+somme|un\s+(?:virement|paiement)|de\s+l['’]argent))\b
+          [^.!?\n]{0,50}\b(?:frais|kit|pack|mat[ée]riel|[ée]quipement|formation|visa|inscription|dossier|caution|
           assurance|certificat|licence|logiciel|ordinateur|uniforme|badge|acompte|cotisation|adh[ée]sion)\b
       | \b(?:kit|pack|mallette)\s+(?:de\s{1,3})?(?:d[ée]marrage|bienvenue|d[ée]part|lancement|travail)\b
           [^.!?\n]{0,40}(?:\d\s?(?:€|eur(?:os?)?\b)|€\s?\d|\bpay(?:ant|er|ez)\b|\b[àa]\s+r[ée]gler\b|\b[àa]\s+vos\s+frais\b)
@@ -2001,15 +9385,25 @@ rules:
           (?:rembours[ée]e?s?|remboursables?|restitu[ée]e?s?)\b[^.!?\n]{0,30}\b
           (?:avec|sur|d[èe]s|apr[èe]s)\s+(?:votre\s{1,3}|ton\s{1,3}|le\s{1,3})?
           (?:premier|1er)\s+(?:salaire|paiement|virement|mois)
+      | (?<!\bne\s)(?<!\bn['’])\b(?:r[ée]glez|payez|versez|virez|achetez|acqu[ée]rez)\b[^.!?\n]{0,40}\b(?:frais|kit|pack|mat[ée]riel|formation|inscription|dossier|caution|licence|logiciel)\b
+      | \b(?:les\s{1,3})?candidat(?:e)?s?\s+(?:s[ée]lectionn[ée]e?s|retenu(?:e)?s|admis)\s+(?:doivent|devront)\s+(?:payer|r[ée]gler|verser|s['’]acquitter)\b
+      | \b(?:frais\s+d['’])?inscription\s*:?\s*\d[\d\s,.]*\s*(?:€|eur\w*|chf|fcfa|\$|dollars?)[^.!?\n]{0,50}\b[àa]\s+(?:r[ée]gler|payer|verser)\b
+      | \b(?:d[ée]but|d[ée]marrage|activation)\s+(?:imm[ée]diat\s{1,3})?(?:apr[èe]s|d[èe]s\s+r[ée]ception\s+du)\s+(?:le\s{1,3})?paiement\b
     match:
       - "Vous devez d'abord payer 90 € de frais de dossier pour valider votre embauche."
       - "Il vous suffit de régler le kit de démarrage à 49 € pour commencer."
       - "Frais d'inscription de 30 €, remboursés avec votre premier salaire."
+      - "Réglez les 80 € de frais de dossier pour recevoir votre contrat."
+      - "Les candidats sélectionnés doivent payer les frais de traitement à l'agent."
+      - "Inscription : 25 CHF à régler avant de commencer."
+      - "Vous devez acquérir le pack informatique auprès de notre fournisseur."
     nomatch:
       - "Vous ne devez jamais payer de frais pour postuler chez nous."
       - "Les étudiants règlent les frais de formation de 450 € avant la rentrée, finançables par le CPF."
       - "Le kit de bienvenue (ordinateur, badge) est fourni gratuitement le premier jour."
       - "Veuillez envoyer votre CV en précisant votre formation et vos disponibilités."
+      - "Ne payez jamais de frais de dossier à un recruteur."
+      - "Le coût de la formation est remboursé par votre OPCO."
     todo-nomatch:
       - "Veuillez régler les frais d'inscription avant la rentrée universitaire."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
@@ -2026,9 +9420,11 @@ rules:
           steam\s+(?:gift\s{1,3})?cards?|amazon\s+(?:gift\s{1,3})?cards?|ebay\s+cards?|vanilla\s+(?:visa\s{1,3})?cards?|
           razer\s+gold)\b[^\n]{0,80}\b(?:codes?|pins?|pictures?|photos?|scratch\w*|equipment|supplies|vendor|
           software|fees?|licen[cs]e)\b
+      | \b(?:only\s{1,3})?accepts?\s+(?:only\s{1,3})?(?:payment\s+(?:in|by)\s{1,3})?(?:gift\s?cards?|itunes\s+cards?|steam\s+cards?|google\s+play\s+cards?|apple\s+cards?)\b
     match:
       - "Buy three Apple gift cards of 100 USD and send me pictures of the codes for your equipment."
       - "Pay with Google Play cards for the software license, then text me the PINs."
+      - "The vendor only accepts gift cards."
     nomatch:
       - "Staff receive a 50 USD Amazon gift card on their work anniversary."
       - "Buy a gift card for a colleague at the front desk."
@@ -2047,10 +9443,12 @@ rules:
       \b(?:achet(?:ez|er)|pren(?:ez|dre)|envoy(?:ez|er)|r[ée]gl(?:ez|er)|pay(?:ez|er)|recharg(?:ez|er))\b
           [^.!?\n]{0,40}\b(?:cartes?[- ]cadeaux?|coupons?\s+(?:pcs|transcash|neosurf|toneo|paysafecard)|tickets?\s+(?:neosurf|paysafecard|pcs)|
           recharges?\s+(?:pcs|transcash|neosurf)|pcs\s+mastercard|transcash|neosurf|paysafecard|toneo|cartes?\s+(?:google\s+play|itunes|steam|apple))\b
+      | \b(?:par|en)\s+(?:coupons?|cartes?|tickets?|recharges?)\s+(?:pcs|transcash|neosurf|paysafecard|toneo)\b
     match:
       - "Achetez deux coupons PCS de 100 € et envoyez-moi les codes pour valider votre matériel."
       - "Réglez les frais de formation en cartes cadeaux Google Play puis transmettez les codes."
       - "Envoyez-moi le code Transcash pour activer votre poste."
+      - "Le règlement s'effectue exclusivement par coupons Transcash."
     nomatch:
       - "Nos salariés reçoivent une carte cadeau de 50 € en fin d'année."
       - "Le comité d'entreprise offre des cartes cadeaux aux salariés."
@@ -2103,30 +9501,86 @@ rules:
       - "Vous pouvez déposer un chèque en agence ou via l'application bancaire."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
+  - id: FEE_EQUIPMENT_VENDOR_EN
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [en]
+    describe: "Makes the new hire buy equipment or software from the employer's \"approved vendor\", often paid by gift cards, Zelle or crypto"
+    flags: [extended]
+    pattern: |
+      \b(?:order|buy|purchase|get)\b[^.!?\n]{0,60}\bfrom\s+(?:our|the|a)\s+(?:certified|approved|designated|authori[sz]ed|preferred|partner|official|accredited)\s+(?:\w{1,20}\s{1,3})?(?:vendor|supplier|store|provider|dealer)\b
+      | \b(?:vendor|supplier|seller)\s+(?:only\s{1,3})?accepts?\s+(?:only\s{1,3})?(?:payment\s+(?:in|by|via)\s{1,3})?(?:gift\s?cards?|zelle|bitcoin|crypto|cash\s?app|venmo|apple\s+pay\s+cash)\b
+    match:
+      - "Order your laptop and headset from our certified vendor, the cost is refunded later."
+      - "The supplier only accepts gift cards or Zelle."
+    nomatch:
+      - "The company laptop is shipped to you by our IT department free of charge."
+    todo-nomatch:
+      - "Order office supplies from the approved vendor list using your company card."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_REFUND_PROMISE_EN
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [en]
+    describe: "Promises that money the candidate pays now will be refunded or given back with the first salary"
+    flags: [extended]
+    pattern: |
+      \b(?:fee|cost|amount|deposit|money|it|this)\b[^.!?\n]{0,60}\b(?:refund(?:ed|able)?|reimbursed|returned|give\s+it\s+back|paid\s+back)\b[^.!?\n]{0,30}\b(?:with|after|on|in|from)\s+(?:your\s{1,3}|the\s{1,3})?(?:first|1st)\s+(?:salary|paycheck|paycheque|pay|payment|week|month)
+    match:
+      - "Bring 200 USD for the border fee, the company will give it back in your first salary."
+      - "The cost will be refunded in your first paycheck."
+      - "Registration fee 1,000, refundable after first salary."
+    nomatch:
+      - "Travel costs for the interview are reimbursed within 30 days on receipts."
+      - "Your first salary is paid at the end of the month."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_REFUND_PROMISE_FR
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [fr]
+    describe: "Promises that money the candidate pays now will be refunded with the first salary"
+    describe-local:
+      fr: "Promet que la somme payée maintenant sera remboursée avec le premier salaire"
+    flags: [extended]
+    pattern: |
+      \b(?:montant|somme|co[ûu]t|pack|kit|frais|caution|d[ée]p[ôo]t|acompte)\b[^.!?\n]{0,50}\b(?:rembours[ée]e?s?|restitu[ée]e?s?|rendu(?:e|s)?)\b[^.!?\n]{0,30}\b(?:avec|sur|d[èe]s|apr[èe]s)\s+(?:votre\s{1,3}|ton\s{1,3}|le\s{1,3})?(?:premier|1er)\s+(?:salaire|paiement|virement|mois)
+    match:
+      - "Ce montant vous sera intégralement remboursé sur votre premier salaire."
+      - "La caution est restituée dès le premier salaire."
+    nomatch:
+      - "Les frais de déplacement sont remboursés sur justificatifs."
+      - "Votre premier salaire sera versé le 28."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
 """#),
         ("rules/urgency.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
   - id: URG_LIMITED_PLACES_EN
     tactic: urgency
-    weight: 0.8
+    weight: 1.0
     languages: [en]
     describe: "Claims places are limited or reserved for the first few applicants"
     flags: [extended]
     pattern: |
       \b(?:limited\s+(?:places|slots|spots|seats|positions|vacancies|openings)|only\s+(?:\d{1,3}|a\s+few)\s+(?:places|slots|spots|seats|positions|vacancies|openings)\s+(?:left|remaining|available)|
           (?:first|next)\s+\d{1,3}\s+(?:applicants|people|candidates|recruits|persons|members)|while\s+(?:places|slots|spots)\s+last)\b
+      | \bfirst\s+come,?\s+first\s+serve[d]?\b
+      | \b(?:only\s{1,3})?(?:a\s+few|\d{1,2})\s+(?:places|slots|spots|seats)\s+(?:left|remaining)\b
     match:
       - "Limited slots! Only the first 20 applicants will be accepted."
       - "Only 3 positions left for this week, hurry."
       - "The first 10 recruits get a 50 USD bonus."
+      - "Positions are filled on a first come, first served basis."
     nomatch:
       - "Limited parking is available behind the building."
       - "Seats at the careers fair workshop are limited, so please register on the university website."
 
   - id: URG_ACT_NOW_EN
     tactic: urgency
-    weight: 0.8
+    weight: 1.0
     languages: [en]
     describe: "Pressures the candidate to answer, pay or start at once"
     flags: [extended]
@@ -2136,19 +9590,33 @@ rules:
           (?:start|begin)\s+(?:working\s{1,3}|earning\s{1,3})?(?:today|immediately|right\s+now|now)\s+and\s+(?:earn|get\s+paid|receive)|
           act\s+(?:now|fast|quickly)|urgent(?:ly)?\s+(?:recruit\w*|hiring)|urgent(?:ly)?\s+need\w*\s+(?:\d{1,30}\s{1,3})?(?:staff|workers?|people|candidates|employees|agents|helpers)|
           (?:don['’]t|do\s+not)\s+miss\s+(?:this|the|out\s+on\s+this)\s+(?:chance|opportunity))\b
+      | \bor\s+(?:the|your)\s+(?:slot|place|spot|position|offer|job|seat)\s+(?:goes|will\s+go|will\s+be\s+given|is\s+given)\s+to\s+(?:the\s+next|another|someone)
+      | \b(?:start|begin)\s+(?:work(?:ing)?\s{1,3})?immediately\b[^.!?\n]{0,40}\b(?:group|flight|departs?|leav\w+|this\s+(?:week|sunday|monday|weekend))
+      | \b(?:group\s+(?:departs|leaves)|(?:you|we)\s+(?:leave|fly|depart)|leaving|departure|flight)\s+(?:this|next)\s+(?:week|weekend|sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b
+      | \b(?:top[- ]?up|recharge|deposit|send|confirm|transfer)\w*\b[^.!?\n]{0,30}\b(?:within|in\s+the\s+next)\s+\d{1,2}\s*(?:hours?|hrs?|h|minutes?|mins?)\b
+      | \b(?:send|reply|confirm|pay)\b[^.!?\n]{0,40}\bbefore\s+(?:\d{1,2}\s*(?:am|pm)|tonight|midnight)\b
+      | \b(?:bonus|offer|promotion|discount|price)\s+(?:ends|expires)\s+(?:tonight|today|at\s+midnight|in\s+\d)
+      | \bready\s+(?:in|within)\s+\d{1,2}\s*(?:minutes|mins)\b
     match:
       - "Reply within 2 hours to secure your place."
       - "Amazon urgently recruit part-time staff, act now!"
       - "Start today and earn your first commission tonight."
+      - "The fee must be paid by Friday or the slot goes to the next candidate."
+      - "Please top up 300 USDT in the next 4 hours to continue."
+      - "The upgrade bonus ends tonight at midnight."
+      - "Please send before 5pm so you can start tomorrow."
+      - "Start immediately, the group departs this Sunday."
     nomatch:
       - "We aim to respond to every application within 10 working days."
       - "I urgently need your help with the research forms."
       - "Start date: September, after the induction week."
       - "The offer letter is valid for 14 days; take the time to read it."
+      - "The flight leaves next week from Gate 4."
+      - "Please send your timesheet before the end of the month."
 
   - id: URG_LIMITED_PLACES_FR
     tactic: urgency
-    weight: 0.8
+    weight: 1.0
     languages: [fr]
     describe: "Claims places are limited or reserved for the first few applicants"
     describe-local:
@@ -2158,16 +9626,18 @@ rules:
       \b(?:places?\s+(?:tr[èe]s\s{1,3})?limit[ée]es|nombre\s+de\s+places\s+(?:tr[èe]s\s{1,3})?limit[ée]|
           (?:plus\s+que|il\s+ne\s+reste\s+(?:plus\s{1,3})?que|seulement|uniquement)\s+(?:\d{1,3}|quelques)\s+(?:places?|postes?|candidatures?)|
           (?:les|aux)\s+\d{1,3}\s+premi[èe]re?s\s+(?:inscrit|candidat|personne|postulant)e?s?)\b
+      | \b\d{1,3}\s+places?\s+restantes?\b
     match:
       - "Places limitées : il ne reste que 5 postes à pourvoir cette semaine !"
       - "Offre réservée aux 30 premiers inscrits."
+      - "Job à domicile, 3 places restantes !"
     nomatch:
       - "Stationnement limité devant l'agence, privilégiez les transports en commun."
       - "Les inscriptions au forum de l'emploi sont ouvertes jusqu'au 12 mars."
 
   - id: URG_ACT_NOW_FR
     tactic: urgency
-    weight: 0.8
+    weight: 1.0
     languages: [fr]
     describe: "Pressures the candidate to answer, pay or start at once"
     describe-local:
@@ -2185,13 +9655,24 @@ rules:
       | \bne\s+(?:ratez|manquez|rate|manque|laissez)\s+pas\s+(?:passer\s{1,3})?
           (?:cette|l['’])\s*(?:belle\s{1,3}|unique\s{1,3})?(?:chance|occasion|opportunit[ée])
       | \brecrut\w*\s+(?:en\s{1,3})?urgen(?:ce|t)\b
+      | \b(?:sous|dans\s+les)\s+\d{1,2}\s*(?:h\b|heures)
+      | \b(?:sera|seront)\s+(?:attribu[ée]e?|transmise?|donn[ée]e?|r[ée]attribu[ée]e?|propos[ée]e?)\s+[àa]\s+(?:un|une)\s+autre\s+(?:candidat|candidate|personne)
+      | \b(?:contrat|offre|candidature|place|poste|inscription)\s+(?:sera|est)\s+(?:automatiquement\s{1,3})?(?:annul[ée]e?|perdue?)
+      | \bd[ée]part\s+(?:sous|dans)\s+\d{1,2}\s+jours\b
+      | \b(?:confirm|r[ée]pond|pay|valid|envoy)\w*\b[^.!?\n]{0,20}\b(?:avant|d['’]ici)\s+(?:ce\s+soir|demain|minuit)\b
     match:
       - "Répondez dans les 2 heures pour réserver votre place."
       - "Commencez dès aujourd'hui et gagnez vos premiers euros ce soir."
       - "Ne ratez pas cette opportunité unique !"
+      - "Sans paiement sous 24h, votre contrat sera annulé."
+      - "Sans ce code, la mission sera attribuée à un autre candidat."
+      - "Départ sous 10 jours !"
+      - "Je dois confirmer avant ce soir."
     nomatch:
       - "Nous répondons à chaque candidature sous 10 jours ouvrés."
       - "Prise de poste : dès que possible, après la période de préavis."
+      - "Nous répondons sous 10 jours ouvrés."
+      - "Le contrat sera envoyé à votre adresse."
 
 """#),
     ]

@@ -65,6 +65,11 @@ public struct Rule: Sendable {
         return languages.contains("any") || languages.contains(language)
     }
 
+    /// True when the rule applies to a text in one of `languages` (empty: unknown, every rule applies).
+    public func applies(toAnyOf languages: [String]) -> Bool {
+        languages.isEmpty || languages.contains { applies(toLanguage: $0) }
+    }
+
     /// The PCRE2 source of a pattern rule, or the expression of a meta rule.
     public var source: String {
         switch body {
@@ -100,6 +105,9 @@ public struct Heuristic: Sendable, Hashable {
         case chatOnlyContact = "chat_only_contact"
         /// A free-mail address (Gmail, Outlook…) and no website or e-mail of an organisation's own domain.
         case freeMailOnlyContact = "free_mail_only_contact"
+        /// Shouting: at least half the letters in capitals (of 20 or more), three or more exclamation marks, or
+        /// three or more emoji making at least 2% of the characters.
+        case shouting
     }
 
     /// Shown as the evidence's rule id, e.g. `HEUR_OBFUSCATION`.

@@ -55,14 +55,21 @@ public final class RuleScanner {
     /// Classifies one text. `language` (ISO 639-1) restricts the rules to those written for it or for `any`;
     /// without it the language is identified, and when it cannot be, every rule runs.
     public func classify(_ text: String, language: String? = nil) -> Verdict {
-        let language = language ?? self.language(of: text)
+        let candidates = language.map { [$0] } ?? languageIdentifier?.candidates(for: text) ?? []
+        let language = candidates.count == 1 ? candidates[0] : nil
         let entities = entityExtractor.entities(in: text)
-        let verdict = Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits(in: text, language: language), entities: entities)
+        let verdict = Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits(in: text, languages: candidates), entities: entities)
         return verdict.with(language: language, entities: entities)
     }
 
     /// Runs every applicable rule over `text`: pattern rules first, then meta rules in dependency order.
+    /// `language` restricts the rules to those written for it or for `any`; nil runs every rule.
     public func hits(in text: String, language: String? = nil) -> RuleHits {
+        hits(in: text, languages: language.map { [$0] } ?? [])
+    }
+
+    /// The same for a text that may be in any of `languages` (empty: unknown, every rule runs).
+    public func hits(in text: String, languages: [String]) -> RuleHits {
         let rules = ruleSet.rules
         var fired = [Bool](repeating: false, count: rules.count)
         var spans = [[HitSpan]](repeating: [], count: rules.count)
@@ -71,7 +78,7 @@ public final class RuleScanner {
         let raw = TextView.raw(text)
         var normalizedViews: (folded: TextView, normalized: TextView)?
         for (i, rule) in rules.enumerated() {
-            guard case .pattern(let pattern) = rule.body, rule.applies(toLanguage: language) else { continue }
+            guard case .pattern(let pattern) = rule.body, rule.applies(toAnyOf: languages) else { continue }
             let view: TextView
             switch rule.view {
             case .raw:
@@ -96,7 +103,7 @@ public final class RuleScanner {
             fired[i] = !found.isEmpty
             spans[i] = found
         }
-        for i in ruleSet.metaOrder where rules[i].applies(toLanguage: language) {
+        for i in ruleSet.metaOrder where rules[i].applies(toAnyOf: languages) {
             fired[i] = ruleSet.resolvedMeta[i]?.evaluate(fired) ?? false
         }
         return RuleHits(fired: fired, spans: spans, warnings: warnings)
@@ -130,7 +137,7 @@ struct Scorer {
             }
         }
         for heuristic in ruleSet.settings.heuristics {
-            guard let found = heuristicEvidence(heuristic, pending, entities) else { continue }
+            guard let found = heuristicEvidence(heuristic, pending, entities, text) else { continue }
             score += heuristic.weight
             tacticWeight[heuristic.tactic, default: 0] += heuristic.weight
             pending.append(found)
@@ -167,7 +174,9 @@ struct Scorer {
     }
 
     /// The evidence a heuristic adds, if it fires.
-    private func heuristicEvidence(_ heuristic: Heuristic, _ pending: [PendingEvidence], _ entities: [Entity]) -> PendingEvidence? {
+    private func heuristicEvidence(
+        _ heuristic: Heuristic, _ pending: [PendingEvidence], _ entities: [Entity], _ text: String
+    ) -> PendingEvidence? {
         func evidence(at entity: Entity) -> PendingEvidence {
             PendingEvidence(
                 id: heuristic.id, tactic: heuristic.tactic, weight: heuristic.weight, describe: heuristic.describe,
@@ -181,6 +190,11 @@ struct Scorer {
             let chat = entities.first { $0.isChatContact }
             guard let chat, !entities.contains(where: \.isOrganisationContact) else { return nil }
             return evidence(at: chat)
+        case .shouting:
+            guard let span = Shouting.find(in: text) else { return nil }
+            return PendingEvidence(
+                id: heuristic.id, tactic: heuristic.tactic, weight: heuristic.weight, describe: heuristic.describe,
+                span: HitSpan(start: span.start, end: span.end, tricks: []))
         case .freeMailOnlyContact:
             let freeMail = entities.first { $0.kind == .email && $0["free_mail"] == .bool(true) }
             guard let freeMail, !entities.contains(where: \.isOrganisationContact) else { return nil }

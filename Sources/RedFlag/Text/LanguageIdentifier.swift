@@ -37,21 +37,35 @@ public final class LanguageIdentifier {
 
     /// The ISO 639-1 code of the text's language, or nil when it cannot tell.
     public func identify(_ text: String) -> String? {
-        if let script = Self.scriptLanguage(text) { return script }
-        var sample = Array(text.utf8.prefix(Self.sampleBytes))
+        let found = candidates(for: text)
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// The languages the text may be in, the likeliest first: one when the identifier is sure, a few when the text
+    /// mixes languages or is close between them (Taglish: tl and en), none when it cannot tell at all.
+    public func candidates(for text: String) -> [String] {
+        if let script = Self.scriptLanguage(text) { return [script] }
+        // The fingerprints are of lower-case text; a text in capitals would otherwise read as another language.
+        var prefix = String.UnicodeScalarView()
+        prefix.append(contentsOf: text.unicodeScalars.prefix(Self.sampleBytes))
+        var sample = Array(String(prefix).lowercased().utf8.prefix(Self.sampleBytes))
         while let last = sample.last, last & 0xC0 == 0x80 { sample.removeLast() }
         if let last = sample.last, last >= 0xC0 { sample.removeLast() }
-        guard sample.count >= 20 else { return nil }
+        guard sample.count >= 20 else { return [] }
         let answer = sample.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
                 textcat_Classify(handle, pointer, buffer.count).map { String(cString: $0) }
             }
         }
-        guard let answer, answer.hasPrefix("["), let close = answer.firstIndex(of: "]") else { return nil }
-        let candidatesGiven = answer.filter { $0 == "[" }.count
-        guard candidatesGiven <= 2 else { return nil }
-        let name = String(answer[answer.index(after: answer.startIndex)..<close])
-        return name.hasPrefix("zh") ? "zh" : name
+        guard let answer, answer.hasPrefix("[") else { return [] }
+        var codes: [String] = []
+        for part in answer.split(separator: "]") {
+            let name = part.drop { $0 == "[" }
+            let code = name.hasPrefix("zh") ? "zh" : String(name)
+            if !code.isEmpty && !codes.contains(code) { codes.append(code) }
+        }
+        // More than a few candidates: the identifier cannot tell.
+        return codes.count <= 3 ? codes : []
     }
 
     /// Chinese is told by its script: mostly Han characters and no kana.

@@ -159,9 +159,12 @@ public final class Normalizer {
             output.append(contentsOf: folded)
             let bytes = Array(String(output).utf8)
             let confusable = folded.contains { !$0.isASCII && Confusables.table[$0.value] != nil }
+            let wordLike = folded.contains(where: isWordScalar)
+            // Fullwidth punctuation (，：！) is ordinary in Chinese and Japanese: only letters and digits in
+            // compatibility forms count as a disguise.
             unit = FoldedUnit(
-                bytes: bytes, compatibility: compatible != canonical, ignorable: false, confusable: confusable,
-                wordLike: folded.contains(where: isWordScalar),
+                bytes: bytes, compatibility: compatible != canonical && wordLike, ignorable: false, confusable: confusable,
+                wordLike: wordLike,
                 identity: bytes == Array(key.utf8) && !confusable && compatible == canonical,
                 isMark: scalars.count == 1 && isMark(scalars[0]))
         }
