@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
     var views = false
 
     @OptionGroup var ruleSetOptions: RuleSetOptions
-    @OptionGroup var languageOption: LanguageOption
+    @OptionGroup var classifyOptions: ClassifyOptions
 
     func validate() throws {
         if text != nil && file != nil { throw ValidationError("give the text or --file, not both") }
@@ -45,7 +45,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let input = try readInput()
         let ruleSet = try ruleSetOptions.loadRuleSet()
-        let verdict = RuleScanner(ruleSet: ruleSet).classify(input, language: languageOption.language)
+        let scanner = RuleScanner(
+            ruleSet: ruleSet, timeBudget: classifyOptions.timeBudget, maxTextBytes: classifyOptions.maxTextBytes)
+        let verdict = scanner.classify(input, language: classifyOptions.language)
         if json {
             print(verdict.json(id: .line(1)))
         } else {

@@ -45,8 +45,14 @@ private func report(_ error: RuleSetError) {
     StandardError.write("redflag: the pattern set has \(count) error\(count == 1 ? "" : "s")\n")
 }
 
-/// The language option of commands that classify text.
-struct LanguageOption: ParsableArguments {
+/// The options of commands that classify text.
+struct ClassifyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Seconds the rules may take on one text; rules not run when it is spent are reported in a time_budget warning.", valueName: "SECONDS"))
+    var timeBudget: Double = 5
+
+    @Option(name: .long, help: ArgumentHelp("Read at most this many bytes of a text; a longer text is classified on its start, with a truncated warning.", valueName: "BYTES"))
+    var maxTextBytes: Int = 2_000_000
+
     @Option(name: .long, help: ArgumentHelp("The texts' ISO 639-1 language: run only the rules written for it and the language-neutral ones (default: identify each text's language; when it cannot be told, every rule runs).", valueName: "CODE"))
     var language: String?
 }

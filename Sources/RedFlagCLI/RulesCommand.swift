@@ -80,7 +80,8 @@ struct LintRules: ParsableCommand {
               redflag rules lint
               redflag rules lint --patterns ./my-patterns --strict
 
-            Exit codes: 0 no errors (and no warnings with --strict), 1 problems found, 2 error.
+            Exit codes: 0 no errors and no risky pattern (RF101), and no warnings at all with --strict;
+            1 problems found; 2 error.
             """
     )
 
@@ -98,8 +99,13 @@ struct LintRules: ParsableCommand {
         }
         let warnings = RuleSetChecks(ruleSet: ruleSet).lint()
         warnings.forEach { print($0.description) }
+        let risky = warnings.filter { $0.code == .riskyBacktracking }.count
         print("\(ruleSet.rules.count) rules, 0 errors, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
-        throw ExitCode(strict && !warnings.isEmpty ? 1 : 0)
+        if risky > 0 {
+            print("refused: \(risky) pattern\(risky == 1 ? "" : "s") can backtrack catastrophically (RF101)")
+        }
+        // A pattern that can backtrack without end is refused even without --strict.
+        throw ExitCode(risky > 0 || (strict && !warnings.isEmpty) ? 1 : 0)
     }
 }
 

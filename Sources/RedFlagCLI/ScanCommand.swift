@@ -39,12 +39,14 @@ struct ScanCommand: ParsableCommand {
     var quiet = false
 
     @OptionGroup var ruleSetOptions: RuleSetOptions
-    @OptionGroup var languageOption: LanguageOption
+    @OptionGroup var classifyOptions: ClassifyOptions
 
     func run() throws {
         let ruleSet = try ruleSetOptions.loadRuleSet()
         let format: RecordFormat = lines ? .plainLines : .jsonLines(textField: field, idField: idField)
-        let classifier = BatchClassifier(ruleSet: ruleSet, format: format, language: languageOption.language)
+        let scanner = RuleScanner(
+            ruleSet: ruleSet, timeBudget: classifyOptions.timeBudget, maxTextBytes: classifyOptions.maxTextBytes)
+        let classifier = BatchClassifier(scanner: scanner, format: format, language: classifyOptions.language)
         let output = BufferedOutput()
         var summary = BatchSummary()
         let started = Date()

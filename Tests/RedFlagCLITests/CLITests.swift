@@ -47,6 +47,16 @@ func redflag(_ arguments: [String], input: Data? = nil) throws -> Run {
     return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// A pattern-set folder with the given rules file (and a small ruleset.yaml and tactics.yaml).
+func makePatternSet(rules: String) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redflag-set-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+    try "name: t\nversion: '1'\nbias: -2\nthresholds: {suspicious: 0.5, scam: 0.8}\n".write(to: folder.appendingPathComponent("ruleset.yaml"), atomically: true, encoding: .utf8)
+    try "tactics:\n  - {id: offplatform, describe: chat apps}\n".write(to: folder.appendingPathComponent("tactics.yaml"), atomically: true, encoding: .utf8)
+    try rules.write(to: folder.appendingPathComponent("rules/x.yaml"), atomically: true, encoding: .utf8)
+    return folder
+}
+
 func jsonObject(_ line: String) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
 }
@@ -210,15 +220,7 @@ let frenchTaskScam = "Bonjour ! Travail simple depuis chez vous : aimez des vid√
 }
 
 @Suite(.serialized) struct RulesCommandTests {
-    /// A pattern-set folder with the given rules file.
-    func patternSet(rules: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redflag-set-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
-        try "name: t\nversion: '1'\nbias: -2\nthresholds: {suspicious: 0.5, scam: 0.8}\n".write(to: folder.appendingPathComponent("ruleset.yaml"), atomically: true, encoding: .utf8)
-        try "tactics:\n  - {id: offplatform, describe: chat apps}\n".write(to: folder.appendingPathComponent("tactics.yaml"), atomically: true, encoding: .utf8)
-        try rules.write(to: folder.appendingPathComponent("rules/x.yaml"), atomically: true, encoding: .utf8)
-        return folder
-    }
+    func patternSet(rules: String) throws -> URL { try makePatternSet(rules: rules) }
 
     @Test func listShowsEveryRuleOfTheDefaultSet() throws {
         let run = try redflag(["rules", "list", "--json"])
@@ -307,5 +309,117 @@ let frenchTaskScam = "Bonjour ! Travail simple depuis chez vous : aimez des vid√
         #expect(text.hasPrefix("scam (probability"))
         #expect(text.contains("- CANARY_REDFLAG_TEST [canary, 100.0]"))
         #expect(text.contains(#"{"id":"example","label":"scam""#))
+    }
+}
+
+/// Issue 7: a dirty 100,000-line input, 10% of it broken in different ways, loses no record.
+@Suite(.serialized) struct NoRecordLostTests {
+    @Test func everyLineOfADirtyFileYieldsOneRecord() throws {
+        var input = Data()
+        var expectedErrors: [Int: String] = [:]
+        let total = 100_000
+        for line in 1...total {
+            var record: Data
+            switch line % 100 {
+            case 1 where line == 1:
+                record = Data([0xEF, 0xBB, 0xBF]) + Data(#"{"id": 1, "text": "BOM first"}"#.utf8)
+            case 7: record = Data(#"{"id": \#(line), "text": "caf"#.utf8) + Data([0xC3, 0x28]) + Data(#""}"#.utf8); expectedErrors[line] = "invalid_utf8"
+            case 17: record = Data(#"{"id": \#(line), "text": "truncat"#.utf8); expectedErrors[line] = "invalid_json"
+            case 27: record = Data(#"{"id": \#(line), "text": ["not", "a", "string"]}"#.utf8); expectedErrors[line] = "wrong_type"
+            case 37: record = Data(#"{"id": \#(line), "body": "no text field"}"#.utf8); expectedErrors[line] = "missing_field"
+            case 47: record = Data(); expectedErrors[line] = "empty_line"
+            case 57: record = Data(#"{"id": \#(line), "text": "nul "#.utf8) + Data([0]) + Data(#" byte"}"#.utf8); expectedErrors[line] = "invalid_json"
+            case 67: record = Data("[\(line)]".utf8); expectedErrors[line] = "not_an_object"
+            case 77: record = Data(#"{"id": \#(line), "text": "crlf line"}"#.utf8) + Data([0x0D])
+            case 87: record = Data("\(line)".utf8); expectedErrors[line] = "not_an_object"
+            case 97: record = Data(#"{"id": \#(line), "text": null}"#.utf8); expectedErrors[line] = "missing_field"
+            case 98: record = Data(#"{"id": \#(line)"#.utf8); expectedErrors[line] = "invalid_json"
+            default: record = Data(#"{"id": \#(line), "text": "ok \#(line)"}"#.utf8)
+            }
+            if line == 50_000 {
+                record = Data(#"{"id": 50000, "text": ""#.utf8) + Data(repeating: UInt8(ascii: "a"), count: 10_000_000) + Data(#" telegram"}"#.utf8)
+            }
+            if line == total {
+                // A 50 MB last line without a newline.
+                record = Data(#"{"id": \#(total), "text": ""#.utf8) + Data(repeating: UInt8(ascii: "b"), count: 50_000_000) + Data(#""}"#.utf8)
+            }
+            input.append(record)
+            if line < total { input.append(UInt8(ascii: "\n")) }
+        }
+        let file = try temporaryFile(input)
+        // One rule: this test is about accounting for records, not about the rules.
+        let patterns = try makePatternSet(rules: """
+            rules:
+              - id: OFF_TELEGRAM
+                tactic: offplatform
+                weight: 1
+                languages: [any]
+                describe: Names Telegram
+                pattern: 'telegram'
+                match: ["telegram"]
+                nomatch: ["signal"]
+            """)
+        defer {
+            try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(at: patterns)
+        }
+        let run = try redflag(["scan", "--patterns", patterns.path, "--time-budget", "1", file.path])
+        #expect(run.status == 1)  // some records failed
+        let lines = run.lines
+        #expect(lines.count == total)
+        var errors: [Int: String] = [:]
+        for (index, line) in lines.enumerated() {
+            let object = try jsonObject(line)
+            if let error = object["error"] as? [String: Any] {
+                #expect(error["line"] as? Int == index + 1)
+                errors[index + 1] = error["code"] as? String
+            } else {
+                #expect(object["id"] as? Int == index + 1, "record \(index + 1) out of order")
+            }
+        }
+        #expect(errors == expectedErrors)
+        let huge = try jsonObject(lines[49_999])
+        #expect((huge["warnings"] as? [[String: Any]])?.contains { $0["code"] as? String == "truncated" } == true)
+        #expect(run.stderr.contains("\(total) records"))
+        #expect(run.stderr.contains("\(expectedErrors.count) errors"))
+    }
+}
+
+@Suite(.serialized) struct RunawayPatternTests {
+    @Test func lintRefusesCatastrophicPatternsAndScansStayBounded() throws {
+        let folder = try makePatternSet(rules: """
+            rules:
+              - id: NESTED
+                tactic: offplatform
+                weight: 1
+                languages: [any]
+                describe: nested quantifier
+                pattern: '(a+)+$'
+                view: raw
+                match: ["aaa"]
+                nomatch: ["b"]
+              - id: REPEATED_GAP
+                tactic: offplatform
+                weight: 1
+                languages: [any]
+                describe: repeated unbounded gap
+                pattern: '(.*a){20}'
+                view: raw
+                match: ["aaaaaaaaaaaaaaaaaaaa"]
+                nomatch: ["b"]
+            """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lint = try redflag(["rules", "lint", "--patterns", folder.path])
+        #expect(lint.status == 1)
+        #expect(lint.stdout.contains("warning[RF101]"))
+        #expect(lint.stdout.contains("(rule NESTED)"))
+        #expect(lint.stdout.contains("(rule REPEATED_GAP)"))
+        #expect(lint.stdout.contains("refused: 2 patterns"))
+        // At run time the same rules are bounded: skipped for the text with a warning, and the scan goes on.
+        let adversarial = String(repeating: "a", count: 30) + "!"
+        let check = try redflag(["check", "--json", "--patterns", folder.path, adversarial])
+        let object = try jsonObject(check.stdout)
+        let warnings = try #require(object["warnings"] as? [[String: Any]])
+        #expect(warnings.contains { $0["code"] as? String == "match_limit" && $0["rule"] as? String == "NESTED" })
     }
 }

@@ -105,3 +105,59 @@ import Testing
         #expect(report.failures.isEmpty, "\(report.failures)")
     }
 }
+
+@Suite struct BoundsTests {
+    static let slowRules = """
+        rules:
+          - id: SLOW_A
+            tactic: offplatform
+            weight: 1
+            languages: [any]
+            describe: Quadratic scan
+            pattern: '(?:a|aa){0,30}b'
+            match: ["ab"]
+            nomatch: ["c"]
+          - id: SLOW_B
+            tactic: offplatform
+            weight: 1
+            languages: [any]
+            describe: Quadratic scan again
+            pattern: '(?:a|aa){0,30}c'
+            match: ["ac"]
+            nomatch: ["b"]
+          - id: OFF_TELEGRAM
+            tactic: offplatform
+            weight: 1
+            languages: [any]
+            describe: Names Telegram
+            pattern: 'telegram'
+            match: ["telegram"]
+            nomatch: ["signal"]
+        """
+
+    @Test func aSpentTimeBudgetSkipsTheRemainingRulesWithAWarning() throws {
+        let ruleSet = try RuleSet.load(Fixture.files(Self.slowRules))
+        let text = String(repeating: "a", count: 200_000) + " telegram"
+        let verdict = RuleScanner(ruleSet: ruleSet, identifyLanguage: false, timeBudget: 0).classify(text)
+        let warning = try #require(verdict.warnings.first { $0.code == "time_budget" })
+        #expect(warning.message.contains("2 pattern rules were not run"))
+        #expect(!verdict.evidence.contains { $0.rule == "OFF_TELEGRAM" })
+        let patient = RuleScanner(ruleSet: ruleSet, identifyLanguage: false, timeBudget: 60).classify(text)
+        #expect(patient.warnings.isEmpty)
+        #expect(patient.evidence.contains { $0.rule == "OFF_TELEGRAM" })
+    }
+
+    @Test func aHugeTextIsReadUpToTheLimit() throws {
+        let ruleSet = try RuleSet.load(Fixture.files(Fixture.sample))
+        let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false, maxTextBytes: 1_000)
+        // A multi-byte character straddles the limit: the cut steps back to its start.
+        let text = String(repeating: "é", count: 499) + "x€" + String(repeating: " telegram", count: 1_000)
+        let verdict = scanner.classify(text)
+        let warning = try #require(verdict.warnings.first { $0.code == "truncated" })
+        #expect(warning.message == "text of \(text.utf8.count) bytes: only the first 999 were read")
+        #expect(verdict.evidence.isEmpty)
+        let early = scanner.classify("write on telegram " + String(repeating: "x", count: 5_000))
+        #expect(early.evidence.map(\.rule) == ["OFF_TELEGRAM"])
+        #expect(early.warnings.map(\.code) == ["truncated"])
+    }
+}

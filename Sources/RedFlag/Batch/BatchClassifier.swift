@@ -11,10 +11,15 @@ public final class BatchClassifier {
     public let language: String?
     private let scanner: RuleScanner
 
-    public init(ruleSet: RuleSet, format: RecordFormat, language: String? = nil) {
+    public convenience init(ruleSet: RuleSet, format: RecordFormat, language: String? = nil) {
+        self.init(scanner: RuleScanner(ruleSet: ruleSet), format: format, language: language)
+    }
+
+    /// Classifies with a scanner set up by the caller (limits, time budget, text size).
+    public init(scanner: RuleScanner, format: RecordFormat, language: String? = nil) {
         self.decoder = RecordDecoder(format: format)
         self.language = language
-        self.scanner = RuleScanner(ruleSet: ruleSet)
+        self.scanner = scanner
     }
 
     /// The output record (one JSON object, no newline) for the line's bytes, and its outcome.

@@ -21,12 +21,16 @@ public struct LineReader {
 
     /// The next line's bytes, or nil at the end of the stream.
     public mutating func next() throws -> ArraySlice<UInt8>? {
+        // Where the search for the next newline resumes: bytes before it were already searched, so a long line
+        // read in many chunks is scanned once (linear, not quadratic).
+        var searched = position
         while true {
-            if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[searched...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = buffer[position..<newline]
                 position = newline + 1
                 return finish(line)
             }
+            searched = buffer.count
             if atEnd {
                 guard position < buffer.count else { return nil }
                 let line = buffer[position...]
@@ -35,6 +39,7 @@ public struct LineReader {
             }
             if position > 0 {
                 buffer.removeFirst(position)
+                searched -= position
                 position = 0
             }
             let data = try handle.read(upToCount: chunkSize) ?? Data()

@@ -907,6 +907,287 @@ rules:
       - https://consumer.ftc.gov/articles/job-scams
       - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
+  # ---- Generalized lure signals (en, fr): short independent building blocks combined by "N of" meta rules.
+  # Each alone is weak or ambiguous; three or more together describe the classic unsolicited job lure
+  # (FTC job scams; cybermalveillance.gouv.fr "propositions d'emploi non sollicitées").
+  - id: __LURE_SELECTED_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:you|u)\s+(?:have\s{1,3}|['’]ve\s{1,3}|are\s{1,3}|be\s{1,3}|were\s{1,3}|r\s{1,3})?(?:been\s{1,3}|being\s{1,3})?
+          (?:selected|select|shortlisted|chosen|hired|accepted|approved|notice[d]?|recommended|invited|matched)\b
+      | \byour\s+(?:job\s{1,3}|cv\s{1,3}|online\s{1,3})?(?:application|cv|resume|résumé|profile|candidacy|number|review|info(?:rmation)?)\s+
+          (?:has\s{1,3}been\s{1,3}|have\s{1,3}be(?:en)?\s{1,3}|was\s{1,3}|is\s{1,3}|be\s{1,3})?
+          (?:selected|select|shortlisted|approved?|accepted|matched?|successful|passed|pass|recommended|chosen)\b
+      | \b(?:you|u)\s+(?:have\s{1,3})?pass(?:ed)?\s+(?:our|the)\s+(?:interview|review|screening|assessment)\b
+      | \b(?:application|cv|resume|profile|letter|review)\b[^.!?\n]{0,40}\b(?:have|has|be)\s+(?:be(?:en)?\s{1,3})?(?:approved?|accepted|selected|pass(?:ed)?|successful)\b
+      | \b(?:invit(?:e|es|ing)\s+you|would\s+like\s+to\s+invite\s+you)\s+to\s+(?:work|join|do|participate|become)\b
+      | \bwe\s+(?:found|got|saw|received)\s+your\s+(?:cv|resume|profile|number|contact)\b
+      | \b(?:i\s+am|i['’]m|we\s+are)\s+offering\s+you\s+(?:a\s{1,3})?job\b
+  - id: __LURE_DAILY_PAY_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:daily|day)\s+(?:salary|income|wages?|pay|earnings?|commissions?)\b
+      | \b(?:salary|salaries|wages?|income|pay|payment|commissions?)\s+(?:is\s{1,3}|are\s{1,3}|be\s{1,3}|will\s{1,3}be\s{1,3})?
+          (?:paid\s{1,3}|pay\s{1,3}|settled?\s{1,3}|credited\s{1,3}|sent\s{1,3})?(?:daily|every\s+day|(?:on\s+)?the\s+same\s+day|same[- ]day)\b
+      | \b(?:paid|pay)\s+(?:daily|every\s+day|same[- ]day|instantly)\b|\bon\s+a\s+daily\s+basis\b
+      | \d[\d,.]*\+?\s?(?:k\b|[a-z$€£₹₱]{0,5})\s?(?:-|to|~)?\s?(?:\d[\d,.]*\s?[a-z$€£₹₱]{0,8}\s?)?
+          (?:/\s?day|per[\s-]?day|a[\s-]day|each\s+day|every\s+day|daily)\b
+      | \bx{2,}\s?(?:[a-z]{0,5})\s?(?:/\s?day|per[\s-]day|a\s+day|every\s+day|daily)\b
+      | \bup\s?to\s+(?:rs\.?|inr|\$|₹)?\s?\d[\d,.]*\s?(?:k\b|rs|inr)?\s?/\s?day\b
+      | (?:\d|\bx{2,})[^.!?\n]{0,30}\b(?:received|paid|earned|credited|withdrawn)\s+(?:every|each|per)\s+day\b
+  - id: __LURE_FLEX_WORK_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bpart[\s/-]?(?:time|job|timer)s?\b|\bpart\s?/\s?full[\s-]?time\b
+      | \b(?:work|working|job|jobs|earn|income)\s+(?:from|at|in)\s+(?:your\s{1,3}|the\s{1,3}|own\s{1,3})?(?:own\s{1,3})?home\b
+      | \bhome[\s-]?based\b|\bwork[\s-]?from[\s-]?home\b|\bwfh\b
+      | \b(?:with|using|by\s+using|use|on)\s+(?:only\s{1,3}|just\s{1,3})?(?:a|your)\s+(?:smart\s?)?(?:phone|mobile(?:\s+phone)?|cell(?:\s?phone)?)\b
+      | \b(?:only|just)\s+(?:need\s{1,3})?(?:a\s{1,3}|your\s{1,3})?(?:smart\s?)?(?:phone|mobile)\b
+      | \banytime,?\s+anywhere\b|\b(?:any\s?time|anywhere)\s+(?:and|or)\s+(?:any\s?where|any\s?time)\b
+      | \b(?:\d{1,3}(?:\s?-\s?\d{1,3})?|an?|one|two|few)\s+(?:minutes?|mins?|hours?|hrs?)\s+(?:a|per|each|every)\s+day\b|\bjobs?\s+online\b
+      | \bonline\s+(?:part[\s-]?time\s{1,3})?(?:job|work|jobs)\b|\bno\s+time\s+limit\b|\bflexible\s+(?:hours|time)\b
+  - id: __LURE_RECRUITER_PERSONA_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:i\s+(?:am|be|m)|i['’]m|im|this\s+is|my\s+name\s+is\s+\w{2,20},?\s+(?:i\s+am|i['’]m)?)\s+
+          (?:a\s{1,3}|an\s{1,3}|the\s{1,3}|your\s{1,3})?(?:[\w.'’-]{1,20}\s{1,3}){0,2}?
+          (?:hr|h\.r\.?|human\s+resources?|recruit(?:er|ment|ing)|hiring|project|personnel|talent|sales|marketing)
+          (?:\s+(?:manager|director|officer|specialist|supervisor|department|team|lead|head|assistant|consultant))?\b
+      | \b(?:i\s+(?:am|be)|i['’]m|im)\s+(?:a\s{1,3}|an\s{1,3}|the\s{1,3})?(?:recruiter|headhunter|hr|receptionist)\b
+      | \b(?:from|of)\s+the\s+(?:hr|human\s+resources?|recruitment|personnel|commercial)\s+department\b
+      | \b(?:head|manager)\s+of\s+(?:the\s{1,3})?(?:hr|human\s+resources?|recruitment)\b
+      | \brecruitment\s+(?:center|centre|department|team)\s+of\b
+  - id: __LURE_EASY_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:the\s+)?(?:job|work|task)s?\s+(?:is|are|be)\s+(?:very\s{1,3}|so\s{1,3}|really\s{1,3})?(?:simple|easy|flexible|free)\b
+      | \b(?:simple|easy|light)\s+(?:online\s{1,3}|part[\s-]?time\s{1,3}|home\s{1,3})?(?:jobs?|work|tasks?)\b
+      | \b(?:no|without|zero)\s+(?:prior\s{1,3}|previous\s{1,3}|work\s{1,3}|working\s{1,3}|special\s{1,3})?(?:experience|skills?|qualifications?)\b
+      | \bexperience\s*:?\s*(?:is\s{1,3})?not\s+(?:needed|required|necessary)\b
+      | \b(?:easily|easy\s+to)\s+(?:earn|make|get)\b|\bregardless\s+of\s+(?:gender|age|experience|education)\b
+      | \b(?:no|without)\s+(?:investment|deposit|fees?|membership\s+fees?)\s+(?:needed|required)\b
+  - id: __LURE_EARN_RANGE_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:earn|make|get|receive|income\s+of|salary\s+of|wages?\s+of)\s+(?:up\s?to\s{1,3}|between\s{1,3}|around\s{1,3}|about\s{1,3}|over\s{1,3}|easily\s{1,3})?
+          (?:rs\.?\s?|inr\s?|\$\s?|usd\s?|₹\s?|₱\s?|€\s?|£\s?|rm\s?|php\s?)?(?:\d|x{2,})
+      | \b(?:\d[\d,.]{1,9}|x{2,})\s?(?:k|rs|inr|usd|\$|peso|php|rm|tk|ksh|ghs|aud|myr|pkr|r)?\s?(?:-|~|to|and)\s?(?:[$₹₱€£]\s?)?(?:\d[\d,.]{1,9}|x{2,})\s?
+          (?:k\b|rs\b|rupees?\b|inr\b|usd\b|\$|pesos?\b|php\b|rm\b|tk\b|ksh\b|ghs\b|aud\b|myr\b|pkr\b|us\s+dollars?\b|dollars?\b|r\b)
+      | \b(?:max(?:imum)?|high)\s+(?:daily\s{1,3})?(?:salary|income|pay)\b|\bsteady\s+income\b
+      | (?:[$€£]\s?(?:[4-9]\d|[1-9]\d{2,3})(?:\.\d\d)?|\b(?:[4-9]\d|[1-9]\d{2,3})\s?(?:usd|dollars?|eur|euros?|gbp|pounds?))\s*(?:/\s?h(?:ou)?r\b|per\s+hour\b|an\s+hour\b|hourly\b)
+  - id: __LURE_HIRING_PUSH_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \burgent(?:ly)?\s+(?:be\s{1,3}|is\s{1,3})?(?:recruit\w*|hir\w*|need\w*|requir\w*|look\w*)\b
+      | \b(?:is|are|be|now|currently)\s+(?:urgently\s{1,3})?(?:recruit(?:ing)?|hir(?:e|ing))\s+(?:a\s{1,3}|for\s{1,3})?(?:part|full|online|staff|team|workers?|employees?|people)\b
+      | \b(?:limited|few)\s+(?:spots?|places?|slots?|vacanc(?:y|ies)|positions?|seats?)\b|\bvacanc(?:y|ies)\s+(?:till|until|left)\b
+      | \b(?:accept|take)\s+(?:the\s{1,3}|this\s{1,3})?(?:job|offer|vacancy|position)\b
+      | \b(?:reply|text|send)\s+["“']?(?:yes|ok|job|1)\b["”']?\s+(?:to|for)\b
+      | \bto\s+apply\b[^.!?\n]{0,30}\b(?:click|whats\s?app|wa\.me|link|add)\b|\bclick\b[^.!?\n]{0,20}\b(?:to\s+(?:join|apply)|joining)\b
+  - id: __LURE_BRAND_JOB
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:amazon|flipkart|lazada|shopee|tiktok|walmart|jumia|alibaba|aliexpress|temu|shein|ebay|mercado\s?libre|
+          jb\s?hi-?fi|netflix|youtube|meta|linkedin|indeed|glassdoor)\b[^.!?\n]{0,40}\b
+          (?:recruit\w*|hir(?:e|ing)|job|jobs|part[\s-]?time|reclut\w*|contrat\w*|recrut\w*|vaga\w*|empleo|emprego|trabajo|trabalho|emploi|travail)\b
+      | \b(?:recruit\w*|hir(?:e|ing)|reclut\w*|recrut\w*|manager|gerente)\b[^.!?\n]{0,30}\b
+          (?:amazon|flipkart|lazada|shopee|tiktok|walmart|jumia|alibaba|temu|shein|mercado\s?libre|linkedin|indeed)\b
+
+  - id: __LURE_CHAT_ANY
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:what['’]?s[\s-]?app|whats?[\s-]?ap+|wh?atsap+|wtsap+|wats?ap+|wasap|wassap|wsp|whats|zap(?:zap)?|telegram|wechat|viber|line\s?id)\b
+      | (?<![\w.@-])(?:wa|t)\s?\.\s?(?:me|link)\b|\bwhatsapp://|\bapi\.whatsapp\.com\b|\bchat\.whatsapp\.com\b
+
+  - id: COMBO_LURE_SIGNALS_EN
+    tactic: unrealistic_pay
+    weight: 2.3
+    languages: [en]
+    describe: "Three or more classic job-lure signs together (unsolicited selection, daily pay, part-time or home work, chat app, self-styled HR manager, easy work, pay range, hiring push, big brand)"
+    meta: '3 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)'
+    match:
+      - "Hi, you have been selected for a part-time job, daily salary 2000-5000, add me on WhatsApp."
+      - "I am the HR manager of Brightmall. Work from home and earn 900 per day."
+    nomatch:
+      - "Part-time barista wanted, 18 USD per hour, apply in store."
+      - "Contact me on WhatsApp about the part-time shift."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_LURE_SIGNALS_STRONG_EN
+    tactic: unrealistic_pay
+    weight: 2.8
+    languages: [en]
+    describe: "Four or more classic job-lure signs together, the shape of a mass-sent recruitment scam"
+    meta: '4 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)'
+    match:
+      - "Dear, you passed our interview. Daily wage 3000 Rs, part-time from home, contact wa.me/15550100."
+      - "Hello, I am a project manager. The job is simple, you can earn 500-3000 every day with your phone."
+    nomatch:
+      - "Part-time cashier, no experience needed, 15 USD per hour; apply on our careers page."
+      - "You have been selected for the second interview round at our Leeds office."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_LURE_SIGNALS_MASS_EN
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [en]
+    describe: "Five or more classic job-lure signs in one message"
+    meta: '5 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)'
+    match:
+      - "Amazon urgently recruit for part-time job, you can earn 3000-9000 Rs every day, add WhatsApp wa.me/15550100."
+      - "Hello, I am the HR manager. You have been selected: simple work from home, 800-2000 pesos daily."
+    nomatch:
+      - "Amazon is hiring warehouse associates; apply on amazon.jobs."
+      - "Part-time tutor, 25 USD per hour, contact the school office."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __LURE_SELECTED_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:vous\s+(?:avez\s+[ée]t[ée]|[êe]tes|etes)|tu\s+(?:as\s+[ée]t[ée]|es))\s+(?:bien\s{1,3})?(?:s[ée]lectionn[ée]e?s?|retenue?s?|choisie?s?|pr[ée]s[ée]lectionn[ée]e?s?|recommand[ée]e?s?|embauch[ée]e?s?|accept[ée]e?s?)\b
+      | \b(?:votre|ton)\s+(?:profil|cv|candidature|num[ée]ro|dossier)\s+(?:a\s+[ée]t[ée]|est)\s+(?:s[ée]lectionn|retenu|valid|accept|choisi|approuv)\w*
+      | \b(?:votre|ton)\s+(?:profil|cv)\s+(?:correspond|nous\s+int[ée]resse|a\s+retenu)\b
+      | \bnous\s+(?:avons|vous\s+avons)\s+(?:trouv[ée]|re[çc]u|vu)\s+(?:votre|ton)\s+(?:cv|profil|num[ée]ro|contact)\b
+      | \b(?:vous|t['’]?)\s*invit(?:e|ons)\s+(?:[àa]\s+)?(?:travailler|rejoindre|participer|devenir)\b
+  - id: __LURE_DAILY_PAY_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:salaire|r[ée]mun[ée]ration|revenu|gain|paie|paye|commission)s?\s+(?:journali[èe]re?s?|quotidien(?:ne)?s?|du\s+jour)\b
+      | \b(?:pay[ée]e?s?|vers[ée]e?s?|r[ée]gl[ée]e?s?|cr[ée]dit[ée]e?s?)\s+(?:chaque\s+jour|tous\s+les\s+jours|quotidiennement|le\s+jour\s+m[êe]me|le\s+m[êe]me\s+jour|imm[ée]diatement)\b
+      | (?:\d|\bx{2,})[\d\s,.]{0,9}\s?(?:€|eur|euros?|\$|usd|dollars?|fcfa|cfa|k)?\s?(?:-|à|a)?\s?(?:\d[\d\s,.]{0,9}\s?(?:€|eur|euros?|\$|usd|fcfa|k)?\s?)?
+          (?:/\s?jour|/\s?j\b|par\s+jour|chaque\s+jour|quotidiens?)
+  - id: __LURE_FLEX_WORK_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:[àa]\s+)?temps\s+partiel\b|\bmi[\s-]temps\b|\btemps\s+(?:partiel|plein)\s?/\s?temps\s+(?:partiel|plein)\b
+      | \b(?:depuis|de|[àa])\s+(?:chez\s+(?:vous|toi|soi)|(?:votre|ton)\s+domicile|la\s+maison)\b|\b[àa]\s+domicile\b|\bt[ée]l[ée]travail\b
+      | \b(?:avec|depuis|sur)\s+(?:juste\s{1,3}|seulement\s{1,3}|uniquement\s{1,3})?(?:un|votre|ton)\s+(?:smart\s?phone|t[ée]l[ée]phone|portable|mobile)\b
+      | \b(?:o[ùu]\s+vous\s+voulez|n['’]importe\s+o[ùu]|[àa]\s+tout\s+moment|quand\s+vous\s+voulez)\b
+      | \b\d{1,3}(?:\s?-\s?\d{1,3})?\s*(?:minutes?|min|heures?|h)\s+par\s+jour\b|\b(?:emploi|travail|job|mission)s?\s+en\s+ligne\b|\bhoraires?\s+(?:flexibles?|libres?)\b
+  - id: __LURE_RECRUITER_PERSONA_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:je\s+suis|moi\s+c['’]est\s+\w{2,20},?)\s+(?:le|la|l['’]|un|une|votre)?\s*(?:[\w'’-]{1,20}\s{1,3}){0,2}?
+          (?:responsable|directeur|directrice|charg[ée]e?|chef|manager|gestionnaire|assistante?|conseill[eè]re?|recruteur|recruteuse)\b
+          [^.!?\n]{0,25}\b(?:rh|ressources\s+humaines|recrutement|personnel|projets?|commercial)\b
+      | \bdu\s+(?:service|d[ée]partement)\s+(?:rh|des\s+ressources\s+humaines|recrutement|du\s+personnel|commercial)\b
+      | \b(?:je\s+suis|moi\s+c['’]est)\s+(?:\w{2,20}\s+)?(?:recruteur|recruteuse|rh)\b
+  - id: __LURE_EASY_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:travail|emploi|job|t[âa]che|mission|poste)s?\s+(?:tr[èe]s\s{1,3})?(?:simples?|faciles?)\b|\b(?:le\s+)?travail\s+est\s+(?:tr[èe]s\s{1,3})?(?:simple|facile)\b
+      | \b(?:sans|aucune?)\s+(?:exp[ée]rience|comp[ée]tences?|dipl[ôo]mes?|qualifications?)\b|\bexp[ée]rience\s+(?:non|pas)\s+(?:requise|n[ée]cessaire|exig[ée]e)\b
+      | \bfacilement\s+(?:gagner|toucher|obtenir)\b|\b(?:gagn(?:er|ez))\s+facilement\b|\bquel\s+que\s+soit\s+(?:votre|ton)\s+(?:[âa]ge|sexe|profil)\b
+      | \bsans\s+(?:investissement|frais|d[ée]p[ôo]t)\b
+  - id: __LURE_EARN_RANGE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:gagn(?:er|ez|e|es)|toucher|touchez|recevez|recevoir|revenus?\s+de|salaire\s+de)\s+(?:jusqu['’][àa]\s{0,3}|entre\s{1,3}|environ\s{1,3}|plus\s+de\s{1,3}|facilement\s{1,3})?(?:\d|x{2,}|€|\$)
+      | \b(?:\d[\d\s,.]{0,9}|x{2,})\s?(?:€|eur|euros?|\$)?\s?(?:-|à|a)\s?(?:\d[\d\s,.]{0,9}|x{2,})\s?(?:€|eur\b|euros?\b|\$|usd\b|fcfa\b|cfa\b|k\b)
+      | \brevenus?\s+(?:compl[ée]mentaires?|suppl[ée]mentaires?|stables?|passifs?)\b
+      | \b(?:[4-9]\d|[1-9]\d{2,3})\s?(?:€|eur\b|euros?\b|\$)\s*(?:/\s?h\b|par\s+heure\b|de\s+l['’]heure\b)
+  - id: __LURE_HIRING_PUSH_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:recrute|recrutons|recrutement|embauche|cherchons|recherchons)\s+(?:d['’]\s?urgence|urgent|imm[ée]diat\w*|en\s+urgence)\b|\burgent\s*:?\s*(?:recrut|embauch|cherch)\w*
+      | \b(?:places?|postes?)\s+(?:tr[èe]s\s{1,3})?limit[ée]e?s?\b|\bnombre\s+de\s+places\s+limit[ée]\b
+      | \baccept(?:ez|er)\s+(?:le|ce|cette)\s+(?:poste|emploi|offre|travail|mission)\b
+      | \bpostul(?:ez|er)\s+(?:sur|via|par)\s+(?:whats\s?app|telegram)\b
+      | \br[ée]pond(?:ez|s)\s+["“']?(?:oui|ok|1)\b
+  - id: COMBO_LURE_SIGNALS_FR
+    tactic: unrealistic_pay
+    weight: 2.3
+    languages: [fr]
+    describe: "Three or more classic job-lure signs together (unsolicited selection, daily pay, part-time or home work, chat app, self-styled HR manager, easy work, pay range, hiring push, big brand)"
+    describe-local:
+      fr: "Au moins trois signes classiques d’offre d’emploi frauduleuse (sélection non sollicitée, paie journalière, temps partiel ou à domicile, messagerie, faux responsable RH, travail facile, fourchette de gains, recrutement pressant, grande marque)"
+    meta: '(3 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_EN'
+    match:
+      - "Bonjour, vous avez été sélectionné pour un emploi à temps partiel, salaire journalier de 80 à 300 €, ajoutez-moi sur WhatsApp."
+      - "Je suis la responsable RH de Modavia. Travail simple depuis chez vous, 150 € par jour."
+    nomatch:
+      - "Poste à temps partiel en boutique, 11,65 € de l'heure, candidature sur notre site."
+      - "Contactez-moi sur WhatsApp pour le planning du temps partiel."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: COMBO_LURE_SIGNALS_STRONG_FR
+    tactic: unrealistic_pay
+    weight: 2.8
+    languages: [fr]
+    describe: "Four or more classic job-lure signs together, the shape of a mass-sent recruitment scam"
+    describe-local:
+      fr: "Au moins quatre signes classiques d’offre d’emploi frauduleuse, la forme d’un message de recrutement envoyé en masse"
+    meta: '(4 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_STRONG_EN'
+    match:
+      - "Votre profil a été retenu : travail à domicile, sans expérience, gagnez 200 € par jour, écrivez-moi sur Telegram."
+      - "Je suis le chef de projet RH. Mission simple sur votre téléphone, rémunération quotidienne de 50 à 400 €."
+    nomatch:
+      - "Vendeur à temps partiel, sans expérience, 11,65 € de l'heure ; postulez sur notre site carrières."
+      - "Vous avez été retenu pour un second entretien dans nos locaux de Lyon."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: COMBO_LURE_SIGNALS_MASS_FR
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [fr]
+    describe: "Five or more classic job-lure signs in one message"
+    describe-local:
+      fr: "Au moins cinq signes classiques d’offre d’emploi frauduleuse dans un seul message"
+    meta: '(5 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_MASS_EN'
+    match:
+      - "Amazon recrute d'urgence à temps partiel : vous avez été sélectionné, gagnez 100 à 500 € par jour, ajoutez WhatsApp."
+      - "Je suis la responsable RH. Votre profil a été retenu : travail facile depuis chez vous, 300 € par jour, contactez-moi sur Telegram."
+    nomatch:
+      - "Amazon recrute des préparateurs de commandes en CDI ; postulez sur amazon.jobs."
+      - "Professeur particulier à temps partiel, 25 € de l'heure."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: COMBO_LURE_CHAT_PAY_EN
+    tactic: offplatform
+    weight: 3.0
+    languages: [en]
+    describe: "A chat app contact with daily pay or a pay range, offered by a self-styled recruiter, a big brand or as an unsolicited selection"
+    meta: '__LURE_CHAT_ANY && (__LURE_DAILY_PAY_EN || __LURE_EARN_RANGE_EN) && (__LURE_SELECTED_EN || __LURE_RECRUITER_PERSONA_EN || __LURE_BRAND_JOB)'
+    match:
+      - "Dear, you passed our interview, wage 4000 Rs/day, contact wa.me/15550100."
+      - "I am the HR manager of Brightmall, earn 500-2000 daily, add me on Telegram."
+    nomatch:
+      - "Part-time job from your phone, earn 500-2000 daily, apply at our office."
+      - "Add me on WhatsApp, I am the HR manager of the tennis club."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_LURE_CHAT_PAY_FR
+    tactic: offplatform
+    weight: 3.0
+    languages: [fr]
+    describe: "A chat app contact with daily pay or a pay range, offered by a self-styled recruiter, a big brand or as an unsolicited selection"
+    describe-local:
+      fr: "Un contact par messagerie avec une paie journalière ou une fourchette de gains, proposé par un prétendu recruteur, une grande marque ou comme une sélection non sollicitée"
+    meta: '(__LURE_CHAT_ANY && (__LURE_DAILY_PAY_FR || __LURE_EARN_RANGE_FR) && (__LURE_SELECTED_FR || __LURE_RECRUITER_PERSONA_FR || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN'
+    match:
+      - "Votre profil a été retenu, 120 € par jour, écrivez-moi sur WhatsApp."
+      - "Je suis la responsable RH, gagnez de 50 à 300 € par jour, contact Telegram."
+    nomatch:
+      - "Travail à domicile, gagnez de 50 à 300 € par jour, postulez sur notre site."
+      - "Écrivez-moi sur WhatsApp, je suis la responsable RH du club de foot."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
 """#),
         ("rules/data_harvest.yaml", ##"""
 # yaml-language-server: $schema=../schema.json
@@ -1993,6 +2274,142 @@ rules:
       - "Verdienen Sie 300 € am Tag als Gerüstbauer auf Montage."
       - "Minijob im Homeoffice, 12,82 € pro Stunde."
     ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ---- generalized building blocks (independent signals combined by the metas below) ----
+  - id: __JOB_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b\w{0,15}(?:jobs?|stellen\w*|arbeit|arbeitskr[aä]ft\w*)\b|\b(?:jobs?|nebenjobs?|minijobs?|stellen\w*|arbeit|arbeiten|mitarbeiter\w*|teilzeit|vollzeit|home\s?-?office|heimarbeit|nebenverdienst|nebeneinkommen|nebenbeschäftigung|rekrut\w*|position|tätigkeit|personalvermittl\w*|verdienstmöglichkeit\w*|zusatzeinkommen|bewerb\w*)\b
+  - id: __EASY_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:von|bei)\s+(?:zu\s+)?hause\s+aus|von\s+zu\s?hause|zu\s?hause|home\s?-?office|heimarbeit|flexibl\w*|freie\s+zeiteinteilung|(?:nur|täglich|am\s+tag|pro\s+tag|ca\.?)\s+\d{1,2}\s?(?:-\s?\d{1,2}\s?)?(?:std|stunden|min|minuten)|keine\s+(?:erfahrung|vorkenntnisse|qualifikation|ausbildung)|ohne\s+(?:erfahrung|vorkenntnisse|bewerbung|vorstellungsgespräch|risiko)|(?:mit|nur)\s+(?:dem|ihrem|deinem|einem|ein)\s+(?:handy|smartphone|telefon)|einfache\s+(?:arbeit|tätigkeit\w*|aufgaben?)|nebenbei|teilzeit|in\s+ihrer\s+freizeit|in\s+deiner\s+freizeit|schnell\s+geld|leicht\w*\s+geld)\b
+  - id: __PAY_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?:\d[\d.,]*\s?(?:€|euro|eur)?\s*-\s*)?(?:(?<![\d.,])(?:\d{3,}|\d\.\d{3})(?:,\d+)?\s?(?:€|euro|eur)|€\s?(?:\d{3,}|\d\.\d{3}))\s*(?:pro\s+tag|am\s+tag|täglich|/\s?tag|je\s+tag|pro\s+woche|die\s+woche|wöchentlich|pro\s+stunde|die\s+stunde|/\s?std)\b
+      | (?:\d[\d.,]*\s?(?:€|euro|eur)?\s*-\s*)?(?<![\d.,])(?:[3-9]\d|\d{3,})(?:,\d+)?\s?(?:€|euro|eur)\s*(?:pro|die|je|/|in\s+der)\s?(?:stunde|std)\b
+      | \d[\d.,]*\s?(?:€|euro|eur)\s*(?:pro|je|/)\s?(?:aufgabe|auftrag|bewertung|task|klick|like)
+      | \b(?:täglich\w*|tagesverdienst|am\s+tag)\b[^.!?\n]{0,30}?(?:(?<![\d.,])(?:\d{3,}|\d\.\d{3})(?:,\d+)?\s?(?:€|euro|eur)|€\s?(?:\d{3,}|\d\.\d{3}))
+      | \btäglich\w*\s+(?:auszahlung|bezahlung|vergütung)|\bsofortige\s+auszahlung|\bauszahlung\s+(?:täglich|sofort)
+  - id: __CONTACT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?<![\w.@-])(?:wa\.me|t\.me|bit\.ly|wa\.link)/
+      | \b(?:whats\s?app|telegram|signal)\b[^.!?\n]{0,20}?(?:\+?\d[\d\s]{7,}|@\w|kontakt\w*|schreib\w*|nachricht)
+      | \b(?:schreib(?:en\s+sie|e|t)?|kontaktier\w*|kontakt|melde\s+dich|melden\s+sie\s+sich|antworte\w*|füge|hinzufügen|klick\w*)\b[^.!?\n]{0,40}?(?:whats\s?app|\bwa\b|telegram|signal|\+\d{2}[\d\s]{6,}|link)
+  - id: __TASK_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:likes?|liken|bewerten|produktbewertung\w*|rezension\w*|follow\w*|abonnieren|aufgaben?\s+(?:erledigen|ausführen|abschließen)|produkte?\s+(?:bewerten|boosten|optimieren)|app-?tests?|app-?tester|aufträge\s+erledigen|videos?\s+(?:ansehen|liken)|youtube|tiktok)\b
+  - id: __FEE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:\w*gebühr\w*|vorkasse|vorab\s+(?:zahlen|überweisen|bezahlen)|anzahlung|kaution|einzahlung|aufladen|guthaben\s+aufladen|startpaket|starterpaket|in\s+vorleistung|vorleistung)\b
+  - id: __ABROAD_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:kambodscha|cambodia|phnom\s?penh|myanmar|laos|thailand|bangkok|dubai|im\s+ausland)\b
+  - id: __CHAT_ANY_DE
+    languages: [de]
+    meta: '__CONTACT_DE || OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP || OFF_CHAT_LINK'
+  - id: COMBO_EASY_PAY_DE
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [de]
+    describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
+    describe-local:
+      de: "Einfache Arbeit von zu Hause oder mit dem Handy mit hohem Tages- oder Stundenverdienst"
+    meta: "(__EASY_DE && __PAY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    match:
+      - "Einfache Arbeit von zu Hause, 300 € pro Tag."
+      - "Nur 2 Stunden mit dem Handy, Verdienst bis 500 Euro täglich."
+    nomatch:
+      - "Arbeiten von zu Hause nach Absprache, Gehalt nach Tarif."
+      - "Die Miete beträgt 900 Euro im Monat."
+    ref: https://www.polizei-beratung.de/
+  - id: COMBO_LURE_CHAT_DE
+    tactic: offplatform
+    weight: 2.0
+    languages: [de]
+    describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
+    describe-local:
+      de: "Job- oder Verdienstangebot mit Kontakt über WhatsApp, Telegram oder Chat-Link"
+    meta: "(__CHAT_ANY_DE && 2 of (__JOB_DE, __EASY_DE, __PAY_DE, __TASK_DE, __FEE_DE, __ABROAD_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    match:
+      - "Nebenjob, 200-500 € am Tag, schreib uns auf WhatsApp +49 151 0000 1122"
+      - "Teilzeit von zu Hause, melde dich per WhatsApp wa.me/4915100001111"
+    nomatch:
+      - "Bewerbung bitte über unser Karriereportal."
+      - "Schreib mir auf WhatsApp, wann wir uns treffen."
+    ref: https://www.polizei-beratung.de/
+  - id: COMBO_LURE_STACK_DE
+    tactic: unrealistic_pay
+    weight: 2.5
+    languages: [de]
+    describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
+    describe-local:
+      de: "Vier oder mehr Merkmale eines Job-Köders: Job, einfache Arbeit, Tagesverdienst, Chat-Kontakt, Aufgaben, Gebühr, Ausland"
+    meta: "(4 of (__JOB_DE, __EASY_DE, __PAY_DE, __CHAT_ANY_DE, __TASK_DE, __FEE_DE, __ABROAD_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    match:
+      - "Hallo! Nebenjob von zu Hause, nur 1-2 Stunden, 300 Euro pro Tag, melde dich auf WhatsApp wa.me/4915100002222"
+      - "Teilzeit-Mitarbeiter gesucht: Produkte bewerten, 50 € pro Stunde, kontaktieren Sie uns per Telegram @kim_hr0"
+    nomatch:
+      - "Mitarbeiter im Lager gesucht, Vorstellungsgespräch vor Ort."
+      - "Teilzeit in der Bäckerei, 14 € pro Stunde, Bewerbung per E-Mail."
+    ref: https://www.polizei-beratung.de/
+  - id: COMBO_TASK_SIG_DE
+    tactic: task_scam
+    weight: 2.0
+    languages: [de]
+    describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
+    describe-local:
+      de: "Bezahlte Like-/Bewertungsaufgaben mit Verdienst, Gebühr oder Chat-Kontakt"
+    meta: "(__TASK_DE && 2 of (__PAY_DE, __FEE_DE, __CHAT_ANY_DE, __EASY_DE, __JOB_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    match:
+      - "Videos liken und 5 € pro Aufgabe verdienen, schreib uns auf WhatsApp +49 151 0000 3344"
+      - "Produkte bewerten, Auszahlung täglich, Guthaben aufladen für die nächste Stufe"
+    nomatch:
+      - "Bitte liken und teilen Sie unseren Beitrag."
+      - "Kundenbewertungen helfen uns sehr."
+    ref: https://www.polizei-beratung.de/
+  - id: COMBO_FEE_JOB_DE
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [de]
+    describe: "A job offer that asks for a fee, deposit or top-up"
+    describe-local:
+      de: "Jobangebot, das eine Gebühr, Anzahlung oder Kaution verlangt"
+    meta: "(__FEE_DE && (__JOB_DE || __TASK_DE) && 1 of (__EASY_DE, __PAY_DE, __CHAT_ANY_DE, __ABROAD_DE, __TASK_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !LEGIT_NO_FEE_DE"
+    match:
+      - "Nebenjob von zu Hause, die Startgebühr beträgt nur 49 Euro."
+      - "Heimarbeit: nach Anzahlung von 99 € erhalten Sie das Starterpaket."
+    nomatch:
+      - "Die Gebühr für den Parkausweis beträgt 30 Euro."
+      - "Stellenangebot Lagerhelfer, Bewerbung kostenlos."
+    ref: https://www.polizei-beratung.de/
+  - id: COMBO_ABROAD_LURE_DE
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [de]
+    describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
+    describe-local:
+      de: "Job im Ausland (Kambodscha, Myanmar, Thailand, Dubai) mit weiteren Köder-Merkmalen"
+    meta: "(__ABROAD_DE && __JOB_DE && 1 of (__EASY_DE, __PAY_DE, __CHAT_ANY_DE, TRAF_TRAVEL_PAID_DE, TRAF_NO_INTERVIEW_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    match:
+      - "Job in Thailand, 3000 € im Monat, keine Erfahrung nötig, schreib auf WhatsApp +49 151 0000 5566"
+      - "Arbeit in Dubai als Kundenservice, einfache Aufgaben, Flug bezahlt"
+    nomatch:
+      - "Urlaub in Thailand war super."
+      - "Arbeit in Dresden, Vorstellungsgespräch vor Ort."
+    ref: https://www.polizei-beratung.de/
 
 """#),
         ("rules/lang-es.yaml", #"""
@@ -3400,6 +3817,134 @@ rules:
       - "Operador de chat en Filipinas, vuelo pagado por la empresa."
     ref: https://consumer.ftc.gov/articles/job-scams
 
+  # ---- Generalized lure signals (es): short independent blocks combined by "N of" meta rules.
+  - id: __LURE_SELECTED_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:ha|has|han|fue|fuiste|fueron|usted\s+ha)\s+(?:sido\s+)?(?:seleccionad[oa]s?|preseleccionad[oa]s?|elegid[oa]s?|escogid[oa]s?|aprobad[oa]s?|aceptad[oa]s?|contratad[oa]s?|recomendad[oa]s?)\b
+      | \b(?:est[áa]s?|qued[óo]|quedaste)\s+(?:seleccionad[oa]|preseleccionad[oa]|aprobad[oa]|contratad[oa])\b
+      | \b(?:su|tu)\s+(?:perfil|curr[íi]cul(?:um|o)|cv|solicitud|postulaci[óo]n|n[úu]mero|candidatura)\s+(?:ha\s+sido|fue|est[áa]|qued[óo])\s+(?:seleccionad|aprobad|aceptad|elegid|preseleccionad)\w*
+      | \b(?:su|tu)\s+(?:perfil|curr[íi]cul(?:um|o)|cv)\s+(?:coincide|encaja|nos\s+interesa|cumple)\b
+      | \b(?:pas[óo]|pasaste|aprob[óo]|aprobaste)\s+(?:la|nuestra)\s+entrevista\b
+      | \b(?:le|te)\s+(?:invitamos|invito|invita)\s+a\s+(?:trabajar|unirse|unirte|participar|formar\s+parte)\b
+      | \b(?:encontramos|recibimos|vimos|obtuvimos)\s+(?:su|tu)\s+(?:cv|curr[íi]cul\w*|perfil|n[úu]mero|contacto)\b
+  - id: __LURE_DAILY_PAY_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:salario|sueldo|pago|paga|ingresos?|ganancias?|comisi[óo]n|comisiones|remuneraci[óo]n)\s+(?:es\s+)?(?:diari[oa]s?|por\s+d[íi]a|al\s+d[íi]a|del\s+d[íi]a)\b
+      | \b(?:se\s+)?(?:paga|pagan|pagamos|acredita|acreditar[áa]|deposita|cobras?|cobra)\s+(?:[^.!?\n]{0,40}\s)?(?:diariamente|todos\s+los\s+d[íi]as|cada\s+d[íi]a|el\s+mismo\s+d[íi]a|al\s+instante|al\s+momento)\b
+      | (?:\d|\bx{2,})[\d.,]{0,9}\s?(?:k|mil|€|euros?|\$|usd|d[óo]lares|pesos|soles|bs)?\s?(?:-|a|y|–)?\s?(?:(?:\d|x{2})[\d.,x]{0,9}\s?(?:k|mil|€|euros?|\$|usd|d[óo]lares|pesos|soles)?\s?)?
+          (?:al\s+d[íi]a|por\s+d[íi]a|diari[oa]s|/\s?d[íi]a|cada\s+d[íi]a)
+  - id: __LURE_FLEX_WORK_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:tiempo\s+parcial|medio\s+tiempo|media\s+jornada|tiempo\s+completo\s?/\s?(?:parcial|medio)|part[\s-]?time)\b
+      | \bdesde\s+(?:tu\s+|su\s+|la\s+)?(?:casa|hogar)\b|\ben\s+(?:tu|su)\s+casa\b|\bhome\s?office\b|\bteletrabajo\b|\btrabajo\s+(?:remoto|en\s+l[íi]nea|online|virtual)\b
+      | \b(?:con|desde|en)\s+(?:solo\s{1,3}|s[óo]lo\s{1,3})?(?:tu|su|un|el)\s+(?:celular|m[óo]vil|tel[ée]fono|smartphone)\b
+      | \b(?:solo|s[óo]lo)\s+(?:necesit\w{1,5}|requiere|hace\s+falta)\s+(?:de\s+)?(?:un\s+|tu\s+|su\s+)?(?:celular|m[óo]vil|tel[ée]fono|internet)\b
+      | \ben\s+cualquier\s+(?:momento|lugar|horario)\b|\bhorarios?\s+(?:flexibles?|libres?)\b|\b\d{1,3}(?:\s?-\s?\d{1,3})?\s*(?:minutos|min|horas?)\s+(?:al|por|cada)\s+d[íi]a\b
+  - id: __LURE_RECRUITER_PERSONA_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:soy|le\s+habla|te\s+habla|mi\s+nombre\s+es\s+\w{2,20},?\s+soy)\s+(?:el|la|un|una|su|tu)?\s*(?:[\w'’-]{1,20}\s{1,3}){0,2}?
+          (?:gerente|jefe|jefa|director|directora|responsable|encargad[oa]|reclutador[a]?|coordinador[a]?|asistente|supervisor[a]?|asesor[a]?)\b
+          [^.!?\n]{0,30}\b(?:recursos\s+humanos|rr\.?\s?hh\.?|rh|personal|persoal|proyectos?|reclutamiento|selecci[óo]n|contrataci[óo]n|comercial|ventas)\b
+      | \b(?:departamento|[áa]rea|centro|equipo)\s+de\s+(?:recursos\s+humanos|rr\.?\s?hh|reclutamiento|selecci[óo]n|contrataci[óo]n|personal)\b
+      | \bsoy\s+(?:el\s+|la\s+|un\s+|una\s+)?(?:reclutador[a]?|headhunter)\b
+  - id: __LURE_EASY_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:trabajo|empleo|tarea|labor)s?\s+(?:es\s+)?(?:muy\s+)?(?:f[áa]cil(?:es)?|sencill[oa]s?|simples?)\b|\bel\s+trabajo\s+e[s]?\s+(?:muy\s+)?(?:simple|f[áa]cil|sencillo)\b
+      | \b(?:sin|no\s+(?:se\s+)?(?:requiere|necesita|exige|hace\s+falta|pedimos))\s+(?:de\s+)?(?:experiencia|estudios|t[íi]tulos?|conocimientos)(?:\s+previa)?\b
+      | \b(?:f[áa]cilmente|f[áa]cil)\s+(?:ganar|gana|gane|generar)\b|\bgan[ae]\s+f[áa]cil\b|\bsin\s+(?:importar|distinci[óo]n\s+de)\s+(?:la\s+|el\s+)?(?:edad|g[ée]nero|sexo|experiencia)\b
+      | \bsin\s+(?:inversi[óo]n|dep[óo]sitos?|costo|cuota)\b
+  - id: __LURE_EARN_RANGE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:gan(?:ar|a|e|as|es)|cobr(?:ar|a|e)|generar|genera|obt[ée]n|obtener|recib(?:ir|e|a)|ingresos?\s+de|salario\s+de|sueldo\s+de)\s+(?:hasta\s{1,3}|entre\s{1,3}|desde\s{1,3}|m[áa]s\s+de\s{1,3}|alrededor\s+de\s{1,3}|f[áa]cilmente\s{1,3})?(?:\d|x{2,}|\$|€)
+      | \b(?:\d[\d.,]{0,9}|x{2,})\s?(?:k|mil|€|euros?|\$|usd)?\s?(?:-|a|–)\s?(?:\d[\d.,]{0,9}|x{2,})\s?(?:k\b|mil\b|€|euros?\b|\$|usd\b|d[óo]lares\b|pesos\b|soles\b)
+      | \b(?:ingresos?|dinero|ganancias?)\s+(?:extras?|adicionales?|seguros?|garantizad[oa]s?)\b|\bm[áa]s\s+de\s+sueldo\b
+  - id: __LURE_HIRING_PUSH_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:reclut\w*|contrat\w*|buscamos|busca|necesitamos|necesita|solicita)\s+(?:de\s+)?(?:urgente(?:mente)?|inmediat\w*)\b|\burgente(?:mente)?\s*:?\s*(?:reclut|contrat|busc|necesit|solicit)\w*
+      | \b(?:est[áa]|estamos)\s+(?:reclutando|contratando)\b|\breclutamiento\b
+      | \b(?:cupos?|plazas|vacantes|lugares)\s+(?:muy\s+)?limitad[oa]s\b|\bcupo\s+limitado\b
+      | \bacept(?:a|e|ar)\s+(?:esta|la|el|este)\s+(?:vacante|trabajo|empleo|puesto|oferta)\b|\bpara\s+(?:aceptar|recibir|solicitar|postular(?:se)?\s+a)\s+(?:el\s+|este\s+|al\s+)?(?:trabajo|empleo|puesto)\b
+      | \bno\s+te\s+lo\s+pierdas\b|\bresponde\s+["“']?(?:s[íi]|ok|1)\b
+  - id: COMBO_LURE_SIGNALS_ES
+    tactic: unrealistic_pay
+    weight: 2.3
+    languages: [es]
+    describe: "Three or more classic job-lure signs together (unsolicited selection, daily pay, part-time or home work, chat app, self-styled HR manager, easy work, pay range, hiring push, big brand)"
+    describe-local:
+      es: "Tres o más señales clásicas de oferta de empleo fraudulenta (selección no solicitada, pago diario, medio tiempo o desde casa, mensajería, falso gerente de RR. HH., trabajo fácil, rango de ganancias, reclutamiento apremiante, gran marca)"
+    meta: '(3 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_EN && !COMBO_LURE_SIGNALS_FR'
+    match:
+      - "Hola, ha sido seleccionada para un empleo de medio tiempo, sueldo diario de 60 a 250 euros, escríbanos por WhatsApp."
+      - "Soy el gerente de recursos humanos de Tiendalia. Trabajo fácil desde casa, 90 € al día."
+    nomatch:
+      - "Dependiente a media jornada, 9 € la hora, envíe su CV a través de nuestra web."
+      - "Escríbeme por WhatsApp para el turno de medio tiempo."
+    ref:
+      - https://www.incibe.es/ciudadania/avisos/ofertas-de-empleo-falsas
+      - https://www.policia.es/
+
+  - id: COMBO_LURE_SIGNALS_STRONG_ES
+    tactic: unrealistic_pay
+    weight: 2.8
+    languages: [es]
+    describe: "Four or more classic job-lure signs together, the shape of a mass-sent recruitment scam"
+    describe-local:
+      es: "Cuatro o más señales clásicas de oferta de empleo fraudulenta, la forma de un mensaje de reclutamiento enviado en masa"
+    meta: '(4 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_STRONG_EN && !COMBO_LURE_SIGNALS_STRONG_FR'
+    match:
+      - "Su perfil fue aprobado: trabajo desde su celular, sin experiencia, gane 300 pesos por día, agregue WhatsApp."
+      - "Soy la encargada de reclutamiento. El trabajo es muy simple, salario diario 50-400 euros, en cualquier momento."
+    nomatch:
+      - "Cajero a medio tiempo, sin experiencia, 9 € la hora; postule en nuestro portal de empleo."
+      - "Ha sido seleccionado para una segunda entrevista en nuestra oficina de Valencia."
+    ref: https://www.incibe.es/ciudadania/avisos/ofertas-de-empleo-falsas
+
+  - id: COMBO_LURE_SIGNALS_MASS_ES
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [es]
+    describe: "Five or more classic job-lure signs in one message"
+    describe-local:
+      es: "Cinco o más señales clásicas de oferta de empleo fraudulenta en un solo mensaje"
+    meta: '(5 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_MASS_EN && !COMBO_LURE_SIGNALS_MASS_FR'
+    match:
+      - "Amazon está reclutando a tiempo parcial: ha sido seleccionado, gane de 100 a 500 euros al día, agregue WhatsApp wa.me/34600000000."
+      - "Soy el gerente de personal. Su perfil fue aprobado: trabajo fácil desde casa, sueldo diario 80 €, escríbame por Telegram."
+    nomatch:
+      - "Amazon busca mozos de almacén con contrato indefinido; inscríbase en amazon.jobs."
+      - "Profesor particular a medio tiempo, 15 € la hora."
+    ref: https://www.incibe.es/ciudadania/avisos/ofertas-de-empleo-falsas
+
+  - id: COMBO_LURE_CHAT_PAY_ES
+    tactic: offplatform
+    weight: 3.0
+    languages: [es]
+    describe: "A chat app contact with daily pay or a pay range, offered by a self-styled recruiter, a big brand or as an unsolicited selection"
+    describe-local:
+      es: "Un contacto por mensajería con pago diario o un rango de ganancias, ofrecido por un supuesto reclutador, una gran marca o como selección no solicitada"
+    meta: '(__LURE_CHAT_ANY && (__LURE_DAILY_PAY_ES || __LURE_EARN_RANGE_ES) && (__LURE_SELECTED_ES || __LURE_RECRUITER_PERSONA_ES || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN && !COMBO_LURE_CHAT_PAY_FR'
+    match:
+      - "Ha sido seleccionado, sueldo diario 300 pesos, agregue WhatsApp wa.me/34600000000."
+      - "Soy el gerente de recursos humanos, gane de 50 a 300 € al día, contacto por Telegram."
+    nomatch:
+      - "Trabajo desde casa, gane de 50 a 300 € al día, postule en nuestra web."
+      - "Escríbeme por WhatsApp, soy la responsable de recursos humanos del club."
+    ref: https://www.incibe.es/ciudadania/avisos/ofertas-de-empleo-falsas
+
 """#),
         ("rules/lang-id.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -4079,6 +4624,144 @@ rules:
       - "imbalan 1,5 jt langsung cair"
     nomatch:
       - "imbalan yang layak"
+
+  # ---- generalized building blocks (independent signals combined by the metas below) ----
+  - id: __JOB_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:loker|lowongan|lowker|kerja(?:an)?|bekerja|pekerjaan|part\s?-?time|freelance|paruh\s+waktu|rekrut\w*|merekrut|dibutuhkan|dicari|karyawan|reseller|dropshipper|member\s+baru|peluang\s+(?:usaha|bisnis|kerja)|job|wfh|work\s+from\s+home|penghasilan\s+tambahan|menghasilkan\s+uang|cara\s+(?:mudah\s+|cepat\s+|terbaru\s+)?(?:dapat|dapetin|mendapatkan|menghasilkan)\s+(?:uang|cuan|penghasilan)|penghasilan\s+(?:hingga|sampai|anda|kamu))\b
+  - id: __EASY_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:kerja|bekerja)\s+(?:dari|di)\s+rumah|dari\s+rumah\s+aja|wfh|modal\s+(?:hp|handphone|android|kuota|jari)|cukup\s+(?:pakai\s+|punya\s+|modal\s+|dengan\s+)?(?:hp|handphone|android|smartphone)|(?:hanya|cuma|cukup|cm)\s+(?:\d+\s*-?\s*\d*\s+)?(?:jam|menit)|waktu\s+(?:fleksibel|bebas|luang)|(?:kerja\w*|tugas\w*)\s+(?:\w+\s+)?(?:mudah|gampang|ringan|santai|simpel)|tanpa\s+(?:modal|pengalaman|ijazah|skill|syarat)|tidak\s+(?:perlu|butuh)\s+(?:pengalaman|modal|ijazah|keahlian)|bisa\s+sambil\s+\w+|sambilan|sampingan|ibu\s+rumah\s+tangga|irt|pelajar|mahasiswa|pengangguran|part\s?-?time|paruh\s+waktu|kapan\s+saja\s+(?:dan\s+)?di\s*mana\s+saja|(?:bekerja|kerja)\s+(?:secara\s+)?online|(?:bekerja|kerja)\s+(?:selama|hanya|cuma)\s+[\dx]{1,3}\s*-?\s*[\dx]{0,3}\s+(?:menit|jam))\b
+  - id: __PAY_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      (?:\d[\d.,]*\s?(?:rb|ribu|k|jt|juta)?\s*-\s*)?(?:(?:rp\.?\s?)?(?:[2-9]\d{2}|[1-9]\d{3,})\s?(?:rb|ribu|k)\b|(?:rp\.?\s?)?[\dx]{1,4}(?:[.,]\d+)?\s?(?:jt|juta)\b|rp\.?\s?(?:[2-9]\d{2}|[1-9]\d{3,})[.,]000\b)\s*(?:/|per\s*|se|tiap\s+)\s?(?:hari|jam|minggu)\b
+      | (?:\d+(?:[.,]\d+)?\s?(?:jt|juta|rb|ribu|k)\b|rp\.?\s?\d[\d.,]*|\d+\s?usdt)\s*(?:-\s*(?:rp\.?\s?)?\d[\d.,]*\s?(?:jt|juta|rb|ribu|k)?\s*)?(?:/|per\s*|se|tiap\s+)\s?(?:tugas|order|pesanan|misi)\b
+      | (?:(?:rp\.?\s?)?(?:[2-9]\d{2}|[1-9]\d{3,})\s?(?:rb|ribu|k)\b|(?:rp\.?\s?)?[\dx]{1,4}(?:[.,]\d+)?\s?(?:jt|juta)\b|rp\.?\s?(?:[2-9]\d{2}|[1-9]\d{3,})[.,]000\b)\s*(?:per\s?hari|perhari\w*|sehari)\b
+      | \b(?:per\s?hari|perhari\w*|sehari|harian|tiap\s+hari)\b[^.!?\n]{0,25}?(?:(?:rp\.?\s?)?(?:[2-9]\d{2}|[1-9]\d{3,})\s?(?:rb|ribu|k)\b|(?:rp\.?\s?)?[\dx]{1,4}(?:[.,]\d+)?\s?(?:jt|juta)\b|rp\.?\s?(?:[2-9]\d{2}|[1-9]\d{3,})[.,]000\b)
+      | \b(?:penghasilan|pendapatan|income)\s+(?:tambahan|jutaan|puluhan|harian|pasif|mingguan)|\bgaji\s+(?:harian|mingguan)|\b(?:langsung\s+cair|cair\s+(?:tiap|setiap)\s+hari|dibayar\s+(?:tiap|setiap|per)\s+hari)\b|\bjutaan\s+(?:rupiah\s+)?(?:per|/|se)|\bkomisi\s+(?:besar|tinggi|menarik|\d)
+  - id: __CONTACT_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:wa|whats\s?app|whatsap+|telegram|tele|tg|line|ig)\b\s*[:.]?\s*(?:\+?62|08|@|x{6,})
+      | \b(?:wa|whats\s?app|telegram|tele|tg)\s*(?:admin|kami|saya|cs)\b
+      | (?<![\w.@-])(?:wa\.me|t\.me|s\.id|bit\.ly|linktr\.ee)/
+      | \b(?:hubungi|hub|chat|klik|kontak|japri|sms|add|invite|hbgi|info)\b[^.!?\n]{0,25}?(?:\+?62|\b0)8\d{2}[\s.-]?\d
+      | \b(?:klik|cek|buka|daftar\s+(?:di|via|lewat))\s+(?:link|tautan|situs)\b
+  - id: __TASK_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:like|follow|subscribe|tonton|nonton\s+video|review\s+produk|rating|bintang\s+5|klik\s+suka|misi|tugas\s+(?:harian|online|sederhana|mudah|ringan)|order\s+fiktif|boost\w*|isi\s+survei|survey\s+berbayar|jempol|tiktok|youtube)\b
+  - id: __FEE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:biaya\s+(?:pendaftaran|admin\w*|registrasi|pelatihan|training|seragam|medical|mcu|proses|visa|tiket|aktivasi|deposit|keanggotaan|member)|uang\s+(?:pendaftaran|jaminan|muka|administrasi)|deposit|depo|modal\s+awal|top\s?-?up|isi\s+saldo|transfer\s+(?:dulu|terlebih\s+dahulu)|bayar\s+(?:dulu|di\s+muka|terlebih\s+dahulu)|dp\s+\d|aktivasi\s+akun)\b
+  - id: __ABROAD_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:kamboja|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|myawaddy|laos|thailand|bangkok|dubai|luar\s+negeri)\b
+  - id: __CHAT_ANY_ID
+    languages: [id]
+    meta: '__CONTACT_ID || OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP || OFF_CHAT_LINK'
+  - id: COMBO_EASY_PAY_ID
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [id]
+    describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
+    describe-local:
+      id: "Kerja mudah/dari rumah dengan bayaran harian atau per tugas"
+    meta: "(__EASY_ID && __PAY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    match:
+      - "Kerja santai dari HP, penghasilan 300rb/hari."
+      - "Cukup modal HP, bisa sambil jaga anak, dapat Rp 350.000 per hari."
+    nomatch:
+      - "Kerja santai di kafe, gaji sesuai UMR."
+      - "Harga beras Rp 15.000 per kilo."
+    ref: https://kemlu.go.id/
+  - id: COMBO_LURE_CHAT_ID
+    tactic: offplatform
+    weight: 2.0
+    languages: [id]
+    describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
+    describe-local:
+      id: "Tawaran kerja atau uang mudah dengan kontak lewat WA/Telegram/nomor HP"
+    meta: "(__CHAT_ANY_ID && 2 of (__JOB_ID, __EASY_ID, __PAY_ID, __TASK_ID, __FEE_ID, __ABROAD_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    match:
+      - "Lowongan part time, hasil 200rb/hari. Info WA 0812 0000 3344"
+      - "Dicari reseller tanpa modal, hubungi 0857-0000-1122"
+    nomatch:
+      - "Lowongan kasir, kirim lamaran ke email HRD."
+      - "Hubungi 0812 0000 3344 untuk pesan nasi kotak."
+    ref: https://kemlu.go.id/
+  - id: COMBO_LURE_STACK_ID
+    tactic: unrealistic_pay
+    weight: 2.5
+    languages: [id]
+    describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
+    describe-local:
+      id: "Empat atau lebih ciri umpan kerja: kerja, mudah, bayaran harian, kontak chat, tugas, biaya, luar negeri"
+    meta: "(4 of (__JOB_ID, __EASY_ID, __PAY_ID, __CHAT_ANY_ID, __TASK_ID, __FEE_ID, __ABROAD_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    match:
+      - "LOKER ONLINE kerja dari rumah, cukup HP, 250rb per hari, chat WA 0813 0000 5566"
+      - "Dibutuhkan 20 orang freelance, tugas like video tiktok, bayaran 10rb/tugas, chat tele @rina_hrd0"
+    nomatch:
+      - "Loker admin gudang, interview di tempat."
+      - "Dibutuhkan kasir, gaji UMR, hubungi 0812 0000 1111"
+    ref: https://kemlu.go.id/
+  - id: COMBO_TASK_SIG_ID
+    tactic: task_scam
+    weight: 2.0
+    languages: [id]
+    describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
+    describe-local:
+      id: "Tugas like/follow/misi disertai bayaran, biaya atau kontak chat"
+    meta: "(__TASK_ID && 2 of (__PAY_ID, __FEE_ID, __CHAT_ANY_ID, __EASY_ID, __JOB_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    match:
+      - "Tugas like & follow tiktok, 5rb per tugas, chat WA admin 0813 0000 7788"
+      - "Misi harian: subscribe youtube, cair tiap hari, top up dulu 100rb"
+    nomatch:
+      - "Jangan lupa like dan subscribe channel kita ya."
+      - "Tugas sekolah dikumpulkan hari Senin."
+    ref: https://kemlu.go.id/
+  - id: COMBO_FEE_JOB_ID
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [id]
+    describe: "A job offer that asks for a fee, deposit or top-up"
+    describe-local:
+      id: "Tawaran kerja yang meminta biaya, deposit atau top up"
+    meta: "(__FEE_ID && (__JOB_ID || __TASK_ID) && 1 of (__EASY_ID, __PAY_ID, __CHAT_ANY_ID, __ABROAD_ID, __TASK_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !LEGIT_NO_FEE_ID"
+    match:
+      - "Lowongan kerja dari rumah, biaya pendaftaran 150rb."
+      - "Kerja freelance, wajib deposit 200rb dulu, hubungi WA 0812 0000 9911"
+    nomatch:
+      - "Biaya pendaftaran seminar Rp 50.000."
+      - "Lowongan kerja admin, tanpa biaya pendaftaran, lamar di situs resmi."
+    ref: https://kemlu.go.id/
+  - id: COMBO_ABROAD_LURE_ID
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [id]
+    describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
+    describe-local:
+      id: "Kerja di luar negeri (Kamboja, Myanmar, Thailand...) dengan ciri umpan lain"
+    meta: "(__ABROAD_ID && __JOB_ID && 1 of (__EASY_ID, __PAY_ID, __CHAT_ANY_ID, TRAF_TRAVEL_PAID_ID, TRAF_NO_INTERVIEW_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    match:
+      - "Lowongan kerja di Kamboja, gaji 2000 USD, hubungi WA 0812 0000 4455"
+      - "Kerja di Thailand jadi admin, cukup bisa ngetik, tanpa pengalaman"
+    nomatch:
+      - "Liburan ke Thailand bulan depan."
+      - "Lowongan kerja di Bandung, interview di tempat."
+    ref: https://kemlu.go.id/
 
 """#),
         ("rules/lang-pt.yaml", #"""
@@ -5490,6 +6173,135 @@ rules:
       - "Operador de chat nas Filipinas, passagem paga pela empresa."
     ref: https://consumer.ftc.gov/articles/job-scams
 
+  # ---- Generalized lure signals (pt): short independent blocks combined by "N of" meta rules.
+  - id: __LURE_SELECTED_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:voc[êe]|vc|voce|tu|o\s+senhor|a\s+senhora)\s+(?:foi|foste|est[áa]|ja\s+foi|j[áa]\s+foi)\s+(?:pr[ée][- ]?)?(?:selecionad[oa]|seleccionad[oa]|escolhid[oa]|aprovad[oa]|aceit[oa]|contratad[oa]|recomendad[oa])\b
+      | \b(?:foi|foram)\s+(?:pr[ée][- ]?)?(?:selecionad[oa]s?|escolhid[oa]s?|aprovad[oa]s?)\s+(?:para|pra)\b
+      | \b(?:seu|teu|o\s+seu)\s+(?:perfil|curr[íi]culo|cv|cadastro|n[úu]mero|pedido)\s+(?:foi|est[áa])\s+(?:pr[ée][- ]?)?(?:selecionad|aprovad|aceit|escolhid)\w*
+      | \b(?:seu|teu)\s+(?:perfil|curr[íi]culo|cv)\s+(?:corresponde|combina|nos\s+interessa|[ée]\s+compat[íi]vel)\b
+      | \bpassou\s+(?:na|pela)\s+(?:nossa\s+)?entrevista\b
+      | \b(?:convidamos|convido|convida)\s+(?:voc[êe]|vc|o\s+senhor|a\s+senhora)?\s*(?:a|para)\s+(?:trabalhar|participar|fazer\s+parte|se\s+juntar)\b|\bconvite\s+de\s+(?:emprego|trabalho)\b
+      | \b(?:encontramos|recebemos|vimos)\s+(?:seu|teu|o\s+seu)\s+(?:cv|curr[íi]culo|perfil|n[úu]mero|contato)\b
+  - id: __LURE_DAILY_PAY_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:sal[áa]rio|renda|ganhos?|pagamento|comiss[ãa]o|comiss[õo]es|remunera[çc][ãa]o)\s+(?:[ée]\s+)?(?:di[áa]ri[oa]s?|por\s+dia|ao\s+dia|do\s+dia)\b
+      | \b(?:pago|paga|pagos|pagamos|creditad[oa]|depositad[oa]|recebe|receba)\s+(?:[^.!?\n]{0,40}\s)?(?:diariamente|todos\s+os\s+dias|todo\s+dia|no\s+mesmo\s+dia|na\s+hora|na\s+mesma\s+hora)\b
+      | (?:\d|\bx{2,})[\d.,]{0,9}\s?(?:k|mil|€|euros?|r\$|reais|\$|usd)?\s?(?:-|a|e|–)?\s?(?:(?:r\$\s?)?(?:\d|x{2})[\d.,x]{0,9}\s?(?:k|mil|€|euros?|reais|usd)?\s?)?
+          (?:por\s+dia|ao\s+dia|di[áa]ri[oa]s|/\s?dia|todos\s+os\s+dias)
+      | \b(?:mais|acima)\s+de\s+(?:r\$\s?)?(?:\d|x{2,})[\d.,x]{0,9}\s+(?:\w{1,8}\s+)?(?:dia|di[áa]rios)\b
+  - id: __LURE_FLEX_WORK_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:meio\s+per[íi]odo|tempo\s+parcial|part[\s-]?time|per[íi]odo\s+integral\s?/\s?(?:meio|parcial)|meio\s+expediente)\b
+      | \b(?:de|em|da)\s+(?:sua\s+|tua\s+)?casa\b|\bhome\s?office\b|\btrabalho\s+(?:remoto|online|on-line|virtual)\b|\bteletrabalho\b
+      | \b(?:com|pelo|pelo\s+seu|no\s+seu|do\s+seu|usando\s+o?)\s*(?:apenas\s+|s[óo]\s+)?(?:um\s+)?(?:celular|telem[óo]vel|telefone|smartphone)\b
+      | \b(?:s[óo]|apenas)\s+(?:precisa|necessita)\s+(?:de\s+)?(?:um\s+)?(?:celular|telem[óo]vel|telefone|internet)\b
+      | \b(?:a\s+qualquer\s+(?:hora|momento)|em\s+qualquer\s+lugar|hor[áa]rios?\s+(?:flex[íi]ve(?:l|is)|livres?))\b|\b\d{1,3}(?:\s?-\s?\d{1,3})?\s*(?:minutos|min|horas?)\s+(?:por|ao|cada)\s+dia\b
+  - id: __LURE_RECRUITER_PERSONA_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:sou|eu\s+sou|meu\s+nome\s+[ée]\s+\w{2,20},?\s+sou)\s+(?:o|a|um|uma|seu|sua)?\s*(?:[\w'’-]{1,20}\s{1,3}){0,2}?
+          (?:gerente|chefe|diretor[a]?|respons[áa]vel|recrutador[a]?|coordenador[a]?|assistente|supervisor[a]?|consultor[a]?|analista)\b
+          [^.!?\n]{0,30}\b(?:recursos\s+humanos|rh|pessoal|projetos?|recrutamento|sele[çc][ãa]o|contrata[çc][ãa]o|comercial|vendas)\b
+      | \b(?:departamento|setor|centro|equipe)\s+de\s+(?:recursos\s+humanos|rh|recrutamento|sele[çc][ãa]o|contrata[çc][ãa]o|pessoal)\b
+      | \bsou\s+(?:o\s+|a\s+|um\s+|uma\s+)?(?:recrutador[a]?|headhunter)\b
+  - id: __LURE_EASY_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:trabalho|emprego|tarefa|servi[çc]o)s?\s+(?:[ée]\s+)?(?:muito\s+)?(?:f[áa]ce(?:l|is)|simples)\b|\bo\s+trabalho\s+[ée]\s+(?:muito\s+)?(?:simples|f[áa]cil)\b
+      | \b(?:sem|n[ãa]o\s+(?:[ée]\s+)?(?:precisa|necess[áa]ri[oa]|exige|requer)\s+(?:de\s+)?)\s*(?:experi[êe]ncia|estudos|diploma|forma[çc][ãa]o)\b|\bsem\s+experi[êe]ncia\b
+      | \b(?:facilmente|f[áa]cil)\s+(?:ganhar|ganhe|fazer)\b|\bganh(?:e|ar)\s+f[áa]cil\b|\b(?:independente|independentemente)\s+d[eoa]\s+(?:idade|g[êe]nero|sexo|experi[êe]ncia)\b
+      | \bsem\s+(?:investimento|dep[óo]sito|taxas?|custo)\b|\btrabalho\s+s[ée]rio\b
+  - id: __LURE_EARN_RANGE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:ganh(?:ar|e|a|as)|fatur(?:ar|e|a)|receb(?:er|a|e)|tirar|renda\s+de|sal[áa]rio\s+de)\s+(?:at[ée]\s{1,3}|eat\s{1,3}|entre\s{1,3}|de\s{1,3}|mais\s+de\s{1,3}|cerca\s+de\s{1,3}|facilmente\s{1,3})?(?:\d|x{2,}|r\$|€|\$)
+      | \b(?:\d[\d.,]{0,9}|x{2,})\s?(?:k|mil|€|euros?|r\$|reais)?\s?(?:-|a|–)\s?(?:r\$\s?)?(?:\d[\d.,]{0,9}|x{2,})\s?(?:k\b|mil\b|€|euros?\b|reais\b|r\$|usd\b|d[óo]lares\b)
+      | \brenda\s+(?:extra|adicional|garantida|complementar)\b|\bdinheiro\s+extra\b
+  - id: __LURE_HIRING_PUSH_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:recrut\w*|contrat\w*|precisamos|precisa-se|procuramos|buscamos)\s+(?:de\s+)?(?:urgente(?:mente)?|imediat\w*)\b|\burgente(?:mente)?\s*:?\s*(?:recrut|contrat|precis|procur)\w*
+      | \b(?:est[áa]|estamos)\s+(?:recrutando|contratando|a\s+recrutar|a\s+contratar)\b
+      | \bvagas?\s+(?:muito\s+)?limitadas?\b|\b[úu]ltimas\s+vagas\b
+      | \baceit(?:e|ar|a)\s+(?:o|este|esse|a|esta|essa)?\s*(?:trabalho|emprego|vaga|oferta|proposta)\b|\bpara\s+(?:aceitar|receber|se\s+candidatar\s+a)\s+(?:o\s+|este\s+|a\s+)?(?:trabalho|emprego|vaga)\b
+      | \bresponda\s+["“']?(?:sim|ok|1)\b
+  - id: COMBO_LURE_SIGNALS_PT
+    tactic: unrealistic_pay
+    weight: 2.3
+    languages: [pt]
+    describe: "Three or more classic job-lure signs together (unsolicited selection, daily pay, part-time or home work, chat app, self-styled HR manager, easy work, pay range, hiring push, big brand)"
+    describe-local:
+      pt: "Três ou mais sinais clássicos de oferta de emprego fraudulenta (seleção não solicitada, pagamento diário, meio período ou em casa, aplicativo de mensagens, falso gerente de RH, trabalho fácil, faixa de ganhos, recrutamento apressado, grande marca)"
+    meta: '(3 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_EN && !COMBO_LURE_SIGNALS_FR && !COMBO_LURE_SIGNALS_ES'
+    match:
+      - "Olá, você foi selecionada para um emprego de meio período, salário diário de 80 a 300 reais, fale comigo no WhatsApp."
+      - "Sou a gerente de recursos humanos da Lojinha Sol. Trabalho fácil de casa, R$ 150 por dia."
+    nomatch:
+      - "Atendente de meio período, R$ 9 por hora, envie seu currículo pelo nosso site."
+      - "Me chama no WhatsApp para combinar o turno de meio período."
+    ref:
+      - https://www.procon.sp.gov.br/
+      - https://www.bportugal.pt/
+
+  - id: COMBO_LURE_SIGNALS_STRONG_PT
+    tactic: unrealistic_pay
+    weight: 2.8
+    languages: [pt]
+    describe: "Four or more classic job-lure signs together, the shape of a mass-sent recruitment scam"
+    describe-local:
+      pt: "Quatro ou mais sinais clássicos de oferta de emprego fraudulenta, a forma de uma mensagem de recrutamento enviada em massa"
+    meta: '(4 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_STRONG_EN && !COMBO_LURE_SIGNALS_STRONG_FR && !COMBO_LURE_SIGNALS_STRONG_ES'
+    match:
+      - "Seu perfil foi aprovado: trabalho pelo celular, sem experiência, ganhe R$ 200 por dia, adicione o WhatsApp."
+      - "Sou o gerente de projetos de RH. O trabalho é muito simples, salário diário 50-400 euros, a qualquer hora."
+    nomatch:
+      - "Caixa de meio período, sem experiência, R$ 9 por hora; candidate-se no nosso portal."
+      - "Você foi selecionado para a segunda entrevista presencial no escritório de Lisboa."
+    ref: https://www.procon.sp.gov.br/
+
+  - id: COMBO_LURE_SIGNALS_MASS_PT
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [pt]
+    describe: "Five or more classic job-lure signs in one message"
+    describe-local:
+      pt: "Cinco ou mais sinais clássicos de oferta de emprego fraudulenta numa só mensagem"
+    meta: '(5 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_MASS_EN && !COMBO_LURE_SIGNALS_MASS_FR && !COMBO_LURE_SIGNALS_MASS_ES'
+    match:
+      - "Amazon está contratando meio período: você foi selecionado, ganhe de 100 a 500 reais por dia, adicione o WhatsApp wa.me/5511900000000."
+      - "Sou a gerente de RH. Seu perfil foi aprovado: trabalho fácil de casa, salário diário R$ 150, fale comigo no Telegram."
+    nomatch:
+      - "A Amazon contrata operadores de armazém com contrato efetivo; candidate-se em amazon.jobs."
+      - "Professor particular em meio período, R$ 40 por hora."
+    ref: https://www.procon.sp.gov.br/
+
+  - id: COMBO_LURE_CHAT_PAY_PT
+    tactic: offplatform
+    weight: 3.0
+    languages: [pt]
+    describe: "A chat app contact with daily pay or a pay range, offered by a self-styled recruiter, a big brand or as an unsolicited selection"
+    describe-local:
+      pt: "Um contacto por aplicativo de mensagens com pagamento diário ou faixa de ganhos, oferecido por um suposto recrutador, uma grande marca ou como seleção não solicitada"
+    meta: '(__LURE_CHAT_ANY && (__LURE_DAILY_PAY_PT || __LURE_EARN_RANGE_PT) && (__LURE_SELECTED_PT || __LURE_RECRUITER_PERSONA_PT || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN && !COMBO_LURE_CHAT_PAY_FR && !COMBO_LURE_CHAT_PAY_ES'
+    match:
+      - "Você foi selecionado, salário diário de 300 reais, adicione o WhatsApp wa.me/5511900000000."
+      - "Sou a gerente de recursos humanos, ganhe de 50 a 300 reais por dia, contato no Telegram."
+    nomatch:
+      - "Trabalho de casa, ganhe de 50 a 300 reais por dia, candidate-se no nosso site."
+      - "Me chama no WhatsApp, sou a gerente de recursos humanos do clube."
+    ref: https://www.procon.sp.gov.br/
+
 """#),
         ("rules/lang-tl.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -6201,6 +7013,150 @@ rules:
       - "Ayon sa schedule, alis natin sa Sabado."
     ref: https://cicc.gov.ph/
 
+  # ---- generalized building blocks (independent signals combined by the metas below) ----
+  # Taglish lures are often identified as English: the tl blocks also run on en texts, but the tl metas
+  # then need one clearly Tagalog word or two common ones (__TL_MARKER_TL), so plain English adverts stay out.
+  - id: __TL_MARKER_TL
+    languages: [tl, en]
+    pattern: '\b(?:mga|ng|namin|natin|kayo|kikita|kumita|naman|trabaho|yung|dito|ikaw|sahod|sweldo|kada|bawat|gamit)\b|₱|\b(sa|ang|lang|ako|kami|bahay|araw|po)\b[^\n]{0,200}?\b(?!\1\b)(?:sa|ang|lang|ako|kami|bahay|araw|po)\b'
+
+  - id: __JOB_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:trabaho|hiring|naghahanap|nangangailangan|kailangan\s+(?:namin|ng)|jobs?|work|raket|sideline|part\s?-?time|online\s+jobs?|wfh|work\s+from\s+home|recruit\w*|aplikante|mag-?apply|apply|empleyado|vacancy|opening|pasok|hanapbuhay)\b
+  - id: __EASY_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:sa\s+bahay|bahay\s+lang|nasa\s+bahay|work\s+from\s+home|wfh|(?:cellphone|cp|phone|selpon|cellphone)\s+lang|gamit\s+(?:lang\s+)?(?:ang\s+)?(?:cp|cellphone|phone|selpon|celpon)|madali(?:ng)?|easy|simple(?:ng)?\s+(?:task|trabaho|gawain)|no\s+(?:experience|exp)\s+(?:needed|required)|walang\s+(?:experience|karanasan|puhunan|capital|kapital)|kahit\s+(?:walang|sino|estudyante|nanay|students?)|\d{1,2}\s*-?\s*\d{0,2}\s+(?:oras|hrs?|hours?)\s+(?:lang|a\s+day|kada\s+araw|per\s+day)|flexible|part\s?-?time|sideline|estudyante|housewife|nanay|free\s+time|bakanteng\s+oras)\b
+  - id: __PAY_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?:(?:₱|\bphp|\bp)?\s?\d[\d,.]*\s?k?\s*-\s*)?(?:(?:₱|\bphp|\bp)\s?(?:[1-9],?\d{3}|\d{1,3}\s?k)\b)\s*(?:/|per|kada|bawat|a|isang)\s?(?:araw|day|linggo|week)\b
+      | (?:(?:₱|\bphp|\bp)\s?(?:[1-9],?\d{3}|\d{1,3}\s?k)\b)\s*(?:daily|araw-?araw|weekly)
+      | (?:(?:₱|\bphp|\bp)?\s?\d[\d,.]*\s?k?\s*-\s*)?(?:(?:₱|\bphp|\bp)\s?(?:[5-9]\d{2}|[1-9],?\d{3}|\d{1,3}\s?k)\b)\s*(?:/|per|kada|bawat|an?)\s?(?:oras|hour|hr)\b
+      | (?:₱|\bphp|\bp)\s?\d[\d,.]*\s*(?:/|per|kada|bawat|a)\s?(?:task|gawain|like|follow|review)\b
+      | (?:[1-9],?\d{3}|\d{1,3}\s?k)\s?(?:pesos|php)\b[^.!?\n]{0,20}?\b(?:araw|day|daily)\b
+      | \b(?:daily|araw-?araw|kada\s+araw|arawan|weekly)\s+(?:sahod|kita|sweldo|pay|income|payout|bayad)
+      | \b(?:kumita|kikita|kita|sahod|sweldo|income|earn\w*|commission|komisyon|payout)\b[^.!?\n]{0,30}?(?:(?:₱|\bphp|\bp)\s?(?:[1-9],?\d{3}|\d{1,3}\s?k)\b)[^.!?\n]{0,15}?(?:araw|day|daily|linggo|week)
+  - id: __CONTACT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:pm|dm|message|i-?message|chat|contact|add|text|mag-?message|mag-?text|i-?add|i-?chat|msg)\b[^.!?\n]{0,25}?(?:telegram|\btg\b|whats\s?app|\bwa\b|viber|@\w|\b0?9\d{2}[\s-]?\d{3})
+      | (?<![\w.@-])(?:wa\.me|t\.me|bit\.ly|tinyurl\.com)/
+      | \b(?:telegram|tg|viber|whats\s?app)\s*[:：]\s*(?:@|\+?\d)
+  - id: __TASK_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:i-?like|mag-?like|i-?follow|mag-?follow|like|follow|subscribe|review|rating|i-?rate|tasks?|mission|misyon|gawain|order\s+tasks?|boost\w*|youtube|tiktok)\b
+  - id: __FEE_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:bayad\s+(?:muna|sa\s+(?:training|registration|processing))|magbayad\s+(?:muna|ng)|(?:registration|processing|placement|training|membership|activation|medical|visa)\s+fee|mag-?deposit|deposit|top\s?-?up|recharge|mag-?cash\s?in|cash\s?in|(?<!walang\s)puhunan)\b
+  - id: __ABROAD_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:cambodia|kambodya|phnom\s?penh|myanmar|laos|thailand|bangkok|dubai|abroad|ibang\s+bansa)\b
+  - id: __CHAT_ANY_TL
+    languages: [tl, en]
+    meta: '__CONTACT_TL || OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP || OFF_CHAT_LINK'
+  - id: COMBO_EASY_PAY_TL
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [tl, en]
+    describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
+    describe-local:
+      tl: "Madaling trabaho sa bahay o gamit ang cellphone na may mataas na arawang kita"
+    meta: "(__EASY_TL && __PAY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    match:
+      - "Madaling trabaho sa bahay lang, ₱1,500/day."
+      - "Cellphone lang kailangan, kumita ng ₱1,800 kada araw."
+    nomatch:
+      - "Madaling maintindihan ang kontrata, sahod ₱18,000 kada buwan."
+      - "Presyo ng bigas ₱50 per kilo."
+    ref: https://www.dmw.gov.ph/
+  - id: COMBO_LURE_CHAT_TL
+    tactic: offplatform
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
+    describe-local:
+      tl: "Alok na trabaho o kita na ang contact ay sa Telegram, WhatsApp, Viber o numero"
+    meta: "(__CHAT_ANY_TL && 2 of (__JOB_TL, __EASY_TL, __PAY_TL, __TASK_TL, __FEE_TL, __ABROAD_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    match:
+      - "Part time job, ₱1,000 a day, PM sa telegram @ana_hr0"
+      - "Hiring! Work from home lang, message sa WhatsApp 0917 000 1122"
+    nomatch:
+      - "Hiring cashier, mag-apply sa aming opisina."
+      - "PM mo ako sa Viber 0917 000 2233 para sa reunion."
+    ref: https://www.dmw.gov.ph/
+  - id: COMBO_LURE_STACK_TL
+    tactic: unrealistic_pay
+    weight: 2.5
+    languages: [tl, en]
+    describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
+    describe-local:
+      tl: "Apat o higit pang palatandaan ng pain: trabaho, madali, arawang kita, chat, tasks, bayad, abroad"
+    meta: "(4 of (__JOB_TL, __EASY_TL, __PAY_TL, __CHAT_ANY_TL, __TASK_TL, __FEE_TL, __ABROAD_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    match:
+      - "HIRING! Online job sa bahay lang, cellphone lang, ₱2,000/day, PM sa telegram @mika_hr0"
+      - "Sideline para sa students: like at follow tasks, ₱150 per task, message sa WhatsApp 0917 000 3344"
+    nomatch:
+      - "Hiring warehouse staff, walk-in interview sa opisina."
+      - "Part-time tutor, ₱300 per hour, send CV sa email."
+    ref: https://www.dmw.gov.ph/
+  - id: COMBO_TASK_SIG_TL
+    tactic: task_scam
+    weight: 2.0
+    languages: [tl, en]
+    describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
+    describe-local:
+      tl: "Like/follow tasks na may bayad, deposito o contact sa chat"
+    meta: "(__TASK_TL && 2 of (__PAY_TL, __FEE_TL, __CHAT_ANY_TL, __EASY_TL, __JOB_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    match:
+      - "Like at follow lang ng videos, ₱50 per task, chat sa telegram @joy_task0"
+      - "Tasks sa app, mag-deposit muna ng ₱500 para sa VIP, kumita ng ₱1,300 a day"
+    nomatch:
+      - "I-like at i-follow ang page namin!"
+      - "Ang task natin bukas ay mag-linis ng opisina."
+    ref: https://www.dmw.gov.ph/
+  - id: COMBO_FEE_JOB_TL
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A job offer that asks for a fee, deposit or top-up"
+    describe-local:
+      tl: "Alok na trabaho na humihingi ng fee, deposit o top-up"
+    meta: "(__FEE_TL && (__JOB_TL || __TASK_TL) && 1 of (__EASY_TL, __PAY_TL, __CHAT_ANY_TL, __ABROAD_TL, __TASK_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !LEGIT_NO_FEE_TL && __TL_MARKER_TL"
+    match:
+      - "Online job sa bahay lang, may registration fee na ₱500 bago magsimula."
+      - "Hiring sa Dubai! Processing fee ₱15,000, PM sa WhatsApp 0917 000 4455"
+    nomatch:
+      - "Walang registration fee ang job fair."
+      - "Bayaran ang tuition fee bago mag-enroll."
+    ref: https://www.dmw.gov.ph/
+  - id: COMBO_ABROAD_LURE_TL
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
+    describe-local:
+      tl: "Trabaho sa ibang bansa (Cambodia, Myanmar, Thailand, Dubai) na may iba pang palatandaan ng pain"
+    meta: "(__ABROAD_TL && __JOB_TL && 1 of (__EASY_TL, __PAY_TL, __CHAT_ANY_TL, TRAF_TRAVEL_PAID_TL, TRAF_NO_INTERVIEW_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    match:
+      - "Hiring sa Cambodia, customer service, ₱80,000 a month, PM sa telegram @rex_hr0"
+      - "Trabaho sa Thailand, walang experience, libre ang ticket"
+    nomatch:
+      - "Bakasyon sa Thailand next month."
+      - "Trabaho sa Makati, walk-in interview."
+    ref: https://www.dmw.gov.ph/
+
 """#),
         ("rules/lang-vi.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -6824,6 +7780,142 @@ rules:
       - "Vòng phỏng vấn sẽ trao đổi qua tin nhắn trên cổng tuyển dụng."
       - "Kết bạn Zalo 0325.000.000."
     ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ---- generalized building blocks (independent signals combined by the metas below) ----
+  - id: __JOB_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:vi[eệ]c\s?l[aà]m|tuy[eể]n\s+(?:d[uụ]ng|g[aấ]p|nh[aâ]n\s+vi[eê]n|ctv|c[oộ]ng\s+t[aá]c\s+vi[eê]n|ng[uư][oờ]i)|ctv|c[oộ]ng\s+t[aá]c\s+vi[eê]n|vi[eệ]c\s+(?:nh[eẹ]|online|t[aạ]i\s+nh[aà]|l[aà]m\s+th[eê]m|part\s?time)|l[aà]m\s+th[eê]m|part\s?-?time|b[aá]n\s+th[oờ]i\s+gian|nh[aâ]n\s+vi[eê]n|jobs?|c[oô]ng\s+vi[eệ]c|ki[eế]m\s+(?:th[eê]m\s+)?ti[eề]n|thu\s+nh[aậ]p\s+th[eê]m)\b
+  - id: __EASY_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:t[aạ]i\s+nh[aà]|[oở]\s+nh[aà]|online|(?:ch[iỉ]|c[aầ]n)\s+(?:c[oó]\s+|c[aầ]n\s+)?(?:[dđ]i[eệ]n\s+tho[aạ]i|[dđ]t|smartphone)|kh[oô]ng\s+(?:c[aầ]n|y[eê]u\s+c[aầ]u)\s+(?:kinh\s+nghi[eệ]m|b[aằ]ng\s+c[aấ]p|v[oố]n|c[oọ]c)|vi[eệ]c\s+nh[eẹ]|nh[eẹ]\s+nh[aà]ng|[dđ][oơ]n\s+gi[aả]n|d[eễ]\s+l[aà]m|th[oờ]i\s+gian\s+(?:t[uự]\s+do|linh\s+ho[aạ]t|r[aả]nh)|\d\s?-?\s?\d?\s?(?:h|gi[oờ]|ti[eế]ng)\s*(?:/|m[oỗ]i|1)\s*ng[aà]y|sinh\s+vi[eê]n|m[eẹ]\s+b[iỉ]m|n[oộ]i\s+tr[oợ]|r[aả]nh\s+r[oỗ]i)\b
+  - id: __PAY_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      (?:\d[\d.,]*\s?(?:k|tr|tri[eệ]u)?\s*-\s*)?(?:(?:[4-9]\d{2}|\d{4,})\s?k\b|\d+(?:[.,]\d+)?\s?(?:tr|tri[eệ]u)\b|(?:[4-9]\d{2}|\d{4,})[.,]000\s?(?:[dđ]|vn[dđ])?)\s*(?:/|m[oỗ]i|1|m[oộ]t)\s?(?:ng[aà]y|tu[aầ]n)
+      | (?:\d[\d.,]*\s?k?\s*-\s*)?(?:[1-9]\d{2,}\s?k\b|\d+(?:[.,]\d+)?\s?(?:tr|tri[eệ]u)\b)\s*(?:/|m[oỗ]i|1|m[oộ]t)\s?(?:gi[oờ]|h\b|ti[eế]ng)
+      | \d[\d.,]*\s?(?:k|ngh[iì]n|ng[aà]n|[dđ]|usdt)\s*(?:/|m[oỗ]i|1|m[oộ]t)\s?(?:[dđ][oơ]n|nhi[eệ]m\s+v[uụ]|l[uư][oợ]t|nv)\b
+      | \b(?:thu\s+nh[aậ]p|l[uư][oơ]ng|ki[eế]m)\s+(?:t[uừ]\s+|l[eê]n\s+[dđ][eế]n\s+|th[eê]m\s+)?(?:(?:[4-9]\d{2}|\d{4,})\s?k\b|\d+(?:[.,]\d+)?\s?(?:tr|tri[eệ]u)\b|(?:[4-9]\d{2}|\d{4,})[.,]000\s?(?:[dđ]|vn[dđ])?)[^.!?\n]{0,12}?(?:ng[aà]y|tu[aầ]n)
+      | \bhoa\s+h[oồ]ng|\bl[uư][oơ]ng\s+(?:kh[uủ]ng|tr[aả]\s+(?:theo\s+)?ng[aà]y)|\bthanh\s+to[aá]n\s+(?:trong\s+)?ng[aà]y|\bnh[aậ]n\s+(?:l[uư][oơ]ng|ti[eề]n|hoa\s+h[oồ]ng)\s+(?:ngay|li[eề]n|trong\s+ng[aà]y)
+  - id: __CONTACT_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:zalo|telegram|tele|whats\s?app|messenger)\b
+      | (?<![\w.@-])(?:t\.me|zalo\.me|wa\.me|bit\.ly)/
+      | \b(?:inbox|ib|nh[aắ]n\s+tin|li[eê]n\s+h[eệ]|lh|k[eế]t\s+b[aạ]n|add)\b[^.!?\n]{0,25}?(?:\b0\d{2}[\s.]?\d{3}[\s.]?\d{3,4}|@\w|zalo|tele)
+  - id: __TASK_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:nhi[eệ]m\s+v[uụ]|l[aà]m\s+nv|like|th[aả]\s+tim|follow|[dđ][aá]nh\s+gi[aá]\s+(?:s[aả]n\s+ph[aẩ]m|5\s+sao|kh[aá]ch\s+s[aạ]n)|x[eế]p\s+h[aạ]ng|ch[oố]t\s+[dđ][oơ]n|[dđ][oơ]n\s+h[aà]ng\s+[aả]o|xem\s+video|t[uư][oơ]ng\s+t[aá]c|n[aâ]ng\s+(?:c[aấ]p|h[aạ]ng)\s+vip|vip\s?\d|tiktok|youtube|shopee)\b
+  - id: __FEE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:ph[ií]\s+(?:[dđ][aă]ng\s+k[yýi]|h[oồ]\s+s[oơ]|[dđ][aà]o\s+t[aạ]o|k[ií]ch\s+ho[aạ]t|gi[uữ]\s+ch[oỗ]|ti[eế]n\s+c[uử]|xu[aấ]t\s+c[aả]nh|visa|b[aả]o\s+hi[eể]m|m[aở]\s+t[aà]i\s+kho[aả]n)|[dđ][aặ]t\s+c[oọ]c|ti[eề]n\s+c[oọ]c|c[oọ]c\s+tr[uư][oớ]c|n[aạ]p\s+(?:ti[eề]n|tr[uư][oớ]c|th[eê]m)|chuy[eể]n\s+kho[aả]n\s+tr[uư][oớ]c|[dđ][oó]ng\s+(?:ti[eề]n|ph[ií]))\b
+  - id: __ABROAD_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:campuchia|cam\s?pu\s?chia|phnom\s?penh|sihanoukville|bavet|myanmar|th[aá]i\s+lan|dubai|n[uư][oớ]c\s+ngo[aà]i|l[aà]o(?=\s|$|[,.!]))\b
+  - id: __CHAT_ANY_VI
+    languages: [vi]
+    meta: '__CONTACT_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP || OFF_CHAT_LINK'
+  - id: COMBO_EASY_PAY_VI
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [vi]
+    describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
+    describe-local:
+      vi: "Việc nhẹ tại nhà hoặc qua điện thoại với thu nhập theo ngày/giờ cao"
+    meta: "(__EASY_VI && __PAY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    match:
+      - "Việc nhẹ tại nhà, chỉ cần điện thoại, 500k/ngày."
+      - "viec nhe tai nha, thu nhap tu 500k 1 ngay"
+    nomatch:
+      - "Việc nhẹ tại văn phòng, lương theo thỏa thuận."
+      - "Giá gạo 20k/kg hôm nay."
+    ref: https://bocongan.gov.vn/
+  - id: COMBO_LURE_CHAT_VI
+    tactic: offplatform
+    weight: 2.0
+    languages: [vi]
+    describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
+    describe-local:
+      vi: "Mời làm việc hoặc kiếm tiền với liên hệ qua Zalo, Telegram hoặc số điện thoại"
+    meta: "(__CHAT_ANY_VI && 2 of (__JOB_VI, __EASY_VI, __PAY_VI, __TASK_VI, __FEE_VI, __ABROAD_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    match:
+      - "Tuyển CTV online, 300k-500k/ngày, liên hệ Zalo 0901 000 112"
+      - "tuyen ctv lam tai nha, ib zalo 0902 000 334"
+    nomatch:
+      - "Tuyển kế toán, gửi CV qua email công ty."
+      - "Liên hệ Zalo 0901 000 112 để đặt bánh."
+    ref: https://bocongan.gov.vn/
+  - id: COMBO_LURE_STACK_VI
+    tactic: unrealistic_pay
+    weight: 2.5
+    languages: [vi]
+    describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
+    describe-local:
+      vi: "Bốn dấu hiệu trở lên của tin tuyển dụng lừa: việc làm, việc nhẹ, thu nhập theo ngày, liên hệ chat, nhiệm vụ, phí, nước ngoài"
+    meta: "(4 of (__JOB_VI, __EASY_VI, __PAY_VI, __CHAT_ANY_VI, __TASK_VI, __FEE_VI, __ABROAD_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    match:
+      - "Tuyển CTV làm tại nhà, chỉ cần điện thoại, 500k/ngày, nhắn Zalo 0903 000 556"
+      - "tuyen ctv lam nhiem vu like tiktok, 20k/nhiem vu, lien he tele @linh_hr0"
+    nomatch:
+      - "Tuyển nhân viên kho, phỏng vấn trực tiếp tại công ty."
+      - "Tuyển nhân viên bán hàng, lương 7 triệu/tháng, liên hệ 0901 000 222"
+    ref: https://bocongan.gov.vn/
+  - id: COMBO_TASK_SIG_VI
+    tactic: task_scam
+    weight: 2.0
+    languages: [vi]
+    describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
+    describe-local:
+      vi: "Nhiệm vụ like/đánh giá kèm tiền công, phí nạp hoặc liên hệ chat"
+    meta: "(__TASK_VI && 2 of (__PAY_VI, __FEE_VI, __CHAT_ANY_VI, __EASY_VI, __JOB_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    match:
+      - "Làm nhiệm vụ thả tim TikTok, 10k/lượt, liên hệ Zalo 0904 000 778"
+      - "lam nhiem vu nang cap VIP, nap tien truoc, nhan hoa hong ngay"
+    nomatch:
+      - "Nhớ like và follow trang của trường nhé."
+      - "Nhiệm vụ của phòng là kiểm tra chất lượng."
+    ref: https://bocongan.gov.vn/
+  - id: COMBO_FEE_JOB_VI
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [vi]
+    describe: "A job offer that asks for a fee, deposit or top-up"
+    describe-local:
+      vi: "Lời mời làm việc đòi phí, tiền cọc hoặc nạp tiền"
+    meta: "(__FEE_VI && (__JOB_VI || __TASK_VI) && 1 of (__EASY_VI, __PAY_VI, __CHAT_ANY_VI, __ABROAD_VI, __TASK_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !LEGIT_NO_FEE_VI"
+    match:
+      - "Tuyển CTV online, đóng phí đăng ký 200k trước khi làm."
+      - "Việc làm tại nhà, đặt cọc 500k để nhận hàng, liên hệ Zalo 0905 000 990"
+    nomatch:
+      - "Học phí khóa học 2 triệu."
+      - "Tuyển nhân viên, không thu phí, nộp hồ sơ tại công ty."
+    ref: https://bocongan.gov.vn/
+  - id: COMBO_ABROAD_LURE_VI
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [vi]
+    describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
+    describe-local:
+      vi: "Việc làm ở nước ngoài (Campuchia, Myanmar, Thái Lan, Dubai) kèm dấu hiệu lừa khác"
+    meta: "(__ABROAD_VI && __JOB_VI && 1 of (__EASY_VI, __PAY_VI, __CHAT_ANY_VI, TRAF_TRAVEL_PAID_VI, TRAF_NO_INTERVIEW_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    match:
+      - "Việc làm ở Campuchia, lương 30 triệu, không cần kinh nghiệm"
+      - "tuyen nhan vien sang campuchia lam viec nhe, lien he tele @nam_hr0"
+    nomatch:
+      - "Du lịch Campuchia 3 ngày 2 đêm."
+      - "Việc làm tại Hà Nội, phỏng vấn trực tiếp."
+    ref: https://bocongan.gov.vn/
 
 """#),
         ("rules/lang-zh.yaml", #"""
@@ -7508,6 +8600,136 @@ rules:
     ref:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://www.mps.gov.cn/
+
+  # ---- generalized building blocks (independent signals combined by the metas below) ----
+  - id: __JOB_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      招聘|招募|招工|招人|诚聘|誠聘|急招|急聘|兼职|兼職|全职|全職|工作|岗位|崗位|职位|職位|副业|副業|打字员|打字員|求职|求職|应聘|應聘|上班|缺人|名额|名額
+  - id: __EASY_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      在家|居家|足不出户|足不出戶|手机(?:就能|即可|操作|上|就可以)|手機(?:就能|即可|操作|上|就可以)|一部手机|一部手機|动动手指|動動手指|轻松|輕鬆|简单|簡單|无需经验|無需經驗|零基础|零基礎|不限经验|不限經驗|时间自由|時間自由|时间灵活|時間靈活|宝妈|寶媽|学生党|學生黨|空闲时间|空閒時間|闲暇|閒暇|每天\s*\d+\s*(?:分钟|分鐘|小时|小時)|零门槛|零門檻|无门槛|無門檻|不用坐班
+  - id: __PAY_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      日结|日結|日薪|日入|日赚|日賺|当天结|當天結|现结|現結|秒结|秒結|一单一结|一單一結|佣金|傭金|提成|返利|返佣|返傭|高薪|高佣|月入\s*(?:过|過)?\s*\d|(?:\d+\s*[-~至到]\s*)?(?:[3-9]\d{2}|\d{4,})\s*(?:元|块|塊|rmb)?\s*(?:/|每|一)\s*(?:天|日)|(?:[1-9]\d{2,})\s*(?:元|块|塊)\s*(?:/|每|一)?\s*(?:小时|小時)|\d+\s*(?:元|块|塊|u)\s*(?:/|每|一)\s*(?:单|單)|每天\s*(?:可|能)?\s*(?:赚|賺|收入|挣|掙)|(?:赚|賺|挣|掙)\s*\d{3,}
+  - id: __CONTACT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      微信|威信|薇信|(?<![a-z])(?:vx|wx|v信|qq|tg)(?![a-z])|加v|加微|扣扣|飞机|飛機|纸飞机|紙飛機|电报|電報|telegram|whatsapp|私聊|私信|加我|(?<![\w.@-])t\.me/
+  - id: __TASK_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      刷单|刷單|点赞|點讚|點贊|做任务|做任務|任务单|任務單|抢单|搶單|垫付|墊付|好评|好評|打榜|刷量|刷流水|关注抖音|關注抖音|抖音|快手|浏览商品|瀏覽商品
+  - id: __FEE_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      押金|保证金|保證金|入职费|入職費|培训费|培訓費|会员费|會員費|手续费|手續費|激活费|激活費|充值|预付|預付|垫付|墊付|先交|先付|服装费|服裝費|体检费|體檢費|中介费|中介費
+  - id: __ABROAD_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      柬埔寨|金边|金邊|西港|缅甸|緬甸|妙瓦底|老挝|寮國|老撾|泰国|泰國|迪拜|东南亚|東南亞|出国|出國|海外
+  - id: __CHAT_ANY_ZH
+    languages: [zh]
+    meta: '__CONTACT_ZH || OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP || OFF_CHAT_LINK'
+  - id: COMBO_EASY_PAY_ZH
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [zh]
+    describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
+    describe-local:
+      zh: "在家或用手机的轻松工作，承诺日结或按单高收入"
+    meta: "(__EASY_ZH && __PAY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    match:
+      - "在家用手机就能做，日结200元。"
+      - "宝妈学生都可以，时间自由，每天赚300"
+    nomatch:
+      - "在家办公需提前申请，工资按月发放。"
+      - "这件衣服200元一件。"
+    ref: https://www.mps.gov.cn/
+  - id: COMBO_LURE_CHAT_ZH
+    tactic: offplatform
+    weight: 2.0
+    languages: [zh]
+    describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
+    describe-local:
+      zh: "兼职或赚钱邀约，并要求加微信、飞机(Telegram)等私聊"
+    meta: "(__CHAT_ANY_ZH && 2 of (__JOB_ZH, __EASY_ZH, __PAY_ZH, __TASK_ZH, __FEE_ZH, __ABROAD_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    match:
+      - "招聘兼职，日结300，加微信abc_job01"
+      - "手机就能做的副业，详情联系飞机 @jobhr_01"
+    nomatch:
+      - "招聘会计，简历请投递公司邮箱。"
+      - "加我微信，周末一起吃饭。"
+    ref: https://www.mps.gov.cn/
+  - id: COMBO_LURE_STACK_ZH
+    tactic: unrealistic_pay
+    weight: 2.5
+    languages: [zh]
+    describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
+    describe-local:
+      zh: "同时出现四个以上招聘诈骗特征：招聘、轻松、日结高薪、私聊、任务、收费、出境"
+    meta: "(4 of (__JOB_ZH, __EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, __TASK_ZH, __FEE_ZH, __ABROAD_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    match:
+      - "招聘兼职打字员，在家手机操作，日结200-500元，加vx: hr_lina01"
+      - "急招宝妈学生，点赞抖音视频，一单一结，联系飞机 @job_2024x"
+    nomatch:
+      - "招聘仓库管理员，面试地点在公司总部。"
+      - "招聘客服，月薪6000，请通过官网投递简历。"
+    ref: https://www.mps.gov.cn/
+  - id: COMBO_TASK_SIG_ZH
+    tactic: task_scam
+    weight: 2.0
+    languages: [zh]
+    describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
+    describe-local:
+      zh: "点赞/刷单任务并伴有佣金、充值或私聊"
+    meta: "(__TASK_ZH && 2 of (__PAY_ZH, __FEE_ZH, __CHAT_ANY_ZH, __EASY_ZH, __JOB_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    match:
+      - "抖音点赞任务，3元一单，加微信领取"
+      - "做任务需要先充值，佣金当天结"
+    nomatch:
+      - "请帮我的视频点赞。"
+      - "这个任务下周一前完成。"
+    ref: https://www.mps.gov.cn/
+  - id: COMBO_FEE_JOB_ZH
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [zh]
+    describe: "A job offer that asks for a fee, deposit or top-up"
+    describe-local:
+      zh: "招聘信息要求交押金、培训费或充值"
+    meta: "(__FEE_ZH && (__JOB_ZH || __TASK_ZH) && 1 of (__EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, __ABROAD_ZH, __TASK_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !LEGIT_NO_FEE_ZH"
+    match:
+      - "兼职打字员，在家就能做，入职需交押金200元。"
+      - "招聘客服，先交培训费500元，加微信报名"
+    nomatch:
+      - "房租押金一个月。"
+      - "招聘客服，公司不收取任何费用。"
+    ref: https://www.mps.gov.cn/
+  - id: COMBO_ABROAD_LURE_ZH
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [zh]
+    describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
+    describe-local:
+      zh: "东南亚等境外工作邀约，并伴有其他诱骗特征"
+    meta: "(__ABROAD_ZH && __JOB_ZH && 1 of (__EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, TRAF_TRAVEL_PAID_ZH, TRAF_NO_INTERVIEW_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    match:
+      - "柬埔寨高薪招聘客服，包吃住，加飞机 @kh_job01"
+      - "去缅甸工作，轻松月入3万，无需经验"
+    nomatch:
+      - "去泰国旅游五天。"
+      - "上海招聘工程师，现场面试。"
+    ref: https://www.mps.gov.cn/
 
 """#),
         ("rules/legitimacy.yaml", #"""

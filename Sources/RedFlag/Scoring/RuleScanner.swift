@@ -35,16 +35,31 @@ public final class RuleScanner {
     /// The most spans kept per rule and text; the weight counts once whatever the number.
     public let maxSpansPerRule: Int
 
+    /// Seconds a document's pattern rules may take together; the rules not yet run when it is spent are skipped
+    /// with a `time_budget` warning.
+    public let timeBudget: Double
+    /// Texts longer than this many UTF-8 bytes are classified on their first `maxTextBytes` only, with a
+    /// `truncated` warning.
+    public let maxTextBytes: Int
+
     private let languageIdentifier: LanguageIdentifier?
 
     /// - Parameters:
+    ///   - limits: PCRE2 limits for every match attempt.
     ///   - identifyLanguage: identify each text's language (libexttextcat) when the caller does not give it, so
     ///     rules written for other languages do not run. When it cannot tell, every rule runs.
-    public init(ruleSet: RuleSet, limits: MatchLimits = .default, maxSpansPerRule: Int = 20, identifyLanguage: Bool = true) {
+    ///   - timeBudget: seconds the pattern rules of one document may take together (default 5).
+    ///   - maxTextBytes: the longest text read whole (default 2,000,000 bytes).
+    public init(
+        ruleSet: RuleSet, limits: MatchLimits = .default, maxSpansPerRule: Int = 20, identifyLanguage: Bool = true,
+        timeBudget: Double = 5, maxTextBytes: Int = 2_000_000
+    ) {
         self.ruleSet = ruleSet
         self.scratch = MatchScratch(limits: limits)
         self.maxSpansPerRule = maxSpansPerRule
         self.languageIdentifier = identifyLanguage ? LanguageIdentifier() : nil
+        self.timeBudget = timeBudget
+        self.maxTextBytes = maxTextBytes
     }
 
     /// The language of `text` as this scanner sees it: identified, or nil when it cannot tell.
@@ -55,6 +70,16 @@ public final class RuleScanner {
     /// Classifies one text. `language` (ISO 639-1) restricts the rules to those written for it or for `any`;
     /// without it the language is identified, and when it cannot be, every rule runs.
     public func classify(_ text: String, language: String? = nil) -> Verdict {
+        guard text.utf8.count <= maxTextBytes else {
+            // Cut on a scalar boundary: step back over UTF-8 continuation bytes.
+            var end = text.utf8.index(text.utf8.startIndex, offsetBy: maxTextBytes)
+            while end > text.utf8.startIndex && text.utf8[end] & 0xC0 == 0x80 { end = text.utf8.index(before: end) }
+            let prefix = String(decoding: text.utf8[..<end], as: UTF8.self)
+            let verdict = classify(prefix, language: language)
+            let warning = ScanWarning(
+                code: "truncated", message: "text of \(text.utf8.count) bytes: only the first \(prefix.utf8.count) were read")
+            return verdict.adding(warning)
+        }
         let candidates = language.map { [$0] } ?? languageIdentifier?.candidates(for: text) ?? []
         let language = candidates.count == 1 ? candidates[0] : nil
         let entities = entityExtractor.entities(in: text)
@@ -76,6 +101,8 @@ public final class RuleScanner {
         var warnings: [ScanWarning] = []
         let limit = maxSpansPerRule
         let raw = TextView.raw(text)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let budget = UInt64(max(0, timeBudget) * 1e9)
         var normalizedViews: (folded: TextView, normalized: TextView)?
         for (i, rule) in rules.enumerated() {
             guard case .pattern(let pattern) = rule.body, rule.applies(toAnyOf: languages) else { continue }
@@ -102,6 +129,15 @@ public final class RuleScanner {
             }
             fired[i] = !found.isEmpty
             spans[i] = found
+            if DispatchTime.now().uptimeNanoseconds - started > budget {
+                let skipped = rules[(i + 1)...].filter { if case .pattern = $0.body { return true } else { return false } }.count
+                if skipped > 0 {
+                    warnings.append(ScanWarning(
+                        code: "time_budget",
+                        message: "the document's time budget of \(timeBudget) s ran out: \(skipped) pattern rules were not run"))
+                    break
+                }
+            }
         }
         for i in ruleSet.metaOrder where rules[i].applies(toAnyOf: languages) {
             fired[i] = ruleSet.resolvedMeta[i]?.evaluate(fired) ?? false

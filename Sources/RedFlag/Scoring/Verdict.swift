@@ -51,11 +51,17 @@ public struct Verdict: Sendable {
     public let tactics: [String]
     /// Evidence in order of position in the text.
     public let evidence: [Evidence]
-    public let warnings: [ScanWarning]
+    public private(set) var warnings: [ScanWarning]
     /// The ISO 639-1 code of the text's language (given or identified), nil when unknown.
     public var language: String? = nil
     /// Money amounts, URLs, e-mail addresses, phone numbers, chat handles and wallets found in the text.
     public var entities: [Entity] = []
+
+    func adding(_ warning: ScanWarning) -> Verdict {
+        var copy = self
+        copy.warnings.append(warning)
+        return copy
+    }
 
     func with(language: String?, entities: [Entity]) -> Verdict {
         var copy = self

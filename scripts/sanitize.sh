@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the test suite under AddressSanitizer and ThreadSanitizer, each in its own build folder.
+# Usage: scripts/sanitize.sh [address|thread ...]   (default: both)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+status=0
+for sanitizer in "${@:-address thread}"; do
+  for name in $sanitizer; do
+    echo "sanitize: $name"
+    # Leak checks are off: process-lifetime caches are not leaks. halt_on_error stops at the first report.
+    export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1" TSAN_OPTIONS="halt_on_error=1"
+    if swift test --sanitize="$name" --scratch-path ".build-$name" 2>&1 | tee "/tmp/redflag-sanitize-$name.log" | grep -E "Test run with|ERROR: (Address|Thread)Sanitizer|WARNING: ThreadSanitizer"; then :; fi
+    if grep -qE "ERROR: (Address|Thread)Sanitizer|WARNING: ThreadSanitizer" "/tmp/redflag-sanitize-$name.log" || ! grep -q "Test run with .* passed" "/tmp/redflag-sanitize-$name.log"; then
+      echo "sanitize: $name FAILED (log: /tmp/redflag-sanitize-$name.log)"; status=1
+    else
+      echo "sanitize: $name clean"
+    fi
+  done
+done
+exit "$status"
