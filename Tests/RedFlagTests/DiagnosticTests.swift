@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RedFlag
@@ -104,5 +105,24 @@ private let valid = """
         #expect(DiagnosticCode.invalidCount.rawValue == "RF019")
         #expect(DiagnosticCode.riskyBacktracking.severity == .warning)
         #expect(DiagnosticCode.matchExampleFailed.severity == .error)
+    }
+}
+
+@Suite struct LargeRuleFileTests {
+    @Test func aFiftyMegabyteRulesFileIsRefusedWithADiagnostic() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redflag-large-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Fixture.settings.write(to: folder.appendingPathComponent("ruleset.yaml"), atomically: true, encoding: .utf8)
+        try Fixture.tactics.write(to: folder.appendingPathComponent("tactics.yaml"), atomically: true, encoding: .utf8)
+        let line = Data("# padding padding padding padding padding padding padding padding padding padding\n".utf8)
+        var big = Data("rules:\n".utf8)
+        big.reserveCapacity(50_000_100)
+        while big.count < 50_000_000 { big.append(line) }
+        try big.write(to: folder.appendingPathComponent("rules/huge.yaml"))
+        let diagnostics = Fixture.diagnostics(PatternFiles.read(directory: folder.path))
+        let found = try #require(diagnostics.first { $0.code == .unreadable })
+        #expect(found.location.file.hasSuffix("rules/huge.yaml"))
+        #expect(found.message.contains("larger than"))
     }
 }

@@ -138,6 +138,24 @@ struct SplitMix64: RandomNumberGenerator {
             "Earn 300 USD per day liking videos. R\u{200B}echarge 100 USDT to unlock the next set of tasks, then message me on te1egram.",
             "Earn 300 USD per day liking videos. Rech@rge 100 USDT to unlock the next set of tasks, then message me on \u{0422}\u{0435}legram.",
         ]),
+        ("Trabajo desde casa: gana 150 dólares al día dando me gusta a videos. Para desbloquear las tareas recarga 100 USDT y escríbeme por Telegram.", [
+            "Trabajo desde casa: gana 150 dólares al día dando me gusta a videos. Para desbloquear las tareas rec\u{200B}arga 100 USDT y escríbeme por T e l e g r a m.",
+        ]),
+        ("Trabalho em casa: ganhe R$ 300 por dia curtindo vídeos. Para liberar as tarefas, recarregue 100 USDT e me chama no WhatsApp.", [
+            "Trabalho em casa: ganhe R$ 300 por dia curtindo vídeos. Para liberar as tarefas, rec@rregue 100 USDT e me chama no Wh4tsApp.",
+        ]),
+        ("Nebenjob von zu Hause: verdienen Sie 300 € am Tag mit dem Liken von Videos. Laden Sie 100 USDT auf, um die Aufgaben freizuschalten, und schreiben Sie mir auf Telegram.", [
+            "Nebenjob von zu Hause: verdienen Sie 300 € am Tag mit dem Liken von Videos. Laden Sie 100 USDT auf, um die Aufgaben freizuschalten, und schreiben Sie mir auf \u{0422}\u{0435}l\u{0435}gram.",
+        ]),
+        ("Kerja dari rumah, gaji 1 juta per hari hanya like video. Isi saldo 100 USDT untuk membuka tugas, hubungi admin via Telegram.", [
+            "Kerja dari rumah, gaji 1 juta per hari hanya like video. Isi saldo 100 USDT untuk membuka tugas, hubungi admin via T.e.l.e.g.r.a.m.",
+        ]),
+        ("Việc làm tại nhà, lương 1 triệu mỗi ngày chỉ cần thả tim video. Nạp 100 USDT để mở khóa nhiệm vụ, liên hệ qua Telegram.", [
+            "Việc làm tại nhà, lương 1 triệu mỗi ngày chỉ cần thả tim video. Nạp 100 USDT để mở khóa nhiệm vụ, liên hệ qua Tele🔥gram.",
+        ]),
+        ("兼职日结，在家点赞视频日薪500元。充值100 USDT解锁任务，加飞机联系客服。", [
+            "兼职日结，在家点赞视频日薪500元。充\u{200B}值100 ＵＳＤＴ解锁任务，加飞机联系客服。",
+        ]),
         ("Bonjour ! Travail simple depuis chez vous : aimez des vidéos et gagnez 150 € par jour. Pour débloquer la mission suivante, rechargez 350 USDT sur votre compte, puis écrivez à notre mentor sur Telegram @mentor_julie.", [
             "Bonjour ! Travail simple depuis chez vous : aimez des vidéos et gagnez 150 € par jour. Pour débloquer la mission suivante, r e c h a r g e z 350 USDT sur votre compte, puis écrivez à notre mentor sur T.e.l.e.g.r.a.m @mentor_julie.",
             "Bonjour ! Travail simple depuis chez vous : aimez des vidéos et gagnez 150 € par jour. Pour débloquer la mission suivante, rech@rgez 350 USDT sur votre compte, puis écrivez à notre mentor sur Tele🔥gram @mentor_julie.",

@@ -18,6 +18,8 @@ public struct PatternFiles: Sendable {
     public let files: [File]
     /// Problems met while reading (RF018), reported with the loader's own.
     public let readDiagnostics: [Diagnostic]
+    /// The largest pattern file read; a larger one is refused with RF018 (a rule set is text written by people).
+    public static let maxFileBytes = 16 * 1024 * 1024
 
     public init(files: [File], readDiagnostics: [Diagnostic] = []) {
         self.files = files.sorted { $0.relativePath < $1.relativePath }
@@ -38,6 +40,13 @@ public struct PatternFiles: Sendable {
         var problems: [Diagnostic] = []
         func load(_ relative: String) {
             let path = base.appendingPathComponent(relative).path
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            guard size <= Self.maxFileBytes else {
+                problems.append(Diagnostic(
+                    .unreadable, "file is \(size) bytes, larger than the \(Self.maxFileBytes) a pattern file may have",
+                    at: SourceLocation(file: path, line: 1, column: 1)))
+                return
+            }
             do {
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
                 guard let text = String(data: data, encoding: .utf8) else {
