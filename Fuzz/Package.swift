@@ -9,12 +9,13 @@ let package = Package(
     // `redflag` is a link to the repository root, so the dependency has the same identity in every clone.
     dependencies: [.package(path: "redflag")],
     targets: [
+        .target(name: "FuzzSupport"),
         .executableTarget(
-            name: "FuzzRuleLoader", dependencies: [.product(name: "RedFlag", package: "redflag")]),
+            name: "FuzzRuleLoader", dependencies: ["FuzzSupport", .product(name: "RedFlag", package: "redflag")]),
         .executableTarget(
-            name: "FuzzNormalizer", dependencies: [.product(name: "RedFlag", package: "redflag")]),
+            name: "FuzzNormalizer", dependencies: ["FuzzSupport", .product(name: "RedFlag", package: "redflag")]),
         .executableTarget(
-            name: "FuzzJSONLines", dependencies: [.product(name: "RedFlag", package: "redflag")]),
+            name: "FuzzJSONLines", dependencies: ["FuzzSupport", .product(name: "RedFlag", package: "redflag")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 // Fuzzes the JSON Lines path: any bytes split into lines must give exactly one valid JSON record per line.
 import Foundation
+import FuzzSupport
 import RedFlag
 
 nonisolated(unsafe) private let classifier: BatchClassifier = {
@@ -22,14 +23,4 @@ func fuzzJSONLines(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-// libFuzzer's driver, called from our own main (SwiftPM gives every executable its own entry point).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argumentCount = CommandLine.argc
-var arguments = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argumentCount, &arguments, { fuzzJSONLines($0, $1) }))
+runFuzzer { fuzzJSONLines($0, $1) }

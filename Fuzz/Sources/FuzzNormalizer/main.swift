@@ -1,6 +1,7 @@
 // Fuzzes the normalizer, tokenizer and entity extractor: every span of every view must map back inside the
 // original on scalar boundaries, in order; nothing may crash.
 import Foundation
+import FuzzSupport
 import RedFlag
 
 nonisolated(unsafe) private let normalizer = Normalizer()
@@ -38,14 +39,4 @@ func fuzzNormalizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-// libFuzzer's driver, called from our own main (SwiftPM gives every executable its own entry point).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argumentCount = CommandLine.argc
-var arguments = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argumentCount, &arguments, { fuzzNormalizer($0, $1) }))
+runFuzzer { fuzzNormalizer($0, $1) }

@@ -1,5 +1,6 @@
 // Fuzzes the rule loader: any bytes as a rules file must load or fail with diagnostics, never crash.
 import Foundation
+import FuzzSupport
 import RedFlag
 
 private let settings = "name: fuzz\nversion: '1'\nbias: -3\nthresholds: {suspicious: 0.5, scam: 0.9}\n"
@@ -27,14 +28,4 @@ func fuzzRuleLoader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-// libFuzzer's driver, called from our own main (SwiftPM gives every executable its own entry point).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argumentCount = CommandLine.argc
-var arguments = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argumentCount, &arguments, { fuzzRuleLoader($0, $1) }))
+runFuzzer { fuzzRuleLoader($0, $1) }
