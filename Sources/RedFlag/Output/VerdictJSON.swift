@@ -16,7 +16,7 @@ public enum RecordID: Sendable, Hashable {
 
 extension Verdict {
     /// The verdict as one JSON object of the output contract (docs/output.md), without a newline.
-    public func json(id: RecordID, extra: ((inout JSONWriter) -> Void)? = nil) -> String {
+    public func json(id: RecordID) -> String {
         var json = JSONWriter()
         json.beginObject()
         json.key("id"); id.write(to: &json)
@@ -79,7 +79,6 @@ extension Verdict {
             json.endObject()
         }
         json.endArray()
-        extra?(&json)
         json.endObject()
         return json.output
     }
