@@ -16,6 +16,8 @@ public struct RuleSet: Sendable {
     let resolvedMeta: [Int: ResolvedMeta]
     /// A fingerprint of the files the set was loaded from.
     public let fingerprint: String
+    /// The position of each tactic in `tactics.yaml`, to order a verdict's tactics.
+    let tacticOrder: [String: Int]
 
     init(settings: RuleSetSettings, tactics: [Tactic], rules: [Rule], metaOrder: [Int], fingerprint: String) {
         self.settings = settings
@@ -23,6 +25,7 @@ public struct RuleSet: Sendable {
         self.rules = rules
         self.metaOrder = metaOrder
         self.fingerprint = fingerprint
+        self.tacticOrder = Dictionary(tactics.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.indexByID = index
         var resolved: [Int: ResolvedMeta] = [:]

@@ -187,7 +187,7 @@ struct Scorer {
                 charStart: scalarOffsets[item.span.start] ?? 0, charEnd: scalarOffsets[item.span.end] ?? 0,
                 parts: item.parts, tricks: item.span.tricks.names)
         }.sorted { ($0.start, $0.end, $0.rule) < ($1.start, $1.end, $1.rule) }
-        let order = Dictionary(ruleSet.tactics.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let order = ruleSet.tacticOrder
         let tactics = tacticWeight.filter { $0.value > 0 }
             .sorted { a, b in
                 a.value != b.value ? a.value > b.value : (order[a.key] ?? .max) < (order[b.key] ?? .max)

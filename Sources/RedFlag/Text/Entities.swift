@@ -116,6 +116,18 @@ enum EntityParser {
         "zalo.me": "zalo", "u.wechat.com": "wechat", "viber.me": "viber",
     ]
 
+    /// Helper expressions, compiled once (NSRegularExpression matching is thread-safe).
+    nonisolated(unsafe) private static let dateLike = try! NSRegularExpression(pattern: #"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$"#)
+    nonisolated(unsafe) private static let amountExpression = try! NSRegularExpression(
+        pattern: #"(\d{1,3}(?:[.,\x{00A0}\x{202F} ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\s?(k|mil|juta|jt|triệu|tr|ribu|rb|万|千|million|millions|millones|milhões|m)?(?![a-z])"#,
+        options: [.caseInsensitive])
+    nonisolated(unsafe) private static let pesoPrefix = try! NSRegularExpression(pattern: #"(?<![a-z])p\d"#)
+    nonisolated(unsafe) private static let dongSuffix = try! NSRegularExpression(pattern: #"\dđ|\d\s?đ\b"#)
+
+    private static func matches(_ expression: NSRegularExpression, _ text: String) -> Bool {
+        expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
     static func parse(_ kind: Entity.Kind, _ text: String, start: Int, end: Int) -> Entity? {
         switch kind {
         case .url: return url(text, start, end)
@@ -188,7 +200,7 @@ enum EntityParser {
         let digits = text.filter(\.isASCII).filter(\.isNumber)
         guard (8...15).contains(digits.count) else { return nil }
         // Dates, times and plain amounts are not phone numbers.
-        if text.range(of: #"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$"#, options: .regularExpression) != nil { return nil }
+        if matches(dateLike, text) { return nil }
         let international = text.hasPrefix("+") || text.hasPrefix("00")
         let normalized = (international ? "+" : "") + (text.hasPrefix("00") ? String(digits.dropFirst(2)) : digits)
         return Entity(kind: .phone, text: text, start: start, end: end, value: [
@@ -222,10 +234,8 @@ enum EntityParser {
 
     /// The amounts in a money text, with thousands separators and multipliers resolved.
     static func moneyAmounts(_ text: String) -> [Double] {
-        let pattern = #"(\d{1,3}(?:[.,\x{00A0}\x{202F} ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)\s?(k|mil|juta|jt|triệu|tr|ribu|rb|万|千|million|millions|millones|milhões|m)?(?![a-z])"#
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return [] }
         let range = NSRange(text.startIndex..., in: text)
-        return regex.matches(in: text, range: range).compactMap { match -> Double? in
+        return amountExpression.matches(in: text, range: range).compactMap { match -> Double? in
             guard let numberRange = Range(match.range(at: 1), in: text) else { return nil }
             guard var number = parseNumber(String(text[numberRange])) else { return nil }
             if let unitRange = Range(match.range(at: 2), in: text) {
@@ -263,23 +273,25 @@ enum EntityParser {
 
     static func currencyCode(_ text: String) -> String {
         let lower = text.lowercased()
-        let table: [(String, String)] = [
-            ("usdt", "USDT"), ("usdc", "USDC"), ("us$", "USD"), ("r$", "BRL"), ("s$", "SGD"), ("hk$", "HKD"),
-            ("a$", "AUD"), ("c$", "CAD"), ("nt$", "TWD"), ("usd", "USD"), ("eur", "EUR"), ("gbp", "GBP"), ("php", "PHP"),
-            ("vnd", "VND"), ("idr", "IDR"), ("myr", "MYR"), ("thb", "THB"), ("cny", "CNY"), ("rmb", "CNY"),
-            ("chf", "CHF"), ("brl", "BRL"), ("mxn", "MXN"), ("inr", "INR"), ("sgd", "SGD"), ("aed", "AED"),
-            ("cfa", "XOF"), ("mad", "MAD"), ("€", "EUR"), ("euro", "EUR"), ("£", "GBP"), ("₱", "PHP"), ("₫", "VND"),
-            ("đồng", "VND"), ("dong", "VND"), ("฿", "THB"), ("baht", "THB"), ("¥", "CNY"), ("元", "CNY"), ("块", "CNY"),
-            ("yuan", "CNY"), ("₹", "INR"), ("₩", "KRW"), ("rp", "IDR"), ("rupiah", "IDR"), ("rm", "MYR"),
-            ("ringgit", "MYR"), ("reais", "BRL"), ("peso", "PHP"), ("dólar", "USD"), ("dolar", "USD"), ("dollar", "USD"),
-            ("$", "USD"), ("triệu", "VND"), ("juta", "IDR"),
-        ]
-        for (marker, code) in table where lower.contains(marker) { return code }
+        for (marker, code) in currencyMarkers where lower.contains(marker) { return code }
         if ["薪", "月入", "日入"].contains(where: lower.contains) { return "CNY" }
-        if lower.range(of: #"(?<![a-z])p\d"#, options: .regularExpression) != nil { return "PHP" }
-        if lower.range(of: #"\dđ|\d\s?đ\b"#, options: .regularExpression) != nil { return "VND" }
+        if matches(pesoPrefix, lower) { return "PHP" }
+        if matches(dongSuffix, lower) { return "VND" }
         return "unknown"
     }
+
+    /// Currency markers and their codes, most specific first ("us$" before "$").
+    private static let currencyMarkers: [(String, String)] = [
+        ("usdt", "USDT"), ("usdc", "USDC"), ("us$", "USD"), ("r$", "BRL"), ("s$", "SGD"), ("hk$", "HKD"),
+        ("a$", "AUD"), ("c$", "CAD"), ("nt$", "TWD"), ("usd", "USD"), ("eur", "EUR"), ("gbp", "GBP"), ("php", "PHP"),
+        ("vnd", "VND"), ("idr", "IDR"), ("myr", "MYR"), ("thb", "THB"), ("cny", "CNY"), ("rmb", "CNY"),
+        ("chf", "CHF"), ("brl", "BRL"), ("mxn", "MXN"), ("inr", "INR"), ("sgd", "SGD"), ("aed", "AED"),
+        ("cfa", "XOF"), ("mad", "MAD"), ("€", "EUR"), ("euro", "EUR"), ("£", "GBP"), ("₱", "PHP"), ("₫", "VND"),
+        ("đồng", "VND"), ("dong", "VND"), ("฿", "THB"), ("baht", "THB"), ("¥", "CNY"), ("元", "CNY"), ("块", "CNY"),
+        ("yuan", "CNY"), ("₹", "INR"), ("₩", "KRW"), ("rp", "IDR"), ("rupiah", "IDR"), ("rm", "MYR"),
+        ("ringgit", "MYR"), ("reais", "BRL"), ("peso", "PHP"), ("dólar", "USD"), ("dolar", "USD"), ("dollar", "USD"),
+        ("$", "USD"), ("triệu", "VND"), ("juta", "IDR"),
+    ]
 
     /// The period a money text is paid per, and how many of it make a working day.
     static func moneyPeriod(_ text: String) -> (name: String, perDay: Double)? {
