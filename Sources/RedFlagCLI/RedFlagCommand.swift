@@ -18,7 +18,7 @@ struct RedFlagCommand: ParsableCommand {
             1 some records were error records, 2 error. rules lint/test: 0 clean, 1 problems found, 2 error.
             """,
         version: RedFlagVersion.current,
-        subcommands: [CheckCommand.self, ScanCommand.self, RulesCommand.self]
+        subcommands: [CheckCommand.self, ScanCommand.self, EvalCommand.self, TrainCommand.self, RulesCommand.self]
     )
 
     /// Runs the command; usage errors and failures exit with 2 (like grep), help and version with 0.

@@ -12,14 +12,41 @@ struct RuleSetOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Probability at and above which a text is 'suspicious' (default: the set's).", valueName: "P"))
     var thresholdSuspicious: Double?
 
+    @Option(name: .long, help: ArgumentHelp("Score with learned weights (a file written by 'redflag train'): rule weights, bias, thresholds and lexical layer.", valueName: "FILE"))
+    var weights: String?
+
     func validate() throws {
         for value in [thresholdScam, thresholdSuspicious].compactMap({ $0 }) where !(value > 0 && value < 1) {
             throw ValidationError("thresholds must be between 0 and 1, got \(value)")
         }
     }
 
-    /// The rule set to use, with threshold overrides; on load errors, prints every diagnostic and fails.
+    /// The rule set to use, with learned weights and threshold overrides; on errors, reports them and fails.
     func loadRuleSet() throws -> RuleSet {
+        try loadRuleSetAndWeights().ruleSet
+    }
+
+    /// The rule set to use and the SHA-256 of the weights applied to it (nil: the set's own weights).
+    func loadRuleSetAndWeights() throws -> (ruleSet: RuleSet, weightsHash: String?) {
+        var ruleSet = try loadPatterns()
+        var weightsHash: String?
+        if let weights {
+            do {
+                let model = try ModelWeights.read(from: weights)
+                if !model.ruleSetFingerprint.isEmpty && model.ruleSetFingerprint != ruleSet.fingerprint {
+                    StandardError.write("redflag: warning: \(weights) was trained for rule set \(model.ruleSetFingerprint), this is \(ruleSet.fingerprint)\n")
+                }
+                ruleSet = try ruleSet.applying(model, path: weights)
+                weightsHash = model.sha256
+            } catch {
+                StandardError.write("redflag: \(error)\n")
+                throw ReportedFailure(code: 2)
+            }
+        }
+        return (try withThresholdOverrides(ruleSet), weightsHash)
+    }
+
+    private func loadPatterns() throws -> RuleSet {
         let loaded: Result<RuleSet, RuleSetError> =
             patterns.map { directory in Result { () throws(RuleSetError) in try RuleSet.load(directory: directory) } }
             ?? Result { () throws(RuleSetError) in try RuleSet.embedded() }
@@ -27,6 +54,10 @@ struct RuleSetOptions: ParsableArguments {
             if case .failure(let error) = loaded { report(error) }
             throw ReportedFailure(code: 2)
         }
+        return ruleSet
+    }
+
+    private func withThresholdOverrides(_ ruleSet: RuleSet) throws -> RuleSet {
         guard thresholdScam != nil || thresholdSuspicious != nil else { return ruleSet }
         let current = ruleSet.settings.thresholds
         let thresholds = Thresholds(

@@ -35,7 +35,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Stop at the first record that cannot be classified.")
     var failFast = false
 
-    @Flag(name: .shortAndLong, help: "Do not print the summary on standard error.")
+    @Flag(name: .shortAndLong, help: "Do not print the summary or the progress line on standard error.")
     var quiet = false
 
     @OptionGroup var ruleSetOptions: RuleSetOptions
@@ -50,6 +50,8 @@ struct ScanCommand: ParsableCommand {
         let output = BufferedOutput()
         var summary = BatchSummary()
         let started = Date()
+        let progress = Progress("redflag scan", total: nil, quiet: quiet)
+        defer { progress.finish() }
         for path in files.isEmpty ? ["-"] : files {
             guard let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
                 output.flush()
@@ -61,6 +63,7 @@ struct ScanCommand: ParsableCommand {
                 let (json, outcome) = classifier.classify(line: line, number: reader.lineNumber)
                 output.write(json)
                 summary.add(outcome, bytes: line.count)
+                progress.update(summary.records)
                 if failFast, case .failed = outcome {
                     output.flush()
                     report(summary, since: started, stopped: true)

@@ -5,6 +5,13 @@ public enum RecordID: Sendable, Hashable {
     case number(String)
     case line(Int)
 
+    /// The id as a JSON value.
+    public var json: String {
+        var json = JSONWriter()
+        write(to: &json)
+        return json.output
+    }
+
     func write(to json: inout JSONWriter) {
         switch self {
         case .string(let text): json.string(text)
@@ -15,8 +22,9 @@ public enum RecordID: Sendable, Hashable {
 }
 
 extension Verdict {
-    /// The verdict as one JSON object of the output contract (docs/output.md), without a newline.
-    public func json(id: RecordID) -> String {
+    /// The verdict as one JSON object of the output contract (docs/output.md), without a newline. `gold`
+    /// adds the record's gold label (`redflag eval --predictions`).
+    public func json(id: RecordID, gold: Bool? = nil) -> String {
         var json = JSONWriter()
         json.beginObject()
         json.key("id"); id.write(to: &json)
@@ -79,6 +87,25 @@ extension Verdict {
             json.endObject()
         }
         json.endArray()
+        if let lexical {
+            json.key("lexical")
+            json.beginObject()
+            json.key("score"); json.number(lexical.score)
+            json.key("words")
+            json.beginArray()
+            for word in lexical.words {
+                json.beginObject()
+                json.key("feature"); json.string(word.feature)
+                json.key("contribution"); json.number(word.contribution)
+                json.key("text"); json.string(word.text)
+                json.key("start"); json.int(word.start)
+                json.key("end"); json.int(word.end)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+        if let gold { json.key("gold"); json.string(gold ? "scam" : "legit") }
         json.endObject()
         return json.output
     }

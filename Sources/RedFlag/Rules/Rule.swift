@@ -38,7 +38,7 @@ public struct Rule: Sendable {
     /// The tactic it is evidence of; nil for sub-rules.
     public let tactic: String?
     /// Added to the score once per text when the rule fires; 0 for sub-rules.
-    public let weight: Double
+    public internal(set) var weight: Double
     /// ISO 639-1 codes, or `any`.
     public let languages: [String]
     /// What a moderator reads, in English.
@@ -114,7 +114,7 @@ public struct Heuristic: Sendable, Hashable {
     public let id: String
     public let kind: Kind
     public let tactic: String
-    public let weight: Double
+    public internal(set) var weight: Double
     public let describe: String
     /// The kind's parameter, where it has one (`high_pay`: US dollars per day).
     public let threshold: Double?

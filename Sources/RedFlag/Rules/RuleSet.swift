@@ -3,11 +3,11 @@ import Foundation
 /// A compiled, validated pattern set. Immutable and `Sendable`: load it once and share it between scanners.
 public struct RuleSet: Sendable {
     /// Name, version, bias and thresholds from `ruleset.yaml`.
-    public private(set) var settings: RuleSetSettings
+    public internal(set) var settings: RuleSetSettings
     /// The closed list of tactics, in the order of `tactics.yaml`.
     public let tactics: [Tactic]
     /// Every rule, in file order (files sorted by name).
-    public let rules: [Rule]
+    public private(set) var rules: [Rule]
     /// Indices of meta rules, each after the meta rules it depends on.
     let metaOrder: [Int]
     /// Indices of rules by id.
@@ -18,6 +18,8 @@ public struct RuleSet: Sendable {
     public let fingerprint: String
     /// The position of each tactic in `tactics.yaml`, to order a verdict's tactics.
     let tacticOrder: [String: Int]
+    /// The lexical layer, when learned weights with one were applied (`ModelWeights`).
+    public internal(set) var lexical: LexicalModel?
 
     init(settings: RuleSetSettings, tactics: [Tactic], rules: [Rule], metaOrder: [Int], fingerprint: String) {
         self.settings = settings
@@ -54,6 +56,14 @@ public struct RuleSet: Sendable {
     /// The rule with this id.
     public func rule(_ id: String) -> Rule? {
         indexByID[id].map { rules[$0] }
+    }
+
+    /// Replaces every rule's and heuristic's weight with `weight(id, current)`.
+    mutating func replaceWeights(_ weight: (String, Double) -> Double) {
+        for index in rules.indices { rules[index].weight = weight(rules[index].id, rules[index].weight) }
+        for index in settings.heuristics.indices {
+            settings.heuristics[index].weight = weight(settings.heuristics[index].id, settings.heuristics[index].weight)
+        }
     }
 
     /// The same set with other thresholds.

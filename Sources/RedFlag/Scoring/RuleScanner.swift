@@ -44,6 +44,14 @@ public final class RuleScanner {
 
     private let languageIdentifier: LanguageIdentifier?
 
+    /// When true, `ruleNanoseconds` accumulates the time each pattern rule takes (for `redflag eval`'s slowest
+    /// rules); off by default, as reading the clock costs time.
+    public var measuresRuleTime = false {
+        didSet { if measuresRuleTime && ruleNanoseconds.isEmpty { ruleNanoseconds = Array(repeating: 0, count: ruleSet.rules.count) } }
+    }
+    /// Nanoseconds spent in each rule, by rule index, since `measuresRuleTime` was set.
+    public private(set) var ruleNanoseconds: [UInt64] = []
+
     /// - Parameters:
     ///   - limits: PCRE2 limits for every match attempt.
     ///   - identifyLanguage: identify each text's language (libexttextcat) when the caller does not give it, so
@@ -83,7 +91,9 @@ public final class RuleScanner {
         let candidates = language.map { [$0] } ?? languageIdentifier?.candidates(for: text) ?? []
         let language = candidates.count == 1 ? candidates[0] : nil
         let entities = entityExtractor.entities(in: text)
-        let verdict = Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits(in: text, languages: candidates), entities: entities)
+        let lexical = ruleSet.lexical.map { $0.contribution(text: text, view: normalizer.views(of: text).normalized) }
+        let verdict = Scorer(ruleSet: ruleSet).verdict(
+            for: text, hits: hits(in: text, languages: candidates), entities: entities, lexical: lexical)
         return verdict.with(language: language, entities: entities)
     }
 
@@ -115,6 +125,8 @@ public final class RuleScanner {
                 view = rule.view == .folded ? normalizedViews!.folded : normalizedViews!.normalized
             }
             var found: [HitSpan] = []
+            let ruleStarted = measuresRuleTime ? DispatchTime.now().uptimeNanoseconds : 0
+            defer { if measuresRuleTime { ruleNanoseconds[i] += DispatchTime.now().uptimeNanoseconds - ruleStarted } }
             do {
                 try pattern.forEachMatch(in: view.text, scratch: scratch) { span in
                     let original = view.originalSpan(start: span.start, end: span.end)
@@ -151,9 +163,9 @@ public final class RuleScanner {
 struct Scorer {
     let ruleSet: RuleSet
 
-    func verdict(for text: String, hits: RuleHits, entities: [Entity] = []) -> Verdict {
+    func verdict(for text: String, hits: RuleHits, entities: [Entity] = [], lexical: LexicalContribution? = nil) -> Verdict {
         let rules = ruleSet.rules
-        var score = 0.0
+        var score = lexical?.score ?? 0
         var tacticWeight: [String: Double] = [:]
         var pending: [PendingEvidence] = []
         for (i, rule) in rules.enumerated() where hits.fired[i] && !rule.isSubRule {
@@ -196,7 +208,7 @@ struct Scorer {
         let probability = Self.logistic(score + ruleSet.settings.bias)
         return Verdict(
             label: label(for: probability), probability: probability, score: score, tactics: tactics,
-            evidence: evidence, warnings: hits.warnings)
+            evidence: evidence, warnings: hits.warnings, lexical: lexical)
     }
 
     /// Evidence before offsets are converted.

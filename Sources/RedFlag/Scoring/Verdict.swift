@@ -45,13 +45,15 @@ public struct Verdict: Sendable {
     public let label: Label
     /// The logistic of `score + bias`.
     public let probability: Double
-    /// The sum of the weights of the rules that fired.
+    /// The sum of the weights of the rules and heuristics that fired, plus the lexical layer's part.
     public let score: Double
     /// Tactics with positive weight among the rules that fired, the heaviest first.
     public let tactics: [String]
     /// Evidence in order of position in the text.
     public let evidence: [Evidence]
     public private(set) var warnings: [ScanWarning]
+    /// What the lexical layer of learned weights added, when one is loaded (`--weights`).
+    public var lexical: LexicalContribution? = nil
     /// The ISO 639-1 code of the text's language (given or identified), nil when unknown.
     public var language: String? = nil
     /// Money amounts, URLs, e-mail addresses, phone numbers, chat handles and wallets found in the text.
