@@ -160,4 +160,45 @@ import Testing
         #expect(early.evidence.map(\.rule) == ["OFF_TELEGRAM"])
         #expect(early.warnings.map(\.code) == ["truncated"])
     }
+
+    @Test func vagueAdvertFiresOnlyWithoutEmployerPlaceDutiesOrOrganisationContact() throws {
+        let settings = Fixture.settings + """
+
+            heuristics:
+              - id: HEUR_VAGUE_ADVERT
+                kind: vague_advert
+                tactic: task_scam
+                offer: __OFFER
+                details: [__EMPLOYER, __DUTIES]
+                weight: 0.5
+                describe: A job offer without details
+            """
+        let rules = """
+            rules:
+              - id: __OFFER
+                languages: [any]
+                pattern: '\\bhiring\\b'
+              - id: __EMPLOYER
+                languages: [any]
+                pattern: '\\bltd\\b'
+              - id: __DUTIES
+                languages: [any]
+                pattern: '\\bduties\\b'
+            """
+        let scanner = RuleScanner(ruleSet: try RuleSet.load(Fixture.files(rules, settings: settings)), identifyLanguage: false)
+        func fires(_ text: String) -> Bool { scanner.classify(text).evidence.contains { $0.rule == "HEUR_VAGUE_ADVERT" } }
+        #expect(fires("We are hiring now, great pay, message me"))
+        #expect(!fires("Acme Ltd is hiring a clerk"))
+        #expect(!fires("Hiring: duties include filing and phone calls"))
+        #expect(!fires("We are hiring, apply at https://careers.acme-logistics.test/jobs/17"))
+        #expect(!fires("Great pay, message me"))
+        let evidence = try #require(scanner.classify("We are hiring now").evidence.first { $0.rule == "HEUR_VAGUE_ADVERT" })
+        #expect(evidence.text == "hiring" && evidence.parts == ["__OFFER"])
+
+        // A heuristic naming a rule no file defines is refused with RF021.
+        let broken = settings.replacingOccurrences(of: "__DUTIES]", with: "__NOWHERE]")
+        let diagnostics = Fixture.diagnostics(Fixture.files(rules, settings: broken))
+        let refused = diagnostics.contains { (diagnostic: Diagnostic) in diagnostic.code == .invalidHeuristic && diagnostic.ruleID == "HEUR_VAGUE_ADVERT" }
+        #expect(refused)
+    }
 }

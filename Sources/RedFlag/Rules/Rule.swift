@@ -108,6 +108,9 @@ public struct Heuristic: Sendable, Hashable {
         /// Shouting: at least half the letters in capitals (of 20 or more), three or more exclamation marks, or
         /// three or more emoji making at least 2% of the characters.
         case shouting
+        /// A job offer that says nothing concrete: the `offer` rule fired, none of the `details` rules (employer,
+        /// place, duties) did, and there is no website or e-mail of an organisation.
+        case vagueAdvert = "vague_advert"
     }
 
     /// Shown as the evidence's rule id, e.g. `HEUR_OBFUSCATION`.
@@ -118,6 +121,9 @@ public struct Heuristic: Sendable, Hashable {
     public let describe: String
     /// The kind's parameter, where it has one (`high_pay`: US dollars per day).
     public let threshold: Double?
+    /// `vague_advert`: the rule that says the text offers a job, and the rules that name its details.
+    public var offer: String? = nil
+    public var details: [String] = []
 }
 
 /// The settings of a rule set, from `ruleset.yaml`.

@@ -54,7 +54,7 @@ public struct RuleSetChecks {
         let usedByMeta = Set(ruleSet.rules.flatMap { rule -> [String] in
             if case .meta(let expression) = rule.body { return expression.operands }
             return []
-        })
+        } + ruleSet.settings.heuristics.flatMap { [$0.offer].compactMap { $0 } + $0.details })
         let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false)
         var firedByExamples: Set<String> = []
         for rule in ruleSet.rules {
@@ -77,7 +77,7 @@ public struct RuleSetChecks {
                 warnings.append(Diagnostic(.neverFires, "no example in the set makes this rule fire", at: rule.location, rule: rule.id))
             }
             if rule.isSubRule && !usedByMeta.contains(rule.id) {
-                warnings.append(Diagnostic(.unusedSubRule, "sub-rule is used by no meta rule", at: rule.location, rule: rule.id))
+                warnings.append(Diagnostic(.unusedSubRule, "sub-rule is used by no meta rule or heuristic", at: rule.location, rule: rule.id))
             }
         }
         return warnings

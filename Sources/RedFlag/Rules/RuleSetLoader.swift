@@ -64,6 +64,15 @@ struct RuleSetLoader {
                 .unknownTactic, "heuristic tactic '\(heuristic.tactic)' is not in tactics.yaml",
                 at: SourceLocation(file: file, line: 1, column: 1), rule: heuristic.id))
         }
+        let ruleIDs = Set(drafts.map(\.id))
+        for heuristic in settings?.heuristics ?? [] {
+            for id in [heuristic.offer].compactMap({ $0 }) + heuristic.details where !ruleIDs.contains(id) {
+                let file = files.files.first { $0.relativePath == "ruleset.yaml" }?.displayPath ?? "ruleset.yaml"
+                diagnostics.append(Diagnostic(
+                    .invalidHeuristic, "heuristic refers to rule '\(id)', which no rules file defines",
+                    at: SourceLocation(file: file, line: 1, column: 1), rule: heuristic.id))
+            }
+        }
         if let duplicate = (settings?.heuristics ?? []).first(where: { heuristic in drafts.contains { $0.id == heuristic.id } }) {
             diagnostics.append(Diagnostic(
                 .duplicateID, "heuristic id '\(duplicate.id)' is also a rule id", at: SourceLocation(file: "ruleset.yaml", line: 1, column: 1), rule: duplicate.id))
@@ -130,7 +139,7 @@ struct RuleSetLoader {
         var heuristics: [Heuristic] = []
         for item in items {
             let required: Set<String> = ["id", "kind", "tactic", "weight", "describe"]
-            guard let fields = document.mapping(item, what: "a heuristic", allowed: required.union(["threshold"])) else { continue }
+            guard let fields = document.mapping(item, what: "a heuristic", allowed: required.union(["threshold", "offer", "details"])) else { continue }
             guard required.allSatisfy({ fields[$0] != nil }) else {
                 document.report(.missingKey, "a heuristic needs id, kind, tactic, weight and describe", at: document.location(item))
                 continue
@@ -155,7 +164,18 @@ struct RuleSetLoader {
                 document.report(.invalidHeuristic, "a high_pay heuristic needs a threshold (US dollars per day)", at: document.location(item), rule: id)
                 continue
             }
-            heuristics.append(Heuristic(id: id, kind: kind, tactic: tactic, weight: weight, describe: describe, threshold: threshold))
+            var heuristic = Heuristic(id: id, kind: kind, tactic: tactic, weight: weight, describe: describe, threshold: threshold)
+            if kind == .vagueAdvert {
+                guard let offer = fields["offer"].flatMap({ document.string($0.value, what: "offer") }),
+                    let details = fields["details"].flatMap({ document.strings($0.value, what: "details", rule: id)?.map(\.0) }), !details.isEmpty
+                else {
+                    document.report(.invalidHeuristic, "a vague_advert heuristic needs 'offer' (a rule id) and 'details' (a list of rule ids)", at: document.location(item), rule: id)
+                    continue
+                }
+                heuristic.offer = offer
+                heuristic.details = details
+            }
+            heuristics.append(heuristic)
         }
         return heuristics
     }

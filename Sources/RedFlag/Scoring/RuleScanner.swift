@@ -185,7 +185,7 @@ struct Scorer {
             }
         }
         for heuristic in ruleSet.settings.heuristics {
-            guard let found = heuristicEvidence(heuristic, pending, entities, text) else { continue }
+            guard let found = heuristicEvidence(heuristic, pending, entities, text, hits) else { continue }
             score += heuristic.weight
             tacticWeight[heuristic.tactic, default: 0] += heuristic.weight
             pending.append(found)
@@ -223,7 +223,7 @@ struct Scorer {
 
     /// The evidence a heuristic adds, if it fires.
     private func heuristicEvidence(
-        _ heuristic: Heuristic, _ pending: [PendingEvidence], _ entities: [Entity], _ text: String
+        _ heuristic: Heuristic, _ pending: [PendingEvidence], _ entities: [Entity], _ text: String, _ hits: RuleHits
     ) -> PendingEvidence? {
         func evidence(at entity: Entity) -> PendingEvidence {
             PendingEvidence(
@@ -247,6 +247,15 @@ struct Scorer {
             let freeMail = entities.first { $0.kind == .email && $0["free_mail"] == .bool(true) }
             guard let freeMail, !entities.contains(where: \.isOrganisationContact) else { return nil }
             return evidence(at: freeMail)
+        case .vagueAdvert:
+            func fired(_ id: String) -> Bool { ruleSet.indexByID[id].map { hits.fired[$0] } ?? false }
+            guard let offer = heuristic.offer, let index = ruleSet.indexByID[offer], hits.fired[index],
+                !heuristic.details.contains(where: fired), !entities.contains(where: \.isOrganisationContact),
+                let span = hits.spans[index].first
+            else { return nil }
+            return PendingEvidence(
+                id: heuristic.id, tactic: heuristic.tactic, weight: heuristic.weight, describe: heuristic.describe,
+                span: HitSpan(start: span.start, end: span.end, tricks: []), parts: [offer])
         case .obfuscation:
             // A scam signal found only by seeing through a disguise: hiding the word is itself evidence.
             guard let disguised = pending.first(where: { $0.weight > 0 && !$0.span.tricks.isEmpty }) else { return nil }
