@@ -37,6 +37,17 @@ private func temporaryFolder() throws -> URL {
         #expect(corpus.sources.first?.sha256 == SHA256.hex([UInt8](bytes)))
     }
 
+    @Test func anEmptyFileHasNoRecordsAndABOMIsIgnored() throws {
+        let folder = try temporaryFolder()
+        let empty = folder.appendingPathComponent("empty.jsonl")
+        try Data().write(to: empty)
+        #expect(try LabeledCorpus.read([empty.path]).entries.isEmpty)
+        let bom = folder.appendingPathComponent("bom.jsonl")
+        try Data([0xEF, 0xBB, 0xBF] + Array(#"{"text": "hello", "label": "legit"}"#.utf8) + [0x0D, 0x0A]).write(to: bom)
+        let corpus = try LabeledCorpus.read([bom.path])
+        #expect(corpus.entries.count == 1 && corpus.records.count == 1)
+    }
+
     @Test func labelMappingIsConfigurable() throws {
         let file = try temporaryFolder().appendingPathComponent("c.jsonl")
         try #"{"text": "x", "label": "FRAUD"}\#n{"text": "y", "label": "ok"}\#n"#.write(to: file, atomically: true, encoding: .utf8)

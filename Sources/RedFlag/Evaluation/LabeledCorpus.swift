@@ -224,7 +224,7 @@ public struct LabeledCorpus: Sendable {
         for var line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            if line.isEmpty && lineNumber > 1 && line.endIndex == bytes.endIndex { break }  // the final newline
+            if line.isEmpty && line.endIndex == bytes.endIndex { break }  // after the final newline, or an empty file
             func fail(_ code: String, _ message: String, id: RecordID = .line(lineNumber)) {
                 entries.append(.failed(id: id, error: RecordError(code: code, message: message), source: path, line: lineNumber))
             }
