@@ -9454,6 +9454,11 @@ rules:
       | \b(?:dm|message|text|contact|add|msg)\b[^\w\n]{1,8}(?:what['’]?s\s?-?\s?app|whatsap+|telegram|signal|wechat|viber|snap(?:chat)?)\b
       | \b(?:what['’]?s\s?-?\s?app|whatsap+|telegram|viber|snap|snapchat|signal)\s+(?:me|us)\b(?!\s+(?:know|about))
       | \b(?:download|install|get|open)\s+(?:the\s{1,3})?(?:telegram|whats\s?app|signal|wechat|viber|line)\b[^.!?\n]{0,40}\b(?:add|message|contact|search\s+for|text)\b
+      | (?<!\bnot\s)(?<!\bnever\s)\b(?:text|message|msg|call|sms|whatsapp)\s+(?:me|us)\s+(?:at|on)\s+\(?\+?\d[\d\s().-]{6,18}\d
+      | \b(?:drop|send)\s+(?:me|us)\s+(?:a\s{1,3})?(?:dm|pm|direct\s+message|private\s+message|message|text)\b[^.!?\n]{0,20}\b(?:on|via|in|through)\s+(?:whats\s?app|telegram|signal|wechat|viber|line|instagram)\b
+      | \b(?:only|exclusively)\s+(?:communicat\w*|contact\w*|reachable|available|respond\w*|works?)\s+(?:through|via|on|by|over)\s+(?:whats\s?app|telegram|signal|wechat|viber|line)\b
+      | \b(?:text|send|reply|type)\s+["“]?[a-z0-9]{2,10}["”]?\s+to\s+(?:my|our|this|the)\s+(?:whats\s?app|telegram|signal|wechat|viber)\b
+      | \b(?:search\s+(?:for\s{1,3})?|find\s+)@\w{3,30}\b
     match:
       - "Hello dear, please contact me on WhatsApp for the job details"
       - "Add my Telegram and I will explain the work"
@@ -9491,6 +9496,12 @@ rules:
           (?:mon|notre)\s+(?:whats\s?app|telegram|t[ée]l[ée]gram|wechat)\b
       | (?<!\bne\s)(?<!\bn['’])\b(?:inscri(?:vez|s)[- ](?:vous|toi)|envoy(?:ez|er)|envoie)\b[^.!?\n]{0,70}?\b(?:sur|via|par)\s+
           (?:whats\s?app|whatsap+|telegram|t[ée]l[ée]gram|signal|wechat|viber)\b
+      | (?<!\bne\s)(?<!\bn['’])\b(?:[ée]cri(?:vez|s)|envoy(?:ez|er)|envoie|contact(?:ez|e))[- ](?:moi|nous)\s+(?:un\s+(?:message|sms|mp)\s{1,3})?(?:en\s+priv[ée]\s{1,3})?(?:au|sur\s+le)\s+\+?\d[\d\s.]{7,16}\d
+      | \b(?:uniquement|seulement|exclusivement)\s+(?:via|par|sur)\s+(?:whats\s?app|telegram|t[ée]l[ée]gram|signal|wechat|viber|line)\b
+      | \b(?:communiqu\w*|joignables?|disponibles?)\s+(?:uniquement\s{1,3}|seulement\s{1,3})?(?:via|par|sur)\s+(?:whats\s?app|telegram|t[ée]l[ée]gram|signal|wechat|viber)\b
+      | \b(?:enregistre[zr]?|ajoute[zr]?|ajoute)\s+(?:mon|notre)\s+(?:num[ée]ro|contact)\s+(?:whats\s?app|telegram|viber)\b
+      | \bm['’]ajouter\s+sur\s+(?:whats\s?app|telegram|line|viber|wechat|signal)\b
+      | \b(?:cherchez|recherchez|cherche)\s+@\w{3,30}\b
     match:
       - "Bonjour ! Travail simple depuis chez vous, écrivez à notre mentor sur Telegram @mentor_julie."
       - "Contactez-moi sur WhatsApp pour les détails du poste"
@@ -9910,6 +9921,10 @@ rules:
           [^.!?\n]{0,50}\b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*|prepay\w*|pay\s+in)\b
       | \bvip\s?-?\s?\d\b[^.\n]{0,10}\b(?:deposit|recharge|top[- ]?up)\b
       | \b(?:deposit|recharge|top[- ]?up)\w*\b[^.!?\n]{0,20}\d[\d\s,.]*\s*usdt\b[^.!?\n]{0,40}\b(?:orders?|tasks?|commission|level|vip)\b
+      | \b(?:top(?:ping)?[- ]?up|recharg\w*|deposit\w*)\b[^.!?\n]{0,15}\d[\d,.\s]{0,10}usdt\b
+      | \b\d[\d,.]*\s?usdt\s+(?:top[- ]?up|recharge|deposit)\b
+      | \bcomplete\s+(?:the|your)\s+(?:recharge|top[- ]?up)\b
+      | \b(?:deposit|top\s?up|recharge)\s+the\s+(?:difference|shortfall|remaining\s+amount)\b
     match:
       - "You need to recharge 100 USDT to unlock the next set of tasks."
       - "To withdraw your commission you must first top up your account with 300 USDT."
@@ -9940,6 +9955,10 @@ rules:
           [^.!?\n]{0,50}\b(?:recharg\w{0,30}|d[ée]pos\w{0,30}|d[ée]p[ôo]t|vers(?:ez|er)|alimente\w{0,30})
       | \bd[ée]p[ôo]t\s+(?:minimum\s{1,3})?(?:[àa]\s+partir\s+de|de|minimum\s+de)\s+\d[\d\s,.]*\s*usdt\b
       | \bvip\s?-?\s?\d\b[^.\n]{0,10}\b(?:d[ée]p[ôo]t|recharge)\b
+      | \b(?:recharg\w*|d[ée]pos\w*|d[ée]p[ôo]t|vers\w*)\b[^.!?\n]{0,20}\d[\d\s,.]{0,10}usdt\b
+      | \b(?:recharge|d[ée]p[ôo]t)\s+de\s+\d[\d\s,.]*\s?(?:usdt|€|eur\w*|\$)[^.!?\n]{0,40}\b(?:vip|niveau|commissions?|t[âa]ches|commandes)
+      | \bcompl[ée]t(?:ez|er)\s+(?:la|votre)\s+recharge\b
+      | \b(?:d[ée]pos|vers|recharg)\w*\s+la\s+diff[ée]rence\b
     match:
       - "Pour débloquer la mission suivante, rechargez 350 USDT sur votre compte."
       - "Rechargez 100 USDT sur votre compte pour débloquer la série de tâches suivante."
@@ -9973,6 +9992,14 @@ rules:
           (?:(?:our|the|their)\s{1,3})?(?:\w{1,30}\s{1,3})?(?:products?|merchants?|apps?|hotels?|stores?)\b
           [^\n]{0,100}\b(?:commissions?|tasks?)\b
       | \bbalance\s*:?\s*-\s?\d[\d,.]*\s*(?:usdt|usd|\$)
+      | \b(?:data|product|app|hotel|booking|merchant|rating|ranking|traffic|store|order|review)\s+(?:data\s{1,3})?optimi[sz](?:ation|ing|ers?)\b
+      | \b(?:part[- ]time\s{1,3}|online\s{1,3}|remote\s{1,3})?optimi[sz]ers\b
+      | \b(?:complete|finish|submit)\s+(?:\d{1,3}|all(?:\s+the)?)\s+(?:tasks|orders|ratings|reviews|missions)\b
+      | \b\d{1,3}\s*/\s*\d{1,3}\s+(?:tasks|orders)\b
+      | \b(?:sets?|rounds?|groups?|batch(?:es)?)\s+of\s+\d{1,3}\s+(?:tasks|orders|products|apps|reviews|ratings)\b
+      | \b(?:lucky|premium|special|golden|bonus)\s+(?:tasks?|orders?)\b[^.!?\n]{0,40}\b(?:commissions?|profits?|times)\b
+      | \binvitation\s+code\b
+      | \b(?:triple|double|\d{1,2}x|\d{1,2}\s+times)\s+(?:the\s{1,3})?(?:commission|profit)s?\b
     match:
       - "Congratulations, you got a combination order, please recharge to clear the negative balance."
       - "Each day you complete 3 sets of 40 tasks and receive your commission."
@@ -10009,6 +10036,13 @@ rules:
       | \b(?:augment|am[ée]lior|boost)\w*\s+(?:les\s+ventes|le\s+classement|la\s+visibilit[ée]|les\s+notes)\s+
           (?:des|de\s+nos|de\s+leurs)\s+(?:produits|marchands|applications|h[ôo]tels|boutiques)\b
           [^\n]{0,100}\b(?:commissions?|t[âa]ches?|missions?)\b
+      | \boptimis(?:ation|eurs?|atrices?)\s+(?:de\s{1,3}|des\s{1,3})?(?:donn[ée]es|produits|applications|h[ôo]tels|r[ée]servations|commandes|marchands|avis|classement)\b
+      | \b(?:terminez|terminer|compl[ée]tez|compl[ée]ter|effectuez|effectuer|faites|finissez|termine|fais)\s+(?:les\s{1,3})?\d{1,3}\s+(?:t[âa]ches|commandes|missions|[ée]valuations|avis)\b
+      | \b\d{1,3}\s+(?:t[âa]ches|commandes|missions)\s+sur\s+\d{1,3}\b
+      | \b\d{1,3}\s+(?:t[âa]ches|commandes|missions|applis|applications)\s+par\s+(?:s[ée]rie|lot|groupe|jour)\b
+      | \bcode\s+d['’]\s?invitation\b
+      | \b(?:triple|double)\s+commission\b|\bcommission\s+(?:triple|doubl[ée]e)
+      | \bcommandes?\s+(?:chanceuses?|sp[ée]ciales?|premium|bonus)\b
     match:
       - "Vous avez reçu une commande combinée : votre solde est négatif, rechargez pour continuer."
       - "Chaque jour, terminez 3 séries de 40 tâches pour toucher vos commissions."
@@ -10037,6 +10071,11 @@ rules:
           (?:fees?|tax(?:es)?|deposit|usdt|first|unfreez\w*|charges?)\b
       | \b(?:otherwise|or\s+else|if\s+not)\b[^.!?\n]{0,60}\b(?:withdraw\w*|account)\s+(?:is|will\s+be|gets?)\s+(?:blocked|frozen|locked|suspended)\b
       | \bcredit\s+score\s+(?:goes|will\s+go|drops?|is\s+reduced)\b
+      | \b(?:withdraw\w*|cash[- ]?outs?|funds|profits?|earnings|commissions?|payouts?)\b[^.!?\n]{0,30}\b(?:cannot|can['’]t|could\s+not|won['’]t|will\s+not)\s+be\s+(?:processed|released|completed|withdrawn|paid)
+      | \bunfreez\w*\s+(?:fee|tax|charge|deposit)
+      | \bcredit\s+score\s+(?:is\s{1,3})?(?:below|under|too\s+low|insufficient|not\s+enough)
+      | \b(?:account|profits?|earnings|funds|commissions?|balance)\b[^.!?\n]{0,20}\b(?:will\s+be|gets?|are|is)\s+(?:frozen|lost|forfeited|confiscated)\b
+      | \bwithdraw\w*\s+(?:is\s{1,3}|are\s{1,3})?(?:blocked|frozen|suspended|locked)\b
     match:
       - "Your withdrawal is frozen until you pay the 15% tax on your commissions."
       - "To withdraw your earnings you must first deposit 200 USDT as a verification fee."
@@ -10065,6 +10104,11 @@ rules:
           (?:vos|tes|votre|ton|les|le)\s+(?:gains|commissions?|fonds|argent|solde|b[ée]n[ée]fices?|retrait)\b
           [^.!?\n]{0,60}\b(?:pay|r[ée]gl|vers|d[ée]pos|virer|recharg)\w*\b
           [^.!?\n]{0,30}\b(?:frais|taxe|imp[ôo]ts?|d[ée]p[ôo]t|usdt|d['’]abord|caution)\b
+      | \b(?:retraits?|gains|fonds|b[ée]n[ée]fices?|commissions?)\b[^.!?\n]{0,30}\bne\s+(?:peut|peuvent|pourra|pourront)\s+pas\s+[êe]tre\s+(?:trait[ée]|effectu[ée]|vers[ée]|d[ée]bloqu[ée]|retir[ée])
+      | \bfrais\s+de\s+(?:d[ée]gel|d[ée]blocage|lib[ée]ration)\b
+      | \bscore\s+de\s+cr[ée]dit\b
+      | \b(?:compte|b[ée]n[ée]fices?|gains|fonds|solde)\b[^.!?\n]{0,20}\b(?:sera|seront|est|sont)\s+(?:gel[ée]s?|perdus?|confisqu[ée]s?)\b
+      | \bretraits?\s+(?:est\s{1,3}|sont\s{1,3})?(?:bloqu[ée]s?|gel[ée]s?|suspendus?)\b
     match:
       - "Votre retrait est gelé tant que vous n'avez pas payé les frais de déblocage."
       - "Pour retirer vos gains, vous devez d'abord verser une taxe de 20 %."
@@ -10074,6 +10118,79 @@ rules:
       - "Pour retirer votre colis, présentez une pièce d'identité au bureau de poste."
       - "Votre compte candidat est bloqué : réinitialisez votre mot de passe."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __TASK_PAID_ENGAGEMENT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:lik(?:e|es|ed|ing)|follow(?:s|ed|ing)?|subscrib\w*|rat(?:e|es|ed|ing)|review(?:s|ed|ing)?|upvot\w*|watch(?:es|ed|ing)?|
+          (?:give|leave|write|post)\s+(?:\d|five)[- ]stars?(?:\s+reviews?)?\s+(?:to|for|on))\s+(?:[\w'’-]{1,20}\s{1,3}){0,3}
+          (?:videos?|posts?|accounts?|pages?|channels?|apps?|products?|hotels?|restaurants?|movies?|songs?|shops?|stores?)\b
+          [^\n]{0,80}?(?:\b(?:earn\w*|bonus(?:es)?|rewards?|commissions?)\b|\bpaid\s+(?:to|for|per)\b|\bwe\s+pay\b|[$€£]\s?\d|\b\d[\d,.]*\s?(?:usd|usdt|dollars?|eur|euros?|gbp)\b)
+      | (?:\b(?:earn\w*|bonus(?:es)?|rewards?|commissions?)\b|\bpaid\s+(?:to|for|per)\b|\bwe\s+pay\b|[$€£]\s?\d|\b\d[\d,.]*\s?(?:usd|usdt|dollars?|eur|euros?|gbp)\b)
+          [^\n]{0,60}?\b(?:lik(?:e|es|ed|ing)|follow(?:s|ed|ing)?|subscrib\w*|rat(?:e|es|ed|ing)|review(?:s|ed|ing)?|upvot\w*|watch(?:es|ed|ing)?)\s+(?:[\w'’-]{1,20}\s{1,3}){0,3}
+          (?:videos?|posts?|accounts?|pages?|channels?|apps?|products?|hotels?|restaurants?|movies?|songs?|shops?|stores?)\b
+  - id: __TASK_PAID_ENGAGEMENT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:aim(?:er|ez|[ée]e?s?)|lik(?:er|ez|[ée]e?s?)|suivre|suivez|abonn\w*|not(?:er|ez)|[ée]valu(?:er|ez)|comment(?:er|ez)|regard(?:er|ez)|
+          (?:donner|donnez|laisser|laissez|mettre|mettez)\s+(?:\d|cinq)\s+[ée]toiles\s+[àa]|(?:laisser|laissez|publier|publiez|r[ée]diger)\s+des\s+avis\s+sur)\s+
+          (?:[\w'’-]{1,20}\s{1,3}){0,3}(?:vid[ée]os?|publications?|posts?|comptes?|pages?|cha[îi]nes?|applis?|applications?|produits?|h[ôo]tels?|restaurants?|films?|boutiques?|google\s+maps)\b
+          [^\n]{0,80}?(?:\b(?:gagn\w*|bonus|r[ée]compenses?|commissions?|rapporte\w*|r[ée]mun[ée]r\w*)\b|\bnous\s+payons\b|\bpay[ée]e?s?\s+(?:pour|par)\b|€\s?\d|\b\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|usdt|\$))
+      | (?:\b(?:gagn\w*|bonus|r[ée]compenses?|commissions?|r[ée]mun[ée]r\w*)\b|\bnous\s+payons\b|\bpay(?:ons|ez|er)\s+des\s+personnes\b|€\s?\d|\b\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|usdt|\$))
+          [^\n]{0,60}?\b(?:aim(?:er|ez|[ée]e?s?)|lik(?:er|ez|[ée]e?s?)|suivre|suivez|abonn\w*|not(?:er|ez)|[ée]valu(?:er|ez)|comment(?:er|ez)|regard(?:er|ez)|laisser\s+des\s+avis\s+sur)\s+
+          (?:[\w'’-]{1,20}\s{1,3}){0,3}(?:vid[ée]os?|publications?|posts?|comptes?|pages?|cha[îi]nes?|applis?|applications?|produits?|h[ôo]tels?|restaurants?|films?|boutiques?|google\s+maps)\b
+      | \bchaque\s+(?:avis|like|j['’]aime|abonnement|[ée]valuation)\s+(?:vous\s{1,3}|te\s{1,3})?(?:rapporte|est\s+pay[ée]|vaut)\b
+
+  - id: TASK_PAID_ENGAGEMENT
+    tactic: task_scam
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Offers money, bonuses or commissions for liking, following, rating or reviewing videos, accounts, apps, products or places"
+    describe-local:
+      fr: "Offre de l’argent, des bonus ou des commissions pour aimer, suivre, noter ou commenter des vidéos, comptes, applis, produits ou lieux"
+    meta: '(__TASK_PAID_ENGAGEMENT_EN || __TASK_PAID_ENGAGEMENT_FR) && !TASK_LIKE_RATE_EN && !TASK_LIKE_RATE_FR'
+    match:
+      - "Claim your 3 USD bonus after liking our YouTube video."
+      - "We pay people to follow Instagram accounts."
+      - "Donnez 5 étoiles à 30 restaurants. Chaque avis rapporte 2 €."
+      - "Nous payons des personnes pour suivre des comptes Instagram."
+    nomatch:
+      - "Social media manager: grow our accounts and follow industry trends; paid holidays."
+      - "Merci de noter votre séjour dans notre hôtel."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_STACK
+    tactic: task_scam
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Shows two or more different task-scam signs (paid likes or ratings, task sets or VIP levels, recharges, blocked withdrawals)"
+    describe-local:
+      fr: "Présente au moins deux signes distincts d’arnaque aux tâches (likes ou avis payés, séries de tâches ou niveaux VIP, recharges, retraits bloqués)"
+    meta: '(2 of (TASK_LIKE_RATE_EN, TASK_LIKE_RATE_FR, TASK_PAID_ENGAGEMENT, TASK_ORDER_MECHANICS_EN, TASK_ORDER_MECHANICS_FR, TASK_RECHARGE_EN, TASK_RECHARGE_FR, TASK_WITHDRAW_BLOCKED_EN, TASK_WITHDRAW_BLOCKED_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    match:
+      - "Complete 3 sets of 40 tasks; to withdraw your commission you must first top up 300 USDT."
+      - "Nos marchands ont besoin d'optimisation de données. Pour retirer vos gains, vous devez d'abord verser une taxe de 20 %."
+    nomatch:
+      - "Complete 3 sets of 40 tasks every day."
+      - "Votre retrait est bloqué."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_PAY_TO_WITHDRAW
+    tactic: task_scam
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Combines task-scam mechanics with a demand for a fee, tax or payment"
+    describe-local:
+      fr: "Associe les mécanismes d’arnaque aux tâches à une demande de frais, de taxe ou de paiement"
+    meta: '((TASK_WITHDRAW_BLOCKED_EN || TASK_WITHDRAW_BLOCKED_FR || TASK_RECHARGE_EN || TASK_RECHARGE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR) && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_UNTRACEABLE_PAY_EN || FEE_UNTRACEABLE_PAY_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    match:
+      - "Your withdrawal cannot be processed. Pay the 20% unfreezing fee to release your funds."
+      - "Votre retrait est bloqué. Payez les frais de déblocage de 20 % pour libérer vos fonds."
+    nomatch:
+      - "Your withdrawal cannot be processed today; try again tomorrow."
+      - "Payez les frais de dossier de 30 €."
 
 """#),
         ("rules/trafficking_lure.yaml", #"""
@@ -10090,18 +10207,18 @@ rules:
           data\s+entry|online\s+(?:marketing|sales|marketer|customer\s+service)|digital\s+marketing|game\s+test(?:er|ers|ing)|
           translators?|translation|interpreters?|chat(?:ting)?\s+(?:operators?|agents?|support|jobs?)|telemarket\w*|
           call\s+cent(?:er|re)|crypto\s+(?:marketing|customer\s+service)|(?:it|tech)\s+support|admin(?:istrative)?\s+(?:assistants?|staff)|
-          casino\s+staff|casino|receptionists?|(?:easy|simple)\s+office\s+jobs?|online\s+(?:gaming|casino))\b(?s:.{0,120}?)\b
+          casino\s+staff|casino|receptionists?|(?:easy|simple)\s+office\s+jobs?|online\s+(?:gaming|casino)|marketing\s+(?:assistants?|staff|agents?|jobs?|specialists?)|sales\s+(?:agents?|staff|jobs?|reps?|representatives?)|support\s+(?:agents?|staff|reps?)|(?:data\s+entry|chat|typing|game)\s+operators?|office\s+(?:jobs?|work|staff)|(?:gaming|it|tech|crypto|investment)\s+(?:company|firm|exchange|platform))\b(?s:.{0,120}?)\b
           (?:thailand|bangkok|pattaya|mae\s?sot|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|burma|
           myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|golden\s+triangle|vientiane|bokeo|philippines|manila|
-          pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi|chiang\s?rai|special\s+economic\s+zone)\b
+          pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi|chiang\s?rai|special\s+economic\s+zone|south[- ]?east\s+asia|thai\s+border|koh\s+kong|yangon|penang|johor)\b
       | \b(?:thailand|bangkok|pattaya|mae\s?sot|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|
           burma|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|golden\s+triangle|vientiane|bokeo|philippines|
-          manila|pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi|chiang\s?rai|special\s+economic\s+zone)\b
+          manila|pampanga|malaysia|kuala\s+lumpur|dubai|uae|abu\s+dhabi|chiang\s?rai|special\s+economic\s+zone|south[- ]?east\s+asia|thai\s+border|koh\s+kong|yangon|penang|johor)\b
           (?s:.{0,120}?)\b(?:customer\s+(?:service|support|care)|cs\s+(?:agent|rep|staff)|typists?|typing\s+(?:jobs?|work|staff)|
           data\s+entry|online\s+(?:marketing|sales|marketer|customer\s+service)|digital\s+marketing|game\s+test(?:er|ers|ing)|
           translators?|translation|interpreters?|chat(?:ting)?\s+(?:operators?|agents?|support|jobs?)|telemarket\w*|
           call\s+cent(?:er|re)|crypto\s+(?:marketing|customer\s+service)|(?:it|tech)\s+support|admin(?:istrative)?\s+(?:assistants?|staff)|
-          casino\s+staff|casino|receptionists?|(?:easy|simple)\s+office\s+jobs?|online\s+(?:gaming|casino))\b
+          casino\s+staff|casino|receptionists?|(?:easy|simple)\s+office\s+jobs?|online\s+(?:gaming|casino)|marketing\s+(?:assistants?|staff|agents?|jobs?|specialists?)|sales\s+(?:agents?|staff|jobs?|reps?|representatives?)|support\s+(?:agents?|staff|reps?)|(?:data\s+entry|chat|typing|game)\s+operators?|office\s+(?:jobs?|work|staff)|(?:gaming|it|tech|crypto|investment)\s+(?:company|firm|exchange|platform))\b
     match:
       - "Hiring customer service staff in Cambodia, salary 1500 USD, flight and visa paid."
       - "Work in Bangkok as an online marketing assistant, English speakers wanted."
@@ -10129,18 +10246,18 @@ rules:
           t[ée]l[ée]op[ée]rat\w*|op[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?(?:chat|saisie|marketing)|saisie\s+de\s+donn[ée]es|
           agent(?:e)?s?\s+de\s+saisie|dactylo\w*|marketing\s+(?:en\s+ligne|digital|num[ée]rique)|vente\s+en\s+ligne|
           testeu(?:r|se)s?\s+de\s+jeux|traduct(?:eur|rice)s?|interpr[èe]tes?|centre\s+d['’]appels?|mod[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?chat|
-          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne|plateforme\s+d['’]investissement)\b
+          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne|plateforme\s+d['’]investissement|assistant(?:e)?s?\s+marketing|marketing\s+en\s+ligne|op[ée]rat(?:eur|rice)s?\s+de\s+(?:saisie|chat)|agents?\s+de\s+support|support\s+(?:client|par\s+chat)|t[ée]l[ée]marketing|travail\s+de\s+bureau|soci[ée]t[ée]\s+(?:de\s+jeux|informatique|crypto)|plateforme\s+crypto)\b
           (?s:.{0,120}?)\b(?:tha[ïi]lande|bangkok|pattaya|mae\s?sot|cambodge|phnom\s?penh|sihanoukville|bavet|
           poipet|myanmar|birmanie|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|triangle\s+d['’]or|vientiane|
-          philippines|manille|malaisie|kuala\s+lumpur|duba[ïi]|[ée]mirats(?:\s{1,3}arabes\s{1,3}unis)?|abou?\s+dhabi)\b
+          philippines|manille|malaisie|kuala\s+lumpur|duba[ïi]|[ée]mirats(?:\s{1,3}arabes\s{1,3}unis)?|abou?\s+dhabi|asie\s+du\s+sud-est|fronti[èe]re\s+tha[ïi]landaise)\b
       | \b(?:tha[ïi]lande|bangkok|pattaya|mae\s?sot|cambodge|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|
           birmanie|myawaddy|shwe\s?kokko|kk\s?park|tachileik|laos|triangle\s+d['’]or|vientiane|philippines|
-          manille|malaisie|kuala\s+lumpur|duba[ïi]|[ée]mirats(?:\s{1,3}arabes\s{1,3}unis)?|abou?\s+dhabi)\b
+          manille|malaisie|kuala\s+lumpur|duba[ïi]|[ée]mirats(?:\s{1,3}arabes\s{1,3}unis)?|abou?\s+dhabi|asie\s+du\s+sud-est|fronti[èe]re\s+tha[ïi]landaise)\b
           (?s:.{0,120}?)\b(?:service\s+client(?:s|[èe]le)?|support\s+client|t[ée]l[ée]conseill[eè]re?s?|t[ée]l[ée]vendeu(?:r|se)s?|
           t[ée]l[ée]op[ée]rat\w*|op[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?(?:chat|saisie|marketing)|saisie\s+de\s+donn[ée]es|
           agent(?:e)?s?\s+de\s+saisie|dactylo\w*|marketing\s+(?:en\s+ligne|digital|num[ée]rique)|vente\s+en\s+ligne|
           testeu(?:r|se)s?\s+de\s+jeux|traduct(?:eur|rice)s?|interpr[èe]tes?|centre\s+d['’]appels?|mod[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?chat|
-          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne|plateforme\s+d['’]investissement)\b
+          assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne|plateforme\s+d['’]investissement|assistant(?:e)?s?\s+marketing|marketing\s+en\s+ligne|op[ée]rat(?:eur|rice)s?\s+de\s+(?:saisie|chat)|agents?\s+de\s+support|support\s+(?:client|par\s+chat)|t[ée]l[ée]marketing|travail\s+de\s+bureau|soci[ée]t[ée]\s+(?:de\s+jeux|informatique|crypto)|plateforme\s+crypto)\b
     match:
       - "Recrutement urgent : conseillers service client en Thaïlande, billet d'avion et visa offerts."
       - "Poste d'opératrice de chat à Dubaï, logement fourni, francophones recherchés."
@@ -10172,6 +10289,8 @@ rules:
       | \b(?:company|employer|we|boss)\s+(?:pays?|covers?)\s+(?:for\s{1,3})?everything\b|\ball\s+expenses\s+(?:are\s{1,3})?(?:paid|covered)\b
       | \bvisa\s+(?:on|by)\s+(?:the\s{1,3})?company\b|\bfree\s+(?:dorm(?:itory)?|room|food|meals|housing|accommodation|lodging)\b
       | \brelocation\s+package\s*:?\s*(?:airfare|flights?|air\s+tickets?|visa)\b
+      | \b(?:flights?|tickets?|air\s*fares?|visas?|travel|accommodation|housing|food|meals|room|lodging|dorm(?:itory)?)\b[^.!?\n]{0,30}\b(?:arranged|reimbursed|covered)\s+by\s+(?:us|the\s+company|the\s+employer|our\s+company)\b
+      | \b(?:tickets?|air\s*fares?)\s+(?:is\s{1,3}|are\s{1,3}|will\s{1,3}be\s{1,3})?(?:paid|reimbursed|covered|free|included)\b
     match:
       - "Flight, visa and accommodation paid by the company."
       - "Free air ticket and free housing, salary 1200 USD."
@@ -10203,6 +10322,9 @@ rules:
           (?:en\s{1,3}charge\s{1,3})?(?:votre\s{1,3}|vos\s{1,3}|le\s{1,3}|les\s{1,3})?
           (?:billets?|vols?|visas?|logement|h[ée]bergement|voyage)\b
       | \btout\s+(?:est\s{1,3})?(?:pay[ée]|pris\s+en\s+charge|offert|fourni)\b
+      | \bnourri(?:e|s|es)?\s*(?:,|et)?\s*log[ée](?:e|s|es)?\b
+      | \b(?:voyage|d[ée]placement|transport)\s+organis[ée]\s+par\s+(?:nos\s+soins|l['’]entreprise|la\s+soci[ée]t[ée])\b
+      | \b(?:billets?|vols?|visas?|logement|h[ée]bergement|nourriture|repas|chambre)\b[^.!?\n]{0,40}\b(?:couverts?|[àa]\s+(?:notre|la)\s+charge|gratuit(?:e|s|es)?)\b
     match:
       - "Billet d'avion, visa et logement pris en charge par l'entreprise."
       - "L'entreprise paie votre vol et votre visa, vous n'avez rien à avancer."
@@ -10234,6 +10356,9 @@ rules:
       | \b(?:at|to)\s+(?:the\s{1,3})?(?:immigration|border|airport)\b[^.!?\n]{0,20}\b(?:don['’]t|do\s+not|never)\s+(?:say|tell|mention)\b
       | \b(?:drive|drives|take|takes|bring|brings)\s+(?:you|us)\s+across(?:\s+the\s+(?:border|river)|\s*[.,!;]|\s*$)
       | \b(?:car|driver|van|boat)\s+will\s+(?:wait|pick)\b[^.!?\n]{0,40}\b(?:mae\s?sot|border|tachileik|myawaddy|poipet|bavet)\b
+      | \b(?:on|with)\s+(?:an?\s{1,3})?(?:visit|visitor|tourist)\s+visa\s+(?:first|then)\b
+      | \bvisa\b[^.!?\n]{0,30}\b(?:change|convert|switch|fix)\w*\s+(?:it\s{1,3})?(?:later|after\s+(?:you\s{1,3})?arriv\w*)
+      | \b(?:don['’]t|do\s+not|never)\s+(?:say|tell|mention)\b[^.!?\n]{0,40}\b(?:work|job)\b[^.!?\n]{0,30}\b(?:immigration|border|airport|customs)\b
     match:
       - "You will travel as a tourist, the company arranges the work visa later."
       - "If immigration asks, tell the airport officer you are on holiday."
@@ -10276,6 +10401,10 @@ rules:
       | \b(?:tu|vous)\s+(?:voyag|pars|part|entr|arriv)\w*\b[^.!?\n]{0,40}\bavec\s+un\s+visa\s+(?:visiteur|de\s+visite|touristique|de\s+tourisme|touriste)\b
       | \b(?:te|vous)\s+fai[ts]\s+passer\s+la\s+fronti[èe]re\b
       | \bne\s+(?:dis|dites)\s+pas\s+[àa]\s+(?:la\s+police|l['’]\s?immigration|la\s+douane)\b[^.!?\n]{0,40}\btravaill
+      | \b(?:avion|voyag\w*|pars|partir|partez|entr\w*|arriv\w*|vol)\b[^.!?\n]{0,40}\b(?:comme|en\s+tant\s+que|en)\s+touristes?\b
+      | \bne\s+(?:dis|dites)\s+pas\b[^.!?\n]{0,30}\bque\s+(?:tu|vous)\s+(?:viens|venez|vas|allez)\s+(?:pour\s{1,3})?travailler
+      | \bvisa\s+(?:touristique|de\s+tourisme|touriste|visiteur)\b[^.!?\n]{0,40}\b(?:d['’]abord|ensuite|sur\s+place|plus\s+tard|changer|chang[ée])
+      | \b(?:venez|viens|partez|pars)\s+(?:d['’]abord\s{1,3})?avec\s+un\s+visa\s+(?:touristique|de\s+tourisme|touriste|visiteur)\b
     match:
       - "Vous voyagerez en tant que touriste, le visa de travail sera fait sur place."
       - "À l'aéroport, dites à l'immigration que vous venez en vacances."
@@ -10299,6 +10428,8 @@ rules:
       \bwork(?:ing)?\s+(?:location|place|site)\s+(?:may|might|can|will|could)\s+(?:change|be\s+changed)\b
       | \b(?:you\s+will\s+(?:go|be\s+sent|be\s+transferred|move)|we\s+(?:will\s{1,3})?(?:send|transfer|move)\s+you)\s+to\s+(?:our|the|another)\s+(?:\w{1,20}\s{1,3}){0,2}(?:branch|office|site|company|compound)\b
       | \bchange\s+of\s+plan\b[^.!?\n]{0,80}\b(?:myanmar|cambodia|laos|border|branch|office)\b
+      | \bplans?\s+(?:has|have)\s+changed\b[^.!?\n]{0,80}\b(?:myanmar|cambodia|laos|border|branch|office)\b
+      | \b(?:office|branch|site)\s+is\s+full\b
     match:
       - "Work location may change according to project needs."
       - "Small change of plan. The Malaysia office is full, you will go to our Myanmar branch."
@@ -10322,6 +10453,9 @@ rules:
     pattern: |
       \blieu\s+de\s+travail\s+(?:peut|pourra|pourrait)\s+(?:changer|[êe]tre\s+modifi[ée])\b
       | \b(?:te|vous)\s+(?:transf[èe]re|transf[ée]rera|envoie|enverra|envoyons|transf[ée]rons)\s+(?:ensuite\s{1,3})?(?:sur|vers|dans|[àa]|en)\s+(?:son|notre|un\s+autre|leur|une\s+autre)\s+(?:site|bureau|agence|filiale|centre|pays)\b
+      | \b(?:seras|serez|sera|seront)\s+(?:transf[ée]r[ée]e?s?|envoy[ée]e?s?|mut[ée]e?s?|affect[ée]e?s?)\s+(?:dans|vers|sur|[àa]|en|au)\s+(?:notre|nos|une\s+autre|un\s+autre|l['’]autre|la|le)\s*(?:filiale|site|bureau|agence|centre|branche|pays|entreprise|succursale)
+      | \bchangement\s+de\s+(?:programme|plan|destination)\b[^.!?\n]{0,80}\b(?:myanmar|birmanie|cambodge|laos|fronti[èe]re|filiale|bureau|site)\b
+      | \b(?:bureau|site|filiale)\s+(?:de\s+\w+\s{1,3})?est\s+complet\b
     match:
       - "Puis la société te transfère sur son site principal en Asie."
       - "Le lieu de travail peut changer selon les projets."
@@ -10401,6 +10535,53 @@ rules:
     ref:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: __TRAF_USD_SALARY
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      (?:\b\d[\d\s,.]{2,7}\s?(?:(?:usd|usdt|us\s?dollars?|dollars?|baht|bahts|aed|rm)\b|\$)|\$\s?\d[\d,.]{2,7})
+  - id: __TRAF_DEPART_SOON
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:we|you)\s+(?:leave|fly|depart|go)|(?:group|flight)\s+(?:leaves|departs|flies)|fly|departure|leaving)\b[^.!?\n]{0,20}\b(?:next\s+week|this\s+week|tomorrow|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b
+      | \b(?:d[ée]part|on\s+part|vous\s+partez|tu\s+pars|le\s+groupe\s+part)\b[^.!?\n]{0,20}\b(?:la\s+semaine\s+prochaine|cette\s+semaine|demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b
+
+  - id: COMBO_TRAF_LURE_STACK
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [en, fr]
+    describe: "An overseas job in a scam-compound region with three or more typical lure features (paid travel, salary in dollars, age or language limits, no experience, passport only, no interview, quick departure, chat-app contact)"
+    describe-local:
+      fr: "Un emploi à l’étranger dans une région de centres d’escroquerie avec au moins trois traits typiques de leurre (voyage payé, salaire en dollars, limite d’âge ou de langue, sans expérience, passeport seul, sans entretien, départ rapide, contact par messagerie)"
+    meta: '((TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && 3 of (TRAF_TRAVEL_PAID_EN, TRAF_TRAVEL_PAID_FR, __TRAF_USD_SALARY, __TRAF_AGE_OR_LANGUAGE, __TRAF_NO_EXPERIENCE, __TRAF_PASSPORT, __RC_NO_INTERVIEW, __TRAF_DEPART_SOON, __OFF_CHAT_APP, TRAF_TOURIST_VISA_EN, TRAF_TOURIST_VISA_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    match:
+      - "Customer service staff needed in Cambodia, salary 1800 USD, free flight, age 20-35."
+      - "Service client en Thaïlande, 1 500 $ par mois, billet payé, départ la semaine prochaine."
+    nomatch:
+      - "Customer service staff needed in Cambodia, salary 1800 USD."
+      - "Senior accountant in Dubai, 20,000 AED, three interview rounds."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: __TRAF_REGION
+    languages: [en, fr]
+    pattern: '\b(?:thailand|tha[ïi]lande|bangkok|mae\s?sot|cambodia|cambodge|phnom\s?penh|sihanoukville|poipet|bavet|myanmar|burma|birmanie|myawaddy|shwe\s?kokko|tachileik|laos|golden\s+triangle|triangle\s+d[''’]or|philippines|malaysia|malaisie|kuala\s+lumpur|dubai|duba[ïi])\b'
+
+  - id: COMBO_TRAF_DECEPTIVE_ROUTE
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [en, fr]
+    describe: "Tells the recruit to travel as a tourist, lie at the border or accept a changed work location, for a job in a scam-compound region"
+    describe-local:
+      fr: "Demande de voyager en touriste, de mentir à la frontière ou d’accepter un lieu de travail changé, pour un poste dans une région de centres d’escroquerie"
+    meta: '((TRAF_TOURIST_VISA_EN || TRAF_TOURIST_VISA_FR || TRAF_LOCATION_SWITCH_EN || TRAF_LOCATION_SWITCH_FR) && __TRAF_REGION) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    match:
+      - "You will fly to Bangkok as a tourist, then our driver takes you to the office."
+      - "Changement de programme : tu seras transféré dans notre filiale de Myawaddy."
+    nomatch:
+      - "Most visitors enter Cambodia on a tourist visa to see Angkor Wat."
+      - "You will fly to Bangkok for the conference."
 
 """#),
         ("rules/unrealistic_pay.yaml", #"""
@@ -10563,6 +10744,19 @@ rules:
       | (?:^|[.!?;:]\s|\n)(?:(?!\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing)\b)[^.!?\n]){0,80}?\bpay\s+(?:a|the|your)\s+(?:one[- ]time\s{1,3}|small\s{1,3}|refundable\s{1,3})?(?:registration|processing|activation|application|placement|onboarding|training|medical|background[- ]check|visa|border|security)\s+fee\b
       | \b(?:fee|cost|charge)\b[^.!?\n]{0,40}\b(?:paid|payable|covered)\s+by\s+(?:the\s{1,3})?(?:candidate|applicant|worker|employee)s?\b
       | \bbring\s+[^.!?\n]{0,20}\d[^.!?\n]{0,20}\bfor\s+(?:the|your)\s+(?:\w{1,20}\s{1,3})?fees?\b
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,120}\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing|free|waived|covered\s+by|paid\s+by|reimburs\w*\s+by|students?|tuition|course|semester|enrol\w*|university|college)\b)[^.!?\n]{0,120}?
+          \b(?:registration|processing|application|activation|onboarding|training|background[- ]?check|screening|medical|visa|work[- ]permit|uniform|badge|equipment|membership|placement|certification|guarantee|refundable|security|verification|clearance|contract|documentation|unlock(?:ing)?|unfreez\w*|starter|kit|software|licen[cs]e)\s+(?:\w{1,15}\s{1,3})?(?:fees?|charges?|deposit)\b
+          (?![^.!?\n]{0,60}\b(?:never|not|no|free|waived|covered\s+by|paid\s+by)\b)[^.!?\n]{0,60}?
+          (?:\bpay(?:able|ment)?\b|\bsend\b|\btransfer\b|\bwire\b|\bremit\b|\bcash\s?app\b|\bzelle\b|\bpaypal\b|\bvenmo\b|\bwestern\s+union\b|\bmoneygram\b|\bgift\s?cards?\b|\busdt\b|\bbitcoin\b|\brequired\b|\bneeded\b|\bmandatory\b|\bdue\b|(?:us)?[$£€]\s?\d|\b\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds?|usdt)\b)
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,80}\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing|we|free)\b)[^.!?\n]{0,80}?
+          \b(?:pay|send|transfer|wire|remit|deposit|cover)\b(?![^.!?\n]{0,40}\b(?:no|not|never)\b)[^.!?\n]{0,40}?
+          \b(?:registration|processing|application|activation|onboarding|training|background[- ]?check|screening|medical|visa|work[- ]permit|uniform|badge|equipment|membership|placement|certification|guarantee|refundable|security|verification|clearance|contract|documentation|unlock(?:ing)?|unfreez\w*|software|licen[cs]e)\s+(?:\w{1,15}\s{1,3})?(?:fees?|charges?|deposit)\b
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,120}\b(?:students?|tuition|course|semester|term|enrol\w*|school|university|college)\b)[^.!?\n]{0,80}?(?<!\bwe\s)(?<!\bwill\s)\b(?:pay|send|transfer|wire|deposit|cover|bring)\s+(?:(?:a|the|an|your|us|me|only|just)\s{1,3}){0,2}(?:small\s{1,3}|one[- ]time\s{1,3})?(?:(?:us)?[$£€]\s?\d[\d,.]*|\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds?|usdt)\b)
+          (?:\s{1,3}(?:\w{1,15}\s{1,3})?(?:fee|deposit|charge)s?\b|[^.!?\n]{0,50}\b(?:to|so\s+(?:that\s{1,3})?(?:we|hr|you)\s+can|before)\s+(?:\w{1,15}\s{1,3}){0,2}(?:activate|unlock|secure|reserve|receive|confirm|book|release|process|generate|get|start|begin|keep|hold|finali[sz]e|complete)\b
+          [^.!?\n]{0,40}\b(?:account|position|spot|place|slot|contract|laptop|equipment|visa|ticket|flight|job|offer|onboarding|employment|application|training|kit|badge|uniform|registration|seat))
+      | \b(?:pay|cover|send)\s+(?:for\s{1,3})?(?:the\s{1,3}|your\s{1,3})?(?:shipping|delivery|insurance|handling)\s+(?:and\s+(?:insurance|handling|shipping)\s{0,3})?(?:fees?\s{0,3}|costs?\s{0,3}|charges?\s{0,3})?(?:\(|of\s{1,3})?(?:us)?[$£€]\s?\d
+      | \b(?:training|registration|onboarding|certification|activation|membership|processing)\b[^.!?\n]{0,30}\bcosts?\s+(?:only\s{1,3}|just\s{1,3})?(?:(?:us)?[$£€]\s?\d|\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds?|usdt)\b)
+      | \b(?:starter|start[- ]?up|welcome|onboarding)\s+(?:kit|pack(?:age)?)\b[^.!?\n]{0,40}(?:(?:us)?[$£€]\s?\d|\b\d+\s?(?:usd|dollars?|eur|euros?|gbp)\b)
     match:
       - "Pay $100 for your starter kit and start earning this week."
       - "You just need to pay a 45 USD registration fee to activate your account."
@@ -10611,6 +10805,23 @@ rules:
       | \b(?:les\s{1,3})?candidat(?:e)?s?\s+(?:s[ée]lectionn[ée]e?s|retenu(?:e)?s|admis)\s+(?:doivent|devront)\s+(?:payer|r[ée]gler|verser|s['’]acquitter)\b
       | \b(?:frais\s+d['’])?inscription\s*:?\s*\d[\d\s,.]*\s*(?:€|eur\w*|chf|fcfa|\$|dollars?)[^.!?\n]{0,50}\b[àa]\s+(?:r[ée]gler|payer|verser)\b
       | \b(?:d[ée]but|d[ée]marrage|activation)\s+(?:imm[ée]diat\s{1,3})?(?:apr[èe]s|d[èe]s\s+r[ée]ception\s+du)\s+(?:le\s{1,3})?paiement\b
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,120}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par|[ée]tudiants?|rentr[ée]e|scolarit[ée]|cpf|universit\w*|[ée]cole|opco)\b)[^.!?\n]{0,120}?
+          \b(?:frais|co[ûu]ts?)\s+(?:de\s{1,3}|d['’]\s?)(?:\w{1,15}\s{1,3}){0,2}?(?:dossier|inscription|formation|traitement|activation|ouverture|visa|visite|m[ée]dic\w*|livraison|exp[ée]dition|assurance|badge|tenue|uniforme|mat[ée]riel|certification|garantie|v[ée]rification|adh[ée]sion|d[ée]blocage|d[ée]gel|placement|agence|recrutement|enregistrement|validation)\b
+          (?![^.!?\n]{0,60}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par)\b)[^.!?\n]{0,60}?
+          (?:\b(?:pay|r[ée]gl|vers|vir|envoy|transf[ée]r|avanc|d[ée]bours|acquitt)\w*|\bpaypal\b|\bwestern\s+union\b|\bpcs\b|\btranscash\b|\busdt\b|\b(?:demand[ée]|exig[ée]|obligatoire|n[ée]cessaire|requis)e?s?\b|\b[àa]\s+(?:votre|ta)\s+charge\b|\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,80}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par|nous|[ée]tudiants?|rentr[ée]e|scolarit[ée]|cpf|universit\w*|[ée]cole|opco)\b)[^.!?\n]{0,80}?
+          \b(?:pay|paie|r[ée]gl|vers|vir|envoy|transf[ée]r|avanc)\w*\b[^.!?\n]{0,40}?
+          \b(?:frais|co[ûu]ts?)\s+(?:de\s{1,3}|d['’]\s?)(?:\w{1,15}\s{1,3}){0,2}?(?:dossier|inscription|formation|traitement|activation|ouverture|visa|visite|m[ée]dic\w*|livraison|exp[ée]dition|assurance|badge|tenue|uniforme|mat[ée]riel|certification|garantie|v[ée]rification|adh[ée]sion|d[ée]blocage|d[ée]gel|placement|agence|recrutement|enregistrement|validation)\b
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,80}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|restitu\w*\s+par)\b)[^.!?\n]{0,80}?
+          \b(?:cotisation|caution|d[ée]p[ôo]t\s+de\s+garantie|acompte|participation\s+aux\s+frais)\b[^.!?\n]{0,60}?
+          (?:\b(?:pay|r[ée]gl|vers|vir|envoy|transf[ée]r|avanc)\w*|\b(?:demand[ée]|exig[ée]|obligatoire|n[ée]cessaire|requis)e?s?\b|\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
+      | (?<!\bnous\s)\b(?:pay(?:ez|er)|r[ée]gl(?:ez|er)|vers(?:ez|er)|vir(?:ez|er)|envoy(?:ez|er)|envoie|avanc(?:ez|er))\b[^.!?\n]{0,30}(?:\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
+          [^.!?\n]{0,50}\b(?:pour|afin\s+de|avant\s+de)\s+(?:\w{1,15}\s{1,3}){0,2}(?:activer|d[ée]bloquer|r[ée]server|recevoir|valider|confirmer|garder|obtenir|finaliser|s[ée]curiser|lancer|commencer)\b
+          [^.!?\n]{0,40}\b(?:compte|poste|place|contrat|ordinateur|mat[ée]riel|visa|billet|embauche|dossier|badge|kit|emploi|job|mission|candidature|inscription)
+      | \b(?:badge|tenue|uniforme|mat[ée]riel|ordinateur|visa|formation|kit|billet|logiciel)\b[^.!?\n]{0,40}\b(?:sont|est|reste|restent)\s+[àa]\s+(?:votre|ta)\s+charge\b
+      | \bil\s+(?:faut|faudra)\s+(?:d['’]abord\s{1,3}|juste\s{1,3})?(?:payer|r[ée]gler|verser|avancer|envoyer|acheter)\b[^.!?\n]{0,50}(?:\bfrais\b|\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
+      | \b(?:chaque|tout|les)\s+(?:nouvel?(?:le)?s?\s{1,3}|nouveaux\s{1,3})?(?:employ[ée]e?s?|salari[ée]e?s?|recrues?|candidat(?:e)?s?|collaborat(?:eur|rice)s?|agents?)\s+(?:doit|doivent|devra|devront)\s+(?:d['’]abord\s{1,3})?(?:payer|r[ée]gler|acheter|verser|avancer|acqu[ée]rir|financer)\b
+      | (?:\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)[^.!?\n]{0,20}\b(?:en|comme|[àa]\s+titre\s+de|pour\s+(?:la|le|les))\s+(?:de\s{1,3})?(?:caution|d[ée]p[ôo]t\s+de\s+garantie|acompte|frais\s+de\s+(?:dossier|formation|traitement|visa|inscription|garantie))\b
     match:
       - "Vous devez d'abord payer 90 € de frais de dossier pour valider votre embauche."
       - "Il vous suffit de régler le kit de démarrage à 49 € pour commencer."
@@ -10662,7 +10873,7 @@ rules:
       fr: "Demande au candidat de payer en cartes cadeaux ou coupons prépayés (PCS, Transcash, Neosurf) et d’en envoyer les codes"
     flags: [extended]
     pattern: |
-      \b(?:achet(?:ez|er)|pren(?:ez|dre)|envoy(?:ez|er)|r[ée]gl(?:ez|er)|pay(?:ez|er)|recharg(?:ez|er))\b
+      \b(?:achet(?:ez|er)|ach[èe]te|pren(?:ez|dre|ds)|envoy(?:ez|er)|envoie|r[ée]gl(?:ez|er)|r[èe]gle|pay(?:ez|er)|paie|recharg(?:ez|er|e))\b
           [^.!?\n]{0,40}\b(?:cartes?[- ]cadeaux?|coupons?\s+(?:pcs|transcash|neosurf|toneo|paysafecard)|tickets?\s+(?:neosurf|paysafecard|pcs)|
           recharges?\s+(?:pcs|transcash|neosurf)|pcs\s+mastercard|transcash|neosurf|paysafecard|toneo|cartes?\s+(?:google\s+play|itunes|steam|apple))\b
       | \b(?:par|en)\s+(?:coupons?|cartes?|tickets?|recharges?)\s+(?:pcs|transcash|neosurf|paysafecard|toneo)\b
@@ -10690,6 +10901,7 @@ rules:
       | \b(?:keep|retain)\s+(?:\$\s?\d+|\d+\s?(?:%|usd|dollars?)|your\s+(?:pay|fee|commission|salary)|a\s+(?:portion|part|commission))
           [^.!?\n]{0,40}\b(?:and|then)\s+(?:send|wire|transfer|forward|return)\s+
           (?:the\s{1,3})?(?:rest|remaining|remainder|balance|difference)\b
+      | \bche(?:ck|que)s?\b[^\n]{0,200}?\b(?:send|wire|transfer|forward|zelle|venmo|return)\w*\b[^.!?\n]{0,30}\b(?:remaining|rest|remainder|balance|difference|excess|leftover|surplus)\b
     match:
       - "Deposit the check we mailed you, keep $300 for yourself and wire the rest to our equipment vendor."
       - "Once you cash the cheque, send the difference back by Zelle."
@@ -10775,6 +10987,93 @@ rules:
       - "Les frais de déplacement sont remboursés sur justificatifs."
       - "Votre premier salaire sera versé le 28."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: FEE_UNTRACEABLE_PAY_EN
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [en]
+    describe: "Asks the candidate to pay or send money through an untraceable channel (Cash App, Zelle, Western Union, MoneyGram, PayPal friends and family, gift cards, crypto)"
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,100}\b(?:never|not|don['’]t|won['’]t)\b)[^.!?\n]{0,80}?(?<!\bwe\s)\b(?:pay(?:able)?|send|sent|paid|transfer(?:red)?|wire[ds]?|remit|deposit)\b
+          (?![^.!?\n]{0,60}\b(?:never|not|no)\b)[^.!?\n]{0,50}\b(?:via|through|by|with|using|on|in|to\s+(?:my|our|the)|as)\s{1,3}
+          (?:cash\s?app|zelle|venmo|chime|western\s+union|moneygram|world\s?remit|paypal\s+(?:friends|f\s?&\s?f)|gift\s?cards?|itunes|
+          bitcoin|btc|usdt|tether|crypto\w*|binance|trust\s?wallet)\b
+    match:
+      - "The $60 uniform charge must be sent via Cash App before Friday."
+      - "Please wire the balance through Western Union to our supplier."
+      - "Kindly transfer it in USDT to the company wallet."
+    nomatch:
+      - "We never ask you to pay via Zelle or gift cards."
+      - "Your salary is paid by direct deposit every two weeks."
+      - "We pay staff bonuses through payroll."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_UNTRACEABLE_PAY_FR
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [fr]
+    describe: "Asks the candidate to pay or send money through an untraceable channel (PCS, Transcash, Western Union, PayPal between friends, crypto)"
+    describe-local:
+      fr: "Demande au candidat de payer ou d’envoyer de l’argent par un moyen intraçable (PCS, Transcash, Western Union, PayPal entre proches, crypto)"
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,100}\b(?:jamais|aucun\w*)\b)[^.!?\n]{0,80}?(?<!\bnous\s)\b(?:pay(?:ez|er|able|[ée]e?s?)|paie|r[ée]gl(?:ez|er|[ée]e?s?)|r[èe]gle|envoy(?:ez|er|[ée]e?s?)|envoie|vers(?:ez|er|[ée]e?s?)|vir(?:ez|er)|transf[ée]r(?:ez|er))\b
+          (?![^.!?\n]{0,60}\b(?:jamais|ne|pas)\b)[^.!?\n]{0,50}\b(?:par|via|avec|en|sur)\s{1,3}(?:un\s{1,3}|des\s{1,3})?
+          (?:paypal\s+(?:entre\s+(?:amis|proches)|amis)|western\s+union|moneygram|coupons?\s+pcs|pcs|transcash|neosurf|paysafecard|
+          cartes?[- ]cadeaux?|bitcoins?|btc|usdt|crypto\w*|binance)\b
+    match:
+      - "60 € à envoyer par PayPal entre amis avant votre première journée."
+      - "Réglez les frais par coupon PCS ou Transcash."
+      - "Le montant est à verser en USDT sur notre portefeuille."
+    nomatch:
+      - "Nous ne vous demanderons jamais de payer par coupon PCS."
+      - "Le salaire est versé par virement bancaire chaque mois."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __FEE_SELECTED_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:you(?:['’]ve|\s+have)?\s+(?:been\s+|are\s+|were\s+)?(?:shortlisted|selected|hired|approved|accepted)|(?:your\s+)?(?:position|job|offer|employment|application|documents?|profile)\s+(?:is|are|has\s+been|have\s+been)\s+(?:confirmed|approved|accepted|validated|successful)|
+          the\s+job\s+is\s+yours|welcome\s+(?:aboard|to\s+the\s+team)|(?:final|last|only\s+remaining|next)\s+step\s*(?:is|:)|congrat\w*)
+  - id: __FEE_SELECTED_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:vous\s+(?:avez\s+[ée]t[ée]|[êe]tes)|tu\s+(?:as\s+[ée]t[ée]|es))\s+(?:retenue?s?|s[ée]lectionn[ée]e?s?|embauch[ée]e?s?|pris(?:e|es)?|admis(?:e|es)?)|
+          (?:votre|ta)\s+(?:candidature|embauche|dossier|profil)\s+(?:est|a\s+[ée]t[ée])\s+(?:retenue?|valid[ée]e?|accept[ée]e?|confirm[ée]e?)|
+          le\s+poste\s+est\s+[àa]\s+(?:vous|toi)|bienvenue\s+dans\s+(?:l['’][ée]quipe|notre\s+[ée]quipe)|(?:derni[èe]re|prochaine|seule)\s+[ée]tape\s*(?::|est)|il\s+ne\s+reste\s+(?:plus\s+)?qu['’][àa]|f[ée]licitations)
+
+  - id: COMBO_FEE_AFTER_SELECTION
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [en, fr]
+    describe: "Tells the candidate they are selected, hired or at the last step, then asks for a fee"
+    describe-local:
+      fr: "Annonce au candidat qu’il est retenu ou à la dernière étape, puis lui demande de payer"
+    meta: '((__FEE_SELECTED_EN || __FEE_SELECTED_FR) && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_UNTRACEABLE_PAY_EN || FEE_UNTRACEABLE_PAY_FR) && !COMBO_OFFER_THEN_FEE) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    match:
+      - "The job is yours. Only remaining step: pay the onboarding fee of £45 so HR can generate your contract."
+      - "Le poste est à vous. Il ne reste qu'à payer les frais d'ouverture de dossier de 45 €."
+    nomatch:
+      - "Congratulations, you have been selected. Your first day is Monday at our office."
+      - "Pay the 45 USD registration fee to activate your account."
+
+  - id: COMBO_FEE_STACK
+    tactic: upfront_fee
+    weight: 1.0
+    languages: [en, fr]
+    describe: "Shows two different upfront-payment signs (a fee plus an untraceable channel, a refund promise, gift cards or a cheque to pass on)"
+    describe-local:
+      fr: "Présente deux signes distincts de paiement préalable (des frais plus un moyen intraçable, une promesse de remboursement, des cartes cadeaux ou un chèque à reverser)"
+    meta: '(2 of (FEE_CANDIDATE_MUST_PAY_EN, FEE_CANDIDATE_MUST_PAY_FR, FEE_UNTRACEABLE_PAY_EN, FEE_UNTRACEABLE_PAY_FR, FEE_REFUND_PROMISE_EN, FEE_REFUND_PROMISE_FR, FEE_GIFT_CARD_EN, FEE_GIFT_CARD_FR, FEE_FAKE_CHECK_EN, FEE_FAKE_CHECK_FR, FEE_EQUIPMENT_VENDOR_EN)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    match:
+      - "A $75 background check fee is required, payable via Cash App."
+      - "Réglez les 80 € de frais de dossier, remboursés avec votre premier salaire."
+    nomatch:
+      - "A $75 background check fee is required."
+      - "Le salaire est versé par virement."
 
 """#),
         ("rules/urgency.yaml", #"""
@@ -10895,6 +11194,60 @@ rules:
       - "Prise de poste : dès que possible, après la période de préavis."
       - "Nous répondons sous 10 jours ouvrés."
       - "Le contrat sera envoyé à votre adresse."
+
+  - id: URG_PRESSURE_EN
+    tactic: urgency
+    weight: 1.0
+    languages: [en]
+    describe: "Pushes the candidate to hurry: last chance, today only, reply now, places filling fast, or lose the spot"
+    flags: [extended]
+    pattern: |
+      \b(?:hurry(?:\s+up)?|be\s+quick|last\s+chance|final\s+(?:reminder|notice|call)|don['’]t\s+(?:delay|wait)|won['’]t\s+last|
+          (?:only|just)\s+today|today\s+only|time[- ]sensitive|deadline\s+(?:is\s{1,3})?(?:today|tonight|tomorrow)|
+          closing\s+(?:applications\s{1,3})?(?:today|tonight)|(?:filling|going)\s+(?:up\s{1,3})?fast|
+          (?:a\s+)?few\s+(?:openings|spots|slots|places|positions|vacancies|seats)\s+(?:left|remaining)|
+          (?:lose|forfeit)\s+(?:your|the|this)\s+(?:spot|place|slot|seat|position|job|chance|opportunity|bonus)|
+          (?:reply|respond|answer|confirm|sign)\s+(?:\w{1,15}\s{1,3})?(?:now|today|immediately|right\s+away|asap|quickly)|
+          need\s+(?:an?\s{1,3})?answer\s+(?:now|today|asap)|(?:expires?|ends?)\s+(?:at\s{1,3})?(?:midnight|tonight|today))\b
+      | \b(?:need|needed|hiring|hire|want)\w*\b[^.!?\n]{0,30}\bby\s+(?:tonight|tomorrow)\b
+      | \b(?:within|in)\s+(?:the\s+next\s{1,3})?\d{1,2}\s*(?:hours?|hrs?|h|minutes?|mins?)\b[^.!?\n]{0,40}\b(?:or|otherwise|unless)\b
+      | \bonly\s+\d{1,2}\s*(?:hours?|hrs?|h)\s+(?:left|to\s+(?:register|apply|sign|confirm))\b
+    match:
+      - "Hurry! We are closing applications today."
+      - "Last chance: the offer expires at midnight."
+      - "Confirm within 30 minutes or the bonus will be cancelled."
+      - "We need 10 people by tomorrow."
+      - "Only 48 hours to register!"
+    nomatch:
+      - "Applications close on 30 June; we reply within 10 working days."
+      - "Limited parking is available behind the building."
+      - "Please reply to this email with your availability."
+
+  - id: URG_PRESSURE_FR
+    tactic: urgency
+    weight: 1.0
+    languages: [fr]
+    describe: "Pushes the candidate to hurry: last chance, today only, reply now, places filling fast, or lose the spot"
+    describe-local:
+      fr: "Presse le candidat : dernière chance, aujourd’hui seulement, répondez vite, les places partent, ou la place sera perdue"
+    flags: [extended]
+    pattern: |
+      \b(?:vite\s*!|faites\s+vite|fais\s+vite|d[ée]p[êe]che[sz]?[- ](?:toi|vous)|derni[èe]re\s+chance|dernier\s+rappel|ne\s+(?:tardez|tarde|tra[îi]nez|attendez|attends)\s+pas|
+          aujourd['’]hui\s+(?:seulement|uniquement)|(?:seulement|uniquement)\s+aujourd['’]hui|date\s+limite\s*:?\s*(?:ce\s+soir|aujourd['’]hui|demain)|
+          partent\s+(?:tr[èe]s\s{1,3})?vite|il\s+ne\s+reste\s+(?:plus\s{1,3})?que\s+quelques|(?:perds?|perdez|perdre)\s+(?:ta|votre|la|le)\s+(?:place|poste|job|chance|bonus|emploi)|
+          sinon\s+(?:la|ta|votre)\s+place|r[ée]ponds?\s+(?:maintenant|tout\s+de\s+suite|imm[ée]diatement|vite|dans\s+l['’]heure)|
+          r[ée]pondez\s+(?:maintenant|tout\s+de\s+suite|imm[ée]diatement|vite|rapidement|au\s+plus\s+vite|dans\s+l['’]heure)|
+          (?:contactez|[ée]crivez|contacte|[ée]cris)[^.!?\n]{0,30}\b(?:vite|rapidement|au\s+plus\s+vite)|d['’]ici\s+(?:ce\s+soir|demain)|expire\s+(?:[àa]\s+minuit|ce\s+soir|aujourd['’]hui))\b
+      | \b(?:seulement|uniquement|plus\s+que)\s+\d{1,2}\s*(?:h|heures)\s+(?:pour|avant)\b
+      | \b(?:sous|dans)\s+\d{1,2}\s*(?:minutes|min)\b
+    match:
+      - "Dernière chance : l'offre expire à minuit."
+      - "Réponds dans l'heure ou tu perds ta place."
+      - "Les postes partent très vite !"
+      - "Il nous faut 10 personnes d'ici demain."
+    nomatch:
+      - "Candidatures jusqu'au 30 juin ; réponse sous 10 jours ouvrés."
+      - "Poste à pourvoir dès que possible."
 
 """#),
     ]
