@@ -2110,10 +2110,12 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:polizei\s+(?:warnt|r[äa]t)|die\s+polizei\s+r[äa]t|vorsicht\s+vor|warnt\s+vor|verbraucherzentrale|
-          erstatten\s+sie\s+anzeige|unser\s+rat|betrugsmasche|geldw[äa]sche\s+strafbar|machen\s+sich\s+\w*\s*strafbar)\b
+          erstatten\s+sie\s+anzeige|unser\s+rat|betrugsmasche|geldw[äa]sche\s+strafbar|machen\s+sich\s+\w*\s*strafbar|
+          warnung\s+(?:der|vor|von)|(?<!keine\s)(?<!kein\s)betr[üu]ger(?:innen)?|finger\s+weg|(?:zahlen|überweisen)\s+sie\s+(?:niemals|nie|keine))\b
     match:
       - "Polizei warnt: Als Finanzagent schnell zum Geldwäscher."
       - "Vorsicht vor angeblichen Nebenjobs als Produkttester."
+      - "Warnung der Polizei: Betrüger locken mit Jobs im Ausland."
     nomatch:
       - "Verdienen Sie 300 € am Tag, schreiben Sie mir auf WhatsApp."
       - "Sicherheit ist uns wichtig."
@@ -2410,6 +2412,382 @@ rules:
       - "Urlaub in Thailand war super."
       - "Arbeit in Dresden, Vorstellungsgespräch vor Ort."
     ref: https://www.polizei-beratung.de/
+  # ---- round 3: generalized concept rules (generated block, keep at end) ----
+  - id: __G_NOTJOB_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:casino|kasino|spielautomat\w*|sportwetten|freispiele|kredit|kredite|sofortkredit\w*|darlehen|ratenkredit\w*)\b
+  - id: __G_JOB_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b\w{0,15}(?:job|jobs|arbeit|stelle|verdienst)\w{0,10}\b|\bzusage\b|\b(?:jobs?|nebenjobs?|minijobs?|traumjob|stelle|stellenangebot|arbeit(?:en)?|mitarbeiter\w*|kundenbetreuer\w*|kundenberater\w*|kundensupport|support-?mitarbeiter\w*|callcenter|chat-?agent\w*|bewerbung|position|tätigkeit|heimarbeit|nebenverdienst|verdienst|gehalt|einstieg|gesucht|nebeneinkommen)\b
+  - id: __G_ABROAD_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:kambodscha|cambodia|phnom\s?penh|sihanoukville|myanmar|birma|laos|thailand|bangkok|dubai|philippinen|manila|georgien|tiflis|batumi|goldene[ns]?\s+dreieck)\b
+  - id: __G_ENTRY_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:flug|flugticket|ticket|visum|unterkunft|verpflegung|reisekosten|anreise)\b[^.!?\n]{0,40}?\b(?:übernommen|bezahlt|gestellt|kostenlos|gratis|inklusive|inkl|frei|zahlen\s+wir|übernehmen\s+wir)\b
+      | \b(?:kostenlose?|freie?|bezahlte?r?)\s+(?:flug|unterkunft|verpflegung|anreise|visum)\b|\b(?:wir\s+)?(?:bezahlen|zahlen|übernehmen)\s+(?:dir\s+|ihnen\s+)?(?:deinen\s+|ihren\s+|den\s+)?(?:flug|visum|ticket|reise)\b
+      | \b(?:kein|keine|ohne)\s+(?:vorstellungsgespräch|interview|bewerbungsgespräch|erfahrung|vorkenntnisse|lebenslauf)\b|\bals\s+tourist\b|\btouristenvisum\b
+      | \b(?:abflug|einstieg|start|ausreise)\s+(?:sofort|nächste\s+woche|diese\s+woche|morgen)\b
+  - id: __G_EASY_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:von\s+zu\s?hause|zu\s?hause|heimarbeit|nebenbei|ohne\s+(?:vorkenntnisse|erfahrung)|keine\s+(?:vorkenntnisse|erfahrung)|nur\s+(?:mit\s+)?(?:dem|deinem|ihrem|einem)\s+(?:handy|smartphone)|bequem|einfache[nr]?\s+(?:tätigkeit\w*|arbeit|aufgaben|tipparbeit\w*)|flexibel|\d\s?(?:-\s?\d\s?)?(?:std|stunden)\s+(?:am\s+tag|pro\s+tag|täglich)|in\s+(?:deiner|ihrer)\s+freizeit)\b
+  - id: __G_MONTH_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      (?<![\d.,])(?:[2-9]\.?\d{3}|\d{2}\.\d{3})\s?(?:€|euro|eur|usd|\$|dollar)|(?:€|\$)\s?[2-9]\.?\d{3}\b
+  - id: __G_TASKWORD_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:täglich\w*|heutige\w*|neue)\s+aufgaben\b|\baufgaben\s+(?:für\s+heute|erhalten|bekommen|freischalten)\b|\bschick\w*\s+(?:ich\s+)?dir\s+(?:die\s+)?aufgaben\b
+  - id: __G_OWNACC_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:eigene[ns]?|dein\w*|ihr\w*)\s+(?:deutsche[ns]?\s+)?(?:bankkonto|girokonto|konto)\b[^.!?\n]{0,40}?\b(?:voraussetzung|mitbringen|nötig|erforderlich|nutzt|nutzen)|\bvoraussetzung\s+ist\s+ein\s+(?:eigenes\s+)?(?:\w{1,12}\s)?(?:bankkonto|girokonto|konto)\b
+  - id: __OFF_G_CHAT_PAT_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      (?<!nicht\s)(?<!nie\s)(?<!niemals\s)(?<!keine\s)(?<!kein\s)(?<!keinen\s)(?<!keinerlei\s)\b(?:schreib\w*|kontaktier\w*|melde\s+dich|melden\s+sie\s+sich|füg\w*|hinzufügen|adde?|lade\w*|installier\w*|tritt|beitreten|kontakt|erreichbar|antworte\w*|nachricht|schick\w*|weitere\s+anweisungen)\b(?:(?!nie\b|nicht\b|niemals\b|kein)[^.!?\n]){0,40}?\b(?:whats\s?app|telegram|signal|threema|viber|wickr)\b
+      | (?<!nicht\s)(?<!nie\s)(?<!niemals\s)(?<!keine\s)(?<!kein\s)(?<!keinen\s)(?<!keinerlei\s)\b(?:per|über|via|auf|bei)\s+(?:whats\s?app|telegram|signal|threema|viber|wickr)\b
+      | \b(?:whats\s?app|telegram|signal|threema|viber|wickr)-?(?:gruppe|kanal|chat)\b
+  - id: OFF_G_CHAT_DE
+    tactic: offplatform
+    weight: 1.5
+    languages: [de, nl]
+    describe: "Asks the candidate to continue on WhatsApp, Telegram, Signal or another private chat app"
+    describe-local:
+      de: "Fordert die Person auf, per WhatsApp, Telegram, Signal oder einer anderen privaten Chat-App weiterzumachen"
+      nl: "Asks the candidate to continue on WhatsApp, Telegram, Signal or another private chat app"
+    meta: "__OFF_G_CHAT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Bitte kontaktieren Sie unseren Personalleiter über WhatsApp unter +49 151 0000000."
+      - "Schreib mir bitte auf Telegram: @lisa_hr"
+    nomatch:
+      - "Wir kontaktieren Bewerber nie über WhatsApp."
+      - "Telegram hat ein neues Update veröffentlicht."
+    ref:
+      - https://www.polizei-beratung.de/
+  - id: __TASK_G_WORK_PAT_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:liken|likes?|abonnieren|(?:produkte?|hotels?|apps?|videos?|restaurants?)\s+(?:\w{1,15}\s){0,2}?(?:bewerten|testen|liken)|bewertungen\s+(?:\w{1,15}\s){0,2}?(?:schreiben|abgeben)|tägliche?\s+aufgaben|hotelbewertung\w*|produktbewertung\w*|rezension\w*|app-?optimierung|daten\s+einreichen|aufgabenrunde|\d+\s+aufgaben\s+(?:täglich|pro\s+tag|am\s+tag))\b[^\n]{0,60}?(?:\d[\d.,]*\s?(?:€|euro|eur|usdt|\$)|provision|kommission|verdien\w*|bezahlt|vergütung|auszahlung)
+      | \d[\d.,]*\s?(?:€|euro|eur)\s*(?:pro|je|für\s+jede[ns]?)\s+(?:like|bewertung|aufgabe|auftrag|video|klick|rezension)\b
+  - id: TASK_G_WORK_DE
+    tactic: task_scam
+    weight: 1.5
+    languages: [de, nl]
+    describe: "Offers pay or commission for likes, follows, product or hotel reviews or app 'optimisation' tasks"
+    describe-local:
+      de: "Bietet Geld oder Provision für Likes, Abos, Produkt- oder Hotelbewertungen oder 'App-Optimierung'"
+      nl: "Offers pay or commission for likes, follows, product or hotel reviews or app 'optimisation' tasks"
+    meta: "__TASK_G_WORK_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Produkte auf Amazon bewerten, pro Bewertung 5 €."
+      - "Likes für TikTok-Videos sammeln und 2 € pro Like verdienen!"
+    nomatch:
+      - "Bitte bewerten Sie unseren Service."
+      - "Ihre Aufgaben: Buchhaltung und Vertrieb, Vergütung nach Tarif."
+    ref:
+      - https://www.verbraucherzentrale.de/
+  - id: __TASK_G_PAT_DEPOSIT_PAT_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:aufladen|aufzuladen|einzahlen|einzahlung|nachzahlen|ausgleichen)\b[^.!?\n]{0,60}?\b(?:freischalten|freizugeben|freigeben|auszahlung|abheben|auszahlen|fortfahren|vip|level|aufgaben)\b
+      | \b(?:auszahlung|freischalten|aufgabe\w*|aufträge|vip|level|stufe)\b[^.!?\n]{0,60}?\b(?:aufladen|aufzuladen|einzahl\w*|nachzahl\w*|zahlen\s+sie\s+\d)
+      | \bnegative[nr]?\s+(?:saldo|kontostand|guthaben)\b|\bguthaben\b[^.!?\n]{0,20}?\bminus\b|\bkombi-?(?:bestellung|auftrag)\w*|\bkombinierte[nr]?\s+(?:bestellung|auftrag)\b|\bvorausbezahlte[nr]?\s+aufgabe\b|\bauszahlung\s+(?:ist\s+)?(?:nicht\s+möglich|gesperrt|blockiert|eingefroren)
+      | \b(?:zurück|erstattet)\w*\b[^.!?\n]{0,20}?\b(?:mit|plus|zuzüglich)\s+\d+\s?%\s+provision\b|\bvip-?(?:mitglied\w*|stufe|level)\b
+  - id: TASK_G_DEPOSIT_DE
+    tactic: task_scam
+    weight: 3.0
+    languages: [de, nl]
+    describe: "Task-scam money mechanics: top up or pay in to unlock tasks or withdrawals, negative balance, combined orders, VIP levels"
+    describe-local:
+      de: "Aufgabenbetrug: aufladen oder einzahlen, um Aufgaben oder Auszahlungen freizuschalten, negativer Saldo, Kombi-Bestellung, VIP-Stufen"
+      nl: "Task-scam money mechanics: top up or pay in to unlock tasks or withdrawals, negative balance, combined orders, VIP levels"
+    meta: "__TASK_G_PAT_DEPOSIT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Um die nächste Aufgabenrunde freizuschalten, musst du 150 € aufladen."
+      - "Ihr Konto weist einen negativen Saldo auf."
+    nomatch:
+      - "Laden Sie Ihr Handy-Guthaben auf."
+      - "Die Auszahlung des Gehalts erfolgt monatlich."
+    ref:
+      - https://www.verbraucherzentrale.de/
+  - id: __FEE_G_PAY_FIRST_PAT_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      (?<!nicht\s)(?<!nie\s)(?<!niemals\s)(?<!keine\s)(?<!kein\s)(?<!keinen\s)(?<!keinerlei\s)\b(?:\w*gebühr\w*|kaution|vorkasse|anzahlung|schulungs(?:kosten|unterlagen|gebühr)|startpaket|starterpaket|materialkosten|bearbeitungskosten|visakosten)\b[^.!?\n]{0,60}?(?:\d[\d.,]*\s?(?:€|euro|eur)|\büberweis\w*|\bzahlbar|\bvorab|\bim\s+voraus|\bbezahlen|\bzahlen|\bfällig|\bfällt)
+      | \b(?:gutschein\w*|geschenkkarte\w*|guthabenkarte\w*|itunes|apple-?karte\w*|google[\s-]play|paysafe\w*|steam-?karte\w*)\b[^.!?\n]{0,40}?\b(?:kaufen|besorgen|im\s+wert|code)|\bkaufen\s+sie\b[^.!?\n]{0,30}?\bgutschein
+      | (?<!nicht\s)(?<!nie\s)(?<!niemals\s)(?<!keine\s)(?<!kein\s)(?<!keinen\s)(?<!keinerlei\s)\b(?:vorab|im\s+voraus|vorher|zuerst)\s+(?:\w{1,15}\s){0,3}?(?:überweis\w*|zahl\w*|bezahl\w*)|\b(?:überweis\w*|bezahl\w*)\s+(?:\w{1,15}\s){0,3}?(?:vorab|im\s+voraus)\b|\bmusst\s+du\s+vorher\s+überweisen
+      | \b(?:zurück|erstattet|rückerstattet)\w*\b[^.!?\n]{0,30}?\b(?:ersten\s+gehalt|erste[nm]?\s+lohn)
+      | (?<!nicht\s)(?<!nie\s)(?<!niemals\s)(?<!keine\s)(?<!kein\s)(?<!keinen\s)(?<!keinerlei\s)\b(?:überweis\w*|bezahl\w*|zahlen)\s+(?:sie\s+|du\s+)?(?:bitte\s+)?(?:(?!keine?\b|nie\b|nicht\b)\w{1,15}\s){0,3}?(?:\w*gebühr\w*|kaution|vorkasse|anzahlung|schulungs(?:kosten|unterlagen|gebühr)|startpaket|starterpaket|materialkosten|bearbeitungskosten|visakosten)|\d+\s?(?:€|euro|eur)\s+(?:\w*gebühr\w*|kaution|vorkasse|anzahlung|schulungs(?:kosten|unterlagen|gebühr)|startpaket|starterpaket|materialkosten|bearbeitungskosten|visakosten)
+  - id: FEE_G_PAY_FIRST_DE
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [de, nl]
+    describe: "Asks the candidate to pay a fee, deposit or gift cards (training, visa, activation, registration, equipment) before working"
+    describe-local:
+      de: "Verlangt vor Arbeitsbeginn eine Gebühr, Kaution oder Gutscheine (Schulung, Visum, Aktivierung, Anmeldung, Ausrüstung)"
+      nl: "Asks the candidate to pay a fee, deposit or gift cards (training, visa, activation, registration, equipment) before working"
+    meta: "__FEE_G_PAY_FIRST_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Für die Schulungsunterlagen fällt eine Gebühr von 249 € an."
+      - "Kaufen Sie bitte Apple-Gutscheine im Wert von 300 €."
+    nomatch:
+      - "Es fallen keine Gebühren für Bewerber an."
+      - "Die Rundfunkgebühr ist ein Thema im Bundestag."
+    ref:
+      - https://www.verbraucherzentrale.de/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __PAY_G_HIGH_PAT_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      (?<![\d.,])(?:[2-9]\d{2}|\d\.?\d{3})(?:,\d+)?\s?(?:€|euro|eur)\s*(?:(?:pro|am|je|/)\s?tag|täglich)\b|(?<![\d.,])(?:[7-9]\d{2}|\d\.?\d{3})(?:,\d+)?\s?(?:€|euro|eur)\s*(?:(?:pro|die|je|/)\s?woche|wöchentlich)\b
+      | \btäglich\s+(?:bis\s+zu\s+)?(?:\d+\s?-\s?)?(?:[2-9]\d{2}|\d\.?\d{3})\s?(?:€|euro|eur)|\b(?:verdiene|verdienen|verdienst)\s+(?:\w{1,12}\s)?(?:\d+\s?-\s?)?(?:[2-9]\d{2}|\d\.?\d{3})\s?(?:€|euro|eur)\s+(?:täglich|am\s+tag|pro\s+tag)
+      | (?<![\d.,])(?:[4-9]\d|[1-9]\d{2})(?:,\d+)?\s?(?:€|euro|eur)\s*(?:pro|die|je|/)\s?(?:stunde|std)\b
+      | \d[\d.,]*\s?(?:€|euro|eur|%)\s*(?:pro|je|von\s+jeder)\s+(?:transaktion|überweisung)\b
+      | \bgarantiert\w*\s+(?:einkommen|verdienst|gehalt|\d)|\b(?:einkommen|verdienst)\s+garantiert|\bpassive[ns]?\s+einkommen|\b(?:schnell\w*|leicht\w*)\s+geld\b|\bnur\s+\d+\s+stunden?\s+(?:arbeit\s+)?(?:pro|am|täglich)
+      | \d[\d.,]*\s?(?:€|euro|eur)\s*(?:pro|je)\s+(?:like|bewertung|aufgabe|klick|video)\b
+  - id: PAY_G_HIGH_DE
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [de, nl]
+    describe: "Promises high pay per day, week, hour or task, or guaranteed income"
+    describe-local:
+      de: "Verspricht hohen Verdienst pro Tag, Woche, Stunde oder Aufgabe oder garantiertes Einkommen"
+      nl: "Promises high pay per day, week, hour or task, or guaranteed income"
+    meta: "__PAY_G_HIGH_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Verdiene 500 € täglich bequem von zu Hause."
+      - "Garantiertes Einkommen von 5.000 € im Monat."
+    nomatch:
+      - "13 € pro Stunde im Café."
+      - "Gehalt 3.500 € brutto im Monat."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __MULE_G_ACCOUNT_PAT_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      (?<!nicht\s)(?<!nie\s)(?<!niemals\s)(?<!keine\s)(?<!kein\s)(?<!keinen\s)(?<!keinerlei\s)\b(?:finanzagent\w*|zahlungsagent\w*|paketagent\w*|transaktionsmanager\w*|zahlungsabwickler\w*|geldkurier\w*|zahlungsprüfer\w*)
+      | \b(?:empfang\w*|erhalt\w*|entgegen|annehmen|eingehende?n?|geht\s+\w{0,8}\s?ein|kommt\s+\w{0,8}\s?rein)\b[^\n]{0,60}?(?:\bweiterleit\w*|\bweiter(?:zu)?(?:leiten|überweisen|senden|schicken)|\bleite[nt]?\b[^.!?\n]{0,40}?\bweiter\b|\büberweis\w*\b[^.!?\n]{0,20}?\bweiter\b|\bbar\s+abheben|\bhebst\b|\bbitcoin|\bkrypto\w*|\busdt\b|\bwestern\s+union|\bmoneygram)
+      | (?<!nicht\s)(?<!nie\s)(?<!niemals\s)(?<!keine\s)(?<!kein\s)(?<!keinen\s)(?<!keinerlei\s)\b(?:verkauf\w*|vermiet\w*|leih\w*|verleih\w*|kaufen|ankauf|überlass\w*|stell\s+uns|stellen\s+sie\s+uns)\b[^.!?\n]{0,30}?\b(?:bankkont\w*|girokont\w*|konto|konten|paypal-?kont\w*|online-?banking|bankdaten|zugangsdaten)\b|\b(?:konto|konten|bankkont\w*)\b[^.!?\n]{0,30}?\b(?:vermiet\w*|verkaufen|zur\s+verfügung|ankauf)\b
+      | \b(?:pakete?|sendungen?|waren)\b[^.!?\n]{0,40}?\b(?:umetikettier\w*|weiterversend\w*|weiterschick\w*|weiterleit\w*|ins\s+ausland\s+(?:senden|schicken|versenden|weiter\w*))
+      | \b(?:eröffne|eröffnen)\w*\s+(?:\w{1,15}\s){0,4}?konto\b[^.!?\n]{0,80}?\b(?:zugangsdaten|weiter|login)
+      | \b(?:überweisen|schicken|senden)\s+(?:\w{1,12}\s){0,2}?geld\s+auf\s+(?:dein|ihr)\w*\s+(?:\w{1,12}\s)?konto\b|\bhebst\s+es\s+(?:bar\s+)?ab\b|\babheben\s+und\s+(?:\w{1,12}\s){0,3}?(?:übergeben|kurier)
+      | \bbehält(?:st)?\s+(?:sie\s+|du\s+)?\d+\s?%|\b\d+\s?%\s+(?:pro|je|von\s+jeder)\s+(?:transaktion|überweisung|zahlung)\b|\bgeld\s+(?:annehmen|empfangen)\s+und\s+weiter\w*
+  - id: MULE_G_ACCOUNT_DE
+    tactic: money_mule
+    weight: 2.5
+    languages: [de, nl]
+    describe: "Money-mule work: financial or parcel 'agent', receiving and forwarding money or parcels, renting, selling or lending bank accounts"
+    describe-local:
+      de: "Geldwäsche-Job: Finanz- oder Paketagent, Geld oder Pakete annehmen und weiterleiten, Konten vermieten, verkaufen oder verleihen"
+      nl: "Money-mule work: financial or parcel 'agent', receiving and forwarding money or parcels, renting, selling or lending bank accounts"
+    meta: "__MULE_G_ACCOUNT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Wir suchen Finanzagenten für Zahlungen unserer Kunden."
+      - "Geld annehmen und weiterleiten, 1.500 € extra."
+    nomatch:
+      - "Das Gehalt wird auf Ihr Konto überwiesen."
+      - "Die Pakete werden am Montag geliefert."
+    ref:
+      - https://www.polizei-beratung.de/
+  - id: __SECRET_G_HUSH_PAT_DE
+    languages: [de, nl]
+    flags: [extended]
+    pattern: |
+      \b(?:erzähl|sag|verrat)\w*\s+(?:\w{1,12}\s){0,2}?(?:niemandem|keinem|niemand)\b|\b(?:niemandem|keinem)\s+(?:davon\s+)?(?:erzählen|sagen|verraten)\b|\bgeheim\s?(?:halten|zu\s+halten)\b|\bstreng\s+geheim\b|\b(?:wenn|falls)\s+(?:die\s+)?bank\s+(?:fragt|nachfragt)\b
+  - id: SECRET_G_HUSH_DE
+    tactic: secrecy
+    weight: 1.5
+    languages: [de, nl]
+    describe: "Asks the candidate to keep the job or the money secret"
+    describe-local:
+      de: "Fordert, den Job oder das Geld geheim zu halten"
+      nl: "Asks the candidate to keep the job or the money secret"
+    meta: "__SECRET_G_HUSH_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Erzähl erstmal keinem davon."
+      - "Sag aber niemandem was."
+    nomatch:
+      - "Ihre Daten behandeln wir vertraulich."
+      - "Sag mir Bescheid, wenn du da bist."
+    ref:
+      - https://www.polizei-beratung.de/
+  - id: TRAF_G_ABROAD_JOB_DE
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [de, nl]
+    describe: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines, Georgia)"
+    describe-local:
+      de: "Job in einer Region, die für Betrugszentren bekannt ist (Kambodscha, Myanmar, Laos, Thailand, Dubai, Philippinen, Georgien)"
+      nl: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines, Georgia)"
+    meta: "__G_ABROAD_DE && (__G_JOB_DE || __G_ENTRY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Kundenbetreuer für unser Büro in Kambodscha gesucht."
+      - "Job in Thailand: Online-Marketing."
+    nomatch:
+      - "Urlaub in Thailand gebucht."
+      - "Job in Hamburg als Kundenbetreuer."
+    ref:
+      - https://www.auswaertiges-amt.de/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_ABROAD_LURE_DE
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [de, nl]
+    describe: "A job in a scam-compound region with lure features: flight or visa paid, no interview or experience, high pay or a chat contact"
+    describe-local:
+      de: "Job in einer Region mit Betrugszentren und Lockmitteln: Flug oder Visum bezahlt, kein Vorstellungsgespräch, hoher Verdienst oder Chat-Kontakt"
+      nl: "A job in a scam-compound region with lure features: flight or visa paid, no interview or experience, high pay or a chat contact"
+    meta: "__G_ABROAD_DE && __G_JOB_DE && 1 of (__G_ENTRY_DE, PAY_G_HIGH_DE, __G_MONTH_DE, OFF_G_CHAT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Job in Kambodscha, Flug und Visum werden übernommen."
+      - "Arbeiten in Laos als Chat-Agent, kein Interview nötig."
+    nomatch:
+      - "Job in Kambodscha, Vorstellungsgespräch in Berlin."
+      - "Urlaub in Thailand, Flug und Unterkunft inklusive."
+    ref:
+      - https://www.auswaertiges-amt.de/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_CHAT_LURE_DE
+    tactic: offplatform
+    weight: 1.5
+    languages: [de, nl]
+    describe: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+    describe-local:
+      de: "Verlagert den Kontakt in eine Chat-App, zusammen mit einem weiteren Lockmittel (Verdienst, Aufgaben, Gebühr, Geldtransfer, Auslandsjob, leichte Arbeit)"
+      nl: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+    meta: "OFF_G_CHAT_DE && 1 of (TASK_G_WORK_DE, TASK_G_DEPOSIT_DE, FEE_G_PAY_FIRST_DE, PAY_G_HIGH_DE, MULE_G_ACCOUNT_DE, __G_ABROAD_DE, __G_EASY_DE, __G_MONTH_DE, __G_TASKWORD_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Verdiene 500 € täglich, melde dich per WhatsApp."
+      - "Tritt unserer Telegram-Gruppe bei und verdiene 2 € pro Like."
+    nomatch:
+      - "Minijob im Café, melde dich per WhatsApp bei Tom."
+      - "Die Telegram-Gruppe der Klasse ist online."
+    ref:
+      - https://www.polizei-beratung.de/
+  - id: COMBO_G_TASK_MONEY_DE
+    tactic: task_scam
+    weight: 1.5
+    languages: [de, nl]
+    describe: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+    describe-local:
+      de: "Bezahlte Aufgaben zusammen mit Verdienstversprechen, Gebühren, Einzahlungen oder Chat-Kontakt"
+      nl: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+    meta: "(TASK_G_WORK_DE || TASK_G_DEPOSIT_DE) && 1 of (PAY_G_HIGH_DE, FEE_G_PAY_FIRST_DE, OFF_G_CHAT_DE, __G_EASY_DE, __G_JOB_DE, TASK_G_DEPOSIT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Produkte bewerten, 5 € pro Bewertung, bequem von zu Hause."
+      - "Likes sammeln und 2 € pro Like verdienen, schreib uns auf WhatsApp."
+    nomatch:
+      - "Bitte bewerten Sie uns."
+      - "Likes für das Vereinsfoto sind willkommen."
+    ref:
+      - https://www.verbraucherzentrale.de/
+  - id: COMBO_G_FEE_JOB_DE
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [de, nl]
+    describe: "A fee demanded as part of a job offer"
+    describe-local:
+      de: "Eine Gebühr als Teil eines Jobangebots"
+      nl: "A fee demanded as part of a job offer"
+    meta: "FEE_G_PAY_FIRST_DE && 1 of (__G_JOB_DE, __G_ABROAD_DE, TASK_G_WORK_DE, OFF_G_CHAT_DE, PAY_G_HIGH_DE, __G_EASY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE && !LEGIT_NO_FEE_DE"
+    match:
+      - "Nebenjob: einmalige Anmeldegebühr von 99 € vorab."
+      - "Job zugesagt, die Kaution für den Firmenlaptop beträgt 600 €."
+    nomatch:
+      - "Die Parkgebühr beträgt 2 € pro Stunde."
+      - "Für Bewerber fallen keine Gebühren an."
+    ref:
+      - https://www.verbraucherzentrale.de/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_MULE_JOB_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de, nl]
+    describe: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+    describe-local:
+      de: "Geldwäsche-Anfrage als Job verpackt, mit Verdienst, Chat-Kontakt oder Geheimhaltung"
+      nl: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+    meta: "MULE_G_ACCOUNT_DE && 1 of (PAY_G_HIGH_DE, OFF_G_CHAT_DE, SECRET_G_HUSH_DE, __G_JOB_DE, __G_EASY_DE, __G_ABROAD_DE, __G_MONTH_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Nebenjob als Finanzagent, 1.500 € im Monat."
+      - "Geld annehmen und weiterleiten, schreib mir auf Telegram."
+    nomatch:
+      - "Warnung: Finanzagenten machen sich strafbar."
+      - "Schreib mir auf Telegram."
+    ref:
+      - https://www.polizei-beratung.de/
+  - id: COMBO_G_CHAT_TASK_DE
+    tactic: task_scam
+    weight: 1.5
+    languages: [de, nl]
+    describe: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+    describe-local:
+      de: "Verlagert in eine Chat-App oder Gruppe, um bezahlte 'Aufgaben' zu erhalten"
+      nl: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+    meta: "OFF_G_CHAT_DE && __G_TASKWORD_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Tritt unserer Telegram-Gruppe bei, dort bekommst du täglich Aufgaben."
+      - "Füg mich auf Telegram hinzu, dann schick ich dir die Aufgaben für heute."
+    nomatch:
+      - "Melde dich per WhatsApp bei Tom."
+      - "Neue Aufgaben im Projektplan."
+    ref:
+      - https://www.verbraucherzentrale.de/
+  - id: COMBO_G_ABROAD_ACCOUNT_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de, nl]
+    describe: "A job in a scam-compound region that requires the candidate's own bank account"
+    describe-local:
+      de: "Job in einer Region mit Betrugszentren, für den ein eigenes Bankkonto verlangt wird"
+      nl: "A job in a scam-compound region that requires the candidate's own bank account"
+    meta: "__G_ABROAD_DE && __G_JOB_DE && __G_OWNACC_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Arbeiten in Thailand, Voraussetzung ist ein eigenes deutsches Bankkonto."
+      - "Job in Kambodscha: dein Bankkonto nutzt die Firma."
+    nomatch:
+      - "Urlaub in Thailand, Kreditkarte mitbringen."
+      - "Voraussetzung ist ein eigenes Auto."
+    ref:
+      - https://www.polizei-beratung.de/
+  - id: COMBO_G_PAY_EASY_DE
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [de, nl]
+    describe: "High pay promised for easy work or through a chat contact"
+    describe-local:
+      de: "Hoher Verdienst für leichte Arbeit oder über Chat-Kontakt versprochen"
+      nl: "High pay promised for easy work or through a chat contact"
+    meta: "(PAY_G_HIGH_DE || (__G_MONTH_DE && __G_EASY_DE)) && 1 of (__G_EASY_DE, __G_JOB_DE, OFF_G_CHAT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    match:
+      - "Verdiene 500 € täglich bequem von zu Hause."
+      - "Minijob: 45 € pro Stunde für einfache Tipparbeiten."
+    nomatch:
+      - "Gehalt 3.500 € im Monat, Homeoffice möglich."
+      - "13 € pro Stunde, flexibel."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
 
 """#),
         ("rules/lang-es.yaml", #"""
@@ -4439,9 +4817,11 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:waspada\w*|imbau\w*|mengimbau|kenali\s+ciri|modus|korban|non-?prosedural|kemlu|kbri|dipulangkan|
-          (?<!bukan\s)penipuan\s+(?:daring|online)|online\s+scam|hoaks)\b
+          (?<!bukan\s)penipuan\s+(?:daring|online)|online\s+scam|hoaks|
+          hati-hati\s+(?:terhadap|dengan)|jangan\s+(?:mudah\s+)?(?:tergiur|percaya)|(?<!bukan\s)(?<!tidak\s)(?<!bkn\s)penipu|sindikat|tppo|perdagangan\s+orang)\b
     match:
       - "Kemlu Imbau WNI Waspadai Tawaran Kerja Online Scam di Kamboja."
+      - "Hati-hati terhadap sindikat perdagangan orang berkedok lowongan kerja."
       - "Itu modus yg sering diberitain, nanti lo disuruh nipu orang."
     nomatch:
       - "LOKER KAMBOJA: CS online gaji 15jt/bln, aman, bukan penipuan online."
@@ -4762,6 +5142,389 @@ rules:
       - "Liburan ke Thailand bulan depan."
       - "Lowongan kerja di Bandung, interview di tempat."
     ref: https://kemlu.go.id/
+  # ---- round 3: generalized concept rules (generated block, keep at end) ----
+  - id: __G_NOTJOB_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:poker|slot|togel|toto|casino|kasino|judi|taruhan|jackpot|domino\w*|gacor|sbobet|pinjaman|kredit|agunan|anggunan|bpkb|tenor|kta|gadai|leasing|cicilan)\b
+  - id: __G_JOB_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:loker|lowongan|lamaran|kerja(?:an)?|bekerja|pekerjaan|karyawan|staf|staff|pegawai|rekrut\w*|dibutuhkan|dicari|posisi|gaji|part\s?-?time|paruh\s+waktu|freelance|sampingan|peluang\s+kerja|penghasilan|diterima|tki|pmi|sambilan|pekerja|bekerja)\b
+  - id: __G_ABROAD_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:kamboja|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|burma|myawaddy|laos|thailand|bangkok|dubai|filipina|philippines|manila|segitiga\s+emas)\b
+  - id: __G_ENTRY_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:tiket|pesawat|visa|paspor|akomodasi|mess|makan|tempat\s+tinggal|biaya\s+keberangkatan|keberangkatan)\b[^.!?\n]{0,30}?\b(?:gratis|ditanggung|dibayar(?:in)?\s+(?:perusahaan|kantor|bos)|free|disediakan|dibuatkan|diurus)\b
+      | \b(?:gratis|free|ditanggung)\s+(?:tiket|pesawat|visa|paspor|akomodasi|mess|makan)\b
+      | \b(?:tanpa|tidak\s+(?:perlu|usah|ada)|gak\s+perlu|ga\s+perlu|no)\s+(?:tes\s+)?(?:wawancara|interview|pengalaman|ijazah|paspor|skill|tes)\b
+      | \b(?:cukup|hanya|asal)\s+(?:bisa\s+)?(?:mengetik|ngetik|main\s+hp|komputer|bahasa\s+inggris)
+      | \bvisa\s+(?:turis|kunjungan|wisata|liburan)\b|\bjalur\s+(?:belakang|tikus|ilegal)\b|\bberangkat\s+(?:segera|minggu\s+(?:ini|depan)|besok|langsung)\b|\blangsung\s+(?:kerja|berangkat)\b|\bpotong\s+gaji\b
+  - id: __G_EASY_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:dari\s+rumah|secara\s+online|kerja\s+online|di\s+rumah|wfh|work\s+from\s+home|(?:hanya|cuma|cukup|modal|pakai|pake)\s+(?:modal\s+)?(?:hp|handphone|smartphone|ponsel)|tanpa\s+(?:modal|pengalaman)|tidak\s+perlu\s+pengalaman|santai|gampang|fleksibel|waktu\s+luang|sampingan|ibu\s+rumah\s+tangga|irt|pelajar|mahasiswa|\d\s?-?\s?\d?\s?jam\s*(?:/|per|sehari|se\s?hari))\b
+  - id: __G_MONTH_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b[1-9]\d\s?(?:jt|juta)\b|\$\s?[1-9]\d{2,}|\b[1-9]\d{2,}\s?(?:usd|dollar|dolar)\b|\bgaji\s+(?:bersih\s+)?\d+\s?(?:jt|juta)
+  - id: __G_TASKWORD_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:dapat|dapatkan|ambil|terima|kerjakan)\s+tugas\b|\btugas\s+harian\b
+  - id: __G_OWNACC_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:punya|memiliki|bawa|membawa|siapkan)\s+(?:\w{1,10}\s){0,2}?(?:rekening|buku\s+tabungan|kartu\s+atm|atm)\b|\brekening\b[^.!?\n]{0,30}?\bdibawa\b
+  - id: __OFF_G_CHAT_PAT_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      (?<!tidak\s)(?<!tdk\s)(?<!jangan\s)(?<!gak\s)(?<!nggak\s)(?<!bukan\s)(?<!dilarang\s)(?<!pernah\s)(?<!tanpa\s)\b(?:hubungi|hub|kontak|japri|tambahkan|gabung|bergabung|masuk|klik|daftar|info|konfirmasi|silakan\s+chat)\b[^.!?\n]{0,30}?\b(?:whats\s?app|wa|telegram|tele|line|signal|wechat)\b
+      | (?<!tidak\s)(?<!tdk\s)(?<!jangan\s)(?<!gak\s)(?<!nggak\s)(?<!bukan\s)(?<!dilarang\s)(?<!pernah\s)(?<!tanpa\s)\b(?:chat|pc|dm|inbox|add|join)\s+(?:\w{1,12}\s)?wa\b
+      | \b(?:whats\s?app|wa|telegram|tele)\b\s*(?:admin|hrd|kami|saya|aku|ke)?\s*[:.]?\s*(?:\+?62|0)8\d[\d\s.-]{6,}|\b(?:telegram|tele|tg)\b\s*:?\s*(?:admin\s+)?@\w
+      | \bgrup\s+(?:wa|whatsapp|telegram|tele)\b|\bchat\.whatsapp\.com
+  - id: OFF_G_CHAT_ID
+    tactic: offplatform
+    weight: 1.5
+    languages: [id, ms]
+    describe: "Asks the candidate to continue on WhatsApp, Telegram or another private chat app"
+    describe-local:
+      id: "Meminta pelamar melanjutkan lewat WhatsApp, Telegram atau aplikasi chat pribadi"
+      ms: "Asks the candidate to continue on WhatsApp, Telegram or another private chat app"
+    meta: "__OFF_G_CHAT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Silakan hubungi HRD kami melalui WhatsApp 0857 1122 3344."
+      - "info lengkap tambahkan Telegram admin @rekrut_nina"
+    nomatch:
+      - "Kami tidak pernah menghubungi pelamar lewat WhatsApp pribadi."
+      - "Aplikasi WhatsApp sedang gangguan hari ini."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __TASK_G_WORK_PAT_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:like|menyukai|follow|subscribe|ikuti\s+akun|rating|ulasan|review|bintang\s+5|beri\s+(?:rating|ulasan|bintang)|nonton|menonton|tonton|share\s+link|bagikan\s+link|tugas\s+(?:harian|online|berbayar|like|ke-?\d)|(?:selesaikan|kerjakan|ambil)\s+tugas|per\s+tugas|\d\s+tugas|misi)\b[^\n]{0,60}?(?:(?:rp\.?\s?\d[\d.,]*|\d[\d.,]*\s?(?:rb|ribu|k|jt|juta)\b)|\d\s?%|komisi|dibayar|bayaran|upah|cuan|cair|penghasilan)
+      | \b(?:komisi|dibayar|cuan|penghasilan\s+harian)\b[^\n]{0,40}?\b(?:like|menyukai|follow|subscribe|rating|ulasan|tugas|misi)\b
+  - id: TASK_G_WORK_ID
+    tactic: task_scam
+    weight: 1.5
+    languages: [id, ms]
+    describe: "Offers pay or commission for likes, follows, ratings, reviews, views or 'tasks'"
+    describe-local:
+      id: "Menawarkan bayaran atau komisi untuk like, follow, rating, ulasan, menonton atau 'tugas'"
+      ms: "Offers pay or commission for likes, follows, ratings, reviews, views or 'tasks'"
+    meta: "__TASK_G_WORK_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Like dan follow akun TikTok, 1 tugas dibayar Rp10.000."
+      - "beri rating bintang 5 untuk produk, komisi 20%"
+    nomatch:
+      - "Jangan lupa like dan follow akun sekolah ya."
+      - "Tugas utama: mengelola stok gudang."
+    ref:
+      - https://www.ojk.go.id/
+  - id: __TASK_G_DEPOSIT_PAT_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:deposit|depo|top\s?-?up|isi\s+(?:ulang\s+)?saldo|isi\s+ulang|transfer|tf|setor)\b(?:(?!pulsa|kuota|paket\sdata)[^.!?\n]){0,40}?\b(?:agar|supaya|untuk|biar|baru)\s+(?:bisa\s+)?(?:withdraw|wd|tarik|cair|dicairkan|menyelesaikan|selesai|membuka|buka|lanjut|naik|upgrade)\b
+      | \b(?:withdraw|wd|penarikan|tarik\s+dana|pencairan|tugas|misi|vip|level)\b[^.!?\n]{0,50}?\b(?:deposit|depo|top\s?-?up|isi\s+(?:ulang\s+)?saldo|isi\s+ulang)\b
+      | \bsaldo\b[^.!?\n]{0,25}?\b(?:minus|negatif|dibekukan|beku|tertahan)\b|\b(?:dana|penarikan|akun)\b[^.!?\n]{0,20}?\b(?:tertahan|dibekukan|dikunci)\b
+      | \b(?:pesanan|order)\s+(?:gabungan|kombinasi|kombo|combo)\b|\btugas\s+(?:berbayar|prabayar|prepaid|gabungan)\b|\bprepaid\b
+      | \b(?:modal|uang)\s+(?:kembali|dikembalikan)\s+(?:plus|\+|beserta|bersama|dengan)\s+(?:komisi|keuntungan|bonus)|\bdikembalikan\s+(?:bersama|beserta|plus|\+)\s+komisi
+      | \b(?:transfer|tf|deposit|setor)\s+(?:rp\.?\s?\d[\d.,]*|\d[\d.,]*\s?(?:rb|ribu|k|jt|juta)\b)[^.!?\n]{0,30}?\b(?:dapat|kembali|terima|cair)\s+(?:kembali\s+)?(?:rp\.?\s?)?\d
+      | \b(?:upgrade|naik)\s+(?:ke\s+)?(?:vip|level)\s?\d
+  - id: TASK_G_DEPOSIT_ID
+    tactic: task_scam
+    weight: 3.0
+    languages: [id, ms]
+    describe: "Task-scam money mechanics: deposit or top up to withdraw or unlock, negative or frozen balance, combined orders, capital returned with commission"
+    describe-local:
+      id: "Modus tugas: deposit/top up agar bisa tarik dana, saldo minus atau tertahan, pesanan gabungan, modal kembali plus komisi"
+      ms: "Task-scam money mechanics: deposit or top up to withdraw or unlock, negative or frozen balance, combined orders, capital returned with commission"
+    meta: "__TASK_G_DEPOSIT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Saldo akun Anda minus, silakan top up agar bisa withdraw."
+      - "harus deposit 500rb dulu untuk menyelesaikan tugas ke-3"
+    nomatch:
+      - "Isi ulang pulsa min Rp5rb agar kuota tidak hangus."
+      - "Saldo rekening Anda Rp2.000.000."
+    ref:
+      - https://www.ojk.go.id/
+  - id: __FEE_G_PAY_FIRST_PAT_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      (?<!tidak\s)(?<!tdk\s)(?<!jangan\s)(?<!gak\s)(?<!nggak\s)(?<!bukan\s)(?<!dilarang\s)(?<!pernah\s)(?<!tanpa\s)(?<!gratis\s)\bbiaya\s+(?:pendaftaran|registrasi|administrasi|admin|adm|seragam|id\s?card|pelatihan|training|medical(?:\s+check\s?-?up)?|mcu|proses|pemrosesan|visa|paspor|aktivasi|member(?:ship)?|keanggotaan|jaminan|materai|kartu\s+anggota|penempatan|keberangkatan|tiket|asuransi|verifikasi)\b[^.!?\n]{0,50}?(?:rp\.?\s?\d|\d[\d.,]*\s?(?:rb|ribu|k|jt|juta)\b|\btransfer|\btf\b|\bbayar|\brekening|\bdana\b|\bovo\b|\bgopay|\bwajib)
+      | (?<!tidak\s)(?<!tdk\s)(?<!jangan\s)(?<!gak\s)(?<!nggak\s)(?<!bukan\s)(?<!dilarang\s)(?<!pernah\s)(?<!tanpa\s)\b(?:bayar|membayar|transfer|tf|setor|lunasi|kirim)\s+(?:dulu\s+)?(?:\w{1,12}\s){0,3}?(?:biaya|uang)\s+(?:pendaftaran|registrasi|administrasi|admin|adm|seragam|id\s?card|pelatihan|training|medical(?:\s+check\s?-?up)?|mcu|proses|pemrosesan|visa|paspor|aktivasi|member(?:ship)?|keanggotaan|jaminan|materai|kartu\s+anggota|penempatan|keberangkatan|tiket|asuransi|verifikasi)\b
+      | \b(?:pembuatan|pengurusan|untuk)\s+(?:\w{1,12}\s){0,2}?(?:id\s?card|seragam|pelatihan|training|medical|visa|paspor|pendaftaran|registrasi|administrasi|aktivasi)\b[^.!?\n]{0,50}?\b(?:transfer|tf|bayar|setor)\s+(?:sebesar\s+)?(?:rp|\d)
+      | \b(?:wajib|harus|harap|diharuskan|mohon|silakan|silahkan)\s+(?:membayar|bayar|transfer|mentransfer|setor|membeli|beli)\b[^.!?\n]{0,40}?(?:rp\.?\s?\d|\d[\d.,]*\s?(?:rb|ribu|k|jt|juta)\b|\bbiaya\b|\bpaket\b|\bstarter)
+      | \b(?:dp|uang\s+muka)\b[^.!?\n]{0,20}?\b(?:untuk\s+)?(?:amankan|mengamankan|kunci)\s+(?:kursi|slot|tempat|posisi)\b|\b(?:membeli|beli)\s+(?:paket\s+)?(?:starter\s*kit|kit|paket\s+usaha|paket\s+kerja)\b
+      | \b(?:dikembalikan|diganti|refund)\s+(?:setelah|saat|waktu)\s+(?:gajian|gaji\s+pertama|terima\s+gaji|bekerja)
+  - id: FEE_G_PAY_FIRST_ID
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [id, ms]
+    describe: "Asks the candidate to pay a fee (registration, administration, training, uniform, visa, activation, starter kit) before working"
+    describe-local:
+      id: "Meminta pelamar membayar biaya (pendaftaran, administrasi, pelatihan, seragam, visa, aktivasi, starter kit) sebelum bekerja"
+      ms: "Asks the candidate to pay a fee (registration, administration, training, uniform, visa, activation, starter kit) before working"
+    meta: "__FEE_G_PAY_FIRST_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Harap transfer biaya seragam dan ID card Rp350.000 sebelum Senin."
+      - "Biaya pendaftaran kerja Rp200rb, dikembalikan setelah gaji pertama."
+    nomatch:
+      - "Seluruh proses seleksi tanpa biaya pendaftaran."
+      - "Biaya kuliah semester ini naik."
+    ref:
+      - https://kemnaker.go.id/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __PAY_G_HIGH_PAT_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      (?:\brp\.?\s?(?:[2-9]\d{2}|[1-9]\d{3,})[.,]\d{3}|\b(?:[2-9]\d{2}|[1-9]\d{3})\s?(?:rb|ribu|k)\b|\b\d+(?:[.,]\d+)?\s?(?:jt|juta)\b)\s*(?:/|per|se|tiap|setiap)\s*(?:hari|minggu|pekan|jam)\b
+      | \b(?:sehari|per\s?hari|tiap\s+hari|setiap\s+hari|harian)\s+(?:bisa\s+)?(?:dapat|dpt|dapet|capai|hasilkan|raih)?\s*(?:rp\.?\s?)?(?:[2-9]\d{2}\s?(?:rb|ribu|k)|\d+\s?(?:jt|juta))
+      | \b(?:gaji|penghasilan|income|pendapatan)\s+(?:\w{1,12}\s)?(?:dijamin|pasti)\b|\bdijamin\s+(?:dapat|gaji|penghasilan|cair)\b|\bkerja\s+santai\s+gaji\s+(?:besar|tinggi|gede)|\bgaji\s+(?:besar|gede|fantastis)\b|\bwalau(?:pun)?\s+(?:cuma|hanya)\s+(?:kerja\s+)?\d+\s+jam
+      | \b\d[\d.,]*\s?(?:rb|ribu|k|jt|juta|%)\s*(?:/|per|tiap|setiap)\s*(?:transaksi|transfer)\b
+      | \b(?:gaji|upah|pendapatan|penghasilan|bayaran)\s+(?:dibayar\s+)?(?:harian|setiap\s+hari|tiap\s+hari)\b|\bdibayar\s+(?:setiap|tiap)\s+hari\b|\brm\s?\d+\s*(?:sehari|per\s+hari)\b
+      | \bper\s+(?:tugas|like|video|ulasan|review|klik)\b|\b\d\s?(?:rb|ribu|k)\s*(?:/|per|tiap)\s*(?:tugas|like|video|ulasan|review|klik)\b
+  - id: PAY_G_HIGH_ID
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [id, ms]
+    describe: "Promises high pay per day, per hour or per task, or guaranteed income"
+    describe-local:
+      id: "Menjanjikan bayaran tinggi per hari, per jam atau per tugas, atau penghasilan dijamin"
+      ms: "Promises high pay per day, per hour or per task, or guaranteed income"
+    meta: "__PAY_G_HIGH_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Kerja santai, 400rb-1jt per hari."
+      - "Gaji dibayar setiap hari, boleh bekerja dari rumah."
+    nomatch:
+      - "Gaji UMR, dibayar bulanan."
+      - "Upah 30rb per jam."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __MULE_G_ACCOUNT_PAT_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \brekening\b[^.!?\n]{0,40}?\b(?:disewa|sewa(?:kan)?\s+(?:aja\s+|saja\s+)?ke|dijual|dibeli|kami\s+beli)\b
+      | (?<!tidak\s)(?<!tdk\s)(?<!jangan\s)(?<!gak\s)(?<!nggak\s)(?<!bukan\s)(?<!dilarang\s)(?<!pernah\s)(?<!tanpa\s)\b(?:sewa|menyewakan|pinjam|meminjamkan|pinjamkan|jual|beli|membeli|jasa)\s+(?:\w{1,12}\s)??(?:rekening|rek|akun\s+(?:bank|dana|ovo|gopay|e-?wallet)|atm|kartu\s+atm|e-?wallet|m-?banking)\b
+      | \b(?:terima|menerima|menampung|tampung)\s+(?:transfer|dana|uang|pembayaran)\b[^\n]{0,60}?\b(?:teruskan|meneruskan|kirim(?:kan)?\s+(?:ke|lagi|ulang)|transfer(?:kan)?\s+(?:ke|lagi|ulang)|tarik\s+tunai|usdt|setor)
+      | \b(?:dana|uang)\s+(?:masuk|msk)\s+(?:ke\s+)?(?:rekening|rek)\w*\b[^\n]{0,60}?\b(?:teruskan|kirim|transfer|tarik|usdt|setor)
+      | \b(?:kasih|serahkan|berikan|kirim)(?:kan)?\s+(?:\w{1,12}\s){0,3}?(?:buku\s+tabungan|kartu\s+atm|atm|pin|m-?banking)\b[^.!?\n]{0,40}?\b(?:ke\s+kami|kepada\s+kami|ke\s+saya|ke\s+bos|ke\s+atasan)
+      | \bbuka\s+rekening\s+(?:baru\s+)?[^.!?\n]{0,60}?\b(?:kasih|serahkan|berikan|kirim(?:kan)?)\s+(?:\w{1,12}\s){0,3}?(?:buku\s+tabungan|kartu\s+atm|atm|pin|m-?banking|ke\s+kami|kepada\s+kami)\b
+      | \b(?:menampung|tampung|penampung)\s+(?:dana|uang|transfer)\b|\b(?:agen|penerima)\s+(?:pembayaran|dana)\b|\bkasir\s+online\b|\b(?:terima|menerima)\s+paket\b[^.!?\n]{0,60}?\b(?:kirim\s+ulang|dikirim\s+ulang|teruskan|luar\s+negeri)
+      | \b(?:fee|komisi|bagi\s+hasil)\s+\d+(?:[.,]\d)?\s?%\s*(?:setiap|per|tiap)\s*(?:transaksi|transfer)\b|\bhasil\s+dibagi\s+\d+\s?%|\b(?:cairkan|mencairkan)\s+dana\b[^.!?\n]{0,40}?\brekening
+  - id: MULE_G_ACCOUNT_ID
+    tactic: money_mule
+    weight: 2.5
+    languages: [id, ms]
+    describe: "Asks to rent, buy or borrow bank accounts or e-wallets, or to receive money or parcels and pass them on"
+    describe-local:
+      id: "Meminta menyewa, membeli atau meminjam rekening/e-wallet, atau menerima uang/paket lalu meneruskannya"
+      ms: "Asks to rent, buy or borrow bank accounts or e-wallets, or to receive money or parcels and pass them on"
+    meta: "__MULE_G_ACCOUNT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Sewa rekening 3 juta per bulan."
+      - "Terima transfer dari klien lalu teruskan ke rekening perusahaan."
+    nomatch:
+      - "Jangan meminjamkan rekening kepada orang lain."
+      - "Gaji ditransfer ke rekening karyawan setiap tanggal 25."
+    ref:
+      - https://www.ojk.go.id/
+  - id: __SECRET_G_HUSH_PAT_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:jangan|tidak\s+boleh|dilarang|gak\s+usah)\s+(?:bilang|kasih\s+ta[hu]u|cerita|beritahu|memberitahu|kabari|bocorkan|share)\w*\b(?![^.!?\n]{0,15}\b(?:kode|otp|pin|password|sandi)\b)[^.!?\n]{0,25}?\b(?:siapa|orang|keluarga|ortu|orang\s+tua|bank|teman)|\b(?:rahasiakan|dirahasiakan|jaga\s+rahasia)\b|\b(?:kalau|jika)\s+(?:ditanya|bank\s+tanya)\w*\s+bilang
+  - id: SECRET_G_HUSH_ID
+    tactic: secrecy
+    weight: 1.5
+    languages: [id, ms]
+    describe: "Asks the candidate to keep the job or the money secret"
+    describe-local:
+      id: "Meminta pelamar merahasiakan pekerjaan atau aliran dana"
+      ms: "Asks the candidate to keep the job or the money secret"
+    meta: "__SECRET_G_HUSH_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Sewa rekening aman, jangan bilang siapa-siapa."
+      - "Rahasiakan dulu dari keluarga sampai berangkat."
+    nomatch:
+      - "Data pelamar kami jaga kerahasiaannya."
+      - "Jangan lupa bawa KTP."
+    ref:
+      - https://www.ojk.go.id/
+  - id: TRAF_G_ABROAD_JOB_ID
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [id, ms]
+    describe: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines)"
+    describe-local:
+      id: "Pekerjaan di wilayah yang dikenal dengan markas penipuan online (Kamboja, Myanmar, Laos, Thailand, Dubai, Filipina)"
+      ms: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines)"
+    meta: "__G_ABROAD_ID && (__G_JOB_ID || __G_ENTRY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Dibutuhkan operator komputer untuk ditempatkan di Kamboja."
+      - "Lowongan customer service di Dubai."
+    nomatch:
+      - "Liburan ke Thailand 5 hari 4 malam."
+      - "Lowongan kerja di Jepang lewat program resmi."
+    ref:
+      - https://kemlu.go.id/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_ABROAD_LURE_ID
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [id, ms]
+    describe: "A job in a scam-compound region with lure features: travel paid, no interview or experience, high pay or a chat contact"
+    describe-local:
+      id: "Pekerjaan di wilayah markas penipuan dengan umpan: tiket ditanggung, tanpa wawancara/pengalaman, gaji tinggi atau kontak chat"
+      ms: "A job in a scam-compound region with lure features: travel paid, no interview or experience, high pay or a chat contact"
+    meta: "__G_ABROAD_ID && __G_JOB_ID && 1 of (__G_ENTRY_ID, PAY_G_HIGH_ID, __G_MONTH_ID, OFF_G_CHAT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Lowongan admin di Kamboja, tiket pesawat ditanggung, tanpa wawancara."
+      - "kerja di myanmar gaji 15 juta, chat WA 0812 0000 1111"
+    nomatch:
+      - "Lowongan admin di Kamboja, wawancara di kantor Jakarta."
+      - "Liburan ke Thailand, tiket pesawat ditanggung sponsor."
+    ref:
+      - https://kemlu.go.id/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_CHAT_LURE_ID
+    tactic: offplatform
+    weight: 1.5
+    languages: [id, ms]
+    describe: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+    describe-local:
+      id: "Mengalihkan pelamar ke aplikasi chat disertai umpan lain (gaji, tugas, biaya, rekening, kerja luar negeri, kerja santai)"
+      ms: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+    meta: "OFF_G_CHAT_ID && 1 of (TASK_G_WORK_ID, TASK_G_DEPOSIT_ID, FEE_G_PAY_FIRST_ID, PAY_G_HIGH_ID, MULE_G_ACCOUNT_ID, __G_ABROAD_ID, __G_EASY_ID, __G_MONTH_ID, __G_TASKWORD_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Kerja dari rumah, hubungi WA 0812 0000 1111."
+      - "Dapat 1 juta per hari, gabung grup WA sekarang."
+    nomatch:
+      - "Info jadwal futsal, hubungi WA 0812 0000 1111."
+      - "Toko butuh kasir, info WA 0812 1111 2222."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_TASK_MONEY_ID
+    tactic: task_scam
+    weight: 1.5
+    languages: [id, ms]
+    describe: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+    describe-local:
+      id: "Tugas berbayar disertai janji penghasilan, biaya, deposit atau kontak chat"
+      ms: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+    meta: "(TASK_G_WORK_ID || TASK_G_DEPOSIT_ID) && 1 of (PAY_G_HIGH_ID, FEE_G_PAY_FIRST_ID, OFF_G_CHAT_ID, __G_EASY_ID, __G_JOB_ID, TASK_G_DEPOSIT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Like video YouTube, dibayar 5rb per video, dari rumah."
+      - "Tugas harian komisi 20%, hubungi WA 0812 0000 1111."
+    nomatch:
+      - "Like video sekolah ya."
+      - "Tugas kelompok dikumpulkan besok."
+    ref:
+      - https://www.ojk.go.id/
+  - id: COMBO_G_FEE_JOB_ID
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [id, ms]
+    describe: "A fee demanded as part of a job offer"
+    describe-local:
+      id: "Biaya yang diminta dalam tawaran kerja"
+      ms: "A fee demanded as part of a job offer"
+    meta: "FEE_G_PAY_FIRST_ID && 1 of (__G_JOB_ID, __G_ABROAD_ID, TASK_G_WORK_ID, OFF_G_CHAT_ID, PAY_G_HIGH_ID, __G_EASY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID && !LEGIT_NO_FEE_ID"
+    match:
+      - "Lowongan staf gudang, wajib bayar biaya seragam Rp350.000."
+      - "Kerja online, biaya pendaftaran 200rb."
+    nomatch:
+      - "Biaya kuliah semester ini Rp5 juta."
+      - "Lowongan staf, tidak dipungut biaya pendaftaran."
+    ref:
+      - https://kemnaker.go.id/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_MULE_JOB_ID
+    tactic: money_mule
+    weight: 2.0
+    languages: [id, ms]
+    describe: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+    describe-local:
+      id: "Permintaan rekening penampung yang dikemas sebagai pekerjaan, dengan bayaran, kontak chat atau kerahasiaan"
+      ms: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+    meta: "MULE_G_ACCOUNT_ID && 1 of (PAY_G_HIGH_ID, OFF_G_CHAT_ID, SECRET_G_HUSH_ID, __G_JOB_ID, __G_EASY_ID, __G_ABROAD_ID, __G_MONTH_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Kerja dari rumah: sewa rekening 3 juta per bulan."
+      - "Terima transfer ke rekening pribadi lalu teruskan, hubungi WA 0812 0000 1111."
+    nomatch:
+      - "Menyewakan rekening adalah tindak pidana."
+      - "Hubungi WA 0812 0000 1111."
+    ref:
+      - https://www.ojk.go.id/
+  - id: COMBO_G_CHAT_TASK_ID
+    tactic: task_scam
+    weight: 1.5
+    languages: [id, ms]
+    describe: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+    describe-local:
+      id: "Mengalihkan ke aplikasi chat atau grup untuk menerima 'tugas'"
+      ms: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+    meta: "OFF_G_CHAT_ID && __G_TASKWORD_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Join grup Telegram kami untuk dapat tugas harian."
+      - "Hubungi WA 0812 0000 1111 untuk ambil tugas."
+    nomatch:
+      - "Hubungi WA 0812 0000 1111 untuk info futsal."
+      - "Tugas harian karyawan gudang adalah mengecek stok."
+    ref:
+      - https://www.ojk.go.id/
+  - id: COMBO_G_ABROAD_ACCOUNT_ID
+    tactic: money_mule
+    weight: 2.0
+    languages: [id, ms]
+    describe: "A job in a scam-compound region that requires the candidate's own bank account or SIM card"
+    describe-local:
+      id: "Pekerjaan di wilayah markas penipuan yang mewajibkan rekening atau kartu SIM milik sendiri"
+      ms: "A job in a scam-compound region that requires the candidate's own bank account or SIM card"
+    meta: "__G_ABROAD_ID && __G_JOB_ID && __G_OWNACC_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Kerja di Kamboja, syarat punya rekening bank aktif."
+      - "Lowongan di Thailand, wajib bawa buku tabungan dan kartu ATM."
+    nomatch:
+      - "Liburan ke Thailand, bawa kartu ATM."
+      - "Wajib punya rekening BCA untuk gaji."
+    ref:
+      - https://www.ojk.go.id/
+  - id: COMBO_G_PAY_EASY_ID
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [id, ms]
+    describe: "High pay promised for easy work or through a chat contact"
+    describe-local:
+      id: "Janji bayaran tinggi untuk kerja santai atau lewat kontak chat"
+      ms: "High pay promised for easy work or through a chat contact"
+    meta: "(PAY_G_HIGH_ID || (__G_MONTH_ID && __G_EASY_ID)) && 1 of (__G_EASY_ID, __G_JOB_ID, OFF_G_CHAT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    match:
+      - "Kerja dari rumah, 400rb per hari."
+      - "Gaji dijamin 8 juta, cukup pakai HP."
+    nomatch:
+      - "Gaji UMR, dari rumah."
+      - "Harga 400rb per hari untuk sewa mobil."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
 
 """#),
         ("rules/lang-pt.yaml", #"""
@@ -6874,9 +7637,10 @@ rules:
       tl: "Babala ng ahensya, balita o kaibigan tungkol sa scam, hindi alok ng trabaho"
     flags: [extended]
     pattern: |
-      \b(?:nagbabala|paalala|babala|naharang|biktima|i-?report|modus|scam\s+hubs?|iacat|cicc|nasa\s+balita|i-?block)\b
+      \b(?:nagbabala|paalala|babala|naharang|biktima|i-?report|modus|scam\s+hubs?|iacat|cicc|nasa\s+balita|i-?block|mag-?ingat|huwag\s+(?:maniwala|magpaloko|magpadala)|nasagip|panloloko)\b
     match:
       - "CICC nagbabala sa 'like and follow' job scam."
+      - "Mag-ingat sa mga alok na trabaho sa Cambodia na walang kontrata."
       - "Yan yung nasa balita, dinadala sa scam hub."
     nomatch:
       - "Hiring CSR sa Cambodia, libre flight."
@@ -7156,6 +7920,364 @@ rules:
       - "Bakasyon sa Thailand next month."
       - "Trabaho sa Makati, walk-in interview."
     ref: https://www.dmw.gov.ph/
+  # ---- round 3: generalized concept rules (generated block, keep at end) ----
+  - id: __G_NOTJOB_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:casino|e-?sabong|sabong|jackpot|loans?|lending|pautang)\b
+  - id: __G_JOB_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:trabaho|hiring|naghahanap|nangangailangan|kailangan\s+(?:namin|ng)|jobs?|work|raket|sideline|part\s?-?time|wfh|aplikante|mag-?apply|csr|typist|chat\s+(?:support|agent)|customer\s+service|sahod|sweldo|suweldo|kumita|kikita|natanggap|hired|orientation|onboarding|deployment)\b
+  - id: __G_ABROAD_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:cambodia|kambodya|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|myawaddy|laos|golden\s+triangle|mae\s+sot|thailand|bangkok)\b
+  - id: __G_ENTRY_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:walang|wala\s+nang|no|hindi\s+(?:na\s+)?kailangan(?:\s+ng)?|di\s+(?:na\s+)?kailangan(?:\s+ng)?)\s+(?:interview|experience|exp|karanasan|requirements?)\b
+      | \b(?:tourist\s+visa|as\s+(?:a\s+)?tourist|bilang\s+turista|mag-?tourist|turista\s+muna|backdoor|back\s+door)\b
+      | \b(?:kaltas|ibabawas|babawasin|bawas|ikakaltas)\s+(?:na\s+lang\s+)?sa\s+(?:unang\s+)?(?:sahod|sweldo)\b
+      | \b(?:alis|lipad|flight)\s+(?:agad|na\s+agad|ngayong|next\s+week|this\s+week|bukas)\b|\bbasta\s+(?:marunong|mabilis|may)\b
+      | \b(?:libre|free|sagot\s+(?:ng|nila|namin)(?:\s\w{1,12})?)\s+(?:ang\s+)?(?:lahat|flight|ticket|pamasahe|visa|accommodation|tirahan|dorm|pagkain)\b|\bsagot\s+nila\s+lahat\b
+  - id: __G_EASY_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:sa\s+bahay|nasa\s+bahay|wfh|work\s+from\s+home|cellphone\s+lang|cp\s+lang|gamit\s+(?:lang\s+)?(?:ang\s+)?(?:cellphone|cp|phone)|kahit\s+(?:walang\s+experience|nasa\s+bahay|estudyante|nanay)|walang\s+(?:experience|puhunan|kapital)|madali\s+lang|easy\s+money|stay-?at-?home|nanay|estudyante|\d\s?(?:oras|hours?)\s+lang)\b
+  - id: __G_MONTH_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      ₱\s?(?:[4-9]\d|[1-9]\d{2})[,.]?\d{3}\b|₱?\b(?:[4-9]\d|1\d{2})k\b|\$\s?[1-9][,.]?\d{3}\b|\b[1-9][,.]?\d{3}\s?(?:usd|dollars?)\b
+  - id: __G_TASKWORD_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:ibibigay|ibigay|makukuha|matatanggap|bibigyan|kukunin)\w*\b[^.!?\n]{0,20}?\btasks?\b|\bdaily\s+tasks?\b|\btask\s+app\b
+  - id: __G_OWNACC_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:may\s+sarili(?:ng)?|sariling|dalhin(?:\s+ang)?(?:\s+iyong)?|kailangan\s+(?:mo\s+)?(?:ng|may))\s+(?:\w{1,8}\s){0,2}?(?:bank\s+account|gcash|maya|atm|e-?wallet)\b
+  - id: __OFF_G_CHAT_PAT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?<!hindi\s)(?<!huwag\s)(?<!wag\s)(?<!di\s)(?<!walang\s)(?<!no\s)\b(?:pm|i-?pm|pa-?pm|i-?add|pa-?add|add|message|mag-?message|pa-?message|i-?message|msg|chat|mag-?chat|sali|sumali|join|hanapin|kontakin|i-?contact|i-?text|dm|i-?send)\w*\b[^.!?\n]{0,25}?\b(?:sa|kay)\s+(?:\w{1,12}\s)?(?:telegram|tg|tele|whats\s?app|viber|signal|messenger|wechat|line)\b
+      | \b(?:telegram|tg|tele|whats\s?app|viber|signal|messenger|wechat|line)\s+(?:lang|na\s+lang|po|namin|niyo|nyo)\b
+      | \b(?:sa|dito\s+sa)\s+(?:telegram|tg|tele|whats\s?app|viber|signal|messenger|wechat|line)\s+(?:na\s+lang|tayo|po|namin)\b|\b(?:gc|group\s+chat)\s+(?:namin\s+)?sa\s+(?:telegram|tg|tele|whats\s?app|viber|signal|messenger|wechat|line)\b
+  - id: OFF_G_CHAT_TL
+    tactic: offplatform
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Asks the candidate to continue on Telegram, WhatsApp, Viber or another private chat app"
+    describe-local:
+      tl: "Pinalilipat ang aplikante sa Telegram, WhatsApp, Viber o ibang pribadong chat app"
+    meta: "__OFF_G_CHAT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    match:
+      - "PM mo ako sa Telegram para sa details."
+      - "Message lang sa WhatsApp +63 917 000 1234."
+    nomatch:
+      - "Hindi kami nakikipag-usap sa Telegram."
+      - "Na-update na ang WhatsApp ko kagabi."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __TASK_G_WORK_PAT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \bmag-?(?:like|follow|rate|review|subscribe|boost|comment|share|nood)\w*\b[^\n]{0,60}?(?:₱\s?\d|\d+\s?(?:pesos|php)|commission|komisyon|bayad|kumita|kikita)
+      | (?:₱\s?\d[\d,]*|\d+\s?(?:pesos|php))\s*(?:kada|bawat)\s+(?:task|like|follow|rating|review|order|video|post)\b
+      | \b(?:like|follow|rate|review|subscribe|boost|tasks?|orders?)\w*\b[^\n]{0,50}?\b(?:kumita|kikita|bayad\s+agad|makakakuha|commission\s+mo|may\s+commission\s+ka)\b
+  - id: TASK_G_WORK_TL
+    tactic: task_scam
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Offers pay or commission for likes, follows, ratings, reviews or 'tasks'"
+    describe-local:
+      tl: "Nag-aalok ng bayad o commission sa pag-like, pag-follow, pag-rate, pag-review o 'tasks'"
+    meta: "__TASK_G_WORK_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    match:
+      - "Mag-like at mag-follow lang ng TikTok accounts, ₱150 bawat task."
+      - "Mag-rate ng hotels sa app, kumita ng ₱500."
+    nomatch:
+      - "Pa-like naman ng post ko sa FB."
+      - "Ang task mo bukas ay mag-inventory."
+    ref:
+      - https://cicc.gov.ph/
+  - id: __TASK_G_DEPOSIT_PAT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:mag-?)?(?:recharge|top\s?-?up|deposit|magbayad|bayaran|i-?send|mag-?send)\w*\b[^.!?\n]{0,40}?\bpara\s+(?:ma-?|makapag-?|maka-?)?(?:unlock|withdraw|complete|release|unfreeze|activate|upgrade|tuloy|makuha)\w*
+      | \b(?:hindi|di)\s+(?:ka\s+)?(?:makaka-?withdraw|maka-?withdraw|ma-?withdraw|makukuha)\b[^.!?\n]{0,60}?\b(?:hangga\'?t|hanggang|kung\s+hindi|unless)\b
+      | \b(?:negative|naka-?negative)\s+(?:ang\s+)?(?:₱\s?[\d,]+\s+)?(?:ang\s+)?balance\b|\bna-?freeze\s+(?:ang\s+)?(?:account|pera|earnings)\b
+      | \bbabalik\s+(?:yan|yun|ang\s+pera)\b[^.!?\n]{0,30}?\b(?:commission|kita|tubo)\b|\bpuhunan\s+(?:at|plus|\+)\s+(?:commission|tubo|kita)\b
+      | \b(?:prepaid\s+task|combined\s+order)\b[^.!?\n]{0,40}?\b(?:magbayad|i-?recharge|mag-?recharge|ng\s+₱)
+  - id: TASK_G_DEPOSIT_TL
+    tactic: task_scam
+    weight: 3.0
+    languages: [tl, en]
+    describe: "Task-scam money mechanics: recharge or deposit to withdraw or unlock, negative or frozen balance, capital returned with commission"
+    describe-local:
+      tl: "Galawan ng task scam: mag-recharge o mag-deposit para ma-withdraw o ma-unlock, negative o na-freeze na balance, puhunan na babalik kasama ng commission"
+    meta: "__TASK_G_DEPOSIT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    match:
+      - "Kailangan mo mag-recharge ng ₱3,000 para ma-unlock ang next tasks."
+      - "Hindi ka makaka-withdraw hangga't hindi mo natatapos ang orders."
+    nomatch:
+      - "Nag-top up ako ng load kagabi."
+      - "Na-withdraw ko na ang sahod ko sa ATM."
+    ref:
+      - https://cicc.gov.ph/
+  - id: __FEE_G_PAY_FIRST_PAT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?<!hindi\s)(?<!huwag\s)(?<!wag\s)(?<!di\s)(?<!walang\s)(?<!no\s)\b(?:magbayad|bayaran|mag-?send|i-?send|ipadala|mag-?deposit|bumili|bilhin|magpadala)\w*\b[^.!?\n]{0,40}?\b(?:(?:(?:training|processing|registration|reservation|placement|medical|visa|membership|activation|application|onboarding|uniform|id|deposit)\s+fee|starter\s+kit|show\s+money)|fee|package)\b
+      | (?<!hindi\s)(?<!huwag\s)(?<!wag\s)(?<!di\s)(?<!walang\s)(?<!no\s)\b(?:(?:training|processing|registration|reservation|placement|medical|visa|membership|activation|application|onboarding|uniform|id|deposit)\s+fee|starter\s+kit|show\s+money)\b[^.!?\n]{0,40}?\b(?:para\s+(?:ma-?|makapag-?)\w+|muna|bago\s+(?:mag|ka)\w*|sa\s+gcash|gcash\s+ng)\b
+      | \b(?:refundable|ibabalik|babawiin|mababawi)\w*\b[^.!?\n]{0,30}?\b(?:sahod|sweldo|naman)\b
+  - id: FEE_G_PAY_FIRST_TL
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [tl, en]
+    describe: "Asks the candidate to pay a fee (training, processing, reservation, medical, visa, activation, starter kit) before working"
+    describe-local:
+      tl: "Pinagbabayad ang aplikante ng fee (training, processing, reservation, medical, visa, activation, starter kit) bago magtrabaho"
+    meta: "__FEE_G_PAY_FIRST_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    match:
+      - "Kailangan magbayad ng ₱2,500 para sa training fee via GCash."
+      - "Medical at visa fee ₱18,000, i-send sa GCash bago Friday."
+    nomatch:
+      - "Walang placement fee at employer-paid ang visa."
+      - "Huwag magbayad ng kahit anong fee sa recruiter."
+    ref:
+      - https://dmw.gov.ph/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __PAY_G_HIGH_PAT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?:₱\s?|php\s?)(?:[1-9],?\d{3}|[1-9]\d,\d{3})\s*(?:kada|bawat|per|a|/)\s*(?:araw|day)\b|(?:₱\s?|php\s?)[1-9]\d?,?\d{3}\s*(?:-\s*₱?\s?\d[\d,]*\s*)?daily\b
+      | (?:₱\s?|php\s?)[1-9]\d,?\d{3}\s*(?:kada|bawat|per|a|/)\s*(?:linggo|week)\b|₱?\b[1-9]\dk\s*(?:-\s*₱?\d+k\s*)?(?:weekly|kada\s+linggo)\b
+      | (?:₱\s?|php\s?)\d[\d,]*\s*(?:kada|bawat|per)\s+(?:transaction|transaksyon|transfer)\b|\b\d+\s?%\s+(?:ka\s+)?(?:kada|bawat)\s+(?:transaction|transaksyon|transfer)\b
+      | \b(?:guaranteed|garantisado|siguradong)\s+(?:₱|kita|sahod|income|kikita)|\bkahit\s+\d+\s+oras\s+lang\b|\bkumita\s+ng\s+₱?\s?\d[\d,]*\s*(?:kada|bawat|a)\s+(?:araw|linggo)\b|\beasy\s+money\b
+  - id: PAY_G_HIGH_TL
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Promises high pay per day or per week, or guaranteed income"
+    describe-local:
+      tl: "Nangangako ng malaking kita kada araw o linggo, o garantisadong kita"
+    meta: "__PAY_G_HIGH_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    match:
+      - "Kumita ng ₱3,000 kada araw kahit nasa bahay ka lang."
+      - "₱25k-₱35k weekly, WFH."
+    nomatch:
+      - "₱610 kada araw ang minimum wage."
+      - "Sahod ₱18,000 kada buwan."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __MULE_G_ACCOUNT_PAT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?<!hindi\s)(?<!huwag\s)(?<!wag\s)(?<!di\s)(?<!walang\s)(?<!no\s)\b(?:bibilhin|bumibili|bilhin|binibili|paupahan|paupahin|pahiram|ipahiram|hiramin|ibenta|rent-an-account)\w*\b[^.!?\n]{0,30}?\b(?:gcash|maya|bank\s+account|account|e-?wallet|atm|debit\s+card)\b
+      | \b(?:tatanggap|tanggapin|tumanggap|papasok|ipapasok|dadaan)\w*\b[^.!?\n]{0,40}?\b(?:pera|funds|bayad|padala)\b[^\n]{0,80}?\b(?:ipasa|ipapasa|ipadala|ipapadala|i-?transfer|ililipat|ilipat|i-?convert|i-?reship|usdt)\b
+      | \b(?:pera|funds|padala)\b[^.!?\n]{0,60}?\b(?:ipasa|ipapasa|ililipat|ilipat)\b
+      | \b(?:receiver|taga-?tanggap)\s+ng\s+(?:padala|pera)\b|\b(?:tumanggap|tanggapin|tatanggap)\w*\s+ng\s+(?:parcels?|package|padala)\b[^.!?\n]{0,60}?\b(?:i-?reship|ipadala|i-?send)\b
+      | \b(?:ibigay|ibibigay)\s+(?:mo\s+)?(?:sa\s+amin\s+)?(?:ang\s+)?(?:card|atm|pin|otp)\b
+      | \b\d+\s?%\s+(?:ka\s+)?(?:bawat|kada)\s+(?:transfer|transaction|transaksyon)\b|\bmay\s+\d+\s?%\s+ka\b
+  - id: MULE_G_ACCOUNT_TL
+    tactic: money_mule
+    weight: 2.5
+    languages: [tl, en]
+    describe: "Asks to buy, rent or borrow bank or e-wallet accounts, or to receive money or parcels and pass them on"
+    describe-local:
+      tl: "Bumibili, umuupa o humihiram ng bank o e-wallet account, o pinatatanggap at pinapasa ang pera o parcel"
+    meta: "__MULE_G_ACCOUNT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    match:
+      - "Bibilhin namin ang GCash account mo ng ₱3,000."
+      - "Paupahan mo lang ang bank account mo, ₱5,000 monthly."
+    nomatch:
+      - "Huwag ipahiram ang bank account mo."
+      - "Nag-open ako ng bank account para sa sahod."
+    ref:
+      - https://www.bsp.gov.ph/
+  - id: __SECRET_G_HUSH_PAT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:sabihin|ipaalam|ikwento)\w*\s+(?:\w{1,8}\s)?kahit\s+(?:kanino|sino)\b|\b(?:huwag|wag|hwag)\s+(?:mo\s+|mong\s+|niyong\s+|nyong\s+)?(?:munang|muna|na)?\s?(?:sabihin|ipaalam|ikwento|i-?share|ipagsabi|banggitin)\b|\bsikreto\b|\bsecret\s+lang\b|\b(?:atin|tayo)\s+(?:atin|tayo)\s+lang\b
+  - id: SECRET_G_HUSH_TL
+    tactic: secrecy
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Asks the candidate to keep the job or the money secret"
+    describe-local:
+      tl: "Pinalilihim sa aplikante ang trabaho o ang pera"
+    meta: "__SECRET_G_HUSH_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    match:
+      - "Wag mo munang sabihin sa pamilya mo ha."
+      - "Sikreto lang natin to."
+    nomatch:
+      - "Sabihin mo sa akin kung kailan ka libre."
+      - "Huwag kalimutan ang ID."
+    ref:
+      - https://cicc.gov.ph/
+  - id: TRAF_G_ABROAD_JOB_TL
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [tl, en]
+    describe: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand)"
+    describe-local:
+      tl: "Trabaho sa lugar na kilala sa scam hub (Cambodia, Myanmar, Laos, Thailand)"
+    meta: "__G_ABROAD_TL && (__G_JOB_TL || __G_ENTRY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    match:
+      - "HIRING CSR sa Cambodia, ₱60k."
+      - "Trabaho sa Myanmar bilang typist."
+    nomatch:
+      - "Bakasyon kami sa Bangkok next week."
+      - "Hiring nurses sa UK."
+    ref:
+      - https://dmw.gov.ph/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_ABROAD_LURE_TL
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A job in a scam-compound region with lure features: no interview or experience, tourist route, pay deducted, high pay or a chat contact"
+    describe-local:
+      tl: "Trabaho sa lugar ng scam hub na may pain: walang interview o experience, tourist visa, kaltas sa sahod, malaking sahod o chat contact"
+    meta: "__G_ABROAD_TL && __G_JOB_TL && 1 of (__G_ENTRY_TL, PAY_G_HIGH_TL, __G_MONTH_TL, OFF_G_CHAT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    match:
+      - "Chat support sa Cambodia, walang interview, alis agad, PM lang po."
+      - "Typing job sa Laos, ₱55,000/month, kaltas na lang sa sahod ang pamasahe."
+    nomatch:
+      - "Chat support sa Cambodia, may interview at kontrata."
+      - "Bakasyon sa Thailand, libre ang pagkain."
+    ref:
+      - https://dmw.gov.ph/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_CHAT_LURE_TL
+    tactic: offplatform
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+    describe-local:
+      tl: "Pinalilipat sa chat app kasama ng ibang pain (sahod, tasks, fee, pagpasa ng pera, trabaho abroad, madaling trabaho)"
+    meta: "OFF_G_CHAT_TL && 1 of (TASK_G_WORK_TL, TASK_G_DEPOSIT_TL, FEE_G_PAY_FIRST_TL, PAY_G_HIGH_TL, MULE_G_ACCOUNT_TL, __G_ABROAD_TL, __G_EASY_TL, __G_MONTH_TL, __G_TASKWORD_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    match:
+      - "Kumita ng ₱3,000 kada araw, PM mo ako sa Telegram."
+      - "WFH job, cellphone lang, message lang sa WhatsApp."
+    nomatch:
+      - "Reunion natin, message lang sa Messenger."
+      - "PM mo ako sa Viber para sa schedule ng interview."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_TASK_MONEY_TL
+    tactic: task_scam
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+    describe-local:
+      tl: "Bayad na tasks kasama ng pangakong kita, fee, deposit o chat contact"
+    meta: "(TASK_G_WORK_TL || TASK_G_DEPOSIT_TL) && 1 of (PAY_G_HIGH_TL, FEE_G_PAY_FIRST_TL, OFF_G_CHAT_TL, __G_EASY_TL, __G_JOB_TL, TASK_G_DEPOSIT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    match:
+      - "Mag-like ng posts, ₱50 kada like, WFH."
+      - "Mag-rate ng hotels, kumita ng ₱500, PM sa Telegram."
+    nomatch:
+      - "Pa-like ng post ko ha."
+      - "Mag-rate ng service namin sa survey."
+    ref:
+      - https://cicc.gov.ph/
+  - id: COMBO_G_FEE_JOB_TL
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A fee demanded as part of a job offer"
+    describe-local:
+      tl: "Fee na hinihingi sa alok na trabaho"
+    meta: "FEE_G_PAY_FIRST_TL && 1 of (__G_JOB_TL, __G_ABROAD_TL, TASK_G_WORK_TL, OFF_G_CHAT_TL, PAY_G_HIGH_TL, __G_EASY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL && !LEGIT_NO_FEE_TL"
+    match:
+      - "Trabaho sa Japan, magbayad ng ₱5,000 reservation fee muna."
+      - "Online job, mag-send ng ₱1,500 activation fee."
+    nomatch:
+      - "Walang placement fee sa trabaho na ito."
+      - "Magbayad ng tuition fee bago mag-enroll."
+    ref:
+      - https://dmw.gov.ph/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_MULE_JOB_TL
+    tactic: money_mule
+    weight: 2.0
+    languages: [tl, en]
+    describe: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+    describe-local:
+      tl: "Money mule na inaalok bilang trabaho, may bayad, chat contact o paglilihim"
+    meta: "MULE_G_ACCOUNT_TL && 1 of (PAY_G_HIGH_TL, OFF_G_CHAT_TL, SECRET_G_HUSH_TL, __G_JOB_TL, __G_EASY_TL, __G_ABROAD_TL, __G_MONTH_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    match:
+      - "Paupahan mo lang ang bank account mo, ₱5,000 monthly, WFH."
+      - "Pahiram ng GCash mo, may ₱500 ka, PM sa Telegram."
+    nomatch:
+      - "Huwag ipahiram ang GCash mo sa iba."
+      - "PM sa Telegram."
+    ref:
+      - https://www.bsp.gov.ph/
+  - id: COMBO_G_CHAT_TASK_TL
+    tactic: task_scam
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+    describe-local:
+      tl: "Pinalilipat sa chat app o group para tumanggap ng 'tasks'"
+    meta: "OFF_G_CHAT_TL && __G_TASKWORD_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    match:
+      - "Join ka sa GC namin sa Telegram para makita mo yung daily tasks."
+      - "Sali ka sa WhatsApp group namin, dun ibibigay ang tasks."
+    nomatch:
+      - "Sali ka sa Viber group ng reunion namin."
+      - "Ibibigay ng TL ang tasks sa meeting."
+    ref:
+      - https://cicc.gov.ph/
+  - id: COMBO_G_ABROAD_ACCOUNT_TL
+    tactic: money_mule
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A job in a scam-compound region that requires the candidate's own bank or e-wallet account"
+    describe-local:
+      tl: "Trabaho sa lugar ng scam hub na nangangailangan ng sariling bank o e-wallet account"
+    meta: "__G_ABROAD_TL && __G_JOB_TL && __G_OWNACC_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    match:
+      - "Trabaho sa Thailand, kailangan may sarili kang bank account at GCash."
+      - "Cambodia CSR, ₱60k, dalhin ang iyong ATM."
+    nomatch:
+      - "Bakasyon sa Thailand, dalhin ang ATM."
+      - "Kailangan ng bank account para sa payroll."
+    ref:
+      - https://www.bsp.gov.ph/
+  - id: COMBO_G_PAY_EASY_TL
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [tl, en]
+    describe: "High pay promised for easy work or through a chat contact"
+    describe-local:
+      tl: "Malaking kita para sa madaling trabaho o sa chat contact"
+    meta: "(PAY_G_HIGH_TL || (__G_MONTH_TL && __G_EASY_TL)) && 1 of (__G_EASY_TL, __G_JOB_TL, OFF_G_CHAT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    match:
+      - "Kumita ng ₱3,000 kada araw sa bahay lang."
+      - "Easy money, cellphone lang ang kailangan."
+    nomatch:
+      - "Sahod ₱18,000 kada buwan."
+      - "Nasa bahay lang ako buong araw."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
 
 """#),
         ("rules/lang-vi.yaml", #"""
@@ -7651,10 +8773,12 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:c[ảa]nh\s+b[áa]o|c[ơo]\s+quan\s+ch[ứu]c\s+n[ăa]ng|khuy[ếe]n\s+c[áa]o|b[ịi]\s+l[ừu]a|nghi[êe]m\s+c[ấa]m|truy\s+c[ứu]u\s+tr[áa]ch\s+nhi[ệe]m|
-          h[ệe]\s+l[ụu]y|ti[ếe]p\s+nh[ậa]n\s+\d+\s+c[ôo]ng\s+d[âa]n|gi[ảa]i\s+c[ứu]u|kh[ôo]ng\s+tin\s+v[àa]o)\b
+          h[ệe]\s+l[ụu]y|ti[ếe]p\s+nh[ậa]n\s+\d+\s+c[ôo]ng\s+d[âa]n|gi[ảa]i\s+c[ứu]u|kh[ôo]ng\s+tin\s+v[àa]|
+          c[ảa]nh\s+gi[áa]c|chi[êe]u\s+(?:l[ừuư]a|tr[òo])|th[ủu]\s+[đd]o[ạa]n|n[ạa]n\s+nh[âa]n|m[ạa]o\s+danh|gi[ảa]\s+danh)\b
     match:
       - "Tiếp nhận 27 công dân bị lừa sang Campuchia làm việc trái phép."
       - "Hệ lụy khi cho thuê, bán tài khoản ngân hàng."
+      - "Cảnh giác với chiêu lừa việc nhẹ lương cao, nhiều nạn nhân bị giữ hộ chiếu."
     nomatch:
       - "Tuyển CSKH tại Campuchia, bao vé máy bay."
       - "Kết bạn Zalo để nhận việc."
@@ -7916,6 +9040,410 @@ rules:
       - "Du lịch Campuchia 3 ngày 2 đêm."
       - "Việc làm tại Hà Nội, phỏng vấn trực tiếp."
     ref: https://bocongan.gov.vn/
+  # ---- round 3: generalized concept rules (generated block, keep at end) ----
+  - id: __G_NOTJOB_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \b(?:c[áa]\s+c[ưu][ợoơ]c|nh[àa]\s+c[áa]i|casino|n[ổoô]\s+h[ũu]|t[àa]i\s+x[ỉi]u|l[ôo]\s+[đd][ềeê]|vay\s+(?:v[ốoô]n|ti[ềeê]n|t[íi]n\s+ch[ấaâ]p|online)|gi[ảa]i\s+ng[âa]n|l[ãa]i\s+su[ấaâ]t)\b
+  - id: __G_JOB_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \b(?:tuy[ểeê]n|vi[ệeê]c\s+l[àa]m|c[ôo]ng\s+vi[ệeê]c|l[àa]m\s+vi[ệeê]c|[đd]i\s+l[àa]m|c[ộoô]ng\s+t[áa]c\s+vi[êe]n|ctv|nh[âa]n\s+vi[êe]n|v[ịi]\s+tr[íi]|vi[ệeê]c\s+nh[ẹe]|l[àa]m\s+th[êe]m|part\s?-?time|lao\s+[đd][ộoô]ng|jobs?|nh[ậaâ]n\s+vi[ệeê]c|nh[ậaâ]n\s+v[àa]o\s+l[àa]m|c[ơo]\s+h[ộoô]i\s+vi[ệeê]c|l[àa]m\s+(?:sale|cskh|admin|marketing|k[ếeê]\s+to[áa]n|v[ăa]n\s+ph[òo]ng|game|nh[ậaâ]p\s+li[ệeê]u|tr[ựuư]c\s+page|telesale|ch[ăa]m\s+s[óo]c\s+kh[áa]ch\s+h[àa]ng))\b
+  - id: __G_ABROAD_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \b(?:campuchia|cam\s?pu\s?chia|cambodia|phnom\s?penh|nam\s+vang|sihanoukville|xi\s?ha\s?n[úu]c|bavet|poipet|kampot|myanmar|mi[ếeê]n\s+[đd]i[ệeê]n|myawaddy|th[áa]i\s+lan|bangkok|dubai|philippines|philippin|phi\s?l[íi]p\s?pin|manila|malaysia|m[ãa]\s+lai|bi[êe]n\s+gi[ớoơ]i|c[ửuư]a\s+kh[ẩaâ]u|tam\s+gi[áa]c\s+v[àa]ng)\b
+      | \b(?:sang|qua|[ởoơ]|t[ạa]i|b[êe]n|[đd]i)\s+l[àa]o\b(?!\s+[đd][ộoô]ng)
+  - id: __G_ENTRY_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \bbao\s+(?:tr[ọo]n\s+g[óo]i\s+)?(?:v[ée]|visa|[ăa]n|[ởoơ]|ch[ỗoô]\s+[ởoơ]|h[ộoô]\s+chi[ếeê]u|chi\s+ph[íi]|m[áa]y\s+bay|[đd]i\s+l[ạa]i|xe|[ăa]n\s+[ởoơ])\b
+      | \b(?:c[ôo]ng\s+ty|b[êe]n\s+(?:em|ch[ịi]|anh|m[ìi]nh))\s+(?:lo|chi\s+tr[ảa]|ch[ịi]u|h[ỗoô]\s+tr[ợoơ]|[đd][àa]i\s+th[ọo]|bao|tr[ảa])\b[^.!?\n]{0,40}?\b(?:v[ée]|visa|chi\s+ph[íi]|gi[ấaâ]y\s+t[ờoơ]|h[ộoô]\s+chi[ếeê]u|h[ếeê]t|to[àa]n\s+b[ộoô]|[đd]i\s+l[ạa]i)
+      | \b(?:v[ée]|visa|[ăa]n\s+[ởoơ]|chi\s+ph[íi]\s+(?:[đd]i\s+l[ạa]i|xu[ấaâ]t\s+c[ảa]nh))\b[^.!?\n]{0,30}?\b(?:mi[ễeê]n\s+ph[íi]|c[ôo]ng\s+ty\s+(?:lo|ch[ịi]u|tr[ảa]|bao))
+      | \b(?:kh[ôo]ng|ko|k|mi[ễeê]n|kh[ỏo]i)\s+(?:c[ầaâ]n\s+|y[êe]u\s+c[ầaâ]u\s+)?(?:ph[ỏo]ng\s+v[ấaâ]n|pv|kinh\s+nghi[ệeê]m|b[ằaă]ng\s+c[ấaâ]p|ngo[ạa]i\s+ng[ữuư]|h[ộoô]\s+chi[ếeê]u|thi\s+ti[ếeê]ng)\b
+      | \bch[ỉi]\s+c[ầaâ]n\s+(?:bi[ếeê]t\s+)?(?:[đd][áa]nh\s+m[áa]y|d[ùu]ng\s+m[áa]y\s+t[íi]nh|bi[ếeê]t\s+ch[ữuư]|mang\s+(?:cccd|cmnd))
+      | \b(?:visa|di[ệeê]n)\s+du\s+l[ịi]ch\b|\b[đd][ưu][ờoơ]ng\s+(?:b[ộoô]|t[ắaă]t|m[òo]n|r[ừuư]ng)\b|\b(?:bay|xu[ấaâ]t\s+ph[áa]t|[đd]i)\s+(?:ngay|g[ấaâ]p|trong\s+tu[ầaâ]n)\b|\b[ăa]n\s+(?:ng[ủu]|[ởoơ])\s+(?:t[ạa]i|mi[ễeê]n\s+ph[íi])
+  - id: __G_EASY_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \b(?:t[ạa]i\s+nh[àa]|[ởoơ]\s+nh[àa]|online|ch[ỉi]\s+c[ầaâ]n\s+(?:c[óo]\s+)?(?:[đd]i[ệeê]n\s+tho[ạa]i|[đd]t|smartphone|\d+\s?(?:ph[úu]t|h|gi[ờoơ]|ti[ếeê]ng))|kh[ôo]ng\s+c[ầaâ]n\s+(?:v[ốoô]n|kinh\s+nghi[ệeê]m|b[ằaă]ng\s+c[ấaâ]p|[đd]i\s+l[àa]m|l[àa]m\s+g[ìi])|vi[ệeê]c\s+nh[ẹe]|nh[ẹe]\s+nh[àa]ng|[đd][ơo]n\s+gi[ảa]n|d[ễeê]\s+l[àa]m|th[ờoơ]i\s+gian\s+(?:t[ựuư]\s+do|linh\s+ho[ạa]t|r[ảa]nh)|\d\s?-?\s?\d?\s?(?:h|gi[ờoơ]|ti[ếeê]ng|ph[úu]t)\s*(?:/|m[ỗoô]i|m[ộoô]t|1)\s*ng[àa]y|m[ẹe]\s+b[ỉi]m|sinh\s+vi[êe]n|n[ộoô]i\s+tr[ợoơ]|r[ảa]nh\s+r[ỗoô]i|tay\s+tr[áa]i)\b
+  - id: __G_MONTH_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      (?:\b(?:[1-9]\d)\s?(?:[-–]\s?\d+\s?)?(?:tr|tri[ệeê]u|c[ủu])|\b[1-9]\d{3,}\s?(?:usd|\$|[đd][ôo])|\$\s?[1-9]\d{3,}|\b\d[.,]\d{3}\s?(?:usd|\$|[đd][ôo]))\s*(?:/|m[ỗoô]i|m[ộoô]t|1|tr[êe]n)?\s*(?:th[áa]ng|th\b)
+      | \bl[ưu][ơo]ng\s+(?:c[ứuư]ng\s+)?(?:[2-9]\d\s?(?:tr|tri[ệeê]u)|[1-9]\d{3}\s?(?:usd|\$|[đd][ôo]))
+  - id: __G_TASKWORD_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \bnh[ậaâ]n\s+nhi[ệeê]m\s+v[ụu]|\bnhi[ệeê]m\s+v[ụu]\s+(?:h[ôo]m\s+nay|m[ỗoô]i\s+ng[àa]y|h[ằaă]ng\s+ng[àa]y|[đd][ầaâ]u\s+ti[êe]n)|\bl[àa]m\s+nhi[ệeê]m\s+v[ụu]
+  - id: __G_OWNACC_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \b(?:mang\s+theo|c[óo]\s+s[ẵaă]n|c[ầaâ]n\s+c[óo]|y[êe]u\s+c[ầaâ]u\s+c[óo])\s+(?:\w{1,8}\s){0,2}?(?:t[àa]i\s+kho[ảa]n\s+ng[âa]n\s+h[àa]ng|th[ẻe]\s+atm|sim\s+ch[íi]nh\s+ch[ủu]|t[àa]i\s+kho[ảa]n\s+ch[íi]nh\s+ch[ủu])|\bthu[êe]\s+t[àa]i\s+kho[ảa]n
+  - id: __OFF_G_CHAT_PAT_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      (?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)(?<!kh[ôo]ng\sli[êe]n\sh[ệeê]\s)(?<!kh[ôo]ng\stuy[ểeê]n\s)(?<!kh[ôo]ng\snh[ắaă]n\stin\s)\b(?:k[ếeê]t\s+b[ạa]n|kb|add\s+zalo|th[êe]m|li[êe]n\s+h[ệeê]|lh|nh[ắaă]n(?:\s+tin)?(?:\s+ri[êe]ng)?|ib\s+zalo|tham\s+gia|v[àa]o\s+nh[óo]m|qua|t[ảa]i(?:\s+app)?|c[àa]i|t[ìi]m|g[ọo]i\s+(?:qua\s+)?zalo|trao\s+[đd][ổoô]i|li[êe]n\s+l[ạa]c)\b[^.!?\n]{0,30}?\b(?:zalo|telegram|tele|whats\s?app|wechat|signal|viber|messenger)\b(?!\s?pay)
+      | \bzalo\b\s*[:.]?\s*(?:\+?\d[\d\s.]{7,}|@\w)
+      | \b(?:nh[óo]m|group)\s+(?:zalo|telegram|tele)\b
+  - id: OFF_G_CHAT_VI
+    tactic: offplatform
+    weight: 1.5
+    languages: [vi, ro, it]
+    describe: "Asks the candidate to continue on Zalo, Telegram, WhatsApp or another private chat app"
+    describe-local:
+      vi: "Yêu cầu ứng viên chuyển sang Zalo, Telegram, WhatsApp hoặc ứng dụng chat riêng"
+      ro: "Asks the candidate to continue on Zalo, Telegram, WhatsApp or another private chat app"
+      it: "Asks the candidate to continue on Zalo, Telegram, WhatsApp or another private chat app"
+    meta: "__OFF_G_CHAT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Bạn vui lòng thêm Zalo của trợ lý 0934 000 890 để nhận việc."
+      - "ban tai app telegram va nhan tin cho quan ly @ms_lan nhe"
+    nomatch:
+      - "Công ty không liên hệ qua Zalo cá nhân."
+      - "Thanh toán qua ZaloPay tại quầy."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __TASK_G_WORK_PAT_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \b(?:th[ảa]\s+tim|like|follow|theo\s+d[õo]i\s+(?:k[êe]nh|t[àa]i\s+kho[ảa]n|trang)|[đd][áa]nh\s+gi[áa]\s+(?:\d\s+sao|s[ảa]n\s+ph[ẩaâ]m|kh[áa]ch\s+s[ạa]n|shop|c[ửuư]a\s+h[àa]ng|app|[ứuư]ng\s+d[ụu]ng)|b[ìi]nh\s+lu[ậaâ]n|comment|[đd][ăa]ng\s+k[ýy]\s+k[êe]nh|subscribe|xem\s+(?:video|qu[ảa]ng\s+c[áa]o|clip)|b[ấaâ]m\s+like|t[ăa]ng\s+(?:t[ưu][ơo]ng\s+t[áa]c|doanh\s+s[ốoô]|view|l[ưu][ợoơ]t\s+xem)|[đd][ặaă]t\s+[đd][ơo]n\s+[ảa]o|[đd][ơo]n\s+[ảa]o|l[àa]m\s+nhi[ệeê]m\s+v[ụu]|nh[ậaâ]n\s+nhi[ệeê]m\s+v[ụu]|nhi[ệeê]m\s+v[ụu])\b[^\n]{0,60}?(?:\d[\d.,]*\s?(?:k|tr|tri[ệeê]u|c[ủu]|ngh[ìi]n|ng[àa]n|[đd]|vn[đd]|vnd|usd|\$|[đd][ôo]|usdt)|\d\s?%|hoa\s+h[ồoô]ng|ti[ềeê]n\s+c[ôo]ng|l[ợoơ]i\s+nhu[ậaâ]n|tr[ảa]\s+ti[ềeê]n|ki[ếeê]m\s+ti[ềeê]n|r[úu]t\s+ti[ềeê]n)
+      | (?:\bki[ếeê]m|\bhoa\s+h[ồoô]ng|\d\s?k\b)[^\n]{0,40}?\b(?:th[ảa]\s+tim|like|follow|[đd][áa]nh\s+gi[áa]\s+(?:s[ảa]n\s+ph[ẩaâ]m|kh[áa]ch\s+s[ạa]n|\d\s+sao)|xem\s+video|nhi[ệeê]m\s+v[ụu])\b
+  - id: TASK_G_WORK_VI
+    tactic: task_scam
+    weight: 1.5
+    languages: [vi, ro, it]
+    describe: "Offers pay or commission for likes, follows, reviews, views or 'tasks'"
+    describe-local:
+      vi: "Trả tiền hoặc hoa hồng cho việc thả tim, theo dõi, đánh giá, xem video hay làm 'nhiệm vụ'"
+      ro: "Offers pay or commission for likes, follows, reviews, views or 'tasks'"
+      it: "Offers pay or commission for likes, follows, reviews, views or 'tasks'"
+    meta: "__TASK_G_WORK_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Thả tim video TikTok, mỗi video 5k."
+      - "like va binh luan video youtube, 5k/1 video"
+    nomatch:
+      - "Nhớ like trang của trường nhé."
+      - "Đánh giá năng lực nhân viên cuối năm."
+    ref:
+      - https://bocongan.gov.vn/
+  - id: __TASK_G_DEPOSIT_PAT_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \b(?:n[ạa]p|chuy[ểeê]n|[ứuư]ng|[đd][óo]ng|b[ỏo])\s+(?:th[êe]m\s|tr[ưu][ớoơ]c\s|ti[ềeê]n\s|v[ốoô]n\s){0,3}[^.!?\n]{0,30}?\b(?:[đd][ểeê]|m[ớoơ]i|th[ìi])\s+(?:[đd][ưu][ợoơ]c\s+)?(?:r[úu]t|nh[ậaâ]n|m[ởoơ]\s+kh[óo]a|ho[àa]n\s+th[àa]nh|l[àa]m\s+ti[ếeê]p|l[êe]n\s+(?:vip|c[ấaâ]p)|k[íi]ch\s+ho[ạa]t)
+      | \b(?:r[úu]t\s+(?:ti[ềeê]n|[đd][ưu][ợoơ]c)|m[ởoơ]\s+kh[óo]a|ho[àa]n\s+th[àa]nh|l[êe]n\s+vip|n[âa]ng\s+c[ấaâ]p|nhi[ệeê]m\s+v[ụu])\b[^.!?\n]{0,50}?\b(?:n[ạa]p|chuy[ểeê]n\s+tr[ưu][ớoơ]c|[ứuư]ng\s+tr[ưu][ớoơ]c|[ứuư]ng\s+ti[ềeê]n)
+      | \b(?:s[ốoô]\s+d[ưu]|t[àa]i\s+kho[ảa]n)\b[^.!?\n]{0,25}?\b(?:[âa]m|b[ịi]\s+[âa]m|[đd][óo]ng\s+b[ăa]ng)\b
+      | \b(?:[đd][ơo]n|nhi[ệeê]m\s+v[ụu])\s+(?:h[àa]ng\s+)?(?:combo|k[ếeê]t\s+h[ợoơ]p|gh[ée]p|[đd][ặaă]c\s+bi[ệeê]t|may\s+m[ắaă]n|tr[ảa]\s+tr[ưu][ớoơ]c|c[ấaâ]p\s+cao|n[âa]ng\s+cao)\b
+      | \bho[àa]n\s+(?:l[ạa]i\s+)?(?:c[ảa]\s+)?(?:g[ốoô]c|v[ốoô]n)|\bg[ốoô]c\s+(?:l[ẫaâ]n|v[àa]|\+)\s+(?:l[ãa]i|hoa\s+h[ồoô]ng)|\bti[ềeê]n\s+g[ốoô]c\s*\+?\s*(?:v[àa]\s+)?hoa\s+h[ồoô]ng
+      | \b(?:n[ạa]p|chuy[ểeê]n)\s+(?:tr[ưu][ớoơ]c\s+)?\d[\d.,]*\s?(?:k|tr|tri[ệeê]u|c[ủu]|ngh[ìi]n|ng[àa]n|[đd]|vn[đd]|vnd|usd|\$|[đd][ôo]|usdt)[^.!?\n]{0,40}?\b(?:nh[ậaâ]n\s+(?:l[ạa]i|v[ềeê])|ho[àa]n\s+l[ạa]i)\s+\d
+      | \bvip\s?\d\b[^\n]{0,40}?(?:n[ạa]p|usdt|\d\s?tr)
+  - id: TASK_G_DEPOSIT_VI
+    tactic: task_scam
+    weight: 3.0
+    languages: [vi, ro, it]
+    describe: "Task-scam money mechanics: top up to withdraw or unlock, negative balance, combo orders, refund of 'capital plus commission'"
+    describe-local:
+      vi: "Cơ chế lừa nhiệm vụ: nạp tiền để rút hoặc mở khóa, số dư âm, đơn kết hợp, hoàn gốc kèm hoa hồng"
+      ro: "Task-scam money mechanics: top up to withdraw or unlock, negative balance, combo orders, refund of 'capital plus commission'"
+      it: "Task-scam money mechanics: top up to withdraw or unlock, negative balance, combo orders, refund of 'capital plus commission'"
+    meta: "__TASK_G_DEPOSIT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Tài khoản của bạn đang bị âm 4 triệu, cần nạp thêm để rút."
+      - "Để rút được tiền bạn phải hoàn thành thêm một đơn combo."
+    nomatch:
+      - "Nạp tiền điện thoại 50k."
+      - "Số dư tài khoản của quý khách là 2.000.000đ."
+    ref:
+      - https://bocongan.gov.vn/
+  - id: __FEE_G_PAY_FIRST_PAT_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      (?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)(?<!kh[ôo]ng\sph[ảa]i\s)(?<!mi[ễeê]n\s)(?<!kh[ôo]ng\sthu\s)(?<!kh[ôo]ng\sn[ộoô]p\s)\b(?:ph[íi]|l[ệeê]\s+ph[íi]|ti[ềeê]n)\s+(?:l[àa]m\s+)?(?:[đd][àa]o\s+t[ạa]o|[đd][ồoô]ng\s+ph[ụu]c|h[ồoô]\s+s[ơo]|[đd][ăa]ng\s+k[ýy]|th[ẻe](?:\s\w{1,12}){0,2}|kh[áa]m\s+s[ứuư]c\s+kh[ỏo]e|[đd][ặaă]t\s+c[ọo]c|c[ọo]c|gi[ữuư]\s+ch[ỗoô]|m[ôo]i\s+gi[ớoơ]i|b[ảa]o\s+l[ãa]nh|xu[ấaâ]t\s+c[ảa]nh|visa|l[àa]m\s+visa|t[àa]i\s+li[ệeê]u|k[íi]ch\s+ho[ạa]t|b[ảa]o\s+hi[ểeê]m|x[áa]c\s+minh|th[àa]nh\s+vi[êe]n|b[ảa]o\s+[đd][ảa]m|[đd][ảa]m\s+b[ảa]o|thi[ếeê]t\s+b[ịi]|v[ée]\s+m[áa]y\s+bay|gi[ớoơ]i\s+thi[ệeê]u|nh[ậaâ]n\s+vi[ệeê]c|m[ởoơ]\s+t[àa]i\s+kho[ảa]n|k[ýy]\s+qu[ỹy]|h[ộoô]i\s+vi[êe]n)\b[^.!?\n]{0,50}?(?:\d[\d.,]*\s?(?:k|tr|tri[ệeê]u|[đd]|vn[đd]|vnd|usd|\$)|\bchuy[ểeê]n\b|\bn[ộoô]p\b|\b[đd][óo]ng\b|\bthanh\s+to[áa]n\b|\bmomo\b|\bstk\b|\bt[àa]i\s+kho[ảa]n\b)
+      | (?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)(?<!kh[ôo]ng\sph[ảa]i\s)\b(?:n[ộoô]p|[đd][óo]ng|chuy[ểeê]n|thanh\s+to[áa]n|tr[ảa]|chuy[ểeê]n\s+kho[ảa]n)\s+(?:tr[ưu][ớoơ]c\s+)?(?:\w{1,12}\s){0,3}?(?:ph[íi]|l[ệeê]\s+ph[íi]|ti[ềeê]n)\s+(?:l[àa]m\s+)?(?:[đd][àa]o\s+t[ạa]o|[đd][ồoô]ng\s+ph[ụu]c|h[ồoô]\s+s[ơo]|[đd][ăa]ng\s+k[ýy]|th[ẻe](?:\s\w{1,12}){0,2}|kh[áa]m\s+s[ứuư]c\s+kh[ỏo]e|[đd][ặaă]t\s+c[ọo]c|c[ọo]c|gi[ữuư]\s+ch[ỗoô]|m[ôo]i\s+gi[ớoơ]i|b[ảa]o\s+l[ãa]nh|xu[ấaâ]t\s+c[ảa]nh|visa|l[àa]m\s+visa|t[àa]i\s+li[ệeê]u|k[íi]ch\s+ho[ạa]t|b[ảa]o\s+hi[ểeê]m|x[áa]c\s+minh|th[àa]nh\s+vi[êe]n|b[ảa]o\s+[đd][ảa]m|[đd][ảa]m\s+b[ảa]o|thi[ếeê]t\s+b[ịi]|v[ée]\s+m[áa]y\s+bay|gi[ớoơ]i\s+thi[ệeê]u|nh[ậaâ]n\s+vi[ệeê]c|m[ởoơ]\s+t[àa]i\s+kho[ảa]n|k[ýy]\s+qu[ỹy]|h[ộoô]i\s+vi[êe]n)\b
+      | (?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)\b(?:[đd][ặaă]t\s+c[ọo]c|k[ýy]\s+qu[ỹy]|c[ọo]c\s+tr[ưu][ớoơ]c|[đd][óo]ng\s+tr[ưu][ớoơ]c|chuy[ểeê]n\s+tr[ưu][ớoơ]c|n[ộoô]p\s+tr[ưu][ớoơ]c|chi\s+ph[íi]\s+tr[ọo]n\s+g[óo]i)\s+(?:ti[ềeê]n\s\w{1,12}\s\w{1,12}\s)?\d
+      | (?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)\b(?:n[ộoô]p|[đd][óo]ng|chuy[ểeê]n|thanh\s+to[áa]n|tr[ảa])\s+(?:tr[ưu][ớoơ]c\s+)?\d[\d.,]*\s?(?:k|tr|tri[ệeê]u|[đd]|vn[đd]|vnd)?\s+(?:ti[ềeê]n|ph[íi]|l[ệeê]\s+ph[íi])\s+(?:l[àa]m\s+)?(?:[đd][àa]o\s+t[ạa]o|[đd][ồoô]ng\s+ph[ụu]c|h[ồoô]\s+s[ơo]|[đd][ăa]ng\s+k[ýy]|th[ẻe](?:\s\w{1,12}){0,2}|kh[áa]m\s+s[ứuư]c\s+kh[ỏo]e|[đd][ặaă]t\s+c[ọo]c|c[ọo]c|gi[ữuư]\s+ch[ỗoô]|m[ôo]i\s+gi[ớoơ]i|b[ảa]o\s+l[ãa]nh|xu[ấaâ]t\s+c[ảa]nh|visa|l[àa]m\s+visa|t[àa]i\s+li[ệeê]u|k[íi]ch\s+ho[ạa]t|b[ảa]o\s+hi[ểeê]m|x[áa]c\s+minh|th[àa]nh\s+vi[êe]n|b[ảa]o\s+[đd][ảa]m|[đd][ảa]m\s+b[ảa]o|thi[ếeê]t\s+b[ịi]|v[ée]\s+m[áa]y\s+bay|gi[ớoơ]i\s+thi[ệeê]u|nh[ậaâ]n\s+vi[ệeê]c|m[ởoơ]\s+t[àa]i\s+kho[ảa]n|k[ýy]\s+qu[ỹy]|h[ộoô]i\s+vi[êe]n)\b
+      | \bmua\s+(?:b[ộoô]\s+|g[óo]i\s+)?(?:kit|t[àa]i\s+li[ệeê]u|kh[óo]a\s+h[ọo]c|starter)\b[^.!?\n]{0,30}?\d
+      | \b(?:ho[àa]n\s+l[ạa]i|tr[ảa]\s+l[ạa]i)\s+(?:sau|khi)\s+(?:khi\s+)?(?:nh[ậaâ]n\s+l[ưu][ơo]ng|\d+\s+th[áa]ng|l[àa]m\s+[đd][ủu])
+  - id: FEE_G_PAY_FIRST_VI
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [vi, ro, it]
+    describe: "Asks the candidate to pay a fee or deposit (training, uniform, file, visa, activation, equipment) before working"
+    describe-local:
+      vi: "Yêu cầu ứng viên nộp phí hoặc tiền cọc (đào tạo, đồng phục, hồ sơ, visa, kích hoạt, thiết bị) trước khi làm"
+      ro: "Asks the candidate to pay a fee or deposit (training, uniform, file, visa, activation, equipment) before working"
+      it: "Asks the candidate to pay a fee or deposit (training, uniform, file, visa, activation, equipment) before working"
+    meta: "__FEE_G_PAY_FIRST_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Vui lòng đóng 500.000đ tiền đồng phục trước ngày nhận việc."
+      - "De kich hoat tai khoan ban can chuyen khoan le phi 300k, hoàn lại sau khi nhận lương."
+    nomatch:
+      - "Chúng tôi không thu phí hồ sơ."
+      - "Học phí khóa tiếng Anh 2 triệu/tháng."
+    ref:
+      - https://dolab.gov.vn/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __PAY_G_HIGH_PAT_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      (?:\b(?:[3-9]\d{2}|[1-9]\d{3,})\s?k|\b\d+(?:[.,]\d+)?\s?(?:tr|tri[ệeê]u|c[ủu])|\b\d{1,3}(?:[.,]\d{3}){2}\s?(?:[đd]|vn[đd]|vnd)?|\b[1-9]\d{2,}\s?(?:usd|\$|[đd][ôo]))\s*(?:/|m[ỗoô]i|m[ộoô]t|1|tr[êe]n)\s*(?:ng[àa]y|tu[ầaâ]n)\b
+      | \b(?:l[ưu][ơo]ng|thu\s+nh[ậaâ]p|ki[ếeê]m|nh[ậaâ]n)\s+(?:m[ỗoô]i\s+|1\s+|m[ộoô]t\s+)?(?:ng[àa]y|tu[ầaâ]n)\s+(?:t[ừuư]\s+|[đd][ưu][ợoơ]c\s+)?(?:\d{3}\s?k?\s?[-–]\s?)?(?:[3-9]\d{2}|[1-9]\d{3,})\s?k
+      | \b(?:m[ỗoô]i|m[ộoô]t|1)\s+ng[àa]y\s+(?:ch[ỉi]\s+)?(?:ki[ếeê]m|nh[ậaâ]n|c[óo]|thu)\s+(?:[đd][ưu][ợoơ]c\s+)?(?:t[ừuư]\s+)?(?:\d{3}\s?k|\d[\d.,]*\s?(?:tr|tri[ệeê]u))
+      | \bki[ếeê]m\s+(?:[đd][ưu][ợoơ]c\s+|t[ừuư]\s+)?(?:\d[\d.,]*\s?(?:[-–]\s?\d[\d.,]*\s?)?(?:tr|tri[ệeê]u))\s+(?:m[ỗoô]i|m[ộoô]t|1)\s+ng[àa]y
+      | \b[1-9]\d{2}\s?k\s*(?:/|m[ỗoô]i|m[ộoô]t|1)\s*(?:gi[ờoơ]|h|ti[ếeê]ng)\b
+      | \b\d[\d.,]*\s?(?:k|tr|tri[ệeê]u|[đd]|%)\s*(?:/|m[ỗoô]i|m[ộoô]t|1|tr[êe]n\s+m[ỗoô]i)\s*(?:giao\s+d[ịi]ch|l[ệeê]nh\s+chuy[ểeê]n|l[ệeê]nh)\b
+      | \b(?:[đd][ảa]m\s+b[ảa]o|cam\s+k[ếeê]t|bao)\s+(?:thu\s+nh[ậaâ]p|l[ưu][ơo]ng)|\bthu\s+nh[ậaâ]p\s+(?:[đd][ảa]m\s+b[ảa]o|kh[ủu]ng|cao\s+ng[ấaâ]t)|\bvi[ệeê]c\s+nh[ẹe]\s+l[ưu][ơo]ng\s+cao|\bl[ưu][ơo]ng\s+kh[ủu]ng|\b(?:d[ùu]|b[ấaâ]t\s+k[ểeê])\s+(?:l[àa]m\s+)?[íi]t\s+hay\s+nhi[ềeê]u
+  - id: PAY_G_HIGH_VI
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [vi, ro, it]
+    describe: "Promises high pay per day, per hour or per task, or guaranteed income"
+    describe-local:
+      vi: "Hứa thu nhập cao theo ngày, giờ hoặc nhiệm vụ, hoặc thu nhập được đảm bảo"
+      ro: "Promises high pay per day, per hour or per task, or guaranteed income"
+      it: "Promises high pay per day, per hour or per task, or guaranteed income"
+    meta: "__PAY_G_HIGH_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Kiếm 2-3 triệu mỗi ngày chỉ với điện thoại."
+      - "luong ngay 400-600k"
+    nomatch:
+      - "Lương 25.000đ/giờ + tip."
+      - "Lương 9 triệu/tháng, thưởng lễ tết."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __MULE_G_ACCOUNT_PAT_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      (?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)(?<!kh[ôo]ng\scho\s)(?<![đd][ừuư]ng\scho\s)\b(?:thu[êe]|cho\s+thu[êe]|m[ưu][ợoơ]n|cho\s+m[ưu][ợoơ]n)\s+(?:l[ạa]i\s+)?(?:c[áa]c\s+|nh[ữuư]ng\s+)?(?:t[àa]i\s+kho[ảa]n|tk|stk|th[ẻe]\s+(?:atm|ng[âa]n\s+h[àa]ng)|v[íi]\s+(?:[đd]i[ệeê]n\s+t[ửuư]|momo|zalopay))
+      | (?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)\b(?:thu\s+mua|mua|b[áa]n)\s+(?:l[ạa]i\s+)?(?:c[áa]c\s+|nh[ữuư]ng\s+)?(?:t[àa]i\s+kho[ảa]n|tk|th[ẻe])\s+(?:ng[âa]n\s+h[àa]ng|ch[íi]nh\s+ch[ủu]|atm|bank)
+      | \bt[àa]i\s+kho[ảa]n\s+(?:ng[âa]n\s+h[àa]ng\s+)?(?:ch[íi]nh\s+ch[ủu]\s+)?(?:\w{1,10}\s){0,3}?(?:cho\s+thu[êe]|c[ầaâ]n\s+b[áa]n|b[áa]n\s+l[ạa]i|cho\s+m[ưu][ợoơ]n)\b
+      | \b(?:m[ởoơ]|[đd][ứuư]ng\s+t[êe]n|l[àa]m)\s+(?:\w{1,12}\s){0,2}?t[àa]i\s+kho[ảa]n\b[^.!?\n]{0,60}?\b(?:giao|[đd][ưu]a|g[ửuư]i|b[àa]n\s+giao|cho\s+(?:anh|ch[ịi]|c[ôo]ng\s+ty|b[êe]n\s\w{1,12})\s+(?:qu[ảa]n\s+l[ýy]|s[ửuư]\s+d[ụu]ng|d[ùu]ng))
+      | \bnh[ậaâ]n\s+(?:ti[ềeê]n|chuy[ểeê]n\s+kho[ảa]n|thanh\s+to[áa]n)\b[^.!?\n]{0,60}?\b(?:t[àa]i\s+kho[ảa]n|th[ẻe]|stk|v[íi])\b[^\n]{0,80}?\b(?:chuy[ểeê]n\s+(?:l[ạa]i|ti[ếeê]p|sang|[đd]i|h[ộoô])|r[úu]t|usdt|v[íi]\s+[đd]i[ệeê]n\s+t[ửuư]|theo\s+(?:l[ệeê]nh|ch[ỉi]\s+d[ẫaâ]n|h[ưu][ớoơ]ng\s+d[ẫaâ]n))
+      | \bnh[ậaâ]n\s+ti[ềeê]n\b[^.!?\n]{0,40}?\bchuy[ểeê]n\s+(?:l[ạa]i|ti[ếeê]p|sang|[đd]i|h[ộoô])\b
+      | \b(?:chuy[ểeê]n\s+kho[ảa]n|nh[ậaâ]n\s+ti[ềeê]n|thu|chi|r[úu]t\s+ti[ềeê]n|nh[ậaâ]n\s+h[àa]ng|chuy[ểeê]n\s+ti[ềeê]n)\s+h[ộoô]\b|\bnh[ậaâ]n\s+(?:b[ưu]u\s+ki[ệeê]n|h[àa]ng|ki[ệeê]n\s+h[àa]ng)\b[^.!?\n]{0,60}?\b(?:g[ửuư]i\s+(?:[đd]i|l[ạa]i|ti[ếeê]p)|chuy[ểeê]n\s+ti[ếeê]p)
+      | \b(?:[đd][ạa]i\s+l[ýy]|tr[ợoơ]\s+l[ýy]|nh[âa]n\s+vi[êe]n)\s+(?:thanh\s+to[áa]n|t[àa]i\s+ch[íi]nh|thu\s+ti[ềeê]n)\b[^\n]{0,80}?\b(?:t[àa]i\s+kho[ảa]n|th[ẻe]|v[íi])\b
+      | \bti[ềeê]n\s+(?:v[ềeê]|v[àa]o)\b[^.!?\n]{0,40}?\b(?:chuy[ểeê]n\s+(?:[đd]i|l[ạa]i|sang)|r[úu]t)
+      | \b\d(?:[.,]\d)?\s?%\s*(?:m[ỗoô]i|tr[êe]n\s+m[ỗoô]i|/|m[ộoô]t)\s*(?:giao\s+d[ịi]ch|l[ệeê]nh|l[ầaâ]n\s+chuy[ểeê]n)
+  - id: MULE_G_ACCOUNT_VI
+    tactic: money_mule
+    weight: 2.5
+    languages: [vi, ro, it]
+    describe: "Asks to rent, buy or use the candidate's bank account or wallet, or to receive money or parcels and pass them on"
+    describe-local:
+      vi: "Đòi thuê, mua, mượn tài khoản/ví của ứng viên hoặc nhận tiền, hàng rồi chuyển tiếp"
+      ro: "Asks to rent, buy or use the candidate's bank account or wallet, or to receive money or parcels and pass them on"
+      it: "Asks to rent, buy or use the candidate's bank account or wallet, or to receive money or parcels and pass them on"
+    meta: "__MULE_G_ACCOUNT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Cần tìm người nhận chuyển khoản hộ, mỗi giao dịch hưởng 2%."
+      - "cho muon tai khoan ngan hang vai hom"
+    nomatch:
+      - "Không cho thuê tài khoản ngân hàng."
+      - "Lương được chuyển vào tài khoản cá nhân ngày 5."
+    ref:
+      - https://www.sbv.gov.vn/
+  - id: __SECRET_G_HUSH_PAT_VI
+    languages: [vi, ro, it]
+    flags: [extended]
+    pattern: |
+      \b(?:[đd][ừuư]ng|kh[ôo]ng\s+[đd][ưu][ợoơ]c|c[ấaâ]m|tuy[ệeê]t\s+[đd][ốoô]i\s+kh[ôo]ng)\s+(?:k[ểeê]|n[óo]i|chia\s+s[ẻe]|ti[ếeê]t\s+l[ộoô]|b[áa]o)\b[^.!?\n]{0,20}?\b(?:ai|ng[ưu][ờoơ]i|gia\s+[đd][ìi]nh|b[ốoô]\s+m[ẹe]|ba\s+m[ẹe]|ng[âa]n\s+h[àa]ng|m[ạa]ng)\b|\bgi[ữuư]\s+(?:k[íi]n|b[íi]\s+m[ậaâ]t)\b|\bk[íi]n\s+[đd][áa]o\b|\bng[âa]n\s+h[àa]ng\s+h[ỏo]i\s+th[ìi]\s+n[óo]i
+  - id: SECRET_G_HUSH_VI
+    tactic: secrecy
+    weight: 1.5
+    languages: [vi, ro, it]
+    describe: "Asks the candidate to keep the job or the money secret"
+    describe-local:
+      vi: "Yêu cầu ứng viên giữ bí mật về công việc hoặc dòng tiền"
+      ro: "Asks the candidate to keep the job or the money secret"
+      it: "Asks the candidate to keep the job or the money secret"
+    meta: "__SECRET_G_HUSH_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Giữ kín thông tin, không đăng lên mạng."
+      - "dung noi voi ai nhe, ngân hàng hỏi thì nói tiền bạn trả nợ"
+    nomatch:
+      - "Thông tin ứng viên được bảo mật theo quy định."
+      - "Đừng quên mang CCCD."
+    ref:
+      - https://bocongan.gov.vn/
+  - id: TRAF_G_ABROAD_JOB_VI
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [vi, ro, it]
+    describe: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines, border areas)"
+    describe-local:
+      vi: "Việc làm tại khu vực có nhiều đặc khu lừa đảo (Campuchia, Myanmar, Lào, Thái Lan, Dubai, Philippines, biên giới)"
+      ro: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines, border areas)"
+      it: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines, border areas)"
+    meta: "__G_ABROAD_VI && (__G_JOB_VI || __G_ENTRY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Tuyển nhân viên làm việc tại Bavet."
+      - "viec lam thai lan, nhan vien van phong"
+    nomatch:
+      - "Du lịch Thái Lan 5 ngày 4 đêm."
+      - "Xuất khẩu lao động đi Nhật Bản."
+    ref:
+      - https://dolab.gov.vn/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_ABROAD_LURE_VI
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [vi, ro, it]
+    describe: "A job in a scam-compound region with lure features: travel paid, no interview or experience, high monthly pay or a chat contact"
+    describe-local:
+      vi: "Việc làm tại khu vực đặc khu lừa đảo kèm dấu hiệu dụ dỗ: bao vé, không cần phỏng vấn/kinh nghiệm, lương tháng cao hoặc liên hệ chat"
+      ro: "A job in a scam-compound region with lure features: travel paid, no interview or experience, high monthly pay or a chat contact"
+      it: "A job in a scam-compound region with lure features: travel paid, no interview or experience, high monthly pay or a chat contact"
+    meta: "__G_ABROAD_VI && __G_JOB_VI && 1 of (__G_ENTRY_VI, PAY_G_HIGH_VI, __G_MONTH_VI, OFF_G_CHAT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Sang Campuchia làm sale, lương 1500 đô/tháng, bao ăn ở."
+      - "Di lam o Dubai, khong can kinh nghiem, bay trong tuan."
+    nomatch:
+      - "Tuyển nhân viên làm việc tại Bavet, phỏng vấn tại văn phòng."
+      - "Du lịch Campuchia 3 ngày, bao ăn ở."
+    ref:
+      - https://dolab.gov.vn/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_CHAT_LURE_VI
+    tactic: offplatform
+    weight: 1.5
+    languages: [vi, ro, it]
+    describe: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+    describe-local:
+      vi: "Chuyển ứng viên sang ứng dụng chat kèm một dấu hiệu dụ dỗ khác (thu nhập, nhiệm vụ, phí, nhận tiền hộ, làm ở nước ngoài)"
+      ro: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+      it: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+    meta: "OFF_G_CHAT_VI && 1 of (TASK_G_WORK_VI, TASK_G_DEPOSIT_VI, FEE_G_PAY_FIRST_VI, PAY_G_HIGH_VI, MULE_G_ACCOUNT_VI, __G_ABROAD_VI, __G_EASY_VI, __G_MONTH_VI, __G_TASKWORD_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Việc nhẹ tại nhà, nhắn Zalo 0901 000 111 để nhận việc."
+      - "Mỗi ngày kiếm 500k, liên hệ telegram @hr_vn"
+    nomatch:
+      - "Liên hệ Zalo 0901 000 111 để đặt bánh."
+      - "Shop tuyển nhân viên, liên hệ Zalo 0903 111 222."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_TASK_MONEY_VI
+    tactic: task_scam
+    weight: 1.5
+    languages: [vi, ro, it]
+    describe: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+    describe-local:
+      vi: "Nhiệm vụ có trả tiền kèm hứa thu nhập, phí, nạp tiền hoặc liên hệ chat"
+      ro: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+      it: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+    meta: "(TASK_G_WORK_VI || TASK_G_DEPOSIT_VI) && 1 of (PAY_G_HIGH_VI, FEE_G_PAY_FIRST_VI, OFF_G_CHAT_VI, __G_EASY_VI, __G_JOB_VI, TASK_G_DEPOSIT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Thả tim video TikTok, mỗi video 5k, làm tại nhà."
+      - "Nhiệm vụ đánh giá sản phẩm 15k, liên hệ Zalo 0977 000 222"
+    nomatch:
+      - "Thả tim video của bạn mình nhé."
+      - "Nhiệm vụ của phòng là kiểm tra chất lượng."
+    ref:
+      - https://bocongan.gov.vn/
+  - id: COMBO_G_FEE_JOB_VI
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [vi, ro, it]
+    describe: "A fee demanded as part of a job offer"
+    describe-local:
+      vi: "Đòi phí trong một lời mời làm việc"
+      ro: "A fee demanded as part of a job offer"
+      it: "A fee demanded as part of a job offer"
+    meta: "FEE_G_PAY_FIRST_VI && 1 of (__G_JOB_VI, __G_ABROAD_VI, TASK_G_WORK_VI, OFF_G_CHAT_VI, PAY_G_HIGH_VI, __G_EASY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI && !LEGIT_NO_FEE_VI"
+    match:
+      - "Tuyển CTV online, đóng phí đăng ký 200k trước."
+      - "Nhân viên kho: vui lòng đóng 500.000đ tiền đồng phục."
+    nomatch:
+      - "Học phí khóa học 2 triệu."
+      - "Tuyển nhân viên, không thu phí hồ sơ."
+    ref:
+      - https://dolab.gov.vn/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_MULE_JOB_VI
+    tactic: money_mule
+    weight: 2.0
+    languages: [vi, ro, it]
+    describe: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+    describe-local:
+      vi: "Nhận tiền hộ/cho thuê tài khoản được trình bày như một công việc, kèm thu nhập, chat hoặc giữ bí mật"
+      ro: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+      it: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+    meta: "MULE_G_ACCOUNT_VI && 1 of (PAY_G_HIGH_VI, OFF_G_CHAT_VI, SECRET_G_HUSH_VI, __G_JOB_VI, __G_EASY_VI, __G_ABROAD_VI, __G_MONTH_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Việc nhẹ: nhận tiền vào tài khoản rồi chuyển lại, 500k/ngày."
+      - "Cho thuê tài khoản ngân hàng, liên hệ Telegram @tk_vn"
+    nomatch:
+      - "Cho thuê tài khoản ngân hàng là vi phạm pháp luật."
+      - "Liên hệ Telegram @tk_vn"
+    ref:
+      - https://www.sbv.gov.vn/
+  - id: COMBO_G_CHAT_TASK_VI
+    tactic: task_scam
+    weight: 1.5
+    languages: [vi, ro, it]
+    describe: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+    describe-local:
+      vi: "Chuyển sang ứng dụng chat hoặc nhóm để nhận 'nhiệm vụ'"
+      ro: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+      it: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+    meta: "OFF_G_CHAT_VI && __G_TASKWORD_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Mình gửi link nhóm Telegram, bạn vào nhóm để nhận nhiệm vụ đầu tiên."
+      - "ket ban zalo 0901 000 111 de nhan nhiem vu"
+    nomatch:
+      - "Liên hệ Zalo 0901 000 111 để đặt bánh."
+      - "Nhận nhiệm vụ mới từ trưởng phòng."
+    ref:
+      - https://bocongan.gov.vn/
+  - id: COMBO_G_ABROAD_ACCOUNT_VI
+    tactic: money_mule
+    weight: 2.0
+    languages: [vi, ro, it]
+    describe: "A job in a scam-compound region that requires the candidate's own bank account or SIM card"
+    describe-local:
+      vi: "Việc làm tại khu vực đặc khu lừa đảo yêu cầu mang theo tài khoản ngân hàng hoặc SIM chính chủ"
+      ro: "A job in a scam-compound region that requires the candidate's own bank account or SIM card"
+      it: "A job in a scam-compound region that requires the candidate's own bank account or SIM card"
+    meta: "__G_ABROAD_VI && __G_JOB_VI && __G_OWNACC_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Sang Campuchia làm việc, mang theo tài khoản ngân hàng và sim chính chủ."
+      - "Di lam o Campuchia, cong viec la thue tai khoan ngan hang"
+    nomatch:
+      - "Sang Campuchia du lịch, mang theo thẻ ATM."
+      - "Mở tài khoản ngân hàng để nhận lương."
+    ref:
+      - https://www.sbv.gov.vn/
+  - id: COMBO_G_PAY_EASY_VI
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [vi, ro, it]
+    describe: "High pay promised for easy work or through a chat contact"
+    describe-local:
+      vi: "Hứa thu nhập cao cho việc nhẹ hoặc qua liên hệ chat"
+      ro: "High pay promised for easy work or through a chat contact"
+      it: "High pay promised for easy work or through a chat contact"
+    meta: "(PAY_G_HIGH_VI || (__G_MONTH_VI && __G_EASY_VI)) && 1 of (__G_EASY_VI, __G_JOB_VI, OFF_G_CHAT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    match:
+      - "Việc nhẹ tại nhà, 500k/ngày."
+      - "Lương 15-20tr/tháng, làm tại nhà 2h mỗi ngày."
+    nomatch:
+      - "Lương 9 triệu/tháng."
+      - "Kiếm 2 triệu mỗi ngày là ước mơ của tôi."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
 
 """#),
         ("rules/lang-zh.yaml", #"""
@@ -8438,9 +9966,10 @@ rules:
     describe: "Reads as a police or anti-fraud warning rather than an offer"
     describe-local:
       zh: "属于警方或反诈提醒，而不是招聘信息"
-    pattern: '警方提示|反[诈詐]|警惕|公安机关|公安機關|[报報]警|(?<!不是)(?<!绝非)[诈詐][骗騙]|陷阱|96110|165[专專]線'
+    pattern: '警方提示|反[诈詐]|警惕|谨防|謹防|(?<!不是)(?<!绝非)(?<!並非)(?<!并非)[骗騙]局|受害人|切勿(?:[轻輕]信|相信|[转轉][账賬]|充值|[汇匯]款)|[请請]勿[轻輕]信|公安机关|公安機關|[报報]警|(?<!不是)(?<!绝非)[诈詐][骗騙]|陷阱|96110|165[专專]線'
     match:
       - "警方提示：警惕境外“高薪招聘”陷阱"
+      - "谨防高薪刷单骗局，切勿先交钱。"
       - "【反诈提醒】刷单返利类诈骗仍是发案最多的类型之一"
     nomatch:
       - "高薪招聘 海外客服 柬埔寨"
@@ -8730,6 +10259,361 @@ rules:
       - "去泰国旅游五天。"
       - "上海招聘工程师，现场面试。"
     ref: https://www.mps.gov.cn/
+  # ---- round 3: generalized concept rules (generated block, keep at end) ----
+  - id: __G_NOTJOB_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      博彩|赌场|彩票|棋牌|百家乐|[网網]贷|贷款|借贷|低息|放款
+    match:
+      - "网贷低息放款"
+    nomatch:
+      - "招聘客服"
+  - id: __G_JOB_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      招聘|招人|招募|急招|诚聘|聘请|兼[职職]|全[职職]|[职職]位|[职職]缺|[岗崗]位|工作|上班|打字[员員]|客服|日[结結]|月薪|底薪|薪[资資]|工[资資]|高薪|待遇|入[职職]|[员員]工|[电電]销|[报報]酬|[赚賺][钱錢]|帮忙|录用|上[岗崗]|到[岗崗]
+  - id: __G_ABROAD_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      柬埔寨|柬[国國]|金[边邊]|西港|西哈努克|波贝|[缅緬]甸|妙瓦底|金三角|老[挝撾]|泰[国國]|曼谷|菲律[宾賓]|[马馬]尼拉|迪拜|杜拜|阿[联聯]酋|[东東]南[亚亞]|[边邊]境
+  - id: __G_ENTRY_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      包(?:吃|住|[机機]票|食宿|[签簽][证證]|路[费費]|往返)
+      | (?:[机機]票|[签簽][证證]|路[费費]|食宿|来回路[费費]|往返[机機]票)[^。！？!?\n]{0,10}?(?:[报報]销|全包|公司(?:承担|[负負]责|出|包)|免[费費])
+      | (?:免|无需|不需要|不用|无|不要)(?:面[试試]|[经經][验驗]|[学學][历歷]|[护護]照)|不限[学學][历歷]|[会會]打字|旅游[签簽]|偷渡|走小路|(?:下周|明天|[随隨][时時]|[马馬]上)出[发發]|(?:18|20)\s?[-~到至]\s?(?:35|40|45)\s?[岁歲]
+  - id: __G_EASY_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      在家|居家|足不出[户戶]|手[机機](?:就能|即可|就可以)?做|[动動][动動]手指|不用坐班|[时時]间自由|零基[础礎]|无[门門]槛|[宝寶]妈|[学學]生|[轻輕][松鬆]|每天(?:只需|只要)?\s?[1-9一二两三]\s?(?:[个個])?小[时時]|碎片[时時]间|躺[赚賺]|不用做任何事|什[么麼]都不用做|无风险
+  - id: __G_MONTH_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      月(?:薪|入|收入)\s?(?:\d|过[万萬]|[一二三四五六七八九十两][万萬])|\d+(?:\.\d+)?\s?[万]|[1-9]\d{3,}\s?(?:美金|美元|u\b|usdt|\$)|\$\s?\d{4}
+  - id: __G_TASKWORD_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:[领領]取|[领領]|接|派|[发發])(?:每日)?任[务務]|每日任[务務]
+  - id: __G_OWNACC_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:自[带帶]|[携攜][带帶]|[带帶]上|需[带帶]|需要[带帶]|需自[带帶])(?:本人|自己|[个個]人)?的?(?:[银銀]行卡|手[机機]卡|[电電]话卡|u盾)
+  - id: __OFF_G_CHAT_PAT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?<!勿添)(?<!要添)(?<!别添)(?<!不添)(?:加|添加|[联聯][系係]|私聊|私信|私[讯訊]|找|搜索|下载|[进進]|[扫掃][码碼])[^。！？!?\n]{0,12}?(?:微信|vx|v信|wx|威信|[飞飛][机機]|[纸紙][飞飛][机機]|telegram|tg|[电電][报報]|whats\s?app|line|skype|qq)
+      | (?:微信|[飞飛][机機]|[电電][报報]|威信|v信)\s*[:：号]?\s*@?[a-z0-9_+][a-z0-9_\-]{3,}|(?:vx|wx|telegram|tg|line\s?id|whats\s?app)\s*[：号]\s*@?[a-z0-9_+][a-z0-9_\-]{3,}
+      | (?:通过|透过|用|在|使用)\s?(?:微信|vx|v信|wx|威信|[飞飛][机機]|[纸紙][飞飛][机機]|telegram|tg|[电電][报報]|whats\s?app|line|skype|qq)(?:上)?(?:[联聯][系係]|沟通|面[试試]|聊|[进進]行|文字)|[进進]群|加群|(?:微信|tg|telegram|[电電][报報]|[飞飛][机機])群
+  - id: OFF_G_CHAT_ZH
+    tactic: offplatform
+    weight: 1.5
+    languages: [zh]
+    describe: "Asks the candidate to continue on WeChat, Telegram, Line, WhatsApp or a chat group"
+    describe-local:
+      zh: "要求求职者转到微信、Telegram（飞机）、Line、WhatsApp 或群聊沟通"
+    meta: "__OFF_G_CHAT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "请添加HR的微信 hr_liu888 进行下一步沟通。"
+      - "這裡不方便聊，請加我的LINE ID：job_tw520"
+    nomatch:
+      - "请勿添加陌生人微信。"
+      - "微信发布了新版本。"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __TASK_G_WORK_PAT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:刷[单單]|[点點][赞讚]|按[赞讚]|[关關]注|[评評][论論]|好[评評]|五星|[评評]分|打分|看[视視][频頻]|刷[视視][频頻]|做任[务務]|[领領]任[务務]|派[单單])[^。！？!?\n]{0,30}?(?:[佣傭]金|提成|返利|\d+\s?(?:元|[块塊]|%|rmb|u\b)|日[结結]|[赚賺]|收益)
+      | (?:每[单單]|每[个個][赞讚]|每条|每则|每次)\s?(?:[佣傭]金\s?)?\d
+  - id: TASK_G_WORK_ZH
+    tactic: task_scam
+    weight: 1.5
+    languages: [zh]
+    describe: "Offers pay or commission for order brushing, likes, follows, reviews or 'tasks'"
+    describe-local:
+      zh: "为刷单、点赞、关注、好评或“任务”支付报酬或佣金"
+    meta: "__TASK_G_WORK_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "点赞抖音视频，每个赞2元。"
+      - "在家兼职刷单，每单佣金5%"
+    nomatch:
+      - "欢迎关注我们的公众号。"
+      - "外卖骑手每单配送费按距离计算。"
+    ref:
+      - https://www.mps.gov.cn/
+  - id: __TASK_G_DEPOSIT_PAT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      充值[^。！？!?\n]{0,20}?(?:解[锁鎖]|提[现現]|升[级級]|激活|做[单單]|任[务務]|返[还還]|vip)
+      | (?:解[锁鎖]|提[现現]|升[级級]|vip|任[务務])[^。！？!?\n]{0,20}?(?:充值|[垫墊]付|[补補]足|[补補]齐|[缴繳][纳納])
+      | [负負][数數]|[负負]值|[连連][单單]|卡[单單]|[冻凍][结結]|信用分不足|账[户戶][异異]常|(?:先|需要|需)[垫墊]付|[垫墊]付任[务務]|本金(?:和|加|\+|及)?[佣傭]金|返(?:[还還])?本金|升[级級]\s?vip|vip\s?\d
+  - id: TASK_G_DEPOSIT_ZH
+    tactic: task_scam
+    weight: 3.0
+    languages: [zh]
+    describe: "Task-scam money mechanics: top up to unlock tasks or withdrawals, negative balance, linked orders, advance payments, VIP levels"
+    describe-local:
+      zh: "刷单诈骗资金手法：充值解锁任务或提现、负数、连单、垫付、VIP等级"
+    meta: "__TASK_G_DEPOSIT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "完成前三单后需要充值2000元才能解锁下一组任务。"
+      - "您的账户因连单出现负数，请补足差额。"
+    nomatch:
+      - "手机话费充值成功。"
+      - "本月工资已发放。"
+    ref:
+      - https://www.mps.gov.cn/
+  - id: __FEE_G_PAY_FIRST_PAT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?<![不免无])(?<!不收)(?<!无需)(?<!不需)(?<!免收)(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])[^。！？!?\n]{0,20}?(?:\d|元|[块塊]|[汇匯]款|[转轉]账|[缴繳][纳納]|交|付)
+      | (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?:[缴繳][纳納]|交|付|支付|[汇匯]款|[转轉]账|先交|先付|需交|需付|需[缴繳])[^。！？!?\n]{0,12}?(?:(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])|[费費]用|款)
+      | (?:[购購][买買]|[买買])(?:公司)?指定的?(?:[设設][备備]|[产產]品|工具|[资資]料)
+  - id: FEE_G_PAY_FIRST_ZH
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [zh]
+    describe: "Asks the candidate to pay a fee or deposit (training, uniform, membership, registration, visa, equipment) before working"
+    describe-local:
+      zh: "要求求职者上岗前缴纳费用或押金（培训费、工服费、会员费、报名费、签证费、设备费）"
+    meta: "__FEE_G_PAY_FIRST_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "入职前需缴纳培训费980元。"
+      - "報名費500元請匯款至指定帳戶。"
+    nomatch:
+      - "本公司不收取任何押金。"
+      - "培训期间公司承担全部费用。"
+    ref:
+      - https://www.mohrss.gov.cn/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __PAY_G_HIGH_PAT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      日(?:入|[赚賺]|薪)\s?(?:[5-9]\d{2}|\d{4,}|千|过千|[一二三四五六七八九]千|[五六七八九]百)
+      | (?:每天|一天)(?:[轻輕][松鬆])?(?:可|能|就能|可以)?(?:[赚賺]|挣|收入|入)\s?(?:[5-9]\d{2}|\d{4,}|千|[五六七八九]百)
+      | 月入\s?(?:过[万萬]|[2-9][万萬]|[1-9]\d[万萬]|\d{5,})|保[证證](?:月入|收入|日入)|[稳穩][赚賺]|躺[赚賺]|[轻輕][松鬆](?:月入|日入|[赚賺])|高[额額]回[报報]|每笔(?:提成|[佣傭]金)?\s?\d|日[赚賺](?:千元|三五百)|每[个個][赞讚]\s?\d|每(?:[个個][赞讚]|条|则|次|[个個])(?:[评評][论論]|好[评評]|[视視][频頻])?\s?\d+\s?(?:元|[块塊])
+  - id: PAY_G_HIGH_ZH
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [zh]
+    describe: "Promises high pay per day or month for easy work, or guaranteed income"
+    describe-local:
+      zh: "承诺轻松高日薪、高月入或保证收入"
+    meta: "__PAY_G_HIGH_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "轻松日入1000+，宝妈学生都能做！"
+      - "保证月入3万，每天只需工作两小时。"
+    nomatch:
+      - "月薪8000元，五险一金。"
+      - "时薪25元。"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __MULE_G_ACCOUNT_PAT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?<!勿出租)(?<!勿出租、)(?<!勿出借)(?<!勿出借、)(?<!勿出租出借)(?<!勿出租、出借、)(?<!不出租)(?<!不出借)(?:出租|出借|借用|收[购購]|高[价價]收|回收|[买買][卖賣]|出售|租用)(?:你的|本人|[个個]人)?的?(?:[银銀]行卡|[银銀]行账[户戶]|账[户戶]|账[号號]|卡|微信|支付[宝寶]|收款[码碼]|[对對]公账[户戶]|u盾|[电電]话卡|手[机機]卡|[实實]名)
+      | 用(?:本人|自己|[个個]人|你)的?(?:[银銀]行卡|账[户戶]|账[号號]|微信|支付[宝寶])(?:接收|收款|收[钱錢]|收取)|(?:[银銀]行卡|账[户戶]|账[号號]|支付[宝寶])的?(?:出租|出借|出售)|收u|收usdt|跑分|走流水|代收(?:代付|货款)?|代付
+      | (?:收款|收到款|到账|[钱錢]到)[^。！？!?\n]{0,20}?(?:[转轉](?:[给給]|到|出|走|入|至)|提[现現]|[买買]u|[买買]usdt)
+      | (?:包裹|快[递遞])[^。！？!?\n]{0,15}?(?:[转轉]寄|[转轉][发發]|寄往|寄到)(?:海外|[国國]外|境外)?|每笔(?:提成|[佣傭]金)\s?\d
+  - id: MULE_G_ACCOUNT_ZH
+    tactic: money_mule
+    weight: 2.5
+    languages: [zh]
+    describe: "Buys, rents or borrows bank cards, accounts or payment apps, or asks to receive money or parcels and pass them on"
+    describe-local:
+      zh: "收购、出租、借用银行卡、账户或支付工具，或要求代收代付、转寄包裹"
+    meta: "__MULE_G_ACCOUNT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "高价收购银行卡，一套3000元。"
+      - "招跑分员，用自己的银行卡收款。"
+    nomatch:
+      - "请勿出租出借银行卡。"
+      - "工资将转入您的银行卡。"
+    ref:
+      - https://www.mps.gov.cn/
+  - id: __SECRET_G_HUSH_PAT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:不要|[别別]|不能|不[许許]|勿)(?:跟|和|[对對]|告[诉訴]|[让讓])?[^。！？!?\n]{0,6}?(?:告[诉訴]|[说說]|[讲講]|透露|知道)[^。！？!?\n]{0,6}?(?:家人|[别別]人|任何人|朋友|父母|家[里裡]|[银銀]行)|保密(?![协協][议議])|(?:[银銀]行|警察)(?:[问問]|查)(?:起|到)?(?:就|你就)?[说說]
+  - id: SECRET_G_HUSH_ZH
+    tactic: secrecy
+    weight: 1.5
+    languages: [zh]
+    describe: "Asks the candidate to keep the job or the money secret"
+    describe-local:
+      zh: "要求求职者对工作或资金保密"
+    meta: "__SECRET_G_HUSH_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "不要告诉家人。"
+      - "银行问起就说是朋友还钱。"
+    nomatch:
+      - "入职需签订保密协议。"
+      - "请告诉我您的到岗时间。"
+    ref:
+      - https://www.mps.gov.cn/
+  - id: TRAF_G_ABROAD_JOB_ZH
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [zh]
+    describe: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Philippines, Dubai)"
+    describe-local:
+      zh: "在诈骗园区高发地区（柬埔寨、缅甸、老挝、泰国、菲律宾、迪拜）的工作"
+    meta: "__G_ABROAD_ZH && (__G_JOB_ZH || __G_ENTRY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "柬埔寨西港招聘客服。"
+      - "迪拜招聘电销人员。"
+    nomatch:
+      - "泰国旅游攻略。"
+      - "北京招聘客服。"
+    ref:
+      - https://www.mps.gov.cn/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_ABROAD_LURE_ZH
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [zh]
+    describe: "A job in a scam-compound region with lure features: travel and board paid, no interview or experience, high pay or a chat contact"
+    describe-local:
+      zh: "诈骗园区高发地区的工作，并有诱饵：包机票食宿、免面试免经验、高薪或私聊联系"
+    meta: "__G_ABROAD_ZH && __G_JOB_ZH && 1 of (__G_ENTRY_ZH, PAY_G_HIGH_ZH, __G_MONTH_ZH, OFF_G_CHAT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "柬埔寨西港客服，包吃包住，机票报销。"
+      - "缅甸打字员，免面试，月入3万。"
+    nomatch:
+      - "柬埔寨西港客服，需经过三轮面试并签订合同。"
+      - "泰国七日游，包吃包住。"
+    ref:
+      - https://www.mps.gov.cn/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COMBO_G_CHAT_LURE_ZH
+    tactic: offplatform
+    weight: 1.5
+    languages: [zh]
+    describe: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
+    describe-local:
+      zh: "引导转到聊天软件，并附带其他诱饵（高薪、任务、收费、代收款、出境工作、轻松工作）"
+    meta: "OFF_G_CHAT_ZH && 1 of (TASK_G_WORK_ZH, TASK_G_DEPOSIT_ZH, FEE_G_PAY_FIRST_ZH, PAY_G_HIGH_ZH, MULE_G_ACCOUNT_ZH, __G_ABROAD_ZH, __G_EASY_ZH, __G_MONTH_ZH, __G_TASKWORD_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "在家兼职，日赚500，加微信 abc123。"
+      - "刷单每单5元，加飞机@zhaopin"
+    nomatch:
+      - "本店招聘服务员，加微信咨询。"
+      - "同学聚会请加微信群。"
+      - "网贷低息放款，在家就能办，加微信 dk_8888 了解。"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_TASK_MONEY_ZH
+    tactic: task_scam
+    weight: 1.5
+    languages: [zh]
+    describe: "Paid tasks together with pay promises, fees, deposits or a chat contact"
+    describe-local:
+      zh: "有偿任务并附带收入承诺、收费、充值或私聊联系"
+    meta: "(TASK_G_WORK_ZH || TASK_G_DEPOSIT_ZH) && 1 of (PAY_G_HIGH_ZH, FEE_G_PAY_FIRST_ZH, OFF_G_CHAT_ZH, __G_EASY_ZH, __G_JOB_ZH, TASK_G_DEPOSIT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "点赞视频每个赞2元，在家就能做。"
+      - "刷单佣金10%，加微信领任务。"
+    nomatch:
+      - "关注公众号了解更多。"
+      - "请为本次服务好评。"
+    ref:
+      - https://www.mps.gov.cn/
+  - id: COMBO_G_FEE_JOB_ZH
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [zh]
+    describe: "A fee demanded as part of a job offer"
+    describe-local:
+      zh: "招聘中要求缴费"
+    meta: "FEE_G_PAY_FIRST_ZH && 1 of (__G_JOB_ZH, __G_ABROAD_ZH, TASK_G_WORK_ZH, OFF_G_CHAT_ZH, PAY_G_HIGH_ZH, __G_EASY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH && !LEGIT_NO_FEE_ZH"
+    match:
+      - "招聘打字员，先交198元资料费。"
+      - "入职需缴纳培训费980元。"
+    nomatch:
+      - "招聘不收取任何费用。"
+      - "学生需缴纳学费。"
+    ref:
+      - https://www.mohrss.gov.cn/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: COMBO_G_MULE_JOB_ZH
+    tactic: money_mule
+    weight: 2.0
+    languages: [zh]
+    describe: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
+    describe-local:
+      zh: "以工作名义要求出借账户或代收款，并附带报酬、私聊或保密要求"
+    meta: "MULE_G_ACCOUNT_ZH && 1 of (PAY_G_HIGH_ZH, OFF_G_CHAT_ZH, SECRET_G_HUSH_ZH, __G_JOB_ZH, __G_EASY_ZH, __G_ABROAD_ZH, __G_MONTH_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "出租你的银行账户，每月5000元，在家就能做。"
+      - "代收货款日结，加微信详谈。"
+    nomatch:
+      - "警方提醒：出租银行卡违法。"
+      - "加微信详谈。"
+    ref:
+      - https://www.mps.gov.cn/
+  - id: COMBO_G_CHAT_TASK_ZH
+    tactic: task_scam
+    weight: 1.5
+    languages: [zh]
+    describe: "Moves the candidate to a chat app or group to receive paid 'tasks'"
+    describe-local:
+      zh: "引导进入聊天软件或群组领取“任务”"
+    meta: "OFF_G_CHAT_ZH && __G_TASKWORD_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "请下载Telegram，搜索 @zhaopin_vip 联系客服领取任务。"
+      - "進群領取每日任務：t.me/jianzhi_tw"
+    nomatch:
+      - "请加微信咨询。"
+      - "今天的工作安排已发到邮箱。"
+    ref:
+      - https://www.mps.gov.cn/
+  - id: COMBO_G_ABROAD_ACCOUNT_ZH
+    tactic: money_mule
+    weight: 2.0
+    languages: [zh]
+    describe: "A job in a scam-compound region that requires the candidate's own bank card or SIM card"
+    describe-local:
+      zh: "诈骗园区高发地区的工作要求自带本人银行卡或手机卡"
+    meta: "__G_ABROAD_ZH && __G_JOB_ZH && __G_OWNACC_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "泰國工作，需自帶本人銀行卡和手機卡。"
+      - "柬埔寨公司招人，自带银行卡。"
+    nomatch:
+      - "泰国旅游，记得带银行卡。"
+      - "工资发到本人银行卡。"
+    ref:
+      - https://www.mps.gov.cn/
+  - id: COMBO_G_PAY_EASY_ZH
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [zh]
+    describe: "High pay promised for easy work or through a chat contact"
+    describe-local:
+      zh: "承诺轻松工作或通过私聊即可获得高收入"
+    meta: "(PAY_G_HIGH_ZH || (__G_MONTH_ZH && __G_EASY_ZH)) && 1 of (__G_EASY_ZH, __G_JOB_ZH, OFF_G_CHAT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    match:
+      - "轻松日入1000，在家就能做。"
+      - "月入过万，加微信了解。"
+    nomatch:
+      - "月薪8000元。"
+      - "学生兼职时薪25元。"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
 
 """#),
         ("rules/legitimacy.yaml", #"""
