@@ -14,7 +14,11 @@ public struct TextReport {
         let probability = String(format: "%.3f", verdict.probability)
         lines.append("\(paint(label, labelColor(verdict.label))) (probability \(probability), score \(String(format2: verdict.score)))")
         lines.append("tactics: \(verdict.tactics.isEmpty ? "none" : verdict.tactics.joined(separator: ", "))")
-        lines.append("language: \(verdict.language ?? "unknown (every rule ran)")")
+        let language = verdict.language
+            ?? (verdict.candidateLanguages.isEmpty
+                ? "unknown (every rule ran)"
+                : "uncertain: one of \(verdict.candidateLanguages.joined(separator: ", ")) (their rules and the language-neutral ones ran)")
+        lines.append("language: \(language)")
         lines.append("")
         lines.append(marked(text, verdict.evidence).trimmingCharacters(in: .whitespacesAndNewlines))
         if !verdict.evidence.isEmpty { lines.append("") }

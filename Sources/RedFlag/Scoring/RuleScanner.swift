@@ -94,7 +94,7 @@ public final class RuleScanner {
         let lexical = ruleSet.lexical.map { $0.contribution(text: text, view: normalizer.views(of: text).normalized) }
         let verdict = Scorer(ruleSet: ruleSet).verdict(
             for: text, hits: hits(in: text, languages: candidates), entities: entities, lexical: lexical)
-        return verdict.with(language: language, entities: entities)
+        return verdict.with(language: language, candidates: candidates, entities: entities)
     }
 
     /// Runs every applicable rule over `text`: pattern rules first, then meta rules in dependency order.

@@ -56,6 +56,9 @@ public struct Verdict: Sendable {
     public var lexical: LexicalContribution? = nil
     /// The ISO 639-1 code of the text's language (given or identified), nil when unknown.
     public var language: String? = nil
+    /// When the language is unknown: the likeliest languages, whose rules (and the language-neutral ones) ran;
+    /// empty when none was likely and every rule ran.
+    public var candidateLanguages: [String] = []
     /// Money amounts, URLs, e-mail addresses, phone numbers, chat handles and wallets found in the text.
     public var entities: [Entity] = []
 
@@ -65,9 +68,10 @@ public struct Verdict: Sendable {
         return copy
     }
 
-    func with(language: String?, entities: [Entity]) -> Verdict {
+    func with(language: String?, candidates: [String] = [], entities: [Entity]) -> Verdict {
         var copy = self
         copy.language = language
+        copy.candidateLanguages = language == nil ? candidates : []
         copy.entities = entities
         return copy
     }
