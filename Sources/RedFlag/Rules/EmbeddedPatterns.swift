@@ -3279,7 +3279,7 @@ rules:
     describe: "Home reshipping or relabelling of parcels, paid per parcel or sold as easy work needing no experience"
     describe-local:
       es: "Reenvío o reetiquetado de paquetes desde casa, pagado por paquete o vendido como trabajo fácil sin experiencia"
-    meta: '(MULE_PARCEL_ES || MULE_RELABEL_ES) && (__MULE_PER_ITEM_PAY_ES || __TRAF_NO_EXPERIENCE_ES || __PAY_EASY_CONTEXT_ES)'
+    meta: '(MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_GOODS_FORWARD_ES) && (__MULE_PER_ITEM_PAY_ES || __TRAF_NO_EXPERIENCE_ES || __PAY_EASY_CONTEXT_ES)'
     match:
       - "Recibirás paquetes en tu domicilio y los llevarás a correos. 25 € por paquete."
       - "Cambia las etiquetas por las que te enviemos, no se requiere experiencia."
@@ -3575,7 +3575,7 @@ rules:
       es: "Pide al candidato que borre el chat o los mensajes"
     flags: [extended]
     pattern: |
-      \b(?:borra|borr[áa]|borre|elimina|elimin[áa]|elimine|vac[íi]a)\s+(?:este|el|los|la|esta|todos\s+los|todo\s+el|nuestra|nuestro|esos|estos)?\s*
+      \b(?:borra|borr[áa]|borre|elimina|elimin[áa]|elimine|vac[íi]a)\s+(?:este|el|los|la|esta|todos\s+los|todo\s+el|nuestra|nuestro|nuestros|nuestras|mis|tus|esos|estos)?\s*
           (?:chat|mensajes?|conversaci[óo]n|historial|audios?)\b
     match:
       - "Borra este chat cuando terminemos."
@@ -3942,7 +3942,7 @@ rules:
     describe: "Task-scam mechanics (recharges, VIP levels, blocked withdrawals) paid in crypto (USDT, bitcoin)"
     describe-local:
       es: "Mecánicas de estafa de tareas (recargas, niveles VIP, retiros bloqueados) pagadas en cripto (USDT, bitcoin)"
-    meta: '(TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES) && __TASK_CRYPTO'
+    meta: '(TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && __TASK_CRYPTO'
     match:
       - "Su saldo ahora es de -482,60 USDT, debe recargar esa cantidad para completar el pedido."
       - "Para subir solo tienes que mantener un saldo de 1.000 USDT en la plataforma."
@@ -3958,7 +3958,7 @@ rules:
     describe: "Offers paid like or rating tasks (or task-scam mechanics) and moves the candidate to a chat app"
     describe-local:
       es: "Ofrece tareas pagadas de likes o reseñas (o mecánicas de estafa de tareas) y lleva al candidato a una app de mensajería"
-    meta: '(TASK_LIKE_RATE_ES || TASK_ORDER_MECHANICS_ES || TASK_PLATFORM_JARGON_ES || TASK_RECHARGE_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_ES)'
+    meta: '(TASK_LIKE_RATE_ES || TASK_ORDER_MECHANICS_ES || TASK_PLATFORM_JARGON_ES || TASK_RECHARGE_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_ES || OFF_CHAT_INVITE_BROAD_ES)'
     match:
       - "Dar me gusta a productos, 2€ por cada like, contacta a mi compañera por WhatsApp."
       - "Califica hoteles y gana una comisión por cada reseña. Escribe a la coordinadora por Telegram."
@@ -4322,6 +4322,894 @@ rules:
       - "Trabajo desde casa, gane de 50 a 300 € al día, postule en nuestra web."
       - "Escríbeme por WhatsApp, soy la responsable de recursos humanos del club."
     ref: https://www.incibe.es/ciudadania/avisos/ofertas-de-empleo-falsas
+
+  # ================================================================ round 3: broader phrasings (es)
+  - id: OFF_CHAT_INVITE_BROAD_ES
+    tactic: offplatform
+    weight: 1.0
+    languages: [es]
+    describe: "Invites the reader to write, add or follow someone on a chat app (imperative, any form of address)"
+    describe-local:
+      es: "Invita a escribir, agregar o seguir a alguien en una aplicación de mensajería (imperativo, tú, vos o usted)"
+    flags: [extended]
+    pattern: |
+      (?<!\bno\s)(?<!\bnunca\s)\b
+          (?:escr[íi]b[ea](?:me|nos)?|escrib[íi](?:me|nos)|escr[íi]ba(?:me|nos|nle)?|cont[áa]cta(?:me|nos)?|cont[áa]cte(?:me|nos|se)?|contactame|
+          comun[íi]ca(?:te|se)|comun[íi]que(?:se|te)|agr[ée]ga(?:me|nos)|agr[ée]gue(?:me|nos)|agregame|agreg[áa](?:me|nos)|a[ñn][áa]de(?:me|nos)|a[ñn][áa]da(?:me|nos)|
+          m[áa]nda(?:me|nos)|mand[áa](?:me|nos)?|m[áa]nde(?:me|nos)|env[íi]a(?:me|nos)|env[íi]e(?:me|nos)|h[áa]bla(?:me|nos)|habl[áa](?:me|nos)|
+          b[úu]sca(?:me|nos)|busc[áa](?:me|nos)|pide|p[íi]dele|ped[íi]|solicita|chatea|chate[áa]|[úu]nete|unite|s[úu]mate|desc[áa]rga(?:te)?|descargue|toca|haz\s+clic|info|informes|m[áa]s\s+info)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:whats\s?app|whats|wats|wsp|wpp|wasap|guasap|telegram|telegrama|signal|viber|wechat|dm|privado|inbox)\b
+      | \bte\s+paso\s+(?:su|mi|el)\s+(?:whats\s?app|whats|wsp|telegram|contacto\s+de\s+(?:whats\w*|telegram))\b
+      | \bte\s+(?:he\s+)?(?:metido|met[íi]|agregu[ée]|agregado|a[ñn]ad[íi]|a[ñn]adido|un[íi]|unido|inclu[íi]|incluido)\s+(?:a|en)\s+(?:un|el|nuestro|este)\s+grupo\s+(?:de\s+)?(?:whats\s?app|telegram|trabajo)\b
+    match:
+      - "Yo te paso su WhatsApp."
+      - "Te he metido en un grupo de Telegram de trabajo."
+      - "Pide tu acceso a la mentora por Telegram: @mentora_eva"
+      - "Mándame un mensaje al whats y te explico cómo ganar desde casa."
+      - "Por favor contácteme vía Signal o WhatsApp, el chat de esta plataforma falla."
+      - "Agregame a tu lista de contactos de Telegram (@nora_rrhh) y te mando la guía."
+    nomatch:
+      - "Nunca escríbenos por WhatsApp para pedir tu nómina, usa el portal."
+      - "Te escribo por WhatsApp mañana para cambiar el turno."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_CHAT_ONLY_WORK_ES
+    tactic: remote_control
+    weight: 2.0
+    languages: [es]
+    describe: "Says all work and instructions come only by chat, the boss is never met, or the recruiter acts on the candidate's device"
+    describe-local:
+      es: "Dice que todo el trabajo y las órdenes llegan solo por chat, que nunca se ve al jefe o que el reclutador maneja el equipo del candidato"
+    flags: [extended]
+    pattern: |
+      \b(?:todo(?:\s+el\s+trabajo)?|el\s+trabajo|la\s+comunicaci[óo]n)\s+(?:es|ser[áa]|se\s+(?:hace|har[áa]|maneja|lleva|realiza|coordina))\s+
+          (?:solo\s+|s[óo]lo\s+|solamente\s+|[úu]nicamente\s+)?(?:por|v[íi]a|a\s+trav[ée]s\s+de)\s+(?:este\s+|el\s+)?(?:mensajes?|chat|telegram|whats\s?app|texto)
+      | \b(?:solo|s[óo]lo|solamente|[úu]nicamente)\s+(?:por|v[íi]a)\s+(?:el\s+)?chat\b
+      | \bnunca\s+(?:vas\s+a\s+ver|ver[áa]s|conocer[áa]s|vas\s+a\s+conocer|hablar[áa]s\s+con)\s+a\s+tu\s+(?:jefe|jefa|supervisor[a]?|empleador[a]?)
+      | \bno\s+(?:necesitas|necesita|necesit[áa]s|tienes\s+que|hace\s+falta)\s+hablar\s+con\s+nadie\b
+      | \b(?:sigue|siga|segu[íi])\s+(?:las\s+)?(?:[óo]rdenes|instrucciones)\s+(?:que|del|de\s+tu|de\s+su)\s+(?:te\s+|le\s+)?(?:env[íi]a|manda|da|mentor|tutor|supervisor)
+      | \b(?:controla|controlar|maneja|manejar|configura|configurar)\s+(?:tu|su)\s+(?:celular|tel[ée]fono|m[óo]vil|computadora|ordenador|pc)\s+(?:a\s+distancia|remotamente|desde\s+(?:mi|su|nuestra))
+      | \byo\s+hago\s+el\s+resto\s+desde\s+mi\s+(?:computadora|ordenador|pc|compu|celular)
+      | \bno\s+cierres?\s+(?:la\s+)?(?:ventana|app|aplicaci[óo]n|sesi[óo]n)\b(?:[^.!?\n]|\.\d){0,40}?\byo\b
+      | \b(?:el\s+)?(?:proceso|selecci[óo]n|capacitaci[óo]n|entrenamiento)\s+(?:es|ser[áa]|se\s+hace|se\s+har[áa])\s+(?:solo\s+|s[óo]lo\s+|todo\s+)?(?:por|v[íi]a)\s+(?:chat|mensajes|telegram|whats\s?app)\b
+      | \b(?:nunca|jam[áa]s)\s+(?:habr[áa]|hay|hacemos|haremos|tendr[áa]s)\s+(?:llamadas|videollamadas|entrevistas?|reuniones)\b
+      | \bnunca\s+(?:lo|la)\s+(?:vas\s+a\s+(?:conocer|ver)|conocer[áa]s|ver[áa]s)\b
+      | \b(?:jefe|jefa|supervisor[a]?|mentor[a]?|gerente|reclutador[a]?)\s+(?:solo|s[óo]lo|solamente|[úu]nicamente)\s+(?:te|le)\s+(?:habla|escribe|contacta|da\s+[óo]rdenes)\s+por\b
+      | \bentrevista\s+(?:se\s+(?:realiza|hace|har[áa]|realizar[áa])|es|ser[áa])\s+(?:solo|s[óo]lo|solamente|[úu]nicamente)\s+(?:por|v[íi]a|mediante|a\s+trav[ée]s\s+de)\s+(?:mensajes|chat|texto|escrito|telegram|whats\s?app)\b
+      | \bno\s+(?:llames|llame|llam[ée]s)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:te|le)\s+(?:escribe|escribir[áa]|contacta|contactar[áa])\b
+      | \bnunca\s+(?:hace|hacen|hizo|hacemos)\s+(?:videollamadas?|llamadas?|entrevistas?)\b(?:[^.!?\n]|\.\d){0,30}?\bsolo\s+(?:escribe|escriben|por\s+chat|mensajes)
+      | \b(?:sigue|siga|segu[íi]|seguir)\s+las\s+(?:[óo]rdenes|instrucciones|indicaciones)\s+(?:que\s+te\s+(?:da|manda|env[íi]a)|del?\s+(?:la\s+|tu\s+|su\s+)?(?:mentor[a]?|tutor[a]?|supervisor[a]?|recepcionista|coordinador[a]?|instructor[a]?|asistente))\b
+    match:
+      - "Solo tienes que seguir las instrucciones de la recepcionista y enviar las capturas."
+      - "El reclutador nunca hace videollamadas, solo escribe."
+      - "La entrevista se realiza solo por mensajes escritos en Telegram. No llames al número, ella te escribe."
+      - "Tu jefe solo te habla por Telegram, nunca lo vas a conocer en persona."
+      - "Todo el trabajo es por mensajes, yo te indico qué hacer paso a paso."
+      - "Nunca vas a ver a tu jefe: sigue las órdenes que te envía el mentor cada día."
+      - "Abre el enlace y no cierres la ventana, yo hago el resto desde mi computadora."
+    nomatch:
+      - "La coordinación de turnos se hace por el portal y con tu jefa de tienda."
+      - "Tu supervisora te recibirá el lunes en la oficina."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_REMOTE_TOOL_BROAD_ES
+    tactic: remote_control
+    weight: 2.0
+    languages: [es]
+    describe: "Asks to install remote-access software, or an app from a link with every permission, or to read out the access ID"
+    describe-local:
+      es: "Pide instalar un programa de acceso remoto, o una app desde un enlace con todos los permisos, o dictar el ID de acceso"
+    flags: [extended]
+    pattern: |
+      (?<!\bno\s)\b(?:desc[áa]rg\w{0,6}|descargues|instal\w{0,6}|inst[áa]l\w{0,4}|baj[áa]\w{0,4}|baja\w{0,4}|bajes|abr[ei]\w{0,4}|us[áa]|usa|use)\b
+          (?:[^.!?\n]|\.\d){0,40}?\b(?:anydesk|any\s+desk|teamviewer|team\s+viewer|rustdesk|airdroid|quick\s?support|ultraviewer|supremo|splashtop|remote\s?desktop)\b
+      | (?<!\bno\s)\b(?:b[áa]ja(?:la|te)?|baj[áa](?:la|te)?|desc[áa]rga(?:la)?|descarg[áa](?:la)?|descargue(?:la)?|instal[áa](?:la)?|inst[áa]la(?:la)?|instale(?:la)?)\s+
+          (?:la\s+|esta\s+|nuestra\s+)?(?:app|aplicaci[óo]n|apk)\b(?:[^.!?\n]|\.\d){0,30}?\b(?:desde|por|en)\s+(?:este|el|nuestro)\s+(?:link|enlace|v[íi]nculo)
+      | \b(?:da(?:le)?|d[áa]le|dale|otorga|concede|permite|permit[íi]|acept[áa])\s+(?:todos\s+los\s+permisos|el\s+acceso\s+(?:a\s+(?:la|tu)\s+)?pantalla|acceso\s+a\s+(?:la|tu)\s+pantalla)
+      | \b(?:p[áa]same|pasame|d[íi]me|d[íi]game|dictame|d[íi]ctame|env[íi]ame)\s+(?:el\s+)?(?:id|n[úu]mero)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:contrase[ñn]a|aparece|te\s+sale|d[íi]gitos)
+      | (?<!\bno\s)\b(?:abr[áa]s|abras|abre|abra|activa|active|abrir)\s+(?:el\s+)?(?:anydesk|teamviewer|rustdesk|airdroid|ultraviewer)\b
+      | \b(?:permit[ae]|permit[íi]|deja|d[ée]jame|d[ée]jeme)\s+que\s+(?:yo\s+|el\s+t[ée]cnico\s+)?(?:controle|vea|acceda\s+a|maneje)\s+(?:su|tu|la)\s+(?:pantalla|celular|tel[ée]fono|computadora|pc)\b
+      | \b(?:instale|instala|instal[áa]|descargue|descarga|descarg[áa])\s+(?:el\s+)?programa\s+que\s+(?:le|te)\s+(?:mando|env[íi]o|paso)\b
+      | \b(?:desc[áa]rga|descarg[áa]|descargue|instal[áa]|inst[áa]la|instale|baj[áa]|b[áa]ja)\s+(?:la|esta)\s+(?:app|aplicaci[óo]n|apk)\s+que\s+(?:te|le)\s+(?:mando|env[íi]o|paso|mandamos|enviamos)\s+(?:por|en\s+el|al)\s+(?:enlace|link|chat|whats\w*|telegram)
+      | \b(?:app|aplicaci[óo]n|programa)\s+(?:de\s+soporte\s+)?que\s+no\s+(?:sale|aparece|est[áa])\s+en\s+(?:la\s+)?(?:play\s?store|app\s?store|tienda)
+    match:
+      - "Me pidió que instalara una app de soporte que no sale en la Play Store."
+      - "Descarga la app que te mando por enlace y pásame el código."
+      - "Instale el programa que le mando y permita que controle su pantalla."
+      - "Para la capacitación necesito que descargues AnyDesk y me pases el número que te aparece."
+      - "Bajá la app desde este link y dale todos los permisos que te pida."
+      - "Dígame el ID y la contraseña que le aparecen en pantalla."
+    nomatch:
+      - "No instales AnyDesk si un supuesto reclutador te lo pide."
+      - "Descarga la app oficial de fichaje desde Google Play."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: __RC_CODE_HANDOVER_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bc[óo]digo\b(?:[^.!?\n]|\.\d){0,80}?\b(?:p[áa]s[áa]?(?:me)?lo|pasamelo|m[áa]nd[áa]?melo|mandamelo|env[íi][áa]?melo|reenv[íi][áa]melo|d[íi]melo|d[íi]gamelo|
+          p[áa]semelo|m[áa]ndemelo|env[íi]emelo|comp[áa]rtelo\s+conmigo)\b
+      | \b(?:reenv[íi]e(?:me|nos)|reenv[íi]a(?:me|nos)|d[íi]game|dime|dinos|comp[áa]rt(?:a|e)(?:me|nos)|ind[íi]que(?:me|nos)|escr[íi]ba(?:me|nos))\s+
+          (?:el|ese|los|este|su|tu)\s+(?:n[úu]mero\s+de\s+|c[óo]digo\s+de\s+)?(?:c[óo]digos?|verificaci[óo]n|pin|otp|token)\b
+      | \bme\s+(?:dictes|dicte|dict[áa]s|pases|pase|pas[áa]s|mandes|mande|env[íi]es|env[íi]e|reenv[íi]es|reenv[íi]e|digas|diga|compartas|comparta)\s+(?:el|ese|este|los|su|tu)\s+(?:c[óo]digos?|n[úu]mero|pin|token)\b
+      | \b(?:c[óo]digo|n[úu]mero\s+de\s+(?:\d|cuatro|seis|ocho)\s+(?:d[íi]gitos|cifras|n[úu]meros)|mensaje\s+con\s+un\s+n[úu]mero)\b(?:[^.!?\n]|\.\d){0,80}?\bme\s+lo\s+(?:reenv[íi]as|reenvi[áa]s|pasas|pas[áa]s|mandas|mand[áa]s|dictas|dict[áa]s|das|env[íi]as|envi[áa]s|reenv[íi]a|pasa|manda|dicta)\b
+      | \b(?:env[íi]a|env[íi]e|m[áa]nda|m[áa]nde|p[áa]sa|p[áa]se|reenv[íi]a|dicta)(?:nos|me)\b(?:[^.!?\n]|\.\d){0,60}?\bel\s+c[óo]digo\s+que\s+(?:te|le)\s+(?:llegue|lleg[óo]|llega|aparezca|aparece)\b
+  - id: __RC_CODE_RECEIVED_ES
+    languages: [es]
+    pattern: '\b(?:te\s+(?:lleg\w{1,4}|va\s+a\s+llegar|aparec\w{1,4}|sale)|le\s+(?:lleg\w{1,4}|va\s+a\s+llegar|aparec\w{1,4})|recib\w{1,6}|por\s+sms|por\s+whats\w*|al\s+correo|de\s+verificaci[óo]n|de\s+seguridad|de\s+confirmaci[óo]n|de\s+activaci[óo]n|de\s+conexi[óo]n|de\s+(?:\d|cuatro|seis|ocho)\s+(?:d[íi]gitos|cifras|n[úu]meros))'
+  - id: RC_CODE_HANDOVER_ES
+    tactic: remote_control
+    weight: 2.5
+    languages: [es]
+    describe: "Asks the candidate to forward a code or verification number they received"
+    describe-local:
+      es: "Pide al candidato que reenvíe un código o número de verificación que recibió"
+    meta: '__RC_CODE_HANDOVER_ES && __RC_CODE_RECEIVED_ES'
+    match:
+      - "Envíanos tu usuario y el código que te llegue por SMS."
+      - "Te llega un número de seis cifras por SMS, me lo reenvías."
+      - "Te llegó un código de 6 números de WhatsApp, mandámelo para registrarte."
+      - "Por favor reenvíeme el código de verificación que le llegó al correo."
+    nomatch:
+      - "Hola Ana, ¿me pasas el código de la reserva del restaurante?"
+      - "Tu código de verificación es 551203, no lo compartas con nadie."
+      - "Nunca te pediremos que nos digas códigos recibidos por SMS."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: FEE_PAY_TO_START_BROAD_ES
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [es]
+    describe: "Tells the candidate to pay an amount for registration, a kit, training, insurance, a deposit, paperwork or to unlock pay"
+    describe-local:
+      es: "Pide al candidato pagar un importe por inscripción, kit, capacitación, seguro, garantía, trámites o para desbloquear su pago"
+    flags: [extended]
+    pattern: |
+      (?(DEFINE)
+        (?<payv>\b(?:paga|pague|pag[áa]|pagues|pagar|abona|abone|abon[áa]|abonar|deposita|deposite|deposit[áa]|deposites|depositar|transfiere|transfiera|transfer[íi]|transferir|
+          cubre|cubra|cubrir|cuesta|cuestan|costo|coste|cuota|tarifa|pagaderos?|haz\s+un\s+(?:dep[óo]sito|pago|bizum|yape|plin|nequi)|hacer\s+un\s+(?:dep[óo]sito|pago)|
+          (?:un\s+)?dep[óo]sito\s+(?:inicial|de\s+garant[íi]a)|solo\s+falta\s+el\s+pago|(?:primer\s+)?aporte|aportar|aporte\s+de|contribuir\s+con|se\s+requiere\s+(?:un\s+)?(?:pago|dep[óo]sito|aporte|abono)|(?<!no\s)(?:te|le|les)\s+cobramos|(?<!no\s)cobramos)\b)
+        (?<amt>(?:[$€£]\s?\d|\bs/\s?\d|\b\d[\d.,]{0,9}\s?(?:mil\s+)?(?:€|\$|usd|usdt|mxn|soles|pesos|d[óo]lares|euros|reales|bs|cop|ars|clp|quetzales|lempiras|colones)(?!\w)))
+        (?<ctx>\b(?:kit|inscripci[óo]n|matr[íi]cula|registro|alta|activ\w+|garant[íi]a|fianza|seguro|p[óo]liza|tr[áa]mites?|visas?|visado|permiso|colocaci[óo]n|
+          gesti[óo]n|reserv\w+|empez\w*|empiez\w+|comenz\w*|comienz\w+|trabajar|uniforme|examen|desbloque\w+|liber\w+|retir\w+|impuesto|capacitaci[óo]n|
+          plaza|cupo|puesto|vacante|viajar|materiales|abandonar[áa]s|devuelve\w*|reembols\w+|carn[ée]t?|credencial|habilit\w+|reactiv\w+|reintegr\w+|usuario|gafete|chaleco|herramientas|administrativ\w+|papeleo|procesar|antes\s+de\s+salir)\b)
+        (?<gap>(?:[^.!?\n]|\.\d))
+      )
+      (?&payv)(?&gap){0,60}?(?&amt)(?&gap){0,80}?(?&ctx)
+      | (?&ctx)(?&gap){0,60}?(?&payv)(?&gap){0,40}?(?&amt)
+      | (?&payv)(?&gap){0,40}?(?&ctx)(?&gap){0,60}?(?&amt)
+      | \b(?:kit|pack|paquete)\s+(?:de\s+(?:trabajo|inicio|bienvenida|arranque)\s+)?:?\s*(?:[$€£]\s?\d|\bs/\s?\d|\d[\d.,]{0,6}\s?(?:€|\$|usd|soles|pesos|d[óo]lares|euros)(?!\w))
+      | \b(?:curso|capacitaci[óo]n|formaci[óo]n|entrenamiento)\s+(?:\w{1,15}\s+)?obligatori[oa]\b(?:[^.!?\n]|\.\d){0,40}?(?:[$€£]\s?\d|\bs/\s?\d|\d[\d.,]{0,6}\s?(?:€|\$|usd|soles|pesos|d[óo]lares|euros|mxn)(?!\w))
+    match:
+      - "Solo 3 plazas para el curso obligatorio de capacitación (120 €)."
+      - "Kit de trabajo 35 €, se devuelve con el primer pago."
+      - "Solo debe aportar 250 USD por los trámites migratorios."
+      - "Para habilitar tu usuario se requiere un primer aporte de 30 USDT que se reintegra con tu comisión."
+      - "Debes depositar 60 soles para el carnet de trabajador y el chaleco."
+      - "Te cobramos 90 € por los trámites del visado antes de salir."
+      - "Paga la inscripción de 199 soles por Yape y te damos acceso a la plataforma."
+      - "Solo tienes que pagar 25 euros por el kit de inicio y el envío de los materiales."
+      - "Necesitamos que deposites 1.000 pesos como garantía de que no abandonarás el puesto."
+      - "Costo del trámite de permiso de trabajo: 350 dólares, pagaderos por transferencia."
+    nomatch:
+      - "No cobramos nada: el carnet y el chaleco los pone la empresa."
+      - "Te pagamos 1.300 € brutos al mes con contrato indefinido."
+      - "El curso de inglés cuesta 120 € y se imparte en la academia."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: TASK_ENGAGE_PAID_ES
+    tactic: task_scam
+    weight: 2.0
+    languages: [es]
+    describe: "Pays for likes, follows, subscriptions, reviews, ratings, ad clicks or views, often against a screenshot"
+    describe-local:
+      es: "Paga por dar me gusta, seguir, suscribirse, reseñar, calificar, hacer clic en anuncios o ver vídeos, a menudo con captura de pantalla"
+    flags: [extended]
+    pattern: |
+      \b(?:like|likes|me\s+gusta|coraz[óo]n|corazones|segu[íi]r?|sigue|suscr[íi]b\w{0,6}|calific\w{0,6}|valor[áa]\w{0,4}|rese[ñn]\w{0,4}|opini[óo]n\w{0,2}|
+          estrellas|clic\s+en\s+anuncios|ver\s+(?:videos|v[íi]deos|anuncios))\b
+          (?:[^.!?\n]|\.\d){0,80}?(?:\b(?:captura|capturas|pantallazo|screenshot|print)\b|\b(?:por\s+cada|cada\s+(?:uno|una|tarea|like|video|v[íi]deo|rese[ñn]a|opini[óo]n))\b|
+          \b(?:te\s+pagamos|pagamos|cobra|cobr[áa]s|gana|gan[áa]s|recibe|recib[íi]s|pago\s+inmediato|retiro\s+diario)\b)
+      | \b(?:te\s+pagamos|pagamos|gana\w{0,3}|cobra\w{0,3})\s+(?:dinero\s+)?por\s+(?:ver|dar|seguir|calificar|comentar|rese[ñn]ar|hacer\s+clic)\b
+      | \bdale\s+(?:like|me\s+gusta|coraz[óo]n)\b|\bdas\s+like\b|\bdar(?:le)?\s+(?:like|me\s+gusta)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:pag\w+|gana\w*|cobr\w+)
+      | (?:[$€£]\s?\d|\b\d[\d.,]{0,6}\s?(?:€|\$|usd|usdt|soles|pesos|d[óo]lares|euros))(?:[^.!?\n]|\.\d){0,25}?\bpor\s+cada\s+(?:rese[ñn]a|like|me\s+gusta|video|v[íi]deo|seguidor|seguimiento|calificaci[óo]n|valoraci[óo]n|opini[óo]n|comentario|clic|suscripci[óo]n|estrella)\b
+      | \bcada\s+(?:like|me\s+gusta|rese[ñn]a|seguimiento|calificaci[óo]n|valoraci[óo]n|suscripci[óo]n|comentario)\s+(?:se\s+paga|te\s+paga|vale|equivale)\b
+      | \b(?:d[áa]ndole|dando|dar(?:le)?|dale|poner(?:le)?)\s+(?:un\s+)?['\"“]?(?:me\s+encanta|me\s+gusta|like|coraz[óo]n)\b
+      | \bcomisi[óo]n\b(?:[^.!?\n]|\.\d){0,50}?\bpor\s+(?:cada\s+)?(?:bloque|ronda|lote|set|grupo|paquete)\s+de\s+tareas\b
+      | \btareas\s+de\s+(?:valoraci[óo]n|calificaci[óo]n|rese[ñn]as|likes|me\s+gusta|evaluaci[óo]n)\s+de\s+(?:productos|hoteles|apps|aplicaciones|pel[íi]culas|restaurantes)\b
+    match:
+      - "Apoya a tiendas dándole 'me encanta' a sus productos, comisión de 8 USD por bloque de tareas."
+      - "Gana 3 dólares por cada reseña que dejes en Google."
+      - "Reseña restaurantes en Google Maps con 5 estrellas y cobra 3 euros por opinión."
+      - "Dale corazón a estos posts y reenvía la captura."
+      - "Te pagamos por ver videos y darle me gusta."
+    nomatch:
+      - "Valoramos tu opinión sobre nuestra tienda en esta encuesta."
+      - "Sigue las instrucciones del manual para el turno de noche."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_MECHANICS_BROAD_ES
+    tactic: task_scam
+    weight: 2.0
+    languages: [es]
+    describe: "Uses task-platform mechanics: prepaid or welfare tasks, optimizing product data, buying products with your balance for a refund plus commission"
+    describe-local:
+      es: "Usa mecánicas de plataformas de tareas: tareas prepagadas o de bienestar, optimizar datos de productos, comprar con tu saldo y recibir reembolso más comisión"
+    flags: [extended]
+    pattern: |
+      \btareas?\s+(?:pre\s?pagadas|prepago|pagadas|de\s+bienestar|welfare|de\s+comercio|de\s+impulso)\b
+      | \boptimiz\w{0,6}\s+(?:los\s+)?(?:datos|productos|pedidos|[óo]rdenes|aplicaciones|apps)\b
+      | \bcomisi[óo]n\s+por\s+cada\s+(?:orden|pedido|tarea|producto|env[íi]o)\b
+      | \b(?:compras?|compra)\s+(?:el|los)\s+productos?\s+con\s+(?:tu|su)\s+saldo\b
+      | \breembolso\s+m[áa]s\s+(?:la\s+|una\s+)?comisi[óo]n\b
+      | \b(?:impuls\w+|aument\w+|subir)\s+(?:las\s+)?ventas\s+de\s+(?:comerciantes|tiendas|vendedores|la\s+tienda)\b
+      | \bhacer\s+clic\s+en\s+anuncios\b|\bcalificar\s+(?:aplicaciones|apps|productos|hoteles|pel[íi]culas)\b
+      | \b(?:completa|complete|complet[áa]|terminar|completar)\s+(?:el\s+)?(?:set|conjunto|grupo|ronda)\s+de\s+\d+\s+tareas\b
+      | \b(?:[óo]rdenes|orden|pedidos?|tareas?)\s+(?:de\s+lujo|combinad[oa]s?|especial(?:es)?|premium|dorad[oa]s?)\b
+      | \brecarg\w{1,5}\s+(?:saldo\s+)?para\s+(?:completar|terminar|seguir|continuar|desbloquear)\w{0,4}\b
+      | \bproces\w{1,8}\s+(?:en\s+l[íi]nea\s+|online\s+)?(?:de\s+)?(?:pedidos|[óo]rdenes)\s+(?:de|para)\s+(?:comerciantes|tiendas|vendedores|comercios)\b
+      | \bimpuls\w{1,4}\s+(?:los\s+)?(?:pedidos|productos|[óo]rdenes)\b
+      | \b(?:bono|regalo|saldo)\s+de\s+bienvenida\b(?:[^.!?\n]|\.\d){0,60}?\b(?:tareas|pedidos|retir\w+|plataforma)|\b\d+\s?(?:€|\$|usd|usdt|pesos|soles)\s+de\s+bienvenida\b
+      | \bcomplet\w{1,4}\s+(?:los\s+)?(?:pedidos|[óo]rdenes|tareas)\s+(?:en|de)\s+(?:una|la|nuestra)\s+(?:tienda|plataforma|app)\b
+    match:
+      - "Solo necesitas 15 minutos al día para completar pedidos en una tienda virtual."
+      - "Necesita gente para impulsar pedidos desde el móvil, te damos 20 € de bienvenida."
+      - "Procesamiento en línea de pedidos de comerciantes, pago diario."
+      - "Si aparece una orden de lujo debes recargar para completarla."
+      - "Primero completas 3 tareas gratis y luego las tareas prepagadas."
+      - "Empleo de medio tiempo: optimizar datos de productos y recibir comisión por cada orden enviada."
+      - "Tú compras el producto con tu saldo y recibes el reembolso más la comisión del 8%."
+    nomatch:
+      - "Las tareas del almacén se asignan al inicio del turno."
+      - "La comisión por ventas se paga con la nómina mensual."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_WITHDRAW_FEE_ES
+    tactic: task_scam
+    weight: 2.5
+    languages: [es]
+    describe: "Says the candidate must pay, recharge or deposit before withdrawing earnings, or that the balance is frozen"
+    describe-local:
+      es: "Dice que hay que pagar, recargar o depositar antes de retirar las ganancias, o que el saldo está congelado"
+    flags: [extended]
+    pattern: |
+      \bpara\s+(?:poder\s+)?(?:retirar|cobrar|sacar|desbloquear|liberar)\b(?:[^.!?\n]|\.\d){0,90}?\b(?:pag\w{1,5}|recarg\w{1,5}|deposit\w{1,5}|tarifa|impuesto|comisi[óo]n|verificaci[óo]n)\b
+      | \b(?:saldo|ganancias|fondos|retiro|comisiones)\s+(?:est[áa]n?\s+|qued[óo]\s+|ha\s+sido\s+|han\s+sido\s+)?(?:congelad[oa]s?|bloquead[oa]s?|en\s+negativo|negativ[oa]s?)\b
+      | \bcuenta\s+(?:est[áa]\s+|qued[óo]\s+|ha\s+quedado\s+)?(?:congelada|en\s+negativo|negativa)\b
+      | \brecarg\w{1,5}\s+(?:de\s+)?(?:saldo\s+)?(?:[^.!?\n]|\.\d){0,30}?\bpara\s+(?:retirar|desbloquear|continuar|seguir|subir\s+de\s+nivel)
+      | \bcuenta\s+de\s+(?:trabajador|empleado|usuario|tareas|miembro|colaborador)\s+(?:est[áa]|qued[óo]|fue|ha\s+sido|ha\s+quedado)\s+(?:congelada|bloqueada|suspendida)\b
+    match:
+      - "Su cuenta de trabajador fue congelada por operación incorrecta."
+      - "Para retirar debe pagar una tarifa de verificación de su cuenta."
+      - "Tu saldo está congelado, recarga 300 dólares."
+    nomatch:
+      - "Banco: su cuenta ha sido bloqueada por ingreso desconocido."
+      - "Para retirar tu uniforme pasa por el almacén."
+      - "El saldo de vacaciones está en el portal."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: __MULE_ACCOUNT_FLOW_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:recib\w{1,6}|llegar[áa]|llegue|te\s+llega|caer[áa]|ingresar[áa]|ingresaremos|depositaremos|transferiremos)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:en\s+)?(?:tu|su)\s+cuenta\b
+          (?:[^.!?\n]|\.\d){0,100}?\b(?:env[íi]\w{0,6}|m[áa]nd\w{0,6}|transfier\w{0,4}|transferir\w{0,4}|reenv[íi]\w{0,6}|retir\w{0,6}|compr\w{0,4}|convert\w{0,6}|western|billetera|wallet)
+      | \b(?:qu[ée]date|te\s+quedas|te\s+quedar[áa]s|qu[ée]dese|se\s+queda)\s+(?:con\s+)?(?:el\s+)?\d[\d.,]{0,8}\s?%?(?:[^.!?\n]|\.\d){0,60}?\b(?:resto|dem[áa]s|env[íi]\w+|mand\w+)
+      | \b(?:a\s+trav[ée]s\s+de|mediante|desde|con)\s+(?:tu|su)\s+cuenta\s+(?:personal|bancaria|propia)\b
+      | \b(?:agente|gestor[a]?|asistente|procesador[a]?)\s+(?:de\s+)?(?:pagos|cobros|financier[oa])\b(?:[^.!?\n]|\.\d){0,80}?\b(?:tu|su)\s+cuenta\b
+      | \b(?:retir\w{1,4}|sac\w{1,4})\s+(?:el|todo\s+el)\s+dinero\b(?:[^.!?\n]|\.\d){0,60}?\b(?:entr[ée]g\w{1,8}|deposit\w{1,6}|llev\w{1,5})\b(?:[^.!?\n]|\.\d){0,30}?\b(?:mensajero|motorizado|agente|persona|nuestro|nuestra|otra\s+cuenta)\b
+      | \brecib\w{1,5}\s+(?:transferencias|pagos|dinero|dep[óo]sitos)\s+(?:por\s+m[íi]|a\s+mi\s+nombre|para\s+m[íi])\b
+      | \b(?:te\s+quedas|qu[ée]date|te\s+quedar[áa]s)\s+con\s+(?:el\s+)?\d{1,2}\s?(?:%|por\s+ciento)(?!\s{0,3}(?:de\s+)?(?:descuento|dto|off))
+      | \bcuenta\s+(?:personal|propia)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:transfier\w+|transferir\w*|env[íi]\w+|reenv[íi]\w+|mand\w+)\b
+      | \brecib\w{1,5}\s+(?:los\s+)?(?:giros|remesas|transferencias|pagos|dep[óo]sitos|dinero)\s+de\s+(?:nuestros\s+|sus\s+|los\s+)?clientes\b(?:[^.!?\n]|\.\d){0,60}?\b(?:reenv[íi]\w*|transfier\w*|transferir\w*|env[íi]\w*|mand\w*|deposit\w*)\b
+      | \b(?:usted\s+)?(?:conserva|retiene|se\s+queda\s+con|te\s+quedas\s+con)\s+(?:el\s+)?\d{1,2}\s?(?:%|por\s+ciento)(?!\s{0,3}(?:de\s+)?(?:descuento|dto|off))
+      | \b(?:reenv[íi]\w{1,4}|env[íi]\w{1,4}|transfier\w{1,4})\b(?:[^.!?\n]|\.\d){0,30}?\b(?:por|v[íi]a|a\s+trav[ée]s\s+de|en)\s+(?:binance|bitcoin|usdt|cripto\w*|western\s+union|moneygram)\b
+      | \b(?:env[íi]\w{1,4}|transfier\w{1,4}|devuelv\w{1,4}|mand\w{1,4}|reenv[íi]\w{1,4})\s+(?:el\s+|lo\s+)?(?:sobrante|resto|excedente|la\s+diferencia|lo\s+que\s+sobre)\s+(?:al|a\s+(?:un|una|nuestro|nuestra|la|el))\b
+  - id: MULE_ACCOUNT_FLOW_ES
+    tactic: money_mule
+    weight: 2.5
+    languages: [es]
+    describe: "Money arrives in the candidate's own account and must be withdrawn, converted or sent on, keeping a cut"
+    describe-local:
+      es: "Llega dinero a la cuenta del candidato, que debe retirarlo, convertirlo o reenviarlo quedándose una parte"
+    meta: '__MULE_ACCOUNT_FLOW_ES && !MULE_RECEIVE_FORWARD_ES && !MULE_LEND_ACCOUNT_ES'
+    match:
+      - "Necesitamos que reciba giros de nuestros clientes y los reenvíe por Binance. Usted conserva el 8%."
+      - "Compra USDT con el dinero que te llegue a tu cuenta y envíalo a esta billetera."
+      - "Te llegará una transferencia de 3.000 euros, quédate 300 como comisión y mándanos el resto."
+      - "Asistente financiero remoto: procesar pagos de clientes a través de tu cuenta personal."
+    nomatch:
+      - "Con este cupón te quedas con el 15% de descuento en tu compra."
+      - "Recibirás la nómina en tu cuenta el día 30 de cada mes."
+      - "Puedes consultar tu cuenta de empleado en el portal."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_ACCOUNT_TRADE_ES
+    tactic: money_mule
+    weight: 2.5
+    languages: [es]
+    describe: "Offers money to lend, rent, sell or open a bank or payment account for someone else"
+    describe-local:
+      es: "Ofrece dinero por prestar, alquilar, vender o abrir una cuenta bancaria o de pagos para otra persona"
+    flags: [extended]
+    pattern: |
+      \b(?:prest[áa]rmela|prestarme\s+tu\s+cuenta|pr[ée]stame\s+tu\s+cuenta|alquil\w{1,5}\s+(?:tu\s+|su\s+)?cuentas?|rent\w{1,5}\s+(?:tu\s+|su\s+)?cuentas?|
+          vend\w{1,4}\s+(?:tu|su)\s+cuenta|compramos\s+cuentas|(?:vende|venda|vend[ée])\s+tu\s+(?:cuenta|bizum|tarjeta))\b
+      | \b(?:abr\w{1,4})\s+una\s+cuenta\s+(?:nueva\s+|bancaria\s+)?(?:a\s+(?:su|tu)\s+nombre)?(?:[^.!?\n]|\.\d){0,60}?\b(?:tarjeta|clave|contrase[ñn]a|acceso|pin)\b
+      | \bpagamos\s+(?:[^.!?\n]|\.\d){0,20}?\bpor\s+(?:cada\s+)?cuenta\b
+      | \bcuentas?\s+(?:en|de)\s+(?:bbva|santander|bancolombia|banorte|mercado\s+pago|nequi|daviplata|bizum|revolut|ual[áa])\b(?:[^.!?\n]|\.\d){0,60}?\brecib\w+
+      | \b(?:recib\w{0,2}me|recibirme|me\s+recibas)\s+(?:un\s+)?(?:dinero|pago|transferencia|dep[óo]sito)\s+en\s+tu\s+cuenta
+      | \b(?:tener|tenga|tengas|con)\s+(?:una\s+)?cuentas?\s+(?:bancarias?\s+)?en\s+(?:dos|tres|varios|2|3)\s+bancos\b
+    match:
+      - "Requisito: tener cuenta en dos bancos."
+      - "¿Tienes cuenta en el banco? Te pago 500 pesos por prestármela unos días."
+      - "Necesitamos personas que abran una cuenta nueva a su nombre y nos den la tarjeta y la clave."
+      - "Necesito que me recibas un dinero en tu cuenta porque la mía está bloqueada."
+    nomatch:
+      - "Para cobrar la nómina necesitas una cuenta a tu nombre."
+      - "El banco te alquila una caja de seguridad."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_GOODS_FORWARD_ES
+    tactic: money_mule
+    weight: 2.0
+    languages: [es]
+    describe: "Asks the candidate to receive goods or payments at home and send them on to another address or abroad"
+    describe-local:
+      es: "Pide recibir mercancía o pagos en casa y reenviarlos a otra dirección o al extranjero"
+    flags: [extended]
+    pattern: |
+      \b(?:recib\w{1,6}|recepci[óo]n\s+de)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:paquetes|mercanc[íi]as?|celulares|tel[ée]fonos|m[óo]viles|productos|encomiendas|pagos|n[óo]minas|transferencias)\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:reenv[íi]\w{0,6}|m[áa]nd\w{0,6}|env[íi]\w{0,6})\b(?:[^.!?\n]|\.\d){0,30}?\b(?:otra\s+direcci[óo]n|al\s+extranjero|a\s+otr[oa]s?|fuera\s+del\s+pa[íi]s)
+      | \b(?:recib\w{1,6})\b(?:[^.!?\n]|\.\d){0,40}?\b(?:n[óo]minas|pagos)\s+de\s+(?:empleados|clientes|la\s+empresa)(?:[^.!?\n]|\.\d){0,40}?\b(?:reenvi\w+|reenv[íi]\w+|transfer\w+)
+      | \b(?:nuevas?\s+etiquetas?|etiquetas?\s+nuevas?|cambi\w{1,4}\s+(?:las\s+)?etiquetas|reetiquet\w+|re-etiquet\w+)\b(?:[^.!?\n]|\.\d){0,80}?\b(?:paquetes?|cajas?|env[íi]os?|oficina\s+de\s+(?:env[íi]os|correos)|paqueter[íi]a|llev\w+|reenv[íi]\w+)
+      | \b(?:receptor(?:es|as?)?|recepci[óo]n)\s+de\s+(?:paqueter[íi]a|paquetes|mercanc[íi]a)\s+(?:en|desde)\s+(?:casa|tu\s+domicilio)\b
+      | \b\d+\s?(?:€|\$|usd|pesos|soles|euros|d[óo]lares)\s+por\s+(?:cada\s+)?(?:paquete|caja|env[íi]o|bulto)\b
+      | \b(?:recib\w{1,6})\s+(?:un|el|los|unos)\s+(?:paquetes?|cajas?|sobres?|encomiendas?)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:llev\w{1,6}|reenv[íi]\w{1,6}|mand\w{1,6}|entreg\w{1,6})\b(?:[^.!?\n]|\.\d){0,40}?\b(?:otra\s+direcci[óo]n|sin\s+abrir\w*)
+      | \bsin\s+abrir(?:lo|la|los|las)?\b(?:[^.!?\n]|\.\d){0,30}?\b(?:paquete|caja|sobre)\b|\b(?:paquete|caja|sobre)\b(?:[^.!?\n]|\.\d){0,40}?\bsin\s+abrir(?:lo|la)?\b
+    match:
+      - "Te ofrezco 200 € por recibir un paquete en tu casa y llevarlo a otra dirección sin abrirlo."
+      - "Te llegan cajas, les pones la nueva etiqueta que te mandamos en PDF y las llevas a la oficina de envíos."
+      - "Recibes celulares comprados online y los mandas a otra dirección."
+      - "Tu trabajo es recibir los pagos de nuestros clientes en tu cuenta y enviarlos al extranjero."
+    nomatch:
+      - "Recibirás los pedidos en el almacén y los prepararás para reparto."
+      - "Recibirás los pagos de los clientes en la caja de la tienda."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: DATA_ID_PHOTO_BROAD_ES
+    tactic: data_harvest
+    weight: 2.0
+    languages: [es]
+    describe: "Asks for photos or scans of an identity document (both sides, selfie holding it) or proof of address"
+    describe-local:
+      es: "Pide fotos o escaneos de un documento de identidad (ambos lados, selfie con él) o comprobante de domicilio"
+    flags: [extended]
+    pattern: |
+      (?<!\bno\s)(?<!\bnunca\s)\b(?:env[íi]\w{0,5}|m[áa]nd\w{0,5}|adjunt\w{0,4}|sub\w{1,4}|necesit\w{1,6}|pas\w{1,4}me|rellen\w{1,4}|complet\w{1,4}|nos\s+hace\s+falta|requerimos)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:fotos?|copias?|escaneos?|escaneado|im[áa]gen(?:es)?|selfie|scan)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:dni|c[ée]dula|ine|curp|rfc|nie|pasaporte|documento\s+de\s+identidad|identificaci[óo]n|carn[ée]t?|licencia|tarjeta\s+sanitaria)\b
+      | \b(?:dni|c[ée]dula|ine|pasaporte|documento)\s+(?:por\s+)?(?:ambos\s+lados|las\s+dos\s+caras|frente\s+y\s+(?:vuelta|reverso|dorso)|frontal\s+y\s+trasera)
+      | \bselfie\s+(?:sosteniendo|con)\s+(?:el|tu|su)\s+(?:documento|dni|pasaporte|ine|c[ée]dula)
+      | (?<!\bno\s)\b(?:env[íi]\w{0,5}|m[áa]nd\w{0,5}|adjunt\w{0,4})\b(?:[^.!?\n]|\.\d){0,60}?\b(?:cédula|c[ée]dula|curp|rfc|ine)\b(?:[^.!?\n]|\.\d){0,30}?\b(?:curp|rfc|comprobante\s+de\s+domicilio|extracto\s+bancario)
+      | \bfotos?\s+(?:de\s+)?cuerpo\s+(?:entero|completo)\b
+    match:
+      - "Para registrarte envía foto de tu DNI por ambos lados y una selfie."
+      - "Adjunta una foto de tu pasaporte y un selfie sosteniendo el documento."
+      - "Envía copia de tu cédula, tu CURP y tu RFC antes de la entrevista."
+    nomatch:
+      - "El primer día trae el DNI original a la oficina de personal."
+      - "No envíes fotos de tu DNI a desconocidos."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: DATA_CREDENTIALS_BROAD_ES
+    tactic: data_harvest
+    weight: 2.5
+    languages: [es]
+    describe: "Asks for bank or e-mail passwords, PIN, token, card number or CVV"
+    describe-local:
+      es: "Pide contraseñas del banco o del correo, PIN, token, número de tarjeta o CVV"
+    flags: [extended]
+    pattern: |
+      (?<!\bno\s)(?<!\bnunca\s)\b(?:d[áa]me|dame|d[ée]me|p[áa]same|pasame|m[áa]nd\w{0,5}|env[íi]\w{0,5}|necesit\w{1,6}|ingres\w{1,4}|introduc\w{1,4}|indic\w{1,4}|
+          facilit\w{1,4}|proporcion\w{1,4}|registr\w{1,4}|nos\s+hace\s+falta|falta)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:clave|contrase[ñn]a|pin|token|cvv|cvc|c[óo]digo\s+de\s+seguridad|datos\s+de\s+acceso|usuario\s+y\s+contrase[ñn]a|n[úu]mero\s+de\s+(?:tu\s+|su\s+|la\s+)?tarjeta|tarjeta\s+completa|n[úu]mero\s+completo)\b
+          (?!(?:[^.!?\n]|\.\d){0,20}\bnunca)
+      | (?<!\bno\s)\b(?:env[íi]\w{0,5}|m[áa]nd\w{0,5}|p[áa]same|pasame|dame|d[ée]me)\b(?:[^.!?\n]|\.\d){0,40}?\blos\s+datos\s+de\s+(?:tu|su)\s+tarjeta\b
+    match:
+      - "Envíe foto de su DNI y los datos de su tarjeta para el depósito."
+      - "Dame tu clave bancaria y el token para transferirte el adelanto."
+      - "Nos hace falta el número de tu cuenta, el PIN del cajero y tus datos de acceso."
+      - "Para pagarte ingresa tu número de tarjeta completo en este formulario."
+    nomatch:
+      - "Nunca te pediremos tu clave ni tu PIN."
+      - "Ingresa al portal del empleado con tu usuario corporativo."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: DATA_PERSONAL_BUNDLE_ES
+    tactic: data_harvest
+    weight: 1.5
+    languages: [es]
+    describe: "Asks to send a bundle of personal and bank details (full name, birth date, address, ID number, account or IBAN) by form, chat or e-mail"
+    describe-local:
+      es: "Pide enviar un paquete de datos personales y bancarios (nombre completo, fecha de nacimiento, dirección, número de identificación, cuenta o IBAN) por formulario, chat o correo"
+    flags: [extended]
+    pattern: |
+      \b(?:nombre\s+completo|fecha\s+de\s+nacimiento|direcci[óo]n|domicilio|n[úu]mero\s+de\s+(?:identificaci[óo]n|documento|seguridad\s+social|cuenta)|datos\s+personales|dni|nie|iban|cuenta\s+bancaria|datos\s+bancarios)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:iban|cuenta\s+bancaria|datos\s+bancarios|n[úu]mero\s+de\s+cuenta|n[úu]mero\s+de\s+seguridad\s+social|foto)\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:formulario|este\s+correo|al\s+correo|por\s+(?:aqu[íi]|whats\w*|telegram|chat)|asignar\w*|contrat\w+|reservar|la\s+vacante|el\s+puesto)
+      | \b(?:datos\s+bancarios|n[úu]mero\s+de\s+(?:identificaci[óo]n|documento|cuenta|tarjeta)|cuenta\s+bancaria|iban|fecha\s+de\s+nacimiento)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:datos\s+bancarios|n[úu]mero\s+de\s+(?:identificaci[óo]n|documento|cuenta|tarjeta)|cuenta\s+bancaria|iban|dni|c[ée]dula)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:en\s+este\s+formulario|en\s+el\s+formulario|por\s+(?:aqu[íi]|whats\w*|telegram|chat)|a\s+este\s+correo)
+    match:
+      - "Completa tus datos bancarios y tu número de identificación en este formulario para cobrar."
+      - "Envíe su nombre completo, fecha de nacimiento, número de identificación y cuenta bancaria a este correo."
+      - "Rellena tus datos (nombre, DNI, IBAN, foto) en el formulario de Google y te contratamos hoy."
+    nomatch:
+      - "Actualiza tu dirección y tu cuenta bancaria en el portal del empleado."
+      - "Indica tu nombre completo y fecha de nacimiento en la hoja de inscripción del curso."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: __PAY_EARN_EASY_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:gana\w{0,3}|gan[áa]s|genera\w{0,3}|cobra|cobr[áa]s|cobrar|recibe|recib[íi]s|ingresos|ganancias?|percibe|te\s+aseguro|salario\s+diario|sueldo\s+diario|sueldo\s+de|salario\s+de)\b
+          (?:[^.!?\n]|\.\d){0,40}?(?:[$€£]\s?\d|\bs/\s?\d|\b\d[\d.,]{0,9}\s?(?:mil\s+)?(?:€|\$|usd|usdt|mxn|soles|pesos|d[óo]lares|euros|reales|bs|cop|ars|clp)(?!\w))
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:sin\s+experiencia|no\s+(?:se\s+)?(?:requiere|necesita|hace\s+falta)\w*\s+experiencia|aunque\s+no\s+tengas\s+experiencia|tareas\s+simples|
+          trabajo\s+sencillo|muy\s+(?:simple|f[áa]cil|sencillo)|ratos\s+libres|\d+\s+minutos\s+al\s+d[íi]a|\d\s+horas?\s+al\s+d[íi]a|horario\s+libre|sin\s+jef[ea]s?|
+          garantizad[oa]s?|asegurad[oa]s?|sin\s+falta|todos\s+los\s+d[íi]as|cada\s+d[íi]a|pago\s+inmediato|respondiendo\s+mensajes|(?:con\s+)?(?:solo|s[óo]lo|solamente|apenas)\s+(?:una|dos|\d+)\s+(?:horas?|minutos)|retir\w{1,3}\s+cuando\s+quieras|desde\s+el\s+m[óo]vil|desde\s+(?:tu\s+)?(?:celular|m[óo]vil|tel[ée]fono))
+      | \b(?:trabaja|trabaj[áa]|trabaje)\s+(?:solo\s+)?\d+\s+(?:minutos|horas?)\s+al\s+d[íi]a\s+y\s+gan\w{1,3}\s+\d
+      | \b(?:salario|sueldo|pago|ganancias?)\s+diari[oa]s?\b(?:[^.!?\n]|\.\d){0,80}?\b(?:desde\s+(?:tu\s+)?casa|desde\s+(?:tu\s+)?(?:celular|m[óo]vil|tel[ée]fono)|sin\s+experiencia|no\s+se\s+requiere\s+experiencia|medio\s+tiempo|tiempo\s+parcial|cualquier\s+lugar)
+      | \b(?:\d+\s+minutos\s+al\s+d[íi]a|\d\s+horas?\s+al\s+d[íi]a|sin\s+experiencia|desde\s+(?:tu\s+)?casa|desde\s+tu\s+(?:celular|m[óo]vil))\b[^\n]{0,80}?\b(?:ganancias?|ingresos?|salario|sueldo|pago)\s+(?:diari[oa]s?|de\s+hasta|semanal(?:es)?)\s*:?\s*(?:de\s+)?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:-|a)\s?\d|\d[\d.,]{0,9}\s?(?:€|\$|usd|usdt|pesos|soles|d[óo]lares|euros))
+  - id: PAY_EARN_EASY_BROAD_ES
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [es]
+    describe: "Promises a stated income for little effort: no experience, a few minutes a day, guaranteed or paid every day"
+    describe-local:
+      es: "Promete un ingreso concreto por poco esfuerzo: sin experiencia, pocos minutos al día, garantizado o pagado cada día"
+    meta: '__PAY_EARN_EASY_ES && !LEGIT_CONTRACT_SALARY_ES && !LEGIT_INTERVIEW_PROCESS_ES'
+    match:
+      - "Solo necesitas 15 minutos al día. Ganancia diaria 50-300 USD."
+      - "Ganas entre 60 y 200 € al día y retiras cuando quieras."
+      - "Salario diario, trabajando desde casa con tu celular."
+      - "Cobra 100 dólares diarios con solo una hora de trabajo."
+      - "Cobra 150 € por día respondiendo mensajes."
+      - "Te aseguro ingresos de 3 mil dólares al mes aunque no tengas experiencia."
+      - "Trabaja 30 minutos al día y gana 80 euros."
+    nomatch:
+      - "Gana experiencia en un equipo joven; salario según convenio."
+      - "Cobra 1.200 € al mes por tu jornada completa en tienda."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_BRAND_HIRING_BROAD_ES
+    tactic: impersonation
+    weight: 1.5
+    languages: [es]
+    describe: "Claims to recruit for a big brand, job board or staffing agency in an unsolicited message (HR of, on behalf of, official assistant)"
+    describe-local:
+      es: "Dice reclutar para una gran marca, bolsa de empleo o agencia en un mensaje no solicitado (RR. HH. de, en nombre de, asistente oficial)"
+    flags: [extended]
+    pattern: |
+      \b(?:recursos\s+humanos|rr\.?\s?hh(?!\w)\.?|reclutador[a]?|reclutamiento|equipo\s+de\s+(?:selecci[óo]n|contrataci[óo]n|reclutamiento)|gerente\s+de\s+personal|departamento\s+de\s+personal|
+          centro\s+de\s+reclutamiento|asistente\s+oficial|asesora?\s+oficial|de\s+parte\s+de|en\s+nombre\s+de|trabajo\s+para|somos(?:\s+de)?|soy\s+\w+\s+de|agencia\s+asociada\s+a|socio\s+de|partner\s+de|contratistas?\s+de|proveedores\s+de|socios\s+de|colaboradores\s+de)(?!\w)
+          (?:[^.!?\n]|\.\d){0,40}?\b(?:amazon|mercado\s?libre|mercado\s+pago|tiktok|shein|temu|walmart|coca[\s-]?cola|netflix|booking|airbnb|adecco|randstad|manpower|infojobs|computrabajo|
+          linkedin|indeed|bumeran|zonajobs|shopee|aliexpress|google|facebook|instagram|youtube|nike|zara|inditex|ikea|dhl|fedex|uber|rappi|glovo|spotify|apple|samsung)\b
+      | \b(?:amazon|mercado\s?libre|tiktok(?:\s+shop)?|shein(?:\s+latam)?|temu|walmart|coca[\s-]?cola|netflix|booking|adecco|randstad|manpower|infojobs|computrabajo|
+          linkedin|indeed|shopee|aliexpress|zara|rappi|glovo)\b(?:[^.!?\n]|\.\d){0,30}?\b(?:est[áa]\s+(?:reclutando|contratando|buscando)|contrata\b|recluta\b|busca\s+(?:colaboradores|personal|gente))
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:casa|celular|m[óo]vil|whats\w*|telegram|diario|d[íi]a|medio\s+tiempo|tiempo\s+parcial|comisi\w+|like|asesora?|en\s+l[íi]nea|online)
+      | \b(?:amazon|mercado\s?libre|tiktok|shein|netflix|booking|coca[\s-]?cola|walmart)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:vacante|empleo|trabajo)\s+(?:de\s+)?(?:medio\s+tiempo|tiempo\s+parcial|desde\s+casa|remoto)
+    match:
+      - "Somos contratistas de Amazon y buscamos personas que den 5 estrellas."
+      - "Buenos días, te escribo de RR.HH. de Mercado Libre, buscamos asistentes."
+      - "Hola, soy Laura del departamento de Recursos Humanos de Amazon. Tenemos una vacante de medio tiempo."
+      - "Le escribo de parte de Randstad: su perfil fue seleccionado para un empleo remoto."
+      - "Walmart contrata: trabajo en línea desde tu celular, 1 a 2 horas al día."
+    nomatch:
+      - "Compré unas zapatillas en Amazon y llegaron rotas."
+      - "Trabajé cinco años en el almacén de Zara en Arteixo."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_OFFICIAL_JOB_ASSIGNED_ES
+    tactic: impersonation
+    weight: 2.0
+    languages: [es]
+    describe: "A labour ministry or public employment service supposedly assigns a job and asks to confirm by link, chat or free-mail"
+    describe-local:
+      es: "Un supuesto ministerio de trabajo o servicio público de empleo asigna un puesto y pide confirmar por enlace, chat o correo gratuito"
+    flags: [extended]
+    pattern: |
+      \b(?:ministerio\s+de(?:l)?\s+trabajo|sepe|servicio\s+p[úu]blico\s+de\s+empleo|servicio\s+nacional\s+de\s+empleo|sena|stps|inem|bolsa\s+nacional\s+de\s+empleo)\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:seleccionad[oa]|asignad[oa]|reservad[oa]|adjudicad[oa]|confirm\w+\s+sus\s+datos|gmail|hotmail|outlook|whats\w*|telegram)\b
+    match:
+      - "El Ministerio de Trabajo informa que tiene un empleo asignado."
+      - "Mensaje del SEPE: ha sido seleccionado para un puesto, confirme sus datos en el enlace."
+    nomatch:
+      - "El Ministerio de Trabajo publicó la nueva tabla salarial."
+      - "Inscríbete en el SEPE como demandante de empleo."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: URG_DEADLINE_BROAD_ES
+    tactic: urgency
+    weight: 1.5
+    languages: [es]
+    describe: "Presses with a short deadline, last places, or losing the place or the account if the reader waits"
+    describe-local:
+      es: "Presiona con un plazo corto, últimas plazas o con perder el puesto o la cuenta si se espera"
+    flags: [extended]
+    pattern: |
+      \b[úu]ltim[oa]s\s+(?:\d+\s+|dos\s+|tres\s+)?(?:cupos|plazas|vacantes|lugares|puestos)\b
+      | \b[úu]ltima\s+oportunidad\b
+      | \b(?:solo\s+|s[óo]lo\s+)?quedan\s+(?:pocos|pocas|solo|s[óo]lo|\d+|dos|tres)\s+(?:cupos|plazas|lugares|vacantes|puestos)\b
+      | \b(?:vence|expira|caduca|se\s+cierra|cierra|termina|cerramos)\w{0,2}\s+(?:en\s+\d+\s+(?:horas|minutos)|hoy|esta\s+noche|ma[ñn]ana|a\s+medianoche)
+      | \b(?:en\s+)?(?:los|las)\s+pr[óo]xim[oa]s\s+\d+\s+(?:horas|minutos)\b
+      | \b(?:tienes|tiene|ten[ée]s)\s+(?:solo\s+)?\d+\s+(?:horas|minutos)\s+para\b
+      | \bantes\s+de\s+las\s+\d{1,2}(?:[:.]\d\d)?\b(?:[^.!?\n]|\.\d){0,40}?\b(?:si\s+no|o\s+(?:la|el)|perd)
+      | \b(?:date\s+prisa|ap[úu]rate|ap[úu]rese|no\s+lo\s+dejes\s+pasar|no\s+te\s+lo\s+pierdas|no\s+se\s+lo\s+pierda)\b
+      | \bplazo\s+m[áa]ximo\b|\bsolo\s+por\s+hoy\b|\bs[óo]lo\s+por\s+hoy\b
+      | \b(?:perder[áa]s|pierdes|perder[áa])\s+(?:tu|su|el|la)\s+(?:lugar|plaza|cupo|puesto|bono|vacante)\b
+      | \b(?:se\s+)?(?:cancelar[áa]|congelar[áa]|bloquear[áa]|eliminar[áa])\s+(?:tu|su)\s+(?:registro|cuenta|perfil|plaza)\b|\bser[áa]\s+(?:congelad|cancelad|bloquead|eliminad)[oa]\b
+      | \ble\s+paso\s+(?:la\s+vacante|el\s+puesto|tu\s+lugar)\s+a\s+otr[oa]\b|\bhay\s+muchos\s+interesados\b
+      | \b(?:hoy\s+es\s+el\s+)?[úu]ltimo\s+d[íi]a\s+para\s+(?:inscribirte|inscribirse|postular|registrarte|aplicar|confirmar|apuntarte)\b
+      | \bma[ñn]ana\s+ya\s+no\s+(?:hay|habr[áa]|quedan?)\b
+      | \b(?:tienes|tiene|ten[ée]s)\s+(?:solo\s+|s[óo]lo\s+)?\d+\s+(?:horas|minutos)\s*[.!]
+      | \b(?:se\s+)?(?:cierran?|terminan?|acaban?|vencen?)\s+(?:este|el\s+pr[óo]ximo|esta)\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|semana|fin\s+de\s+semana)\b
+      | \bplazo\s*:?\s*(?:hasta\s+)?hoy\b
+      | \b(?:antes\s+de|hasta)\s+ma[ñn]ana\b
+      | \b(?:cupos|plazas|lugares|vacantes)\s+son\s+(?:muy\s+)?pocos?\b|\bpocos\s+cupos\b
+      | \b(?:tienes|tiene|ten[ée]s)\s+hasta\s+(?:la\s+)?(?:medianoche|ma[ñn]ana|hoy|las\s+\d)
+      | \b(?:en\s+el\s+plazo\s+de|dentro\s+de\s+las\s+pr[óo]ximas|en\s+menos\s+de)\s+\d+\s+(?:horas|minutos)\b
+      | \bperder[áa]s?\s+(?:su|tu)\s+(?:saldo|dinero|ganancias|bono)\b
+    match:
+      - "Deposite 500 MXN en el plazo de 2 horas o perderá su saldo."
+      - "Tienes hasta medianoche."
+      - "Solo falta que pagues el examen antes de mañana."
+      - "Las plazas del programa se cierran este viernes."
+      - "Hoy es el último día para inscribirte."
+      - "¡Últimos 3 cupos! Responde hoy o perderás tu lugar."
+      - "La oferta vence en 24 horas, confirma ya."
+      - "Tienes 30 minutos para completar la tarea, si no tu cuenta será congelada."
+    nomatch:
+      - "El plazo de inscripción termina el 30 de junio."
+      - "Quedan pendientes dos entrevistas esta semana."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: SECRET_KEEP_QUIET_BROAD_ES
+    tactic: secrecy
+    weight: 2.0
+    languages: [es]
+    describe: "Tells the candidate not to tell family, friends, the bank or the police, to keep the job secret, or to give a cover story"
+    describe-local:
+      es: "Pide no contar nada a la familia, amigos, el banco o la policía, guardar el trabajo en secreto o dar una excusa"
+    flags: [extended]
+    pattern: |
+      \bno\s+(?:se\s+lo\s+|le\s+|les\s+|lo\s+|la\s+|se\s+la\s+)?(?:digas|diga|cuentes|cuente|cont[ée]s|comentes|comente|menciones|mencione|hables|hable|habl[ée]s|reveles|revele|avises|avise|publiques)\b(?!(?:[^.!?\n]|\.\d){0,90}\b(?:c[óo]digo|contrase[ñn]a|clave|pin)\b)
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:nadie|nada|familia|pap[áa]s|padres|banco|polic[íi]a|amigos|conocidos|empresa|trabajo|empleo|sueldo|esto|viaje|transferencias)\b
+      | \b(?:guarda|guarde|mant[ée]n|mantenga|mantener|guardar)\s+(?:total\s+|absoluta\s+)?(?:discreci[óo]n|secreto|reserva|en\s+secreto|esto\s+en\s+secreto)\b
+      | \bdiscreci[óo]n\s+(?:total|absoluta)\b|\bque\s+nadie\s+se\s+entere\b|\bno\s+tienen\s+que\s+saber\s+nada\b
+      | \bsi\s+(?:alguien|el\s+banco|la\s+polic[íi]a|te)\s+(?:te\s+)?(?:pregunta|llama|preguntan)\w{0,2}\b(?:[^.!?\n]|\.\d){0,60}?\b(?:di|dices|dile|diga|dec[íi]|le\s+dices)\s+que\b
+      | \b(?:oferta|trabajo|empleo|puesto)\s+(?:es\s+)?privad[oa](?:[^.!?\n]|\.\d){0,20}?\bno\s+(?:la|lo)\s+compartas\b
+      | \bsi\s+(?:alguien|(?:el|tu|su)\s+banco|la\s+polic[íi]a|tu\s+familia|(?:el|la)\s+cajer[oa])\s+(?:te\s+|le\s+)?(?:pregunta|llama|pide|preguntan)\w{0,2}\b(?:[^.!?\n]|\.\d){0,80}?\b(?:di|dices|dile|diga|dec[íi]|le\s+dices|responde|contesta)\s+que\b
+      | \b(?:guard\w{1,3}|mant[ée]n\w{0,3}|mantener|manten\w{1,3})\b(?:[^.!?\n]|\.\d){0,30}?\ben\s+secreto\b
+      | \bno\s+(?:hace\s+falta|es\s+necesario|necesitas|necesita|tienes\s+que|tiene\s+que)\s+(?:informar|avisar|decir|contar|explicar)\w{0,4}\s+(?:nada\s+)?(?:al|a\s+(?:tu|su))\s+(?:banco|familia|mam[áa]|pap[áa]|esposo|esposa|pareja|jefe)\b
+      | \bno\s+(?:le|les)\s+(?:digas|cuentes|comentes|cont[ée]s)\s+(?:nada\s+)?a\s+(?:tu|su|tus|sus)\s+(?:mam[áa]|pap[áa]|madre|padre|padres|pap[áa]s|esposo|esposa|novio|novia|pareja|hermanos?|familia)\b
+      | \b(?:borr[áa]|borra|borre|borren|elimin[áa]|elimina|elimine)\s+(?:nuestros|nuestras|mis|tus|sus|todos\s+(?:los|nuestros))\s+(?:mensajes|chats?|conversaciones|audios|correos)\b
+      | \b(?:oferta|propuesta|trabajo|empleo|vacante)\s+es\s+(?:totalmente\s+|estrictamente\s+|muy\s+)?(?:confidencial|secret[oa])\b
+      | \bnadie\s+(?:de\s+(?:tu|su)\s+(?:banco|familia|casa)\s+|en\s+(?:tu|su)\s+(?:casa|banco)\s+)?(?:tiene\s+que|debe|necesita|puede)\s+(?:enterarse|saber(?:lo)?)\b
+      | \bno\s+(?:tienes|tiene|ten[ée]s|hace\s+falta)\s+(?:que\s+)?dar\s+explicaciones\s+a\s+nadie\b
+    match:
+      - "Es rápido y no tienes que dar explicaciones a nadie."
+      - "Nadie de tu banco tiene que enterarse."
+      - "Esta oferta es confidencial. Borra nuestros mensajes cuando termines."
+      - "Trabajo discreto, no hace falta informar al banco."
+      - "Si tu banco te pregunta de dónde viene el dinero, di que es de la venta de un coche."
+      - "Mantén este empleo en secreto."
+      - "Si el banco te llama, no menciones la empresa, di que es dinero de un familiar."
+      - "Por favor, guarda discreción total sobre este empleo hasta que viajes."
+      - "Que nadie se entere de lo que hacemos."
+    nomatch:
+      - "No le digas a nadie tu contraseña ni tu código de acceso."
+      - "Cuéntale a tu familia dónde vas a trabajar."
+    ref: https://www.unodc.org/roseap/en/2023/08/cyberscam-hubs-southeast-asia/story.html
+
+  - id: COER_LEAVE_PENALTY_BROAD_ES
+    tactic: coercion
+    weight: 2.0
+    languages: [es]
+    describe: "Threatens debt, fines, reports, exposure or harm to family if the worker leaves, fails quotas or does not pay; or keeps passport or phone"
+    describe-local:
+      es: "Amenaza con deudas, multas, denuncias, exponer datos o dañar a la familia si el trabajador se va, no cumple o no paga; o le retiene pasaporte o teléfono"
+    flags: [extended]
+    pattern: |
+      \b(?:si\s+(?:quieres|quiere|quer[ée]s)\s+(?:irte|irse|salir|renunciar|dejar)|si\s+(?:abandonas|abandona|renuncias|renuncia|te\s+vas|dejas\s+el\s+trabajo)|
+          antes\s+de\s+irte|para\s+(?:irte|salir|renunciar)|por\s+(?:incumplir|romper|abandonar)\s+(?:el\s+)?(?:contrato|trabajo))\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:pagar|multa|deuda|penalizaci[óo]n|cobrar|gastos|devolver|consecuencias)\b
+      | \b(?:deuda|debes)\b(?:[^.!?\n]|\.\d){0,70}?\b(?:trabajando|con\s+tu\s+trabajo|descontar\w*)\b
+      | \b(?:te\s+)?(?:denunciaremos|vamos\s+a\s+denunciar(?:te)?|te\s+denunciamos|publicaremos|vamos\s+a\s+publicar|difundiremos|te\s+vendemos|te\s+venderemos|
+          te\s+encerraremos|te\s+vamos\s+a\s+encerrar|te\s+encerramos)\b
+      | \b(?:ya\s+)?(?:sabemos|conocemos)\s+d[óo]nde\s+vive\s+tu\s+familia\b|\btu\s+familia\s+(?:pagar[áa]|sufrir[áa]|lo\s+pagar[áa])\b
+      | \bsi\s+no\s+(?:pagas|depositas|pag[áa]s|deposit[áa]s|pagues)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:problemas\s+legales|reportad[oa]|denunciad[oa]|polic[íi]a|demanda)\b
+      | \bno\s+(?:puedes|podr[áa]s|puede|pod[ée]s|podr[áa])\s+salir\s+(?:del|de\s+la)\s+(?:edificio|complejo|compound|recinto|casa|hotel|zona|empresa)\b
+      | \b(?:retuvimos|retenemos|retendremos|nos\s+quedamos\s+con|nos\s+quedaremos\s+con|se\s+queda\s+con|te\s+quitamos)\s+(?:tu|su|el)\s+(?:pasaporte|tel[ée]fono|celular|documentos)\b
+      | \bno\s+te\s+devolveremos\b(?:[^.!?\n]|\.\d){0,40}?\b(?:documentos|pasaporte)\b|\bcuota\s+de\s+estafas\b
+      | \b(?:pasaporte|documentos|dni|c[ée]dula)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:lo\s+tiene|los\s+tiene|lo\s+guarda|los\s+guarda|est[áa]n?\s+con|retenid[oa]s?)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:devuelv\w*|cuando\s+pagues|hasta\s+que)
+      | \b(?:nadie\s+puede|no\s+(?:puedes|puede|pod[ée]s|podr[áa]s))\s+salir\b(?:[^.!?\n]|\.\d){0,40}?\bsin\s+(?:permiso|autorizaci[óo]n)\b|\bguardias\s+armados\b
+      | \bsi\s+no\s+(?:llegas|cumples|cumpl[íi]s|alcanzas|alcanz[áa]s|consigues|consegu[íi]s)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:te\s+multamos|multa|te\s+castigamos|te\s+descontamos|castigo|golpes?)\b
+      | \b(?:te\s+denunciamos|denunciamos|vamos\s+a\s+tu\s+casa|iremos\s+a\s+tu\s+casa)\b
+      | \bno\s+(?:te|le)\s+(?:devolvemos|devolveremos|vamos\s+a\s+devolver|damos|entregamos)\s+(?:el|tu|su|los|tus|sus)\s+(?:pasaporte|documentos|dni|tel[ée]fono|celular)\b
+      | \b(?:nos\s+debes|me\s+debes|nos\s+debe|debes\s+pagar)\s+(?:el|la|los|las|tu|su)\s+(?:viaje|pasaje|vuelo|boleto|hospedaje|alojamiento|visa|comida|deuda)\b
+      | \bte\s+(?:mandamos|mandaremos|enviamos|enviaremos|pasamos)\s+a\s+otra\s+(?:empresa|compa[ñn][íi]a|jefe|zona)\b
+      | \b(?:te|le)\s+(?:vamos\s+a\s+|voy\s+a\s+)?(?:reportar|denunciar)\w{0,3}\s+(?:a|ante|con)\s+la\s+polic[íi]a\b
+      | \bsi\s+(?:decides|decide|decid[íi]s|intentas|intenta|intent[áa]s)\s+(?:dejar|irte|irse|salir|renunciar|escapar)\b(?:[^.!?\n]|\.\d){0,80}?\b(?:pagar|multa|deuda|familia|consecuencias)\b
+      | \bno\s+(?:intentes|intente|trates\s+de|trate\s+de)\s+(?:escapar|huir|irte|irse|salir)\b|\bguardias\s+(?:te|le|los|nos)\s+(?:vigilan|cuidan|siguen)\b
+      | \btu\s+familia\s+(?:tendr[áa]\s+que|va\s+a\s+tener\s+que|deber[áa]|va\s+a)\s+pagar\b
+      | \bentreg\w{1,4}\s+(?:tu|su|el)\s+pasaporte\s+(?:al|a\s+la|a\s+tu|a\s+su)\s+(?:jefe|jefa|encargad[oa]|supervisor[a]?|empresa|agente|patr[óo]n)\b
+      | \bnadie\s+sale\s+sin\s+(?:permiso|autorizaci[óo]n)\b
+      | \bsi\s+no\s+(?:cumples|cumpl[íi]s|llegas|alcanzas)\b(?:[^.!?\n]|\.\d){0,60}?\bno\s+(?:comes|cobras|cobr[áa]s|com[ée]s|duermes|descansas)\b
+    match:
+      - "Si no cumples tu meta, no comes y no cobras. Aquí nadie sale sin permiso del jefe."
+      - "Si decides dejar el trabajo, tu familia tendrá que pagar los 4.000 dólares del viaje."
+      - "Si no la pagas hoy, te vamos a reportar a la policía."
+      - "Ahora nos debes el viaje y el hospedaje; hasta que pagues no te devolvemos el pasaporte."
+      - "Tu pasaporte lo tiene el jefe y te lo devuelve cuando pagues lo que debes."
+      - "Nadie puede salir del recinto sin permiso."
+      - "Si quieres irte antes de terminar el contrato tendrás que pagar la deuda del viaje."
+      - "Tu deuda con la agencia es de 3.000 dólares y la vas a pagar trabajando."
+      - "Te retuvimos el teléfono y el pasaporte."
+    nomatch:
+      - "Si quieres irte antes, avisa con 15 días de preaviso según el convenio."
+      - "Si no pagas la factura de la luz a tiempo te cobran recargo."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: TRAF_TRAVEL_DEBT_ES
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [es]
+    describe: "The employer or agency advances the flight, visa or housing abroad, to be repaid from wages, or covers every travel cost"
+    describe-local:
+      es: "La empresa o agencia adelanta el vuelo, la visa o el alojamiento en el extranjero, a descontar del sueldo, o cubre todo el viaje"
+    flags: [extended]
+    pattern: |
+      \b(?:adelant\w{1,6}|prest\w{1,6}|pag\w{1,6}|cubr\w{1,6})\b(?:[^.!?\n]|\.\d){0,40}?\b(?:vuelo|pasajes?|boletos?|billetes?|visa|visado|viaje)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:descuent\w+|descont\w+|devuelves|devolver[áa]s|lo\s+devuelves|con\s+tu\s+primer)
+      | \b(?:pasajes?|billetes\s+de\s+avi[óo]n|vuelos?|visas?|visados?|estad[íi]a|hospedaje|alojamiento|vivienda)\b(?:\s{1,3}(?:y|e)\s{1,3}\w{1,20}){0,2}\s+(?:gratis|a\s+cargo\s+de\s+la\s+(?:empresa|compa[ñn][íi]a)|por\s+cuenta\s+de\s+la\s+(?:empresa|compa[ñn][íi]a))
+      | \b(?:myawaddy|shwe\s?kokko|kk\s+park|sihanoukville|poipet|bavet|mae\s+sot|tri[áa]ngulo\s+de\s+oro)\b
+      | \b(?:patr[óo]n|jefe|empresa|compa[ñn][íi]a|agencia|ellos)\s+(?:te\s+|le\s+)?(?:paga|pagan|cubre|cubren|adelanta|adelantan)\s+(?:el|tu|su|los|tus|sus|todo\s+el)\s+(?:vuelo|pasajes?|boletos?|billetes?|viaje|visa)\b
+      | \bcruz\w{1,4}\s+(?:por\s+tierra|la\s+frontera)\b
+      | \b(?:me|te|les|nos)\s+(?:mandaron|enviaron|compraron|pagaron|mandamos|enviamos|compramos|pagamos|mandan|env[íi]an|compran|pagan)\s+(?:el|tu|su|los|tus|sus)\s+(?:boletos?|pasajes?|vuelos?|billetes?\s+de\s+avi[óo]n)\b
+      | \b(?:prest\w{1,6}|adelant\w{1,6})\s+(?:el\s+)?dinero\s+del\s+(?:viaje|pasaje|vuelo|boleto)\b
+      | \b(?:chicas|chavas|muchachas|se[ñn]oritas|mujeres\s+j[óo]venes)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:anfitrionas|modelos|edecanes|bailarinas|acompa[ñn]antes|masajistas|camareras|meseras)\s+(?:en|para)\s+(?:el\s+)?(?:extranjero|exterior|jap[óo]n|tokio|tokyo|osaka|dub[áa]i|turqu[íi]a|estambul|tailandia|bangkok|malasia|china|europa|asia|corea|se[úu]l)\b
+      | \b(?:viaj\w{1,4}|entr\w{1,4}|vas|va|sales)\s+con\s+(?:una\s+)?visa\s+de\s+turis\w{1,3}\b
+      | \b(?:pasajes?|vuelos?|boletos?|billetes?\s+de\s+avi[óo]n|vivienda|alojamiento|hospedaje)\b(?:\s{1,3}(?:y|e)\s{1,3}\w{1,20}){0,2}\s+(?:a\s+cargo|por\s+cuenta)\s+del\s+(?:empleador|patr[óo]n|contratante)\b
+      | \b(?:te|le|les|nos)\s+(?:paga|pagan|cubre|cubren|costea|costean)\s+(?:todo\s+)?(?:el|tu|su|los|sus)\s+(?:viajes?|vuelos?|pasajes?|boletos?)\b
+      | \b(?:empresa|compa[ñn][íi]a|empleador|agencia|patr[óo]n)\s+(?:te\s+|le\s+|les\s+)?(?:cubr\w{1,4}|pag\w{1,4}|coste\w{1,3}|asum\w{1,4})\s+(?:el\s+|tu\s+|su\s+|los\s+|tus\s+|sus\s+)?(?:vuelo|pasajes?|boletos?|billetes?|viaje|visa|visado)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:en|a|hacia)\s+(?:dub[áa]i|emiratos|tailandia|bangkok|camboya|laos|myanmar|birmania|malasia|filipinas|vietnam|turqu[íi]a|jap[óo]n|china|asia|el\s+extranjero|el\s+exterior)\b
+      | \b(?:pasajes?|vuelos?|boletos?|billetes?|visas?|papeles|viaje)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:se\s+(?:te\s+|le\s+|les\s+)?descuent\w{1,3}|descontamos|se\s+descontar[áa]n?)\s+(?:del|de\s+tu|de\s+su)\s+(?:sueldo|salario|pago)\b
+      | \b(?:empresa|compa[ñn][íi]a|agencia|patr[óo]n|jefe)\s+(?:te\s+|le\s+)?(?:compra|compran|manda|mandan|env[íi]a|env[íi]an|pone|ponen)\s+(?:el|tu|su|los)\s+(?:boletos?|pasajes?|vuelos?|billetes?)\b
+      | \bcasinos?\s+(?:en|de)\s+(?:camboya|myanmar|birmania|laos|filipinas|tailandia|dub[áa]i|malasia|vietnam)\b
+    match:
+      - "Pasaje y papeles los pone la agencia, después se descuentan del sueldo."
+      - "Tenemos puestos en casinos de Camboya. La empresa compra el boleto."
+      - "La empresa cubrirá vuelo, visa y departamento en Dubái."
+      - "Una señora lleva muchachas a trabajar de meseras en Tokio, les paga todo el viaje."
+      - "Viajas con visa de turista y allá te tramitamos el permiso."
+      - "Conseguí chamba en Dubái, me mandaron el boleto y no pagué nada."
+      - "Se necesitan chicas para trabajar de anfitrionas en Japón, te prestamos el dinero del viaje."
+      - "Me vine a trabajar a Laos, el patrón paga tu vuelo."
+      - "Trabajo en Myawaddy, te recogemos en Bangkok."
+      - "La agencia te adelanta el vuelo y la visa y se descuenta del salario."
+      - "Pasajes y estadía a cargo de la compañía."
+    nomatch:
+      - "Gana un boleto gratis para el concierto del sábado."
+      - "El empleador cubre el alojamiento según el convenio colectivo."
+      - "El billete de tren se reembolsa con la nota de gastos."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: LEGIT_SCAM_ADVICE_ES
+    tactic: legitimacy
+    weight: -1.5
+    languages: [es]
+    describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
+    describe-local:
+      es: "Aconseja al lector sobre una estafa (es delito, denúncialo, no pagues) en lugar de hacer una oferta"
+    flags: [extended]
+    pattern: |
+      (?<!\bno\s)\b(?:es|eso\s+es)\s+(?:un\s+)?(?:delito|fraude|estafa)\b
+      | \bden[úu]ncia(?:lo|la|los)?\s+(?:al|a\s+la|ante)\b
+      | \beso\s+es\s+ser\s+mula\b
+      | \bsi\s+te\s+(?:piden|ofrecen|pidieron|ofrecieron)\b(?:[^.!?\n]|\.\d){0,80}?\b(?:desconf[íi]a|es\s+(?:una\s+)?estafa|no\s+(?:pagues|aceptes|respondas))
+      | \bsi\s+ya\s+(?:te\s+pas[óo]|ca[íi]ste|lo\s+hiciste|te\s+ocurri[óo])\b
+      | \b(?:acude|ac[úu]d[ae]|contacta|avisa)\s+(?:a|con)\s+(?:tu|su)\s+(?:banco|entidad)\b
+      | \bqu[ée]\s+es\s+una\s+['\"“]?mula\b
+      | \b(?:polic[íi]a|guardia\s+civil|agentes|fiscal[íi]a|incibe|ministerio)\s+(?:\w{1,15}\s+)?(?:alerta|advierte|recuerda|avisa|han\s+detectado)\b
+      | \b(?:las|sus)\s+v[íi]ctimas\b|\blos\s+(?:estafadores|delincuentes|ciberdelincuentes)\b
+    match:
+      - "La Policía alerta de un fraude: los estafadores piden recargas."
+      - "Si ya te pasó, deja de mover dinero y acude a tu banco."
+      - "¿Te ofrecieron dinero por prestar tu cuenta? Eso es ser mula: es delito. Denúncialo al banco."
+      - "Si te piden pagar para trabajar, desconfía."
+    nomatch:
+      - "No es delito, es un trabajo legal desde casa."
+      - "Paga la inscripción y empieza hoy."
+    ref: https://www.incibe.es/ciudadania
+
+  - id: COMBO_IMP_CHAT_ES
+    tactic: impersonation
+    weight: 1.5
+    languages: [es]
+    describe: "A big-brand or official recruiter who moves the candidate to a chat app"
+    describe-local:
+      es: "Un supuesto reclutador de una gran marca u organismo oficial que lleva al candidato a una app de mensajería"
+    meta: '(IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || IMP_BRAND_RECRUITER_ES || IMP_OFFICIAL_BODY_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK)'
+    match:
+      - "Hola, soy de Recursos Humanos de Amazon, agrégame al WhatsApp +52 55 0000 1111."
+    nomatch:
+      - "Soy de Recursos Humanos de Amazon, postula en amazon.jobs."
+      - "Agrégame al WhatsApp y hablamos del turno."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_MULE_COMMISSION_ES
+    tactic: money_mule
+    weight: 1.5
+    languages: [es]
+    describe: "A money-mule request that also promises a cut or commission"
+    describe-local:
+      es: "Una petición de mula de dinero que además promete una parte o comisión"
+    meta: '(MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || MULE_RECEIVE_FORWARD_ES || MULE_LEND_ACCOUNT_ES) && (__MULE_PAID_ES || __TASK_CRYPTO || __MULE_CRYPTO_ES) && !COMBO_MULE_PAID_ES'
+    match:
+      - "Recibes dinero de clientes en tu cuenta de Revolut y lo envías por cripto a nuestra billetera."
+      - "Recibirás pagos de clientes en tu cuenta y los transferirás a la central, con una comisión por operación."
+    nomatch:
+      - "Recibirás pagos de clientes en tu cuenta y los transferirás a la central."
+      - "La comisión por ventas se paga con la nómina."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __MULE_REASSURE_ES
+    languages: [es]
+    pattern: '\b(?:es|todo\s+es)\s+(?:100\s?%\s+|totalmente\s+|completamente\s+)?legal\b|\bno\s+es\s+(?:ilegal|estafa|fraude|delito)\b|\b(?:lo\s+hace\s+mucha\s+gente|mucha\s+gente\s+lo\s+hace)\b|\bsin\s+ning[úu]n\s+riesgo\b|\bno\s+(?:tienes|corres)\s+(?:ning[úu]n\s+)?riesgo\b'
+
+  - id: COMBO_MULE_REASSURE_ES
+    tactic: money_mule
+    weight: 1.5
+    languages: [es]
+    describe: "A money-mule request that insists it is legal, riskless or common"
+    describe-local:
+      es: "Una petición de mula de dinero que insiste en que es legal, sin riesgo o habitual"
+    meta: '(MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES) && __MULE_REASSURE_ES'
+    match:
+      - "Te pago 300 € por abrir una cuenta a tu nombre y darme el acceso. Es legal, lo hace mucha gente."
+    nomatch:
+      - "Te pago 300 € por abrir una cuenta a tu nombre y darme el acceso."
+      - "Es legal trabajar los domingos con el plus del convenio."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  # ================================================================ round 3: cross-tactic combinations (es)
+  - id: COMBO_SECRET_MONEY_ES
+    tactic: secrecy
+    weight: 1.5
+    languages: [es]
+    describe: "Asks for secrecy about a job that also involves money, accounts, documents or codes"
+    describe-local:
+      es: "Pide guardar secreto sobre un trabajo que además implica dinero, cuentas, documentos o códigos"
+    meta: '(SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES || SECRET_KEEP_QUIET_BROAD_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && !COMBO_MULE_SECRECY_ES'
+    match:
+      - "Envía foto de tu DNI por ambos lados para el alta. No le digas a nadie de este trabajo."
+    nomatch:
+      - "No le digas a nadie lo de la fiesta sorpresa."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_URGENT_MONEY_ES
+    tactic: urgency
+    weight: 1.5
+    languages: [es]
+    describe: "Presses for a quick answer while asking for money, data, codes or task deposits"
+    describe-local:
+      es: "Presiona para responder rápido mientras pide dinero, datos, códigos o depósitos de tareas"
+    meta: '(URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES || TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES) && !COMBO_URGENT_PAY_ES && !COMBO_TRAF_URGENT_ES'
+    match:
+      - "Dale corazón a estos posts y reenvía la captura. La oferta vence en 24 horas."
+    nomatch:
+      - "La oferta de rebajas vence en 24 horas."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_RC_MONEY_ES
+    tactic: remote_control
+    weight: 1.5
+    languages: [es]
+    describe: "Remote control or chat-only handling combined with tasks, fees, accounts or personal data"
+    describe-local:
+      es: "Control remoto o trato solo por chat junto con tareas, pagos, cuentas o datos personales"
+    meta: '(RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && (TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && !COMBO_REMOTE_BANK_ES'
+    match:
+      - "Todo el trabajo es por mensajes. Paga la inscripción de 199 soles por Yape."
+    nomatch:
+      - "Todo el trabajo es por mensajes con tu coordinadora de turno."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_DATA_CONTEXT_ES
+    tactic: data_harvest
+    weight: 1.5
+    languages: [es]
+    describe: "Asks for documents, card or bank details with pressure, a brand claim, a chat app or a pay promise"
+    describe-local:
+      es: "Pide documentos, tarjeta o datos bancarios con prisa, una marca, una app de mensajería o una promesa de pago"
+    meta: '(DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && (URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES) && !COMBO_DATA_NO_INTERVIEW_ES'
+    match:
+      - "Mándame foto de tu cédula por delante y por detrás. La oferta vence en 24 horas."
+    nomatch:
+      - "La oferta vence en 24 horas, pasa por la tienda."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_COER_ABROAD_ES
+    tactic: coercion
+    weight: 1.5
+    languages: [es]
+    describe: "Threats, debt or confinement combined with an overseas job, a fee or task deposits"
+    describe-local:
+      es: "Amenazas, deuda o encierro junto con un empleo en el extranjero, un pago o depósitos de tareas"
+    meta: '(COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES || COER_LEAVE_PENALTY_BROAD_ES) && (TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && !COMBO_COER_SECRECY_ES'
+    match:
+      - "La agencia te adelanta el vuelo y la visa y se descuenta del salario. Te retuvimos el pasaporte."
+    nomatch:
+      - "Te retuvimos el paquete en la aduana."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_PAY_SCHEME_ES
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [es]
+    describe: "An easy-money promise inside a task, fee, money-mule or impersonation scheme"
+    describe-local:
+      es: "Una promesa de dinero fácil dentro de un esquema de tareas, pagos, mula o suplantación"
+    meta: '(PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES) && (TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES)'
+    match:
+      - "Trabaja 30 minutos al día y gana 80 euros. Dale corazón a estos posts y reenvía la captura."
+    nomatch:
+      - "Trabaja 30 minutos al día y gana 80 euros."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_CONTEXT_ES
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [es]
+    describe: "An up-front payment demanded together with pressure, a brand claim, tasks, pay promises or data requests"
+    describe-local:
+      es: "Un pago por adelantado exigido junto con prisa, una marca, tareas, promesas de pago o petición de datos"
+    meta: '(FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES) && (URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && !COMBO_OFFPLATFORM_FEE_ES && !COMBO_FEE_ABROAD_ES && !COMBO_URGENT_PAY_ES'
+    match:
+      - "Paga la inscripción de 199 soles por Yape. Le escribo de parte de Randstad: su perfil fue seleccionado."
+    nomatch:
+      - "Paga la inscripción de 199 soles por Yape."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_TRAF_CONTEXT_ES
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [es]
+    describe: "An overseas-job lure combined with fees, data requests, secrecy, threats, easy pay or chat-only handling"
+    describe-local:
+      es: "Un señuelo de empleo en el extranjero junto con pagos, datos, secreto, amenazas, dinero fácil o trato solo por chat"
+    meta: '(TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES || SECRET_KEEP_QUIET_BROAD_ES || COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES || COER_LEAVE_PENALTY_BROAD_ES || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && !COMBO_TRAF_PACKAGE_ES && !COMBO_TRAF_SECRECY_ES && !COMBO_FEE_ABROAD_ES'
+    match:
+      - "Pasajes y estadía a cargo de la compañía. Envía foto de tu pasaporte y un selfie sosteniendo el documento."
+    nomatch:
+      - "Pasajes y estadía a cargo de la compañía."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __MULE_CRYPTO_ES
+    languages: [es]
+    pattern: '\b(?:cripto\w{0,8}|criptomonedas?|billetera\s+(?:digital|virtual)|monedero\s+(?:digital|virtual))\b'
+
+  - id: LEGIT_PUBLIC_EXAM_ES
+    tactic: legitimacy
+    weight: -1.5
+    languages: [es]
+    describe: "Reads as a public-sector competition or exam notice (official fees are normal there)"
+    describe-local:
+      es: "Es un aviso de oposiciones o convocatoria pública (allí las tasas oficiales son normales)"
+    pattern: '\b(?:oposiciones|convocatoria\s+p[úu]blica|concurso\s+p[úu]blico|bolet[íi]n\s+oficial|bases\s+de\s+la\s+convocatoria|tasa\s+de\s+examen|derechos\s+de\s+examen)\b'
+    match:
+      - "Convocatoria pública de empleo del ayuntamiento: tasa de examen 12 €."
+    nomatch:
+      - "Paga 12 € de inscripción y empiezas mañana."
 
 """#),
         ("rules/lang-id.yaml", #"""
@@ -5994,7 +6882,7 @@ rules:
     describe: "Home reshipping or relabelling of parcels, paid per parcel or sold as easy work needing no experience"
     describe-local:
       pt: "Reenvio ou troca de etiquetas de encomendas em casa, pago por encomenda ou vendido como trabalho fácil sem experiência"
-    meta: '(MULE_PARCEL_PT || MULE_RELABEL_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)'
+    meta: '(MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_GOODS_FORWARD_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)'
     match:
       - "Você recebe encomendas em sua casa e leva aos Correios. R$ 20 por pacote."
       - "Troque as etiquetas pelas que enviarmos, sem experiência."
@@ -6412,9 +7300,10 @@ rules:
           filipinas|manila|mal[áa]sia|kuala\s+lumpur|dubai|emirados|abu\s+dhabi|mae\s?sot)\b
       | \b(?:tail[âa]ndia|banguecoque|bangkok|camboja|phnom\s?penh|sihanoukville|myanmar|mianmar|birm[âa]nia|myawaddy|laos|
           filipinas|manila|mal[áa]sia|kuala\s+lumpur|dubai|emirados|abu\s+dhabi|mae\s?sot)\b
-          [^\n]{0,80}?\b(?:atendimento\s+ao\s+cliente|digita[çc][ãa]o|digitador\w{0,3}|marketing\s+(?:online|digital)|tradutor\w{0,3}|
+          [^\n]{0,80}?\b(?:atendimento\s+ao\s+cliente|apoio\s+ao\s+cliente|suporte\s+ao\s+cliente|digita[çc][ãa]o|digitador\w{0,3}|marketing\s+(?:online|digital)|tradutor\w{0,3}|
           operador\w{0,3}\s+de\s+chat|teleoperador\w{0,3}|testador\w{0,3}|cassino\s+online|empresa\s+de\s+(?:investimentos|criptomoedas|trading|games))\b
     match:
+      - "Precisamos de pessoal para trabalhar em Myanmar no apoio ao cliente."
       - "Tenho vaga de digitação numa empresa de marketing online no Camboja."
       - "Empresa de games contrata TESTADORES DE JOGOS em Myanmar."
       - "Trampo no Dubai, US$ 3.000/mês."
@@ -6668,7 +7557,7 @@ rules:
     describe: "Task-scam mechanics (recharges, VIP levels, blocked withdrawals) paid in crypto (USDT, bitcoin)"
     describe-local:
       pt: "Mecânicas de golpe de tarefas (recargas, níveis VIP, saques bloqueados) pagas em cripto (USDT, bitcoin)"
-    meta: '(TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT) && __TASK_CRYPTO'
+    meta: '(TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && __TASK_CRYPTO'
     match:
       - "Recarregue 100 USDT para desbloquear o próximo conjunto de tarefas."
       - "Suba para o nível VIP2 com um depósito de 500 USDT."
@@ -6684,7 +7573,7 @@ rules:
     describe: "Offers paid like or rating tasks (or task-scam mechanics) and moves the candidate to a chat app"
     describe-local:
       pt: "Oferece tarefas pagas de curtidas ou avaliações (ou mecânicas de golpe de tarefas) e leva o candidato para uma app de mensagens"
-    meta: '(TASK_LIKE_RATE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_RECHARGE_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_PT)'
+    meta: '(TASK_LIKE_RATE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_RECHARGE_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_PT || OFF_CHAT_INVITE_BROAD_PT)'
     match:
       - "Curtir produtos de lojas online, R$ 10 por curtida, fale com minha colega no WhatsApp."
       - "Avalie hotéis e ganhe comissão por cada avaliação. Chama no Telegram."
@@ -6866,7 +7755,7 @@ rules:
 
   - id: __MULE_PAID_PT
     languages: [pt]
-    pattern: '\b(?:te|lhe)\s+pago\b|\bganha\s+(?:um|uma|uns)\b|\bfica\s+com\b|\bpago\s+por\s+opera[çc][ãa]o\b|\bcomiss[ãa]o\b'
+    pattern: '\b(?:te|lhe)\s+pago\b|\bganha\s+(?:um|uma|uns)\b|\bfica\s+com\b|\bficas\s+com\b|\bfique\s+com\b|\bconserva\b|\bpago\s+por\s+opera[çc][ãa]o\b|\bcomiss[ãa]o\b'
     match:
       - "Te pago R$ 500 por semana"
     nomatch:
@@ -7064,6 +7953,899 @@ rules:
       - "Trabalho de casa, ganhe de 50 a 300 reais por dia, candidate-se no nosso site."
       - "Me chama no WhatsApp, sou a gerente de recursos humanos do clube."
     ref: https://www.procon.sp.gov.br/
+
+  # ================================================================ round 3: broader phrasings (pt)
+  - id: OFF_CHAT_INVITE_BROAD_PT
+    tactic: offplatform
+    weight: 1.0
+    languages: [pt]
+    describe: "Invites the reader to write, add or follow someone on a chat app (imperative, você or tu)"
+    describe-local:
+      pt: "Convida a escrever, adicionar ou seguir alguém numa aplicação de mensagens (imperativo, você ou tu)"
+    flags: [extended]
+    pattern: |
+      (?<!\bn[ãa]o\s)(?<!\bnunca\s)\b
+          (?:me\s+chama|chama(?:-me)?|me\s+adiciona|adiciona(?:-me)?|adicione(?:-me)?|me\s+add|add|manda(?:-me)?|mande(?:-me)?|me\s+manda|envie(?:-me)?|envia(?:-me)?|
+          escreva(?:-me)?|escreve(?:-me)?|me\s+escreve|fala\s+comigo|fale\s+comigo|fale\s+conosco|fala\s+com|fale\s+com|contacte(?:-me|-nos)?|contacta(?:-me|-nos)?|
+          entre\s+em\s+contato|entre\s+em\s+contacto|entra\s+em\s+contato|chame|pe[çc]a|pede|solicite|procure(?:-me)?|procura(?:-me)?|entre\s+no|entra\s+no|junte-se|baixe|instale|toque|clique|info|informa[çc][õo]es)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:whats\s?app|whats|zap|zapzap|wpp|telegram|telegrama|signal|viber|wechat|direct|dm|privado|pv)\b
+      | \bte\s+passo\s+o\s+(?:whats\s?app|whats|zap|telegram|contato)\s+(?:dela|dele|meu)\b
+      | \bte\s+(?:coloquei|adicionei|meti|inclu[íi])\s+(?:num|no|em\s+um|neste)\s+grupo\s+(?:de|do|no)?\s*(?:whats\s?app|telegram|zap|trabalho)\b
+    match:
+      - "Te passo o WhatsApp dela."
+      - "Te coloquei num grupo de Telegram de trabalho."
+      - "Peça o seu acesso à mentora no Telegram: @mentora_eva"
+      - "Manda uma mensagem no whats que eu te explico como ganhar em casa."
+      - "Para continuar instale o Telegram e procure-me como @rh_joana."
+      - "Me chama no zap 11 9000-0000 que te passo tudo."
+    nomatch:
+      - "Nunca contacte candidatos por WhatsApp; use o portal."
+      - "Te mando no WhatsApp a escala de sábado."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_CHAT_ONLY_WORK_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Says all work and instructions come only by chat, the boss is never met, or the recruiter acts on the candidate's device"
+    describe-local:
+      pt: "Diz que todo o trabalho e as ordens chegam só por chat, que nunca se vê o chefe ou que o recrutador mexe no aparelho do candidato"
+    flags: [extended]
+    pattern: |
+      \b(?:tudo|todo\s+o\s+trabalho|o\s+trabalho|a\s+comunica[çc][ãa]o)\s+(?:[ée]|ser[áa]|[ée]\s+feit[oa]|ser[áa]\s+feit[oa])\s+(?:s[óo]\s+|somente\s+|apenas\s+|unicamente\s+)?
+          (?:por|via|pelo|pela|atrav[ée]s\s+d[oa])\s+(?:este\s+|o\s+)?(?:mensagens?|chat|telegram|whats\s?app|texto)
+      | \b(?:s[óo]|somente|apenas|unicamente)\s+(?:por|pelo|via)\s+(?:o\s+)?chat\b
+      | \bnunca\s+(?:vai\s+ver|ver[áa]|vai\s+conhecer|conhecer[áa]|vais\s+ver)\s+(?:o\s+)?(?:seu|teu)\s+(?:chefe|supervisor[a]?|patr[ãa]o|empregador[a]?)
+      | \bn[ãa]o\s+(?:precisa|precisas|tem\s+que|tens\s+de)\s+falar\s+com\s+ningu[ée]m\b
+      | \b(?:siga|segue|seguir)\s+(?:as\s+)?(?:ordens|instru[çc][õo]es)\s+(?:que|do|da|de)\s+(?:o\s+|a\s+|te\s+|lhe\s+)?(?:envia|manda|d[áa]|mentor|tutor|supervisor)
+      | \b(?:controla|controlar|mexe|mexer|configura|configurar)\s+(?:no\s+|o\s+)?(?:seu|teu)\s+(?:celular|telem[óo]vel|telefone|computador|pc)\s+(?:[àa]\s+dist[âa]ncia|remotamente|do\s+meu|a\s+partir)
+      | \beu\s+fa[çc]o\s+o\s+resto\s+(?:do|no|pelo|a\s+partir\s+do)\s+meu\s+(?:computador|pc|celular|port[áa]til)
+      | \bn[ãa]o\s+feche\s+(?:a\s+)?(?:janela|app|aplica[çc][ãa]o|aplicativo|sess[ãa]o)\b(?:[^.!?\n]|\.\d){0,40}?\beu\b
+      | \b(?:o\s+)?(?:processo|sele[çc][ãa]o|treinamento|forma[çc][ãa]o)\s+(?:[ée]|ser[áa]|[ée]\s+feito)\s+(?:s[óo]\s+|todo\s+|apenas\s+)?(?:por|via|pelo)\s+(?:chat|mensagens|telegram|whats\s?app)\b
+      | \bnunca\s+(?:haver[áa]|h[áa]|fazemos|faremos|ter[áa])\s+(?:liga[çc][õo]es|chamadas|videochamadas|entrevistas?|reuni[õo]es)\b
+      | \bnunca\s+(?:o|a)\s+(?:vai\s+(?:conhecer|ver)|conhecer[áa]|ver[áa])\b|\bnunca\s+vai\s+(?:o|a)\s+(?:conhecer|ver)\b
+      | \b(?:chefe|supervisor[a]?|mentor[a]?|gerente|recrutador[a]?)\s+(?:s[óo]|somente|apenas)\s+(?:fala|escreve|contacta)\s+(?:com\s+voc[êe]\s+|consigo\s+|contigo\s+)?(?:pelo|por|via)\b
+      | \bentrevista\s+(?:[ée]\s+feita|ser[áa]\s+feita|[ée]|ser[áa]|decorre)\s+(?:s[óo]|somente|apenas|unicamente)\s+(?:por|via|pelo|pela|atrav[ée]s\s+de)\s+(?:mensagens|chat|texto|escrito|telegram|whats\s?app)\b
+      | \bn[ãa]o\s+(?:ligue|liga)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:ela|ele|n[óo]s)\s+(?:escreve|escrevemos|vai\s+escrever|contacta)\b
+      | \bnunca\s+(?:faz|fazem|fez|fazemos)\s+(?:videochamadas?|chamadas?|liga[çc][õo]es|entrevistas?)\b(?:[^.!?\n]|\.\d){0,30}?\bs[óo]\s+(?:escreve|escrevem|por\s+chat|mensagens)
+      | \b(?:siga|segue|seguir)\s+as\s+(?:ordens|instru[çc][õo]es|indica[çc][õo]es)\s+(?:que\s+(?:te|lhe)\s+(?:d[áa]|manda|envia)|d[oa]\s+(?:sua\s+|seu\s+)?(?:mentor[a]?|tutor[a]?|supervisor[a]?|recepcionista|coordenador[a]?|instrutor[a]?|assistente))\b
+    match:
+      - "Só tem de seguir as instruções da recepcionista e mandar os prints."
+      - "O recrutador nunca faz videochamada, só escreve."
+      - "A entrevista é feita só por mensagens escritas no Telegram. Não ligue para o número, ela escreve para você."
+      - "O seu chefe só fala consigo pelo Telegram."
+      - "Todo o trabalho é por mensagens, eu te digo o que fazer passo a passo."
+      - "Você nunca vai ver o seu chefe, só siga as ordens que o mentor manda."
+      - "Abra o link e não feche a janela, eu faço o resto do meu computador."
+    nomatch:
+      - "A coordenação dos turnos é feita no portal com a sua chefe de loja."
+      - "A sua supervisora recebe-o na segunda na receção."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_REMOTE_TOOL_BROAD_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Asks to install remote-access software, or an app from a link with every permission, or to read out the access ID"
+    describe-local:
+      pt: "Pede para instalar um programa de acesso remoto, ou uma app por link com todas as permissões, ou para ditar o ID de acesso"
+    flags: [extended]
+    pattern: |
+      (?<!\bn[ãa]o\s)\b(?:baix\w{0,5}|descarreg\w{0,5}|instal\w{0,5}|abr\w{1,4}|us[ea]|use)\b
+          (?:[^.!?\n]|\.\d){0,40}?\b(?:anydesk|any\s+desk|teamviewer|team\s+viewer|rustdesk|airdroid|quick\s?support|ultraviewer|supremo|splashtop|remote\s?desktop)\b
+      | (?<!\bn[ãa]o\s)\b(?:baixa|baixe|descarrega|descarregue|instala|instale)\s+(?:o\s+|a\s+|este\s+|esta\s+|nosso\s+|nossa\s+)?(?:app|aplicativo|aplica[çc][ãa]o|apk)\b
+          (?:[^.!?\n]|\.\d){0,30}?\b(?:por|pelo|neste|nesse|deste|desse|no|do)\s+(?:este\s+|esse\s+)?(?:link|liga[çc][ãa]o)
+      | \b(?:d[áa]|d[êe]|conceda|concede|permita|permite|aceite|aceita)\s+(?:todas\s+as\s+permiss[õo]es|o\s+acesso\s+[àa]\s+(?:sua\s+)?(?:tela|ecr[ãa]))
+      | \b(?:me\s+passe?|passa-me|diga-me|me\s+diga|me\s+diz|dita-me|me\s+envie|envie-me)\s+(?:o\s+)?(?:id|n[úu]mero)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:senha|palavra-passe|aparece|d[íi]gitos)
+      | \bpermita\s+o\s+acesso\s+[àa]\s+(?:tela|ecr[ãa])\b
+      | (?<!\bn[ãa]o\s)\b(?:abra|abre|ative|ativa|abrir)\s+(?:o\s+)?(?:anydesk|teamviewer|rustdesk|airdroid|ultraviewer)\b
+      | \b(?:permita|permite|deixe|deixa|deixe-me)\s+que\s+(?:eu\s+|o\s+t[ée]cnico\s+)?(?:controle|veja|aceda\s+a|acesse|mexa\s+n)\w{0,2}\s+(?:a\s+)?(?:sua|tua|seu|teu)\s+(?:tela|ecr[ãa]|celular|telem[óo]vel|computador|pc)\b
+      | \b(?:instale|instala|baixe|baixa|descarregue)\s+o\s+programa\s+que\s+(?:te\s+|lhe\s+)?(?:mando|envio|passo)\b
+      | \b(?:baixe|baixa|descarregue|instale|instala)\s+(?:o|a|este|esta)\s+(?:app|aplicativo|aplica[çc][ãa]o|apk)\s+que\s+(?:te|lhe)\s+(?:mando|envio|passo|mandamos|enviamos)\s+(?:por|pelo|no)\s+(?:link|whats\w*|telegram|chat)
+      | \b(?:app|aplicativo|aplica[çc][ãa]o|programa)\s+(?:de\s+suporte\s+)?que\s+n[ãa]o\s+(?:aparece|est[áa]|sai)\s+na\s+(?:play\s?store|app\s?store|loja)
+    match:
+      - "Pediu para eu instalar um app de suporte que não aparece na Play Store."
+      - "Baixe o app que te mando por link e me passa o código."
+      - "Instale o programa que mando pelo link e permita que eu controle a sua tela."
+      - "Preciso que você baixe o AnyDesk e me passe o número que aparece."
+      - "Baixa o app por este link e dá todas as permissões que ele pedir."
+      - "Diga-me o ID e a palavra-passe que aparecem."
+    nomatch:
+      - "Não instale o AnyDesk se um recrutador pedir."
+      - "Descarregue a app oficial de ponto na Google Play."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_CODE_HANDOVER_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bc[óo]digo\b(?:[^.!?\n]|\.\d){0,80}?\b(?:me\s+passa|passa-mo|passa\s+pra\s+mim|manda\s+pra\s+mim|me\s+manda|me\s+envia|envia-mo|envie-mo|me\s+diz|diga-me|mande\s+para\s+mim|
+          reencaminhe-mo|me\s+repassa|repassa\s+pra\s+mim)\b
+      | \b(?:reencaminhe-me|reencaminha-me|me\s+reencaminhe|me\s+repasse|me\s+passe|diga-me|me\s+diga|me\s+informe|informe-me|envie-me|me\s+envie|me\s+manda|manda-me)\s+
+          (?:o|esse|este|os|esses)\s+(?:c[óo]digos?|n[úu]mero\s+de\s+verifica[çc][ãa]o|pin|token)\b
+      | \bme\s+(?:dite|dita|passe|passa|mande|manda|envie|envia|reenvie|reenvia|diga|diz|informe)\s+(?:o|esse|este|os|seu|teu)\s+(?:c[óo]digos?|n[úu]mero|pin|token)\b
+      | \b(?:c[óo]digo|n[úu]mero\s+de\s+(?:\d|quatro|seis|oito)\s+(?:d[íi]gitos|n[úu]meros|algarismos)|mensagem\s+com\s+um\s+n[úu]mero)\b(?:[^.!?\n]|\.\d){0,80}?\b(?:me\s+(?:reenvia|reenvie|passa|passe|manda|mande|dita|envia|envie)|reencaminha-mo|passa-mo|manda-mo)\b
+      | \b(?:envie|envia|mande|manda|passe|passa|reenvie|reenvia)(?:-me|-nos)?\b(?:[^.!?\n]|\.\d){0,60}?\bo\s+c[óo]digo\s+que\s+(?:chegar|chegou|chega|aparecer|aparece)\b
+  - id: __RC_CODE_RECEIVED_PT
+    languages: [pt]
+    pattern: '\b(?:vai\s+chegar|chegou|chegar|chega|aparece\w{0,2}|receb\w{1,6}|por\s+sms|pelo\s+whats\w*|no\s+e-?mail|de\s+verifica[çc][ãa]o|de\s+seguran[çc]a|de\s+confirma[çc][ãa]o|de\s+ativa[çc][ãa]o|de\s+conex[ãa]o|de\s+(?:\d|quatro|seis|oito)\s+(?:d[íi]gitos|n[úu]meros|algarismos))'
+  - id: RC_CODE_HANDOVER_PT
+    tactic: remote_control
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks the candidate to forward a code or verification number they received"
+    describe-local:
+      pt: "Pede ao candidato que reencaminhe um código ou número de verificação que recebeu"
+    meta: '__RC_CODE_HANDOVER_PT && __RC_CODE_RECEIVED_PT'
+    match:
+      - "Envie o seu usuário e o código que chegar por SMS."
+      - "Vai chegar uma mensagem com um número de seis dígitos, me reenvia por favor."
+      - "Vai chegar um código por SMS, me passa ele para eu terminar sua conta."
+      - "Por favor reencaminhe-me o código de verificação que recebeu no e-mail."
+    nomatch:
+      - "Oi Ana, me passa o código da reserva do restaurante?"
+      - "O seu código de acesso é 482913. Não partilhe com ninguém."
+      - "Nunca vamos pedir que nos diga códigos recebidos por SMS."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: FEE_PAY_TO_START_BROAD_PT
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [pt]
+    describe: "Tells the candidate to pay an amount for registration, a kit, training, insurance, a deposit, paperwork or to unlock pay"
+    describe-local:
+      pt: "Pede ao candidato para pagar um valor de cadastro, kit, capacitação, seguro, caução, processos ou para liberar o pagamento"
+    flags: [extended]
+    pattern: |
+      (?(DEFINE)
+        (?<payv>\b(?:pague|paga|pagar|pagas|deposite|deposita|depositar|transfira|transfere|transferir|fa[çc]a\s+um\s+(?:pix|dep[óo]sito|pagamento|mb\s?way|transfer[êe]ncia)|
+          faz\s+um\s+(?:pix|dep[óo]sito|pagamento|mb\s?way)|custa|custam|custo|taxa|tarifa|mensalidade|(?:um\s+)?dep[óo]sito\s+(?:inicial|de\s+garantia|cau[çc][ãa]o)|(?:primeiro\s+)?aporte|contribuir\s+com|[ée]\s+necess[áa]rio\s+(?:um\s+)?(?:pagamento|dep[óo]sito|aporte)|
+          falta\s+apenas\s+o\s+pagamento|falta\s+s[óo]\s+o\s+pagamento|pagos?\s+por|pagas?\s+por|(?<!n[ãa]o\s)(?:lhe\s+|te\s+)?cobramos)\b)
+        (?<amt>(?:r\$\s?\d|[$€£]\s?\d|\b\d[\d.,]{0,9}\s?(?:mil\s+)?(?:€|\$|usd|usdt|reais|euros|d[óo]lares|kz|mt)(?!\w)))
+        (?<ctx>\b(?:kit|inscri[çc][ãa]o|matr[íi]cula|cadastro|registo|registro|ades[ãa]o|ativ\w+|activ\w+|garantia|cau[çc][ãa]o|seguro|ap[óo]lice|processo|processamento|
+          visto|autoriza[çc][ãa]o|coloca[çc][ãa]o|reserv\w+|garantir|come[çc]\w+|trabalhar|uniforme|exame|desbloque\w+|liber\w+|saque|sacar|imposto|capacita[çc][ãa]o|
+          treinamento|forma[çc][ãa]o|vaga|posto|viagem|viajar|materiais|admiss[ãa]o|abandonar|devolvid\w+|reembols\w+|crach[áa]|colete|habilit\w+|reativ\w+|reactiv\w+|usu[áa]rio|ferramentas|administrativ\w+|despesas|tr[âa]mites|antes\s+de\s+partir)\b)
+        (?<gap>(?:[^.!?\n]|\.\d))
+      )
+      (?&payv)(?&gap){0,60}?(?&amt)(?&gap){0,80}?(?&ctx)
+      | (?&ctx)(?&gap){0,60}?(?&payv)(?&gap){0,40}?(?&amt)
+      | (?&payv)(?&gap){0,40}?(?&ctx)(?&gap){0,60}?(?&amt)
+      | \b(?:kit|pack|pacote)\s+(?:de\s+(?:trabalho|in[íi]cio|boas-vindas)\s+)?:?\s*(?:r\$\s?\d|[$€£]\s?\d|\d[\d.,]{0,6}\s?(?:€|\$|usd|reais|euros|d[óo]lares)(?!\w))
+      | \b(?:curso|capacita[çc][ãa]o|forma[çc][ãa]o|treinamento)\s+(?:\w{1,15}\s+)?obrigat[óo]ri[oa]\b(?:[^.!?\n]|\.\d){0,40}?(?:r\$\s?\d|[$€£]\s?\d|\d[\d.,]{0,6}\s?(?:€|\$|usd|reais|euros|d[óo]lares)(?!\w))
+    match:
+      - "Só 3 vagas para o curso obrigatório de capacitação (R$ 120)."
+      - "Kit de trabalho 35 €, devolvido no primeiro pagamento."
+      - "Só precisa contribuir com 250 USD para os trâmites migratórios."
+      - "Para habilitar o seu usuário é necessário um primeiro aporte de 30 USDT."
+      - "Deve depositar 60 reais pelo crachá de trabalhador e o colete."
+      - "Cobramos 90 € pelos trâmites do visto antes de partir."
+      - "Pague a taxa de cadastro de R$ 49,90 via Pix e receba acesso à plataforma."
+      - "Faça um MB WAY de 30 € referente à inscrição e amanhã mesmo começa."
+      - "Precisamos que deposite 200 reais como caução."
+      - "Custo da autorização de trabalho: 350 dólares, pagos por transferência."
+    nomatch:
+      - "Não cobramos nada: o crachá e o colete são da empresa."
+      - "Pagamos R$ 2.100 de salário com carteira assinada."
+      - "O curso de inglês custa 120 € e é dado na escola."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: TASK_ENGAGE_PAID_PT
+    tactic: task_scam
+    weight: 2.0
+    languages: [pt]
+    describe: "Pays for likes, follows, subscriptions, reviews, ratings, ad clicks or views, often against a screenshot"
+    describe-local:
+      pt: "Paga para curtir, seguir, inscrever-se, avaliar, clicar em anúncios ou assistir vídeos, muitas vezes com print"
+    flags: [extended]
+    pattern: |
+      \b(?:curt\w{1,6}|like|likes|gost[oa]s?|seguir|siga|sigam|inscrev\w{1,6}|avali\w{1,6}|coment\w{1,6}|estrelas|clicar\s+em\s+an[úu]ncios|assistir\s+(?:a\s+)?(?:v[íi]deos|an[úu]ncios))\b
+          (?:[^.!?\n]|\.\d){0,80}?(?:\b(?:print|prints|captura|capturas|screenshot)\b|\b(?:por\s+cada|cada\s+(?:uma|um|tarefa|curtida|like|v[íi]deo|avalia[çc][ãa]o))\b|
+          \b(?:pagamos|receba|recebe|ganhe|ganha|ganhar|pagamento\s+(?:cai|imediato)|saque\s+di[áa]rio)\b)
+      | \b(?:pagamos|ganhe|ganha|receba|recebe)\s+(?:dinheiro\s+)?(?:para|por|pra)\s+(?:assistir|curtir|dar\s+like|seguir|avaliar|comentar|clicar)\b
+      | \bcurtir\s+(?:v[íi]deos|posts|publica[çc][õo]es|fotos)\b|\bdar\s+like\b(?:[^.!?\n]|\.\d){0,60}?\b(?:pag\w+|ganh\w+|receb\w+)
+      | (?:r\$\s?\d|[$€£]\s?\d|\b\d[\d.,]{0,6}\s?(?:€|\$|usd|usdt|reais|euros|d[óo]lares))(?:[^.!?\n]|\.\d){0,25}?\bpor\s+cada\s+(?:avalia[çc][ãa]o|curtida|like|v[íi]deo|seguidor|coment[áa]rio|clique|inscri[çc][ãa]o|estrela|review)\b
+      | \bcada\s+(?:curtida|like|avalia[çc][ãa]o|seguimento|inscri[çc][ãa]o|coment[áa]rio)\s+(?:[ée]\s+pag[ao]|vale|paga)\b
+      | \b(?:dando|dar|d[êe])\s+(?:um\s+)?['\"“]?(?:amei|gostei|like|curtida|cora[çc][ãa]o)\b
+      | \bcomiss[ãa]o\b(?:[^.!?\n]|\.\d){0,50}?\bpor\s+(?:cada\s+)?(?:bloco|ronda|lote|conjunto|pacote)\s+de\s+tarefas\b
+      | \btarefas\s+de\s+(?:avalia[çc][ãa]o|classifica[çc][ãa]o|curtidas|likes)\s+de\s+(?:produtos|hot[ée]is|apps|aplicativos|filmes|restaurantes)\b
+    match:
+      - "Apoiar lojas dando 'amei' nos produtos, comissão de 40 reais por bloco de tarefas."
+      - "Ganhe 3 reais por cada avaliação que deixar no Google."
+      - "Avalie restaurantes no Google Maps com 5 estrelas e receba 3 euros por avaliação."
+      - "Curta estes posts e reenvie o print."
+      - "Pagamos para assistir vídeos e dar like."
+    nomatch:
+      - "Avaliamos a sua candidatura e respondemos em 10 dias."
+      - "Siga as instruções do manual no turno da noite."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_MECHANICS_BROAD_PT
+    tactic: task_scam
+    weight: 2.0
+    languages: [pt]
+    describe: "Uses task-platform mechanics: prepaid or welfare tasks, optimizing product data, buying products with your balance for a refund plus commission"
+    describe-local:
+      pt: "Usa mecânicas de plataformas de tarefas: tarefas pré-pagas ou de bem-estar, otimizar dados de produtos, comprar com o saldo e receber reembolso mais comissão"
+    flags: [extended]
+    pattern: |
+      \btarefas?\s+(?:pr[ée]-?pagas|pagas|de\s+bem-estar|welfare|de\s+impulsionamento|de\s+com[ée]rcio)\b
+      | \b(?:otimiz|optimiz)\w{0,6}\s+(?:os\s+)?(?:dados|produtos|pedidos|encomendas|aplicativos|apps)\b
+      | \bcomiss[ãa]o\s+por\s+cada\s+(?:pedido|encomenda|tarefa|produto|envio)\b
+      | \bcompra\s+(?:o|os)\s+produtos?\s+com\s+(?:o\s+)?(?:seu|teu)\s+saldo\b
+      | \breembolso\s+mais\s+(?:a\s+|uma\s+)?comiss[ãa]o\b
+      | \b(?:impulsion\w+|aument\w+)\s+(?:as\s+)?vendas\s+de\s+(?:lojistas|lojas|vendedores|comerciantes|da\s+loja)\b
+      | \bclicar\s+em\s+an[úu]ncios\b|\bavaliar\s+(?:aplicativos|apps|aplica[çc][õo]es|produtos|hot[ée]is|filmes)\b
+      | \b(?:complete|completa|completar|terminar)\s+(?:o\s+)?(?:conjunto|set|grupo|ciclo)\s+de\s+\d+\s+tarefas\b
+      | \b(?:pedidos?|encomendas?|tarefas?)\s+(?:de\s+luxo|combinad[oa]s?|especia(?:l|is)|premium|dourad[oa]s?)\b
+      | \brecarreg\w{1,5}\s+(?:saldo\s+)?para\s+(?:completar|terminar|seguir|continuar|desbloquear)\w{0,4}\b
+      | \bprocess\w{1,6}\s+(?:on-?line\s+)?(?:de\s+)?(?:pedidos|encomendas)\s+(?:de|dos|para)\s+(?:comerciantes|lojistas|lojas|vendedores)\b
+      | \bimpulsion\w{1,4}\s+(?:os\s+)?(?:pedidos|produtos|encomendas)\b
+      | \b(?:b[óo]nus|presente|saldo)\s+de\s+boas-vindas\b(?:[^.!?\n]|\.\d){0,60}?\b(?:tarefas|pedidos|sac\w+|plataforma)|(?:r\$\s?\d+|\b\d+\s?(?:€|\$|usd|usdt|reais))\s+de\s+boas-vindas\b
+      | \bcomplet\w{1,4}\s+(?:os\s+)?(?:pedidos|encomendas|tarefas)\s+(?:em|numa|na|de)\s+(?:uma\s+)?(?:loja|plataforma|app)\b
+    match:
+      - "Só precisa de 15 minutos por dia para completar pedidos numa loja virtual."
+      - "Precisa de gente para impulsionar pedidos pelo celular, damos R$ 20 de boas-vindas."
+      - "Processamento online de pedidos de comerciantes, salário diário."
+      - "Se aparecer um pedido de luxo tem de recarregar para completar."
+      - "Primeiro faz 3 tarefas grátis e depois as tarefas pré-pagas."
+      - "Otimizar dados de produtos e receber comissão por cada pedido enviado."
+      - "Você compra o produto com o seu saldo e recebe o reembolso mais comissão de 8%."
+    nomatch:
+      - "As tarefas do armazém são distribuídas no início do turno."
+      - "A comissão sobre vendas é paga com o salário."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_WITHDRAW_FEE_PT
+    tactic: task_scam
+    weight: 2.5
+    languages: [pt]
+    describe: "Says the candidate must pay, recharge or deposit before withdrawing earnings, or that the balance is frozen"
+    describe-local:
+      pt: "Diz que é preciso pagar, recarregar ou depositar antes de sacar os ganhos, ou que o saldo está congelado"
+    flags: [extended]
+    pattern: |
+      \bpara\s+(?:poder\s+)?(?:sacar|levantar|resgatar|desbloquear|liberar)\b(?:[^.!?\n]|\.\d){0,90}?\b(?:pag\w{1,5}|recarg\w{1,5}|deposit\w{1,5}|taxa|imposto|comiss[ãa]o|verifica[çc][ãa]o)\b
+      | \b(?:saldo|ganhos|fundos|saque|comiss[õo]es)\s+(?:est[áa]o?\s+|ficou\s+|ficaram\s+|foi\s+|foram\s+)?(?:congelad[oa]s?|bloquead[oa]s?|negativ[oa]s?)\b
+      | \bconta\s+(?:est[áa]\s+|ficou\s+)?(?:congelada|negativa)\b
+      | \brecarreg\w{1,5}\s+(?:[^.!?\n]|\.\d){0,30}?\bpara\s+(?:sacar|desbloquear|continuar|subir\s+de\s+n[íi]vel)
+      | \bconta\s+de\s+(?:colaborador|trabalhador|funcion[áa]rio|usu[áa]rio|tarefas|membro)\s+(?:est[áa]|ficou|foi)\s+(?:congelada|bloqueada|suspensa)\b
+    match:
+      - "A sua conta de colaborador foi congelada por operação incorreta."
+      - "Para sacar deve pagar uma taxa de verificação da sua conta."
+      - "O seu saldo está congelado; recarregue 300 reais para sacar."
+    nomatch:
+      - "Banco: a sua conta foi bloqueada por acesso desconhecido."
+      - "Para levantar o uniforme passe pelo armazém."
+      - "O saldo de férias está no portal."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: __MULE_ACCOUNT_FLOW_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:receb\w{1,6}|vai\s+cair|cair[áa]|entrar|entrar[áa]|chegar[áa]|depositaremos|transferiremos)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:na\s+)?(?:sua|tua)\s+conta\b
+          (?:[^.!?\n]|\.\d){0,100}?\b(?:envi\w{0,6}|mand\w{0,6}|transfer\w{0,6}|repass\w{0,6}|reenvi\w{0,6}|sac\w{0,6}|compr\w{0,4}|convert\w{0,6}|western|carteira|wallet)
+      | \bfi(?:que|ca)\s+com\s+(?:o\s+)?\d[\d.,]{0,8}\s?%?(?:[^.!?\n]|\.\d){0,60}?\b(?:resto|restante|envi\w+|mand\w+)
+      | \b(?:atrav[ée]s\s+da|pela|com\s+a|na)\s+(?:sua|tua)\s+conta\s+(?:pessoal|banc[áa]ria|pr[óo]pria)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:pagamentos|transfer[êe]ncias|dinheiro|clientes|cripto)
+      | \b(?:processar|receber)\s+pagamentos\s+(?:de\s+clientes\s+)?(?:atrav[ée]s\s+da|pela|na)\s+(?:sua|tua)\s+conta
+      | \b(?:agente|gestor[a]?|assistente|processador[a]?)\s+(?:de\s+)?(?:pagamentos?|cobran[çc]as|financeir[oa])\b(?:[^.!?\n]|\.\d){0,80}?\b(?:sua|tua)\s+conta\b
+      | \b(?:saqu\w{1,4}|sac\w{1,4}|levant\w{1,4})\s+(?:o|todo\s+o)\s+dinheiro\b(?:[^.!?\n]|\.\d){0,60}?\b(?:entreg\w{1,6}|deposit\w{1,6}|lev\w{1,5})\b(?:[^.!?\n]|\.\d){0,30}?\b(?:motoboy|estafeta|agente|pessoa|nosso|nossa|outra\s+conta)\b
+      | \breceb\w{1,5}\s+(?:transfer[êe]ncias|pagamentos|dinheiro|dep[óo]sitos|pix)\s+(?:por\s+mim|em\s+meu\s+nome|para\s+mim|pra\s+mim)\b
+      | \bfi(?:ca|que|cas)\s+com\s+(?:o\s+)?\d{1,2}\s?(?:%|por\s+cento)(?!\s{0,3}(?:de\s+)?(?:desconto|off))
+      | \bconta\s+(?:pessoal|pr[óo]pria)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:transfir\w*|transfer\w+|envi\w+|reenvi\w+|mand\w+|repass\w+)\b
+      | \breceb\w{1,5}\s+(?:as\s+|os\s+)?(?:transfer[êe]ncias|pagamentos|dep[óo]sitos|dinheiro|remessas|pix)\s+d[oa]s\s+(?:nossos\s+|seus\s+)?clientes\b(?:[^.!?\n]|\.\d){0,60}?\b(?:reenvi\w*|transfer\w*|transfir\w*|envi\w*|mand\w*|repass\w*)\b
+      | \b(?:voc[êe]\s+)?(?:fica\s+com|conserva|ret[ée]m)\s+(?:o\s+)?\d{1,2}\s?(?:%|por\s+cento)(?!\s{0,3}(?:de\s+)?(?:desconto|off))
+      | \b(?:reenvi\w{1,4}|envi\w{1,4}|transfir\w{1,4}|transfer\w{1,4}|repass\w{1,4})\b(?:[^.!?\n]|\.\d){0,30}?\b(?:pela|pelo|via|por|em)\s+(?:binance|bitcoin|usdt|cripto\w*|western\s+union|moneygram)\b
+      | \b(?:envi\w{1,4}|transfer\w{1,4}|transfir\w{1,4}|devolv\w{1,4}|mand\w{1,4}|reenvi\w{1,4})\s+(?:o\s+)?(?:que\s+sobrar|restante|excedente|a\s+diferen[çc]a|resto)\s+(?:ao|[àa]|para\s+o|para\s+a)\b
+  - id: MULE_ACCOUNT_FLOW_PT
+    tactic: money_mule
+    weight: 2.5
+    languages: [pt]
+    describe: "Money arrives in the candidate's own account and must be withdrawn, converted or sent on, keeping a cut"
+    describe-local:
+      pt: "Cai dinheiro na conta do candidato, que deve sacá-lo, convertê-lo ou repassá-lo ficando com uma parte"
+    meta: '__MULE_ACCOUNT_FLOW_PT && !MULE_RECEIVE_FORWARD_PT && !MULE_LEND_ACCOUNT_PT'
+    match:
+      - "Precisamos que receba transferências dos nossos clientes e as reenvie pela Binance."
+      - "Procuro gente que receba transferências por mim, fica com 15 por cento."
+      - "Compre USDT com o dinheiro que entrar na sua conta e envie para esta carteira."
+      - "Vai cair uma transferência de 3.000 euros, fique com 300 de comissão e mande o resto."
+      - "Processar pagamentos de clientes através da sua conta pessoal."
+    nomatch:
+      - "Com o cupão fica com 15% de desconto na compra."
+      - "O salário cai na sua conta no quinto dia útil."
+      - "Consulte a sua conta de colaborador no portal."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_ACCOUNT_TRADE_PT
+    tactic: money_mule
+    weight: 2.5
+    languages: [pt]
+    describe: "Offers money to lend, rent, sell or open a bank, Pix or payment account for someone else"
+    describe-local:
+      pt: "Oferece dinheiro para emprestar, alugar, vender ou abrir uma conta bancária, chave Pix ou conta de pagamentos para outra pessoa"
+    flags: [extended]
+    pattern: |
+      \b(?:me\s+emprestar\s+(?:ela|a\s+sua\s+conta|sua\s+conta)|emprest(?:e|a|ar)\s+(?:a\s+)?(?:sua|tua)\s+conta|alug\w{1,5}\s+(?:a\s+sua\s+|sua\s+)?contas?|
+          vend\w{1,4}\s+(?:a\s+)?(?:sua|tua)\s+(?:conta|chave\s+pix)|compramos\s+contas|(?:venda|vende)\s+(?:a\s+)?(?:sua|tua)\s+(?:conta|chave))\b
+      | \b(?:abr\w{1,4})\s+uma\s+conta\s+(?:nova\s+|banc[áa]ria\s+|digital\s+)?(?:n[oa]\s+(?:seu|teu)\s+nome)?(?:[^.!?\n]|\.\d){0,60}?\b(?:cart[ãa]o|senha|acesso|pin|token)\b
+      | \bpagamos\s+(?:[^.!?\n]|\.\d){0,20}?\bpor\s+(?:cada\s+)?conta\b
+      | \bconta\s+(?:no|na|do|da)\s+(?:ita[úu]|bradesco|nubank|inter|caixa|santander|mercado\s+pago|picpay|c6|millennium|cgd|novo\s+banco|revolut)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:receb\w+|repass\w+)
+      | \b(?:voc[êe]\s+receba|me\s+receba|receber\s+pra\s+mim)\s+(?:um\s+)?(?:dinheiro|pagamento|pix|transfer[êe]ncia|dep[óo]sito)\s+na\s+(?:sua|tua)\s+conta
+      | \b(?:ter|tenha|possuir|com)\s+(?:uma\s+)?contas?\s+(?:banc[áa]rias?\s+)?em\s+(?:dois|tr[êe]s|v[áa]rios|2|3)\s+bancos\b
+    match:
+      - "Requisito: ter conta em dois bancos."
+      - "Tem conta em banco? Te pago R$ 500 para me emprestar ela uns dias."
+      - "Precisamos de pessoas que abram uma conta nova no seu nome e nos passem o cartão e a senha."
+      - "Preciso que você receba um dinheiro na sua conta porque a minha está bloqueada."
+    nomatch:
+      - "Para receber o salário precisa de uma conta no seu nome."
+      - "O banco aluga cofres aos clientes."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_GOODS_FORWARD_PT
+    tactic: money_mule
+    weight: 2.0
+    languages: [pt]
+    describe: "Asks the candidate to receive goods or payments at home and send them on to another address or abroad"
+    describe-local:
+      pt: "Pede para receber mercadorias ou pagamentos em casa e reenviá-los para outra morada ou para o exterior"
+    flags: [extended]
+    pattern: |
+      \b(?:receb\w{1,6}|rece[çc][ãa]o\s+de)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:encomendas|mercadorias?|celulares|telem[óo]veis|telefones|produtos|pacotes|pagamentos|sal[áa]rios)\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:reenvi\w{0,6}|envi\w{0,6}|mand\w{0,6}|repass\w{0,6})\b(?:[^.!?\n]|\.\d){0,30}?\b(?:outra\s+morada|outro\s+endere[çc]o|para\s+o\s+exterior|ao\s+exterior|para\s+fora)
+      | \breceb\w{1,6}\b(?:[^.!?\n]|\.\d){0,40}?\b(?:sal[áa]rios|pagamentos)\s+de\s+(?:funcion[áa]rios|clientes|da\s+empresa)(?:[^.!?\n]|\.\d){0,40}?\b(?:repass\w+|reenvi\w+|transfer\w+)
+      | \b(?:nova\s+etiqueta|novas\s+etiquetas|troc\w{1,4}\s+(?:as\s+)?etiquetas|reetiquet\w+|re-etiquet\w+)\b(?:[^.!?\n]|\.\d){0,80}?\b(?:pacotes?|caixas?|encomendas?|correios|ctt|lev\w+|reenvi\w+)
+      | \b(?:recebedor(?:es|as?)?|rece[çc][ãa]o|recebimento)\s+de\s+(?:encomendas|pacotes|mercadorias?)\s+(?:em|a\s+partir\s+de)\s+casa\b
+      | (?:r\$\s?\d+|\b\d+\s?(?:€|\$|usd|reais|euros|d[óo]lares))\s+por\s+(?:cada\s+)?(?:pacote|caixa|encomenda|envio|volume)\b
+      | \b(?:receb\w{1,6})\s+(?:um|o|os|uns)\s+(?:pacotes?|caixas?|envelopes?|encomendas?)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:lev\w{1,6}|reenvi\w{1,6}|mand\w{1,6}|entreg\w{1,6})\b(?:[^.!?\n]|\.\d){0,40}?\b(?:outro\s+endere[çc]o|outra\s+morada|sem\s+abrir)
+      | \bsem\s+abrir\b(?:[^.!?\n]|\.\d){0,30}?\b(?:pacote|caixa|encomenda)\b|\b(?:pacote|caixa|encomenda)\b(?:[^.!?\n]|\.\d){0,40}?\bsem\s+abrir\b
+    match:
+      - "Te ofereço R$ 200 para receber um pacote em casa e levar para outro endereço sem abrir."
+      - "Chegam caixas, você cola a nova etiqueta que mandamos em PDF e leva aos Correios."
+      - "Recebe telemóveis comprados online e envia para outra morada."
+      - "O seu trabalho é receber os pagamentos dos nossos clientes na sua conta e enviar para o exterior."
+    nomatch:
+      - "Recebe as encomendas no armazém e prepara-as para entrega."
+      - "Receberá os pagamentos dos clientes no caixa da loja."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: DATA_ID_PHOTO_BROAD_PT
+    tactic: data_harvest
+    weight: 2.0
+    languages: [pt]
+    describe: "Asks for photos or scans of an identity document (front and back, selfie holding it) or proof of address"
+    describe-local:
+      pt: "Pede fotos ou digitalizações de um documento de identidade (frente e verso, selfie segurando) ou comprovante de morada"
+    flags: [extended]
+    pattern: |
+      (?<!\bn[ãa]o\s)(?<!\bnunca\s)\b(?:envi\w{0,5}|mand\w{0,5}|anex\w{0,4}|precis\w{1,6}|me\s+passa|preench\w{1,4}|necessit\w{1,6})\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:fotos?|c[óo]pias?|digitaliza[çc][õo]es|digitaliza[çc][ãa]o|imagens?|selfie|scan)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:rg|cpf|cnh|passaporte|documento\s+de\s+identidade|identidade|cart[ãa]o\s+de\s+cidad[ãa]o|bi|t[íi]tulo\s+de\s+residência|cart[ãa]o\s+de\s+sa[úu]de)\b
+      | \b(?:rg|cnh|passaporte|documento|cart[ãa]o\s+de\s+cidad[ãa]o)\s+(?:da\s+)?(?:frente\s+e\s+verso|dos\s+dois\s+lados|ambos\s+os\s+lados)
+      | \bfoto\s+da\s+frente\s+e\s+do\s+verso\b
+      | \bselfie\s+(?:segurando|com)\s+(?:o\s+)?(?:seu\s+|teu\s+)?(?:documento|rg|passaporte|cnh|cart[ãa]o)
+      | (?<!\bn[ãa]o\s)\b(?:envi\w{0,5}|mand\w{0,5}|anex\w{0,4})\b(?:[^.!?\n]|\.\d){0,40}?\b(?:cpf|rg|cnh)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:rg|cpf|comprovante\s+de\s+(?:resid[êe]ncia|endere[çc]o)|extrato)
+      | \bfotos?\s+(?:de\s+)?corpo\s+(?:inteiro|todo)\b
+    match:
+      - "Para se registrar envie foto do RG frente e verso e uma selfie."
+      - "Anexe uma foto do passaporte e uma selfie segurando o documento."
+      - "Envie cópia do seu CPF, RG e comprovante de residência antes da entrevista."
+    nomatch:
+      - "No primeiro dia traga o RG e a carteira de trabalho ao departamento pessoal."
+      - "Não envie fotos do seu documento a desconhecidos."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: DATA_CREDENTIALS_BROAD_PT
+    tactic: data_harvest
+    weight: 2.5
+    languages: [pt]
+    describe: "Asks for bank or e-mail passwords, PIN, token, card number or CVV"
+    describe-local:
+      pt: "Pede senhas do banco ou do e-mail, PIN, token, número do cartão ou CVV"
+    flags: [extended]
+    pattern: |
+      (?<!\bn[ãa]o\s)(?<!\bnunca\s)\b(?:me\s+passa|passa-me|me\s+manda|manda-me|me\s+envie|envie-me|envi\w{0,5}|mand\w{0,5}|precis\w{1,6}|insira|insere|coloque|coloca|digite|informe|indique|cadastre-se|registe-se)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:senha|palavra-passe|pin|token|cvv|cvc|c[óo]digo\s+de\s+seguran[çc]a|dados\s+de\s+acesso|utilizador\s+e\s+(?:a\s+)?palavra-passe|usu[áa]rio\s+e\s+(?:a\s+)?senha|
+          n[úu]mero\s+(?:completo\s+)?d[oa]\s+(?:seu\s+|teu\s+)?cart[ãa]o)\b
+          (?!(?:[^.!?\n]|\.\d){0,20}\bnunca)
+      | (?<!\bn[ãa]o\s)\b(?:envi\w{0,5}|mand\w{0,5}|me\s+passa|passe)\b(?:[^.!?\n]|\.\d){0,40}?\bos\s+dados\s+do\s+(?:seu|teu)\s+cart[ãa]o\b
+    match:
+      - "Envie foto do documento e os dados do seu cartão para o depósito."
+      - "Me passa a senha do banco e o token para eu transferir o adiantamento."
+      - "Precisamos do seu utilizador e palavra-passe do homebanking."
+      - "Para receber a sua comissão insira o número completo do seu cartão neste formulário."
+    nomatch:
+      - "Nunca pedimos a sua senha nem o PIN."
+      - "Entre no portal do colaborador com o seu login corporativo."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: DATA_PERSONAL_BUNDLE_PT
+    tactic: data_harvest
+    weight: 1.5
+    languages: [pt]
+    describe: "Asks to send a bundle of personal and bank details (full name, birth date, address, CPF or tax number, account, IBAN or Pix key) by form, chat or e-mail"
+    describe-local:
+      pt: "Pede um conjunto de dados pessoais e bancários (nome completo, data de nascimento, morada, CPF ou NIF, conta, IBAN ou chave Pix) por formulário, chat ou e-mail"
+    flags: [extended]
+    pattern: |
+      \b(?:nome\s+completo|data\s+de\s+nascimento|morada|endere[çc]o|cpf|nif|n[úu]mero\s+de\s+contribuinte|dados\s+pessoais|cart[ãa]o\s+de\s+cidad[ãa]o|iban|conta\s+banc[áa]ria|dados\s+banc[áa]rios)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:iban|conta\s+banc[áa]ria|dados\s+banc[áa]rios|chave\s+pix|n[úu]mero\s+da\s+conta|foto)\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:formul[áa]rio|este\s+e-?mail|para\s+o\s+e-?mail|por\s+aqui|pelo\s+(?:whats\w*|zap|telegram|chat)|atribu\w+|contrat\w+|reservar|a\s+vaga)
+      | \b(?:dados\s+banc[áa]rios|n[úu]mero\s+d[oa]\s+(?:documento|conta|cart[ãa]o|identidade)|conta\s+banc[áa]ria|iban|data\s+de\s+nascimento|cpf|nif)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:dados\s+banc[áa]rios|n[úu]mero\s+d[oa]\s+(?:documento|conta|cart[ãa]o|identidade)|conta\s+banc[áa]ria|iban|cpf|nif|rg|chave\s+pix)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:neste\s+formul[áa]rio|no\s+formul[áa]rio|por\s+aqui|pelo\s+(?:whats\w*|zap|telegram|chat)|para\s+este\s+e-?mail)
+    match:
+      - "Preencha os seus dados bancários e o número do documento neste formulário."
+      - "Envie o nome completo, data de nascimento, morada e IBAN para este e-mail."
+      - "Preencha os seus dados (nome, CPF, chave Pix, foto) no formulário do Google e contratamos hoje."
+    nomatch:
+      - "Atualize a morada e o IBAN no portal do colaborador."
+      - "Indique nome completo e data de nascimento na ficha de inscrição do curso."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: __PAY_EARN_EASY_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:ganh\w{1,4}|gera\w{0,3}|fatur\w{1,4}|receba|recebe|rendimentos?|renda|ganhos|garanto|sal[áa]rio\s+di[áa]rio|sal[áa]rio\s+de)\b
+          (?:[^.!?\n]|\.\d){0,40}?(?:r\$\s?\d|[$€£]\s?\d|\b\d[\d.,]{0,9}\s?(?:mil\s+)?(?:€|\$|usd|usdt|reais|euros|d[óo]lares)(?!\w))
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:sem\s+experi[êe]ncia|n[ãa]o\s+(?:[ée]\s+)?(?:precisa|exige|necess[áa]ri[oa])\w*\s+(?:de\s+)?experi[êe]ncia|mesmo\s+sem\s+experi[êe]ncia|tarefas\s+simples|
+          trabalho\s+simples|muito\s+(?:simples|f[áa]cil)|horas\s+vagas|tempo\s+livre|\d+\s+minutos\s+por\s+dia|\d\s+horas?\s+por\s+dia|hor[áa]rio\s+livre|sem\s+chef[ea]s?|
+          garantid[oa]s?|sem\s+falta|todos\s+os\s+dias|pagamento\s+imediato|respondendo\s+mensagens|(?:com\s+)?(?:s[óo]|apenas|somente)\s+(?:uma|duas|\d+)\s+(?:horas?|minutos)|sac\w{1,3}\s+quando\s+quiser|pelo\s+(?:celular|telem[óo]vel|telefone)|s[óo]\s+com\s+o\s+celular)
+      | \btrabalhe\s+(?:s[óo]\s+|apenas\s+)?\d+\s+(?:minutos|horas?)\s+por\s+dia\s+e\s+ganh\w{1,3}\s+\d
+      | \b(?:sal[áa]rio|pagamento|ganhos?)\s+di[áa]rios?\b(?:[^.!?\n]|\.\d){0,80}?\b(?:em\s+casa|de\s+casa|a\s+partir\s+de\s+casa|pelo\s+(?:celular|telem[óo]vel)|sem\s+experi[êe]ncia|meio\s+per[íi]odo|tempo\s+parcial|qualquer\s+lugar)
+      | \b(?:\d+\s+minutos\s+por\s+dia|\d\s+horas?\s+por\s+dia|sem\s+experi[êe]ncia|em\s+casa|pelo\s+(?:celular|telem[óo]vel))\b[^\n]{0,80}?\b(?:ganhos?|rendimentos?|sal[áa]rio|pagamento|renda)\s+(?:di[áa]rios?|de\s+at[ée]|semanal)\s*:?\s*(?:de\s+)?(?:r\$\s?\d|[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:-|a)\s?\d|\d[\d.,]{0,9}\s?(?:€|\$|usd|usdt|reais|euros|d[óo]lares))
+  - id: PAY_EARN_EASY_BROAD_PT
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [pt]
+    describe: "Promises a stated income for little effort: no experience, a few minutes a day, guaranteed or paid every day"
+    describe-local:
+      pt: "Promete um rendimento concreto por pouco esforço: sem experiência, poucos minutos por dia, garantido ou pago todos os dias"
+    meta: '__PAY_EARN_EASY_PT && !LEGIT_CONTRACT_SALARY_PT && !LEGIT_INTERVIEW_PROCESS_PT'
+    match:
+      - "Só precisa de 15 minutos por dia. Ganho diário 50-300 USD."
+      - "Ganha entre R$ 60 e R$ 200 por dia e saca quando quiser."
+      - "Salário diário trabalhando em casa pelo celular."
+      - "Receba 100 dólares por dia com apenas uma hora de trabalho."
+      - "Receba 150 € por dia respondendo mensagens."
+      - "Garanto rendimentos de 3 mil dólares por mês mesmo sem experiência."
+      - "Trabalhe 30 minutos por dia e ganhe 80 euros."
+    nomatch:
+      - "Ganhe experiência numa equipa jovem; salário conforme convenção."
+      - "Recebe 1.200 € por mês a tempo inteiro na loja."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_BRAND_HIRING_BROAD_PT
+    tactic: impersonation
+    weight: 1.5
+    languages: [pt]
+    describe: "Claims to recruit for a big brand, job board or staffing agency in an unsolicited message (HR of, on behalf of, official assistant)"
+    describe-local:
+      pt: "Diz recrutar para uma grande marca, site de empregos ou agência numa mensagem não solicitada (RH da, em nome da, assistente oficial)"
+    flags: [extended]
+    pattern: |
+      \b(?:recursos\s+humanos|rh|recrutador[a]?|recrutamento|equipe\s+de\s+(?:sele[çc][ãa]o|contrata[çc][ãa]o|recrutamento)|equipa\s+de\s+(?:sele[çc][ãa]o|recrutamento)|gerente\s+de\s+pessoal|
+          departamento\s+pessoal|centro\s+de\s+recrutamento|assistente\s+oficial|consultora?\s+oficial|em\s+nome\s+d[aoe]|da\s+parte\s+d[aoe]|trabalho\s+para\s+a?|somos\s+(?:da|do|a|o)|sou\s+(?:a\s+|o\s+)?\w+\s+d[ao]|ag[êe]ncia\s+parceira\s+d[ao]|parceir[oa]s?\s+d[ao]|prestador(?:es|a)?\s+d[ao]|fornecedor(?:es)?\s+d[ao])(?!\w)
+          (?:[^.!?\n]|\.\d){0,40}?\b(?:amazon|mercado\s+livre|mercado\s+pago|tiktok|shein|temu|shopee|walmart|coca[\s-]?cola|netflix|booking|airbnb|adecco|randstad|manpower|catho|infojobs|indeed|linkedin|
+          vagas\.com|magalu|magazine\s+luiza|americanas|casas\s+bahia|ifood|uber|rappi|glovo|continente|pingo\s+doce|worten|google|facebook|instagram|youtube|kwai|aliexpress|nike|zara|dhl)\b
+      | \b(?:amazon|mercado\s+livre|tiktok(?:\s+shop)?|shein(?:\s+brasil)?|shopee|temu|walmart|coca[\s-]?cola|netflix|booking|adecco|randstad|catho|indeed|magazine\s+luiza|magalu|
+          americanas|ifood|kwai)\b(?:[^.!?\n]|\.\d){0,30}?\b(?:est[áa]\s+(?:recrutando|contratando|a\s+contratar|a\s+recrutar)|contrata\b|recruta\b|procura\s+(?:colaboradores|pessoas|pessoal))
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:casa|celular|telem[óo]vel|whats\w*|zap|telegram|di[áa]rio|dia|meio\s+per[íi]odo|tempo\s+parcial|comiss\w+|curtir|consultora?|online)
+      | \b(?:amazon|mercado\s+livre|tiktok|shein|netflix|booking|coca[\s-]?cola|magalu|shopee)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:vaga|emprego|trabalho)\s+(?:de\s+)?(?:meio\s+per[íi]odo|tempo\s+parcial|em\s+casa|remoto|home\s+office)
+    match:
+      - "Somos prestadores da Amazon e procuramos pessoas para dar 5 estrelas."
+      - "Somos de uma agência parceira da Amazon com tarefas de avaliação."
+      - "Olá, sou a Laura do departamento de Recursos Humanos da Amazon. Temos uma vaga de meio período."
+      - "Escrevo em nome da Randstad: o seu perfil foi selecionado para um emprego remoto."
+      - "Magazine Luiza contrata: trabalho online pelo celular, 1 a 2 horas por dia."
+    nomatch:
+      - "Comprei uns ténis na Amazon e chegaram estragados."
+      - "Trabalhei cinco anos no armazém da Zara."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_OFFICIAL_JOB_ASSIGNED_PT
+    tactic: impersonation
+    weight: 2.0
+    languages: [pt]
+    describe: "A labour ministry or public employment service supposedly assigns a job and asks to confirm by link, chat or free-mail"
+    describe-local:
+      pt: "Um suposto ministério do trabalho ou serviço público de emprego atribui uma vaga e pede confirmação por link, chat ou e-mail gratuito"
+    flags: [extended]
+    pattern: |
+      \b(?:minist[ée]rio\s+do\s+trabalho|iefp|sine|centro\s+de\s+emprego|portal\s+emprega\s+brasil|carteira\s+de\s+trabalho\s+digital)\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:selecionad[oa]|atribu[íi]d[oa]|reservad[oa]|confirm\w+\s+(?:os\s+)?(?:seus\s+)?dados|gmail|hotmail|outlook|whats\w*|zap|telegram)\b
+    match:
+      - "O Ministério do Trabalho informa que há um emprego reservado para você."
+      - "Mensagem do IEFP: foi selecionado para um posto de trabalho, confirme os seus dados no link."
+    nomatch:
+      - "O Ministério do Trabalho publicou o novo salário mínimo."
+      - "Inscreva-se no IEFP como desempregado."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: URG_DEADLINE_BROAD_PT
+    tactic: urgency
+    weight: 1.5
+    languages: [pt]
+    describe: "Presses with a short deadline, last places, or losing the place or the account if the reader waits"
+    describe-local:
+      pt: "Pressiona com um prazo curto, últimas vagas ou com perder a vaga ou a conta se esperar"
+    flags: [extended]
+    pattern: |
+      \b[úu]ltim[oa]s\s+(?:\d+\s+|duas\s+|tr[êe]s\s+)?(?:vagas|lugares|postos)\b
+      | \b[úu]ltima\s+oportunidade\b
+      | \b(?:s[óo]\s+)?(?:restam|sobram|faltam)\s+(?:poucas|poucos|apenas|s[óo]|\d+|duas|dois|tr[êe]s)\s+(?:vagas|lugares)\b
+      | \b(?:expira|vence|termina|encerra|fecha|encerramos|fechamos)\w{0,2}\s+(?:em\s+\d+\s+(?:horas|minutos)|hoje|esta\s+noite|amanh[ãa]|[àa]\s+meia-noite)
+      | \b(?:nos|nas)\s+pr[óo]xim[oa]s\s+\d+\s+(?:horas|minutos)\b
+      | \b(?:tem|tens|voc[êe]\s+tem)\s+(?:s[óo]\s+|apenas\s+)?\d+\s+(?:horas|minutos)\s+para\b
+      | \b(?:at[ée]\s+[àa]s|antes\s+das)\s+\d{1,2}(?:h|:\d\d)?\b(?:[^.!?\n]|\.\d){0,40}?\b(?:sen[ãa]o|ou\s+(?:a|o)|perd)
+      | \b(?:corr[ae](?=\s{0,2}[,!]|\s+que\b|\s+j[áa]\b)|depressa|anda\s+depressa|n[ãa]o\s+deixe\s+passar|n[ãa]o\s+perca|n[ãa]o\s+percas)
+      | \bprazo\s+m[áa]ximo\b|\bs[óo]\s+hoje\b|\bapenas\s+hoje\b|\bo\s+quanto\s+antes\b
+      | \b(?:perder|perde|perdes|vai\s+perder)\s+(?:o\s+seu\s+|a\s+sua\s+|o\s+teu\s+|a\s+tua\s+|o\s+|a\s+)?(?:lugar|vaga|b[óo]nus|posto)\b
+      | \b(?:ser[áa]|vai\s+ser|fica)\s+(?:congelad|cancelad|bloquead|eliminad)[oa]\b
+      | \bpasso\s+a\s+vaga\s+(?:para|a)\s+outr[oa]\b|\bh[áa]\s+muitos\s+interessados\b
+      | \b[úu]ltimo\s+dia\s+para\s+(?:se\s+inscrever|inscrever|se\s+candidatar|confirmar|se\s+registar|se\s+cadastrar)\b
+      | \bamanh[ãa]\s+j[áa]\s+n[ãa]o\s+(?:h[áa]|haver[áa]|tem)\b
+      | \b(?:tem|tens)\s+(?:s[óo]\s+|apenas\s+)?\d+\s+(?:horas|minutos)\s*[.!]
+      | \b(?:fecham?|encerram?|terminam?|acabam?|vencem?)\s+(?:esta|este|na\s+pr[óo]xima|no\s+pr[óo]ximo)\s+(?:segunda|ter[çc]a|quarta|quinta|sexta|s[áa]bado|domingo|semana|fim\s+de\s+semana)\b
+      | \bprazo\s*:?\s*(?:at[ée]\s+)?hoje\b
+      | \b(?:at[ée]|antes\s+de)\s+amanh[ãa]\b
+      | \b(?:vagas|lugares)\s+s[ãa]o\s+(?:muito\s+)?poucas?\b|\bpoucas\s+vagas\b
+      | \b(?:tem|tens)\s+at[ée]\s+(?:[àa]\s+)?(?:meia-noite|amanh[ãa]|hoje|[àa]s\s+\d)
+      | \b(?:no\s+prazo\s+de|dentro\s+de|em\s+menos\s+de)\s+\d+\s+(?:horas|minutos)\b
+      | \bperder[áa]\s+(?:o\s+)?(?:seu\s+|teu\s+)?(?:saldo|dinheiro|ganhos|b[óo]nus)\b
+    match:
+      - "Deposite R$ 100 no prazo de 2 horas ou perderá o seu saldo."
+      - "Tem até à meia-noite."
+      - "Só falta pagar o exame até amanhã."
+      - "As vagas do programa fecham esta sexta."
+      - "Hoje é o último dia para se inscrever."
+      - "Últimas 3 vagas! Responda hoje ou vai perder o seu lugar."
+      - "A oferta expira em 24 horas, confirme já."
+      - "Tem 30 minutos para completar a tarefa, senão a sua conta será congelada."
+    nomatch:
+      - "O tempo corre rápido quando se trabalha em equipa."
+      - "O prazo de candidatura termina a 30 de junho."
+      - "Ficam pendentes duas entrevistas esta semana."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: SECRET_KEEP_QUIET_BROAD_PT
+    tactic: secrecy
+    weight: 2.0
+    languages: [pt]
+    describe: "Tells the candidate not to tell family, friends, the bank or the police, to keep the job secret, or to give a cover story"
+    describe-local:
+      pt: "Pede para não contar nada à família, amigos, banco ou polícia, manter o trabalho em segredo ou dar uma desculpa"
+    flags: [extended]
+    pattern: |
+      \bn[ãa]o\s+(?:(?:lhe|lhes|o|a|me)\s+)?(?:conte|contes|conta|diga|digas|diz|fale|fales|fala|comente|comentes|mencione|menciones|revele|reveles|avise|avises|publique|espalhe)\b(?!(?:[^.!?\n]|\.\d){0,90}\b(?:c[óo]digo|senha|palavra-passe|pin)\b)
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:ningu[ée]m|nada|fam[íi]lia|pais|banco|pol[íi]cia|amigos|conhecidos|empresa|trabalho|emprego|sal[áa]rio|isto|isso|viagem|transfer[êe]ncias)\b
+      | \b(?:guarde|guarda|mantenha|mant[ée]m|manter|guardar)\s+(?:total\s+|absoluto\s+|todo\s+o\s+)?(?:sigilo|segredo|discri[çc][ãa]o|isto\s+em\s+segredo|isso\s+em\s+segredo)\b
+      | \bguard\w{1,3}\s+(?:isto|isso|tudo)\s+em\s+segredo\b|\bsigilo\s+(?:total|absoluto)\b|\bque\s+ningu[ée]m\s+fique\s+sabendo\b|\bn[ãa]o\s+precisam\s+saber\s+de\s+nada\b
+      | \bse\s+(?:algu[ée]m|o\s+banco|a\s+pol[íi]cia)\s+(?:te\s+|lhe\s+)?(?:perguntar|ligar|questionar)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:diga|diz|fala|fale)\s+que\b
+      | \b(?:oferta|vaga|trabalho|emprego)\s+(?:[ée]\s+)?privad[oa](?:[^.!?\n]|\.\d){0,20}?\bn[ãa]o\s+(?:compartilhe|partilhe|compartilhes|partilhes)\b
+      | \bse\s+(?:algu[ée]m|o\s+(?:seu\s+|teu\s+)?banco|a\s+pol[íi]cia|a\s+(?:sua|tua)\s+fam[íi]lia|o\s+gerente)\s+(?:te\s+|lhe\s+)?(?:perguntar|ligar|questionar|pedir)\b(?:[^.!?\n]|\.\d){0,80}?\b(?:diga|diz|fala|fale|responda|responde)\s+que\b
+      | \b(?:guard\w{1,3}|mant\w{1,5})\b(?:[^.!?\n]|\.\d){0,30}?\bem\s+segredo\b
+      | \bn[ãa]o\s+(?:precisa|[ée]\s+preciso|[ée]\s+necess[áa]rio|tem\s+que|tens\s+de)\s+(?:informar|avisar|dizer|contar|explicar)\s+(?:nada\s+)?(?:ao|[àa]|o|a)\s+(?:seu\s+|sua\s+|teu\s+|tua\s+)?(?:banco|fam[íi]lia|m[ãa]e|pai|marido|esposa|namorad[oa])\b
+      | \bn[ãa]o\s+(?:conta|conte|fala|fale|diga|diz)\s+(?:nada\s+)?(?:pra|para|[àa]|ao)\s+(?:sua\s+|seu\s+|tua\s+|teu\s+)?(?:m[ãa]e|pai|pais|marido|esposa|namorad[oa]|irm[ãa]os?|fam[íi]lia)\b
+      | \b(?:apague|apaga|apaguem|elimine|elimina)\s+(?:as\s+)?(?:nossas|minhas|suas|tuas|todas\s+as)\s+(?:mensagens|conversas|chats?|[áa]udios|e-?mails)\b
+      | \b(?:oferta|proposta|trabalho|emprego|vaga)\s+[ée]\s+(?:totalmente\s+|estritamente\s+|muito\s+)?(?:confidencial|secret[oa])\b
+      | \bningu[ée]m\s+(?:d[oa]\s+(?:seu\s+|sua\s+)?(?:banco|fam[íi]lia)\s+|em\s+(?:sua\s+)?casa\s+)?(?:precisa|tem\s+que|tem\s+de|deve|pode)\s+saber\b
+      | \bn[ãa]o\s+(?:precisa|tem\s+que|tem\s+de)\s+dar\s+explica[çc][õo]es\s+a\s+ningu[ée]m\b
+    match:
+      - "É rápido e não precisa dar explicações a ninguém."
+      - "Ninguém do banco precisa saber."
+      - "Esta oferta é confidencial. Apague as nossas mensagens quando terminar."
+      - "Trabalho discreto, não precisa informar o banco."
+      - "Só não conta pra sua mãe ainda."
+      - "Se o seu banco perguntar de onde vem o dinheiro, diga que é da venda de um carro."
+      - "Mantenha este emprego em segredo."
+      - "Se o banco ligar, não fale da empresa, diga que é dinheiro de um parente."
+      - "Por favor, mantenha total sigilo sobre este emprego até viajar."
+      - "Que ninguém fique sabendo do que fazemos."
+    nomatch:
+      - "Não conte a ninguém a sua senha nem o código do banco."
+      - "Conte à sua família onde vai trabalhar."
+    ref: https://www.unodc.org/roseap/en/2023/08/cyberscam-hubs-southeast-asia/story.html
+
+  - id: COER_LEAVE_PENALTY_BROAD_PT
+    tactic: coercion
+    weight: 2.0
+    languages: [pt]
+    describe: "Threatens debt, fines, reports, exposure or harm to family if the worker leaves, fails quotas or does not pay; or keeps passport or phone"
+    describe-local:
+      pt: "Ameaça com dívidas, multas, denúncias, expor dados ou prejudicar a família se o trabalhador sair, não cumprir ou não pagar; ou retém passaporte ou telefone"
+    flags: [extended]
+    pattern: |
+      \b(?:se\s+quiser\s+(?:sair|ir\s+embora|desistir|voltar)|se\s+quiseres\s+(?:sair|ir\s+embora|desistir)|se\s+(?:abandonar|desistir|sair|for\s+embora|largar\s+o\s+trabalho)|
+          antes\s+de\s+ir\s+embora|para\s+(?:sair|ir\s+embora|desistir)|por\s+(?:quebrar|romper|abandonar|descumprir)\s+o\s+contrato)\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:pagar|multa|d[íi]vida|penaliza[çc][ãa]o|cobrar|despesas|devolver|consequ[êe]ncias)\b
+      | \b(?:d[íi]vida|deve)\b(?:[^.!?\n]|\.\d){0,70}?\b(?:a\s+trabalhar|trabalhando|com\s+o\s+seu\s+trabalho|descont\w+)\b
+      | \b(?:vamos\s+(?:te\s+)?denunciar|denunciaremos|vamos\s+divulgar|divulgaremos|vamos\s+expor|vamos\s+publicar|vamos\s+te\s+vender|vamos\s+vend[êe]-lo|vamos\s+te\s+trancar|
+          vamos\s+tranc[áa]-lo|te\s+trancamos)\b
+      | \b(?:j[áa]\s+)?sabemos\s+onde\s+(?:a\s+)?(?:sua|tua)\s+fam[íi]lia\s+mora\b|\b(?:sua|tua)\s+fam[íi]lia\s+(?:vai\s+pagar|vai\s+sofrer|pagar[áa])\b
+      | \bse\s+n[ãa]o\s+(?:pagar|depositar|pagares)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:problemas\s+com\s+a\s+justi[çc]a|denunciad[oa]|pol[íi]cia|processad[oa])\b
+      | \bn[ãa]o\s+(?:pode|podes|poder[áa])\s+sair\s+d[oa]\s+(?:pr[ée]dio|complexo|edif[íi]cio|recinto|casa|hotel|empresa|zona)\b
+      | \b(?:ficamos\s+com|retivemos|retemos|vamos\s+ficar\s+com|fica\s+com)\s+(?:o\s+)?(?:seu|teu)\s+(?:passaporte|telefone|celular|telem[óo]vel|documentos)\b
+      | \bn[ãa]o\s+devolvemos\b(?:[^.!?\n]|\.\d){0,40}?\b(?:documentos|passaporte)\b|\bquota\s+de\s+golpes\b|\bmeta\s+de\s+golpes\b
+      | \b(?:passaporte|documentos|rg|bi)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:est[áa]\s+com|est[ãa]o\s+com|fica\s+com|ficam\s+com|retid[oa]s?|guardad[oa]s?)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:devolv\w*|quando\s+pagar|at[ée]\s+(?:que|pagar))
+      | \b(?:ningu[ée]m\s+pode|n[ãa]o\s+(?:pode|podes|poder[áa]))\s+sair\b(?:[^.!?\n]|\.\d){0,40}?\bsem\s+(?:autoriza[çc][ãa]o|permiss[ãa]o)\b|\bseguran[çc]as\s+armados\b|\bguardas\s+armados\b
+      | \bse\s+n[ãa]o\s+(?:bater|cumprir|atingir|conseguir)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:multa|multamos|castigo|descontamos|apanha)\b
+      | \b(?:denunciamos|te\s+denunciamos|vamos\s+at[ée]\s+(?:a\s+)?(?:sua|tua)\s+casa)\b
+      | \bn[ãa]o\s+(?:te\s+|lhe\s+)?(?:devolvemos|vamos\s+devolver|entregamos|damos)\s+(?:o|a|os|as|seu|sua|teu|tua)\s+(?:passaporte|documentos|telefone|celular|telem[óo]vel)\b
+      | \b(?:nos\s+deve|me\s+deve|nos\s+deves|deve\s+pagar)\s+(?:a|o|as|os|sua|seu)\s+(?:viagem|passagem|voo|hospedagem|alojamento|visto|comida|d[íi]vida)\b
+      | \b(?:mandamos|enviamos|vamos\s+mandar|vamos\s+enviar)\s+(?:voc[êe]\s+|te\s+|-te\s+)?(?:para|pra)\s+outra\s+(?:empresa|companhia|zona)\b
+      | \bvamos\s+(?:te\s+)?(?:denunci|report)\w{1,6}(?:-l[oa])?\s+(?:[àa]|para\s+a|na)\s+pol[íi]cia\b|\bdenunci[áa]-l[oa]\b
+      | \bse\s+(?:decidir|tentar|quiser)\s+(?:deixar|sair|desistir|fugir|ir\s+embora)\b(?:[^.!?\n]|\.\d){0,80}?\b(?:pagar|multa|d[íi]vida|fam[íi]lia|consequ[êe]ncias)\b
+      | \bn[ãa]o\s+(?:tente|tentes|tenta)\s+(?:fugir|escapar|sair|ir\s+embora)\b|\bseguran[çc]as\s+(?:est[ãa]o\s+de\s+olho|vigiam|te\s+vigiam)\b
+      | \b(?:a\s+)?(?:sua|tua)\s+fam[íi]lia\s+(?:vai\s+ter\s+de|vai\s+ter\s+que|ter[áa]\s+de|ter[áa]\s+que)\s+pagar\b
+      | \bentreg\w{1,4}\s+o\s+(?:seu\s+|teu\s+)?passaporte\s+(?:ao|[àa])\s+(?:chefe|respons[áa]vel|supervisor[a]?|empresa|agente|patr[ãa]o)\b
+      | \bningu[ée]m\s+sai\s+sem\s+(?:autoriza[çc][ãa]o|permiss[ãa]o)\b
+      | \bse\s+n[ãa]o\s+(?:cumprir|bater|atingir)\b(?:[^.!?\n]|\.\d){0,60}?\bn[ãa]o\s+(?:come|recebe|dorme|descansa)\b
+    match:
+      - "Se não cumprir a meta, não come e não recebe. Aqui ninguém sai sem autorização do chefe."
+      - "Se decidir deixar o trabalho, a sua família vai ter de pagar os 4.000 dólares da viagem."
+      - "Se não pagar hoje, vamos denunciá-lo à polícia."
+      - "Agora nos deve a viagem e a hospedagem; enquanto não pagar não devolvemos o passaporte."
+      - "O seu passaporte está com o chefe e ele devolve quando pagar o que deve."
+      - "Ninguém pode sair do recinto sem autorização."
+      - "Se quiser sair antes de terminar o contrato vai ter de pagar a dívida da viagem."
+      - "A sua dívida com a agência é de 3.000 dólares e vai pagá-la a trabalhar."
+      - "Ficamos com o seu telefone e passaporte."
+    nomatch:
+      - "Se quiser sair antes, avise com 30 dias de antecedência conforme a lei."
+      - "Se não pagar a conta de luz a tempo há juros."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: TRAF_TRAVEL_DEBT_PT
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [pt]
+    describe: "The employer or agency advances the flight, visa or housing abroad, to be repaid from wages, or covers every travel cost"
+    describe-local:
+      pt: "A empresa ou agência adianta o voo, o visto ou o alojamento no exterior, a descontar do salário, ou paga toda a viagem"
+    flags: [extended]
+    pattern: |
+      \b(?:adiant\w{1,6}|empresta\w{0,6}|pag\w{1,6}|cobr\w{1,6})\b(?:[^.!?\n]|\.\d){0,40}?\b(?:voo|passage(?:m|ns)|bilhetes?|visto|viagem)\b
+          (?:[^.!?\n]|\.\d){0,60}?\b(?:descont\w+|devolve|devolver|devolva|com\s+o\s+(?:seu\s+|teu\s+)?primeiro)
+      | \b(?:passage(?:m|ns)(?:\s+a[ée]reas?)?|bilhetes\s+de\s+avi[ãa]o|voos?|vistos?|estadia|hospedagem|alojamento|moradia)\b(?:\s{1,3}(?:e|de)\s{1,3}\w{1,20}){0,2}\s+(?:gr[áa]tis|por\s+conta\s+da\s+(?:empresa|companhia))
+      | \bpagamos\s+a\s+passagem\b
+      | \b(?:myawaddy|shwe\s?kokko|kk\s+park|sihanoukville|poipet|bavet|mae\s+sot|tri[âa]ngulo\s+dourado)\b
+      | \b(?:patr[ãa]o|chefe|empresa|companhia|ag[êe]ncia|eles)\s+(?:te\s+|lhe\s+)?(?:paga|pagam|cobre|cobrem|adianta|adiantam)\s+(?:o|a|os|as|seu|sua|teu|tua|toda\s+a)\s+(?:voo|passage(?:m|ns)|bilhetes?|viagem|visto)\b
+      | \batravess\w{1,4}\s+(?:por\s+terra|a\s+fronteira)\b
+      | \b(?:me|te|lhe|nos)?\s*(?:mandaram|enviaram|compraram|pagaram|mandamos|enviamos|compramos|pagamos)\s+(?:a|o|as|os|sua|seu|tua|teu)\s+(?:passage(?:m|ns)|bilhetes?|voos?)\b
+      | \b(?:emprest\w{1,6}|adiant\w{1,6})\s+o\s+dinheiro\s+da\s+(?:viagem|passagem)\b
+      | \b(?:meninas|mo[çc]as|raparigas|mulheres\s+jovens)\b(?:[^.!?\n]|\.\d){0,40}?\b(?:anfitri[ãa]s|modelos|dan[çc]arinas|acompanhantes|massagistas|empregadas\s+de\s+mesa|gar[çc]onetes)\s+(?:no|na|em|para\s+o)\s+(?:exterior|estrangeiro|jap[ãa]o|t[óo]quio|osaka|dubai|turquia|istambul|tail[âa]ndia|banguecoque|mal[áa]sia|china|europa|[áa]sia|coreia|seul)\b
+      | \b(?:viaj\w{1,4}|entr\w{1,4}|vai|vais|embarc\w{1,4})\s+com\s+(?:um\s+)?visto\s+de\s+turis\w{1,3}\b
+      | \b(?:passage(?:m|ns)|voos?|bilhetes?\s+de\s+avi[ãa]o|alojamento|hospedagem|moradia)\b(?:\s{1,3}(?:e|de)\s{1,3}\w{1,20}){0,2}\s+por\s+conta\s+do\s+(?:empregador|patr[ãa]o|contratante)\b
+      | \b(?:te\s+|lhe\s+|lhes\s+)?(?:paga|pagam|cobre|cobrem|custeia|custeiam)\s+(?:toda\s+a|a|as|o|os|sua|seu)\s+(?:viage(?:m|ns)|voos?|passage(?:m|ns)|bilhetes?)\b
+      | \b(?:empresa|companhia|empregador|ag[êe]ncia|patr[ãa]o)\s+(?:te\s+|lhe\s+)?(?:cobr\w{1,4}|pag\w{1,4}|custei\w{1,3}|assum\w{1,4})\s+(?:o\s+|a\s+|os\s+|as\s+|seu\s+|sua\s+)?(?:voo|passage(?:m|ns)|bilhetes?|viagem|visto)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:em|no|na|para)\s+(?:dubai|emirados|tail[âa]ndia|bangkok|banguecoque|camboja|laos|myanmar|birm[âa]nia|mal[áa]sia|filipinas|vietname|vietn[ãa]|turquia|jap[ãa]o|china|[áa]sia|exterior|estrangeiro)\b
+      | \b(?:passage(?:m|ns)|voos?|bilhetes?|vistos?|pap[ée]is|viagem)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:descontad[oa]s?|desconta|descontamos|ser[ãa]o\s+descontad[oa]s)\s+(?:do|no)\s+(?:seu\s+|teu\s+)?(?:sal[áa]rio|ordenado|pagamento)\b
+      | \b(?:empresa|companhia|ag[êe]ncia|patr[ãa]o|chefe)\s+(?:te\s+|lhe\s+)?(?:compra|compram|manda|mandam|envia|enviam)\s+(?:a|o|as|os|sua|seu)\s+(?:passage(?:m|ns)|bilhetes?|voos?)\b
+      | \b(?:cassinos?|casinos?)\s+(?:no|na|em|do|da)\s+(?:camboja|myanmar|birm[âa]nia|laos|filipinas|tail[âa]ndia|dubai|mal[áa]sia|vietname|vietn[ãa])\b
+    match:
+      - "Passagem e papéis por conta da agência, depois descontados do salário."
+      - "Temos vagas em cassinos no Camboja. A empresa compra a passagem."
+      - "A empresa cobre voo, visto e apartamento em Dubai."
+      - "Uma conhecida leva moças para trabalhar de garçonete em Tóquio, paga toda a viagem."
+      - "Voo e alojamento pagos. Viaja com visto de turista."
+      - "Arranjei trampo em Dubai, mandaram a passagem e não paguei nada."
+      - "Precisa-se de meninas para trabalhar como anfitriãs no Japão, emprestamos o dinheiro da viagem."
+      - "Vim trabalhar no Laos, o patrão paga o voo."
+      - "Vaga em Myawaddy, buscamos no aeroporto."
+      - "A agência adianta o voo e o visto e desconta do salário."
+      - "Nós pagamos a passagem, você devolve com o primeiro salário."
+    nomatch:
+      - "Ganhe uma viagem grátis para dois no sorteio de Natal."
+      - "O empregador cobre o alojamento segundo o acordo coletivo."
+      - "O bilhete de comboio é reembolsado com a nota de despesas."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: LEGIT_SCAM_ADVICE_PT
+    tactic: legitimacy
+    weight: -1.5
+    languages: [pt]
+    describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
+    describe-local:
+      pt: "Aconselha o leitor sobre um golpe (é crime, denuncie, não pague) em vez de fazer uma oferta"
+    flags: [extended]
+    pattern: |
+      (?<!\bn[ãa]o\s)\b(?:[ée]|isso\s+[ée])\s+(?:um\s+)?(?:crime|golpe|fraude|burla)\b
+      | \bdenuncie\s+(?:ao|[àa]|junto)\b
+      | \bisso\s+[ée]\s+conta\s+laranja\b
+      | \bse\s+(?:te|lhe)\s+(?:pedirem|oferecerem|pediram|ofereceram)\b(?:[^.!?\n]|\.\d){0,80}?\b(?:desconfie|[ée]\s+golpe|n[ãa]o\s+(?:pague|aceite|responda))
+      | \bse\s+j[áa]\s+(?:aconteceu|caiu|fez)\b
+      | \bprocure\s+(?:a\s+|o\s+)?(?:sua\s+|sua\s+|seu\s+)?(?:institui[çc][ãa]o|banco|ag[êe]ncia\s+banc[áa]ria)\b
+      | \bo\s+que\s+[ée]\s+uma\s+['\"“]?conta\s+laranja\b
+      | \b(?:pol[íi]cia(?:\s+(?:civil|federal|judici[áa]ria))?|psp|gnr|pj|minist[ée]rio\s+p[úu]blico|procon|febraban)\s+(?:\w{1,15}\s+)?(?:alerta|avisa|adverte|lembra|recomenda)\b
+      | \bfalsas\s+ofertas\b|\bofertas\s+falsas\b|\b(?:as|suas)\s+v[íi]timas\b|\bos\s+(?:golpistas|burl[õo]es|criminosos|estelionat[áa]rios)\b
+    match:
+      - "A Polícia Civil avisa sobre falsas ofertas de emprego pelo WhatsApp."
+      - "Se já aconteceu, pare de movimentar e procure sua instituição."
+      - "Te ofereceram dinheiro para emprestar sua conta? Isso é conta laranja e é crime. Denuncie ao banco."
+      - "Se lhe pedirem para pagar para trabalhar, desconfie."
+    nomatch:
+      - "Não é golpe, é trabalho sério em casa."
+      - "Pague a inscrição e comece hoje."
+    ref: https://antifraudes.febraban.org.br/
+
+  - id: COMBO_IMP_CHAT_PT
+    tactic: impersonation
+    weight: 1.5
+    languages: [pt]
+    describe: "A big-brand or official recruiter who moves the candidate to a chat app"
+    describe-local:
+      pt: "Um suposto recrutador de uma grande marca ou órgão oficial que leva o candidato para uma app de mensagens"
+    meta: '(IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || IMP_BRAND_RECRUITER_PT || IMP_OFFICIAL_BODY_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)'
+    match:
+      - "Olá, sou do RH da Amazon, me adiciona no WhatsApp +55 11 90000-1111."
+    nomatch:
+      - "Sou do RH da Amazon, candidate-se em amazon.jobs."
+      - "Me adiciona no WhatsApp para falarmos do turno."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_MULE_COMMISSION_PT
+    tactic: money_mule
+    weight: 1.5
+    languages: [pt]
+    describe: "A money-mule request that also promises a cut or commission"
+    describe-local:
+      pt: "Um pedido de conta laranja que também promete uma parte ou comissão"
+    meta: '(MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_RECEIVE_FORWARD_PT || MULE_LEND_ACCOUNT_PT) && (__MULE_PAID_PT || __TASK_CRYPTO || __MULE_CRYPTO_PT) && !COMBO_MULE_PAID_PT'
+    match:
+      - "Recebe dinheiro de clientes na sua conta do Nubank e envia por cripto para a nossa carteira."
+      - "Vai receber pagamentos de clientes na sua conta e transferir para a sede, com comissão por operação."
+    nomatch:
+      - "Vai receber pagamentos de clientes na sua conta e transferir para a sede."
+      - "A comissão sobre vendas é paga com o salário."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __MULE_REASSURE_PT
+    languages: [pt]
+    pattern: '\b(?:[ée]|tudo\s+[ée])\s+(?:100\s?%\s+|totalmente\s+|completamente\s+)?legal\b|\bn[ãa]o\s+[ée]\s+(?:ilegal|golpe|fraude|crime|burla)\b|\b(?:muita\s+gente\s+faz|muita\s+gente\s+j[áa]\s+faz)\b|\bsem\s+(?:nenhum\s+)?risco\b|\bn[ãa]o\s+(?:tem|corre)\s+(?:nenhum\s+)?risco\b'
+
+  - id: COMBO_MULE_REASSURE_PT
+    tactic: money_mule
+    weight: 1.5
+    languages: [pt]
+    describe: "A money-mule request that insists it is legal, riskless or common"
+    describe-local:
+      pt: "Um pedido de conta laranja que insiste que é legal, sem risco ou comum"
+    meta: '(MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && __MULE_REASSURE_PT'
+    match:
+      - "Te pago R$ 300 para abrir uma conta no seu nome e me passar o acesso. É legal, muita gente faz."
+    nomatch:
+      - "Te pago R$ 300 para abrir uma conta no seu nome e me passar o acesso."
+      - "É legal trabalhar ao domingo com o adicional da convenção."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  # ================================================================ round 3: cross-tactic combinations (pt)
+  - id: COMBO_SECRET_MONEY_PT
+    tactic: secrecy
+    weight: 1.5
+    languages: [pt]
+    describe: "Asks for secrecy about a job that also involves money, accounts, documents or codes"
+    describe-local:
+      pt: "Pede segredo sobre um trabalho que também envolve dinheiro, contas, documentos ou códigos"
+    meta: '(SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT || SECRET_KEEP_QUIET_BROAD_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && !COMBO_MULE_SECRECY_PT'
+    match:
+      - "Envie foto do RG frente e verso para o cadastro. Não conte a ninguém sobre este trabalho."
+    nomatch:
+      - "Não conte a ninguém sobre a festa surpresa."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_URGENT_MONEY_PT
+    tactic: urgency
+    weight: 1.5
+    languages: [pt]
+    describe: "Presses for a quick answer while asking for money, data, codes or task deposits"
+    describe-local:
+      pt: "Pressiona por uma resposta rápida enquanto pede dinheiro, dados, códigos ou depósitos de tarefas"
+    meta: '(URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT || TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT) && !COMBO_URGENT_PAY_PT && !COMBO_TRAF_URGENT_PT'
+    match:
+      - "Curta estes posts e reenvie o print. A oferta expira em 24 horas."
+    nomatch:
+      - "A promoção expira em 24 horas."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_RC_MONEY_PT
+    tactic: remote_control
+    weight: 1.5
+    languages: [pt]
+    describe: "Remote control or chat-only handling combined with tasks, fees, accounts or personal data"
+    describe-local:
+      pt: "Controlo remoto ou contacto só por chat junto com tarefas, pagamentos, contas ou dados pessoais"
+    meta: '(RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && (TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_REMOTE_BANK_PT'
+    match:
+      - "Todo o trabalho é por mensagens. Pague a taxa de cadastro de R$ 49,90 via Pix."
+    nomatch:
+      - "Todo o trabalho é por mensagens com a sua coordenadora de turno."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_DATA_CONTEXT_PT
+    tactic: data_harvest
+    weight: 1.5
+    languages: [pt]
+    describe: "Asks for documents, card or bank details with pressure, a brand claim, a chat app or a pay promise"
+    describe-local:
+      pt: "Pede documentos, cartão ou dados bancários com pressa, uma marca, uma app de mensagens ou promessa de pagamento"
+    meta: '(DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && !COMBO_DATA_NO_INTERVIEW_PT'
+    match:
+      - "Me manda foto do RG frente e verso. A oferta expira em 24 horas."
+    nomatch:
+      - "A oferta expira em 24 horas, passe na loja."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_COER_ABROAD_PT
+    tactic: coercion
+    weight: 1.5
+    languages: [pt]
+    describe: "Threats, debt or confinement combined with an overseas job, a fee or task deposits"
+    describe-local:
+      pt: "Ameaças, dívida ou confinamento junto com emprego no exterior, uma taxa ou depósitos de tarefas"
+    meta: '(COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && !COMBO_COER_SECRECY_PT'
+    match:
+      - "A agência adianta o voo e o visto e desconta do salário. Ficamos com o seu passaporte."
+    nomatch:
+      - "Ficamos com a sua encomenda na alfândega."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_PAY_SCHEME_PT
+    tactic: unrealistic_pay
+    weight: 1.0
+    languages: [pt]
+    describe: "An easy-money promise inside a task, fee, money-mule or impersonation scheme"
+    describe-local:
+      pt: "Uma promessa de dinheiro fácil dentro de um esquema de tarefas, taxas, conta laranja ou falsa identidade"
+    meta: '(PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT) && (TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT)'
+    match:
+      - "Trabalhe 30 minutos por dia e ganhe 80 euros. Curta estes posts e reenvie o print."
+    nomatch:
+      - "Trabalhe 30 minutos por dia e ganhe 80 euros."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_CONTEXT_PT
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [pt]
+    describe: "An up-front payment demanded together with pressure, a brand claim, tasks, pay promises or data requests"
+    describe-local:
+      pt: "Um pagamento adiantado exigido junto com pressa, uma marca, tarefas, promessas de pagamento ou pedido de dados"
+    meta: '(FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_OFFPLATFORM_FEE_PT && !COMBO_FEE_ABROAD_PT && !COMBO_URGENT_PAY_PT'
+    match:
+      - "Pague a taxa de cadastro de R$ 49,90 via Pix. Escrevo em nome da Randstad: o seu perfil foi selecionado."
+    nomatch:
+      - "Pague a taxa de cadastro de R$ 49,90 via Pix."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_TRAF_CONTEXT_PT
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [pt]
+    describe: "An overseas-job lure combined with fees, data requests, secrecy, threats, easy pay or chat-only handling"
+    describe-local:
+      pt: "Um engodo de emprego no exterior junto com taxas, pedido de dados, segredo, ameaças, dinheiro fácil ou contacto só por chat"
+    meta: '(TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT || SECRET_KEEP_QUIET_BROAD_PT || COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && !COMBO_TRAF_PACKAGE_PT && !COMBO_TRAF_SECRECY_PT && !COMBO_FEE_ABROAD_PT'
+    match:
+      - "Nós pagamos a passagem, você devolve com o primeiro salário. Anexe uma foto do passaporte e uma selfie segurando o documento."
+    nomatch:
+      - "Nós pagamos a passagem, você devolve com o primeiro salário."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __MULE_CRYPTO_PT
+    languages: [pt]
+    pattern: '\b(?:cripto\w{0,8}|criptomoedas?|carteira\s+(?:digital|virtual|cripto))\b'
+
+  - id: LEGIT_PUBLIC_EXAM_PT
+    tactic: legitimacy
+    weight: -1.5
+    languages: [pt]
+    describe: "Reads as a public-sector competition or exam notice (official fees are normal there)"
+    describe-local:
+      pt: "É um aviso de concurso público (aí as taxas oficiais são normais)"
+    pattern: '\b(?:concurso\s+p[úu]blico|edital|di[áa]rio\s+oficial|banca\s+organizadora|taxa\s+de\s+inscri[çc][ãa]o\s+do\s+concurso|prefeitura\s+municipal)\b'
+    match:
+      - "Concurso público da prefeitura: inscrições até 15 de maio. Taxa de inscrição: R$ 60."
+    nomatch:
+      - "Pague R$ 60 de inscrição e comece amanhã."
 
 """#),
         ("rules/lang-tl.yaml", #"""
