@@ -370,6 +370,422 @@ rules:
       - "The company paid 300 EUR for him to attend the course."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
+  # ---- Round 3: generalized coercion signals (en, fr), mostly as messages from victims or their families:
+  # documents or phones taken, debt to repay, ransom or resale, violence and threats, confinement, quotas with
+  # punishment, and work forced on people who were promised something else.
+  - id: __COER_DOCS_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:took|take|taken|takes|taking|kept|keep|keeps|keeping|confiscat\w*|seiz\w*|hold|holding|holds|held|hid|hide|lock\w*|collected)\s+(?:away\s{1,3})?(?:all\s{1,3})?(?:of\s{1,3})?(?:(?:our|my|his|her|their|the\s+workers['’]?)\s+(?:passports?|ids?|id\s+(?:cards?|documents?)|identity\s+(?:cards?|documents))|(?:our|their|the\s+workers['’]?)\s+(?:documents|papers|phones|mobiles))\b
+      | \b(?:our|my|his|her|their)\s+(?:passports?|ids?|id\s+documents|documents|papers|phones)\s+(?:are|were|is|was|have\s+been|has\s+been)\s+(?:kept|locked|held|taken|confiscated)\b
+
+  - id: COER_DOCS_TAKEN_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Says the workers' passports, IDs, papers or phones were taken or are held by the employer"
+    meta: '__COER_DOCS_EN && !COER_PASSPORT_KEPT_EN'
+    match:
+      - "They keep our ID documents in the office and we cannot go out."
+      - "They took our phones and only give them back one hour a week."
+    nomatch:
+      - "Keep your ID documents with you when travelling."
+      - "Please hold your phone horizontally when filming."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_DEBT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:a|the|my|his|her|our|their|your)\s+debt\s+(?:of\s{1,3})?(?:[$€£]\s?)?\d
+      | \bdebt\s+(?:of|for)\b[^.!?\n]{0,40}\b(?:ticket|flight|visa|transport|recruitment|agency|food|training|travel)
+      | \b(?:owe|owes|owing)\s+(?:them|the\s+company|the\s+boss|the\s+agency|the\s+agent|him)\b
+      | \b(?:owes?|owing)\s+(?:them\s{1,3}|the\s+\w{2,12}\s{1,3})?(?:[$€£]\s?)?\d[\d,.]*\s*(?:k\b|usd|usdt|dollars?|baht|yuan|rmb|ringgit|pesos?|euros?|\$)
+      | \b(?:pay|paid)\s+back\s+(?:the|his|her|my|our|their)\s+(?:ticket|flight|visa|debt|agency\s+fee|recruitment\s+fee|transport|travel)
+      | \b(?:until|before|after|once)\s+(?:the\s{1,3}|your\s{1,3}|my\s{1,3}|his\s{1,3}|her\s{1,3}|our\s{1,3})?debt\s+(?:is\s{1,3}|was\s{1,3}|has\s+been\s{1,3})?(?:cleared|paid|repaid|settled)
+      | \b(?:if|when)\s+(?:you|we|they|he|she|i)\s+(?:want\s+to\s{1,3}|try\s+to\s{1,3})?(?:quit|leave|go\s+home|stop|resign)\b[^.!?\n]{0,60}\b(?:compensation|pay\s+back|repay|penalty|ransom|\d[\d,.]*\s*(?:usdt|usd|dollars|baht|yuan))
+      | \b(?:our|my|his|her|their|the)\s+debt\s+(?:is\s{1,3}|keeps?\s{1,3})?(?:grow\w*|increas\w*|getting\s+bigger|still\s+(?:growing|there))\b
+      | \b(?:must|has\s+to|have\s+to|needs?\s+to)\s+pay\s+(?:[$€£]\s?)?\d[\d,.]*\s*(?:k\b|usd|usdt|dollars?|baht|yuan|euros?)?\s*(?:in\s{1,3})?(?:compensation|penalty|fine|ransom)\b
+      | \bno\s+(?:salary|pay|wages?)\s+(?:for|during|until)\s+(?:the\s+)?(?:first\s+)?\d+\s+months?\b
+
+  - id: COER_DEBT_BONDAGE_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Describes a debt for travel, visa or agency fees that workers must repay before being paid or allowed to leave"
+    meta: '__COER_DEBT_EN && !COER_DEBT_FINES_EN'
+    match:
+      - "Every new worker has a debt of 30,000 baht for transport and visa."
+      - "They said he must pay back the ticket and the agency fee before he can leave."
+      - "No salary for the first 3 months."
+    nomatch:
+      - "The student loan debt crisis is growing."
+      - "Pay back the advance on your next payslip, as agreed."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_RELEASE_MONEY_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Money is demanded to let a worker go or to buy their freedom"
+    flags: [extended]
+    pattern: |
+      \b(?:want|wants|ask\w*|demand\w*|need)\s+(?:[$€£]\s?)?\d[\d,.]*\s*(?:k\b|usd|usdt|dollars?|baht|yuan|rmb|ringgit|pesos?|euros?)?\s+(?:\w{1,10}\s{1,3})?(?:to|before\s+they)\s+(?:let|release|free)\s+(?:him|her|them|me|us)\b
+      | \bto\s+(?:let|release|free)\s+(?:him|her|them|me|us)\s+(?:go|out)\b
+      | \b(?:pay|send|transfer)\s+(?:[$€£]\s?)?\d[\d,.]*\s*(?:k\b|usd|usdt|dollars?|baht|yuan|rmb|ringgit|pesos?|euros?)?\s+or\s+(?:else\s+)?(?:they|he|she|we)\s+(?:will|would|are\s+going\s+to)\b
+      | \bbuy\s+(?:back\s{1,3})?(?:my|his|her|their|our)\s+freedom\b
+    match:
+      - "Now they want 8,000 USD to let him go."
+      - "I need 3000 dollars to buy my freedom."
+    nomatch:
+      - "We need 3 volunteers to help him move."
+      - "Let him go home early today, he worked late."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_RESOLD_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:will|would|could|might)\s+be\s+(?:sold|resold|transferred)\s+to\s+(?:another|a\s+new|a\s+different|other)\s+(?:company|boss|compound|group|gang|park)\b
+      | \b(?:sold|resold|sell|selling|transfer|transferred|transferring)\s+(?:him|her|them|me|us)\s+(?:on\s{1,3})?to\s+(?:another|a\s+new|a\s+different|other)\s+(?:company|boss|compound|group|gang|park)\b
+      | \bthreaten\w*\s+to\s+(?:sell|resell)\b
+
+  - id: COER_RESOLD_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Says a worker was sold to another company or threatened with being sold"
+    meta: '__COER_RESOLD_EN && !COER_RANSOM_EN'
+    match:
+      - "They sold him to another company last week."
+      - "They threatened to sell her if she didn't bring in money."
+    nomatch:
+      - "We sold the company to another group in 2021."
+      - "They sell phones to another shop."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_VIOLENCE_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Reports beatings, electric shocks, armed guards or threats against the worker or their family"
+    flags: [extended]
+    pattern: |
+      \bthreaten\w*\s+(?:to\s+)?(?:hurt|kill|beat|harm|punish|torture|shoot)\b
+      | \bthreaten\w*\b[^.!?\n]{0,30}\b(?:my|his|her|our|their)\s+famil(?:y|ies)\b
+      | \b(?:beat|beats|beating|tortur\w*|shock\w*|tase\w*|whip\w*|electrocut\w*)\s+(?:us|me|him|her|them|workers|people)\b(?!\s+up)
+      | \b(?:they|guards?|the\s+boss|the\s+manager|bosses)\b[^.!?\n]{0,30}?\b(?:hit|hits|slap\w*|kick\w*)\s+(?:us|me|him|her|them|workers|people)\b(?!\s+(?:up|with))
+      | \b(?:punished|beaten|tortured)\s+(?:with|by|using)\b
+      | \belectric\s+(?:shocks?|batons?|sticks?)\b|\belectrocut\w*
+      | \b(?:beat|beaten|tortured|shocked|killed|whipped)\s+(?:up\s{1,3})?(?:a|one|two|some|the|another)\s+(?:boy|girl|man|woman|guy|worker|person|people|colleague|friend|kid|young\s+\w{2,10})\b
+      | \b(?:if|when)\s+(?:i|we|you|he|she|they|anyone)\s+(?:try|tries|tried)\s+to\s+(?:leave|escape|run|quit|go\s+home)\b[^.!?\n]{0,40}\b(?:sell|beat|kill|hurt|punish|lock|shoot)\w*
+      | \bguards?\s+(?:with|have|carry|carrying)\s+(?:guns|weapons|rifles|batons)\b|\barmed\s+guards?\b|\bguards?\s+(?:are\s{1,3})?armed\b
+    match:
+      - "If we don't reach the target they cut our salary and hit us."
+      - "Help, they are threatening to hurt my family if I try to escape."
+      - "The guards have guns and they don't let anybody out."
+    nomatch:
+      - "Hit me up on Telegram for details."
+      - "Our security guards patrol the car park at night."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_CONFINED_EN
+    tactic: coercion
+    weight: 2.2
+    languages: [en]
+    describe: "Says workers are locked in, held against their will, watched, or not let out or home"
+    flags: [extended]
+    pattern: |
+      \b(?:i\s+am|i['’]m|we\s+are|we['’]re|they\s+are|they['’]re|he\s+is|she\s+is|he['’]s|she['’]s|we\s+were|they\s+were|i\s+was|he\s+was|she\s+was|been|being|got|get)\s+(?:\w{1,10}\s{1,3})?(?:locked|trapped|held|kept|imprisoned|detained)\s+(?:up\s{1,3})?(?:in|inside|at)\s+(?:a|the|this|an)\s+(?:\w{1,15}\s{1,3})?(?:building|compound|room|camp|house|office|dorm\w*|park|zone)
+      | \bheld\s+against\s+(?:my|our|his|her|their)\s+will\b
+      | \b(?:we|they|nobody|no\s+one)\s+(?:can['’]t|cannot|can\s+not|are\s+not\s+allowed\s+to)\s+(?:leave|go\s+out|get\s+out|escape)\b(?!\s+(?:work|early|before|until\s+\d))
+      | \b(?:i|he|she)\s+(?:can['’]t|cannot|can\s+not|is\s+not\s+allowed\s+to|am\s+not\s+allowed\s+to)\s+(?:escape|get\s+out\s+of\s+(?:here|the\s+(?:compound|building|camp)))\b
+      | \b(?:nobody|no\s+one)\s+(?:can|may|is\s+allowed\s+to)\s+(?:leave|go\s+out|get\s+out|go\s+home)\b
+      | \b(?:nobody|no\s+one)\s+is\s+allowed\s+(?:outside|out)\b|\block\w*\s+(?:us|me|them|him|her)\s+(?:up|in)\b
+      | \b(?:can['’]?t|cannot|can\s+not|not\s+allowed\s+to)\s+(?:go|come|return)\s+home\s+(?:until|before|unless)\b
+      | \b(?:don['’]t|do\s+not|won['’]t|will\s+not|never)\s+let\s+(?:anybody|anyone|us|them|him|her|me|workers)\s+(?:out|go|leave)\b
+      | \bnot\s+allowed\s+to\s+(?:contact|call|go\s+home|come\s+home|leave)\b
+      | \bwithout\s+a\s+guard\b|\bwe\s+are\s+watched\b|\bwatched\s+all\s+the\s+time\b|\bguards?\s+(?:are\s{1,3})?(?:everywhere|at\s+(?:every|the)\s+(?:door|gate|exit))
+      | \b(?:stuck|trapped|held|locked\s+up)\s+(?:in|inside)\s+(?:a|the|this)\s+(?:\w{1,15}\s{1,3})?(?:compound|camp|scam\s+cent(?:er|re)|park|zone)\b
+      | \b(?:are|is|were|was|get|got)\s+(?:\w{1,10}\s{1,3})?locked\s+(?:up\s{1,3})?(?:in|inside)\s+(?:a|the)\s+(?:dark\s{1,3}|small\s{1,3})?room\b
+      | \bhelp\s+(?:me|us|him|her)\s+(?:get\s+out|escape|leave|come\s+home)\b
+    match:
+      - "Please help, I am locked in a building in Myawaddy."
+      - "We are being held against our will."
+      - "He is not allowed to contact anyone."
+    nomatch:
+      - "I can't leave work until 6 tonight."
+      - "The keys are kept in the office."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_QUOTA_PUNISH_EN
+    tactic: coercion
+    weight: 2.2
+    languages: [en]
+    describe: "Quotas of clients or victims enforced with fines, salary cuts or punishment"
+    flags: [extended]
+    pattern: |
+      \b(?:if|when|unless)\s+(?:we|you|they|i|he|she)\s+(?:don['’]t|do\s+not|doesn['’]t|does\s+not|fail\s+to|can['’]t|cannot|didn['’]t)\s+(?:reach|meet|hit|get|make|bring|find)\b[^.!?\n]{0,60}\b(?:cut|deduct\w*|fine\w*|beat\w*|hit|punish\w*|sell|sold|no\s+(?:salary|food|pay))
+      | \b(?:bring\s+in|find|get|scam|recruit)\s+\d+\s+(?:new\s{1,3})?(?:clients|victims|customers|people)\s+(?:a|per|every|each)\s+(?:day|week|month)\s+or\b
+      | \bfines?\s+of\s+(?:[$€£]\s?)?\d[\d,.]*\s*(?:\w{1,8}\s{1,3})?(?:for\s+(?:every|each)|per)\s+(?:mistake|error|day|late)
+      | \bcut\s+(?:our|my|his|her|their)\s+(?:salary|salaries|pay|wages)\b
+      | \b(?:who|that)\s+(?:don['’]?t|do\s+not|doesn['’]?t|fail\s+to|can['’]?t|cannot)\s+(?:hit|reach|meet|make|get|bring\s+in|bring)\s+(?:\d+|their|the)\s+(?:\w{1,12}\s{1,3})?(?:deposits|clients|victims|customers|targets?|quotas?)\b
+      | \b(?:without|no)\s+(?:food|meals?|water|sleep)\b[^.!?\n]{0,30}\b(?:if|until|unless|when)\b|\blocked\b[^.!?\n]{0,30}\bwithout\s+(?:food|water)\b
+    match:
+      - "My cousin says each worker must bring in 3 clients a month or be punished."
+      - "Fines of 500 yuan for every mistake."
+    nomatch:
+      - "If you don't reach the target, your manager will coach you."
+      - "The company cut our travel budget this year."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DECEIVED_FORCED_EN
+    tactic: coercion
+    weight: 2.2
+    languages: [en]
+    describe: "A worker was promised one job, taken across a border and forced to chat with or scam victims"
+    flags: [extended]
+    pattern: |
+      \bforced\s+(?:us\s{1,3}|me\s{1,3}|them\s{1,3}|him\s{1,3}|her\s{1,3})?to\s+(?:chat|scam|cheat|lie|work|defraud|message|call)\b
+      | \b(?:told|promised)\s+(?:us\s{1,3}|me\s{1,3}|him\s{1,3}|her\s{1,3}|them\s{1,3})?(?:it\s+was|it['’]s|it\s+is|that\s+it\s+was)\s+(?:a\s{1,3})?[^.!?\n]{0,30}\bjob\b[^.!?\n]{0,60}\bbut\b
+      | \b(?:brought|took|smuggled|taken|moved|sent|drove)\s+(?:us|me|him|her|them)\s+(?:across|over)\s+the\s+(?:border|river)\b
+      | \b(?:came|went|left|travel\w*|signed\s+up|applied)\s+(?:here\s{1,3}|there\s{1,3})?for\s+(?:a|an|the)\s+[^.!?\n]{0,30}\bjob\b[^.!?\n]{0,40}\bbut\b[^.!?\n]{0,40}\b(?:scam|fraud|forced|lock|can['’]?t\s+leave|not\s+allowed)
+      | \bchat(?:ting)?\s+with\s+victims\b|\bscam\s+people\s+(?:online|all\s+night|on)\b|\bscam\s+people\b
+    match:
+      - "I was told it was a customer service job in Thailand but they brought us across the border to Myanmar."
+      - "She has to scam people online all night."
+    nomatch:
+      - "Our fraud team protects customers from people who scam others online."
+      - "I was told it was a good job, and it is."
+    todo-nomatch:
+      - "Scammers scam people online with fake job offers."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: __COER_SOS_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:please\s+|pls\s+)?help\s+(?:me|us|him|her)\b|\bplease\s+help\b|\bhelp\s*!|\bsos\b|\bsave\s+(?:me|us)\b|\bget\s+(?:me|us)\s+out\b|\brescue\s+(?:me|us|him|her)\b
+      | \b(?:don['’]t|do\s+not|please\s+don['’]t)\s+(?:call|text)\s+(?:me|this\s+number|my\s+number)\b
+      | \b(?:tell|contact|call)\s+the\s+embassy\b|\bi\s+can['’]t\s+come\s+home\b|\bi['’]?m\s+(?:so\s{1,3}|very\s{1,3}|really\s{1,3})?(?:scared|afraid|terrified)\b|\b(?:cannot|can['’]t)\s+reach\s+(?:him|her|them)\b
+
+  - id: COER_STACK
+    tactic: coercion
+    weight: 2.5
+    languages: [en, fr]
+    describe: "Two or more distinct coercion signals, or coercion with a cry for help (not already counted by COMBO_COERCION_MULTI)"
+    describe-local:
+      fr: "Au moins deux signaux de contrainte distincts, ou une contrainte accompagnée d’un appel à l’aide"
+    meta: '!COMBO_COERCION_MULTI && (2 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR) || (__COER_SOS_EN || __COER_SOS_FR) && 1 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR))'
+    match:
+      - "They took our phones. If anyone tries to run they beat him."
+      - "Please help, I am locked in a building in Myawaddy."
+    nomatch:
+      - "Please help me move the sofa on Saturday."
+      - "They took our phones at the cinema entrance."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_DOCS_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:pris|prennent|prend|gard\w*|confisqu\w*|retien\w*|retenu\w*|saisi\w*|cach\w*|conserv\w*|enferm\w*|r[ée]cup[ée]r\w*)\s+(?:tous\s{1,3}|toutes\s{1,3})?(?:nos|mes|leurs|ses|les)\s+(?:passeports?|papiers|documents|pi[èe]ces\s+d['’]identit[ée]|t[ée]l[ée]phones|portables|cartes\s+d['’]identit[ée])\b
+      | \b(?:nos|mes|leurs|ses)\s+(?:passeports?|papiers|documents|t[ée]l[ée]phones|portables)\s+(?:sont|ont\s+[ée]t[ée]|restent)\s+(?:gard[ée]s|confisqu[ée]s|retenus|enferm[ée]s|pris|au\s+bureau)
+
+  - id: COER_DOCS_TAKEN_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "Says the workers' passports, IDs, papers or phones were taken or are held by the employer"
+    describe-local:
+      fr: "Indique que les passeports, papiers ou téléphones des travailleurs ont été pris ou sont gardés par l’employeur"
+    meta: '__COER_DOCS_FR && !COER_PASSPORT_KEPT_FR'
+    match:
+      - "Ils ont confisqué nos téléphones, on les récupère une heure par semaine."
+      - "Ils gardent nos papiers au bureau."
+    nomatch:
+      - "Gardez vos papiers sur vous pendant le voyage."
+      - "Les téléphones sont interdits pendant l'examen."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_DEBT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bdette\s+de\s+\d
+      | \b(?:une|la|sa|ma|notre|leur|ta|votre)\s+dette\b[^.!?\n]{0,50}\b(?:billet|transport|visa|agence|rembours\w*|vol|nourriture|logement)
+      | \b(?:on|je|il|elle|nous|ils|elles|qu['’]on|qu['’]ils)\s+(?:leur|lui)\s+(?:doit|dois|devons|doivent)\b
+      | \brembourser\s+(?:le|la|les)\s+(?:billet|vol|visa|frais|dette|transport|voyage)\b
+      | \b(?:une\s+fois|tant\s+que|avant\s+que)\s+(?:la|sa|ma|ta|notre|votre|leur)\s+dette\b
+      | \b(?:notre|ma|sa|leur|la)\s+dette\s+(?:augmente|grossit|ne\s+fait\s+qu['’]augmenter|continue)\b
+      | \bje\s+(?:leur|lui)\s+dois\s+\d
+      | \bsi\s+(?:tu|vous|on|il|elle)\s+(?:veu[tx]|voulez)\s+(?:arr[êe]ter|partir|quitter|d[ée]missionner|rentrer)\b[^.!?\n]{0,60}\b(?:d[ée]dommagement|indemnit[ée]|compensation|payer|rembourser|p[ée]nalit[ée])
+      | \b(?:chacun|chacune|on|je|il|elle|nous)\s+(?:leur\s{1,3}|lui\s{1,3})?(?:doit|dois|devons)\s+(?:encore\s{1,3})?\d[\d\s.,]*\s*(?:\$|€|dollars?|euros?|usd|usdt|bahts?|yuans?|fcfa)
+      | \bpas\s+de\s+salaire\s+(?:les|pendant\s+les)\s+\d+\s+premiers\s+mois\b
+
+  - id: COER_DEBT_BONDAGE_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "Describes a debt for travel, visa or agency fees that workers must repay before being paid or allowed to leave"
+    describe-local:
+      fr: "Décrit une dette (billet, visa, frais d’agence) à rembourser avant d’être payé ou de pouvoir partir"
+    meta: '__COER_DEBT_FR && !COER_DEBT_FINES_FR'
+    match:
+      - "Chaque nouveau travailleur a une dette de 30 000 bahts pour le transport et le visa."
+      - "L'entreprise dit qu'on leur doit 5 000 dollars pour le vol."
+    nomatch:
+      - "La dette publique a augmenté en 2024."
+      - "Le remboursement de vos frais de transport se fait sur la fiche de paie."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_RELEASE_MONEY_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "Money is demanded to let a worker go or to buy their freedom"
+    describe-local:
+      fr: "De l’argent est exigé pour laisser partir un travailleur ou racheter sa liberté"
+    flags: [extended]
+    pattern: |
+      \bpour\s+(?:le|la|les|me|nous|te|vous)\s+(?:laisser\s+(?:partir|sortir|rentrer)|lib[ée]rer|rel[âa]cher)\b
+      | \bpay(?:er|e|ez)\s+\d[\d\s.,]*\s*(?:\$|€|dollars?|euros?|usd|usdt|bahts?|yuans?|fcfa)?[^.!?\n]{0,20}\bsinon\s+(?:ils?|elle|on)\b
+      | \bracheter\s+(?:ma|sa|leur|notre|ta|votre)\s+libert[ée]\b
+    match:
+      - "Maintenant ils demandent 8 000 USD pour le laisser partir."
+      - "Il me faut 3 000 dollars pour racheter ma liberté."
+    nomatch:
+      - "Nous avons vendu la société à un autre groupe en 2021."
+      - "Laissez-le partir plus tôt aujourd'hui."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_RESOLD_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "Says a worker was sold to another company or threatened with being sold"
+    describe-local:
+      fr: "Indique qu’un travailleur a été vendu à une autre société ou menacé de l’être"
+    flags: [extended]
+    pattern: |
+      \b(?:revendu|vendu|revendue|vendue|revendus|vendus|transf[èe]r\w*|revend\w*)\s+[àa]\s+(?:une\s+)?autre\s+(?:soci[ée]t[ée]|entreprise|patron|compound|groupe|bande)\b
+      | \b(?:l['’]|les|la|le|nous|m['’])\s?ont\s+(?:re)?vendu\w*\s+[àa]\b
+      | \bmena[cç]\w*\s+de\s+(?:la|le|les|nous|me|te)\s+(?:re)?vendre\b
+    match:
+      - "Ils l'ont revendu à une autre société la semaine dernière."
+      - "Ils menacent de la vendre si elle ne ramène pas d'argent."
+    nomatch:
+      - "Nous avons vendu la société à un autre groupe en 2021."
+      - "Ils vendent des téléphones à une autre boutique."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_VIOLENCE_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "Reports beatings, electric shocks, armed guards or threats against the worker or their family"
+    describe-local:
+      fr: "Signale des coups, des chocs électriques, des gardes armés ou des menaces contre le travailleur ou sa famille"
+    flags: [extended]
+    pattern: |
+      \bmena[cç]\w*\s+de\s+(?:s['’]en\s+prendre|tuer|frapper|battre|faire\s+du\s+mal|blesser|torturer)\b
+      | \bmena[cç]\w*\b[^.!?\n]{0,30}\b(?:ma|sa|notre|leur|ta)\s+famille\b
+      | \b(?:nous|me|les|le|la|te)\s+(?:frappent|battent|tabassent|torturent|punissent|frappe|bat|tabasse|torture)\b
+      | \b(?:frapp|batt|tortur|puni|battu)\w*\s+(?:[àa]\s+coups?\s+de|avec)\b
+      | \bmatraques?(?:\s+[ée]lectriques?)?\b|\b[ée]lectrocut\w*|\bchocs?\s+[ée]lectriques?\b
+      | \bgardes?\s+(?:sont\s{1,3})?arm[ée]s\b|\bgardes?\s+avec\s+des\s+(?:armes|fusils)\b
+      | \b(?:battu|frapp[ée]|tabass[ée]|tortur[ée]|tu[ée])\w*\s+(?:un|une|des|deux|le|la)\s+(?:gar[çc]on|fille|homme|femme|coll[èe]gue|travailleur|personne|gens|jeune)\b
+      | \bsi\s+(?:j['’]|je|on|il|elle|tu|nous|vous|quelqu['’]un)\s*(?:essai\w*|tent\w*)\s+de\s+(?:partir|fuir|s['’]enfuir|sortir|quitter|rentrer)\b[^.!?\n]{0,40}\b(?:vend|frapp|batt|tu|puni|enferm|tabass)\w*
+    match:
+      - "Au secours, ils menacent de s'en prendre à ma famille si j'essaie de partir."
+      - "Les gardes sont armés et ne laissent sortir personne."
+      - "Il est puni à coups de matraque électrique."
+    nomatch:
+      - "Les agents de sécurité surveillent le parking la nuit."
+      - "Il frappe à la porte du bureau."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_CONFINED_FR
+    tactic: coercion
+    weight: 2.2
+    languages: [fr]
+    describe: "Says workers are locked in, held against their will, watched, or not let out or home"
+    describe-local:
+      fr: "Indique que les travailleurs sont enfermés, retenus contre leur volonté, surveillés, ou qu’on ne les laisse pas sortir ni rentrer"
+    flags: [extended]
+    pattern: |
+      \b(?:enferm[ée]e?s?|s[ée]questr[ée]e?s?|bloqu[ée]e?s?|retenu(?:e|s|es)?)\s+(?:dans|[àa]\s+l['’]int[ée]rieur)\b
+      | \bretenu(?:e|s|es)?\s+contre\s+(?:ma|notre|leur|sa|ta|votre)\s+volont[ée]\b
+      | \bne\s+(?:nous|me|les|le|la)?\s*laisse\w*\s+(?:pas\s+)?(?:sortir|partir|rentrer)\b|\bne\s+laisse\w*\s+sortir\s+personne\b
+      | \b(?:on|je|nous|ils|il|elle|personne)\s+ne\s+(?:peut|peux|pouvons|peuvent)\s+(?:pas\s+)?(?:partir|sortir|quitter|rentrer|s['’]enfuir)\b(?!\s+(?:du\s+travail|avant\s+\d))
+      | \b(?:coinc[ée]|bloqu[ée]|enferm[ée]|retenu|pi[ée]g[ée])e?s?\s+dans\s+(?:un|une|le|la|ce)\s+(?:\w{1,15}\s{1,3})?(?:complexe|compound|camp|centre\s+d['’]arnaque|zone)\b
+      | \bsans\s+(?:un\s+)?garde\b|\bon\s+est\s+surveill[ée]s\b|\bgardes?\s+partout\b|\bsurveill[ée]s\s+(?:en\s+permanence|tout\s+le\s+temps)\b
+      | \bpas\s+le\s+droit\s+de\s+(?:contacter|sortir|partir|quitter|rentrer|t[ée]l[ée]phoner)\b
+      | \bpersonne\s+n['’]\s?a\s+le\s+droit\s+de\s+(?:sortir|partir|quitter|rentrer)\b|\b(?:nous|me|les|le|la)\s+enferm(?:ent|e|ait|aient)\b
+      | \b(?:on\s+ne\s+peut|je\s+ne\s+peux|nous\s+ne\s+pouvons)\s+pas\s+rentrer\s+(?:tant\s+qu|avant)
+      | \baidez[- ](?:moi|nous)\s+[àa]\s+(?:sortir|partir|fuir|rentrer)\b
+    match:
+      - "Aidez-moi, je suis enfermée dans un bâtiment à Myawaddy."
+      - "On est retenus contre notre volonté."
+      - "Il n'a pas le droit de contacter qui que ce soit."
+    nomatch:
+      - "Je ne peux pas partir du travail avant 18 h."
+      - "Le colis est bloqué en douane."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: COER_QUOTA_PUNISH_FR
+    tactic: coercion
+    weight: 2.2
+    languages: [fr]
+    describe: "Quotas of clients or victims enforced with fines, salary cuts or punishment"
+    describe-local:
+      fr: "Des quotas de clients ou de victimes imposés par des amendes, des retenues sur salaire ou des punitions"
+    flags: [extended]
+    pattern: |
+      \bsi\s+(?:on|je|j['’]|tu|il|elle|nous|vous|ils|elles)\s*(?:ne\s+|n['’]\s?)?(?:atteint|atteins|atteignons|atteignez|atteignent|ram[èe]ne|ram[èe]nes|ramenons|fait|fais|faisons|remplit|remplis)\w*\s+pas\b[^.!?\n]{0,60}\b(?:retien\w*|retenue|amendes?|frapp\w*|batt\w*|puni\w*|vend\w*|enferm\w*|pas\s+de\s+(?:salaire|nourriture|repas))
+      | \b(?:doit|doivent|dois|devons)\s+ramener\s+\d+\s+(?:nouveaux\s{1,3})?(?:clients|victimes|personnes)\b[^.!?\n]{0,40}\bsinon\b
+      | \bamendes?\s+de\s+\d[\d\s.,]*\s*(?:\w{1,8}\s{1,3})?(?:pour\s+(?:chaque|toute)|par)\s+(?:erreur|faute|retard|jour)
+    match:
+      - "Si on n'atteint pas l'objectif ils retiennent le salaire et nous frappent."
+      - "Chacun doit ramener 3 clients par mois sinon il est puni."
+      - "Amende de 500 yuans pour chaque erreur."
+    nomatch:
+      - "Si vous n'atteignez pas vos objectifs, votre manager vous accompagne."
+      - "Amende de 35 euros pour stationnement gênant."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: COER_DECEIVED_FORCED_FR
+    tactic: coercion
+    weight: 2.2
+    languages: [fr]
+    describe: "A worker was promised one job, taken across a border and forced to chat with or scam victims"
+    describe-local:
+      fr: "Un travailleur à qui l’on avait promis un autre emploi a été emmené de l’autre côté d’une frontière et forcé de discuter avec des victimes ou de les escroquer"
+    flags: [extended]
+    pattern: |
+      \b(?:oblig[ée]e?s?|forc[ée]e?s?|contraint(?:e|s|es)?)\s+(?:de|d['’])\s?(?:discuter|arnaquer|escroquer|travailler|mentir|tromper|parler|envoyer)\b
+      | \bon\s+(?:m['’]|nous|lui|leur)\s?avait\s+(?:dit|promis)\b[^.!?\n]{0,60}\bmais\b
+      | \b(?:emmen|conduit|amen|transf[ée]r)\w*\b[^.!?\n]{0,30}\b(?:au\s+myanmar|en\s+birmanie|au\s+laos|au\s+cambodge|de\s+l['’]autre\s+c[ôo]t[ée]\s+de\s+la\s+fronti[èe]re)\b
+      | \b(?:arnaquer|escroquer)\s+des\s+gens\b
+      | \b(?:venu|venue|venus|parti|partie|partis)\s+(?:ici\s{1,3})?pour\s+(?:un|une)\s+(?:travail|emploi|job|poste)\b[^.!?\n]{0,40}\bmais\b
+    match:
+      - "On m'avait dit service client en Thaïlande mais ils nous ont emmenés au Myanmar."
+      - "Elle doit arnaquer des gens en ligne toute la nuit."
+    nomatch:
+      - "Notre équipe anti-fraude protège les clients."
+      - "On m'avait dit que le poste était en CDI, et c'est le cas."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: __COER_SOS_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bau\s+secours\b|\baidez[- ](?:moi|nous)\b|\bsauvez[- ](?:moi|nous)\b|\bsortez[- ](?:moi|nous)\b
+      | \bne\s+m['’]\s?appel(?:ez|le)\s+pas\b|\b(?:pr[ée]venez|contactez|appelez)\s+l['’]\s?ambassade\b|\bje\s+ne\s+peux\s+pas\s+rentrer\b|\bj['’]\s?ai\s+(?:tr[èe]s\s+|vraiment\s+)?peur\b|\bn['’]\s?arriv\w*\s+plus\s+[àa]\s+(?:le|la|les)\s+joindre\b
+
 """#),
         ("rules/combinations.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -1192,11 +1608,8 @@ rules:
         ("rules/data_harvest.yaml", ##"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: DATA_BANK_CARD_EN
-    tactic: data_harvest
-    weight: 3.0
+  - id: __DATA_BANK_CARD_EN_PAT
     languages: [en]
-    describe: "Asks for online-banking login, password or PIN, or for a card number and CVV"
     flags: [extended]
     pattern: |
       (?<!\bnever\s)\b(?:send|provide|give|share|submit|enter|text|reply\s+with|need|require|forward|confirm)\w*\b
@@ -1204,6 +1617,13 @@ rules:
           (?:credit|debit|bank|atm)\s+card\s+(?:number|details|info\w*|pin)|card\s+number|cvv2?|cvc|card\s+security\s+code|
           (?:atm|card)\s+pin)\b
       | \bcredit\s+card\s+(?:information|details|number)\s+for\s+(?:direct\s+deposit|payroll|salary)\b
+
+  - id: DATA_BANK_CARD_EN
+    tactic: data_harvest
+    weight: 3.0
+    languages: [en]
+    describe: "Asks for online-banking login, password or PIN, or for a card number and CVV"
+    meta: '__DATA_BANK_CARD_EN_PAT && !__IMP_SCAM_WARNING_EN'
     match:
       - "We'd like to offer you the job! To proceed, we need your credit card information for direct deposit setup."
       - "Send me your online banking login and password so the company can deposit your salary."
@@ -1213,11 +1633,8 @@ rules:
       - "Submit your expense claims with receipts through the finance portal."
     ref: https://consumer.ftc.gov/articles/job-scams
 
-  - id: DATA_ID_DOCS_EN
-    tactic: data_harvest
-    weight: 2.0
+  - id: __DATA_ID_DOCS_EN_PAT
     languages: [en]
-    describe: "Asks for a photo or scan of an identity document, or for a Social Security / national insurance number, to proceed"
     flags: [extended]
     pattern: |
       (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:send|upload|submit|provide|forward|share|attach|text|
@@ -1234,6 +1651,13 @@ rules:
           (?:passport\s+(?:copy|copies|page|data\s+page|bio\s?page|photo|picture|pic|scan|number|details)|(?:scanned\s{1,3}|colou?r\s{1,3})?cop(?:y|ies)\s+of\s+(?:your\s{1,3})?(?:international\s{1,3})?(?:passport|national\s+id|id\s+card|identity\s+card|driver['’]?s\s+licen[cs]e|driving\s+licen[cs]e)|
           selfie\s+(?:holding|with)\s+(?:your\s{1,3}|the\s{1,3})?(?:passport|id))\b
       | \b(?:photos?|pictures?|pics?|scans?)\s+of\s+(?:the\s{1,3})?front\s+and\s+back\s+of\s+(?:your\s{1,3})?(?:debit|credit|bank|atm)\s+card\b
+
+  - id: DATA_ID_DOCS_EN
+    tactic: data_harvest
+    weight: 2.0
+    languages: [en]
+    describe: "Asks for a photo or scan of an identity document, or for a Social Security / national insurance number, to proceed"
+    meta: '__DATA_ID_DOCS_EN_PAT && !__IMP_SCAM_WARNING_EN'
     match:
       - "Send a photo of the front and back of your ID card on WhatsApp to confirm the job."
       - "Please text your full name and SSN to proceed with the interview scheduling."
@@ -1249,6 +1673,15 @@ rules:
 - colour scan of your passport"
     ref: https://consumer.ftc.gov/articles/job-scams
 
+  - id: __DATA_BANK_CARD_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!\bn['’])\b(?:envoy|donn|transmet|communiqu|indiqu|fourni|renseign|saisi|partag|confirm)\w*\b
+          [^.!?\n]{0,40}\b(?:identifiants?\s{1,3}(?:bancaires?|e-?banking|de\s{1,3}connexion\s{1,3}bancaires?|de\s{1,3}(?:votre\s{1,3})?banque)|codes?\s{1,3}(?:d['’]acc[èe]s\s{1,3})?(?:bancaires?|de\s{1,3}(?:votre\s{1,3})?(?:banque|carte))|
+          mot\s{1,3}de\s{1,3}passe\s{1,3}(?:bancaire|de\s{1,3}(?:votre\s{1,3})?banque)|num[ée]ro\s{1,3}de\s{1,3}(?:votre\s{1,3})?carte(?:\s{1,3}bancaire|\s{1,3}bleue|\s{1,3}de\s{1,3}cr[ée]dit)?|
+          cryptogramme|code\s{1,3}cvv|cvv|code\s{1,3}confidentiel|code\s{1,3}pin|date\s{1,3}d['’]expiration\s{1,3}de\s{1,3}(?:votre\s{1,3})?carte)
+
   - id: DATA_BANK_CARD_FR
     tactic: data_harvest
     weight: 3.0
@@ -1256,12 +1689,7 @@ rules:
     describe: "Asks for online-banking login, password or PIN, or for a card number and CVV"
     describe-local:
       fr: "Demande les identifiants bancaires, le mot de passe ou le code de la carte, ou le numéro de carte et le cryptogramme"
-    flags: [extended]
-    pattern: |
-      (?<!\bne\s)(?<!\bn['’])\b(?:envoy|donn|transmet|communiqu|indiqu|fourni|renseign|saisi|partag|confirm)\w*\b
-          [^.!?\n]{0,40}\b(?:identifiants?\s{1,3}(?:bancaires?|e-?banking|de\s{1,3}connexion\s{1,3}bancaires?|de\s{1,3}(?:votre\s{1,3})?banque)|codes?\s{1,3}(?:d['’]acc[èe]s\s{1,3})?(?:bancaires?|de\s{1,3}(?:votre\s{1,3})?(?:banque|carte))|
-          mot\s{1,3}de\s{1,3}passe\s{1,3}(?:bancaire|de\s{1,3}(?:votre\s{1,3})?banque)|num[ée]ro\s{1,3}de\s{1,3}(?:votre\s{1,3})?carte(?:\s{1,3}bancaire|\s{1,3}bleue|\s{1,3}de\s{1,3}cr[ée]dit)?|
-          cryptogramme|code\s{1,3}cvv|cvv|code\s{1,3}confidentiel|code\s{1,3}pin|date\s{1,3}d['’]expiration\s{1,3}de\s{1,3}(?:votre\s{1,3})?carte)
+    meta: '__DATA_BANK_CARD_FR_PAT && !__IMP_SCAM_WARNING_FR'
     match:
       - "Envoyez-moi le numéro de votre carte bancaire et le cryptogramme pour recevoir votre salaire."
       - "Merci de me transmettre vos identifiants bancaires afin de verser votre première paie."
@@ -1271,13 +1699,8 @@ rules:
       - "Merci de nous transmettre votre RIB pour le versement du salaire."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
-  - id: DATA_ID_DOCS_FR
-    tactic: data_harvest
-    weight: 2.0
+  - id: __DATA_ID_DOCS_FR_PAT
     languages: [fr]
-    describe: "Asks for a photo or scan of an identity document, or for a social security number, to proceed"
-    describe-local:
-      fr: "Demande une photo ou une copie d’une pièce d’identité, ou le numéro de sécurité sociale, pour continuer"
     flags: [extended]
     pattern: |
       (?<!\bne\s)(?<!\bn['’])\b(?:envoy|envoi|transmet|t[ée]l[ée]vers|fourni|joign|partag|communiqu)\w*\b
@@ -1293,6 +1716,15 @@ rules:
           (?:(?:photos?|copies?|scans?|images?)\s+(?:de\s+la\s+)?page\s+(?:du|de\s+(?:votre|ton)|d['’]identit[ée]\s+du)\s+passeport|
           (?:photos?|copies?|scans?)\s+(?:de\s+|d['’])(?:votre\s{1,3}|ton\s{1,3})?(?:permis\s+de\s+s[ée]jour|carte\s+de\s+s[ée]jour)|
           selfie\s+(?:avec|tenant)\s+(?:votre|ton|le)\s+passeport)\b
+
+  - id: DATA_ID_DOCS_FR
+    tactic: data_harvest
+    weight: 2.0
+    languages: [fr]
+    describe: "Asks for a photo or scan of an identity document, or for a social security number, to proceed"
+    describe-local:
+      fr: "Demande une photo ou une copie d’une pièce d’identité, ou le numéro de sécurité sociale, pour continuer"
+    meta: '__DATA_ID_DOCS_FR_PAT && !__IMP_SCAM_WARNING_FR'
     match:
       - "Envoyez une photo recto-verso de votre carte d'identité sur WhatsApp pour valider le poste."
       - "Transmettez-moi une copie de votre passeport pour réserver le billet d'avion."
@@ -1307,22 +1739,304 @@ rules:
 
   - id: DATA_PERSONAL_DETAILS_EN
     tactic: data_harvest
-    weight: 1.5
+    weight: 2.0
     languages: [en]
     describe: "Asks applicants to text or e-mail personal details such as home address, age or date of birth instead of applying through a form"
     flags: [extended]
     pattern: |
       (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:reply|respond|email|e-mail|text|send|sms|whatsapp|message)\w*\b(?:\s{1,3}back)?\b[^.!?\n]{0,30}\b(?:your\s{1,3})?(?:full\s{1,3})?name\b
           [^.!?\n]{0,40}\b(?:(?:home\s{1,3})?address|date\s+of\s+birth|dob|age)\b
-      | (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:send|reply\s+with|text|email|provide)\b[^.!?\n]{0,60}\b(?:your\s{1,3})?(?:date\s+of\s+birth|dob)\b
+      | (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:send|reply\s+with|text|email|provide|need|require)\b[^.!?\n]{0,60}\b(?:your\s{1,3})?(?:date\s+of\s+birth|dob)\b
     match:
       - "To apply, reply with your full name, home address and date of birth."
       - "Email your name, address, age and phone number to apply."
       - "Kindly send a copy of your licence and your date of birth to create your account."
+      - "We need your Social Security number and your date of birth right away."
     nomatch:
       - "Apply on our careers page; we will never ask for your date of birth by text."
       - "Send your CV and cover letter to jobs@northwind.example."
     ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ---- Round 3: generalized data-harvest signals (en, fr). Each pattern starts at a sentence boundary and
+  # refuses sentences with a negation ("we will never ask for your SSN"), so warnings stay quiet.
+  - id: __DATA_NATIONAL_ID_NUMBER_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:never|not|no|nor)\b|n['’]t\b)[^.!?\n]){0,100}?
+          \b(?:send|provide|give|share|text|e-?mail|submit|fill|enter|need|needs|require|requires|reply|upload|attach|include|confirm|forward|whatsapp)\b[^.!?\n]{0,70}?
+          \b(?:ssn|social\s+security\s+(?:number|no\b|card|\#)|social\s+security|national\s+insurance\s+(?:number|no\b)|ni\s+number|sin\s+number|social\s+insurance\s+number|tax\s+(?:id|file)\s+number|tfn|mother['’]?s\s+maiden\s+name|routing\s+number|national\s+id\s+number|id\s+number)\b
+
+  - id: DATA_NATIONAL_ID_NUMBER_EN
+    tactic: data_harvest
+    weight: 2.5
+    languages: [en]
+    describe: "Asks for a Social Security, national insurance, SIN or tax number, a mother's maiden name or a routing number"
+    meta: '__DATA_NATIONAL_ID_NUMBER_EN_PAT && !__IMP_SCAM_WARNING_EN'
+    match:
+      - "Before we can schedule your interview, we need your full name, date of birth and Social Security Number."
+      - "Fill out this Google Form with your full name, address, SSN and bank details."
+      - "Just email us your national insurance number and a scan of your passport."
+    nomatch:
+      - "We will never ask for your Social Security number by text or chat."
+      - "Our payroll team handles tax forms after your first day on site."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __DATA_CRED_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:never|not|no|nor)\b|n['’]t\b)[^.!?\n]){0,120}?
+      (?:\b(?:online\s{1,3}|internet\s{1,3}|mobile\s{1,3})?bank(?:ing)?\s+(?:app\s{1,3})?(?:username|user\s?name|user\s+id|login|log-?in|password|passcode|pin|credentials|access\s+(?:details|codes?))\b
+      | \b(?:username|user\s?name|login|password|credentials)\b[^.!?\n]{0,30}\b(?:for|of|to|on)\s+your\s+(?:online\s{1,3}|mobile\s{1,3})?bank(?:ing)?\b
+      | \b(?:cvv2?|cvc|card\s+security\s+code|security\s+code\s+on\s+the\s+back)\b
+      | \b(?:3|three)\s+(?:digits|numbers)\s+(?:on|at)\s+(?:the\s{1,3})?back\b|\bexp(?:iry)?\.?\s+date\b[^.!?\n]{0,30}\b(?:card|cvv|digits)
+      | \bcard['’]?s?\s+(?:expiry|expiration)\b|\b(?:expiry|expiration)\s+date\s+(?:and|&)\s+(?:the\s{1,3})?(?:cvv|cvc|security\s+code)
+      | \b(?:front\s+and\s+back|both\s+sides)\s+of\s+(?:your\s{1,3})?(?:debit|credit|bank|atm)\s+card\b
+      | \b(?:bank|debit|credit|atm)\s+card\s+(?:number|details|info\w*)\b
+      | \b(?:card|atm|bank)\s+pin\b|\bpin\s+(?:and|&)\s+(?:the\s{1,3})?card\s+number\b|\bcard\s+number\s+(?:and|&)\s+(?:the\s{1,3})?pin\b)
+
+  - id: DATA_BANK_CREDENTIALS_EN
+    tactic: data_harvest
+    weight: 3.0
+    languages: [en]
+    describe: "Asks for online-banking credentials, the card's CVV, expiry or PIN, or photos of both sides of a bank card"
+    meta: '__DATA_CRED_EN && !DATA_BANK_CARD_EN'
+    match:
+      - "Text me your bank name, account number, routing number and your online banking username and password."
+      - "Provide your username and password for your banking app so our finance team can deposit the money."
+      - "Please send the 4-digit code you receive plus your card's expiry date and CVV."
+    nomatch:
+      - "We will never ask for your online banking password."
+      - "Enter your passport expiry date in the visa form."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __DATA_ID_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:never|not|no|nor|bring)\b|n['’]t\b)[^.!?\n]){0,100}?
+      (?:\b(?:send|upload|submit|provide|forward|share|attach|text|whatsapp|e-?mail|take|snap|need|require)\w*\b[^.!?\n]{0,90}\b(?:photos?|pictures?|pics?|scans?|scanned\s+cop(?:y|ies)|cop(?:y|ies)|images?|selfies?)\s+(?:of\s{1,3})?(?:the\s{1,3}|your\s{1,3})?(?:front\s+and\s+back\s+of\s+(?:your\s{1,3})?)?(?:passport|id\b|id\s+card|national\s+id|identity\s+card|driver['’]?s?\s+licen[cs]e|driving\s+licen[cs]e|social\s+security\s+card|residence\s+permit)
+      | \b(?:send|upload|submit|provide|forward|share|attach|text|whatsapp|e-?mail)\w*\b[^.!?\n]{0,60}\b(?:your\s{1,3})?(?:passport|national\s+id(?:\s+card)?|id\s+card|identity\s+card|social\s+security\s+card|bank\s+statements?|birth\s+certificate)\b
+      | \bselfies?\s+(?:holding|with|next\s+to|beside)\s+(?:your\s{1,3}|the\s{1,3})?(?:passport|id\b|id\s+card|identity|licen[cs]e)
+      | \b(?:passport|id|id\s+card|licen[cs]e)\s+(?:next\s+to|beside|near)\s+your\s+face\b
+      | \bpassport\s+(?:bio[- ]?(?:data\s{1,3})?page|data\s+page|information\s+page)
+      | \bfront\s+and\s+back\s+of\s+(?:your\s{1,3})?(?:national\s+)?(?:id|identity\s+card|driver['’]?s?\s+licen[cs]e))
+
+  - id: DATA_ID_REQUEST_EN
+    tactic: data_harvest
+    weight: 2.0
+    languages: [en]
+    describe: "Asks for photos or scans of an identity document, a selfie with an ID, or bank statements"
+    meta: '__DATA_ID_EN && !DATA_ID_DOCS_EN'
+    match:
+      - "Please take a photo of your ID card next to your face and send it on WhatsApp."
+      - "We need scans of your national ID to finish onboarding."
+      - "Kindly submit your driver license, social security card and 2 recent bank statements."
+    nomatch:
+      - "Bring your passport to the on-site interview."
+      - "Never send a photo of your ID to a recruiter."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __DATA_NATIONAL_ID_NUMBER_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:ne|jamais|pas)\b|\bn['’])[^.!?\n]){0,100}?
+          \b(?:envo\w*|transmet\w*|communiqu\w*|donn\w*|indiqu\w*|fourni\w*|rempli\w*|besoin|joi\w*|saisi\w*|renseign\w*|faut|merci)\b[^.!?\n]{0,70}?
+          \b(?:num[ée]ro\s+de\s+s[ée]cu(?:rit[ée]\s+sociale)?|n°\s*de\s+s[ée]cu\w*|nir|num[ée]ro\s+nir|num[ée]ro\s+fiscal|num[ée]ro\s+d['’]identification\s+fiscale|num[ée]ro\s+avs|carte\s+vitale|num[ée]ro\s+de\s+registre\s+national|nom\s+de\s+jeune\s+fille\s+de\s+(?:votre|ta)\s+m[èe]re)\b
+
+  - id: DATA_NATIONAL_ID_NUMBER_FR
+    tactic: data_harvest
+    weight: 2.5
+    languages: [fr]
+    describe: "Asks for a social security (NIR), tax or AVS number, or the carte Vitale"
+    describe-local:
+      fr: "Demande le numéro de sécurité sociale (NIR), le numéro fiscal ou AVS, ou la carte Vitale"
+    meta: '__DATA_NATIONAL_ID_NUMBER_FR_PAT && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Avant de fixer votre entretien, nous avons besoin de votre date de naissance et de votre numéro de sécurité sociale."
+      - "Remplissez ce formulaire avec nom, adresse, numéro NIR et coordonnées bancaires."
+      - "Merci de transmettre votre CNI et votre carte Vitale."
+    nomatch:
+      - "Nous ne vous demanderons jamais votre numéro de sécurité sociale par SMS."
+      - "La mutuelle est prise en charge à 50 % par l'employeur."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __DATA_CRED_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:ne|jamais)\b|\bn['’])[^.!?\n]){0,120}?
+      (?:\b(?:identifiants?|mots?\s+de\s+passe|codes?\s+d['’]acc[èe]s|acc[èe]s)\b[^.!?\n]{0,40}\b(?:bancaires?|banque|appli(?:cation)?\s+bancaire|e-?banking)\b
+      | \b(?:acc[èe]s|codes?|identifiants?)\s+bancaires?\b
+      | \bcryptogramme\b|\bcode\s+(?:cvv|cvc|pin)\b|\bcvv\b|\b(?:3|trois)\s+chiffres\s+(?:au\s+dos|derri[èe]re)\b
+      | \bdate\s+d['’]expiration\b[^.!?\n]{0,40}\bcarte\b|\bcarte\b[^.!?\n]{0,20}\bdate\s+d['’]expiration\b
+      | \bcode\s+(?:de\s+(?:la\s{1,3}|votre\s{1,3}|ta\s{1,3})?carte|confidentiel|secret\s+de\s+(?:la\s{1,3}|votre\s{1,3}|ta\s{1,3})?carte)\b
+      | \bnum[ée]ro\s+de\s+(?:la\s{1,3}|votre\s{1,3}|ta\s{1,3})?carte(?:\s+bancaire|\s+bleue|\s+de\s+cr[ée]dit)?\b
+      | \b(?:photo|recto[- ]verso|copie)\s+(?:de\s+)?(?:votre|ta|la)\s+carte\s+(?:bancaire|bleue|de\s+cr[ée]dit)\b)
+
+  - id: DATA_BANK_CREDENTIALS_FR
+    tactic: data_harvest
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks for online-banking credentials, the card's CVV, expiry or PIN, or photos of a bank card"
+    describe-local:
+      fr: "Demande les identifiants de banque en ligne, le cryptogramme, la date d’expiration ou le code de la carte, ou une photo de la carte bancaire"
+    meta: '__DATA_CRED_FR && !DATA_BANK_CARD_FR'
+    match:
+      - "Envoyez-moi le nom de votre banque, votre IBAN ainsi que votre identifiant et mot de passe de banque en ligne."
+      - "Merci de m'envoyer le code reçu ainsi que la date d'expiration et le cryptogramme de votre carte."
+      - "Nous avons besoin d'une photo de votre carte bancaire."
+    nomatch:
+      - "Ne communiquez jamais vos identifiants bancaires."
+      - "Merci de nous transmettre votre RIB pour le versement du salaire."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __DATA_ID_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:ne|jamais|munissez|apportez|pr[ée]sentez)\b|\bn['’])[^.!?\n]){0,100}?
+      (?:\b(?:envo\w*|transmet\w*|joi\w*|fourni\w*|partag\w*|t[ée]l[ée]vers\w*|pren\w*|besoin|faut|merci)\b[^.!?\n]{0,90}\b(?:photos?|copies?|scans?|selfies?|images?|cni|carte\s+d['’]identit[ée]|pi[èe]ce\s+d['’]identit[ée]|passeport|titre\s+de\s+s[ée]jour|relev[ée]s?\s+(?:de\s+compte|bancaires?)|permis\s+de\s+conduire)\b
+      | \bselfies?\s+(?:avec|tenant|[àa]\s+c[ôo]t[ée]\s+de)\s+(?:votre|ton|ta|le|la)\s+(?:passeport|carte|pi[èe]ce|cni)
+      | \b(?:carte\s+d['’]identit[ée]|passeport|cni|pi[èe]ce\s+d['’]identit[ée])\s+[àa]\s+c[ôo]t[ée]\s+de\s+(?:votre|ton)\s+visage
+      | \bpage\s+(?:d['’]identit[ée]\s+)?(?:de\s+(?:votre|ton)\s+|du\s+)passeport)
+
+  - id: DATA_ID_REQUEST_FR
+    tactic: data_harvest
+    weight: 2.0
+    languages: [fr]
+    describe: "Asks for photos or scans of an identity document, a selfie with an ID, or bank statements"
+    describe-local:
+      fr: "Demande des photos ou copies de pièces d’identité, un selfie avec la pièce, ou des relevés bancaires"
+    meta: '__DATA_ID_FR && !DATA_ID_DOCS_FR'
+    match:
+      - "Prenez une photo de votre carte d'identité à côté de votre visage."
+      - "Merci de transmettre votre CNI, votre carte Vitale et vos 3 derniers relevés bancaires."
+    nomatch:
+      - "Munissez-vous de votre pièce d'identité pour l'entretien."
+      - "Ne transmettez jamais la copie de votre passeport."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: DATA_STACK
+    tactic: data_harvest
+    weight: 2.2
+    languages: [en, fr]
+    describe: "Asks for identity or bank data together with a chat app, a job already granted, no interview, or a second data request"
+    describe-local:
+      fr: "Demande des données d’identité ou bancaires avec une messagerie, un poste déjà accordé, sans entretien, ou une seconde demande de données"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_DATA_MULTI && ((!COMBO_DATA_BEFORE_INTERVIEW && (DATA_PERSONAL_DETAILS_EN || DATA_PERSONAL_DETAILS_FR || DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_SELFIE_ID_EN || DATA_SELFIE_ID_FR || DATA_NATIONAL_ID_NUMBER_EN || DATA_BANK_CREDENTIALS_EN || DATA_ID_REQUEST_EN || DATA_NATIONAL_ID_NUMBER_FR || DATA_BANK_CREDENTIALS_FR || DATA_ID_REQUEST_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || __RC_NO_INTERVIEW || __BEFORE_INTERVIEW || __DATA_PRE_INTERVIEW || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || RC_CHAT_ONLY_BOSS_EN || RC_CHAT_ONLY_BOSS_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR || __LURE_EASY_EN || __LURE_EASY_FR || __LURE_EARN_RANGE_EN || __LURE_EARN_RANGE_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR)) || 2 of (DATA_BANK_CARD_EN, DATA_ID_DOCS_EN, DATA_PERSONAL_DETAILS_EN, DATA_PERSONAL_DETAILS_FR, DATA_BANK_CARD_FR, DATA_ID_DOCS_FR, DATA_NATIONAL_ID_NUMBER_EN, DATA_BANK_CREDENTIALS_EN, DATA_ID_REQUEST_EN, DATA_NATIONAL_ID_NUMBER_FR, DATA_BANK_CREDENTIALS_FR, DATA_ID_REQUEST_FR, DATA_SELFIE_ID_EN, DATA_SELFIE_ID_FR))'
+    match:
+      - "Congratulations, you have been selected! Send your SSN and your online banking password."
+      - "Send your Social Security Number and contact me on WhatsApp."
+      - "To skip the interview, send your Social Security Number today."
+    nomatch:
+      - "Reply on WhatsApp to confirm the time."
+      - "We need your Social Security Number for payroll."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_PERSONAL_DETAILS_FR
+    tactic: data_harvest
+    weight: 1.5
+    languages: [fr]
+    describe: "Asks applicants to send personal details such as date of birth or full address by message instead of applying through a form"
+    describe-local:
+      fr: "Demande d’envoyer par message des données personnelles (date de naissance, adresse complète) au lieu d’une candidature par formulaire"
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:ne|jamais)\b|\bn['’])[^.!?\n]){0,100}?
+          \b(?:envo\w*|transmet\w*|communiqu\w*|donn\w*|indiqu\w*|fourni\w*|besoin|faut|r[ée]pond\w*)\b[^.!?\n]{0,60}\b(?:date\s+(?:et\s+lieu\s+)?de\s+naissance|lieu\s+de\s+naissance|adresse\s+(?:postale\s+)?compl[èe]te)\b
+    match:
+      - "Il nous faut tout de suite votre numéro de sécurité sociale et votre date de naissance."
+      - "Répondez avec votre nom, votre adresse complète et votre date de naissance."
+    nomatch:
+      - "Nous ne demandons jamais votre date de naissance par SMS."
+      - "Postulez sur notre site avec votre CV."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: DATA_SELFIE_ID_EN
+    tactic: data_harvest
+    weight: 1.5
+    languages: [en]
+    describe: "Asks for a selfie holding an ID document or bank card, the material used to open accounts in the victim's name"
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:never|not|no)\b|n['’]t\b)[^.!?\n]){0,120}?\bselfies?\s+(?:while\s+|of\s+you\s+)?(?:holding|with|next\s+to|beside)\s+(?:it|them|your\s+\w{1,15}(?:\s+\w{1,15})?|the\s+(?:id|card|passport|licen[cs]e|document))\b
+      | \b(?:photo|picture|pic)\s+of\s+(?:yourself|you)\s+(?:holding|with)\s+(?:your\s{1,3}|the\s{1,3})?(?:id|passport|licen[cs]e|card)
+      | \b(?:id|passport|licen[cs]e|card)\s+(?:next\s+to|beside|near)\s+your\s+face\b
+    match:
+      - "Send pics of your driver's license (front & back) and a selfie holding it."
+      - "Please take a photo of your ID card next to your face."
+    nomatch:
+      - "Never send a selfie with your ID to anyone."
+      - "Upload a passport-style photo for your staff badge."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: DATA_SELFIE_ID_FR
+    tactic: data_harvest
+    weight: 1.5
+    languages: [fr]
+    describe: "Asks for a selfie holding an ID document or bank card, the material used to open accounts in the victim's name"
+    describe-local:
+      fr: "Demande un selfie avec une pièce d’identité ou une carte bancaire en main, de quoi ouvrir des comptes au nom de la victime"
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:ne|jamais)\b|\bn['’])[^.!?\n]){0,120}?\bselfies?\s+(?:en\s+(?:le|la|les)\s+tenant|(?:avec|tenant|[àa]\s+c[ôo]t[ée]\s+de)\s+(?:votre|ton|ta|vos|tes|le|la)\s+\w{2,15})
+      | \b(?:photo)\s+de\s+(?:vous|toi)\s+(?:tenant|avec)\s+(?:votre|ton|ta|la|le)\s+(?:pi[èe]ce|carte|passeport|permis|cni)
+      | \b(?:carte\s+d['’]identit[ée]|passeport|cni|pi[èe]ce\s+d['’]identit[ée]|permis|carte)\s+[àa]\s+c[ôo]t[ée]\s+de\s+(?:votre|ton)\s+visage
+    match:
+      - "Envoyez des photos de votre permis (recto verso) et un selfie en le tenant."
+      - "Prenez une photo de votre carte d'identité à côté de votre visage."
+    nomatch:
+      - "Ne faites jamais de selfie avec votre pièce d'identité pour un recruteur."
+      - "Ajoutez une photo d'identité à votre badge."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __DATA_PAY_PRETEXT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:for|to\s+(?:set\s+up|setup|receive|process|send|pay|activate)|so\s+(?:we|i)\s+can\s+(?:pay|send|deposit))\s+(?:your\s{1,3}|the\s{1,3})?(?:salary|payroll|direct\s+deposit|paycheck|payment|wages|first\s+pay|pay|onboarding\s+bonus|equipment\s+money)\b
+      | \b(?:salary|payroll|paycheck|direct\s+deposit)\s+(?:setup|set\s+up|verification|activation)\b
+      | \b(?:complete|finish|finali[sz]e)\s+(?:your\s{1,3})?(?:onboarding|registration|enrol+ment)\b
+      | \b(?:equipment\s+(?:funds|money|budget|allowance)|employee\s+account|deposits?\s+(?:the\s{1,3})?(?:funds|money|salary)\s+there)\b
+      | \b(?:(?:only|just)\s+(?:for|to)\s+(?:verification|verify)|(?:nothing|it)\s+will\s+(?:not\s+)?be\s+charged|won['’]?t\s+be\s+charged|starter\s+kit|equipment\s+(?:kit|check))\b
+
+  - id: __DATA_PAY_PRETEXT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:pour|afin\s+de)\s+(?:recevoir\s+|verser\s+|activer\s+|effectuer\s+)?(?:la\s+|votre\s+|ta\s+|le\s+|votre\s+premier\s+|ton\s+premier\s+)?(?:paie|salaire|virement\s+du\s+salaire|versement\s+du\s+salaire|prime|argent\s+du\s+mat[ée]riel)\b
+      | \b(?:argent|fonds|budget)\s+(?:du|pour\s+le)\s+mat[ée]riel\b|\bcompte\s+(?:salari[ée]|employ[ée]|de\s+salari[ée])\b
+      | \b(?:(?:uniquement|juste|seulement)\s+pour\s+(?:la\s+)?v[ée]rifi\w*|rien\s+ne\s+sera\s+d[ée]bit[ée]|ne\s+sera\s+pas\s+d[ée]bit[ée]|kit\s+de\s+d[ée]marrage)\b
+
+  - id: DATA_CARD_FOR_SALARY
+    tactic: data_harvest
+    weight: 2.0
+    languages: [en, fr]
+    describe: "Asks for card details or online-banking credentials under a job pretext (to pay the salary, to verify, for a starter kit), which no employer needs"
+    describe-local:
+      fr: "Demande les données de carte ou les identifiants bancaires sous un prétexte d’emploi (verser le salaire, vérification, kit de démarrage), ce dont aucun employeur n’a besoin"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && (DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_BANK_CREDENTIALS_EN || DATA_BANK_CREDENTIALS_FR) && (__DATA_PAY_PRETEXT_EN || __DATA_PAY_PRETEXT_FR)'
+    match:
+      - "hi dear, for salary setup i need ur debit card number, exp date and the 3 digits on back."
+      - "Pour la paie il me faut le numéro de ta carte, la date d'expiration et les 3 chiffres au dos."
+    nomatch:
+      - "For salary setup, enter your IBAN in the HR portal."
+      - "Pour la paie, merci de transmettre votre RIB."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __DATA_PRE_INTERVIEW
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \bbefore\s+(?:the\s{1,3}|your\s{1,3}|an\s{1,3})?interview\s+(?:is\s{1,3}|can\s+be\s{1,3})?(?:scheduled|booked|arranged|confirmed|set)\b
+      | \b(?:to\s+)?skip\s+(?:the\s{1,3})?interview\b
+      | \bavant\s+(?:la\s{1,3})?(?:programmation|planification|fixation|tenue)\s+(?:de\s{1,3})?(?:l['’]\s?|votre\s{1,3})?entretien\b
+      | \b(?:pour\s+)?(?:[ée]viter|sauter|passer)\s+l['’]\s?entretien\b
 
 """##),
         ("rules/impersonation.yaml", #"""
@@ -1384,8 +2098,8 @@ rules:
     describe: "Uses a free-mail address whose name contains a famous brand or words such as HR, careers or recruitment"
     flags: [extended]
     pattern: |
-      (?<![\w.+-])[\w.+-]{0,40}?(?:(?<![a-z])(?:amazon|google|microsoft|tiktok|netflix|walmart|deloitte|pwc|kpmg|unilever|nestle|cocacola|pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|adecco|randstad|manpower|tata|infosys|wipro)|
-          (?<![a-z])(?:careers?|recruit\w*|recrutement|hiring|talents?)|(?<![a-z])(?:hr|rh|jobs?|emploi|staffing)(?![a-z]))
+      (?<![\w.+-])[\w.+-]{0,40}?(?:(?<![a-z])(?:amazon|google|microsoft|apple|tiktok|netflix|walmart|deloitte|pwc|kpmg|unilever|nestle|cocacola|pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|adecco|randstad|manpower|tata|infosys|wipro)|
+          (?<![a-z])(?:careers?|recruit\w*|recrut\w*|hiring|talents?)|(?<![a-z])(?:hr|rh|jobs?|emploi|staffing)(?![a-z]))
           [\w.+-]{0,40}@(?:gmail|googlemail|outlook|hotmail|live|yahoo|ymail|aol|proton(?:mail)?|gmx|yandex|
           icloud|zoho|mail|laposte)\.[a-z]{2,3}(?:\.[a-z]{2})?\b
     match:
@@ -1416,8 +2130,9 @@ rules:
           pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|
           lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|
           adecco|randstad|manpower|tata|infosys|wipro)[-.]?(?:careers?|jobs?|hr|rh|recruit\w*|recrutement|hiring|
-          work|task|vip|official|emploi)[\w-]*\.(?:xyz|top|vip|cc|online|site|shop|info|club|live|icu|buzz|
-          work|app|click|link|cyou|store)\b
+          work|task|vip|official|emploi|travail|portal|team|online|support|verify|apply|onboard\w*)[\w-]*\.(?:xyz|top|vip|cc|online|site|shop|info|club|live|icu|buzz|
+          work|app|click|link|cyou|store|net|org|co|io|us|biz|pro|fr)\b
+      | \b(?:amazon|google|microsoft|tiktok|netflix|walmart|deloitte|pwc|kpmg|unilever|nestle|cocacola|pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|adecco|randstad|manpower|tata|infosys|wipro)-[a-z0-9-]{2,30}\.(?:xyz|top|vip|cc|online|site|shop|club|live|icu|buzz|click|link|cyou|store|sbs|bond|cfd)\b
       | \b(?:careers?|jobs?|hr|recruit\w*|hiring)[-.](?:amazon|google|microsoft|tiktok|netflix|walmart|deloitte|
           pwc|kpmg|unilever|nestle|cocacola|pepsico|totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|
           auchan|sncf|booking|airbnb|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|
@@ -1427,7 +2142,7 @@ rules:
           totalenergies|loreal|lvmh|airbus|decathlon|carrefour|leclerc|auchan|sncf|booking|airbnb|shopee|lazada|
           flipkart|alibaba|aliexpress|temu|shein|linkedin|indeed|glassdoor|poleemploi|francetravail|adecco|
           randstad|manpower|tata|infosys|wipro)-(?:careers?|jobs?|hr|recruit\w*|hiring)-
-          [\w-]+\.com\b
+          [\w-]+\.(?:com|net|org|info|co|io|us|biz)\b
     match:
       - "Download your interview letter at www.tata.com.interview-1.in"
       - "Register on amazon-task-vip.xyz to receive your tasks."
@@ -1472,6 +2187,236 @@ rules:
       - "Le gouvernement canadien publie la liste des professions en demande."
       - "Une offre d'emploi ne garantit pas l'obtention du visa."
     ref: https://www.canada.ca/fr/immigration-refugies-citoyennete/services/protegez-vous-fraude.html
+
+  # ---- Round 3: generalized impersonation signals (en, fr): a message that speaks for the HR or recruitment
+  # team of a famous employer, job board or France Travail, claims to be its official partner, or says it found
+  # the CV on a job board; combined with a chat app, a free-mail address or another scam tactic.
+  - id: __IMP_PERSONA_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:from|of|at|with|for|on\s+behalf\s+of|representing|represent|contacting\s+you\s+from)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s{0,3}(?:hr|human\s+resources|recruit\w*|hiring|talent\s+(?:acquisition|solutions|team)|careers?|personnel|staffing|merchant\s+team|onboarding)\b
+      | \b(?:hr|human\s+resources?|recruit\w*|hiring|talent\s+acquisition|personnel|careers?|staffing)\s{1,3}(?:team|department|dept|office|manager|officer|division|cent(?:er|re)|partner)?\s{0,3}(?:of|at|from|for|with)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | (?:^|[\n.!?]\s?)\s*(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:(?:hr|human\s+resources|recruit\w*|hiring|talent\s+(?:acquisition|solutions)|careers?|personnel|staffing|job\s+offers?)(?:\s+(?:team|department|dept|office|cent(?:er|re)))?|team|department|dept|cent(?:er|re))\s*[:\-–]
+      | \b(?:official\s{1,3}|authori[sz]ed\s{1,3}|certified\s{1,3})?(?:partner|agent|agency|representative|recruiter|vendor)s?\s+(?:agency\s{1,3})?(?:of|for|to)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \bfrom\s*:\s*"?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:careers?|hr|recruit\w*|hiring|talent|jobs?|human\s+resources|team)\b
+      | \b(?:official|authori[sz]ed|exclusive|certified)\s+(?:hiring|recruitment|recruiting|staffing)\s+(?:partner|agency|agent)\s+(?:of|for)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | (?:^|\n)\s*[\[(]\s*(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s*(?:jobs?|careers?|hr|recruit\w*)?\s*[\])]
+      | \b(?:remote|part[- ]?time|home[- ]based|online|work[- ]from[- ]home)\s+(?:position|job|role|vacancy|opportunity)\s+(?:at|with)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b(?:our|official|certified)\s+partner\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b(?:greetings|hello|hi|message|text|sms)\s+from\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b(?:application|profile|cv|resume)\s+(?:at|with|for|on|to)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:was|has\s+been|is|have\s+been)\s+(?:approved|selected|shortlisted|accepted|successful)
+      | \b(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:is\s{1,3}|be\s{1,3}|are\s{1,3})?(?:urgently\s{1,3}|now\s{1,3})?(?:hiring|recruiting|recruit|hire)\b[^.!?\n]{0,60}\b(?:whats\s?app|wa\.me|telegram|t\.me|text|dm|reply|daily|per\s+day|every\s+day|/\s?day)
+      | \b(?:i['’]?m|i\s+am|i\s+be|this\s+is)\s+(?:a|an|the)?\s*(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:project|hiring|hr|recruitment|recruiting|talent|sales|marketing|personnel|team)\s+(?:manager|officer|team|specialist|director|assistant|lead|leader|coordinator)\b
+
+  - id: IMP_BRAND_PERSONA_EN
+    tactic: impersonation
+    weight: 1.5
+    languages: [en]
+    describe: "Speaks for the HR or recruitment team of a famous employer or job board, or claims to be its official partner"
+    meta: '__IMP_PERSONA_EN && !IMP_BRAND_RECRUITER_EN && !__IMP_SCAM_WARNING_EN'
+    match:
+      - "Hello, I'm Emily from Amazon HR."
+      - "This message is from the Human Resources Department of Walmart Inc."
+      - "Indeed Recruitment Team: your profile has been selected."
+      - "We are an official partner agency of Amazon and TikTok."
+      - "Greetings from the Microsoft Talent Acquisition team!"
+    nomatch:
+      - "Amazon is opening a new warehouse in Lyon; apply on amazon.jobs."
+      - "I worked at Amazon for five years before joining a start-up."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_JOBBOARD_SOURCE_EN
+    tactic: impersonation
+    weight: 1.0
+    languages: [en]
+    describe: "Says the sender found the candidate's CV or profile on a job board, the usual opener of unsolicited job lures"
+    flags: [extended]
+    pattern: |
+      \b(?:found|saw|came\s+across|reviewed|viewed|got|received|noticed|obtained|picked)\s+(?:up\s{1,3})?your\s+(?:cv|resume|résumé|profile|application|details|contact|number|information)\s+(?:on|from|via|through|in)\s+(?:the\s{1,3})?(?:indeed|linkedin|glassdoor|monster|ziprecruiter|jobstreet|seek|careerbuilder|naukri|reed|totaljobs|france\s+travail|p[ôo]le\s+emploi|hellowork|welcome\s+to\s+the\s+jungle|apec|jobteaser|leboncoin|facebook|jobboard|job\s+board|job\s+site|site\s+d['’]emploi)\b
+    match:
+      - "We have reviewed your resume on Indeed and would like to offer you a remote position."
+      - "Our team saw your profile on Glassdoor."
+    nomatch:
+      - "Apply on Indeed or on our careers page."
+      - "We reviewed your application and will call you on Monday."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __IMP_PERSONA_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:service|[ée]quipe|d[ée]partement|cabinet|p[ôo]le|direction|bureau)\s+(?:des\s+ressources\s+humaines|rh|de\s+recrutement|du\s+recrutement|recrutement|du\s+personnel|carri[èe]res?|marchands?)\s+(?:de\s+|d['’]\s?|du\s+|chez\s+)?(?:la\s+|l['’]\s?)?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b(?:de\s+la\s+part|au\s+nom)\s+(?:du\s+\w+(?:\s+de\s+recrutement)?\s+)?(?:de\s+|d['’]\s?)(?:la\s+|l['’]\s?)?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b(?:partenaire|agence|agent|repr[ée]sentant|recruteur|prestataire)s?\s+(?:(?:officiel(?:le)?s?|agr[ée][ée]e?s?|partenaire|de\s{1,3}recrutement|du\s{1,3}recrutement|exclusi(?:f|ve)|certifi[ée]e?)\s{1,3}){0,3}(?:de\s+|d['’]\s?|pour\s+)(?:la\s+|l['’]\s?)?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \bmandat[ée]e?\s+par\s+(?:la\s+|l['’]\s?)?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b(?:recruteur|recruteuse|charg[ée]e?\s+de\s+recrutement|rh|responsable\s+rh|conseill[eè]re?)\s+(?:senior\s+)?(?:chez|de|d['’]|pour|[àa])\s*(?:la\s+|l['’]\s?)?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b(?:votre|ton)\s+conseill[eè]re?\s+(?:p[ôo]le\s+emploi|france\s+travail)\b
+      | \bnotre\s+partenaire\s+(?:officiel\s+)?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | (?:^|\n)\s*[\[(]\s*(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s*(?:emploi|carri[èe]res?|rh|recrutement)?\s*[\])]
+      | \b(?:poste|emploi|job|mission)\s+(?:[àa]\s+distance\s+|en\s+t[ée]l[ée]travail\s+|[àa]\s+temps\s+partiel\s+)?chez\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b[^.!?\n]{0,60}\b(?:whats\s?app|telegram|wa\.me|t\.me|discutez|[ée]crivez)
+      | \bde\s*:\s*"?(?:recrutement|rh|carri[èe]res?|ressources\s+humaines|service\s+rh)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | (?:^|[\n.!?]\s?)\s*(?:message\s+(?:de\s+l['’][ée]quipe|du\s+service)\s+)?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s*(?:rh|recrutement|emploi|carri[èe]res?)?\s*[:\-–]
+      | \b(?:message|sms)\s+(?:de|du)\s+(?:l['’][ée]quipe\s+|service\s+(?:rh|recrutement)\s+)?(?:de\s+|d['’])?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b[ée]quipe\s+(?:de\s+recrutement\s+|rh\s+|marchands?\s+)?(?:de\s+|d['’]\s?)?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \bcandidature\s+(?:chez|[àa]|pour)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+a\s+[ée]t[ée]\s+(?:valid[ée]e|retenue|accept[ée]e|s[ée]lectionn[ée]e)
+      | \b(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:recrute|embauche)\b[^.!?\n]{0,40}\b(?:whats\s?app|telegram|sms|par\s+jour|/\s?jour)
+
+  - id: IMP_BRAND_PERSONA_FR
+    tactic: impersonation
+    weight: 1.5
+    languages: [fr]
+    describe: "Speaks for the HR or recruitment team of a famous employer, job board or France Travail, or claims to be its official partner"
+    describe-local:
+      fr: "Parle au nom du service RH ou recrutement d’une grande entreprise, d’un site d’emploi ou de France Travail, ou s’en dit partenaire officiel"
+    meta: '__IMP_PERSONA_FR && !IMP_BRAND_RECRUITER_FR && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Message du service des ressources humaines de Carrefour : répondez à ce SMS."
+      - "Votre conseiller Pôle emploi vous informe qu'une mission vous attend."
+      - "Nous sommes une agence partenaire officielle d'Amazon et TikTok."
+      - "Madame, je suis recruteur mandaté par Deloitte."
+      - "Équipe de recrutement Indeed : votre profil a été sélectionné."
+    nomatch:
+      - "Decathlon recrute des vendeurs pour son magasin de Lille, postulez sur le site officiel."
+      - "J'ai travaillé cinq ans chez Carrefour."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: IMP_JOBBOARD_SOURCE_FR
+    tactic: impersonation
+    weight: 1.0
+    languages: [fr]
+    describe: "Says the sender found the candidate's CV or profile on a job board, the usual opener of unsolicited job lures"
+    describe-local:
+      fr: "Dit avoir trouvé le CV ou le profil du candidat sur un site d’emploi, l’accroche habituelle des fausses offres non sollicitées"
+    flags: [extended]
+    pattern: |
+      \b(?:vu|trouv[ée]|consult[ée]|re[çc]u|remarqu[ée]|rep[ée]r[ée]|s[ée]lectionn[ée])\s+(?:votre|ton)\s+(?:cv|profil|candidature|annonce|num[ée]ro)\s+(?:sur|via|dans|depuis)\s+(?:le\s+site\s+|la\s+plateforme\s+)?(?:indeed|linkedin|glassdoor|monster|ziprecruiter|jobstreet|seek|careerbuilder|naukri|reed|totaljobs|france\s+travail|p[ôo]le\s+emploi|hellowork|welcome\s+to\s+the\s+jungle|apec|jobteaser|leboncoin|facebook|jobboard|job\s+board|job\s+site|site\s+d['’]emploi)\b
+    match:
+      - "Nous avons vu votre CV sur Indeed et souhaitons vous proposer un poste."
+      - "Notre équipe a repéré votre profil sur LinkedIn."
+    nomatch:
+      - "Postulez sur Indeed ou sur notre site carrières."
+      - "Nous avons bien reçu votre candidature et reviendrons vers vous."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: IMP_STACK
+    tactic: impersonation
+    weight: 2.5
+    languages: [en, fr]
+    describe: "A borrowed brand or job-board identity together with a chat app, a free-mail address or another scam tactic"
+    describe-local:
+      fr: "Une identité empruntée (marque, site d’emploi) associée à une messagerie, une adresse e-mail gratuite ou une autre tactique d’escroquerie"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_BRAND_FREEMAIL && !COMBO_FREEMAIL_REQUEST && ((IMP_BRAND_RECRUITER_EN || IMP_BRAND_RECRUITER_FR || IMP_BRAND_PERSONA_EN || IMP_BRAND_PERSONA_FR || IMP_JOBBOARD_SOURCE_EN || IMP_JOBBOARD_SOURCE_FR) && (__OFF_CHAT_APP || __LURE_CHAT_ANY || __IMP_FREEMAIL || IMP_LOOKALIKE_DOMAIN) || (IMP_LOOKALIKE_DOMAIN || IMP_BRAND_FREEMAIL || IMP_BRAND_PERSONA_EN || IMP_BRAND_PERSONA_FR) && (__OFF_CHAT_APP || __LURE_CHAT_ANY || __IMP_CTX_EN || __IMP_CTX_FR || __LURE_DAILY_PAY_EN || __LURE_DAILY_PAY_FR || __LURE_EARN_RANGE_EN || __LURE_EARN_RANGE_FR || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || DATA_NATIONAL_ID_NUMBER_EN || DATA_NATIONAL_ID_NUMBER_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || IMP_GOV_RECRUITMENT_EN || IMP_GOV_RECRUITMENT_FR))'
+    match:
+      - "Hi, this is Michael with the Netflix recruiting department. Add me on Telegram."
+      - "LinkedIn Talent Solutions: you've been matched with a job. Complete your onboarding at linkedin-careers-portal.net within 24 hours."
+    nomatch:
+      - "Amazon is hiring in Lyon; apply on amazon.jobs."
+      - "Contact me on Telegram."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  # Text-level sign that the text warns about scams rather than runs one (scammers rarely call themselves
+  # "scammers"; they do say "not a scam", which is not matched). The round-3 combination rules of the en/fr
+  # tactic files stay quiet when it fires.
+  - id: __IMP_SCAM_WARNING_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:scammers|fraudsters|criminals|crooks|con\s+artists|traffickers)\b
+      | \b(?:pretend(?:s|ing)?\s+to\s+be|pos(?:e|es|ing)\s+as|impersonat\w+)\b
+      | \b(?:beware\s+of|be\s+wary\s+of|watch\s+out\s+for|how\s+to\s+spot|warning\s+signs?|red\s+flags?)\b
+      | \b(?:fake|fraudulent|bogus)\s+(?:recruiters?|job\s+(?:offers?|ads?|adverts?|postings?)|employers?)\b
+      | \bmoney\s+mules?\b|\b(?:fbi|police|ftc|action\s+fraud|interpol|bank)\s+(?:warning|alert|advice|warns)\b|\bstop\s+and\s+report\b|\breport\s+(?:it|them|the\s+(?:number|account|profile))\s+to\b
+    match:
+      - "Scammers pretend to be Amazon recruiters on WhatsApp."
+      - "Beware of fake recruiters asking for codes."
+    nomatch:
+      - "This is 100% legit, not a scam."
+      - "Hi, I'm Anna from Brightwell HR."
+
+  - id: __IMP_SCAM_WARNING_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:escrocs|arnaqueurs|fraudeurs|escroc|arnaqueur|fraudeur|trafiquants|malfaiteurs|cybercriminels)\b
+      | \b(?:se\s+font\s+passer|se\s+faisant\s+passer|se\s+fait\s+passer|usurp\w+)\b
+      | \b(?:m[ée]fiez[- ]vous|soyez\s+vigilants?|comment\s+(?:les\s+)?rep[ée]rer|signaux\s+d['’]alerte)\b
+      | \b(?:faux|fausses?)\s+(?:recruteurs?|offres?|annonces?|employeurs?|conseillers?)\b
+      | \bmules?\s+(?:financi[èe]res?|bancaires?)\b|«\s*mules?\s*»|\b(?:alerte|mise\s+en\s+garde)\s*:|\bsignalez[- ]le\b|\brefusez\s+et\s+signalez\b
+    match:
+      - "Attention : des escrocs se font passer pour des recruteurs de France Travail."
+      - "Méfiez-vous des fausses offres d'emploi."
+    nomatch:
+      - "Ce n'est pas une arnaque, c'est 100 % légal."
+      - "Je suis Claire, chargée de recrutement chez Nordis."
+
+  # What an unsolicited brand-borrowing message goes on to say: the reader was (pre-)selected, should text or
+  # reply, works remotely for an hourly or daily amount, or pays a fee. Harmless alone; used by IMP_STACK.
+  - id: __IMP_CTX_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:pre-?selected|pre-?approved|shortlisted|been\s+selected|been\s+chosen|you\s+qualify|qualified\s+for)\b
+      | \b(?:text|sms|message|whatsapp|dm)\s+(?:us|me)\b|\breply\s+(?:yes|y|1|ok|with)\b
+      | (?:[$€£]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|dollars|eur|euros|gbp))\s*(?:/|per|an|a)\s*(?:hr|hour|day)\b
+      | \b(?:fee|deposit|payment)\s+(?:of\s+)?(?:[$€£]\s?\d|\d[\d,.]*\s?(?:usd|dollars|eur|euros))|\b(?:onboarding|registration|processing|training|application)\s+fee\b
+
+  - id: __IMP_CTX_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:pr[ée]-?s[ée]lectionn[ée]e?s?|s[ée]lectionn[ée]e?s?|retenue?s?|[ée]ligibles?)\b
+      | \b(?:[ée]crivez|[ée]cris|r[ée]pondez|r[ée]ponds|envoyez)[- ](?:nous|moi)\b|\br[ée]pondez\s+(?:oui|ok|1)\b
+      | \b\d[\d\s.,]*\s?(?:€|euros?|\$)\s*(?:/|par|de\s+l['’])\s*(?:h|heure|jour)\b
+      | \bfrais\s+(?:d['’]\s?(?:inscription|adh[ée]sion|dossier|formation)|de\s+(?:dossier|formation|traitement))\b|\bfrais\s+de\s+\d
+
+  # Generic persona of a recruiter or HR team (any company name, also invented ones) in the header or first line.
+  - id: __IMP_TEAM_SENDER
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      (?:^|\n)\s*(?:from|de|exp[ée]diteur)\s*:\s*[^<\n]{0,40}?\b(?:talent|hr|rh|human\s+resources|ressources\s+humaines|recruitment|recruiting|recrutement|hiring|careers?|carri[èe]res?|staffing|onboarding)\b[^<\n]{0,30}<
+      | \b(?:hr|human\s+resources|recruitment|recruiting|hiring|talent(?:\s+acquisition)?|onboarding)\s+(?:team|department|dept|office|manager|officer|specialist|coordinator)\s+(?:at|of|from|for)\s+[a-z]
+      | \b(?:service|[ée]quipe|d[ée]partement|responsable|charg[ée]e?)\s+(?:des\s+ressources\s+humaines|rh|du\s+recrutement|de\s+recrutement|recrutement|talents?)\s+(?:chez|de|d['’]|du)\s*[a-z]
+
+  - id: IMP_CAREERS_DOMAIN
+    tactic: impersonation
+    weight: 1.0
+    languages: [any]
+    describe: "Uses a hyphenated 'careers', 'jobs' or 'HR' domain next to a company name, a common look-alike of a real employer's site"
+    describe-local:
+      fr: "Utilise un domaine à tiret du type « entreprise-carrieres » ou « rh-entreprise », imitation courante du site d’un vrai employeur"
+    flags: [extended]
+    pattern: |
+      (?<![\w.-])(?:[a-z0-9]{3,30}\.)?[a-z0-9]{3,30}-(?:careers?|jobs|hr|rh|recruit\w{0,6}|recrutement|hiring|talents?|emploi|carrieres|onboarding|staffing)(?:-[a-z0-9]{2,12})?\.[a-z]{2,10}\b
+      | (?<![\w.-])(?:careers?|jobs|hr|rh|recruit\w{0,6}|recrutement|hiring|talents?|emploi|carrieres|onboarding)-[a-z0-9]{3,30}(?:-[a-z0-9]{2,12})?\.[a-z]{2,10}\b
+    match:
+      - "From: Talent Team <talent@northwindglobal-careers.example>"
+      - "Complete your file on hr-orvantisgroup.com"
+    nomatch:
+      - "Apply on careers.northwind.com"
+      - "Write to jobs@northwind.com"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_PERSONA_OFFCHANNEL
+    tactic: impersonation
+    weight: 2.0
+    languages: [en, fr]
+    describe: "A recruiter or HR team persona that writes from a free-mail address or a look-alike careers domain"
+    describe-local:
+      fr: "Un recruteur ou service RH qui écrit depuis une adresse e-mail gratuite ou un domaine « carrières » d’imitation"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_BRAND_FREEMAIL && !COMBO_FREEMAIL_REQUEST && !IMP_STACK && (__RECRUITER_INTRO || __IMP_TEAM_SENDER || __LURE_RECRUITER_PERSONA_EN || __IMP_PERSONA_EN || __IMP_PERSONA_FR) && (__IMP_FREEMAIL || IMP_CAREERS_DOMAIN || IMP_LOOKALIKE_DOMAIN)'
+    match:
+      - "From: Talent Team <talent@northwindglobal-careers.example> Dear Candidate, we reviewed your profile."
+      - "Je suis Claire, chargée de recrutement chez Nordis. Contact : claire.vasseur88@gmail.com"
+    nomatch:
+      - "Je suis Claire, chargée de recrutement chez Nordis. Postulez sur nordis.fr/carrieres."
+      - "Send your CV to paul.martin@gmail.com."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
 """#),
         ("rules/lang-de.yaml", #"""
@@ -12737,11 +13682,8 @@ rules:
       - "We work with banks and financial intermediaries across Europe."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
-  - id: MULE_RECEIVE_FORWARD_EN
-    tactic: money_mule
-    weight: 3.0
+  - id: __MULE_RECEIVE_FORWARD_EN_PAT
     languages: [en]
-    describe: "Asks the candidate to receive money into their own account and forward it, keep a percentage, or lend their bank account"
     flags: [extended]
     pattern: |
       \b(?:receive|accept|collect)\w*\b[^.!?\n]{0,50}\b(?:payments?|funds?|money|transfers?|deposits?|wires?)\b
@@ -12764,6 +13706,13 @@ rules:
       | \b(?:make|process|handle)\s+(?:the\s{1,3})?(?:transfers?|payments?)\b[^\n]{0,100}\b(?:payments?|funds|money)\s+(?:will\s+be\s{1,3}|are\s{1,3}|is\s{1,3})?(?:received|deposited|credited|paid)\s+(?:in(?:to)?|on|to)\s+your\s+(?:\w{1,20}\s{1,3})?account\b
       | \b(?:payments?|funds|money)\s+(?:will\s+be\s{1,3}|are\s{1,3}|is\s{1,3})?(?:received|deposited|credited|paid)\s+(?:in(?:to)?|on|to)\s+your\s+(?:own\s{1,3}|personal\s{1,3})?account\b[^\n]{0,100}\b(?:forward|transfer|send|wire|remit)\w*
       | \bmoney\s+comes?\s+in\b[^.!?\n]{0,30}\b(?:send|transfer|pass|move)\w*\s+it\s+(?:out|on)\b
+
+  - id: MULE_RECEIVE_FORWARD_EN
+    tactic: money_mule
+    weight: 3.0
+    languages: [en]
+    describe: "Asks the candidate to receive money into their own account and forward it, keep a percentage, or lend their bank account"
+    meta: '__MULE_RECEIVE_FORWARD_EN_PAT && !__IMP_SCAM_WARNING_EN'
     match:
       - "You will receive client payments into your personal bank account and forward them to our suppliers."
       - "Keep 10% as your commission and wire the rest to the account I send you."
@@ -12832,13 +13781,8 @@ rules:
       - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
-  - id: MULE_RECEIVE_FORWARD_FR
-    tactic: money_mule
-    weight: 3.0
+  - id: __MULE_RECEIVE_FORWARD_FR_PAT
     languages: [fr]
-    describe: "Asks the candidate to receive money into their own account and forward it, keep a percentage, or lend their bank account"
-    describe-local:
-      fr: "Demande au candidat de recevoir de l’argent sur son compte et de le transférer, d’en garder un pourcentage ou de prêter son compte bancaire"
     flags: [extended]
     pattern: |
       \b(?:recev\w*|re[çc]\w*|encaiss\w*|accept\w*)\b[^.!?\n]{0,50}\b
@@ -12857,6 +13801,15 @@ rules:
           (?:nous|l['’]entreprise|notre\s{1,3}soci[ée]t[ée]|nos\s{1,3}clients)
       | \b(?:d[ée]pos|vers|vir|envoy|met)\w*\s+(?:de\s+l['’]\s?argent|des\s+fonds|des\s+sommes|des\s+virements)\s+(?:dans|sur)\s+(?:ton|votre)\s+compte\b[^\n]{0,100}\b(?:envoi|envoy|transf[ée]r|vir|renvoi|renvoy|retir)\w*
       | \bcompte\s+(?:bancaire|en\s+banque)\s+pour\s+recevoir\b[^.!?\n]{0,60}\b(?:renvoy|transf[ée]r|envoy|reverse|vir)\w*
+
+  - id: MULE_RECEIVE_FORWARD_FR
+    tactic: money_mule
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks the candidate to receive money into their own account and forward it, keep a percentage, or lend their bank account"
+    describe-local:
+      fr: "Demande au candidat de recevoir de l’argent sur son compte et de le transférer, d’en garder un pourcentage ou de prêter son compte bancaire"
+    meta: '__MULE_RECEIVE_FORWARD_FR_PAT && !__IMP_SCAM_WARNING_FR'
     match:
       - "Vous recevrez les virements de nos clients sur votre compte personnel puis vous les transférerez à notre fournisseur."
       - "Gardez 10 % de commission et transférez le reste en bitcoins."
@@ -12907,6 +13860,8 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:you\s{1,3})?keep\s+\d{1,2}\s?%(?!\s+of\s+your\s+(?:salary|income|pay))
+      | \b\d{1,2}\s?%\s+(?:is\s+(?:yours|for\s+you)|for\s+you\b|goes\s+to\s+you)
+      | \b(?:commission|cut|fee)\s+(?:of\s{1,3})?\d{1,2}(?:\s?(?:-|to)\s?\d{1,2})?\s?%\s+(?:per|on\s+(?:each|every)|of\s+(?:each|every))\s+(?:transfer|transaction|deposit|payment|wire)s?\b
       | \b\d{1,2}(?:[.,]\d)?\s?%\s+(?:of\s+(?:(?:each|every|the|all)\s{1,3})?)?(?:processed|transferred|received|collected)\s+(?:funds|payments?|amounts?|money)\b
       | \b\d{1,2}(?:[.,]\d)?\s?%\s+of\s+(?:each|every|the)\s+(?:transfer|transaction|payment)s?\s+(?:you\s+)?(?:process|handle|receive|forward|pass)\w*
       | \b\d{2,4}\s+for\s+every\s+\d{3,6}\s+(?:you\s+)?(?:pass|send|transfer|forward|move)\w*
@@ -12926,7 +13881,8 @@ rules:
     describe: "Looks for people who have a bank or payment account, or makes an existing bank account a job requirement"
     flags: [extended]
     pattern: |
-      \b(?:need|needs|looking\s+for|want|wanted|seeking)\w*\s+(?:people|students|someone|persons?|anyone|you)\s+(?:with|who\s+(?:has|have|owns?))\s+(?:an?\s{1,3})?(?:\w{1,20}\s{1,3})?(?:bank|paypal|cash\s?app|revolut|crypto|binance|wise)\s+accounts?\b
+      \b(?:need|needs|looking\s+for|want|wanted|seeking)\w*\s+(?:people|students|someone|persons?|anyone|you)\s+(?:with|who\s+(?:has|have|owns?|possess\w*))\s+(?:an?\s{1,3})?(?:\w{1,20}\s{1,3})?(?:bank|paypal|cash\s?app|revolut|crypto|binance|wise)\s+accounts?\b
+      | \b(?:persons?|people|individuals|students|someone)\s+(?:who\s+)?(?:own|owns|possess\w*|having|with)\s+(?:an?\s{1,3})?(?:business\s{1,3}|personal\s{1,3}|checking\s{1,3})?(?:bank\s+)?accounts?\b
       | \brequirements?\b[^\n]{0,60}\b(?:existing|active|own|personal)\s+(?:bank|checking|paypal)\s+account\b
       | \b(?:overseas|foreign|offshore)\s+(?:\w{1,20}\s{1,3})?(?:firm|company|business|employer)\b[^.!?\n]{0,40}\b(?:local|in\s+your\s+(?:country|area|state))\s+(?:\w{1,20}\s{1,3})?(?:assistant|representative|agent|partner|rep)\b[^.!?\n]{0,60}\b(?:payments?|transfers?|funds)\b
     match:
@@ -12946,10 +13902,9 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:handle|make|process|send|manage)\s+(?:occasional\s{1,3}|some\s{1,3})?(?:payments?|transfers?)\b[^.!?\n]{0,40}\bon\s+my\s+behalf\b
-      | \b(?:busy|travel(?:l)?ing)\s+(?:executive|ceo|professional|businessman|businesswoman|entrepreneur|manager|engineer|doctor)\b[^.!?\n]{0,60}\b(?:personal\s+assistant|pa)\b
     match:
       - "Duties: run errands and handle payments to vendors on my behalf while I am abroad."
-      - "Busy executive who travels often needs a reliable personal assistant."
+      - "You will make transfers to my suppliers on my behalf."
     nomatch:
       - "The executive assistant supports the CEO with diary management in our London office."
       - "Please pay the invoice on my behalf, I will reimburse you tomorrow."
@@ -12965,6 +13920,8 @@ rules:
     flags: [extended]
     pattern: |
       (?:[$€£]\s?[1-9]\d{1,2}\b|\b[1-9]\d{1,2}\s?(?:usd|dollars?|eur|euros?|gbp))\s+(?:per|for\s+(?:each|every)|a)\s+(?:package|parcel|shipment|box)\b
+      | \bpaid\s+(?:per|by\s+the|for\s+each|for\s+every)\s+(?:package|parcel)\b
+      | (?<![\d.,$€£])\b[1-9]\d{1,2}\s+(?:per|for\s+each|for\s+every)\s+(?:parcel|package|box)\b
     match:
       - "Relabel and ship out: $45 per package."
       - "You earn 30 USD for each parcel you forward."
@@ -13023,6 +13980,8 @@ rules:
     pattern: |
       \b(?:tu\s+gardes|vous\s+gardez|gardez|garde)\s+(?:\d{1,2}\s?%|ta\s+com\w*|votre\s+com\w*)
       | \b\d{1,2}(?:[.,]\d)?\s?%\s+(?:de\s+)?(?:chaque|sur\s+chaque|des)\s+(?:transaction|virement|transfert|paiement|montant)s?\b
+      | \bcommission\s+de\s+\d{1,2}(?:\s*(?:à|a|-)\s*\d{1,2})?\s?%\s+(?:par|sur\s+chaque|de\s+chaque)\s+(?:virement|transaction|transfert|op[ée]ration|d[ée]p[ôo]t|paiement)
+      | \b\d{1,2}\s?%\s+pour\s+(?:toi|vous)\b
     match:
       - "Tu gardes 15 % et tu renvoies le reste."
       - "2 % de chaque transaction pour vous."
@@ -13041,6 +14000,8 @@ rules:
     flags: [extended]
     pattern: |
       \b[1-9]\d{0,2}\s?(?:€|\$|eur\w*|chf)\s+(?:par|pour\s+chaque)\s+(?:colis|paquet)\b
+      | \bpay[ée]e?s?\s+(?:au|par)\s+(?:colis|paquet|carton)\b
+      | \b[1-9]\d{0,2}\s?(?:€|\$|eur\w*)\s+par\s+(?:carton|bo[îi]te|box|appareil|t[ée]l[ée]phone)\b
     match:
       - "25 € par colis, jusqu'à 1 500 € par mois."
       - "Payé 30 $ pour chaque paquet réexpédié."
@@ -13050,6 +14011,425 @@ rules:
     todo-nomatch:
       - "Livreur : 2 € par colis livré."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  # ---- Round 3: generalized money-mule signals (en, fr). Money comes into the candidate's own account
+  # (sub-rule, harmless alone: salaries are paid into accounts too) and is sent on to a third party, turned into
+  # crypto, gift cards or cash; accounts lent or rented; parcels received at home and sent on.
+  - id: __MULE_IN_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:payments?|funds|money|transfers?|deposits?|donations|wires?|refunds|cheques?|checks?|[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:k|usd|eur|gbp|dollars|euros|pounds|bucks))
+          (?:\s|\b)[^.!?\n]{0,60}\b(?:to|into|in|on|through|via|using|with)\s+(?:your|ur|you[r]?)\s+(?:own\s{1,3}|personal\s{1,3}|private\s{1,3}|existing\s{1,3})?
+          (?:bank\w*|checking|savings|current|paypal|cash\s?app|chime|zelle|venmo|revolut|monzo|wise|account|acc?t|card|wallet)\b
+      | \b(?:receive|get|accept|collect|handle|process)\w*\b[^.!?\n]{0,50}\b(?:through|via|using|with|on|in|into|to)\s+your\s+(?:own\s{1,3}|personal\s{1,3})?
+          (?:bank\w*|checking|savings|paypal|cash\s?app|chime|zelle|venmo|revolut|monzo|wise|account|acc?t)\b
+      | \b(?:i|we)\s+(?:will\s{1,3}|['’]ll\s{1,3})?send\s+(?:you|u)\s+(?:[$€£]\s?)?\d
+      | \b(?:pay|send|transfer|wire)\w*\s+(?:you|u)\b[^.!?\n]{0,20}\b(?:by|via|through|with)\s+(?:bank\s{1,3})?(?:transfer|wire|paypal|zelle|cash\s?app|venmo)
+      | \b(?:you\s+will|you['’]ll)\s+(?:get|receive)\s+(?:a\s{1,3})?(?:deposit|transfer|payment|wire)\s+of\b
+      | \b(?:you|u)\s+(?:will\s{1,3})?(?:deposit|cash|receive)\s+(?:the\s{1,3}|their\s{1,3})?(?:cheques?|checks?|money\s+orders?)\b
+      | \bmove\s+(?:some\s{1,3})?(?:money|funds|cash)\s+(?:through|via|into|using)\s+(?:your|ur)\b
+      | \b(?:receive|collect|accept)\s+(?:some\s{1,3}|the\s{1,3})?(?:funds|money|payments?|transfers?|donations)\s+(?:for|on\s+behalf\s+of)\s+(?:me|us|our\s+(?:company|firm|clients?))\b
+
+  - id: __MULE_OUT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:forward|send|transfer|wire|remit|move|pass|convert|withdraw|deposit)\w*\s+
+          (?:it|them|(?:the\s{1,3})?(?:money|funds|payments?|rest|remainder|balance|remaining|difference|amount|cash)|(?:[$€£]\s?)?\d[\d,.]*)
+          (?:\s|\b)[^.!?\n]{0,50}?(?:\bto\s+(?:(?:our|my|the|his|her|their|a)\s{1,3})?(?:\w{1,15}\s{1,3})?(?:suppliers?|vendors?|agents?|partners?|headquarters|head\s+office|employer|cousin|brother|friend|beneficiar\w+|wallet|manager|boss|contact|people|persons?)\b
+          |\bvia\s+(?:western\s+union|moneygram|ria|remitly|wise|zelle|bitcoin|crypto|gift\s+cards?)
+          |\b(?:into|in|as|to)\s+(?:bitcoin|btc|crypto|usdt|tether|gift\s+cards?)\b|\bbitcoin\s+atm\b|\bin\s+cash\b|\bon\s+(?:to|onto)\b|\bback\s+to\b)
+      | \b(?:the\s+)?(?:rest|remainder|remaining|balance)\b[^.!?\n]{0,30}\b(?:back\s+to|to\s+(?:our|my|the))\b
+      | \bbitcoin\s+atm\b
+      | \b(?:receiv|accept|collect)\w*\s+and\s+(?:forward|transferr?|send|pass|remitt?|wir|re-?send)\w*\s+(?:(?:client|customer)\s{1,3})?(?:payments?|funds|money|transfers?|donations)\b
+      | \b(?:keep|take)\s+(?:your\s{1,3}|a\s{1,3})?(?:\d{1,2}\s?%|[$€£]\s?\d{2,4}\b|\d{2,4}\s?(?:usd|dollars|eur|euros|pounds|bucks)\b)
+      | \bsend\s+(?:[$€£]\s?)?\d[\d,.]*\s+back\b
+      | \b(?:transfer|send|move|wire|pay)\w*\s+(?:it|them|the\s+(?:money|funds|payments?|refunds))\s+out\b
+      | \b\d{1,2}\s?%\s+(?:is\s+(?:yours|for\s+you)|for\s+you\b|goes\s+to\s+you)
+
+  - id: MULE_PASS_ON_EN
+    tactic: money_mule
+    weight: 1.5
+    languages: [en]
+    describe: "Tells the candidate to pass money on: wire it to a supplier or agent, turn it into crypto, gift cards or cash, or keep a cut"
+    meta: '__MULE_OUT_EN && !__IMP_SCAM_WARNING_EN'
+    match:
+      - "Withdraw it in cash and deposit it at the Bitcoin ATM I will show you."
+      - "Take your 8% and move the remainder to our supplier via Wise."
+      - "You send it with Western Union to my agent and keep 15%."
+    nomatch:
+      - "Please send your CV to the hiring manager."
+      - "Never send money to someone you met online."
+      - "Transfer the completed timesheet to your manager by Friday."
+    ref:
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: MULE_IN_OUT_EN
+    tactic: money_mule
+    weight: 1.5
+    languages: [en]
+    describe: "Money is paid into the candidate's own account and must then be passed on, the core of a money-mule job"
+    meta: '__MULE_IN_EN && __MULE_OUT_EN && !__IMP_SCAM_WARNING_EN'
+    match:
+      - "Our clients pay you by bank transfer, you take your 8% and move the remainder to our supplier."
+      - "Donations will be sent to your account and you will send them on to beneficiaries via MoneyGram."
+      - "i send u $800, u send $700 back to my cousin"
+    nomatch:
+      - "Your salary will be paid into your bank account; please send your timesheet to your manager."
+      - "Money is paid into your account on the 25th."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: __MULE_LEND_ACCOUNT_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)(?<!\bnot\s)(?<!n['’]t\s)\b(?:rent|renting|borrow|lend|buy|buying|hire)\s+(?:of\s{1,3})?(?:your|ur)\s+(?:\w{1,12}\s{1,3})?(?:bank\w*|checking|savings|paypal|cash\s?app|chime|zelle|venmo|revolut|monzo|wise|n26|account|acc?t|(?:bank|debit|credit|atm)\s+cards?)\b
+      | \b(?:let\s+(?:us|me|them)|(?:we|i)\s+(?:need|want|would\s+like)\s+to|can\s+(?:we|i))\s+use\s+(?:your|ur)\b[^.!?\n]{0,30}\b(?:bank|account|acc?t|card|paypal|cash\s?app|chime|revolut|monzo|wise|venmo)
+      | \b(?:need|use|borrow|rent)\s+(?:your|ur)\s+(?:online\s{1,3})?bank(?:ing|\s+account|\s+card|\s+app|\s+details)?\s+for\s+(?:a\s+(?:few|couple)|\d+|one|two|three|some)\b
+      | \bmove\s+(?:some\s{1,3})?(?:money|funds|cash)\s+(?:through|via|into|using)\s+(?:your|ur)\s+(?:\w{1,12}\s{1,3})?(?:account|bank|card)
+      | \b(?:hand|give|send|mail|post)\w*\s+(?:us|me|over)\s+(?:the|your)\s+(?:\w{1,12}\s{1,3})?(?:bank\s+)?card\b[^.!?\n]{0,40}\b(?:login|pin|password|details|codes?)\b
+      | \b(?:open|create|register)\s+(?:a\s{1,3}|an\s{1,3})?(?:new\s{1,3})?(?:bank|online\s+bank(?:ing)?|business|revolut|monzo|chime|paypal|cash\s?app|crypto|binance)?\s*accounts?\b[^.!?\n]{0,40}\b(?:and|then)\s+(?:give|hand|send|share)\w*\s+(?:us|me|it\s+to)\b
+      | \b(?:need|needs|want|looking\s+for|seeking)\s+(?:people|students|someone|somebody|anyone|persons?)\s+with\s+(?:an?\s{1,3})?(?:\w{1,12}\s{1,3})?
+          (?:bank|paypal|cash\s?app|chime|revolut|monzo|wise|venmo|zelle|crypto|binance)(?:\s+or\s+\w{2,12})?\s+(?:accounts?|acc?ts?)\b
+
+  - id: MULE_LEND_ACCOUNT_EN
+    tactic: money_mule
+    weight: 2.5
+    languages: [en]
+    describe: "Asks to use, rent or take over the candidate's bank account or card, or to open an account for the recruiter"
+    meta: '__MULE_LEND_ACCOUNT_EN_PAT && !__IMP_SCAM_WARNING_EN'
+    match:
+      - "Let us use your Monzo or Revolut for a few days, we pay £300 per week."
+      - "Open a new bank account with your ID and hand us the card and online login."
+      - "need someone with a cash app or chime acct asap"
+      - "We rent your PayPal account for 200 a month."
+    nomatch:
+      - "Use your bank app to set up a standing order for your rent."
+      - "Never lend your bank account to anyone."
+      - "Please open a bank account in Germany before your first payday."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: __MULE_PARCEL_HOME_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:packages?|parcels?|goods|items|products|electronics|phones|laptops|shipments?|merchandise|boxes|orders)\b[^.!?\n]{0,60}\b
+          (?:(?:to|at|in)\s+your\s+(?:home|house|address|place|apartment|flat|door|residence)|delivered\s+to\s+you\b)
+      | \b(?:ship|send|deliver|mail)\w*\s+(?:them\s{1,3}|it\s{1,3})?(?:directly\s{1,3})?to\s+your\s+(?:home|house|address|place|apartment|door)\b
+      | \b(?:receive|accept|collect)\w*\s+(?:the\s{1,3}|our\s{1,3})?(?:\w{1,12}\s{1,3})?(?:shipments?|packages?|parcels?|goods|items|products|electronics|phones|iphones|laptops|boxes)\b[^.!?\n]{0,60}\b(?:and|then)\s+(?:re-?)?(?:send|ship|forward|mail|post|pack|label|box)\w*\s+(?:them|it)\b
+
+  - id: __MULE_PARCEL_OUT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:re-?label\w*|re-?pack\w*|re-?ship\w*|re-?box\w*|new\s+(?:shipping\s{1,3})?labels?|
+          post\s+office|ship\s+(?:them|it|the\s+\w+)\s+(?:to|abroad|overseas|out)|(?:forward|send)\w*\s+(?:them|it|the\s+(?:items|products|goods|parcels?|packages?))\s+(?:to|abroad|overseas))\b
+
+  - id: MULE_RESHIP_FLOW_EN
+    tactic: money_mule
+    weight: 3.0
+    languages: [en]
+    describe: "Goods are delivered to the candidate's home to be relabelled, repacked or sent on, the pattern of reshipping and 'quality control' mule jobs"
+    meta: '__MULE_PARCEL_HOME_EN && __MULE_PARCEL_OUT_EN && !MULE_RESHIP_EN'
+    match:
+      - "Examine electronics shipped to your address, take photos and send the products to our overseas warehouse using the prepaid labels."
+      - "We buy goods online and ship them to your home; you repackage them and forward to our clients."
+    nomatch:
+      - "Your order will be delivered to your address; use the prepaid label for returns."
+      - "Warehouse associate: pack customer orders and prepare them for the post office."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_CRYPTO_CONVERT_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Asks the candidate to turn received money into crypto and send it to the recruiter's wallet, or hires 'crypto exchange agents'"
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)(?<!n['’]t\s)\b(?:buy|purchase|convert|exchange|change)\w*\b[^.!?\n]{0,40}\b(?:usdt|bitcoins?|btc|crypto\w*|tether|eth)\b[^.!?\n]{0,60}\b(?:send|transfer|deposit|move)\w*\b[^.!?\n]{0,30}\bwallet\b
+      | \bcrypto(?:currency)?\s+(?:exchange\s{1,3}|payment\s{1,3})?(?:agents?|cashiers?|merchants?|processors?)\b
+      | \b(?:buy|purchase)\w*\s+(?:usdt|bitcoins?|btc|crypto\w*|tether)\b[^.!?\n]{0,30}\brelease\w*\b
+      | \b(?:money|payments?|funds|cash)\b[^.!?\n]{0,60}\b(?:into|to|in)\s+(?:bitcoin|btc|usdt|crypto)\b[^.!?\n]{0,40}\b(?:our|my|the\s+company['’]?s?|secure)\s+wallet\b
+    match:
+      - "Buyers send money to your bank, you buy USDT on Binance and send it to our wallet."
+      - "Crypto exchange agent wanted, 3% per deposit."
+      - "Money is deposited into your account, you convert it into Bitcoin and send it to our secure wallet."
+    nomatch:
+      - "Never buy crypto at the request of a recruiter."
+      - "Our fintech team builds a crypto wallet for retail users."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: __MULE_IN_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:paiements?|virements?|fonds|argent|sommes?|dons|versements?|transferts?|ch[èe]ques?|\d[\d\s.,]*\s?(?:€|euros?|\$|usd|k€))
+          (?:\s|\b)[^.!?\n]{0,60}\b(?:sur|dans|via|par)\s+(?:votre|ton|vos|tes)\s+(?:propre\s{1,3}|perso\w*\s{1,3})?
+          (?:comptes?|rib|iban|paypal|lydia|revolut|carte|portefeuille|wallet)\b
+      | \b(?:recev|re[çc]oi|encaiss|accept|g[ée]r)\w*\b[^.!?\n]{0,50}\b(?:sur|dans|via)\s+(?:votre|ton)\s+(?:propre\s{1,3})?(?:compte|rib|paypal|lydia|revolut)\b
+      | \bje\s+(?:t['’]\s?|vous\s+)envo(?:ie|ies|ierai|y)\w*\s+\d
+      | \bvous\s+recevrez\s+(?:un\s{1,3})?(?:virement|paiement|d[ée]p[ôo]t|transfert)\s+de\b
+      | \brecevoir\s+(?:de\s+l['’]\s?argent|des\s+fonds|des\s+paiements|des\s+virements|des\s+dons)\s+(?:pour|au\s+nom\s+de)\s+(?:moi|nous|notre\s+soci[ée]t[ée]|l['’]entreprise)\b
+
+  - id: __MULE_OUT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<!jamais\s)\b(?:(?:re)?transf[ée]r|renvo[iy]|envo[iy]|vir|revers|fai\w*\s+suivre|convert|retir|d[ée]pos)\w*
+          (?:[- ](?:les|le|la|l['’])\b|\s+(?:l['’]\s?argent|les\s+fonds|les\s+sommes|le\s+montant|les\s+paiements|les\s+virements|les\s+dons|le\s+reste|le\s+solde|\d[\d\s.,]*\s?(?:€|euros?|\$)?)|(?=\s))[^.!?\n]{0,50}?
+          (?:\b(?:[àa]|au|aux|vers|sur)\s+(?:(?:notre|mon|nos|mes|la|le|l['’]|un|une)\s{0,3})?(?:\w{1,15}\s{1,3})?(?:fournisseurs?|agents?|b[ée]n[ée]ficiaires?|cousin|fr[èe]re|portefeuille|wallet)\b
+          |\b(?:via|par)\s+(?:western\s+union|moneygram|ria|wise|bitcoin|crypto|cartes?\s+cadeaux)
+          |\ben\s+(?:bitcoins?|btc|crypto\w*|usdt|cartes?\s+cadeaux|esp[èe]ces|liquide)\b|\bdistributeur\s+(?:de\s{1,3})?bitcoin)
+      | \b(?:le\s+reste|le\s+solde|le\s+restant|la\s+diff[ée]rence)\b[^.!?\n]{0,30}\b(?:[àa]|au|aux)\b
+      | \bdistributeur\s+(?:de\s{1,3})?bitcoins?\b
+      | \b(?:recev|encaiss)\w*\s+et\s+(?:en\s{1,3})?(?:renvoy|transf[ée]r|revers|envoy|fai\w*\s+suivre)\w*\s+(?:des\s{1,3}|les\s{1,3})?(?:paiements|virements|fonds|sommes|transferts)\b
+      | \b(?:les|la|le)\s+(?:fer\w*|fai\w*)\s+suivre\s+(?:au|[àa]|aux)\b
+      | \brevers\w*\s+(?:les\s+fonds|l['’]argent|les\s+sommes|les\s+paiements)\s+(?:aux?|[àa])\b
+      | \b(?:tu\s+gardes|vous\s+gardez|gardez|garde|garderez|garderas|prenez|prends)\s+(?:votre\s{1,3}|ta\s{1,3})?(?:\d{1,2}\s?%|\d{2,4}\s?(?:€|euros?|\$))
+      | \b(?:renvoie|renvoies|renvoyez|rends|rendez)\s+(?:en\s{1,3})?\d{2,5}
+      | \b(?:re)?transf[ée]r\w*\s+(?:le\s+)?(?:jour\s+m[êe]me|imm[ée]diatement|aussit[ôo]t|dans\s+la\s+journ[ée]e|sous\s+24\s?h)
+      | \bfaire\s+(?:passer|transiter)\s+(?:de\s+l['’]\s?argent|des\s+fonds|des\s+virements|des\s+paiements)\b
+
+  - id: MULE_PASS_ON_FR
+    tactic: money_mule
+    weight: 1.5
+    languages: [fr]
+    describe: "Tells the candidate to pass money on: wire it to a supplier or agent, turn it into crypto, gift cards or cash, or keep a cut"
+    describe-local:
+      fr: "Demande au candidat de faire transiter de l’argent : le virer à un fournisseur ou un agent, le convertir en crypto, cartes cadeaux ou espèces, ou en garder une part"
+    meta: '__MULE_OUT_FR && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Retirez-le en espèces et déposez-le dans un distributeur Bitcoin."
+      - "Vous gardez 8 % et vous transférez le reste à notre fournisseur."
+      - "Tu me les renvoies en cartes cadeaux, tu gardes 200 €."
+    nomatch:
+      - "Envoyez votre CV à notre responsable du recrutement."
+      - "Ne transférez jamais d'argent à un inconnu."
+    ref:
+      - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_IN_OUT_FR
+    tactic: money_mule
+    weight: 1.5
+    languages: [fr]
+    describe: "Money is paid into the candidate's own account and must then be passed on, the core of a money-mule job"
+    describe-local:
+      fr: "De l’argent arrive sur le compte du candidat qui doit ensuite le faire suivre : le cœur d’un emploi de mule financière"
+    meta: '__MULE_IN_FR && __MULE_OUT_FR && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Les dons arrivent sur votre compte et vous les envoyez aux bénéficiaires via MoneyGram."
+      - "je t'envoie 800 €, tu en renvoies 700 à mon cousin"
+    nomatch:
+      - "Votre salaire est versé sur votre compte le 28 ; envoyez vos notes de frais à votre responsable."
+      - "Le salaire est versé sur votre compte chaque mois."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __MULE_LEND_ACCOUNT_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!\bn['’])(?<!jamais\s)\b(?:pr[êe]t|lou|emprunt|achet|confi)\w*\s+(?:-nous\s+|-moi\s+)?(?:ton|votre|tes|vos)\s+(?:\w{1,12}\s{1,3})?(?:comptes?|cartes?|rib|iban|paypal|lydia|revolut|codes?\s+(?:d['’]acc[èe]s|bancaires?))\b
+      | \bconfi\w*[- ](?:nous|moi)\s+(?:la|votre|ta|les|vos|tes)\s+(?:\w{1,12}\s{1,3})?(?:carte|codes?|identifiants|acc[èe]s)\b
+      | \bouvr\w*\s+(?:un\s{1,3})?(?:nouveau\s{1,3})?compte\b[^.!?\n]{0,50}\b(?:et|puis)\s+(?:confi|donn|envoy|transmet|remet)\w*
+      | \bbesoin\s+de\s+(?:ton|votre)\s+(?:compte|carte\s+bancaire|rib|iban)\b[^.!?\n]{0,40}\b(?:jours?|heures?|semaines?|faire\s+(?:passer|transiter)|recevoir)
+      | \b(?:cherch|recherch)\w*\s+(?:des\s+)?(?:personnes|gens|[ée]tudiants?|quelqu['’]un|qqn)\s+(?:poss[ée]dant|disposant\s+d['’]\s?)\s*(?:un\s{1,3})?compte
+      | \b(?:cherch|recherch)\w*\s+(?:des\s+)?(?:personnes|gens|[ée]tudiants?|quelqu['’]un|qqn)\s+(?:avec|ayant|qui\s+(?:a|ont))\s+(?:un\s{1,3})?(?:compte|rib|carte)\s*(?:bancaire|lydia|revolut|paypal|n26|en\s+ligne)?
+      | \b(?:cherch|recherch)\w*\s+(?:des\s+)?(?:personnes|gens|[ée]tudiants?|quelqu['’]un|qqn)\s+(?:avec|ayant)\s+(?:un\s{1,3})?(?:compte\s+)?(?:lydia|revolut|paypal|n26|nickel)\b
+
+  - id: MULE_LEND_ACCOUNT_FR
+    tactic: money_mule
+    weight: 2.5
+    languages: [fr]
+    describe: "Asks to use, rent or take over the candidate's bank account or card, or to open an account for the recruiter"
+    describe-local:
+      fr: "Demande à utiliser, louer ou reprendre le compte bancaire ou la carte du candidat, ou à ouvrir un compte pour le recruteur"
+    meta: '__MULE_LEND_ACCOUNT_FR_PAT && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Prête ton compte bancaire quelques jours, on te donne 300 € par semaine."
+      - "Ouvrez un compte en ligne à votre nom et confiez-nous la carte et les codes d'accès."
+      - "cherche qqn avec un compte lydia ou revolut"
+    nomatch:
+      - "Ne prêtez jamais votre compte bancaire."
+      - "Utilisez votre compte France Travail pour postuler."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __MULE_PARCEL_HOME_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:colis|paquets?|marchandises?|produits|articles|t[ée]l[ée]phones|iphones?|smartphones?|ordinateurs?|appareils|commandes|cartons)\b[^.!?\n]{0,60}\b
+          (?:chez\s+(?:vous|toi|lui|elle|soi)|[àa]\s+(?:votre|ton)\s+(?:domicile|adresse|porte|appartement)|[àa]\s+domicile)\b
+      | \b(?:livr|envoy|exp[ée]di)\w*\s+(?:directement\s{1,3})?(?:chez\s+(?:vous|toi)|[àa]\s+(?:votre|ton)\s+(?:domicile|adresse))
+      | \b(?:r[ée]ceptionn|recev|recevoir)\w*\s+(?:des\s{1,3}|les\s{1,3})?(?:\w{1,12}\s{1,3})?(?:colis|paquets?|marchandises?|produits|articles|iphones?|smartphones?|t[ée]l[ée]phones|ordinateurs?|appareils|cartons)\b[^.!?\n]{0,60}\bet\s+(?:les\s+)?(?:r[ée]exp[ée]di|renvoy|envoy|exp[ée]di|remball|remett)\w*
+
+  - id: __MULE_PARCEL_OUT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:r[ée]exp[ée]di\w*|r[ée]-?emball\w*|remball\w*|nouvelles?\s+[ée]tiquettes?|[ée]tiquettes?\s+(?:pr[ée]pay[ée]es?|d['’]exp[ée]dition)|
+          la\s+poste|bureau\s+de\s+poste|point\s+relais|
+          (?:renvoy|envoy|exp[ée]di|transf[ée]r)\w*(?:[- ](?:les|le|la))?\s+(?:[àa]|au|aux|vers|en|[àa]\s+l['’][ée]tranger)\b)
+
+  - id: MULE_RESHIP_FLOW_FR
+    tactic: money_mule
+    weight: 3.0
+    languages: [fr]
+    describe: "Goods are delivered to the candidate's home to be relabelled, repacked or sent on, the pattern of reshipping and 'quality control' mule jobs"
+    describe-local:
+      fr: "Des marchandises sont livrées chez le candidat pour être réétiquetées, remballées ou renvoyées : le schéma des emplois de réexpédition et de « contrôle qualité »"
+    meta: '__MULE_PARCEL_HOME_FR && __MULE_PARCEL_OUT_FR && !MULE_RESHIP_FR'
+    match:
+      - "Vous vérifiez des téléphones livrés à votre adresse et vous les renvoyez à notre entrepôt à l'étranger."
+      - "Des commandes arrivent chez vous : vous les ouvrez, vous les remballez et vous les déposez au point relais."
+    nomatch:
+      - "Votre commande sera livrée à votre domicile sous 48 h."
+      - "Préparateur de commandes en entrepôt : expédition des colis vers les magasins."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: MULE_CRYPTO_CONVERT_FR
+    tactic: money_mule
+    weight: 2.0
+    languages: [fr]
+    describe: "Asks the candidate to turn received money into crypto and send it to the recruiter's wallet, or hires 'crypto exchange agents'"
+    describe-local:
+      fr: "Demande au candidat de convertir l’argent reçu en crypto et de l’envoyer sur le portefeuille du recruteur, ou recrute des « agents d’échange crypto »"
+    flags: [extended]
+    pattern: |
+      (?<!jamais\s)\b(?:ach[eè]t|convert|[ée]chang)\w*\b[^.!?\n]{0,40}\b(?:usdt|bitcoins?|btc|crypto\w*|tether|eth)\b[^.!?\n]{0,60}\b(?:envo|transf[ée]r|vir|d[ée]pos)\w*\b[^.!?\n]{0,30}\b(?:portefeuille|wallet)\b
+      | \b(?:agents?|caissi[eè]re?s?)\s+(?:d['’]\s?[ée]change\s+)?(?:crypto\w*|bitcoin|usdt)\b
+      | \bach[eè]t\w*\s+(?:des\s{1,3})?(?:usdt|bitcoins?|btc|crypto\w*)\b[^.!?\n]{0,40}\blib[èe]r\w*
+    match:
+      - "Vous achetez des USDT et les transférez sur notre portefeuille."
+      - "Agent d'échange crypto recherché."
+    nomatch:
+      - "N'achetez jamais de crypto à la demande d'un recruteur, ni vers un portefeuille inconnu."
+      - "Notre fintech développe un portefeuille crypto."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: MULE_CANNOT_RECEIVE_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "The 'employer' says it cannot receive payments in the candidate's country and needs a local person to collect them"
+    flags: [extended]
+    pattern: |
+      \b(?:can\s?not|can['’]t|unable\s+to|not\s+able\s+to)\s+(?:directly\s{1,3})?(?:receive|accept|collect)\s+(?:payments?|money|funds|transfers?)\s+(?:directly\s{1,3})?(?:from\s+(?:our\s{1,3})?(?:\w{1,15}\s{1,3})?(?:customers|clients|buyers)|in\s+(?:the\s{1,3})?(?:us|uk|usa|canada|europe|australia|your\s+country)|directly)\b
+      | \b(?:payments?|funds|money)\s+from\s+(?:our\s{1,3})?(?:us|uk|eu|european|american|canadian|local|overseas)\s+(?:customers|clients|buyers)\b[^.!?\n]{0,40}\b(?:your|local)\s+(?:account|bank|representative|agent)
+    match:
+      - "Our company is based in Hong Kong and cannot receive payments from US customers directly."
+      - "We are unable to accept transfers in Canada, so we need a local representative."
+    nomatch:
+      - "We cannot accept applications by post."
+      - "The cashier cannot accept payments after 6 pm."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_CANNOT_RECEIVE_FR
+    tactic: money_mule
+    weight: 2.0
+    languages: [fr]
+    describe: "The 'employer' says it cannot receive payments in the candidate's country and needs a local person to collect them"
+    describe-local:
+      fr: "Le prétendu employeur dit ne pas pouvoir recevoir de paiements dans le pays du candidat et cherche quelqu’un sur place pour les encaisser"
+    flags: [extended]
+    pattern: |
+      \bne\s+(?:peu[tx]|pouvons|peuvent|pourrons)\s+pas\s+(?:directement\s{1,3})?(?:recevoir|encaisser|accepter)\s+(?:de\s+|les\s+|des\s+)?(?:paiements?|virements?|fonds|argent|transferts?)\b
+      | \bn['’]\s?(?:a|avons|ont)\s+pas\s+(?:de\s+)?compte\s+(?:bancaire\s+)?(?:en\s+france|en\s+europe|en\s+belgique|en\s+suisse|au\s+canada|local)\b
+    match:
+      - "Notre société ne peut pas recevoir de paiements de clients européens."
+      - "Nous n'avons pas de compte bancaire en France, c'est pourquoi nous cherchons un représentant."
+    nomatch:
+      - "Nous ne pouvons pas recevoir de candidatures par courrier."
+      - "La caisse ne peut pas accepter les chèques."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: MULE_HOME_INSPECTOR_EN
+    tactic: money_mule
+    weight: 1.5
+    languages: [en]
+    describe: "A home-based 'quality control' or product/parcel inspector job, a cover title of reshipping mule schemes"
+    flags: [extended]
+    pattern: |
+      \b(?:quality\s+(?:control|check|assurance)|qc|product|package|parcel|merchandise)\s+(?:inspectors?|checkers?|controllers?|testers?|agents?|specialists?|associates?)\b[^.!?\n]{0,40}\b(?:from\s+home|at\s+home|home[- ]based|remote|your\s+(?:home|address|house))\b
+      | \b(?:work\s+from\s+home|home[- ]based|remote)\b[^.!?\n]{0,20}\b(?:quality\s+(?:control|check)|qc)\s+(?:inspector|checker|agent|specialist|job)
+    match:
+      - "Quality Control Inspector (work from home): examine electronics shipped to your address."
+      - "Remote QC inspector: check products delivered to your home."
+    nomatch:
+      - "Quality control inspector at our Reno plant, day shift."
+      - "Software QA engineer, remote, Python and Selenium."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_HOME_INSPECTOR_FR
+    tactic: money_mule
+    weight: 1.5
+    languages: [fr]
+    describe: "A home-based 'quality control' or parcel inspector job, a cover title of reshipping mule schemes"
+    describe-local:
+      fr: "Un emploi de « contrôleur qualité » ou de gestionnaire de colis à domicile, intitulé de couverture des réseaux de réexpédition"
+    flags: [extended]
+    pattern: |
+      \b(?:contr[ôo]leur|contr[ôo]leuse|inspecteur|inspectrice|agent|agente|v[ée]rificat(?:eur|rice)|gestionnaire|r[ée]ceptionnaires?)\w*\s+(?:de\s+|des\s+)?(?:qualit[ée]|colis|produits|marchandises|logistique)\b[^.!?\n]{0,40}\b(?:[àa]\s+domicile|depuis\s+(?:chez\s+)?(?:vous|votre\s+domicile)|chez\s+vous|en\s+t[ée]l[ée]travail)
+    match:
+      - "Contrôleur qualité à domicile : vous vérifiez des téléphones livrés à votre adresse."
+      - "Gestionnaire logistique à domicile, payé au colis."
+    nomatch:
+      - "Contrôleur qualité en usine agroalimentaire, CDI à Rennes."
+      - "Gestionnaire logistique en entrepôt, horaires de jour."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: MULE_STACK
+    tactic: money_mule
+    weight: 2.2
+    languages: [en, fr]
+    describe: "Two or more distinct money-mule signals in one text (new signals not counted by COMBO_MULE_MULTI)"
+    describe-local:
+      fr: "Au moins deux signaux distincts de mule financière dans un même texte"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_MULE_MULTI && 2 of (MULE_IN_OUT_EN, MULE_IN_OUT_FR, MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT, MULE_PASS_ON_EN, MULE_PASS_ON_FR, MULE_LEND_ACCOUNT_EN, MULE_LEND_ACCOUNT_FR, MULE_RESHIP_FLOW_EN, MULE_RESHIP_FLOW_FR, MULE_CRYPTO_CONVERT_EN, MULE_CRYPTO_CONVERT_FR, MULE_CANNOT_RECEIVE_EN, MULE_CANNOT_RECEIVE_FR, MULE_HOME_INSPECTOR_EN, MULE_HOME_INSPECTOR_FR, MULE_ABSENT_BOSS_EN)'
+    match:
+      - "Let us use your Revolut; i send u $800, u send $700 back to my cousin."
+      - "Quality Control Inspector (work from home): examine electronics shipped to your address and send the products to our overseas warehouse."
+    nomatch:
+      - "Withdraw it in cash and deposit it at the Bitcoin ATM."
+      - "Payment Processing Agent wanted, remote."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_HIDDEN_EXT
+    tactic: money_mule
+    weight: 1.5
+    languages: [en, fr]
+    describe: "A money-mule signal together with secrecy or a move to a chat app"
+    describe-local:
+      fr: "Un signal de mule financière associé au secret ou au passage sur une messagerie"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_MULE_HIDDEN && (MULE_PASS_ON_EN || MULE_PASS_ON_FR || MULE_LEND_ACCOUNT_EN || MULE_LEND_ACCOUNT_FR || MULE_RESHIP_FLOW_EN || MULE_RESHIP_FLOW_FR || MULE_CRYPTO_CONVERT_EN || MULE_CRYPTO_CONVERT_FR || MULE_CANNOT_RECEIVE_EN || MULE_CANNOT_RECEIVE_FR || MULE_HOME_INSPECTOR_EN || MULE_HOME_INSPECTOR_FR) && (__OFF_CHAT_APP || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)'
+    match:
+      - "Let us use your Monzo for a few days, DM me on Telegram."
+      - "Prête ton compte bancaire, écris-moi sur WhatsApp."
+    nomatch:
+      - "Let us use your Monzo for a few days."
+      - "Contact me on WhatsApp."
+    ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_ABSENT_BOSS_EN
+    tactic: money_mule
+    weight: 1.5
+    languages: [en]
+    describe: "A busy, travelling or offshore 'boss' hires a personal assistant remotely, the usual cover of payment-forwarding and cheque scams"
+    flags: [extended]
+    pattern: |
+      \b(?:busy|travel(?:l)?ing|offshore|overseas|deployed)\s+(?:executive|ceo|professional|businessman|businesswoman|entrepreneur|manager|engineer|doctor|surgeon|contractor|officer|client)\b[^.!?\n]{0,60}\b(?:personal\s+assistant|pa|assistant|errand\s+runner)\b
+      | \b(?:personal\s+assistant|errands?)\b[^.!?\n]{0,80}\b(?:while\s+i\s+(?:am|['’]m)\s+(?:abroad|away|travel\w*|out\s+of\s+(?:the\s+)?(?:country|town)|offshore|overseas)|i\s+(?:am|['’]m)\s+(?:currently\s+)?(?:abroad|offshore|overseas|out\s+of\s+the\s+country))
+    match:
+      - "Busy executive who travels often needs a reliable personal assistant."
+      - "Personal assistant needed to run errands while I am abroad."
+    nomatch:
+      - "The executive assistant supports the CEO with diary management in our London office."
+      - "Personal assistant to the mayor, on site, full time."
+    ref:
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+      - https://consumer.ftc.gov/articles/job-scams
 
 """#),
         ("rules/offplatform.yaml", #"""
@@ -13187,23 +14567,27 @@ rules:
         ("rules/remote_control.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: RC_REMOTE_ACCESS_EN
-    tactic: remote_control
-    weight: 3.0
+  - id: __RC_REMOTE_ACCESS_EN_PAT
     languages: [en]
-    describe: "Asks the candidate to install remote-access software, give remote control or share the screen while banking"
     flags: [extended]
     pattern: |
       (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)\b(?:install|download|set\s?up|run|open|launch)\w*\b
           [^.!?\n]{0,60}\b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|splash\s?top|
           screen\s?connect|connectwise|logmein|chrome\s+remote\s+desktop|remote\s?pc|airdroid|ammyy)\b
-      | \bshare\s+(?:your|the)\s+(?:phone\s{1,3}|mobile\s{1,3}|computer\s{1,3})?screen\b
+      | \bshar(?:e|ing)\s+(?:your|the)\s+(?:phone\s{1,3}|mobile\s{1,3}|computer\s{1,3})?screen\b
           [^.!?\n]{0,60}\b(?:bank\w*|account|wallet|payment|transfer|binance|paypal|crypto)\b
-      | \b(?:bank\w*|wallet|binance|paypal)\b[^.!?\n]{0,60}\bshare\s+
+      | \b(?:bank\w*|wallet|binance|paypal)\b[^.!?\n]{0,60}\bshar(?:e|ing)\s+
           (?:your|the)\s+screen\b
       | \b(?:give|grant|allow)\s+(?:me|us|our\s+(?:it|tech)\s+team)\s+
           (?:remote\s{1,3})?(?:access|control)\s+(?:to|of)\s+your\s+
           (?:phone|computer|laptop|pc|device)\b
+
+  - id: RC_REMOTE_ACCESS_EN
+    tactic: remote_control
+    weight: 3.0
+    languages: [en]
+    describe: "Asks the candidate to install remote-access software, give remote control or share the screen while banking"
+    meta: '__RC_REMOTE_ACCESS_EN_PAT && !__IMP_SCAM_WARNING_EN'
     match:
       - "Please download AnyDesk so our IT team can configure your work laptop."
       - "Share your screen while you log in to your bank app so I can guide the transfer."
@@ -13214,13 +14598,8 @@ rules:
       - "During the coding interview you will share your screen in Teams."
     ref: https://consumer.ftc.gov/articles/job-scams
 
-  - id: RC_REMOTE_ACCESS_FR
-    tactic: remote_control
-    weight: 3.0
+  - id: __RC_REMOTE_ACCESS_FR_PAT
     languages: [fr]
-    describe: "Asks the candidate to install remote-access software, give remote control or share the screen while banking"
-    describe-local:
-      fr: "Demande au candidat d’installer un logiciel de prise en main à distance, de donner le contrôle de son appareil ou de partager son écran pendant une opération bancaire"
     flags: [extended]
     pattern: |
       (?<!\bne\s)(?<!\bn['’])(?<!jamais\s)\b(?:install|t[ée]l[ée]charg|lanc|ouvr|ex[ée]cut)\w*\b
@@ -13234,6 +14613,15 @@ rules:
       | \b(?:donn(?:ez|er|e)|laiss(?:ez|er|e))[- ](?:moi|nous)\s+(?:l['’])?
           (?:acc[èe]s|contr[ôo]le|la\s+main)\s+(?:[àa]\s{1,3}distance\s{1,3})?
           (?:[àa]|sur|de)\s+(?:votre|ton)\s+(?:t[ée]l[ée]phone|ordinateur|pc|appareil|portable)\b
+
+  - id: RC_REMOTE_ACCESS_FR
+    tactic: remote_control
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks the candidate to install remote-access software, give remote control or share the screen while banking"
+    describe-local:
+      fr: "Demande au candidat d’installer un logiciel de prise en main à distance, de donner le contrôle de son appareil ou de partager son écran pendant une opération bancaire"
+    meta: '__RC_REMOTE_ACCESS_FR_PAT && !__IMP_SCAM_WARNING_FR'
     match:
       - "Installez AnyDesk pour que notre service informatique configure votre poste."
       - "Partagez votre écran pendant que vous vous connectez à votre banque."
@@ -13253,7 +14641,7 @@ rules:
       (?:^|[.!?;:]\s)(?:(?!\b(?:never|not|no|won['’]t|don['’]t|doesn['’]t)\b)[^.!?\n]){0,80}?\binterview\w*\b
           [^.!?\n]{0,40}\b(?:via|on|over|through|by|using|in)\s+(?:a\s{1,3}|the\s{1,3})?
           (?:telegram|whats\s?app|signal|wechat|viber|google\s+hangouts?|hangouts?|google\s+chat|wire\s+app|
-          teams\s+chat|text(?:\s{1,3}(?:chat|messages?|messaging))?|chat|instant\s+messag\w*|sms|live\s+chat)\b
+          teams\s+chat|skype\s+chat|zoom\s+chat|messenger|text(?:\s{1,3}(?:chat|messages?|messaging))?|chat|instant\s+messag\w*|sms|live\s+chat)\b
       | \b(?:text|chat)[- ]based\s+interviews?\b
       | \b(?:no\s+need\s+(?:for|to\s+do)\s+(?:a\s{1,3})?(?:video|voice|phone)\s+(?:call|interview)|(?:we|i)\s+(?:do\s+not|don['’]t|never)\s+(?:do|use|make)\s+(?:video|voice|phone)\s+calls?|
           (?:camera|webcam|video)\s+(?:is\s{1,3})?not\s+(?:required|needed|necessary))\b
@@ -13294,7 +14682,7 @@ rules:
     pattern: |
       (?:^|[.!?;:]\s)(?:(?!\b(?:ne|n['’]|jamais|pas|aucun)\b)[^.!?\n]){0,80}?\bentretiens?\b
           [^.!?\n]{0,40}\b(?:par|sur|via|en)\s+(?:le\s{1,3}|la\s{1,3}|un\s{1,3}|une\s{1,3})?
-          (?:telegram|t[ée]l[ée]gram|whats\s?app|signal|wechat|viber|messagerie(?:\s{1,3}instantan[ée]e)?|chat|
+          (?:telegram|t[ée]l[ée]gram|whats\s?app|signal|wechat|viber|google\s+chat|hangouts?|wire|messenger|messagerie(?:\s{1,3}instantan[ée]e)?|chat|
           tchat|sms|messages?\s+[ée]crits?)\b
       | \b(?:pas\s{1,3}(?:besoin\s{1,3})?d['’]\s?(?:appel\s{1,3}vid[ée]o|visio(?:conf[ée]rence)?|cam[ée]ra|webcam|appel)|
           sans\s{1,3}(?:appel\s{1,3}vid[ée]o|visio|cam[ée]ra|webcam)|nous\s{1,3}ne\s{1,3}(?:faisons|pouvons)\s{1,3}(?:pas|jamais)\s{1,3}(?:d['’]|de\s{1,3})?(?:appels?|visio|vid[ée]o))
@@ -13317,11 +14705,8 @@ rules:
       - "Un test écrit suivi d'un entretien en visio."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
-  - id: RC_SEND_CODE_EN
-    tactic: remote_control
-    weight: 3.5
+  - id: __RC_SEND_CODE_EN_PAT
     languages: [en]
-    describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
     flags: [extended]
     pattern: |
       \b(?:send|forward|give|share|tell|read|text|screenshot)\s+
@@ -13333,6 +14718,13 @@ rules:
       | \breply\s+with\s+(?:the|this|that|your)\s+(?:\d[- ]?digit\s{1,3}|verification\s{1,3}|security\s{1,3})?code\b
       | \b(?:send|forward|give|tell|text)\s+(?:me|us)\s+(?:the|that|this)\s+code\b
       | \b(?:give|send|tell|text)\s+(?:me|us)\s+(?:your\s{1,3})?(?:(?:teamviewer|anydesk|rustdesk|remote)\s{1,3})?id\s+and\s+(?:the\s{1,3})?(?:password|code|pin)\b
+
+  - id: RC_SEND_CODE_EN
+    tactic: remote_control
+    weight: 3.5
+    languages: [en]
+    describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
+    meta: '__RC_SEND_CODE_EN_PAT && !__IMP_SCAM_WARNING_EN'
     match:
       - "Please send me the 6-digit code you just received from WhatsApp."
       - "The code we just sent you by SMS, forward it to me to verify your employee account."
@@ -13348,13 +14740,8 @@ rules:
       - "Log in to the staff portal with your ID and password."
     ref: https://consumer.ftc.gov/articles/job-scams
 
-  - id: RC_SEND_CODE_FR
-    tactic: remote_control
-    weight: 3.5
+  - id: __RC_SEND_CODE_FR_PAT
     languages: [fr]
-    describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
-    describe-local:
-      fr: "Demande au candidat de transmettre un code de vérification qu’il vient de recevoir (prise de contrôle de compte)"
     flags: [extended]
     pattern: |
       \b(?:envoy(?:ez|er|e)|donn(?:ez|er|e)|transmet(?:tez|tre|s)|communiqu(?:ez|er|e)|partag(?:ez|er|e)|
@@ -13366,6 +14753,15 @@ rules:
           (?:envoy|donn|transmet|communiqu|renvoy)\w*[- ](?:le[- ])?
           (?:moi|nous)\b
       | (?<!\bne\s)(?<!\bn['’])\b(?:communiqu|transmet|donn|envoy|indiqu)\w*\s+(?:[àa]\s+(?:votre|ton|ta|notre)\s+\w+\s+)?le\s+code\b[^.!?\n]{0,60}\b(?:recevoir|re[çc]u|recevrez|allez\s+recevoir)\b
+
+  - id: RC_SEND_CODE_FR
+    tactic: remote_control
+    weight: 3.5
+    languages: [fr]
+    describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
+    describe-local:
+      fr: "Demande au candidat de transmettre un code de vérification qu’il vient de recevoir (prise de contrôle de compte)"
+    meta: '__RC_SEND_CODE_FR_PAT && !__IMP_SCAM_WARNING_FR'
     match:
       - "Envoyez-moi le code à 6 chiffres reçu par SMS."
       - "Le code que vous venez de recevoir, transmettez-le-moi pour activer votre compte."
@@ -13376,6 +14772,377 @@ rules:
       - "Envoyez-nous votre CV et votre code postal."
       - "Envoyez-moi le code source du projet avant vendredi."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  # ---- Round 3: generalized remote-control signals (en, fr): a code that arrives and must be handed over,
+  # remote-access tools with their ID or password, an off-store "company app", device or screen monitoring,
+  # and a boss who only gives orders by chat.
+  - id: __RC_CODE_INCOMING_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:code|otp|pin|passcode|sms)\b[^.!?\n]{0,50}\b(?:will\s+(?:arrive|come|pop\s+up)|(?:is\s+)?(?:arriving|coming)|you\s+(?:will\s{1,3}|['’]ll\s{1,3}|just\s{1,3}|have\s{1,3}|should\s{1,3})?(?:receive[ds]?|get|got)|(?:just\s{1,3}|was\s{1,3}|has\s+been\s{1,3})?sent\s+(?:to\s{1,3})?(?:you|your)\b|(?:on|to)\s+your\s+(?:phone|mobile|number|cell))
+      | \byou(?:\s+will|['’]ll|\s+should|\s+may|\s+just|\s+are\s+going\s+to)?\s+(?:receive|get|got|received)\s+(?:a|an|the)\s+(?:\w{1,12}\s{1,3}){0,2}(?:code|otp|pin|sms|text)\b
+      | \b(?:i['’]m|i\s+am|we['’]re|we\s+are|i\s+will|i['’]ll|we\s+will|we['’]ll)\s+(?:now\s{1,3}|just\s{1,3})?send(?:ing)?\s+(?:you\s{1,3})?(?:a|an|the)\s+(?:\w{1,12}\s{1,3}){0,2}(?:code|otp|sms|text)\b
+      | \b(?:we|i|google|whatsapp|telegram|microsoft|facebook|the\s+bank|your\s+bank|paypal|apple)\s+(?:just\s{1,3}|will\s{1,3}|has\s{1,3}|have\s{1,3})?sen[dt]\s+(?:you\s{1,3})?(?:a|an|the)\s+(?:\w{1,12}\s{1,3})?(?:code|otp|sms)\b
+
+  - id: __RC_CODE_HANDOVER_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)(?<!n['’]t\s)\b(?:send|forward|give|share|tell|text|read|type|paste|screenshot)\w*\s+(?:it|that|this|them|the\s+(?:\w{1,12}\s{1,3})?(?:code|otp|pin|number))\b[^.!?\n]{0,20}\b(?:here|to\s+(?:me|us)|back\s+to\s+(?:me|us)|(?:on|in)\s+(?:this\s{1,3})?chat)\b
+      | (?<!\bnever\s)(?<!n['’]t\s)\b(?:send|forward|give|share|tell|text|read)\w*\s+(?:it\s+to\s+)?(?:me|us)\s+(?:the|that|this|your)\s+(?:\w{1,12}\s{1,3})?(?:code|otp|pin|number)\b
+      | \bwhat\s+(?:is|['’]s)\s+the\s+(?:\w{1,12}\s{1,3})?(?:code|otp|number)\b
+      | \b(?:tell|send|give|text|read)\s+(?:me|us)\s+(?:the|those|these)\s+(?:\d\s{1,3}|six\s{1,3}|four\s{1,3})?(?:numbers|digits)\b
+      | \breply\s+with\s+(?:the|this|that|it)\b
+      | \b(?:i|we)\s+need\s+(?:it|the\s+code|that\s+code|this\s+code)\b
+      | (?<!\bnever\s)(?<!n['’]t\s)\b(?:send|forward|give|share|tell|text)\w*\s+(?:me\s{1,3}|us\s{1,3})?the\s+(?:\w{1,12}\s{1,3}){0,2}(?:code|otp|pin)\s+(?:that\s{1,3})?you\s+(?:will\s{1,3}|just\s{1,3})?(?:receive|get|got)
+      | \b(?:can|could)\s+(?:you|u)\s+(?:send|give|forward|tell|text)\s+(?:me|us|it)\b
+
+  - id: RC_CODE_RELAY_EN
+    tactic: remote_control
+    weight: 3.5
+    languages: [en]
+    describe: "Warns that a code will arrive on the candidate's phone and asks them to hand it over (account takeover)"
+    meta: '__RC_CODE_INCOMING_EN && __RC_CODE_HANDOVER_EN && !RC_SEND_CODE_EN && !__IMP_SCAM_WARNING_EN'
+    match:
+      - "You'll receive a 6 digit code by SMS from WhatsApp. Please send it here so I can register you."
+      - "A code from Microsoft will arrive on your phone in a minute, what is the code?"
+    nomatch:
+      - "You will receive a code by e-mail; enter it on the careers portal."
+      - "Never share the code you receive with anyone."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_REMOTE_TOOL_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:never|not|no)\b|n['’]t\b)[^.!?\n]){0,80}?\b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|splash\s?top|screen\s?connect|logmein|air\s?droid|ammyy|zoho\s+assist|remote\s?pc|getscreen)\b[^.!?\n]{0,60}\b(?:id|code|number|password|access|connect\w*|session|address)\b
+      | \b(?:number|id|code|address|password)\s+(?:that\s+(?:appears|is\s+shown|is\s+displayed)|shown|displayed|appearing|that\s+pops?\s+up)\s+(?:on|in)\s+(?:the|your)\s+(?:screen|app|display)
+      | \b(?:number|id|code)\s+on\s+(?:the|your)\s+screen\b
+      | \b(?:connect|access|log\s?in)\w*\s+(?:to\s{1,3}|into\s{1,3})?your\s+(?:phone|computer|laptop|pc|device|mobile)\s+(?:remotely|with\s+the|using|via|through)\b
+      | \bremote(?:ly)?\s+(?:access|control|connect\w*)\s+(?:to\s{1,3}|of\s{1,3})?(?:your\s{1,3})?(?:phone|computer|laptop|pc|device)
+      | \baccess\s+your\s+(?:phone|computer|laptop|pc|device)\s+remotely\b
+      | \binstall\w*\s+(?:the\s{1,3}|your\s{1,3})?(?:\w{1,12}\s{1,3})?(?:software|app|program|tools?)\s+(?:on\s+your\s+\w+\s+)?remotely\b
+
+  - id: RC_REMOTE_TOOL_EN
+    tactic: remote_control
+    weight: 2.5
+    languages: [en]
+    describe: "Asks for the ID, code or password of a remote-access tool, or to let someone connect to the candidate's device remotely"
+    meta: '__RC_REMOTE_TOOL_EN_PAT && !__IMP_SCAM_WARNING_EN'
+    match:
+      - "Open AnyDesk and give me the 9-digit number on the screen."
+      - "Let our tech support connect to your phone with the AirDroid app."
+      - "Install it so the IT department can access your laptop remotely."
+    nomatch:
+      - "Never give your AnyDesk code to a stranger."
+      - "Our helpdesk uses remote sessions only on company laptops after you call the IT hotline."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_COMPANY_APP_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)(?<!n['’]t\s)\b(?:install|download)\w*\s+(?:our|the|this)\s+(?:company|work|employee|staff|internal|official|own|private|task|monitoring|tracking|time[- ]?tracking|onboarding|payroll)\s+(?:app|application|software|program|apk|client|tool)\b[^.!?\n]{0,80}\b(?:link|apk|(?:play|app)\s+store|permissions?|background)\b
+      | \b(?:download|install)\w*\b[^.!?\n]{0,40}(?:\.apk\b|\bapk\b)|\bapk\s+(?:file|link)\b
+
+      | \b(?:allow|grant|accept|enable)\s+(?:all\s{1,3})?(?:the\s{1,3})?(?:requested\s{1,3})?permissions\b
+      | \b(?:give|grant|allow)\s+(?:it|the\s+app|this\s+app)\s+(?:full|all)\s+(?:the\s{1,3})?(?:permissions?|access|rights)\b
+      | \b(?:monitoring|tracking|spy|surveillance|control)\s+(?:app|application|software|tool)\b[^.!?\n]{0,40}\b(?:on|in)\s+your\s+(?:phone|computer|laptop|device)\b
+      | \bnot\s+(?:available\s{1,3})?(?:on|in)\s+(?:the\s{1,3})?(?:play\s+store|app\s+store|google\s+play)\b
+
+  - id: RC_COMPANY_APP_EN
+    tactic: remote_control
+    weight: 2.0
+    languages: [en]
+    describe: "Asks the candidate to install a 'company app' from a link or APK outside the app stores, or to grant it all permissions"
+    meta: '__RC_COMPANY_APP_EN_PAT && !__IMP_SCAM_WARNING_EN'
+    match:
+      - "Download our company app from this link (it's not on the Play Store) and allow all permissions."
+      - "Install the TaskPro.apk file I sent you."
+    nomatch:
+      - "Download the Indeed app from the App Store to track your applications."
+      - "You can install our app from Google Play."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_MONITOR_EN
+    tactic: remote_control
+    weight: 2.0
+    languages: [en]
+    describe: "Says the 'employer' will watch the candidate's phone or screen, or asks for screen sharing during banking"
+    flags: [extended]
+    pattern: |
+      \b(?:monitor|watch|see|view|control|check)\w*\s+your\s+(?:phone|screen|computer|laptop|device|mobile)\b(?!\s+(?:number|model))
+      | \bkeep\s+(?:the\s{1,3}|your\s{1,3})?(?:screen\s*shar\w*|screen\s+share|app)\s+(?:on|running|open|active)\b
+      | \bscreen\s*shar\w*\s+(?:on|active|running)\b
+      | \b(?:log|sign)\w*\s+(?:in|into|on)\s+(?:to\s{1,3})?(?:your\s{1,3})?(?:online\s{1,3}|mobile\s{1,3})?bank\w*\b[^.!?\n]{0,40}\bshar\w+\s+(?:your\s{1,3}|the\s{1,3})?screen
+      | \b(?:log|sign)\w*\s+(?:in|into|on)\s+(?:to\s{1,3})?(?:your\s{1,3})?(?:online\s{1,3}|mobile\s{1,3})?bank\w*\b[^.!?\n]{0,20}\b(?:so\s+(?:that\s+)?(?:i|we)\s+can|while\s+(?:i|we)|and\s+(?:i|we)\s+will)\b
+    match:
+      - "Your supervisor will monitor your phone during work hours, so keep screen sharing on at all times."
+      - "Log in to your online banking while sharing your screen with our finance officer."
+    nomatch:
+      - "Check your phone number is correct in the form."
+      - "During the technical interview you will share your screen on Teams."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_CHAT_ONLY_BOSS_EN
+    tactic: remote_control
+    weight: 2.0
+    languages: [en]
+    describe: "The recruiter or boss communicates only by chat or text, refuses calls, or hires without ever speaking"
+    flags: [extended]
+    pattern: |
+      \b(?:only|solely|exclusively|strictly)\s+(?:communicat\w*|reachable|available|contact\w*|speak\w*|talk\w*)\s+(?:via|by|through|on|over)\s+(?:chat|text|messages?|telegram|whats\s?app|signal|e-?mail|sms|instant\s+messag\w*)
+      | \b(?:communicat\w*|reachable|contact\w*|instructions?|tasks?|training|orders)\b[^.!?\n]{0,30}\b(?:only|solely|exclusively|strictly)\s+(?:via|by|through|on|over|in)\s+(?:chat|text|messages?|telegram|whats\s?app|signal|sms)
+      | \b(?:by|via|in|on)\s+(?:chat|text|telegram|signal)\s+only\b|\btext\s+only\b
+      | \b(?:do\s+not|don['’]t)\s+call\b[^.!?\n]{0,20}\b(?:text|message|chat)
+      | \b(?:can['’]t|cannot|can\s+not|won['’]t|doesn['’]t|does\s+not|don['’]t|do\s+not|never|unable\s+to|not\s+able\s+to)\s+(?:do|make|take|join|have|attend|hop\s+on)\s+(?:a\s{1,3}|any\s{1,3})?(?:video|voice|phone|zoom|teams)(?:\s+(?:calls?|chats?|meetings?|interviews?))?\b
+      | \b(?:camera|webcam)\s+(?:off|is\s+not\s+(?:needed|required|necessary)|not\s+(?:needed|required|necessary))\b|\bkeep\s+(?:the|your)\s+camera\s+off\b
+      | \bno\s+(?:camera|webcam|video|voice\s+call|phone\s+call|call)s?\s+(?:is\s{1,3})?(?:needed|required|necessary)\b
+      | \bno\s+need\s+(?:for|of)\s+(?:a\s{1,3}|any\s{1,3})?(?:webcam|camera)\b
+      | \b(?:keep|do|handle|discuss)\s+everything\s+(?:on|via|over|through|by|in)\s+(?:hangouts|telegram|signal|whats\s?app|chat|text|skype\s+chat|wire|messenger)\b
+      | \beverything\s+(?:is\s{1,3}|will\s+be\s{1,3})?(?:done|handled|discussed|communicated)\s+(?:via|by|over|through|on|in)\s+(?:chat|text|telegram|signal|whats\s?app|hangouts|messages?)\b
+      | \b(?:hired|selected|recruited|onboarded|employed)\s+without\s+(?:a\s{1,3}|any\s{1,3})?(?:call|phone\s+call|video\s+call|meeting|seeing|speaking)
+      | \b(?:instructions|tasks|assignments|orders)\b[^.!?\n]{0,40}\b(?:by|via|over|through)\s+(?:text\s+messages?|chat|telegram|signal|whats\s?app)\b
+    match:
+      - "Our manager is overseas and only communicates via chat."
+      - "You have been hired without a call; your trainer will send all instructions over Signal. Text only."
+      - "Our CEO is travelling and can't do video."
+      - "Training by chat only."
+    nomatch:
+      - "The support team answers customers by chat and email."
+      - "Please keep your camera on during the video interview."
+      - "Call us on 0800 100 200 or visit our office."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_CODE_INCOMING_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:code|sms|otp)\b[^.!?\n]{0,50}\b(?:va\s+(?:arriver|vous\s+parvenir|te\s+parvenir)|arrive|(?:vous\s+)?(?:allez|vas|venez\s+de|viens\s+de)\s+(?:le\s+)?recevoir|(?:vous\s+)?recevrez|(?:tu\s+)?recevras|vient\s+de\s+(?:vous|t['’])\s?(?:envoyer|[êe]tre\s+envoy[ée])|re[çc]u\s+par\s+(?:sms|e-?mail|whatsapp)|sur\s+(?:votre|ton)\s+(?:t[ée]l[ée]phone|portable|num[ée]ro))
+      | \b(?:vous\s+allez|tu\s+vas)\s+recevoir\s+un\s+(?:code|sms|texto)\b
+      | \b(?:je|nous)\s+(?:vous|t['’])\s?(?:envoie|envoyons|envoie\s+maintenant|renvoie)\s+(?:un|le)\s+(?:\w{1,12}\s{1,3})?(?:code|sms|texto)
+      | \b(?:code|sms|otp)\s+(?:que|qu['’])\s*(?:tu|vous)\s+(?:re[çc]ois|recevez|recevras|recevrez|as\s+re[çc]u|avez\s+re[çc]u)\b
+      | \b(?:nous|je|google|whatsapp|telegram|microsoft|la\s+banque|votre\s+banque)\s+(?:vous|t['’])\s?(?:a|avons|ai|vient\s+d['’])\s*envoy[ée]\s+un\s+(?:code|sms)\b
+
+  - id: __RC_CODE_HANDOVER_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!jamais\s)\b(?:envoy|donn|transmet|transf[ée]r|communiqu|partag|indiqu|renvoy|dict)\w*[- ](?:le[- ])?(?:moi|nous)\b
+      | \b(?:me|nous)\s+(?:le\s+)?(?:envoy|donn|transmet|transf[ée]r|communiqu|partag|indiqu|renvoy|dire|dis)\w*\b
+      | \bquel\s+est\s+(?:le|ce)\s+code\b
+      | \b(?:dire|donner|envoyer|transmettre|communiquer|dis|donne|envoie)\w*\s+(?:les|le)\s+(?:\d\s{1,3}|six\s{1,3}|quatre\s{1,3})?chiffres\b
+      | \b(?:communiqu|transmet|envoy|copi|coll)\w*\s+(?:le\s+)?(?:ici|dans\s+(?:le|ce)\s+(?:chat|tchat|fil))\b
+
+  - id: RC_CODE_RELAY_FR
+    tactic: remote_control
+    weight: 3.5
+    languages: [fr]
+    describe: "Warns that a code will arrive on the candidate's phone and asks them to hand it over (account takeover)"
+    describe-local:
+      fr: "Annonce qu’un code va arriver sur le téléphone du candidat et lui demande de le transmettre (prise de contrôle de compte)"
+    meta: '__RC_CODE_INCOMING_FR && __RC_CODE_HANDOVER_FR && !RC_SEND_CODE_FR && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Vous allez recevoir un code à 6 chiffres par SMS, merci de me le communiquer ici."
+      - "Un code va arriver sur ton téléphone, tu peux me le donner ?"
+    nomatch:
+      - "Vous allez recevoir un code par e-mail : saisissez-le sur le portail candidat."
+      - "Ne communiquez jamais le code reçu par SMS."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __RC_REMOTE_TOOL_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:ne|jamais|pas)\b|\bn['’])[^.!?\n]){0,80}?\b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|splash\s?top|screen\s?connect|logmein|air\s?droid|ammyy|zoho\s+assist|remote\s?pc|getscreen)\b[^.!?\n]{0,60}\b(?:id|identifiant|code|num[ée]ro|mot\s+de\s+passe|acc[èe]s|connect\w*|session|adresse)\b
+      | \b(?:num[ée]ro|identifiant|code|mot\s+de\s+passe)\b[^.!?\n]{0,20}\b(?:affich[ée]|qui\s+s['’]affiche|qui\s+appara[îi]t)\s+(?:[àa]|sur)\s+(?:l['’]|votre\s+|ton\s+)?[ée]cran
+      | \b(?:acc[ée]d\w*|connect\w*)\s+(?:[àa]\s+)?(?:votre|ton)\s+(?:t[ée]l[ée]phone|ordinateur|pc|appareil|portable|smartphone)\s+(?:[àa]\s+distance|avec|via|gr[âa]ce)
+      | \binstaller\w*\s+(?:le|les|votre|ton)\s+(?:logiciels?|applications?|outils?)\s+[àa]\s+distance\b
+      | \b(?:prise\s+en\s+main|contr[ôo]le|acc[èe]s)\s+[àa]\s+distance\s+(?:[àa]|de|sur)\s+(?:votre|ton)\s+(?:t[ée]l[ée]phone|ordinateur|pc|appareil|portable)
+
+  - id: RC_REMOTE_TOOL_FR
+    tactic: remote_control
+    weight: 2.5
+    languages: [fr]
+    describe: "Asks for the ID, code or password of a remote-access tool, or to let someone connect to the candidate's device remotely"
+    describe-local:
+      fr: "Demande l’identifiant, le code ou le mot de passe d’un logiciel de prise en main à distance, ou l’accès à distance à l’appareil du candidat"
+    meta: '__RC_REMOTE_TOOL_FR_PAT && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Ouvrez AnyDesk et donnez-moi le numéro à 9 chiffres affiché à l'écran."
+      - "Installez RustDesk pour que le service informatique puisse accéder à votre ordinateur à distance."
+    nomatch:
+      - "Ne donnez jamais votre code AnyDesk à un inconnu."
+      - "Le service informatique configure les ordinateurs de l'entreprise dans nos locaux."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: __RC_COMPANY_APP_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!\bn['’])\b(?:install|t[ée]l[ée]charg)\w*\s+(?:notre|l['’]|cette|la)\s*(?:application|appli|app|logiciel|apk)\s+(?:interne|de\s+l['’]entreprise|maison|de\s+suivi|de\s+travail|professionnelle|de\s+la\s+soci[ée]t[ée]|d['’]entreprise|des\s+salari[ée]s)\b[^.!?\n]{0,80}\b(?:lien|apk|store|autorisations?|arri[èe]re-plan)
+      | \b(?:t[ée]l[ée]charg|install)\w*\b[^.!?\n]{0,40}(?:\.apk\b|\bapk\b)|\bfichier\s+apk\b
+
+      | \b(?:accept|autoris|accord|activ)\w*\s+toutes\s+les\s+(?:autorisations|permissions)\b
+      | \bdonn\w*[- ]lui\s+(?:toutes\s+les|les\s+pleines)\s+(?:autorisations|permissions|droits)\b
+      | \bapplication\s+de\s+(?:surveillance|suivi|contr[ôo]le)\b[^.!?\n]{0,40}\bsur\s+(?:votre|ton)\s+(?:t[ée]l[ée]phone|ordinateur|appareil|portable)\b
+      | \b(?:n['’]est\s+pas|pas)\s+(?:disponible\s+)?sur\s+(?:le\s+)?(?:play\s+store|app\s+store|google\s+play)\b
+
+  - id: RC_COMPANY_APP_FR
+    tactic: remote_control
+    weight: 2.0
+    languages: [fr]
+    describe: "Asks the candidate to install a 'company app' from a link or APK outside the app stores, or to grant it all permissions"
+    describe-local:
+      fr: "Demande d’installer une « application de l’entreprise » depuis un lien ou un APK hors des magasins d’applications, ou de lui accorder toutes les autorisations"
+    meta: '__RC_COMPANY_APP_FR_PAT && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Téléchargez notre application interne via ce lien (elle n'est pas sur le Play Store) et acceptez toutes les autorisations."
+      - "Installez le fichier APK que je vous ai envoyé."
+    nomatch:
+      - "Téléchargez l'application France Travail sur le Play Store."
+      - "Notre application est disponible sur Google Play."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: RC_MONITOR_FR
+    tactic: remote_control
+    weight: 2.0
+    languages: [fr]
+    describe: "Says the 'employer' will watch the candidate's phone or screen, or asks for screen sharing during banking"
+    describe-local:
+      fr: "Annonce que l’« employeur » surveillera le téléphone ou l’écran du candidat, ou demande un partage d’écran pendant une opération bancaire"
+    flags: [extended]
+    pattern: |
+      \b(?:surveill|contr[ôo]l|observ)\w*\s+(?:votre|ton)\s+(?:t[ée]l[ée]phone|[ée]cran|ordinateur|appareil|portable|smartphone)\b
+      | \b(?:gard|laiss)\w*\s+(?:le\s+)?partage\s+d['’]\s?[ée]cran\s+(?:activ[ée]|allum[ée]|ouvert|en\s+cours)
+      | \bpartage\s+d['’]\s?[ée]cran\s+(?:activ[ée]|permanent|en\s+permanence)
+      | \b(?:connect|identifi)\w*(?:-vous|-toi)?\s+[àa]\s+(?:votre|ton)\s+(?:banque|espace\s+bancaire|appli(?:cation)?\s+bancaire)\b[^.!?\n]{0,25}\bpour\s+que\s+(?:je|nous|notre)\b
+      | \b(?:connect|identifi)\w*(?:-vous|-toi)?\s+[àa]\s+(?:votre|ton)\s+(?:banque|espace\s+bancaire|appli(?:cation)?\s+bancaire)\b[^.!?\n]{0,40}\bpartag\w*\s+(?:votre|ton|l['’])\s*[ée]cran
+    match:
+      - "Votre superviseur surveillera votre téléphone via l'application, gardez le partage d'écran activé."
+      - "Connectez-vous à votre banque en ligne en partageant votre écran avec notre responsable."
+    nomatch:
+      - "Vérifiez votre numéro de téléphone dans le formulaire."
+      - "Pendant l'entretien technique, vous partagerez votre écran sur Teams."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: RC_CHAT_ONLY_BOSS_FR
+    tactic: remote_control
+    weight: 2.0
+    languages: [fr]
+    describe: "The recruiter or boss communicates only by chat or text, refuses calls, or hires without ever speaking"
+    describe-local:
+      fr: "Le recruteur ou le responsable ne communique que par écrit, refuse les appels ou embauche sans jamais parler au candidat"
+    flags: [extended]
+    pattern: |
+      \b(?:uniquement|seulement|exclusivement)\s+(?:par|via|sur)\s+(?:messages?|[ée]crit|chat|tchat|telegram|t[ée]l[ée]gram|whats\s?app|signal|sms|messagerie|texto)
+      | \bcommuniqu\w*\s+(?:que|uniquement|seulement)\s+par\s+(?:messages?|[ée]crit|chat|tchat|sms)
+      | \b(?:n['’]appel(?:ez|le)\s+pas|ne\s+m['’]appel(?:ez|le)\s+pas)\b[^.!?\n]{0,30}\b(?:messages?|[ée]cri|sms|texto)
+      | \bni\s+appel\s+ni\s+visio\b|\b(?:sans|aucun)\s+appel\b
+      | \bpas\s+besoin\s+(?:de\s{1,3}|d['’]\s?)(?:cam[ée]ra|webcam|visio|appel|micro)\b
+      | \bne\s+(?:fai[st]|faisons|font)\s+(?:jamais|pas)\s+(?:d['’]\s?|de\s{1,3})(?:appels?|visio|vid[ée]o)
+      | \btout\s+(?:se\s+(?:passe|fait|fera|passera)\s+|sur\s+|par\s+)(?:par\s+|sur\s+|via\s+)?(?:hangouts|telegram|t[ée]l[ée]gram|whats\s?app|signal|chat|tchat|messages?|[ée]crit|sms)\b
+      | \b(?:tous\s+les\s+)?entretiens?\s+(?:se\s+(?:font|fait|fera|feront|d[ée]roul\w*)|ont\s+lieu|a\s+lieu)\s+(?:uniquement\s{1,3}|exclusivement\s{1,3})?(?:par\s+[ée]crit|par\s+(?:chat|tchat|messages?|sms)|sur\s+(?:telegram|t[ée]l[ée]gram|whats\s?app|signal))
+      | \bgard\w*\s+tout\s+(?:sur|par|via)\s+(?:hangouts|telegram|t[ée]l[ée]gram|whats\s?app|signal|chat|tchat|messages?)
+      | \bne\s+(?:peut|peux|pouvons|peuvent)\s+pas\s+(?:faire|passer|prendre)\s+(?:de\s+|d['’])\s?(?:visio|vid[ée]o|appels?)
+      | \binutile\s+d['’]\s?allumer\s+(?:la|votre|ta)\s+(?:cam[ée]ra|webcam)|\bcam[ée]ra\s+(?:[ée]teinte|inutile|pas\s+n[ée]cessaire)
+      | \b(?:consignes|instructions|t[âa]ches|ordres)\b[^.!?\n]{0,40}\b(?:par\s+(?:[ée]crit|messages?|sms|texto)|sur\s+(?:telegram|t[ée]l[ée]gram|signal|whats\s?app))\b
+    match:
+      - "Le manager est à l'étranger et communique uniquement par messages."
+      - "Vous êtes embauché sans appel ; n'appelez pas, uniquement des messages."
+      - "Notre directeur est en déplacement et ne peut pas faire de visio."
+    nomatch:
+      - "Le service client répond par chat et par e-mail."
+      - "Merci d'allumer votre caméra pendant l'entretien en visio."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  - id: RC_STACK
+    tactic: remote_control
+    weight: 1.5
+    languages: [en, fr]
+    describe: "A remote-control signal together with a chat app, an offer already granted or a second remote-control signal"
+    describe-local:
+      fr: "Un signal de contrôle à distance associé à une messagerie, une offre déjà accordée ou un second signal de contrôle à distance"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_CODE_PRESSURE && !COMBO_CHAT_INTERVIEW_PUSH && (RC_ACCESSIBILITY || RC_TOOL_HANDOVER || RC_CODE_RELAY_EN || RC_REMOTE_TOOL_EN || RC_COMPANY_APP_EN || RC_MONITOR_EN || RC_CHAT_ONLY_BOSS_EN || RC_CODE_RELAY_FR || RC_REMOTE_TOOL_FR || RC_COMPANY_APP_FR || RC_MONITOR_FR || RC_CHAT_ONLY_BOSS_FR) && (__OFF_CHAT_APP || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || 2 of (RC_REMOTE_ACCESS_EN, RC_REMOTE_ACCESS_FR, RC_CHAT_ONLY_INTERVIEW_EN, RC_CHAT_ONLY_INTERVIEW_FR, RC_SEND_CODE_EN, RC_SEND_CODE_FR, RC_CODE_RELAY_EN, RC_REMOTE_TOOL_EN, RC_COMPANY_APP_EN, RC_MONITOR_EN, RC_CHAT_ONLY_BOSS_EN, RC_CODE_RELAY_FR, RC_REMOTE_TOOL_FR, RC_COMPANY_APP_FR, RC_MONITOR_FR, RC_CHAT_ONLY_BOSS_FR, RC_ACCESSIBILITY, RC_TOOL_HANDOVER))'
+    match:
+      - "Our manager only communicates via chat. Add him on Telegram."
+      - "Congratulations! Open AnyDesk and give me the number on the screen."
+    nomatch:
+      - "Our manager only communicates via chat."
+      - "Contact me on Telegram."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_JOB_ACCOUNT_CONTEXT
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \b(?:job|jobs|applicant|candidate|employee|staff|recruit\w*|hiring|onboarding|work\s+account|registration|register|payroll|salary|mission|poste|emploi|candidat\w*|salari[ée]s?|inscription|recrutement|paie|salaire|professionnel(?:le)?|travail|boulot|training|formation|inscri\w*|agent)\b
+
+  - id: RC_CODE_JOB_CONTEXT
+    tactic: remote_control
+    weight: 1.5
+    languages: [en, fr]
+    describe: "Asks for a verification code in a job or registration context, a pretext no genuine employer uses"
+    describe-local:
+      fr: "Demande un code de vérification dans le cadre d’un emploi ou d’une inscription, prétexte qu’aucun vrai employeur n’utilise"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && (RC_SEND_CODE_EN || RC_SEND_CODE_FR || RC_CODE_RELAY_EN || RC_CODE_RELAY_FR) && __RC_JOB_ACCOUNT_CONTEXT'
+    match:
+      - "We just sent a 6-digit code to your phone to verify your applicant profile. Reply with the code to activate your account."
+      - "Vous allez recevoir un code à 6 chiffres par SMS, merci de me le communiquer ici pour vous inscrire sur le groupe des salariés."
+    nomatch:
+      - "We just sent a code to your phone. Reply with the code."
+      - "Register on our careers portal."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: RC_ACCESSIBILITY
+    tactic: remote_control
+    weight: 2.0
+    languages: [en, fr]
+    describe: "Asks to turn on the phone's accessibility permission for an app, which lets it read the screen and act for the user"
+    describe-local:
+      fr: "Demande d’activer l’autorisation d’accessibilité du téléphone pour une application, qui peut alors lire l’écran et agir à la place de l’utilisateur"
+    flags: [extended]
+    pattern: |
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:never|not|ne|jamais)\b|n['’]t\b|\bn['’])[^.!?\n]){0,100}?
+      (?:\b(?:turn\s+on|enable|allow|grant|activate|give)\s+(?:the\s{1,3}|it\s{1,3})?accessibility\b|\baccessibility\s+(?:permission|service|access|settings?)s?\b
+      | \b(?:autorisation|permission|service|acc[èe]s)s?\s+d['’]\s?accessibilit[ée]\b|\bactiv\w*\s+(?:l['’]\s?)?accessibilit[ée]\b)
+    match:
+      - "Turn on accessibility permission and leave the app running."
+      - "Active l'autorisation d'accessibilité et laisse l'application tourner."
+    nomatch:
+      - "Never grant accessibility permission to an app a stranger sent you."
+      - "Our office is accessible by wheelchair."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_TOOL_NAMED
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      \b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|splash\s?top|screen\s?connect|logmein|air\s?droid|ammyy|zoho\s+assist|remote\s?pc|getscreen)\b
+
+  - id: __RC_ID_ASK
+    languages: [en, fr]
+    flags: [extended]
+    pattern: |
+      (?<!\bnever\s)(?<!n['’]t\s)\b(?:send|give|tell|text|read|share)\s+(?:me|us)\s+(?:the|your)\s+(?:\d[- ]?digit\s{1,3}|nine[- ]digit\s{1,3})?(?:address|id|code|number|password|access\s+code)\b
+      | (?<!\bne\s)\b(?:envoy|donn|transmet|communiqu|indiqu)\w*[- ](?:moi|nous)\s+(?:l['’]\s?|le\s+|votre\s+|ton\s+)(?:adresse|id|identifiant|code|num[ée]ro|mot\s+de\s+passe)\b
+
+  - id: RC_TOOL_HANDOVER
+    tactic: remote_control
+    weight: 2.5
+    languages: [en, fr]
+    describe: "Names a remote-access tool and asks for its ID, address or password (someone wants to take over the device)"
+    describe-local:
+      fr: "Cite un logiciel de prise en main à distance et demande son identifiant, son adresse ou son mot de passe (quelqu’un veut prendre le contrôle de l’appareil)"
+    meta: '__RC_TOOL_NAMED && __RC_ID_ASK && !RC_REMOTE_TOOL_EN && !RC_REMOTE_TOOL_FR && !__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR'
+    match:
+      - "Step 1: Install AnyDesk from the link. Step 2: Send me the 9 digit address."
+      - "Étape 1 : installez AnyDesk. Étape 2 : envoyez-moi l'adresse à 9 chiffres."
+    nomatch:
+      - "Install AnyDesk from the link."
+      - "Send me the address of the office."
+    ref: https://consumer.ftc.gov/articles/job-scams
 
 """#),
         ("rules/secrecy.yaml", #"""
@@ -13427,15 +15194,16 @@ rules:
     describe: "Asks the candidate to delete the chat or messages"
     flags: [extended]
     pattern: |
-      (?<!\bnot\s)(?<!n['’]t\s)\b(?:delete|erase|clear|remove|wipe)\s+
-          (?:this|the|our|these|all|your|my)?\s*(?:chat|conversation|messages?|texts?|chat\s+history|whatsapp\s+(?:chat|messages)|
-          telegram\s+(?:chat|messages))\b
+      (?:^|[.!?\n;:]\s?)(?:(?!\b(?:error|mistake|intended|recipient|not|never)\b|n['’]t\b)[^.!?\n]){0,100}?\b(?:delete|erase|clear|remove|wipe)\s+
+          (?:this|the|our|these|all|your|my)?\s*(?:chat|conversation|messages?|texts?|e-?mails?|chat\s+history|whatsapp\s+(?:chat|messages)|
+          telegram\s+(?:chat|messages)|(?:whatsapp|telegram|signal|sms)\s+(?:conversation|chat|messages?|history|thread))\b
     match:
       - "Delete this chat after reading."
       - "Please erase our conversation and do not keep screenshots."
     nomatch:
       - "You can delete your application at any time from your candidate account."
       - "Our retention policy removes interview recordings after six months."
+      - "If you are not the intended recipient, please delete this email."
 
   - id: SECRET_DONT_TELL_FR
     tactic: secrecy
@@ -13452,7 +15220,7 @@ rules:
           (?:rien|pas|jamais)\b[^.!?\n]{0,30}\b(?:famille|parents|proches|amis|banque|banquier|conseill[eè]re?|
           police|gendarmerie|ambassade|consulat|personne|entourage)\b
       | \bgard(?:ez|e|er)\s+(?:cette|cet|ce|notre|la|l['’])\s*(?:offre|emploi|poste|conversation|[ée]change|
-          mission|discussion|proposition|opportunit[ée]|voyage)\s+(?:secr[èe]te?s?|confidentiel(?:le)?s?|pour\s+(?:vous|toi)|
+          mission|discussion|proposition|opportunit[ée]|voyage)\s+(?:secr[èe]te?s?|confidentiel(?:le)?s?|priv[ée]e?s?|pour\s+(?:vous|toi)|
           entre\s+nous)
       | \bsi\s+(?:la|votre|ta|le)\s+(?:banque|banquier|conseill[eè]re?|police|famille|douane)\s+
           (?:vous|te)\s+(?:demande|pose|interroge)
@@ -13478,13 +15246,199 @@ rules:
     describe: "Asks the candidate to delete the chat or messages"
     describe-local:
       fr: "Demande au candidat d’effacer la conversation ou les messages"
-    pattern: '(?<!\bne\s)(?<!\bn[''’])\b(?:supprim|effac|vid)(?:ez|er|e)\b[^.!?\n]{0,15}\b(?:conversation|discussion|messages?|chat|tchat|historique|[ée]changes?|sms)\b'
+    pattern: '(?:^|[.!?\n;:]\s?)(?:(?!\b(?:erreur|destinataire|ne|jamais)\b|\bn[''’])[^.!?\n]){0,100}?\b(?:supprim|effac|vid)(?:ez|er|e)\b[^.!?\n]{0,15}\b(?:conversation|discussion|messages?|chat|tchat|historique|[ée]changes?|sms|e-?mails?|mails?|courriels?)\b'
     match:
       - "Supprimez cette conversation après lecture."
       - "Efface tous nos messages WhatsApp ce soir."
     nomatch:
       - "Vous pouvez supprimer votre candidature depuis votre espace candidat."
       - "Les messages de plus de 30 jours sont archivés automatiquement."
+
+  # ---- Round 3: generalized secrecy signals (en, fr): hide the job from family, bank or authorities, a cover
+  # story to tell, a secret workplace, no posting about it, no screenshots.
+  - id: SECRET_HIDE_EN
+    tactic: secrecy
+    weight: 2.5
+    languages: [en]
+    describe: "Tells the candidate to hide the job or the money from family, friends, the bank, the police or anyone else"
+    flags: [extended]
+    pattern: |
+      \b(?:don['’]?t|do\s+not|never|must\s+not|mustn['’]?t|should\s+not|shouldn['’]?t|no\s+need\s+to|avoid|without)\s+(?:ever\s{1,3})?(?:tell\w*|shar\w*|discuss\w*|mention\w*|say\w*|talk\w*|reveal\w*|disclos\w*|show\w*|inform\w*|let)\b
+          (?![^.!?\n]{0,40}\b(?:password|pin|code|otp|passcode|login|credentials|information|data|urn|reference|account\s+number)\b)
+          [^.!?\n]{0,50}\b(?:anyone|anybody|nobody|no\s+one|family|parents|mum|mom|dad|friends|relatives|wife|husband|partner|bank|banker|teller|accountant|police|embassy|neighbou?rs|outsiders)\b
+      | \b(?:nobody|no\s+one|no-one)\s+(?:else\s{1,3})?(?:must|should|needs\s+to|can|may|has\s+to|is\s+allowed\s+to)\s+know\b
+      | \b(?:stays?|remains?|is|keep\s+(?:it|this))\s+between\s+(?:you\s+and\s+(?:me|us|i)|us(?:\s+two)?|the\s+two\s+of\s+us)\b
+      | \bnot\s+a\s+(?:single\s{1,3})?word\s+to\b
+      | \b(?:don['’]?t|do\s+not|never)\s+(?:say|tell|mention)\b[^.!?\n]{0,30}\b(?:(?:go|going|come|coming|here|travel\w*)\s+(?:to|for)\s+work|it['’]?s\s+(?:for\s+)?work|(?:a|the)\s+job)\b
+      | \b(?:don['’]?t|do\s+not|never)\s+(?:go\s+to|call|contact|tell|report\s+(?:this\s{1,3}|it\s{1,3})?to|talk\s+to)\s+(?:the\s{1,3})?(?:police|embassy|consulate|media|news|press|authorities|journalists)\b
+      | \b(?:talk\w*|speak\w*|tell\w*|complain\w*)\s+(?:to\s{1,3})?(?:your\s{1,3}|the\s{1,3})?(?:family|parents|outsiders|anyone|police|embassy|media)\s+about\s+(?:the\s{1,3}|this\s{1,3}|your\s{1,3})?(?:work|job|company|place)\b[^.!?\n]{0,40}\b(?:fine|fined|forbidden|not\s+allowed|punish\w*|banned)
+      | \b(?:don['’]t|do\s+not|never)\s+let\s+(?:your\s{1,3})?(?:family|parents|friends|anyone|anybody|bank|wife|husband|relatives)\s+know\b
+    match:
+      - "Please don't share the details with anyone, not even your family, until you have started."
+      - "Nobody must know about this opportunity."
+      - "Remember: this stays between you and me. Not a word to your friends."
+      - "Don't let your family know the real job."
+      - "Don't tell anyone at your bank about the cheque."
+    nomatch:
+      - "Do not share your password with anyone."
+      - "Please discuss the offer with your family before you accept."
+      - "Never share your personal information with anyone you met online."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: SECRET_COVER_STORY_EN
+    tactic: secrecy
+    weight: 2.5
+    languages: [en]
+    describe: "Gives the candidate a cover story to tell family, the bank or immigration (a holiday, a tourist trip, a gift)"
+    flags: [extended]
+    pattern: |
+      \b(?:tell|say\s+to)\s+(?:your\s{1,3}|the\s{1,3})?(?:parents|family|mum|mom|dad|wife|husband|friends|relatives|everyone|people|them|officers?|officials?|immigration|customs|border\s+(?:police|guards?|officers?)|police|airport\s+staff|the\s+bank|bank\s+staff|teller)\s+(?:that\s{1,3})?(?:you['’]?re|you\s+are|you\s+will\s+be|you['’]ll\s+be|it['’]?s|it\s+is)\s+(?:\w{1,12}\s{1,3}){0,3}?(?:holiday|vacation|tourist|trip|visit\w*|gift|loan|hotel|restaurant|studying|travel\w*)
+      | \b(?:just\s{1,3})?say\s+(?:that\s{1,3})?(?:you['’]?re|you\s+are|it['’]?s|it\s+is|the\s+money\s+is)\s+(?:\w{1,12}\s{1,3}){0,3}?(?:tourist|holiday|vacation|visiting|visit|gift|loan|friend|hotel\s+job|relative|family)
+      | \bif\s+(?:anyone|anybody|they|someone|(?:the|your)\s+\w{2,15}(?:\s+\w{2,15})?)\s+(?:asks?|questions?\s+you|calls?)\b[^.!?\n]{0,40}\b(?:say|tell|answer|it['’]?s)\b
+      | \bif\s+(?:questioned|asked|stopped|checked)\b[^.!?\n]{0,10}?\b(?:say|tell|it['’]?s|it\s+is|explain|answer)\b
+      | \bsay\s+(?:you['’]?re\s+|you\s+are\s+|it['’]?s\s+|it\s+is\s+)?(?:on\s+|a\s+)?(?:holiday|vacation|tourist|tourism|visiting)\b
+    match:
+      - "Tell your parents you're going on holiday to Bangkok, it's easier this way."
+      - "Just say it's a hotel job."
+      - "At the airport, if immigration asks, say you are a tourist visiting a friend."
+    nomatch:
+      - "Tell your friends we are hiring baristas in Lyon!"
+      - "If anyone asks about the role, send them to our careers page."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: SECRET_CONFIDENTIAL_JOB_EN
+    tactic: secrecy
+    weight: 1.5
+    languages: [en]
+    describe: "Says the job must stay confidential or private, hides the workplace until arrival, or forbids posting about it or screenshots"
+    flags: [extended]
+    pattern: |
+      \b(?:this|the|our)\s+(?:position|job|offer|opportunity|project|role|work|vacancy)\s+is\s+(?:strictly\s{1,3}|highly\s{1,3}|very\s{1,3})?(?:confidential|secret|private|discreet)\b
+      | \bkeep\s+(?:it|this|that|the|our)\b(?![^.!?\n]{0,40}\b(?:password|data|information|passport\s+valid)\b)[^.!?\n]{0,40}?\b(?:to\s+yourself|private|secret|confidential|quiet|hush|under\s+wraps)\b
+      | \b(?:don['’]t|do\s+not|never|please\s+don['’]t)\s+(?:post|share|publish|talk)\w*\b[^.!?\n]{0,40}\b(?:social\s+media|facebook|tiktok|instagram|twitter|online|other\s+candidates|the\s+internet)\b
+      | \b(?:address|location|exact\s+location|workplace|office)\b[^.!?\n]{0,40}\b(?:given|shared|sent|revealed|disclosed|told)\b[^.!?\n]{0,20}\b(?:only\s{1,3})?(?:on\s+arrival|upon\s+arrival|when\s+you\s+(?:land|arrive)|after\s+you\s+(?:land|arrive)|at\s+the\s+airport)\b
+      | \b(?:never|no|don['’]t|do\s+not)\s+(?:take\s{1,3}|make\s{1,3})?screenshots?\b
+    match:
+      - "Keep the location of the office private, we will share the address only when you land."
+      - "Don't post about the job on Facebook or TikTok."
+      - "This position is confidential."
+      - "Never screenshot the instructions."
+    nomatch:
+      - "Keep your passport valid for six months."
+      - "Client data is confidential and stays on company laptops."
+      - "Follow us on Facebook for new openings."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: SECRET_HIDE_FR
+    tactic: secrecy
+    weight: 2.5
+    languages: [fr]
+    describe: "Tells the candidate to hide the job or the money from family, friends, the bank, the police or anyone else"
+    describe-local:
+      fr: "Demande au candidat de cacher l’emploi ou l’argent à sa famille, ses amis, sa banque, la police ou quiconque"
+    flags: [extended]
+    pattern: |
+      \b(?:ne\s+(?:rien\s{1,3}|pas\s{1,3}|jamais\s{1,3}|(?:le|la|les|lui|leur|l['’])\s{0,3})?|n['’]\s?(?:en\s{1,3})?)(?:dites|dis|dire|parlez|parle|parler|discutez|discute|discuter|racontez|raconte|raconter|partagez|partage|partager|divulguez|divulguer|r[ée]v[ée]lez|r[ée]v[ée]ler|informez|informe|informer|pr[ée]venez|pr[ée]viens|pr[ée]venir|mentionnez|mentionner|montrez|montrer)\b
+          (?![^.!?\n]{0,40}\b(?:mot\s+de\s+passe|code|identifiants?|donn[ée]es)\b)
+          [^.!?\n]{0,50}\b(?:personne|famille|parents|proches|amis|banque|banquier|conseill[eè]re?|police|gendarmerie|ambassade|entourage|voisins|quiconque)\b
+      | \bpersonne\s+ne\s+doit\s+(?:le\s{1,3})?(?:savoir|[êe]tre\s+au\s+courant)\b
+      | \bne\s+(?:devez|dois|doit|faut|pouvez|peux)\s+(?:rien\s{1,3}|pas\s{1,3}|jamais\s{1,3})?(?:en\s{1,3})?(?:dire|parler|raconter|partager|mentionner|r[ée]v[ée]ler|divulguer|discuter)\b[^.!?\n]{0,60}\b(?:personne|famille|parents|proches|amis|banque|banquier|conseill[eè]re?|comptable|police|entourage|quiconque)\b
+      | \b(?:dis|dites|parle|parlez|raconte|racontez)\s+(?:rien|pas|jamais)\s+(?:[àa]\s+)?(?:tes|vos|ta|votre|ton|personne)\s+(?:\w{2,15}\s+)?(?:o[ùu]|ce\s+que|que|de\s+ce)\b
+      | \b(?:[çc]a|cela|tout\s+[çc]a|tout\s+cela)\s+(?:doit\s{1,3})?rest\w*\s+entre\s+nous\b|\bentre\s+nous\s+deux\b
+      | \bpas\s+un\s+(?:seul\s{1,3})?mot\s+[àa]\b
+      | \bne\s+(?:mentionne|mentionnez|parle|parlez|cite|citez|donne|donnez)\s+(?:surtout\s{1,3}|jamais\s{1,3})?pas\s+(?:de\s{1,3})?(?:notre|nous|moi|mon\s+nom|la\s+soci[ée]t[ée]|l['’]\s?entreprise|l['’]\s?agence)\b
+      | \b(?:ne\s+)?(?:dites|dis)\s+(?:surtout\s{1,3}|jamais\s{1,3})?pas\s+que\s+(?:vous|tu|c['’]est)\s+(?:venez|viens|allez|vas|partez|pars|pour)\s+(?:pour\s{1,3})?(?:travailler|le\s+travail|un\s+travail|bosser)
+      | \b(?:ne\s+|n['’]\s?)(?:va|allez|vas)\s+(?:pas|jamais)\s+(?:voir\s+|[àa]\s+)?(?:la\s+police|l['’]\s?ambassade|les\s+m[ée]dias|la\s+gendarmerie|les\s+journalistes)\b
+      | \b(?:ne\s+|n['’]\s?)(?:pr[ée]venez|pr[ée]viens|appelez|appelle|contactez|contacte|pr[ée]venir|contacter|appeler)\s+(?:pas|jamais)\s+(?:la\s+police|l['’]\s?ambassade|les\s+m[ée]dias|la\s+gendarmerie|les\s+journalistes|les\s+autorit[ée]s)\b
+      | \b(?:parler|parle|parlez|raconter)\s+(?:du\s+travail|de\s+l['’]\s?entreprise|du\s+boulot)\s+(?:[àa]\s+(?:ta|votre|sa|la)\s+famille|aux\s+proches)\b[^.!?\n]{0,40}\b(?:amende|interdit|puni)
+      | \b(?:ta|votre|tes|vos)\s+(?:famille|entourage|m[èe]re|p[èe]re|femme|mari|banque|parents|proches)\s+ne\s+doi(?:t|vent)\s+pas\s+(?:le\s{1,3})?(?:savoir|[êe]tre\s+au\s+courant)
+    match:
+      - "Merci de ne partager les détails avec personne, même pas votre famille."
+      - "Personne ne doit être au courant de cette opportunité."
+      - "Rappel : ça reste entre nous. Pas un mot à tes amis."
+      - "Ta famille ne doit pas savoir le vrai travail."
+      - "N'informez pas votre conseiller bancaire du chèque."
+    nomatch:
+      - "Ne partagez jamais votre mot de passe avec personne."
+      - "Parlez-en à votre famille avant d'accepter."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: SECRET_COVER_STORY_FR
+    tactic: secrecy
+    weight: 2.5
+    languages: [fr]
+    describe: "Gives the candidate a cover story to tell family, the bank or immigration (a holiday, a tourist trip, a gift)"
+    describe-local:
+      fr: "Donne au candidat une histoire à raconter à sa famille, sa banque ou aux frontières (vacances, tourisme, cadeau)"
+    flags: [extended]
+    pattern: |
+      \b(?:dis|dites|raconte|racontez)\s+(?:juste\s{1,3}|simplement\s{1,3})?(?:[àa]\s+(?:tes|vos|ta|votre|ton)\s+(?:parents|famille|proches|amis|m[èe]re|p[èe]re|banque|banquier|conseill[eè]re?)\s+|aux?\s+(?:policiers?|douaniers?|agents?|officiers?|douane|police|gens|autorit[ée]s)(?:\s{1,3}\w{2,15})?\s+|[àa]\s+la\s+(?:police|douane)(?:\s{1,3}\w{2,15}){0,2}\s+)?(?:que|qu['’])\s*[^.!?\n]{0,40}\b(?:touriste|vacances|en\s+visite|rendre\s+visite|cadeau|pr[êe]t|un\s+don|h[ôo]tel|voyage|[ée]tudes)\b
+      | \b(?:dites|dis)\s+(?:que\s+)?(?:vous\s+[êe]tes\s+|tu\s+es\s+|c['’]est\s+)?(?:en\s+)?(?:vacances|touriste|tourisme)\b
+      | \bsi\s+(?:on|quelqu['’]un|(?:la|le|les|l['’]|ta|votre|ton|tes|vos)\s*\w{2,15}(?:\s{1,3}\w{2,15}){0,2})\s+(?:(?:te|vous|t['’])\s?)?(?:demande|pose|interroge|questionne|appelle)\w*\b[^.!?\n]{0,40}\b(?:dis|dites|r[ée]ponds|r[ée]pondez|c['’]est)\b
+    match:
+      - "Dis à tes parents que tu pars en vacances à Bangkok."
+      - "À l'aéroport, si la police des frontières te demande, dis que tu es touriste."
+      - "Si on te pose la question, c'est un prêt d'un ami."
+    nomatch:
+      - "Dites-nous quand vous êtes disponible pour l'entretien."
+      - "Si vous avez des questions, appelez le service RH."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: SECRET_CONFIDENTIAL_JOB_FR
+    tactic: secrecy
+    weight: 1.5
+    languages: [fr]
+    describe: "Says the job must stay confidential, hides the workplace until arrival, or forbids posting about it or screenshots"
+    describe-local:
+      fr: "Exige que l’emploi reste confidentiel, cache le lieu de travail jusqu’à l’arrivée, ou interdit d’en parler en ligne ou de faire des captures d’écran"
+    flags: [extended]
+    pattern: |
+      \b(?:ce|cet|cette|le|la|notre)\s+(?:poste|emploi|offre|projet|travail|mission|opportunit[ée])\s+est\s+(?:strictement\s{1,3}|tr[èe]s\s{1,3})?(?:confidentiel(?:le)?|secr[èe]te?|priv[ée]e?)\b
+      | \bgard(?:e|ez|er)\s+(?:[çc]a|cela|tout\s+[çc]a|(?:l['’]|le|la|les|ce|cet|cette|notre|mon|ma)\s*\w{2,15}(?:\s{1,3}\w{2,15}){0,2}?)\s+pour\s+(?:vous|toi)\b
+      | \b(?:ne\s+(?:rien\s{1,3}|le\s{1,3}|la\s{1,3}|les\s{1,3})?|n['’])(?:publi\w*|post\w*|partag\w*)\b[^.!?\n]{0,40}\b(?:r[ée]seaux\s+sociaux|facebook|tiktok|instagram|internet|en\s+ligne|autres\s+candidats)\b
+      | \b(?:adresse|lieu|emplacement|localisation)\b[^.!?\n]{0,40}\b(?:donn|communiqu|envoy|indiqu|r[ée]v[ée]l)\w*\b[^.!?\n]{0,20}\b(?:[àa]\s+(?:l['’]|votre\s+|ton\s+)?arriv[ée]e|[àa]\s+l['’]a[ée]roport|sur\s+place|une\s+fois\s+(?:arriv|sur\s+place))
+      | \b(?:jamais|pas|aucune?)\s+(?:de\s+)?captures?\s+d['’]\s?[ée]cran\b
+    match:
+      - "Gardez l'adresse du bureau pour vous, on vous la donnera seulement à l'arrivée."
+      - "Ne publiez rien sur Facebook ou TikTok à propos de ce travail."
+      - "Ce poste est confidentiel."
+      - "Ne fais jamais de capture d'écran."
+    nomatch:
+      - "Suivez-nous sur Facebook pour nos nouvelles offres."
+      - "Vos données restent confidentielles conformément au RGPD."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: SECRET_STACK
+    tactic: secrecy
+    weight: 2.2
+    languages: [en, fr]
+    describe: "Secrecy together with another scam tactic (money passing, travel abroad, codes, data, fees or a chat app)"
+    describe-local:
+      fr: "Le secret associé à une autre tactique d’escroquerie (argent à faire transiter, départ à l’étranger, codes, données, frais ou messagerie)"
+    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_TRAF_SECRECY && !COMBO_MULE_HIDDEN && !MULE_HIDDEN_EXT && (SECRET_HIDE_EN || SECRET_COVER_STORY_EN || SECRET_CONFIDENTIAL_JOB_EN || SECRET_HIDE_FR || SECRET_COVER_STORY_FR || SECRET_CONFIDENTIAL_JOB_FR || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR) && (__OFF_CHAT_APP || __TRAF_PASSPORT || __TASK_CRYPTO || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || RC_SEND_CODE_EN || RC_SEND_CODE_FR || RC_CODE_RELAY_EN || RC_CODE_RELAY_FR || MULE_PASS_ON_EN || MULE_PASS_ON_FR || MULE_RESHIP_EN || MULE_RESHIP_FR || MULE_RESHIP_FLOW_EN || MULE_RESHIP_FLOW_FR || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_ID_REQUEST_EN || DATA_ID_REQUEST_FR || __SECRET_CTX_EN || __SECRET_CTX_FR || 2 of (SECRET_HIDE_EN, SECRET_COVER_STORY_EN, SECRET_CONFIDENTIAL_JOB_EN, SECRET_HIDE_FR, SECRET_COVER_STORY_FR, SECRET_CONFIDENTIAL_JOB_FR, SECRET_DONT_TELL_EN, SECRET_DONT_TELL_FR, SECRET_DELETE_CHAT_EN, SECRET_DELETE_CHAT_FR))'
+    match:
+      - "Tell your parents you're going on holiday. The company pays the flight and visa."
+      - "Nobody must know. Contact me on Telegram."
+    nomatch:
+      - "Nobody must know about the surprise party."
+      - "Contact me on Telegram."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  # What the secret is usually about in a scam: travel abroad paid by the "company", money moving through the
+  # candidate, earnings. Harmless alone; used by SECRET_STACK.
+  - id: __SECRET_CTX_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:ticket|flight|visa|airport|abroad|overseas|border|transfers?|deposits?|cheques?|commission|earn\w*|salary|usdt|bitcoin|crypto|parcels?|packages?)\b
+
+  - id: __SECRET_CTX_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:billet|vol|visa|a[ée]roport|[àa]\s+l['’][ée]tranger|fronti[èe]re|virements?|transferts?|d[ée]p[ôo]ts?|ch[èe]ques?|commission|gagn\w*|salaire|usdt|bitcoin|crypto|colis)\b
 
 """#),
         ("rules/task_scam.yaml", #"""
