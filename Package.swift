@@ -7,10 +7,16 @@ let package = Package(
     products: [
         .library(name: "RedFlag", targets: ["RedFlag"]),
         .executable(name: "redflag", targets: ["RedFlagCLI"]),
+        .executable(name: "redflag-serve", targets: ["RedFlagServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The HTTP service only (redflag-serve); the library and the `redflag` CLI do not link it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -42,6 +48,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "RedFlagService",
+            dependencies: [
+                "RedFlag",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "RedFlagServer",
+            dependencies: [
+                "RedFlagService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "redflag-example",
             dependencies: ["RedFlag"],
@@ -55,6 +81,7 @@ let package = Package(
         .testTarget(name: "RedFlagRegexTests", dependencies: ["RedFlagRegex"]),
         .testTarget(name: "RedFlagTests", dependencies: ["RedFlag"]),
         .testTarget(name: "RedFlagCLITests", dependencies: ["RedFlag", "RedFlagCLI", "redflag-example"]),
+        .testTarget(name: "RedFlagServerTests", dependencies: ["RedFlagService", "RedFlagServer"]),
     ],
     swiftLanguageModes: [.v6]
 )
