@@ -3,6 +3,822 @@
 /// The OpenAPI 3.1 document of the service, served at `GET /openapi.json`.
 enum OpenAPIDocument {
     static let json = #"""
-{"openapi": "3.1.0"}
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "redflag",
+    "version": "0.1.0",
+    "description": "Detects online-recruitment scams in job adverts and messages. The verdict and error-record shapes are redflag's JSON output contract (docs/output.md), the same as `redflag scan` prints.",
+    "license": {
+      "name": "see the repository"
+    }
+  },
+  "servers": [
+    {
+      "url": "http://127.0.0.1:8080"
+    }
+  ],
+  "security": [
+    {},
+    {
+      "bearerAuth": []
+    }
+  ],
+  "paths": {
+    "/v1/classify": {
+      "post": {
+        "operationId": "classify",
+        "summary": "Classify one text, or a batch of texts",
+        "description": "One text (`text`) yields one verdict. A batch (`texts` or `records`, at most `--max-batch` items) yields `{\"results\": [...]}` with exactly one result per item, in order: a verdict, or an error record whose `line` is the item's 1-based position.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ClassifyRequest"
+              },
+              "examples": {
+                "one": {
+                  "value": {
+                    "id": "post-17",
+                    "text": "Recharge 100 USDT to unlock your tasks, message me on Telegram"
+                  }
+                },
+                "texts": {
+                  "value": {
+                    "texts": [
+                      "first text",
+                      "second text"
+                    ]
+                  }
+                },
+                "records": {
+                  "value": {
+                    "records": [
+                      {
+                        "id": 1,
+                        "text": "first"
+                      },
+                      {
+                        "id": "b",
+                        "text": "second",
+                        "language": "fr"
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "A verdict (one text) or the batch's results",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/Verdict"
+                    },
+                    {
+                      "$ref": "#/components/schemas/BatchResponse"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The body is not valid UTF-8 or JSON, or has the wrong shape (codes `invalid_utf8`, `invalid_json`, `not_an_object`, `missing_field`, `wrong_type`, `conflicting_fields`)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/APIError"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "Over a limit: `max_body_bytes` (code `body_too_large`), `max_batch` (`batch_too_large`) or, for one text, `max_text_bytes` (`text_too_large`)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/APIError"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The request took longer than `request_timeout` (code `timeout`)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/APIError"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "default": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/v1/rules": {
+      "get": {
+        "operationId": "listRules",
+        "summary": "The rules of the set in use",
+        "responses": {
+          "200": {
+            "description": "The rule set",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RulesResponse"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "default": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/v1/tactics": {
+      "get": {
+        "operationId": "listTactics",
+        "summary": "The closed list of tactics",
+        "responses": {
+          "200": {
+            "description": "The tactics, in the order of tactics.yaml",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TacticsResponse"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "default": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/healthz": {
+      "get": {
+        "operationId": "health",
+        "summary": "Liveness and the rule set in use (never needs a token)",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The service is up",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Health"
+                }
+              }
+            }
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "default": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "metrics",
+        "summary": "Prometheus metrics (text exposition format 0.0.4)",
+        "responses": {
+          "200": {
+            "description": "Counters and histograms: redflag_http_requests_total, redflag_http_request_duration_seconds, redflag_verdicts_total, redflag_record_errors_total, redflag_rule_hits_total, redflag_rule_set_reloads_total, redflag_rules_loaded",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "default": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "operationId": "openapi",
+        "summary": "This document",
+        "responses": {
+          "200": {
+            "description": "The OpenAPI 3.1 document",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "openapi",
+                    "paths"
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "405": {
+            "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "default": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Required on every path but /healthz when the server runs with --token-file"
+      }
+    },
+    "responses": {
+      "Unauthorized": {
+        "description": "A token is required and was missing or wrong (code `unauthorized`)",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIError"
+            }
+          }
+        }
+      },
+      "MethodNotAllowed": {
+        "description": "The path does not answer this method (code `method_not_allowed`; the `Allow` header lists the methods)",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIError"
+            }
+          }
+        }
+      },
+      "Error": {
+        "description": "Any other error, such as 404 for an unknown path (code `not_found`)",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/APIError"
+            }
+          }
+        }
+      }
+    },
+    "schemas": {
+      "ClassifyRequest": {
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/OneText"
+          },
+          {
+            "$ref": "#/components/schemas/TextsBatch"
+          },
+          {
+            "$ref": "#/components/schemas/RecordsBatch"
+          }
+        ]
+      },
+      "OneText": {
+        "type": "object",
+        "required": [
+          "text"
+        ],
+        "properties": {
+          "text": {
+            "type": "string",
+            "description": "At most --max-text-bytes UTF-8 bytes"
+          },
+          "id": {
+            "$ref": "#/components/schemas/RecordID"
+          },
+          "language": {
+            "$ref": "#/components/schemas/Language"
+          }
+        }
+      },
+      "TextsBatch": {
+        "type": "object",
+        "required": [
+          "texts"
+        ],
+        "properties": {
+          "texts": {
+            "type": "array",
+            "items": {},
+            "description": "Texts; an item that is not a string yields an error record"
+          },
+          "language": {
+            "$ref": "#/components/schemas/Language"
+          }
+        }
+      },
+      "RecordsBatch": {
+        "type": "object",
+        "required": [
+          "records"
+        ],
+        "properties": {
+          "records": {
+            "type": "array",
+            "items": {},
+            "description": "Objects like OneText; an item that is not one yields an error record"
+          },
+          "language": {
+            "$ref": "#/components/schemas/Language"
+          }
+        }
+      },
+      "RecordID": {
+        "type": [
+          "string",
+          "number"
+        ],
+        "description": "Echoed as written"
+      },
+      "Language": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "ISO 639-1 code: run only the rules written for it and the language-neutral ones (default: identify the text's language)"
+      },
+      "Verdict": {
+        "type": "object",
+        "required": [
+          "id",
+          "label",
+          "probability",
+          "score",
+          "tactics",
+          "evidence",
+          "warnings",
+          "language",
+          "entities"
+        ],
+        "properties": {
+          "id": {
+            "type": [
+              "string",
+              "number"
+            ],
+            "description": "The record's id; without one, 1 for one text, the item's 1-based position in a batch"
+          },
+          "label": {
+            "enum": [
+              "scam",
+              "suspicious",
+              "legit"
+            ]
+          },
+          "probability": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1
+          },
+          "score": {
+            "type": "number"
+          },
+          "tactics": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "evidence": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Evidence"
+            }
+          },
+          "warnings": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Warning"
+            }
+          },
+          "language": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "entities": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Entity"
+            }
+          }
+        }
+      },
+      "Evidence": {
+        "type": "object",
+        "required": [
+          "rule",
+          "tactic",
+          "weight",
+          "describe",
+          "text",
+          "start",
+          "end",
+          "char_start",
+          "char_end"
+        ],
+        "properties": {
+          "rule": {
+            "type": "string"
+          },
+          "tactic": {
+            "type": "string"
+          },
+          "weight": {
+            "type": "number"
+          },
+          "describe": {
+            "type": "string"
+          },
+          "text": {
+            "type": "string"
+          },
+          "start": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "end": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "char_start": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "char_end": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "parts": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "tricks": {
+            "type": "array",
+            "items": {
+              "enum": [
+                "invisible",
+                "compatibility",
+                "homoglyph",
+                "spacing",
+                "leet",
+                "emoji"
+              ]
+            }
+          }
+        }
+      },
+      "Warning": {
+        "type": "object",
+        "required": [
+          "code",
+          "message"
+        ],
+        "properties": {
+          "code": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "rule": {
+            "type": "string"
+          }
+        }
+      },
+      "Entity": {
+        "type": "object",
+        "required": [
+          "type",
+          "text",
+          "start",
+          "end",
+          "value"
+        ],
+        "properties": {
+          "type": {
+            "enum": [
+              "money",
+              "url",
+              "email",
+              "phone",
+              "handle",
+              "crypto_wallet"
+            ]
+          },
+          "text": {
+            "type": "string"
+          },
+          "start": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "end": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "value": {
+            "type": "object",
+            "additionalProperties": {
+              "type": [
+                "string",
+                "number",
+                "boolean"
+              ]
+            }
+          }
+        }
+      },
+      "ErrorRecord": {
+        "type": "object",
+        "required": [
+          "id",
+          "error"
+        ],
+        "properties": {
+          "id": {
+            "type": [
+              "string",
+              "number"
+            ]
+          },
+          "error": {
+            "type": "object",
+            "required": [
+              "code",
+              "message",
+              "line"
+            ],
+            "properties": {
+              "code": {
+                "enum": [
+                  "invalid_utf8",
+                  "invalid_json",
+                  "not_an_object",
+                  "missing_field",
+                  "wrong_type",
+                  "empty_line",
+                  "text_too_large"
+                ]
+              },
+              "message": {
+                "type": "string"
+              },
+              "line": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "In a batch: the item's 1-based position"
+              }
+            }
+          }
+        }
+      },
+      "BatchResponse": {
+        "type": "object",
+        "required": [
+          "results"
+        ],
+        "properties": {
+          "results": {
+            "type": "array",
+            "items": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Verdict"
+                },
+                {
+                  "$ref": "#/components/schemas/ErrorRecord"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "APIError": {
+        "type": "object",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "code",
+              "message"
+            ],
+            "properties": {
+              "code": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              },
+              "limit": {
+                "enum": [
+                  "max_body_bytes",
+                  "max_batch",
+                  "max_text_bytes",
+                  "request_timeout"
+                ],
+                "description": "The limit that was exceeded"
+              },
+              "max": {
+                "type": "number",
+                "description": "The limit's value"
+              }
+            }
+          }
+        }
+      },
+      "Rule": {
+        "type": "object",
+        "required": [
+          "id",
+          "tactic",
+          "languages",
+          "weight",
+          "describe",
+          "kind",
+          "source",
+          "location"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "tactic": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "languages": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "weight": {
+            "type": "number"
+          },
+          "describe": {
+            "type": "string"
+          },
+          "describe_local": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "kind": {
+            "enum": [
+              "pattern",
+              "sub-rule",
+              "meta"
+            ]
+          },
+          "source": {
+            "type": "string"
+          },
+          "location": {
+            "type": "string"
+          }
+        }
+      },
+      "RulesResponse": {
+        "type": "object",
+        "required": [
+          "name",
+          "version",
+          "fingerprint",
+          "count",
+          "rules"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "version": {
+            "type": "string"
+          },
+          "fingerprint": {
+            "type": "string"
+          },
+          "count": {
+            "type": "integer"
+          },
+          "rules": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Rule"
+            }
+          }
+        }
+      },
+      "TacticsResponse": {
+        "type": "object",
+        "required": [
+          "tactics"
+        ],
+        "properties": {
+          "tactics": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "id",
+                "describe"
+              ],
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "describe": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
+      "Health": {
+        "type": "object",
+        "required": [
+          "status",
+          "version",
+          "rules",
+          "fingerprint"
+        ],
+        "properties": {
+          "status": {
+            "const": "ok"
+          },
+          "version": {
+            "type": "string"
+          },
+          "rules": {
+            "type": "integer"
+          },
+          "fingerprint": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  }
+}
 """#
 }
