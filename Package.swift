@@ -7,16 +7,10 @@ let package = Package(
     products: [
         .library(name: "RedFlag", targets: ["RedFlag"]),
         .executable(name: "redflag", targets: ["RedFlagCLI"]),
-        .executable(name: "redflag-serve", targets: ["RedFlagServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        // The HTTP service only (redflag-serve); the library and the `redflag` CLI do not link it.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -48,6 +42,35 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "redflag-example",
+            dependencies: ["RedFlag"],
+            path: "examples/library"
+        ),
+        .executableTarget(
+            name: "redflag-bench",
+            dependencies: ["RedFlag", "RedFlagRegex"],
+            path: "Benchmarks/RedFlagBench"
+        ),
+        .testTarget(name: "RedFlagRegexTests", dependencies: ["RedFlagRegex"]),
+        .testTarget(name: "RedFlagTests", dependencies: ["RedFlag"]),
+        .testTarget(name: "RedFlagCLITests", dependencies: ["RedFlag", "RedFlagCLI", "redflag-example"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// The HTTP service (`redflag-serve`, run by `redflag serve`): an executable of its own, so the library and the
+// `redflag` CLI do not link Hummingbird. REDFLAG_NO_SERVICE=1 leaves it out of the package: scripts/sanitize.sh
+// sets it, so the sanitizer builds do not build Hummingbird and its dependencies twice more.
+if Context.environment["REDFLAG_NO_SERVICE"] == nil {
+    package.products.append(.executable(name: "redflag-serve", targets: ["RedFlagServer"]))
+    package.dependencies += [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ]
+    package.targets += [
         .target(
             name: "RedFlagService",
             dependencies: [
@@ -68,20 +91,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "redflag-example",
-            dependencies: ["RedFlag"],
-            path: "examples/library"
-        ),
-        .executableTarget(
-            name: "redflag-bench",
-            dependencies: ["RedFlag", "RedFlagRegex"],
-            path: "Benchmarks/RedFlagBench"
-        ),
-        .testTarget(name: "RedFlagRegexTests", dependencies: ["RedFlagRegex"]),
-        .testTarget(name: "RedFlagTests", dependencies: ["RedFlag"]),
-        .testTarget(name: "RedFlagCLITests", dependencies: ["RedFlag", "RedFlagCLI", "redflag-example"]),
         .testTarget(name: "RedFlagServerTests", dependencies: ["RedFlagService", "RedFlagServer"]),
-    ],
-    swiftLanguageModes: [.v6]
-)
+    ]
+}
