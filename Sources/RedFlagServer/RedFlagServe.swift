@@ -12,9 +12,9 @@ struct RedFlagServe: AsyncParsableCommand {
         commandName: "redflag-serve",
         abstract: "Serve redflag over HTTP: POST /v1/classify, GET /v1/rules, /v1/tactics, /healthz, /metrics, /openapi.json.",
         discussion: """
-            Listens on 127.0.0.1 unless --host says otherwise. SIGHUP reloads the rule set (a set that does not
-            load is logged and the old one stays in use); SIGTERM and SIGINT stop accepting connections and let
-            the requests in flight finish.
+            Listens on 127.0.0.1 unless --host says otherwise. SIGHUP reloads the rule set (a set that does \
+            not load is logged and the old one stays in use); SIGTERM and SIGINT stop accepting connections \
+            and let the requests in flight finish. The JSON shapes are in docs/output.md and docs/openapi.json.
 
             Examples:
               redflag-serve --port 8080

@@ -163,6 +163,21 @@ import Testing
         }
     }
 
+    @Test func oddTextsNeitherCrashNorLoseAnItem() throws {
+        let server = try ServerProcess()
+        // A lone surrogate escape, a NUL, a BOM, CRLF, only white space: each body gets an answer, and the server
+        // keeps answering.
+        for body in [#"{"text": "\ud800"}"#, #"{"text": "a\u0000b"}"#, "\u{FEFF}{\"text\": \"x\"}", #"{"text": "a\r\nb"}"#, #"{"text": "  "}"#] {
+            let response = try server.request("POST", "/v1/classify", body: Data(body.utf8))
+            #expect([200, 400].contains(response.status), "\(body): \(response.text)")
+            #expect(response.headers["content-type"] == "application/json")
+        }
+        let batch = try server.post("/v1/classify", json: ["texts": ["a\u{0}b", "", " ", "\u{FEFF}x", String(repeating: "€", count: 30_000)]])
+        #expect(batch.status == 200)
+        #expect((try batch.json()["results"] as? [Any])?.count == 5)
+        #expect(try server.request("GET", "/healthz").status == 200)
+    }
+
     @Test func overALimitIs413NamingIt() throws {
         let server = try ServerProcess(["--max-body-bytes", "2000", "--max-batch", "3", "--max-text-bytes", "100"])
         func limit(_ response: HTTPResult) throws -> (String?, Double?) {
