@@ -210,9 +210,10 @@ import Testing
     }
 
     @Test func slowRequestIs503NamingTheTimeout() throws {
-        let server = try ServerProcess(["--request-timeout", "0.05", "--max-batch", "1000", "--max-body-bytes", "10000000"])
+        // 60 texts of 19 KB take seconds to classify; the 1 MB body is sent long before the 0.2 s are up.
+        let server = try ServerProcess(["--request-timeout", "0.2", "--max-body-bytes", "10000000"])
         let text = String(repeating: "Recharge 100 USDT to unlock your tasks, message me on Telegram. ", count: 300)
-        let response = try server.post("/v1/classify", json: ["texts": Array(repeating: text, count: 200)])
+        let response = try server.post("/v1/classify", json: ["texts": Array(repeating: text, count: 60)])
         #expect(response.status == 503)
         #expect(response.errorCode == "timeout")
         #expect((try response.json()["error"] as? [String: Any])?["limit"] as? String == "request_timeout")
@@ -344,7 +345,7 @@ import Testing
             done.signal()
         }
         // Wait until the request is being classified, then ask the server to stop.
-        usleep(300_000)
+        usleep(500_000)
         server.signal(SIGTERM)
         done.wait()
         let response = try #require(result.value)
