@@ -30,15 +30,22 @@ public final class ServiceMetrics: Sendable {
         var ruleHits: [String: UInt64] = [:]
         var reloads: [Bool: UInt64] = [:]
         var rulesLoaded = 0
+        var inFlight = 0
     }
 
     private let state = NIOLockedValueBox(State())
 
     public init() {}
 
+    /// Counts a request being answered (until `observeRequest`).
+    public func requestStarted() {
+        state.withLockedValue { $0.inFlight += 1 }
+    }
+
     /// Counts one answered request and its duration.
     public func observeRequest(route: String, method: String, status: Int, seconds: Double) {
         state.withLockedValue { state in
+            state.inFlight -= 1
             state.requests[RequestKey(route: route, method: method, status: status), default: 0] += 1
             var latency = state.latency[route, default: Latency()]
             if let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 }) { latency.buckets[bucket] += 1 }
@@ -87,6 +94,8 @@ public final class ServiceMetrics: Sendable {
         for (key, count) in state.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
             out += "redflag_http_requests_total{route=\"\(key.route)\",method=\"\(key.method)\",status=\"\(key.status)\"} \(count)\n"
         }
+        family("redflag_http_requests_in_flight", "gauge", "HTTP requests being answered (this one included).")
+        out += "redflag_http_requests_in_flight \(state.inFlight)\n"
         family("redflag_http_request_duration_seconds", "histogram", "Time from request to response head, by route.")
         for (route, latency) in state.latency.sorted(by: { $0.key < $1.key }) {
             var cumulative: UInt64 = 0

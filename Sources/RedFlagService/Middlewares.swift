@@ -21,6 +21,7 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
+        metrics.requestStarted()
         let route = routes.contains(request.uri.path) ? request.uri.path : "other"
         let method = Self.methods.contains(request.method.rawValue) ? request.method.rawValue : "other"
         func observe(_ status: Int) {

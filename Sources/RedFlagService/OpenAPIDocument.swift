@@ -216,7 +216,7 @@ enum OpenAPIDocument {
         "summary": "Prometheus metrics (text exposition format 0.0.4)",
         "responses": {
           "200": {
-            "description": "Counters and histograms: redflag_http_requests_total, redflag_http_request_duration_seconds, redflag_verdicts_total, redflag_record_errors_total, redflag_rule_hits_total, redflag_rule_set_reloads_total, redflag_rules_loaded",
+            "description": "Counters and histograms: redflag_http_requests_total, redflag_http_requests_in_flight, redflag_http_request_duration_seconds, redflag_verdicts_total, redflag_record_errors_total, redflag_rule_hits_total, redflag_rule_set_reloads_total, redflag_rules_loaded",
             "content": {
               "text/plain": {
                 "schema": {

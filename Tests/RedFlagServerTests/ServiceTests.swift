@@ -136,6 +136,7 @@ import Testing
         #expect(samples[#"redflag_http_request_duration_seconds_count{route="/v1/classify"}"#] == 3)
         #expect(samples[#"redflag_http_request_duration_seconds_bucket{route="/v1/classify",le="+Inf"}"#] == 3)
         #expect((samples["redflag_rules_loaded"] ?? 0) > 100)
+        #expect(samples["redflag_http_requests_in_flight"] == 1)  // the metrics request itself
     }
 }
 
@@ -344,8 +345,11 @@ import Testing
             result.value = try? http("POST", "/v1/classify", port: port, body: body)
             done.signal()
         }
-        // Wait until the request is being classified, then ask the server to stop.
-        usleep(500_000)
+        // Wait until the request is being answered (the metrics request itself is the other one), then stop.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !(try server.request("GET", "/metrics").text.contains("redflag_http_requests_in_flight 2")) {
+            usleep(10_000)
+        }
         server.signal(SIGTERM)
         done.wait()
         let response = try #require(result.value)
