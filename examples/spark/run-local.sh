@@ -4,7 +4,8 @@
 #   INPUT   a JSON Lines file; OUTPUT a folder (must not exist) of JSON Lines part files, in input order:
 #           cat OUTPUT/part-* > results.jsonl
 # Environment: REDFLAG (the binary to ship; default: .build/release/redflag, else .build/debug/redflag),
-#              SPARK_SUBMIT (default: spark-submit on PATH), SPARK_PARTITIONS (default 2).
+#              SPARK_SUBMIT (default: spark-submit on PATH), SPARK_PARTITIONS (default 2),
+#              SPARK_MASTER (default local[2]; local-cluster[2,1,1024] runs executors in their own JVMs and folders).
 set -euo pipefail
 if [ $# -lt 2 ]; then echo "usage: $0 INPUT OUTPUT [scan_job.py options]" >&2; exit 2; fi
 input="$1"; output="$2"; shift 2
@@ -18,7 +19,10 @@ fi
 if [ -z "$redflag" ] || [ ! -x "$redflag" ]; then
   echo "run-local: no redflag binary: run 'swift build -c release --product redflag' or set REDFLAG" >&2; exit 2
 fi
-"${SPARK_SUBMIT:-spark-submit}" --master 'local[2]' --conf spark.ui.enabled=false \
+# Spark binds to the host name's address unless told: keep the driver on loopback.
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+"${SPARK_SUBMIT:-spark-submit}" --master "${SPARK_MASTER:-local[2]}" --conf spark.ui.enabled=false \
+  --conf spark.driver.bindAddress="$SPARK_LOCAL_IP" --conf spark.driver.host="$SPARK_LOCAL_IP" \
   --conf spark.driver.extraJavaOptions=-Dlog4j.rootLogger=WARN \
   --files "$redflag" "$here/scan_job.py" --binary-name "$(basename "$redflag")" \
   --partitions "${SPARK_PARTITIONS:-2}" "$@" "$input" "$output"
