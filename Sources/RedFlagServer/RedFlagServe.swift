@@ -32,6 +32,12 @@ struct RedFlagServe: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Load the pattern set in DIR instead of the embedded default (read again on SIGHUP).", valueName: "DIR"))
     var patterns: String?
 
+    @Option(name: .long, help: ArgumentHelp("Probability at and above which a text is 'scam' (default: the set's).", valueName: "P"))
+    var thresholdScam: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Probability at and above which a text is 'suspicious' (default: the set's).", valueName: "P"))
+    var thresholdSuspicious: Double?
+
     @Option(help: ArgumentHelp("Require 'Authorization: Bearer TOKEN' on every path but /healthz, TOKEN being this file's content (surrounding white space removed).", valueName: "FILE"))
     var tokenFile: String?
 
@@ -63,6 +69,12 @@ struct RedFlagServe: AsyncParsableCommand {
             throw ValidationError("\(name) must be at least 1, got \(value)")
         }
         guard requestTimeout > 0, timeBudget > 0 else { throw ValidationError("--request-timeout and --time-budget must be positive") }
+        for value in [thresholdScam, thresholdSuspicious].compactMap({ $0 }) where !(value > 0 && value < 1) {
+            throw ValidationError("thresholds must be between 0 and 1, got \(value)")
+        }
+        if let scam = thresholdScam, let suspicious = thresholdSuspicious, suspicious > scam {
+            throw ValidationError("the suspicious threshold (\(suspicious)) is above the scam threshold (\(scam))")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
@@ -75,13 +87,17 @@ struct RedFlagServe: AsyncParsableCommand {
         }
         let logger = Logger(label: "redflag-serve")
         let token = try tokenFile.map(readToken)
-        let source = RuleSetSource(directory: patterns)
+        let source = RuleSetSource(directory: patterns, thresholdScam: thresholdScam, thresholdSuspicious: thresholdSuspicious)
         let ruleSet: RuleSet
         do {
             ruleSet = try source.load()
         } catch {
             FileHandle.standardError.write(Data("\(error.description)\nredflag-serve: the pattern set has \(error.diagnostics.count) error(s)\n".utf8))
             throw ExitCode(2)
+        }
+        let thresholds = ruleSet.settings.thresholds
+        guard thresholds.suspicious <= thresholds.scam else {
+            throw ValidationError("the suspicious threshold (\(thresholds.suspicious)) is above the scam threshold (\(thresholds.scam))")
         }
         let limits = ServiceLimits(
             maxBodyBytes: maxBodyBytes, maxBatch: maxBatch, maxTextBytes: maxTextBytes, requestTimeout: requestTimeout,

@@ -4,12 +4,14 @@ import RedFlag
 public struct RuleSetSource: Sendable, Hashable {
     /// A pattern-set folder, or nil for the set embedded in the binary.
     public let directory: String?
-    /// Threshold overrides, applied after each load.
-    public let thresholds: Thresholds?
+    /// Threshold overrides (`--threshold-scam`, `--threshold-suspicious`), applied after each load.
+    public let thresholdScam: Double?
+    public let thresholdSuspicious: Double?
 
-    public init(directory: String?, thresholds: Thresholds? = nil) {
+    public init(directory: String?, thresholdScam: Double? = nil, thresholdSuspicious: Double? = nil) {
         self.directory = directory
-        self.thresholds = thresholds
+        self.thresholdScam = thresholdScam
+        self.thresholdSuspicious = thresholdSuspicious
     }
 
     /// Loads and compiles the set; every problem of the files is in the error.
@@ -20,6 +22,9 @@ public struct RuleSetSource: Sendable, Hashable {
         } else {
             ruleSet = try RuleSet.embedded()
         }
-        return thresholds.map { ruleSet.with(thresholds: $0) } ?? ruleSet
+        guard thresholdScam != nil || thresholdSuspicious != nil else { return ruleSet }
+        let current = ruleSet.settings.thresholds
+        return ruleSet.with(thresholds: Thresholds(
+            suspicious: thresholdSuspicious ?? current.suspicious, scam: thresholdScam ?? current.scam))
     }
 }

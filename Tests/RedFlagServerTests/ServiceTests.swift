@@ -42,6 +42,14 @@ import Testing
         #expect(try response.json()["language"] as? String == "de")
     }
 
+    @Test func thresholdOptionsWorkAsInScan() throws {
+        let server = try ServerProcess(["--threshold-scam", "0.95", "--threshold-suspicious", "0.9"])
+        let record: [String: Any] = ["id": 1, "text": "Recharge 100 USDT to unlock your next set of tasks, message me on Telegram"]
+        let response = try server.post("/v1/classify", json: record)
+        #expect(response.text == (try scanLine(record, extra: ["--threshold-scam", "0.95", "--threshold-suspicious", "0.9"])))
+        #expect(try response.json()["label"] as? String == "legit")  // suspicious (p = 0.88) at the set's thresholds
+    }
+
     @Test func batchOfTextsYieldsOneResultPerItemInOrder() throws {
         let server = try ServerProcess(["--max-text-bytes", "1000"])
         let items: [Any] = [canary, 5, NSNull(), "hello", String(repeating: "a", count: 1001), ["text": "x"], ""]
