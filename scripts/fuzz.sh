@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-20000}"
+export REDFLAG_NO_SERVICE=1  # the fuzz targets use the library only: do not resolve the HTTP service's packages
 bash scripts/ensure-deps.sh
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
 swift build --package-path Fuzz --scratch-path .build-fuzz "${flags[@]}" 2>&1 | tail -n 1

@@ -13,12 +13,13 @@ struct RedFlagCommand: ParsableCommand {
               redflag check --file message.txt --json
               redflag scan postings.jsonl > verdicts.jsonl
               redflag rules test
+              redflag serve --host 127.0.0.1 --port 8080
 
             Exit codes: check: 0 scam or suspicious, 1 legit, 2 error. scan: 0 every record classified,
             1 some records were error records, 2 error. rules lint/test: 0 clean, 1 problems found, 2 error.
             """,
         version: RedFlagVersion.current,
-        subcommands: [CheckCommand.self, ScanCommand.self, EvalCommand.self, TrainCommand.self, RulesCommand.self]
+        subcommands: [CheckCommand.self, ScanCommand.self, EvalCommand.self, TrainCommand.self, RulesCommand.self, ServeCommand.self]
     )
 
     /// Runs the command; usage errors and failures exit with 2 (like grep), help and version with 0.

@@ -31,7 +31,7 @@ struct ListRules: ParsableCommand {
         let ruleSet = try ruleSetOptions.loadRuleSet()
         for rule in ruleSet.rules {
             if json {
-                print(ruleJSON(rule))
+                print(rule.json())
             } else {
                 let weight = rule.isSubRule ? "-" : String(format: "%+.2f", rule.weight)
                 let tactic = rule.tactic ?? "(sub-rule)"
@@ -40,31 +40,6 @@ struct ListRules: ParsableCommand {
                 print("\(rule.id)  \(tactic)  [\(languages)]  \(weight)\(describe)")
             }
         }
-    }
-
-    private func ruleJSON(_ rule: Rule) -> String {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("id"); json.string(rule.id)
-        json.key("tactic"); if let tactic = rule.tactic { json.string(tactic) } else { json.null() }
-        json.key("languages"); json.beginArray(); rule.languages.forEach { json.string($0) }; json.endArray()
-        json.key("weight"); json.number(rule.weight)
-        json.key("describe"); json.string(rule.describe)
-        if !rule.describeLocal.isEmpty {
-            json.key("describe_local")
-            json.beginObject()
-            for (language, text) in rule.describeLocal.sorted(by: { $0.key < $1.key }) { json.key(language); json.string(text) }
-            json.endObject()
-        }
-        json.key("kind")
-        switch rule.body {
-        case .pattern: json.string(rule.isSubRule ? "sub-rule" : "pattern")
-        case .meta: json.string("meta")
-        }
-        json.key("source"); json.string(rule.source)
-        json.key("location"); json.string(rule.location.description)
-        json.endObject()
-        return json.output
     }
 }
 

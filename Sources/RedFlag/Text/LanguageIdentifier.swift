@@ -52,9 +52,13 @@ public final class LanguageIdentifier {
         while let last = sample.last, last & 0xC0 == 0x80 { sample.removeLast() }
         if let last = sample.last, last >= 0xC0 { sample.removeLast() }
         guard sample.count >= 20 else { return [] }
+        let size = sample.count
+        // libexttextcat reads the sample as a C string (to its NUL), whatever the size given: terminate it, or
+        // it reads past the buffer and the answer depends on what lies there.
+        sample.append(0)
         let answer = sample.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                textcat_Classify(handle, pointer, buffer.count).map { String(cString: $0) }
+                textcat_Classify(handle, pointer, size).map { String(cString: $0) }
             }
         }
         guard let answer, answer.hasPrefix("[") else { return [] }
