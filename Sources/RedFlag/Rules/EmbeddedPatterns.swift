@@ -579,7 +579,7 @@ rules:
     describe: "Two or more distinct coercion signals, or coercion with a cry for help (not already counted by COMBO_COERCION_MULTI)"
     describe-local:
       fr: "Au moins deux signaux de contrainte distincts, ou une contrainte accompagnée d’un appel à l’aide"
-    meta: '!COMBO_COERCION_MULTI && (2 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR) || (__COER_SOS_EN || __COER_SOS_FR) && 1 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR))'
+    meta: '(!COMBO_COERCION_MULTI && (2 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR) || (__COER_SOS_EN || __COER_SOS_FR) && 1 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR))) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "They took our phones. If anyone tries to run they beat him."
       - "Please help, I am locked in a building in Myawaddy."
@@ -916,7 +916,7 @@ rules:
     describe: "Moves the talk to a chat app and asks the candidate to pay first"
     describe-local:
       fr: "Fait passer la conversation sur une messagerie et demande au candidat de payer d’abord"
-    meta: '__OFF_CHAT_APP && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR)'
+    meta: '(__OFF_CHAT_APP && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Pay $100 for your starter kit, then message me on WhatsApp to receive your first task."
       - "Vous devez d'abord payer 90 € de frais de dossier, ensuite contactez-moi sur Telegram."
@@ -934,7 +934,7 @@ rules:
     describe: "Asks for a crypto top-up (USDT, bitcoin) to unlock tasks or release earnings"
     describe-local:
       fr: "Demande une recharge en cryptomonnaie (USDT, bitcoin) pour débloquer des missions ou des gains"
-    meta: '(TASK_RECHARGE_EN || TASK_RECHARGE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR || TASK_WITHDRAW_BLOCKED_EN || TASK_WITHDRAW_BLOCKED_FR) && __TASK_CRYPTO'
+    meta: '((TASK_RECHARGE_EN || TASK_RECHARGE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR || TASK_WITHDRAW_BLOCKED_EN || TASK_WITHDRAW_BLOCKED_FR) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Pour débloquer la mission suivante, rechargez 350 USDT sur votre compte."
       - "You need to recharge 100 USDT (TRC20) to unlock the next set of tasks."
@@ -950,7 +950,7 @@ rules:
     describe: "Offers paid like/rate tasks or task-scam mechanics and moves the candidate to a chat app"
     describe-local:
       fr: "Propose des tâches rémunérées (likes, avis) ou des mécanismes d’arnaque aux tâches et renvoie vers une messagerie"
-    meta: '(TASK_LIKE_RATE_EN || TASK_LIKE_RATE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR) && __OFF_CHAT_APP'
+    meta: '((TASK_LIKE_RATE_EN || TASK_LIKE_RATE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR) && __OFF_CHAT_APP) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "We need someone to rate hotel bookings online and earn a commission per rating, WhatsApp details: +1 555 0100 234."
       - "Likez des vidéos TikTok, 3 € par like, contactez-moi sur WhatsApp."
@@ -966,7 +966,7 @@ rules:
     describe: "An overseas job lure (scam-compound region or tourist-visa travel) combined with a demand for secrecy"
     describe-local:
       fr: "Une offre à l’étranger de type centre d’escroquerie (région à risque ou voyage en touriste) associée à une demande de secret"
-    meta: '(TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || TRAF_TOURIST_VISA_EN || TRAF_TOURIST_VISA_FR) && (SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)'
+    meta: '((TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || TRAF_TOURIST_VISA_EN || TRAF_TOURIST_VISA_FR) && (SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Customer service job in Cambodia, flight paid. Don't tell your family about this job until you arrive."
       - "Poste de service client en Thaïlande. N'en parlez pas à votre famille avant le départ."
@@ -984,7 +984,7 @@ rules:
     describe: "A job in a scam-compound region with at least two classic lure features (travel paid, no interview, no experience, passport, age or language requirement)"
     describe-local:
       fr: "Un poste dans une région de centres d’escroquerie avec au moins deux signes classiques (voyage payé, sans entretien, sans expérience, passeport, âge ou langue exigés)"
-    meta: '(TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && 2 of (TRAF_TRAVEL_PAID_EN, TRAF_TRAVEL_PAID_FR, __RC_NO_INTERVIEW, __TRAF_NO_EXPERIENCE, __TRAF_PASSPORT, __TRAF_AGE_OR_LANGUAGE)'
+    meta: '((TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && 2 of (TRAF_TRAVEL_PAID_EN, TRAF_TRAVEL_PAID_FR, __RC_NO_INTERVIEW, __TRAF_NO_EXPERIENCE, __TRAF_PASSPORT, __TRAF_AGE_OR_LANGUAGE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Customer service staff needed in Thailand, no experience, no interview needed, free air ticket and housing, age 18-35."
       - "Opérateurs de chat en Birmanie, sans expérience, billet d'avion et logement offerts, envoyez votre passeport."
@@ -1002,7 +1002,7 @@ rules:
     describe: "Asks for identity or bank data with no real interview (no interview at all, chat-only interview, or over a chat app)"
     describe-local:
       fr: "Demande des données d’identité ou bancaires sans vrai entretien (aucun entretien, entretien par messagerie)"
-    meta: '(DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_PERSONAL_DETAILS_EN) && (__RC_NO_INTERVIEW || __BEFORE_INTERVIEW || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)'
+    meta: '((DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_PERSONAL_DETAILS_EN) && (__RC_NO_INTERVIEW || __BEFORE_INTERVIEW || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "No interview needed. Send a photo of your passport on WhatsApp to confirm the job."
       - "Envoyez une photo recto-verso de votre carte d'identité sur WhatsApp pour valider le poste."
@@ -1021,7 +1021,7 @@ rules:
     describe: "Remote access or a one-time code combined with moving money, crypto or card details"
     describe-local:
       fr: "Prise en main à distance ou code à usage unique associés à des transferts d’argent, de la crypto ou des données de carte"
-    meta: '(RC_REMOTE_ACCESS_EN || RC_REMOTE_ACCESS_FR || RC_SEND_CODE_EN || RC_SEND_CODE_FR) && (MULE_RECEIVE_FORWARD_EN || MULE_RECEIVE_FORWARD_FR || DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || __TASK_CRYPTO)'
+    meta: '((RC_REMOTE_ACCESS_EN || RC_REMOTE_ACCESS_FR || RC_SEND_CODE_EN || RC_SEND_CODE_FR) && (MULE_RECEIVE_FORWARD_EN || MULE_RECEIVE_FORWARD_FR || DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || __TASK_CRYPTO)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Install AnyDesk so I can help you buy USDT for the training deposit."
       - "Installez AnyDesk, je vous guiderai pour envoyer les bitcoins."
@@ -1037,7 +1037,7 @@ rules:
     describe: "Promises easy high or daily pay and sends the candidate to a chat app"
     describe-local:
       fr: "Promet un gain élevé ou journalier facile et renvoie vers une messagerie"
-    meta: '(PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR) && __OFF_CHAT_APP'
+    meta: '((PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR) && __OFF_CHAT_APP) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Daily salary 3000-8000 pesos, accept the job on WhatsApp."
       - "Travail simple depuis chez vous, gagnez 150 € par jour, écrivez à notre mentor sur Telegram."
@@ -1055,7 +1055,7 @@ rules:
     describe: "Claims to recruit for a famous company but gives a free-mail address"
     describe-local:
       fr: "Prétend recruter pour une grande entreprise mais donne une adresse de messagerie gratuite"
-    meta: '(IMP_BRAND_RECRUITER_EN || IMP_BRAND_RECRUITER_FR) && __IMP_FREEMAIL'
+    meta: '((IMP_BRAND_RECRUITER_EN || IMP_BRAND_RECRUITER_FR) && __IMP_FREEMAIL) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "I am the HR manager at Amazon, send your CV to sarah.jobs2024@gmail.com"
       - "Je suis la responsable RH de Decathlon, écrivez-moi à claire.rh@outlook.fr"
@@ -1103,7 +1103,7 @@ rules:
     describe: "Tells the candidate they are selected or hired, then asks them to pay"
     describe-local:
       fr: "Annonce au candidat qu’il est retenu ou embauché, puis lui demande de payer"
-    meta: '__OFFER_GRANTED && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR)'
+    meta: '(__OFFER_GRANTED && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Congratulations, you have been shortlisted. Pay a one-time registration fee of 2,000 to activate your staff number."
       - "Bonne nouvelle, votre candidature a été retenue. Réglez les 90 € de frais de dossier pour recevoir le contrat."
@@ -1121,7 +1121,7 @@ rules:
     describe: "Asks the candidate to pay and puts them under time pressure"
     describe-local:
       fr: "Demande au candidat de payer en le pressant par un délai"
-    meta: '(FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR) && (URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR)'
+    meta: '((FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR) && (URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "The visa fee must be paid to our agent by Friday or the slot goes to the next candidate."
       - "Réglez les 120 € de frais de dossier ; sans paiement sous 24h, votre contrat sera annulé."
@@ -1137,7 +1137,7 @@ rules:
     describe: "An overseas job in a scam-compound region that is handled through a private chat app"
     describe-local:
       fr: "Un poste à l’étranger dans une région de centres d’escroquerie, traité par messagerie privée"
-    meta: '(TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK)'
+    meta: '((TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Customer service job in Bangkok, contact me on WhatsApp +1 555 0100 222."
       - "Poste de service client en Thaïlande, contactez-moi sur Telegram @rh_asie_fr."
@@ -1153,7 +1153,7 @@ rules:
     describe: "An overseas job with travel paid or in a scam-compound region, but no interview or only a chat test"
     describe-local:
       fr: "Un poste à l’étranger avec voyage payé ou dans une région à risque, mais sans entretien ou avec un simple test par messagerie"
-    meta: '(TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR) && (__RC_NO_INTERVIEW || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)'
+    meta: '((TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR) && (__RC_NO_INTERVIEW || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Translator in Manila, airfare and visa provided. We do not conduct video interviews; assessment is a chat test."
       - "Billet d'avion et logement payés, sans entretien, départ sous 10 jours."
@@ -1169,7 +1169,7 @@ rules:
     describe: "An overseas job with travel paid that asks for the passport over a chat app"
     describe-local:
       fr: "Un poste à l’étranger avec voyage payé qui demande le passeport par messagerie"
-    meta: '(TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && (DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || TRAF_PASSPORT_ONLY_EN) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFF_CHAT_APP)'
+    meta: '((TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && (DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || TRAF_PASSPORT_ONLY_EN) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Hotel job in Dubai, visa on company. Send passport copy and photo, WhatsApp +1 555 0100 333."
       - "Billet et visa payés. Envoyez la photo de la page du passeport sur Telegram : @rh_asia."
@@ -1185,7 +1185,7 @@ rules:
     describe: "Two or more money-mule signs together (account wanted, receive and forward, percentage cut, reshipping, per-parcel pay)"
     describe-local:
       fr: "Au moins deux signes de mule financière (compte demandé, recevoir et transférer, pourcentage, réexpédition, paiement au colis)"
-    meta: '2 of (MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT)'
+    meta: '(2 of (MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Need people with a bank account: money comes in, you send it out, keep 20%."
       - "Devenez agent de paiement à domicile : vous recevrez les virements sur votre compte personnel puis les transférerez."
@@ -1201,7 +1201,7 @@ rules:
     describe: "A money-mule job that is run over a private chat app or asks to keep it secret"
     describe-local:
       fr: "Un emploi de mule financière géré par messagerie privée ou à garder secret"
-    meta: '(MULE_PAYMENT_AGENT_EN || MULE_RECEIVE_FORWARD_EN || MULE_RESHIP_EN || MULE_COMMISSION_CUT_EN || MULE_ACCOUNT_WANTED_EN || MULE_COMMISSION_CUT_FR || MULE_RESHIP_TITLE_EN || MULE_PAYMENT_AGENT_FR || MULE_RECEIVE_FORWARD_FR || MULE_RESHIP_FR || MULE_P2P_AGENT) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFF_CHAT_APP || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)'
+    meta: '((MULE_PAYMENT_AGENT_EN || MULE_RECEIVE_FORWARD_EN || MULE_RESHIP_EN || MULE_COMMISSION_CUT_EN || MULE_ACCOUNT_WANTED_EN || MULE_COMMISSION_CUT_FR || MULE_RESHIP_TITLE_EN || MULE_PAYMENT_AGENT_FR || MULE_RECEIVE_FORWARD_FR || MULE_RESHIP_FR || MULE_P2P_AGENT) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFF_CHAT_APP || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "We need to use your bank account to receive customer payments. If the bank asks, say it's from family."
       - "Recevez les virements sur votre compte et transférez-les, écrivez-moi sur WhatsApp."
@@ -1217,7 +1217,7 @@ rules:
     describe: "Two or more signs of control after recruitment (passport kept, debt or ransom, confinement, forced scamming, threats)"
     describe-local:
       fr: "Au moins deux signes de contrôle après le recrutement (passeport gardé, dette ou rançon, enfermement, escroquerie forcée, menaces)"
-    meta: '2 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR)'
+    meta: '(2 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "They took my passport. They say I owe 100,000 baht before I can leave."
       - "Ils ont gardé nos passeports et disent de payer pour qu'on me libère."
@@ -1233,7 +1233,7 @@ rules:
     describe: "Asks for both identity documents and bank or card data, or for several kinds of personal data"
     describe-local:
       fr: "Demande à la fois des pièces d’identité et des données bancaires, ou plusieurs types de données personnelles"
-    meta: '2 of (DATA_BANK_CARD_EN, DATA_ID_DOCS_EN, DATA_PERSONAL_DETAILS_EN, DATA_BANK_CARD_FR, DATA_ID_DOCS_FR)'
+    meta: '(2 of (DATA_BANK_CARD_EN, DATA_ID_DOCS_EN, DATA_PERSONAL_DETAILS_EN, DATA_BANK_CARD_FR, DATA_ID_DOCS_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Send a selfie holding your ID card. Also send your card number and CVV for payroll."
       - "Envoyez une copie de votre passeport et vos identifiants bancaires."
@@ -1249,7 +1249,7 @@ rules:
     describe: "A recruiter writing from a free-mail address with HR or brand words who asks for money, documents or a chat-only interview"
     describe-local:
       fr: "Un recruteur écrivant depuis une adresse gratuite aux mots RH ou de marque qui demande de l’argent, des documents ou un entretien par messagerie"
-    meta: 'IMP_BRAND_FREEMAIL && (DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_PERSONAL_DETAILS_EN || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || URG_ACT_NOW_FR || URG_ACT_NOW_EN)'
+    meta: '(IMP_BRAND_FREEMAIL && (DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_PERSONAL_DETAILS_EN || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_REFUND_PROMISE_EN || FEE_REFUND_PROMISE_FR || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || URG_ACT_NOW_FR || URG_ACT_NOW_EN)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "From: hr.orion.careers@gmail.com. Kindly send a scanned copy of your passport and ID card."
       - "De : rh.recrutement.mareval@outlook.fr. Vous devez acquérir le pack informatique pour 189 €."
@@ -1265,7 +1265,7 @@ rules:
     describe: "A chat-only interview combined with a chat-app contact, time pressure or high pay"
     describe-local:
       fr: "Un entretien uniquement par messagerie associé à un contact sur messagerie, une pression de temps ou un salaire élevé"
-    meta: '(RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR)'
+    meta: '((RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "The interview will be conducted via Telegram text chat. Add @hr_mark_22 and be ready in 30 minutes."
       - "Entretien par écrit sur Telegram. Contactez M. Roux sur Telegram @roux_rh dans les 48 heures."
@@ -1281,7 +1281,7 @@ rules:
     describe: "Asks for a one-time code and adds pressure or a job offer to get it"
     describe-local:
       fr: "Demande un code à usage unique en ajoutant une pression ou une offre d’emploi pour l’obtenir"
-    meta: '(RC_SEND_CODE_EN || RC_SEND_CODE_FR) && (URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || __OFFER_GRANTED || OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK)'
+    meta: '((RC_SEND_CODE_EN || RC_SEND_CODE_FR) && (URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || __OFFER_GRANTED || OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Congratulations, you have been selected! Send me the 6-digit code you just received."
       - "Communiquez le code que vous allez recevoir par SMS, sinon la mission sera attribuée à un autre candidat."
@@ -1312,7 +1312,7 @@ rules:
     describe: "A self-introduced recruiter or HR manager who moves the candidate to a chat app or a chat-only interview"
     describe-local:
       fr: "Un recruteur ou responsable RH qui se présente et fait passer le candidat sur une messagerie ou un entretien par écrit"
-    meta: '__RECRUITER_INTRO && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)'
+    meta: '(__RECRUITER_INTRO && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "I'm Anna, hiring manager at Brightwell. The interview will be conducted via Telegram text chat."
       - "Je suis Paul, chargé de recrutement chez Nordis ; contactez-moi sur WhatsApp pour la suite."
@@ -1429,7 +1429,7 @@ rules:
     weight: 2.3
     languages: [en]
     describe: "Three or more classic job-lure signs together (unsolicited selection, daily pay, part-time or home work, chat app, self-styled HR manager, easy work, pay range, hiring push, big brand)"
-    meta: '3 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)'
+    meta: '(3 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Hi, you have been selected for a part-time job, daily salary 2000-5000, add me on WhatsApp."
       - "I am the HR manager of Brightmall. Work from home and earn 900 per day."
@@ -1443,7 +1443,7 @@ rules:
     weight: 2.8
     languages: [en]
     describe: "Four or more classic job-lure signs together, the shape of a mass-sent recruitment scam"
-    meta: '4 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)'
+    meta: '(4 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Dear, you passed our interview. Daily wage 3000 Rs, part-time from home, contact wa.me/15550100."
       - "Hello, I am a project manager. The job is simple, you can earn 500-3000 every day with your phone."
@@ -1457,7 +1457,7 @@ rules:
     weight: 1.5
     languages: [en]
     describe: "Five or more classic job-lure signs in one message"
-    meta: '5 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)'
+    meta: '(5 of (__LURE_SELECTED_EN, __LURE_DAILY_PAY_EN, __LURE_FLEX_WORK_EN, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_EN, __LURE_EASY_EN, __LURE_EARN_RANGE_EN, __LURE_HIRING_PUSH_EN, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Amazon urgently recruit for part-time job, you can earn 3000-9000 Rs every day, add WhatsApp wa.me/15550100."
       - "Hello, I am the HR manager. You have been selected: simple work from home, 800-2000 pesos daily."
@@ -1533,7 +1533,7 @@ rules:
     describe: "Three or more classic job-lure signs together (unsolicited selection, daily pay, part-time or home work, chat app, self-styled HR manager, easy work, pay range, hiring push, big brand)"
     describe-local:
       fr: "Au moins trois signes classiques d’offre d’emploi frauduleuse (sélection non sollicitée, paie journalière, temps partiel ou à domicile, messagerie, faux responsable RH, travail facile, fourchette de gains, recrutement pressant, grande marque)"
-    meta: '(3 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_EN'
+    meta: '((3 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_EN) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Bonjour, vous avez été sélectionné pour un emploi à temps partiel, salaire journalier de 80 à 300 €, ajoutez-moi sur WhatsApp."
       - "Je suis la responsable RH de Modavia. Travail simple depuis chez vous, 150 € par jour."
@@ -1549,7 +1549,7 @@ rules:
     describe: "Four or more classic job-lure signs together, the shape of a mass-sent recruitment scam"
     describe-local:
       fr: "Au moins quatre signes classiques d’offre d’emploi frauduleuse, la forme d’un message de recrutement envoyé en masse"
-    meta: '(4 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_STRONG_EN'
+    meta: '((4 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_STRONG_EN) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Votre profil a été retenu : travail à domicile, sans expérience, gagnez 200 € par jour, écrivez-moi sur Telegram."
       - "Je suis le chef de projet RH. Mission simple sur votre téléphone, rémunération quotidienne de 50 à 400 €."
@@ -1565,7 +1565,7 @@ rules:
     describe: "Five or more classic job-lure signs in one message"
     describe-local:
       fr: "Au moins cinq signes classiques d’offre d’emploi frauduleuse dans un seul message"
-    meta: '(5 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_MASS_EN'
+    meta: '((5 of (__LURE_SELECTED_FR, __LURE_DAILY_PAY_FR, __LURE_FLEX_WORK_FR, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_FR, __LURE_EASY_FR, __LURE_EARN_RANGE_FR, __LURE_HIRING_PUSH_FR, __LURE_BRAND_JOB, __TRAF_AGE_OR_LANGUAGE)) && !COMBO_LURE_SIGNALS_MASS_EN) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Amazon recrute d'urgence à temps partiel : vous avez été sélectionné, gagnez 100 à 500 € par jour, ajoutez WhatsApp."
       - "Je suis la responsable RH. Votre profil a été retenu : travail facile depuis chez vous, 300 € par jour, contactez-moi sur Telegram."
@@ -1579,7 +1579,7 @@ rules:
     weight: 3.0
     languages: [en]
     describe: "A chat app contact with daily pay or a pay range, offered by a self-styled recruiter, a big brand or as an unsolicited selection"
-    meta: '__LURE_CHAT_ANY && (__LURE_DAILY_PAY_EN || __LURE_EARN_RANGE_EN) && (__LURE_SELECTED_EN || __LURE_RECRUITER_PERSONA_EN || __LURE_BRAND_JOB)'
+    meta: '(__LURE_CHAT_ANY && (__LURE_DAILY_PAY_EN || __LURE_EARN_RANGE_EN) && (__LURE_SELECTED_EN || __LURE_RECRUITER_PERSONA_EN || __LURE_BRAND_JOB)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Dear, you passed our interview, wage 4000 Rs/day, contact wa.me/15550100."
       - "I am the HR manager of Brightmall, earn 500-2000 daily, add me on Telegram."
@@ -1595,7 +1595,7 @@ rules:
     describe: "A chat app contact with daily pay or a pay range, offered by a self-styled recruiter, a big brand or as an unsolicited selection"
     describe-local:
       fr: "Un contact par messagerie avec une paie journalière ou une fourchette de gains, proposé par un prétendu recruteur, une grande marque ou comme une sélection non sollicitée"
-    meta: '(__LURE_CHAT_ANY && (__LURE_DAILY_PAY_FR || __LURE_EARN_RANGE_FR) && (__LURE_SELECTED_FR || __LURE_RECRUITER_PERSONA_FR || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN'
+    meta: '((__LURE_CHAT_ANY && (__LURE_DAILY_PAY_FR || __LURE_EARN_RANGE_FR) && (__LURE_SELECTED_FR || __LURE_RECRUITER_PERSONA_FR || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Votre profil a été retenu, 120 € par jour, écrivez-moi sur WhatsApp."
       - "Je suis la responsable RH, gagnez de 50 à 300 € par jour, contact Telegram."
@@ -1926,7 +1926,7 @@ rules:
     describe: "Asks for identity or bank data together with a chat app, a job already granted, no interview, or a second data request"
     describe-local:
       fr: "Demande des données d’identité ou bancaires avec une messagerie, un poste déjà accordé, sans entretien, ou une seconde demande de données"
-    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_DATA_MULTI && ((!COMBO_DATA_BEFORE_INTERVIEW && (DATA_PERSONAL_DETAILS_EN || DATA_PERSONAL_DETAILS_FR || DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_SELFIE_ID_EN || DATA_SELFIE_ID_FR || DATA_NATIONAL_ID_NUMBER_EN || DATA_BANK_CREDENTIALS_EN || DATA_ID_REQUEST_EN || DATA_NATIONAL_ID_NUMBER_FR || DATA_BANK_CREDENTIALS_FR || DATA_ID_REQUEST_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || __RC_NO_INTERVIEW || __BEFORE_INTERVIEW || __DATA_PRE_INTERVIEW || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || RC_CHAT_ONLY_BOSS_EN || RC_CHAT_ONLY_BOSS_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR || __LURE_EASY_EN || __LURE_EASY_FR || __LURE_EARN_RANGE_EN || __LURE_EARN_RANGE_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR)) || 2 of (DATA_BANK_CARD_EN, DATA_ID_DOCS_EN, DATA_PERSONAL_DETAILS_EN, DATA_PERSONAL_DETAILS_FR, DATA_BANK_CARD_FR, DATA_ID_DOCS_FR, DATA_NATIONAL_ID_NUMBER_EN, DATA_BANK_CREDENTIALS_EN, DATA_ID_REQUEST_EN, DATA_NATIONAL_ID_NUMBER_FR, DATA_BANK_CREDENTIALS_FR, DATA_ID_REQUEST_FR, DATA_SELFIE_ID_EN, DATA_SELFIE_ID_FR))'
+    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_DATA_MULTI && ((!COMBO_DATA_BEFORE_INTERVIEW && (DATA_PERSONAL_DETAILS_EN || DATA_PERSONAL_DETAILS_FR || DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_SELFIE_ID_EN || DATA_SELFIE_ID_FR || DATA_NATIONAL_ID_NUMBER_EN || DATA_BANK_CREDENTIALS_EN || DATA_ID_REQUEST_EN || DATA_NATIONAL_ID_NUMBER_FR || DATA_BANK_CREDENTIALS_FR || DATA_ID_REQUEST_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || __RC_NO_INTERVIEW || __BEFORE_INTERVIEW || __DATA_PRE_INTERVIEW || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || RC_CHAT_ONLY_BOSS_EN || RC_CHAT_ONLY_BOSS_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR || __LURE_EASY_EN || __LURE_EASY_FR || __LURE_EARN_RANGE_EN || __LURE_EARN_RANGE_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR)) || 2 of (DATA_BANK_CARD_EN, DATA_ID_DOCS_EN, DATA_PERSONAL_DETAILS_EN, DATA_PERSONAL_DETAILS_FR, DATA_BANK_CARD_FR, DATA_ID_DOCS_FR, DATA_NATIONAL_ID_NUMBER_EN, DATA_BANK_CREDENTIALS_EN, DATA_ID_REQUEST_EN, DATA_NATIONAL_ID_NUMBER_FR, DATA_BANK_CREDENTIALS_FR, DATA_ID_REQUEST_FR, DATA_SELFIE_ID_EN, DATA_SELFIE_ID_FR))) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Congratulations, you have been selected! Send your SSN and your online banking password."
       - "Send your Social Security Number and contact me on WhatsApp."
@@ -2306,7 +2306,7 @@ rules:
     describe: "A borrowed brand or job-board identity together with a chat app, a free-mail address or another scam tactic"
     describe-local:
       fr: "Une identité empruntée (marque, site d’emploi) associée à une messagerie, une adresse e-mail gratuite ou une autre tactique d’escroquerie"
-    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_BRAND_FREEMAIL && !COMBO_FREEMAIL_REQUEST && ((IMP_BRAND_RECRUITER_EN || IMP_BRAND_RECRUITER_FR || IMP_BRAND_PERSONA_EN || IMP_BRAND_PERSONA_FR || IMP_JOBBOARD_SOURCE_EN || IMP_JOBBOARD_SOURCE_FR) && (__OFF_CHAT_APP || __LURE_CHAT_ANY || __IMP_FREEMAIL || IMP_LOOKALIKE_DOMAIN) || (IMP_LOOKALIKE_DOMAIN || IMP_BRAND_FREEMAIL || IMP_BRAND_PERSONA_EN || IMP_BRAND_PERSONA_FR) && (__OFF_CHAT_APP || __LURE_CHAT_ANY || __IMP_CTX_EN || __IMP_CTX_FR || __LURE_DAILY_PAY_EN || __LURE_DAILY_PAY_FR || __LURE_EARN_RANGE_EN || __LURE_EARN_RANGE_FR || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || DATA_NATIONAL_ID_NUMBER_EN || DATA_NATIONAL_ID_NUMBER_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || IMP_GOV_RECRUITMENT_EN || IMP_GOV_RECRUITMENT_FR))'
+    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_BRAND_FREEMAIL && !COMBO_FREEMAIL_REQUEST && ((IMP_BRAND_RECRUITER_EN || IMP_BRAND_RECRUITER_FR || IMP_BRAND_PERSONA_EN || IMP_BRAND_PERSONA_FR || IMP_JOBBOARD_SOURCE_EN || IMP_JOBBOARD_SOURCE_FR) && (__OFF_CHAT_APP || __LURE_CHAT_ANY || __IMP_FREEMAIL || IMP_LOOKALIKE_DOMAIN) || (IMP_LOOKALIKE_DOMAIN || IMP_BRAND_FREEMAIL || IMP_BRAND_PERSONA_EN || IMP_BRAND_PERSONA_FR) && (__OFF_CHAT_APP || __LURE_CHAT_ANY || __IMP_CTX_EN || __IMP_CTX_FR || __LURE_DAILY_PAY_EN || __LURE_DAILY_PAY_FR || __LURE_EARN_RANGE_EN || __LURE_EARN_RANGE_FR || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || DATA_NATIONAL_ID_NUMBER_EN || DATA_NATIONAL_ID_NUMBER_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || IMP_GOV_RECRUITMENT_EN || IMP_GOV_RECRUITMENT_FR))) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Hi, this is Michael with the Netflix recruiting department. Add me on Telegram."
       - "LinkedIn Talent Solutions: you've been matched with a job. Complete your onboarding at linkedin-careers-portal.net within 24 hours."
@@ -2538,7 +2538,7 @@ rules:
     describe: "A job in a scam-compound region with further lure features (travel paid, tourist visa, no interview, age limit, passport)"
     describe-local:
       de: "Ein Job in einer Region von Betrugsfabriken mit weiteren Lockmerkmalen (Reise bezahlt, Touristenvisum, ohne Gespräch, Altersgrenze, Reisepass)"
-    meta: 'TRAF_SEA_JOB_DE && 2 of (TRAF_TRAVEL_PAID_DE, TRAF_TOURIST_VISA_DE, TRAF_NO_INTERVIEW_DE, __TRAF_EXTRA_DE)'
+    meta: '(TRAF_SEA_JOB_DE && 2 of (TRAF_TRAVEL_PAID_DE, TRAF_TOURIST_VISA_DE, TRAF_NO_INTERVIEW_DE, __TRAF_EXTRA_DE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Kundenservice in Kambodscha, Flug wird bezahlt, ohne Vorstellungsgespräch."
       - "Übersetzer für eine Firma in Myawaddy, Altersgrenze 35 Jahre, Einreise mit Touristenvisum."
@@ -2649,7 +2649,7 @@ rules:
     describe: "Asks for a crypto top-up (USDT, bitcoin) to finish tasks or release earnings"
     describe-local:
       de: "Verlangt eine Aufladung in Kryptowährung (USDT, Bitcoin), um Aufgaben abzuschließen oder Guthaben freizugeben"
-    meta: '(TASK_RECHARGE_DE || TASK_ORDER_MECHANICS_DE) && __TASK_CRYPTO'
+    meta: '((TASK_RECHARGE_DE || TASK_ORDER_MECHANICS_DE) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Lade einfach 200 USDT auf, dann kannst du die restlichen Aufgaben abschließen."
       - "Upgrade auf VIP3 mit einer Einzahlung von 2.000 USDT."
@@ -2859,7 +2859,7 @@ rules:
     describe: "Asks for identity or bank data before any interview, without one, or over a chat app"
     describe-local:
       de: "Verlangt Identitäts- oder Bankdaten vor einem Gespräch, ohne Gespräch oder über einen Messenger"
-    meta: '(DATA_ID_DOCS_DE || DATA_BANK_CARD_DE) && (__DATA_BEFORE_INTERVIEW_DE || TRAF_NO_INTERVIEW_DE || __OFF_CHAT_APP)'
+    meta: '((DATA_ID_DOCS_DE || DATA_BANK_CARD_DE) && (__DATA_BEFORE_INTERVIEW_DE || TRAF_NO_INTERVIEW_DE || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Bevor wir einen Termin ausmachen, brauche ich ein Foto Ihrer Girocard."
       - "Ohne Vorstellungsgespräch: senden Sie eine Kopie Ihres Personalausweises."
@@ -3073,7 +3073,7 @@ rules:
     describe: "Offers paid like/rate tasks or task mechanics and moves the candidate to a chat app"
     describe-local:
       de: "Bietet bezahlte Like-/Bewertungsaufgaben oder Aufgaben-Mechanik an und verlagert den Kontakt in einen Messenger"
-    meta: '(TASK_LIKE_RATE_DE || TASK_RECHARGE_DE) && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP)'
+    meta: '((TASK_LIKE_RATE_DE || TASK_RECHARGE_DE) && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Produkte bewerten & 150€/Tag verdienen, schreib uns auf WhatsApp: +44 7700 900583"
       - "Lade 200 USDT auf, um die Aufgaben abzuschließen, Details auf Telegram."
@@ -3089,7 +3089,7 @@ rules:
     describe: "Promises easy high daily pay and sends the candidate to a chat app"
     describe-local:
       de: "Verspricht leichtes, hohes Tagesgeld und schickt den Bewerber in einen Messenger"
-    meta: 'PAY_DAILY_HIGH_DE && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP)'
+    meta: '(PAY_DAILY_HIGH_DE && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Heimarbeit: 500 € pro Tag garantiert! Melde dich auf Telegram."
       - "Verdienen Sie 300 € am Tag, schreiben Sie mir auf WhatsApp."
@@ -3105,7 +3105,7 @@ rules:
     describe: "Offers money-mule work (forwarding payments or parcels) and moves the contact to a chat app or demands secrecy"
     describe-local:
       de: "Bietet Finanz- oder Paketagententätigkeit an und verlagert den Kontakt in einen Messenger oder verlangt Verschwiegenheit"
-    meta: '(MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE) && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP || SECRET_DONT_TELL_DE)'
+    meta: '((MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE) && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP || SECRET_DONT_TELL_DE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Zahlungen auf dein Konto empfangen und weiterleiten, 10 % Provision. Schreib auf Telegram @muster_de"
       - "Nebenjob Paketweiterleitung, Kontakt per WhatsApp."
@@ -3140,7 +3140,7 @@ rules:
     describe: "Demands an up-front fee under a short deadline"
     describe-local:
       de: "Verlangt eine Vorabgebühr unter kurzer Frist"
-    meta: '(FEE_CANDIDATE_MUST_PAY_DE || FEE_GIFT_CARD_DE) && URG_DEADLINE_DE'
+    meta: '((FEE_CANDIDATE_MUST_PAY_DE || FEE_GIFT_CARD_DE) && URG_DEADLINE_DE) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Die Schulungsgebühr von 199 € ist bis Freitag per Paysafecard zu begleichen."
       - "Für das Visum fällt eine Gebühr von 450 € an, senden Sie die Codes innerhalb von 48 Stunden."
@@ -3156,7 +3156,7 @@ rules:
     describe: "Offers money- or parcel-mule work and asks for ID documents or bank details"
     describe-local:
       de: "Bietet Finanz- oder Paketagententätigkeit an und verlangt Ausweisdokumente oder Bankdaten"
-    meta: '(MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE) && (DATA_ID_DOCS_DE || DATA_BANK_CARD_DE)'
+    meta: '((MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE) && (DATA_ID_DOCS_DE || DATA_BANK_CARD_DE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Sie nehmen Pakete bei sich zu Hause an und versenden sie mit neuen Etiketten. Bitte senden Sie Ihren Personalausweis (Vorder- und Rückseite)."
       - "Werde Finanzagent! Schick mir deine IBAN und die Sozialversicherungsnummer."
@@ -3181,7 +3181,7 @@ rules:
     describe: "Sells forwarding payments through a private account as an easy side job from home"
     describe-local:
       de: "Verkauft das Weiterleiten von Zahlungen über das Privatkonto als leichten Nebenjob von zu Hause"
-    meta: 'MULE_RECEIVE_FORWARD_DE && __EASY_WORK_DE'
+    meta: '(MULE_RECEIVE_FORWARD_DE && __EASY_WORK_DE) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Nebenjob: Zahlungen auf dein Konto empfangen und weiterleiten, 10 % Provision."
       - "Sie empfangen Kundenzahlungen auf Ihr Privatkonto und überweisen sie weiter. Keine Vorkenntnisse nötig."
@@ -3197,7 +3197,7 @@ rules:
     describe: "A paid video-ident 'test' combined with passing on logins or TANs (account takeover)"
     describe-local:
       de: "Ein bezahlter Video-Ident-„Test“ zusammen mit der Weitergabe von Zugangsdaten oder TANs"
-    meta: 'DATA_VIDEO_IDENT_DE && DATA_LOGIN_CODES_DE'
+    meta: '(DATA_VIDEO_IDENT_DE && DATA_LOGIN_CODES_DE) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Ihr erster bezahlter Auftrag (40 €): Video-Ident durchführen. Die Zugangsdaten leiten Sie an uns weiter."
       - "App-Tester für 40 € pro Kontoeröffnung. Die TANs senden Sie bitte an den Projektleiter."
@@ -3213,7 +3213,7 @@ rules:
     describe: "Promises high daily pay for a mini-job, side job or home-office work without experience"
     describe-local:
       de: "Verspricht hohen Tagesverdienst für einen Minijob, Nebenjob oder Homeoffice ohne Erfahrung"
-    meta: 'PAY_DAILY_HIGH_DE && __EASY_WORK_DE'
+    meta: '(PAY_DAILY_HIGH_DE && __EASY_WORK_DE) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Minijob im Homeoffice: Verdienen Sie 300 € am Tag."
       - "Nebenjob ohne Erfahrung, 500 € pro Tag garantiert."
@@ -3274,7 +3274,7 @@ rules:
     describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
     describe-local:
       de: "Einfache Arbeit von zu Hause oder mit dem Handy mit hohem Tages- oder Stundenverdienst"
-    meta: "(__EASY_DE && __PAY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    meta: "((__EASY_DE && __PAY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Einfache Arbeit von zu Hause, 300 € pro Tag."
       - "Nur 2 Stunden mit dem Handy, Verdienst bis 500 Euro täglich."
@@ -3289,7 +3289,7 @@ rules:
     describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
     describe-local:
       de: "Job- oder Verdienstangebot mit Kontakt über WhatsApp, Telegram oder Chat-Link"
-    meta: "(__CHAT_ANY_DE && 2 of (__JOB_DE, __EASY_DE, __PAY_DE, __TASK_DE, __FEE_DE, __ABROAD_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    meta: "((__CHAT_ANY_DE && 2 of (__JOB_DE, __EASY_DE, __PAY_DE, __TASK_DE, __FEE_DE, __ABROAD_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Nebenjob, 200-500 € am Tag, schreib uns auf WhatsApp +49 151 0000 1122"
       - "Teilzeit von zu Hause, melde dich per WhatsApp wa.me/4915100001111"
@@ -3304,7 +3304,7 @@ rules:
     describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
     describe-local:
       de: "Vier oder mehr Merkmale eines Job-Köders: Job, einfache Arbeit, Tagesverdienst, Chat-Kontakt, Aufgaben, Gebühr, Ausland"
-    meta: "(4 of (__JOB_DE, __EASY_DE, __PAY_DE, __CHAT_ANY_DE, __TASK_DE, __FEE_DE, __ABROAD_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    meta: "((4 of (__JOB_DE, __EASY_DE, __PAY_DE, __CHAT_ANY_DE, __TASK_DE, __FEE_DE, __ABROAD_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Hallo! Nebenjob von zu Hause, nur 1-2 Stunden, 300 Euro pro Tag, melde dich auf WhatsApp wa.me/4915100002222"
       - "Teilzeit-Mitarbeiter gesucht: Produkte bewerten, 50 € pro Stunde, kontaktieren Sie uns per Telegram @kim_hr0"
@@ -3319,7 +3319,7 @@ rules:
     describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
     describe-local:
       de: "Bezahlte Like-/Bewertungsaufgaben mit Verdienst, Gebühr oder Chat-Kontakt"
-    meta: "(__TASK_DE && 2 of (__PAY_DE, __FEE_DE, __CHAT_ANY_DE, __EASY_DE, __JOB_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    meta: "((__TASK_DE && 2 of (__PAY_DE, __FEE_DE, __CHAT_ANY_DE, __EASY_DE, __JOB_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Videos liken und 5 € pro Aufgabe verdienen, schreib uns auf WhatsApp +49 151 0000 3344"
       - "Produkte bewerten, Auszahlung täglich, Guthaben aufladen für die nächste Stufe"
@@ -3334,7 +3334,7 @@ rules:
     describe: "A job offer that asks for a fee, deposit or top-up"
     describe-local:
       de: "Jobangebot, das eine Gebühr, Anzahlung oder Kaution verlangt"
-    meta: "(__FEE_DE && (__JOB_DE || __TASK_DE) && 1 of (__EASY_DE, __PAY_DE, __CHAT_ANY_DE, __ABROAD_DE, __TASK_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !LEGIT_NO_FEE_DE"
+    meta: "((__FEE_DE && (__JOB_DE || __TASK_DE) && 1 of (__EASY_DE, __PAY_DE, __CHAT_ANY_DE, __ABROAD_DE, __TASK_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !LEGIT_NO_FEE_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Nebenjob von zu Hause, die Startgebühr beträgt nur 49 Euro."
       - "Heimarbeit: nach Anzahlung von 99 € erhalten Sie das Starterpaket."
@@ -3349,7 +3349,7 @@ rules:
     describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
     describe-local:
       de: "Job im Ausland (Kambodscha, Myanmar, Thailand, Dubai) mit weiteren Köder-Merkmalen"
-    meta: "(__ABROAD_DE && __JOB_DE && 1 of (__EASY_DE, __PAY_DE, __CHAT_ANY_DE, TRAF_TRAVEL_PAID_DE, TRAF_NO_INTERVIEW_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)"
+    meta: "((__ABROAD_DE && __JOB_DE && 1 of (__EASY_DE, __PAY_DE, __CHAT_ANY_DE, TRAF_TRAVEL_PAID_DE, TRAF_NO_INTERVIEW_DE)) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Job in Thailand, 3000 € im Monat, keine Erfahrung nötig, schreib auf WhatsApp +49 151 0000 5566"
       - "Arbeit in Dubai als Kundenservice, einfache Aufgaben, Flug bezahlt"
@@ -3416,7 +3416,7 @@ rules:
     describe-local:
       de: "Fordert die Person auf, per WhatsApp, Telegram, Signal oder einer anderen privaten Chat-App weiterzumachen"
       nl: "Asks the candidate to continue on WhatsApp, Telegram, Signal or another private chat app"
-    meta: "__OFF_G_CHAT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__OFF_G_CHAT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Bitte kontaktieren Sie unseren Personalleiter über WhatsApp unter +49 151 0000000."
       - "Schreib mir bitte auf Telegram: @lisa_hr"
@@ -3439,7 +3439,7 @@ rules:
     describe-local:
       de: "Bietet Geld oder Provision für Likes, Abos, Produkt- oder Hotelbewertungen oder 'App-Optimierung'"
       nl: "Offers pay or commission for likes, follows, product or hotel reviews or app 'optimisation' tasks"
-    meta: "__TASK_G_WORK_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__TASK_G_WORK_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Produkte auf Amazon bewerten, pro Bewertung 5 €."
       - "Likes für TikTok-Videos sammeln und 2 € pro Like verdienen!"
@@ -3464,7 +3464,7 @@ rules:
     describe-local:
       de: "Aufgabenbetrug: aufladen oder einzahlen, um Aufgaben oder Auszahlungen freizuschalten, negativer Saldo, Kombi-Bestellung, VIP-Stufen"
       nl: "Task-scam money mechanics: top up or pay in to unlock tasks or withdrawals, negative balance, combined orders, VIP levels"
-    meta: "__TASK_G_PAT_DEPOSIT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__TASK_G_PAT_DEPOSIT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Um die nächste Aufgabenrunde freizuschalten, musst du 150 € aufladen."
       - "Ihr Konto weist einen negativen Saldo auf."
@@ -3490,7 +3490,7 @@ rules:
     describe-local:
       de: "Verlangt vor Arbeitsbeginn eine Gebühr, Kaution oder Gutscheine (Schulung, Visum, Aktivierung, Anmeldung, Ausrüstung)"
       nl: "Asks the candidate to pay a fee, deposit or gift cards (training, visa, activation, registration, equipment) before working"
-    meta: "__FEE_G_PAY_FIRST_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__FEE_G_PAY_FIRST_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Für die Schulungsunterlagen fällt eine Gebühr von 249 € an."
       - "Kaufen Sie bitte Apple-Gutscheine im Wert von 300 €."
@@ -3518,7 +3518,7 @@ rules:
     describe-local:
       de: "Verspricht hohen Verdienst pro Tag, Woche, Stunde oder Aufgabe oder garantiertes Einkommen"
       nl: "Promises high pay per day, week, hour or task, or guaranteed income"
-    meta: "__PAY_G_HIGH_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__PAY_G_HIGH_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Verdiene 500 € täglich bequem von zu Hause."
       - "Garantiertes Einkommen von 5.000 € im Monat."
@@ -3546,7 +3546,7 @@ rules:
     describe-local:
       de: "Geldwäsche-Job: Finanz- oder Paketagent, Geld oder Pakete annehmen und weiterleiten, Konten vermieten, verkaufen oder verleihen"
       nl: "Money-mule work: financial or parcel 'agent', receiving and forwarding money or parcels, renting, selling or lending bank accounts"
-    meta: "__MULE_G_ACCOUNT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__MULE_G_ACCOUNT_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Wir suchen Finanzagenten für Zahlungen unserer Kunden."
       - "Geld annehmen und weiterleiten, 1.500 € extra."
@@ -3568,7 +3568,7 @@ rules:
     describe-local:
       de: "Fordert, den Job oder das Geld geheim zu halten"
       nl: "Asks the candidate to keep the job or the money secret"
-    meta: "__SECRET_G_HUSH_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__SECRET_G_HUSH_PAT_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Erzähl erstmal keinem davon."
       - "Sag aber niemandem was."
@@ -3585,7 +3585,7 @@ rules:
     describe-local:
       de: "Job in einer Region, die für Betrugszentren bekannt ist (Kambodscha, Myanmar, Laos, Thailand, Dubai, Philippinen, Georgien)"
       nl: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines, Georgia)"
-    meta: "__G_ABROAD_DE && (__G_JOB_DE || __G_ENTRY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__G_ABROAD_DE && (__G_JOB_DE || __G_ENTRY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kundenbetreuer für unser Büro in Kambodscha gesucht."
       - "Job in Thailand: Online-Marketing."
@@ -3603,7 +3603,7 @@ rules:
     describe-local:
       de: "Job in einer Region mit Betrugszentren und Lockmitteln: Flug oder Visum bezahlt, kein Vorstellungsgespräch, hoher Verdienst oder Chat-Kontakt"
       nl: "A job in a scam-compound region with lure features: flight or visa paid, no interview or experience, high pay or a chat contact"
-    meta: "__G_ABROAD_DE && __G_JOB_DE && 1 of (__G_ENTRY_DE, PAY_G_HIGH_DE, __G_MONTH_DE, OFF_G_CHAT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__G_ABROAD_DE && __G_JOB_DE && 1 of (__G_ENTRY_DE, PAY_G_HIGH_DE, __G_MONTH_DE, OFF_G_CHAT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Job in Kambodscha, Flug und Visum werden übernommen."
       - "Arbeiten in Laos als Chat-Agent, kein Interview nötig."
@@ -3621,7 +3621,7 @@ rules:
     describe-local:
       de: "Verlagert den Kontakt in eine Chat-App, zusammen mit einem weiteren Lockmittel (Verdienst, Aufgaben, Gebühr, Geldtransfer, Auslandsjob, leichte Arbeit)"
       nl: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
-    meta: "OFF_G_CHAT_DE && 1 of (TASK_G_WORK_DE, TASK_G_DEPOSIT_DE, FEE_G_PAY_FIRST_DE, PAY_G_HIGH_DE, MULE_G_ACCOUNT_DE, __G_ABROAD_DE, __G_EASY_DE, __G_MONTH_DE, __G_TASKWORD_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(OFF_G_CHAT_DE && 1 of (TASK_G_WORK_DE, TASK_G_DEPOSIT_DE, FEE_G_PAY_FIRST_DE, PAY_G_HIGH_DE, MULE_G_ACCOUNT_DE, __G_ABROAD_DE, __G_EASY_DE, __G_MONTH_DE, __G_TASKWORD_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Verdiene 500 € täglich, melde dich per WhatsApp."
       - "Tritt unserer Telegram-Gruppe bei und verdiene 2 € pro Like."
@@ -3638,7 +3638,7 @@ rules:
     describe-local:
       de: "Bezahlte Aufgaben zusammen mit Verdienstversprechen, Gebühren, Einzahlungen oder Chat-Kontakt"
       nl: "Paid tasks together with pay promises, fees, deposits or a chat contact"
-    meta: "(TASK_G_WORK_DE || TASK_G_DEPOSIT_DE) && 1 of (PAY_G_HIGH_DE, FEE_G_PAY_FIRST_DE, OFF_G_CHAT_DE, __G_EASY_DE, __G_JOB_DE, TASK_G_DEPOSIT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "((TASK_G_WORK_DE || TASK_G_DEPOSIT_DE) && 1 of (PAY_G_HIGH_DE, FEE_G_PAY_FIRST_DE, OFF_G_CHAT_DE, __G_EASY_DE, __G_JOB_DE, TASK_G_DEPOSIT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Produkte bewerten, 5 € pro Bewertung, bequem von zu Hause."
       - "Likes sammeln und 2 € pro Like verdienen, schreib uns auf WhatsApp."
@@ -3655,7 +3655,7 @@ rules:
     describe-local:
       de: "Eine Gebühr als Teil eines Jobangebots"
       nl: "A fee demanded as part of a job offer"
-    meta: "FEE_G_PAY_FIRST_DE && 1 of (__G_JOB_DE, __G_ABROAD_DE, TASK_G_WORK_DE, OFF_G_CHAT_DE, PAY_G_HIGH_DE, __G_EASY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE && !LEGIT_NO_FEE_DE"
+    meta: "(FEE_G_PAY_FIRST_DE && 1 of (__G_JOB_DE, __G_ABROAD_DE, TASK_G_WORK_DE, OFF_G_CHAT_DE, PAY_G_HIGH_DE, __G_EASY_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE && !LEGIT_NO_FEE_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Nebenjob: einmalige Anmeldegebühr von 99 € vorab."
       - "Job zugesagt, die Kaution für den Firmenlaptop beträgt 600 €."
@@ -3673,7 +3673,7 @@ rules:
     describe-local:
       de: "Geldwäsche-Anfrage als Job verpackt, mit Verdienst, Chat-Kontakt oder Geheimhaltung"
       nl: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
-    meta: "MULE_G_ACCOUNT_DE && 1 of (PAY_G_HIGH_DE, OFF_G_CHAT_DE, SECRET_G_HUSH_DE, __G_JOB_DE, __G_EASY_DE, __G_ABROAD_DE, __G_MONTH_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(MULE_G_ACCOUNT_DE && 1 of (PAY_G_HIGH_DE, OFF_G_CHAT_DE, SECRET_G_HUSH_DE, __G_JOB_DE, __G_EASY_DE, __G_ABROAD_DE, __G_MONTH_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Nebenjob als Finanzagent, 1.500 € im Monat."
       - "Geld annehmen und weiterleiten, schreib mir auf Telegram."
@@ -3690,7 +3690,7 @@ rules:
     describe-local:
       de: "Verlagert in eine Chat-App oder Gruppe, um bezahlte 'Aufgaben' zu erhalten"
       nl: "Moves the candidate to a chat app or group to receive paid 'tasks'"
-    meta: "OFF_G_CHAT_DE && __G_TASKWORD_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(OFF_G_CHAT_DE && __G_TASKWORD_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Tritt unserer Telegram-Gruppe bei, dort bekommst du täglich Aufgaben."
       - "Füg mich auf Telegram hinzu, dann schick ich dir die Aufgaben für heute."
@@ -3707,7 +3707,7 @@ rules:
     describe-local:
       de: "Job in einer Region mit Betrugszentren, für den ein eigenes Bankkonto verlangt wird"
       nl: "A job in a scam-compound region that requires the candidate's own bank account"
-    meta: "__G_ABROAD_DE && __G_JOB_DE && __G_OWNACC_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "(__G_ABROAD_DE && __G_JOB_DE && __G_OWNACC_DE && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Arbeiten in Thailand, Voraussetzung ist ein eigenes deutsches Bankkonto."
       - "Job in Kambodscha: dein Bankkonto nutzt die Firma."
@@ -3724,7 +3724,7 @@ rules:
     describe-local:
       de: "Hoher Verdienst für leichte Arbeit oder über Chat-Kontakt versprochen"
       nl: "High pay promised for easy work or through a chat contact"
-    meta: "(PAY_G_HIGH_DE || (__G_MONTH_DE && __G_EASY_DE)) && 1 of (__G_EASY_DE, __G_JOB_DE, OFF_G_CHAT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE"
+    meta: "((PAY_G_HIGH_DE || (__G_MONTH_DE && __G_EASY_DE)) && 1 of (__G_EASY_DE, __G_JOB_DE, OFF_G_CHAT_DE) && !LEGIT_WARNING_DE && !(LEGIT_PROCESS_DE && LEGIT_NO_FEE_DE) && !__G_NOTJOB_DE) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Verdiene 500 € täglich bequem von zu Hause."
       - "Minijob: 45 € pro Stunde für einfache Tipparbeiten."
@@ -3733,6 +3733,58 @@ rules:
       - "13 € pro Stunde, flexibel."
     ref:
       - https://consumer.ftc.gov/articles/job-scams
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_DE and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:die\s+polizei|polizei|das\s+ausw[äa]rtige\s+amt|die\s+botschaft|die\s+verbraucherzentrale|verbraucherzentrale|das\s+bka|das\s+lka|die\s+staatsanwaltschaft|ermittler|die\s+bafin)\b[^.\n]{0,60}?\b(?:warnt|warnen|warnte|r[äa]t|rieten|teilte|teilt|berichtet|nahm|festgenommen|stand\s+vor\s+der\s+t[üu]r|befreit|ermittelt)
+      | \bopfer\b|\bbetrugsmasche\b|\bbetrugslager\b|\bbetrugsfabrik\w*|\bscam-compound\w*|\bbetr[üu]ger\w*
+      | \b(?:finger\s+weg|vorsicht\s+(?:vor|bei)|seien\s+sie\s+vorsichtig|anzeige\s+erstatten|verfahren\s+wegen|(?:ist|sind)\s+(?:es\s+)?kein(?:e)?\s+(?:echter?\s+)?job)\b
+      | \b(?:wurden|wurde|sind)\s+(?:befreit|gerettet|zur[üu]ckgekehrt|festgenommen|get[äa]uscht|betrogen)\b
+      | \bniemals\s+(?:geld|geb[üu]hren|vorkasse|zahlen)\b|\bgrunds[äa]tzlich\s+abzulehnen\b
+
+  - id: LEGIT_ABOUT_SCAMS_DE
+    tactic: legitimacy
+    weight: -2.0
+    languages: [de]
+    describe: "Reads as a report, warning or advice ABOUT job scams (police or foreign office warns, victims, fraudsters, hands off, never pay), not as an offer"
+    describe-local:
+      de: "Liest sich wie ein Bericht, eine Warnung oder ein Rat ÜBER Jobbetrug (Polizei oder Auswärtiges Amt warnt, Opfer, Betrüger, Finger weg, niemals zahlen), nicht wie ein Angebot"
+    meta: '__ABOUT_SCAMS_DE'
+    match:
+      - "Die Polizei warnt vor falschen Jobangeboten auf Instagram."
+      - "Die Opfer wurden nach drei Monaten befreit."
+    nomatch:
+      - "Verdienen Sie 300 € am Tag, schreiben Sie mir auf WhatsApp."
+      - "Sie erhalten einen Arbeitsvertrag und ein Firmenhandy."
+    ref: https://www.polizei-beratung.de/
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:man\s+verlangte|ihnen\s+wurden|ihm\s+wurde|ihr\s+wurde|mussten\s+sie|musste\s+er|musste\s+sie|wurden\s+sie|wurde\s+er)\b
+      | \b(?:er|sie)\s+(?:hat|haben)\s+(?:[üu]ber|auf)\s+\w+\s+(?:einen|eine|ein)\b
+
+  - id: LEGIT_NARRATED_SCAM_DE
+    tactic: legitimacy
+    weight: -1.5
+    languages: [de]
+    describe: "Tells what was done to someone else (they demanded, his passport was taken, they had to): a report of a scam, not an offer"
+    describe-local:
+      de: "Erzählt, was anderen angetan wurde (man verlangte, ihm wurde der Pass abgenommen, sie mussten): ein Bericht über Betrug, kein Angebot"
+    meta: '__NARRATED_DE && __ABOUT_SCAMS'
+    match:
+      - "Die Polizei warnt: Die Pässe wurden ihnen abgenommen, man verlangte 6.000 Dollar."
+      - "Die Polizei warnt: Im Lager mussten sie Menschen zu Investitionen überreden."
+    nomatch:
+      - "Die Polizei warnt: Sie erhalten einen Vertrag und ein Firmenhandy."
+      - "Wir verlangen keine Gebühren."
 
 """#),
         ("rules/lang-es.yaml", #"""
@@ -4224,7 +4276,7 @@ rules:
     describe: "Home reshipping or relabelling of parcels, paid per parcel or sold as easy work needing no experience"
     describe-local:
       es: "Reenvío o reetiquetado de paquetes desde casa, pagado por paquete o vendido como trabajo fácil sin experiencia"
-    meta: '(MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_GOODS_FORWARD_ES) && (__MULE_PER_ITEM_PAY_ES || __TRAF_NO_EXPERIENCE_ES || __PAY_EASY_CONTEXT_ES)'
+    meta: '((MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_GOODS_FORWARD_ES) && (__MULE_PER_ITEM_PAY_ES || __TRAF_NO_EXPERIENCE_ES || __PAY_EASY_CONTEXT_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Recibirás paquetes en tu domicilio y los llevarás a correos. 25 € por paquete."
       - "Cambia las etiquetas por las que te enviemos, no se requiere experiencia."
@@ -4855,7 +4907,7 @@ rules:
     describe: "Moves the talk to a chat app and asks the candidate to pay first"
     describe-local:
       es: "Lleva la conversación a una app de mensajería y pide al candidato que pague primero"
-    meta: '(OFF_MOVE_TO_APP_ES || RC_CHAT_ONLY_INTERVIEW_ES || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_REFUND_PROMISE_ES)'
+    meta: '((OFF_MOVE_TO_APP_ES || RC_CHAT_ONLY_INTERVIEW_ES || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_REFUND_PROMISE_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "La entrevista se hará por este chat de Telegram. Antes de comenzar debe completar la capacitación, con un costo de 60 USD."
       - "La cuota de inscripción es de 35 €, escríbeme por WhatsApp para pagarla."
@@ -4871,7 +4923,7 @@ rules:
     describe: "Asks the candidate to pay and gives only a free-mail address as the employer's contact"
     describe-local:
       es: "Pide al candidato que pague y da como contacto del empleador solo un correo gratuito"
-    meta: '(IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_REFUND_PROMISE_ES || FEE_FAKE_CHECK_ES)'
+    meta: '((IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_REFUND_PROMISE_ES || FEE_FAKE_CHECK_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Para continuar con su ingreso debe cubrir el uniforme, con un costo de $850. Dudas a rh.empresa@hotmail.com"
       - "La cuota de inscripción es de 35 €. Escriba a seleccion.norte@gmail.com"
@@ -4887,7 +4939,7 @@ rules:
     describe: "Task-scam mechanics (recharges, VIP levels, blocked withdrawals) paid in crypto (USDT, bitcoin)"
     describe-local:
       es: "Mecánicas de estafa de tareas (recargas, niveles VIP, retiros bloqueados) pagadas en cripto (USDT, bitcoin)"
-    meta: '(TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && __TASK_CRYPTO'
+    meta: '((TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Su saldo ahora es de -482,60 USDT, debe recargar esa cantidad para completar el pedido."
       - "Para subir solo tienes que mantener un saldo de 1.000 USDT en la plataforma."
@@ -4903,7 +4955,7 @@ rules:
     describe: "Offers paid like or rating tasks (or task-scam mechanics) and moves the candidate to a chat app"
     describe-local:
       es: "Ofrece tareas pagadas de likes o reseñas (o mecánicas de estafa de tareas) y lleva al candidato a una app de mensajería"
-    meta: '(TASK_LIKE_RATE_ES || TASK_ORDER_MECHANICS_ES || TASK_PLATFORM_JARGON_ES || TASK_RECHARGE_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_ES || OFF_CHAT_INVITE_BROAD_ES)'
+    meta: '((TASK_LIKE_RATE_ES || TASK_ORDER_MECHANICS_ES || TASK_PLATFORM_JARGON_ES || TASK_RECHARGE_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_ES || OFF_CHAT_INVITE_BROAD_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Dar me gusta a productos, 2€ por cada like, contacta a mi compañera por WhatsApp."
       - "Califica hoteles y gana una comisión por cada reseña. Escribe a la coordinadora por Telegram."
@@ -4919,7 +4971,7 @@ rules:
     describe: "A job in a scam-compound region with at least two classic lure features (travel paid, no interview, no experience, passport, age or language, chat app)"
     describe-local:
       es: "Un puesto en una región de centros de estafa con al menos dos señales clásicas (viaje pagado, sin entrevista, sin experiencia, pasaporte, edad o idioma, app de mensajería)"
-    meta: 'TRAF_SEA_JOB_ES && 2 of (TRAF_TRAVEL_PAID_ES, TRAF_NO_INTERVIEW_ES, __TRAF_NO_EXPERIENCE_ES, __TRAF_PASSPORT_ES, __TRAF_AGE_LANG_ES, __OFF_CHAT_APP, PAY_EASY_HIGH_ES)'
+    meta: '(TRAF_SEA_JOB_ES && 2 of (TRAF_TRAVEL_PAID_ES, TRAF_NO_INTERVIEW_ES, __TRAF_NO_EXPERIENCE_ES, __TRAF_PASSPORT_ES, __TRAF_AGE_LANG_ES, __OFF_CHAT_APP, PAY_EASY_HIGH_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Operador de chat en Filipinas, vuelo y visa pagados, no se requiere experiencia."
       - "Traductores para Dubái, pasaje cubierto, edad máxima 30 años, escribir al WhatsApp."
@@ -4935,7 +4987,7 @@ rules:
     describe: "A job abroad (scam-compound region, tourist entry or paid travel) combined with a demand for secrecy"
     describe-local:
       es: "Un trabajo en el extranjero (región de centros de estafa, entrada como turista o viaje pagado) unido a una exigencia de secreto"
-    meta: '(TRAF_SEA_JOB_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_PAID_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)'
+    meta: '((TRAF_SEA_JOB_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_PAID_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Vacante en Camboya, pasaje pagado. No le comentes a tu familia, diles que vas de vacaciones."
       - "Entras como turista por Bangkok. Borra este chat."
@@ -4951,7 +5003,7 @@ rules:
     describe: "Asks for identity or bank data with no real interview (none at all, or only over chat)"
     describe-local:
       es: "Pide datos de identidad o bancarios sin entrevista real (ninguna, o solo por chat)"
-    meta: '(DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || RC_SEND_CODE_ES) && (TRAF_NO_INTERVIEW_ES || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_ES || TRAF_SEA_JOB_ES || IMP_OFFICIAL_BODY_ES)'
+    meta: '((DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || RC_SEND_CODE_ES) && (TRAF_NO_INTERVIEW_ES || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_ES || TRAF_SEA_JOB_ES || IMP_OFFICIAL_BODY_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "No es necesaria entrevista. Necesito la foto de tu pasaporte hoy mismo."
       - "Mándame foto de tu cédula por WhatsApp para confirmar la vacante."
@@ -4967,7 +5019,7 @@ rules:
     describe: "Promises easy, guaranteed or daily high pay and sends the candidate to a chat app"
     describe-local:
       es: "Promete ganancias fáciles, garantizadas o diarias altas y manda al candidato a una app de mensajería"
-    meta: '(PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_NO_SKILL_EASY_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK)'
+    meta: '((PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_NO_SKILL_EASY_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Ganancias diarias garantizadas, escribe a la coordinadora por Telegram."
       - "Trabajo desde tu casa, 200 €/día, confírmelo por WhatsApp."
@@ -4983,7 +5035,7 @@ rules:
     describe: "Moves money through the candidate's account and asks to keep it secret"
     describe-local:
       es: "Mueve dinero a través de la cuenta del candidato y pide guardar el secreto"
-    meta: '(MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || FEE_FAKE_CHECK_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)'
+    meta: '((MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || FEE_FAKE_CHECK_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Me van a consignar 4 millones a tu cuenta porque la mía está bloqueada. No le digas a nadie."
       - "Te pago por dejarme usar tu CVU. Borra este chat."
@@ -4999,7 +5051,7 @@ rules:
     describe: "Remote access or a one-time code combined with banking, card details, crypto or task earnings"
     describe-local:
       es: "Acceso remoto o código de un solo uso unido a la banca, datos de tarjeta, cripto o ganancias de tareas"
-    meta: '(RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES) && (DATA_BANK_CARD_ES || __TASK_CRYPTO || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_PLATFORM_JARGON_ES || TASK_WITHDRAW_BLOCKED_ES)'
+    meta: '((RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES) && (DATA_BANK_CARD_ES || __TASK_CRYPTO || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_PLATFORM_JARGON_ES || TASK_WITHDRAW_BLOCKED_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Comparta la pantalla y abra la aplicación de su banco, yo le hago la validación."
       - "Instala AnyDesk y te ayudo a comprar los USDT."
@@ -5015,7 +5067,7 @@ rules:
     describe: "Puts a deadline on a payment, a code or personal data"
     describe-local:
       es: "Pone un plazo urgente a un pago, un código o datos personales"
-    meta: '(URG_LOSE_SPOT_ES || URG_NOW_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || RC_SEND_CODE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || TASK_RECHARGE_ES || TASK_WITHDRAW_BLOCKED_ES)'
+    meta: '((URG_LOSE_SPOT_ES || URG_NOW_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || RC_SEND_CODE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || TASK_RECHARGE_ES || TASK_WITHDRAW_BLOCKED_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Compra 2 tarjetas regalo de 50 € y manda foto de los códigos antes de las 18:00 o la plaza pasa al siguiente candidato."
       - "Te va a llegar un código, mándamelo. La vacante se cierra en 10 minutos."
@@ -5083,7 +5135,7 @@ rules:
     describe: "Offers money for the use of the candidate's account or for passing money on"
     describe-local:
       es: "Ofrece dinero por usar la cuenta del candidato o por pasar dinero a terceros"
-    meta: '(MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES) && (__MULE_PAID_ES || __MULE_PER_ITEM_PAY_ES)'
+    meta: '((MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES) && (__MULE_PAID_ES || __MULE_PER_ITEM_PAY_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Te pago $20.000 por semana por dejarme usar tu CVU."
       - "Busco personas con cuenta en banco para recibir transferencias, pago por cada operación."
@@ -5099,7 +5151,7 @@ rules:
     describe: "Control by force or debt combined with a ban on talking to anyone"
     describe-local:
       es: "Control por la fuerza o por deudas unido a la prohibición de hablar con nadie"
-    meta: '(COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)'
+    meta: '((COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES) && (SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Sabemos dónde vive tu familia. Si hablas con alguien de esto, ya sabes."
       - "La empresa guarda los pasaportes por seguridad. No le digas nada a tu familia."
@@ -5115,7 +5167,7 @@ rules:
     describe: "An overseas job lure that pushes the candidate to leave or decide at once"
     describe-local:
       es: "Una oferta en el extranjero que presiona para partir o decidir de inmediato"
-    meta: '(TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES) && (URG_NOW_ES || URG_LOSE_SPOT_ES)'
+    meta: '((TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES) && (URG_NOW_ES || URG_LOSE_SPOT_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Operador de chat en Filipinas, vuelo pagado. Quedan 3 plazas."
       - "Entras como turista por Bangkok. Necesito tu respuesta hoy mismo."
@@ -5131,7 +5183,7 @@ rules:
     describe: "Asks for money up front for a job abroad or one that needs no qualifications"
     describe-local:
       es: "Pide dinero por adelantado para un trabajo en el extranjero o que no exige cualificación"
-    meta: '(FEE_CANDIDATE_MUST_PAY_ES || FEE_VISA_TRAVEL_ES) && (TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || __TRAF_NO_EXPERIENCE_ES || __TRAF_AGE_LANG_ES)'
+    meta: '((FEE_CANDIDATE_MUST_PAY_ES || FEE_VISA_TRAVEL_ES) && (TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || __TRAF_NO_EXPERIENCE_ES || __TRAF_AGE_LANG_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Trabajo en cruceros, no se requiere experiencia. Solo tienen que pagar la visa y el curso."
       - "Operador de chat en Filipinas. El costo de la visa es de 450 USD."
@@ -5209,7 +5261,7 @@ rules:
     describe: "Three or more classic job-lure signs together (unsolicited selection, daily pay, part-time or home work, chat app, self-styled HR manager, easy work, pay range, hiring push, big brand)"
     describe-local:
       es: "Tres o más señales clásicas de oferta de empleo fraudulenta (selección no solicitada, pago diario, medio tiempo o desde casa, mensajería, falso gerente de RR. HH., trabajo fácil, rango de ganancias, reclutamiento apremiante, gran marca)"
-    meta: '(3 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_EN && !COMBO_LURE_SIGNALS_FR'
+    meta: '((3 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_EN && !COMBO_LURE_SIGNALS_FR) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Hola, ha sido seleccionada para un empleo de medio tiempo, sueldo diario de 60 a 250 euros, escríbanos por WhatsApp."
       - "Soy el gerente de recursos humanos de Tiendalia. Trabajo fácil desde casa, 90 € al día."
@@ -5227,7 +5279,7 @@ rules:
     describe: "Four or more classic job-lure signs together, the shape of a mass-sent recruitment scam"
     describe-local:
       es: "Cuatro o más señales clásicas de oferta de empleo fraudulenta, la forma de un mensaje de reclutamiento enviado en masa"
-    meta: '(4 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_STRONG_EN && !COMBO_LURE_SIGNALS_STRONG_FR'
+    meta: '((4 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_STRONG_EN && !COMBO_LURE_SIGNALS_STRONG_FR) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Su perfil fue aprobado: trabajo desde su celular, sin experiencia, gane 300 pesos por día, agregue WhatsApp."
       - "Soy la encargada de reclutamiento. El trabajo es muy simple, salario diario 50-400 euros, en cualquier momento."
@@ -5243,7 +5295,7 @@ rules:
     describe: "Five or more classic job-lure signs in one message"
     describe-local:
       es: "Cinco o más señales clásicas de oferta de empleo fraudulenta en un solo mensaje"
-    meta: '(5 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_MASS_EN && !COMBO_LURE_SIGNALS_MASS_FR'
+    meta: '((5 of (__LURE_SELECTED_ES, __LURE_DAILY_PAY_ES, __LURE_FLEX_WORK_ES, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_ES, __LURE_EASY_ES, __LURE_EARN_RANGE_ES, __LURE_HIRING_PUSH_ES, __LURE_BRAND_JOB, __TRAF_AGE_LANG_ES)) && !COMBO_LURE_SIGNALS_MASS_EN && !COMBO_LURE_SIGNALS_MASS_FR) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Amazon está reclutando a tiempo parcial: ha sido seleccionado, gane de 100 a 500 euros al día, agregue WhatsApp wa.me/34600000000."
       - "Soy el gerente de personal. Su perfil fue aprobado: trabajo fácil desde casa, sueldo diario 80 €, escríbame por Telegram."
@@ -5259,7 +5311,7 @@ rules:
     describe: "A chat app contact with daily pay or a pay range, offered by a self-styled recruiter, a big brand or as an unsolicited selection"
     describe-local:
       es: "Un contacto por mensajería con pago diario o un rango de ganancias, ofrecido por un supuesto reclutador, una gran marca o como selección no solicitada"
-    meta: '(__LURE_CHAT_ANY && (__LURE_DAILY_PAY_ES || __LURE_EARN_RANGE_ES) && (__LURE_SELECTED_ES || __LURE_RECRUITER_PERSONA_ES || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN && !COMBO_LURE_CHAT_PAY_FR'
+    meta: '((__LURE_CHAT_ANY && (__LURE_DAILY_PAY_ES || __LURE_EARN_RANGE_ES) && (__LURE_SELECTED_ES || __LURE_RECRUITER_PERSONA_ES || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN && !COMBO_LURE_CHAT_PAY_FR) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Ha sido seleccionado, sueldo diario 300 pesos, agregue WhatsApp wa.me/34600000000."
       - "Soy el gerente de recursos humanos, gane de 50 a 300 € al día, contacto por Telegram."
@@ -5983,7 +6035,7 @@ rules:
     describe: "A big-brand or official recruiter who moves the candidate to a chat app"
     describe-local:
       es: "Un supuesto reclutador de una gran marca u organismo oficial que lleva al candidato a una app de mensajería"
-    meta: '(IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || IMP_BRAND_RECRUITER_ES || IMP_OFFICIAL_BODY_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK)'
+    meta: '((IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || IMP_BRAND_RECRUITER_ES || IMP_OFFICIAL_BODY_ES) && (__OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Hola, soy de Recursos Humanos de Amazon, agrégame al WhatsApp +52 55 0000 1111."
     nomatch:
@@ -5998,7 +6050,7 @@ rules:
     describe: "A money-mule request that also promises a cut or commission"
     describe-local:
       es: "Una petición de mula de dinero que además promete una parte o comisión"
-    meta: '(MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || MULE_RECEIVE_FORWARD_ES || MULE_LEND_ACCOUNT_ES) && (__MULE_PAID_ES || __TASK_CRYPTO || __MULE_CRYPTO_ES) && !COMBO_MULE_PAID_ES'
+    meta: '((MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || MULE_RECEIVE_FORWARD_ES || MULE_LEND_ACCOUNT_ES) && (__MULE_PAID_ES || __TASK_CRYPTO || __MULE_CRYPTO_ES) && !COMBO_MULE_PAID_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Recibes dinero de clientes en tu cuenta de Revolut y lo envías por cripto a nuestra billetera."
       - "Recibirás pagos de clientes en tu cuenta y los transferirás a la central, con una comisión por operación."
@@ -6018,7 +6070,7 @@ rules:
     describe: "A money-mule request that insists it is legal, riskless or common"
     describe-local:
       es: "Una petición de mula de dinero que insiste en que es legal, sin riesgo o habitual"
-    meta: '(MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES) && __MULE_REASSURE_ES'
+    meta: '((MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES) && __MULE_REASSURE_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Te pago 300 € por abrir una cuenta a tu nombre y darme el acceso. Es legal, lo hace mucha gente."
     nomatch:
@@ -6034,7 +6086,7 @@ rules:
     describe: "Asks for secrecy about a job that also involves money, accounts, documents or codes"
     describe-local:
       es: "Pide guardar secreto sobre un trabajo que además implica dinero, cuentas, documentos o códigos"
-    meta: '(SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES || SECRET_KEEP_QUIET_BROAD_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && !COMBO_MULE_SECRECY_ES'
+    meta: '((SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES || SECRET_KEEP_QUIET_BROAD_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && !COMBO_MULE_SECRECY_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Envía foto de tu DNI por ambos lados para el alta. No le digas a nadie de este trabajo."
     nomatch:
@@ -6048,7 +6100,7 @@ rules:
     describe: "Presses for a quick answer while asking for money, data, codes or task deposits"
     describe-local:
       es: "Presiona para responder rápido mientras pide dinero, datos, códigos o depósitos de tareas"
-    meta: '(URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES || TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES) && !COMBO_URGENT_PAY_ES && !COMBO_TRAF_URGENT_ES'
+    meta: '((URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES || TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES) && !COMBO_URGENT_PAY_ES && !COMBO_TRAF_URGENT_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Dale corazón a estos posts y reenvía la captura. La oferta vence en 24 horas."
     nomatch:
@@ -6062,7 +6114,7 @@ rules:
     describe: "Remote control or chat-only handling combined with tasks, fees, accounts or personal data"
     describe-local:
       es: "Control remoto o trato solo por chat junto con tareas, pagos, cuentas o datos personales"
-    meta: '(RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && (TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && !COMBO_REMOTE_BANK_ES'
+    meta: '((RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && (TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && !COMBO_REMOTE_BANK_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Todo el trabajo es por mensajes. Paga la inscripción de 199 soles por Yape."
     nomatch:
@@ -6076,7 +6128,7 @@ rules:
     describe: "Asks for documents, card or bank details with pressure, a brand claim, a chat app or a pay promise"
     describe-local:
       es: "Pide documentos, tarjeta o datos bancarios con prisa, una marca, una app de mensajería o una promesa de pago"
-    meta: '(DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && (URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES) && !COMBO_DATA_NO_INTERVIEW_ES'
+    meta: '((DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && (URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES) && !COMBO_DATA_NO_INTERVIEW_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Mándame foto de tu cédula por delante y por detrás. La oferta vence en 24 horas."
     nomatch:
@@ -6090,7 +6142,7 @@ rules:
     describe: "Threats, debt or confinement combined with an overseas job, a fee or task deposits"
     describe-local:
       es: "Amenazas, deuda o encierro junto con un empleo en el extranjero, un pago o depósitos de tareas"
-    meta: '(COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES || COER_LEAVE_PENALTY_BROAD_ES) && (TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && !COMBO_COER_SECRECY_ES'
+    meta: '((COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES || COER_LEAVE_PENALTY_BROAD_ES) && (TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES) && !COMBO_COER_SECRECY_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "La agencia te adelanta el vuelo y la visa y se descuenta del salario. Te retuvimos el pasaporte."
     nomatch:
@@ -6104,7 +6156,7 @@ rules:
     describe: "An easy-money promise inside a task, fee, money-mule or impersonation scheme"
     describe-local:
       es: "Una promesa de dinero fácil dentro de un esquema de tareas, pagos, mula o suplantación"
-    meta: '(PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES) && (TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES)'
+    meta: '((PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES) && (TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Trabaja 30 minutos al día y gana 80 euros. Dale corazón a estos posts y reenvía la captura."
     nomatch:
@@ -6118,7 +6170,7 @@ rules:
     describe: "An up-front payment demanded together with pressure, a brand claim, tasks, pay promises or data requests"
     describe-local:
       es: "Un pago por adelantado exigido junto con prisa, una marca, tareas, promesas de pago o petición de datos"
-    meta: '(FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES) && (URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && !COMBO_OFFPLATFORM_FEE_ES && !COMBO_FEE_ABROAD_ES && !COMBO_URGENT_PAY_ES'
+    meta: '((FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES) && (URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && !COMBO_OFFPLATFORM_FEE_ES && !COMBO_FEE_ABROAD_ES && !COMBO_URGENT_PAY_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Paga la inscripción de 199 soles por Yape. Le escribo de parte de Randstad: su perfil fue seleccionado."
     nomatch:
@@ -6132,7 +6184,7 @@ rules:
     describe: "An overseas-job lure combined with fees, data requests, secrecy, threats, easy pay or chat-only handling"
     describe-local:
       es: "Un señuelo de empleo en el extranjero junto con pagos, datos, secreto, amenazas, dinero fácil o trato solo por chat"
-    meta: '(TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES || SECRET_KEEP_QUIET_BROAD_ES || COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES || COER_LEAVE_PENALTY_BROAD_ES || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && !COMBO_TRAF_PACKAGE_ES && !COMBO_TRAF_SECRECY_ES && !COMBO_FEE_ABROAD_ES'
+    meta: '((TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || SECRET_DONT_TELL_ES || SECRET_DELETE_CHAT_ES || SECRET_KEEP_QUIET_BROAD_ES || COER_PASSPORT_KEPT_ES || COER_DEBT_FINE_ES || COER_CONFINE_THREAT_ES || COER_QUOTA_PENALTY_ES || COER_LEAVE_PENALTY_BROAD_ES || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES) && !COMBO_TRAF_PACKAGE_ES && !COMBO_TRAF_SECRECY_ES && !COMBO_FEE_ABROAD_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Pasajes y estadía a cargo de la compañía. Envía foto de tu pasaporte y un selfie sosteniendo el documento."
     nomatch:
@@ -6155,6 +6207,61 @@ rules:
       - "Convocatoria pública de empleo del ayuntamiento: tasa de examen 12 €."
     nomatch:
       - "Paga 12 € de inscripción y empiezas mañana."
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_ES and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:la\s+polic[íi]a|las\s+autoridades|la\s+embajada|el\s+consulado|la\s+canciller[íi]a|el\s+ministerio|la\s+fiscal[íi]a|el\s+fiscal|la\s+secretar[íi]a|la\s+dependencia|los\s+investigadores)\b[^.\n]{0,60}?\b(?:inform[óo]|advirti[óo]|advierte|alerta|alert[óo]|recomienda|recomend[óo]|pide|pidi[óo]|asegur[óo]|detuvo|rescat[óo]|explic[óo]|resumi[óo]|record[óo]|recibi[óo]|ha\s+brindado)
+      | \bseg[úu]n\s+(?:la\s+polic[íi]a|las\s+autoridades|la\s+fiscal[íi]a|la\s+embajada|la\s+canciller[íi]a|los\s+investigadores)\b
+      | \bv[íi]ctimas?\b|\bdenuncias\b
+      | \b(?:fueron|fue|han\s+sido|ha\s+sido)\s+(?:rescatad|repatriad|liberad|detenid|enga[ñn]ad|estafad|trasladad|obligad)\w*
+      | \b(?:desconf[íi](?:e|en|ar)|extremar\s+precauciones|no\s+caigas|no\s+caigan|ojo\s+con|cuidado\s+con)\b
+      | \bnunca\s+(?:pagues|paguen|pague|env[íi]es|deposites)\b
+      | \b(?:que\s+no\s+le\s+pase\s+a\s+nadie|para\s+que\s+nadie\s+m[áa]s|compartan,?\s+por\s+favor)\b
+      | (?<!no\s)(?<!no\ses\s)\bes\s+(?:una\s+)?estafa\b
+
+  - id: LEGIT_ABOUT_SCAMS_ES
+    tactic: legitimacy
+    weight: -2.0
+    languages: [es]
+    describe: "Reads as a report, warning or advice ABOUT job scams (police, embassy or prosecutors said, victims, rescued, be wary, never pay), not as an offer"
+    describe-local:
+      es: "Se lee como una noticia, alerta o consejo SOBRE estafas laborales (la policía, la embajada o la fiscalía informó, víctimas, rescatados, desconfíe, nunca pagues), no como una oferta"
+    meta: '__ABOUT_SCAMS_ES'
+    match:
+      - "Según la policía, las víctimas fueron rescatadas en la frontera."
+      - "La embajada advierte: desconfíe de ofertas con pasaje pagado."
+    nomatch:
+      - "Gana 200 dólares al día, escríbeme por WhatsApp."
+      - "No es estafa, somos una empresa seria."
+    ref: https://www.argentina.gob.ar/justicia/convosenlaweb/situaciones/estafas-laborales
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:le|les)\s+(?:dijeron|pidieron|ofrecieron|quitaron|retuvieron|obligaron|cobraron|exigieron|prometieron|escribieron)\b
+      | \b(?:lo|la|los|las)\s+(?:obligaron|trasladaron|cruzaron|llevaron|recogieron|encerraron|vendieron)\b
+
+  - id: LEGIT_NARRATED_SCAM_ES
+    tactic: legitimacy
+    weight: -1.5
+    languages: [es]
+    describe: "Tells what was done to someone else (they told him, they took his passport, they took them across): a report of a scam, not an offer"
+    describe-local:
+      es: "Cuenta lo que le hicieron a otra persona (le dijeron, le quitaron el pasaporte, los cruzaron): un relato de estafa, no una oferta"
+    meta: '__NARRATED_ES && __ABOUT_SCAMS'
+    match:
+      - "Según la policía, Le dijeron que no comentara nada a la familia."
+      - "Según la policía, Los trasladaron por tierra y les retuvieron el pasaporte."
+    nomatch:
+      - "Según la policía, Te pagamos el pasaje y el hotel."
+      - "Le enviamos el contrato por correo."
 
 """#),
         ("rules/lang-id.yaml", #"""
@@ -6260,7 +6367,7 @@ rules:
     describe: "A job in a scam-compound region with further lure features (travel paid, no interview, tourist visa, age limit, no experience)"
     describe-local:
       id: "Kerja di wilayah markas penipuan dengan ciri umpan lain (tiket ditanggung, tanpa interview, visa wisata, batas usia, tanpa pengalaman)"
-    meta: 'TRAF_SEA_JOB_ID && 2 of (TRAF_TRAVEL_PAID_ID, TRAF_NO_INTERVIEW_ID, TRAF_TOURIST_VISA_ID, __TRAF_EXTRA_ID)'
+    meta: '(TRAF_SEA_JOB_ID && 2 of (TRAF_TRAVEL_PAID_ID, TRAF_NO_INTERVIEW_ID, TRAF_TOURIST_VISA_ID, __TRAF_EXTRA_ID)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "LOKER KAMBOJA: CS online gaji 15jt/bln, tiket+visa+mess ditanggung, tanpa interview."
       - "Loker admin di Myanmar, usia 18-30, berangkat pakai visa wisata."
@@ -6668,7 +6775,7 @@ rules:
     describe: "Offers paid like/review tasks or task mechanics and moves the candidate to a chat app"
     describe-local:
       id: "Menawarkan tugas like/review berbayar atau mekanisme tugas dan memindahkan calon ke aplikasi chat"
-    meta: '(TASK_LIKE_RATE_ID || TASK_RECHARGE_ID || TASK_ORDER_MECHANICS_ID) && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)'
+    meta: '((TASK_LIKE_RATE_ID || TASK_RECHARGE_ID || TASK_ORDER_MECHANICS_ID) && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Cukup like & review produk dr HP, komisi 10rb/tugas. Chat kami di WhatsApp: 0813 0000 7741"
       - "VIP1: deposit 50 USDT → komisi 3 USDT/hari. Info tanya admin @amaza_support_id"
@@ -6684,7 +6791,7 @@ rules:
     describe: "Asks for a crypto deposit (USDT) to unlock tasks, levels or commissions"
     describe-local:
       id: "Meminta deposit kripto (USDT) untuk membuka tugas, level atau komisi"
-    meta: '(TASK_RECHARGE_ID || TASK_ORDER_MECHANICS_ID) && __TASK_CRYPTO'
+    meta: '((TASK_RECHARGE_ID || TASK_ORDER_MECHANICS_ID) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "VIP2: deposit 200 USDT → komisi 14 USDT/hari"
       - "Isi saldo 100 USDT untuk membuka misi berikutnya."
@@ -6700,7 +6807,7 @@ rules:
     describe: "Promises high daily pay and moves the candidate to a chat app"
     describe-local:
       id: "Menjanjikan gaji harian tinggi dan memindahkan calon ke aplikasi chat"
-    meta: 'PAY_HIGH_DAILY_ID && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)'
+    meta: '(PAY_HIGH_DAILY_ID && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Gaji harian bisa 300rb+, chat kami di WhatsApp 0813 0000 7741."
       - "Sehari bisa dapat Rp 500.000, hubungi admin via Telegram."
@@ -6716,7 +6823,7 @@ rules:
     describe: "Demands an up-front fee after a supposed selection, under a short deadline or to a personal account"
     describe-local:
       id: "Meminta biaya di muka setelah seolah lolos seleksi, dengan tenggat singkat atau ke rekening pribadi"
-    meta: 'FEE_CANDIDATE_MUST_PAY_ID && (URG_DEADLINE_ID || __FEE_SELECTED_ID)'
+    meta: '(FEE_CANDIDATE_MUST_PAY_ID && (URG_DEADLINE_ID || __FEE_SELECTED_ID)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Anda LULUS tahap 1. Wajib transfer biaya seragam Rp 450.000 maksimal pkl 15.00 hari ini."
       - "Transfer biaya seragam Rp 450.000 paling lambat 1x24 jam."
@@ -6741,7 +6848,7 @@ rules:
     describe: "Wants the candidate's bank account for a reward and asks for secrecy or a private chat"
     describe-local:
       id: "Menginginkan rekening calon dan meminta dirahasiakan atau lewat chat pribadi"
-    meta: 'MULE_ACCOUNT_ID && (SECRET_DONT_TELL_ID || OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP || __MULE_REWARD_ID)'
+    meta: '(MULE_ACCOUNT_ID && (SECRET_DONT_TELL_ID || OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP || __MULE_REWARD_ID)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Sewa rekening BCA Rp 500rb per minggu, gak usah bilang siapa2 ya."
       - "Sewa rekening BCA Rp 500rb per minggu, hubungi via WA."
@@ -6757,7 +6864,7 @@ rules:
     describe: "Moves the interview to a chat app and holds it by text only"
     describe-local:
       id: "Memindahkan interview ke aplikasi chat dan melakukannya hanya lewat teks"
-    meta: 'RC_CHAT_INTERVIEW_ID && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)'
+    meta: '(RC_CHAT_INTERVIEW_ID && (OFF_MOVE_TO_APP_ID || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Interview dilanjutkan lewat Telegram, via chat teks saja, tidak perlu video call."
       - "Wawancara lewat chat di WhatsApp dengan manajer."
@@ -6802,7 +6909,7 @@ rules:
     describe: "Asks for a recruitment fee to be paid into an individual's bank account"
     describe-local:
       id: "Meminta biaya rekrutmen ditransfer ke rekening atas nama perorangan"
-    meta: '(FEE_CANDIDATE_MUST_PAY_ID || FEE_PARTNER_TRAVEL_ID) && __PERSONAL_ACCOUNT_ID'
+    meta: '((FEE_CANDIDATE_MUST_PAY_ID || FEE_PARTNER_TRAVEL_ID) && __PERSONAL_ACCOUNT_ID) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Wajib transfer biaya seragam dan ID card Rp 450.000 ke Mandiri 1270-0098-8812 a/n Eka Saputri."
       - "Biaya pendaftaran Rp 200.000, transfer ke BCA 123456 atas nama Dodi."
@@ -6892,7 +6999,7 @@ rules:
     describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
     describe-local:
       id: "Kerja mudah/dari rumah dengan bayaran harian atau per tugas"
-    meta: "(__EASY_ID && __PAY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    meta: "((__EASY_ID && __PAY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kerja santai dari HP, penghasilan 300rb/hari."
       - "Cukup modal HP, bisa sambil jaga anak, dapat Rp 350.000 per hari."
@@ -6907,7 +7014,7 @@ rules:
     describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
     describe-local:
       id: "Tawaran kerja atau uang mudah dengan kontak lewat WA/Telegram/nomor HP"
-    meta: "(__CHAT_ANY_ID && 2 of (__JOB_ID, __EASY_ID, __PAY_ID, __TASK_ID, __FEE_ID, __ABROAD_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    meta: "((__CHAT_ANY_ID && 2 of (__JOB_ID, __EASY_ID, __PAY_ID, __TASK_ID, __FEE_ID, __ABROAD_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Lowongan part time, hasil 200rb/hari. Info WA 0812 0000 3344"
       - "Dicari reseller tanpa modal, hubungi 0857-0000-1122"
@@ -6922,7 +7029,7 @@ rules:
     describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
     describe-local:
       id: "Empat atau lebih ciri umpan kerja: kerja, mudah, bayaran harian, kontak chat, tugas, biaya, luar negeri"
-    meta: "(4 of (__JOB_ID, __EASY_ID, __PAY_ID, __CHAT_ANY_ID, __TASK_ID, __FEE_ID, __ABROAD_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    meta: "((4 of (__JOB_ID, __EASY_ID, __PAY_ID, __CHAT_ANY_ID, __TASK_ID, __FEE_ID, __ABROAD_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "LOKER ONLINE kerja dari rumah, cukup HP, 250rb per hari, chat WA 0813 0000 5566"
       - "Dibutuhkan 20 orang freelance, tugas like video tiktok, bayaran 10rb/tugas, chat tele @rina_hrd0"
@@ -6937,7 +7044,7 @@ rules:
     describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
     describe-local:
       id: "Tugas like/follow/misi disertai bayaran, biaya atau kontak chat"
-    meta: "(__TASK_ID && 2 of (__PAY_ID, __FEE_ID, __CHAT_ANY_ID, __EASY_ID, __JOB_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    meta: "((__TASK_ID && 2 of (__PAY_ID, __FEE_ID, __CHAT_ANY_ID, __EASY_ID, __JOB_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Tugas like & follow tiktok, 5rb per tugas, chat WA admin 0813 0000 7788"
       - "Misi harian: subscribe youtube, cair tiap hari, top up dulu 100rb"
@@ -6952,7 +7059,7 @@ rules:
     describe: "A job offer that asks for a fee, deposit or top-up"
     describe-local:
       id: "Tawaran kerja yang meminta biaya, deposit atau top up"
-    meta: "(__FEE_ID && (__JOB_ID || __TASK_ID) && 1 of (__EASY_ID, __PAY_ID, __CHAT_ANY_ID, __ABROAD_ID, __TASK_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !LEGIT_NO_FEE_ID"
+    meta: "((__FEE_ID && (__JOB_ID || __TASK_ID) && 1 of (__EASY_ID, __PAY_ID, __CHAT_ANY_ID, __ABROAD_ID, __TASK_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !LEGIT_NO_FEE_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Lowongan kerja dari rumah, biaya pendaftaran 150rb."
       - "Kerja freelance, wajib deposit 200rb dulu, hubungi WA 0812 0000 9911"
@@ -6967,7 +7074,7 @@ rules:
     describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
     describe-local:
       id: "Kerja di luar negeri (Kamboja, Myanmar, Thailand...) dengan ciri umpan lain"
-    meta: "(__ABROAD_ID && __JOB_ID && 1 of (__EASY_ID, __PAY_ID, __CHAT_ANY_ID, TRAF_TRAVEL_PAID_ID, TRAF_NO_INTERVIEW_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)"
+    meta: "((__ABROAD_ID && __JOB_ID && 1 of (__EASY_ID, __PAY_ID, __CHAT_ANY_ID, TRAF_TRAVEL_PAID_ID, TRAF_NO_INTERVIEW_ID)) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Lowongan kerja di Kamboja, gaji 2000 USD, hubungi WA 0812 0000 4455"
       - "Kerja di Thailand jadi admin, cukup bisa ngetik, tanpa pengalaman"
@@ -7036,7 +7143,7 @@ rules:
     describe-local:
       id: "Meminta pelamar melanjutkan lewat WhatsApp, Telegram atau aplikasi chat pribadi"
       ms: "Asks the candidate to continue on WhatsApp, Telegram or another private chat app"
-    meta: "__OFF_G_CHAT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__OFF_G_CHAT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Silakan hubungi HRD kami melalui WhatsApp 0857 1122 3344."
       - "info lengkap tambahkan Telegram admin @rekrut_nina"
@@ -7059,7 +7166,7 @@ rules:
     describe-local:
       id: "Menawarkan bayaran atau komisi untuk like, follow, rating, ulasan, menonton atau 'tugas'"
       ms: "Offers pay or commission for likes, follows, ratings, reviews, views or 'tasks'"
-    meta: "__TASK_G_WORK_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__TASK_G_WORK_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Like dan follow akun TikTok, 1 tugas dibayar Rp10.000."
       - "beri rating bintang 5 untuk produk, komisi 20%"
@@ -7087,7 +7194,7 @@ rules:
     describe-local:
       id: "Modus tugas: deposit/top up agar bisa tarik dana, saldo minus atau tertahan, pesanan gabungan, modal kembali plus komisi"
       ms: "Task-scam money mechanics: deposit or top up to withdraw or unlock, negative or frozen balance, combined orders, capital returned with commission"
-    meta: "__TASK_G_DEPOSIT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__TASK_G_DEPOSIT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Saldo akun Anda minus, silakan top up agar bisa withdraw."
       - "harus deposit 500rb dulu untuk menyelesaikan tugas ke-3"
@@ -7114,7 +7221,7 @@ rules:
     describe-local:
       id: "Meminta pelamar membayar biaya (pendaftaran, administrasi, pelatihan, seragam, visa, aktivasi, starter kit) sebelum bekerja"
       ms: "Asks the candidate to pay a fee (registration, administration, training, uniform, visa, activation, starter kit) before working"
-    meta: "__FEE_G_PAY_FIRST_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__FEE_G_PAY_FIRST_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Harap transfer biaya seragam dan ID card Rp350.000 sebelum Senin."
       - "Biaya pendaftaran kerja Rp200rb, dikembalikan setelah gaji pertama."
@@ -7142,7 +7249,7 @@ rules:
     describe-local:
       id: "Menjanjikan bayaran tinggi per hari, per jam atau per tugas, atau penghasilan dijamin"
       ms: "Promises high pay per day, per hour or per task, or guaranteed income"
-    meta: "__PAY_G_HIGH_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__PAY_G_HIGH_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kerja santai, 400rb-1jt per hari."
       - "Gaji dibayar setiap hari, boleh bekerja dari rumah."
@@ -7171,7 +7278,7 @@ rules:
     describe-local:
       id: "Meminta menyewa, membeli atau meminjam rekening/e-wallet, atau menerima uang/paket lalu meneruskannya"
       ms: "Asks to rent, buy or borrow bank accounts or e-wallets, or to receive money or parcels and pass them on"
-    meta: "__MULE_G_ACCOUNT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__MULE_G_ACCOUNT_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Sewa rekening 3 juta per bulan."
       - "Terima transfer dari klien lalu teruskan ke rekening perusahaan."
@@ -7193,7 +7300,7 @@ rules:
     describe-local:
       id: "Meminta pelamar merahasiakan pekerjaan atau aliran dana"
       ms: "Asks the candidate to keep the job or the money secret"
-    meta: "__SECRET_G_HUSH_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__SECRET_G_HUSH_PAT_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Sewa rekening aman, jangan bilang siapa-siapa."
       - "Rahasiakan dulu dari keluarga sampai berangkat."
@@ -7210,7 +7317,7 @@ rules:
     describe-local:
       id: "Pekerjaan di wilayah yang dikenal dengan markas penipuan online (Kamboja, Myanmar, Laos, Thailand, Dubai, Filipina)"
       ms: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines)"
-    meta: "__G_ABROAD_ID && (__G_JOB_ID || __G_ENTRY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__G_ABROAD_ID && (__G_JOB_ID || __G_ENTRY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Dibutuhkan operator komputer untuk ditempatkan di Kamboja."
       - "Lowongan customer service di Dubai."
@@ -7228,7 +7335,7 @@ rules:
     describe-local:
       id: "Pekerjaan di wilayah markas penipuan dengan umpan: tiket ditanggung, tanpa wawancara/pengalaman, gaji tinggi atau kontak chat"
       ms: "A job in a scam-compound region with lure features: travel paid, no interview or experience, high pay or a chat contact"
-    meta: "__G_ABROAD_ID && __G_JOB_ID && 1 of (__G_ENTRY_ID, PAY_G_HIGH_ID, __G_MONTH_ID, OFF_G_CHAT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__G_ABROAD_ID && __G_JOB_ID && 1 of (__G_ENTRY_ID, PAY_G_HIGH_ID, __G_MONTH_ID, OFF_G_CHAT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Lowongan admin di Kamboja, tiket pesawat ditanggung, tanpa wawancara."
       - "kerja di myanmar gaji 15 juta, chat WA 0812 0000 1111"
@@ -7246,7 +7353,7 @@ rules:
     describe-local:
       id: "Mengalihkan pelamar ke aplikasi chat disertai umpan lain (gaji, tugas, biaya, rekening, kerja luar negeri, kerja santai)"
       ms: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
-    meta: "OFF_G_CHAT_ID && 1 of (TASK_G_WORK_ID, TASK_G_DEPOSIT_ID, FEE_G_PAY_FIRST_ID, PAY_G_HIGH_ID, MULE_G_ACCOUNT_ID, __G_ABROAD_ID, __G_EASY_ID, __G_MONTH_ID, __G_TASKWORD_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(OFF_G_CHAT_ID && 1 of (TASK_G_WORK_ID, TASK_G_DEPOSIT_ID, FEE_G_PAY_FIRST_ID, PAY_G_HIGH_ID, MULE_G_ACCOUNT_ID, __G_ABROAD_ID, __G_EASY_ID, __G_MONTH_ID, __G_TASKWORD_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kerja dari rumah, hubungi WA 0812 0000 1111."
       - "Dapat 1 juta per hari, gabung grup WA sekarang."
@@ -7263,7 +7370,7 @@ rules:
     describe-local:
       id: "Tugas berbayar disertai janji penghasilan, biaya, deposit atau kontak chat"
       ms: "Paid tasks together with pay promises, fees, deposits or a chat contact"
-    meta: "(TASK_G_WORK_ID || TASK_G_DEPOSIT_ID) && 1 of (PAY_G_HIGH_ID, FEE_G_PAY_FIRST_ID, OFF_G_CHAT_ID, __G_EASY_ID, __G_JOB_ID, TASK_G_DEPOSIT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "((TASK_G_WORK_ID || TASK_G_DEPOSIT_ID) && 1 of (PAY_G_HIGH_ID, FEE_G_PAY_FIRST_ID, OFF_G_CHAT_ID, __G_EASY_ID, __G_JOB_ID, TASK_G_DEPOSIT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Like video YouTube, dibayar 5rb per video, dari rumah."
       - "Tugas harian komisi 20%, hubungi WA 0812 0000 1111."
@@ -7280,7 +7387,7 @@ rules:
     describe-local:
       id: "Biaya yang diminta dalam tawaran kerja"
       ms: "A fee demanded as part of a job offer"
-    meta: "FEE_G_PAY_FIRST_ID && 1 of (__G_JOB_ID, __G_ABROAD_ID, TASK_G_WORK_ID, OFF_G_CHAT_ID, PAY_G_HIGH_ID, __G_EASY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID && !LEGIT_NO_FEE_ID"
+    meta: "(FEE_G_PAY_FIRST_ID && 1 of (__G_JOB_ID, __G_ABROAD_ID, TASK_G_WORK_ID, OFF_G_CHAT_ID, PAY_G_HIGH_ID, __G_EASY_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID && !LEGIT_NO_FEE_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Lowongan staf gudang, wajib bayar biaya seragam Rp350.000."
       - "Kerja online, biaya pendaftaran 200rb."
@@ -7298,7 +7405,7 @@ rules:
     describe-local:
       id: "Permintaan rekening penampung yang dikemas sebagai pekerjaan, dengan bayaran, kontak chat atau kerahasiaan"
       ms: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
-    meta: "MULE_G_ACCOUNT_ID && 1 of (PAY_G_HIGH_ID, OFF_G_CHAT_ID, SECRET_G_HUSH_ID, __G_JOB_ID, __G_EASY_ID, __G_ABROAD_ID, __G_MONTH_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(MULE_G_ACCOUNT_ID && 1 of (PAY_G_HIGH_ID, OFF_G_CHAT_ID, SECRET_G_HUSH_ID, __G_JOB_ID, __G_EASY_ID, __G_ABROAD_ID, __G_MONTH_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kerja dari rumah: sewa rekening 3 juta per bulan."
       - "Terima transfer ke rekening pribadi lalu teruskan, hubungi WA 0812 0000 1111."
@@ -7315,7 +7422,7 @@ rules:
     describe-local:
       id: "Mengalihkan ke aplikasi chat atau grup untuk menerima 'tugas'"
       ms: "Moves the candidate to a chat app or group to receive paid 'tasks'"
-    meta: "OFF_G_CHAT_ID && __G_TASKWORD_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(OFF_G_CHAT_ID && __G_TASKWORD_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Join grup Telegram kami untuk dapat tugas harian."
       - "Hubungi WA 0812 0000 1111 untuk ambil tugas."
@@ -7332,7 +7439,7 @@ rules:
     describe-local:
       id: "Pekerjaan di wilayah markas penipuan yang mewajibkan rekening atau kartu SIM milik sendiri"
       ms: "A job in a scam-compound region that requires the candidate's own bank account or SIM card"
-    meta: "__G_ABROAD_ID && __G_JOB_ID && __G_OWNACC_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "(__G_ABROAD_ID && __G_JOB_ID && __G_OWNACC_ID && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kerja di Kamboja, syarat punya rekening bank aktif."
       - "Lowongan di Thailand, wajib bawa buku tabungan dan kartu ATM."
@@ -7349,7 +7456,7 @@ rules:
     describe-local:
       id: "Janji bayaran tinggi untuk kerja santai atau lewat kontak chat"
       ms: "High pay promised for easy work or through a chat contact"
-    meta: "(PAY_G_HIGH_ID || (__G_MONTH_ID && __G_EASY_ID)) && 1 of (__G_EASY_ID, __G_JOB_ID, OFF_G_CHAT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID"
+    meta: "((PAY_G_HIGH_ID || (__G_MONTH_ID && __G_EASY_ID)) && 1 of (__G_EASY_ID, __G_JOB_ID, OFF_G_CHAT_ID) && !LEGIT_WARNING_ID && !LEGIT_NEWS_REPORT_ID && !(LEGIT_PROCESS_ID && LEGIT_NO_FEE_ID) && !__G_NOTJOB_ID) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kerja dari rumah, 400rb per hari."
       - "Gaji dijamin 8 juta, cukup pakai HP."
@@ -7358,6 +7465,59 @@ rules:
       - "Harga 400rb per hari untuk sewa mobil."
     ref:
       - https://consumer.ftc.gov/articles/job-scams
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_ID and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:polisi|polri|polda|kbri|kemlu|bp2mi|disnaker|kementerian|kemnaker)\b[^.\n]{0,60}?\b(?:mengimbau|menghimbau|memperingatkan|mengatakan|menyebut|menangkap|memulangkan|berhasil|membantu|bantuan)
+      | \b(?:dengan\s+bantuan|berkat\s+bantuan)\s+(?:kbri|polisi|kemlu|bp2mi)\b
+      | \b(?:itu|ini)\s+(?:penipuan|modus|scam)\b|\bbu,?\s+itu\s+penipuan\b
+      | \b(?:laporkan|blokir\s+nomor\w*|jangan\s+(?:berangkat|ditransfer|transfer|mau|tergiur))\b
+      | \bsupaya\s+jadi\s+pelajaran\b|\bberangkat\s+resmi\b|\bilegal\b|\bumpan\b
+      | \b(?:dibawa|dijual|disekap|diselamatkan)\s+ke\b|\bsudah\s+pulang\b
+
+  - id: LEGIT_ABOUT_SCAMS_ID
+    tactic: legitimacy
+    weight: -2.0
+    languages: [id]
+    describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy said or helped, 'that is a scam', report it, do not go), not as an offer"
+    describe-local:
+      id: "Berupa berita, peringatan atau nasihat TENTANG penipuan kerja (polisi atau KBRI, 'itu penipuan', laporkan, jangan berangkat), bukan tawaran kerja"
+    meta: '__ABOUT_SCAMS_ID'
+    match:
+      - "Dengan bantuan KBRI dia sudah pulang, jangan berangkat pakai visa turis."
+      - "Bu, itu penipuan, blokir nomornya dan laporkan."
+    nomatch:
+      - "Kerja di Kamboja gaji 15 juta, tiket ditanggung, hubungi WA."
+      - "Bukan penipuan, perusahaan resmi dan terpercaya."
+    ref: https://kemlu.go.id/
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:dia|mereka|adik\s+saya|anak\s+saya|kakak\s+saya|sepupu\s+saya|ibu)\s+(?:disuruh|dibawa|diminta|dijanjikan|ditawari|dapat\s+tawaran)\b
+      | \b(?:paspornya|paspor\s+mereka)\s+(?:diambil|ditahan|disita)\b|\bnanti\s+(?:lo|lu|kamu|kau|ibu)\s+disuruh\b
+
+  - id: LEGIT_NARRATED_SCAM_ID
+    tactic: legitimacy
+    weight: -1.5
+    languages: [id]
+    describe: "Tells what was done to someone else (she was told to, his passport was taken, they will make you): a report of a scam, not an offer"
+    describe-local:
+      id: "Menceritakan apa yang dialami orang lain (dia disuruh, paspornya diambil, nanti disuruh): cerita penipuan, bukan tawaran"
+    meta: '__NARRATED_ID && __ABOUT_SCAMS'
+    match:
+      - "Itu penipuan. Dia disuruh jangan cerita ke keluarga, lalu paspornya diambil."
+      - "Itu penipuan. Adik saya dibawa ke Myanmar."
+    nomatch:
+      - "Itu penipuan. Kamu akan dijemput di bandara."
+      - "Gaji 15 juta, tiket ditanggung."
 
 """#),
         ("rules/lang-pt.yaml", #"""
@@ -7827,7 +7987,7 @@ rules:
     describe: "Home reshipping or relabelling of parcels, paid per parcel or sold as easy work needing no experience"
     describe-local:
       pt: "Reenvio ou troca de etiquetas de encomendas em casa, pago por encomenda ou vendido como trabalho fácil sem experiência"
-    meta: '(MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_GOODS_FORWARD_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)'
+    meta: '((MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_GOODS_FORWARD_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Você recebe encomendas em sua casa e leva aos Correios. R$ 20 por pacote."
       - "Troque as etiquetas pelas que enviarmos, sem experiência."
@@ -8470,7 +8630,7 @@ rules:
     describe: "Moves the talk to a chat app and asks the candidate to pay first"
     describe-local:
       pt: "Leva a conversa para uma app de mensagens e pede ao candidato que pague primeiro"
-    meta: '(OFF_MOVE_TO_APP_PT || RC_CHAT_ONLY_INTERVIEW_PT || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_REFUND_PROMISE_PT)'
+    meta: '((OFF_MOVE_TO_APP_PT || RC_CHAT_ONLY_INTERVIEW_PT || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_REFUND_PROMISE_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "A entrevista será aqui pelo Telegram. Antes de iniciar precisa fazer a capacitação, no valor de R$ 147, via Pix."
       - "Pague a taxa de inscrição de R$ 50 e me chama no WhatsApp."
@@ -8486,7 +8646,7 @@ rules:
     describe: "Asks the candidate to pay and gives only a free-mail address as the employer's contact"
     describe-local:
       pt: "Pede ao candidato que pague e dá como contacto do empregador apenas um e-mail gratuito"
-    meta: '(IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_REFUND_PROMISE_PT || FEE_FAKE_CHECK_PT)'
+    meta: '((IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_REFUND_PROMISE_PT || FEE_FAKE_CHECK_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "É obrigatório pagar a taxa de inscrição de R$ 80. Dúvidas: rh.empresa@hotmail.com"
       - "Os aprovados só precisam pagar a taxa do visto: R$ 1.750. Informações: contratacao.br@gmail.com"
@@ -8502,7 +8662,7 @@ rules:
     describe: "Task-scam mechanics (recharges, VIP levels, blocked withdrawals) paid in crypto (USDT, bitcoin)"
     describe-local:
       pt: "Mecânicas de golpe de tarefas (recargas, níveis VIP, saques bloqueados) pagas em cripto (USDT, bitcoin)"
-    meta: '(TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && __TASK_CRYPTO'
+    meta: '((TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Recarregue 100 USDT para desbloquear o próximo conjunto de tarefas."
       - "Suba para o nível VIP2 com um depósito de 500 USDT."
@@ -8518,7 +8678,7 @@ rules:
     describe: "Offers paid like or rating tasks (or task-scam mechanics) and moves the candidate to a chat app"
     describe-local:
       pt: "Oferece tarefas pagas de curtidas ou avaliações (ou mecânicas de golpe de tarefas) e leva o candidato para uma app de mensagens"
-    meta: '(TASK_LIKE_RATE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_RECHARGE_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_PT || OFF_CHAT_INVITE_BROAD_PT)'
+    meta: '((TASK_LIKE_RATE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_RECHARGE_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_PT || OFF_CHAT_INVITE_BROAD_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Curtir produtos de lojas online, R$ 10 por curtida, fale com minha colega no WhatsApp."
       - "Avalie hotéis e ganhe comissão por cada avaliação. Chama no Telegram."
@@ -8534,7 +8694,7 @@ rules:
     describe: "Task-scam 'debt' combined with threats or deadlines to force a new payment"
     describe-local:
       pt: "'Dívida' de golpe de tarefas combinada com ameaças ou prazos para forçar um novo pagamento"
-    meta: '(TASK_ORDER_MECHANICS_PT || TASK_RECHARGE_PT || TASK_WITHDRAW_BLOCKED_PT) && (COER_EXPOSURE_THREAT_PT || COER_DEBT_FINE_PT || URG_NOW_PT)'
+    meta: '((TASK_ORDER_MECHANICS_PT || TASK_RECHARGE_PT || TASK_WITHDRAW_BLOCKED_PT) && (COER_EXPOSURE_THREAT_PT || COER_DEBT_FINE_PT || URG_NOW_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Sua conta de tarefas possui débito. Seu nome será negativado."
       - "O saldo ficou negativo. Se a recarga não for feita até as 20h, a conta é encerrada."
@@ -8550,7 +8710,7 @@ rules:
     describe: "A job in a scam-compound region with at least two classic lure features (travel paid, no interview, no experience, passport, age or language, chat app)"
     describe-local:
       pt: "Uma vaga numa região de centros de golpes com pelo menos dois sinais clássicos (viagem paga, sem entrevista, sem experiência, passaporte, idade ou idioma, app de mensagens)"
-    meta: 'TRAF_SEA_JOB_PT && 2 of (TRAF_TRAVEL_PAID_PT, TRAF_NO_INTERVIEW_PT, __TRAF_NO_EXPERIENCE_PT, __TRAF_PASSPORT_PT, __TRAF_AGE_LANG_PT, __OFF_CHAT_APP, PAY_EASY_HIGH_PT)'
+    meta: '(TRAF_SEA_JOB_PT && 2 of (TRAF_TRAVEL_PAID_PT, TRAF_NO_INTERVIEW_PT, __TRAF_NO_EXPERIENCE_PT, __TRAF_PASSPORT_PT, __TRAF_AGE_LANG_PT, __OFF_CHAT_APP, PAY_EASY_HIGH_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Operador de chat nas Filipinas, passagem e visto pagos, não precisa experiência."
       - "Tradutores para Dubai, passagem por conta da empresa, idade máxima 30 anos."
@@ -8566,7 +8726,7 @@ rules:
     describe: "A job abroad (scam-compound region, tourist entry or paid travel) combined with a demand for secrecy"
     describe-local:
       pt: "Um trabalho no estrangeiro (região de centros de golpes, entrada como turista ou viagem paga) junto com um pedido de segredo"
-    meta: '(TRAF_SEA_JOB_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_PAID_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)'
+    meta: '((TRAF_SEA_JOB_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_PAID_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Vaga no Camboja, passagem paga. Não fala pra tua família, diz que é viagem de férias."
       - "Tu vai como turista por Dubai. Apaga essa conversa."
@@ -8582,7 +8742,7 @@ rules:
     describe: "Asks for identity or bank data with no real interview (none at all, or only over chat)"
     describe-local:
       pt: "Pede dados de identidade ou bancários sem entrevista real (nenhuma, ou só por chat)"
-    meta: '(DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || RC_SEND_CODE_PT) && (TRAF_NO_INTERVIEW_PT || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_PT || TRAF_SEA_JOB_PT || IMP_OFFICIAL_BODY_PT || __IMP_FREEMAIL)'
+    meta: '((DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || RC_SEND_CODE_PT) && (TRAF_NO_INTERVIEW_PT || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_PT || TRAF_SEA_JOB_PT || IMP_OFFICIAL_BODY_PT || __IMP_FREEMAIL)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Sem entrevista. Preciso da foto do teu passaporte hoje ainda."
       - "Para agendar entrevista envie CPF e foto do RG para o e-mail vagas.rh.br@gmail.com"
@@ -8598,7 +8758,7 @@ rules:
     describe: "Promises easy, guaranteed or daily high pay and sends the candidate to a chat app"
     describe-local:
       pt: "Promete ganhos fáceis, garantidos ou diários altos e manda o candidato para uma app de mensagens"
-    meta: '(PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_NO_SKILL_EASY_PT || PAY_EXTRA_INCOME_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)'
+    meta: '((PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_NO_SKILL_EASY_PT || PAY_EXTRA_INCOME_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Ganhe R$ 300 por dia, me chama no WhatsApp."
       - "Renda extra garantida, chama no Telegram."
@@ -8614,7 +8774,7 @@ rules:
     describe: "Moves money through the candidate's account and asks to keep it secret"
     describe-local:
       pt: "Movimenta dinheiro pela conta do candidato e pede segredo"
-    meta: '(MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || FEE_FAKE_CHECK_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)'
+    meta: '((MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || FEE_FAKE_CHECK_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Vai cair uns R$ 9 mil na tua conta, minha conta tá bloqueada. Não comenta com ninguém."
       - "Tu só passa pro Pix que eu te mandar. Apaga essa conversa."
@@ -8630,7 +8790,7 @@ rules:
     describe: "Remote access or a one-time code combined with banking, card details, crypto or task earnings"
     describe-local:
       pt: "Acesso remoto ou código de uso único junto com banco, dados de cartão, cripto ou ganhos de tarefas"
-    meta: '(RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT) && (DATA_BANK_CARD_PT || __TASK_CRYPTO || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_WITHDRAW_BLOCKED_PT)'
+    meta: '((RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT) && (DATA_BANK_CARD_PT || __TASK_CRYPTO || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_WITHDRAW_BLOCKED_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Compartilhe a tela e abra o aplicativo do seu banco."
       - "Instale o AnyDesk que eu te ajudo a comprar os USDT."
@@ -8646,7 +8806,7 @@ rules:
     describe: "Puts a deadline on a payment, a code or personal data"
     describe-local:
       pt: "Põe um prazo urgente num pagamento, num código ou em dados pessoais"
-    meta: '(URG_LOSE_SPOT_PT || URG_NOW_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || RC_SEND_CODE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || TASK_RECHARGE_PT || TASK_WITHDRAW_BLOCKED_PT)'
+    meta: '((URG_LOSE_SPOT_PT || URG_NOW_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || RC_SEND_CODE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || TASK_RECHARGE_PT || TASK_WITHDRAW_BLOCKED_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Basta adquirir o kit inicial por R$ 89,90. Vagas limitadas, garanta a sua hoje!"
       - "Preciso da foto do teu passaporte ainda hoje pra emitir a passagem."
@@ -8713,7 +8873,7 @@ rules:
     describe: "Offers money for the use of the candidate's account or for passing money on"
     describe-local:
       pt: "Oferece dinheiro pelo uso da conta do candidato ou por repassar dinheiro a terceiros"
-    meta: '(MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && (__MULE_PAID_PT || __MULE_PER_ITEM_PAY_PT)'
+    meta: '((MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && (__MULE_PAID_PT || __MULE_PER_ITEM_PAY_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Tô precisando alugar uma chave Pix. Te pago R$ 500 por semana."
       - "Procuro pessoas com conta em banco pra receber Pix, pago por operação."
@@ -8729,7 +8889,7 @@ rules:
     describe: "Control by force or debt combined with a ban on talking to anyone"
     describe-local:
       pt: "Controlo pela força ou por dívidas junto com a proibição de falar com alguém"
-    meta: '(COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_EXPOSURE_THREAT_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)'
+    meta: '((COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_EXPOSURE_THREAT_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "A gente já sabe onde tua família mora. Se contar pra alguém, eles vão ter problema."
       - "A empresa guarda os passaportes por segurança. Não fala nada pra tua família."
@@ -8745,7 +8905,7 @@ rules:
     describe: "An overseas job lure that pushes the candidate to leave or decide at once"
     describe-local:
       pt: "Uma oferta no estrangeiro que pressiona para partir ou decidir de imediato"
-    meta: '(TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT) && (URG_NOW_PT || URG_LOSE_SPOT_PT)'
+    meta: '((TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT) && (URG_NOW_PT || URG_LOSE_SPOT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Trampo no Dubai, passagem paga. Chama JÁ, últimas vagas."
       - "Testadores de jogos em Myanmar. Embarque ainda esta semana."
@@ -8761,7 +8921,7 @@ rules:
     describe: "Asks for money up front for a job abroad or one that needs no qualifications"
     describe-local:
       pt: "Pede dinheiro adiantado para um trabalho no estrangeiro ou que não exige qualificação"
-    meta: '(FEE_CANDIDATE_MUST_PAY_PT || FEE_VISA_TRAVEL_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || __TRAF_NO_EXPERIENCE_PT || __TRAF_AGE_LANG_PT)'
+    meta: '((FEE_CANDIDATE_MUST_PAY_PT || FEE_VISA_TRAVEL_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || __TRAF_NO_EXPERIENCE_PT || __TRAF_AGE_LANG_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Navios de cruzeiro, não exige inglês fluente. Os aprovados só precisam pagar a taxa do visto."
       - "Operador de chat nas Filipinas. O custo do visto é de R$ 1.200."
@@ -8840,7 +9000,7 @@ rules:
     describe: "Three or more classic job-lure signs together (unsolicited selection, daily pay, part-time or home work, chat app, self-styled HR manager, easy work, pay range, hiring push, big brand)"
     describe-local:
       pt: "Três ou mais sinais clássicos de oferta de emprego fraudulenta (seleção não solicitada, pagamento diário, meio período ou em casa, aplicativo de mensagens, falso gerente de RH, trabalho fácil, faixa de ganhos, recrutamento apressado, grande marca)"
-    meta: '(3 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_EN && !COMBO_LURE_SIGNALS_FR && !COMBO_LURE_SIGNALS_ES'
+    meta: '((3 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_EN && !COMBO_LURE_SIGNALS_FR && !COMBO_LURE_SIGNALS_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Olá, você foi selecionada para um emprego de meio período, salário diário de 80 a 300 reais, fale comigo no WhatsApp."
       - "Sou a gerente de recursos humanos da Lojinha Sol. Trabalho fácil de casa, R$ 150 por dia."
@@ -8858,7 +9018,7 @@ rules:
     describe: "Four or more classic job-lure signs together, the shape of a mass-sent recruitment scam"
     describe-local:
       pt: "Quatro ou mais sinais clássicos de oferta de emprego fraudulenta, a forma de uma mensagem de recrutamento enviada em massa"
-    meta: '(4 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_STRONG_EN && !COMBO_LURE_SIGNALS_STRONG_FR && !COMBO_LURE_SIGNALS_STRONG_ES'
+    meta: '((4 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_STRONG_EN && !COMBO_LURE_SIGNALS_STRONG_FR && !COMBO_LURE_SIGNALS_STRONG_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Seu perfil foi aprovado: trabalho pelo celular, sem experiência, ganhe R$ 200 por dia, adicione o WhatsApp."
       - "Sou o gerente de projetos de RH. O trabalho é muito simples, salário diário 50-400 euros, a qualquer hora."
@@ -8874,7 +9034,7 @@ rules:
     describe: "Five or more classic job-lure signs in one message"
     describe-local:
       pt: "Cinco ou mais sinais clássicos de oferta de emprego fraudulenta numa só mensagem"
-    meta: '(5 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_MASS_EN && !COMBO_LURE_SIGNALS_MASS_FR && !COMBO_LURE_SIGNALS_MASS_ES'
+    meta: '((5 of (__LURE_SELECTED_PT, __LURE_DAILY_PAY_PT, __LURE_FLEX_WORK_PT, __LURE_CHAT_ANY, __LURE_RECRUITER_PERSONA_PT, __LURE_EASY_PT, __LURE_EARN_RANGE_PT, __LURE_HIRING_PUSH_PT, __LURE_BRAND_JOB, __TRAF_AGE_LANG_PT)) && !COMBO_LURE_SIGNALS_MASS_EN && !COMBO_LURE_SIGNALS_MASS_FR && !COMBO_LURE_SIGNALS_MASS_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Amazon está contratando meio período: você foi selecionado, ganhe de 100 a 500 reais por dia, adicione o WhatsApp wa.me/5511900000000."
       - "Sou a gerente de RH. Seu perfil foi aprovado: trabalho fácil de casa, salário diário R$ 150, fale comigo no Telegram."
@@ -8890,7 +9050,7 @@ rules:
     describe: "A chat app contact with daily pay or a pay range, offered by a self-styled recruiter, a big brand or as an unsolicited selection"
     describe-local:
       pt: "Um contacto por aplicativo de mensagens com pagamento diário ou faixa de ganhos, oferecido por um suposto recrutador, uma grande marca ou como seleção não solicitada"
-    meta: '(__LURE_CHAT_ANY && (__LURE_DAILY_PAY_PT || __LURE_EARN_RANGE_PT) && (__LURE_SELECTED_PT || __LURE_RECRUITER_PERSONA_PT || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN && !COMBO_LURE_CHAT_PAY_FR && !COMBO_LURE_CHAT_PAY_ES'
+    meta: '((__LURE_CHAT_ANY && (__LURE_DAILY_PAY_PT || __LURE_EARN_RANGE_PT) && (__LURE_SELECTED_PT || __LURE_RECRUITER_PERSONA_PT || __LURE_BRAND_JOB)) && !COMBO_LURE_CHAT_PAY_EN && !COMBO_LURE_CHAT_PAY_FR && !COMBO_LURE_CHAT_PAY_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Você foi selecionado, salário diário de 300 reais, adicione o WhatsApp wa.me/5511900000000."
       - "Sou a gerente de recursos humanos, ganhe de 50 a 300 reais por dia, contato no Telegram."
@@ -9619,7 +9779,7 @@ rules:
     describe: "A big-brand or official recruiter who moves the candidate to a chat app"
     describe-local:
       pt: "Um suposto recrutador de uma grande marca ou órgão oficial que leva o candidato para uma app de mensagens"
-    meta: '(IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || IMP_BRAND_RECRUITER_PT || IMP_OFFICIAL_BODY_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)'
+    meta: '((IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || IMP_BRAND_RECRUITER_PT || IMP_OFFICIAL_BODY_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Olá, sou do RH da Amazon, me adiciona no WhatsApp +55 11 90000-1111."
     nomatch:
@@ -9634,7 +9794,7 @@ rules:
     describe: "A money-mule request that also promises a cut or commission"
     describe-local:
       pt: "Um pedido de conta laranja que também promete uma parte ou comissão"
-    meta: '(MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_RECEIVE_FORWARD_PT || MULE_LEND_ACCOUNT_PT) && (__MULE_PAID_PT || __TASK_CRYPTO || __MULE_CRYPTO_PT) && !COMBO_MULE_PAID_PT'
+    meta: '((MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_RECEIVE_FORWARD_PT || MULE_LEND_ACCOUNT_PT) && (__MULE_PAID_PT || __TASK_CRYPTO || __MULE_CRYPTO_PT) && !COMBO_MULE_PAID_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Recebe dinheiro de clientes na sua conta do Nubank e envia por cripto para a nossa carteira."
       - "Vai receber pagamentos de clientes na sua conta e transferir para a sede, com comissão por operação."
@@ -9654,7 +9814,7 @@ rules:
     describe: "A money-mule request that insists it is legal, riskless or common"
     describe-local:
       pt: "Um pedido de conta laranja que insiste que é legal, sem risco ou comum"
-    meta: '(MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && __MULE_REASSURE_PT'
+    meta: '((MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && __MULE_REASSURE_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Te pago R$ 300 para abrir uma conta no seu nome e me passar o acesso. É legal, muita gente faz."
     nomatch:
@@ -9670,7 +9830,7 @@ rules:
     describe: "Asks for secrecy about a job that also involves money, accounts, documents or codes"
     describe-local:
       pt: "Pede segredo sobre um trabalho que também envolve dinheiro, contas, documentos ou códigos"
-    meta: '(SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT || SECRET_KEEP_QUIET_BROAD_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && !COMBO_MULE_SECRECY_PT'
+    meta: '((SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT || SECRET_KEEP_QUIET_BROAD_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && !COMBO_MULE_SECRECY_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Envie foto do RG frente e verso para o cadastro. Não conte a ninguém sobre este trabalho."
     nomatch:
@@ -9684,7 +9844,7 @@ rules:
     describe: "Presses for a quick answer while asking for money, data, codes or task deposits"
     describe-local:
       pt: "Pressiona por uma resposta rápida enquanto pede dinheiro, dados, códigos ou depósitos de tarefas"
-    meta: '(URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT || TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT) && !COMBO_URGENT_PAY_PT && !COMBO_TRAF_URGENT_PT'
+    meta: '((URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT || TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT) && !COMBO_URGENT_PAY_PT && !COMBO_TRAF_URGENT_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Curta estes posts e reenvie o print. A oferta expira em 24 horas."
     nomatch:
@@ -9698,7 +9858,7 @@ rules:
     describe: "Remote control or chat-only handling combined with tasks, fees, accounts or personal data"
     describe-local:
       pt: "Controlo remoto ou contacto só por chat junto com tarefas, pagamentos, contas ou dados pessoais"
-    meta: '(RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && (TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_REMOTE_BANK_PT'
+    meta: '((RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && (TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_REMOTE_BANK_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Todo o trabalho é por mensagens. Pague a taxa de cadastro de R$ 49,90 via Pix."
     nomatch:
@@ -9712,7 +9872,7 @@ rules:
     describe: "Asks for documents, card or bank details with pressure, a brand claim, a chat app or a pay promise"
     describe-local:
       pt: "Pede documentos, cartão ou dados bancários com pressa, uma marca, uma app de mensagens ou promessa de pagamento"
-    meta: '(DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && !COMBO_DATA_NO_INTERVIEW_PT'
+    meta: '((DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && !COMBO_DATA_NO_INTERVIEW_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Me manda foto do RG frente e verso. A oferta expira em 24 horas."
     nomatch:
@@ -9726,7 +9886,7 @@ rules:
     describe: "Threats, debt or confinement combined with an overseas job, a fee or task deposits"
     describe-local:
       pt: "Ameaças, dívida ou confinamento junto com emprego no exterior, uma taxa ou depósitos de tarefas"
-    meta: '(COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && !COMBO_COER_SECRECY_PT'
+    meta: '((COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && !COMBO_COER_SECRECY_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "A agência adianta o voo e o visto e desconta do salário. Ficamos com o seu passaporte."
     nomatch:
@@ -9740,7 +9900,7 @@ rules:
     describe: "An easy-money promise inside a task, fee, money-mule or impersonation scheme"
     describe-local:
       pt: "Uma promessa de dinheiro fácil dentro de um esquema de tarefas, taxas, conta laranja ou falsa identidade"
-    meta: '(PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT) && (TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT)'
+    meta: '((PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT) && (TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Trabalhe 30 minutos por dia e ganhe 80 euros. Curta estes posts e reenvie o print."
     nomatch:
@@ -9754,7 +9914,7 @@ rules:
     describe: "An up-front payment demanded together with pressure, a brand claim, tasks, pay promises or data requests"
     describe-local:
       pt: "Um pagamento adiantado exigido junto com pressa, uma marca, tarefas, promessas de pagamento ou pedido de dados"
-    meta: '(FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_OFFPLATFORM_FEE_PT && !COMBO_FEE_ABROAD_PT && !COMBO_URGENT_PAY_PT'
+    meta: '((FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_OFFPLATFORM_FEE_PT && !COMBO_FEE_ABROAD_PT && !COMBO_URGENT_PAY_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Pague a taxa de cadastro de R$ 49,90 via Pix. Escrevo em nome da Randstad: o seu perfil foi selecionado."
     nomatch:
@@ -9768,7 +9928,7 @@ rules:
     describe: "An overseas-job lure combined with fees, data requests, secrecy, threats, easy pay or chat-only handling"
     describe-local:
       pt: "Um engodo de emprego no exterior junto com taxas, pedido de dados, segredo, ameaças, dinheiro fácil ou contacto só por chat"
-    meta: '(TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT || SECRET_KEEP_QUIET_BROAD_PT || COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && !COMBO_TRAF_PACKAGE_PT && !COMBO_TRAF_SECRECY_PT && !COMBO_FEE_ABROAD_PT'
+    meta: '((TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT || SECRET_KEEP_QUIET_BROAD_PT || COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && !COMBO_TRAF_PACKAGE_PT && !COMBO_TRAF_SECRECY_PT && !COMBO_FEE_ABROAD_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Nós pagamos a passagem, você devolve com o primeiro salário. Anexe uma foto do passaporte e uma selfie segurando o documento."
     nomatch:
@@ -9791,6 +9951,62 @@ rules:
       - "Concurso público da prefeitura: inscrições até 15 de maio. Taxa de inscrição: R$ 60."
     nomatch:
       - "Pague R$ 60 de inscrição e comece amanhã."
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_PT and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:a\s+pol[íi]cia|as\s+autoridades|a\s+embaixada|o\s+itamaraty|o\s+minist[ée]rio|o\s+procon|os\s+investigadores|o\s+delegado|a\s+delegada)\b[^.\n]{0,60}?\b(?:informou|alerta|alertou|recomenda|orienta|orientou|prendeu|resgatou|afirmou|disse|explicou)
+      | \bsegundo\s+(?:a\s+pol[íi]cia|as\s+autoridades|a\s+embaixada|o\s+itamaraty|os\s+investigadores)\b
+      | \bv[íi]timas?\b|\bgolpistas?\b|\bperdeu\s+r\$
+      | (?<!n[ãa]o\s)(?<!n[ãa]o\s[ée]\s)\b[ée]\s+golpe\b|\bgolpe\s+cl[áa]ssico\b
+      | \b(?:foram|foi)\s+(?:resgatad|repatriad|libertad|pres|enganad)\w*
+      | \b(?:desconfie|denuncie|bloqueie|bloqueia|n[ãa]o\s+caia|cuidado\s+com)\b
+      | \bnunca\s+(?:pague|pagu?e|envie|deposite)\b
+
+  - id: LEGIT_ABOUT_SCAMS_PT
+    tactic: legitimacy
+    weight: -2.0
+    languages: [pt]
+    describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy said, victims, 'it is a scam', be wary, report it), not as an offer"
+    describe-local:
+      pt: "Parece notícia, alerta ou conselho SOBRE golpes de emprego (a polícia ou a embaixada informou, vítimas, 'é golpe', desconfie, denuncie), não uma oferta"
+    meta: '__ABOUT_SCAMS_PT'
+    match:
+      - "Segundo a polícia, as vítimas foram resgatadas no Camboja."
+      - "Dona Lúcia, é golpe, bloqueia o número e denuncie."
+    nomatch:
+      - "Ganhe R$ 300 por dia, chama no zap."
+      - "Não é golpe, empresa registrada, pode confiar."
+    ref: https://www.gov.br/mj/pt-br
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:lhe|a\s+ele|a\s+ela)\s+(?:disseram|pediram|ofereceram|prometeram)\b
+      | \b(?:disseram|pediram|mandaram|obrigaram)\s+(?:pra|para|a)?\s?(?:ele|ela|eles|elas|a\s+senhora|o\s+senhor)\b
+      | \b(?:depois|a[íi])\s+eles\s+(?:pedem|mandam|cobram|somem)\b
+      | \b(?:o|a|os|as)\s+(?:levaram|obrigaram|prenderam|venderam)\b
+
+  - id: LEGIT_NARRATED_SCAM_PT
+    tactic: legitimacy
+    weight: -1.5
+    languages: [pt]
+    describe: "Tells what was done to someone else (they asked her, they took him, then they ask you to deposit): a report of a scam, not an offer"
+    describe-local:
+      pt: "Conta o que fizeram com outra pessoa (pediram pra ela, o levaram, depois eles pedem depósito): um relato de golpe, não uma oferta"
+    meta: '__NARRATED_PT && __ABOUT_SCAMS'
+    match:
+      - "É golpe clássico. Depois eles pedem pra senhora depositar dinheiro."
+      - "É golpe clássico. Disseram para ele não contar nada à família."
+    nomatch:
+      - "É golpe clássico. Pedimos que você envie o currículo."
+      - "Você recebe R$ 200 por dia."
 
 """#),
         ("rules/lang-tl.yaml", #"""
@@ -9920,7 +10136,7 @@ rules:
     describe: "A job in a scam-compound region with further lure features (free travel, no interview, tourist visa, salary deduction, age or typing requirement)"
     describe-local:
       tl: "Trabaho sa lugar ng scam hub na may iba pang senyales (libreng biyahe, walang interview, tourist visa, kaltas sa sahod, edad o typing)"
-    meta: 'TRAF_SEA_JOB_TL && 2 of (TRAF_TRAVEL_PAID_TL, TRAF_NO_INTERVIEW_TL, TRAF_TOURIST_VISA_TL, TRAF_DEBT_DEDUCTION_TL, __TRAF_EXTRA_TL)'
+    meta: '(TRAF_SEA_JOB_TL && 2 of (TRAF_TRAVEL_PAID_TL, TRAF_NO_INTERVIEW_TL, TRAF_TOURIST_VISA_TL, TRAF_DEBT_DEDUCTION_TL, __TRAF_EXTRA_TL)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "HIRING CSR abroad (Cambodia), libre flight+visa+tirahan, NO interview."
       - "Typing job sa Laos, kaltas sa unang sahod ang pamasahe, walang experience."
@@ -10111,7 +10327,7 @@ rules:
     describe: "Asks for a recruitment fee paid into an individual's GCash or e-wallet"
     describe-local:
       tl: "Hinihinging ipadala ang recruitment fee sa personal na GCash o e-wallet"
-    meta: 'FEE_CANDIDATE_MUST_PAY_TL && __PERSONAL_WALLET_TL'
+    meta: '(FEE_CANDIDATE_MUST_PAY_TL && __PERSONAL_WALLET_TL) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Magbayad ng ₱4,500 processing fee sa GCash 0966 000 0000 (R. Cruz)."
       - "Magbayad ng placement fee, i-send mo sa GCash ko."
@@ -10381,7 +10597,7 @@ rules:
     describe: "Offers paid like/rate tasks or task mechanics and moves the candidate to a chat app"
     describe-local:
       tl: "Nag-aalok ng bayad na like/rate task o task mechanics at inililipat sa chat app"
-    meta: '(TASK_LIKE_RATE_TL || TASK_RECHARGE_TL || TASK_ORDER_MECHANICS_TL) && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)'
+    meta: '((TASK_LIKE_RATE_TL || TASK_RECHARGE_TL || TASK_ORDER_MECHANICS_TL) && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Mag-like ng TikTok videos, ₱150 kada task! I-message sa Telegram."
       - "Combined order po, i-recharge para ma-complete. Chat sa WhatsApp."
@@ -10397,7 +10613,7 @@ rules:
     describe: "Asks for a crypto top-up (USDT) to unlock tasks or withdrawals"
     describe-local:
       tl: "Humihingi ng crypto top-up (USDT) para ma-unlock ang task o withdrawal"
-    meta: '(TASK_RECHARGE_TL || TASK_ORDER_MECHANICS_TL) && __TASK_CRYPTO'
+    meta: '((TASK_RECHARGE_TL || TASK_ORDER_MECHANICS_TL) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Mag-top up ng 500 USDT para ma-unlock ang VIP tasks."
       - "VIP2 deposit 200 USDT, mas malaki ang commission."
@@ -10413,7 +10629,7 @@ rules:
     describe: "Promises high or guaranteed pay and moves the candidate to a chat app"
     describe-local:
       tl: "Nangangako ng malaki o garantisadong kita at inililipat sa chat app"
-    meta: 'PAY_HIGH_TL && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP || OFF_CHAT_LINK)'
+    meta: '(PAY_HIGH_TL && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "₱50,000 kada linggo, GUARANTEED! Sumali sa Telegram group."
       - "Kumita ng ₱3,000 per day, i-message sa WhatsApp."
@@ -10429,7 +10645,7 @@ rules:
     describe: "Demands an up-front fee under a deadline or a last-slot threat"
     describe-local:
       tl: "Humihingi ng bayad agad na may deadline o bantang mawawala ang slot"
-    meta: 'FEE_CANDIDATE_MUST_PAY_TL && (URG_LIMITED_SLOTS_TL || URG_ACT_NOW_TL)'
+    meta: '(FEE_CANDIDATE_MUST_PAY_TL && (URG_LIMITED_SLOTS_TL || URG_ACT_NOW_TL)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Magbayad ng ₱4,500 processing fee bago mag-5PM ngayong araw."
       - "Last slot na! Magbayad ng placement fee."
@@ -10445,7 +10661,7 @@ rules:
     describe: "Buys or rents accounts and asks for IDs, selfies or OTPs"
     describe-local:
       tl: "Bumibili o umuupa ng account at humihingi ng ID, selfie o OTP"
-    meta: 'MULE_ACCOUNT_TL && (DATA_ID_DOCS_TL || DATA_OTP_TL)'
+    meta: '(MULE_ACCOUNT_TL && (DATA_ID_DOCS_TL || DATA_OTP_TL)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Buying verified GCash accounts, ipadala ang front at back ng valid ID."
       - "Rent GCash mo, send mo ang OTP na darating."
@@ -10461,7 +10677,7 @@ rules:
     describe: "Asks for IDs or codes while skipping the interview or over a chat app"
     describe-local:
       tl: "Humihingi ng ID o code nang walang interview o sa chat app"
-    meta: '(DATA_ID_DOCS_TL || DATA_OTP_TL) && (TRAF_NO_INTERVIEW_TL || OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)'
+    meta: '((DATA_ID_DOCS_TL || DATA_OTP_TL) && (TRAF_NO_INTERVIEW_TL || OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Paki-send ang selfie habang hawak ang ID. Hindi na kailangan ng interview."
       - "Ipadala ang OTP sa Telegram."
@@ -10477,7 +10693,7 @@ rules:
     describe: "Moves the interview to a chat app and holds it by text only"
     describe-local:
       tl: "Inililipat ang interview sa chat app at sa text lang ginagawa"
-    meta: 'RC_CHAT_INTERVIEW_TL && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)'
+    meta: '(RC_CHAT_INTERVIEW_TL && (OFF_MOVE_TO_APP_TL || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Pakiadd ako sa WhatsApp, doon natin gagawin ang interview via chat."
       - "Chat interview lang, i-message sa Telegram."
@@ -10564,7 +10780,7 @@ rules:
     describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
     describe-local:
       tl: "Madaling trabaho sa bahay o gamit ang cellphone na may mataas na arawang kita"
-    meta: "(__EASY_TL && __PAY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    meta: "((__EASY_TL && __PAY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Madaling trabaho sa bahay lang, ₱1,500/day."
       - "Cellphone lang kailangan, kumita ng ₱1,800 kada araw."
@@ -10579,7 +10795,7 @@ rules:
     describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
     describe-local:
       tl: "Alok na trabaho o kita na ang contact ay sa Telegram, WhatsApp, Viber o numero"
-    meta: "(__CHAT_ANY_TL && 2 of (__JOB_TL, __EASY_TL, __PAY_TL, __TASK_TL, __FEE_TL, __ABROAD_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    meta: "((__CHAT_ANY_TL && 2 of (__JOB_TL, __EASY_TL, __PAY_TL, __TASK_TL, __FEE_TL, __ABROAD_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Part time job, ₱1,000 a day, PM sa telegram @ana_hr0"
       - "Hiring! Work from home lang, message sa WhatsApp 0917 000 1122"
@@ -10594,7 +10810,7 @@ rules:
     describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
     describe-local:
       tl: "Apat o higit pang palatandaan ng pain: trabaho, madali, arawang kita, chat, tasks, bayad, abroad"
-    meta: "(4 of (__JOB_TL, __EASY_TL, __PAY_TL, __CHAT_ANY_TL, __TASK_TL, __FEE_TL, __ABROAD_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    meta: "((4 of (__JOB_TL, __EASY_TL, __PAY_TL, __CHAT_ANY_TL, __TASK_TL, __FEE_TL, __ABROAD_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "HIRING! Online job sa bahay lang, cellphone lang, ₱2,000/day, PM sa telegram @mika_hr0"
       - "Sideline para sa students: like at follow tasks, ₱150 per task, message sa WhatsApp 0917 000 3344"
@@ -10609,7 +10825,7 @@ rules:
     describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
     describe-local:
       tl: "Like/follow tasks na may bayad, deposito o contact sa chat"
-    meta: "(__TASK_TL && 2 of (__PAY_TL, __FEE_TL, __CHAT_ANY_TL, __EASY_TL, __JOB_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    meta: "((__TASK_TL && 2 of (__PAY_TL, __FEE_TL, __CHAT_ANY_TL, __EASY_TL, __JOB_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Like at follow lang ng videos, ₱50 per task, chat sa telegram @joy_task0"
       - "Tasks sa app, mag-deposit muna ng ₱500 para sa VIP, kumita ng ₱1,300 a day"
@@ -10624,7 +10840,7 @@ rules:
     describe: "A job offer that asks for a fee, deposit or top-up"
     describe-local:
       tl: "Alok na trabaho na humihingi ng fee, deposit o top-up"
-    meta: "(__FEE_TL && (__JOB_TL || __TASK_TL) && 1 of (__EASY_TL, __PAY_TL, __CHAT_ANY_TL, __ABROAD_TL, __TASK_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !LEGIT_NO_FEE_TL && __TL_MARKER_TL"
+    meta: "((__FEE_TL && (__JOB_TL || __TASK_TL) && 1 of (__EASY_TL, __PAY_TL, __CHAT_ANY_TL, __ABROAD_TL, __TASK_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !LEGIT_NO_FEE_TL && __TL_MARKER_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Online job sa bahay lang, may registration fee na ₱500 bago magsimula."
       - "Hiring sa Dubai! Processing fee ₱15,000, PM sa WhatsApp 0917 000 4455"
@@ -10639,7 +10855,7 @@ rules:
     describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
     describe-local:
       tl: "Trabaho sa ibang bansa (Cambodia, Myanmar, Thailand, Dubai) na may iba pang palatandaan ng pain"
-    meta: "(__ABROAD_TL && __JOB_TL && 1 of (__EASY_TL, __PAY_TL, __CHAT_ANY_TL, TRAF_TRAVEL_PAID_TL, TRAF_NO_INTERVIEW_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL"
+    meta: "((__ABROAD_TL && __JOB_TL && 1 of (__EASY_TL, __PAY_TL, __CHAT_ANY_TL, TRAF_TRAVEL_PAID_TL, TRAF_NO_INTERVIEW_TL)) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Hiring sa Cambodia, customer service, ₱80,000 a month, PM sa telegram @rex_hr0"
       - "Trabaho sa Thailand, walang experience, libre ang ticket"
@@ -10706,7 +10922,7 @@ rules:
     describe: "Asks the candidate to continue on Telegram, WhatsApp, Viber or another private chat app"
     describe-local:
       tl: "Pinalilipat ang aplikante sa Telegram, WhatsApp, Viber o ibang pribadong chat app"
-    meta: "__OFF_G_CHAT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    meta: "(__OFF_G_CHAT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "PM mo ako sa Telegram para sa details."
       - "Message lang sa WhatsApp +63 917 000 1234."
@@ -10729,7 +10945,7 @@ rules:
     describe: "Offers pay or commission for likes, follows, ratings, reviews or 'tasks'"
     describe-local:
       tl: "Nag-aalok ng bayad o commission sa pag-like, pag-follow, pag-rate, pag-review o 'tasks'"
-    meta: "__TASK_G_WORK_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    meta: "(__TASK_G_WORK_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Mag-like at mag-follow lang ng TikTok accounts, ₱150 bawat task."
       - "Mag-rate ng hotels sa app, kumita ng ₱500."
@@ -10754,7 +10970,7 @@ rules:
     describe: "Task-scam money mechanics: recharge or deposit to withdraw or unlock, negative or frozen balance, capital returned with commission"
     describe-local:
       tl: "Galawan ng task scam: mag-recharge o mag-deposit para ma-withdraw o ma-unlock, negative o na-freeze na balance, puhunan na babalik kasama ng commission"
-    meta: "__TASK_G_DEPOSIT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    meta: "(__TASK_G_DEPOSIT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kailangan mo mag-recharge ng ₱3,000 para ma-unlock ang next tasks."
       - "Hindi ka makaka-withdraw hangga't hindi mo natatapos ang orders."
@@ -10777,7 +10993,7 @@ rules:
     describe: "Asks the candidate to pay a fee (training, processing, reservation, medical, visa, activation, starter kit) before working"
     describe-local:
       tl: "Pinagbabayad ang aplikante ng fee (training, processing, reservation, medical, visa, activation, starter kit) bago magtrabaho"
-    meta: "__FEE_G_PAY_FIRST_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    meta: "(__FEE_G_PAY_FIRST_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kailangan magbayad ng ₱2,500 para sa training fee via GCash."
       - "Medical at visa fee ₱18,000, i-send sa GCash bago Friday."
@@ -10802,7 +11018,7 @@ rules:
     describe: "Promises high pay per day or per week, or guaranteed income"
     describe-local:
       tl: "Nangangako ng malaking kita kada araw o linggo, o garantisadong kita"
-    meta: "__PAY_G_HIGH_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    meta: "(__PAY_G_HIGH_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kumita ng ₱3,000 kada araw kahit nasa bahay ka lang."
       - "₱25k-₱35k weekly, WFH."
@@ -10828,7 +11044,7 @@ rules:
     describe: "Asks to buy, rent or borrow bank or e-wallet accounts, or to receive money or parcels and pass them on"
     describe-local:
       tl: "Bumibili, umuupa o humihiram ng bank o e-wallet account, o pinatatanggap at pinapasa ang pera o parcel"
-    meta: "__MULE_G_ACCOUNT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    meta: "(__MULE_G_ACCOUNT_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Bibilhin namin ang GCash account mo ng ₱3,000."
       - "Paupahan mo lang ang bank account mo, ₱5,000 monthly."
@@ -10849,7 +11065,7 @@ rules:
     describe: "Asks the candidate to keep the job or the money secret"
     describe-local:
       tl: "Pinalilihim sa aplikante ang trabaho o ang pera"
-    meta: "__SECRET_G_HUSH_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL"
+    meta: "(__SECRET_G_HUSH_PAT_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Wag mo munang sabihin sa pamilya mo ha."
       - "Sikreto lang natin to."
@@ -10865,7 +11081,7 @@ rules:
     describe: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand)"
     describe-local:
       tl: "Trabaho sa lugar na kilala sa scam hub (Cambodia, Myanmar, Laos, Thailand)"
-    meta: "__G_ABROAD_TL && (__G_JOB_TL || __G_ENTRY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    meta: "(__G_ABROAD_TL && (__G_JOB_TL || __G_ENTRY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "HIRING CSR sa Cambodia, ₱60k."
       - "Trabaho sa Myanmar bilang typist."
@@ -10882,7 +11098,7 @@ rules:
     describe: "A job in a scam-compound region with lure features: no interview or experience, tourist route, pay deducted, high pay or a chat contact"
     describe-local:
       tl: "Trabaho sa lugar ng scam hub na may pain: walang interview o experience, tourist visa, kaltas sa sahod, malaking sahod o chat contact"
-    meta: "__G_ABROAD_TL && __G_JOB_TL && 1 of (__G_ENTRY_TL, PAY_G_HIGH_TL, __G_MONTH_TL, OFF_G_CHAT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    meta: "(__G_ABROAD_TL && __G_JOB_TL && 1 of (__G_ENTRY_TL, PAY_G_HIGH_TL, __G_MONTH_TL, OFF_G_CHAT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Chat support sa Cambodia, walang interview, alis agad, PM lang po."
       - "Typing job sa Laos, ₱55,000/month, kaltas na lang sa sahod ang pamasahe."
@@ -10899,7 +11115,7 @@ rules:
     describe: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
     describe-local:
       tl: "Pinalilipat sa chat app kasama ng ibang pain (sahod, tasks, fee, pagpasa ng pera, trabaho abroad, madaling trabaho)"
-    meta: "OFF_G_CHAT_TL && 1 of (TASK_G_WORK_TL, TASK_G_DEPOSIT_TL, FEE_G_PAY_FIRST_TL, PAY_G_HIGH_TL, MULE_G_ACCOUNT_TL, __G_ABROAD_TL, __G_EASY_TL, __G_MONTH_TL, __G_TASKWORD_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    meta: "(OFF_G_CHAT_TL && 1 of (TASK_G_WORK_TL, TASK_G_DEPOSIT_TL, FEE_G_PAY_FIRST_TL, PAY_G_HIGH_TL, MULE_G_ACCOUNT_TL, __G_ABROAD_TL, __G_EASY_TL, __G_MONTH_TL, __G_TASKWORD_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kumita ng ₱3,000 kada araw, PM mo ako sa Telegram."
       - "WFH job, cellphone lang, message lang sa WhatsApp."
@@ -10915,7 +11131,7 @@ rules:
     describe: "Paid tasks together with pay promises, fees, deposits or a chat contact"
     describe-local:
       tl: "Bayad na tasks kasama ng pangakong kita, fee, deposit o chat contact"
-    meta: "(TASK_G_WORK_TL || TASK_G_DEPOSIT_TL) && 1 of (PAY_G_HIGH_TL, FEE_G_PAY_FIRST_TL, OFF_G_CHAT_TL, __G_EASY_TL, __G_JOB_TL, TASK_G_DEPOSIT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    meta: "((TASK_G_WORK_TL || TASK_G_DEPOSIT_TL) && 1 of (PAY_G_HIGH_TL, FEE_G_PAY_FIRST_TL, OFF_G_CHAT_TL, __G_EASY_TL, __G_JOB_TL, TASK_G_DEPOSIT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Mag-like ng posts, ₱50 kada like, WFH."
       - "Mag-rate ng hotels, kumita ng ₱500, PM sa Telegram."
@@ -10931,7 +11147,7 @@ rules:
     describe: "A fee demanded as part of a job offer"
     describe-local:
       tl: "Fee na hinihingi sa alok na trabaho"
-    meta: "FEE_G_PAY_FIRST_TL && 1 of (__G_JOB_TL, __G_ABROAD_TL, TASK_G_WORK_TL, OFF_G_CHAT_TL, PAY_G_HIGH_TL, __G_EASY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL && !LEGIT_NO_FEE_TL"
+    meta: "(FEE_G_PAY_FIRST_TL && 1 of (__G_JOB_TL, __G_ABROAD_TL, TASK_G_WORK_TL, OFF_G_CHAT_TL, PAY_G_HIGH_TL, __G_EASY_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL && !LEGIT_NO_FEE_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Trabaho sa Japan, magbayad ng ₱5,000 reservation fee muna."
       - "Online job, mag-send ng ₱1,500 activation fee."
@@ -10948,7 +11164,7 @@ rules:
     describe: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
     describe-local:
       tl: "Money mule na inaalok bilang trabaho, may bayad, chat contact o paglilihim"
-    meta: "MULE_G_ACCOUNT_TL && 1 of (PAY_G_HIGH_TL, OFF_G_CHAT_TL, SECRET_G_HUSH_TL, __G_JOB_TL, __G_EASY_TL, __G_ABROAD_TL, __G_MONTH_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    meta: "(MULE_G_ACCOUNT_TL && 1 of (PAY_G_HIGH_TL, OFF_G_CHAT_TL, SECRET_G_HUSH_TL, __G_JOB_TL, __G_EASY_TL, __G_ABROAD_TL, __G_MONTH_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Paupahan mo lang ang bank account mo, ₱5,000 monthly, WFH."
       - "Pahiram ng GCash mo, may ₱500 ka, PM sa Telegram."
@@ -10964,7 +11180,7 @@ rules:
     describe: "Moves the candidate to a chat app or group to receive paid 'tasks'"
     describe-local:
       tl: "Pinalilipat sa chat app o group para tumanggap ng 'tasks'"
-    meta: "OFF_G_CHAT_TL && __G_TASKWORD_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    meta: "(OFF_G_CHAT_TL && __G_TASKWORD_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Join ka sa GC namin sa Telegram para makita mo yung daily tasks."
       - "Sali ka sa WhatsApp group namin, dun ibibigay ang tasks."
@@ -10980,7 +11196,7 @@ rules:
     describe: "A job in a scam-compound region that requires the candidate's own bank or e-wallet account"
     describe-local:
       tl: "Trabaho sa lugar ng scam hub na nangangailangan ng sariling bank o e-wallet account"
-    meta: "__G_ABROAD_TL && __G_JOB_TL && __G_OWNACC_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    meta: "(__G_ABROAD_TL && __G_JOB_TL && __G_OWNACC_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Trabaho sa Thailand, kailangan may sarili kang bank account at GCash."
       - "Cambodia CSR, ₱60k, dalhin ang iyong ATM."
@@ -10996,7 +11212,7 @@ rules:
     describe: "High pay promised for easy work or through a chat contact"
     describe-local:
       tl: "Malaking kita para sa madaling trabaho o sa chat contact"
-    meta: "(PAY_G_HIGH_TL || (__G_MONTH_TL && __G_EASY_TL)) && 1 of (__G_EASY_TL, __G_JOB_TL, OFF_G_CHAT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL"
+    meta: "((PAY_G_HIGH_TL || (__G_MONTH_TL && __G_EASY_TL)) && 1 of (__G_EASY_TL, __G_JOB_TL, OFF_G_CHAT_TL) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !(LEGIT_PROCESS_TL && LEGIT_NO_FEE_TL) && __TL_MARKER_TL && !__G_NOTJOB_TL) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kumita ng ₱3,000 kada araw sa bahay lang."
       - "Easy money, cellphone lang ang kailangan."
@@ -11005,6 +11221,58 @@ rules:
       - "Nasa bahay lang ako buong araw."
     ref:
       - https://consumer.ftc.gov/articles/job-scams
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_TL and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:pulis|pnp|dmw|poea|embahada|embassy|dfa|iacat|nbi|bi)\b[^.\n]{0,60}?\b(?:nagbabala|nagbigay\s+babala|ayon|sinabi|inaresto|naaresto|nasagip|tulong)
+      | \bsa\s+tulong\s+(?:ng|ng\s+mga)\s+(?:embassy|embahada|dfa|dmw|pulis|nbi)\b
+      | \b(?:babala|biktima|mabiktima|nabiktima|nasagip|inaresto|na-?rescue|na-?trafficking|ayon\s+sa\s+(?:pulis|pnp|dmw|dfa|nbi|bi))\b
+      | \bscam\s+(?:yan|yan\b|iyan|ito|po\s+yan)\b|\bhindi\s+trabaho\b
+      | \bhuwag\s+(?:kayong|po\s+kayong|magbayad|pumayag|maniwala|pumunta|tumuloy)\b|\bi-?report\b|\bmag-?ingat\s+(?:sa|po|kayo)\b
+
+  - id: LEGIT_ABOUT_SCAMS_TL
+    tactic: legitimacy
+    weight: -2.0
+    languages: [tl]
+    describe: "Reads as a report, warning or advice ABOUT job scams (warning, victims, rescued, 'that is a scam', do not pay, report it), not as an offer"
+    describe-local:
+      tl: "Ulat, babala o payo TUNGKOL sa scam sa trabaho (babala, biktima, nasagip, 'scam yan', huwag magbayad, i-report), hindi alok na trabaho"
+    meta: '__ABOUT_SCAMS_TL'
+    match:
+      - "Babala ng DMW: huwag magbayad sa recruiter sa Facebook."
+      - "Nakauwi siya sa tulong ng embassy, scam yan, hindi trabaho."
+    nomatch:
+      - "Hiring encoder sa Cambodia, ₱60k a month, libre lahat, PM lang."
+      - "Ingat po sa biyahe, kita tayo bukas."
+    ref: https://www.dmw.gov.ph/
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:sinabihan|pinagtrabaho|kinuha|dinala|pinilit|pinagbayad|niloko|ni-?recruit|na-?recruit)\s+(?:siya|siyang|sila|silang|ang|ng)\b
+      | \b(?:ang\s+)?(?:pinsan|kapatid|kaibigan|anak|pamangkin)\s+ko\b
+
+  - id: LEGIT_NARRATED_SCAM_TL
+    tactic: legitimacy
+    weight: -1.5
+    languages: [tl]
+    describe: "Tells what was done to someone else (he was told to, his passport was taken, my cousin): a report of a scam, not an offer"
+    describe-local:
+      tl: "Kinukuwento ang nangyari sa iba (sinabihan siya, kinuha ang passport, ang pinsan ko): kuwento ng scam, hindi alok"
+    meta: '__NARRATED_TL && __ABOUT_SCAMS'
+    match:
+      - "Babala: Sinabihan siyang huwag ipaalam sa pamilya."
+      - "Babala: Na-recruit siya ng kaibigan sa FB."
+    nomatch:
+      - "Babala: Libre ang ticket at tirahan, PM lang."
+      - "Magpadala ng resume sa HR."
 
 """#),
         ("rules/lang-vi.yaml", #"""
@@ -11109,7 +11377,7 @@ rules:
     describe: "A job in a scam-compound region with further lure features (travel paid, no interview, tourist route, passport, age)"
     describe-local:
       vi: "Việc làm tại khu vực đặc khu lừa đảo kèm các dấu hiệu khác (bao vé, không phỏng vấn, đi du lịch, hộ chiếu, độ tuổi)"
-    meta: 'TRAF_SEA_JOB_VI && 2 of (TRAF_TRAVEL_PAID_VI, TRAF_NO_INTERVIEW_VI, TRAF_TOURIST_VISA_VI, __TRAF_EXTRA_VI)'
+    meta: '(TRAF_SEA_JOB_VI && 2 of (TRAF_TRAVEL_PAID_VI, TRAF_NO_INTERVIEW_VI, TRAF_TOURIST_VISA_VI, __TRAF_EXTRA_VI)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Tuyển CSKH tại Campuchia, bao vé máy bay, không cần phỏng vấn."
       - "Bay sang Phnom Penh làm CSKH, gửi ảnh hộ chiếu, cứ nói đi du lịch."
@@ -11518,7 +11786,7 @@ rules:
     describe: "Offers paid like/rate tasks or task mechanics and moves the candidate to Zalo, Telegram or another chat app"
     describe-local:
       vi: "Mời làm nhiệm vụ thả tim/đánh giá có trả tiền và chuyển sang Zalo, Telegram hoặc ứng dụng chat khác"
-    meta: '(TASK_LIKE_RATE_VI || TASK_RECHARGE_VI || TASK_ORDER_MECHANICS_VI) && (OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)'
+    meta: '((TASK_LIKE_RATE_VI || TASK_RECHARGE_VI || TASK_ORDER_MECHANICS_VI) && (OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Thả tim video TikTok, 1 nhiệm vụ 20.000đ. Kết bạn Zalo 0386.000.000."
       - "Nạp 500 USDT để mở khóa nhiệm vụ. Liên hệ Telegram @abcd_vn"
@@ -11534,7 +11802,7 @@ rules:
     describe: "Asks for a USDT or crypto deposit to unlock tasks or earnings"
     describe-local:
       vi: "Yêu cầu nạp USDT/tiền mã hóa để mở khóa nhiệm vụ hoặc tiền thưởng"
-    meta: '(TASK_RECHARGE_VI || TASK_ORDER_MECHANICS_VI) && __TASK_CRYPTO'
+    meta: '((TASK_RECHARGE_VI || TASK_ORDER_MECHANICS_VI) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Gói 1: nạp 100 USDT → nhận lại 130 USDT."
       - "Lên VIP3 với 1.000 USDT."
@@ -11550,7 +11818,7 @@ rules:
     describe: "Promises high daily pay and moves the candidate to a chat app"
     describe-local:
       vi: "Hứa thu nhập cao mỗi ngày và chuyển ứng viên sang ứng dụng chat"
-    meta: 'PAY_HIGH_DAILY_VI && (OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)'
+    meta: '(PAY_HIGH_DAILY_VI && (OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Mỗi ngày kiếm 500k–2 triệu, kết bạn Zalo 0386.000.000."
       - "Việc nhẹ lương cao, liên hệ Telegram @abc_vn."
@@ -11575,7 +11843,7 @@ rules:
     describe: "Demands an up-front fee under a deadline or into an individual's account"
     describe-local:
       vi: "Đòi nộp phí trước với hạn chót gấp hoặc vào tài khoản cá nhân"
-    meta: 'FEE_CANDIDATE_MUST_PAY_VI && (URG_LIMITED_SLOTS_VI || URG_ACT_NOW_VI || __PERSONAL_ACCOUNT_VI)'
+    meta: '(FEE_CANDIDATE_MUST_PAY_VI && (URG_LIMITED_SLOTS_VI || URG_ACT_NOW_VI || __PERSONAL_ACCOUNT_VI)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Chuyển phí đồng phục 890.000đ vào tài khoản 0071 000 000 – chủ TK: Lê Văn Phúc."
       - "Nộp phí đào tạo 500k, hạn chót 17h ngày mai."
@@ -11591,7 +11859,7 @@ rules:
     describe: "Offers money-mule work and asks for secrecy or a private chat"
     describe-local:
       vi: "Mời làm việc chuyển tiền hộ và yêu cầu giữ bí mật hoặc chuyển sang chat riêng"
-    meta: 'MULE_ACCOUNT_VI && (SECRET_DONT_TELL_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)'
+    meta: '(MULE_ACCOUNT_VI && (SECRET_DONT_TELL_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Nhận tiền vào tài khoản cá nhân và chuyển lại cho công ty. Liên hệ Telegram @vn_muster"
       - "Cho thuê tài khoản, đừng kể với ai."
@@ -11607,7 +11875,7 @@ rules:
     describe: "Asks for ID photos, bank numbers or OTP codes with no interview"
     describe-local:
       vi: "Đòi ảnh CCCD, số tài khoản hoặc mã OTP mà không cần phỏng vấn"
-    meta: '(DATA_ID_DOCS_VI || DATA_OTP_VI) && (TRAF_NO_INTERVIEW_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)'
+    meta: '((DATA_ID_DOCS_VI || DATA_OTP_VI) && (TRAF_NO_INTERVIEW_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Gửi ảnh CCCD hai mặt, không cần phỏng vấn."
       - "Gửi cho mình mã OTP qua Telegram."
@@ -11623,7 +11891,7 @@ rules:
     describe: "Moves the interview to a chat app and holds it by text only"
     describe-local:
       vi: "Chuyển phỏng vấn sang ứng dụng chat và chỉ trao đổi bằng tin nhắn"
-    meta: 'RC_CHAT_INTERVIEW_VI && OFF_MOVE_TO_APP_VI'
+    meta: '(RC_CHAT_INTERVIEW_VI && OFF_MOVE_TO_APP_VI) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Vòng phỏng vấn sẽ trao đổi qua tin nhắn, bạn kết bạn Zalo 0325.000.000."
       - "Phỏng vấn qua chat, liên hệ Telegram @hr_vn."
@@ -11684,7 +11952,7 @@ rules:
     describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
     describe-local:
       vi: "Việc nhẹ tại nhà hoặc qua điện thoại với thu nhập theo ngày/giờ cao"
-    meta: "(__EASY_VI && __PAY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    meta: "((__EASY_VI && __PAY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Việc nhẹ tại nhà, chỉ cần điện thoại, 500k/ngày."
       - "viec nhe tai nha, thu nhap tu 500k 1 ngay"
@@ -11699,7 +11967,7 @@ rules:
     describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
     describe-local:
       vi: "Mời làm việc hoặc kiếm tiền với liên hệ qua Zalo, Telegram hoặc số điện thoại"
-    meta: "(__CHAT_ANY_VI && 2 of (__JOB_VI, __EASY_VI, __PAY_VI, __TASK_VI, __FEE_VI, __ABROAD_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    meta: "((__CHAT_ANY_VI && 2 of (__JOB_VI, __EASY_VI, __PAY_VI, __TASK_VI, __FEE_VI, __ABROAD_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Tuyển CTV online, 300k-500k/ngày, liên hệ Zalo 0901 000 112"
       - "tuyen ctv lam tai nha, ib zalo 0902 000 334"
@@ -11714,7 +11982,7 @@ rules:
     describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
     describe-local:
       vi: "Bốn dấu hiệu trở lên của tin tuyển dụng lừa: việc làm, việc nhẹ, thu nhập theo ngày, liên hệ chat, nhiệm vụ, phí, nước ngoài"
-    meta: "(4 of (__JOB_VI, __EASY_VI, __PAY_VI, __CHAT_ANY_VI, __TASK_VI, __FEE_VI, __ABROAD_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    meta: "((4 of (__JOB_VI, __EASY_VI, __PAY_VI, __CHAT_ANY_VI, __TASK_VI, __FEE_VI, __ABROAD_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Tuyển CTV làm tại nhà, chỉ cần điện thoại, 500k/ngày, nhắn Zalo 0903 000 556"
       - "tuyen ctv lam nhiem vu like tiktok, 20k/nhiem vu, lien he tele @linh_hr0"
@@ -11729,7 +11997,7 @@ rules:
     describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
     describe-local:
       vi: "Nhiệm vụ like/đánh giá kèm tiền công, phí nạp hoặc liên hệ chat"
-    meta: "(__TASK_VI && 2 of (__PAY_VI, __FEE_VI, __CHAT_ANY_VI, __EASY_VI, __JOB_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    meta: "((__TASK_VI && 2 of (__PAY_VI, __FEE_VI, __CHAT_ANY_VI, __EASY_VI, __JOB_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Làm nhiệm vụ thả tim TikTok, 10k/lượt, liên hệ Zalo 0904 000 778"
       - "lam nhiem vu nang cap VIP, nap tien truoc, nhan hoa hong ngay"
@@ -11744,7 +12012,7 @@ rules:
     describe: "A job offer that asks for a fee, deposit or top-up"
     describe-local:
       vi: "Lời mời làm việc đòi phí, tiền cọc hoặc nạp tiền"
-    meta: "(__FEE_VI && (__JOB_VI || __TASK_VI) && 1 of (__EASY_VI, __PAY_VI, __CHAT_ANY_VI, __ABROAD_VI, __TASK_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !LEGIT_NO_FEE_VI"
+    meta: "((__FEE_VI && (__JOB_VI || __TASK_VI) && 1 of (__EASY_VI, __PAY_VI, __CHAT_ANY_VI, __ABROAD_VI, __TASK_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !LEGIT_NO_FEE_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Tuyển CTV online, đóng phí đăng ký 200k trước khi làm."
       - "Việc làm tại nhà, đặt cọc 500k để nhận hàng, liên hệ Zalo 0905 000 990"
@@ -11759,7 +12027,7 @@ rules:
     describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
     describe-local:
       vi: "Việc làm ở nước ngoài (Campuchia, Myanmar, Thái Lan, Dubai) kèm dấu hiệu lừa khác"
-    meta: "(__ABROAD_VI && __JOB_VI && 1 of (__EASY_VI, __PAY_VI, __CHAT_ANY_VI, TRAF_TRAVEL_PAID_VI, TRAF_NO_INTERVIEW_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)"
+    meta: "((__ABROAD_VI && __JOB_VI && 1 of (__EASY_VI, __PAY_VI, __CHAT_ANY_VI, TRAF_TRAVEL_PAID_VI, TRAF_NO_INTERVIEW_VI)) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Việc làm ở Campuchia, lương 30 triệu, không cần kinh nghiệm"
       - "tuyen nhan vien sang campuchia lam viec nhe, lien he tele @nam_hr0"
@@ -11831,7 +12099,7 @@ rules:
       vi: "Yêu cầu ứng viên chuyển sang Zalo, Telegram, WhatsApp hoặc ứng dụng chat riêng"
       ro: "Asks the candidate to continue on Zalo, Telegram, WhatsApp or another private chat app"
       it: "Asks the candidate to continue on Zalo, Telegram, WhatsApp or another private chat app"
-    meta: "__OFF_G_CHAT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__OFF_G_CHAT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Bạn vui lòng thêm Zalo của trợ lý 0934 000 890 để nhận việc."
       - "ban tai app telegram va nhan tin cho quan ly @ms_lan nhe"
@@ -11855,7 +12123,7 @@ rules:
       vi: "Trả tiền hoặc hoa hồng cho việc thả tim, theo dõi, đánh giá, xem video hay làm 'nhiệm vụ'"
       ro: "Offers pay or commission for likes, follows, reviews, views or 'tasks'"
       it: "Offers pay or commission for likes, follows, reviews, views or 'tasks'"
-    meta: "__TASK_G_WORK_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__TASK_G_WORK_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Thả tim video TikTok, mỗi video 5k."
       - "like va binh luan video youtube, 5k/1 video"
@@ -11884,7 +12152,7 @@ rules:
       vi: "Cơ chế lừa nhiệm vụ: nạp tiền để rút hoặc mở khóa, số dư âm, đơn kết hợp, hoàn gốc kèm hoa hồng"
       ro: "Task-scam money mechanics: top up to withdraw or unlock, negative balance, combo orders, refund of 'capital plus commission'"
       it: "Task-scam money mechanics: top up to withdraw or unlock, negative balance, combo orders, refund of 'capital plus commission'"
-    meta: "__TASK_G_DEPOSIT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__TASK_G_DEPOSIT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Tài khoản của bạn đang bị âm 4 triệu, cần nạp thêm để rút."
       - "Để rút được tiền bạn phải hoàn thành thêm một đơn combo."
@@ -11912,7 +12180,7 @@ rules:
       vi: "Yêu cầu ứng viên nộp phí hoặc tiền cọc (đào tạo, đồng phục, hồ sơ, visa, kích hoạt, thiết bị) trước khi làm"
       ro: "Asks the candidate to pay a fee or deposit (training, uniform, file, visa, activation, equipment) before working"
       it: "Asks the candidate to pay a fee or deposit (training, uniform, file, visa, activation, equipment) before working"
-    meta: "__FEE_G_PAY_FIRST_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__FEE_G_PAY_FIRST_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Vui lòng đóng 500.000đ tiền đồng phục trước ngày nhận việc."
       - "De kich hoat tai khoan ban can chuyen khoan le phi 300k, hoàn lại sau khi nhận lương."
@@ -11942,7 +12210,7 @@ rules:
       vi: "Hứa thu nhập cao theo ngày, giờ hoặc nhiệm vụ, hoặc thu nhập được đảm bảo"
       ro: "Promises high pay per day, per hour or per task, or guaranteed income"
       it: "Promises high pay per day, per hour or per task, or guaranteed income"
-    meta: "__PAY_G_HIGH_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__PAY_G_HIGH_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Kiếm 2-3 triệu mỗi ngày chỉ với điện thoại."
       - "luong ngay 400-600k"
@@ -11974,7 +12242,7 @@ rules:
       vi: "Đòi thuê, mua, mượn tài khoản/ví của ứng viên hoặc nhận tiền, hàng rồi chuyển tiếp"
       ro: "Asks to rent, buy or use the candidate's bank account or wallet, or to receive money or parcels and pass them on"
       it: "Asks to rent, buy or use the candidate's bank account or wallet, or to receive money or parcels and pass them on"
-    meta: "__MULE_G_ACCOUNT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__MULE_G_ACCOUNT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Cần tìm người nhận chuyển khoản hộ, mỗi giao dịch hưởng 2%."
       - "cho muon tai khoan ngan hang vai hom"
@@ -11997,7 +12265,7 @@ rules:
       vi: "Yêu cầu ứng viên giữ bí mật về công việc hoặc dòng tiền"
       ro: "Asks the candidate to keep the job or the money secret"
       it: "Asks the candidate to keep the job or the money secret"
-    meta: "__SECRET_G_HUSH_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__SECRET_G_HUSH_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Giữ kín thông tin, không đăng lên mạng."
       - "dung noi voi ai nhe, ngân hàng hỏi thì nói tiền bạn trả nợ"
@@ -12015,7 +12283,7 @@ rules:
       vi: "Việc làm tại khu vực có nhiều đặc khu lừa đảo (Campuchia, Myanmar, Lào, Thái Lan, Dubai, Philippines, biên giới)"
       ro: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines, border areas)"
       it: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Dubai, Philippines, border areas)"
-    meta: "__G_ABROAD_VI && (__G_JOB_VI || __G_ENTRY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__G_ABROAD_VI && (__G_JOB_VI || __G_ENTRY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Tuyển nhân viên làm việc tại Bavet."
       - "viec lam thai lan, nhan vien van phong"
@@ -12034,7 +12302,7 @@ rules:
       vi: "Việc làm tại khu vực đặc khu lừa đảo kèm dấu hiệu dụ dỗ: bao vé, không cần phỏng vấn/kinh nghiệm, lương tháng cao hoặc liên hệ chat"
       ro: "A job in a scam-compound region with lure features: travel paid, no interview or experience, high monthly pay or a chat contact"
       it: "A job in a scam-compound region with lure features: travel paid, no interview or experience, high monthly pay or a chat contact"
-    meta: "__G_ABROAD_VI && __G_JOB_VI && 1 of (__G_ENTRY_VI, PAY_G_HIGH_VI, __G_MONTH_VI, OFF_G_CHAT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__G_ABROAD_VI && __G_JOB_VI && 1 of (__G_ENTRY_VI, PAY_G_HIGH_VI, __G_MONTH_VI, OFF_G_CHAT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Sang Campuchia làm sale, lương 1500 đô/tháng, bao ăn ở."
       - "Di lam o Dubai, khong can kinh nghiem, bay trong tuan."
@@ -12053,7 +12321,7 @@ rules:
       vi: "Chuyển ứng viên sang ứng dụng chat kèm một dấu hiệu dụ dỗ khác (thu nhập, nhiệm vụ, phí, nhận tiền hộ, làm ở nước ngoài)"
       ro: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
       it: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
-    meta: "OFF_G_CHAT_VI && 1 of (TASK_G_WORK_VI, TASK_G_DEPOSIT_VI, FEE_G_PAY_FIRST_VI, PAY_G_HIGH_VI, MULE_G_ACCOUNT_VI, __G_ABROAD_VI, __G_EASY_VI, __G_MONTH_VI, __G_TASKWORD_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(OFF_G_CHAT_VI && 1 of (TASK_G_WORK_VI, TASK_G_DEPOSIT_VI, FEE_G_PAY_FIRST_VI, PAY_G_HIGH_VI, MULE_G_ACCOUNT_VI, __G_ABROAD_VI, __G_EASY_VI, __G_MONTH_VI, __G_TASKWORD_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Việc nhẹ tại nhà, nhắn Zalo 0901 000 111 để nhận việc."
       - "Mỗi ngày kiếm 500k, liên hệ telegram @hr_vn"
@@ -12071,7 +12339,7 @@ rules:
       vi: "Nhiệm vụ có trả tiền kèm hứa thu nhập, phí, nạp tiền hoặc liên hệ chat"
       ro: "Paid tasks together with pay promises, fees, deposits or a chat contact"
       it: "Paid tasks together with pay promises, fees, deposits or a chat contact"
-    meta: "(TASK_G_WORK_VI || TASK_G_DEPOSIT_VI) && 1 of (PAY_G_HIGH_VI, FEE_G_PAY_FIRST_VI, OFF_G_CHAT_VI, __G_EASY_VI, __G_JOB_VI, TASK_G_DEPOSIT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "((TASK_G_WORK_VI || TASK_G_DEPOSIT_VI) && 1 of (PAY_G_HIGH_VI, FEE_G_PAY_FIRST_VI, OFF_G_CHAT_VI, __G_EASY_VI, __G_JOB_VI, TASK_G_DEPOSIT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Thả tim video TikTok, mỗi video 5k, làm tại nhà."
       - "Nhiệm vụ đánh giá sản phẩm 15k, liên hệ Zalo 0977 000 222"
@@ -12089,7 +12357,7 @@ rules:
       vi: "Đòi phí trong một lời mời làm việc"
       ro: "A fee demanded as part of a job offer"
       it: "A fee demanded as part of a job offer"
-    meta: "FEE_G_PAY_FIRST_VI && 1 of (__G_JOB_VI, __G_ABROAD_VI, TASK_G_WORK_VI, OFF_G_CHAT_VI, PAY_G_HIGH_VI, __G_EASY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI && !LEGIT_NO_FEE_VI"
+    meta: "(FEE_G_PAY_FIRST_VI && 1 of (__G_JOB_VI, __G_ABROAD_VI, TASK_G_WORK_VI, OFF_G_CHAT_VI, PAY_G_HIGH_VI, __G_EASY_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI && !LEGIT_NO_FEE_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Tuyển CTV online, đóng phí đăng ký 200k trước."
       - "Nhân viên kho: vui lòng đóng 500.000đ tiền đồng phục."
@@ -12108,7 +12376,7 @@ rules:
       vi: "Nhận tiền hộ/cho thuê tài khoản được trình bày như một công việc, kèm thu nhập, chat hoặc giữ bí mật"
       ro: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
       it: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
-    meta: "MULE_G_ACCOUNT_VI && 1 of (PAY_G_HIGH_VI, OFF_G_CHAT_VI, SECRET_G_HUSH_VI, __G_JOB_VI, __G_EASY_VI, __G_ABROAD_VI, __G_MONTH_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(MULE_G_ACCOUNT_VI && 1 of (PAY_G_HIGH_VI, OFF_G_CHAT_VI, SECRET_G_HUSH_VI, __G_JOB_VI, __G_EASY_VI, __G_ABROAD_VI, __G_MONTH_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Việc nhẹ: nhận tiền vào tài khoản rồi chuyển lại, 500k/ngày."
       - "Cho thuê tài khoản ngân hàng, liên hệ Telegram @tk_vn"
@@ -12126,7 +12394,7 @@ rules:
       vi: "Chuyển sang ứng dụng chat hoặc nhóm để nhận 'nhiệm vụ'"
       ro: "Moves the candidate to a chat app or group to receive paid 'tasks'"
       it: "Moves the candidate to a chat app or group to receive paid 'tasks'"
-    meta: "OFF_G_CHAT_VI && __G_TASKWORD_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(OFF_G_CHAT_VI && __G_TASKWORD_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Mình gửi link nhóm Telegram, bạn vào nhóm để nhận nhiệm vụ đầu tiên."
       - "ket ban zalo 0901 000 111 de nhan nhiem vu"
@@ -12144,7 +12412,7 @@ rules:
       vi: "Việc làm tại khu vực đặc khu lừa đảo yêu cầu mang theo tài khoản ngân hàng hoặc SIM chính chủ"
       ro: "A job in a scam-compound region that requires the candidate's own bank account or SIM card"
       it: "A job in a scam-compound region that requires the candidate's own bank account or SIM card"
-    meta: "__G_ABROAD_VI && __G_JOB_VI && __G_OWNACC_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "(__G_ABROAD_VI && __G_JOB_VI && __G_OWNACC_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Sang Campuchia làm việc, mang theo tài khoản ngân hàng và sim chính chủ."
       - "Di lam o Campuchia, cong viec la thue tai khoan ngan hang"
@@ -12162,7 +12430,7 @@ rules:
       vi: "Hứa thu nhập cao cho việc nhẹ hoặc qua liên hệ chat"
       ro: "High pay promised for easy work or through a chat contact"
       it: "High pay promised for easy work or through a chat contact"
-    meta: "(PAY_G_HIGH_VI || (__G_MONTH_VI && __G_EASY_VI)) && 1 of (__G_EASY_VI, __G_JOB_VI, OFF_G_CHAT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI"
+    meta: "((PAY_G_HIGH_VI || (__G_MONTH_VI && __G_EASY_VI)) && 1 of (__G_EASY_VI, __G_JOB_VI, OFF_G_CHAT_VI) && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "Việc nhẹ tại nhà, 500k/ngày."
       - "Lương 15-20tr/tháng, làm tại nhà 2h mỗi ngày."
@@ -12171,6 +12439,58 @@ rules:
       - "Kiếm 2 triệu mỗi ngày là ước mơ của tôi."
     ref:
       - https://consumer.ftc.gov/articles/job-scams
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_VI and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bc[ảa]nh\s+b[áa]o\b|\bkhuy[ếe]n\s+c[áa]o\b|\bn[ạa]n\s+nh[âa]n\b|\bgi[ảa]i\s+c[ứu]u\b|\bt[ỉi]nh\s+t[áa]o\b
+      | \bkh[ôo]ng\s+bao\s+gi[ờo]\s+y[êe]u\s+c[ầa]u\b|\bvi\s+ph[ạa]m\s+ph[áa]p\s+lu[ậa]t\b
+      | \b(?:c[ôo]ng\s+an|[đd][ạa]i\s+s[ứu]\s+qu[áa]n|b[ộo]\s+ngo[ạa]i\s+giao)\b[^.\n]{0,40}?\b(?:h[ỗo]\s+tr[ợo]|cho\s+bi[ếe]t|b[ắa]t|tri[ệe]t\s+ph[áa]|[đd][ưu]a\s+v[ềe])
+      | \bb[áa]o\s+(?:ngay\s+)?(?:cho\s+)?c[ôo]ng\s+an\b|\b(?:bi|b[ịi])\s+l[ừu]a\b
+
+  - id: LEGIT_ABOUT_SCAMS_VI
+    tactic: legitimacy
+    weight: -2.0
+    languages: [vi]
+    describe: "Reads as a report, warning or advice ABOUT job scams (warning, victims, rescued, police or embassy helped, banks never ask), not as an offer"
+    describe-local:
+      vi: "Là bài cảnh báo, tin tức hoặc lời khuyên VỀ lừa đảo việc làm (cảnh báo, nạn nhân, giải cứu, công an hoặc đại sứ quán hỗ trợ), không phải lời mời làm việc"
+    meta: '__ABOUT_SCAMS_VI'
+    match:
+      - "Cảnh báo: nhiều nạn nhân bị lừa sang Campuchia làm việc."
+      - "Gia dinh phai nho dai su quan va cong an ho tro moi ve duoc."
+    nomatch:
+      - "Tuyển CSKH tại Thái Lan, lương 1.500 đô, bao vé máy bay."
+      - "Việc nhẹ lương cao, liên hệ Zalo ngay."
+    ref: https://bocongan.gov.vn/
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:em\s+trai|em\s+g[áa]i|con\s+trai|con\s+g[áa]i|anh\s+trai|ch[ịi]\s+g[áa]i|ch[áa]u|b[ạa]n)\s+(?:m[ìi]nh|t[ôo]i|em)\b
+      | \bb[ịi]\s+(?:[đd][ưu]a|b[áa]n|gi[ữu]|thu|ph[ạa]t|[đd][áa]nh|[ée]p|nh[ốo]t)\b
+      | \bh[ọo]\s+thu\s+h[ộo]\s+chi[ếe]u\b
+
+  - id: LEGIT_NARRATED_SCAM_VI
+    tactic: legitimacy
+    weight: -1.5
+    languages: [vi]
+    describe: "Tells what was done to someone else (my brother, he was taken, they took his passport): a report of a scam, not an offer"
+    describe-local:
+      vi: "Kể lại điều xảy ra với người khác (em trai mình, bị đưa đi, họ thu hộ chiếu): câu chuyện lừa đảo, không phải lời mời"
+    meta: '__NARRATED_VI && __ABOUT_SCAMS'
+    match:
+      - "Cảnh báo: Em trai minh bi dua qua song sang Myanmar."
+      - "Cảnh báo: Họ thu hộ chiếu và bắt làm việc cả đêm."
+    nomatch:
+      - "Cảnh báo: Công ty bao vé máy bay và chỗ ở."
+      - "Lương 1.500 đô, liên hệ Zalo."
 
 """#),
         ("rules/lang-zh.yaml", #"""
@@ -12291,7 +12611,7 @@ rules:
     describe: "A job in a scam-compound region with further lure features (travel paid, no interview, tourist visa, wage deduction, age or typing requirement)"
     describe-local:
       zh: "电诈园区地区的岗位，并带有其他诱饵特征（包机票、免面试、旅游签、工资扣款、年龄或打字要求）"
-    meta: 'TRAF_SEA_JOB_ZH && 2 of (TRAF_TRAVEL_PAID_ZH, TRAF_NO_INTERVIEW_ZH, TRAF_TOURIST_VISA_ZH, TRAF_DEBT_DEDUCTION_ZH, __TRAF_EXTRA_ZH)'
+    meta: '(TRAF_SEA_JOB_ZH && 2 of (TRAF_TRAVEL_PAID_ZH, TRAF_NO_INTERVIEW_ZH, TRAF_TOURIST_VISA_ZH, TRAF_DEBT_DEDUCTION_ZH, __TRAF_EXTRA_ZH)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "高薪招聘 海外客服 柬埔寨 包机票 包吃住 免面试"
       - "老挝金三角 招聘文员 18-40岁 走旅游签过去"
@@ -12426,7 +12746,7 @@ rules:
     describe: "Asks for a USDT / 'U' recharge to unlock tasks or earnings"
     describe-local:
       zh: "要求充值USDT（“U”）来解锁任务或收益"
-    meta: '(TASK_RECHARGE_ZH || TASK_ORDER_MECHANICS_ZH) && (__CRYPTO_ZH || __TASK_CRYPTO)'
+    meta: '((TASK_RECHARGE_ZH || TASK_ORDER_MECHANICS_ZH) && (__CRYPTO_ZH || __TASK_CRYPTO)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "充值500U升级VIP，解锁每天60个任务"
       - "升级VIP2需充值300 USDT"
@@ -12647,13 +12967,14 @@ rules:
     describe: "Describes a real hiring process (licensed labour-export company, video or on-site interviews, second round, written test, formal contract)"
     describe-local:
       zh: "描述真实的招聘流程（具有对外劳务合作经营资格、视频或现场面试、二面、笔试、正规合同）"
-    pattern: '[对對]外[劳勞][务務]合作[经經][营營][资資]格|[视視][频頻讯訊]面[试試]|[现現]場面[试試]|[现現]场面[试試]|公司面[试試]|二面|[笔筆][试試]|[电電][话話][约約][谈談]|[电電][话話]面[试試]|[劳勞][健保]保|人力[银銀]行|[录錄]取通知|[录錄]用通知及合[约約]'
+    pattern: '[对對]外[劳勞][务務]合作[经經][营營][资資]格|[视視][频頻讯訊]面[试試]|[现現]場面[试試]|[现現]场面[试試]|公司面[试試]|二面|[笔筆][试試]|[电電][话話][约約][谈談]|[电電][话話]面[试試]|[劳勞][健保]保|人力[银銀]行|[录錄]取通知|[录錄]用通知及合[约約]|五[险險]一金|[线線]上面[试試]|[电電][话話]初面|[视視][频頻][复複]面|入[职職]培[训訓]'
     match:
       - "流程：网上申请 → 电话面试 → 公司面试（与主管及HR）→ 录用通知及合约"
       - "应征流程：人力银行投递履历 → 电话约谈 → 现场面试及打字测验"
     nomatch:
       - "免面试，直接上岗"
       - "后续面试通过文字进行"
+      - "无需面试，加微信直接入职。"
 
   - id: LEGIT_NO_FEE_ZH
     tactic: legitimacy
@@ -12662,13 +12983,17 @@ rules:
     describe: "States that candidates never pay, transfer money or install software"
     describe-local:
       zh: "声明求职者无需付款、转账或下载软件"
-    pattern: '不(?:会|會)?收取任何[费費]用|不[会會]要求(?:[应應][聘徵]者)?(?:付款|[转轉][账帳]|提供存摺)|不[会會]收取任何[费費]用|免[费費]入[场場]|[严嚴]禁任何[个個]人代收'
+    pattern: '不(?:会|會)?收取任何[费費]用|不[会會]要求(?:[应應][聘徵]者)?(?:付款|[转轉][账帳]|提供存摺)|不[会會]收取任何[费費]用|免[费費]入[场場]|[严嚴]禁任何[个個]人代收|不[会會](?:要求|[让讓])[您你]?(?:[垫墊]付|支付|[缴繳][纳納]|交)任何[费費]用|不收(?:取)?(?:任何)?押金|[无無]需向任何人(?:[缴繳][纳納]|支付|交)|[费費]用由[^，。\n]{0,12}承[担擔]'
     match:
       - "本公司不会要求应聘者付款，也不会通过Telegram招聘"
       - "我们整个招聘流程都不会收取任何费用"
+      - "设备由公司寄送，不收押金；我们不会要求您垫付任何费用。"
+      - "签证费用由雇主承担，求职者无需向任何人缴纳中介费。"
     nomatch:
       - "先交398元培训费"
       - "收取服务费"
+      - "需先交押金500元，工作满一个月退还。"
+      - "费用自理，名额有限。"
 
   - id: LEGIT_ADVICE_ZH
     tactic: legitimacy
@@ -12710,7 +13035,7 @@ rules:
     describe: "Offers paid like/rate tasks or task mechanics and moves the candidate to a chat app"
     describe-local:
       zh: "提供点赞打分等有偿任务或刷单套路，并把求职者引到聊天软件"
-    meta: '(TASK_LIKE_RATE_ZH || TASK_RECHARGE_ZH || TASK_ORDER_MECHANICS_ZH) && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)'
+    meta: '((TASK_LIKE_RATE_ZH || TASK_RECHARGE_ZH || TASK_ORDER_MECHANICS_ZH) && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "给酒店打分赚钱，每天收入500元，咨询管理员飞机 @hotel_demo"
       - "刷单返佣，加微信了解"
@@ -12726,7 +13051,7 @@ rules:
     describe: "Promises high income and moves the candidate to a chat app"
     describe-local:
       zh: "承诺高收入并把求职者引到聊天软件"
-    meta: 'PAY_HIGH_ZH && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)'
+    meta: '(PAY_HIGH_ZH && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "月入2万+，在家可做，联系 Telegram：@cw_demo"
       - "日入500，加微信详聊"
@@ -12742,7 +13067,7 @@ rules:
     describe: "Demands an up-front fee under a deadline or into an individual's account"
     describe-local:
       zh: "限时要求先交费，或转账到个人账户"
-    meta: 'FEE_CANDIDATE_MUST_PAY_ZH && (URG_LIMITED_SLOTS_ZH || URG_ACT_NOW_ZH || __PERSONAL_ACCOUNT_ZH)'
+    meta: '(FEE_CANDIDATE_MUST_PAY_ZH && (URG_LIMITED_SLOTS_ZH || URG_ACT_NOW_ZH || __PERSONAL_ACCOUNT_ZH)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "缴纳工服费共计680元（收款人：刘建华，卡号6222 0000 0000 0000），24小时内完成"
       - "先交398元培训费，今天交今天就能上岗"
@@ -12758,7 +13083,7 @@ rules:
     describe: "Offers money-mule work and asks for secrecy or a private chat"
     describe-local:
       zh: "招人跑分代收，并要求保密或转到私聊"
-    meta: 'MULE_ACCOUNT_ZH && (SECRET_DONT_TELL_ZH || OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)'
+    meta: '(MULE_ACCOUNT_ZH && (SECRET_DONT_TELL_ZH || OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "跑分很简单，别跟别人说，下个纸飞机找我"
       - "招聘线上代收员，联系 Telegram：@cw_demo"
@@ -12774,7 +13099,7 @@ rules:
     describe: "Rents bank cards or accounts for a high daily or monthly fee"
     describe-local:
       zh: "以高额日租或月结报酬收购、出租银行卡或账户"
-    meta: 'MULE_ACCOUNT_ZH && (PAY_HIGH_ZH || DATA_ID_BANK_ZH)'
+    meta: '(MULE_ACCOUNT_ZH && (PAY_HIGH_ZH || DATA_ID_BANK_ZH)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "高价收卡，日租300-500，长期合作月结万元起"
       - "出租银行卡，身份证正反面发我"
@@ -12790,7 +13115,7 @@ rules:
     describe: "Asks for ID and bank data together with a fee, a chat app or no interview"
     describe-local:
       zh: "索要身份证和银行卡信息，同时收费、转到聊天软件或免面试"
-    meta: 'DATA_ID_BANK_ZH && (FEE_CANDIDATE_MUST_PAY_ZH || OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP || TRAF_NO_INTERVIEW_ZH)'
+    meta: '(DATA_ID_BANK_ZH && (FEE_CANDIDATE_MUST_PAY_ZH || OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP || TRAF_NO_INTERVIEW_ZH)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "将身份证正反面照片发送至本邮箱，并缴纳工服费680元"
       - "身份证照片发我，加微信联系"
@@ -12806,7 +13131,7 @@ rules:
     describe: "Moves the interview to a chat app and holds it by text only"
     describe-local:
       zh: "把面试转到聊天软件并只用文字进行"
-    meta: 'RC_CHAT_INTERVIEW_ZH && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP || OFF_PLATFORM_EXCUSE_ZH)'
+    meta: '(RC_CHAT_INTERVIEW_ZH && (OFF_MOVE_TO_APP_ZH || __OFF_CHAT_APP || OFF_PLATFORM_EXCUSE_ZH)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "添加部门经理的企业微信，后续面试通过文字进行"
       - "平台聊天功能有限，文字面试即可"
@@ -12822,7 +13147,7 @@ rules:
     describe: "Remote-access software combined with frozen commissions, withdrawals or bank prompts"
     describe-local:
       zh: "远程协助软件与佣金冻结、提现或网银验证结合"
-    meta: 'RC_REMOTE_APP_ZH && (TASK_ORDER_MECHANICS_ZH || TASK_RECHARGE_ZH || MULE_ACCOUNT_ZH)'
+    meta: '(RC_REMOTE_APP_ZH && (TASK_ORDER_MECHANICS_ZH || TASK_RECHARGE_ZH || MULE_ACCOUNT_ZH)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "佣金提现失败，请下载远程协助软件，把设备代码发给我"
       - "打开屏幕共享，帮您解冻账户"
@@ -12846,7 +13171,7 @@ rules:
     describe: "Travel or a job in a scam-compound region combined with a demand for secrecy or a cover story for the family"
     describe-local:
       zh: "前往电诈园区地区的行程或工作，同时要求保密或对家人编造理由"
-    meta: '(TRAF_SEA_JOB_ZH || __SEA_PLACE_ZH) && SECRET_DONT_TELL_ZH'
+    meta: '((TRAF_SEA_JOB_ZH || __SEA_PLACE_ZH) && SECRET_DONT_TELL_ZH) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "明早的航班飞金边，这事别跟任何人讲，就说去广州出差"
       - "柬埔寨客服，不要告诉家人"
@@ -12903,7 +13228,7 @@ rules:
     describe: "Offers easy work (from home, phone only, no experience, a few hours) for pay counted per day, hour or task"
     describe-local:
       zh: "在家或用手机的轻松工作，承诺日结或按单高收入"
-    meta: "(__EASY_ZH && __PAY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    meta: "((__EASY_ZH && __PAY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "在家用手机就能做，日结200元。"
       - "宝妈学生都可以，时间自由，每天赚300"
@@ -12918,7 +13243,7 @@ rules:
     describe: "A job or easy-money offer whose only next step is a chat app, chat link or phone number"
     describe-local:
       zh: "兼职或赚钱邀约，并要求加微信、飞机(Telegram)等私聊"
-    meta: "(__CHAT_ANY_ZH && 2 of (__JOB_ZH, __EASY_ZH, __PAY_ZH, __TASK_ZH, __FEE_ZH, __ABROAD_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    meta: "((__CHAT_ANY_ZH && 2 of (__JOB_ZH, __EASY_ZH, __PAY_ZH, __TASK_ZH, __FEE_ZH, __ABROAD_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "招聘兼职，日结300，加微信abc_job01"
       - "手机就能做的副业，详情联系飞机 @jobhr_01"
@@ -12933,7 +13258,7 @@ rules:
     describe: "Four or more independent lure signals together: job offer, easy work, per-day pay, chat contact, paid tasks, fees, work abroad"
     describe-local:
       zh: "同时出现四个以上招聘诈骗特征：招聘、轻松、日结高薪、私聊、任务、收费、出境"
-    meta: "(4 of (__JOB_ZH, __EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, __TASK_ZH, __FEE_ZH, __ABROAD_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    meta: "((4 of (__JOB_ZH, __EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, __TASK_ZH, __FEE_ZH, __ABROAD_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "招聘兼职打字员，在家手机操作，日结200-500元，加vx: hr_lina01"
       - "急招宝妈学生，点赞抖音视频，一单一结，联系飞机 @job_2024x"
@@ -12948,7 +13273,7 @@ rules:
     describe: "Paid like/follow/review tasks together with per-task pay, a deposit or a chat contact"
     describe-local:
       zh: "点赞/刷单任务并伴有佣金、充值或私聊"
-    meta: "(__TASK_ZH && 2 of (__PAY_ZH, __FEE_ZH, __CHAT_ANY_ZH, __EASY_ZH, __JOB_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    meta: "((__TASK_ZH && 2 of (__PAY_ZH, __FEE_ZH, __CHAT_ANY_ZH, __EASY_ZH, __JOB_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "抖音点赞任务，3元一单，加微信领取"
       - "做任务需要先充值，佣金当天结"
@@ -12963,7 +13288,7 @@ rules:
     describe: "A job offer that asks for a fee, deposit or top-up"
     describe-local:
       zh: "招聘信息要求交押金、培训费或充值"
-    meta: "(__FEE_ZH && (__JOB_ZH || __TASK_ZH) && 1 of (__EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, __ABROAD_ZH, __TASK_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !LEGIT_NO_FEE_ZH"
+    meta: "((__FEE_ZH && (__JOB_ZH || __TASK_ZH) && 1 of (__EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, __ABROAD_ZH, __TASK_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !LEGIT_NO_FEE_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "兼职打字员，在家就能做，入职需交押金200元。"
       - "招聘客服，先交培训费500元，加微信报名"
@@ -12978,7 +13303,7 @@ rules:
     describe: "A job abroad in a scam-compound region or overseas, with further lure signals"
     describe-local:
       zh: "东南亚等境外工作邀约，并伴有其他诱骗特征"
-    meta: "(__ABROAD_ZH && __JOB_ZH && 1 of (__EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, TRAF_TRAVEL_PAID_ZH, TRAF_NO_INTERVIEW_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)"
+    meta: "((__ABROAD_ZH && __JOB_ZH && 1 of (__EASY_ZH, __PAY_ZH, __CHAT_ANY_ZH, TRAF_TRAVEL_PAID_ZH, TRAF_NO_INTERVIEW_ZH)) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH)) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "柬埔寨高薪招聘客服，包吃住，加飞机 @kh_job01"
       - "去缅甸工作，轻松月入3万，无需经验"
@@ -13047,7 +13372,7 @@ rules:
     describe: "Asks the candidate to continue on WeChat, Telegram, Line, WhatsApp or a chat group"
     describe-local:
       zh: "要求求职者转到微信、Telegram（飞机）、Line、WhatsApp 或群聊沟通"
-    meta: "__OFF_G_CHAT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__OFF_G_CHAT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "请添加HR的微信 hr_liu888 进行下一步沟通。"
       - "這裡不方便聊，請加我的LINE ID：job_tw520"
@@ -13069,7 +13394,7 @@ rules:
     describe: "Offers pay or commission for order brushing, likes, follows, reviews or 'tasks'"
     describe-local:
       zh: "为刷单、点赞、关注、好评或“任务”支付报酬或佣金"
-    meta: "__TASK_G_WORK_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__TASK_G_WORK_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "点赞抖音视频，每个赞2元。"
       - "在家兼职刷单，每单佣金5%"
@@ -13092,7 +13417,7 @@ rules:
     describe: "Task-scam money mechanics: top up to unlock tasks or withdrawals, negative balance, linked orders, advance payments, VIP levels"
     describe-local:
       zh: "刷单诈骗资金手法：充值解锁任务或提现、负数、连单、垫付、VIP等级"
-    meta: "__TASK_G_DEPOSIT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__TASK_G_DEPOSIT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "完成前三单后需要充值2000元才能解锁下一组任务。"
       - "您的账户因连单出现负数，请补足差额。"
@@ -13115,7 +13440,7 @@ rules:
     describe: "Asks the candidate to pay a fee or deposit (training, uniform, membership, registration, visa, equipment) before working"
     describe-local:
       zh: "要求求职者上岗前缴纳费用或押金（培训费、工服费、会员费、报名费、签证费、设备费）"
-    meta: "__FEE_G_PAY_FIRST_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__FEE_G_PAY_FIRST_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "入职前需缴纳培训费980元。"
       - "報名費500元請匯款至指定帳戶。"
@@ -13139,7 +13464,7 @@ rules:
     describe: "Promises high pay per day or month for easy work, or guaranteed income"
     describe-local:
       zh: "承诺轻松高日薪、高月入或保证收入"
-    meta: "__PAY_G_HIGH_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__PAY_G_HIGH_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "轻松日入1000+，宝妈学生都能做！"
       - "保证月入3万，每天只需工作两小时。"
@@ -13163,7 +13488,7 @@ rules:
     describe: "Buys, rents or borrows bank cards, accounts or payment apps, or asks to receive money or parcels and pass them on"
     describe-local:
       zh: "收购、出租、借用银行卡、账户或支付工具，或要求代收代付、转寄包裹"
-    meta: "__MULE_G_ACCOUNT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__MULE_G_ACCOUNT_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "高价收购银行卡，一套3000元。"
       - "招跑分员，用自己的银行卡收款。"
@@ -13184,7 +13509,7 @@ rules:
     describe: "Asks the candidate to keep the job or the money secret"
     describe-local:
       zh: "要求求职者对工作或资金保密"
-    meta: "__SECRET_G_HUSH_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__SECRET_G_HUSH_PAT_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "不要告诉家人。"
       - "银行问起就说是朋友还钱。"
@@ -13200,7 +13525,7 @@ rules:
     describe: "A job in a region known for scam compounds (Cambodia, Myanmar, Laos, Thailand, Philippines, Dubai)"
     describe-local:
       zh: "在诈骗园区高发地区（柬埔寨、缅甸、老挝、泰国、菲律宾、迪拜）的工作"
-    meta: "__G_ABROAD_ZH && (__G_JOB_ZH || __G_ENTRY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__G_ABROAD_ZH && (__G_JOB_ZH || __G_ENTRY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "柬埔寨西港招聘客服。"
       - "迪拜招聘电销人员。"
@@ -13217,7 +13542,7 @@ rules:
     describe: "A job in a scam-compound region with lure features: travel and board paid, no interview or experience, high pay or a chat contact"
     describe-local:
       zh: "诈骗园区高发地区的工作，并有诱饵：包机票食宿、免面试免经验、高薪或私聊联系"
-    meta: "__G_ABROAD_ZH && __G_JOB_ZH && 1 of (__G_ENTRY_ZH, PAY_G_HIGH_ZH, __G_MONTH_ZH, OFF_G_CHAT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__G_ABROAD_ZH && __G_JOB_ZH && 1 of (__G_ENTRY_ZH, PAY_G_HIGH_ZH, __G_MONTH_ZH, OFF_G_CHAT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "柬埔寨西港客服，包吃包住，机票报销。"
       - "缅甸打字员，免面试，月入3万。"
@@ -13234,7 +13559,7 @@ rules:
     describe: "Moves the candidate to a chat app together with another lure (pay, tasks, fee, money handling, work abroad, easy work)"
     describe-local:
       zh: "引导转到聊天软件，并附带其他诱饵（高薪、任务、收费、代收款、出境工作、轻松工作）"
-    meta: "OFF_G_CHAT_ZH && 1 of (TASK_G_WORK_ZH, TASK_G_DEPOSIT_ZH, FEE_G_PAY_FIRST_ZH, PAY_G_HIGH_ZH, MULE_G_ACCOUNT_ZH, __G_ABROAD_ZH, __G_EASY_ZH, __G_MONTH_ZH, __G_TASKWORD_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(OFF_G_CHAT_ZH && 1 of (TASK_G_WORK_ZH, TASK_G_DEPOSIT_ZH, FEE_G_PAY_FIRST_ZH, PAY_G_HIGH_ZH, MULE_G_ACCOUNT_ZH, __G_ABROAD_ZH, __G_EASY_ZH, __G_MONTH_ZH, __G_TASKWORD_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "在家兼职，日赚500，加微信 abc123。"
       - "刷单每单5元，加飞机@zhaopin"
@@ -13251,7 +13576,7 @@ rules:
     describe: "Paid tasks together with pay promises, fees, deposits or a chat contact"
     describe-local:
       zh: "有偿任务并附带收入承诺、收费、充值或私聊联系"
-    meta: "(TASK_G_WORK_ZH || TASK_G_DEPOSIT_ZH) && 1 of (PAY_G_HIGH_ZH, FEE_G_PAY_FIRST_ZH, OFF_G_CHAT_ZH, __G_EASY_ZH, __G_JOB_ZH, TASK_G_DEPOSIT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "((TASK_G_WORK_ZH || TASK_G_DEPOSIT_ZH) && 1 of (PAY_G_HIGH_ZH, FEE_G_PAY_FIRST_ZH, OFF_G_CHAT_ZH, __G_EASY_ZH, __G_JOB_ZH, TASK_G_DEPOSIT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "点赞视频每个赞2元，在家就能做。"
       - "刷单佣金10%，加微信领任务。"
@@ -13267,7 +13592,7 @@ rules:
     describe: "A fee demanded as part of a job offer"
     describe-local:
       zh: "招聘中要求缴费"
-    meta: "FEE_G_PAY_FIRST_ZH && 1 of (__G_JOB_ZH, __G_ABROAD_ZH, TASK_G_WORK_ZH, OFF_G_CHAT_ZH, PAY_G_HIGH_ZH, __G_EASY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH && !LEGIT_NO_FEE_ZH"
+    meta: "(FEE_G_PAY_FIRST_ZH && 1 of (__G_JOB_ZH, __G_ABROAD_ZH, TASK_G_WORK_ZH, OFF_G_CHAT_ZH, PAY_G_HIGH_ZH, __G_EASY_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH && !LEGIT_NO_FEE_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "招聘打字员，先交198元资料费。"
       - "入职需缴纳培训费980元。"
@@ -13284,7 +13609,7 @@ rules:
     describe: "Money-mule request presented as a job, with pay, a chat contact or secrecy"
     describe-local:
       zh: "以工作名义要求出借账户或代收款，并附带报酬、私聊或保密要求"
-    meta: "MULE_G_ACCOUNT_ZH && 1 of (PAY_G_HIGH_ZH, OFF_G_CHAT_ZH, SECRET_G_HUSH_ZH, __G_JOB_ZH, __G_EASY_ZH, __G_ABROAD_ZH, __G_MONTH_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(MULE_G_ACCOUNT_ZH && 1 of (PAY_G_HIGH_ZH, OFF_G_CHAT_ZH, SECRET_G_HUSH_ZH, __G_JOB_ZH, __G_EASY_ZH, __G_ABROAD_ZH, __G_MONTH_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "出租你的银行账户，每月5000元，在家就能做。"
       - "代收货款日结，加微信详谈。"
@@ -13300,7 +13625,7 @@ rules:
     describe: "Moves the candidate to a chat app or group to receive paid 'tasks'"
     describe-local:
       zh: "引导进入聊天软件或群组领取“任务”"
-    meta: "OFF_G_CHAT_ZH && __G_TASKWORD_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(OFF_G_CHAT_ZH && __G_TASKWORD_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "请下载Telegram，搜索 @zhaopin_vip 联系客服领取任务。"
       - "進群領取每日任務：t.me/jianzhi_tw"
@@ -13316,7 +13641,7 @@ rules:
     describe: "A job in a scam-compound region that requires the candidate's own bank card or SIM card"
     describe-local:
       zh: "诈骗园区高发地区的工作要求自带本人银行卡或手机卡"
-    meta: "__G_ABROAD_ZH && __G_JOB_ZH && __G_OWNACC_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "(__G_ABROAD_ZH && __G_JOB_ZH && __G_OWNACC_ZH && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "泰國工作，需自帶本人銀行卡和手機卡。"
       - "柬埔寨公司招人，自带银行卡。"
@@ -13332,7 +13657,7 @@ rules:
     describe: "High pay promised for easy work or through a chat contact"
     describe-local:
       zh: "承诺轻松工作或通过私聊即可获得高收入"
-    meta: "(PAY_G_HIGH_ZH || (__G_MONTH_ZH && __G_EASY_ZH)) && 1 of (__G_EASY_ZH, __G_JOB_ZH, OFF_G_CHAT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH"
+    meta: "((PAY_G_HIGH_ZH || (__G_MONTH_ZH && __G_EASY_ZH)) && 1 of (__G_EASY_ZH, __G_JOB_ZH, OFF_G_CHAT_ZH) && !LEGIT_WARNING_ZH && !LEGIT_ADVICE_ZH && !(LEGIT_PROCESS_ZH && LEGIT_NO_FEE_ZH) && !__G_NOTJOB_ZH) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
       - "轻松日入1000，在家就能做。"
       - "月入过万，加微信了解。"
@@ -13341,6 +13666,53 @@ rules:
       - "学生兼职时薪25元。"
     ref:
       - https://consumer.ftc.gov/articles/job-scams
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_ZH and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      警方|警察局|刑事局|公安机关|公安機關|反[诈詐]|受害[人者]|被害人|(?<!不是)(?<!绝非)(?<!並非)(?<!并非)(?<!不是)[诈詐][骗騙](?!犯)|[骗騙]子|[骗騙]局|切勿(?:[轻輕]信|相信|[转轉][账賬帳]|充值|[汇匯]款|先|[垫墊]|交|点击|點擊|下[载載])|谨防|謹防|提防|[举舉][报報]|[报報]警|96110|165反|涉嫌[违違]法|均不可信|都不可信|呼[吁籲]|示警|不[会會]以任何理由|不要碰|截图发给管理员|群[规規]|群公告|禁止[发發]布|禁止任何需要
+
+  - id: LEGIT_ABOUT_SCAMS_ZH
+    tactic: legitimacy
+    weight: -2.0
+    languages: [zh]
+    describe: "Reads as a report, warning or advice ABOUT job scams (police, victims, fraud named, never, report it, no fee to anyone), not as an offer"
+    describe-local:
+      zh: "属于关于招聘诈骗的报道、提醒或建议（警方、受害人、点名诈骗、切勿、举报、无需向任何人交费），而不是招聘信息"
+    meta: '__ABOUT_SCAMS_ZH'
+    match:
+      - "警方呼吁：出国工作前应查证雇主资料。"
+      - "所有刷单都是诈骗，切勿先垫钱。"
+    nomatch:
+      - "高薪招聘海外客服，机票包吃住，私聊。"
+      - "正规公司，不是诈骗，日结工资。"
+    ref: https://www.mps.gov.cn/
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      [被遭](?:[骗騙]|[带帶]到|迫|拘|扣|收走|体罚|體罰|打)|[证證]件被|[护護]照被|他[们們][说說]我|[对對]方[标標]榜|[这這]些民[众眾]|多名[国國]人|[骗騙]子[会會]
+
+  - id: LEGIT_NARRATED_SCAM_ZH
+    tactic: legitimacy
+    weight: -1.5
+    languages: [zh]
+    describe: "Tells what was done to someone else (was taken to, documents were taken, the other side claimed): a report of a scam, not an offer"
+    describe-local:
+      zh: "讲述别人遭遇的事（被带到、证件被收走、对方标榜）：是诈骗经历的讲述，而不是招聘信息"
+    meta: '__NARRATED_ZH && __ABOUT_SCAMS'
+    match:
+      - "警方提示： 抵达后证件被收走，被迫从事诈骗。"
+      - "警方提示： 对方标榜月薪七万、机票全包。"
+    nomatch:
+      - "警方提示： 公司报销机票，包吃住。"
+      - "月薪七万，不用面试，私聊。"
 
 """#),
         ("rules/legitimacy.yaml", #"""
@@ -13655,6 +14027,129 @@ rules:
       - "Rechargez votre compte pour débloquer la mission."
       - "Poste : gestionnaire de colis en entrepôt."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_EN and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:police|authorities|officials|investigators|prosecutors|the\s+embassy|embassy\s+staff|the\s+consulate|the\s+ministry|interpol|the\s+ftc|regulators?)\s+(?:have\s+|has\s+|had\s+)?(?:said|say|says|warned|warns|warn|urged|urge|reported|arrested|rescued|confirmed|advised|advise|helped)\b
+      | \baccording\s+to\s+(?:the\s+)?(?:police|authorities|officials|embassy|investigators|prosecutors|a\s+report|the\s+report)\b
+      | \b(?:victims?|survivors?)\s+(?:of|were|was|said|told|who|have|had)\b
+      | \b(?:were|was|have\s+been|had\s+been|got)\s+(?:rescued|repatriated|trafficked|freed|arrested|scammed|duped|conned|deceived)\b
+      | \b(?:beware|be\s+wary|stay\s+safe|stay\s+alert|red\s+flags?|warning\s+signs?|how\s+to\s+spot)\b
+      | \bnever\s+(?:pay|send)\s+(?:money|a\s+fee|fees|anything|anyone)\s+(?:to|for)\s+(?:get|a|an|the|someone|anyone|any|people|recruit)
+      | \breport\s+(?:it|them|this|the\s+(?:number|account|advert|ad|post|profile))\s+to\b
+      | \b(?:screenshot|block)\s+(?:it|them|the\s+number)\s+and\s+(?:report|send|tell)\b
+      | \b(?:it['’]s|is)\s+not\s+a\s+(?:real\s+)?job\b
+      | \bi\s+wish\s+someone\s+had\s+told\b|\bso\s+(?:no\s+one|nobody)\s+else\b|\bshare\s+this\s+with\s+(?:your|everyone)
+      | \b(?:will\s+be\s+deleted|group\s+rules|admins?\s+will\s+never)\b
+
+  - id: LEGIT_ABOUT_SCAMS_EN
+    tactic: legitimacy
+    weight: -2.0
+    languages: [en]
+    describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy said, victims were rescued, beware, report it, 'it is not a job'), not as an offer"
+    meta: '__ABOUT_SCAMS_EN'
+    match:
+      - "Police said the two men were rescued from a compound near the border."
+      - "Beware: a real employer will never ask you to pay money to get a job."
+    nomatch:
+      - "Report to reception at 9am on your first day."
+      - "Stay at home and earn 500 USD a day, message me on Telegram."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # Broad sign that a text is ABOUT scams (news, police/embassy warning, relative's post, group rules, advice) rather
+  # than an offer. Used by LEGIT_ABOUT_SCAMS_FR and, through __ABOUT_SCAMS, to keep combination rules quiet.
+  - id: __ABOUT_SCAMS_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:la\s+police|la\s+gendarmerie|les\s+autorit[ée]s|l['’]ambassade|le\s+consulat|le\s+minist[èe]re|le\s+parquet|les\s+enqu[êe]teurs|la\s+banque)\s+(?:a\s+|ont\s+)?(?:averti|alert|met\s+en\s+garde|mettent\s+en\s+garde|rappell?e|recommand|appell?e|d[ée]clar|indiqu|arr[êe]t|conseill)
+      | \bselon\s+(?:la\s+police|la\s+gendarmerie|les\s+autorit[ée]s|l['’]ambassade|les\s+enqu[êe]teurs|le\s+parquet)\b
+      | \bvictimes?\b
+      | \b(?:ont|a)\s+(?:[ée]t[ée]\s+)?(?:rapatri[ée]s?|lib[ée]r[ée]s?|secouru|arnaqu[ée]s?|pi[ée]g[ée]s?)\b
+      | \b(?:m[ée]fiez[- ]vous|soyez\s+vigilants?|restez\s+vigilants?|signes?\s+qui\s+doivent\s+vous\s+alerter|signaux\s+d['’]alerte|comment\s+(?:les\s+)?rep[ée]rer)\b
+      | \bne\s+(?:payez|versez|envoyez|donnez)\s+(?:jamais|rien|aucune?)\b
+      | \bun\s+vrai\s+employeur\s+ne\b|\bjamais\s+payer\s+pour\s+travailler\b
+      | \bsignal(?:ez|er)\s+(?:le|la|les|ce|cette)?\s?(?:num[ée]ro|sms|message|annonce|profil|compte)?\s?(?:au|aux|[àa]\s+la|sur)\s+(?:33700|pharos|police|gendarmerie|admins?)\b
+      | \br[èe]glement\s+du\s+groupe\b|\bexclusion\s+imm[ée]diate\b
+
+  - id: LEGIT_ABOUT_SCAMS_FR
+    tactic: legitimacy
+    weight: -2.0
+    languages: [fr]
+    describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy warns, victims, be vigilant, never pay, report it), not as an offer"
+    describe-local:
+      fr: "Se lit comme un article, une mise en garde ou un conseil SUR les arnaques à l’emploi (police ou ambassade, victimes, soyez vigilants, ne payez jamais, signalez), pas comme une offre"
+    meta: '__ABOUT_SCAMS_FR'
+    match:
+      - "Selon la police, les victimes ont été rapatriées la semaine dernière."
+      - "Méfiez-vous : un vrai employeur ne vous fera jamais payer."
+    nomatch:
+      - "Paiement de 300 € par jour, contactez-moi sur Telegram."
+      - "Signez le contrat et envoyez-le au service RH."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  # Any language: the text is ABOUT scams (one of the warning, news or advice rules of its language fired).
+  # Combination and stack rules carry `&& !__ABOUT_SCAMS` so that tactics quoted in a warning do not add up.
+  - id: __ABOUT_SCAMS
+    languages: [any]
+    meta: '__ABOUT_SCAMS_EN || __ABOUT_SCAMS_FR || __ABOUT_SCAMS_ES || __ABOUT_SCAMS_PT || __ABOUT_SCAMS_DE || __ABOUT_SCAMS_ID || __ABOUT_SCAMS_TL || __ABOUT_SCAMS_VI || __ABOUT_SCAMS_ZH || __IMP_SCAM_WARNING_EN || __IMP_SCAM_WARNING_FR || LEGIT_WARNING_DE || LEGIT_SCAM_WARNING_ES || LEGIT_SCAM_ADVICE_ES || LEGIT_WARNING_ID || LEGIT_NEWS_REPORT_ID || LEGIT_SCAM_WARNING_PT || LEGIT_SCAM_ADVICE_PT || LEGIT_WARNING_TL || LEGIT_NEWS_REPORT_TL || LEGIT_WARNING_VI || LEGIT_ADVICE_ZH || LEGIT_WARNING_ZH || LEGIT_SCAM_WARNING_EN || LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_FR || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_ADVICE_EN || LEGIT_SCAM_ADVICE_FR'
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:told|asked|forced|made|ordered)\s+(?:him|her|them|my\s+\w+)\s+to\b
+      | \b(?:he|she|they)\s+(?:was|were)\s+(?:taken|forced|told|asked|made|held|beaten|sold)\b
+      | \b(?:his|her|their)\s+passports?\s+(?:was|were)\s+(?:taken|kept|confiscated)\b
+
+  - id: LEGIT_NARRATED_SCAM_EN
+    tactic: legitimacy
+    weight: -1.5
+    languages: [en]
+    describe: "Tells what was done to someone else (they told him to, she was taken, their passports were taken): a report of a scam, not an offer"
+    meta: '__NARRATED_EN && __ABOUT_SCAMS'
+    match:
+      - "Police said: The recruiter told him to say he was a tourist."
+      - "Police said: They were taken across the border and their passports were confiscated."
+    nomatch:
+      - "Police said: You will be picked up at the airport."
+      - "Tell your friends to apply too."
+
+  # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
+  # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
+  - id: __NARRATED_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:on\s+lui\s+a|on\s+leur\s+a|ils\s+lui\s+ont|ils\s+leur\s+ont)\s+(?:demand|dit|confisqu|pris|retir|promis|propos)\w*
+      | \b(?:il|elle|ils|elles)\s+(?:a|ont)\s+[ée]t[ée]\s+(?:emmen|forc|contraint|oblig|s[ée]questr|conduit)\w*
+
+  - id: LEGIT_NARRATED_SCAM_FR
+    tactic: legitimacy
+    weight: -1.5
+    languages: [fr]
+    describe: "Tells what was done to someone else (they asked him, she was taken, they were forced): a report of a scam, not an offer"
+    describe-local:
+      fr: "Raconte ce qu’on a fait à quelqu’un d’autre (on lui a demandé, elle a été emmenée, ils ont été forcés) : un récit d’arnaque, pas une offre"
+    meta: '__NARRATED_FR && __ABOUT_SCAMS'
+    match:
+      - "Selon la police, On lui a demandé de payer 300 euros de frais."
+      - "Selon la police, Ils ont été emmenés de l'autre côté de la frontière."
+    nomatch:
+      - "Selon la police, Nous vous demandons une lettre de motivation."
+      - "Vous serez accueilli à l'aéroport."
+
+  # __ABOUT_SCAMS, unless the text also hands the reader a chat handle or chat link to write to: warnings give
+  # hotlines, not @handles, so "Beware of scammers! ... message me on Telegram @x" keeps its combination rules.
+  - id: __ABOUT_SCAMS_NO_CONTACT
+    languages: [any]
+    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
 
 """#),
         ("rules/money_mule.yaml", #"""
@@ -14387,7 +14882,7 @@ rules:
     describe: "Two or more distinct money-mule signals in one text (new signals not counted by COMBO_MULE_MULTI)"
     describe-local:
       fr: "Au moins deux signaux distincts de mule financière dans un même texte"
-    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_MULE_MULTI && 2 of (MULE_IN_OUT_EN, MULE_IN_OUT_FR, MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT, MULE_PASS_ON_EN, MULE_PASS_ON_FR, MULE_LEND_ACCOUNT_EN, MULE_LEND_ACCOUNT_FR, MULE_RESHIP_FLOW_EN, MULE_RESHIP_FLOW_FR, MULE_CRYPTO_CONVERT_EN, MULE_CRYPTO_CONVERT_FR, MULE_CANNOT_RECEIVE_EN, MULE_CANNOT_RECEIVE_FR, MULE_HOME_INSPECTOR_EN, MULE_HOME_INSPECTOR_FR, MULE_ABSENT_BOSS_EN)'
+    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_MULE_MULTI && 2 of (MULE_IN_OUT_EN, MULE_IN_OUT_FR, MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT, MULE_PASS_ON_EN, MULE_PASS_ON_FR, MULE_LEND_ACCOUNT_EN, MULE_LEND_ACCOUNT_FR, MULE_RESHIP_FLOW_EN, MULE_RESHIP_FLOW_FR, MULE_CRYPTO_CONVERT_EN, MULE_CRYPTO_CONVERT_FR, MULE_CANNOT_RECEIVE_EN, MULE_CANNOT_RECEIVE_FR, MULE_HOME_INSPECTOR_EN, MULE_HOME_INSPECTOR_FR, MULE_ABSENT_BOSS_EN)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Let us use your Revolut; i send u $800, u send $700 back to my cousin."
       - "Quality Control Inspector (work from home): examine electronics shipped to your address and send the products to our overseas warehouse."
@@ -15064,7 +15559,7 @@ rules:
     describe: "A remote-control signal together with a chat app, an offer already granted or a second remote-control signal"
     describe-local:
       fr: "Un signal de contrôle à distance associé à une messagerie, une offre déjà accordée ou un second signal de contrôle à distance"
-    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_CODE_PRESSURE && !COMBO_CHAT_INTERVIEW_PUSH && (RC_ACCESSIBILITY || RC_TOOL_HANDOVER || RC_CODE_RELAY_EN || RC_REMOTE_TOOL_EN || RC_COMPANY_APP_EN || RC_MONITOR_EN || RC_CHAT_ONLY_BOSS_EN || RC_CODE_RELAY_FR || RC_REMOTE_TOOL_FR || RC_COMPANY_APP_FR || RC_MONITOR_FR || RC_CHAT_ONLY_BOSS_FR) && (__OFF_CHAT_APP || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || 2 of (RC_REMOTE_ACCESS_EN, RC_REMOTE_ACCESS_FR, RC_CHAT_ONLY_INTERVIEW_EN, RC_CHAT_ONLY_INTERVIEW_FR, RC_SEND_CODE_EN, RC_SEND_CODE_FR, RC_CODE_RELAY_EN, RC_REMOTE_TOOL_EN, RC_COMPANY_APP_EN, RC_MONITOR_EN, RC_CHAT_ONLY_BOSS_EN, RC_CODE_RELAY_FR, RC_REMOTE_TOOL_FR, RC_COMPANY_APP_FR, RC_MONITOR_FR, RC_CHAT_ONLY_BOSS_FR, RC_ACCESSIBILITY, RC_TOOL_HANDOVER))'
+    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_CODE_PRESSURE && !COMBO_CHAT_INTERVIEW_PUSH && (RC_ACCESSIBILITY || RC_TOOL_HANDOVER || RC_CODE_RELAY_EN || RC_REMOTE_TOOL_EN || RC_COMPANY_APP_EN || RC_MONITOR_EN || RC_CHAT_ONLY_BOSS_EN || RC_CODE_RELAY_FR || RC_REMOTE_TOOL_FR || RC_COMPANY_APP_FR || RC_MONITOR_FR || RC_CHAT_ONLY_BOSS_FR) && (__OFF_CHAT_APP || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || 2 of (RC_REMOTE_ACCESS_EN, RC_REMOTE_ACCESS_FR, RC_CHAT_ONLY_INTERVIEW_EN, RC_CHAT_ONLY_INTERVIEW_FR, RC_SEND_CODE_EN, RC_SEND_CODE_FR, RC_CODE_RELAY_EN, RC_REMOTE_TOOL_EN, RC_COMPANY_APP_EN, RC_MONITOR_EN, RC_CHAT_ONLY_BOSS_EN, RC_CODE_RELAY_FR, RC_REMOTE_TOOL_FR, RC_COMPANY_APP_FR, RC_MONITOR_FR, RC_CHAT_ONLY_BOSS_FR, RC_ACCESSIBILITY, RC_TOOL_HANDOVER))) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Our manager only communicates via chat. Add him on Telegram."
       - "Congratulations! Open AnyDesk and give me the number on the screen."
@@ -15417,7 +15912,7 @@ rules:
     describe: "Secrecy together with another scam tactic (money passing, travel abroad, codes, data, fees or a chat app)"
     describe-local:
       fr: "Le secret associé à une autre tactique d’escroquerie (argent à faire transiter, départ à l’étranger, codes, données, frais ou messagerie)"
-    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_TRAF_SECRECY && !COMBO_MULE_HIDDEN && !MULE_HIDDEN_EXT && (SECRET_HIDE_EN || SECRET_COVER_STORY_EN || SECRET_CONFIDENTIAL_JOB_EN || SECRET_HIDE_FR || SECRET_COVER_STORY_FR || SECRET_CONFIDENTIAL_JOB_FR || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR) && (__OFF_CHAT_APP || __TRAF_PASSPORT || __TASK_CRYPTO || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || RC_SEND_CODE_EN || RC_SEND_CODE_FR || RC_CODE_RELAY_EN || RC_CODE_RELAY_FR || MULE_PASS_ON_EN || MULE_PASS_ON_FR || MULE_RESHIP_EN || MULE_RESHIP_FR || MULE_RESHIP_FLOW_EN || MULE_RESHIP_FLOW_FR || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_ID_REQUEST_EN || DATA_ID_REQUEST_FR || __SECRET_CTX_EN || __SECRET_CTX_FR || 2 of (SECRET_HIDE_EN, SECRET_COVER_STORY_EN, SECRET_CONFIDENTIAL_JOB_EN, SECRET_HIDE_FR, SECRET_COVER_STORY_FR, SECRET_CONFIDENTIAL_JOB_FR, SECRET_DONT_TELL_EN, SECRET_DONT_TELL_FR, SECRET_DELETE_CHAT_EN, SECRET_DELETE_CHAT_FR))'
+    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_TRAF_SECRECY && !COMBO_MULE_HIDDEN && !MULE_HIDDEN_EXT && (SECRET_HIDE_EN || SECRET_COVER_STORY_EN || SECRET_CONFIDENTIAL_JOB_EN || SECRET_HIDE_FR || SECRET_COVER_STORY_FR || SECRET_CONFIDENTIAL_JOB_FR || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR) && (__OFF_CHAT_APP || __TRAF_PASSPORT || __TASK_CRYPTO || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || RC_SEND_CODE_EN || RC_SEND_CODE_FR || RC_CODE_RELAY_EN || RC_CODE_RELAY_FR || MULE_PASS_ON_EN || MULE_PASS_ON_FR || MULE_RESHIP_EN || MULE_RESHIP_FR || MULE_RESHIP_FLOW_EN || MULE_RESHIP_FLOW_FR || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_ID_REQUEST_EN || DATA_ID_REQUEST_FR || __SECRET_CTX_EN || __SECRET_CTX_FR || 2 of (SECRET_HIDE_EN, SECRET_COVER_STORY_EN, SECRET_CONFIDENTIAL_JOB_EN, SECRET_HIDE_FR, SECRET_COVER_STORY_FR, SECRET_CONFIDENTIAL_JOB_FR, SECRET_DONT_TELL_EN, SECRET_DONT_TELL_FR, SECRET_DELETE_CHAT_EN, SECRET_DELETE_CHAT_FR))) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Tell your parents you're going on holiday. The company pays the flight and visa."
       - "Nobody must know. Contact me on Telegram."
@@ -15788,7 +16283,7 @@ rules:
     describe: "Shows two or more different task-scam signs (paid likes or ratings, task sets or VIP levels, recharges, blocked withdrawals)"
     describe-local:
       fr: "Présente au moins deux signes distincts d’arnaque aux tâches (likes ou avis payés, séries de tâches ou niveaux VIP, recharges, retraits bloqués)"
-    meta: '(2 of (TASK_LIKE_RATE_EN, TASK_LIKE_RATE_FR, TASK_PAID_ENGAGEMENT, TASK_ORDER_MECHANICS_EN, TASK_ORDER_MECHANICS_FR, TASK_RECHARGE_EN, TASK_RECHARGE_FR, TASK_WITHDRAW_BLOCKED_EN, TASK_WITHDRAW_BLOCKED_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    meta: '((2 of (TASK_LIKE_RATE_EN, TASK_LIKE_RATE_FR, TASK_PAID_ENGAGEMENT, TASK_ORDER_MECHANICS_EN, TASK_ORDER_MECHANICS_FR, TASK_RECHARGE_EN, TASK_RECHARGE_FR, TASK_WITHDRAW_BLOCKED_EN, TASK_WITHDRAW_BLOCKED_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Complete 3 sets of 40 tasks; to withdraw your commission you must first top up 300 USDT."
       - "Nos marchands ont besoin d'optimisation de données. Pour retirer vos gains, vous devez d'abord verser une taxe de 20 %."
@@ -15804,7 +16299,7 @@ rules:
     describe: "Combines task-scam mechanics with a demand for a fee, tax or payment"
     describe-local:
       fr: "Associe les mécanismes d’arnaque aux tâches à une demande de frais, de taxe ou de paiement"
-    meta: '((TASK_WITHDRAW_BLOCKED_EN || TASK_WITHDRAW_BLOCKED_FR || TASK_RECHARGE_EN || TASK_RECHARGE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR) && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_UNTRACEABLE_PAY_EN || FEE_UNTRACEABLE_PAY_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    meta: '(((TASK_WITHDRAW_BLOCKED_EN || TASK_WITHDRAW_BLOCKED_FR || TASK_RECHARGE_EN || TASK_RECHARGE_FR || TASK_ORDER_MECHANICS_EN || TASK_ORDER_MECHANICS_FR) && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_UNTRACEABLE_PAY_EN || FEE_UNTRACEABLE_PAY_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Your withdrawal cannot be processed. Pay the 20% unfreezing fee to release your funds."
       - "Votre retrait est bloqué. Payez les frais de déblocage de 20 % pour libérer vos fonds."
@@ -16175,7 +16670,7 @@ rules:
     describe: "An overseas job in a scam-compound region with three or more typical lure features (paid travel, salary in dollars, age or language limits, no experience, passport only, no interview, quick departure, chat-app contact)"
     describe-local:
       fr: "Un emploi à l’étranger dans une région de centres d’escroquerie avec au moins trois traits typiques de leurre (voyage payé, salaire en dollars, limite d’âge ou de langue, sans expérience, passeport seul, sans entretien, départ rapide, contact par messagerie)"
-    meta: '((TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && 3 of (TRAF_TRAVEL_PAID_EN, TRAF_TRAVEL_PAID_FR, __TRAF_USD_SALARY, __TRAF_AGE_OR_LANGUAGE, __TRAF_NO_EXPERIENCE, __TRAF_PASSPORT, __RC_NO_INTERVIEW, __TRAF_DEPART_SOON, __OFF_CHAT_APP, TRAF_TOURIST_VISA_EN, TRAF_TOURIST_VISA_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    meta: '(((TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR) && 3 of (TRAF_TRAVEL_PAID_EN, TRAF_TRAVEL_PAID_FR, __TRAF_USD_SALARY, __TRAF_AGE_OR_LANGUAGE, __TRAF_NO_EXPERIENCE, __TRAF_PASSPORT, __RC_NO_INTERVIEW, __TRAF_DEPART_SOON, __OFF_CHAT_APP, TRAF_TOURIST_VISA_EN, TRAF_TOURIST_VISA_FR)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Customer service staff needed in Cambodia, salary 1800 USD, free flight, age 20-35."
       - "Service client en Thaïlande, 1 500 $ par mois, billet payé, départ la semaine prochaine."
@@ -16195,7 +16690,7 @@ rules:
     describe: "Tells the recruit to travel as a tourist, lie at the border or accept a changed work location, for a job in a scam-compound region"
     describe-local:
       fr: "Demande de voyager en touriste, de mentir à la frontière ou d’accepter un lieu de travail changé, pour un poste dans une région de centres d’escroquerie"
-    meta: '((TRAF_TOURIST_VISA_EN || TRAF_TOURIST_VISA_FR || TRAF_LOCATION_SWITCH_EN || TRAF_LOCATION_SWITCH_FR) && __TRAF_REGION) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    meta: '(((TRAF_TOURIST_VISA_EN || TRAF_TOURIST_VISA_FR || TRAF_LOCATION_SWITCH_EN || TRAF_LOCATION_SWITCH_FR) && __TRAF_REGION) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "You will fly to Bangkok as a tourist, then our driver takes you to the office."
       - "Changement de programme : tu seras transféré dans notre filiale de Myawaddy."
@@ -16672,7 +17167,7 @@ rules:
     describe: "Tells the candidate they are selected, hired or at the last step, then asks for a fee"
     describe-local:
       fr: "Annonce au candidat qu’il est retenu ou à la dernière étape, puis lui demande de payer"
-    meta: '((__FEE_SELECTED_EN || __FEE_SELECTED_FR) && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_UNTRACEABLE_PAY_EN || FEE_UNTRACEABLE_PAY_FR) && !COMBO_OFFER_THEN_FEE) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    meta: '(((__FEE_SELECTED_EN || __FEE_SELECTED_FR) && (FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_GIFT_CARD_EN || FEE_GIFT_CARD_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || FEE_EQUIPMENT_VENDOR_EN || FEE_UNTRACEABLE_PAY_EN || FEE_UNTRACEABLE_PAY_FR) && !COMBO_OFFER_THEN_FEE) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "The job is yours. Only remaining step: pay the onboarding fee of £45 so HR can generate your contract."
       - "Le poste est à vous. Il ne reste qu'à payer les frais d'ouverture de dossier de 45 €."
@@ -16687,7 +17182,7 @@ rules:
     describe: "Shows two different upfront-payment signs (a fee plus an untraceable channel, a refund promise, gift cards or a cheque to pass on)"
     describe-local:
       fr: "Présente deux signes distincts de paiement préalable (des frais plus un moyen intraçable, une promesse de remboursement, des cartes cadeaux ou un chèque à reverser)"
-    meta: '(2 of (FEE_CANDIDATE_MUST_PAY_EN, FEE_CANDIDATE_MUST_PAY_FR, FEE_UNTRACEABLE_PAY_EN, FEE_UNTRACEABLE_PAY_FR, FEE_REFUND_PROMISE_EN, FEE_REFUND_PROMISE_FR, FEE_GIFT_CARD_EN, FEE_GIFT_CARD_FR, FEE_FAKE_CHECK_EN, FEE_FAKE_CHECK_FR, FEE_EQUIPMENT_VENDOR_EN)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)'
+    meta: '((2 of (FEE_CANDIDATE_MUST_PAY_EN, FEE_CANDIDATE_MUST_PAY_FR, FEE_UNTRACEABLE_PAY_EN, FEE_UNTRACEABLE_PAY_FR, FEE_REFUND_PROMISE_EN, FEE_REFUND_PROMISE_FR, FEE_GIFT_CARD_EN, FEE_GIFT_CARD_FR, FEE_FAKE_CHECK_EN, FEE_FAKE_CHECK_FR, FEE_EQUIPMENT_VENDOR_EN)) && !(LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_WARNING_FR || LEGIT_SCAM_ADVICE_FR || LEGIT_QUOTED_SCAM_TERMS_FR)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "A $75 background check fee is required, payable via Cash App."
       - "Réglez les 80 € de frais de dossier, remboursés avec votre premier salaire."
