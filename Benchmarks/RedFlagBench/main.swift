@@ -76,8 +76,10 @@ measure("entities") { sink &+= extractor.entities(in: $0).count }
 let identifier = LanguageIdentifier()
 measure("language identification") { sink &+= identifier?.identify($0)?.count ?? 0 }
 let ruleSet = try RuleSet.embedded()
-let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false)
-measure("rules only (\(ruleSet.rules.count) rules, all views)") { sink &+= scanner.hits(in: $0).fired.count }
+for engine in MatchEngine.allCases where engine.isAvailable {
+    let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false, engine: engine)
+    measure("rules only, \(engine) (\(ruleSet.rules.count) rules, all views)") { sink &+= scanner.hits(in: $0).fired.count }
+}
 let fullScanner = RuleScanner(ruleSet: ruleSet)
 measure("classify: language + rules + entities + verdict") { sink &+= fullScanner.classify($0).evidence.count }
 measure("classify + JSON output") { sink &+= fullScanner.classify($0).json(id: .line(1)).utf8.count }
@@ -99,5 +101,14 @@ if onlyStage.isEmpty || onlyStage == "slowest" {
     print("\nrules: \(costs.count) patterns, \(String(format: "%.1f", sampleMB / total)) MB/s all together (first match only); slowest:")
     for (id, seconds) in costs.sorted(by: { $0.1 > $1.1 }).prefix(10) {
         print("  \(id): \(String(format: "%.1f", sampleMB / seconds)) MB/s, \(String(format: "%.0f", seconds / total * 100))% of the time")
+    }
+}
+
+// The prefilter's reach: rules without a required literal always run.
+if onlyStage == "literals" {
+    for rule in ruleSet.rules {
+        guard case .pattern(let pattern) = rule.body else { continue }
+        let literals = RequiredLiterals.extract(pattern.source, options: pattern.options)
+        print(rule.id, literals.map { "\($0.size) literals" } ?? "NONE")
     }
 }

@@ -44,8 +44,7 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let ruleSet = try ruleSetOptions.loadRuleSet()
         let format: RecordFormat = lines ? .plainLines : .jsonLines(textField: field, idField: idField)
-        let scanner = RuleScanner(
-            ruleSet: ruleSet, timeBudget: classifyOptions.timeBudget, maxTextBytes: classifyOptions.maxTextBytes)
+        let scanner = classifyOptions.scanner(ruleSet)
         let classifier = BatchClassifier(scanner: scanner, format: format, language: classifyOptions.language)
         let output = BufferedOutput()
         var summary = BatchSummary()

@@ -18,6 +18,8 @@ public struct RuleSet: Sendable {
     public let fingerprint: String
     /// The position of each tactic in `tactics.yaml`, to order a verdict's tactics.
     let tacticOrder: [String: Int]
+    /// The Hyperscan prefilter, compiled on first use and shared by every copy of the set.
+    let prefilterCache = PrefilterCache()
 
     init(settings: RuleSetSettings, tactics: [Tactic], rules: [Rule], metaOrder: [Int], fingerprint: String) {
         self.settings = settings
