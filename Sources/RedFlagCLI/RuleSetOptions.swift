@@ -67,9 +67,12 @@ extension ClassifyOptions {
         }
     }
 
-    /// A scanner over `ruleSet` with these options.
-    func scanner(_ ruleSet: RuleSet) -> RuleScanner {
-        RuleScanner(ruleSet: ruleSet, timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: engine ?? .default)
+    /// A scanner over `ruleSet` with these options. For one text (`check`), without `--engine`, no prefilter is
+    /// built: compiling it takes longer than running the rules once.
+    func scanner(_ ruleSet: RuleSet, singleText: Bool = false) -> RuleScanner {
+        RuleScanner(
+            ruleSet: ruleSet, timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: engine ?? .default,
+            prefiltered: !(singleText && engine == nil))
     }
 }
 

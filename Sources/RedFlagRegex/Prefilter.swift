@@ -149,7 +149,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
     ) -> Bool {
         #if REDFLAG_HYPERSCAN
         guard let database else { return true }
-        guard bytes.count < Int(UInt32.max), let hsScratch = scratch.prepared(for: database),
+        guard bytes.count < Int(UInt32.max), let hsScratch = scratch.prepared(for: self, database),
             let base = (bytes.baseAddress ?? emptySubject).map({ UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) })
         else { return false }
         let rc = hs_scan(
@@ -175,6 +175,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
 public final class PrefilterScratch {
     #if REDFLAG_HYPERSCAN
     private var scratch: OpaquePointer?
+    /// The prefilters the scratch was sized for, kept alive so their identities stay theirs.
+    private var fitted: [ObjectIdentifier: LiteralPrefilter] = [:]
     #endif
 
     public init() {}
@@ -182,9 +184,14 @@ public final class PrefilterScratch {
     #if REDFLAG_HYPERSCAN
     deinit { if let scratch { hs_free_scratch(scratch) } }
 
-    /// The scratch, grown if `database` needs more (a cheap check when it does not).
-    func prepared(for database: OpaquePointer) -> OpaquePointer? {
-        hs_alloc_scratch(database, &scratch) == HS_SUCCESS ? scratch : nil
+    /// The scratch, grown the first time it serves `prefilter` (growing it is far dearer than a scan).
+    func prepared(for prefilter: LiteralPrefilter, _ database: OpaquePointer) -> OpaquePointer? {
+        let key = ObjectIdentifier(prefilter)
+        if fitted[key] == nil {
+            guard hs_alloc_scratch(database, &scratch) == HS_SUCCESS else { return nil }
+            fitted[key] = prefilter
+        }
+        return scratch
     }
     #endif
 }

@@ -92,11 +92,12 @@ public indirect enum LiteralCondition: Sendable, Hashable {
 
     static func and(_ terms: [LiteralCondition]) -> LiteralCondition {
         var flat: [LiteralCondition] = []
+        var seen: Set<LiteralCondition> = []
         for term in terms {
             switch term {
             case .always: continue
-            case .all(let inner): flat += inner
-            default: if !flat.contains(term) { flat.append(term) }
+            case .all(let inner): for t in inner where seen.insert(t).inserted { flat.append(t) }
+            default: if seen.insert(term).inserted { flat.append(term) }
             }
         }
         return flat.isEmpty ? .always : flat.count == 1 ? flat[0] : .all(flat)
@@ -104,11 +105,12 @@ public indirect enum LiteralCondition: Sendable, Hashable {
 
     static func or(_ terms: [LiteralCondition]) -> LiteralCondition {
         var flat: [LiteralCondition] = []
+        var seen: Set<LiteralCondition> = []
         for term in terms {
             switch term {
             case .always: return .always
-            case .any(let inner): flat += inner
-            default: if !flat.contains(term) { flat.append(term) }
+            case .any(let inner): for t in inner where seen.insert(t).inserted { flat.append(t) }
+            default: if seen.insert(term).inserted { flat.append(term) }
             }
         }
         return flat.isEmpty ? .always : flat.count == 1 ? flat[0] : .any(flat)

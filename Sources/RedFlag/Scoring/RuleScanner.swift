@@ -65,9 +65,10 @@ public final class RuleScanner {
             timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: engine, prefiltered: true)
     }
 
-    /// `prefiltered: false` runs every applicable rule through PCRE2: the reference the engines are tested
-    /// against.
-    init(
+    /// `prefiltered: false` runs every applicable rule through PCRE2 without a prefilter: the reference the
+    /// engines are tested against, and the quickest start for a single text (building the prefilter costs more
+    /// than it saves on one text).
+    public init(
         ruleSet: RuleSet, limits: MatchLimits = .default, maxSpansPerRule: Int = 20, identifyLanguage: Bool = true,
         timeBudget: Double = 5, maxTextBytes: Int = 2_000_000, engine: MatchEngine, prefiltered: Bool
     ) {
