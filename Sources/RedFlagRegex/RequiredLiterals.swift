@@ -92,12 +92,11 @@ public indirect enum LiteralCondition: Sendable, Hashable {
 
     static func and(_ terms: [LiteralCondition]) -> LiteralCondition {
         var flat: [LiteralCondition] = []
-        var seen: Set<LiteralCondition> = []
         for term in terms {
             switch term {
             case .always: continue
-            case .all(let inner): for t in inner where seen.insert(t).inserted { flat.append(t) }
-            default: if seen.insert(term).inserted { flat.append(term) }
+            case .all(let inner): flat += inner
+            default: if !flat.contains(term) { flat.append(term) }
             }
         }
         return flat.isEmpty ? .always : flat.count == 1 ? flat[0] : .all(flat)
@@ -105,12 +104,11 @@ public indirect enum LiteralCondition: Sendable, Hashable {
 
     static func or(_ terms: [LiteralCondition]) -> LiteralCondition {
         var flat: [LiteralCondition] = []
-        var seen: Set<LiteralCondition> = []
         for term in terms {
             switch term {
             case .always: return .always
-            case .any(let inner): for t in inner where seen.insert(t).inserted { flat.append(t) }
-            default: if seen.insert(term).inserted { flat.append(term) }
+            case .any(let inner): flat += inner
+            default: if !flat.contains(term) { flat.append(term) }
             }
         }
         return flat.isEmpty ? .always : flat.count == 1 ? flat[0] : .any(flat)
@@ -187,7 +185,9 @@ struct LiteralParser {
     private mutating func skipIgnorable() {
         guard extended else { return }
         while let scalar = peek {
-            if scalar.properties.isPatternWhitespace {
+            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r"
+                || (scalar.value > 0x7F || scalar == "\u{0B}" || scalar == "\u{0C}") && scalar.properties.isPatternWhitespace
+            {
                 position += 1
             } else if scalar == "#" {
                 while let c = peek, c != "\n" { position += 1 }
