@@ -1,5 +1,13 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// Hyperscan (Debian: libhyperscan-dev; Vectorscan elsewhere) gives the fast `hyperscan` engine. It is used when
+// its header is found, or when REDFLAG_HYPERSCAN=1; REDFLAG_HYPERSCAN=0 builds without it (the `pcre2` engine
+// only). scripts/ensure-deps.sh installs it, so CI always builds with it.
+let hyperscanHeaders = ["/usr/include/hs/hs.h", "/usr/local/include/hs/hs.h", "/opt/homebrew/include/hs/hs.h"]
+let useHyperscan: Bool = Context.environment["REDFLAG_HYPERSCAN"].map { $0 != "0" }
+    ?? hyperscanHeaders.contains { FileManager.default.fileExists(atPath: $0) }
 
 let package = Package(
     name: "redflag",
@@ -23,9 +31,15 @@ let package = Package(
             pkgConfig: "libexttextcat",
             providers: [.apt(["libexttextcat-dev"])]
         ),
+        .systemLibrary(
+            name: "CHyperscan",
+            pkgConfig: "libhs",
+            providers: [.apt(["libhyperscan-dev"]), .brew(["vectorscan"])]
+        ),
         .target(
             name: "RedFlagRegex",
-            dependencies: ["CPCRE2"]
+            dependencies: ["CPCRE2"] + (useHyperscan ? ["CHyperscan"] : []),
+            swiftSettings: useHyperscan ? [.define("REDFLAG_HYPERSCAN")] : []
         ),
         .target(
             name: "RedFlag",

@@ -1,6 +1,7 @@
 // redflag-bench: throughput of the text core and the scanner on a reproducible mixed-language corpus.
 //
 // Usage: swift run -c release redflag-bench [--corpus Corpus/texts] [--megabytes 20] [--seed 42] [--stage PREFIX]
+//                                           [--patterns DIR] [--write-jsonl FILE]
 //
 // The corpus is built from the project's own Corpus texts (all nine languages), shuffled with a fixed seed and
 // repeated until it reaches the requested size. Each stage runs on one core; figures are MB of input text per
@@ -52,6 +53,18 @@ while Double(totalBytes) < megabytes * 1_000_000 {
     }
 }
 let mb = Double(totalBytes) / 1_000_000
+// --write-jsonl FILE: write the corpus as JSON Lines (for `redflag scan` end to end) and stop.
+let jsonlPath = option("--write-jsonl", "")
+if !jsonlPath.isEmpty {
+    var out = Data()
+    for (i, document) in documents.enumerated() {
+        out.append(try JSONSerialization.data(withJSONObject: ["id": i, "text": document] as [String: Any]))
+        out.append(0x0A)
+    }
+    try out.write(to: URL(fileURLWithPath: jsonlPath))
+    print("wrote \(documents.count) records, \(out.count) bytes, to \(jsonlPath)")
+    exit(0)
+}
 print("corpus: \(documents.count) documents, \(String(format: "%.1f", mb)) MB, from \(texts.count) Corpus texts in 9 languages")
 print("| stage (1 core, release) | MB/s | documents/s |")
 print("|---|---|---|")
@@ -75,9 +88,14 @@ let extractor = EntityExtractor()
 measure("entities") { sink &+= extractor.entities(in: $0).count }
 let identifier = LanguageIdentifier()
 measure("language identification") { sink &+= identifier?.identify($0)?.count ?? 0 }
-let ruleSet = try RuleSet.embedded()
-let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false)
-measure("rules only (\(ruleSet.rules.count) rules, all views)") { sink &+= scanner.hits(in: $0).fired.count }
+let patternsFolder = option("--patterns", "")
+let ruleSet = patternsFolder.isEmpty ? try RuleSet.embedded() : try RuleSet.load(directory: patternsFolder)
+for engine in MatchEngine.allCases where engine.isAvailable {
+    let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false, engine: engine)
+    measure("rules only, \(engine) (\(ruleSet.rules.count) rules, all views)") { sink &+= scanner.hits(in: $0).fired.count }
+}
+let unfiltered = RuleScanner(ruleSet: ruleSet, identifyLanguage: false, engine: .pcre2, prefiltered: false)
+measure("rules only, no prefilter (\(ruleSet.rules.count) rules, all views)") { sink &+= unfiltered.hits(in: $0).fired.count }
 let fullScanner = RuleScanner(ruleSet: ruleSet)
 measure("classify: language + rules + entities + verdict") { sink &+= fullScanner.classify($0).evidence.count }
 measure("classify + JSON output") { sink &+= fullScanner.classify($0).json(id: .line(1)).utf8.count }
@@ -99,5 +117,14 @@ if onlyStage.isEmpty || onlyStage == "slowest" {
     print("\nrules: \(costs.count) patterns, \(String(format: "%.1f", sampleMB / total)) MB/s all together (first match only); slowest:")
     for (id, seconds) in costs.sorted(by: { $0.1 > $1.1 }).prefix(10) {
         print("  \(id): \(String(format: "%.1f", sampleMB / seconds)) MB/s, \(String(format: "%.0f", seconds / total * 100))% of the time")
+    }
+}
+
+// The prefilter's reach: rules without a required literal always run.
+if onlyStage == "literals" {
+    for rule in ruleSet.rules {
+        guard case .pattern(let pattern) = rule.body else { continue }
+        let literals = RequiredLiterals.extract(pattern.source, options: pattern.options)
+        print(rule.id, literals.map { "\($0.size) literals" } ?? "NONE")
     }
 }

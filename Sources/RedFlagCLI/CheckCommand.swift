@@ -45,8 +45,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let input = try readInput()
         let ruleSet = try ruleSetOptions.loadRuleSet()
-        let scanner = RuleScanner(
-            ruleSet: ruleSet, timeBudget: classifyOptions.timeBudget, maxTextBytes: classifyOptions.maxTextBytes)
+        let scanner = classifyOptions.scanner(ruleSet, singleText: true)
         let verdict = scanner.classify(input, language: classifyOptions.language)
         if json {
             print(verdict.json(id: .line(1)))

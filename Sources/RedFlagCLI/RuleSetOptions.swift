@@ -84,6 +84,27 @@ struct ClassifyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Read at most this many bytes of a text; a longer text is classified on its start, with a truncated warning.", valueName: "BYTES"))
     var maxTextBytes: Int = 2_000_000
 
+    @Option(name: .long, help: ArgumentHelp("How pattern rules are matched: hyperscan (a Hyperscan literal prefilter, then PCRE2 on the candidate rules) or pcre2 (the same with a literal search in Swift). Both give the same results. Default: hyperscan where available.", valueName: "ENGINE"))
+    var engine: MatchEngine?
+
     @Option(name: .long, help: ArgumentHelp("The texts' ISO 639-1 language: run only the rules written for it and the language-neutral ones (default: identify each text's language; when it cannot be told, every rule runs).", valueName: "CODE"))
     var language: String?
 }
+
+extension ClassifyOptions {
+    func validate() throws {
+        if let engine, !engine.isAvailable {
+            throw ValidationError("the \(engine) engine is not available in this build or on this CPU: use --engine pcre2")
+        }
+    }
+
+    /// A scanner over `ruleSet` with these options. For one text (`check`), without `--engine`, no prefilter is
+    /// built: compiling it takes longer than running the rules once.
+    func scanner(_ ruleSet: RuleSet, singleText: Bool = false) -> RuleScanner {
+        RuleScanner(
+            ruleSet: ruleSet, timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: engine ?? .default,
+            prefiltered: !(singleText && engine == nil))
+    }
+}
+
+extension MatchEngine: ExpressibleByArgument {}

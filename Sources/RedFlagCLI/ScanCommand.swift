@@ -35,18 +35,27 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Stop at the first record that cannot be classified.")
     var failFast = false
 
+    @Option(help: ArgumentHelp("Threads that classify (default: every core). Output stays in input order.", valueName: "N"))
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Flag(name: .shortAndLong, help: "Do not print the summary or the progress line on standard error.")
     var quiet = false
 
     @OptionGroup var ruleSetOptions: RuleSetOptions
     @OptionGroup var classifyOptions: ClassifyOptions
 
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
     func run() throws {
         let ruleSet = try ruleSetOptions.loadRuleSet()
         let format: RecordFormat = lines ? .plainLines : .jsonLines(textField: field, idField: idField)
-        let scanner = RuleScanner(
-            ruleSet: ruleSet, timeBudget: classifyOptions.timeBudget, maxTextBytes: classifyOptions.maxTextBytes)
-        let classifier = BatchClassifier(scanner: scanner, format: format, language: classifyOptions.language)
+        let options = classifyOptions
+        let language = options.language
+        let pipeline = ParallelClassifier(threads: threads) {
+            BatchClassifier(scanner: options.scanner(ruleSet), format: format, language: language)
+        }
         let output = BufferedOutput()
         var summary = BatchSummary()
         let started = Date()
@@ -59,16 +68,23 @@ struct ScanCommand: ParsableCommand {
                 throw ReportedFailure(code: 2)
             }
             var reader = LineReader(handle: handle)
-            while let line = try reader.next() {
-                let (json, outcome) = classifier.classify(line: line, number: reader.lineNumber)
-                output.write(json)
-                summary.add(outcome, bytes: line.count)
-                progress.update(summary.records)
-                if failFast, case .failed = outcome {
-                    output.flush()
-                    report(summary, since: started, stopped: true)
-                    throw ExitCode(1)
-                }
+            var stopped = false
+            try pipeline.run(
+                next: { try reader.next().map { ($0, reader.lineNumber) } },
+                emit: { record in
+                    output.write(record.json)
+                    summary.add(record.outcome, bytes: record.bytes)
+                    progress.update(summary.records)
+                    if failFast, case .failed = record.outcome {
+                        stopped = true
+                        return false
+                    }
+                    return true
+                })
+            if stopped {
+                output.flush()
+                report(summary, since: started, stopped: true)
+                throw ExitCode(1)
             }
         }
         output.flush()

@@ -167,7 +167,7 @@ public final class CompiledPattern: @unchecked Sendable {
     }
 }
 
-nonisolated(unsafe) private let emptySubject: UnsafePointer<UInt8>? = {
+nonisolated(unsafe) let emptySubject: UnsafePointer<UInt8>? = {
     let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
     pointer.initialize(to: 0)
     return UnsafePointer(pointer)

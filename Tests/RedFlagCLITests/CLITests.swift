@@ -194,6 +194,30 @@ let frenchTaskScam = "Bonjour ! Travail simple depuis chez vous : aimez des vid√
         #expect(run.stderr.contains("4 errors"))
     }
 
+    @Test func manyThreadsGiveTheOutputOfOneInTheSameOrder() throws {
+        var input = Data()
+        for index in 0..<2_000 {
+            switch index % 7 {
+            case 0: input.append(Data("broken line \(index)\n".utf8))
+            case 1: input.append(Data(#"{"id": \#(index), "text": "caf"#.utf8 + [0xFF] + #""}"#.utf8 + [0x0A]))
+            case 2: input.append(Data(#"{"id": \#(index), "text": \#(try jsonString(frenchTaskScam))}"#.utf8 + [0x0A]))
+            case 3: input.append(Data("\n".utf8))
+            default: input.append(Data(#"{"id": \#(index), "text": "Message \#(index): pay the starter kit fee on telegram"}"#.utf8 + [0x0A]))
+            }
+        }
+        let file = try temporaryFile(input)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let one = try redflag(["scan", "--threads", "1", file.path])
+        let four = try redflag(["scan", "--threads", "4", file.path])
+        #expect(one.status == 1 && four.status == 1)
+        #expect(one.lines.count == 2_000)
+        #expect(four.stdout == one.stdout)
+        let ids = try four.lines.map { try jsonObject($0)["id"] as? Int }
+        #expect(ids[2] == 2 && ids[1_999] == 1_999)
+        let failFast = try redflag(["scan", "--threads", "4", "--fail-fast", file.path])
+        #expect(failFast.lines.count == 1)
+    }
+
     @Test func failFastStopsAtTheFirstError() throws {
         let input = Data("{\"text\": \"a\"}\nbroken\n{\"text\": \"b\"}\n".utf8)
         let run = try redflag(["scan", "--fail-fast", "-"], input: input)
@@ -422,4 +446,9 @@ let frenchTaskScam = "Bonjour ! Travail simple depuis chez vous : aimez des vid√
         let warnings = try #require(object["warnings"] as? [[String: Any]])
         #expect(warnings.contains { $0["code"] as? String == "match_limit" && $0["rule"] as? String == "NESTED" })
     }
+}
+
+/// `text` as a JSON string literal.
+private func jsonString(_ text: String) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed]), as: UTF8.self)
 }

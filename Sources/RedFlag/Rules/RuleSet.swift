@@ -20,6 +20,8 @@ public struct RuleSet: Sendable {
     let tacticOrder: [String: Int]
     /// The lexical layer, when learned weights with one were applied (`ModelWeights`).
     public internal(set) var lexical: LexicalModel?
+    /// The Hyperscan prefilter, compiled on first use and shared by every copy of the set.
+    let prefilterCache = PrefilterCache()
 
     init(settings: RuleSetSettings, tactics: [Tactic], rules: [Rule], metaOrder: [Int], fingerprint: String) {
         self.settings = settings

@@ -43,6 +43,10 @@ public final class RuleScanner {
     public let maxTextBytes: Int
 
     private let languageIdentifier: LanguageIdentifier?
+    /// The engine in use: the one asked for, or `pcre2` when Hyperscan is not available.
+    public let engine: MatchEngine
+    private let prefilter: RulePrefilter?
+    private let prefilterScratch = PrefilterScratch()
 
     /// When true, `ruleNanoseconds` accumulates the time each pattern rule takes (for `redflag eval`'s slowest
     /// rules); off by default, as reading the clock costs time.
@@ -58,11 +62,36 @@ public final class RuleScanner {
     ///     rules written for other languages do not run. When it cannot tell, every rule runs.
     ///   - timeBudget: seconds the pattern rules of one document may take together (default 5).
     ///   - maxTextBytes: the longest text read whole (default 2,000,000 bytes).
+    ///   - engine: which literal prefilter picks the pattern rules PCRE2 runs (default: `hyperscan` where
+    ///     available). When the engine asked for is not available, the scanner uses `pcre2`: see `engine`.
+    public convenience init(
+        ruleSet: RuleSet, limits: MatchLimits = .default, maxSpansPerRule: Int = 20, identifyLanguage: Bool = true,
+        timeBudget: Double = 5, maxTextBytes: Int = 2_000_000, engine: MatchEngine = .default
+    ) {
+        self.init(
+            ruleSet: ruleSet, limits: limits, maxSpansPerRule: maxSpansPerRule, identifyLanguage: identifyLanguage,
+            timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: engine, prefiltered: true)
+    }
+
+    /// `prefiltered: false` runs every applicable rule through PCRE2 without a prefilter: the reference the
+    /// engines are tested against, and the quickest start for a single text (building the prefilter costs more
+    /// than it saves on one text).
     public init(
         ruleSet: RuleSet, limits: MatchLimits = .default, maxSpansPerRule: Int = 20, identifyLanguage: Bool = true,
-        timeBudget: Double = 5, maxTextBytes: Int = 2_000_000
+        timeBudget: Double = 5, maxTextBytes: Int = 2_000_000, engine: MatchEngine, prefiltered: Bool
     ) {
         self.ruleSet = ruleSet
+        let engine = engine.isAvailable ? engine : .pcre2
+        if !prefiltered {
+            self.prefilter = nil
+            self.engine = .pcre2
+        } else if case .success(let prefilter) = ruleSet.prefilter(engine) {
+            self.prefilter = prefilter
+            self.engine = engine
+        } else {
+            self.prefilter = try? ruleSet.prefilter(.pcre2).get()
+            self.engine = .pcre2
+        }
         self.scratch = MatchScratch(limits: limits)
         self.maxSpansPerRule = maxSpansPerRule
         self.languageIdentifier = identifyLanguage ? LanguageIdentifier() : nil
@@ -110,20 +139,21 @@ public final class RuleScanner {
         var spans = [[HitSpan]](repeating: [], count: rules.count)
         var warnings: [ScanWarning] = []
         let limit = maxSpansPerRule
-        let raw = TextView.raw(text)
         let started = DispatchTime.now().uptimeNanoseconds
         let budget = UInt64(max(0, timeBudget) * 1e9)
-        var normalizedViews: (folded: TextView, normalized: TextView)?
+        // The pattern rules to run: those for the text's languages, narrowed by the prefilter to its candidates.
+        var toRun = [Bool](repeating: false, count: rules.count)
+        var viewNeeded = [Bool](repeating: false, count: ViewKind.allCases.count)
         for (i, rule) in rules.enumerated() {
-            guard case .pattern(let pattern) = rule.body, rule.applies(toAnyOf: languages) else { continue }
-            let view: TextView
-            switch rule.view {
-            case .raw:
-                view = raw
-            case .folded, .normalized:
-                if normalizedViews == nil { normalizedViews = normalizer.views(of: text) }
-                view = rule.view == .folded ? normalizedViews!.folded : normalizedViews!.normalized
-            }
+            guard case .pattern = rule.body, rule.applies(toAnyOf: languages) else { continue }
+            toRun[i] = true
+            viewNeeded[rule.view.index] = true
+        }
+        var views = LazyViews(text: text, normalizer: normalizer)
+        prefilter?.narrow(&toRun, viewNeeded: viewNeeded, views: &views, scratch: prefilterScratch)
+        for (i, rule) in rules.enumerated() where toRun[i] {
+            guard case .pattern(let pattern) = rule.body else { continue }
+            let view = views.view(rule.view)
             var found: [HitSpan] = []
             let ruleStarted = measuresRuleTime ? DispatchTime.now().uptimeNanoseconds : 0
             defer { if measuresRuleTime { ruleNanoseconds[i] += DispatchTime.now().uptimeNanoseconds - ruleStarted } }
@@ -142,7 +172,7 @@ public final class RuleScanner {
             fired[i] = !found.isEmpty
             spans[i] = found
             if DispatchTime.now().uptimeNanoseconds - started > budget {
-                let skipped = rules[(i + 1)...].filter { if case .pattern = $0.body { return true } else { return false } }.count
+                let skipped = toRun[(i + 1)...].lazy.filter { $0 }.count
                 if skipped > 0 {
                     warnings.append(ScanWarning(
                         code: "time_budget",
@@ -155,6 +185,30 @@ public final class RuleScanner {
             fired[i] = ruleSet.resolvedMeta[i]?.evaluate(fired) ?? false
         }
         return RuleHits(fired: fired, spans: spans, warnings: warnings)
+    }
+}
+
+/// The views of one text, built when first asked for.
+struct LazyViews {
+    let text: String
+    let normalizer: Normalizer
+    private var raw: TextView?
+    private var normalized: (folded: TextView, normalized: TextView)?
+
+    init(text: String, normalizer: Normalizer) {
+        self.text = text
+        self.normalizer = normalizer
+    }
+
+    mutating func view(_ kind: ViewKind) -> TextView {
+        switch kind {
+        case .raw:
+            if raw == nil { raw = TextView.raw(text) }
+            return raw!
+        case .folded, .normalized:
+            if normalized == nil { normalized = normalizer.views(of: text) }
+            return kind == .folded ? normalized!.folded : normalized!.normalized
+        }
     }
 }
 

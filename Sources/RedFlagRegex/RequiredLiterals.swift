@@ -1,0 +1,462 @@
+/// Strings one of which every match of a pattern contains, found by reading the pattern: the input of a literal
+/// prefilter.
+///
+/// The strings are UTF-8 bytes with ASCII letters in lower case, meant to be searched for ASCII-caselessly.
+/// Characters outside ASCII are kept only when they have no other case (Han, digits of other scripts…), so a
+/// caseless PCRE2 match can only contain them as written. ASCII-caseless search still misses the two non-ASCII
+/// characters PCRE2 folds onto ASCII letters, the Kelvin sign (k) and the long s (s): a text holding one of them
+/// must not be prefiltered (see `RequiredLiterals.defeatsASCIIFolding`).
+///
+/// The reading is conservative: anything it does not understand (backreferences, conditionals, verbs, classes
+/// with ranges) counts as "any text", and a pattern with no required literal gets none (`nil`): it must always
+/// run.
+public enum RequiredLiterals {
+    /// At most this many strings per set of exact strings (alternations multiply them).
+    static let maxSetSize = 64
+    /// A set whose shortest string is shorter than this is not worth prefiltering on.
+    public static let minimumLength = 2
+
+    /// A condition on the literals a text contains that every text with a match of `source` meets, or nil when
+    /// the pattern needs no literal worth searching for (it must always run).
+    public static func extract(_ source: String, options: PatternOptions) -> LiteralCondition? {
+        var parser = LiteralParser(Array(source.unicodeScalars), extended: options.contains(.extended))
+        guard let info = try? parser.parseAll() else { return nil }
+        let condition = info.condition
+        guard condition != .always, condition.size <= maxConditionSize else { return nil }
+        return condition
+    }
+
+    /// A condition with more literals than this is not worth its search.
+    public static let maxConditionSize = 400
+
+    /// True when `utf8` holds a character that a caseless PCRE2 match equates with an ASCII letter while
+    /// ASCII-caseless search does not: U+212A KELVIN SIGN (k) and U+017F LATIN SMALL LETTER LONG S (s).
+    public static func defeatsASCIIFolding(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let count = utf8.count
+        while i + 1 < count {
+            let byte = utf8[i]
+            if byte == 0xC5 && utf8[i + 1] == 0xBF { return true }
+            if byte == 0xE2 && i + 2 < count && utf8[i + 1] == 0x84 && utf8[i + 2] == 0xAA { return true }
+            i += 1
+        }
+        return false
+    }
+}
+
+/// Which literals a text must contain: an and/or tree over literals (UTF-8, ASCII letters in lower case).
+public indirect enum LiteralCondition: Sendable, Hashable {
+    /// Any text.
+    case always
+    case literal([UInt8])
+    case all([LiteralCondition])
+    case any([LiteralCondition])
+
+    /// Every literal named.
+    public var literals: Set<[UInt8]> {
+        switch self {
+        case .always: return []
+        case .literal(let bytes): return [bytes]
+        case .all(let terms), .any(let terms): return terms.reduce(into: []) { $0.formUnion($1.literals) }
+        }
+    }
+
+    /// Number of literal leaves.
+    public var size: Int {
+        switch self {
+        case .always: return 0
+        case .literal: return 1
+        case .all(let terms), .any(let terms): return terms.reduce(0) { $0 + $1.size }
+        }
+    }
+
+    /// True when the condition holds, given which literals were found.
+    public func holds(_ found: ([UInt8]) -> Bool) -> Bool {
+        switch self {
+        case .always: return true
+        case .literal(let bytes): return found(bytes)
+        case .all(let terms): return terms.allSatisfy { $0.holds(found) }
+        case .any(let terms): return terms.contains { $0.holds(found) }
+        }
+    }
+
+    /// The same condition over other leaves (e.g. literal ids).
+    public func map<T>(_ leaf: ([UInt8]) -> T) -> MappedCondition<T> {
+        switch self {
+        case .always: return .always
+        case .literal(let bytes): return .leaf(leaf(bytes))
+        case .all(let terms): return .all(terms.map { $0.map(leaf) })
+        case .any(let terms): return .any(terms.map { $0.map(leaf) })
+        }
+    }
+
+    static func and(_ terms: [LiteralCondition]) -> LiteralCondition {
+        var flat: [LiteralCondition] = []
+        for term in terms {
+            switch term {
+            case .always: continue
+            case .all(let inner): flat += inner
+            default: if !flat.contains(term) { flat.append(term) }
+            }
+        }
+        return flat.isEmpty ? .always : flat.count == 1 ? flat[0] : .all(flat)
+    }
+
+    static func or(_ terms: [LiteralCondition]) -> LiteralCondition {
+        var flat: [LiteralCondition] = []
+        for term in terms {
+            switch term {
+            case .always: return .always
+            case .any(let inner): flat += inner
+            default: if !flat.contains(term) { flat.append(term) }
+            }
+        }
+        return flat.isEmpty ? .always : flat.count == 1 ? flat[0] : .any(flat)
+    }
+
+    /// One of `strings`; `always` when one of them is too short to be worth searching for.
+    static func oneOf(_ strings: Set<[UInt8]>) -> LiteralCondition {
+        guard !strings.isEmpty, strings.allSatisfy({ $0.count >= RequiredLiterals.minimumLength }) else { return .always }
+        return or(strings.sorted { $0.lexicographicallyPrecedes($1) }.map { .literal($0) })
+    }
+}
+
+/// A `LiteralCondition` whose leaves were replaced, e.g. by the ids a literal search reports.
+public indirect enum MappedCondition<Leaf: Sendable>: Sendable {
+    case always
+    case leaf(Leaf)
+    case all([MappedCondition])
+    case any([MappedCondition])
+
+    public func holds(_ found: (Leaf) -> Bool) -> Bool {
+        switch self {
+        case .always: return true
+        case .leaf(let leaf): return found(leaf)
+        case .all(let terms): return terms.allSatisfy { $0.holds(found) }
+        case .any(let terms): return terms.contains { $0.holds(found) }
+        }
+    }
+}
+
+/// What a piece of a pattern tells about the text it matches.
+struct LiteralInfo {
+    /// Every string the piece can match, when few and known ("" for an assertion).
+    var exact: Set<[UInt8]>?
+    /// What any text with a match of the piece contains (beyond `exact`).
+    var match: LiteralCondition = .always
+
+    static let unknown = LiteralInfo(exact: nil)
+    static let empty = LiteralInfo(exact: [[]])
+
+    /// The condition on a text with a match of the piece.
+    var condition: LiteralCondition {
+        LiteralCondition.and([exact.map(LiteralCondition.oneOf) ?? .always, match])
+    }
+}
+
+private struct UnsupportedSyntax: Error {}
+
+/// A small reader of PCRE2 syntax that computes `LiteralInfo`; it throws on syntax it does not model.
+struct LiteralParser {
+    private let scalars: [Unicode.Scalar]
+    private var position = 0
+    private var extended: Bool
+
+    init(_ scalars: [Unicode.Scalar], extended: Bool) {
+        self.scalars = scalars
+        self.extended = extended
+    }
+
+    mutating func parseAll() throws -> LiteralInfo {
+        let info = try parseAlternation()
+        guard position == scalars.count else { throw UnsupportedSyntax() }
+        return info
+    }
+
+    private var peek: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
+
+    private mutating func next() throws -> Unicode.Scalar {
+        guard let scalar = peek else { throw UnsupportedSyntax() }
+        position += 1
+        return scalar
+    }
+
+    /// Skips white space and `#` comments in extended mode.
+    private mutating func skipIgnorable() {
+        guard extended else { return }
+        while let scalar = peek {
+            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r"
+                || (scalar.value > 0x7F || scalar == "\u{0B}" || scalar == "\u{0C}") && scalar.properties.isPatternWhitespace
+            {
+                position += 1
+            } else if scalar == "#" {
+                while let c = peek, c != "\n" { position += 1 }
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func parseAlternation() throws -> LiteralInfo {
+        let savedExtended = extended
+        defer { extended = savedExtended }
+        var branches = [try parseSequence()]
+        while peek == "|" {
+            position += 1
+            branches.append(try parseSequence())
+        }
+        if branches.count == 1 { return branches[0] }
+        var exact: Set<[UInt8]>? = []
+        for branch in branches {
+            if let branchExact = branch.exact, let sofar = exact { exact = sofar.union(branchExact) } else { exact = nil }
+        }
+        if let set = exact, set.count > RequiredLiterals.maxSetSize { exact = nil }
+        if exact != nil { return LiteralInfo(exact: exact) }
+        return LiteralInfo(exact: nil, match: .or(branches.map(\.condition)))
+    }
+
+    private mutating func parseSequence() throws -> LiteralInfo {
+        var current: Set<[UInt8]> = [[]]
+        var allExact = true
+        var terms: [LiteralCondition] = []
+        while true {
+            skipIgnorable()
+            guard let scalar = peek, scalar != "|", scalar != ")" else { break }
+            var item = try parseAtom()
+            skipIgnorable()
+            if let (low, high) = try parseQuantifier() {
+                if low == 0 {
+                    item = .unknown
+                } else if !(low == 1 && high == 1) {
+                    item = LiteralInfo(exact: nil, match: item.condition)
+                }
+            }
+            if let exact = item.exact {
+                let product = Set(current.flatMap { head in exact.map { head + $0 } })
+                if product.count <= RequiredLiterals.maxSetSize {
+                    current = product
+                } else {
+                    terms.append(.oneOf(current))
+                    current = exact
+                    allExact = false
+                }
+            } else {
+                terms.append(.oneOf(current))
+                terms.append(item.match)
+                current = [[]]
+                allExact = false
+            }
+        }
+        if allExact { return LiteralInfo(exact: current) }
+        terms.append(.oneOf(current))
+        return LiteralInfo(exact: nil, match: .and(terms))
+    }
+
+    /// `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}` with an optional lazy or possessive mark; nil when none follows.
+    private mutating func parseQuantifier() throws -> (Int, Int)? {
+        guard let scalar = peek else { return nil }
+        var bounds: (Int, Int)
+        switch scalar {
+        case "?": bounds = (0, 1); position += 1
+        case "*": bounds = (0, Int.max); position += 1
+        case "+": bounds = (1, Int.max); position += 1
+        case "{":
+            guard let braces = braceQuantifier() else { return nil }
+            bounds = braces
+        default: return nil
+        }
+        if peek == "?" || peek == "+" { position += 1 }
+        return bounds
+    }
+
+    /// A `{m}`, `{m,}` or `{m,n}` at the position (consumed), or nil when the brace is a literal.
+    private mutating func braceQuantifier() -> (Int, Int)? {
+        var i = position + 1
+        func number() -> Int? {
+            var value: Int?
+            while i < scalars.count, let digit = Int(String(scalars[i])), scalars[i].isASCII {
+                value = min((value ?? 0) * 10 + digit, 1_000_000)
+                i += 1
+            }
+            return value
+        }
+        guard let low = number() else { return nil }
+        var high = low
+        if i < scalars.count && scalars[i] == "," {
+            i += 1
+            high = number() ?? Int.max
+        }
+        guard i < scalars.count && scalars[i] == "}" else { return nil }
+        position = i + 1
+        return (low, high)
+    }
+
+    private mutating func parseAtom() throws -> LiteralInfo {
+        let scalar = try next()
+        switch scalar {
+        case "(": return try parseGroup()
+        case "[": return try parseClass()
+        case ".": return .unknown
+        case "^", "$": return .empty
+        case "\\": return try parseEscape()
+        case "*", "+", "?": throw UnsupportedSyntax()
+        case "{" where braceQuantifierAhead(): throw UnsupportedSyntax()
+        default: return literal(scalar)
+        }
+    }
+
+    private func braceQuantifierAhead() -> Bool {
+        var copy = self
+        copy.position -= 1
+        return copy.braceQuantifier() != nil
+    }
+
+    private func literal(_ scalar: Unicode.Scalar) -> LiteralInfo {
+        if scalar.isASCII {
+            var byte = UInt8(scalar.value)
+            if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
+            return LiteralInfo(exact: [[byte]])
+        }
+        // A character with another case may match as that other case: unknown.
+        guard !scalar.properties.changesWhenCaseMapped, !scalar.properties.isCased else { return .unknown }
+        return LiteralInfo(exact: [Array(String(scalar).utf8)])
+    }
+
+    private mutating func parseGroup() throws -> LiteralInfo {
+        if peek == "*" { throw UnsupportedSyntax() }  // verbs
+        var isLookaround = false
+        if peek == "?" {
+            position += 1
+            let kind = try next()
+            switch kind {
+            case ":", ">", "|": break
+            case "=", "!": isLookaround = true
+            case "<" where peek == "=" || peek == "!":
+                position += 1
+                isLookaround = true
+            case "<", "'", "P":
+                if kind == "P" { guard try next() == "<" else { throw UnsupportedSyntax() } }
+                let close: Unicode.Scalar = kind == "'" ? "'" : ">"
+                while try next() != close {}
+            case "#":
+                while try next() != ")" {}
+                return .empty
+            default:
+                // Option settings: (?i), (?x-i), (?i:...).
+                position -= 1
+                var on = true
+                var setsExtended: Bool?
+                while let c = peek, c != ")" && c != ":" {
+                    position += 1
+                    switch c {
+                    case "-": on = false
+                    case "x": setsExtended = on
+                    case "i", "m", "s", "n", "U", "J": break
+                    default: throw UnsupportedSyntax()
+                    }
+                }
+                if try next() == ")" {
+                    if let setsExtended { extended = setsExtended }
+                    return .empty
+                }
+                let saved = extended
+                if let setsExtended { extended = setsExtended }
+                let inner = try parseAlternation()
+                extended = saved
+                guard try next() == ")" else { throw UnsupportedSyntax() }
+                return inner
+            }
+        }
+        let inner = try parseAlternation()
+        guard try next() == ")" else { throw UnsupportedSyntax() }
+        return isLookaround ? .empty : inner
+    }
+
+    /// A character class: a few plain characters (`[垫墊]`, `['’]`) are an exact set; anything else (negation,
+    /// ranges, class escapes, POSIX classes) is unknown.
+    private mutating func parseClass() throws -> LiteralInfo {
+        var known = true
+        if peek == "^" {
+            position += 1
+            known = false
+        }
+        var members: Set<[UInt8]> = []
+        var first = true
+        while true {
+            let scalar = try next()
+            if scalar == "]" && !first { break }
+            first = false
+            var member: LiteralInfo
+            switch scalar {
+            case "\\":
+                let escaped = try next()
+                if escaped.properties.isAlphabetic || escaped.properties.numericType != nil {
+                    known = false
+                    if (escaped == "p" || escaped == "P" || escaped == "x") && peek == "{" { while try next() != "}" {} }
+                    continue
+                }
+                member = literal(escaped)
+            case "[" where peek == ":":
+                while try next() != "]" {}
+                known = false
+                continue
+            case "-" where peek != "]" && !members.isEmpty:
+                known = false
+                continue
+            default:
+                member = literal(scalar)
+            }
+            if let exact = member.exact { members.formUnion(exact) } else { known = false }
+        }
+        return known && !members.isEmpty && members.count <= 16 ? LiteralInfo(exact: members) : .unknown
+    }
+
+    private mutating func parseEscape() throws -> LiteralInfo {
+        let scalar = try next()
+        switch scalar {
+        case "b", "B", "A", "z", "Z", "G", "K": return .empty
+        case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "N", "X", "C": return .unknown
+        case "p", "P":
+            if peek == "{" { while try next() != "}" {} } else { _ = try next() }
+            return .unknown
+        case "n": return literal("\n")
+        case "t": return literal("\t")
+        case "r": return literal("\r")
+        case "f": return literal("\u{0C}")
+        case "e": return literal("\u{1B}")
+        case "a": return literal("\u{07}")
+        case "x":
+            var digits = ""
+            if peek == "{" {
+                position += 1
+                while let c = peek, c != "}" { digits.unicodeScalars.append(c); position += 1 }
+                guard try next() == "}" else { throw UnsupportedSyntax() }
+            } else {
+                while digits.count < 2, let c = peek, c.properties.isASCIIHexDigit {
+                    digits.unicodeScalars.append(c)
+                    position += 1
+                }
+            }
+            guard let value = UInt32(digits.isEmpty ? "0" : digits, radix: 16), let char = Unicode.Scalar(value) else {
+                throw UnsupportedSyntax()
+            }
+            return literal(char)
+        case "Q":
+            var exact: [UInt8]? = []
+            while position < scalars.count {
+                if scalars[position] == "\\" && position + 1 < scalars.count && scalars[position + 1] == "E" {
+                    position += 2
+                    break
+                }
+                if let bytes = literal(scalars[position]).exact?.first { exact? += bytes } else { exact = nil }
+                position += 1
+            }
+            return exact.map { LiteralInfo(exact: [$0]) } ?? .unknown
+        case "E": return .empty
+        default:
+            // Any other letter or digit is a backreference, octal or class we do not model.
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { throw UnsupportedSyntax() }
+            return literal(scalar)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Testing
+
+@testable import RedFlagRegex
+
+@Suite struct RequiredLiteralsTests {
+    func condition(_ pattern: String, _ options: PatternOptions = .default) -> LiteralCondition? {
+        RequiredLiterals.extract(pattern, options: options)
+    }
+
+    func bytes(_ text: String) -> LiteralCondition { .literal(Array(text.utf8)) }
+
+    @Test func aSequenceNeedsEachOfItsWords() {
+        #expect(condition(#"\bWork\s+from\s+home\b"#) == .all([bytes("work"), bytes("from"), bytes("home")]))
+    }
+
+    @Test func anAlternationNeedsOneOfItsBranches() {
+        #expect(condition(#"\b(?:pay|send)\s+(?:a\s+)?fee"#) == .all([.any([bytes("pay"), bytes("send")]), bytes("fee")]))
+        #expect(condition(#"telegram|\bwa\.me/\d+"#) == .any([bytes("telegram"), bytes("wa.me/")]))
+    }
+
+    @Test func extendedModeSkipsSpaceAndComments() {
+        #expect(condition("tele gram  # the app\n", [.caseless, .extended]) == bytes("telegram"))
+        #expect(condition("tele gram", .caseless) == bytes("tele gram"))
+    }
+
+    @Test func smallClassesOfCaselessCharactersAreLiterals() {
+        #expect(condition("[垫墊]付") == .any([bytes("垫付"), bytes("墊付")]))
+        // Cased letters outside ASCII may match another case: not literals.
+        #expect(condition("été") == nil)
+    }
+
+    @Test func optionalPiecesAndUnknownSyntaxNeedNothing() {
+        #expect(condition(#"(?:telegram)?\d+"#) == nil)
+        #expect(condition(#"(\w+) \1"#) == nil)
+        #expect(condition(#"a|telegram"#) == nil)  // one branch has no literal worth searching for
+        #expect(condition(#"(?=telegram)\w+"#) == nil)  // look-arounds count as empty
+    }
+
+    /// The whole of Unicode, checked with PCRE2 itself: only the long s and the Kelvin sign match an ASCII
+    /// character caselessly, so they are the only characters ASCII-caseless literal search can miss.
+    @Test func onlyLongSAndKelvinSignFoldOntoASCII() throws {
+        var all = ""
+        for value in UInt32(0x80)...0x10FFFF {
+            if let scalar = Unicode.Scalar(value) { all.unicodeScalars.append(scalar) }
+        }
+        let ascii = try CompiledPattern(#"[\x{0}-\x{7f}]"#)
+        let found = try ascii.matches(in: all, scratch: MatchScratch()).map { span in
+            String(decoding: Array(all.utf8)[span.start..<span.end], as: UTF8.self)
+        }
+        #expect(found == ["\u{017F}", "\u{212A}"])
+        for character in found + ["x\u{212A}y"] {
+            var text = character
+            #expect(text.withUTF8 { RequiredLiterals.defeatsASCIIFolding($0) })
+        }
+        var plain = "work from home, é, ß, Ω"
+        #expect(!plain.withUTF8 { RequiredLiterals.defeatsASCIIFolding($0) })
+    }
+
+    @Test func bothBackendsFindTheSameLiterals() throws {
+        let literals: [(id: Int, literal: [UInt8])] = ["telegram", "WhatsApp", "wa.me/", "垫付", "fee"].enumerated().map {
+            (id: $0.offset, literal: Array($0.element.utf8))
+        }
+        let text = "Contact us on TELEGRAM or whatsapp: 垫付 now"
+        var backends: [LiteralPrefilter.Backend] = [.table]
+        if LiteralPrefilter.isHyperscanSupported { backends.append(.hyperscan) }
+        for backend in backends {
+            let prefilter = try LiteralPrefilter(literals: literals, backend: backend)
+            var found = [Bool](repeating: false, count: 5)
+            #expect(prefilter.scan(text, scratch: PrefilterScratch(), candidates: &found))
+            #expect(found == [true, true, false, true, false], "\(backend)")
+            var ignored = [Bool](repeating: false, count: 5)
+            #expect(!prefilter.scan("Wor\u{212A} from home", scratch: PrefilterScratch(), candidates: &ignored))
+        }
+    }
+}
