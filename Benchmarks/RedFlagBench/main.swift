@@ -10,16 +10,6 @@ import Foundation
 import RedFlag
 import RedFlagRegex
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func option(_ name: String, _ fallback: String) -> String {
     let arguments = CommandLine.arguments
@@ -29,7 +19,7 @@ func option(_ name: String, _ fallback: String) -> String {
 
 let corpusFolder = option("--corpus", "Corpus/texts")
 let megabytes = Double(option("--megabytes", "20")) ?? 20
-var generator = SplitMix64(state: UInt64(option("--seed", "42")) ?? 42)
+var generator = SplitMix64(seed: UInt64(option("--seed", "42")) ?? 42)
 
 var texts: [String] = []
 for file in (try? FileManager.default.contentsOfDirectory(atPath: corpusFolder))?.sorted() ?? [] where file.hasSuffix(".jsonl") {

@@ -30,8 +30,18 @@ struct CorpusOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Use only the records of this split. Records without a split field are split by near-duplicate group (about half to each side).", valueName: "dev|test"))
     var split: String?
 
+    @Option(help: ArgumentHelp("Threads that classify (default: all cores).", valueName: "N"))
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .shortAndLong, help: "No progress line on standard error.")
+    var quiet = false
+
     @Flag(help: "With --split test: leave out test texts that have a near-duplicate among the dev texts (a template seen in training).")
     var unseenOnly = false
+
+    func validate() throws {
+        guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
+    }
 
     /// Reads the corpora with groups and splits filled in, and counts test texts with near-duplicates in dev.
     func load() throws -> (corpus: LabeledCorpus, crossSplitNearDuplicates: Int?) {

@@ -37,25 +37,19 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write one JSON line per input record to FILE: the verdict with its gold label, or why the record was skipped or could not be read.", valueName: "FILE"))
     var predictions: String?
 
-    @Option(help: ArgumentHelp("Threads that classify (default: all cores).", valueName: "N"))
-    var threads = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(name: .shortAndLong, help: "No progress line on standard error.")
-    var quiet = false
-
     @OptionGroup var ruleSetOptions: RuleSetOptions
     @OptionGroup var classifyOptions: ClassifyOptions
 
     func validate() throws {
         if let threshold, !(threshold >= 0 && threshold <= 1) { throw ValidationError("--threshold must be between 0 and 1") }
-        guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
         let (ruleSet, weightsHash) = try ruleSetOptions.loadRuleSetAndWeights()
         let (corpus, leaks) = try corpusOptions.load()
         let classification = classifyOptions.classify(
-            corpus, ruleSet: ruleSet, threads: threads, label: "redflag eval", quiet: quiet, measuresRuleTime: true)
+            corpus, ruleSet: ruleSet, threads: corpusOptions.threads, label: "redflag eval", quiet: corpusOptions.quiet,
+            measuresRuleTime: true)
         let report = EvaluationReport(
             corpus: corpus, classification: classification, ruleSet: ruleSet,
             provenance: Provenance(ruleSet: ruleSet, corpus: corpus, weightsHash: weightsHash, split: corpusOptions.split),

@@ -62,12 +62,6 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Pull rule weights towards 0 instead of towards the rule set's own weights.")
     var zeroPrior = false
 
-    @Option(help: ArgumentHelp("Threads that classify (default: all cores).", valueName: "N"))
-    var threads = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(name: .shortAndLong, help: "No progress line on standard error.")
-    var quiet = false
-
     @OptionGroup var ruleSetOptions: RuleSetOptions
     @OptionGroup var classifyOptions: ClassifyOptions
 
@@ -77,14 +71,14 @@ struct TrainCommand: ParsableCommand {
         guard maxFpr > 0, maxFpr < 1, maxFprSuspicious > 0, maxFprSuspicious < 1 else {
             throw ValidationError("false-positive rates must be between 0 and 1")
         }
-        guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
         let ruleSet = try ruleSetOptions.loadRuleSet()
         let (corpus, _) = try corpusOptions.load()
         let classification = classifyOptions.classify(
-            corpus, ruleSet: ruleSet, threads: threads, label: "redflag train: classifying", quiet: quiet)
+            corpus, ruleSet: ruleSet, threads: corpusOptions.threads, label: "redflag train: classifying",
+            quiet: corpusOptions.quiet)
 
         var options = TrainingOptions()
         options.folds = folds; options.seed = seed; options.l2 = l2; options.lexical = lexical

@@ -22,7 +22,7 @@ import Testing
 
     /// Corpus texts disguised the ways scammers and Unicode allow, mixed with a fixed seed.
     static func generatedTexts(count: Int, seed: UInt64) -> [String] {
-        var random = SeededRandom(state: seed)
+        var random = SplitMix64(seed: seed)
         let texts = corpusTexts
         let disguises: [(String) -> String] = [
             { $0.replacingOccurrences(of: "k", with: "\u{212A}").replacingOccurrences(of: "K", with: "\u{212A}") },
@@ -114,13 +114,3 @@ import Testing
     }
 }
 
-struct SeededRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -6,7 +6,7 @@ import Testing
 @Suite struct LogisticRegressionTests {
     /// Rows of 5 binary features, each on with probability 0.3, labels drawn from known weights.
     private func synthetic(count: Int, weights: [Double], bias: Double, seed: UInt64) -> ([SparseRow], [Bool]) {
-        var generator = RedFlag.SplitMix64(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var rows: [SparseRow] = [], labels: [Bool] = []
         for _ in 0..<count {
             let on = weights.indices.filter { _ in Double.random(in: 0..<1, using: &generator) < 0.3 }
