@@ -85,6 +85,7 @@ extension ClassifyOptions {
         classifier.timeBudget = timeBudget
         classifier.maxTextBytes = maxTextBytes
         classifier.measuresRuleTime = measuresRuleTime
+        classifier.engine = engine ?? .default
         let progress = Progress(label, total: corpus.records.count, quiet: quiet)
         defer { progress.finish() }
         return classifier.classify(corpus.records.map(\.text)) { progress.update($0) }

@@ -67,6 +67,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        guard minDf >= 1, maxFeatures >= 0 else { throw ValidationError("--min-df must be at least 1 and --max-features at least 0") }
         guard l2 >= 0, lexicalL2 >= 0 else { throw ValidationError("penalties cannot be negative") }
         guard maxFpr > 0, maxFpr < 1, maxFprSuspicious > 0, maxFprSuspicious < 1 else {
             throw ValidationError("false-positive rates must be between 0 and 1")

@@ -35,6 +35,8 @@ public struct RuleSetSource: Sendable, Hashable {
                 ])
             }
         }
+        // Build the shared literal prefilter now (about a second for the default set), not on the first request.
+        _ = RuleScanner(ruleSet: ruleSet, identifyLanguage: false).hits(in: "warm up", languages: [])
         guard thresholdScam != nil || thresholdSuspicious != nil else { return ruleSet }
         let current = ruleSet.settings.thresholds
         return ruleSet.with(thresholds: Thresholds(

@@ -22,18 +22,23 @@ private func temporaryFolder() throws -> URL {
             "",
             #"{"label": "scam"}"#,
             #"{"text": 42, "label": "scam"}"#,
+            #"[1, 2]"#,
+            #"{"id": 0, "text": null, "label": "scam"}"#,
         ]
         for line in lines { bytes.append(Data((line + "\n").utf8)) }
         bytes.append(contentsOf: [0x7B, 0xFF, 0x7D, 0x0A])  // invalid UTF-8
         try bytes.write(to: file)
         let corpus = try LabeledCorpus.read([file.path])
-        #expect(corpus.entries.count == 8)
+        #expect(corpus.entries.count == 10)
         #expect(corpus.records.count == 2)
         #expect(corpus.records[0].isScam && corpus.records[0].language == "en" && corpus.records[0].tactics == ["upfront_fee"])
         #expect(!corpus.records[1].isScam && corpus.records[1].id == .number("2") && corpus.records[1].split == "test")
         #expect(corpus.skippedLabels == ["spam": 1])
-        #expect(corpus.failures.map(\.error.code) == ["invalid_json", "empty_line", "missing_field", "wrong_type", "invalid_utf8"])
-        #expect(corpus.failures.map(\.line) == [4, 5, 6, 7, 8])
+        #expect(corpus.failures.map(\.error.code) == [
+            "invalid_json", "empty_line", "missing_field", "wrong_type", "not_an_object", "missing_field", "invalid_utf8",
+        ])
+        #expect(corpus.failures.map(\.line) == [4, 5, 6, 7, 8, 9, 10])
+        #expect(corpus.failures[5].id == .number("0"))  // a numeric id 0 is an id, not a boolean
         #expect(corpus.sources.first?.sha256 == SHA256.hex([UInt8](bytes)))
     }
 

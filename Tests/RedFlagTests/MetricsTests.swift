@@ -70,6 +70,14 @@ private let handWorked: [ScoredExample] = [
         #expect(abs(threshold - 0.2) < 1e-12)
     }
 
+    @Test func aNaNProbabilityNeitherHangsNorCrashes() {
+        let examples = handWorked + [ScoredExample(probability: .nan, isScam: true)]
+        #expect(Metrics.confusion(examples, threshold: 0.5).n == 7)
+        #expect(Metrics.rocCurve(examples).count <= 8)
+        #expect(Metrics.reliability(examples).map(\.count).reduce(0, +) == 6)
+        #expect(Metrics.histogram(examples).scam.reduce(0, +) == 3)
+    }
+
     @Test func reliabilityAndHistogramBinProbabilities() {
         let bins = Metrics.reliability(handWorked, bins: 2)
         #expect(bins.map(\.count) == [2, 4])

@@ -62,7 +62,7 @@ public struct RecordDecoder: Sendable {
         return .success(InputRecord(id: id, text: text, line: line))
     }
 
-    private static func recordID(_ value: Any) -> RecordID? {
+    static func recordID(_ value: Any) -> RecordID? {
         if let text = value as? String { return .string(text) }
         if let number = value as? NSNumber, !Self.isBool(number) {
             if let integer = Int64(exactly: number.doubleValue), abs(number.doubleValue) < 9e15 {

@@ -18,6 +18,8 @@ public struct CorpusClassifier: Sendable {
     public var maxTextBytes: Int = 2_000_000
     /// Time each rule (costs a little).
     public var measuresRuleTime = false
+    /// Which literal prefilter picks the rules PCRE2 runs (the verdicts are the same with either).
+    public var engine = MatchEngine.default
 
     public init(ruleSet: RuleSet, threads: Int = ProcessInfo.processInfo.activeProcessorCount, language: String? = nil) {
         self.ruleSet = ruleSet
@@ -31,7 +33,7 @@ public struct CorpusClassifier: Sendable {
         let results = ResultSlots(count: texts.count, rules: ruleSet.rules.count)
         let workers = min(threads, max(1, texts.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let scanner = RuleScanner(ruleSet: ruleSet, timeBudget: timeBudget, maxTextBytes: maxTextBytes)
+            let scanner = RuleScanner(ruleSet: ruleSet, timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: engine)
             scanner.measuresRuleTime = measuresRuleTime
             for index in stride(from: worker, to: texts.count, by: workers) {
                 results.store(scanner.classify(texts[index], language: language), at: index)

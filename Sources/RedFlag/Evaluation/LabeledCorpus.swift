@@ -230,12 +230,16 @@ public struct LabeledCorpus: Sendable {
             }
             guard let text = String(validating: line, as: UTF8.self) else { fail("invalid_utf8", "line is not valid UTF-8"); continue }
             guard !text.allSatisfy(\.isWhitespace) else { fail("empty_line", "line is empty"); continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                fail("invalid_json", "line is not a JSON object")
+            guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+                fail("invalid_json", "line is not valid JSON")
                 continue
             }
-            let id = object[fields.id].flatMap(Self.recordID) ?? .line(lineNumber)
-            if let value = object[fields.text], !(value is String) {
+            guard let object = parsed as? [String: Any] else {
+                fail("not_an_object", "line is JSON but not an object")
+                continue
+            }
+            let id = object[fields.id].flatMap(RecordDecoder.recordID) ?? .line(lineNumber)
+            if let value = object[fields.text], !(value is String), !(value is NSNull) {
                 fail("wrong_type", "'\(fields.text)' is not a string", id: id)
                 continue
             }
@@ -311,12 +315,6 @@ public struct LabeledCorpus: Sendable {
                 source: root + "/" + relative, line: 1, labels: labels, fields: CorpusFields())
         }
         sources.append(CorpusSource(path: root, sha256: treeHash.hexDigest()))
-    }
-
-    private static func recordID(_ value: Any) -> RecordID? {
-        if let text = value as? String { return .string(text) }
-        if let number = value as? NSNumber, !(value is Bool) { return .number(number.stringValue) }
-        return nil
     }
 
     /// A string, number or boolean as text (labels such as 1 or true).

@@ -80,10 +80,11 @@ public enum Metrics {
         var tp = 0, fp = 0, index = 0
         while index < sorted.count {
             let value = sorted[index].probability
-            while index < sorted.count && sorted[index].probability == value {
+            // `!(<)` rather than `==`, so a NaN (never equal to itself) cannot stall the loop.
+            repeat {
                 if sorted[index].isScam { tp += 1 } else { fp += 1 }
                 index += 1
-            }
+            } while index < sorted.count && !(sorted[index].probability < value)
             result.append((value, tp, fp))
         }
         return result
@@ -146,7 +147,7 @@ public enum Metrics {
     /// Probabilities in `bins` equal-width bins, with the observed share of scams in each non-empty bin.
     public static func reliability(_ examples: [ScoredExample], bins: Int = 10) -> [ReliabilityBin] {
         var groups = [[ScoredExample]](repeating: [], count: bins)
-        for example in examples {
+        for example in examples where example.probability.isFinite {
             let index = min(bins - 1, max(0, Int(example.probability * Double(bins))))
             groups[index].append(example)
         }
@@ -162,7 +163,7 @@ public enum Metrics {
     /// Counts of probabilities per class in `bins` equal-width bins over [0, 1].
     public static func histogram(_ examples: [ScoredExample], bins: Int = 20) -> (scam: [Int], legit: [Int]) {
         var scam = [Int](repeating: 0, count: bins), legit = scam
-        for example in examples {
+        for example in examples where example.probability.isFinite {
             let index = min(bins - 1, max(0, Int(example.probability * Double(bins))))
             if example.isScam { scam[index] += 1 } else { legit[index] += 1 }
         }

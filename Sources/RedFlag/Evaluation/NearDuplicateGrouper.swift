@@ -3,7 +3,9 @@
 /// Each text becomes a set of word 3-grams after lower-casing and masking every token that holds a digit (so
 /// prices, phone numbers and dates do not tell copies apart). MinHash signatures (64 hashes) with locality-sensitive
 /// hashing (16 bands of 4) find candidate pairs; a pair whose estimated Jaccard similarity is at least
-/// `minimumSimilarity` joins one group. Deterministic: the same texts give the same groups in any order.
+/// `minimumSimilarity` joins one group. Deterministic: the same texts in the same order give the same groups
+/// (a text is compared with the first text of each LSH bucket, so another order may join a borderline pair
+/// differently).
 public struct NearDuplicateGrouper: Sendable {
     public var minimumSimilarity: Double
     private let hashCount = 64

@@ -29,11 +29,11 @@ extension EvaluationReport {
         }
         body += "</table>\n<h2>By tactic</h2><table><tr><th>tactic</th><th>tagged scam texts</th><th>recall</th><th>shown in scam</th><th>shown in legit</th></tr>"
         for row in tactics {
-            body += "<tr><td>\(row.tactic)</td><td>\(row.tagged)</td><td>\(row.tagged == 0 ? "–" : f(Double(row.taggedFlagged) / Double(row.tagged)))</td><td>\(row.shownInScam)</td><td>\(row.shownInLegit)</td></tr>"
+            body += "<tr><td>\(HTML.escape(row.tactic))</td><td>\(row.tagged)</td><td>\(row.tagged == 0 ? "–" : f(Double(row.taggedFlagged) / Double(row.tagged)))</td><td>\(row.shownInScam)</td><td>\(row.shownInLegit)</td></tr>"
         }
         body += "</table>\n<h2>Rule hits</h2><table><tr><th>rule</th><th>tactic</th><th>weight</th><th>scam %</th><th>legit %</th><th>S/O</th></tr>"
         for row in rules {
-            body += "<tr><td>\(HTML.escape(row.id))</td><td>\(row.tactic)</td><td>\(f(row.weight, 2))</td><td>\(f(row.scamShare * 100, 2))</td><td>\(f(row.legitShare * 100, 2))</td><td>\(f(row.ratio))</td></tr>"
+            body += "<tr><td>\(HTML.escape(row.id))</td><td>\(HTML.escape(row.tactic))</td><td>\(f(row.weight, 2))</td><td>\(f(row.scamShare * 100, 2))</td><td>\(f(row.legitShare * 100, 2))</td><td>\(f(row.ratio))</td></tr>"
         }
         body += "</table>\n"
         if !slowestRules.isEmpty {
@@ -157,14 +157,15 @@ enum HTML {
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        // Scalar by scalar: a combining mark after '<' would otherwise hide it inside another character.
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(character)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

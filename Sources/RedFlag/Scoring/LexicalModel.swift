@@ -74,8 +74,9 @@ public struct LexicalModel: Sendable {
     public static func values(_ terms: [String: Term], idf: (String) -> Double?) -> [(feature: String, value: Double)] {
         var values: [(String, Double)] = []
         var squares = 0.0
-        for (feature, term) in terms {
-            guard let weight = idf(feature) else { continue }
+        // In feature order, so sums (and so weights and probabilities) are the same in every process.
+        for feature in terms.keys.sorted() {
+            guard let weight = idf(feature), let term = terms[feature] else { continue }
             let value = (1 + log(Double(term.count))) * weight
             values.append((feature, value))
             squares += value * value

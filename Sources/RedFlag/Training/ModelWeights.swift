@@ -68,8 +68,8 @@ public struct ModelWeights: Sendable {
         guard object["format"] as? String == format else {
             throw .invalid(path: path, reason: "'format' is not \"\(format)\"")
         }
-        guard let bias = (object["bias"] as? NSNumber)?.doubleValue, bias.isFinite else {
-            throw .invalid(path: path, reason: "'bias' is not a number")
+        guard let bias = (object["bias"] as? NSNumber)?.doubleValue, abs(bias) <= largestValue else {
+            throw .invalid(path: path, reason: "'bias' is not a number of at most \(largestValue) in size")
         }
         guard let thresholdObject = object["thresholds"] as? [String: Any],
             let suspicious = (thresholdObject["suspicious"] as? NSNumber)?.doubleValue,
@@ -82,8 +82,8 @@ public struct ModelWeights: Sendable {
         }
         var weights: [String: Double] = [:]
         for (id, value) in weightObject {
-            guard let number = (value as? NSNumber)?.doubleValue, number.isFinite else {
-                throw .invalid(path: path, reason: "the weight of '\(id)' is not a number")
+            guard let number = (value as? NSNumber)?.doubleValue, abs(number) <= largestValue else {
+                throw .invalid(path: path, reason: "the weight of '\(id)' is not a number of at most \(largestValue) in size")
             }
             weights[id] = number
         }
@@ -116,7 +116,9 @@ public struct ModelWeights: Sendable {
         for (number, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 3, let weight = Double(fields[1]), let idf = Double(fields[2]), weight.isFinite, idf.isFinite else {
+            guard fields.count == 3, let weight = Double(fields[1]), let idf = Double(fields[2]),
+                abs(weight) <= largestValue, idf >= 0, idf <= largestValue
+            else {
                 throw .invalid(path: "\(path):\(number + 1)", reason: "expected feature<TAB>weight<TAB>idf")
             }
             features[String(fields[0])] = LexicalModel.Feature(weight: weight, idf: idf)
@@ -124,11 +126,13 @@ public struct ModelWeights: Sendable {
         return LexicalModel(features: features)
     }
 
+    /// A finite number at full precision (it reads back as the same Double).
     private static func format(_ value: Double) -> String {
-        var json = JSONWriter()
-        json.number(value, digits: 6)
-        return json.output
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
+
+    /// The largest weight, bias or idf a file may hold: beyond it sums could overflow to infinity.
+    static let largestValue = 1e6
 
     private func quoted(_ text: String) -> String {
         var json = JSONWriter()

@@ -195,7 +195,7 @@ public struct WeightTrainer: Sendable {
         header.key("scam"); header.int(scamCount)
         header.key("legit"); header.int(legitCount)
         header.key("folds"); header.int(options.folds)
-        header.key("seed"); header.int(Int(options.seed))
+        header.key("seed"); header.raw(String(options.seed))
         header.key("l2"); header.number(options.l2)
         header.key("lexical_l2"); header.number(options.lexicalL2)
         header.key("lexical_features"); header.int(vocabulary.count)
