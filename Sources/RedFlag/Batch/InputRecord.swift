@@ -24,33 +24,41 @@ public struct RecordDecoder: Sendable {
 
     /// Decodes `bytes` (one line, without its line end). On failure, returns the error and the id to echo.
     public func decode(_ bytes: ArraySlice<UInt8>, line: Int) -> Result<InputRecord, DecodeFailure> {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            return .failure(DecodeFailure(
-                id: .line(line), error: RecordError(code: "invalid_utf8", message: "line is not valid UTF-8")))
-        }
         switch format {
         case .plainLines:
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                return .failure(DecodeFailure(id: .line(line), error: Self.invalidUTF8))
+            }
             return .success(InputRecord(id: .line(line), text: text, line: line))
         case .jsonLines(let textField, let idField):
-            return decodeJSON(text, line: line, textField: textField, idField: idField)
+            switch Self.jsonObject(bytes) {
+            case .success(let fields): return decodeFields(fields, line: line, textField: textField, idField: idField)
+            case .failure(let error): return .failure(DecodeFailure(id: .line(line), error: error))
+            }
         }
     }
 
-    private func decodeJSON(_ text: String, line: Int, textField: String, idField: String)
+    private static let invalidUTF8 = RecordError(code: "invalid_utf8", message: "line is not valid UTF-8")
+
+    /// The JSON object on one line, or why there is none: `invalid_utf8`, `empty_line`, `invalid_json`,
+    /// `not_an_object`. Shared by `scan` and the corpus readers of `eval` and `train`.
+    static func jsonObject(_ bytes: ArraySlice<UInt8>) -> Result<[String: Any], RecordError> {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(invalidUTF8) }
+        if text.allSatisfy(\.isWhitespace) { return .failure(RecordError(code: "empty_line", message: "line is empty")) }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+            return .failure(RecordError(code: "invalid_json", message: "line is not valid JSON"))
+        }
+        guard let fields = object as? [String: Any] else {
+            return .failure(RecordError(code: "not_an_object", message: "line is JSON but not an object"))
+        }
+        return .success(fields)
+    }
+
+    private func decodeFields(_ fields: [String: Any], line: Int, textField: String, idField: String)
         -> Result<InputRecord, DecodeFailure>
     {
         func failure(_ code: String, _ message: String, id: RecordID = .line(line)) -> Result<InputRecord, DecodeFailure> {
             .failure(DecodeFailure(id: id, error: RecordError(code: code, message: message)))
-        }
-        if text.allSatisfy(\.isWhitespace) { return failure("empty_line", "line is empty") }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-        } catch {
-            return failure("invalid_json", "line is not valid JSON")
-        }
-        guard let fields = object as? [String: Any] else {
-            return failure("not_an_object", "line is JSON but not an object")
         }
         let id = fields[idField].flatMap(Self.recordID) ?? .line(line)
         guard let value = fields[textField], !(value is NSNull) else {

@@ -228,15 +228,10 @@ public struct LabeledCorpus: Sendable {
             func fail(_ code: String, _ message: String, id: RecordID = .line(lineNumber)) {
                 entries.append(.failed(id: id, error: RecordError(code: code, message: message), source: path, line: lineNumber))
             }
-            guard let text = String(validating: line, as: UTF8.self) else { fail("invalid_utf8", "line is not valid UTF-8"); continue }
-            guard !text.allSatisfy(\.isWhitespace) else { fail("empty_line", "line is empty"); continue }
-            guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
-                fail("invalid_json", "line is not valid JSON")
-                continue
-            }
-            guard let object = parsed as? [String: Any] else {
-                fail("not_an_object", "line is JSON but not an object")
-                continue
+            let object: [String: Any]
+            switch RecordDecoder.jsonObject(line) {
+            case .success(let fields): object = fields
+            case .failure(let error): fail(error.code, error.message); continue
             }
             let id = object[fields.id].flatMap(RecordDecoder.recordID) ?? .line(lineNumber)
             if let value = object[fields.text], !(value is String), !(value is NSNull) {

@@ -120,9 +120,11 @@ public final class RuleScanner {
         let candidates = language.map { [$0] } ?? languageIdentifier?.candidates(for: text) ?? []
         let language = candidates.count == 1 ? candidates[0] : nil
         let entities = entityExtractor.entities(in: text)
-        let lexical = ruleSet.lexical.map { $0.contribution(text: text, view: normalizer.views(of: text).normalized) }
-        let verdict = Scorer(ruleSet: ruleSet).verdict(
-            for: text, hits: hits(in: text, languages: candidates), entities: entities, lexical: lexical)
+        var views = LazyViews(text: text, normalizer: normalizer)
+        let hits = hits(in: text, languages: candidates, views: &views)
+        // The lexical layer reads the normalized view the rules have usually built already.
+        let lexical = ruleSet.lexical.map { $0.contribution(text: text, view: views.view(.normalized)) }
+        let verdict = Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits, entities: entities, lexical: lexical)
         return verdict.with(language: language, candidates: candidates, entities: entities)
     }
 
@@ -134,6 +136,12 @@ public final class RuleScanner {
 
     /// The same for a text that may be in any of `languages` (empty: unknown, every rule runs).
     public func hits(in text: String, languages: [String]) -> RuleHits {
+        var views = LazyViews(text: text, normalizer: normalizer)
+        return hits(in: text, languages: languages, views: &views)
+    }
+
+    /// The same, building the text's views into `views` (so the caller can reuse them).
+    func hits(in text: String, languages: [String], views: inout LazyViews) -> RuleHits {
         let rules = ruleSet.rules
         var fired = [Bool](repeating: false, count: rules.count)
         var spans = [[HitSpan]](repeating: [], count: rules.count)
@@ -149,7 +157,6 @@ public final class RuleScanner {
             toRun[i] = true
             viewNeeded[rule.view.index] = true
         }
-        var views = LazyViews(text: text, normalizer: normalizer)
         prefilter?.narrow(&toRun, viewNeeded: viewNeeded, views: &views, scratch: prefilterScratch)
         for (i, rule) in rules.enumerated() where toRun[i] {
             guard case .pattern(let pattern) = rule.body else { continue }
