@@ -29,35 +29,35 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the weights (JSON); a lexical layer goes beside it as NAME.lexical.tsv.", valueName: "FILE"))
     var output: String
 
-    @Flag(help: "Learn a lexical layer of word and word-pair weights too.")
+    @Flag(help: "Learn a lexical layer of word, word-pair and character n-gram weights too.")
     var lexical = false
 
     @Option(help: "Cross-validation folds.")
-    var folds = 5
+    var folds = TrainingOptions().folds
 
     @Option(help: "Seed of the fold assignment.")
-    var seed: UInt64 = 1
+    var seed = TrainingOptions().seed
 
     @Option(help: "L2 penalty on rule weights (towards the rule set's weights).")
-    var l2 = 1.0
+    var l2 = TrainingOptions().l2
 
     @Option(help: "L2 penalty on lexical weights (towards 0).")
-    var lexicalL2 = 0.003
+    var lexicalL2 = TrainingOptions().lexicalL2
 
     @Option(help: "A word or pair must occur in this many training texts to become a feature.")
-    var minDf = 2
+    var minDf = TrainingOptions().minDocumentFrequency
 
     @Option(help: "At most this many lexical features, the most frequent.")
-    var maxFeatures = 200_000
+    var maxFeatures = TrainingOptions().maxLexicalFeatures
 
     @Option(help: ArgumentHelp("The scam threshold is the lowest with at most this false-positive rate on held-out folds.", valueName: "RATE"))
-    var maxFpr = 0.02
+    var maxFpr = TrainingOptions().maxFalsePositiveRate
 
     @Option(help: ArgumentHelp("The suspicious threshold is the lowest with at most this false-positive rate.", valueName: "RATE"))
-    var maxFprSuspicious = 0.05
+    var maxFprSuspicious = TrainingOptions().maxFalsePositiveRateSuspicious
 
-    @Option(help: ArgumentHelp("Choose the scam threshold for a false-positive rate (fpr, see --max-fpr) or for the best F1 (f1), on held-out scores.", valueName: "fpr|f1"))
-    var thresholdFor: TrainingOptions.ThresholdObjective = .fpr
+    @Option(help: ArgumentHelp("Choose the scam threshold for a false-positive rate (fpr, see --max-fpr) or for the best F1 (f1), on held-out scores, or at the class-balanced model's own decision boundary (balanced).", valueName: "fpr|f1|balanced"))
+    var thresholdFor = TrainingOptions().thresholdObjective
 
     @Flag(help: "Pull rule weights towards 0 instead of towards the rule set's own weights.")
     var zeroPrior = false

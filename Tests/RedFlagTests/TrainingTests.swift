@@ -83,6 +83,7 @@ import Testing
         #expect(abs(read.thresholds.scam - outcome.model.thresholds.scam) < 1e-5)
         for (id, weight) in outcome.model.weights { #expect(abs(read.weights[id]! - weight) < 1e-5) }
         #expect(read.lexical?.features.count == outcome.model.lexical?.features.count)
+        #expect(read.lexical?.scheme == .blocks)
         #expect(read.sha256?.count == 64)
 
         let weighted = try ruleSet.applying(read)
@@ -108,5 +109,59 @@ import Testing
             try WeightTrainer(ruleSet: ruleSet, options: TrainingOptions())
                 .train(scamOnly, verdicts: scamOnly.map { _ in RuleScanner(ruleSet: ruleSet).classify("x") })
         }
+    }
+
+    @Test func theBalancedThresholdIsTheModelsOwnBoundary() throws {
+        let ruleSet = try RuleSet.load(Fixture.files(Fixture.sample))
+        let records = corpus()
+        let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false)
+        var options = TrainingOptions()
+        options.thresholdObjective = .balanced
+        let outcome = try WeightTrainer(ruleSet: ruleSet, options: options)
+            .train(records, verdicts: records.map { scanner.classify($0.text, language: "en") })
+        // A raw score of 0 maps to σ(b) through the calibration.
+        let boundary = 1 / (1 + exp(-outcome.calibration.b))
+        #expect(abs(outcome.model.thresholds.scam - min(max(boundary, 0.01), 0.99)) < 1e-12)
+    }
+}
+
+@Suite struct LexicalModelTests {
+    private func squares(_ values: [(feature: String, value: Double)], grams: Bool) -> Double {
+        values.filter { $0.feature.hasPrefix("~") == grams }.map { $0.value * $0.value }.reduce(0, +)
+    }
+
+    @Test func blocksScaleWordsAndCharacterGramsSeparately() {
+        let view = Normalizer().views(of: "Earn 300 dollars a day, write to our recruiter").normalized
+        let blocks = LexicalModel.terms(in: view, scheme: .blocks)
+        #expect(blocks["~#e"] != nil && blocks["earn"]?.count == 1 && blocks["<num> dollars"] != nil)
+        let values = LexicalModel.values(blocks, scheme: .blocks) { _ in 1.5 }
+        #expect(abs(squares(values, grams: false) - 1) < 1e-9)
+        #expect(abs(squares(values, grams: true) - 1) < 1e-9)
+
+        // The first files' scheme: 3- to 5-grams only, one unit length over all features.
+        let joint = LexicalModel.terms(in: view, scheme: .joint)
+        #expect(joint["~#e"] == nil && joint["~#ea"] != nil)
+        let jointValues = LexicalModel.values(joint, scheme: .joint) { _ in 1.5 }
+        #expect(abs(squares(jointValues, grams: false) + squares(jointValues, grams: true) - 1) < 1e-9)
+        // Features the model does not know are left out before scaling.
+        let known = LexicalModel.values(blocks, scheme: .blocks) { $0 == "earn" ? 2 : nil }
+        #expect(known.count == 1 && abs(known[0].value - 1) < 1e-12)
+    }
+
+    @Test func weightsFilesNameTheirSchemeAndOlderFilesReadAsJoint() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redflag-scheme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("w.json").path
+        let model = ModelWeights(
+            weights: [:], bias: -1, thresholds: Thresholds(suspicious: 0.4, scam: 0.6),
+            lexical: LexicalModel(features: ["earn": .init(weight: 2, idf: 1.5)], scheme: .blocks), ruleSetFingerprint: "")
+        try model.write(to: path)
+        #expect(try ModelWeights.read(from: path).lexical?.scheme == .blocks)
+
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        try written.replacingOccurrences(of: #", "scheme": "blocks-2-5""#, with: "").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try ModelWeights.read(from: path).lexical?.scheme == .joint)
+        try written.replacingOccurrences(of: "blocks-2-5", with: "blocks-9").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: WeightsError.self) { try ModelWeights.read(from: path) }
     }
 }

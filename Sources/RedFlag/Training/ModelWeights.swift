@@ -31,7 +31,7 @@ public struct ModelWeights: Sendable {
     public func write(to path: String) throws(WeightsError) {
         var lexicalFile: (name: String, bytes: [UInt8])?
         if let lexical {
-            var tsv = "# redflag lexical layer: feature<TAB>weight<TAB>idf, heaviest first. Features are lower-case words or word pairs of the normalized text; <num> is any number.\n"
+            var tsv = "# redflag lexical layer: feature<TAB>weight<TAB>idf, heaviest first. Features are lower-case words or word pairs of the normalized text (<num> is any number) and ~abc, a character n-gram of a word (# marks its ends).\n"
             let rows = lexical.features.sorted { ($0.value.weight, $1.key) > ($1.value.weight, $0.key) }
             for (feature, value) in rows {
                 tsv += "\(feature)\t\(Self.format(value.weight))\t\(Self.format(value.idf))\n"
@@ -49,7 +49,7 @@ public struct ModelWeights: Sendable {
         out += "  \"bias\": \(Self.format(bias)),\n"
         out += "  \"thresholds\": {\"suspicious\": \(Self.format(thresholds.suspicious)), \"scam\": \(Self.format(thresholds.scam))},\n"
         if let lexicalFile {
-            out += "  \"lexical\": {\"file\": \(quoted(lexicalFile.name)), \"sha256\": \"\(SHA256.hex(lexicalFile.bytes))\", \"features\": \(lexical!.features.count)},\n"
+            out += "  \"lexical\": {\"file\": \(quoted(lexicalFile.name)), \"sha256\": \"\(SHA256.hex(lexicalFile.bytes))\", \"features\": \(lexical!.features.count), \"scheme\": \"\(lexical!.scheme.rawValue)\"},\n"
         } else {
             out += "  \"lexical\": null,\n"
         }
@@ -101,8 +101,14 @@ public struct ModelWeights: Sendable {
             guard SHA256.hex(bytes) == expected else {
                 throw .invalid(path: lexicalPath, reason: "its SHA-256 is not the one \(path) names: the files do not belong together")
             }
+            // Files written before schemes were named used the joint one.
+            let schemeName = lexicalObject["scheme"] as? String ?? LexicalModel.Scheme.joint.rawValue
+            guard let scheme = LexicalModel.Scheme(rawValue: schemeName) else {
+                let known = LexicalModel.Scheme.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+                throw .invalid(path: path, reason: "'lexical.scheme' is \"\(schemeName)\", not \(known)")
+            }
             hasher.update(bytes)
-            lexical = try readLexical(bytes, path: lexicalPath)
+            lexical = try readLexical(bytes, path: lexicalPath, scheme: scheme)
         }
         var model = ModelWeights(
             weights: weights, bias: bias, thresholds: Thresholds(suspicious: suspicious, scam: scam), lexical: lexical,
@@ -111,7 +117,7 @@ public struct ModelWeights: Sendable {
         return model
     }
 
-    private static func readLexical(_ bytes: [UInt8], path: String) throws(WeightsError) -> LexicalModel {
+    private static func readLexical(_ bytes: [UInt8], path: String, scheme: LexicalModel.Scheme) throws(WeightsError) -> LexicalModel {
         var features: [String: LexicalModel.Feature] = [:]
         for (number, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -123,7 +129,7 @@ public struct ModelWeights: Sendable {
             }
             features[String(fields[0])] = LexicalModel.Feature(weight: weight, idf: idf)
         }
-        return LexicalModel(features: features)
+        return LexicalModel(features: features, scheme: scheme)
     }
 
     /// A finite number at full precision (it reads back as the same Double).

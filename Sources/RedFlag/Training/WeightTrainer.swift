@@ -10,7 +10,7 @@ public struct TrainingOptions: Sendable {
     /// Learn a lexical layer of word and word-pair weights too.
     public var lexical = false
     /// L2 penalty on lexical weights (pulled towards 0).
-    public var lexicalL2 = 0.003
+    public var lexicalL2 = 0.03
     /// A word or pair becomes a feature when it occurs in at least this many training texts…
     public var minDocumentFrequency = 2
     /// …keeping at most this many, the most frequent.
@@ -25,6 +25,9 @@ public struct TrainingOptions: Sendable {
         case fpr
         /// The threshold with the highest F1.
         case f1
+        /// The class-balanced model's own decision boundary (its raw score 0), not tuned on held-out scores:
+        /// steadier than the F1 optimum when held-out folds are harder than new texts (reposted templates).
+        case balanced
     }
     public var thresholdObjective = ThresholdObjective.fpr
     /// Pull rule weights towards the rule set's own (true) or towards 0.
@@ -117,7 +120,7 @@ public struct WeightTrainer: Sendable {
         var vocabulary: [(feature: String, idf: Double)] = []
         if options.lexical {
             let normalizer = Normalizer()
-            let terms = records.map { LexicalModel.terms(in: normalizer.views(of: $0.text).normalized) }
+            let terms = records.map { LexicalModel.terms(in: normalizer.views(of: $0.text).normalized, scheme: .blocks) }
             var documentFrequency: [String: Int] = [:]
             for document in terms { for feature in document.keys { documentFrequency[feature, default: 0] += 1 } }
             let n = Double(records.count)
@@ -128,7 +131,7 @@ public struct WeightTrainer: Sendable {
             let idf = Dictionary(uniqueKeysWithValues: vocabulary.map { ($0.feature, $0.idf) })
             let lexicalIndex = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1.feature, ids.count + $0) })
             for (row, document) in terms.enumerated() {
-                for (feature, value) in LexicalModel.values(document, idf: { idf[$0] }).sorted(by: { $0.feature < $1.feature }) {
+                for (feature, value) in LexicalModel.values(document, scheme: .blocks, idf: { idf[$0] }).sorted(by: { $0.feature < $1.feature }) {
                     rows[row].indices.append(lexicalIndex[feature]!)
                     rows[row].values.append(value)
                 }
@@ -165,6 +168,7 @@ public struct WeightTrainer: Sendable {
         let scam = switch options.thresholdObjective {
         case .fpr: Metrics.threshold(forFalsePositiveRate: options.maxFalsePositiveRate, heldOut) ?? 0.5
         case .f1: Metrics.thresholdMaximizingF1(heldOut) ?? 0.5
+        case .balanced: 1 / (1 + exp(-b))
         }
         let suspicious = min(scam, Metrics.threshold(forFalsePositiveRate: options.maxFalsePositiveRateSuspicious, heldOut) ?? scam)
         let thresholds = Thresholds(suspicious: min(max(suspicious, 0.01), 0.99), scam: min(max(scam, 0.01), 0.99))
@@ -178,7 +182,7 @@ public struct WeightTrainer: Sendable {
             for (offset, entry) in vocabulary.enumerated() {
                 features[entry.feature] = LexicalModel.Feature(weight: a * final.weights[ids.count + offset], idf: entry.idf)
             }
-            lexical = LexicalModel(features: features)
+            lexical = LexicalModel(features: features, scheme: .blocks)
         }
         let before = TrainingFigures(
             zip(verdicts, labels).map { ScoredExample(probability: $0.probability, isScam: $1) },
