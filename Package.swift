@@ -11,7 +11,7 @@ let useHyperscan: Bool = Context.environment["REDFLAG_HYPERSCAN"].map { $0 != "0
 
 let package = Package(
     name: "redflag",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "RedFlag", targets: ["RedFlag"]),
         .executable(name: "redflag", targets: ["RedFlagCLI"]),

@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 
 /// Options a pattern is compiled with. UTF and UCP are always on.
 public struct PatternOptions: OptionSet, Sendable, Hashable {
@@ -85,17 +86,34 @@ public struct MatchSpan: Sendable, Hashable {
     }
 }
 
-/// A compiled, JIT-compiled PCRE2 pattern. Immutable and safe to share between threads.
+/// A compiled PCRE2 pattern, JIT-compiled once it has been used a few times. Safe to share between threads.
 public final class CompiledPattern: @unchecked Sendable {
+    /// The compiled pattern; never modified after init, so the interpreter may run it on any thread.
     let code: OpaquePointer
     /// The pattern's source text.
     public let source: String
     /// The options it was compiled with.
     public let options: PatternOptions
-    /// True when PCRE2's JIT compiler accepted the pattern.
-    public let isJITCompiled: Bool
+    /// A JIT-compiled copy of `code`, published once made.
+    private let jitCode = Atomic<OpaquePointer?>(nil)
+    /// Match calls so far (counted until the JIT compiler has been run).
+    private let uses = Atomic<Int>(0)
+    /// Set once the JIT compiler has been run, whatever it answered.
+    private let jitTried = Atomic<Bool>(false)
+    private let jitLock = Mutex<Void>(())
 
-    /// Compiles `source` with UTF, UCP and the given options, then JIT-compiles it.
+    /// Match calls before the pattern is JIT-compiled: one text (`redflag check`) runs most rules once, and the
+    /// interpreter matches one text faster than the JIT compiler compiles.
+    public static let usesBeforeJIT = 3
+
+    /// True when PCRE2's JIT compiler accepts the pattern (running it now if it has not run yet).
+    public var isJITCompiled: Bool {
+        compileJIT()
+        return jitCode.load(ordering: .acquiring) != nil
+    }
+
+    /// Compiles `source` with UTF, UCP and the given options. JIT compilation waits for the first match, so a
+    /// set whose rules mostly never run on a text (one message, one language) does not pay for all of them.
     public init(_ source: String, options: PatternOptions = .default) throws(PatternCompileError) {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
@@ -110,10 +128,40 @@ public final class CompiledPattern: @unchecked Sendable {
         self.code = compiled
         self.source = source
         self.options = options
-        self.isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
     }
 
-    deinit { pcre2_code_free_8(code) }
+    deinit {
+        pcre2_code_free_8(code)
+        if let jit = jitCode.load(ordering: .acquiring) { pcre2_code_free_8(jit) }
+    }
+
+    /// The code to match with: the JIT-compiled copy once there is one, the interpreted code before.
+    @inline(__always)
+    private func codeForMatch() -> OpaquePointer {
+        if let jit = jitCode.load(ordering: .acquiring) { return jit }
+        if !jitTried.load(ordering: .acquiring), uses.wrappingAdd(1, ordering: .relaxed).newValue >= Self.usesBeforeJIT {
+            compileJIT()
+            if let jit = jitCode.load(ordering: .acquiring) { return jit }
+        }
+        return code
+    }
+
+    /// JIT-compiles a copy of the pattern, once. The copy is published only when complete, and `code` is never
+    /// touched, so other threads go on matching meanwhile.
+    private func compileJIT() {
+        if jitTried.load(ordering: .acquiring) { return }
+        jitLock.withLock { _ in
+            guard !jitTried.load(ordering: .acquiring) else { return }
+            if let copy = pcre2_code_copy_8(code) {
+                if pcre2_jit_compile_8(copy, UInt32(PCRE2_JIT_COMPLETE)) == 0 {
+                    jitCode.store(copy, ordering: .releasing)
+                } else {
+                    pcre2_code_free_8(copy)
+                }
+            }
+            jitTried.store(true, ordering: .releasing)
+        }
+    }
 
     /// Every non-overlapping match in `subject`, left to right, as byte spans.
     ///
@@ -139,6 +187,7 @@ public final class CompiledPattern: @unchecked Sendable {
     public func forEachMatch(
         in subject: String, scratch: MatchScratch, _ body: (MatchSpan) -> Bool
     ) throws(MatchError) {
+        let code = codeForMatch()
         var subject = subject
         let result: MatchError? = subject.withUTF8 { buffer -> MatchError? in
             guard let base = buffer.baseAddress ?? emptySubject else { return nil }

@@ -97,6 +97,24 @@ func slice(_ subject: String, _ span: MatchSpan) -> String {
         #expect(try CompiledPattern(#"\bvisa\b"#).isJITCompiled)
     }
 
+    @Test func interpretedAndJITCompiledMatchesAreTheSameOnEveryThread() throws {
+        let pattern = try CompiledPattern(#"\b(?:tele|wh?ats)\w+\b"#)
+        let subject = "Write on Telegram, or WhatsApp: telegram.me/x and WHATSAPP"
+        // The first uses run PCRE2's interpreter, the later ones the JIT-compiled copy.
+        let interpreted = try pattern.matches(in: subject, scratch: scratch)
+        #expect(interpreted.count == 4)
+        var results = [[MatchSpan]](repeating: [], count: 64)
+        results.withUnsafeMutableBufferPointer { results in
+            nonisolated(unsafe) let slots = results
+            DispatchQueue.concurrentPerform(iterations: 64) { i in
+                slots[i] = (try? pattern.matches(in: subject, scratch: MatchScratch())) ?? []
+            }
+        }
+        #expect(results.allSatisfy { $0 == interpreted })
+        #expect(pattern.isJITCompiled)
+        #expect(try pattern.matches(in: subject, scratch: scratch) == interpreted)
+    }
+
     @Test func runawayPatternStopsAtTheMatchLimit() throws {
         let pattern = try CompiledPattern("(a+)+$")
         let subject = String(repeating: "a", count: 40) + "!"

@@ -58,7 +58,7 @@ public struct MetaParseError: Error, Sendable, Equatable {
 extension MetaExpression {
     /// Parses a meta expression such as `A && (B || !C)` or `2 of (A, B, C)`.
     public static func parse(_ source: String) throws(MetaParseError) -> MetaExpression {
-        var parser = MetaParser(tokens: try MetaToken.tokenize(source), sourceLength: source.count)
+        var parser = MetaParser(tokens: try MetaToken.tokenize(source), sourceLength: source.unicodeScalars.count)
         let expression = try parser.parseOr()
         if let extra = parser.peek {
             throw MetaParseError(message: "unexpected '\(extra.text)'", offset: extra.offset)
@@ -73,51 +73,49 @@ struct MetaToken: Equatable {
     let text: String
     let offset: Int
 
+    /// The tokens of `source`; offsets count Unicode scalars (the same as characters in the ASCII a valid
+    /// expression is written in).
     static func tokenize(_ source: String) throws(MetaParseError) -> [MetaToken] {
-        let characters = Array(source)
+        let scalars = Array(source.unicodeScalars)
+        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
+        }
         var tokens: [MetaToken] = []
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
+        while index < scalars.count {
+            let scalar = scalars[index]
             let start = index
-            if character.isWhitespace {
+            if scalar.properties.isWhitespace {
                 index += 1
                 continue
             }
-            func twoCharacter(_ second: Character, _ kind: Kind) throws(MetaParseError) {
-                guard index + 1 < characters.count, characters[index + 1] == second else {
-                    throw MetaParseError(message: "expected '\(character)\(second)'", offset: start)
+            func twoCharacter(_ second: Unicode.Scalar, _ kind: Kind) throws(MetaParseError) {
+                guard index + 1 < scalars.count, scalars[index + 1] == second else {
+                    throw MetaParseError(message: "expected '\(scalar)\(second)'", offset: start)
                 }
-                tokens.append(MetaToken(kind: kind, text: "\(character)\(second)", offset: start))
+                tokens.append(MetaToken(kind: kind, text: "\(scalar)\(second)", offset: start))
                 index += 2
             }
-            switch character {
+            func single(_ kind: Kind) {
+                tokens.append(MetaToken(kind: kind, text: String(scalar), offset: start))
+                index += 1
+            }
+            switch scalar {
             case "&": try twoCharacter("&", .and)
             case "|": try twoCharacter("|", .or)
-            case "!":
-                tokens.append(MetaToken(kind: .not, text: "!", offset: start))
-                index += 1
-            case "(":
-                tokens.append(MetaToken(kind: .open, text: "(", offset: start))
-                index += 1
-            case ")":
-                tokens.append(MetaToken(kind: .close, text: ")", offset: start))
-                index += 1
-            case ",":
-                tokens.append(MetaToken(kind: .comma, text: ",", offset: start))
-                index += 1
+            case "!": single(.not)
+            case "(": single(.open)
+            case ")": single(.close)
+            case ",": single(.comma)
             default:
-                guard character.isASCII, character.isLetter || character.isNumber || character == "_" else {
+                guard isWordScalar(scalar) else {
+                    // Name the whole character (a letter with its accents), as the author sees it.
+                    let character = String(String.UnicodeScalarView(scalars[start...]).prefix(1))
                     throw MetaParseError(message: "unexpected character '\(character)'", offset: start)
                 }
-                while index < characters.count,
-                    characters[index].isASCII,
-                    characters[index].isLetter || characters[index].isNumber || characters[index] == "_"
-                {
-                    index += 1
-                }
-                let word = String(characters[start..<index])
-                let kind: Kind = word.allSatisfy(\.isNumber) ? .number : (word == "of" ? .of : .identifier)
+                while index < scalars.count, isWordScalar(scalars[index]) { index += 1 }
+                let word = String(String.UnicodeScalarView(scalars[start..<index]))
+                let kind: Kind = word.utf8.allSatisfy { (48...57).contains($0) } ? .number : (word == "of" ? .of : .identifier)
                 tokens.append(MetaToken(kind: kind, text: word, offset: start))
             }
         }

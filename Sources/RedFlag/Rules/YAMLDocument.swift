@@ -10,7 +10,9 @@ struct YAMLDocument {
     /// Parses `text`; a syntax error becomes RF001 at the place libyaml gives.
     mutating func parse(_ text: String) -> Node? {
         do {
-            return try Yams.compose(yaml: text)
+            // The basic resolver tags every plain scalar as a string: the loader reads numbers itself, and the
+            // default resolver's regular expressions (run again for every key hashed) were most of the loading time.
+            return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             let (message, mark) = Self.describe(error)
             report(.invalidYAML, message, at: mark.map(location) ?? SourceLocation(file: file, line: 1, column: 1))
