@@ -22,13 +22,14 @@ struct RuleSetOptions: ParsableArguments {
     }
 
     /// The rule set to use, with learned weights and threshold overrides; on errors, reports them and fails.
-    func loadRuleSet() throws -> RuleSet {
-        try loadRuleSetAndWeights().ruleSet
+    /// `cached`: read it from (and save it to) the snapshot cache, for commands that only classify.
+    func loadRuleSet(cached: Bool = false) throws -> RuleSet {
+        try loadRuleSetAndWeights(cached: cached).ruleSet
     }
 
     /// The rule set to use and the SHA-256 of the weights applied to it (nil: the set's own weights).
-    func loadRuleSetAndWeights() throws -> (ruleSet: RuleSet, weightsHash: String?) {
-        var ruleSet = try loadPatterns()
+    func loadRuleSetAndWeights(cached: Bool = false) throws -> (ruleSet: RuleSet, weightsHash: String?) {
+        var ruleSet = try loadPatterns(cached: cached)
         var weightsHash: String?
         if let weights {
             do {
@@ -46,10 +47,12 @@ struct RuleSetOptions: ParsableArguments {
         return (try withThresholdOverrides(ruleSet), weightsHash)
     }
 
-    private func loadPatterns() throws -> RuleSet {
-        let loaded: Result<RuleSet, RuleSetError> =
-            patterns.map { directory in Result { () throws(RuleSetError) in try RuleSet.load(directory: directory) } }
-            ?? Result { () throws(RuleSetError) in try RuleSet.embedded() }
+    private func loadPatterns(cached: Bool) throws -> RuleSet {
+        let files = patterns.map(PatternFiles.read(directory:)) ?? PatternFiles.embedded
+        let cache = cached ? RuleSetCache.standard() : nil
+        let loaded = Result { () throws(RuleSetError) in
+            if let cache { try cache.load(files) } else { try RuleSet.load(files) }
+        }
         guard case .success(let ruleSet) = loaded else {
             if case .failure(let error) = loaded { report(error) }
             throw ReportedFailure(code: 2)

@@ -49,7 +49,7 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ruleSet = try ruleSetOptions.loadRuleSet()
+        let ruleSet = try ruleSetOptions.loadRuleSet(cached: true)
         let format: RecordFormat = lines ? .plainLines : .jsonLines(textField: field, idField: idField)
         let options = classifyOptions
         let language = options.language

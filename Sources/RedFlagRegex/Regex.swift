@@ -88,19 +88,21 @@ public struct MatchSpan: Sendable, Hashable {
 
 /// A compiled PCRE2 pattern, JIT-compiled once it has been used a few times. Safe to share between threads.
 public final class CompiledPattern: @unchecked Sendable {
-    /// The compiled pattern; never modified after init, so the interpreter may run it on any thread.
-    let code: OpaquePointer
     /// The pattern's source text.
     public let source: String
     /// The options it was compiled with.
     public let options: PatternOptions
+    /// The compiled pattern, published once made (at init, or at the first match of a deferred pattern); never
+    /// modified after, so the interpreter may run it on any thread.
+    private let code = Atomic<OpaquePointer?>(nil)
     /// A JIT-compiled copy of `code`, published once made.
     private let jitCode = Atomic<OpaquePointer?>(nil)
     /// Match calls so far (counted until the JIT compiler has been run).
     private let uses = Atomic<Int>(0)
     /// Set once the JIT compiler has been run, whatever it answered.
     private let jitTried = Atomic<Bool>(false)
-    private let jitLock = Mutex<Void>(())
+    /// Held while compiling; a deferred pattern that failed to compile keeps its error here.
+    private let lock = Mutex<PatternCompileError?>(nil)
 
     /// Match calls before the pattern is JIT-compiled: one text (`redflag check`) runs most rules once, and the
     /// interpreter matches one text faster than the JIT compiler compiles.
@@ -108,13 +110,28 @@ public final class CompiledPattern: @unchecked Sendable {
 
     /// True when PCRE2's JIT compiler accepts the pattern (running it now if it has not run yet).
     public var isJITCompiled: Bool {
-        compileJIT()
+        guard let code = try? compiledCode() else { return false }
+        compileJIT(code)
         return jitCode.load(ordering: .acquiring) != nil
     }
 
-    /// Compiles `source` with UTF, UCP and the given options. JIT compilation waits for the first match, so a
+    /// Compiles `source` with UTF, UCP and the given options. JIT compilation waits for the first matches, so a
     /// set whose rules mostly never run on a text (one message, one language) does not pay for all of them.
     public init(_ source: String, options: PatternOptions = .default) throws(PatternCompileError) {
+        self.source = source
+        self.options = options
+        code.store(try Self.compile(source, options), ordering: .releasing)
+    }
+
+    /// A pattern known to compile (it did when its rule set was checked), compiled at its first match: loading
+    /// a saved rule set then costs nothing for the rules a text never reaches. Should it fail after all (another
+    /// PCRE2), every match attempt throws `MatchError.failed` with PCRE2's message.
+    public init(deferred source: String, options: PatternOptions = .default) {
+        self.source = source
+        self.options = options
+    }
+
+    private static func compile(_ source: String, _ options: PatternOptions) throws(PatternCompileError) -> OpaquePointer {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let compiled: OpaquePointer? = source.withCString { pointer in
@@ -125,32 +142,52 @@ public final class CompiledPattern: @unchecked Sendable {
         guard let compiled else {
             throw PatternCompileError(message: pcre2Message(errorCode), offset: errorOffset, code: errorCode)
         }
-        self.code = compiled
-        self.source = source
-        self.options = options
+        return compiled
     }
 
     deinit {
-        pcre2_code_free_8(code)
+        if let code = code.load(ordering: .acquiring) { pcre2_code_free_8(code) }
         if let jit = jitCode.load(ordering: .acquiring) { pcre2_code_free_8(jit) }
+    }
+
+    /// The compiled pattern, compiling a deferred one now (once, whichever thread comes first).
+    private func compiledCode() throws(MatchError) -> OpaquePointer {
+        if let code = code.load(ordering: .acquiring) { return code }
+        let result: Result<OpaquePointer, PatternCompileError> = lock.withLock { failure in
+            if let code = code.load(ordering: .acquiring) { return .success(code) }
+            if let failure { return .failure(failure) }
+            do throws(PatternCompileError) {
+                let compiled = try Self.compile(source, options)
+                code.store(compiled, ordering: .releasing)
+                return .success(compiled)
+            } catch {
+                failure = error
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let code): return code
+        case .failure(let error): throw .failed(code: error.code, message: "pattern does not compile: \(error)")
+        }
     }
 
     /// The code to match with: the JIT-compiled copy once there is one, the interpreted code before.
     @inline(__always)
-    private func codeForMatch() -> OpaquePointer {
+    private func codeForMatch() throws(MatchError) -> OpaquePointer {
         if let jit = jitCode.load(ordering: .acquiring) { return jit }
+        let code = try compiledCode()
         if !jitTried.load(ordering: .acquiring), uses.wrappingAdd(1, ordering: .relaxed).newValue >= Self.usesBeforeJIT {
-            compileJIT()
+            compileJIT(code)
             if let jit = jitCode.load(ordering: .acquiring) { return jit }
         }
         return code
     }
 
-    /// JIT-compiles a copy of the pattern, once. The copy is published only when complete, and `code` is never
+    /// JIT-compiles a copy of `code`, once. The copy is published only when complete, and `code` is never
     /// touched, so other threads go on matching meanwhile.
-    private func compileJIT() {
+    private func compileJIT(_ code: OpaquePointer) {
         if jitTried.load(ordering: .acquiring) { return }
-        jitLock.withLock { _ in
+        lock.withLock { _ in
             guard !jitTried.load(ordering: .acquiring) else { return }
             if let copy = pcre2_code_copy_8(code) {
                 if pcre2_jit_compile_8(copy, UInt32(PCRE2_JIT_COMPLETE)) == 0 {
@@ -187,7 +224,7 @@ public final class CompiledPattern: @unchecked Sendable {
     public func forEachMatch(
         in subject: String, scratch: MatchScratch, _ body: (MatchSpan) -> Bool
     ) throws(MatchError) {
-        let code = codeForMatch()
+        let code = try codeForMatch()
         var subject = subject
         let result: MatchError? = subject.withUTF8 { buffer -> MatchError? in
             guard let base = buffer.baseAddress ?? emptySubject else { return nil }

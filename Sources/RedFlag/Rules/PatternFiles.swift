@@ -21,16 +21,26 @@ public struct PatternFiles: Sendable {
     /// The largest pattern file read; a larger one is refused with RF018 (a rule set is text written by people).
     public static let maxFileBytes = 16 * 1024 * 1024
 
+    /// The fingerprint when known beforehand (the embedded set's, worked out when it was embedded).
+    private let knownFingerprint: String?
+
     public init(files: [File], readDiagnostics: [Diagnostic] = []) {
+        self.init(files: files, readDiagnostics: readDiagnostics, knownFingerprint: nil)
+    }
+
+    private init(files: [File], readDiagnostics: [Diagnostic], knownFingerprint: String?) {
         self.files = files.sorted { $0.relativePath < $1.relativePath }
         self.readDiagnostics = readDiagnostics
+        self.knownFingerprint = knownFingerprint
     }
 
     /// The default set, embedded in the binary at build time from `Patterns/`.
     public static var embedded: PatternFiles {
-        PatternFiles(files: EmbeddedPatterns.files.map {
-            File(relativePath: $0.path, displayPath: "<embedded>/\($0.path)", contents: $0.contents)
-        })
+        PatternFiles(
+            files: EmbeddedPatterns.files.map {
+                File(relativePath: $0.path, displayPath: "<embedded>/\($0.path)", contents: $0.contents)
+            },
+            readDiagnostics: [], knownFingerprint: EmbeddedPatterns.fingerprint)
     }
 
     /// Reads a pattern set folder. Missing or unreadable files become RF018 diagnostics.
@@ -77,6 +87,7 @@ public struct PatternFiles: Sendable {
 
     /// A short hexadecimal fingerprint of every file's path and text (FNV-1a, 64 bits).
     public var fingerprint: String {
+        if let knownFingerprint { return knownFingerprint }
         var hash = FNV1a()
         for file in files {
             hash.add(file.relativePath)

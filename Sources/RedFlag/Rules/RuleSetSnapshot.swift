@@ -1,0 +1,277 @@
+import Foundation
+import RedFlagRegex
+
+/// A checked rule set written in a compact binary form, so that a later process loads it without parsing YAML or
+/// compiling patterns: its patterns compile when a text first reaches them.
+///
+/// The snapshot names the redflag version, the PCRE2 version and the fingerprint of the files it was made from;
+/// it is read back only when all three are the same, and any damage makes it unreadable (nil), never a crash.
+/// Rule examples are not kept: `rules test` and `rules lint` read the YAML.
+enum RuleSetSnapshot {
+    static let magic = "redflag-snapshot/1"
+
+    static func encode(_ set: RuleSet) -> [UInt8] {
+        var out = ByteWriter()
+        out.string(magic)
+        out.string(RedFlagVersion.current)
+        out.string(pcre2Version)
+        out.string(set.fingerprint)
+        let settings = set.settings
+        out.string(settings.name)
+        out.string(settings.version)
+        out.double(settings.bias)
+        out.double(settings.thresholds.suspicious)
+        out.double(settings.thresholds.scam)
+        out.int(settings.heuristics.count)
+        for heuristic in settings.heuristics {
+            out.string(heuristic.id)
+            out.string(heuristic.kind.rawValue)
+            out.string(heuristic.tactic)
+            out.double(heuristic.weight)
+            out.string(heuristic.describe)
+            out.optionalDouble(heuristic.threshold)
+            out.optionalString(heuristic.offer)
+            out.strings(heuristic.details)
+        }
+        out.int(set.tactics.count)
+        for tactic in set.tactics {
+            out.string(tactic.id)
+            out.string(tactic.describe)
+        }
+        out.int(set.rules.count)
+        for rule in set.rules {
+            out.string(rule.id)
+            out.optionalString(rule.tactic)
+            out.double(rule.weight)
+            out.strings(rule.languages)
+            out.string(rule.describe)
+            let local = rule.describeLocal.sorted { $0.key < $1.key }
+            out.strings(local.map(\.key))
+            out.strings(local.map(\.value))
+            switch rule.body {
+            case .pattern(let pattern):
+                out.byte(0)
+                out.string(pattern.source)
+                out.int(Int(pattern.options.rawValue))
+            case .meta(let expression):
+                out.byte(1)
+                out.meta(expression)
+            }
+            out.string(rule.view.rawValue)
+            out.strings(rule.flags)
+            out.strings(rule.references)
+            out.string(rule.location.file)
+            out.int(rule.location.line)
+            out.int(rule.location.column)
+        }
+        out.int(set.metaOrder.count)
+        for index in set.metaOrder { out.int(index) }
+        return out.bytes
+    }
+
+    /// The rule set in `bytes`, or nil when they are not a snapshot of the set with this fingerprint made by this
+    /// redflag and PCRE2.
+    static func decode(_ bytes: [UInt8], fingerprint: String) -> RuleSet? {
+        var input = ByteReader(bytes)
+        guard input.string() == magic, input.string() == RedFlagVersion.current, input.string() == pcre2Version,
+            input.string() == fingerprint,
+            let name = input.string(), let version = input.string(), let bias = input.double(),
+            let suspicious = input.double(), let scam = input.double(), let heuristicCount = input.count()
+        else { return nil }
+        var heuristics: [Heuristic] = []
+        for _ in 0..<heuristicCount {
+            guard let id = input.string(), let kind = input.string().flatMap(Heuristic.Kind.init(rawValue:)),
+                let tactic = input.string(), let weight = input.double(), let describe = input.string(),
+                let threshold = input.optionalDouble(), let offer = input.optionalString(), let details = input.strings()
+            else { return nil }
+            var heuristic = Heuristic(id: id, kind: kind, tactic: tactic, weight: weight, describe: describe, threshold: threshold)
+            heuristic.offer = offer
+            heuristic.details = details
+            heuristics.append(heuristic)
+        }
+        guard let tacticCount = input.count() else { return nil }
+        var tactics: [Tactic] = []
+        for _ in 0..<tacticCount {
+            guard let id = input.string(), let describe = input.string() else { return nil }
+            tactics.append(Tactic(id: id, describe: describe))
+        }
+        guard let ruleCount = input.count() else { return nil }
+        var rules: [Rule] = []
+        rules.reserveCapacity(ruleCount)
+        for _ in 0..<ruleCount {
+            guard let id = input.string(), let tactic = input.optionalString(), let weight = input.double(),
+                let languages = input.strings(), let describe = input.string(),
+                let localKeys = input.strings(), let localValues = input.strings(), localKeys.count == localValues.count,
+                let bodyKind = input.byte()
+            else { return nil }
+            let body: RuleBody
+            switch bodyKind {
+            case 0:
+                guard let source = input.string(), let options = input.int(), let raw = UInt32(exactly: options) else { return nil }
+                body = .pattern(CompiledPattern(deferred: source, options: PatternOptions(rawValue: raw)))
+            case 1:
+                guard let expression = input.meta(depth: 0) else { return nil }
+                body = .meta(expression)
+            default:
+                return nil
+            }
+            guard let view = input.string().flatMap(ViewKind.init(rawValue:)), let flags = input.strings(),
+                let references = input.strings(), let file = input.string(), let line = input.int(), let column = input.int()
+            else { return nil }
+            rules.append(Rule(
+                id: id, tactic: tactic, weight: weight, languages: languages, describe: describe,
+                describeLocal: Dictionary(zip(localKeys, localValues), uniquingKeysWith: { first, _ in first }),
+                body: body, view: view, flags: flags, examples: RuleExamples(), references: references,
+                location: SourceLocation(file: file, line: line, column: column)))
+        }
+        guard let metaCount = input.count() else { return nil }
+        var metaOrder: [Int] = []
+        for _ in 0..<metaCount {
+            guard let index = input.int(), rules.indices.contains(index), case .meta = rules[index].body else { return nil }
+            metaOrder.append(index)
+        }
+        guard input.isAtEnd else { return nil }
+        // Every rule a meta rule names must exist, or evaluation would look up a missing index.
+        let ids = Set(rules.map(\.id))
+        for index in metaOrder {
+            guard case .meta(let expression) = rules[index].body, expression.operands.allSatisfy(ids.contains) else { return nil }
+        }
+        let settings = RuleSetSettings(
+            name: name, version: version, bias: bias, thresholds: Thresholds(suspicious: suspicious, scam: scam),
+            heuristics: heuristics)
+        return RuleSet(settings: settings, tactics: tactics, rules: rules, metaOrder: metaOrder, fingerprint: fingerprint)
+    }
+}
+
+/// Appends little-endian numbers and length-prefixed UTF-8 strings.
+private struct ByteWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func byte(_ value: UInt8) { bytes.append(value) }
+
+    mutating func int(_ value: Int) {
+        withUnsafeBytes(of: Int64(value).littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func double(_ value: Double) {
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ value: String) {
+        int(value.utf8.count)
+        bytes.append(contentsOf: value.utf8)
+    }
+
+    mutating func strings(_ values: [String]) {
+        int(values.count)
+        for value in values { string(value) }
+    }
+
+    mutating func optionalString(_ value: String?) {
+        byte(value == nil ? 0 : 1)
+        if let value { string(value) }
+    }
+
+    mutating func optionalDouble(_ value: Double?) {
+        byte(value == nil ? 0 : 1)
+        if let value { double(value) }
+    }
+
+    mutating func meta(_ expression: MetaExpression) {
+        switch expression {
+        case .rule(let id): byte(0); string(id)
+        case .not(let inner): byte(1); meta(inner)
+        case .and(let terms): byte(2); int(terms.count); terms.forEach { meta($0) }
+        case .or(let terms): byte(3); int(terms.count); terms.forEach { meta($0) }
+        case .atLeast(let count, let ids): byte(4); int(count); strings(ids)
+        }
+    }
+
+}
+
+/// Reads what `ByteWriter` wrote; every read checks the bounds and returns nil past the end or on nonsense.
+private struct ByteReader {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var isAtEnd: Bool { position == bytes.count }
+
+    mutating func byte() -> UInt8? {
+        guard position < bytes.count else { return nil }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    private mutating func word() -> UInt64? {
+        guard bytes.count - position >= 8 else { return nil }
+        var value: UInt64 = 0
+        for offset in 0..<8 { value |= UInt64(bytes[position + offset]) << (8 * offset) }
+        position += 8
+        return value
+    }
+
+    mutating func int() -> Int? { word().map { Int(Int64(bitPattern: $0)) } }
+
+    /// A count of items still to read: never more than the bytes left, so damage cannot ask for a huge array.
+    mutating func count() -> Int? {
+        guard let value = int(), value >= 0, value <= bytes.count - position else { return nil }
+        return value
+    }
+
+    mutating func double() -> Double? { word().map(Double.init(bitPattern:)) }
+
+    mutating func string() -> String? {
+        guard let length = count() else { return nil }
+        defer { position += length }
+        return String(validating: bytes[position..<position + length], as: UTF8.self)
+    }
+
+    mutating func strings() -> [String]? {
+        guard let count = count() else { return nil }
+        var values: [String] = []
+        for _ in 0..<count {
+            guard let value = string() else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+
+    mutating func optionalString() -> String?? {
+        switch byte() {
+        case 0: return .some(nil)
+        case 1: return string().map { .some($0) }
+        default: return nil
+        }
+    }
+
+    mutating func optionalDouble() -> Double?? {
+        switch byte() {
+        case 0: return .some(nil)
+        case 1: return double().map { .some($0) }
+        default: return nil
+        }
+    }
+
+    /// A meta expression, at most 64 levels deep.
+    mutating func meta(depth: Int) -> MetaExpression? {
+        guard depth < 64, let tag = byte() else { return nil }
+        switch tag {
+        case 0: return string().map(MetaExpression.rule)
+        case 1: return meta(depth: depth + 1).map(MetaExpression.not)
+        case 2, 3:
+            guard let count = count() else { return nil }
+            var terms: [MetaExpression] = []
+            for _ in 0..<count {
+                guard let term = meta(depth: depth + 1) else { return nil }
+                terms.append(term)
+            }
+            return tag == 2 ? .and(terms) : .or(terms)
+        case 4:
+            guard let count = int(), let ids = strings() else { return nil }
+            return .atLeast(count, ids)
+        default: return nil
+        }
+    }
+}

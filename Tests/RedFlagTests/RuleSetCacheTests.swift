@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+@testable import RedFlag
+@testable import RedFlagRegex
+
+/// A snapshot loads the same rule set the YAML does, and a damaged or stale one is never used.
+@Suite struct RuleSetCacheTests {
+    private func temporaryFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redflag-cache-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func aSnapshotClassifiesEveryCorpusTextAsTheYAMLDoes() throws {
+        let fromYAML = EngineEquivalenceTests.ruleSet
+        let snapshot = RuleSetSnapshot.encode(fromYAML)
+        let fromSnapshot = try #require(RuleSetSnapshot.decode(snapshot, fingerprint: fromYAML.fingerprint))
+        #expect(fromSnapshot.rules.count == fromYAML.rules.count)
+        #expect(fromSnapshot.settings == fromYAML.settings)
+        #expect(fromSnapshot.tactics == fromYAML.tactics)
+        #expect(fromSnapshot.fingerprint == fromYAML.fingerprint)
+        #expect(zip(fromSnapshot.rules, fromYAML.rules).allSatisfy {
+            $0.id == $1.id && $0.source == $1.source && $0.weight == $1.weight && $0.languages == $1.languages
+                && $0.describeLocal == $1.describeLocal && $0.location == $1.location && $0.view == $1.view
+        })
+        let texts = EngineEquivalenceTests.corpusTexts
+        #expect(texts.count > 1000)
+        let yamlScanner = RuleScanner(ruleSet: fromYAML)
+        let snapshotScanner = RuleScanner(ruleSet: fromSnapshot)
+        for (index, text) in texts.enumerated() {
+            let expected = yamlScanner.classify(text).json(id: .line(index))
+            #expect(snapshotScanner.classify(text).json(id: .line(index)) == expected)
+        }
+    }
+
+    @Test func damagedOrStaleSnapshotsAreRefused() throws {
+        let set = EngineEquivalenceTests.ruleSet
+        let snapshot = RuleSetSnapshot.encode(set)
+        #expect(RuleSetSnapshot.decode(snapshot, fingerprint: "0000000000000000") == nil)
+        #expect(RuleSetSnapshot.decode(Array(snapshot.dropLast()), fingerprint: set.fingerprint) == nil)
+        #expect(RuleSetSnapshot.decode(snapshot + [0], fingerprint: set.fingerprint) == nil)
+        #expect(RuleSetSnapshot.decode([], fingerprint: set.fingerprint) == nil)
+        // Flipped bytes anywhere: refused or read as some set, never a crash.
+        var random = SplitMix64(seed: 5)
+        for _ in 0..<300 {
+            var damaged = snapshot
+            for _ in 0..<3 { damaged[Int.random(in: 0..<damaged.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random) }
+            if let read = RuleSetSnapshot.decode(damaged, fingerprint: set.fingerprint) {
+                _ = RuleScanner(ruleSet: read).classify("Pay the training fee on Telegram to start")
+            }
+        }
+        // A snapshot of another redflag version is stale.
+        var otherVersion = snapshot
+        let version = Array(RedFlagVersion.current.utf8)
+        let at = try #require(otherVersion.firstRange(of: version))
+        otherVersion[at.lowerBound] ^= 1
+        #expect(RuleSetSnapshot.decode(otherVersion, fingerprint: set.fingerprint) == nil)
+    }
+
+    @Test func theCacheSavesLoadsAndReplacesABadSnapshot() throws {
+        let cache = RuleSetCache(directory: try temporaryFolder())
+        let files = Fixture.files(Fixture.sample)
+        let first = try cache.load(files)
+        let path = cache.path(for: files.fingerprint)
+        #expect(FileManager.default.fileExists(atPath: path))
+        let second = try cache.load(files)
+        #expect(second.rules.map(\.id) == first.rules.map(\.id))
+        // Garbage in the cache file: loaded from the YAML again and the file rewritten.
+        try Data("not a snapshot".utf8).write(to: URL(fileURLWithPath: path))
+        let third = try cache.load(files)
+        #expect(third.rules.map(\.id) == first.rules.map(\.id))
+        #expect(RuleSetSnapshot.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), fingerprint: files.fingerprint) != nil)
+        // A folder that cannot be made only costs the saving.
+        let blocked = RuleSetCache(directory: path + "/inside-a-file")
+        #expect(try blocked.load(files).rules.count == first.rules.count)
+        // Pattern errors are reported as without a cache.
+        #expect(throws: RuleSetError.self) { try cache.load(Fixture.files("rules: [{id: X}]")) }
+    }
+
+    @Test func theStandardFolderFollowsTheEnvironment() {
+        #expect(RuleSetCache.standard(environment: ["REDFLAG_CACHE_DIR": "off", "HOME": "/root"]) == nil)
+        #expect(RuleSetCache.standard(environment: ["REDFLAG_CACHE_DIR": "/x"])?.directory == "/x")
+        #expect(RuleSetCache.standard(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"])?.directory == "/c/redflag")
+        #expect(RuleSetCache.standard(environment: ["HOME": "/h"])?.directory == "/h/.cache/redflag")
+        #expect(RuleSetCache.standard(environment: [:]) == nil)
+    }
+
+    @Test func aDeferredPatternThatDoesNotCompileFailsItsMatchesOnly() throws {
+        let broken = CompiledPattern(deferred: "(unclosed")
+        #expect(throws: MatchError.self) { try broken.firstMatch(in: "text", scratch: MatchScratch()) }
+        #expect(throws: MatchError.self) { try broken.firstMatch(in: "text", scratch: MatchScratch()) }
+        #expect(!broken.isJITCompiled)
+        let fine = CompiledPattern(deferred: #"\bvisa\b"#)
+        #expect(try fine.firstMatch(in: "a free VISA", scratch: MatchScratch()) == MatchSpan(start: 7, end: 11))
+    }
+}
