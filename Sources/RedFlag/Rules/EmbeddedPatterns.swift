@@ -3021,8 +3021,10 @@ rules:
     pattern: |
       \b(?:vorstellungsgespr[äa]ch\w*|bewerbungsgespr[äa]ch\w*|gespr[äa]che?|interview)\s+(?:\w{1,30}\s){0,3}(?:vor\s+ort|per\s+video\w*|im\s+b[üu]ro)
       | \b(?:video-?\s?interview|technisches\s+interview|zwei\s+gespr[äa]che|zweitgespr[äa]ch|erstgespr[äa]ch|auswahlverfahren|karriereportal|
-          referenzpr[üu]fung|schriftliche[ns]?\s+angebot)\b
+          referenzpr[üu]fung|schriftliche[ns]?\s+angebot|anerkennungsverfahren|bundesagentur\s+f[üu]r\s+arbeit|
+          (?:online-|video-)?interview\s+mit\s+(?:der|dem)\s+(?:klinik|arbeitgeber|fachabteilung|teamleitung))\b
     match:
+      - "Ablauf: Online-Interview mit der Klinik, Arbeitsvertrag, Anerkennungsverfahren, Visum."
       - "Bewerbung über unser Karriereportal, anschließend zwei Gespräche vor Ort."
       - "Auswahlverfahren: Videointerview mit HR, Referenzprüfung, schriftliches Angebot."
     nomatch:
@@ -3041,8 +3043,12 @@ rules:
       \b(?:erheben|verlangen|nehmen)\s+keiner?(?:lei)?\s+geb[üu]hren\b
       | \bm[üu]ssen\s+nichts\s+(?:kaufen|zahlen|bezahlen|vorstrecken)
       | \b(?:keine|keinerlei)\s+(?:vermittlungs|bewerbungs)?geb[üu]hren\s+f[üu]r\s+(?:bewerber|sie)
+      | \b(?:entstehen|fallen)\s+(?:f[üu]r\s+(?:sie|bewerber\w*|kandidat\w*)\s+)?(?:keine|keinerlei)\s+(?:vermittlungs|bewerbungs)?(?:geb[üu]hren|kosten)\b
+      | \b(?:werden|wird)\s+(?:sie|dich|bewerber\w*)\s+(?:niemals|nie)\s+(?:nach|um)\b[^.!?\n]{0,50}\b(?:passwort|passw[öo]rter|code|codes|tan|pin|geld|zahlung|geb[üu]hr)
     match:
       - "Wir arbeiten ohne Vermittler und verlangen keine Gebühren."
+      - "Für Bewerberinnen und Bewerber entstehen keine Vermittlungsgebühren."
+      - "Die IT wird Sie niemals nach Ihrem Passwort oder einem Bestätigungscode fragen."
       - "Laptop und Headset stellen wir kostenlos – Sie müssen nichts kaufen oder vorstrecken."
     nomatch:
       - "Die Schulungsgebühr von 199 € ist vorab zu zahlen."
@@ -3748,6 +3754,9 @@ rules:
       | \b(?:finger\s+weg|vorsicht\s+(?:vor|bei)|seien\s+sie\s+vorsichtig|anzeige\s+erstatten|verfahren\s+wegen|(?:ist|sind)\s+(?:es\s+)?kein(?:e)?\s+(?:echter?\s+)?job)\b
       | \b(?:wurden|wurde|sind)\s+(?:befreit|gerettet|zur[üu]ckgekehrt|festgenommen|get[äa]uscht|betrogen)\b
       | \bniemals\s+(?:geld|geb[üu]hren|vorkasse|zahlen)\b|\bgrunds[äa]tzlich\s+abzulehnen\b
+      | \b(?:beitr[äa]ge|posts?|angebote|nachrichten|anzeigen|inserate|jobangebote)\b[^.!?\n]{0,100}?\b(?:werden|wird)\s+(?:\w{1,20}\s{1,3}){0,2}(?:gel[öo]scht|entfernt)\b
+      | \b(?:aus\s+der\s+gruppe\s+(?:entfernt|geworfen)|fliegt\s+(?:\w{1,20}\s{1,3}){0,2}aus\s+der\s+gruppe)\b
+      | \b(?:ermittelt|ermitteln)\s+(?:die\s+)?(?:polizei|staatsanwaltschaft|kripo)\b|\bneue[nr]?\s+masche\b|\bgeldw[äa]sche\s+strafbar\b
 
   - id: LEGIT_ABOUT_SCAMS_DE
     tactic: legitimacy
@@ -3772,6 +3781,9 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:man\s+verlangte|ihnen\s+wurden|ihm\s+wurde|ihr\s+wurde|mussten\s+sie|musste\s+er|musste\s+sie|wurden\s+sie|wurde\s+er)\b
+      | \b(?:meine[mrn]?|unsere[mrn]?)\s+(?:cousin|cousine|schwester|bruder|sohn|tochter|neffen?|nichte|freundin|kollegin|kollegen?|bekannten?)\b[^.!?\n]{0,60}?\b(?:passiert|reingefallen|angeworben|betrogen|ist|hat|sollte|wurde)\b
+      | \b(?:die|den)\s+(?:betroffenen|opfern?|gesch[äa]digten)\b|\bsollten\s+die\s+(?:opfer|betroffenen)\b
+      | \b(?:ist|sind)\s+auf\s+(?:so\s+)?(?:eine[n]?|die)\s+(?:\w+\s+)?(?:anzeige|masche|nachricht|betr[üu]ger\w*)\s+reingefallen\b
       | \b(?:er|sie)\s+(?:hat|haben)\s+(?:[üu]ber|auf)\s+\w+\s+(?:einen|eine|ein)\b
 
   - id: LEGIT_NARRATED_SCAM_DE
@@ -3788,6 +3800,94 @@ rules:
     nomatch:
       - "Die Polizei warnt: Sie erhalten einen Vertrag und ein Firmenhandy."
       - "Wir verlangen keine Gebühren."
+
+  # Advice to the reader, as warnings and victims' posts end: never pay or send the passport, report it,
+  # share it so it does not happen to others.
+  - id: __ADVICE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:zahlen|[üu]berweisen|schicken|senden|geben)\s+sie\s+(?:niemals|nie|keine?|nichts)\b
+      | \bniemals\s+(?:den\s+|ihren\s+)?(?:reisepass|pass|ausweis|geld|vorkasse|geb[üu]hren)\b|\bkeine\s+geb[üu]hren\s+vorab\b
+      | \b(?:erstatten\s+sie\s+anzeige|anzeige\s+erstatten|zur\s+polizei\s+gehen|wenden\s+sie\s+sich\s+an|wendet\s+sich\s+an)\b
+      | \b(?:nummer|kontakt|absender)\s+blockieren\b|\bnicht\s+(?:antworten|reagieren)\b
+      | \b(?:bitte\s+teilt|teilt\s+das|damit\s+es\s+(?:anderen|euch)|seien\s+sie\s+(?:vorsichtig|misstrauisch|skeptisch)|im\s+zweifel)\b
+      | \b(?:ist|sind)\s+(?:es\s+|das\s+)?kein(?:e)?\s+(?:echter?\s+)?(?:job|arbeit|stelle)\b
+      | \b(?:melden|meldet)\s+(?:sie\s+|es\s+)?(?:der|die|das|den)?\s?(?:nachricht|anzeige|nummer|angebot|profil)?\s?(?:bei\s+der\s+polizei|an\s+die\s+(?:polizei|bundesnetzagentur|verbraucherzentrale))\b
+
+  - id: LEGIT_SCAM_STORY_DE
+    tactic: legitimacy
+    weight: -2.0
+    languages: [de]
+    describe: "Tells a scam that happened to others and advises readers (report it, never pay, share it), with no chat handle to write to: a warning, not an offer"
+    describe-local:
+      de: "Erzählt einen Betrug, der anderen passiert ist, und rät den Lesern (Anzeige erstatten, niemals zahlen, teilen), ohne Chat-Kontakt zum Anschreiben: eine Warnung, kein Angebot"
+    meta: '__ABOUT_SCAMS_DE && __NARRATED_DE && __ADVICE_DE && __ABOUT_SCAMS_NO_CONTACT && !__CHAT_HANDLE && !__FIRST_PERSON_VICTIM'
+    match:
+      - "Meine Schwester ist auf so eine Anzeige reingefallen, jetzt ermittelt die Polizei gegen sie. Bitte teilt das und zahlt nie Geld für einen Job: zahlen Sie niemals vorab."
+      - "Die Polizei warnt: Den Betroffenen wurden die Pässe abgenommen. Erstatten Sie Anzeige, wenn Ihnen so ein Job angeboten wird."
+    nomatch:
+      - "Die Polizei warnt vor Betrügern. Seriöser Job in Bangkok, 3.000 $ im Monat, Flug bezahlt, schreib mir auf Telegram @hr_bkk_jobs, zahlen Sie niemals an andere."
+      - "Meine Schwester arbeitet schon bei uns und hat gut verdient. Schreib mir einfach."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  # Moderation notices of chat groups and forums: offers of a kind are deleted, senders removed. Scammers post
+  # into groups; they do not announce that such posts get deleted.
+  - id: __GROUP_RULES_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:beitr[äa]ge|posts?|angebote|nachrichten|anzeigen|inserate|jobangebote)\b[^.!?\n]{0,100}?\b(?:werden|wird)\s+(?:\w{1,20}\s{1,3}){0,2}(?:gel[öo]scht|entfernt)\b
+      | \b(?:aus\s+der\s+gruppe\s+(?:entfernt|geworfen)|fliegt\s+(?:\w{1,20}\s{1,3}){0,2}aus\s+der\s+gruppe)\b
+      | \b(?:l[öo]sche|entferne)\s+ich\b[^.!?\n]{0,40}\b(?:gruppe|sofort)\b
+
+  - id: LEGIT_GROUP_RULES_DE
+    tactic: legitimacy
+    weight: -1.5
+    languages: [de]
+    describe: "Reads as a group admin's moderation notice (such posts are deleted, the sender is removed, group rules), not as an offer"
+    describe-local:
+      de: "Liest sich wie ein Moderationshinweis der Gruppe (solche Beiträge werden gelöscht, Absender fliegt raus, Gruppenregeln), nicht wie ein Angebot"
+    meta: '__GROUP_RULES_DE && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
+    match:
+      - "Admin: Angebote mit „nur Telegram“ oder „Gebühr vorab“ werden sofort gelöscht."
+      - "Zur Erinnerung: wer hier Nebenjobs mit Vorkasse bewirbt, fliegt sofort aus der Gruppe."
+    nomatch:
+      - "Gruppenregeln: keine Fragen im Chat! Für 300 € am Tag schreib mir auf Telegram @nebenjob_hr_de."
+      - "Gruppenregeln beachten! Suche Paketagenten, 30 € pro Paket, meldet euch privat."
+      - "Diese Nachricht wird in einer Stunde gelöscht, schreib mir schnell auf Telegram."
+      - "Nach der Zahlung wird Ihr Konto freigeschaltet."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  # Onboarding through an employer's own system: papers are uploaded to the staff or HR portal, not sent by chat.
+  - id: __PORTAL_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:im|ins|[üu]ber\s+(?:das|unser)|in\s+(?:das|unser))\s+(?:mitarbeiter|personal|unternehmens|firmen|bewerber|karriere|hr-?|self-service-?)portal\b
+      | \b(?:mitarbeiter|personal|unternehmens|bewerber|hr-?)portal\s+(?:hoch|unter|auf)\b
+
+  - id: __EMPLOYER_HR_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:personalabteilung|hr-team|personalservice|it-service|ersten?\s+arbeitstag|arbeitsvertrag\s+(?:unterschrieben|unterzeichnet|erhalten)|
+          vertragsunterzeichnung|diensthandy|firmenlaptop|dienstlaptop|gehaltszahlung|lohnabrechnung)\b
+
+  - id: LEGIT_ONBOARDING_PORTAL_DE
+    tactic: legitimacy
+    weight: -1.5
+    languages: [de]
+    describe: "Sends a new employee to the employer's own staff or HR portal for papers, with the HR department named: onboarding, not a chat recruiter"
+    describe-local:
+      de: "Verweist neue Mitarbeitende für Unterlagen auf das Mitarbeiter- oder Personalportal des Arbeitgebers, mit genannter Personalabteilung: Onboarding, kein Chat-Anwerber"
+    meta: '__PORTAL_DE && __EMPLOYER_HR_DE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE'
+    match:
+      - "Bitte laden Sie vor Ihrem ersten Arbeitstag Ihre Steuer-ID im Mitarbeiterportal hoch. Ihre Personalabteilung"
+    nomatch:
+      - "Bitte laden Sie Ihren Ausweis im Mitarbeiterportal hoch, Fragen per Telegram @hr_support_de."
+      - "Schicken Sie mir Ihren Ausweis per WhatsApp."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
 
 """#),
         ("rules/lang-es.yaml", #"""
@@ -11734,10 +11834,12 @@ rules:
     pattern: |
       \b(?:ph[ỏo]ng\s+v[ấa]n\s+tr[ựu]c\s+ti[ếe]p|k[ýy]\s+h[ợo]p\s+[đd][ồo]ng\s+(?:lao\s+[đd][ộo]ng|c[ộo]ng\s+t[áa]c)|[đd][óo]ng\s+bhxh|
           trung\s+t[âa]m\s+(?:d[ịi]ch\s+v[ụu]\s+vi[ệe]c\s+l[àa]m|lao\s+[đd][ộo]ng\s+ngo[àa]i\s+n[ưu][ớo]c)|[đd][ưu][ợo]c\s+c[ấa]p\s+ph[ée]p|
-          eps-?topik|[ứu]ng\s+d[ụu]ng\s+ch[íi]nh\s+th[ứu]c|trang\s+tuy[ểe]n\s+d[ụu]ng\s+c[ủu]a\s+c[ôo]ng\s+ty|m[ờo]i\s+.{0,30}ph[ỏo]ng\s+v[ấa]n\s+.{0,30}t[ạa]i\s+v[ăa]n\s+ph[òo]ng)\b
+          eps-?topik|[ứu]ng\s+d[ụu]ng\s+ch[íi]nh\s+th[ứu]c|gi[ấa]y\s+ph[ée]p\s+ho[ạa]t\s+[đd][ộo]ng\s+d[ịi]ch\s+v[ụu]\s+[đd][ưu]a\s+ng[ưu][ờo]i\s+lao\s+[đd][ộo]ng|
+          c[ụu]c\s+qu[ảa]n\s+l[ýy]\s+lao\s+[đd][ộo]ng\s+ngo[àa]i\s+n[ưu][ớo]c|ph[ỏo]ng\s+v[ấa]n\s+tr[ựu]c\s+ti[ếe]p\s+v[ớo]i\s+[đd][ạa]i\s+di[ệe]n|trang\s+tuy[ểe]n\s+d[ụu]ng\s+c[ủu]a\s+c[ôo]ng\s+ty|m[ờo]i\s+.{0,30}ph[ỏo]ng\s+v[ấa]n\s+.{0,30}t[ạa]i\s+v[ăa]n\s+ph[òo]ng)\b
     match:
       - "Quy trình: nộp CV qua trang tuyển dụng của công ty, phỏng vấn trực tiếp với trưởng nhóm."
       - "Đào tạo 2 tuần có lương, ký hợp đồng lao động, đóng BHXH."
+      - "Công ty có Giấy phép hoạt động dịch vụ đưa người lao động đi làm việc ở nước ngoài số 45/LĐTBXH-GP."
     nomatch:
       - "Không cần phỏng vấn, nhận việc ngay."
       - "Phỏng vấn qua tin nhắn Zalo."
@@ -11754,6 +11856,7 @@ rules:
       \bkh[ôo]ng\s+(?:thu|ph[ảa]i\s+n[ộo]p|n[ộo]p)\s+(?:ph[íi]|ti[ềe]n)
       | \bkh[ôo]ng\s+bao\s+gi[ờo]\s+y[êe]u\s+c[ầa]u\s+(?:chuy[ểe]n\s+kho[ảa]n|cung\s+c[ấa]p|n[ộo]p)
       | \bho[àa]n\s+to[àa]n\s+mi[ễe]n\s+ph[íi]
+      | \bs[ẽe]\s+kh[ôo]ng\s+bao\s+gi[ờo]\s+y[êe]u\s+c[ầa]u\b
     match:
       - "Quá trình tuyển dụng không thu phí."
       - "Nhân viên công ty không bao giờ yêu cầu chuyển khoản hay cung cấp mã OTP."
@@ -12453,6 +12556,9 @@ rules:
       | \bkh[ôo]ng\s+bao\s+gi[ờo]\s+y[êe]u\s+c[ầa]u\b|\bvi\s+ph[ạa]m\s+ph[áa]p\s+lu[ậa]t\b
       | \b(?:c[ôo]ng\s+an|[đd][ạa]i\s+s[ứu]\s+qu[áa]n|b[ộo]\s+ngo[ạa]i\s+giao)\b[^.\n]{0,40}?\b(?:h[ỗo]\s+tr[ợo]|cho\s+bi[ếe]t|b[ắa]t|tri[ệe]t\s+ph[áa]|[đd][ưu]a\s+v[ềe])
       | \bb[áa]o\s+(?:ngay\s+)?(?:cho\s+)?c[ôo]ng\s+an\b|\b(?:bi|b[ịi])\s+l[ừu]a\b
+      | \b(?:th[ủu]\s+[đd]o[ạa]n|d[ấa]u\s+hi[ệe]u|[đd][ưu][ờo]ng\s+d[âa]y|n[ạa]n|chi[êe]u)\s+l[ừu]a\s+[đd][ảa]o\b|\btr[ìi]nh\s+b[áa]o\b
+      | \bc[áa]c\s+[đd][ốo]i\s+t[ưu][ợo]ng\b
+      | \b(?:x[óo]a|kick|m[ờo]i|[đd][áa]|lo[ạa]i)\s+(?:b[àa]i\s+v[àa]\s+)?(?:ra\s+)?kh[ỏo]i\s+(?:nh[óo]m|group)\b
 
   - id: LEGIT_ABOUT_SCAMS_VI
     tactic: legitimacy
@@ -12479,6 +12585,8 @@ rules:
       \b(?:em\s+trai|em\s+g[áa]i|con\s+trai|con\s+g[áa]i|anh\s+trai|ch[ịi]\s+g[áa]i|ch[áa]u|b[ạa]n)\s+(?:m[ìi]nh|t[ôo]i|em)\b
       | \bb[ịi]\s+(?:[đd][ưu]a|b[áa]n|gi[ữu]|thu|ph[ạa]t|[đd][áa]nh|[ée]p|nh[ốo]t)\b
       | \bh[ọo]\s+thu\s+h[ộo]\s+chi[ếe]u\b
+      | \b(?:em|anh|ch[ịi]|c[ôo]|ch[úu]|b[áa]c)\s+h[ọo]\s+(?:m[ìi]nh|t[ôo]i|em)\b|\b(?:em|n[óo]|h[ọo])\s+(?:[ấa]y\s+)?(?:[đd][ưu][ợo]c|b[ịi])\s+(?:m[ờo]i|h[ứu]a|d[ụu]|y[êe]u\s+c[ầa]u)\b
+      | \b(?:c[áa]c\s+)?(?:n[ạa]n\s+nh[âa]n|c[ôo]ng\s+d[âa]n)\s+(?:[đd][ưu][ợo]c|b[ịi]|cho\s+bi[ếe]t)\b|\bgia\s+[đd][ìi]nh\s+(?:m[ìi]nh\s+|t[ôo]i\s+)?(?:ph[ảa]i|[đd][ãa]\s+ph[ảa]i)\b
 
   - id: LEGIT_NARRATED_SCAM_VI
     tactic: legitimacy
@@ -12494,6 +12602,117 @@ rules:
     nomatch:
       - "Cảnh báo: Công ty bao vé máy bay và chỗ ở."
       - "Lương 1.500 đô, liên hệ Zalo."
+
+  # Advice to the reader, as warnings and victims' posts end (with and without diacritics): do not believe,
+  # do not transfer money or hand over papers, ask carefully, report to the police, I write this to warn you.
+  - id: __ADVICE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:m[ọo]i\s+ng[ưu][ờo]i|c[áa]c\s+b[ạa]n|ng[ưu][ờo]i\s+d[âa]n|b[àa]\s+con|ph[ụu]\s+huynh)\s+(?:n[êe]n|h[ãa]y|[đd][ừu]ng|c[ầa]n|ch[úu]\s+[ýy]|c[ẩa]n\s+th[ậa]n|c[ảa]nh\s+gi[áa]c|t[ỉi]nh\s+t[áa]o|tuy[ệe]t\s+[đd][ốo]i)\b
+      | \b(?:[đd][ừu]ng(?:\s+ai)?|tuy[ệe]t\s+[đd][ốo]i\s+kh[ôo]ng|kh[ôo]ng\s+n[êe]n|kh[ôo]ng\s+(?:[đd][ưu][ợo]c\s+)?(?:chuy[ểe]n|n[ộo]p|giao))\s+(?:tin|chuy[ểe]n\s+ti[ềe]n|n[ộo]p\s+(?:ph[íi]|ti[ềe]n)|giao\s+(?:h[ộo]\s+chi[ếe]u|cccd|gi[ấa]y\s+t[ờo])|cho\s+(?:thu[êe]|m[ưu][ợo]n)|ph[íi]|ti[ềe]n|h[ộo]\s+chi[ếe]u|cccd)\b
+      | \bh[ỏo]i\s+k[ỹy]\b|\btr[ìi]nh\s+b[áa]o\b|\bb[áa]o\s+(?:ngay\s+)?(?:cho\s+)?(?:c[ơo]\s+quan\s+)?c[ôo]ng\s+an\b|\b[đd][ưu][ờo]ng\s+d[âa]y\s+n[óo]ng\b
+      | \bvi[ếe]t\s+b[àa]i\s+n[àa]y\b|\b(?:chia\s+s[ẻe]|k[ểe]\s+l[ạa]i)\b[^.!?\n]{0,40}\b(?:c[ảa]nh\s+gi[áa]c|c[ảa]nh\s+b[áa]o|bi[ếe]t|tr[áa]nh)\b
+      | \b(?:khuy[ếe]n\s+c[áa]o|[đd][ềe]\s+ngh[ịi])\s+(?:ng[ưu][ờo]i\s+d[âa]n|m[ọo]i\s+ng[ưu][ờo]i|b[àa]\s+con)\b
+
+  - id: LEGIT_SCAM_STORY_VI
+    tactic: legitimacy
+    weight: -2.0
+    languages: [vi]
+    describe: "Tells a scam that happened to others and advises readers (do not believe or pay, ask carefully, report to the police), with no chat handle to write to: a warning, not an offer"
+    describe-local:
+      vi: "Kể lại vụ lừa đảo xảy ra với người khác và khuyên người đọc (đừng tin, đừng chuyển tiền, hỏi kỹ, báo công an), không kèm liên hệ chat: là cảnh báo, không phải lời mời"
+    meta: '__ABOUT_SCAMS_VI && __NARRATED_VI && __ADVICE_VI && __ABOUT_SCAMS_NO_CONTACT && !__CHAT_HANDLE && !__FIRST_PERSON_VICTIM'
+    match:
+      - "Minh viet bai nay de canh bao moi nguoi. Em trai minh bi dua sang Campuchia, ho thu ho chieu. Ai duoc moi thi hoi ky truoc nhe."
+      - "Công an cảnh báo: các nạn nhân bị giữ hộ chiếu. Người dân tuyệt đối không chuyển tiền cho người lạ."
+    nomatch:
+      - "Mẹ ơi cứu con với, con đang bị giữ ở Campuchia, họ thu hộ chiếu. Mẹ đừng chuyển tiền, báo công an giúp con, cảnh báo mọi người."
+      - "Cảnh báo lừa đảo! Em trai mình làm ở đây 3 tháng, lương 1.500 đô. Mọi người đừng tin trang giả, nhắn Zalo: tuyen.dung_cskh để nhận việc."
+      - "Em trai mình làm ở công ty này lương cao lắm, mọi người nhắn mình nhé."
+    ref: https://bocongan.gov.vn/
+
+  # Moderation notices of chat groups (residents, parents, job groups): banned kinds of posts, removal from the group.
+  - id: __GROUP_RULES_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:x[óo]a|kick|m[ờo]i|[đd][áa]|lo[ạa]i)\s+(?:b[àa]i\s+v[àa]\s+)?(?:ra\s+)?kh[ỏo]i\s+(?:nh[óo]m|group)\b
+      | \b(?:nghi[êe]m\s+c[ấa]m|c[ấa]m)\s+(?:[đd][ăa]ng|share|chia\s+s[ẻe]|qu[ảa]ng\s+c[áa]o)\b[^.!?\n]{0,80}\b(?:vi[ệe]c\s+nh[ẹe]|nhi[ệe]m\s+v[ụu]|ctv|c[ộo]ng\s+t[áa]c\s+vi[êe]n|thu[êe]\s+t[àa]i\s+kho[ảa]n|vay\s+ti[ềe]n|l[ừu]a\s+[đd][ảa]o|tuy[ểe]n\s+d[ụu]ng)
+
+  - id: LEGIT_GROUP_RULES_VI
+    tactic: legitimacy
+    weight: -1.5
+    languages: [vi]
+    describe: "Reads as a group admin's moderation notice (group rules, such posts are banned or deleted, the poster is removed), not as an offer"
+    describe-local:
+      vi: "Là thông báo quản lý nhóm của admin (nội quy nhóm, cấm đăng tin, xóa bài, mời ra khỏi nhóm), không phải lời mời làm việc"
+    meta: '__GROUP_RULES_VI && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
+    match:
+      - "Admin: Nhắc lại nội quy nhóm, nghiêm cấm đăng tin việc nhẹ lương cao."
+      - "Noi quy nhom: nghiem cam dang tin tuyen CTV lam nhiem vu online."
+      - "Ai dang tin tuyen CTV online se bi xoa bai va moi ra khoi nhom."
+    nomatch:
+      - "Nội quy nhóm: không hỏi linh tinh. Nhận nhiệm vụ 300k/ngày, nhắn Zalo: 0901234567."
+      - "Nội quy nhóm: làm đúng hướng dẫn. Nhiệm vụ hôm nay hoa hồng 30%, nạp trước 200k."
+      - "Vào nhóm Zalo để nhận nhiệm vụ, hoa hồng 300k/ngày."
+      - "Tin nhắn này sẽ bị xóa sau 1 giờ, nhắn Telegram ngay."
+    ref: https://bocongan.gov.vn/
+
+  # Onboarding through an employer's own system: papers uploaded to the HR portal, the HR department named.
+  - id: __PORTAL_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:c[ổo]ng\s+th[ôo]ng\s+tin|h[ệe]\s+th[ốo]ng|ph[ầa]n\s+m[ềe]m|trang)\s+(?:nh[âa]n\s+s[ựu]|nh[âa]n\s+vi[êe]n|hr|qu[ảa]n\s+l[ýy]\s+nh[âa]n\s+s[ựu])\b
+
+  - id: __EMPLOYER_HR_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:ph[òo]ng\s+(?:nh[âa]n\s+s[ựu]|h[àa]nh\s+ch[íi]nh\s+nh[âa]n\s+s[ựu]|t[ổo]\s+ch[ứu]c)|tr[úu]ng\s+tuy[ểe]n|ng[àa]y\s+(?:[đd]i\s+l[àa]m|nh[ậa]n\s+vi[ệe]c)\s+[đd][ầa]u\s+ti[êe]n|
+          [đd][ãa]\s+k[ýy]\s+h[ợo]p\s+[đd][ồo]ng|s[ổo]\s+b[ảa]o\s+hi[ểe]m\s+x[ãa]\s+h[ộo]i|t[àa]i\s+kho[ảa]n\s+(?:ng[âa]n\s+h[àa]ng\s+)?nh[ậa]n\s+l[ưu][ơo]ng)\b
+
+  - id: LEGIT_ONBOARDING_PORTAL_VI
+    tactic: legitimacy
+    weight: -1.5
+    languages: [vi]
+    describe: "Sends a new employee to the employer's own HR portal for papers, with the HR department or hiring named: onboarding, not a chat recruiter"
+    describe-local:
+      vi: "Hướng dẫn nhân viên mới nộp giấy tờ qua cổng thông tin nhân sự của công ty, có phòng nhân sự: thủ tục nhận việc, không phải tuyển dụng qua chat"
+    meta: '__PORTAL_VI && __EMPLOYER_HR_VI && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE'
+    match:
+      - "Chúc mừng em đã trúng tuyển. Em đăng nhập cổng thông tin nhân sự để tải lên CCCD và số tài khoản nhận lương."
+    nomatch:
+      - "Em đăng nhập hệ thống nhân sự rồi nhắn Zalo: hr.tuyen_dung88 để được duyệt."
+      - "Gửi ảnh CCCD qua Zalo để nhận việc ngay."
+    ref: https://bocongan.gov.vn/
+
+  # Reported speech: the lure quoted between quotation marks, or a speech verb (promised, told him) before a quote.
+  - id: __QUOTED_LURE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      ["“«]\s?(?:vi[ệe]c\s+nh[ẹe]|ch[ăa]m\s+s[óo]c\s+kh[áa]ch\s+h[àa]ng|c[ộo]ng\s+t[áa]c\s+vi[êe]n|ctv|nhi[ệe]m\s+v[ụu]|n[ạa]p\s+ti[ềe]n|[đd][ơo]n\s+combo|
+          cho\s+thu[êe]\s+t[àa]i\s+kho[ảa]n|nh[ậa]n\s+ti[ềe]n\s+h[ộo]|ti[ềe]n\s+chu[ộo]c|nh[âa]n\s+vi[êe]n\s+v[ăa]n\s+ph[òo]ng|l[àa]m\s+vi[ệe]c\s+online|
+          hoa\s+h[ồo]ng|[đd][áa]nh\s+gi[áa]\s+s[ảa]n\s+ph[ẩa]m|kh[ôo]ng\s+c[ầa]n\s+(?:ph[ỏo]ng\s+v[ấa]n|kinh\s+nghi[ệe]m)|bao\s+(?:v[ée]|[ăa]n)|l[ưu][ơo]ng\s+cao)
+      | \b(?:d[ặa]n|h[ứu]a(?:\s+h[ẹe]n)?|qu[ảa]ng\s+c[áa]o|gi[ớo]i\s+thi[ệe]u|n[óo]i|b[ảa]o)\s{1,3}(?:\w{1,12}\s{1,3}){0,3}?["“«]
+
+  - id: LEGIT_QUOTED_SCAM_TERMS_VI
+    tactic: legitimacy
+    weight: -1.5
+    languages: [vi]
+    describe: "Quotes the scammers' lure between quotation marks in a text about scams (reported speech), with no chat handle to write to"
+    describe-local:
+      vi: "Trích lời mời chào của kẻ lừa đảo trong ngoặc kép, trong một bài viết về lừa đảo (lời kể lại), không kèm liên hệ chat"
+    meta: '__ABOUT_SCAMS_VI && __QUOTED_LURE_VI && __ABOUT_SCAMS_NO_CONTACT && !__CHAT_HANDLE && !__FIRST_PERSON_VICTIM'
+    match:
+      - "Cảnh báo: nhiều người được mời làm \"cộng tác viên\" rồi bị yêu cầu nạp tiền."
+      - "Minh canh bao moi nguoi: nguoi do dan em \"dung noi voi gia dinh\"."
+    nomatch:
+      - "Tuyển \"cộng tác viên\" online, hoa hồng cao, nhắn Zalo ngay."
+      - "Cảnh báo lừa đảo! Tuyển \"cộng tác viên\", liên hệ Telegram @ctv_tuyen_dung88."
+    ref: https://bocongan.gov.vn/
 
 """#),
         ("rules/lang-zh.yaml", #"""
@@ -12958,6 +13177,7 @@ rules:
     match:
       - "谁敢跟家里乱说，直接转卖到别的园区"
       - "完不成的周末不休息，扣一个月工资"
+      - "妈，我被带到缅甸的园区了，完不成业绩就不给饭吃，还打人，救救我。"
     nomatch:
       - "二手手机转让"
       - "完不成的任务顺延到下周"
@@ -12986,12 +13206,13 @@ rules:
     describe: "States that candidates never pay, transfer money or install software"
     describe-local:
       zh: "声明求职者无需付款、转账或下载软件"
-    pattern: '不(?:会|會)?收取任何[费費]用|不[会會]要求(?:[应應][聘徵]者)?(?:付款|[转轉][账帳]|提供存摺)|不[会會]收取任何[费費]用|免[费費]入[场場]|[严嚴]禁任何[个個]人代收|不[会會](?:要求|[让讓])[您你]?(?:[垫墊]付|支付|[缴繳][纳納]|交)任何[费費]用|不收(?:取)?(?:任何)?押金|[无無]需向任何人(?:[缴繳][纳納]|支付|交)|[费費]用由[^，。\n]{0,12}承[担擔]'
+    pattern: '不(?:会|會)?收取任何[费費]用|不[会會]要求(?:[应應][聘徵]者)?(?:付款|[转轉][账帳]|提供存摺)|不[会會]收取任何[费費]用|免[费費]入[场場]|[严嚴]禁任何[个個]人代收|不[会會](?:要求|[让讓])[您你]?(?:[垫墊]付|支付|[缴繳][纳納]|交)任何[费費]用|不收(?:取)?(?:任何)?押金|[无無]需向任何人(?:[缴繳][纳納]|支付|交)|[费費]用由[^，。\n]{0,12}承[担擔]|不[会會][^，,。；;\n]{0,20}(?:索要|索取|要求[您你]?(?:提供)?)[^，,。；;\n]{0,12}(?:[验驗][证證]码|[验驗][证證]碼|密[码碼]|[转轉][账帳賬]|[费費]用|押金)|不[会會]要求[您你](?:[转轉][账帳賬]|付款|[汇匯]款)'
     match:
       - "本公司不会要求应聘者付款，也不会通过Telegram招聘"
       - "我们整个招聘流程都不会收取任何费用"
       - "设备由公司寄送，不收押金；我们不会要求您垫付任何费用。"
       - "签证费用由雇主承担，求职者无需向任何人缴纳中介费。"
+      - "HR不会通过微信向你索要短信验证码，也不会要求你转账。"
     nomatch:
       - "先交398元培训费"
       - "收取服务费"
@@ -13676,6 +13897,7 @@ rules:
     languages: [zh]
     flags: [extended]
     pattern: |
+      不法分子|犯罪分子|[诱誘][饵餌]|[话話][术術]|常[见見]手法|[骗騙]案|移出群|踢出群|(?:大使|[领領]事)[馆館](?:帮|幫|[协協]助|救)|千[万萬]不要(?:信|相信|去|[转轉])|
       警方|警察局|刑事局|公安机关|公安機關|反[诈詐]|受害[人者]|被害人|(?<!不是)(?<!绝非)(?<!並非)(?<!并非)(?<!不是)[诈詐][骗騙](?!犯)|[骗騙]子|[骗騙]局|切勿(?:[轻輕]信|相信|[转轉][账賬帳]|充值|[汇匯]款|先|[垫墊]|交|点击|點擊|下[载載])|谨防|謹防|提防|[举舉][报報]|[报報]警|96110|165反|涉嫌[违違]法|均不可信|都不可信|呼[吁籲]|示警|不[会會]以任何理由|不要碰|截图发给管理员|群[规規]|群公告|禁止[发發]布|禁止任何需要
 
   - id: LEGIT_ABOUT_SCAMS_ZH
@@ -13700,6 +13922,7 @@ rules:
     languages: [zh]
     flags: [extended]
     pattern: |
+      我的?(?:表弟|表妹|表哥|表姐|弟弟|妹妹|哥哥|姐姐|儿子|兒子|女儿|女兒|侄子|外甥|同学|同學|朋友|老乡|老鄉|邻居|鄰居)[^。！!？?\n]{0,40}(?:被|挨打|失[联聯]|[骗騙]|回不来|回不來)|(?:护照|護照|证件|證件)被(?:扣|没收|沒收|收)|挨打|被逼|[对對]方(?:[让讓]|要求|声称|聲稱|承[诺諾])|
       [被遭](?:[骗騙]|[带帶]到|迫|拘|扣|收走|体罚|體罰|打)|[证證]件被|[护護]照被|他[们們][说說]我|[对對]方[标標]榜|[这這]些民[众眾]|多名[国國]人|[骗騙]子[会會]
 
   - id: LEGIT_NARRATED_SCAM_ZH
@@ -13716,6 +13939,97 @@ rules:
     nomatch:
       - "警方提示： 公司报销机票，包吃住。"
       - "月薪七万，不用面试，私聊。"
+
+  # Advice to the reader, as police warnings and victims' posts end (simplified and traditional): do not believe,
+  # do not pay or hand over papers, call the anti-fraud line, report to the police, verify the employer.
+  - id: __ADVICE_ZH
+    languages: [zh]
+    pattern: '切勿|千[万萬]不要|千[万萬]别|不要(?:[轻輕]信|相信|信|去|碰|[转轉][账帳賬]|交|把)|别(?:信|去|[转轉][账帳賬]|交)|[请請](?:拨打|撥打)|[报報]警|[举舉][报報]|[查核][证證實实]|通[过過]正[规規]|透[过過][^，,。\n]{0,8}核准|如有(?:疑[问問]|[怀懷]疑)|提高警[惕觉覺]|[务務]必|大家(?:一定|千[万萬])?(?:要小心|注意|小心|警惕)'
+
+  - id: LEGIT_SCAM_STORY_ZH
+    tactic: legitimacy
+    weight: -2.0
+    languages: [zh]
+    describe: "Tells a scam that happened to others and advises readers (do not believe or pay, call the police or anti-fraud line, verify), with no chat handle to write to: a warning, not an offer"
+    describe-local:
+      zh: "讲述别人遭遇的诈骗并提醒读者（不要轻信、不要付款、报警或拨打反诈专线、查证），且没有留下聊天联系方式：是提醒，不是招聘"
+    meta: '__ABOUT_SCAMS_ZH && __NARRATED_ZH && __ADVICE_ZH && __ABOUT_SCAMS_NO_CONTACT && !__CHAT_HANDLE && !__FIRST_PERSON_VICTIM'
+    match:
+      - "我表弟到了以后护照被扣，家里托大使馆帮忙才回来。大家千万不要信这种高薪招聘！"
+      - "刑事警察局表示，多名國人證件被收走，被迫從事詐騙。警方呼籲出國工作前應查證雇主資料。"
+    nomatch:
+      - "妈，我被带到缅甸的园区了，护照被扣，完不成业绩就挨打。别给他们转钱，你去报警，大家千万不要信高薪招聘。"
+      - "警方提示防骗！我表弟在这里月薪两万，千万不要信别人的谣言，加飞机 @kefu_hr888 报名。"
+      - "我表弟在我们公司做了半年，包吃包住，想来的私聊。"
+    ref: https://www.mps.gov.cn/
+
+  # Moderation notices of chat groups: banned kinds of posts, violators removed, report to the admin.
+  - id: __GROUP_RULES_ZH
+    languages: [zh]
+    pattern: '禁止(?:[发發]布|[发發]|任何)[^。\n]{0,30}(?:刷[单單]|[点點][赞讚]|兼[职職]|广告|廣告|招聘|岗位|崗位|交[钱錢]|先付|押金|[贷貸]款|[赚賺][钱錢]|日[结結])|截[图圖][^，,。\n]{0,6}(?:[发發]|[给給])?管理[员員]|管理[员員][会會][^，,。\n]{0,6}(?:核[对對實实]|移出|删除|刪除)'
+
+  - id: LEGIT_GROUP_RULES_ZH
+    tactic: legitimacy
+    weight: -1.5
+    languages: [zh]
+    describe: "Reads as a group admin's moderation notice (group rules, such posts are banned, violators are removed), not as an offer"
+    describe-local:
+      zh: "属于群管理员的群规提醒（禁止发布某类信息、违规者移出群聊），而不是招聘信息"
+    meta: '__GROUP_RULES_ZH && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
+    match:
+      - "【本群群规】禁止发布刷单、兼职赚钱等信息，违规者直接移出群聊。"
+      - "有人私聊让你交押金的，请截图发给管理员。"
+    nomatch:
+      - "本群群规：禁止私聊，违规者踢出。今日任务日结300，加飞机 @rw_kefu888 领取。"
+      - "【群规】禁止私聊，违规者踢出。今日刷单任务返佣30%，需先垫付。"
+      - "群公告：今日任务已更新，完成三单即可返佣，充值请找接待员。"
+      - "进群领取任务，日结300元，管理员会发链接。"
+    ref: https://www.mps.gov.cn/
+
+  # Onboarding through an employer's own system: papers uploaded to the HR system, the HR department named.
+  - id: __PORTAL_ZH
+    languages: [zh]
+    pattern: '[员員]工自助(?:系[统統]|平台)|e-?hr系[统統]|hr系[统統]|人事系[统統]|人力[资資]源系[统統]|人[资資]系[统統]|入[职職]系[统統]|招聘官[网網]'
+
+  - id: __EMPLOYER_HR_ZH
+    languages: [zh]
+    pattern: '人力[资資]源部|人事部|人[资資]部|[劳勞][动動]合同|[劳勞][动動]合[约約]|[劳勞][动動]契[约約]|入[职職]日期|到[职職]日|工[资資]卡|薪[资資][帐帳账]戶|薪[资資][帐帳账]户'
+
+  - id: LEGIT_ONBOARDING_PORTAL_ZH
+    tactic: legitimacy
+    weight: -1.5
+    languages: [zh]
+    describe: "Sends a new employee to the employer's own HR system for papers, with the HR department or labour contract named: onboarding, not a chat recruiter"
+    describe-local:
+      zh: "让新员工通过公司自己的人事系统提交资料，并提到人力资源部或劳动合同：是入职手续，不是聊天招聘"
+    meta: '__PORTAL_ZH && __EMPLOYER_HR_ZH && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE'
+    match:
+      - "您已签署劳动合同，请登录员工自助系统上传身份证正反面。人力资源部"
+    nomatch:
+      - "请登录员工自助系统后加飞机 @hr_onboard88 激活账户。"
+      - "把身份证照片和银行卡号发我微信。"
+    ref: https://www.mps.gov.cn/
+
+  # Reported speech: the lure quoted between quotation marks in a text about scams.
+  - id: __QUOTED_LURE_ZH
+    languages: [zh]
+    pattern: '[“「『"][^”」』"\n]{0,6}(?:高薪|客服|刷单|刷單|点赞|點讚|[日月]薪|日[结結]|日[赚賺领領]|兼[职職]|打字|手工活|[垫墊]付|充值|[连連]单|[连連]單|卡[单單]|保[证證]金|培[训訓][费費]|押金|代收|走流水|[赎贖]金|[赎贖]身[费費]|游[戏戲]代理|包吃包住|机票|機票|不用面[试試]|免面[试試]|任[务務]|返利|中介)'
+
+  - id: LEGIT_QUOTED_SCAM_TERMS_ZH
+    tactic: legitimacy
+    weight: -1.5
+    languages: [zh]
+    describe: "Quotes the scammers' lure between quotation marks in a text about scams (reported speech), with no chat handle to write to"
+    describe-local:
+      zh: "在关于诈骗的文字中用引号引用骗子的话术（转述），且没有留下聊天联系方式"
+    meta: '__ABOUT_SCAMS_ZH && __QUOTED_LURE_ZH && __ABOUT_SCAMS_NO_CONTACT && !__CHAT_HANDLE && !__FIRST_PERSON_VICTIM'
+    match:
+      - "警方提示：不法分子以“兼职刷单”为诱饵，要求受害人先垫付。"
+      - "刑事局示警：對方標榜「月薪七萬、機票住宿全包」。"
+    nomatch:
+      - "“高薪客服”急招，包吃包住，私聊。"
+      - "不是诈骗！“日结兼职”，加飞机 @rw_kefu888 领任务。"
+    ref: https://www.mps.gov.cn/
 
 """#),
         ("rules/legitimacy.yaml", #"""
@@ -14153,6 +14467,32 @@ rules:
   - id: __ABOUT_SCAMS_NO_CONTACT
     languages: [any]
     meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
+
+  # A chat handle or chat-app contact to write to, or an invitation to write to the poster privately ("DM me",
+  # "inbox mình", "私聊我"), in any language (simplified and traditional Chinese included):
+  # warnings, group rules and onboarding mails give hotlines and the employer's own systems, not handles.
+  # The de, vi and zh warning, story and onboarding rules are off when it fires, so a lure that adds a warning
+  # line keeps its score.
+  - id: __CHAT_HANDLE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      (?<![\w.@])@[a-z][\w.]{3,31}
+      | (?:\b(?:zalo|telegram|tele|tg|wechat|whats\s?app|wa|line|signal|viber|qq|vx|wx|kakao)|微信|v信|飞机|飛機)\s*(?:id|号|號|s[ốo])?\s*[:：]\s*\+?[a-z0-9_.]{4,32}
+      | \bzalo\s*(?:\(|-|\s)\s*0\d{2}[\d\s.]{6,10}\d
+      | \b(?:schreib(?:t|en\s+sie)?\s+mir|melde[tn]?\s+(?:euch|dich|sie\s+sich)\s+(?:privat|bei\s+mir)|per\s+pn|pn\s+an\s+mich)\b
+      | \b(?:(?:inbox|ib)\s+|nh[ắa]n\s+(?:tin\s+)?(?:cho\s+)?|li[êe]n\s+h[ệe]\s+(?:v[ớo]i\s+)?|k[ếe]t\s+b[ạa]n\s+(?:v[ớo]i\s+)?)(?:m[ìi]nh|em|t[ôo]i|anh|ch[ịi])\b
+      | 私[聊信](?:我|小[编編])|[联聯][系繫]我|加我|找我[报報]名
+
+  # A victim writing in the first person from captivity (an SOS): it names the police and tells the family not
+  # to pay, like a warning, but it is evidence of trafficking, so the new de, vi and zh legitimacy rules stay off.
+  - id: __FIRST_PERSON_VICTIM
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      我(?:被|已[经經]被)(?:[带帶]|[骗騙]|[关關]|[卖賣]|扣|打|困)|救救我|快救我|我[^，。！\n]{0,4}(?:[逃跑]不[了出掉]|出不去)
+      | \bich\s+(?:wurde|werde|bin)\s+(?:hier\s+)?(?:festgehalten|eingesperrt|verkauft|entf[üu]hrt|geschlagen)\b|\bhelft\s+mir\b|\bholt\s+mich\s+(?:hier\s+)?raus\b
+      | \bc[ứu]u\s+(?:con|em|t[ôo]i|m[ìi]nh|ch[áa]u)\s+v[ớo]i\b|\b(?:con|t[ôo]i)\s+(?:[đd]ang\s+)?b[ịi]\s+(?:gi[ữu]|nh[ốo]t|b[áa]n|[đd][áa]nh|giam)\b
 
 """#),
         ("rules/money_mule.yaml", #"""
