@@ -16272,6 +16272,7 @@ rules:
     flags: [extended]
     pattern: |
       (?<!\bnever\s)(?<!n['’]t\s)\b(?:send|give|tell|text|read|share)\s+(?:me|us)\s+(?:the|your)\s+(?:\d[- ]?digit\s{1,3}|nine[- ]digit\s{1,3})?(?:address|id|code|number|password|access\s+code)\b
+      | \b(?:id|address|code)\s+and\s+(?:the\s{1,3}|your\s{1,3})?password\b[^.!?\n]{0,30}\b(?:send|give|tell|text|read)\s+(?:them|both|it)\s+to\s+(?:me|us)\b
       | (?<!\bne\s)\b(?:envoy|donn|transmet|communiqu|indiqu)\w*[- ](?:moi|nous)\s+(?:l['’]\s?|le\s+|votre\s+|ton\s+)(?:adresse|id|identifiant|code|num[ée]ro|mot\s+de\s+passe)\b
 
   - id: RC_TOOL_HANDOVER
@@ -16284,10 +16285,107 @@ rules:
     meta: '__RC_TOOL_NAMED && __RC_ID_ASK && !RC_REMOTE_TOOL_EN && !RC_REMOTE_TOOL_FR && !__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR'
     match:
       - "Step 1: Install AnyDesk from the link. Step 2: Send me the 9 digit address."
+      - "Download TeamViewer QuickSupport. When the app shows your ID and password, send them to me."
       - "Étape 1 : installez AnyDesk. Étape 2 : envoyez-moi l'adresse à 9 chiffres."
     nomatch:
       - "Install AnyDesk from the link."
       - "Send me the address of the office."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ---- Round 4: remote control in de, id, tl and vi (which had at most a chat-interview rule): a named
+  # remote-access tool to install or whose ID and password are asked for, and bosses who give every
+  # instruction by chat and never meet. An IT helpdesk with a ticket (__RC_HELPDESK_INTL) stays clean.
+  - id: __RC_HELPDESK_INTL
+    languages: [de, id, tl, vi]
+    flags: [extended]
+    pattern: |
+      \bticket\s*(?:nr\.?|no\.?|number|nummer|s[ốo])?\s*[:#]?\s*#?\d{3,}|\b(?:service|help)\s?desk\b|\bit-(?:support|abteilung)\b|\bphi[ếe]u\s+h[ỗo]\s+tr[ợo]\b|\btiket\s+(?:no\.?\s*)?#?\d{3,}
+
+  - id: __RC_TOOL_PAT_INTL
+    languages: [de, id, tl, vi]
+    flags: [extended]
+    pattern: |
+      \b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|splash\s?top|air\s?droid|to\s?desk|ammyy|getscreen|remote\s?pc)\b[^\n]{0,100}?\b(?:id|passwor[dt]|kennwort|m[ậa]t\s+kh[ẩa]u|kata\s+sandi|sandi|code|kode|zugangsdaten|nummer|m[ãa]\s+(?:s[ốo]|truy\s+c[ậa]p))\b
+      | \b(?:installier\w*|herunterlad\w*|lade\s+(?:dir\s{1,3})?|t[ảa]i|c[àa]i(?:\s+[đd][ặa]t)?|unduh|download|pasang|instal\w*|i-?install|i-?download|mag-?download|mag-?install)\b[^.!?\n]{0,40}\b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|air\s?droid|to\s?desk|ammyy|getscreen)\b
+      | \b(?:bildschirm\s+(?:teilen|freigeben)|chia\s+s[ẻe]\s+m[àa]n\s+h[ìi]nh|(?:bagikan|berbagi)\s+layar|i-?share\s+(?:ang\s{1,3}|yung\s{1,3})?screen|share\s+screen)\b[^.!?\n]{0,60}\b(?:bank\w*|ng[âa]n\s+h[àa]ng|rekening|m-?banking|gcash|maya)\b
+
+  - id: RC_REMOTE_TOOL_INTL
+    tactic: remote_control
+    weight: 2.5
+    languages: [de, id, tl, vi]
+    describe: "Asks to install a remote-access tool (AnyDesk, TeamViewer, UltraViewer...), to send its ID and password, or to share the screen while banking"
+    describe-local:
+      de: "Verlangt, ein Fernzugriffsprogramm (AnyDesk, TeamViewer ...) zu installieren, dessen ID und Passwort zu schicken oder beim Online-Banking den Bildschirm zu teilen"
+      id: "Meminta memasang aplikasi akses jarak jauh (AnyDesk, TeamViewer ...), mengirim ID dan kata sandinya, atau berbagi layar saat membuka bank"
+      tl: "Pinapa-install ang remote-access app (AnyDesk, TeamViewer ...), hinihingi ang ID at password nito, o pinapa-share ang screen habang nagba-banking"
+      vi: "Yêu cầu cài phần mềm điều khiển từ xa (UltraViewer, TeamViewer, AnyDesk ...), gửi ID và mật khẩu, hoặc chia sẻ màn hình khi dùng ngân hàng"
+    meta: '__RC_TOOL_PAT_INTL && !__RC_HELPDESK_INTL && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Để phòng kế toán thêm tài khoản nhận lương, em tải UltraViewer rồi gửi chị ID và mật khẩu hiện trên máy nha."
+      - "Bitte installieren Sie AnyDesk und schicken Sie mir die ID und das Passwort."
+      - "Unduh TeamViewer QuickSupport lalu kirim ID dan kata sandinya ke saya."
+      - "I-download mo ang AnyDesk tapos send mo sa akin yung ID."
+    nomatch:
+      - "IT-Support, Ticket 48213: Bitte starten Sie TeamViewer und nennen Sie dem Techniker die ID."
+      - "Wir arbeiten mit Teams und Slack; das Passwort für das Portal erhalten Sie per Post."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/arnaques-au-faux-support-technique
+
+  - id: RC_CHAT_ONLY_INTL
+    tactic: remote_control
+    weight: 2.0
+    languages: [de, id, tl, vi]
+    describe: "Says the interview or all the work instructions happen only by chat, with no call, video or meeting ever needed"
+    describe-local:
+      de: "Sagt, dass Vorstellungsgespräch oder alle Arbeitsanweisungen nur per Chat laufen, ohne Anruf, Video oder Treffen"
+      id: "Mengatakan wawancara atau semua instruksi kerja hanya lewat chat, tanpa telepon, video call atau bertemu"
+      tl: "Sinasabing ang interview o lahat ng utos sa trabaho ay sa chat lang, walang tawag, video call o pagkikita"
+      vi: "Nói rằng phỏng vấn hoặc mọi hướng dẫn công việc chỉ qua tin nhắn, không cần gọi, video hay gặp mặt"
+    flags: [extended]
+    pattern: |
+      \b(?:vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|interview)\w*\b[^.!?\n]{0,40}\b(?:nur|ausschlie[ßs]lich|komplett)\s+(?:per|[üu]ber|via|im)\s+(?:chat|telegram|whatsapp|text\w*|nachrichten)\b
+      | \b(?:kein|keine|ohne)\s+(?:video\w*|telefonat|anruf|pers[öo]nliches\s+treffen|treffen)\s+(?:n[öo]tig|erforderlich|notwendig)\b
+      | \balle\s+(?:anweisungen|aufgaben|auftr[äa]ge)\b[^.!?\n]{0,30}\b(?:nur\s{1,3})?(?:per|[üu]ber|im|hier\s+im)\s+(?:chat|telegram|whatsapp)\b
+      | \b(?:m[ọo]i|t[ấa]t\s+c[ảa])\s+(?:h[ưu][ớo]ng\s+d[ẫa]n|c[ôo]ng\s+vi[ệe]c|ch[ỉi]\s+d[ẫa]n|nhi[ệe]m\s+v[ụu])\b[^.!?\n]{0,20}\b(?:ch[ỉi]\s{1,3})?qua\s+(?:zalo|telegram|tin\s+nh[ắa]n|chat|whatsapp)\b
+      | \bkh[ôo]ng\s+c[ầa]n\s+(?:g[ặa]p\s+m[ặa]t|video\s*call|g[ọo]i\s+video|ph[ỏo]ng\s+v[ấa]n\s+tr[ựu]c\s+ti[ếe]p)\b
+      | \b(?:semua|seluruh)\s+(?:instruksi|arahan|tugas|pekerjaan)\b[^.!?\n]{0,20}\b(?:hanya\s{1,3})?(?:lewat|via|melalui)\s+(?:chat|telegram|whatsapp|wa)\b
+      | \btidak\s+perlu\s+(?:ketemu|bertemu|tatap\s+muka|video\s+call|vc)\b
+      | \blahat\s+ng\s+(?:instructions?|utos|tasks?|trabaho)\b[^.!?\n]{0,20}\b(?:sa|via|thru)\s+(?:chat|telegram|whatsapp|viber)\b
+      | \b(?:hindi|di)\s+(?:na\s{1,3})?(?:kailangan|need)\s+(?:ng\s{1,3}|mag-?)?(?:video\s*call|makipagkita|magkita|personal\s+na\s+interview)\b
+    match:
+      - "Das Vorstellungsgespräch läuft nur per Chat, unsere Manager sind auf Reisen."
+      - "Mọi hướng dẫn công việc chỉ qua Telegram, không cần gặp mặt."
+      - "Semua instruksi kerja lewat Telegram, tidak perlu ketemu."
+      - "Lahat ng instructions sa Telegram lang, hindi na kailangan ng video call."
+    nomatch:
+      - "Das Vorstellungsgespräch findet per Video oder bei uns im Büro statt."
+      - "Phỏng vấn trực tiếp tại văn phòng công ty vào thứ Hai."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_BANK_CTX_INTL
+    languages: [de, id, tl, vi]
+    flags: [extended]
+    pattern: |
+      \b(?:otp|tan|online-?banking|banking-?app|rekening|m-?banking|gcash|maya|ng[âa]n\s+h[àa]ng|t[àa]i\s+kho[ảa]n|m[ãa]\s+x[áa]c\s+(?:nh[ậa]n|th[ựu]c)|kode\s+verifikasi|nh[ậa]n\s+l[ưu][ơo]ng|gehalts?konto|lohnkonto)\b
+
+  - id: RC_STACK_INTL
+    tactic: remote_control
+    weight: 1.5
+    languages: [de, id, tl, vi]
+    describe: "A remote-access tool requested together with banking, a one-time code, a salary account or a chat-only boss"
+    describe-local:
+      de: "Ein verlangtes Fernzugriffsprogramm zusammen mit Online-Banking, einem Einmalcode, dem Gehaltskonto oder einem Chef, der nur chattet"
+      id: "Aplikasi akses jarak jauh yang diminta bersama rekening bank, kode OTP, rekening gaji atau atasan yang hanya lewat chat"
+      tl: "Remote-access app na hinihingi kasabay ng bank, OTP, account ng sahod o boss na chat lang"
+      vi: "Yêu cầu phần mềm điều khiển từ xa đi kèm ngân hàng, mã OTP, tài khoản nhận lương hoặc người chỉ liên lạc qua tin nhắn"
+    meta: 'RC_REMOTE_TOOL_INTL && (__RC_BANK_CTX_INTL || RC_CHAT_ONLY_INTL || RC_CHAT_INTERVIEW_ID || RC_CHAT_INTERVIEW_TL || RC_CHAT_INTERVIEW_VI) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Em tải UltraViewer rồi gửi chị ID và mật khẩu, lát có mã OTP thì đọc chị nghe."
+      - "Installieren Sie AnyDesk und schicken Sie mir die ID, dann richten wir Ihr Gehaltskonto ein."
+    nomatch:
+      - "Em tải UltraViewer rồi gửi chị ID và mật khẩu."
+      - "Bitte prüfen Sie Ihr Online-Banking regelmäßig."
     ref: https://consumer.ftc.gov/articles/job-scams
 
 """#),
@@ -16585,6 +16683,152 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:billet|vol|visa|a[ée]roport|[àa]\s+l['’][ée]tranger|fronti[èe]re|virements?|transferts?|d[ée]p[ôo]ts?|ch[èe]ques?|commission|gagn\w*|salaire|usdt|bitcoin|crypto|colis)\b
+  # ---- Round 4: secrecy in de, id, tl, vi and zh: a cover story for the bank or family ("if the bank asks,
+  # say it is money from a friend"), and deleting the chat or e-mail once the task is done.
+  - id: SECRET_COVER_STORY_DE
+    tactic: secrecy
+    weight: 2.0
+    languages: [de]
+    describe: "Gives a cover story for the bank or family, or says to speak of the job to no one"
+    describe-local:
+      de: "Gibt eine Ausrede für Bank oder Familie vor oder verlangt, mit niemandem über den Job zu sprechen"
+    flags: [extended]
+    pattern: |
+      \b(?:falls|wenn|sollte)\s+(?:die\s{1,3}|ihre\s{1,3}|deine\s{1,3})?(?:bank|familie|polizei|eltern)\s+(?:fragt|nachfragt|anruft|nachfragen|fragen)\b[^\n]{0,80}?\b(?:sag|sagen|antworte|erkl[äa]r|es\s+handle|geld\s+von|privat)
+      | \bsprechen\s+sie\s+weder\s+mit\b|\b(?:weder|nicht)\s+mit\s+(?:ihrer|deiner)\s+bank\b[^.!?\n]{0,30}\b(?:noch|sprechen|reden)\b
+      | \bniemandem\s+(?:\w{1,12}\s{1,3}){1,3}(?:erz[äa]hlen|sagen|verraten)\b
+    match:
+      - "Falls die Bank fragt: Geld von einem Freund für ein Auto."
+      - "Sprechen Sie weder mit Ihrer Bank noch mit Familie oder Freunden darüber."
+      - "Bitte niemandem vom Job erzählen."
+    nomatch:
+      - "Wenn die Bank fragt, wie hoch Ihr Einkommen ist, legen Sie die Gehaltsabrechnung vor."
+      - "Erzählen Sie Ihrer Familie ruhig von der neuen Stelle."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_DELETE_CHAT_DE
+    tactic: secrecy
+    weight: 2.0
+    languages: [de]
+    describe: "Asks to delete the chat or the e-mail once the task is done"
+    describe-local:
+      de: "Verlangt, den Chat oder die E-Mail nach Erledigung zu löschen"
+    flags: [extended]
+    pattern: |
+      \bl[öo]sch\w*\s+(?:sie\s{1,3}|du\s{1,3})?(?:diese[n]?|den|die|unseren|unsere|alle)\s+(?:e-?mail|mail|nachricht\w*|chat\w*|verlauf)\s+(?:nach|danach|sofort|gleich|anschlie[ßs]end)\b
+      | \b(?:und|bitte|dann)\s+(?:den|diesen|unseren)\s+(?:chat|verlauf|chatverlauf)\s+(?:danach|anschlie[ßs]end|sofort|gleich|nach\s+dem\s+lesen)\s+l[öo]schen\b
+    match:
+      - "Löschen Sie diese E-Mail nach Erledigung."
+      - "Bitte niemandem erzählen und den Chat danach löschen."
+    nomatch:
+      - "Falls Sie nicht der richtige Empfänger sind, löschen Sie diese E-Mail."
+      - "Sie können den Chatverlauf jederzeit in den Einstellungen löschen."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_COVER_STORY_ID
+    tactic: secrecy
+    weight: 2.0
+    languages: [id]
+    describe: "Gives a cover story to tell the bank, family or officials if they ask"
+    describe-local:
+      id: "Memberi alasan palsu untuk dikatakan kepada bank, keluarga atau petugas jika bertanya"
+    flags: [extended]
+    pattern: |
+      \b(?:kalau|jika|kalo|bila|kl)\s+(?:ditanya\s{1,3})?(?:pihak\s{1,3})?(?:bank|keluarga|orang\s+tua|ortu|polisi|petugas|imigrasi)\s*(?:tanya|bertanya|nanya|menanyakan)?\b[^.!?\n]{0,30}\b(?:bilang|jawab|katakan|bilangin)\s+(?:saja\s{1,3}|aja\s{1,3})?(?:itu\s{1,3})?(?:uang|kiriman|hadiah|liburan|wisata|jalan-?jalan|dari|untuk|mau)\b
+    match:
+      - "Kalau bank tanya, bilang aja uang dari saudara."
+      - "Jika ditanya petugas imigrasi, katakan mau liburan."
+    nomatch:
+      - "Kalau bank tanya soal penghasilan, tunjukkan slip gaji."
+      - "Jika ada pertanyaan, hubungi HRD kami."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_COVER_STORY_TL
+    tactic: secrecy
+    weight: 2.0
+    languages: [tl]
+    describe: "Gives a cover story for the bank, family or immigration, or asks to erase the messages after reading"
+    describe-local:
+      tl: "Nagbibigay ng palusot para sa bangko, pamilya o immigration, o pinapabura ang mensahe pagkabasa"
+    flags: [extended]
+    pattern: |
+      \b(?:pag|kapag|kung)\s+(?:tinanong|nagtanong|magtanong|tanungin)\s+(?:ka\s{1,3})?(?:ng\s{1,3}|sa\s{1,3}|ang\s{1,3})?(?:bank|banko|pamilya|magulang|immigration|pulis|io)\b[^.!?\n]{0,40}\b(?:sabihin|sabihin\s+mo|sagot|sagutin)\b
+      | \bsabihin\s+mo\s+(?:na\s{1,3})?(?:bakasyon|tourist|turista|regalo|padala\s+ng)\b
+      | \bburahin\s+(?:mo\s{1,3})?(?:ito|to|na\s+to|yung\s+chat|ang\s+chat)\s+(?:pagkabasa|pag\s+nabasa|after|agad)
+    match:
+      - "Pag tinanong ka ng immigration, sabihin mo bakasyon lang."
+      - "Burahin mo to pagkabasa mo."
+    nomatch:
+      - "Kung tinanong ka ng HR, sabihin mo ang totoong experience mo."
+      - "Burahin mo na ang lumang files sa laptop."
+    ref: https://www.dmw.gov.ph/advisories
+
+  - id: SECRET_COVER_STORY_VI
+    tactic: secrecy
+    weight: 2.0
+    languages: [vi]
+    describe: "Gives a cover story to tell the bank, family or police if they ask"
+    describe-local:
+      vi: "Dặn nói dối ngân hàng, gia đình hoặc công an nếu bị hỏi"
+    flags: [extended]
+    pattern: |
+      \bn[ếe]u\s+(?:ng[âa]n\s+h[àa]ng|gia\s+[đd][ìi]nh|ng[ưu][ờo]i\s+nh[àa]|b[ốo]\s+m[ẹe]|c[ôo]ng\s+an|h[ảa]i\s+quan)\s+(?:c[óo]\s{1,3})?h[ỏo]i\b[^.!?\n]{0,30}\b(?:th[ìi]\s{1,3})?(?:c[ứu]\s{1,3})?(?:n[óo]i|b[ảa]o|tr[ảa]\s+l[ờo]i)\s+(?:l[àa]\s{1,3})?(?:ti[ềe]n|[đd]i\s+du\s+l[ịi]ch|du\s+l[ịi]ch|qu[àa]|m[ượu]n|c[ủu]a\s+ng[ưu][ờo]i\s+th[âa]n|b[ạa]n)
+    match:
+      - "Nếu ngân hàng có hỏi thì cứ nói là tiền của người thân gửi."
+      - "Nếu hải quan hỏi thì bảo đi du lịch."
+    nomatch:
+      - "Nếu ngân hàng hỏi về thu nhập, hãy nộp bảng lương."
+      - "Nếu gia đình hỏi về công việc, em cứ giải thích rõ hợp đồng."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_DELETE_CHAT_ZH
+    tactic: secrecy
+    weight: 2.0
+    languages: [zh]
+    describe: "Asks to delete or clear the chat records after each task"
+    describe-local:
+      zh: "要求做完后删除或清理聊天记录"
+    pattern: '(?:聊天[记記][录錄]|[对對][话話][记記][录錄]|[记記][录錄])[^。！？\n]{0,12}(?:记得|記得|要|请|請|马上|馬上|立刻)?(?:[删刪]掉|[删刪]除|[删刪]一下|清一下|清掉|清空|清理一下)|(?:看完|做完|[转轉]完|[办辦]完)[^。！？\n]{0,8}(?:就|记得|記得)?(?:[删刪]掉|[删刪]除|清掉|清空)'
+    match:
+      - "聊天记录每天做完单记得清一下。"
+      - "看完就删掉，别留记录。"
+    nomatch:
+      - "系统会在90天后自动清理过期的订单数据。"
+      - "如需删除账户，请联系客服。"
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_COVER_STORY_ZH
+    tactic: secrecy
+    weight: 2.0
+    languages: [zh]
+    describe: "Gives a cover story to tell the bank or family (money between relatives, a business trip)"
+    describe-local:
+      zh: "教对方对银行或家人撒谎（说是亲戚之间的往来、出差）"
+    pattern: '(?:[银銀]行|家[里裡]人?|家人|父母|警察|海[关關])(?:要是|如果)?(?:[问問]|查)(?:起来|起來|起|到)?(?:你)?(?:的[话話])?[，,]?(?:就|你就)?[说說](?:是)?(?:亲戚|親戚|朋友|家[里裡]|自己|借|[还還]|出差|旅游|旅遊)'
+    match:
+      - "银行问就说是亲戚之间的往来。"
+      - "家里人问起来你就说是出差。"
+    nomatch:
+      - "银行问收入证明时，请提供工资单。"
+      - "家人问起工作，可以把劳动合同给他们看。"
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_STACK_INTL
+    tactic: secrecy
+    weight: 1.5
+    languages: [de, zh]
+    describe: "Both a cover story for the bank or family and a demand to delete the chat or e-mail"
+    describe-local:
+      de: "Sowohl eine Ausrede für Bank oder Familie als auch die Aufforderung, Chat oder E-Mail zu löschen"
+      zh: "既教对银行或家人编借口，又要求删除聊天记录或邮件"
+    meta: '2 of (SECRET_COVER_STORY_DE, SECRET_DELETE_CHAT_DE, SECRET_DELETE_CHAT_ZH, SECRET_COVER_STORY_ZH) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Falls die Bank fragt: Geld von einem Freund. Bitte den Chat danach löschen."
+      - "银行问就说是亲戚之间的往来。聊天记录每天记得清一下。"
+    nomatch:
+      - "Falls die Bank fragt: Geld von einem Freund für ein Auto."
+      - "聊天记录每天做完单记得清一下。"
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
 
 """#),
         ("rules/task_scam.yaml", #"""
