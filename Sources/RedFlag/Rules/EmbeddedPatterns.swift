@@ -793,9 +793,19 @@ rules:
   # for en/fr) adds weight when two of them, or one and a cry for help, come together. Each scoring rule is
   # silent in a third-person report or news item (__COER_REPORTED), where the same words describe what was
   # done to victims.
+  # Words of charities, hotlines and reports about trafficking survivors: a boss or a trapped worker does not use them.
+  - id: __COER_NGO_CONTEXT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bsobreviv(?:entes?|ientes?)\b|\bv[íi]timas\s+de\s+(?:tr[áa]fico|trata)\b|\btr[áa]fico\s+de\s+(?:pessoas|seres\s+humanos)\b|\btrata\s+de\s+(?:personas|seres\s+humanos)\b
+      | \bfunda[çc][ãa]o\b|\bfundaci[óo]n\b|\blinha\s+de\s+apoio\b|\bl[íi]nea\s+(?:de\s+ayuda|gratuita)\b|\bmenschenhandel\w*|\b[üu]berlebende\w*
+      | \bperdagangan\s+orang\b|\bkorban\s+(?:perdagangan|tppo)\b|\bhuman\s+trafficking\b|\btrafficking\s+survivors?\b|\bbiktima\s+ng\s+(?:human\s+)?trafficking\b
+      | \bmua\s+b[áa]n\s+ng[ưu][ờo]i\b|人口[贩販][卖賣]|拐[卖賣]|幸存者|倖存者
+
   - id: __COER_REPORTED
     languages: [any]
-    meta: 'LEGIT_NARRATED_SCAM_EN || LEGIT_NARRATED_SCAM_FR || LEGIT_NARRATED_SCAM_ES || LEGIT_NARRATED_SCAM_PT || LEGIT_NARRATED_SCAM_DE || LEGIT_NARRATED_SCAM_ID || LEGIT_NARRATED_SCAM_TL || LEGIT_NARRATED_SCAM_VI || LEGIT_NARRATED_SCAM_ZH || LEGIT_NEWS_REPORT_EN || LEGIT_NEWS_REPORT_FR || LEGIT_NEWS_REPORT_ID || LEGIT_NEWS_REPORT_TL'
+    meta: '__COER_NGO_CONTEXT || LEGIT_NARRATED_SCAM_EN || LEGIT_NARRATED_SCAM_FR || LEGIT_NARRATED_SCAM_ES || LEGIT_NARRATED_SCAM_PT || LEGIT_NARRATED_SCAM_DE || LEGIT_NARRATED_SCAM_ID || LEGIT_NARRATED_SCAM_TL || LEGIT_NARRATED_SCAM_VI || LEGIT_NARRATED_SCAM_ZH || LEGIT_NEWS_REPORT_EN || LEGIT_NEWS_REPORT_FR || LEGIT_NEWS_REPORT_ID || LEGIT_NEWS_REPORT_TL'
 
   - id: __COER_NOTICE_DOCS_EN_PAT
     languages: [en]
@@ -873,7 +883,7 @@ rules:
     flags: [extended]
     pattern: |
       \bpasaportes?\b[^.!?\n]{0,20}\b(?:se\s+quedan?|quedan?|est[áa]n?|permanecen?|siguen?)\s+(?:en\s+(?:la\s{1,3})?(?:oficina|empresa|administraci[óo]n|caja\s+fuerte)|con\s+(?:el\s{1,3}|la\s{1,3})?(?:jefe|jefa|encargad[oa]|supervisor|patr[óo]n|empresa|oficina|nosotros)|conmigo)\b
-      | \b(?:nos|me|le|les)\s+(?:quitaron|quitan|retuvieron|retienen|recogieron|sacaron|confiscaron)\s+(?:el\s{1,3}|los\s{1,3}|mi\s{1,3}|mis\s{1,3}|nuestros?\s{1,3}|sus?\s{1,3})?(?:pasaportes?|tel[ée]fonos?|celulares?|documentos)\b
+      | \b(?:nos|me)\s+(?:quitaron|quitan|retuvieron|retienen|recogieron|sacaron|confiscaron)\s+(?:el\s{1,3}|los\s{1,3}|mi\s{1,3}|mis\s{1,3}|nuestros?\s{1,3}|sus?\s{1,3})?(?:pasaportes?|tel[ée]fonos?|celulares?|documentos)\b
       | \b(?:los\s{1,3})?(?:tel[ée]fonos|celulares|m[óo]viles)\s+(?:se\s+)?(?:revisan|recogen|requisan|confiscan|son\s+revisados|son\s+recogidos)\b
 
   - id: COER_DOCS_HELD_ES
@@ -883,7 +893,7 @@ rules:
     describe: "Says the passports, IDs or phones of the workers are held by the boss or the office, or checked every night"
     describe-local:
       es: "Dice que los pasaportes, documentos o teléfonos de los trabajadores los tiene el jefe o la oficina, o que se revisan cada noche"
-    meta: '__COER_DOCS_HELD_ES_PAT && !__COER_REPORTED'
+    meta: '__COER_DOCS_HELD_ES_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_ES'
     match:
       - "Los pasaportes se quedan en la oficina hasta que terminen de pagar."
       - "Nos quitaron los celulares el primer día."
@@ -935,7 +945,7 @@ rules:
     describe: "Whoever misses the quota is fined, loses pay, food or sleep, or is punished"
     describe-local:
       es: "Quien no cumple la meta recibe multa, pierde sueldo, comida o descanso, o es castigado"
-    meta: '__COER_QUOTA_PUNISH_ES_PAT && !__COER_REPORTED'
+    meta: '__COER_QUOTA_PUNISH_ES_PAT && !__COER_REPORTED && !COER_QUOTA_PENALTY_ES'
     match:
       - "El que no cumpla, multa de 500 y doble turno."
       - "Los que no lleguen a la meta se quedan sin comida."
@@ -965,7 +975,7 @@ rules:
     describe: "Workers may not leave or talk to family or police, escape is punished, guards are armed, or workers are beaten or sold"
     describe-local:
       es: "Los trabajadores no pueden salir ni hablar con la familia o la policía, se castiga a quien escapa, hay guardias armados, o se golpea o vende a los trabajadores"
-    meta: '__COER_CONFINE_ES_PAT && !__COER_REPORTED'
+    meta: '__COER_CONFINE_ES_PAT && !__COER_REPORTED && !COER_CONFINE_THREAT_ES'
     match:
       - "El que intente salir por la cerca ya sabe lo que pasa."
       - "Y nada de hablar con las familias de esto."
@@ -997,7 +1007,7 @@ rules:
     describe: "Says the passports, IDs or phones of the workers were taken or are held by the boss"
     describe-local:
       pt: "Diz que os passaportes, documentos ou celulares dos trabalhadores foram tomados ou ficam com o chefe"
-    meta: '__COER_DOCS_HELD_PT_PAT && !__COER_REPORTED'
+    meta: '__COER_DOCS_HELD_PT_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_PT'
     match:
       - "Os passaportes ficam comigo, é para não se perderem."
       - "Pegaram meu passaporte no primeiro dia."
@@ -1050,7 +1060,7 @@ rules:
     describe: "Workers may not leave or talk to police or family, are guarded by armed men, or are punished for missed targets"
     describe-local:
       pt: "Os trabalhadores não podem sair nem falar com a polícia ou a família, são vigiados por seguranças armados, ou são castigados se não baterem a meta"
-    meta: '__COER_CONFINE_PT_PAT && !__COER_REPORTED'
+    meta: '__COER_CONFINE_PT_PAT && !__COER_REPORTED && !COER_CONFINE_THREAT_PT'
     match:
       - "A gente tá num complexo cercado de muro e segurança armado."
       - "E nada de falar com a GNR ou com o sindicato."
@@ -1083,7 +1093,7 @@ rules:
     describe: "Says the worker's passport lies with the boss, or that passports or phones are collected or read"
     describe-local:
       de: "Sagt, dass der Pass beim Chef liegt oder dass Pässe oder Handys eingesammelt oder mitgelesen werden"
-    meta: '__COER_DOCS_HELD_DE_PAT && !__COER_REPORTED'
+    meta: '__COER_DOCS_HELD_DE_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_DE'
     match:
       - "Mein Pass liegt beim Chef."
       - "Ruf nicht meine Nummer an, die lesen alles mit."
@@ -1110,9 +1120,9 @@ rules:
     describe: "Says the worker owes money for flight, visa or food, may only leave after paying, or is fined for missed quotas"
     describe-local:
       de: "Sagt, dass der Arbeiter Flug, Visum oder Essen schuldet, erst nach Zahlung gehen darf oder bei verfehlter Quote Strafe zahlt"
-    meta: '__COER_DEBT_QUOTA_DE_PAT && !__COER_REPORTED'
+    meta: '__COER_DEBT_QUOTA_DE_PAT && !__COER_REPORTED && !COER_DEBT_DE'
     match:
-      - "Der Chef sagt, ich schulde ihnen 9.500 Dollar für Flug, Visum und Essen."
+      - "Sie sagen, ich schulde 9.500 Dollar für Flug, Visum und Essen."
       - "Wer unter 3 Kontakten am Tag bleibt, kriegt 200 Dollar Strafe aufs Konto geschrieben."
     nomatch:
       - "Die Kosten für Flug und Visum übernimmt der Arbeitgeber."
@@ -1168,7 +1178,7 @@ rules:
     describe: "Missed targets punished by pay cuts or added debt, or a debt for tickets and food"
     describe-local:
       id: "Target tidak tercapai dihukum potong gaji atau utang ditambah, atau utang tiket dan makan"
-    meta: '__COER_DEBT_QUOTA_ID_PAT && !__COER_REPORTED'
+    meta: '__COER_DEBT_QUOTA_ID_PAT && !__COER_REPORTED && !COER_QUOTA_PUNISH_ID'
     match:
       - "Yang belum capai target 3 orang minggu ini, gaji dipotong dan utang ditambah 1.000 dolar."
       - "Kata mereka aku berutang 5.000 dolar untuk tiket dan makan."
@@ -1223,7 +1233,7 @@ rules:
     describe: "Says the worker's passport or phone was taken or is kept at the office"
     describe-local:
       tl: "Sinasabing kinuha o nasa opisina ang passport o phone ng manggagawa"
-    meta: '__COER_DOCS_HELD_TL_PAT && !__COER_REPORTED'
+    meta: '__COER_DOCS_HELD_TL_PAT && !__COER_REPORTED && !COER_CONFINE_TL'
     match:
       - "Kinuha nila passport ko pagdating namin."
       - "Passport niyo nasa office lang."
@@ -1250,7 +1260,7 @@ rules:
     describe: "A debt for ticket and food, pay cut or debt added for missed quotas, or going home only after paying"
     describe-local:
       tl: "May utang sa ticket at pagkain, bawas sahod o dagdag utang kapag hindi naabot ang quota, o makakauwi lang pag nagbayad"
-    meta: '__COER_DEBT_QUOTA_TL_PAT && !__COER_REPORTED'
+    meta: '__COER_DEBT_QUOTA_TL_PAT && !__COER_REPORTED && !COER_DEBT_TL'
     match:
       - "May utang daw ako $4,000 sa ticket at pagkain."
       - "Gusto umuwi? Magbayad muna ng $7,000 na kompensasyon."
@@ -1276,7 +1286,7 @@ rules:
     describe: "Workers may not go out or tell their family, are threatened with being sold to another company, punished or locked up"
     describe-local:
       tl: "Bawal lumabas o magkwento sa pamilya, tinatakot na ibebenta sa ibang kompanya, pinaparusahan o ikinukulong"
-    meta: '__COER_CONFINED_TL_PAT && !__COER_REPORTED'
+    meta: '__COER_CONFINED_TL_PAT && !__COER_REPORTED && !COER_THREAT_TL'
     match:
       - "Bawal magkwento sa pamilya tungkol sa trabaho o magpadala ng location."
       - "Sabi nila pag may nag-report ibebenta ako sa ibang kompanya."
@@ -1306,7 +1316,7 @@ rules:
     describe: "Passport held by the company or boss, or a debt in money for the ticket that must be paid"
     describe-local:
       vi: "Hộ chiếu bị công ty hoặc sếp giữ, hoặc bị bắt nợ tiền vé phải trả"
-    meta: '__COER_DOCS_DEBT_VI_PAT && !__COER_REPORTED'
+    meta: '__COER_DOCS_DEBT_VI_PAT && !__COER_REPORTED && !COER_CONFINE_VI'
     match:
       - "Hộ chiếu bị công ty giữ rồi."
       - "Họ nói con nợ 8.000 USD tiền vé."
@@ -1331,7 +1341,7 @@ rules:
     describe: "Workers not allowed out, home or to contact family, beaten, locked up, sold, or guarded by armed men"
     describe-local:
       vi: "Không được ra ngoài, về nước hay liên lạc với gia đình, bị đánh, bị nhốt, bị bán, hoặc bảo vệ cầm súng"
-    meta: '__COER_CONFINED_VI_PAT && !__COER_REPORTED'
+    meta: '__COER_CONFINED_VI_PAT && !__COER_REPORTED && !COER_PUNISH_VI'
     match:
       - "Không được ra ngoài, ai trốn thì bị đánh."
       - "Bảo vệ cầm súng canh cổng."
@@ -1357,7 +1367,7 @@ rules:
     describe: "Passports taken or held by the company's finance or office, or phones collected"
     describe-local:
       zh: "护照被收走或放在公司财务、办公室，或手机被统一上交"
-    meta: '__COER_DOCS_HELD_ZH_PAT && !__COER_REPORTED'
+    meta: '__COER_DOCS_HELD_ZH_PAT && !__COER_REPORTED && !COER_PASSPORT_ZH'
     match:
       - "你的護照在財務那裡。"
       - "护照一来就被他们收走了。"
@@ -1378,7 +1388,7 @@ rules:
     describe: "A debt for tickets or training that must be cleared before leaving, or fines for missed targets kept on the worker's account"
     describe-local:
       zh: "欠机票、培训费，不还清不能走，或完不成指标罚款记在账上"
-    meta: '__COER_DEBT_FINE_ZH_PAT && !__COER_REPORTED'
+    meta: '__COER_DEBT_FINE_ZH_PAT && !__COER_REPORTED && !COER_DEBT_ZH'
     match:
       - "他们说我欠公司机票和培训费二十万，不还清不能走。"
       - "按公司規定罰款三千美金，不夠的記在帳上。"
@@ -1398,7 +1408,7 @@ rules:
     describe: "Threatens resale to another compound, beatings or the dark room, or warns that guards are everywhere and escape is futile"
     describe-local:
       zh: "威胁转卖到别的园区、殴打或关小黑屋，或警告外面都是看守、别想逃跑"
-    meta: '__COER_THREAT_ZH_PAT && !__COER_REPORTED'
+    meta: '__COER_THREAT_ZH_PAT && !__COER_REPORTED && !COER_PUNISH_ZH'
     match:
       - "誰再偷偷跟家裡聯絡，直接賣到別的園區。"
       - "別想著跑，外面都是我們的人。"
@@ -1424,7 +1434,7 @@ rules:
       tl: "Dalawa o higit pang palatandaan ng kontrol pagkatapos ma-recruit (hawak ang dokumento, utang, parusa sa quota, pagkakakulong), o isa na may paghingi ng tulong"
       vi: "Hai dấu hiệu kiểm soát trở lên sau khi tuyển (giữ giấy tờ, nợ, phạt chỉ tiêu, giam giữ), hoặc một dấu hiệu kèm lời kêu cứu"
       zh: "招聘后出现两种以上控制迹象（扣证件、债务、未完成指标受罚、限制自由），或一种迹象加上求救"
-    meta: '(2 of (COER_DOCS_HELD_ES, COER_DEBT_OWED_ES, COER_QUOTA_PUNISH_ES, COER_CONFINE_ES, COER_DOCS_HELD_PT, COER_DEBT_OWED_PT, COER_CONFINE_PT, COER_DOCS_HELD_DE, COER_DEBT_QUOTA_DE, COER_CONFINE_DE, COER_DEBT_QUOTA_ID, COER_CONFINE_ID, COER_DOCS_HELD_TL, COER_DEBT_QUOTA_TL, COER_CONFINED_TL, COER_DOCS_DEBT_VI, COER_CONFINED_VI, COER_DOCS_HELD_ZH, COER_DEBT_FINE_ZH, COER_THREAT_ZH, COER_PASSPORT_KEPT_ES, COER_DEBT_FINE_ES, COER_CONFINE_THREAT_ES, COER_QUOTA_PENALTY_ES, COER_PASSPORT_KEPT_PT, COER_DEBT_FINE_PT, COER_CONFINE_THREAT_PT, COER_QUOTA_PENALTY_PT, COER_PASSPORT_KEPT_DE, COER_DEBT_DE, COER_CONFINEMENT_DE, COER_PASSPORT_ID, COER_DEBT_ID, COER_QUOTA_PUNISH_ID, COER_THREAT_TL, COER_DEBT_TL, COER_CONFINE_TL, COER_DEBT_RANSOM_VI, COER_PUNISH_VI, COER_CONFINE_VI, COER_PASSPORT_ZH, COER_DEBT_ZH, COER_PUNISH_ZH) || (__COER_SOS_ES || __COER_SOS_PT || __COER_SOS_DE || __COER_SOS_ID || __COER_SOS_TL || __COER_SOS_VI || __COER_SOS_ZH) && 1 of (COER_DOCS_HELD_ES, COER_DEBT_OWED_ES, COER_QUOTA_PUNISH_ES, COER_CONFINE_ES, COER_DOCS_HELD_PT, COER_DEBT_OWED_PT, COER_CONFINE_PT, COER_DOCS_HELD_DE, COER_DEBT_QUOTA_DE, COER_CONFINE_DE, COER_DEBT_QUOTA_ID, COER_CONFINE_ID, COER_DOCS_HELD_TL, COER_DEBT_QUOTA_TL, COER_CONFINED_TL, COER_DOCS_DEBT_VI, COER_CONFINED_VI, COER_DOCS_HELD_ZH, COER_DEBT_FINE_ZH, COER_THREAT_ZH, COER_PASSPORT_KEPT_ES, COER_DEBT_FINE_ES, COER_CONFINE_THREAT_ES, COER_QUOTA_PENALTY_ES, COER_PASSPORT_KEPT_PT, COER_DEBT_FINE_PT, COER_CONFINE_THREAT_PT, COER_QUOTA_PENALTY_PT, COER_PASSPORT_KEPT_DE, COER_DEBT_DE, COER_CONFINEMENT_DE, COER_PASSPORT_ID, COER_DEBT_ID, COER_QUOTA_PUNISH_ID, COER_THREAT_TL, COER_DEBT_TL, COER_CONFINE_TL, COER_DEBT_RANSOM_VI, COER_PUNISH_VI, COER_CONFINE_VI, COER_PASSPORT_ZH, COER_DEBT_ZH, COER_PUNISH_ZH)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(2 of (COER_DOCS_HELD_ES, COER_DEBT_OWED_ES, COER_QUOTA_PUNISH_ES, COER_CONFINE_ES, COER_DOCS_HELD_PT, COER_DEBT_OWED_PT, COER_CONFINE_PT, COER_DOCS_HELD_DE, COER_DEBT_QUOTA_DE, COER_CONFINE_DE, COER_DEBT_QUOTA_ID, COER_CONFINE_ID, COER_DOCS_HELD_TL, COER_DEBT_QUOTA_TL, COER_CONFINED_TL, COER_DOCS_DEBT_VI, COER_CONFINED_VI, COER_DOCS_HELD_ZH, COER_DEBT_FINE_ZH, COER_THREAT_ZH, COER_PASSPORT_KEPT_ES, COER_DEBT_FINE_ES, COER_CONFINE_THREAT_ES, COER_QUOTA_PENALTY_ES, COER_PASSPORT_KEPT_PT, COER_DEBT_FINE_PT, COER_CONFINE_THREAT_PT, COER_QUOTA_PENALTY_PT, COER_PASSPORT_KEPT_DE, COER_DEBT_DE, COER_CONFINEMENT_DE, COER_PASSPORT_ID, COER_DEBT_ID, COER_QUOTA_PUNISH_ID, COER_THREAT_TL, COER_DEBT_TL, COER_CONFINE_TL, COER_DEBT_RANSOM_VI, COER_PUNISH_VI, COER_CONFINE_VI, COER_PASSPORT_ZH, COER_DEBT_ZH, COER_PUNISH_ZH) || (__COER_SOS_ES || __COER_SOS_PT || __COER_SOS_DE || __COER_SOS_ID || __COER_SOS_TL || __COER_SOS_VI || __COER_SOS_ZH) && 1 of (COER_DOCS_HELD_ES, COER_DEBT_OWED_ES, COER_QUOTA_PUNISH_ES, COER_CONFINE_ES, COER_DOCS_HELD_PT, COER_DEBT_OWED_PT, COER_CONFINE_PT, COER_DOCS_HELD_DE, COER_DEBT_QUOTA_DE, COER_CONFINE_DE, COER_DEBT_QUOTA_ID, COER_CONFINE_ID, COER_DOCS_HELD_TL, COER_DEBT_QUOTA_TL, COER_CONFINED_TL, COER_DOCS_DEBT_VI, COER_CONFINED_VI, COER_DOCS_HELD_ZH, COER_DEBT_FINE_ZH, COER_THREAT_ZH, COER_PASSPORT_KEPT_ES, COER_DEBT_FINE_ES, COER_CONFINE_THREAT_ES, COER_QUOTA_PENALTY_ES, COER_PASSPORT_KEPT_PT, COER_DEBT_FINE_PT, COER_CONFINE_THREAT_PT, COER_QUOTA_PENALTY_PT, COER_PASSPORT_KEPT_DE, COER_DEBT_DE, COER_CONFINEMENT_DE, COER_PASSPORT_ID, COER_DEBT_ID, COER_QUOTA_PUNISH_ID, COER_THREAT_TL, COER_DEBT_TL, COER_CONFINE_TL, COER_DEBT_RANSOM_VI, COER_PUNISH_VI, COER_CONFINE_VI, COER_PASSPORT_ZH, COER_DEBT_ZH, COER_PUNISH_ZH)) && !__ABOUT_SCAMS_NO_CONTACT && !__COER_NGO_CONTEXT'
     match:
       - "Los pasaportes se quedan en la oficina. El que no cumpla, multa de 500 y doble turno."
       - "Mein Pass liegt beim Chef. Am Tor stehen Leute mit Waffen."
@@ -1435,6 +1445,8 @@ rules:
     nomatch:
       - "Los pasaportes se quedan en la oficina durante el trámite del visado."
       - "Ruf nicht meine alte Nummer an, ich habe ein neues Handy."
+      - "La fundación acompaña a sobrevivientes de trata: muchos cuentan que los pasaportes se quedan con el jefe y que el que no cumpla recibe multa."
+      - "A fundação apoia sobreviventes: muitos contam que os passaportes ficam com o patrão e que devem 3.000 euros da viagem. Ligue 180."
     ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
 
 """#),
@@ -15710,7 +15722,7 @@ rules:
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
 """#),
-        ("rules/remote_control.yaml", #"""
+        ("rules/remote_control.yaml", ##"""
 # yaml-language-server: $schema=../schema.json
 rules:
   - id: __RC_REMOTE_ACCESS_EN_PAT
@@ -16299,7 +16311,7 @@ rules:
     languages: [de, id, tl, vi]
     flags: [extended]
     pattern: |
-      \bticket\s*(?:nr\.?|no\.?|number|nummer|s[ốo])?\s*[:#]?\s*#?\d{3,}|\b(?:service|help)\s?desk\b|\bit-(?:support|abteilung)\b|\bphi[ếe]u\s+h[ỗo]\s+tr[ợo]\b|\btiket\s+(?:no\.?\s*)?#?\d{3,}
+      \bticket\s*(?:nr\.?|no\.?|number|nummer|s[ốo])?\s*[:#]?\s*\#?\d{3,}|\b(?:service|help)\s?desk\b|\bit-(?:support|abteilung)\b|\bphi[ếe]u\s+h[ỗo]\s+tr[ợo]\b|\btiket\s+(?:no\.?\s*)?\#?\d{3,}
 
   - id: __RC_TOOL_PAT_INTL
     languages: [de, id, tl, vi]
@@ -16327,6 +16339,8 @@ rules:
       - "I-download mo ang AnyDesk tapos send mo sa akin yung ID."
     nomatch:
       - "IT-Support, Ticket 48213: Bitte starten Sie TeamViewer und nennen Sie dem Techniker die ID."
+      - "Phòng IT (phiếu hỗ trợ 20931): anh vui lòng mở UltraViewer và đọc ID cho kỹ thuật viên để cài máy in."
+      - "Helpdesk tiket #55120: silakan buka AnyDesk dan sebutkan ID kepada teknisi kami."
       - "Wir arbeiten mit Teams und Slack; das Passwort für das Portal erhalten Sie per Post."
     ref:
       - https://consumer.ftc.gov/articles/job-scams
@@ -16355,6 +16369,7 @@ rules:
       | \b(?:hindi|di)\s+(?:na\s{1,3})?(?:kailangan|need)\s+(?:ng\s{1,3}|mag-?)?(?:video\s*call|makipagkita|magkita|personal\s+na\s+interview)\b
     match:
       - "Das Vorstellungsgespräch läuft nur per Chat, unsere Manager sind auf Reisen."
+      - "Unser Helpdesk ist nur über Telegram erreichbar; das Vorstellungsgespräch läuft nur per Chat."
       - "Mọi hướng dẫn công việc chỉ qua Telegram, không cần gặp mặt."
       - "Semua instruksi kerja lewat Telegram, tidak perlu ketemu."
       - "Lahat ng instructions sa Telegram lang, hindi na kailangan ng video call."
@@ -16388,7 +16403,7 @@ rules:
       - "Bitte prüfen Sie Ihr Online-Banking regelmäßig."
     ref: https://consumer.ftc.gov/articles/job-scams
 
-"""#),
+"""##),
         ("rules/secrecy.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
