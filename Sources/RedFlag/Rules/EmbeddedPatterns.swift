@@ -582,7 +582,7 @@ rules:
     describe: "Two or more distinct coercion signals, or coercion with a cry for help (not already counted by COMBO_COERCION_MULTI)"
     describe-local:
       fr: "Au moins deux signaux de contrainte distincts, ou une contrainte accompagnée d’un appel à l’aide"
-    meta: '(!COMBO_COERCION_MULTI && (2 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR) || (__COER_SOS_EN || __COER_SOS_FR) && 1 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR))) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(!COMBO_COERCION_MULTI && (2 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR, COER_NOTICE_DOCS_EN, COER_NOTICE_DEBT_EN, COER_NOTICE_CONFINE_EN) || (__COER_SOS_EN || __COER_SOS_FR) && 1 of (COER_PASSPORT_KEPT_EN, COER_DEBT_FINES_EN, COER_CONFINEMENT_EN, COER_FORCED_SCAM_EN, COER_THREAT_EN, COER_RANSOM_EN, COER_PASSPORT_KEPT_FR, COER_DEBT_FINES_FR, COER_CONFINEMENT_FR, COER_FORCED_SCAM_FR, COER_DOCS_TAKEN_EN, COER_DEBT_BONDAGE_EN, COER_RELEASE_MONEY_EN, COER_RESOLD_EN, COER_VIOLENCE_EN, COER_CONFINED_EN, COER_QUOTA_PUNISH_EN, COER_DECEIVED_FORCED_EN, COER_DOCS_TAKEN_FR, COER_DEBT_BONDAGE_FR, COER_RELEASE_MONEY_FR, COER_RESOLD_FR, COER_VIOLENCE_FR, COER_CONFINED_FR, COER_QUOTA_PUNISH_FR, COER_DECEIVED_FORCED_FR, COER_NOTICE_DOCS_EN, COER_NOTICE_DEBT_EN, COER_NOTICE_CONFINE_EN))) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "They took our phones. If anyone tries to run they beat him."
       - "Please help, I am locked in a building in Myawaddy."
@@ -788,6 +788,669 @@ rules:
     pattern: |
       \bau\s+secours\b|\baidez[- ](?:moi|nous)\b|\bsauvez[- ](?:moi|nous)\b|\bsortez[- ](?:moi|nous)\b
       | \bne\s+m['’]\s?appel(?:ez|le)\s+pas\b|\b(?:pr[ée]venez|contactez|appelez)\s+l['’]\s?ambassade\b|\bje\s+ne\s+peux\s+pas\s+rentrer\b|\bj['’]\s?ai\s+(?:tr[èe]s\s+|vraiment\s+)?peur\b|\bn['’]\s?arriv\w*\s+plus\s+[àa]\s+(?:le|la|les)\s+joindre\b
+
+  # ---- Round 4: coercion in every language, written for the two voices these texts come in: a boss's notice
+  # to the workers of a compound or farm ("passports stay with the office", "under target: fine and debt"), and
+  # a worker's hurried message home from a borrowed phone. Each language has documents held, debt to repay,
+  # quotas enforced by punishment, confinement or violence, and a cry for help; COER_STACK_INTL (and COER_STACK
+  # for en/fr) adds weight when two of them, or one and a cry for help, come together. Each scoring rule is
+  # silent in a third-person report or news item (__COER_REPORTED), where the same words describe what was
+  # done to victims.
+  # Words of charities, hotlines and reports about trafficking survivors: a boss or a trapped worker does not use them.
+  - id: __COER_NGO_CONTEXT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bsobreviv(?:entes?|ientes?)\b|\bv[íi]timas\s+de\s+(?:tr[áa]fico|trata)\b|\btr[áa]fico\s+de\s+(?:pessoas|seres\s+humanos)\b|\btrata\s+de\s+(?:personas|seres\s+humanos)\b
+      | \bfunda[çc][ãa]o\b|\bfundaci[óo]n\b|\blinha\s+de\s+apoio\b|\bl[íi]nea\s+(?:de\s+ayuda|gratuita)\b|\bmenschenhandel\w*|\b[üu]berlebende\w*
+      | \bperdagangan\s+orang\b|\bkorban\s+(?:perdagangan|tppo)\b|\bhuman\s+trafficking\b|\btrafficking\s+survivors?\b|\bbiktima\s+ng\s+(?:human\s+)?trafficking\b
+      | \bmua\s+b[áa]n\s+ng[ưu][ờo]i\b|人口[贩販][卖賣]|拐[卖賣]|幸存者|倖存者
+
+  - id: __COER_REPORTED
+    languages: [any]
+    meta: '__COER_NGO_CONTEXT || LEGIT_NARRATED_SCAM_EN || LEGIT_NARRATED_SCAM_FR || LEGIT_NARRATED_SCAM_ES || LEGIT_NARRATED_SCAM_PT || LEGIT_NARRATED_SCAM_DE || LEGIT_NARRATED_SCAM_ID || LEGIT_NARRATED_SCAM_TL || LEGIT_NARRATED_SCAM_VI || LEGIT_NARRATED_SCAM_ZH || LEGIT_NEWS_REPORT_EN || LEGIT_NEWS_REPORT_FR || LEGIT_NEWS_REPORT_ID || LEGIT_NEWS_REPORT_TL'
+
+  - id: __COER_NOTICE_DOCS_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bpassports?\s+(?:stay|stays|remain|remains|are\s+kept|is\s+kept|will\s+(?:stay|be\s+kept))\s+(?:with|in|at)\s+(?:the\s{1,3})?(?:office|company|boss|manager|supervisor|management|finance|hr|safe)\b
+      | \bphones?\s+(?:are|will\s+be|get)\s+(?:collected|confiscated|taken\s+away|handed\s+in)\b(?!\s+(?:at\s+the\s+(?:door|entrance)|before\s+the\s+(?:exam|test|show|concert)))
+      | \b(?:hand\s+in|surrender)\s+(?:your|all)\s+(?:phones|passports)\b
+
+  - id: COER_NOTICE_DOCS_EN
+    tactic: coercion
+    weight: 2.2
+    languages: [en]
+    describe: "A boss's rule that the workers' passports stay with the office or that their phones are collected"
+    meta: '__COER_NOTICE_DOCS_EN_PAT && !__COER_REPORTED'
+    match:
+      - "Passports stay with the office until your contract ends."
+      - "Phones are collected at 11pm."
+    nomatch:
+      - "Phones are not allowed in the exam hall; lockers are provided."
+      - "Keep your passport with you at all times when travelling."
+    ref:
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_NOTICE_DEBT_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \badded\s+to\s+(?:your|his|her|their|the)\s+debt\b
+      | \b(?:under|below|miss\w*|fail\w*\s+to\s+(?:meet|reach|hit))\s+(?:the\s{1,3}|your\s{1,3}|their\s{1,3})?(?:target|quota|kpi)\b[^.!?\n]{0,60}\b(?:deduct\w*|fined?|debt|punish\w*|no\s+(?:salary|food|sleep|rest))
+      | \b(?:go|going|return\w*)\s+home\b[^.!?\n]{0,60}\b(?:after|once|until|unless)\s+(?:you\s{1,3}|they\s{1,3}|we\s{1,3})?(?:pay|repay|have\s+paid)\b[^.!?\n]{0,20}\b(?:compensation|penalty|fine|debt|ransom|\d)
+
+  - id: COER_NOTICE_DEBT_EN
+    tactic: coercion
+    weight: 2.2
+    languages: [en]
+    describe: "A boss's rule that adds missed targets to the worker's debt, docks pay for missing them, or lets workers go home only after paying compensation"
+    meta: '__COER_NOTICE_DEBT_EN_PAT && !__COER_REPORTED'
+    match:
+      - "Anyone under target this month: salary deducted 50% and the missing amount added to your debt."
+      - "Requests to go home are considered after you pay compensation of USD 8,000."
+    nomatch:
+      - "If you go home sick, you still get paid for the day."
+      - "Missed the target this quarter? Your manager will set up a coaching plan."
+    ref:
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_NOTICE_CONFINE_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:nobody|no\s+one|no\s+worker)\s+(?:leaves|goes\s+out|exits|is\s+to\s+leave)\s+(?:the\s{1,3})?(?:building|compound|dorm\w*|park|zone|site)\s+without\s+(?:a\s{1,3})?(?:supervisor|guard|escort)\b
+      | \b(?:anyone|anybody|whoever|those|workers?|agents?)\s+(?:who\s+(?:is|are|gets?|was)\s{1,3})?(?:caught|found)\s+(?:messaging|texting|calling|talking\s+to|contacting)\s+(?:your\s{1,3}|their\s{1,3}|his\s{1,3}|her\s{1,3})?(?:family|families|relatives|police|embassy|outsiders)\b
+      | \b(?:sleep|stay|spend\s+\w{1,10}\s+days?)\s+in\s+the\s+(?:small|dark|black)\s+room\b
+
+  - id: COER_NOTICE_CONFINE_EN
+    tactic: coercion
+    weight: 2.2
+    languages: [en]
+    describe: "A boss's rule that no one leaves without a guard, or that workers who contact their family are locked in a room"
+    meta: '__COER_NOTICE_CONFINE_EN_PAT && !__COER_REPORTED'
+    match:
+      - "Anyone found messaging family about work will sleep in the small room for 3 days."
+      - "Nobody leaves the building without a supervisor."
+    nomatch:
+      - "Nobody leaves the building without signing the fire register."
+      - "She was found talking to her family on the balcony."
+    ref:
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_DOCS_HELD_ES_PAT
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bpasaportes?\b[^.!?\n]{0,20}\b(?:se\s+quedan?|quedan?|est[áa]n?|permanecen?|siguen?)\s+(?:en\s+(?:la\s{1,3})?(?:oficina|empresa|administraci[óo]n|caja\s+fuerte)|con\s+(?:el\s{1,3}|la\s{1,3})?(?:jefe|jefa|encargad[oa]|supervisor|patr[óo]n|empresa|oficina|nosotros)|conmigo)\b
+      | \b(?:nos|me)\s+(?:quitaron|quitan|retuvieron|retienen|recogieron|sacaron|confiscaron)\s+(?:el\s{1,3}|los\s{1,3}|mi\s{1,3}|mis\s{1,3}|nuestros?\s{1,3}|sus?\s{1,3})?(?:pasaportes?|tel[ée]fonos?|celulares?|documentos)\b
+      | \b(?:los\s{1,3})?(?:tel[ée]fonos|celulares|m[óo]viles)\s+(?:se\s+)?(?:revisan|recogen|requisan|confiscan|son\s+revisados|son\s+recogidos)\b
+
+  - id: COER_DOCS_HELD_ES
+    tactic: coercion
+    weight: 2.2
+    languages: [es]
+    describe: "Says the passports, IDs or phones of the workers are held by the boss or the office, or checked every night"
+    describe-local:
+      es: "Dice que los pasaportes, documentos o teléfonos de los trabajadores los tiene el jefe o la oficina, o que se revisan cada noche"
+    meta: '__COER_DOCS_HELD_ES_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_ES'
+    match:
+      - "Los pasaportes se quedan en la oficina hasta que terminen de pagar."
+      - "Nos quitaron los celulares el primer día."
+      - "Los teléfonos se revisan cada noche."
+    nomatch:
+      - "Lleva tu pasaporte contigo durante todo el viaje."
+      - "Los teléfonos móviles se apagan durante el examen."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_DEBT_OWED_ES_PAT
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:debe|deben|debes|debo|debemos|le\s+debo|les\s+debo|le\s+debemos)\s+(?:a\s+la\s+empresa\s{1,3}|al\s+jefe\s{1,3}|al\s+patr[óo]n\s{1,3})?(?:[$€]\s?)?\d[\d.,]*\s*(?:mil\s{1,3})?(?:d[óo]lares|usd|usdt|euros|pesos|bahts?|yuanes|soles)?\b[^.!?\n]{0,40}\b(?:pasajes?|vuelos?|visas?|comida|viaje|alojamiento|agencia|boletos?)\b
+      | \b(?:se\s+)?(?:suma|sumamos|agrega|agregamos|a[ñn]ade)\w{0,2}\s+a\s+(?:la|tu|su)\s+deuda\b
+      | \bhasta\s+que\s+(?:terminen|termines|termine|terminemos)\s+de\s+pagar\b
+      | \b(?:para|antes\s+de)\s+(?:volver|regresar|irte|irse|salir)\b[^.!?\n]{0,40}\b(?:pagar|compensaci[óo]n|indemnizaci[óo]n)\b[^.!?\n]{0,30}\d
+      | \bla\s+deuda\s+(?:se\s+)?(?:duplica|dobla|aumenta|crece)\b
+
+  - id: COER_DEBT_OWED_ES
+    tactic: coercion
+    weight: 2.2
+    languages: [es]
+    describe: "Says the worker owes the company a debt for ticket, visa or food, or must pay before going home"
+    describe-local:
+      es: "Dice que el trabajador debe a la empresa el pasaje, la visa o la comida, o que debe pagar antes de volver"
+    meta: '__COER_DEBT_OWED_ES_PAT && !__COER_REPORTED'
+    match:
+      - "Cada uno debe a la empresa 15.000 dólares entre pasaje, visa y comida."
+      - "Lo que falte se suma a tu deuda."
+      - "Para volver a tu país tienes que pagar una compensación de 6.000 dólares."
+    nomatch:
+      - "Debes presentar el pasaje y la visa en el aeropuerto."
+      - "La deuda pública de España creció en 2024."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_QUOTA_PUNISH_ES_PAT
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:el|la|los|las|quien|quienes)\s+que\s+no\s+(?:cumpla|cumplan|llegue|lleguen|alcance|alcancen|consiga|consigan)\b[^.!?\n]{0,50}\b(?:multa|descuento|castigo|doble\s+turno|deuda|sin\s+(?:comida|comer|sueldo|pago|salario|dormir|descanso))
+      | \bmulta\s+de\s+\d[\d.,]*\s*(?:d[óo]lares|usd|usdt|euros|pesos|bahts?|yuanes)?\s*(?:y|m[áa]s)\s+(?:doble\s+turno|sin\s+(?:comida|dormir|sueldo))
+      | \bcuota\s+de\s+(?:v[íi]ctimas|clientes\s+que\s+depositen)\b
+
+  - id: COER_QUOTA_PUNISH_ES
+    tactic: coercion
+    weight: 2.2
+    languages: [es]
+    describe: "Whoever misses the quota is fined, loses pay, food or sleep, or is punished"
+    describe-local:
+      es: "Quien no cumple la meta recibe multa, pierde sueldo, comida o descanso, o es castigado"
+    meta: '__COER_QUOTA_PUNISH_ES_PAT && !__COER_REPORTED && !COER_QUOTA_PENALTY_ES'
+    match:
+      - "El que no cumpla, multa de 500 y doble turno."
+      - "Los que no lleguen a la meta se quedan sin comida."
+    nomatch:
+      - "El que no cumpla con el horario debe avisar a su supervisor."
+      - "Multa de 500 pesos por estacionarse en doble fila."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_CONFINE_ES_PAT
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:el|quien|la)\s+que\s+(?:intente|trate\s+de)\s+(?:salir|escapar|huir|irse|saltar)\b
+      | \b(?:intent\w{1,4}|trat\w{1,4})\s+de\s+(?:escapar|huir)\b[^.!?\n]{0,40}\b(?:golpe\w*|peg\w+|encerr\w+|vend\w+|castig\w+)
+      | \bnada\s+de\s+hablar\s+con\s+(?:la\s{1,3}|las\s{1,3}|los\s{1,3}|el\s{1,3})?(?:familias?|polic[íi]a|embajada|nadie|periodistas|sindicato)\b
+      | \b(?:prohibido|no\s+pueden|no\s+puedes)\s+(?:hablar|contactar|llamar)\s+(?:con\s{1,3}|a\s{1,3})?(?:la\s{1,3}|las\s{1,3}|tu\s{1,3}|sus\s{1,3})?(?:familias?|polic[íi]a|embajada)\b
+      | \bcuarto\s+oscuro\b
+      | \b(?:nos|me|lo|la|los|las)\s+(?:golpean|golpearon|pegan|pegaron|electrocutan|torturan)\b
+      | \bguardias?\s+con\s+(?:armas|pistolas|rifles)\b|\bvigilantes?\s+armados?\b
+      | \bvendid[oa]s?\s+a\s+otr[oa]\s+(?:empresa|compa[ñn][íi]a|zona|complejo|jefe)\b
+      | \bno\s+(?:nos|me|les)\s+dejan\s+(?:irnos|irme|volver|hablar|llamar|comunicarnos)\b
+
+  - id: COER_CONFINE_ES
+    tactic: coercion
+    weight: 2.2
+    languages: [es]
+    describe: "Workers may not leave or talk to family or police, escape is punished, guards are armed, or workers are beaten or sold"
+    describe-local:
+      es: "Los trabajadores no pueden salir ni hablar con la familia o la policía, se castiga a quien escapa, hay guardias armados, o se golpea o vende a los trabajadores"
+    meta: '__COER_CONFINE_ES_PAT && !__COER_REPORTED && !COER_CONFINE_THREAT_ES'
+    match:
+      - "El que intente salir por la cerca ya sabe lo que pasa."
+      - "Y nada de hablar con las familias de esto."
+      - "Si no cumplimos nos golpean y nos encierran en el cuarto oscuro."
+    nomatch:
+      - "El que quiera salir antes debe avisar a recursos humanos."
+      - "Habla con tu familia antes de aceptar un trabajo en el extranjero."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_SOS_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bay[úu]da(?:me|nos)\b|\bsocorro\b|\bs[áa]ca(?:me|nos)\s+de\s+aqu[íi]\b|\bno\s+(?:respondas|contestes|llames)\s+(?:a\s{1,3})?este\s+n[úu]mero\b
+      | \b(?:avisa|llama|contacta|ve)\s+(?:a\s{1,3})?la\s+embajada\b|\b(?:celular|tel[ée]fono)\s+(?:prestado|de\s+un\s+compa[ñn]ero)\b|\btengo\s+(?:mucho\s{1,3})?miedo\b
+
+  - id: __COER_DOCS_HELD_PT_PAT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bpassaportes?\b[^.!?\n]{0,20}\b(?:ficam|fica|est[áa]o?|continuam?)\s+(?:comigo|conosco|com\s+(?:o\s{1,3}|a\s{1,3})?(?:chefe|patr[ãa]o|encarregad[oa]|empresa|escrit[óo]rio|supervisor)|no\s+escrit[óo]rio|na\s+empresa|no\s+cofre)\b
+      | \b(?:pegaram|tiraram|levaram|ficaram\s+com|confiscaram|recolheram|tomaram|guardaram)\s+(?:o\s{1,3}|os\s{1,3})?(?:meu|nosso|meus|nossos|seu|seus|teu|teus)\s+(?:passaportes?|celulares?|telefones?|telem[óo]veis|documentos)\b
+      | \b(?:celulares|telefones|telem[óo]veis)\s+(?:s[ãa]o|ficam|foram)\s+(?:recolhidos|confiscados|revistados|vistoriados|tirados)\b
+
+  - id: COER_DOCS_HELD_PT
+    tactic: coercion
+    weight: 2.2
+    languages: [pt]
+    describe: "Says the passports, IDs or phones of the workers were taken or are held by the boss"
+    describe-local:
+      pt: "Diz que os passaportes, documentos ou celulares dos trabalhadores foram tomados ou ficam com o chefe"
+    meta: '__COER_DOCS_HELD_PT_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_PT'
+    match:
+      - "Os passaportes ficam comigo, é para não se perderem."
+      - "Pegaram meu passaporte no primeiro dia."
+    nomatch:
+      - "Leve o seu passaporte e fique com ele durante a viagem."
+      - "Os celulares ficam desligados durante a prova."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_DEBT_OWED_PT_PAT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:devo|deve|devemos|devem|deves)\s+(?:\w{1,10}\s{1,3})?(?:[$€]\s?|r\$\s?)?\d[\d.,]*\s*(?:mil\s{1,3})?(?:d[óo]lares|euros|reais|usd|usdt)?\b[^.!?\n]{0,40}\b(?:passagem|viagem|voo|visto|comida|casa|alojamento|ag[êe]ncia)\b
+      | \bs[óo]\s+(?:saio|sai|sa[íi]mos|saem|volto|voltamos|voltam|posso\s+sair|pode\s+sair)\s+quando\s+(?:eu\s{1,3}|a\s+gente\s{1,3}|ele\s{1,3}|ela\s{1,3})?pag
+      | \bd[íi]vida\s+(?:duplica|dobra|aumenta|cresce)\b
+      | \bdesconta\w*\s+do\s+(?:ordenado|sal[áa]rio)\s+at[ée]\s+(?:estar|ficar|ser)\s+pag[oa]\b
+
+  - id: COER_DEBT_OWED_PT
+    tactic: coercion
+    weight: 2.2
+    languages: [pt]
+    describe: "Says the worker owes a debt for travel, housing or food, is held until it is paid, or the debt keeps growing"
+    describe-local:
+      pt: "Diz que o trabalhador deve a viagem, a casa ou a comida, que só sai quando pagar, ou que a dívida não para de crescer"
+    meta: '__COER_DEBT_OWED_PT_PAT && !__COER_REPORTED'
+    match:
+      - "Cada um deve 3.000 euros da viagem e da casa."
+      - "Falam que eu devo 9 mil dólares de passagem e comida e que só saio quando pagar."
+    nomatch:
+      - "Você deve apresentar a passagem e o visto no embarque."
+      - "A dívida pública cresce há três anos."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_CONFINE_PT_PAT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bquem\s+(?:sair|fugir|tentar\s+(?:sair|fugir))\b[^.!?\n]{0,40}\bsem\s+(?:autoriza[çc][ãa]o|permiss[ãa]o)\b
+      | \bseguran[çc]a\s+armad[oa]\b|\bguardas?\s+(?:com|de)\s+(?:armas|fuzil|fuzis|espingardas?)\b
+      | \bnada\s+de\s+falar\s+com\s+(?:a\s{1,3}|o\s{1,3}|as\s{1,3}|os\s{1,3})?(?:pol[íi]cia|gnr|psp|sindicato|fam[íi]lias?|ningu[ée]m|embaixada|jornalistas)\b
+      | \bmeta\s+[ée]\s+(?:convencer|enganar|trazer|conseguir|golpear)\s+\d+\b[^.!?\n]{0,80}\bsen[ãa]o\b
+      | \bsen[ãa]o\b[^.!?\n]{0,40}\b(?:deixam\s+(?:a\s+gente|n[óo]s)\s+sem\s+(?:dormir|comer)|apanha\w*|ficamos\s+sem\s+(?:comer|dormir))
+      | \b(?:batem|bateram|espancam|espancaram)\s+(?:em\s{1,3})?(?:n[óo]s|a\s+gente|mim|quem|nele|nela)\b
+      | \bquarto\s+escuro\b
+
+  - id: COER_CONFINE_PT
+    tactic: coercion
+    weight: 2.2
+    languages: [pt]
+    describe: "Workers may not leave or talk to police or family, are guarded by armed men, or are punished for missed targets"
+    describe-local:
+      pt: "Os trabalhadores não podem sair nem falar com a polícia ou a família, são vigiados por seguranças armados, ou são castigados se não baterem a meta"
+    meta: '__COER_CONFINE_PT_PAT && !__COER_REPORTED && !COER_CONFINE_THREAT_PT'
+    match:
+      - "A gente tá num complexo cercado de muro e segurança armado."
+      - "E nada de falar com a GNR ou com o sindicato."
+      - "A meta é convencer 3 pessoas por semana, senão deixam a gente sem dormir."
+    nomatch:
+      - "O condomínio é cercado de muros e tem portaria 24 horas."
+      - "Fale com a polícia se receber uma oferta suspeita."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_SOS_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bsocorro\b|\bme\s+ajud[ae]\b|\bajuda-me\b|\bme\s+tir[ae]\s+daqui\b|\bn[ãa]o\s+respond[ae]\s+(?:aqui|esse\s+n[úu]mero|este\s+n[úu]mero)\b
+      | \b(?:celular|telefone|telem[óo]vel)\s+(?:de\s+um\s+rapaz|de\s+um\s+colega|emprestado)\b|\b(?:procura|liga\s+para|avisa)\s+(?:o\s{1,3})?(?:itamaraty|consulado)\b|\b(?:procura|liga\s+para|avisa)\s+(?:a\s{1,3})?embaixada\b
+
+  - id: __COER_DOCS_HELD_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:mein|dein|sein|ihr|unser|euer)\s+(?:reise)?pass\b[^.!?\n]{0,15}\b(?:liegt|ist|bleibt)\s+(?:beim\s+(?:chef|boss|vorarbeiter|aufseher)|bei\s+(?:der\s+firma|dem\s+chef|denen|ihnen)|im\s+(?:b[üu]ro|safe|tresor))\b
+      | \b(?:p[äa]sse|handys|telefone|smartphones)\s+(?:werden|wurden|sind)\s+(?:\w{1,15}\s{1,3}){0,3}(?:eingesammelt|abgenommen|weggenommen|einbehalten|abgegeben|kontrolliert)\b
+      | \b(?:haben|nahmen|hat|nahm)\s+(?:uns|mir|ihm|ihr|ihnen)\s+(?:die|den|das|unsere|meinen|mein|seinen|ihren)\s+(?:p[äa]sse?|handys?|ausweise?|papiere)\s+(?:ab|weg)genommen\b
+      | \b(?:die|sie)\s+lesen\s+alles\s+mit\b
+
+  - id: COER_DOCS_HELD_DE
+    tactic: coercion
+    weight: 2.2
+    languages: [de]
+    describe: "Says the worker's passport lies with the boss, or that passports or phones are collected or read"
+    describe-local:
+      de: "Sagt, dass der Pass beim Chef liegt oder dass Pässe oder Handys eingesammelt oder mitgelesen werden"
+    meta: '__COER_DOCS_HELD_DE_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_DE'
+    match:
+      - "Mein Pass liegt beim Chef."
+      - "Ruf nicht meine Nummer an, die lesen alles mit."
+      - "Die Handys werden jeden Abend eingesammelt."
+    nomatch:
+      - "Dein Pass ist noch sechs Monate gültig."
+      - "Handys werden im Kino bitte ausgeschaltet."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_DEBT_QUOTA_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bschulde\w*\s+(?:\w{1,12}\s{1,3})?\d[\d.,]*\s*(?:dollar|euro|usd|usdt|€|\$)[^.!?\n]{0,40}\b(?:flug|visum|ticket|essen|unterkunft|vermittlung|reise)
+      | \bschulden\b[^.!?\n]{0,30}\bf[üu]r\s+(?:den\s{1,3}|das\s{1,3})?(?:flug|visum|ticket|essen|unterkunft|vermittlung|reise)
+      | \b(?:wer|wenn\s+(?:du|ihr|man|jemand))\s+(?:unter|weniger\s+als|nicht)\b[^.!?\n]{0,30}\b(?:ziel|quote|kontakt\w*|kunden|soll|opfer)\b[^.!?\n]{0,40}\b(?:strafe|abzug|abgezogen|schulden|bestraft|geschlagen)
+      | \b\d[\d.,]*\s*(?:dollar|euro|usd|usdt|€|\$)\s+strafe\b
+      | \berst\s+dann\s+darf\s+(?:ich|er|sie|man|ihr|du)\s+(?:raus|gehen|weg|nach\s+hause|heim)\b
+
+  - id: COER_DEBT_QUOTA_DE
+    tactic: coercion
+    weight: 2.2
+    languages: [de]
+    describe: "Says the worker owes money for flight, visa or food, may only leave after paying, or is fined for missed quotas"
+    describe-local:
+      de: "Sagt, dass der Arbeiter Flug, Visum oder Essen schuldet, erst nach Zahlung gehen darf oder bei verfehlter Quote Strafe zahlt"
+    meta: '__COER_DEBT_QUOTA_DE_PAT && !__COER_REPORTED && !COER_DEBT_DE'
+    match:
+      - "Sie sagen, ich schulde 9.500 Dollar für Flug, Visum und Essen."
+      - "Wer unter 3 Kontakten am Tag bleibt, kriegt 200 Dollar Strafe aufs Konto geschrieben."
+    nomatch:
+      - "Die Kosten für Flug und Visum übernimmt der Arbeitgeber."
+      - "Wer unter 18 ist, braucht die Unterschrift der Eltern."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_CONFINE_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:leute|wachen|m[äa]nner|wachleute|security|aufseher)\s+mit\s+(?:waffen|gewehren|pistolen|schlagst[öo]cken|elektroschockern)\b|\bbewaffnete\s+(?:wachen|m[äa]nner|leute)\b
+      | \b(?:niemand|keiner)\s+darf\s+(?:raus|gehen|weg|das\s+gel[äa]nde\s+verlassen)\b
+      | \b(?:wir|ich)\s+d[üu]rfen?\s+(?:nicht|nie)\s+(?:raus|weg|nach\s+hause|das\s+gel[äa]nde\s+verlassen)\b
+      | \b(?:an\s+eine\s+andere\s+firma|an\s+ein\s+anderes\s+(?:lager|camp|compound))\s+(?:\w{1,12}\s{1,3})?(?:weiter)?verkauft\b|\b(?:weiter)?verkauft\s+an\s+eine\s+andere\s+firma\b
+      | \b(?:zu\s+fliehen|abzuhauen|wegzulaufen)\b[^.!?\n]{0,40}\b(?:geschlagen|verpr[üu]gelt|eingesperrt|verkauft|bestraft)\b
+      | \bdunkle[mn]?\s+raum\b
+
+  - id: COER_CONFINE_DE
+    tactic: coercion
+    weight: 2.2
+    languages: [de]
+    describe: "Says armed men guard the gate, nobody may leave, escapees are punished or workers are sold to another company"
+    describe-local:
+      de: "Sagt, dass Bewaffnete das Tor bewachen, niemand gehen darf, Fluchtversuche bestraft oder Arbeiter an eine andere Firma verkauft werden"
+    meta: '__COER_CONFINE_DE_PAT && !__COER_REPORTED'
+    match:
+      - "Am Tor stehen Leute mit Waffen."
+      - "Wer versucht abzuhauen, wird geschlagen."
+    nomatch:
+      - "Leute mit Hunden bitte an der Leine führen."
+      - "Niemand darf ohne Helm die Baustelle betreten."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_SOS_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bhilf\s+mir\b|\bbitte\s+hilf\b|\bhelft\s+mir\b|\bholt?\s+mich\s+hier\s+raus\b|\bruf\s+nicht\s+(?:meine|diese|die)\b|\bantworte\s+nicht\s+auf\s+diese\b
+      | \bhandy\s+(?:nur\s{1,3})?(?:kurz\s{1,3})?von\s+einem\s+(?:kollegen|anderen)\b|\b(?:ruf|kontaktier|informier)\w*\s+(?:die\s{1,3})?botschaft\b|\bich\s+habe\s+(?:solche\s{1,3})?angst\b
+
+  - id: __COER_DEBT_QUOTA_ID_PAT
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:yang|kalau|jika|kalo)\s+(?:belum|tidak|gak|nggak|ga|tak)\s+(?:capai|mencapai|dapat|memenuhi|tembus|sampai)\s+target\b[^.!?\n]{0,60}\b(?:gaji\w*\s+dipotong|potong\s+gaji|utang|hutang|denda|dipukul|dihukum|disetrum|tidak\s+(?:dapat|dikasih)\s+makan)
+      | \b(?:utang|hutang)\w*\s+(?:di)?tambah\w*\b
+      | \b(?:ber)?(?:utang|hutang)\b(?:[^.!?\n]|\.\d){0,40}\b(?:tiket|visa|makan|pesawat|agen|penerbangan)\b
+
+  - id: COER_DEBT_QUOTA_ID
+    tactic: coercion
+    weight: 2.2
+    languages: [id]
+    describe: "Missed targets punished by pay cuts or added debt, or a debt for tickets and food"
+    describe-local:
+      id: "Target tidak tercapai dihukum potong gaji atau utang ditambah, atau utang tiket dan makan"
+    meta: '__COER_DEBT_QUOTA_ID_PAT && !__COER_REPORTED && !COER_QUOTA_PUNISH_ID'
+    match:
+      - "Yang belum capai target 3 orang minggu ini, gaji dipotong dan utang ditambah 1.000 dolar."
+      - "Kata mereka aku berutang 5.000 dolar untuk tiket dan makan."
+    nomatch:
+      - "Kalau belum capai target, tim akan dibantu oleh supervisor."
+      - "Cicilan utang kartu kredit bisa dibayar lewat aplikasi."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_CONFINE_ID_PAT
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \bruang(?:an)?\s+gelap\b|\bdikurung\b|\bdisekap\b
+      | \b(?:dijual|dijual\s+lagi)\s+ke\s+(?:perusahaan|bos|kompleks|tempat)\s+lain\b
+      | \b(?:hp|ponsel|handphone)\s+(?:kami|kita|saya)?\s*(?:disita|diambil|dikumpulkan|dikumpul)\b
+      | \bpaspor\s+(?:saya|kami|aku|ku|kita)\s+(?:di)?(?:ambil|tahan|sita)\b
+      | \bpenjaga\s+(?:ber)?senjata\b|\btidak\s+boleh\s+keluar\s+(?:dari\s+)?(?:kompleks|gedung|asrama)\b
+
+  - id: COER_CONFINE_ID
+    tactic: coercion
+    weight: 2.2
+    languages: [id]
+    describe: "Workers locked in a dark room, beaten, sold to another company, their phones or passports seized, or armed guards"
+    describe-local:
+      id: "Pekerja dikurung di ruang gelap, dipukul, dijual ke perusahaan lain, HP atau paspor disita, atau ada penjaga bersenjata"
+    meta: '__COER_CONFINE_ID_PAT && !__COER_REPORTED'
+    match:
+      - "Dia sekarang di ruang gelap 3 hari."
+      - "HP kami disita tiap malam."
+    nomatch:
+      - "Ruang rapat di lantai 3 sedang direnovasi."
+      - "Mobil bekas dijual ke dealer lain."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_SOS_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \btolong(?:in)?\s+(?:aku|saya|kami)\b|\bselamatkan\s+(?:aku|saya|kami)\b|\bjangan\s+(?:balas|telepon|telpon)\s+(?:ke\s{1,3})?nomor\s+ini\b|\b(?:kbri|kedutaan)\b|\bpinjam\s+(?:hp|ponsel)\b
+
+  - id: __COER_DOCS_HELD_TL_PAT
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:kinuha|kukunin|hawak|tinago|kinumpiska|kinolekta)\s+(?:nila\s{1,3}|ng\s+\w{1,15}\s{1,3})?(?:ang\s{1,3}|yung\s{1,3})?(?:passport|pasaporte|phone|cellphone|cp)\s+(?:ko|namin|natin|niyo|nyo|niya)\b
+      | \b(?:passport|pasaporte)\s+(?:ko|namin|niyo|nyo|mo|nila|natin)\s+(?:ay\s{1,3})?(?:nasa\s+(?:office|opisina|boss|amo|supervisor)|hawak\s+ng|kinuha)\b
+
+  - id: COER_DOCS_HELD_TL
+    tactic: coercion
+    weight: 2.2
+    languages: [tl]
+    describe: "Says the worker's passport or phone was taken or is kept at the office"
+    describe-local:
+      tl: "Sinasabing kinuha o nasa opisina ang passport o phone ng manggagawa"
+    meta: '__COER_DOCS_HELD_TL_PAT && !__COER_REPORTED && !COER_CONFINE_TL'
+    match:
+      - "Kinuha nila passport ko pagdating namin."
+      - "Passport niyo nasa office lang."
+    nomatch:
+      - "Dalhin mo ang passport mo sa interview sa Lunes."
+      - "Kinuha ko ang phone ko sa repair shop."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_DEBT_QUOTA_TL_PAT
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \butang\s+(?:daw\s{1,3})?(?:ako|kami|ka|kayo|siya)\b[^.!?\n]{0,20}\d
+      | \bdagdag\b[^.!?\n]{0,15}\bsa\s+utang\b
+      | \butang\b[^.!?\n]{0,30}\b(?:ticket|pamasahe|pagkain|visa|agency)\b
+      | \b(?:gusto|gustong|gusto\s+mong|gusto\s+niyong)\s+umuwi\b[^\n]{0,40}\b(?:magbayad|bayaran|kompensasyon|compensation)\b
+      | \b(?:pag|kapag|kung)\s+hindi\s+(?:\w{1,8}\s{1,3})?(?:naabot|umabot|maabot|na-?hit|naka-?close|nakaabot)\b[^.!?\n]{0,40}\b(?:bawas|walang\s+sahod|multa|utang|parusa|bugbog)
+      | \bhindi\s+naka-?close\b[^.!?\n]{0,60}\b(?:walang\s+sahod|utang|bawas|multa)
+
+  - id: COER_DEBT_QUOTA_TL
+    tactic: coercion
+    weight: 2.2
+    languages: [tl]
+    describe: "A debt for ticket and food, pay cut or debt added for missed quotas, or going home only after paying"
+    describe-local:
+      tl: "May utang sa ticket at pagkain, bawas sahod o dagdag utang kapag hindi naabot ang quota, o makakauwi lang pag nagbayad"
+    meta: '__COER_DEBT_QUOTA_TL_PAT && !__COER_REPORTED && !COER_DEBT_TL'
+    match:
+      - "May utang daw ako $4,000 sa ticket at pagkain."
+      - "Gusto umuwi? Magbayad muna ng $7,000 na kompensasyon."
+    nomatch:
+      - "Kung hindi naabot ang target, tutulungan ka ng supervisor."
+      - "Bayaran mo na ang utang mo sa tindahan ni Aling Nena."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_CONFINED_TL_PAT
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \bibebenta\s+(?:ako|kami|siya|kayo|ka|kita)\s+sa\s+ibang\b
+      | \bbawal\s+(?:mag-?kwento|magkuwento|magsabi|tumawag|mag-?message|magpadala)\b[^.!?\n]{0,40}\b(?:pamilya|magulang|location|labas)\b
+      | \bbawal\s+(?:lumabas|umuwi|tumakas)\b
+      | \bpinapatayo\s+(?:kami|kayo|sila)\b|\bbinugbog\b|\bkinulong\b|\bnakakulong\b|\bkinukulong\b
+      | \b(?:wag|huwag)\s+(?:mo\s{1,3})?(?:munang\s{1,3})?i-?post\b[^.!?\n]{0,40}\b(?:ibebenta|bugbog|parusa|report)
+
+  - id: COER_CONFINED_TL
+    tactic: coercion
+    weight: 2.2
+    languages: [tl]
+    describe: "Workers may not go out or tell their family, are threatened with being sold to another company, punished or locked up"
+    describe-local:
+      tl: "Bawal lumabas o magkwento sa pamilya, tinatakot na ibebenta sa ibang kompanya, pinaparusahan o ikinukulong"
+    meta: '__COER_CONFINED_TL_PAT && !__COER_REPORTED && !COER_THREAT_TL'
+    match:
+      - "Bawal magkwento sa pamilya tungkol sa trabaho o magpadala ng location."
+      - "Sabi nila pag may nag-report ibebenta ako sa ibang kompanya."
+    nomatch:
+      - "Bawal manigarilyo sa loob ng opisina."
+      - "Ibebenta ko ang lumang laptop ko sa ibang buyer."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_SOS_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \btulungan\s+(?:mo|nyo|niyo|ninyo)\s+(?:ako|kami)\b|\btulong\s*!|\bhiniram\s+(?:ko\s{1,3})?(?:lang\s{1,3})?(?:ang\s{1,3})?(?:phone|cp|cellphone|selpon)\b|\b(?:embassy|embahada|konsulado)\b|\bburahin\s+mo\s+(?:ito|to)\b
+
+  - id: __COER_DOCS_DEBT_VI_PAT
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bh[ộo]\s+chi[ếe]u\b[^.!?\n]{0,20}\b(?:c[ôo]ng\s+ty|s[ếe]p|qu[ảa]n\s+l[ýy]|v[ăa]n\s+ph[òo]ng|b[ọo]n\s+n[óo]|h[ọo])\s+(?:gi[ữu]|c[ầa]m|thu|l[ấa]y)
+      | \b(?:gi[ữu]|c[ầa]m|thu|l[ấa]y)\s+(?:m[ấa]t\s{1,3})?h[ộo]\s+chi[ếe]u\s+(?:c[ủu]a\s{1,3})?(?:con|em|t[ôo]i|m[ìi]nh|ch[úu]ng|t[ụu]i|anh|ch[ịi])\b
+      | \bn[ợo]\s+(?:c[ôo]ng\s+ty\s{1,3})?[\d.,]+\s*(?:usd|\$|[đd][ôo]|tri[ệe]u|ngh[ìi]n|ngh[àa]n)
+
+  - id: COER_DOCS_DEBT_VI
+    tactic: coercion
+    weight: 2.2
+    languages: [vi]
+    describe: "Passport held by the company or boss, or a debt in money for the ticket that must be paid"
+    describe-local:
+      vi: "Hộ chiếu bị công ty hoặc sếp giữ, hoặc bị bắt nợ tiền vé phải trả"
+    meta: '__COER_DOCS_DEBT_VI_PAT && !__COER_REPORTED && !COER_CONFINE_VI'
+    match:
+      - "Hộ chiếu bị công ty giữ rồi."
+      - "Họ nói con nợ 8.000 USD tiền vé."
+    nomatch:
+      - "Hộ chiếu còn hạn ít nhất 6 tháng."
+      - "Công ty hỗ trợ làm hộ chiếu miễn phí."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_CONFINED_VI_PAT
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bkh[ôo]ng\s+(?:[đd][ưu][ợo]c|cho)\s+(?:ra\s+ngo[àa]i|ra\s+kh[ỏo]i|v[ềe]\s+n[ưu][ớo]c|v[ềe]\s+nh[àa]|li[êe]n\s+l[ạa]c\s+v[ớo]i\s+gia\s+[đd][ìi]nh)
+      | \bb[ịi]\s+(?:[đd][áa]nh|nh[ốo]t|giam|ch[íi]ch\s+[đd]i[ệe]n|b[áa]n)\b
+      | \b(?:nh[ốo]t|[đd][ưu]a|gi[ữu])\b[^.!?\n]{0,15}\bph[òo]ng\s+t[ốo]i\b
+      | \bb[ảa]o\s+v[ệe]\s+(?:c[óo]\s{1,3})?(?:s[úu]ng|c[ầa]m\s+s[úu]ng)
+
+  - id: COER_CONFINED_VI
+    tactic: coercion
+    weight: 2.2
+    languages: [vi]
+    describe: "Workers not allowed out, home or to contact family, beaten, locked up, sold, or guarded by armed men"
+    describe-local:
+      vi: "Không được ra ngoài, về nước hay liên lạc với gia đình, bị đánh, bị nhốt, bị bán, hoặc bảo vệ cầm súng"
+    meta: '__COER_CONFINED_VI_PAT && !__COER_REPORTED && !COER_PUNISH_VI'
+    match:
+      - "Không được ra ngoài, ai trốn thì bị đánh."
+      - "Bảo vệ cầm súng canh cổng."
+    nomatch:
+      - "Nhân viên được ra ngoài ăn trưa từ 12 giờ."
+      - "Phòng tối dùng để rửa ảnh của câu lạc bộ nhiếp ảnh."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_SOS_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bc[ứu]u\s+(?:con|em|t[ôo]i|ch[áa]u|ch[úu]ng)\b|\b[đd][ừu]ng\s+(?:g[ọo]i|nh[ắa]n)\s+(?:l[ạa]i\s{1,3})?(?:v[àa]o\s{1,3})?s[ốo]\s+n[àa]y\b|\b[đd][ạa]i\s+s[ứu]\s+qu[áa]n\b|\bm[ưu][ợo]n\s+[đd]i[ệe]n\s+tho[ạa]i\b
+
+  - id: __COER_DOCS_HELD_ZH_PAT
+    languages: [zh]
+    pattern: '[护護]照.{0,8}(?:被|让|讓).{0,4}(?:收走|扣[押下留住]|没收|沒收|拿走)|[护護]照.{0,3}(?:在|放在|交给|交給|锁在|鎖在)(?:公司|财务|財務|老板|老闆|主管|办公室|辦公室|人事|保险柜|保險櫃)|(?:手机|手機).{0,4}(?:统一|統一)(?:上交|收走|保管)'
+
+  - id: COER_DOCS_HELD_ZH
+    tactic: coercion
+    weight: 2.2
+    languages: [zh]
+    describe: "Passports taken or held by the company's finance or office, or phones collected"
+    describe-local:
+      zh: "护照被收走或放在公司财务、办公室，或手机被统一上交"
+    meta: '__COER_DOCS_HELD_ZH_PAT && !__COER_REPORTED && !COER_PASSPORT_ZH'
+    match:
+      - "你的護照在財務那裡。"
+      - "护照一来就被他们收走了。"
+      - "手机统一上交。"
+    nomatch:
+      - "请携带护照原件到领事馆办理签证。"
+      - "考试期间手机请关机。"
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_DEBT_FINE_ZH_PAT
+    languages: [zh]
+    pattern: '欠(?:公司|老板|老闆|他们|他們)?.{0,12}(?:机票|機票|培训费|培訓費|中介费|中介費|签证费|簽證費|食宿费|食宿費)|不[还還]清.{0,4}(?:不能|别想|別想|不让|不讓|不准)(?:走|回)|(?:罚款|罰款)[一二三四五六七八九十百千万萬两兩\d]+(?:美金|美元|块|塊|元|U)|[记記]在[帐賬帳]上|(?:完不成|没完成|沒完成|达不到|達不到|不达标|不達標).{0,12}(?:不给饭|不給飯|罚|罰|扣|打|关|關|电|電|不让睡|不讓睡)'
+
+  - id: COER_DEBT_FINE_ZH
+    tactic: coercion
+    weight: 2.2
+    languages: [zh]
+    describe: "A debt for tickets or training that must be cleared before leaving, or fines for missed targets kept on the worker's account"
+    describe-local:
+      zh: "欠机票、培训费，不还清不能走，或完不成指标罚款记在账上"
+    meta: '__COER_DEBT_FINE_ZH_PAT && !__COER_REPORTED && !COER_DEBT_ZH'
+    match:
+      - "他们说我欠公司机票和培训费二十万，不还清不能走。"
+      - "按公司規定罰款三千美金，不夠的記在帳上。"
+    nomatch:
+      - "公司报销往返机票和培训费。"
+      - "本月未完成销售目标的同事请参加周五的培训。"
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_THREAT_ZH_PAT
+    languages: [zh]
+    pattern: '[卖賣]到(?:[别別]的|其他)?(?:[园園][区區]|公司)|外面都是我[们們]的人|小黑屋|(?:别|別)想(?:着|著)?跑|想翻[墙牆]'
+
+  - id: COER_THREAT_ZH
+    tactic: coercion
+    weight: 2.2
+    languages: [zh]
+    describe: "Threatens resale to another compound, beatings or the dark room, or warns that guards are everywhere and escape is futile"
+    describe-local:
+      zh: "威胁转卖到别的园区、殴打或关小黑屋，或警告外面都是看守、别想逃跑"
+    meta: '__COER_THREAT_ZH_PAT && !__COER_REPORTED && !COER_PUNISH_ZH'
+    match:
+      - "誰再偷偷跟家裡聯絡，直接賣到別的園區。"
+      - "別想著跑，外面都是我們的人。"
+    nomatch:
+      - "公司把旧设备卖给了回收站。"
+      - "别想太多，好好休息。"
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_SOS_ZH
+    languages: [zh]
+    pattern: '救救我|救我出去|帮帮我|幫幫我|(?:别|別)回[这這][个個]?[号號]|用的是(?:别|別)人的手(?:机|機)|大使[馆館]'
+
+  - id: COER_STACK_INTL
+    tactic: coercion
+    weight: 2.5
+    languages: [es, pt, de, id, tl, vi, zh]
+    describe: "Two or more distinct signs of control after recruitment (documents held, debt, quota punishment, confinement), or one with a cry for help"
+    describe-local:
+      es: "Dos o más señales distintas de control tras el reclutamiento (documentos retenidos, deuda, castigos por la meta, encierro), o una con una petición de ayuda"
+      pt: "Dois ou mais sinais distintos de controle após o recrutamento (documentos retidos, dívida, castigos pela meta, confinamento), ou um com um pedido de socorro"
+      de: "Zwei oder mehr verschiedene Zeichen der Kontrolle nach der Anwerbung (Papiere einbehalten, Schulden, Strafen für Quoten, Einsperren) oder eines mit einem Hilferuf"
+      id: "Dua atau lebih tanda kendali setelah perekrutan (dokumen ditahan, utang, hukuman target, dikurung), atau satu tanda disertai permintaan tolong"
+      tl: "Dalawa o higit pang palatandaan ng kontrol pagkatapos ma-recruit (hawak ang dokumento, utang, parusa sa quota, pagkakakulong), o isa na may paghingi ng tulong"
+      vi: "Hai dấu hiệu kiểm soát trở lên sau khi tuyển (giữ giấy tờ, nợ, phạt chỉ tiêu, giam giữ), hoặc một dấu hiệu kèm lời kêu cứu"
+      zh: "招聘后出现两种以上控制迹象（扣证件、债务、未完成指标受罚、限制自由），或一种迹象加上求救"
+    meta: '(2 of (COER_DOCS_HELD_ES, COER_DEBT_OWED_ES, COER_QUOTA_PUNISH_ES, COER_CONFINE_ES, COER_DOCS_HELD_PT, COER_DEBT_OWED_PT, COER_CONFINE_PT, COER_DOCS_HELD_DE, COER_DEBT_QUOTA_DE, COER_CONFINE_DE, COER_DEBT_QUOTA_ID, COER_CONFINE_ID, COER_DOCS_HELD_TL, COER_DEBT_QUOTA_TL, COER_CONFINED_TL, COER_DOCS_DEBT_VI, COER_CONFINED_VI, COER_DOCS_HELD_ZH, COER_DEBT_FINE_ZH, COER_THREAT_ZH, COER_PASSPORT_KEPT_ES, COER_DEBT_FINE_ES, COER_CONFINE_THREAT_ES, COER_QUOTA_PENALTY_ES, COER_PASSPORT_KEPT_PT, COER_DEBT_FINE_PT, COER_CONFINE_THREAT_PT, COER_QUOTA_PENALTY_PT, COER_PASSPORT_KEPT_DE, COER_DEBT_DE, COER_CONFINEMENT_DE, COER_PASSPORT_ID, COER_DEBT_ID, COER_QUOTA_PUNISH_ID, COER_THREAT_TL, COER_DEBT_TL, COER_CONFINE_TL, COER_DEBT_RANSOM_VI, COER_PUNISH_VI, COER_CONFINE_VI, COER_PASSPORT_ZH, COER_DEBT_ZH, COER_PUNISH_ZH) || (__COER_SOS_ES || __COER_SOS_PT || __COER_SOS_DE || __COER_SOS_ID || __COER_SOS_TL || __COER_SOS_VI || __COER_SOS_ZH) && 1 of (COER_DOCS_HELD_ES, COER_DEBT_OWED_ES, COER_QUOTA_PUNISH_ES, COER_CONFINE_ES, COER_DOCS_HELD_PT, COER_DEBT_OWED_PT, COER_CONFINE_PT, COER_DOCS_HELD_DE, COER_DEBT_QUOTA_DE, COER_CONFINE_DE, COER_DEBT_QUOTA_ID, COER_CONFINE_ID, COER_DOCS_HELD_TL, COER_DEBT_QUOTA_TL, COER_CONFINED_TL, COER_DOCS_DEBT_VI, COER_CONFINED_VI, COER_DOCS_HELD_ZH, COER_DEBT_FINE_ZH, COER_THREAT_ZH, COER_PASSPORT_KEPT_ES, COER_DEBT_FINE_ES, COER_CONFINE_THREAT_ES, COER_QUOTA_PENALTY_ES, COER_PASSPORT_KEPT_PT, COER_DEBT_FINE_PT, COER_CONFINE_THREAT_PT, COER_QUOTA_PENALTY_PT, COER_PASSPORT_KEPT_DE, COER_DEBT_DE, COER_CONFINEMENT_DE, COER_PASSPORT_ID, COER_DEBT_ID, COER_QUOTA_PUNISH_ID, COER_THREAT_TL, COER_DEBT_TL, COER_CONFINE_TL, COER_DEBT_RANSOM_VI, COER_PUNISH_VI, COER_CONFINE_VI, COER_PASSPORT_ZH, COER_DEBT_ZH, COER_PUNISH_ZH)) && !__ABOUT_SCAMS_NO_CONTACT && !__COER_NGO_CONTEXT'
+    match:
+      - "Los pasaportes se quedan en la oficina. El que no cumpla, multa de 500 y doble turno."
+      - "Mein Pass liegt beim Chef. Am Tor stehen Leute mit Waffen."
+      - "Ate, hiniram ko lang phone ng kasama ko. Kinuha nila passport ko."
+      - "Ayúdame, nos quitaron los celulares y no nos dejan irnos."
+      - "Mãe, me tira daqui. Pegaram meu passaporte no primeiro dia."
+      - "妈，救救我，护照一来就被他们收走了。"
+    nomatch:
+      - "Los pasaportes se quedan en la oficina durante el trámite del visado."
+      - "Ruf nicht meine alte Nummer an, ich habe ein neues Handy."
+      - "La fundación acompaña a sobrevivientes de trata: muchos cuentan que los pasaportes se quedan con el jefe y que el que no cumpla recibe multa."
+      - "A fundação apoia sobreviventes: muitos contam que os passaportes ficam com o patrão e que devem 3.000 euros da viagem. Ligue 180."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
 
 """#),
         ("rules/combinations.yaml", #"""
@@ -15402,7 +16065,7 @@ rules:
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
 """#),
-        ("rules/remote_control.yaml", #"""
+        ("rules/remote_control.yaml", ##"""
 # yaml-language-server: $schema=../schema.json
 rules:
   - id: __RC_REMOTE_ACCESS_EN_PAT
@@ -15964,6 +16627,7 @@ rules:
     flags: [extended]
     pattern: |
       (?<!\bnever\s)(?<!n['’]t\s)\b(?:send|give|tell|text|read|share)\s+(?:me|us)\s+(?:the|your)\s+(?:\d[- ]?digit\s{1,3}|nine[- ]digit\s{1,3})?(?:address|id|code|number|password|access\s+code)\b
+      | \b(?:id|address|code)\s+and\s+(?:the\s{1,3}|your\s{1,3})?password\b[^.!?\n]{0,30}\b(?:send|give|tell|text|read)\s+(?:them|both|it)\s+to\s+(?:me|us)\b
       | (?<!\bne\s)\b(?:envoy|donn|transmet|communiqu|indiqu)\w*[- ](?:moi|nous)\s+(?:l['’]\s?|le\s+|votre\s+|ton\s+)(?:adresse|id|identifiant|code|num[ée]ro|mot\s+de\s+passe)\b
 
   - id: RC_TOOL_HANDOVER
@@ -15976,13 +16640,113 @@ rules:
     meta: '__RC_TOOL_NAMED && __RC_ID_ASK && !RC_REMOTE_TOOL_EN && !RC_REMOTE_TOOL_FR && !__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR'
     match:
       - "Step 1: Install AnyDesk from the link. Step 2: Send me the 9 digit address."
+      - "Download TeamViewer QuickSupport. When the app shows your ID and password, send them to me."
       - "Étape 1 : installez AnyDesk. Étape 2 : envoyez-moi l'adresse à 9 chiffres."
     nomatch:
       - "Install AnyDesk from the link."
       - "Send me the address of the office."
     ref: https://consumer.ftc.gov/articles/job-scams
 
-"""#),
+  # ---- Round 4: remote control in de, id, tl and vi (which had at most a chat-interview rule): a named
+  # remote-access tool to install or whose ID and password are asked for, and bosses who give every
+  # instruction by chat and never meet. An IT helpdesk with a ticket (__RC_HELPDESK_INTL) stays clean.
+  - id: __RC_HELPDESK_INTL
+    languages: [de, id, tl, vi]
+    flags: [extended]
+    pattern: |
+      \bticket\s*(?:nr\.?|no\.?|number|nummer|s[ốo])?\s*[:#]?\s*\#?\d{3,}|\b(?:service|help)\s?desk\b|\bit-(?:support|abteilung)\b|\bphi[ếe]u\s+h[ỗo]\s+tr[ợo]\b|\btiket\s+(?:no\.?\s*)?\#?\d{3,}
+
+  - id: __RC_TOOL_PAT_INTL
+    languages: [de, id, tl, vi]
+    flags: [extended]
+    pattern: |
+      \b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|splash\s?top|air\s?droid|to\s?desk|ammyy|getscreen|remote\s?pc)\b[^\n]{0,100}?\b(?:id|passwor[dt]|kennwort|m[ậa]t\s+kh[ẩa]u|kata\s+sandi|sandi|code|kode|zugangsdaten|nummer|m[ãa]\s+(?:s[ốo]|truy\s+c[ậa]p))\b
+      | \b(?:installier\w*|herunterlad\w*|lade\s+(?:dir\s{1,3})?|t[ảa]i|c[àa]i(?:\s+[đd][ặa]t)?|unduh|download|pasang|instal\w*|i-?install|i-?download|mag-?download|mag-?install)\b[^.!?\n]{0,40}\b(?:any\s?desk|team\s?viewer|rust\s?desk|quick\s?support|ultra\s?viewer|supremo|air\s?droid|to\s?desk|ammyy|getscreen)\b
+      | \b(?:bildschirm\s+(?:teilen|freigeben)|chia\s+s[ẻe]\s+m[àa]n\s+h[ìi]nh|(?:bagikan|berbagi)\s+layar|i-?share\s+(?:ang\s{1,3}|yung\s{1,3})?screen|share\s+screen)\b[^.!?\n]{0,60}\b(?:bank\w*|ng[âa]n\s+h[àa]ng|rekening|m-?banking|gcash|maya)\b
+
+  - id: RC_REMOTE_TOOL_INTL
+    tactic: remote_control
+    weight: 2.5
+    languages: [de, id, tl, vi]
+    describe: "Asks to install a remote-access tool (AnyDesk, TeamViewer, UltraViewer...), to send its ID and password, or to share the screen while banking"
+    describe-local:
+      de: "Verlangt, ein Fernzugriffsprogramm (AnyDesk, TeamViewer ...) zu installieren, dessen ID und Passwort zu schicken oder beim Online-Banking den Bildschirm zu teilen"
+      id: "Meminta memasang aplikasi akses jarak jauh (AnyDesk, TeamViewer ...), mengirim ID dan kata sandinya, atau berbagi layar saat membuka bank"
+      tl: "Pinapa-install ang remote-access app (AnyDesk, TeamViewer ...), hinihingi ang ID at password nito, o pinapa-share ang screen habang nagba-banking"
+      vi: "Yêu cầu cài phần mềm điều khiển từ xa (UltraViewer, TeamViewer, AnyDesk ...), gửi ID và mật khẩu, hoặc chia sẻ màn hình khi dùng ngân hàng"
+    meta: '__RC_TOOL_PAT_INTL && !__RC_HELPDESK_INTL && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Để phòng kế toán thêm tài khoản nhận lương, em tải UltraViewer rồi gửi chị ID và mật khẩu hiện trên máy nha."
+      - "Bitte installieren Sie AnyDesk und schicken Sie mir die ID und das Passwort."
+      - "Unduh TeamViewer QuickSupport lalu kirim ID dan kata sandinya ke saya."
+      - "I-download mo ang AnyDesk tapos send mo sa akin yung ID."
+    nomatch:
+      - "IT-Support, Ticket 48213: Bitte starten Sie TeamViewer und nennen Sie dem Techniker die ID."
+      - "Phòng IT (phiếu hỗ trợ 20931): anh vui lòng mở UltraViewer và đọc ID cho kỹ thuật viên để cài máy in."
+      - "Helpdesk tiket #55120: silakan buka AnyDesk dan sebutkan ID kepada teknisi kami."
+      - "Wir arbeiten mit Teams und Slack; das Passwort für das Portal erhalten Sie per Post."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/arnaques-au-faux-support-technique
+
+  - id: RC_CHAT_ONLY_INTL
+    tactic: remote_control
+    weight: 2.0
+    languages: [de, id, tl, vi]
+    describe: "Says the interview or all the work instructions happen only by chat, with no call, video or meeting ever needed"
+    describe-local:
+      de: "Sagt, dass Vorstellungsgespräch oder alle Arbeitsanweisungen nur per Chat laufen, ohne Anruf, Video oder Treffen"
+      id: "Mengatakan wawancara atau semua instruksi kerja hanya lewat chat, tanpa telepon, video call atau bertemu"
+      tl: "Sinasabing ang interview o lahat ng utos sa trabaho ay sa chat lang, walang tawag, video call o pagkikita"
+      vi: "Nói rằng phỏng vấn hoặc mọi hướng dẫn công việc chỉ qua tin nhắn, không cần gọi, video hay gặp mặt"
+    flags: [extended]
+    pattern: |
+      \b(?:vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|interview)\w*\b[^.!?\n]{0,40}\b(?:nur|ausschlie[ßs]lich|komplett)\s+(?:per|[üu]ber|via|im)\s+(?:chat|telegram|whatsapp|text\w*|nachrichten)\b
+      | \b(?:kein|keine|ohne)\s+(?:video\w*|telefonat|anruf|pers[öo]nliches\s+treffen|treffen)\s+(?:n[öo]tig|erforderlich|notwendig)\b
+      | \balle\s+(?:anweisungen|aufgaben|auftr[äa]ge)\b[^.!?\n]{0,30}\b(?:nur\s{1,3})?(?:per|[üu]ber|im|hier\s+im)\s+(?:chat|telegram|whatsapp)\b
+      | \b(?:m[ọo]i|t[ấa]t\s+c[ảa])\s+(?:h[ưu][ớo]ng\s+d[ẫa]n|c[ôo]ng\s+vi[ệe]c|ch[ỉi]\s+d[ẫa]n|nhi[ệe]m\s+v[ụu])\b[^.!?\n]{0,20}\b(?:ch[ỉi]\s{1,3})?qua\s+(?:zalo|telegram|tin\s+nh[ắa]n|chat|whatsapp)\b
+      | \bkh[ôo]ng\s+c[ầa]n\s+(?:g[ặa]p\s+m[ặa]t|video\s*call|g[ọo]i\s+video|ph[ỏo]ng\s+v[ấa]n\s+tr[ựu]c\s+ti[ếe]p)\b
+      | \b(?:semua|seluruh)\s+(?:instruksi|arahan|tugas|pekerjaan)\b[^.!?\n]{0,20}\b(?:hanya\s{1,3})?(?:lewat|via|melalui)\s+(?:chat|telegram|whatsapp|wa)\b
+      | \btidak\s+perlu\s+(?:ketemu|bertemu|tatap\s+muka|video\s+call|vc)\b
+      | \blahat\s+ng\s+(?:instructions?|utos|tasks?|trabaho)\b[^.!?\n]{0,20}\b(?:sa|via|thru)\s+(?:chat|telegram|whatsapp|viber)\b
+      | \b(?:hindi|di)\s+(?:na\s{1,3})?(?:kailangan|need)\s+(?:ng\s{1,3}|mag-?)?(?:video\s*call|makipagkita|magkita|personal\s+na\s+interview)\b
+    match:
+      - "Das Vorstellungsgespräch läuft nur per Chat, unsere Manager sind auf Reisen."
+      - "Unser Helpdesk ist nur über Telegram erreichbar; das Vorstellungsgespräch läuft nur per Chat."
+      - "Mọi hướng dẫn công việc chỉ qua Telegram, không cần gặp mặt."
+      - "Semua instruksi kerja lewat Telegram, tidak perlu ketemu."
+      - "Lahat ng instructions sa Telegram lang, hindi na kailangan ng video call."
+    nomatch:
+      - "Das Vorstellungsgespräch findet per Video oder bei uns im Büro statt."
+      - "Phỏng vấn trực tiếp tại văn phòng công ty vào thứ Hai."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_BANK_CTX_INTL
+    languages: [de, id, tl, vi]
+    flags: [extended]
+    pattern: |
+      \b(?:otp|tan|online-?banking|banking-?app|rekening|m-?banking|gcash|maya|ng[âa]n\s+h[àa]ng|t[àa]i\s+kho[ảa]n|m[ãa]\s+x[áa]c\s+(?:nh[ậa]n|th[ựu]c)|kode\s+verifikasi|nh[ậa]n\s+l[ưu][ơo]ng|gehalts?konto|lohnkonto)\b
+
+  - id: RC_STACK_INTL
+    tactic: remote_control
+    weight: 1.5
+    languages: [de, id, tl, vi]
+    describe: "A remote-access tool requested together with banking, a one-time code, a salary account or a chat-only boss"
+    describe-local:
+      de: "Ein verlangtes Fernzugriffsprogramm zusammen mit Online-Banking, einem Einmalcode, dem Gehaltskonto oder einem Chef, der nur chattet"
+      id: "Aplikasi akses jarak jauh yang diminta bersama rekening bank, kode OTP, rekening gaji atau atasan yang hanya lewat chat"
+      tl: "Remote-access app na hinihingi kasabay ng bank, OTP, account ng sahod o boss na chat lang"
+      vi: "Yêu cầu phần mềm điều khiển từ xa đi kèm ngân hàng, mã OTP, tài khoản nhận lương hoặc người chỉ liên lạc qua tin nhắn"
+    meta: 'RC_REMOTE_TOOL_INTL && (__RC_BANK_CTX_INTL || RC_CHAT_ONLY_INTL || RC_CHAT_INTERVIEW_ID || RC_CHAT_INTERVIEW_TL || RC_CHAT_INTERVIEW_VI) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Em tải UltraViewer rồi gửi chị ID và mật khẩu, lát có mã OTP thì đọc chị nghe."
+      - "Installieren Sie AnyDesk und schicken Sie mir die ID, dann richten wir Ihr Gehaltskonto ein."
+    nomatch:
+      - "Em tải UltraViewer rồi gửi chị ID và mật khẩu."
+      - "Bitte prüfen Sie Ihr Online-Banking regelmäßig."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+"""##),
         ("rules/secrecy.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
@@ -16277,6 +17041,152 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:billet|vol|visa|a[ée]roport|[àa]\s+l['’][ée]tranger|fronti[èe]re|virements?|transferts?|d[ée]p[ôo]ts?|ch[èe]ques?|commission|gagn\w*|salaire|usdt|bitcoin|crypto|colis)\b
+  # ---- Round 4: secrecy in de, id, tl, vi and zh: a cover story for the bank or family ("if the bank asks,
+  # say it is money from a friend"), and deleting the chat or e-mail once the task is done.
+  - id: SECRET_COVER_STORY_DE
+    tactic: secrecy
+    weight: 2.0
+    languages: [de]
+    describe: "Gives a cover story for the bank or family, or says to speak of the job to no one"
+    describe-local:
+      de: "Gibt eine Ausrede für Bank oder Familie vor oder verlangt, mit niemandem über den Job zu sprechen"
+    flags: [extended]
+    pattern: |
+      \b(?:falls|wenn|sollte)\s+(?:die\s{1,3}|ihre\s{1,3}|deine\s{1,3})?(?:bank|familie|polizei|eltern)\s+(?:fragt|nachfragt|anruft|nachfragen|fragen)\b[^\n]{0,80}?\b(?:sag|sagen|antworte|erkl[äa]r|es\s+handle|geld\s+von|privat)
+      | \bsprechen\s+sie\s+weder\s+mit\b|\b(?:weder|nicht)\s+mit\s+(?:ihrer|deiner)\s+bank\b[^.!?\n]{0,30}\b(?:noch|sprechen|reden)\b
+      | \bniemandem\s+(?:\w{1,12}\s{1,3}){1,3}(?:erz[äa]hlen|sagen|verraten)\b
+    match:
+      - "Falls die Bank fragt: Geld von einem Freund für ein Auto."
+      - "Sprechen Sie weder mit Ihrer Bank noch mit Familie oder Freunden darüber."
+      - "Bitte niemandem vom Job erzählen."
+    nomatch:
+      - "Wenn die Bank fragt, wie hoch Ihr Einkommen ist, legen Sie die Gehaltsabrechnung vor."
+      - "Erzählen Sie Ihrer Familie ruhig von der neuen Stelle."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_DELETE_CHAT_DE
+    tactic: secrecy
+    weight: 2.0
+    languages: [de]
+    describe: "Asks to delete the chat or the e-mail once the task is done"
+    describe-local:
+      de: "Verlangt, den Chat oder die E-Mail nach Erledigung zu löschen"
+    flags: [extended]
+    pattern: |
+      \bl[öo]sch\w*\s+(?:sie\s{1,3}|du\s{1,3})?(?:diese[n]?|den|die|unseren|unsere|alle)\s+(?:e-?mail|mail|nachricht\w*|chat\w*|verlauf)\s+(?:nach|danach|sofort|gleich|anschlie[ßs]end)\b
+      | \b(?:und|bitte|dann)\s+(?:den|diesen|unseren)\s+(?:chat|verlauf|chatverlauf)\s+(?:danach|anschlie[ßs]end|sofort|gleich|nach\s+dem\s+lesen)\s+l[öo]schen\b
+    match:
+      - "Löschen Sie diese E-Mail nach Erledigung."
+      - "Bitte niemandem erzählen und den Chat danach löschen."
+    nomatch:
+      - "Falls Sie nicht der richtige Empfänger sind, löschen Sie diese E-Mail."
+      - "Sie können den Chatverlauf jederzeit in den Einstellungen löschen."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_COVER_STORY_ID
+    tactic: secrecy
+    weight: 2.0
+    languages: [id]
+    describe: "Gives a cover story to tell the bank, family or officials if they ask"
+    describe-local:
+      id: "Memberi alasan palsu untuk dikatakan kepada bank, keluarga atau petugas jika bertanya"
+    flags: [extended]
+    pattern: |
+      \b(?:kalau|jika|kalo|bila|kl)\s+(?:ditanya\s{1,3})?(?:pihak\s{1,3})?(?:bank|keluarga|orang\s+tua|ortu|polisi|petugas|imigrasi)\s*(?:tanya|bertanya|nanya|menanyakan)?\b[^.!?\n]{0,30}\b(?:bilang|jawab|katakan|bilangin)\s+(?:saja\s{1,3}|aja\s{1,3})?(?:itu\s{1,3})?(?:uang|kiriman|hadiah|liburan|wisata|jalan-?jalan|dari|untuk|mau)\b
+    match:
+      - "Kalau bank tanya, bilang aja uang dari saudara."
+      - "Jika ditanya petugas imigrasi, katakan mau liburan."
+    nomatch:
+      - "Kalau bank tanya soal penghasilan, tunjukkan slip gaji."
+      - "Jika ada pertanyaan, hubungi HRD kami."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_COVER_STORY_TL
+    tactic: secrecy
+    weight: 2.0
+    languages: [tl]
+    describe: "Gives a cover story for the bank, family or immigration, or asks to erase the messages after reading"
+    describe-local:
+      tl: "Nagbibigay ng palusot para sa bangko, pamilya o immigration, o pinapabura ang mensahe pagkabasa"
+    flags: [extended]
+    pattern: |
+      \b(?:pag|kapag|kung)\s+(?:tinanong|nagtanong|magtanong|tanungin)\s+(?:ka\s{1,3})?(?:ng\s{1,3}|sa\s{1,3}|ang\s{1,3})?(?:bank|banko|pamilya|magulang|immigration|pulis|io)\b[^.!?\n]{0,40}\b(?:sabihin|sabihin\s+mo|sagot|sagutin)\b
+      | \bsabihin\s+mo\s+(?:na\s{1,3})?(?:bakasyon|tourist|turista|regalo|padala\s+ng)\b
+      | \bburahin\s+(?:mo\s{1,3})?(?:ito|to|na\s+to|yung\s+chat|ang\s+chat)\s+(?:pagkabasa|pag\s+nabasa|after|agad)
+    match:
+      - "Pag tinanong ka ng immigration, sabihin mo bakasyon lang."
+      - "Burahin mo to pagkabasa mo."
+    nomatch:
+      - "Kung tinanong ka ng HR, sabihin mo ang totoong experience mo."
+      - "Burahin mo na ang lumang files sa laptop."
+    ref: https://www.dmw.gov.ph/advisories
+
+  - id: SECRET_COVER_STORY_VI
+    tactic: secrecy
+    weight: 2.0
+    languages: [vi]
+    describe: "Gives a cover story to tell the bank, family or police if they ask"
+    describe-local:
+      vi: "Dặn nói dối ngân hàng, gia đình hoặc công an nếu bị hỏi"
+    flags: [extended]
+    pattern: |
+      \bn[ếe]u\s+(?:ng[âa]n\s+h[àa]ng|gia\s+[đd][ìi]nh|ng[ưu][ờo]i\s+nh[àa]|b[ốo]\s+m[ẹe]|c[ôo]ng\s+an|h[ảa]i\s+quan)\s+(?:c[óo]\s{1,3})?h[ỏo]i\b[^.!?\n]{0,30}\b(?:th[ìi]\s{1,3})?(?:c[ứu]\s{1,3})?(?:n[óo]i|b[ảa]o|tr[ảa]\s+l[ờo]i)\s+(?:l[àa]\s{1,3})?(?:ti[ềe]n|[đd]i\s+du\s+l[ịi]ch|du\s+l[ịi]ch|qu[àa]|m[ượu]n|c[ủu]a\s+ng[ưu][ờo]i\s+th[âa]n|b[ạa]n)
+    match:
+      - "Nếu ngân hàng có hỏi thì cứ nói là tiền của người thân gửi."
+      - "Nếu hải quan hỏi thì bảo đi du lịch."
+    nomatch:
+      - "Nếu ngân hàng hỏi về thu nhập, hãy nộp bảng lương."
+      - "Nếu gia đình hỏi về công việc, em cứ giải thích rõ hợp đồng."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_DELETE_CHAT_ZH
+    tactic: secrecy
+    weight: 2.0
+    languages: [zh]
+    describe: "Asks to delete or clear the chat records after each task"
+    describe-local:
+      zh: "要求做完后删除或清理聊天记录"
+    pattern: '(?:聊天[记記][录錄]|[对對][话話][记記][录錄]|[记記][录錄])[^。！？\n]{0,12}(?:记得|記得|要|请|請|马上|馬上|立刻)?(?:[删刪]掉|[删刪]除|[删刪]一下|清一下|清掉|清空|清理一下)|(?:看完|做完|[转轉]完|[办辦]完)[^。！？\n]{0,8}(?:就|记得|記得)?(?:[删刪]掉|[删刪]除|清掉|清空)'
+    match:
+      - "聊天记录每天做完单记得清一下。"
+      - "看完就删掉，别留记录。"
+    nomatch:
+      - "系统会在90天后自动清理过期的订单数据。"
+      - "如需删除账户，请联系客服。"
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_COVER_STORY_ZH
+    tactic: secrecy
+    weight: 2.0
+    languages: [zh]
+    describe: "Gives a cover story to tell the bank or family (money between relatives, a business trip)"
+    describe-local:
+      zh: "教对方对银行或家人撒谎（说是亲戚之间的往来、出差）"
+    pattern: '(?:[银銀]行|家[里裡]人?|家人|父母|警察|海[关關])(?:要是|如果)?(?:[问問]|查)(?:起来|起來|起|到)?(?:你)?(?:的[话話])?[，,]?(?:就|你就)?[说說](?:是)?(?:亲戚|親戚|朋友|家[里裡]|自己|借|[还還]|出差|旅游|旅遊)'
+    match:
+      - "银行问就说是亲戚之间的往来。"
+      - "家里人问起来你就说是出差。"
+    nomatch:
+      - "银行问收入证明时，请提供工资单。"
+      - "家人问起工作，可以把劳动合同给他们看。"
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_STACK_INTL
+    tactic: secrecy
+    weight: 1.5
+    languages: [de, zh]
+    describe: "Both a cover story for the bank or family and a demand to delete the chat or e-mail"
+    describe-local:
+      de: "Sowohl eine Ausrede für Bank oder Familie als auch die Aufforderung, Chat oder E-Mail zu löschen"
+      zh: "既教对银行或家人编借口，又要求删除聊天记录或邮件"
+    meta: '2 of (SECRET_COVER_STORY_DE, SECRET_DELETE_CHAT_DE, SECRET_DELETE_CHAT_ZH, SECRET_COVER_STORY_ZH) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Falls die Bank fragt: Geld von einem Freund. Bitte den Chat danach löschen."
+      - "银行问就说是亲戚之间的往来。聊天记录每天记得清一下。"
+    nomatch:
+      - "Falls die Bank fragt: Geld von einem Freund für ein Auto."
+      - "聊天记录每天做完单记得清一下。"
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
 
 """#),
         ("rules/task_scam.yaml", #"""
