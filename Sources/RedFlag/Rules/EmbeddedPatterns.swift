@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "4231aa44bc6e2d07"
+    static let fingerprint = "9c4e7186180d0f28"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -15129,7 +15129,7 @@ rules:
   # hotlines, not @handles, so "Beware of scammers! ... message me on Telegram @x" keeps its combination rules.
   - id: __ABOUT_SCAMS_NO_CONTACT
     languages: [any]
-    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
+    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE'
 
   # A chat handle or chat-app contact to write to, or an invitation to write to the poster privately ("DM me",
   # "inbox mình", "私聊我"), in any language (simplified and traditional Chinese included):
