@@ -51,6 +51,12 @@ private let valid = """
         Case(code: .invalidWeight, rules: rule(valid.replacingOccurrences(of: "OFF_TELEGRAM", with: "__SUB")), line: 4),
         Case(code: .patternAndMeta, rules: rule(valid + "\n  meta: 'OFF_TELEGRAM'"), line: 7),
         Case(code: .invalidCount, rules: rule(valid.replacingOccurrences(of: "pattern: 'telegram'", with: "meta: '3 of (OFF_TELEGRAM)'")), line: 7),
+        Case(code: .invalidUnless, rules: rule(valid + "\n  unless: [NO_SUCH_RULE]"), line: 10),
+        Case(
+            code: .invalidUnless,
+            rules: rule(valid.replacingOccurrences(of: "pattern: 'telegram'", with: "meta: 'OFF_B'") + "\n  unless: [OFF_B]\n"
+                + valid.replacingOccurrences(of: "OFF_TELEGRAM", with: "OFF_B")),
+            line: 10),
     ]
 
     @Test(arguments: cases)

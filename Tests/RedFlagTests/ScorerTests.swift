@@ -129,3 +129,56 @@ import Testing
         #expect(!line.contains("\n"))
     }
 }
+
+/// `unless`: a pattern rule that does not fire when another pattern rule does.
+@Suite struct UnlessTests {
+    static let rules = """
+        rules:
+          - id: LEGIT_WARNING
+            tactic: legitimacy
+            weight: -3
+            languages: [any]
+            describe: Reads as a warning about scams
+            pattern: '\\bbeware of scams\\b'
+            unless: [__HANDLE]
+            match: ["beware of scams"]
+            nomatch: ["beware of scams, write to @recruiter"]
+          - id: __HANDLE
+            languages: [any]
+            pattern: '@\\w{3,}'
+          - id: FEE_TRAINING
+            tactic: upfront_fee
+            weight: 4
+            languages: [any]
+            describe: Asks for a training fee
+            pattern: '\\btraining fee\\b'
+            match: ["pay the training fee"]
+            nomatch: ["no fee"]
+          - id: COMBO_FEE_NOT_WARNING
+            tactic: upfront_fee
+            weight: 2
+            languages: [any]
+            describe: A fee outside a warning
+            meta: 'FEE_TRAINING && !LEGIT_WARNING'
+            match: ["pay the training fee"]
+            nomatch: ["beware of scams: a training fee"]
+        """
+
+    @Test func aBlockedRuleNeitherScoresNorCountsForMetaRules() throws {
+        let set = try RuleSet.load(Fixture.files(Self.rules))
+        let scanner = RuleScanner(ruleSet: set, identifyLanguage: false)
+        let warning = scanner.classify("Beware of scams: never pay a training fee.")
+        #expect(warning.evidence.map(\.rule).contains("LEGIT_WARNING"))
+        #expect(!warning.evidence.map(\.rule).contains("COMBO_FEE_NOT_WARNING"))
+        let lure = scanner.classify("Beware of scams! Pay the training fee to @recruiter_anna")
+        #expect(!lure.evidence.map(\.rule).contains("LEGIT_WARNING"))
+        #expect(lure.evidence.map(\.rule).contains("COMBO_FEE_NOT_WARNING"))
+        #expect(lure.score == warning.score + 3 + 2)
+        // The examples hold, and a snapshot keeps the rule's `unless`.
+        #expect(RuleSetChecks(ruleSet: set).testExamples().failures.isEmpty)
+        let copy = try #require(RuleSetSnapshot.decode(RuleSetSnapshot.encode(set), fingerprint: set.fingerprint))
+        #expect(copy.rule("LEGIT_WARNING")?.unless == ["__HANDLE"])
+        #expect(RuleScanner(ruleSet: copy, identifyLanguage: false).classify("Beware of scams! Pay the training fee to @recruiter_anna").score == lure.score)
+    }
+}
+

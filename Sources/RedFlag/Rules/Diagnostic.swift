@@ -36,6 +36,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case invalidCount = "RF019"
     case unknownView = "RF020"
     case invalidHeuristic = "RF021"
+    case invalidUnless = "RF022"
 
     case riskyBacktracking = "RF101"
     case missingLocalDescription = "RF102"

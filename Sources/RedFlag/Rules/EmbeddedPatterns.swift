@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "9c4e7186180d0f28"
+    static let fingerprint = "66dc6b8ac7cde436"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -3721,6 +3721,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [de]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as a police, consumer or news warning about scams rather than an offer"
     describe-local:
       de: "Liest sich wie eine Warnung von Polizei, Verbraucherschutz oder Presse vor Betrug, nicht wie ein Angebot"
@@ -3734,6 +3735,7 @@ rules:
       - "Vorsicht vor angeblichen Nebenjobs als Produkttester."
       - "Warnung der Polizei: Betrüger locken mit Jobs im Ausland."
     nomatch:
+      - "Die Polizei warnt vor Betrug, aber wir sind seriös: Job in Bangkok, schreib mir auf Telegram @jobs_bkk"
       - "Verdienen Sie 300 € am Tag, schreiben Sie mir auf WhatsApp."
       - "Sicherheit ist uns wichtig."
     ref: https://www.polizei-beratung.de/
@@ -4428,7 +4430,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police or foreign office warns, victims, fraudsters, hands off, never pay), not as an offer"
     describe-local:
       de: "Liest sich wie ein Bericht, eine Warnung oder ein Rat ÜBER Jobbetrug (Polizei oder Auswärtiges Amt warnt, Opfer, Betrüger, Finger weg, niemals zahlen), nicht wie ein Angebot"
-    meta: '__ABOUT_SCAMS_DE'
+    meta: '__ABOUT_SCAMS_DE && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Die Polizei warnt vor falschen Jobangeboten auf Instagram."
       - "Die Opfer wurden nach drei Monaten befreit."
@@ -4456,7 +4458,7 @@ rules:
     describe: "Tells what was done to someone else (they demanded, his passport was taken, they had to): a report of a scam, not an offer"
     describe-local:
       de: "Erzählt, was anderen angetan wurde (man verlangte, ihm wurde der Pass abgenommen, sie mussten): ein Bericht über Betrug, kein Angebot"
-    meta: '__NARRATED_DE && __ABOUT_SCAMS'
+    meta: '__NARRATED_DE && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Die Polizei warnt: Die Pässe wurden ihnen abgenommen, man verlangte 6.000 Dollar."
       - "Die Polizei warnt: Im Lager mussten sie Menschen zu Investitionen überreden."
@@ -5644,6 +5646,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [es]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as a warning or news item about job scams rather than an offer"
     describe-local:
       es: "Es un aviso o una noticia sobre estafas de empleo, no una oferta"
@@ -6770,6 +6773,7 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [es]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
     describe-local:
       es: "Aconseja al lector sobre una estafa (es delito, denúncialo, no pagues) en lugar de hacer una oferta"
@@ -6996,7 +7000,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police, embassy or prosecutors said, victims, rescued, be wary, never pay), not as an offer"
     describe-local:
       es: "Se lee como una noticia, alerta o consejo SOBRE estafas laborales (la policía, la embajada o la fiscalía informó, víctimas, rescatados, desconfíe, nunca pagues), no como una oferta"
-    meta: '__ABOUT_SCAMS_ES'
+    meta: '__ABOUT_SCAMS_ES && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Según la policía, las víctimas fueron rescatadas en la frontera."
       - "La embajada advierte: desconfíe de ofertas con pasaje pagado."
@@ -7021,7 +7025,7 @@ rules:
     describe: "Tells what was done to someone else (they told him, they took his passport, they took them across): a report of a scam, not an offer"
     describe-local:
       es: "Cuenta lo que le hicieron a otra persona (le dijeron, le quitaron el pasaporte, los cruzaron): un relato de estafa, no una oferta"
-    meta: '__NARRATED_ES && __ABOUT_SCAMS'
+    meta: '__NARRATED_ES && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Según la policía, Le dijeron que no comentara nada a la familia."
       - "Según la policía, Los trasladaron por tierra y les retuvieron el pasaporte."
@@ -7517,6 +7521,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [id]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as an official, news or peer warning about scams rather than an offer"
     describe-local:
       id: "Berupa imbauan resmi, berita atau peringatan tentang penipuan, bukan tawaran kerja"
@@ -7688,6 +7693,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [id]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as a news report about victims (third-person account, numbers of repatriated citizens)"
     describe-local:
       id: "Berupa berita tentang korban (sudut pandang orang ketiga, jumlah WNI yang dipulangkan)"
@@ -8252,7 +8258,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy said or helped, 'that is a scam', report it, do not go), not as an offer"
     describe-local:
       id: "Berupa berita, peringatan atau nasihat TENTANG penipuan kerja (polisi atau KBRI, 'itu penipuan', laporkan, jangan berangkat), bukan tawaran kerja"
-    meta: '__ABOUT_SCAMS_ID'
+    meta: '__ABOUT_SCAMS_ID && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Dengan bantuan KBRI dia sudah pulang, jangan berangkat pakai visa turis."
       - "Bu, itu penipuan, blokir nomornya dan laporkan."
@@ -8277,7 +8283,7 @@ rules:
     describe: "Tells what was done to someone else (she was told to, his passport was taken, they will make you): a report of a scam, not an offer"
     describe-local:
       id: "Menceritakan apa yang dialami orang lain (dia disuruh, paspornya diambil, nanti disuruh): cerita penipuan, bukan tawaran"
-    meta: '__NARRATED_ID && __ABOUT_SCAMS'
+    meta: '__NARRATED_ID && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Itu penipuan. Dia disuruh jangan cerita ke keluarga, lalu paspornya diambil."
       - "Itu penipuan. Adik saya dibawa ke Myanmar."
@@ -9368,6 +9374,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [pt]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as a warning or news item about job scams rather than an offer"
     describe-local:
       pt: "É um alerta ou notícia sobre golpes de emprego, não uma oferta"
@@ -10514,6 +10521,7 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [pt]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
     describe-local:
       pt: "Aconselha o leitor sobre um golpe (é crime, denuncie, não pague) em vez de fazer uma oferta"
@@ -10739,7 +10747,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy said, victims, 'it is a scam', be wary, report it), not as an offer"
     describe-local:
       pt: "Parece notícia, alerta ou conselho SOBRE golpes de emprego (a polícia ou a embaixada informou, vítimas, 'é golpe', desconfie, denuncie), não uma oferta"
-    meta: '__ABOUT_SCAMS_PT'
+    meta: '__ABOUT_SCAMS_PT && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Segundo a polícia, as vítimas foram resgatadas no Camboja."
       - "Dona Lúcia, é golpe, bloqueia o número e denuncie."
@@ -10766,7 +10774,7 @@ rules:
     describe: "Tells what was done to someone else (they asked her, they took him, then they ask you to deposit): a report of a scam, not an offer"
     describe-local:
       pt: "Conta o que fizeram com outra pessoa (pediram pra ela, o levaram, depois eles pedem depósito): um relato de golpe, não uma oferta"
-    meta: '__NARRATED_PT && __ABOUT_SCAMS'
+    meta: '__NARRATED_PT && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "É golpe clássico. Depois eles pedem pra senhora depositar dinheiro."
       - "É golpe clássico. Disseram para ele não contar nada à família."
@@ -11341,6 +11349,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [tl]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as an official, news or peer warning about scams rather than an offer"
     describe-local:
       tl: "Babala ng ahensya, balita o kaibigan tungkol sa scam, hindi alok ng trabaho"
@@ -11472,6 +11481,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [tl]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as a news report about victims or complaints (third-person account, agency quotes)"
     describe-local:
       tl: "Balita tungkol sa mga biktima o reklamo (salaysay ng ikatlong panauhan, pahayag ng ahensya)"
@@ -12007,7 +12017,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (warning, victims, rescued, 'that is a scam', do not pay, report it), not as an offer"
     describe-local:
       tl: "Ulat, babala o payo TUNGKOL sa scam sa trabaho (babala, biktima, nasagip, 'scam yan', huwag magbayad, i-report), hindi alok na trabaho"
-    meta: '__ABOUT_SCAMS_TL'
+    meta: '__ABOUT_SCAMS_TL && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Babala ng DMW: huwag magbayad sa recruiter sa Facebook."
       - "Nakauwi siya sa tulong ng embassy, scam yan, hindi trabaho."
@@ -12032,7 +12042,7 @@ rules:
     describe: "Tells what was done to someone else (he was told to, his passport was taken, my cousin): a report of a scam, not an offer"
     describe-local:
       tl: "Kinukuwento ang nangyari sa iba (sinabihan siya, kinuha ang passport, ang pinsan ko): kuwento ng scam, hindi alok"
-    meta: '__NARRATED_TL && __ABOUT_SCAMS'
+    meta: '__NARRATED_TL && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Babala: Sinabihan siyang huwag ipaalam sa pamilya."
       - "Babala: Na-recruit siya ng kaibigan sa FB."
@@ -12531,6 +12541,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [vi]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as an official or news warning about scams rather than an offer"
     describe-local:
       vi: "Là cảnh báo của cơ quan chức năng hoặc tin tức về lừa đảo, không phải lời mời làm việc"
@@ -13230,7 +13241,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (warning, victims, rescued, police or embassy helped, banks never ask), not as an offer"
     describe-local:
       vi: "Là bài cảnh báo, tin tức hoặc lời khuyên VỀ lừa đảo việc làm (cảnh báo, nạn nhân, giải cứu, công an hoặc đại sứ quán hỗ trợ), không phải lời mời làm việc"
-    meta: '__ABOUT_SCAMS_VI'
+    meta: '__ABOUT_SCAMS_VI && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Cảnh báo: nhiều nạn nhân bị lừa sang Campuchia làm việc."
       - "Gia dinh phai nho dai su quan va cong an ho tro moi ve duoc."
@@ -13258,7 +13269,7 @@ rules:
     describe: "Tells what was done to someone else (my brother, he was taken, they took his passport): a report of a scam, not an offer"
     describe-local:
       vi: "Kể lại điều xảy ra với người khác (em trai mình, bị đưa đi, họ thu hộ chiếu): câu chuyện lừa đảo, không phải lời mời"
-    meta: '__NARRATED_VI && __ABOUT_SCAMS'
+    meta: '__NARRATED_VI && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Cảnh báo: Em trai minh bi dua qua song sang Myanmar."
       - "Cảnh báo: Họ thu hộ chiếu và bắt làm việc cả đêm."
@@ -13886,6 +13897,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [zh]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Gives anti-scam advice (describes the tricks, tells readers not to believe or pay)"
     describe-local:
       zh: "提供防骗建议（揭露套路，提醒不要轻信、不要付款）"
@@ -13902,6 +13914,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [zh]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as a police or anti-fraud warning rather than an offer"
     describe-local:
       zh: "属于警方或反诈提醒，而不是招聘信息"
@@ -13911,6 +13924,7 @@ rules:
       - "谨防高薪刷单骗局，切勿先交钱。"
       - "【反诈提醒】刷单返利类诈骗仍是发案最多的类型之一"
     nomatch:
+      - "警惕诈骗，谨防上当！高薪海外客服，包机票，加我微信：hr_abc123"
       - "高薪招聘 海外客服 柬埔寨"
       - "正规公司，不是诈骗"
     ref: https://www.mps.gov.cn/
@@ -14570,7 +14584,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police, victims, fraud named, never, report it, no fee to anyone), not as an offer"
     describe-local:
       zh: "属于关于招聘诈骗的报道、提醒或建议（警方、受害人、点名诈骗、切勿、举报、无需向任何人交费），而不是招聘信息"
-    meta: '__ABOUT_SCAMS_ZH'
+    meta: '__ABOUT_SCAMS_ZH && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "警方呼吁：出国工作前应查证雇主资料。"
       - "所有刷单都是诈骗，切勿先垫钱。"
@@ -14595,7 +14609,7 @@ rules:
     describe: "Tells what was done to someone else (was taken to, documents were taken, the other side claimed): a report of a scam, not an offer"
     describe-local:
       zh: "讲述别人遭遇的事（被带到、证件被收走、对方标榜）：是诈骗经历的讲述，而不是招聘信息"
-    meta: '__NARRATED_ZH && __ABOUT_SCAMS'
+    meta: '__NARRATED_ZH && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "警方提示： 抵达后证件被收走，被迫从事诈骗。"
       - "警方提示： 对方标榜月薪七万、机票全包。"
@@ -14869,6 +14883,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [en]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Warns about job scams (calls an offer a scam, tells readers to beware, block or report it), as warnings and advice pages do"
     flags: [extended]
     pattern: |
@@ -14882,6 +14897,7 @@ rules:
       - "No Grandpa, that's a scam! Don't reply to it."
       - "Warning over fake recruiters using chat apps to target students."
     nomatch:
+      - "Beware of scammers asking for fees! Our Dubai job is real, message me on Telegram @hr_anna"
       - "This is not a scam, we are a registered company."
       - "Our fraud team reviews every payment."
     ref: https://consumer.ftc.gov/articles/job-scams
@@ -14890,6 +14906,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [en]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as a news report about scams: authorities, police or officials said or warned, victims were freed or repatriated"
     flags: [extended]
     pattern: |
@@ -14911,6 +14928,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [fr]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Warns about job scams (names the scam, tells readers to report it or file a complaint), as warnings and advice pages do"
     describe-local:
       fr: "Met en garde contre les arnaques à l’emploi (nomme l’arnaque, invite à signaler ou à porter plainte), comme les pages de prévention"
@@ -14935,6 +14953,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [fr]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Reads as a news report about scams: authorities, police or investigators said or warned, victims were repatriated"
     describe-local:
       fr: "Se lit comme un article sur des arnaques : autorités, police ou enquêteurs déclarent ou mettent en garde, victimes rapatriées"
@@ -14955,6 +14974,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [en]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Gives anti-scam advice (don't reply, block and report, check with the real employer, too good to be true)"
     flags: [extended]
     pattern: |
@@ -14974,6 +14994,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [fr]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Gives anti-scam advice (file a complaint, report the message, stop all contact, keep the evidence)"
     describe-local:
       fr: "Donne des conseils contre l’arnaque (porter plainte, signaler le message, cesser tout contact, garder les preuves)"
@@ -14994,6 +15015,7 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [fr]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
     describe: "Puts scam jargon between quotation marks (« recharger », « commandes combinées », « mules »), as articles describing scams do"
     describe-local:
       fr: "Met le jargon des arnaques entre guillemets (« recharger », « commandes combinées », « mules »), comme les articles qui les décrivent"
@@ -15031,7 +15053,7 @@ rules:
     weight: -2.0
     languages: [en]
     describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy said, victims were rescued, beware, report it, 'it is not a job'), not as an offer"
-    meta: '__ABOUT_SCAMS_EN'
+    meta: '__ABOUT_SCAMS_EN && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Police said the two men were rescued from a compound near the border."
       - "Beware: a real employer will never ask you to pay money to get a job."
@@ -15063,7 +15085,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy warns, victims, be vigilant, never pay, report it), not as an offer"
     describe-local:
       fr: "Se lit comme un article, une mise en garde ou un conseil SUR les arnaques à l’emploi (police ou ambassade, victimes, soyez vigilants, ne payez jamais, signalez), pas comme une offre"
-    meta: '__ABOUT_SCAMS_FR'
+    meta: '__ABOUT_SCAMS_FR && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Selon la police, les victimes ont été rapatriées la semaine dernière."
       - "Méfiez-vous : un vrai employeur ne vous fera jamais payer."
@@ -15093,7 +15115,7 @@ rules:
     weight: -1.5
     languages: [en]
     describe: "Tells what was done to someone else (they told him to, she was taken, their passports were taken): a report of a scam, not an offer"
-    meta: '__NARRATED_EN && __ABOUT_SCAMS'
+    meta: '__NARRATED_EN && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Police said: The recruiter told him to say he was a tourist."
       - "Police said: They were taken across the border and their passports were confiscated."
@@ -15117,7 +15139,7 @@ rules:
     describe: "Tells what was done to someone else (they asked him, she was taken, they were forced): a report of a scam, not an offer"
     describe-local:
       fr: "Raconte ce qu’on a fait à quelqu’un d’autre (on lui a demandé, elle a été emmenée, ils ont été forcés) : un récit d’arnaque, pas une offre"
-    meta: '__NARRATED_FR && __ABOUT_SCAMS'
+    meta: '__NARRATED_FR && __ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Selon la police, On lui a demandé de payer 300 euros de frais."
       - "Selon la police, Ils ont été emmenés de l'autre côté de la frontière."
@@ -15145,7 +15167,7 @@ rules:
       | \bzalo\s*(?:\(|-|\s)\s*0\d{2}[\d\s.]{6,10}\d
       | \b(?:schreib(?:t|en\s+sie)?\s+mir|melde[tn]?\s+(?:euch|dich|sie\s+sich)\s+(?:privat|bei\s+mir)|per\s+pn|pn\s+an\s+mich)\b
       | \b(?:(?:inbox|ib)\s+|nh[ắa]n\s+(?:tin\s+)?(?:cho\s+)?|li[êe]n\s+h[ệe]\s+(?:v[ớo]i\s+)?|k[ếe]t\s+b[ạa]n\s+(?:v[ớo]i\s+)?)(?:m[ìi]nh|em|t[ôo]i|anh|ch[ịi])\b
-      | 私[聊信](?:我|小[编編])|[联聯][系繫]我|加我|找我[报報]名
+      | 私[聊信](?:我|小[编編])|[联聯][系繫]我|加我\s*[:：]\s*\+?[a-z0-9_.]{4,32}|找我[报報]名
 
   # A victim writing in the first person from captivity (an SOS): it names the police and tells the family not
   # to pay, like a warning, but it is evidence of trafficking, so the new de, vi and zh legitimacy rules stay off.

@@ -53,6 +53,9 @@ public struct Rule: Sendable {
     public let examples: RuleExamples
     /// Sources: URLs or citations.
     public let references: [String]
+    /// Pattern rules that, when they fire, keep this pattern rule from firing (a warning that hands the reader a
+    /// chat handle is no warning).
+    public let unless: [String]
     /// Where the rule starts in its file.
     public let location: SourceLocation
 

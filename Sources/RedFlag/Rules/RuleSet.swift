@@ -14,6 +14,8 @@ public struct RuleSet: Sendable {
     let indexByID: [String: Int]
     /// For each meta rule index, its expression with operands resolved to rule indices.
     let resolvedMeta: [Int: ResolvedMeta]
+    /// Pattern rules with `unless`, and the indices of the rules that block them.
+    let blockers: [(rule: Int, by: [Int])]
     /// A fingerprint of the files the set was loaded from.
     public let fingerprint: String
     /// The position of each tactic in `tactics.yaml`, to order a verdict's tactics.
@@ -37,6 +39,9 @@ public struct RuleSet: Sendable {
             if case .meta(let expression) = rules[i].body { resolved[i] = ResolvedMeta(expression, index: index) }
         }
         self.resolvedMeta = resolved
+        self.blockers = rules.indices.compactMap { i in
+            rules[i].unless.isEmpty ? nil : (i, rules[i].unless.compactMap { index[$0] })
+        }
     }
 
     /// Loads and compiles a pattern set, reporting every error of the run at once.

@@ -52,8 +52,8 @@ public struct RuleSetChecks {
     public func lint() -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         let usedByMeta = Set(ruleSet.rules.flatMap { rule -> [String] in
-            if case .meta(let expression) = rule.body { return expression.operands }
-            return []
+            if case .meta(let expression) = rule.body { return expression.operands + rule.unless }
+            return rule.unless
         } + ruleSet.settings.heuristics.flatMap { [$0.offer].compactMap { $0 } + $0.details })
         let scanner = RuleScanner(ruleSet: ruleSet, identifyLanguage: false)
         var firedByExamples: Set<String> = []

@@ -7,7 +7,7 @@ struct RuleSetLoader {
 
     static let ruleKeys: Set<String> = [
         "id", "tactic", "weight", "languages", "describe", "describe-local", "pattern", "meta", "flags",
-        "match", "nomatch", "todo-match", "todo-nomatch", "ref", "view",
+        "match", "nomatch", "todo-match", "todo-nomatch", "ref", "view", "unless",
     ]
     static let flagOptions: [String: PatternOptions] = [
         "case-sensitive": [], "multiline": .multiline, "dotall": .dotAll, "extended": .extended,
@@ -28,6 +28,7 @@ struct RuleSetLoader {
         var view: ViewKind = .normalized
         var examples = RuleExamples()
         var references: [String] = []
+        var unless: [(String, Node)] = []
         var location: SourceLocation
     }
 
@@ -323,6 +324,9 @@ struct RuleSetLoader {
         if let ref = value("ref"), let items = document.strings(ref, what: "ref", rule: id, allowSingle: true) {
             rule.references = items.map(\.0)
         }
+        if let unless = value("unless"), let items = document.strings(unless, what: "unless", rule: id, allowSingle: true) {
+            rule.unless = items
+        }
         return rule
     }
 
@@ -331,6 +335,9 @@ struct RuleSetLoader {
     private mutating func compile(_ drafts: [DraftRule], tactics: Set<String>) -> [Rule] {
         var seen: [String: SourceLocation] = [:]
         let ids = Set(drafts.map(\.id))
+        // `unless` may name only pattern rules that have no `unless` of their own, so it is settled before any
+        // meta rule is evaluated.
+        let plainPatternRules = Set(drafts.filter { $0.pattern != nil && $0.unless.isEmpty }.map(\.id))
         var rules: [Rule] = []
         for draft in drafts {
             let place = SourceLocation(file: draft.location.file, line: draft.idNode.mark?.line ?? draft.location.line, column: draft.idNode.mark?.column ?? 1)
@@ -371,11 +378,22 @@ struct RuleSetLoader {
                         at: location(node, in: draft), rule: draft.id))
                 }
             }
+            if !draft.unless.isEmpty && draft.pattern == nil {
+                diagnostics.append(Diagnostic(
+                    .invalidUnless, "'unless' is for pattern rules; a meta rule says '&& !RULE' instead",
+                    at: location(draft.unless[0].1, in: draft), rule: draft.id))
+            }
+            for (other, node) in draft.unless where !plainPatternRules.contains(other) {
+                let reason = ids.contains(other) ? "is not a pattern rule without 'unless' of its own" : "does not exist"
+                diagnostics.append(Diagnostic(
+                    .invalidUnless, "'unless' names '\(other)', which \(reason)", at: location(node, in: draft), rule: draft.id))
+            }
             guard let body else { continue }
             rules.append(Rule(
                 id: draft.id, tactic: draft.tactic?.0, weight: draft.weight ?? 0, languages: draft.languages,
                 describe: draft.describe ?? "", describeLocal: draft.describeLocal, body: body, view: draft.view, flags: draft.flags,
-                examples: draft.examples, references: draft.references, location: draft.location))
+                examples: draft.examples, references: draft.references, unless: draft.unless.map(\.0),
+                location: draft.location))
         }
         return rules
     }

@@ -60,6 +60,7 @@ enum RuleSetSnapshot {
             out.string(rule.view.rawValue)
             out.strings(rule.flags)
             out.strings(rule.references)
+            out.strings(rule.unless)
             out.string(rule.location.file)
             out.int(rule.location.line)
             out.int(rule.location.column)
@@ -116,12 +117,13 @@ enum RuleSetSnapshot {
                 return nil
             }
             guard let view = input.string().flatMap(ViewKind.init(rawValue:)), let flags = input.strings(),
-                let references = input.strings(), let file = input.string(), let line = input.int(), let column = input.int()
+                let references = input.strings(), let unless = input.strings(), let file = input.string(),
+                let line = input.int(), let column = input.int()
             else { return nil }
             rules.append(Rule(
                 id: id, tactic: tactic, weight: weight, languages: languages, describe: describe,
                 describeLocal: Dictionary(zip(localKeys, localValues), uniquingKeysWith: { first, _ in first }),
-                body: body, view: view, flags: flags, examples: RuleExamples(), references: references,
+                body: body, view: view, flags: flags, examples: RuleExamples(), references: references, unless: unless,
                 location: SourceLocation(file: file, line: line, column: column)))
         }
         guard let metaCount = input.count() else { return nil }
@@ -131,11 +133,12 @@ enum RuleSetSnapshot {
             metaOrder.append(index)
         }
         guard input.isAtEnd else { return nil }
-        // Every rule a meta rule names must exist, or evaluation would look up a missing index.
+        // Every rule a meta rule or an `unless` names must exist, or evaluation would look up a missing index.
         let ids = Set(rules.map(\.id))
         for index in metaOrder {
             guard case .meta(let expression) = rules[index].body, expression.operands.allSatisfy(ids.contains) else { return nil }
         }
+        guard rules.allSatisfy({ $0.unless.allSatisfy(ids.contains) }) else { return nil }
         let settings = RuleSetSettings(
             name: name, version: version, bias: bias, thresholds: Thresholds(suspicious: suspicious, scam: scam),
             heuristics: heuristics)

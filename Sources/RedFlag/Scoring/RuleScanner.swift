@@ -188,6 +188,10 @@ public final class RuleScanner {
                 }
             }
         }
+        for (i, blockers) in ruleSet.blockers where fired[i] && blockers.contains(where: { fired[$0] }) {
+            fired[i] = false
+            spans[i] = []
+        }
         for i in ruleSet.metaOrder where rules[i].applies(toAnyOf: languages) {
             fired[i] = ruleSet.resolvedMeta[i]?.evaluate(fired) ?? false
         }
