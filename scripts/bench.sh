@@ -2,7 +2,7 @@
 # Issue 5's benchmark, end to end: a reproducible mixed-language corpus (Corpus/ texts, fixed seed) scanned by
 # the release `redflag` binary with both engines, 1 and all threads, the default rule set and the set x4; the
 # latency of `redflag check`; peak RSS on a large input generated on the fly. Wall-clock figures: run it on an
-# idle machine. Usage: scripts/bench.sh [MEGABYTES=5] [RSS_MEGABYTES=200]
+# idle machine. Usage: scripts/bench.sh [MEGABYTES=5] [RSS_MEGABYTES=200]   (RSS_MEGABYTES 0: no RSS run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-5}
@@ -33,10 +33,13 @@ for set in default x4; do
     done
 done
 echo
-echo "redflag check, one message, process start included:"
-hyperfine --warmup 2 --runs 10 -N --style basic -i \
-    "$bin check 'Pay the registration fee on Telegram to start tomorrow'" 2>&1 | grep -E "Time|Range"
+echo "redflag check, one message, process start included (snapshot cache warm, then off):"
+message='Pay the registration fee on Telegram to start tomorrow'
+hyperfine --warmup 2 --runs 20 -N --style basic -i \
+    "env REDFLAG_CACHE_DIR=$tmp/cache $bin check '$message'" \
+    "env REDFLAG_CACHE_DIR=off $bin check '$message'" 2>&1 | grep -E "Benchmark|Time|Range"
 echo
+[ "$rss_mb" -gt 0 ] || exit 0
 echo "peak RSS scanning ${rss_mb} MB (all threads):"
 python3 - "$tmp/corpus.jsonl" "$rss_mb" > "$tmp/big.jsonl" <<'PY'
 import sys
