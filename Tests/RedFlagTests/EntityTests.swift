@@ -145,4 +145,27 @@ import Testing
         #expect(identifier.identify("ok") == nil)
         #expect(identifier.identify("") == nil)
     }
+
+    @Test(arguments: [
+        ("vi", "Cong viec nhe nhang tai nha, khong can kinh nghiem, moi ngay duoc tra 500k, ban chi can co dien thoai va lam theo huong dan cua minh"),
+        ("tl", "Hindi po kayo magbabayad ng kahit ano, ang sahod ay ibibigay namin sa inyo ngayon din kung tapos na ang trabaho"),
+        ("id", "Kami tidak akan meminta uang dari anda, gaji dibayar setiap minggu dan anda bisa bekerja dari rumah dengan mudah"),
+    ])
+    func functionWordsTellTheLanguagesTheFingerprintsMiss(_ code: String, _ text: String) throws {
+        #expect(LanguageIdentifier.functionWordLanguage(text) == code)
+        // The identifier puts it first among its candidates, so that language's rules run.
+        let identifier = try #require(LanguageIdentifier())
+        #expect(identifier.candidates(for: text).first == code)
+    }
+
+    @Test(arguments: [
+        "We are looking for a customer service agent to join our team in Bangkok, with a competitive salary and a visa.",
+        "Nous recherchons un agent du service client pour la saison, il se va de soi que le salaire est attractif.",
+        "Buscamos un agente de atención al cliente, se ofrece un salario competitivo y la posibilidad de crecer.",
+        "Procuramos um agente de atendimento ao cliente na nossa equipe, com um salário competitivo e da casa.",
+        "short text",
+    ])
+    func functionWordsStayQuietOnOtherLanguages(_ text: String) {
+        #expect(LanguageIdentifier.functionWordLanguage(text) == nil)
+    }
 }

@@ -45,6 +45,16 @@ public final class LanguageIdentifier {
     /// mixes languages or is close between them (Taglish: tl and en), none when it cannot tell at all.
     public func candidates(for text: String) -> [String] {
         if let script = Self.scriptLanguage(text) { return [script] }
+        let byWords = Self.functionWordLanguage(text)
+        let found = fingerprintCandidates(for: text)
+        // The fingerprints miss Vietnamese typed without accents and mistake short Tagalog or Indonesian for
+        // other languages; their function words are distinctive. Keep the fingerprints' other guesses too, so
+        // their rules still run on a mixed text.
+        guard let byWords, found.first != byWords else { return found }
+        return [byWords] + found.filter { $0 != byWords }.prefix(2)
+    }
+
+    private func fingerprintCandidates(for text: String) -> [String] {
         // The fingerprints are of lower-case text; a text in capitals would otherwise read as another language.
         var prefix = String.UnicodeScalarView()
         prefix.append(contentsOf: text.unicodeScalars.prefix(Self.sampleBytes))
@@ -70,6 +80,44 @@ public final class LanguageIdentifier {
         }
         // More than a few candidates: the identifier cannot tell.
         return codes.count <= 3 ? codes : []
+    }
+
+    /// Function words of the languages the fingerprints confuse: Tagalog, Indonesian, and Vietnamese with and
+    /// without its accents. None is a content word of a job advert, so a lure and a warning count alike.
+    static let functionWords: [String: Set<String>] = [
+        "tl": [
+            "ang", "ng", "mga", "ay", "po", "opo", "naman", "lang", "lamang", "kayo", "kami", "tayo", "sila", "siya",
+            "niyo", "ninyo", "namin", "natin", "nila", "nang", "yung", "iyong", "ito", "iyan", "hindi", "wala",
+            "mayroon", "kung", "pero", "sa", "na", "ka", "ko", "mo", "ba", "din", "rin", "ngayon", "lahat", "kaya",
+        ],
+        "id": [
+            "yang", "dan", "di", "ke", "dari", "untuk", "dengan", "ini", "itu", "tidak", "tak", "akan", "bisa", "ada",
+            "kamu", "anda", "saya", "kita", "mereka", "juga", "atau", "jika", "kalau", "sudah", "belum", "dalam",
+            "pada", "oleh", "karena", "hanya", "lebih", "sangat", "harus", "agar", "supaya", "bagi", "tanpa", "setiap",
+        ],
+        "vi": [
+            "khong", "không", "duoc", "được", "nguoi", "người", "cua", "của", "voi", "với", "mot", "một", "nhung",
+            "những", "nhưng", "trong", "neu", "nếu", "thi", "thì", "chung", "chúng", "toi", "tôi", "minh", "mình",
+            "cac", "các", "lam", "làm", "viec", "việc", "ngay", "ngày", "tren", "trên", "ve", "về", "rat", "rất",
+            "nay", "này", "dang", "đang", "cho", "la", "là", "va", "và", "co", "có", "da", "đã", "se", "sẽ", "ban",
+            "bạn", "anh", "chi", "chị", "em", "hay", "den", "đến",
+        ],
+    ]
+
+    /// The language whose function words make at least a quarter of the first words (three different ones at
+    /// least), well ahead of the others; nil otherwise.
+    static func functionWordLanguage(_ text: String) -> String? {
+        var words: [Substring] = []
+        let lowered = String(text.prefix(sampleBytes)).lowercased()
+        for word in lowered.split(whereSeparator: { !$0.isLetter }) where words.count < 200 { words.append(word) }
+        guard words.count >= 6 else { return nil }
+        let scores = functionWords.map { language, list -> (language: String, hits: Int, distinct: Int) in
+            let hits = words.filter { list.contains(String($0)) }
+            return (language, hits.count, Set(hits).count)
+        }.sorted { ($0.hits, $1.language) > ($1.hits, $0.language) }
+        let best = scores[0], second = scores[1]
+        guard best.distinct >= 3, best.hits * 4 >= words.count, best.hits >= 2 * second.hits else { return nil }
+        return best.language
     }
 
     /// Chinese is told by its script: mostly Han characters and no kana.
