@@ -171,12 +171,23 @@ public final class CompiledPattern: @unchecked Sendable {
         }
     }
 
+    /// Subjects longer than this are matched JIT-compiled from the first use: the interpreter's depth and heap
+    /// limits differ from the JIT's stack limit, and long texts are where a pattern comes near them, so every
+    /// long text is matched the same way whichever thread meets the pattern first.
+    public static let interpretedSubjectLimit = 4_096
+
+    /// True once the JIT-compiled copy exists (without compiling it, unlike `isJITCompiled`).
+    var hasJITCode: Bool { jitCode.load(ordering: .acquiring) != nil }
+
     /// The code to match with: the JIT-compiled copy once there is one, the interpreted code before.
     @inline(__always)
-    private func codeForMatch() throws(MatchError) -> OpaquePointer {
+    private func codeForMatch(subjectLength: Int) throws(MatchError) -> OpaquePointer {
         if let jit = jitCode.load(ordering: .acquiring) { return jit }
         let code = try compiledCode()
-        if !jitTried.load(ordering: .acquiring), uses.wrappingAdd(1, ordering: .relaxed).newValue >= Self.usesBeforeJIT {
+        if !jitTried.load(ordering: .acquiring),
+            subjectLength > Self.interpretedSubjectLimit
+                || uses.wrappingAdd(1, ordering: .relaxed).newValue >= Self.usesBeforeJIT
+        {
             compileJIT(code)
             if let jit = jitCode.load(ordering: .acquiring) { return jit }
         }
@@ -224,7 +235,7 @@ public final class CompiledPattern: @unchecked Sendable {
     public func forEachMatch(
         in subject: String, scratch: MatchScratch, _ body: (MatchSpan) -> Bool
     ) throws(MatchError) {
-        let code = try codeForMatch()
+        let code = try codeForMatch(subjectLength: subject.utf8.count)
         var subject = subject
         let result: MatchError? = subject.withUTF8 { buffer -> MatchError? in
             guard let base = buffer.baseAddress ?? emptySubject else { return nil }

@@ -24,6 +24,9 @@ struct Run {
     var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
 }
 
+/// A snapshot cache folder of the test run's own, so no test reads a snapshot of the developer's or CI's home.
+let testCacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("redflag-cli-cache-\(UUID().uuidString)").path
+
 /// Runs `redflag` with arguments and optional standard input (given through a file, so no pipe can block).
 func redflag(_ arguments: [String], input: Data? = nil) throws -> Run {
     let inputFile = try temporaryFile(input ?? Data(), suffix: ".stdin")
@@ -36,6 +39,7 @@ func redflag(_ arguments: [String], input: Data? = nil) throws -> Run {
     process.executableURL = redflagBinary
     process.arguments = arguments
     process.currentDirectoryURL = FileManager.default.temporaryDirectory
+    process.environment = ProcessInfo.processInfo.environment.merging(["REDFLAG_CACHE_DIR": testCacheDirectory]) { $1 }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = try FileHandle(forWritingTo: errorFile)

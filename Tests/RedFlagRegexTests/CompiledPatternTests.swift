@@ -100,27 +100,40 @@ func slice(_ subject: String, _ span: MatchSpan) -> String {
     @Test func interpretedAndJITCompiledMatchesAreTheSameOnEveryThread() throws {
         let pattern = try CompiledPattern(#"\b(?:tele|wh?ats)\w+\b"#)
         let subject = "Write on Telegram, or WhatsApp: telegram.me/x and WHATSAPP"
-        // The first uses run PCRE2's interpreter, the later ones the JIT-compiled copy.
+        let jitAvailable = try CompiledPattern("x").isJITCompiled
+        // The first two uses run PCRE2's interpreter, the third and later the JIT-compiled copy.
         let interpreted = try pattern.matches(in: subject, scratch: scratch)
         #expect(interpreted.count == 4)
+        #expect(try pattern.matches(in: subject, scratch: scratch) == interpreted)
+        #expect(!pattern.hasJITCode)
+        #expect(try pattern.matches(in: subject, scratch: scratch) == interpreted)
+        #expect(pattern.hasJITCode == jitAvailable)
+        // A long subject is matched JIT-compiled from the first use.
+        let long = try CompiledPattern(#"\bvisa\b"#)
+        #expect(try long.firstMatch(in: String(repeating: "a ", count: 3_000) + "visa", scratch: scratch) != nil)
+        #expect(long.hasJITCode == jitAvailable)
+        // 64 threads on a pattern compiled at first use: compilation and JIT under contention, same answers.
+        let fresh = CompiledPattern(deferred: pattern.source)
         var results = [[MatchSpan]](repeating: [], count: 64)
         results.withUnsafeMutableBufferPointer { results in
             nonisolated(unsafe) let slots = results
             DispatchQueue.concurrentPerform(iterations: 64) { i in
-                slots[i] = (try? pattern.matches(in: subject, scratch: MatchScratch())) ?? []
+                slots[i] = (try? fresh.matches(in: subject, scratch: MatchScratch())) ?? []
             }
         }
         #expect(results.allSatisfy { $0 == interpreted })
-        #expect(pattern.isJITCompiled)
-        #expect(try pattern.matches(in: subject, scratch: scratch) == interpreted)
+        #expect(fresh.hasJITCode == jitAvailable)
     }
 
-    @Test func runawayPatternStopsAtTheMatchLimit() throws {
+    @Test func runawayPatternStopsAtTheMatchLimitInterpretedAndJITCompiled() throws {
         let pattern = try CompiledPattern("(a+)+$")
         let subject = String(repeating: "a", count: 40) + "!"
         let tight = MatchScratch(limits: MatchLimits(matchLimit: 10_000))
-        #expect(throws: MatchError.limitExceeded("match limit")) {
-            _ = try pattern.firstMatch(in: subject, scratch: tight)
+        // Uses 1 and 2 are interpreted, 3 and 4 JIT-compiled: both stop at the limit.
+        for _ in 0..<4 {
+            #expect(throws: MatchError.limitExceeded("match limit")) {
+                _ = try pattern.firstMatch(in: subject, scratch: tight)
+            }
         }
     }
 

@@ -57,6 +57,17 @@ private let valid = """
             rules: rule(valid.replacingOccurrences(of: "pattern: 'telegram'", with: "meta: 'OFF_B'") + "\n  unless: [OFF_B]\n"
                 + valid.replacingOccurrences(of: "OFF_TELEGRAM", with: "OFF_B")),
             line: 10),
+        // `unless` names a meta rule; and a blocker with an `unless` of its own.
+        Case(
+            code: .invalidUnless,
+            rules: rule(valid + "\n  unless: [OFF_B]\n"
+                + valid.replacingOccurrences(of: "OFF_TELEGRAM", with: "OFF_B").replacingOccurrences(of: "pattern: 'telegram'", with: "meta: 'OFF_TELEGRAM'")),
+            line: 10),
+        Case(
+            code: .invalidUnless,
+            rules: rule(valid + "\n  unless: [OFF_B]\n"
+                + valid.replacingOccurrences(of: "OFF_TELEGRAM", with: "OFF_B") + "\n  unless: [OFF_TELEGRAM]"),
+            line: nil),
     ]
 
     @Test(arguments: cases)

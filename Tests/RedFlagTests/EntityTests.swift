@@ -160,7 +160,12 @@ import Testing
 
     @Test(arguments: [
         "We are looking for a customer service agent to join our team in Bangkok, with a competitive salary and a visa.",
-        "Nous recherchons un agent du service client pour la saison, il se va de soi que le salaire est attractif.",
+        "Nous recherchons un agent du service client pour la saison, il va de soi que le salaire est attractif.",
+        "Hay trabajo, se paga la semana y se cobra en casa",
+        "La mission va se faire en ligne et la paie se fait le soir",
+        "La formation se fait en ligne et va durer une semaine",
+        "Trabalho em casa, se quiser da para ganhar mais na semana",
+        "Il lavoro si fa da casa, chi vuole se la sente e va bene",
         "Buscamos un agente de atención al cliente, se ofrece un salario competitivo y la posibilidad de crecer.",
         "Procuramos um agente de atendimento ao cliente na nossa equipe, com um salário competitivo e da casa.",
         "short text",

@@ -41,21 +41,20 @@ import Testing
         #expect(RuleSetSnapshot.decode(Array(snapshot.dropLast()), fingerprint: set.fingerprint) == nil)
         #expect(RuleSetSnapshot.decode(snapshot + [0], fingerprint: set.fingerprint) == nil)
         #expect(RuleSetSnapshot.decode([], fingerprint: set.fingerprint) == nil)
-        // Flipped bytes anywhere: refused or read as some set, never a crash.
+        // Flipped bytes anywhere: the checksum refuses them.
         var random = SplitMix64(seed: 5)
         for _ in 0..<300 {
             var damaged = snapshot
-            for _ in 0..<3 { damaged[Int.random(in: 0..<damaged.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random) }
-            if let read = RuleSetSnapshot.decode(damaged, fingerprint: set.fingerprint) {
-                _ = RuleScanner(ruleSet: read).classify("Pay the training fee on Telegram to start")
-            }
+            damaged[Int.random(in: 0..<damaged.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
+            #expect(RuleSetSnapshot.decode(damaged, fingerprint: set.fingerprint) == nil)
         }
-        // A snapshot of another redflag version is stale.
-        var otherVersion = snapshot
-        let version = Array(RedFlagVersion.current.utf8)
-        let at = try #require(otherVersion.firstRange(of: version))
-        otherVersion[at.lowerBound] ^= 1
-        #expect(RuleSetSnapshot.decode(otherVersion, fingerprint: set.fingerprint) == nil)
+        // A snapshot of another build is stale, even with a good checksum.
+        var otherBuild = Array(snapshot.dropLast(8))
+        let key = Array(RuleSetSnapshot.buildKey.utf8)
+        let at = try #require(otherBuild.firstRange(of: key))
+        otherBuild[at.lowerBound] = otherBuild[at.lowerBound] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+        withUnsafeBytes(of: checksum(otherBuild[...]).littleEndian) { otherBuild.append(contentsOf: $0) }
+        #expect(RuleSetSnapshot.decode(otherBuild, fingerprint: set.fingerprint) == nil)
     }
 
     @Test func theCacheSavesLoadsAndReplacesABadSnapshot() throws {
@@ -66,6 +65,13 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: path))
         let second = try cache.load(files)
         #expect(second.rules.map(\.id) == first.rules.map(\.id))
+        // A snapshot in the folder is what is read: plant one of another set under this fingerprint.
+        let other = try RuleSet.load(Fixture.files(UnlessTests.rules))
+        let planted = RuleSet(
+            settings: other.settings, tactics: other.tactics, rules: other.rules, metaOrder: other.metaOrder,
+            fingerprint: files.fingerprint)
+        try Data(RuleSetSnapshot.encode(planted)).write(to: URL(fileURLWithPath: path))
+        #expect(try cache.load(files).rules.map(\.id) == other.rules.map(\.id))
         // Garbage in the cache file: loaded from the YAML again and the file rewritten.
         try Data("not a snapshot".utf8).write(to: URL(fileURLWithPath: path))
         let third = try cache.load(files)

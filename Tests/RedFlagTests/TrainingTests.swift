@@ -143,6 +143,8 @@ import Testing
         #expect(joint["~#e"] == nil && joint["~#ea"] != nil)
         let jointValues = LexicalModel.values(joint, scheme: .joint) { _ in 1.5 }
         #expect(abs(squares(jointValues, grams: false) + squares(jointValues, grams: true) - 1) < 1e-9)
+        // Features whose idf is 0 add nothing (no 0/0).
+        #expect(LexicalModel.values(blocks, scheme: .blocks) { _ in 0 }.isEmpty)
         // Features the model does not know are left out before scaling.
         let known = LexicalModel.values(blocks, scheme: .blocks) { $0 == "earn" ? 2 : nil }
         #expect(known.count == 1 && abs(known[0].value - 1) < 1e-12)

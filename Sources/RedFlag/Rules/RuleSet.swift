@@ -16,6 +16,9 @@ public struct RuleSet: Sendable {
     let resolvedMeta: [Int: ResolvedMeta]
     /// Pattern rules with `unless`, and the indices of the rules that block them.
     let blockers: [(rule: Int, by: [Int])]
+    /// The order pattern rules run in: the rules some `unless` names first, so a time budget that runs out
+    /// never skips a blocker while running the rule it blocks.
+    let scanOrder: [Int]
     /// A fingerprint of the files the set was loaded from.
     public let fingerprint: String
     /// The position of each tactic in `tactics.yaml`, to order a verdict's tactics.
@@ -42,6 +45,8 @@ public struct RuleSet: Sendable {
         self.blockers = rules.indices.compactMap { i in
             rules[i].unless.isEmpty ? nil : (i, rules[i].unless.compactMap { index[$0] })
         }
+        let blocking = Set(blockers.flatMap(\.by))
+        self.scanOrder = blocking.sorted() + rules.indices.filter { !blocking.contains($0) }
     }
 
     /// Loads and compiles a pattern set, reporting every error of the run at once.

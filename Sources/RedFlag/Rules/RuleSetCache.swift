@@ -23,7 +23,11 @@ public struct RuleSetCache: Sendable {
         return RuleSetCache(directory: home + "/.cache/redflag")
     }
 
-    func path(for fingerprint: String) -> String { "\(directory)/ruleset-\(fingerprint).bin" }
+    /// Named by the files' fingerprint and the build, so two redflag builds sharing a folder keep a snapshot each.
+    func path(for fingerprint: String) -> String { "\(directory)/ruleset-\(fingerprint)-\(RuleSetSnapshot.buildKey).bin" }
+
+    /// Snapshots are a few megabytes at most; anything larger, or not a regular file, is not one.
+    static let largestSnapshot = 64 * 1024 * 1024
 
     /// The set in `files`: from its snapshot when there is a good one, else loaded (errors as `RuleSet.load`)
     /// and saved as a snapshot for next time.
@@ -31,9 +35,14 @@ public struct RuleSetCache: Sendable {
         guard files.readDiagnostics.isEmpty else { return try RuleSet.load(files) }
         let fingerprint = files.fingerprint
         let path = path(for: fingerprint)
-        if let data = FileManager.default.contents(atPath: path),
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            attributes[.type] as? FileAttributeType == .typeRegular,
+            let size = attributes[.size] as? Int, size <= Self.largestSnapshot,
+            let data = FileManager.default.contents(atPath: path),
             let set = RuleSetSnapshot.decode([UInt8](data), fingerprint: fingerprint)
         {
+            // Mark it used, so pruning keeps the snapshots in use rather than the last written.
+            try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
             return set
         }
         let set = try RuleSet.load(files)
@@ -57,7 +66,7 @@ public struct RuleSetCache: Sendable {
     private func pruneOldSnapshots() {
         let manager = FileManager.default
         let snapshots = ((try? manager.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasPrefix("ruleset-") && $0.hasSuffix(".bin") }
+            .filter { $0.hasPrefix("ruleset-") }
             .map { "\(directory)/\($0)" }
         guard snapshots.count > Self.kept else { return }
         let byAge = snapshots.sorted {

@@ -1,20 +1,38 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RedFlagRegex
 
 /// A checked rule set written in a compact binary form, so that a later process loads it without parsing YAML or
 /// compiling patterns: its patterns compile when a text first reaches them.
 ///
-/// The snapshot names the redflag version, the PCRE2 version and the fingerprint of the files it was made from;
-/// it is read back only when all three are the same, and any damage makes it unreadable (nil), never a crash.
+/// The snapshot names the build that made it (`buildKey`: redflag and PCRE2 versions, and the executable's size
+/// and date, so a rebuilt redflag never reads another build's snapshot) and the fingerprint of the pattern files;
+/// it is read back only when both are the same. It ends with a checksum, so accidental damage makes it
+/// unreadable (nil), never a crash; it is not a defence against tampering (the cache folder must be the user's).
 /// Rule examples are not kept: `rules test` and `rules lint` read the YAML.
 enum RuleSetSnapshot {
-    static let magic = "redflag-snapshot/1"
+    static let magic = "redflag-snapshot/2"
+
+    /// What identifies the code that reads and writes snapshots.
+    static let buildKey: String = {
+        var hash = FNV1a()
+        hash.add(RedFlagVersion.current)
+        hash.add("\u{0}")
+        hash.add(pcre2Version)
+        hash.add("\u{0}")
+        var info = stat()
+        if stat("/proc/self/exe", &info) == 0 {
+            hash.add("\(info.st_size) \(info.st_mtim.tv_sec) \(info.st_mtim.tv_nsec)")
+        }
+        return hash.hex
+    }()
 
     static func encode(_ set: RuleSet) -> [UInt8] {
         var out = ByteWriter()
         out.string(magic)
-        out.string(RedFlagVersion.current)
-        out.string(pcre2Version)
+        out.string(buildKey)
         out.string(set.fingerprint)
         let settings = set.settings
         out.string(settings.name)
@@ -67,15 +85,19 @@ enum RuleSetSnapshot {
         }
         out.int(set.metaOrder.count)
         for index in set.metaOrder { out.int(index) }
+        let sum = checksum(out.bytes[...])
+        out.int(Int(Int64(bitPattern: sum)))
         return out.bytes
     }
 
     /// The rule set in `bytes`, or nil when they are not a snapshot of the set with this fingerprint made by this
     /// redflag and PCRE2.
     static func decode(_ bytes: [UInt8], fingerprint: String) -> RuleSet? {
-        var input = ByteReader(bytes)
-        guard input.string() == magic, input.string() == RedFlagVersion.current, input.string() == pcre2Version,
-            input.string() == fingerprint,
+        guard bytes.count > 8 else { return nil }
+        var trailer = ByteReader(Array(bytes.suffix(8)))
+        guard let stored = trailer.int(), UInt64(bitPattern: Int64(stored)) == checksum(bytes.dropLast(8)) else { return nil }
+        var input = ByteReader(Array(bytes.dropLast(8)))
+        guard input.string() == magic, input.string() == buildKey, input.string() == fingerprint,
             let name = input.string(), let version = input.string(), let bias = input.double(),
             let suspicious = input.double(), let scam = input.double(), let heuristicCount = input.count()
         else { return nil }
@@ -144,6 +166,26 @@ enum RuleSetSnapshot {
             heuristics: heuristics)
         return RuleSet(settings: settings, tactics: tactics, rules: rules, metaOrder: metaOrder, fingerprint: fingerprint)
     }
+}
+
+/// A 64-bit checksum of `bytes` (a multiply-xorshift over 8-byte words): quick, and any changed byte changes it
+/// but by design not against someone who wants a collision.
+func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+    bytes.withUnsafeBytes { raw in
+        var offset = 0
+        while offset + 8 <= raw.count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+            offset += 8
+        }
+        while offset < raw.count {
+            hash = (hash ^ UInt64(raw[offset])) &* 0x94D0_49BB_1331_11EB
+            hash ^= hash >> 29
+            offset += 1
+        }
+    }
+    return hash
 }
 
 /// Appends little-endian numbers and length-prefixed UTF-8 strings.

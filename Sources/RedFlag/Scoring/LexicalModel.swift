@@ -102,7 +102,8 @@ public struct LexicalModel: Sendable {
             squares[block(feature)] += value * value
         }
         let norms = squares.map { $0.squareRoot() }
-        return values.map { ($0.0, $0.1 / norms[block($0.0)]) }
+        // A block whose features all weigh 0 (an idf of 0 in a hand-made file) adds nothing, rather than 0/0.
+        return values.compactMap { norms[block($0.0)] > 0 ? ($0.0, $0.1 / norms[block($0.0)]) : nil }
     }
 
     /// The layer's part of the score for `text`, whose normalized view is `view`.

@@ -158,7 +158,9 @@ public final class RuleScanner {
             viewNeeded[rule.view.index] = true
         }
         prefilter?.narrow(&toRun, viewNeeded: viewNeeded, views: &views, scratch: prefilterScratch)
-        for (i, rule) in rules.enumerated() where toRun[i] {
+        let order = ruleSet.scanOrder
+        for (position, i) in order.enumerated() where toRun[i] {
+            let rule = rules[i]
             guard case .pattern(let pattern) = rule.body else { continue }
             let view = views.view(rule.view)
             var found: [HitSpan] = []
@@ -179,7 +181,7 @@ public final class RuleScanner {
             fired[i] = !found.isEmpty
             spans[i] = found
             if DispatchTime.now().uptimeNanoseconds - started > budget {
-                let skipped = toRun[(i + 1)...].lazy.filter { $0 }.count
+                let skipped = order[(position + 1)...].lazy.filter { toRun[$0] }.count
                 if skipped > 0 {
                     warnings.append(ScanWarning(
                         code: "time_budget",

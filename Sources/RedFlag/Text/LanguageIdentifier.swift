@@ -83,40 +83,42 @@ public final class LanguageIdentifier {
     }
 
     /// Function words of the languages the fingerprints confuse: Tagalog, Indonesian, and Vietnamese with and
-    /// without its accents. None is a content word of a job advert, so a lure and a warning count alike.
+    /// without its accents. Only words that are not also common short words of the other languages redflag reads
+    /// ("la", "se", "da", "di", "na", "pero" are left out), and none is a content word of a job advert.
     static let functionWords: [String: Set<String>] = [
         "tl": [
             "ang", "ng", "mga", "ay", "po", "opo", "naman", "lang", "lamang", "kayo", "kami", "tayo", "sila", "siya",
-            "niyo", "ninyo", "namin", "natin", "nila", "nang", "yung", "iyong", "ito", "iyan", "hindi", "wala",
-            "mayroon", "kung", "pero", "sa", "na", "ka", "ko", "mo", "ba", "din", "rin", "ngayon", "lahat", "kaya",
+            "niyo", "ninyo", "namin", "natin", "nila", "nang", "yung", "iyong", "iyan", "hindi", "wala", "mayroon",
+            "kung", "din", "rin", "ngayon", "lahat", "kaya", "ako", "ikaw",
         ],
         "id": [
-            "yang", "dan", "di", "ke", "dari", "untuk", "dengan", "ini", "itu", "tidak", "tak", "akan", "bisa", "ada",
-            "kamu", "anda", "saya", "kita", "mereka", "juga", "atau", "jika", "kalau", "sudah", "belum", "dalam",
-            "pada", "oleh", "karena", "hanya", "lebih", "sangat", "harus", "agar", "supaya", "bagi", "tanpa", "setiap",
+            "yang", "dan", "dari", "untuk", "dengan", "ini", "itu", "tidak", "akan", "bisa", "kamu", "anda", "saya",
+            "kita", "mereka", "juga", "atau", "jika", "kalau", "sudah", "belum", "dalam", "pada", "oleh", "karena",
+            "hanya", "lebih", "sangat", "harus", "agar", "supaya", "bagi", "tanpa", "setiap",
         ],
         "vi": [
-            "khong", "không", "duoc", "được", "nguoi", "người", "cua", "của", "voi", "với", "mot", "một", "nhung",
-            "những", "nhưng", "trong", "neu", "nếu", "thi", "thì", "chung", "chúng", "toi", "tôi", "minh", "mình",
-            "cac", "các", "lam", "làm", "viec", "việc", "ngay", "ngày", "tren", "trên", "ve", "về", "rat", "rất",
-            "nay", "này", "dang", "đang", "cho", "la", "là", "va", "và", "co", "có", "da", "đã", "se", "sẽ", "ban",
-            "bạn", "anh", "chi", "chị", "em", "hay", "den", "đến",
+            "khong", "không", "duoc", "được", "nguoi", "người", "cua", "của", "voi", "với", "một", "nhung",
+            "những", "nhưng", "trong", "nếu", "thi", "thì", "chung", "chúng", "tôi", "minh", "mình",
+            "cac", "các", "lam", "làm", "viec", "việc", "ngay", "ngày", "trên", "rất", "dang", "đang",
+            "nhan", "nhận", "tiền", "bạn", "này", "đã", "sẽ", "là", "và", "có", "đến", "về", "cho",
         ],
     ]
 
-    /// The language whose function words make at least a quarter of the first words (three different ones at
-    /// least), well ahead of the others; nil otherwise.
+    /// The language whose function words make at least 8% of the first words (four different ones at least, in
+    /// a text of eight words or more), twice as many as any other's; nil otherwise. Chosen on the Corpus dev split:
+    /// it tells 32 of 38 Vietnamese, 25 of 39 Tagalog and 23 of 40 Indonesian texts, and no text in another
+    /// language.
     static func functionWordLanguage(_ text: String) -> String? {
         var words: [Substring] = []
         let lowered = String(text.prefix(sampleBytes)).lowercased()
         for word in lowered.split(whereSeparator: { !$0.isLetter }) where words.count < 200 { words.append(word) }
-        guard words.count >= 6 else { return nil }
+        guard words.count >= 8 else { return nil }
         let scores = functionWords.map { language, list -> (language: String, hits: Int, distinct: Int) in
             let hits = words.filter { list.contains(String($0)) }
             return (language, hits.count, Set(hits).count)
         }.sorted { ($0.hits, $1.language) > ($1.hits, $0.language) }
         let best = scores[0], second = scores[1]
-        guard best.distinct >= 3, best.hits * 4 >= words.count, best.hits >= 2 * second.hits else { return nil }
+        guard best.distinct >= 4, best.hits * 100 >= words.count * 8, best.hits >= 2 * second.hits else { return nil }
         return best.language
     }
 
