@@ -733,6 +733,12 @@ enum OpenAPIDocument {
           "source": {
             "type": "string"
           },
+          "unless": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
           "location": {
             "type": "string"
           }

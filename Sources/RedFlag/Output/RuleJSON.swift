@@ -1,6 +1,7 @@
 extension Rule {
     /// The rule as one JSON object (`redflag rules list --json`, the service's `GET /v1/rules`): `id`, `tactic`,
-    /// `languages`, `weight`, `describe`, `describe_local` (when present), `kind`, `source`, `location`.
+    /// `languages`, `weight`, `describe`, `describe_local` (when present), `kind`, `source`, `unless` (when
+    /// present), `location`.
     public func json() -> String {
         var json = JSONWriter()
         json.beginObject()
@@ -21,6 +22,9 @@ extension Rule {
         case .meta: json.string("meta")
         }
         json.key("source"); json.string(source)
+        if !unless.isEmpty {
+            json.key("unless"); json.beginArray(); unless.forEach { json.string($0) }; json.endArray()
+        }
         json.key("location"); json.string(location.description)
         json.endObject()
         return json.output
