@@ -94,9 +94,10 @@ enum RuleSetSnapshot {
     /// redflag and PCRE2.
     static func decode(_ bytes: [UInt8], fingerprint: String) -> RuleSet? {
         guard bytes.count > 8 else { return nil }
-        var trailer = ByteReader(Array(bytes.suffix(8)))
-        guard let stored = trailer.int(), UInt64(bitPattern: Int64(stored)) == checksum(bytes.dropLast(8)) else { return nil }
-        var input = ByteReader(Array(bytes.dropLast(8)))
+        let payload = 0..<(bytes.count - 8)
+        var trailer = ByteReader(bytes, range: payload.upperBound..<bytes.count)
+        guard let stored = trailer.int(), UInt64(bitPattern: Int64(stored)) == checksum(bytes[payload]) else { return nil }
+        var input = ByteReader(bytes, range: payload)
         guard input.string() == magic, input.string() == buildKey, input.string() == fingerprint,
             let name = input.string(), let version = input.string(), let bias = input.double(),
             let suspicious = input.double(), let scam = input.double(), let heuristicCount = input.count()
@@ -237,20 +238,27 @@ private struct ByteWriter {
 /// Reads what `ByteWriter` wrote; every read checks the bounds and returns nil past the end or on nonsense.
 private struct ByteReader {
     private let bytes: [UInt8]
-    private var position = 0
+    private var position: Int
+    /// Where reading stops: the end of `range`.
+    private let end: Int
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Reads `bytes[range]` (the whole array by default), sharing the array's storage rather than copying it.
+    init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+        self.bytes = bytes
+        position = range?.lowerBound ?? 0
+        end = range?.upperBound ?? bytes.count
+    }
 
-    var isAtEnd: Bool { position == bytes.count }
+    var isAtEnd: Bool { position == end }
 
     mutating func byte() -> UInt8? {
-        guard position < bytes.count else { return nil }
+        guard position < end else { return nil }
         defer { position += 1 }
         return bytes[position]
     }
 
     private mutating func word() -> UInt64? {
-        guard bytes.count - position >= 8 else { return nil }
+        guard end - position >= 8 else { return nil }
         var value: UInt64 = 0
         for offset in 0..<8 { value |= UInt64(bytes[position + offset]) << (8 * offset) }
         position += 8
@@ -261,7 +269,7 @@ private struct ByteReader {
 
     /// A count of items still to read: never more than the bytes left, so damage cannot ask for a huge array.
     mutating func count() -> Int? {
-        guard let value = int(), value >= 0, value <= bytes.count - position else { return nil }
+        guard let value = int(), value >= 0, value <= end - position else { return nil }
         return value
     }
 
