@@ -5,7 +5,7 @@ Runs `redflag scan` (the binary given by --redflag, default .build/release/redfl
 recall of scam texts and false-positive rate of legit texts, for the `scam` label and for "flagged" (scam or
 suspicious), per language and per tactic on the Corpus, and on the public sets' test splits.
 
-  python3 scripts/evaluate.py [--split test|dev|all] [--redflag PATH] [--shared ../shared/data] [--patterns DIR] [--misses]
+  python3 scripts/evaluate.py [--split test|dev|all] [--redflag PATH] [--shared ../shared/data] [--patterns DIR] [--weights FILE] [--misses]
 """
 import argparse
 import collections
@@ -140,9 +140,12 @@ def main():
     parser.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--misses", action="store_true", help="list the Corpus texts on the wrong side of 'scam'")
     parser.add_argument("--patterns", help="a pattern folder to use instead of the embedded default set")
+    parser.add_argument("--weights", help="a weights file from `redflag train` to score with")
     args = parser.parse_args()
     if args.patterns:
         EXTRA_ARGS.extend(["--patterns", args.patterns])
+    if args.weights:
+        EXTRA_ARGS.extend(["--weights", args.weights])
     misses = corpus(args.redflag, args.split)
     shared(args.redflag, pathlib.Path(args.shared))
     if args.misses:
