@@ -44,6 +44,8 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let input = try readInput()
+        // The language models load on the other core while the rule set loads on this one.
+        if classifyOptions.language == nil { LanguageIdentifier.preload() }
         let ruleSet = try ruleSetOptions.loadRuleSet(cached: true)
         let scanner = classifyOptions.scanner(ruleSet, singleText: true)
         let verdict = scanner.classify(input, language: classifyOptions.language)

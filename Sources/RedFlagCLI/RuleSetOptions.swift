@@ -101,12 +101,18 @@ extension ClassifyOptions {
         }
     }
 
-    /// A scanner over `ruleSet` with these options. For one text (`check`), without `--engine`, no prefilter is
-    /// built: compiling it takes longer than running the rules once.
+    /// A scanner over `ruleSet` with these options. For one text (`check`) without `--engine`, the prefilter is
+    /// the `pcre2` engine's literal table when the set's prefilter layout is known (read from a snapshot), and
+    /// none otherwise: reading every pattern for its literals takes longer than running the rules once.
     func scanner(_ ruleSet: RuleSet, singleText: Bool = false) -> RuleScanner {
-        RuleScanner(
-            ruleSet: ruleSet, timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: engine ?? .default,
-            prefiltered: !(singleText && engine == nil))
+        guard singleText && engine == nil else {
+            return RuleScanner(
+                ruleSet: ruleSet, timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: engine ?? .default,
+                prefiltered: true)
+        }
+        return RuleScanner(
+            ruleSet: ruleSet, timeBudget: timeBudget, maxTextBytes: maxTextBytes, engine: .pcre2,
+            prefiltered: ruleSet.hasPrefilterLayout)
     }
 }
 

@@ -53,56 +53,76 @@ public final class LiteralPrefilter: @unchecked Sendable {
     public let backend: Backend
     /// The largest id plus one.
     public let idCount: Int
-    /// Table backend: literals (lower-cased) with their ids, bucketed by their first two bytes.
-    private let buckets: [UInt16: [(literal: [UInt8], id: Int)]]
+    /// The literals (lower-cased, at least two bytes).
+    private let list: LiteralList
+    /// Table backend: the literal indices sorted by their first two bytes, and where each two-byte key's run
+    /// starts in `order` (65,537 entries; key `k` runs from `bucketStart[k]` to `bucketStart[k + 1]`).
+    private let order: [Int32]
+    private let bucketStart: [Int32]
     #if REDFLAG_HYPERSCAN
     /// Hyperscan backend: nil when there are no literals.
     private let database: OpaquePointer?
     #endif
 
     /// Compiles `literals` (each at least two bytes; ASCII letters in any case) for `backend`.
-    public init(literals: [(id: Int, literal: [UInt8])], backend: Backend) throws(PrefilterError) {
-        let literals = literals.filter { $0.literal.count >= 2 }.map { (id: $0.id, literal: $0.literal.map(asciiLower)) }
+    public convenience init(literals: [(id: Int, literal: [UInt8])], backend: Backend) throws(PrefilterError) {
+        try self.init(list: LiteralList(literals), backend: backend)
+    }
+
+    /// Compiles the literals of `list` (those of at least two bytes; ASCII letters in any case) for `backend`.
+    public init(list: LiteralList, backend: Backend) throws(PrefilterError) {
+        let list = list.prefilterable()
+        self.list = list
         self.backend = backend
-        self.idCount = (literals.map(\.id).max() ?? -1) + 1
+        self.idCount = Int(list.ids.max() ?? -1) + 1
         switch backend {
         case .table:
-            self.buckets = Dictionary(grouping: literals.map { (literal: $0.literal, id: $0.id) }) {
-                UInt16($0.literal[0]) << 8 | UInt16($0.literal[1])
-            }
+            (self.order, self.bucketStart) = Self.buckets(list)
             #if REDFLAG_HYPERSCAN
             self.database = nil
             #endif
         case .hyperscan:
-            self.buckets = [:]
+            (self.order, self.bucketStart) = ([], [])
             #if REDFLAG_HYPERSCAN
             guard Self.isHyperscanSupported else { throw .unsupported }
-            self.database = try Self.compile(literals)
+            self.database = try Self.compile(list)
             #else
             throw .unsupported
             #endif
         }
     }
 
+    /// A counting sort of the literals by their first two bytes.
+    private static func buckets(_ list: LiteralList) -> (order: [Int32], bucketStart: [Int32]) {
+        var bucketStart = [Int32](repeating: 0, count: 65_537)
+        for i in 0..<list.count { bucketStart[list.key(i) + 1] += 1 }
+        for key in 0..<65_536 { bucketStart[key + 1] += bucketStart[key] }
+        var next = bucketStart
+        var order = [Int32](repeating: 0, count: list.count)
+        for i in 0..<list.count {
+            let key = list.key(i)
+            order[Int(next[key])] = Int32(i)
+            next[key] += 1
+        }
+        return (order, bucketStart)
+    }
+
     #if REDFLAG_HYPERSCAN
     deinit { if let database { hs_free_database(database) } }
 
-    private static func compile(_ literals: [(id: Int, literal: [UInt8])]) throws(PrefilterError) -> OpaquePointer? {
-        guard !literals.isEmpty else { return nil }
-        let buffers = literals.map { item -> UnsafeMutablePointer<CChar> in
-            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: item.literal.count)
-            for (i, byte) in item.literal.enumerated() { buffer[i] = CChar(bitPattern: byte) }
-            return buffer
-        }
-        defer { buffers.forEach { $0.deallocate() } }
-        let expressions: [UnsafePointer<CChar>?] = buffers.map { UnsafePointer<CChar>($0) }
-        let flags = [UInt32](repeating: UInt32(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH), count: literals.count)
-        let ids = literals.map { UInt32($0.id) }
-        let lengths = literals.map { $0.literal.count }
+    private static func compile(_ list: LiteralList) throws(PrefilterError) -> OpaquePointer? {
+        guard list.count > 0 else { return nil }
+        let flags = [UInt32](repeating: UInt32(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH), count: list.count)
+        let ids = list.ids.map { UInt32($0) }
+        let lengths = (0..<list.count).map { Int(list.offsets[$0 + 1] - list.offsets[$0]) }
         var database: OpaquePointer?
         var error: UnsafeMutablePointer<hs_compile_error_t>?
-        let rc = hs_compile_lit_multi(
-            expressions, flags, ids, lengths, UInt32(literals.count), UInt32(HS_MODE_BLOCK), nil, &database, &error)
+        let rc = list.bytes.withUnsafeBufferPointer { bytes -> hs_error_t in
+            let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)  // not empty: count > 0
+            let expressions: [UnsafePointer<CChar>?] = (0..<list.count).map { base + Int(list.offsets[$0]) }
+            return hs_compile_lit_multi(
+                expressions, flags, ids, lengths, UInt32(list.count), UInt32(HS_MODE_BLOCK), nil, &database, &error)
+        }
         if rc == HS_SUCCESS, let database { return database }
         let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(rc)"
         if let error { hs_free_compile_error(error) }
@@ -129,16 +149,34 @@ public final class LiteralPrefilter: @unchecked Sendable {
     private func scanTable(_ bytes: UnsafeBufferPointer<UInt8>, _ marks: UnsafeMutableBufferPointer<Bool>) -> Bool {
         let count = bytes.count
         guard count >= 2 else { return true }
-        var previous = asciiLower(bytes[0])
-        for i in 1..<count {
-            let byte = asciiLower(bytes[i])
-            defer { previous = byte }
-            guard let bucket = buckets[UInt16(previous) << 8 | UInt16(byte)] else { continue }
-            let start = i - 1
-            for (literal, id) in bucket where !marks[id] && start + literal.count <= count {
-                var j = 2
-                while j < literal.count && asciiLower(bytes[start + j]) == literal[j] { j += 1 }
-                if j == literal.count { marks[id] = true }
+        list.bytes.withUnsafeBufferPointer { literalBytes in
+            list.offsets.withUnsafeBufferPointer { offsets in
+                list.ids.withUnsafeBufferPointer { ids in
+                    order.withUnsafeBufferPointer { order in
+                        bucketStart.withUnsafeBufferPointer { bucketStart in
+                            var previous = asciiLower(bytes[0])
+                            for i in 1..<count {
+                                let byte = asciiLower(bytes[i])
+                                let key = Int(previous) << 8 | Int(byte)
+                                previous = byte
+                                var entry = Int(bucketStart[key])
+                                let last = Int(bucketStart[key + 1])
+                                guard entry < last else { continue }
+                                let start = i - 1
+                                while entry < last {
+                                    let literal = Int(order[entry])
+                                    entry += 1
+                                    let id = Int(ids[literal])
+                                    let from = Int(offsets[literal]), to = Int(offsets[literal + 1])
+                                    guard !marks[id], start + (to - from) <= count else { continue }
+                                    var j = 2
+                                    while from + j < to && asciiLower(bytes[start + j]) == literalBytes[from + j] { j += 1 }
+                                    if from + j == to { marks[id] = true }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         return true
@@ -168,6 +206,61 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
 @inline(__always) private func asciiLower(_ byte: UInt8) -> UInt8 {
     byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+}
+
+/// Literals with their ids, stored end to end in one byte array (cheap to build, store and read back).
+public struct LiteralList: Sendable, Equatable {
+    /// The literals' bytes, end to end.
+    public private(set) var bytes: [UInt8] = []
+    /// Where each literal starts in `bytes`, and one more entry: the end of the last.
+    public private(set) var offsets: [Int32] = [0]
+    /// Each literal's id.
+    public private(set) var ids: [Int32] = []
+
+    public init() {}
+
+    public init(_ literals: [(id: Int, literal: [UInt8])]) {
+        for item in literals { append(id: item.id, literal: item.literal) }
+    }
+
+    /// Reads back stored arrays; nil unless they are consistent (offsets rising from 0 to the byte count, one id
+    /// per literal, ids not negative).
+    public init?(bytes: [UInt8], offsets: [Int32], ids: [Int32]) {
+        guard offsets.first == 0, offsets.count == ids.count + 1, Int(offsets.last!) == bytes.count,
+            zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }), ids.allSatisfy({ $0 >= 0 })
+        else { return nil }
+        self.bytes = bytes
+        self.offsets = offsets
+        self.ids = ids
+    }
+
+    public var count: Int { ids.count }
+
+    public mutating func append(id: Int, literal: some Collection<UInt8>) {
+        bytes.append(contentsOf: literal)
+        offsets.append(Int32(bytes.count))
+        ids.append(Int32(id))
+    }
+
+    /// The literal at `index`.
+    public func literal(_ index: Int) -> ArraySlice<UInt8> { bytes[Int(offsets[index])..<Int(offsets[index + 1])] }
+
+    /// The literals of two bytes or more, ASCII letters lower-cased (the list itself when it is so already).
+    func prefilterable() -> LiteralList {
+        let isReady = !bytes.contains { $0 >= 0x41 && $0 <= 0x5A } && zip(offsets, offsets.dropFirst()).allSatisfy { $1 - $0 >= 2 }
+        if isReady { return self }
+        var kept = LiteralList()
+        for i in 0..<count where offsets[i + 1] - offsets[i] >= 2 {
+            kept.append(id: Int(ids[i]), literal: literal(i).lazy.map(asciiLower))
+        }
+        return kept
+    }
+
+    /// The first two bytes of literal `index` (at least two bytes long) as a table key.
+    func key(_ index: Int) -> Int {
+        let start = Int(offsets[index])
+        return Int(bytes[start]) << 8 | Int(bytes[start + 1])
+    }
 }
 
 /// Hyperscan's per-thread working memory for scans. It grows to fit every database it is used with; it belongs

@@ -72,4 +72,31 @@ import Testing
             #expect(!prefilter.scan("Wor\u{212A} from home", scratch: PrefilterScratch(), candidates: &ignored))
         }
     }
+
+    @Test func aLiteralListReadBackMustAddUp() {
+        var list = LiteralList()
+        list.append(id: 0, literal: Array("fee".utf8))
+        list.append(id: 3, literal: Array("wa.me".utf8))
+        #expect(list.count == 2 && Array(list.literal(1)) == Array("wa.me".utf8))
+        #expect(LiteralList(bytes: list.bytes, offsets: list.offsets, ids: list.ids) == list)
+        #expect(LiteralList(bytes: list.bytes, offsets: [0, 3], ids: list.ids) == nil)  // one offset short
+        #expect(LiteralList(bytes: list.bytes, offsets: [0, 5, 3], ids: list.ids) == nil)  // not rising
+        #expect(LiteralList(bytes: Array(list.bytes.dropLast()), offsets: list.offsets, ids: list.ids) == nil)
+        #expect(LiteralList(bytes: list.bytes, offsets: list.offsets, ids: [0, -1]) == nil)
+    }
+
+    @Test func theTableSkipsOneByteLiteralsAndFoldsCapitals() throws {
+        let list = LiteralList([(id: 0, literal: Array("x".utf8)), (id: 1, literal: Array("TeLe".utf8)), (id: 2, literal: Array("ab".utf8))])
+        var backends: [LiteralPrefilter.Backend] = [.table]
+        if LiteralPrefilter.isHyperscanSupported { backends.append(.hyperscan) }
+        for backend in backends {
+            let prefilter = try LiteralPrefilter(list: list, backend: backend)
+            var found = [Bool](repeating: false, count: 3)
+            #expect(prefilter.scan("x telegram, no a-b", scratch: PrefilterScratch(), candidates: &found))
+            #expect(found == [false, true, false], "\(backend)")
+            found = [false, false, false]
+            #expect(prefilter.scan("AB", scratch: PrefilterScratch(), candidates: &found))
+            #expect(found == [false, false, true], "\(backend)")
+        }
+    }
 }

@@ -26,12 +26,44 @@ import Testing
         })
         let texts = EngineEquivalenceTests.corpusTexts
         #expect(texts.count > 1000)
+        // The prefilter layout comes with the snapshot, as worked out from the patterns.
+        #expect(fromSnapshot.hasPrefilterLayout)
+        #expect(fromSnapshot.prefilterLayout == fromYAML.prefilterLayout)
         let yamlScanner = RuleScanner(ruleSet: fromYAML)
         let snapshotScanner = RuleScanner(ruleSet: fromSnapshot)
+        // What `check` uses: the literal table built from the snapshot's layout, against PCRE2 alone.
+        let reference = RuleScanner(ruleSet: fromYAML, engine: .pcre2, prefiltered: false)
+        let tableFromSnapshot = RuleScanner(ruleSet: fromSnapshot, engine: .pcre2, prefiltered: true)
         for (index, text) in texts.enumerated() {
             let expected = yamlScanner.classify(text).json(id: .line(index))
             #expect(snapshotScanner.classify(text).json(id: .line(index)) == expected)
+            #expect(tableFromSnapshot.classify(text).json(id: .line(index)) == reference.classify(text).json(id: .line(index)))
         }
+    }
+
+    @Test func aPrefilterLayoutThatDoesNotAddUpIsRefused() throws {
+        let set = EngineEquivalenceTests.ruleSet
+        let layout = set.prefilterLayout
+        #expect(layout.isConsistent(ruleCount: set.rules.count))
+        #expect(!layout.isConsistent(ruleCount: set.rules.count + 1))
+        var fewerIDs = layout
+        fewerIDs.literalCount -= 1  // the last literal id is now out of range
+        #expect(!fewerIDs.isConsistent(ruleCount: set.rules.count))
+        var shifted = layout
+        let first = try #require(shifted.conditionStart.firstIndex { $0 != nil })
+        shifted.conditionStart[first] = shifted.conditionStart[first]! + 1  // inside a node, not at its start
+        #expect(!shifted.isConsistent(ruleCount: set.rules.count))
+        var dropped = layout
+        dropped.conditionStart[first] = nil  // a node no rule starts at
+        #expect(!dropped.isConsistent(ruleCount: set.rules.count))
+        var badTag = layout
+        var words = badTag.code.words
+        words[0] = 7
+        badTag.code = ConditionCode(words: words)
+        #expect(!badTag.isConsistent(ruleCount: set.rules.count))
+        var cut = layout
+        cut.code = ConditionCode(words: Array(layout.code.words.dropLast()))
+        #expect(!cut.isConsistent(ruleCount: set.rules.count))
     }
 
     @Test func damagedOrStaleSnapshotsAreRefused() throws {

@@ -86,6 +86,16 @@ public struct RuleSet: Sendable {
     }
 }
 
+extension RuleSet {
+    /// True when rule ids are unique and every rule that a meta rule or an `unless` names exists (always so for a
+    /// set the loader built; checked for one read back from a snapshot).
+    var referencesResolve: Bool {
+        indexByID.count == rules.count
+            && resolvedMeta.count == metaOrder.count && resolvedMeta.values.allSatisfy(\.isResolved)
+            && blockers.allSatisfy { rules[$0.rule].unless.count == $0.by.count }
+    }
+}
+
 /// A meta expression whose operands are rule indices, for evaluation without look-ups.
 indirect enum ResolvedMeta: Sendable {
     case rule(Int)
@@ -101,6 +111,16 @@ indirect enum ResolvedMeta: Sendable {
         case .and(let terms): self = .and(terms.map { ResolvedMeta($0, index: index) })
         case .or(let terms): self = .or(terms.map { ResolvedMeta($0, index: index) })
         case .atLeast(let count, let ids): self = .atLeast(count, ids.map { index[$0] ?? -1 })
+        }
+    }
+
+    /// True when every operand names a rule of the set.
+    var isResolved: Bool {
+        switch self {
+        case .rule(let i): return i >= 0
+        case .not(let inner): return inner.isResolved
+        case .and(let terms), .or(let terms): return terms.allSatisfy(\.isResolved)
+        case .atLeast(_, let indices): return indices.allSatisfy { $0 >= 0 }
         }
     }
 

@@ -5,7 +5,8 @@ import Glibc
 import RedFlagRegex
 
 /// A checked rule set written in a compact binary form, so that a later process loads it without parsing YAML or
-/// compiling patterns: its patterns compile when a text first reaches them.
+/// compiling patterns: its patterns compile when a text first reaches them, and it holds the prefilter's layout
+/// (each pattern's required literals), so a prefilter is built without reading the patterns again.
 ///
 /// The snapshot names the build that made it (`buildKey`: redflag and PCRE2 versions, and the executable's size
 /// and date, so a rebuilt redflag never reads another build's snapshot) and the fingerprint of the pattern files;
@@ -13,7 +14,7 @@ import RedFlagRegex
 /// unreadable (nil), never a crash; it is not a defence against tampering (the cache folder must be the user's).
 /// Rule examples are not kept: `rules test` and `rules lint` read the YAML.
 enum RuleSetSnapshot {
-    static let magic = "redflag-snapshot/2"
+    static let magic = "redflag-snapshot/3"
 
     /// What identifies the code that reads and writes snapshots.
     static let buildKey: String = {
@@ -85,6 +86,7 @@ enum RuleSetSnapshot {
         }
         out.int(set.metaOrder.count)
         for index in set.metaOrder { out.int(index) }
+        out.layout(set.prefilterLayout)
         let sum = checksum(out.bytes[...])
         out.int(Int(Int64(bitPattern: sum)))
         return out.bytes
@@ -155,17 +157,15 @@ enum RuleSetSnapshot {
             guard let index = input.int(), rules.indices.contains(index), case .meta = rules[index].body else { return nil }
             metaOrder.append(index)
         }
-        guard input.isAtEnd else { return nil }
-        // Every rule a meta rule or an `unless` names must exist, or evaluation would look up a missing index.
-        let ids = Set(rules.map(\.id))
-        for index in metaOrder {
-            guard case .meta(let expression) = rules[index].body, expression.operands.allSatisfy(ids.contains) else { return nil }
-        }
-        guard rules.allSatisfy({ $0.unless.allSatisfy(ids.contains) }) else { return nil }
+        guard let layout = input.layout(), layout.isConsistent(ruleCount: rules.count), input.isAtEnd else { return nil }
         let settings = RuleSetSettings(
             name: name, version: version, bias: bias, thresholds: Thresholds(suspicious: suspicious, scam: scam),
             heuristics: heuristics)
-        return RuleSet(settings: settings, tactics: tactics, rules: rules, metaOrder: metaOrder, fingerprint: fingerprint)
+        let set = RuleSet(settings: settings, tactics: tactics, rules: rules, metaOrder: metaOrder, fingerprint: fingerprint)
+        // Every rule a meta rule or an `unless` names must exist, and ids must be unique.
+        guard set.referencesResolve else { return nil }
+        set.prefilterCache.preset(layout)
+        return set
     }
 }
 
@@ -233,6 +233,24 @@ private struct ByteWriter {
         }
     }
 
+    mutating func int32s(_ values: [Int32]) {
+        int(values.count)
+        for value in values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    }
+
+    mutating func layout(_ layout: RulePrefilter.Layout) {
+        int(layout.literals.count)
+        for group in layout.literals {
+            int(group.bytes.count)
+            bytes.append(contentsOf: group.bytes)
+            int32s(group.offsets)
+            int32s(group.ids)
+        }
+        int32s(layout.code.words)
+        int(layout.conditionStart.count)
+        for start in layout.conditionStart { int(start ?? -1) }
+        int(layout.literalCount)
+    }
 }
 
 /// Reads what `ByteWriter` wrote; every read checks the bounds and returns nil past the end or on nonsense.
@@ -305,6 +323,46 @@ private struct ByteReader {
         case 1: return double().map { .some($0) }
         default: return nil
         }
+    }
+
+    /// A prefilter layout (check it with `isConsistent` before use).
+    mutating func layout() -> RulePrefilter.Layout? {
+        guard let viewCount = count() else { return nil }
+        var literals: [LiteralList] = []
+        for _ in 0..<viewCount {
+            guard let byteCount = count() else { return nil }
+            let literalBytes = Array(bytes[position..<position + byteCount])
+            position += byteCount
+            guard let offsets = int32s(), let ids = int32s(),
+                let list = LiteralList(bytes: literalBytes, offsets: offsets, ids: ids)
+            else { return nil }
+            literals.append(list)
+        }
+        guard let words = int32s(), let startCount = count() else { return nil }
+        var starts: [Int?] = []
+        starts.reserveCapacity(startCount)
+        for _ in 0..<startCount {
+            guard let start = int() else { return nil }
+            starts.append(start < 0 ? nil : start)
+        }
+        guard let literalCount = int() else { return nil }
+        return RulePrefilter.Layout(
+            literals: literals, code: ConditionCode(words: words), conditionStart: starts, literalCount: literalCount)
+    }
+
+    /// An array of 32-bit integers, copied in one go.
+    mutating func int32s() -> [Int32]? {
+        guard let count = count(), count * 4 <= end - position else { return nil }
+        let values = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                for i in 0..<count {
+                    buffer[i] = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: position + 4 * i, as: Int32.self))
+                }
+            }
+            initialized = count
+        }
+        position += 4 * count
+        return values
     }
 
     /// A meta expression, at most 64 levels deep.

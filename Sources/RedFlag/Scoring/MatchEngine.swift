@@ -39,51 +39,85 @@ public enum MatchEngine: String, Sendable, CaseIterable {
 /// one of `must|need…` and one of `fee|kit…`); every distinct literal of a view gets an id, and a rule is a
 /// candidate when its condition holds over the ids found.
 final class RulePrefilter: Sendable {
+    /// What a prefilter is built from, worked out by reading every pattern (the dear part) and kept in rule-set
+    /// snapshots so a later process skips that reading.
+    struct Layout: Sendable, Equatable {
+        /// By view kind (`ViewKind.allCases` order): the literals of the rules on that view, with their ids.
+        var literals: [LiteralList]
+        /// The rules' conditions, flattened (see `ConditionCode`).
+        var code: ConditionCode
+        /// For each rule index: where its condition starts in `code`; nil for a pattern rule that always runs (and
+        /// for meta rules).
+        var conditionStart: [Int?]
+        /// Number of literal ids, over all views.
+        var literalCount: Int
+
+        /// Reads every pattern rule of `rules` for its required literals.
+        init(rules: [Rule]) {
+            var ids: [[[UInt8]: Int]] = ViewKind.allCases.map { _ in [:] }
+            var starts: [Int?] = Array(repeating: nil, count: rules.count)
+            var code = ConditionCode()
+            var next = 0
+            for (i, rule) in rules.enumerated() {
+                guard case .pattern(let pattern) = rule.body,
+                    let condition = RequiredLiterals.extract(pattern.source, options: pattern.options)
+                else { continue }
+                let view = rule.view.index
+                starts[i] = code.append(condition) { literal in
+                    if let id = ids[view][literal] { return id }
+                    ids[view][literal] = next
+                    next += 1
+                    return next - 1
+                }
+            }
+            self.init(
+                literals: ids.map { LiteralList($0.map { (id: $0.value, literal: $0.key) }.sorted { $0.id < $1.id }) },
+                code: code, conditionStart: starts, literalCount: next)
+        }
+
+        init(literals: [LiteralList], code: ConditionCode, conditionStart: [Int?], literalCount: Int) {
+            self.literals = literals
+            self.code = code
+            self.conditionStart = conditionStart
+            self.literalCount = literalCount
+        }
+
+        /// True when every literal id and condition start is in range, so a layout read from a file cannot make
+        /// `narrow` read out of bounds. `ruleCount`: the number of rules of the set it belongs to.
+        func isConsistent(ruleCount: Int) -> Bool {
+            guard literals.count == ViewKind.allCases.count, conditionStart.count == ruleCount,
+                literals.allSatisfy({ $0.ids.allSatisfy { $0 < literalCount } })
+            else { return false }
+            // The conditions are appended one rule after the other: the nodes of `code`, in order.
+            return code.nodeStarts(literalCount: literalCount) == conditionStart.compactMap { $0 }
+        }
+    }
+
     /// By view kind (`ViewKind.allCases` order); nil where the set has no prefiltered rule on that view.
     let databases: [LiteralPrefilter?]
-    /// The rules' conditions, flattened (see `ConditionCode`).
-    let code: ConditionCode
-    /// For each rule index: where its condition starts in `code`; nil for a pattern rule that always runs (and
-    /// for meta rules).
-    let conditionStart: [Int?]
-    /// Number of literal ids, over all views.
-    let literalCount: Int
+    let layout: Layout
 
-    init(rules: [Rule], backend: LiteralPrefilter.Backend) throws(PrefilterError) {
-        var ids: [[[UInt8]: Int]] = ViewKind.allCases.map { _ in [:] }
-        var starts: [Int?] = Array(repeating: nil, count: rules.count)
-        var code = ConditionCode()
-        var next = 0
-        for (i, rule) in rules.enumerated() {
-            guard case .pattern(let pattern) = rule.body,
-                let condition = RequiredLiterals.extract(pattern.source, options: pattern.options)
-            else { continue }
-            let view = rule.view.index
-            starts[i] = code.append(condition) { literal in
-                if let id = ids[view][literal] { return id }
-                ids[view][literal] = next
-                next += 1
-                return next - 1
-            }
+    init(layout: Layout, backend: LiteralPrefilter.Backend) throws(PrefilterError) {
+        self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
+            group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend)
         }
-        self.databases = try ids.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
-            group.isEmpty ? nil : try LiteralPrefilter(literals: group.map { (id: $0.value, literal: $0.key) }, backend: backend)
-        }
-        self.code = code
-        self.conditionStart = starts
-        self.literalCount = next
+        self.layout = layout
     }
+
+    /// For each rule index: whether the rule has a literal condition (false: it always runs, or is a meta rule).
+    func isPrefiltered(_ rule: Int) -> Bool { layout.conditionStart[rule] != nil }
 
     /// Narrows `toRun` (pattern rules by index) to the candidates among them in `views`.
     func narrow(_ toRun: inout [Bool], viewNeeded: [Bool], views: inout LazyViews, scratch: PrefilterScratch) {
-        var found = [Bool](repeating: false, count: literalCount)
+        var found = [Bool](repeating: false, count: layout.literalCount)
         for kind in ViewKind.allCases where viewNeeded[kind.index] {
             guard let database = databases[kind.index] else { continue }
             // A text the prefilter cannot read (a Kelvin sign or long s in it): every rule stays.
             if !database.scan(views.view(kind).text, scratch: scratch, candidates: &found) { return }
         }
+        let conditionStart = layout.conditionStart
         found.withUnsafeBufferPointer { found in
-            code.words.withUnsafeBufferPointer { words in
+            layout.code.words.withUnsafeBufferPointer { words in
                 for i in toRun.indices where toRun[i] {
                     if let start = conditionStart[i], !ConditionCode.holds(words, at: start, found) { toRun[i] = false }
                 }
@@ -94,8 +128,47 @@ final class RulePrefilter: Sendable {
 
 /// Literal conditions flattened into one array of words, for evaluation without allocation: a leaf is
 /// `[0, id]`, an and/or node `[1 or 2, end, children…]` with `end` the index after its last child.
-struct ConditionCode: Sendable {
+struct ConditionCode: Sendable, Equatable {
     private(set) var words: [Int32] = []
+
+    init() {}
+
+    /// Words read back from a snapshot: check them with `isWellFormed` before use.
+    init(words: [Int32]) { self.words = words }
+
+    /// Where each top-level node starts, when the words parse as a sequence of nodes whose leaves name ids below
+    /// `literalCount`; nil when they do not.
+    func nodeStarts(literalCount: Int) -> [Int]? {
+        var starts: [Int] = []
+        var position = 0
+        while position < words.count {
+            guard let next = nodeEnd(at: position, limit: words.count, literalCount: literalCount, depth: 0) else { return nil }
+            starts.append(position)
+            position = next
+        }
+        return starts
+    }
+
+    /// Where the node at `position` ends, or nil when it is malformed.
+    private func nodeEnd(at position: Int, limit: Int, literalCount: Int, depth: Int) -> Int? {
+        guard depth < 256, position + 1 < limit else { return nil }
+        switch words[position] {
+        case 0:
+            let id = Int(words[position + 1])
+            return id >= 0 && id < literalCount ? position + 2 : nil
+        case 1, 2:
+            let end = Int(words[position + 1])
+            guard end > position + 1, end <= limit else { return nil }
+            var child = position + 2
+            while child < end {
+                guard let next = nodeEnd(at: child, limit: end, literalCount: literalCount, depth: depth + 1) else { return nil }
+                child = next
+            }
+            return child == end ? end : nil
+        default:
+            return nil
+        }
+    }
 
     /// Appends `condition` with its literals turned into ids; returns where it starts.
     mutating func append(_ condition: LiteralCondition, id: ([UInt8]) -> Int) -> Int {
@@ -140,18 +213,49 @@ extension ViewKind {
     }
 }
 
-/// Compiles a rule set's prefilters on first use and keeps them, so every scanner over the set shares them.
+/// Compiles a rule set's prefilters on first use and keeps them, so every scanner over the set shares them; keeps
+/// the layout they are built from, worked out once (or read from a snapshot).
 final class PrefilterCache: @unchecked Sendable {
     private let lock = NSLock()
     private var built: [MatchEngine: Result<RulePrefilter, PrefilterError>] = [:]
+    private var layout: RulePrefilter.Layout?
+
+    /// The prefilter layout of `rules`, worked out on first use.
+    func layout(for rules: [Rule]) -> RulePrefilter.Layout {
+        lock.lock()
+        defer { lock.unlock() }
+        return layoutLocked(rules)
+    }
+
+    /// True once the layout is known, so building a prefilter costs little.
+    var hasLayout: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return layout != nil
+    }
+
+    /// Sets the layout, read from a snapshot, before any prefilter is built.
+    func preset(_ layout: RulePrefilter.Layout) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.layout == nil { self.layout = layout }
+    }
 
     func prefilter(for rules: [Rule], engine: MatchEngine) -> Result<RulePrefilter, PrefilterError> {
         lock.lock()
         defer { lock.unlock() }
         if let done = built[engine] { return done }
-        let result = Result { () throws(PrefilterError) in try RulePrefilter(rules: rules, backend: engine.backend) }
+        let layout = layoutLocked(rules)
+        let result = Result { () throws(PrefilterError) in try RulePrefilter(layout: layout, backend: engine.backend) }
         built[engine] = result
         return result
+    }
+
+    private func layoutLocked(_ rules: [Rule]) -> RulePrefilter.Layout {
+        if let layout { return layout }
+        let worked = RulePrefilter.Layout(rules: rules)
+        layout = worked
+        return worked
     }
 }
 
@@ -161,13 +265,20 @@ extension RuleSet {
         prefilterCache.prefilter(for: rules, engine: engine)
     }
 
+    /// What this set's prefilters are built from, worked out on first use (or read from a snapshot).
+    var prefilterLayout: RulePrefilter.Layout { prefilterCache.layout(for: rules) }
+
+    /// True when the prefilter layout is already known (worked out, or read from a snapshot): then a prefilter
+    /// costs little to build, even for one text.
+    public var hasPrefilterLayout: Bool { prefilterCache.hasLayout }
+
     /// Ids of the pattern rules without a usable required literal: every engine runs them on every text of
     /// their languages.
     public var unprefilteredRuleIDs: [String] {
         guard case .success(let prefilter) = prefilter(.pcre2) else { return [] }
         // (The table backend never fails to build, so this always has the answer.)
         return rules.indices.filter { i in
-            if case .pattern = rules[i].body { return prefilter.conditionStart[i] == nil } else { return false }
+            if case .pattern = rules[i].body { return !prefilter.isPrefiltered(i) } else { return false }
         }.map { rules[$0].id }
     }
 }

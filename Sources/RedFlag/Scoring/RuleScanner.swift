@@ -94,7 +94,7 @@ public final class RuleScanner {
         }
         self.scratch = MatchScratch(limits: limits)
         self.maxSpansPerRule = maxSpansPerRule
-        self.languageIdentifier = identifyLanguage ? LanguageIdentifier() : nil
+        self.languageIdentifier = identifyLanguage ? LanguageIdentifier.preloadedOrNew() : nil
         self.timeBudget = timeBudget
         self.maxTextBytes = maxTextBytes
     }

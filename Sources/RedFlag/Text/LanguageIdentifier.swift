@@ -139,3 +139,52 @@ public final class LanguageIdentifier {
         return kana == 0 && han * 10 >= letters * 3 ? "zh" : nil
     }
 }
+
+extension LanguageIdentifier {
+    /// Starts loading the fingerprints (a couple of milliseconds) on another thread, for a process that classifies
+    /// one text: the loading overlaps with loading the rule set, and the next `RuleScanner` made takes the result.
+    public static func preload() { PreloadedIdentifier.shared.start() }
+
+    /// The identifier `preload()` loaded, if any (waiting for it to be ready), else a new one.
+    static func preloadedOrNew() -> LanguageIdentifier? {
+        if let preloaded = PreloadedIdentifier.shared.take() { return preloaded }
+        return LanguageIdentifier()
+    }
+}
+
+/// One identifier loaded on another thread and handed over once.
+private final class PreloadedIdentifier: @unchecked Sendable {
+    static let shared = PreloadedIdentifier()
+    private let lock = NSLock()
+    private var loading: DispatchGroup?
+    private var loaded: LanguageIdentifier?
+
+    func start() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard loading == nil, loaded == nil else { return }
+        let group = DispatchGroup()
+        loading = group
+        DispatchQueue.global(qos: .userInitiated).async(group: group) {
+            let identifier = LanguageIdentifier()
+            self.lock.lock()
+            self.loaded = identifier
+            self.lock.unlock()
+        }
+    }
+
+    /// The loaded identifier, once; nil when none was started or it could not load.
+    func take() -> LanguageIdentifier? {
+        lock.lock()
+        let group = loading
+        lock.unlock()
+        guard let group else { return nil }
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        let identifier = loaded
+        loaded = nil
+        loading = nil
+        return identifier
+    }
+}
