@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "66dc6b8ac7cde436"
+    static let fingerprint = "f9b819642526c799"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -2006,6 +2006,8 @@ rules:
       | \b(?:invit(?:e|es|ing)\s+you|would\s+like\s+to\s+invite\s+you)\s+to\s+(?:work|join|do|participate|become)\b
       | \bwe\s+(?:found|got|saw|received)\s+your\s+(?:cv|resume|profile|number|contact)\b
       | \b(?:i\s+am|i['’]m|we\s+are)\s+offering\s+you\s+(?:a\s{1,3})?job\b
+      | (?:^|[.!?,;:\n]\s{0,3}|\b(?:i|we|just|recently|i['’]ve|we['’]ve|i\s+have|we\s+have)\s{1,3})(?:saw|seen|found|came\s+across|come\s+across|noticed|spotted|viewed|checked\s+out|reviewed|got)\s+(?:your|ur|yr)\s+(?:resume|résumé|cv|profile|number|contact|application|details)\b
+      | \b(?:your|ur)\s+(?:resume|résumé|cv|profile)\s+(?:caught|got)\s+(?:my|our)\s+(?:eye|attention)\b
   - id: __LURE_DAILY_PAY_EN
     languages: [en]
     flags: [extended]
@@ -2043,6 +2045,8 @@ rules:
       | \b(?:from|of)\s+the\s+(?:hr|human\s+resources?|recruitment|personnel|commercial)\s+department\b
       | \b(?:head|manager)\s+of\s+(?:the\s{1,3})?(?:hr|human\s+resources?|recruitment)\b
       | \brecruitment\s+(?:center|centre|department|team)\s+of\b
+      | \b(?:it['’]?s|its|this\s+is|i['’]m|im|i\s+am)\s+[a-z][\w'’-]{1,15}\s+(?:w/|with|from|of|at|on)\s+(?:the\s{1,3}|our\s{1,3}|a\s{1,3})?(?:[\w&.-]{1,20}\s{1,3}){0,2}?
+          (?:recruit(?:ing|ment)|hiring|hr|talent(?:\s+acquisition)?|staffing|onboarding|placement)\s+(?:team|department|dept|desk|office|agency|squad)\b
   - id: __LURE_EASY_EN
     languages: [en]
     flags: [extended]
@@ -2059,7 +2063,8 @@ rules:
     pattern: |
       \b(?:earn|make|get|receive|income\s+of|salary\s+of|wages?\s+of)\s+(?:up\s?to\s{1,3}|between\s{1,3}|around\s{1,3}|about\s{1,3}|over\s{1,3}|easily\s{1,3})?
           (?:rs\.?\s?|inr\s?|\$\s?|usd\s?|₹\s?|₱\s?|€\s?|£\s?|rm\s?|php\s?)?(?:\d|x{2,})
-      | \b(?:\d[\d,.]{1,9}|x{2,})\s?(?:k|rs|inr|usd|\$|peso|php|rm|tk|ksh|ghs|aud|myr|pkr|r)?\s?(?:-|~|to|and)\s?(?:[$₹₱€£]\s?)?(?:\d[\d,.]{1,9}|x{2,})\s?
+      | [$₹₱€£]\s?\d[\d,.]{0,9}\s?k?\s?(?:-|–|—|~|to)\s?(?:[$₹₱€£]\s?)?\d(?:[\d,.]{0,9}\d)?+\s?k?\b(?!\s{0,3}(?:(?:a|per|/|each|every)\s{0,3}(?:month|mo|year|yr|annum)\b|monthly|annually|yearly|gross|p\.?\s?a\.?(?!\w)))
+      | \b(?:\d[\d,.]{1,9}|x{2,})\s?(?:k|rs|inr|usd|\$|peso|php|rm|tk|ksh|ghs|aud|myr|pkr|r)?\s?(?:-|–|—|~|to|and)\s?(?:[$₹₱€£]\s?)?(?:\d[\d,.]{1,9}|x{2,})\s?
           (?:k\b|rs\b|rupees?\b|inr\b|usd\b|\$|pesos?\b|php\b|rm\b|tk\b|ksh\b|ghs\b|aud\b|myr\b|pkr\b|us\s+dollars?\b|dollars?\b|r\b)
       | \b(?:max(?:imum)?|high)\s+(?:daily\s{1,3})?(?:salary|income|pay)\b|\bsteady\s+income\b
       | (?:[$€£]\s?(?:[4-9]\d|[1-9]\d{2,3})(?:\.\d\d)?|\b(?:[4-9]\d|[1-9]\d{2,3})\s?(?:usd|dollars?|eur|euros?|gbp|pounds?))\s*(?:/\s?h(?:ou)?r\b|per\s+hour\b|an\s+hour\b|hourly\b)
@@ -2146,7 +2151,7 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:salaire|r[ée]mun[ée]ration|revenu|gain|paie|paye|commission)s?\s+(?:journali[èe]re?s?|quotidien(?:ne)?s?|du\s+jour)\b
-      | \b(?:pay[ée]e?s?|vers[ée]e?s?|r[ée]gl[ée]e?s?|cr[ée]dit[ée]e?s?)\s+(?:chaque\s+jour|tous\s+les\s+jours|quotidiennement|le\s+jour\s+m[êe]me|le\s+m[êe]me\s+jour|imm[ée]diatement)\b
+      | \b(?:pay[ée]e?s?|vers[ée]e?s?|r[ée]gl[ée]e?s?|cr[ée]dit[ée]e?s?|vir[ée]e?s?)\s+(?:chaque\s+jour|tous\s+les\s+jours|quotidiennement|le\s+jour\s+m[êe]me|le\s+m[êe]me\s+jour|imm[ée]diatement|le\s+soir\s+m[êe]me|chaque\s+soir|tous\s+les\s+soirs|en\s+fin\s+de\s+journ[ée]e|dans\s+la\s+journ[ée]e)\b
       | (?:\d|\bx{2,})[\d\s,.]{0,9}\s?(?:€|eur|euros?|\$|usd|dollars?|fcfa|cfa|k)?\s?(?:-|à|a)?\s?(?:\d[\d\s,.]{0,9}\s?(?:€|eur|euros?|\$|usd|fcfa|k)?\s?)?
           (?:/\s?jour|/\s?j\b|par\s+jour|chaque\s+jour|quotidiens?)
   - id: __LURE_FLEX_WORK_FR
@@ -2155,7 +2160,7 @@ rules:
     pattern: |
       \b(?:[àa]\s+)?temps\s+partiel\b|\bmi[\s-]temps\b|\btemps\s+(?:partiel|plein)\s?/\s?temps\s+(?:partiel|plein)\b
       | \b(?:depuis|de|[àa])\s+(?:chez\s+(?:vous|toi|soi)|(?:votre|ton)\s+domicile|la\s+maison)\b|\b[àa]\s+domicile\b|\bt[ée]l[ée]travail\b
-      | \b(?:avec|depuis|sur)\s+(?:juste\s{1,3}|seulement\s{1,3}|uniquement\s{1,3})?(?:un|votre|ton)\s+(?:smart\s?phone|t[ée]l[ée]phone|portable|mobile)\b
+      | \b(?:avec|depuis|sur)\s+(?:juste\s{1,3}|seulement\s{1,3}|uniquement\s{1,3})?(?:un|votre|ton)\s+(?:smart\s?phone|t[ée]l[ée]phone|t[ée]l|portable|mobile)\b
       | \b(?:o[ùu]\s+vous\s+voulez|n['’]importe\s+o[ùu]|[àa]\s+tout\s+moment|quand\s+vous\s+voulez)\b
       | \b\d{1,3}(?:\s?-\s?\d{1,3})?\s*(?:minutes?|min|heures?|h)\s+par\s+jour\b|\b(?:emploi|travail|job|mission)s?\s+en\s+ligne\b|\bhoraires?\s+(?:flexibles?|libres?)\b
   - id: __LURE_RECRUITER_PERSONA_FR
@@ -2181,6 +2186,7 @@ rules:
     pattern: |
       \b(?:gagn(?:er|ez|e|es)|toucher|touchez|recevez|recevoir|revenus?\s+de|salaire\s+de)\s+(?:jusqu['’][àa]\s{0,3}|entre\s{1,3}|environ\s{1,3}|plus\s+de\s{1,3}|facilement\s{1,3})?(?:\d|x{2,}|€|\$)
       | \b(?:\d[\d\s,.]{0,9}|x{2,})\s?(?:€|eur|euros?|\$)?\s?(?:-|à|a)\s?(?:\d[\d\s,.]{0,9}|x{2,})\s?(?:€|eur\b|euros?\b|\$|usd\b|fcfa\b|cfa\b|k\b)
+      | \bentre\s+(?:\d[\d\s,.]{0,9}|x{2,})\s?(?:€|eur|euros?|\$)?\s?et\s+(?:\d[\d\s,.]{0,9}|x{2,})\s?(?:€|eur\b|euros?\b|\$|usd\b|fcfa\b|k\b)
       | \brevenus?\s+(?:compl[ée]mentaires?|suppl[ée]mentaires?|stables?|passifs?)\b
       | \b(?:[4-9]\d|[1-9]\d{2,3})\s?(?:€|eur\b|euros?\b|\$)\s*(?:/\s?h\b|par\s+heure\b|de\s+l['’]heure\b)
   - id: __LURE_HIRING_PUSH_FR
@@ -2203,6 +2209,7 @@ rules:
     match:
       - "Bonjour, vous avez été sélectionné pour un emploi à temps partiel, salaire journalier de 80 à 300 €, ajoutez-moi sur WhatsApp."
       - "Je suis la responsable RH de Modavia. Travail simple depuis chez vous, 150 € par jour."
+      - "Télétravail depuis ton tel, entre 60 et 200 € par jour payés le soir même."
     nomatch:
       - "Poste à temps partiel en boutique, 11,65 € de l'heure, candidature sur notre site."
       - "Contactez-moi sur WhatsApp pour le planning du temps partiel."
@@ -2249,8 +2256,13 @@ rules:
     match:
       - "Dear, you passed our interview, wage 4000 Rs/day, contact wa.me/15550100."
       - "I am the HR manager of Brightmall, earn 500-2000 daily, add me on Telegram."
+      - "Hey it's Jess w/ the hiring team, saw ur resume online. $250–$700/day, can I text you the info on WhatsApp?"
+      - "Hi, this is Dan from the recruiting team. Came across your profile: $300 – $900 a day, details on Telegram."
+      - "I am the HR manager, you can make $200-$650. Add me on WhatsApp."
     nomatch:
       - "Part-time job from your phone, earn 500-2000 daily, apply at our office."
+      - "I'm a recruiter at Harbourline. I saw your profile: the range is $8,000–$9,500 a month, chat on WhatsApp if you prefer."
+      - "Hi, this is Dan from the recruiting team at Northwind. We reviewed your application; the role pays $52,000–$58,000 a year. Book an interview on our careers site."
       - "Add me on WhatsApp, I am the HR manager of the tennis club."
     ref: https://consumer.ftc.gov/articles/job-scams
 
@@ -2265,6 +2277,7 @@ rules:
     match:
       - "Votre profil a été retenu, 120 € par jour, écrivez-moi sur WhatsApp."
       - "Je suis la responsable RH, gagnez de 50 à 300 € par jour, contact Telegram."
+      - "Je suis la chargée de recrutement, entre 90 et 250 € payés le soir même, ajoute-moi sur WhatsApp."
     nomatch:
       - "Travail à domicile, gagnez de 50 à 300 € par jour, postulez sur notre site."
       - "Écrivez-moi sur WhatsApp, je suis la responsable RH du club de foot."
@@ -4553,6 +4566,29 @@ rules:
       - "Bitte laden Sie Ihren Ausweis im Mitarbeiterportal hoch, Fragen per Telegram @hr_support_de."
       - "Schicken Sie mir Ihren Ausweis per WhatsApp."
     ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  # Public examinations (IHK, chambers, licensing offices) charge fees by an official notice: the fee is normal there.
+  - id: LEGIT_PUBLIC_EXAM_DE
+    tactic: legitimacy
+    weight: -1.5
+    languages: [de]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    describe: "Reads as a public examination or licensing notice whose fee is billed by an official fee notice (official fees are normal there)"
+    describe-local:
+      de: "Liest sich wie eine Mitteilung zu einer öffentlichen Prüfung oder Zulassung, deren Gebühr per amtlichem Gebührenbescheid erhoben wird (dort sind amtliche Gebühren normal)"
+    flags: [extended]
+    pattern: |
+      \b(?:geb[üu]hren|kosten)bescheid\w*\b
+      | \bpr[üu]fungs(?:anmeldung|geb[üu]hr|termin|amt|ausschuss|zulassung)\w*\b
+      | \b(?:sachkunde|fach|meister|abschluss|gesellen|zwischen)pr[üu]fung\b
+      | \bzulassung\s+zur\s+(?:\w+)?pr[üu]fung\b
+    match:
+      - "Ihre Anmeldung zur Sachkundeprüfung ist eingegangen. Die Gebühr zahlen Sie laut Gebührenbescheid, der Ihnen per Post zugeht."
+      - "Prüfungsanmeldung Abschlussprüfung Sommer: Die Prüfungsgebühr wird dem Ausbildungsbetrieb in Rechnung gestellt."
+    nomatch:
+      - "IHK-zertifizierte Schulung: Gebühr 199 € vorab per Paysafecard, dann startest du sofort."
+      - "Für die Prüfung deines Profils zahlst du 49 € Bearbeitungsgebühr, schreib mir auf Telegram @jobs_de."
+    ref: https://www.ihk.de/
 
 """#),
         ("rules/lang-es.yaml", #"""
@@ -7285,7 +7321,7 @@ rules:
           medical|medis|proses|pemrosesan|visa|paspor|jaminan|id\s+card|akomodasi|reservasi|penempatan|keberangkatan|materai)\b
           (?:(?!\b(?:tidak|tanpa|gratis|bukan)\b)[^.!?\n]){0,80}?(?:\brp\s?\d|\d\s?(?:jt|juta|rb|ribu|k)\b|\btransfer\b|\bbayar\b|\bsetor\b|\bke\s+rek)
       | \b(?:transfer|tf|kirim)\s+(?:dulu|terlebih\s+dahulu)\b[^.!?\n]{0,40}?\d
-      | \bwajib\b[^.!?\n]{0,100}?\b(?:sebesar|senilai)\s+rp\s?\d
+      | \bwajib\b[^.!?\n]{0,160}?\b(?:sebesar|senilai)\s+rp\.?\s?\d
       | \b(?:transfer|bayar|setor)\s+biaya\b
     match:
       - "Wajib konfirmasi & transfer biaya seragam dan ID card Rp 450.000 ke Mandiri."
@@ -7307,11 +7343,12 @@ rules:
       id: "Menjanjikan uang yang dibayar di muka akan dikembalikan atau diganti dari gaji pertama"
     flags: [extended]
     pattern: |
-      \b(?:dikembalikan|diganti|dikembaliin|refund)\b[^.!?\n]{0,40}\b(?:100\s?%|setelah\s+(?:dinyatakan\s+)?diterima|gaji\s+pertama|perusahaan)
+      \b(?:dikembalikan|diganti|dikembaliin|direimburse|refund)\b[^.!?\n]{0,40}\b(?:100\s?%|penuh|setelah\s+(?:dinyatakan\s+)?(?:diterima|lulus|lolos)|setelah\s+(?:tes|ujian|wawancara|seleksi|interview|kegiatan|acara)|gaji\s+pertama|perusahaan)
       | \b(?:potong|dipotong|kaltas)\s+(?:dari\s+)?gaji\s+pertama
     match:
       - "Akan dikembalikan 100% setelah dinyatakan diterima."
       - "Nanti diganti perusahaan di gaji pertama."
+      - "Biaya tiket akan diganti penuh setelah tes."
     nomatch:
       - "Barang yang rusak bisa dikembalikan dalam 7 hari."
       - "Gaji pertama dibayar tanggal 25."
@@ -7348,14 +7385,21 @@ rules:
     pattern: |
       (?<!\bjangan\s)\b(?:pinjam|sewa|jual|beli|dipinjam|disewa|dibeli|menyewakan|meminjamkan)\w*\s+(?:\w{1,30}\s){0,2}(?:rekening|rek|akun\s+bank|atm|m-?banking|e-?wallet|akun\s+(?:dana|ovo|gopay))
       | \b(?:rekening|akun\s+bank)\w*\s+(?:\w{1,30}\s){0,2}(?:dipinjam|disewa|dibeli)\b
+      | \b(?:rekening|rek|akun\s+bank|atm)\b[^.!?\n]{0,40}?\b(?:disewa(?:in|kan)?|dipinjam(?:in|kan)?|dijual(?:in)?|dibeli(?:in)?|dikontrakin)\b
+      | \b(?:rekening|rek)\s+(?:\w{1,12}\s){0,2}?(?:dipake|dipakai|digunakan|buat|untuk)\s+(?:\w{1,12}\s)?(?:nampung|menampung|tampung|terima|nerima|menerima)\s+(?:deposit|dana|uang|duit|transfer|setoran|saldo)
+      | (?<!jangan\s)(?<!jgn\s)(?<!pernah\s)(?<!tidak\s)(?<!tdk\s)(?<!gak\s)(?<!boleh\s)\b(?:serah\w*|kasih\w*|beri\w*|kirim\w*)\s+(?:\w{1,12}\s){0,2}?(?:kartu\s+atm|atm|buku\s+tabungan)\b[^.!?\n]{0,40}?\b(?:buku\s+tabungan|kartu\s+atm|m-?banking|pin|token|akses|user\s?id|password)\b
       | \bpunya\s+rekening\b[^.!?\n]{0,40}\b(?:aktif|m-?banking)\b[^\n]{0,100}\b(?:imbalan|fee|komisi|bayaran|dibayar|cair)
       | \bterima\s+(?:transfer|dana|uang)\b[^.!?\n]{0,60}\b(?:terus(?:kan)?|kirim\s+(?:lagi|ulang|balik)|tarik\s+tunai|usdt)\b
     match:
       - "Dicari yg punya rekening bank aktif + m-banking. Cuma dipinjam rekeningnya 1–2 minggu, imbalan 1,5 jt."
       - "Sewa rekening BCA Rp 500rb per minggu."
       - "Terima transfer dari klien, lalu teruskan ke akun USDT kami."
+      - "Rekening lo yg nganggur bisa disewain, sebulan dapet 1,5jt."
+      - "Rekening kamu cuma dipakai buat nampung deposit member."
+      - "Tinggal serahin kartu ATM, buku tabungan sama akses m-banking."
     nomatch:
       - "Jangan pinjamkan rekening kamu ke orang lain."
+      - "Jangan pernah serahkan kartu ATM atau PIN kepada siapa pun."
       - "Gaji ditransfer ke rekening pribadi karyawan tiap tanggal 25."
     ref: https://www.ojk.go.id/
 
@@ -7409,7 +7453,7 @@ rules:
       id: "Meminta tidak cerita ke siapa pun atau menghapus chat"
     flags: [extended]
     pattern: |
-      \b(?:jangan|gak\s+usah|ga\s+usah|nggak\s+usah|tidak\s+usah)\s+(?:coba-?coba\s+|sampai\s+)?(?:bilang|cerita|kasih\s+ta(?:h)?u|kasitau|ngomong|kabari)\s+(?:ke\s+|sama\s+|pada\s+)?
+      \b(?:jangan|jgn|jng|gak\s+usah|ga\s+usah|gausah|gk\s+usah|nggak\s+usah|ngga\s+usah|tidak\s+usah)\s+(?:coba-?coba\s+|sampai\s+|pernah\s+)?(?:bilang|cerita|crita|kasih\s+ta(?:h)?u|kasitau|kasih\s+tau|ngomong|kabari|bocorin)\s+(?:ke\s+|sama\s+|pada\s+|ama\s+)?
           (?:siapa|orang|keluarga|teman|ortu|orang\s+tua)
       | \bhapus\s+(?:aja|saja)?\s*(?:chat|pesan)\b
       | \b(?:chat|pesan)\s+ini\s+hapus\b
@@ -7417,6 +7461,7 @@ rules:
     match:
       - "Gak usah bilang siapa2 ya, japri aja."
       - "Jangan cerita ke orang kampung ya. Habis baca chat ini hapus aja."
+      - "Yg penting jgn cerita ke siapa2."
     nomatch:
       - "Jangan lupa bilang ke HRD kalau mau cuti."
       - "Pesan spam bisa dihapus dari kotak masuk."
@@ -7606,7 +7651,7 @@ rules:
   - id: __FEE_SELECTED_ID
     languages: [id]
     flags: [extended]
-    pattern: '\b(?:lulus|lolos)\s+(?:tahap|seleksi)|\bdinyatakan\s+lulus\b'
+    pattern: '\b(?:lulus|lolos)\s+(?:tahap|seleksi)|\bdinyatakan\s+(?:lulus|lolos)\b'
     match:
       - "Anda dinyatakan LULUS seleksi."
     nomatch:
@@ -7727,7 +7772,7 @@ rules:
     languages: [id]
     flags: [extended]
     pattern: |
-      \b(?:(?:kerja|bekerja)\s+(?:dari|di)\s+rumah|dari\s+rumah\s+aja|wfh|modal\s+(?:hp|handphone|android|kuota|jari)|cukup\s+(?:pakai\s+|punya\s+|modal\s+|dengan\s+)?(?:hp|handphone|android|smartphone)|(?:hanya|cuma|cukup|cm)\s+(?:\d+\s*-?\s*\d*\s+)?(?:jam|menit)|waktu\s+(?:fleksibel|bebas|luang)|(?:kerja\w*|tugas\w*)\s+(?:\w+\s+)?(?:mudah|gampang|ringan|santai|simpel)|tanpa\s+(?:modal|pengalaman|ijazah|skill|syarat)|tidak\s+(?:perlu|butuh)\s+(?:pengalaman|modal|ijazah|keahlian)|bisa\s+sambil\s+\w+|sambilan|sampingan|ibu\s+rumah\s+tangga|irt|pelajar|mahasiswa|pengangguran|part\s?-?time|paruh\s+waktu|kapan\s+saja\s+(?:dan\s+)?di\s*mana\s+saja|(?:bekerja|kerja)\s+(?:secara\s+)?online|(?:bekerja|kerja)\s+(?:selama|hanya|cuma)\s+[\dx]{1,3}\s*-?\s*[\dx]{0,3}\s+(?:menit|jam))\b
+      \b(?:(?:kerja|bekerja)\s+(?:dari|di)\s+rumah|dari\s+rumah\s+aja|wfh|modal\s+(?:hp|handphone|android|kuota|jari)|cukup\s+(?:pakai\s+|punya\s+|modal\s+|dengan\s+)?(?:hp|handphone|android|smartphone)|(?:hanya|cuma|cukup|cm)\s+(?:\d+\s*-?\s*\d*\s+)?(?:jam|menit)|waktu\s+(?:fleksibel|bebas|luang)|(?:kerja\w*|tugas\w*)\s+(?:\w+\s+)?(?:mudah|gampang|ringan|santai|simpel)|tanpa\s+(?:modal|pengalaman|ijazah|skill|syarat)|tidak\s+(?:perlu|butuh)\s+(?:pengalaman|modal|ijazah|keahlian)|bisa\s+sambil\s+\w+|sambilan|sampingan|ibu\s+rumah\s+tangga|irt|pelajar|mahasiswa|pengangguran|kapan\s+saja\s+(?:dan\s+)?di\s*mana\s+saja|(?:bekerja|kerja)\s+(?:secara\s+)?online|(?:bekerja|kerja)\s+(?:selama|hanya|cuma)\s+[\dx]{1,3}\s*-?\s*[\dx]{0,3}\s+(?:menit|jam))\b
   - id: __PAY_ID
     languages: [id]
     flags: [extended]
@@ -8034,7 +8079,8 @@ rules:
     languages: [id, ms]
     flags: [extended]
     pattern: |
-      \brekening\b[^.!?\n]{0,40}?\b(?:disewa|sewa(?:kan)?\s+(?:aja\s+|saja\s+)?ke|dijual|dibeli|kami\s+beli)\b
+      \brekening\b[^.!?\n]{0,40}?\b(?:disewa(?:in|kan)?|sewa(?:kan)?\s+(?:aja\s+|saja\s+)?ke|dijual(?:in)?|dibeli(?:in)?|kami\s+beli)\b
+      | \b(?:rekening|rek)\s+(?:\w{1,12}\s){0,2}?(?:dipake|dipakai|digunakan|buat|untuk)\s+(?:\w{1,12}\s)?(?:nampung|menampung|tampung)\s+(?:deposit|dana|uang|duit|transfer|setoran|saldo)
       | (?<!tidak\s)(?<!tdk\s)(?<!jangan\s)(?<!gak\s)(?<!nggak\s)(?<!bukan\s)(?<!dilarang\s)(?<!pernah\s)(?<!tanpa\s)\b(?:sewa|menyewakan|pinjam|meminjamkan|pinjamkan|jual|beli|membeli|jasa)\s+(?:\w{1,12}\s)??(?:rekening|rek|akun\s+(?:bank|dana|ovo|gopay|e-?wallet)|atm|kartu\s+atm|e-?wallet|m-?banking)\b
       | \b(?:terima|menerima|menampung|tampung)\s+(?:transfer|dana|uang|pembayaran)\b[^\n]{0,60}?\b(?:teruskan|meneruskan|kirim(?:kan)?\s+(?:ke|lagi|ulang)|transfer(?:kan)?\s+(?:ke|lagi|ulang)|tarik\s+tunai|usdt|setor)
       | \b(?:dana|uang)\s+(?:masuk|msk)\s+(?:ke\s+)?(?:rekening|rek)\w*\b[^\n]{0,60}?\b(?:teruskan|kirim|transfer|tarik|usdt|setor)
@@ -8063,7 +8109,7 @@ rules:
     languages: [id, ms]
     flags: [extended]
     pattern: |
-      \b(?:jangan|tidak\s+boleh|dilarang|gak\s+usah)\s+(?:bilang|kasih\s+ta[hu]u|cerita|beritahu|memberitahu|kabari|bocorkan|share)\w*\b(?![^.!?\n]{0,15}\b(?:kode|otp|pin|password|sandi)\b)[^.!?\n]{0,25}?\b(?:siapa|orang|keluarga|ortu|orang\s+tua|bank|teman)|\b(?:rahasiakan|dirahasiakan|jaga\s+rahasia)\b|\b(?:kalau|jika)\s+(?:ditanya|bank\s+tanya)\w*\s+bilang
+      \b(?:jangan|jgn|jng|tidak\s+boleh|dilarang|gak\s+usah|ga\s+usah|gausah)\s+(?:bilang|kasih\s+ta[hu]u|cerita|crita|beritahu|memberitahu|kabari|bocorkan|bocorin|share)\w*\b(?![^.!?\n]{0,15}\b(?:kode|otp|pin|password|sandi)\b)[^.!?\n]{0,25}?\b(?:siapa|orang|keluarga|ortu|orang\s+tua|bank|teman)|\b(?:rahasiakan|dirahasiakan|jaga\s+rahasia)\b|\b(?:kalau|jika|kalo|klo|kl)\s+(?:ditanya|bank\s+(?:tanya|nanya|nelpon|telepon|nelfon))\w*\s+bilang
   - id: SECRET_G_HUSH_ID
     tactic: secrecy
     weight: 1.5
@@ -8244,7 +8290,8 @@ rules:
     languages: [id]
     flags: [extended]
     pattern: |
-      \b(?:polisi|polri|polda|kbri|kemlu|bp2mi|disnaker|kementerian|kemnaker)\b[^.\n]{0,60}?\b(?:mengimbau|menghimbau|memperingatkan|mengatakan|menyebut|menangkap|memulangkan|berhasil|membantu|bantuan)
+      \b(?:polisi|polri|polda|kbri|kemlu|bp2mi|disnaker|kementerian|kemnaker|ojk)\b[^.\n]{0,60}?\b(?:mengimbau|menghimbau|imbau|memperingatkan|mengingatkan|mengatakan|menyebut|mencatat|menangkap|memulangkan|berhasil|membantu|bantuan)
+      | \b(?:menjadi|jadi)\s+korban\s+(?:penipuan|perdagangan|tppo|online\s+scam|perusahaan\s+(?:online\s+)?scam)\b|\bcalon\s+korban\b|\bmodus(?:nya)?\s+(?:serupa|penipuan|yang\s+sama|baru)\b
       | \b(?:dengan\s+bantuan|berkat\s+bantuan)\s+(?:kbri|polisi|kemlu|bp2mi)\b
       | \b(?:itu|ini)\s+(?:penipuan|modus|scam)\b|\bbu,?\s+itu\s+penipuan\b
       | \b(?:laporkan|blokir\s+nomor\w*|jangan\s+(?:berangkat|ditransfer|transfer|mau|tergiur))\b
@@ -8262,6 +8309,7 @@ rules:
     match:
       - "Dengan bantuan KBRI dia sudah pulang, jangan berangkat pakai visa turis."
       - "Bu, itu penipuan, blokir nomornya dan laporkan."
+      - "Kemlu mengingatkan masyarakat: banyak WNI menjadi korban perusahaan online scam di Kamboja."
     nomatch:
       - "Kerja di Kamboja gaji 15 juta, tiket ditanggung, hubungi WA."
       - "Bukan penipuan, perusahaan resmi dan terpercaya."
@@ -8692,7 +8740,7 @@ rules:
     pattern: |
       \breceb\w{1,5}\s[^.!?\n]{0,40}?\b(?:pix|transfer[êe]ncias|pagamentos|dinheiro|valores|dep[óo]sitos)\b
           [^.!?\n]{0,80}?\b(?:repass\w{1,5}|pass\w{1,5}|transfer\w{1,5}|envi\w{1,5}|sac\w{1,5}|reenvi\w{1,5})\b
-          [^.!?\n]{0,40}?(?:outra\s+(?:conta|chave)|chave\s+que|terceiros|esp[ée]cie|dinheiro\s+vivo|numer[áa]rio|cripto\w{0,8}|usdt|bitcoin)
+          [^.!?\n]{0,40}?(?:outra\s+(?:conta|chave)|chave\s+que|conta\s+que\s+(?:te|lhe|vos)\s+(?:indic|pass|mand|envi|d)\w*|terceiros|esp[ée]cie|dinheiro\s+vivo|numer[áa]rio|cripto\w{0,8}|usdt|bitcoin)
       | \b(?:tu|voc[êe])\s+s[óo]\s+(?:passa|repassa|transfere|manda)\b
       | \bs[óo]\s+me\s+(?:repassa|passa|devolve|transfere|manda)\b
       | \bfica\s+com\s+(?:r\$\s?\d|\d{1,2}\s?%|uma?\s+(?:parte|comiss))
@@ -8700,6 +8748,7 @@ rules:
       - "Tu só passa pro Pix que eu te mandar e fica com R$ 900."
       - "Tu não precisa fazer nada, só me repassa quando cair."
       - "Receber Pix de clientes e repassar pra outra chave, pago por operação."
+      - "Você recebe por Pix de clientes e repassa na hora para a conta que te indicarmos."
     nomatch:
       - "Receberá o salário por transferência no último dia útil."
       - "Os pagamentos dos clientes são recebidos na conta da empresa."
@@ -9633,7 +9682,7 @@ rules:
 
   - id: __MULE_PAID_PT
     languages: [pt]
-    pattern: '\b(?:te|lhe)\s+pago\b|\bganha\s+(?:um|uma|uns)\b|\bfica\s+com\b|\bficas\s+com\b|\bfique\s+com\b|\bconserva\b|\bpago\s+por\s+opera[çc][ãa]o\b|\bcomiss[ãa]o\b'
+    pattern: '\b(?:te|lhe)\s+pago\b|\bganha\s+(?:um|uma|uns)\b|\bfica\s+com\b|\bficas\s+com\b|\bfique\s+com\b|\bficando\s+com\b|\bficar[áa]\s+com\b|\bconserva\b|\bpago\s+por\s+opera[çc][ãa]o\b|\bcomiss[ãa]o\b'
     match:
       - "Te pago R$ 500 por semana"
     nomatch:
@@ -10112,7 +10161,9 @@ rules:
       | \bfi(?:ca|que|cas)\s+com\s+(?:o\s+)?\d{1,2}\s?(?:%|por\s+cento)(?!\s{0,3}(?:de\s+)?(?:desconto|off))
       | \bconta\s+(?:pessoal|pr[óo]pria)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:transfir\w*|transfer\w+|envi\w+|reenvi\w+|mand\w+|repass\w+)\b
       | \breceb\w{1,5}\s+(?:as\s+|os\s+)?(?:transfer[êe]ncias|pagamentos|dep[óo]sitos|dinheiro|remessas|pix)\s+d[oa]s\s+(?:nossos\s+|seus\s+)?clientes\b(?:[^.!?\n]|\.\d){0,60}?\b(?:reenvi\w*|transfer\w*|transfir\w*|envi\w*|mand\w*|repass\w*)\b
-      | \b(?:voc[êe]\s+)?(?:fica\s+com|conserva|ret[ée]m)\s+(?:o\s+)?\d{1,2}\s?(?:%|por\s+cento)(?!\s{0,3}(?:de\s+)?(?:desconto|off))
+      | \b(?:voc[êe]\s+)?(?:fica\s+com|ficando\s+com|ficar[áa]\s+com|ficaria\s+com|conserva|conservando|ret[ée]m|retendo)\s+(?:o\s+|com\s+)?\d{1,2}(?:[.,]\d)?\s?(?:%|por\s+cento)(?!\s{0,3}(?:de\s+)?(?:desconto|off))
+      | \b(?:reenvi|repass|transfer|transfir|envi|mand|devolv)\w{0,6}\b(?:[^.!?\n]|\.\d){0,40}?\b(?:para|pra|[àa])\s+(?:a\s+|uma\s+)?(?:conta|chave(?:\s+pix)?|carteira|iban|n[úu]mero)\s+que\s+(?:lhe|te|vos)\s+(?:indic|pass|mand|envi|d)\w{0,6}
+      | \b(?:agente|gestor[a]?|assistente|processador[a]?|operador[a]?)\s+(?:de\s+)?(?:pagamentos?|cobran[çc]as|transfer[êe]ncias)\b(?:[^.!?\n]|\.\d){0,120}?\b(?:(?:sua|tua)\s+conta|(?:seu|teu)\s+(?:n[úu]mero|pix|mb\s?way|iban)|mb\s?way|chave\s+pix)\b
       | \b(?:reenvi\w{1,4}|envi\w{1,4}|transfir\w{1,4}|transfer\w{1,4}|repass\w{1,4})\b(?:[^.!?\n]|\.\d){0,30}?\b(?:pela|pelo|via|por|em)\s+(?:binance|bitcoin|usdt|cripto\w*|western\s+union|moneygram)\b
       | \b(?:envi\w{1,4}|transfer\w{1,4}|transfir\w{1,4}|devolv\w{1,4}|mand\w{1,4}|reenvi\w{1,4})\s+(?:o\s+)?(?:que\s+sobrar|restante|excedente|a\s+diferen[çc]a|resto)\s+(?:ao|[àa]|para\s+o|para\s+a)\b
   - id: MULE_ACCOUNT_FLOW_PT
@@ -10129,7 +10180,11 @@ rules:
       - "Compre USDT com o dinheiro que entrar na sua conta e envie para esta carteira."
       - "Vai cair uma transferência de 3.000 euros, fique com 300 de comissão e mande o resto."
       - "Processar pagamentos de clientes através da sua conta pessoal."
+      - "Os clientes pagam por MB WAY e o senhor reenvia no mesmo dia para a conta que lhe indicarmos, ficando com 7% de cada operação."
+      - "O dinheiro entra no seu MB WAY e o senhor transfere para a conta que lhe indicarmos."
     nomatch:
+      - "Transferimos o salário para a conta que nos indicar no portal do colaborador."
+
       - "Com o cupão fica com 15% de desconto na compra."
       - "O salário cai na sua conta no quinto dia útil."
       - "Consulte a sua conta de colaborador no portal."
@@ -10397,6 +10452,9 @@ rules:
       \bn[ãa]o\s+(?:(?:lhe|lhes|o|a|me)\s+)?(?:conte|contes|conta|diga|digas|diz|fale|fales|fala|comente|comentes|mencione|menciones|revele|reveles|avise|avises|publique|espalhe)\b(?!(?:[^.!?\n]|\.\d){0,90}\b(?:c[óo]digo|senha|palavra-passe|pin)\b)
           (?:[^.!?\n]|\.\d){0,60}?\b(?:ningu[ée]m|nada|fam[íi]lia|pais|banco|pol[íi]cia|amigos|conhecidos|empresa|trabalho|emprego|sal[áa]rio|isto|isso|viagem|transfer[êe]ncias)\b
       | \b(?:guarde|guarda|mantenha|mant[ée]m|manter|guardar)\s+(?:total\s+|absoluto\s+|todo\s+o\s+)?(?:sigilo|segredo|discri[çc][ãa]o|isto\s+em\s+segredo|isso\s+em\s+segredo)\b
+      | \b(?:pe[çc]o|pedimos|pe[çc]o-lhe|pe[çc]o-te|pedimos-lhe)\s+(?:(?:apenas|s[óo]|somente)\s+)?(?:uma\s+coisa\s*:?\s*)?(?:discri[çc][ãa]o|segredo)\b
+      | \b(?:pe[çc]o|pedimos|pe[çc]o-lhe|pe[çc]o-te|pedimos-lhe)\s+(?:apenas|s[óo]|somente)\s+(?:uma\s+coisa\s*:?\s*)?sigilo\b
+      | \b(?:pe[çc]o|pedimos|pe[çc]o-lhe|pe[çc]o-te|pedimos-lhe)\s+(?:discri[çc][ãa]o|sigilo|segredo)\s+(?:com|perante|junto\s+d[oa]|[àa]|ao)\s+(?:sua\s+|seu\s+|tua\s+|teu\s+)?(?:fam[íi]lia|banco|gerente|pais|amigos)\b
       | \bguard\w{1,3}\s+(?:isto|isso|tudo)\s+em\s+segredo\b|\bsigilo\s+(?:total|absoluto)\b|\bque\s+ningu[ée]m\s+fique\s+sabendo\b|\bn[ãa]o\s+precisam\s+saber\s+de\s+nada\b
       | \bse\s+(?:algu[ée]m|o\s+banco|a\s+pol[íi]cia)\s+(?:te\s+|lhe\s+)?(?:perguntar|ligar|questionar)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:diga|diz|fala|fale)\s+que\b
       | \b(?:oferta|vaga|trabalho|emprego)\s+(?:[ée]\s+)?privad[oa](?:[^.!?\n]|\.\d){0,20}?\bn[ãa]o\s+(?:compartilhe|partilhe|compartilhes|partilhes)\b
@@ -10419,7 +10477,12 @@ rules:
       - "Se o banco ligar, não fale da empresa, diga que é dinheiro de um parente."
       - "Por favor, mantenha total sigilo sobre este emprego até viajar."
       - "Que ninguém fique sabendo do que fazemos."
+      - "Peço apenas discrição: se o banco perguntar, diga que são pagamentos de explicações."
+      - "Peço só uma coisa: discrição com o seu banco."
+      - "Só peço uma coisa: discrição."
     nomatch:
+      - "Pedimos sigilo profissional sobre os dados dos clientes, conforme o acordo de confidencialidade."
+
       - "Não conte a ninguém a sua senha nem o código do banco."
       - "Conte à sua família onde vai trabalhar."
     ref: https://www.unodc.org/roseap/en/2023/08/cyberscam-hubs-southeast-asia/story.html
@@ -11512,7 +11575,7 @@ rules:
     languages: [tl, en]
     flags: [extended]
     pattern: |
-      \b(?:sa\s+bahay|bahay\s+lang|nasa\s+bahay|work\s+from\s+home|wfh|(?:cellphone|cp|phone|selpon|cellphone)\s+lang|gamit\s+(?:lang\s+)?(?:ang\s+)?(?:cp|cellphone|phone|selpon|celpon)|madali(?:ng)?|easy|simple(?:ng)?\s+(?:task|trabaho|gawain)|no\s+(?:experience|exp)\s+(?:needed|required)|walang\s+(?:experience|karanasan|puhunan|capital|kapital)|kahit\s+(?:walang|sino|estudyante|nanay|students?)|\d{1,2}\s*-?\s*\d{0,2}\s+(?:oras|hrs?|hours?)\s+(?:lang|a\s+day|kada\s+araw|per\s+day)|flexible|part\s?-?time|sideline|estudyante|housewife|nanay|free\s+time|bakanteng\s+oras)\b
+      \b(?:sa\s+bahay|bahay\s+lang|nasa\s+bahay|work\s+from\s+home|wfh|(?:cellphone|cp|phone|selpon|cellphone)\s+lang|gamit\s+(?:lang\s+)?(?:ang\s+)?(?:cp|cellphone|phone|selpon|celpon)|madali(?:ng)?|easy|simple(?:ng)?\s+(?:task|trabaho|gawain)|no\s+(?:experience|exp)\s+(?:needed|required)|walang\s+(?:experience|karanasan|puhunan|capital|kapital)|kahit\s+(?:walang|sino|estudyante|nanay|students?)|\d{1,2}\s*-?\s*\d{0,2}\s+(?:oras|hrs?|hours?)\s+(?:lang|a\s+day|kada\s+araw|per\s+day)|flexible|estudyante|housewife|nanay|free\s+time|bakanteng\s+oras)\b
   - id: __PAY_TL
     languages: [tl, en]
     flags: [extended]
@@ -13525,7 +13588,7 @@ rules:
       zh: "要求添加或联系微信、飞机（Telegram）、WhatsApp 或 QQ"
     flags: [extended]
     pattern: |
-      (?:加|添加|[联聯][系絡繫]|私聊|私信|下[载載个個]|搜|找我|咨[询詢]|[进進])
+      (?<!不[会會])(?<!不[会會]私下)(?<!不[会會]主[动動])(?<!不[会會]通[过過])(?<!从不)(?<!從不)(?<![绝絕]不)(?<!不要)(?<!不得)(?<!切勿)(?<![请請]勿)(?<![不勿别別])(?:加|添加|[联聯][系絡繫]|私聊|私信|下[载載个個]|搜|找我|咨[询詢]|[进進])
           (?:(?!不[会會]|切勿|不要|[严嚴]禁)[^。！？!?,，\n]){0,20}?
           (?:微信|vx|v信|薇信|wx|企[业業]微信|[纸紙]?[飞飛]机|[纸紙]?[飛飞]機|telegram|tg|[电電]报|[电電]報|whats\s?app|line|qq)
     match:
@@ -13534,6 +13597,7 @@ rules:
       - "咨询管理员飞机 @hotel_demo_cn"
     nomatch:
       - "本公司不会通过Telegram招聘"
+      - "物业不会私下加微信收款，请大家注意辨别。"
       - "微信支付是常用的付款方式"
     ref: https://www.mps.gov.cn/
 
@@ -14263,7 +14327,7 @@ rules:
     languages: [zh]
     flags: [extended]
     pattern: |
-      (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?<!勿添)(?<!要添)(?<!别添)(?<!不添)(?:加|添加|[联聯][系係]|私聊|私信|私[讯訊]|找|搜索|下载|[进進]|[扫掃][码碼])[^。！？!?\n]{0,12}?(?:微信|vx|v信|wx|威信|[飞飛][机機]|[纸紙][飞飛][机機]|telegram|tg|[电電][报報]|whats\s?app|line|skype|qq)
+      (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?<!勿添)(?<!要添)(?<!别添)(?<!不添)(?<!不[会會])(?<!不[会會]私下)(?<!不[会會]主[动動])(?<!从不)(?<!從不)(?<![绝絕]不)(?:加|添加|[联聯][系係]|私聊|私信|私[讯訊]|找|搜索|下载|[进進]|[扫掃][码碼])[^。！？!?\n]{0,12}?(?:微信|vx|v信|wx|威信|[飞飛][机機]|[纸紙][飞飛][机機]|telegram|tg|[电電][报報]|whats\s?app|line|skype|qq)
       | (?:微信|[飞飛][机機]|[电電][报報]|威信|v信)\s*[:：号]?\s*@?[a-z0-9_+][a-z0-9_\-]{3,}|(?:vx|wx|telegram|tg|line\s?id|whats\s?app)\s*[：号]\s*@?[a-z0-9_+][a-z0-9_\-]{3,}
       | (?:通过|透过|用|在|使用)\s?(?:微信|vx|v信|wx|威信|[飞飛][机機]|[纸紙][飞飛][机機]|telegram|tg|[电電][报報]|whats\s?app|line|skype|qq)(?:上)?(?:[联聯][系係]|沟通|面[试試]|聊|[进進]行|文字)|[进進]群|加群|(?:微信|tg|telegram|[电電][报報]|[飞飛][机機])群
   - id: OFF_G_CHAT_ZH
@@ -14279,6 +14343,7 @@ rules:
       - "這裡不方便聊，請加我的LINE ID：job_tw520"
     nomatch:
       - "请勿添加陌生人微信。"
+      - "工作人员不会私下加微信收取任何费用。"
       - "微信发布了新版本。"
     ref:
       - https://consumer.ftc.gov/articles/job-scams
@@ -14332,7 +14397,7 @@ rules:
     flags: [extended]
     pattern: |
       (?<![不免无])(?<!不收)(?<!无需)(?<!不需)(?<!免收)(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])[^。！？!?\n]{0,20}?(?:\d|元|[块塊]|[汇匯]款|[转轉]账|[缴繳][纳納]|交|付)
-      | (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?:[缴繳][纳納]|交|付|支付|[汇匯]款|[转轉]账|先交|先付|需交|需付|需[缴繳])[^。！？!?\n]{0,12}?(?:(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])|[费費]用|款)
+      | (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?:[缴繳][纳納]|交|付|支付|[汇匯]款|[转轉]账|先交|先付|需交|需付|需[缴繳])(?:(?![不勿别別]|切勿)[^。！？!?\n]){0,12}?(?:(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])|[费費]用|(?<![收贷貸存退])款)
       | (?:[购購][买買]|[买買])(?:公司)?指定的?(?:[设設][备備]|[产產]品|工具|[资資]料)
   - id: FEE_G_PAY_FIRST_ZH
     tactic: upfront_fee
@@ -14347,6 +14412,7 @@ rules:
       - "報名費500元請匯款至指定帳戶。"
     nomatch:
       - "本公司不收取任何押金。"
+      - "物业费请通过小程序缴纳，物业不会私下加微信收款。"
       - "培训期间公司承担全部费用。"
     ref:
       - https://www.mohrss.gov.cn/
@@ -15047,6 +15113,9 @@ rules:
       | \b(?:it['’]s|is)\s+not\s+a\s+(?:real\s+)?job\b
       | \bi\s+wish\s+someone\s+had\s+told\b|\bso\s+(?:no\s+one|nobody)\s+else\b|\bshare\s+this\s+with\s+(?:your|everyone)
       | \b(?:will\s+be\s+deleted|group\s+rules|admins?\s+will\s+never)\b
+      | \bpsa\b[^.!?\n]{0,60}\b(?:scams?|fraud|fake|jobs?|recruiters?|task)\b
+      | \breported\b[^.!?\n]{0,60}\bto\s+(?:the\s+)?(?:fbi|fbi['’]s\s+ic3|ic3|ftc|police|action\s+fraud|reportfraud|scamwatch|cyber\s?crime\s+(?:unit|portal))\b
+      | \b(?:total(?:\s+amount)?\s+lost|i\s+(?:have\s+)?lost|i['’]ve\s+lost|we\s+lost|(?:my|our)\s+(?:mum|mom|mother|dad|father|son|daughter|friend|sister|brother|cousin|aunt|uncle|neighbou?r)\s+lost)\s*:?\s*(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+)?(?:us)?[$€£]\s?\d
 
   - id: LEGIT_ABOUT_SCAMS_EN
     tactic: legitimacy
@@ -15057,8 +15126,10 @@ rules:
     match:
       - "Police said the two men were rescued from a compound near the border."
       - "Beware: a real employer will never ask you to pay money to get a job."
+      - "PSA about the hotel rating job: I put in $1,180 and lost it all. I've reported the wallet address to the FBI's IC3."
     nomatch:
       - "Report to reception at 9am on your first day."
+      - "Rate hotels in our app, top up $100 in USDT to unlock your commissions, then withdraw."
       - "Stay at home and earn 500 USD a day, message me on Telegram."
     ref: https://consumer.ftc.gov/articles/job-scams
 
@@ -16028,6 +16099,8 @@ rules:
       | \b(?:only|exclusively)\s+(?:communicat\w*|contact\w*|reachable|available|respond\w*|works?)\s+(?:through|via|on|by|over)\s+(?:whats\s?app|telegram|signal|wechat|viber|line)\b
       | \b(?:text|send|reply|type)\s+["“]?[a-z0-9]{2,10}["”]?\s+to\s+(?:my|our|this|the)\s+(?:whats\s?app|telegram|signal|wechat|viber)\b
       | \b(?:search\s+(?:for\s{1,3})?|find\s+)@\w{3,30}\b
+      | (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)\b(?:send|share|forward|give|explain|pass|text|drop)\s+(?:you|u|ya)\s+(?:the\s{1,3}|more\s{1,3}|all\s+the\s{1,3}|some\s{1,3}|full\s{1,3})?(?:job\s{1,3})?(?:details?|info(?:rmation)?|description|offer|instructions|link|rundown)\s+
+          (?:on|via|over|through|in|by)\s{1,3}(?:what['’]?s\s?-?\s?app|whatsap+|wa|telegram|signal|wechat|viber|line)\b
     match:
       - "Hello dear, please contact me on WhatsApp for the job details"
       - "Add my Telegram and I will explain the work"
@@ -16038,12 +16111,15 @@ rules:
       - "Snap me: quickcash_77"
       - "Please download Telegram and add @hr_anna_travel"
       - "Earn weekly, DM 👉 WhatsApp for info"
+      - "Mind if I send u the details on WhatsApp?"
+      - "I can share you more info via Telegram."
     nomatch:
       - "Our alumni community has a WhatsApp group; the invitation is sent by the school office."
       - "Please contact HR by email; we do not recruit over WhatsApp."
       - "We will never ask you to message us on Telegram."
       - "Message us here or join the volunteers' WhatsApp group via the form on our website."
       - "Download Telegram from the official app store only."
+      - "We will send you the details by email and never on WhatsApp."
     ref: https://consumer.ftc.gov/articles/job-scams
 
   - id: OFF_MOVE_TO_APP_FR
@@ -17114,10 +17190,11 @@ rules:
       id: "Memberi alasan palsu untuk dikatakan kepada bank, keluarga atau petugas jika bertanya"
     flags: [extended]
     pattern: |
-      \b(?:kalau|jika|kalo|bila|kl)\s+(?:ditanya\s{1,3})?(?:pihak\s{1,3})?(?:bank|keluarga|orang\s+tua|ortu|polisi|petugas|imigrasi)\s*(?:tanya|bertanya|nanya|menanyakan)?\b[^.!?\n]{0,30}\b(?:bilang|jawab|katakan|bilangin)\s+(?:saja\s{1,3}|aja\s{1,3})?(?:itu\s{1,3})?(?:uang|kiriman|hadiah|liburan|wisata|jalan-?jalan|dari|untuk|mau)\b
+      \b(?:kalau|jika|kalo|klo|bila|kl)\s+(?:ditanya\s{1,3})?(?:pihak\s{1,3})?(?:bank|cs\s+bank|keluarga|orang\s+tua|ortu|polisi|petugas|imigrasi)\s*(?:tanya|bertanya|nanya|menanyakan|nelpon|nelfon|telepon|menelepon|telpon|hubungi|menghubungi|konfirmasi|cek)?\b[^.!?\n]{0,30}\b(?:bilang|jawab|katakan|bilangin)\s+(?:saja\s{1,3}|aja\s{1,3})?(?:itu\s{1,3})?(?:uang|duit|kiriman|hadiah|liburan|wisata|jalan-?jalan|dari|untuk|buat|mau|rekening|rek|punya|milik|hasil|jualan|usaha|bisnis|transferan)\b
     match:
       - "Kalau bank tanya, bilang aja uang dari saudara."
       - "Jika ditanya petugas imigrasi, katakan mau liburan."
+      - "Kalo bank nelpon bilang aja itu rekening lo sendiri buat jualan."
     nomatch:
       - "Kalau bank tanya soal penghasilan, tunjukkan slip gaji."
       - "Jika ada pertanyaan, hubungi HRD kami."
@@ -17133,13 +17210,18 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:pag|kapag|kung)\s+(?:tinanong|nagtanong|magtanong|tanungin)\s+(?:ka\s{1,3})?(?:ng\s{1,3}|sa\s{1,3}|ang\s{1,3})?(?:bank|banko|pamilya|magulang|immigration|pulis|io)\b[^.!?\n]{0,40}\b(?:sabihin|sabihin\s+mo|sagot|sagutin)\b
-      | \bsabihin\s+mo\s+(?:na\s{1,3})?(?:bakasyon|tourist|turista|regalo|padala\s+ng)\b
+      | \bsabihin\s+mo\s+(?:na\s{1,3})?(?:bakasyon|tourist|turista|regalo|padala\s+ng|personal|sariling|galing\s+sa|bayad\s+sa|utang|pautang)\b
+      | (?<!sinabihang\s)(?<!sinabihan\s)(?<!inutusang\s)(?<!pinagsabihang\s)\b(?:wag|huwag|'wag|h['’]?wag)\s+(?:mong|mo|nyong|nyo|ninyong|ninyo|kang|kayong)?\s*(?:sabihin|ipaalam|banggitin|sasabihin|ikwento|ikuwento)\s+(?:sa|kay|kina)\s+(?:bank|banko|bangko|teller|gcash|pamilya|magulang|nanay|tatay|asawa|pulis|immigration|io)\b
       | \bburahin\s+(?:mo\s{1,3})?(?:ito|to|na\s+to|yung\s+chat|ang\s+chat)\s+(?:pagkabasa|pag\s+nabasa|after|agad)
     match:
       - "Pag tinanong ka ng immigration, sabihin mo bakasyon lang."
       - "Burahin mo to pagkabasa mo."
+      - "Basta wag mo sabihin sa bank na para sa company, sabihin mo personal na padala."
+      - "Huwag mong ipaalam sa pamilya mo ang trabaho hanggang makaalis ka."
     nomatch:
       - "Kung tinanong ka ng HR, sabihin mo ang totoong experience mo."
+      - "Huwag mong sabihin ang OTP mo kahit kanino, kahit sa nagpapakilalang taga-bangko."
+      - "Pinaalis sila bilang turista at sinabihang huwag sabihin sa immigration na magtatrabaho sila."
       - "Burahin mo na ang lumang files sa laptop."
     ref: https://www.dmw.gov.ph/advisories
 
@@ -17265,28 +17347,31 @@ rules:
       fr: "Propose d’être payé pour aimer, noter ou commenter des produits, hôtels, applications ou vidéos (appât d’arnaque aux tâches)"
     flags: [extended]
     pattern: |
-      \b(?:aim(?:ez|er)|lik(?:ez|er|e)|not(?:ez|er)|[ée]valu(?:ez|er)|boost(?:ez|er)|comment(?:ez|er)|abonn(?:ez|er)|
-          optimis(?:ez|er)|cliqu(?:ez|er)|regard(?:ez|er)|visionn(?:ez|er)|promouv(?:oir|ez)|class(?:ez|er))\s{1,3}
+      \b(?:aim(?:ez|er|es)|lik(?:ez|er|es|e)|not(?:ez|er|es)|[ée]valu(?:ez|er|es)|boost(?:ez|er|es)|comment(?:ez|er|es)|abonn(?:ez|er|es)|
+          optimis(?:ez|er|es)|cliqu(?:ez|er|es)|regard(?:ez|er|es)|visionn(?:ez|er|es)|promouv(?:oir|ez|ois)|class(?:ez|er|es))\s{1,3}
           (?:[\w'’-]{1,25}\s{1,3}){0,3}(?:vid[ée]os?|produits?|h[ôo]tels?|applications?|applis?|films?|cha[îi]nes?|
-          commandes?|articles?|restaurants?|youtube|tiktok|publications?|posts?|publicit[ée]s?|marchands?)\b
+          commandes?|articles?|restaurants?|restos?|boutiques?|annonces?|youtube|tiktok|publications?|posts?|publicit[ée]s?|marchands?)\b
           [^\n]{0,80}?(?:\b(?:commissions?|par\s+(?:t[âa]che|mission|like|j['’]aime|avis|commande|vid[ée]o|clic)|(?:pour\s{1,3})?chaque\s+(?:t[âa]che|mission|avis|like|vid[ée]o|commande))\b|
           (?:[$€£]\s?\d[\d\s,.]{0,8}|\b\d[\d\s,.]{0,8}(?:€|\b(?:eur|euros?|usd|usdt|dollars?|fcfa)\b))[^.!?\n\d]{0,12}(?:par|pour\s+chaque|chaque|/)\s?(?:t[âa]che|like|avis|commande|vid[ée]o|clic|jour)\b|
           \b\d[\d\s,.]{0,8}(?:par\s+jour|/\s?jour|quotidien)\b)
       | (?:\b(?:commissions?|par\s+(?:t[âa]che|mission|like|j['’]aime|avis|commande|vid[ée]o|clic)|(?:pour\s{1,3})?chaque\s+(?:t[âa]che|mission|avis|like|vid[ée]o|commande))\b|
           (?:[$€£]\s?\d[\d\s,.]{0,8}|\b\d[\d\s,.]{0,8}(?:€|\b(?:eur|euros?|usd|usdt|dollars?|fcfa)\b))[^.!?\n\d]{0,12}(?:par|pour\s+chaque|chaque|/)\s?(?:t[âa]che|like|avis|commande|vid[ée]o|clic|jour)\b|
           \b\d[\d\s,.]{0,8}(?:par\s+jour|/\s?jour|quotidien)\b)[^\n]{0,60}?\b
-          (?:aim(?:ez|er)|lik(?:ez|er|e)|not(?:ez|er)|[ée]valu(?:ez|er)|boost(?:ez|er)|comment(?:ez|er)|abonn(?:ez|er)|
-          optimis(?:ez|er)|cliqu(?:ez|er)|regard(?:ez|er)|visionn(?:ez|er)|promouv(?:oir|ez)|class(?:ez|er))\s{1,3}
+          (?:aim(?:ez|er|es)|lik(?:ez|er|es|e)|not(?:ez|er|es)|[ée]valu(?:ez|er|es)|boost(?:ez|er|es)|comment(?:ez|er|es)|abonn(?:ez|er|es)|
+          optimis(?:ez|er|es)|cliqu(?:ez|er|es)|regard(?:ez|er|es)|visionn(?:ez|er|es)|promouv(?:oir|ez|ois)|class(?:ez|er|es))\s{1,3}
           (?:[\w'’-]{1,25}\s{1,3}){0,3}(?:vid[ée]os?|produits?|h[ôo]tels?|applications?|applis?|films?|cha[îi]nes?|
-          commandes?|articles?|restaurants?|youtube|tiktok|publications?|posts?|publicit[ée]s?|marchands?)\b
+          commandes?|articles?|restaurants?|restos?|boutiques?|annonces?|youtube|tiktok|publications?|posts?|publicit[ée]s?|marchands?)\b
       | \bcommissions?\b[^.!?\n]{0,40}\bsur\s+chaque\s+(?:commande|produit|vid[ée]o)\s+(?:not[ée]e?|[ée]valu[ée]e?|lik[ée]e?|aim[ée]e?|boost[ée]e?)\b
     match:
       - "Bonjour ! Travail simple depuis chez vous : aimez des vidéos et gagnez 150 € par jour."
       - "Mission simple : notez des hôtels et recevez une commission pour chaque avis."
       - "Likez des vidéos TikTok depuis votre téléphone, 3 € par like, payé chaque jour."
       - "Commission de 2 % sur chaque commande notée."
+      - "Tu notes des restos et des hôtels depuis ton tel, 15 € par jour en plus."
+      - "Tu likes des vidéos TikTok et tu touches 2 € par like."
     nomatch:
       - "Notez votre séjour dans notre hôtel pour aider les autres voyageurs."
+      - "Tu notes les restos que tu as testés sur notre blog culinaire, c'est bénévole."
       - "Article : les arnaques aux tâches promettent de l'argent pour aimer des vidéos ; ne payez jamais pour travailler."
       - "Chargé de marketing : vous évaluerez les produits concurrents ; salaire 2 400 € brut par mois."
       - "Commission de 5 % sur chaque commande signée par vos clients."
