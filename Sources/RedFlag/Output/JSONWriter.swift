@@ -66,36 +66,46 @@ public struct JSONWriter {
     /// Appends `text` as a JSON string literal.
     public static func appendQuoted(_ text: String, to output: inout String) {
         output.append("\"")
-        var start = text.unicodeScalars.startIndex
+        // Byte by byte: every character to escape is ASCII, or U+2028/U+2029 (E2 80 A8/A9); the runs between
+        // are copied whole.
+        let utf8 = text.utf8
+        var start = utf8.startIndex
         var index = start
-        let scalars = text.unicodeScalars
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String?
-            switch scalar {
-            case "\"": escape = "\\\""
-            case "\\": escape = "\\\\"
-            case "\n": escape = "\\n"
-            case "\r": escape = "\\r"
-            case "\t": escape = "\\t"
-            case "\u{2028}": escape = "\\u2028"
-            case "\u{2029}": escape = "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    escape = nil
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            var escape: String?
+            var length = 1
+            switch byte {
+            case 0x22: escape = "\\\""
+            case 0x5C: escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x0D: escape = "\\r"
+            case 0x09: escape = "\\t"
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case 0xE2:
+                let second = utf8.index(after: index)
+                if second < utf8.endIndex, utf8[second] == 0x80 {
+                    let third = utf8.index(after: second)
+                    if third < utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 {
+                        escape = utf8[third] == 0xA8 ? "\\u2028" : "\\u2029"
+                        length = 3
+                    }
                 }
+            default:
+                break
             }
             if let escape {
-                output.unicodeScalars.append(contentsOf: scalars[start..<index])
+                output.append(contentsOf: Substring(utf8[start..<index]))
                 output.append(escape)
-                start = scalars.index(after: index)
+                index = utf8.index(index, offsetBy: length)
+                start = index
+            } else {
+                index = utf8.index(after: index)
             }
-            index = scalars.index(after: index)
         }
-        output.unicodeScalars.append(contentsOf: scalars[start..<index])
+        output.append(contentsOf: Substring(utf8[start..<index]))
         output.append("\"")
     }
 }

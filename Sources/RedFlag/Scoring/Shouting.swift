@@ -17,6 +17,15 @@ enum Shouting {
             } else if isEmojiLike(scalar) && scalar.properties.isEmojiPresentation {
                 emoji += 1
                 if firstLoud == nil { firstLoud = offset }
+            } else if scalar.isASCII {
+                // ASCII without the Unicode property tables: most of most texts.
+                let value = scalar.value
+                if value >= 0x41 && value <= 0x5A {
+                    letters += 1
+                    capitals += 1
+                } else if value >= 0x61 && value <= 0x7A {
+                    letters += 1
+                }
             } else if scalar.properties.isAlphabetic {
                 letters += 1
                 if scalar.properties.isUppercase { capitals += 1 }

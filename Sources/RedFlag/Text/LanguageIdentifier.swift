@@ -110,8 +110,21 @@ public final class LanguageIdentifier {
     /// language.
     static func functionWordLanguage(_ text: String) -> String? {
         // Each word made a String once, not once per language: this runs on every text without a script of its own.
-        let words = String(text.prefix(sampleBytes)).lowercased()
-            .split(whereSeparator: { !$0.isLetter }).prefix(200).map(String.init)
+        // Words are runs of letters and combining marks (Vietnamese typed with combining accents), read by scalar.
+        var words: [String] = []
+        var word = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars.prefix(sampleBytes) {
+            if isWordScalar(scalar) {
+                word.append(scalar)
+                continue
+            }
+            if !word.isEmpty {
+                words.append(String(word).lowercased())
+                word = String.UnicodeScalarView()
+                if words.count == 200 { break }
+            }
+        }
+        if !word.isEmpty && words.count < 200 { words.append(String(word).lowercased()) }
         guard words.count >= 8 else { return nil }
         let scores = functionWords.map { language, list -> (language: String, hits: Int, distinct: Int) in
             let hits = words.filter(list.contains)
@@ -122,12 +135,27 @@ public final class LanguageIdentifier {
         return best.language
     }
 
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar.value | 0x20 >= 0x61 && scalar.value | 0x20 <= 0x7A }
+        if scalar.properties.isAlphabetic { return true }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
     /// Chinese is told by its script: mostly Han characters and no kana.
     static func scriptLanguage(_ text: String) -> String? {
         var han = 0
         var letters = 0
         var kana = 0
-        for scalar in text.unicodeScalars.prefix(600) where scalar.properties.isAlphabetic {
+        for scalar in text.unicodeScalars.prefix(600) {
+            // ASCII letters count without the Unicode property tables.
+            if scalar.isASCII {
+                if scalar.value | 0x20 >= 0x61 && scalar.value | 0x20 <= 0x7A { letters += 1 }
+                continue
+            }
+            guard scalar.properties.isAlphabetic else { continue }
             letters += 1
             switch scalar.value {
             case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF: han += 1
