@@ -47,6 +47,8 @@ public final class RuleScanner {
     public let engine: MatchEngine
     private let prefilter: RulePrefilter?
     private let prefilterScratch = PrefilterScratch()
+    /// The rules that apply, by combination of candidate languages (see `selection(for:)`).
+    private var selections: [[String]: RuleSelection] = [:]
 
     /// When true, `ruleNanoseconds` accumulates the time each pattern rule takes (for `redflag eval`'s slowest
     /// rules); off by default, as reading the clock costs time.
@@ -150,19 +152,14 @@ public final class RuleScanner {
         let started = DispatchTime.now().uptimeNanoseconds
         let budget = UInt64(max(0, timeBudget) * 1e9)
         // The pattern rules to run: those for the text's languages, narrowed by the prefilter to its candidates.
+        let selection = self.selection(for: languages)
         var toRun = [Bool](repeating: false, count: rules.count)
-        var viewNeeded = [Bool](repeating: false, count: ViewKind.allCases.count)
-        for (i, rule) in rules.enumerated() {
-            guard case .pattern = rule.body, rule.applies(toAnyOf: languages) else { continue }
-            toRun[i] = true
-            viewNeeded[rule.view.index] = true
-        }
-        prefilter?.narrow(&toRun, viewNeeded: viewNeeded, views: &views, scratch: prefilterScratch)
+        for i in selection.patternRules { toRun[i] = true }
+        prefilter?.narrow(&toRun, viewNeeded: selection.viewNeeded, views: &views, scratch: prefilterScratch)
         let order = ruleSet.scanOrder
         for (position, i) in order.enumerated() where toRun[i] {
-            let rule = rules[i]
-            guard case .pattern(let pattern) = rule.body else { continue }
-            let view = views.view(rule.view)
+            guard case .pattern(let pattern) = rules[i].body else { continue }
+            let view = views.view(rules[i].view)
             var found: [HitSpan] = []
             let ruleStarted = measuresRuleTime ? DispatchTime.now().uptimeNanoseconds : 0
             defer { if measuresRuleTime { ruleNanoseconds[i] += DispatchTime.now().uptimeNanoseconds - ruleStarted } }
@@ -175,7 +172,7 @@ public final class RuleScanner {
                 }
             } catch {
                 warnings.append(ScanWarning(
-                    code: "match_limit", message: "rule skipped for this text: \(error)", rule: rule.id))
+                    code: "match_limit", message: "rule skipped for this text: \(error)", rule: rules[i].id))
                 continue
             }
             fired[i] = !found.isEmpty
@@ -194,10 +191,38 @@ public final class RuleScanner {
             fired[i] = false
             spans[i] = []
         }
-        for i in ruleSet.metaOrder where rules[i].applies(toAnyOf: languages) {
+        for i in selection.metaRules {
             fired[i] = ruleSet.resolvedMeta[i]?.evaluate(fired) ?? false
         }
         return RuleHits(fired: fired, spans: spans, warnings: warnings)
+    }
+
+    /// The rules written for any of a text's candidate languages (all of them when there is none).
+    private struct RuleSelection {
+        /// Pattern rule indices.
+        let patternRules: [Int]
+        /// By view kind: whether one of `patternRules` reads that view.
+        let viewNeeded: [Bool]
+        /// Meta rule indices, in evaluation order.
+        let metaRules: [Int]
+    }
+
+    /// The selection for `languages`, worked out once per combination of languages (there are few), so the
+    /// per-text loop does not walk and copy a thousand `Rule` values.
+    private func selection(for languages: [String]) -> RuleSelection {
+        if let known = selections[languages] { return known }
+        let rules = ruleSet.rules
+        var patternRules: [Int] = []
+        var viewNeeded = [Bool](repeating: false, count: ViewKind.allCases.count)
+        for i in rules.indices where rules[i].applies(toAnyOf: languages) {
+            guard case .pattern = rules[i].body else { continue }
+            patternRules.append(i)
+            viewNeeded[rules[i].view.index] = true
+        }
+        let metaRules = ruleSet.metaOrder.filter { rules[$0].applies(toAnyOf: languages) }
+        let selection = RuleSelection(patternRules: patternRules, viewNeeded: viewNeeded, metaRules: metaRules)
+        selections[languages] = selection
+        return selection
     }
 }
 
