@@ -58,32 +58,7 @@ enum RuleSetSnapshot {
             out.string(tactic.describe)
         }
         out.int(set.rules.count)
-        for rule in set.rules {
-            out.string(rule.id)
-            out.optionalString(rule.tactic)
-            out.double(rule.weight)
-            out.strings(rule.languages)
-            out.string(rule.describe)
-            let local = rule.describeLocal.sorted { $0.key < $1.key }
-            out.strings(local.map(\.key))
-            out.strings(local.map(\.value))
-            switch rule.body {
-            case .pattern(let pattern):
-                out.byte(0)
-                out.string(pattern.source)
-                out.int(Int(pattern.options.rawValue))
-            case .meta(let expression):
-                out.byte(1)
-                out.meta(expression)
-            }
-            out.string(rule.view.rawValue)
-            out.strings(rule.flags)
-            out.strings(rule.references)
-            out.strings(rule.unless)
-            out.string(rule.location.file)
-            out.int(rule.location.line)
-            out.int(rule.location.column)
-        }
+        for rule in set.rules { out.rule(rule) }
         out.int(set.metaOrder.count)
         for index in set.metaOrder { out.int(index) }
         out.layout(set.prefilterLayout)
@@ -125,31 +100,8 @@ enum RuleSetSnapshot {
         var rules: [Rule] = []
         rules.reserveCapacity(ruleCount)
         for _ in 0..<ruleCount {
-            guard let id = input.string(), let tactic = input.optionalString(), let weight = input.double(),
-                let languages = input.strings(), let describe = input.string(),
-                let localKeys = input.strings(), let localValues = input.strings(), localKeys.count == localValues.count,
-                let bodyKind = input.byte()
-            else { return nil }
-            let body: RuleBody
-            switch bodyKind {
-            case 0:
-                guard let source = input.string(), let options = input.int(), let raw = UInt32(exactly: options) else { return nil }
-                body = .pattern(CompiledPattern(deferred: source, options: PatternOptions(rawValue: raw)))
-            case 1:
-                guard let expression = input.meta(depth: 0) else { return nil }
-                body = .meta(expression)
-            default:
-                return nil
-            }
-            guard let view = input.string().flatMap(ViewKind.init(rawValue:)), let flags = input.strings(),
-                let references = input.strings(), let unless = input.strings(), let file = input.string(),
-                let line = input.int(), let column = input.int()
-            else { return nil }
-            rules.append(Rule(
-                id: id, tactic: tactic, weight: weight, languages: languages, describe: describe,
-                describeLocal: Dictionary(zip(localKeys, localValues), uniquingKeysWith: { first, _ in first }),
-                body: body, view: view, flags: flags, examples: RuleExamples(), references: references, unless: unless,
-                location: SourceLocation(file: file, line: line, column: column)))
+            guard let rule = input.rule() else { return nil }
+            rules.append(rule)
         }
         guard let metaCount = input.count() else { return nil }
         var metaOrder: [Int] = []
@@ -194,6 +146,33 @@ private struct ByteWriter {
     private(set) var bytes: [UInt8] = []
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
+
+    mutating func rule(_ rule: Rule) {
+        string(rule.id)
+        optionalString(rule.tactic)
+        double(rule.weight)
+        strings(rule.languages)
+        string(rule.describe)
+        let local = rule.describeLocal.sorted { $0.key < $1.key }
+        strings(local.map(\.key))
+        strings(local.map(\.value))
+        switch rule.body {
+        case .pattern(let pattern):
+            byte(0)
+            string(pattern.source)
+            int(Int(pattern.options.rawValue))
+        case .meta(let expression):
+            byte(1)
+            meta(expression)
+        }
+        string(rule.view.rawValue)
+        strings(rule.flags)
+        strings(rule.references)
+        strings(rule.unless)
+        string(rule.location.file)
+        int(rule.location.line)
+        int(rule.location.column)
+    }
 
     mutating func int(_ value: Int) {
         withUnsafeBytes(of: Int64(value).littleEndian) { bytes.append(contentsOf: $0) }
@@ -268,6 +247,34 @@ private struct ByteReader {
     }
 
     var isAtEnd: Bool { position == end }
+
+    mutating func rule() -> Rule? {
+        guard let id = string(), let tactic = optionalString(), let weight = double(),
+            let languages = strings(), let describe = string(),
+            let localKeys = strings(), let localValues = strings(), localKeys.count == localValues.count,
+            let bodyKind = byte()
+        else { return nil }
+        let body: RuleBody
+        switch bodyKind {
+        case 0:
+            guard let source = string(), let options = int(), let raw = UInt32(exactly: options) else { return nil }
+            body = .pattern(CompiledPattern(deferred: source, options: PatternOptions(rawValue: raw)))
+        case 1:
+            guard let expression = meta(depth: 0) else { return nil }
+            body = .meta(expression)
+        default:
+            return nil
+        }
+        guard let view = string().flatMap(ViewKind.init(rawValue:)), let flags = strings(),
+            let references = strings(), let unless = strings(), let file = string(),
+            let line = int(), let column = int()
+        else { return nil }
+        return Rule(
+            id: id, tactic: tactic, weight: weight, languages: languages, describe: describe,
+            describeLocal: Dictionary(zip(localKeys, localValues), uniquingKeysWith: { first, _ in first }),
+            body: body, view: view, flags: flags, examples: RuleExamples(), references: references, unless: unless,
+            location: SourceLocation(file: file, line: line, column: column))
+    }
 
     mutating func byte() -> UInt8? {
         guard position < end else { return nil }
