@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RedFlag
+import RedFlagRegex
 
 @Suite struct HeuristicTests {
     static let settings = Fixture.settings + """
@@ -17,6 +18,12 @@ import Testing
             threshold: 250
             weight: 1
             describe: High pay per day
+          - id: HEUR_HIGH_PAY_FOR_HOURS
+            kind: high_pay_for_hours
+            tactic: task_scam
+            threshold: 40
+            weight: 1
+            describe: High pay per stated hour
           - id: HEUR_CHAT_ONLY_CONTACT
             kind: chat_only_contact
             tactic: offplatform
@@ -57,6 +64,37 @@ import Testing
         #expect(fired("gaji Rp 5.000.000 per hari").contains("HEUR_HIGH_DAILY_PAY"))
         #expect(!fired("gaji Rp 5.000.000 per bulan").contains("HEUR_HIGH_DAILY_PAY"))
         #expect(!fired("we pay 300 dollars").contains("HEUR_HIGH_DAILY_PAY"))  // no period, no daily value
+    }
+
+    @Test func payPerStatedHourDividesTheDayByTheHoursTheTextGives() {
+        let id = "HEUR_HIGH_PAY_FOR_HOURS"
+        #expect(fired("Earn $120 a day working only 1-2 hours a day").contains(id))  // 60 per stated hour
+        #expect(!fired("Earn $120 a day working 4 hours a day").contains(id))  // 30
+        #expect(!fired("Earn $120 a day").contains(id))  // no stated time
+        #expect(!fired("Work only 1-2 hours a day").contains(id))  // no pay
+        #expect(fired("Gana 80 USD al día trabajando solo 2 horas").contains(id))
+        #expect(fired("Gagnez 150 € par jour pour seulement 2 heures de travail").contains(id))
+        #expect(fired("每天只需2小时，日薪800元").contains(id))  // 800 CNY ≈ 110 USD over 2 hours
+        #expect(fired("Kiếm 1.000.000đ mỗi ngày, chỉ 30 phút mỗi ngày").contains(id))  // minutes
+        #expect(!fired("Kumita ng ₱2,000 kada araw, 2 oras lang").contains(id))  // about 17 USD an hour
+        #expect(!fired("Reply within 24 hours, salary 3000 USD per month").contains(id))  // a deadline, not work time
+        #expect(fired("$60 per hour, only 2 hours a day").contains(id))  // hourly as it is
+        #expect(!fired("$18 per hour, only 2 hours a day").contains(id))
+    }
+
+    @Test func statedWorkTimeReadsRangesUnitsAndLanguages() {
+        func hours(_ text: String) -> Double? { StatedWorkTime.longest(in: text, scratch: MatchScratch())?.hours }
+        #expect(hours("only 1-2 hours a day") == 2)
+        #expect(hours("just 30 minutes a day") == 0.5)
+        #expect(hours("chỉ 30 phút mỗi ngày") == 0.5)
+        #expect(hours("2 oras lang") == 2)
+        #expect(hours("hanya 1 jam sehari") == 1)
+        #expect(hours("每天只需3小时") == 3)
+        #expect(hours("nur 2,5 Stunden am Tag") == 2.5)
+        #expect(hours("respond within 24 hours") == nil)
+        #expect(hours("open 9 hours") == nil)  // no "a day" and no "only"
+        let mention = StatedWorkTime.longest(in: "Pay: $100. Only 2 hours a day.", scratch: MatchScratch())
+        #expect(mention.map { Array("Pay: $100. Only 2 hours a day.".utf8)[$0.start..<$0.end] } == Array("Only 2 hours".utf8)[...])
     }
 
     @Test func chatOnlyContactNeedsNoOrganisationContact() {

@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "f9b819642526c799"
+    static let fingerprint = "dfce61b971e72b2c"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -25,6 +25,12 @@ heuristics:
     threshold: 250
     weight: 1.0
     describe: Offers pay worth 250 US dollars or more per working day, far above what most remote or entry-level work pays
+  - id: HEUR_HIGH_PAY_FOR_HOURS
+    kind: high_pay_for_hours
+    tactic: unrealistic_pay
+    threshold: 40
+    weight: 1.0
+    describe: Offers pay worth 40 US dollars or more for each hour of the short daily work it describes ("100 USD a day for 1-2 hours"), far above what such work pays
   - id: HEUR_CHAT_ONLY_CONTACT
     kind: chat_only_contact
     tactic: offplatform

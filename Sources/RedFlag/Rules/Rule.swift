@@ -103,6 +103,10 @@ public struct Heuristic: Sendable, Hashable {
         case obfuscation
         /// An amount of money worth at least `threshold` US dollars per working day.
         case highPay = "high_pay"
+        /// An amount of money worth at least `threshold` US dollars per hour of the daily work the text states
+        /// ("300 USD a day for 1–2 hours"): a daily, weekly or monthly amount divided by the stated hours, an
+        /// hourly one as it is.
+        case highPayForHours = "high_pay_for_hours"
         /// The only ways to reach the sender are chat apps, chat links or phone numbers: no website or e-mail of
         /// an organisation's own domain.
         case chatOnlyContact = "chat_only_contact"
@@ -122,7 +126,8 @@ public struct Heuristic: Sendable, Hashable {
     public let tactic: String
     public internal(set) var weight: Double
     public let describe: String
-    /// The kind's parameter, where it has one (`high_pay`: US dollars per day).
+    /// The kind's parameter, where it has one (`high_pay`: US dollars per day; `high_pay_for_hours`: US dollars
+    /// per stated hour).
     public let threshold: Double?
     /// `vague_advert`: the rule that says the text offers a job, and the rules that name its details.
     public var offer: String? = nil

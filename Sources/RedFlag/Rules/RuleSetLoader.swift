@@ -165,6 +165,10 @@ struct RuleSetLoader {
                 document.report(.invalidHeuristic, "a high_pay heuristic needs a threshold (US dollars per day)", at: document.location(item), rule: id)
                 continue
             }
+            if kind == .highPayForHours && threshold == nil {
+                document.report(.invalidHeuristic, "a high_pay_for_hours heuristic needs a threshold (US dollars per stated hour)", at: document.location(item), rule: id)
+                continue
+            }
             var heuristic = Heuristic(id: id, kind: kind, tactic: tactic, weight: weight, describe: describe, threshold: threshold)
             if kind == .vagueAdvert {
                 guard let offer = fields["offer"].flatMap({ document.string($0.value, what: "offer") }),

@@ -326,6 +326,17 @@ struct Scorer {
         case .highPay:
             let threshold = heuristic.threshold ?? .infinity
             return entities.first { ($0.usdPerDay ?? 0) >= threshold }.map(evidence(at:))
+        case .highPayForHours:
+            let threshold = heuristic.threshold ?? .infinity
+            guard entities.contains(where: { $0.usdPerDay != nil }),
+                let time = StatedWorkTime.longest(in: text, scratch: MatchScratch())
+            else { return nil }
+            // Per stated hour: an hourly amount as it is; a daily, weekly or monthly one over the stated hours.
+            return entities.first { entity in
+                guard let perDay = entity.usdPerDay else { return false }
+                let perHour = entity["period"] == .string("hour") ? perDay / 8 : perDay / time.hours
+                return perHour >= threshold
+            }.map(evidence(at:))
         case .chatOnlyContact:
             let chat = entities.first { $0.isChatContact }
             guard let chat, !entities.contains(where: \.isOrganisationContact) else { return nil }
