@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "dfce61b971e72b2c"
+    static let fingerprint = "7b2c5da97c2bc162"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -81,6 +81,696 @@ tactics:
     describe: Signs of a genuine employer (a real interview process, an official careers portal, a promise never to ask for money); these rules carry negative weights.
   - id: canary
     describe: The documented test string that always scores as a scam, so integrators can check their wiring end to end.
+
+"""#),
+        ("rules/about_scams.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# "A text ABOUT scams": framing signals that news, court and rescue reports, police, embassy, bank and school
+# warnings, NGO posts and relatives' accounts share, and that a lure can hardly fake all at once.
+#
+# Each language has five pattern sub-rules, one per KIND of framing signal, plus one language-neutral sub-rule:
+#   __FRAME_NEWS_xx      authorities said / arrested / rescued / court / "according to"
+#   __FRAME_REPORTED_xx  third-person or reported speech about victims ("victims were told", "les prometieron",
+#                        "ihnen wurde versprochen", "受害人被告知"), a relative's account, what scammers do
+#   __FRAME_ADVICE_xx    advice to the reader: report it, never pay, verify with the official body, call the police
+#   __FRAME_VOCAB_xx     the vocabulary of the phenomenon: scam, fraud, arnaque, estafa, golpe, Betrug, penipuan,
+#                        budol, lừa đảo, 诈骗
+#   __FRAME_EXPLAIN_xx   explainer markers: how it works, red flags, what to do, the modus, "so-called"
+#   __FRAME_QUOTES       two or more quoted spans (the lure's words put between quotation marks)
+# and two guards: __DIRECT_OFFER_xx, the text itself recruits or collects (we are hiring, pay the deposit to our
+# account, to reserve your place you must pay), and __DIRECT_CONTACT_xx, it asks the reader to write to the poster
+# on an app (message me on WhatsApp, add our HR on WeChat, chama no zap). __DIRECT_OFFER also keeps the older
+# one-line warning rules (__ABOUT_SCAMS_NO_CONTACT) from silencing the combination rules of a lure.
+#
+# LEGIT_FRAMED_ABOUT_SCAMS_xx fires when at least 3 DISTINCT kinds fire, the text makes no direct offer and is not a
+# victim's own SOS (__FIRST_PERSON_VICTIM); _STRONG_xx at 4 kinds and _FULL_xx at 5 add to it, so a long
+# "how to spot it" list that quotes every lure is offset in proportion to how plainly it is framed. An adversarial
+# lure ("Beware of fake recruiters, we never charge" and then a deposit by WhatsApp) has one disclaimer line, so
+# one or two kinds at most, and always a direct offer: none of these rules fires on it.
+# Unlike the older warning rules these are not switched off by a chat handle: relatives and police quote the
+# scammers' handles ("the account was @x, we reported it"); the direct-offer guard is what keeps lures out.
+rules:
+  # ---------------------------------------------------------------- any language
+  - id: __FRAME_QUOTES
+    languages: [any]
+    view: raw
+    flags: [extended]
+    pattern: |
+      (?:[«“„「『]|(?<![\w"])")[^«»“”„"「」『』\n]{2,160}(?:[»”“」』]|"(?![\w"]))
+      [\s\S]{0,3000}?
+      (?:[«“„「『]|(?<![\w"])")[^«»“”„"「」『』\n]{2,160}(?:[»”“」』]|"(?![\w"]))
+
+  - id: __DIRECT_OFFER
+    languages: [any]
+    meta: '__DIRECT_OFFER_EN || __DIRECT_OFFER_FR || __DIRECT_OFFER_ES || __DIRECT_OFFER_PT || __DIRECT_OFFER_DE || __DIRECT_OFFER_ID || __DIRECT_OFFER_TL || __DIRECT_OFFER_VI || __DIRECT_OFFER_ZH'
+  - id: __DIRECT_CONTACT
+    languages: [any]
+    meta: '__DIRECT_CONTACT_EN || __DIRECT_CONTACT_FR || __DIRECT_CONTACT_ES || __DIRECT_CONTACT_PT || __DIRECT_CONTACT_DE || __DIRECT_CONTACT_ID || __DIRECT_CONTACT_TL || __DIRECT_CONTACT_VI || __DIRECT_CONTACT_ZH'
+
+  # ---------------------------------------------------------------- en
+  - id: __FRAME_NEWS_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:police|authorities|officials|investigators|prosecutors|detectives|embassy|consulate|ministry|minister|interpol|europol|the\s+ftc|the\s+fbi|regulators?|spokes(?:person|man|woman)|the\s+court|the\s+judge|the\s+agency|the\s+department)\b
+          [^.!?\n]{0,60}?\b(?:said|says|warned|warns|urged|urges|reported|arrested|rescued|repatriated|confirmed|charged|sentenced|advised|announced|issued|told\s+(?:reporters|the\s+court|\w+\s+news)|detained|raided)\b
+      | \baccording\s+to\b
+      | \b(?:was|were|have\s+been|has\s+been|had\s+been)\s+(?:arrested|charged|sentenced|convicted|jailed|rescued|repatriated|freed|detained|trafficked|extradited|deported)\b
+      | \b(?:sentenced|convicted|jailed|charged)\s+(?:to|of|with|for)\b|\b(?:trial|prosecution|indictment|crackdown|raids?)\b
+
+  - id: __FRAME_REPORTED_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:victims?|they|he|she|students|workers|jobseekers|job\s+seekers|applicants|recruits|teenagers|the\s+(?:man|woman|men|women|boy|girl|young\s+\w+|family|couple))\s+(?:were|was|had\s+been|are|is|got)\s+
+          (?:told|promised|offered|asked|lured|recruited|contacted|forced|made|taken|flown|sent|moved|sold|approached|instructed|given|added|tricked|deceived|targeted)\b
+      | \b(?:told|promised|offered|asked|instructed|ordered|convinced|persuaded|forced|lured|messaged|contacted)\s+(?:him|her|them|victims|the\s+victims?|(?:my|our|his|her|their)\s+(?:son|daughter|niece|nephew|cousin|brother|sister|mother|mum|mom|father|dad|friend|neighbou?r|uncle|aunt|grandson|granddaughter))\b
+      | \b(?:my|our|his|her)\s+(?:son|daughter|niece|nephew|cousin|brother|sister|mother|mum|mom|father|dad|friend|neighbou?r|uncle|aunt|husband|wife|grandson|granddaughter|colleague|classmate|grandad|grandma|grandpa)\b
+          [^.!?\n]{0,40}?\b(?:was|were|got|received|had|lost|paid|sent|replied|answered|fell)\b
+      | \b(?:scammers?|fraudsters?|criminals?|traffickers?|gangs?|the\s+recruiters?|the\s+fake\s+\w+|they)\s+(?:then\s+|usually\s+|often\s+|typically\s+|also\s+)?
+          (?:ask|asked|tell|told|promise|promised|demand|demanded|pose|posed|lure|lured|target|targets|targeted|impersonate|impersonated)\s+(?:you|victims|them|him|her|people|as)\b
+
+  - id: __FRAME_ADVICE_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:report|block)\s+(?:it|them|this|the\s+(?:number|account|profile|advert|ad|message|post|recruiter|scam)|any\s+\w+|such\s+\w+)\b
+      | \b(?:never|don['’]t|do\s+not)\s+(?:pay|send\s+money|transfer|hand\s+over|reply|respond|click|accept|travel)\b
+      | \b(?:never|don['’]t|do\s+not)\s+share\s+(?:your\s+)?(?:password|code|otp|pin|bank|card|passport|id|login)
+      | \b(?:check|verify|confirm)\s+(?:it\s+|this\s+|the\s+\w+\s+)?(?:with|on|through|via)\s+(?:the\s+)?(?:official|company['’]s\s+own|employer['’]s|government|embassy|ministry|agency|real|licensed)\b
+      | \b(?:contact|call|tell|alert|inform|go\s+to)\s+(?:the\s+)?(?:police|your\s+bank|action\s+fraud|the\s+embassy|the\s+authorities|a\s+trusted|reportfraud|scamwatch|ic3)\b
+      | \bif\s+you\s+(?:have\s+been|were|are|think\s+you)\s+(?:scammed|targeted|affected|a\s+victim|contacted|approached)\b|\bif\s+(?:this|it)\s+(?:has\s+)?happen(?:s|ed)\s+to\s+you\b
+      | \b(?:talk|speak)\s+to\s+your\s+(?:children|kids|parents|family|teenagers?)\b|\bkeep\s+(?:the\s+)?(?:screenshots?|evidence|receipts)\b
+
+  - id: __FRAME_VOCAB_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:scam(?:s|mer|mers|med)?|fraud(?:s|ster|sters|ulent)?|con\s+artists?|swindl\w+|traffick(?:ing|ed|ers?)|money\s+mules?|phishing|extortion|victims?)\b
+      | \bfake\s+(?:jobs?|recruiters?|offers?|companies|agencies|profiles?|adverts?)\b
+
+  - id: __FRAME_EXPLAIN_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bhow\s+(?:to\s+(?:spot|recogni[sz]e|avoid|protect)|(?:it|the\s+scam|the\s+trick|they)\s+works?)\b
+      | \b(?:red\s+flags?|warning\s+signs?|tell-?tale\s+signs?|what\s+to\s+do|modus\s+operandi|playbook|so-called|a\s+common\s+(?:trick|tactic|ploy|scheme)|psa|here['’]s\s+how)\b
+      | \bsigns?\s+(?:of\s+(?:a|the)|that\s+(?:it|an?\s+\w+|the\s+\w+)\s+(?:is|was))\b
+
+  - id: __DIRECT_OFFER_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:we\s+are|we['’]re)\s+(?:now\s+|still\s+|urgently\s+)?(?:hiring|recruiting|looking\s+for|seeking)\b
+      | \b(?:pay|transfer|send|deposit)\b[^.!?\n]{0,60}?\b(?:to|into|via)\s+(?:our|my)\b
+      | \bto\s+(?:reserve|secure|confirm|book|hold)\s+your\s+(?:place|slot|spot|seat|position)\b
+
+  - id: __DIRECT_CONTACT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:contact|message|text|add|write\s+to|reach)\s+(?:me|us|our\s+(?:hr|recruiter|trainer|manager|team|agent|coordinator|receptionist|mentor|assistant|supervisor))\s+(?:on|via|at|through|by)\s+(?:whats\s?app|telegram|signal|wechat|line|viber|zalo|instagram|facebook|messenger|sms|\+?\d)
+      | \b(?:dm|pm|inbox|text|message|whatsapp)\s+me\b
+
+  # ---------------------------------------------------------------- fr
+  - id: __FRAME_NEWS_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:la\s+police|la\s+gendarmerie|les\s+autorit[ée]s|l['’]ambassade|le\s+consulat|le\s+minist[èe]re|le\s+parquet|les\s+enqu[êe]teurs|le\s+tribunal|la\s+justice|interpol|europol|une?\s+porte-parole|le\s+procureur|la\s+procureure|les\s+gendarmes|les\s+policiers)\b
+          [^.!?\n]{0,60}?\b(?:averti\w*|alert\w*|mis\s+en\s+garde|met\s+en\s+garde|mettent\s+en\s+garde|rappel\w*|recommand\w*|d[ée]clar\w*|indiqu\w*|arr[êe]t\w*|interpell\w*|condamn\w*|annonc\w*|pr[ée]cis\w*|confirm\w*|expliqu\w*|lib[ée]r\w*|rapatri\w*|d[ée]mantel\w*)
+      | \bselon\s+(?:la|le|les|l['’]|un|une|nos|des)\b
+      | \b(?:ont|a)\s+[ée]t[ée]\s+(?:arr[êe]t|interpell|condamn|mis\s+en\s+examen|rapatri|lib[ée]r|secouru|d[ée]f[ée]r|incarc[ée]r)\w*
+      | \b(?:condamn[ée]e?s?|mise?s?\s+en\s+examen)\s+(?:[àa]|pour)\b|\b(?:proc[èe]s|tribunal\s+correctionnel|coup\s+de\s+filet|garde\s+[àa]\s+vue)\b
+
+  - id: __FRAME_REPORTED_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:on\s+(?:lui|leur)\s+a|ils\s+(?:lui|leur)\s+ont|elles?\s+(?:lui|leur)\s+(?:a|ont)|il\s+(?:lui|leur)\s+a)\s+(?:demand|dit|confisqu|pris|promis|propos|fait\s+croire|expliqu|envoy|fait\s+miroiter|retir|[ée]crit)\w*
+      | \b(?:ils|elles|les\s+victimes|les\s+jeunes|les\s+candidats|les\s+[ée]tudiants)\s+(?:ont|avaient)\s+(?:[ée]t[ée]\s+)?(?:approch|contact|recrut|emmen|conduit|forc|contraint|oblig|s[ée]questr|attir|tromp|dup|pi[ée]g|envoy|vendu|promis)\w*
+      | \b(?:ma|mon|notre|sa|son)\s+(?:fils|fille|ni[èe]ce|neveu|cousin|cousine|fr[èe]re|s[œo]eur|m[èe]re|p[èe]re|amie?|voisine?|oncle|tante|mari|femme|petit-fils|petite-fille|coll[èe]gue|grand-m[èe]re|grand-p[èe]re)\b
+          [^.!?\n]{0,40}?\b(?:a\s+re[çc]u|a\s+[ée]t[ée]|s['’]est\s+fait|a\s+perdu|a\s+pay[ée]|a\s+vers[ée]|a\s+r[ée]pondu|avait|a\s+failli)\b
+      | \b(?:les\s+)?(?:escrocs|arnaqueurs|fraudeurs|trafiquants|faux\s+recruteurs|criminels|malfaiteurs)\s+(?:leur\s+|vous\s+|se\s+)?(?:demandent|proposent|promettent|utilisent|font\s+passer|envoient|ciblent|contactent|exigent|ont\s+\w+|avaient\s+\w+)\b
+
+  - id: __FRAME_ADVICE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bne\s+(?:payez|versez|envoyez|transf[ée]rez|donnez|communiquez|r[ée]pondez|cliquez)\s+(?:jamais|rien|pas|aucun\w*)\b
+      | \b(?:signalez|signaler|d[ée]posez\s+plainte|d[ée]poser\s+plainte|porter\s+plainte|portez\s+plainte|bloquez|renseignez-vous)\b
+      | \bv[ée]rifiez\s+(?:aupr[èe]s|sur\s+le\s+site\s+officiel|l['’]identit[ée]|que\s+l['’](?:entreprise|employeur|agence))
+      | \bcontactez\s+(?:la\s+police|la\s+gendarmerie|votre\s+banque|le\s+17|l['’]ambassade|les\s+autorit[ée]s|info\s+escroqueries)\b
+      | \bsi\s+vous\s+(?:avez\s+[ée]t[ée]|[êe]tes)\s+(?:victime|concern[ée]|contact[ée]|cibl[ée])\b|\b33700\b|\bpharos\b|\bparlez-en\b
+
+  - id: __FRAME_VOCAB_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:arnaque\w*|escroquer\w*|escroc\w*|fraude\w*|frauduleu\w*|trafiquants?|hame[çc]onnage|victimes?|proxénètes?)\b
+      | \btraite\s+des\s+(?:[êe]tres\s+humains|personnes)\b|\bmules?\s+(?:financi[èe]res?|d['’]argent)\b|\bfaux\s+recruteurs?\b|\bfausses?\s+(?:offres|annonces|entreprises)\b
+
+  - id: __FRAME_EXPLAIN_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bcomment\s+(?:(?:les|la|le|s['’]en)\s+)?(?:rep[ée]rer|reconna[îi]tre|[ée]viter|prot[ée]ger|d[ée]jouer|[çc]a\s+marche|fonctionne)\b
+      | \b(?:signaux\s+d['’]alerte|signes?\s+(?:qui\s+doivent|d['’]alerte|qui\s+ne\s+trompent)|que\s+faire|mode\s+op[ée]ratoire|le\s+sc[ée]nario|la\s+m[ée]canique|le\s+pi[èe]ge|nos\s+conseils|bon\s+[àa]\s+savoir|soi-disant|pr[ée]tendu\w*)\b
+
+  - id: __DIRECT_OFFER_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bnous\s+(?:recrutons|recherchons|embauchons|cherchons)\b
+      | \bpour\s+(?:r[ée]server|valider|garantir|confirmer|bloquer)\s+(?:votre|ta|ton)\s+(?:place|poste|candidature|cr[ée]neau|inscription)\b
+      | \b(?:payez|versez|r[ée]glez|virez)\b[^.!?\n]{0,60}?\b(?:sur\s+(?:notre|mon)|[àa]\s+(?:notre|mon)|par\s+(?:paypal|lydia|pcs|transcash|wero))\b
+
+  - id: __DIRECT_CONTACT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:contactez|[ée]crivez)[- ]?(?:moi|nous)\s+(?:sur|via|par|au)\s+(?:whats\s?app|telegram|signal|messenger|instagram|sms|\+?\d)
+      | \b(?:ajoutez|ajoute)[- ](?:moi|notre|nous)\b|\b(?:[ée]cris-moi|contacte-moi|mp\s+moi|dm\s+moi)\b
+
+  # ---------------------------------------------------------------- es
+  - id: __FRAME_NEWS_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:la\s+polic[íi]a|la\s+guardia\s+civil|los\s+mossos|las\s+autoridades|la\s+embajada|el\s+consulado|la\s+canciller[íi]a|el\s+ministerio|la\s+fiscal[íi]a|el\s+fiscal|la\s+fiscal|el\s+juez|la\s+jueza|el\s+tribunal|la\s+audiencia|la\s+secretar[íi]a|la\s+dependencia|los\s+investigadores|interpol|europol|una?\s+portavoz|los\s+agentes)\b
+          [^.!?\n]{0,60}?\b(?:inform[óo]|informa|advirti[óo]|advierte|alerta|alert[óo]|recomienda|recomend[óo]|pide|pidi[óo]|asegur[óo]|detuvo|rescat[óo]|explic[óo]|record[óo]|conden[óo]|imput[óo]|confirm[óo]|se[ñn]al[óo]|desarticul[óo]|liber[óo]|ha\s+(?:brindado|detenido|rescatado|alertado|informado|condenado))
+      | \bseg[úu]n\s+(?:la|el|los|las|fuentes|un|una|datos)\b
+      | \b(?:fueron|fue|han\s+sido|ha\s+sido|resultaron)\s+(?:detenid|arrestad|condenad|rescatad|repatriad|liberad|imputad|procesad|trasladad)\w*
+      | \b(?:condenad[oa]s?\s+a|juicio|sentencia|operaci[óo]n\s+policial|detenidos|desarticulada)\b
+
+  - id: __FRAME_REPORTED_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:les|le)\s+(?:prometieron|dijeron|pidieron|ofrecieron|exigieron|quitaron|retuvieron|obligaron|convencieron|enviaron|escribieron|contactaron|hicieron\s+creer|promet[íi]an|dec[íi]an|ped[íi]an|ofrec[íi]an|han\s+(?:prometido|pedido|ofrecido|dicho|escrito))\b
+      | \b(?:las\s+v[íi]ctimas|los\s+j[óo]venes|los\s+afectados|las\s+afectadas|ellos|ellas|los\s+connacionales)\s+(?:fueron|eran|hab[íi]an\s+sido|recib[íi]an|recibieron|viajaron|aceptaron|pagaron)\b
+      | \b(?:mi|nuestra|nuestro|su)\s+(?:hij[oa]|sobrin[oa]|prim[oa]|herman[oa]|madre|padre|mam[áa]|pap[áa]|amig[oa]|vecin[oa]|t[íi][oa]|abuel[oa]|niet[oa]|compa[ñn]er[oa]|marido|esposa|novi[oa])\b
+          [^.!?\n]{0,40}?\b(?:le\s+\w+|recibi[óo]|perdi[óo]|pag[óo]|fue|cay[óo]|contest[óo]|respondi[óo]|se\s+lo\s+cont[óo])\b
+      | \b(?:los\s+)?(?:estafadores|delincuentes|ciberdelincuentes|criminales|tratantes|falsos\s+reclutadores)\s+(?:\w+\s+)?(?:piden|ofrecen|prometen|usan|utilizan|se\s+hacen\s+pasar|contactan|captan|captaban|ofrec[íi]an|promet[íi]an|exigen)\b
+      | \bte\s+(?:piden|escriben|ofrecen|prometen|dicen\s+que|meten\s+prisa|contactan|agregan|a[ñn]aden)\b
+
+  - id: __FRAME_ADVICE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bno\s+(?:pagues|paguen|env[íi]es|env[íi]en|transfieras|transfieran|deposites|respondas|respondan|contestes|contesten|hagas\s+clic|viajes|aceptes|caigas|caigan)\b
+      | \b(?:denuncia|denuncien|denunciad|den[úu]ncialo|den[úu]ncienlo|bloquea|bloqueen|bloquead|desconf[íi]a|desconf[íi]en|desconfiad|guarda\s+las\s+capturas)\b
+      | \b(?:verifica|verifiquen|comprueba|comprueben|consulta|consulten)\s+(?:siempre\s+)?(?:con|en\s+(?:la\s+)?(?:web|p[áa]gina|fuente)s?\s+oficial|que\s+la\s+empresa)\b
+      | \bacud(?:e|an|id)\s+a\s+(?:la\s+polic[íi]a|comisar[íi]a|la\s+guardia\s+civil|tu\s+banco|la\s+embajada|consumo)\b
+      | \bsi\s+(?:te|le|les|os)\s+(?:ha\s+pasado|ha\s+ocurrido|llega\s+algo|escriben|contactan|ofrecen)\b|\bsi\s+(?:has|ha)\s+sido\s+v[íi]ctima\b
+      | \bhabl(?:a|en|ad)\s+con\s+(?:tus|sus|vuestr[oa]s)\s+(?:hij[oa]s|familia|padres)\b|\b(?:017|091|062)\b
+
+  - id: __FRAME_VOCAB_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:estafa\w*|fraude\w*|fraudulent\w*|timo\w*|trata\s+de\s+(?:personas|seres\s+humanos)|tratantes|muleros?|phishing|v[íi]ctimas?|delincuentes|ciberdelincuentes|captadores)\b
+      | \bmulas?\s+(?:de\s+dinero|econ[óo]micas|bancarias)\b|\bfalsos?\s+(?:reclutadores|empleos|ofertas|perfiles)\b|\bofertas?\s+falsas\b|\bperfiles\s+falsos\b
+
+  - id: __FRAME_EXPLAIN_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bc[óo]mo\s+(?:se\s+)?(?:detectar|detecta|reconocer|identificar|evitar|protegerte|protegerse|funciona|operan|act[úu]an)\b
+      | \b(?:se[ñn]ales\s+(?:de|que)|banderas\s+rojas|qu[ée]\s+hacer|modus\s+operandi|el\s+patr[óo]n|el\s+esquema|consejos\s+para|supuest[oa]s?|el\s+gancho|la\s+trampa)\b
+
+  - id: __DIRECT_OFFER_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:estamos|seguimos)\s+(?:buscando|contratando|seleccionando)\b|\bbuscamos\s+(?:personal|promotor|chic|gente|personas|trabajador|teleoperador|vendedor|candidat)
+      | \bpara\s+(?:reservar|asegurar|confirmar|guardar|bloquear)\s+(?:tu|su)\s+(?:plaza|puesto|lugar|cupo|vacante)\b
+      | \bhay\s+que\s+(?:abonar|pagar|ingresar|depositar)\b
+      | \b(?:paga|abona|ingresa|deposita|transfiere)\b[^.!?\n]{0,60}?\b(?:bizum|por\s+transferencia|al\s+(?:n[úu]mero|\+?\d)|a\s+(?:la\s+)?cuenta|en\s+(?:la|nuestra)\s+cuenta)
+
+  - id: __DIRECT_CONTACT_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:escr[íi]benos|escr[íi]beme|cont[áa]ctanos|cont[áa]ctame|agr[ée]game|agr[ée]ganos|a[ñn][áa]deme|h[áa]blame|m[áa]ndame)\b
+
+  # ---------------------------------------------------------------- pt
+  - id: __FRAME_NEWS_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:a\s+pol[íi]cia(?:\s+federal|\s+civil|\s+judici[áa]ria)?|a\s+pf|a\s+psp|a\s+gnr|as\s+autoridades|a\s+embaixada|o\s+consulado|o\s+itamaraty|o\s+minist[ée]rio(?:\s+p[úu]blico)?|o\s+mp|o\s+procon|os\s+investigadores|o\s+delegado|a\s+delegada|o\s+juiz|a\s+ju[íi]za|o\s+tribunal|a\s+justi[çc]a|a\s+interpol|um\s+porta-voz|a\s+febraban|o\s+banco\s+central)\b
+          [^.!?\n]{0,60}?\b(?:informou|informa|alerta|alertou|recomenda|orienta|orientou|prendeu|resgatou|afirmou|disse|explicou|condenou|deflagrou|denunciou|confirmou|divulgou|apreendeu|indiciou|deteve)
+      | \bsegundo\s+(?:a|o|os|as|um|uma|fontes|dados)\b|\bde\s+acordo\s+com\b
+      | \b(?:foram|foi|ser[ãa]o|tinham\s+sido)\s+(?:resgatad|repatriad|libertad|pres[oa]s?\b|detid|condenad|indiciad|denunciad)\w*
+      | \b(?:opera[çc][ãa]o\s+(?:policial|da\s+pol[íi]cia|\w+\s+da\s+pf)|inqu[ée]rito|pris[ãa]o\s+preventiva|julgamento|boletim\s+de\s+ocorr[êe]ncia)\b
+
+  - id: __FRAME_REPORTED_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:lhes?|a\s+ela|a\s+ele|a\s+eles|a\s+elas)\s+(?:prometeram|disseram|pediram|ofereceram|exigiram|tiraram|mandaram|enviaram|prometiam|pediam|ofereciam)\b
+      | \b(?:prometeram|disseram|pediram|ofereceram|exigiram|mandaram|obrigaram|convenceram)-(?:lhe|lhes|na|no|nos|nas)\b
+      | \b(?:as\s+v[íi]timas|os\s+jovens|os\s+trabalhadores|eles|elas)\s+(?:foram|eram|tinham\s+sido|recebiam|receberam|acreditaram|pagaram|ca[íi]ram|viajaram)\b
+      | \b(?:meu|minha|nosso|nossa)\s+(?:filh[oa]|sobrinh[oa]|prim[oa]|irm[ãa]o?|m[ãa]e|pai|amig[oa]|vizinh[oa]|ti[oa]|av[óo]|net[oa]|colega|marido|esposa|namorad[oa])\b
+          [^.!?\n]{0,40}?\b(?:recebeu|perdeu|pagou|foi|caiu|respondeu|mandou|transferiu|quase)\b
+      | \b(?:os\s+|o\s+)?(?:golpistas?|criminosos|bandidos|aliciadores|traficantes|falsos\s+recrutadores)\s+(?:\w+\s+)?(?:pedem|oferecem|prometem|usam|utilizam|se\s+passam|entram\s+em\s+contato|abordam|exigem|pagam|pede|oferece|promete|usa|paga|coloca)\b
+      | \b(?:voc[êe]|a\s+v[íi]tima)\s+recebe\s+uma?\s+(?:mensagem|liga[çc][ãa]o|convite|proposta|sms)\b|\b(?:propostas?|mensagens?)\s+recebidas?\s+pel[oa]s?\b
+
+  - id: __FRAME_ADVICE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:desconfie|denuncie|bloqueie|n[ãa]o\s+caia|registre\s+(?:um\s+)?boletim|fa[çc]a\s+(?:um\s+)?(?:boletim|den[úu]ncia))\b
+      | \b(?:verifique|confirme)\s+(?:sempre\s+)?(?:o\s+nome|com|junto|no\s+site\s+oficial|nos\s+canais\s+oficiais|a\s+empresa)\b
+      | \bprocure\s+(?:a\s+pol[íi]cia|a\s+delegacia|o\s+procon|o\s+seu\s+banco|o\s+banco|ajuda|a\s+embaixada)\b|\bligue\s+(?:para\s+o\s+)?(?:180|190|100)\b
+      | \b(?:nunca|n[ãa]o)\s+(?:pague|fa[çc]a\s+pix|envie\s+dinheiro|deposite|transfira|responda|clique|forne[çc]a|passe\s+(?:sua|seus|o\s+c[óo]digo))\b
+      | \b(?:se\s+voc[êe]\s+(?:caiu|foi\s+v[íi]tima)|caiu\s+no\s+golpe)\b|\bpe[çc]a\s+contrato\s+por\s+escrito\b
+
+  - id: __FRAME_VOCAB_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:golpes?|golpistas?|fraudes?|fraudulent\w*|estelionat\w*|burlas?|burl[õo]es|aliciamento|aliciador\w*|v[íi]timas?|criminosos)\b
+      | \btr[áa]fico\s+de\s+(?:pessoas|seres\s+humanos)\b|\bmulas?\s+(?:financeiras?|de\s+dinheiro)\b|\bcontas?\s+laranjas?\b|\bfalsos?\s+recrutadores?\b|\bvagas?\s+falsas?\b|\bperfis?\s+falsos?\b
+
+  - id: __FRAME_EXPLAIN_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bcomo\s+(?:funciona|se\s+proteger|identificar|reconhecer|evitar|agem|atuam|opera)\b
+      | \b(?:sinais\s+(?:de\s+alerta|cl[áa]ssicos|de\s+golpe|de\s+que)|o\s+que\s+fazer|saiba\s+como|modus\s+operandi|o\s+roteiro|a\s+t[áa]tica|dicas\s+para|supost[oa]s?|a\s+isca|a\s+armadilha)\b
+
+  - id: __DIRECT_OFFER_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bestamos\s+(?:contratando|recrutando|selecionando|buscando|procurando)\b|\b(?:contrata-se|contratamos|recrutamos)\b
+      | \b(?:envie|mande|manda)\s+(?:o\s+)?comprovante\b
+      | \bpara\s+(?:garantir|reservar|confirmar|assegurar)\s+(?:a\s+)?(?:sua|tua)\s+vaga\b
+      | \b(?:pague|fa[çc]a\s+(?:o\s+)?pix|transfira|deposite)\b[^.!?\n]{0,60}?\b(?:chave|para\s+(?:a\s+)?(?:nossa|minha)\s+conta)
+
+  - id: __DIRECT_CONTACT_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:me\s+chama|chama\s+no\s+(?:whats|zap|direct|privado|pv)|fale\s+comigo|me\s+adiciona|adicione\s+(?:o\s+nosso|a\s+nossa|nosso|nossa|o\s+meu|meu))\b
+      | \b(?:manda|mande|envie)\s+(?:mensagem|msg|um\s+oi)\s+(?:no|pelo|para\s+o)\s+(?:whats|zap|n[úu]mero|telegram)
+
+  # ---------------------------------------------------------------- de
+  - id: __FRAME_NEWS_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:die\s+polizei|polizei\w*|das\s+ausw[äa]rtige\s+amt|die\s+botschaft|das\s+konsulat|die\s+verbraucherzentrale|das\s+bka|das\s+lka|die\s+staatsanwaltschaft|staatsanw[äa]lt\w*|ermittler\w*|das\s+(?:land|amts)?gericht|der\s+richter|die\s+richterin|die\s+bafin|interpol|europol|ein\s+sprecher|eine\s+sprecherin|das\s+ministerium)\b
+          [^.!?\n]{0,60}?\b(?:warnt|warnen|warnte|r[äa]t|riet|rieten|teilte|teilt|berichtet\w*|nahm|festgenommen|befreit|ermittelt|verurteilt\w*|erkl[äa]rt\w*|sagte|sagt|best[äa]tigt\w*|mitgeteilt|angeklagt)
+      | \b(?:laut|nach\s+angaben|zufolge)\b
+      | \b(?:wurden|wurde|sind|ist)\s+(?:\w+\s+)?(?:festgenommen|verhaftet|verurteilt|angeklagt|befreit|gerettet|zur[üu]ckgeholt|zur[üu]ckgebracht)\b
+      | \b(?:prozess|urteil|anklage|ermittlungen|ermittlungsverfahren|razzia|festnahmen?|haftstrafe|bew[äa]hrungsstrafe)\b
+
+  - id: __FRAME_REPORTED_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:ihnen|ihm|ihr)\s+(?:wurde|wurden|war|hatte\s+man|hatten\s+sie)\s+(?:\w{1,25}\s{1,3}){0,3}?(?:versprochen|gesagt|angeboten|erkl[äa]rt|abgenommen|weggenommen|geschrieben)\b
+      | \b(?:ihnen|ihm|ihr)\s[^.!?\n]{0,60}?\b(?:versprochen|angeboten|gesagt|abgenommen)\s+(?:wurde|wurden|worden)\b
+      | \b(?:man|die\s+t[äa]ter|die\s+betr[üu]ger|die\s+kriminellen|die\s+anwerber)\s+(?:hatten?\s+|habe[n]?\s+)?(?:versprach|versprachen|versprochen|sagten|sagte|verlangten|verlangte|forderten|nahmen|boten|lockten|schrieben|kontaktierten)\s+(?:ihm|ihr|ihnen)\b
+      | \b(?:mein|meine|unser|unsere|sein|seine)\s+(?:sohn|tochter|neffe|nichte|cousin|cousine|bruder|schwester|mutter|vater|freund|freundin|nachbar\w*|onkel|tante|enkel\w*|kolleg\w*)\b
+          [^.!?\n]{0,40}?\b(?:hat|hatte|wurde|bekam|erhielt|verlor|zahlte|[üu]berwies|schrieb|antwortete)\b
+      | \b(?:die\s+)?(?:betr[üu]ger|t[äa]ter|kriminellen|anwerber|banden?)\s+(?:\w+\s+)?(?:geben\s+sich|nutzen|verlangen|versprechen|locken|schreiben|kontaktieren|fordern|bieten|gaben\s+sich|nutzten|verlangten|versprachen|lockten)\b
+      | \b(?:haben|hat|hatten)\s+(?:uns|mir)\s+(?:\w{1,25}\s{1,3}){0,6}?(?:berichtet|erz[äa]hlt|gemeldet)\b
+
+  - id: __FRAME_ADVICE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:niemals|keinesfalls|auf\s+keinen\s+fall)\s[^.!?\n]{0,60}?\b(?:geld|geb[üu]hren|vorkasse|zahlen|[üu]berweisen|weitergeben|antworten)\b
+      | \b(?:melden|erstatten|informieren|kontaktieren|wenden)\s+sie\s+(?:sich\s+)?(?:\w{1,25}\s{1,3}){0,3}?(?:polizei|anzeige|bank|verbraucherzentrale|botschaft)\b|\banzeige\s+erstatten\b
+      | \b(?:sprechen|reden)\s+sie\s+mit\b|\bblockieren\s+sie\b|\bnicht\s+(?:antworten|reagieren|zahlen|[üu]berweisen)\b
+      | \b(?:pr[üu]fen|[üu]berpr[üu]fen)\s+sie\s+(?:die|das|den|immer|vorher)\b|\bseien\s+sie\s+(?:vorsichtig|misstrauisch|skeptisch)\b|\bfinger\s+weg\b|\bvorsicht\s+(?:vor|bei)\b
+
+  - id: __FRAME_VOCAB_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:betrug\w*|betr[üu]ger\w*|abzocke\w*|menschenhandel\w*|schleuser\w*|money\s+mules?|finanzagent\w*|geldw[äa]sche\w*|opfer\w*|phishing|scam\w*|strafbar\w*|kriminell\w*)\b
+      | \b(?:gef[äa]lschte|falsche|betr[üu]gerische)\s+(?:jobangebote|stellenanzeigen|anzeigen|recruiter|personalvermittler|profile)\b
+
+  - id: __FRAME_EXPLAIN_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bso\s+(?:erkennen|sch[üu]tzen)\s+sie\b|\bworan\s+(?:sie|man)\s[^.!?\n]{0,30}?\berkenn\w*
+      | \b(?:warnsignale|warnzeichen|alarmzeichen|die\s+masche|maschen|die\s+vorgehensweise|typische\s+(?:merkmale|anzeichen)|was\s+tun|sogenannte\w*|angebliche\w*|so\s+funktioniert|die\s+nachrichten\s+lauten)\b
+
+  - id: __DIRECT_OFFER_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bwir\s+(?:suchen|stellen\s+ein)\b
+      | \b(?:zahle|zahlen\s+sie|[üu]berweise|[üu]berweisen\s+sie)\b[^.!?\n]{0,60}?\b(?:an\s+(?:uns|mich)|auf\s+(?:unser|mein)|per\s+(?:paypal|paysafe|krypto|usdt))
+      | \bum\s+(?:deinen|ihren)\s+platz\s+zu\s+(?:sichern|reservieren)\b|\bbewirb\s+dich\s+(?:per|[üu]ber|via)\s+(?:whats\s?app|telegram)
+
+  - id: __DIRECT_CONTACT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:schreib|kontaktier|adde)\s+(?:mir|mich|uns)\b|\bmelde\s+dich\s+(?:bei\s+(?:mir|uns)|per|[üu]ber|auf)\b
+
+  # ---------------------------------------------------------------- id
+  - id: __FRAME_NEWS_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:polisi|polri|polda|polres|bareskrim|kbri|kjri|kemlu|bp2mi|disnaker|kementerian|kemnaker|ojk|pengadilan|hakim|jaksa|kejaksaan|juru\s+bicara|jubir|kapolres|kapolda|satgas)\b
+          [^.!?\n]{0,60}?\b(?:mengimbau|menghimbau|imbau|memperingatkan|mengingatkan|mengatakan|menyebut|mencatat|menangkap|memulangkan|berhasil|membantu|menjelaskan|menyatakan|memvonis|menjatuhkan|menetapkan|mengungkap|menerima\s+laporan)
+      | \b(?:menurut|kata|ujar|ungkap)\s+(?:polisi|kbri|kepala|juru|pihak|petugas|kapolres|kemlu|bp2mi)\b
+      | \b(?:ditangkap|diamankan|divonis|dihukum|dipulangkan|direpatriasi|diselamatkan|dievakuasi|tersangka|terdakwa|persidangan|vonis)\b
+
+  - id: __FRAME_REPORTED_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:korban|para\s+korban|mereka|para\s+(?:pekerja|pemuda|wni|pmi|pencari\s+kerja)|dia|ia|keduanya)\s+(?:sempat\s+|awalnya\s+|lalu\s+|kemudian\s+)?(?:dijanjikan|diiming-?imingi|ditawari|diminta|disuruh|dipaksa|dijual|disekap|diberangkatkan|direkrut|dihubungi|diajak|ditipu|tertipu|terjebak)\b
+      | \b(?:anak|adik|kakak|keponakan|sepupu|ibu|bapak|ayah|teman|tetangga|saudara|suami|istri|paman|bibi|cucu)\s+(?:saya|kami|kita)\b
+          [^.!?\n]{0,40}?\b(?:ditawari|dihubungi|dijanjikan|menerima|kehilangan|membayar|tertipu|ditipu|dibawa|berangkat|diminta)\b
+      | \b(?:pelaku|para\s+pelaku|penipu|oknum|sindikat|calo|perekrut)\s+(?:\w+\s+)?(?:meminta|menjanjikan|menawarkan|mengaku|menggunakan|menghubungi|menyuruh|memaksa|mengiming-?imingi|biasanya)\b
+
+  - id: __FRAME_ADVICE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:laporkan|lapor\s+ke|blokir\s+(?:nomor|akun)|waspada(?:lah)?|hati-?hati\s+(?:terhadap|dengan))\b
+      | \bjangan\s+(?:\w+\s+)?(?:transfer|bayar|membayar|mengirim\s+uang|tergiur|mudah\s+percaya|berangkat|membalas|klik|memberikan|berikan)\b
+      | \b(?:cek|periksa)\s+(?:dulu\s+)?(?:ke|di\s+situs\s+resmi|legalitas|izin)\b|\bpastikan\s+(?:perusahaan|lowongan|agen|legalitas)\b
+      | \bhubungi\s+(?:polisi|kbri|bp2mi|110|hotline|call\s+center\s+resmi|pihak\s+berwajib)\b
+
+  - id: __FRAME_VOCAB_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:penipuan|penipu|tppo|perdagangan\s+orang|scam|sindikat|korban|online\s+scam|bodong|nonprosedural|non-prosedural|pencucian\s+uang|rekening\s+penampung)\b
+      | \blowongan\s+(?:palsu|fiktif)\b|\bperekrut(?:an)?\s+ilegal\b
+
+  - id: __FRAME_EXPLAIN_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:modus(?:nya)?|ciri-?ciri|tanda-?tanda|cara\s+(?:menghindari|mengenali|mengetahui|melindungi)|apa\s+yang\s+harus\s+dilakukan|pola(?:nya)?\s+(?:serupa|yang\s+sama)|biasanya\s+(?:pelaku|penipu|mereka)|yang\s+disebut|umpan|iming-?iming)\b
+
+  - id: __DIRECT_OFFER_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \bkami\s+(?:membuka|buka|sedang\s+membuka)\s+lowongan\b|\b(?:dibutuhkan|dicari)\s+(?:segera|karyawan|admin|staf)\b
+      | \b(?:transfer|bayar)\b[^.!?\n]{0,40}?\b(?:ke\s+rekening\s+(?:kami|berikut|ini|saya)|via\s+(?:dana|ovo|gopay))\b
+      | \buntuk\s+(?:mengamankan|mengunci|booking)\s+(?:slot|posisi|kursi|tempat)\b
+
+  - id: __DIRECT_CONTACT_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:chat|wa|dm|japri|inbox|pm)\s+(?:kami|saya|aku|admin)\b|\bhubungi\s+(?:kami|saya|admin)\s+(?:di|via|lewat)\s+(?:wa|whatsapp|telegram)\b
+
+  # ---------------------------------------------------------------- tl
+  - id: __FRAME_NEWS_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:pulis|pnp|cidg|nbi|dmw|poea|owwa|embahada|embassy|dfa|iacat|bi|immigration|korte|piskal|tagapagsalita|spokesperson)\b
+          [^.!?\n]{0,60}?\b(?:nagbabala|nagbigay\s+ng\s+babala|sinabi|inaresto|naaresto|nasagip|nagsampa|hinatulan|iniulat|nagpaalala|tinulungan|nagpauwi|napauwi|said|warned)
+      | \bayon\s+sa\b
+      | \b(?:inaresto|naaresto|nasagip|nailigtas|napauwi|naiuwi|hinatulan|kinasuhan|sinampahan|na-?rescue|na-?repatriate|repatriated|arrested|rescued)\b
+
+  - id: __FRAME_REPORTED_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:sinabihan|pinangakuan|inalok|pinilit|pinagbayad|hiningan|dinala|ibinenta|kinontak|nilapitan|inutusan|pinapunta)\s+(?:daw\s+)?(?:sila|siya|ang\s+mga|ang\s+biktima|si\s+\w+|ang\s+(?:anak|pamangkin|pinsan|kapatid|kaibigan))\b
+      | \b(?:sila|siya|ang\s+mga\s+biktima|ang\s+biktima)\s+(?:ay\s+)?(?:sinabihan|pinangakuan|inalok|pinilit|dinala|ibinenta|pinagbayad|hiningan|na-?trafficking|niloko|na-?scam)\b
+      | \b(?:anak|pamangkin|pinsan|kapatid|kaibigan|kapitbahay|nanay|tatay|tita|tito|lola|lolo|asawa|apo|kaklase)\s+(?:ko|namin|natin)\b
+          [^.!?\n]{0,50}?\b(?:nakatanggap|na-?scam|naloko|nagbayad|nagpadala|nawalan|inalok|dinala|sinabihan|kinontak|pinangakuan|umalis)\b
+      | \b(?:mga\s+)?(?:scammers?|manloloko|illegal\s+recruiters?|sindikato)\s+(?:ay\s+)?(?:nangangako|humihingi|nag-?aalok|nagpapanggap|gumagamit|nanghihingi|nagme-?message)\b
+
+  - id: __FRAME_ADVICE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:i-?report|ireport|mag-?report|i-?block)\b
+      | \b(?:huwag|wag)\s+(?:po\s+)?(?:kayong\s+|kang\s+|na\s+)?(?:magbayad|magpadala|maniwala|pumayag|tumuloy|mag-?send|ibigay|sumagot|mag-?click|magbigay)\b
+      | \b(?:i-?verify|mag-?verify|i-?check|alamin)\s+(?:muna\s+)?(?:sa|kung)\s+(?:dmw|poea|official|opisyal|website|lisensyado)
+      | \btumawag\s+sa\s+(?:1343|pnp|nbi|dmw|hotline|pulis)\b|\bmag-?ingat\s+(?:sa|po|kayo)\b
+
+  - id: __FRAME_VOCAB_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:scam(?:mers?)?|manloloko|panloloko|budol|illegal\s+recruit\w*|human\s+trafficking|trafficking|biktima|money\s+mule|estafa|panggagantso)\b
+      | \bpekeng\s+(?:recruiter|ahensya|agency|trabaho|job|kumpanya)\b|\bfake\s+(?:recruiters?|agenc(?:y|ies)|jobs?)\b
+
+  - id: __FRAME_EXPLAIN_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \bpaano\s+(?:malalaman|maiiwasan|makikilala|gumagana|nila\s+ginagawa)\b
+      | \b(?:mga\s+palatandaan|mga\s+senyales|red\s+flags?|ang\s+modus|modus\s+nila|ganitong\s+modus|ano\s+ang\s+gagawin|kunwari|umano)\b
+
+  - id: __DIRECT_OFFER_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:hiring\s+(?:po\s+)?kami|naghahanap\s+(?:po\s+)?kami|kailangan\s+namin|need\s+namin|we\s+are\s+hiring)\b
+      | \b(?:i-?send|ipadala|magbayad|magpadala)\b[^.!?\n]{0,40}?\b(?:sa\s+gcash|gcash\s+ng|sa\s+account\s+namin|sa\s+amin)\b
+      | \bpara\s+(?:ma-?reserve|ma-?secure|makuha)\s+(?:ang\s+|yung\s+)?(?:slot|pwesto|posisyon)\b
+
+  - id: __DIRECT_CONTACT_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:i-?add|i-?message|i-?pm|i-?chat)\s+(?:n['’]?yo|mo|nyo)\b|\b(?:message|pm|dm|chat|text)\s+(?:mo\s+)?(?:lang\s+)?(?:po\s+)?(?:ako|kami|me|us)\b|\btext\s+lang\b
+
+  # ---------------------------------------------------------------- vi
+  - id: __FRAME_NEWS_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:c[ôo]ng\s+an|b[ộo]\s+c[ôo]ng\s+an|[đd][ạa]i\s+s[ứu]\s+qu[áa]n|l[ãa]nh\s+s[ựu]\s+qu[áa]n|b[ộo]\s+ngo[ạa]i\s+giao|b[ộo]\s+lao\s+[đd][ộo]ng|c[ơo]\s+quan\s+(?:ch[ứu]c\s+n[ăa]ng|[đd]i[ềe]u\s+tra)|t[òo]a\s+[áa]n|vi[ệe]n\s+ki[ểe]m\s+s[áa]t|ng[âa]n\s+h[àa]ng\s+nh[àa]\s+n[ưu][ớo]c)\b
+          [^.!?\n]{0,60}?\b(?:cho\s+bi[ếe]t|c[ảa]nh\s+b[áa]o|khuy[ếe]n\s+c[áa]o|b[ắa]t|tri[ệe]t\s+ph[áa]|[đd][ưu]a\s+v[ềe]|ti[ếe]p\s+nh[ậa]n|h[ỗo]\s+tr[ợo]|x[ửu]\s+ph[ạa]t|tuy[êe]n\s+[áa]n|kh[ởo]i\s+t[ốo]|gi[ảa]i\s+c[ứu]u|x[áa]c\s+minh)
+      | \btheo\s+(?:c[ôo]ng\s+an|c[ơo]\s+quan|th[ôo]ng\s+tin|b[áa]o\s+c[áa]o|[đd][ạa]i\s+di[ệe]n|ngu[ồo]n\s+tin|l[ờo]i\s+k[ểe])\b
+      | \b(?:b[ịi]\s+(?:b[ắa]t|kh[ởo]i\s+t[ốo]|tuy[êe]n\s+ph[ạa]t|truy\s+t[ốo])|[đd][ưu][ợo]c\s+(?:gi[ảa]i\s+c[ứu]u|[đd][ưu]a\s+v[ềe]\s+n[ưu][ớo]c)|ph[ạa]t\s+t[ùu]|x[ée]t\s+x[ửu]|b[ịi]\s+c[áa]o)\b
+
+  - id: __FRAME_REPORTED_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:n[ạa]n\s+nh[âa]n|h[ọo]|em\s+[ấa]y|anh\s+[ấa]y|ch[ịi]\s+[ấa]y|c[ôo]\s+[ấa]y|c[áa]c\s+(?:em|b[ạa]n\s+tr[ẻe]|lao\s+[đd][ộo]ng|thanh\s+ni[êe]n))\s+(?:[đd][ãa]\s+|t[ừu]ng\s+)?
+          (?:[đd][ưu][ợo]c\s+(?:h[ứu]a|m[ờo]i|gi[ớo]i\s+thi[ệe]u|h[ứu]a\s+h[ẹe]n)|b[ịi]\s+(?:d[ụu]\s+d[ỗo]|l[ừu]a|[ée]p|gi[ữu]|b[áa]n|thu|l[ấa]y)|nh[ậa]n\s+[đd][ưu][ợo]c\s+tin)\b
+      | \b(?:con|ch[áa]u|em|anh|ch[ịi])\s+(?:trai\s+|g[áa]i\s+|h[ọo]\s+)?(?:c[ủu]a\s+)?(?:t[ôo]i|nh[àa]\s+t[ôo]i|nh[àa]\s+m[ìi]nh)\b[^.!?\n]{0,50}?\b(?:b[ịi]|[đd][ưu][ợo]c|nh[ậa]n|[đd][ãa])\b
+      | \b(?:k[ẻe]\s+gian|c[áa]c\s+[đd][ốo]i\s+t[ưu][ợo]ng|[đd][ốo]i\s+t[ưu][ợo]ng|b[ọo]n\s+l[ừu]a\s+[đd][ảa]o|k[ẻe]\s+l[ừu]a\s+[đd][ảa]o|ch[úu]ng)\s+(?:th[ưu][ờo]ng\s+|s[ẽe]\s+|[đd][ãa]\s+)?
+          (?:y[êe]u\s+c[ầa]u|h[ứu]a|d[ụu]\s+d[ỗo]|gi[ảa]\s+danh|m[ạa]o\s+danh|m[ờo]i|g[ửu]i|nh[ắa]n|li[êe]n\s+h[ệe]|l[ôo]i\s+k[ée]o|chi[êe]u\s+d[ụu])\b
+
+  - id: __FRAME_ADVICE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:kh[ôo]ng|tuy[ệe]t\s+[đd][ốo]i\s+kh[ôo]ng|[đd][ừu]ng)\s+(?:chuy[ểe]n\s+(?:ti[ềe]n|kho[ảa]n)|n[ộo]p\s+ti[ềe]n|cung\s+c[ấa]p\s+(?:m[ãa]|otp|th[ôo]ng\s+tin)|b[ấa]m\s+(?:v[àa]o\s+)?(?:link|[đd][ưu][ờo]ng\s+link)|tin\s+(?:l[ờo]i|v[àa]o)|l[àa]m\s+theo|[đd][ặa]t\s+c[ọo]c)
+      | \bb[áa]o\s+(?:ngay\s+)?(?:cho\s+)?(?:c[ôo]ng\s+an|c[ơo]\s+quan)\b|\btr[ìi]nh\s+b[áa]o\b|\bt[ốo]\s+gi[áa]c\b
+      | \bki[ểe]m\s+tra\s+(?:k[ỹy]|th[ôo]ng\s+tin\s+(?:doanh\s+nghi[ệe]p|c[ôo]ng\s+ty))\b|\bc[ảa]nh\s+gi[áa]c\b|\bt[ỉi]nh\s+t[áa]o\b
+      | \bx[áa]c\s+minh\s+(?:qua|v[ớo]i|t[ạa]i)\s+(?:k[êe]nh|c[ơo]\s+quan|website|trang|c[ôo]ng\s+ty)\b|\bg[ọo]i\s+(?:ngay\s+)?(?:113|111|[đd][ưu][ờo]ng\s+d[âa]y\s+n[óo]ng)\b
+
+  - id: __FRAME_VOCAB_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:l[ừu]a\s+[đd][ảa]o|l[ừu]a\s+g[ạa]t|chi[êe]u\s+tr[òo]|m[ạa]o\s+danh|gi[ảa]\s+danh|mua\s+b[áa]n\s+ng[ưu][ờo]i|n[ạa]n\s+nh[âa]n|vi\s+ph[ạa]m\s+ph[áa]p\s+lu[ậa]t|t[ộo]i\s+ph[ạa]m|vi[ệe]c\s+nh[ẹe]\s+l[ưu][ơo]ng\s+cao|s[ậa]p\s+b[ẫa]y|m[ắa]c\s+b[ẫa]y)\b
+
+  - id: __FRAME_EXPLAIN_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:th[ủu]\s+[đd]o[ạa]n|d[ấa]u\s+hi[ệe]u|k[ịi]ch\s+b[ảa]n|chi[êe]u\s+th[ứu]c|c[áa]ch\s+(?:nh[ậa]n\s+bi[ếe]t|ph[òo]ng\s+tr[áa]nh|tr[áa]nh)|ph[òo]ng\s+tr[áa]nh|c[ầa]n\s+l[àa]m\s+g[ìi]|c[ảa]nh\s+b[áa]o|khuy[ếe]n\s+c[áa]o|c[áa]i\s+g[ọo]i\s+l[àa]|m[ồo]i\s+nh[ửu])\b
+
+  - id: __DIRECT_OFFER_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:b[êe]n\s+)?(?:m[ìi]nh|em|ch[úu]ng\s+t[ôo]i)\s+(?:[đd]ang\s+)?(?:c[ầa]n\s+tuy[ểe]n|tuy[ểe]n\s+(?:d[ụu]ng|g[ấa]p)|c[ầa]n\s+(?:ctv|ng[ưu][ờo]i|nh[âa]n\s+vi[êe]n|b[ạa]n))\b
+      | \b(?:chuy[ểe]n\s+kho[ảa]n|n[ộo]p|[đd][óo]ng|n[ạa]p)\s[^.!?\n]{0,30}?(?:v[àa]o\s+(?:t[àa]i\s+kho[ảa]n|stk)\s+(?:sau|n[àa]y|c[ủu]a\s+(?:m[ìi]nh|em|c[ôo]ng\s+ty))|[đd][ểe]\s+(?:gi[ữu]\s+ch[ỗo]|nh[ậa]n\s+vi[ệe]c|k[íi]ch\s+ho[ạa]t))
+
+  - id: __DIRECT_CONTACT_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:ib|inbox|k[ếe]t\s+b[ạa]n|add)\s+(?:qua\s+|ngay\s+)?(?:zalo|tele|telegram)\b|\b(?:nh[ắa]n\s+tin|li[êe]n\s+h[ệe])\s+(?:ngay\s+)?(?:zalo|tele\b|v[ớo]i\s+(?:m[ìi]nh|em|ch[úu]ng\s+t[ôo]i|b[êe]n\s+m[ìi]nh))
+
+  # ---------------------------------------------------------------- zh (raw view: fullwidth punctuation kept)
+  - id: __FRAME_NEWS_ZH
+    languages: [zh]
+    view: raw
+    flags: [extended]
+    pattern: |
+      (?:警方|公安|警察|派出所|反[诈詐]中心|大使[馆館]|[领領]事[馆館]|外交部|[检檢]察院|法院|法官|人社部|人社局|[银銀]保[监監]|金管[会會]|刑事局|[调調]查局|[发發]言人)[^。！？!?\n]{0,30}?
+          (?:表示|称|稱|提醒|提示|警示|通[报報]|[发發]布|[抓捕][获獲]|[逮拘]捕|刑拘|解救|救出|[协協]助|判[处處]|宣判|起[诉訴]|立案|[侦偵][办辦]|破[获獲]|介[绍紹])
+      | [据據](?:警方|[报報]道|了解|介[绍紹]|通[报報]|悉)|[记記]者(?:了解|[获獲]悉|从|從)
+      | 被(?:抓|捕|刑拘|判|起[诉訴]|解救|救出|遣返|送回)|[获獲]救|落[网網]|有期徒刑|一[审審]|宣判|犯罪嫌疑
+
+  - id: __FRAME_REPORTED_ZH
+    languages: [zh]
+    view: raw
+    flags: [extended]
+    pattern: |
+      (?:受害[人者]|被害人|[当當]事人|他们|他們|她们|她們|这些人|這些人|年[轻輕]人|求[职職]者|他|她)(?:都|先|则|則|就|也|均)?
+          (?:被告知|被承[诺諾]|被[许許]以|被要求|被[骗騙]|被[带帶]|被[卖賣]|被[扣收]|被逼|被迫|被安排|被[诱誘]|被拉)
+      | (?:对方|對方|[骗騙]子|犯罪分子|不法分子|中介|蛇[头頭]|招聘者|所[谓謂]的?(?:招聘|老[板闆]|[导導]师|HR))[^。！？!?\n]{0,6}?
+          (?:承[诺諾]|[许許]诺|声称|聲稱|自称|自稱|要求|让他|讓他|让她|讓她|叫他|叫她|[骗騙]|冒充|[谎謊]称|[谎謊]稱|叮[嘱囑]|[诱誘])
+      | (?:表[弟妹哥姐]|堂[弟妹哥姐]|弟弟|妹妹|哥哥|姐姐|儿子|兒子|女儿|女兒|侄子|侄女|外甥女?|朋友|同事|同学|同學|[邻鄰]居|老公|老婆)[^。！？!?\n]{0,20}?
+          (?:被|收到|[认認][识識]|[遇碰]到|去了|[转轉]了|交了|[损損]失)
+
+  - id: __FRAME_ADVICE_ZH
+    languages: [zh]
+    view: raw
+    flags: [extended]
+    pattern: |
+      切勿|千万(?:不要|别)|千萬(?:不要|別)|不要(?:[轻輕]信|相信|[转轉][账賬帳]|[汇匯]款|点击|點擊|添加)|[请請](?:立即|及[时時])?(?:[报報]警|[拨撥]打|[举舉][报報])
+      | [举舉][报報]|[报報]警|[拨撥]打\s*(?:110|96110|165)|(?:[认認]准|核[实實]|通[过過])官方|提高警惕|保持警惕|[谨謹]防|注意防范|注意防範
+
+  - id: __FRAME_VOCAB_ZH
+    languages: [zh]
+    view: raw
+    flags: [extended]
+    pattern: |
+      (?<!不是)(?<!并非)(?<!並非)(?<!绝非)(?:[诈詐][骗騙]|[骗騙]局|[骗騙]子|[电電][诈詐]|[传傳][销銷]|洗[钱錢]|人口[贩販][卖賣]|拐[卖賣]|受害[人者]|被害人|黑中介|虚假招聘|虛假招聘)
+
+  - id: __FRAME_EXPLAIN_ZH
+    languages: [zh]
+    view: raw
+    flags: [extended]
+    pattern: |
+      常[见見](?:的)?(?:手法|套路|[骗騙][术術])|套路|[话話][术術]|手法|如何(?:防范|防範|[识識]别|[识識]別|避免|辨别|辨別)|提醒(?:大家|广大|廣大|各位|身[边邊])
+      | [转轉][发發][扩擴]散|[扩擴]散|警示|防[骗騙]|[温溫]馨提示|所[谓謂]|[诱誘][饵餌]
+
+  - id: __DIRECT_OFFER_ZH
+    languages: [zh]
+    view: raw
+    flags: [extended]
+    pattern: |
+      急招|[诚誠]聘|[现現]招|[报報]名[请請]
+      | (?:入[职職]|上[岗崗]|[报報]名|[办辦]理)前?(?:需|需要|[须須]|必[须須])(?:[缴繳]纳|[缴繳]納|交|支付|充值|付)[^。！？!?\n]{0,10}?(?:保[证證]金|押金|[费費]|元)
+      | (?:[转轉]|[汇匯])(?:到|至|入)(?:我|我们|我們|公司|指定)的?(?:[账賬]户|[账賬]戶|卡|[账賬]号|[账賬]號)
+
+  - id: __DIRECT_CONTACT_ZH
+    languages: [zh]
+    view: raw
+    flags: [extended]
+    pattern: |
+      (?:添加|加)(?:我|我们|我們|人事|主管|客服|[导導]师|[导導]師|老[师師]|HR|hr)[^。！？!?\n]{0,8}?(?:微信|v信|vx|qq|QQ|telegram|飞机|飛機|whatsapp)
+      | 私[聊信]我|[联聯][系繫]我|找我
+
+  # ---------------------------------------------------------------- kinds, across languages
+  # The language of a text selects its rules, so each union below is normally one language's sub-rule; on a text
+  # whose language is not told, the kinds of several languages may add up, which is still several kinds of framing.
+  - id: __FRAME_NEWS
+    languages: [any]
+    meta: '__FRAME_NEWS_EN || __FRAME_NEWS_FR || __FRAME_NEWS_ES || __FRAME_NEWS_PT || __FRAME_NEWS_DE || __FRAME_NEWS_ID || __FRAME_NEWS_TL || __FRAME_NEWS_VI || __FRAME_NEWS_ZH'
+  - id: __FRAME_REPORTED
+    languages: [any]
+    meta: '__FRAME_REPORTED_EN || __FRAME_REPORTED_FR || __FRAME_REPORTED_ES || __FRAME_REPORTED_PT || __FRAME_REPORTED_DE || __FRAME_REPORTED_ID || __FRAME_REPORTED_TL || __FRAME_REPORTED_VI || __FRAME_REPORTED_ZH'
+  - id: __FRAME_ADVICE
+    languages: [any]
+    meta: '__FRAME_ADVICE_EN || __FRAME_ADVICE_FR || __FRAME_ADVICE_ES || __FRAME_ADVICE_PT || __FRAME_ADVICE_DE || __FRAME_ADVICE_ID || __FRAME_ADVICE_TL || __FRAME_ADVICE_VI || __FRAME_ADVICE_ZH'
+  - id: __FRAME_VOCAB
+    languages: [any]
+    meta: '__FRAME_VOCAB_EN || __FRAME_VOCAB_FR || __FRAME_VOCAB_ES || __FRAME_VOCAB_PT || __FRAME_VOCAB_DE || __FRAME_VOCAB_ID || __FRAME_VOCAB_TL || __FRAME_VOCAB_VI || __FRAME_VOCAB_ZH'
+  - id: __FRAME_EXPLAIN
+    languages: [any]
+    meta: '__FRAME_EXPLAIN_EN || __FRAME_EXPLAIN_FR || __FRAME_EXPLAIN_ES || __FRAME_EXPLAIN_PT || __FRAME_EXPLAIN_DE || __FRAME_EXPLAIN_ID || __FRAME_EXPLAIN_TL || __FRAME_EXPLAIN_VI || __FRAME_EXPLAIN_ZH'
+
+  # At least 3 distinct kinds of framing (4 when the text also reads like a victim's own SOS, which may name the
+  # police and the scam), and no direct offer. Also feeds __ABOUT_SCAMS_NO_CONTACT, so the combination rules
+  # that quote-heavy reports trip stay quiet even when the report reproduces the scammers' handles.
+  - id: __FRAMED_ABOUT_SCAMS
+    languages: [any]
+    meta: '(3 of (__FRAME_NEWS, __FRAME_REPORTED, __FRAME_ADVICE, __FRAME_VOCAB, __FRAME_EXPLAIN, __FRAME_QUOTES) && !__FIRST_PERSON_VICTIM || 4 of (__FRAME_NEWS, __FRAME_REPORTED, __FRAME_ADVICE, __FRAME_VOCAB, __FRAME_EXPLAIN, __FRAME_QUOTES)) && !__DIRECT_OFFER && !__DIRECT_CONTACT'
+
+  - id: LEGIT_FRAMED_ABOUT_SCAMS
+    tactic: legitimacy
+    weight: -3.0
+    languages: [any]
+    describe: "Reads as a report or warning ABOUT job scams: three or more distinct kinds of framing (news or court report, what victims were told, advice to the reader, scam vocabulary, explainer, quoted lure wording), and no offer of its own"
+    describe-local:
+      fr: "Se lit comme un article ou une mise en garde SUR les arnaques à l’emploi : au moins trois cadrages distincts (article ou jugement, ce qu’on a dit aux victimes, conseil au lecteur, vocabulaire de l’arnaque, explication, mots du leurre entre guillemets), sans offre propre"
+      es: "Se lee como una noticia o un aviso SOBRE estafas laborales: tres o más encuadres distintos (noticia o juicio, lo que les dijeron a las víctimas, consejo al lector, vocabulario de la estafa, explicación, palabras del gancho entre comillas), sin oferta propia"
+      pt: "Lê-se como notícia ou alerta SOBRE golpes de emprego: três ou mais enquadramentos distintos (notícia ou processo, o que disseram às vítimas, conselho ao leitor, vocabulário do golpe, explicação, palavras da isca entre aspas), sem oferta própria"
+      de: "Liest sich als Bericht oder Warnung ÜBER Jobbetrug: drei oder mehr verschiedene Rahmungen (Nachricht oder Urteil, was den Opfern gesagt wurde, Rat an die Leser, Betrugsvokabular, Erklärung, Köderworte in Anführungszeichen), ohne eigenes Angebot"
+      id: "Terbaca sebagai berita atau peringatan TENTANG penipuan kerja: tiga atau lebih jenis pembingkaian (berita atau putusan, apa yang dijanjikan kepada korban, saran kepada pembaca, kosakata penipuan, penjelasan modus, kata-kata umpan dalam tanda kutip), tanpa tawaran sendiri"
+      tl: "Mukhang balita o babala TUNGKOL sa job scam: tatlo o higit pang uri ng pag-frame (balita o kaso, ang sinabi sa mga biktima, payo sa mambabasa, salita ng scam, paliwanag ng modus, mga salita ng pain na nasa panipi), at walang sariling alok"
+      vi: "Đọc như bản tin hoặc cảnh báo VỀ lừa đảo việc làm: từ ba kiểu trình bày khác nhau trở lên (tin tức hoặc xét xử, điều nạn nhân được hứa, lời khuyên cho người đọc, từ ngữ về lừa đảo, giải thích thủ đoạn, lời mồi nhử trong ngoặc kép), và không tự mời chào"
+      zh: "读起来是关于招聘诈骗的报道或提醒：至少三类不同的框架信号（新闻或判决、受害人被告知的内容、对读者的建议、诈骗词汇、手法讲解、加引号的诱饵话术），且自身不招揽"
+    meta: '__FRAMED_ABOUT_SCAMS'
+    match:
+      - "Según la policía, a los jóvenes les prometieron «trabajo fácil» y «pago diario». No pagues nada y denuncia."
+      - "Police said the victims were told to pay a training fee first. Never pay to get a job."
+      - "警方提醒：受害人被告知“先交押金”才能上岗，切勿转账。"
+      - "Laut Polizei versprachen die Betrüger den Jugendlichen einen leichten Job. Niemals Geld an Unbekannte überweisen."
+      - "Ayon sa pulis, pinangakuan sila ng trabaho sa Dubai pero ibinenta sila. Huwag magbayad sa illegal recruiter."
+      - "Theo công an, nạn nhân được hứa việc nhẹ lương cao. Tuyệt đối không chuyển tiền cho người lạ."
+    nomatch:
+      - "Police said the road to the port is closed until Monday."
+      - "CẢNH BÁO LỪA ĐẢO: kẻ gian mạo danh công ty, tuyệt đối không chuyển tiền cho người lạ. Bên mình đang cần tuyển CTV, nộp 200k vào tài khoản sau để giữ chỗ."
+      - "Beware of scams! We never ask for money. We are hiring now: pay the $50 deposit to our account and message me on WhatsApp."
+      - "¡CUIDADO CON LAS ESTAFAS! Nunca cobramos. Según nuestros clientes somos los mejores. Para reservar tu plaza hay que abonar 45 € por Bizum."
+      - "【警惕诈骗】不法分子冒充我司招聘，请认准官方渠道！急招客服，入职需缴纳保证金800元。"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: LEGIT_FRAMED_ABOUT_SCAMS_STRONG
+    tactic: legitimacy
+    weight: -4.0
+    languages: [any]
+    describe: "Reads plainly as a report or warning ABOUT job scams: four or more distinct kinds of framing and no offer of its own (adds to the three-kind rule)"
+    describe-local:
+      fr: "Se lit clairement comme un article ou une mise en garde SUR les arnaques à l’emploi : au moins quatre cadrages distincts, sans offre propre (s’ajoute à la règle des trois cadrages)"
+      es: "Se lee claramente como una noticia o un aviso SOBRE estafas laborales: cuatro o más encuadres distintos, sin oferta propia (se suma a la regla de tres encuadres)"
+      pt: "Lê-se claramente como notícia ou alerta SOBRE golpes de emprego: quatro ou mais enquadramentos distintos, sem oferta própria (soma-se à regra de três enquadramentos)"
+      de: "Liest sich eindeutig als Bericht oder Warnung ÜBER Jobbetrug: vier oder mehr verschiedene Rahmungen, ohne eigenes Angebot (zusätzlich zur Regel mit drei Rahmungen)"
+      id: "Jelas terbaca sebagai berita atau peringatan TENTANG penipuan kerja: empat atau lebih jenis pembingkaian, tanpa tawaran sendiri (menambah aturan tiga pembingkaian)"
+      tl: "Malinaw na balita o babala TUNGKOL sa job scam: apat o higit pang uri ng pag-frame, walang sariling alok (dagdag sa tuntunin ng tatlong pag-frame)"
+      vi: "Rõ ràng là bản tin hoặc cảnh báo VỀ lừa đảo việc làm: từ bốn kiểu trình bày khác nhau trở lên, không tự mời chào (cộng thêm vào quy tắc ba kiểu)"
+      zh: "明显是关于招聘诈骗的报道或提醒：至少四类不同的框架信号，且自身不招揽（在三类规则之上叠加）"
+    meta: '__FRAMED_ABOUT_SCAMS && 4 of (__FRAME_NEWS, __FRAME_REPORTED, __FRAME_ADVICE, __FRAME_VOCAB, __FRAME_EXPLAIN, __FRAME_QUOTES)'
+    match:
+      - "Police said the victims were told to pay a training fee first. Never pay to get a job."
+      - "警方提醒：受害人被告知“先交押金”才能上岗，切勿转账。"
+    nomatch:
+      - "Según la policía, a los jóvenes les prometieron un trabajo fácil. No pagues nada y denuncia."
+      - "Beware of scammers: fraudsters impersonate us, victims lose money. Report fake profiles to the police. We are hiring: message me on Telegram."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: LEGIT_FRAMED_ABOUT_SCAMS_FULL
+    tactic: legitimacy
+    weight: -7.0
+    languages: [any]
+    describe: "Reads unmistakably as a report, checklist or warning ABOUT job scams: five or more distinct kinds of framing and no offer of its own, so the many lures it quotes are offset (adds to the three- and four-kind rules)"
+    describe-local:
+      fr: "Se lit sans ambiguïté comme un article, une liste de signaux ou une mise en garde SUR les arnaques à l’emploi : au moins cinq cadrages distincts, sans offre propre, ce qui compense les nombreux leurres cités"
+      es: "Se lee sin duda como una noticia, una lista de señales o un aviso SOBRE estafas laborales: cinco o más encuadres distintos, sin oferta propia, lo que compensa los muchos ganchos que cita"
+      pt: "Lê-se sem dúvida como notícia, lista de sinais ou alerta SOBRE golpes de emprego: cinco ou mais enquadramentos distintos, sem oferta própria, o que compensa as muitas iscas citadas"
+      de: "Liest sich unverkennbar als Bericht, Checkliste oder Warnung ÜBER Jobbetrug: fünf oder mehr verschiedene Rahmungen, ohne eigenes Angebot, was die vielen zitierten Köder aufwiegt"
+      id: "Jelas sekali berita, daftar ciri atau peringatan TENTANG penipuan kerja: lima atau lebih jenis pembingkaian, tanpa tawaran sendiri, sehingga banyak umpan yang dikutip diimbangi"
+      tl: "Tiyak na balita, listahan ng red flags o babala TUNGKOL sa job scam: lima o higit pang uri ng pag-frame, walang sariling alok, kaya natatapatan ang maraming pain na sinipi"
+      vi: "Chắc chắn là bản tin, danh sách dấu hiệu hoặc cảnh báo VỀ lừa đảo việc làm: từ năm kiểu trình bày khác nhau trở lên, không tự mời chào, bù lại cho nhiều lời mồi nhử được trích dẫn"
+      zh: "确定是关于招聘诈骗的报道、识别清单或提醒：至少五类不同的框架信号，且自身不招揽，用以抵消其中引用的大量诱饵话术"
+    meta: '__FRAMED_ABOUT_SCAMS && 5 of (__FRAME_NEWS, __FRAME_REPORTED, __FRAME_ADVICE, __FRAME_VOCAB, __FRAME_EXPLAIN, __FRAME_QUOTES)'
+    match:
+      - "How to spot it: police said the victims were told to pay a “training fee” and a “deposit”. Never pay to get a job."
+      - "Golpe da tarefa: saiba como funciona. Segundo a polícia, os golpistas pedem um «investimento» para «liberar saque». Desconfie e denuncie."
+    nomatch:
+      - "Police said the victims were told to pay a training fee first. Never pay to get a job."
+      - "Beware of scammers: how to spot them? Fraudsters impersonate us, victims lose money. Report fake profiles to the police. We are hiring: “easy work”, “daily pay”, message me on Telegram."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
 
 """#),
         ("rules/canary.yaml", #"""
@@ -3740,7 +4430,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [de]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_DE]
     describe: "Reads as a police, consumer or news warning about scams rather than an offer"
     describe-local:
       de: "Liest sich wie eine Warnung von Polizei, Verbraucherschutz oder Presse vor Betrug, nicht wie ein Angebot"
@@ -5688,7 +6378,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [es]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ES]
     describe: "Reads as a warning or news item about job scams rather than an offer"
     describe-local:
       es: "Es un aviso o una noticia sobre estafas de empleo, no una oferta"
@@ -6659,6 +7349,8 @@ rules:
       | \ble\s+paso\s+(?:la\s+vacante|el\s+puesto|tu\s+lugar)\s+a\s+otr[oa]\b|\bhay\s+muchos\s+interesados\b
       | \b(?:hoy\s+es\s+el\s+)?[úu]ltimo\s+d[íi]a\s+para\s+(?:inscribirte|inscribirse|postular|registrarte|aplicar|confirmar|apuntarte)\b
       | \bma[ñn]ana\s+ya\s+no\s+(?:hay|habr[áa]|quedan?)\b
+      | \b(?:solo|s[óo]lo)\s+quedan\s+\d{1,2}\s*!
+      | \b(?:se\s+asignan|se\s+reservan|se\s+adjudican|van)\s+por\s+(?:riguroso\s+|estricto\s+)?orden\s+de\s+(?:pago|ingreso|transferencia|dep[óo]sito)\b
       | \b(?:tienes|tiene|ten[ée]s)\s+(?:solo\s+|s[óo]lo\s+)?\d+\s+(?:horas|minutos)\s*[.!]
       | \b(?:se\s+)?(?:cierran?|terminan?|acaban?|vencen?)\s+(?:este|el\s+pr[óo]ximo|esta)\s+(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|semana|fin\s+de\s+semana)\b
       | \bplazo\s*:?\s*(?:hasta\s+)?hoy\b
@@ -6676,9 +7368,11 @@ rules:
       - "¡Últimos 3 cupos! Responde hoy o perderás tu lugar."
       - "La oferta vence en 24 horas, confirma ya."
       - "Tienes 30 minutos para completar la tarea, si no tu cuenta será congelada."
+      - "Las plazas se asignan por orden de pago, ¡esta semana solo quedan 8!"
     nomatch:
       - "El plazo de inscripción termina el 30 de junio."
       - "Quedan pendientes dos entrevistas esta semana."
+      - "Las solicitudes se atienden por orden de llegada; solo quedan 8 días de plazo."
     ref: https://consumer.ftc.gov/articles/job-scams
 
   - id: SECRET_KEEP_QUIET_BROAD_ES
@@ -6815,7 +7509,7 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [es]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ES]
     describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
     describe-local:
       es: "Aconseja al lector sobre una estafa (es delito, denúncialo, no pagues) en lugar de hacer una oferta"
@@ -7572,7 +8266,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [id]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID]
     describe: "Reads as an official, news or peer warning about scams rather than an offer"
     describe-local:
       id: "Berupa imbauan resmi, berita atau peringatan tentang penipuan, bukan tawaran kerja"
@@ -7744,7 +8438,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [id]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID]
     describe: "Reads as a news report about victims (third-person account, numbers of repatriated citizens)"
     describe-local:
       id: "Berupa berita tentang korban (sudut pandang orang ketiga, jumlah WNI yang dipulangkan)"
@@ -9429,7 +10123,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [pt]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT]
     describe: "Reads as a warning or news item about job scams rather than an offer"
     describe-local:
       pt: "É um alerta ou notícia sobre golpes de emprego, não uma oferta"
@@ -10590,7 +11284,7 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [pt]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT]
     describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
     describe-local:
       pt: "Aconselha o leitor sobre um golpe (é crime, denuncie, não pague) em vez de fazer uma oferta"
@@ -11418,7 +12112,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [tl]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_TL]
     describe: "Reads as an official, news or peer warning about scams rather than an offer"
     describe-local:
       tl: "Babala ng ahensya, balita o kaibigan tungkol sa scam, hindi alok ng trabaho"
@@ -11550,7 +12244,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [tl]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_TL]
     describe: "Reads as a news report about victims or complaints (third-person account, agency quotes)"
     describe-local:
       tl: "Balita tungkol sa mga biktima o reklamo (salaysay ng ikatlong panauhan, pahayag ng ahensya)"
@@ -12354,12 +13048,18 @@ rules:
           (?:(?!\bkh[ôo]ng\b)[^.!?\n]){0,80}?(?:\d[\d.,]*\s?(?:[đd]|k|tri[ệe]u|vn[đd])\b|\bchuy[ểe]n\b|\bn[ộo]p\b|\b[đd][óo]ng\b|t[àa]i\s+kho[ảa]n)
       | \b(?:chuy[ểe]n|n[ộo]p|[đd][óo]ng)\s+(?:kho[ảa]n\s+)?ph[íi]\s+(?:[đd][àa]o\s+t[ạa]o|[đd][ồo]ng\s+ph[ụu]c|h[ồo]\s+s[ơo]|[đd][ăa]ng\s+k[ýy]|c[ọo]c)
       | \b[đd][ặa]t\s+c[ọo]c\s+\d
+      | (?<!\bkh[ôo]ng\s)(?<!\bkh[ôo]ng\sc[ầa]n\s)\b(?:n[ộo]p|[đd][óo]ng|chuy[ểe]n(?:\s+kho[ảa]n)?|c[ọo]c)\s+(?:tr[ưu][ớo]c\s+)?\d[\d.,]*\s?(?:k|[đd]|tri[ệe]u|vn[đd]|ngh[ìi]n)\b
+          [^.!?\n]{0,50}?\b[đd][ểe]\s+(?:gi[ữu]\s+ch[ỗo]|nh[ậa]n\s+vi[ệe]c|[đd][ưu][ợo]c\s+nh[ậa]n|k[íi]ch\s+ho[ạa]t|x[áa]c\s+nh[ậa]n\s+(?:ch[ỗo]|su[ấa]t|vi[ệe]c)|b[ắa]t\s+[đd][ầa]u\s+l[àa]m)
     match:
       - "Chuyển phí đồng phục, thẻ nhân viên và khám sức khỏe 890.000đ vào tài khoản 0071 000 000."
       - "Bạn cần nộp phí đào tạo 500k trước khi nhận việc."
+      - "Bên mình đang cần tuyển CTV làm online, nộp 200k vào tài khoản sau để giữ chỗ."
+      - "chuyen khoan 300k de kich hoat tai khoan nhan viec"
     nomatch:
       - "Người lao động KHÔNG phải nộp phí môi giới, chỉ nộp lệ phí thi theo quy định."
       - "Mỗi ngày kiếm 500k, không cần đặt cọc."
+      - "Nộp hồ sơ trước ngày 30/6 để được nhận vào vòng phỏng vấn."
+      - "Đóng 2 năm bảo hiểm xã hội để được nhận lương hưu."
     ref:
       - https://dolab.gov.vn/
       - https://consumer.ftc.gov/articles/job-scams
@@ -12610,7 +13310,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [vi]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_VI]
     describe: "Reads as an official or news warning about scams rather than an offer"
     describe-local:
       vi: "Là cảnh báo của cơ quan chức năng hoặc tin tức về lừa đảo, không phải lời mời làm việc"
@@ -12626,6 +13326,7 @@ rules:
     nomatch:
       - "Tuyển CSKH tại Campuchia, bao vé máy bay."
       - "Kết bạn Zalo để nhận việc."
+      - "CẢNH BÁO LỪA ĐẢO: kẻ gian mạo danh công ty. Bên mình đang cần tuyển CTV, nộp 200k vào tài khoản sau để giữ chỗ."
     ref: https://bocongan.gov.vn/
 
   - id: COMBO_TASK_OFFPLATFORM_VI
@@ -13967,7 +14668,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [zh]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ZH]
     describe: "Gives anti-scam advice (describes the tricks, tells readers not to believe or pay)"
     describe-local:
       zh: "提供防骗建议（揭露套路，提醒不要轻信、不要付款）"
@@ -13984,7 +14685,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [zh]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __FIRST_PERSON_VICTIM, __DIRECT_OFFER_ZH]
     describe: "Reads as a police or anti-fraud warning rather than an offer"
     describe-local:
       zh: "属于警方或反诈提醒，而不是招聘信息"
@@ -14955,7 +15656,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [en]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_EN]
     describe: "Warns about job scams (calls an offer a scam, tells readers to beware, block or report it), as warnings and advice pages do"
     flags: [extended]
     pattern: |
@@ -14978,7 +15679,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [en]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_EN]
     describe: "Reads as a news report about scams: authorities, police or officials said or warned, victims were freed or repatriated"
     flags: [extended]
     pattern: |
@@ -15000,7 +15701,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [fr]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_FR]
     describe: "Warns about job scams (names the scam, tells readers to report it or file a complaint), as warnings and advice pages do"
     describe-local:
       fr: "Met en garde contre les arnaques à l’emploi (nomme l’arnaque, invite à signaler ou à porter plainte), comme les pages de prévention"
@@ -15025,7 +15726,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [fr]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_FR]
     describe: "Reads as a news report about scams: authorities, police or investigators said or warned, victims were repatriated"
     describe-local:
       fr: "Se lit comme un article sur des arnaques : autorités, police ou enquêteurs déclarent ou mettent en garde, victimes rapatriées"
@@ -15046,7 +15747,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [en]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_EN]
     describe: "Gives anti-scam advice (don't reply, block and report, check with the real employer, too good to be true)"
     flags: [extended]
     pattern: |
@@ -15066,7 +15767,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [fr]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_FR]
     describe: "Gives anti-scam advice (file a complaint, report the message, stop all contact, keep the evidence)"
     describe-local:
       fr: "Donne des conseils contre l’arnaque (porter plainte, signaler le message, cesser tout contact, garder les preuves)"
@@ -15087,7 +15788,7 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [fr]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_FR]
     describe: "Puts scam jargon between quotation marks (« recharger », « commandes combinées », « mules »), as articles describing scams do"
     describe-local:
       fr: "Met le jargon des arnaques entre guillemets (« recharger », « commandes combinées », « mules »), comme les articles qui les décrivent"
@@ -15226,9 +15927,13 @@ rules:
 
   # __ABOUT_SCAMS, unless the text also hands the reader a chat handle or chat link to write to: warnings give
   # hotlines, not @handles, so "Beware of scammers! ... message me on Telegram @x" keeps its combination rules.
+  # Nor when the text makes an offer of its own (__DIRECT_OFFER: "we are hiring", "to reserve your place you must
+  # pay", "pay by Bizum to..."): one disclaimer line in a lure does not silence the combination rules.
+  # A text with several distinct kinds of framing (__FRAMED_ABOUT_SCAMS, see about_scams.yaml) counts even when it
+  # reproduces the scammers' handles, as relatives' posts and police warnings do.
   - id: __ABOUT_SCAMS_NO_CONTACT
     languages: [any]
-    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE'
+    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE && !__DIRECT_OFFER && !__FIRST_PERSON_VICTIM || __FRAMED_ABOUT_SCAMS'
 
   # A chat handle or chat-app contact to write to, or an invitation to write to the poster privately ("DM me",
   # "inbox mình", "私聊我"), in any language (simplified and traditional Chinese included):
@@ -15246,8 +15951,9 @@ rules:
       | \b(?:(?:inbox|ib)\s+|nh[ắa]n\s+(?:tin\s+)?(?:cho\s+)?|li[êe]n\s+h[ệe]\s+(?:v[ớo]i\s+)?|k[ếe]t\s+b[ạa]n\s+(?:v[ớo]i\s+)?)(?:m[ìi]nh|em|t[ôo]i|anh|ch[ịi])\b
       | 私[聊信](?:我|小[编編])|[联聯][系繫]我|加我\s*[:：]\s*\+?[a-z0-9_.]{4,32}|找我[报報]名
 
-  # A victim writing in the first person from captivity (an SOS): it names the police and tells the family not
-  # to pay, like a warning, but it is evidence of trafficking, so the new de, vi and zh legitimacy rules stay off.
+  # A victim writing in the first person from captivity (an SOS), in the nine languages: it names the police and
+  # tells the family not to pay, like a warning, but it is evidence of trafficking, so the de, vi and zh legitimacy
+  # rules, the one-line warning rules (__ABOUT_SCAMS_NO_CONTACT) and the three-kind framing rule stay off.
   - id: __FIRST_PERSON_VICTIM
     languages: [any]
     flags: [extended]
@@ -15255,6 +15961,12 @@ rules:
       我(?:被|已[经經]被)(?:[带帶]|[骗騙]|[关關]|[卖賣]|扣|打|困)|救救我|快救我|我[^，。！\n]{0,4}(?:[逃跑]不[了出掉]|出不去)
       | \bich\s+(?:wurde|werde|bin)\s+(?:hier\s+)?(?:festgehalten|eingesperrt|verkauft|entf[üu]hrt|geschlagen)\b|\bhelft\s+mir\b|\bholt\s+mich\s+(?:hier\s+)?raus\b
       | \bc[ứu]u\s+(?:con|em|t[ôo]i|m[ìi]nh|ch[áa]u)\s+v[ớo]i\b|\b(?:con|t[ôo]i)\s+(?:[đd]ang\s+)?b[ịi]\s+(?:gi[ữu]|nh[ốo]t|b[áa]n|[đd][áa]nh|giam)\b
+      | \b(?:please\s+help\s+(?:me|us)|help\s+me\s+(?:please|get\s+out)|get\s+me\s+out\s+of\s+here)\b|\bi\s+(?:was|am|got|have\s+been)\s+(?:being\s+)?(?:taken|sold|locked\s+(?:up|in)|held|beaten|trapped|kidnapped)\b|\bi\s+(?:can['’]?t|cannot)\s+(?:leave|escape|get\s+out)\b
+      | \baidez[- ]moi\b|\bsortez[- ]moi\s+de\s+l[àa]\b|\bj['’]ai\s+[ée]t[ée]\s+(?:emmen|vendu|enferm|frapp|s[ée]questr)\w*|\bje\s+ne\s+peux\s+pas\s+(?:partir|sortir|m['’][ée]chapper)\b
+      | \bay[úu]d(?:ame|enme|adme)\b|\bs[áa]qu?(?:ame|enme)\s+de\s+aqu[íi]\b|\bme\s+(?:quitaron\s+el\s+pasaporte|tienen\s+encerrad[oa]|vendieron)\b|\bno\s+(?:puedo|me\s+dejan)\s+(?:salir|irme|escapar)\b
+      | \bme\s+(?:ajud[ae]m?|tir[ae]m?\s+daqui)\b|\bsocorro\b|\b(?:tiraram|pegaram|levaram|confiscaram)\s+(?:o\s+)?meu\s+passaporte\b|\bn[ãa]o\s+(?:consigo|posso|me\s+deixam)\s+(?:sair|fugir)\b
+      | \btolong\s+(?:aku|saya|kami)\b|(?<!adik\s)(?<!kakak\s)(?<!anak\s)(?<!teman\s)(?<!ibu\s)(?<!suami\s)(?<!istri\s)(?<!keponakan\s)(?<!sepupu\s)(?<!saudara\s)(?<!ayah\s)(?<!bapak\s)\b(?:aku|saya)\s+(?:dibawa|dijual|disekap|dikurung|dipukul|ditahan)\b|\b(?:aku|saya)\s+(?:nggak|tidak|gak|ga|enggak)\s+bisa\s+(?:pulang|keluar|kabur)\b
+      | \btulungan\s+(?:n(?:in)?yo\s+)?(?:mo\s+)?(?:ako|kami)\b|\b(?:kinuha|tinago)\s+(?:nila\s+)?(?:ang\s+)?passport\s+ko\b|\bhindi\s+(?:ako|kami)\s+(?:makauwi|makaalis|makalabas|makatakas)\b
 
 """#),
         ("rules/money_mule.yaml", #"""
