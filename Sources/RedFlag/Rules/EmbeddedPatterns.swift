@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "7b2c5da97c2bc162"
+    static let fingerprint = "b63df89fa5f091d2"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -14685,7 +14685,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [zh]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __FIRST_PERSON_VICTIM, __DIRECT_OFFER_ZH]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __FIRST_PERSON_VICTIM_ZH, __DIRECT_OFFER_ZH]
     describe: "Reads as a police or anti-fraud warning rather than an offer"
     describe-local:
       zh: "属于警方或反诈提醒，而不是招聘信息"
@@ -15954,19 +15954,90 @@ rules:
   # A victim writing in the first person from captivity (an SOS), in the nine languages: it names the police and
   # tells the family not to pay, like a warning, but it is evidence of trafficking, so the de, vi and zh legitimacy
   # rules, the one-line warning rules (__ABOUT_SCAMS_NO_CONTACT) and the three-kind framing rule stay off.
-  - id: __FIRST_PERSON_VICTIM
-    languages: [any]
+  - id: __FIRST_PERSON_VICTIM_ZH
+    languages: [zh]
     flags: [extended]
     pattern: |
       我(?:被|已[经經]被)(?:[带帶]|[骗騙]|[关關]|[卖賣]|扣|打|困)|救救我|快救我|我[^，。！\n]{0,4}(?:[逃跑]不[了出掉]|出不去)
-      | \bich\s+(?:wurde|werde|bin)\s+(?:hier\s+)?(?:festgehalten|eingesperrt|verkauft|entf[üu]hrt|geschlagen)\b|\bhelft\s+mir\b|\bholt\s+mich\s+(?:hier\s+)?raus\b
-      | \bc[ứu]u\s+(?:con|em|t[ôo]i|m[ìi]nh|ch[áa]u)\s+v[ớo]i\b|\b(?:con|t[ôo]i)\s+(?:[đd]ang\s+)?b[ịi]\s+(?:gi[ữu]|nh[ốo]t|b[áa]n|[đd][áa]nh|giam)\b
-      | \b(?:please\s+help\s+(?:me|us)|help\s+me\s+(?:please|get\s+out)|get\s+me\s+out\s+of\s+here)\b|\bi\s+(?:was|am|got|have\s+been)\s+(?:being\s+)?(?:taken|sold|locked\s+(?:up|in)|held|beaten|trapped|kidnapped)\b|\bi\s+(?:can['’]?t|cannot)\s+(?:leave|escape|get\s+out)\b
-      | \baidez[- ]moi\b|\bsortez[- ]moi\s+de\s+l[àa]\b|\bj['’]ai\s+[ée]t[ée]\s+(?:emmen|vendu|enferm|frapp|s[ée]questr)\w*|\bje\s+ne\s+peux\s+pas\s+(?:partir|sortir|m['’][ée]chapper)\b
-      | \bay[úu]d(?:ame|enme|adme)\b|\bs[áa]qu?(?:ame|enme)\s+de\s+aqu[íi]\b|\bme\s+(?:quitaron\s+el\s+pasaporte|tienen\s+encerrad[oa]|vendieron)\b|\bno\s+(?:puedo|me\s+dejan)\s+(?:salir|irme|escapar)\b
-      | \bme\s+(?:ajud[ae]m?|tir[ae]m?\s+daqui)\b|\bsocorro\b|\b(?:tiraram|pegaram|levaram|confiscaram)\s+(?:o\s+)?meu\s+passaporte\b|\bn[ãa]o\s+(?:consigo|posso|me\s+deixam)\s+(?:sair|fugir)\b
-      | \btolong\s+(?:aku|saya|kami)\b|(?<!adik\s)(?<!kakak\s)(?<!anak\s)(?<!teman\s)(?<!ibu\s)(?<!suami\s)(?<!istri\s)(?<!keponakan\s)(?<!sepupu\s)(?<!saudara\s)(?<!ayah\s)(?<!bapak\s)\b(?:aku|saya)\s+(?:dibawa|dijual|disekap|dikurung|dipukul|ditahan)\b|\b(?:aku|saya)\s+(?:nggak|tidak|gak|ga|enggak)\s+bisa\s+(?:pulang|keluar|kabur)\b
-      | \btulungan\s+(?:n(?:in)?yo\s+)?(?:mo\s+)?(?:ako|kami)\b|\b(?:kinuha|tinago)\s+(?:nila\s+)?(?:ang\s+)?passport\s+ko\b|\bhindi\s+(?:ako|kami)\s+(?:makauwi|makaalis|makalabas|makatakas)\b
+    match:
+      - "救救我，我被带到了缅甸，他们不让我走"
+    nomatch:
+      - "我表哥被带到了缅甸，警方正在调查"
+  - id: __FIRST_PERSON_VICTIM_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bich\s+(?:wurde|werde|bin)\s+(?:hier\s+)?(?:festgehalten|eingesperrt|verkauft|entf[üu]hrt|geschlagen)\b|\bhelft\s+mir\b|\bholt\s+mich\s+(?:hier\s+)?raus\b
+    match:
+      - "Ich werde hier festgehalten, bitte helft mir"
+    nomatch:
+      - "Mein Bruder wurde dort festgehalten, sagt die Polizei"
+  - id: __FIRST_PERSON_VICTIM_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bc[ứu]u\s+(?:con|em|t[ôo]i|m[ìi]nh|ch[áa]u)\s+v[ớo]i\b|\b(?:con|(?<!trai\s)(?<!g[áa]i\s)(?<!ch[ồo]ng\s)(?<!v[ợo]\s)(?<!anh\s)(?<!em\s)(?<!b[ạa]n\s)(?<!ch[áa]u\s)(?<!m[ẹe]\s)(?<!b[ốo]\s)(?<!con\s)t[ôo]i)\s+(?:[đd]ang\s+)?b[ịi]\s+(?:gi[ữu]|nh[ốo]t|b[áa]n|[đd][áa]nh|giam)\b
+    match:
+      - "Cứu con với, con đang bị giữ ở bên Campuchia"
+    nomatch:
+      - "Em trai tôi bị giữ ở Campuchia, gia đình đã báo công an"
+  - id: __FIRST_PERSON_VICTIM_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:please\s+help\s+(?:me|us)|help\s+me\s+(?:please|get\s+out)|get\s+me\s+out\s+of\s+here)\b|\bi\s+(?:was|am|got|have\s+been)\s+(?:being\s+)?(?:taken|sold|locked\s+(?:up|in)|held|beaten|trapped|kidnapped)\b|\bi\s+(?:can['’]?t|cannot)\s+(?:leave|escape|get\s+out)\b
+    match:
+      - "Please help me, I was sold to a compound and I cannot leave"
+    nomatch:
+      - "Victims said they were sold to compounds and could not leave"
+  - id: __FIRST_PERSON_VICTIM_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \baidez[- ]moi\b|\bsortez[- ]moi\s+de\s+l[àa]\b|\bj['’]ai\s+[ée]t[ée]\s+(?:emmen|vendu|enferm|frapp|s[ée]questr)\w*|\bje\s+ne\s+peux\s+pas\s+(?:partir|sortir|m['’][ée]chapper)\b
+    match:
+      - "Aidez-moi, j'ai été vendu et je ne peux pas partir"
+    nomatch:
+      - "Les victimes ont été vendues et ne pouvaient pas partir"
+  - id: __FIRST_PERSON_VICTIM_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bay[úu]d(?:ame|enme|adme)\b|\bs[áa]qu?(?:ame|enme)\s+de\s+aqu[íi]\b|\bme\s+(?:quitaron\s+el\s+pasaporte|tienen\s+encerrad[oa]|vendieron)\b|\bno\s+(?:puedo|me\s+dejan)\s+(?:salir|irme|escapar)\b
+    match:
+      - "Ayúdame, me quitaron el pasaporte y no puedo salir"
+    nomatch:
+      - "A las víctimas les quitaron el pasaporte, informó la policía"
+  - id: __FIRST_PERSON_VICTIM_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bme\s+(?:ajud[ae]m?|tir[ae]m?\s+daqui)\b|\bsocorro\b|\b(?:tiraram|pegaram|levaram|confiscaram)\s+(?:o\s+)?meu\s+passaporte\b|\bn[ãa]o\s+(?:consigo|posso|me\s+deixam)\s+(?:sair|fugir)\b
+    match:
+      - "Me ajudem, confiscaram meu passaporte e não consigo sair"
+    nomatch:
+      - "As vítimas tiveram o passaporte confiscado, disse a polícia"
+  - id: __FIRST_PERSON_VICTIM_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \btolong\s+(?:aku|saya|kami)\b|(?<!adik\s)(?<!kakak\s)(?<!anak\s)(?<!teman\s)(?<!ibu\s)(?<!suami\s)(?<!istri\s)(?<!keponakan\s)(?<!sepupu\s)(?<!saudara\s)(?<!ayah\s)(?<!bapak\s)\b(?:aku|saya)\s+(?:dibawa|dijual|disekap|dikurung|dipukul|ditahan)\b|\b(?:aku|saya)\s+(?:nggak|tidak|gak|ga|enggak)\s+bisa\s+(?:pulang|keluar|kabur)\b
+    match:
+      - "Tolong aku, saya disekap dan tidak bisa pulang"
+    nomatch:
+      - "Adik saya disekap di Kamboja, keluarga sudah lapor polisi"
+  - id: __FIRST_PERSON_VICTIM_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \btulungan\s+(?:n(?:in)?yo\s+)?(?:mo\s+)?(?:ako|kami)\b|\b(?:kinuha|tinago)\s+(?:nila\s+)?(?:ang\s+)?passport\s+ko\b|\bhindi\s+(?:ako|kami)\s+(?:makauwi|makaalis|makalabas|makatakas)\b
+    match:
+      - "Tulungan niyo ako, kinuha nila ang passport ko at hindi ako makauwi"
+    nomatch:
+      - "Kinuha raw ang passport ng mga biktima ayon sa pulisya"
+  - id: __FIRST_PERSON_VICTIM
+    languages: [any]
+    meta: '__FIRST_PERSON_VICTIM_ZH || __FIRST_PERSON_VICTIM_DE || __FIRST_PERSON_VICTIM_VI || __FIRST_PERSON_VICTIM_EN || __FIRST_PERSON_VICTIM_FR || __FIRST_PERSON_VICTIM_ES || __FIRST_PERSON_VICTIM_PT || __FIRST_PERSON_VICTIM_ID || __FIRST_PERSON_VICTIM_TL'
 
 """#),
         ("rules/money_mule.yaml", #"""
