@@ -78,6 +78,7 @@ import RedFlagRegex
         #expect(fired("Kiếm 1.000.000đ mỗi ngày, chỉ 30 phút mỗi ngày").contains(id))  // minutes
         #expect(!fired("Kumita ng ₱2,000 kada araw, 2 oras lang").contains(id))  // about 17 USD an hour
         #expect(!fired("Reply within 24 hours, salary 3000 USD per month").contains(id))  // a deadline, not work time
+        #expect(!fired("Salary 3000 USD per month, office just 10 minutes from the metro").contains(id))
         #expect(fired("$60 per hour, only 2 hours a day").contains(id))  // hourly as it is
         #expect(!fired("$18 per hour, only 2 hours a day").contains(id))
     }
@@ -87,14 +88,22 @@ import RedFlagRegex
         #expect(hours("only 1-2 hours a day") == 2)
         #expect(hours("just 30 minutes a day") == 0.5)
         #expect(hours("chỉ 30 phút mỗi ngày") == 0.5)
-        #expect(hours("2 oras lang") == 2)
+        #expect(hours("2 oras lang kada araw") == 2)
+        #expect(hours("trabajando solo 2 horas") == 2)
+        #expect(hours("seulement 2 heures de travail") == 2)
         #expect(hours("hanya 1 jam sehari") == 1)
         #expect(hours("每天只需3小时") == 3)
         #expect(hours("nur 2,5 Stunden am Tag") == 2.5)
         #expect(hours("respond within 24 hours") == nil)
-        #expect(hours("open 9 hours") == nil)  // no "a day" and no "only"
-        let mention = StatedWorkTime.longest(in: "Pay: $100. Only 2 hours a day.", scratch: MatchScratch())
-        #expect(mention.map { Array("Pay: $100. Only 2 hours a day.".utf8)[$0.start..<$0.end] } == Array("Only 2 hours".utf8)[...])
+        #expect(hours("open 2 hours") == nil)  // no "a day", no "only" next to work
+        #expect(hours("the office is just 10 minutes from the metro") == nil)
+        #expect(hours("apply in only 2 minutes") == nil)
+        #expect(hours("reply in just 2 hours") == nil)
+        #expect(hours("2 oras lang ang biyahe") == nil)  // a 2-hour trip
+        #expect(hours("une pause chaque 2 heures") == nil)  // "que" inside a word is not "only"
+        let text = "Pay: $100. Only 2 hours a day."
+        let mention = StatedWorkTime.longest(in: text, scratch: MatchScratch())
+        #expect(mention.map { Array(text.utf8)[$0.start..<$0.end] } == Array("2 hours a day".utf8)[...])
     }
 
     @Test func chatOnlyContactNeedsNoOrganisationContact() {

@@ -49,6 +49,13 @@ import Testing
         var fewerIDs = layout
         fewerIDs.literalCount -= 1  // the last literal id is now out of range
         #expect(!fewerIDs.isConsistent(ruleCount: set.rules.count))
+        var moreIDs = layout
+        moreIDs.literalCount = 1 << 40  // would make every text allocate a huge array
+        #expect(!moreIDs.isConsistent(ruleCount: set.rules.count))
+        var negative = layout
+        negative.literals = negative.literals.map { _ in LiteralList() }
+        negative.literalCount = -1
+        #expect(!negative.isConsistent(ruleCount: set.rules.count))
         var shifted = layout
         let first = try #require(shifted.conditionStart.firstIndex { $0 != nil })
         shifted.conditionStart[first] = shifted.conditionStart[first]! + 1  // inside a node, not at its start

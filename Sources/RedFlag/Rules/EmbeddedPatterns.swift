@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "b63df89fa5f091d2"
+    static let fingerprint = "eaed8ca7276f66c6"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -30,7 +30,7 @@ heuristics:
     tactic: unrealistic_pay
     threshold: 40
     weight: 1.0
-    describe: Offers pay worth 40 US dollars or more for each hour of the short daily work it describes ("100 USD a day for 1-2 hours"), far above what such work pays
+    describe: Offers pay worth 40 US dollars or more for each hour of the short daily work it describes ("100 USD a day, only 1-2 hours a day"), far above what such work pays
   - id: HEUR_CHAT_ONLY_CONTACT
     kind: chat_only_contact
     tactic: offplatform

@@ -104,8 +104,8 @@ public struct Heuristic: Sendable, Hashable {
         /// An amount of money worth at least `threshold` US dollars per working day.
         case highPay = "high_pay"
         /// An amount of money worth at least `threshold` US dollars per hour of the daily work the text states
-        /// ("300 USD a day for 1–2 hours"): a daily, weekly or monthly amount divided by the stated hours, an
-        /// hourly one as it is.
+        /// ("300 USD a day, only 1–2 hours a day"): a daily, weekly or monthly amount divided by the stated
+        /// hours, an hourly one as it is (it still needs a stated time).
         case highPayForHours = "high_pay_for_hours"
         /// The only ways to reach the sender are chat apps, chat links or phone numbers: no website or e-mail of
         /// an organisation's own domain.

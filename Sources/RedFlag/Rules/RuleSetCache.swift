@@ -48,7 +48,8 @@ public struct RuleSetCache: Sendable {
     /// The bytes of the regular file at `path` when it is no larger than `largestSnapshot`, read straight into an
     /// array (Foundation's `Data` and the copy out of it cost a one-text `check` a millisecond).
     static func readSnapshot(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Not through a symbolic link, and never blocking on a FIFO planted under the snapshot's name.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()

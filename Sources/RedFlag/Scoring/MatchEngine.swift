@@ -86,6 +86,7 @@ final class RulePrefilter: Sendable {
         /// `narrow` read out of bounds. `ruleCount`: the number of rules of the set it belongs to.
         func isConsistent(ruleCount: Int) -> Bool {
             guard literals.count == ViewKind.allCases.count, conditionStart.count == ruleCount,
+                literalCount == literals.reduce(0, { $0 + $1.count }),  // one id per distinct literal, as built
                 literals.allSatisfy({ $0.ids.allSatisfy { $0 < literalCount } })
             else { return false }
             // The conditions are appended one rule after the other: the nodes of `code`, in order.
@@ -133,7 +134,8 @@ struct ConditionCode: Sendable, Equatable {
 
     init() {}
 
-    /// Words read back from a snapshot: check them with `isWellFormed` before use.
+    /// Words read back from a snapshot: check them with `nodeStarts(literalCount:)` (through
+    /// `RulePrefilter.Layout.isConsistent`) before use.
     init(words: [Int32]) { self.words = words }
 
     /// Where each top-level node starts, when the words parse as a sequence of nodes whose leaves name ids below

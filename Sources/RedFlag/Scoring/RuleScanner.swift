@@ -76,8 +76,9 @@ public final class RuleScanner {
     }
 
     /// `prefiltered: false` runs every applicable rule through PCRE2 without a prefilter: the reference the
-    /// engines are tested against, and the quickest start for a single text (building the prefilter costs more
-    /// than it saves on one text).
+    /// engines are tested against, and the quickest start for a single text when the set's prefilter layout is
+    /// not known yet (reading every pattern for its literals costs more than it saves on one text; see
+    /// `RuleSet.hasPrefilterLayout`).
     public init(
         ruleSet: RuleSet, limits: MatchLimits = .default, maxSpansPerRule: Int = 20, identifyLanguage: Bool = true,
         timeBudget: Double = 5, maxTextBytes: Int = 2_000_000, engine: MatchEngine, prefiltered: Bool
@@ -211,6 +212,8 @@ public final class RuleScanner {
     /// per-text loop does not walk and copy a thousand `Rule` values.
     private func selection(for languages: [String]) -> RuleSelection {
         if let known = selections[languages] { return known }
+        // Language lists come from callers (a service passes its clients'): keep the cache small.
+        if selections.count >= 64 { selections.removeAll() }
         let rules = ruleSet.rules
         var patternRules: [Int] = []
         var viewNeeded = [Bool](repeating: false, count: ViewKind.allCases.count)
@@ -334,7 +337,7 @@ struct Scorer {
             // Per stated hour: an hourly amount as it is; a daily, weekly or monthly one over the stated hours.
             return entities.first { entity in
                 guard let perDay = entity.usdPerDay else { return false }
-                let perHour = entity["period"] == .string("hour") ? perDay / 8 : perDay / time.hours
+                let perHour = entity["period"] == .string("hour") ? perDay / EntityParser.workingHoursPerDay : perDay / time.hours
                 return perHour >= threshold
             }.map(evidence(at:))
         case .chatOnlyContact:

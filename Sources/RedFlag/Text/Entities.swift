@@ -293,11 +293,14 @@ enum EntityParser {
         ("$", "USD"), ("triệu", "VND"), ("juta", "IDR"),
     ]
 
+    /// Hours in the working day that hourly pay is converted with.
+    static let workingHoursPerDay = 8.0
+
     /// The period a money text is paid per, and how many of it make a working day.
     static func moneyPeriod(_ text: String) -> (name: String, perDay: Double)? {
         let lower = text.lowercased()
         let periods: [(String, [String], Double)] = [
-            ("hour", ["hour", "hr", "/h", " h", "heure", "hora", "stunde", "std", "jam", "oras", "giờ", "小时", "hourly", "时薪"], 8),
+            ("hour", ["hour", "hr", "/h", " h", "heure", "hora", "stunde", "std", "jam", "oras", "giờ", "小时", "hourly", "时薪"], workingHoursPerDay),
             ("week", ["week", "semaine", "semana", "woche", "minggu", "linggo", "tuần", "周", "星期", "weekly", "mingguan", "周薪"], 1.0 / 5),
             ("month", ["month", "mois", "mes", "mês", "monat", "bulan", "buwan", "tháng", "月", "monthly", "bulanan"], 1.0 / 22),
             ("year", ["year", "/an", " an", "año", "ano", "jahr", "tahun", "taon", "năm", "年"], 1.0 / 260),
@@ -311,7 +314,7 @@ enum EntityParser {
             return (name, perDay)
         }
         // Chinese puts the period first: 日薪500元, 月薪3万.
-        for (prefix, name, perDay) in [("日薪", "day", 1.0), ("日入", "day", 1.0), ("时薪", "hour", 8.0), ("周薪", "week", 0.2), ("月薪", "month", 1.0 / 22), ("月入", "month", 1.0 / 22)]
+        for (prefix, name, perDay) in [("日薪", "day", 1.0), ("日入", "day", 1.0), ("时薪", "hour", workingHoursPerDay), ("周薪", "week", 0.2), ("月薪", "month", 1.0 / 22), ("月入", "month", 1.0 / 22)]
         where head.contains(prefix) {
             return (name, perDay)
         }

@@ -39,15 +39,25 @@ enum StatedWorkTime {
     private static let minuteWords = ["min", "phút", "menit", "分钟"]
 
     private static let number = #"\d{1,2}(?:[.,]\d)?"#
-    private static let range = number + #"(?:\s*(?:-|–|—|~|to|à|a|ou|o|bis|oder|hingga|sampai|atau|-|đến|tới|hoặc|到|至|或)\s*"# + number + ")?"
-    private static let unit = #"\s?(?:hours?|hrs?|h\b|heures?|horas?|Stunden?|Std\.?|jam|oras|giờ|tiếng|个?小时|个?钟头|minutes?|mins?|minutos?|Minuten|menit|minuto|phút|分钟)"#
-    private static let onlyBefore = #"(?:only|just|seulement|juste|que|solo|sólo|solamente|apenas|só|nur|hanya|cuma|cukup|chỉ(?:\s+cần|\s+mất)?|只需|只要|仅需|仅|每天|每日|一天|mỗi\s+ngày|một\s+ngày)"#
-    private static let perDayAfter = #"(?:\s*(?:lang|only|seulement|solamente|apenas|saja|aja|thôi))?\s*(?:a|an|per|/|each|every|par|al|por|pro|am|mỗi|một|se|sehari|bawat|kada|isang)?\s*(?:day|jour|d[ií]a|Tag|hari|araw|ngày|天|日)"#
-    private static let langAfter = #"\s*(?:lang|only|thôi|saja|aja)\b"#
+    private static let range = number + #"(?:\s*(?:-|–|—|~|to|à|a|ou|o|bis|oder|hingga|sampai|atau|đến|tới|hoặc|到|至|或)\s*"# + number + ")?"
+    private static let unit = #"\s?(?:hours?|hrs?|h\b|heures?|horas?|Stunden?|Std\.?|jam|oras|giờ|tiếng|个?小时|个?钟头|minutes?|mins?|minutos?|Minuten|menit|phút|分钟)"#
+    private static let time = range + unit
+    private static let onlyWord = #"(?:\b(?:only|just|seulement|juste|solo|sólo|solamente|apenas|só|nur|hanya|cuma|cukup|lang)\b|chỉ(?:\s+cần|\s+mất)?|只需|只要|仅需|仅)"#
+    private static let perDayBefore = #"(?:每天|每日|一天|mỗi\s+ngày|một\s+ngày|\b(?:a|per|each|every)\s+day\b)"#
+    private static let perDayAfter = #"(?:\s*\b(?:lang|only|seulement|solamente|apenas|saja|aja|thôi)\b)?\s*(?:\b(?:a|an|per|each|every|par|al|por|pro|am|mỗi|một|se|bawat|kada|isang)\b|/)?\s*(?:\b(?:day|jour|d[ií]a|Tag|hari|araw|ngày)\b|sehari|天|日)"#
+    private static let workWord = #"(?:\b(?:work(?:ing)?|trabajando|trabajar|trabajo|travail(?:lant|ler)?|trabalhando|trabalhar|trabalho|Arbeit|arbeiten|kerja|bekerja|trabaho|magtrabaho)\b|làm(?:\s+việc)?|工作|上班)"#
 
-    /// `onlyBefore` + time, or time + per-day marker, or time + "only" (Tagalog "2 oras lang").
+    /// A time with a per-day marker after it ("2 hours a day") or before it ("每天只需2小时"), or an "only" time
+    /// next to a word for work ("working only 1-2 hours", "seulement 2 heures de travail"). A bare "just 10
+    /// minutes" (from the station, to apply) is not a working time.
     static let pattern: CompiledPattern = {
-        let source = "(?<![\\d.,])(?:" + onlyBefore + "\\s{0,3}" + range + unit + "|" + range + unit + "(?:" + perDayAfter + "|" + langAfter + "))"
+        let branches = [
+            time + perDayAfter,
+            perDayBefore + #"\s{0,3}(?:"# + onlyWord + #"\s{0,3})?"# + time,
+            workWord + #"[^.!?\n]{0,15}?"# + onlyWord + #"\s{0,3}"# + time,
+            onlyWord + #"\s{0,3}"# + time + #"\s{0,3}(?:\b(?:de|of|da|der|ng)\b\s*)?"# + workWord,
+        ]
+        let source = "(?<![\\d.,])(?:" + branches.joined(separator: "|") + ")"
         // A fixed pattern: a failure to compile is a programming error that every test would show.
         return try! CompiledPattern(source)
     }()
