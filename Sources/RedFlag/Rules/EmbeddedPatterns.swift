@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "eaed8ca7276f66c6"
+    static let fingerprint = "4f266b4cfc33c49f"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -2636,6 +2636,10 @@ rules:
       - "Entretien en visio sur Teams, contactez-nous sous 48 heures."
     ref: https://consumer.ftc.gov/articles/job-scams
 
+  # Round 7: the code is the price of seeing job offers or an interview ("reply with the code ... and see your job offers").
+  - id: __CODE_UNLOCKS_OFFERS
+    languages: [en, fr]
+    pattern: '\b(?:see|view|unlock|access|receive|get)\s+(?:your\s+|the\s+|new\s+)?(?:job\s+offers?|offers|job\s+matches|matches|vacancies|interview\s+(?:invitation|slot)s?)\b|\b(?:voir|d[ée]bloquer|acc[ée]der\s+[àa]|recevoir)\s+(?:vos|les)\s+(?:offres|missions|propositions)\b'
   - id: COMBO_CODE_PRESSURE
     tactic: remote_control
     weight: 2.5
@@ -2643,11 +2647,13 @@ rules:
     describe: "Asks for a one-time code and adds pressure or a job offer to get it"
     describe-local:
       fr: "Demande un code à usage unique en ajoutant une pression ou une offre d’emploi pour l’obtenir"
-    meta: '((RC_SEND_CODE_EN || RC_SEND_CODE_FR) && (URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || __OFFER_GRANTED || OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((RC_SEND_CODE_EN || RC_SEND_CODE_FR) && (URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR || __OFFER_GRANTED || __CODE_UNLOCKS_OFFERS || OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
+      - "We just sent a code to your phone. Reply with the code to see your job offers."
       - "Congratulations, you have been selected! Send me the 6-digit code you just received."
       - "Communiquez le code que vous allez recevoir par SMS, sinon la mission sera attribuée à un autre candidat."
     nomatch:
+      - "Log in to see your job offers; we never ask you to reply with a code."
       - "Send me the 6-digit code you just received."
       - "Congratulations on your new role!"
     ref: https://consumer.ftc.gov/articles/job-scams
@@ -3412,6 +3418,105 @@ rules:
       | \b(?:to\s+)?skip\s+(?:the\s{1,3})?interview\b
       | \bavant\s+(?:la\s{1,3})?(?:programmation|planification|fixation|tenue)\s+(?:de\s{1,3})?(?:l['’]\s?|votre\s{1,3})?entretien\b
       | \b(?:pour\s+)?(?:[ée]viter|sauter|passer)\s+l['’]\s?entretien\b
+
+  # ---- Round 7: fake job-board or public-employment messages that harvest identity, bank and login data.
+  # A selection or approval, then two or more of: an ID number or licence, bank details, a password or an SMS code,
+  # with no signed offer, first day or HR portal (genuine onboarding) and no "never share" warning.
+  - id: __IDNUM_EN
+    languages: [en]
+    pattern: '\b(?:ssn|s\.s\.n|social\s+security|driver[''’]?s\s+licen[cs]e|driving\s+licen[cs]e|passport\s+(?:number|photo|copy|scan)|national\s+insurance|national\s+id|id\s+number)\b'
+  - id: __BANKACC_EN
+    languages: [en]
+    pattern: '\b(?:bank\s+(?:account|details|info\w*)|account\s+number|routing\s+number|direct\s+deposit\s+(?:details|info\w*)|sort\s+code|iban|card\s+number)\b'
+  - id: __SECRETCRED_EN
+    languages: [en]
+    pattern: '\b(?:password|passcode|otp)\b|\b(?:\d|six|four)[- ]digit\s+code\b|\b(?:verification|one[- ]time|security|sms)\s+code\b|\bcode\s+we\s+(?:just\s+)?(?:texted|sent)\b'
+  - id: __ONBOARD_EN
+    languages: [en]
+    pattern: '\b(?:signed\s+(?:your\s+|the\s+|our\s+)?(?:offer|contract)|accepted\s+(?:your\s+|our\s+|the\s+)?offer|first\s+day|start\s+date|employee\s+portal|hr\s+portal|onboarding\s+portal|new[- ]hire\s+paperwork)\b'
+  - id: __NEVERSHARE_EN
+    languages: [en]
+    pattern: '\bnever\s+(?:share|give|send|ask|request)\b|\bdo\s+not\s+share\b|\bdon[''’]t\s+share\b|\bwill\s+never\b'
+  - id: DATA_JOB_PORTAL_HARVEST_EN
+    tactic: data_harvest
+    weight: 3.0
+    languages: [en]
+    describe: "A message that says the application was selected or approved asks for two or more of: an ID number or licence, bank details, a password or an SMS code"
+    meta: '__LURE_SELECTED_EN && 2 of (__IDNUM_EN, __BANKACC_EN, __SECRETCRED_EN) && !__ONBOARD_EN && !__NEVERSHARE_EN && !__IMP_SCAM_WARNING_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Your application has been approved! To activate payroll send a photo of your driver's license, your SSN and the 6-digit code we just texted you."
+      - "You have been selected for a vacancy. Confirm your national ID number and bank account details at the link today."
+    nomatch:
+      - "You have been selected! Now that you have signed your offer, log in to the HR portal to enter your bank account and SSN for payroll."
+      - "Your application was approved. We will never ask for your password or a verification code; bring your passport on your first visit."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.gov.uk/government/news/jobseekers-warned-of-scams
+  - id: __IDNUM_FR
+    languages: [fr]
+    pattern: '\b(?:carte\s+d[''’]identit[ée]|cni|passeport|num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|num[ée]ro\s+fiscal|carte\s+vitale|titre\s+de\s+s[ée]jour|permis\s+de\s+conduire)\b'
+  - id: __BANKACC_FR
+    languages: [fr]
+    pattern: '\b(?:rib|iban|coordonn[ée]es\s+bancaires|relev[ée]\s+d[''’]identit[ée]\s+bancaire|num[ée]ro\s+de\s+(?:compte|carte))\b'
+  - id: __SECRETCRED_FR
+    languages: [fr]
+    pattern: '\b(?:mot\s+de\s+passe|code\s+(?:pin|confidentiel|secret)|identifiants?)\b|\bcode\b[^.!?\n]{0,30}?\b(?:sms|re[çc]u|recevoir|(?:\d|six|quatre)\s+chiffres|v[ée]rification|confirmation)\b'
+  - id: __ONBOARD_FR
+    languages: [fr]
+    pattern: '\b(?:premier\s+jour|date\s+d[''’](?:arriv[ée]e|embauche|entr[ée]e)|contrat\s+sign[ée]|(?:avez|as)\s+sign[ée]\s+(?:votre|ton|le|la)\s+(?:contrat|promesse|proposition)|portail\s+(?:rh|salari[ée]s?|collaborateurs?)|service\s+paie)\b'
+  - id: __NEVERSHARE_FR
+    languages: [fr]
+    pattern: '\bne\s+(?:communiquez|transmettez|partagez|donnez)\s+jamais\b|\bne\s+vous\s+demander(?:a|ons)\s+jamais\b|\bnous\s+ne\s+(?:vous\s+)?demanderons\s+jamais\b'
+  - id: DATA_JOB_PORTAL_HARVEST_FR
+    tactic: data_harvest
+    weight: 3.0
+    languages: [fr]
+    describe: "A message that says the profile was selected asks for two or more of: an identity document or number, bank details (RIB), a password or an SMS code"
+    describe-local:
+      fr: "Un message qui annonce un profil retenu demande au moins deux de ces éléments : pièce ou numéro d’identité, RIB, mot de passe ou code reçu par SMS"
+    meta: '__LURE_SELECTED_FR && 2 of (__IDNUM_FR, __BANKACC_FR, __SECRETCRED_FR) && !__ONBOARD_FR && !__NEVERSHARE_FR && !__IMP_SCAM_WARNING_FR && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Votre profil est retenu. Envoyez aujourd'hui votre carte d'identité, votre RIB et le code à 6 chiffres reçu par SMS."
+    nomatch:
+      - "Votre candidature a été retenue ! Vous avez signé votre contrat : déposez RIB et carte vitale sur le portail RH avant votre premier jour."
+      - "Votre candidature a été retenue. Nous ne vous demanderons jamais de code reçu par SMS ; apportez votre passeport."
+    ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+  # A private firm that claims to recruit "in partnership with" a government, an immigration office or an embassy.
+  - id: IMP_GOV_PARTNER_EN
+    tactic: impersonation
+    weight: 1.5
+    languages: [en]
+    describe: "A recruiter claims to act in partnership with, or accredited by, a government, an immigration office or an embassy"
+    flags: [extended]
+    pattern: |
+      \b(?:in\s+partnership\s+with|accredited\s+by|mandated\s+by|appointed\s+by)\s+(?:the\s+)?(?:[\w-]{1,15}\s{1,3}){0,2}?(?:government|immigration\s+(?:office|department|bureau|service)|ministry|embassy|consulate|ircc)\b
+      | \b(?:immigration\s+(?:office|bureau|department)|ministry\s+of\s+(?:labou?r|immigration))\b[^.!?\n]{0,60}?\b(?:in\s+partnership|is\s+recruiting|recruits)\b
+    match:
+      - "Our agency, in partnership with the Canadian government, is recruiting 300 farm workers."
+      - "The Immigration Office of Quebec in partnership with our firm recruits drivers."
+    nomatch:
+      - "Check every offer on the official government job bank."
+      - "The ministry of labour publishes shortage occupations each year."
+    ref: https://www.canada.ca/en/immigration-refugees-citizenship/services/protect-fraud.html
+  - id: IMP_GOV_PARTNER_FR
+    tactic: impersonation
+    weight: 1.5
+    languages: [fr]
+    describe: "A recruiter claims to act in partnership with, or accredited by, a government, an immigration office or an embassy"
+    describe-local:
+      fr: "Un recruteur prétend agir en partenariat avec un gouvernement, un bureau d’immigration ou une ambassade, ou être agréé par eux"
+    flags: [extended]
+    pattern: |
+      \b(?:en\s+partenariat\s+avec|mandat[ée]\s+par|agr[ée][ée]\s+par|accr[ée]dit[ée]\s+par)\s+(?:le\s+|la\s+|l['’])?(?:gouvernement|bureau\s+d['’]immigration|minist[èe]re|ambassade|consulat|ircc|immigration)\b
+      | \b(?:bureau|minist[èe]re|service)\s+(?:d['’]|de\s+l['’])immigration\b[^.!?\n]{0,60}?\b(?:en\s+partenariat|recrute|recrutent)\b
+    match:
+      - "Le Bureau d'immigration du Québec en partenariat avec notre cabinet recrute 300 ouvriers."
+      - "Cabinet agréé par l'ambassade : permis de travail garanti."
+    nomatch:
+      - "Vérifiez les offres sur le site officiel d'immigration du gouvernement."
+      - "Le ministère de l'Immigration publie la liste des métiers en pénurie."
+    ref: https://www.canada.ca/fr/immigration-refugies-citoyennete/services/protegez-vous-fraude.html
 
 """##),
         ("rules/impersonation.yaml", #"""
@@ -5286,6 +5391,32 @@ rules:
       - "Für die Prüfung deines Profils zahlst du 49 € Bearbeitungsgebühr, schreib mir auf Telegram @jobs_de."
     ref: https://www.ihk.de/
 
+  # ---- Round 7: "test buyer" or "agent" mule jobs: money arrives on the candidate's account, is withdrawn in cash
+  # and paid into a Bitcoin ATM or a wallet, and a fee is kept.
+  - id: __MULE_CASH_CRYPTO_PAT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:auf|an)\s+(?:ihr|dein|euer)\w*\s+(?:giro|privat|bank)?konto\s+(?:\w{1,12}\s{1,3}){0,2}?(?:[üu]berwiesen|gutgeschrieben|eingezahlt|geschickt|gesendet)\b[^\n]{0,200}?\b(?:(?:in\s+)?bar\s+ab|abheben|bitcoin|krypto\w*|wallet|weiterleit\w*)
+      | (?<!nie\s)(?<!niemals\s)(?<!nicht\s)\b(?:zahlen\s+sie|zahlst\s+du|zahl|einzahlen|einwerfen)\b[^.!?\n]{0,60}?\b(?:bitcoin|krypto|btc)-?\s?(?:automat|atm|geldautomat)\w*
+  - id: MULE_CASH_CRYPTO_DE
+    tactic: money_mule
+    weight: 3.0
+    languages: [de]
+    describe: "Money is sent to the candidate's own account to be withdrawn in cash and paid into a Bitcoin ATM or wallet"
+    describe-local:
+      de: "Geld wird auf das eigene Konto überwiesen, soll bar abgehoben und an einem Bitcoin-Automaten oder in eine Wallet eingezahlt werden"
+    meta: '__MULE_CASH_CRYPTO_PAT_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Heute werden 3.800 € auf Ihr Girokonto überwiesen. Heben Sie den Betrag morgen in bar ab."
+      - "Zahlen Sie den Betrag an einem Bitcoin-Automaten auf die unten stehende Wallet ein."
+    nomatch:
+      - "Ihr Gehalt wird monatlich auf Ihr Girokonto überwiesen."
+      - "Zahlen Sie niemals Geld an einem Bitcoin-Automaten ein, wenn ein Arbeitgeber es verlangt."
+    ref:
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+      - https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
 """#),
         ("rules/lang-es.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -6326,6 +6457,7 @@ rules:
       | \bno\s+tiene\s+(?:ning[úu]n\s+)?coste?o?\b|\bno\s+hay\s+intermediarios\s+de\s+pago\b|\binscripci[óo]n\s+gratuita\b
       | \bnunca\s+tienen\s+coste\b|\bofertas\s+reales\s+nunca\s+piden\b
     match:
+      - "Nunca le pediremos dinero ni su contraseña durante el proceso de selección."
       - "En ningún momento del proceso te cobraremos nada."
       - "No cobramos ninguna tarifa de inscripción."
       - "El Departamento de Personas nunca te pedirá tu contraseña."
@@ -6933,6 +7065,7 @@ rules:
       | \bme\s+(?:dictes|dicte|dict[áa]s|pases|pase|pas[áa]s|mandes|mande|env[íi]es|env[íi]e|reenv[íi]es|reenv[íi]e|digas|diga|compartas|comparta)\s+(?:el|ese|este|los|su|tu)\s+(?:c[óo]digos?|n[úu]mero|pin|token)\b
       | \b(?:c[óo]digo|n[úu]mero\s+de\s+(?:\d|cuatro|seis|ocho)\s+(?:d[íi]gitos|cifras|n[úu]meros)|mensaje\s+con\s+un\s+n[úu]mero)\b(?:[^.!?\n]|\.\d){0,80}?\bme\s+lo\s+(?:reenv[íi]as|reenvi[áa]s|pasas|pas[áa]s|mandas|mand[áa]s|dictas|dict[áa]s|das|env[íi]as|envi[áa]s|reenv[íi]a|pasa|manda|dicta)\b
       | \b(?:env[íi]a|env[íi]e|m[áa]nda|m[áa]nde|p[áa]sa|p[áa]se|reenv[íi]a|dicta)(?:nos|me)\b(?:[^.!?\n]|\.\d){0,60}?\bel\s+c[óo]digo\s+que\s+(?:te|le)\s+(?:llegue|lleg[óo]|llega|aparezca|aparece)\b
+      | (?<!\bno\s)\b(?:necesito|necesitamos|requiero|requerimos|me\s+hace\s+falta|nos\s+hace\s+falta)\b(?!\s+que\b)[^.!?]{0,250}?\bel\s+c[óo]digo\b[^.!?\n]{0,30}?\bque\s+(?:te|le)\s+(?:acaba\s+de\s+llegar|lleg[óo]|ha\s+llegado|llegue|llega|va\s+a\s+llegar)\b
   - id: __RC_CODE_RECEIVED_ES
     languages: [es]
     pattern: '\b(?:te\s+(?:lleg\w{1,4}|va\s+a\s+llegar|aparec\w{1,4}|sale)|le\s+(?:lleg\w{1,4}|va\s+a\s+llegar|aparec\w{1,4})|recib\w{1,6}|por\s+sms|por\s+whats\w*|al\s+correo|de\s+verificaci[óo]n|de\s+seguridad|de\s+confirmaci[óo]n|de\s+activaci[óo]n|de\s+conexi[óo]n|de\s+(?:\d|cuatro|seis|ocho)\s+(?:d[íi]gitos|cifras|n[úu]meros))'
@@ -6945,11 +7078,13 @@ rules:
       es: "Pide al candidato que reenvíe un código o número de verificación que recibió"
     meta: '__RC_CODE_HANDOVER_ES && __RC_CODE_RECEIVED_ES'
     match:
+      - "Para el alta necesito tu DNI y el código de 6 cifras que te acaba de llegar por SMS."
       - "Envíanos tu usuario y el código que te llegue por SMS."
       - "Te llega un número de seis cifras por SMS, me lo reenvías."
       - "Te llegó un código de 6 números de WhatsApp, mandámelo para registrarte."
       - "Por favor reenvíeme el código de verificación que le llegó al correo."
     nomatch:
+      - "Necesito que introduzcas en la app el código que te llegó por SMS."
       - "Hola Ana, ¿me pasas el código de la reserva del restaurante?"
       - "Tu código de verificación es 551203, no lo compartas con nadie."
       - "Nunca te pediremos que nos digas códigos recibidos por SMS."
@@ -7345,6 +7480,7 @@ rules:
       | \b(?:date\s+prisa|ap[úu]rate|ap[úu]rese|no\s+lo\s+dejes\s+pasar|no\s+te\s+lo\s+pierdas|no\s+se\s+lo\s+pierda)\b
       | \bplazo\s+m[áa]ximo\b|\bsolo\s+por\s+hoy\b|\bs[óo]lo\s+por\s+hoy\b
       | \b(?:perder[áa]s|pierdes|perder[áa])\s+(?:tu|su|el|la)\s+(?:lugar|plaza|cupo|puesto|bono|vacante)\b
+      | \bse\s+(?:dar[áa]|le\s+dar[áa]|te\s+dar[áa])\s+de\s+baja\s+(?:su|tu|el)\s+(?:registro|solicitud|perfil|expediente|alta|vacante)\b
       | \b(?:se\s+)?(?:cancelar[áa]|congelar[áa]|bloquear[áa]|eliminar[áa])\s+(?:tu|su)\s+(?:registro|cuenta|perfil|plaza)\b|\bser[áa]\s+(?:congelad|cancelad|bloquead|eliminad)[oa]\b
       | \ble\s+paso\s+(?:la\s+vacante|el\s+puesto|tu\s+lugar)\s+a\s+otr[oa]\b|\bhay\s+muchos\s+interesados\b
       | \b(?:hoy\s+es\s+el\s+)?[úu]ltimo\s+d[íi]a\s+para\s+(?:inscribirte|inscribirse|postular|registrarte|aplicar|confirmar|apuntarte)\b
@@ -7360,6 +7496,7 @@ rules:
       | \b(?:en\s+el\s+plazo\s+de|dentro\s+de\s+las\s+pr[óo]ximas|en\s+menos\s+de)\s+\d+\s+(?:horas|minutos)\b
       | \bperder[áa]s?\s+(?:su|tu)\s+(?:saldo|dinero|ganancias|bono)\b
     match:
+      - "Registre sus datos en el enlace; de lo contrario se dará de baja su registro."
       - "Deposite 500 MXN en el plazo de 2 horas o perderá su saldo."
       - "Tienes hasta medianoche."
       - "Solo falta que pagues el examen antes de mañana."
@@ -7768,6 +7905,67 @@ rules:
     nomatch:
       - "Según la policía, Te pagamos el pasaje y el hotel."
       - "Le enviamos el contrato por correo."
+
+  # ---- Round 7: fake public-employment or job-board messages that harvest identity, bank and login data.
+  # A job "assigned" or a profile "selected", then two or more of: an ID number, a bank account, a password or an
+  # SMS code, with no signed offer, payroll or first day (genuine onboarding) and no "never share" warning.
+  - id: __JOBSEL_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:vacante|plaza|puesto|empleo|oferta)\s+(?:[\w,]{1,15}\s{1,3}){0,2}?(?:asignad[oa]|reservad[oa]|adjudicad[oa]|preasignad[oa])\b
+      | \btenemos\s+(?:una|la)\s+vacante\b[^.!?\n]{0,50}?\bpara\s+(?:ti|usted|vos)\b
+  - id: __IDNUM_ES
+    languages: [es]
+    pattern: '\b(?:curp|ine|dni|nie|rfc|c[ée]dula|nss|rut|n[úu]mero\s+de\s+(?:identificaci[óo]n|documento|seguridad\s+social|afiliaci[óo]n))\b'
+  - id: __BANKACC_ES
+    languages: [es]
+    pattern: '\b(?:cuenta\s+bancaria|n[úu]mero\s+de\s+(?:tu\s+|su\s+)?cuenta|datos\s+bancarios|clabe|iban|cbu|tarjeta\s+de\s+(?:d[ée]bito|cr[ée]dito))\b'
+  - id: __SECRETCRED_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:contrase[ñn]a|clave\s+(?:de\s+acceso|[úu]nica|bancaria|del\s+banco)|cl@ve|pin|token)\b
+      | \bc[óo]digo\b[^.!?\n]{0,40}?\b(?:sms|whats\w*|te\s+(?:acaba\s+de\s+)?lleg\w*|le\s+(?:acaba\s+de\s+)?lleg\w*|recib\w+|verificaci[óo]n|(?:\d|seis|cuatro)\s+(?:cifras|d[íi]gitos))
+  - id: __ONBOARD_ES
+    languages: [es]
+    pattern: '\b(?:n[óo]mina|contrato\s+firmado|firm(?:aste|[óo])\s+(?:el|su|tu)\s+(?:contrato|oferta|carta)|primer\s+d[íi]a\s+de\s+trabajo|(?:tu|su|fecha\s+de)\s+incorporaci[óo]n|portal\s+del\s+empleado)\b'
+  - id: __NEVERSHARE_ES
+    languages: [es]
+    pattern: '\bnunca\s+(?:te\s+|le\s+|les\s+)?(?:pediremos|solicitaremos|pedimos|solicitamos|compartas|comparta)\b|\bno\s+(?:lo\s+)?compart(?:as|a|an)\b'
+  - id: __DEADLINE_ES
+    languages: [es]
+    pattern: '\bhoy\b|\bantes\s+de\s+las\s+\d|\bde\s+lo\s+contrario\b|\bdar[áa]\s+de\s+baja\b|\bperder[áa]?\s+(?:la|su|tu)\s+(?:vacante|plaza|puesto)\b|\b(?:24|48)\s+horas\b'
+  - id: DATA_JOB_PORTAL_HARVEST_ES
+    tactic: data_harvest
+    weight: 3.0
+    languages: [es]
+    describe: "A message that says a job was assigned or a profile selected asks for two or more of: an ID number, a bank account, a password or an SMS code"
+    describe-local:
+      es: "Un mensaje que dice que se asignó un empleo o se seleccionó un perfil pide dos o más de: número de identidad, cuenta bancaria, contraseña o código SMS"
+    meta: '(__LURE_SELECTED_ES || __JOBSEL_ES) && 2 of (__IDNUM_ES, __BANKACC_ES, __SECRETCRED_ES) && !__ONBOARD_ES && !__NEVERSHARE_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Servicio de Empleo: tiene una vacante asignada. Registre su CURP y su cuenta bancaria en el enlace."
+      - "Has sido seleccionado para el puesto. Para el alta mándame tu DNI, tu número de cuenta y el código que te llegó por SMS."
+    nomatch:
+      - "Has sido seleccionado. Tras firmar el contrato, introduce tu DNI y tu cuenta bancaria en el portal del empleado para la nómina."
+      - "Ha sido seleccionado para una entrevista. Nunca le pediremos su contraseña ni el código SMS; traiga su DNI."
+    ref:
+      - https://www.incibe.es/ciudadania
+      - https://www.gob.mx/profeco
+  - id: COMBO_JOB_HARVEST_DEADLINE_ES
+    tactic: urgency
+    weight: 1.5
+    languages: [es]
+    describe: "Demands the identity and bank data for a supposedly assigned job today, or the place or registration is lost"
+    describe-local:
+      es: "Exige los datos de identidad y bancarios de un supuesto empleo asignado hoy mismo, o se pierde la plaza o el registro"
+    meta: 'DATA_JOB_PORTAL_HARVEST_ES && __DEADLINE_ES'
+    match:
+      - "Tiene una vacante asignada. Registre su CURP y cuenta bancaria hoy o se dará de baja su registro."
+    nomatch:
+      - "Tiene una vacante asignada. Registre su CURP y cuenta bancaria en el enlace."
+    ref: https://www.incibe.es/ciudadania
 
 """#),
         ("rules/lang-id.yaml", #"""
@@ -8272,7 +8470,7 @@ rules:
       id: "Berupa imbauan resmi, berita atau peringatan tentang penipuan, bukan tawaran kerja"
     flags: [extended]
     pattern: |
-      \b(?:waspada\w*|imbau\w*|mengimbau|kenali\s+ciri|modus|korban|non-?prosedural|kemlu|kbri|dipulangkan|
+      \b(?:waspada\w*|imbau\w*|mengimbau|kenali\s+ciri|modus|(?<!\borang\s)(?<!\btarget\s)korban|non-?prosedural|kemlu|kbri|dipulangkan|
           (?<!bukan\s)penipuan\s+(?:daring|online)|online\s+scam|hoaks|
           hati-hati\s+(?:terhadap|dengan)|jangan\s+(?:mudah\s+)?(?:tergiur|percaya)|(?<!bukan\s)(?<!tidak\s)(?<!bkn\s)penipu|sindikat|tppo|perdagangan\s+orang)\b
     match:
@@ -8280,6 +8478,7 @@ rules:
       - "Hati-hati terhadap sindikat perdagangan orang berkedok lowongan kerja."
       - "Itu modus yg sering diberitain, nanti lo disuruh nipu orang."
     nomatch:
+      - "Mandor: Yang belum capai target 3 orang korban minggu ini, gaji dipotong."
       - "LOKER KAMBOJA: CS online gaji 15jt/bln, aman, bukan penipuan online."
       - "Kerja sampingan like & review produk."
     ref: https://kemlu.go.id/
@@ -10072,6 +10271,7 @@ rules:
       | \b(?:o\s+)?processo\s+(?:seletivo\s+)?[ée]\s+(?:totalmente\s+|completamente\s+)?gratuito\b
       | \bn[ãa]o\s+cobram\s+qualquer\s+taxa\b|\binscri[çc][ãa]o\s+gratuita\b|\bsem\s+qualquer\s+custo\b
     match:
+      - "Nunca pedimos dinheiro, senha ou código SMS durante o processo seletivo."
       - "Em nenhum momento cobramos qualquer valor do candidato."
       - "O processo é gratuito: não cobramos taxa de inscrição."
     nomatch:
@@ -10092,6 +10292,7 @@ rules:
       | \b(?:entregar|deixe|deixar)\s+(?:o\s+)?curr[íi]culo\s+na\s+(?:loja|secretaria|portaria)\b|\bpresencialmente\s+na\s+portaria\b
       | \boferta\s+n\.?\s?[ºo°]\s*\d{3,}|\bt[ée]cnico\s+de\s+emprego\b
     match:
+      - "Candidate-se pelo nosso portal de carreiras; após o contrato assinado, o portal do colaborador orienta sua admissão."
       - "Inscrições em carreiras.pflegebruecke.example"
       - "Candidate-se através da página de carreiras da empresa."
     nomatch:
@@ -11084,9 +11285,10 @@ rules:
       pt: "Um suposto ministério do trabalho ou serviço público de emprego atribui uma vaga e pede confirmação por link, chat ou e-mail gratuito"
     flags: [extended]
     pattern: |
-      \b(?:minist[ée]rio\s+do\s+trabalho|iefp|sine|centro\s+de\s+emprego|portal\s+emprega\s+brasil|carteira\s+de\s+trabalho\s+digital)\b
-          (?:[^.!?\n]|\.\d){0,80}?\b(?:selecionad[oa]|atribu[íi]d[oa]|reservad[oa]|confirm\w+\s+(?:os\s+)?(?:seus\s+)?dados|gmail|hotmail|outlook|whats\w*|zap|telegram)\b
+      \b(?:minist[ée]rio\s+do\s+trabalho|iefp|sine|centro\s+de\s+emprego|portal\s+emprega\s+brasil|emprega\s?br(?:asil)?|carteira\s+de\s+trabalho\s+digital)\b
+          (?:[^.!?\n]|\.\d){0,80}?\b(?:(?:pr[ée]-?)?selecionad[oa]|atribu[íi]d[oa]|reservad[oa]|confirm\w+\s+(?:os\s+)?(?:seus\s+)?dados|gmail|hotmail|outlook|whats\w*|zap|telegram)\b
     match:
+      - "EMPREGA BR: Você foi pré-selecionado(a) para vaga com salário de R$ 2.100."
       - "O Ministério do Trabalho informa que há um emprego reservado para você."
       - "Mensagem do IEFP: foi selecionado para um posto de trabalho, confirme os seus dados no link."
     nomatch:
@@ -11544,6 +11746,65 @@ rules:
     nomatch:
       - "É golpe clássico. Pedimos que você envie o currículo."
       - "Você recebe R$ 200 por dia."
+
+  # ---- Round 7: fake public-employment or job-board messages that harvest identity, bank and login data.
+  - id: __JOBSEL_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bvaga\s+(?:[\w,]{1,15}\s{1,3}){0,2}?(?:reservada|atribu[íi]da|garantida|separada)\b
+      | \btemos\s+uma\s+vaga\b[^.!?\n]{0,50}?\bpara\s+(?:voc[êe]|vc|ti)\b
+  - id: __IDNUM_PT
+    languages: [pt]
+    pattern: '\b(?:cpf|rg|nif|niss|pis|nis|ctps|cart[ãa]o\s+de\s+cidad[ãa]o|n[úu]mero\s+(?:de\s+|da\s+)?(?:identidade|documento|contribuinte|seguran[çc]a\s+social))\b'
+  - id: __BANKACC_PT
+    languages: [pt]
+    pattern: '\b(?:dados\s+banc[áa]rios|conta\s+banc[áa]ria|n[úu]mero\s+da\s+(?:sua\s+)?conta|ag[êe]ncia\s+e\s+conta|chave\s+pix|iban|cart[ãa]o\s+de\s+(?:d[ée]bito|cr[ée]dito))\b'
+  - id: __SECRETCRED_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:senha|pin|token)\b
+      | \bc[óo]digo\b[^.!?\n]{0,40}?\b(?:sms|whats\w*|zap|receb\w+|chegou|chegar|verifica[çc][ãa]o|(?:\d|seis|quatro)\s+(?:d[íi]gitos|n[úu]meros))
+  - id: __ONBOARD_PT
+    languages: [pt]
+    pattern: '\b(?:folha\s+de\s+pagamento|contrato\s+assinado|assinou\s+(?:o|a|seu|sua)\s+(?:contrato|proposta|carta)|primeiro\s+dia\s+de\s+trabalho|data\s+de\s+admiss[ãa]o|portal\s+do\s+(?:colaborador|funcion[áa]rio)|sua\s+admiss[ãa]o)\b'
+  - id: __NEVERSHARE_PT
+    languages: [pt]
+    pattern: '\bnunca\s+(?:pedimos|solicitamos|pediremos|solicitaremos|pede|solicita|informe|compartilhe|passe|forne[çc]a)\b|\bn[ãa]o\s+(?:compartilhe|informe|passe|forne[çc]a)\b'
+  - id: __DEADLINE_PT
+    languages: [pt]
+    pattern: '\bhoje\b|\bat[ée]\s+(?:[àa]s\s+)?\d{1,2}\s?h|\bpara\s+n[ãa]o\s+perder\b|\bcaso\s+contr[áa]rio\b|\b(?:24|48)\s+horas\b|\bser[áa]\s+(?:cancelad|exclu[íi]d)'
+  - id: DATA_JOB_PORTAL_HARVEST_PT
+    tactic: data_harvest
+    weight: 3.0
+    languages: [pt]
+    describe: "A message that says a job was reserved or a profile selected asks for two or more of: an ID number (CPF), bank details, a password (gov.br) or an SMS code"
+    describe-local:
+      pt: "Uma mensagem que diz que uma vaga foi reservada ou um perfil selecionado pede dois ou mais de: número de documento (CPF), dados bancários, senha (gov.br) ou código SMS"
+    meta: '(__LURE_SELECTED_PT || __JOBSEL_PT) && 2 of (__IDNUM_PT, __BANKACC_PT, __SECRETCRED_PT) && !__ONBOARD_PT && !__NEVERSHARE_PT && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Você foi selecionado para a vaga. Confirme seu CPF, senha gov.br e dados bancários no link."
+      - "Temos uma vaga de atendente para você. Me manda o RG e o código de 6 dígitos que chegou por SMS."
+    nomatch:
+      - "Você foi selecionado! Após assinar o contrato, cadastre CPF e dados bancários no portal do colaborador para a folha de pagamento."
+      - "Você foi selecionado para entrevista. Nunca pedimos senha gov.br nem código SMS; traga seu CPF."
+    ref:
+      - https://www.gov.br/pt-br/servicos/acessar-o-portal-emprega-brasil
+      - https://antifraudes.febraban.org.br/
+  - id: COMBO_JOB_HARVEST_DEADLINE_PT
+    tactic: urgency
+    weight: 1.5
+    languages: [pt]
+    describe: "Demands the identity, bank or login data for a supposedly reserved job today, or the place is lost"
+    describe-local:
+      pt: "Exige os dados de identidade, bancários ou de acesso de uma suposta vaga reservada hoje mesmo, ou a vaga é perdida"
+    meta: 'DATA_JOB_PORTAL_HARVEST_PT && __DEADLINE_PT'
+    match:
+      - "Você foi pré-selecionado. Confirme HOJE seu CPF e dados bancários para não perder a vaga."
+    nomatch:
+      - "Você foi pré-selecionado. Confirme seu CPF e dados bancários no link."
+    ref: https://antifraudes.febraban.org.br/
 
 """#),
         ("rules/lang-tl.yaml", #"""
@@ -12813,6 +13074,80 @@ rules:
       - "Babala: Libre ang ticket at tirahan, PM lang."
       - "Magpadala ng resume sa HR."
 
+  # ---- Round 7: agency-named overseas adverts ("DMW direct hiring") that say "no placement fee" and then ask
+  # for a reservation, slot or medical amount sent to a coordinator's e-wallet.
+  - id: __FEE_SLOT_AMOUNT_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?:₱|php)\s?\d[\d,.]*\s*(?:k\s+)?(?:lang|only|lamang)\s+(?:po\s+)?(?:para\s+sa|for\s+(?:the\s+)?)\b[^.!?\n]{0,50}?\b(?:reservation|slot|medical|processing|visa|lmia|placement|training|documents?|papers|booking)\b
+      | (?<!huwag\s)(?<!wag\s)(?<!hindi\s)(?<![\w-])(?:i-?send|ipadala|send|bayaran|magbayad)\s+(?:po\s+)?(?:sa|to|via|through)\s+(?:the\s+)?(?:gcash|maya|palawan|e-?wallet)\s+(?:ng|of|ni|account\s+of)\s+(?:\w+\s+)?(?:coordinator|agent|ahente|recruiter|hr|officer|processor|secretary)\b
+  - id: FEE_SLOT_TO_WALLET_TL
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [tl, en]
+    describe: "Asks for an amount 'only' for a reservation, slot, medical or processing, or to send it to a coordinator's or agent's GCash"
+    describe-local:
+      tl: "Humihingi ng halagang 'lang' para sa reservation, slot, medical o processing, o pinapadala ito sa GCash ng coordinator o ahente"
+    meta: '__FEE_SLOT_AMOUNT_TL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "₱8,500 lang para sa slot reservation at medical."
+      - "I-send sa GCash ng coordinator ang bayad para sa visa."
+    nomatch:
+      - "Huwag i-send sa GCash ng coordinator o kahit sinong ahente ang bayad."
+      - "₱610 lang ang minimum wage kada araw dito."
+    ref:
+      - https://www.dmw.gov.ph/
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: __GOV_AGENCY_TL
+    languages: [tl, en]
+    pattern: '\b(?:dmw|poea|dole|owwa|peso|tesda)\b[^.!?\n]{0,30}?\b(?:direct\s+hiring|hiring|recruitment|accredited|approved|program)\b'
+  - id: __NOFEE_CLAIM_TL
+    languages: [tl, en]
+    pattern: '\b(?:walang|no|zero|free)\s+(?:placement|processing|agency)\s+fee\b|\bwala\s+(?:kayong|kang)\s+babayaran\b'
+  - id: COMBO_NOFEE_BUT_PAY_TL
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Says there is no placement fee and still asks for an amount for a reservation, medical or processing"
+    describe-local:
+      tl: "Sinasabing walang placement fee pero humihingi pa rin ng bayad para sa reservation, medical o processing"
+    meta: '__NOFEE_CLAIM_TL && (FEE_SLOT_TO_WALLET_TL || FEE_G_PAY_FIRST_TL || FEE_CANDIDATE_MUST_PAY_TL)'
+    match:
+      - "Walang placement fee! ₱8,500 lang para sa slot reservation, i-send sa GCash."
+    nomatch:
+      - "Walang placement fee, mag-apply sa dmw.gov.ph."
+    ref: https://www.dmw.gov.ph/
+  - id: IMP_GOV_AGENCY_FEE_TL
+    tactic: impersonation
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Uses the name of DMW, POEA, DOLE or OWWA in an advert that asks for money by e-wallet; these agencies never collect through a coordinator's GCash"
+    describe-local:
+      tl: "Ginagamit ang pangalan ng DMW, POEA, DOLE o OWWA sa anunsyong humihingi ng bayad sa e-wallet; hindi naniningil ang mga ahensyang ito sa GCash ng coordinator"
+    meta: '__GOV_AGENCY_TL && (FEE_SLOT_TO_WALLET_TL || FEE_G_PAY_FIRST_TL || FEE_CANDIDATE_MUST_PAY_TL)'
+    match:
+      - "DMW DIRECT HIRING 2025! ₱8,500 lang para sa slot reservation, i-send sa GCash ng coordinator."
+    nomatch:
+      - "DMW DIRECT HIRING: mag-apply lamang sa dmw.gov.ph."
+    ref: https://www.dmw.gov.ph/
+  - id: __URG_SLOTS_TL
+    languages: [tl, en]
+    pattern: '\b\d{1,3}\s+(?:slots?|seats?)\s+na\s+lang\b|\bhanggang\s+(?:bukas|mamaya|ngayong\s+araw)\s+na\s+lang\b'
+  - id: URG_SLOTS_LEFT_TL
+    tactic: urgency
+    weight: 1.0
+    languages: [tl, en]
+    describe: "Claims only a few slots are left or the offer ends tomorrow"
+    describe-local:
+      tl: "Sinasabing kaunti na lang ang slots o hanggang bukas na lang ang alok"
+    meta: '__URG_SLOTS_TL && !URG_LIMITED_SLOTS_TL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Hanggang bukas na lang ang reservation!"
+    nomatch:
+      - "May 15 slots pa sa seminar sa Sabado."
+    ref: https://www.dmw.gov.ph/
+
 """#),
         ("rules/lang-vi.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -12934,14 +13269,16 @@ rules:
       vi: "Yêu cầu kết bạn hoặc liên hệ qua Zalo, Telegram hoặc ứng dụng nhắn tin riêng"
     flags: [extended]
     pattern: |
-      (?<!kh[ôo]ng\s)(?<!kh[ôo]ng\stuy[ểe]n\s)(?<!kh[ôo]ng\sli[êe]n\sh[ệe]\s)\b(?:k[ếe]t\s+b[ạa]n|kb|add\s+zalo|li[êe]n\s+h[ệe]|lh|nh[ắa]n\s+tin|nh[ắa]n|ib|tham\s+gia|v[àa]o\s+nh[óo]m|qua|t[ìi]m)\b
+      (?:^|[.!?\n;,:])(?:(?!\b(?:kh[ôo]ng|ko|[đd][ừu]ng)\s{1,3}(?!c[ầa]n\b))[^.!?\n;,:]){0,150}?\K(?<!kh[ôo]ng\s)(?<!kh[ôo]ng\stuy[ểe]n\s)(?<!kh[ôo]ng\sli[êe]n\sh[ệe]\s)\b(?:k[ếe]t\s+b[ạa]n|kb|add\s+zalo|li[êe]n\s+h[ệe]|lh|nh[ắa]n\s+tin|nh[ắa]n|ib|tham\s+gia|v[àa]o\s+nh[óo]m|qua|t[ìi]m)\b
           (?:(?!\b(?:kh[ôo]ng|[đd][ừu]ng|ch[ỉi]\sli[êe]n\sh[ệe]\squa\semail)\b)[^.!?\n]){0,30}?\b(?:zalo|telegram|tele|whats\s?app|wechat|signal|viber)\b
       | \bzalo\s*:?\s*(?:0|\+84)\d
     match:
+      - "Không cần kinh nghiệm, chỉ cần nhắn Zalo 0386 000 000 là có việc."
       - "Kết bạn Zalo 0386.000.000 để nhận nhiệm vụ nhé!"
       - "Liên hệ quản trị viên Telegram @hotel_review_muster"
       - "Qua Telegram nói chuyện cho an toàn."
     nomatch:
+      - "Công ty không thu phí và không yêu cầu gửi giấy tờ qua Zalo hay Facebook."
       - "Công ty không tuyển qua Telegram và không thu phí."
       - "Zalo là ứng dụng nhắn tin phổ biến ở Việt Nam."
     ref: https://dolab.gov.vn/
@@ -13637,7 +13974,7 @@ rules:
     languages: [vi, ro, it]
     flags: [extended]
     pattern: |
-      (?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)(?<!kh[ôo]ng\sli[êe]n\sh[ệeê]\s)(?<!kh[ôo]ng\stuy[ểeê]n\s)(?<!kh[ôo]ng\snh[ắaă]n\stin\s)\b(?:k[ếeê]t\s+b[ạa]n|kb|add\s+zalo|th[êe]m|li[êe]n\s+h[ệeê]|lh|nh[ắaă]n(?:\s+tin)?(?:\s+ri[êe]ng)?|ib\s+zalo|tham\s+gia|v[àa]o\s+nh[óo]m|qua|t[ảa]i(?:\s+app)?|c[àa]i|t[ìi]m|g[ọo]i\s+(?:qua\s+)?zalo|trao\s+[đd][ổoô]i|li[êe]n\s+l[ạa]c)\b[^.!?\n]{0,30}?\b(?:zalo|telegram|tele|whats\s?app|wechat|signal|viber|messenger)\b(?!\s?pay)
+      (?:^|[.!?\n;,:])(?:(?!\b(?:kh[ôo]ng|ko|[đd][ừu]ng)\s{1,3}(?!c[ầa]n\b))[^.!?\n;,:]){0,150}?\K(?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)(?<!kh[ôo]ng\sli[êe]n\sh[ệeê]\s)(?<!kh[ôo]ng\stuy[ểeê]n\s)(?<!kh[ôo]ng\snh[ắaă]n\stin\s)\b(?:k[ếeê]t\s+b[ạa]n|kb|add\s+zalo|th[êe]m|li[êe]n\s+h[ệeê]|lh|nh[ắaă]n(?:\s+tin)?(?:\s+ri[êe]ng)?|ib\s+zalo|tham\s+gia|v[àa]o\s+nh[óo]m|qua|t[ảa]i(?:\s+app)?|c[àa]i|t[ìi]m|g[ọo]i\s+(?:qua\s+)?zalo|trao\s+[đd][ổoô]i|li[êe]n\s+l[ạa]c)\b[^.!?\n]{0,30}?\b(?:zalo|telegram|tele|whats\s?app|wechat|signal|viber|messenger)\b(?!\s?pay)
       | \bzalo\b\s*[:.]?\s*(?:\+?\d[\d\s.]{7,}|@\w)
       | \b(?:nh[óo]m|group)\s+(?:zalo|telegram|tele)\b
   - id: OFF_G_CHAT_VI
@@ -13651,9 +13988,11 @@ rules:
       it: "Asks the candidate to continue on Zalo, Telegram, WhatsApp or another private chat app"
     meta: "(__OFF_G_CHAT_PAT_VI && !LEGIT_WARNING_VI && !(LEGIT_PROCESS_VI && LEGIT_NO_FEE_VI) && !__G_NOTJOB_VI) && !__ABOUT_SCAMS_NO_CONTACT"
     match:
+      - "Không cần kinh nghiệm chỉ cần thêm Zalo trợ lý để nhận việc."
       - "Bạn vui lòng thêm Zalo của trợ lý 0934 000 890 để nhận việc."
       - "ban tai app telegram va nhan tin cho quan ly @ms_lan nhe"
     nomatch:
+      - "Công ty không thu phí và không yêu cầu gửi giấy tờ qua Zalo hay Facebook."
       - "Công ty không liên hệ qua Zalo cá nhân."
       - "Thanh toán qua ZaloPay tại quầy."
     ref:
@@ -14108,7 +14447,7 @@ rules:
     languages: [vi]
     flags: [extended]
     pattern: |
-      \b(?:c[ổo]ng\s+th[ôo]ng\s+tin|h[ệe]\s+th[ốo]ng|ph[ầa]n\s+m[ềe]m|trang)\s+(?:nh[âa]n\s+s[ựu]|nh[âa]n\s+vi[êe]n|hr|qu[ảa]n\s+l[ýy]\s+nh[âa]n\s+s[ựu])\b
+      \b(?:c[ổo]ng(?:\s+th[ôo]ng\s+tin)?|h[ệe]\s+th[ốo]ng|ph[ầa]n\s+m[ềe]m|trang)\s+(?:nh[âa]n\s+s[ựu]|nh[âa]n\s+vi[êe]n|hr|qu[ảa]n\s+l[ýy]\s+nh[âa]n\s+s[ựu])\b
 
   - id: __EMPLOYER_HR_VI
     languages: [vi]
@@ -14157,6 +14496,80 @@ rules:
       - "Tuyển \"cộng tác viên\" online, hoa hồng cao, nhắn Zalo ngay."
       - "Cảnh báo lừa đảo! Tuyển \"cộng tác viên\", liên hệ Telegram @ctv_tuyen_dung88."
     ref: https://bocongan.gov.vn/
+
+  # ---- Round 7: fake job-centre or job-board messages that harvest identity, bank and login data (accented or not).
+  - id: __JOBSEL_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:[đd][ãa]\s+)?[đd][ưu][ợo]c\s+(?:gh[ée]p|ch[ọo]n|duy[ệe]t|x[ếe]p|ph[âa]n\s+c[ôo]ng|gi[ớo]i\s+thi[ệe]u)\s+(?:v[ớo]i\s+|v[àa]o\s+)?(?:v[ịi]\s+tr[íi]|c[ôo]ng\s+vi[ệe]c|vi[ệe]c\s+l[àa]m)
+      | \bh[ồo]\s+s[ơo]\s+(?:c[ủu]a\s+b[ạa]n\s+)?(?:[đd][ãa]\s+)?(?:[đd][ưu][ợo]c\s+)?(?:duy[ệe]t|ch[ọo]n|x[ếe]t\s+duy[ệe]t\s+th[àa]nh\s+c[ôo]ng)
+  - id: __IDNUM_VI
+    languages: [vi]
+    pattern: '\b(?:cccd|cmnd|c[ăa]n\s+c[ướu][ớo]c|s[ốo]\s+[đd][ịi]nh\s+danh|vneid|h[ộo]\s+chi[ếe]u)\b'
+  - id: __BANKACC_VI
+    languages: [vi]
+    pattern: '\b(?:s[ốo]\s+t[àa]i\s+kho[ảa]n|stk|t[àa]i\s+kho[ảa]n\s+ng[âa]n\s+h[àa]ng|th[ẻe]\s+(?:atm|ng[âa]n\s+h[àa]ng))\b'
+  - id: __SECRETCRED_VI
+    languages: [vi]
+    pattern: '\b(?:otp|m[ậa]t\s+kh[ẩa]u|m[ãa]\s+(?:x[áa]c\s+(?:nh[ậa]n|th[ựu]c|minh)|pin|b[ảa]o\s+m[ậa]t))\b'
+  - id: __ONBOARD_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:[đd][ãa]\s+k[ýy]\s+(?:th[ưu]\s+m[ờo]i|h[ợo]p\s+[đd][ồo]ng)|ng[àa]y\s+(?:l[àa]m\s+vi[ệe]c|[đd]i\s+l[àa]m|nh[ậa]n\s+vi[ệe]c)\s+[đd][ầa]u\s+ti[êe]n|c[ổo]ng\s+(?:th[ôo]ng\s+tin\s+)?nh[âa]n\s+s[ựu]|nh[ậa]n\s+l[ưu][ơo]ng)\b
+  - id: __NEVERSHARE_VI
+    languages: [vi]
+    pattern: '\bkh[ôo]ng\s+(?:bao\s+gi[ờo]\s+)?(?:y[êe]u\s+c[ầa]u|chia\s+s[ẻe]|cung\s+c[ấa]p|g[ửu]i)\b[^.!?\n]{0,30}?\b(?:otp|m[ậa]t\s+kh[ẩa]u|m[ãa])\b'
+  - id: __DEADLINE_VI
+    languages: [vi]
+    pattern: '\btrong\s+h[ôo]m\s+nay\b|\bqu[áa]\s+h[ạa]n\b|\bb[ịi]\s+h[ủu]y\b|\btrong\s+\d{1,2}\s+(?:gi[ờo]|ti[ếe]ng)\b|\bh[ạa]n\s+ch[óo]t\b'
+  - id: __GOVJOB_VI
+    languages: [vi]
+    pattern: '\b(?:trung\s+t[âa]m\s+d[ịi]ch\s+v[ụu]\s+vi[ệe]c\s+l[àa]m|tt\s?dv\s?vi[ệe]c\s+l[àa]m|ttdvvl|b[ộo]\s+lao\s+[đd][ộo]ng|s[ởo]\s+lao\s+[đd][ộo]ng|c[ổo]ng\s+vi[ệe]c\s+l[àa]m\s+qu[ốo]c\s+gia)\b'
+  - id: DATA_JOB_PORTAL_HARVEST_VI
+    tactic: data_harvest
+    weight: 3.0
+    languages: [vi]
+    describe: "A message that says the profile was matched or selected for a job asks for two or more of: an ID card number, a bank account, a password or an OTP code"
+    describe-local:
+      vi: "Tin nhắn báo hồ sơ đã được ghép hoặc chọn cho một vị trí đòi từ hai thứ trở lên: số CCCD, số tài khoản ngân hàng, mật khẩu hoặc mã OTP"
+    meta: '__JOBSEL_VI && 2 of (__IDNUM_VI, __BANKACC_VI, __SECRETCRED_VI) && !__ONBOARD_VI && !__NEVERSHARE_VI && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Hồ sơ của bạn đã được ghép với vị trí lương 12 triệu. Nhập CCCD, số tài khoản ngân hàng và mã OTP tại link để giữ chỗ."
+      - "Ho so cua ban da duoc chon vao vi tri ke toan, nhap CCCD va mat khau VNeID tai link."
+    nomatch:
+      - "Bạn đã được chọn vào vị trí kế toán. Bạn đã ký thư mời; vui lòng cập nhật CCCD và số tài khoản ngân hàng trên cổng nhân sự để nhận lương."
+      - "Bạn đã được chọn vào vòng phỏng vấn. Chúng tôi không bao giờ yêu cầu mã OTP; mang CCCD khi đến."
+    ref:
+      - https://bocongan.gov.vn/
+      - https://dolab.gov.vn/
+  - id: COMBO_JOB_HARVEST_DEADLINE_VI
+    tactic: urgency
+    weight: 1.5
+    languages: [vi]
+    describe: "Demands the identity, bank or OTP data for a supposedly matched job today, or the file is cancelled"
+    describe-local:
+      vi: "Đòi dữ liệu CCCD, tài khoản ngân hàng hoặc OTP cho vị trí được ghép ngay trong hôm nay, nếu không hồ sơ bị hủy"
+    meta: 'DATA_JOB_PORTAL_HARVEST_VI && __DEADLINE_VI'
+    match:
+      - "Hồ sơ đã được ghép với vị trí mới. Xác nhận trong hôm nay: nhập CCCD và số tài khoản ngân hàng, quá hạn hồ sơ bị hủy."
+    nomatch:
+      - "Hồ sơ đã được ghép với vị trí mới. Nhập CCCD và số tài khoản ngân hàng tại link."
+    ref: https://bocongan.gov.vn/
+  - id: IMP_OFFICIAL_JOB_VI
+    tactic: impersonation
+    weight: 1.5
+    languages: [vi]
+    describe: "Uses the name of a public job centre or the labour ministry in a message that assigns a job and asks for personal data"
+    describe-local:
+      vi: "Mạo danh trung tâm dịch vụ việc làm hoặc cơ quan lao động trong tin nhắn giao việc và đòi dữ liệu cá nhân"
+    meta: '__GOVJOB_VI && DATA_JOB_PORTAL_HARVEST_VI'
+    match:
+      - "[TT DV Viec Lam] Ho so cua ban da duoc ghep voi vi tri moi. Nhap CCCD va so tai khoan ngan hang tai link."
+    nomatch:
+      - "Trung tâm dịch vụ việc làm tổ chức phiên giao dịch việc làm ngày 15/10."
+    ref: https://dolab.gov.vn/
 
 """#),
         ("rules/lang-zh.yaml", #"""
@@ -15588,6 +16001,7 @@ rules:
       | \b(?:job|requisition|req|vacancy|posting)\s+(?:id|ref(?:erence)?|number|no\.?)\s*
           [:#]?\s*[A-Z]{0,4}-?\d{3,12}\b
     match:
+      - "Apply on our careers portal; after you have signed your offer you will receive the onboarding steps before your first day."
       - "Apply through our careers portal and quote the job ID: REQ-20431."
       - "Please apply via our official careers website; applications by email are not accepted."
     nomatch:
@@ -15609,6 +16023,7 @@ rules:
       | \br[ée]f[ée]rence\s+(?:de\s+l['’]offre|du\s+poste|de\s+l['’]annonce)\s*:?\s*
           [A-Z]{0,4}-?\d{3,12}\b
     match:
+      - "Postulez sur notre site carrières ; une fois le contrat signé, le portail RH vous guide jusqu'au premier jour."
       - "Postulez uniquement sur notre site carrières, rubrique « Nos offres »."
       - "Référence de l'offre : RH-2024-118, à rappeler dans votre candidature."
     nomatch:
