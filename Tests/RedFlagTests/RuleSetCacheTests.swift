@@ -46,16 +46,13 @@ import Testing
         let layout = set.prefilterLayout
         #expect(layout.isConsistent(ruleCount: set.rules.count))
         #expect(!layout.isConsistent(ruleCount: set.rules.count + 1))
-        var fewerIDs = layout
-        fewerIDs.literalCount -= 1  // the last literal id is now out of range
-        #expect(!fewerIDs.isConsistent(ruleCount: set.rules.count))
-        var moreIDs = layout
-        moreIDs.literalCount = 1 << 40  // would make every text allocate a huge array
-        #expect(!moreIDs.isConsistent(ruleCount: set.rules.count))
-        var negative = layout
-        negative.literals = negative.literals.map { _ in LiteralList() }
-        negative.literalCount = -1
-        #expect(!negative.isConsistent(ruleCount: set.rules.count))
+        // An id at or beyond the number of literals would index past the per-text `found` array.
+        var outOfRange = layout
+        let view = try #require(outOfRange.literals.firstIndex { $0.count > 0 })
+        let list = outOfRange.literals[view]
+        outOfRange.literals[view] = try #require(
+            LiteralList(bytes: list.bytes, offsets: list.offsets, ids: list.ids.dropLast() + [Int32(layout.literalCount)]))
+        #expect(!outOfRange.isConsistent(ruleCount: set.rules.count))
         var shifted = layout
         let first = try #require(shifted.conditionStart.firstIndex { $0 != nil })
         shifted.conditionStart[first] = shifted.conditionStart[first]! + 1  // inside a node, not at its start

@@ -14,7 +14,7 @@ import RedFlagRegex
 /// unreadable (nil), never a crash; it is not a defence against tampering (the cache folder must be the user's).
 /// Rule examples are not kept: `rules test` and `rules lint` read the YAML.
 enum RuleSetSnapshot {
-    static let magic = "redflag-snapshot/3"
+    static let magic = "redflag-snapshot/4"
 
     /// What identifies the code that reads and writes snapshots.
     static let buildKey: String = {
@@ -228,7 +228,6 @@ private struct ByteWriter {
         int32s(layout.code.words)
         int(layout.conditionStart.count)
         for start in layout.conditionStart { int(start ?? -1) }
-        int(layout.literalCount)
     }
 }
 
@@ -352,9 +351,7 @@ private struct ByteReader {
             guard let start = int() else { return nil }
             starts.append(start < 0 ? nil : start)
         }
-        guard let literalCount = int() else { return nil }
-        return RulePrefilter.Layout(
-            literals: literals, code: ConditionCode(words: words), conditionStart: starts, literalCount: literalCount)
+        return RulePrefilter.Layout(literals: literals, code: ConditionCode(words: words), conditionStart: starts)
     }
 
     /// An array of 32-bit integers, copied in one go.

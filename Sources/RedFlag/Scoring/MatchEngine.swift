@@ -49,44 +49,14 @@ final class RulePrefilter: Sendable {
         /// For each rule index: where its condition starts in `code`; nil for a pattern rule that always runs (and
         /// for meta rules).
         var conditionStart: [Int?]
-        /// Number of literal ids, over all views.
-        var literalCount: Int
-
-        /// Reads every pattern rule of `rules` for its required literals.
-        init(rules: [Rule]) {
-            var ids: [[[UInt8]: Int]] = ViewKind.allCases.map { _ in [:] }
-            var starts: [Int?] = Array(repeating: nil, count: rules.count)
-            var code = ConditionCode()
-            var next = 0
-            for (i, rule) in rules.enumerated() {
-                guard case .pattern(let pattern) = rule.body,
-                    let condition = RequiredLiterals.extract(pattern.source, options: pattern.options)
-                else { continue }
-                let view = rule.view.index
-                starts[i] = code.append(condition) { literal in
-                    if let id = ids[view][literal] { return id }
-                    ids[view][literal] = next
-                    next += 1
-                    return next - 1
-                }
-            }
-            self.init(
-                literals: ids.map { LiteralList($0.map { (id: $0.value, literal: $0.key) }.sorted { $0.id < $1.id }) },
-                code: code, conditionStart: starts, literalCount: next)
-        }
-
-        init(literals: [LiteralList], code: ConditionCode, conditionStart: [Int?], literalCount: Int) {
-            self.literals = literals
-            self.code = code
-            self.conditionStart = conditionStart
-            self.literalCount = literalCount
-        }
+        /// Number of literal ids, over all views: one per distinct literal of a view.
+        var literalCount: Int { literals.reduce(0) { $0 + $1.count } }
 
         /// True when every literal id and condition start is in range, so a layout read from a file cannot make
         /// `narrow` read out of bounds. `ruleCount`: the number of rules of the set it belongs to.
         func isConsistent(ruleCount: Int) -> Bool {
+            let literalCount = literalCount
             guard literals.count == ViewKind.allCases.count, conditionStart.count == ruleCount,
-                literalCount == literals.reduce(0, { $0 + $1.count }),  // one id per distinct literal, as built
                 literals.allSatisfy({ $0.ids.allSatisfy { $0 < literalCount } })
             else { return false }
             // The conditions are appended one rule after the other: the nodes of `code`, in order.
@@ -97,12 +67,15 @@ final class RulePrefilter: Sendable {
     /// By view kind (`ViewKind.allCases` order); nil where the set has no prefiltered rule on that view.
     let databases: [LiteralPrefilter?]
     let layout: Layout
+    /// `layout.literalCount`, worked out once.
+    private let literalCount: Int
 
     init(layout: Layout, backend: LiteralPrefilter.Backend) throws(PrefilterError) {
         self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
             group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend)
         }
         self.layout = layout
+        self.literalCount = layout.literalCount
     }
 
     /// For each rule index: whether the rule has a literal condition (false: it always runs, or is a meta rule).
@@ -110,7 +83,7 @@ final class RulePrefilter: Sendable {
 
     /// Narrows `toRun` (pattern rules by index) to the candidates among them in `views`.
     func narrow(_ toRun: inout [Bool], viewNeeded: [Bool], views: inout LazyViews, scratch: PrefilterScratch) {
-        var found = [Bool](repeating: false, count: layout.literalCount)
+        var found = [Bool](repeating: false, count: literalCount)
         for kind in ViewKind.allCases where viewNeeded[kind.index] {
             guard let database = databases[kind.index] else { continue }
             // A text the prefilter cannot read (a Kelvin sign or long s in it): every rule stays.
@@ -124,6 +97,31 @@ final class RulePrefilter: Sendable {
                 }
             }
         }
+    }
+}
+
+extension RulePrefilter.Layout {
+    /// Reads every pattern rule of `rules` for its required literals.
+    init(rules: [Rule]) {
+        var ids: [[[UInt8]: Int]] = ViewKind.allCases.map { _ in [:] }
+        var starts: [Int?] = Array(repeating: nil, count: rules.count)
+        var code = ConditionCode()
+        var next = 0
+        for (i, rule) in rules.enumerated() {
+            guard case .pattern(let pattern) = rule.body,
+                let condition = RequiredLiterals.extract(pattern.source, options: pattern.options)
+            else { continue }
+            let view = rule.view.index
+            starts[i] = code.append(condition) { literal in
+                if let id = ids[view][literal] { return id }
+                ids[view][literal] = next
+                next += 1
+                return next - 1
+            }
+        }
+        self.init(
+            literals: ids.map { LiteralList($0.map { (id: $0.value, literal: $0.key) }.sorted { $0.id < $1.id }) },
+            code: code, conditionStart: starts)
     }
 }
 

@@ -127,7 +127,8 @@ public final class RuleScanner {
         let hits = hits(in: text, languages: candidates, views: &views)
         // The lexical layer reads the normalized view the rules have usually built already.
         let lexical = ruleSet.lexical.map { $0.contribution(text: text, view: views.view(.normalized)) }
-        let verdict = Scorer(ruleSet: ruleSet).verdict(for: text, hits: hits, entities: entities, lexical: lexical)
+        let verdict = Scorer(ruleSet: ruleSet, scratch: scratch).verdict(
+            for: text, hits: hits, entities: entities, lexical: lexical)
         return verdict.with(language: language, candidates: candidates, entities: entities)
     }
 
@@ -257,6 +258,8 @@ struct LazyViews {
 /// builds the evidence with offsets into the original text.
 struct Scorer {
     let ruleSet: RuleSet
+    /// PCRE2 working memory for the heuristics that match patterns (the scanner's own: one thread at a time).
+    let scratch: MatchScratch
 
     func verdict(for text: String, hits: RuleHits, entities: [Entity] = [], lexical: LexicalContribution? = nil) -> Verdict {
         let rules = ruleSet.rules
@@ -332,7 +335,7 @@ struct Scorer {
         case .highPayForHours:
             let threshold = heuristic.threshold ?? .infinity
             guard entities.contains(where: { $0.usdPerDay != nil }),
-                let time = StatedWorkTime.longest(in: text, scratch: MatchScratch())
+                let time = StatedWorkTime.longest(in: text, scratch: scratch)
             else { return nil }
             // Per stated hour: an hourly amount as it is; a daily, weekly or monthly one over the stated hours.
             return entities.first { entity in
