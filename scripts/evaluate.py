@@ -106,6 +106,22 @@ def corpus(binary, split):
     return misses
 
 
+def real_lures(folder, split):
+    """The records of job_lure_candidates that scripts/data/job-lure-labels.tsv marks as recruitment lures.
+
+    The labels (ours, by reading each message; no text is copied) give each record's split, that of the identical
+    text in its source set, so rules written from the dev lures are measured on the test ones.
+    """
+    path = folder / "job_lure_candidates" / "data.jsonl"
+    labels = ROOT / "scripts" / "data" / "job-lure-labels.tsv"
+    if not path.exists() or not labels.exists():
+        return []
+    rows = [line.split("\t") for line in labels.read_text(encoding="utf-8").splitlines()[1:]]
+    lures = {row[0] for row in rows if row[1] == split and row[4] == "yes"}
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [dict(r, label="scam") for r in records if r["id"] in lures]
+
+
 def shared(binary, folder):
     def load(name, keep):
         path = folder / name / "data.jsonl"
@@ -118,6 +134,9 @@ def shared(binary, folder):
         ("uci_sms_spam test, legit", load("uci_sms_spam", lambda r: r["split"] == "test" and r["label"] == "legit")),
         ("indeed_2025_realjobs test (legit adverts)", load("indeed_2025_realjobs", lambda r: r["split"] == "test")),
         ("smishtank, category Job Advertisement (all splits)", load("smishtank", lambda r: r.get("category") == "Job Advertisement")),
+        ("smishtank, category Job Advertisement, test", load(
+            "smishtank", lambda r: r.get("category") == "Job Advertisement" and r["split"] == "test")),
+        ("job_lure_candidates test, real lures (our labels)", real_lures(folder, "test")),
         ("emscad_mit_et6 test", load("emscad_mit_et6", lambda r: r["split"] == "test")),
     ]
     rows = []
