@@ -106,7 +106,22 @@ def corpus(binary, split):
     return misses
 
 
-def real_lures(folder, split):
+def shingles(text):
+    """Word trigrams of the lower-cased text, letters and digits only."""
+    words = "".join(c if c.isalnum() else " " for c in text.lower()).split()
+    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def unseen(records, others, similarity=0.5):
+    """The records with no text among `others` sharing at least `similarity` of their word trigrams (Jaccard)."""
+    seen = [shingles(r["text"]) for r in others]
+    def novel(record):
+        mine = shingles(record["text"])
+        return all(len(mine & other) / len(mine | other) < similarity for other in seen if mine | other)
+    return [r for r in records if novel(r)]
+
+
+def real_lures(folder, split, lure_only=True):
     """The records of job_lure_candidates that scripts/data/job-lure-labels.tsv marks as recruitment lures.
 
     The labels (ours, by reading each message; no text is copied) give each record's split, that of the identical
@@ -117,7 +132,7 @@ def real_lures(folder, split):
     if not path.exists() or not labels.exists():
         return []
     rows = [line.split("\t") for line in labels.read_text(encoding="utf-8").splitlines()[1:]]
-    lures = {row[0] for row in rows if row[1] == split and row[4] == "yes"}
+    lures = {row[0] for row in rows if row[1] == split and (row[4] == "yes" or not lure_only)}
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return [dict(r, label="scam") for r in records if r["id"] in lures]
 
@@ -137,6 +152,8 @@ def shared(binary, folder):
         ("smishtank, category Job Advertisement, test", load(
             "smishtank", lambda r: r.get("category") == "Job Advertisement" and r["split"] == "test")),
         ("job_lure_candidates test, real lures (our labels)", real_lures(folder, "test")),
+        ("the same, without a near-duplicate among the dev candidates", unseen(
+            real_lures(folder, "test"), real_lures(folder, "dev", lure_only=False))),
         ("emscad_mit_et6 test", load("emscad_mit_et6", lambda r: r["split"] == "test")),
     ]
     rows = []
