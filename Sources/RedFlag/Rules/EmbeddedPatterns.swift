@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "4f266b4cfc33c49f"
+    static let fingerprint = "ba011d542741bb61"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -387,6 +387,7 @@ rules:
       | \b(?:laut|nach\s+angaben|zufolge)\b
       | \b(?:wurden|wurde|sind|ist)\s+(?:\w+\s+)?(?:festgenommen|verhaftet|verurteilt|angeklagt|befreit|gerettet|zur[üu]ckgeholt|zur[üu]ckgebracht)\b
       | \b(?:prozess|urteil|anklage|ermittlungen|ermittlungsverfahren|razzia|festnahmen?|haftstrafe|bew[äa]hrungsstrafe)\b
+      | \b(?:kantonspolizei|kapo|fedpol|watchlist\s+internet|bundeskriminalamt|landeskriminalamt|cybercrime-?\w*|europol|die\s+beh[öo]rden|der\s+verbraucherschutz)\b[^.!?\n]{0,60}?\b(?:warnt|warnen|warnte|r[äa]t|berichtet\w*|meldet|meldete|verzeichnet|stellt\s+fest|beobachtet)
 
   - id: __FRAME_REPORTED_DE
     languages: [de]
@@ -408,6 +409,8 @@ rules:
       | \b(?:melden|erstatten|informieren|kontaktieren|wenden)\s+sie\s+(?:sich\s+)?(?:\w{1,25}\s{1,3}){0,3}?(?:polizei|anzeige|bank|verbraucherzentrale|botschaft)\b|\banzeige\s+erstatten\b
       | \b(?:sprechen|reden)\s+sie\s+mit\b|\bblockieren\s+sie\b|\bnicht\s+(?:antworten|reagieren|zahlen|[üu]berweisen)\b
       | \b(?:pr[üu]fen|[üu]berpr[üu]fen)\s+sie\s+(?:die|das|den|immer|vorher)\b|\bseien\s+sie\s+(?:vorsichtig|misstrauisch|skeptisch)\b|\bfinger\s+weg\b|\bvorsicht\s+(?:vor|bei)\b
+      | \b(?:zahl|zahlt|[üu]berweis|[üu]berweist|schick|schickt|gib|gebt|sende|sendet)\s+(?:niemals|nie|keine\w*|nichts)\b|\bnie\s+an\s+(?:fremde|unbekannte)\b
+      | \b(?:meldet|melde|meldest)\s+(?:euch\s+|dich\s+|es\s+|das\s+|sie\s+)?(?:bei\s+der\s+polizei|an\s+die\s+(?:polizei|admins?|verbraucherzentrale|watchlist))\b|\bblockier\w*\s+(?:die\s+nummer|den\s+kontakt|das\s+profil|den\s+absender)\b
 
   - id: __FRAME_VOCAB_DE
     languages: [de]
@@ -415,6 +418,7 @@ rules:
     pattern: |
       \b(?:betrug\w*|betr[üu]ger\w*|abzocke\w*|menschenhandel\w*|schleuser\w*|money\s+mules?|finanzagent\w*|geldw[äa]sche\w*|opfer\w*|phishing|scam\w*|strafbar\w*|kriminell\w*)\b
       | \b(?:gef[äa]lschte|falsche|betr[üu]gerische)\s+(?:jobangebote|stellenanzeigen|anzeigen|recruiter|personalvermittler|profile)\b
+      | \b(?:fake-?jobs?|fake-?recruiter\w*|fake-?firmen?|jobbetrug|jobscams?|abzock\w*|paketagent\w*|warenagent\w*|aufgabenbetrug|cyberkriminell\w*|lockangebot\w*|vorschussbetrug)\b
 
   - id: __FRAME_EXPLAIN_DE
     languages: [de]
@@ -422,6 +426,7 @@ rules:
     pattern: |
       \bso\s+(?:erkennen|sch[üu]tzen)\s+sie\b|\bworan\s+(?:sie|man)\s[^.!?\n]{0,30}?\berkenn\w*
       | \b(?:warnsignale|warnzeichen|alarmzeichen|die\s+masche|maschen|die\s+vorgehensweise|typische\s+(?:merkmale|anzeichen)|was\s+tun|sogenannte\w*|angebliche\w*|so\s+funktioniert|die\s+nachrichten\s+lauten)\b
+      | \b(?:so\s+l[äa]uft\s+die\s+masche|das\s+steckt\s+dahinter|tipps\s+(?:der|von\s+der)\s+polizei|unsere\s+tipps|gut\s+zu\s+wissen|checkliste|typisch\s+(?:ist|sind)|daran\s+erkenn\w*|vermeintlich\w*|der\s+trick)\b
 
   - id: __DIRECT_OFFER_DE
     languages: [de]
@@ -430,12 +435,16 @@ rules:
       \bwir\s+(?:suchen|stellen\s+ein)\b
       | \b(?:zahle|zahlen\s+sie|[üu]berweise|[üu]berweisen\s+sie)\b[^.!?\n]{0,60}?\b(?:an\s+(?:uns|mich)|auf\s+(?:unser|mein)|per\s+(?:paypal|paysafe|krypto|usdt))
       | \bum\s+(?:deinen|ihren)\s+platz\s+zu\s+(?:sichern|reservieren)\b|\bbewirb\s+dich\s+(?:per|[üu]ber|via)\s+(?:whats\s?app|telegram)
+      | \bwir\s+(?:rekrutieren|stellen\s+(?:ab\s+sofort\s+|jetzt\s+)?ein|bieten\s+(?:dir|ihnen|euch)\s+(?:einen|eine)\s+(?:job|stelle|nebenjob))\b
+      | \bzur\s+reservierung\s+(?:deines|ihres)\s+platzes\b
 
   - id: __DIRECT_CONTACT_DE
     languages: [de]
     flags: [extended]
     pattern: |
       \b(?:schreib|kontaktier|adde)\s+(?:mir|mich|uns)\b|\bmelde\s+dich\s+(?:bei\s+(?:mir|uns)|per|[üu]ber|auf)\b
+      | \bmeldet\s+euch\s+(?:bei\s+(?:mir|uns)|privat|per|[üu]ber)\b|\bschreib(?:t)?\s+(?:mir|uns)\s+(?:eine\s+)?(?:pn|dm|privat)\b
+      | \b(?:kontaktieren|schreiben)\s+sie\s+(?:mir|mich|uns)\s+(?:per|[üu]ber|auf|via)\s+(?:whats\s?app|telegram|signal)\b
 
   # ---------------------------------------------------------------- id
   - id: __FRAME_NEWS_ID
@@ -4153,13 +4162,14 @@ rules:
           (?:(?!\b(?:nicht|keine\w{0,3}|nie|niemals)\b)[^.!?\n]){0,80}?\b(?:zu\s+)?(?:begleichen|bezahlen|zahlen|[üu]berweisen|einzahlen|
           entrichten|vorab|vorauszahl\w*|paysafecard|gutschein\w*|guthabenkarte\w*|f[äa]llt\s+an)\b
       | \b(?:zahlen|[üu]berweisen|begleichen)\s+(?:sie|du)\s+(?:zuerst|vorab|vorher)\b
-      | \bf[äa]llt\s+(?:eine\s+)?(?:\w+)?geb[üu]hr\s+von\s+\d
-      | (?<!\bnichts\s)\b(?:zahlen|[üu]berweisen|begleichen|entrichten|einzahlen)\s+(?:sie|du)\s+(?:bitte\s+)?(?:\w{1,30}\s){0,3}
-          (?:schulungsgeb[üu]hr|bearbeitungsgeb[üu]hr|anmeldegeb[üu]hr|kaution|geb[üu]hr|startpaket|materialkosten)\b
+      | \bf[äa]llt\s+(?:einmalig\s+|nur\s+|lediglich\s+|zun[äa]chst\s+)?(?:eine\s+)?(?:einmalige\s+)?(?:\w+)?geb[üu]hr\s+von\s+\d
+      | (?<!\bnichts\s)\b(?:zahlen|[üu]berweisen|begleichen|entrichten|einzahlen)\s+(?:sie|du)\s+(?:bitte\s+)?(?:[\w-]{1,30}\s){0,4}
+          (?:schulungsgeb[üu]hr|bearbeitungsgeb[üu]hr|anmeldegeb[üu]hr|kaution|\w*geb[üu]hr|startpaket|materialkosten)\b
     match:
       - "Die Schulungsgebühr von 199 € ist bis Freitag per Paysafecard zu begleichen."
       - "Für die Bearbeitung Ihres Arbeitsvisums fällt eine Gebühr von 450 € an."
       - "Vor dem Start überweisen Sie bitte die Kaution von 150 Euro."
+      - "Überweisen Sie bitte die Bearbeitungs- und Versicherungsgebühr von 640 € an unseren Treuhandpartner."
     nomatch:
       - "Wir erheben keinerlei Gebühren von Bewerberinnen und Bewerbern."
       - "Die Kaution für die Wohnung zahlt der Mieter dem Vermieter, nicht uns."
@@ -4593,7 +4603,7 @@ rules:
     describe: "Offers money-mule work (forwarding payments or parcels) and moves the contact to a chat app or demands secrecy"
     describe-local:
       de: "Bietet Finanz- oder Paketagententätigkeit an und verlagert den Kontakt in einen Messenger oder verlangt Verschwiegenheit"
-    meta: '((MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE) && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP || SECRET_DONT_TELL_DE)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE || MULE_RESHIP_FLOW_DE || MULE_CRYPTO_CONVERT_DE || MULE_CANNOT_RECEIVE_DE) && (OFF_MOVE_TO_APP_DE || __OFF_CHAT_APP || SECRET_DONT_TELL_DE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Zahlungen auf dein Konto empfangen und weiterleiten, 10 % Provision. Schreib auf Telegram @muster_de"
       - "Nebenjob Paketweiterleitung, Kontakt per WhatsApp."
@@ -4611,11 +4621,12 @@ rules:
       de: "Verspricht, dass der vorab gezahlte Betrag mit dem ersten Gehalt erstattet wird"
     flags: [extended]
     pattern: |
-      \b(?:betrag|geb[üu]hr|kosten|kaution)\b[^.!?\n]{0,50}\b(?:mit\s+dem\s+ersten\s+(?:gehalt|lohn)|nach\s+der\s+probezeit)\b[^.!?\n]{0,20}\b(?:erstattet|zur[üu]ckerstattet|zur[üu]ckgezahlt|verrechnet)
+      \b(?:betrag|\w*geb[üu]hr|kosten|kaution|pauschale)\b[^.!?\n]{0,50}\b(?:mit\s+(?:dem|der)\s+ersten\s+(?:gehalt|lohn|monatsgehalt|abrechnung|gehaltsabrechnung|lohnabrechnung|auszahlung|provision)|nach\s+der\s+probezeit)\b[^.!?\n]{0,20}\b(?:erstattet|zur[üu]ckerstattet|zur[üu]ckgezahlt|verrechnet|gutgeschrieben)
       | \b(?:erstatten|zahlen)\s+(?:wir\s+)?(?:ihnen|dir)\s+(?:\w{1,30}\s){0,3}mit\s+dem\s+ersten\s+(?:gehalt|lohn)
     match:
       - "Der Betrag wird Ihnen mit dem ersten Gehalt erstattet."
       - "Die Gebühr wird mit dem ersten Lohn zurückerstattet."
+      - "Es fällt einmalig eine Schutzgebühr von 59 € an, die mit der ersten Abrechnung erstattet wird."
     nomatch:
       - "Ihr erstes Gehalt wird Ende des Monats überwiesen."
       - "Fahrtkosten erstatten wir gegen Beleg."
@@ -4628,10 +4639,11 @@ rules:
     describe: "Demands an up-front fee under a short deadline"
     describe-local:
       de: "Verlangt eine Vorabgebühr unter kurzer Frist"
-    meta: '((FEE_CANDIDATE_MUST_PAY_DE || FEE_GIFT_CARD_DE) && URG_DEADLINE_DE) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((FEE_CANDIDATE_MUST_PAY_DE || FEE_GIFT_CARD_DE || FEE_G_PAY_FIRST_DE || FEE_UNTRACEABLE_PAY_DE) && (URG_DEADLINE_DE || URG_ACT_NOW_DE || URG_LIMITED_PLACES_DE || URG_PRESSURE_DE)) && !LEGIT_PUBLIC_EXAM_DE && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Die Schulungsgebühr von 199 € ist bis Freitag per Paysafecard zu begleichen."
       - "Für das Visum fällt eine Gebühr von 450 € an, senden Sie die Codes innerhalb von 48 Stunden."
+      - "Die Anmeldegebühr von 80 € ist zu zahlen. Nach Ablauf der Frist wird Ihr Platz an den nächsten Bewerber vergeben."
     nomatch:
       - "Die Schulungsgebühr von 199 € ist vorab zu begleichen."
       - "Antworten Sie innerhalb von 48 Stunden."
@@ -4644,7 +4656,7 @@ rules:
     describe: "Offers money- or parcel-mule work and asks for ID documents or bank details"
     describe-local:
       de: "Bietet Finanz- oder Paketagententätigkeit an und verlangt Ausweisdokumente oder Bankdaten"
-    meta: '((MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE) && (DATA_ID_DOCS_DE || DATA_BANK_CARD_DE)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((MULE_RECEIVE_FORWARD_DE || MULE_FINANCE_AGENT_DE || MULE_RESHIP_DE || MULE_RESHIP_FLOW_DE || MULE_CRYPTO_CONVERT_DE || MULE_CANNOT_RECEIVE_DE) && (DATA_ID_DOCS_DE || DATA_BANK_CARD_DE || DATA_BANK_DETAILS_DE || DATA_SELFIE_ID_DE)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Sie nehmen Pakete bei sich zu Hause an und versenden sie mit neuen Etiketten. Bitte senden Sie Ihren Personalausweis (Vorder- und Rückseite)."
       - "Werde Finanzagent! Schick mir deine IBAN und die Sozialversicherungsnummer."
@@ -5236,6 +5248,9 @@ rules:
       | \b(?:beitr[äa]ge|posts?|angebote|nachrichten|anzeigen|inserate|jobangebote)\b[^.!?\n]{0,100}?\b(?:werden|wird)\s+(?:\w{1,20}\s{1,3}){0,2}(?:gel[öo]scht|entfernt)\b
       | \b(?:aus\s+der\s+gruppe\s+(?:entfernt|geworfen)|fliegt\s+(?:\w{1,20}\s{1,3}){0,2}aus\s+der\s+gruppe)\b
       | \b(?:ermittelt|ermitteln)\s+(?:die\s+)?(?:polizei|staatsanwaltschaft|kripo)\b|\bneue[nr]?\s+masche\b|\bgeldw[äa]sche\s+strafbar\b
+      | \bkeine\s+(?:werbung|angebote|posts?|beitr[äa]ge|links|anzeigen)\s+(?:f[üu]r|mit|von|zu)\b
+      | \b(?:screenshots?|meldung|hinweis)\s+(?:bitte\s+)?an\s+(?:die\s+|das\s+)?(?:admins?|moderator\w*|moderation|admin-?team)\b
+      | \bniemand\s+(?:aus\s+dem\s+|vom\s+)?(?:admin|orga|moderations|mod)-?team\s+(?:schreibt|wird|fragt|verlangt|kontaktiert)\b
 
   - id: LEGIT_ABOUT_SCAMS_DE
     tactic: legitimacy
@@ -5319,6 +5334,9 @@ rules:
       \b(?:beitr[äa]ge|posts?|angebote|nachrichten|anzeigen|inserate|jobangebote)\b[^.!?\n]{0,100}?\b(?:werden|wird)\s+(?:\w{1,20}\s{1,3}){0,2}(?:gel[öo]scht|entfernt)\b
       | \b(?:aus\s+der\s+gruppe\s+(?:entfernt|geworfen)|fliegt\s+(?:\w{1,20}\s{1,3}){0,2}aus\s+der\s+gruppe)\b
       | \b(?:l[öo]sche|entferne)\s+ich\b[^.!?\n]{0,40}\b(?:gruppe|sofort)\b
+      | \bkeine\s+(?:werbung|angebote|posts?|beitr[äa]ge|links|anzeigen)\s+(?:f[üu]r|mit|von|zu)\b
+      | \b(?:screenshots?|meldung|hinweis)\s+(?:bitte\s+)?an\s+(?:die\s+|das\s+)?(?:admins?|moderator\w*|moderation|admin-?team)\b
+      | \bniemand\s+(?:aus\s+dem\s+|vom\s+)?(?:admin|orga|moderations|mod)-?team\s+(?:schreibt|wird|fragt|verlangt|kontaktiert)\b
 
   - id: LEGIT_GROUP_RULES_DE
     tactic: legitimacy
@@ -5331,6 +5349,7 @@ rules:
     match:
       - "Admin: Angebote mit „nur Telegram“ oder „Gebühr vorab“ werden sofort gelöscht."
       - "Zur Erinnerung: wer hier Nebenjobs mit Vorkasse bewirbt, fliegt sofort aus der Gruppe."
+      - "Regeln: Keine Werbung für Like-Jobs oder Krypto. Niemand aus dem Admin-Team schreibt euch privat an, bitte Screenshot an die Admins."
     nomatch:
       - "Gruppenregeln: keine Fragen im Chat! Für 300 € am Tag schreib mir auf Telegram @nebenjob_hr_de."
       - "Gruppenregeln beachten! Suche Paketagenten, 30 € pro Paket, meldet euch privat."
@@ -5416,6 +5435,1544 @@ rules:
     ref:
       - https://www.polizei-beratung.de/themen-und-tipps/betrug/
       - https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  # ---- Round 8: German breadth. Sub-rules (__X_DE_PAT) hold the wording families; scoring metas guard them with
+  # the warning and about-scams rules, so that police warnings, news and honest adverts that quote them stay quiet.
+
+  # -- remote_control
+  - id: __RC_REMOTE_ACCESS_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?<!\bnie\s)(?<!\bniemals\s)(?<!\bnicht\s)\b(?:installier\w*|herunterlad\w*|runterlad\w*|lade\s+(?:dir|dich)|[öo]ffne\w*|starte\w*)\b
+          (?:(?!\b(?:nie|niemals|nicht|kein\w{0,3})\b)[^.!?\n]){0,60}\b(?:fernwartungs|fernzugriffs|fernsteuerungs|remote)-?\s?(?:app|programm|software|tool)\w*
+      | \b(?:fernzugriff|fernzugang|fernsteuerung|fernwartung|remote-?zugriff)\s+(?:auf|f[üu]r)\s+(?:dein\w*|ihr\w*|das|den)\s+(?:handy|smartphone|telefon|pc|computer|rechner|laptop|ger[äa]t)\b
+      | \b(?:gib|geben\s+sie|erlaube\w*|erlauben\s+sie)\s+(?:mir|uns)\s+(?:kurz\s+)?(?:den\s+)?(?:zugriff|zugang|fernzugriff)\s+(?:auf|zu)\s+(?:dein\w*|ihr\w*)\s+(?:handy|smartphone|telefon|pc|computer|rechner|laptop|ger[äa]t|bildschirm)\b
+      | \b(?:ich|wir)\s+(?:schalte\w*|verbinde\w*|logge\w*)\s+(?:mich|uns)\s+(?:(?:kurz|gleich|dann|mal|einfach)\s{1,3}){0,2}(?:auf|mit|bei)\s+(?:dein\w*|ihr\w*)\s+(?:handy|smartphone|pc|computer|rechner|laptop|ger[äa]t)\b
+  - id: RC_REMOTE_ACCESS_DE
+    tactic: remote_control
+    weight: 2.5
+    languages: [de]
+    describe: "Asks the candidate to install remote-access software or to let the recruiter take over their phone or computer"
+    describe-local:
+      de: "Verlangt, eine Fernwartungs-App zu installieren oder dem Anwerber Zugriff auf Handy oder Computer zu geben"
+    meta: '__RC_REMOTE_ACCESS_DE_PAT && !__RC_HELPDESK_INTL && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Installier dir bitte die Fernwartungs-App, dann richte ich dein Konto ein."
+      - "Gib mir kurz Zugriff auf dein Handy, ich erledige die Einrichtung."
+      - "Ich schalte mich gleich auf Ihren Laptop, damit die Aufträge laufen."
+    nomatch:
+      - "Installieren Sie niemals eine Fernwartungs-App auf Zuruf eines Fremden."
+      - "Ticket #48213: Die IT-Abteilung schaltet sich nach Terminabsprache per Fernwartung auf Ihren Dienstlaptop."
+    ref:
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+      - https://www.bsi.bund.de/
+
+  - id: __RC_SCREEN_BANK_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:bildschirm|screen)\s?-?(?:freigabe|teilen|[üu]bertragung|sharing)\b[^.!?\n]{0,80}\b(?:online-?banking|banking-?app|bank-?app|bankkonto|konto|paypal|wallet|binance|[üu]berweisung)\w*
+      | \b(?:online-?banking|banking-?app|bank-?app|paypal|wallet)\b[^.!?\n]{0,80}\b(?:bildschirm|screen)\s?-?(?:freigabe|teilen|freigeben|[üu]bertragung|sharing)\b
+      | \b(?:teil|teile|teilen\s+sie|gib|geben\s+sie)\s+(?:mir\s+|uns\s+)?(?:deinen|ihren|den)\s+bildschirm\b[^.!?\n]{0,60}\b(?:bank|konto|[üu]berweis|einlogg|anmeld)\w*
+      | \b(?:logg|melde)\w*\s+(?:dich|sie\s+sich)\s+(?:(?:dann|kurz|jetzt|bitte)\s+)?(?:in|bei)\s+(?:dein\w*|ihr\w*)\s+(?:online-?banking|banking-?app|bank-?app|bankkonto)\b[^.!?\n]{0,60}\b(?:damit\s+(?:ich|wir)|ich\s+(?:schaue|sehe|pr[üu]fe)|wir\s+(?:schauen|sehen|pr[üu]fen)|bildschirm)
+  - id: RC_SCREEN_BANK_DE
+    tactic: remote_control
+    weight: 2.0
+    languages: [de]
+    describe: "Asks the candidate to share the screen or log into online banking while the recruiter watches"
+    describe-local:
+      de: "Verlangt, den Bildschirm zu teilen oder sich ins Online-Banking einzuloggen, während der Anwerber zusieht"
+    meta: '__RC_SCREEN_BANK_DE_PAT && !__RC_HELPDESK_INTL && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Starte die Bildschirmfreigabe und öffne dann dein Online-Banking."
+      - "Logg dich in deine Banking-App ein, damit ich die Zahlung prüfen kann."
+    nomatch:
+      - "Im Teams-Call teilen Sie bitte Ihren Bildschirm für die Präsentation."
+      - "Logg dich ins Mitarbeiterportal ein, um deinen Dienstplan zu sehen."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: __RC_CODE_INCOMING_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:code|sms|tan|pin|best[äa]tigungscode|verifizierungscode|freigabecode|einmalcode|zahlencode)\b[^.!?\n]{0,50}\b(?:bekommst|erh[äa]ltst|kriegst|bekommen\s+sie|erhalten\s+sie|kommt\s+(?:gleich|jetzt|sofort)|wird\s+(?:dir|ihnen)\s+(?:gleich\s+)?(?:gesendet|geschickt|zugeschickt)|geht\s+(?:gleich\s+)?(?:an|auf)\s+(?:dein|ihr))
+      | \b(?:du\s+(?:bekommst|erh[äa]ltst|kriegst)|sie\s+(?:bekommen|erhalten))\s+(?:gleich|jetzt|sofort|in\s+k[üu]rze)\s+(?:eine[n]?\s+)?(?:\w{1,15}\s){0,2}(?:code|sms|tan)\b
+  - id: __RC_CODE_HANDOVER_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?<!\bnie\s)(?<!\bniemals\s)\b(?:schick|send|gib|sag|nenn|lies|les|leite|teil|diktier|kopier)\w*\s+(?:\w{1,10}\s){0,2}?(?:mir|uns)\b
+      | \b(?:mir|uns)\s+(?:\w{1,12}\s){0,2}?(?:schicken|senden|geben|sagen|nennen|vorlesen|weiterleiten|mitteilen|durchgeben)\b
+      | \bhier\s+(?:in\s+den\s+chat|im\s+chat)\s+(?:schreiben|eingeben|posten)\b
+  - id: RC_CODE_RELAY_DE
+    tactic: remote_control
+    weight: 3.0
+    languages: [de]
+    describe: "Announces a code that will arrive on the candidate's phone and asks them to hand it over (account takeover)"
+    describe-local:
+      de: "Kündigt einen Code an, der gleich aufs Handy kommt, und verlangt, ihn weiterzugeben (Kontoübernahme)"
+    meta: '__RC_CODE_INCOMING_DE && __RC_CODE_HANDOVER_DE && !DATA_LOGIN_CODES_DE && !LEGIT_NO_FEE_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Du bekommst gleich eine SMS mit einem sechsstelligen Code, den schickst du mir bitte hier."
+      - "Der Freigabecode kommt gleich auf Ihr Handy, lesen Sie ihn mir dann vor."
+    nomatch:
+      - "Sie bekommen gleich eine SMS mit dem Code, geben Sie ihn nur in der App ein und an niemanden sonst."
+      - "Der Code kommt gleich per SMS."
+    ref:
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_CHAT_ONLY_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|interview|gespr[äa]ch|einarbeitung|schulung)\w*\b[^.!?\n]{0,40}\b(?:per|[üu]ber|via|im|in)\s+(?:einem\s+|dem\s+)?(?:telegram|whats\s?app|signal|chat|text-?chat|textnachrichten|nachrichten)\b[^.!?\n]{0,15}\b(?:statt|ab|durchgef[üu]hrt)
+      | \b(?:ich|wir)\s+(?:telefoniere\w*|rufe\w*|telefonieren|rufen)\s+(?:grunds[äa]tzlich\s+|leider\s+)?nicht\b
+      | \b(?:ruf|rufen\s+sie)\s+(?:mich|uns)\s+(?:bitte\s+)?nicht\s+an\b
+      | \b(?:keine|ohne)\s+(?:anrufe|telefonate|videocalls?|video-?anrufe|kamera)\b[^.!?\n]{0,30}\b(?:nur|ausschlie[ßs]lich|alles)\s+(?:per|[üu]ber|im)\s+(?:chat|nachricht\w*|telegram|whats\s?app|text)
+      | \balles\s+(?:l[äa]uft|geht|passiert|wird)\s+(?:\w{1,12}\s)?(?:nur\s+|ausschlie[ßs]lich\s+)?(?:per|[üu]ber|im)\s+(?:chat|telegram|whats\s?app|signal|nachrichten)\b
+  - id: RC_CHAT_ONLY_DE
+    tactic: remote_control
+    weight: 2.0
+    languages: [de]
+    describe: "The recruiter runs the interview or the whole job only by chat and refuses calls"
+    describe-local:
+      de: "Der Anwerber führt Gespräch oder ganzen Job nur per Chat und lehnt Anrufe ab"
+    meta: '__RC_CHAT_ONLY_DE_PAT && !RC_CHAT_ONLY_INTL && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Das Vorstellungsgespräch findet per Telegram-Chat statt, bitte halte dich bereit."
+      - "Ruf mich bitte nicht an, alles läuft nur über Telegram."
+    nomatch:
+      - "Das Vorstellungsgespräch findet per Videocall statt."
+      - "Bei Fragen rufen Sie uns gern an."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __RC_COMPANY_APP_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?<!\bnie\s)(?<!\bniemals\s)\b(?:installier\w*|herunterlad\w*|lade\s+(?:dir|sie)|runterlad\w*)\b[^.!?\n]{0,60}\b(?:\.apk|apk-?datei|apk)\b
+      | \b(?:firmen|mitarbeiter|arbeits|unternehmens|job|aufgaben)-?\s?app\b[^.!?\n]{0,60}\b(?:nicht\s+im\s+(?:play\s?store|app\s?store)|[üu]ber\s+(?:diesen|den|unseren)\s+link|alle\s+berechtigungen)
+      | \balle\s+berechtigungen\s+(?:erlauben|zulassen|erteilen|akzeptieren|freigeben|aktivieren)\b
+      | \b(?:bedienungshilfen|barrierefreiheit|eingabehilfen)\b[^.!?\n]{0,40}\b(?:aktivier\w*|einschalt\w*|erlaub\w*|freigeb\w*)
+  - id: RC_COMPANY_APP_DE
+    tactic: remote_control
+    weight: 2.0
+    languages: [de]
+    describe: "Asks the candidate to install a 'company app' from a link or APK, grant it every permission or turn on accessibility access"
+    describe-local:
+      de: "Verlangt, eine „Firmen-App“ per Link oder APK zu installieren, ihr alle Berechtigungen zu geben oder die Bedienungshilfen freizuschalten"
+    meta: '__RC_COMPANY_APP_DE_PAT && !__RC_HELPDESK_INTL && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Lade dir die Mitarbeiter-App über diesen Link herunter (nicht im Play Store) und erlaube alle Berechtigungen."
+      - "Danach unter Einstellungen die Bedienungshilfen für die App aktivieren."
+    nomatch:
+      - "Unsere Mitarbeiter-App finden Sie im App Store."
+      - "Die Barrierefreiheit unserer Website ist uns wichtig."
+    ref: https://www.bsi.bund.de/
+
+  - id: RC_STACK_DE
+    tactic: remote_control
+    weight: 1.5
+    languages: [de]
+    describe: "A remote-control signal together with a chat app, a job already granted or a second remote-control signal"
+    describe-local:
+      de: "Ein Fernsteuerungs-Signal zusammen mit einem Messenger, einer bereits erteilten Zusage oder einem zweiten solchen Signal"
+    meta: '(RC_REMOTE_ACCESS_DE || RC_SCREEN_BANK_DE || RC_CODE_RELAY_DE || RC_CHAT_ONLY_DE || RC_COMPANY_APP_DE) && (2 of (RC_REMOTE_ACCESS_DE, RC_SCREEN_BANK_DE, RC_CODE_RELAY_DE, RC_CHAT_ONLY_DE, RC_COMPANY_APP_DE, RC_REMOTE_TOOL_INTL, RC_CHAT_ONLY_INTL, DATA_LOGIN_CODES_DE) || __OFF_CHAT_APP || __OFFER_GRANTED_DE) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Gib mir kurz Zugriff auf dein Handy. Logg dich dann in deine Banking-App ein, damit ich die Zahlung prüfen kann."
+    nomatch:
+      - "Gib mir kurz Zugriff auf dein Handy."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  # -- impersonation
+  - id: __OFFER_GRANTED_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:sie|du)\s+(?:wurden|wurdest|sind|bist)\s+(?:\w{1,20}\s){0,3}?(?:ausgew[äa]hlt|angenommen|eingestellt|aufgenommen|zugelassen|vorgemerkt)\b
+      | \b(?:sie|du)\b[^.!?\n]{0,80}?\b(?:ausgew[äa]hlt|angenommen|eingestellt|aufgenommen)\s+(?:wurden|wurdest|worden)\b
+      | \b(?:ihre|deine)\s+(?:bewerbung|kandidatur|anmeldung)\s+(?:\w{1,20}\s){0,4}?(?:wurde|ist)\s+(?:\w{1,20}\s){0,2}?(?:angenommen|erfolgreich|genehmigt|bewilligt|ausgew[äa]hlt|akzeptiert)\b
+      | \b(?:herzlichen\s+gl[üu]ckwunsch|gl[üu]ckwunsch|gute\s+nachrichten|willkommen\s+im\s+team|ihre\s+zusage|deine\s+zusage|die\s+stelle\s+geh[öo]rt\s+(?:ihnen|dir)|letzte[rn]?\s+schritt)\b
+  - id: __IMP_BRAND_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:amazon|zalando|otto|dhl|hermes|dpd|ups|deutsche\s+post|lidl|aldi|rewe|edeka|kaufland|ikea|mediamarkt|saturn|tchibo|dm|rossmann|
+          deutsche\s+bahn|lufthansa|siemens|bosch|sap|telekom|vodafone|o2|allianz|google|microsoft|apple|tiktok|meta|facebook|instagram|netflix|
+          booking(?:\.com)?|airbnb|temu|shein|ebay|paypal|indeed|stepstone|linkedin|xing|monster|randstad|adecco|manpower|
+          bundesagentur\s+f[üu]r\s+arbeit|agentur\s+f[üu]r\s+arbeit|arbeitsagentur|jobcenter|ams|arbeitsmarktservice|rav)\b
+  - id: __IMP_PERSONA_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:ich\s+bin|mein\s+name\s+ist\s+\w{1,20}(?:\s\w{1,20})?,?|hier\s+(?:ist|schreibt))\s+(?:[\w,.]{1,20}\s{1,3}){0,3}?(?:die\s+|der\s+|eine\s+|ein\s+)?(?:\w+-)?(?:recruiter\w*|personalreferent\w*|personalvermittler\w*|personalmanager\w*|hr-?manager\w*|hr-?mitarbeiter\w*|personalleiter\w*|talent-?(?:scout|acquisition)\w*|headhunter\w*|(?:hr|personal)-?beauftragte\w*)\b[^.!?\n]{0,30}?\b(?:von|bei|f[üu]r|der|des|im\s+auftrag\s+von)\s+(?:der\s+|dem\s+|die\s+)?
+          (?:amazon|zalando|otto|dhl|hermes|dpd|deutsche\s+post|lidl|aldi|rewe|edeka|kaufland|ikea|mediamarkt|tchibo|rossmann|deutsche\s+bahn|lufthansa|siemens|telekom|google|microsoft|apple|tiktok|meta|netflix|booking(?:\.com)?|airbnb|temu|shein|ebay|paypal|indeed|stepstone|linkedin|xing|randstad|adecco|manpower|bundesagentur|agentur\s+f[üu]r\s+arbeit|arbeitsagentur|jobcenter)\b
+      | \b(?:im\s+(?:namen|auftrag)|als\s+(?:offizieller?|zertifizierter?|autorisierter?)\s+partner)\s+(?:von\s+|der\s+|des\s+)?(?:amazon|zalando|otto|dhl|hermes|deutsche\s+post|lidl|aldi|ikea|google|microsoft|tiktok|booking(?:\.com)?|temu|shein|paypal|indeed|stepstone|linkedin|xing|bundesagentur\s+f[üu]r\s+arbeit|agentur\s+f[üu]r\s+arbeit|arbeitsagentur|jobcenter)\b
+  - id: IMP_BRAND_PERSONA_DE
+    tactic: impersonation
+    weight: 1.5
+    languages: [de]
+    describe: "Introduces themselves as a recruiter or HR person of a famous company, job board or the employment agency, or as its official partner"
+    describe-local:
+      de: "Stellt sich als Recruiter oder Personaler eines bekannten Unternehmens, einer Jobbörse oder der Arbeitsagentur vor oder als deren offizieller Partner"
+    meta: '__IMP_PERSONA_DE_PAT && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Hallo, ich bin Sandra, Recruiterin bei Amazon, und habe ein Angebot für dich."
+      - "Wir schreiben Ihnen im Auftrag der Bundesagentur für Arbeit."
+    nomatch:
+      - "Ich bin Sandra und arbeite im Lager bei Amazon."
+      - "Die Bundesagentur für Arbeit bietet Beratung für Berufseinsteiger."
+    ref:
+      - https://www.arbeitsagentur.de/
+      - https://www.verbraucherzentrale.de/
+
+  - id: __IMP_GOV_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:im\s+(?:namen|auftrag)|als\s+(?:offizieller?|zertifizierter?|akkreditierter?|staatlich\s+anerkannter?|autorisierter?)\s+partner)\s+(?:der|des|von)\s+(?:\w{1,20}\s{1,3}){0,2}?(?:einwanderungsbeh[öo]rde|immigrationsbeh[öo]rde|ausl[äa]nderbeh[öo]rde|botschaft|konsulat\w*|regierung|ministeri\w*|arbeitsministeri\w*|migrationsamt\w*|visastelle|beh[öo]rde)\b
+      | \b(?:die\s+)?(?:kanadische|australische|britische|deutsche|polnische|japanische|katarische|emiratische|amerikanische|us-)\s*(?:regierung|einwanderungsbeh[öo]rde|botschaft)\s+(?:sucht|rekrutiert|stellt\s+ein|vergibt|bietet)\b
+      | \b(?:visum|arbeitsvisum|arbeitserlaubnis|visa)\s+(?:ist\s+|wird\s+)?(?:\d{1,3}\s?%\s+)?garantiert\b|\bgarantierte[sn]?\s+(?:arbeits)?vis(?:um|a)\b
+  - id: IMP_GOV_AGENCY_DE
+    tactic: impersonation
+    weight: 1.5
+    languages: [de]
+    describe: "Claims to act on behalf of an immigration authority, embassy or government, or promises a guaranteed visa"
+    describe-local:
+      de: "Gibt vor, im Auftrag einer Einwanderungsbehörde, Botschaft oder Regierung zu handeln, oder verspricht ein garantiertes Visum"
+    meta: '__IMP_GOV_DE_PAT && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Im Auftrag der kanadischen Einwanderungsbehörde teilen wir Ihnen mit, dass Ihre Bewerbung angenommen wurde."
+      - "Arbeitsvisum garantiert, Abflug in zwei Wochen."
+    nomatch:
+      - "Die Botschaft stellt das Visum nach Prüfung aller Unterlagen aus."
+      - "Die kanadische Regierung hat neue Einwanderungszahlen veröffentlicht."
+    ref:
+      - https://www.canada.ca/en/immigration-refugees-citizenship/services/protect-fraud.html
+      - https://www.auswaertiges-amt.de/
+
+  - id: __IMP_JOBBOARD_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:ihr\w*|dein\w*)\s+(?:lebenslauf|profil|cv|bewerbung|inserat|anzeige|nummer|kontakt)\b[^.!?\n]{0,40}\b(?:auf|bei|[üu]ber|in)\s+(?:der\s+|dem\s+)?(?:indeed|stepstone|linkedin|xing|monster|jobb[öo]rse\w*|jobware|kleinanzeigen|ebay-?kleinanzeigen|meinestadt|arbeitsagentur|jobportal\w*|facebook|instagram)\b[^.!?\n]{0,40}\b(?:gefunden|gesehen|entdeckt|erhalten|aufgefallen|gelesen|bekommen)
+      | \b(?:haben|habe)\s+(?:ihr\w*|dein\w*)\s+(?:lebenslauf|profil|cv)\s+(?:auf|bei|[üu]ber)\s+(?:indeed|stepstone|linkedin|xing|monster|jobb[öo]rse\w*|kleinanzeigen|arbeitsagentur)\b
+  - id: IMP_JOBBOARD_SOURCE_DE
+    tactic: impersonation
+    weight: 1.0
+    languages: [de]
+    describe: "Says the sender found the candidate's CV or profile on a job board, the usual opener of unsolicited job lures"
+    describe-local:
+      de: "Sagt, Lebenslauf oder Profil seien auf einer Jobbörse gefunden worden, der übliche Einstieg unaufgeforderter Jobköder"
+    meta: '__IMP_JOBBOARD_DE_PAT && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Wir haben Ihren Lebenslauf auf StepStone gefunden und möchten Ihnen einen Nebenjob anbieten."
+      - "Dein Profil ist uns auf Indeed aufgefallen."
+    nomatch:
+      - "Bewerben Sie sich über StepStone oder unser Karriereportal."
+      - "Ihr Lebenslauf ist bei uns eingegangen, vielen Dank."
+    ref: https://www.verbraucherzentrale.de/
+
+  - id: __IMP_HR_SENDER_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:personalabteilung|hr-?abteilung|hr-?team|recruiting-?team|personalservice|personalleitung|bewerbermanagement|talent-?acquisition|recruiter\w*|personalreferent\w*|hr-?manager\w*)\b
+  - id: IMP_FREEMAIL_PERSONA_DE
+    tactic: impersonation
+    weight: 1.5
+    languages: [de]
+    describe: "An HR department or recruiter persona that writes from a free-mail address instead of the company's own domain"
+    describe-local:
+      de: "Eine Personalabteilung oder ein Recruiter, der von einer Freemail-Adresse statt von der Domain des Unternehmens schreibt"
+    meta: '__IMP_HR_SENDER_DE && __IMP_FREEMAIL && (__IMP_BRAND_DE || __OFFER_GRANTED_DE || __FEE_DE || DATA_ID_DOCS_DE || __CHAT_ANY_DE) && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Herzlichen Glückwunsch, Sie wurden ausgewählt! Ihre Personalabteilung, amazon.jobs.de@gmail.com"
+    nomatch:
+      - "Ihre Personalabteilung, personal@stadtwerke-beispiel.de"
+      - "Schreib mir an max.muster@gmail.com, wenn du das Fahrrad noch willst."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_STACK_DE
+    tactic: impersonation
+    weight: 2.0
+    languages: [de]
+    describe: "A borrowed brand, authority or job-board identity together with a chat app, a fee or a request for documents"
+    describe-local:
+      de: "Eine vorgetäuschte Marke, Behörde oder Jobbörse zusammen mit Messenger, Gebühr oder Dokumentenanforderung"
+    meta: '(IMP_BRAND_PERSONA_DE || IMP_GOV_AGENCY_DE || IMP_JOBBOARD_SOURCE_DE) && 1 of (__OFF_CHAT_APP, FEE_CANDIDATE_MUST_PAY_DE, FEE_G_PAY_FIRST_DE, FEE_GIFT_CARD_DE, DATA_ID_DOCS_DE, DATA_BANK_CARD_DE, __IMP_FREEMAIL) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Ich bin Sandra, Recruiterin bei Amazon. Schreib mir auf WhatsApp für die Details."
+      - "Im Auftrag der kanadischen Einwanderungsbehörde: für die Bearbeitung fällt eine Gebühr von 450 € an."
+    nomatch:
+      - "Ich bin Sandra, Recruiterin bei Amazon."
+      - "Schreib mir auf WhatsApp für die Details."
+    ref: https://www.verbraucherzentrale.de/
+
+  # -- urgency
+  - id: __URG_PLACES_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:nur|lediglich|noch)\s+(?:noch\s+)?(?:\d{1,2}|zwei|drei|vier|f[üu]nf|wenige|ein\s+paar)\s+(?:freie\s+)?(?:pl[äa]tze|stellen|positionen|slots|teilnehmer)\b
+      | \b(?:die|den)\s+(?:ersten|schnellsten)\s+\d{1,3}\s+(?:bewerber\w*|interessent\w*|anmeldungen|personen|leute)\b
+      | \b(?:begrenzte|limitierte)\s+(?:anzahl|pl[äa]tze|stellen)\b|\bsolange\s+(?:der\s+)?vorrat\b|\bwer\s+zuerst\s+kommt\b
+  - id: URG_LIMITED_PLACES_DE
+    tactic: urgency
+    weight: 1.0
+    languages: [de]
+    describe: "Claims places are limited or reserved for the first few applicants"
+    describe-local:
+      de: "Behauptet, die Plätze seien begrenzt oder nur für die ersten Bewerber"
+    meta: '__URG_PLACES_DE_PAT && !URG_DEADLINE_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Es gibt nur 5 freie Stellen, die ersten 10 Bewerber bekommen einen Bonus."
+      - "Limitierte Anzahl an Stellen, wer zuerst kommt, mahlt zuerst."
+    nomatch:
+      - "Wir haben drei offene Stellen im Team Logistik."
+      - "Die ersten Tage arbeiten Sie mit einer Patin zusammen."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __URG_ACT_NOW_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:innerhalb|binnen)\s+(?:von\s+)?(?:\d{1,2}|24|48|zwei|drei)\s+(?:stunden|std\.?|minuten|min)\b
+      | \b(?:nach\s+ablauf\s+der\s+frist|sonst|andernfalls|ansonsten)\b[^.!?\n]{0,60}\b(?:platz|stelle|angebot|job|zusage|auftrag)\w*\b[^.!?\n]{0,40}\b(?:vergeben|verf[äa]llt|verfallen|gestrichen|storniert|weitergegeben|n[äa]chsten)\b
+      | \b(?:platz|stelle|zusage|angebot)\b[^.!?\n]{0,40}\b(?:an\s+(?:den|die|einen|eine)\s+(?:n[äa]chste[nr]?|andere[nr]?)\s+(?:bewerber\w*|kandidat\w*|person))
+      | \b(?:auftrag|angebot|aufgabe|bestellung|link|platz)\b[^.!?\n]{0,20}\b(?:l[äa]uft|verf[äa]llt)\s+in\s+(?:\d{1,2}|zwei|drei)\s+(?:stunden|std|minuten|min)\b
+      | \b(?:angebot|aktion)\s+(?:gilt|g[üu]ltig)\s+nur\s+(?:noch\s+)?(?:heute|bis\s+(?:heute|morgen|mitternacht))\b
+      | \b(?:antworte|antworten\s+sie|melde\s+dich|melden\s+sie\s+sich|zahle|zahlen\s+sie|entscheide\s+dich)\s+(?:bitte\s+)?(?:sofort|umgehend|heute\s+noch|noch\s+heute|jetzt)\b
+  - id: URG_ACT_NOW_DE
+    tactic: urgency
+    weight: 1.0
+    languages: [de]
+    describe: "Pressures the candidate to answer, pay or start within hours, or the place goes to someone else"
+    describe-local:
+      de: "Drängt, binnen Stunden zu antworten, zu zahlen oder anzufangen, sonst gehe der Platz an jemand anderen"
+    meta: '__URG_ACT_NOW_DE_PAT && !URG_DEADLINE_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Nach Ablauf der Frist wird Ihr Platz an den nächsten Bewerber vergeben."
+      - "Der Auftrag läuft in 3 Stunden ab."
+      - "Antworte sofort, sonst ist die Stelle weg."
+    nomatch:
+      - "Wir melden uns innerhalb von zwei Wochen bei Ihnen."
+      - "Die Bewerbungsfrist endet am 30. September."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __URG_PRESSURE_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:letzte\s+chance|einmalige\s+chance|jetzt\s+oder\s+nie|beeil\w*\s+(?:dich|euch)|z[öo]ger\w*\s+(?:nicht|sie\s+nicht)|nicht\s+lange\s+(?:[üu]berlegen|z[öo]gern|warten)|
+          schnell\s+sein\s+lohnt\s+sich|greif\s+(?:jetzt\s+)?zu|verpass\w*\s+(?:diese|die)\s+(?:chance|gelegenheit)\s+nicht|heute\s+anfangen\s+und\s+(?:morgen|heute)|sofort\s+starten\s+und\s+verdien\w*)\b
+  - id: URG_PRESSURE_DE
+    tactic: urgency
+    weight: 1.0
+    languages: [de]
+    describe: "Pushes the candidate to hurry: last chance, don't hesitate, start now and earn today"
+    describe-local:
+      de: "Drängt zur Eile: letzte Chance, nicht zögern, sofort starten und heute verdienen"
+    meta: '__URG_PRESSURE_DE_PAT && !URG_DEADLINE_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Letzte Chance! Zögere nicht und schreib mir."
+      - "Sofort starten und verdienen, nicht lange überlegen."
+    nomatch:
+      - "Die letzte Bahn fährt um 23 Uhr."
+      - "Überlegen Sie in Ruhe und melden Sie sich bis Monatsende."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # -- secrecy
+  - id: __SECRET_CONFIDENTIAL_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:dieses|unser|das|dies(?:es)?|unseren|den|diesen)\s+(?:schreiben|angebot|gespr[äa]ch|chat|job|projekt|auftrag|nachricht|e-?mail|programm)\s+(?:\w{1,12}\s){0,2}?(?:streng\s+)?vertraulich\s+(?:zu\s+)?(?:behandeln|halten|bleiben)
+      | \b(?:der|dieser|unser|das|dieses)\s+(?:job|auftrag|projekt|einsatzort|arbeitsort|standort)\s+(?:ist|bleibt)\s+(?:streng\s+)?(?:vertraulich|geheim)\b
+      | \b(?:nicht|nichts|keine\w*)\s+(?:\w{1,12}\s){0,3}?(?:auf|bei|in|im)\s+(?:facebook|instagram|tiktok|social\s+media|sozialen\s+(?:medien|netzwerken)|internet|netz)\s+(?:posten|teilen|ver[öo]ffentlichen|schreiben)\b
+      | \b(?:keine|ohne)\s+screenshots?\b
+      | \b(?:keine\s+r[üu]ckfragen|nicht\s+(?:direkt\s+)?(?:an|bei))\s+(?:an\s+|bei\s+)?(?:die|der|das|den|ihre|deine|ihrer|deiner)\s+(?:botschaft|bank|beh[öo]rde|polizei|konsulat|arbeitsagentur)\b[^.!?\n]{0,30}\b(?:richten|wenden|melden|nachfragen|anrufen)
+      | \b(?:genaue\s+)?(?:adresse|arbeitsort|einsatzort|standort)\b[^.!?\n]{0,40}\b(?:erst|nur)\s+(?:bei|nach|vor)\s+(?:der\s+)?(?:ankunft|ort|landung)\b
+  - id: SECRET_CONFIDENTIAL_DE
+    tactic: secrecy
+    weight: 1.5
+    languages: [de]
+    describe: "Says the job or the letter must stay confidential, forbids asking the embassy or bank, posting about it, or hides the workplace until arrival"
+    describe-local:
+      de: "Verlangt Vertraulichkeit über Job oder Schreiben, verbietet Rückfragen bei Botschaft oder Bank und Posts darüber oder verschweigt den Arbeitsort bis zur Ankunft"
+    meta: '__SECRET_CONFIDENTIAL_DE_PAT && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Wir bitten Sie, dieses Schreiben vertraulich zu behandeln und keine Rückfragen an die Botschaft zu richten."
+      - "Bitte nichts davon auf Facebook posten. Die genaue Adresse bekommst du erst bei Ankunft."
+    nomatch:
+      - "Ihre Bewerbungsunterlagen werden selbstverständlich vertraulich behandelt."
+      - "Bei Fragen zum Visum wenden Sie sich bitte an die Botschaft."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __SECRET_HIDE_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:sag|sage|sagen\s+sie|erz[äa]hl|erz[äa]hle|erz[äa]hlen\s+sie|verrat|verrate|verraten\s+sie)\s+(?:\w{1,12}\s){0,2}?(?:deine[rnm]?|ihre[rnm]?|der|den|die)\s+(?:bank|eltern|familie|mutter|mama|vater|papa|freunde\w*|partner\w*|bankberater\w*|polizei|beh[öo]rde\w*)\s+(?:\w{1,12}\s)?(?:nichts|kein\s+wort|nicht\s+(?:davon|wo|was))\b
+      | \b(?:die|deine|ihre)\s+(?:bank|familie|eltern|polizei)\s+(?:muss|braucht|soll|darf)\s+(?:davon\s+|das\s+)?(?:nichts|nicht)\s+(?:davon\s+)?(?:wissen|erfahren|mitbekommen)\b
+      | \bniemand\s+(?:darf|soll|muss)\s+(?:davon\s+|das\s+)?(?:wissen|erfahren)\b
+      | \b(?:das\s+)?bleibt\s+(?:unter\s+uns|zwischen\s+uns)\b
+  - id: SECRET_HIDE_DE
+    tactic: secrecy
+    weight: 2.5
+    languages: [de]
+    describe: "Tells the candidate to hide the job or the money from the bank, family, friends or the police"
+    describe-local:
+      de: "Verlangt, Job oder Geld vor Bank, Familie, Freunden oder Polizei zu verheimlichen"
+    meta: '__SECRET_HIDE_DE_PAT && !SECRET_DONT_TELL_DE && !SECRET_G_HUSH_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Sag deiner Bank nichts davon, sonst sperren die das Konto."
+      - "Deine Familie muss davon nichts wissen, das bleibt unter uns."
+    nomatch:
+      - "Sag deiner Familie Bescheid, wann du ankommst."
+      - "Die Bank muss von der Adressänderung wissen."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_STACK_DE
+    tactic: secrecy
+    weight: 2.0
+    languages: [de]
+    describe: "Secrecy together with another scam tactic (money passing, travel abroad, codes, documents, fees or a chat app)"
+    describe-local:
+      de: "Geheimhaltung zusammen mit einer weiteren Masche (Geldweiterleitung, Auslandsreise, Codes, Dokumente, Gebühren oder Messenger)"
+    meta: '(SECRET_DONT_TELL_DE || SECRET_G_HUSH_DE || SECRET_HIDE_DE || SECRET_CONFIDENTIAL_DE || SECRET_COVER_STORY_DE || SECRET_DELETE_CHAT_DE) && 1 of (MULE_RECEIVE_FORWARD_DE, MULE_G_ACCOUNT_DE, MULE_RESHIP_DE, MULE_CASH_CRYPTO_DE, TRAF_SEA_JOB_DE, TRAF_G_ABROAD_JOB_DE, TRAF_TOURIST_VISA_DE, DATA_LOGIN_CODES_DE, DATA_ID_DOCS_DE, FEE_CANDIDATE_MUST_PAY_DE, FEE_G_PAY_FIRST_DE, __OFF_CHAT_APP, IMP_GOV_AGENCY_DE) && !COMBO_MULE_CHAT_DE && !SECRET_STACK_INTL && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Wir bitten Sie, dieses Schreiben vertraulich zu behandeln. Für die Bearbeitung fällt eine Gebühr von 450 € an."
+    nomatch:
+      - "Wir bitten Sie, dieses Schreiben vertraulich zu behandeln."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  # -- coercion
+  - id: __COER_FORCED_SCAM_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:wir|ich|alle|man)\s+(?:m[üu]ssen|muss|werden\s+gezwungen|wurden\s+gezwungen|sind\s+gezwungen|bin\s+gezwungen)\b[^.!?\n]{0,80}\b(?:betr[üu]gen|abzocken|abzuzocken|zu\s+betr[üu]gen|anl[üu]gen|reinlegen|[üu]ber\s+den\s+tisch\s+ziehen)\b
+      | \b(?:zwingen|zwangen)\s+(?:uns|mich|sie|ihn)\b[^.!?\n]{0,80}\b(?:betr[üu]g\w*|fake-?profil\w*|krypto\w*|zu\s+investieren|anzuschreiben|zu\s+chatten)
+      | \bmit\s+fake-?profilen\b[^.!?\n]{0,60}\b(?:anschreiben|chatten|[üu]berreden|investieren|anl[üu]gen)\b
+      | \b(?:sie|die)\s+(?:kontrollieren|[üu]berwachen|checken)\s+(?:unsere|meine|alle|die)\s+(?:handys|telefone|nachrichten|chats)\b
+  - id: COER_FORCED_SCAM_DE
+    tactic: coercion
+    weight: 2.5
+    languages: [de]
+    describe: "A worker says they are forced to scam people online, with fake profiles, or that their phones are watched"
+    describe-local:
+      de: "Ein Arbeiter berichtet, gezwungen zu werden, Menschen online zu betrügen, mit Fake-Profilen, oder dass die Handys überwacht werden"
+    meta: '__COER_FORCED_SCAM_DE_PAT && !COER_CONFINEMENT_DE && !__COER_REPORTED && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Wir müssen hier jeden Tag Leute im Internet abzocken, mit Fake-Profilen anschreiben und zum Investieren überreden."
+      - "Sie kontrollieren unsere Handys, ich schreibe heimlich."
+    nomatch:
+      - "Wir müssen die Kunden gut beraten und ehrlich bleiben."
+      - "Die IT kontrolliert die Updates auf den Diensthandys."
+    ref:
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: __COER_VIOLENCE_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:sie|die|wachen|aufseher|chefs?)\s+(?:schlagen|verpr[üu]geln|foltern|bestrafen|treten)\s+(?:uns|mich|leute|die\s+leute|jeden|alle)\b
+      | \b(?:wurde|wurden|werde|werden|wird)\s+(?:\w{1,12}\s){0,2}?(?:geschlagen|verpr[üu]gelt|gefoltert|getreten|mit\s+strom)\b
+      | \b(?:elektroschock\w*|stromschl[äa]g\w*|stromst[öo](?:ß|ss)\w*|schlagst[öo]ck\w*)\b
+      | \b(?:drohen|drohten|bedrohen)\s+(?:\w{1,12}\s){0,2}?(?:mir|uns|meiner\s+familie|unseren\s+familien|mich)\b
+  - id: COER_VIOLENCE_DE
+    tactic: coercion
+    weight: 2.5
+    languages: [de]
+    describe: "Reports beatings, electric shocks or threats against the worker or their family"
+    describe-local:
+      de: "Berichtet von Schlägen, Elektroschocks oder Drohungen gegen den Arbeiter oder seine Familie"
+    meta: '__COER_VIOLENCE_DE_PAT && !__COER_REPORTED && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Wer das Ziel nicht schafft, wird mit dem Schlagstock geschlagen."
+      - "Sie drohen meiner Familie, wenn ich rede."
+    nomatch:
+      - "Der Boxverein trainiert dienstags."
+      - "Wir drohen niemandem, wir beraten."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  - id: __COER_RELEASE_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bfreizukaufen\b|\bfreikauf\w*\b|\bausl[öo]se\w*\b|\bablöse(?:summe)?\b
+      | \b(?:damit|bevor|erst\s+wenn)\s+(?:ich|er|sie|wir|du)\s+(?:gehen|raus|heim|nach\s+hause|zur[üu]ck|frei(?:gelassen)?)\b[^.!?\n]{0,40}\b(?:d[üu]rfen|darf|kann|k[öo]nnen|werden)\b[^.!?\n]{0,40}\b(?:zahlen|bezahlen|\d[\d.,]*\s?(?:€|euro|dollar|usd|usdt|\$))
+      | \b(?:verlangen|wollen|fordern)\s+(?:\w{1,12}\s){0,2}?\d[\d.,]*\s?(?:€|euro|dollar|usd|usdt|\$)\b[^.!?\n]{0,60}\b(?:gehen|freilassen|freigelassen|raus|nach\s+hause|heim)\b
+      | \b(?:meine\s+)?familie\s+(?:muss|soll)\s+(?:\S{1,12}\s){0,3}?(?:zahlen|bezahlen|[üu]berweisen|schicken)\b
+  - id: COER_RELEASE_MONEY_DE
+    tactic: coercion
+    weight: 2.5
+    languages: [de]
+    describe: "Money is demanded to let a worker go or to buy their freedom"
+    describe-local:
+      de: "Für die Freilassung eines Arbeiters oder seinen Freikauf wird Geld verlangt"
+    meta: '__COER_RELEASE_DE_PAT && !COER_DEBT_DE && !COER_DEBT_QUOTA_DE && !__COER_REPORTED && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Sie verlangen 8.000 Dollar, sonst lassen sie mich nicht nach Hause."
+      - "Meine Familie soll 6.000 € überweisen, damit ich gehen darf."
+    nomatch:
+      - "Die Familie muss die Stromrechnung noch bezahlen."
+      - "Bevor ich nach Hause gehe, kaufe ich noch ein."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __COER_DECEIVED_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:man\s+hat\s+(?:uns|mir)|sie\s+haben\s+(?:uns|mir)|uns\s+wurde|mir\s+wurde)\s+(?:\w{1,15}\s){0,6}?(?:versprochen|erz[äa]hlt|gesagt)\b[^.!?\n]{0,60}\b(?:aber|doch|stattdessen)\b
+      | \b(?:nicht|gar\s+nicht)\s+(?:in|nach)\s+(?:thailand|bangkok|malaysia|vietnam|dubai|der\s+t[üu]rkei)\b[^.!?\n]{0,40}\b(?:sondern|stattdessen)\b[^.!?\n]{0,30}\b(?:myanmar|kambodscha|laos|birma|burma|[üu]ber\s+den\s+fluss|[üu]ber\s+die\s+grenze)
+      | \b(?:[üu]ber\s+(?:den\s+fluss|die\s+grenze))\s+(?:\w{1,12}\s){0,3}?(?:gebracht|geschmuggelt|geschleust|verschleppt)\b
+      | \bstatt\s+(?:\w{1,15}\s){0,3}?(?:kundenservice|hotel|b[üu]ro|call\s?center)\w*\b[^.!?\n]{0,60}\b(?:betr[üu]g\w*|abzock\w*|fake|anl[üu]gen|krypto)
+  - id: COER_DECEIVED_FORCED_DE
+    tactic: coercion
+    weight: 2.2
+    languages: [de]
+    describe: "A worker was promised one job, taken across a border and made to do another (scamming)"
+    describe-local:
+      de: "Einem Arbeiter wurde ein Job versprochen, dann wurde er über die Grenze gebracht und zu anderem (Betrug) gezwungen"
+    meta: '__COER_DECEIVED_DE_PAT && !__COER_REPORTED && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Man hat uns einen Hoteljob in Bangkok versprochen, aber jetzt sind wir in Myanmar."
+      - "Wir wurden nachts über den Fluss gebracht, nicht in Thailand, sondern in Myanmar."
+    nomatch:
+      - "Uns wurde ein schönes Zimmer versprochen und wir haben es bekommen."
+      - "Wir sind mit der Fähre über den Fluss gefahren und haben gepicknickt."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COER_STACK_DE
+    tactic: coercion
+    weight: 2.0
+    languages: [de]
+    describe: "Two or more distinct signs of control after recruitment, or one with a cry for help (not already counted by the international stack)"
+    describe-local:
+      de: "Zwei oder mehr Zeichen der Kontrolle nach der Anwerbung oder eines mit einem Hilferuf (nicht schon international gezählt)"
+    meta: '!COER_STACK_INTL && (2 of (COER_PASSPORT_KEPT_DE, COER_DEBT_DE, COER_CONFINEMENT_DE, COER_DOCS_HELD_DE, COER_DEBT_QUOTA_DE, COER_CONFINE_DE, COER_FORCED_SCAM_DE, COER_VIOLENCE_DE, COER_RELEASE_MONEY_DE, COER_DECEIVED_FORCED_DE) || __COER_SOS_DE && 1 of (COER_FORCED_SCAM_DE, COER_VIOLENCE_DE, COER_RELEASE_MONEY_DE, COER_DECEIVED_FORCED_DE)) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Sie drohen meiner Familie. Wir müssen hier jeden Tag Leute im Internet abzocken."
+    nomatch:
+      - "Sie drohen meiner Familie."
+    ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+
+  # -- data_harvest
+  - id: __DATA_SELFIE_ID_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bselfie\w*\b[^.!?\n]{0,40}\b(?:mit|und|samt|neben)\s+(?:dem\s+|deinem\s+|ihrem\s+|einem\s+)?(?:personalausweis|ausweis|reisepass|pass|f[üu]hrerschein|bankkarte|girocard|kreditkarte|aufenthaltstitel)\w*
+      | \b(?:foto|bild)\s+von\s+(?:dir|ihnen)\s+mit\s+(?:dem\s+|deinem\s+|ihrem\s+)?(?:personalausweis|ausweis|reisepass|pass)\w*
+      | \b(?:ausweis|personalausweis|reisepass|pass)\w*\s+(?:neben\s+(?:dein|ihr)\s+gesicht|in\s+die\s+kamera)\b
+  - id: DATA_SELFIE_ID_DE
+    tactic: data_harvest
+    weight: 1.5
+    languages: [de]
+    describe: "Asks for a selfie holding an ID document or bank card, the material used to open accounts in the victim's name"
+    describe-local:
+      de: "Verlangt ein Selfie mit Ausweis oder Bankkarte, das Material, mit dem Konten im Namen des Opfers eröffnet werden"
+    meta: '__DATA_SELFIE_ID_DE_PAT && !__PORTAL_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Schick mir noch ein Selfie mit deinem Personalausweis in der Hand."
+      - "Bitte ein Foto von Ihnen mit dem Reisepass, gut lesbar."
+    nomatch:
+      - "Das Selfie vom Teamausflug ist super geworden."
+      - "Bringen Sie Ihren Reisepass zum Termin bei der Botschaft mit."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: __DATA_BANK_DETAILS_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?<!\bnie\s)(?<!\bniemals\s)\b(?:send\w*|schick\w*|[üu]bermittel\w*|teil\w*\s+(?:sie\s+)?(?:mir|uns)|geben\s+sie\s+(?:mir|uns)|gib\s+(?:mir|uns))\b[^.!?\n]{0,80}\b(?:bankverbindung|bankdaten|kontodaten|kontonummer|kontoverbindung|online-?banking-?daten|bank-?login|karten-?daten)\b
+      | \b(?:bankverbindung|bankdaten|kontodaten|kontonummer|kontoverbindung)\b[^.!?\n]{0,60}\b(?:per\s+(?:whats\s?app|telegram|sms|chat|mail|e-?mail)|hier\s+im\s+chat|an\s+(?:mich|uns)\s+(?:senden|schicken))
+  - id: DATA_BANK_DETAILS_DE
+    tactic: data_harvest
+    weight: 1.5
+    languages: [de]
+    describe: "Asks for bank details or online-banking data by message instead of through a signed contract or a staff portal"
+    describe-local:
+      de: "Verlangt Bankverbindung oder Online-Banking-Daten per Nachricht statt über einen unterschriebenen Vertrag oder ein Mitarbeiterportal"
+    meta: '__DATA_BANK_DETAILS_DE_PAT && !DATA_ID_DOCS_DE && !__PORTAL_DE && !LEGIT_WARNING_DE && !LEGIT_NO_FEE_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Schick mir deine Bankverbindung per WhatsApp, dann kommt morgen die erste Zahlung."
+      - "Senden Sie uns bis morgen Ihre Bankdaten und Ihre Anschrift."
+    nomatch:
+      - "Ihre Bankverbindung tragen Sie nach Vertragsunterzeichnung im Mitarbeiterportal ein."
+      - "Die Bankverbindung der Stadtkasse finden Sie auf dem Bescheid."
+    ref: https://www.verbraucherzentrale.de/
+
+  - id: __DATA_PERSONAL_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:send\w*|schick\w*|[üu]bermittel\w*|brauche|ben[öo]tige\w*|gib\s+mir)\b[^.!?\n]{0,40}\b(?:vollst[äa]ndigen\s+namen|geburtsdatum|geburtsort|anschrift|wohnadresse|meldeadresse|familienstand)\b[^.!?\n]{0,60}\b(?:geburtsdatum|anschrift|adresse|steuer-?id|steuernummer|ausweisnummer|passnummer|telefonnummer)\b
+  - id: DATA_PERSONAL_DETAILS_DE
+    tactic: data_harvest
+    weight: 1.5
+    languages: [de]
+    describe: "Asks applicants to send personal details such as date of birth, address or ID numbers by message"
+    describe-local:
+      de: "Verlangt persönliche Daten wie Geburtsdatum, Anschrift oder Ausweisnummern per Nachricht"
+    meta: '__DATA_PERSONAL_DE_PAT && !__PORTAL_DE && !LEGIT_PROCESS_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Schick mir bitte deinen vollständigen Namen, dein Geburtsdatum und deine Anschrift."
+    nomatch:
+      - "Bitte geben Sie im Bewerbungsformular Ihre Anschrift an."
+      - "Schick mir deine Adresse für die Einladung zur Hochzeit."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_OFFER_THEN_DATA_DE
+    tactic: data_harvest
+    weight: 2.0
+    languages: [de]
+    describe: "Tells the candidate they are selected or hired and then asks for identity or bank data by message, with no interview or portal"
+    describe-local:
+      de: "Teilt mit, man sei ausgewählt oder eingestellt, und verlangt dann Ausweis- oder Bankdaten per Nachricht, ohne Gespräch oder Portal"
+    meta: '__OFFER_GRANTED_DE && 1 of (DATA_ID_DOCS_DE, DATA_BANK_CARD_DE, DATA_BANK_DETAILS_DE, DATA_SELFIE_ID_DE, DATA_PERSONAL_DETAILS_DE) && !LEGIT_PROCESS_DE && !__PORTAL_DE && !LEGIT_ONBOARDING_PORTAL_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Wir freuen uns, dass Sie ausgewählt wurden. Senden Sie uns bitte eine Kopie Ihres Personalausweises (Vorder- und Rückseite)."
+    nomatch:
+      - "Herzlichen Glückwunsch zur Zusage! Ihre Steuer-ID laden Sie bitte im Mitarbeiterportal hoch."
+      - "Senden Sie uns bitte eine Kopie Ihres Personalausweises (Vorder- und Rückseite)."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_DATA_MULTI_DE
+    tactic: data_harvest
+    weight: 1.5
+    languages: [de]
+    describe: "Asks for several kinds of personal data at once (identity documents, bank data, card, selfie, personal details, codes)"
+    describe-local:
+      de: "Verlangt mehrere Arten persönlicher Daten auf einmal (Ausweis, Bankdaten, Karte, Selfie, persönliche Angaben, Codes)"
+    meta: '2 of (DATA_ID_DOCS_DE, DATA_BANK_CARD_DE, DATA_BANK_DETAILS_DE, DATA_SELFIE_ID_DE, DATA_PERSONAL_DETAILS_DE, DATA_LOGIN_CODES_DE, DATA_VIDEO_IDENT_DE) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Schick mir ein Selfie mit deinem Personalausweis in der Hand. Die Kartennummer und die CVV bitte auch schicken."
+    nomatch:
+      - "Schick mir ein Selfie mit deinem Personalausweis in der Hand."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # -- money_mule
+  - id: __MULE_RESHIP_FLOW_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:annahme|entgegennahme|empfang|empfangen|annehmen|entgegennehmen)\s+(?:von\s+)?(?:\w{1,20}\s){0,3}?(?:paketen|pakete|sendungen|lieferungen|waren|ware|päckchen)\b[^\n]{0,160}?\b(?:weiterversand|weiterleitung|weiterversenden|weiterschicken|umverpack\w*|umetikettier\w*|neue[nrm]?\s+(?:versand)?etikett\w*|(?:unseren|bereitgestellten|mitgeschickten|vorgegebenen)\s+(?:versand)?etikett\w*|ins\s+ausland)
+      | \b(?:pakete|sendungen|lieferungen|ware|waren)\b[^.!?\n]{0,60}\b(?:an\s+(?:ihre|deine)\s+(?:privat|wohn)?adresse|zu\s+(?:ihnen|dir)\s+nach\s+hause)\b[^\n]{0,160}?\b(?:weiter(?:versand|versenden|schicken|leiten)|neu\s+(?:verpack|etikettier)\w*|(?:packst|packen)\s+(?:sie|die\s+ware)\s+neu|umpack\w*|neue[nrm]?\s+(?:versand)?etikett\w*|versandetikett\w*)
+  - id: MULE_RESHIP_FLOW_DE
+    tactic: money_mule
+    weight: 3.0
+    languages: [de]
+    describe: "Goods are delivered to the candidate's home to be checked, relabelled or sent on, the pattern of reshipping ('parcel agent') mule jobs"
+    describe-local:
+      de: "Waren werden an die Privatadresse geliefert, um sie zu prüfen, umzuetikettieren oder weiterzuschicken: das Muster der Paketagenten-Jobs"
+    meta: '__MULE_RESHIP_FLOW_DE_PAT && !MULE_RESHIP_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Ihre Aufgaben: Annahme von Paketen an Ihrer Privatadresse, Sichtprüfung und Weiterversand mit den bereitgestellten Versandetiketten."
+      - "Die Ware wird an deine Wohnadresse geliefert, du packst sie neu und nutzt die neuen Etiketten."
+    nomatch:
+      - "Annahme von Paketen für die Nachbarn ist nicht Ihre Aufgabe."
+      - "Wareneingang im Lager: Annahme von Lieferungen, Kontrolle und Einlagerung."
+    ref:
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+      - https://www.verbraucherzentrale.de/
+
+  - id: __MULE_PER_PARCEL_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:bekomm\w*|erh[äa]lt\w*|verdien\w*|verg[üu]tung|provision|lohn|zahlen\s+wir|gibt\s+es)\b[^.!?\n]{0,40}?\d[\d.,]*\s?(?:€|euro|eur|chf)\s*(?:pro|je|f[üu]r\s+jede[ns]?|/)\s?(?:paket|sendung|p[äa]ckchen|weiterleitung)\b
+      | \d[\d.,]*\s?(?:€|euro|eur|chf)\s*(?:pro|je|f[üu]r\s+jede[ns]?|/)\s?(?:paket|sendung|p[äa]ckchen|weiterleitung)\b[^.!?\n]{0,40}\b(?:verdien\w*|bekomm\w*|verg[üu]tung|provision|bezahlt)
+  - id: MULE_PER_PARCEL_DE
+    tactic: money_mule
+    weight: 1.5
+    languages: [de]
+    describe: "Pays a fixed amount per parcel handled at home, the pay scheme of reshipping jobs"
+    describe-local:
+      de: "Zahlt einen festen Betrag pro Paket, das zu Hause bearbeitet wird, das Vergütungsmodell der Paketagenten"
+    meta: '__MULE_PER_PARCEL_DE_PAT && !LEGIT_PROCESS_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Du bekommst 25 € pro Paket, das du weiterschickst."
+    nomatch:
+      - "Der Versand kostet 4,99 € pro Paket."
+      - "Zusteller/in im Depot, Vorstellungsgespräch vor Ort, 20 € pro Stunde."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: __MULE_CUT_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:behalt\w*|beh[äa]lt\w*|bekommst|erh[äa]ltst|erhalten\s+sie)\s+(?:\w{1,12}\s){0,2}?\d{1,2}(?:[.,]\d)?\s?(?:%|prozent)\s+(?:davon|des\s+betrags|der\s+summe|von\s+jede[rm]|pro|als\s+provision|f[üu]r\s+(?:dich|sie))
+      | \b\d{1,2}(?:[.,]\d)?\s?(?:%|prozent)\s+(?:provision\s+)?(?:von|pro|je|auf)\s+(?:jede[rnm]?\s+)?(?:eingang|zahlung|zahlungseingang|[üu]berweisung|transaktion|betrag|umsatz|weiterleitung)\b
+  - id: MULE_COMMISSION_CUT_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de]
+    describe: "Offers a percentage of the money the candidate passes on"
+    describe-local:
+      de: "Bietet einen Prozentsatz des Geldes an, das weitergeleitet wird"
+    meta: '__MULE_CUT_DE_PAT && !MULE_G_ACCOUNT_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Für jeden Zahlungseingang erhalten Sie 8 Prozent als Provision."
+      - "10 % Provision auf jeden Zahlungseingang."
+    nomatch:
+      - "Außendienst: 10 % Provision auf Neukundenverträge plus Fixum."
+      - "Sie erhalten 30 Tage Urlaub."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __MULE_CRYPTO_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:geld|betrag|betr[äa]ge|summe|zahlung\w*|eing[äa]nge?|guthaben)\b[^.!?\n]{0,60}\b(?:in|zu)\s+(?:bitcoin|btc|usdt|krypto\w*|tether|ethereum)\s+(?:umtauschen|tauschen|umwandeln|wechseln|kaufen)
+      | \b(?:kauf|kaufe|kaufen\s+sie)\s+(?:\w{1,12}\s){0,2}?(?:bitcoin|btc|usdt|krypto\w*)\b[^.!?\n]{0,60}\b(?:wallet|adresse|schick\w*|send\w*|[üu]berweis\w*)
+      | \b(?:tausch|wechsel|wandel)\w*\s+(?:\w{1,12}\s){0,3}?in\s+(?:bitcoin|btc|usdt|krypto\w*|tether)\s+um\b
+      | \b(?:krypto|bitcoin|exchange|wechsel)-?\s?(?:agent|agentin|h[äa]ndler|partner)\w*\b
+  - id: MULE_CRYPTO_CONVERT_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de]
+    describe: "Asks the candidate to turn received money into crypto and send it to a wallet, or hires 'crypto agents'"
+    describe-local:
+      de: "Verlangt, erhaltenes Geld in Krypto umzutauschen und an eine Wallet zu senden, oder sucht „Krypto-Agenten“"
+    meta: '__MULE_CRYPTO_DE_PAT && !MULE_CASH_CRYPTO_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Das Geld tauschst du dann in USDT um und schickst es an unsere Wallet."
+      - "Wir suchen Krypto-Agenten für den deutschen Markt."
+    nomatch:
+      - "Viele Anleger kaufen Bitcoin als langfristige Anlage."
+      - "Das Gehalt wird in Euro ausgezahlt."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __MULE_CANNOT_RECEIVE_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:wir|unsere\s+firma|das\s+unternehmen)\s+(?:k[öo]nnen|kann|d[üu]rfen|darf)\s+(?:in\s+(?:deutschland|[öo]sterreich|der\s+schweiz|der\s+eu|europa)\s+)?(?:noch\s+)?(?:keine|nicht)\s+(?:direkt\s+)?(?:zahlungen|[üu]berweisungen|geld|kundengelder)\s+(?:empfangen|annehmen|entgegennehmen|erhalten)
+      | \b(?:brauchen|suchen)\s+(?:\w{1,12}\s){0,3}?(?:person|partner|mitarbeiter\w*|vertreter\w*)\b[^.!?\n]{0,60}\b(?:zahlungen|kundenzahlungen|geld|[üu]berweisungen)\s+(?:f[üu]r\s+uns\s+)?(?:empf[äa]ngt|entgegennimmt|annimmt|empfangen|entgegennehmen)
+  - id: MULE_CANNOT_RECEIVE_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de]
+    describe: "The 'employer' says it cannot receive payments in the candidate's country and needs a local person to collect them"
+    describe-local:
+      de: "Der „Arbeitgeber“ sagt, er könne hierzulande keine Zahlungen empfangen und brauche eine Person vor Ort dafür"
+    meta: '__MULE_CANNOT_RECEIVE_DE_PAT && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Da wir in Deutschland noch keine Zahlungen empfangen können, suchen wir Mitarbeiter, die Kundenzahlungen für uns entgegennehmen."
+    nomatch:
+      - "Wir können leider keine Barzahlungen annehmen, bitte zahlen Sie mit Karte."
+      - "Die Buchhaltung sucht eine Person, die Rechnungen prüft."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: MULE_STACK_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de]
+    describe: "Two or more distinct money-mule signals in one text"
+    describe-local:
+      de: "Zwei oder mehr verschiedene Merkmale von Finanz- oder Paketagenten-Jobs in einem Text"
+    meta: '2 of (MULE_RECEIVE_FORWARD_DE, MULE_FINANCE_AGENT_DE, MULE_RESHIP_DE, MULE_RESHIP_FLOW_DE, MULE_PER_PARCEL_DE, MULE_COMMISSION_CUT_DE, MULE_CRYPTO_CONVERT_DE, MULE_CANNOT_RECEIVE_DE, MULE_CASH_CRYPTO_DE, MULE_G_ACCOUNT_DE) && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Da wir in Deutschland noch keine Zahlungen empfangen können, suchen wir Mitarbeiter, die Kundenzahlungen für uns entgegennehmen. Das Geld tauschst du dann in USDT um und schickst es an unsere Wallet."
+    nomatch:
+      - "Das Geld tauschst du dann in USDT um und schickst es an unsere Wallet."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  # -- upfront_fee
+  - id: __FEE_UNTRACEABLE_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:zahl\w*|bezahl\w*|[üu]berweis\w*|send\w*|schick\w*|begleich\w*|einzahl\w*)\b[^.!?\n]{0,60}\b(?:western\s+union|moneygram|ria\s+money|paypal\s+(?:an\s+)?freunde|freunde\s+(?:und|&)\s+familie|transcash|neosurf|bitcoin|btc|usdt|krypto\w*|bargeld\s+per\s+post)\b
+      | \b(?:per|[üu]ber|via|mit)\s+(?:western\s+union|moneygram|paypal\s+(?:an\s+)?freunde|transcash|neosurf)\b
+  - id: FEE_UNTRACEABLE_PAY_DE
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [de]
+    describe: "Asks the candidate to pay through an untraceable channel (Western Union, MoneyGram, PayPal friends and family, crypto, cash by post)"
+    describe-local:
+      de: "Verlangt Zahlung über einen nicht nachverfolgbaren Weg (Western Union, MoneyGram, PayPal Freunde und Familie, Krypto, Bargeld per Post)"
+    meta: '__FEE_UNTRACEABLE_DE_PAT && (__FEE_DE || FEE_CANDIDATE_MUST_PAY_DE || FEE_G_PAY_FIRST_DE || __JOB_DE) && !FEE_GIFT_CARD_DE && !MULE_CASH_CRYPTO_DE && !MULE_CRYPTO_CONVERT_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Die Schulungsgebühr zahlst du bitte per PayPal Freunde und Familie."
+      - "Für den Job überweisen Sie die Kaution via Western Union."
+    nomatch:
+      - "Zahlen Sie niemals per Western Union an Unbekannte."
+      - "Das Gehalt wird per Überweisung gezahlt."
+    ref: https://www.verbraucherzentrale.de/
+
+  - id: __FEE_FAKE_CHECK_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bscheck\w*\b[^\n]{0,100}?\b(?:einl[öo]s\w*|einreich\w*|gutschreib\w*)\b[^\n]{0,120}?\b(?:rest\w*|differenz|[üu]bersch[üu]ss\w*|zur[üu]ck[üu]berweis\w*|weiter(?:leiten|[üu]berweisen)|[üu]berweis\w*\s+(?:sie|du)\s+(?:an|den\s+rest))
+      | \b(?:l[öo]se|l[öo]sen\s+sie|reich\w*)\s+(?:\w{1,12}\s){0,4}?scheck\w*\b[^\n]{0,120}?\b(?:rest\w*|differenz|[üu]bersch[üu]ss\w*|zur[üu]ck[üu]berweis\w*)
+      | \b(?:versehentlich|aus\s+versehen|irrt[üu]mlich)\s+(?:\w{1,12}\s){0,2}?zu\s+viel\s+[üu]berwiesen\b
+      | \b(?:[üu]berzahlung|zu\s+viel\s+[üu]berwiesen)\w*\b[^.!?\n]{0,60}\b(?:zur[üu]ck|weiter)\w*
+  - id: FEE_FAKE_CHECK_DE
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [de]
+    describe: "Overpayment or cheque trick: money or a cheque arrives, and the candidate must send the difference back or on"
+    describe-local:
+      de: "Überzahlungs- oder Scheckmasche: Geld oder Scheck kommt an, die Differenz soll zurück- oder weiterüberwiesen werden"
+    meta: '__FEE_FAKE_CHECK_DE_PAT && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Wir haben Ihnen versehentlich 900 € zu viel überwiesen, bitte senden Sie die Differenz zurück."
+      - "Löse den Scheck bei deiner Bank ein und überweise den Rest an unseren Lieferanten."
+    nomatch:
+      - "Die Rückzahlung einer Überzahlung der Nebenkosten erfolgt automatisch."
+      - "Schecks werden von unserer Buchhaltung nicht mehr akzeptiert."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __FEE_EQUIPMENT_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:laptop|arbeitsger[äa]t\w*|ausr[üu]stung|arbeitsmaterial\w*|software|lizenz\w*|headset|starter-?set|uniform|arbeitskleidung)\b[^.!?\n]{0,60}\b(?:bei|[üu]ber|von)\s+(?:unserem|unserer|dem|einem)\s+(?:partner|lieferanten|h[äa]ndler|vertragsh[äa]ndler|shop)\w*\b[^.!?\n]{0,60}\b(?:kauf|bestell|bezahl|erwerb|vorstreck|vorfinanzier)\w*
+      | \b(?:kauf|kaufe|kaufen\s+sie|bestell|bestellen\s+sie)\s+(?:\w{1,12}\s){0,3}?(?:laptop|ausr[üu]stung|arbeitsmaterial|software|lizenz)\w*\b[^.!?\n]{0,60}\b(?:erstatt\w*|zur[üu]ck|verrechnet|scheck)
+  - id: FEE_EQUIPMENT_VENDOR_DE
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [de]
+    describe: "Tells the candidate to buy equipment or software from the employer's 'partner vendor', to be refunded later"
+    describe-local:
+      de: "Verlangt, Ausrüstung oder Software beim „Partnerhändler“ des Arbeitgebers zu kaufen, die später erstattet werde"
+    meta: '__FEE_EQUIPMENT_DE_PAT && !LEGIT_NO_FEE_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Den Laptop bestellst du bei unserem Partnerhändler und bezahlst ihn vorab, das Geld wird erstattet."
+      - "Kaufen Sie die Software-Lizenz selbst, sie wird mit dem ersten Gehalt erstattet."
+    nomatch:
+      - "Den Laptop stellen wir Ihnen kostenlos zur Verfügung."
+      - "Arbeitskleidung wird vom Arbeitgeber gestellt."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_AFTER_SELECTION_DE
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [de]
+    describe: "Tells the candidate they are selected, hired or at the last step, then asks for a fee"
+    describe-local:
+      de: "Teilt mit, man sei ausgewählt, eingestellt oder beim letzten Schritt, und verlangt dann eine Gebühr"
+    meta: '__OFFER_GRANTED_DE && 1 of (FEE_CANDIDATE_MUST_PAY_DE, FEE_G_PAY_FIRST_DE, FEE_GIFT_CARD_DE, FEE_UNTRACEABLE_PAY_DE, FEE_EQUIPMENT_VENDOR_DE, FEE_REFUND_PROMISE_DE) && !LEGIT_PUBLIC_EXAM_DE && !LEGIT_NO_FEE_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Herzlichen Glückwunsch, Sie wurden ausgewählt! Für die Bearbeitung fällt eine Gebühr von 450 € an."
+    nomatch:
+      - "Herzlichen Glückwunsch, Sie wurden ausgewählt! Der Vertrag kommt per Post."
+      - "Für die Bearbeitung fällt eine Gebühr von 450 € an."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: COMBO_FEE_STACK_DE
+    tactic: upfront_fee
+    weight: 1.0
+    languages: [de]
+    describe: "Shows two different up-front payment signs (a fee plus an untraceable channel, a refund promise, vouchers, equipment or an overpayment)"
+    describe-local:
+      de: "Zeigt zwei verschiedene Vorkasse-Merkmale (Gebühr plus nicht nachverfolgbarer Zahlweg, Erstattungsversprechen, Gutscheine, Ausrüstung oder Überzahlung)"
+    meta: '2 of (FEE_CANDIDATE_MUST_PAY_DE, FEE_GIFT_CARD_DE, FEE_REFUND_PROMISE_DE, FEE_UNTRACEABLE_PAY_DE, FEE_FAKE_CHECK_DE, FEE_EQUIPMENT_VENDOR_DE, FEE_G_PAY_FIRST_DE) && !LEGIT_PUBLIC_EXAM_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Die Schulungsgebühr von 199 € ist vorab zu zahlen und wird mit dem ersten Gehalt erstattet."
+    nomatch:
+      - "Die Schulungskosten übernimmt der Arbeitgeber."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # -- task_scam
+  - id: __TASK_WITHDRAW_BLOCKED_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:konto|guthaben|auszahlung\w*|provision\w*|gewinne?|einnahmen|verdienst)\b[^.!?\n]{0,40}\b(?:wird|werden|ist|sind|bleibt|bleiben)\s+(?:\w{1,12}\s)?(?:eingefroren|gesperrt|blockiert|eingefrorenen|verfallen|gel[öo]scht)\b
+      | \b(?:bisherige[nr]?|gesamte[nr]?|alle)\s+(?:\w{1,12}\s)?(?:guthaben|provisionen|einnahmen|gewinne|verdienste|\d[\d.,]*\s?(?:€|euro|usdt|\$))\s+(?:\w{1,12}\s)?(?:verfallen|verf[äa]llt|sind\s+weg|gehen\s+verloren)\b
+      | \b(?:steuer|geb[üu]hr|bearbeitungsgeb[üu]hr|freischaltgeb[üu]hr)\b[^.!?\n]{0,50}\b(?:bevor|damit|um)\b[^.!?\n]{0,30}\b(?:auszahl\w*|abheb\w*|freigeschaltet|freizuschalten)
+  - id: TASK_WITHDRAW_BLOCKED_DE
+    tactic: task_scam
+    weight: 2.5
+    languages: [de]
+    describe: "Says earnings or the account are frozen or will be lost unless the candidate pays a fee, tax or top-up"
+    describe-local:
+      de: "Sagt, Guthaben oder Konto seien eingefroren oder verfielen, wenn nicht eine Gebühr, Steuer oder Aufladung gezahlt werde"
+    meta: '__TASK_WITHDRAW_BLOCKED_DE_PAT && (__TASK_DE || __G_TASKWORD_DE || TASK_RECHARGE_DE || TASK_ORDER_MECHANICS_DE || TASK_G_DEPOSIT_DE || __TASK_CRYPTO || __TASK_BALANCE_TOPUP_DE_PAT) && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Der Auftrag läuft ab, danach wird Ihr Konto eingefroren und die bisherigen 312 € verfallen. Aufladen nur per USDT."
+      - "Vor der Auszahlung ist eine Steuer von 20 % fällig, damit die Provisionen freigeschaltet werden. Neue Aufgaben erhalten Sie morgen."
+    nomatch:
+      - "Ihr Konto wurde aus Sicherheitsgründen gesperrt, bitte rufen Sie die Bank an."
+      - "Resturlaub verfällt am 31. März."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: __TASK_BALANCE_TOPUP_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:konto|guthaben|saldo|kontostand|app-?konto)\b[^.!?\n]{0,30}?\b(?:mit|um)\s+\d[\d.,]*\s?(?:€|euro|eur|usdt|\$|usd)\s+(?:auf(?:laden|f[üu]llen|stocken)|ausgleichen)\b
+      | \b(?:guthaben|saldo|kontostand)\b[^.!?\n]{0,20}?(?:[−–-]|minus)\s?\d
+      | \b(?:sonder|gl[üu]cks|bonus|premium|lucky|spezial|jackpot)-?\s?(?:auftrag|auftr[äa]ge|bestellung|order|buchung|aufgabe)\w*\b
+      | \b(?:auf|zur[üu]ck\s+auf)\s+null\s+(?:bringen|setzen|ausgleichen|stellen)\b
+  - id: TASK_SPECIAL_ORDER_DE
+    tactic: task_scam
+    weight: 2.5
+    languages: [de]
+    describe: "Task-scam mechanics: a 'special' or 'lucky' order, a negative balance, or a top-up of the app account to continue"
+    describe-local:
+      de: "Mechanik der Aufgaben-Masche: „Sonder-“ oder „Glücksauftrag“, negatives Guthaben oder Aufladen des App-Kontos, um weiterzumachen"
+    meta: '__TASK_BALANCE_TOPUP_DE_PAT && (__TASK_DE || __G_TASKWORD_DE || TASK_LIKE_RATE_DE || TASK_G_WORK_DE || __TASK_CRYPTO || __EASY_DE || __PAY_DE) && !TASK_ORDER_MECHANICS_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Heute 40 Produktbewertungen. Bei Nummer 27: Sonderauftrag – Guthaben −520 €, Sie müssen nur das Konto mit 520 € aufladen."
+      - "Glücksauftrag! Bitte laden Sie Ihr Guthaben per USDT auf, dann geht es weiter."
+    nomatch:
+      - "Sonderaufträge bearbeitet unser Team Logistik innerhalb von drei Tagen."
+      - "Guthaben -12 € auf der Mensakarte, bitte am Automaten aufladen."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_TASK_STACK_DE
+    tactic: task_scam
+    weight: 1.5
+    languages: [de]
+    describe: "Shows two or more different task-scam signs (paid ratings, task sets or VIP levels, top-ups, special orders, blocked withdrawals)"
+    describe-local:
+      de: "Zeigt zwei oder mehr verschiedene Merkmale der Aufgaben-Masche (bezahlte Bewertungen, Aufgabensätze oder VIP-Stufen, Aufladungen, Sonderaufträge, gesperrte Auszahlungen)"
+    meta: '2 of (TASK_LIKE_RATE_DE, TASK_RECHARGE_DE, TASK_ORDER_MECHANICS_DE, TASK_WITHDRAW_BLOCKED_DE, TASK_SPECIAL_ORDER_DE, TASK_G_WORK_DE, TASK_G_DEPOSIT_DE) && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Glücksauftrag! Bitte laden Sie Ihr Guthaben per USDT auf. Sonst wird Ihr Konto eingefroren und die bisherigen 312 € verfallen."
+    nomatch:
+      - "Glücksauftrag! Heute bekommen Sie 40 Produktbewertungen."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  # -- trafficking_lure
+  - id: __TRAF_LOCATION_SWITCH_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:einsatzort|arbeitsort|standort|b[üu]ro|arbeitsplatz)\b[^.!?\n]{0,30}\b(?:kann\s+sich\s+(?:noch\s+)?[äa]ndern|wird\s+(?:erst\s+)?vor\s+ort\s+(?:mitgeteilt|festgelegt)|[äa]ndert\s+sich)\b
+      | \b(?:partner-?(?:standort|b[üu]ro|firma|gel[äa]nde)|partnerstandort|schwesterfirma|zweigstelle)\b[^.!?\n]{0,60}\b(?:grenze|myanmar|kambodscha|laos|mae\s?sot|myawaddy|poipet|bavet|sihanoukville|goldene[ns]?\s+dreieck)\b
+      | \b(?:wir\s+bringen\s+(?:dich|sie|euch)|(?:du|sie)\s+(?:wirst|werden)\s+(?:dann\s+)?(?:weiter)?gebracht|(?:weiter|mit\s+dem\s+auto|per\s+bus)\w*\s+(?:nach|an\s+die))\s+(?:\w{1,12}\s){0,3}?(?:grenze|myanmar|kambodscha|laos|mae\s?sot|myawaddy|poipet|bavet|sihanoukville)\b
+  - id: TRAF_LOCATION_SWITCH_DE
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [de]
+    describe: "Warns that the work location may change, or moves the recruit to a partner site near a border or another country after the offer"
+    describe-local:
+      de: "Kündigt an, dass sich der Arbeitsort ändern kann, oder verlegt den Angeworbenen nach der Zusage an einen Partnerstandort an der Grenze oder in ein anderes Land"
+    meta: '__TRAF_LOCATION_SWITCH_DE_PAT && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Das Büro in Bangkok ist voll, du kommst an unseren Partnerstandort nahe der Grenze bei Mae Sot."
+      - "Der Einsatzort wird erst vor Ort mitgeteilt."
+    nomatch:
+      - "Unser Standort in Köln zieht im Frühjahr in ein neues Gebäude."
+      - "Die Grenze zu Österreich ist nur 20 Minuten entfernt."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: __TRAF_COMPOUND_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:unterkunft|wohnen|schlafs[äa]le?|zimmer|kantine)\b[^.!?\n]{0,40}\b(?:auf\s+dem|im|innerhalb\s+des)\s+(?:firmen)?(?:gel[äa]nde|campus|compound|areal|komplex)\b
+      | \b(?:gel[äa]nde|campus|compound)\s+(?:muss|m[üu]ssen|brauchst|brauchen)\s+(?:\w{1,12}\s){0,2}?(?:nicht|nie)\s+(?:verlassen|verlassen\s+werden)\b
+  - id: TRAF_COMPOUND_LIFE_DE
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [de]
+    describe: "Housing inside a company compound or campus where workers need not (or cannot) go outside"
+    describe-local:
+      de: "Unterkunft auf einem Firmengelände oder Campus, das die Arbeiter nicht verlassen müssen (oder können)"
+    meta: '__TRAF_COMPOUND_DE_PAT && (__G_ABROAD_DE || __ABROAD_DE || TRAF_TRAVEL_PAID_DE) && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Job in Kambodscha: Unterkunft und Kantine auf dem Firmengelände, du musst das Gelände nicht verlassen."
+    nomatch:
+      - "Studentenwohnheim auf dem Campus der Uni Mannheim."
+      - "Job in Kambodscha: Unterkunft in der Stadt, freie Wohnungswahl."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: __TRAF_EXTRA2_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:\d[\d.,]*\s?(?:us-?dollar|dollar|usd|\$)|\$\s?\d[\d.,]*)\b
+      | \b(?:abholung|abholen|holen\s+(?:dich|sie|euch))\b[^.!?\n]{0,30}\b(?:flughafen|airport)\b|\b(?:flughafen|airport)\b[^.!?\n]{0,30}\b(?:abgeholt|abholen|abholung)\b
+      | \b(?:abflug|flug|ausreise|start)\b[^.!?\n]{0,20}\b(?:sofort|n[äa]chste\s+woche|diese\s+woche|morgen|in\s+(?:\d|zwei|drei)\s+tagen|am\s+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))\b
+      | \bnur\s+(?:dein(?:en)?|ihr(?:en)?|ein(?:en)?)\s+(?:g[üu]ltige[nr]?\s+)?(?:reise)?pass\b
+      | \b(?:englisch|chinesisch|deutsch)\w*\s*(?:kenntnisse)?\s+(?:reichen|gen[üu]gen|basic|grundkenntnisse)\b
+  - id: COMBO_TRAF_LURE_STACK_DE
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [de]
+    describe: "An overseas job in a scam-compound region with three or more typical lure features (paid travel, salary in dollars, airport pickup, quick departure, no interview or experience, passport only, tourist visa, location switch, chat contact)"
+    describe-local:
+      de: "Ein Auslandsjob in einer Region von Betrugsfabriken mit drei oder mehr typischen Lockmerkmalen (Reise bezahlt, Gehalt in Dollar, Abholung am Flughafen, schnelle Abreise, kein Gespräch oder Erfahrung, nur Reisepass, Touristenvisum, Ortswechsel, Chat-Kontakt)"
+    meta: '(TRAF_SEA_JOB_DE || TRAF_G_ABROAD_JOB_DE || __G_ABROAD_DE) && 3 of (TRAF_TRAVEL_PAID_DE, TRAF_TOURIST_VISA_DE, TRAF_NO_INTERVIEW_DE, __TRAF_EXTRA_DE, __TRAF_EXTRA2_DE, TRAF_LOCATION_SWITCH_DE, TRAF_COMPOUND_LIFE_DE, __OFF_CHAT_APP, SECRET_CONFIDENTIAL_DE) && !LEGIT_PROCESS_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Kundenservice in Bangkok, 2.500 Dollar im Monat, Flug wird bezahlt, Einreise als Tourist, Abholung am Flughafen."
+    nomatch:
+      - "Kundenservice in Bangkok, 2.500 Dollar im Monat, Vorstellungsgespräch per Video mit der Teamleitung."
+      - "Flug wird bezahlt, Einreise als Tourist."
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: COMBO_TRAF_SECRECY_DE
+    tactic: trafficking_lure
+    weight: 2.5
+    languages: [de]
+    describe: "An overseas job lure (scam-compound region, tourist-visa entry or location switch) combined with a demand for secrecy"
+    describe-local:
+      de: "Ein Auslandsjob-Köder (Region von Betrugsfabriken, Einreise als Tourist oder Ortswechsel) zusammen mit einer Forderung nach Geheimhaltung"
+    meta: '(TRAF_SEA_JOB_DE || TRAF_G_ABROAD_JOB_DE || TRAF_TOURIST_VISA_DE || TRAF_LOCATION_SWITCH_DE) && (SECRET_DONT_TELL_DE || SECRET_G_HUSH_DE || SECRET_HIDE_DE || SECRET_CONFIDENTIAL_DE || SECRET_COVER_STORY_DE || SECRET_DELETE_CHAT_DE) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Job in Kambodscha als Kundenbetreuer. Erzähl niemandem davon, bis du angekommen bist."
+    nomatch:
+      - "Job in Kambodscha als Kundenbetreuer, Vertrag vorab per Post."
+    ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  # -- offplatform
+  - id: __OFF_PRIVATE_MSG_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:bei\s+interesse|interesse\??|wer\s+interesse\s+hat)\b[^.!?\n]{0,20}\b(?:pn|dm|privatnachricht|private\s+nachricht|schreibt?\s+(?:mir\s+)?privat)\b
+      | \b(?:schreib|schreibt|meld|meldet)\w*\s+(?:mir|euch|dich)?\s*(?:eine\s+)?(?:pn|dm|privatnachricht|privat)\b
+      | \bpn\s+(?:an\s+mich|mir|me)\b|\bper\s+(?:pn|dm)\b
+  - id: OFF_PRIVATE_MSG_DE
+    tactic: offplatform
+    weight: 1.0
+    languages: [de]
+    describe: "Asks readers of a public post to write privately (PN, DM) for a job or earnings offer"
+    describe-local:
+      de: "Fordert die Leser eines öffentlichen Beitrags auf, für ein Job- oder Verdienstangebot privat zu schreiben (PN, DM)"
+    meta: '__OFF_PRIVATE_MSG_DE_PAT && 1 of (__JOB_DE, __EASY_DE, __PAY_DE, __TASK_DE, __FEE_DE, __G_JOB_DE) && !LEGIT_GROUP_RULES_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Nebenjob von zu Hause, bei Interesse PN!"
+      - "Suche Leute für einfache Aufgaben, meldet euch per DM."
+    nomatch:
+      - "Wer Fragen zur Wohnung hat, schreibt mir eine PN."
+      - "Verkaufe Sofa, bei Interesse PN."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  # -- legitimacy
+  - id: LEGIT_SALARY_TARIFF_DE
+    tactic: legitimacy
+    weight: -1.0
+    languages: [de]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    describe: "States a gross salary, a collective pay scale or statutory benefits, as genuine German-language adverts usually do"
+    describe-local:
+      de: "Nennt ein Bruttogehalt, einen Tarifvertrag oder gesetzliche Leistungen, wie es echte deutschsprachige Stellenanzeigen meist tun"
+    flags: [extended]
+    pattern: |
+      \b(?:brutto(?:jahres|monats)?gehalt|jahresbrutto|\d[\d.,]*\s?(?:€|euro|eur|chf)\s+brutto|brutto\s+(?:im\s+monat|pro\s+monat|j[äa]hrlich|im\s+jahr)|
+          tvöd|tv-?l|tv-?h|tarifvertrag|nach\s+tarif|tarifliche\s+verg[üu]tung|entgeltgruppe|betriebliche\s+altersvorsorge|30\s+tage\s+urlaub|13\.?\s+monatsgehalt|urlaubs-?\s?und\s+weihnachtsgeld)\b
+    match:
+      - "Vergütung nach TVöD, Entgeltgruppe 9a, 30 Tage Urlaub."
+      - "Gehalt 3.400 € brutto im Monat plus betriebliche Altersvorsorge."
+    nomatch:
+      - "Verdiene 300 € netto am Tag von zu Hause."
+      - "Brutto, netto, egal: schreib mir auf Telegram @cash_de."
+    ref: https://www.arbeitsagentur.de/
+
+  - id: __ASKS_ADVICE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:ist\s+das\s+(?:seri[öo]s|echt|betrug|legal|normal|eine\s+masche|ein\s+fake)|kennt\s+(?:jemand|ihr)\s+(?:diese|die|das)|hat\s+(?:jemand|einer\s+von\s+euch)\s+(?:erfahrung|schon\s+mal)|
+          kommt\s+(?:mir|uns)\s+(?:komisch|seltsam|merkw[üu]rdig|verd[äa]chtig)\s+vor|was\s+(?:meint|sagt)\s+ihr|wie\s+(?:kann|k[öo]nnen)\s+(?:ich|man|wir)\s+(?:pr[üu]fen|herausfinden|[üu]berpr[üu]fen|checken)|
+          klingt\s+(?:zu\s+gut|komisch|seltsam|unseri[öo]s))\b
+  - id: LEGIT_RELATIVE_ASKS_DE
+    tactic: legitimacy
+    weight: -2.0
+    languages: [de]
+    describe: "A relative or friend describes an offer someone received and asks others whether it is genuine: a request for advice, not an offer"
+    describe-local:
+      de: "Ein Angehöriger oder Freund beschreibt ein Angebot, das jemand bekommen hat, und fragt andere, ob es echt ist: eine Bitte um Rat, kein Angebot"
+    meta: '__ASKS_ADVICE_DE && (__NARRATED_DE || __FRAME_REPORTED_DE) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
+    match:
+      - "Meine Nichte hat über Instagram ein Angebot für einen Job in Thailand bekommen, Flug bezahlt. Ist das seriös? Kommt mir komisch vor."
+    nomatch:
+      - "Ist das seriös? Klar! Job in Thailand, Flug bezahlt, schreib mir auf Telegram @jobs_th."
+      - "Meine Nichte hat einen Job in Thailand bekommen, Flug bezahlt."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+"""#),
+        ("rules/lang-es-broad.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 8 (es): broader wording families, written from how Spanish-language job scams are phrased across Spain and
+# Latin America (voseo, "chamba", "laburo", "curro", "jale", loanwords such as "home office", "part time"), not from
+# Corpus misses. Broad sub-rules (__BES_*) are combined by meta rules so that one weak family stays low and two or
+# three independent ones add up; a few direct rules cover phrases that are decisive on their own.
+rules:
+  # ================================================================ broad families (sub-rules)
+  - id: __BES_HOMEWORK
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:chamba|chambita|laburo|laburito|curro|currito|jale|pega|peguita|trabajito|trabajo|empleo|ingresos?|negocio|changa)s?\b
+          [^.!?\n]{0,30}?(?:\bdesde\s+(?:tu\s+|su\s+|la\s+|el\s+)?(?:casa|hogar|celular|cel|m[óo]vil|tel[ée]fono|compu|computadora|sof[áa]|cama)\b|
+          \b(?:online|on\s?line|en\s+l[íi]nea|remoto|home\s?office|part[\s-]?time|medio\s+tiempo|freelance|por\s+internet)\b)
+      | \b(?:solo|s[óo]lo|nom[áa]s|nada\s+m[áa]s|[úu]nicamente)\s+(?:necesit\w{1,4}|ocup\w{1,4}|requier\w{1,4}|hace\s+falta|con)\s+(?:de\s+)?(?:un\s+|tu\s+|su\s+|el\s+)?
+          (?:celular|cel|m[óo]vil|tel[ée]fono|smartphone|internet|compu|computadora|wifi)\b
+      | \b(?:home\s?office|part[\s-]?time|trabajo\s+(?:desde|en)\s+casa)\b
+      | \b(?:labur\w{1,5}|chambe\w{1,5}|curr(?:ar|as|[áa]s|amos|o)|trabaj\w{1,5}|gan\w{1,5})\s+desde\s+(?:tu\s+|su\s+|la\s+)?(?:casa|hogar|celular|cel|m[óo]vil|tel[ée]fono)\b
+    match: ["Chamba desde el celular", "querés laburar desde tu casa", "Solo necesitas un celular e internet", "laburo part time"]
+    nomatch: ["Trabajo presencial en oficina de Lima"]
+  - id: __BES_EASY_PAY
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bpagos?\s+(?:diarios?|semanales?|inmediatos?|al\s+instante|al\s+toque|el\s+mismo\s+d[íi]a|todos\s+los\s+d[íi]as|cada\s+(?:d[íi]a|noche|semana))\b
+      | \b(?:cobr\w{1,4}|te\s+pag\w{1,4}|se\s+paga|retir\w{1,4})\s+(?:diario|cada\s+d[íi]a|todos\s+los\s+d[íi]as|al\s+toque|al\s+instante|al\s+momento|el\s+mismo\s+d[íi]a|al\s+d[íi]a|en\s+minutos)\b
+      | \bretiros?\s+(?:inmediatos?|al\s+instante|r[áa]pidos?|diarios?)\b
+      | (?:[$€]\s?\d|\b\d[\d.,]{0,9}\s?(?:€|\$|usd|d[óo]lares|euros|pesos|soles|lucas|mil))[^.!?\n\d]{0,12}\b(?:por\s+jornada|la\s+jornada|por\s+d[íi]a|al\s+d[íi]a|diarios)\b
+      | \b(?:por|v[íi]a|a\s+tu|en\s+tu)\s+(?:yape|plin|nequi|daviplata|bizum|mercado\s?pago|binance|usdt|zelle|paypal|oxxo)\b
+    match: ["pago inmediato por Yape", "cobras el mismo día"]
+    nomatch: ["el pago es mensual por transferencia a nómina"]
+  - id: __BES_CHAT
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:escr[íi]b[ie]me|escribime|m[áa]nd[ae]me|mandame|h[áa]blame|hablame|agr[ée]g[ae]me|agregame|cont[áa]ctame|contactame)\b
+          [^.!?\n]{0,30}?\b(?:privado|interno|inbox|dm|md|whats\w*|wsp|wpp|wasap|telegram|mensaje|msj|n[úu]mero)\b
+      | \b(?:info|informes|detalles|m[áa]s\s+informaci[óo]n)\s+(?:al|por|en)\s+(?:privado|interno|inbox|dm|md)\b
+      | \b(?:interesad[oa]s|interesados\s+y\s+interesadas)\s+(?:al|por|mandar|enviar|escribir)\s+(?:privado|interno|inbox|dm|md|whats\w*|wsp|mensaje)\b
+      | \bte\s+(?:paso|mando|env[íi]o)\s+(?:el\s+)?(?:link|enlace|grupo)\b
+    match: ["Escríbeme al privado", "Info por interno", "te paso el link"]
+    nomatch: ["Envía tu CV por correo a rrhh@empresa.com"]
+  - id: __BES_URG
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:cupos|lugares|plazas|vacantes)\s+(?:muy\s+)?(?:limitad[oa]s|contad[oa]s)\b|\b[úu]ltim[oa]s\s+(?:cupos|lugares|plazas|vacantes)\b
+      | \bquedan\s+(?:muy\s+)?poc[oa]s\s+(?:cupos|lugares|plazas|vacantes)\b|\bantes\s+de\s+que\s+se\s+(?:agoten|acaben|llenen|terminen)\b
+      | \bno\s+te\s+quedes\s+(?:fuera|afuera|sin\s+(?:tu\s+)?(?:lugar|cupo|plaza))\b|\b(?:ap[úu]ntate|an[óo]tate|inscr[íi]bete|reg[íi]strate|escr[íi]beme|escribime)\s+(?:ya|ahora|hoy)\b
+      | \bsolo\s+(?:por\s+)?(?:hoy|esta\s+semana)\b|\bhoy\s+(?:cerramos|se\s+cierra|cierran)\b|\blos\s+primeros\s+\d{1,3}\b
+    match: ["Últimos lugares disponibles", "apúntate ya"]
+    nomatch: ["Plazo de inscripción hasta el 30 de junio"]
+  - id: __BES_NOEXP
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bsin\s+(?:necesidad\s+de\s+)?(?:experiencia|estudios|t[íi]tulo)\b|\bno\s+(?:se\s+)?(?:necesita|necesitas|necesit[áa]s|requiere|ocupas|pedimos)\s+(?:tener\s+)?(?:experiencia|estudios|saber\s+nada)\b
+      | \bno\s+importa\s+(?:la\s+|tu\s+)?(?:edad|experiencia|estudios)\b|\bcualquier\s+persona\s+(?:puede|lo\s+puede)\b
+      | \b(?:trabajo|tarea|chamba|laburo|curro)s?\s+(?:muy\s+|super\s+|s[úu]per\s+)?(?:f[áa]cil|sencill[oa]|simple)s?\b
+    match: ["no importa la edad", "chamba súper fácil"]
+    nomatch: ["Se requiere experiencia de dos años"]
+  - id: __BES_SECRET
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bno\s+(?:compartas|comparta|reenv[íi]es|publiques|difundas|ense[ñn]es|muestres)\s+(?:este|esta|el|la|los|nuestro|nuestra)\s+(?:mensaje|oferta|informaci[óo]n|link|enlace|chat|conversaci[óo]n|captura)s?\b
+      | \b(?:trabajo|empleo|chamba|negocio|oferta)\s+(?:muy\s+)?discret[oa]\b|\b(?:con|total|absoluta|m[áa]xima)\s+discreci[óo]n\b
+      | \b(?:es|esto\s+es|todo\s+es)\s+(?:totalmente\s+|muy\s+)?confidencial\b[^.!?\n]{0,30}?\bno\b
+      | \b(?:es|esto\s+es)\s+(?:totalmente\s+|muy\s+)?confidencial\s*[,.!]
+    match: ["Es confidencial, no compartas este mensaje", "trabajo discreto"]
+    nomatch: ["Tus datos serán tratados de forma confidencial según la ley"]
+  - id: __BES_TASK
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:ver|viendo|mirar|mirando|dar|dando|dale|poner|poniendo)\s+(?:likes?|me\s+gusta|like|corazones|estrellas|v[íi]deos|videos|reels|anuncios|publicidad)\b
+      | \b(?:seguir|siguiendo)\s+(?:cuentas|perfiles|p[áa]ginas|canales)\b|\b(?:calific|valor|rese[ñn]|puntu|evalu)\w{0,6}\s+(?:productos|hoteles|apps|aplicaciones|restaurantes|pel[íi]culas|tiendas)\b
+      | \b(?:guardar|agregar|a[ñn]adir|poner)\s+productos\s+(?:en|al)\s+(?:tu\s+|el\s+)?carrito\b|\bc[óo]digo\s+de\s+invitaci[óo]n\b|\bmisiones\s+diarias\b|\btareas\s+diarias\b
+      | \b(?:por|cada)\s+(?:cada\s+)?(?:video|v[íi]deo|like|rese[ñn]a|tarea|misi[óo]n)\s+(?:que\s+\w{2,12}\s+)?(?:te\s+(?:deja|pagan|damos|llevas)|gan\w{1,4}|cobr\w{1,4}|recib\w{1,4})\b
+    match: ["dando likes", "calificando productos", "código de invitación"]
+    nomatch: ["Mira el video de bienvenida antes del primer día"]
+  - id: __BES_MONEY_IN_OUT
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:recib\w{1,5}|te\s+llega\w?|te\s+deposit\w{1,4}|te\s+transfier\w{1,4}|te\s+caen)\b[^.!?\n]{0,30}?\b(?:dinero|plata|pagos?|transferencias?|dep[óo]sitos?|fondos|giros?)\b
+          [^\n]{0,100}?\b(?:mand\w{1,4}|env[íi]\w{1,4}|transfier\w{1,4}|transfer\w{1,4}|reenv[íi]\w{1,4}|gir\w{1,4}|retir\w{1,4}|pas\w{1,3})\b
+      | \bte\s+(?:quedas|qued[áa]s)\s+con\s+(?:el\s+|un\s+)?\d{1,2}\s?%|\bel\s+resto\s+(?:lo\s+)?(?:mandas|envías|env[íi]as|transfieres|transfer[íi]s|giras|depositas)\b
+    match: ["recibes el dinero de clientes y lo mandas a otra cuenta", "te quedas con el 10%"]
+    nomatch: ["Recibes tu sueldo por transferencia el día 30"]
+  - id: __BES_FEE
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bdep[óo]sito\s+(?:inicial|de\s+garant[íi]a|de\s+activaci[óo]n|m[íi]nimo)\b|\binversi[óo]n\s+inicial\b
+      | \b(?:kit|paquete)\s+de\s+(?:inicio|arranque|bienvenida|trabajo)\b|\bcurso\s+obligatorio\b|\bseguro\s+(?:de\s+responsabilidad|obligatorio)\b
+      | \b(?:cuota|costo|pago|gastos?)\s+de\s+(?:inscripci[óo]n|membres[íi]a|activaci[óo]n|env[íi]o\s+del\s+(?:kit|material)|tr[áa]mite|papeler[íi]a|alta)\b
+      | \b(?:comprar|pagar|abonar|adquirir)\s+(?:el|un|tu)\s+(?:curso|kit|seguro|uniforme|material|certificado|carnet|paquete|membres[íi]a)\b
+    match: ["depósito inicial de 30 euros", "kit de bienvenida"]
+    nomatch: ["El uniforme lo entrega la empresa"]
+  - id: __BES_IDDOC
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bfotos?\s+(?:de\s+|del\s+)?(?:tu\s+|su\s+|la\s+|el\s+)?(?:dni|ine|nie|c[ée]dula|pasaporte|licencia|credencial|documento|identificaci[óo]n)\b
+      | \bselfie\b|\b(?:por\s+)?ambos\s+lados\b|\bfrente\s+y\s+(?:vuelta|reverso)\b
+    match: ["foto de tu INE", "una selfie"]
+    nomatch: ["trae tu DNI a la entrevista"]
+  - id: __BES_BANK
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:datos\s+bancarios|clabe|cbu|cvu|iban|n[úu]mero\s+de\s+(?:tu\s+|su\s+)?(?:cuenta|tarjeta)|cvv|c[óo]digo\s+de\s+seguridad\s+de\s+(?:tu|la)\s+tarjeta|usuario\s+y\s+contrase[ñn]a\s+del\s+banco)\b
+    match: ["envíanos tu CLABE"]
+    nomatch: ["pago en efectivo"]
+  - id: __BES_TRAVELPAID
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:pasajes?|boletos?(?:\s+de\s+avi[óo]n)?|vuelos?|tiquetes?|visas?|visados?|alojamiento|hospedaje|vivienda|estad[íi]a|comida)\b
+          (?:\s{1,3}(?:y|e)\s{1,3}\w{2,20}){0,2}\s+(?:pagad[oa]s?|cubiert[oa]s?|incluid[oa]s?|gratis|gratuit[oa]s?|corre[n]?\s+por\s+(?:la\s+empresa|nuestra\s+cuenta|cuenta\s+nuestra|la\s+agencia)|
+          los\s+pone\s+la\s+empresa|lo\s+pone\s+la\s+empresa|por\s+parte\s+de\s+la\s+empresa|a\s+cargo\s+(?:de\s+la\s+empresa|nuestro))
+    match: ["visa y pasaje pagados", "boletos de avión y alojamiento corren por la empresa"]
+    nomatch: ["el pasaje corre por tu cuenta"]
+  - id: __BES_ABROAD
+    languages: [es]
+    flags: [extended]
+    pattern: '\b(?:dub[áa]i|emiratos|tailandia|bangkok|camboya|myanmar|birmania|laos|malasia|filipinas|jap[óo]n|turqu[íi]a|qatar|catar|arabia\s+saudita|kuwait|en\s+el\s+extranjero|en\s+el\s+exterior|fuera\s+del\s+pa[íi]s)\b'
+    match: ["trabajo en Dubái"]
+    nomatch: ["trabajo en Madrid"]
+  - id: __BES_NOINTERVIEW
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bno\s+se\s+(?:necesita|requiere|hace|pide)\s+(?:ninguna\s+)?entrevista\b|\bsin\s+entrevistas?\b
+      | \b(?:contrataci[óo]n|ingreso|incorporaci[óo]n)\s+(?:inmediata|directa|inmediato|directo)\b|\bempiezas\s+(?:hoy|ma[ñn]ana)\s+mismo\b|\bte\s+contratamos\s+(?:de\s+inmediato|inmediatamente|al\s+instante|ya)\b|\bsalida\s+(?:inmediata|la\s+pr[óo]xima\s+semana|en\s+\d{1,2}\s+d[íi]as)\b
+    match: ["No se necesita entrevista", "salida la próxima semana"]
+    nomatch: ["tras la entrevista te confirmamos"]
+  - id: __BES_YOUNG
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:chicas|se[ñn]oritas|muchachas|chavas|mujeres|j[óo]venes)\b[^.!?\n]{0,30}?\b(?:de\s+)?(?:1[6-9]|2\d)\s+(?:a|-|y)\s+(?:2\d|3\d)\s+a[ñn]os\b
+      | \b(?:chicas|se[ñn]oritas|muchachas|chavas)\b[^.!?\n]{0,40}?\b(?:meseras|edecanes|modelos|anfitrionas|bailarinas|masajistas|acompa[ñn]antes|camareras|azafatas|hostess)\b
+    match: ["chicas de 18 a 25 años"]
+    nomatch: ["jóvenes de la escuela de música"]
+  - id: __BES_JOBACCT
+    languages: [es]
+    flags: [extended]
+    pattern: '\b(?:cuenta\s+de\s+(?:trabajador|empleado|colaborador|trabajo)|tu\s+registro|registro\s+como|plataforma|contrataci[óo]n|dar(?:te)?\s+de\s+alta|tu\s+alta|empleo|vacante|puesto|trabajo)\b'
+    match: ["tu cuenta de trabajador"]
+    nomatch: ["tu cuenta de correo"]
+
+  # ================================================================ direct rules
+  - id: TASK_WATCH_EARN_ES
+    tactic: task_scam
+    weight: 2.0
+    languages: [es]
+    describe: "Offers money for watching videos, liking, following or rating things online (a task-scam hook)"
+    describe-local:
+      es: "Ofrece dinero por ver vídeos, dar me gusta, seguir cuentas o calificar cosas en internet (gancho de estafa de tareas)"
+    flags: [extended]
+    pattern: |
+      \b(?:gan\w{1,5}|cobr\w{1,4}|generar|genera|sac\w{1,4}|hac\w{1,4})\s+(?:plata|dinero|lana|guita|pasta|billete|feria|d[óo]lares|euros|pesos|extra)\b
+          [^.!?\n]{0,30}?\b(?:viendo|mirando|dando|calificando|valorando|rese[ñn]ando|comentando|siguiendo|likeando|por\s+ver|por\s+mirar|por\s+dar|con\s+likes)\b
+      | \b(?:te\s+pag\w{1,4}|pagamos|te\s+dan|te\s+damos|se\s+paga|pagan)\s+(?:solo\s+)?(?:por|para)\s+(?:ver|mirar|dar|poner|seguir|calificar|valorar|rese[ñn]ar|comentar|likear|guardar)\b
+          [^.!?\n]{0,30}?\b(?:v[íi]deos?|videos?|likes?|me\s+gusta|cuentas|perfiles|productos|publicaciones|reels|anuncios|hoteles|carrito)\b
+      | \b(?:seguir|ver|mirar|dar\s+likes?\s+a|calificar|valorar|rese[ñn]ar|comentar)\s+(?:cuentas|perfiles|v[íi]deos|videos|productos|publicaciones|reels|hoteles)\b[^.!?\n]{0,40}?\b(?:te\s+pag\w{1,4}|te\s+damos|pagamos|ganas|gan[áa]s|cobras|cobr[áa]s)\b
+      | \bcada\s+(?:video|v[íi]deo|like|me\s+gusta|rese[ñn]a|anuncio)\s+que\s+(?:veas|mires|des|hagas|publiques|dejes)\s+(?:te\s+)?(?:deja|paga|da|vale|suma|gan\w{1,3})\b
+    match:
+      - "¡Ganá plata viendo videos de YouTube!"
+      - "Te pagamos por dar like a publicaciones de tiendas"
+      - "Cada video que mires te deja 2 dólares"
+      - "Solo tenés que seguir cuentas de Instagram y te pagamos 3000 pesos por jornada"
+    nomatch:
+      - "Mira estos videos de capacitación antes de tu primer turno"
+      - "Ganamos el premio al mejor comercio viendo el crecimiento del barrio"
+    ref:
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+      - https://www.incibe.es/ciudadania/avisos
+
+  - id: TASK_PROGRESS_ES
+    tactic: task_scam
+    weight: 2.0
+    languages: [es]
+    describe: "Talks of a set of tasks in progress (missions 30/40, incomplete task, insufficient balance) as task-scam platforms do"
+    describe-local:
+      es: "Habla de una serie de tareas en curso (misión 30/40, tarea incompleta, saldo insuficiente) como las plataformas de estafa de tareas"
+    flags: [extended]
+    pattern: |
+      \b(?:misi[óo]n|misiones|tareas?|pedidos?|[óo]rdenes)\s+(?:n[°º.]?\s?)?\d{1,3}\s?/\s?\d{1,3}\b
+      | \b(?:tarea|misi[óo]n|serie|conjunto)\s+(?:de\s+hoy\s+)?(?:est[áa]\s+|qued[óo]\s+|sigue\s+)?(?:incomplet[oa]|pendiente|sin\s+(?:terminar|completar))\b[^.!?\n]{0,80}?\b(?:recarg\w{1,5}|saldo|dep[óo]sit\w{1,5}|retir\w{1,5}|usdt)\b
+      | \bsaldo\s+(?:es\s+)?insuficiente\b[^.!?\n]{0,60}?\b(?:tareas?|misi[óo]n\w{0,2}|pedidos?|recarg\w{1,5}|comisi[óo]n\w{0,2})\b
+      | \b(?:tareas?|misi[óo]n\w{0,2}|pedidos?)\b[^.!?\n]{0,60}?\bsaldo\s+(?:es\s+)?insuficiente\b
+    match:
+      - "Tu tarea de hoy esta incompleta: para terminar la mision 30/40 tienes que recargar 120 USDT"
+      - "Tu saldo es insuficiente para el siguiente pedido, recarga y sigue con las tareas"
+    nomatch:
+      - "Saldo insuficiente en tu tarjeta de transporte"
+      - "El pedido 12 está en camino"
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: FEE_START_ITEM_ES
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [es]
+    describe: "Makes a job depend on buying a mandatory course, kit, insurance or an initial deposit"
+    describe-local:
+      es: "Condiciona el empleo a comprar un curso obligatorio, un kit, un seguro o a hacer un depósito inicial"
+    flags: [extended]
+    pattern: |
+      \b(?:tienes\s+que|ten[ée]s\s+que|tiene\s+que|debes|deb[ée]s|debe|hay\s+que|necesitas|solo\s+(?:tienes\s+que|debes))\s+(?:primero\s+)?(?:comprar|pagar|abonar|adquirir|cubrir|hacer)\s+
+          (?:el\s+|un\s+|tu\s+|su\s+|una\s+)?(?:curso|kit|seguro|uniforme|certificado|carnet|paquete|membres[íi]a|capacitaci[óo]n|dep[óo]sito|inversi[óo]n|examen)\b
+      | \b(?:curso|seguro|examen|kit)\s+obligatorio\b[^.!?\n]{0,40}?(?:[$€]\s?\d|\b\d[\d.,]{0,9}\s?(?:€|\$|usd|d[óo]lares|euros|pesos|soles))
+      | \bdep[óo]sito\s+(?:inicial|de\s+activaci[óo]n|de\s+garant[íi]a)\b[^.!?\n]{0,40}?(?:[$€]\s?\d|\b\d[\d.,]{0,9}\s?(?:€|\$|usd|usdt|d[óo]lares|euros|pesos|soles)|recuper\w{1,4}|devuelv\w{1,4})
+      | \bpara\s+que\s+(?:te|le)\s+(?:asignen|den|activen|liberen)\s+(?:el\s+|tu\s+|su\s+|las\s+)?(?:trabajo|puesto|tareas|cuenta|plaza)\b[^.!?\n]{0,50}?\b(?:pag\w{1,4}|compr\w{1,4}|abon\w{1,4}|deposit\w{1,4})
+    match:
+      - "Para que te asignen el trabajo tienes que comprar el curso obligatorio de 60 dólares"
+      - "Solo se pide un depósito inicial de 30 euros que recuperas el mismo día"
+    nomatch:
+      - "La empresa paga el curso obligatorio de prevención de riesgos"
+      - "No tienes que pagar nada para empezar"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.profeco.gob.mx
+
+  - id: MULE_KEEP_CUT_ES
+    tactic: money_mule
+    weight: 2.5
+    languages: [es]
+    describe: "Lets the candidate keep a percentage of money received and forward the rest (money-mule pattern)"
+    describe-local:
+      es: "Deja que el candidato se quede un porcentaje del dinero recibido y reenvíe el resto (patrón de mula de dinero)"
+    flags: [extended]
+    pattern: |
+      \bte\s+(?:quedas|qued[áa]s|quedar[áa]s)\s+con\s+(?:el\s+|un\s+|tu\s+)?(?:\d{1,2}\s?%|(?:comisi[óo]n|parte|porcentaje)\b)[^\n]{0,80}?\b(?:el\s+resto|lo\s+dem[áa]s|lo\s+restante|la\s+diferencia)\b
+      | \b(?:el\s+resto|lo\s+dem[áa]s|lo\s+restante)\s+(?:lo\s+|se\s+lo\s+)?(?:mandas|envías|env[íi]as|transfieres|transfer[íi]s|giras|depositas|pasas|reenv[íi]as)\b[^\n]{0,80}?\b(?:te\s+(?:quedas|qued[áa]s)|tu\s+(?:parte|comisi[óo]n)|\d{1,2}\s?%)
+    match:
+      - "te quedas con el 10% y el resto lo mandas por Binance"
+      - "El resto lo depositas en la cuenta que te diga, tu parte es el 5%"
+    nomatch:
+      - "Te quedas con el resto del día libre"
+      - "El resto del equipo trabaja en la oficina"
+    ref:
+      - https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+      - https://www.condusef.gob.mx
+
+  - id: RC_CHAT_BOSS_ES
+    tactic: remote_control
+    weight: 1.5
+    languages: [es]
+    describe: "Says a supervisor or mentor gives all instructions by chat app"
+    describe-local:
+      es: "Dice que un supervisor o mentor da todas las instrucciones por una aplicación de chat"
+    flags: [extended]
+    pattern: |
+      \b(?:jefe|jefa|supervisor[a]?|mentor[a]?|coordinador[a]?|l[íi]der|asistente|tutor[a]?|encargad[oa]|profesor[a]?|gerente)\s+(?:te|le|les|nos)\s+(?:da|dar[áa]|manda|mandar[áa]|env[íi]a|enviar[áa]|pasa|pasar[áa]|explica|explicar[áa])\s+
+          (?:las\s+|tus\s+|sus\s+)?(?:instrucciones|tareas|indicaciones|[óo]rdenes|pasos)\b[^.!?\n]{0,40}?\b(?:telegram|whats\s?app|wsp|chat|mensajes?|grupo)\b
+      | \b(?:trabajas|trabaj[áa]s|trabajar[áa]s|todo\s+se\s+hace)\s+(?:solo\s+|s[óo]lo\s+)?(?:por|desde|en)\s+(?:telegram|whats\s?app)\b
+    match:
+      - "trabajas por Telegram, el jefe te da las instrucciones diarias en el grupo"
+      - "La supervisora te manda las tareas por WhatsApp cada mañana"
+    nomatch:
+      - "El jefe te da las instrucciones el primer día en la tienda"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: SECRET_CONFIDENTIAL_ES
+    tactic: secrecy
+    weight: 1.5
+    languages: [es]
+    describe: "Calls the job confidential or discreet, or forbids forwarding the message"
+    describe-local:
+      es: "Dice que el trabajo es confidencial o discreto, o prohíbe reenviar el mensaje"
+    meta: '__BES_SECRET && !SECRET_DONT_TELL_ES && !SECRET_KEEP_QUIET_BROAD_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Es confidencial, no compartas este mensaje."
+      - "Buscamos gente para trabajo discreto, 25 euros por envío"
+    nomatch:
+      - "Tus datos serán tratados de forma confidencial"
+
+  - id: TRAF_YOUNG_ABROAD_ES
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [es]
+    describe: "Recruits young women by age for hostess, waitress or model jobs abroad"
+    describe-local:
+      es: "Recluta mujeres jóvenes por edad para trabajos de anfitriona, mesera o modelo en el extranjero"
+    meta: '__BES_YOUNG && (__BES_ABROAD || TRAF_SEA_JOB_ES) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Se solicitan chicas de 18 a 25 años para meseras en Dubái"
+    nomatch:
+      - "Chicas de 18 a 25 años para torneo de fútbol en Madrid"
+    ref:
+      - https://www.unodc.org/unodc/es/human-trafficking/index.html
+      - https://www.iom.int/es
+
+  - id: TRAF_PACKAGE_BROAD_ES
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [es]
+    describe: "A job abroad with two or more lure signs (travel or housing paid, no interview, quick departure, age limits, chat-only contact, passport photo)"
+    describe-local:
+      es: "Un trabajo en el extranjero con dos o más señales de captación (viaje o alojamiento pagados, sin entrevista, salida rápida, límite de edad, contacto solo por chat, foto del pasaporte)"
+    meta: '(__BES_ABROAD || TRAF_SEA_JOB_ES) && 2 of (__BES_TRAVELPAID, TRAF_TRAVEL_PAID_ES, __BES_NOINTERVIEW, TRAF_NO_INTERVIEW_ES, __BES_YOUNG, __TRAF_PASSPORT_ES, __BES_URG, __LURE_CHAT_ANY, __BES_IDDOC, __BES_NOEXP) && !COMBO_TRAF_PACKAGE_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Teleoperadores en Tailandia, boletos de avión y alojamiento corren por la empresa. No se necesita entrevista."
+    nomatch:
+      - "Trabajo en Tailandia como profesor, contrato de un año y entrevista por videollamada con el colegio"
+    ref:
+      - https://www.interpol.int/es/Noticias-y-acontecimientos/Noticias/2023/INTERPOL-emite-una-notificacion-naranja-mundial-sobre-la-creciente-amenaza-de-la-trata-de-personas-con-fines-de-fraude
+      - https://www.unodc.org/unodc/es/human-trafficking/index.html
+
+  - id: RC_CODE_JOB_ES
+    tactic: remote_control
+    weight: 2.0
+    languages: [es]
+    describe: "Asks for a verification code in the context of opening a worker account or job registration"
+    describe-local:
+      es: "Pide un código de verificación con el pretexto de crear una cuenta de trabajador o un registro de empleo"
+    meta: '(RC_SEND_CODE_ES || RC_CODE_HANDOVER_ES) && __BES_JOBACCT && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Te llegó un código de seis dígitos por SMS, pásamelo por aquí para terminar de crear tu cuenta de trabajador"
+    nomatch:
+      - "Te llegó un código de seis dígitos por SMS, pásamelo"
+    ref: https://www.incibe.es/ciudadania
+
+  - id: IMP_BRAND_FREEMAIL_ES
+    tactic: impersonation
+    weight: 2.0
+    languages: [es]
+    describe: "A free-mail address named after a large Spanish or Latin American employer"
+    describe-local:
+      es: "Una dirección de correo gratuito con el nombre de una gran empresa española o latinoamericana"
+    unless: [IMP_BRAND_FREEMAIL]
+    flags: [extended]
+    pattern: |
+      (?<![\w.+-])[\w.+-]{0,40}?(?<![a-z])(?:mercado\.?libre|bimbo|oxxo|femsa|coppel|elektra|liverpool|soriana|chedraui|mercadona|inditex|zara|telcel|movistar|telefonica|
+          claro|falabella|ripley|cencosud|rappi|didi|bancolombia|bbva|santander|banorte|pemex|cfe|imss|sepe|cinepolis|avianca|iberia|elcorteingles|corteingles|lidl|aldi|primark|mango|
+          uber|glovo|cabify|aeromexico|latam|exito|jumbo|sodimac|homecenter|farmacias?|bodega|walmex)[\w.+-]{0,40}@(?:gmail|googlemail|outlook|hotmail|live|yahoo|ymail|aol|proton(?:mail)?|gmx|icloud|zoho)\.[a-z]{2,3}(?:\.[a-z]{2})?\b
+    match:
+      - "Escríbenos a reclutamiento.mercadolibre.mx@gmail.com"
+    nomatch:
+      - "Escríbenos a empleo@mercadolibre.com"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: URG_BROAD_ES
+    tactic: urgency
+    weight: 1.0
+    languages: [es]
+    describe: "Presses the reader with scarce places or a same-day deadline"
+    describe-local:
+      es: "Presiona al lector con plazas escasas o un plazo de hoy mismo"
+    unless: [URG_LOSE_SPOT_ES, URG_NOW_ES, URG_DEADLINE_BROAD_ES]
+    pattern: '\bquedan\s+(?:muy\s+)?poc[oa]s\s+(?:cupos|lugares|plazas|vacantes)\b|\bantes\s+de\s+que\s+se\s+(?:agoten|acaben|llenen)\b|\bno\s+te\s+quedes\s+(?:fuera|afuera|sin\s+(?:tu\s+)?(?:lugar|cupo|plaza))\b|\b(?:ap[úu]ntate|an[óo]tate|inscr[íi]bete|reg[íi]strate)\s+(?:ya|ahora)\b|\bhoy\s+(?:cerramos|se\s+cierra)\s+(?:el\s+)?(?:grupo|registro|inscripci[óo]n|convocatoria)\b|\b(?:cupos|lugares)\s+contados\b'
+    match:
+      - "No te quedes fuera, antes de que se llenen los grupos"
+    nomatch:
+      - "La inscripción cierra el 30 de junio"
+
+  # ================================================================ combinations
+  - id: BROAD_LURE_STACK_ES
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [es]
+    describe: "A scam mechanism (tasks, fee, money forwarding, ID or bank details, secrecy, paid travel) together with two or more lure signs (home or phone work, fast pay, chat contact, urgency, no experience, unsolicited selection, no interview)"
+    describe-local:
+      es: "Un mecanismo de estafa (tareas, cuota, reenvío de dinero, documentos o datos bancarios, secreto, viaje pagado) junto con dos o más señales de captación (trabajo desde casa o el celular, pago rápido, contacto por chat, urgencia, sin experiencia, selección no pedida, sin entrevista)"
+    meta: '1 of (__BES_TASK, __BES_FEE, __BES_MONEY_IN_OUT, __BES_IDDOC, __BES_BANK, __BES_SECRET, __BES_TRAVELPAID, __BES_INVEST, __BES_REFERRAL) && 2 of (__BES_HOMEWORK, __BES_EASY_PAY, __BES_CHAT, __LURE_CHAT_ANY, __BES_URG, __BES_NOEXP, __LURE_SELECTED_ES, __BES_NOINTERVIEW, RC_CHAT_BOSS_ES) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Solo necesitas un teléfono, trabajo de medio tiempo dando likes, pago inmediato por Yape"
+    nomatch:
+      - "Trabajo desde casa como traductor, pago mensual"
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: BROAD_LURE_STACK_STRONG_ES
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [es]
+    describe: "Two scam mechanisms together with two or more lure signs"
+    describe-local:
+      es: "Dos mecanismos de estafa junto con dos o más señales de captación"
+    meta: 'BROAD_LURE_STACK_ES && 2 of (__BES_TASK, __BES_FEE, __BES_MONEY_IN_OUT, __BES_IDDOC, __BES_BANK, __BES_SECRET, __BES_TRAVELPAID, __BES_ABROAD, __BES_INVEST, __BES_REFERRAL)'
+    match:
+      - "Chamba desde casa dando likes, depósito inicial de 20 dólares, escríbeme al privado"
+    nomatch:
+      - "Chamba desde casa dando likes, escríbeme al privado"
+
+  - id: COMBO_DATA_LURE_ES
+    tactic: data_harvest
+    weight: 2.0
+    languages: [es]
+    describe: "Asks for ID photos or bank details from someone told they were selected, with no interview or signed contract"
+    describe-local:
+      es: "Pide fotos del documento o datos bancarios a alguien a quien dice haber seleccionado, sin entrevista ni contrato firmado"
+    meta: '(__BES_IDDOC || __BES_BANK || DATA_BANK_CARD_ES || DATA_ID_PHOTO_BROAD_ES) && (__LURE_SELECTED_ES || __BES_HOMEWORK || __BES_CHAT || __LURE_DAILY_PAY_ES || __LURE_EARN_RANGE_ES || __BES_TASK) && !__ONBOARD_ES && !LEGIT_INTERVIEW_PROCESS_ES && !DATA_JOB_PORTAL_HARVEST_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Le informamos que fue elegido para un puesto de digitador remoto. Para procesar su pago envíenos su número de cuenta y CLABE."
+    nomatch:
+      - "Tras la entrevista presencial te pediremos tu número de cuenta para la nómina"
+    ref:
+      - https://www.incibe.es/ciudadania
+      - https://www.condusef.gob.mx
+
+  # ---- round 8b: referral, investment-client commissions, selfie with ID, fee plus hiring promise
+  - id: __BES_REFERRAL
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:invit\w{1,4}|refer\w{1,4}|tra\w{1,4})\s+(?:a\s+)?(?:tus\s+|m[áa]s\s+)?(?:amig\w{1,3}|conocidos|familiares|personas|referidos)\b[^.!?\n]{0,40}?\b(?:gan\w{1,4}|comisi[óo]n|bono|cobr\w{1,4})\b
+      | \bc[óo]digo\s+de\s+(?:invitaci[óo]n|referido)\b|\bcomisi[óo]n\s+por\s+(?:cada\s+)?referid\w{1,2}\b
+    match: ["Invitá amigos y ganás comisión", "código de referido"]
+    nomatch: ["invita a tus amigos a la fiesta"]
+  - id: __BES_INVEST
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:clientes?|personas?|inversionistas?|inversores?)\s+que\s+(?:deposite|depositen|invierta|inviertan|abra|abran\s+cuenta|recargue|recarguen)\b
+      | \b(?:plataforma|app)\s+de\s+(?:inversi[óo]n|trading|criptomonedas)\b[^.!?\n]{0,40}?\bcomisi[óo]n\b
+    match: ["cobras comisión por cada cliente que deposite"]
+    nomatch: ["clientes que visiten la tienda"]
+  - id: TASK_REFERRAL_ES
+    tactic: task_scam
+    weight: 2.0
+    languages: [es]
+    describe: "Paid likes, views or ratings combined with a referral commission or invitation code (a task-scam pyramid)"
+    describe-local:
+      es: "Pago por likes, vistas o calificaciones junto con comisión por referidos o código de invitación (pirámide de estafa de tareas)"
+    meta: '(TASK_WATCH_EARN_ES || TASK_LIKE_RATE_ES || TASK_ENGAGE_PAID_ES) && __BES_REFERRAL && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "¡Ganá plata viendo videos! Invitá amigos y ganás comisión."
+    nomatch:
+      - "¡Ganá plata viendo videos!"
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+  - id: DATA_SELFIE_ID_ES
+    tactic: data_harvest
+    weight: 2.0
+    languages: [es]
+    describe: "Asks for a selfie holding an identity document"
+    describe-local:
+      es: "Pide una selfie sosteniendo un documento de identidad"
+    flags: [extended]
+    pattern: |
+      \b(?:selfie|foto\s+(?:tuya|suya|de\s+tu\s+cara|de\s+tu\s+rostro))\s+(?:sosteni[ée]ndo\w{0,3}|sujet[áa]ndo\w{0,3}|agarr[áa]ndo\w{0,3}|con)\s+(?:tu\s+|su\s+|el\s+|la\s+)?(?:dni|ine|nie|c[ée]dula|pasaporte|documento|identificaci[óo]n|credencial)\b
+      | \bselfie\s+(?:sosteni[ée]ndol[ao]s?|sujet[áa]ndol[ao]s?|agarr[áa]ndol[ao]s?|con\s+(?:[ée]l|ella)\s+en\s+la\s+mano)\b
+      | \b(?:dni|ine|nie|c[ée]dula|pasaporte|documento|identificaci[óo]n|credencial)\s+(?:en\s+la\s+mano|junto\s+a\s+tu\s+(?:cara|rostro))\b
+    match:
+      - "una foto de tu INE por ambos lados y una selfie sosteniéndola"
+      - "manda una selfie con tu cédula"
+    nomatch:
+      - "Sube una selfie para tu perfil de la app de la empresa"
+    ref: https://www.incibe.es/ciudadania
+  - id: COMBO_FEE_HIRE_PROMISE_ES
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [es]
+    describe: "Asks for a payment while promising immediate hiring, a selected profile or easy home work"
+    describe-local:
+      es: "Pide un pago mientras promete contratación inmediata, un perfil seleccionado o trabajo fácil desde casa"
+    meta: '(FEE_START_ITEM_ES || FEE_PAY_TO_START_BROAD_ES || FEE_CANDIDATE_MUST_PAY_ES) && (__BES_NOINTERVIEW || __LURE_SELECTED_ES || __BES_HOMEWORK || __BES_EASY_PAY || __BES_CHAT) && !COMBO_FEE_CONTEXT_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Tienes que comprar el curso obligatorio de 60 dólares, luego te contratamos de inmediato."
+    nomatch:
+      - "Tienes que comprar el curso obligatorio de 60 dólares."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: BROAD_LURE_STACK_WIDE_ES
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [es]
+    describe: "A scam mechanism together with four or more distinct lure signs"
+    describe-local:
+      es: "Un mecanismo de estafa junto con cuatro o más señales de captación distintas"
+    meta: 'BROAD_LURE_STACK_ES && 4 of (__BES_HOMEWORK, __BES_EASY_PAY, __BES_CHAT, __LURE_CHAT_ANY, __BES_URG, __BES_NOEXP, __LURE_SELECTED_ES, __BES_NOINTERVIEW, RC_CHAT_BOSS_ES)'
+    match:
+      - "Chamba desde el celular dando likes, pago inmediato por Yape, sin experiencia, escríbeme al privado"
+    nomatch:
+      - "Chamba desde el celular dando likes, escríbeme al privado"
 
 """#),
         ("rules/lang-es.yaml", #"""
@@ -7966,6 +9523,502 @@ rules:
     nomatch:
       - "Tiene una vacante asignada. Registre su CURP y cuenta bancaria en el enlace."
     ref: https://www.incibe.es/ciudadania
+
+  # ---- Round 8: relatives asking for advice about an offer someone received.
+  - id: __ASKS_ADVICE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:alguien\s+(?:ha\s+visto|vio|conoce|sabe|recibi[óo])|(?:esto|eso)\s+(?:es|parece)\s+(?:una\s+)?(?:estafa|real|seguro|fiable|confiable|normal)|(?:ser[áa]|es)\s+(?:una\s+)?estafa\s*\?|
+          me\s+(?:parece|pareci[óo])\s+(?:muy\s+)?(?:raro|extra[ñn]o|sospechoso)|c[óo]mo\s+(?:puedo|podemos|se\s+puede)\s+(?:comprobar|verificar|saber|confirmar)|qu[ée]\s+(?:opin[áa]is|opinan|piensan))\b
+  - id: LEGIT_RELATIVE_ASKS_ES
+    tactic: legitimacy
+    weight: -2.0
+    languages: [es]
+    describe: "A relative or friend describes an offer someone received and asks others whether it is genuine: a request for advice, not an offer"
+    describe-local:
+      es: "Un familiar o amigo describe una oferta que alguien recibió y pregunta a otros si es real: una petición de consejo, no una oferta"
+    meta: '__ASKS_ADVICE_ES && (__NARRATED_ES || __FRAME_REPORTED_ES) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
+    match:
+      - "Mi sobrina recibió por Instagram una oferta para trabajar en Tailandia con el pasaje pagado. ¿Alguien ha visto esto? Me parece muy raro."
+    nomatch:
+      - "¿Alguien ha visto esto? Trabajo en Tailandia, pasaje pagado, escríbeme al WhatsApp @trabajo_th."
+      - "Mi sobrina recibió una oferta para trabajar en Tailandia con el pasaje pagado."
+    ref: https://www.policia.es/
+
+"""#),
+        ("rules/lang-fr-broad.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 8 (fr): broader wording families, written from how French-language job scams are phrased in France,
+# Belgium, Québec and West Africa ("taf", "boulot", "job étudiant", "revenus complémentaires", Orange Money, Wave),
+# not from Corpus misses. Broad sub-rules (__BFR_*) are combined by meta rules so that one weak family stays low and
+# two or three independent ones add up; a few direct rules cover phrases that are decisive on their own.
+rules:
+  # ================================================================ broad families (sub-rules)
+  - id: __BFR_HOMEWORK
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:taf|boulot|job|jobs|travail|emploi|mission|activit[ée]|revenus?|petit\s+job|job\s+[ée]tudiant|bosser|travailler|gagner)\b
+          [^.!?\n]{0,30}?(?:\b(?:depuis|de\s+chez)\s+(?:toi|vous|soi|(?:ton|votre|son)\s+(?:t[ée]l[ée]phone|portable|smartphone|domicile|canap[ée]|lit|salon))\b|
+          \b(?:en\s+ligne|100\s?%\s+en\s+ligne|[àa]\s+domicile|[àa]\s+distance|freelance|part[\s-]?time|temps\s+partiel)\b)
+      | \b(?:il\s+(?:te|vous)\s+faut|il\s+suffit\s+d['’]\s?avoir|juste|seulement|uniquement)\s+(?:d['’]\s?)?(?:un|ton|votre|une)\s+(?:smartphone|t[ée]l[ée]phone|portable|connexion(?:\s+internet)?)\b
+      | \bt[ée]l[ée]travail\s+(?:facile|simple|rapide)\b|\bjob\s+[ée]tudiant\s+(?:100\s?%\s+)?en\s+ligne\b
+    match: ["petit taf depuis ton téléphone", "il faut juste un smartphone", "Job étudiant 100% en ligne"]
+    nomatch: ["Poste en présentiel à Lyon"]
+  - id: __BFR_EASY_PAY
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:paiements?|virements?|retraits?)\s+(?:quotidiens?|journaliers?|imm[ée]diats?|instantan[ée]s?|rapides?|chaque\s+(?:jour|soir)|le\s+jour\s+m[êe]me)\b
+      | \bpay[ée]e?s?\s+(?:chaque\s+(?:jour|soir)|tous\s+les\s+(?:jours|soirs)|cash|en\s+esp[èe]ces\s+chaque)\b
+      | \b(?:par|via|sur)\s+(?:orange\s+money|wave|mtn\s+(?:momo|mobile\s+money)|moov\s+money|mobile\s+money|lydia|pcs|transcash|western\s+union|usdt|binance)\b
+      | (?:€\s?\d|\b\d[\d\s,.]{0,8}\s?(?:€|eur(?:os?)?\b|fcfa|cfa\b|\$))[^.!?\n\d]{0,8}(?:par\s+jour|/\s?jour|la\s+journ[ée]e|par\s+soir)\b
+    match: ["paiement par Orange Money ou Wave chaque soir", "retrait instantané", "80€ par jour"]
+    nomatch: ["salaire versé à la fin du mois"]
+  - id: __BFR_CHAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:[ée]cris[- ]moi|[ée]crivez[- ]moi|contacte[- ]moi|contactez[- ]moi|ajoute[- ]moi|ajoutez[- ]moi|envoie[- ]moi\s+un\s+(?:message|mp|dm))\b
+      | \ben\s+(?:mp|dm|priv[ée]|inbox)\b|\brejoin(?:s|dre|ez)\s+(?:vite\s+)?(?:le|notre|mon)\s+(?:groupe|canal)\b|\blien\s+en\s+bio\b
+      | \bcontacte[rz]?\s+(?:ma|mon|notre)\s+(?:coll[èe]gue|assistante?|manager|superviseu[rs]e?|coach)\b
+    match: ["écris-moi en MP", "rejoins vite le groupe", "Contacte ma collègue"]
+    nomatch: ["Envoyez CV et lettre à contact@boulangerie.fr"]
+  - id: __BFR_URG
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bderni[èe]re?s?\s+(?:places?|postes?|offres?)\b|\b(?:places?|postes?)\s+(?:encore\s+)?dispo(?:nibles?)?\s*!|\bplaces?\s+limit[ée]es\b
+      | \bpremiers?\s+arriv[ée]s?,?\s+premiers?\s+servis\b|\b(?:fonce|foncez|grouille[- ]toi|d[ée]p[êe]che[- ](?:toi|vous))\b|\bc['’]est\s+maintenant\s+ou\s+jamais\b
+      | \bavant\s+qu['’]il\s+ne\s+soit\s+trop\s+tard\b|\boffre\s+limit[ée]e\b|\br[ée]ponds?\s+vite\b|\br[ée]pondez\s+vite\b|\baujourd['’]hui\s+seulement\b|\bavant\s+ce\s+soir\b
+    match: ["Derniers postes dispo !", "réponds vite"]
+    nomatch: ["Candidatures jusqu'au 15 mai"]
+  - id: __BFR_NOEXP
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bsans\s+(?:aucune\s+)?(?:exp[ée]rience|dipl[ôo]me|qualification)\b|\baucun(?:e)?\s+(?:exp[ée]rience|dipl[ôo]me|comp[ée]tence)\s+(?:requise?|n[ée]cessaire|demand[ée]e?)\b
+      | \bd[ée]butant(?:e)?s\s+accept[ée]s\b|\bouvert\s+[àa]\s+tous\b|\b(?:travail|t[âa]che|taf|boulot|job|mission)s?\s+(?:tr[èe]s\s+|super\s+)?(?:facile|simple)s?\b
+    match: ["sans expérience", "débutants acceptés"]
+    nomatch: ["expérience de 3 ans exigée"]
+  - id: __BFR_SECRET
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:discr[ée]tion\s+(?:exig[ée]e|absolue|totale|de\s+rigueur)|mission\s+confidentielle|job\s+discret|travail\s+discret)\b
+      | \bne\s+(?:partage|partagez|transf[èe]re|transf[ée]rez|diffuse|diffusez|montre|montrez)\s+(?:pas\s+)?(?:ce|cette|nos|notre)\s+(?:message|offre|conversation|lien|discussion)s?\b
+      | \b(?:ne\s+parle|ne\s+parlez|n['’]en\s+parle|n['’]en\s+parlez)\s+(?:pas\s+|[àa]\s+personne|de\s+ce)
+    match: ["discrétion exigée", "Mission confidentielle"]
+    nomatch: ["vos données restent confidentielles"]
+  - id: __BFR_TASK
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:lik(?:er|ez|e)|aim(?:er|ez)|regard(?:er|ez|ant)|not(?:er|ez|ant)|[ée]valu(?:er|ez|ant)|comment(?:er|ez|ant)|suivre|s['’]abonner\s+[àa])\s+(?:des\s+|les\s+|nos\s+)?(?:vid[ée]os?|publications?|posts?|h[ôo]tels?|produits?|applis?|applications?|comptes?|cha[îi]nes?|restaurants?|films?)\b
+      | \bcode\s+(?:d['’]\s?invitation|de\s+parrainage)\b|\b(?:missions?|t[âa]ches?)\s+(?:quotidiennes|journali[èe]res)\b|\bcommission\s+sur\s+chaque\b
+    match: ["noter des hôtels", "code de parrainage"]
+    nomatch: ["regarder la vidéo de présentation de l'entreprise"]
+  - id: __BFR_MONEY_IN_OUT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:recev\w{1,5}|re[çc]oi\w{1,4}|on\s+(?:te|vous)\s+(?:verse|vire|envoie))\b[^.!?\n]{0,30}?\b(?:argent|virements?|fonds|paiements?|sommes?)\b
+          [^\n]{0,100}?\b(?:transf[ée]r\w{1,5}|reverse\w{0,2}|renvoi\w{1,4}|retir\w{1,4}|d[ée]pos\w{1,4}|envoi\w{1,4}|envoy\w{1,4})\b
+      | \b(?:tu\s+gardes|vous\s+gardez|tu\s+conserves|vous\s+conservez)\s+(?:\d{1,4}\s?(?:%|€|euros?)|une\s+commission|ta\s+part|votre\s+part)
+    match: ["on te verse de l'argent sur ton compte, tu retires en liquide", "vous gardez 10%"]
+    nomatch: ["vous recevrez votre salaire par virement"]
+  - id: __BFR_FEE
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:kit|pack)\s+de\s+(?:d[ée]marrage|d[ée]part|bienvenue)\b|\bfrais\s+(?:d['’]\s?(?:inscription|activation|assurance|adh[ée]sion)|de\s+(?:dossier|mat[ée]riel|formation|badge))\b
+      | \b(?:premier|1er)\s+d[ée]p[ôo]t\b|\bd[ée]p[ôo]t\s+(?:initial|de\s+garantie|minimum)\b|\bformation\s+(?:obligatoire\s+)?payante\b|\bcaution\s+de\s+\d
+    match: ["kit de démarrage", "premier dépôt"]
+    nomatch: ["tenue de travail fournie"]
+  - id: __BFR_IDDOC
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:photo|scan|copie)s?\s+(?:recto[- ]verso\s+)?(?:de\s+|d['’]\s?)?(?:ta|votre|la|ton|votre)?\s*(?:carte\s+d['’]\s?identit[ée]|cni|passeport|titre\s+de\s+s[ée]jour|permis\s+de\s+conduire|pi[èe]ce\s+d['’]\s?identit[ée])\b
+      | \bselfie\b|\brecto[- ]verso\b
+    match: ["photo recto verso de votre carte d'identité", "un selfie"]
+    nomatch: ["munissez-vous d'une pièce d'identité"]
+  - id: __BFR_BANK
+    languages: [fr]
+    flags: [extended]
+    pattern: '\b(?:rib|iban|coordonn[ée]es\s+bancaires|num[ée]ro\s+de\s+(?:ta\s+|votre\s+)?carte|cryptogramme|identifiants?\s+(?:bancaires|de\s+(?:ta|votre)\s+banque))\b'
+    match: ["votre RIB"]
+    nomatch: ["paiement en espèces"]
+  - id: __BFR_TRAVELPAID
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:billets?(?:\s+d['’]\s?avion)?|vols?|visas?|logement|h[ée]bergement|nourriture|transport)\b(?:\s{1,3}(?:et|\+)\s{1,3}[\w'’]{2,20}){0,2}\s+
+          (?:pris\s+en\s+charge|offerts?|pay[ée]s?|gratuits?|fournis|inclus|[àa]\s+la\s+charge\s+de\s+l['’]\s?(?:employeur|entreprise|agence))\b
+    match: ["billet d'avion et logement pris en charge", "visa et billet offerts"]
+    nomatch: ["billet d'avion à votre charge"]
+  - id: __BFR_ABROAD
+    languages: [fr]
+    pattern: '\b(?:duba[ïi]|[ée]mirats|tha[ïi]lande|bangkok|cambodge|myanmar|birmanie|laos|malaisie|philippines|turquie|kowe[ïi]t|qatar|arabie\s+saoudite|oman|liban|[àa]\s+l[''’]\s?[ée]tranger)\b'
+    match: ["hôtesse à Dubaï"]
+    nomatch: ["hôtesse à Paris"]
+  - id: __BFR_NOINTERVIEW
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:pas\s+(?:besoin\s+)?d['’]\s?entretien|sans\s+entretien|aucun\s+entretien)\b|\b(?:embauche|recrutement|int[ée]gration)\s+(?:imm[ée]diate?|directe?)\b
+      | \bd[ée]part\s+(?:rapide|imm[ée]diat|la\s+semaine\s+prochaine)\b|\btu\s+commences\s+(?:demain|aujourd['’]hui|ce\s+soir)\b
+    match: ["Pas d'entretien", "départ rapide"]
+    nomatch: ["après l'entretien"]
+  - id: __BFR_YOUNG
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:jeunes\s+(?:filles|femmes)|filles|demoiselles)\b[^.!?\n]{0,30}?\b(?:1[6-9]|2\d)\s?(?:-|[àa])\s?(?:2\d|3\d)\s+ans\b
+      | \b(?:jeunes\s+(?:filles|femmes)|demoiselles)\b[^.!?\n]{0,40}?\b(?:h[ôo]tesses?|serveuses?|danseuses?|masseuses?|mannequins?|nounous?|aides?\s+m[ée]nag[èe]res?)\b
+    match: ["jeunes filles 18-25 ans"]
+    nomatch: ["jeunes joueurs de 18 à 25 ans du club"]
+  - id: __BFR_REFERRAL
+    languages: [fr]
+    flags: [extended]
+    pattern: '\b(?:invite|invitez|parraine|parrainez|ram[èe]ne|ramenez)\s+(?:tes|vos|des)\s+(?:amis|proches|contacts|filleuls)\b[^.!?\n]{0,40}?\b(?:gagn\w{1,4}|commission|bonus|touch\w{1,4})\b|\bcode\s+(?:d[''’]\s?invitation|de\s+parrainage)\b'
+    match: ["invite tes amis et gagne un bonus"]
+    nomatch: ["invite tes amis à la fête"]
+  - id: __BFR_JOBACCT
+    languages: [fr]
+    pattern: '\b(?:inscription|compte\s+(?:de\s+travail|salari[ée]|employ[ée]|travailleur)|dossier\s+d[''’]\s?embauche|embauche|recrutement|poste|emploi|job|mission|candidature|t[ée]l[ée]travail)\b'
+    match: ["pour valider ton inscription"]
+    nomatch: ["pour valider ton panier"]
+
+  # ================================================================ direct rules
+  - id: TASK_WATCH_EARN_FR
+    tactic: task_scam
+    weight: 2.0
+    languages: [fr]
+    describe: "Offers money for watching videos, liking, following or rating things online (a task-scam hook)"
+    describe-local:
+      fr: "Propose de l’argent pour regarder des vidéos, liker, s’abonner ou noter des choses en ligne (appât d’arnaque aux tâches)"
+    flags: [extended]
+    pattern: |
+      \b(?:gagn\w{1,5}|touch\w{1,5}|se\s+faire|te\s+faire)\s+(?:de\s+l['’]\s?argent|des\s+euros|du\s+cash|des\s+sous|jusqu['’][àa]\s+\d|\d[\d\s,.]{0,6}\s?(?:€|euros?|fcfa))
+          [^.!?\n]{0,30}?\ben\s+(?:regardant|likant|aimant|notant|commentant|suivant|[ée]valuant|testant|visionnant|t['’]abonnant|vous\s+abonnant)\b
+      | \b(?:on\s+(?:te|vous)\s+paie|on\s+(?:te|vous)\s+paye|nous\s+(?:te|vous)\s+payons|pay[ée]e?s?|r[ée]mun[ée]r[ée]e?s?)\s+(?:juste\s+|simplement\s+)?pour\s+
+          (?:liker|aimer|regarder|noter|commenter|suivre|s['’]abonner|[ée]valuer|laisser\s+des\s+avis|visionner)\b
+      | (?:€\s?\d|\b\d[\d,.]{0,6}\s?(?:€|euros?|cts?|centimes|fcfa))\s+(?:la|le|par|chaque)\s+(?:vid[ée]o|like|avis|abonnement|publication)\b
+    match:
+      - "Gagne de l'argent en regardant des vidéos TikTok"
+      - "On te paie pour liker des publications"
+      - "0,50€ la vidéo"
+    nomatch:
+      - "Regardez la vidéo de présentation avant l'entretien"
+      - "Nous payons les heures supplémentaires"
+    ref:
+      - https://www.cybermalveillance.gouv.fr/tous-nos-contenus/actualites/arnaques-aux-faux-emplois
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_PROGRESS_FR
+    tactic: task_scam
+    weight: 2.0
+    languages: [fr]
+    describe: "Talks of a set of tasks in progress (orders left, mission not finished, insufficient balance) as task-scam platforms do"
+    describe-local:
+      fr: "Parle d’une série de tâches en cours (commandes restantes, mission non terminée, solde insuffisant) comme les plateformes d’arnaque aux tâches"
+    flags: [extended]
+    pattern: |
+      \bil\s+(?:vous|te)\s+reste\s+\d{1,3}\s+(?:commandes|t[âa]ches|missions|avis|[ée]valuations)\b
+      | \b(?:mission|t[âa]che|s[ée]rie)\s+(?:n['’]est\s+pas|non|pas\s+encore)\s+(?:termin[ée]e|compl[ée]t[ée]e|finie)\b[^\n]{0,120}?\b(?:recharg\w{1,5}|solde|d[ée]p[ôo]t|retir\w{1,5}|usdt)\b
+      | \bsolde\s+(?:est\s+)?insuffisant\b[^.!?\n]{0,60}?\b(?:t[âa]ches?|missions?|commandes?|recharg\w{1,5}|commissions?)\b
+      | \b(?:t[âa]ches?|missions?|commandes?)\b[^.!?\n]{0,60}?\bsolde\s+(?:est\s+)?insuffisant\b
+    match:
+      - "Votre mission n'est pas terminée : il vous reste 12 commandes sur 40. Votre solde est insuffisant, veuillez recharger"
+    nomatch:
+      - "Solde insuffisant sur votre carte de cantine"
+    ref: https://www.cybermalveillance.gouv.fr/tous-nos-contenus/actualites/arnaques-aux-faux-emplois
+
+  - id: FEE_ACTIVATE_DEPOSIT_FR
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [fr]
+    describe: "Asks for a first deposit or payment to activate the work account or file, often promising a refund with the first pay"
+    describe-local:
+      fr: "Demande un premier dépôt ou paiement pour activer le compte de travail ou le dossier, souvent avec la promesse d’un remboursement sur la première paie"
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)\b(?:pour|afin\s+d['’]|afin\s+de)\s*(?:activer|ouvrir|valider|d[ée]bloquer|finaliser|cr[ée]er|confirmer)\s+(?:votre|ton|le)\s+(?:compte|dossier|inscription|profil|poste|contrat|espace)\b
+          [^.!?\n]{0,60}?\b(?:d[ée]p[ôo]t|versement|paiement|virement|frais|recharge|acompte)\b
+      | \b(?:premier|1er)\s+(?:d[ée]p[ôo]t|versement|paiement)\b[^.!?\n]{0,60}?\b(?:activer|ouvrir|valider|d[ée]bloquer|commencer|d[ée]marrer)\b
+      | \b(?:sera|seront|vous\s+sera|te\s+sera)\s+(?:int[ée]gralement\s+|enti[èe]rement\s+)?rembours[ée]e?s?\s+(?:avec|sur|d[èe]s|lors\s+de)\s+(?:votre|ta|la|le)\s+(?:premi[èe]re?)\s+(?:paie|salaire|virement|mois|r[ée]mun[ée]ration)\b
+    match:
+      - "pour activer votre compte de travail vous devez faire un premier dépôt de 50 euros"
+      - "il vous sera remboursé avec votre première paie"
+    nomatch:
+      - "Pour activer votre compte salarié, connectez-vous au portail RH avec le lien reçu de votre manager"
+      - "Vos frais de transport vous seront remboursés en fin de mois"
+    ref:
+      - https://www.francetravail.fr/candidat/vos-recherches/faux-recruteurs.html
+      - https://www.economie.gouv.fr/dgccrf
+
+  - id: FEE_START_ITEM_FR
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [fr]
+    describe: "Makes the job depend on buying a starter kit, insurance, training or equipment"
+    describe-local:
+      fr: "Conditionne l’emploi à l’achat d’un kit de démarrage, d’une assurance, d’une formation ou de matériel"
+    flags: [extended]
+    pattern: |
+      (?<!\bne\s)(?<!\bpas\s)\b(?:acheter|payer|r[ée]gler|commander|acqu[ée]rir|prendre)\s+(?:le|un|ton|votre|la|une)\s+(?:kit|pack|starter\s+pack|formation|certificat|badge|assurance|mat[ée]riel)\b
+          [^.!?\n]{0,40}?(?:\d\s?(?:€|eur(?:os?)?\b|fcfa)|€\s?\d|\bavant\s+de\s+commencer\b|\bobligatoire\b|\bd[ée]marrage\b)
+      | \bavant\s+de\s+commencer\b[^.!?\n]{0,40}?\b(?:acheter|payer|r[ée]gler)\b[^.!?\n]{0,40}?\b(?:kit|pack|formation|assurance|mat[ée]riel|frais)\b
+      | \bfrais\s+d['’]\s?(?:assurance|activation)\b[^.!?\n]{0,40}?(?:\d\s?(?:€|eur(?:os?)?\b|fcfa)|€\s?\d|\br[ée]gl\w{1,4}|\bpay\w{1,4})
+    match:
+      - "Avant de commencer, il faut acheter le kit de démarrage à 89€"
+      - "il faut régler les frais d'assurance de 40 €"
+    nomatch:
+      - "Le kit de démarrage est fourni gratuitement par l'entreprise"
+      - "Vous n'avez pas à acheter le matériel"
+    ref:
+      - https://www.economie.gouv.fr/dgccrf
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: IMP_PUBLIC_EMPLOYMENT_FR
+    tactic: impersonation
+    weight: 2.5
+    languages: [fr]
+    describe: "Poses as a public employment or benefits body and asks to confirm bank or personal details, or threatens loss of rights"
+    describe-local:
+      fr: "Se fait passer pour un organisme public d’emploi ou de prestations et demande de confirmer des coordonnées bancaires ou personnelles, ou menace de perte de droits"
+    unless: [__IMP_SCAM_WARNING_FR, LEGIT_NEVER_ASK_PAY_FR]
+    flags: [extended]
+    pattern: |
+      \b(?:p[ôo]le\s+emploi|france\s+travail|apec|caf|urssaf|ameli|mission\s+locale|le\s+forem|actiris|vdab|emploi[- ]qu[ée]bec|service\s+canada)\b
+          [^\n]{0,160}?(?<!jamais\s)\b(?:confirm\w{1,5}|v[ée]rifi\w{1,5}|mett\w{1,4}\s+[àa]\s+jour|actualis\w{1,5}|valid\w{1,5}|renseign\w{1,5}|compl[ée]t\w{1,5})\b
+          [^.!?\n]{0,40}?\b(?:coordonn[ée]es|rib|iban|donn[ée]es|informations|identifiants|dossier)\b
+      | \b(?:sous\s+peine\s+de|risque\s+de|sinon)\s+(?:radiation|suspension\s+de\s+(?:vos|tes)\s+(?:droits|allocations|indemnit[ée]s))\b
+    match:
+      - "je suis conseillère France Travail. Une offre vous a été attribuée, veuillez confirmer vos coordonnées bancaires via ce lien avant ce soir sous peine de radiation."
+    nomatch:
+      - "France Travail rappelle que ses conseillers ne vous demanderont jamais vos coordonnées bancaires par SMS."
+    ref:
+      - https://www.francetravail.fr/candidat/vos-recherches/faux-recruteurs.html
+      - https://www.cybermalveillance.gouv.fr
+
+  - id: RC_CODE_PASS_FR
+    tactic: remote_control
+    weight: 3.0
+    languages: [fr]
+    describe: "Asks the candidate to pass on a code received by SMS or app"
+    describe-local:
+      fr: "Demande au candidat de lui transmettre un code reçu par SMS ou par une application"
+    unless: [__IMP_SCAM_WARNING_FR]
+    flags: [extended]
+    pattern: |
+      \b(?:code|texto|sms|otp)\b[^.!?\n]{0,60}?(?<!\bne\s)\b(?:renvoie|envoie|donne|transmets|dicte|copie|colle|passe|r[ée]p[èe]te|lis)[- ]?(?:le|la)?[- ]?(?:moi|nous|ici)\b
+      | \b(?:dis|donne|envoie|renvoie|transmets)[- ]moi\s+(?:le|ce|ton)\s+code\b
+    match:
+      - "Tu vas recevoir un code à 6 chiffres par texto, renvoie-le moi ici"
+      - "donne-moi le code que tu as reçu"
+    nomatch:
+      - "Ne donne jamais le code reçu par SMS, même à un recruteur"
+      - "Le code promo est affiché en caisse"
+    ref: https://www.cybermalveillance.gouv.fr
+
+  - id: MULE_KEEP_CUT_FR
+    tactic: money_mule
+    weight: 2.5
+    languages: [fr]
+    describe: "Lets the candidate keep a cut of money received and pass on the rest (money-mule pattern)"
+    describe-local:
+      fr: "Laisse le candidat garder une part de l’argent reçu et transmettre le reste (schéma de mule financière)"
+    flags: [extended]
+    pattern: |
+      \b(?:tu\s+gardes|vous\s+gardez|tu\s+conserves|vous\s+conservez|tu\s+te\s+gardes)\s+(?:\d{1,4}\s?(?:%|€|euros?)|une\s+commission|ta\s+part|votre\s+part|ta\s+commission)
+          [^\n]{0,120}?\b(?:le\s+reste|la\s+diff[ée]rence|transf[ée]r\w{1,5}|renvoi\w{1,4}|reverse\w{0,2}|d[ée]pos\w{1,4})
+      | \b(?:transf[ée]r\w{1,5}|renvoi\w{1,4}|reverse\w{0,2}|d[ée]pos\w{1,4}|retir\w{1,4})\b[^\n]{0,100}?\b(?:tu\s+gardes|vous\s+gardez|tu\s+conserves|vous\s+conservez|en\s+gardant)\s+(?:\d{1,4}\s?(?:%|€|euros?)|une\s+commission|ta\s+part|votre\s+part)
+    match:
+      - "vous les transférerez vers notre partenaire en gardant 10%"
+      - "tu retires en liquide et tu le déposes à un contact. Tu gardes 200€ à chaque fois"
+    nomatch:
+      - "Vous gardez 10% de réduction sur nos produits"
+    ref:
+      - https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+      - https://www.cybermalveillance.gouv.fr
+
+  - id: TRAF_YOUNG_ABROAD_FR
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [fr]
+    describe: "Recruits young women by age for hostess, waitress or domestic jobs abroad"
+    describe-local:
+      fr: "Recrute des jeunes femmes selon leur âge pour des emplois d’hôtesse, de serveuse ou de domestique à l’étranger"
+    meta: '__BFR_YOUNG && (__BFR_ABROAD || TRAF_SEA_JOB_FR) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "recrutons jeunes filles 18-25 ans pour travail d'hôtesse à Dubaï"
+    nomatch:
+      - "jeunes filles 18-25 ans pour le tournoi de volley à Lille"
+    ref:
+      - https://www.iom.int/fr
+      - https://www.unodc.org/unodc/fr/human-trafficking/index.html
+
+  - id: TRAF_PACKAGE_BROAD_FR
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [fr]
+    describe: "A job abroad with two or more lure signs (travel or housing paid, no interview, quick departure, age limits, chat-only contact, passport photo)"
+    describe-local:
+      fr: "Un emploi à l’étranger avec au moins deux signes d’appât (voyage ou logement payés, sans entretien, départ rapide, limite d’âge, contact uniquement par messagerie, photo du passeport)"
+    meta: '(__BFR_ABROAD || TRAF_SEA_JOB_FR) && 2 of (__BFR_TRAVELPAID, TRAF_TRAVEL_PAID_FR, __BFR_NOINTERVIEW, __BFR_YOUNG, __BFR_URG, __LURE_CHAT_ANY, __BFR_IDDOC, __BFR_NOEXP) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Conseiller clientèle au Cambodge, billet d'avion et logement pris en charge. Pas d'entretien."
+    nomatch:
+      - "Professeur de français en Thaïlande, entretien en visio avec l'école, contrat d'un an"
+    ref:
+      - https://www.interpol.int/fr/Actualites-et-evenements/Actualites/2023/INTERPOL-publie-une-notice-orange-mondiale-sur-la-menace-croissante-que-represente-la-traite-d-etres-humains-a-des-fins-de-fraude
+      - https://www.unodc.org/unodc/fr/human-trafficking/index.html
+
+  - id: IMP_BRAND_FREEMAIL_FR
+    tactic: impersonation
+    weight: 2.0
+    languages: [fr]
+    describe: "A free-mail address named after a large French, Belgian or West African employer or agency"
+    describe-local:
+      fr: "Une adresse de messagerie gratuite au nom d’un grand employeur ou d’une agence française, belge ou ouest-africaine"
+    unless: [IMP_BRAND_FREEMAIL]
+    flags: [extended]
+    pattern: |
+      (?<![\w.+-])[\w.+-]{0,40}?(?<![a-z])(?:lidl|aldi|intermarche|monoprix|fnac|darty|boulanger|orange|bouygues|sfr|edf|engie|airfrance|renault|peugeot|stellantis|michelin|
+          danone|sanofi|bnp|societegenerale|creditagricole|axa|ikea|leroymerlin|castorama|mcdonalds|sephora|chronopost|colissimo|dhl|laposte|uber|deliveroo|actiris|forem|vdab|
+          apec|urssaf|caf|proman|synergie|startpeople|samsic|onet|accor|sodexo|veolia|vinci|bollore|ecobank|sonatel|mtn|moov|wave|total)[\w.+-]{0,40}
+          @(?:gmail|googlemail|outlook|hotmail|live|yahoo|ymail|aol|proton(?:mail)?|gmx|icloud|zoho)\.[a-z]{2,3}(?:\.[a-z]{2})?\b
+    match:
+      - "Écrivez à sodexo.france@gmail.com"
+    nomatch:
+      - "Écrivez à recrutement@sodexo.com"
+    ref: https://www.cybermalveillance.gouv.fr
+
+  - id: URG_BROAD_FR
+    tactic: urgency
+    weight: 1.0
+    languages: [fr]
+    describe: "Presses the reader with last places, first-come-first-served or a same-day deadline"
+    describe-local:
+      fr: "Presse le lecteur avec des dernières places, un « premier arrivé, premier servi » ou une échéance le jour même"
+    unless: [URG_LIMITED_PLACES_FR, URG_PRESSURE_FR, URG_ACT_NOW_FR]
+    pattern: '\bderni[èe]re?s?\s+(?:places?|postes?)\b|\b(?:places?|postes?)\s+(?:encore\s+)?dispo(?:nibles?)?\s*!|\bpremiers?\s+arriv[ée]s?,?\s+premiers?\s+servis\b|\b(?:fonce|foncez|grouille[- ]toi)\b|\bc[''’]est\s+maintenant\s+ou\s+jamais\b|\bavant\s+qu[''’]il\s+ne\s+soit\s+trop\s+tard\b|\boffre\s+limit[ée]e\b'
+    match:
+      - "Derniers postes dispo !"
+    nomatch:
+      - "Dernier délai pour candidater : 15 mai"
+
+  # ================================================================ combinations
+  - id: BROAD_LURE_STACK_FR
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [fr]
+    describe: "A scam mechanism (tasks, fee, money forwarding, ID or bank details, secrecy, paid travel) together with two or more lure signs (home or phone work, fast pay, chat contact, urgency, no experience, unsolicited selection, no interview)"
+    describe-local:
+      fr: "Un mécanisme d’arnaque (tâches, frais, transfert d’argent, pièce d’identité ou coordonnées bancaires, secret, voyage payé) avec au moins deux signes d’appât (travail depuis chez soi ou le téléphone, paiement rapide, contact par messagerie, urgence, sans expérience, sélection non sollicitée, sans entretien)"
+    meta: '1 of (__BFR_TASK, __BFR_FEE, __BFR_MONEY_IN_OUT, __BFR_IDDOC, __BFR_BANK, __BFR_SECRET, __BFR_TRAVELPAID, __BFR_REFERRAL) && 2 of (__BFR_HOMEWORK, __BFR_EASY_PAY, __BFR_CHAT, __LURE_CHAT_ANY, __BFR_URG, __BFR_NOEXP, __LURE_SELECTED_FR, __BFR_NOINTERVIEW) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Télétravail facile : il faut juste un smartphone. On te paie pour liker des publications, paiement par Orange Money chaque soir."
+    nomatch:
+      - "Télétravail deux jours par semaine, salaire mensuel, entretien RH"
+    ref: https://www.cybermalveillance.gouv.fr/tous-nos-contenus/actualites/arnaques-aux-faux-emplois
+
+  - id: BROAD_LURE_STACK_STRONG_FR
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [fr]
+    describe: "Two scam mechanisms together with two or more lure signs"
+    describe-local:
+      fr: "Deux mécanismes d’arnaque avec au moins deux signes d’appât"
+    meta: 'BROAD_LURE_STACK_FR && 2 of (__BFR_TASK, __BFR_FEE, __BFR_MONEY_IN_OUT, __BFR_IDDOC, __BFR_BANK, __BFR_SECRET, __BFR_TRAVELPAID, __BFR_ABROAD, __BFR_REFERRAL)'
+    match:
+      - "Job étudiant 100% en ligne : noter des hôtels, premier dépôt de 20€, écris-moi en MP"
+    nomatch:
+      - "Job étudiant 100% en ligne : noter des hôtels, écris-moi en MP"
+
+  - id: TASK_REFERRAL_FR
+    tactic: task_scam
+    weight: 2.0
+    languages: [fr]
+    describe: "Paid likes, views or ratings combined with a referral commission or invitation code (a task-scam pyramid)"
+    describe-local:
+      fr: "Paiement pour des likes, vues ou avis avec commission de parrainage ou code d’invitation (pyramide d’arnaque aux tâches)"
+    meta: '(TASK_WATCH_EARN_FR || TASK_LIKE_RATE_FR || TASK_PAID_ENGAGEMENT) && __BFR_REFERRAL && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "0,50€ la vidéo ! Invite tes amis et gagne un bonus."
+    nomatch:
+      - "0,50€ la vidéo !"
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: RC_CODE_JOB_FR
+    tactic: remote_control
+    weight: 2.0
+    languages: [fr]
+    describe: "Asks for an SMS code in the context of a job registration or work account"
+    describe-local:
+      fr: "Demande un code SMS sous prétexte d’inscription à un emploi ou de compte de travail"
+    meta: 'RC_CODE_PASS_FR && __BFR_JOBACCT && !RC_CODE_JOB_CONTEXT && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Tu vas recevoir un code par texto, renvoie-le moi ici pour valider ton inscription chez nous."
+    nomatch:
+      - "Tu vas recevoir un code par texto, renvoie-le moi"
+    ref: https://www.cybermalveillance.gouv.fr
+
+  - id: COMBO_DATA_LURE_FR
+    tactic: data_harvest
+    weight: 1.5
+    languages: [fr]
+    describe: "Asks for a selfie with ID, ID scans or bank details together with lure signs, with no interview in sight"
+    describe-local:
+      fr: "Demande un selfie avec pièce d’identité, des copies de pièces ou des coordonnées bancaires avec des signes d’appât, sans entretien en vue"
+    meta: '(DATA_SELFIE_ID_FR || (__BFR_IDDOC && __BFR_BANK)) && (__LURE_SELECTED_FR || __BFR_HOMEWORK || __BFR_CHAT || __LURE_CHAT_ANY || __BFR_EASY_PAY || __BFR_NOINTERVIEW || __BFR_TASK || __FEE_SELECTED_FR || __BFR_JOBACCT) && !LEGIT_INTERVIEW_PROCESS_FR && !__ONBOARD_FR && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Pour finaliser votre dossier d'embauche, envoyez une photo recto verso de votre carte d'identité et un selfie avec la carte à la main, ainsi que votre RIB."
+    nomatch:
+      - "Suite à vos deux entretiens, merci d'apporter votre RIB et une copie de votre carte d'identité le premier jour."
+    ref: https://www.cybermalveillance.gouv.fr
+
+  - id: BROAD_LURE_STACK_WIDE_FR
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [fr]
+    describe: "A scam mechanism together with four or more distinct lure signs"
+    describe-local:
+      fr: "Un mécanisme d’arnaque avec au moins quatre signes d’appât distincts"
+    meta: 'BROAD_LURE_STACK_FR && 4 of (__BFR_HOMEWORK, __BFR_EASY_PAY, __BFR_CHAT, __LURE_CHAT_ANY, __BFR_URG, __BFR_NOEXP, __LURE_SELECTED_FR, __BFR_NOINTERVIEW)'
+    match:
+      - "Sans expérience, il faut juste un smartphone. On te paie pour liker des publications, paiement par Wave chaque soir. Derniers postes dispo !"
+    nomatch:
+      - "Télétravail facile : il faut juste un smartphone. On te paie pour liker des publications, paiement par Wave chaque soir."
+  - id: COMBO_IMP_PUBLIC_DATA_FR
+    tactic: impersonation
+    weight: 1.5
+    languages: [fr]
+    describe: "A message posing as a public employment body asks for bank details or login data"
+    describe-local:
+      fr: "Un message se présentant comme un organisme public d’emploi demande des coordonnées bancaires ou des identifiants"
+    meta: 'IMP_PUBLIC_EMPLOYMENT_FR && (__BFR_BANK || __BFR_IDDOC || __SECRETCRED_FR) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Conseillère France Travail : veuillez confirmer vos coordonnées bancaires via ce lien"
+    nomatch:
+      - "Conseillère France Travail : veuillez confirmer votre présence à l'atelier"
+    ref: https://www.francetravail.fr/candidat/vos-recherches/faux-recruteurs.html
+  - id: COMBO_IMP_PUBLIC_URGENT_FR
+    tactic: urgency
+    weight: 1.5
+    languages: [fr]
+    describe: "A message posing as a public employment body sets a same-day deadline or threatens loss of rights"
+    describe-local:
+      fr: "Un message se présentant comme un organisme public d’emploi fixe une échéance le jour même ou menace de perte de droits"
+    meta: 'IMP_PUBLIC_EMPLOYMENT_FR && (__BFR_URG || URG_PRESSURE_FR || URG_ACT_NOW_FR || URG_LIMITED_PLACES_FR) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Conseillère France Travail : veuillez confirmer vos coordonnées bancaires avant ce soir"
+    nomatch:
+      - "Conseillère France Travail : veuillez confirmer vos coordonnées bancaires"
+    ref: https://www.francetravail.fr/candidat/vos-recherches/faux-recruteurs.html
 
 """#),
         ("rules/lang-id.yaml", #"""
@@ -11805,6 +13858,52 @@ rules:
     nomatch:
       - "Você foi pré-selecionado. Confirme seu CPF e dados bancários no link."
     ref: https://antifraudes.febraban.org.br/
+
+  # ---- Round 8: a fee for the pre-employment medical exam (the employer pays it by law), and relatives asking for advice.
+  - id: __FEE_ADMISSION_EXAM_PT_PAT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:pag\w*|taxa|custo|valor|cobran[çc]a|deposit\w*|pix)\b(?:[^.!?\n]|\.\d){0,60}?\bexames?\s+(?:m[ée]dicos?\s+)?(?:admissiona(?:l|is)|de\s+admiss[ãa]o)\b
+      | \bexames?\s+(?:m[ée]dicos?\s+)?(?:admissiona(?:l|is)|de\s+admiss[ãa]o)\b(?:[^.!?\n]|\.\d){0,50}?(?:r\$\s?\d|€\s?\d|\d\s?€|\bpag\w*|\btaxa\b|\bcusta\b)
+  - id: FEE_ADMISSION_EXAM_PT
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [pt]
+    describe: "Charges the candidate for the pre-employment medical exam, which the employer must pay by law"
+    describe-local:
+      pt: "Cobra do candidato o exame admissional, que por lei é pago pelo empregador"
+    meta: '__FEE_ADMISSION_EXAM_PT_PAT && !LEGIT_INTERVIEW_PROCESS_PT && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "É necessário efetuar o pagamento da taxa de cadastro e exame admissional (R$ 97,00) via Pix."
+      - "O exame médico admissional custa R$ 120 e deve ser pago pelo candidato."
+    nomatch:
+      - "O exame admissional será agendado pelo RH, sem custo para você."
+      - "Após a aprovação, você fará o exame admissional na clínica conveniada."
+    ref:
+      - https://www.planalto.gov.br/ccivil_03/decreto-lei/del5452.htm
+      - https://www.gov.br/trabalho-e-emprego/pt-br
+
+  - id: __ASKS_ADVICE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:algu[ée]m\s+(?:j[áa]\s+)?(?:viu|conhece|caiu|recebeu|sabe)|(?:isso|isto)\s+(?:[ée]|parece)\s+(?:golpe|confi[áa]vel|verdade|seguro|normal)|[ée]\s+golpe\s*\?|ser[áa]\s+que\s+[ée]\s+(?:golpe|verdade|confi[áa]vel)|
+          achei\s+(?:\w{1,12}\s){0,2}?(?:estranho|esquisito|suspeito)|como\s+(?:a\s+gente|eu|posso|podemos|fa[çc]o\s+pra|se)\s+(?:\w{1,12}\s){0,2}?(?:confer\w*|verific\w*|checa\w*|saber)|o\s+que\s+voc[êe]s\s+acham)\b
+  - id: LEGIT_RELATIVE_ASKS_PT
+    tactic: legitimacy
+    weight: -2.0
+    languages: [pt]
+    describe: "A relative or friend describes an offer someone received and asks others whether it is genuine: a request for advice, not an offer"
+    describe-local:
+      pt: "Um parente ou amigo descreve uma proposta que alguém recebeu e pergunta aos outros se é verdadeira: um pedido de conselho, não uma oferta"
+    meta: '__ASKS_ADVICE_PT && (__NARRATED_PT || __FRAME_REPORTED_PT) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
+    match:
+      - "Meu sobrinho recebeu pelo Instagram uma proposta pra trabalhar na Tailândia, passagem paga. Alguém já viu isso? Achei estranho demais."
+    nomatch:
+      - "Alguém já viu isso? Vaga na Tailândia, passagem paga, chama no zap @vagas_th."
+      - "Meu sobrinho recebeu uma proposta pra trabalhar na Tailândia, passagem paga."
+    ref: https://www.gov.br/mj/pt-br
 
 """#),
         ("rules/lang-tl.yaml", #"""
@@ -16392,8 +18491,11 @@ rules:
     flags: [extended]
     pattern: |
       \bc[ứu]u\s+(?:con|em|t[ôo]i|m[ìi]nh|ch[áa]u)\s+v[ớo]i\b|\b(?:con|(?<!trai\s)(?<!g[áa]i\s)(?<!ch[ồo]ng\s)(?<!v[ợo]\s)(?<!anh\s)(?<!em\s)(?<!b[ạa]n\s)(?<!ch[áa]u\s)(?<!m[ẹe]\s)(?<!b[ốo]\s)(?<!con\s)t[ôo]i)\s+(?:[đd]ang\s+)?b[ịi]\s+(?:gi[ữu]|nh[ốo]t|b[áa]n|[đd][áa]nh|giam)\b
+      | \b(?:h[ọo]|ch[úu]ng\s+n[óo]|b[ọo]n\s+n[óo])\s+(?:[đd][ãa]\s+)?(?:gi[ữu]|l[ấa]y|thu)\s+h[ộo]\s+chi[ếe]u\s+c[ủu]a\s+(?:con|em|t[ôo]i|m[ìi]nh|ch[áa]u)\b
+      | \b(?:m[ẹe]|b[ốo]|ba|m[áa])\s+[đd][ừu]ng\s+g[ọo]i\s+(?:l[ạa]i\s+)?(?:v[àa]o\s+)?s[ốo]\s+n[àa]y\b
     match:
       - "Cứu con với, con đang bị giữ ở bên Campuchia"
+      - "Me oi, ho giu ho chieu cua con roi. Me dung goi vao so nay."
     nomatch:
       - "Em trai tôi bị giữ ở Campuchia, gia đình đã báo công an"
   - id: __FIRST_PERSON_VICTIM_EN
@@ -16453,6 +18555,48 @@ rules:
   - id: __FIRST_PERSON_VICTIM
     languages: [any]
     meta: '__FIRST_PERSON_VICTIM_ZH || __FIRST_PERSON_VICTIM_DE || __FIRST_PERSON_VICTIM_VI || __FIRST_PERSON_VICTIM_EN || __FIRST_PERSON_VICTIM_FR || __FIRST_PERSON_VICTIM_ES || __FIRST_PERSON_VICTIM_PT || __FIRST_PERSON_VICTIM_ID || __FIRST_PERSON_VICTIM_TL'
+
+  # ---- Round 8: relatives asking for advice about an offer someone received (en, fr).
+  - id: __ASKS_ADVICE_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:has\s+anyone\s+(?:seen|heard\s+of|had|dealt\s+with)|does\s+anyone\s+know|(?:is\s+(?:this|it)|sounds?)\s+(?:a\s+)?(?:scam|legit|real|genuine|safe|too\s+good\s+to\s+be\s+true|dodgy|fishy)|
+          (?:seems?|looks?|felt|feels)\s+(?:really\s+|very\s+|a\s+bit\s+)?(?:off|odd|weird|strange|suspicious|dodgy)|how\s+(?:can|do)\s+(?:i|we)\s+(?:check|verify|find\s+out|tell)|what\s+do\s+you\s+(?:all\s+|guys\s+)?think)\b
+  - id: LEGIT_RELATIVE_ASKS_EN
+    tactic: legitimacy
+    weight: -2.0
+    languages: [en]
+    describe: "A relative or friend describes an offer someone received and asks others whether it is genuine: a request for advice, not an offer"
+    meta: '__ASKS_ADVICE_EN && (__NARRATED_EN || __FRAME_REPORTED_EN) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
+    match:
+      - "My nephew got a message on Instagram offering a typing job in Thailand, flight paid. Has anyone seen this? It seems really off."
+    nomatch:
+      - "Has anyone seen this? Typing job in Thailand, flight paid, message me on WhatsApp @jobs_th."
+      - "My nephew got a message offering a typing job in Thailand, flight paid."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: __ASKS_ADVICE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:quelqu['’]un\s+(?:a\s+d[ée]j[àa]\s+(?:vu|re[çc]u|eu)|conna[îi]t)|(?:c['’]est|est-ce)\s+(?:une\s+)?(?:arnaque|s[ée]rieux|fiable|normal|vrai)|(?:ça|cela)\s+(?:me\s+)?(?:para[îi]t|semble)\s+(?:\w{1,12}\s)?(?:louche|bizarre|[ée]trange|suspect)|
+          comment\s+(?:v[ée]rifier|savoir|(?:je|on)\s+peu[tx]\s+v[ée]rifier)|qu['’]en\s+pensez-vous|vous\s+en\s+pensez\s+quoi)\b
+  - id: LEGIT_RELATIVE_ASKS_FR
+    tactic: legitimacy
+    weight: -2.0
+    languages: [fr]
+    describe: "A relative or friend describes an offer someone received and asks others whether it is genuine: a request for advice, not an offer"
+    describe-local:
+      fr: "Un proche décrit une offre que quelqu’un a reçue et demande aux autres si elle est sérieuse : une demande de conseil, pas une offre"
+    meta: '__ASKS_ADVICE_FR && (__NARRATED_FR || __FRAME_REPORTED_FR) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
+    match:
+      - "Mon neveu a reçu sur Instagram une offre de saisie en Thaïlande, billet payé. Quelqu'un a déjà vu ça ? Ça me paraît louche."
+    nomatch:
+      - "Quelqu'un a déjà vu ça ? Saisie en Thaïlande, billet payé, écrivez-moi sur WhatsApp @jobs_th."
+      - "Mon neveu a reçu une offre de saisie en Thaïlande, billet payé."
+    ref: https://www.cybermalveillance.gouv.fr/
+
 
 """#),
         ("rules/money_mule.yaml", #"""
@@ -18221,10 +20365,11 @@ rules:
     pattern: |
       \b(?:this|the|our)\s+(?:position|job|offer|opportunity|project|role|work|vacancy)\s+is\s+(?:strictly\s{1,3}|highly\s{1,3}|very\s{1,3})?(?:confidential|secret|private|discreet)\b
       | \bkeep\s+(?:it|this|that|the|our)\b(?![^.!?\n]{0,40}\b(?:password|data|information|passport\s+valid)\b)[^.!?\n]{0,40}?\b(?:to\s+yourself|private|secret|confidential|quiet|hush|under\s+wraps)\b
-      | \b(?:don['’]t|do\s+not|never|please\s+don['’]t)\s+(?:post|share|publish|talk)\w*\b[^.!?\n]{0,40}\b(?:social\s+media|facebook|tiktok|instagram|twitter|online|other\s+candidates|the\s+internet)\b
+      | \b(?:don['’]t|do\s+not|never|please\s+don['’]t)\s+(?:go\s+)?(?:post|share|publish|talk)\w*\b[^.!?\n]{0,40}\b(?:social\s+media|facebook|tiktok|instagram|twitter|online|other\s+candidates|the\s+internet)\b
       | \b(?:address|location|exact\s+location|workplace|office)\b[^.!?\n]{0,40}\b(?:given|shared|sent|revealed|disclosed|told)\b[^.!?\n]{0,20}\b(?:only\s{1,3})?(?:on\s+arrival|upon\s+arrival|when\s+you\s+(?:land|arrive)|after\s+you\s+(?:land|arrive)|at\s+the\s+airport)\b
       | \b(?:never|no|don['’]t|do\s+not)\s+(?:take\s{1,3}|make\s{1,3})?screenshots?\b
     match:
+      - "Don't go posting about it on Facebook, the manager is funny about that."
       - "Keep the location of the office private, we will share the address only when you land."
       - "Don't post about the job on Facebook or TikTok."
       - "This position is confidential."
@@ -18497,6 +20642,512 @@ rules:
     ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
 
 """#),
+        ("rules/sms_lures.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Terse SMS and chat recruitment lures, as real scammers send them: one or two lines that pair a job offer
+# with daily or high pay, a chat-app contact or a bare "reply / click" call to action. Written from the dev
+# split of public SMS corpora (smishtank, Super SMS Dataset, SpamHunter); texts there are often
+# pre-processed (lower case, punctuation stripped, verbs lemmatised as "we be hire", numbers masked as X),
+# so the patterns here do not depend on punctuation or inflection.
+# Each sub-rule is one signal; the scoring rules need two independent signals (job + pay, job + chat app,
+# job + fee), so a single job word, a single amount or a single chat link stays below the scam label.
+rules:
+  # ---------------------------------------------------------------- English signals
+  - id: __SMS_JOB_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bpart[\s/-]{0,3}(?:time|job|timer)s?\b|\bpart\s?/\s?full[\s-]?time\b|\bfull\s?/\s?part[\s-]?time\b
+      | \b(?:we|company|team|store|shop)\s+(?:are\s{1,3}|be\s{1,3}|is\s{1,3}|['’]re\s{1,3})?(?:now\s{1,3}|currently\s{1,3}|urgently\s{1,3})?(?:hir(?:e|ing)|recruit(?:ing)?)\b
+      | \b(?:now|urgently|currently)\s+(?:hir(?:e|ing)|recruit(?:ing)?)\b|\bhir(?:e|ing)\s+(?:part|online|home|remote|promoters?|staff|employees?)\b
+      | \bjob\s+(?:offer|opportunit(?:y|ies)|opening|vacanc(?:y|ies)|application|invitation)s?\b|\bvacanc(?:y|ies)\b
+      | \b(?:work|working|job|jobs|earn|income)\s+(?:from|at)\s+(?:your\s{1,3}|own\s{1,3})?home\b|\bwork[\s-]?from[\s-]?home\b|\bhome[\s-]based\s+(?:job|work)\b
+      | \b(?:online|remote|home|typing|sms\s+sending|email\s+sending|data\s+entry)\s+(?:part[\s-]?time\s{1,3})?(?:jobs?|work|tasks?|positions?)\b
+      | \b(?:mystery\s+shoppers?|merchandise\s+promoters?|data\s+entry\s+(?:clerk|operator|work|position)s?)\b
+      | \b(?:you|u)\s+(?:have\s{1,3}|are\s{1,3}|be\s{1,3}|r\s{1,3})?(?:been\s{1,3})?(?:selected|select|shortlisted|chosen|hired)\s+(?:for|to)\s+(?:the\s{1,3}|a\s{1,3}|our\s{1,3})?(?:[\w/-]{1,20}\s{1,3}){0,3}?(?:job|position|post|work|role|vacancy|task)\b
+      | \b(?:your|ur)\s+(?:online\s{1,3})?(?:job\s{1,3})?(?:application|cv|resume|profile)\s+(?:has\s{1,3}|have\s{1,3})?(?:been\s{1,3}|be\s{1,3}|is\s{1,3}|was\s{1,3})?(?:approved?|accepted|selected|select|shortlisted|successful|matched?)\b
+      | \b(?:offer(?:ing)?|have|got)\s+(?:you\s{1,3})?(?:a\s{1,3})?(?:part[\s-]?time\s{1,3})?job\s+(?:offer\s{1,3})?(?:for\s+you|in\s+my\s+company)\b|\boffer(?:ing)?\s+you\s+(?:a\s{1,3})?job\b
+      | \b(?:looking\s+for|need|needs|seeking|recruit(?:ing)?|hir(?:e|ing))\s+(?:\d{1,3}\s{1,3}|x{1,3}\s{1,3})?(?:more\s{1,3})?(?:part[\s-]?time\s{1,3})?(?:staff|workers?|employees?|people|promoters?|assistants?|members?)\s+(?:to\s+work|who\s+can|for\s+(?:online|home|part))\b
+      | \b(?:is|are|be)\s+(?:now\s{1,3}|currently\s{1,3}|urgently\s{1,3})?(?:hiring|recruiting)\b|\bwe\s+need\s+someone\s+to\b|\bour\s+job\s+(?:is|be)\s+(?:very\s{1,3}|so\s{1,3})?(?:simple|easy)\b
+      | \b(?:virtual|personal)\s+(?:data\s{1,3})?(?:assistants?|clerks?)\b|\bdata\s+clerks?\b
+      | \b(?:providing|giving|offering)\s+(?:u\s{1,3}|you\s{1,3})?(?:the\s{1,3}|a\s{1,3})?(?:[\w-]{1,15}\s{1,3}){0,2}?job\b
+      | \b(?:earn\w{0,3}|income|money)\b[^.!?\n]{0,40}\b(?:from|at)\s+(?:your\s{1,3})?home\b
+    match:
+      - "Hiring part-time staff now, add my WhatsApp."
+      - "we be hire a team you can work from home"
+      - "U be select for part/full time job"
+      - "Your job application have be approve"
+      - "I have a part time job offer for you"
+    nomatch:
+      - "Good job on the report today, see you tomorrow."
+      - "I started my new job at the bakery this week."
+
+  - id: __SMS_PAY_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:daily|day)\s+(?:salary|income|wages?|pay|earnings?|commissions?|profits?)\b
+      | \b(?:salary|wages?|income|pay|payment|commissions?)\s+(?:is\s{1,3}|are\s{1,3}|be\s{1,3}|will\s{1,3}be\s{1,3})?(?:paid\s{1,3}|pay\s{1,3}|settled\s{1,3}|credited\s{1,3})?(?:daily|every\s+day|the\s+same\s+day|same[\s-]day|on\s+a\s+daily\s+basis)\b
+      | \b(?:get|be)\s+pa(?:id|y)\s+(?:daily|every\s+day|the\s+same\s+day|same[\s-]day|instantly)\b
+      | \b(?:earn\w{0,3}|make|making|receive|salary|sal|income|wages?|pay|paid|commissions?|profits?)\b[^.!?\n]{0,25}?(?:\d|\bx{2,})[^.!?\n]{0,20}?(?:/\s?day|per[\s-]?day|a[\s-]day|each\s+day|every\s+day|daily)\b
+      | (?:\d|\bx{2,})[\d,.x]{0,12}\s?(?:k\b|rs\b\.?|inr\b|usd\b|aud\b|cad\b|php\b|pesos?\b|rm\b|ksh\b|tk\b|dollars?\b|euros?\b|rupees?\b|us\s+dollars?\b|[$€£₹₱])?\s?(?:[-–~]|to)\s?(?:[$€£₹₱]|rs\.?|inr|usd)?\s?(?:\d|x{2,})[\d,.x]{0,12}\s?(?:k\b|rs\b\.?|inr\b|usd\b|aud\b|cad\b|php\b|pesos?\b|rm\b|ksh\b|tk\b|dollars?\b|euros?\b|rupees?\b|us\s+dollars?\b|[$€£₹₱])?\s?
+          (?:/\s?day|per[\s-]?day|a[\s-]day|each\s+day|every\s+day|daily)\b
+      | \bearn\w{0,3}\s+(?:up\s?to\s{1,3}|upto\s{1,3}|between\s{1,3}|around\s{1,3}|over\s{1,3}|easily\s{1,3}|about\s{1,3}|at\s+least\s{1,3})?(?:rs\.?\s?|inr\s?|us\s?\$|c\s?\$?\s?|\$|usd\s?|₹|₱|€|£|rm\s?|php\s?|aud\s?|ksh\s?)?\s?(?:\d|x{2,})
+      | \b(?:earn\w{0,3}|income|salary|profits?)\s+(?:rs\.?\s{1,3}|inr\s{1,3}|money\s{1,3})?(?:per|a|/)\s?day\b
+      | \b(?:extra|additional|side|passive|second)\s+(?:monthly\s{1,3}|daily\s{1,3})?income\b
+      | \b(?:receive|get|earn)\s+(?:a\s{1,3}|your\s{1,3})?(?:reward|commission)s?\b
+      | (?:[$€£]\s?|\b(?:usd|us\$)\s?)(?:[5-9]\d|[1-9]\d{2,3})(?:\.\d\d)?\s*(?:/\s?h(?:ou)?r\b|per\s+h(?:ou)?r\b|an\s+hour\b|hourly\b)
+      | \b(?:pay|pays|paid|salary|wage)\s{0,3}(?:rate\s{0,3})?(?:is\s{1,3}|of\s{1,3}|be\s{1,3}|:\s{0,3})?(?:us)?[$€£]\s?\d{3,5}(?![\d,.])
+      | (?:[$€£]\s?|\b(?:usd|us\$)\s?)\d{3,5}(?![\d,])\s*(?:/\s?|per\s+|a\s+|each\s+)?(?:week|wk|weekly|assignment|task)\b
+    match:
+      - "daily salary XXXX"
+      - "earn 300 Per-day"
+      - "you can earn up to 10,000 Rs/day"
+      - "receive XXX-XXXX Rs a day"
+      - "pay of $750 weekly"
+    nomatch:
+      - "I will pay you back tomorrow."
+      - "Salary is paid monthly by bank transfer."
+
+  - id: __SMS_DAY_AMOUNT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?:\d|\bx{2,})[\d,.x]{0,12}\s?(?:k\b|rs\b\.?|inr\b|usd\b|aud\b|cad\b|php\b|pesos?\b|rm\b|ksh\b|tk\b|dollars?\b|euros?\b|rupees?\b|us\s+dollars?\b|[$€£₹₱])?\s?(?:/\s?day|per[\s-]?day|a[\s-]day|each\s+day|every\s+day|daily)\b
+    match:
+      - "500 per day"
+    nomatch:
+      - "twice a day"
+
+  - id: __SMS_SHORT_TEXT
+    languages: [any]
+    pattern: '\A[\s\S]{1,700}\z'
+    match:
+      - "short message"
+    nomatch:
+      - "long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text long text "
+
+  - id: __SMS_NEGATED_CHAT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      (?:\b(?:never|not|nor|avoid|beware|tidak|tak|bukan|jangan|nunca|jam[áa]s|n[ãa]o|jamais|ne|nie|nicht|keine?n?)\b|n['’]t\b|\bn['’]|\bno\s+(?=(?:contact|recrut|reclut|usa|utiliz|pid|envi|atend|ofrec|solicit)\w*))
+          (?!(?:\s{1,3}[\w'’]{1,12}){0,2}?\s{1,3}(?:hesitat\w*|miss|wait|delay|forget|ragu|dude\w*|h[ée]sit\w*|perca\w*|pierd\w*|lupa|esque[çc]\w*|olvid\w*)\b)
+          [^.!?\n]{0,50}\b(?:whats\s?app|telegram|wa\.me|t\.me)\b
+    match:
+      - "we do not contact candidates through WhatsApp"
+      - "Koperasi tidak merekrut lewat Telegram"
+      - "No contactamos por WhatsApp"
+    nomatch:
+      - "contact us on WhatsApp"
+      - "Do not hesitate to contact us on WhatsApp"
+      - "no experience required contact us on whatsapp"
+      - "Jangan ragu hubungi WhatsApp kami"
+
+  - id: __SMS_CHAT_EN
+    languages: [any]
+    flags: [extended]
+    unless: [__SMS_NEGATED_CHAT]
+    pattern: |
+      \b(?:what['’]?s[\s-]?app|whats?[\s-]?ap+|wh?atsap+|wtsap+|wats?ap+|wasap|telegram)\b
+      | (?<![\w@-])(?:wa|t)\s?\.?\s?me\s?/|(?<![\w@-])wa\s?\.\s?(?:me|link)\b|\bwa\s+me\s+(?:\+?\d|x{4,})|\bwhatsapp://|\b(?:api|chat)\.whatsapp\.com\b
+      | \b(?:on|via|in|at)\s+tg\b|\btg\s*[:@]
+    match:
+      - "accept work on TG"
+      - "click wa.me/15550100999"
+      - "please reply to whats app http://wa me XXXXXXXX"
+    nomatch:
+      - "What's up? See you at the gym."
+
+  - id: __SMS_CTA_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:reply|text|send|sms|type)\s+(?:us\s{1,3}|me\s{1,3})?["“']?(?:yes|y|ok|job|jobs|work|ready|start|info|interested|hi)\b["”']?
+      | \b(?:text|send|sms)\s+(?:us\s{1,3}|me\s{1,3})?(?:your\s+)?(?:name|response|cv|resume|details)\b
+      | \b(?:reply|text|type)\s+["“']?\w{2,10}["”']?\s+(?:to|and)\s+(?:start|join|apply|subscribe|proceed|begin|confirm|continue|get\s+started)\b
+      | \bclick\b|\btap\s+(?:the\s{1,3})?(?:link|here|below)\b|\b(?:https?\s?:?\s?/\s?/|www\s?\.)|\b(?:bit\.ly|cutt\.ly|tinyurl|rebrand\.ly|t\.co|is\.gd|goo\.gl|shorturl)\b
+      | \b(?:if\s+(?:you\s+(?:are|be|r)\s+|u\s+r\s+|u\s+are\s+)?interested|are\s+you\s+interested|interested\?)\b
+      | \b(?:contact|message|call|sms|text)\s+(?:us|me|hr|him|her|the\s+manager)\b|\bleave\s+(?:me\s+|us\s+)?a\s+message\b|\bcall\s+now\b
+      | \b(?:for|more)\s+(?:more\s+)?(?:details|info|information)\b
+    match:
+      - "Reply YES to apply"
+      - "Text us your name and best time to call"
+      - "Please leave me a message if you are interested"
+    nomatch:
+      - "See you at dinner."
+
+  # ---------------------------------------------------------------- English scoring rules
+  - id: SMS_JOB_DAILY_PAY_EN
+    tactic: unrealistic_pay
+    weight: 6.7
+    languages: [en]
+    describe: "A short unsolicited job offer (part-time, hiring, work from home, 'you are selected') that promises pay per day, an 'earn X' amount or a high hourly or weekly sum"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_EN && (__SMS_PAY_EN || (__SMS_DAY_AMOUNT_EN && (__SMS_CTA_EN || __SMS_CHAT_EN || OFF_CHAT_LINK))) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "We are hiring part-time staff, earn 400-900 Rs per day from your phone."
+      - "u be select for the work from home job receive your daily salary XXXX"
+      - "Online typing job, earn up to $250 a day, details inside."
+    nomatch:
+      - "We are hiring a part-time cashier; apply in store, pay discussed at interview."
+      - "I earn 120 a day at the market, not bad for a Saturday."
+      - "Part-time receptionist, $17.50 per hour, weekday mornings."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "FTC consumer alert, 'Did you get a text offering you a job? It could be a scam' (2023)"
+      - "Salman, Ikram & Kaafar, 'Investigating Evasive Techniques in SMS Spam Filtering' (Super SMS Dataset, 2024)"
+
+  - id: SMS_JOB_CHAT_APP_EN
+    tactic: offplatform
+    weight: 6.2
+    languages: [en]
+    describe: "A short job offer (part-time, hiring, work from home, 'you are selected') whose only next step is a WhatsApp or Telegram contact or chat link"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_EN && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Hiring online promoters for a big store, work with your mobile. wa.me/15550104477"
+      - "we be currently recruit part time staff accept work on TG"
+    nomatch:
+      - "We are hiring part-time staff; apply on our careers page."
+      - "Join our parents' WhatsApp group for the school trip."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "FTC consumer alert, 'Did you get a text offering you a job? It could be a scam' (2023)"
+
+  - id: SMS_JOB_PAY_CALL_TO_ACTION_EN
+    tactic: urgency
+    weight: 1.5
+    languages: [en]
+    describe: "A third lure sign on top of the texted job offer: pay and a chat app together, or a bare call to action (reply a keyword, click a link, text your name, 'if interested contact us')"
+    meta: '(SMS_JOB_DAILY_PAY_EN && (__SMS_CHAT_EN || OFF_CHAT_LINK || __SMS_CTA_EN)) || (SMS_JOB_CHAT_APP_EN && __SMS_CTA_EN)'
+    match:
+      - "Work from home and earn daily profits. Register at http://example-jobs.test/home"
+      - "Part-time job, earn 300 a day, if interested contact us."
+    nomatch:
+      - "Part-time job, earn 300 a day."
+      - "Click here to see our part-time shift schedule."
+    ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+  - id: __SMS_FEE_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:pay|send|deposit)\s+(?:a\s{1,3}|just\s{1,3}|only\s{1,3})?(?:(?:us)?[$€£₹]\s?\d{1,4}(?:\.\d\d)?|\d{1,4}\s?(?:usd|dollars?|rs|inr))\b[^.!?\n]{0,40}\b(?:for|to)\b
+      | \b(?:start[\s-]?up|starter|registration|training|activation)\s+(?:kit|fee|charges?)\b
+    match:
+      - "Send $40 for the starter kit"
+    nomatch:
+      - "I will send you $40 tomorrow."
+
+  - id: __SMS_JOBWORD_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bjobs?\b|\bwork[\s-]?from[\s-]?home\b|\b(?:be|become)\s+your\s+own\s+boss\b|\bpositions?\b|\bemployment\b|\bvacanc(?:y|ies)\b
+    match:
+      - "Exclusive job listings inside"
+    nomatch:
+      - "Your parcel is on its way."
+
+  - id: SMS_JOB_FEE_REPLY_EN
+    tactic: upfront_fee
+    weight: 6.7
+    languages: [en]
+    describe: "A texted job or work-from-home offer that asks for a small payment (job listings, a spot, a starter kit) and a keyword reply"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOBWORD_EN && __SMS_FEE_EN && __SMS_CTA_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Remote jobs waiting for you! Pay $15 to unlock the full list. Reply GO to start."
+      - "Be your own boss from home. Send $150 for the starter kit, text YES for details."
+    nomatch:
+      - "Remote jobs waiting for you! Browse the full list for free on our site."
+      - "Pay $15 to unlock premium songs. Reply GO to start."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams ('never pay for the promise of a job')"
+
+  - id: __SMS_SELECTED_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:you|u)\s+(?:have\s{1,3}|are\s{1,3}|be\s{1,3}|r\s{1,3})?(?:been\s{1,3})?(?:selected|select|shortlisted|chosen|hired|qualif(?:y|ied))\s+(?:for|to\s+join|to\s+work)\b
+      | \b(?:your|ur)\s+(?:online\s{1,3})?(?:job\s{1,3})?(?:application|cv|resume|profile)\s+(?:has\s{1,3}|have\s{1,3})?(?:been\s{1,3}|be\s{1,3}|is\s{1,3}|was\s{1,3})?(?:approved?|accepted|selected|select|shortlisted|successful|match(?:ed)?)\b
+    match:
+      - "Your profile be match in our company"
+    nomatch:
+      - "You have been selected to receive a free gift"
+
+  - id: __SMS_JOBCONTEXT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:job|jobs|candidate|applicant|interview|recruit\w*|position|vacancy|employment|hr|salary|work\s+from\s+home)\b
+    match:
+      - "Dear candidate"
+    nomatch:
+      - "Dear customer"
+
+  - id: __SMS_LINK_EN
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bclick\b|\btap\s+(?:the\s{1,3})?(?:link|here|below)\b|\bhttps?\s?:?\s?/\s?/|\bwww\s?\.|\b(?:bit\.ly|cutt\.ly|tinyurl\.com|rebrand\.ly|is\.gd|goo\.gl|shorturl\.at|mrw\.so)\b
+    match:
+      - "Click Here"
+    nomatch:
+      - "see you there"
+
+  - id: SMS_SELECTED_JOB_LINK_EN
+    tactic: data_harvest
+    weight: 6.7
+    languages: [en]
+    describe: "An unsolicited text saying the reader was selected, or their job application approved, with only a link to click to go on"
+    meta: '__SMS_SHORT_TEXT && __SMS_SELECTED_EN && __SMS_JOBCONTEXT_EN && (__SMS_LINK_EN || __SMS_CHAT_EN) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Dear candidate, you have been selected for Northwind Logistics, open the link to meet your recruiter: http://nw-jobs.example/x1"
+      - "ur job application be approve, salary details here http://short.example/abc"
+    nomatch:
+      - "You have been selected to win a voucher, click http://promo.example"
+      - "Dear candidate, you have been selected for the second interview; see the address in your email."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "FTC consumer alert, 'Did you get a text offering you a job? It could be a scam' (2023)"
+
+  - id: __SMS_OFFER_TO_YOU_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:i|we)\s+(?:have|got|be\s+offer(?:ing)?|am\s+offering|are\s+offering)\s+(?:a\s{1,3}|an\s{1,3})?(?:[\w-]{1,15}\s{1,3}){0,2}?job\s+(?:offer\s{1,3})?(?:for\s+(?:you|u)|in\s+(?:my|our)\s+company)\b
+      | \b(?:i|we)\s+(?:be\s{1,3}|am\s{1,3}|are\s{1,3})?offer(?:ing)?\s+(?:you|u)\s+(?:a\s{1,3})?job\b
+    match:
+      - "I have a part time job offer for you"
+    nomatch:
+      - "I have a job interview tomorrow"
+
+  - id: SMS_UNSOLICITED_JOB_OFFER_EN
+    tactic: offplatform
+    weight: 6.7
+    languages: [en]
+    describe: "A stranger texts 'I have a job offer for you' and points to a reply address, chat app, link or pay promise instead of an employer"
+    meta: '__SMS_SHORT_TEXT && __SMS_OFFER_TO_YOU_EN && (__SMS_CTA_EN || __SMS_CHAT_EN || __SMS_PAY_EN) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Hello, I have a part-time job offer for you, send your reply to jobs.desk@mail.example for details."
+    nomatch:
+      - "I have a job interview tomorrow, call me after."
+    ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+  # ---------------------------------------------------------------- Spanish, Portuguese, French, Indonesian/Malay
+  - id: __SMS_JOB_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:trabajo|empleo|vacante|puesto|chamba)s?\b[^.!?\n]{0,30}?\b(?:desde\s+(?:tu\s+|su\s+)?casa|en\s+casa|remoto|en\s+l[íi]nea|online|tiempo\s+parcial|medio\s+tiempo)\b
+      | \b(?:tiempo\s+parcial|medio\s+tiempo)\b|\b(?:estamos\s+)?(?:reclutando|contratando)\b|\breclutamiento\s+para\b|\bofrece\s+(?:un\s+)?(?:trabajo|empleo)\b
+      | \bseleccionad[oa]\s+para\s+(?:un\s+)?(?:trabajo|empleo|puesto)\b|\btrabaj(?:a|ar|e)\s+desde\s+(?:tu\s+|su\s+)?casa\b
+    match:
+      - "trabajo desde casa con tu celular"
+    nomatch:
+      - "mañana tengo trabajo en la oficina"
+
+  - id: __SMS_PAY_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:gan(?:a|ar|e|as)|ganancias?|ingresos?)\b[^.!?\n]{0,25}?(?:\d|x{2,})|\bingresos?\s+extras?\b
+    match:
+      - "ingresos de XX a XXX"
+    nomatch:
+      - "gana tiempo"
+
+  - id: SMS_JOB_DAILY_PAY_ES
+    tactic: unrealistic_pay
+    weight: 6.7
+    languages: [es]
+    describe: "A short unsolicited job offer (part-time, from home, 'you were selected') that promises daily pay or an income amount"
+    describe-local:
+      es: "Una oferta de empleo breve y no solicitada (medio tiempo, desde casa, «ha sido seleccionado») que promete un pago diario o una cifra de ganancias"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_ES && (__LURE_DAILY_PAY_ES || __SMS_PAY_ES) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Trabajo desde casa a tiempo parcial, ganancia diaria de 400 a 1500 pesos."
+      - "Estamos contratando: gana hasta 90 euros al día con tu móvil."
+    nomatch:
+      - "Se busca camarero a medio tiempo, contrato y salario según convenio, entregar CV en el local."
+      - "Gana hasta 90 euros al día vendiendo en el mercado."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "INCIBE, ofertas de empleo falsas por SMS y WhatsApp: https://www.incibe.es/ciudadania/avisos"
+
+  - id: SMS_JOB_CHAT_APP_ES
+    tactic: offplatform
+    weight: 6.2
+    languages: [es]
+    describe: "A short job offer whose next step is only a WhatsApp or Telegram contact or chat link"
+    describe-local:
+      es: "Una oferta de empleo breve cuyo único siguiente paso es un contacto o enlace de WhatsApp o Telegram"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_ES && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_ES && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Empresa busca personal a tiempo parcial, escríbenos: wa.me/34600000111"
+    nomatch:
+      - "Empresa busca personal a tiempo parcial, envía tu CV a nuestra web."
+    ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+  - id: __SMS_JOB_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:emprego|trabalho|vaga)s?\b[^.!?\n]{0,30}?\b(?:em\s+casa|de\s+casa|remoto|online|on-line|meio\s+per[íi]odo|tempo\s+parcial)\b
+      | \b(?:meio\s+per[íi]odo|tempo\s+parcial)\b|\b(?:estamos\s+)?(?:recrutando|contratando)\b|\bvagas?\s+(?:abertas|dispon[íi]ve(?:l|is))\b
+      | \bselecionad[oa]\s+para\s+(?:um\s+)?(?:emprego|trabalho|vaga)\b|\btrabalh(?:e|ar|ando)\s+(?:de|em)\s+casa\b
+    match:
+      - "trabalho online em casa"
+    nomatch:
+      - "amanhã vou ao trabalho cedo"
+
+  - id: SMS_JOB_DAILY_PAY_PT
+    tactic: unrealistic_pay
+    weight: 6.7
+    languages: [pt]
+    describe: "A short unsolicited job offer (part-time, from home, 'you were selected') that promises daily pay, extra income or an income amount"
+    describe-local:
+      pt: "Uma oferta de emprego curta e não solicitada (meio período, em casa, «você foi selecionado») que promete pagamento diário, renda extra ou um valor de ganhos"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_PT && (__LURE_DAILY_PAY_PT || __SMS_PAY_PT) && !SMS_JOB_DAILY_PAY_EN && !SMS_JOB_DAILY_PAY_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Trabalho online de meio período, renda extra de até R$ 300 por dia."
+      - "Você foi selecionado para um emprego em casa, ganhe 150 reais diários."
+    nomatch:
+      - "Vaga de meio período na padaria, salário conforme convenção, entregar currículo no balcão."
+      - "Ganhe 150 reais diários vendendo bolos."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "Procon-SP / Febraban, alertas sobre falsas ofertas de emprego por WhatsApp"
+
+  - id: __SMS_PAY_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \brenda\s+extra\b|\bganh(?:e|ar|os?)\b[^.!?\n]{0,25}?(?:r\$\s?|€\s?)?(?:\d|x{2,})
+    match:
+      - "renda extra garantida"
+    nomatch:
+      - "ganhei o jogo"
+
+  - id: SMS_JOB_CHAT_APP_PT
+    tactic: offplatform
+    weight: 6.2
+    languages: [pt]
+    describe: "A short job offer whose next step is only a WhatsApp or Telegram contact or chat link"
+    describe-local:
+      pt: "Uma oferta de emprego curta cujo único passo seguinte é um contato ou link de WhatsApp ou Telegram"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_PT && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_PT && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_CHAT_APP_ES && !SMS_JOB_DAILY_PAY_EN && !SMS_JOB_DAILY_PAY_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Vagas abertas para trabalho em casa, fale conosco no wa.me/5511900000000"
+    nomatch:
+      - "Vagas abertas para trabalho em casa, inscreva-se no site da empresa."
+    ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+  - id: __SMS_JOB_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:emploi|travail|job|poste|mission)s?\b[^.!?\n]{0,30}?\b(?:[àa]\s+domicile|depuis\s+chez\s+(?:vous|toi)|en\s+ligne|[àa]\s+temps\s+partiel|t[ée]l[ée]travail)\b
+      | \btemps\s+partiel\b|\b(?:nous\s+recrutons|on\s+recrute|recrutement\s+(?:urgent|en\s+cours))\b|\bs[ée]lectionn[ée]e?\s+pour\s+(?:un\s+)?(?:emploi|poste|travail|job)\b
+    match:
+      - "travail à domicile"
+    nomatch:
+      - "je vais au travail en bus"
+
+  - id: __SMS_PAY_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bgagn(?:ez|er|e)\b[^.!?\n]{0,25}?(?:\d|x{2,})|\brevenus?\s+(?:compl[ée]mentaires?|suppl[ée]mentaires?)\b
+    match:
+      - "gagnez jusqu'à 200 €"
+    nomatch:
+      - "gagnez du temps"
+
+  - id: SMS_JOB_DAILY_PAY_FR
+    tactic: unrealistic_pay
+    weight: 6.7
+    languages: [fr]
+    describe: "A short unsolicited job offer (part-time, from home, 'you were selected') that promises daily pay or an income amount"
+    describe-local:
+      fr: "Une offre d’emploi courte et non sollicitée (temps partiel, à domicile, « vous avez été sélectionné ») qui promet une paie journalière ou un montant de gains"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_FR && (__LURE_DAILY_PAY_FR || __SMS_PAY_FR) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Travail à domicile à temps partiel : gagnez entre 80 et 250 € par jour."
+    nomatch:
+      - "Poste à temps partiel en boutique, 11,65 € de l'heure, candidature sur notre site."
+    ref:
+      - "Cybermalveillance.gouv.fr, propositions d'emploi non sollicitées: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees"
+
+  - id: SMS_JOB_CHAT_APP_FR
+    tactic: offplatform
+    weight: 6.2
+    languages: [fr]
+    describe: "A short job offer whose next step is only a WhatsApp or Telegram contact or chat link"
+    describe-local:
+      fr: "Une offre d’emploi courte dont la seule suite est un contact ou un lien WhatsApp ou Telegram"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_FR && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_FR && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Nous recrutons pour un travail en ligne, écrivez sur wa.me/33600000222"
+    nomatch:
+      - "Nous recrutons des vendeurs, postulez sur notre site carrières."
+    ref: "Cybermalveillance.gouv.fr, propositions d'emploi non sollicitées: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees"
+
+  - id: __SMS_JOB_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:lowongan(?:\s+kerja)?|loker|kerja\s+(?:paruh\s+waktu|sampingan|online|dari\s+rumah)|pekerja(?:an)?\s+(?:paruh\s+waktu|sambilan|sampingan|online|penuh\s+waktu)|paruh\s+waktu|sambilan|sedang\s+merekrut)\b
+      | \bdipilih\s+oleh\s+\w{2,20}\s+untuk\s+bekerja\b|\bbekerja\s+(?:secara\s+)?online\b|\bbekerja\s+dari\s+rumah\b|\bmengambil\s+pekerja\b
+    match:
+      - "pekerjaan paruh waktu"
+    nomatch:
+      - "hari kerja kantor"
+
+  - id: __SMS_PAY_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:gaji|pendapatan|penghasilan|upah)\s+(?:harian|tambahan)\b|\bgaji\s+dibayar\s+(?:setiap|tiap)\s+hari\b
+      | (?:\d|\bx{2,})[\d.,x]{0,9}\s?(?:rb|ribu|k|jt|juta|rm)?\s?(?:-|hingga|sampai)?\s?(?:rp\.?\s?|rm\s?)?(?:(?:\d|x{2,})[\d.,x]{0,9}\s?(?:rb|ribu|k|jt|juta|rm|idr)?\s?)?(?:/\s?hari|per\s?hari|sehari)\b
+    match:
+      - "gaji harian 100rb"
+    nomatch:
+      - "hari ini saya libur"
+
+  - id: SMS_JOB_DAILY_PAY_ID
+    tactic: unrealistic_pay
+    weight: 6.7
+    languages: [id, ms]
+    describe: "A short unsolicited part-time or online job offer that promises daily pay"
+    describe-local:
+      id: "Tawaran kerja paruh waktu atau online yang singkat dan tidak diminta, dengan janji gaji harian"
+      ms: "Tawaran kerja sambilan atau dalam talian yang ringkas dan tidak diminta, dengan janji gaji harian"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_ID && (__SMS_PAY_ID || __PAY_ID) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Lowongan kerja paruh waktu, gaji harian 150rb-500rb, bisa dari HP."
+      - "Syarikat kami sedang mengambil pekerja sambilan, gaji dibayar setiap hari."
+    nomatch:
+      - "Lowongan kerja staf administrasi, gaji sesuai UMR, kirim lamaran ke kantor kami."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "Kominfo / OJK, waspada penipuan lowongan kerja paruh waktu via WhatsApp"
+
+  - id: SMS_JOB_CHAT_APP_ID
+    tactic: offplatform
+    weight: 6.2
+    languages: [id, ms]
+    describe: "A short part-time or online job offer whose next step is only a WhatsApp or Telegram contact or chat link"
+    describe-local:
+      id: "Tawaran kerja paruh waktu atau online yang singkat, dengan satu-satunya langkah lanjut kontak atau tautan WhatsApp atau Telegram"
+      ms: "Tawaran kerja sambilan atau dalam talian yang ringkas, dengan satu-satunya langkah seterusnya kenalan atau pautan WhatsApp atau Telegram"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_ID && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_ID && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Dibutuhkan pekerja paruh waktu, hubungi wa.me/6281200000000"
+    nomatch:
+      - "Lowongan kerja staf gudang, lamar lewat situs resmi perusahaan."
+    ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+"""#),
         ("rules/task_scam.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
@@ -18604,7 +21255,9 @@ rules:
       | \b\d[\d,.]*\s?usdt\s+(?:top[- ]?up|recharge|deposit)\b
       | \bcomplete\s+(?:the|your)\s+(?:recharge|top[- ]?up)\b
       | \b(?:deposit|top\s?up|recharge)\s+the\s+(?:difference|shortfall|remaining\s+amount)\b
+      | \b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*)\s+(?:\$|usd\s?|usdt\s?)?\d[\d,.]*\s?(?:usdt|usd|\$|dollars)?\s+to\s+(?:bring|get|reset|clear|cover|fill)\s+(?:the\s+|your\s+)?(?:balance|account|negative|shortfall|gap)\b
     match:
+      - "You just need to recharge $412.60 to bring the balance back to zero, then you can submit."
       - "You need to recharge 100 USDT to unlock the next set of tasks."
       - "To withdraw your commission you must first top up your account with 300 USDT."
       - "Please deposit 50 dollars to complete the remaining orders and release your earnings."
@@ -19031,6 +21684,8 @@ rules:
           driver|car|van|boat|river)\b
       | (?<!\bif\syou\s)(?<!\bwho\s)\b(?:travel|fly|enter|come|go)\w*\b[^.!?\n]{0,30}\bas\s+(?:an?\s{1,3})?tourists?\b
       | \btourist\s+visa\s+(?:is\s{1,3})?(?:ok|okay|fine|no\s+problem|enough)\b
+      | \b(?:come|fly|enter|travel|go)\w*\s+(?:in\s+)?on\s+(?:the\s+|a\s+)?(?:tourist\s+stamp|visa\s+exemption|visa-?free\s+entry)\b
+      | \b(?:don['’]t|do\s+not)\s+need\s+to\s+(?:sort|get|arrange|apply\s+for)\s+(?:out\s+)?(?:a\s+|the\s+|your\s+)?work\s+(?:visa|permit)\b[^.!?\n]{0,40}\b(?:they|we)\s+(?:do|handle|sort|arrange)
       | \b(?:work\s+)?(?:permit|papers|visa)\b[^.!?\n]{0,40}\bafter\s+(?:you\s{1,3})?(?:arriv\w*|you\s+come)\b
       | \b(?:at|to)\s+(?:the\s{1,3})?(?:immigration|border|airport)\b[^.!?\n]{0,20}\b(?:don['’]t|do\s+not|never)\s+(?:say|tell|mention)\b
       | \b(?:drive|drives|take|takes|bring|brings)\s+(?:you|us)\s+across(?:\s+the\s+(?:border|river)|\s*[.,!;]|\s*$)
@@ -19039,6 +21694,7 @@ rules:
       | \bvisa\b[^.!?\n]{0,30}\b(?:change|convert|switch|fix)\w*\s+(?:it\s{1,3})?(?:later|after\s+(?:you\s{1,3})?arriv\w*)
       | \b(?:don['’]t|do\s+not|never)\s+(?:say|tell|mention)\b[^.!?\n]{0,40}\b(?:work|job)\b[^.!?\n]{0,30}\b(?:immigration|border|airport|customs)\b
     match:
+      - "You don't need to sort a work visa, they do all that, just come in on the tourist stamp."
       - "You will travel as a tourist, the company arranges the work visa later."
       - "If immigration asks, tell the airport officer you are on holiday."
       - "We fly via Bangkok, then a driver picks you up at the border."
@@ -19109,7 +21765,10 @@ rules:
       | \bchange\s+of\s+plan\b[^.!?\n]{0,80}\b(?:myanmar|cambodia|laos|border|branch|office)\b
       | \bplans?\s+(?:has|have)\s+changed\b[^.!?\n]{0,80}\b(?:myanmar|cambodia|laos|border|branch|office)\b
       | \b(?:office|branch|site)\s+is\s+full\b
+      | \b(?:filled|fills)\s+up\s+(?:the\s+|their\s+|our\s+)?(?:\w{1,15}\s{1,3})?(?:office|branch|site)\b
+      | \b(?:send|sending|sends|move|moving|transfer\w*|tak(?:e|ing))\s+(?:\w{1,15}\s{1,3}){0,3}?to\s+(?:their|our|a|the)\s+partner\s+(?:site|office|company|branch|compound|facility)\b
     match:
+      - "The company filled up the Bangkok office, so they are sending the new lot to their partner site near the border."
       - "Work location may change according to project needs."
       - "Small change of plan. The Malaysia office is full, you will go to our Myanmar branch."
     nomatch:
@@ -19658,10 +22317,11 @@ rules:
       fr: "Promet que la somme payée maintenant sera remboursée avec le premier salaire"
     flags: [extended]
     pattern: |
-      \b(?:montant|somme|co[ûu]t|pack|kit|frais|caution|d[ée]p[ôo]t|acompte)\b[^.!?\n]{0,50}\b(?:rembours[ée]e?s?|restitu[ée]e?s?|rendu(?:e|s)?)\b[^.!?\n]{0,30}\b(?:avec|sur|d[èe]s|apr[èe]s)\s+(?:votre\s{1,3}|ton\s{1,3}|le\s{1,3})?(?:premier|1er)\s+(?:salaire|paiement|virement|mois)
+      \b(?:montant|somme|co[ûu]t|pack|kit|frais|caution|d[ée]p[ôo]t|acompte)\b[^.!?\n]{0,100}\b(?:rembours[ée]e?s?|restitu[ée]e?s?|rendu(?:e|s)?|d[ée]duit(?:e|s|es)?)\b[^.!?\n]{0,30}\b(?:avec|sur|d[èe]s|apr[èe]s)\s+(?:votre\s{1,3}|ton\s{1,3}|le\s{1,3}|la\s{1,3})?(?:premier|premi[èe]re|1er|1[èe]re)\s+(?:salaire|paiement|virement|mois|paie|fiche\s+de\s+paie|bulletin(?:\s+de\s+(?:paie|salaire))?)
     match:
       - "Ce montant vous sera intégralement remboursé sur votre premier salaire."
       - "La caution est restituée dès le premier salaire."
+      - "Les frais de tenue (89 €) sont à régler avant la session et remboursés sur votre première fiche de paie."
     nomatch:
       - "Les frais de déplacement sont remboursés sur justificatifs."
       - "Votre premier salaire sera versé le 28."
@@ -19722,7 +22382,7 @@ rules:
     pattern: |
       \b(?:(?:vous\s+(?:avez\s+[ée]t[ée]|[êe]tes)|tu\s+(?:as\s+[ée]t[ée]|es))\s+(?:retenue?s?|s[ée]lectionn[ée]e?s?|embauch[ée]e?s?|pris(?:e|es)?|admis(?:e|es)?)|
           (?:votre|ta)\s+(?:candidature|embauche|dossier|profil)\s+(?:est|a\s+[ée]t[ée])\s+(?:retenue?|valid[ée]e?|accept[ée]e?|confirm[ée]e?)|
-          le\s+poste\s+est\s+[àa]\s+(?:vous|toi)|bienvenue\s+dans\s+(?:l['’][ée]quipe|notre\s+[ée]quipe)|(?:derni[èe]re|prochaine|seule)\s+[ée]tape\s*(?::|est)|il\s+ne\s+reste\s+(?:plus\s+)?qu['’][àa]|f[ée]licitations)
+          le\s+poste\s+est\s+[àa]\s+(?:vous|toi)|apr[èe]s\s+(?:votre\s+|ta\s+|la\s+)?s[ée]lection|bienvenue\s+dans\s+(?:l['’][ée]quipe|notre\s+[ée]quipe)|(?:derni[èe]re|prochaine|seule)\s+[ée]tape\s*(?::|est)|il\s+ne\s+reste\s+(?:plus\s+)?qu['’][àa]|f[ée]licitations)
 
   - id: COMBO_FEE_AFTER_SELECTION
     tactic: upfront_fee
@@ -19735,6 +22395,7 @@ rules:
     match:
       - "The job is yours. Only remaining step: pay the onboarding fee of £45 so HR can generate your contract."
       - "Le poste est à vous. Il ne reste qu'à payer les frais d'ouverture de dossier de 45 €."
+      - "Après sélection, les frais d'inscription à la formation (89 €) sont à régler avant la session et remboursés sur votre première fiche de paie."
     nomatch:
       - "Congratulations, you have been selected. Your first day is Monday at our office."
       - "Pay the 45 USD registration fee to activate your account."
