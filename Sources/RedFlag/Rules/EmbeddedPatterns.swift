@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "ba011d542741bb61"
+    static let fingerprint = "e2cae3a654beafe4"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -455,6 +455,8 @@ rules:
           [^.!?\n]{0,60}?\b(?:mengimbau|menghimbau|imbau|memperingatkan|mengingatkan|mengatakan|menyebut|mencatat|menangkap|memulangkan|berhasil|membantu|menjelaskan|menyatakan|memvonis|menjatuhkan|menetapkan|mengungkap|menerima\s+laporan)
       | \b(?:menurut|kata|ujar|ungkap)\s+(?:polisi|kbri|kepala|juru|pihak|petugas|kapolres|kemlu|bp2mi)\b
       | \b(?:ditangkap|diamankan|divonis|dihukum|dipulangkan|direpatriasi|diselamatkan|dievakuasi|tersangka|terdakwa|persidangan|vonis)\b
+      | \b(?:divisi\s+humas|humas|migrant\s+care|pemerintah\s+desa|satgas|bca|bri|bni|mandiri|kampus|universitas|kbri\s+\w+(?:\s+\w+)?)\b[^.!?\n]{0,60}?\b(?:menginformasikan|mengingatkan|mengimbau|mencatat|memulangkan|pulangkan|menerima|menangani|membantu)
+      | \b(?:tutur|ujar|ungkap)(?:nya)?\b|\b(?:pulangkan|memulangkan|dipulangkan|dievakuasi)\s+\d+\s+wni\b|\bterbukti\s+(?:bersalah|memberangkatkan|merekrut)\b
 
   - id: __FRAME_REPORTED_ID
     languages: [id]
@@ -464,6 +466,10 @@ rules:
       | \b(?:anak|adik|kakak|keponakan|sepupu|ibu|bapak|ayah|teman|tetangga|saudara|suami|istri|paman|bibi|cucu)\s+(?:saya|kami|kita)\b
           [^.!?\n]{0,40}?\b(?:ditawari|dihubungi|dijanjikan|menerima|kehilangan|membayar|tertipu|ditipu|dibawa|berangkat|diminta)\b
       | \b(?:pelaku|para\s+pelaku|penipu|oknum|sindikat|calo|perekrut)\s+(?:\w+\s+)?(?:meminta|menjanjikan|menawarkan|mengaku|menggunakan|menghubungi|menyuruh|memaksa|mengiming-?imingi|biasanya)\b
+      | \b(?:awalnya|lalu|terus|kemudian|setelah\s+itu)\s+(?:disuruh|diminta|dijanjikan|ditawari|diajak|dibawa|dipaksa|dijual)\b|\b(?:ia|dia)\s+(?:mengaku|cerita|bercerita)\b
+      | \b(?:orang|seseorang|akun|nomor|pihak)\s+(?:yang\s+)?mengaku(?:\s+sebagai)?\b|\bsaya\s+(?:pernah\s+|juga\s+)?ditawari\b
+      | \b(?:anak|adik|kakak|keponakan|sepupu|teman|tetangga|saudara|suami|istri|cucu)\s+(?:saya|kami|kita)\b[^.!?\n]{0,60}?\b(?:kena|pulang|disekap|cerita|diajak|dijual|hilang|tidak\s+ada\s+kabar|berangkat|ditawari)\b
+      | \b(?:korban|para\s+korban|mereka)\s+(?:umumnya\s+|biasanya\s+)?(?:direkrut|dijanjikan|diiming-?imingi|ditawari|diserahkan|diberangkatkan)\b
 
   - id: __FRAME_ADVICE_ID
     languages: [id]
@@ -473,6 +479,8 @@ rules:
       | \bjangan\s+(?:\w+\s+)?(?:transfer|bayar|membayar|mengirim\s+uang|tergiur|mudah\s+percaya|berangkat|membalas|klik|memberikan|berikan)\b
       | \b(?:cek|periksa)\s+(?:dulu\s+)?(?:ke|di\s+situs\s+resmi|legalitas|izin)\b|\bpastikan\s+(?:perusahaan|lowongan|agen|legalitas)\b
       | \bhubungi\s+(?:polisi|kbri|bp2mi|110|hotline|call\s+center\s+resmi|pihak\s+berwajib)\b
+      | \bhati-?hati\b|\bjangan\s+(?:\w+\s+)?(?:diladeni|dilayani|ditanggapi|percaya|mau)\b|\bsimpan\s+bukti\b|\bwajib\s+melapor\b|\bwaspadai\b
+      | \b(?:hubungi|lapor(?:kan)?|melapor)\s+(?:ke\s+|melalui\s+|lewat\s+)?(?:layanan\s+)?(?:hotline|crisis\s+center|halo\s+\w+|patroli\s+siber|kontak\s+ojk|call\s+center|kbri|\d{3,})
 
   - id: __FRAME_VOCAB_ID
     languages: [id]
@@ -480,12 +488,14 @@ rules:
     pattern: |
       \b(?:penipuan|penipu|tppo|perdagangan\s+orang|scam|sindikat|korban|online\s+scam|bodong|nonprosedural|non-prosedural|pencucian\s+uang|rekening\s+penampung)\b
       | \blowongan\s+(?:palsu|fiktif)\b|\bperekrut(?:an)?\s+ilegal\b
+      | \b(?:kena\s+tipu|tertipu|ditipu|disekap|jalur\s+tikus|mengatasnamakan|perdagangan\s+orang|judi\s+online)\b|(?<!bukan\s)\b(?:palsu|ilegal)\b
 
   - id: __FRAME_EXPLAIN_ID
     languages: [id]
     flags: [extended]
     pattern: |
       \b(?:modus(?:nya)?|ciri-?ciri|tanda-?tanda|cara\s+(?:menghindari|mengenali|mengetahui|melindungi)|apa\s+yang\s+harus\s+dilakukan|pola(?:nya)?\s+(?:serupa|yang\s+sama)|biasanya\s+(?:pelaku|penipu|mereka)|yang\s+disebut|umpan|iming-?iming)\b
+      | \b(?:berkedok|kenali|pelajaran|yang\s+sering\s+digunakan|tanda-?tanda\s+ini|umumnya\s+direkrut)\b
 
   - id: __DIRECT_OFFER_ID
     languages: [id]
@@ -510,6 +520,8 @@ rules:
           [^.!?\n]{0,60}?\b(?:nagbabala|nagbigay\s+ng\s+babala|sinabi|inaresto|naaresto|nasagip|nagsampa|hinatulan|iniulat|nagpaalala|tinulungan|nagpauwi|napauwi|said|warned)
       | \bayon\s+sa\b
       | \b(?:inaresto|naaresto|nasagip|nailigtas|napauwi|naiuwi|hinatulan|kinasuhan|sinampahan|na-?rescue|na-?repatriate|repatriated|arrested|rescued)\b
+      | \b(?:nakauwi|nakabalik|nakatakas|nailigtas|na-?turn\s+over|naharang|hinarang|na-?offload|kinasuhan|nagpaalala|nagbabala)\b
+      | \b(?:bureau\s+of\s+immigration|paocc|commissioner|owwa|barangay|dswd|dole|ahensya)\b[^.!?\n]{0,60}?\b(?:nagbabala|nagpaalala|sinabi|iniulat|nasagip|inaresto|paalala)
 
   - id: __FRAME_REPORTED_TL
     languages: [tl]
@@ -520,6 +532,11 @@ rules:
       | \b(?:anak|pamangkin|pinsan|kapatid|kaibigan|kapitbahay|nanay|tatay|tita|tito|lola|lolo|asawa|apo|kaklase)\s+(?:ko|namin|natin)\b
           [^.!?\n]{0,50}?\b(?:nakatanggap|na-?scam|naloko|nagbayad|nagpadala|nawalan|inalok|dinala|sinabihan|kinontak|pinangakuan|umalis)\b
       | \b(?:mga\s+)?(?:scammers?|manloloko|illegal\s+recruiters?|sindikato)\s+(?:ay\s+)?(?:nangangako|humihingi|nag-?aalok|nagpapanggap|gumagamit|nanghihingi|nagme-?message)\b
+      | \b(?:kwento|kuwento|salaysay|pahayag)\s+ni\b|\bsinabi\s+(?:nila|niya|raw|daw)(?:ng)?\s+na\b
+      | \b(?:nag-?message|nag-?chat|nag-?text|nag-?pm|kinontak|nilapitan)\s+(?:po\s+)?(?:sa\s+)?(?:akin|ako|siya|sila|kanya|anak|amin)\b
+      | \b(?:nag-?aalok|inalok|nag-?offer)\s+(?:daw|raw|umano)\b|\b(?:nagpapanggap|nagpanggap)\s+(?:na|bilang)\b|\bpinilit\s+(?:kami|silang|sila|siyang|siya)\b|\bna-?recruit\s+(?:ako|kami|sila|siya)\b
+      | \b(?:anak|pamangkin|pinsan|kapatid|kaibigan|kapitbahay|asawa|apo)\s+(?:ko|kong|namin|natin)\b[^.!?\n]{0,60}?\b(?:nag-?message|inalok|nag-?aalok|umalis|hindi\s+makontak|nawala|nawawala|ni-?recruit|na-?recruit)\b
+      | \b(?:inaalok|pinangakuan|pinaalis|pinapaalis|dinala)\s+(?:umano|raw|daw)?\s*(?:ang\s+mga|sila|siya)\b
 
   - id: __FRAME_ADVICE_TL
     languages: [tl]
@@ -529,6 +546,9 @@ rules:
       | \b(?:huwag|wag)\s+(?:po\s+)?(?:kayong\s+|kang\s+|na\s+)?(?:magbayad|magpadala|maniwala|pumayag|tumuloy|mag-?send|ibigay|sumagot|mag-?click|magbigay)\b
       | \b(?:i-?verify|mag-?verify|i-?check|alamin)\s+(?:muna\s+)?(?:sa|kung)\s+(?:dmw|poea|official|opisyal|website|lisensyado)
       | \btumawag\s+sa\s+(?:1343|pnp|nbi|dmw|hotline|pulis)\b|\bmag-?ingat\s+(?:sa|po|kayo)\b
+      | \breport\s+(?:n(?:i)?yo|mo|na\s+lang|agad)\b|\bingat\s+(?:kayo|po|lang)\b|\bpakibantayan\b|\bipagbigay-?alam\b
+      | \b(?:huwag|wag)\s+(?:po\s+)?(?:na\s+)?(?:makipag-?\w+|magtiwala|mag-?apply|pumunta|ituloy|i-?share)\b
+      | \b(?:tumawag|mag-?text|mag-?email|makipag-?ugnayan|mag-?report)\s+(?:po\s+)?(?:o\s+mag-?\w+\s+)?(?:sa\s+)?(?:\+?\d|dmw|iacat|hotline|embassy|embahada|pnp|nbi|airb)|\bsiguraduhing?\s+(?:na\s+)?(?:lisensyado|rehistrado)\b
 
   - id: __FRAME_VOCAB_TL
     languages: [tl]
@@ -536,6 +556,7 @@ rules:
     pattern: |
       \b(?:scam(?:mers?)?|manloloko|panloloko|budol|illegal\s+recruit\w*|human\s+trafficking|trafficking|biktima|money\s+mule|estafa|panggagantso)\b
       | \bpekeng\s+(?:recruiter|ahensya|agency|trabaho|job|kumpanya)\b|\bfake\s+(?:recruiters?|agenc(?:y|ies)|jobs?)\b
+      | \b(?:manloko|nanloko|naloko|niloko|mabiktima|nabiktima|nabibiktima|scam\s+hubs?|scam\s+compounds?|scam\s+operations?|pogo\s+hub|na-?trafficking|sindikato|money\s+mule)\b
 
   - id: __FRAME_EXPLAIN_TL
     languages: [tl]
@@ -543,6 +564,7 @@ rules:
     pattern: |
       \bpaano\s+(?:malalaman|maiiwasan|makikilala|gumagana|nila\s+ginagawa)\b
       | \b(?:mga\s+palatandaan|mga\s+senyales|red\s+flags?|ang\s+modus|modus\s+nila|ganitong\s+modus|ano\s+ang\s+gagawin|kunwari|umano)\b
+      | \b(?:karaniwan(?:g)?\s+(?:itong\s+)?modus|modus\s+ng|palatandaan|masyadong\s+maganda\s+para\s+(?:maging\s+)?totoo|too\s+good\s+to\s+be\s+true)\b|\b(?:una|pangalawa|pangatlo)\s*,[^.!?\n]{0,80}\b(?:pangalawa|pangatlo|pang-apat)\b
 
   - id: __DIRECT_OFFER_TL
     languages: [tl]
@@ -567,6 +589,9 @@ rules:
           [^.!?\n]{0,60}?\b(?:cho\s+bi[ếe]t|c[ảa]nh\s+b[áa]o|khuy[ếe]n\s+c[áa]o|b[ắa]t|tri[ệe]t\s+ph[áa]|[đd][ưu]a\s+v[ềe]|ti[ếe]p\s+nh[ậa]n|h[ỗo]\s+tr[ợo]|x[ửu]\s+ph[ạa]t|tuy[êe]n\s+[áa]n|kh[ởo]i\s+t[ốo]|gi[ảa]i\s+c[ứu]u|x[áa]c\s+minh)
       | \btheo\s+(?:c[ôo]ng\s+an|c[ơo]\s+quan|th[ôo]ng\s+tin|b[áa]o\s+c[áa]o|[đd][ạa]i\s+di[ệe]n|ngu[ồo]n\s+tin|l[ờo]i\s+k[ểe])\b
       | \b(?:b[ịi]\s+(?:b[ắa]t|kh[ởo]i\s+t[ốo]|tuy[êe]n\s+ph[ạa]t|truy\s+t[ốo])|[đd][ưu][ợo]c\s+(?:gi[ảa]i\s+c[ứu]u|[đd][ưu]a\s+v[ềe]\s+n[ưu][ớo]c)|ph[ạa]t\s+t[ùu]|x[ée]t\s+x[ửu]|b[ịi]\s+c[áa]o)\b
+      | \b(?:ubnd|[ủu]y\s+ban\s+nh[âa]n\s+d[âa]n|bi[êe]n\s+ph[òo]ng|c[ụu]c\s+(?:l[ãa]nh\s+s[ựu]|qu[ảa]n\s+l[ýy]\s+lao\s+[đd][ộo]ng\s+ngo[àa]i\s+n[ưu][ớo]c)|tand|c[ơo]\s+quan\s+c[ôo]ng\s+an|ph[òo]ng\s+c[ảa]nh\s+s[áa]t|[đd][ạa]i\s+s[ứu]\s+qu[áa]n|b[ộo]\s+ngo[ạa]i\s+giao|c[ôo]ng\s+an|ng[âa]n\s+h[àa]ng|nh[àa]\s+tr[ưu][ờo]ng)\b[^.!?\n]{0,60}?\b(?:l[ưu]u\s+[ýy]|nh[ắa]c\s+nh[ởo]|[đd][ềe]\s+ngh[ịi]|th[ôo]ng\s+b[áa]o|th[ôo]ng\s+tin|khuy[ếe]n\s+ngh[ịi]|b[àa]n\s+giao|ti[ếe]p\s+nh[ậa]n|ph[ốo]i\s+h[ợo]p)
+      | \b(?:[đd][ưu][ợo]c\s+(?:th[ảa]|tr[ảa]\s+t[ựu]\s+do|h[ồo]i\s+h[ưu][ơo]ng)|b[àa]n\s+giao\s+\d+\s+(?:c[ôo]ng\s+d[âa]n|ng[ưu][ờo]i)|tuy[êe]n\s+ph[ạa]t|c[áa]o\s+tr[ạa]ng|[đd][ơo]n\s+tr[ìi]nh\s+b[áa]o)\b
+      | \(\d{1,2}\s+tu[ổo]i\b
 
   - id: __FRAME_REPORTED_VI
     languages: [vi]
@@ -577,6 +602,13 @@ rules:
       | \b(?:con|ch[áa]u|em|anh|ch[ịi])\s+(?:trai\s+|g[áa]i\s+|h[ọo]\s+)?(?:c[ủu]a\s+)?(?:t[ôo]i|nh[àa]\s+t[ôo]i|nh[àa]\s+m[ìi]nh)\b[^.!?\n]{0,50}?\b(?:b[ịi]|[đd][ưu][ợo]c|nh[ậa]n|[đd][ãa])\b
       | \b(?:k[ẻe]\s+gian|c[áa]c\s+[đd][ốo]i\s+t[ưu][ợo]ng|[đd][ốo]i\s+t[ưu][ợo]ng|b[ọo]n\s+l[ừu]a\s+[đd][ảa]o|k[ẻe]\s+l[ừu]a\s+[đd][ảa]o|ch[úu]ng)\s+(?:th[ưu][ờo]ng\s+|s[ẽe]\s+|[đd][ãa]\s+)?
           (?:y[êe]u\s+c[ầa]u|h[ứu]a|d[ụu]\s+d[ỗo]|gi[ảa]\s+danh|m[ạa]o\s+danh|m[ờo]i|g[ửu]i|nh[ắa]n|li[êe]n\s+h[ệe]|l[ôo]i\s+k[ée]o|chi[êe]u\s+d[ụu])\b
+      | \b(?:k[ểe]\s+l[ạa]i|k[ểe]\s+r[ằa]ng|theo\s+l[ờo]i\s+k[ểe]|khai\s+(?:l[àa]|r[ằa]ng|[đd][ưu][ợo]c|b[ịi]))\b
+      | \b(?:ng[ưu][ờo]i\s+ta|b[ọo]n\s+(?:n[óo]|h[ọo])|n[óo]|[đd][ốo]i\s+t[ưu][ợo]ng|b[êe]n\s+[đd][óo]|ng[ưu][ờo]i\s+[đd][óo])\s+(?:b[ảa]o|n[óo]i|h[ứu]a|r[ủu]|y[êe]u\s+c[ầa]u|[đd][òo]i)\b
+      | \b(?:anh|ch[ịi]|c[ôo]|[ôo]ng|b[àa])\s+(?:[ấa]y\s+|ta\s+)?b[ịi]\s+(?:[đd][ưu]a|[ée]p|b[ắa]t|[đd][áa]nh|gi[ữu]|b[áa]n|thu|nh[ốo]t|chuy[ểe]n)\b
+      | \b(?:c[áa]c\s+em|c[áa]c\s+b[ạa]n|[đd]a\s+s[ốo]|nhi[ềe]u\s+ng[ưu][ờo]i)\s+(?:cho\s+bi[ếe]t|k[ểe]|khai)\b
+      | \b(?:qu[ảa]ng\s+c[áa]o|l[ờo]i\s+m[ờo]i|tin\s+tuy[ểe]n\s+d[ụu]ng|b[àa]i\s+[đd][ăa]ng|tin\s+nh[ắa]n)\b[^.!?\n]{0,60}?\bh[ứu]a\s+h[ẹe]n\b
+      | \b(?:m[ìi]nh|t[ôo]i)\s+(?:v[ừu]a\s+|t[ừu]ng\s+|c[ũu]ng\s+)?b[ịi]\s+(?:m[ộo]t\s+)?(?:t[àa]i\s+kho[ảa]n|ng[ưu][ờo]i|nick|page|trang|s[ốo])\b[^.!?\n]{0,40}?\b(?:nh[ắa]n|g[ọo]i|m[ờo]i|d[ụu]|l[ừu]a)
+      | \b(?:em|anh|ch[ịi]|con)\s+(?:trai|g[áa]i|h[ọo])\s+(?:c[ủu]a\s+)?(?:m[ìi]nh|em|t[ôo]i)\b[^.!?\n]{0,60}?\b(?:c[óo]\s+ng[ưu][ờo]i|nh[ắa]n|r[ủu]|m[ấa]t\s+li[êe]n\s+l[ạa]c|b[ịi]|[đd][ưu][ợo]c|[đd][ãa]|[đd]i)\b
 
   - id: __FRAME_ADVICE_VI
     languages: [vi]
@@ -586,18 +618,25 @@ rules:
       | \bb[áa]o\s+(?:ngay\s+)?(?:cho\s+)?(?:c[ôo]ng\s+an|c[ơo]\s+quan)\b|\btr[ìi]nh\s+b[áa]o\b|\bt[ốo]\s+gi[áa]c\b
       | \bki[ểe]m\s+tra\s+(?:k[ỹy]|th[ôo]ng\s+tin\s+(?:doanh\s+nghi[ệe]p|c[ôo]ng\s+ty))\b|\bc[ảa]nh\s+gi[áa]c\b|\bt[ỉi]nh\s+t[áa]o\b
       | \bx[áa]c\s+minh\s+(?:qua|v[ớo]i|t[ạa]i)\s+(?:k[êe]nh|c[ơo]\s+quan|website|trang|c[ôo]ng\s+ty)\b|\bg[ọo]i\s+(?:ngay\s+)?(?:113|111|[đd][ưu][ờo]ng\s+d[âa]y\s+n[óo]ng)\b
+      | \b(?:li[êe]n\s+h[ệe]|g[ọo]i)\s+(?:[đd][ếe]n\s+|t[ớo]i\s+|cho\s+|s[ốo]\s+)?(?:[đd][ưu][ờo]ng\s+d[âa]y\s+n[óo]ng|t[ổo]ng\s+[đd][àa]i|hotline|b[ảa]o\s+h[ộo]\s+c[ôo]ng\s+d[âa]n)\b
+      | \b(?:m[ọo]i\s+ng[ưu][ờo]i|c[áa]c\s+b[ạa]n|b[àa]\s+con|sinh\s+vi[êe]n|ph[ụu]\s+huynh)\s+(?:n[êe]n\s+|h[ãa]y\s+|c[ầa]n\s+)?c[ẩa]n\s+th[ậa]n\b
+      | \bb[áa]o\s+c[áa]o\s+(?:t[àa]i\s+kho[ảa]n|trang|page|nick|b[àa]i)\b|\bb[áa]o\s+(?:ngay\s+)?(?:cho\s+)?(?:admin|qu[ảa]n\s+tr[ịi]\s+vi[êe]n|ph[òo]ng\s+c[ôo]ng\s+t[áa]c)\b
+      | \bchia\s+s[ẻe]\s+[đd][ểe]\s+(?:m[ọo]i\s+ng[ưu][ờo]i|c[áa]c\s+b[ạa]n|b[àa]\s+con)\b|\bnh[ắa]c\s+nh[ởo]\s+(?:c[áa]c\s+em|con\s+em|con)\b|\bqu[ảa]n\s+l[ýy]\s+con\s+em\b
+      | \b[đd][ừu]ng\s+(?:tin|nghe\s+theo|[đd]i\s+theo)\b|\bkh[ôo]ng\s+(?:[đd]i\s+theo|nghe\s+theo)\s+ng[ưu][ờo]i\s+l[ạa]\b
 
   - id: __FRAME_VOCAB_VI
     languages: [vi]
     flags: [extended]
     pattern: |
       \b(?:l[ừu]a\s+[đd][ảa]o|l[ừu]a\s+g[ạa]t|chi[êe]u\s+tr[òo]|m[ạa]o\s+danh|gi[ảa]\s+danh|mua\s+b[áa]n\s+ng[ưu][ờo]i|n[ạa]n\s+nh[âa]n|vi\s+ph[ạa]m\s+ph[áa]p\s+lu[ậa]t|t[ộo]i\s+ph[ạa]m|vi[ệe]c\s+nh[ẹe]\s+l[ưu][ơo]ng\s+cao|s[ậa]p\s+b[ẫa]y|m[ắa]c\s+b[ẫa]y)\b
+      | \bb[ịi]\s+l[ừu]a\b|\bl[ừu]a\s+(?:[đd][ầa]u\s+t[ưu]|ti[ềe]n|ng[ưu][ờo]i)\b|\b(?:ti[ềe]n\s+chu[ộo]c|giam\s+l[ỏo]ng|m[ắa]c\s+k[ẹe]t|tr[áa]i\s+ph[ée]p|kh[ôo]ng\s+c[óo]\s+gi[ấa]y\s+ph[ée]p|k[ẻe]\s+gian)\b
 
   - id: __FRAME_EXPLAIN_VI
     languages: [vi]
     flags: [extended]
     pattern: |
       \b(?:th[ủu]\s+[đd]o[ạa]n|d[ấa]u\s+hi[ệe]u|k[ịi]ch\s+b[ảa]n|chi[êe]u\s+th[ứu]c|c[áa]ch\s+(?:nh[ậa]n\s+bi[ếe]t|ph[òo]ng\s+tr[áa]nh|tr[áa]nh)|ph[òo]ng\s+tr[áa]nh|c[ầa]n\s+l[àa]m\s+g[ìi]|c[ảa]nh\s+b[áa]o|khuy[ếe]n\s+c[áa]o|c[áa]i\s+g[ọo]i\s+l[àa]|m[ồo]i\s+nh[ửu])\b
+      | \b(?:bi[ếe]n\s+t[ướu]ng|[đd][ểe]\s+t[ạa]o\s+l[òo]ng\s+tin|ph[ổo]\s+bi[ếe]n\s+(?:hi[ệe]n\s+nay|g[ầa]n\s+[đd][âa]y)|[đd][âa]y\s+l[àa]\s+(?:chi[êe]u|th[ủu]|b[ẫa]y)|nh[ữu]ng\s+l[ờo]i\s+nh[ưu]\s+v[ậa]y)\b
 
   - id: __DIRECT_OFFER_VI
     languages: [vi]
@@ -622,6 +661,9 @@ rules:
           (?:表示|称|稱|提醒|提示|警示|通[报報]|[发發]布|[抓捕][获獲]|[逮拘]捕|刑拘|解救|救出|[协協]助|判[处處]|宣判|起[诉訴]|立案|[侦偵][办辦]|破[获獲]|介[绍紹])
       | [据據](?:警方|[报報]道|了解|介[绍紹]|通[报報]|悉)|[记記]者(?:了解|[获獲]悉|从|從)
       | 被(?:抓|捕|刑拘|判|起[诉訴]|解救|救出|遣返|送回)|[获獲]救|落[网網]|有期徒刑|一[审審]|宣判|犯罪嫌疑
+      | (?:新[华華]社|中新社|央[视視]|[记記]者|学生[处處]|學生[處]|社区|社區|居委[会會]|[领領]事司|公益[组組][织織]|[银銀]行|学校|學校|移民局|警政署)[^。！？!?\n]{0,30}?(?:表示|提醒|提示|呼[吁籲]|通[报報]|[发發]布|[调調]查[发發][现現]|了解到|接[获獲]|[协協]助|介[绍紹])
+      | [据據][^。，,！？!?\n]{0,8}?[报報]道|[对對](?:[记記]者|本[报報])(?:回[忆憶]|表示|[说說]|介[绍紹])|接受(?:[记記]者|本[报報]|媒[体體])?采[访訪]|接受(?:[记記]者|本[报報]|媒[体體])?採[訪]
+      | 移交回[国國]|被移交|遣返回[国國]|[经經]?审理查明|[經]?審理查明|[协協]助[^。！？!?\n]{0,12}(?:家庭|家属|家屬|[亲親]人)|破[获獲][^。！？!?\n]{0,8}案
 
   - id: __FRAME_REPORTED_ZH
     languages: [zh]
@@ -634,6 +676,10 @@ rules:
           (?:承[诺諾]|[许許]诺|声称|聲稱|自称|自稱|要求|让他|讓他|让她|讓她|叫他|叫她|[骗騙]|冒充|[谎謊]称|[谎謊]稱|叮[嘱囑]|[诱誘])
       | (?:表[弟妹哥姐]|堂[弟妹哥姐]|弟弟|妹妹|哥哥|姐姐|儿子|兒子|女儿|女兒|侄子|侄女|外甥女?|朋友|同事|同学|同學|[邻鄰]居|老公|老婆)[^。！？!?\n]{0,20}?
           (?:被|收到|[认認][识識]|[遇碰]到|去了|[转轉]了|交了|[损損]失)
+      | (?:对方|對方|[骗騙]子|中介|招聘者|那人|此人)(?:[说說]是?|称是|稱是|表示)
+      | (?:被解救|[获獲]救|遣返|回[国國])的?(?:人[员員]|者|青年|男子|女子)[^。！？!?\n]{0,8}?(?:表示|称|稱|[说說]|回[忆憶]|介[绍紹]|反映)|(?:家属|家屬|[亲親]属|[亲親]屬|家人)[^。！？!?\n]{0,4}?(?:普遍)?(?:反映|表示|[说說]|称|稱)
+      | 被迫(?:工作|从事|從事|参与|參與|[进進]行|加班)|(?:护照|護照|手机|手機|证件|證件)(?:都|也)?被(?:没收|沒收|扣|收走|拿走)|被[^。！？!?\n，,]{0,6}(?:接上|带过|帶過|带到|帶到|押到|送到)
+      | (?:一[个個]|有[个個]|有人)?自称|自稱|(?:他们|他們|对方|對方)(?:先|后来|後來|又)?(?:让我|讓我|叫我|要我|返了我)
 
   - id: __FRAME_ADVICE_ZH
     languages: [zh]
@@ -642,6 +688,8 @@ rules:
     pattern: |
       切勿|千万(?:不要|别)|千萬(?:不要|別)|不要(?:[轻輕]信|相信|[转轉][账賬帳]|[汇匯]款|点击|點擊|添加)|[请請](?:立即|及[时時])?(?:[报報]警|[拨撥]打|[举舉][报報])
       | [举舉][报報]|[报報]警|[拨撥]打\s*(?:110|96110|165)|(?:[认認]准|核[实實]|通[过過])官方|提高警惕|保持警惕|[谨謹]防|注意防范|注意防範
+      | [请請]勿|勿[轻輕]信|不要添加陌生|不要加陌生|通[过過]正[规規]|透[过過]正[规規]|核[实實](?:资质|資質|身份|[对對]方)|保留(?:好)?(?:聊天|[转轉][账賬帳]|证据|證據)|[请請](?:家[长長]|同学|同學|大家)[^。！？!?\n]{0,6}(?:提醒|注意|小心|警惕)
+      | (?:[报報]警|反[诈詐]|求助|[领領]事保[护護]|[应應]急|[举舉][报報]|防[骗騙])[^。！？!?\n]{0,10}(?:[热熱][线線]|[专專][线線]|[电電][话話])|致[电電]|[联聯][系繫](?:使[馆館]|[领領]事|外交部|警方|大使[馆館])|向[^。！？!?\n]{0,8}(?:公安机关|公安機關|警方|派出所)(?:报案|報案|求助)
 
   - id: __FRAME_VOCAB_ZH
     languages: [zh]
@@ -649,6 +697,7 @@ rules:
     flags: [extended]
     pattern: |
       (?<!不是)(?<!并非)(?<!並非)(?<!绝非)(?:[诈詐][骗騙]|[骗騙]局|[骗騙]子|[电電][诈詐]|[传傳][销銷]|洗[钱錢]|人口[贩販][卖賣]|拐[卖賣]|受害[人者]|被害人|黑中介|虚假招聘|虛假招聘)
+      | 涉[诈詐]|[诈詐][团團]|冒充|冒用|[帮幫]信|偷渡|蛇[头頭]|缅北|緬北|[诈詐]欺|受[骗騙]|上[当當]受[骗騙]|上[当當]|被[骗騙]
 
   - id: __FRAME_EXPLAIN_ZH
     languages: [zh]
@@ -657,6 +706,7 @@ rules:
     pattern: |
       常[见見](?:的)?(?:手法|套路|[骗騙][术術])|套路|[话話][术術]|手法|如何(?:防范|防範|[识識]别|[识識]別|避免|辨别|辨別)|提醒(?:大家|广大|廣大|各位|身[边邊])
       | [转轉][发發][扩擴]散|[扩擴]散|警示|防[骗騙]|[温溫]馨提示|所[谓謂]|[诱誘][饵餌]
+      | 揭秘|典型的?|常[见見]|以[^。，,！？!?\n]{0,16}?[为為][名由]|特征|特徵|陷阱|[记記]住|[类類]型之一
 
   - id: __DIRECT_OFFER_ZH
     languages: [zh]
@@ -673,7 +723,7 @@ rules:
     flags: [extended]
     pattern: |
       (?:添加|加)(?:我|我们|我們|人事|主管|客服|[导導]师|[导導]師|老[师師]|HR|hr)[^。！？!?\n]{0,8}?(?:微信|v信|vx|qq|QQ|telegram|飞机|飛機|whatsapp)
-      | 私[聊信]我|[联聯][系繫]我|找我
+      | 私[聊信]我|[联聯][系繫]我|(?:[请請]|可以|直接|欢迎|歡迎|[来來]|就|速|快)找我|找我(?:[报報]名|了解|咨[询詢]|[详詳][谈談]|[领領]取|拿|要|面[试試]|私聊)
 
   # ---------------------------------------------------------------- kinds, across languages
   # The language of a text selects its rules, so each union below is normally one language's sub-rule; on a text
@@ -723,12 +773,20 @@ rules:
       - "Laut Polizei versprachen die Betrüger den Jugendlichen einen leichten Job. Niemals Geld an Unbekannte überweisen."
       - "Ayon sa pulis, pinangakuan sila ng trabaho sa Dubai pero ibinenta sila. Huwag magbayad sa illegal recruiter."
       - "Theo công an, nạn nhân được hứa việc nhẹ lương cao. Tuyệt đối không chuyển tiền cho người lạ."
+      - "Anh H. (24 tuổi) kể lại: người ta bảo sang bên đó chỉ gõ phím, lương 25 triệu. Sau 4 tháng anh mới được thả khi gia đình nộp tiền chuộc."
+      - "27岁的小王对记者回忆：对方说是去泰国做客服，包机票。到了之后护照被没收，被迫从事电信诈骗。"
+      - "Kwento ni Jessa: sinabi nila na encoder daw siya. Nakauwi siya matapos pilitin ng sindikato na manloko ng mga dayuhan."
+      - "Hati-hati gaes, akun itu penipu. Awalnya disuruh like produk, terus disuruh deposit 500 ribu."
     nomatch:
       - "Police said the road to the port is closed until Monday."
       - "CẢNH BÁO LỪA ĐẢO: kẻ gian mạo danh công ty, tuyệt đối không chuyển tiền cho người lạ. Bên mình đang cần tuyển CTV, nộp 200k vào tài khoản sau để giữ chỗ."
       - "Beware of scams! We never ask for money. We are hiring now: pay the $50 deposit to our account and message me on WhatsApp."
       - "¡CUIDADO CON LAS ESTAFAS! Nunca cobramos. Según nuestros clientes somos los mejores. Para reservar tu plaza hay que abonar 45 € por Bizum."
       - "【警惕诈骗】不法分子冒充我司招聘，请认准官方渠道！急招客服，入职需缴纳保证金800元。"
+      - "Hati-hati penipu! Kami membuka lowongan admin, awalnya disuruh like produk, bayar Rp 150.000 ke rekening kami."
+      - "谨防诈骗！对方说是骗子的都是同行造谣，我们正规，请找我报名，入职需缴纳押金300元。"
+      - "Ingat kayo sa mga pekeng recruiter! Sinabi nila na libre, pero hiring kami, magpadala ng P500 sa GCash namin."
+      - "Mọi người cẩn thận kẻ gian mạo danh. Người ta bảo bên mình lừa đảo là sai, chúng tôi đang tuyển dụng, nộp 200k để giữ chỗ."
     ref:
       - https://consumer.ftc.gov/articles/job-scams
       - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
@@ -6495,6 +6553,450 @@ rules:
     ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
 
 """#),
+        ("rules/lang-en-broad.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 9 (en): broader wording families, written from how English-language job scams are phrased across registers
+# (LinkedIn-style recruiters, Nigerian, Indian, Philippine, UK and US English, chat slang "dm me", "hmu", "kindly",
+# misspellings), not from Corpus misses. Broad sub-rules (__BEN_*) are combined by meta rules so that one weak family
+# stays low and two or three independent ones add up; a few direct rules cover phrases that are decisive on their own.
+# Every scoring rule is guarded against texts ABOUT scams (__BEN_ABOUT).
+rules:
+  # ================================================================ guards
+  - id: __BEN_ABOUT
+    languages: [en]
+    meta: '__ABOUT_SCAMS_NO_CONTACT || __ASKS_ADVICE_EN || LEGIT_SCAM_WARNING_EN || LEGIT_SCAM_ADVICE_EN'
+  # ================================================================ broad families (sub-rules)
+  - id: __BEN_HOMEWORK
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bside[\s-]?(?:hustle|gig|income|job|business)s?\b|\bextra\s+(?:income|cash|money)\b|\bpassive\s+income\b
+      | \bfrom\s+(?:the\s+comfort\s+of\s+)?(?:your|ur|yr)\s+(?:own\s+)?(?:home|house|couch|bed|sofa|phone|mobile|laptop)\b
+      | \b(?:work|job|jobs|earn|income)\s+(?:online|remotely|from\s+anywhere)\b|\bremote\s+(?:job|work|position|role|opportunit\w{1,3})s?\b
+      | \bpart[\s/-]?time\b|\bwfh\b|\bwork[\s-]from[\s-]home\b|\bhome[\s-]based\b|\bflexible\s+(?:hours|schedule|time)\b
+      | \b(?:with|using|on)\s+(?:just\s+|only\s+)?(?:your|ur|a)\s+(?:smart\s?)?(?:phone|mobile|cellphone|cell)\b
+    match: ["looking for a side hustle?", "earn from the comfort of your home", "remote position", "using your phone"]
+    nomatch: ["work at our Leeds office"]
+  - id: __BEN_EASY_PAY
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:paid|payment|pay|payout|salary|earnings?)\s+(?:is\s+|are\s+|will\s+be\s+)?(?:paid\s+)?(?:daily|instantly|immediately|every\s+day|same[\s-]day|the\s+same\s+day|within\s+(?:an\s+hour|minutes|24\s*h\w*))\b
+      | \b(?:instant|daily|same[\s-]day)\s+(?:pay|payout|payment|withdrawal|cash\s?out)s?\b
+      | (?:[$£€₦₹₱]\s?\d|\b(?:n|rs\.?|inr|php|ksh|ghs)\s?\d|\b\d[\d,.]{0,9}\s?(?:k\b|usd|usdt|dollars|naira|rupees|pesos|pounds|bucks))[^.!?\n\d]{0,12}?
+          (?:\s?-\s?|\s+to\s+)?(?:[$£€₦₹₱]?\s?\d[\d,.]{0,9}\s?k?)?\s*(?:/\s?(?:day|week|wk|hr|hour)|per\s+(?:day|week|hour)|a\s+(?:day|week)|daily|weekly|every\s+(?:day|week))\b
+      | \b(?:earn|make|get|receive)\s+(?:up\s+to\s+|over\s+|at\s+least\s+)?(?:[$£€₦₹₱]|\b(?:n|rs\.?|inr|php)\s?)\s?\d
+      | \b(?:daily|weekly)\s+(?:pay|salary|income|earnings?)\s+(?:of\s+)?(?:up\s+to\s+)?(?:[$£€₦₹₱]|\b(?:n|rs\.?|inr|php)\s?)\s?\d
+      | \b(?:via|through|by|to\s+your|on\s+your)\s+(?:cash\s?app|zelle|venmo|paypal|gcash|maya|upi|paytm|opay|usdt|binance|crypto)\b
+    match: ["paid daily", "$50-$300 daily", "earn up to $500", "weekly pay of $850", "payout to your GCash"]
+    nomatch: ["paid monthly by bank transfer", "salary of 23,500 pounds per year"]
+  - id: __BEN_CHAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:dm|pm|inbox|hmu|hit\s+me\s+up|text|message|msg|ping|whatsapp|telegram|chat)\s+(?:me|us)\b
+      | \b(?:dm|pm|inbox|text|message|msg)\s+(?:for|4)\s+(?:more\s+)?(?:details|info|more|enquiries|inquiries)\b
+      | \b(?:reply|respond|text|send)\s+(?:with\s+)?["'“]?(?:yes|interested|ok|job|hi|start)["'”]?\s*(?:to|if|for|now|and|$|[.!,])
+      | \bhmu\b|\bhit\s+me\s+up\b
+      | \bkindly\s+(?:reach|contact|message|text|chat|send|get\s+in\s+touch)\b
+      | \bdrop\s+(?:me\s+|us\s+)?(?:a\s+)?(?:dm|pm|message|text|hi)\b|\bslide\s+(?:in|into)\s+(?:my|the)\s+dms?\b
+      | \b(?:add|contact|message)\s+(?:me|us|our\s+\w{2,15})\s+(?:on|via|at)\s+@\w{3,}
+    match: ["dm me", "hmu", "DM for details", "Interested? Reply YES", "kindly reach out"]
+    nomatch: ["send your CV to careers@acme.example"]
+  - id: __BEN_URG
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:slots?|spots?|places|positions|openings|seats|vacanc\w{1,3})\s+(?:are\s+)?(?:filling\s+(?:up\s+)?(?:fast|quickly)|limited|very\s+limited|almost\s+(?:full|gone))\b
+      | \b(?:limited|few|last)\s+(?:slots?|spots?|seats|openings)\b|\bonly\s+\d{1,3}\s+(?:slots?|spots?|positions|places|seats|openings)\s+(?:left|remaining|available)\b
+      | \b(?:reply|respond|confirm|pay|apply|register)\s+(?:within|in\s+the\s+next)\s+\d{1,3}\s*(?:h|hrs?|hours?|mins?|minutes)\b
+      | \bfirst\s+come,?\s+first\s+serve[d]?\b|\btoday\s+only\b|\basap\b|\bdon['’]?t\s+miss\s+(?:out|this)\b|\bact\s+(?:fast|now)\b
+      | \b(?:slot|spot|place|position|offer)\s+will\s+be\s+(?:given|passed|offered)\s+to\s+(?:another|someone\s+else|the\s+next)\b
+    match: ["Slots are filling fast", "reply within 24 hours", "first come first served"]
+    nomatch: ["Applications close on 30 June"]
+  - id: __BEN_NOEXP
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:no|zero)\s+(?:prior\s+|previous\s+)?(?:experience|exp|skills?|degree|qualifications?|cv|resume)\s+(?:needed|required|necessary|neccessary|reqd|is\s+fine)\b
+      | \b(?:anyone|everyone|any\s?body)\s+can\s+(?:do\s+(?:it|this)|apply|join|earn)\b
+      | \b(?:students?|housewives|stay[\s-]at[\s-]home\s+(?:moms?|mums?|parents?)|retirees|jobless|unemployed)\s+(?:are\s+)?(?:welcome|can\s+(?:apply|join))\b
+      | \b(?:simple|easy|basic|light)\s+(?:online\s+)?(?:tasks?|work|job|typing)\b|\bno\s+selling\b|\bno\s+target\b
+    match: ["no experience needed", "anyone can do it", "housewives welcome", "simple online tasks"]
+    nomatch: ["three years of experience required"]
+  - id: __BEN_NOINTERVIEW
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bno\s+(?:need\s+(?:for\s+)?(?:an?\s+)?|)interviews?\s*(?:needed|required|necessary)?\b|\bwithout\s+(?:an?\s+)?interview\b
+      | \b(?:direct|instant|immediate|on[\s-]the[\s-]spot)\s+(?:hiring|hire|employment|placement|start)\b|\b(?:start|begin)\s+(?:work(?:ing)?\s+)?(?:today|tonight|immediately|right\s+away)\b
+      | \b(?:fly|flight|departure|deploy\w{0,5}|leave)\s+(?:out\s+)?(?:next\s+week|this\s+week|within\s+\d{1,2}\s+days|in\s+\d{1,2}\s+days|asap)\b
+    match: ["no interview needed", "direct hiring", "start today", "fly out next week"]
+    nomatch: ["two interviews with the team"]
+  - id: __BEN_NORISK
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:no|zero|without\s+any)\s+risks?\b|\b100\s?%\s+(?:legit|legal|safe|guaranteed)\b|\b(?:it['’]?s|its|this\s+is)\s+(?:totally\s+|completely\s+|very\s+)?(?:legit|legal|safe)\b
+      | \bquick\s+(?:cash|money|\$\s?\d{2,6})\b|\beasy\s+(?:cash|money)\b|\bguaranteed\s+(?:income|earnings|profit|pay)\b
+    match: ["no risk", "quick $500", "it's totally legit"]
+    nomatch: ["the risk assessment is attached"]
+  - id: __BEN_SECRET
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:keep|kept)\s+(?:this|it|the)(?:\s+(?:job|offer|opportunity|deal|work|transaction|matter|conversation|arrangement))?\s+(?:strictly\s+|completely\s+|totally\s+)?(?:confidential|private|secret|between\s+us|to\s+yourself|on\s+the\s+(?:low|dl))\b
+      | \b(?:don['’]?t|do\s+not|never)\s+(?:tell|discuss|mention|share|show)\s+(?:this|it|anything|the\s+(?:job|offer|money))?\s*(?:with|to)\s+(?:anyone|anybody|your\s+(?:bank|family|parents|friends|wife|husband))\b
+      | \b(?:discreet|discrete)\s+(?:job|work|deal|task)s?\b|\bon\s+the\s+(?:low|dl)\b
+    match: ["keep this opportunity confidential", "do not discuss it with your bank", "discreet job"]
+    nomatch: ["your data will be kept confidential under GDPR"]
+  - id: __BEN_TASK
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:lik(?:e|ing)|shar(?:e|ing)|follow(?:ing)?|subscrib(?:e|ing)\s+to|watch(?:ing)?|view(?:ing)?)\s+(?:and\s+(?:share|follow|comment|like)\s+)?(?:\w{1,12}\s+)?(?:posts|videos|reels|pages|accounts|channels|tiktoks|ads|youtube\s+videos)\b
+      | \b(?:rat(?:e|ing)|review(?:ing)?|boost(?:ing)?|optimi[sz](?:e|ing)|submit(?:ting)?|complet(?:e|ing))\s+(?:\w{1,12}\s{1,3}){0,2}(?:hotels?|products?|apps?|restaurants?|movies?|merchants?|rankings?|ratings?|data|orders?)\b
+      | \b(?:app|product|data|merchant|hotel)\s+(?:boosting|optimi[sz]ation|rating|ranking)\b|\b\d{1,3}\s+(?:orders|tasks|ratings)\s+(?:a|per)\s+day\b
+      | \b(?:sets?|rounds?)\s+of\s+\d{1,3}\s+(?:tasks|orders|products)\b|\btrial\s+(?:bonus|task|account)\b|\binvitation\s+code\b
+    match: ["like and share posts on Instagram", "rate hotels", "boost their app rankings", "3 sets of 38 tasks", "40 orders a day"]
+    nomatch: ["review the documents before Monday"]
+  - id: __BEN_MONEY_IN_OUT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:receive|accept|collect|get)\s+(?:\w{1,12}\s{1,3}){0,3}(?:payments?|funds|money|transfers?|deposits?)\b[^\n]{0,100}?\b(?:forward|remit|transfer|send|wire|convert|withdraw|deposit\s+(?:it|them)\s+(?:into|at|via))\w{0,3}\b
+      | \b(?:bitcoin|btc|crypto)\s+atms?\b|\b(?:remit|forward)\s+the\s+(?:balance|rest|remainder|remaining)\b
+      | \b(?:deduct|keep|take)\s+(?:your\s+)?\d{1,2}\s?%\s+(?:commission|cut|fee|as\s+your\s+(?:pay|commission))\b
+    match: ["receive payments from our clients into your personal account and remit the balance", "Bitcoin ATM"]
+    nomatch: ["receive your salary by bank transfer on the 25th"]
+  - id: __BEN_RESHIP
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:receive|accept|collect)\s+(?:\w{1,12}\s{1,3}){0,2}(?:packages?|parcels?|items|goods|merchandise|shipments?)\b[^\n]{0,80}?\b(?:re-?ship|re-?pack|re-?label|forward|ship|send|mail|post)\w{0,3}\b
+      | \b(?:inspect|check|photograph|verify)\w{0,3}\s+(?:\w{1,12}\s{1,3}){0,2}(?:packages?|parcels?|items|goods|products)\b[^.!?\n]{0,40}?\b(?:at|from)\s+(?:your\s+)?home\b
+      | \bprepaid\s+(?:shipping\s+)?labels?\b|\bquality\s+(?:control|check|inspection)\b[^.!?\n]{0,40}\b(?:at|from)\s+(?:your\s+)?home\b
+    match: ["receive packages at your home, inspect them and ship them with prepaid labels"]
+    nomatch: ["our warehouse team ships parcels every day"]
+  - id: __BEN_FEE
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:registration|activation|onboarding|training|processing|application|enrol(?:l)?ment|membership|sign[\s-]?up|joining|id\s+card|uniform|kit|clearance|sponsorship|cos|visa|work\s+permit|background[\s-]check|verification)\s+(?:fee|charge|cost|payment)s?\b
+      | \b(?:refundable|security|caution|commitment|safety)\s+(?:deposit|fee|amount)\b|\bstarter\s+(?:kit|pack)\b|\bapproved\s+(?:vendor|supplier)\b
+      | \b(?:pay|buy|purchase)\s+(?:for\s+)?(?:your\s+|the\s+)?(?:own\s+)?(?:laptop|equipment|software|training|kit|certificate|uniform|work\s+tools)\b
+    match: ["registration fee of N5,000", "refundable security deposit", "approved vendor", "buy your laptop"]
+    nomatch: ["we provide your laptop and equipment"]
+  - id: __BEN_IDDOC
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:front\s+(?:and|&)\s+back)\b|\bselfie\s+(?:with|holding)\b|\b(?:copy|photo|picture|pic|scan)\s+of\s+(?:your\s+)?(?:driver['’]?s?\s+licen[cs]e|passport|id|national\s+id|ssn\s+card|social\s+security\s+card|aadhaar|pan\s+card|voter['’]?s?\s+card|umid|nin\s+slip)\b
+      | \b(?:ssn|social\s+security\s+(?:number|no)|sin\s+number|national\s+insurance\s+number|ni\s+number|aadhaar(?:\s+(?:number|card))?|pan\s+(?:number|card)|bvn|nin)\b
+    match: ["your driver's license front and back", "your resume and SSN", "selfie holding your ID"]
+    nomatch: ["bring your ID to the interview"]
+  - id: __BEN_BANK
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:online\s+banking|bank(?:ing)?\s+(?:app|login|log[\s-]?in))\s+(?:username|user\s?name|details|credentials|password|login)\b|\b(?:bank|banking)\s+(?:username|user\s?name)\s+(?:and|&)\s+password\b
+      | \b(?:card\s+number|cvv|cvc|atm\s+pin|card\s+pin)\b|\brouting\s+(?:and|&)\s+account\s+numbers?\b|\baccount\s+(?:and|&)\s+routing\s+numbers?\b
+    match: ["your online banking username and password", "routing and account number", "the CVV"]
+    nomatch: ["direct deposit details in the HR portal"]
+  - id: __BEN_TRAVELPAID
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:free|paid|sponsored|covered|provided)\s+(?:air\s?)?(?:flights?|tickets?|air\s?fare|visa|accommodation|housing|lodging|food|meals)\b
+      | \b(?:flights?|tickets?|air\s?fare|visa|accommodation|housing|lodging)\s+(?:(?:and|&|,)\s+(?:\w{2,15}\s{1,3}){0,2})?(?:is\s+|are\s+|will\s+be\s+)?(?:free|paid\s+(?:by|for)|covered|provided|sponsored|on\s+(?:us|the\s+company))\b
+    match: ["free flight tickets", "ticket & visa covered", "visa and accommodation provided"]
+    nomatch: ["the flight is at your own cost"]
+  - id: __BEN_ABROAD
+    languages: [en]
+    pattern: '\b(?:cambodia|sihanoukville|phnom\s+penh|myanmar|burma|myawaddy|shwe\s?kokko|kk\s+park|laos|golden\s+triangle|thailand|bangkok|mae\s+sot|dubai|uae|malaysia|kuala\s+lumpur|philippines|manila|pogo|vietnam|abroad|overseas)\b'
+    match: ["customer service in Sihanoukville", "job abroad"]
+    nomatch: ["customer service in Manchester"]
+  - id: __BEN_YOUNG
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bages?\s*:?\s*(?:1[6-9]|2\d)\s?(?:-|to|–)\s?(?:2\d|3\d|4[0-5])\b|\b(?:1[6-9]|2\d)\s?(?:-|to|–)\s?(?:2\d|3\d)\s+(?:years?\s+old|yrs?\s+old|only)\b
+      | \b(?:chinese|mandarin|cantonese|thai|vietnamese|japanese|korean)[\s-]speak(?:ers?|ing)\b|\btyping\s+(?:speed|skills?)\b
+      | \b(?:young\s+)?(?:ladies|girls)\s+(?:wanted|needed|only)\b
+    match: ["Age 20-35", "Chinese speakers preferred", "girls wanted"]
+    nomatch: ["ages of the children in the class"]
+  - id: __BEN_CODE
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:send|forward|read|tell|give|share|text|screenshot)\s+(?:it|the\s+(?:code|otp|digits|pin|number))\s+(?:back\s+)?(?:to\s+)?(?:me|us)\b
+      | \b(?:send|forward|tell|give|share)\s+(?:me|us)\s+(?:the|that)\s+(?:\d\s?-?\s?digit\s+)?(?:code|otp|pin|digits)\b
+      | \b\d\s?-?\s?digit\s+(?:code|otp|pin)\b[^.!?\n]{0,60}?\b(?:send|forward|tell|give|share|text)\b
+    match: ["please send it back to me", "tell me the code", "a 6 digit code to your phone, please send it"]
+    nomatch: ["never share the code with anyone"]
+  # ================================================================ direct rules
+  - id: MULE_ACCOUNT_WANTED_BROAD_EN
+    tactic: money_mule
+    weight: 3.0
+    languages: [en]
+    describe: "Looks for someone who has an account at a named bank or payment app (Chase, Cash App, Opay, GCash...), the usual money-mule call"
+    flags: [extended]
+    unless: [MULE_ACCOUNT_WANTED_EN]
+    pattern: |
+      \b(?:need|needs|needed|looking\s+for|want|wanted|seeking|searching\s+for)\s+(?:\w{1,12}\s+)?(?:someone|somebody|anyone|anybody|people|persons?|ppl|guys|students)\s+(?:with|that\s+(?:has|have)|who\s+(?:has|have|got|owns?))\s+(?:an?\s+)?(?:active\s+|working\s+|old\s+)?
+          (?:chase|boa|bank\s+of\s+america|wells\s+fargo|citi(?:bank)?|capital\s+one|td|pnc|navy\s+federal|chime|cash\s?app|zelle|venmo|paypal|barclays|lloyds|natwest|hsbc|monzo|starling|santander|halifax|revolut|wise|opay|palmpay|kuda|moniepoint|gtb|gtbank|access\s+bank|zenith|first\s+bank|uba|gcash|maya|bdo|bpi|metrobank|hdfc|icici|sbi|axis)\b
+          (?:\s+(?:or|and|/)\s+\w{2,12}(?:\s+\w{2,12})?)?\s+(?:bank\s+)?(?:accounts?|acct|acc|cards?|apps?)\b
+    match:
+      - "Need someone with a Chase or Wells Fargo account, quick $500 today"
+      - "looking for people who have Opay account, 20k per transaction"
+    nomatch:
+      - "Chase is hiring bank tellers in Ohio"
+      - "Customers with a Chase account can pay online"
+    ref:
+      - https://www.fbi.gov/how-we-can-help-you/scams-and-safety/common-scams-and-crimes/money-mules
+      - https://www.actionfraud.police.uk/a-z-of-fraud/money-muling
+  - id: COMBO_ACCOUNT_PAID_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Offers quick money, no risk or chat contact to someone for the use of their bank or payment account"
+    meta: '(MULE_ACCOUNT_WANTED_BROAD_EN || MULE_ACCOUNT_WANTED_EN || MULE_LEND_ACCOUNT_EN) && 1 of (__BEN_NORISK, __BEN_EASY_PAY, __BEN_CHAT, __LURE_CHAT_ANY, __BEN_SECRET) && !__BEN_ABOUT'
+    match:
+      - "Need someone with a Chase or Wells Fargo account, quick $500 today, no risk, DM me"
+    nomatch:
+      - "Need someone with a Chase or Wells Fargo account"
+    ref: https://www.actionfraud.police.uk/a-z-of-fraud/money-muling
+  - id: FEE_SPONSORSHIP_EN
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [en]
+    describe: "Charges the worker for a certificate of sponsorship, visa processing or work permit, which sponsors and licensed agencies may not pass on to the worker"
+    flags: [extended]
+    pattern: |
+      \b(?:certificate\s+of\s+sponsorship|cos|sponsorship|visa\s+(?:processing|application)|work\s+permit|lmia|job\s+offer\s+letter)\s+(?:processing\s+)?(?:fee|charge|cost|payment)s?\b
+          (?![^.!?\n]{0,60}\b(?:paid\s+by\s+(?:the\s+)?employer|employer\s+pays|no\s+cost|free|waived|never)\b)[^.!?\n]{0,60}?(?:\bpay(?:able|ment)?\b|\bis\s+\W?\s?\d|[$£€₦₹₱]\s?\d|\b\d[\d,.]{0,9}\s?(?:usd|pounds|gbp|dollars|euros|naira|rupees|pesos)\b)
+      | \b(?:need\s+to|needs\s+to|must|have\s+to|has\s+to|kindly|required\s+to|should)\s+(?:first\s+)?pay\s+(?:for\s+)?(?:your|the)\s+(?:certificate\s+of\s+sponsorship|cos|sponsorship|visa\s+processing|work\s+permit|lmia)\b
+    match:
+      - "The Certificate of Sponsorship processing fee is 3,500 pounds, payable to our agent"
+      - "You just need to pay for your CoS and we will book your flight"
+    nomatch:
+      - "Visa sponsorship available; the sponsorship fee is paid by the employer"
+      - "LMIA approved, the employer pays recruitment costs"
+      - "We pay your Certificate of Sponsorship; by law it cannot be passed on to you"
+    ref:
+      - https://www.gov.uk/government/publications/workers-and-temporary-workers-guidance-for-sponsors-part-2-sponsor-a-worker
+      - https://www.iom.int/fair-recruitment
+  - id: FEE_LETTER_AFTER_PAYMENT_EN
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [en]
+    describe: "Promises the offer, joining or appointment letter only after the candidate pays"
+    flags: [extended]
+    pattern: |
+      \b(?:offer|joining|appointment|employment|confirmation|placement)\s+letter\b[^.!?\n]{0,40}?\b(?:after|upon|on|once|as\s+soon\s+as)\s+(?:the\s+|your\s+)?(?:receipt\s+of\s+)?(?:payment|you\s+(?:pay|make\s+the\s+payment|send\s+the)|deposit|fees?\s+(?:is|are)\s+paid)\b
+      | \b(?:after|upon|once)\s+(?:the\s+|your\s+)?payment\b[^.!?\n]{0,40}?\b(?:offer|joining|appointment|employment)\s+letter\b
+    match:
+      - "Joining letter will be sent after payment."
+      - "Once payment is confirmed, HR will issue your appointment letter"
+    nomatch:
+      - "Your offer letter will be sent after the final interview"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://cybercrime.gov.in
+  - id: FEE_CHECK_GIFTCARD_BROAD_EN
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [en]
+    describe: "Sends a cheque to deposit, then has the candidate keep a part and spend the rest on gift cards, crypto or a 'vendor' (fake-cheque trick)"
+    flags: [extended]
+    unless: [FEE_FAKE_CHECK_EN]
+    pattern: |
+      \b(?:check|cheque)\s+(?:for|of|worth)?\s*(?:[$£€]\s?\d|\d)[^\n]{0,120}?\b(?:deposit|cash|mobile\s+deposit)\w{0,3}\b[^\n]{0,120}?\b(?:gift\s?cards?|bitcoin|btc|crypto|vendor|supplier|the\s+rest|the\s+balance|remaining)\b
+      | \b(?:deposit|cash)\w{0,3}\s+(?:the\s+|this\s+|it)?\s*(?:check|cheque)?\b[^\n]{0,80}?\bkeep\s+(?:[$£€]\s?\d|\d{1,3}\s?%|your)\b[^\n]{0,80}?\b(?:gift\s?cards?|bitcoin|btc|crypto|vendor|rest|balance|remaining)\b
+    match:
+      - "You will receive a check for $2,450. Deposit it, keep $300 as your pay, use the rest to buy gift cards"
+    nomatch:
+      - "Paychecks are deposited directly every second Friday"
+    ref:
+      - https://consumer.ftc.gov/articles/how-spot-avoid-and-report-fake-check-scams
+  - id: TASK_UNFREEZE_FEE_BROAD_EN
+    tactic: task_scam
+    weight: 3.0
+    languages: [en]
+    describe: "Says a balance or withdrawal is frozen, on hold or under review and must be unlocked by paying a tax, fee or percentage"
+    flags: [extended]
+    unless: [TASK_WITHDRAW_BLOCKED_EN]
+    pattern: |
+      \b(?:withdrawal|balance|funds|earnings|profits?|commission|account|payout)\w{0,2}\b[^.!?\n]{0,40}?\b(?:frozen|froze|on\s+hold|under\s+review|locked|restricted|pending\s+verification)\b
+          [^\n]{0,80}?\b(?:pay|deposit|top[\s-]?up|recharge|settle)\w{0,3}\s+(?:an?\s+|the\s+)?(?:\w{1,12}\s+)?(?:tax|fee|charge|deposit|\d{1,2}\s?%|[$£€]\s?\d|\d[\d,.]{0,9}\s?(?:usdt|usd))
+      | \b(?:to\s+)?(?:unfreeze|unlock|release|reactivate)\s+(?:your\s+|the\s+)?(?:account|funds|balance|withdrawal|earnings)\b[^.!?\n]{0,40}?\b(?:pay|deposit|top[\s-]?up)\w{0,3}\b
+    match:
+      - "Your withdrawal has been frozen due to irregular activity. To unfreeze, pay a tax of 20% of your balance"
+    nomatch:
+      - "Your account was locked after three wrong passwords; reset it in the app"
+    ref:
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+      - https://www.ic3.gov/PSA/2024/PSA240603
+  - id: __BEN_LOSE_FUNDS
+    languages: [en]
+    pattern: '\b(?:funds|balance|earnings|commission|profits?|account)\w{0,2}\s+(?:will\s+be\s+|gets?\s+|are\s+)?(?:\w{1,12}\s+)?(?:forfeited|confiscated|closed|wiped|lost|cleared)\b|\blose\s+(?:all\s+)?(?:your\s+)?(?:funds|balance|earnings|money|commission)\b'
+    match: ["funds forfeited"]
+    nomatch: ["the office is closed"]
+  - id: COMBO_UNFREEZE_THREAT_EN
+    tactic: task_scam
+    weight: 2.0
+    languages: [en]
+    describe: "A fee to unfreeze a balance combined with the threat of losing the funds or a deadline"
+    meta: '(TASK_UNFREEZE_FEE_BROAD_EN || TASK_WITHDRAW_BLOCKED_EN) && (__BEN_LOSE_FUNDS || __BEN_URG) && !__BEN_ABOUT'
+    match:
+      - "Your withdrawal has been frozen. To unfreeze, pay a tax of 20% within 24 hours, otherwise your funds will be forfeited."
+    nomatch:
+      - "Your withdrawal has been frozen. To unfreeze, pay a tax of 20%."
+    ref: https://www.ic3.gov/PSA/2024/PSA240603
+  - id: DATA_ID_NUMBER_WITH_CV_EN
+    tactic: data_harvest
+    weight: 2.0
+    languages: [en]
+    describe: "Asks for a Social Security, national insurance, Aadhaar or BVN number together with the CV or for a 'background verification' before any interview"
+    flags: [extended]
+    unless: [__DATA_NATIONAL_ID_NUMBER_EN_PAT]
+    pattern: |
+      \b(?:resume|cv|application|full\s+name|date\s+of\s+birth|dob)\s*(?:,|and|&|\+|with|along\s+with|plus)\s*(?:your\s+)?(?:ssn|social\s+security\s+(?:number|no)|sin|nin|national\s+insurance\s+number|aadhaar(?:\s+number)?|pan(?:\s+number)?|bvn)\b
+      | \b(?:ssn|social\s+security\s+number|national\s+insurance\s+number|aadhaar|bvn|nin)\b[^.!?\n]{0,30}?\bfor\s+(?:a\s+|the\s+)?(?:background|identity|credit)\s+(?:check|verification|screening)\b
+    match:
+      - "Contact us with your resume and SSN for background verification"
+    nomatch:
+      - "Never send your SSN with a resume; employers ask for it after hiring"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.ic3.gov/PSA/2020/PSA200121
+  - id: RC_CHAT_INTERVIEW_HANDLE_EN
+    tactic: remote_control
+    weight: 1.5
+    languages: [en]
+    describe: "A text-chat interview on a messaging app with a named handle to add, instead of a call or a meeting"
+    meta: 'RC_CHAT_ONLY_INTERVIEW_EN && (__CHAT_HANDLE || OFF_APP_CONTACT_ID || OFF_CHAT_LINK) && !__BEN_ABOUT'
+    match:
+      - "Interview will be conducted via Telegram text chat with our hiring manager. Add @hr_desk_mark."
+    nomatch:
+      - "Interview will be conducted via Telegram text chat."
+    ref:
+      - https://www.ic3.gov/PSA/2022/PSA220628
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: RC_CODE_VERIFY_PRETEXT_EN
+    tactic: remote_control
+    weight: 1.5
+    languages: [en]
+    describe: "Asks for a code sent to the phone under the pretext of verifying the candidate is real or activating a job account"
+    flags: [extended]
+    pattern: |
+      \b(?:code|otp|digits|pin)\b[^.!?\n]{0,60}?\bto\s+(?:verify|confirm|prove|check)\s+(?:that\s+)?(?:you(?:['’]re|\s+are)\s+(?:a\s+)?(?:real|human|genuine|not\s+a\s+(?:bot|scammer)))\b
+    match:
+      - "please send the code back to me to verify you're a real person"
+    nomatch:
+      - "enter the code in the app to verify your account"
+    ref: https://consumer.ftc.gov/articles/what-know-about-google-voice-verification-scam
+  - id: COMBO_RC_CODE_PRETEXT_EN
+    tactic: remote_control
+    weight: 1.0
+    languages: [en]
+    describe: "A code handed over with a pretext (verification, job account) on top of the request itself"
+    meta: 'RC_CODE_VERIFY_PRETEXT_EN && (__BEN_CODE || RC_CODE_RELAY_EN || RC_SEND_CODE_EN) && !__BEN_ABOUT'
+    match:
+      - "I will send a 6 digit code to your phone, please send it back to me to verify you're a real person"
+    nomatch:
+      - "enter the code to verify your account"
+    ref: https://consumer.ftc.gov/articles/what-know-about-google-voice-verification-scam
+  - id: TRAF_AGE_SPEAKERS_ABROAD_EN
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [en]
+    describe: "An overseas job that limits applicants by age or asks for speakers of particular languages, the profile scam compounds recruit"
+    meta: '__BEN_YOUNG && (__BEN_ABROAD || TRAF_SEA_JOB_EN) && (__BEN_TRAVELPAID || TRAF_TRAVEL_PAID_EN || __BEN_NOINTERVIEW || __BEN_CHAT || __LURE_CHAT_ANY) && !__BEN_ABOUT && !LEGIT_INTERVIEW_PROCESS_EN && !LEGIT_NEVER_ASK_PAY_EN'
+    match:
+      - "Hiring typists in Dubai, free ticket & visa, pm me. Age 18-30 only."
+    nomatch:
+      - "Hiring typists in Dubai, free ticket & visa, pm me."
+    ref:
+      - https://www.unodc.org/roseap/en/2023/08/cyberfraud-trafficking/story.html
+      - https://www.iom.int/news/iom-warns-online-scam-job-offers
+  # ================================================================ combinations
+  - id: BROAD_LURE_STACK_EN
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [en]
+    describe: "A scam mechanism (tasks, fee, money or parcel forwarding, ID or bank details, codes, secrecy, paid travel, account wanted) together with two or more lure signs (home or phone work, fast pay, chat contact, urgency, no experience, unsolicited selection, no interview, no risk)"
+    meta: '1 of (__BEN_TASK, __BEN_FEE, __BEN_MONEY_IN_OUT, __BEN_RESHIP, __BEN_IDDOC, __BEN_BANK, __BEN_SECRET, __BEN_TRAVELPAID, __BEN_CODE, MULE_ACCOUNT_WANTED_BROAD_EN) && 2 of (__BEN_HOMEWORK, __BEN_EASY_PAY, __BEN_CHAT, __LURE_CHAT_ANY, __BEN_URG, __BEN_NOEXP, __LURE_SELECTED_EN, __BEN_NOINTERVIEW, __BEN_NORISK) && !__BEN_ABOUT && !__ONBOARD_EN && !LEGIT_INTERVIEW_PROCESS_EN'
+    match:
+      - "Earn N50,000 weekly from home, just like and share posts on Instagram. DM for details."
+    nomatch:
+      - "Part-time data entry from home, $16/hr, interview over Zoom"
+    ref: https://consumer.ftc.gov/articles/job-scams
+  - id: BROAD_LURE_STACK_STRONG_EN
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [en]
+    describe: "Two scam mechanisms together with two or more lure signs"
+    meta: 'BROAD_LURE_STACK_EN && 2 of (__BEN_TASK, __BEN_FEE, __BEN_MONEY_IN_OUT, __BEN_RESHIP, __BEN_IDDOC, __BEN_BANK, __BEN_SECRET, __BEN_TRAVELPAID, __BEN_ABROAD, __BEN_CODE, MULE_ACCOUNT_WANTED_BROAD_EN)'
+    match:
+      - "Earn N50,000 weekly from home, just like and share posts on Instagram. Registration fee of N5,000 required. DM for details."
+    nomatch:
+      - "Earn N50,000 weekly from home, just like and share posts on Instagram. DM for details."
+    ref: https://consumer.ftc.gov/articles/job-scams
+  - id: BROAD_LURE_STACK_WIDE_EN
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [en]
+    describe: "A scam mechanism together with four or more distinct lure signs"
+    meta: 'BROAD_LURE_STACK_EN && 4 of (__BEN_HOMEWORK, __BEN_EASY_PAY, __BEN_CHAT, __LURE_CHAT_ANY, __BEN_URG, __BEN_NOEXP, __LURE_SELECTED_EN, __BEN_NOINTERVIEW, __BEN_NORISK)'
+    match:
+      - "Side hustle from your phone: rate hotels, paid daily via Cash App, no experience needed, dm me"
+    nomatch:
+      - "Side hustle from your phone: rate hotels, dm me"
+    ref: https://consumer.ftc.gov/articles/job-scams
+  - id: TRAF_PACKAGE_BROAD_EN
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [en]
+    describe: "A job abroad with two or more lure signs (travel or housing paid, no interview, quick departure, age or language limits, chat-only contact, ID photos, no experience)"
+    meta: '(__BEN_ABROAD || TRAF_SEA_JOB_EN) && 2 of (__BEN_TRAVELPAID, TRAF_TRAVEL_PAID_EN, __BEN_NOINTERVIEW, __BEN_YOUNG, __BEN_URG, __BEN_CHAT, __LURE_CHAT_ANY, __BEN_IDDOC, __BEN_NOEXP) && !COMBO_TRAF_PACKAGE && !__BEN_ABOUT && !LEGIT_INTERVIEW_PROCESS_EN && !LEGIT_NEVER_ASK_PAY_EN'
+    match:
+      - "Warehouse staff for Laos, free flights and accommodation, direct hiring, pm me"
+    nomatch:
+      - "Teach English in Vietnam, contract with the school, interview by Zoom with the director, flight reimbursed"
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.unodc.org/roseap/en/2023/08/cyberfraud-trafficking/story.html
+  # ================================================================ precision guard
+  - id: __BEN_PSA_HEAD
+    languages: [en]
+    pattern: '(?:^|[.!?\n]\s{0,3})(?:psa|heads[\s-]?up|warning|fyi|be\s+careful|careful\s+guys)\b'
+    match: ["PSA: I got a text"]
+    nomatch: ["no warning was given"]
+  - id: __BEN_PSA_TAIL
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:don['’]?t|do\s+not|never)\s+(?:fall\s+for|reply\s+to|respond\s+to|engage\s+with)\s+(?:it|this|them|these|that|those)\b
+      | (?<!\bnot\s)(?<!n['’]t\s)\b(?:it['’]?s|this\s+is|that['’]?s)\s+(?:a|an)\s+(?:\w{1,15}\s{1,3}){0,2}?scam\b
+      | \bblock\s+(?:and|&)\s+report\b
+    match: ["Don't fall for it, it's a task scam"]
+    nomatch: ["this is not a scam"]
+  - id: LEGIT_PSA_WARNING_EN
+    tactic: legitimacy
+    weight: -3.0
+    languages: [en]
+    describe: "A recipient's public warning (PSA, heads-up) that quotes a lure and tells others it is a scam or to block and report it"
+    meta: '__BEN_PSA_HEAD && __BEN_PSA_TAIL && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__DIRECT_OFFER_EN && !__DIRECT_CONTACT_EN'
+    match:
+      - "PSA: I got a text from 'Jessica' saying I was selected for a remote job paying $500 a day via WhatsApp. Don't fall for it, it's a task scam. Block and report."
+    nomatch:
+      - "PSA: we are hiring remote assistants, $500 a day, this is not a scam, WhatsApp +1 555 0100"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.actionfraud.police.uk/a-z-of-fraud/recruitment-scams
+
+"""#),
         ("rules/lang-es-broad.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 # Round 8 (es): broader wording families, written from how Spanish-language job scams are phrased across Spain and
@@ -10517,7 +11019,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [id]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID, __DIRECT_CONTACT_ID]
     describe: "Reads as an official, news or peer warning about scams rather than an offer"
     describe-local:
       id: "Berupa imbauan resmi, berita atau peringatan tentang penipuan, bukan tawaran kerja"
@@ -10534,6 +11036,7 @@ rules:
       - "Mandor: Yang belum capai target 3 orang korban minggu ini, gaji dipotong."
       - "LOKER KAMBOJA: CS online gaji 15jt/bln, aman, bukan penipuan online."
       - "Kerja sampingan like & review produk."
+      - "Hati-hati banyak penipu, kami resmi. Info kerja online chat admin di WA ya kak."
     ref: https://kemlu.go.id/
 
   - id: COMBO_TASK_OFFPLATFORM_ID
@@ -10690,7 +11193,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [id]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID, __DIRECT_CONTACT_ID]
     describe: "Reads as a news report about victims (third-person account, numbers of repatriated citizens)"
     describe-local:
       id: "Berupa berita tentang korban (sudut pandang orang ketiga, jumlah WNI yang dipulangkan)"
@@ -11240,6 +11743,7 @@ rules:
   # than an offer. Used by LEGIT_ABOUT_SCAMS_ID and, through __ABOUT_SCAMS, to keep combination rules quiet.
   - id: __ABOUT_SCAMS_ID
     languages: [id]
+    unless: [__DIRECT_CONTACT_ID]
     flags: [extended]
     pattern: |
       \b(?:polisi|polri|polda|kbri|kemlu|bp2mi|disnaker|kementerian|kemnaker|ojk)\b[^.\n]{0,60}?\b(?:mengimbau|menghimbau|imbau|memperingatkan|mengingatkan|mengatakan|menyebut|mencatat|menangkap|memulangkan|berhasil|membantu|bantuan)
@@ -11249,6 +11753,8 @@ rules:
       | \b(?:laporkan|blokir\s+nomor\w*|jangan\s+(?:berangkat|ditransfer|transfer|mau|tergiur))\b
       | \bsupaya\s+jadi\s+pelajaran\b|\bberangkat\s+resmi\b|\bilegal\b|\bumpan\b
       | \b(?:dibawa|dijual|disekap|diselamatkan)\s+ke\b|\bsudah\s+pulang\b
+      | \bberbagi\s+pengalaman\b|\bsemoga\s+(?:jadi|menjadi)\s+pelajaran\b|\bhati-?hati\s+(?:gaes|guys|ya|semua|kawan|teman|kak)\b|\bjangan\s+(?:gampang|mudah)\s+percaya\b|\bjangan\s+diladeni\b
+      | \b(?:beneran|asli|resmi)\s+(?:apa|atau)\s+(?:penipuan|bukan|palsu)\b|\bapakah\s+(?:ini\s+)?(?:penipuan|resmi|asli)\b|\bpenipuan\s+(?:bukan|ya|nggak|gak|tidak)\s*\?|\bdilarang\s+(?:posting|memposting|share)\b[^.!?\n]{0,80}\b(?:gaji\s+harian|tugas|deposit|like)
 
   - id: LEGIT_ABOUT_SCAMS_ID
     tactic: legitimacy
@@ -11262,9 +11768,12 @@ rules:
       - "Dengan bantuan KBRI dia sudah pulang, jangan berangkat pakai visa turis."
       - "Bu, itu penipuan, blokir nomornya dan laporkan."
       - "Kemlu mengingatkan masyarakat: banyak WNI menjadi korban perusahaan online scam di Kamboja."
+      - "Saya mau berbagi pengalaman ditawari kerja like produk, semoga jadi pelajaran."
+      - "Anak saya ditawari kerja di Dubai, tiket gratis. Ini beneran apa penipuan ya?"
     nomatch:
       - "Kerja di Kamboja gaji 15 juta, tiket ditanggung, hubungi WA."
       - "Bukan penipuan, perusahaan resmi dan terpercaya."
+      - "Hati-hati kak banyak penipu, kami resmi, chat admin di WA untuk daftar."
     ref: https://kemlu.go.id/
 
   # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
@@ -11290,6 +11799,552 @@ rules:
     nomatch:
       - "Itu penipuan. Kamu akan dijemput di bandara."
       - "Gaji 15 juta, tiket ditanggung."
+
+"""#),
+        ("rules/lang-pt-broad.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 9 (pt): broader wording families, written from how Portuguese-language job scams are phrased in Brazil and
+# Portugal ("bico", "renda extra", "trampo", "vaga", "home office", "meio período", "a partir de casa", Pix, MB WAY,
+# CPF, RG, NIF), not from Corpus misses. Broad sub-rules (__BPT_*) are combined by meta rules so that one weak family
+# stays low and two or three independent ones add up; a few direct rules cover phrases that are decisive on their own.
+# Every scoring rule is guarded against texts ABOUT scams (__BPT_ABOUT).
+rules:
+  # ================================================================ guards
+  - id: __BPT_NEWS
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bdeflagr\w{1,4}\s+(?:a\s+|uma\s+)?opera[çc][ãa]o\b|\bquadrilhas?\s+(?:que|suspeitas?\s+de)\s+(?:aliciava|aliciavam|recrutava|recrutavam|enganava|enganavam|traficava|traficavam)\b
+      | \bsegundo\s+(?:a\s+)?(?:reportagem|investiga[çc][ãa]o|den[úu]ncia|o\s+mpt|o\s+minist[ée]rio\s+p[úu]blico)\b|\b(?:foram|foi)\s+(?:resgatad|repatriad|aliciad|traficad)\w{1,3}\b
+      | \b(?:brasileir|portugues)[oa]s?\s+(?:resgatad|aliciad|traficad|presos?|mantid)\w{0,3}\b
+    match: ["A Polícia Federal deflagrou operação contra quadrilha que aliciava brasileiros", "brasileira resgatada no Camboja"]
+    nomatch: ["Vaga para operador de caixa"]
+  - id: __BPT_ABOUT
+    languages: [pt]
+    meta: '__ABOUT_SCAMS_NO_CONTACT || __ASKS_ADVICE_PT || LEGIT_SCAM_WARNING_PT || LEGIT_SCAM_ADVICE_PT || __BPT_NEWS'
+  - id: __BPT_HELPDESK
+    languages: [pt]
+    pattern: '\b(?:chamado|ticket|protocolo\s+de\s+atendimento|service\s+desk|help\s?desk|suporte\s+de\s+ti|suporte\s+t[ée]cnico\s+interno|departamento\s+de\s+inform[áa]tica)\b'
+    match: ["chamado nº 45821"]
+    nomatch: ["instale o AnyDesk"]
+  # ================================================================ broad families (sub-rules)
+  - id: __BPT_HOMEWORK
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:renda|dinheiro|grana)\s+extra\b|\bbicos?\b|\btrampos?\b|\bfreelas?\b
+      | \b(?:no\s+conforto\s+d[ae]\s+)?(?:sua|tua)\s+casa\b|\b(?:a\s+partir\s+de|de|em)\s+casa\b|\bhome\s?office\b|\bmeio\s+per[íi]odo\b|\btempo\s+parcial\b
+      | \b(?:trabalh\w{1,4}|ganh\w{1,4}|fatur\w{1,4}|lucr\w{1,4})\s+(?:pelo|com\s+o|no|s[óo]\s+com\s+o|usando\s+o)\s+(?:seu\s+|teu\s+)?(?:celular|telem[óo]vel|smartphone|zap|whats\w{0,4}|instagram|tiktok)\b
+      | \b(?:trabalho|vagas?|emprego)\s+(?:remot[oa]s?|online|on-line|digita(?:l|is))\b|\bhor[áa]rios?\s+flex[íi]ve(?:l|is)\b
+    match: ["renda extra", "bico", "trampo top", "meio período", "trabalhe pelo celular", "trabalho a partir de casa"]
+    nomatch: ["trabalho presencial na loja do centro"]
+  - id: __BPT_EASY_PAY
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:pagamentos?|saques?|recebimentos?|retiradas?)\s+(?:[ée]\s+)?(?:di[áa]ri[oa]s?|imediat[oa]s?|na\s+hora|no\s+mesmo\s+dia|todo\s+dia|todos\s+os\s+dias|instant[âa]ne[oa]s?|via\s+pix|no\s+pix|por\s+pix|via\s+mb\s?way)\b
+      | \b(?:cai|caem|recebe|receba|recebes)\s+(?:na\s+hora\s+)?(?:no|na|via)\s+(?:seu\s+|sua\s+|teu\s+)?(?:pix|conta|mb\s?way)\b
+      | (?:r\$\s?\d[\d.,]{0,9}|€\s?\d[\d.,]{0,9}|\b\d[\d.,]{0,9}\s?(?:€|reais|euros|conto|pila|mil))[^.!?\n\d]{0,12}?(?:\s?(?:-|a|at[ée])\s?(?:r\$\s?)?\d[\d.,]{0,9}\s?(?:€|reais|euros)?)?\s*(?:por\s+dia|ao\s+dia|/\s?dia|di[áa]ri[oa]s|por\s+semana|semanais|por\s+hora|por\s+(?:curtida|like|v[íi]deo|tarefa|pacote|encomenda|avalia[çc][ãa]o))\b
+      | \b(?:ganh\w{1,4}|fatur\w{1,4}|tir\w{1,4})\s+(?:at[ée]\s+|mais\s+de\s+|de\s+)?(?:r\$|€)\s?\d
+      | \b(?:eu\s+)?te\s+pago\s+(?:r\$\s?)?\d
+    match: ["pagamento via Pix na hora", "ganhos de R$150 a R$600 por dia", "R$40 por pacote", "eu te pago 200 reais", "saques diários"]
+    nomatch: ["salário mensal de R$ 2.300 com carteira assinada"]
+  - id: __BPT_CHAT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:me\s+)?(?:chama|chame|chamar|manda|mande|envia|envie|fala|fale)\s+(?:um\s+)?(?:oi|ol[áa]|mensagem|msg|inbox|direct|dm|no\s+(?:privado|pv|zap|whats\w{0,4}|direct|inbox|dm|telegram))\b
+      | \b(?:chama|chame|chamar|interessad[oa]s?|interessad[oa]s?\s+chamar)\s+(?:no|na|por|pelo)\s+(?:privado|pv|inbox|direct|dm|zap|whats\w{0,4})\b
+      | \b(?:contacte|contate|contacta|fale|adicione|adiciona|adicionar)[-\s]?(?:me|nos|-me|-nos)?\s+(?:pelo|no|via|em|por)\s+(?:whats\w{0,4}|zap|telegram|signal|privado|messenger)\b
+      | \blink\s+na\s+bio\b|\bclique\s+no\s+link\b|\bdeixa\s+(?:seu\s+)?(?:eu\s+quero|interesse|um\s+oi)\b|\badicione\s+@\w{3,}
+    match: ["Me chama no zap", "chama no privado", "Contacte-me pelo WhatsApp", "Adicione @rh_selecao", "Me manda um oi"]
+    nomatch: ["Envie o currículo para rh@empresa.com.br"]
+  - id: __BPT_URG
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:[úu]ltimas|poucas|pouqu[íi]ssimas)\s+vagas\b|\bvagas\s+(?:limitadas|acabando|esgotando|contadas)\b|\bcorre\s+que\b|\bs[óo]\s+(?:at[ée]\s+)?hoje\b|\bn[ãa]o\s+perca\b
+      | \b(?:responda|responder|confirme|confirmar|pague|pagar|envie|enviar)\s+(?:em\s+at[ée]|dentro\s+de|nas\s+pr[óo]ximas)\s+\d{1,3}\s*(?:h|horas?|min\w{0,5})\b|\bem\s+at[ée]\s+\d{1,2}\s?h(?:oras)?\b
+      | \b(?:a\s+)?vaga\s+(?:vai|passa|ser[áa]\s+passada)\s+(?:para|pra)\s+(?:o\s+pr[óo]ximo|outr[oa])\b|\bsen[ãa]o\s+(?:perde|perder[áa]|vai\s+perder)\b
+    match: ["Últimas vagas!", "em até 24h", "a vaga vai para o próximo da lista", "senão perde tudo"]
+    nomatch: ["Inscrições até sexta-feira às 18h"]
+  - id: __BPT_NOEXP
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bsem\s+(?:precisar\s+de\s+)?(?:experi[êe]ncia|estudo|diploma|curr[íi]culo)\b|\bn[ãa]o\s+(?:precisa|[ée]\s+preciso|exige|requer)\s+(?:de\s+|ter\s+)?(?:experi[êe]ncia|estudo|diploma|curr[íi]culo)\b
+      | \bqualquer\s+(?:pessoa|um)\s+(?:pode|consegue)\b|\b(?:trabalho|tarefa|servi[çc]o|trampo|bico)s?\s+(?:bem\s+|muito\s+|super\s+)?(?:simples|f[áa]ce(?:l|is)|tranquilo)\b
+      | \bn[ãa]o\s+precisa\s+vender\b|\b(?:donas?\s+de\s+casa|estudantes|desempregad[oa]s|aposentad[oa]s)\s+(?:podem|s[ãa]o\s+bem[- ]vind)\w{0,3}\b
+    match: ["sem experiência", "Trabalho simples", "qualquer pessoa pode"]
+    nomatch: ["experiência de dois anos em vendas"]
+  - id: __BPT_NORISK
+    languages: [pt]
+    pattern: '\bsem\s+(?:risco|riscos|perigo)\b|\b(?:100\s?%|totalmente|[ée])\s+(?:seguro|legal|legalizado|confi[áa]vel)\b|\bn[ãa]o\s+[ée]\s+(?:golpe|pir[âa]mide|esquema)\b|\bdinheiro\s+f[áa]cil\b|\brenda\s+garantida\b|\bganhos?\s+garantidos?\b'
+    match: ["sem risco nenhum", "não é golpe"]
+    nomatch: ["avaliação de riscos do projeto"]
+  - id: __BPT_NOINTERVIEW
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bsem\s+(?:necessidade\s+de\s+)?entrevistas?\b|\bn[ãa]o\s+(?:[ée]\s+)?(?:precisa|necess[áa]ri[ao]|h[áa])\s+(?:de\s+)?(?:fazer\s+)?entrevista\b|\bentrevista\s+(?:n[ãa]o\s+[ée]\s+necess[áa]ria|dispensada)\b
+      | \b(?:come[çc]a|come[çc]ar|inicia|iniciar|in[íi]cio)\s+(?:hoje|amanh[ãa]|j[áa]|agora)\s+mesmo\b|\bembarque\s+(?:na\s+pr[óo]xima\s+semana|imediato|em\s+\d{1,2}\s+dias)\b|\bcontrata[çc][ãa]o\s+(?:direta|imediata)(?!\s+ap[óo]s\s+(?:a\s+)?entrevista)\b
+    match: ["não é necessária entrevista", "embarque imediato", "contratação direta"]
+    nomatch: ["contratação imediata após entrevista na loja"]
+  - id: __BPT_SELECTED
+    languages: [pt]
+    pattern: '\bselecionamos\s+(?:o\s+)?(?:seu|teu)\s+(?:curr[íi]culo|perfil|cv|cadastro|n[úu]mero)\b|\bparab[ée]ns[^.!?\n]{0,20}\b(?:aprovad|selecionad|contratad)[oa]|\b(?:voc[êe]|vc)\s+foi\s+(?:aprovad|selecionad)\w{1,6}'
+    match: ["selecionamos seu currículo", "Parabéns, você foi aprovado(a)!"]
+    nomatch: ["selecionamos os melhores produtos"]
+  - id: __BPT_SECRET
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bn[ãa]o\s+(?:conte|contes|fale|fales|comente|comentes|mostre|compartilhe|partilhe|fala)\s+(?:nada\s+)?(?:isso\s+|isto\s+|sobre\s+(?:isso|isto|o\s+trabalho)\s+)?(?:para|pra|a|com)\s+(?:ningu[ée]m|sua\s+fam[íi]lia|seus\s+pais|o\s+banco|o\s+seu\s+banco|amigos)\b
+      | \b(?:mant(?:enha|er|[ée]m)|guarde|guardar)\s+(?:isso|isto|o\s+trabalho|a\s+vaga|tudo)\s+(?:em\s+)?(?:sigilo|segredo)\b|\b(?:trabalho|servi[çc]o|bico|trampo)\s+discreto\b|\bsigilo\s+absoluto\b
+    match: ["Não fala pra ninguém da família", "mantenha isso em segredo", "trabalho discreto"]
+    nomatch: ["seus dados são tratados com sigilo conforme a LGPD"]
+  - id: __BPT_TASK
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:curtir|curtindo|curte|dar\s+like|dando\s+like|seguir|seguindo|assistir|assistindo|ver|vendo|comentar|compartilhar)\s+(?:\w{1,12}\s{1,3}){0,2}?(?:v[íi]deos?|posts?|publica[çc][õo]es|perfis|p[áa]ginas|reels|an[úu]ncios|canais|stories)\b
+      | \b(?:avaliar|avaliando|avalie|classificar|classificando|impulsionar|impulsionando|otimizar|otimizando)\s+(?:\w{1,12}\s{1,3}){0,2}?(?:produtos?|hot[ée]is|apps?|aplicativos?|lojas?|restaurantes?|filmes?|pedidos?|dados)\b
+      | \b(?:tarefas|miss[õo]es)\s+di[áa]rias\b|\bc[óo]digo\s+de\s+convite\b|\bpedidos?\s+combinad[oa]s?\b|\b(?:conjunto|s[ée]rie)\s+de\s+\d{1,3}\s+tarefas\b|\bn[íi]vel\s+vip\s?\d\b|\bb[ôo]nus\s+de\s+(?:boas[- ]vindas|cadastro)\b
+    match: ["curtir vídeos no TikTok", "avaliar produtos e hotéis", "código de convite", "nível VIP 2"]
+    nomatch: ["assistir à palestra de integração"]
+  - id: __BPT_MONEY_IN_OUT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:recebe|receber|recebes|receba)\s+(?:\w{1,12}\s{1,3}){0,3}?(?:pagamentos?|transfer[êe]ncias?|pix|valores|dep[óo]sitos?|dinheiro)\b[^\n]{0,100}?\b(?:repass\w{1,4}|transfer\w{1,4}|envi\w{1,4}|convert\w{1,4}|sac\w{1,4}|devolv\w{1,4}|mand\w{1,4})\b
+      | \b(?:fica|ficando|fique|ficas)\s+com\s+(?:\d{1,2}\s?%|uma\s+(?:parte|comiss[ãa]o|porcentagem))\b|\brepass\w{1,4}\s+o\s+(?:resto|restante)\b
+    match: ["você recebe pagamentos dos clientes na sua conta, converte em USDT e envia", "fica com 10% e repassa o resto"]
+    nomatch: ["você recebe o salário por transferência no dia 5"]
+  - id: __BPT_RESHIP
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:recebe|receber|recebes|receba)\s+(?:\w{1,12}\s{1,3}){0,2}?(?:encomendas?|pacotes?|mercadorias?|produtos|caixas)\b[^\n]{0,80}?\b(?:reenvi\w{1,4}|post\w{1,4}|despach\w{1,4}|envi\w{1,4}|etiquet\w{1,4}|embal\w{1,4})\b
+      | \b(?:troca|trocar|substitui|substituir)\s+(?:a\s+|as\s+)?etiquetas?\b|\bconferente\s+de\s+(?:mercadorias|encomendas|pacotes)\s+(?:em|de)\s+casa\b
+    match: ["você recebe as encomendas, confere, troca a etiqueta e posta nos Correios"]
+    nomatch: ["o armazém recebe mercadorias todos os dias"]
+  - id: __BPT_FEE
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \btaxa\s+(?:de\s+|do\s+|da\s+)?(?:inscri[çc][ãa]o|cadastro|ativa[çc][ãa]o|libera[çc][ãa]o|desbloqueio|ades[ãa]o|matr[íi]cula|uniforme|kit|crach[áa]|exame|treinamento|capacita[çc][ãa]o|saque|registo|processamento|visto)\b
+      | \bkit\s+(?:de\s+)?(?:boas[- ]vindas|inicial|de\s+trabalho|do\s+colaborador)\b|\bcurso\s+obrigat[óo]rio\b|\bdep[óo]sito\s+(?:cau[çc][ãa]o|inicial|de\s+garantia|reembols[áa]vel)\b|\bvalor\s+reembols[áa]vel\b
+      | \b(?:pagar|comprar|adquirir)\s+(?:o\s+|a\s+|seu\s+|sua\s+)?(?:curso|kit|uniforme|crach[áa]|apostila|certificado|material)\b
+    match: ["taxa do kit de boas-vindas", "curso obrigatório", "taxa de liberação"]
+    nomatch: ["o uniforme é fornecido pela empresa"]
+  - id: __BPT_IDDOC
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bfrente\s+e\s+verso\b|\bselfie\s+(?:segurando|com)\b|\bfoto\s+(?:do|da|de)\s+(?:seu\s+|sua\s+)?(?:rg|cnh|cpf|passaporte|documento|identidade|cart[ãa]o\s+de\s+cidad[ãa]o|bi|nif)\b
+      | \b(?:envi\w{1,4}|mand\w{1,4}|passa)\b[^.!?\n]{0,40}?\b(?:seu\s+|o\s+)?(?:cpf|nif|n[úu]mero\s+do\s+rg|cart[ãa]o\s+de\s+cidad[ãa]o)\b
+    match: ["foto do RG frente e verso", "selfie segurando o documento", "Envie seu CPF"]
+    nomatch: ["Traga RG e CPF no dia da entrevista"]
+  - id: __BPT_BANK
+    languages: [pt]
+    pattern: '\bsenha\s+(?:do|da|de)\s+(?:seu\s+|sua\s+)?(?:banco|app|aplicativo|conta|cart[ãa]o|internet\s+banking)\b|\b(?:token|c[óo]digo\s+de\s+seguran[çc]a|cvv|n[úu]mero\s+do\s+cart[ãa]o)\b'
+    match: ["senha do app do banco", "o CVV"]
+    nomatch: ["dados bancários para a folha"]
+  - id: __BPT_TRAVELPAID
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:passage(?:m|ns)(?:\s+a[ée]reas?)?|voos?|vistos?|hospedagem|alojamento|moradia|estadia|alimenta[çc][ãa]o)\b(?:\s{1,3}(?:,|e)\s{1,3}\w{2,15}(?:\s\w{2,15})?){0,3}\s+(?:pag[oa]s?|gr[áa]tis|gratuit[oa]s?|inclu[íi]d[oa]s?|por\s+conta\s+da\s+(?:empresa|ag[êe]ncia)|custead[oa]s?|cobert[oa]s?)\b
+      | \b(?:passagem|voo|visto|hospedagem|alojamento)\s+(?:gr[áa]tis|pag[oa]s?\s+pela\s+empresa)\b
+    match: ["passagem aérea, visto e hospedagem por conta da empresa", "viagem e alojamento pagos"]
+    nomatch: ["a passagem fica por sua conta"]
+  - id: __BPT_ABROAD
+    languages: [pt]
+    pattern: '\b(?:camboja|myanmar|mianmar|birm[âa]nia|laos|tail[âa]ndia|bangkok|banguecoque|dubai|emirados|mal[áa]sia|filipinas|vietn[ãa]|no\s+exterior|no\s+estrangeiro|fora\s+do\s+pa[íi]s)\b'
+    match: ["vagas no Camboja", "trabalho no exterior"]
+    nomatch: ["trabalho em Campinas"]
+  - id: __BPT_YOUNG
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bidade\s*:?\s*(?:entre\s+|de\s+)?(?:1[6-9]|2\d)\s?(?:a|e|-|at[ée])\s?(?:2\d|3\d|4[0-5])\s*(?:anos)?\b|\b(?:1[6-9]|2\d)\s?(?:a|-)\s?(?:2\d|3\d)\s+anos\b
+      | \b(?:falantes?|que\s+falem|que\s+fale)\s+(?:de\s+)?(?:chin[êe]s|mandarim|tailand[êe]s|japon[êe]s|coreano)\b|\b(?:mo[çc]as|meninas|garotas)\s+(?:de|entre)\s+1[6-9]\b
+    match: ["Idade 20 a 35 anos", "falantes de mandarim"]
+    nomatch: ["crianças de 6 a 10 anos"]
+  - id: __BPT_CODE
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:me\s+)?(?:passa|passe|manda|mande|envia|envie|informa|informe|fala|diga|repassa|encaminha)\s+(?:ele|esse|este|o|para\s+mim|pra\s+mim)?\s*(?:c[óo]digo|n[úu]mero\s+que\s+aparece|token)?\b[^.!?\n]{0,30}?\b(?:pra|para)\s+(?:eu\s+|mim\s+|n[óo]s\s+)?(?:finalizar|concluir|validar|confirmar|ativar|liberar)\b
+      | \bc[óo]digo\b[^.!?\n]{0,50}?\b(?:me\s+passa|me\s+manda|me\s+envia|me\s+informa|me\s+fala|passa\s+pra\s+mim)\b
+    match: ["me passa ele pra eu finalizar seu cadastro", "o código que chegou, me manda aqui"]
+    nomatch: ["não passe o código para ninguém"]
+  - id: __BPT_JOBACCT
+    languages: [pt]
+    pattern: '\b(?:cadastro|registo|registro|conta|perfil|admiss[ãa]o|contrata[çc][ãa]o)\s+(?:na|da|de|do|no)\s+(?:empresa|vaga|plataforma|trabalho|colaborador|funcion[áa]rio)\b|\bconta\s+de\s+(?:trabalhador|colaborador|funcion[áa]rio)\b'
+    match: ["finalizar seu cadastro na empresa"]
+    nomatch: ["cadastro no curso de inglês"]
+  # ================================================================ direct rules
+  - id: TASK_VIP_DEPOSIT_PT
+    tactic: task_scam
+    weight: 3.0
+    languages: [pt]
+    describe: "Sells a higher 'VIP level' or plan of a task platform against a deposit or top-up"
+    describe-local:
+      pt: "Vende um 'nível VIP' ou plano superior de uma plataforma de tarefas mediante depósito ou recarga"
+    flags: [extended]
+    pattern: |
+      \b(?:n[íi]vel|plano|conta|categoria)\s+vip\s?\d{0,2}\b[^.!?\n]{0,60}?\b(?:dep[óo]sit\w{0,3}|recarg\w{1,5}|recarreg\w{0,5}|investiment\w{1,2}|aporte|r\$\s?\d|\d[\d.,]{0,9}\s?(?:usdt|reais))
+      | \b(?:dep[óo]sit\w{0,3}|recarg\w{1,5}|recarreg\w{0,5})\b[^.!?\n]{0,60}?\b(?:n[íi]vel|plano|categoria)\s+vip\s?\d{0,2}\b
+    match:
+      - "Suba para o nível VIP 2 com depósito de R$ 300"
+      - "Recarregue 100 USDT e passe para o plano VIP3"
+    nomatch:
+      - "Clientes VIP têm atendimento prioritário na loja"
+    ref:
+      - https://www.gov.br/procon
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+  - id: COMBO_VIP_COMMISSION_PT
+    tactic: task_scam
+    weight: 1.5
+    languages: [pt]
+    describe: "A paid VIP level promised to raise commissions, the ladder of task-scam platforms"
+    describe-local:
+      pt: "Um nível VIP pago com a promessa de comissões maiores, a escada das plataformas de golpe de tarefas"
+    meta: 'TASK_VIP_DEPOSIT_PT && __BPT_COMMISSION && !__BPT_ABOUT'
+    match:
+      - "Suba para o nível VIP 2 com depósito de R$ 300 e ganhe comissões maiores."
+    nomatch:
+      - "Suba para o nível VIP 2 com depósito de R$ 300."
+    ref: https://www.gov.br/procon
+  - id: __BPT_COMMISSION
+    languages: [pt]
+    pattern: '\bcomiss(?:[ãa]o|[õo]es)\s+(?:maior(?:es)?|mais\s+altas?|de\s+\d{1,2}\s?%)|\b(?:maior(?:es)?|mais)\s+comiss(?:[ãa]o|[õo]es)\b|\blucro\s+garantido\b'
+    match: ["comissões maiores"]
+    nomatch: ["comissão de vendas conforme CLT"]
+  - id: TASK_UNFREEZE_FEE_PT
+    tactic: task_scam
+    weight: 3.0
+    languages: [pt]
+    describe: "Says a balance or withdrawal is frozen or retained and must be released by paying a fee, tax or percentage"
+    describe-local:
+      pt: "Diz que o saldo ou o saque está congelado ou retido e só é liberado mediante o pagamento de uma taxa, imposto ou percentagem"
+    flags: [extended]
+    unless: [TASK_WITHDRAW_FEE_PT]
+    pattern: |
+      \b(?:saque|saldo|levantamento|conta|ganhos|comiss[ãa]o|comiss[õo]es|dinheiro)\s+(?:foi\s+|est[áa]\s+|ficou\s+|ser[áa]\s+)?(?:congelad[oa]|retid[oa]|bloquead[oa]|travad[oa]|em\s+an[áa]lise|suspens[oa])\b
+          [^\n]{0,80}?\b(?:pag\w{1,4}|deposit\w{1,4}|recarreg\w{1,4}|quit\w{1,4})\b[^.!?\n]{0,30}?\b(?:taxa|imposto|tarifa|\d{1,2}\s?%|r\$\s?\d|\d[\d.,]{0,9}\s?(?:usdt|reais|euros))
+      | \btaxa\s+de\s+(?:libera[çc][ãa]o|desbloqueio|descongelamento)\b
+    match:
+      - "Seu saldo ficou retido em análise, você precisa pagar o imposto de 20%"
+    nomatch:
+      - "Seu cartão foi bloqueado por segurança, ligue para a central do banco"
+    ref:
+      - https://www.gov.br/procon
+      - https://portal.febraban.org.br
+  - id: __BPT_LOSE
+    languages: [pt]
+    pattern: '\bsen[ãa]o\s+(?:perde|perder[áa]|vai\s+perder|a\s+conta\s+ser[áa])\b|\b(?:perder[áa]|perde)\s+(?:tudo|todo\s+o\s+saldo|o\s+saldo|seus\s+ganhos)\b|\b(?:saldo|conta)\s+ser[áa]\s+(?:zerad|encerrad|cancelad)[oa]\b'
+    match: ["senão perde tudo"]
+    nomatch: ["não perca o prazo de inscrição"]
+  - id: COMBO_UNFREEZE_THREAT_PT
+    tactic: task_scam
+    weight: 2.5
+    languages: [pt]
+    describe: "A fee to release a frozen balance combined with a deadline or the threat of losing everything"
+    describe-local:
+      pt: "Uma taxa para liberar um saldo congelado junto com um prazo ou a ameaça de perder tudo"
+    meta: '(TASK_UNFREEZE_FEE_PT || TASK_WITHDRAW_FEE_PT || TASK_WITHDRAW_BLOCKED_PT) && (__BPT_LOSE || __BPT_URG) && !__BPT_ABOUT'
+    match:
+      - "Seu saque foi congelado. Para desbloquear é necessário pagar a taxa de liberação de 15% em até 24h, senão perde tudo."
+    nomatch:
+      - "Seu saque foi congelado."
+    ref: https://www.gov.br/procon
+  - id: COMBO_DATA_JOB_PT
+    tactic: data_harvest
+    weight: 3.0
+    languages: [pt]
+    describe: "Asks for ID photos (front and back, selfie with the document) together with the CPF or tax number to 'register' someone for a job, with no interview or contract"
+    describe-local:
+      pt: "Pede fotos do documento (frente e verso, selfie com o documento) junto com o CPF ou NIF para 'cadastrar' alguém numa vaga, sem entrevista nem contrato"
+    meta: '(__BPT_IDDOC || DATA_ID_PHOTO_BROAD_PT) && 2 of (__BPT_IDDOC_SELFIE, __BPT_CPF, __BPT_JOBWORD, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_SELECTED) && !__ONBOARD_PT && !LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_CAREERS_PORTAL_PT && !DATA_JOB_PORTAL_HARVEST_PT && !__BPT_ABOUT'
+    match:
+      - "Envie foto do RG frente e verso, uma selfie segurando o documento e seu CPF para cadastrar você na vaga."
+    nomatch:
+      - "Após assinar a proposta, acesse o portal do colaborador e envie foto do RG frente e verso e o CPF."
+    ref:
+      - https://www.gov.br/anpd
+      - https://portal.febraban.org.br
+  - id: __BPT_IDDOC_SELFIE
+    languages: [pt]
+    pattern: '\bselfie\s+(?:segurando|com)\s+(?:o\s+|a\s+|seu\s+|sua\s+)?(?:documento|rg|cnh|passaporte|identidade|cart[ãa]o)\b'
+    match: ["selfie segurando o documento"]
+    nomatch: ["selfie para o crachá"]
+  - id: __BPT_CPF
+    languages: [pt]
+    pattern: '\b(?:cpf|nif|n[úu]mero\s+de\s+contribuinte|cart[ãa]o\s+de\s+cidad[ãa]o)\b'
+    match: ["seu CPF"]
+    nomatch: ["seu RG"]
+  - id: __BPT_JOBWORD
+    languages: [pt]
+    pattern: '\b(?:vaga|cadastr\w{1,4}\s+(?:voc[êe]|vc|seu\s+perfil)|contrata[çc][ãa]o|liberar\s+(?:a|sua)\s+vaga|garantir\s+(?:a|sua)\s+vaga)\b'
+    match: ["cadastrar você na vaga"]
+    nomatch: ["cadastro de clientes"]
+  - id: RC_TOOL_ID_ASK_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Names a remote-access tool and asks for the number, ID or password it shows (someone wants to take over the device)"
+    describe-local:
+      pt: "Cita uma ferramenta de acesso remoto e pede o número, ID ou senha que ela mostra (alguém quer controlar o aparelho)"
+    flags: [extended]
+    unless: [__BPT_HELPDESK]
+    pattern: |
+      \b(?:anydesk|teamviewer|team\s+viewer|rustdesk|quick\s?support|airdroid|supremo|ammyy|ultraviewer)\b[^\n]{0,80}?\b(?:me\s+)?(?:inform\w{1,4}|pass\w{1,3}|mand\w{1,3}|envi\w{1,4}|dit\w{1,3}|diga|fal\w{1,3})\b[^.!?\n]{0,30}?\b(?:n[úu]mero|c[óo]digo|id|senha|endere[çc]o)\b
+      | \b(?:n[úu]mero|c[óo]digo|id|senha)\s+(?:que\s+aparece\s+)?(?:do|no|da)\s+(?:anydesk|teamviewer|rustdesk|airdroid)\b
+    match:
+      - "Instale o AnyDesk e me informe o número que aparece para configurarmos seu acesso"
+    nomatch:
+      - "Chamado 45821: o técnico vai acessar sua máquina pelo AnyDesk, informe o número do chamado"
+      - "Instale o AnyDesk"
+    ref:
+      - https://portal.febraban.org.br
+      - https://www.gov.br/pf
+  - id: RC_CODE_JOB_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Asks for a code received by SMS under the pretext of finishing a job registration or a worker account"
+    describe-local:
+      pt: "Pede um código recebido por SMS com o pretexto de concluir o cadastro numa vaga ou uma conta de trabalhador"
+    meta: '(RC_SEND_CODE_PT || RC_CODE_HANDOVER_PT || __BPT_CODE) && __BPT_JOBACCT && !__BPT_ABOUT'
+    match:
+      - "Vai chegar um código por SMS no seu celular, me passa ele pra eu finalizar seu cadastro na empresa."
+    nomatch:
+      - "Vai chegar um código por SMS no seu celular, me passa ele."
+    ref:
+      - https://portal.febraban.org.br
+      - https://www.gov.br/anpd
+  - id: RC_TEXT_INTERVIEW_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "Says the interview happens only by text on a messaging app"
+    describe-local:
+      pt: "Diz que a entrevista é feita apenas por texto num aplicativo de mensagens"
+    flags: [extended]
+    unless: [RC_CHAT_ONLY_INTERVIEW_PT]
+    pattern: |
+      \bentrevista\w{0,2}\s+(?:ser[áa]|vai\s+ser|[ée]|s[ãa]o|ser[ãa]o)?\s*(?:feita|realizada|conduzida|feitas|realizadas)?\s*(?:apenas|somente|s[óo]|exclusivamente|100\s?%)\s+(?:pelo|por|via|no|na|pela)\s+(?:chat|telegram|whats\w{0,4}|zap|mensage(?:m|ns)|texto|escrito|signal|messenger)\b
+      | \bentrevista\s+(?:por\s+)?(?:texto|escrito|mensagem)\s+(?:pelo|no|via)\s+(?:telegram|whats\w{0,4}|zap|signal)\b
+    match:
+      - "A entrevista será feita apenas pelo Telegram, por mensagem de texto."
+    nomatch:
+      - "A entrevista será feita por videochamada; o link vai pelo WhatsApp"
+    ref:
+      - https://www.gov.br/trabalho-e-emprego
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: RC_CHAT_INTERVIEW_HANDLE_PT
+    tactic: remote_control
+    weight: 2.0
+    languages: [pt]
+    describe: "A text-chat interview on a messaging app with a handle to add, instead of a call or meeting"
+    describe-local:
+      pt: "Uma entrevista por chat num aplicativo de mensagens com um contato para adicionar, em vez de uma chamada ou reunião"
+    meta: '(RC_TEXT_INTERVIEW_PT || RC_CHAT_ONLY_INTERVIEW_PT) && (__CHAT_HANDLE || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __BPT_CHAT) && !__BPT_ABOUT'
+    match:
+      - "A entrevista será feita apenas pelo Telegram, por mensagem de texto. Adicione @rh_selecao."
+    nomatch:
+      - "A entrevista será feita apenas pelo Telegram, por mensagem de texto."
+    ref: https://www.gov.br/trabalho-e-emprego
+  - id: FEE_PAY_TO_BE_HIRED_PT
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [pt]
+    describe: "Makes hiring or starting work depend on a payment (a course, kit or fee paid first, work begins after payment)"
+    describe-local:
+      pt: "Condiciona a contratação ou o início do trabalho a um pagamento (curso, kit ou taxa pagos antes, trabalho só depois do pagamento)"
+    meta: '__BPT_PAY_TO_BE_HIRED && !LEGIT_PUBLIC_EXAM_PT && !__BPT_ABOUT'
+    match:
+      - "Para ser contratado(a) é preciso fazer o curso obrigatório de capacitação no valor de R$ 197,00."
+      - "Após o pagamento você já começa a trabalhar."
+    nomatch:
+      - "Para ser contratado é preciso passar na entrevista e no exame admissional pago pela empresa."
+    ref:
+      - https://www.gov.br/trabalho-e-emprego
+      - https://www.gov.br/procon
+  - id: __BPT_PAY_TO_BE_HIRED
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bpara\s+(?:ser\s+contratad\w{1,4}|garantir\s+(?:a\s+|sua\s+)?vaga|come[çc]ar\s+a\s+trabalhar|iniciar\s+(?:as\s+atividades|o\s+trabalho))\b[^.!?\n]{0,40}?\b(?:[ée]\s+preciso|precisa|deve|tem\s+que|[ée]\s+necess[áa]rio)\s+(?:\w{1,12}\s{1,3}){0,2}?(?:pagar|fazer\s+um\s+pix|depositar|comprar|adquirir|(?:fazer|realizar)\s+o\s+curso\b[^.!?\n]{0,50}?(?:r\$\s?\d|€\s?\d|\bvalor\b))
+      | \bap[óo]s\s+(?:o\s+)?(?:pagamento|pix|dep[óo]sito)\b[^.!?\n]{0,30}?\b(?:j[áa]\s+)?(?:come[çc]a|come[çc]ar|inicia|iniciar|ser[áa]\s+contratad\w{1,3}|libera\w{0,3}\s+(?:a\s+|sua\s+)?vaga)\b
+    match: ["Após o pagamento você já começa a trabalhar"]
+    nomatch: ["Após o pagamento do salário"]
+  - id: COMBO_FEE_AFTER_SELECTION_PT
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [pt]
+    describe: "Tells the candidate they were approved or selected, then asks for a fee"
+    describe-local:
+      pt: "Diz ao candidato que foi aprovado ou selecionado e em seguida pede uma taxa"
+    meta: '(__BPT_SELECTED || __LURE_SELECTED_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_PAY_TO_START_BROAD_PT || FEE_PAY_TO_BE_HIRED_PT || __BPT_FEE) && !LEGIT_PUBLIC_EXAM_PT && !__BPT_ABOUT'
+    match:
+      - "Parabéns, você foi aprovado(a)! Para iniciar é necessário pagar a taxa do kit de boas-vindas de R$ 89,90 via Pix."
+    nomatch:
+      - "Parabéns, você foi aprovado(a)! Compareça na segunda-feira para assinar o contrato."
+    ref: https://www.gov.br/procon
+  - id: __BPT_PAYMENT_AGENT
+    languages: [pt]
+    pattern: '\b(?:agentes?|representantes?|assistentes?|operadores?)\s+(?:de\s+)?(?:pagamentos?|financeir[oa]s?|de\s+cobran[çc]a|de\s+recebimentos?|de\s+transfer[êe]ncias?)\b(?![^.!?\n]{0,40}\b(?:clt|carteira\s+assinada|sal[áa]rio\s+de\s+r\$|erp|sap|contas\s+a\s+pagar)\b)|\bprocessador(?:es|a)?\s+de\s+pagamentos?\b'
+    match: ["agentes de pagamento"]
+    nomatch: ["Assistente financeiro, CLT, contas a pagar no SAP"]
+  - id: MULE_PAYMENT_AGENT_PT
+    tactic: money_mule
+    weight: 2.0
+    languages: [pt]
+    describe: "Recruits a 'payment agent', 'financial representative' or 'payment processor' who handles the employer's money"
+    describe-local:
+      pt: "Recruta um 'agente de pagamentos', 'representante financeiro' ou 'processador de pagamentos' que movimenta o dinheiro do empregador"
+    meta: '__BPT_PAYMENT_AGENT && !__BPT_ABOUT && !LEGIT_ABOUT_SCAMS_PT && !LEGIT_NARRATED_SCAM_PT'
+    match:
+      - "Estamos contratando agentes de pagamento"
+    nomatch:
+      - "Assistente financeiro, CLT, rotinas de contas a pagar no SAP"
+      - "O Banco Central alerta: quem aceita ser 'agente de pagamentos' e empresta a conta pode responder por lavagem de dinheiro, é golpe."
+    ref:
+      - https://www.bcb.gov.br
+      - https://portal.febraban.org.br
+  - id: COMBO_MULE_AGENT_FLOW_PT
+    tactic: money_mule
+    weight: 1.5
+    languages: [pt]
+    describe: "A 'payment agent' job in which money comes into the candidate's own account and must be passed on"
+    describe-local:
+      pt: "Um emprego de 'agente de pagamentos' em que o dinheiro entra na conta do candidato e deve ser repassado"
+    meta: 'MULE_PAYMENT_AGENT_PT && (MULE_ACCOUNT_FLOW_PT || MULE_RECEIVE_FORWARD_PT || __BPT_MONEY_IN_OUT) && !__BPT_ABOUT'
+    match:
+      - "Estamos contratando agentes de pagamento: você recebe pagamentos dos nossos clientes na sua conta, converte em USDT e envia para a carteira da empresa, ficando com 5%."
+    nomatch:
+      - "Estamos contratando agentes de pagamento"
+    ref: https://www.bcb.gov.br
+  - id: COMBO_TASK_FAST_PAY_PT
+    tactic: task_scam
+    weight: 1.0
+    languages: [pt]
+    describe: "Paid likes, views or ratings with instant Pix or daily payouts, the hook of task scams"
+    describe-local:
+      pt: "Curtidas, visualizações ou avaliações pagas com Pix na hora ou saques diários, a isca dos golpes de tarefas"
+    meta: '(TASK_LIKE_RATE_PT || TASK_ENGAGE_PAID_PT || __BPT_TASK) && __BPT_EASY_PAY && !__BPT_ABOUT'
+    match:
+      - "Curtir vídeos no TikTok, ganhe R$5 por curtida, pagamento via Pix na hora."
+    nomatch:
+      - "Curtir vídeos no TikTok"
+    ref: https://www.gov.br/procon
+  - id: IMP_FREEMAIL_STACK_PT
+    tactic: impersonation
+    weight: 2.5
+    languages: [pt]
+    describe: "Speaks for the HR of a big brand but writes from a free-mail address, with a selection claim, home work, a chat app or a data request"
+    describe-local:
+      pt: "Fala em nome do RH de uma grande marca mas usa um e-mail gratuito, com promessa de seleção, trabalho de casa, aplicativo de chat ou pedido de dados"
+    meta: '(IMP_BRAND_FREEMAIL || IMP_BRAND_HIRING_BROAD_PT && __IMP_FREEMAIL) && 1 of (__BPT_SELECTED, __LURE_SELECTED_PT, __BPT_HOMEWORK, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_IDDOC, __BPT_FEE) && !__BPT_ABOUT'
+    match:
+      - "RH Mercado Livre: selecionamos seu currículo para trabalho remoto. Envie seus dados para rh.mercadolivre.vagas@gmail.com"
+    nomatch:
+      - "RH Mercado Livre: vagas no site oficial, envie o currículo pelo portal de carreiras"
+    ref:
+      - https://www.gov.br/procon
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: TRAF_AGE_SPEAKERS_ABROAD_PT
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [pt]
+    describe: "An overseas job that limits applicants by age or asks for speakers of particular languages, the profile scam compounds recruit"
+    describe-local:
+      pt: "Um emprego no exterior que limita os candidatos por idade ou pede falantes de certas línguas, o perfil que os centros de golpes recrutam"
+    meta: '__BPT_YOUNG && (__BPT_ABROAD || TRAF_SEA_JOB_PT) && (__BPT_TRAVELPAID || TRAF_TRAVEL_PAID_PT || __BPT_NOINTERVIEW || __BPT_CHAT || __LURE_CHAT_ANY || __BPT_NOEXP) && !__BPT_ABOUT && !LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_NEVER_ASK_PAY_PT'
+    match:
+      - "Vagas de atendimento no Camboja, passagem e visto por conta da empresa. Idade 20 a 35 anos."
+    nomatch:
+      - "Vagas de atendimento no Camboja, passagem e visto por conta da empresa."
+    ref:
+      - https://www.unodc.org/roseap/en/2023/08/cyberfraud-trafficking/story.html
+      - https://www.gov.br/mre
+  - id: TRAF_PACKAGE_BROAD_PT
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [pt]
+    describe: "A job abroad with two or more lure signs (travel or housing paid, no interview, quick departure, age or language limits, chat contact, ID photos, no experience)"
+    describe-local:
+      pt: "Um emprego no exterior com dois ou mais sinais de aliciamento (viagem ou alojamento pagos, sem entrevista, partida rápida, limite de idade ou língua, contato por chat, fotos de documento, sem experiência)"
+    meta: '(__BPT_ABROAD || TRAF_SEA_JOB_PT) && 2 of (__BPT_TRAVELPAID, TRAF_TRAVEL_PAID_PT, __BPT_NOINTERVIEW, TRAF_NO_INTERVIEW_PT, __BPT_YOUNG, __BPT_URG, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_IDDOC, __BPT_NOEXP) && !COMBO_TRAF_PACKAGE_PT && !__BPT_ABOUT && !LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_NEVER_ASK_PAY_PT'
+    match:
+      - "Trabalho em fábrica no exterior, passagem e alojamento pagos, sem entrevista, chama no zap"
+    nomatch:
+      - "Enfermeiros para Portugal via agência licenciada, entrevista por videochamada com o hospital, passagem paga"
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.gov.br/pf
+  - id: LEGIT_NEWS_OPERATION_PT
+    tactic: legitimacy
+    weight: -2.0
+    languages: [pt]
+    describe: "Reads as a news item on a police operation or rescue (operation launched, gang that lured, victims rescued), not an offer"
+    describe-local:
+      pt: "Lê-se como uma notícia sobre uma operação policial ou um resgate (operação deflagrada, quadrilha que aliciava, vítimas resgatadas), não como uma oferta"
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT]
+    flags: [extended]
+    pattern: |
+      \bdeflagr\w{1,4}\s+(?:a\s+|uma\s+)?opera[çc][ãa]o\b|\bquadrilhas?\s+(?:que|suspeitas?\s+de)\s+(?:aliciava|aliciavam|recrutava|recrutavam|enganava|enganavam|traficava|traficavam)\b
+      | \b(?:brasileir|portugues)[oa]s?\s+(?:resgatad|aliciad|traficad|mantid)\w{0,3}\b|\bsegundo\s+(?:a\s+)?reportagem\b
+    match:
+      - "A Polícia Federal deflagrou operação contra quadrilha que aliciava brasileiros com promessas de emprego na Tailândia."
+    nomatch:
+      - "Operação de caixa: vaga para operador, chama no zap"
+    ref: https://www.gov.br/pf
+  # ================================================================ combinations
+  - id: BROAD_LURE_STACK_PT
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [pt]
+    describe: "A scam mechanism (tasks, fee, money or parcel forwarding, ID or bank details, codes, secrecy, paid travel) together with two or more lure signs (home or phone work, fast pay, chat contact, urgency, no experience, unsolicited selection, no interview, no risk)"
+    describe-local:
+      pt: "Um mecanismo de golpe (tarefas, taxa, repasse de dinheiro ou encomendas, documentos ou dados bancários, códigos, sigilo, viagem paga) junto com dois ou mais sinais de aliciamento (trabalho de casa ou pelo celular, pagamento rápido, contato por chat, urgência, sem experiência, seleção não pedida, sem entrevista, sem risco)"
+    meta: '1 of (__BPT_TASK, __BPT_FEE, __BPT_MONEY_IN_OUT, __BPT_RESHIP, __BPT_IDDOC, __BPT_BANK, __BPT_SECRET, __BPT_TRAVELPAID, __BPT_CODE, MULE_LEND_ACCOUNT_PT, MULE_ACCOUNT_TRADE_PT) && 2 of (__BPT_HOMEWORK, __BPT_EASY_PAY, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_URG, __BPT_NOEXP, __BPT_SELECTED, __LURE_SELECTED_PT, __BPT_NOINTERVIEW, __BPT_NORISK) && !__BPT_ABOUT && !__ONBOARD_PT && !LEGIT_INTERVIEW_PROCESS_PT'
+    match:
+      - "Bico de curtir vídeos pelo celular, pagamento via Pix na hora"
+    nomatch:
+      - "Vaga home office de analista, CLT, entrevista por videochamada"
+    ref:
+      - https://www.gov.br/procon
+      - https://consumer.ftc.gov/articles/job-scams
+  - id: BROAD_LURE_STACK_STRONG_PT
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [pt]
+    describe: "Two scam mechanisms together with two or more lure signs"
+    describe-local:
+      pt: "Dois mecanismos de golpe junto com dois ou mais sinais de aliciamento"
+    meta: 'BROAD_LURE_STACK_PT && 2 of (__BPT_TASK, __BPT_FEE, __BPT_MONEY_IN_OUT, __BPT_RESHIP, __BPT_IDDOC, __BPT_BANK, __BPT_SECRET, __BPT_TRAVELPAID, __BPT_ABROAD, __BPT_CODE, MULE_LEND_ACCOUNT_PT, MULE_ACCOUNT_TRADE_PT)'
+    match:
+      - "Bico de curtir vídeos pelo celular, taxa de ativação de R$ 30, pagamento via Pix na hora"
+    nomatch:
+      - "Bico de curtir vídeos pelo celular, pagamento via Pix na hora"
+    ref: https://www.gov.br/procon
+  - id: BROAD_LURE_STACK_WIDE_PT
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [pt]
+    describe: "A scam mechanism together with four or more distinct lure signs"
+    describe-local:
+      pt: "Um mecanismo de golpe junto com quatro ou mais sinais de aliciamento distintos"
+    meta: 'BROAD_LURE_STACK_PT && 4 of (__BPT_HOMEWORK, __BPT_EASY_PAY, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_URG, __BPT_NOEXP, __BPT_SELECTED, __LURE_SELECTED_PT, __BPT_NOINTERVIEW, __BPT_NORISK)'
+    match:
+      - "Renda extra: curtir vídeos pelo celular, pagamento via Pix na hora, sem experiência, chama no privado"
+    nomatch:
+      - "Renda extra: curtir vídeos pelo celular, chama no privado"
+    ref: https://www.gov.br/procon
 
 """#),
         ("rules/lang-pt.yaml", #"""
@@ -15125,6 +16180,7 @@ rules:
   # than an offer. Used by LEGIT_ABOUT_SCAMS_TL and, through __ABOUT_SCAMS, to keep combination rules quiet.
   - id: __ABOUT_SCAMS_TL
     languages: [tl]
+    unless: [__DIRECT_CONTACT_TL]
     flags: [extended]
     pattern: |
       \b(?:pulis|pnp|dmw|poea|embahada|embassy|dfa|iacat|nbi|bi)\b[^.\n]{0,60}?\b(?:nagbabala|nagbigay\s+babala|ayon|sinabi|inaresto|naaresto|nasagip|tulong)
@@ -15132,6 +16188,8 @@ rules:
       | \b(?:babala|biktima|mabiktima|nabiktima|nasagip|inaresto|na-?rescue|na-?trafficking|ayon\s+sa\s+(?:pulis|pnp|dmw|dfa|nbi|bi))\b
       | \bscam\s+(?:yan|yan\b|iyan|ito|po\s+yan)\b|\bhindi\s+trabaho\b
       | \bhuwag\s+(?:kayong|po\s+kayong|magbayad|pumayag|maniwala|pumunta|tumuloy)\b|\bi-?report\b|\bmag-?ingat\s+(?:sa|po|kayo)\b
+      | \bingat\s+(?:kayo\s+|po\s+|kayo\s+po\s+)sa\s+(?:page|account|profile|scam|recruiter|modus|alok|ganitong|ganyan|mga\s+(?:nag|recruiter|alok|page|account|scam|ganit|pekeng))|\breport\s+n(?:i)?yo\b|\bpara\s+hindi\s+(?:na\s+)?kayo\s+(?:mabiktima|maloko|ma-?scam)\b|\bshare\s+ko\s+lang\b
+      | \b(?:legit|scam|totoo)\s+(?:po\s+)?ba\b|\bmasyadong\s+maganda\s+para\s+(?:maging\s+)?totoo\b|\bbawal\s+(?:mag-?post|ang)\b[^.!?\n]{0,80}\b(?:easy\s+job|task|deposit|bayad|malaking\s+kita)
 
   - id: LEGIT_ABOUT_SCAMS_TL
     tactic: legitimacy
@@ -15144,9 +16202,12 @@ rules:
     match:
       - "Babala ng DMW: huwag magbayad sa recruiter sa Facebook."
       - "Nakauwi siya sa tulong ng embassy, scam yan, hindi trabaho."
+      - "Ingat kayo sa page na nag-aalok ng like lang, report niyo na lang po."
+      - "Legit po ba yung data entry sa Telegram? Parang masyadong maganda para totoo."
     nomatch:
       - "Hiring encoder sa Cambodia, ₱60k a month, libre lahat, PM lang."
       - "Ingat po sa biyahe, kita tayo bukas."
+      - "Legit po ba kami? Oo! Hiring kami ng encoder, PM lang."
     ref: https://www.dmw.gov.ph/
 
   # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
@@ -15753,7 +16814,7 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:c[ảa]nh\s+b[áa]o|c[ơo]\s+quan\s+ch[ứu]c\s+n[ăa]ng|khuy[ếe]n\s+c[áa]o|b[ịi]\s+l[ừu]a|nghi[êe]m\s+c[ấa]m|truy\s+c[ứu]u\s+tr[áa]ch\s+nhi[ệe]m|
-          h[ệe]\s+l[ụu]y|ti[ếe]p\s+nh[ậa]n\s+\d+\s+c[ôo]ng\s+d[âa]n|gi[ảa]i\s+c[ứu]u|kh[ôo]ng\s+tin\s+v[àa]|
+          h[ệe]\s+l[ụu]y|ti[ếe]p\s+nh[ậa]n\s+\d+\s+c[ôo]ng\s+d[âa]n|gi[ảa]i\s+c[ứu]u|kh[ôo]ng\s+tin\s+v[àa]o|
           c[ảa]nh\s+gi[áa]c|chi[êe]u\s+(?:l[ừuư]a|tr[òo])|th[ủu]\s+[đd]o[ạa]n|n[ạa]n\s+nh[âa]n|m[ạa]o\s+danh|gi[ảa]\s+danh)\b
     match:
       - "Tiếp nhận 27 công dân bị lừa sang Campuchia làm việc trái phép."
@@ -16432,6 +17493,7 @@ rules:
   # than an offer. Used by LEGIT_ABOUT_SCAMS_VI and, through __ABOUT_SCAMS, to keep combination rules quiet.
   - id: __ABOUT_SCAMS_VI
     languages: [vi]
+    unless: [__DIRECT_CONTACT_VI]
     flags: [extended]
     pattern: |
       \bc[ảa]nh\s+b[áa]o\b|\bkhuy[ếe]n\s+c[áa]o\b|\bn[ạa]n\s+nh[âa]n\b|\bgi[ảa]i\s+c[ứu]u\b|\bt[ỉi]nh\s+t[áa]o\b
@@ -16441,6 +17503,9 @@ rules:
       | \b(?:th[ủu]\s+[đd]o[ạa]n|d[ấa]u\s+hi[ệe]u|[đd][ưu][ờo]ng\s+d[âa]y|n[ạa]n|chi[êe]u)\s+l[ừu]a\s+[đd][ảa]o\b|\btr[ìi]nh\s+b[áa]o\b
       | \bc[áa]c\s+[đd][ốo]i\s+t[ưu][ợo]ng\b
       | \b(?:x[óo]a|kick|m[ờo]i|[đd][áa]|lo[ạa]i)\s+(?:b[àa]i\s+v[àa]\s+)?(?:ra\s+)?kh[ỏo]i\s+(?:nh[óo]m|group)\b
+      | \b(?:nghi[êe]m\s+)?c[ấa]m\s+(?:[đd][ăa]ng|share|chia\s+s[ẻe]|qu[ảa]ng\s+c[áa]o)\b[^.!?\n]{0,80}\b(?:vi[ệe]c\s+nh[ẹe]|nhi[ệe]m\s+v[ụu]|ctv|c[ộo]ng\s+t[áa]c\s+vi[êe]n|n[ạa]p\s+ti[ềe]n|[đd][óo]ng\s+ph[íi]|thu[êe]\s+t[àa]i\s+kho[ảa]n)|\badmin\s+kh[ôo]ng\s+bao\s+gi[ờo]\b
+      | \bchia\s+s[ẻe]\s+[đd][ểe]\s+(?:m[ọo]i\s+ng[ưu][ờo]i|c[áa]c\s+b[ạa]n|b[àa]\s+con)\b|\b(?:m[ọo]i\s+ng[ưu][ờo]i|c[áa]c\s+b[ạa]n|b[àa]\s+con)\s+c[ẩa]n\s+th[ậa]n\b|\b[đd][ãa]\s+b[áa]o\s+c[áa]o\s+(?:t[àa]i\s+kho[ảa]n|trang|page|nick)\b
+      | \b(?:c[óo]|li[ệe]u\s+c[óo]|[đd][âa]y\s+c[óo])\s+ph[ảa]i\s+(?:l[àa]\s+)?l[ừu]a(?:\s+[đd][ảa]o)?\s+kh[ôo]ng\b|\bc[óo]\s+ai\s+bi[ếe]t\s+(?:c[ôo]ng\s+ty|trang|t[àa]i\s+kho[ảa]n|b[êe]n)\s+n[àa]y\b
 
   - id: LEGIT_ABOUT_SCAMS_VI
     tactic: legitimacy
@@ -16453,9 +17518,14 @@ rules:
     match:
       - "Cảnh báo: nhiều nạn nhân bị lừa sang Campuchia làm việc."
       - "Gia dinh phai nho dai su quan va cong an ho tro moi ve duoc."
+      - "Mọi người cẩn thận nhé, mình đã báo cáo tài khoản đó rồi."
+      - "Có người nhắn mời con tôi sang Dubai làm phục vụ, có phải lừa đảo không ạ?"
+      - "Nội quy: nghiêm cấm đăng bài tuyển CTV làm nhiệm vụ online."
     nomatch:
       - "Tuyển CSKH tại Thái Lan, lương 1.500 đô, bao vé máy bay."
       - "Việc nhẹ lương cao, liên hệ Zalo ngay."
+      - "Mọi người cẩn thận với trang giả nhé, bên mình uy tín, inbox mình để nhận việc."
+      - "Có phải bạn đang tìm việc làm thêm không? Lương 300k/ngày."
     ref: https://bocongan.gov.vn/
 
   # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
@@ -17857,10 +18927,12 @@ rules:
   # than an offer. Used by LEGIT_ABOUT_SCAMS_ZH and, through __ABOUT_SCAMS, to keep combination rules quiet.
   - id: __ABOUT_SCAMS_ZH
     languages: [zh]
+    unless: [__DIRECT_CONTACT_ZH]
     flags: [extended]
     pattern: |
       不法分子|犯罪分子|[诱誘][饵餌]|[话話][术術]|常[见見]手法|[骗騙]案|移出群|踢出群|(?:大使|[领領]事)[馆館](?:帮|幫|[协協]助|救)|千[万萬]不要(?:信|相信|去|[转轉])|
       警方|警察局|刑事局|公安机关|公安機關|反[诈詐]|受害[人者]|被害人|(?<!不是)(?<!绝非)(?<!並非)(?<!并非)(?<!不是)[诈詐][骗騙](?!犯)|[骗騙]子|[骗騙]局|切勿(?:[轻輕]信|相信|[转轉][账賬帳]|充值|[汇匯]款|先|[垫墊]|交|点击|點擊|下[载載])|谨防|謹防|提防|[举舉][报報]|[报報]警|96110|165反|涉嫌[违違]法|均不可信|都不可信|呼[吁籲]|示警|不[会會]以任何理由|不要碰|截图发给管理员|群[规規]|群公告|禁止[发發]布|禁止任何需要
+      | [对對](?:[记記]者|本[报報])(?:回[忆憶]|表示|[说說])|被解救|[获獲]救(?:人[员員]|者)|移交回[国國]|(?:是不是|是否|会不会|會不會)(?:[骗騙]局|[诈詐][骗騙]|[骗騙]子|[骗騙]人的)|(?:帮我|幫我)看看是不是
 
   - id: LEGIT_ABOUT_SCAMS_ZH
     tactic: legitimacy
@@ -17873,9 +18945,12 @@ rules:
     match:
       - "警方呼吁：出国工作前应查证雇主资料。"
       - "所有刷单都是诈骗，切勿先垫钱。"
+      - "小王对记者回忆：对方说去泰国做客服，包机票。"
+      - "有人说去迪拜做客服月薪3万，大家帮我看看是不是骗局？"
     nomatch:
       - "高薪招聘海外客服，机票包吃住，私聊。"
       - "正规公司，不是诈骗，日结工资。"
+      - "你是不是在找兼职？日结300，私聊我。"
     ref: https://www.mps.gov.cn/
 
   # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
