@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "e2cae3a654beafe4"
+    static let fingerprint = "1af3ab73aba0a03c"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -3964,6 +3964,508 @@ rules:
     ref:
       - https://consumer.ftc.gov/articles/job-scams
       - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""#),
+        ("rules/lang-de-broad.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 9 (de): broader wording families, written from how German-language job scams are phrased in Germany,
+# Austria and Switzerland (du and Sie, anglicisms such as "Remote-Job", "Payment daily", "Onboarding"), from public
+# warnings (Polizei-Beratung, Verbraucherzentrale, BSI, BaFin) and not from Corpus misses. Broad sub-rules
+# (__BDE_*) are combined by meta rules so that one weak family stays low and two or three independent ones add up;
+# a few direct rules cover mechanisms that are decisive on their own (payout held back until you pay, bank
+# account opened by video identification as a "test order", parcels repacked and sent on, money turned into crypto).
+rules:
+  # ================================================================ lure families (sub-rules)
+  - id: __BDE_HOMEWORK
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:von|bei)\s+(?:zu\s?hause|daheim|zuhause)(?:\s+aus)?\b|\bvon\s+der\s+couch\b|\bhome-?\s?office\b|\bremote(?:-?\s?(?:job|stelle|position|arbeit|t[äa]tigkeit))?\b
+      | \b(?:vom|mit\s+(?:dem|deinem|ihrem|einem)|[üu]ber\s+(?:das|dein|ihr)|nur\s+(?:ein|dein|ihr)(?:em)?)\s+(?:handy|smartphone|telefon|laptop)\b
+      | \b(?:neben|mini|zusatz|online|teilzeit)-?\s?(?:job|jobs|verdienst|einkommen|arbeit|t[äa]tigkeit)\b|\bzuverdienst\b|\bnebenbei\b
+      | \b(?:in\s+(?:deiner|ihrer)\s+freizeit|freie\s+zeiteinteilung|zeitlich\s+flexibel|(?:100|hundert)\s?%\s+flexibel|flexible[nr]?\s+(?:nebenjob|job|arbeit|zeiten))\b
+      | \b(?:nur|lediglich|ca\.?|etwa)\s+(?:\d{1,3}\s?(?:[-–]\s?\d{1,3}\s?)?(?:min|minuten|std|stunden?)|eine\s+stunde|ein\s+paar\s+minuten|a\s+paar\s+minuten)\b
+    match: ["Nebenjob von zu Hause", "alles über das Handy", "nur 30 Minuten am Tag", "Remote-Job"]
+    nomatch: ["Arbeitsort: Werk Ingolstadt, Schichtdienst"]
+  - id: __BDE_EASY_PAY
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:t[äa]gliche|sofortige|schnelle)\s+(?:auszahlung|bezahlung|verg[üu]tung)\b|\bauszahlung\s+(?:am\s+selben\s+tag|t[äa]glich|sofort|jeden\s+tag|innerhalb\s+von\s+\d{1,2}\s+(?:std|stunden|minuten))\b
+      | \b(?:payment|payout|paid)\s+(?:daily|t[äa]glich)\b|\btagesverdienst\b|\b(?:wird|werden)\s+(?:t[äa]glich|sofort)\s+ausgezahlt\b
+      | \d[\d.,]*\s?(?:€|euro|eur|chf|franken|fr\.)\s*(?:[-–]\s?\d[\d.,]*\s?(?:€|euro|eur|chf|franken|fr\.)?\s*)?(?:pro\s+tag|am\s+tag|t[äa]glich|/\s?tag|die\s+woche|pro\s+woche|w[öo]chentlich)
+      | \b(?:bis\s+zu|zwischen)\s+\d[\d.,]*\s?(?:€|euro|eur|chf|franken)?\s*(?:und|bis|[-–])?\s*\d*[\d.,]*\s?(?:€|euro|eur|chf|franken)\s+(?:am\s+tag|t[äa]glich|pro\s+tag)
+      | \b(?:auszahlung|bezahlung)\s+(?:t[äa]glich\s+)?(?:per|[üu]ber|via)\s+(?:paypal|krypto|usdt|bitcoin|twint|revolut)\b
+    match: ["Auszahlung am selben Tag", "200 bis 500 Franken am Tag", "Payment daily", "Tagesverdienst zwischen 120 und 800 Euro"]
+    nomatch: ["Gehalt 2.600 € brutto monatlich"]
+  - id: __BDE_CHAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:schreib|schreibt|schreiben\s+sie|meld|melden\s+sie|kontaktier|kontaktieren\s+sie|antworte|antworten\s+sie|add|adde|f[üu]g)\w{0,3}\s+(?:\w{1,12}\s){0,4}?(?:auf|per|bei|[üu]ber|via|im)\s+(?:whats\s?app|telegram|signal|threema|insta(?:gram)?|dm|pn)\b
+      | \b(?:schreib|schreiben\s+sie|antworte|antworten\s+sie|sende|senden\s+sie)\w{0,2}\s+(?:\w{1,10}\s){0,3}?(?:mit\s+)?["„“']?(?:ja|yes|info|interesse)["“”']?\s*(?:[,.!]|dann|und|$)
+      | \b(?:dm|pn|privatnachricht)\s+(?:f[üu]r|f[üu]r\s+mehr)\s+(?:infos?|details)\b|\b(?:infos?|details)\s+(?:per|[üu]ber|im|in\s+der)\s+(?:dm|pn|privat|chat)\b
+      | \b(?:unser\w*|mein\w*|ihr\w*|dein\w*)\s+(?:coach|mentor\w*|assistent\w*|betreuer\w*|ansprechpartner\w*|recruiter\w*|teamleiter\w*)\b[^.!?\n]{0,40}?\b(?:whats\s?app|telegram|signal|chat)\b
+      | \b(?:whats\s?app|telegram|signal|chat)\b[^.!?\n]{0,40}?\b(?:unser\w*|mein\w*|ihr\w*|dein\w*)\s+(?:coach|mentor\w*|assistent\w*|betreuer\w*|ansprechpartner\w*|recruiter\w*)\b
+      | \b(?:schreib\s+mir\s+lieber|hier\s+antworte\s+ich\s+nicht|hier\s+bin\s+ich\s+selten)\b|\bonboarding-?\s?chat\b|\beinladungscode\b
+    match: ["Schreib mir kurz mit JA", "Details per DM", "unseren Coach auf Telegram kontaktieren", "Schreib ma auf WhatsApp"]
+    nomatch: ["Bewerbung bitte per E-Mail an personal@firma.de"]
+  - id: __BDE_PER_ITEM_PAY
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \d[\d.,]*\s?(?:€|euro|eur|chf|franken)\s*(?:pro|je|f[üu]r\s+jede[ns]?|/)\s?(?:paket|sendung|p[äa]ckchen|screenshot|bewertung|rezension|like|aufgabe|auftrag|video|klick|test|weiterleitung|transaktion)\b
+      | \b(?:pro|je|f[üu]r\s+jede[ns]?)\s+(?:paket|sendung|screenshot|bewertung|rezension|like|aufgabe|auftrag|video|klick|test)\s+(?:gibt(?:'s|\s+es)|bekommst\s+du|bekommen\s+sie|erh[äa]ltst\s+du|erhalten\s+sie|zahlen\s+wir|zahlen\s+wir\s+dir)?\s*\d[\d.,]*\s?(?:€|euro|eur|chf|franken)
+    match: ["25 € pro Paket", "pro Screenshot gibt's 5 Euro", "Pro Bewertung 8 Euro"]
+    nomatch: ["Versandkosten 4,99 € pro Bestellung"]
+  - id: __BDE_REASSURE
+    languages: [de]
+    flags: [extended]
+    pattern: '(?<!nicht\s)\b(?:ganz|v[öo]llig|absolut|komplett|100\s?%)\s+(?:legal|seri[öo]s|sicher|risikofrei|legitim)\b|(?<!nicht\s)\bkein\s+(?:betrug|fake|scam|risiko|schneeballsystem)\b'
+    match: ["Ganz legal", "kein Fake"]
+    nomatch: ["Das ist nicht ganz sicher"]
+  - id: __BDE_COVER
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bwenn\s+(?:jemand|einer|die\s+bank|der\s+berater|die\s+beraterin|die\s+polizei)\s+(?:\w{1,10}\s)?(?:fragt|nachfragt)\b[^.!?\n]{0,30}?\b(?:sag|sagen|erz[äa]hl|antworte)\w*\b[^.!?\n]{0,60}?\b(?:[üu]berweisung|geld|zahlung|geschenk|freund\w*|darlehen|privat\w*|verwandt\w*)\b
+      | \b(?:als|im)\s+verwendungszweck\s+(?:\w{1,10}\s){0,2}?(?:schreib|schreiben|angeben|gib|geben)\w*\b[^.!?\n]{0,30}?\b(?:geschenk|privat|darlehen|freund\w*|miete|r[üu]ckzahlung)\b
+      | \b(?:gib|geben\s+sie)\s+(?:als\s+grund|an)\b[^.!?\n]{0,20}?\b(?:geschenk|private?\s+[üu]berweisung|darlehen\s+(?:an|von)\s+(?:einen|einem)\s+freund)
+    match: ["Wenn jemand fragt, sagen Sie, es ist eine private Überweisung an einen Freund.", "Als Verwendungszweck schreibst du Geschenk"]
+    nomatch: ["Wenn jemand fragt, wo die Kantine ist, schick ihn hoch."]
+  - id: __BDE_NOEXP
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:keine|ohne)\s+(?:vorkenntnisse|erfahrung|berufserfahrung|qualifikation|ausbildung|deutschkenntnisse)\s*(?:n[öo]tig|erforderlich|notwendig|vorausgesetzt)?\b|\bjede[rn]?\s+kann\s+(?:das|mitmachen|es)\b
+      | \b(?:ganz\s+|super\s+|total\s+|sehr\s+)?(?:einfach|leicht)e?\s+(?:aufgaben|t[äa]tigkeit|arbeit|jobs?)\b|\bkinderleicht\b|\bohne\s+risiko\b
+    match: ["keine Vorkenntnisse nötig", "ganz einfache Aufgaben"]
+    nomatch: ["abgeschlossene Ausbildung erforderlich"]
+  - id: __BDE_NOINTERVIEW
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:kein|keine|ohne)\s+(?:vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|interview|bewerbung|lebenslauf|anschreiben)\w*\b
+      | \b(?:start|einstieg|beginn|abflug|ausreise)\s+(?:ist\s+)?(?:schon\s+)?(?:sofort|heute|morgen|n[äa]chste\s+woche|diese\s+woche)\b|\bsofortiger\s+(?:start|einstieg|beginn)\b|\b(?:ab|per)\s+sofort\s+(?:starten|loslegen|anfangen)\b
+    match: ["Kein Vorstellungsgespräch nötig", "Abflug schon nächste Woche"]
+    nomatch: ["nach dem Vorstellungsgespräch melden wir uns"]
+  - id: __BDE_SELECTED
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:ihre|deine)\s+(?:nummer|handynummer|telefonnummer|kontakt(?:daten)?|profil)\s+(?:wurde|haben\s+wir)\s+(?:\w{1,15}\s){0,4}?(?:empfohlen|weitergegeben|erhalten|bekommen|gefunden)\b
+      | \b(?:hab|habe|haben)\s+(?:\w{1,10}\s){0,2}?(?:deine|ihre)\s+(?:anzeige|inserat|profil|lebenslauf|bewerbung)\w*\s+(?:\w{1,15}\s){0,3}?(?:gesehen|gefunden|entdeckt|gelesen)\b
+      | \b(?:headhunter|recruiter\w*|talent\s?scout)\b[^.!?\n]{0,40}?\b(?:ihr|dein)\w*\s+(?:linkedin|xing|indeed)?-?\s?profil\b
+      | \b(?:sie|du)\s+(?:wurden|wurdest|sind|bist)\s+(?:als\s+[\w-]{1,25}\s+)?(?:ausgew[äa]hlt|angenommen)\b|\bgl[üu]ckwunsch\b
+      | \b(?:ich\s+bin|hier\s+ist|hier\s+schreibt|mein\s+name\s+ist)\s+(?:\w{1,15}\s){0,2}?(?:(?:die|der|eine|ein)\s+)?(?:recruiter\w*|personalvermittler\w*|headhunter\w*|hr-?\w{0,12}|personalreferent\w*|(?:von|bei)\s+(?:einer|einem)\s+(?:gro[ßs]en\s+)?(?:personal|recruiting|jobvermittlungs|vermittlungs|marketing|e-?commerce)\w*)\b
+    match: ["Hallo, ich bin Laura von einer Personalagentur", "Ihre Nummer wurde uns von einem Jobportal empfohlen", "hab deine Anzeige bei Kleinanzeigen gesehen", "Sie wurden als App-Tester ausgewählt"]
+    nomatch: ["Ihre Bewerbung ist eingegangen, wir melden uns nach Prüfung"]
+  - id: __BDE_URG
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:sonst|andernfalls)\s+(?:geht|gehen|vergeben\s+wir|bekommt)\b[^.!?\n]{0,40}?\b(?:platz|stelle|job|andere[nr]?)\b
+      | \b(?:nur\s+noch|lediglich)\s+(?:heute|wenige|\d{1,2})\s*(?:pl[äa]tze|stellen|tage|stunden)?\b|\b(?:schnell\s+sein|jetzt\s+(?:platz\s+)?sichern|wer\s+zuerst\s+kommt)\b
+      | \bbis\s+(?:heute\s+abend|morgen\s+fr[üu]h|freitag|montag|mitternacht)\b[^.!?\n]{0,30}?\b(?:[üu]berweis\w*|zahl\w*|melden|entscheid\w*)\b
+    match: ["sonst geht der Platz an einen anderen Bewerber", "schnell sein"]
+    nomatch: ["Bewerbungsschluss ist der 30. Juni"]
+
+  # ================================================================ mechanism families (sub-rules)
+  - id: __BDE_TASK
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:produkte?|hotels?|apps?|restaurants?|videos?|filme|artikel)\s+(?:zu\s+)?(?:bewerten|liken|boosten|pushen|optimieren|abonnieren|anklicken)\b
+      | \b(?:youtube|tiktok|insta(?:gram)?)-?\s?(?:videos?|kan[äa]le|accounts?|profile)\s+(?:\w{1,10}\s)?(?:abonnieren|liken|folgen|ansehen)\b
+      | \bscreenshots?\s+(?:schicken|senden|machen|hochladen)\b|\bpro\s+screenshot\b
+      | \bbewertungen\s+(?:\w{1,12}\s){0,2}?(?:bei|auf|f[üu]r)\s+(?:google|amazon|trustpilot|tripadvisor|booking)\b|\b(?:google|amazon)-?\s?(?:maps-?)?bewertungen\b
+      | \branking\s+(?:ihrer|deiner|der|von)\s+(?:\w{1,12}\s)?(?:produkte|artikel|shops?|apps?)\b|\b(?:produkt|app|shop)-?(?:ranking|optimierung|boost)\w*\b
+      | \b\d{1,3}\s+(?:bestellungen|auftr[äa]ge|aufgaben|missionen)\s+(?:\w{1,12}\s){0,3}?(?:abschlie[ßs]en|abarbeiten|erledigen|ausf[üu]hren)\b
+      | \b(?:kombi|combo|sonder|bonus|vip|premium|gl[üu]cks)-?\s?(?:aufgabe|auftrag|bestellung|paket|level|stufe)\w*\b|\blevel\s+vip\s?\d\b|\bvip\s?\d\b
+      | \b(?:aufgaben|auftr[äa]ge)\s+(?:kommen|gibt\s+es|erh[äa]ltst\s+du|bekommst\s+du)\s+(?:\w{1,12}\s){0,2}?[üu]ber\s+(?:eine\s+|die\s+|unsere\s+)?(?:private\s+)?(?:telegram|whats\s?app)\w*\b
+    match: ["Produkte bewerten und Hotels liken", "YouTube-Videos abonnieren", "38 Bestellungen auf der Plattform abschließen", "Kombi-Aufgabe", "das Ranking ihrer Produkte"]
+    nomatch: ["Bitte bewerten Sie unseren Service nach dem Einkauf"]
+  - id: __BDE_PAYOUT_HELD
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:auszahlung|guthaben|provision|gewinn|konto|einlage)\w*\b[^.!?\n]{0,50}?\b(?:nicht|erst)\s+(?:\w{1,12}\s){0,2}?(?:freigeben|freigegeben|freischalten|freigeschaltet|auszahlen|ausgezahlt|abheben)\b
+      | \b(?:konto|guthaben|kontostand|saldo)\b[^.!?\n]{0,30}?\b(?:im\s+minus|negativ|eingefroren|gesperrt|blockiert)\b|\b(?:bleibt|ist|wird)\s+(?:ihr|dein)\s+(?:konto|guthaben)\s+(?:\w{1,10}\s)?(?:eingefroren|gesperrt|blockiert)\b
+      | \bum\s+(?:ihr|dein)\w*\s+(?:\w{1,12}\s){0,3}?(?:guthaben|geld|provision|gewinn|verdienst)\w*\b[^!?\n]{0,40}?\b(?:auszuzahlen|abzuheben|freizuschalten)\b
+      | \b(?:provision|auszahlung|gewinn)\w*\s+(?:plus|und|inklusive|samt)\s+(?:einlage|einzahlung)\b
+    match: ["können wir Ihre Auszahlung nicht freigeben", "Dein Konto ist aktuell im Minus", "Um Ihr Guthaben von 3.460 € auszuzahlen"]
+    nomatch: ["Die Auszahlung des Gehalts erfolgt zum Monatsende"]
+  - id: __BDE_TOPUP
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:auf|nach|ein)(?:laden|zahlen|zuladen|zuzahlen)\b|\bladen\s+(?:sie|du)\s+(?:bitte\s+)?(?:\d[\d.,]*\s?(?:€|euro|usdt|\$)\s+)?(?:nach|auf)\b|\blade\s+(?:\d[\d.,]*\s?(?:€|euro|usdt|\$)\s+)?(?:nach|auf)\b
+      | \b(?:steuer|geb[üu]hr|differenz|fehlbetrag|minus)\b[^.!?\n]{0,30}?\b(?:begleichen|ausgleichen|bezahlen|[üu]berweisen)\b|\b(?:begleichen|ausgleichen)\s+(?:sie|du)\s+(?:\w{1,10}\s){0,2}?(?:steuer|geb[üu]hr|differenz|minus)\b
+    match: ["Laden Sie bitte 1.200 € nach", "du musst zuerst aufladen", "die Steuer von 15 % begleichen"]
+    nomatch: ["Laden Sie Ihren Lebenslauf im Portal hoch"]
+  - id: __BDE_FEE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:kaution|anmeldegeb[üu]hr|bearbeitungsgeb[üu]hr|registrierungsgeb[üu]hr|aufnahmegeb[üu]hr|schulungsgeb[üu]hr|vermittlungsgeb[üu]hr|einrichtungsgeb[üu]hr|aktivierungsgeb[üu]hr|mitgliedsbeitrag|start(?:er)?-?\s?(?:paket|kit|set)|einstiegspaket)\b
+      | \beinmalige[nr]?\s+(?:geb[üu]hr|zahlung|investition|betrag|beitrag)\b|\b(?:zahlung|bezahlung)\s+(?:per|mit|[üu]ber)\s+(?:paysafe\w*|gutschein\w*|steam|apple-?\s?karte|google-?play)\b|\bpaysafecard\b
+      | \b(?:f[üu]r|fuer)\s+(?:das\s+)?(?:arbeitsmaterial|material|equipment|laptop|headset|schulung|einarbeitung|registrierung|vertrag)\w*\b[^.!?\n]{0,40}?\d[\d.,]*\s?(?:€|euro|eur|chf)
+      | \b(?:vorab|im\s+voraus|vorher|zuerst)\s+(?:\w{1,10}\s)?(?:\d[\d.,]*\s?(?:€|euro|eur|chf)\s+)?(?:[üu]berweis\w*|zahl\w*|bezahl\w*|einzahl\w*)
+    match: ["eine Kaution von 250 Euro für das Arbeitsmaterial", "Startpaket für nur 199 €", "Zahlung per Paysafecard"]
+    nomatch: ["Die Kosten für Arbeitskleidung übernimmt der Arbeitgeber"]
+  - id: __BDE_REFUND
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:bekommen|erhalten|kriegen)\s+(?:sie|du)\s+(?:\w{1,10}\s){0,3}?(?:alles|den\s+betrag|das\s+geld|es)\s+(?:\w{1,10}\s){0,2}?zur[üu]ck\b|\b(?:bekommst|erh[äa]ltst|kriegst)\s+du\s+(?:\w{1,10}\s){0,3}?(?:alles|den\s+betrag|das\s+geld|es)\s+(?:\w{1,10}\s){0,2}?zur[üu]ck\b
+      | \bmit\s+dem\s+ersten\s+(?:gehalt|lohn)\s+zur[üu]ck\b|\b(?:holst|holen)\s+(?:du|sie)\s+(?:\w{1,10}\s){0,6}?(?:wieder\s+)?raus\b|\bwird\s+(?:ihnen|dir)\s+(?:\w{1,10}\s)?(?:zur[üu]ck)?erstattet\b
+    match: ["danach erhalten Sie alles zurück", "Den Betrag bekommen Sie mit dem ersten Gehalt zurück", "das holst du in der ersten Woche locker wieder raus"]
+    nomatch: ["Reisekosten werden nach Vorlage der Belege erstattet"]
+  - id: __BDE_MONEY_IN_OUT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:empf[äa]ng\w*|erh[äa]lt\w*|bekomm\w*|annehm\w*|entgegennehm\w*)\b[^.!?\n]{0,40}?\b(?:geld|zahlungen|kundenzahlungen|[üu]berweisungen|betr[äa]ge|gelder)\b[^\n]{0,100}?\b(?:weiterleit\w*|leiten\s+(?:sie|du)?\s*(?:\w{1,10}\s){0,3}?weiter|weiter(?:zu)?(?:[üu]berweisen|senden|schicken)|abheben|bitcoin|krypto\w*|wallet|western\s+union|moneygram)\b
+      | \b(?:geld|betrag|betr[äa]ge)\s+(?:\w{1,10}\s){0,2}?(?:auf|aufs)\s+(?:dein|ihr|das)\w*\s+(?:\w{1,10}\s)?konto\b[^\n]{0,100}?\b(?:kaufst|kaufen\s+sie|tauschst|schickst|[üu]berweist|sendest|hebst)\b
+      | \b(?:den\s+rest|die\s+differenz|\d{1,2}\s?%)\s+(?:darfst\s+du|d[üu]rfen\s+sie|kannst\s+du|k[öo]nnen\s+sie)\s+behalten\b|\bnach\s+abzug\s+(?:von\s+)?(?:ihrer|deiner|der)?\s*(?:\d{1,2}\s?%\s+)?provision\b
+      | \b(?:kaufst|kaufen\s+sie|kauf)\s+(?:davon\s+|damit\s+)?(?:bitcoin|btc|usdt|krypto\w*|ethereum)\b|\ban\s+die\s+wallet\b
+    match: ["Du bekommst von uns Geld aufs Konto, kaufst davon Bitcoin", "Den Rest darfst du behalten", "leiten diese nach Abzug von 10 % Provision per Western Union weiter"]
+    nomatch: ["Ihr Gehalt wird monatlich auf Ihr Konto überwiesen"]
+  - id: __BDE_PARCEL
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:paket|sendungs|waren)-?\s?(?:empf[äa]nger|annahme|pr[üu]fer|weiterleit)\w*\b|\breshipping\w*\b|\bre-?shipping\b
+      | \b(?:pakete|sendungen|lieferungen|waren|elektronikwaren|ware|p[äa]ckchen)\b[^.!?\n]{0,60}?\b(?:an|unter|zu)\s+(?:ihrer|deiner|ihre|deine|ihnen|dir)\s*(?:privat|wohn)?(?:adresse|nach\s+hause)?\b[^\n]{0,120}?\b(?:weiter|umpack|neu\s+verpack|neue\s+kartons|etikett|ins\s+ausland)\w*
+      | \b(?:pakete|sendungen|lieferungen|waren|ware|elektronik\w*)\b[^.!?\n]{0,40}?\bnach\s+hause\b[^\n]{0,120}?\b(?:weiter|umpack|neu\s+verpack|neue\s+kartons|etikett|ins\s+ausland)\w*
+      | \b(?:zu\s?hause|in\s+(?:ihrer|deiner)\s+wohnung|an\s+(?:ihrer|deiner)\s+adresse)\b[^\n]{0,120}?\b(?:mit\s+den\s+)?(?:bereitgestellten|mitgeschickten|vorgegebenen|zugeschickten)\s+(?:versand)?etiketten\b
+    match: ["Wir suchen Paketempfänger (m/w/d)", "Sie bekommen Waren nach Hause geliefert und packen diese in neue Kartons um", "Sie nehmen zu Hause Sendungen an und versenden sie mit den bereitgestellten Etiketten"]
+    nomatch: ["Lagerhelfer: Waren kommissionieren, umpacken und versenden", "Zusteller liefern Pakete an die Kunden aus"]
+  - id: __BDE_IDENT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bvideo-?\s?(?:ident|identifikation|identifizierung|chat-?verfahren|verifizierung)\w*\b|\bidentit[äa]t\s+(?:\w{1,10}\s)?(?:per|mit|[üu]ber|im)\s+video\b
+      | \b(?:konto|bankkonto|girokonto|testkonto|depot)\s+(?:\w{1,12}\s){0,3}?(?:er[öo]ffnen|er[öo]ffnet|einrichten|anlegen|beantragen)\b|\b(?:er[öo]ffnen|eröffne|richte)\s+(?:\w{1,12}\s){0,5}?konto\b
+    match: ["Sie eröffnen ein Konto per Videoident", "ein Videochat-Verfahren bei der Bank", "bestätigen Sie Ihre Identität per Video"]
+    nomatch: ["Ihr Arbeitsvertrag liegt im Portal"]
+  - id: __BDE_TEST_ORDER
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \btest-?\s?(?:auftrag|auftr[äa]ge|konto|kunde|durchlauf|er[öo]ffnung)\w*\b|\b(?:app|banking|bank|produkt)-?\s?test(?:er|erin|s|ung)?\b|\bpartnerbank\b
+      | \b(?:zugangsdaten|login-?daten|sms-?tan|tan|pin|push-?tan)\b[^.!?\n]{0,40}?\b(?:weiterleiten|weitergeben|schicken|senden|mitteilen|durchgeben|an\s+(?:ihren|deinen|den)\s+ansprechpartner)\b
+    match: ["Ihr erster Testauftrag", "Produkttester für Banking-Apps", "Die SMS-TAN schicken Sie mir"]
+    nomatch: ["Testphase der neuen Kasse im Markt"]
+  - id: __BDE_REMOTE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:anydesk|teamviewer|rustdesk|quick\s?support|supremo|ultraviewer|airdroid|splashtop)\b
+      | \b(?:bildschirm|screen)\s?-?(?:freigabe|sharing|teilen)\b|\bzugriff\s+auf\s+(?:ihren|deinen)\s+(?:rechner|pc|computer|laptop|handy)\b
+    match: ["installieren Sie bitte AnyDesk", "Bildschirmfreigabe"]
+    nomatch: ["Bitte nutzen Sie Microsoft Teams für das Gespräch"]
+  - id: __BDE_IDDOC
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:foto|bild|scan|kopie|screenshot)s?\s+(?:\w{1,10}\s){0,2}?(?:ausweis|personalausweis|reisepass|pass|f[üu]hrerschein|aufenthaltstitel)\w*\b|\bselfie\b|\bvorder-?\s?und\s+r[üu]ckseite\b
+      | \b(?:reisepass|pass|ausweis|personalausweis)\w*\s+(?:\w{1,10}\s){0,2}?(?:per|[üu]ber|via)\s+(?:whats\s?app|telegram|chat)\b
+    match: ["Schick deinen Reisepass per WhatsApp", "ein Selfie mit Ausweis"]
+    nomatch: ["bringen Sie am ersten Tag Ihren Ausweis mit"]
+  - id: __BDE_SECRET
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:erz[äa]hl|sag|verrat)\w*\s+(?:\w{1,10}\s){0,2}?(?:der|ihrer|deiner)\s+bank\s+(?:nichts|nix)\b|\b(?:bank|familie|eltern)\b[^.!?\n]{0,20}?\b(?:nichts|nix)\s+(?:davon\s+)?(?:erz[äa]hlen|sagen|wissen)\b
+      | \bwenn\s+(?:jemand|einer|die\s+bank|der\s+berater)\s+(?:\w{1,10}\s)?(?:fragt|nachfragt)\b[^.!?\n]{0,30}?\b(?:sag|sagen|erz[äa]hl|antworte)\w*\b[^.!?\n]{0,60}?\b(?:[üu]berweisung|geld|zahlung|geschenk|freund\w*|darlehen|privat\w*)\b|\b(?:private?|pers[öo]nliche?)\s+[üu]berweisung\s+an\s+(?:einen|eine)\s+(?:freund|freundin|bekannten|verwandten)\b
+      | \b(?:chat|verlauf|nachrichten)\s+(?:\w{1,10}\s)?(?:l[öo]schen|l[öo]sche)\b|\bnicht\s+weitersagen\b|\bdiskret\w*\s+(?:behandeln|bleiben|sein)\b
+    match: ["erzählen Sie Ihrer Bank nichts", "Wenn jemand fragt, sagen Sie, es ist eine private Überweisung an einen Freund"]
+    nomatch: ["Ihre Daten behandeln wir vertraulich"]
+  - id: __BDE_PASSIVE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bpassive[ns]?\s+einkommen\b|\bfinanzielle\s+freiheit\b|\b(?:dein|ihr)\s+eigene[rn]?\s+chef\b|\b(?:garantiert\w*|sichere[rn]?)\s+(?:gewinn|rendite|einkommen|verdienst)\b|\bgeld\s+(?:arbeiten\s+lassen|verdoppeln)\b
+    match: ["ein passives Einkommen aufbauen"]
+    nomatch: ["Einkommen nach Tarif"]
+  - id: __BDE_ABROAD
+    languages: [de]
+    flags: [extended]
+    pattern: '\b(?:dubai|abu\s+dhabi|emirate\w*|katar|thailand|bangkok|kambodscha|myanmar|laos|malaysia|philippinen|vietnam|asien|georgien|t[üu]rkei|im\s+ausland|ins\s+ausland)\b'
+    match: ["Hotel in Dubai"]
+    nomatch: ["Hotel in Zermatt"]
+  - id: __BDE_TRAVELPAID
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:flug|fl[üu]ge|flugticket|ticket|visum|visa|unterkunft|wohnung|reisekosten|anreise)\b(?:\s{1,3}(?:und|&|,)\s{1,3}\w{2,20}){0,2}\s+(?:werden\s+|wird\s+|sind\s+|ist\s+)?(?:bezahlt|übernommen|[üu]bernommen|gestellt|inklusive|kostenlos|gratis|frei)\b
+      | \b(?:bezahlte[rn]?|kostenlose[rn]?|freie[rn]?)\s+(?:flug|fl[üu]ge|unterkunft|anreise|visum)\b|\b(?:wir\s+)?(?:bezahlen|[üu]bernehmen|zahlen)\s+(?:\w{1,10}\s){0,2}?(?:flug|flugticket|visum|reise)\b
+    match: ["Flug, Visum und Unterkunft werden bezahlt", "Flugticket wird übernommen"]
+    nomatch: ["Die Anreise erfolgt auf eigene Kosten"]
+
+  # A text that talks about scams (fraud vocabulary, warnings) and gives no chat contact and makes no offer: a second,
+  # local guard for the direct rules besides __ABOUT_SCAMS_NO_CONTACT ("kein Betrug" in a lure does not count).
+  - id: __BDE_ABOUT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?<!kein\s)(?<!keine\s)(?<!nicht\s)\b(?:betrug|betr[üu]ger\w*|betrugs\w+|\w+betrug|masche|abzocke|opfer|kriminelle\w*|geldw[äa]sche|strafbar\w*)\b
+      | \b(?:warnt|warnen|gewarnt|warnung|warnhinweis|r[äa]t\s+(?:dazu|davon|niemals|nie)|sogenannte[nrm]?|vorsicht\s+vor|gef[äa]lscht\w*|in\s+unserem\s+namen|anzeige\s+erstatten|erstatten\s+sie\s+(?:bitte\s+)?anzeige)\b
+    match: ["Bei dem sogenannten Videoident-Betrug", "Warnung vor gefälschten Stellenangeboten in unserem Namen"]
+    nomatch: ["Kein Betrug, ganz seriös"]
+  # An employer's or platform's own warning names the chat apps the fakers use, so a chat-app name does not undo it.
+  - id: __BDE_WARN_EMPLOYER
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:warnung|warnhinweis|vorsicht)\s+vor\s+(?:\w{1,15}\s){0,2}?(?:gef[äa]lscht\w*|falsche[nr]?|betr[üu]gerische[nr]?)\b[^.!?\n]{0,40}?\b(?:stellenangebot\w*|jobangebot\w*|nachrichten|anzeigen|recruiter\w*)
+      | \b(?:im|in\s+unserem)\s+namen\s+(?:der|des|von|unserer)?\b[^.!?\n]{0,60}?\b(?:anbieten|angeboten|kontaktiert|verschickt|ausgegeben)\b[^\n]{0,400}?\b(?:erstatten\s+sie\s+(?:bitte\s+)?anzeige|verlangen\s+(?:niemals|nie|keine)|wir\s+(?:schreiben|kontaktieren)\s+(?:bewerber\w*\s+)?(?:ausschlie[ßs]lich|nur))
+    match: ["Warnung vor gefälschten Stellenangeboten in unserem Namen"]
+    nomatch: ["Wir suchen Kundenberater in unserem Namen"]
+  - id: __BDE_ABOUT_NOCONTACT
+    languages: [de]
+    meta: '__BDE_ABOUT && !__CHAT_HANDLE && !OFF_CHAT_LINK && !OFF_APP_CONTACT_ID && !__DIRECT_OFFER && !__BDE_CHAT || __BDE_WARN_EMPLOYER && !OFF_CHAT_LINK && !__DIRECT_OFFER && !__BDE_CHAT'
+
+  # ================================================================ direct rules
+  - id: TASK_PAYOUT_HELD_BROAD_DE
+    tactic: task_scam
+    weight: 3.0
+    languages: [de]
+    describe: "Says earnings or a payout are held back or frozen until the reader tops up, pays a tax or evens out a negative balance"
+    describe-local:
+      de: "Sagt, Verdienst oder Auszahlung seien gesperrt oder eingefroren, bis die Person nachlädt, eine Steuer zahlt oder ein Minus ausgleicht"
+    meta: '__BDE_PAYOUT_HELD && (__BDE_TOPUP || __BDE_FEE) && !TASK_WITHDRAW_BLOCKED_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Ihr Guthaben bleibt eingefroren, solange Sie das Minus von 300 € nicht ausgleichen. Laden Sie bitte nach."
+      - "Um dein Geld auszuzahlen, musst du zuerst die Gebühr von 90 € begleichen."
+    nomatch:
+      - "Die Auszahlung des Urlaubsgeldes erfolgt erst im Juni."
+      - "Dein Konto ist im Minus, bitte ruf deine Bankberaterin an."
+    ref:
+      - https://www.verbraucherzentrale.de/wissen/digitale-welt/onlinedienste/jobscam-so-erkennen-sie-betruegerische-jobangebote-88231
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: DATA_IDENT_TEST_ORDER_BROAD_DE
+    tactic: data_harvest
+    weight: 3.0
+    languages: [de]
+    describe: "A paid 'test order' or app test in which the reader opens a bank account by video identification or passes on login data or TANs"
+    describe-local:
+      de: "Ein bezahlter 'Testauftrag' oder App-Test, bei dem die Person per Videoident ein Bankkonto eröffnet oder Zugangsdaten oder TANs weitergibt"
+    meta: '__BDE_IDENT && __BDE_TEST_ORDER && !DATA_VIDEO_IDENT_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Ihr erster Testauftrag: ein Videochat-Verfahren bei der Bank durchführen, die SMS-TAN schicken Sie mir danach."
+      - "Eröffnen Sie über unseren Link ein Konto bei unserer Partnerbank."
+    nomatch:
+      - "Ihr Gehaltskonto können Sie bei jeder Bank eröffnen."
+      - "Der Testauftrag für die neue Kasse beginnt Montag."
+    ref:
+      - https://www.polizei-beratung.de/aktuelles/detailansicht/vorsicht-vor-betruegerischen-jobangeboten-videoident-verfahren/
+      - https://www.verbraucherzentrale.de/wissen/digitale-welt/onlinedienste/jobscam-so-erkennen-sie-betruegerische-jobangebote-88231
+      - https://www.bsi.bund.de/
+
+  - id: MULE_PARCEL_BROAD_DE
+    tactic: money_mule
+    weight: 2.5
+    languages: [de]
+    describe: "Parcels are received at the reader's home, repacked or relabelled and sent on (parcel-mule work)"
+    describe-local:
+      de: "Pakete werden an der Wohnadresse angenommen, umgepackt oder neu etikettiert und weiterversendet (Paketagent)"
+    meta: '__BDE_PARCEL && !MULE_RESHIP_DE && !MULE_RESHIP_FLOW_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Sie bekommen Waren nach Hause geliefert, packen diese in neue Kartons um und schicken sie weiter."
+      - "Wir suchen Paketempfänger im Homeoffice."
+    nomatch:
+      - "Als Zusteller bringen Sie Pakete zu unseren Kunden."
+      - "Pakete bitte bis 16 Uhr an der Rezeption abgeben."
+    ref:
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+      - https://www.verbraucherzentrale.de/
+
+  - id: MULE_MONEY_FLOW_BROAD_DE
+    tactic: money_mule
+    weight: 2.5
+    languages: [de]
+    describe: "Money arrives on the reader's account and is to be forwarded, withdrawn or turned into crypto, with a cut to keep"
+    describe-local:
+      de: "Geld geht auf dem Konto der Person ein und soll weitergeleitet, abgehoben oder in Krypto getauscht werden, ein Anteil wird behalten"
+    meta: '__BDE_MONEY_IN_OUT && !MULE_RECEIVE_FORWARD_DE && !MULE_G_ACCOUNT_DE && !MULE_CRYPTO_CONVERT_DE && !MULE_CASH_CRYPTO_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Du bekommst von uns Geld aufs Konto, kaufst davon Bitcoin und schickst sie weiter."
+      - "Den Rest darfst du behalten, das ist dein Lohn."
+    nomatch:
+      - "Ihr Lohn wird auf Ihr Konto überwiesen."
+      - "Den Rest des Kuchens darfst du mitnehmen."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: SECRET_COVER_STORY_BROAD_DE
+    tactic: secrecy
+    weight: 2.0
+    languages: [de]
+    describe: "Gives the reader a cover story for a transfer (a gift, a private transfer to a friend) to tell the bank"
+    describe-local:
+      de: "Gibt eine Ausrede für eine Überweisung vor (Geschenk, private Überweisung an einen Freund), die der Bank erzählt werden soll"
+    meta: '__BDE_COVER && !SECRET_COVER_STORY_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Wenn jemand fragt, sagen Sie, das Geld ist ein Geschenk von Ihrem Onkel."
+    nomatch:
+      - "Wenn jemand fragt, wo die Kantine ist, schick ihn in den zweiten Stock."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: RC_REMOTE_JOB_BROAD_DE
+    tactic: remote_control
+    weight: 2.0
+    languages: [de]
+    describe: "A remote-access app or screen sharing set up for a candidate who was told they were selected or who is offered an easy job"
+    describe-local:
+      de: "Fernwartungs-App oder Bildschirmfreigabe für jemanden, der angeblich ausgewählt wurde oder einen leichten Job bekommt"
+    meta: '__BDE_REMOTE && 1 of (__BDE_SELECTED, __OFFER_GRANTED_DE, __BDE_HOMEWORK, __BDE_EASY_PAY, __BDE_TEST_ORDER, __BDE_CHAT) && !RC_REMOTE_ACCESS_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT && !__RC_HELPDESK_INTL'
+    match:
+      - "Glückwunsch, Sie wurden ausgewählt! Installieren Sie AnyDesk und geben Sie mir den Code."
+    nomatch:
+      - "Die IT installiert AnyDesk nur nach Ticket im Helpdesk."
+    ref:
+      - https://www.bsi.bund.de/
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  # ================================================================ combinations
+  - id: BROAD_LURE_STACK_DE
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [de]
+    describe: "A scam mechanism (paid tasks, payout held, fee, money or parcel forwarding, video identification, remote access, ID or secrecy, paid travel) together with two or more lure signs (home or phone work, fast pay, chat contact, urgency, no experience, unsolicited selection, no interview)"
+    describe-local:
+      de: "Ein Betrugsmechanismus (bezahlte Aufgaben, gesperrte Auszahlung, Gebühr, Geld- oder Paketweiterleitung, Videoident, Fernzugriff, Ausweis oder Geheimhaltung, bezahlte Reise) mit zwei oder mehr Köder-Merkmalen (Arbeit von zu Hause oder per Handy, schnelle Auszahlung, Chat-Kontakt, Zeitdruck, keine Erfahrung, unaufgeforderte Auswahl, kein Vorstellungsgespräch)"
+    meta: '1 of (__BDE_TASK, __BDE_PAYOUT_HELD, __BDE_FEE, __BDE_MONEY_IN_OUT, __BDE_PARCEL, __BDE_IDENT, __BDE_REMOTE, __BDE_IDDOC, __BDE_SECRET, __BDE_TRAVELPAID, __BDE_PASSIVE) && 2 of (__BDE_HOMEWORK, __BDE_EASY_PAY, __BDE_CHAT, __LURE_CHAT_ANY, __BDE_URG, __BDE_NOEXP, __BDE_SELECTED, __BDE_NOINTERVIEW, __BDE_PER_ITEM_PAY) && !LEGIT_WARNING_DE && !LEGIT_GROUP_RULES_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Nebenjob vom Handy: Produkte bewerten, Auszahlung am selben Tag, keine Vorkenntnisse nötig."
+    nomatch:
+      - "Nebenjob von zu Hause als Übersetzer, Bezahlung monatlich per Rechnung."
+    ref:
+      - https://www.verbraucherzentrale.de/wissen/digitale-welt/onlinedienste/jobscam-so-erkennen-sie-betruegerische-jobangebote-88231
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: BROAD_LURE_STACK_STRONG_DE
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [de]
+    describe: "Two or more scam mechanisms together with lure signs"
+    describe-local:
+      de: "Zwei oder mehr Betrugsmechanismen zusammen mit Köder-Merkmalen"
+    meta: '2 of (__BDE_TASK, __BDE_PAYOUT_HELD, __BDE_TOPUP, __BDE_FEE, __BDE_REFUND, __BDE_MONEY_IN_OUT, __BDE_PARCEL, __BDE_IDENT, __BDE_TEST_ORDER, __BDE_REMOTE, __BDE_IDDOC, __BDE_SECRET, __BDE_TRAVELPAID, __BDE_PASSIVE, __BDE_ABROAD) && 1 of (__BDE_HOMEWORK, __BDE_EASY_PAY, __BDE_CHAT, __LURE_CHAT_ANY, __BDE_URG, __BDE_NOEXP, __BDE_SELECTED, __BDE_NOINTERVIEW, __BDE_PER_ITEM_PAY) && !LEGIT_WARNING_DE && !LEGIT_GROUP_RULES_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Hotels liken über Telegram, danach Konto aufladen, Auszahlung am selben Tag."
+    nomatch:
+      - "Hotels bewerten wir intern, melde dich bei Interesse per E-Mail."
+    ref: https://www.verbraucherzentrale.de/wissen/digitale-welt/onlinedienste/jobscam-so-erkennen-sie-betruegerische-jobangebote-88231
+
+  - id: BROAD_LURE_STACK_WIDE_DE
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [de]
+    describe: "A job offer with four or more distinct lure signs"
+    describe-local:
+      de: "Ein Jobangebot mit vier oder mehr verschiedenen Köder-Merkmalen"
+    meta: '4 of (__BDE_HOMEWORK, __BDE_EASY_PAY, __BDE_CHAT, __LURE_CHAT_ANY, __BDE_URG, __BDE_NOEXP, __BDE_SELECTED, __BDE_NOINTERVIEW, __BDE_PER_ITEM_PAY) && !LEGIT_WARNING_DE && !LEGIT_GROUP_RULES_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Nebenjob vom Handy, Auszahlung am selben Tag, keine Vorkenntnisse nötig, schreib mir auf WhatsApp."
+    nomatch:
+      - "Nebenjob vom Handy, keine Vorkenntnisse nötig."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: TASK_MECHANICS_BROAD_DE
+    tactic: task_scam
+    weight: 2.0
+    languages: [de]
+    describe: "Task-platform mechanics: paid tasks, combo or VIP orders, together with a top-up, a held payout or a refund promise"
+    describe-local:
+      de: "Mechanik von Aufgabenplattformen: bezahlte Aufgaben, Kombi- oder VIP-Aufträge, zusammen mit Nachladen, gesperrter Auszahlung oder Rückzahlungsversprechen"
+    meta: '__BDE_TASK && 1 of (__BDE_TOPUP, __BDE_PAYOUT_HELD, __BDE_REFUND) && !COMBO_TASK_STACK_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Für die Kombi-Aufgabe laden Sie bitte 500 € nach, danach erhalten Sie alles zurück."
+    nomatch:
+      - "Die Kombi-Aufgabe im Matheunterricht war schwer."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: COMBO_FEE_REFUND_BROAD_DE
+    tactic: upfront_fee
+    weight: 1.5
+    languages: [de]
+    describe: "Asks for a fee, deposit or starter pack and promises the money back or easily earned back"
+    describe-local:
+      de: "Verlangt eine Gebühr, Kaution oder ein Startpaket und verspricht, das Geld komme zurück oder sei schnell wieder verdient"
+    meta: '(__BDE_FEE || __BDE_TOPUP) && __BDE_REFUND && !FEE_REFUND_PROMISE_DE && !LEGIT_NO_FEE_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Startpaket für 199 €, das holst du in der ersten Woche wieder raus."
+    nomatch:
+      - "Startpaket für 199 €."
+    ref: https://www.verbraucherzentrale.de/
+
+  - id: TASK_PAID_BROAD_DE
+    tactic: task_scam
+    weight: 2.0
+    languages: [de]
+    describe: "Pays per like, review, screenshot or product 'boost', or daily, for online engagement tasks"
+    describe-local:
+      de: "Zahlt pro Like, Bewertung, Screenshot oder Produkt-'Boost' oder täglich für Online-Aufgaben"
+    meta: '__BDE_TASK && (__BDE_PER_ITEM_PAY || __BDE_EASY_PAY) && !TASK_G_WORK_DE && !TASK_LIKE_RATE_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Bewertungen bei Google Maps schreiben, Auszahlung täglich über PayPal."
+      - "Bewertungen bei Google Maps schreiben, pro Bewertung 8 Euro."
+    nomatch:
+      - "Bewertungen bei Google helfen unserem Café sehr, danke!"
+    ref:
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+      - https://www.verbraucherzentrale.de/wissen/digitale-welt/onlinedienste/jobscam-so-erkennen-sie-betruegerische-jobangebote-88231
+
+  - id: COMBO_MULE_JOB_BROAD_DE
+    tactic: money_mule
+    weight: 2.0
+    languages: [de]
+    describe: "Money or parcel forwarding presented as a job, with pay, easy work, a chat contact, reassurance or secrecy"
+    describe-local:
+      de: "Geld- oder Paketweiterleitung als Job verpackt, mit Verdienst, leichter Arbeit, Chat-Kontakt, Beschwichtigung oder Geheimhaltung"
+    meta: '(__BDE_MONEY_IN_OUT || __BDE_PARCEL) && 1 of (__JOB_DE, __BDE_HOMEWORK, __BDE_EASY_PAY, __BDE_PER_ITEM_PAY, __BDE_CHAT, __LURE_CHAT_ANY, __BDE_NOEXP, __BDE_REASSURE, __BDE_SECRET, __BDE_COVER) && !COMBO_MULE_EASY_DE && !COMBO_G_MULE_JOB_DE && !LEGIT_WARNING_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Du bekommst Geld aufs Konto, kaufst davon Bitcoin und schickst sie an die Wallet. Ganz legal."
+    nomatch:
+      - "Du bekommst Geld aufs Konto, kaufst davon Bitcoin und schickst sie an die Wallet? Die Polizei warnt vor dieser Masche."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: FEE_VOUCHER_BROAD_DE
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [de]
+    describe: "Asks for a job-related fee to be paid with a prepaid voucher (Paysafecard, gift or app-store cards)"
+    describe-local:
+      de: "Verlangt eine Gebühr für den Job per Prepaid-Gutschein (Paysafecard, Geschenk- oder App-Store-Karten)"
+    flags: [extended]
+    pattern: |
+      \b\w{0,20}?(?:geb[üu]hr|kaution|betrag|zahlung|beitrag|kosten)\w*\b[^.!?\n]{0,60}?\b(?:paysafe\w*|gutscheinkarte\w*|steam-?karte\w*|apple-?(?:gift-?)?karte\w*|google-?play-?karte\w*|amazon-?gutschein\w*|itunes)\b
+      | \b(?:paysafe\w*|gutscheinkarte\w*|steam-?karte\w*|google-?play-?karte\w*|amazon-?gutschein\w*)\b[^.!?\n]{0,60}?\b(?:geb[üu]hr|kaution|anmeldung|registrierung|vertrag|einstellung)\w*\b
+    unless: [FEE_GIFT_CARD_DE]
+    match:
+      - "Die Bearbeitungsgebühr von 89 € ist per Paysafecard fällig."
+    nomatch:
+      - "Paysafecard-Codes gibt es an jeder Tankstelle."
+    ref:
+      - https://www.verbraucherzentrale.de/
+      - https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: BROAD_EASY_PAY_DE
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [de]
+    describe: "Phone or home work with pay counted per day or paid out the same day (also in Swiss francs)"
+    describe-local:
+      de: "Arbeit vom Handy oder von zu Hause mit Tagesverdienst oder Auszahlung am selben Tag (auch in Franken)"
+    meta: '__BDE_HOMEWORK && __BDE_EASY_PAY && !COMBO_EASY_PAY_DE && !LEGIT_WARNING_DE && !LEGIT_GROUP_RULES_DE && !__ABOUT_SCAMS_NO_CONTACT && !__BDE_ABOUT_NOCONTACT'
+    match:
+      - "Nebenverdienst, 200 bis 500 Franken am Tag, alles über das Handy."
+    nomatch:
+      - "Nebenjob im Café, Bezahlung monatlich."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
 
 """#),
         ("rules/lang-de.yaml", #"""
@@ -14959,6 +15461,496 @@ rules:
       - "Alguém já viu isso? Vaga na Tailândia, passagem paga, chama no zap @vagas_th."
       - "Meu sobrinho recebeu uma proposta pra trabalhar na Tailândia, passagem paga."
     ref: https://www.gov.br/mj/pt-br
+
+"""#),
+        ("rules/lang-tl-broad.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 9 (tl): broader wording families, written from how Tagalog and Taglish job scams are phrased (sideline,
+# raket, part time, "like lang", recharge and top up, GCash, placement and processing fees, tourist-visa and
+# backdoor departures, victims' SOS from scam compounds), from public warnings (DMW, PNP-ACG, BI, DFA, IOM, UNODC)
+# and not from Corpus misses. Broad sub-rules (__BTL_*) are combined by meta rules so that one weak family stays
+# low and two or three independent ones add up. Taglish lures are often identified as English: the sub-rules also
+# run on en texts, and the scoring rules then need __TL_MARKER_TL, as in lang-tl.yaml.
+rules:
+  # ================================================================ lure families (sub-rules)
+  - id: __BTL_HOMEWORK
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:sideline|raket|part[\s-]?timers?|part[\s-]?time|online\s+(?:job|work|trabaho|raket|hanapbuhay)|home[\s-]?based|work[\s-]?from[\s-]?home|wfh)\b
+      | \b(?:sa\s+bahay\s+lang|kahit\s+nasa\s+bahay|habang\s+nasa\s+bahay|nasa\s+bahay\s+lang|(?:cellphone|cp|phone|selpon)\s+lang(?:\s+ang\s+kailangan)?|extra\s+income|kumita\s+ng\s+extra|dagdag\s+kita|pandagdag\s+kita)\b
+    match: ["Sideline alert", "kahit nasa bahay lang", "cellphone lang ang kailangan"]
+    nomatch: ["Full time sa opisina sa Makati"]
+  - id: __BTL_EASY_PAY
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:daily|instant|same[\s-]?day)\s+(?:payout|pay|sahod|bayad|withdrawal)\b|\bpayout\s+(?:agad|daily|araw-?araw|sa\s+gcash)\b|\bbayad\s+agad\b
+      | (?:₱|\bphp\s?|\$)\s?\d[\d,.]*\s?k?\s*(?:[-–]\s*(?:₱|php\s?|\$)?\s?\d[\d,.]*\s?k?\s*)?(?:daily|per\s+day|a\s+day|kada\s+araw|bawat\s+araw|araw-?araw|sa\s+isang\s+araw)
+      | \bkikita\s+(?:ka\s+)?(?:ng\s+)?(?:₱|php)\s?\d[\d,.]*[^.!?\n]{0,20}?\b(?:araw|daily)\b
+      | \b(?:sa|via|thru|through)\s+(?:gcash|maya|paymaya)\b
+    match: ["instant payout sa GCash", "₱800–₱3,000 kada araw", "$30 daily"]
+    nomatch: ["Sahod every 15th and 30th via bank payroll"]
+  - id: __BTL_PER_ITEM
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?:₱|\bphp\s?|\$)\s?\d[\d,.]*\s*(?:ka\s+)?(?:kada|bawat|per|each|/)\s*(?:like|task|follow|review|video|click|screenshot|order|transaction|transaksyon)\b
+      | \b(?:kada|bawat|per)\s+(?:like|task|follow|review|video|transaction|transaksyon)\s+(?:ay\s+)?(?:₱|php)\s?\d
+    match: ["₱50 bawat like", "₱500 ka bawat transaction"]
+    nomatch: ["₱50 bawat kilo ng bigas"]
+  - id: __BTL_PAYOFFER
+    languages: [tl, en]
+    flags: [extended]
+    pattern: '\b(?:bibigyan|babayaran)\s+(?:kita|ka\s+namin|kayo)\s+(?:ng\s+)?(?:₱|php)\s?\d|\bmay\s+(?:₱|php)\s?\d[\d,]*\s+ka\b'
+    match: ["bibigyan kita ng ₱2,000"]
+    nomatch: ["bibigyan kita ng update bukas"]
+  - id: __BTL_CHAT
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:pm|dm|chat|message|i-?message|i-?pm|mag-?pm|text|add|i-?add)\s+(?:(?:mo|niyo|nyo|lang|na|po)\s{1,3}){0,3}(?:ako|me|kami)\b
+      | \bi-?(?:message|pm|chat)\s+(?:kita|ko\s+kayo)\b|\bcomment\s+['"“]?(?:interested|yes|mine|pm)\b|\breply\s+(?:lang\s+)?(?:ng|with)\s+['"“]?(?:yes|oo|interested)\b
+      | \bpm\s+(?:for|sa)\s+(?:details|info)\b|\b(?:para\s+)?ma-?send\s+ko\s+(?:ang|yung)\s+(?:link|details)\b|\bsend\s+ko\s+(?:ang|yung)\s+link\b
+    match: ["PM mo lang ako", "Comment 'interested'", "Reply lang ng YES"]
+    nomatch: ["Mag-email sa careers@company.ph"]
+  - id: __BTL_NOEXP
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:walang|no|kahit\s+walang|hindi\s+kailangan\s+ng)\s+(?:experience|exp|karanasan|requirements?|puhunan|capital|kapital)\b
+      | \bkahit\s+(?:sino|estudyante|nanay|students?|housewife|senior)\b|\bbasta\s+(?:marunong|may\s+(?:cellphone|cp))\b|\bmadali\s+lang\b
+    match: ["Walang puhunan", "kahit estudyante o nanay"]
+    nomatch: ["Minimum 2 years experience"]
+  - id: __BTL_NOINTERVIEW
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:walang|no|hindi\s+na\s+kailangan\s+ng)\s+interview\b|\bstart\s+(?:agad|asap|bukas|immediately)\b|\b(?:hired|tanggap)\s+(?:agad|na\s+agad|kaagad)\b|\balis\s+(?:agad|kaagad|next\s+week)\b|\bmay\s+trabaho\s+na\s+agad\b
+    match: ["walang interview", "start agad bukas"]
+    nomatch: ["final interview on-site"]
+  - id: __BTL_URG
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \blimited\s+(?:slots?|lang)\b|\b\d{1,3}\s+slots?\s+(?:na\s+lang|left)\b|\b(?:urgent(?:ly)?\s+hiring|hiring\s+asap|asap\s+hiring)\b|\bmagpa-?reserve\s+na\b|\bhabang\s+may\s+slot\b|\bfirst\s+come\b
+    match: ["Limited slots lang", "URGENT HIRING"]
+    nomatch: ["Deadline of application: June 30"]
+  - id: __BTL_SELECTED
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \bnatanggap\s+ka\b|\bcongrat\w*[^.!?\n]{0,30}?\b(?:natanggap|hired|qualified|napili|passed)\b|\bnakita\s+ko\s+(?:ang\s+|yung\s+)?(?:profile|post|resume|cv)\s+mo\b|\bnapili\s+ka\b
+      | \bgaling\s+(?:po\s+)?sa\s+hr\b|\b(?:i'?m|i\s+am|ako\s+si)\s+\w{2,15}\s+(?:from|ng|mula\s+sa)\s+(?:(?:a|an|the|isang)\s+)?(?:\w{1,15}\s){0,2}?(?:agency|company|hr|shop|marketing)\b
+    match: ["Natanggap ka sa aming program", "Nakita ko ang profile mo", "I'm Anne from a digital marketing agency"]
+    nomatch: ["Natanggap na namin ang iyong resume, maghintay ng email"]
+
+  # ================================================================ mechanism families (sub-rules)
+  - id: __BTL_TASK
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:like|follow|subscribe|i-?like|mag-?like|mag-?follow|i-?follow|mag-?subscribe)\s+(?:lang\s+)?(?:(?:ng|ang|sa|mo)\s+)?(?:mga\s+)?(?:videos?|posts?|pages?|shops?|accounts?|channels?)\b
+      | \b(?:mag-?rate|mag-?review|i-?rate|i-?review)\s+(?:lang\s+)?(?:(?:ng|ang)\s+)?(?:mga\s+)?(?:produkto|products?|hotels?|apps?)\b
+      | \b(?:manood|panoorin|mag-?watch)\s+(?:lang\s+)?(?:ng\s+)?(?:mga\s+)?(?:videos?|ads)\b|\bmag-?click\s+(?:lang\s+)?(?:ng\s+)?(?:mga\s+)?(?:ads|links?)\b|\bclick\s+ads\b|\bmag-?screenshot\b
+      | \bproduct\s+reviewer\b|\b(?:combo|lucky|prepaid|combined)\s+(?:task|order)\b|\bvip\s+(?:group|level|member)\b|\btask\s*\W?\s*\d{1,2}\b|\b(?:task|order)\s+(?:job|app|platform)\b|\bmentor\b[^.!?\n]{0,40}?\btasks?\b
+    match: ["Like lang ng videos", "i-rate lang ang mga produkto", "combo task", "Task #3 done"]
+    nomatch: ["I-like at i-share ang aming page para sa updates"]
+  - id: __BTL_TOPUP
+    languages: [tl, en]
+    flags: [extended]
+    pattern: '\b(?:mag-?|i-?)?(?:recharge|top[\s-]?up|deposit|cash[\s-]?in)\b'
+    match: ["mag-recharge ng ₱5,000", "Mag-top up po kayo"]
+    nomatch: ["Mag-load ng data para sa meeting"]
+  - id: __BTL_HELD
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:para|bago)\s+(?:mo\s+)?(?:ma-?withdraw|makapag-?withdraw|ma-?unlock|ma-?release)\b|\bnegative\s+(?:na\s+)?(?:po\s+)?(?:ang\s+)?balance\b|\bma-?freeze\b|\bhindi\s+(?:na\s+)?(?:ma-?withdraw|makakapag-?withdraw)\b
+    match: ["Para ma-withdraw mo", "negative na po ang balance", "ma-freeze ang account"]
+    nomatch: ["Pwede mo nang i-withdraw ang sahod mo"]
+  - id: __BTL_REFUND
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:ire-?refund|i-?refund|ibabalik|babalik|mababawi)\b[^.!?\n]{0,40}?\b(?:kasama|plus|with)\b[^.!?\n]{0,15}?\b(?:commission|komisyon|tubo|\d{1,2}\s?%)
+      | \bbabalik\s+(?:lahat|din|rin)\s+(?:ng\s+|ang\s+)?(?:pera|puhunan)\b|\bibabalik\s+(?:din|rin)\s+sa\s+unang\s+sahod\b
+    match: ["ire-refund namin agad kasama ang 20% commission", "babalik lahat ng pera mo"]
+    nomatch: ["Ibabalik ang libro sa library"]
+  - id: __BTL_PAYFIRST
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \bbayad\s+muna\b|\bmagbabayad\s+(?:ka|kayo)\s+muna\b|\bmagbayad\s+(?:ka\s+|kayo\s+)?(?:muna|lang)\b|\bbago\s+(?:i-?process|ma-?process|magsimula|makapagsimula|ma-?hire)\b
+    match: ["Bayad muna bago i-process", "Magbayad ka lang ng membership"]
+    nomatch: ["Walang babayaran ang aplikante"]
+  - id: __BTL_FEE
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:registration|processing|membership|training|reservation|medical|application|activation|joining)\s+fee\b|(?<!walang\s)(?<!no\s)\bplacement\s+fee\b|\bmembership\b|\bstarter\s+kit\b
+    match: ["registration fee na ₱499", "membership na ₱999"]
+    nomatch: ["walang placement fee ayon sa batas"]
+  - id: __BTL_INVEST
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \bmag-?invest\b|\binvest\s+(?:lang|ng|ka)\b|\bguaranteed\b|\b(?:doble|triple)\s+(?:ang\s+)?(?:pera|kita)\b|\bsure\s+(?:kita|profit|income)\b
+    match: ["mag-invest lang ng ₱1,000", "Guaranteed!"]
+    nomatch: ["mag-ipon sa Pag-IBIG MP2"]
+  - id: __BTL_MULE
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?<!huwag\s)(?<!wag\s)(?<!hindi\s)\b(?:pahiram|ipahiram|paupahan|rent|renta|bilhin|bibilhin|benta)\s+(?:lang\s+)?(?:(?:ng|ang|mo|ko)\s+)?(?:(?:iyong|yung)\s+)?(?:verified\s+)?(?:gcash|maya|paymaya|bank|atm|account)\w*\b
+      | \bipapadala\s+(?:namin\s+)?(?:ang\s+pera\s+)?(?:\w{1,12}\s){0,4}?sa\s+(?:gcash|account|bank)\s+mo\b[^\n]{0,100}?\b(?:ipasa|ipapasa|ipadala|i-?transfer|i-?send|i-?cash\s?out)\b
+      | \btaga-?(?:tanggap|padala)\s+ng\s+pera\b|\bverified\s+(?:gcash\s+)?account\b
+    match: ["Pahiram lang ng GCash account mo", "Ipapadala namin sa GCash mo ang pera ng mga client, tapos ipapasa mo", "Taga-tanggap ng pera"]
+    nomatch: ["Huwag ipahiram ang iyong account"]
+  - id: __BTL_REMOTE
+    languages: [tl, en]
+    flags: [extended]
+    pattern: '\b(?:anydesk|teamviewer|rustdesk|quick\s?support|airdroid)\b|\bscreen\s?-?shar\w*\b'
+    match: ["i-download mo ang AnyDesk"]
+    nomatch: ["i-download ang Zoom para sa interview"]
+  - id: __BTL_CODE
+    languages: [tl, en]
+    flags: [extended]
+    pattern: '\b(?:ibigay|i-?send|ipadala|sabihin)\s+(?:mo\s+)?(?:sa\s+akin\s+)?(?:ang\s+|yung\s+)?(?:code|otp|pin|mpin)\b|\b(?:code|otp)\s+(?:na\s+)?(?:ma-?re-?receive|matatanggap)\s+mo\b'
+    match: ["ibigay mo sa akin ang code"]
+    nomatch: ["Hindi namin hihingin ang iyong OTP"]
+  - id: __BTL_SECRET
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:bawal|huwag|wag)\s+(?:mong\s+|niyong\s+|nyong\s+)?(?:sabihin|ipagsabi|ipaalam|i-?share|ipakita|ikuwento|ipagkalat)\b|\bsikreto\s+(?:lang|natin)\b|\bexclusive\s+lang\b|\bburahin\s+(?:mo\s+)?(?:ang\s+)?(?:chat|convo|usapan|messages?)\b
+    match: ["Huwag ipagsabi sa iba", "Bawal ipaalam sa pamilya"]
+    nomatch: ["Sabihin mo sa HR kung may tanong ka"]
+  - id: __BTL_ABROAD
+    languages: [tl, en]
+    flags: [extended]
+    pattern: '\b(?:cambodia|kambodya|phnom\s?penh|sihanoukville|myanmar|laos|thailand|bangkok|dubai|malaysia|sabah|kuala\s+lumpur|vietnam|abroad|ibang\s+bansa)\b'
+    match: ["Diretso Malaysia"]
+    nomatch: ["Diretso Batangas"]
+  - id: __BTL_TRAVELPAID
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:libre|free|sagot\s+(?:nila|namin|ng\s+(?:company|employer|agency|kompanya|amo|boss)))\s+(?:(?:ang|na|rin|din)\s+)?(?:pamasahe|ticket|flight|plane\s+ticket|visa|tirahan|accommodation|pagkain|lahat)\b|\bsagot\s+(?:ng\s+)?(?:company|employer|agency|kompanya)\s+(?:ang\s+)?(?:ticket|pamasahe|visa|flight)\b|\blibre\s+lahat\b
+    match: ["Libre lahat", "sagot ng company ang ticket"]
+    nomatch: ["Sagot ng aplikante ang pamasahe"]
+  - id: __BTL_IMMIG_LIE
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:bawal|huwag|wag)\s+(?:\w{1,10}\s){0,2}?sabihin\s+sa\s+(?:immigration|io|airport)\b
+      | \bsa\s+(?:airport|immigration|naia)\b[^.!?\n]{0,40}?\bsabihin\s+(?:niyo|mo|nyo|ninyo)\s+(?:lang\s+)?na\s+(?:magbabakasyon|turista|bakasyon|tourist|mamamasyal)
+      | \b(?:aalis|lalabas|babiyahe)\s+(?:kayo|ka|tayo)\s+(?:as|bilang)\s+(?:a\s+)?(?:tourist|turista)\b
+      | \bbackdoor\b|\bback\s+door\b|\b(?:dadaan|daan|lulusot)\s+(?:tayo\s+|kayo\s+)?sa\s+(?:zamboanga|tawi-?tawi|sulu|bongao|sandakan)\b|\bescort\s+sa\s+(?:airport|immigration)\b
+    match: ["Bawal sabihin sa immigration na magtatrabaho kayo", "Backdoor tayo dadaan sa Zamboanga"]
+    nomatch: ["Dumaan sa immigration ng NAIA at ipakita ang OEC"]
+
+  # Texts about scams (warnings, news, relatives asking, group rules) with no chat contact and no offer: a second,
+  # local guard for the direct rules besides __ABOUT_SCAMS_NO_CONTACT ("hindi scam" in a lure does not count).
+  - id: __BTL_ABOUT
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?<!hindi\s)(?<!di\s)(?<!not\s)(?<!no\s)(?<!walang\s)\b(?:scams?|scammers?|modus|biktima|panloloko|manloloko|illegal\s+recruit\w*|human\s+trafficking|trafficking)\b
+      | \b(?:mag-?ingat|babala|advisory|i-?report|huwag\s+(?:maniwala|magpadala|magbayad|ibigay|ipahiram|mag-?recharge))\b
+      | \b(?:parang\s+(?:kakaiba|scam|sus)|legit\s+(?:po\s+)?ba|totoo\s+(?:po\s+)?ba|pwede\s+(?:niyo|nyo|mo)\s+(?:po\s+)?bang\s+i-?check|may\s+nakita\s+akong)\b
+      | \b(?:group\s+rules|house\s+rules|bawal\s+mag-?post|ire-?remove|violators?)\b
+    match: ["Mag-ingat sa mga ganitong alok", "Parang kakaiba po"]
+    nomatch: ["Legit at hindi scam ito"]
+  - id: __BTL_ABOUT_NOCONTACT
+    languages: [tl, en]
+    meta: '__BTL_ABOUT && !__CHAT_HANDLE && !OFF_CHAT_LINK && !OFF_APP_CONTACT_ID && !__DIRECT_OFFER && !__BTL_CHAT'
+
+  # ================================================================ victims' SOS (first person only)
+  - id: __BTL_COER_DOCS
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:kinuha|hawak|kinumpiska|tinago|itinago)\s+(?:pa\s+rin\s+|na\s+)?(?:nila|ng\s+(?:boss|amo|kumpanya|company))\s+(?:ang\s+)?(?:passport|pasaporte|id|mga\s+papeles)\s+(?:ko|namin)\b
+      | \b(?:passport|pasaporte)\s+(?:ko|namin)\b[^.!?\n]{0,30}?\b(?:kinuha|hawak|kinumpiska)\b
+    match: ["kinuha nila ang passport ko", "Hawak pa rin nila ang pasaporte ko"]
+    nomatch: ["kinuha raw ang passport niya"]
+  - id: __BTL_COER_DEBT
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \bmay\s+utang\s+(?:daw\s+)?(?:ako|kami)\b|\butang\s+(?:ko|namin)\b[^.!?\n]{0,40}?\b(?:bago|para)\b
+      | \bkapag\s+(?:umalis|aalis|nag-?resign)\s+(?:ako|kami)\b[^.!?\n]{0,60}?\b(?:bayaran|magbayad|multa)\b|\bbago\s+(?:ako|kami)\s+(?:makauwi|pauwiin|palayain|makaalis)\b
+    match: ["may utang daw ako na $5,000 bago ako makauwi", "kapag umalis ako kailangan kong bayaran ang ₱300,000"]
+    nomatch: ["may utang siya sa tindahan"]
+  - id: __BTL_COER_QUOTA
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \bquota\b[^.!?\n]{0,60}?\b(?:parusa|pinaparusahan|pinarurusahan|binubugbog|bugbog|kuryente|kinukuryente|multa|walang\s+(?:sahod|pagkain))\b|\b(?:pinaparusahan|binubugbog|kinukuryente)\s+(?:kami|ako)\b
+    match: ["Kapag hindi namin naabot ang quota, pinaparusahan kami"]
+    nomatch: ["Ang sales quota ay ₱100,000 kada buwan"]
+  - id: __BTL_COER_CONFINE
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \bhindi\s+(?:kami|ako)\s+(?:pinapalabas|pinalalabas|makalabas|makaalis|makauwi|pinapauwi)\b|\bbawal\s+(?:kaming|akong)\s+lumabas\b|\b(?:nakakulong|ikinulong)\s+(?:kami|ako)\b
+      | \bpinapagtrabaho\s+(?:kami|ako)\s+(?:ng\s+)?\d{2}\s+oras\b|\bhindi\s+ko\s+alam\s+(?:ang\s+)?(?:address|lugar|kung\s+nasaan)\b
+    match: ["Hindi kami pinapalabas ng compound", "pinapagtrabaho kami ng 16 oras"]
+    nomatch: ["Hindi siya makauwi dahil sa bagyo"]
+  - id: __BTL_COER_FORCED
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:pinapagawa|pinagagawa|pinipilit|pinilit)\s+(?:kami|ako)\s+(?:ng\s+)?(?:mag-?)?scam\w*|\bpinapa-?chat\s+(?:kami|ako)\b[^.!?\n]{0,60}?\b(?:invest|foreigner|dayuhan|mag-?invest|crypto|love)\w*|\bginagawa\s+(?:kaming|akong)\s+scammer\b
+    match: ["pinapagawa kami ng scam", "pinapa-chat kami sa mga tao para mag-invest"]
+    nomatch: ["pinilit siyang mag-scam ayon sa ulat"]
+  - id: __BTL_SOS
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \btulong\s*(?:po\s*)?[!.]|\btulungan\s+(?:mo|niyo|nyo|ninyo)\s+(?:po\s+)?(?:ako|kami)\b|\bsaklolo\b|\bayaw\s+ko\s+na\s+dito\b|\bgusto\s+ko\s+(?:na\s{1,3}|nang\s{1,3}){0,2}umuwi\b|\bnandito\s+(?:ako|kami)\s+sa\b|\bdinala\s+(?:kami|ako)\s+(?:dito\s+)?sa\b
+    match: ["Tulong po!", "Kuya, tulungan mo ako", "Ayaw ko na dito"]
+    nomatch: ["Salamat sa tulong ninyo sa seminar"]
+
+  # ================================================================ direct rules
+  - id: COER_SOS_BROAD_TL
+    tactic: coercion
+    weight: 3.0
+    languages: [tl, en]
+    describe: "A first-person account of forced work (two signs, or a plea for help and one): passport taken, a debt to pay before going home, quotas with punishment, confinement or being made to scam"
+    describe-local:
+      tl: "Salaysay sa unang panauhan ng sapilitang trabaho: kinuha ang pasaporte, utang bago makauwi, quota na may parusa, pagkakakulong o pinipilit mag-scam"
+    meta: '(2 of (__BTL_COER_DOCS, __BTL_COER_DEBT, __BTL_COER_QUOTA, __BTL_COER_CONFINE, __BTL_COER_FORCED) || __BTL_SOS && 1 of (__BTL_COER_DOCS, __BTL_COER_DEBT, __BTL_COER_QUOTA, __BTL_COER_CONFINE, __BTL_COER_FORCED)) && !COER_STACK_INTL && !__COER_NGO_CONTEXT && !__ABOUT_SCAMS_NO_CONTACT && __TL_MARKER_TL'
+    match:
+      - "Ayaw ko na dito, pinapagtrabaho kami ng 16 oras araw-araw. Hawak pa rin nila ang pasaporte ko."
+    nomatch:
+      - "Kapatid ko po ay nasa Cambodia at sabi niya hindi siya makauwi dahil kinuha raw ang passport niya."
+    ref:
+      - https://www.unodc.org/roseap/en/2023/08/cyberscam-centres-southeast-asia/story.html
+      - https://www.iom.int/
+      - https://dfa.gov.ph/
+
+  - id: COER_SOS_STRONG_BROAD_TL
+    tactic: coercion
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A first-person account with three signs of forced work, or a plea for help with two"
+    describe-local:
+      tl: "Salaysay sa unang panauhan na may tatlong palatandaan ng sapilitang trabaho, o paghingi ng tulong na may dalawa"
+    meta: 'COER_SOS_BROAD_TL && (3 of (__BTL_COER_DOCS, __BTL_COER_DEBT, __BTL_COER_QUOTA, __BTL_COER_CONFINE, __BTL_COER_FORCED) || __BTL_SOS && 2 of (__BTL_COER_DOCS, __BTL_COER_DEBT, __BTL_COER_QUOTA, __BTL_COER_CONFINE, __BTL_COER_FORCED))'
+    match:
+      - "Tulong po! Hindi kami pinapalabas ng compound at kinuha nila ang passport ko."
+    nomatch:
+      - "Hindi kami pinapalabas ng compound at kinuha nila ang passport ko."
+    ref: https://www.unodc.org/roseap/en/2023/08/cyberscam-centres-southeast-asia/story.html
+
+  - id: COER_SOS_FULL_BROAD_TL
+    tactic: coercion
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A plea for help with three or more signs of forced work"
+    describe-local:
+      tl: "Paghingi ng tulong na may tatlo o higit pang palatandaan ng sapilitang trabaho"
+    meta: 'COER_SOS_STRONG_BROAD_TL && __BTL_SOS && 3 of (__BTL_COER_DOCS, __BTL_COER_DEBT, __BTL_COER_QUOTA, __BTL_COER_CONFINE, __BTL_COER_FORCED)'
+    match:
+      - "Ayaw ko na dito, pinapagtrabaho kami ng 16 oras. Kapag umalis ako kailangan kong bayaran ang gastos nila. Hawak pa rin nila ang pasaporte ko."
+    nomatch:
+      - "Tulong po! Hindi kami pinapalabas ng compound at kinuha nila ang passport ko."
+    ref: https://www.iom.int/
+
+  - id: TASK_TOPUP_HELD_BROAD_TL
+    tactic: task_scam
+    weight: 3.0
+    languages: [tl, en]
+    describe: "Says the reader must recharge, top up or deposit before earnings can be withdrawn or an account is unfrozen"
+    describe-local:
+      tl: "Sinasabing kailangang mag-recharge, mag-top up o mag-deposit bago ma-withdraw ang kita o ma-unfreeze ang account"
+    meta: '__BTL_TOPUP && __BTL_HELD && !TASK_G_DEPOSIT_TL && !TASK_RECHARGE_TL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Mag-top up po kayo ng ₱8,888 ngayon, kung hindi ma-freeze ang account ninyo."
+    nomatch:
+      - "Pwede kang mag-top up ng load sa anumang tindahan."
+    ref:
+      - https://acg.pnp.gov.ph/
+      - https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_PREPAY_REFUND_BROAD_TL
+    tactic: task_scam
+    weight: 3.0
+    languages: [tl, en]
+    describe: "Has the reader pay for orders or top up first and promises the money back with a commission"
+    describe-local:
+      tl: "Pinapabayad muna o pinapa-top up ang tao at nangangakong ibabalik ang pera kasama ang commission"
+    meta: '(__BTL_PAYFIRST || __BTL_TOPUP) && __BTL_REFUND && !FEE_REFUND_PROMISE_TL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Magbabayad ka muna ng order gamit ang sarili mong pera, ire-refund namin agad kasama ang 20% commission."
+    nomatch:
+      - "Ire-refund namin ang order kapag sira ang produkto."
+    ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
+
+  - id: TASK_MECHANICS_BROAD_TL
+    tactic: task_scam
+    weight: 2.0
+    languages: [tl, en]
+    describe: "Paid tasks (likes, ratings, ads, combo or lucky orders) together with a top-up, a fee, a held payout or a refund promise"
+    describe-local:
+      tl: "Bayad na task (like, rating, ads, combo o lucky order) kasama ang top up, bayad, na-hold na withdrawal o pangakong ibabalik ang pera"
+    meta: '__BTL_TASK && 1 of (__BTL_TOPUP, __BTL_HELD, __BTL_REFUND, __BTL_PAYFIRST, __BTL_FEE) && !COMBO_G_TASK_MONEY_TL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Kailangan mo munang mag-recharge ng ₱5,000 para matapos ang combo task."
+    nomatch:
+      - "Tapos na ang combo meal promo ng tindahan."
+    ref: https://acg.pnp.gov.ph/
+
+  - id: TASK_PAID_BROAD_TL
+    tactic: task_scam
+    weight: 2.0
+    languages: [tl, en]
+    describe: "Pays per like, follow, video or ad click, or daily, for simple online tasks"
+    describe-local:
+      tl: "Nagbabayad kada like, follow, video o click ng ads, o araw-araw, para sa simpleng online na task"
+    meta: '__BTL_TASK && (__BTL_PER_ITEM || __BTL_EASY_PAY) && !TASK_G_WORK_TL && !TASK_LIKE_RATE_TL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Manood lang ng videos at mag-click ng ads, $30 daily."
+    nomatch:
+      - "Manood ng videos ng training bago ang first day."
+    ref: https://acg.pnp.gov.ph/
+
+  - id: MULE_ACCOUNT_BROAD_TL
+    tactic: money_mule
+    weight: 2.5
+    languages: [tl, en]
+    describe: "Asks to borrow, rent or buy the reader's GCash or bank account, or to receive money and pass it on"
+    describe-local:
+      tl: "Humihiram, umuupa o bumibili ng GCash o bank account, o pinapatanggap at pinapapasa ang pera"
+    meta: '__BTL_MULE && !MULE_ACCOUNT_TL && !MULE_G_ACCOUNT_TL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Kailangan lang namin ng verified account para sa negosyo, ibalik ko rin after one week."
+    nomatch:
+      - "Huwag ipahiram ang iyong account sa iba."
+    ref:
+      - https://www.bsp.gov.ph/
+      - https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: COMBO_MULE_JOB_BROAD_TL
+    tactic: money_mule
+    weight: 2.0
+    languages: [tl, en]
+    describe: "Use of the reader's e-wallet or bank account presented as a job or paid per transaction"
+    describe-local:
+      tl: "Paggamit ng e-wallet o bank account ng tao na ipinapakitang trabaho o may bayad kada transaksyon"
+    meta: '__BTL_MULE && 1 of (__BTL_PAYOFFER, __BTL_HOMEWORK, __BTL_EASY_PAY, __BTL_PER_ITEM, __BTL_CHAT, __BTL_NOEXP, __BTL_SECRET, __G_JOB_TL, __PAY_TL) && !COMBO_G_MULE_JOB_TL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Ipapadala namin sa GCash mo ang pera ng mga client, tapos ipapasa mo sa account na ibibigay ko."
+    nomatch:
+      - "Ipapadala namin sa GCash mo ang sahod mo."
+    ref: https://www.bsp.gov.ph/
+
+  - id: RC_REMOTE_JOB_BROAD_TL
+    tactic: remote_control
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A remote-access app or screen sharing set up for someone told they were hired, or with a code handed over"
+    describe-local:
+      tl: "Remote-access app o screen sharing para sa taong sinabihang natanggap, o may code na hinihingi"
+    meta: '__BTL_REMOTE && 1 of (__BTL_SELECTED, __BTL_HOMEWORK, __BTL_CHAT, __BTL_CODE, __G_JOB_TL) && !__RC_HELPDESK_INTL && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Natanggap ka! I-download mo muna ang AnyDesk at ibigay mo sa akin ang code."
+    nomatch:
+      - "Ang IT lamang ang mag-i-install ng AnyDesk sa laptop ninyo."
+    ref: https://acg.pnp.gov.ph/
+
+  - id: TRAF_IMMIGRATION_LIE_BROAD_TL
+    tactic: trafficking_lure
+    weight: 3.0
+    languages: [tl, en]
+    describe: "Coaches the reader to leave as a tourist, to lie to immigration or to take a backdoor route to a job abroad"
+    describe-local:
+      tl: "Tinuturuan ang tao na umalis bilang turista, magsinungaling sa immigration o dumaan sa backdoor papunta sa trabaho sa ibang bansa"
+    meta: '__BTL_IMMIG_LIE && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Sa airport sabihin niyo lang na magbabakasyon kayo, bawal sabihin sa immigration na magtatrabaho kayo."
+    nomatch:
+      - "Dumaan sa immigration ng NAIA at ipakita ang OEC ninyo."
+    ref:
+      - https://immigration.gov.ph/
+      - https://www.dmw.gov.ph/
+
+  - id: TRAF_PACKAGE_BROAD_TL
+    tactic: trafficking_lure
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A job abroad with two or more lure signs (travel paid, tourist departure, no interview, no experience, urgency, secrecy, chat-only contact)"
+    describe-local:
+      tl: "Trabaho sa ibang bansa na may dalawa o higit pang palatandaan ng panloloko (libreng biyahe, alis bilang turista, walang interview, walang experience, madalian, lihim, chat lang)"
+    meta: '__BTL_ABROAD && 2 of (__BTL_TRAVELPAID, __BTL_IMMIG_LIE, TRAF_TOURIST_VISA_TL, __BTL_NOINTERVIEW, __BTL_NOEXP, __BTL_URG, __BTL_SECRET, __BTL_CHAT) && !COMBO_TRAF_PACKAGE_TL && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Diretso Malaysia, may trabaho na agad. Libre lahat."
+    nomatch:
+      - "Diretso Malaysia para sa bakasyon, libre lahat ng pagkain sa resort."
+    ref:
+      - https://www.dmw.gov.ph/
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: INVEST_SIDELINE_BROAD_TL
+    tactic: unrealistic_pay
+    weight: 2.5
+    languages: [tl, en]
+    describe: "An 'investment' sold as a sideline with a guaranteed or daily return"
+    describe-local:
+      tl: "'Investment' na ibinebentang sideline na may garantisado o araw-araw na kita"
+    meta: '__BTL_INVEST && 1 of (__BTL_EASY_PAY, __BTL_HOMEWORK, __BTL_PER_ITEM) && !LEGIT_WARNING_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Sideline: mag-invest lang ng ₱1,000 at kikita ka ng ₱300 araw-araw."
+    nomatch:
+      - "Mag-invest sa sarili: mag-aral ng bagong skill."
+    ref:
+      - https://www.sec.gov.ph/
+      - https://acg.pnp.gov.ph/
+
+  # ================================================================ combinations
+  - id: BROAD_LURE_STACK_TL
+    tactic: unrealistic_pay
+    weight: 2.0
+    languages: [tl, en]
+    describe: "A scam mechanism (paid tasks, top-up, fee, pay first, investment, account lending, remote access, secrecy, paid travel) together with two or more lure signs (sideline or home work, fast pay, chat contact, urgency, no experience, unsolicited selection, no interview)"
+    describe-local:
+      tl: "Isang mekanismo ng scam (bayad na task, top up, fee, bayad muna, investment, pagpapahiram ng account, remote access, lihim, libreng biyahe) kasama ang dalawa o higit pang palatandaan (sideline o sa bahay, mabilis na bayad, chat, madalian, walang experience, biglang napili, walang interview)"
+    meta: '1 of (__BTL_TASK, __BTL_TOPUP, __BTL_HELD, __BTL_FEE, __BTL_PAYFIRST, __BTL_INVEST, __BTL_MULE, __BTL_REMOTE, __BTL_SECRET, __BTL_TRAVELPAID, __BTL_IMMIG_LIE) && 2 of (__BTL_HOMEWORK, __BTL_EASY_PAY, __BTL_CHAT, __LURE_CHAT_ANY, __BTL_URG, __BTL_NOEXP, __BTL_SELECTED, __BTL_NOINTERVIEW, __BTL_PER_ITEM) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Sideline! Like lang ng videos, instant payout sa GCash, walang puhunan."
+    nomatch:
+      - "Sideline bilang tutor sa Marikina, bayad kada buwan."
+    ref: https://acg.pnp.gov.ph/
+
+  - id: BROAD_LURE_STACK_STRONG_TL
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [tl, en]
+    describe: "Two or more scam mechanisms together with a lure sign"
+    describe-local:
+      tl: "Dalawa o higit pang mekanismo ng scam kasama ang isang palatandaan"
+    meta: '2 of (__BTL_TASK, __BTL_TOPUP, __BTL_HELD, __BTL_FEE, __BTL_PAYFIRST, __BTL_REFUND, __BTL_INVEST, __BTL_MULE, __BTL_REMOTE, __BTL_CODE, __BTL_SECRET, __BTL_TRAVELPAID, __BTL_IMMIG_LIE) && 1 of (__BTL_HOMEWORK, __BTL_EASY_PAY, __BTL_CHAT, __LURE_CHAT_ANY, __BTL_URG, __BTL_NOEXP, __BTL_SELECTED, __BTL_NOINTERVIEW, __BTL_PER_ITEM) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Sa Telegram group namin, may mentor para sa mga task araw-araw. Huwag ipagsabi sa iba."
+    nomatch:
+      - "Sa Telegram group namin, may mentor para sa mga task araw-araw."
+    ref: https://acg.pnp.gov.ph/
+
+  - id: BROAD_LURE_STACK_WIDE_TL
+    tactic: unrealistic_pay
+    weight: 1.5
+    languages: [tl, en]
+    describe: "A job offer with four or more distinct lure signs"
+    describe-local:
+      tl: "Alok na trabaho na may apat o higit pang magkakaibang palatandaan"
+    meta: '4 of (__BTL_HOMEWORK, __BTL_EASY_PAY, __BTL_CHAT, __LURE_CHAT_ANY, __BTL_URG, __BTL_NOEXP, __BTL_SELECTED, __BTL_NOINTERVIEW, __BTL_PER_ITEM) && !LEGIT_WARNING_TL && !LEGIT_NEWS_REPORT_TL && !__ABOUT_SCAMS_NO_CONTACT && !__BTL_ABOUT_NOCONTACT && __TL_MARKER_TL'
+    match:
+      - "Home based, walang interview, walang experience, PM mo lang ako."
+    nomatch:
+      - "Home based, walang experience, mag-email ng resume."
+    ref: https://acg.pnp.gov.ph/
 
 """#),
         ("rules/lang-tl.yaml", #"""
