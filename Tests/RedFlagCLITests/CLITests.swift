@@ -143,6 +143,19 @@ let frenchTaskScam = "Bonjour ! Travail simple depuis chez vous : aimez des vid√
         #expect(inverted.status == 2)
     }
 
+    @Test func checkMistakesAreReportedAsTheFullCommandLine() throws {
+        // `check` is parsed by its own type first (quicker start); what that cannot parse goes to the full parser.
+        for arguments in [["check", "--frobnicate", "x"], ["check", "a", "--file", "b"]] {
+            let run = try redflag(arguments)
+            #expect(run.status == 2, "\(arguments)")
+            #expect(run.stderr.contains("Usage: redflag check"), "\(arguments)")
+        }
+        let help = try redflag(["check", "--help"])
+        #expect(help.stdout.contains("USAGE: redflag check"))
+        let version = try redflag(["check", "--version"])
+        #expect(version.status == 0 && version.stdout.first?.isNumber == true)
+    }
+
     @Test func helpShowsExamples() throws {
         for command in [["--help"], ["check", "--help"], ["scan", "--help"], ["rules", "list", "--help"], ["rules", "lint", "--help"], ["rules", "test", "--help"]] {
             let run = try redflag(command)

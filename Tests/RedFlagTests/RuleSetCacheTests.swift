@@ -22,8 +22,12 @@ import Testing
         #expect(fromSnapshot.fingerprint == fromYAML.fingerprint)
         #expect(zip(fromSnapshot.rules, fromYAML.rules).allSatisfy {
             $0.id == $1.id && $0.source == $1.source && $0.weight == $1.weight && $0.languages == $1.languages
-                && $0.describeLocal == $1.describeLocal && $0.location == $1.location && $0.view == $1.view
+                && $0.describe == $1.describe && $0.describeLocal == $1.describeLocal
+                && $0.references == $1.references && $0.flags == $1.flags && $0.unless == $1.unless
+                && $0.location == $1.location && $0.view == $1.view
         })
+        // Their texts stay encoded until read.
+        #expect(fromSnapshot.rules.allSatisfy { if case .encoded = $0.texts.storage { true } else { false } })
         let texts = EngineEquivalenceTests.corpusTexts
         #expect(texts.count > 1000)
         // The prefilter layout comes with the snapshot, as worked out from the patterns.
@@ -39,6 +43,29 @@ import Testing
             #expect(snapshotScanner.classify(text).json(id: .line(index)) == expected)
             #expect(tableFromSnapshot.classify(text).json(id: .line(index)) == reference.classify(text).json(id: .line(index)))
         }
+    }
+
+    @Test func aRulesTextsBlockThatIsNotOneReadsAsNoTexts() {
+        func int(_ value: Int) -> [UInt8] { withUnsafeBytes(of: Int64(value).littleEndian) { Array($0) } }
+        func string(_ value: String) -> [UInt8] { int(value.utf8.count) + Array(value.utf8) }
+        // describe, one language key, its value, one reference: a block as the writer lays it out.
+        let good = string("Asks for a fee") + int(1) + string("fr") + int(1) + string("Demande des frais") + int(1)
+            + string("https://example.org")
+        let read = RuleSetSnapshot.decodeTexts(good, range: 0..<good.count)
+        #expect(read.describe == "Asks for a fee" && read.describeLocal == ["fr": "Demande des frais"])
+        #expect(read.references == ["https://example.org"])
+        // One key and no value: not a block, so no texts (and no crash).
+        let unpaired = string("Asks for a fee") + int(1) + string("fr") + int(0) + int(0)
+        let none = RuleSetSnapshot.decodeTexts(unpaired, range: 0..<unpaired.count)
+        #expect(none.describe.isEmpty && none.describeLocal.isEmpty && none.references.isEmpty)
+        // A block with bytes after its last list is not one either.
+        #expect(RuleSetSnapshot.decodeTexts(good + [0], range: 0..<(good.count + 1)).describe.isEmpty)
+        // Ranges past the bytes, or a describe longer than its block, never read outside it.
+        #expect(RuleSetSnapshot.decodeDescribe(good, range: 0..<(good.count + 8)) == "")
+        #expect(RuleSetSnapshot.decodeDescribe(good, range: 0..<12) == "")
+        // Invalid UTF-8 is no text.
+        let invalid = int(2) + [0xC3, 0x28]
+        #expect(RuleSetSnapshot.decodeDescribe(invalid, range: 0..<invalid.count) == "")
     }
 
     @Test func aPrefilterLayoutThatDoesNotAddUpIsRefused() throws {

@@ -42,9 +42,9 @@ public struct Rule: Sendable {
     /// ISO 639-1 codes, or `any`.
     public let languages: [String]
     /// What a moderator reads, in English.
-    public let describe: String
+    public var describe: String { texts.describe }
     /// The description in other languages, by language code.
-    public let describeLocal: [String: String]
+    public var describeLocal: [String: String] { texts.describeLocal }
     public let body: RuleBody
     /// The text a pattern runs on (default: the normalized view).
     public let view: ViewKind
@@ -52,12 +52,42 @@ public struct Rule: Sendable {
     public let flags: [String]
     public let examples: RuleExamples
     /// Sources: URLs or citations.
-    public let references: [String]
+    public var references: [String] { texts.references }
     /// Pattern rules that, when they fire, keep this pattern rule from firing (a warning that hands the reader a
     /// chat handle is no warning).
     public let unless: [String]
     /// Where the rule starts in its file.
     public let location: SourceLocation
+    /// The descriptions and references, kept apart because classifying a text reads only its fired rules'.
+    let texts: RuleTexts
+
+    init(
+        id: String, tactic: String?, weight: Double, languages: [String], describe: String,
+        describeLocal: [String: String], body: RuleBody, view: ViewKind, flags: [String], examples: RuleExamples,
+        references: [String], unless: [String], location: SourceLocation
+    ) {
+        self.init(
+            id: id, tactic: tactic, weight: weight, languages: languages,
+            texts: RuleTexts(describe: describe, describeLocal: describeLocal, references: references),
+            body: body, view: view, flags: flags, examples: examples, unless: unless, location: location)
+    }
+
+    init(
+        id: String, tactic: String?, weight: Double, languages: [String], texts: RuleTexts, body: RuleBody,
+        view: ViewKind, flags: [String], examples: RuleExamples, unless: [String], location: SourceLocation
+    ) {
+        self.id = id
+        self.tactic = tactic
+        self.weight = weight
+        self.languages = languages
+        self.texts = texts
+        self.body = body
+        self.view = view
+        self.flags = flags
+        self.examples = examples
+        self.unless = unless
+        self.location = location
+    }
 
     /// Sub-rules never score and are not shown as evidence; meta rules combine them.
     public var isSubRule: Bool { id.hasPrefix("__") }
@@ -78,6 +108,42 @@ public struct Rule: Sendable {
         switch body {
         case .pattern(let pattern): return pattern.source
         case .meta(let expression): return expression.description
+        }
+    }
+}
+
+/// A rule's texts for people: its descriptions and references. A rule read from a snapshot keeps them as the
+/// snapshot's bytes and decodes them when they are read (see `RuleSetSnapshot`); one read from YAML keeps strings.
+struct RuleTexts: Sendable {
+    enum Storage: Sendable {
+        case decoded(describe: String, describeLocal: [String: String], references: [String])
+        /// The encoded texts at `range` of `bytes` (the array is shared, not copied).
+        case encoded(bytes: [UInt8], range: Range<Int>)
+    }
+
+    let storage: Storage
+
+    init(describe: String, describeLocal: [String: String], references: [String]) {
+        storage = .decoded(describe: describe, describeLocal: describeLocal, references: references)
+    }
+
+    init(encoded bytes: [UInt8], range: Range<Int>) {
+        storage = .encoded(bytes: bytes, range: range)
+    }
+
+    var describe: String {
+        switch storage {
+        case .decoded(let describe, _, _): return describe
+        case .encoded(let bytes, let range): return RuleSetSnapshot.decodeDescribe(bytes, range: range)
+        }
+    }
+    var describeLocal: [String: String] { decoded.describeLocal }
+    var references: [String] { decoded.references }
+
+    private var decoded: (describe: String, describeLocal: [String: String], references: [String]) {
+        switch storage {
+        case .decoded(let describe, let describeLocal, let references): return (describe, describeLocal, references)
+        case .encoded(let bytes, let range): return RuleSetSnapshot.decodeTexts(bytes, range: range)
         }
     }
 }

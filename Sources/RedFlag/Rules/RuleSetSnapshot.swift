@@ -12,9 +12,10 @@ import RedFlagRegex
 /// and date, so a rebuilt redflag never reads another build's snapshot) and the fingerprint of the pattern files;
 /// it is read back only when both are the same. It ends with a checksum, so accidental damage makes it
 /// unreadable (nil), never a crash; it is not a defence against tampering (the cache folder must be the user's).
-/// Rule examples are not kept: `rules test` and `rules lint` read the YAML.
+/// Rule examples are not kept: `rules test` and `rules lint` read the YAML. A rule's descriptions and references
+/// are a block of their own, decoded only when read (`RuleTexts`): a one-message `check` shows a few rules' texts.
 enum RuleSetSnapshot {
-    static let magic = "redflag-snapshot/4"
+    static let magic = "redflag-snapshot/5"
 
     /// What identifies the code that reads and writes snapshots.
     static let buildKey: String = {
@@ -121,6 +122,25 @@ enum RuleSetSnapshot {
     }
 }
 
+extension RuleSetSnapshot {
+    /// The texts block of a rule at `range` of a snapshot's bytes. The snapshot was checksummed when read, so this
+    /// fails only for a snapshot crafted to pass that check: its rule then has no texts rather than stopping the run.
+    static func decodeTexts(_ bytes: [UInt8], range: Range<Int>)
+        -> (describe: String, describeLocal: [String: String], references: [String])
+    {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return ("", [:], []) }
+        var input = ByteReader(bytes, range: range)
+        return input.ruleTexts() ?? ("", [:], [])
+    }
+
+    /// The English description alone, the first string of the texts block (what evidence shows).
+    static func decodeDescribe(_ bytes: [UInt8], range: Range<Int>) -> String {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return "" }
+        var input = ByteReader(bytes, range: range)
+        return input.string() ?? ""
+    }
+}
+
 /// A 64-bit checksum of `bytes` (a multiply-xorshift over 8-byte words): quick, and any changed byte changes it
 /// but by design not against someone who wants a collision.
 func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
@@ -152,10 +172,14 @@ private struct ByteWriter {
         optionalString(rule.tactic)
         double(rule.weight)
         strings(rule.languages)
-        string(rule.describe)
+        var texts = ByteWriter()
+        texts.string(rule.describe)
         let local = rule.describeLocal.sorted { $0.key < $1.key }
-        strings(local.map(\.key))
-        strings(local.map(\.value))
+        texts.strings(local.map(\.key))
+        texts.strings(local.map(\.value))
+        texts.strings(rule.references)
+        int(texts.bytes.count)
+        bytes.append(contentsOf: texts.bytes)
         switch rule.body {
         case .pattern(let pattern):
             byte(0)
@@ -167,7 +191,6 @@ private struct ByteWriter {
         }
         string(rule.view.rawValue)
         strings(rule.flags)
-        strings(rule.references)
         strings(rule.unless)
         string(rule.location.file)
         int(rule.location.line)
@@ -249,10 +272,11 @@ private struct ByteReader {
 
     mutating func rule() -> Rule? {
         guard let id = string(), let tactic = optionalString(), let weight = double(),
-            let languages = strings(), let describe = string(),
-            let localKeys = strings(), let localValues = strings(), localKeys.count == localValues.count,
-            let bodyKind = byte()
+            let languages = strings(), let textsLength = count()
         else { return nil }
+        let texts = RuleTexts(encoded: bytes, range: position..<position + textsLength)
+        position += textsLength
+        guard let bodyKind = byte() else { return nil }
         let body: RuleBody
         switch bodyKind {
         case 0:
@@ -265,14 +289,21 @@ private struct ByteReader {
             return nil
         }
         guard let view = string().flatMap(ViewKind.init(rawValue:)), let flags = strings(),
-            let references = strings(), let unless = strings(), let file = string(),
+            let unless = strings(), let file = string(),
             let line = int(), let column = int()
         else { return nil }
         return Rule(
-            id: id, tactic: tactic, weight: weight, languages: languages, describe: describe,
-            describeLocal: Dictionary(zip(localKeys, localValues), uniquingKeysWith: { first, _ in first }),
-            body: body, view: view, flags: flags, examples: RuleExamples(), references: references, unless: unless,
+            id: id, tactic: tactic, weight: weight, languages: languages, texts: texts, body: body, view: view,
+            flags: flags, examples: RuleExamples(), unless: unless,
             location: SourceLocation(file: file, line: line, column: column))
+    }
+
+    /// A rule's texts block (see `ByteWriter.rule`); nil when it is not one.
+    mutating func ruleTexts() -> (describe: String, describeLocal: [String: String], references: [String])? {
+        guard let describe = string(), let localKeys = strings(), let localValues = strings(),
+            localKeys.count == localValues.count, let references = strings(), isAtEnd
+        else { return nil }
+        return (describe, Dictionary(zip(localKeys, localValues), uniquingKeysWith: { first, _ in first }), references)
     }
 
     mutating func byte() -> UInt8? {

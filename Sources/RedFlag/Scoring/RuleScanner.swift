@@ -269,16 +269,17 @@ struct Scorer {
         for (i, rule) in rules.enumerated() where hits.fired[i] && !rule.isSubRule {
             score += rule.weight
             if let tactic = rule.tactic { tacticWeight[tactic, default: 0] += rule.weight }
+            let describe = rule.describe
             switch rule.body {
             case .pattern:
                 pending += hits.spans[i].map {
-                    PendingEvidence(id: rule.id, tactic: rule.tactic, weight: rule.weight, describe: rule.describe, span: $0)
+                    PendingEvidence(id: rule.id, tactic: rule.tactic, weight: rule.weight, describe: describe, span: $0)
                 }
             case .meta:
                 let parts = ruleSet.resolvedMeta[i]?.firedOperands(hits.fired) ?? []
                 let span = parts.lazy.compactMap { firstSpan(of: $0, hits: hits) }.first ?? HitSpan(start: 0, end: 0, tricks: [])
                 pending.append(PendingEvidence(
-                    id: rule.id, tactic: rule.tactic, weight: rule.weight, describe: rule.describe,
+                    id: rule.id, tactic: rule.tactic, weight: rule.weight, describe: describe,
                     span: HitSpan(start: span.start, end: span.end, tricks: []), parts: parts.map { rules[$0].id }))
             }
         }
