@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "1af3ab73aba0a03c"
+    static let fingerprint = "29e78c5bc16b02cb"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -336,6 +336,8 @@ rules:
           [^.!?\n]{0,40}?\b(?:recebeu|perdeu|pagou|foi|caiu|respondeu|mandou|transferiu|quase)\b
       | \b(?:os\s+|o\s+)?(?:golpistas?|criminosos|bandidos|aliciadores|traficantes|falsos\s+recrutadores)\s+(?:\w+\s+)?(?:pedem|oferecem|prometem|usam|utilizam|se\s+passam|entram\s+em\s+contato|abordam|exigem|pagam|pede|oferece|promete|usa|paga|coloca)\b
       | \b(?:voc[êe]|a\s+v[íi]tima)\s+recebe\s+uma?\s+(?:mensagem|liga[çc][ãa]o|convite|proposta|sms)\b|\b(?:propostas?|mensagens?)\s+recebidas?\s+pel[oa]s?\b
+      | \b(?:me|nos)\s+(?:adicionaram|pediram|disseram|ofereceram|prometeram|mandaram|ligaram)\b|\bpediram\s+(?:pra|para)\s+(?:eu|mim)\b
+      | \bmandaram\s+(?:uma\s+)?(?:mensagem|msg|sms)\s+(?:dizendo|falando|oferecendo|a\s+dizer)\b
 
   - id: __FRAME_ADVICE_PT
     languages: [pt]
@@ -353,6 +355,7 @@ rules:
     pattern: |
       \b(?:golpes?|golpistas?|fraudes?|fraudulent\w*|estelionat\w*|burlas?|burl[õo]es|aliciamento|aliciador\w*|v[íi]timas?|criminosos)\b
       | \btr[áa]fico\s+de\s+(?:pessoas|seres\s+humanos)\b|\bmulas?\s+(?:financeiras?|de\s+dinheiro)\b|\bcontas?\s+laranjas?\b|\bfalsos?\s+recrutadores?\b|\bvagas?\s+falsas?\b|\bperfis?\s+falsos?\b
+      | \bca(?:iu|[íi]ram|ir|[íi])\s+nessa\b|\bquase\s+ca[íi]u?\b
 
   - id: __FRAME_EXPLAIN_PT
     languages: [pt]
@@ -675,7 +678,9 @@ rules:
       | (?:对方|對方|[骗騙]子|犯罪分子|不法分子|中介|蛇[头頭]|招聘者|所[谓謂]的?(?:招聘|老[板闆]|[导導]师|HR))[^。！？!?\n]{0,6}?
           (?:承[诺諾]|[许許]诺|声称|聲稱|自称|自稱|要求|让他|讓他|让她|讓她|叫他|叫她|[骗騙]|冒充|[谎謊]称|[谎謊]稱|叮[嘱囑]|[诱誘])
       | (?:表[弟妹哥姐]|堂[弟妹哥姐]|弟弟|妹妹|哥哥|姐姐|儿子|兒子|女儿|女兒|侄子|侄女|外甥女?|朋友|同事|同学|同學|[邻鄰]居|老公|老婆)[^。！？!?\n]{0,20}?
-          (?:被|收到|[认認][识識]|[遇碰]到|去了|[转轉]了|交了|[损損]失)
+          (?:被|收到|[认認][识識]|[遇碰]到|去了|[转轉]了|交了|[损損]失|看到|刷到|接到|加了|[问問]我)
+      | (?:阿姨|舅舅|叔叔|姑姑|小姨|孩子|老[乡鄉]|[闺閨]蜜)[^。！？!?\n]{0,20}?(?:被|收到|[认認][识識]|[遇碰]到|去了|[转轉]了|交了|[损損]失|看到|刷到|接到|加了|[问問]我)
+      | (?:那家|[这這]家|一家|某家)(?:公司|中介|机构|機構)[^。！？!?\n]{0,20}?(?:[说說]|称|稱|声称|聲稱|要求|承[诺諾])
       | (?:对方|對方|[骗騙]子|中介|招聘者|那人|此人)(?:[说說]是?|称是|稱是|表示)
       | (?:被解救|[获獲]救|遣返|回[国國])的?(?:人[员員]|者|青年|男子|女子)[^。！？!?\n]{0,8}?(?:表示|称|稱|[说說]|回[忆憶]|介[绍紹]|反映)|(?:家属|家屬|[亲親]属|[亲親]屬|家人)[^。！？!?\n]{0,4}?(?:普遍)?(?:反映|表示|[说說]|称|稱)
       | 被迫(?:工作|从事|從事|参与|參與|[进進]行|加班)|(?:护照|護照|手机|手機|证件|證件)(?:都|也)?被(?:没收|沒收|扣|收走|拿走)|被[^。！？!?\n，,]{0,6}(?:接上|带过|帶過|带到|帶到|押到|送到)
@@ -690,6 +695,7 @@ rules:
       | [举舉][报報]|[报報]警|[拨撥]打\s*(?:110|96110|165)|(?:[认認]准|核[实實]|通[过過])官方|提高警惕|保持警惕|[谨謹]防|注意防范|注意防範
       | [请請]勿|勿[轻輕]信|不要添加陌生|不要加陌生|通[过過]正[规規]|透[过過]正[规規]|核[实實](?:资质|資質|身份|[对對]方)|保留(?:好)?(?:聊天|[转轉][账賬帳]|证据|證據)|[请請](?:家[长長]|同学|同學|大家)[^。！？!?\n]{0,6}(?:提醒|注意|小心|警惕)
       | (?:[报報]警|反[诈詐]|求助|[领領]事保[护護]|[应應]急|[举舉][报報]|防[骗騙])[^。！？!?\n]{0,10}(?:[热熱][线線]|[专專][线線]|[电電][话話])|致[电電]|[联聯][系繫](?:使[馆館]|[领領]事|外交部|警方|大使[馆館])|向[^。！？!?\n]{0,8}(?:公安机关|公安機關|警方|派出所)(?:报案|報案|求助)
+      | 12308|(?:拨打|撥打|致[电電])\s*(?:110|96110|165|12315|12333)(?!\d)|(?:千[万萬])?(?:别|別|不要)(?:去|信|上[当當])[！!]|找有[资資][质質]|一定要(?:核[实實]|查[证證]|找正[规規])
 
   - id: __FRAME_VOCAB_ZH
     languages: [zh]
@@ -698,6 +704,7 @@ rules:
     pattern: |
       (?<!不是)(?<!并非)(?<!並非)(?<!绝非)(?:[诈詐][骗騙]|[骗騙]局|[骗騙]子|[电電][诈詐]|[传傳][销銷]|洗[钱錢]|人口[贩販][卖賣]|拐[卖賣]|受害[人者]|被害人|黑中介|虚假招聘|虛假招聘)
       | 涉[诈詐]|[诈詐][团團]|冒充|冒用|[帮幫]信|偷渡|蛇[头頭]|缅北|緬北|[诈詐]欺|受[骗騙]|上[当當]受[骗騙]|上[当當]|被[骗騙]
+      | [诱誘][骗騙]|[骗騙]人|[骗騙](?:到|至|往)|(?:没有|沒有|并无|並無)[^。，,！？!?\n]{0,10}?[资資][质質](?![要也限])
 
   - id: __FRAME_EXPLAIN_ZH
     languages: [zh]
@@ -707,6 +714,7 @@ rules:
       常[见見](?:的)?(?:手法|套路|[骗騙][术術])|套路|[话話][术術]|手法|如何(?:防范|防範|[识識]别|[识識]別|避免|辨别|辨別)|提醒(?:大家|广大|廣大|各位|身[边邊])
       | [转轉][发發][扩擴]散|[扩擴]散|警示|防[骗騙]|[温溫]馨提示|所[谓謂]|[诱誘][饵餌]
       | 揭秘|典型的?|常[见見]|以[^。，,！？!?\n]{0,16}?[为為][名由]|特征|特徵|陷阱|[记記]住|[类類]型之一
+      | 看到(?:这种|這種|这类|這類|此类|此類|这样|這樣)|[【\[](?:温馨|溫馨)?(?:提醒|提示|警示|注意)[】\]]|老套路
 
   - id: __DIRECT_OFFER_ZH
     languages: [zh]
@@ -13944,7 +13952,7 @@ rules:
           representa[çc][ãa]o\s+diplom[áa]tica|for[çc]as\s+de\s+seguran[çc]a|investigadores|opera[çc][ãa]o)\s+(?:\w+\s+)?
           (?:alerta\w{0,2}|adverte\w{0,2}|emite|emitiu|recomenda|lembra\w{0,2}|pede\w{0,2}|divulgou|prende|desmantela|identificou)\b
       | \bsinais\s+de\s+alerta\b
-      | (?<!\bn[ãa]o\s)\b[ée]\s+(?:golpe|fraude|crime)\b
+      | (?<!\bn[ãa]o\s)\b[ée]\s+(?:golpe|fraude|crime)\b(?!\s*\?+\s*(?:claro\s+que\s+|[ée]\s+(?:[óo]bvio|claro)\s+que\s+)?n[ãa]o\b)
       | \bnenhum\s+empregador\s+precisa\b|\bn[ãa]o\s+somos\s+n[óo]s\b|\busando\s+o\s+nome\s+da\s+nossa\s+empresa\b
       | \b(?:os|as)\s+(?:criminosos|golpistas|v[íi]timas|burl[õo]es)\b|\bdica\s+de\s+seguran[çc]a\b|\bbloqueie\s+e\s+denuncie\b
       | \bpode\s+configurar\s+crime\b|\bbranqueamento\s+de\s+capitais\b
@@ -13954,6 +13962,7 @@ rules:
     nomatch:
       - "Não é golpe, pagamos todo dia."
       - "Trabalhe em casa e me chama no WhatsApp."
+      - "Isso é golpe? Claro que não, empresa séria. Vaga home office, basta pagar a taxa de ativação."
 
   # ---------------------------------------------------------------- combinations
   - id: COMBO_OFFPLATFORM_FEE_PT
@@ -15310,10 +15319,11 @@ rules:
       \b(?:a\s+pol[íi]cia|as\s+autoridades|a\s+embaixada|o\s+itamaraty|o\s+minist[ée]rio|o\s+procon|os\s+investigadores|o\s+delegado|a\s+delegada)\b[^.\n]{0,60}?\b(?:informou|alerta|alertou|recomenda|orienta|orientou|prendeu|resgatou|afirmou|disse|explicou)
       | \bsegundo\s+(?:a\s+pol[íi]cia|as\s+autoridades|a\s+embaixada|o\s+itamaraty|os\s+investigadores)\b
       | \bv[íi]timas?\b|\bgolpistas?\b|\bperdeu\s+r\$
-      | (?<!n[ãa]o\s)(?<!n[ãa]o\s[ée]\s)\b[ée]\s+golpe\b|\bgolpe\s+cl[áa]ssico\b
+      | (?<!n[ãa]o\s)(?<!n[ãa]o\s[ée]\s)\b[ée]\s+golpe\b(?!\s*\?+\s*(?:claro\s+que\s+|[ée]\s+(?:[óo]bvio|claro)\s+que\s+)?n[ãa]o\b)|\bgolpe\s+cl[áa]ssico\b
       | \b(?:foram|foi)\s+(?:resgatad|repatriad|libertad|pres|enganad)\w*
       | \b(?:desconfie|denuncie|bloqueie|bloqueia|n[ãa]o\s+caia|cuidado\s+com)\b
       | \bnunca\s+(?:pague|pagu?e|envie|deposite)\b
+      | \bquase\s+ca[íi]u?\b|\bca(?:iu|[íi]ram)\s+(?:nessa|no\s+golpe)\b
 
   - id: LEGIT_ABOUT_SCAMS_PT
     tactic: legitimacy
@@ -15326,6 +15336,7 @@ rules:
     match:
       - "Segundo a polícia, as vítimas foram resgatadas no Camboja."
       - "Dona Lúcia, é golpe, bloqueia o número e denuncie."
+      - "Minha mãe quase caiu nessa: disseram que ela ia ganhar R$ 400 por dia."
     nomatch:
       - "Ganhe R$ 300 por dia, chama no zap."
       - "Não é golpe, empresa registrada, pode confiar."
@@ -15446,7 +15457,7 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:algu[ée]m\s+(?:j[áa]\s+)?(?:viu|conhece|caiu|recebeu|sabe)|(?:isso|isto)\s+(?:[ée]|parece)\s+(?:golpe|confi[áa]vel|verdade|seguro|normal)|[ée]\s+golpe\s*\?|ser[áa]\s+que\s+[ée]\s+(?:golpe|verdade|confi[áa]vel)|
-          achei\s+(?:\w{1,12}\s){0,2}?(?:estranho|esquisito|suspeito)|como\s+(?:a\s+gente|eu|posso|podemos|fa[çc]o\s+pra|se)\s+(?:\w{1,12}\s){0,2}?(?:confer\w*|verific\w*|checa\w*|saber)|o\s+que\s+voc[êe]s\s+acham)\b
+          achei\s+(?:\w{1,12}\s){0,2}?(?:estranho|esquisito|suspeito)|(?:t[ôo]|estou|fiquei|ficou|ficamos)\s+(?:meio\s+|muito\s+|bem\s+)?(?:desconfiad[oa]s?|com\s+o\s+p[ée]\s+atr[áa]s)|parece-?(?:vos|lhes?|te)\s+(?:fi[áa]vel|s[ée]rio|verdade|normal)|(?:ser[áa]|isto\s+[ée])\s+(?:fi[áa]vel|de\s+confian[çc]a)|como\s+(?:a\s+gente|eu|posso|podemos|fa[çc]o\s+pra|se)\s+(?:\w{1,12}\s){0,2}?(?:confer\w*|verific\w*|checa\w*|saber)|o\s+que\s+voc[êe]s\s+acham)\b
   - id: LEGIT_RELATIVE_ASKS_PT
     tactic: legitimacy
     weight: -2.0
@@ -19263,15 +19274,18 @@ rules:
     describe: "Reads as a police or anti-fraud warning rather than an offer"
     describe-local:
       zh: "属于警方或反诈提醒，而不是招聘信息"
-    pattern: '警方提示|反[诈詐]|警惕|谨防|謹防|(?<!不是)(?<!绝非)(?<!並非)(?<!并非)[骗騙]局|受害人|切勿(?:[轻輕]信|相信|[转轉][账賬]|充值|[汇匯]款)|[请請]勿[轻輕]信|公安机关|公安機關|[报報]警|(?<!不是)(?<!绝非)[诈詐][骗騙]|陷阱|96110|165[专專]線'
+    pattern: '警方提示|反[诈詐]|警惕|谨防|謹防|(?<!不是)(?<!绝非)(?<!並非)(?<!并非)[骗騙]局|受害人|切勿(?:[轻輕]信|相信|[转轉][账賬]|充值|[汇匯]款)|[请請]勿[轻輕]信|公安机关|公安機關|[报報]警|(?<!不是)(?<!绝非)[诈詐][骗騙]|陷阱|96110|165[专專]線|[诱誘][骗騙]|12308|看到(?:这种|這種|这类|這類|此类|此類|这样|這樣)的?[^。！？!?\n]{0,12}?(?:千[万萬]别|千[万萬]不要|别去|別去|别信|別信|不要去|不要信|要小心)'
     match:
       - "警方提示：警惕境外“高薪招聘”陷阱"
+      - "外交部提醒：多人被以高薪名义诱骗出境，如遇险请拨打12308。"
+      - "“月薪三万、包机票”，看到这种招聘千万别去！"
       - "谨防高薪刷单骗局，切勿先交钱。"
       - "【反诈提醒】刷单返利类诈骗仍是发案最多的类型之一"
     nomatch:
       - "警惕诈骗，谨防上当！高薪海外客服，包机票，加我微信：hr_abc123"
       - "高薪招聘 海外客服 柬埔寨"
       - "正规公司，不是诈骗"
+      - "看到这种机会要抓住，月薪三万包机票。"
     ref: https://www.mps.gov.cn/
 
   - id: COMBO_TASK_OFFPLATFORM_ZH
@@ -20061,6 +20075,57 @@ rules:
     ref: https://www.mps.gov.cn/
 
 """#),
+        ("rules/legit-zh-pt.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Chinese and Portuguese: a relative asking whether an offer someone received is genuine (zh; the pt and en rules
+# are in lang-pt.yaml and legitimacy.yaml), and a lure that says it never charges and then charges (pt).
+# LEGIT_RELATIVE_ASKS_ZH and LEGIT_RELATIVE_ASKS_PT also count for __ABOUT_SCAMS (legitimacy.yaml), so the
+# combination rules that the quoted offer trips stay quiet unless the text hands out a handle or makes an offer.
+rules:
+  - id: __ASKS_ADVICE_ZH
+    languages: [zh]
+    view: raw
+    flags: [extended]
+    pattern: |
+      [靠可][谱譜][吗嗎么麼]|可信[吗嗎么麼]|是真的[吗嗎么麼]|是不是真的|(?:是不是|是否|会不会|會不會)(?:[骗騙]|[诈詐]|[坑套]路|传销|傳銷)|正常[吗嗎]
+      | [帮幫](?:我|忙)(?:看看|分析|判断|判斷)|有(?:没有|沒有|人)(?:知道|遇到|遇過|遇过|了解|听说|聽說)|大家(?:觉得|覺得|怎么看|怎麼看)|[该該]怎么(?:劝|勸|办|辦)|不[对對]劲|不[对對]勁
+      | (?:总|總)?[觉覺]得[^。！？!?\n]{0,8}?(?:不[对對]|奇怪|怪怪|可疑|有[问問]题|有[问問]題)
+
+  - id: LEGIT_RELATIVE_ASKS_ZH
+    tactic: legitimacy
+    weight: -2.0
+    languages: [zh]
+    describe: "A relative or friend describes an offer someone received and asks others whether it is genuine: a request for advice, not an offer"
+    describe-local:
+      zh: "亲友转述某人收到的招聘，并询问别人是否可靠：是求助，不是招聘"
+    meta: '__ASKS_ADVICE_ZH && (__NARRATED_ZH || __FRAME_REPORTED_ZH) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
+    match:
+      - "我表弟在抖音上认识一个人，说去柬埔寨做客服，包机票包吃住。这靠谱吗？"
+      - "我儿子在网上看到一个招聘，说去迪拜做服务员，月薪一万五。这种是真的吗？"
+    nomatch:
+      - "这靠谱吗？柬埔寨客服，包机票包吃住，加我微信：hr_kh888"
+      - "我表弟在抖音上认识一个人，说去柬埔寨做客服，包机票包吃住。"
+      - "靠谱吗？当然靠谱！我表弟去了已经赚了五万，急招客服，找我报名。"
+    ref: https://www.mps.gov.cn/
+
+  - id: COMBO_NOFEE_CLAIM_THEN_FEE_PT
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [pt]
+    describe: "Says it never charges candidates and then asks for a fee, deposit or top-up all the same: a disclaimer used as cover"
+    describe-local:
+      pt: "Diz que não cobra nada dos candidatos e mesmo assim pede taxa, depósito ou recarga: o aviso serve de fachada"
+    meta: 'LEGIT_NEVER_ASK_PAY_PT && 1 of (FEE_CANDIDATE_MUST_PAY_PT, FEE_PAY_TO_START_BROAD_PT, FEE_REFUND_PROMISE_PT, FEE_VISA_TRAVEL_PT, TASK_RECHARGE_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Não cobramos nada! Para ativar sua conta é necessária uma taxa de cadastro de R$ 49,90, reembolsada no primeiro pagamento."
+    nomatch:
+      - "Não cobramos nada: o processo seletivo é gratuito e o uniforme é fornecido pela empresa."
+      - "Nós não cobramos nada. Golpistas estão pedindo uma taxa de cadastro de R$ 80 em nosso nome; denuncie."
+    ref:
+      - https://www.gov.br/trabalho-e-emprego/pt-br
+      - https://www.procon.sp.gov.br/
+
+"""#),
         ("rules/legitimacy.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
@@ -20457,7 +20522,7 @@ rules:
   # Combination and stack rules carry `&& !__ABOUT_SCAMS` so that tactics quoted in a warning do not add up.
   - id: __ABOUT_SCAMS
     languages: [any]
-    meta: '__ABOUT_SCAMS_EN || __ABOUT_SCAMS_FR || __ABOUT_SCAMS_ES || __ABOUT_SCAMS_PT || __ABOUT_SCAMS_DE || __ABOUT_SCAMS_ID || __ABOUT_SCAMS_TL || __ABOUT_SCAMS_VI || __ABOUT_SCAMS_ZH || __IMP_SCAM_WARNING_EN || __IMP_SCAM_WARNING_FR || LEGIT_WARNING_DE || LEGIT_SCAM_WARNING_ES || LEGIT_SCAM_ADVICE_ES || LEGIT_WARNING_ID || LEGIT_NEWS_REPORT_ID || LEGIT_SCAM_WARNING_PT || LEGIT_SCAM_ADVICE_PT || LEGIT_WARNING_TL || LEGIT_NEWS_REPORT_TL || LEGIT_WARNING_VI || LEGIT_ADVICE_ZH || LEGIT_WARNING_ZH || LEGIT_SCAM_WARNING_EN || LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_FR || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_ADVICE_EN || LEGIT_SCAM_ADVICE_FR'
+    meta: '__ABOUT_SCAMS_EN || __ABOUT_SCAMS_FR || __ABOUT_SCAMS_ES || __ABOUT_SCAMS_PT || __ABOUT_SCAMS_DE || __ABOUT_SCAMS_ID || __ABOUT_SCAMS_TL || __ABOUT_SCAMS_VI || __ABOUT_SCAMS_ZH || __IMP_SCAM_WARNING_EN || __IMP_SCAM_WARNING_FR || LEGIT_WARNING_DE || LEGIT_SCAM_WARNING_ES || LEGIT_SCAM_ADVICE_ES || LEGIT_WARNING_ID || LEGIT_NEWS_REPORT_ID || LEGIT_SCAM_WARNING_PT || LEGIT_SCAM_ADVICE_PT || LEGIT_WARNING_TL || LEGIT_NEWS_REPORT_TL || LEGIT_WARNING_VI || LEGIT_ADVICE_ZH || LEGIT_WARNING_ZH || LEGIT_RELATIVE_ASKS_ZH || LEGIT_RELATIVE_ASKS_PT || LEGIT_SCAM_WARNING_EN || LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_FR || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_ADVICE_EN || LEGIT_SCAM_ADVICE_FR'
 
   # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
   # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
@@ -20540,8 +20605,10 @@ rules:
     flags: [extended]
     pattern: |
       我(?:被|已[经經]被)(?:[带帶]|[骗騙]|[关關]|[卖賣]|扣|打|困)|救救我|快救我|我[^，。！\n]{0,4}(?:[逃跑]不[了出掉]|出不去)
+      | 逼(?:我|我们|我們)(?![签簽交])|把我[卖賣]|[帮幫]我[联聯][系繫](?:大使[馆館]|使[馆館]|[领領]事[馆館]|警察|警方)|偷偷借[^。，,！\n]{0,6}手[机機]
     match:
       - "救救我，我被带到了缅甸，他们不让我走"
+      - "偷偷借别人手机发的，他们每天逼我们打电话，帮我联系大使馆"
     nomatch:
       - "我表哥被带到了缅甸，警方正在调查"
   - id: __FIRST_PERSON_VICTIM_DE
@@ -23213,6 +23280,704 @@ rules:
     nomatch:
       - "Lowongan kerja staf gudang, lamar lewat situs resmi perusahaan."
     ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+"""#),
+        ("rules/tactics-broad.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 10 (per tactic, across the nine languages): coercion, impersonation, remote control, upfront fees and data
+# harvesting. Written from how these tactics are phrased in each language (victims' first-person SOS from compounds,
+# recruiters' threats, fake HR of known brands and ministries, remote-access and code relays, kit/visa/medical fees
+# with refund promises, ID front-and-back and bank logins before any interview), not from Corpus misses.
+# Cross-language wording families (__TB_*) are sub-rules; scoring rules are meta rules that need two or three
+# independent families, so that one weak sign alone never scores. Every scoring rule is silent on texts ABOUT scams
+# (__ABOUT_SCAMS_NO_CONTACT), and each tactic has its own guard for the honest use of the same words.
+rules:
+  # ================================================================ honest guards (not for coercion)
+  - id: __TB_NEVER
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bnever\s+(?:ask|request|charge|require|contact|send|share|give|pay)\w{0,2}\b|\b(?:will|do|does)\s+not\s+(?:ask|charge|request)\b|\bwon['’]t\s+(?:ask|charge)\b|\bno\s+(?:\w{1,15}\s{1,3}){0,2}fees?\b|\bnot\s+us\b|\bfree\s+of\s+charge\b
+      | \bdon['’]?t\s+pay\b|\bne\s+payez\s+(?:rien|pas)\b|\bno\s+(?:pague|pagues)\b|\bn[ãa]o\s+pague\b|\bzahlen\s+sie\s+(?:nichts|niemals|nie)\b|\bjangan\s+(?:membayar|bayar|transfer)\b|đừng\s+(?:chuyển|đóng|nộp)|不要(?:支付|转账|交钱|付款)| \bjamais\b|\bne\s+(?:\w{1,15}\s{1,3}){0,3}aucun\w{0,2}\b|\bce\s+n['’]est\s+pas\s+nous\b
+      | \bnunca\b|\bjam[áa]s\b|\bno\s+somos\s+nosotros\b|\bningu[ée]m\s+(?:\w{1,15}\s{1,3}){0,3}(?:vai|ir[áa])\s+pedir\b|\bn[ãa]o\s+(?:cobramos|pedimos|solicitamos)\b
+      | \bniemals\b|\bkeine\s+geb[üu]hren?\b|\bwerden\s+(?:sie|wir)\s+nie\b
+      | \btidak\s+(?:pernah|akan)\s+(?:meminta|memungut|menarik|minta)\b|\btidak\s+ada\s+biaya\b|\bjangan\s+pernah\b|\bbebas\s+biaya\b
+      | \bhindi\s+(?:kailanman|kami)\s+(?:hihingi|maniningil|humihingi|sisingil)\b|\bwalang\s+(?:\w{1,15}\s{1,3}){0,2}(?:fee|bayad|singil)\b|\bhuwag\s+(?:po(?:ng)?\s+)?(?:magbayad|ibigay)\b
+      | không\s+bao\s+giờ|không\s+thu\s+(?:bất\s+kỳ\s+)?(?:phí|khoản)
+      | 不会(?:向|通过|索要|收取|要求)|绝不|从不|请勿|不收取|不需要密码
+    match: ["We will never ask for your password", "公司任何人都不会向您索要银行卡密码"]
+    nomatch: ["we ask for a small fee"]
+  - id: __TB_SIGNED
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bsigned\s+(?:offer|contract|employment\s+contract)\b|\bcontrat\s+sign[ée]\b|\bcontrat\s+de\s+travail\s+sign[ée]\b|\bsuite\s+[àa]\s+la\s+signature\b|\bcontrato\s+(?:de\s+\w{1,15}\s+)?(?:firmado|assinado)\b|\btras\s+firmar\b|\bap[óo]s\s+a\s+assinatura\b
+      | \bunterschrieben\w{0,2}\s+(?:arbeits)?vertrag\w{0,2}\b|\bnach\s+unterzeichnung\b|\bkontrak\s+(?:sudah\s+|telah\s+)?ditandatangani\b|\bsetelah\s+kontrak\b|\bmatapos\s+pirmahan\b|\bpirmadong\s+kontrata\b
+      | đã\s+ký\s+hợp\s+đồng|sau\s+khi\s+ký\s+hợp\s+đồng|签署(?:了)?劳动合同|劳动合同签署后|签署劳动合同
+    match: ["Following your signed offer", "您已于5月20日签署劳动合同"]
+    nomatch: ["sign up today"]
+  - id: __TB_OWN_DOMAIN
+    languages: [any]
+    pattern: '(?<![\w.-])(?!(?:gmail|googlemail|yahoo|outlook|hotmail|live|aol|icloud|gmx|proton|protonmail|yandex|mail|163|126|qq|sina|bit|tinyurl|wa|t)\.)[a-z0-9-]{2,30}(?:\.[a-z0-9-]{2,30}){0,2}\.(?:example|com|net|org|de|fr|es|pt|br|id|ph|vn|cn|io)(?![a-z])'
+    match: ["apply at careers.atlantico-cx.example"]
+    nomatch: ["write to jobs2026@gmail.com"]
+  - id: __TB_HONEST
+    languages: [any]
+    meta: '__TB_NEVER || __TB_SIGNED || __TB_DATA_ONBOARD_GUARD || __ABOUT_SCAMS_NO_CONTACT'
+  # ================================================================ coercion: families
+  - id: __TB_CO_PASSPORT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:took|take|taken|kept|keep|keeping|confiscated|seized|hold|holding|withheld|withhold)\s+(?:away\s+)?(?:my|our|your)\s+(?:passports?|documents|ids?|papers)\b
+      | \b(?:my|our)\s+(?:passports?|documents|papers)\s+(?:was|were|is|are|got|has\s+been|have\s+been)\s+(?:taken|kept|confiscated|seized|withheld)\b
+      | \b(?:pris|confisqu[ée]|gard[ée]|retenu|retir[ée])\w{0,2}\s+(?:mon|nos|notre|ton|tes|vos|votre)\s+(?:passeports?|papiers|documents)\b
+      | \b(?:quitaron|quitado|retienen|retuvieron|confiscaron|guardaron|quitan|tienen)\s+(?:el|mi|mis|nuestros?|los|tu|tus)\s+(?:pasaportes?|documentos|papeles)\b
+      | \b(?:pegaram|tomaram|confiscaram|retiveram|ficaram\s+com|est[ãa]o\s+com|guardaram|tiraram)\s+(?:o\s+|os\s+)?(?:meu|meus|nosso|nossos|seu|teu)?\s*(?:passaportes?|documentos)\b
+      | \bhaben\s+(?:unsere|meinen|meine|deinen)\s+(?:p[äa]sse?|reisep[äa]sse?|ausweise?)\b| \b(?:mir|uns|dir)\b[^.!?\n]{0,30}?\b(?:pass|reisepass|ausweis|papiere|dokumente)\w{0,2}\s+(?:abgenommen|weggenommen|einbehalten|ab|weg)\b
+      | \bpaspor(?:ku|nya)?\s+(?:\w{1,10}\s{1,3}){0,2}di(?:ambil|tahan|sita|simpan)\b|\b(?:menahan|mengambil|menyita)\s+paspor\b
+      | \b(?:kinuha|kinukuha|hinawakan|hawak|tinago|kinumpiska)\s+(?:nila\s+)?(?:ang\s+)?(?:lahat\s+ng\s+)?(?:passport|pasaporte|dokumento)\b
+      | (?:giữ|thu|lấy|tịch\s+thu|cầm)\s+(?:mất\s+)?(?:hộ\s+chiếu|giấy\s+tờ)|hộ\s+chiếu\s+(?:\S{1,6}\s{1,3}){0,2}bị\s+(?:thu|giữ|lấy)
+      | 护照[就都已全]?(?:被|给)?(?:收走|扣|没收|拿走|收了|扣押|扣下)|(?:收走|扣了|没收|拿走)(?:了)?(?:我的|我们的|你的)?护照
+    match: ["they took my passport", "pegaram meu passaporte", "bọn nó giữ hộ chiếu", "护照就被收走了"]
+    nomatch: ["bring your passport to the interview"]
+  - id: __TB_CO_DEBT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:i|we)\s+owe\s+(?:them|the\s+company|the\s+boss|him)\b|\bowe\s+(?:them|the\s+company|the\s+boss|us)\s+(?:[$]?\d|money)|\b(?:pay|paying)\s+(?:\S{1,12}\s{1,3}){0,2}(?:compensation|ransom|penalty|fine)\b|\bbuy\s+(?:my|our|your)\s+(?:freedom|way\s+out)\b|\bdebt\s+of\b
+      | \b(?:je|on|nous)\s+(?:leur\s+)?(?:dois|doit|devons)\s+\d|\bdette\s+de\b|\bran[çc]on\b|\bp[ée]nalit[ée]\b|\bpayer\s+pour\s+(?:partir|sortir)\b
+      | \b(?:les|le)\s+debo\b|\bdebemos\s+\d|\bdeuda\s+de\b|\brescate\b|\bmulta\b|\bpagar\s+para\s+(?:salir|irme)\b
+      | \bdevo\s+\d|\bd[íi]vida\s+de\b|\bmulta\s+de\b|\bpagar\s+para\s+(?:sair|ir\s+embora)\b
+      | \b(?:muss|m[üu]ssen)\s+\d[\d.,]{0,8}\s*(?:euro|€|dollar|usd)\b[^.!?\n]{0,40}?\bzur[üu]ck(?:zahlen|bezahlen)\b| \bschulde\w{0,2}\s+(?:ihnen|der\s+firma|dem\s+chef)\b|\bl[öo]segeld\b|\bvertragsstrafe\b|\bfreikaufen\b
+      | \b(?:punya\s+)?(?:utang|hutang)\s+(?:\w{1,10}\s{1,3}){0,2}\d|\bdenda\s+\d|\btebusan\b
+      | \butang\s+(?:daw\s+)?(?:ako|kami|ka)\b|\butang\s+na\s+\d|\bmay\s+utang\b|\bmulta\b|\btubos\b
+      | nợ\s+\d|đền\s+\d|(?:phải\s+)?trả\s+\d{1,4}\s*(?:triệu|tr)\b|tiền\s+chuộc|bồi\s+thường\s+\d
+      | (?:还|赔|交)[^，。\n]{0,6}?[\d一二三四五六七八九十百千万两]+(?:万|千|元|块)| 欠(?:公司|老板|他们)?[\d一二三四五六七八九十百千万两]|赔(?:偿)?[\d一二三四五六七八九十百千万两]|违约金|赎金|赎人
+    match: ["I owe them 8000 dollars", "devo 7 mil dólares", "说我欠公司八万块"]
+    nomatch: ["I owe you a coffee"]
+  - id: __TB_CO_CONFINE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:can(?:not|['’]?t)|not\s+allowed\s+to|won['’]?t\s+let\s+(?:me|us))\s+(?:go\s+out|leave|get\s+out|escape|go\s+home)\b|\blocked\s+(?:up|in|us|me)\b|\bheld\s+(?:captive|against\s+(?:my|our)\s+will)\b|\b(?:i['’]?m|i\s+am|we\s+are|stuck)\s+(?:\w+\s+)?in\s+(?:a|the)\s+compound\b
+      | \b(?:je\s+ne\s+peux|on\s+ne\s+peut|nous\s+ne\s+pouvons)\s+pas\s+(?:sortir|partir|rentrer|quitter)\b|\benferm[ée]e?s?\b|\bs[ée]questr[ée]e?s?\b
+      | \bno\s+(?:puedo|podemos|me\s+dejan|nos\s+dejan)\s+(?:salir|irme|irnos|escapar|volver)\b|\bencerrad[oa]s?\b|\bsecuestrad[oa]s?\b
+      | \bn[ãa]o\s+(?:posso|podemos|deixam)\s+(?:sair|ir\s+embora|fugir|voltar)\b|\bpres[oa]s?\s+(?:num|numa|em|no|na)\b|\btrancad[oa]s?\b|\bsequestrad[oa]s?\b
+      | \b(?:lassen|l[äa]sst)\s+(?:uns|mich)\s+nicht\s+(?:raus|gehen|weg)\b|\beingesperrt\b|\bfestgehalten\b|\b(?:komme|kommen|darf|d[üu]rfen)\s+(?:\w{1,15}\s{1,3}){0,2}nicht\s+(?:raus|weg|hinaus)\b
+      | \bdikurung\b|\bdisekap\b|\b(?:tidak|gak|nggak)\s+(?:bisa|boleh)\s+(?:keluar|pulang|kabur)\b
+      | \bnakakulong\b|\bikinulong\b|\bhindi\s+(?:kami\s+|ako\s+)?(?:makalabas|makauwi|makaalis|pinapalabas)\b
+      | bị\s+(?:nhốt|giam)|không\s+(?:ra\s+ngoài|về|thoát|trốn)\s+được|không\s+cho\s+(?:ra|về|đi)
+      | 被关|关在|出不去|不让(?:走|出|回)|走不了|回不了|限制人身自由|被困
+    match: ["I cannot go out", "Estoy encerrada", "Aku dikurung", "我被关在园区里出不去"]
+    nomatch: ["the office is locked at night"]
+  - id: __TB_CO_VIOLENCE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:beat|beats|hit|hurt|torture|electrocute|shock)\s+(?:us|me)\b|\b(?:beaten|tortured|electrocuted|starved)\b|\bno\s+food\b|\bdark\s+room\b
+      | \b(?:nous|me)\s+(?:frappent|battent|torturent)\b|\bfrapp[ée]e?s\b|\bbattue?s?\b|\bpriv\w{1,4}\s+de\s+(?:nourriture|repas)\b
+      | \b(?:nos|me)\s+(?:golpean|pegan|torturan)\b|\bgolpead[oa]s?\b|\bno\s+nos\s+dan\s+(?:comida|de\s+comer)\b
+      | \bbatem\s+(?:na\s+gente|em\s+mim|em\s+n[óo]s)\b|\bapanh\w{1,5}\b|\bespancad\w{1,3}\b|\bsem\s+comida\b
+      | \bschlagen\s+(?:uns|mich)\b|\bgeschlagen\b|\bkein\s+essen\b|\bgefoltert\b
+      | \bdipukul(?:i)?\b|\bdisiksa\b|\bdisetrum\b|\b(?:tidak|gak)\s+(?:di)?(?:kasih|beri)\s+makan\b
+      | \bbinubugbog\b|\bbinugbog\b|\bsinasaktan\b|\bhindi\s+pinapakain\b|\bkinuryente\b
+      | bị\s+(?:đánh|đập|bỏ\s+đói|chích\s+điện|tra\s+tấn)
+      | 挨打|被打|打我们|殴打|不给饭|电击|电棍|小黑屋
+    match: ["they beat us", "nous frappent", "挨打"]
+    nomatch: ["we beat our sales target"]
+  - id: __TB_CO_QUOTA
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:don['’]?t|do\s+not|didn['’]?t|fail\s+to|can['’]?t)\s+(?:hit|meet|reach|make)\s+(?:the\s+|my\s+|our\s+)?(?:daily\s+)?(?:target|quota)\b
+      | \bn['’]atteins\s+pas\s+le\s+quota\b|\bsi\s+(?:je|on|nous)\s+n['’]atteigno?\w{0,3}\s+pas\b
+      | \bno\s+cumplo\s+(?:la\s+)?(?:meta|cuota)\b|\bn[ãa]o\s+bater\s+a\s+meta\b|\bnicht\s+schaffe\w{0,2}\b[^.!?\n]{0,10}|\b(?:tagesziel|tagessoll)\b
+      | \btidak\s+(?:capai|mencapai)\s+target\b|\bhindi\s+(?:namin|ko)\s+naabot\s+ang\s+(?:quota|target)\b
+      | không\s+đạt\s+chỉ\s+tiêu|完不成(?:业绩|任务|指标)|业绩不达标
+    match: ["if I don't hit the daily target", "Không đạt chỉ tiêu"]
+    nomatch: ["we met our quarterly target"]
+  - id: __TB_CO_SOLD
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:sell|sold|resell|resold)\s+(?:me|us|you|her|him)\s+to\s+(?:another|a\s+different|other)\b
+      | \b(?:me|nous|te)\s+(?:re)?vendre\s+[àa]\s+une?\s+autre\b|\bvender(?:me|nos|te)?\s+a\s+otra\b|\b(?:me|nos)\s+van\s+a\s+vender\b
+      | \b(?:me|nos|te)\s+vender\s+(?:para|pra)\s+outra\b|\ban\s+eine\s+andere\s+firma\s+(?:verkaufen|verkauft)\b|\bverkauft\s+werden\b
+      | \bdijual\s+ke\b|\bibebenta\b|bán\s+(?:em|tôi|mình|con)?\s*sang|卖到|转卖|卖给别的
+    match: ["they will sell me to another company", "Katanya aku mau dijual ke perusahaan lain"]
+    nomatch: ["we sell to other companies"]
+  - id: __TB_CO_EXPOSE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bsend\s+(?:your|the)\s+(?:photos|pictures|pics|videos)\s+to\s+your\s+(?:family|parents|friends)\b|\benvo\w{1,5}\s+tes\s+photos\s+[àa]\s+ta\s+famille\b
+      | \b(?:mandamos|enviamos|mandaremos)\s+(?:tus|suas)\s+fotos\b|\bdeine\s+fotos\s+an\s+deine\s+familie\b|\bfoto\s+kamu\s+(?:kami\s+)?kirim\s+ke\s+keluarga\b
+      | \bipapadala\s+namin\s+ang\s+mga\s+(?:litrato|picture|photo)\b|gửi\s+ảnh\s+cho\s+gia\s+đình|发给你家人|发给你(?:父母|亲戚)
+    match: ["we send your photos to your family"]
+    nomatch: ["send your photos to the studio"]
+  - id: __TB_CO_NO_ESCAPE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bdon['’]?t\s+(?:even\s+)?(?:think\s+(?:about|of)|try)\s+(?:running|escaping|to\s+(?:run|escape))\b|\bn['’]essaie\s+(?:pas|m[êe]me\s+pas)\s+de\s+(?:t['’]enfuir|fuir|t['’][ée]chapper)\b
+      | \bni\s+(?:pienses|se\s+te\s+ocurra)\s+(?:en\s+)?(?:escapar|huir)\b|\bnem\s+pense\s+em\s+fugir\b|\bdenk\s+(?:nicht\s+mal|gar\s+nicht)\s+an\s+flucht\b
+      | \bjangan\s+(?:coba-coba|coba|berani)\s+kabur\b|\bhuwag\s+mong\s+subukang\s+tumakas\b|đừng\s+(?:có\s+mà\s+)?(?:bỏ\s+)?trốn|别想(?:着)?跑|别想逃
+      | \bif\s+you\s+(?:quit|leave|run)\b[^.!?\n]{0,40}?\b(?:pay\s+(?:a\s+|the\s+)?(?:[$€£]\s?\d|\d|compensation|fine|penalty)|compensation|penalty)\b|\bsi\s+tu\s+pars\b[^.!?\n]{0,40}?\bpa[iy]\w{0,3}\b|\bsi\s+te\s+vas\b[^.!?\n]{0,40}?\b(?:pagas|multa)\b
+      | \bse\s+sair\b[^.!?\n]{0,40}?\b(?:paga|multa)\b|\bwenn\s+du\s+(?:jetzt\s+)?(?:k[üu]ndigst|gehst|abhaust)\b[^.!?\n]{0,40}?(?:zahl|strafe)|\bkalau\s+berhenti\b[^.!?\n]{0,30}?\b(?:bayar|denda)\b
+      | \bkung\s+aalis\s+ka\b[^.!?\n]{0,30}?\b(?:magbabayad|multa)\b|muốn\s+nghỉ\s+thì\s+(?:đền|phạt|bồi)|想走就(?:赔|交)
+    match: ["Don't think about running", "if you quit now you pay $5,000"]
+    nomatch: ["if you quit, HR will process your final pay"]
+  - id: __TB_CO_SOS
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:please|pls|plz)\s+help\s+me\b|\bhelp\s+me\s+(?:get\s+out|escape|please)\b|\bsave\s+me\b|\bget\s+me\s+out\b|\bcall\s+the\s+(?:police|embassy)\s+for\s+me\b|\baidez[\s-]moi\b|\bappelez\s+l['’]ambassade\b|\bay[úu]d(?:a|e)me\b|\bavisa\s+a\s+la\s+embajada\b
+      | \bme\s+ajud[ae]\b|\bavisa\s+a\s+embaixada\b|\bhilf\s+mir\b|\bhelft\s+mir\b|\bruf\s+die\s+(?:botschaft|polizei)\b|\btolong\s+(?:bantu|lapor)\b|\btulungan\s+(?:nyo|ninyo|mo)\s+(?:po\s+)?ako\b|\bpakisabi\s+(?:po\s+)?sa\s+embassy\b
+      | cứu\s+(?:em|tôi|con|mình)\s+với|báo\s+đại\s+sứ\s+quán\s+giúp|救救我|求(?:你们|求你)帮我|帮我联系大使馆
+    match: ["please help me", "救救我"]
+    nomatch: ["can you help me with the form"]
+  - id: __TB_FIRST_PERSON
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:i|i['’]m|me|my)\b|\bje\b|\bj['’]|\bmoi\b|\b(?:yo|estoy|me\s+quitaron)\b|\b(?:eu|estou|minha|meu)\b|\b(?:ich|mich|mir)\b|\b(?:aku|saya)\b|\b(?:ako|ko)\b
+      | (?:cứu|của|bảo|giúp|cho)\s+(?:em|con)\b|\b(?:em|con)\s+(?:bị|nợ|không|phải)\b|\bmẹ\s+ơi\b|我(?!们)
+    match: ["they took my passport", "我被关"]
+    nomatch: ["workers were beaten"]
+  - id: __TB_SECOND_PERSON
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \byou\b|\btu\b|\bt['’]|\b(?:tú|te\s+vas|firmaste)\b|\bvocê\b|\b(?:du|dich|dein\w{0,2})\b|\bkamu\b|\b(?:ka|mo)\b|\bmày\b|你
+    match: ["You signed the contract"]
+    nomatch: ["the worker signed"]
+  - id: __TB_THIRD_REPORT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:she|he|they)\s+(?:said|told|says|recalled|described)\b|\baccording\s+to\b|\b(?:rescued|repatriated)\s+(?:workers|victims|nationals)\b|\bsurvivors?\b
+      | \bselon\b|\bont\s+(?:racont[ée]|d[ée]clar[ée])\b|\bsegún\b|\bsegundo\s+(?:a|o)\b|\blaut\b|\bmenurut\b|\bmengaku\b|\bayon\s+sa\b|\btheo\b|\bkể\s+rằng\b|\bkata\s+(?:korban|dia|ia|polisi)\b|\bsabi\s+(?:ng|niya)\s+(?:biktima|pulis)\b|据|获救|称
+    match: ["the survivors said they were beaten"]
+    nomatch: ["they beat us"]
+  - id: __TB_RELATIVE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bmy\s+(?:brother|sister|son|daughter|cousin|nephew|niece|husband|wife|boyfriend|girlfriend|friend)\b|\b(?:mon|ma)\s+(?:fr[èe]re|s[œo]e?ur|fils|fille|cousine?|mari|femme|ami|amie|neveu|ni[èe]ce)\b
+      | \bmi\s+(?:hermana?|hij[oa]|prim[oa]|esposo|esposa|marido|novi[oa]|amig[oa]|sobrin[oa])\b|\b(?:meu|minha)\s+(?:irm[ãa]o?|filh[oa]|prim[oa]|marido|esposa|namorad[oa]|amig[oa]|sobrinh[oa])\b
+      | \b(?:mein|meine)\s+(?:bruder|schwester|sohn|tochter|cousin|cousine|mann|frau|freund|freundin|neffe|nichte)\b|\b(?:adik|kakak|anak|suami|istri|sepupu|teman)\s+(?:saya|aku|ku)\b|\b(?:adikku|kakakku|anakku|suamiku|istriku)\b
+      | \b(?:kapatid|anak|pinsan|asawa|kaibigan|pamangkin)\s+(?:ko|namin)\b|(?:em\s+trai|em\s+gái|anh\s+trai|chị\s+gái|con\s+trai|con\s+gái|chồng|vợ|bạn)\s+(?:tôi|em|mình)\b
+      | 我(?:的)?(?:哥哥|弟弟|姐姐|妹妹|儿子|女儿|表哥|表弟|表姐|表妹|堂哥|堂弟|朋友|老公|丈夫|老婆|妻子|侄子|外甥)
+    match: ["my brother says they took his passport", "我弟弟被关在园区"]
+    nomatch: ["my passport was taken"]
+  # ================================================================ coercion: scoring
+  - id: COER_TB_VICTIM_SIGNS
+    tactic: coercion
+    weight: 4.0
+    languages: [any]
+    describe: "A message in the first person, or a plea for help, that tells two or more signs of control after recruitment (passport kept, debt or ransom, locked in, beaten, quota punished, sold on)"
+    meta: '2 of (__TB_CO_PASSPORT, __TB_CO_DEBT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_QUOTA, __TB_CO_SOLD) && (__TB_FIRST_PERSON || __TB_CO_SOS) && !__TB_THIRD_REPORT && !__TB_RELATIVE && (!__ABOUT_SCAMS_NO_CONTACT || __TB_CO_SOS && __TB_FIRST_PERSON)'
+    match:
+      - "please help me, they took my passport and now I owe them 8000 dollars"
+      - "Wenn ich das Tagesziel nicht schaffe, schlagen sie uns. Sie wollen mich an eine andere Firma verkaufen."
+    nomatch:
+      - "Citizens lured abroad had their passports confiscated and were beaten when they missed quotas."
+      - "they took my passport at the hotel check-in, I got it back the next morning"
+      - "我弟弟说护照被收走了，还说欠公司五万，出不去，我们已经报警"
+    ref:
+      - https://www.unodc.org/roseap/en/2023/08/online-scam-operations-southeast-asia/story.html
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+  - id: COER_TB_VICTIM_ALERT
+    tactic: coercion
+    weight: 3.0
+    languages: [any]
+    describe: "The victim speaks for themself (first person or a plea for help) about being held after recruitment: a moderator should be alerted"
+    meta: 'COER_TB_VICTIM_SIGNS && (__TB_CO_SOS || __TB_FIRST_PERSON)'
+    match:
+      - "救救我，一到这边护照就被收走了，说我欠公司八万块"
+    nomatch:
+      - "据公益组织介绍，获救人员称护照被收走，欠公司八万块"
+    ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+  - id: COER_TB_MANY_SIGNS
+    tactic: coercion
+    weight: 1.5
+    languages: [any]
+    describe: "Three or more distinct signs of control after recruitment (passport kept, debt, locked in, beaten, quota punished, sold on) in a message from the victim"
+    meta: 'COER_TB_VICTIM_SIGNS && 3 of (__TB_CO_PASSPORT, __TB_CO_DEBT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_QUOTA, __TB_CO_SOLD)'
+    match:
+      - "Kalau tidak capai target kami dipukul dan tidak dikasih makan. Katanya aku mau dijual ke perusahaan lain. Tolong lapor ke KBRI"
+    nomatch:
+      - "Kalau tidak capai target kami dipukul. Tolong lapor ke KBRI"
+    ref: https://www.ilo.org/resource/other/ilo-indicators-forced-labour
+  - id: COER_TB_RECRUITER_THREAT
+    tactic: coercion
+    weight: 4.0
+    languages: [any]
+    describe: "Threatens the recruited worker: a penalty or ransom for leaving, exposure to the family, or a warning not to escape, with another sign of control"
+    meta: '2 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_SOLD) && (__TB_CO_EXPOSE || __TB_CO_NO_ESCAPE) && __TB_SECOND_PERSON && !__TB_THIRD_REPORT && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Kamu sudah tanda tangan kontrak. Kalau berhenti sekarang bayar denda 50 juta atau foto kamu kami kirim ke keluarga."
+    nomatch:
+      - "Kamu sudah tanda tangan kontrak. Kalau berhenti sekarang, ikuti prosedur resign satu bulan."
+    ref: https://www.ilo.org/resource/other/ilo-indicators-forced-labour
+  - id: COER_TB_THREAT_STACK
+    tactic: coercion
+    weight: 3.0
+    languages: [any]
+    describe: "Three or more kinds of threat or control in one message to the worker"
+    meta: 'COER_TB_RECRUITER_THREAT && 3 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_SOLD)'
+    match:
+      - "Mày đã ký hợp đồng rồi. Muốn nghỉ thì đền 100 triệu, không thì tao gửi ảnh cho gia đình mày. Đừng có mà trốn."
+    nomatch:
+      - "Mày đã ký hợp đồng rồi. Muốn nghỉ thì đền 100 triệu."
+    ref: https://www.ilo.org/resource/other/ilo-indicators-forced-labour
+  # ================================================================ impersonation: families
+  - id: __TB_IMP_PERSONA
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:from|at|of)\s+(?:the\s+)?\w{2,20}(?:\s+\w{2,20})?\s+(?:hr|human\s+resources?|recruitment|talent\s+acquisition|hiring|recruiting)\s+(?:department|team|dept|office)\b|\b(?:hr|human\s+resources|recruitment|hiring)\s+(?:department|team|manager)\s+(?:of|at)\s+\w{2,}
+      | \b(?:recruiter|hr\s+manager|hiring\s+manager|talent\s+(?:partner|scout|specialist))\s+(?:with|at|from|for)\s+\w{2,}|\b(?:charg[ée]e?\s+de\s+recrutement|recruteu(?:r|se))\s+(?:chez|de|d['’])\s*\w{2,}|\breclutador(?:a)?\s+(?:de|en)\s+\w{2,}|\brecrutador(?:a)?\s+d[aoe]\s+\w{2,}|\brecruiter(?:in)?\s+(?:bei|von)\s+\w{2,}|\brekruter\s+(?:dari\s+)?\w{2,}|\brecruiter\s+ng\s+\w{2,}|chuyên\s+viên\s+tuyển\s+dụng\s+(?:của\s+|bên\s+)?\w{2,}|招聘(?:专员|经理|主管)| \b(?:service|[ée]quipe|d[ée]partement)\s+(?:rh|des\s+ressources\s+humaines|recrutement|du\s+recrutement)\s+(?:de|d['’]|chez)\s*\w{2,}
+      | \b(?:recursos\s+humanos|rr\.?\s?hh\.?|departamento\s+de\s+(?:selecci[óo]n|personal)|equipo\s+de\s+(?:selecci[óo]n|reclutamiento))\s+de\s+\w{2,}
+      | \b(?:rh|recursos\s+humanos|equipe\s+de\s+(?:recrutamento|sele[çc][ãa]o))\s+d[aoe]s?\s+\w{2,}
+      | \b(?:personalabteilung|hr-abteilung|hr-team|recruiting-team|recruiting\s+team|personalteam)\s+(?:von|der|des|bei)\s+\w{2,}
+      | \bdari\s+(?:hrd|hr|tim\s+rekrutmen|bagian\s+personalia)\s+\w{2,}|\btim\s+rekrutmen\s+(?!kami\b)\w{2,}
+      | \bito\s+(?:po\s+)?ang\s+(?:hr|recruitment\s+team)\s+ng\s+\w{2,}| \b(?:mula\s+sa|taga)\s+(?:hr|human\s+resources|recruitment\s+team)\s+(?:ng\s+)?\w{2,}|\brecruitment\s+team\s+ng\s+\w{2,}
+      | (?:phòng|bộ\s+phận|bên)\s+(?:nhân\s+sự|tuyển\s+dụng)\s+(?:của\s+|bên\s+)?\w{2,}|đội\s+tuyển\s+dụng\s+\w{2,}
+      | [\p{Han}]{2,6}(?:人事部|人力资源部|招聘团队|招聘部|hr)(?:的)?[\p{Han}]{0,3}(?:小姐|先生|经理|专员|主管|老师)?
+    match: ["this is Sarah from Amazon HR Department", "phòng nhân sự Vingroup", "我是京东人事部的李小姐"]
+    nomatch: ["our HR will call you"]
+  - id: __TB_IMP_ON_BEHALF
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bon\s+behalf\s+of\b|\bde\s+la\s+part\s+d[e'’]|\bau\s+nom\s+d[e'’]|\ben\s+nombre\s+de\b|\bem\s+nome\s+d[aoe]\b|\bim\s+auftrag\s+(?:von|de[sr])\b|\batas\s+nama\b|\bsa\s+ngalan\s+ng\b|thay\s+mặt|代表[\p{Han}\w]{2,12}|受[\p{Han}]{1,10}委托
+    match: ["on behalf of Indeed", "代表智联招聘"]
+    nomatch: ["behalf"]
+  - id: __TB_IMP_GOV
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bdepartment\s+of\s+labou?r\b|\bministry\s+of\s+(?:labou?r|manpower|employment)\b|\bgovernment[\s-](?:funded|sponsored|backed)\s+(?:\w+\s+)?(?:job|program|programme|work)\b|\bdole\b|\bpoea\b|\bdmw\b
+      | \bfrance\s+travail\b|\bp[ôo]le\s+emploi\b|\bministerio\s+de(?:l)?\s+trabajo\b|\bsepe\b|\bminist[ée]rio\s+do\s+trabalho\b|\bbundesagentur\s+f[üu]r\s+arbeit\b|\barbeitsagentur\b|\bjobcenter\b
+      | \bkemnaker\b|\bkementerian\s+ketenagakerjaan\b|\bdisnaker\b|bộ\s+lao\s+động|sở\s+lao\s+động|trung\s+tâm\s+dịch\s+vụ\s+việc\s+làm|人社局|人力资源和社会保障|劳动局|就业局
+    match: ["Department of Labor employment program", "人社局通知"]
+    nomatch: ["labour market report"]
+  - id: __TB_IMP_SELECTED
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
+      | \byou\s+(?:are|have\s+been)\s+(?:pre-?approved|pre-?selected|selected|eligible|chosen)\b|\bvous\s+[êe]tes\s+[ée]ligible\b|\b(?:ha\s+sido|foi)\s+pr[ée]-?(?:seleccionado|selecionado|aprovado)\b|\bvorausgew[äa]hlt\b
+      | \b(?:reviewed|came\s+across|looked\s+at|went\s+through)\s+your\s+(?:profile|resume|cv)\b|\bvotre\s+profil\s+nous\s+int[ée]resse\b|\brevisamos\s+(?:su|tu)\s+(?:perfil|cv|curr[íi]culum)\b|\banalisamos\s+(?:o\s+)?seu\s+(?:perfil|curr[íi]culo)\b|\bihr\s+profil\s+gepr[üu]ft\b|\bmelihat\s+profil\s+anda\b|đã\s+xem\s+hồ\s+sơ|看了您的简历|看到您的简历|\bnapili\s+ka\b| \banda\s+terpilih\b|\bikaw\s+ay\s+napili\b|\bnapili\s+ang\s+(?:resume|cv|profile|application)\b|\bselected\s+your\s+(?:resume|cv|profile)\b|bạn\s+được\s+chọn|简历已通过|已入选|资料符合|符合(?:兼职|岗位)
+    match: ["Your resume was selected", "您的简历已通过初筛"]
+    nomatch: ["send your resume"]
+  - id: __TB_FREEMAIL
+    languages: [any]
+    pattern: '[\w.+-]{2,40}@(?:gmail|googlemail|yahoo|outlook|hotmail|live|aol|proton(?:mail)?|icloud|gmx|yandex|mail|163|126|qq|sina)\.[a-z]{2,4}(?![a-z])'
+    match: ["amazonhr.careers@gmail.com"]
+    nomatch: ["careers@amazon.com"]
+  - id: __TB_CHATAPP
+    languages: [any]
+    pattern: '(?<![a-z])(?:whats\s?app|telegram|zalo|wechat|viber|kakao\s?talk)(?![a-z])|微信|飞机号|电报'
+    match: ["add me on Telegram"]
+    nomatch: ["call our office"]
+  # ================================================================ impersonation: scoring
+  - id: IMP_TB_PERSONA_OFF_CHANNEL
+    tactic: impersonation
+    weight: 3.5
+    languages: [any]
+    describe: "Claims to write from a named company's HR, on behalf of a job board, or from a labour ministry or public employment service, yet gives only a free-mail address or a chat app"
+    meta: '(__TB_IMP_PERSONA || __TB_IMP_ON_BEHALF || __TB_IMP_GOV) && (__TB_FREEMAIL || __TB_CHATAPP) && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "Hallo, hier ist Julia aus der Personalabteilung von Zalando. Antworten Sie an zalando.karriere@gmail.com."
+    nomatch:
+      - "Hallo, hier ist Julia aus der Personalabteilung von Zalando. Antworten Sie über karriere.zalando.de."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.interpol.int/en/Crimes/Financial-crime/Social-engineering-scams
+  - id: IMP_TB_UNSOLICITED_SELECTION
+    tactic: impersonation
+    weight: 3.5
+    languages: [any]
+    describe: "Tells the reader, out of the blue, that their CV or profile was selected, in the name of a company, job board or ministry reachable only by free-mail or chat"
+    meta: 'IMP_TB_PERSONA_OFF_CHANNEL && __TB_IMP_SELECTED'
+    match:
+      - "Bộ Lao động thông báo: bạn được chọn tham gia chương trình việc làm online. Liên hệ cán bộ qua Zalo."
+    nomatch:
+      - "Bộ Lao động thông báo lịch nghỉ lễ. Liên hệ cán bộ qua Zalo."
+    ref:
+      - https://www.ic3.gov/PSA/2023/PSA230314
+      - https://www.dole.gov.ph/
+  # ================================================================ remote control: families
+  - id: __TB_RC_TOOL
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])|向日葵|todesk|远程(?:控制|协助|桌面)|(?:屏幕|共享)共享|共享屏幕
+      | \bscreen\s?shar\w{0,3}\b|\bshare\s+(?:your\s+)?screen\b|\bpartag\w{1,4}\s+(?:votre\s+|d['’])?[ée]cran\b|\bcompartir\s+(?:tu\s+|su\s+|la\s+)?pantalla\b|\bcompartilh\w{1,4}\s+(?:a\s+|sua\s+)?tela\b
+      | \bbildschirm\s+(?:teilen|freigeben)\b|\bteilen\s+(?:sie\s+)?(?:ihren|deinen)\s+bildschirm\b|\bi-?share\s+ang\s+screen\b|\bshare\s+ang\s+screen\b|\bbildschirmfreigabe\b|\bbagikan\s+layar\b|chia\s+sẻ\s+màn\s+hình
+    match: ["download AnyDesk", "下载向日葵"]
+    nomatch: ["any desk will do"]
+  - id: __TB_RC_CODE_TO_ME
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:send|give|forward|share|tell|read)\s+(?:me|us)\s+(?:the\s+|your\s+|that\s+)?(?:\d{1,2}[\s-]digit\s+)?(?:code|id|otp|pin|number|password)\b|\b(?:forward|send)\s+(?:it|the\s+code)\s+to\s+(?:me|us)\b
+      | \b(?:transmettre|envoyer|donner|transf[ée]rer|communiquer)\s+le\s+code\b|\bme\s+le\s+(?:transf[ée]rer|transmettre|communiquer|envoyer)\b
+      | \b(?:env[íi]eme|env[íi]ame|m[áa]ndame|reenv[íi]amelo|reenv[íi]emelo|p[áa]same)\b|\benv[íi]\w{1,4}\s+(?:me\s+)?el\s+c[óo]digo\b
+      | \b(?:me\s+)?(?:envi\w{1,4}|mand\w{1,4}|encaminh\w{1,4}|pass\w{1,4})\s+(?:o\s+)?c[óo]digo\b|\bme\s+(?:encaminha|envia|manda|passa)\b
+      | \b(?:senden|schicken|geben|nennen|sagen)\s+(?:sie\s+)?(?:mir|uns)\s+(?:den\s+|diesen\s+|die\s+|das\s+|ihre?\s+)?(?:code|id|passwort|kennung)\b|\ban\s+mich\s+weiter\b|\bmir\s+den\s+code\b
+      | \b(?:kasih|kirim|berikan)\w{0,3}\s+(?:id|kode|password)\b[^.!?\n]{0,30}?\bke\s+saya\b| \bkirim\w{0,3}\s+kode(?:nya)?\b|\bteruskan\s+ke\s+saya\b|\bkasih\s+(?:tau\s+)?kode(?:nya)?\b
+      | \bipadala\s+(?:sa\s+akin|mo)\s+(?:ang\s+)?(?:code|otp)\b|\bpakiforward\s+sa\s+akin\b|\bibigay\s+(?:mo\s+)?(?:sa\s+akin\s+)?ang\s+(?:code|otp)\b|\bsa\s+akin\s+ang\s+(?:code|id|password)\b
+      | gửi\s+(?:lại\s+)?(?:mã|code)|gửi\s+(?:mình|tôi|em|anh|chị)\s+(?:id|mã|mật\s+khẩu)|gửi\s+lại\s+cho\s+(?:mình|tôi|em|anh|chị)
+      | (?:验证码|识别码|代码|码)[^，。\n]{0,4}发给我|转发给我|(?:码|密码)[^，。\n]{0,6}告诉我|把(?:验证码|识别码)[^，。\n]{0,6}(?:发|给)
+    match: ["send me the 9-digit code", "把识别码发给我"]
+    nomatch: ["we will send you the code"]
+  - id: __TB_RC_SMS_CODE
+    languages: [any]
+    pattern: '(?<![a-z])(?:otp|sms|verification\s+code|security\s+code|kode\s+otp|mã\s+otp|mã\s+xác\s+(?:nhận|minh)|code\s+par\s+sms|c[óo]digo\s+por\s+sms|code\s+per\s+sms|tan)(?![a-z])|短信验证码|验证码'
+    match: ["a verification code by SMS"]
+    nomatch: ["a dress code"]
+  - id: __TB_RC_APK
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])|\b(?:install|download)\w{0,3}\s+(?:also\s+)?(?:our|the)\s+(?:company|work|employee|staff)\s+app\b|\bcompany\s+app\b
+      | \binstall\w{0,2}\s+(?:aussi\s+)?notre\s+application\b|\bapplication\s+de\s+l['’]entreprise\b|\binstal\w{1,4}\s+(?:tamb[ée]m\s+)?o\s+aplicativo\b|\baplicativo\s+da\s+empresa\b|\bapp\s+de\s+la\s+empresa\b
+      | \bfirmen-?app\b|\binstall\s+(?:juga\s+)?aplikasi\s+perusahaan\b|\baplikasi\s+(?:perusahaan|kantor|kerja)\b|ứng\s+dụng\s+công\s+ty|公司app|公司软件|安装[^，。\n]{0,6}app
+    match: ["install our company app from this link", "再从这个链接安装公司APP"]
+    nomatch: ["install the update from the app store"]
+  - id: __TB_RC_CHAT_INTERVIEW
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:interview|onboarding|training|hiring\s+process)\w{0,3}\b[^.!?\n]{0,30}?\b(?:via|by|on|through|over|lewat|melalui|sa)\s+(?:text\s+)?(?:chat|telegram|whats\s?app|text|messag\w{1,3}|wa)\b|\b(?:text|chat)[\s-](?:based\s+)?interview\b|\bchat\s+only,?\s+no\s+(?:calls|phone|video)\b|\bpar\s+[ée]crit\s+sur\s+whats\s?app\b|\bsolo\s+texto,?\s+sin\s+llamadas\b|\bs[óo]\s+por\s+mensagem\b|\bnur\s+schriftlich\s+[üu]ber\b|\bhanya\s+via\s+chat\b|\bwalang\s+tawag\b|\bkhông\s+gọi\s+điện\b|不打电话
+      | \bentretien\b[^.!?\n]{0,40}?\b(?:par\s+(?:messagerie|[ée]crit|chat|message)|sur\s+(?:telegram|whats\s?app))\b
+      | \bentrevista\b[^.!?\n]{0,40}?\b(?:por\s+(?:chat|telegram|whats\s?app|mensajes?)|pelo\s+(?:telegram|whats\s?app|chat)|no\s+(?:telegram|whats\s?app))\b
+      | gespr[äa]ch\b[^.!?\n]{0,40}?\b(?:per\s+(?:text)?chat|über\s+(?:telegram|whats\s?app)|auf\s+telegram)\b
+      | \b(?:telegram|whats\s?app)\s+chat\s+lang\b[^.!?\n]{0,20}?\binterview\b
+      | phỏng\s+vấn\s+(?:chỉ\s+)?(?:qua|bằng|trên)\s+(?:tin\s+nhắn|chat|telegram|zalo)|面试[^。\n]{0,12}(?:telegram|微信|文字|聊天|飞机)
+    match: ["The interview will be held via text chat on Telegram", "面试只在Telegram上文字沟通"]
+    nomatch: ["The interview will be held at our office"]
+  - id: __TB_RC_GUIDE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bguide\s+you\s+(?:step\s+by\s+step|through)\b|\bwalk\s+you\s+through\b|\bfollow\s+exactly\s+what\b|\bfollow\s+(?:his|her|their|my)\s+instructions\b|\bvous\s+guider\s+[ée]tape\s+par\s+[ée]tape\b|\bsuivez\s+(?:ses|mes)\s+instructions\b|\bvous\s+guidera\b
+      | \bte\s+guiar[áa]\b|\bsigue\s+sus\s+instrucciones\b|\bvai\s+te\s+orientar\b|\bseguir\s+as\s+instru[çc][õo]es\b|\bf[üu]hrt\s+sie\s+schritt\s+f[üu]r\s+schritt\b|\bpaso\s+a\s+paso\b|\bpasso\s+a\s+passo\b|\bstep\s+by\s+step\b
+      | \blangkah\s+demi\s+langkah\b|\bmembimbing\b|\bikuti\s+(?:saja\s+)?arahan\w{0,3}\b|\bgagabayan\b|\bsundin\s+(?:mo\s+)?lang\b
+      | hướng\s+dẫn\s+(?:bạn\s+)?từng\s+bước|一步一步带你|手把手|按他说的做|带你操作
+    match: ["The manager will guide you step by step", "Gagabayan ka ng manager"]
+    nomatch: ["the guide is attached"]
+  - id: __TB_RC_HIRE_CTX
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \binterview\w{0,3}\b|\bentretien\b|\bentrevista\b|\bvorstellungsgespr[äa]ch\b|phỏng\s+vấn|面试|入职|员工账号|\bonboarding\b|\bhired\b|\bemployee\s+account\b
+      | \bbefore\s+your\s+first\s+(?:shift|day)\b|\bwork\s+tools\b|\boutils\s+de\s+travail\b|\bherramientas\b|\bferramentas\b|\barbeitsbeginn\b|\barbeitsprogramme\b|\bsebelum\s+mulai\s+kerja\b|\baplikasi\s+kerja\b|\bbago\s+ka\s+magsimula\b|công\s+cụ\s+làm\s+việc|trước\s+khi\s+bắt\s+đầu|上班前|工作软件| \bcompte\s+employ[ée]\b|\bcuenta\s+de\s+empleado\b|\bconta\s+de\s+funcion[áa]rio\b|\bmitarbeiterkonto\b|\bakun\s+karyawan\b|tài\s+khoản\s+nhân\s+viên
+    match: ["for the interview"]
+    nomatch: ["for the repair"]
+  - id: __TB_RC_HELPDESK
+    languages: [any]
+    pattern: '\b(?:ticket|helpdesk|help\s+desk|service\s+desk|it-support|support\s+informatique|chamado|tiket|soporte\s+t[ée]cnico)\b|phiếu\s+hỗ\s+trợ|工单|ticket\s+de\s+soporte'
+    match: ["IT Helpdesk ticket #48213"]
+    nomatch: ["interview"]
+  # ================================================================ remote control: scoring
+  - id: RC_TB_TOOL_IN_HIRING
+    tactic: remote_control
+    weight: 3.5
+    languages: [any]
+    describe: "A recruiter asks for a remote-access tool (AnyDesk, TeamViewer, RustDesk, screen sharing) or its code as part of an interview or hiring"
+    meta: '__TB_RC_TOOL && (__TB_RC_HIRE_CTX || __TB_RC_CODE_TO_ME) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "Para la entrevista descargue AnyDesk y envíeme el código."
+    nomatch:
+      - "Ticket de soporte n.º 7712: un técnico se conectará por TeamViewer."
+    ref:
+      - https://consumer.ftc.gov/articles/how-spot-avoid-and-report-tech-support-scams
+      - https://www.ic3.gov/PSA/2023/PSA230314
+  - id: RC_TB_CODE_RELAY
+    tactic: remote_control
+    weight: 3.5
+    languages: [any]
+    describe: "Has the candidate forward a code received by SMS or a verification code to the recruiter, to 'activate' an account"
+    meta: '__TB_RC_SMS_CODE && __TB_RC_CODE_TO_ME && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "Nanti ada kode OTP masuk lewat SMS, tolong teruskan ke saya untuk aktivasi akun karyawan."
+    nomatch:
+      - "Nanti ada kode OTP masuk lewat SMS, jangan berikan ke siapa pun."
+    ref: https://consumer.ftc.gov/articles/what-know-about-scams-asking-you-verification-code
+  - id: RC_TB_CHAT_ONLY_GUIDED
+    tactic: remote_control
+    weight: 3.5
+    languages: [any]
+    describe: "The interview happens only by text chat on a messaging app, with a 'manager' who will guide the candidate step by step"
+    meta: '__TB_RC_CHAT_INTERVIEW && (__TB_RC_GUIDE || __CHAT_HANDLE) && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "Sa Telegram chat lang po ang interview. Gagabayan ka ng manager step by step."
+    nomatch:
+      - "Sa Telegram chat lang po ang interview."
+    ref: https://www.ic3.gov/PSA/2022/PSA220628
+  - id: RC_TB_APP_AND_SCREEN
+    tactic: remote_control
+    weight: 3.5
+    languages: [any]
+    describe: "Has the candidate install a 'company app' from a file or link (APK) and share the screen or hand over a remote-access code"
+    meta: '__TB_RC_APK && (__TB_RC_TOOL || __TB_RC_CODE_TO_ME) && !__TB_HONEST'
+    match:
+      - "Untuk onboarding download aplikasi perusahaan (file APK) dan bagikan layar, saya bimbing langkah demi langkah."
+    nomatch:
+      - "Untuk onboarding download aplikasi perusahaan dari Play Store resmi."
+    ref:
+      - https://www.ic3.gov/PSA/2023/PSA230314
+      - https://www.interpol.int/en/Crimes/Financial-crime/Social-engineering-scams
+  - id: RC_TB_STACK
+    tactic: remote_control
+    weight: 3.5
+    languages: [any]
+    describe: "Two or more ways of taking control of the candidate's device or accounts: remote-access tool, code relay, company app from a link, chat-only interview with a guide"
+    meta: '2 of (__TB_RC_TOOL, __TB_RC_CODE_TO_ME, __TB_RC_APK, __TB_RC_CHAT_INTERVIEW, __TB_RC_GUIDE, __TB_RC_SMS_CODE) && (__TB_RC_HIRE_CTX || __TB_RC_APK || __TB_RC_CHAT_INTERVIEW) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "等下你会收到短信验证码，转发给我帮你激活员工账号。再从这个链接安装公司APP。"
+    nomatch:
+      - "IT服务工单#5561：技术人员将于下午两点通过向日葵远程连接，请把识别码发给我们。"
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.ic3.gov/PSA/2023/PSA230314
+  # ================================================================ upfront fee: families
+  - id: __TB_FEE_NOUN
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:training|registration|processing|application|onboarding|uniform|kit|medical|visa|insurance|verification|activation|admin(?:istration|istrative)?|placement|deployment|reservation|equipment|laptop|software|course|certificate|certification|background[\s-]check|id\s+card|badge|license|licence|permit|agency|recruitment|account)\s+(?:fee|charge|cost)s?\b|\bstarter\s+(?:kit|pack)\b|\b(?:security|refundable)\s+deposit\b
+      | \bfrais\s+(?:de\s+|d['’])?(?:dossier|formation|inscription|visa|visite|traitement|adh[ée]sion|placement|m[ée]dicaux|assurance|v[ée]rification)\b|\bkit\s+de\s+d[ée]marrage\b|\bcaution\b
+      | \b(?:gastos|cuota|tarifa|costo|pago)\s+de\s+(?:gesti[óo]n|inscripci[óo]n|capacitaci[óo]n|formaci[óo]n|tr[áa]mite|visa|examen|seguro|verificaci[óo]n|uniforme|colocaci[óo]n)\b|\b(?:curso|cursillo)\s+de\s+(?:formaci[óo]n|capacitaci[óo]n)\b|\bkit\s+de\s+inicio\b|\bdep[óo]sito\s+de\s+garant[íi]a\b
+      | \btaxa\s+(?:de\s+)?(?:inscri[çc][ãa]o|cadastro|treinamento|visto|exame|seguro|verifica[çc][ãa]o|uniforme|ades[ãa]o)\b|\btaxa\s+de\s+\d|\bkit\s+inicial\b|\bcau[çc][ãa]o\b|\bvisto\s+de\s+trabalho\b[^.!?\n]{0,60}?\btaxa\b
+      | \b(?:bearbeitungs|vermittlungs|schulungs|anmelde|registrierungs|visa|verwaltungs)geb[üu]hr\w{0,2}\b| \b(?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)| \b(?:r\$|rp\.?)\s?\d[\d.,]{0,9}\b[^.!?\n]{0,6}?(?:seguro|asuransi)| \b(?:seguro|asuransi|insurance)\s+(?:de\s+|na\s+)?(?:r\$|rp\.?)?\s?\d| phí\s+bảo\s+hiểm| 保险费|\bstarterpaket\b|\bkaution\b|\bschulungskosten\b
+      | \bbiaya\s+(?:administrasi|pelatihan|training|pendaftaran|medical|medis|visa|seragam|asuransi|proses|penempatan)\b|\bpaket\s+seragam\b|\buang\s+jaminan\b
+      | \b(?:training|processing|placement|medical|registration)\s+fee\b|\bbayad\s+sa\s+(?:training|medical)\b
+      | phí\s+(?:đào\s+tạo|hồ\s+sơ|đăng\s+ký|visa|khám|bảo\s+hiểm|xác\s+minh|giữ\s+chỗ)|đồng\s+phục|tiền\s+cọc|đặt\s+cọc
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b| \btaxa\s+d[oa]s?\s+(?:visto|exame|treinamento|inscri[çc][ãa]o|uniforme)\b| \b[\w-]{0,20}(?:untersuchungs|visa-)geb[üu]hr\w{0,2}\b| 培训费|手续费|押金|服装费|工装|体检费|保证金|报名费|办证费|签证费|中介费|工具包|会员费|激活费
+    match: ["the 350 USD processing fee", "上岗前需先购买工装"]
+    nomatch: ["a fee-free service"]
+  - id: __TB_FEE_PAY_BEFORE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      (?<!not\s)(?<!n't\s)(?<!n’t\s)\b(?:need|have|must|required)\s+to\s+(?:pay|buy|purchase)\b|\bbefore\s+(?:starting|you\s+start)\b|\bplease\s+pay\b|\bpay\s+(?:the|a|your)\s+\S{1,20}\s+(?:fee|deposit)\b
+      | \b(?:devez|faut)\s+(?:acheter|payer|r[ée]gler)\b|\bmerci\s+de\s+r[ée]gler\b|\bavant\s+de\s+commencer\b
+      | \b(?:debe|debes|tiene\s+que|tienes\s+que|hay\s+que)\s+(?:pagar|comprar|abonar)\b|\bantes\s+de\s+empezar\b
+      | \b(?:precisa|preciso|deve|tem\s+que|[ée]\s+preciso|falta)\s+(?:pagar|comprar)\b|(?<!no\s)(?<!não\s)(?<!nao\s)\bpague\b|\breste\s+[àa]\s+(?:r[ée]gler|payer)\b|\b[üu]berweisen\s+sie\b|\bbefore\s+(?:we\s+book\s+your\s+flight|(?:the\s+)?(?:flight|departure|travel))\b|\bavant\s+le\s+d[ée]part\b|\bantes\s+del\s+viaje\b|\bantes\s+da\s+viagem\b|\bvor\s+der\s+abreise\b|\bbago\s+umalis\b|trước\s+khi\s+bay|出发前|请?先转|\bantes\s+de\s+come[çc]ar\b
+      | \bthe\s+only\s+thing\s+left\s+is\b|\bil\s+ne\s+(?:manque|reste)\s+(?:plus\s+)?que\b|\bsolo\s+falta\s+(?:pagar|abonar)\b|\bs[óo]\s+falta\s+pagar\b|\bes\s+fehlt\s+nur\s+noch\b|\btinggal\s+(?:bayar|transfer)\b|\bna\s+lang\s+ang\s+kulang\b|chỉ\s+còn\s+(?:phí|đóng)|只差|就差| \b(?:m[üu]ssen|muss)\s+[^.!?\n]{0,50}?\b(?:be)?zahlen\b| \b(?:m[üu]ssen|muss)\s+(?:\w{1,20}\s{1,3}){0,4}(?:zahlen|kaufen|[üu]berweisen)\b|\bzahlen\s+sie\s+bitte\b|\bvor\s+(?:arbeitsbeginn|beginn)\b
+      | \b(?:wajib|harus)\s+(?:beli|bayar|transfer|dibayar)\b|\bdibayar\s+dulu\b|\bsilakan\s+transfer\b|\bsebelum\s+(?:mulai|penempatan|berangkat)\b
+      | \bkailangan\s+(?:mong\s+)?(?:bumili|magbayad)\b|\bmagbayad\b|\bbayaran\s+muna\b|\bbago\s+(?:magsimula|ang\s+deployment)\b
+      | (?:cần|phải)\s+(?:mua|đóng|nộp|chuyển)|\bđóng\s+(?:phí|trước)|trước\s+khi\s+(?:đi\s+làm|nhận\s+việc)
+      | 需(?:要)?先?(?:交|购买|缴|支付)|先交|上岗前|入职前|到岗前
+    match: ["you need to buy the starter kit", "Biaya pelatihan wajib dibayar dulu"]
+    nomatch: ["you do not need to pay anything"]
+  - id: __TB_FEE_REFUND
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \brefund(?:ed|able)\b|\breimbursed\b|\bpaid\s+back\b|\brembours\w{0,6}\b|\breembols\w{0,6}\b|\bse\s+te\s+devolver[áa]\b|\bdevolvid\w{0,2}\b|\b(?:zur[üu]ck)?erstattet\b|\bzur[üu]ckerhalten\b|\bzur[üu]ckbekommen\b|\b(?:r[üu]ck)?erstattung\b
+      | \bdikembalikan\b|\bkembali\s+100\b|\bdijamin\s+kembali\b|\bibabalik\b|\bbabalik\s+(?:din\s+)?sa\s+sahod\b|hoàn\s+(?:lại|trả|tiền)|返还|退还|退回|全额退
+    match: ["fully refundable once you arrive", "首月工资返还"]
+    nomatch: ["no refunds"]
+  - id: __TB_FEE_CHECK
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:remaining|the\s+rest|balance|remainder|le\s+reste|le\s+solde|el\s+resto|el\s+saldo|restante|o\s+restante|o\s+resto|den\s+rest|restbetrag|sisanya|natitira)\b
+      | séc[^\n]{0,120}?(?:còn\s+lại|phần\s+dư)|支票[^\n]{0,60}?(?:剩余|余款)
+    match: ["We'll send you a check for $2,800. Deposit it and send the remaining balance"]
+    nomatch: ["Your paycheck arrives on the 25th"]
+  - id: __TB_FEE_VENDOR
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:approved|our)\s+(?:vendor|supplier)\b|\bequipment\s+supplier\b|\bgift\s?cards?\b|\bfournisseur\b|\bcartes?\s+cadeaux?\b|\bproveedor\b|\btarjetas?\s+de\s+regalo\b|\bfornecedor\b|\bcart[õo]es?\s+presente\b
+      | \b(?:ausr[üu]ster|lieferant\w{0,2}|geschenkkarte\w{0,2}|gutscheinkarte\w{0,2})\b|\bkartu\s+hadiah\b|\bpemasok\b|\bsupplier\b|nhà\s+cung\s+cấp|thẻ\s+quà|供应商|礼品卡|充值卡
+    match: ["our approved vendor"]
+    nomatch: ["our customers"]
+  - id: __TB_FEE_NEGATION
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:may|must|can|should)\s*(?:not|n['’]t)\s+(?:charge|ask)\b|\bnever\s+(?:charge|ask)\b|\bno\s+(?:fees?|charge)\b|\bfree\s+of\s+charge\b|\bemployer\s+pays\b|\bonly\s+the\s+employer\s+pays\b
+      | \bne\s+peuvent\s+(?:facturer|demander)\b|\baucuns?\s+frais\b|\bno\s+pueden\s+cobrar\b|\bn[ãa]o\s+podem\s+cobrar\b|\bd[üu]rfen\s+(?:\w{1,20}\s{1,3}){0,3}keine\b|\bbawal\s+maningil\b|\bwalang\s+(?:\w{1,15}\s{1,3}){0,2}fee\b|\bdilarang\s+(?:membebankan|memungut)\b|không\s+được\s+thu|不得(?:向|收取)|禁止收取
+    match: ["Licensed agencies may not charge workers placement fees"]
+    nomatch: ["please pay the fee"]
+  # ================================================================ upfront fee: scoring
+  - id: FEE_TB_PAY_FIRST
+    tactic: upfront_fee
+    weight: 3.5
+    languages: [any]
+    describe: "Makes the candidate pay or buy something (training, kit, uniform, visa, medical, deposit) before starting work"
+    meta: '__TB_FEE_NOUN && __TB_FEE_PAY_BEFORE && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "Trước khi đi làm bạn cần mua bộ đồng phục và dụng cụ 500k."
+    nomatch:
+      - "Doanh nghiệp không được thu phí đồng phục; trước khi đi làm bạn cần mua gì thì công ty cấp."
+      - "Hay anuncios que piden una cuota de gestión antes de empezar: no pague a nadie."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.iom.int/fair-recruitment
+  - id: FEE_TB_REFUND_PROMISE
+    tactic: upfront_fee
+    weight: 3.5
+    languages: [any]
+    describe: "Asks for a fee or deposit and promises it back later (with the first salary, on arrival, 100% refundable), the usual way an upfront fee is made to look safe"
+    meta: '__TB_FEE_NOUN && __TB_FEE_REFUND && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "办理工作签证和体检需要先交手续费8000元，到岗后全额退还。"
+    nomatch:
+      - "办理工作签证和体检由公司负责，不得向求职者收取手续费，已收的全额退还。"
+    ref:
+      - https://www.ilo.org/publications/general-principles-and-operational-guidelines-fair-recruitment-and-definition
+      - https://www.iom.int/fair-recruitment
+  - id: FEE_TB_CHECK_VENDOR
+    tactic: upfront_fee
+    weight: 4.0
+    languages: [any]
+    describe: "Sends a cheque to deposit and has the candidate pass the rest to a 'supplier', gift cards or crypto (the fake-cheque trick)"
+    meta: '__TB_FEE_CHECK && __TB_FEE_VENDOR && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "Wir schicken Ihnen einen Scheck über 2.800 €. Lösen Sie ihn ein und überweisen Sie den Rest an unseren Ausrüster."
+    nomatch:
+      - "Wir schicken Ihnen einen Scheck über 2.800 €. Den Rest erhalten Sie im Mai."
+    ref: https://consumer.ftc.gov/articles/how-spot-avoid-and-report-fake-check-scams
+  - id: FEE_TB_STACK
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [any]
+    describe: "Two or more signs of an upfront fee: a named fee, pay before starting, a refund promise, a cheque to pass on, a supplier or gift cards"
+    meta: '2 of (__TB_FEE_NOUN, __TB_FEE_PAY_BEFORE, __TB_FEE_REFUND, __TB_FEE_CHECK, __TB_FEE_VENDOR) && (__TB_FEE_NOUN || __TB_FEE_CHECK) && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    match:
+      - "Para o visto de trabalho e exame médico é preciso pagar a taxa de 1.500 reais."
+    nomatch:
+      - "Agências regularizadas não podem cobrar taxa de inscrição antes de começar."
+    ref: https://www.iom.int/fair-recruitment
+  # ================================================================ data harvest: families
+  - id: __TB_DATA_FRONTBACK
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bfront\s+(?:and|&)\s+back\b|\b(?:photo|picture|pic|copy|scan)\s+of\s+(?:your\s+)?(?:id|passport|driver['’]?s?\s+licen[cs]e|national\s+id)\b|\brecto[\s-]verso\b
+      | \b(?:ambos\s+lados|las\s+dos\s+caras|anverso\s+y\s+reverso)\b|\bfoto\s+de\s+(?:tu|su)\s+(?:dni|ine|c[ée]dula|pasaporte|documento)\b|\bfrente\s+e\s+verso\b|\bfoto\s+d[oa]\s+(?:rg|cnh|documento|passaporte)\b
+      | \bvorder-?\s*und\s+r[üu]ckseite\b|\bfoto\s+ihres\s+(?:personalausweises|ausweises|passes|reisepasses)\b|\bdepan\s+(?:dan\s+)?belakang\b|\bfoto\s+ktp\b
+      | \bharap\s+at\s+likod\b|\bpicture\s+ng\s+(?:valid\s+)?id\b|mặt\s+trước\s+(?:và\s+)?mặt\s+sau|ảnh\s+(?:cccd|cmnd|căn\s+cước|hộ\s+chiếu)|\bfoto\s+(?:del\s+|do\s+)?(?:pasaporte|passaporte|paspor)\b|\bpicture\s+ng\s+passport\b|\bfoto\s+ihres\s+reisepasses\b|身份证正反面|正反面照片|护照照片
+    match: ["your driver's license front and back", "身份证正反面照片"]
+    nomatch: ["the form has a front page"]
+  - id: __TB_DATA_SELFIE_ID
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bselfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b|\bselfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b|\bselfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b
+      | ảnh\s+(?:chân\s+dung\s+)?cầm\s+(?:cccd|cmnd|căn\s+cước|hộ\s+chiếu)|手持(?:身份证|护照)
+    match: ["a selfie holding it", "手持身份证自拍"]
+    nomatch: ["a selfie at the beach"]
+  - id: __TB_DATA_BANK_LOGIN
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:online|internet|mobile)\s+banking\s+(?:\w+\s+)?(?:username|password|login|credentials)\b|\bbank(?:ing)?\s+(?:username|login|password)\b|\busername\s+and\s+password\b
+      | \bidentifiants\s+(?:de\s+)?(?:banque|bancaires)\b|\bmot\s+de\s+passe\s+(?:de\s+)?(?:votre\s+)?banque\b|\busuario\s+y\s+contrase[ñn]a\b|\bcontrase[ñn]a\s+de\s+(?:banca|banco)\b
+      | \blogin\s+e\s+senha\b|\bsenha\s+do\s+(?:internet\s+banking|banco|app)\b|\bonline-?banking-?zugangsdaten\b|\bzugangsdaten\b|\bpin\s+und\s+tan\b
+      | \b(?:user|username)\s+dan\s+password\b|\b(?:pin|password)\s+m-?banking\b|\busername\s+at\s+password\b|tên\s+đăng\s+nhập\s+và\s+mật\s+khẩu|mật\s+khẩu\s+ngân\s+hàng|网银账号和密码|网银密码|银行卡密码|支付密码|登录密码
+    match: ["your online banking username and password", "网银账号和密码"]
+    nomatch: ["never share your password"]
+  - id: __TB_DATA_CARD
+    languages: [any]
+    pattern: '(?<![a-z])(?:cvv|cvc|card\s+number|num[ée]ro\s+de\s+(?:votre\s+)?carte|n[úu]mero\s+de\s+(?:su\s+|tu\s+)?tarjeta|n[úu]mero\s+do\s+cart[ãa]o|c[óo]digo\s+de\s+seguran[çc]a|kreditkartennummer|kartennummer|pr[üu]fziffer|nomor\s+kartu|số\s+thẻ)(?![a-z])|安全码|卡背后|银行卡号'
+    match: ["your bank card number with CVV"]
+    nomatch: ["your business card"]
+  - id: __TB_DATA_NATID
+    languages: [any]
+    pattern: '\b(?:social\s+security\s+(?:number|no)|ssn|num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|n[úu]mero\s+de\s+seguro\s+social|cpf|steuer-?id|sozialversicherungsnummer|nik|nomor\s+kk|sss\s+number|tin\s+(?:number|no)|số\s+cccd|số\s+cmnd|nif|curp)\b|身份证号'
+    match: ["your SSN"]
+    nomatch: ["a tin of paint"]
+  - id: __TB_DATA_BANK_ACCT
+    languages: [any]
+    pattern: '\b(?:rib|iban|cuenta\s+bancaria|dados\s+banc[áa]rios|nomor\s+rekening|bank\s+account|số\s+tài\s+khoản(?:\s+ngân\s+hàng)?)\b|银行账号'
+    match: ["your RIB"]
+    nomatch: ["the river bank"]
+  - id: __TB_DATA_PRETEXT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bbefore\s+(?:the|your|any)\s+interview\b|\bto\s+complete\s+your\s+application\b|\bfor\s+verification\b|\bso\s+payroll\b|\bpayroll\s+can\b
+      | \bavant\s+l['’]entretien\b|\bpour\s+finaliser\s+votre\s+candidature\b|\bpour\s+v[ée]rification\b|\bpour\s+que\s+la\s+paie\b
+      | \bantes\s+de\s+la\s+entrevista\b|\bpara\s+completar\s+tu\s+postulaci[óo]n\b|\bpara\s+verificaci[óo]n\b|\bpara\s+que\s+n[óo]mina\b
+      | \bantes\s+da\s+entrevista\b|\bpara\s+finalizar\s+sua\s+inscri[çc][ãa]o\b|\bpara\s+verifica[çc][ãa]o\b|\bpara\s+o\s+rh\s+cadastrar\b
+      | \bvor\s+dem\s+gespr[äa]ch\b|\bum\s+ihre\s+bewerbung\s+abzuschlie[ßs]en\b|\bzur\s+verifizierung\b|\bdamit\s+die\s+lohnbuchhaltung\b
+      | \bsebelum\s+interview\b|\buntuk\s+melengkapi\s+lamaran\b|\buntuk\s+verifikasi\b|\bsupaya\s+bagian\s+payroll\b
+      | \bbago\s+ang\s+interview\b|\bpara\s+makumpleto\s+ang\s+application\b|\bpara\s+sa\s+verification\b|\bpara\s+ma-?setup\s+ng\s+payroll\b
+      | \bzur\s+best[äa]tigung\b|\bpour\s+valider\s+votre\s+(?:dossier|candidature|inscription)\b|\bpara\s+validar\s+(?:tu|su|seu)\s+(?:registro|cadastro|postulaci[óo]n)\b|\bto\s+(?:validate|verify|confirm)\s+your\s+(?:application|registration|identity)\b|\buntuk\s+verifikasi\b|\bfor\s+payroll\b| trước\s+khi\s+phỏng\s+vấn|để\s+hoàn\s+tất\s+hồ\s+sơ|để\s+xác\s+minh|để\s+phòng\s+kế\s+toán|面试前|为完成报名|核实身份|工资核实|做核验|用于核验|财务今天
+    match: ["Before the interview we need", "为完成报名"]
+    nomatch: ["after the interview"]
+  - id: __TB_DATA_ONBOARD_GUARD
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:hr|employee|staff|candidate|onboarding|workday|self-service)\s+portal\b(?![^.!?\n]{0,6}\bapk\b)|\bportal\s+(?:de\s+)?(?:rr\.?\s?hh|rh|del\s+empleado|do\s+colaborador|karyawan|hr)\b|\bportail\s+(?:rh|salari[ée]|des\s+salari[ée]s)\b|\bpersonalportal\b|\bworkday\b|\bin\s+the\s+employee\s+portal\b|\bafter\s+(?:your\s+)?signed\b|\bfollowing\s+your\s+signed\b|\bsuite\s+[àa]\s+la\s+signature\b|\btras\s+firmar\b|\bap[óo]s\s+a\s+assinatura\b|\bnach\s+unterzeichnung\b
+      | \bsetelah\s+kontrak\b|\bmatapos\s+pirmahan\b|sau\s+khi\s+ký|cổng\s+nhân\s+sự|签署后|人事系统|\bnever\s+(?:ask|share)\b|\bne\s+communiquez\s+jamais\b|\bnunca\s+(?:comparta|informe)\b|\bniemals\b|\bjangan\s+pernah\b
+    match: ["complete your details in the Workday portal"]
+    nomatch: ["reply by e-mail"]
+  # ================================================================ data harvest: scoring
+  - id: DATA_TB_KYC_STACK
+    tactic: data_harvest
+    weight: 3.5
+    languages: [any]
+    describe: "Asks for two or more kinds of identity or banking data at once (ID front and back, selfie with ID, bank login, card number or CVV, national ID number, bank account) outside any signed onboarding"
+    meta: '2 of (__TB_DATA_FRONTBACK, __TB_DATA_SELFIE_ID, __TB_DATA_BANK_LOGIN, __TB_DATA_CARD, __TB_DATA_NATID, __TB_DATA_BANK_ACCT) && !__TB_DATA_ONBOARD_GUARD && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST && !__TB_OWN_DOMAIN'
+    match:
+      - "Para finalizar sua inscrição envie foto do RG frente e verso e uma selfie segurando o documento."
+    nomatch:
+      - "Após a assinatura do contrato, preencha seus dados bancários e CPF no portal de RH."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.ic3.gov/PSA/2022/PSA220628
+  - id: DATA_TB_BEFORE_HIRING
+    tactic: data_harvest
+    weight: 3.5
+    languages: [any]
+    describe: "Asks for identity documents, a bank login, card details or a national ID number to 'complete the application', 'verify' or 'set up payroll' before any interview or contract"
+    meta: '1 of (__TB_DATA_FRONTBACK, __TB_DATA_SELFIE_ID, __TB_DATA_BANK_LOGIN, __TB_DATA_CARD, __TB_DATA_NATID) && __TB_DATA_PRETEXT && !__TB_DATA_ONBOARD_GUARD && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST && !__TB_OWN_DOMAIN'
+    match:
+      - "Mohon kirimkan user dan password m-banking Anda supaya bagian payroll bisa daftar gaji hari ini."
+    nomatch:
+      - "Mohon kirimkan CV Anda supaya bagian HR bisa menjadwalkan interview."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.police.gov.sg/Advisories/Crime/Scams
+  - id: DATA_TB_BANK_LOGIN_ASKED
+    tactic: data_harvest
+    weight: 3.5
+    languages: [any]
+    describe: "Asks for the candidate's online-banking login or password under a hiring pretext (payroll, verification, completing the application): no employer ever needs it"
+    meta: '__TB_DATA_BANK_LOGIN && (__TB_DATA_PRETEXT || __TB_RC_HIRE_CTX) && !__TB_DATA_ONBOARD_GUARD && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST && !__TB_OWN_DOMAIN'
+    match:
+      - "Pakibigay ang username at password ng online banking mo para ma-setup ng payroll ang sahod mo ngayon."
+    nomatch:
+      - "Pakibigay ang bank account number mo para ma-setup ng payroll ang sahod mo ngayon."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.actionfraud.police.uk/a-z-of-fraud/recruitment-scams
+  - id: DATA_TB_THREE_KINDS
+    tactic: data_harvest
+    weight: 2.5
+    languages: [any]
+    describe: "Asks for three or more kinds of identity or banking data in one message (ID images, selfie with ID, bank login, card, national ID number, bank account)"
+    meta: '3 of (__TB_DATA_FRONTBACK, __TB_DATA_SELFIE_ID, __TB_DATA_BANK_LOGIN, __TB_DATA_CARD, __TB_DATA_NATID, __TB_DATA_BANK_ACCT) && !__TB_HONEST && !__TB_OWN_DOMAIN'
+    match:
+      - "Zur Bestätigung senden Sie ein Foto Ihres Reisepasses, ein Selfie damit und Ihre Kartennummer."
+    nomatch:
+      - "Senden Sie ein Foto Ihres Reisepasses und ein Selfie damit."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.ic3.gov/PSA/2022/PSA220628
 
 """#),
         ("rules/task_scam.yaml", #"""
