@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "29e78c5bc16b02cb"
+    static let fingerprint = "28d252e8fed7cd29"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -23351,11 +23351,24 @@ rules:
       | \bdevo\s+\d|\bd[íi]vida\s+de\b|\bmulta\s+de\b|\bpagar\s+para\s+(?:sair|ir\s+embora)\b
       | \b(?:muss|m[üu]ssen)\s+\d[\d.,]{0,8}\s*(?:euro|€|dollar|usd)\b[^.!?\n]{0,40}?\bzur[üu]ck(?:zahlen|bezahlen)\b| \bschulde\w{0,2}\s+(?:ihnen|der\s+firma|dem\s+chef)\b|\bl[öo]segeld\b|\bvertragsstrafe\b|\bfreikaufen\b
       | \b(?:punya\s+)?(?:utang|hutang)\s+(?:\w{1,10}\s{1,3}){0,2}\d|\bdenda\s+\d|\btebusan\b
-      | \butang\s+(?:daw\s+)?(?:ako|kami|ka)\b|\butang\s+na\s+\d|\bmay\s+utang\b|\bmulta\b|\btubos\b
-      | nợ\s+\d|đền\s+\d|(?:phải\s+)?trả\s+\d{1,4}\s*(?:triệu|tr)\b|tiền\s+chuộc|bồi\s+thường\s+\d
+      | \butang\s+(?:daw\s+)?(?:ako|kami|ka)\b|\butang\s+na\s+\d|\bmay\s+utang\b|\bmulta\b|\btubos\b|(?:phải\s+)?trả\s+\d{1,4}\s*(?:triệu|tr)\b|tiền\s+chuộc|bồi\s+thường\s+\d
       | (?:还|赔|交)[^，。\n]{0,6}?[\d一二三四五六七八九十百千万两]+(?:万|千|元|块)| 欠(?:公司|老板|他们)?[\d一二三四五六七八九十百千万两]|赔(?:偿)?[\d一二三四五六七八九十百千万两]|违约金|赎金|赎人
     match: ["I owe them 8000 dollars", "devo 7 mil dólares", "说我欠公司八万块"]
     nomatch: ["I owe you a coffee"]
+
+  # Split from __TB_CO_DEBT: Vietnamese words with cased letters give the literal prefilter nothing to look for,
+  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_CO_DEBT_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      nợ\s+\d
+      | đền\s+\d
+
+  - id: __TB_CO_DEBT_ANY
+    languages: [any]
+    meta: '__TB_CO_DEBT || __TB_CO_DEBT_VI'
+
   - id: __TB_CO_CONFINE
     languages: [any]
     flags: [extended]
@@ -23382,10 +23395,22 @@ rules:
       | \bschlagen\s+(?:uns|mich)\b|\bgeschlagen\b|\bkein\s+essen\b|\bgefoltert\b
       | \bdipukul(?:i)?\b|\bdisiksa\b|\bdisetrum\b|\b(?:tidak|gak)\s+(?:di)?(?:kasih|beri)\s+makan\b
       | \bbinubugbog\b|\bbinugbog\b|\bsinasaktan\b|\bhindi\s+pinapakain\b|\bkinuryente\b
-      | bị\s+(?:đánh|đập|bỏ\s+đói|chích\s+điện|tra\s+tấn)
       | 挨打|被打|打我们|殴打|不给饭|电击|电棍|小黑屋
     match: ["they beat us", "nous frappent", "挨打"]
     nomatch: ["we beat our sales target"]
+
+  # Split from __TB_CO_VIOLENCE: Vietnamese words with cased letters give the literal prefilter nothing to look for,
+  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_CO_VIOLENCE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      bị\s+(?:đánh|đập|bỏ\s+đói|chích\s+điện|tra\s+tấn)
+
+  - id: __TB_CO_VIOLENCE_ANY
+    languages: [any]
+    meta: '__TB_CO_VIOLENCE || __TB_CO_VIOLENCE_VI'
+
   - id: __TB_CO_QUOTA
     languages: [any]
     flags: [extended]
@@ -23433,10 +23458,22 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:please|pls|plz)\s+help\s+me\b|\bhelp\s+me\s+(?:get\s+out|escape|please)\b|\bsave\s+me\b|\bget\s+me\s+out\b|\bcall\s+the\s+(?:police|embassy)\s+for\s+me\b|\baidez[\s-]moi\b|\bappelez\s+l['’]ambassade\b|\bay[úu]d(?:a|e)me\b|\bavisa\s+a\s+la\s+embajada\b
-      | \bme\s+ajud[ae]\b|\bavisa\s+a\s+embaixada\b|\bhilf\s+mir\b|\bhelft\s+mir\b|\bruf\s+die\s+(?:botschaft|polizei)\b|\btolong\s+(?:bantu|lapor)\b|\btulungan\s+(?:nyo|ninyo|mo)\s+(?:po\s+)?ako\b|\bpakisabi\s+(?:po\s+)?sa\s+embassy\b
-      | cứu\s+(?:em|tôi|con|mình)\s+với|báo\s+đại\s+sứ\s+quán\s+giúp|救救我|求(?:你们|求你)帮我|帮我联系大使馆
+      | \bme\s+ajud[ae]\b|\bavisa\s+a\s+embaixada\b|\bhilf\s+mir\b|\bhelft\s+mir\b|\bruf\s+die\s+(?:botschaft|polizei)\b|\btolong\s+(?:bantu|lapor)\b|\btulungan\s+(?:nyo|ninyo|mo)\s+(?:po\s+)?ako\b|\bpakisabi\s+(?:po\s+)?sa\s+embassy\b|báo\s+đại\s+sứ\s+quán\s+giúp|救救我|求(?:你们|求你)帮我|帮我联系大使馆
     match: ["please help me", "救救我"]
     nomatch: ["can you help me with the form"]
+
+  # Split from __TB_CO_SOS: Vietnamese words with cased letters give the literal prefilter nothing to look for,
+  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_CO_SOS_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      cứu\s+(?:em|tôi|con|mình)\s+với
+
+  - id: __TB_CO_SOS_ANY
+    languages: [any]
+    meta: '__TB_CO_SOS || __TB_CO_SOS_VI'
+
   - id: __TB_FIRST_PERSON
     languages: [any]
     flags: [extended]
@@ -23467,17 +23504,34 @@ rules:
       \bmy\s+(?:brother|sister|son|daughter|cousin|nephew|niece|husband|wife|boyfriend|girlfriend|friend)\b|\b(?:mon|ma)\s+(?:fr[èe]re|s[œo]e?ur|fils|fille|cousine?|mari|femme|ami|amie|neveu|ni[èe]ce)\b
       | \bmi\s+(?:hermana?|hij[oa]|prim[oa]|esposo|esposa|marido|novi[oa]|amig[oa]|sobrin[oa])\b|\b(?:meu|minha)\s+(?:irm[ãa]o?|filh[oa]|prim[oa]|marido|esposa|namorad[oa]|amig[oa]|sobrinh[oa])\b
       | \b(?:mein|meine)\s+(?:bruder|schwester|sohn|tochter|cousin|cousine|mann|frau|freund|freundin|neffe|nichte)\b|\b(?:adik|kakak|anak|suami|istri|sepupu|teman)\s+(?:saya|aku|ku)\b|\b(?:adikku|kakakku|anakku|suamiku|istriku)\b
-      | \b(?:kapatid|anak|pinsan|asawa|kaibigan|pamangkin)\s+(?:ko|namin)\b|(?:em\s+trai|em\s+gái|anh\s+trai|chị\s+gái|con\s+trai|con\s+gái|chồng|vợ|bạn)\s+(?:tôi|em|mình)\b
+      | \b(?:kapatid|anak|pinsan|asawa|kaibigan|pamangkin)\s+(?:ko|namin)\b
       | 我(?:的)?(?:哥哥|弟弟|姐姐|妹妹|儿子|女儿|表哥|表弟|表姐|表妹|堂哥|堂弟|朋友|老公|丈夫|老婆|妻子|侄子|外甥)
     match: ["my brother says they took his passport", "我弟弟被关在园区"]
     nomatch: ["my passport was taken"]
   # ================================================================ coercion: scoring
+
+  # Split from __TB_RELATIVE: Vietnamese words with cased letters give the literal prefilter nothing to look for,
+  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_RELATIVE_VI
+    languages: [vi]
+    flags: [extended]
+    match:
+      - "Em trai tôi sang Campuchia làm việc từ tháng trước."
+    nomatch:
+      - "Tôi sang Campuchia làm việc từ tháng trước."
+    pattern: |
+      (?:em\s+trai|em\s+gái|anh\s+trai|chị\s+gái|con\s+trai|con\s+gái|chồng|vợ|bạn)\s+(?:tôi|em|mình)\b
+
+  - id: __TB_RELATIVE_ANY
+    languages: [any]
+    meta: '__TB_RELATIVE || __TB_RELATIVE_VI'
+
   - id: COER_TB_VICTIM_SIGNS
     tactic: coercion
     weight: 4.0
     languages: [any]
     describe: "A message in the first person, or a plea for help, that tells two or more signs of control after recruitment (passport kept, debt or ransom, locked in, beaten, quota punished, sold on)"
-    meta: '2 of (__TB_CO_PASSPORT, __TB_CO_DEBT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_QUOTA, __TB_CO_SOLD) && (__TB_FIRST_PERSON || __TB_CO_SOS) && !__TB_THIRD_REPORT && !__TB_RELATIVE && (!__ABOUT_SCAMS_NO_CONTACT || __TB_CO_SOS && __TB_FIRST_PERSON)'
+    meta: '2 of (__TB_CO_PASSPORT, __TB_CO_DEBT_ANY, __TB_CO_CONFINE, __TB_CO_VIOLENCE_ANY, __TB_CO_QUOTA, __TB_CO_SOLD) && (__TB_FIRST_PERSON || __TB_CO_SOS_ANY) && !__TB_THIRD_REPORT && !__TB_RELATIVE_ANY && (!__ABOUT_SCAMS_NO_CONTACT || __TB_CO_SOS_ANY && __TB_FIRST_PERSON)'
     match:
       - "please help me, they took my passport and now I owe them 8000 dollars"
       - "Wenn ich das Tagesziel nicht schaffe, schlagen sie uns. Sie wollen mich an eine andere Firma verkaufen."
@@ -23493,7 +23547,7 @@ rules:
     weight: 3.0
     languages: [any]
     describe: "The victim speaks for themself (first person or a plea for help) about being held after recruitment: a moderator should be alerted"
-    meta: 'COER_TB_VICTIM_SIGNS && (__TB_CO_SOS || __TB_FIRST_PERSON)'
+    meta: 'COER_TB_VICTIM_SIGNS && (__TB_CO_SOS_ANY || __TB_FIRST_PERSON)'
     match:
       - "救救我，一到这边护照就被收走了，说我欠公司八万块"
     nomatch:
@@ -23504,7 +23558,7 @@ rules:
     weight: 1.5
     languages: [any]
     describe: "Three or more distinct signs of control after recruitment (passport kept, debt, locked in, beaten, quota punished, sold on) in a message from the victim"
-    meta: 'COER_TB_VICTIM_SIGNS && 3 of (__TB_CO_PASSPORT, __TB_CO_DEBT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_QUOTA, __TB_CO_SOLD)'
+    meta: 'COER_TB_VICTIM_SIGNS && 3 of (__TB_CO_PASSPORT, __TB_CO_DEBT_ANY, __TB_CO_CONFINE, __TB_CO_VIOLENCE_ANY, __TB_CO_QUOTA, __TB_CO_SOLD)'
     match:
       - "Kalau tidak capai target kami dipukul dan tidak dikasih makan. Katanya aku mau dijual ke perusahaan lain. Tolong lapor ke KBRI"
     nomatch:
@@ -23515,7 +23569,7 @@ rules:
     weight: 4.0
     languages: [any]
     describe: "Threatens the recruited worker: a penalty or ransom for leaving, exposure to the family, or a warning not to escape, with another sign of control"
-    meta: '2 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_SOLD) && (__TB_CO_EXPOSE || __TB_CO_NO_ESCAPE) && __TB_SECOND_PERSON && !__TB_THIRD_REPORT && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '2 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT_ANY, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE_ANY, __TB_CO_SOLD) && (__TB_CO_EXPOSE || __TB_CO_NO_ESCAPE) && __TB_SECOND_PERSON && !__TB_THIRD_REPORT && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Kamu sudah tanda tangan kontrak. Kalau berhenti sekarang bayar denda 50 juta atau foto kamu kami kirim ke keluarga."
     nomatch:
@@ -23526,7 +23580,7 @@ rules:
     weight: 3.0
     languages: [any]
     describe: "Three or more kinds of threat or control in one message to the worker"
-    meta: 'COER_TB_RECRUITER_THREAT && 3 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_SOLD)'
+    meta: 'COER_TB_RECRUITER_THREAT && 3 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT_ANY, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE_ANY, __TB_CO_SOLD)'
     match:
       - "Mày đã ký hợp đồng rồi. Muốn nghỉ thì đền 100 triệu, không thì tao gửi ảnh cho gia đình mày. Đừng có mà trốn."
     nomatch:
@@ -23630,11 +23684,24 @@ rules:
       | \b(?:me\s+)?(?:envi\w{1,4}|mand\w{1,4}|encaminh\w{1,4}|pass\w{1,4})\s+(?:o\s+)?c[óo]digo\b|\bme\s+(?:encaminha|envia|manda|passa)\b
       | \b(?:senden|schicken|geben|nennen|sagen)\s+(?:sie\s+)?(?:mir|uns)\s+(?:den\s+|diesen\s+|die\s+|das\s+|ihre?\s+)?(?:code|id|passwort|kennung)\b|\ban\s+mich\s+weiter\b|\bmir\s+den\s+code\b
       | \b(?:kasih|kirim|berikan)\w{0,3}\s+(?:id|kode|password)\b[^.!?\n]{0,30}?\bke\s+saya\b| \bkirim\w{0,3}\s+kode(?:nya)?\b|\bteruskan\s+ke\s+saya\b|\bkasih\s+(?:tau\s+)?kode(?:nya)?\b
-      | \bipadala\s+(?:sa\s+akin|mo)\s+(?:ang\s+)?(?:code|otp)\b|\bpakiforward\s+sa\s+akin\b|\bibigay\s+(?:mo\s+)?(?:sa\s+akin\s+)?ang\s+(?:code|otp)\b|\bsa\s+akin\s+ang\s+(?:code|id|password)\b
-      | gửi\s+(?:lại\s+)?(?:mã|code)|gửi\s+(?:mình|tôi|em|anh|chị)\s+(?:id|mã|mật\s+khẩu)|gửi\s+lại\s+cho\s+(?:mình|tôi|em|anh|chị)
+      | \bipadala\s+(?:sa\s+akin|mo)\s+(?:ang\s+)?(?:code|otp)\b|\bpakiforward\s+sa\s+akin\b|\bibigay\s+(?:mo\s+)?(?:sa\s+akin\s+)?ang\s+(?:code|otp)\b|\bsa\s+akin\s+ang\s+(?:code|id|password)\b|gửi\s+lại\s+cho\s+(?:mình|tôi|em|anh|chị)
       | (?:验证码|识别码|代码|码)[^，。\n]{0,4}发给我|转发给我|(?:码|密码)[^，。\n]{0,6}告诉我|把(?:验证码|识别码)[^，。\n]{0,6}(?:发|给)
     match: ["send me the 9-digit code", "把识别码发给我"]
     nomatch: ["we will send you the code"]
+
+  # Split from __TB_RC_CODE_TO_ME: Vietnamese words with cased letters give the literal prefilter nothing to look for,
+  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_RC_CODE_TO_ME_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      gửi\s+(?:lại\s+)?(?:mã|code)
+      | gửi\s+(?:mình|tôi|em|anh|chị)\s+(?:id|mã|mật\s+khẩu)
+
+  - id: __TB_RC_CODE_TO_ME_ANY
+    languages: [any]
+    meta: '__TB_RC_CODE_TO_ME || __TB_RC_CODE_TO_ME_VI'
+
   - id: __TB_RC_SMS_CODE
     languages: [any]
     pattern: '(?<![a-z])(?:otp|sms|verification\s+code|security\s+code|kode\s+otp|mã\s+otp|mã\s+xác\s+(?:nhận|minh)|code\s+par\s+sms|c[óo]digo\s+por\s+sms|code\s+per\s+sms|tan)(?![a-z])|短信验证码|验证码'
@@ -23690,7 +23757,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "A recruiter asks for a remote-access tool (AnyDesk, TeamViewer, RustDesk, screen sharing) or its code as part of an interview or hiring"
-    meta: '__TB_RC_TOOL && (__TB_RC_HIRE_CTX || __TB_RC_CODE_TO_ME) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_RC_TOOL && (__TB_RC_HIRE_CTX || __TB_RC_CODE_TO_ME_ANY) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Para la entrevista descargue AnyDesk y envíeme el código."
     nomatch:
@@ -23703,7 +23770,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Has the candidate forward a code received by SMS or a verification code to the recruiter, to 'activate' an account"
-    meta: '__TB_RC_SMS_CODE && __TB_RC_CODE_TO_ME && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_RC_SMS_CODE && __TB_RC_CODE_TO_ME_ANY && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Nanti ada kode OTP masuk lewat SMS, tolong teruskan ke saya untuk aktivasi akun karyawan."
     nomatch:
@@ -23725,7 +23792,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Has the candidate install a 'company app' from a file or link (APK) and share the screen or hand over a remote-access code"
-    meta: '__TB_RC_APK && (__TB_RC_TOOL || __TB_RC_CODE_TO_ME) && !__TB_HONEST'
+    meta: '__TB_RC_APK && (__TB_RC_TOOL || __TB_RC_CODE_TO_ME_ANY) && !__TB_HONEST'
     match:
       - "Untuk onboarding download aplikasi perusahaan (file APK) dan bagikan layar, saya bimbing langkah demi langkah."
     nomatch:
@@ -23738,7 +23805,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Two or more ways of taking control of the candidate's device or accounts: remote-access tool, code relay, company app from a link, chat-only interview with a guide"
-    meta: '2 of (__TB_RC_TOOL, __TB_RC_CODE_TO_ME, __TB_RC_APK, __TB_RC_CHAT_INTERVIEW, __TB_RC_GUIDE, __TB_RC_SMS_CODE) && (__TB_RC_HIRE_CTX || __TB_RC_APK || __TB_RC_CHAT_INTERVIEW) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '2 of (__TB_RC_TOOL, __TB_RC_CODE_TO_ME_ANY, __TB_RC_APK, __TB_RC_CHAT_INTERVIEW, __TB_RC_GUIDE, __TB_RC_SMS_CODE) && (__TB_RC_HIRE_CTX || __TB_RC_APK || __TB_RC_CHAT_INTERVIEW) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "等下你会收到短信验证码，转发给我帮你激活员工账号。再从这个链接安装公司APP。"
     nomatch:
@@ -23758,10 +23825,23 @@ rules:
       | \b(?:bearbeitungs|vermittlungs|schulungs|anmelde|registrierungs|visa|verwaltungs)geb[üu]hr\w{0,2}\b| \b(?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)| \b(?:r\$|rp\.?)\s?\d[\d.,]{0,9}\b[^.!?\n]{0,6}?(?:seguro|asuransi)| \b(?:seguro|asuransi|insurance)\s+(?:de\s+|na\s+)?(?:r\$|rp\.?)?\s?\d| phí\s+bảo\s+hiểm| 保险费|\bstarterpaket\b|\bkaution\b|\bschulungskosten\b
       | \bbiaya\s+(?:administrasi|pelatihan|training|pendaftaran|medical|medis|visa|seragam|asuransi|proses|penempatan)\b|\bpaket\s+seragam\b|\buang\s+jaminan\b
       | \b(?:training|processing|placement|medical|registration)\s+fee\b|\bbayad\s+sa\s+(?:training|medical)\b
-      | phí\s+(?:đào\s+tạo|hồ\s+sơ|đăng\s+ký|visa|khám|bảo\s+hiểm|xác\s+minh|giữ\s+chỗ)|đồng\s+phục|tiền\s+cọc|đặt\s+cọc
+      | phí\s+(?:đào\s+tạo|hồ\s+sơ|đăng\s+ký|visa|khám|bảo\s+hiểm|xác\s+minh|giữ\s+chỗ)|đồng\s+phục|tiền\s+cọc
       | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b| \btaxa\s+d[oa]s?\s+(?:visto|exame|treinamento|inscri[çc][ãa]o|uniforme)\b| \b[\w-]{0,20}(?:untersuchungs|visa-)geb[üu]hr\w{0,2}\b| 培训费|手续费|押金|服装费|工装|体检费|保证金|报名费|办证费|签证费|中介费|工具包|会员费|激活费
     match: ["the 350 USD processing fee", "上岗前需先购买工装"]
     nomatch: ["a fee-free service"]
+
+  # Split from __TB_FEE_NOUN: Vietnamese words with cased letters give the literal prefilter nothing to look for,
+  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_FEE_NOUN_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      đặt\s+cọc
+
+  - id: __TB_FEE_NOUN_ANY
+    languages: [any]
+    meta: '__TB_FEE_NOUN || __TB_FEE_NOUN_VI'
+
   - id: __TB_FEE_PAY_BEFORE
     languages: [any]
     flags: [extended]
@@ -23772,11 +23852,23 @@ rules:
       | \b(?:precisa|preciso|deve|tem\s+que|[ée]\s+preciso|falta)\s+(?:pagar|comprar)\b|(?<!no\s)(?<!não\s)(?<!nao\s)\bpague\b|\breste\s+[àa]\s+(?:r[ée]gler|payer)\b|\b[üu]berweisen\s+sie\b|\bbefore\s+(?:we\s+book\s+your\s+flight|(?:the\s+)?(?:flight|departure|travel))\b|\bavant\s+le\s+d[ée]part\b|\bantes\s+del\s+viaje\b|\bantes\s+da\s+viagem\b|\bvor\s+der\s+abreise\b|\bbago\s+umalis\b|trước\s+khi\s+bay|出发前|请?先转|\bantes\s+de\s+come[çc]ar\b
       | \bthe\s+only\s+thing\s+left\s+is\b|\bil\s+ne\s+(?:manque|reste)\s+(?:plus\s+)?que\b|\bsolo\s+falta\s+(?:pagar|abonar)\b|\bs[óo]\s+falta\s+pagar\b|\bes\s+fehlt\s+nur\s+noch\b|\btinggal\s+(?:bayar|transfer)\b|\bna\s+lang\s+ang\s+kulang\b|chỉ\s+còn\s+(?:phí|đóng)|只差|就差| \b(?:m[üu]ssen|muss)\s+[^.!?\n]{0,50}?\b(?:be)?zahlen\b| \b(?:m[üu]ssen|muss)\s+(?:\w{1,20}\s{1,3}){0,4}(?:zahlen|kaufen|[üu]berweisen)\b|\bzahlen\s+sie\s+bitte\b|\bvor\s+(?:arbeitsbeginn|beginn)\b
       | \b(?:wajib|harus)\s+(?:beli|bayar|transfer|dibayar)\b|\bdibayar\s+dulu\b|\bsilakan\s+transfer\b|\bsebelum\s+(?:mulai|penempatan|berangkat)\b
-      | \bkailangan\s+(?:mong\s+)?(?:bumili|magbayad)\b|\bmagbayad\b|\bbayaran\s+muna\b|\bbago\s+(?:magsimula|ang\s+deployment)\b
-      | (?:cần|phải)\s+(?:mua|đóng|nộp|chuyển)|\bđóng\s+(?:phí|trước)|trước\s+khi\s+(?:đi\s+làm|nhận\s+việc)
+      | \bkailangan\s+(?:mong\s+)?(?:bumili|magbayad)\b|\bmagbayad\b|\bbayaran\s+muna\b|\bbago\s+(?:magsimula|ang\s+deployment)\b|\bđóng\s+(?:phí|trước)|trước\s+khi\s+(?:đi\s+làm|nhận\s+việc)
       | 需(?:要)?先?(?:交|购买|缴|支付)|先交|上岗前|入职前|到岗前
     match: ["you need to buy the starter kit", "Biaya pelatihan wajib dibayar dulu"]
     nomatch: ["you do not need to pay anything"]
+
+  # Split from __TB_FEE_PAY_BEFORE: Vietnamese words with cased letters give the literal prefilter nothing to look for,
+  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_FEE_PAY_BEFORE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      (?:cần|phải)\s+(?:mua|đóng|nộp|chuyển)
+
+  - id: __TB_FEE_PAY_BEFORE_ANY
+    languages: [any]
+    meta: '__TB_FEE_PAY_BEFORE || __TB_FEE_PAY_BEFORE_VI'
+
   - id: __TB_FEE_REFUND
     languages: [any]
     flags: [extended]
@@ -23789,10 +23881,26 @@ rules:
     languages: [any]
     flags: [extended]
     pattern: |
-      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:remaining|the\s+rest|balance|remainder|le\s+reste|le\s+solde|el\s+resto|el\s+saldo|restante|o\s+restante|o\s+resto|den\s+rest|restbetrag|sisanya|natitira)\b
-      | séc[^\n]{0,120}?(?:còn\s+lại|phần\s+dư)|支票[^\n]{0,60}?(?:剩余|余款)
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:remaining|the\s+rest|balance|remainder|le\s+reste|le\s+solde|el\s+resto|el\s+saldo|restante|o\s+restante|o\s+resto|den\s+rest|restbetrag|sisanya|natitira)\b|支票[^\n]{0,60}?(?:剩余|余款)
     match: ["We'll send you a check for $2,800. Deposit it and send the remaining balance"]
     nomatch: ["Your paycheck arrives on the 25th"]
+
+  # Split from __TB_FEE_CHECK: Vietnamese words with cased letters give the literal prefilter nothing to look for,
+  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_FEE_CHECK_VI
+    languages: [vi]
+    flags: [extended]
+    match:
+      - "Bạn sẽ nhận một tờ séc 2.000 đô, chuyển phần dư cho nhà cung cấp thiết bị."
+    nomatch:
+      - "Lương trả bằng chuyển khoản hằng tháng."
+    pattern: |
+      séc[^\n]{0,120}?(?:còn\s+lại|phần\s+dư)
+
+  - id: __TB_FEE_CHECK_ANY
+    languages: [any]
+    meta: '__TB_FEE_CHECK || __TB_FEE_CHECK_VI'
+
   - id: __TB_FEE_VENDOR
     languages: [any]
     flags: [extended]
@@ -23815,7 +23923,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Makes the candidate pay or buy something (training, kit, uniform, visa, medical, deposit) before starting work"
-    meta: '__TB_FEE_NOUN && __TB_FEE_PAY_BEFORE && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_FEE_NOUN_ANY && __TB_FEE_PAY_BEFORE_ANY && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Trước khi đi làm bạn cần mua bộ đồng phục và dụng cụ 500k."
     nomatch:
@@ -23829,7 +23937,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Asks for a fee or deposit and promises it back later (with the first salary, on arrival, 100% refundable), the usual way an upfront fee is made to look safe"
-    meta: '__TB_FEE_NOUN && __TB_FEE_REFUND && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_FEE_NOUN_ANY && __TB_FEE_REFUND && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "办理工作签证和体检需要先交手续费8000元，到岗后全额退还。"
     nomatch:
@@ -23842,7 +23950,7 @@ rules:
     weight: 4.0
     languages: [any]
     describe: "Sends a cheque to deposit and has the candidate pass the rest to a 'supplier', gift cards or crypto (the fake-cheque trick)"
-    meta: '__TB_FEE_CHECK && __TB_FEE_VENDOR && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_FEE_CHECK_ANY && __TB_FEE_VENDOR && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Wir schicken Ihnen einen Scheck über 2.800 €. Lösen Sie ihn ein und überweisen Sie den Rest an unseren Ausrüster."
     nomatch:
@@ -23853,7 +23961,7 @@ rules:
     weight: 3.0
     languages: [any]
     describe: "Two or more signs of an upfront fee: a named fee, pay before starting, a refund promise, a cheque to pass on, a supplier or gift cards"
-    meta: '2 of (__TB_FEE_NOUN, __TB_FEE_PAY_BEFORE, __TB_FEE_REFUND, __TB_FEE_CHECK, __TB_FEE_VENDOR) && (__TB_FEE_NOUN || __TB_FEE_CHECK) && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '2 of (__TB_FEE_NOUN_ANY, __TB_FEE_PAY_BEFORE_ANY, __TB_FEE_REFUND, __TB_FEE_CHECK_ANY, __TB_FEE_VENDOR) && (__TB_FEE_NOUN_ANY || __TB_FEE_CHECK_ANY) && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Para o visto de trabalho e exame médico é preciso pagar a taxa de 1.500 reais."
     nomatch:
