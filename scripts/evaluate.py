@@ -121,8 +121,9 @@ def unseen(records, others, similarity=0.5):
     return [r for r in records if novel(r)]
 
 
-def real_lures(folder, split, lure_only=True):
-    """The records of job_lure_candidates that scripts/data/job-lure-labels.tsv marks as recruitment lures.
+def lure_candidates(folder, split, lures_only=True):
+    """The records of job_lure_candidates in `split`: those scripts/data/job-lure-labels.tsv marks as recruitment
+    lures, or all of them with `lures_only=False`.
 
     The labels (ours, by reading each message; no text is copied) give each record's split, that of the identical
     text in its source set, so rules written from the dev lures are measured on the test ones.
@@ -132,7 +133,7 @@ def real_lures(folder, split, lure_only=True):
     if not path.exists() or not labels.exists():
         return []
     rows = [line.split("\t") for line in labels.read_text(encoding="utf-8").splitlines()[1:]]
-    lures = {row[0] for row in rows if row[1] == split and (row[4] == "yes" or not lure_only)}
+    lures = {row[0] for row in rows if row[1] == split and (row[4] == "yes" or not lures_only)}
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return [dict(r, label="scam") for r in records if r["id"] in lures]
 
@@ -145,15 +146,16 @@ def shared(binary, folder):
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         return [r for r in rows if keep(r)]
 
+    test_lures = lure_candidates(folder, "test")
     sets = [
         ("uci_sms_spam test, legit", load("uci_sms_spam", lambda r: r["split"] == "test" and r["label"] == "legit")),
         ("indeed_2025_realjobs test (legit adverts)", load("indeed_2025_realjobs", lambda r: r["split"] == "test")),
         ("smishtank, category Job Advertisement (all splits)", load("smishtank", lambda r: r.get("category") == "Job Advertisement")),
         ("smishtank, category Job Advertisement, test", load(
             "smishtank", lambda r: r.get("category") == "Job Advertisement" and r["split"] == "test")),
-        ("job_lure_candidates test, real lures (our labels)", real_lures(folder, "test")),
+        ("job_lure_candidates test, real lures (our labels)", test_lures),
         ("the same, without a near-duplicate among the dev candidates", unseen(
-            real_lures(folder, "test"), real_lures(folder, "dev", lure_only=False))),
+            test_lures, lure_candidates(folder, "dev", lures_only=False))),
         ("emscad_mit_et6 test", load("emscad_mit_et6", lambda r: r["split"] == "test")),
     ]
     rows = []

@@ -128,16 +128,20 @@ extension RuleSetSnapshot {
     static func decodeTexts(_ bytes: [UInt8], range: Range<Int>)
         -> (describe: String, describeLocal: [String: String], references: [String])
     {
-        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return ("", [:], []) }
-        var input = ByteReader(bytes, range: range)
-        return input.ruleTexts() ?? ("", [:], [])
+        var input = textsReader(bytes, range: range)
+        return input?.ruleTexts() ?? ("", [:], [])
     }
 
     /// The English description alone, the first string of the texts block (what evidence shows).
     static func decodeDescribe(_ bytes: [UInt8], range: Range<Int>) -> String {
-        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return "" }
-        var input = ByteReader(bytes, range: range)
-        return input.string() ?? ""
+        var input = textsReader(bytes, range: range)
+        return input?.string() ?? ""
+    }
+
+    /// A reader of `bytes[range]`, nil when the range is not inside the bytes.
+    private static func textsReader(_ bytes: [UInt8], range: Range<Int>) -> ByteReader? {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        return ByteReader(bytes, range: range)
     }
 }
 

@@ -67,15 +67,12 @@ final class RulePrefilter: Sendable {
     /// By view kind (`ViewKind.allCases` order); nil where the set has no prefiltered rule on that view.
     let databases: [LiteralPrefilter?]
     let layout: Layout
-    /// `layout.literalCount`, worked out once.
-    private let literalCount: Int
 
     init(layout: Layout, backend: LiteralPrefilter.Backend) throws(PrefilterError) {
         self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
             group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend)
         }
         self.layout = layout
-        self.literalCount = layout.literalCount
     }
 
     /// For each rule index: whether the rule has a literal condition (false: it always runs, or is a meta rule).
@@ -83,7 +80,7 @@ final class RulePrefilter: Sendable {
 
     /// Narrows `toRun` (pattern rules by index) to the candidates among them in `views`.
     func narrow(_ toRun: inout [Bool], viewNeeded: [Bool], views: inout LazyViews, scratch: PrefilterScratch) {
-        var found = [Bool](repeating: false, count: literalCount)
+        var found = [Bool](repeating: false, count: layout.literalCount)
         for kind in ViewKind.allCases where viewNeeded[kind.index] {
             guard let database = databases[kind.index] else { continue }
             // A text the prefilter cannot read (a Kelvin sign or long s in it): every rule stays.
