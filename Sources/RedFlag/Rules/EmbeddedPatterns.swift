@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "28d252e8fed7cd29"
+    static let fingerprint = "d9e83d4b44294aab"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -157,7 +157,7 @@ rules:
       \b(?:report|block)\s+(?:it|them|this|the\s+(?:number|account|profile|advert|ad|message|post|recruiter|scam)|any\s+\w+|such\s+\w+)\b
       | \b(?:never|don['’]t|do\s+not)\s+(?:pay|send\s+money|transfer|hand\s+over|reply|respond|click|accept|travel)\b
       | \b(?:never|don['’]t|do\s+not)\s+share\s+(?:your\s+)?(?:password|code|otp|pin|bank|card|passport|id|login)
-      | \b(?:check|verify|confirm)\s+(?:it\s+|this\s+|the\s+\w+\s+)?(?:with|on|through|via)\s+(?:the\s+)?(?:official|company['’]s\s+own|employer['’]s|government|embassy|ministry|agency|real|licensed)\b
+      | \b(?:check|verify|confirm)\s+(?:it\s+|this\s+|the\s+\w+\s+)?(?:with|on|through|via)\s+(?:the\s+)?(?:labou?r\s+|foreign\s+|local\s+)?(?:official|company['’]s\s+own|employer['’]s|government|embassy|ministry|agency|real|licensed)\b
       | \b(?:contact|call|tell|alert|inform|go\s+to)\s+(?:the\s+)?(?:police|your\s+bank|action\s+fraud|the\s+embassy|the\s+authorities|a\s+trusted|reportfraud|scamwatch|ic3)\b
       | \bif\s+you\s+(?:have\s+been|were|are|think\s+you)\s+(?:scammed|targeted|affected|a\s+victim|contacted|approached)\b|\bif\s+(?:this|it)\s+(?:has\s+)?happen(?:s|ed)\s+to\s+you\b
       | \b(?:talk|speak)\s+to\s+your\s+(?:children|kids|parents|family|teenagers?)\b|\bkeep\s+(?:the\s+)?(?:screenshots?|evidence|receipts)\b
@@ -182,8 +182,10 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:we\s+are|we['’]re)\s+(?:now\s+|still\s+|urgently\s+)?(?:hiring|recruiting|looking\s+for|seeking)\b
-      | \b(?:pay|transfer|send|deposit)\b[^.!?\n]{0,60}?\b(?:to|into|via)\s+(?:our|my)\b
+      | \b(?:pay|transfer|send|deposit)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:to|into|via)\s+(?:our|my)\b
       | \bto\s+(?:reserve|secure|confirm|book|hold)\s+your\s+(?:place|slot|spot|seat|position)\b
+    match:
+      - "i send u $800, u send $1.700 back to my cousin"
 
   - id: __DIRECT_CONTACT_EN
     languages: [en]
@@ -324,6 +326,7 @@ rules:
       | \bsegundo\s+(?:a|o|os|as|um|uma|fontes|dados)\b|\bde\s+acordo\s+com\b
       | \b(?:foram|foi|ser[ãa]o|tinham\s+sido)\s+(?:resgatad|repatriad|libertad|pres[oa]s?\b|detid|condenad|indiciad|denunciad)\w*
       | \b(?:opera[çc][ãa]o\s+(?:policial|da\s+pol[íi]cia|\w+\s+da\s+pf)|inqu[ée]rito|pris[ãa]o\s+preventiva|julgamento|boletim\s+de\s+ocorr[êe]ncia)\b
+      | \b(?:comunicado|nota\s+oficial|alerta)\s+d[aeo]s?\s+(?:embaixada|consulado|itamaraty|pol[íi]cia|minist[ée]rio|procon|pf|psp|gnr)\b
 
   - id: __FRAME_REPORTED_PT
     languages: [pt]
@@ -348,12 +351,14 @@ rules:
       | \bprocure\s+(?:a\s+pol[íi]cia|a\s+delegacia|o\s+procon|o\s+seu\s+banco|o\s+banco|ajuda|a\s+embaixada)\b|\bligue\s+(?:para\s+o\s+)?(?:180|190|100)\b
       | \b(?:nunca|n[ãa]o)\s+(?:pague|fa[çc]a\s+pix|envie\s+dinheiro|deposite|transfira|responda|clique|forne[çc]a|passe\s+(?:sua|seus|o\s+c[óo]digo))\b
       | \b(?:se\s+voc[êe]\s+(?:caiu|foi\s+v[íi]tima)|caiu\s+no\s+golpe)\b|\bpe[çc]a\s+contrato\s+por\s+escrito\b
+      | \bconsulte\s+(?:sempre\s+)?(?:o\s+itamaraty|a\s+embaixada|o\s+consulado|o\s+procon|os\s+canais\s+oficiais)\b
 
   - id: __FRAME_VOCAB_PT
     languages: [pt]
     flags: [extended]
     pattern: |
       \b(?:golpes?|golpistas?|fraudes?|fraudulent\w*|estelionat\w*|burlas?|burl[õo]es|aliciamento|aliciador\w*|v[íi]timas?|criminosos)\b
+      | \baliciad[oa]s\b|\bfalsas\s+promessas\b|\bfalsas\s+(?:ofertas|propostas)\s+de\s+(?:emprego|trabalho)\b
       | \btr[áa]fico\s+de\s+(?:pessoas|seres\s+humanos)\b|\bmulas?\s+(?:financeiras?|de\s+dinheiro)\b|\bcontas?\s+laranjas?\b|\bfalsos?\s+recrutadores?\b|\bvagas?\s+falsas?\b|\bperfis?\s+falsos?\b
       | \bca(?:iu|[íi]ram|ir|[íi])\s+nessa\b|\bquase\s+ca[íi]u?\b
 
@@ -373,12 +378,24 @@ rules:
       | \bpara\s+(?:garantir|reservar|confirmar|assegurar)\s+(?:a\s+)?(?:sua|tua)\s+vaga\b
       | \b(?:pague|fa[çc]a\s+(?:o\s+)?pix|transfira|deposite)\b[^.!?\n]{0,60}?\b(?:chave|para\s+(?:a\s+)?(?:nossa|minha)\s+conta)
 
+  # Not inside quotation marks: a news or consumer warning that quotes the scammer's «me chama no zap» is not a
+  # contact of its own. "Inside" = the next quotation mark on the line, within 80 characters, closes (» ” or a
+  # straight " after a non-space and before a non-letter).
   - id: __DIRECT_CONTACT_PT
     languages: [pt]
     flags: [extended]
     pattern: |
-      \b(?:me\s+chama|chama\s+no\s+(?:whats|zap|direct|privado|pv)|fale\s+comigo|me\s+adiciona|adicione\s+(?:o\s+nosso|a\s+nossa|nosso|nossa|o\s+meu|meu))\b
-      | \b(?:manda|mande|envie)\s+(?:mensagem|msg|um\s+oi)\s+(?:no|pelo|para\s+o)\s+(?:whats|zap|n[úu]mero|telegram)
+      (?: \b(?:me\s+chama|chama\s+no\s+(?:whats(?:app)?|zap(?:zap)?|direct|privado|pv)|fale\s+comigo|me\s+adiciona|adicione\s+(?:o\s+nosso|a\s+nossa|nosso|nossa|o\s+meu|meu))\b
+        | \b(?:manda|mande|envie)\s+(?:mensagem|msg|um\s+oi)\s+(?:no|pelo|para\s+o)\s+(?:whats|zap|n[úu]mero|telegram)
+      )(?![^«»“”"\n]{0,80}(?:[»”]|(?<=\S)"(?!\w)))
+    match:
+      - "Gostou da vaga? Me chama no WhatsApp que te explico."
+      - "Vaga de digitador, chama no WhatsApp (21) 97777-0000."
+      - "Interessados, manda mensagem no whats (11) 98888-1234."
+    nomatch:
+      - "Os golpistas mandam textos como “R$ 300 por dia, me chama no WhatsApp” e depois pedem um depósito."
+      - "Segundo a polícia, a mensagem dizia: \"trabalho de casa, chama no WhatsApp\". Desconfie."
+      - "Desconfie de anúncios que dizem «me chama no zap que te explico» ou \"manda mensagem no whats para garantir a vaga\"."
 
   # ---------------------------------------------------------------- de
   - id: __FRAME_NEWS_DE
@@ -646,7 +663,9 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:b[êe]n\s+)?(?:m[ìi]nh|em|ch[úu]ng\s+t[ôo]i)\s+(?:[đd]ang\s+)?(?:c[ầa]n\s+tuy[ểe]n|tuy[ểe]n\s+(?:d[ụu]ng|g[ấa]p)|c[ầa]n\s+(?:ctv|ng[ưu][ờo]i|nh[âa]n\s+vi[êe]n|b[ạa]n))\b
-      | \b(?:chuy[ểe]n\s+kho[ảa]n|n[ộo]p|[đd][óo]ng|n[ạa]p)\s[^.!?\n]{0,30}?(?:v[àa]o\s+(?:t[àa]i\s+kho[ảa]n|stk)\s+(?:sau|n[àa]y|c[ủu]a\s+(?:m[ìi]nh|em|c[ôo]ng\s+ty))|[đd][ểe]\s+(?:gi[ữu]\s+ch[ỗo]|nh[ậa]n\s+vi[ệe]c|k[íi]ch\s+ho[ạa]t))
+      | \b(?:chuy[ểe]n\s+kho[ảa]n|n[ộo]p|[đd][óo]ng|n[ạa]p)\s[^.!?\n]{0,30}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}?){0,2}(?:v[àa]o\s+(?:t[àa]i\s+kho[ảa]n|stk)\s+(?:sau|n[àa]y|c[ủu]a\s+(?:m[ìi]nh|em|c[ôo]ng\s+ty))|[đd][ểe]\s+(?:gi[ữu]\s+ch[ỗo]|nh[ậa]n\s+vi[ệe]c|k[íi]ch\s+ho[ạa]t))
+    match:
+      - "chuyển khoản 1.300.000đ để giữ chỗ"
 
   - id: __DIRECT_CONTACT_VI
     languages: [vi]
@@ -721,9 +740,13 @@ rules:
     view: raw
     flags: [extended]
     pattern: |
-      急招|[诚誠]聘|[现現]招|[报報]名[请請]
+      急招|[诚誠]聘|[现現]招|[报報]名[请請](?![在到]?群[里裡内內]?接[龙龍])
       | (?:入[职職]|上[岗崗]|[报報]名|[办辦]理)前?(?:需|需要|[须須]|必[须須])(?:[缴繳]纳|[缴繳]納|交|支付|充值|付)[^。！？!?\n]{0,10}?(?:保[证證]金|押金|[费費]|元)
       | (?:[转轉]|[汇匯])(?:到|至|入)(?:我|我们|我們|公司|指定)的?(?:[账賬]户|[账賬]戶|卡|[账賬]号|[账賬]號)
+    match:
+      - "急招客服，报名请加微信。"
+    nomatch:
+      - "明天下午三点小区活动室有育儿讲座，报名请在群里接龙。"
 
   - id: __DIRECT_CONTACT_ZH
     languages: [zh]
@@ -776,6 +799,7 @@ rules:
     meta: '__FRAMED_ABOUT_SCAMS'
     match:
       - "Según la policía, a los jóvenes les prometieron «trabajo fácil» y «pago diario». No pagues nada y denuncia."
+      - "Comunicado da Embaixada em Phnom Penh: brasileiros têm sido aliciados com falsas promessas de emprego e passagem paga. Consulte o Itamaraty antes de viajar."
       - "Police said the victims were told to pay a training fee first. Never pay to get a job."
       - "警方提醒：受害人被告知“先交押金”才能上岗，切勿转账。"
       - "Laut Polizei versprachen die Betrüger den Jugendlichen einen leichten Job. Niemals Geld an Unbekannte überweisen."
@@ -912,22 +936,23 @@ rules:
     flags: [extended]
     pattern: |
       \byou\s+(?:owe\b(?!\s+(?:nothing|no\b|us\s+nothing))|must\s+(?:repay|pay\s+back|reimburse)|have\s+to\s+(?:repay|pay\s+back))
-          [^.!?\n]{0,60}\b(?:ticket|flight|visa|recruitment|agency|company|leave|go\s+home|release|contract|
+          [^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:ticket|flight|visa|recruitment|agency|company|leave|go\s+home|release|contract|
           compensation|training)
       | \bpay\s+(?:a\s{1,3}|the\s{1,3})?(?:compensation|ransom|release\s+fee|penalty|buyout|debt)\b
-          [^.!?\n]{0,40}\b(?:to\s+(?:leave|go\s+home|be\s+released|quit)|before\s+(?:you\s{1,3})?(?:leave|go)|
+          [^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:to\s+(?:leave|go\s+home|be\s+released|quit)|before\s+(?:you\s{1,3})?(?:leave|go)|
           for\s+(?:your|my|his|her)\s+(?:release|freedom))
       | \b(?:fined?|penalt(?:y|ies)|deduct\w*|beaten|punish\w*|sold)\b
-          [^.!?\n]{0,40}\b(?:if|when|unless)\s+(?:you|we|they|I)\s+(?:do\s+not|don['’]t|fail\s+to|cannot|can['’]t|
-          didn['’]t)\s+(?:meet|reach|hit|complete|achieve|make)\b[^.!?\n]{0,20}\b
+          [^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:if|when|unless)\s+(?:you|we|they|I)\s+(?:do\s+not|don['’]t|fail\s+to|cannot|can['’]t|
+          didn['’]t)\s+(?:meet|reach|hit|complete|achieve|make)\b[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}\b
           (?:target|quota|kpi|performance|numbers)
-      | \b(?:i|he|she|we|they\s+say\s+(?:i|we|you))\s+(?:still\s{1,3})?owes?\b[^.!?\n]{0,40}\d
-      | \b(?:if|when)\s+you\s+(?:leave|quit|cancel|go\s+home|break\s+(?:the|your)\s+contract)\b[^.!?\n]{0,60}\b(?:compensation|pay\s+back|repay|penalty|fine|owe)\b
-      | \b(?:didn['’]t|did\s+not|don['’]t|do\s+not|fail\w*\s+to|can['’]t|cannot)\s+(?:meet|reach|hit|get|make)\b[^.!?\n]{0,25}\b(?:quota|target|victims|customers)\b
-          [^.!?\n]{0,60}\b(?:beat\w*|fined?|sold|transferred|punish\w*|no\s+food|locked)
+      | \b(?:i|he|she|we|they\s+say\s+(?:i|we|you))\s+(?:still\s{1,3})?owes?\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\d
+      | \b(?:if|when)\s+you\s+(?:leave|quit|cancel|go\s+home|break\s+(?:the|your)\s+contract)\b[^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:compensation|pay\s+back|repay|penalty|fine|owe)\b
+      | \b(?:didn['’]t|did\s+not|don['’]t|do\s+not|fail\w*\s+to|can['’]t|cannot)\s+(?:meet|reach|hit|get|make)\b[^.!?\n]{0,25}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,25}){0,2}\b(?:quota|target|victims|customers)\b
+          [^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:beat\w*|fined?|sold|transferred|punish\w*|no\s+food|locked)
       | \bno\s+quota,?\s+no\s+(?:food|salary|pay|phone|sleep|rest)
       | \b\d[\d,.]*\s*(?:baht|usdt|usd|dollars?|yuan|rmb|ringgit|kyat|riel)\s+fine\b
     match:
+      - "You owe us 3.000 USD for your ticket and visa, you cannot leave until you pay."
       - "You owe us 3000 USD for your ticket and visa, you cannot leave until you pay."
       - "Workers are fined 200 USD if they do not reach the daily quota."
       - "My family must pay compensation for my release."
@@ -1015,19 +1040,20 @@ rules:
     flags: [extended]
     pattern: |
       \bvous\s+(?:nous\s{1,3})?(?:devez|devrez)\s+(?:nous\s{1,3})?
-          (?:rembourser|payer|r[ée]gler)\b[^.!?\n]{0,60}\b(?:billet|vol|visa|recrutement|agence|entreprise|
+          (?:rembourser|payer|r[ée]gler)\b[^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:billet|vol|visa|recrutement|agence|entreprise|
           partir|rentrer|lib[ée]r\w*|contrat|formation|dette)
       | \bvous\s+nous\s+devez\b
       | \bpay(?:er|ez)\s+(?:une\s{1,3}|la\s{1,3})?(?:ran[çc]on|compensation|indemnit[ée]|p[ée]nalit[ée]|dette)\b
-          [^.!?\n]{0,40}\b(?:pour\s+(?:partir|rentrer|[êe]tre\s+lib[ée]r[ée]e?|quitter|sa\s+lib[ée]ration|ma\s+lib[ée]ration|votre\s+lib[ée]ration)|
+          [^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:pour\s+(?:partir|rentrer|[êe]tre\s+lib[ée]r[ée]e?|quitter|sa\s+lib[ée]ration|ma\s+lib[ée]ration|votre\s+lib[ée]ration)|
           avant\s+de\s+(?:partir|quitter))
       | \b(?:amendes?|p[ée]nalit[ée]s?|retenues?|frapp[ée]s?|battus?|punis?|vendus?)\b
-          [^.!?\n]{0,40}\b(?:si|quand|lorsqu['’]?)\s*(?:vous|on|ils|nous|tu|il|elle)\s+
-          (?:n['’]\s?)?(?:atteign|rempli|fai|r[ée]alis)\w*\s+pas\b[^.!?\n]{0,20}\b
+          [^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:si|quand|lorsqu['’]?)\s*(?:vous|on|ils|nous|tu|il|elle)\s+
+          (?:n['’]\s?)?(?:atteign|rempli|fai|r[ée]alis)\w*\s+pas\b[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}\b
           (?:objectifs?|quotas?|chiffres?)
-      | \bpay\w*\b[^.!?\n]{0,50}\bpour\s+qu['’]\s?(?:on|ils)\s+(?:me|le|la|te|nous|les)\s+lib[èe]r
+      | \bpay\w*\b[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\bpour\s+qu['’]\s?(?:on|ils)\s+(?:me|le|la|te|nous|les)\s+lib[èe]r
       | \b(?:ils|on)\s+(?:nous|me|te|les)\s+(?:tapent|frappent|battent|tape|frappe|bat)\b|\bils\s+(?:tapent|frappent|battent)\b
     match:
+      - "Amende de 1.200 $ si vous n'atteignez pas le quota journalier."
       - "Vous nous devez 3 000 $ pour le billet et le visa."
       - "Amende de 200 $ si vous n'atteignez pas le quota journalier."
       - "Ma famille doit payer une rançon pour ma libération."
@@ -2227,17 +2253,21 @@ rules:
         ("rules/combinations.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
+  # Han characters are word characters under UCP, so \b fails between 加 and Telegram: the Latin words are
+  # bounded by (?<![^\W\p{Han}]) and (?![^\W\p{Han}]) instead (\b, with a Han neighbour counting as a boundary).
   - id: __OFF_CHAT_APP
     languages: [any]
     flags: [extended]
     pattern: |
-      \b(?:what['’]?s\s?-?\s?app|whatsap+|whatasapp|whatapp|wt\s?sapp|vvhatsapp|wasap|telegram|t[ée]l[ée]gram|
-          wechat|viber|signal\s+(?:app|messenger)|kakao\s?talk|line\s+id)\b
-      | (?<![\w.@-])(?:t|wa|telegram)\.me\b
+      (?<![^\W\p{Han}])(?:what['’]?s\s?-?\s?app|whatsap+|whatasapp|whatapp|wt\s?sapp|vvhatsapp|wasap|telegram|t[ée]l[ée]gram|
+          wechat|viber|signal\s+(?:app|messenger)|kakao\s?talk|line\s+id)(?![^\W\p{Han}])
+      | (?<![^\W\p{Han}])(?<![.@-])(?:t|wa|telegram)\.me\b
       | \bw[^\s\w]{1,4}h?ats\s?a?pp\b
       | \bsnap(?:chat)?\s*(?:me|id|[:：])
-      | \b(?:vx|wx|weixin|line|l[i1]ne)\s*[:：]\s*@?[a-z][\w.]{2,30}
+      | (?<![^\W\p{Han}])(?:vx|wx|weixin|line|l[i1]ne)\s*[:：]\s*@?[a-z][\w.]{2,30}
     match:
+      - "工作简单，加WhatsApp详聊"
+      - "加Telegram群领任务"
       - "Contact me on WhatsApp"
       - "Écrivez-moi sur Telegram"
       - "t.me/+4477009001"
@@ -2248,14 +2278,17 @@ rules:
       - "Send your CV by email"
       - "A strong signal of growth"
 
+  # Bounded like __OFF_CHAT_APP (a Han neighbour is a boundary), and an amount may touch the coin: 300USDT.
   - id: __TASK_CRYPTO
     languages: [any]
     flags: [extended]
     pattern: |
-      \b(?:usdt|trc-?20|erc-?20|tether|bitcoins?|btc|crypto(?:currency|currencies|monnaies?|s)?|binance|
-          okx|bybit|coinbase|trust\s?wallet|metamask)\b
+      (?<![^\W\p{Han}\d])(?:usdt|trc-?20|erc-?20|tether|bitcoins?|btc|crypto(?:currency|currencies|monnaies?|s)?|binance|
+          okx|bybit|coinbase|trust\s?wallet|metamask)(?![^\W\p{Han}])
       | \b(?:wallet|portefeuille)\s+(?:address|adresse|crypto)\b
     match:
+      - "先USDT充值100才能解锁下一组任务"
+      - "充值300USDT解锁VIP任务"
       - "Recharge 100 USDT (TRC20)"
       - "Envoyez les bitcoins sur ce portefeuille"
     nomatch:
@@ -2802,14 +2835,14 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \bpart[\s/-]?(?:time|job|timer)s?\b|\bpart\s?/\s?full[\s-]?time\b
-      | \b(?:work|working|job|jobs|earn|income)\s+(?:from|at|in)\s+(?:your\s{1,3}|the\s{1,3}|own\s{1,3})?(?:own\s{1,3})?home\b
-      | \bhome[\s-]?based\b|\bwork[\s-]?from[\s-]?home\b|\bwfh\b
-      | \b(?:with|using|by\s+using|use|on)\s+(?:only\s{1,3}|just\s{1,3})?(?:a|your)\s+(?:smart\s?)?(?:phone|mobile(?:\s+phone)?|cell(?:\s?phone)?)\b
-      | \b(?:only|just)\s+(?:need\s{1,3})?(?:a\s{1,3}|your\s{1,3})?(?:smart\s?)?(?:phone|mobile)\b
-      | \banytime,?\s+anywhere\b|\b(?:any\s?time|anywhere)\s+(?:and|or)\s+(?:any\s?where|any\s?time)\b
-      | \b(?:\d{1,3}(?:\s?-\s?\d{1,3})?|an?|one|two|few)\s+(?:minutes?|mins?|hours?|hrs?)\s+(?:a|per|each|every)\s+day\b|\bjobs?\s+online\b
-      | \bonline\s+(?:part[\s-]?time\s{1,3})?(?:job|work|jobs)\b|\bno\s+time\s+limit\b|\bflexible\s+(?:hours|time)\b
+      \b(?:part[\s/-]?(?:time|job|timer)s?\b|part\s?/\s?full[\s-]?time\b
+      | (?:work|working|job|jobs|earn|income)\s+(?:from|at|in)\s+(?:your\s{1,3}|the\s{1,3}|own\s{1,3})?(?:own\s{1,3})?home\b
+      | home[\s-]?based\b|work[\s-]?from[\s-]?home\b|wfh\b
+      | (?:with|using|by\s+using|use|on)\s+(?:only\s{1,3}|just\s{1,3})?(?:a|your)\s+(?:smart\s?)?(?:phone|mobile(?:\s+phone)?|cell(?:\s?phone)?)\b
+      | (?:only|just)\s+(?:need\s{1,3})?(?:a\s{1,3}|your\s{1,3})?(?:smart\s?)?(?:phone|mobile)\b
+      | anytime,?\s+anywhere\b|(?:any\s?time|anywhere)\s+(?:and|or)\s+(?:any\s?where|any\s?time)\b
+      | (?:\d{1,3}(?:\s?-\s?\d{1,3})?|an?|one|two|few)\s+(?:minutes?|mins?|hours?|hrs?)\s+(?:a|per|each|every)\s+day\b|jobs?\s+online\b
+      | online\s+(?:part[\s-]?time\s{1,3})?(?:job|work|jobs)\b|no\s+time\s+limit\b|flexible\s+(?:hours|time)\b)
   - id: __LURE_RECRUITER_PERSONA_EN
     languages: [en]
     flags: [extended]
@@ -2841,9 +2874,9 @@ rules:
       \b(?:earn|make|get|receive|income\s+of|salary\s+of|wages?\s+of)\s+(?:up\s?to\s{1,3}|between\s{1,3}|around\s{1,3}|about\s{1,3}|over\s{1,3}|easily\s{1,3})?
           (?:rs\.?\s?|inr\s?|\$\s?|usd\s?|₹\s?|₱\s?|€\s?|£\s?|rm\s?|php\s?)?(?:\d|x{2,})
       | [$₹₱€£]\s?\d[\d,.]{0,9}\s?k?\s?(?:-|–|—|~|to)\s?(?:[$₹₱€£]\s?)?\d(?:[\d,.]{0,9}\d)?+\s?k?\b(?!\s{0,3}(?:(?:a|per|/|each|every)\s{0,3}(?:month|mo|year|yr|annum)\b|monthly|annually|yearly|gross|p\.?\s?a\.?(?!\w)))
-      | \b(?:\d[\d,.]{1,9}|x{2,})\s?(?:k|rs|inr|usd|\$|peso|php|rm|tk|ksh|ghs|aud|myr|pkr|r)?\s?(?:-|–|—|~|to|and)\s?(?:[$₹₱€£]\s?)?(?:\d[\d,.]{1,9}|x{2,})\s?
+      | \b(?:(?:\d[\d,.]{1,9}|x{2,})\s?(?:k|rs|inr|usd|\$|peso|php|rm|tk|ksh|ghs|aud|myr|pkr|r)?\s?(?:-|–|—|~|to|and)\s?(?:[$₹₱€£]\s?)?(?:\d[\d,.]{1,9}|x{2,})\s?
           (?:k\b|rs\b|rupees?\b|inr\b|usd\b|\$|pesos?\b|php\b|rm\b|tk\b|ksh\b|ghs\b|aud\b|myr\b|pkr\b|us\s+dollars?\b|dollars?\b|r\b)
-      | \b(?:max(?:imum)?|high)\s+(?:daily\s{1,3})?(?:salary|income|pay)\b|\bsteady\s+income\b
+      | (?:max(?:imum)?|high)\s+(?:daily\s{1,3})?(?:salary|income|pay)\b|steady\s+income\b)
       | (?:[$€£]\s?(?:[4-9]\d|[1-9]\d{2,3})(?:\.\d\d)?|\b(?:[4-9]\d|[1-9]\d{2,3})\s?(?:usd|dollars?|eur|euros?|gbp|pounds?))\s*(?:/\s?h(?:ou)?r\b|per\s+hour\b|an\s+hour\b|hourly\b)
   - id: __LURE_HIRING_PUSH_EN
     languages: [en]
@@ -2869,8 +2902,10 @@ rules:
     languages: [any]
     flags: [extended]
     pattern: |
-      \b(?:what['’]?s[\s-]?app|whats?[\s-]?ap+|wh?atsap+|wtsap+|wats?ap+|wasap|wassap|wsp|whats|zap(?:zap)?|telegram|wechat|viber|line\s?id)\b
-      | (?<![\w.@-])(?:wa|t)\s?\.\s?(?:me|link)\b|\bwhatsapp://|\bapi\.whatsapp\.com\b|\bchat\.whatsapp\.com\b
+      (?<![^\W\p{Han}])(?:what['’]?s[\s-]?app|whats?[\s-]?ap+|wh?atsap+|wtsap+|wats?ap+|wasap|wassap|wsp|whats|zap(?:zap)?|telegram|wechat|viber|line\s?id)(?![^\W\p{Han}])
+      | (?<![^\W\p{Han}])(?<![.@-])(?:wa|t)\s?\.\s?(?:me|link)\b|\bwhatsapp://|\bapi\.whatsapp\.com\b|\bchat\.whatsapp\.com\b
+    match:
+      - "加Telegram了解兼职"
 
   - id: COMBO_LURE_SIGNALS_EN
     tactic: unrealistic_pay
@@ -3594,6 +3629,296 @@ rules:
     ref: https://www.canada.ca/fr/immigration-refugies-citoyennete/services/protegez-vous-fraude.html
 
 """##),
+        ("rules/framing.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Two framings of texts that QUOTE or TELL a lure without making one, in the nine languages, added to the family of
+# about_scams.yaml (which recognizes news, warnings and advice by counting kinds of framing):
+#
+# 1. Group rules: the moderation notice of a community job group (neighbours, parents, students) that lists the
+#    banned lures word for word ("No 'earn £300 a day from your phone' links", "Interdit : les « gagnez 200 €/jour »",
+#    "Proibido 'ganhe R$500 por dia'"). Four KINDS of signal, language-neutral sub-rules over the nine languages:
+#      __GR_HEADER      the rules header: house rules, règles du groupe, normas del grupo, regras do grupo,
+#                       Gruppenregeln, aturan grup, patakaran ng group, nội quy nhóm, 群规
+#      __GR_BAN         a prohibition that quotes the banned wording (no '…', interdit : « … », proibido '…',
+#                       verboten sind „…", dilarang '…', bawal ang '…', cấm … “…”, 禁止…“…”)
+#      __GR_ENFORCE     what the admins do: posts deleted, members removed, kicked, exclus, expulsados, removidos
+#      __GR_NOBODY_ASKS nobody here will ask for money, bank details or ID (nobody should ever ask, personne ici ne
+#                       vous demandera, nadie os pedirá, ninguém aqui pede, tidak ada admin yang meminta, walang
+#                       admin na hihingi, không ai hỏi tiền, 管理员不会收取)
+#    and the older one-language notices (__GROUP_RULES_DE/_VI/_ZH) count as a ban. Two kinds, one of them a ban or
+#    a "nobody asks", make __GROUP_RULES_FRAME.
+# 2. A relative's retelling: a brother, daughter or cousin's story told afterwards, with their permission, ending
+#    in the escape, rescue or return home ("He got out in March after we contacted the embassy. He's home now").
+#    Kinds: __RT_PERMISSION (posting this with her permission / because he said I could), __RT_ESCAPED (got out,
+#    was rescued, came back, is home now), __RT_HELP (we contacted the embassy, the police, an NGO helped), the
+#    relative named or reported speech (__TB_RELATIVE, __FRAME_REPORTED), and advice to readers
+#    (__FRAME_ADVICE). The escape or return is required: it is what makes the story past and over.
+#
+# Both count for __ABOUT_SCAMS_NO_CONTACT (legitimacy.yaml), so the combination rules that the quoted lure or the
+# told coercion trip stay quiet, and both score as legitimacy in proportion to how plainly they are framed.
+# Guards, as for the warning rules: no offer of the text's own (__DIRECT_OFFER), no real handle, number or chat
+# link (__GR_CONCRETE_CONTACT, __CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK), and not a victim's own SOS
+# (__FIRST_PERSON_VICTIM: "help me, they took my passport, call the police for me" stays a scam). An invitation to
+# write privately (__DIRECT_CONTACT, "DM me") undoes the group-rules framing unless it is itself quoted in a ban
+# ("no 'DM me for details'"), and always undoes the retelling.
+rules:
+  # ---------------------------------------------------------------- group rules: kinds
+  - id: __GR_HEADER
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:house|group|community|chat|channel|forum|page)\s+rules\b|\brules\s+(?:of|for)\s+(?:the|this|our)\s+(?:group|chat|channel|board|page|forum)\b|\brules\s+before\s+you\s+post\b|\breminder\s+from\s+(?:the\s+)?(?:admins?|mods?|moderators?)\b
+      | \br[èe]gle(?:s|ment)\s+(?:du|de\s+ce|de\s+notre)\s+(?:groupe|forum|canal|salon)\b|\brappel\s+(?:du\s+r[èe]glement|des\s+r[èe]gles)\b|\bgroupe\b[^\n]{0,60}?\br[èe]gles\s*:
+      | \b(?:normas|reglas)\s+(?:del|de\s+este|de\s+nuestro)\s+(?:grupo|foro|canal|chat)\b
+      | \bregras\s+(?:do|deste|de\s+nosso|do\s+nosso)\s+(?:grupo|canal|chat)\b|\bgrupo\b[^\n]{0,60}?\bregras\s*:
+      | \bgruppenregeln\b|\bregeln\s+(?:der|dieser|unserer)\s+gruppe\b
+      | \b(?:aturan|peraturan|tata\s+tertib)\s+(?:grup|group|komunitas)\b
+      | \bpatakaran\s+(?:ng|sa)\s+(?:group|grupo)\b|\bmga\s+patakaran\b
+      | \bn[ộo]i\s+quy\s+(?:c[ủu]a\s+)?(?:nh[óo]m|group)\b|\bquy\s+[đd][ịi]nh\s+(?:c[ủu]a\s+)?nh[óo]m\b
+      | 群规|群規|本群(?:规定|規定|规则|規則)
+    match: ["House rules:", "Petit rappel des règles", "Regras do grupo:", "Nội quy nhóm", "【群规】"]
+    nomatch: ["The rules of the game are simple", "Nội dung công việc"]
+
+  - id: __GR_BAN
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:no|banned|not\s+allowed|forbidden|prohibited|strictly\s+no|don['’]t\s+post|never\s+post)\b\s*:?[^\n.!?]{0,30}?[\s:(]['‘"“«]
+      | \b(?:interdit(?:e?s)?|proscrits?|pas\s+de)\b\s*:?[^\n.!?]{0,30}?[\s:(][«"“'‘]
+      | \b(?:prohibid[oa]s?|est[áa]\s+prohibido|no\s+se\s+(?:permiten?|admiten?|aceptan?))\b\s*:?[^\n.!?]{0,40}?[\s:(][«"“'‘]
+      | \b(?:proibid[oa]s?|[ée]\s+proibido|n[ãa]o\s+[ée]\s+permitido)\b\s*:?[^\n.!?]{0,40}?[\s:(][«"“'‘]
+      | \b(?:verboten|untersagt|nicht\s+erlaubt|nicht\s+gestattet)\b\s*:?[^\n.!?]{0,40}?[\s:(][„"“«'‘]
+      | \b(?:dilarang(?:\s+keras)?|tidak\s+boleh|gak\s+boleh|nggak\s+boleh)\b\s*:?[^\n.!?]{0,40}?[\s:(]['‘"“«]
+      | \b(?:bawal|hindi\s+(?:pwede|puwede|pinapayagan))\b\s*:?[^\n.!?]{0,40}?[\s:(]['‘"“«]
+      | \b(?:c[ấa]m|nghi[êe]m\s+c[ấa]m|kh[ôo]ng\s+[đd][ưu][ợo]c\s+ph[ée]p)\b\s*:?[^\n.!?]{0,50}?[\s:(]['‘"“«]
+      | (?:禁止|严禁|嚴禁|不得)[^。\n]{0,30}?[“「『"]
+    match:
+      - "No 'earn £300 a day from your phone' links"
+      - "Interdit : les « gagnez 200 €/jour depuis votre téléphone »"
+      - "Proibido 'ganhe R$500 por dia curtindo vídeo'"
+      - "禁止发布“在家用手机日赚500元”之类的信息"
+    nomatch:
+      - "No one's allowed to park here"
+      - "No experience needed, earn 300 a day"
+
+  - id: __GR_ENFORCE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:will\s+be|get|gets|are|is)\s+(?:removed|deleted|banned|kicked)\b|\b(?:admins?|mods?|moderators?)\b[^.!?\n]{0,40}?\b(?:will\s+)?(?:remove|delete|ban|kick)s?\s+(?:anyone|them|it|the|those|such|posts?|members?)\b|\bbanned\s+on\s+sight\b
+      | \b(?:sera|seront)\s+(?:retir[ée]e?s?|supprim[ée]e?s?|exclue?s?|bannie?s?)\b|\b(?:retirent|suppriment|excluent|bannissent)\b|\bexclue?s?\s+du\s+groupe\b
+      | \b(?:ser[áa]n?|es|son)\s+(?:expulsad|eliminad|borrad|bloquead|banead)\w*|\b(?:eliminan|expulsan|borran|sacan)\s+(?:a\s+quien|sin\s+aviso|las?\s+publicaci)
+      | \b(?:[ée]|ser[áa]|s[ãa]o|ser[ãa]o)\s+(?:removid|apagad|banid|exclu[íi]d|expuls)\w*
+      | \bfliegt\s+(?:\w{1,20}\s{1,3}){0,2}(?:raus|aus\s+der\s+gruppe)\b|\bwerden\s+(?:\w{1,20}\s{1,3}){0,2}(?:gel[öo]scht|entfernt)\b
+      | \b(?:akan\s+)?(?:dikeluarkan|di-?kick|dihapus|dibanned|di-?ban)\b
+      | \b(?:ire-?remove|re-?remove|ika-?kick|tatanggalin|buburahin|iba-?ban)\b
+      | \b(?:m[ờo]i|kick|x[óo]a)\s+(?:b[àa]i\s+v[àa]\s+)?(?:ra\s+)?kh[ỏo]i\s+(?:nh[óo]m|group)\b|\bb[ịi]\s+(?:x[óo]a\s+b[àa]i|kick|ch[ặa]n)\b
+      | (?:移出|踢出|清出)(?:本群|群聊|群)
+    match: ["Admins will remove anyone who does.", "Quem descumprir é removido.", "Ai vi phạm sẽ bị mời ra khỏi nhóm"]
+    nomatch: ["The stain will be gone after one wash"]
+
+  - id: __GR_NOBODY_ASKS
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:nobody|no\s+one|no-one)\s+(?:here\s+|in\s+(?:this|the)\s+(?:group|chat)\s+)?(?:should|will|would|is\s+allowed\s+to|can)\s+(?:ever\s+)?(?:ask|message|dm|charge)\b|\b(?:admins?|mods?|moderators?)\s+(?:will\s+)?never\s+(?:ask|message|dm|charge)\b
+      | \bpersonne\s+(?:ici\s+|dans\s+(?:ce|le)\s+groupe\s+)?ne\s+(?:vous\s+|te\s+)?(?:demandera|demande|doit\s+(?:vous\s+)?demander|contactera)\b|\badmins?\s+ne\s+(?:vous\s+)?(?:demanderont|demandent)\s+jamais\b
+      | \bnadie\s+(?:aqu[íi]\s+|del\s+grupo\s+|de\s+la\s+administraci[óo]n\s+)?(?:os\s+|te\s+|le\s+|les\s+)?(?:pedir[áa]|pide|debe\s+pedir|deber[íi]a\s+pedir|va\s+a\s+pedir)\b|\badmins?\s+nunca\s+(?:os\s+|te\s+)?piden\b
+      | \bningu[ée]m\s+(?:aqui\s+|do\s+grupo\s+|da\s+administra[çc][ãa]o\s+)?(?:vai\s+pedir|pede|deve\s+pedir|pedir[áa])\b|\badms?\s+nunca\s+pedem\b|\bn[ãa]o\s+[ée]\s+permitido\s+pedir\b
+      | \bniemand\s+[^.!?\n]{0,40}?\b(?:fragt|verlangt|fordert|schreibt)\b[^.!?\n]{0,30}?\b(?:geld|geb[üu]hren|ausweis|bankdaten|vorkasse|privat)\b
+      | \b(?:tidak|gak|nggak)\s+ada\s+(?:admin|pengurus|anggota)\s+(?:yang\s+)?(?:akan\s+)?(?:meminta|minta)\b|\badmin\s+(?:tidak|tak|gak|nggak)\s+(?:pernah|akan)\s+(?:meminta|minta)\b
+      | \bwalang\s+(?:admin|moderator|sinuman|kahit\s+sino)\s+(?:na|ang)\s+(?:hihingi|manghihingi)\b|\bhindi\s+(?:kailanman\s+)?(?:hihingi|manghihingi)\s+(?:ng\s+\w+\s+)?ang\s+(?:mga\s+)?admin\b
+      | \bkh[ôo]ng\s+(?:ai|admin|qu[ảa]n\s+tr[ịi]\s+vi[êe]n)\s+(?:trong\s+(?:nh[óo]m|ban\s+qu[ảa]n\s+tr[ịi])\s+)?(?:s[ẽe]\s+)?(?:h[ỏo]i|y[êe]u\s+c[ầa]u|thu|xin)\b|\badmin\s+kh[ôo]ng\s+bao\s+gi[ờo]\s+(?:h[ỏo]i|y[êe]u\s+c[ầa]u|thu)\b
+      | 管理[员員](?:不会|不會|从不|從不|绝不|絕不|不)[^。\n]{0,12}?(?:收|索要|要求|私聊|私信)
+    match: ["Nobody should ever ask for money", "Ninguém aqui pede Pix", "管理员不会私下向任何人收取费用"]
+    nomatch: ["Nobody knows the trouble I've seen"]
+
+  # A real handle, phone number or app id to write to (not a quoted "DM me"): a lure posted in a group gives one.
+  - id: __GR_CONCRETE_CONTACT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      (?<![\w.@])@[a-z][\w.]{3,31}
+      | (?<![\w+])\+?\(?\d(?:[\s.()-]{0,2}\d){8,13}(?!\d)
+      | (?:\b(?:zalo|telegram|tele|tg|wechat|whats\s?app|wa|line|signal|viber|qq|vx|wx|kakao|snap(?:chat)?|insta(?:gram)?)|微信|v信|飞机|飛機)\s*(?:id|号|號|s[ốo])?\s*[:：👉]\s*\+?[a-z0-9_.]{4,32}
+    match: ["DM me @easyjobs_uk", "WA 0812-3456-7890", "snap 👉 quickmoni_ldn"]
+    nomatch: ["Admins (Priya and Tom) will remove anyone who does."]
+
+  - id: __GROUP_RULES_LOCAL
+    languages: [any]
+    meta: '__GROUP_RULES_DE || __GROUP_RULES_VI || __GROUP_RULES_ZH'
+
+  - id: __GROUP_RULES_FRAME
+    languages: [any]
+    meta: '2 of (__GR_HEADER, __GR_BAN, __GR_ENFORCE, __GR_NOBODY_ASKS, __GROUP_RULES_LOCAL) && (__GR_BAN || __GR_NOBODY_ASKS || __GROUP_RULES_LOCAL)'
+
+  # The notice, with no offer, no real contact and no SOS; a private-message invitation only when a ban quotes it.
+  - id: __FRAMED_GROUP_RULES
+    languages: [any]
+    meta: '__GROUP_RULES_FRAME && !__DIRECT_OFFER && !__GR_CONCRETE_CONTACT && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM && (__GR_BAN || !__DIRECT_CONTACT && !__CHAT_HANDLE)'
+
+  - id: LEGIT_GROUP_RULES_QUOTED
+    tactic: legitimacy
+    weight: -2.0
+    languages: [any]
+    describe: "Reads as the rules of a community job group that quote the banned lures (no 'earn 300 a day from your phone', nobody here asks for money, admins remove offenders), with no offer, handle or number of its own"
+    describe-local:
+      fr: "Se lit comme le règlement d’un groupe d’entraide emploi qui cite les leurres interdits (interdit : « gagnez 200 €/jour », personne ici ne demande d’argent, les admins excluent), sans offre, pseudo ni numéro propre"
+      es: "Se lee como las normas de un grupo de empleo que citan los ganchos prohibidos (prohibido «gana 100 € al día», nadie aquí pide dinero, los admins expulsan), sin oferta, usuario ni número propio"
+      pt: "Lê-se como as regras de um grupo de vagas que citam as iscas proibidas (proibido 'ganhe R$500 por dia', ninguém aqui pede Pix, quem descumprir é removido), sem oferta, perfil ou número próprio"
+      de: "Liest sich wie die Regeln einer Jobgruppe, die verbotene Köder zitieren (verboten sind „500 € am Tag vom Handy“, niemand fragt nach Geld, Admins entfernen Verstöße), ohne eigenes Angebot, Handle oder Nummer"
+      id: "Terbaca sebagai aturan grup info kerja yang mengutip umpan terlarang (dilarang 'gaji 500rb per hari dari HP', admin tidak pernah minta uang, pelanggar dikeluarkan), tanpa tawaran, akun atau nomor sendiri"
+      tl: "Mukhang patakaran ng isang job group na sinisipi ang mga bawal na pain (bawal ang 'kumita ng ₱3,000 kada araw', walang admin na hihingi ng pera, ire-remove ang lalabag), walang sariling alok, handle o numero"
+      vi: "Là nội quy nhóm việc làm có trích các lời mồi bị cấm (cấm đăng “việc nhẹ lương cao 500k/ngày”, không ai hỏi tiền, vi phạm bị mời ra khỏi nhóm), không tự mời chào, không để lại nick hay số"
+      zh: "属于求职群的群规，引用被禁止的诱饵话术（禁止发布“在家日赚500元”、管理员不会收费、违规者移出群聊），且自身没有招揽、账号或电话"
+    meta: '__FRAMED_GROUP_RULES && !LEGIT_GROUP_RULES_DE && !LEGIT_GROUP_RULES_VI && !LEGIT_GROUP_RULES_ZH'
+    match:
+      - "House rules: post the employer's name. No 'earn £300 a day from your phone' links, no 'DM me for details'. Nobody should ever ask for money or ID in the chat."
+      - "Petit rappel des règles : interdit : les « gagnez 200 €/jour depuis votre téléphone ». Les admins retirent sans prévenir les numéros qui ne respectent pas ces règles."
+      - "Regras do grupo: 🚫 Proibido 'ganhe R$500 por dia curtindo vídeo' e 'me chama no privado'. Ninguém aqui pede Pix ou CPF."
+      - "Normas del grupo: prohibido «gana 100 € al día desde tu móvil». Nadie del grupo os pedirá Bizum ni DNI."
+      - "Aturan grup: dilarang posting 'kerja dari HP gaji 500rb per hari'. Tidak ada admin yang akan meminta uang."
+      - "Group rules: bawal ang mga 'kumita ng ₱3,000 kada araw sa cellphone lang'. Walang admin na hihingi ng pera."
+    nomatch:
+      - "Group rules: be respectful, no spam. Now hiring 10 people for easy phone work, earn £300 a day. DM me on Telegram @easyjobs_uk."
+      - "Regras do grupo: proibido spam. Estamos contratando, ganhe R$500 por dia curtindo vídeo! Me chama no WhatsApp (11) 98765-4321."
+      - "Normas del grupo: respeto ante todo. Buscamos personas, gana 100 € al día dando likes. Para reservar tu plaza abona 20 € por Bizum."
+      - "Group rules: no 'spam'. Earn £300 a day from your phone, snap 👉 quickmoni_ldn"
+    ref:
+      - https://www.actionfraud.police.uk/a-z-of-fraud/employment-fraud
+      - https://consumer.ftc.gov/articles/job-scams
+
+  # ---------------------------------------------------------------- a relative's retelling: kinds
+  - id: __RT_PERMISSION
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:posting|sharing|writing|telling)\s+(?:this|her\s+story|his\s+story|their\s+story)?\s*(?:with\s+(?:his|her|their|my\s+\w{2,12}['’]s)\s+(?:permission|consent|blessing|ok)|because\s+(?:my\s+\w{2,12}|he|she|they)\s+(?:said|asked|wanted))\b
+      | \b(?:he|she|they|my\s+\w{2,12})\s+(?:said|says)\s+(?:it['’]s\s+ok(?:ay)?\s+(?:to|for\s+me\s+to)|i\s+(?:could|can|may|should))\s+(?:post|share|tell|write)\b
+      | \bavec\s+(?:son|leur)\s+(?:accord|autorisation|permission)\b|\bm['’](?:a|ont)\s+(?:autoris[ée]e?|permis|donn[ée]\s+(?:son|leur)\s+accord)\s+(?:[àa]|de|pour)\s+(?:raconter|partager|poster|publier)\b
+      | \bcon\s+(?:su\s+)?permiso\s+de\s+(?:mi|su|nuestr[oa])\b|\bcon\s+su\s+permiso\b|\bme\s+(?:dej[óo]|dio\s+permiso\s+para|autoriz[óo]\s+a)\s+(?:contarlo|contar|compartir|publicar)\b
+      | \bcom\s+(?:a\s+)?(?:autoriza[çc][ãa]o|permiss[ãa]o)\s+d[oa]s?\s+(?:meu|minha|del[ea]s?)\b|\b(?:deixou|autorizou|permitiu)\s+(?:eu\s+|que\s+eu\s+|a\s+gente\s+)?(?:contar|compartilhar|postar|publicar)\b
+      | \bmit\s+(?:der\s+|seiner\s+|ihrer\s+)?(?:erlaubnis|einverst[äa]ndnis|zustimmung)\s+(?:meine[sr]?|seiner|ihrer|von)\b
+      | \batas\s+izin\s+(?:adik|kakak|anak|suami|istri|sepupu|teman|ibu|ayah|keluarga|yang\s+bersangkutan)\b|\bsudah\s+(?:diizinkan|dapat\s+izin|seizin)\b
+      | \bnang\s+may\s+pahintulot\b|\bsa\s+pahintulot\s+(?:ng|ni)\b|\bpinayagan\s+(?:ako\s+)?(?:ng|ni)\s+(?:kapatid|anak|pinsan|asawa)\b
+      | \b(?:em|anh|ch[ịi]|con|ch[áa]u)\s+(?:[ấa]y\s+)?[đd][ãa]\s+[đd][ồo]ng\s+[ýy]\b|\bcho\s+ph[ée]p\s+(?:m[ìi]nh|t[ôo]i|em)\s+(?:k[ểe]|chia\s+s[ẻe]|[đd][ăa]ng)\b
+      | (?:经|經|[征徵]得)[^。\n]{0,6}?同意
+    match: ["Posting this because my brother said I could.", "Sharing with my sister's permission.", "Je partage l'histoire de mon frère avec son accord.", "经我弟弟同意"]
+    nomatch: ["Posting this job for my brother's company."]
+
+  - id: __RT_ESCAPED
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:he|she|they|my\s+\w{2,12})\s+(?:finally\s+|eventually\s+)?(?:got\s+out|escaped|made\s+it\s+(?:out|home|back)|(?:was|were)\s+(?:rescued|freed|released|repatriated|brought\s+(?:back|home)|flown\s+home)|came\s+(?:back\s+)?home\s+(?:in|after|last|on|thanks)|(?:is|are)\s+(?:back\s+)?(?:home|safe)\s+now)\b
+      | \b(?:he|she|they)['’](?:s|re)\s+(?:back\s+)?(?:home|safe)\s+now\b|\bback\s+home\s+with\s+us\b
+      | \b(?:il|elle|ils|elles)\s+(?:a|ont|est|sont)\s+(?:pu\s+(?:rentrer|sortir|s['’][ée]chapper|revenir|fuir)|[ée]t[ée]\s+(?:lib[ée]r|rapatri|secouru|exfiltr)\w*|rentr[ée]e?s?\s+(?:en|[àa]|au|chez)|revenue?s?\s+(?:en|[àa]|au|chez))
+      | \b(?:logr[óo]|pudo|consigui[óo])\s+(?:salir|escapar|volver|regresar|huir)\b|\b(?:fue|fueron)\s+(?:rescatad|liberad|repatriad)\w*|\b(?:volvi[óo]|regres[óo])\s+(?:a\s+casa|a\s+\w{3,12})\s+(?:en|tras|despu[ée]s|gracias)\b|\bya\s+est[áa]\s+(?:en\s+casa|a\s+salvo)\b
+      | \b(?:conseguiu|p[ôo]de)\s+(?:voltar|sair|fugir|escapar)\b|\bfoi\s+(?:resgatad|libertad|repatriad|liberad)\w*|\b(?:voltou|retornou)\s+(?:para\s+casa|pra\s+casa|ao\s+brasil|a\s+portugal)\b|\b(?:j[áa]\s+)?est[áa]\s+(?:bem,?\s+)?em\s+casa\b
+      | \b(?:kam|kamen)\s+(?:er|sie)\s+(?:frei|zur[üu]ck|nach\s+hause)\b|\b(?:wurde|wurden)\s+(?:er|sie)\s+(?:befreit|gerettet|zur[üu]ckgeholt|freigelassen)\b|\b(?:ist|sind)\s+(?:jetzt\s{1,3}|wieder\s{1,3}){1,2}(?:zu\s+hause|daheim|in\s+sicherheit)\b|\bkonnte\s+(?:er|sie)\s+(?:fliehen|zur[üu]ckkehren|entkommen)\b
+      | \b(?:berhasil|akhirnya|sudah)\s+(?:pulang|kabur|keluar|dipulangkan|diselamatkan|kembali)\b|\bsudah\s+(?:di\s+rumah|aman|kembali)\b|\b(?:sudah|telah|berhasil)\s+dipulangkan\b
+      | \b(?:nakauwi|nakabalik|nakatakas|nakalaya)\s+(?:na\s+)?(?:siya|sila|ang)\b|\bnasa\s+bahay\s+na\s+(?:siya|sila)\b|\bligtas\s+na\s+(?:siya|sila)\b
+      | \b[đd][ưu][ợo]c\s+(?:v[ềe]\s+n[ưu][ớo]c|gi[ảa]i\s+c[ứu]u|th[ảa]\s+v[ềe]|[đd][ưu]a\s+v[ềe]\s+n[ưu][ớo]c)\b|\b[đd][ãa]\s+(?:v[ềe]\s+(?:n[ưu][ớo]c|nh[àa])|tr[ốo]n\s+(?:tho[áa]t|v[ềe])\s+[đd][ưu][ợo]c)\b|\bgi[ờo]\s+(?:em|anh|ch[ịi]|n[óo]|con)\s+(?:[đd][ãa]\s+)?(?:[ởo]\s+nh[àa]|[ổo]n|an\s+to[àa]n)
+      | (?:才|终于|終於|已经|已經)(?:回到|回了|逃出|被救|获救|獲救|平安)|回到(?:了)?(?:家|国内|國內)|在家(?:休养|休養)|平安(?:回[国國家]|归来|歸來)
+    match: ["He got out in March", "He's home now", "Il a pu rentrer en avril", "Logró salir en mayo", "他才回到家"]
+    nomatch: ["Please help me get out", "He will come home for Christmas"]
+
+  - id: __RT_HELP
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:after|once|when|until)\s+(?:we|our\s+family|the\s+family|my\s+(?:mum|mom|dad|parents|family|husband|wife))\s+(?:contacted|called|reported\s+it\s+to|went\s+to|alerted|got\s+in\s+touch\s+with|asked)\s+(?:the\s+)?(?:embassy|consulate|police|ngo|an?\s+ngo|authorities|foreign\s+office|ministry)|\bwith\s+(?:the\s+)?help\s+(?:of|from)\s+(?:the\s+embassy|the\s+consulate|an?\s+ngo|the\s+police|a\s+charity)
+      | \b(?:gr[âa]ce\s+[àa]\s+l['’]ambassade|gr[âa]ce\s+au\s+consulat|apr[èe]s\s+l['’]intervention\s+d[ue]\s+(?:l['’]ambassade|consulat|la\s+police))
+      | \b(?:despu[ée]s\s+de\s+que|cuando)\s+(?:avisamos|llamamos|denunciamos|contactamos)\s+(?:a\s+la\s+)?(?:embajada|consulado|polic[íi]a)|\bgracias\s+a\s+(?:la\s+embajada|la\s+polic[íi]a|una\s+ong|el\s+consulado)
+      | \b(?:depois|ap[óo]s)\s+(?:que\s+)?(?:a\s+fam[íi]lia\s+|n[óo]s\s+)?(?:acionou|acionamos|denunciamos|ligamos|contatamos|procuramos)\b|\bgra[çc]as\s+(?:ao\s+itamaraty|[àa]\s+embaixada|[àa]\s+pol[íi]cia)
+      | \bnachdem\s+wir\s+(?:die\s+)?(?:botschaft|polizei|das\s+ausw[äa]rtige\s+amt|konsulat)\b|\bmit\s+hilfe\s+der\s+(?:botschaft|polizei)\b
+      | \bsetelah\s+(?:keluarga|kami)\s+(?:lapor|melapor|menghubungi)\b|\bberkat\s+bantuan\s+(?:kbri|bp2mi|polisi|kemlu)\b
+      | \bmatapos\s+(?:naming|nilang)\s+(?:humingi|mag-?report|tumawag)\b|\bsa\s+tulong\s+ng\s+(?:embahada|dfa|dmw|owwa|pulis)\b
+      | \bsau\s+khi\s+(?:gia\s+[đd][ìi]nh|m[ìi]nh|ch[úu]ng\s+t[ôo]i)\s+(?:b[áa]o|li[êe]n\s+h[ệe]|nh[ờo])\b|\b(?:l[ãa]nh\s+s[ựu]\s+qu[áa]n|[đd][ạa]i\s+s[ứu]\s+qu[áa]n)\s+can\s+thi[ệe]p\b
+      | (?:我们|我們|家里|家裡|家人)(?:联系了|聯繫了|托|找了|报了|報了)(?:大使[馆館]|使[馆館]|[领領]事[馆館]|警|公安)
+    match: ["after we contacted the embassy and a local NGO", "depois que a família acionou o Itamaraty", "今年三月我们联系了大使馆"]
+    nomatch: ["contact the embassy if you need a visa"]
+
+  - id: __RETELLING_FRAME
+    languages: [any]
+    meta: '__RT_ESCAPED && (__RT_PERMISSION || __RT_HELP || __TB_RELATIVE || __FRAME_REPORTED)'
+
+  - id: __FRAMED_RETELLING
+    languages: [any]
+    meta: '__RETELLING_FRAME && !__FIRST_PERSON_VICTIM && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !__GR_CONCRETE_CONTACT && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
+
+  - id: LEGIT_RELATIVE_RETELLING
+    tactic: legitimacy
+    weight: -3.0
+    languages: [any]
+    describe: "A relative's account, after the fact, of what happened to a family member who has since escaped, been rescued or come home (posted with their permission), with no offer or contact of its own: a story, not a lure nor a plea from inside"
+    describe-local:
+      fr: "Récit, après coup, par un proche de ce qui est arrivé à un membre de la famille depuis libéré, secouru ou rentré (publié avec son accord), sans offre ni contact propre : un témoignage, ni un leurre ni un appel à l’aide de l’intérieur"
+      es: "Relato, a posteriori, de un familiar sobre lo que le pasó a alguien de la familia que ya salió, fue rescatado o volvió a casa (con su permiso), sin oferta ni contacto propio: un testimonio, no un gancho ni un pedido de auxilio desde dentro"
+      pt: "Relato, depois do ocorrido, de um parente sobre o que aconteceu a um familiar que já saiu, foi resgatado ou voltou para casa (com autorização dele), sem oferta nem contato próprio: um depoimento, não uma isca nem um pedido de socorro de dentro"
+      de: "Nachträglicher Bericht eines Angehörigen über ein Familienmitglied, das inzwischen frei, gerettet oder wieder zu Hause ist (mit dessen Erlaubnis), ohne eigenes Angebot oder Kontakt: eine Erzählung, weder Köder noch Hilferuf von drinnen"
+      id: "Cerita keluarga, setelah kejadian, tentang anggota keluarga yang sudah kabur, diselamatkan atau pulang (atas izinnya), tanpa tawaran atau kontak sendiri: kesaksian, bukan umpan atau permintaan tolong dari dalam"
+      tl: "Salaysay ng kamag-anak, pagkatapos ng pangyayari, tungkol sa kapamilyang nakatakas, nasagip o nakauwi na (nang may pahintulot niya), walang sariling alok o contact: kuwento, hindi pain o paghingi ng tulong mula sa loob"
+      vi: "Người thân kể lại, sau khi sự việc đã qua, chuyện của một thành viên gia đình nay đã thoát ra, được giải cứu hoặc về nhà (được người đó đồng ý), không tự mời chào hay để lại liên hệ: là lời kể, không phải mồi nhử hay lời kêu cứu từ bên trong"
+      zh: "亲属在事后讲述家人的遭遇，家人已经逃出、获救或回家（经本人同意），且自身没有招揽或联系方式：是经历讲述，不是诱饵，也不是从园区内发出的求救"
+    meta: '__FRAMED_RETELLING'
+    match:
+      - "Posting this because my brother said I could. He was told not to tell us. He got out in March after we contacted the embassy. He's home now."
+      - "Mi hermana me dejó contarlo. Le quitaron el pasaporte. Logró salir en mayo después de que avisamos a la embajada."
+      - "经我弟弟同意，我把他的经历写出来。到了以后护照被收走。今年三月我们联系了大使馆，他才回到家。"
+    nomatch:
+      - "Please help me, they took my passport and I cannot leave. My brother got out last month, call the police for me."
+      - "My cousin went there last year and came home in June with savings! Free flight, message me on WhatsApp."
+      - "My brother was told not to tell us where he was going."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+
+  - id: LEGIT_RELATIVE_RETELLING_STRONG
+    tactic: legitimacy
+    weight: -4.0
+    languages: [any]
+    describe: "A relative's retelling framed plainly: the escape or return home and three more of permission to post, help sought from the embassy, police or an NGO, the relative named or reported speech, advice to readers (adds to the retelling rule)"
+    describe-local:
+      fr: "Récit d’un proche clairement cadré : le retour ou la libération et trois autres signes parmi l’accord pour publier, l’aide de l’ambassade, de la police ou d’une ONG, le proche nommé ou le discours rapporté, un conseil au lecteur (s’ajoute à la règle du récit)"
+      es: "Relato de un familiar claramente enmarcado: la salida o el regreso y otros tres signos entre permiso para publicar, ayuda de la embajada, la policía o una ONG, el familiar nombrado o el discurso referido, consejo al lector (se suma a la regla del relato)"
+      pt: "Relato de um parente claramente enquadrado: a saída ou a volta e mais três sinais entre autorização para publicar, ajuda da embaixada, da polícia ou de uma ONG, o parente nomeado ou o discurso relatado, conselho ao leitor (soma-se à regra do relato)"
+      de: "Klar gerahmter Bericht eines Angehörigen: Befreiung oder Rückkehr und drei weitere Zeichen aus Erlaubnis zum Posten, Hilfe von Botschaft, Polizei oder NGO, genannter Angehöriger oder berichtete Rede, Rat an die Leser (zusätzlich zur Erzählregel)"
+      id: "Cerita keluarga yang jelas: kepulangan atau pembebasan dan tiga tanda lain dari izin untuk membagikan, bantuan KBRI, polisi atau LSM, anggota keluarga disebut atau ucapan yang dilaporkan, saran untuk pembaca (menambah aturan cerita)"
+      tl: "Malinaw na salaysay ng kamag-anak: ang pagtakas o pag-uwi at tatlo pang tanda mula sa pahintulot na i-post, tulong ng embahada, pulis o NGO, binanggit na kamag-anak o iniulat na sinabi, payo sa mambabasa (dagdag sa tuntunin ng salaysay)"
+      vi: "Lời kể của người thân được trình bày rõ: việc thoát ra hoặc về nhà cùng ba dấu hiệu khác trong số được phép chia sẻ, nhờ đại sứ quán, công an hoặc tổ chức giúp, nêu tên người thân hoặc thuật lại lời nói, lời khuyên cho người đọc (cộng thêm vào quy tắc lời kể)"
+      zh: "清楚的亲属讲述：已逃出或回家，另有三项以上信号（经同意发布、向大使馆警方或机构求助、提到亲属或转述、对读者的建议），在讲述规则之上叠加"
+    meta: '__FRAMED_RETELLING && 3 of (__RT_PERMISSION, __RT_HELP, __TB_RELATIVE, __FRAME_REPORTED, __FRAME_ADVICE)'
+    match:
+      - "Posting this because my brother said I could. The recruiter told him not to tell us. He got out in March after we contacted the embassy. He's home now."
+    nomatch:
+      - "My brother got out in March. He's home now."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+  - id: LEGIT_RELATIVE_RETELLING_FULL
+    tactic: legitimacy
+    weight: -7.0
+    languages: [any]
+    describe: "A relative's retelling framed unmistakably: the escape or return home and all of permission to post, help sought from the embassy, police or an NGO, the relative named, reported speech and advice to readers, so the coercion and lure it tells are offset (adds to the other retelling rules)"
+    describe-local:
+      fr: "Récit d’un proche sans ambiguïté : retour ou libération, accord pour publier, aide de l’ambassade, de la police ou d’une ONG, proche nommé, discours rapporté et conseil au lecteur, ce qui compense la contrainte et le leurre racontés"
+      es: "Relato de un familiar sin duda: salida o regreso, permiso para publicar, ayuda de la embajada, la policía o una ONG, familiar nombrado, discurso referido y consejo al lector, lo que compensa la coacción y el gancho que cuenta"
+      pt: "Relato de um parente sem dúvida: saída ou volta, autorização para publicar, ajuda da embaixada, da polícia ou de uma ONG, parente nomeado, discurso relatado e conselho ao leitor, o que compensa a coação e a isca contadas"
+      de: "Unverkennbarer Bericht eines Angehörigen: Befreiung oder Rückkehr, Erlaubnis zum Posten, Hilfe von Botschaft, Polizei oder NGO, genannter Angehöriger, berichtete Rede und Rat an die Leser, was den erzählten Zwang und Köder aufwiegt"
+      id: "Cerita keluarga yang sangat jelas: pulang atau bebas, izin membagikan, bantuan KBRI, polisi atau LSM, anggota keluarga disebut, ucapan dilaporkan dan saran untuk pembaca, sehingga paksaan dan umpan yang diceritakan diimbangi"
+      tl: "Tiyak na salaysay ng kamag-anak: pag-uwi o paglaya, pahintulot na i-post, tulong ng embahada, pulis o NGO, binanggit na kamag-anak, iniulat na sinabi at payo sa mambabasa, kaya natatapatan ang ikinuwentong pamimilit at pain"
+      vi: "Lời kể của người thân không thể nhầm: đã về hoặc được thả, được phép chia sẻ, nhờ đại sứ quán, công an hoặc tổ chức giúp, nêu tên người thân, thuật lại lời nói và khuyên người đọc, bù lại cho sự cưỡng ép và lời mồi được kể"
+      zh: "确定无疑的亲属讲述：已回家或获释，经同意发布，向大使馆、警方或机构求助，提到亲属，转述对方的话，并提醒读者，用以抵消其中讲述的胁迫与诱饵"
+    meta: '__FRAMED_RETELLING && 5 of (__RT_PERMISSION, __RT_HELP, __TB_RELATIVE, __FRAME_REPORTED, __FRAME_ADVICE)'
+    match:
+      - "Posting this because my brother said I could. The recruiter told him not to tell us. He got out in March after we contacted the embassy. He's home now. Please check the agency with the labour ministry."
+    nomatch:
+      - "Posting this because my brother said I could. He got out in March after we contacted the embassy. He's home now."
+    ref:
+      - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
+
+"""#),
         ("rules/impersonation.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
@@ -3750,19 +4075,19 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:from|of|at|with|for|on\s+behalf\s+of|representing|represent|contacting\s+you\s+from)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s{0,3}(?:hr|human\s+resources|recruit\w*|hiring|talent\s+(?:acquisition|solutions|team)|careers?|personnel|staffing|merchant\s+team|onboarding)\b
-      | \b(?:hr|human\s+resources?|recruit\w*|hiring|talent\s+acquisition|personnel|careers?|staffing)\s{1,3}(?:team|department|dept|office|manager|officer|division|cent(?:er|re)|partner)?\s{0,3}(?:of|at|from|for|with)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      \b(?:(?:from|of|at|with|for|on\s+behalf\s+of|representing|represent|contacting\s+you\s+from)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s{0,3}(?:hr|human\s+resources|recruit\w*|hiring|talent\s+(?:acquisition|solutions|team)|careers?|personnel|staffing|merchant\s+team|onboarding)\b
+      | (?:hr|human\s+resources?|recruit\w*|hiring|talent\s+acquisition|personnel|careers?|staffing)\s{1,3}(?:team|department|dept|office|manager|officer|division|cent(?:er|re)|partner)?\s{0,3}(?:of|at|from|for|with)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b)
       | (?:^|[\n.!?]\s?)\s*(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:(?:hr|human\s+resources|recruit\w*|hiring|talent\s+(?:acquisition|solutions)|careers?|personnel|staffing|job\s+offers?)(?:\s+(?:team|department|dept|office|cent(?:er|re)))?|team|department|dept|cent(?:er|re))\s*[:\-–]
-      | \b(?:official\s{1,3}|authori[sz]ed\s{1,3}|certified\s{1,3})?(?:partner|agent|agency|representative|recruiter|vendor)s?\s+(?:agency\s{1,3})?(?:of|for|to)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
-      | \bfrom\s*:\s*"?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:careers?|hr|recruit\w*|hiring|talent|jobs?|human\s+resources|team)\b
-      | \b(?:official|authori[sz]ed|exclusive|certified)\s+(?:hiring|recruitment|recruiting|staffing)\s+(?:partner|agency|agent)\s+(?:of|for)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | \b(?:(?:official\s{1,3}|authori[sz]ed\s{1,3}|certified\s{1,3})?(?:partner|agent|agency|representative|recruiter|vendor)s?\s+(?:agency\s{1,3})?(?:of|for|to)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | from\s*:\s*"?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:careers?|hr|recruit\w*|hiring|talent|jobs?|human\s+resources|team)\b
+      | (?:official|authori[sz]ed|exclusive|certified)\s+(?:hiring|recruitment|recruiting|staffing)\s+(?:partner|agency|agent)\s+(?:of|for)\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b)
       | (?:^|\n)\s*[\[(]\s*(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s*(?:jobs?|careers?|hr|recruit\w*)?\s*[\])]
-      | \b(?:remote|part[- ]?time|home[- ]based|online|work[- ]from[- ]home)\s+(?:position|job|role|vacancy|opportunity)\s+(?:at|with)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
-      | \b(?:our|official|certified)\s+partner\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
-      | \b(?:greetings|hello|hi|message|text|sms)\s+from\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
-      | \b(?:application|profile|cv|resume)\s+(?:at|with|for|on|to)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:was|has\s+been|is|have\s+been)\s+(?:approved|selected|shortlisted|accepted|successful)
-      | \b(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:is\s{1,3}|be\s{1,3}|are\s{1,3})?(?:urgently\s{1,3}|now\s{1,3})?(?:hiring|recruiting|recruit|hire)\b[^.!?\n]{0,60}\b(?:whats\s?app|wa\.me|telegram|t\.me|text|dm|reply|daily|per\s+day|every\s+day|/\s?day)
-      | \b(?:i['’]?m|i\s+am|i\s+be|this\s+is)\s+(?:a|an|the)?\s*(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:project|hiring|hr|recruitment|recruiting|talent|sales|marketing|personnel|team)\s+(?:manager|officer|team|specialist|director|assistant|lead|leader|coordinator)\b
+      | \b(?:(?:remote|part[- ]?time|home[- ]based|online|work[- ]from[- ]home)\s+(?:position|job|role|vacancy|opportunity)\s+(?:at|with)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | (?:our|official|certified)\s+partner\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | (?:greetings|hello|hi|message|text|sms)\s+from\s+(?:the\s{1,3})?(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\b
+      | (?:application|profile|cv|resume)\s+(?:at|with|for|on|to)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:was|has\s+been|is|have\s+been)\s+(?:approved|selected|shortlisted|accepted|successful)
+      | (?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:is\s{1,3}|be\s{1,3}|are\s{1,3})?(?:urgently\s{1,3}|now\s{1,3})?(?:hiring|recruiting|recruit|hire)\b[^.!?\n]{0,60}\b(?:whats\s?app|wa\.me|telegram|t\.me|text|dm|reply|daily|per\s+day|every\s+day|/\s?day)
+      | (?:i['’]?m|i\s+am|i\s+be|this\s+is)\s+(?:a|an|the)?\s*(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:project|hiring|hr|recruitment|recruiting|talent|sales|marketing|personnel|team)\s+(?:manager|officer|team|specialist|director|assistant|lead|leader|coordinator)\b)
 
   - id: IMP_BRAND_PERSONA_EN
     tactic: impersonation
@@ -3817,6 +4142,20 @@ rules:
       | \bcandidature\s+(?:chez|[àa]|pour)\s+(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+a\s+[ée]t[ée]\s+(?:valid[ée]e|retenue|accept[ée]e|s[ée]lectionn[ée]e)
       | \b(?:amazon|google|microsoft|apple|tiktok(?:\s+shop)?|facebook|instagram|netflix|walmart|costco|deloitte|pwc|kpmg|ernst\s+(?:&|and)\s+young|accenture|unilever|nestl[ée]|coca[- ]?cola|pepsi(?:co)?|totalenergies|l['’]\s?or[ée]al|lvmh|airbus|decathlon|carrefour|leclerc|auchan|lidl|aldi|sncf|booking(?:\.com)?|airbnb|expedia|agoda|shopee|lazada|flipkart|alibaba|aliexpress|temu|shein|ebay|etsy|spotify|youtube|linkedin|indeed|glassdoor|monster|ziprecruiter|p[ôo]le\s+emploi|france\s+travail|apec|hellowork|adecco|randstad|manpower|fedex|dhl|ikea|nike|adidas|samsung|uber|paypal|tesla|shell|jumia|mercado\s?libre)\s+(?:recrute|embauche)\b[^.!?\n]{0,40}\b(?:whats\s?app|telegram|sms|par\s+jour|/\s?jour)
 
+  # French function words. A brand name at the start of a line ("Lidl: neue Filiale…") is no French persona:
+  # when the language cannot be told every rule runs, and IMP_BRAND_PERSONA_FR fired on German and English lines.
+  - id: __FR_MARKER
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:je|vous|votre|vos|nous|notre|nos|avec|pour|dans|cette|ce|ces|au|aux|est|sont|[ée]t[ée]|[êe]tes|sommes|bonjour|merci|r[ée]pondez)\b
+      | \b[cdjlmnqst]['’](?=\w)
+    match:
+      - "Votre profil a été retenu."
+    nomatch:
+      - "Lidl: neue Filiale, Kassierer gesucht."
+      - "Amazon: warehouse jobs, apply online."
+
   - id: IMP_BRAND_PERSONA_FR
     tactic: impersonation
     weight: 1.5
@@ -3824,9 +4163,10 @@ rules:
     describe: "Speaks for the HR or recruitment team of a famous employer, job board or France Travail, or claims to be its official partner"
     describe-local:
       fr: "Parle au nom du service RH ou recrutement d’une grande entreprise, d’un site d’emploi ou de France Travail, ou s’en dit partenaire officiel"
-    meta: '__IMP_PERSONA_FR && !IMP_BRAND_RECRUITER_FR && !__IMP_SCAM_WARNING_FR'
+    meta: '__IMP_PERSONA_FR && __FR_MARKER && !IMP_BRAND_RECRUITER_FR && !__IMP_SCAM_WARNING_FR'
     match:
       - "Message du service des ressources humaines de Carrefour : répondez à ce SMS."
+      - "Lidl : votre candidature est retenue, confirmez sur WhatsApp."
       - "Votre conseiller Pôle emploi vous informe qu'une mission vous attend."
       - "Nous sommes une agence partenaire officielle d'Amazon et TikTok."
       - "Madame, je suis recruteur mandaté par Deloitte."
@@ -3834,6 +4174,7 @@ rules:
     nomatch:
       - "Decathlon recrute des vendeurs pour son magasin de Lille, postulez sur le site officiel."
       - "J'ai travaillé cinq ans chez Carrefour."
+      - "Lidl: neue Filiale, Kassierer gesucht."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
   - id: IMP_JOBBOARD_SOURCE_FR
@@ -4108,8 +4449,8 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:auf|nach|ein)(?:laden|zahlen|zuladen|zuzahlen)\b|\bladen\s+(?:sie|du)\s+(?:bitte\s+)?(?:\d[\d.,]*\s?(?:€|euro|usdt|\$)\s+)?(?:nach|auf)\b|\blade\s+(?:\d[\d.,]*\s?(?:€|euro|usdt|\$)\s+)?(?:nach|auf)\b
-      | \b(?:steuer|geb[üu]hr|differenz|fehlbetrag|minus)\b[^.!?\n]{0,30}?\b(?:begleichen|ausgleichen|bezahlen|[üu]berweisen)\b|\b(?:begleichen|ausgleichen)\s+(?:sie|du)\s+(?:\w{1,10}\s){0,2}?(?:steuer|geb[üu]hr|differenz|minus)\b
-    match: ["Laden Sie bitte 1.200 € nach", "du musst zuerst aufladen", "die Steuer von 15 % begleichen"]
+      | \b(?:steuer|geb[üu]hr|differenz|fehlbetrag|minus)\b[^.!?\n]{0,30}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}?){0,2}\b(?:begleichen|ausgleichen|bezahlen|[üu]berweisen)\b|\b(?:begleichen|ausgleichen)\s+(?:sie|du)\s+(?:\w{1,10}\s){0,2}?(?:steuer|geb[üu]hr|differenz|minus)\b
+    match: ["Laden Sie bitte 1.200 € nach", "du musst zuerst aufladen", "die Steuer von 15 % begleichen", "Um dein Geld auszuzahlen, musst du zuerst die Gebühr von 1.090 € begleichen."]
     nomatch: ["Laden Sie Ihren Lebenslauf im Portal hoch"]
   - id: __BDE_FEE
     languages: [de]
@@ -4450,10 +4791,11 @@ rules:
       de: "Verlangt eine Gebühr für den Job per Prepaid-Gutschein (Paysafecard, Geschenk- oder App-Store-Karten)"
     flags: [extended]
     pattern: |
-      \b\w{0,20}?(?:geb[üu]hr|kaution|betrag|zahlung|beitrag|kosten)\w*\b[^.!?\n]{0,60}?\b(?:paysafe\w*|gutscheinkarte\w*|steam-?karte\w*|apple-?(?:gift-?)?karte\w*|google-?play-?karte\w*|amazon-?gutschein\w*|itunes)\b
-      | \b(?:paysafe\w*|gutscheinkarte\w*|steam-?karte\w*|google-?play-?karte\w*|amazon-?gutschein\w*)\b[^.!?\n]{0,60}?\b(?:geb[üu]hr|kaution|anmeldung|registrierung|vertrag|einstellung)\w*\b
+      \b\w{0,20}?(?:geb[üu]hr|kaution|betrag|zahlung|beitrag|kosten)\w*\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:paysafe\w*|gutscheinkarte\w*|steam-?karte\w*|apple-?(?:gift-?)?karte\w*|google-?play-?karte\w*|amazon-?gutschein\w*|itunes)\b
+      | \b(?:paysafe\w*|gutscheinkarte\w*|steam-?karte\w*|google-?play-?karte\w*|amazon-?gutschein\w*)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:geb[üu]hr|kaution|anmeldung|registrierung|vertrag|einstellung)\w*\b
     unless: [FEE_GIFT_CARD_DE]
     match:
+      - "Die Bearbeitungsgebühr von 1.089 € ist per Paysafecard fällig."
       - "Die Bearbeitungsgebühr von 89 € ist per Paysafecard fällig."
     nomatch:
       - "Paysafecard-Codes gibt es an jeder Tankstelle."
@@ -4661,11 +5003,12 @@ rules:
     flags: [extended]
     pattern: |
       (?<!\bnichts\s)\b(?:lade|laden|l[äa]dst|aufladen|aufgeladen|aufladung|einzahl\w*|zahl(?:e|en|st)\s+\w{0,10}\s?ein|aufstock\w*)\b
-          (?:(?!\bnichts\b)[^.!?\n]){0,60}\b(?:aufgaben?|auszahl\w*|freischalt\w*|freizuschalten|provision\w*|vip\s?-?\s?[1-9]?|
+          (?:(?!\bnichts\b)(?:[^.!?\n]|(?<=\d)\.(?=\d))){0,60}\b(?:aufgaben?|auszahl\w*|freischalt\w*|freizuschalten|provision\w*|vip\s?-?\s?[1-9]?|
           bestellung\w*|guthaben|abschlie(?:ß|ss)\w*|upgrade\w*)
-      | \b(?:aufgaben?|auszahlung|provision|vip)\w*\b[^.!?\n]{0,60}\b(?:freizuschalten|freischalten|abzuschlie(?:ß|ss)en)\b
-          [^.!?\n]{0,60}\b(?:einzahl\w*|aufladen|aufzuladen|zahlen|geb[üu]hr)
+      | \b(?:aufgaben?|auszahlung|provision|vip)\w*\b[^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:freizuschalten|freischalten|abzuschlie(?:ß|ss)en)\b
+          [^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:einzahl\w*|aufladen|aufzuladen|zahlen|geb[üu]hr)
     match:
+      - "Um die nächste Aufgabenrunde freizuschalten, musst du 1.150 € aufladen."
       - "Lade einfach 200 USDT auf, dann kannst du die restlichen Aufgaben abschließen."
       - "Um die Auszahlung freizuschalten, müssen Sie zuerst eine Gebühr von 15 % einzahlen."
     nomatch:
@@ -4683,14 +5026,15 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:kombinierte[rn]?|kombinierten)\s+(?:bestellung|auftrag|aufgabe)
-      | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,50}\b(?:einzahl\w*|usdt|aufladen|provision|upgrade\w*)
-      | \b(?:upgrade\w*|aufsteigen)\b[^.!?\n]{0,20}\bvip\s?-?\s?[1-9]\b
-      | \b(?:kontostand|guthaben|saldo)\b[^.!?\n]{0,30}\s-\s?\d
+      | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:einzahl\w*|usdt|aufladen|provision|upgrade\w*)
+      | \b(?:upgrade\w*|aufsteigen)\b[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}\bvip\s?-?\s?[1-9]\b
+      | \b(?:kontostand|guthaben|saldo)\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\s-\s?\d
       | \bnegative[rns]?\s+(?:kontostand|guthaben|saldo)\b
       | \b\d{1,3}\s+von\s+\d{1,3}\s+aufgaben\b
-      | \b(?:auszahlung|konto|provision|guthaben)\w*\b[^.!?\n]{0,50}\b(?:eingefroren|gesperrt|eingefrorenen)\b[^\n]{0,80}\b(?:kreditscore|einzahl\w*|aufladen|geb[üu]hr|usdt)
+      | \b(?:auszahlung|konto|provision|guthaben)\w*\b[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:eingefroren|gesperrt|eingefrorenen)\b[^\n]{0,80}\b(?:kreditscore|einzahl\w*|aufladen|geb[üu]hr|usdt)
       | \bkreditscore\b
     match:
+      - "VIP2 deposit 1.200 USDT, danach 50 Aufträge pro Tag."
       - "Du hast eine kombinierte Bestellung bekommen, sechsfache Provision!"
       - "Du hast heute schon 31 von 40 Aufgaben geschafft."
       - "Ihre Auszahlung wurde gesperrt, da Ihr Kreditscore gesunken ist."
@@ -4727,13 +5071,14 @@ rules:
       (?<!\bkeine\s)(?<!\bkeinerlei\s)\b(?:schulungsgeb[üu]hr|bearbeitungsgeb[üu]hr|anmeldegeb[üu]hr|registrierungsgeb[üu]hr|
           vermittlungsgeb[üu]hr|aufnahmegeb[üu]hr|visageb[üu]hr|kaution|startpaket|starterpaket|materialkosten|
           geb[üu]hr|schulungskosten)\b
-          (?:(?!\b(?:nicht|keine\w{0,3}|nie|niemals)\b)[^.!?\n]){0,80}?\b(?:zu\s+)?(?:begleichen|bezahlen|zahlen|[üu]berweisen|einzahlen|
+          (?:(?!\b(?:nicht|keine\w{0,3}|nie|niemals)\b)(?:[^.!?\n]|(?<=\d)\.(?=\d))){0,80}?\b(?:zu\s+)?(?:begleichen|bezahlen|zahlen|[üu]berweisen|einzahlen|
           entrichten|vorab|vorauszahl\w*|paysafecard|gutschein\w*|guthabenkarte\w*|f[äa]llt\s+an)\b
       | \b(?:zahlen|[üu]berweisen|begleichen)\s+(?:sie|du)\s+(?:zuerst|vorab|vorher)\b
       | \bf[äa]llt\s+(?:einmalig\s+|nur\s+|lediglich\s+|zun[äa]chst\s+)?(?:eine\s+)?(?:einmalige\s+)?(?:\w+)?geb[üu]hr\s+von\s+\d
       | (?<!\bnichts\s)\b(?:zahlen|[üu]berweisen|begleichen|entrichten|einzahlen)\s+(?:sie|du)\s+(?:bitte\s+)?(?:[\w-]{1,30}\s){0,4}
           (?:schulungsgeb[üu]hr|bearbeitungsgeb[üu]hr|anmeldegeb[üu]hr|kaution|\w*geb[üu]hr|startpaket|materialkosten)\b
     match:
+      - "Nebenjob: einmalige Anmeldegebühr von 1.099 € vorab."
       - "Die Schulungsgebühr von 199 € ist bis Freitag per Paysafecard zu begleichen."
       - "Für die Bearbeitung Ihres Arbeitsvisums fällt eine Gebühr von 450 € an."
       - "Vor dem Start überweisen Sie bitte die Kaution von 150 Euro."
@@ -5189,9 +5534,10 @@ rules:
       de: "Verspricht, dass der vorab gezahlte Betrag mit dem ersten Gehalt erstattet wird"
     flags: [extended]
     pattern: |
-      \b(?:betrag|\w*geb[üu]hr|kosten|kaution|pauschale)\b[^.!?\n]{0,50}\b(?:mit\s+(?:dem|der)\s+ersten\s+(?:gehalt|lohn|monatsgehalt|abrechnung|gehaltsabrechnung|lohnabrechnung|auszahlung|provision)|nach\s+der\s+probezeit)\b[^.!?\n]{0,20}\b(?:erstattet|zur[üu]ckerstattet|zur[üu]ckgezahlt|verrechnet|gutgeschrieben)
+      \b(?:betrag|\w*geb[üu]hr|kosten|kaution|pauschale)\b[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:mit\s+(?:dem|der)\s+ersten\s+(?:gehalt|lohn|monatsgehalt|abrechnung|gehaltsabrechnung|lohnabrechnung|auszahlung|provision)|nach\s+der\s+probezeit)\b[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}\b(?:erstattet|zur[üu]ckerstattet|zur[üu]ckgezahlt|verrechnet|gutgeschrieben)
       | \b(?:erstatten|zahlen)\s+(?:wir\s+)?(?:ihnen|dir)\s+(?:\w{1,30}\s){0,3}mit\s+dem\s+ersten\s+(?:gehalt|lohn)
     match:
+      - "Die Schulungsgebühr von 1.199 € ist vorab zu zahlen und wird mit dem ersten Gehalt erstattet."
       - "Der Betrag wird Ihnen mit dem ersten Gehalt erstattet."
       - "Die Gebühr wird mit dem ersten Lohn zurückerstattet."
       - "Es fällt einmalig eine Schutzgebühr von 59 € an, die mit der ersten Abrechnung erstattet wird."
@@ -5520,10 +5866,12 @@ rules:
     languages: [de, nl]
     flags: [extended]
     pattern: |
-      \b(?:aufladen|aufzuladen|einzahlen|einzahlung|nachzahlen|ausgleichen)\b[^.!?\n]{0,60}?\b(?:freischalten|freizugeben|freigeben|auszahlung|abheben|auszahlen|fortfahren|vip|level|aufgaben)\b
-      | \b(?:auszahlung|freischalten|aufgabe\w*|aufträge|vip|level|stufe)\b[^.!?\n]{0,60}?\b(?:aufladen|aufzuladen|einzahl\w*|nachzahl\w*|zahlen\s+sie\s+\d)
-      | \bnegative[nr]?\s+(?:saldo|kontostand|guthaben)\b|\bguthaben\b[^.!?\n]{0,20}?\bminus\b|\bkombi-?(?:bestellung|auftrag)\w*|\bkombinierte[nr]?\s+(?:bestellung|auftrag)\b|\bvorausbezahlte[nr]?\s+aufgabe\b|\bauszahlung\s+(?:ist\s+)?(?:nicht\s+möglich|gesperrt|blockiert|eingefroren)
-      | \b(?:zurück|erstattet)\w*\b[^.!?\n]{0,20}?\b(?:mit|plus|zuzüglich)\s+\d+\s?%\s+provision\b|\bvip-?(?:mitglied\w*|stufe|level)\b
+      \b(?:aufladen|aufzuladen|einzahlen|einzahlung|nachzahlen|ausgleichen)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:freischalten|freizugeben|freigeben|auszahlung|abheben|auszahlen|fortfahren|vip|level|aufgaben)\b
+      | \b(?:auszahlung|freischalten|aufgabe\w*|aufträge|vip|level|stufe)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:aufladen|aufzuladen|einzahl\w*|nachzahl\w*|zahlen\s+sie\s+\d)
+      | \bnegative[nr]?\s+(?:saldo|kontostand|guthaben)\b|\bguthaben\b[^.!?\n]{0,20}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}?){0,2}\bminus\b|\bkombi-?(?:bestellung|auftrag)\w*|\bkombinierte[nr]?\s+(?:bestellung|auftrag)\b|\bvorausbezahlte[nr]?\s+aufgabe\b|\bauszahlung\s+(?:ist\s+)?(?:nicht\s+möglich|gesperrt|blockiert|eingefroren)
+      | \b(?:zurück|erstattet)\w*\b[^.!?\n]{0,20}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}?){0,2}\b(?:mit|plus|zuzüglich)\s+\d+\s?%\s+provision\b|\bvip-?(?:mitglied\w*|stufe|level)\b
+    match:
+      - "Um die nächste Aufgabenrunde freizuschalten, musst du 1.150 € aufladen."
   - id: TASK_G_DEPOSIT_DE
     tactic: task_scam
     weight: 3.0
@@ -7091,13 +7439,13 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:paid|payment|pay|payout|salary|earnings?)\s+(?:is\s+|are\s+|will\s+be\s+)?(?:paid\s+)?(?:daily|instantly|immediately|every\s+day|same[\s-]day|the\s+same\s+day|within\s+(?:an\s+hour|minutes|24\s*h\w*))\b
-      | \b(?:instant|daily|same[\s-]day)\s+(?:pay|payout|payment|withdrawal|cash\s?out)s?\b
+      \b(?:(?:paid|payment|pay|payout|salary|earnings?)\s+(?:is\s+|are\s+|will\s+be\s+)?(?:paid\s+)?(?:daily|instantly|immediately|every\s+day|same[\s-]day|the\s+same\s+day|within\s+(?:an\s+hour|minutes|24\s*h\w*))\b
+      | (?:instant|daily|same[\s-]day)\s+(?:pay|payout|payment|withdrawal|cash\s?out)s?\b)
       | (?:[$£€₦₹₱]\s?\d|\b(?:n|rs\.?|inr|php|ksh|ghs)\s?\d|\b\d[\d,.]{0,9}\s?(?:k\b|usd|usdt|dollars|naira|rupees|pesos|pounds|bucks))[^.!?\n\d]{0,12}?
           (?:\s?-\s?|\s+to\s+)?(?:[$£€₦₹₱]?\s?\d[\d,.]{0,9}\s?k?)?\s*(?:/\s?(?:day|week|wk|hr|hour)|per\s+(?:day|week|hour)|a\s+(?:day|week)|daily|weekly|every\s+(?:day|week))\b
-      | \b(?:earn|make|get|receive)\s+(?:up\s+to\s+|over\s+|at\s+least\s+)?(?:[$£€₦₹₱]|\b(?:n|rs\.?|inr|php)\s?)\s?\d
-      | \b(?:daily|weekly)\s+(?:pay|salary|income|earnings?)\s+(?:of\s+)?(?:up\s+to\s+)?(?:[$£€₦₹₱]|\b(?:n|rs\.?|inr|php)\s?)\s?\d
-      | \b(?:via|through|by|to\s+your|on\s+your)\s+(?:cash\s?app|zelle|venmo|paypal|gcash|maya|upi|paytm|opay|usdt|binance|crypto)\b
+      | \b(?:(?:earn|make|get|receive)\s+(?:up\s+to\s+|over\s+|at\s+least\s+)?(?:[$£€₦₹₱]|\b(?:n|rs\.?|inr|php)\s?)\s?\d
+      | (?:daily|weekly)\s+(?:pay|salary|income|earnings?)\s+(?:of\s+)?(?:up\s+to\s+)?(?:[$£€₦₹₱]|\b(?:n|rs\.?|inr|php)\s?)\s?\d
+      | (?:via|through|by|to\s+your|on\s+your)\s+(?:cash\s?app|zelle|venmo|paypal|gcash|maya|upi|paytm|opay|usdt|binance|crypto)\b)
     match: ["paid daily", "$50-$300 daily", "earn up to $500", "weekly pay of $850", "payout to your GCash"]
     nomatch: ["paid monthly by bank transfer", "salary of 23,500 pounds per year"]
   - id: __BEN_CHAT
@@ -7164,10 +7512,10 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:lik(?:e|ing)|shar(?:e|ing)|follow(?:ing)?|subscrib(?:e|ing)\s+to|watch(?:ing)?|view(?:ing)?)\s+(?:and\s+(?:share|follow|comment|like)\s+)?(?:\w{1,12}\s+)?(?:posts|videos|reels|pages|accounts|channels|tiktoks|ads|youtube\s+videos)\b
-      | \b(?:rat(?:e|ing)|review(?:ing)?|boost(?:ing)?|optimi[sz](?:e|ing)|submit(?:ting)?|complet(?:e|ing))\s+(?:\w{1,12}\s{1,3}){0,2}(?:hotels?|products?|apps?|restaurants?|movies?|merchants?|rankings?|ratings?|data|orders?)\b
-      | \b(?:app|product|data|merchant|hotel)\s+(?:boosting|optimi[sz]ation|rating|ranking)\b|\b\d{1,3}\s+(?:orders|tasks|ratings)\s+(?:a|per)\s+day\b
-      | \b(?:sets?|rounds?)\s+of\s+\d{1,3}\s+(?:tasks|orders|products)\b|\btrial\s+(?:bonus|task|account)\b|\binvitation\s+code\b
+      \b(?:(?:lik(?:e|ing)|shar(?:e|ing)|follow(?:ing)?|subscrib(?:e|ing)\s+to|watch(?:ing)?|view(?:ing)?)\s+(?:and\s+(?:share|follow|comment|like)\s+)?(?:\w{1,12}\s+)?(?:posts|videos|reels|pages|accounts|channels|tiktoks|ads|youtube\s+videos)\b
+      | (?:rat(?:e|ing)|review(?:ing)?|boost(?:ing)?|optimi[sz](?:e|ing)|submit(?:ting)?|complet(?:e|ing))\s+(?:\w{1,12}\s{1,3}){0,2}(?:hotels?|products?|apps?|restaurants?|movies?|merchants?|rankings?|ratings?|data|orders?)\b
+      | (?:app|product|data|merchant|hotel)\s+(?:boosting|optimi[sz]ation|rating|ranking)\b|\d{1,3}\s+(?:orders|tasks|ratings)\s+(?:a|per)\s+day\b
+      | (?:sets?|rounds?)\s+of\s+\d{1,3}\s+(?:tasks|orders|products)\b|trial\s+(?:bonus|task|account)\b|invitation\s+code\b)
     match: ["like and share posts on Instagram", "rate hotels", "boost their app rankings", "3 sets of 38 tasks", "40 orders a day"]
     nomatch: ["review the documents before Monday"]
   - id: __BEN_MONEY_IN_OUT
@@ -8171,6 +8519,57 @@ rules:
       - https://consumer.ftc.gov/articles/job-scams
       - https://www.incibe.es/ciudadania
 
+  # A paid course, uniform, medical or kit that is a condition of the hiring, with its cost to be paid in the next
+  # sentence ("Para formalizar la incorporación es obligatorio realizar el curso y recoger el uniforme. El coste
+  # (89 €) debe abonarse por Bizum"); and the contract or start date sent only once the payment is received.
+  - id: FEE_ONBOARDING_COST_ES
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [es]
+    describe: "Makes a paid course, uniform, medical check or kit a condition of the hiring and asks the candidate to pay its cost (by Bizum, transfer or card)"
+    describe-local:
+      es: "Pone como condición de la incorporación un curso, uniforme, reconocimiento médico o kit de pago y pide al candidato que abone su coste (por Bizum, transferencia o tarjeta)"
+    flags: [extended]
+    pattern: |
+      \b(?:incorporaci[óo]n|contrataci[óo]n|alta|empezar|comenzar|iniciar|formalizar|obligatori[oa]|imprescindible|requisito)\b[^\n]{0,120}?
+          \b(?:curso|formaci[óo]n|capacitaci[óo]n|uniforme|reconocimiento\s+m[ée]dico|examen\s+m[ée]dico|kit|carn[ée]t?\s+de\s+manipulador|certificado)\b[^\n]{0,160}?
+          \b(?:coste|costo|importe|precio|cuota|tasa|pago)\b(?:[^\n]|\.\d){0,40}?(?:[$€]\s?\d|\b\d[\d.,]{0,7}\s?(?:€|euros|eur|usd|d[óo]lares|pesos|soles)(?!\w))
+          (?:[^\n]|\.\d){0,60}?\b(?:abon|pag|ingres|transfer|deposit)\w*\s+(?:por|mediante|v[íi]a|con|a\s+trav[ée]s\s+de|al|en)\b
+      | \bantes\s+de\s+(?:incorporarse|incorporarte|su\s+incorporaci[óo]n|tu\s+incorporaci[óo]n|la\s+incorporaci[óo]n|empezar|comenzar|firmar\s+el\s+contrato)\b(?:[^.\n]|\.\d){0,60}?
+          \b(?:abon|pag|ingres|transfer)\w*\b(?:[^.\n]|\.\d){0,30}?(?:[$€]\s?\d|\b\d[\d.,]{0,7}\s?(?:€|euros|eur|usd|d[óo]lares|pesos|soles)(?!\w))(?:[^.\n]|\.\d){0,60}?
+          \b(?:curso|formaci[óo]n|capacitaci[óo]n|uniforme|reconocimiento\s+m[ée]dico|examen\s+m[ée]dico|kit|carn[ée]t?)\b
+    match:
+      - "Para formalizar la incorporación es obligatorio realizar el curso de manipulador de alimentos y recoger el uniforme. El coste (89 €) debe abonarse por Bizum al 600 000 219."
+      - "Es requisito el reconocimiento médico previo. El importe de 45 euros se paga mediante transferencia antes del primer día."
+      - "Antes de incorporarse debe abonar 75 € del curso de prevención y el uniforme por Bizum."
+    nomatch:
+      - "Para formalizar la incorporación es obligatorio realizar el curso de prevención, que imparte y paga la empresa."
+      - "El coste del uniforme (30 €) corre a cargo de la empresa y no se descuenta de la nómina."
+    ref:
+      - https://www.incibe.es/ciudadania
+      - https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_CONTRACT_AFTER_PAYMENT_ES
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [es]
+    describe: "Sends the contract or the start date only once the candidate's payment has been received"
+    describe-local:
+      es: "Envía el contrato o la fecha de inicio solo cuando haya recibido el pago del candidato"
+    flags: [extended]
+    pattern: |
+      \b(?:una\s+vez|cuando|en\s+cuanto|tan\s+pronto\s+como)\s+(?:(?:hayamos|se\s+haya)\s+)?(?:recibid[oa]|realizad[oa]|confirmad[oa]|efectuad[oa]|recibamos|confirmemos|realice|efect[úu]e|haga)\s+(?:el\s+|su\s+|tu\s+)?(?:pago|abono|ingreso|bizum|dep[óo]sito|transferencia)\b
+          [^.!?\n]{0,80}?\b(?:contrato|fecha\s+de\s+(?:inicio|incorporaci[óo]n|alta)|alta\s+en\s+la\s+seguridad\s+social|credenciales|acceso)\b
+      | \b(?:tras|despu[ée]s\s+del?)\s+(?:recibir\s+)?(?:el\s+|su\s+)?(?:pago|abono|ingreso|bizum)\b[^.!?\n]{0,60}?\b(?:le|te|les)\s+(?:enviaremos|mandaremos|remitiremos|daremos)\s+(?:el\s+)?(?:contrato|fecha\s+de\s+inicio)\b
+    match:
+      - "Una vez recibido el pago le enviaremos el contrato y la fecha de inicio."
+      - "Tras el abono te enviaremos el contrato firmado."
+    nomatch:
+      - "Una vez recibida su documentación le enviaremos el contrato."
+      - "Una vez firmado el contrato, recibirá el pago de la nómina el día 30."
+    ref:
+      - https://www.incibe.es/ciudadania
+
   - id: FEE_REFUND_PROMISE_ES
     tactic: upfront_fee
     weight: 1.5
@@ -8203,9 +8602,10 @@ rules:
     pattern: |
       \b(?:tarjetas?\s+(?:de\s+)?regalo|gift\s?cards?|google\s+play|itunes|apple\s+gift|steam\s+(?:card|wallet)|paysafecard|
           cup[óo]n(?:es)?\s+(?:de\s+)?(?:amazon|google|apple|steam)|tarjetas?\s+(?:de\s+)?amazon)\b
-          [^.!?\n]{0,80}?(?:\bpag\w{0,6}|\bcompr\w{0,5}|\bc[óo]digos?\b|\bfoto|\benv[íi]\w{0,5}|\bm[áa]nd\w{0,5}|[$€]\s?\d|\d\s?(?:€|\$|usd|d[óo]lares|euros))
-      | (?:\bpag\w{0,6}|\bcompr\w{0,5}|\bcosto\b|\bcoste\b)[^.!?\n]{0,60}?\b(?:en|con)\s+(?:\d\s+)?(?:tarjetas?\s+(?:de\s+)?regalo|gift\s?cards?)
+          [^.!?\n]{0,80}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}?){0,2}(?:\bpag\w{0,6}|\bcompr\w{0,5}|\bc[óo]digos?\b|\bfoto|\benv[íi]\w{0,5}|\bm[áa]nd\w{0,5}|[$€]\s?\d|\d\s?(?:€|\$|usd|d[óo]lares|euros))
+      | (?:\bpag\w{0,6}|\bcompr\w{0,5}|\bcosto\b|\bcoste\b)[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:en|con)\s+(?:\d\s+)?(?:tarjetas?\s+(?:de\s+)?regalo|gift\s?cards?)
     match:
+      - "Compra 2 tarjetas regalo de 1.050 € y manda foto de los códigos a este número."
       - "Compra 2 tarjetas regalo de 50 € y manda foto de los códigos a este número."
       - "La capacitación cuesta 60 USD pagaderos en tarjetas de regalo o USDT."
       - "Necesito que pagues con tarjetas de Google Play, envíame los códigos."
@@ -8308,11 +8708,12 @@ rules:
       | \b(?:serie|conjunto|set|bloque|ronda)s?\s+de\s+\d{1,3}\s+(?:tareas|pedidos|[óo]rdenes|productos|rese[ñn]as|misiones)\b
       | \b\d{1,3}\s+(?:[óo]rdenes|tareas)\s+del\s+conjunto\b
       | \b\d{1,3}\s+tareas\s+(?:diarias|al\s+d[íi]a|por\s+d[íi]a)\b
-      | \bvip\s?-?\s?\d\b[^.!?\n]{0,60}?\b(?:tareas?|pedidos?|[óo]rdenes|comisi[óo]n\w{0,3}|recarg\w{0,6}|usdt|nivel)
-      | \b(?:tareas?|pedidos?|[óo]rdenes|comisi[óo]n\w{0,3}|recarg\w{0,6}|usdt|nivel)\b[^.!?\n]{0,60}?\bvip\s?-?\s?\d\b
+      | \bvip\s?-?\s?\d\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:tareas?|pedidos?|[óo]rdenes|comisi[óo]n\w{0,3}|recarg\w{0,6}|usdt|nivel)
+      | \b(?:tareas?|pedidos?|[óo]rdenes|comisi[óo]n\w{0,3}|recarg\w{0,6}|usdt|nivel)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\bvip\s?-?\s?\d\b
       | \b(?:sube|subir|sub[íi]|pasa|pasar|pas[áa]s|asciende|ascender)\s+(?:a|al)\s+(?:nivel\s+)?vip
       | \bpuntos\s+de\s+cr[ée]dito\b
     match:
+      - "VIP2 – depósito 1.500 USDT: 50 pedidos, comisión 0,6 %"
       - "Su cuenta ha recibido un pedido combinado, los pedidos combinados dan comisión x5."
       - "El retiro queda bloqueado hasta completar las 40 órdenes del conjunto."
       - "Como eres VIP1 tu comisión es del 0,5 % por pedido."
@@ -8704,10 +9105,12 @@ rules:
           se\s+cierra|caduca|se\s+pierde|se\s+libera)\b
       | \bser[áa]n?\s+(?:asignad[oa]|otorgad[oa]|dad[oa])s?\s+a\s+otr[oa]\s+(?:candidat[oa]|persona|postulante)
       | \bal\s+siguiente\s+candidat[oa]
+      | \bse\s+(?:ofrecer[áa]|asignar[áa]|dar[áa]|ceder[áa])\s+(?:la\s+plaza\s+|el\s+puesto\s+)?a\s+otr[oa]s?\s+(?:candidat[oa]|persona|postulante)s?\b
     match:
       - "Quedan 5 cupos, mandá INFO."
       - "Manda la foto antes de las 18:00 o la plaza pasa al siguiente candidato."
       - "Confírmela hoy o será asignada a otro candidato."
+      - "Dispone de 24 horas para confirmar la plaza; pasado ese plazo se ofrecerá a otro candidato."
     nomatch:
       - "Matrícula abierta hasta el 30 de septiembre."
       - "Hay que llevar el CV a secretaría antes del viernes."
@@ -10044,7 +10447,7 @@ rules:
       | \b(?:solo\s+|s[óo]lo\s+)?quedan\s+(?:pocos|pocas|solo|s[óo]lo|\d+|dos|tres)\s+(?:cupos|plazas|lugares|vacantes|puestos)\b
       | \b(?:vence|expira|caduca|se\s+cierra|cierra|termina|cerramos)\w{0,2}\s+(?:en\s+\d+\s+(?:horas|minutos)|hoy|esta\s+noche|ma[ñn]ana|a\s+medianoche)
       | \b(?:en\s+)?(?:los|las)\s+pr[óo]xim[oa]s\s+\d+\s+(?:horas|minutos)\b
-      | \b(?:tienes|tiene|ten[ée]s)\s+(?:solo\s+)?\d+\s+(?:horas|minutos)\s+para\b
+      | \b(?:tienes|tiene|ten[ée]s|dispone(?:s|n)?\s+de|cuenta(?:s|n)?\s+con)\s+(?:solo\s+|s[óo]lo\s+)?\d+\s+(?:horas|minutos)\s+para\b
       | \bantes\s+de\s+las\s+\d{1,2}(?:[:.]\d\d)?\b(?:[^.!?\n]|\.\d){0,40}?\b(?:si\s+no|o\s+(?:la|el)|perd)
       | \b(?:date\s+prisa|ap[úu]rate|ap[úu]rese|no\s+lo\s+dejes\s+pasar|no\s+te\s+lo\s+pierdas|no\s+se\s+lo\s+pierda)\b
       | \bplazo\s+m[áa]ximo\b|\bsolo\s+por\s+hoy\b|\bs[óo]lo\s+por\s+hoy\b
@@ -10312,7 +10715,7 @@ rules:
     describe: "Presses for a quick answer while asking for money, data, codes or task deposits"
     describe-local:
       es: "Presiona para responder rápido mientras pide dinero, datos, códigos o depósitos de tareas"
-    meta: '((URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES || TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES) && !COMBO_URGENT_PAY_ES && !COMBO_TRAF_URGENT_ES) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES) && (FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || FEE_ONBOARDING_COST_ES || FEE_CONTRACT_AFTER_PAYMENT_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || MULE_LEND_ACCOUNT_ES || MULE_RECEIVE_FORWARD_ES || MULE_PARCEL_ES || MULE_RELABEL_ES || MULE_ACCOUNT_FLOW_ES || MULE_ACCOUNT_TRADE_ES || MULE_GOODS_FORWARD_ES || RC_CHAT_ONLY_INTERVIEW_ES || RC_REMOTE_ACCESS_ES || RC_UNOFFICIAL_APP_ES || RC_SEND_CODE_ES || RC_CHAT_ONLY_WORK_ES || RC_REMOTE_TOOL_BROAD_ES || RC_CODE_HANDOVER_ES || TRAF_SEA_JOB_ES || TRAF_TRAVEL_PAID_ES || TRAF_TOURIST_VISA_ES || TRAF_TRAVEL_DEBT_ES) && !COMBO_URGENT_PAY_ES && !COMBO_TRAF_URGENT_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Dale corazón a estos posts y reenvía la captura. La oferta vence en 24 horas."
     nomatch:
@@ -10382,7 +10785,7 @@ rules:
     describe: "An up-front payment demanded together with pressure, a brand claim, tasks, pay promises or data requests"
     describe-local:
       es: "Un pago por adelantado exigido junto con prisa, una marca, tareas, promesas de pago o petición de datos"
-    meta: '((FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES) && (URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && !COMBO_OFFPLATFORM_FEE_ES && !COMBO_FEE_ABROAD_ES && !COMBO_URGENT_PAY_ES) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((FEE_CANDIDATE_MUST_PAY_ES || FEE_GIFT_CARD_ES || FEE_FAKE_CHECK_ES || FEE_VISA_TRAVEL_ES || FEE_PAY_TO_START_BROAD_ES || FEE_REFUND_PROMISE_ES || FEE_ONBOARDING_COST_ES || FEE_CONTRACT_AFTER_PAYMENT_ES) && (URG_LOSE_SPOT_ES || URG_NOW_ES || URG_DEADLINE_BROAD_ES || IMP_OFFICIAL_BODY_ES || IMP_BRAND_HIRING_BROAD_ES || IMP_OFFICIAL_JOB_ASSIGNED_ES || TASK_LIKE_RATE_ES || TASK_RECHARGE_ES || TASK_ORDER_MECHANICS_ES || TASK_WITHDRAW_BLOCKED_ES || TASK_PLATFORM_JARGON_ES || TASK_ENGAGE_PAID_ES || TASK_MECHANICS_BROAD_ES || TASK_WITHDRAW_FEE_ES || PAY_GUARANTEED_ES || PAY_EASY_HIGH_ES || PAY_EARN_EASY_BROAD_ES || DATA_BANK_CARD_ES || DATA_ID_DOCS_ES || DATA_BODY_FAMILY_ES || DATA_ID_PHOTO_BROAD_ES || DATA_CREDENTIALS_BROAD_ES || DATA_PERSONAL_BUNDLE_ES) && !COMBO_OFFPLATFORM_FEE_ES && !COMBO_FEE_ABROAD_ES && !COMBO_URGENT_PAY_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Paga la inscripción de 199 soles por Yape. Le escribo de parte de Randstad: su perfil fue seleccionado."
     nomatch:
@@ -10781,10 +11184,11 @@ rules:
     flags: [extended]
     pattern: |
       (?<!\bne\s)(?<!\bpas\s)\b(?:acheter|payer|r[ée]gler|commander|acqu[ée]rir|prendre)\s+(?:le|un|ton|votre|la|une)\s+(?:kit|pack|starter\s+pack|formation|certificat|badge|assurance|mat[ée]riel)\b
-          [^.!?\n]{0,40}?(?:\d\s?(?:€|eur(?:os?)?\b|fcfa)|€\s?\d|\bavant\s+de\s+commencer\b|\bobligatoire\b|\bd[ée]marrage\b)
-      | \bavant\s+de\s+commencer\b[^.!?\n]{0,40}?\b(?:acheter|payer|r[ée]gler)\b[^.!?\n]{0,40}?\b(?:kit|pack|formation|assurance|mat[ée]riel|frais)\b
-      | \bfrais\s+d['’]\s?(?:assurance|activation)\b[^.!?\n]{0,40}?(?:\d\s?(?:€|eur(?:os?)?\b|fcfa)|€\s?\d|\br[ée]gl\w{1,4}|\bpay\w{1,4})
+          [^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}(?:\d\s?(?:€|eur(?:os?)?\b|fcfa)|€\s?\d|\bavant\s+de\s+commencer\b|\bobligatoire\b|\bd[ée]marrage\b)
+      | \bavant\s+de\s+commencer\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\b(?:acheter|payer|r[ée]gler)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\b(?:kit|pack|formation|assurance|mat[ée]riel|frais)\b
+      | \bfrais\s+d['’]\s?(?:assurance|activation)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}(?:\d\s?(?:€|eur(?:os?)?\b|fcfa)|€\s?\d|\br[ée]gl\w{1,4}|\bpay\w{1,4})
     match:
+      - "Il faut régler les frais d'assurance de 1.040 € avant le début de la mission."
       - "Avant de commencer, il faut acheter le kit de démarrage à 89€"
       - "il faut régler les frais d'assurance de 40 €"
     nomatch:
@@ -11236,9 +11640,10 @@ rules:
       id: "Meminta deposit atau isi saldo untuk membuka tugas, level VIP, komisi atau penarikan"
     flags: [extended]
     pattern: |
-      \b(?:deposit|depo|isi\s+saldo|top\s?-?\s?up|topup|setor|isi\s+ulang|recharge)\b[^.!?\n]{0,60}?\b(?:tugas|misi|komisi|vip|level|penarikan|tarik|withdraw|cair\w*|membuka|buka|lanjut\w*)\b
-      | \b(?:tugas|misi|komisi|vip\s?[1-9]?|level|penarikan|withdraw)\b[^.!?\n]{0,60}?\b(?:deposit|isi\s+saldo|top\s?-?\s?up|topup|setor\s+dana|recharge)\b
+      \b(?:deposit|depo|isi\s+saldo|top\s?-?\s?up|topup|setor|isi\s+ulang|recharge)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:tugas|misi|komisi|vip|level|penarikan|tarik|withdraw|cair\w*|membuka|buka|lanjut\w*)\b
+      | \b(?:tugas|misi|komisi|vip\s?[1-9]?|level|penarikan|withdraw)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:deposit|isi\s+saldo|top\s?-?\s?up|topup|setor\s+dana|recharge)\b
     match:
+      - "Isi saldo 1.100 USDT untuk membuka misi berikutnya."
       - "VIP1: deposit 50 USDT → komisi 3 USDT/hari"
       - "Isi saldo 500 ribu dulu untuk membuka tugas berikutnya."
       - "Untuk penarikan komisi, kakak wajib top up 1 juta."
@@ -11282,11 +11687,12 @@ rules:
     pattern: |
       (?<!\btidak\s)(?<!\btanpa\s)(?<!\bbebas\s)\b(?:biaya|uang)\s+(?:pendaftaran|administrasi|admin|seragam|pelatihan|training|
           medical|medis|proses|pemrosesan|visa|paspor|jaminan|id\s+card|akomodasi|reservasi|penempatan|keberangkatan|materai)\b
-          (?:(?!\b(?:tidak|tanpa|gratis|bukan)\b)[^.!?\n]){0,80}?(?:\brp\s?\d|\d\s?(?:jt|juta|rb|ribu|k)\b|\btransfer\b|\bbayar\b|\bsetor\b|\bke\s+rek)
-      | \b(?:transfer|tf|kirim)\s+(?:dulu|terlebih\s+dahulu)\b[^.!?\n]{0,40}?\d
-      | \bwajib\b[^.!?\n]{0,160}?\b(?:sebesar|senilai)\s+rp\.?\s?\d
+          (?:(?!\b(?:tidak|tanpa|gratis|bukan)\b)(?:[^.!?\n]|(?<=\d)\.(?=\d))){0,80}?(?:\brp\s?\d|\d\s?(?:jt|juta|rb|ribu|k)\b|\btransfer\b|\bbayar\b|\bsetor\b|\bke\s+rek)
+      | \b(?:transfer|tf|kirim)\s+(?:dulu|terlebih\s+dahulu)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\d
+      | \bwajib\b[^.!?\n]{0,160}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,160}?){0,2}\b(?:sebesar|senilai)\s+rp\.?\s?\d
       | \b(?:transfer|bayar|setor)\s+biaya\b
     match:
+      - "Kerja dari rumah, biaya pendaftaran 1.500 ribu saja."
       - "Wajib konfirmasi & transfer biaya seragam dan ID card Rp 450.000 ke Mandiri."
       - "Kamu transfer dulu 3,5 juta buat paspor, medical, sama uang jalan ke Jakarta."
       - "Peserta WAJIB melakukan reservasi akomodasi melalui travel rekanan kami sebesar Rp 1.750.000."
@@ -11326,10 +11732,11 @@ rules:
       id: "Menjanjikan penghasilan harian tinggi atau pasti untuk kerja ringan dari HP"
     flags: [extended]
     pattern: |
-      \b(?:sehari|per\s+hari|perhari|harian)\b[^.!?\n]{0,30}?(?:rp\.?\s?)?(?:[2-9]\d{2}(?:\.000|\s?rb|\s?ribu|k)|[1-9](?:[.,]\d)?\s?(?:jt|juta))\b
+      \b(?:sehari|per\s+hari|perhari|harian)\b[^.!?\n]{0,30}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}?){0,2}(?:rp\.?\s?)?(?:[2-9]\d{2}(?:\.000|\s?rb|\s?ribu|k)|[1-9](?:[.,]\d)?\s?(?:jt|juta))\b
       | (?:rp\.?\s?)?(?:[2-9]\d{2}(?:\.000|\s?rb|\s?ribu|k)|[1-9](?:[.,]\d)?\s?(?:jt|juta))\+?\s?(?:/|per|se)\s?hari\b
       | \b(?:penghasilan|gaji|income)\s+(?:pasti|dijamin|terjamin)\b
     match:
+      - "Lowongan kerja paruh waktu, gaji harian 1.150rb-1.500rb, bisa dari HP."
       - "Sehari bisa dapat Rp 300.000 - Rp 1.000.000."
       - "Gaji harian bisa 300rb+, tanpa modal!"
     nomatch:
@@ -11529,7 +11936,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [id]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID, __DIRECT_CONTACT_ID]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID, __DIRECT_CONTACT_ID, __FIRST_PERSON_VICTIM_ID]
     describe: "Reads as an official, news or peer warning about scams rather than an offer"
     describe-local:
       id: "Berupa imbauan resmi, berita atau peringatan tentang penipuan, bukan tawaran kerja"
@@ -11547,6 +11954,7 @@ rules:
       - "LOKER KAMBOJA: CS online gaji 15jt/bln, aman, bukan penipuan online."
       - "Kerja sampingan like & review produk."
       - "Hati-hati banyak penipu, kami resmi. Info kerja online chat admin di WA ya kak."
+      - "Kami dipaksa bekerja di Myawaddy, HP kami disita. Tolong hubungi Kemlu, korban di sini banyak."
     ref: https://kemlu.go.id/
 
   - id: COMBO_TASK_OFFPLATFORM_ID
@@ -11961,13 +12369,15 @@ rules:
     languages: [id, ms]
     flags: [extended]
     pattern: |
-      \b(?:deposit|depo|top\s?-?up|isi\s+(?:ulang\s+)?saldo|isi\s+ulang|transfer|tf|setor)\b(?:(?!pulsa|kuota|paket\sdata)[^.!?\n]){0,40}?\b(?:agar|supaya|untuk|biar|baru)\s+(?:bisa\s+)?(?:withdraw|wd|tarik|cair|dicairkan|menyelesaikan|selesai|membuka|buka|lanjut|naik|upgrade)\b
-      | \b(?:withdraw|wd|penarikan|tarik\s+dana|pencairan|tugas|misi|vip|level)\b[^.!?\n]{0,50}?\b(?:deposit|depo|top\s?-?up|isi\s+(?:ulang\s+)?saldo|isi\s+ulang)\b
-      | \bsaldo\b[^.!?\n]{0,25}?\b(?:minus|negatif|dibekukan|beku|tertahan)\b|\b(?:dana|penarikan|akun)\b[^.!?\n]{0,20}?\b(?:tertahan|dibekukan|dikunci)\b
+      \b(?:deposit|depo|top\s?-?up|isi\s+(?:ulang\s+)?saldo|isi\s+ulang|transfer|tf|setor)\b(?:(?!pulsa|kuota|paket\sdata)(?:[^.!?\n]|(?<=\d)\.(?=\d))){0,40}?\b(?:agar|supaya|untuk|biar|baru)\s+(?:bisa\s+)?(?:withdraw|wd|tarik|cair|dicairkan|menyelesaikan|selesai|membuka|buka|lanjut|naik|upgrade)\b
+      | \b(?:withdraw|wd|penarikan|tarik\s+dana|pencairan|tugas|misi|vip|level)\b[^.!?\n]{0,50}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}?){0,2}\b(?:deposit|depo|top\s?-?up|isi\s+(?:ulang\s+)?saldo|isi\s+ulang)\b
+      | \bsaldo\b[^.!?\n]{0,25}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,25}?){0,2}\b(?:minus|negatif|dibekukan|beku|tertahan)\b|\b(?:dana|penarikan|akun)\b[^.!?\n]{0,20}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}?){0,2}\b(?:tertahan|dibekukan|dikunci)\b
       | \b(?:pesanan|order)\s+(?:gabungan|kombinasi|kombo|combo)\b|\btugas\s+(?:berbayar|prabayar|prepaid|gabungan)\b|\bprepaid\b
       | \b(?:modal|uang)\s+(?:kembali|dikembalikan)\s+(?:plus|\+|beserta|bersama|dengan)\s+(?:komisi|keuntungan|bonus)|\bdikembalikan\s+(?:bersama|beserta|plus|\+)\s+komisi
-      | \b(?:transfer|tf|deposit|setor)\s+(?:rp\.?\s?\d[\d.,]*|\d[\d.,]*\s?(?:rb|ribu|k|jt|juta)\b)[^.!?\n]{0,30}?\b(?:dapat|kembali|terima|cair)\s+(?:kembali\s+)?(?:rp\.?\s?)?\d
+      | \b(?:transfer|tf|deposit|setor)\s+(?:rp\.?\s?\d[\d.,]*|\d[\d.,]*\s?(?:rb|ribu|k|jt|juta)\b)[^.!?\n]{0,30}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}?){0,2}\b(?:dapat|kembali|terima|cair)\s+(?:kembali\s+)?(?:rp\.?\s?)?\d
       | \b(?:upgrade|naik)\s+(?:ke\s+)?(?:vip|level)\s?\d
+    match:
+      - "Isi saldo 1.100 USDT untuk membuka misi berikutnya."
   - id: TASK_G_DEPOSIT_ID
     tactic: task_scam
     weight: 3.0
@@ -12504,9 +12914,10 @@ rules:
       pt: "Vende um 'nível VIP' ou plano superior de uma plataforma de tarefas mediante depósito ou recarga"
     flags: [extended]
     pattern: |
-      \b(?:n[íi]vel|plano|conta|categoria)\s+vip\s?\d{0,2}\b[^.!?\n]{0,60}?\b(?:dep[óo]sit\w{0,3}|recarg\w{1,5}|recarreg\w{0,5}|investiment\w{1,2}|aporte|r\$\s?\d|\d[\d.,]{0,9}\s?(?:usdt|reais))
-      | \b(?:dep[óo]sit\w{0,3}|recarg\w{1,5}|recarreg\w{0,5})\b[^.!?\n]{0,60}?\b(?:n[íi]vel|plano|categoria)\s+vip\s?\d{0,2}\b
+      \b(?:n[íi]vel|plano|conta|categoria)\s+vip\s?\d{0,2}\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:dep[óo]sit\w{0,3}|recarg\w{1,5}|recarreg\w{0,5}|investiment\w{1,2}|aporte|r\$\s?\d|\d[\d.,]{0,9}\s?(?:usdt|reais))
+      | \b(?:dep[óo]sit\w{0,3}|recarg\w{1,5}|recarreg\w{0,5})\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:n[íi]vel|plano|categoria)\s+vip\s?\d{0,2}\b
     match:
+      - "Recarregue 1.100 USDT e passe para o plano VIP3"
       - "Suba para o nível VIP 2 com depósito de R$ 300"
       - "Recarregue 100 USDT e passe para o plano VIP3"
     nomatch:
@@ -13131,15 +13542,16 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:recarreg\w{0,6}|recarga|deposit\w{0,6}|dep[óo]sito|invist\w{0,4}|investir|aport\w{0,4})\b
-          [^.!?\n]{0,60}?\b(?:desbloque\w{0,6}|complet\w{0,6}|continu\w{0,6}|liberar|sacar|saque|ativ\w{0,6}|subir|acessar|
-          receber|terminar|concluir)\b[^.!?\n]{0,40}?\b(?:tarefas?|pedidos?|miss[ãõo]\w{0,3}|n[íi]vel|vip\d?|comiss\w{1,4}|ganhos|
+          [^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:desbloque\w{0,6}|complet\w{0,6}|continu\w{0,6}|liberar|sacar|saque|ativ\w{0,6}|subir|acessar|
+          receber|terminar|concluir)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\b(?:tarefas?|pedidos?|miss[ãõo]\w{0,3}|n[íi]vel|vip\d?|comiss\w{1,4}|ganhos|
           saldo|saque|conjunto|tudo)
       | \b(?:para|antes\s+de)\s+(?:poder\s+)?(?:desbloquear|completar|continuar|sacar|ativar|subir|acessar|receber|liberar|concluir)\b
-          [^.!?\n]{0,50}?\b(?:tarefas?|pedidos?|miss[ãa]o|n[íi]vel|vip|comiss\w{1,4}|ganhos|saldo|saque|dinheiro)\b[^.!?\n]{0,60}?
+          [^.!?\n]{0,50}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}?){0,2}\b(?:tarefas?|pedidos?|miss[ãa]o|n[íi]vel|vip|comiss\w{1,4}|ganhos|saldo|saque|dinheiro)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}
           \b(?:recarreg\w{0,6}|recarga|deposit\w{0,6}|dep[óo]sito)
-      | \b(?:fa[zç]\w{0,2}|fizer|realiz\w{1,4})\s+(?:uma\s+)?recarga\b[^.!?\n]{0,60}?(?:devolve|recebe|te\s+(?:paga|d[áa])|lucro|comiss[ãa]o|ganho)
+      | \b(?:fa[zç]\w{0,2}|fizer|realiz\w{1,4})\s+(?:uma\s+)?recarga\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}(?:devolve|recebe|te\s+(?:paga|d[áa])|lucro|comiss[ãa]o|ganho)
       | \b(?:manter|mant[ée]m|mantenha|ter)\s+um\s+saldo\s+(?:m[íi]nimo\s+)?de\s+\d
     match:
+      - "Recarregue 1.100 USDT para desbloquear o próximo conjunto de tarefas."
       - "Recarregue 100 USDT para desbloquear o próximo conjunto de tarefas."
       - "Para sacar seus ganhos você precisa fazer uma recarga de 300 USDT."
       - "Você faz uma recarga e o sistema devolve o capital com 30% de lucro."
@@ -13162,10 +13574,11 @@ rules:
       | \b(?:conjunto|s[ée]rie|bloco|rodada)s?\s+de\s+(?:\d{1,3}\s+)?(?:tarefas|pedidos|miss[õo]es|avalia[çc][õo]es)\b
       | \bconta\s+de\s+tarefas\b
       | \b\d{1,3}\s+tarefas\s+(?:di[áa]rias|por\s+dia)\b
-      | \bvip\s?-?\s?\d\b[^.!?\n]{0,60}?\b(?:tarefas?|pedidos?|comiss\w{1,4}|recarg\w{0,6}|usdt|n[íi]vel)
-      | \b(?:tarefas?|pedidos?|comiss\w{1,4}|recarg\w{0,6}|usdt|n[íi]vel)\b[^.!?\n]{0,60}?\bvip\s?-?\s?\d\b
+      | \bvip\s?-?\s?\d\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:tarefas?|pedidos?|comiss\w{1,4}|recarg\w{0,6}|usdt|n[íi]vel)
+      | \b(?:tarefas?|pedidos?|comiss\w{1,4}|recarg\w{0,6}|usdt|n[íi]vel)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\bvip\s?-?\s?\d\b
       | \b(?:suba|subir|sobe|passe|passar|passa)\s+(?:para|ao|pro)\s+(?:o\s+)?(?:n[íi]vel\s+)?vip
     match:
+      - "VIP2 – depósito de 1.500 USDT: 50 pedidos, comissão de 0,6%"
       - "Sua conta recebeu um pedido combinado, o saldo ficou negativo."
       - "Suba para o nível VIP2 e ganhe comissões maiores por tarefa."
       - "Débito por abandono do conjunto de pedidos."
@@ -13917,6 +14330,39 @@ rules:
       - "Me chama no WhatsApp."
       - "Confirme seus dados em sine-vagas-beneficio.example"
 
+  # Onboarding after a signed offer: the employer's own admission or staff portal for papers (ID, bank details for
+  # the payroll), as LEGIT_ONBOARDING_PORTAL_DE, _VI and _ZH; off when a chat handle, number or link is given.
+  - id: __PORTAL_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bportal\s+(?:de\s+(?:admiss[ãa]o|onboarding|integra[çc][ãa]o|rh|recursos\s+humanos)|do\s+(?:colaborador|funcion[áa]rio|empregado|trabalhador))\b
+      | \b(?:sistema|plataforma)\s+de\s+(?:admiss[ãa]o|rh|recursos\s+humanos)\b|\b[áa]rea\s+do\s+colaborador\b
+    match:
+      - "Acesse o portal de admissão com o login enviado ao seu e-mail."
+  - id: __EMPLOYER_HR_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bproposta\s+(?:de\s+emprego\s+)?assinada\b|\bcontrato\s+(?:de\s+trabalho\s+)?(?:foi\s+)?assinado\b|\bdepartamento\s+(?:pessoal|de\s+recursos\s+humanos)\b
+      | \bgente\s+(?:&|e)\s+gest[ãa]o\b|\bramal\s+\d{2,5}\b|\be-?mail\s+corporativo\b|\bcarteira\s+de\s+trabalho\b
+    match:
+      - "Conforme a proposta assinada, seu primeiro dia será 01/04."
+  - id: LEGIT_ONBOARDING_PORTAL_PT
+    tactic: legitimacy
+    weight: -1.5
+    languages: [pt]
+    describe: "Sends a new employee to the employer's own admission or staff portal for papers, after a signed offer or with the HR department named: onboarding, not a chat recruiter"
+    describe-local:
+      pt: "Encaminha o novo colaborador ao portal de admissão ou do colaborador da própria empresa para os documentos, após a proposta assinada ou com o RH identificado: é admissão, não um recrutador de chat"
+    meta: '__PORTAL_PT && (__ONBOARD_PT || __EMPLOYER_HR_PT) && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE'
+    match:
+      - "Conforme a proposta assinada, acesse o portal de admissão e envie RG, CPF e dados bancários para a folha de pagamento. Dúvidas: ramal 2231."
+    nomatch:
+      - "Acesse o portal de admissão e envie RG e dados bancários; dúvidas no WhatsApp +55 11 98888-1234."
+      - "Mande a foto do RG e os dados bancários aqui no chat para garantir a vaga."
+    ref: https://antifraudes.febraban.org.br/
+
   - id: LEGIT_CONTRACT_SALARY_PT
     tactic: legitimacy
     weight: -1.0
@@ -14167,9 +14613,10 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:quem|se)\s+n[ãa]o\s+(?:bate|bater|cumpr\w{1,3}|atingir|atinge|chegar|chega)\s+(?:a\s+|tua\s+|sua\s+)?meta\b
-      | \bmeta\b[^.!?\n]{0,80}?\b(?:multa\w{0,2}|trancad\w{1,3}|castig\w{1,3}|apanh\w{1,3}|desconta\w{0,3}\s+do\s+sal[áa]rio)
+      | \bmeta\b[^.!?\n]{0,80}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}?){0,2}\b(?:multa\w{0,2}|trancad\w{1,3}|castig\w{1,3}|apanh\w{1,3}|desconta\w{0,3}\s+do\s+sal[áa]rio)
       | \bcada\s+cliente\s+que\s+faltar\b
     match:
+      - "A meta é de 5 clientes por dia; cada um que faltar dá 1.300 reais de multa."
       - "Quem não bate meta fica trancado."
       - "A meta é 5. Cada cliente que faltar são US$ 300 de multa."
     nomatch:
@@ -14188,9 +14635,10 @@ rules:
     pattern: |
       \b(?:precisa(?:m)?|s[óo]\s+precisa(?:m)?|deve(?:m)?|tem\s+que|t[êe]m\s+que|tem\s+de|t[êe]m\s+de|basta)\s+(?:pagar|custear)\s+
           (?:a\s+|o\s+)?(?:taxa\s+d[oa]\s+)?(?:visto|passagem|autoriza[çc][ãa]o\s+de\s+trabalho|curso\s+de\s+seguran[çc]a\s+mar[íi]tima|stcw|exame\s+m[ée]dico)\b
-      | \b(?:taxa|custo|valor|pagamento)\s+d[oa]\s+(?:visto|passagem|autoriza[çc][ãa]o\s+de\s+trabalho)\b[^.!?\n]{0,60}?
+      | \b(?:taxa|custo|valor|pagamento)\s+d[oa]\s+(?:visto|passagem|autoriza[çc][ãa]o\s+de\s+trabalho)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}
           (?:r\$\s?\d|us\$\s?\d|€\s?\d|\d\s?€|\d\s?(?:reais|euros|d[óo]lares))
     match:
+      - "Custo da autorização de trabalho: 1.350 dólares, pagos por transferência."
       - "Os aprovados só precisam pagar a taxa do visto e o curso de segurança marítima."
       - "O custo do visto é de R$ 1.200, pago à agência."
     nomatch:
@@ -16173,9 +16621,10 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:i-?recharge|mag-?recharge|recharge|mag-?top\s?-?up|i-?top\s?-?up|top\s?-?up|mag-?deposit|i-?deposit|deposit)\b
-          [^.!?\n]{0,60}?\b(?:ma-?complete|matapos|task|ma-?withdraw|withdraw|commission|vip|ma-?unlock|unlock)\w*
-      | \b(?:ma-?complete|matapos|ma-?withdraw|ma-?unlock)\b[^.!?\n]{0,50}?\b(?:i-?recharge|mag-?recharge|top\s?-?up|mag-?deposit)\b
+          [^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:ma-?complete|matapos|task|ma-?withdraw|withdraw|commission|vip|ma-?unlock|unlock)\w*
+      | \b(?:ma-?complete|matapos|ma-?withdraw|ma-?unlock)\b[^.!?\n]{0,50}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}?){0,2}\b(?:i-?recharge|mag-?recharge|top\s?-?up|mag-?deposit)\b
     match:
+      - "Mag-top up ng 1.500 USDT para ma-unlock ang VIP tasks."
       - "Kailangan lang po i-recharge ang ₱6,800 para ma-complete ang task 29 at 30."
       - "Mag-top up ng 500 USDT para ma-unlock ang VIP tasks."
     nomatch:
@@ -16233,12 +16682,13 @@ rules:
       tl: "Pinagbabayad ang aplikante ng processing, placement, training, medical, visa o 'show money' fee bago magsimula"
     flags: [extended]
     pattern: |
-      (?<!\bwalang\s)(?<!\bno\s)\b(?:magbayad|bayaran|magbigay|i-?send|magpadala|send)\b[^.!?\n]{0,40}?
+      (?<!\bwalang\s)(?<!\bno\s)\b(?:magbayad|bayaran|magbigay|i-?send|magpadala|send)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}
           (?:processing\s+fee|placement\s+fee|training\s+fee|medical\s+fee|reservation\s+fee|registration\s+fee|
           membership\s+fee|visa\s+processing|show\s+money|fee)
       | (?<!\bwalang\s)(?<!\bno\s)\b(?:processing|placement|training|medical|reservation|registration|membership)\s+fee\b
-          (?:(?!\b(?:walang|huwag|hindi|wala|company-paid)\b)[^.!?\n]){0,40}?\b(?:gcash|maya|bank|bayad|magbayad|₱\s?\d)
+          (?:(?!\b(?:walang|huwag|hindi|wala|company-paid)\b)(?:[^.!?\n]|(?<=\d)\.(?=\d))){0,40}?\b(?:gcash|maya|bank|bayad|magbayad|₱\s?\d)
     match:
+      - "Online job, mag-send ng ₱1.500 activation fee."
       - "Magbayad ng ₱4,500 processing fee sa GCash 0966 000 0000."
       - "Need mo magbayad ng ₱15,000 ngayong araw para sa visa processing at show money."
     nomatch:
@@ -16509,22 +16959,31 @@ rules:
       - "Walang interview, alis agad."
       - "Interview via chat sa Telegram."
 
+  # A lure claims "walang placement fee" too: the claim counts only where no chat handle, chat number or link,
+  # "pm/message me on" an app, "no interview", high per-day pay, recharge or fee demand sits beside it. A bare
+  # "dito na lang po tayo sa Viber" is left alone: licensed agencies keep applicants' updates on Viber.
   - id: LEGIT_NO_FEE_TL
     tactic: legitimacy
     weight: -2.0
     languages: [tl]
-    describe: "States that no placement fee or payment is required"
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __CONTACT_TL, TRAF_NO_INTERVIEW_TL, PAY_HIGH_TL, TASK_RECHARGE_TL, FEE_CANDIDATE_MUST_PAY_TL]
+    describe: "States that no placement fee or payment is required, with no chat-app contact, per-day pay or fee demand beside it"
     describe-local:
-      tl: "Sinasabing walang placement fee o babayaran"
+      tl: "Sinasabing walang placement fee o babayaran, nang walang chat-app na contact, arawang sahod o hinihinging bayad sa tabi nito"
     flags: [extended]
     pattern: |
       \b(?:walang\s+placement\s+fee|no\s+placement\s+fee|wala\s+(?:kayong|kang)\s+babayaran|hindi\s+namin\s+kailanman\s+hihingin|libre\s+ito)\b
     match:
       - "Walang placement fee."
       - "Company-paid po yan, wala kayong babayaran."
+      - "DMW-licensed agency. Walang placement fee para sa mga caregiver papuntang Canada; employer interview at PDOS bago umalis."
+      - "Dito na lang po tayo sa Viber para sa updates. Pasado kayo sa employer interview; ang medical ay company-paid, wala kayong babayaran."
     nomatch:
       - "Magbayad ng placement fee sa GCash."
       - "May babayaran kang ₱500."
+      - "Walang placement fee! Part time sa bahay lang, ₱1,500 kada araw. Message mo lang ako sa WhatsApp +63 917 555 0101"
+      - "Walang placement fee, walang interview, alis agad papuntang Cambodia. PM lang po sa Telegram @cambo_hr_ph"
+    ref: https://www.dmw.gov.ph/
 
   - id: LEGIT_WARNING_TL
     tactic: legitimacy
@@ -16703,8 +17162,8 @@ rules:
       | (?:(?:₱|\bphp|\bp)?\s?\d[\d,.]*\s?k?\s*-\s*)?(?:(?:₱|\bphp|\bp)\s?(?:[5-9]\d{2}|[1-9],?\d{3}|\d{1,3}\s?k)\b)\s*(?:/|per|kada|bawat|an?)\s?(?:oras|hour|hr)\b
       | (?:₱|\bphp|\bp)\s?\d[\d,.]*\s*(?:/|per|kada|bawat|a)\s?(?:task|gawain|like|follow|review)\b
       | (?:[1-9],?\d{3}|\d{1,3}\s?k)\s?(?:pesos|php)\b[^.!?\n]{0,20}?\b(?:araw|day|daily)\b
-      | \b(?:daily|araw-?araw|kada\s+araw|arawan|weekly)\s+(?:sahod|kita|sweldo|pay|income|payout|bayad)
-      | \b(?:kumita|kikita|kita|sahod|sweldo|income|earn\w*|commission|komisyon|payout)\b[^.!?\n]{0,30}?(?:(?:₱|\bphp|\bp)\s?(?:[1-9],?\d{3}|\d{1,3}\s?k)\b)[^.!?\n]{0,15}?(?:araw|day|daily|linggo|week)
+      | \b(?:(?:daily|araw-?araw|kada\s+araw|arawan|weekly)\s+(?:sahod|kita|sweldo|pay|income|payout|bayad)
+      | (?:kumita|kikita|kita|sahod|sweldo|income|earn\w*|commission|komisyon|payout)\b[^.!?\n]{0,30}?(?:(?:₱|\bphp|\bp)\s?(?:[1-9],?\d{3}|\d{1,3}\s?k)\b)[^.!?\n]{0,15}?(?:araw|day|daily|linggo|week))
   - id: __CONTACT_TL
     languages: [tl, en]
     flags: [extended]
@@ -16915,11 +17374,13 @@ rules:
     languages: [tl, en]
     flags: [extended]
     pattern: |
-      \b(?:mag-?)?(?:recharge|top\s?-?up|deposit|magbayad|bayaran|i-?send|mag-?send)\w*\b[^.!?\n]{0,40}?\bpara\s+(?:ma-?|makapag-?|maka-?)?(?:unlock|withdraw|complete|release|unfreeze|activate|upgrade|tuloy|makuha)\w*
-      | \b(?:hindi|di)\s+(?:ka\s+)?(?:makaka-?withdraw|maka-?withdraw|ma-?withdraw|makukuha)\b[^.!?\n]{0,60}?\b(?:hangga\'?t|hanggang|kung\s+hindi|unless)\b
+      \b(?:mag-?)?(?:recharge|top\s?-?up|deposit|magbayad|bayaran|i-?send|mag-?send)\w*\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\bpara\s+(?:ma-?|makapag-?|maka-?)?(?:unlock|withdraw|complete|release|unfreeze|activate|upgrade|tuloy|makuha)\w*
+      | \b(?:hindi|di)\s+(?:ka\s+)?(?:makaka-?withdraw|maka-?withdraw|ma-?withdraw|makukuha)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:hangga\'?t|hanggang|kung\s+hindi|unless)\b
       | \b(?:negative|naka-?negative)\s+(?:ang\s+)?(?:₱\s?[\d,]+\s+)?(?:ang\s+)?balance\b|\bna-?freeze\s+(?:ang\s+)?(?:account|pera|earnings)\b
-      | \bbabalik\s+(?:yan|yun|ang\s+pera)\b[^.!?\n]{0,30}?\b(?:commission|kita|tubo)\b|\bpuhunan\s+(?:at|plus|\+)\s+(?:commission|tubo|kita)\b
-      | \b(?:prepaid\s+task|combined\s+order)\b[^.!?\n]{0,40}?\b(?:magbayad|i-?recharge|mag-?recharge|ng\s+₱)
+      | \bbabalik\s+(?:yan|yun|ang\s+pera)\b[^.!?\n]{0,30}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}?){0,2}\b(?:commission|kita|tubo)\b|\bpuhunan\s+(?:at|plus|\+)\s+(?:commission|tubo|kita)\b
+      | \b(?:prepaid\s+task|combined\s+order)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\b(?:magbayad|i-?recharge|mag-?recharge|ng\s+₱)
+    match:
+      - "Kailangan lang po i-recharge ang ₱6.800 para ma-complete ang task 29 at 30."
   - id: TASK_G_DEPOSIT_TL
     tactic: task_scam
     weight: 3.0
@@ -16940,9 +17401,11 @@ rules:
     languages: [tl, en]
     flags: [extended]
     pattern: |
-      (?<!hindi\s)(?<!huwag\s)(?<!wag\s)(?<!di\s)(?<!walang\s)(?<!no\s)\b(?:magbayad|bayaran|mag-?send|i-?send|ipadala|mag-?deposit|bumili|bilhin|magpadala)\w*\b[^.!?\n]{0,40}?\b(?:(?:(?:training|processing|registration|reservation|placement|medical|visa|membership|activation|application|onboarding|uniform|id|deposit)\s+fee|starter\s+kit|show\s+money)|fee|package)\b
-      | (?<!hindi\s)(?<!huwag\s)(?<!wag\s)(?<!di\s)(?<!walang\s)(?<!no\s)\b(?:(?:training|processing|registration|reservation|placement|medical|visa|membership|activation|application|onboarding|uniform|id|deposit)\s+fee|starter\s+kit|show\s+money)\b[^.!?\n]{0,40}?\b(?:para\s+(?:ma-?|makapag-?)\w+|muna|bago\s+(?:mag|ka)\w*|sa\s+gcash|gcash\s+ng)\b
-      | \b(?:refundable|ibabalik|babawiin|mababawi)\w*\b[^.!?\n]{0,30}?\b(?:sahod|sweldo|naman)\b
+      (?<!hindi\s)(?<!huwag\s)(?<!wag\s)(?<!di\s)(?<!walang\s)(?<!no\s)\b(?:magbayad|bayaran|mag-?send|i-?send|ipadala|mag-?deposit|bumili|bilhin|magpadala)\w*\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\b(?:(?:(?:training|processing|registration|reservation|placement|medical|visa|membership|activation|application|onboarding|uniform|id|deposit)\s+fee|starter\s+kit|show\s+money)|fee|package)\b
+      | (?<!hindi\s)(?<!huwag\s)(?<!wag\s)(?<!di\s)(?<!walang\s)(?<!no\s)\b(?:(?:training|processing|registration|reservation|placement|medical|visa|membership|activation|application|onboarding|uniform|id|deposit)\s+fee|starter\s+kit|show\s+money)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\b(?:para\s+(?:ma-?|makapag-?)\w+|muna|bago\s+(?:mag|ka)\w*|sa\s+gcash|gcash\s+ng)\b
+      | \b(?:refundable|ibabalik|babawiin|mababawi)\w*\b[^.!?\n]{0,30}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}?){0,2}\b(?:sahod|sweldo|naman)\b
+    match:
+      - "Kailangan magbayad ng ₱2.500 para sa training fee via GCash."
   - id: FEE_G_PAY_FIRST_TL
     tactic: upfront_fee
     weight: 2.5
@@ -17498,10 +17961,11 @@ rules:
       vi: "Yêu cầu nạp tiền (thường là USDT) để mở khóa nhiệm vụ, lên VIP hoặc rút tiền"
     flags: [extended]
     pattern: |
-      \bn[ạa]p\s+(?:ti[ềe]n\s+)?(?:\d|usdt)[^.!?\n]{0,60}?\b(?:nhi[ệe]m\s+v[ụu]|vip|m[ởo]\s+kh[óo]a|r[úu]t|hoa\s+h[ồo]ng|nh[ậa]n\s+l[ạa]i|n[âa]ng\s+c[ấa]p)
+      \bn[ạa]p\s+(?:ti[ềe]n\s+)?(?:\d|usdt)[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\b(?:nhi[ệe]m\s+v[ụu]|vip|m[ởo]\s+kh[óo]a|r[úu]t|hoa\s+h[ồo]ng|nh[ậa]n\s+l[ạa]i|n[âa]ng\s+c[ấa]p)
       | \bnhi[ệe]m\s+v[ụu]\s+tr[ảa]\s+tr[ưu][ớo]c\b
-      | \b(?:[đd][ểe]|mu[ốo]n)\s+(?:r[úu]t\s+ti[ềe]n|m[ởo]\s+kh[óo]a|ho[àa]n\s+th[àa]nh\s+nhi[ệe]m\s+v[ụu])\b[^.!?\n]{0,40}\bn[ạa]p
+      | \b(?:[đd][ểe]|mu[ốo]n)\s+(?:r[úu]t\s+ti[ềe]n|m[ởo]\s+kh[óo]a|ho[àa]n\s+th[àa]nh\s+nhi[ệe]m\s+v[ụu])\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\bn[ạa]p
     match:
+      - "Nạp 1.500 USDT để mở khóa nhiệm vụ."
       - "Gói 1: nạp 100 USDT → nhận lại 130 USDT."
       - "Nạp 500 USDT để nâng cấp VIP và mở khóa 60 nhiệm vụ/ngày."
       - "Tối nay mở 3 nhiệm vụ trả trước."
@@ -17607,6 +18071,31 @@ rules:
       - "Các bố mẹ chuyển khoản vào tài khoản lớp."
     ref: https://www.sbv.gov.vn/
 
+  # A payment agent: customers' payments land in the candidate's own account, the candidate keeps a percentage and
+  # forwards the rest ("nhận thanh toán hộ", "em giữ lại 5% rồi chuyển tiếp số còn lại").
+  - id: MULE_PASS_THROUGH_VI
+    tactic: money_mule
+    weight: 2.5
+    languages: [vi]
+    describe: "Has customers' payments sent into the candidate's own account, to keep a percentage and forward the rest, or to receive payments on the company's behalf"
+    describe-local:
+      vi: "Cho khách chuyển tiền vào tài khoản cá nhân của ứng viên, giữ lại một phần trăm rồi chuyển tiếp phần còn lại, hoặc nhận thanh toán hộ công ty"
+    flags: [extended]
+    pattern: |
+      \bgi[ữu]\s+(?:l[ạa]i\s+)?\d{1,2}(?:[.,]\d)?\s?%[^\n]{0,60}?\bchuy[ểe]n\s+(?:ti[ếe]p|l[ạa]i|sang|h[ếe]t|ph[ầa]n)\b
+      | \bchuy[ểe]n\s+(?:ti[ếe]p|l[ạa]i|sang)\s+(?:s[ốo]\s+|ph[ầa]n\s+)?c[òo]n\s+l[ạa]i\b[^\n]{0,60}?\b(?:gi[ữu]|h[ưu][ởo]ng|[ăa]n)\s+(?:l[ạa]i\s+)?\d{1,2}(?:[.,]\d)?\s?%
+      | \b(?:nh[ậa]n|thu)\s+(?:thanh\s+to[áa]n|ti[ềe]n\s+h[àa]ng|chuy[ểe]n\s+kho[ảa]n)\s+h[ộo]\b
+      | \b(?:chuy[ểe]n\s+kho[ảa]n|chuy[ểe]n\s+ti[ềe]n|thanh\s+to[áa]n)\s+v[àa]o\s+(?:t[àa]i\s+kho[ảa]n|tk|stk)\s+(?:ng[âa]n\s+h[àa]ng\s+)?(?:c[ủu]a\s+)?(?:em|b[ạa]n|anh|ch[ịi]|m[ìi]nh)\b[^\n]{0,80}?\bchuy[ểe]n\s+(?:ti[ếe]p|l[ạa]i|sang)\b
+    match:
+      - "Khách chuyển khoản vào tài khoản ngân hàng của em, em giữ lại 5% rồi chuyển tiếp số còn lại sang tài khoản công ty."
+      - "Cần cộng tác viên nhận thanh toán hộ cho shop online."
+    nomatch:
+      - "Lương chuyển khoản vào tài khoản ngân hàng của em ngày 5 hằng tháng."
+      - "Em giữ lại 5% lương để đóng bảo hiểm."
+    ref:
+      - https://www.sbv.gov.vn/
+      - https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
   - id: DATA_ID_DOCS_VI
     tactic: data_harvest
     weight: 2.0
@@ -17695,12 +18184,14 @@ rules:
     pattern: |
       \b(?:[đd][ừu]ng|kh[ôo]ng\s+[đd][ưu][ợo]c|[đd][ừu]ng\s+c[óo])\s+(?:k[ểe]|n[óo]i|ti[ếe]t\s+l[ộo])\s+(?:v[ớo]i|cho)\s+(?:ai|b[ấa]t\s+k[ỳy]\s+ai|gia\s+[đd][ìi]nh|ba\s+m[ẹe]|ng[ưu][ờo]i\s+kh[áa]c)
       | \bgi[ữu]\s+b[íi]\s+m[ậa]t\b
+      | \b(?:ch[ỉi]\s+c[ầa]n|mi[ễe]n\s+l[àa])\s+(?:em|b[ạa]n|anh|ch[ịi])?\s*(?:kh[ôo]ng|[đd][ừu]ng)\s+(?:k[ểe]|n[óo]i)\s+(?:v[ớo]i|cho)\s+ai\b
       | \bng[âa]n\s+h[àa]ng\s+h[ỏo]i\s+th[ìi]\s+n[óo]i
       | \b(?:zalo|tin\s+nh[ắa]n|[đd]o[ạa]n\s+chat)\s+n[àa]y\s+(?:anh|ch[ịi]|m[ìi]nh|em)?\s*x[óo]a\b
       | \bx[óo]a\s+(?:h[ếe]t\s+)?(?:tin\s+nh[ắa]n|[đd]o[ạa]n\s+chat|zalo)\b
     match:
       - "Nhưng em đừng kể với ai, ngân hàng hỏi thì nói tiền bạn bè trả nợ."
       - "Đừng kể với ai nha em, để người khác biết là họ giành suất đó."
+      - "Không sao đâu em, chỉ cần em không kể với ai."
     nomatch:
       - "Đừng quên nói với chị Nga để sửa lịch."
       - "Hôm nay xóa lịch họp buổi chiều."
@@ -17909,7 +18400,7 @@ rules:
     describe: "Offers money-mule work and asks for secrecy or a private chat"
     describe-local:
       vi: "Mời làm việc chuyển tiền hộ và yêu cầu giữ bí mật hoặc chuyển sang chat riêng"
-    meta: '(MULE_ACCOUNT_VI && (SECRET_DONT_TELL_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((MULE_ACCOUNT_VI || MULE_PASS_THROUGH_VI) && (SECRET_DONT_TELL_VI || SECRET_COVER_STORY_VI || OFF_MOVE_TO_APP_VI || __OFF_CHAT_APP)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Nhận tiền vào tài khoản cá nhân và chuyển lại cho công ty. Liên hệ Telegram @vn_muster"
       - "Cho thuê tài khoản, đừng kể với ai."
@@ -18188,13 +18679,15 @@ rules:
     languages: [vi, ro, it]
     flags: [extended]
     pattern: |
-      \b(?:n[ạa]p|chuy[ểeê]n|[ứuư]ng|[đd][óo]ng|b[ỏo])\s+(?:th[êe]m\s|tr[ưu][ớoơ]c\s|ti[ềeê]n\s|v[ốoô]n\s){0,3}[^.!?\n]{0,30}?\b(?:[đd][ểeê]|m[ớoơ]i|th[ìi])\s+(?:[đd][ưu][ợoơ]c\s+)?(?:r[úu]t|nh[ậaâ]n|m[ởoơ]\s+kh[óo]a|ho[àa]n\s+th[àa]nh|l[àa]m\s+ti[ếeê]p|l[êe]n\s+(?:vip|c[ấaâ]p)|k[íi]ch\s+ho[ạa]t)
-      | \b(?:r[úu]t\s+(?:ti[ềeê]n|[đd][ưu][ợoơ]c)|m[ởoơ]\s+kh[óo]a|ho[àa]n\s+th[àa]nh|l[êe]n\s+vip|n[âa]ng\s+c[ấaâ]p|nhi[ệeê]m\s+v[ụu])\b[^.!?\n]{0,50}?\b(?:n[ạa]p|chuy[ểeê]n\s+tr[ưu][ớoơ]c|[ứuư]ng\s+tr[ưu][ớoơ]c|[ứuư]ng\s+ti[ềeê]n)
-      | \b(?:s[ốoô]\s+d[ưu]|t[àa]i\s+kho[ảa]n)\b[^.!?\n]{0,25}?\b(?:[âa]m|b[ịi]\s+[âa]m|[đd][óo]ng\s+b[ăa]ng)\b
+      \b(?:n[ạa]p|chuy[ểeê]n|[ứuư]ng|[đd][óo]ng|b[ỏo])\s+(?:th[êe]m\s|tr[ưu][ớoơ]c\s|ti[ềeê]n\s|v[ốoô]n\s){0,3}[^.!?\n]{0,30}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}?){0,2}\b(?:[đd][ểeê]|m[ớoơ]i|th[ìi])\s+(?:[đd][ưu][ợoơ]c\s+)?(?:r[úu]t|nh[ậaâ]n|m[ởoơ]\s+kh[óo]a|ho[àa]n\s+th[àa]nh|l[àa]m\s+ti[ếeê]p|l[êe]n\s+(?:vip|c[ấaâ]p)|k[íi]ch\s+ho[ạa]t)
+      | \b(?:r[úu]t\s+(?:ti[ềeê]n|[đd][ưu][ợoơ]c)|m[ởoơ]\s+kh[óo]a|ho[àa]n\s+th[àa]nh|l[êe]n\s+vip|n[âa]ng\s+c[ấaâ]p|nhi[ệeê]m\s+v[ụu])\b[^.!?\n]{0,50}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}?){0,2}\b(?:n[ạa]p|chuy[ểeê]n\s+tr[ưu][ớoơ]c|[ứuư]ng\s+tr[ưu][ớoơ]c|[ứuư]ng\s+ti[ềeê]n)
+      | \b(?:s[ốoô]\s+d[ưu]|t[àa]i\s+kho[ảa]n)\b[^.!?\n]{0,25}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,25}?){0,2}\b(?:[âa]m|b[ịi]\s+[âa]m|[đd][óo]ng\s+b[ăa]ng)\b
       | \b(?:[đd][ơo]n|nhi[ệeê]m\s+v[ụu])\s+(?:h[àa]ng\s+)?(?:combo|k[ếeê]t\s+h[ợoơ]p|gh[ée]p|[đd][ặaă]c\s+bi[ệeê]t|may\s+m[ắaă]n|tr[ảa]\s+tr[ưu][ớoơ]c|c[ấaâ]p\s+cao|n[âa]ng\s+cao)\b
       | \bho[àa]n\s+(?:l[ạa]i\s+)?(?:c[ảa]\s+)?(?:g[ốoô]c|v[ốoô]n)|\bg[ốoô]c\s+(?:l[ẫaâ]n|v[àa]|\+)\s+(?:l[ãa]i|hoa\s+h[ồoô]ng)|\bti[ềeê]n\s+g[ốoô]c\s*\+?\s*(?:v[àa]\s+)?hoa\s+h[ồoô]ng
-      | \b(?:n[ạa]p|chuy[ểeê]n)\s+(?:tr[ưu][ớoơ]c\s+)?\d[\d.,]*\s?(?:k|tr|tri[ệeê]u|c[ủu]|ngh[ìi]n|ng[àa]n|[đd]|vn[đd]|vnd|usd|\$|[đd][ôo]|usdt)[^.!?\n]{0,40}?\b(?:nh[ậaâ]n\s+(?:l[ạa]i|v[ềeê])|ho[àa]n\s+l[ạa]i)\s+\d
+      | \b(?:n[ạa]p|chuy[ểeê]n)\s+(?:tr[ưu][ớoơ]c\s+)?\d[\d.,]*\s?(?:k|tr|tri[ệeê]u|c[ủu]|ngh[ìi]n|ng[àa]n|[đd]|vn[đd]|vnd|usd|\$|[đd][ôo]|usdt)[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}\b(?:nh[ậaâ]n\s+(?:l[ạa]i|v[ềeê])|ho[àa]n\s+l[ạa]i)\s+\d
       | \bvip\s?\d\b[^\n]{0,40}?(?:n[ạa]p|usdt|\d\s?tr)
+    match:
+      - "Nạp 1.500 USDT để mở khóa nhiệm vụ."
   - id: TASK_G_DEPOSIT_VI
     tactic: task_scam
     weight: 3.0
@@ -19019,20 +19512,24 @@ rules:
       (?<!不收取)(?<!不收)(?:培[训訓][费費]|押金|保[证證]金|[服工]服[费費]|工服[费費]|[体體][检檢][费費]|工牌[费費]|[资資]料[费費]|入[职職][费費]|[报報]名[费費]|
           [会會][员員][费費]|中介[费費]|手[续續][费費]|激活[费費]|服[装裝][费費])
           .{0,30}?(?:交|[缴繳]|付|[转轉]|支付|\d\s?[元块塊])
-      | (?:先交|先[缴繳]|先付|需[缴繳]纳|[缴繳]纳).{0,10}(?:\d+\s?[元块塊]|培[训訓]|押金|[费費])
+      | (?:先交|先[缴繳]|先付|(?<![无無不免毋])需[缴繳]纳|(?<![需须須用必要])[缴繳]纳).{0,10}(?:\d+\s?[元块塊]|培[训訓]|押金|[费費])
+      | (?:上[岗崗]|入[职職]|到[岗崗])(?:前|之前)[^。！？!?\n]{0,6}?(?:需|要|[须須]|必[须須])(?:先)?(?:[购購]买|[购購]置|自[费費]|交|[缴繳]|付)[^。！？!?\n]{0,20}?\d+\s?[元块塊]
     match:
       - "先交398元培训费和100元资料押金"
+      - "上岗前需购买工作手机及工牌，共计1280元。"
       - "缴纳工服费、体检费、工牌费共计680元至公司财务账户"
     nomatch:
       - "本公司徵才不收取任何费用"
       - "押金条请妥善保管"
+      - "所有费用由医院承担，应聘者无需缴纳任何费用。"
     ref: https://www.mps.gov.cn/
 
   - id: __PERSONAL_ACCOUNT_ZH
     languages: [zh]
-    pattern: '收款人[:：]\s?\S{2,4}|[转轉][账帳]给个人|卡号\s?\d{4}|卡號\s?\d{4}'
+    pattern: '收款人[:：]\s?\S{2,4}|[转轉][账帳]给个人|[转轉][账帳賬](?:到|至|给|給)[^，,。！？\n]{0,6}?[个個]人(?:支付[宝寶]|微信|[账帳賬]户|[账帳賬]戶|[账帳賬][号號]|[银銀]行卡)|卡号\s?\d{4}|卡號\s?\d{4}'
     match:
       - "（收款人：刘建华，卡号6222 0000 3812 9945）"
+      - "请转账到主管个人支付宝。"
     nomatch:
       - "转入公司对公账户"
 
@@ -19084,10 +19581,17 @@ rules:
       - "快递代收点在小区门口"
     ref: https://www.mps.gov.cn/
 
+  # A group rule or HR notice that says nobody will ask for the ID photo ("管理员不会向大家要身份证照片") asks for nothing.
+  - id: __NO_ID_ASK_ZH
+    languages: [zh]
+    pattern: '(?:不[会會]|[绝絕]不|从不|從不|不要|切勿|[请請]勿)[^，,。！？；;\n]{0,8}?(?:要|索要|索取|收集|[发發]送|提供|上[传傳])[^，,。！？；;\n]{0,4}?(?:身份[证證]|[护護]照|[银銀]行卡)'
+    match:
+      - "管理员不会私下介绍工作，也不会向大家要身份证照片。"
   - id: DATA_ID_BANK_ZH
     tactic: data_harvest
     weight: 2.0
     languages: [zh]
+    unless: [__NO_ID_ASK_ZH]
     describe: "Asks for photos of the ID card or passport, or a bank card number, by message"
     describe-local:
       zh: "要求通过消息发送身份证或护照照片、银行卡号"
@@ -19098,6 +19602,7 @@ rules:
     nomatch:
       - "带上身份证和学历证书原件就行"
       - "求职者免费入场，请携带身份证和个人简历"
+      - "群规：管理员不会向大家要身份证照片，私聊要证件的一律举报。"
     ref: https://www.mps.gov.cn/
 
   - id: RC_REMOTE_APP_ZH
@@ -19257,10 +19762,11 @@ rules:
     describe: "Gives anti-scam advice (describes the tricks, tells readers not to believe or pay)"
     describe-local:
       zh: "提供防骗建议（揭露套路，提醒不要轻信、不要付款）"
-    pattern: '[骗騙]子|套路|切勿|不要[轻輕]信|勿信|[谨謹]防|[记記]住[：:]|不要碰|如[发發][现現]'
+    pattern: '[骗騙]子|套路|切勿|不要[轻輕]信|勿信|[谨謹]防|[记記]住[：:]|不要碰|如[发發][现現]|不要(?:随便|隨便|轻易|輕易)?(?:加|添加)陌生人'
     match:
       - "骗子套路：发短信招点赞员"
       - "切勿轻信网上高薪承诺"
+      - "大家千万不要加陌生人微信。"
     nomatch:
       - "高薪招聘 海外客服"
       - "请记住带身份证原件"
@@ -19607,7 +20113,9 @@ rules:
     languages: [zh]
     flags: [extended]
     pattern: |
-      月(?:薪|入|收入)\s?(?:\d|过[万萬]|[一二三四五六七八九十两][万萬])|\d+(?:\.\d+)?\s?[万]|[1-9]\d{3,}\s?(?:美金|美元|u\b|usdt|\$)|\$\s?\d{4}
+      月(?:薪|入|收入)\s?(?:\d|过[万萬]|[一二三四五六七八九十两][万萬])|\d+(?:\.\d+)?\s?[万]|[1-9]\d{3,}\s?(?:美金|美元|u(?![^\W\p{Han}])|usdt|\$)|\$\s?\d{4}
+    match:
+      - "底薪3000u起，包吃住"
   - id: __G_TASKWORD_ZH
     languages: [zh]
     flags: [extended]
@@ -19646,8 +20154,10 @@ rules:
     languages: [zh]
     flags: [extended]
     pattern: |
-      (?:刷[单單]|[点點][赞讚]|按[赞讚]|[关關]注|[评評][论論]|好[评評]|五星|[评評]分|打分|看[视視][频頻]|刷[视視][频頻]|做任[务務]|[领領]任[务務]|派[单單])[^。！？!?\n]{0,30}?(?:[佣傭]金|提成|返利|\d+\s?(?:元|[块塊]|%|rmb|u\b)|日[结結]|[赚賺]|收益)
+      (?:刷[单單]|[点點][赞讚]|按[赞讚]|[关關]注|[评評][论論]|好[评評]|五星|[评評]分|打分|看[视視][频頻]|刷[视視][频頻]|做任[务務]|[领領]任[务務]|派[单單])[^。！？!?\n]{0,30}?(?:[佣傭]金|提成|返利|\d+\s?(?:元|[块塊]|%|rmb|u(?![^\W\p{Han}]))|日[结結]|[赚賺]|收益)
       | (?:每[单單]|每[个個][赞讚]|每条|每则|每次)\s?(?:[佣傭]金\s?)?\d
+    match:
+      - "点赞一次给3u哦"
   - id: TASK_G_WORK_ZH
     tactic: task_scam
     weight: 1.5
@@ -20455,20 +20965,20 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:police|authorities|officials|investigators|prosecutors|the\s+embassy|embassy\s+staff|the\s+consulate|the\s+ministry|interpol|the\s+ftc|regulators?)\s+(?:have\s+|has\s+|had\s+)?(?:said|say|says|warned|warns|warn|urged|urge|reported|arrested|rescued|confirmed|advised|advise|helped)\b
-      | \baccording\s+to\s+(?:the\s+)?(?:police|authorities|officials|embassy|investigators|prosecutors|a\s+report|the\s+report)\b
-      | \b(?:victims?|survivors?)\s+(?:of|were|was|said|told|who|have|had)\b
-      | \b(?:were|was|have\s+been|had\s+been|got)\s+(?:rescued|repatriated|trafficked|freed|arrested|scammed|duped|conned|deceived)\b
-      | \b(?:beware|be\s+wary|stay\s+safe|stay\s+alert|red\s+flags?|warning\s+signs?|how\s+to\s+spot)\b
-      | \bnever\s+(?:pay|send)\s+(?:money|a\s+fee|fees|anything|anyone)\s+(?:to|for)\s+(?:get|a|an|the|someone|anyone|any|people|recruit)
-      | \breport\s+(?:it|them|this|the\s+(?:number|account|advert|ad|post|profile))\s+to\b
-      | \b(?:screenshot|block)\s+(?:it|them|the\s+number)\s+and\s+(?:report|send|tell)\b
-      | \b(?:it['’]s|is)\s+not\s+a\s+(?:real\s+)?job\b
-      | \bi\s+wish\s+someone\s+had\s+told\b|\bso\s+(?:no\s+one|nobody)\s+else\b|\bshare\s+this\s+with\s+(?:your|everyone)
-      | \b(?:will\s+be\s+deleted|group\s+rules|admins?\s+will\s+never)\b
-      | \bpsa\b[^.!?\n]{0,60}\b(?:scams?|fraud|fake|jobs?|recruiters?|task)\b
-      | \breported\b[^.!?\n]{0,60}\bto\s+(?:the\s+)?(?:fbi|fbi['’]s\s+ic3|ic3|ftc|police|action\s+fraud|reportfraud|scamwatch|cyber\s?crime\s+(?:unit|portal))\b
-      | \b(?:total(?:\s+amount)?\s+lost|i\s+(?:have\s+)?lost|i['’]ve\s+lost|we\s+lost|(?:my|our)\s+(?:mum|mom|mother|dad|father|son|daughter|friend|sister|brother|cousin|aunt|uncle|neighbou?r)\s+lost)\s*:?\s*(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+)?(?:us)?[$€£]\s?\d
+      \b(?:(?:police|authorities|officials|investigators|prosecutors|the\s+embassy|embassy\s+staff|the\s+consulate|the\s+ministry|interpol|the\s+ftc|regulators?)\s+(?:have\s+|has\s+|had\s+)?(?:said|say|says|warned|warns|warn|urged|urge|reported|arrested|rescued|confirmed|advised|advise|helped)\b
+      | according\s+to\s+(?:the\s+)?(?:police|authorities|officials|embassy|investigators|prosecutors|a\s+report|the\s+report)\b
+      | (?:victims?|survivors?)\s+(?:of|were|was|said|told|who|have|had)\b
+      | (?:were|was|have\s+been|had\s+been|got)\s+(?:rescued|repatriated|trafficked|freed|arrested|scammed|duped|conned|deceived)\b
+      | (?:beware|be\s+wary|stay\s+safe|stay\s+alert|red\s+flags?|warning\s+signs?|how\s+to\s+spot)\b
+      | never\s+(?:pay|send)\s+(?:money|a\s+fee|fees|anything|anyone)\s+(?:to|for)\s+(?:get|a|an|the|someone|anyone|any|people|recruit)
+      | report\s+(?:it|them|this|the\s+(?:number|account|advert|ad|post|profile))\s+to\b
+      | (?:screenshot|block)\s+(?:it|them|the\s+number)\s+and\s+(?:report|send|tell)\b
+      | (?:it['’]s|is)\s+not\s+a\s+(?:real\s+)?job\b
+      | i\s+wish\s+someone\s+had\s+told\b|so\s+(?:no\s+one|nobody)\s+else\b|share\s+this\s+with\s+(?:your|everyone)
+      | (?:will\s+be\s+deleted|group\s+rules|admins?\s+will\s+never)\b
+      | psa\b[^.!?\n]{0,60}\b(?:scams?|fraud|fake|jobs?|recruiters?|task)\b
+      | reported\b[^.!?\n]{0,60}\bto\s+(?:the\s+)?(?:fbi|fbi['’]s\s+ic3|ic3|ftc|police|action\s+fraud|reportfraud|scamwatch|cyber\s?crime\s+(?:unit|portal))\b
+      | (?:total(?:\s+amount)?\s+lost|i\s+(?:have\s+)?lost|i['’]ve\s+lost|we\s+lost|(?:my|our)\s+(?:mum|mom|mother|dad|father|son|daughter|friend|sister|brother|cousin|aunt|uncle|neighbou?r)\s+lost)\s*:?\s*(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+)?(?:us)?[$€£]\s?\d)
 
   - id: LEGIT_ABOUT_SCAMS_EN
     tactic: legitimacy
@@ -20576,10 +21086,12 @@ rules:
   # Nor when the text makes an offer of its own (__DIRECT_OFFER: "we are hiring", "to reserve your place you must
   # pay", "pay by Bizum to..."): one disclaimer line in a lure does not silence the combination rules.
   # A text with several distinct kinds of framing (__FRAMED_ABOUT_SCAMS, see about_scams.yaml) counts even when it
-  # reproduces the scammers' handles, as relatives' posts and police warnings do.
+  # reproduces the scammers' handles, as relatives' posts and police warnings do; so does the rules notice of a
+  # community job group that quotes the banned lures (__FRAMED_GROUP_RULES) and a relative's retelling that ends
+  # in the escape or return home (__FRAMED_RETELLING), both in framing.yaml.
   - id: __ABOUT_SCAMS_NO_CONTACT
     languages: [any]
-    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE && !__DIRECT_OFFER && !__FIRST_PERSON_VICTIM || __FRAMED_ABOUT_SCAMS'
+    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE && !__DIRECT_OFFER && !__FIRST_PERSON_VICTIM || __FRAMED_ABOUT_SCAMS || __FRAMED_GROUP_RULES || __FRAMED_RETELLING'
 
   # A chat handle or chat-app contact to write to, or an invitation to write to the poster privately ("DM me",
   # "inbox mình", "私聊我"), in any language (simplified and traditional Chinese included):
@@ -20591,11 +21103,13 @@ rules:
     flags: [extended]
     pattern: |
       (?<![\w.@])@[a-z][\w.]{3,31}
-      | (?:\b(?:zalo|telegram|tele|tg|wechat|whats\s?app|wa|line|signal|viber|qq|vx|wx|kakao)|微信|v信|飞机|飛機)\s*(?:id|号|號|s[ốo])?\s*[:：]\s*\+?[a-z0-9_.]{4,32}
+      | (?:(?<![^\W\p{Han}])(?:zalo|telegram|tele|tg|wechat|whats\s?app|wa|line|signal|viber|qq|vx|wx|kakao)|微信|v信|飞机|飛機)\s*(?:id|号|號|s[ốo])?\s*[:：]\s*\+?[a-z0-9_.]{4,32}
       | \bzalo\s*(?:\(|-|\s)\s*0\d{2}[\d\s.]{6,10}\d
       | \b(?:schreib(?:t|en\s+sie)?\s+mir|melde[tn]?\s+(?:euch|dich|sie\s+sich)\s+(?:privat|bei\s+mir)|per\s+pn|pn\s+an\s+mich)\b
       | \b(?:(?:inbox|ib)\s+|nh[ắa]n\s+(?:tin\s+)?(?:cho\s+)?|li[êe]n\s+h[ệe]\s+(?:v[ớo]i\s+)?|k[ếe]t\s+b[ạa]n\s+(?:v[ớo]i\s+)?)(?:m[ìi]nh|em|t[ôo]i|anh|ch[ịi])\b
       | 私[聊信](?:我|小[编編])|[联聯][系繫]我|加我\s*[:：]\s*\+?[a-z0-9_.]{4,32}|找我[报報]名
+    match:
+      - "请加TG：hr_lin888"
 
   # A victim writing in the first person from captivity (an SOS), in the nine languages: it names the police and
   # tells the family not to pay, like a warning, but it is evidence of trafficking, so the de, vi and zh legitimacy
@@ -20672,11 +21186,21 @@ rules:
     languages: [id]
     flags: [extended]
     pattern: |
-      \btolong\s+(?:aku|saya|kami)\b|(?<!adik\s)(?<!kakak\s)(?<!anak\s)(?<!teman\s)(?<!ibu\s)(?<!suami\s)(?<!istri\s)(?<!keponakan\s)(?<!sepupu\s)(?<!saudara\s)(?<!ayah\s)(?<!bapak\s)\b(?:aku|saya)\s+(?:dibawa|dijual|disekap|dikurung|dipukul|ditahan)\b|\b(?:aku|saya)\s+(?:nggak|tidak|gak|ga|enggak)\s+bisa\s+(?:pulang|keluar|kabur)\b
+      \btolong\s+(?:bantu\s+|selamatkan\s+|keluarkan\s+)?(?:aku|saya|kami)\b
+      | (?<!adik\s)(?<!kakak\s)(?<!anak\s)(?<!teman\s)(?<!ibu\s)(?<!suami\s)(?<!istri\s)(?<!keponakan\s)(?<!sepupu\s)(?<!saudara\s)(?<!ayah\s)(?<!bapak\s)
+          \b(?:aku|saya|kami)\s+(?:juga\s+|sudah\s+|sedang\s+|terus\s+)?(?:dibawa|dijual|disekap|dikurung|dipukul(?:i)?|ditahan|dipaksa|disiksa|disetrum|diancam)\b
+      | \b(?:aku|saya|kami)\s+(?:nggak|tidak|gak|ga|enggak|tak)\s+(?:bisa|boleh|diizinkan|dibolehkan|dikasih)\s+(?:pulang|keluar|kabur|pergi)\b
+      | \b(?:paspor|hp|ponsel|handphone|dokumen)(?:ku|\s+(?:aku|saya|kami))\s+(?:di)?(?:tahan|ambil|sita|rampas)\b
     match:
       - "Tolong aku, saya disekap dan tidak bisa pulang"
+      - "Paspor saya ditahan perusahaan dan saya tidak boleh pulang."
+      - "Saya dipaksa kerja menipu orang 16 jam sehari."
+      - "Kami dipaksa bekerja, HP kami disita, kami tidak boleh keluar dari gedung."
+      - "Tolong bantu saya pulang, pasporku diambil."
     nomatch:
       - "Adik saya disekap di Kamboja, keluarga sudah lapor polisi"
+      - "Anak saya dipaksa kerja di Kamboja dan paspornya ditahan, kata ibunya kepada wartawan."
+      - "Para korban mengaku paspor mereka ditahan dan dipaksa bekerja sebagai operator penipuan."
   - id: __FIRST_PERSON_VICTIM_TL
     languages: [tl]
     flags: [extended]
@@ -21095,17 +21619,17 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:payments?|funds|money|transfers?|deposits?|donations|wires?|refunds|cheques?|checks?|[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:k|usd|eur|gbp|dollars|euros|pounds|bucks))
+      \b(?:(?:payments?|funds|money|transfers?|deposits?|donations|wires?|refunds|cheques?|checks?|[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:k|usd|eur|gbp|dollars|euros|pounds|bucks))
           (?:\s|\b)[^.!?\n]{0,60}\b(?:to|into|in|on|through|via|using|with)\s+(?:your|ur|you[r]?)\s+(?:own\s{1,3}|personal\s{1,3}|private\s{1,3}|existing\s{1,3})?
           (?:bank\w*|checking|savings|current|paypal|cash\s?app|chime|zelle|venmo|revolut|monzo|wise|account|acc?t|card|wallet)\b
-      | \b(?:receive|get|accept|collect|handle|process)\w*\b[^.!?\n]{0,50}\b(?:through|via|using|with|on|in|into|to)\s+your\s+(?:own\s{1,3}|personal\s{1,3})?
+      | (?:receive|get|accept|collect|handle|process)\w*\b[^.!?\n]{0,50}\b(?:through|via|using|with|on|in|into|to)\s+your\s+(?:own\s{1,3}|personal\s{1,3})?
           (?:bank\w*|checking|savings|paypal|cash\s?app|chime|zelle|venmo|revolut|monzo|wise|account|acc?t)\b
-      | \b(?:i|we)\s+(?:will\s{1,3}|['’]ll\s{1,3})?send\s+(?:you|u)\s+(?:[$€£]\s?)?\d
-      | \b(?:pay|send|transfer|wire)\w*\s+(?:you|u)\b[^.!?\n]{0,20}\b(?:by|via|through|with)\s+(?:bank\s{1,3})?(?:transfer|wire|paypal|zelle|cash\s?app|venmo)
-      | \b(?:you\s+will|you['’]ll)\s+(?:get|receive)\s+(?:a\s{1,3})?(?:deposit|transfer|payment|wire)\s+of\b
-      | \b(?:you|u)\s+(?:will\s{1,3})?(?:deposit|cash|receive)\s+(?:the\s{1,3}|their\s{1,3})?(?:cheques?|checks?|money\s+orders?)\b
-      | \bmove\s+(?:some\s{1,3})?(?:money|funds|cash)\s+(?:through|via|into|using)\s+(?:your|ur)\b
-      | \b(?:receive|collect|accept)\s+(?:some\s{1,3}|the\s{1,3})?(?:funds|money|payments?|transfers?|donations)\s+(?:for|on\s+behalf\s+of)\s+(?:me|us|our\s+(?:company|firm|clients?))\b
+      | (?:i|we)\s+(?:will\s{1,3}|['’]ll\s{1,3})?send\s+(?:you|u)\s+(?:[$€£]\s?)?\d
+      | (?:pay|send|transfer|wire)\w*\s+(?:you|u)\b[^.!?\n]{0,20}\b(?:by|via|through|with)\s+(?:bank\s{1,3})?(?:transfer|wire|paypal|zelle|cash\s?app|venmo)
+      | (?:you\s+will|you['’]ll)\s+(?:get|receive)\s+(?:a\s{1,3})?(?:deposit|transfer|payment|wire)\s+of\b
+      | (?:you|u)\s+(?:will\s{1,3})?(?:deposit|cash|receive)\s+(?:the\s{1,3}|their\s{1,3})?(?:cheques?|checks?|money\s+orders?)\b
+      | move\s+(?:some\s{1,3})?(?:money|funds|cash)\s+(?:through|via|into|using)\s+(?:your|ur)\b
+      | (?:receive|collect|accept)\s+(?:some\s{1,3}|the\s{1,3})?(?:funds|money|payments?|transfers?|donations)\s+(?:for|on\s+behalf\s+of)\s+(?:me|us|our\s+(?:company|firm|clients?))\b)
 
   - id: __MULE_OUT_EN
     languages: [en]
@@ -21116,13 +21640,13 @@ rules:
           (?:\s|\b)[^.!?\n]{0,50}?(?:\bto\s+(?:(?:our|my|the|his|her|their|a)\s{1,3})?(?:\w{1,15}\s{1,3})?(?:suppliers?|vendors?|agents?|partners?|headquarters|head\s+office|employer|cousin|brother|friend|beneficiar\w+|wallet|manager|boss|contact|people|persons?)\b
           |\bvia\s+(?:western\s+union|moneygram|ria|remitly|wise|zelle|bitcoin|crypto|gift\s+cards?)
           |\b(?:into|in|as|to)\s+(?:bitcoin|btc|crypto|usdt|tether|gift\s+cards?)\b|\bbitcoin\s+atm\b|\bin\s+cash\b|\bon\s+(?:to|onto)\b|\bback\s+to\b)
-      | \b(?:the\s+)?(?:rest|remainder|remaining|balance)\b[^.!?\n]{0,30}\b(?:back\s+to|to\s+(?:our|my|the))\b
-      | \bbitcoin\s+atm\b
-      | \b(?:receiv|accept|collect)\w*\s+and\s+(?:forward|transferr?|send|pass|remitt?|wir|re-?send)\w*\s+(?:(?:client|customer)\s{1,3})?(?:payments?|funds|money|transfers?|donations)\b
-      | \b(?:keep|take)\s+(?:your\s{1,3}|a\s{1,3})?(?:\d{1,2}\s?%|[$€£]\s?\d{2,4}\b|\d{2,4}\s?(?:usd|dollars|eur|euros|pounds|bucks)\b)
-      | \bsend\s+(?:[$€£]\s?)?\d[\d,.]*\s+back\b
-      | \b(?:transfer|send|move|wire|pay)\w*\s+(?:it|them|the\s+(?:money|funds|payments?|refunds))\s+out\b
-      | \b\d{1,2}\s?%\s+(?:is\s+(?:yours|for\s+you)|for\s+you\b|goes\s+to\s+you)
+      | \b(?:(?:the\s+)?(?:rest|remainder|remaining|balance)\b[^.!?\n]{0,30}\b(?:back\s+to|to\s+(?:our|my|the))\b
+      | bitcoin\s+atm\b
+      | (?:receiv|accept|collect)\w*\s+and\s+(?:forward|transferr?|send|pass|remitt?|wir|re-?send)\w*\s+(?:(?:client|customer)\s{1,3})?(?:payments?|funds|money|transfers?|donations)\b
+      | (?:keep|take)\s+(?:your\s{1,3}|a\s{1,3})?(?:\d{1,2}\s?%|[$€£]\s?\d{2,4}\b|\d{2,4}\s?(?:usd|dollars|eur|euros|pounds|bucks)\b)
+      | send\s+(?:[$€£]\s?)?\d[\d,.]*\s+back\b
+      | (?:transfer|send|move|wire|pay)\w*\s+(?:it|them|the\s+(?:money|funds|payments?|refunds))\s+out\b
+      | \d{1,2}\s?%\s+(?:is\s+(?:yours|for\s+you)|for\s+you\b|goes\s+to\s+you))
 
   - id: MULE_PASS_ON_EN
     tactic: money_mule
@@ -21463,7 +21987,7 @@ rules:
     describe: "Two or more distinct money-mule signals in one text (new signals not counted by COMBO_MULE_MULTI)"
     describe-local:
       fr: "Au moins deux signaux distincts de mule financière dans un même texte"
-    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_MULE_MULTI && 2 of (MULE_IN_OUT_EN, MULE_IN_OUT_FR, MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT, MULE_PASS_ON_EN, MULE_PASS_ON_FR, MULE_LEND_ACCOUNT_EN, MULE_LEND_ACCOUNT_FR, MULE_RESHIP_FLOW_EN, MULE_RESHIP_FLOW_FR, MULE_CRYPTO_CONVERT_EN, MULE_CRYPTO_CONVERT_FR, MULE_CANNOT_RECEIVE_EN, MULE_CANNOT_RECEIVE_FR, MULE_HOME_INSPECTOR_EN, MULE_HOME_INSPECTOR_FR, MULE_ABSENT_BOSS_EN)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_MULE_MULTI && 2 of (MULE_IN_OUT_EN, MULE_IN_OUT_FR, MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT, MULE_PASS_ON_EN, MULE_PASS_ON_FR, MULE_LEND_ACCOUNT_EN, MULE_LEND_ACCOUNT_FR, MULE_RESHIP_FLOW_EN, MULE_RESHIP_FLOW_FR, MULE_CRYPTO_CONVERT_EN, MULE_CRYPTO_CONVERT_FR, MULE_CANNOT_RECEIVE_EN, MULE_CANNOT_RECEIVE_FR, MULE_HOME_INSPECTOR_EN, MULE_HOME_INSPECTOR_FR, MULE_ABSENT_BOSS_EN, MULE_SEND_ON_CUT_EN, MULE_BANK_HOLDER_WANTED_EN)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Let us use your Revolut; i send u $800, u send $700 back to my cousin."
       - "Quality Control Inspector (work from home): examine electronics shipped to your address and send the products to our overseas warehouse."
@@ -21507,6 +22031,48 @@ rules:
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
       - https://consumer.ftc.gov/articles/job-scams
 
+  # Street and social-media wording of mule recruitment ("need 5 people 18+ with UK bank", "we send funds to your
+  # acc, you send it on, you keep your cut", "no work involved"): short words (acc, ur, cut) the longer rules miss.
+  - id: MULE_SEND_ON_CUT_EN
+    tactic: money_mule
+    weight: 2.5
+    languages: [en]
+    describe: "Money is sent into the candidate's account and the candidate sends it on, keeping a cut (street wording: your acc, send it on, keep your cut)"
+    flags: [extended]
+    pattern: |
+      \b(?:funds?|money|payments?|cash|transfers?|p)\b[^.!?\n]{0,30}?\b(?:in)?to\s+(?:your|ur|yo)\s+(?:\w{1,12}\s{1,3})?(?:acc|accs|acct|account|bank|card|monzo|revolut|starling)\b
+          [^\n]{0,80}?\b(?:send|pass|move|transfer|wire|bounce)\w*\s+(?:it|them|the\s+rest|the\s+money|it\s+all)\s+(?:on|back|over|along|out)\b
+      | \b(?:send|pass|move|transfer|bounce)\w*\s+(?:it|them)\s+(?:on|back|over|along)\b[^\n]{0,60}?\b(?:keep|take|get)\s+(?:your|ur|a|the)\s+(?:cut|share|slice|bit|commission|percentage)\b
+      | \b(?:keep|take)\s+(?:your|ur|a)\s+(?:cut|share|slice)\b[^\n]{0,60}?\b(?:send|pass|move|transfer|bounce)\w*\s+(?:it|them|the\s+rest)\s+(?:on|back|over|along)\b
+    match:
+      - "we send funds to your acc, you send it on, you keep your cut"
+      - "money lands in ur bank, u pass it on and keep ur cut"
+    nomatch:
+      - "Your salary is paid into your bank account on the 25th."
+      - "Send it back to us if the parcel is damaged."
+    ref:
+      - https://www.actionfraud.police.uk/a-z-of-fraud/money-muling
+      - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
+
+  - id: MULE_BANK_HOLDER_WANTED_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Looks for people of age with a bank of a given country (18+ with a UK bank), the usual call for money mules"
+    flags: [extended]
+    pattern: |
+      \b(?:need(?:s|ing)?|looking\s+for|want(?:ed)?|anyone|any1|who)\s+(?:\d{1,3}\s+)?(?:people|ppl|persons?|lads|girls|students|heads|someone|somebody|some1)?\s*(?:\(?(?:16|17|18|21)\s?\+\)?\s+)?(?:with|wiv|who\s+(?:has|have|got))\s+(?:an?\s+)?(?:uk|us|usa|irish|eu|aus|australian|canadian|nz|german|french|spanish)\s+(?:bank|acc|account|card)
+      | \b(?:uk|us|irish|eu|aus)\s+bank\s*(?:acc(?:ount)?s?\s*)?(?:and\s+|&\s+|,\s*)?\(?(?:16|17|18|21)\s?\+
+      | \b(?:16|17|18|21)\s?\+\s*(?:\w{1,10}\s{1,3}){0,2}(?:with|wiv)\s+(?:an?\s+)?(?:uk|us|irish|eu|aus)\s+bank\b
+    match:
+      - "NEED 5 PEOPLE 18+ WITH UK BANK"
+      - "anyone 18+ with a UK bank acc?"
+    nomatch:
+      - "Payroll requires a UK bank account in your name once you have signed the contract."
+      - "Students 18+ welcome to apply for the summer programme."
+    ref:
+      - https://www.actionfraud.police.uk/a-z-of-fraud/money-muling
+
 """#),
         ("rules/offplatform.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -21516,8 +22082,9 @@ rules:
     weight: 1.2
     languages: [any]
     describe: "Gives a direct chat link (t.me, wa.me, WhatsApp group or Line/Signal invite) to continue off the job platform"
-    pattern: '(?<![\w.@-])(?:t|wa|telegram|line|signal)\.me\s?/|(?<![\w.@-])wa\.me\b|\b(?:chat|api)\.whatsapp\s?\.com\b|(?<![\w.@-])wa\s?\.\s?me\s?/\s?\d|\bwhatsapp://|\bwa\.link/'
+    pattern: '(?<![^\W\p{Han}])(?<![.@-])(?:t|wa|telegram|line|signal)\.me\s?/|(?<![^\W\p{Han}])(?<![.@-])wa\.me\b|\b(?:chat|api)\.whatsapp\s?\.com\b|(?<![^\W\p{Han}])(?<![.@-])wa\s?\.\s?me\s?/\s?\d|\bwhatsapp://|\bwa\.link/'
     match:
+      - "详情请点t.me/hr_lin888咨询"
       - "Send me a message here: t.me/+4477009001 for the job details"
       - "Apply now and earn daily, click wa.me/15550100234"
       - "Join our team chat https://chat.whatsapp.com/AbCdEf12345"
@@ -21537,10 +22104,10 @@ rules:
     describe: "Names a chat app followed by a phone number or @handle to contact"
     flags: [extended]
     pattern: |
-      \b(?:whats\s?app|whatsap+|wasap|telegram|t[ée]l[ée]gram|signal|viber|wechat|line|tg|wa)\b\s*
+      (?<![^\W\p{Han}])(?:whats\s?app|whatsap+|wasap|telegram|t[ée]l[ée]gram|signal|viber|wechat|line|tg|wa)(?![^\W\p{Han}])\s*
           (?:id|no\.?|number|nr|num[ée]ro|contact|details?|username|pseudo)?\s*
           [:：=-]?\s*(?:\(?\+?\s?\d[\d\s().-]{6,18}\d|@[A-Za-z]\w{3,31}\b)
-      | \b(?:whats\s?app|telegram|signal|viber|wechat|line|vx|wx|weixin|snap(?:chat)?|kik|zalo)\s*[:：]\s*@?
+      | (?<![^\W\p{Han}])(?:whats\s?app|telegram|signal|viber|wechat|line|vx|wx|weixin|snap(?:chat)?|kik|zalo)\s*[:：]\s*@?
           [a-z][a-z0-9]{0,20}[_.][\w.]{1,30}
     match:
       - "Interested? WhatsApp: +44 7700 900123"
@@ -21548,6 +22115,8 @@ rules:
       - "TG: @hr_lina_jobs for more details"
       - "Contact WhatsApp 33600000174 to accept the job"
       - "Questions? vx: kim_jobs_88 or Signal: kim.hr.07"
+      - "工作简单，加Telegram @hr_lin888详聊"
+      - "兼职刷单，加WhatsApp +86 138 0013 8000联系"
     nomatch:
       - "WhatsApp was founded in 2009 and has billions of users."
       - "Call or WhatsApp our office during opening hours; our landline is 01 23 45 67 89."
@@ -21562,27 +22131,27 @@ rules:
     describe: "Asks the candidate to contact, add or continue the conversation on a private chat app"
     flags: [extended]
     pattern: |
-      (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)(?<!\bask\syou\sto\s)\b
+      \b(?:(?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)(?<!\bask\syou\sto\s)
           (?:contact|add|message|text|reach|chat\s+with|write\s+to|dm|ping|msg|call|continue|move|switch|talk|
           accept\s+(?:the\s{1,3})?jobs?|send\s+(?:me|us)\s+a\s+(?:message|text|hi))\b
           (?:\s{1,3}(?:me|us|him|her|our\s{1,3}\w{1,30}|the\s{1,3}\w{1,30}|this(?:\s{1,3}\w{1,30})?|my\s{1,3}\w{1,30}))?\s+
           (?:(?:on|via|through|over|at|in|using|to|by)\s{1,3})?(?:my\s{1,3}|our\s{1,3})?
           (?:what['’]?s\s?-?\s?app|whatsap+|whatasapp|whatapp|wt\s?sapp|vvhatsapp|wasap|telegram|t[ée]l[ée]gram|
           signal|wechat|viber|line\s+app|kakao\s?talk)\b
-      | \b(?:add|save)\s+(?:my|our)\s+(?:whats\s?app|telegram|wechat|viber|line)\b
-      | (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)(?<!\bask\syou\sto\s)(?<!\bnot\sto\s)\b(?:contact|message|text|add|reach|dm|write\s+to|ping|msg|chat\s+with)\b
+      | (?:add|save)\s+(?:my|our)\s+(?:whats\s?app|telegram|wechat|viber|line)\b
+      | (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)(?<!\bask\syou\sto\s)(?<!\bnot\sto\s)(?:contact|message|text|add|reach|dm|write\s+to|ping|msg|chat\s+with)\b
           (?:\s{1,3}[\w@'’.-]{1,30}){1,3}?\s{1,3}(?:on|via|through|over|using)\s{1,3}(?:my\s{1,3}|our\s{1,3}|his\s{1,3}|her\s{1,3})?
           (?:what['’]?s\s?-?\s?app|whatsap+|telegram|signal|wechat|viber|line\s+app|kakao\s?talk|snap(?:chat)?)\b
-      | \b(?:dm|message|text|contact|add|msg)\b[^\w\n]{1,8}(?:what['’]?s\s?-?\s?app|whatsap+|telegram|signal|wechat|viber|snap(?:chat)?)\b
-      | \b(?:what['’]?s\s?-?\s?app|whatsap+|telegram|viber|snap|snapchat|signal)\s+(?:me|us)\b(?!\s+(?:know|about))
-      | \b(?:download|install|get|open)\s+(?:the\s{1,3})?(?:telegram|whats\s?app|signal|wechat|viber|line)\b[^.!?\n]{0,40}\b(?:add|message|contact|search\s+for|text)\b
-      | (?<!\bnot\s)(?<!\bnever\s)\b(?:text|message|msg|call|sms|whatsapp)\s+(?:me|us)\s+(?:at|on)\s+\(?\+?\d[\d\s().-]{6,18}\d
-      | \b(?:drop|send)\s+(?:me|us)\s+(?:a\s{1,3})?(?:dm|pm|direct\s+message|private\s+message|message|text)\b[^.!?\n]{0,20}\b(?:on|via|in|through)\s+(?:whats\s?app|telegram|signal|wechat|viber|line|instagram)\b
-      | \b(?:only|exclusively)\s+(?:communicat\w*|contact\w*|reachable|available|respond\w*|works?)\s+(?:through|via|on|by|over)\s+(?:whats\s?app|telegram|signal|wechat|viber|line)\b
-      | \b(?:text|send|reply|type)\s+["“]?[a-z0-9]{2,10}["”]?\s+to\s+(?:my|our|this|the)\s+(?:whats\s?app|telegram|signal|wechat|viber)\b
-      | \b(?:search\s+(?:for\s{1,3})?|find\s+)@\w{3,30}\b
-      | (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)\b(?:send|share|forward|give|explain|pass|text|drop)\s+(?:you|u|ya)\s+(?:the\s{1,3}|more\s{1,3}|all\s+the\s{1,3}|some\s{1,3}|full\s{1,3})?(?:job\s{1,3})?(?:details?|info(?:rmation)?|description|offer|instructions|link|rundown)\s+
-          (?:on|via|over|through|in|by)\s{1,3}(?:what['’]?s\s?-?\s?app|whatsap+|wa|telegram|signal|wechat|viber|line)\b
+      | (?:dm|message|text|contact|add|msg)\b[^\w\n]{1,8}(?:what['’]?s\s?-?\s?app|whatsap+|telegram|signal|wechat|viber|snap(?:chat)?)\b
+      | (?:what['’]?s\s?-?\s?app|whatsap+|telegram|viber|snap|snapchat|signal)\s+(?:me|us)\b(?!\s+(?:know|about))
+      | (?:download|install|get|open)\s+(?:the\s{1,3})?(?:telegram|whats\s?app|signal|wechat|viber|line)\b[^.!?\n]{0,40}\b(?:add|message|contact|search\s+for|text)\b
+      | (?<!\bnot\s)(?<!\bnever\s)(?:text|message|msg|call|sms|whatsapp)\s+(?:me|us)\s+(?:at|on)\s+\(?\+?\d[\d\s().-]{6,18}\d
+      | (?:drop|send)\s+(?:me|us)\s+(?:a\s{1,3})?(?:dm|pm|direct\s+message|private\s+message|message|text)\b[^.!?\n]{0,20}\b(?:on|via|in|through)\s+(?:whats\s?app|telegram|signal|wechat|viber|line|instagram)\b
+      | (?:only|exclusively)\s+(?:communicat\w*|contact\w*|reachable|available|respond\w*|works?)\s+(?:through|via|on|by|over)\s+(?:whats\s?app|telegram|signal|wechat|viber|line)\b
+      | (?:text|send|reply|type)\s+["“]?[a-z0-9]{2,10}["”]?\s+to\s+(?:my|our|this|the)\s+(?:whats\s?app|telegram|signal|wechat|viber)\b
+      | (?:search\s+(?:for\s{1,3})?|find\s+)@\w{3,30}\b
+      | (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)(?:send|share|forward|give|explain|pass|text|drop)\s+(?:you|u|ya)\s+(?:the\s{1,3}|more\s{1,3}|all\s+the\s{1,3}|some\s{1,3}|full\s{1,3})?(?:job\s{1,3})?(?:details?|info(?:rmation)?|description|offer|instructions|link|rundown)\s+
+          (?:on|via|over|through|in|by)\s{1,3}(?:what['’]?s\s?-?\s?app|whatsap+|wa|telegram|signal|wechat|viber|line)\b)
     match:
       - "Hello dear, please contact me on WhatsApp for the job details"
       - "Add my Telegram and I will explain the work"
@@ -22717,10 +23286,11 @@ rules:
       vi: "Dặn nói dối ngân hàng, gia đình hoặc công an nếu bị hỏi"
     flags: [extended]
     pattern: |
-      \bn[ếe]u\s+(?:ng[âa]n\s+h[àa]ng|gia\s+[đd][ìi]nh|ng[ưu][ờo]i\s+nh[àa]|b[ốo]\s+m[ẹe]|c[ôo]ng\s+an|h[ảa]i\s+quan)\s+(?:c[óo]\s{1,3})?h[ỏo]i\b[^.!?\n]{0,30}\b(?:th[ìi]\s{1,3})?(?:c[ứu]\s{1,3})?(?:n[óo]i|b[ảa]o|tr[ảa]\s+l[ờo]i)\s+(?:l[àa]\s{1,3})?(?:ti[ềe]n|[đd]i\s+du\s+l[ịi]ch|du\s+l[ịi]ch|qu[àa]|m[ượu]n|c[ủu]a\s+ng[ưu][ờo]i\s+th[âa]n|b[ạa]n)
+      (?:\bn[ếe]u\s+|(?<=[,;]\s)|(?<=\bth[ìi]\s)|^)(?:ng[âa]n\s+h[àa]ng|gia\s+[đd][ìi]nh|ng[ưu][ờo]i\s+nh[àa]|b[ốo]\s+m[ẹe]|c[ôo]ng\s+an|h[ảa]i\s+quan)\s+(?:c[óo]\s{1,3})?h[ỏo]i\b[^.!?\n]{0,30}\b(?:th[ìi]\s{1,3})?(?:c[ứu]\s{1,3})?(?:n[óo]i|b[ảa]o|tr[ảa]\s+l[ờo]i)\s+(?:l[àa]\s{1,3})?(?:ti[ềe]n|[đd]i\s+du\s+l[ịi]ch|du\s+l[ịi]ch|qu[àa]|m[ượu]n|c[ủu]a\s+ng[ưu][ờo]i\s+th[âa]n|b[ạa]n)
     match:
       - "Nếu ngân hàng có hỏi thì cứ nói là tiền của người thân gửi."
       - "Nếu hải quan hỏi thì bảo đi du lịch."
+      - "Không sao đâu em, ngân hàng có hỏi thì bảo là tiền bán hàng online của em."
     nomatch:
       - "Nếu ngân hàng hỏi về thu nhập, hãy nộp bảng lương."
       - "Nếu gia đình hỏi về công việc, em cứ giải thích rõ hợp đồng."
@@ -22775,6 +23345,25 @@ rules:
       - "聊天记录每天做完单记得清一下。"
     ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
 
+  # Street wording of "keep it secret" in mule and cash-job posts: lowkey, don't be chatting about it.
+  - id: SECRET_LOWKEY_EN
+    tactic: secrecy
+    weight: 1.5
+    languages: [en]
+    describe: "Tells the candidate, in street wording, to keep the money job quiet (lowkey, don't be chatting about it, no snitching)"
+    flags: [extended]
+    pattern: |
+      \b(?:don['’]?t|dont|do\s+not|no)\s+(?:be\s+)?(?:chatting|chattin|talking|tellin[g']?|yapping|snitching|posting)\s+(?:about|bout|abt)\s+(?:it|this|the\s+(?:job|money|ting))\b
+      | \b(?:proper\s+|keep\s+it\s+|strictly\s+)?low\s?key\s+(?:ting|thing|job|work|move|money)\b
+    match:
+      - "proper lowkey ting, dont be chatting about it"
+      - "don't be talking about it to anyone"
+    nomatch:
+      - "We were talking about it at the meeting."
+      - "A lowkey evening with friends."
+    ref:
+      - https://www.actionfraud.police.uk/a-z-of-fraud/money-muling
+
 """#),
         ("rules/sms_lures.yaml", #"""
 # yaml-language-server: $schema=../schema.json
@@ -22791,21 +23380,21 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \bpart[\s/-]{0,3}(?:time|job|timer)s?\b|\bpart\s?/\s?full[\s-]?time\b|\bfull\s?/\s?part[\s-]?time\b
-      | \b(?:we|company|team|store|shop)\s+(?:are\s{1,3}|be\s{1,3}|is\s{1,3}|['’]re\s{1,3})?(?:now\s{1,3}|currently\s{1,3}|urgently\s{1,3})?(?:hir(?:e|ing)|recruit(?:ing)?)\b
-      | \b(?:now|urgently|currently)\s+(?:hir(?:e|ing)|recruit(?:ing)?)\b|\bhir(?:e|ing)\s+(?:part|online|home|remote|promoters?|staff|employees?)\b
-      | \bjob\s+(?:offer|opportunit(?:y|ies)|opening|vacanc(?:y|ies)|application|invitation)s?\b|\bvacanc(?:y|ies)\b
-      | \b(?:work|working|job|jobs|earn|income)\s+(?:from|at)\s+(?:your\s{1,3}|own\s{1,3})?home\b|\bwork[\s-]?from[\s-]?home\b|\bhome[\s-]based\s+(?:job|work)\b
-      | \b(?:online|remote|home|typing|sms\s+sending|email\s+sending|data\s+entry)\s+(?:part[\s-]?time\s{1,3})?(?:jobs?|work|tasks?|positions?)\b
-      | \b(?:mystery\s+shoppers?|merchandise\s+promoters?|data\s+entry\s+(?:clerk|operator|work|position)s?)\b
-      | \b(?:you|u)\s+(?:have\s{1,3}|are\s{1,3}|be\s{1,3}|r\s{1,3})?(?:been\s{1,3})?(?:selected|select|shortlisted|chosen|hired)\s+(?:for|to)\s+(?:the\s{1,3}|a\s{1,3}|our\s{1,3})?(?:[\w/-]{1,20}\s{1,3}){0,3}?(?:job|position|post|work|role|vacancy|task)\b
-      | \b(?:your|ur)\s+(?:online\s{1,3})?(?:job\s{1,3})?(?:application|cv|resume|profile)\s+(?:has\s{1,3}|have\s{1,3})?(?:been\s{1,3}|be\s{1,3}|is\s{1,3}|was\s{1,3})?(?:approved?|accepted|selected|select|shortlisted|successful|matched?)\b
-      | \b(?:offer(?:ing)?|have|got)\s+(?:you\s{1,3})?(?:a\s{1,3})?(?:part[\s-]?time\s{1,3})?job\s+(?:offer\s{1,3})?(?:for\s+you|in\s+my\s+company)\b|\boffer(?:ing)?\s+you\s+(?:a\s{1,3})?job\b
-      | \b(?:looking\s+for|need|needs|seeking|recruit(?:ing)?|hir(?:e|ing))\s+(?:\d{1,3}\s{1,3}|x{1,3}\s{1,3})?(?:more\s{1,3})?(?:part[\s-]?time\s{1,3})?(?:staff|workers?|employees?|people|promoters?|assistants?|members?)\s+(?:to\s+work|who\s+can|for\s+(?:online|home|part))\b
-      | \b(?:is|are|be)\s+(?:now\s{1,3}|currently\s{1,3}|urgently\s{1,3})?(?:hiring|recruiting)\b|\bwe\s+need\s+someone\s+to\b|\bour\s+job\s+(?:is|be)\s+(?:very\s{1,3}|so\s{1,3})?(?:simple|easy)\b
-      | \b(?:virtual|personal)\s+(?:data\s{1,3})?(?:assistants?|clerks?)\b|\bdata\s+clerks?\b
-      | \b(?:providing|giving|offering)\s+(?:u\s{1,3}|you\s{1,3})?(?:the\s{1,3}|a\s{1,3})?(?:[\w-]{1,15}\s{1,3}){0,2}?job\b
-      | \b(?:earn\w{0,3}|income|money)\b[^.!?\n]{0,40}\b(?:from|at)\s+(?:your\s{1,3})?home\b
+      \b(?:part[\s/-]{0,3}(?:time|job|timer)s?\b|part\s?/\s?full[\s-]?time\b|full\s?/\s?part[\s-]?time\b
+      | (?:we|company|team|store|shop)\s+(?:are\s{1,3}|be\s{1,3}|is\s{1,3}|['’]re\s{1,3})?(?:now\s{1,3}|currently\s{1,3}|urgently\s{1,3})?(?:hir(?:e|ing)|recruit(?:ing)?)\b
+      | (?:now|urgently|currently)\s+(?:hir(?:e|ing)|recruit(?:ing)?)\b|hir(?:e|ing)\s+(?:part|online|home|remote|promoters?|staff|employees?)\b
+      | job\s+(?:offer|opportunit(?:y|ies)|opening|vacanc(?:y|ies)|application|invitation)s?\b|vacanc(?:y|ies)\b
+      | (?:work|working|job|jobs|earn|income)\s+(?:from|at)\s+(?:your\s{1,3}|own\s{1,3})?home\b|work[\s-]?from[\s-]?home\b|home[\s-]based\s+(?:job|work)\b
+      | (?:online|remote|home|typing|sms\s+sending|email\s+sending|data\s+entry)\s+(?:part[\s-]?time\s{1,3})?(?:jobs?|work|tasks?|positions?)\b
+      | (?:mystery\s+shoppers?|merchandise\s+promoters?|data\s+entry\s+(?:clerk|operator|work|position)s?)\b
+      | (?:you|u)\s+(?:have\s{1,3}|are\s{1,3}|be\s{1,3}|r\s{1,3})?(?:been\s{1,3})?(?:selected|select|shortlisted|chosen|hired)\s+(?:for|to)\s+(?:the\s{1,3}|a\s{1,3}|our\s{1,3})?(?:[\w/-]{1,20}\s{1,3}){0,3}?(?:job|position|post|work|role|vacancy|task)\b
+      | (?:your|ur)\s+(?:online\s{1,3})?(?:job\s{1,3})?(?:application|cv|resume|profile)\s+(?:has\s{1,3}|have\s{1,3})?(?:been\s{1,3}|be\s{1,3}|is\s{1,3}|was\s{1,3})?(?:approved?|accepted|selected|select|shortlisted|successful|matched?)\b
+      | (?:offer(?:ing)?|have|got)\s+(?:you\s{1,3})?(?:a\s{1,3})?(?:part[\s-]?time\s{1,3})?job\s+(?:offer\s{1,3})?(?:for\s+you|in\s+my\s+company)\b|offer(?:ing)?\s+you\s+(?:a\s{1,3})?job\b
+      | (?:looking\s+for|need|needs|seeking|recruit(?:ing)?|hir(?:e|ing))\s+(?:\d{1,3}\s{1,3}|x{1,3}\s{1,3})?(?:more\s{1,3})?(?:part[\s-]?time\s{1,3})?(?:staff|workers?|employees?|people|promoters?|assistants?|members?)\s+(?:to\s+work|who\s+can|for\s+(?:online|home|part))\b
+      | (?:is|are|be)\s+(?:now\s{1,3}|currently\s{1,3}|urgently\s{1,3})?(?:hiring|recruiting)\b|we\s+need\s+someone\s+to\b|our\s+job\s+(?:is|be)\s+(?:very\s{1,3}|so\s{1,3})?(?:simple|easy)\b
+      | (?:virtual|personal)\s+(?:data\s{1,3})?(?:assistants?|clerks?)\b|data\s+clerks?\b
+      | (?:providing|giving|offering)\s+(?:u\s{1,3}|you\s{1,3})?(?:the\s{1,3}|a\s{1,3})?(?:[\w-]{1,15}\s{1,3}){0,2}?job\b
+      | (?:earn\w{0,3}|income|money)\b[^.!?\n]{0,40}\b(?:from|at)\s+(?:your\s{1,3})?home\b)
     match:
       - "Hiring part-time staff now, add my WhatsApp."
       - "we be hire a team you can work from home"
@@ -22820,16 +23409,16 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:daily|day)\s+(?:salary|income|wages?|pay|earnings?|commissions?|profits?)\b
-      | \b(?:salary|wages?|income|pay|payment|commissions?)\s+(?:is\s{1,3}|are\s{1,3}|be\s{1,3}|will\s{1,3}be\s{1,3})?(?:paid\s{1,3}|pay\s{1,3}|settled\s{1,3}|credited\s{1,3})?(?:daily|every\s+day|the\s+same\s+day|same[\s-]day|on\s+a\s+daily\s+basis)\b
-      | \b(?:get|be)\s+pa(?:id|y)\s+(?:daily|every\s+day|the\s+same\s+day|same[\s-]day|instantly)\b
-      | \b(?:earn\w{0,3}|make|making|receive|salary|sal|income|wages?|pay|paid|commissions?|profits?)\b[^.!?\n]{0,25}?(?:\d|\bx{2,})[^.!?\n]{0,20}?(?:/\s?day|per[\s-]?day|a[\s-]day|each\s+day|every\s+day|daily)\b
+      \b(?:(?:daily|day)\s+(?:salary|income|wages?|pay|earnings?|commissions?|profits?)\b
+      | (?:salary|wages?|income|pay|payment|commissions?)\s+(?:is\s{1,3}|are\s{1,3}|be\s{1,3}|will\s{1,3}be\s{1,3})?(?:paid\s{1,3}|pay\s{1,3}|settled\s{1,3}|credited\s{1,3})?(?:daily|every\s+day|the\s+same\s+day|same[\s-]day|on\s+a\s+daily\s+basis)\b
+      | (?:get|be)\s+pa(?:id|y)\s+(?:daily|every\s+day|the\s+same\s+day|same[\s-]day|instantly)\b
+      | (?:earn\w{0,3}|make|making|receive|salary|sal|income|wages?|pay|paid|commissions?|profits?)\b[^.!?\n]{0,25}?(?:\d|\bx{2,})[^.!?\n]{0,20}?(?:/\s?day|per[\s-]?day|a[\s-]day|each\s+day|every\s+day|daily)\b)
       | (?:\d|\bx{2,})[\d,.x]{0,12}\s?(?:k\b|rs\b\.?|inr\b|usd\b|aud\b|cad\b|php\b|pesos?\b|rm\b|ksh\b|tk\b|dollars?\b|euros?\b|rupees?\b|us\s+dollars?\b|[$€£₹₱])?\s?(?:[-–~]|to)\s?(?:[$€£₹₱]|rs\.?|inr|usd)?\s?(?:\d|x{2,})[\d,.x]{0,12}\s?(?:k\b|rs\b\.?|inr\b|usd\b|aud\b|cad\b|php\b|pesos?\b|rm\b|ksh\b|tk\b|dollars?\b|euros?\b|rupees?\b|us\s+dollars?\b|[$€£₹₱])?\s?
           (?:/\s?day|per[\s-]?day|a[\s-]day|each\s+day|every\s+day|daily)\b
-      | \bearn\w{0,3}\s+(?:up\s?to\s{1,3}|upto\s{1,3}|between\s{1,3}|around\s{1,3}|over\s{1,3}|easily\s{1,3}|about\s{1,3}|at\s+least\s{1,3})?(?:rs\.?\s?|inr\s?|us\s?\$|c\s?\$?\s?|\$|usd\s?|₹|₱|€|£|rm\s?|php\s?|aud\s?|ksh\s?)?\s?(?:\d|x{2,})
-      | \b(?:earn\w{0,3}|income|salary|profits?)\s+(?:rs\.?\s{1,3}|inr\s{1,3}|money\s{1,3})?(?:per|a|/)\s?day\b
-      | \b(?:extra|additional|side|passive|second)\s+(?:monthly\s{1,3}|daily\s{1,3})?income\b
-      | \b(?:receive|get|earn)\s+(?:a\s{1,3}|your\s{1,3})?(?:reward|commission)s?\b
+      | \b(?:earn\w{0,3}\s+(?:up\s?to\s{1,3}|upto\s{1,3}|between\s{1,3}|around\s{1,3}|over\s{1,3}|easily\s{1,3}|about\s{1,3}|at\s+least\s{1,3})?(?:rs\.?\s?|inr\s?|us\s?\$|c\s?\$?\s?|\$|usd\s?|₹|₱|€|£|rm\s?|php\s?|aud\s?|ksh\s?)?\s?(?:\d|x{2,})
+      | (?:earn\w{0,3}|income|salary|profits?)\s+(?:rs\.?\s{1,3}|inr\s{1,3}|money\s{1,3})?(?:per|a|/)\s?day\b
+      | (?:extra|additional|side|passive|second)\s+(?:monthly\s{1,3}|daily\s{1,3})?income\b
+      | (?:receive|get|earn)\s+(?:a\s{1,3}|your\s{1,3})?(?:reward|commission)s?\b)
       | (?:[$€£]\s?|\b(?:usd|us\$)\s?)(?:[5-9]\d|[1-9]\d{2,3})(?:\.\d\d)?\s*(?:/\s?h(?:ou)?r\b|per\s+h(?:ou)?r\b|an\s+hour\b|hourly\b)
       | \b(?:pay|pays|paid|salary|wage)\s{0,3}(?:rate\s{0,3})?(?:is\s{1,3}|of\s{1,3}|be\s{1,3}|:\s{0,3})?(?:us)?[$€£]\s?\d{3,5}(?![\d,.])
       | (?:[$€£]\s?|\b(?:usd|us\$)\s?)\d{3,5}(?![\d,])\s*(?:/\s?|per\s+|a\s+|each\s+)?(?:week|wk|weekly|assignment|task)\b
@@ -22884,8 +23473,8 @@ rules:
     unless: [__SMS_NEGATED_CHAT]
     pattern: |
       \b(?:what['’]?s[\s-]?app|whats?[\s-]?ap+|wh?atsap+|wtsap+|wats?ap+|wasap|telegram)\b
-      | (?<![\w@-])(?:wa|t)\s?\.?\s?me\s?/|(?<![\w@-])wa\s?\.\s?(?:me|link)\b|\bwa\s+me\s+(?:\+?\d|x{4,})|\bwhatsapp://|\b(?:api|chat)\.whatsapp\.com\b
-      | \b(?:on|via|in|at)\s+tg\b|\btg\s*[:@]
+      | (?<![\w@-])(?:wa|t)\s?\.?\s?me\s?/|(?<![\w@-])wa\s?\.\s?(?:me|link)\b|\b(?:wa\s+me\s+(?:\+?\d|x{4,})|whatsapp://|(?:api|chat)\.whatsapp\.com\b
+      | (?:on|via|in|at)\s+tg\b|tg\s*[:@])
     match:
       - "accept work on TG"
       - "click wa.me/15550100999"
@@ -22897,13 +23486,13 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:reply|text|send|sms|type)\s+(?:us\s{1,3}|me\s{1,3})?["“']?(?:yes|y|ok|job|jobs|work|ready|start|info|interested|hi)\b["”']?
-      | \b(?:text|send|sms)\s+(?:us\s{1,3}|me\s{1,3})?(?:your\s+)?(?:name|response|cv|resume|details)\b
-      | \b(?:reply|text|type)\s+["“']?\w{2,10}["”']?\s+(?:to|and)\s+(?:start|join|apply|subscribe|proceed|begin|confirm|continue|get\s+started)\b
-      | \bclick\b|\btap\s+(?:the\s{1,3})?(?:link|here|below)\b|\b(?:https?\s?:?\s?/\s?/|www\s?\.)|\b(?:bit\.ly|cutt\.ly|tinyurl|rebrand\.ly|t\.co|is\.gd|goo\.gl|shorturl)\b
-      | \b(?:if\s+(?:you\s+(?:are|be|r)\s+|u\s+r\s+|u\s+are\s+)?interested|are\s+you\s+interested|interested\?)\b
-      | \b(?:contact|message|call|sms|text)\s+(?:us|me|hr|him|her|the\s+manager)\b|\bleave\s+(?:me\s+|us\s+)?a\s+message\b|\bcall\s+now\b
-      | \b(?:for|more)\s+(?:more\s+)?(?:details|info|information)\b
+      \b(?:(?:reply|text|send|sms|type)\s+(?:us\s{1,3}|me\s{1,3})?["“']?(?:yes|y|ok|job|jobs|work|ready|start|info|interested|hi)\b["”']?
+      | (?:text|send|sms)\s+(?:us\s{1,3}|me\s{1,3})?(?:your\s+)?(?:name|response|cv|resume|details)\b
+      | (?:reply|text|type)\s+["“']?\w{2,10}["”']?\s+(?:to|and)\s+(?:start|join|apply|subscribe|proceed|begin|confirm|continue|get\s+started)\b
+      | click\b|tap\s+(?:the\s{1,3})?(?:link|here|below)\b|(?:https?\s?:?\s?/\s?/|www\s?\.)|(?:bit\.ly|cutt\.ly|tinyurl|rebrand\.ly|t\.co|is\.gd|goo\.gl|shorturl)\b
+      | (?:if\s+(?:you\s+(?:are|be|r)\s+|u\s+r\s+|u\s+are\s+)?interested|are\s+you\s+interested|interested\?)\b
+      | (?:contact|message|call|sms|text)\s+(?:us|me|hr|him|her|the\s+manager)\b|leave\s+(?:me\s+|us\s+)?a\s+message\b|call\s+now\b
+      | (?:for|more)\s+(?:more\s+)?(?:details|info|information)\b)
     match:
       - "Reply YES to apply"
       - "Text us your name and best time to call"
@@ -22965,8 +23554,8 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:pay|send|deposit)\s+(?:a\s{1,3}|just\s{1,3}|only\s{1,3})?(?:(?:us)?[$€£₹]\s?\d{1,4}(?:\.\d\d)?|\d{1,4}\s?(?:usd|dollars?|rs|inr))\b[^.!?\n]{0,40}\b(?:for|to)\b
-      | \b(?:start[\s-]?up|starter|registration|training|activation)\s+(?:kit|fee|charges?)\b
+      \b(?:(?:pay|send|deposit)\s+(?:a\s{1,3}|just\s{1,3}|only\s{1,3})?(?:(?:us)?[$€£₹]\s?\d{1,4}(?:\.\d\d)?|\d{1,4}\s?(?:usd|dollars?|rs|inr))\b[^.!?\n]{0,40}\b(?:for|to)\b
+      | (?:start[\s-]?up|starter|registration|training|activation)\s+(?:kit|fee|charges?)\b)
     match:
       - "Send $40 for the starter kit"
     nomatch:
@@ -22976,7 +23565,7 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \bjobs?\b|\bwork[\s-]?from[\s-]?home\b|\b(?:be|become)\s+your\s+own\s+boss\b|\bpositions?\b|\bemployment\b|\bvacanc(?:y|ies)\b
+      \b(?:jobs?\b|work[\s-]?from[\s-]?home\b|(?:be|become)\s+your\s+own\s+boss\b|positions?\b|employment\b|vacanc(?:y|ies)\b)
     match:
       - "Exclusive job listings inside"
     nomatch:
@@ -23001,8 +23590,8 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:you|u)\s+(?:have\s{1,3}|are\s{1,3}|be\s{1,3}|r\s{1,3})?(?:been\s{1,3})?(?:selected|select|shortlisted|chosen|hired|qualif(?:y|ied))\s+(?:for|to\s+join|to\s+work)\b
-      | \b(?:your|ur)\s+(?:online\s{1,3})?(?:job\s{1,3})?(?:application|cv|resume|profile)\s+(?:has\s{1,3}|have\s{1,3})?(?:been\s{1,3}|be\s{1,3}|is\s{1,3}|was\s{1,3})?(?:approved?|accepted|selected|select|shortlisted|successful|match(?:ed)?)\b
+      \b(?:(?:you|u)\s+(?:have\s{1,3}|are\s{1,3}|be\s{1,3}|r\s{1,3})?(?:been\s{1,3})?(?:selected|select|shortlisted|chosen|hired|qualif(?:y|ied))\s+(?:for|to\s+join|to\s+work)\b
+      | (?:your|ur)\s+(?:online\s{1,3})?(?:job\s{1,3})?(?:application|cv|resume|profile)\s+(?:has\s{1,3}|have\s{1,3})?(?:been\s{1,3}|be\s{1,3}|is\s{1,3}|was\s{1,3})?(?:approved?|accepted|selected|select|shortlisted|successful|match(?:ed)?)\b)
     match:
       - "Your profile be match in our company"
     nomatch:
@@ -23022,7 +23611,7 @@ rules:
     languages: [any]
     flags: [extended]
     pattern: |
-      \bclick\b|\btap\s+(?:the\s{1,3})?(?:link|here|below)\b|\bhttps?\s?:?\s?/\s?/|\bwww\s?\.|\b(?:bit\.ly|cutt\.ly|tinyurl\.com|rebrand\.ly|is\.gd|goo\.gl|shorturl\.at|mrw\.so)\b
+      \b(?:click\b|tap\s+(?:the\s{1,3})?(?:link|here|below)\b|https?\s?:?\s?/\s?/|www\s?\.|(?:bit\.ly|cutt\.ly|tinyurl\.com|rebrand\.ly|is\.gd|goo\.gl|shorturl\.at|mrw\.so)\b)
     match:
       - "Click Here"
     nomatch:
@@ -23048,8 +23637,8 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:i|we)\s+(?:have|got|be\s+offer(?:ing)?|am\s+offering|are\s+offering)\s+(?:a\s{1,3}|an\s{1,3})?(?:[\w-]{1,15}\s{1,3}){0,2}?job\s+(?:offer\s{1,3})?(?:for\s+(?:you|u)|in\s+(?:my|our)\s+company)\b
-      | \b(?:i|we)\s+(?:be\s{1,3}|am\s{1,3}|are\s{1,3})?offer(?:ing)?\s+(?:you|u)\s+(?:a\s{1,3})?job\b
+      \b(?:(?:i|we)\s+(?:have|got|be\s+offer(?:ing)?|am\s+offering|are\s+offering)\s+(?:a\s{1,3}|an\s{1,3})?(?:[\w-]{1,15}\s{1,3}){0,2}?job\s+(?:offer\s{1,3})?(?:for\s+(?:you|u)|in\s+(?:my|our)\s+company)\b
+      | (?:i|we)\s+(?:be\s{1,3}|am\s{1,3}|are\s{1,3})?offer(?:ing)?\s+(?:you|u)\s+(?:a\s{1,3})?job\b)
     match:
       - "I have a part time job offer for you"
     nomatch:
@@ -23072,9 +23661,9 @@ rules:
     languages: [es]
     flags: [extended]
     pattern: |
-      \b(?:trabajo|empleo|vacante|puesto|chamba)s?\b[^.!?\n]{0,30}?\b(?:desde\s+(?:tu\s+|su\s+)?casa|en\s+casa|remoto|en\s+l[íi]nea|online|tiempo\s+parcial|medio\s+tiempo)\b
-      | \b(?:tiempo\s+parcial|medio\s+tiempo)\b|\b(?:estamos\s+)?(?:reclutando|contratando)\b|\breclutamiento\s+para\b|\bofrece\s+(?:un\s+)?(?:trabajo|empleo)\b
-      | \bseleccionad[oa]\s+para\s+(?:un\s+)?(?:trabajo|empleo|puesto)\b|\btrabaj(?:a|ar|e)\s+desde\s+(?:tu\s+|su\s+)?casa\b
+      \b(?:(?:trabajo|empleo|vacante|puesto|chamba)s?\b[^.!?\n]{0,30}?\b(?:desde\s+(?:tu\s+|su\s+)?casa|en\s+casa|remoto|en\s+l[íi]nea|online|tiempo\s+parcial|medio\s+tiempo)\b
+      | (?:tiempo\s+parcial|medio\s+tiempo)\b|(?:estamos\s+)?(?:reclutando|contratando)\b|reclutamiento\s+para\b|ofrece\s+(?:un\s+)?(?:trabajo|empleo)\b
+      | seleccionad[oa]\s+para\s+(?:un\s+)?(?:trabajo|empleo|puesto)\b|trabaj(?:a|ar|e)\s+desde\s+(?:tu\s+|su\s+)?casa\b)
     match:
       - "trabajo desde casa con tu celular"
     nomatch:
@@ -23084,7 +23673,7 @@ rules:
     languages: [es]
     flags: [extended]
     pattern: |
-      \b(?:gan(?:a|ar|e|as)|ganancias?|ingresos?)\b[^.!?\n]{0,25}?(?:\d|x{2,})|\bingresos?\s+extras?\b
+      \b(?:(?:gan(?:a|ar|e|as)|ganancias?|ingresos?)\b[^.!?\n]{0,25}?(?:\d|x{2,})|ingresos?\s+extras?\b)
     match:
       - "ingresos de XX a XXX"
     nomatch:
@@ -23126,9 +23715,9 @@ rules:
     languages: [pt]
     flags: [extended]
     pattern: |
-      \b(?:emprego|trabalho|vaga)s?\b[^.!?\n]{0,30}?\b(?:em\s+casa|de\s+casa|remoto|online|on-line|meio\s+per[íi]odo|tempo\s+parcial)\b
-      | \b(?:meio\s+per[íi]odo|tempo\s+parcial)\b|\b(?:estamos\s+)?(?:recrutando|contratando)\b|\bvagas?\s+(?:abertas|dispon[íi]ve(?:l|is))\b
-      | \bselecionad[oa]\s+para\s+(?:um\s+)?(?:emprego|trabalho|vaga)\b|\btrabalh(?:e|ar|ando)\s+(?:de|em)\s+casa\b
+      \b(?:(?:emprego|trabalho|vaga)s?\b[^.!?\n]{0,30}?\b(?:em\s+casa|de\s+casa|remoto|online|on-line|meio\s+per[íi]odo|tempo\s+parcial)\b
+      | (?:meio\s+per[íi]odo|tempo\s+parcial)\b|(?:estamos\s+)?(?:recrutando|contratando)\b|vagas?\s+(?:abertas|dispon[íi]ve(?:l|is))\b
+      | selecionad[oa]\s+para\s+(?:um\s+)?(?:emprego|trabalho|vaga)\b|trabalh(?:e|ar|ando)\s+(?:de|em)\s+casa\b)
     match:
       - "trabalho online em casa"
     nomatch:
@@ -23156,7 +23745,7 @@ rules:
     languages: [pt]
     flags: [extended]
     pattern: |
-      \brenda\s+extra\b|\bganh(?:e|ar|os?)\b[^.!?\n]{0,25}?(?:r\$\s?|€\s?)?(?:\d|x{2,})
+      \b(?:renda\s+extra\b|ganh(?:e|ar|os?)\b[^.!?\n]{0,25}?(?:r\$\s?|€\s?)?(?:\d|x{2,}))
     match:
       - "renda extra garantida"
     nomatch:
@@ -23180,8 +23769,8 @@ rules:
     languages: [fr]
     flags: [extended]
     pattern: |
-      \b(?:emploi|travail|job|poste|mission)s?\b[^.!?\n]{0,30}?\b(?:[àa]\s+domicile|depuis\s+chez\s+(?:vous|toi)|en\s+ligne|[àa]\s+temps\s+partiel|t[ée]l[ée]travail)\b
-      | \btemps\s+partiel\b|\b(?:nous\s+recrutons|on\s+recrute|recrutement\s+(?:urgent|en\s+cours))\b|\bs[ée]lectionn[ée]e?\s+pour\s+(?:un\s+)?(?:emploi|poste|travail|job)\b
+      \b(?:(?:emploi|travail|job|poste|mission)s?\b[^.!?\n]{0,30}?\b(?:[àa]\s+domicile|depuis\s+chez\s+(?:vous|toi)|en\s+ligne|[àa]\s+temps\s+partiel|t[ée]l[ée]travail)\b
+      | temps\s+partiel\b|(?:nous\s+recrutons|on\s+recrute|recrutement\s+(?:urgent|en\s+cours))\b|s[ée]lectionn[ée]e?\s+pour\s+(?:un\s+)?(?:emploi|poste|travail|job)\b)
     match:
       - "travail à domicile"
     nomatch:
@@ -23191,7 +23780,7 @@ rules:
     languages: [fr]
     flags: [extended]
     pattern: |
-      \bgagn(?:ez|er|e)\b[^.!?\n]{0,25}?(?:\d|x{2,})|\brevenus?\s+(?:compl[ée]mentaires?|suppl[ée]mentaires?)\b
+      \b(?:gagn(?:ez|er|e)\b[^.!?\n]{0,25}?(?:\d|x{2,})|revenus?\s+(?:compl[ée]mentaires?|suppl[ée]mentaires?)\b)
     match:
       - "gagnez jusqu'à 200 €"
     nomatch:
@@ -23230,8 +23819,8 @@ rules:
     languages: [id, ms]
     flags: [extended]
     pattern: |
-      \b(?:lowongan(?:\s+kerja)?|loker|kerja\s+(?:paruh\s+waktu|sampingan|online|dari\s+rumah)|pekerja(?:an)?\s+(?:paruh\s+waktu|sambilan|sampingan|online|penuh\s+waktu)|paruh\s+waktu|sambilan|sedang\s+merekrut)\b
-      | \bdipilih\s+oleh\s+\w{2,20}\s+untuk\s+bekerja\b|\bbekerja\s+(?:secara\s+)?online\b|\bbekerja\s+dari\s+rumah\b|\bmengambil\s+pekerja\b
+      \b(?:(?:lowongan(?:\s+kerja)?|loker|kerja\s+(?:paruh\s+waktu|sampingan|online|dari\s+rumah)|pekerja(?:an)?\s+(?:paruh\s+waktu|sambilan|sampingan|online|penuh\s+waktu)|paruh\s+waktu|sambilan|sedang\s+merekrut)\b
+      | dipilih\s+oleh\s+\w{2,20}\s+untuk\s+bekerja\b|bekerja\s+(?:secara\s+)?online\b|bekerja\s+dari\s+rumah\b|mengambil\s+pekerja\b)
     match:
       - "pekerjaan paruh waktu"
     nomatch:
@@ -23241,7 +23830,7 @@ rules:
     languages: [id, ms]
     flags: [extended]
     pattern: |
-      \b(?:gaji|pendapatan|penghasilan|upah)\s+(?:harian|tambahan)\b|\bgaji\s+dibayar\s+(?:setiap|tiap)\s+hari\b
+      \b(?:(?:gaji|pendapatan|penghasilan|upah)\s+(?:harian|tambahan)\b|gaji\s+dibayar\s+(?:setiap|tiap)\s+hari\b)
       | (?:\d|\bx{2,})[\d.,x]{0,9}\s?(?:rb|ribu|k|jt|juta|rm)?\s?(?:-|hingga|sampai)?\s?(?:rp\.?\s?|rm\s?)?(?:(?:\d|x{2,})[\d.,x]{0,9}\s?(?:rb|ribu|k|jt|juta|rm|idr)?\s?)?(?:/\s?hari|per\s?hari|sehari)\b
     match:
       - "gaji harian 100rb"
@@ -23291,31 +23880,196 @@ rules:
 # Cross-language wording families (__TB_*) are sub-rules; scoring rules are meta rules that need two or three
 # independent families, so that one weak sign alone never scores. Every scoring rule is silent on texts ABOUT scams
 # (__ABOUT_SCAMS_NO_CONTACT), and each tactic has its own guard for the honest use of the same words.
+# Each family __TB_X is a meta rule over one sub-rule per language (__TB_X_EN … __TB_X_ZH, languages: [xx]), so a
+# text runs only the wording of its own candidate languages. Tagalog sub-rules also hold the English wording (Taglish);
+# names of no language (AnyDesk, APK, Workday, onboarding) are in every sub-rule and in __TB_X_INTL (languages: [any],
+# for texts in other languages). Short families of names and acronyms (own domain, free mail, chat apps, card, national
+# ID, bank account, SMS code, help desk) stay language-neutral.
 rules:
   # ================================================================ honest guards (not for coercion)
   - id: __TB_NEVER
     languages: [any]
+    meta: '__TB_NEVER_EN || __TB_NEVER_FR || __TB_NEVER_ES || __TB_NEVER_PT || __TB_NEVER_DE || __TB_NEVER_ID || __TB_NEVER_TL || __TB_NEVER_VI || __TB_NEVER_ZH'
+  - id: __TB_NEVER_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bnever\s+(?:ask|request|charge|require|contact|send|share|give|pay)\w{0,2}\b|\b(?:will|do|does)\s+not\s+(?:ask|charge|request)\b|\bwon['’]t\s+(?:ask|charge)\b|\bno\s+(?:\w{1,15}\s{1,3}){0,2}fees?\b|\bnot\s+us\b|\bfree\s+of\s+charge\b
-      | \bdon['’]?t\s+pay\b|\bne\s+payez\s+(?:rien|pas)\b|\bno\s+(?:pague|pagues)\b|\bn[ãa]o\s+pague\b|\bzahlen\s+sie\s+(?:nichts|niemals|nie)\b|\bjangan\s+(?:membayar|bayar|transfer)\b|đừng\s+(?:chuyển|đóng|nộp)|不要(?:支付|转账|交钱|付款)| \bjamais\b|\bne\s+(?:\w{1,15}\s{1,3}){0,3}aucun\w{0,2}\b|\bce\s+n['’]est\s+pas\s+nous\b
-      | \bnunca\b|\bjam[áa]s\b|\bno\s+somos\s+nosotros\b|\bningu[ée]m\s+(?:\w{1,15}\s{1,3}){0,3}(?:vai|ir[áa])\s+pedir\b|\bn[ãa]o\s+(?:cobramos|pedimos|solicitamos)\b
-      | \bniemals\b|\bkeine\s+geb[üu]hren?\b|\bwerden\s+(?:sie|wir)\s+nie\b
-      | \btidak\s+(?:pernah|akan)\s+(?:meminta|memungut|menarik|minta)\b|\btidak\s+ada\s+biaya\b|\bjangan\s+pernah\b|\bbebas\s+biaya\b
-      | \bhindi\s+(?:kailanman|kami)\s+(?:hihingi|maniningil|humihingi|sisingil)\b|\bwalang\s+(?:\w{1,15}\s{1,3}){0,2}(?:fee|bayad|singil)\b|\bhuwag\s+(?:po(?:ng)?\s+)?(?:magbayad|ibigay)\b
-      | không\s+bao\s+giờ|không\s+thu\s+(?:bất\s+kỳ\s+)?(?:phí|khoản)
-      | 不会(?:向|通过|索要|收取|要求)|绝不|从不|请勿|不收取|不需要密码
-    match: ["We will never ask for your password", "公司任何人都不会向您索要银行卡密码"]
+      \b(?:never\s+(?:ask|request|charge|require|contact|send|share|give|pay)\w{0,2}\b
+      | (?:will|do|does)\s+not\s+(?:ask|charge|request)\b
+      | won['’]t\s+(?:ask|charge)\b
+      | no\s+(?:\w{1,15}\s{1,3}){0,2}fees?\b
+      | not\s+us\b
+      | free\s+of\s+charge\b
+      | don['’]?t\s+pay\b)
+    match: ["We will never ask for your password"]
     nomatch: ["we ask for a small fee"]
+  - id: __TB_NEVER_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:ne\s+payez\s+(?:rien|pas)\b
+      | jamais\b
+      | ne\s+(?:\w{1,15}\s{1,3}){0,3}aucun\w{0,2}\b
+      | ce\s+n['’]est\s+pas\s+nous\b)
+    match: ["ne payez rien"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_NEVER_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:no\s+(?:pague|pagues)\b
+      | nunca\b
+      | jam[áa]s\b
+      | no\s+somos\s+nosotros\b)
+    match: ["no pague"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_NEVER_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:n[ãa]o\s+pague\b
+      | jamais\b
+      | nunca\b
+      | ningu[ée]m\s+(?:\w{1,15}\s{1,3}){0,3}(?:vai|ir[áa])\s+pedir\b
+      | n[ãa]o\s+(?:cobramos|pedimos|solicitamos)\b)
+    match: ["não pague"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_NEVER_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:zahlen\s+sie\s+(?:nichts|niemals|nie)\b
+      | niemals\b
+      | keine\s+geb[üu]hren?\b
+      | werden\s+(?:sie|wir)\s+nie\b)
+    match: ["zahlen sie nichts"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_NEVER_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:jangan\s+(?:membayar|bayar|transfer)\b
+      | tidak\s+(?:pernah|akan)\s+(?:meminta|memungut|menarik|minta)\b
+      | tidak\s+ada\s+biaya\b
+      | jangan\s+pernah\b
+      | bebas\s+biaya\b)
+    match: ["jangan membayar"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_NEVER_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:never\s+(?:ask|request|charge|require|contact|send|share|give|pay)\w{0,2}\b
+      | (?:will|do|does)\s+not\s+(?:ask|charge|request)\b
+      | won['’]t\s+(?:ask|charge)\b
+      | no\s+(?:\w{1,15}\s{1,3}){0,2}fees?\b
+      | not\s+us\b
+      | free\s+of\s+charge\b
+      | don['’]?t\s+pay\b
+      | hindi\s+(?:kailanman|kami)\s+(?:hihingi|maniningil|humihingi|sisingil)\b
+      | walang\s+(?:\w{1,15}\s{1,3}){0,2}(?:fee|bayad|singil)\b
+      | huwag\s+(?:po(?:ng)?\s+)?(?:magbayad|ibigay)\b)
+    match: ["hindi kailanman hihingi"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_NEVER_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      đừng\s+(?:chuyển|đóng|nộp)
+      | không\s+bao\s+giờ
+      | không\s+thu\s+(?:bất\s+kỳ\s+)?(?:phí|khoản)
+    match: ["đừng chuyển"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_NEVER_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      不要(?:支付|转账|交钱|付款)
+      | 不会(?:向|通过|索要|收取|要求)
+      | 绝不
+      | 从不
+      | 请勿
+      | 不收取
+      | 不需要密码
+    match: ["公司任何人都不会向您索要银行卡密码"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_SIGNED
     languages: [any]
+    meta: '__TB_SIGNED_EN || __TB_SIGNED_FR || __TB_SIGNED_ES || __TB_SIGNED_PT || __TB_SIGNED_DE || __TB_SIGNED_ID || __TB_SIGNED_TL || __TB_SIGNED_VI || __TB_SIGNED_ZH'
+  - id: __TB_SIGNED_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bsigned\s+(?:offer|contract|employment\s+contract)\b|\bcontrat\s+sign[ée]\b|\bcontrat\s+de\s+travail\s+sign[ée]\b|\bsuite\s+[àa]\s+la\s+signature\b|\bcontrato\s+(?:de\s+\w{1,15}\s+)?(?:firmado|assinado)\b|\btras\s+firmar\b|\bap[óo]s\s+a\s+assinatura\b
-      | \bunterschrieben\w{0,2}\s+(?:arbeits)?vertrag\w{0,2}\b|\bnach\s+unterzeichnung\b|\bkontrak\s+(?:sudah\s+|telah\s+)?ditandatangani\b|\bsetelah\s+kontrak\b|\bmatapos\s+pirmahan\b|\bpirmadong\s+kontrata\b
-      | đã\s+ký\s+hợp\s+đồng|sau\s+khi\s+ký\s+hợp\s+đồng|签署(?:了)?劳动合同|劳动合同签署后|签署劳动合同
-    match: ["Following your signed offer", "您已于5月20日签署劳动合同"]
+      \bsigned\s+(?:offer|contract|employment\s+contract)\b
+    match: ["Following your signed offer"]
     nomatch: ["sign up today"]
+  - id: __TB_SIGNED_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:contrat\s+sign[ée]\b
+      | contrat\s+de\s+travail\s+sign[ée]\b
+      | suite\s+[àa]\s+la\s+signature\b)
+    match: ["contrat signé"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_SIGNED_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:contrato\s+(?:de\s+\w{1,15}\s+)?(?:firmado|assinado)\b
+      | tras\s+firmar\b)
+    match: ["tras firmar"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_SIGNED_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:contrato\s+(?:de\s+\w{1,15}\s+)?(?:firmado|assinado)\b
+      | ap[óo]s\s+a\s+assinatura\b)
+    match: ["após a assinatura"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_SIGNED_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:unterschrieben\w{0,2}\s+(?:arbeits)?vertrag\w{0,2}\b
+      | nach\s+unterzeichnung\b)
+    match: ["unterschrieben vertrag"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_SIGNED_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:kontrak\s+(?:sudah\s+|telah\s+)?ditandatangani\b
+      | setelah\s+kontrak\b)
+    match: ["kontrak ditandatangani"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_SIGNED_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:signed\s+(?:offer|contract|employment\s+contract)\b
+      | matapos\s+pirmahan\b
+      | pirmadong\s+kontrata\b)
+    match: ["matapos pirmahan"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_SIGNED_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      đã\s+ký\s+hợp\s+đồng
+      | sau\s+khi\s+ký\s+hợp\s+đồng
+    match: ["đã ký hợp đồng"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_SIGNED_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      签署(?:了)?劳动合同
+      | 劳动合同签署后
+      | 签署劳动合同
+    match: ["您已于5月20日签署劳动合同"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_OWN_DOMAIN
     languages: [any]
     pattern: '(?<![\w.-])(?!(?:gmail|googlemail|yahoo|outlook|hotmail|live|aol|icloud|gmx|proton|protonmail|yandex|mail|163|126|qq|sina|bit|tinyurl|wa|t)\.)[a-z0-9-]{2,30}(?:\.[a-z0-9-]{2,30}){0,2}\.(?:example|com|net|org|de|fr|es|pt|br|id|ph|vn|cn|io)(?![a-z])'
@@ -23327,211 +24081,1048 @@ rules:
   # ================================================================ coercion: families
   - id: __TB_CO_PASSPORT
     languages: [any]
+    meta: '__TB_CO_PASSPORT_EN || __TB_CO_PASSPORT_FR || __TB_CO_PASSPORT_ES || __TB_CO_PASSPORT_PT || __TB_CO_PASSPORT_DE || __TB_CO_PASSPORT_ID || __TB_CO_PASSPORT_TL || __TB_CO_PASSPORT_VI || __TB_CO_PASSPORT_ZH'
+  - id: __TB_CO_PASSPORT_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:took|take|taken|kept|keep|keeping|confiscated|seized|hold|holding|withheld|withhold)\s+(?:away\s+)?(?:my|our|your)\s+(?:passports?|documents|ids?|papers)\b
-      | \b(?:my|our)\s+(?:passports?|documents|papers)\s+(?:was|were|is|are|got|has\s+been|have\s+been)\s+(?:taken|kept|confiscated|seized|withheld)\b
-      | \b(?:pris|confisqu[ée]|gard[ée]|retenu|retir[ée])\w{0,2}\s+(?:mon|nos|notre|ton|tes|vos|votre)\s+(?:passeports?|papiers|documents)\b
-      | \b(?:quitaron|quitado|retienen|retuvieron|confiscaron|guardaron|quitan|tienen)\s+(?:el|mi|mis|nuestros?|los|tu|tus)\s+(?:pasaportes?|documentos|papeles)\b
-      | \b(?:pegaram|tomaram|confiscaram|retiveram|ficaram\s+com|est[ãa]o\s+com|guardaram|tiraram)\s+(?:o\s+|os\s+)?(?:meu|meus|nosso|nossos|seu|teu)?\s*(?:passaportes?|documentos)\b
-      | \bhaben\s+(?:unsere|meinen|meine|deinen)\s+(?:p[äa]sse?|reisep[äa]sse?|ausweise?)\b| \b(?:mir|uns|dir)\b[^.!?\n]{0,30}?\b(?:pass|reisepass|ausweis|papiere|dokumente)\w{0,2}\s+(?:abgenommen|weggenommen|einbehalten|ab|weg)\b
-      | \bpaspor(?:ku|nya)?\s+(?:\w{1,10}\s{1,3}){0,2}di(?:ambil|tahan|sita|simpan)\b|\b(?:menahan|mengambil|menyita)\s+paspor\b
-      | \b(?:kinuha|kinukuha|hinawakan|hawak|tinago|kinumpiska)\s+(?:nila\s+)?(?:ang\s+)?(?:lahat\s+ng\s+)?(?:passport|pasaporte|dokumento)\b
-      | (?:giữ|thu|lấy|tịch\s+thu|cầm)\s+(?:mất\s+)?(?:hộ\s+chiếu|giấy\s+tờ)|hộ\s+chiếu\s+(?:\S{1,6}\s{1,3}){0,2}bị\s+(?:thu|giữ|lấy)
-      | 护照[就都已全]?(?:被|给)?(?:收走|扣|没收|拿走|收了|扣押|扣下)|(?:收走|扣了|没收|拿走)(?:了)?(?:我的|我们的|你的)?护照
-    match: ["they took my passport", "pegaram meu passaporte", "bọn nó giữ hộ chiếu", "护照就被收走了"]
+      \b(?:(?:took|take|taken|kept|keep|keeping|confiscated|seized|hold|holding|withheld|withhold)\s+(?:away\s+)?(?:my|our|your)\s+(?:passports?|documents|ids?|papers)\b
+      | (?:my|our)\s+(?:passports?|documents|papers)\s+(?:was|were|is|are|got|has\s+been|have\s+been)\s+(?:taken|kept|confiscated|seized|withheld)\b)
+    match: ["they took my passport"]
     nomatch: ["bring your passport to the interview"]
+  - id: __TB_CO_PASSPORT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:pris|confisqu[ée]|gard[ée]|retenu|retir[ée])\w{0,2}\s+(?:mon|nos|notre|ton|tes|vos|votre)\s+(?:passeports?|papiers|documents)\b
+    match: ["pris mon passeport"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_PASSPORT_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:quitaron|quitado|retienen|retuvieron|confiscaron|guardaron|quitan|tienen)\s+(?:el|mi|mis|nuestros?|los|tu|tus)\s+(?:pasaportes?|documentos|papeles)\b
+    match: ["quitaron el pasaporte"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_PASSPORT_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:pegaram|tomaram|confiscaram|retiveram|ficaram\s+com|est[ãa]o\s+com|guardaram|tiraram)\s+(?:o\s+|os\s+)?(?:meu|meus|nosso|nossos|seu|teu)?\s*(?:passaportes?|documentos)\b
+    match: ["pegaram meu passaporte"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_PASSPORT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:haben\s+(?:unsere|meinen|meine|deinen)\s+(?:p[äa]sse?|reisep[äa]sse?|ausweise?)\b
+      | (?:mir|uns|dir)\b[^.!?\n]{0,30}?\b(?:pass|reisepass|ausweis|papiere|dokumente)\w{0,2}\s+(?:abgenommen|weggenommen|einbehalten|ab|weg)\b)
+    match: ["Sie haben unsere Pässe"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_PASSPORT_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:paspor(?:ku|nya)?\s+(?:\w{1,10}\s{1,3}){0,2}di(?:ambil|tahan|sita|simpan)\b
+      | (?:menahan|mengambil|menyita)\s+paspor\b)
+    match: ["paspor diambil"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_PASSPORT_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:took|take|taken|kept|keep|keeping|confiscated|seized|hold|holding|withheld|withhold)\s+(?:away\s+)?(?:my|our|your)\s+(?:passports?|documents|ids?|papers)\b
+      | (?:my|our)\s+(?:passports?|documents|papers)\s+(?:was|were|is|are|got|has\s+been|have\s+been)\s+(?:taken|kept|confiscated|seized|withheld)\b
+      | (?:kinuha|kinukuha|hinawakan|hawak|tinago|kinumpiska)\s+(?:nila\s+)?(?:ang\s+)?(?:lahat\s+ng\s+)?(?:passport|pasaporte|dokumento)\b)
+    match: ["kinuha nila ang passport ko"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_CO_PASSPORT_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      (?:giữ|thu|lấy|tịch\s+thu|cầm)\s+(?:mất\s+)?(?:hộ\s+chiếu|giấy\s+tờ)
+      | hộ\s+chiếu\s+(?:\S{1,6}\s{1,3}){0,2}bị\s+(?:thu|giữ|lấy)
+    match: ["bọn nó giữ hộ chiếu"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_PASSPORT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      护照[就都已全]?(?:被|给)?(?:收走|扣|没收|拿走|收了|扣押|扣下)
+      | (?:收走|扣了|没收|拿走)(?:了)?(?:我的|我们的|你的)?护照
+    match: ["护照就被收走了"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_CO_DEBT
     languages: [any]
+    meta: '__TB_CO_DEBT_EN || __TB_CO_DEBT_FR || __TB_CO_DEBT_ES || __TB_CO_DEBT_PT || __TB_CO_DEBT_DE || __TB_CO_DEBT_ID || __TB_CO_DEBT_TL || __TB_CO_DEBT_VI || __TB_CO_DEBT_ZH'
+  - id: __TB_CO_DEBT_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:i|we)\s+owe\s+(?:them|the\s+company|the\s+boss|him)\b|\bowe\s+(?:them|the\s+company|the\s+boss|us)\s+(?:[$]?\d|money)|\b(?:pay|paying)\s+(?:\S{1,12}\s{1,3}){0,2}(?:compensation|ransom|penalty|fine)\b|\bbuy\s+(?:my|our|your)\s+(?:freedom|way\s+out)\b|\bdebt\s+of\b
-      | \b(?:je|on|nous)\s+(?:leur\s+)?(?:dois|doit|devons)\s+\d|\bdette\s+de\b|\bran[çc]on\b|\bp[ée]nalit[ée]\b|\bpayer\s+pour\s+(?:partir|sortir)\b
-      | \b(?:les|le)\s+debo\b|\bdebemos\s+\d|\bdeuda\s+de\b|\brescate\b|\bmulta\b|\bpagar\s+para\s+(?:salir|irme)\b
-      | \bdevo\s+\d|\bd[íi]vida\s+de\b|\bmulta\s+de\b|\bpagar\s+para\s+(?:sair|ir\s+embora)\b
-      | \b(?:muss|m[üu]ssen)\s+\d[\d.,]{0,8}\s*(?:euro|€|dollar|usd)\b[^.!?\n]{0,40}?\bzur[üu]ck(?:zahlen|bezahlen)\b| \bschulde\w{0,2}\s+(?:ihnen|der\s+firma|dem\s+chef)\b|\bl[öo]segeld\b|\bvertragsstrafe\b|\bfreikaufen\b
-      | \b(?:punya\s+)?(?:utang|hutang)\s+(?:\w{1,10}\s{1,3}){0,2}\d|\bdenda\s+\d|\btebusan\b
-      | \butang\s+(?:daw\s+)?(?:ako|kami|ka)\b|\butang\s+na\s+\d|\bmay\s+utang\b|\bmulta\b|\btubos\b|(?:phải\s+)?trả\s+\d{1,4}\s*(?:triệu|tr)\b|tiền\s+chuộc|bồi\s+thường\s+\d
-      | (?:还|赔|交)[^，。\n]{0,6}?[\d一二三四五六七八九十百千万两]+(?:万|千|元|块)| 欠(?:公司|老板|他们)?[\d一二三四五六七八九十百千万两]|赔(?:偿)?[\d一二三四五六七八九十百千万两]|违约金|赎金|赎人
-    match: ["I owe them 8000 dollars", "devo 7 mil dólares", "说我欠公司八万块"]
+      \b(?:(?:i|we)\s+owe\s+(?:them|the\s+company|the\s+boss|him)\b
+      | owe\s+(?:them|the\s+company|the\s+boss|us)\s+(?:[$]?\d|money)
+      | (?:pay|paying)\s+(?:\S{1,12}\s{1,3}){0,2}(?:compensation|ransom|penalty|fine)\b
+      | buy\s+(?:my|our|your)\s+(?:freedom|way\s+out)\b
+      | debt\s+of\b)
+    match: ["I owe them 8000 dollars"]
     nomatch: ["I owe you a coffee"]
-
-  # Split from __TB_CO_DEBT: Vietnamese words with cased letters give the literal prefilter nothing to look for,
-  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_CO_DEBT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:je|on|nous)\s+(?:leur\s+)?(?:dois|doit|devons)\s+\d
+      | dette\s+de\b
+      | ran[çc]on\b
+      | p[ée]nalit[ée]\b
+      | payer\s+pour\s+(?:partir|sortir)\b)
+    match: ["je dois 5"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_DEBT_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:les|le)\s+debo\b
+      | debemos\s+\d
+      | deuda\s+de\b
+      | rescate\b
+      | multa\b
+      | pagar\s+para\s+(?:salir|irme)\b)
+    match: ["les debo"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_DEBT_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:multa\b
+      | devo\s+\d
+      | d[íi]vida\s+de\b
+      | multa\s+de\b
+      | pagar\s+para\s+(?:sair|ir\s+embora)\b)
+    match: ["devo 7 mil dólares"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_DEBT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:muss|m[üu]ssen)\s+\d[\d.,]{0,8}\s*(?:euro|€|dollar|usd)\b[^.!?\n]{0,40}?\bzur[üu]ck(?:zahlen|bezahlen)\b
+      | schulde\w{0,2}\s+(?:ihnen|der\s+firma|dem\s+chef)\b
+      | l[öo]segeld\b
+      | vertragsstrafe\b
+      | freikaufen\b)
+    match: ["schulde ihnen"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_DEBT_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:punya\s+)?(?:utang|hutang)\s+(?:\w{1,10}\s{1,3}){0,2}\d
+      | denda\s+\d
+      | tebusan\b)
+    match: ["utang 5"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_DEBT_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:i|we)\s+owe\s+(?:them|the\s+company|the\s+boss|him)\b
+      | owe\s+(?:them|the\s+company|the\s+boss|us)\s+(?:[$]?\d|money)
+      | (?:pay|paying)\s+(?:\S{1,12}\s{1,3}){0,2}(?:compensation|ransom|penalty|fine)\b
+      | buy\s+(?:my|our|your)\s+(?:freedom|way\s+out)\b
+      | debt\s+of\b
+      | utang\s+(?:daw\s+)?(?:ako|kami|ka)\b
+      | utang\s+na\s+\d
+      | may\s+utang\b
+      | multa\b
+      | tubos\b)
+    match: ["utang ako"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_CO_DEBT_VI
     languages: [vi]
     flags: [extended]
     pattern: |
       nợ\s+\d
       | đền\s+\d
-
-  - id: __TB_CO_DEBT_ANY
-    languages: [any]
-    meta: '__TB_CO_DEBT || __TB_CO_DEBT_VI'
-
+      | (?:phải\s+)?trả\s+\d{1,4}\s*(?:triệu|tr)\b
+      | tiền\s+chuộc
+      | bồi\s+thường\s+\d
+    match: ["nợ 5"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_DEBT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:还|赔|交)[^，。\n]{0,6}?[\d一二三四五六七八九十百千万两]+(?:万|千|元|块)
+      | 欠(?:公司|老板|他们)?[\d一二三四五六七八九十百千万两]
+      | 赔(?:偿)?[\d一二三四五六七八九十百千万两]
+      | 违约金
+      | 赎金
+      | 赎人
+    match: ["说我欠公司八万块"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_CO_CONFINE
     languages: [any]
+    meta: '__TB_CO_CONFINE_EN || __TB_CO_CONFINE_FR || __TB_CO_CONFINE_ES || __TB_CO_CONFINE_PT || __TB_CO_CONFINE_DE || __TB_CO_CONFINE_ID || __TB_CO_CONFINE_TL || __TB_CO_CONFINE_VI || __TB_CO_CONFINE_ZH'
+  - id: __TB_CO_CONFINE_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:can(?:not|['’]?t)|not\s+allowed\s+to|won['’]?t\s+let\s+(?:me|us))\s+(?:go\s+out|leave|get\s+out|escape|go\s+home)\b|\blocked\s+(?:up|in|us|me)\b|\bheld\s+(?:captive|against\s+(?:my|our)\s+will)\b|\b(?:i['’]?m|i\s+am|we\s+are|stuck)\s+(?:\w+\s+)?in\s+(?:a|the)\s+compound\b
-      | \b(?:je\s+ne\s+peux|on\s+ne\s+peut|nous\s+ne\s+pouvons)\s+pas\s+(?:sortir|partir|rentrer|quitter)\b|\benferm[ée]e?s?\b|\bs[ée]questr[ée]e?s?\b
-      | \bno\s+(?:puedo|podemos|me\s+dejan|nos\s+dejan)\s+(?:salir|irme|irnos|escapar|volver)\b|\bencerrad[oa]s?\b|\bsecuestrad[oa]s?\b
-      | \bn[ãa]o\s+(?:posso|podemos|deixam)\s+(?:sair|ir\s+embora|fugir|voltar)\b|\bpres[oa]s?\s+(?:num|numa|em|no|na)\b|\btrancad[oa]s?\b|\bsequestrad[oa]s?\b
-      | \b(?:lassen|l[äa]sst)\s+(?:uns|mich)\s+nicht\s+(?:raus|gehen|weg)\b|\beingesperrt\b|\bfestgehalten\b|\b(?:komme|kommen|darf|d[üu]rfen)\s+(?:\w{1,15}\s{1,3}){0,2}nicht\s+(?:raus|weg|hinaus)\b
-      | \bdikurung\b|\bdisekap\b|\b(?:tidak|gak|nggak)\s+(?:bisa|boleh)\s+(?:keluar|pulang|kabur)\b
-      | \bnakakulong\b|\bikinulong\b|\bhindi\s+(?:kami\s+|ako\s+)?(?:makalabas|makauwi|makaalis|pinapalabas)\b
-      | bị\s+(?:nhốt|giam)|không\s+(?:ra\s+ngoài|về|thoát|trốn)\s+được|không\s+cho\s+(?:ra|về|đi)
-      | 被关|关在|出不去|不让(?:走|出|回)|走不了|回不了|限制人身自由|被困
-    match: ["I cannot go out", "Estoy encerrada", "Aku dikurung", "我被关在园区里出不去"]
+      \b(?:(?:can(?:not|['’]?t)|not\s+allowed\s+to|won['’]?t\s+let\s+(?:me|us))\s+(?:go\s+out|leave|get\s+out|escape|go\s+home)\b
+      | locked\s+(?:up|in|us|me)\b
+      | held\s+(?:captive|against\s+(?:my|our)\s+will)\b
+      | (?:i['’]?m|i\s+am|we\s+are|stuck)\s+(?:\w+\s+)?in\s+(?:a|the)\s+compound\b)
+    match: ["I cannot go out"]
     nomatch: ["the office is locked at night"]
+  - id: __TB_CO_CONFINE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:je\s+ne\s+peux|on\s+ne\s+peut|nous\s+ne\s+pouvons)\s+pas\s+(?:sortir|partir|rentrer|quitter)\b
+      | enferm[ée]e?s?\b
+      | s[ée]questr[ée]e?s?\b)
+    match: ["je ne peux pas sortir"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_CONFINE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:no\s+(?:puedo|podemos|me\s+dejan|nos\s+dejan)\s+(?:salir|irme|irnos|escapar|volver)\b
+      | encerrad[oa]s?\b
+      | secuestrad[oa]s?\b)
+    match: ["Estoy encerrada"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_CONFINE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:n[ãa]o\s+(?:posso|podemos|deixam)\s+(?:sair|ir\s+embora|fugir|voltar)\b
+      | pres[oa]s?\s+(?:num|numa|em|no|na)\b
+      | trancad[oa]s?\b
+      | sequestrad[oa]s?\b)
+    match: ["não posso sair"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_CONFINE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:lassen|l[äa]sst)\s+(?:uns|mich)\s+nicht\s+(?:raus|gehen|weg)\b
+      | eingesperrt\b
+      | festgehalten\b
+      | (?:komme|kommen|darf|d[üu]rfen)\s+(?:\w{1,15}\s{1,3}){0,2}nicht\s+(?:raus|weg|hinaus)\b)
+    match: ["lassen uns nicht raus"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_CONFINE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:dikurung\b
+      | disekap\b
+      | (?:tidak|gak|nggak)\s+(?:bisa|boleh)\s+(?:keluar|pulang|kabur)\b)
+    match: ["Aku dikurung"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_CONFINE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:can(?:not|['’]?t)|not\s+allowed\s+to|won['’]?t\s+let\s+(?:me|us))\s+(?:go\s+out|leave|get\s+out|escape|go\s+home)\b
+      | locked\s+(?:up|in|us|me)\b
+      | held\s+(?:captive|against\s+(?:my|our)\s+will)\b
+      | (?:i['’]?m|i\s+am|we\s+are|stuck)\s+(?:\w+\s+)?in\s+(?:a|the)\s+compound\b
+      | nakakulong\b
+      | ikinulong\b
+      | hindi\s+(?:kami\s+|ako\s+)?(?:makalabas|makauwi|makaalis|pinapalabas)\b)
+    match: ["nakakulong"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_CO_CONFINE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      bị\s+(?:nhốt|giam)
+      | không\s+(?:ra\s+ngoài|về|thoát|trốn)\s+được
+      | không\s+cho\s+(?:ra|về|đi)
+    match: ["bị nhốt"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_CONFINE_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      被关
+      | 关在
+      | 出不去
+      | 不让(?:走|出|回)
+      | 走不了
+      | 回不了
+      | 限制人身自由
+      | 被困
+    match: ["我被关在园区里出不去"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_CO_VIOLENCE
     languages: [any]
+    meta: '__TB_CO_VIOLENCE_EN || __TB_CO_VIOLENCE_FR || __TB_CO_VIOLENCE_ES || __TB_CO_VIOLENCE_PT || __TB_CO_VIOLENCE_DE || __TB_CO_VIOLENCE_ID || __TB_CO_VIOLENCE_TL || __TB_CO_VIOLENCE_VI || __TB_CO_VIOLENCE_ZH'
+  - id: __TB_CO_VIOLENCE_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:beat|beats|hit|hurt|torture|electrocute|shock)\s+(?:us|me)\b|\b(?:beaten|tortured|electrocuted|starved)\b|\bno\s+food\b|\bdark\s+room\b
-      | \b(?:nous|me)\s+(?:frappent|battent|torturent)\b|\bfrapp[ée]e?s\b|\bbattue?s?\b|\bpriv\w{1,4}\s+de\s+(?:nourriture|repas)\b
-      | \b(?:nos|me)\s+(?:golpean|pegan|torturan)\b|\bgolpead[oa]s?\b|\bno\s+nos\s+dan\s+(?:comida|de\s+comer)\b
-      | \bbatem\s+(?:na\s+gente|em\s+mim|em\s+n[óo]s)\b|\bapanh\w{1,5}\b|\bespancad\w{1,3}\b|\bsem\s+comida\b
-      | \bschlagen\s+(?:uns|mich)\b|\bgeschlagen\b|\bkein\s+essen\b|\bgefoltert\b
-      | \bdipukul(?:i)?\b|\bdisiksa\b|\bdisetrum\b|\b(?:tidak|gak)\s+(?:di)?(?:kasih|beri)\s+makan\b
-      | \bbinubugbog\b|\bbinugbog\b|\bsinasaktan\b|\bhindi\s+pinapakain\b|\bkinuryente\b
-      | 挨打|被打|打我们|殴打|不给饭|电击|电棍|小黑屋
-    match: ["they beat us", "nous frappent", "挨打"]
+      \b(?:(?:beat|beats|hit|hurt|torture|electrocute|shock)\s+(?:us|me)\b
+      | (?:beaten|tortured|electrocuted|starved)\b
+      | no\s+food\b
+      | dark\s+room\b)
+    match: ["they beat us"]
     nomatch: ["we beat our sales target"]
-
-  # Split from __TB_CO_VIOLENCE: Vietnamese words with cased letters give the literal prefilter nothing to look for,
-  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_CO_VIOLENCE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:nous|me)\s+(?:frappent|battent|torturent)\b
+      | frapp[ée]e?s\b
+      | battue?s?\b
+      | priv\w{1,4}\s+de\s+(?:nourriture|repas)\b)
+    match: ["nous frappent"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_VIOLENCE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:nos|me)\s+(?:golpean|pegan|torturan)\b
+      | golpead[oa]s?\b
+      | no\s+nos\s+dan\s+(?:comida|de\s+comer)\b)
+    match: ["nos golpean"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_VIOLENCE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:batem\s+(?:na\s+gente|em\s+mim|em\s+n[óo]s)\b
+      | apanh\w{1,5}\b
+      | espancad\w{1,3}\b
+      | sem\s+comida\b)
+    match: ["batem na gente"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_VIOLENCE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:schlagen\s+(?:uns|mich)\b
+      | geschlagen\b
+      | kein\s+essen\b
+      | gefoltert\b)
+    match: ["schlagen uns"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_VIOLENCE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:dipukul(?:i)?\b
+      | disiksa\b
+      | disetrum\b
+      | (?:tidak|gak)\s+(?:di)?(?:kasih|beri)\s+makan\b)
+    match: ["dipukul"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_VIOLENCE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:beat|beats|hit|hurt|torture|electrocute|shock)\s+(?:us|me)\b
+      | (?:beaten|tortured|electrocuted|starved)\b
+      | no\s+food\b
+      | dark\s+room\b
+      | binubugbog\b
+      | binugbog\b
+      | sinasaktan\b
+      | hindi\s+pinapakain\b
+      | kinuryente\b)
+    match: ["binubugbog"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_CO_VIOLENCE_VI
     languages: [vi]
     flags: [extended]
     pattern: |
       bị\s+(?:đánh|đập|bỏ\s+đói|chích\s+điện|tra\s+tấn)
-
-  - id: __TB_CO_VIOLENCE_ANY
-    languages: [any]
-    meta: '__TB_CO_VIOLENCE || __TB_CO_VIOLENCE_VI'
-
+    match: ["bị đánh"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_VIOLENCE_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      挨打
+      | 被打
+      | 打我们
+      | 殴打
+      | 不给饭
+      | 电击
+      | 电棍
+      | 小黑屋
+    match: ["挨打"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_CO_QUOTA
     languages: [any]
+    meta: '__TB_CO_QUOTA_EN || __TB_CO_QUOTA_FR || __TB_CO_QUOTA_ES || __TB_CO_QUOTA_PT || __TB_CO_QUOTA_DE || __TB_CO_QUOTA_ID || __TB_CO_QUOTA_TL || __TB_CO_QUOTA_VI || __TB_CO_QUOTA_ZH'
+  - id: __TB_CO_QUOTA_EN
+    languages: [en]
     flags: [extended]
     pattern: |
       \b(?:don['’]?t|do\s+not|didn['’]?t|fail\s+to|can['’]?t)\s+(?:hit|meet|reach|make)\s+(?:the\s+|my\s+|our\s+)?(?:daily\s+)?(?:target|quota)\b
-      | \bn['’]atteins\s+pas\s+le\s+quota\b|\bsi\s+(?:je|on|nous)\s+n['’]atteigno?\w{0,3}\s+pas\b
-      | \bno\s+cumplo\s+(?:la\s+)?(?:meta|cuota)\b|\bn[ãa]o\s+bater\s+a\s+meta\b|\bnicht\s+schaffe\w{0,2}\b[^.!?\n]{0,10}|\b(?:tagesziel|tagessoll)\b
-      | \btidak\s+(?:capai|mencapai)\s+target\b|\bhindi\s+(?:namin|ko)\s+naabot\s+ang\s+(?:quota|target)\b
-      | không\s+đạt\s+chỉ\s+tiêu|完不成(?:业绩|任务|指标)|业绩不达标
-    match: ["if I don't hit the daily target", "Không đạt chỉ tiêu"]
+    match: ["if I don't hit the daily target"]
     nomatch: ["we met our quarterly target"]
+  - id: __TB_CO_QUOTA_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:n['’]atteins\s+pas\s+le\s+quota\b
+      | si\s+(?:je|on|nous)\s+n['’]atteigno?\w{0,3}\s+pas\b)
+    match: ["n'atteins pas le quota"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_QUOTA_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bno\s+cumplo\s+(?:la\s+)?(?:meta|cuota)\b
+    match: ["no cumplo meta"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_QUOTA_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bn[ãa]o\s+bater\s+a\s+meta\b
+    match: ["não bater a meta"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_QUOTA_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:nicht\s+schaffe\w{0,2}\b[^.!?\n]{0,10}
+      | (?:tagesziel|tagessoll)\b)
+    match: ["nicht schaffe"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_QUOTA_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \btidak\s+(?:capai|mencapai)\s+target\b
+    match: ["tidak capai target"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_QUOTA_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:don['’]?t|do\s+not|didn['’]?t|fail\s+to|can['’]?t)\s+(?:hit|meet|reach|make)\s+(?:the\s+|my\s+|our\s+)?(?:daily\s+)?(?:target|quota)\b
+      | hindi\s+(?:namin|ko)\s+naabot\s+ang\s+(?:quota|target)\b)
+    match: ["hindi namin naabot ang quota"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_CO_QUOTA_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      không\s+đạt\s+chỉ\s+tiêu
+    match: ["Không đạt chỉ tiêu"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_QUOTA_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      完不成(?:业绩|任务|指标)
+      | 业绩不达标
+    match: ["完不成业绩"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_CO_SOLD
     languages: [any]
+    meta: '__TB_CO_SOLD_EN || __TB_CO_SOLD_FR || __TB_CO_SOLD_ES || __TB_CO_SOLD_PT || __TB_CO_SOLD_DE || __TB_CO_SOLD_ID || __TB_CO_SOLD_TL || __TB_CO_SOLD_VI || __TB_CO_SOLD_ZH'
+  - id: __TB_CO_SOLD_EN
+    languages: [en]
     flags: [extended]
     pattern: |
       \b(?:sell|sold|resell|resold)\s+(?:me|us|you|her|him)\s+to\s+(?:another|a\s+different|other)\b
-      | \b(?:me|nous|te)\s+(?:re)?vendre\s+[àa]\s+une?\s+autre\b|\bvender(?:me|nos|te)?\s+a\s+otra\b|\b(?:me|nos)\s+van\s+a\s+vender\b
-      | \b(?:me|nos|te)\s+vender\s+(?:para|pra)\s+outra\b|\ban\s+eine\s+andere\s+firma\s+(?:verkaufen|verkauft)\b|\bverkauft\s+werden\b
-      | \bdijual\s+ke\b|\bibebenta\b|bán\s+(?:em|tôi|mình|con)?\s*sang|卖到|转卖|卖给别的
-    match: ["they will sell me to another company", "Katanya aku mau dijual ke perusahaan lain"]
+    match: ["they will sell me to another company"]
     nomatch: ["we sell to other companies"]
+  - id: __TB_CO_SOLD_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:me|nous|te)\s+(?:re)?vendre\s+[àa]\s+une?\s+autre\b
+    match: ["me vendre à un autre"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_SOLD_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:vender(?:me|nos|te)?\s+a\s+otra\b
+      | (?:me|nos)\s+van\s+a\s+vender\b)
+    match: ["vender a otra"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_SOLD_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:me|nos|te)\s+vender\s+(?:para|pra)\s+outra\b
+    match: ["me vender para outra"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_SOLD_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:an\s+eine\s+andere\s+firma\s+(?:verkaufen|verkauft)\b
+      | verkauft\s+werden\b)
+    match: ["an eine andere firma verkaufen"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_SOLD_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \bdijual\s+ke\b
+    match: ["Katanya aku mau dijual ke perusahaan lain"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_SOLD_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:sell|sold|resell|resold)\s+(?:me|us|you|her|him)\s+to\s+(?:another|a\s+different|other)\b
+      | ibebenta\b)
+    match: ["ibebenta"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_CO_SOLD_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      bán\s+(?:em|tôi|mình|con)?\s*sang
+    match: ["bán sang"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_SOLD_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      卖到
+      | 转卖
+      | 卖给别的
+    match: ["卖给别的"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_CO_EXPOSE
     languages: [any]
+    meta: '__TB_CO_EXPOSE_EN || __TB_CO_EXPOSE_FR || __TB_CO_EXPOSE_ES || __TB_CO_EXPOSE_PT || __TB_CO_EXPOSE_DE || __TB_CO_EXPOSE_ID || __TB_CO_EXPOSE_TL || __TB_CO_EXPOSE_VI || __TB_CO_EXPOSE_ZH'
+  - id: __TB_CO_EXPOSE_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bsend\s+(?:your|the)\s+(?:photos|pictures|pics|videos)\s+to\s+your\s+(?:family|parents|friends)\b|\benvo\w{1,5}\s+tes\s+photos\s+[àa]\s+ta\s+famille\b
-      | \b(?:mandamos|enviamos|mandaremos)\s+(?:tus|suas)\s+fotos\b|\bdeine\s+fotos\s+an\s+deine\s+familie\b|\bfoto\s+kamu\s+(?:kami\s+)?kirim\s+ke\s+keluarga\b
-      | \bipapadala\s+namin\s+ang\s+mga\s+(?:litrato|picture|photo)\b|gửi\s+ảnh\s+cho\s+gia\s+đình|发给你家人|发给你(?:父母|亲戚)
+      \bsend\s+(?:your|the)\s+(?:photos|pictures|pics|videos)\s+to\s+your\s+(?:family|parents|friends)\b
     match: ["we send your photos to your family"]
     nomatch: ["send your photos to the studio"]
+  - id: __TB_CO_EXPOSE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \benvo\w{1,5}\s+tes\s+photos\s+[àa]\s+ta\s+famille\b
+    match: ["on envoie tes photos à ta famille"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_EXPOSE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:mandamos|enviamos|mandaremos)\s+(?:tus|suas)\s+fotos\b
+    match: ["mandamos tus fotos"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_EXPOSE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:mandamos|enviamos|mandaremos)\s+(?:tus|suas)\s+fotos\b
+    match: ["mandamos suas fotos"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_EXPOSE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bdeine\s+fotos\s+an\s+deine\s+familie\b
+    match: ["deine fotos an deine familie"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_EXPOSE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \bfoto\s+kamu\s+(?:kami\s+)?kirim\s+ke\s+keluarga\b
+    match: ["foto kamu kirim ke keluarga"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_EXPOSE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:send\s+(?:your|the)\s+(?:photos|pictures|pics|videos)\s+to\s+your\s+(?:family|parents|friends)\b
+      | ipapadala\s+namin\s+ang\s+mga\s+(?:litrato|picture|photo)\b)
+    match: ["ipapadala namin ang mga litrato"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_CO_EXPOSE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      gửi\s+ảnh\s+cho\s+gia\s+đình
+    match: ["gửi ảnh cho gia đình"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_EXPOSE_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      发给你家人
+      | 发给你(?:父母|亲戚)
+    match: ["发给你家人"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_CO_NO_ESCAPE
     languages: [any]
+    meta: '__TB_CO_NO_ESCAPE_EN || __TB_CO_NO_ESCAPE_FR || __TB_CO_NO_ESCAPE_ES || __TB_CO_NO_ESCAPE_PT || __TB_CO_NO_ESCAPE_DE || __TB_CO_NO_ESCAPE_ID || __TB_CO_NO_ESCAPE_TL || __TB_CO_NO_ESCAPE_VI || __TB_CO_NO_ESCAPE_ZH'
+  - id: __TB_CO_NO_ESCAPE_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bdon['’]?t\s+(?:even\s+)?(?:think\s+(?:about|of)|try)\s+(?:running|escaping|to\s+(?:run|escape))\b|\bn['’]essaie\s+(?:pas|m[êe]me\s+pas)\s+de\s+(?:t['’]enfuir|fuir|t['’][ée]chapper)\b
-      | \bni\s+(?:pienses|se\s+te\s+ocurra)\s+(?:en\s+)?(?:escapar|huir)\b|\bnem\s+pense\s+em\s+fugir\b|\bdenk\s+(?:nicht\s+mal|gar\s+nicht)\s+an\s+flucht\b
-      | \bjangan\s+(?:coba-coba|coba|berani)\s+kabur\b|\bhuwag\s+mong\s+subukang\s+tumakas\b|đừng\s+(?:có\s+mà\s+)?(?:bỏ\s+)?trốn|别想(?:着)?跑|别想逃
-      | \bif\s+you\s+(?:quit|leave|run)\b[^.!?\n]{0,40}?\b(?:pay\s+(?:a\s+|the\s+)?(?:[$€£]\s?\d|\d|compensation|fine|penalty)|compensation|penalty)\b|\bsi\s+tu\s+pars\b[^.!?\n]{0,40}?\bpa[iy]\w{0,3}\b|\bsi\s+te\s+vas\b[^.!?\n]{0,40}?\b(?:pagas|multa)\b
-      | \bse\s+sair\b[^.!?\n]{0,40}?\b(?:paga|multa)\b|\bwenn\s+du\s+(?:jetzt\s+)?(?:k[üu]ndigst|gehst|abhaust)\b[^.!?\n]{0,40}?(?:zahl|strafe)|\bkalau\s+berhenti\b[^.!?\n]{0,30}?\b(?:bayar|denda)\b
-      | \bkung\s+aalis\s+ka\b[^.!?\n]{0,30}?\b(?:magbabayad|multa)\b|muốn\s+nghỉ\s+thì\s+(?:đền|phạt|bồi)|想走就(?:赔|交)
+      \b(?:don['’]?t\s+(?:even\s+)?(?:think\s+(?:about|of)|try)\s+(?:running|escaping|to\s+(?:run|escape))\b
+      | if\s+you\s+(?:quit|leave|run)\b[^.!?\n]{0,40}?\b(?:pay\s+(?:a\s+|the\s+)?(?:[$€£]\s?\d|\d|compensation|fine|penalty)|compensation|penalty)\b)
     match: ["Don't think about running", "if you quit now you pay $5,000"]
     nomatch: ["if you quit, HR will process your final pay"]
-  - id: __TB_CO_SOS
-    languages: [any]
+  - id: __TB_CO_NO_ESCAPE_FR
+    languages: [fr]
     flags: [extended]
     pattern: |
-      \b(?:please|pls|plz)\s+help\s+me\b|\bhelp\s+me\s+(?:get\s+out|escape|please)\b|\bsave\s+me\b|\bget\s+me\s+out\b|\bcall\s+the\s+(?:police|embassy)\s+for\s+me\b|\baidez[\s-]moi\b|\bappelez\s+l['’]ambassade\b|\bay[úu]d(?:a|e)me\b|\bavisa\s+a\s+la\s+embajada\b
-      | \bme\s+ajud[ae]\b|\bavisa\s+a\s+embaixada\b|\bhilf\s+mir\b|\bhelft\s+mir\b|\bruf\s+die\s+(?:botschaft|polizei)\b|\btolong\s+(?:bantu|lapor)\b|\btulungan\s+(?:nyo|ninyo|mo)\s+(?:po\s+)?ako\b|\bpakisabi\s+(?:po\s+)?sa\s+embassy\b|báo\s+đại\s+sứ\s+quán\s+giúp|救救我|求(?:你们|求你)帮我|帮我联系大使馆
-    match: ["please help me", "救救我"]
+      \b(?:n['’]essaie\s+(?:pas|m[êe]me\s+pas)\s+de\s+(?:t['’]enfuir|fuir|t['’][ée]chapper)\b
+      | si\s+tu\s+pars\b[^.!?\n]{0,40}?\bpa[iy]\w{0,3}\b)
+    match: ["n'essaie pas de t'enfuir"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_NO_ESCAPE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:ni\s+(?:pienses|se\s+te\s+ocurra)\s+(?:en\s+)?(?:escapar|huir)\b
+      | si\s+te\s+vas\b[^.!?\n]{0,40}?\b(?:pagas|multa)\b)
+    match: ["ni pienses escapar"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_NO_ESCAPE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:nem\s+pense\s+em\s+fugir\b
+      | se\s+sair\b[^.!?\n]{0,40}?\b(?:paga|multa)\b)
+    match: ["nem pense em fugir"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_NO_ESCAPE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:denk\s+(?:nicht\s+mal|gar\s+nicht)\s+an\s+flucht\b
+      | wenn\s+du\s+(?:jetzt\s+)?(?:k[üu]ndigst|gehst|abhaust)\b[^.!?\n]{0,40}?(?:zahl|strafe))
+    match: ["denk nicht mal an flucht"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_NO_ESCAPE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:jangan\s+(?:coba-coba|coba|berani)\s+kabur\b
+      | kalau\s+berhenti\b[^.!?\n]{0,30}?\b(?:bayar|denda)\b)
+    match: ["jangan coba-coba kabur"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_NO_ESCAPE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:don['’]?t\s+(?:even\s+)?(?:think\s+(?:about|of)|try)\s+(?:running|escaping|to\s+(?:run|escape))\b
+      | huwag\s+mong\s+subukang\s+tumakas\b
+      | if\s+you\s+(?:quit|leave|run)\b[^.!?\n]{0,40}?\b(?:pay\s+(?:a\s+|the\s+)?(?:[$€£]\s?\d|\d|compensation|fine|penalty)|compensation|penalty)\b
+      | kung\s+aalis\s+ka\b[^.!?\n]{0,30}?\b(?:magbabayad|multa)\b)
+    match: ["huwag mong subukang tumakas"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_CO_NO_ESCAPE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      đừng\s+(?:có\s+mà\s+)?(?:bỏ\s+)?trốn
+      | muốn\s+nghỉ\s+thì\s+(?:đền|phạt|bồi)
+    match: ["đừng trốn"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_NO_ESCAPE_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      别想(?:着)?跑
+      | 别想逃
+      | 想走就(?:赔|交)
+    match: ["想走就赔"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  - id: __TB_CO_SOS
+    languages: [any]
+    meta: '__TB_CO_SOS_EN || __TB_CO_SOS_FR || __TB_CO_SOS_ES || __TB_CO_SOS_PT || __TB_CO_SOS_DE || __TB_CO_SOS_ID || __TB_CO_SOS_TL || __TB_CO_SOS_VI || __TB_CO_SOS_ZH'
+  - id: __TB_CO_SOS_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:please|pls|plz)\s+help\s+me\b
+      | help\s+me\s+(?:get\s+out|escape|please)\b
+      | save\s+me\b
+      | get\s+me\s+out\b
+      | call\s+the\s+(?:police|embassy)\s+for\s+me\b)
+    match: ["please help me"]
     nomatch: ["can you help me with the form"]
-
-  # Split from __TB_CO_SOS: Vietnamese words with cased letters give the literal prefilter nothing to look for,
-  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_CO_SOS_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:aidez[\s-]moi\b
+      | appelez\s+l['’]ambassade\b)
+    match: ["aidez moi"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_CO_SOS_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:ay[úu]d(?:a|e)me\b
+      | avisa\s+a\s+la\s+embajada\b)
+    match: ["ayúdame"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_CO_SOS_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:me\s+ajud[ae]\b
+      | avisa\s+a\s+embaixada\b)
+    match: ["me ajuda"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_CO_SOS_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:hilf\s+mir\b
+      | helft\s+mir\b
+      | ruf\s+die\s+(?:botschaft|polizei)\b)
+    match: ["hilf mir"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_CO_SOS_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \btolong\s+(?:bantu|lapor)\b
+    match: ["tolong bantu"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_CO_SOS_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:please|pls|plz)\s+help\s+me\b
+      | help\s+me\s+(?:get\s+out|escape|please)\b
+      | save\s+me\b
+      | get\s+me\s+out\b
+      | call\s+the\s+(?:police|embassy)\s+for\s+me\b
+      | tulungan\s+(?:nyo|ninyo|mo)\s+(?:po\s+)?ako\b
+      | pakisabi\s+(?:po\s+)?sa\s+embassy\b)
+    match: ["tulungan nyo ako"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_CO_SOS_VI
     languages: [vi]
     flags: [extended]
     pattern: |
       cứu\s+(?:em|tôi|con|mình)\s+với
-
-  - id: __TB_CO_SOS_ANY
-    languages: [any]
-    meta: '__TB_CO_SOS || __TB_CO_SOS_VI'
-
+      | báo\s+đại\s+sứ\s+quán\s+giúp
+    match: ["cứu em với"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_CO_SOS_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      救救我
+      | 求(?:你们|求你)帮我
+      | 帮我联系大使馆
+    match: ["救救我"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_FIRST_PERSON
     languages: [any]
+    meta: '__TB_FIRST_PERSON_EN || __TB_FIRST_PERSON_FR || __TB_FIRST_PERSON_ES || __TB_FIRST_PERSON_PT || __TB_FIRST_PERSON_DE || __TB_FIRST_PERSON_ID || __TB_FIRST_PERSON_TL || __TB_FIRST_PERSON_VI || __TB_FIRST_PERSON_ZH'
+  - id: __TB_FIRST_PERSON_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:i|i['’]m|me|my)\b|\bje\b|\bj['’]|\bmoi\b|\b(?:yo|estoy|me\s+quitaron)\b|\b(?:eu|estou|minha|meu)\b|\b(?:ich|mich|mir)\b|\b(?:aku|saya)\b|\b(?:ako|ko)\b
-      | (?:cứu|của|bảo|giúp|cho)\s+(?:em|con)\b|\b(?:em|con)\s+(?:bị|nợ|không|phải)\b|\bmẹ\s+ơi\b|我(?!们)
-    match: ["they took my passport", "我被关"]
+      \b(?:i|i['’]m|me|my)\b
+    match: ["they took my passport"]
     nomatch: ["workers were beaten"]
+  - id: __TB_FIRST_PERSON_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:i|i['’]m|me|my)\b
+      | je\b
+      | j['’]
+      | moi\b)
+    match: ["je"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_FIRST_PERSON_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:i|i['’]m|me|my)\b
+      | (?:yo|estoy|me\s+quitaron)\b)
+    match: ["yo"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_FIRST_PERSON_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:i|i['’]m|me|my)\b
+      | (?:eu|estou|minha|meu)\b)
+    match: ["eu"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_FIRST_PERSON_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:ich|mich|mir)\b
+    match: ["ich"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_FIRST_PERSON_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:aku|saya)\b
+    match: ["aku"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_FIRST_PERSON_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:i|i['’]m|me|my)\b
+      | (?:ako|ko)\b)
+    match: ["ako"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_FIRST_PERSON_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      (?:cứu|của|bảo|giúp|cho)\s+(?:em|con)\b
+      | \b(?:(?:em|con)\s+(?:bị|nợ|không|phải)\b
+      | mẹ\s+ơi\b)
+    match: ["cứu em"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_FIRST_PERSON_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      我(?!们)
+    match: ["我被关"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_SECOND_PERSON
     languages: [any]
+    meta: '__TB_SECOND_PERSON_EN || __TB_SECOND_PERSON_FR || __TB_SECOND_PERSON_ES || __TB_SECOND_PERSON_PT || __TB_SECOND_PERSON_DE || __TB_SECOND_PERSON_ID || __TB_SECOND_PERSON_TL || __TB_SECOND_PERSON_VI || __TB_SECOND_PERSON_ZH'
+  - id: __TB_SECOND_PERSON_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \byou\b|\btu\b|\bt['’]|\b(?:tú|te\s+vas|firmaste)\b|\bvocê\b|\b(?:du|dich|dein\w{0,2})\b|\bkamu\b|\b(?:ka|mo)\b|\bmày\b|你
+      \byou\b
     match: ["You signed the contract"]
     nomatch: ["the worker signed"]
+  - id: __TB_SECOND_PERSON_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:tu\b
+      | t['’])
+    match: ["t'"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_SECOND_PERSON_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:tu\b
+      | (?:tú|te\s+vas|firmaste)\b)
+    match: ["tú"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_SECOND_PERSON_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:tu\b
+      | você\b)
+    match: ["você"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_SECOND_PERSON_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:du|dich|dein\w{0,2})\b
+    match: ["du"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_SECOND_PERSON_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \bkamu\b
+    match: ["kamu"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_SECOND_PERSON_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:you\b
+      | (?:ka|mo)\b)
+    match: ["ka"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_SECOND_PERSON_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bmày\b
+    match: ["mày"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_SECOND_PERSON_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      你
+    match: ["你"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_THIRD_REPORT
     languages: [any]
+    meta: '__TB_THIRD_REPORT_EN || __TB_THIRD_REPORT_FR || __TB_THIRD_REPORT_ES || __TB_THIRD_REPORT_PT || __TB_THIRD_REPORT_DE || __TB_THIRD_REPORT_ID || __TB_THIRD_REPORT_TL || __TB_THIRD_REPORT_VI || __TB_THIRD_REPORT_ZH'
+  - id: __TB_THIRD_REPORT_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:she|he|they)\s+(?:said|told|says|recalled|described)\b|\baccording\s+to\b|\b(?:rescued|repatriated)\s+(?:workers|victims|nationals)\b|\bsurvivors?\b
-      | \bselon\b|\bont\s+(?:racont[ée]|d[ée]clar[ée])\b|\bsegún\b|\bsegundo\s+(?:a|o)\b|\blaut\b|\bmenurut\b|\bmengaku\b|\bayon\s+sa\b|\btheo\b|\bkể\s+rằng\b|\bkata\s+(?:korban|dia|ia|polisi)\b|\bsabi\s+(?:ng|niya)\s+(?:biktima|pulis)\b|据|获救|称
+      \b(?:(?:she|he|they)\s+(?:said|told|says|recalled|described)\b
+      | according\s+to\b
+      | (?:rescued|repatriated)\s+(?:workers|victims|nationals)\b
+      | survivors?\b)
     match: ["the survivors said they were beaten"]
     nomatch: ["they beat us"]
-  - id: __TB_RELATIVE
-    languages: [any]
+  - id: __TB_THIRD_REPORT_FR
+    languages: [fr]
     flags: [extended]
     pattern: |
-      \bmy\s+(?:brother|sister|son|daughter|cousin|nephew|niece|husband|wife|boyfriend|girlfriend|friend)\b|\b(?:mon|ma)\s+(?:fr[èe]re|s[œo]e?ur|fils|fille|cousine?|mari|femme|ami|amie|neveu|ni[èe]ce)\b
-      | \bmi\s+(?:hermana?|hij[oa]|prim[oa]|esposo|esposa|marido|novi[oa]|amig[oa]|sobrin[oa])\b|\b(?:meu|minha)\s+(?:irm[ãa]o?|filh[oa]|prim[oa]|marido|esposa|namorad[oa]|amig[oa]|sobrinh[oa])\b
-      | \b(?:mein|meine)\s+(?:bruder|schwester|sohn|tochter|cousin|cousine|mann|frau|freund|freundin|neffe|nichte)\b|\b(?:adik|kakak|anak|suami|istri|sepupu|teman)\s+(?:saya|aku|ku)\b|\b(?:adikku|kakakku|anakku|suamiku|istriku)\b
-      | \b(?:kapatid|anak|pinsan|asawa|kaibigan|pamangkin)\s+(?:ko|namin)\b
-      | 我(?:的)?(?:哥哥|弟弟|姐姐|妹妹|儿子|女儿|表哥|表弟|表姐|表妹|堂哥|堂弟|朋友|老公|丈夫|老婆|妻子|侄子|外甥)
-    match: ["my brother says they took his passport", "我弟弟被关在园区"]
+      \b(?:selon\b
+      | ont\s+(?:racont[ée]|d[ée]clar[ée])\b)
+    match: ["selon"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_THIRD_REPORT_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bsegún\b
+    match: ["según"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_THIRD_REPORT_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bsegundo\s+(?:a|o)\b
+    match: ["segundo a"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_THIRD_REPORT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \blaut\b
+    match: ["laut"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_THIRD_REPORT_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:menurut\b
+      | mengaku\b
+      | kata\s+(?:korban|dia|ia|polisi)\b)
+    match: ["menurut"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_THIRD_REPORT_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:she|he|they)\s+(?:said|told|says|recalled|described)\b
+      | according\s+to\b
+      | (?:rescued|repatriated)\s+(?:workers|victims|nationals)\b
+      | survivors?\b
+      | ayon\s+sa\b
+      | sabi\s+(?:ng|niya)\s+(?:biktima|pulis)\b)
+    match: ["ayon sa"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_THIRD_REPORT_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:theo\b
+      | kể\s+rằng\b)
+    match: ["theo"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_THIRD_REPORT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      据
+      | 获救
+      | 称
+    match: ["据"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  - id: __TB_RELATIVE
+    languages: [any]
+    meta: '__TB_RELATIVE_EN || __TB_RELATIVE_FR || __TB_RELATIVE_ES || __TB_RELATIVE_PT || __TB_RELATIVE_DE || __TB_RELATIVE_ID || __TB_RELATIVE_TL || __TB_RELATIVE_VI || __TB_RELATIVE_ZH'
+  - id: __TB_RELATIVE_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bmy\s+(?:brother|sister|son|daughter|cousin|nephew|niece|husband|wife|boyfriend|girlfriend|friend)\b
+    match: ["my brother says they took his passport"]
     nomatch: ["my passport was taken"]
-  # ================================================================ coercion: scoring
-
-  # Split from __TB_RELATIVE: Vietnamese words with cased letters give the literal prefilter nothing to look for,
-  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_RELATIVE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:mon|ma)\s+(?:fr[èe]re|s[œo]e?ur|fils|fille|cousine?|mari|femme|ami|amie|neveu|ni[èe]ce)\b
+    match: ["mon frère"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_RELATIVE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bmi\s+(?:hermana?|hij[oa]|prim[oa]|esposo|esposa|marido|novi[oa]|amig[oa]|sobrin[oa])\b
+    match: ["mi hermana se fue a Camboya"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_RELATIVE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:meu|minha)\s+(?:irm[ãa]o?|filh[oa]|prim[oa]|marido|esposa|namorad[oa]|amig[oa]|sobrinh[oa])\b
+    match: ["meu irmão foi para o Camboja"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_RELATIVE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:mein|meine)\s+(?:bruder|schwester|sohn|tochter|cousin|cousine|mann|frau|freund|freundin|neffe|nichte)\b
+    match: ["mein bruder"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_RELATIVE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:adik|kakak|anak|suami|istri|sepupu|teman)\s+(?:saya|aku|ku)\b
+      | (?:adikku|kakakku|anakku|suamiku|istriku)\b)
+    match: ["adik saya"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_RELATIVE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:my\s+(?:brother|sister|son|daughter|cousin|nephew|niece|husband|wife|boyfriend|girlfriend|friend)\b
+      | (?:kapatid|anak|pinsan|asawa|kaibigan|pamangkin)\s+(?:ko|namin)\b)
+    match: ["kapatid ko"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_RELATIVE_VI
     languages: [vi]
     flags: [extended]
-    match:
-      - "Em trai tôi sang Campuchia làm việc từ tháng trước."
-    nomatch:
-      - "Tôi sang Campuchia làm việc từ tháng trước."
     pattern: |
       (?:em\s+trai|em\s+gái|anh\s+trai|chị\s+gái|con\s+trai|con\s+gái|chồng|vợ|bạn)\s+(?:tôi|em|mình)\b
-
-  - id: __TB_RELATIVE_ANY
-    languages: [any]
-    meta: '__TB_RELATIVE || __TB_RELATIVE_VI'
-
+    match: ["Em trai tôi sang Campuchia làm việc từ tháng trước."]
+    nomatch: ["Tôi sang Campuchia làm việc từ tháng trước."]
+  - id: __TB_RELATIVE_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      我(?:的)?(?:哥哥|弟弟|姐姐|妹妹|儿子|女儿|表哥|表弟|表姐|表妹|堂哥|堂弟|朋友|老公|丈夫|老婆|妻子|侄子|外甥)
+    match: ["我弟弟被关在园区"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  # ================================================================ coercion: scoring
   - id: COER_TB_VICTIM_SIGNS
     tactic: coercion
     weight: 4.0
     languages: [any]
     describe: "A message in the first person, or a plea for help, that tells two or more signs of control after recruitment (passport kept, debt or ransom, locked in, beaten, quota punished, sold on)"
-    meta: '2 of (__TB_CO_PASSPORT, __TB_CO_DEBT_ANY, __TB_CO_CONFINE, __TB_CO_VIOLENCE_ANY, __TB_CO_QUOTA, __TB_CO_SOLD) && (__TB_FIRST_PERSON || __TB_CO_SOS_ANY) && !__TB_THIRD_REPORT && !__TB_RELATIVE_ANY && (!__ABOUT_SCAMS_NO_CONTACT || __TB_CO_SOS_ANY && __TB_FIRST_PERSON)'
+    meta: '2 of (__TB_CO_PASSPORT, __TB_CO_DEBT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_QUOTA, __TB_CO_SOLD) && (__TB_FIRST_PERSON || __TB_CO_SOS) && !__TB_THIRD_REPORT && !__TB_RELATIVE && (!__ABOUT_SCAMS_NO_CONTACT || __TB_CO_SOS && __TB_FIRST_PERSON)'
     match:
       - "please help me, they took my passport and now I owe them 8000 dollars"
       - "Wenn ich das Tagesziel nicht schaffe, schlagen sie uns. Sie wollen mich an eine andere Firma verkaufen."
@@ -23547,7 +25138,7 @@ rules:
     weight: 3.0
     languages: [any]
     describe: "The victim speaks for themself (first person or a plea for help) about being held after recruitment: a moderator should be alerted"
-    meta: 'COER_TB_VICTIM_SIGNS && (__TB_CO_SOS_ANY || __TB_FIRST_PERSON)'
+    meta: 'COER_TB_VICTIM_SIGNS && (__TB_CO_SOS || __TB_FIRST_PERSON)'
     match:
       - "救救我，一到这边护照就被收走了，说我欠公司八万块"
     nomatch:
@@ -23558,7 +25149,7 @@ rules:
     weight: 1.5
     languages: [any]
     describe: "Three or more distinct signs of control after recruitment (passport kept, debt, locked in, beaten, quota punished, sold on) in a message from the victim"
-    meta: 'COER_TB_VICTIM_SIGNS && 3 of (__TB_CO_PASSPORT, __TB_CO_DEBT_ANY, __TB_CO_CONFINE, __TB_CO_VIOLENCE_ANY, __TB_CO_QUOTA, __TB_CO_SOLD)'
+    meta: 'COER_TB_VICTIM_SIGNS && 3 of (__TB_CO_PASSPORT, __TB_CO_DEBT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_QUOTA, __TB_CO_SOLD)'
     match:
       - "Kalau tidak capai target kami dipukul dan tidak dikasih makan. Katanya aku mau dijual ke perusahaan lain. Tolong lapor ke KBRI"
     nomatch:
@@ -23569,7 +25160,7 @@ rules:
     weight: 4.0
     languages: [any]
     describe: "Threatens the recruited worker: a penalty or ransom for leaving, exposure to the family, or a warning not to escape, with another sign of control"
-    meta: '2 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT_ANY, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE_ANY, __TB_CO_SOLD) && (__TB_CO_EXPOSE || __TB_CO_NO_ESCAPE) && __TB_SECOND_PERSON && !__TB_THIRD_REPORT && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '2 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_SOLD) && (__TB_CO_EXPOSE || __TB_CO_NO_ESCAPE) && __TB_SECOND_PERSON && !__TB_THIRD_REPORT && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Kamu sudah tanda tangan kontrak. Kalau berhenti sekarang bayar denda 50 juta atau foto kamu kami kirim ke keluarga."
     nomatch:
@@ -23580,7 +25171,7 @@ rules:
     weight: 3.0
     languages: [any]
     describe: "Three or more kinds of threat or control in one message to the worker"
-    meta: 'COER_TB_RECRUITER_THREAT && 3 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT_ANY, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE_ANY, __TB_CO_SOLD)'
+    meta: 'COER_TB_RECRUITER_THREAT && 3 of (__TB_CO_EXPOSE, __TB_CO_NO_ESCAPE, __TB_CO_DEBT, __TB_CO_PASSPORT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_SOLD)'
     match:
       - "Mày đã ký hợp đồng rồi. Muốn nghỉ thì đền 100 triệu, không thì tao gửi ảnh cho gia đình mày. Đừng có mà trốn."
     nomatch:
@@ -23589,44 +25180,335 @@ rules:
   # ================================================================ impersonation: families
   - id: __TB_IMP_PERSONA
     languages: [any]
+    meta: '__TB_IMP_PERSONA_EN || __TB_IMP_PERSONA_FR || __TB_IMP_PERSONA_ES || __TB_IMP_PERSONA_PT || __TB_IMP_PERSONA_DE || __TB_IMP_PERSONA_ID || __TB_IMP_PERSONA_TL || __TB_IMP_PERSONA_VI || __TB_IMP_PERSONA_ZH'
+  - id: __TB_IMP_PERSONA_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:from|at|of)\s+(?:the\s+)?\w{2,20}(?:\s+\w{2,20})?\s+(?:hr|human\s+resources?|recruitment|talent\s+acquisition|hiring|recruiting)\s+(?:department|team|dept|office)\b|\b(?:hr|human\s+resources|recruitment|hiring)\s+(?:department|team|manager)\s+(?:of|at)\s+\w{2,}
-      | \b(?:recruiter|hr\s+manager|hiring\s+manager|talent\s+(?:partner|scout|specialist))\s+(?:with|at|from|for)\s+\w{2,}|\b(?:charg[ée]e?\s+de\s+recrutement|recruteu(?:r|se))\s+(?:chez|de|d['’])\s*\w{2,}|\breclutador(?:a)?\s+(?:de|en)\s+\w{2,}|\brecrutador(?:a)?\s+d[aoe]\s+\w{2,}|\brecruiter(?:in)?\s+(?:bei|von)\s+\w{2,}|\brekruter\s+(?:dari\s+)?\w{2,}|\brecruiter\s+ng\s+\w{2,}|chuyên\s+viên\s+tuyển\s+dụng\s+(?:của\s+|bên\s+)?\w{2,}|招聘(?:专员|经理|主管)| \b(?:service|[ée]quipe|d[ée]partement)\s+(?:rh|des\s+ressources\s+humaines|recrutement|du\s+recrutement)\s+(?:de|d['’]|chez)\s*\w{2,}
-      | \b(?:recursos\s+humanos|rr\.?\s?hh\.?|departamento\s+de\s+(?:selecci[óo]n|personal)|equipo\s+de\s+(?:selecci[óo]n|reclutamiento))\s+de\s+\w{2,}
-      | \b(?:rh|recursos\s+humanos|equipe\s+de\s+(?:recrutamento|sele[çc][ãa]o))\s+d[aoe]s?\s+\w{2,}
-      | \b(?:personalabteilung|hr-abteilung|hr-team|recruiting-team|recruiting\s+team|personalteam)\s+(?:von|der|des|bei)\s+\w{2,}
-      | \bdari\s+(?:hrd|hr|tim\s+rekrutmen|bagian\s+personalia)\s+\w{2,}|\btim\s+rekrutmen\s+(?!kami\b)\w{2,}
-      | \bito\s+(?:po\s+)?ang\s+(?:hr|recruitment\s+team)\s+ng\s+\w{2,}| \b(?:mula\s+sa|taga)\s+(?:hr|human\s+resources|recruitment\s+team)\s+(?:ng\s+)?\w{2,}|\brecruitment\s+team\s+ng\s+\w{2,}
-      | (?:phòng|bộ\s+phận|bên)\s+(?:nhân\s+sự|tuyển\s+dụng)\s+(?:của\s+|bên\s+)?\w{2,}|đội\s+tuyển\s+dụng\s+\w{2,}
-      | [\p{Han}]{2,6}(?:人事部|人力资源部|招聘团队|招聘部|hr)(?:的)?[\p{Han}]{0,3}(?:小姐|先生|经理|专员|主管|老师)?
-    match: ["this is Sarah from Amazon HR Department", "phòng nhân sự Vingroup", "我是京东人事部的李小姐"]
+      \b(?:(?:from|at|of)\s+(?:the\s+)?\w{2,20}(?:\s+\w{2,20})?\s+(?:hr|human\s+resources?|recruitment|talent\s+acquisition|hiring|recruiting)\s+(?:department|team|dept|office)\b
+      | (?:hr|human\s+resources|recruitment|hiring)\s+(?:department|team|manager)\s+(?:of|at)\s+\w{2,}
+      | (?:recruiter|hr\s+manager|hiring\s+manager|talent\s+(?:partner|scout|specialist))\s+(?:with|at|from|for)\s+\w{2,})
+    match: ["this is Sarah from Amazon HR Department"]
     nomatch: ["our HR will call you"]
+  - id: __TB_IMP_PERSONA_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:charg[ée]e?\s+de\s+recrutement|recruteu(?:r|se))\s+(?:chez|de|d['’])\s*\w{2,}
+      | (?:service|[ée]quipe|d[ée]partement)\s+(?:rh|des\s+ressources\s+humaines|recrutement|du\s+recrutement)\s+(?:de|d['’]|chez)\s*\w{2,})
+    match: ["Je suis chargée de recrutement chez Decathlon"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_IMP_PERSONA_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:reclutador(?:a)?\s+(?:de|en)\s+\w{2,}
+      | (?:recursos\s+humanos|rr\.?\s?hh\.?|departamento\s+de\s+(?:selecci[óo]n|personal)|equipo\s+de\s+(?:selecci[óo]n|reclutamiento))\s+de\s+\w{2,})
+    match: ["Soy reclutadora de Mercadona"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_IMP_PERSONA_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:recrutador(?:a)?\s+d[aoe]\s+\w{2,}
+      | (?:rh|recursos\s+humanos|equipe\s+de\s+(?:recrutamento|sele[çc][ãa]o))\s+d[aoe]s?\s+\w{2,})
+    match: ["Sou recrutadora da Natura"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_IMP_PERSONA_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:recruiter(?:in)?\s+(?:bei|von)\s+\w{2,}
+      | (?:personalabteilung|hr-abteilung|hr-team|recruiting-team|recruiting\s+team|personalteam)\s+(?:von|der|des|bei)\s+\w{2,})
+    match: ["Ich bin Recruiterin bei Zalando"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_IMP_PERSONA_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:rekruter\s+(?:dari\s+)?\w{2,}
+      | dari\s+(?:hrd|hr|tim\s+rekrutmen|bagian\s+personalia)\s+\w{2,}
+      | tim\s+rekrutmen\s+(?!kami\b)\w{2,})
+    match: ["Saya rekruter dari Tokopedia"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_IMP_PERSONA_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:from|at|of)\s+(?:the\s+)?\w{2,20}(?:\s+\w{2,20})?\s+(?:hr|human\s+resources?|recruitment|talent\s+acquisition|hiring|recruiting)\s+(?:department|team|dept|office)\b
+      | (?:hr|human\s+resources|recruitment|hiring)\s+(?:department|team|manager)\s+(?:of|at)\s+\w{2,}
+      | (?:recruiter|hr\s+manager|hiring\s+manager|talent\s+(?:partner|scout|specialist))\s+(?:with|at|from|for)\s+\w{2,}
+      | recruiter\s+ng\s+\w{2,}
+      | ito\s+(?:po\s+)?ang\s+(?:hr|recruitment\s+team)\s+ng\s+\w{2,}
+      | (?:mula\s+sa|taga)\s+(?:hr|human\s+resources|recruitment\s+team)\s+(?:ng\s+)?\w{2,}
+      | recruitment\s+team\s+ng\s+\w{2,})
+    match: ["Ako ang recruiter ng Jollibee"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_IMP_PERSONA_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      chuyên\s+viên\s+tuyển\s+dụng\s+(?:của\s+|bên\s+)?\w{2,}
+      | (?:phòng|bộ\s+phận|bên)\s+(?:nhân\s+sự|tuyển\s+dụng)\s+(?:của\s+|bên\s+)?\w{2,}
+      | đội\s+tuyển\s+dụng\s+\w{2,}
+    match: ["phòng nhân sự Vingroup"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_IMP_PERSONA_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      招聘(?:专员|经理|主管)
+      | [\p{Han}]{2,6}(?:人事部|人力资源部|招聘团队|招聘部|hr)(?:的)?[\p{Han}]{0,3}(?:小姐|先生|经理|专员|主管|老师)?
+    match: ["我是京东人事部的李小姐"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_IMP_ON_BEHALF
     languages: [any]
+    meta: '__TB_IMP_ON_BEHALF_EN || __TB_IMP_ON_BEHALF_FR || __TB_IMP_ON_BEHALF_ES || __TB_IMP_ON_BEHALF_PT || __TB_IMP_ON_BEHALF_DE || __TB_IMP_ON_BEHALF_ID || __TB_IMP_ON_BEHALF_TL || __TB_IMP_ON_BEHALF_VI || __TB_IMP_ON_BEHALF_ZH'
+  - id: __TB_IMP_ON_BEHALF_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bon\s+behalf\s+of\b|\bde\s+la\s+part\s+d[e'’]|\bau\s+nom\s+d[e'’]|\ben\s+nombre\s+de\b|\bem\s+nome\s+d[aoe]\b|\bim\s+auftrag\s+(?:von|de[sr])\b|\batas\s+nama\b|\bsa\s+ngalan\s+ng\b|thay\s+mặt|代表[\p{Han}\w]{2,12}|受[\p{Han}]{1,10}委托
-    match: ["on behalf of Indeed", "代表智联招聘"]
+      \bon\s+behalf\s+of\b
+    match: ["on behalf of Indeed"]
     nomatch: ["behalf"]
+  - id: __TB_IMP_ON_BEHALF_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:de\s+la\s+part\s+d[e'’]
+      | au\s+nom\s+d[e'’])
+    match: ["de la part de"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_IMP_ON_BEHALF_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \ben\s+nombre\s+de\b
+    match: ["en nombre de"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_IMP_ON_BEHALF_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bem\s+nome\s+d[aoe]\b
+    match: ["em nome da"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_IMP_ON_BEHALF_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bim\s+auftrag\s+(?:von|de[sr])\b
+    match: ["im auftrag von"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_IMP_ON_BEHALF_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \batas\s+nama\b
+    match: ["atas nama"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_IMP_ON_BEHALF_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:on\s+behalf\s+of\b
+      | sa\s+ngalan\s+ng\b)
+    match: ["sa ngalan ng"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_IMP_ON_BEHALF_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      thay\s+mặt
+    match: ["thay mặt"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_IMP_ON_BEHALF_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      代表[\p{Han}\w]{2,12}
+      | 受[\p{Han}]{1,10}委托
+    match: ["代表智联招聘"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_IMP_GOV
     languages: [any]
+    meta: '__TB_IMP_GOV_EN || __TB_IMP_GOV_FR || __TB_IMP_GOV_ES || __TB_IMP_GOV_PT || __TB_IMP_GOV_DE || __TB_IMP_GOV_ID || __TB_IMP_GOV_TL || __TB_IMP_GOV_VI || __TB_IMP_GOV_ZH'
+  - id: __TB_IMP_GOV_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bdepartment\s+of\s+labou?r\b|\bministry\s+of\s+(?:labou?r|manpower|employment)\b|\bgovernment[\s-](?:funded|sponsored|backed)\s+(?:\w+\s+)?(?:job|program|programme|work)\b|\bdole\b|\bpoea\b|\bdmw\b
-      | \bfrance\s+travail\b|\bp[ôo]le\s+emploi\b|\bministerio\s+de(?:l)?\s+trabajo\b|\bsepe\b|\bminist[ée]rio\s+do\s+trabalho\b|\bbundesagentur\s+f[üu]r\s+arbeit\b|\barbeitsagentur\b|\bjobcenter\b
-      | \bkemnaker\b|\bkementerian\s+ketenagakerjaan\b|\bdisnaker\b|bộ\s+lao\s+động|sở\s+lao\s+động|trung\s+tâm\s+dịch\s+vụ\s+việc\s+làm|人社局|人力资源和社会保障|劳动局|就业局
-    match: ["Department of Labor employment program", "人社局通知"]
+      \b(?:department\s+of\s+labou?r\b
+      | ministry\s+of\s+(?:labou?r|manpower|employment)\b
+      | government[\s-](?:funded|sponsored|backed)\s+(?:\w+\s+)?(?:job|program|programme|work)\b
+      | dole\b
+      | poea\b
+      | dmw\b)
+    match: ["Department of Labor employment program"]
     nomatch: ["labour market report"]
+  - id: __TB_IMP_GOV_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:france\s+travail\b
+      | p[ôo]le\s+emploi\b)
+    match: ["france travail"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_IMP_GOV_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:ministerio\s+de(?:l)?\s+trabajo\b
+      | sepe\b)
+    match: ["ministerio de trabajo"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_IMP_GOV_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bminist[ée]rio\s+do\s+trabalho\b
+    match: ["ministério do trabalho"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_IMP_GOV_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:bundesagentur\s+f[üu]r\s+arbeit\b
+      | arbeitsagentur\b
+      | jobcenter\b)
+    match: ["bundesagentur für arbeit"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_IMP_GOV_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:kemnaker\b
+      | kementerian\s+ketenagakerjaan\b
+      | disnaker\b)
+    match: ["kemnaker"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_IMP_GOV_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:department\s+of\s+labou?r\b
+      | ministry\s+of\s+(?:labou?r|manpower|employment)\b
+      | government[\s-](?:funded|sponsored|backed)\s+(?:\w+\s+)?(?:job|program|programme|work)\b
+      | dole\b
+      | poea\b
+      | dmw\b)
+    match: ["department of labor"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_IMP_GOV_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      bộ\s+lao\s+động
+      | sở\s+lao\s+động
+      | trung\s+tâm\s+dịch\s+vụ\s+việc\s+làm
+    match: ["bộ lao động"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_IMP_GOV_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      人社局
+      | 人力资源和社会保障
+      | 劳动局
+      | 就业局
+    match: ["人社局通知"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_IMP_SELECTED
     languages: [any]
+    meta: '__TB_IMP_SELECTED_EN || __TB_IMP_SELECTED_FR || __TB_IMP_SELECTED_ES || __TB_IMP_SELECTED_PT || __TB_IMP_SELECTED_DE || __TB_IMP_SELECTED_ID || __TB_IMP_SELECTED_TL || __TB_IMP_SELECTED_VI || __TB_IMP_SELECTED_ZH'
+  - id: __TB_IMP_SELECTED_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
+      | you\s+(?:are|have\s+been)\s+(?:pre-?approved|pre-?selected|selected|eligible|chosen)\b
+      | (?:reviewed|came\s+across|looked\s+at|went\s+through)\s+your\s+(?:profile|resume|cv)\b
+      | selected\s+your\s+(?:resume|cv|profile)\b)
+    match: ["Your resume was selected"]
+    nomatch: ["send your resume"]
+  - id: __TB_IMP_SELECTED_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
+      | vous\s+[êe]tes\s+[ée]ligible\b
+      | votre\s+profil\s+nous\s+int[ée]resse\b)
+    match: ["vous êtes éligible"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_IMP_SELECTED_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
+      | (?:ha\s+sido|foi)\s+pr[ée]-?(?:seleccionado|selecionado|aprovado)\b
+      | revisamos\s+(?:su|tu)\s+(?:perfil|cv|curr[íi]culum)\b)
+    match: ["revisamos su perfil"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_IMP_SELECTED_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
+      | (?:ha\s+sido|foi)\s+pr[ée]-?(?:seleccionado|selecionado|aprovado)\b
+      | analisamos\s+(?:o\s+)?seu\s+(?:perfil|curr[íi]culo)\b)
+    match: ["analisamos seu perfil"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_IMP_SELECTED_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
+      | vorausgew[äa]hlt\b
+      | ihr\s+profil\s+gepr[üu]ft\b)
+    match: ["vorausgewählt"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_IMP_SELECTED_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
+      | melihat\s+profil\s+anda\b
+      | anda\s+terpilih\b)
+    match: ["melihat profil anda"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_IMP_SELECTED_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
+      | you\s+(?:are|have\s+been)\s+(?:pre-?approved|pre-?selected|selected|eligible|chosen)\b
+      | (?:reviewed|came\s+across|looked\s+at|went\s+through)\s+your\s+(?:profile|resume|cv)\b
+      | napili\s+ka\b
+      | ikaw\s+ay\s+napili\b
+      | napili\s+ang\s+(?:resume|cv|profile|application)\b
+      | selected\s+your\s+(?:resume|cv|profile)\b)
+    match: ["napili ka"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_IMP_SELECTED_VI
+    languages: [vi]
     flags: [extended]
     pattern: |
       \b(?:resume|cv|profile|application|candidature|curr[íi]culum|curr[íi]culo|perfil|bewerbung|lebenslauf|profil|lamaran|hồ\s+sơ)\b[^.!?\n]{0,45}?\b(?:was|has\s+been|a\s+[ée]t[ée]|fue|foi|wurde|sudah|ay|đã)?\s*(?:selected|shortlisted|matches|retenue?|s[ée]lectionn[ée]e?|seleccionado|selecionado|ausgew[äa]hlt|passt|terpilih|cocok|napili|pasok|được\s+chọn|phù\s+hợp|correspond|encaja|combina)
-      | \byou\s+(?:are|have\s+been)\s+(?:pre-?approved|pre-?selected|selected|eligible|chosen)\b|\bvous\s+[êe]tes\s+[ée]ligible\b|\b(?:ha\s+sido|foi)\s+pr[ée]-?(?:seleccionado|selecionado|aprovado)\b|\bvorausgew[äa]hlt\b
-      | \b(?:reviewed|came\s+across|looked\s+at|went\s+through)\s+your\s+(?:profile|resume|cv)\b|\bvotre\s+profil\s+nous\s+int[ée]resse\b|\brevisamos\s+(?:su|tu)\s+(?:perfil|cv|curr[íi]culum)\b|\banalisamos\s+(?:o\s+)?seu\s+(?:perfil|curr[íi]culo)\b|\bihr\s+profil\s+gepr[üu]ft\b|\bmelihat\s+profil\s+anda\b|đã\s+xem\s+hồ\s+sơ|看了您的简历|看到您的简历|\bnapili\s+ka\b| \banda\s+terpilih\b|\bikaw\s+ay\s+napili\b|\bnapili\s+ang\s+(?:resume|cv|profile|application)\b|\bselected\s+your\s+(?:resume|cv|profile)\b|bạn\s+được\s+chọn|简历已通过|已入选|资料符合|符合(?:兼职|岗位)
-    match: ["Your resume was selected", "您的简历已通过初筛"]
-    nomatch: ["send your resume"]
+      | đã\s+xem\s+hồ\s+sơ
+      | bạn\s+được\s+chọn
+    match: ["đã xem hồ sơ"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_IMP_SELECTED_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      看了您的简历
+      | 看到您的简历
+      | 简历已通过
+      | 已入选
+      | 资料符合
+      | 符合(?:兼职|岗位)
+    match: ["您的简历已通过初筛"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_FREEMAIL
     languages: [any]
     pattern: '[\w.+-]{2,40}@(?:gmail|googlemail|yahoo|outlook|hotmail|live|aol|proton(?:mail)?|icloud|gmx|yandex|mail|163|126|qq|sina)\.[a-z]{2,4}(?![a-z])'
@@ -23667,41 +25549,191 @@ rules:
   # ================================================================ remote control: families
   - id: __TB_RC_TOOL
     languages: [any]
+    meta: '__TB_RC_TOOL_EN || __TB_RC_TOOL_FR || __TB_RC_TOOL_ES || __TB_RC_TOOL_PT || __TB_RC_TOOL_DE || __TB_RC_TOOL_ID || __TB_RC_TOOL_TL || __TB_RC_TOOL_VI || __TB_RC_TOOL_ZH || __TB_RC_TOOL_INTL'
+  - id: __TB_RC_TOOL_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])|向日葵|todesk|远程(?:控制|协助|桌面)|(?:屏幕|共享)共享|共享屏幕
-      | \bscreen\s?shar\w{0,3}\b|\bshare\s+(?:your\s+)?screen\b|\bpartag\w{1,4}\s+(?:votre\s+|d['’])?[ée]cran\b|\bcompartir\s+(?:tu\s+|su\s+|la\s+)?pantalla\b|\bcompartilh\w{1,4}\s+(?:a\s+|sua\s+)?tela\b
-      | \bbildschirm\s+(?:teilen|freigeben)\b|\bteilen\s+(?:sie\s+)?(?:ihren|deinen)\s+bildschirm\b|\bi-?share\s+ang\s+screen\b|\bshare\s+ang\s+screen\b|\bbildschirmfreigabe\b|\bbagikan\s+layar\b|chia\s+sẻ\s+màn\s+hình
-    match: ["download AnyDesk", "下载向日葵"]
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+      | \b(?:screen\s?shar\w{0,3}\b
+      | share\s+(?:your\s+)?screen\b)
+    match: ["download AnyDesk"]
     nomatch: ["any desk will do"]
-  - id: __TB_RC_CODE_TO_ME
+  - id: __TB_RC_TOOL_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+      | \bpartag\w{1,4}\s+(?:votre\s+|d['’])?[ée]cran\b
+    match: ["partagez votre écran"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_RC_TOOL_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+      | \bcompartir\s+(?:tu\s+|su\s+|la\s+)?pantalla\b
+    match: ["compartir pantalla"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_RC_TOOL_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+      | \bcompartilh\w{1,4}\s+(?:a\s+|sua\s+)?tela\b
+    match: ["compartilha tela"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_RC_TOOL_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+      | \b(?:bildschirm\s+(?:teilen|freigeben)\b
+      | teilen\s+(?:sie\s+)?(?:ihren|deinen)\s+bildschirm\b
+      | bildschirmfreigabe\b)
+    match: ["bildschirm teilen"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_RC_TOOL_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+      | \bbagikan\s+layar\b
+    match: ["bagikan layar"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_RC_TOOL_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+      | \b(?:screen\s?shar\w{0,3}\b
+      | share\s+(?:your\s+)?screen\b
+      | i-?share\s+ang\s+screen\b
+      | share\s+ang\s+screen\b)
+    match: ["mag-screen share ka"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_RC_TOOL_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+      | chia\s+sẻ\s+màn\s+hình
+    match: ["chia sẻ màn hình"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_RC_TOOL_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | 向日葵
+      | todesk
+      | 远程(?:控制|协助|桌面)
+      | (?:屏幕|共享)共享
+      | 共享屏幕
+    match: ["下载向日葵"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  - id: __TB_RC_TOOL_INTL
     languages: [any]
     flags: [extended]
     pattern: |
-      \b(?:send|give|forward|share|tell|read)\s+(?:me|us)\s+(?:the\s+|your\s+|that\s+)?(?:\d{1,2}[\s-]digit\s+)?(?:code|id|otp|pin|number|password)\b|\b(?:forward|send)\s+(?:it|the\s+code)\s+to\s+(?:me|us)\b
-      | \b(?:transmettre|envoyer|donner|transf[ée]rer|communiquer)\s+le\s+code\b|\bme\s+le\s+(?:transf[ée]rer|transmettre|communiquer|envoyer)\b
-      | \b(?:env[íi]eme|env[íi]ame|m[áa]ndame|reenv[íi]amelo|reenv[íi]emelo|p[áa]same)\b|\benv[íi]\w{1,4}\s+(?:me\s+)?el\s+c[óo]digo\b
-      | \b(?:me\s+)?(?:envi\w{1,4}|mand\w{1,4}|encaminh\w{1,4}|pass\w{1,4})\s+(?:o\s+)?c[óo]digo\b|\bme\s+(?:encaminha|envia|manda|passa)\b
-      | \b(?:senden|schicken|geben|nennen|sagen)\s+(?:sie\s+)?(?:mir|uns)\s+(?:den\s+|diesen\s+|die\s+|das\s+|ihre?\s+)?(?:code|id|passwort|kennung)\b|\ban\s+mich\s+weiter\b|\bmir\s+den\s+code\b
-      | \b(?:kasih|kirim|berikan)\w{0,3}\s+(?:id|kode|password)\b[^.!?\n]{0,30}?\bke\s+saya\b| \bkirim\w{0,3}\s+kode(?:nya)?\b|\bteruskan\s+ke\s+saya\b|\bkasih\s+(?:tau\s+)?kode(?:nya)?\b
-      | \bipadala\s+(?:sa\s+akin|mo)\s+(?:ang\s+)?(?:code|otp)\b|\bpakiforward\s+sa\s+akin\b|\bibigay\s+(?:mo\s+)?(?:sa\s+akin\s+)?ang\s+(?:code|otp)\b|\bsa\s+akin\s+ang\s+(?:code|id|password)\b|gửi\s+lại\s+cho\s+(?:mình|tôi|em|anh|chị)
-      | (?:验证码|识别码|代码|码)[^，。\n]{0,4}发给我|转发给我|(?:码|密码)[^，。\n]{0,6}告诉我|把(?:验证码|识别码)[^，。\n]{0,6}(?:发|给)
-    match: ["send me the 9-digit code", "把识别码发给我"]
+      (?<![a-z])(?:anydesk|any-desk|team\s?viewer|rust\s?desk|ultra\s?viewer|quick\s?support|supremo|splashtop|zoho\s+assist|airdroid)(?![a-z])
+      | todesk
+    match: ["anydesk"]
+    nomatch: ["Please send your CV to our office in Leeds."]
+  - id: __TB_RC_CODE_TO_ME
+    languages: [any]
+    meta: '__TB_RC_CODE_TO_ME_EN || __TB_RC_CODE_TO_ME_FR || __TB_RC_CODE_TO_ME_ES || __TB_RC_CODE_TO_ME_PT || __TB_RC_CODE_TO_ME_DE || __TB_RC_CODE_TO_ME_ID || __TB_RC_CODE_TO_ME_TL || __TB_RC_CODE_TO_ME_VI || __TB_RC_CODE_TO_ME_ZH'
+  - id: __TB_RC_CODE_TO_ME_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:send|give|forward|share|tell|read)\s+(?:me|us)\s+(?:the\s+|your\s+|that\s+)?(?:\d{1,2}[\s-]digit\s+)?(?:code|id|otp|pin|number|password)\b
+      | (?:forward|send)\s+(?:it|the\s+code)\s+to\s+(?:me|us)\b)
+    match: ["send me the 9-digit code"]
     nomatch: ["we will send you the code"]
-
-  # Split from __TB_RC_CODE_TO_ME: Vietnamese words with cased letters give the literal prefilter nothing to look for,
-  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_RC_CODE_TO_ME_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:transmettre|envoyer|donner|transf[ée]rer|communiquer)\s+le\s+code\b
+      | me\s+le\s+(?:transf[ée]rer|transmettre|communiquer|envoyer)\b)
+    match: ["transmettre le code"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_RC_CODE_TO_ME_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:env[íi]eme|env[íi]ame|m[áa]ndame|reenv[íi]amelo|reenv[íi]emelo|p[áa]same)\b
+      | env[íi]\w{1,4}\s+(?:me\s+)?el\s+c[óo]digo\b
+      | (?:me\s+)?(?:envi\w{1,4}|mand\w{1,4}|encaminh\w{1,4}|pass\w{1,4})\s+(?:o\s+)?c[óo]digo\b)
+    match: ["envíeme"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_RC_CODE_TO_ME_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:me\s+)?(?:envi\w{1,4}|mand\w{1,4}|encaminh\w{1,4}|pass\w{1,4})\s+(?:o\s+)?c[óo]digo\b
+      | me\s+(?:encaminha|envia|manda|passa)\b)
+    match: ["me encaminha"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_RC_CODE_TO_ME_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:senden|schicken|geben|nennen|sagen)\s+(?:sie\s+)?(?:mir|uns)\s+(?:den\s+|diesen\s+|die\s+|das\s+|ihre?\s+)?(?:code|id|passwort|kennung)\b
+      | an\s+mich\s+weiter\b
+      | mir\s+den\s+code\b)
+    match: ["senden mir code"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_RC_CODE_TO_ME_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:kasih|kirim|berikan)\w{0,3}\s+(?:id|kode|password)\b[^.!?\n]{0,30}?\bke\s+saya\b
+      | kirim\w{0,3}\s+kode(?:nya)?\b
+      | teruskan\s+ke\s+saya\b
+      | kasih\s+(?:tau\s+)?kode(?:nya)?\b)
+    match: ["kirim kode"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_RC_CODE_TO_ME_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:send|give|forward|share|tell|read)\s+(?:me|us)\s+(?:the\s+|your\s+|that\s+)?(?:\d{1,2}[\s-]digit\s+)?(?:code|id|otp|pin|number|password)\b
+      | (?:forward|send)\s+(?:it|the\s+code)\s+to\s+(?:me|us)\b
+      | ipadala\s+(?:sa\s+akin|mo)\s+(?:ang\s+)?(?:code|otp)\b
+      | pakiforward\s+sa\s+akin\b
+      | ibigay\s+(?:mo\s+)?(?:sa\s+akin\s+)?ang\s+(?:code|otp)\b
+      | sa\s+akin\s+ang\s+(?:code|id|password)\b)
+    match: ["ipadala sa akin code"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_RC_CODE_TO_ME_VI
     languages: [vi]
     flags: [extended]
     pattern: |
       gửi\s+(?:lại\s+)?(?:mã|code)
       | gửi\s+(?:mình|tôi|em|anh|chị)\s+(?:id|mã|mật\s+khẩu)
-
-  - id: __TB_RC_CODE_TO_ME_ANY
-    languages: [any]
-    meta: '__TB_RC_CODE_TO_ME || __TB_RC_CODE_TO_ME_VI'
-
+      | gửi\s+lại\s+cho\s+(?:mình|tôi|em|anh|chị)
+    match: ["gửi mã"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_RC_CODE_TO_ME_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:验证码|识别码|代码|码)[^，。\n]{0,4}发给我
+      | 转发给我
+      | (?:码|密码)[^，。\n]{0,6}告诉我
+      | 把(?:验证码|识别码)[^，。\n]{0,6}(?:发|给)
+    match: ["把识别码发给我"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_RC_SMS_CODE
     languages: [any]
     pattern: '(?<![a-z])(?:otp|sms|verification\s+code|security\s+code|kode\s+otp|mã\s+otp|mã\s+xác\s+(?:nhận|minh)|code\s+par\s+sms|c[óo]digo\s+por\s+sms|code\s+per\s+sms|tan)(?![a-z])|短信验证码|验证码'
@@ -23709,43 +25741,371 @@ rules:
     nomatch: ["a dress code"]
   - id: __TB_RC_APK
     languages: [any]
+    meta: '__TB_RC_APK_EN || __TB_RC_APK_FR || __TB_RC_APK_ES || __TB_RC_APK_PT || __TB_RC_APK_DE || __TB_RC_APK_ID || __TB_RC_APK_TL || __TB_RC_APK_VI || __TB_RC_APK_ZH || __TB_RC_APK_INTL'
+  - id: __TB_RC_APK_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      (?<![a-z])apk(?![a-z])|\b(?:install|download)\w{0,3}\s+(?:also\s+)?(?:our|the)\s+(?:company|work|employee|staff)\s+app\b|\bcompany\s+app\b
-      | \binstall\w{0,2}\s+(?:aussi\s+)?notre\s+application\b|\bapplication\s+de\s+l['’]entreprise\b|\binstal\w{1,4}\s+(?:tamb[ée]m\s+)?o\s+aplicativo\b|\baplicativo\s+da\s+empresa\b|\bapp\s+de\s+la\s+empresa\b
-      | \bfirmen-?app\b|\binstall\s+(?:juga\s+)?aplikasi\s+perusahaan\b|\baplikasi\s+(?:perusahaan|kantor|kerja)\b|ứng\s+dụng\s+công\s+ty|公司app|公司软件|安装[^，。\n]{0,6}app
-    match: ["install our company app from this link", "再从这个链接安装公司APP"]
+      (?<![a-z])apk(?![a-z])
+      | \b(?:(?:install|download)\w{0,3}\s+(?:also\s+)?(?:our|the)\s+(?:company|work|employee|staff)\s+app\b
+      | company\s+app\b)
+    match: ["install our company app from this link"]
     nomatch: ["install the update from the app store"]
+  - id: __TB_RC_APK_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+      | \b(?:install\w{0,2}\s+(?:aussi\s+)?notre\s+application\b
+      | application\s+de\s+l['’]entreprise\b)
+    match: ["install notre application"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_RC_APK_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+      | \bapp\s+de\s+la\s+empresa\b
+    match: ["app de la empresa"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_RC_APK_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+      | \b(?:instal\w{1,4}\s+(?:tamb[ée]m\s+)?o\s+aplicativo\b
+      | aplicativo\s+da\s+empresa\b)
+    match: ["instala o aplicativo"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_RC_APK_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+      | \bfirmen-?app\b
+    match: ["firmenapp"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_RC_APK_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+      | \b(?:install\s+(?:juga\s+)?aplikasi\s+perusahaan\b
+      | aplikasi\s+(?:perusahaan|kantor|kerja)\b)
+    match: ["install aplikasi perusahaan"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_RC_APK_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+      | \b(?:(?:install|download)\w{0,3}\s+(?:also\s+)?(?:our|the)\s+(?:company|work|employee|staff)\s+app\b
+      | company\s+app\b)
+    match: ["install our company app"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_RC_APK_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+      | ứng\s+dụng\s+công\s+ty
+    match: ["ứng dụng công ty"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_RC_APK_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+      | 公司app
+      | 公司软件
+      | 安装[^，。\n]{0,6}app
+    match: ["再从这个链接安装公司APP"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  - id: __TB_RC_APK_INTL
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      (?<![a-z])apk(?![a-z])
+    match: ["apk"]
+    nomatch: ["Please send your CV to our office in Leeds."]
   - id: __TB_RC_CHAT_INTERVIEW
     languages: [any]
+    meta: '__TB_RC_CHAT_INTERVIEW_EN || __TB_RC_CHAT_INTERVIEW_FR || __TB_RC_CHAT_INTERVIEW_ES || __TB_RC_CHAT_INTERVIEW_PT || __TB_RC_CHAT_INTERVIEW_DE || __TB_RC_CHAT_INTERVIEW_ID || __TB_RC_CHAT_INTERVIEW_TL || __TB_RC_CHAT_INTERVIEW_VI || __TB_RC_CHAT_INTERVIEW_ZH'
+  - id: __TB_RC_CHAT_INTERVIEW_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:interview|onboarding|training|hiring\s+process)\w{0,3}\b[^.!?\n]{0,30}?\b(?:via|by|on|through|over|lewat|melalui|sa)\s+(?:text\s+)?(?:chat|telegram|whats\s?app|text|messag\w{1,3}|wa)\b|\b(?:text|chat)[\s-](?:based\s+)?interview\b|\bchat\s+only,?\s+no\s+(?:calls|phone|video)\b|\bpar\s+[ée]crit\s+sur\s+whats\s?app\b|\bsolo\s+texto,?\s+sin\s+llamadas\b|\bs[óo]\s+por\s+mensagem\b|\bnur\s+schriftlich\s+[üu]ber\b|\bhanya\s+via\s+chat\b|\bwalang\s+tawag\b|\bkhông\s+gọi\s+điện\b|不打电话
-      | \bentretien\b[^.!?\n]{0,40}?\b(?:par\s+(?:messagerie|[ée]crit|chat|message)|sur\s+(?:telegram|whats\s?app))\b
-      | \bentrevista\b[^.!?\n]{0,40}?\b(?:por\s+(?:chat|telegram|whats\s?app|mensajes?)|pelo\s+(?:telegram|whats\s?app|chat)|no\s+(?:telegram|whats\s?app))\b
-      | gespr[äa]ch\b[^.!?\n]{0,40}?\b(?:per\s+(?:text)?chat|über\s+(?:telegram|whats\s?app)|auf\s+telegram)\b
-      | \b(?:telegram|whats\s?app)\s+chat\s+lang\b[^.!?\n]{0,20}?\binterview\b
-      | phỏng\s+vấn\s+(?:chỉ\s+)?(?:qua|bằng|trên)\s+(?:tin\s+nhắn|chat|telegram|zalo)|面试[^。\n]{0,12}(?:telegram|微信|文字|聊天|飞机)
-    match: ["The interview will be held via text chat on Telegram", "面试只在Telegram上文字沟通"]
+      \b(?:(?:interview|onboarding|training|hiring\s+process)\w{0,3}\b[^.!?\n]{0,30}?\b(?:via|by|on|through|over|lewat|melalui|sa)\s+(?:text\s+)?(?:chat|telegram|whats\s?app|text|messag\w{1,3}|wa)\b
+      | (?:text|chat)[\s-](?:based\s+)?interview\b
+      | chat\s+only,?\s+no\s+(?:calls|phone|video)\b)
+    match: ["The interview will be held via text chat on Telegram"]
     nomatch: ["The interview will be held at our office"]
+  - id: __TB_RC_CHAT_INTERVIEW_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:par\s+[ée]crit\s+sur\s+whats\s?app\b
+      | entretien\b[^.!?\n]{0,40}?\b(?:par\s+(?:messagerie|[ée]crit|chat|message)|sur\s+(?:telegram|whats\s?app))\b)
+    match: ["par écrit sur whatsapp"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_RC_CHAT_INTERVIEW_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:solo\s+texto,?\s+sin\s+llamadas\b
+      | entrevista\b[^.!?\n]{0,40}?\b(?:por\s+(?:chat|telegram|whats\s?app|mensajes?)|pelo\s+(?:telegram|whats\s?app|chat)|no\s+(?:telegram|whats\s?app))\b)
+    match: ["solo texto sin llamadas"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_RC_CHAT_INTERVIEW_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:s[óo]\s+por\s+mensagem\b
+      | entrevista\b[^.!?\n]{0,40}?\b(?:por\s+(?:chat|telegram|whats\s?app|mensajes?)|pelo\s+(?:telegram|whats\s?app|chat)|no\s+(?:telegram|whats\s?app))\b)
+    match: ["só por mensagem"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_RC_CHAT_INTERVIEW_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bnur\s+schriftlich\s+[üu]ber\b
+      | gespr[äa]ch\b[^.!?\n]{0,40}?\b(?:per\s+(?:text)?chat|über\s+(?:telegram|whats\s?app)|auf\s+telegram)\b
+    match: ["nur schriftlich über"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_RC_CHAT_INTERVIEW_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:interview|onboarding|training|hiring\s+process)\w{0,3}\b[^.!?\n]{0,30}?\b(?:via|by|on|through|over|lewat|melalui|sa)\s+(?:text\s+)?(?:chat|telegram|whats\s?app|text|messag\w{1,3}|wa)\b
+      | hanya\s+via\s+chat\b)
+    match: ["hanya via chat"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_RC_CHAT_INTERVIEW_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:interview|onboarding|training|hiring\s+process)\w{0,3}\b[^.!?\n]{0,30}?\b(?:via|by|on|through|over|lewat|melalui|sa)\s+(?:text\s+)?(?:chat|telegram|whats\s?app|text|messag\w{1,3}|wa)\b
+      | (?:text|chat)[\s-](?:based\s+)?interview\b
+      | chat\s+only,?\s+no\s+(?:calls|phone|video)\b
+      | walang\s+tawag\b
+      | (?:telegram|whats\s?app)\s+chat\s+lang\b[^.!?\n]{0,20}?\binterview\b)
+    match: ["walang tawag"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_RC_CHAT_INTERVIEW_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bkhông\s+gọi\s+điện\b
+      | phỏng\s+vấn\s+(?:chỉ\s+)?(?:qua|bằng|trên)\s+(?:tin\s+nhắn|chat|telegram|zalo)
+    match: ["không gọi điện"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_RC_CHAT_INTERVIEW_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      不打电话
+      | 面试[^。\n]{0,12}(?:telegram|微信|文字|聊天|飞机)
+    match: ["面试只在Telegram上文字沟通"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_RC_GUIDE
     languages: [any]
+    meta: '__TB_RC_GUIDE_EN || __TB_RC_GUIDE_FR || __TB_RC_GUIDE_ES || __TB_RC_GUIDE_PT || __TB_RC_GUIDE_DE || __TB_RC_GUIDE_ID || __TB_RC_GUIDE_TL || __TB_RC_GUIDE_VI || __TB_RC_GUIDE_ZH'
+  - id: __TB_RC_GUIDE_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bguide\s+you\s+(?:step\s+by\s+step|through)\b|\bwalk\s+you\s+through\b|\bfollow\s+exactly\s+what\b|\bfollow\s+(?:his|her|their|my)\s+instructions\b|\bvous\s+guider\s+[ée]tape\s+par\s+[ée]tape\b|\bsuivez\s+(?:ses|mes)\s+instructions\b|\bvous\s+guidera\b
-      | \bte\s+guiar[áa]\b|\bsigue\s+sus\s+instrucciones\b|\bvai\s+te\s+orientar\b|\bseguir\s+as\s+instru[çc][õo]es\b|\bf[üu]hrt\s+sie\s+schritt\s+f[üu]r\s+schritt\b|\bpaso\s+a\s+paso\b|\bpasso\s+a\s+passo\b|\bstep\s+by\s+step\b
-      | \blangkah\s+demi\s+langkah\b|\bmembimbing\b|\bikuti\s+(?:saja\s+)?arahan\w{0,3}\b|\bgagabayan\b|\bsundin\s+(?:mo\s+)?lang\b
-      | hướng\s+dẫn\s+(?:bạn\s+)?từng\s+bước|一步一步带你|手把手|按他说的做|带你操作
-    match: ["The manager will guide you step by step", "Gagabayan ka ng manager"]
+      \b(?:guide\s+you\s+(?:step\s+by\s+step|through)\b
+      | walk\s+you\s+through\b
+      | follow\s+exactly\s+what\b
+      | follow\s+(?:his|her|their|my)\s+instructions\b
+      | step\s+by\s+step\b)
+    match: ["The manager will guide you step by step"]
     nomatch: ["the guide is attached"]
+  - id: __TB_RC_GUIDE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:vous\s+guider\s+[ée]tape\s+par\s+[ée]tape\b
+      | suivez\s+(?:ses|mes)\s+instructions\b
+      | vous\s+guidera\b)
+    match: ["vous guider étape par étape"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_RC_GUIDE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:te\s+guiar[áa]\b
+      | sigue\s+sus\s+instrucciones\b
+      | paso\s+a\s+paso\b)
+    match: ["sigue sus instrucciones"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_RC_GUIDE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:te\s+guiar[áa]\b
+      | vai\s+te\s+orientar\b
+      | seguir\s+as\s+instru[çc][õo]es\b
+      | passo\s+a\s+passo\b)
+    match: ["vai te orientar"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_RC_GUIDE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bf[üu]hrt\s+sie\s+schritt\s+f[üu]r\s+schritt\b
+    match: ["führt sie schritt für schritt"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_RC_GUIDE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:langkah\s+demi\s+langkah\b
+      | membimbing\b
+      | ikuti\s+(?:saja\s+)?arahan\w{0,3}\b)
+    match: ["langkah demi langkah"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_RC_GUIDE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:guide\s+you\s+(?:step\s+by\s+step|through)\b
+      | walk\s+you\s+through\b
+      | follow\s+exactly\s+what\b
+      | follow\s+(?:his|her|their|my)\s+instructions\b
+      | step\s+by\s+step\b
+      | gagabayan\b
+      | sundin\s+(?:mo\s+)?lang\b)
+    match: ["Gagabayan ka ng manager"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_RC_GUIDE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      hướng\s+dẫn\s+(?:bạn\s+)?từng\s+bước
+    match: ["hướng dẫn từng bước"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_RC_GUIDE_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      一步一步带你
+      | 手把手
+      | 按他说的做
+      | 带你操作
+    match: ["一步一步带你"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_RC_HIRE_CTX
+    languages: [any]
+    meta: '__TB_RC_HIRE_CTX_EN || __TB_RC_HIRE_CTX_FR || __TB_RC_HIRE_CTX_ES || __TB_RC_HIRE_CTX_PT || __TB_RC_HIRE_CTX_DE || __TB_RC_HIRE_CTX_ID || __TB_RC_HIRE_CTX_TL || __TB_RC_HIRE_CTX_VI || __TB_RC_HIRE_CTX_ZH || __TB_RC_HIRE_CTX_INTL'
+  - id: __TB_RC_HIRE_CTX_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:interview\w{0,3}\b
+      | onboarding\b
+      | hired\b
+      | employee\s+account\b
+      | before\s+your\s+first\s+(?:shift|day)\b
+      | work\s+tools\b)
+    match: ["for the interview"]
+    nomatch: ["for the repair"]
+  - id: __TB_RC_HIRE_CTX_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:entretien\b
+      | onboarding\b
+      | outils\s+de\s+travail\b
+      | compte\s+employ[ée]\b)
+    match: ["entretien"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_RC_HIRE_CTX_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:entrevista\b
+      | onboarding\b
+      | herramientas\b
+      | cuenta\s+de\s+empleado\b)
+    match: ["herramientas"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_RC_HIRE_CTX_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:entrevista\b
+      | onboarding\b
+      | ferramentas\b
+      | conta\s+de\s+funcion[áa]rio\b)
+    match: ["ferramentas"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_RC_HIRE_CTX_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:interview\w{0,3}\b
+      | vorstellungsgespr[äa]ch\b
+      | onboarding\b
+      | arbeitsbeginn\b
+      | arbeitsprogramme\b
+      | mitarbeiterkonto\b)
+    match: ["vorstellungsgespräch"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_RC_HIRE_CTX_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:interview\w{0,3}\b
+      | onboarding\b
+      | sebelum\s+mulai\s+kerja\b
+      | aplikasi\s+kerja\b
+      | akun\s+karyawan\b)
+    match: ["sebelum mulai kerja"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_RC_HIRE_CTX_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:interview\w{0,3}\b
+      | onboarding\b
+      | hired\b
+      | employee\s+account\b
+      | before\s+your\s+first\s+(?:shift|day)\b
+      | work\s+tools\b
+      | bago\s+ka\s+magsimula\b)
+    match: ["bago ka magsimula"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_RC_HIRE_CTX_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      phỏng\s+vấn
+      | \bonboarding\b
+      | công\s+cụ\s+làm\s+việc
+      | trước\s+khi\s+bắt\s+đầu
+      | tài\s+khoản\s+nhân\s+viên
+    match: ["phỏng vấn"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_RC_HIRE_CTX_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      面试
+      | 入职
+      | 员工账号
+      | \bonboarding\b
+      | 上班前
+      | 工作软件
+    match: ["员工账号"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  - id: __TB_RC_HIRE_CTX_INTL
     languages: [any]
     flags: [extended]
     pattern: |
-      \binterview\w{0,3}\b|\bentretien\b|\bentrevista\b|\bvorstellungsgespr[äa]ch\b|phỏng\s+vấn|面试|入职|员工账号|\bonboarding\b|\bhired\b|\bemployee\s+account\b
-      | \bbefore\s+your\s+first\s+(?:shift|day)\b|\bwork\s+tools\b|\boutils\s+de\s+travail\b|\bherramientas\b|\bferramentas\b|\barbeitsbeginn\b|\barbeitsprogramme\b|\bsebelum\s+mulai\s+kerja\b|\baplikasi\s+kerja\b|\bbago\s+ka\s+magsimula\b|công\s+cụ\s+làm\s+việc|trước\s+khi\s+bắt\s+đầu|上班前|工作软件| \bcompte\s+employ[ée]\b|\bcuenta\s+de\s+empleado\b|\bconta\s+de\s+funcion[áa]rio\b|\bmitarbeiterkonto\b|\bakun\s+karyawan\b|tài\s+khoản\s+nhân\s+viên
-    match: ["for the interview"]
-    nomatch: ["for the repair"]
+      \bonboarding\b
+    match: ["onboarding"]
+    nomatch: ["Please send your CV to our office in Leeds."]
   - id: __TB_RC_HELPDESK
     languages: [any]
     pattern: '\b(?:ticket|helpdesk|help\s+desk|service\s+desk|it-support|support\s+informatique|chamado|tiket|soporte\s+t[ée]cnico)\b|phiếu\s+hỗ\s+trợ|工单|ticket\s+de\s+soporte'
@@ -23757,7 +26117,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "A recruiter asks for a remote-access tool (AnyDesk, TeamViewer, RustDesk, screen sharing) or its code as part of an interview or hiring"
-    meta: '__TB_RC_TOOL && (__TB_RC_HIRE_CTX || __TB_RC_CODE_TO_ME_ANY) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_RC_TOOL && (__TB_RC_HIRE_CTX || __TB_RC_CODE_TO_ME) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Para la entrevista descargue AnyDesk y envíeme el código."
     nomatch:
@@ -23770,7 +26130,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Has the candidate forward a code received by SMS or a verification code to the recruiter, to 'activate' an account"
-    meta: '__TB_RC_SMS_CODE && __TB_RC_CODE_TO_ME_ANY && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_RC_SMS_CODE && __TB_RC_CODE_TO_ME && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Nanti ada kode OTP masuk lewat SMS, tolong teruskan ke saya untuk aktivasi akun karyawan."
     nomatch:
@@ -23792,7 +26152,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Has the candidate install a 'company app' from a file or link (APK) and share the screen or hand over a remote-access code"
-    meta: '__TB_RC_APK && (__TB_RC_TOOL || __TB_RC_CODE_TO_ME_ANY) && !__TB_HONEST'
+    meta: '__TB_RC_APK && (__TB_RC_TOOL || __TB_RC_CODE_TO_ME) && !__TB_HONEST'
     match:
       - "Untuk onboarding download aplikasi perusahaan (file APK) dan bagikan layar, saya bimbing langkah demi langkah."
     nomatch:
@@ -23805,7 +26165,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Two or more ways of taking control of the candidate's device or accounts: remote-access tool, code relay, company app from a link, chat-only interview with a guide"
-    meta: '2 of (__TB_RC_TOOL, __TB_RC_CODE_TO_ME_ANY, __TB_RC_APK, __TB_RC_CHAT_INTERVIEW, __TB_RC_GUIDE, __TB_RC_SMS_CODE) && (__TB_RC_HIRE_CTX || __TB_RC_APK || __TB_RC_CHAT_INTERVIEW) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '2 of (__TB_RC_TOOL, __TB_RC_CODE_TO_ME, __TB_RC_APK, __TB_RC_CHAT_INTERVIEW, __TB_RC_GUIDE, __TB_RC_SMS_CODE) && (__TB_RC_HIRE_CTX || __TB_RC_APK || __TB_RC_CHAT_INTERVIEW) && !__TB_RC_HELPDESK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "等下你会收到短信验证码，转发给我帮你激活员工账号。再从这个链接安装公司APP。"
     nomatch:
@@ -23816,114 +26176,566 @@ rules:
   # ================================================================ upfront fee: families
   - id: __TB_FEE_NOUN
     languages: [any]
+    meta: '__TB_FEE_NOUN_EN || __TB_FEE_NOUN_FR || __TB_FEE_NOUN_ES || __TB_FEE_NOUN_PT || __TB_FEE_NOUN_DE || __TB_FEE_NOUN_ID || __TB_FEE_NOUN_TL || __TB_FEE_NOUN_VI || __TB_FEE_NOUN_ZH'
+  - id: __TB_FEE_NOUN_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:training|registration|processing|application|onboarding|uniform|kit|medical|visa|insurance|verification|activation|admin(?:istration|istrative)?|placement|deployment|reservation|equipment|laptop|software|course|certificate|certification|background[\s-]check|id\s+card|badge|license|licence|permit|agency|recruitment|account)\s+(?:fee|charge|cost)s?\b|\bstarter\s+(?:kit|pack)\b|\b(?:security|refundable)\s+deposit\b
-      | \bfrais\s+(?:de\s+|d['’])?(?:dossier|formation|inscription|visa|visite|traitement|adh[ée]sion|placement|m[ée]dicaux|assurance|v[ée]rification)\b|\bkit\s+de\s+d[ée]marrage\b|\bcaution\b
-      | \b(?:gastos|cuota|tarifa|costo|pago)\s+de\s+(?:gesti[óo]n|inscripci[óo]n|capacitaci[óo]n|formaci[óo]n|tr[áa]mite|visa|examen|seguro|verificaci[óo]n|uniforme|colocaci[óo]n)\b|\b(?:curso|cursillo)\s+de\s+(?:formaci[óo]n|capacitaci[óo]n)\b|\bkit\s+de\s+inicio\b|\bdep[óo]sito\s+de\s+garant[íi]a\b
-      | \btaxa\s+(?:de\s+)?(?:inscri[çc][ãa]o|cadastro|treinamento|visto|exame|seguro|verifica[çc][ãa]o|uniforme|ades[ãa]o)\b|\btaxa\s+de\s+\d|\bkit\s+inicial\b|\bcau[çc][ãa]o\b|\bvisto\s+de\s+trabalho\b[^.!?\n]{0,60}?\btaxa\b
-      | \b(?:bearbeitungs|vermittlungs|schulungs|anmelde|registrierungs|visa|verwaltungs)geb[üu]hr\w{0,2}\b| \b(?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)| \b(?:r\$|rp\.?)\s?\d[\d.,]{0,9}\b[^.!?\n]{0,6}?(?:seguro|asuransi)| \b(?:seguro|asuransi|insurance)\s+(?:de\s+|na\s+)?(?:r\$|rp\.?)?\s?\d| phí\s+bảo\s+hiểm| 保险费|\bstarterpaket\b|\bkaution\b|\bschulungskosten\b
-      | \bbiaya\s+(?:administrasi|pelatihan|training|pendaftaran|medical|medis|visa|seragam|asuransi|proses|penempatan)\b|\bpaket\s+seragam\b|\buang\s+jaminan\b
-      | \b(?:training|processing|placement|medical|registration)\s+fee\b|\bbayad\s+sa\s+(?:training|medical)\b
-      | phí\s+(?:đào\s+tạo|hồ\s+sơ|đăng\s+ký|visa|khám|bảo\s+hiểm|xác\s+minh|giữ\s+chỗ)|đồng\s+phục|tiền\s+cọc
-      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b| \btaxa\s+d[oa]s?\s+(?:visto|exame|treinamento|inscri[çc][ãa]o|uniforme)\b| \b[\w-]{0,20}(?:untersuchungs|visa-)geb[üu]hr\w{0,2}\b| 培训费|手续费|押金|服装费|工装|体检费|保证金|报名费|办证费|签证费|中介费|工具包|会员费|激活费
-    match: ["the 350 USD processing fee", "上岗前需先购买工装"]
+      \b(?:(?:training|registration|processing|application|onboarding|uniform|kit|medical|visa|insurance|verification|activation|admin(?:istration|istrative)?|placement|deployment|reservation|equipment|laptop|software|course|certificate|certification|background[\s-]check|id\s+card|badge|license|licence|permit|agency|recruitment|account)\s+(?:fee|charge|cost)s?\b
+      | starter\s+(?:kit|pack)\b
+      | (?:security|refundable)\s+deposit\b
+      | (?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)
+      | (?:seguro|asuransi|insurance)\s+(?:de\s+|na\s+)?(?:r\$|rp\.?)?\s?\d
+      | (?:training|processing|placement|medical|registration)\s+fee\b)
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b
+    match: ["the 350 USD processing fee"]
     nomatch: ["a fee-free service"]
-
-  # Split from __TB_FEE_NOUN: Vietnamese words with cased letters give the literal prefilter nothing to look for,
-  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_FEE_NOUN_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:frais\s+(?:de\s+|d['’])?(?:dossier|formation|inscription|visa|visite|traitement|adh[ée]sion|placement|m[ée]dicaux|assurance|v[ée]rification)\b
+      | kit\s+de\s+d[ée]marrage\b
+      | caution\b
+      | (?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d))
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b
+    match: ["frais dossier"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_FEE_NOUN_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:gastos|cuota|tarifa|costo|pago)\s+de\s+(?:gesti[óo]n|inscripci[óo]n|capacitaci[óo]n|formaci[óo]n|tr[áa]mite|visa|examen|seguro|verificaci[óo]n|uniforme|colocaci[óo]n)\b
+      | (?:curso|cursillo)\s+de\s+(?:formaci[óo]n|capacitaci[óo]n)\b
+      | kit\s+de\s+inicio\b
+      | dep[óo]sito\s+de\s+garant[íi]a\b
+      | (?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)
+      | (?:seguro|asuransi|insurance)\s+(?:de\s+|na\s+)?(?:r\$|rp\.?)?\s?\d)
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b
+    match: ["gastos de gestión"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_FEE_NOUN_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:dep[óo]sito\s+de\s+garant[íi]a\b
+      | taxa\s+(?:de\s+)?(?:inscri[çc][ãa]o|cadastro|treinamento|visto|exame|seguro|verifica[çc][ãa]o|uniforme|ades[ãa]o)\b
+      | taxa\s+de\s+\d
+      | kit\s+inicial\b
+      | cau[çc][ãa]o\b
+      | visto\s+de\s+trabalho\b[^.!?\n]{0,60}?\btaxa\b
+      | (?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)
+      | (?:r\$|rp\.?)\s?\d[\d.,]{0,9}\b[^.!?\n]{0,6}?(?:seguro|asuransi)
+      | (?:seguro|asuransi|insurance)\s+(?:de\s+|na\s+)?(?:r\$|rp\.?)?\s?\d)
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b
+      | \btaxa\s+d[oa]s?\s+(?:visto|exame|treinamento|inscri[çc][ãa]o|uniforme)\b
+    match: ["taxa inscrição"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_FEE_NOUN_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:bearbeitungs|vermittlungs|schulungs|anmelde|registrierungs|visa|verwaltungs)geb[üu]hr\w{0,2}\b
+      | (?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)
+      | starterpaket\b
+      | kaution\b
+      | schulungskosten\b)
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b
+      | \b[\w-]{0,20}(?:untersuchungs|visa-)geb[üu]hr\w{0,2}\b
+    match: ["bearbeitungsgebühr"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_FEE_NOUN_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)
+      | (?:r\$|rp\.?)\s?\d[\d.,]{0,9}\b[^.!?\n]{0,6}?(?:seguro|asuransi)
+      | (?:seguro|asuransi|insurance)\s+(?:de\s+|na\s+)?(?:r\$|rp\.?)?\s?\d
+      | biaya\s+(?:administrasi|pelatihan|training|pendaftaran|medical|medis|visa|seragam|asuransi|proses|penempatan)\b
+      | paket\s+seragam\b
+      | uang\s+jaminan\b)
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b
+    match: ["Biaya pelatihan Rp 500.000"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_FEE_NOUN_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:training|registration|processing|application|onboarding|uniform|kit|medical|visa|insurance|verification|activation|admin(?:istration|istrative)?|placement|deployment|reservation|equipment|laptop|software|course|certificate|certification|background[\s-]check|id\s+card|badge|license|licence|permit|agency|recruitment|account)\s+(?:fee|charge|cost)s?\b
+      | starter\s+(?:kit|pack)\b
+      | (?:security|refundable)\s+deposit\b
+      | (?:insurance|assurance(?:\s+professionnelle)?|seguro(?:\s+laboral)?|versicherung|berufshaftpflicht|asuransi)\b[^.!?\n]{0,25}?(?:[$€£]\s?\d|\d[\d.,]{0,9}\s?(?:€|euros?|usd|dollars?|reais|pesos|rp)(?![a-z])|\(\s?[$€]?\d)
+      | (?:seguro|asuransi|insurance)\s+(?:de\s+|na\s+)?(?:r\$|rp\.?)?\s?\d
+      | (?:training|processing|placement|medical|registration)\s+fee\b
+      | bayad\s+sa\s+(?:training|medical)\b)
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b
+    match: ["bayad sa training"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_FEE_NOUN_VI
     languages: [vi]
     flags: [extended]
     pattern: |
       đặt\s+cọc
-
-  - id: __TB_FEE_NOUN_ANY
-    languages: [any]
-    meta: '__TB_FEE_NOUN || __TB_FEE_NOUN_VI'
-
-  - id: __TB_FEE_PAY_BEFORE
-    languages: [any]
+      | phí\s+bảo\s+hiểm
+      | phí\s+(?:đào\s+tạo|hồ\s+sơ|đăng\s+ký|visa|khám|bảo\s+hiểm|xác\s+minh|giữ\s+chỗ)
+      | đồng\s+phục
+      | tiền\s+cọc
+      | \d[\d.,]{0,9}\s?(?:€|euros?|\$|usd|dollars?|reais|pesos|k|ribu|juta|triệu)?\s+(?:pour|para(?:\s+sa)?|for|f[üu]r|untuk|por|d[oa]s?|tiền)\s+(?:the\s+|le\s+|la\s+|les\s+|el\s+|o\s+|a\s+|das\s+|die\s+|den\s+)?(?:material|mat[ée]riel|equipment|training|formation|capacitaci[óo]n|treinamento|schulung|uniform\w{0,2}|uniforme|seragam|kit|visa|medical|đồng\s+phục)\b
+    match: ["đặt cọc"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_FEE_NOUN_ZH
+    languages: [zh]
     flags: [extended]
     pattern: |
-      (?<!not\s)(?<!n't\s)(?<!n’t\s)\b(?:need|have|must|required)\s+to\s+(?:pay|buy|purchase)\b|\bbefore\s+(?:starting|you\s+start)\b|\bplease\s+pay\b|\bpay\s+(?:the|a|your)\s+\S{1,20}\s+(?:fee|deposit)\b
-      | \b(?:devez|faut)\s+(?:acheter|payer|r[ée]gler)\b|\bmerci\s+de\s+r[ée]gler\b|\bavant\s+de\s+commencer\b
-      | \b(?:debe|debes|tiene\s+que|tienes\s+que|hay\s+que)\s+(?:pagar|comprar|abonar)\b|\bantes\s+de\s+empezar\b
-      | \b(?:precisa|preciso|deve|tem\s+que|[ée]\s+preciso|falta)\s+(?:pagar|comprar)\b|(?<!no\s)(?<!não\s)(?<!nao\s)\bpague\b|\breste\s+[àa]\s+(?:r[ée]gler|payer)\b|\b[üu]berweisen\s+sie\b|\bbefore\s+(?:we\s+book\s+your\s+flight|(?:the\s+)?(?:flight|departure|travel))\b|\bavant\s+le\s+d[ée]part\b|\bantes\s+del\s+viaje\b|\bantes\s+da\s+viagem\b|\bvor\s+der\s+abreise\b|\bbago\s+umalis\b|trước\s+khi\s+bay|出发前|请?先转|\bantes\s+de\s+come[çc]ar\b
-      | \bthe\s+only\s+thing\s+left\s+is\b|\bil\s+ne\s+(?:manque|reste)\s+(?:plus\s+)?que\b|\bsolo\s+falta\s+(?:pagar|abonar)\b|\bs[óo]\s+falta\s+pagar\b|\bes\s+fehlt\s+nur\s+noch\b|\btinggal\s+(?:bayar|transfer)\b|\bna\s+lang\s+ang\s+kulang\b|chỉ\s+còn\s+(?:phí|đóng)|只差|就差| \b(?:m[üu]ssen|muss)\s+[^.!?\n]{0,50}?\b(?:be)?zahlen\b| \b(?:m[üu]ssen|muss)\s+(?:\w{1,20}\s{1,3}){0,4}(?:zahlen|kaufen|[üu]berweisen)\b|\bzahlen\s+sie\s+bitte\b|\bvor\s+(?:arbeitsbeginn|beginn)\b
-      | \b(?:wajib|harus)\s+(?:beli|bayar|transfer|dibayar)\b|\bdibayar\s+dulu\b|\bsilakan\s+transfer\b|\bsebelum\s+(?:mulai|penempatan|berangkat)\b
-      | \bkailangan\s+(?:mong\s+)?(?:bumili|magbayad)\b|\bmagbayad\b|\bbayaran\s+muna\b|\bbago\s+(?:magsimula|ang\s+deployment)\b|\bđóng\s+(?:phí|trước)|trước\s+khi\s+(?:đi\s+làm|nhận\s+việc)
-      | 需(?:要)?先?(?:交|购买|缴|支付)|先交|上岗前|入职前|到岗前
-    match: ["you need to buy the starter kit", "Biaya pelatihan wajib dibayar dulu"]
+      保险费
+      | 培训费
+      | 手续费
+      | 押金
+      | 服装费
+      | 工装
+      | 体检费
+      | 保证金
+      | 报名费
+      | 办证费
+      | 签证费
+      | 中介费
+      | 工具包
+      | 会员费
+      | 激活费
+    match: ["上岗前需先购买工装"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  - id: __TB_FEE_PAY_BEFORE
+    languages: [any]
+    meta: '__TB_FEE_PAY_BEFORE_EN || __TB_FEE_PAY_BEFORE_FR || __TB_FEE_PAY_BEFORE_ES || __TB_FEE_PAY_BEFORE_PT || __TB_FEE_PAY_BEFORE_DE || __TB_FEE_PAY_BEFORE_ID || __TB_FEE_PAY_BEFORE_TL || __TB_FEE_PAY_BEFORE_VI || __TB_FEE_PAY_BEFORE_ZH'
+  - id: __TB_FEE_PAY_BEFORE_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?<!not\s)(?<!n't\s)(?<!n’t\s)\b(?:need|have|must|required)\s+to\s+(?:pay|buy|purchase)\b
+      | \b(?:before\s+(?:starting|you\s+start)\b
+      | please\s+pay\b
+      | pay\s+(?:the|a|your)\s+\S{1,20}\s+(?:fee|deposit)\b
+      | before\s+(?:we\s+book\s+your\s+flight|(?:the\s+)?(?:flight|departure|travel))\b
+      | the\s+only\s+thing\s+left\s+is\b)
+    match: ["you need to buy the starter kit"]
     nomatch: ["you do not need to pay anything"]
-
-  # Split from __TB_FEE_PAY_BEFORE: Vietnamese words with cased letters give the literal prefilter nothing to look for,
-  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_FEE_PAY_BEFORE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:devez|faut)\s+(?:acheter|payer|r[ée]gler)\b
+      | merci\s+de\s+r[ée]gler\b
+      | avant\s+de\s+commencer\b
+      | reste\s+[àa]\s+(?:r[ée]gler|payer)\b
+      | avant\s+le\s+d[ée]part\b
+      | il\s+ne\s+(?:manque|reste)\s+(?:plus\s+)?que\b)
+    match: ["devez acheter"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_FEE_PAY_BEFORE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:debe|debes|tiene\s+que|tienes\s+que|hay\s+que)\s+(?:pagar|comprar|abonar)\b
+      | antes\s+de\s+empezar\b)
+      | (?<!no\s)(?<!não\s)(?<!nao\s)\bpague\b
+      | \b(?:antes\s+del\s+viaje\b
+      | solo\s+falta\s+(?:pagar|abonar)\b)
+    match: ["debe pagar"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_FEE_PAY_BEFORE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:precisa|preciso|deve|tem\s+que|[ée]\s+preciso|falta)\s+(?:pagar|comprar)\b
+      | (?<!no\s)(?<!não\s)(?<!nao\s)\bpague\b
+      | \b(?:antes\s+da\s+viagem\b
+      | antes\s+de\s+come[çc]ar\b
+      | s[óo]\s+falta\s+pagar\b)
+    match: ["precisa pagar"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_FEE_PAY_BEFORE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:[üu]berweisen\s+sie\b
+      | vor\s+der\s+abreise\b
+      | es\s+fehlt\s+nur\s+noch\b
+      | (?:m[üu]ssen|muss)\s+[^.!?\n]{0,50}?\b(?:be)?zahlen\b
+      | (?:m[üu]ssen|muss)\s+(?:\w{1,20}\s{1,3}){0,4}(?:zahlen|kaufen|[üu]berweisen)\b
+      | zahlen\s+sie\s+bitte\b
+      | vor\s+(?:arbeitsbeginn|beginn)\b)
+    match: ["überweisen sie"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_FEE_PAY_BEFORE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:tinggal\s+(?:bayar|transfer)\b
+      | (?:wajib|harus)\s+(?:beli|bayar|transfer|dibayar)\b
+      | dibayar\s+dulu\b
+      | silakan\s+transfer\b
+      | sebelum\s+(?:mulai|penempatan|berangkat)\b)
+    match: ["Biaya pelatihan wajib dibayar dulu"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_FEE_PAY_BEFORE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      (?<!not\s)(?<!n't\s)(?<!n’t\s)\b(?:need|have|must|required)\s+to\s+(?:pay|buy|purchase)\b
+      | \b(?:before\s+(?:starting|you\s+start)\b
+      | please\s+pay\b
+      | pay\s+(?:the|a|your)\s+\S{1,20}\s+(?:fee|deposit)\b
+      | before\s+(?:we\s+book\s+your\s+flight|(?:the\s+)?(?:flight|departure|travel))\b
+      | bago\s+umalis\b
+      | the\s+only\s+thing\s+left\s+is\b
+      | na\s+lang\s+ang\s+kulang\b
+      | kailangan\s+(?:mong\s+)?(?:bumili|magbayad)\b
+      | magbayad\b
+      | bayaran\s+muna\b
+      | bago\s+(?:magsimula|ang\s+deployment)\b)
+    match: ["bago umalis"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_FEE_PAY_BEFORE_VI
     languages: [vi]
     flags: [extended]
     pattern: |
       (?:cần|phải)\s+(?:mua|đóng|nộp|chuyển)
-
-  - id: __TB_FEE_PAY_BEFORE_ANY
-    languages: [any]
-    meta: '__TB_FEE_PAY_BEFORE || __TB_FEE_PAY_BEFORE_VI'
-
+      | trước\s+khi\s+bay
+      | chỉ\s+còn\s+(?:phí|đóng)
+      | \bđóng\s+(?:phí|trước)
+      | trước\s+khi\s+(?:đi\s+làm|nhận\s+việc)
+    match: ["cần mua"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_FEE_PAY_BEFORE_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      出发前
+      | 请?先转
+      | 只差
+      | 就差
+      | 需(?:要)?先?(?:交|购买|缴|支付)
+      | 先交
+      | 上岗前
+      | 入职前
+      | 到岗前
+    match: ["出发前"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_FEE_REFUND
     languages: [any]
+    meta: '__TB_FEE_REFUND_EN || __TB_FEE_REFUND_FR || __TB_FEE_REFUND_ES || __TB_FEE_REFUND_PT || __TB_FEE_REFUND_DE || __TB_FEE_REFUND_ID || __TB_FEE_REFUND_TL || __TB_FEE_REFUND_VI || __TB_FEE_REFUND_ZH'
+  - id: __TB_FEE_REFUND_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \brefund(?:ed|able)\b|\breimbursed\b|\bpaid\s+back\b|\brembours\w{0,6}\b|\breembols\w{0,6}\b|\bse\s+te\s+devolver[áa]\b|\bdevolvid\w{0,2}\b|\b(?:zur[üu]ck)?erstattet\b|\bzur[üu]ckerhalten\b|\bzur[üu]ckbekommen\b|\b(?:r[üu]ck)?erstattung\b
-      | \bdikembalikan\b|\bkembali\s+100\b|\bdijamin\s+kembali\b|\bibabalik\b|\bbabalik\s+(?:din\s+)?sa\s+sahod\b|hoàn\s+(?:lại|trả|tiền)|返还|退还|退回|全额退
-    match: ["fully refundable once you arrive", "首月工资返还"]
+      \b(?:refund(?:ed|able)\b
+      | reimbursed\b
+      | paid\s+back\b)
+    match: ["fully refundable once you arrive"]
     nomatch: ["no refunds"]
+  - id: __TB_FEE_REFUND_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \brembours\w{0,6}\b
+    match: ["remboursé avec le premier salaire"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_FEE_REFUND_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:reembols\w{0,6}\b
+      | se\s+te\s+devolver[áa]\b)
+    match: ["reembolsable con el primer sueldo"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_FEE_REFUND_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bdevolvid\w{0,2}\b
+    match: ["o valor será devolvido no primeiro salário"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_FEE_REFUND_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:zur[üu]ck)?erstattet\b
+      | zur[üu]ckerhalten\b
+      | zur[üu]ckbekommen\b
+      | (?:r[üu]ck)?erstattung\b)
+    match: ["erstattet"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_FEE_REFUND_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:dikembalikan\b
+      | kembali\s+100\b
+      | dijamin\s+kembali\b)
+    match: ["dikembalikan"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_FEE_REFUND_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:refund(?:ed|able)\b
+      | reimbursed\b
+      | paid\s+back\b
+      | ibabalik\b
+      | babalik\s+(?:din\s+)?sa\s+sahod\b)
+    match: ["ibabalik"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_FEE_REFUND_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      hoàn\s+(?:lại|trả|tiền)
+    match: ["hoàn lại"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_FEE_REFUND_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      返还
+      | 退还
+      | 退回
+      | 全额退
+    match: ["首月工资返还"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_FEE_CHECK
     languages: [any]
+    meta: '__TB_FEE_CHECK_EN || __TB_FEE_CHECK_FR || __TB_FEE_CHECK_ES || __TB_FEE_CHECK_PT || __TB_FEE_CHECK_DE || __TB_FEE_CHECK_ID || __TB_FEE_CHECK_TL || __TB_FEE_CHECK_VI || __TB_FEE_CHECK_ZH'
+  - id: __TB_FEE_CHECK_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:remaining|the\s+rest|balance|remainder|le\s+reste|le\s+solde|el\s+resto|el\s+saldo|restante|o\s+restante|o\s+resto|den\s+rest|restbetrag|sisanya|natitira)\b|支票[^\n]{0,60}?(?:剩余|余款)
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:remaining|the\s+rest|balance|remainder)\b
     match: ["We'll send you a check for $2,800. Deposit it and send the remaining balance"]
     nomatch: ["Your paycheck arrives on the 25th"]
-
-  # Split from __TB_FEE_CHECK: Vietnamese words with cased letters give the literal prefilter nothing to look for,
-  # so in the language-neutral rule they made it run on every text.
+  - id: __TB_FEE_CHECK_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:le\s+reste|le\s+solde)\b
+    match: ["Vous recevrez un chèque de 2 800 €, encaissez-le et virez le reste au fournisseur."]
+    nomatch: ["Votre salaire est versé par virement."]
+  - id: __TB_FEE_CHECK_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:el\s+resto|el\s+saldo|restante)\b
+    match: ["Le enviaremos un cheque de 2.800 €; deposítelo y transfiera el resto al proveedor."]
+    nomatch: ["Su sueldo se paga por transferencia."]
+  - id: __TB_FEE_CHECK_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:restante|o\s+restante|o\s+resto)\b
+    match: ["Você vai receber um cheque de 2.800 reais; deposite e mande o restante ao fornecedor."]
+    nomatch: ["O salário é pago por transferência."]
+  - id: __TB_FEE_CHECK_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:den\s+rest|restbetrag)\b
+    match: ["Wir schicken Ihnen einen Scheck über 2.800 €. Überweisen Sie den Rest an unseren Ausrüster."]
+    nomatch: ["Das Gehalt wird monatlich überwiesen."]
+  - id: __TB_FEE_CHECK_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:sisanya)\b
+    match: ["Kami kirim cek Rp 20 juta, cairkan lalu transfer sisanya ke pemasok."]
+    nomatch: ["Gaji dibayar lewat transfer bank."]
+  - id: __TB_FEE_CHECK_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:check|cheque|ch[èe]que|scheck|cek|tseke)\b[^\n]{0,120}?\b(?:natitira|remaining|the\s+rest|balance|remainder)\b
+    match: ["Padadalhan ka namin ng tseke, ideposito mo at ipadala ang natitira sa supplier."]
+    nomatch: ["Ang sahod ay idedeposito sa bangko."]
   - id: __TB_FEE_CHECK_VI
     languages: [vi]
     flags: [extended]
-    match:
-      - "Bạn sẽ nhận một tờ séc 2.000 đô, chuyển phần dư cho nhà cung cấp thiết bị."
-    nomatch:
-      - "Lương trả bằng chuyển khoản hằng tháng."
     pattern: |
       séc[^\n]{0,120}?(?:còn\s+lại|phần\s+dư)
-
-  - id: __TB_FEE_CHECK_ANY
-    languages: [any]
-    meta: '__TB_FEE_CHECK || __TB_FEE_CHECK_VI'
+    match: ["Bạn sẽ nhận một tờ séc 2.000 đô, chuyển phần dư cho nhà cung cấp thiết bị."]
+    nomatch: ["Lương trả bằng chuyển khoản hằng tháng."]
+  - id: __TB_FEE_CHECK_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      支票[^\n]{0,60}?(?:剩余|余款)
+    match: ["我们先寄给你一张支票，存入后把剩余的钱转给供应商。"]
+    nomatch: ["工资每月通过银行转账发放。"]
 
   - id: __TB_FEE_VENDOR
     languages: [any]
+    meta: '__TB_FEE_VENDOR_EN || __TB_FEE_VENDOR_FR || __TB_FEE_VENDOR_ES || __TB_FEE_VENDOR_PT || __TB_FEE_VENDOR_DE || __TB_FEE_VENDOR_ID || __TB_FEE_VENDOR_TL || __TB_FEE_VENDOR_VI || __TB_FEE_VENDOR_ZH'
+  - id: __TB_FEE_VENDOR_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:approved|our)\s+(?:vendor|supplier)\b|\bequipment\s+supplier\b|\bgift\s?cards?\b|\bfournisseur\b|\bcartes?\s+cadeaux?\b|\bproveedor\b|\btarjetas?\s+de\s+regalo\b|\bfornecedor\b|\bcart[õo]es?\s+presente\b
-      | \b(?:ausr[üu]ster|lieferant\w{0,2}|geschenkkarte\w{0,2}|gutscheinkarte\w{0,2})\b|\bkartu\s+hadiah\b|\bpemasok\b|\bsupplier\b|nhà\s+cung\s+cấp|thẻ\s+quà|供应商|礼品卡|充值卡
+      \b(?:(?:approved|our)\s+(?:vendor|supplier)\b
+      | equipment\s+supplier\b
+      | gift\s?cards?\b
+      | supplier\b)
     match: ["our approved vendor"]
     nomatch: ["our customers"]
-  - id: __TB_FEE_NEGATION
-    languages: [any]
+  - id: __TB_FEE_VENDOR_FR
+    languages: [fr]
     flags: [extended]
     pattern: |
-      \b(?:may|must|can|should)\s*(?:not|n['’]t)\s+(?:charge|ask)\b|\bnever\s+(?:charge|ask)\b|\bno\s+(?:fees?|charge)\b|\bfree\s+of\s+charge\b|\bemployer\s+pays\b|\bonly\s+the\s+employer\s+pays\b
-      | \bne\s+peuvent\s+(?:facturer|demander)\b|\baucuns?\s+frais\b|\bno\s+pueden\s+cobrar\b|\bn[ãa]o\s+podem\s+cobrar\b|\bd[üu]rfen\s+(?:\w{1,20}\s{1,3}){0,3}keine\b|\bbawal\s+maningil\b|\bwalang\s+(?:\w{1,15}\s{1,3}){0,2}fee\b|\bdilarang\s+(?:membebankan|memungut)\b|không\s+được\s+thu|不得(?:向|收取)|禁止收取
+      \b(?:fournisseur\b
+      | cartes?\s+cadeaux?\b)
+    match: ["fournisseur"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_FEE_VENDOR_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:proveedor\b
+      | tarjetas?\s+de\s+regalo\b)
+    match: ["proveedor"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_FEE_VENDOR_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:fornecedor\b
+      | cart[õo]es?\s+presente\b)
+    match: ["fornecedor"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_FEE_VENDOR_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:ausr[üu]ster|lieferant\w{0,2}|geschenkkarte\w{0,2}|gutscheinkarte\w{0,2})\b
+    match: ["ausrüster"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_FEE_VENDOR_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:kartu\s+hadiah\b
+      | pemasok\b
+      | supplier\b)
+    match: ["kartu hadiah"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_FEE_VENDOR_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:approved|our)\s+(?:vendor|supplier)\b
+      | equipment\s+supplier\b
+      | gift\s?cards?\b
+      | supplier\b)
+    match: ["approved vendor"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_FEE_VENDOR_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      nhà\s+cung\s+cấp
+      | thẻ\s+quà
+    match: ["nhà cung cấp"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_FEE_VENDOR_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      供应商
+      | 礼品卡
+      | 充值卡
+    match: ["供应商"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  - id: __TB_FEE_NEGATION
+    languages: [any]
+    meta: '__TB_FEE_NEGATION_EN || __TB_FEE_NEGATION_FR || __TB_FEE_NEGATION_ES || __TB_FEE_NEGATION_PT || __TB_FEE_NEGATION_DE || __TB_FEE_NEGATION_ID || __TB_FEE_NEGATION_TL || __TB_FEE_NEGATION_VI || __TB_FEE_NEGATION_ZH'
+  - id: __TB_FEE_NEGATION_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:may|must|can|should)\s*(?:not|n['’]t)\s+(?:charge|ask)\b
+      | never\s+(?:charge|ask)\b
+      | no\s+(?:fees?|charge)\b
+      | free\s+of\s+charge\b
+      | employer\s+pays\b
+      | only\s+the\s+employer\s+pays\b)
     match: ["Licensed agencies may not charge workers placement fees"]
     nomatch: ["please pay the fee"]
+  - id: __TB_FEE_NEGATION_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:ne\s+peuvent\s+(?:facturer|demander)\b
+      | aucuns?\s+frais\b)
+    match: ["ne peuvent facturer"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_FEE_NEGATION_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bno\s+pueden\s+cobrar\b
+    match: ["no pueden cobrar"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_FEE_NEGATION_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bn[ãa]o\s+podem\s+cobrar\b
+    match: ["não podem cobrar"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_FEE_NEGATION_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \bd[üu]rfen\s+(?:\w{1,20}\s{1,3}){0,3}keine\b
+    match: ["dürfen keine"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_FEE_NEGATION_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \bdilarang\s+(?:membebankan|memungut)\b
+    match: ["dilarang membebankan"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_FEE_NEGATION_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:may|must|can|should)\s*(?:not|n['’]t)\s+(?:charge|ask)\b
+      | never\s+(?:charge|ask)\b
+      | no\s+(?:fees?|charge)\b
+      | free\s+of\s+charge\b
+      | employer\s+pays\b
+      | only\s+the\s+employer\s+pays\b
+      | bawal\s+maningil\b
+      | walang\s+(?:\w{1,15}\s{1,3}){0,2}fee\b)
+    match: ["bawal maningil"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_FEE_NEGATION_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      không\s+được\s+thu
+    match: ["không được thu"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_FEE_NEGATION_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      不得(?:向|收取)
+      | 禁止收取
+    match: ["禁止收取"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   # ================================================================ upfront fee: scoring
   - id: FEE_TB_PAY_FIRST
     tactic: upfront_fee
     weight: 3.5
     languages: [any]
     describe: "Makes the candidate pay or buy something (training, kit, uniform, visa, medical, deposit) before starting work"
-    meta: '__TB_FEE_NOUN_ANY && __TB_FEE_PAY_BEFORE_ANY && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_FEE_NOUN && __TB_FEE_PAY_BEFORE && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Trước khi đi làm bạn cần mua bộ đồng phục và dụng cụ 500k."
     nomatch:
@@ -23937,7 +26749,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Asks for a fee or deposit and promises it back later (with the first salary, on arrival, 100% refundable), the usual way an upfront fee is made to look safe"
-    meta: '__TB_FEE_NOUN_ANY && __TB_FEE_REFUND && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_FEE_NOUN && __TB_FEE_REFUND && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "办理工作签证和体检需要先交手续费8000元，到岗后全额退还。"
     nomatch:
@@ -23950,7 +26762,7 @@ rules:
     weight: 4.0
     languages: [any]
     describe: "Sends a cheque to deposit and has the candidate pass the rest to a 'supplier', gift cards or crypto (the fake-cheque trick)"
-    meta: '__TB_FEE_CHECK_ANY && __TB_FEE_VENDOR && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_FEE_CHECK && __TB_FEE_VENDOR && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Wir schicken Ihnen einen Scheck über 2.800 €. Lösen Sie ihn ein und überweisen Sie den Rest an unseren Ausrüster."
     nomatch:
@@ -23961,7 +26773,7 @@ rules:
     weight: 3.0
     languages: [any]
     describe: "Two or more signs of an upfront fee: a named fee, pay before starting, a refund promise, a cheque to pass on, a supplier or gift cards"
-    meta: '2 of (__TB_FEE_NOUN_ANY, __TB_FEE_PAY_BEFORE_ANY, __TB_FEE_REFUND, __TB_FEE_CHECK_ANY, __TB_FEE_VENDOR) && (__TB_FEE_NOUN_ANY || __TB_FEE_CHECK_ANY) && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '2 of (__TB_FEE_NOUN, __TB_FEE_PAY_BEFORE, __TB_FEE_REFUND, __TB_FEE_CHECK, __TB_FEE_VENDOR) && (__TB_FEE_NOUN || __TB_FEE_CHECK) && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
     match:
       - "Para o visto de trabalho e exame médico é preciso pagar a taxa de 1.500 reais."
     nomatch:
@@ -23970,32 +26782,249 @@ rules:
   # ================================================================ data harvest: families
   - id: __TB_DATA_FRONTBACK
     languages: [any]
+    meta: '__TB_DATA_FRONTBACK_EN || __TB_DATA_FRONTBACK_FR || __TB_DATA_FRONTBACK_ES || __TB_DATA_FRONTBACK_PT || __TB_DATA_FRONTBACK_DE || __TB_DATA_FRONTBACK_ID || __TB_DATA_FRONTBACK_TL || __TB_DATA_FRONTBACK_VI || __TB_DATA_FRONTBACK_ZH'
+  - id: __TB_DATA_FRONTBACK_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bfront\s+(?:and|&)\s+back\b|\b(?:photo|picture|pic|copy|scan)\s+of\s+(?:your\s+)?(?:id|passport|driver['’]?s?\s+licen[cs]e|national\s+id)\b|\brecto[\s-]verso\b
-      | \b(?:ambos\s+lados|las\s+dos\s+caras|anverso\s+y\s+reverso)\b|\bfoto\s+de\s+(?:tu|su)\s+(?:dni|ine|c[ée]dula|pasaporte|documento)\b|\bfrente\s+e\s+verso\b|\bfoto\s+d[oa]\s+(?:rg|cnh|documento|passaporte)\b
-      | \bvorder-?\s*und\s+r[üu]ckseite\b|\bfoto\s+ihres\s+(?:personalausweises|ausweises|passes|reisepasses)\b|\bdepan\s+(?:dan\s+)?belakang\b|\bfoto\s+ktp\b
-      | \bharap\s+at\s+likod\b|\bpicture\s+ng\s+(?:valid\s+)?id\b|mặt\s+trước\s+(?:và\s+)?mặt\s+sau|ảnh\s+(?:cccd|cmnd|căn\s+cước|hộ\s+chiếu)|\bfoto\s+(?:del\s+|do\s+)?(?:pasaporte|passaporte|paspor)\b|\bpicture\s+ng\s+passport\b|\bfoto\s+ihres\s+reisepasses\b|身份证正反面|正反面照片|护照照片
-    match: ["your driver's license front and back", "身份证正反面照片"]
+      \b(?:front\s+(?:and|&)\s+back\b
+      | (?:photo|picture|pic|copy|scan)\s+of\s+(?:your\s+)?(?:id|passport|driver['’]?s?\s+licen[cs]e|national\s+id)\b)
+    match: ["your driver's license front and back"]
     nomatch: ["the form has a front page"]
+  - id: __TB_DATA_FRONTBACK_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \brecto[\s-]verso\b
+    match: ["recto verso"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_DATA_FRONTBACK_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:ambos\s+lados|las\s+dos\s+caras|anverso\s+y\s+reverso)\b
+      | foto\s+de\s+(?:tu|su)\s+(?:dni|ine|c[ée]dula|pasaporte|documento)\b
+      | foto\s+(?:del\s+|do\s+)?(?:pasaporte|passaporte|paspor)\b)
+    match: ["ambos lados"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_DATA_FRONTBACK_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:frente\s+e\s+verso\b
+      | foto\s+d[oa]\s+(?:rg|cnh|documento|passaporte)\b
+      | foto\s+(?:del\s+|do\s+)?(?:pasaporte|passaporte|paspor)\b)
+    match: ["frente e verso"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_DATA_FRONTBACK_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:vorder-?\s*und\s+r[üu]ckseite\b
+      | foto\s+ihres\s+(?:personalausweises|ausweises|passes|reisepasses)\b
+      | foto\s+ihres\s+reisepasses\b)
+    match: ["Vorder- und Rückseite des Ausweises"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_DATA_FRONTBACK_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:depan\s+(?:dan\s+)?belakang\b
+      | foto\s+ktp\b
+      | foto\s+(?:del\s+|do\s+)?(?:pasaporte|passaporte|paspor)\b)
+    match: ["depan belakang"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_DATA_FRONTBACK_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:front\s+(?:and|&)\s+back\b
+      | (?:photo|picture|pic|copy|scan)\s+of\s+(?:your\s+)?(?:id|passport|driver['’]?s?\s+licen[cs]e|national\s+id)\b
+      | harap\s+at\s+likod\b
+      | picture\s+ng\s+(?:valid\s+)?id\b
+      | picture\s+ng\s+passport\b)
+    match: ["harap at likod"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_DATA_FRONTBACK_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      mặt\s+trước\s+(?:và\s+)?mặt\s+sau
+      | ảnh\s+(?:cccd|cmnd|căn\s+cước|hộ\s+chiếu)
+    match: ["mặt trước mặt sau"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_DATA_FRONTBACK_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      身份证正反面
+      | 正反面照片
+      | 护照照片
+    match: ["身份证正反面照片"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_DATA_SELFIE_ID
     languages: [any]
+    meta: '__TB_DATA_SELFIE_ID_EN || __TB_DATA_SELFIE_ID_FR || __TB_DATA_SELFIE_ID_ES || __TB_DATA_SELFIE_ID_PT || __TB_DATA_SELFIE_ID_DE || __TB_DATA_SELFIE_ID_ID || __TB_DATA_SELFIE_ID_TL || __TB_DATA_SELFIE_ID_VI || __TB_DATA_SELFIE_ID_ZH'
+  - id: __TB_DATA_SELFIE_ID_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bselfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b|\bselfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b|\bselfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b
-      | ảnh\s+(?:chân\s+dung\s+)?cầm\s+(?:cccd|cmnd|căn\s+cước|hộ\s+chiếu)|手持(?:身份证|护照)
-    match: ["a selfie holding it", "手持身份证自拍"]
+      \b(?:selfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b
+      | selfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b
+      | selfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b)
+    match: ["a selfie holding it"]
     nomatch: ["a selfie at the beach"]
+  - id: __TB_DATA_SELFIE_ID_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:selfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b
+      | selfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b
+      | selfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b)
+    match: ["un selfie tenant votre pièce d'identité"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_DATA_SELFIE_ID_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:selfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b
+      | selfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b
+      | selfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b)
+    match: ["una selfie sosteniendo tu DNI"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_DATA_SELFIE_ID_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:selfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b
+      | selfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b
+      | selfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b)
+    match: ["uma selfie segurando o documento"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_DATA_SELFIE_ID_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:selfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b
+      | selfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b
+      | selfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b)
+    match: ["ein Selfie mit dem Ausweis"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_DATA_SELFIE_ID_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:selfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b
+      | selfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b)
+    match: ["selfie sambil memegang KTP"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_DATA_SELFIE_ID_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:selfie\s+(?:with|holding|avec|tenant|sosteniendo|con\s+(?:tu|su|el)|segurando|mit\s+(?:dem|ihrem)|sambil\s+(?:memegang|pegang)|memegang|na\s+hawak)\b
+      | selfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b
+      | selfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b)
+    match: ["selfie na hawak ang ID"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_DATA_SELFIE_ID_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:selfie\s+(?:damit|with\s+it|avec|con\s+[ée]l|com\s+ele|cầm)\b
+      | selfie\b[^.!?\n]{0,20}?\b(?:id|ausweis|ktp|passport|paspor|pasaporte|passaporte|hộ\s+chiếu)\b)
+      | ảnh\s+(?:chân\s+dung\s+)?cầm\s+(?:cccd|cmnd|căn\s+cước|hộ\s+chiếu)
+    match: ["ảnh selfie cầm CCCD"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_DATA_SELFIE_ID_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      手持(?:身份证|护照)
+    match: ["手持身份证自拍"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_DATA_BANK_LOGIN
     languages: [any]
+    meta: '__TB_DATA_BANK_LOGIN_EN || __TB_DATA_BANK_LOGIN_FR || __TB_DATA_BANK_LOGIN_ES || __TB_DATA_BANK_LOGIN_PT || __TB_DATA_BANK_LOGIN_DE || __TB_DATA_BANK_LOGIN_ID || __TB_DATA_BANK_LOGIN_TL || __TB_DATA_BANK_LOGIN_VI || __TB_DATA_BANK_LOGIN_ZH'
+  - id: __TB_DATA_BANK_LOGIN_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:online|internet|mobile)\s+banking\s+(?:\w+\s+)?(?:username|password|login|credentials)\b|\bbank(?:ing)?\s+(?:username|login|password)\b|\busername\s+and\s+password\b
-      | \bidentifiants\s+(?:de\s+)?(?:banque|bancaires)\b|\bmot\s+de\s+passe\s+(?:de\s+)?(?:votre\s+)?banque\b|\busuario\s+y\s+contrase[ñn]a\b|\bcontrase[ñn]a\s+de\s+(?:banca|banco)\b
-      | \blogin\s+e\s+senha\b|\bsenha\s+do\s+(?:internet\s+banking|banco|app)\b|\bonline-?banking-?zugangsdaten\b|\bzugangsdaten\b|\bpin\s+und\s+tan\b
-      | \b(?:user|username)\s+dan\s+password\b|\b(?:pin|password)\s+m-?banking\b|\busername\s+at\s+password\b|tên\s+đăng\s+nhập\s+và\s+mật\s+khẩu|mật\s+khẩu\s+ngân\s+hàng|网银账号和密码|网银密码|银行卡密码|支付密码|登录密码
-    match: ["your online banking username and password", "网银账号和密码"]
+      \b(?:(?:online|internet|mobile)\s+banking\s+(?:\w+\s+)?(?:username|password|login|credentials)\b
+      | bank(?:ing)?\s+(?:username|login|password)\b
+      | username\s+and\s+password\b)
+    match: ["your online banking username and password"]
     nomatch: ["never share your password"]
+  - id: __TB_DATA_BANK_LOGIN_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:identifiants\s+(?:de\s+)?(?:banque|bancaires)\b
+      | mot\s+de\s+passe\s+(?:de\s+)?(?:votre\s+)?banque\b)
+    match: ["identifiants banque"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_DATA_BANK_LOGIN_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:usuario\s+y\s+contrase[ñn]a\b
+      | contrase[ñn]a\s+de\s+(?:banca|banco)\b)
+    match: ["usuario y contraseña"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_DATA_BANK_LOGIN_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:login\s+e\s+senha\b
+      | senha\s+do\s+(?:internet\s+banking|banco|app)\b)
+    match: ["login e senha"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_DATA_BANK_LOGIN_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:online-?banking-?zugangsdaten\b
+      | zugangsdaten\b
+      | pin\s+und\s+tan\b)
+    match: ["Ihre Online-Banking-Zugangsdaten"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_DATA_BANK_LOGIN_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:user|username)\s+dan\s+password\b
+      | (?:pin|password)\s+m-?banking\b)
+    match: ["user dan password"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_DATA_BANK_LOGIN_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:online|internet|mobile)\s+banking\s+(?:\w+\s+)?(?:username|password|login|credentials)\b
+      | bank(?:ing)?\s+(?:username|login|password)\b
+      | username\s+and\s+password\b
+      | username\s+at\s+password\b)
+    match: ["username at password"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_DATA_BANK_LOGIN_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      tên\s+đăng\s+nhập\s+và\s+mật\s+khẩu
+      | mật\s+khẩu\s+ngân\s+hàng
+    match: ["tên đăng nhập và mật khẩu"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_DATA_BANK_LOGIN_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      网银账号和密码
+      | 网银密码
+      | 银行卡密码
+      | 支付密码
+      | 登录密码
+    match: ["网银账号和密码"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_DATA_CARD
     languages: [any]
     pattern: '(?<![a-z])(?:cvv|cvc|card\s+number|num[ée]ro\s+de\s+(?:votre\s+)?carte|n[úu]mero\s+de\s+(?:su\s+|tu\s+)?tarjeta|n[úu]mero\s+do\s+cart[ãa]o|c[óo]digo\s+de\s+seguran[çc]a|kreditkartennummer|kartennummer|pr[üu]fziffer|nomor\s+kartu|số\s+thẻ)(?![a-z])|安全码|卡背后|银行卡号'
@@ -24013,26 +27042,217 @@ rules:
     nomatch: ["the river bank"]
   - id: __TB_DATA_PRETEXT
     languages: [any]
+    meta: '__TB_DATA_PRETEXT_EN || __TB_DATA_PRETEXT_FR || __TB_DATA_PRETEXT_ES || __TB_DATA_PRETEXT_PT || __TB_DATA_PRETEXT_DE || __TB_DATA_PRETEXT_ID || __TB_DATA_PRETEXT_TL || __TB_DATA_PRETEXT_VI || __TB_DATA_PRETEXT_ZH'
+  - id: __TB_DATA_PRETEXT_EN
+    languages: [en]
     flags: [extended]
     pattern: |
-      \bbefore\s+(?:the|your|any)\s+interview\b|\bto\s+complete\s+your\s+application\b|\bfor\s+verification\b|\bso\s+payroll\b|\bpayroll\s+can\b
-      | \bavant\s+l['’]entretien\b|\bpour\s+finaliser\s+votre\s+candidature\b|\bpour\s+v[ée]rification\b|\bpour\s+que\s+la\s+paie\b
-      | \bantes\s+de\s+la\s+entrevista\b|\bpara\s+completar\s+tu\s+postulaci[óo]n\b|\bpara\s+verificaci[óo]n\b|\bpara\s+que\s+n[óo]mina\b
-      | \bantes\s+da\s+entrevista\b|\bpara\s+finalizar\s+sua\s+inscri[çc][ãa]o\b|\bpara\s+verifica[çc][ãa]o\b|\bpara\s+o\s+rh\s+cadastrar\b
-      | \bvor\s+dem\s+gespr[äa]ch\b|\bum\s+ihre\s+bewerbung\s+abzuschlie[ßs]en\b|\bzur\s+verifizierung\b|\bdamit\s+die\s+lohnbuchhaltung\b
-      | \bsebelum\s+interview\b|\buntuk\s+melengkapi\s+lamaran\b|\buntuk\s+verifikasi\b|\bsupaya\s+bagian\s+payroll\b
-      | \bbago\s+ang\s+interview\b|\bpara\s+makumpleto\s+ang\s+application\b|\bpara\s+sa\s+verification\b|\bpara\s+ma-?setup\s+ng\s+payroll\b
-      | \bzur\s+best[äa]tigung\b|\bpour\s+valider\s+votre\s+(?:dossier|candidature|inscription)\b|\bpara\s+validar\s+(?:tu|su|seu)\s+(?:registro|cadastro|postulaci[óo]n)\b|\bto\s+(?:validate|verify|confirm)\s+your\s+(?:application|registration|identity)\b|\buntuk\s+verifikasi\b|\bfor\s+payroll\b| trước\s+khi\s+phỏng\s+vấn|để\s+hoàn\s+tất\s+hồ\s+sơ|để\s+xác\s+minh|để\s+phòng\s+kế\s+toán|面试前|为完成报名|核实身份|工资核实|做核验|用于核验|财务今天
-    match: ["Before the interview we need", "为完成报名"]
+      \b(?:before\s+(?:the|your|any)\s+interview\b
+      | to\s+complete\s+your\s+application\b
+      | for\s+verification\b
+      | so\s+payroll\b
+      | payroll\s+can\b
+      | to\s+(?:validate|verify|confirm)\s+your\s+(?:application|registration|identity)\b
+      | for\s+payroll\b)
+    match: ["Before the interview we need"]
     nomatch: ["after the interview"]
+  - id: __TB_DATA_PRETEXT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:avant\s+l['’]entretien\b
+      | pour\s+finaliser\s+votre\s+candidature\b
+      | pour\s+v[ée]rification\b
+      | pour\s+que\s+la\s+paie\b
+      | pour\s+valider\s+votre\s+(?:dossier|candidature|inscription)\b)
+    match: ["avant l'entretien"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_DATA_PRETEXT_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:antes\s+de\s+la\s+entrevista\b
+      | para\s+completar\s+tu\s+postulaci[óo]n\b
+      | para\s+verificaci[óo]n\b
+      | para\s+que\s+n[óo]mina\b
+      | para\s+validar\s+(?:tu|su|seu)\s+(?:registro|cadastro|postulaci[óo]n)\b)
+    match: ["antes de la entrevista"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_DATA_PRETEXT_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:antes\s+da\s+entrevista\b
+      | para\s+finalizar\s+sua\s+inscri[çc][ãa]o\b
+      | para\s+verifica[çc][ãa]o\b
+      | para\s+o\s+rh\s+cadastrar\b
+      | para\s+validar\s+(?:tu|su|seu)\s+(?:registro|cadastro|postulaci[óo]n)\b)
+    match: ["antes da entrevista"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_DATA_PRETEXT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:vor\s+dem\s+gespr[äa]ch\b
+      | um\s+ihre\s+bewerbung\s+abzuschlie[ßs]en\b
+      | zur\s+verifizierung\b
+      | damit\s+die\s+lohnbuchhaltung\b
+      | zur\s+best[äa]tigung\b)
+    match: ["vor dem gespräch"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_DATA_PRETEXT_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:sebelum\s+interview\b
+      | untuk\s+melengkapi\s+lamaran\b
+      | untuk\s+verifikasi\b
+      | supaya\s+bagian\s+payroll\b
+      | untuk\s+verifikasi\b)
+    match: ["sebelum interview"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_DATA_PRETEXT_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:before\s+(?:the|your|any)\s+interview\b
+      | to\s+complete\s+your\s+application\b
+      | for\s+verification\b
+      | so\s+payroll\b
+      | payroll\s+can\b
+      | bago\s+ang\s+interview\b
+      | para\s+makumpleto\s+ang\s+application\b
+      | para\s+sa\s+verification\b
+      | para\s+ma-?setup\s+ng\s+payroll\b
+      | to\s+(?:validate|verify|confirm)\s+your\s+(?:application|registration|identity)\b
+      | for\s+payroll\b)
+    match: ["bago ang interview"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_DATA_PRETEXT_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      trước\s+khi\s+phỏng\s+vấn
+      | để\s+hoàn\s+tất\s+hồ\s+sơ
+      | để\s+xác\s+minh
+      | để\s+phòng\s+kế\s+toán
+    match: ["trước khi phỏng vấn"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_DATA_PRETEXT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      面试前
+      | 为完成报名
+      | 核实身份
+      | 工资核实
+      | 做核验
+      | 用于核验
+      | 财务今天
+    match: ["为完成报名"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
   - id: __TB_DATA_ONBOARD_GUARD
+    languages: [any]
+    meta: '__TB_DATA_ONBOARD_GUARD_EN || __TB_DATA_ONBOARD_GUARD_FR || __TB_DATA_ONBOARD_GUARD_ES || __TB_DATA_ONBOARD_GUARD_PT || __TB_DATA_ONBOARD_GUARD_DE || __TB_DATA_ONBOARD_GUARD_ID || __TB_DATA_ONBOARD_GUARD_TL || __TB_DATA_ONBOARD_GUARD_VI || __TB_DATA_ONBOARD_GUARD_ZH || __TB_DATA_ONBOARD_GUARD_INTL'
+  - id: __TB_DATA_ONBOARD_GUARD_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:hr|employee|staff|candidate|onboarding|workday|self-service)\s+portal\b(?![^.!?\n]{0,6}\bapk\b)
+      | workday\b
+      | in\s+the\s+employee\s+portal\b
+      | after\s+(?:your\s+)?signed\b
+      | following\s+your\s+signed\b
+      | never\s+(?:ask|share)\b)
+    match: ["complete your details in the Workday portal"]
+    nomatch: ["reply by e-mail"]
+  - id: __TB_DATA_ONBOARD_GUARD_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:portail\s+(?:rh|salari[ée]|des\s+salari[ée]s)\b
+      | workday\b
+      | suite\s+[àa]\s+la\s+signature\b
+      | ne\s+communiquez\s+jamais\b)
+    match: ["portail rh"]
+    nomatch: ["Merci d'envoyer votre CV à notre bureau de Lyon."]
+  - id: __TB_DATA_ONBOARD_GUARD_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:portal\s+(?:de\s+)?(?:rr\.?\s?hh|rh|del\s+empleado|do\s+colaborador|karyawan|hr)\b
+      | workday\b
+      | tras\s+firmar\b
+      | nunca\s+(?:comparta|informe)\b)
+    match: ["tras firmar"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+  - id: __TB_DATA_ONBOARD_GUARD_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:portal\s+(?:de\s+)?(?:rr\.?\s?hh|rh|del\s+empleado|do\s+colaborador|karyawan|hr)\b
+      | workday\b
+      | ap[óo]s\s+a\s+assinatura\b)
+    match: ["após a assinatura"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+  - id: __TB_DATA_ONBOARD_GUARD_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:personalportal\b
+      | workday\b
+      | nach\s+unterzeichnung\b
+      | niemals\b)
+    match: ["personalportal"]
+    nomatch: ["Senden Sie Ihren Lebenslauf an unser Büro in Köln."]
+  - id: __TB_DATA_ONBOARD_GUARD_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:portal\s+(?:de\s+)?(?:rr\.?\s?hh|rh|del\s+empleado|do\s+colaborador|karyawan|hr)\b
+      | workday\b
+      | setelah\s+kontrak\b
+      | jangan\s+pernah\b)
+    match: ["setelah kontrak"]
+    nomatch: ["Silakan kirim CV ke kantor kami di Bandung."]
+  - id: __TB_DATA_ONBOARD_GUARD_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:hr|employee|staff|candidate|onboarding|workday|self-service)\s+portal\b(?![^.!?\n]{0,6}\bapk\b)
+      | workday\b
+      | in\s+the\s+employee\s+portal\b
+      | after\s+(?:your\s+)?signed\b
+      | following\s+your\s+signed\b
+      | matapos\s+pirmahan\b
+      | never\s+(?:ask|share)\b)
+    match: ["matapos pirmahan"]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+  - id: __TB_DATA_ONBOARD_GUARD_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bworkday\b
+      | sau\s+khi\s+ký
+      | cổng\s+nhân\s+sự
+    match: ["sau khi ký"]
+    nomatch: ["Vui lòng gửi CV về văn phòng công ty tại Đà Nẵng."]
+  - id: __TB_DATA_ONBOARD_GUARD_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      \bworkday\b
+      | 签署后
+      | 人事系统
+    match: ["人事系统"]
+    nomatch: ["请把简历发到我们广州的办公室。"]
+  - id: __TB_DATA_ONBOARD_GUARD_INTL
     languages: [any]
     flags: [extended]
     pattern: |
-      \b(?:hr|employee|staff|candidate|onboarding|workday|self-service)\s+portal\b(?![^.!?\n]{0,6}\bapk\b)|\bportal\s+(?:de\s+)?(?:rr\.?\s?hh|rh|del\s+empleado|do\s+colaborador|karyawan|hr)\b|\bportail\s+(?:rh|salari[ée]|des\s+salari[ée]s)\b|\bpersonalportal\b|\bworkday\b|\bin\s+the\s+employee\s+portal\b|\bafter\s+(?:your\s+)?signed\b|\bfollowing\s+your\s+signed\b|\bsuite\s+[àa]\s+la\s+signature\b|\btras\s+firmar\b|\bap[óo]s\s+a\s+assinatura\b|\bnach\s+unterzeichnung\b
-      | \bsetelah\s+kontrak\b|\bmatapos\s+pirmahan\b|sau\s+khi\s+ký|cổng\s+nhân\s+sự|签署后|人事系统|\bnever\s+(?:ask|share)\b|\bne\s+communiquez\s+jamais\b|\bnunca\s+(?:comparta|informe)\b|\bniemals\b|\bjangan\s+pernah\b
-    match: ["complete your details in the Workday portal"]
-    nomatch: ["reply by e-mail"]
+      \bworkday\b
+    match: ["workday"]
+    nomatch: ["Please send your CV to our office in Leeds."]
   # ================================================================ data harvest: scoring
   - id: DATA_TB_KYC_STACK
     tactic: data_harvest
@@ -24182,21 +27402,22 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*|prepay\w*|pay\s+in)\b
-          [^.!?\n]{0,50}\b(?:unlock|continue|complete|start|proceed|release|withdraw|reset|activate|upgrade|
-          receive)\w*\b[^.!?\n]{0,40}\b(?:tasks?|orders?|missions?|sets?|level|vip|commissions?|earnings|profits?|
+          [^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:unlock|continue|complete|start|proceed|release|withdraw|reset|activate|upgrade|
+          receive)\w*\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:tasks?|orders?|missions?|sets?|level|vip|commissions?|earnings|profits?|
           withdrawals?)\b
       | \b(?:to|before\s+you\s+can|in\s+order\s+to)\s+(?:unlock|continue|complete|start|proceed\s+(?:with|to)|
-          withdraw|reset|activate|upgrade|receive|access)\b[^.!?\n]{0,40}\b
+          withdraw|reset|activate|upgrade|receive|access)\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b
           (?:tasks?|orders?|missions?|sets?|level|vip|commissions?|earnings|profits?|withdrawals?)\b
-          [^.!?\n]{0,50}\b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*|prepay\w*|pay\s+in)\b
-      | \bvip\s?-?\s?\d\b[^.\n]{0,10}\b(?:deposit|recharge|top[- ]?up)\b
-      | \b(?:deposit|recharge|top[- ]?up)\w*\b[^.!?\n]{0,20}\d[\d\s,.]*\s*usdt\b[^.!?\n]{0,40}\b(?:orders?|tasks?|commission|level|vip)\b
-      | \b(?:top(?:ping)?[- ]?up|recharg\w*|deposit\w*)\b[^.!?\n]{0,15}\d[\d,.\s]{0,10}usdt\b
+          [^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*|prepay\w*|pay\s+in)\b
+      | \bvip\s?-?\s?\d\b[^.\n]{0,10}(?:(?<=\d)\.(?=\d)[^.\n]{0,10}){0,2}\b(?:deposit|recharge|top[- ]?up)\b
+      | \b(?:deposit|recharge|top[- ]?up)\w*\b[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}\d[\d\s,.]*\s*usdt\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:orders?|tasks?|commission|level|vip)\b
+      | \b(?:top(?:ping)?[- ]?up|recharg\w*|deposit\w*)\b[^.!?\n]{0,15}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,15}){0,2}\d[\d,.\s]{0,10}usdt\b
       | \b\d[\d,.]*\s?usdt\s+(?:top[- ]?up|recharge|deposit)\b
       | \bcomplete\s+(?:the|your)\s+(?:recharge|top[- ]?up)\b
       | \b(?:deposit|top\s?up|recharge)\s+the\s+(?:difference|shortfall|remaining\s+amount)\b
       | \b(?:recharg\w*|top(?:ping)?[- ]?up|deposit\w*)\s+(?:\$|usd\s?|usdt\s?)?\d[\d,.]*\s?(?:usdt|usd|\$|dollars)?\s+to\s+(?:bring|get|reset|clear|cover|fill)\s+(?:the\s+|your\s+)?(?:balance|account|negative|shortfall|gap)\b
     match:
+      - "Please deposit 1.050 dollars to complete the remaining orders and release your earnings."
       - "You just need to recharge $412.60 to bring the balance back to zero, then you can submit."
       - "You need to recharge 100 USDT to unlock the next set of tasks."
       - "To withdraw your commission you must first top up your account with 300 USDT."
@@ -24218,20 +27439,21 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:recharg(?:ez|er|e|ement)|d[ée]pos(?:ez|er)|d[ée]p[ôo]t|vers(?:ez|er)|alimentez|approvisionnez|
-          cr[ée]ditez)\b[^.!?\n]{0,50}\b(?:d[ée]bloqu|continu|termin|compl[ée]t|retir|r[ée]initialis|activ|
-          lib[ée]r|acc[ée]d|lanc|recevoir)\w*\b[^.!?\n]{0,40}\b(?:t[âa]ches?|missions?|commandes?|niveau|vip|
+          cr[ée]ditez)\b[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:d[ée]bloqu|continu|termin|compl[ée]t|retir|r[ée]initialis|activ|
+          lib[ée]r|acc[ée]d|lanc|recevoir)\w*\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:t[âa]ches?|missions?|commandes?|niveau|vip|
           commissions?|gains|b[ée]n[ée]fices?|retraits?|s[ée]ries?)\b
       | \b(?:pour|afin\s+de|avant\s+de)\s+(?:d[ée]bloquer|continuer|terminer|retirer|activer|lancer|passer|
-          acc[ée]der|recevoir|r[ée]cup[ée]rer)\b[^.!?\n]{0,40}\b(?:t[âa]ches?|missions?|commandes?|niveau|vip|
+          acc[ée]der|recevoir|r[ée]cup[ée]rer)\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:t[âa]ches?|missions?|commandes?|niveau|vip|
           commissions?|gains|b[ée]n[ée]fices?|retraits?|s[ée]ries?)\b
-          [^.!?\n]{0,50}\b(?:recharg\w{0,30}|d[ée]pos\w{0,30}|d[ée]p[ôo]t|vers(?:ez|er)|alimente\w{0,30})
+          [^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:recharg\w{0,30}|d[ée]pos\w{0,30}|d[ée]p[ôo]t|vers(?:ez|er)|alimente\w{0,30})
       | \bd[ée]p[ôo]t\s+(?:minimum\s{1,3})?(?:[àa]\s+partir\s+de|de|minimum\s+de)\s+\d[\d\s,.]*\s*usdt\b
-      | \bvip\s?-?\s?\d\b[^.\n]{0,10}\b(?:d[ée]p[ôo]t|recharge)\b
-      | \b(?:recharg\w*|d[ée]pos\w*|d[ée]p[ôo]t|vers\w*)\b[^.!?\n]{0,20}\d[\d\s,.]{0,10}usdt\b
-      | \b(?:recharge|d[ée]p[ôo]t)\s+de\s+\d[\d\s,.]*\s?(?:usdt|€|eur\w*|\$)[^.!?\n]{0,40}\b(?:vip|niveau|commissions?|t[âa]ches|commandes)
+      | \bvip\s?-?\s?\d\b[^.\n]{0,10}(?:(?<=\d)\.(?=\d)[^.\n]{0,10}){0,2}\b(?:d[ée]p[ôo]t|recharge)\b
+      | \b(?:recharg\w*|d[ée]pos\w*|d[ée]p[ôo]t|vers\w*)\b[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}\d[\d\s,.]{0,10}usdt\b
+      | \b(?:recharge|d[ée]p[ôo]t)\s+de\s+\d[\d\s,.]*\s?(?:usdt|€|eur\w*|\$)[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:vip|niveau|commissions?|t[âa]ches|commandes)
       | \bcompl[ée]t(?:ez|er)\s+(?:la|votre)\s+recharge\b
       | \b(?:d[ée]pos|vers|recharg)\w*\s+la\s+diff[ée]rence\b
     match:
+      - "Vous devez effectuer un dépôt de 1.200 € afin de retirer vos gains."
       - "Pour débloquer la mission suivante, rechargez 350 USDT sur votre compte."
       - "Rechargez 100 USDT sur votre compte pour débloquer la série de tâches suivante."
       - "Vous devez effectuer un dépôt de 200 € afin de retirer vos gains."
@@ -24251,28 +27473,29 @@ rules:
     describe: "Uses task-scam mechanics: combination or lucky orders, a negative balance, sets of tasks or VIP levels"
     flags: [extended]
     pattern: |
-      \b(?:combination|combo|merged?|lucky|golden)\s+(?:\w{1,20}\s{1,3})?(?:orders?|tasks?|products?)\b
-      | \bnegative\s+balance\b[^.!?\n]{0,60}\b(?:top[- ]?up|recharg\w*|deposit\w*|tasks?|orders?|withdraw\w*)
-      | \b\d{1,2}\s+sets?\s+of\s+\d{1,3}\s+(?:tasks?|orders?|products?|reviews?|ratings?)\b
-      | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,60}\b(?:tasks?|orders?|commissions?|recharg\w*|top[- ]?up|deposit\w*|
+      \b(?:(?:combination|combo|merged?|lucky|golden)\s+(?:\w{1,20}\s{1,3})?(?:orders?|tasks?|products?)\b
+      | negative\s+balance\b[^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:top[- ]?up|recharg\w*|deposit\w*|tasks?|orders?|withdraw\w*)
+      | \d{1,2}\s+sets?\s+of\s+\d{1,3}\s+(?:tasks?|orders?|products?|reviews?|ratings?)\b
+      | vip\s?-?\s?[1-9]\b[^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:tasks?|orders?|commissions?|recharg\w*|top[- ]?up|deposit\w*|
           usdt)\b
-      | \b(?:tasks?|orders?|commissions?|recharg\w*|top[- ]?up|deposit\w*|usdt)\b
-          [^.!?\n]{0,60}\bvip\s?-?\s?[1-9]\b
-      | \bupgrade\s+(?:your\s{1,3}account\s{1,3})?to\s+vip\b
-      | \b(?:virtual|simulated)\s+(?:orders?|purchases?)\b
-      | \b(?:increase|improve|boost)\s+(?:the\s{1,3})?(?:sales?|rankings?|exposure|visibility|ratings?)\s+of\s+
+      | (?:tasks?|orders?|commissions?|recharg\w*|top[- ]?up|deposit\w*|usdt)\b
+          [^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\bvip\s?-?\s?[1-9]\b
+      | upgrade\s+(?:your\s{1,3}account\s{1,3})?to\s+vip\b
+      | (?:virtual|simulated)\s+(?:orders?|purchases?)\b
+      | (?:increase|improve|boost)\s+(?:the\s{1,3})?(?:sales?|rankings?|exposure|visibility|ratings?)\s+of\s+
           (?:(?:our|the|their)\s{1,3})?(?:\w{1,30}\s{1,3})?(?:products?|merchants?|apps?|hotels?|stores?)\b
           [^\n]{0,100}\b(?:commissions?|tasks?)\b
-      | \bbalance\s*:?\s*-\s?\d[\d,.]*\s*(?:usdt|usd|\$)
-      | \b(?:data|product|app|hotel|booking|merchant|rating|ranking|traffic|store|order|review)\s+(?:data\s{1,3})?optimi[sz](?:ation|ing|ers?)\b
-      | \b(?:part[- ]time\s{1,3}|online\s{1,3}|remote\s{1,3})?optimi[sz]ers\b
-      | \b(?:complete|finish|submit)\s+(?:\d{1,3}|all(?:\s+the)?)\s+(?:tasks|orders|ratings|reviews|missions)\b
-      | \b\d{1,3}\s*/\s*\d{1,3}\s+(?:tasks|orders)\b
-      | \b(?:sets?|rounds?|groups?|batch(?:es)?)\s+of\s+\d{1,3}\s+(?:tasks|orders|products|apps|reviews|ratings)\b
-      | \b(?:lucky|premium|special|golden|bonus)\s+(?:tasks?|orders?)\b[^.!?\n]{0,40}\b(?:commissions?|profits?|times)\b
-      | \binvitation\s+code\b
-      | \b(?:triple|double|\d{1,2}x|\d{1,2}\s+times)\s+(?:the\s{1,3})?(?:commission|profit)s?\b
+      | balance\s*:?\s*-\s?\d[\d,.]*\s*(?:usdt|usd|\$)
+      | (?:data|product|app|hotel|booking|merchant|rating|ranking|traffic|store|order|review)\s+(?:data\s{1,3})?optimi[sz](?:ation|ing|ers?)\b
+      | (?:part[- ]time\s{1,3}|online\s{1,3}|remote\s{1,3})?optimi[sz]ers\b
+      | (?:complete|finish|submit)\s+(?:\d{1,3}|all(?:\s+the)?)\s+(?:tasks|orders|ratings|reviews|missions)\b
+      | \d{1,3}\s*/\s*\d{1,3}\s+(?:tasks|orders)\b
+      | (?:sets?|rounds?|groups?|batch(?:es)?)\s+of\s+\d{1,3}\s+(?:tasks|orders|products|apps|reviews|ratings)\b
+      | (?:lucky|premium|special|golden|bonus)\s+(?:tasks?|orders?)\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:commissions?|profits?|times)\b
+      | invitation\s+code\b
+      | (?:triple|double|\d{1,2}x|\d{1,2}\s+times)\s+(?:the\s{1,3})?(?:commission|profit)s?\b)
     match:
+      - "Suba para o nível VIP2 com um depósito de 1.500 USDT."
       - "Congratulations, you got a combination order, please recharge to clear the negative balance."
       - "Each day you complete 3 sets of 40 tasks and receive your commission."
       - "Upgrade to VIP2 by depositing 500 USDT to get higher commissions per task."
@@ -24295,14 +27518,14 @@ rules:
     flags: [extended]
     pattern: |
       \bcommandes?\s+(?:combin[ée]es?|fusionn[ée]es?|chanceuses?|porte-bonheur|dor[ée]es?)\b
-      | \bsolde\s+(?:est\s{1,3})?n[ée]gatif\b[^.!?\n]{0,60}\b(?:recharg\w*|d[ée]pos\w*|d[ée]p[ôo]t|t[âa]ches?|
+      | \bsolde\s+(?:est\s{1,3})?n[ée]gatif\b[^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:recharg\w*|d[ée]pos\w*|d[ée]p[ôo]t|t[âa]ches?|
           commandes?|retir\w*|retraits?)
       | \b\d{1,2}\s+(?:s[ée]ries|lots|ensembles)\s+de\s+\d{1,3}\s+
           (?:t[âa]ches|commandes|produits|missions|avis)\b
-      | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,60}\b(?:t[âa]ches?|commandes?|commissions?|recharg\w*|d[ée]p[ôo]t|
+      | \bvip\s?-?\s?[1-9]\b[^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:t[âa]ches?|commandes?|commissions?|recharg\w*|d[ée]p[ôo]t|
           usdt)\b
       | \b(?:t[âa]ches?|commandes?|commissions?|recharg\w*|d[ée]p[ôo]t|usdt)\b
-          [^.!?\n]{0,60}\bvip\s?-?\s?[1-9]\b
+          [^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\bvip\s?-?\s?[1-9]\b
       | \bpass(?:ez|er)\s+(?:au\s{1,3})?(?:niveau\s{1,3})?vip\b
       | \bcommandes?\s+(?:virtuelles?|simul[ée]es?|fictives?)\b
       | \b(?:augment|am[ée]lior|boost)\w*\s+(?:les\s+ventes|le\s+classement|la\s+visibilit[ée]|les\s+notes)\s+
@@ -24316,6 +27539,7 @@ rules:
       | \b(?:triple|double)\s+commission\b|\bcommission\s+(?:triple|doubl[ée]e)
       | \bcommandes?\s+(?:chanceuses?|sp[ée]ciales?|premium|bonus)\b
     match:
+      - "Passez au VIP2 en déposant 1.500 USDT pour des commissions plus élevées."
       - "Vous avez reçu une commande combinée : votre solde est négatif, rechargez pour continuer."
       - "Chaque jour, terminez 3 séries de 40 tâches pour toucher vos commissions."
       - "Passez au niveau VIP 2 avec un dépôt de 500 USDT pour des commissions plus élevées."
@@ -24334,21 +27558,22 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:withdraw\w*|cash[- ]?out|payouts?|commissions?|earnings|funds|profits?|account)\b
-          [^.!?\n]{0,40}\b(?:frozen|blocked|locked|on\s+hold|suspended|restricted)\b
-          [^.!?\n]{0,60}\b(?:until|unless|before|first|need\s+to|must)\b
-          [^.!?\n]{0,40}\b(?:pay|deposit|recharg|top[- ]?up|fee|tax|unfreez)\w*
+          [^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:frozen|blocked|locked|on\s+hold|suspended|restricted)\b
+          [^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:until|unless|before|first|need\s+to|must)\b
+          [^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:pay|deposit|recharg|top[- ]?up|fee|tax|unfreez)\w*
       | \b(?:to|before\s+you\s+can)\s+(?:withdraw|cash\s+out|receive)\s+
           (?:your\s{1,3}|the\s{1,3})?(?:commissions?|earnings|profits?|funds|money|balance|salary)\b
-          [^.!?\n]{0,60}\b(?:pay|deposit|transfer)\b[^.!?\n]{0,30}\b
+          [^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:pay|deposit|transfer)\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\b
           (?:fees?|tax(?:es)?|deposit|usdt|first|unfreez\w*|charges?)\b
-      | \b(?:otherwise|or\s+else|if\s+not)\b[^.!?\n]{0,60}\b(?:withdraw\w*|account)\s+(?:is|will\s+be|gets?)\s+(?:blocked|frozen|locked|suspended)\b
+      | \b(?:otherwise|or\s+else|if\s+not)\b[^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:withdraw\w*|account)\s+(?:is|will\s+be|gets?)\s+(?:blocked|frozen|locked|suspended)\b
       | \bcredit\s+score\s+(?:goes|will\s+go|drops?|is\s+reduced)\b
-      | \b(?:withdraw\w*|cash[- ]?outs?|funds|profits?|earnings|commissions?|payouts?)\b[^.!?\n]{0,30}\b(?:cannot|can['’]t|could\s+not|won['’]t|will\s+not)\s+be\s+(?:processed|released|completed|withdrawn|paid)
+      | \b(?:withdraw\w*|cash[- ]?outs?|funds|profits?|earnings|commissions?|payouts?)\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\b(?:cannot|can['’]t|could\s+not|won['’]t|will\s+not)\s+be\s+(?:processed|released|completed|withdrawn|paid)
       | \bunfreez\w*\s+(?:fee|tax|charge|deposit)
       | \bcredit\s+score\s+(?:is\s{1,3})?(?:below|under|too\s+low|insufficient|not\s+enough)
-      | \b(?:account|profits?|earnings|funds|commissions?|balance)\b[^.!?\n]{0,20}\b(?:will\s+be|gets?|are|is)\s+(?:frozen|lost|forfeited|confiscated)\b
+      | \b(?:account|profits?|earnings|funds|commissions?|balance)\b[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}\b(?:will\s+be|gets?|are|is)\s+(?:frozen|lost|forfeited|confiscated)\b
       | \bwithdraw\w*\s+(?:is\s{1,3}|are\s{1,3})?(?:blocked|frozen|suspended|locked)\b
     match:
+      - "To withdraw your earnings you must first deposit 1.200 USDT as a verification fee."
       - "Your withdrawal is frozen until you pay the 15% tax on your commissions."
       - "To withdraw your earnings you must first deposit 200 USDT as a verification fee."
       - "Account locked: you need to recharge before your commission can be released."
@@ -24946,11 +28171,12 @@ rules:
       \b(?:daily\s+(?:salary|income|wages?|pay|earnings|commissions?)|(?:salary|salaries|wages?|income|pay|commissions?)\s+(?:is\s{1,3}|are\s{1,3}|be\s{1,3}|will\s{1,3}be\s{1,3})?(?:paid\s{1,3}|settled?\s{1,3}|credited\s{1,3}|sent\s{1,3})?(?:daily|every\s+day|on\s+the\s+same\s+day|the\s+same\s+day|same[- ]day)|
           (?:get|be)\s+paid\s+(?:daily|every\s+day|instantly|the\s+same\s+day)|guaranteed\s+(?:(?:daily|weekly|monthly|minimum|fixed|passive)\s{1,3})?(?:income|earnings|profits?|returns?|payouts?|commissions?)|
           (?:income|earnings|profits?|returns?)\s+(?:is\s{1,3}|are\s{1,3})?(?:100\s?%\s{1,3})?guaranteed|risk[- ]free\s+(?:income|earnings|profits?))\b
-      | \bearn\w*\b[^.!?\n]{0,30}\d[^.!?\n]{0,20}(?:\b(?:per|a|every)[\s-]day\b|\bdaily\b)
+      | \bearn\w*\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\d[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}(?:\b(?:per|a|every)[\s-]day\b|\bdaily\b)
       | \b(?:salary|wages?|income)\b[^.!?\n\d]{0,20}\d[\d,.\s-]{0,15}
           (?:[a-z]{1,5}\s?)?(?:/\s?day|per[\s-]day|a\s+day)\b
-      | \d[^.!?\n]{0,20}(?:per|a|/)\s?(?:day|week)\s+(?:is\s{1,3})?guaranteed\b
+      | \d[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}(?:per|a|/)\s?(?:day|week)\s+(?:is\s{1,3})?guaranteed\b
     match:
+      - "Part-time job from your phone, earn 1.500-2.000 Rs per day."
       - "Daily salary 3000-8000 pesos, accept the job on WhatsApp."
       - "Work from home and get paid every day, guaranteed income of 200 USD."
       - "The commission is paid on the same day."
@@ -24977,9 +28203,10 @@ rules:
       \b(?:salaires?\s+(?:journaliers?|quotidiens?)|revenus?\s+(?:journaliers?|quotidiens?)|r[ée]mun[ée]rations?\s+(?:journali[èe]res?|quotidiennes?)|
           gains?\s+(?:journaliers?|quotidiens?)|pay[ée]e?s?\s+(?:chaque\s+jour|tous\s+les\s+jours|quotidiennement|le\s+jour\s+m[êe]me|le\s+m[êe]me\s+jour|imm[ée]diatement)|
           (?:revenus?|gains?|salaires?|b[ée]n[ée]fices?|profits?|r[ée]mun[ée]rations?|commissions?)\s+(?:(?!minimum|fixe)\w{1,30}\s{1,3})?garanti(?:e|s|es)?)\b
-      | \bgagn(?:ez|er|ant|es?)\b[^.!?\n]{0,30}\bpar\s+jour\b
-      | \d[^.!?\n]{0,20}(?:par|/)\s?(?:jour|semaine|sem)\s+garanti(?:e|s)?\b
+      | \bgagn(?:ez|er|ant|es?)\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\bpar\s+jour\b
+      | \d[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}(?:par|/)\s?(?:jour|semaine|sem)\s+garanti(?:e|s)?\b
     match:
+      - "Travail à domicile à temps partiel : gagnez entre 80 et 1.250 € par jour."
       - "Salaire journalier de 100 à 300 €, payé le jour même."
       - "Profitez d'un emploi à temps partiel gagnant entre 200 et 800 par jour."
       - "Revenu garanti de 500 € par semaine, sans effort."
@@ -25001,16 +28228,16 @@ rules:
     describe: "Requires the candidate to pay first: a fee, starter kit, training, equipment or visa, sometimes \"refunded with the first salary\""
     flags: [extended]
     pattern: |
-      \b(?:you|candidates?|applicants?|new\s+(?:hires?|employees?|staff|recruits?)|workers?|each\s+(?:candidate|applicant))\b
+      \b(?:(?:you|candidates?|applicants?|new\s+(?:hires?|employees?|staff|recruits?)|workers?|each\s+(?:candidate|applicant))\b
           (?:(?!\b(?:never|not|no|don['’]t|won['’]t)\b)[^.!?\n]){0,20}\b
           (?:must|will\s+need\s+to|need\s+to|have\s+to|are\s+required\s+to|is\s+required\s+to|should|just|only)\s+
           (?:first\s{1,3}|only\s{1,3})?(?:pay|send|deposit|transfer|cover|buy|purchase)\b
           [^.!?\n]{0,50}\b(?:fees?|kit|equipment|training|visa|registration|uniform|deposit|insurance|certificate|
           licen[cs]e|laptop|software|medical|processing|onboarding|background\s+check|materials?)\b
-      | \b(?:pay|send|transfer)\s+(?:a|the|an|your)?\s*(?:small\s{1,3}|one[- ]time\s{1,3}|refundable\s{1,3}|
+      | (?:pay|send|transfer)\s+(?:a|the|an|your)?\s*(?:small\s{1,3}|one[- ]time\s{1,3}|refundable\s{1,3}|
           registration\s{1,3}|activation\s{1,3}|processing\s{1,3})?(?:fee|deposit)\b
           [^.!?\n]{0,30}\b(?:to\s+(?:start|begin|get\s+started|secure|reserve|activate|receive|unlock|confirm)|
-          before\s+(?:you\s{1,3})?(?:start|begin))\b
+          before\s+(?:you\s{1,3})?(?:start|begin))\b)
       | (?:\bpay\w*|\bbuy|\bpurchase|\bsend|(?:us)?[$€£]\s?\d+|\b\d+\s?(?:usd|dollars?|eur|euros?))\b
           [^.!?\n]{0,40}\b(?:starter|start-?up|welcome|onboarding)\s+
           (?:kit|pack(?:age)?)\b
@@ -25018,23 +28245,23 @@ rules:
           (?:fully\s{1,3}|100\s?%\s{1,3})?(?:refundable|refunded|reimbursed|returned)\b
           [^.!?\n]{0,30}\b(?:with|after|on|in)\s+(?:your\s{1,3})?(?:first|1st)\s+
           (?:salary|paycheck|pay|payment|week|month)
-      | (?:^|[.!?;:]\s|\n)(?:(?!\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing)\b)[^.!?\n]){0,80}?\b(?:fee|deposit|cost|charge|payment)s?\b[^.!?\n]{0,30}\b(?:must|has\s+to|needs\s+to)\s+be\s+paid\b
-      | (?:^|[.!?;:]\s|\n)(?:(?!\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing)\b)[^.!?\n]){0,80}?\bpay\s+(?:a|the|your)\s+(?:one[- ]time\s{1,3}|small\s{1,3}|refundable\s{1,3})?(?:registration|processing|activation|application|placement|onboarding|training|medical|background[- ]check|visa|border|security)\s+fee\b
-      | \b(?:fee|cost|charge)\b[^.!?\n]{0,40}\b(?:paid|payable|covered)\s+by\s+(?:the\s{1,3})?(?:candidate|applicant|worker|employee)s?\b
-      | \bbring\s+[^.!?\n]{0,20}\d[^.!?\n]{0,20}\bfor\s+(?:the|your)\s+(?:\w{1,20}\s{1,3})?fees?\b
-      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,120}\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing|free|waived|covered\s+by|paid\s+by|reimburs\w*\s+by|students?|tuition|course|semester|enrol\w*|university|college)\b)[^.!?\n]{0,120}?
+      | (?:^|[.!?;:]\s|\n)(?=[^.!?\n]{0,80}?\b(?:fee|deposit|cost|charge|payment))(?:(?!\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing)\b)[^.!?\n]){0,80}?\b(?:fee|deposit|cost|charge|payment)s?\b[^.!?\n]{0,30}\b(?:must|has\s+to|needs\s+to)\s+be\s+paid\b
+      | (?:^|[.!?;:]\s|\n)(?=[^.!?\n]{0,80}?\bpay\s)(?:(?!\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing)\b)[^.!?\n]){0,80}?\bpay\s+(?:a|the|your)\s+(?:one[- ]time\s{1,3}|small\s{1,3}|refundable\s{1,3})?(?:registration|processing|activation|application|placement|onboarding|training|medical|background[- ]check|visa|border|security)\s+fee\b
+      | \b(?:(?:fee|cost|charge)\b[^.!?\n]{0,40}\b(?:paid|payable|covered)\s+by\s+(?:the\s{1,3})?(?:candidate|applicant|worker|employee)s?\b
+      | bring\s+[^.!?\n]{0,20}\d[^.!?\n]{0,20}\bfor\s+(?:the|your)\s+(?:\w{1,20}\s{1,3})?fees?\b)
+      | (?:^|[.!?;]\s|\n)(?=[^.!?\n]{0,120}?\b(?:registration|processing|application|activation|onboarding|training|background[- ]?check|screening|medical|visa|work[- ]permit|uniform|badge|equipment|membership|placement|certification|guarantee|refundable|security|verification|clearance|contract|documentation|unlock(?:ing)?|unfreez\w*|starter|kit|software|licen[cs]e)\s)(?![^.!?\n]{0,120}\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing|free|waived|covered\s+by|paid\s+by|reimburs\w*\s+by|students?|tuition|course|semester|enrol\w*|university|college)\b)[^.!?\n]{0,120}?
           \b(?:registration|processing|application|activation|onboarding|training|background[- ]?check|screening|medical|visa|work[- ]permit|uniform|badge|equipment|membership|placement|certification|guarantee|refundable|security|verification|clearance|contract|documentation|unlock(?:ing)?|unfreez\w*|starter|kit|software|licen[cs]e)\s+(?:\w{1,15}\s{1,3})?(?:fees?|charges?|deposit)\b
           (?![^.!?\n]{0,60}\b(?:never|not|no|free|waived|covered\s+by|paid\s+by)\b)[^.!?\n]{0,60}?
           (?:\bpay(?:able|ment)?\b|\bsend\b|\btransfer\b|\bwire\b|\bremit\b|\bcash\s?app\b|\bzelle\b|\bpaypal\b|\bvenmo\b|\bwestern\s+union\b|\bmoneygram\b|\bgift\s?cards?\b|\busdt\b|\bbitcoin\b|\brequired\b|\bneeded\b|\bmandatory\b|\bdue\b|(?:us)?[$£€]\s?\d|\b\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds?|usdt)\b)
-      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,80}\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing|we|free)\b)[^.!?\n]{0,80}?
+      | (?:^|[.!?;]\s|\n)(?=[^.!?\n]{0,80}?\b(?:pay|send|transfer|wire|remit|deposit|cover)\b)(?![^.!?\n]{0,80}\b(?:never|not|no|don['’]t|won['’]t|doesn['’]t|nothing|we|free)\b)[^.!?\n]{0,80}?
           \b(?:pay|send|transfer|wire|remit|deposit|cover)\b(?![^.!?\n]{0,40}\b(?:no|not|never)\b)[^.!?\n]{0,40}?
           \b(?:registration|processing|application|activation|onboarding|training|background[- ]?check|screening|medical|visa|work[- ]permit|uniform|badge|equipment|membership|placement|certification|guarantee|refundable|security|verification|clearance|contract|documentation|unlock(?:ing)?|unfreez\w*|software|licen[cs]e)\s+(?:\w{1,15}\s{1,3})?(?:fees?|charges?|deposit)\b
-      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,120}\b(?:students?|tuition|course|semester|term|enrol\w*|school|university|college)\b)[^.!?\n]{0,80}?(?<!\bwe\s)(?<!\bwill\s)\b(?:pay|send|transfer|wire|deposit|cover|bring)\s+(?:(?:a|the|an|your|us|me|only|just)\s{1,3}){0,2}(?:small\s{1,3}|one[- ]time\s{1,3})?(?:(?:us)?[$£€]\s?\d[\d,.]*|\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds?|usdt)\b)
+      | (?:^|[.!?;]\s|\n)(?=[^.!?\n]{0,80}?\b(?:pay|send|transfer|wire|deposit|cover|bring)\s)(?![^.!?\n]{0,120}\b(?:students?|tuition|course|semester|term|enrol\w*|school|university|college)\b)[^.!?\n]{0,80}?(?<!\bwe\s)(?<!\bwill\s)\b(?:pay|send|transfer|wire|deposit|cover|bring)\s+(?:(?:a|the|an|your|us|me|only|just)\s{1,3}){0,2}(?:small\s{1,3}|one[- ]time\s{1,3})?(?:(?:us)?[$£€]\s?\d[\d,.]*|\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds?|usdt)\b)
           (?:\s{1,3}(?:\w{1,15}\s{1,3})?(?:fee|deposit|charge)s?\b|[^.!?\n]{0,50}\b(?:to|so\s+(?:that\s{1,3})?(?:we|hr|you)\s+can|before)\s+(?:\w{1,15}\s{1,3}){0,2}(?:activate|unlock|secure|reserve|receive|confirm|book|release|process|generate|get|start|begin|keep|hold|finali[sz]e|complete)\b
           [^.!?\n]{0,40}\b(?:account|position|spot|place|slot|contract|laptop|equipment|visa|ticket|flight|job|offer|onboarding|employment|application|training|kit|badge|uniform|registration|seat))
-      | \b(?:pay|cover|send)\s+(?:for\s{1,3})?(?:the\s{1,3}|your\s{1,3})?(?:shipping|delivery|insurance|handling)\s+(?:and\s+(?:insurance|handling|shipping)\s{0,3})?(?:fees?\s{0,3}|costs?\s{0,3}|charges?\s{0,3})?(?:\(|of\s{1,3})?(?:us)?[$£€]\s?\d
-      | \b(?:training|registration|onboarding|certification|activation|membership|processing)\b[^.!?\n]{0,30}\bcosts?\s+(?:only\s{1,3}|just\s{1,3})?(?:(?:us)?[$£€]\s?\d|\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds?|usdt)\b)
-      | \b(?:starter|start[- ]?up|welcome|onboarding)\s+(?:kit|pack(?:age)?)\b[^.!?\n]{0,40}(?:(?:us)?[$£€]\s?\d|\b\d+\s?(?:usd|dollars?|eur|euros?|gbp)\b)
+      | \b(?:(?:pay|cover|send)\s+(?:for\s{1,3})?(?:the\s{1,3}|your\s{1,3})?(?:shipping|delivery|insurance|handling)\s+(?:and\s+(?:insurance|handling|shipping)\s{0,3})?(?:fees?\s{0,3}|costs?\s{0,3}|charges?\s{0,3})?(?:\(|of\s{1,3})?(?:us)?[$£€]\s?\d
+      | (?:training|registration|onboarding|certification|activation|membership|processing)\b[^.!?\n]{0,30}\bcosts?\s+(?:only\s{1,3}|just\s{1,3})?(?:(?:us)?[$£€]\s?\d|\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds?|usdt)\b)
+      | (?:starter|start[- ]?up|welcome|onboarding)\s+(?:kit|pack(?:age)?)\b[^.!?\n]{0,40}(?:(?:us)?[$£€]\s?\d|\b\d+\s?(?:usd|dollars?|eur|euros?|gbp)\b))
     match:
       - "Pay $100 for your starter kit and start earning this week."
       - "You just need to pay a 45 USD registration fee to activate your account."
@@ -25069,38 +28296,39 @@ rules:
           (?:le|la|chaque)\s+candidate?\s+doit|merci\s+de|veuillez)\s+
           (?:d['’]abord\s{1,3}|simplement\s{1,3}|juste\s{1,3}|seulement\s{1,3})?
           (?:payer|r[ée]gler|verser|virer|d[ée]poser|acheter|acqu[ée]rir|avancer|financer|envoyer\s+(?:\d|la\s+somme|un\s+(?:virement|paiement)|de\s+l['’]argent))\b
-          [^.!?\n]{0,50}\b(?:frais|kit|pack|mat[ée]riel|[ée]quipement|formation|visa|inscription|dossier|caution|
+          [^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:frais|kit|pack|mat[ée]riel|[ée]quipement|formation|visa|inscription|dossier|caution|
           assurance|certificat|licence|logiciel|ordinateur|uniforme|badge|acompte|cotisation|adh[ée]sion)\b
       | \b(?:kit|pack|mallette)\s+(?:de\s{1,3})?(?:d[ée]marrage|bienvenue|d[ée]part|lancement|travail)\b
-          [^.!?\n]{0,40}(?:\d\s?(?:€|eur(?:os?)?\b)|€\s?\d|\bpay(?:ant|er|ez)\b|\b[àa]\s+r[ée]gler\b|\b[àa]\s+vos\s+frais\b)
-      | (?:\bpay(?:ez|er)|\bachet(?:ez|er)|\br[ée]gl(?:ez|er))\b[^.!?\n]{0,40}\b
+          [^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}(?:\d\s?(?:€|eur(?:os?)?\b)|€\s?\d|\bpay(?:ant|er|ez)\b|\b[àa]\s+r[ée]gler\b|\b[àa]\s+vos\s+frais\b)
+      | (?:\bpay(?:ez|er)|\bachet(?:ez|er)|\br[ée]gl(?:ez|er))\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b
           (?:kit|pack|mallette)\s+(?:de\s{1,3})?(?:d[ée]marrage|bienvenue|d[ée]part|lancement|travail)\b
-      | \b(?:frais|caution|d[ée]p[ôo]t|acompte|kit)\b[^.!?\n]{0,30}\b
-          (?:rembours[ée]e?s?|remboursables?|restitu[ée]e?s?)\b[^.!?\n]{0,30}\b
+      | \b(?:frais|caution|d[ée]p[ôo]t|acompte|kit)\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\b
+          (?:rembours[ée]e?s?|remboursables?|restitu[ée]e?s?)\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\b
           (?:avec|sur|d[èe]s|apr[èe]s)\s+(?:votre\s{1,3}|ton\s{1,3}|le\s{1,3})?
           (?:premier|1er)\s+(?:salaire|paiement|virement|mois)
-      | (?<!\bne\s)(?<!\bn['’])\b(?:r[ée]glez|payez|versez|virez|achetez|acqu[ée]rez)\b[^.!?\n]{0,40}\b(?:frais|kit|pack|mat[ée]riel|formation|inscription|dossier|caution|licence|logiciel)\b
+      | (?<!\bne\s)(?<!\bn['’])\b(?:r[ée]glez|payez|versez|virez|achetez|acqu[ée]rez)\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:frais|kit|pack|mat[ée]riel|formation|inscription|dossier|caution|licence|logiciel)\b
       | \b(?:les\s{1,3})?candidat(?:e)?s?\s+(?:s[ée]lectionn[ée]e?s|retenu(?:e)?s|admis)\s+(?:doivent|devront)\s+(?:payer|r[ée]gler|verser|s['’]acquitter)\b
-      | \b(?:frais\s+d['’])?inscription\s*:?\s*\d[\d\s,.]*\s*(?:€|eur\w*|chf|fcfa|\$|dollars?)[^.!?\n]{0,50}\b[àa]\s+(?:r[ée]gler|payer|verser)\b
+      | \b(?:frais\s+d['’])?inscription\s*:?\s*\d[\d\s,.]*\s*(?:€|eur\w*|chf|fcfa|\$|dollars?)[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b[àa]\s+(?:r[ée]gler|payer|verser)\b
       | \b(?:d[ée]but|d[ée]marrage|activation)\s+(?:imm[ée]diat\s{1,3})?(?:apr[èe]s|d[èe]s\s+r[ée]ception\s+du)\s+(?:le\s{1,3})?paiement\b
-      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,120}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par|[ée]tudiants?|rentr[ée]e|scolarit[ée]|cpf|universit\w*|[ée]cole|opco)\b)[^.!?\n]{0,120}?
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,120}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,120}){0,2}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par|[ée]tudiants?|rentr[ée]e|scolarit[ée]|cpf|universit\w*|[ée]cole|opco)\b)[^.!?\n]{0,120}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,120}?){0,2}
           \b(?:frais|co[ûu]ts?)\s+(?:de\s{1,3}|d['’]\s?)(?:\w{1,15}\s{1,3}){0,2}?(?:dossier|inscription|formation|traitement|activation|ouverture|visa|visite|m[ée]dic\w*|livraison|exp[ée]dition|assurance|badge|tenue|uniforme|mat[ée]riel|certification|garantie|v[ée]rification|adh[ée]sion|d[ée]blocage|d[ée]gel|placement|agence|recrutement|enregistrement|validation)\b
-          (?![^.!?\n]{0,60}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par)\b)[^.!?\n]{0,60}?
+          (?![^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par)\b)[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}
           (?:\b(?:pay|r[ée]gl|vers|vir|envoy|transf[ée]r|avanc|d[ée]bours|acquitt)\w*|\bpaypal\b|\bwestern\s+union\b|\bpcs\b|\btranscash\b|\busdt\b|\b(?:demand[ée]|exig[ée]|obligatoire|n[ée]cessaire|requis)e?s?\b|\b[àa]\s+(?:votre|ta)\s+charge\b|\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
-      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,80}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par|nous|[ée]tudiants?|rentr[ée]e|scolarit[ée]|cpf|universit\w*|[ée]cole|opco)\b)[^.!?\n]{0,80}?
-          \b(?:pay|paie|r[ée]gl|vers|vir|envoy|transf[ée]r|avanc)\w*\b[^.!?\n]{0,40}?
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,80}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}){0,2}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|pris\s+en\s+charge|pay[ée]s?\s+par|rembours[ée]s?\s+par|nous|[ée]tudiants?|rentr[ée]e|scolarit[ée]|cpf|universit\w*|[ée]cole|opco)\b)[^.!?\n]{0,80}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}?){0,2}
+          \b(?:pay|paie|r[ée]gl|vers|vir|envoy|transf[ée]r|avanc)\w*\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}
           \b(?:frais|co[ûu]ts?)\s+(?:de\s{1,3}|d['’]\s?)(?:\w{1,15}\s{1,3}){0,2}?(?:dossier|inscription|formation|traitement|activation|ouverture|visa|visite|m[ée]dic\w*|livraison|exp[ée]dition|assurance|badge|tenue|uniforme|mat[ée]riel|certification|garantie|v[ée]rification|adh[ée]sion|d[ée]blocage|d[ée]gel|placement|agence|recrutement|enregistrement|validation)\b
-      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,80}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|restitu\w*\s+par)\b)[^.!?\n]{0,80}?
-          \b(?:cotisation|caution|d[ée]p[ôo]t\s+de\s+garantie|acompte|participation\s+aux\s+frais)\b[^.!?\n]{0,60}?
+      | (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,80}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}){0,2}\b(?:jamais|aucun\w*|pas\s+(?:de|d['’]|besoin)|rien|gratuit\w*|offert\w*|restitu\w*\s+par)\b)[^.!?\n]{0,80}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}?){0,2}
+          \b(?:cotisation|caution|d[ée]p[ôo]t\s+de\s+garantie|acompte|participation\s+aux\s+frais)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}
           (?:\b(?:pay|r[ée]gl|vers|vir|envoy|transf[ée]r|avanc)\w*|\b(?:demand[ée]|exig[ée]|obligatoire|n[ée]cessaire|requis)e?s?\b|\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
-      | (?<!\bnous\s)\b(?:pay(?:ez|er)|r[ée]gl(?:ez|er)|vers(?:ez|er)|vir(?:ez|er)|envoy(?:ez|er)|envoie|avanc(?:ez|er))\b[^.!?\n]{0,30}(?:\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
-          [^.!?\n]{0,50}\b(?:pour|afin\s+de|avant\s+de)\s+(?:\w{1,15}\s{1,3}){0,2}(?:activer|d[ée]bloquer|r[ée]server|recevoir|valider|confirmer|garder|obtenir|finaliser|s[ée]curiser|lancer|commencer)\b
-          [^.!?\n]{0,40}\b(?:compte|poste|place|contrat|ordinateur|mat[ée]riel|visa|billet|embauche|dossier|badge|kit|emploi|job|mission|candidature|inscription)
-      | \b(?:badge|tenue|uniforme|mat[ée]riel|ordinateur|visa|formation|kit|billet|logiciel)\b[^.!?\n]{0,40}\b(?:sont|est|reste|restent)\s+[àa]\s+(?:votre|ta)\s+charge\b
-      | \bil\s+(?:faut|faudra)\s+(?:d['’]abord\s{1,3}|juste\s{1,3})?(?:payer|r[ée]gler|verser|avancer|envoyer|acheter)\b[^.!?\n]{0,50}(?:\bfrais\b|\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
+      | (?<!\bnous\s)\b(?:pay(?:ez|er)|r[ée]gl(?:ez|er)|vers(?:ez|er)|vir(?:ez|er)|envoy(?:ez|er)|envoie|avanc(?:ez|er))\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}(?:\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
+          [^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:pour|afin\s+de|avant\s+de)\s+(?:\w{1,15}\s{1,3}){0,2}(?:activer|d[ée]bloquer|r[ée]server|recevoir|valider|confirmer|garder|obtenir|finaliser|s[ée]curiser|lancer|commencer)\b
+          [^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:compte|poste|place|contrat|ordinateur|mat[ée]riel|visa|billet|embauche|dossier|badge|kit|emploi|job|mission|candidature|inscription)
+      | \b(?:badge|tenue|uniforme|mat[ée]riel|ordinateur|visa|formation|kit|billet|logiciel)\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:sont|est|reste|restent)\s+[àa]\s+(?:votre|ta)\s+charge\b
+      | \bil\s+(?:faut|faudra)\s+(?:d['’]abord\s{1,3}|juste\s{1,3})?(?:payer|r[ée]gler|verser|avancer|envoyer|acheter)\b[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}(?:\bfrais\b|\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)
       | \b(?:chaque|tout|les)\s+(?:nouvel?(?:le)?s?\s{1,3}|nouveaux\s{1,3})?(?:employ[ée]e?s?|salari[ée]e?s?|recrues?|candidat(?:e)?s?|collaborat(?:eur|rice)s?|agents?)\s+(?:doit|doivent|devra|devront)\s+(?:d['’]abord\s{1,3})?(?:payer|r[ée]gler|acheter|verser|avancer|acqu[ée]rir|financer)\b
-      | (?:\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)[^.!?\n]{0,20}\b(?:en|comme|[àa]\s+titre\s+de|pour\s+(?:la|le|les))\s+(?:de\s{1,3})?(?:caution|d[ée]p[ôo]t\s+de\s+garantie|acompte|frais\s+de\s+(?:dossier|formation|traitement|visa|inscription|garantie))\b
+      | (?:\d[\d\s,.]*\s?(?:€|eur(?:os?)?\b|\$|usd|usdt|chf|fcfa|dollars?)|€\s?\d)[^.!?\n]{0,20}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,20}){0,2}\b(?:en|comme|[àa]\s+titre\s+de|pour\s+(?:la|le|les))\s+(?:de\s{1,3})?(?:caution|d[ée]p[ôo]t\s+de\s+garantie|acompte|frais\s+de\s+(?:dossier|formation|traitement|visa|inscription|garantie))\b
     match:
+      - "Vous devez d'abord payer 1.090 € de frais de dossier, ensuite contactez-moi sur Telegram."
       - "Vous devez d'abord payer 90 € de frais de dossier pour valider votre embauche."
       - "Il vous suffit de régler le kit de démarrage à 49 € pour commencer."
       - "Frais d'inscription de 30 €, remboursés avec votre premier salaire."
@@ -25257,8 +28485,9 @@ rules:
       fr: "Promet que la somme payée maintenant sera remboursée avec le premier salaire"
     flags: [extended]
     pattern: |
-      \b(?:montant|somme|co[ûu]t|pack|kit|frais|caution|d[ée]p[ôo]t|acompte)\b[^.!?\n]{0,100}\b(?:rembours[ée]e?s?|restitu[ée]e?s?|rendu(?:e|s)?|d[ée]duit(?:e|s|es)?)\b[^.!?\n]{0,30}\b(?:avec|sur|d[èe]s|apr[èe]s)\s+(?:votre\s{1,3}|ton\s{1,3}|le\s{1,3}|la\s{1,3})?(?:premier|premi[èe]re|1er|1[èe]re)\s+(?:salaire|paiement|virement|mois|paie|fiche\s+de\s+paie|bulletin(?:\s+de\s+(?:paie|salaire))?)
+      \b(?:montant|somme|co[ûu]t|pack|kit|frais|caution|d[ée]p[ôo]t|acompte)\b[^.!?\n]{0,100}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,100}){0,2}\b(?:rembours[ée]e?s?|restitu[ée]e?s?|rendu(?:e|s)?|d[ée]duit(?:e|s|es)?)\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\b(?:avec|sur|d[èe]s|apr[èe]s)\s+(?:votre\s{1,3}|ton\s{1,3}|le\s{1,3}|la\s{1,3})?(?:premier|premi[èe]re|1er|1[èe]re)\s+(?:salaire|paiement|virement|mois|paie|fiche\s+de\s+paie|bulletin(?:\s+de\s+(?:paie|salaire))?)
     match:
+      - "Frais d'inscription de 1.030 €, remboursés avec votre premier salaire."
       - "Ce montant vous sera intégralement remboursé sur votre premier salaire."
       - "La caution est restituée dès le premier salaire."
       - "Les frais de tenue (89 €) sont à régler avant la session et remboursés sur votre première fiche de paie."
@@ -25274,11 +28503,12 @@ rules:
     describe: "Asks the candidate to pay or send money through an untraceable channel (Cash App, Zelle, Western Union, MoneyGram, PayPal friends and family, gift cards, crypto)"
     flags: [extended]
     pattern: |
-      (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,100}\b(?:never|not|don['’]t|won['’]t)\b)[^.!?\n]{0,80}?(?<!\bwe\s)\b(?:pay(?:able)?|send|sent|paid|transfer(?:red)?|wire[ds]?|remit|deposit)\b
-          (?![^.!?\n]{0,60}\b(?:never|not|no)\b)[^.!?\n]{0,50}\b(?:via|through|by|with|using|on|in|to\s+(?:my|our|the)|as)\s{1,3}
+      (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,100}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,100}){0,2}\b(?:never|not|don['’]t|won['’]t)\b)[^.!?\n]{0,80}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}?){0,2}(?<!\bwe\s)\b(?:pay(?:able)?|send|sent|paid|transfer(?:red)?|wire[ds]?|remit|deposit)\b
+          (?![^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:never|not|no)\b)[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:via|through|by|with|using|on|in|to\s+(?:my|our|the)|as)\s{1,3}
           (?:cash\s?app|zelle|venmo|chime|western\s+union|moneygram|world\s?remit|paypal\s+(?:friends|f\s?&\s?f)|gift\s?cards?|itunes|
           bitcoin|btc|usdt|tether|crypto\w*|binance|trust\s?wallet)\b
     match:
+      - "A background check fee of 1.200 USD is required, payable via Cash App."
       - "The $60 uniform charge must be sent via Cash App before Friday."
       - "Please wire the balance through Western Union to our supplier."
       - "Kindly transfer it in USDT to the company wallet."
@@ -25297,11 +28527,12 @@ rules:
       fr: "Demande au candidat de payer ou d’envoyer de l’argent par un moyen intraçable (PCS, Transcash, Western Union, PayPal entre proches, crypto)"
     flags: [extended]
     pattern: |
-      (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,100}\b(?:jamais|aucun\w*)\b)[^.!?\n]{0,80}?(?<!\bnous\s)\b(?:pay(?:ez|er|able|[ée]e?s?)|paie|r[ée]gl(?:ez|er|[ée]e?s?)|r[èe]gle|envoy(?:ez|er|[ée]e?s?)|envoie|vers(?:ez|er|[ée]e?s?)|vir(?:ez|er)|transf[ée]r(?:ez|er))\b
-          (?![^.!?\n]{0,60}\b(?:jamais|ne|pas)\b)[^.!?\n]{0,50}\b(?:par|via|avec|en|sur)\s{1,3}(?:un\s{1,3}|des\s{1,3})?
+      (?:^|[.!?;]\s|\n)(?![^.!?\n]{0,100}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,100}){0,2}\b(?:jamais|aucun\w*)\b)[^.!?\n]{0,80}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}?){0,2}(?<!\bnous\s)\b(?:pay(?:ez|er|able|[ée]e?s?)|paie|r[ée]gl(?:ez|er|[ée]e?s?)|r[èe]gle|envoy(?:ez|er|[ée]e?s?)|envoie|vers(?:ez|er|[ée]e?s?)|vir(?:ez|er)|transf[ée]r(?:ez|er))\b
+          (?![^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:jamais|ne|pas)\b)[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\b(?:par|via|avec|en|sur)\s{1,3}(?:un\s{1,3}|des\s{1,3})?
           (?:paypal\s+(?:entre\s+(?:amis|proches)|amis)|western\s+union|moneygram|coupons?\s+pcs|pcs|transcash|neosurf|paysafecard|
           cartes?[- ]cadeaux?|bitcoins?|btc|usdt|crypto\w*|binance)\b
     match:
+      - "1.060 € à envoyer par PayPal entre amis avant votre première journée."
       - "60 € à envoyer par PayPal entre amis avant votre première journée."
       - "Réglez les frais par coupon PCS ou Transcash."
       - "Le montant est à verser en USDT sur notre portefeuille."
@@ -25392,13 +28623,14 @@ rules:
           act\s+(?:now|fast|quickly)|urgent(?:ly)?\s+(?:recruit\w*|hiring)|urgent(?:ly)?\s+need\w*\s+(?:\d{1,30}\s{1,3})?(?:staff|workers?|people|candidates|employees|agents|helpers)|
           (?:don['’]t|do\s+not)\s+miss\s+(?:this|the|out\s+on\s+this)\s+(?:chance|opportunity))\b
       | \bor\s+(?:the|your)\s+(?:slot|place|spot|position|offer|job|seat)\s+(?:goes|will\s+go|will\s+be\s+given|is\s+given)\s+to\s+(?:the\s+next|another|someone)
-      | \b(?:start|begin)\s+(?:work(?:ing)?\s{1,3})?immediately\b[^.!?\n]{0,40}\b(?:group|flight|departs?|leav\w+|this\s+(?:week|sunday|monday|weekend))
+      | \b(?:start|begin)\s+(?:work(?:ing)?\s{1,3})?immediately\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\b(?:group|flight|departs?|leav\w+|this\s+(?:week|sunday|monday|weekend))
       | \b(?:group\s+(?:departs|leaves)|(?:you|we)\s+(?:leave|fly|depart)|leaving|departure|flight)\s+(?:this|next)\s+(?:week|weekend|sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b
-      | \b(?:top[- ]?up|recharge|deposit|send|confirm|transfer)\w*\b[^.!?\n]{0,30}\b(?:within|in\s+the\s+next)\s+\d{1,2}\s*(?:hours?|hrs?|h|minutes?|mins?)\b
-      | \b(?:send|reply|confirm|pay)\b[^.!?\n]{0,40}\bbefore\s+(?:\d{1,2}\s*(?:am|pm)|tonight|midnight)\b
+      | \b(?:top[- ]?up|recharge|deposit|send|confirm|transfer)\w*\b[^.!?\n]{0,30}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,30}){0,2}\b(?:within|in\s+the\s+next)\s+\d{1,2}\s*(?:hours?|hrs?|h|minutes?|mins?)\b
+      | \b(?:send|reply|confirm|pay)\b[^.!?\n]{0,40}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}){0,2}\bbefore\s+(?:\d{1,2}\s*(?:am|pm)|tonight|midnight)\b
       | \b(?:bonus|offer|promotion|discount|price)\s+(?:ends|expires)\s+(?:tonight|today|at\s+midnight|in\s+\d)
       | \bready\s+(?:in|within)\s+\d{1,2}\s*(?:minutes|mins)\b
     match:
+      - "Please top up 1.300 USDT in the next 4 hours to continue."
       - "Reply within 2 hours to secure your place."
       - "Amazon urgently recruit part-time staff, act now!"
       - "Start today and earn your first commission tonight."
