@@ -110,11 +110,13 @@ if onlyStage.isEmpty || onlyStage == "slowest" {
     }
 }
 
-// The prefilter's reach: rules without a required literal always run.
+// The prefilter's reach: rules without a required literal always run; rules without a lead are tried at every
+// starting point.
 if onlyStage == "literals" {
     for rule in ruleSet.rules {
         guard case .pattern(let pattern) = rule.body else { continue }
-        let literals = RequiredLiterals.extract(pattern.source, options: pattern.options)
-        print(rule.id, literals.map { "\($0.size) literals" } ?? "NONE")
+        let (literals, lead) = RequiredLiterals.analyze(pattern.source, options: pattern.options)
+        let leadText = lead.map { "lead \($0.strings.count) within \($0.maxOffset) bytes" } ?? "NO LEAD"
+        print(rule.id, literals.map { "\($0.size) literals" } ?? "NONE", leadText)
     }
 }

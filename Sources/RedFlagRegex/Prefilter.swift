@@ -53,6 +53,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     public let backend: Backend
     /// The largest id plus one.
     public let idCount: Int
+    /// By id: true when every occurrence of the id's literals is reported (`LiteralOccurrences`), not only the
+    /// first.
+    private let positional: [Bool]
     /// The literals (lower-cased, at least two bytes).
     private let list: LiteralList
     /// Table backend: the literal indices sorted by their first two bytes, and where each two-byte key's run
@@ -64,17 +67,24 @@ public final class LiteralPrefilter: @unchecked Sendable {
     private let database: OpaquePointer?
     #endif
 
-    /// Compiles `literals` (each at least two bytes; ASCII letters in any case) for `backend`.
-    public convenience init(literals: [(id: Int, literal: [UInt8])], backend: Backend) throws(PrefilterError) {
-        try self.init(list: LiteralList(literals), backend: backend)
+    /// Compiles `literals` (each at least two bytes; ASCII letters in any case) for `backend`; the ids in
+    /// `positional` report every occurrence (see `scan`).
+    public convenience init(
+        literals: [(id: Int, literal: [UInt8])], backend: Backend, positional: Set<Int> = []
+    ) throws(PrefilterError) {
+        try self.init(list: LiteralList(literals), backend: backend, positional: positional)
     }
 
-    /// Compiles the literals of `list` (those of at least two bytes; ASCII letters in any case) for `backend`.
-    public init(list: LiteralList, backend: Backend) throws(PrefilterError) {
+    /// Compiles the literals of `list` (those of at least two bytes; ASCII letters in any case) for `backend`;
+    /// the ids in `positional` report every occurrence (see `scan`).
+    public init(list: LiteralList, backend: Backend, positional: Set<Int> = []) throws(PrefilterError) {
         let list = list.prefilterable()
         self.list = list
         self.backend = backend
         self.idCount = Int(list.ids.max() ?? -1) + 1
+        var isPositional = [Bool](repeating: false, count: idCount)
+        for id in positional where id < idCount { isPositional[id] = true }
+        self.positional = isPositional
         switch backend {
         case .table:
             (self.order, self.bucketStart) = Self.buckets(list)
@@ -85,7 +95,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
             (self.order, self.bucketStart) = ([], [])
             #if REDFLAG_HYPERSCAN
             guard Self.isHyperscanSupported else { throw .unsupported }
-            self.database = try Self.compile(list)
+            self.database = try Self.compile(list, positional: isPositional)
             #else
             throw .unsupported
             #endif
@@ -110,9 +120,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     #if REDFLAG_HYPERSCAN
     deinit { if let database { hs_free_database(database) } }
 
-    private static func compile(_ list: LiteralList) throws(PrefilterError) -> OpaquePointer? {
+    private static func compile(_ list: LiteralList, positional: [Bool]) throws(PrefilterError) -> OpaquePointer? {
         guard list.count > 0 else { return nil }
-        let flags = [UInt32](repeating: UInt32(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH), count: list.count)
+        let flags = list.ids.map { positional[Int($0)] ? UInt32(HS_FLAG_CASELESS) : UInt32(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH) }
         let ids = list.ids.map { UInt32($0) }
         let lengths = (0..<list.count).map { Int(list.offsets[$0 + 1] - list.offsets[$0]) }
         var database: OpaquePointer?
@@ -130,23 +140,35 @@ public final class LiteralPrefilter: @unchecked Sendable {
     }
     #endif
 
-    /// Marks `candidates[id]` for every literal found in `text`. Returns false when the text could not be
-    /// prefiltered (a Kelvin sign or long s in it, or a Hyperscan failure): treat every id as a candidate.
-    public func scan(_ text: String, scratch: PrefilterScratch, candidates: inout [Bool]) -> Bool {
+    /// Marks `candidates[id]` for every literal found in `text`, and appends each occurrence of a positional id
+    /// to `occurrences` (in no particular order). Returns false when the text could not be prefiltered (a Kelvin
+    /// sign or long s in it, or a Hyperscan failure): treat every id as a candidate, and occurrences as unknown.
+    public func scan(
+        _ text: String, scratch: PrefilterScratch, candidates: inout [Bool], occurrences: inout LiteralOccurrences
+    ) -> Bool {
         guard candidates.count >= idCount else { return false }
         var text = text
         return text.withUTF8 { bytes -> Bool in
             if RequiredLiterals.defeatsASCIIFolding(bytes) { return false }
             return candidates.withUnsafeMutableBufferPointer { marks -> Bool in
                 switch backend {
-                case .table: return scanTable(bytes, marks)
-                case .hyperscan: return scanHyperscan(bytes, scratch, marks)
+                case .table: return scanTable(bytes, marks, &occurrences)
+                case .hyperscan: return scanHyperscan(bytes, scratch, marks, &occurrences)
                 }
             }
         }
     }
 
-    private func scanTable(_ bytes: UnsafeBufferPointer<UInt8>, _ marks: UnsafeMutableBufferPointer<Bool>) -> Bool {
+    /// The same, without occurrences.
+    public func scan(_ text: String, scratch: PrefilterScratch, candidates: inout [Bool]) -> Bool {
+        var occurrences = LiteralOccurrences()
+        return scan(text, scratch: scratch, candidates: &candidates, occurrences: &occurrences)
+    }
+
+    private func scanTable(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ marks: UnsafeMutableBufferPointer<Bool>,
+        _ occurrences: inout LiteralOccurrences
+    ) -> Bool {
         let count = bytes.count
         guard count >= 2 else { return true }
         list.bytes.withUnsafeBufferPointer { literalBytes in
@@ -168,10 +190,13 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                     entry += 1
                                     let id = Int(ids[literal])
                                     let from = Int(offsets[literal]), to = Int(offsets[literal + 1])
-                                    guard !marks[id], start + (to - from) <= count else { continue }
+                                    guard !marks[id] || positional[id], start + (to - from) <= count else { continue }
                                     var j = 2
                                     while from + j < to && asciiLower(bytes[start + j]) == literalBytes[from + j] { j += 1 }
-                                    if from + j == to { marks[id] = true }
+                                    if from + j == to {
+                                        marks[id] = true
+                                        if positional[id] { occurrences.append(id: id, end: start + (to - from)) }
+                                    }
                                 }
                             }
                         }
@@ -183,24 +208,62 @@ public final class LiteralPrefilter: @unchecked Sendable {
     }
 
     private func scanHyperscan(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ scratch: PrefilterScratch, _ marks: UnsafeMutableBufferPointer<Bool>
+        _ bytes: UnsafeBufferPointer<UInt8>, _ scratch: PrefilterScratch, _ marks: UnsafeMutableBufferPointer<Bool>,
+        _ occurrences: inout LiteralOccurrences
     ) -> Bool {
         #if REDFLAG_HYPERSCAN
         guard let database else { return true }
         guard bytes.count < Int(UInt32.max), let hsScratch = scratch.prepared(for: self, database),
             let base = (bytes.baseAddress ?? emptySubject).map({ UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) })
         else { return false }
-        let rc = hs_scan(
-            database, base, UInt32(bytes.count), 0, hsScratch,
-            { id, _, _, _, context in
-                context!.assumingMemoryBound(to: Bool.self)[Int(id)] = true
-                return 0
-            },
-            UnsafeMutableRawPointer(marks.baseAddress))
-        return rc == HS_SUCCESS
+        return positional.withUnsafeBufferPointer { positional in
+            var context = HyperscanContext(marks: marks, positional: positional, occurrences: occurrences)
+            occurrences = LiteralOccurrences()  // so the context's copy is the only one and grows in place
+            let rc = hs_scan(
+                database, base, UInt32(bytes.count), 0, hsScratch,
+                { id, _, to, _, context in
+                    let context = context!.assumingMemoryBound(to: HyperscanContext.self)
+                    context.pointee.marks[Int(id)] = true
+                    if context.pointee.positional[Int(id)] { context.pointee.occurrences.append(id: Int(id), end: Int(to)) }
+                    return 0
+                },
+                &context)
+            occurrences = context.occurrences
+            return rc == HS_SUCCESS
+        }
         #else
         return false
         #endif
+    }
+}
+
+#if REDFLAG_HYPERSCAN
+/// What a Hyperscan match callback writes to.
+private struct HyperscanContext {
+    let marks: UnsafeMutableBufferPointer<Bool>
+    let positional: UnsafeBufferPointer<Bool>
+    var occurrences: LiteralOccurrences
+}
+#endif
+
+/// Where a literal search found the literals of positional ids: pairs of id and end offset (exclusive, in bytes).
+public struct LiteralOccurrences: Sendable {
+    public private(set) var ids: [Int32] = []
+    public private(set) var ends: [Int] = []
+
+    public init() {}
+
+    public var count: Int { ids.count }
+
+    mutating func append(id: Int, end: Int) {
+        ids.append(Int32(truncatingIfNeeded: id))
+        ends.append(end)
+    }
+
+    /// Empties the list, keeping its storage for the next text.
+    public mutating func removeAll() {
+        ids.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
     }
 }
 

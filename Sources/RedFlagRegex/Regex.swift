@@ -19,7 +19,8 @@ public struct PatternOptions: OptionSet, Sendable, Hashable {
     public static let `default`: PatternOptions = [.caseless]
 
     var pcre2Flags: UInt32 {
-        var flags = UInt32(PCRE2_UTF | PCRE2_UCP)
+        // USE_OFFSET_LIMIT: so a match may be confined to start in a window (`forEachMatch(in:startingIn:…)`).
+        var flags = UInt32(PCRE2_UTF | PCRE2_UCP) | UInt32(PCRE2_USE_OFFSET_LIMIT)
         if contains(.caseless) { flags |= UInt32(PCRE2_CASELESS) }
         if contains(.multiline) { flags |= UInt32(PCRE2_MULTILINE) }
         if contains(.dotAll) { flags |= UInt32(PCRE2_DOTALL) }
@@ -181,7 +182,7 @@ public final class CompiledPattern: @unchecked Sendable {
 
     /// The code to match with: the JIT-compiled copy once there is one, the interpreted code before.
     @inline(__always)
-    private func codeForMatch(subjectLength: Int) throws(MatchError) -> OpaquePointer {
+    fileprivate func codeForMatch(subjectLength: Int) throws(MatchError) -> OpaquePointer {
         if let jit = jitCode.load(ordering: .acquiring) { return jit }
         let code = try compiledCode()
         if !jitTried.load(ordering: .acquiring),
@@ -250,12 +251,57 @@ public final class CompiledPattern: @unchecked Sendable {
                 let start = vector[0]
                 let end = vector[1]
                 guard body(MatchSpan(start: start, end: end)) else { return nil }
-                if end > start {
-                    offset = end
-                } else {
-                    // An empty match: step over one whole character so the next try starts on a boundary.
-                    offset = end + 1
-                    while offset < length && (buffer[offset] & 0xC0) == 0x80 { offset += 1 }
+                // After an empty match, step over one whole character so the next try starts on a boundary.
+                offset = nextOffset(after: start, end, in: buffer)
+            }
+            return nil
+        }
+        if let result { throw result }
+    }
+}
+
+/// Byte offsets where a match may start, `first...last`: the windows `forEachMatch(in:startingIn:…)` tries.
+public struct StartWindow: Sendable, Equatable {
+    public var first: Int
+    public var last: Int
+    public init(first: Int, last: Int) {
+        self.first = first
+        self.last = last
+    }
+}
+
+extension CompiledPattern {
+    /// Calls `body` with each match in turn until it returns false, as `forEachMatch(in:scratch:_:)`, trying only
+    /// starting points inside `windows` (sorted, not overlapping). When every match of the pattern in `subject`
+    /// starts inside a window, the matches are exactly those of `forEachMatch(in:scratch:_:)`: the windows only
+    /// spare PCRE2 the starting points where no match can start. nil windows: every starting point.
+    public func forEachMatch(
+        in subject: String, startingIn windows: [StartWindow]?, scratch: MatchScratch, _ body: (MatchSpan) -> Bool
+    ) throws(MatchError) {
+        guard let windows else { return try forEachMatch(in: subject, scratch: scratch, body) }
+        guard !windows.isEmpty else { return }
+        let code = try codeForMatch(subjectLength: subject.utf8.count)
+        var subject = subject
+        let result: MatchError? = subject.withUTF8 { buffer -> MatchError? in
+            guard let base = buffer.baseAddress ?? emptySubject else { return nil }
+            let length = buffer.count
+            defer { pcre2_set_offset_limit_8(scratch.context, unsetOffsetLimit) }
+            var offset = 0  // where the next match may start: after the last one
+            for window in windows where window.last >= offset && window.first <= length {
+                var start = max(window.first, offset)
+                // A window may begin inside a character: back to its first byte (PCRE2 must start on one).
+                while start > offset && start < length && (buffer[start] & 0xC0) == 0x80 { start -= 1 }
+                pcre2_set_offset_limit_8(scratch.context, min(window.last, length))
+                while start <= window.last && start <= length {
+                    let rc = pcre2_match_8(
+                        code, base, length, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+                    if rc == PCRE2_ERROR_NOMATCH { break }
+                    if rc < 0 { return MatchError(pcre2Code: rc) }
+                    let vector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+                    let (matchStart, matchEnd) = (vector[0], vector[1])
+                    guard body(MatchSpan(start: matchStart, end: matchEnd)) else { return nil }
+                    offset = nextOffset(after: matchStart, matchEnd, in: buffer)
+                    start = offset
                 }
             }
             return nil
@@ -263,6 +309,17 @@ public final class CompiledPattern: @unchecked Sendable {
         if let result { throw result }
     }
 }
+
+/// Where the search goes on after a match: its end, or past one character after an empty match.
+private func nextOffset(after start: Int, _ end: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+    if end > start { return end }
+    var offset = end + 1
+    while offset < buffer.count && (buffer[offset] & 0xC0) == 0x80 { offset += 1 }
+    return offset
+}
+
+/// PCRE2_UNSET as an offset limit: no limit.
+private let unsetOffsetLimit = Int(bitPattern: UInt.max)
 
 nonisolated(unsafe) let emptySubject: UnsafePointer<UInt8>? = {
     let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)

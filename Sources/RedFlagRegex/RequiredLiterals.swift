@@ -19,11 +19,19 @@ public enum RequiredLiterals {
     /// A condition on the literals a text contains that every text with a match of `source` meets, or nil when
     /// the pattern needs no literal worth searching for (it must always run).
     public static func extract(_ source: String, options: PatternOptions) -> LiteralCondition? {
+        analyze(source, options: options).condition
+    }
+
+    /// The pattern's literal condition (as `extract`) and its lead (see `LeadLiterals`), read in one pass.
+    public static func analyze(_ source: String, options: PatternOptions) -> (condition: LiteralCondition?, lead: LeadLiterals?) {
         var parser = LiteralParser(Array(source.unicodeScalars), extended: options.contains(.extended))
-        guard let info = try? parser.parseAll() else { return nil }
+        guard let info = try? parser.parseAll() else { return (nil, nil) }
         let condition = info.condition
-        guard condition != .always, condition.size <= maxConditionSize else { return nil }
-        return condition
+        let lead = parser.movesMatchStart ? nil : info.effectiveLead.flatMap { lead in
+            lead.strings.count <= maxConditionSize ? LeadLiterals(maxOffset: lead.offset, strings: lead.strings.sorted { $0.lexicographicallyPrecedes($1) }) : nil
+        }
+        guard condition != .always, condition.size <= maxConditionSize else { return (nil, lead) }
+        return (condition, lead)
     }
 
     /// A condition with more literals than this is not worth its search.
@@ -41,6 +49,25 @@ public enum RequiredLiterals {
             i += 1
         }
         return false
+    }
+}
+
+/// Strings one of which every match of a pattern contains, beginning at most `maxOffset` bytes after the match's
+/// start (caseless ASCII, as the strings of a `LiteralCondition`). So every match starts at most `maxOffset` bytes
+/// before an occurrence of one of them, and PCRE2 need only try starting points in those windows.
+///
+/// Read for patterns whose lead is preceded only by parts of bounded length (`\b(?:you|we)\s{1,3}pay` has lead
+/// `you|we` at offset 0; `[a-z]{0,20}\s+fee` has none, as `\s+` is unbounded), and never for patterns with `\G`
+/// or `\K`, which tie a match to where an attempt starts.
+public struct LeadLiterals: Sendable, Equatable {
+    /// The most bytes between a match's start and the start of its lead string.
+    public let maxOffset: Int
+    /// The strings, each at least `RequiredLiterals.minimumLength` bytes, ASCII letters in lower case.
+    public let strings: [[UInt8]]
+
+    public init(maxOffset: Int, strings: [[UInt8]]) {
+        self.maxOffset = maxOffset
+        self.strings = strings
     }
 }
 
@@ -144,9 +171,40 @@ struct LiteralInfo {
     var exact: Set<[UInt8]>?
     /// What any text with a match of the piece contains (beyond `exact`).
     var match: LiteralCondition = .always
+    /// The most bytes a match of the piece spans; nil when unbounded.
+    var maxLength: Int?
+    /// Strings one of which every match of the piece contains, starting at most `offset` bytes after its start.
+    var lead: Lead?
 
-    static let unknown = LiteralInfo(exact: nil)
+    struct Lead {
+        var offset: Int
+        var strings: Set<[UInt8]>
+    }
+
+    init(exact: Set<[UInt8]>?, match: LiteralCondition = .always, maxLength: Int?, lead: Lead? = nil) {
+        self.exact = exact
+        self.match = match
+        self.maxLength = maxLength
+        self.lead = lead
+    }
+
+    /// A piece that matches one of `exact`.
+    init(exact: Set<[UInt8]>) {
+        self.init(exact: exact, maxLength: exact.map(\.count).max() ?? 0)
+    }
+
+    /// A piece that matches anything, of any length.
+    static let unknown = LiteralInfo(exact: nil, maxLength: nil)
+    /// A piece that matches one character we do not model (at most four bytes of UTF-8).
+    static let anyCharacter = LiteralInfo(exact: nil, maxLength: 4)
     static let empty = LiteralInfo(exact: [[]])
+
+    /// `lead`, or the exact strings themselves when each is long enough to search for.
+    var effectiveLead: Lead? {
+        if let lead { return lead }
+        guard let exact, !exact.isEmpty, exact.allSatisfy({ $0.count >= RequiredLiterals.minimumLength }) else { return nil }
+        return Lead(offset: 0, strings: exact)
+    }
 
     /// The condition on a text with a match of the piece.
     var condition: LiteralCondition {
@@ -161,6 +219,8 @@ struct LiteralParser {
     private let scalars: [Unicode.Scalar]
     private var position = 0
     private var extended: Bool
+    /// Set on `\G` or `\K`, which tie a match to where its attempt started: such a pattern has no lead.
+    private(set) var movesMatchStart = false
 
     init(_ scalars: [Unicode.Scalar], extended: Bool) {
         self.scalars = scalars
@@ -211,24 +271,46 @@ struct LiteralParser {
             if let branchExact = branch.exact, let sofar = exact { exact = sofar.union(branchExact) } else { exact = nil }
         }
         if let set = exact, set.count > RequiredLiterals.maxSetSize { exact = nil }
-        if exact != nil { return LiteralInfo(exact: exact) }
-        return LiteralInfo(exact: nil, match: .or(branches.map(\.condition)))
+        if let exact { return LiteralInfo(exact: exact) }
+        var maxLength: Int? = 0
+        for branch in branches { maxLength = maxLength.flatMap { sofar in branch.maxLength.map { max(sofar, $0) } } }
+        // A lead of the alternation: each branch's, at the farthest of their offsets.
+        var lead: LiteralInfo.Lead? = LiteralInfo.Lead(offset: 0, strings: [])
+        for branch in branches {
+            guard let sofar = lead, let own = branch.effectiveLead else { lead = nil; break }
+            lead = LiteralInfo.Lead(offset: max(sofar.offset, own.offset), strings: sofar.strings.union(own.strings))
+        }
+        return LiteralInfo(exact: nil, match: .or(branches.map(\.condition)), maxLength: maxLength, lead: lead)
     }
 
     private mutating func parseSequence() throws -> LiteralInfo {
         var current: Set<[UInt8]> = [[]]
         var allExact = true
         var terms: [LiteralCondition] = []
+        // For the lead: the most bytes before the current item (nil once unbounded), before the run of exact
+        // items in `current`, and the first lead found.
+        var before: Int? = 0
+        var beforeRun: Int? = 0
+        var lead: LiteralInfo.Lead?
+        func closeRun() {
+            guard lead == nil, let beforeRun,
+                current.allSatisfy({ $0.count >= RequiredLiterals.minimumLength })
+            else { return }
+            lead = LiteralInfo.Lead(offset: beforeRun, strings: current)
+        }
         while true {
             skipIgnorable()
             guard let scalar = peek, scalar != "|", scalar != ")" else { break }
             var item = try parseAtom()
             skipIgnorable()
             if let (low, high) = try parseQuantifier() {
+                let most = high == Int.max ? nil : item.maxLength.map { $0.multipliedReportingOverflow(by: high) }
+                let maxLength = most.flatMap { $0.overflow || $0.partialValue > 1 << 30 ? nil : $0.partialValue }
                 if low == 0 {
-                    item = .unknown
+                    item = LiteralInfo(exact: nil, maxLength: maxLength)
                 } else if !(low == 1 && high == 1) {
-                    item = LiteralInfo(exact: nil, match: item.condition)
+                    // The first repetition starts where the piece starts: its lead holds.
+                    item = LiteralInfo(exact: nil, match: item.condition, maxLength: maxLength, lead: item.effectiveLead)
                 }
             }
             if let exact = item.exact {
@@ -237,19 +319,28 @@ struct LiteralParser {
                     current = product
                 } else {
                     terms.append(.oneOf(current))
+                    closeRun()
                     current = exact
+                    beforeRun = before
                     allExact = false
                 }
             } else {
                 terms.append(.oneOf(current))
                 terms.append(item.match)
+                closeRun()
+                if lead == nil, let before, let own = item.effectiveLead {
+                    lead = LiteralInfo.Lead(offset: before + own.offset, strings: own.strings)
+                }
                 current = [[]]
                 allExact = false
             }
+            before = before.flatMap { sofar in item.maxLength.map { sofar + $0 } }
+            if item.exact == nil { beforeRun = before }
         }
         if allExact { return LiteralInfo(exact: current) }
         terms.append(.oneOf(current))
-        return LiteralInfo(exact: nil, match: .and(terms))
+        closeRun()
+        return LiteralInfo(exact: nil, match: .and(terms), maxLength: before, lead: lead)
     }
 
     /// `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}` with an optional lazy or possessive mark; nil when none follows.
@@ -296,7 +387,7 @@ struct LiteralParser {
         switch scalar {
         case "(": return try parseGroup()
         case "[": return try parseClass()
-        case ".": return .unknown
+        case ".": return .anyCharacter
         case "^", "$": return .empty
         case "\\": return try parseEscape()
         case "*", "+", "?": throw UnsupportedSyntax()
@@ -318,7 +409,7 @@ struct LiteralParser {
             return LiteralInfo(exact: [[byte]])
         }
         // A character with another case may match as that other case: unknown.
-        guard !scalar.properties.changesWhenCaseMapped, !scalar.properties.isCased else { return .unknown }
+        guard !scalar.properties.changesWhenCaseMapped, !scalar.properties.isCased else { return .anyCharacter }
         return LiteralInfo(exact: [Array(String(scalar).utf8)])
     }
 
@@ -408,17 +499,21 @@ struct LiteralParser {
             }
             if let exact = member.exact { members.formUnion(exact) } else { known = false }
         }
-        return known && !members.isEmpty && members.count <= 16 ? LiteralInfo(exact: members) : .unknown
+        return known && !members.isEmpty && members.count <= 16 ? LiteralInfo(exact: members) : .anyCharacter
     }
 
     private mutating func parseEscape() throws -> LiteralInfo {
         let scalar = try next()
         switch scalar {
-        case "b", "B", "A", "z", "Z", "G", "K": return .empty
-        case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "N", "X", "C": return .unknown
+        case "b", "B", "A", "z", "Z": return .empty
+        case "G", "K":
+            movesMatchStart = true
+            return .empty
+        case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "N", "C": return .anyCharacter
+        case "X": return .unknown  // a grapheme cluster: any number of characters
         case "p", "P":
             if peek == "{" { while try next() != "}" {} } else { _ = try next() }
-            return .unknown
+            return .anyCharacter
         case "n": return literal("\n")
         case "t": return literal("\t")
         case "r": return literal("\r")
@@ -443,6 +538,7 @@ struct LiteralParser {
             return literal(char)
         case "Q":
             var exact: [UInt8]? = []
+            var characters = 0
             while position < scalars.count {
                 if scalars[position] == "\\" && position + 1 < scalars.count && scalars[position + 1] == "E" {
                     position += 2
@@ -450,8 +546,9 @@ struct LiteralParser {
                 }
                 if let bytes = literal(scalars[position]).exact?.first { exact? += bytes } else { exact = nil }
                 position += 1
+                characters += 1
             }
-            return exact.map { LiteralInfo(exact: [$0]) } ?? .unknown
+            return exact.map { LiteralInfo(exact: [$0]) } ?? LiteralInfo(exact: nil, maxLength: 4 * characters)
         case "E": return .empty
         default:
             // Any other letter or digit is a backreference, octal or class we do not model.

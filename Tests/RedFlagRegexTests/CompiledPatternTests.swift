@@ -155,4 +155,32 @@ func slice(_ subject: String, _ span: MatchSpan) -> String {
     @Test func versionIsReported() {
         #expect(pcre2Version.hasPrefix("10."))
     }
+
+    @Test func windowsConfineWhereMatchesStart() throws {
+        let pattern = try CompiledPattern(#"\bfee\w*"#)
+        let subject = "fee one, fees two, feeder three"
+        let all = try pattern.matches(in: subject, scratch: scratch)
+        #expect(all.map { slice(subject, $0) } == ["fee", "fees", "feeder"])
+        func windowed(_ windows: [StartWindow]?) throws -> [String] {
+            var spans: [MatchSpan] = []
+            try pattern.forEachMatch(in: subject, startingIn: windows, scratch: scratch) { spans.append($0); return true }
+            return spans.map { slice(subject, $0) }
+        }
+        // Windows holding every start give every match; a match may run past its window.
+        #expect(try windowed([StartWindow(first: 0, last: 0), StartWindow(first: 5, last: 9), StartWindow(first: 19, last: 19)]) == ["fee", "fees", "feeder"])
+        #expect(try windowed(nil) == ["fee", "fees", "feeder"])
+        // Starts outside every window are not tried.
+        #expect(try windowed([StartWindow(first: 5, last: 10)]) == ["fees"])
+        #expect(try windowed([]) == [])
+        // The limit is the match context's for one call only: a later whole search sees every match.
+        #expect(try pattern.matches(in: subject, scratch: scratch).count == 3)
+    }
+
+    @Test func aWindowStartingInsideACharacterStartsOnIt() throws {
+        let pattern = try CompiledPattern(#"été"#)
+        let subject = "un été"  // "é" is two bytes: 3 and 4
+        var spans: [MatchSpan] = []
+        try pattern.forEachMatch(in: subject, startingIn: [StartWindow(first: 4, last: 4)], scratch: scratch) { spans.append($0); return true }
+        #expect(spans.map { slice(subject, $0) } == ["été"])
+    }
 }

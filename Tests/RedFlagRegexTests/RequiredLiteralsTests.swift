@@ -36,6 +36,51 @@ import Testing
         #expect(condition(#"(?=telegram)\w+"#) == nil)  // look-arounds count as empty
     }
 
+    func lead(_ pattern: String, _ options: PatternOptions = .default) -> LeadLiterals? {
+        RequiredLiterals.analyze(pattern, options: options).lead
+    }
+
+    func leadOf(_ offset: Int, _ strings: String...) -> LeadLiterals {
+        LeadLiterals(maxOffset: offset, strings: strings.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    @Test func aLeadIsTheFirstLiteralAfterABoundedStart() {
+        #expect(lead(#"\bPay\s+(?:a\s+)?fee"#) == leadOf(0, "pay"))
+        #expect(lead(#"\b(?:we|you)\s{1,3}pay|send\s+money"#) == leadOf(0, "send", "we", "you"))
+        // Bounded parts before it count at their longest: four bytes a character.
+        #expect(lead(#"\w{0,5}-?fee"#) == leadOf(21, "fee"))
+        #expect(lead(#"\d{1,3}\s?(?:usd|eur)"#) == leadOf(16, "eur", "usd"))
+        #expect(lead(#"(?=x)(?<!y)fee"#) == leadOf(0, "fee"))  // look-arounds take no room
+        #expect(lead(#"(?:a|pay)fee"#) == leadOf(0, "afee", "payfee"))
+        // A lead repeated at least once starts with the piece.
+        #expect(lead(#"(?:fee\s)+now"#) == leadOf(0, "fee"))
+    }
+
+    @Test func noLeadAfterAnUnboundedPartOrAShortBranch() {
+        #expect(lead(#"\s+fee"#) == nil)
+        #expect(lead(#"\b(?:we|u)\s+pay"#) == nil)  // "u" is too short to search for, and \s+ unbounded
+        #expect(lead(#"fee|\d+"#) == nil)  // one branch has none
+        #expect(lead(#"(?:fee)?pay"#) == leadOf(3, "pay"))
+        // \G and \K tie a match to where the attempt started: never windowed.
+        #expect(lead(#"\Gfee"#) == nil)
+        #expect(lead(#"pay\Kfee"#) == nil)
+    }
+
+    @Test func positionalLiteralsReportEveryOccurrence() throws {
+        let literals: [(id: Int, literal: [UInt8])] = [(0, Array("fee".utf8)), (1, Array("pay".utf8))]
+        var backends: [LiteralPrefilter.Backend] = [.table]
+        if LiteralPrefilter.isHyperscanSupported { backends.append(.hyperscan) }
+        for backend in backends {
+            let prefilter = try LiteralPrefilter(literals: literals, backend: backend, positional: [0])
+            var found = [false, false]
+            var occurrences = LiteralOccurrences()
+            #expect(prefilter.scan("FEE, pay the fee, pay", scratch: PrefilterScratch(), candidates: &found, occurrences: &occurrences))
+            #expect(found == [true, true], "\(backend)")
+            // Only the positional id, at each of its ends.
+            #expect(occurrences.ids == [0, 0] && occurrences.ends.sorted() == [3, 16], "\(backend)")
+        }
+    }
+
     /// The whole of Unicode, checked with PCRE2 itself: only the long s and the Kelvin sign match an ASCII
     /// character caselessly, so they are the only characters ASCII-caseless literal search can miss.
     @Test func onlyLongSAndKelvinSignFoldOntoASCII() throws {

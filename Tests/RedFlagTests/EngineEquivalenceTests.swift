@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RedFlag
+import RedFlagRegex
 
 /// The engines only choose which rules PCRE2 runs: over the whole Corpus and a generated corpus of disguised
 /// text, both give exactly the hits and spans of PCRE2 running every rule (issue 5: a prefilter must never lose
@@ -80,6 +81,35 @@ import Testing
 
     @Test func enginesMatchPCRE2OnAGeneratedCorpus() {
         Self.compare(Self.generatedTexts(count: 400, seed: 5))
+    }
+
+    /// The start windows assume that every match begins at most its rule's lead offset before one of its lead
+    /// literals: checked on every match of every match example of the set, on the view the rule reads.
+    @Test func everyExampleMatchHoldsItsLeadWhereTheWindowsExpectIt() throws {
+        let scratch = MatchScratch()
+        let normalizer = Normalizer()
+        var checked = 0
+        for rule in Self.ruleSet.rules {
+            guard case .pattern(let pattern) = rule.body,
+                let lead = RequiredLiterals.analyze(pattern.source, options: pattern.options).lead
+            else { continue }
+            for example in rule.examples.match {
+                let views = normalizer.views(of: example.text)
+                var text = rule.view == .raw ? example.text : rule.view == .folded ? views.folded.text : views.normalized.text
+                if text.withUTF8({ RequiredLiterals.defeatsASCIIFolding($0) }) { continue }
+                let bytes = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+                for span in try pattern.matches(in: text, scratch: scratch) {
+                    let held = (span.start...min(span.start + lead.maxOffset, span.end)).contains { at in
+                        lead.strings.contains { literal in
+                            at + literal.count <= span.end && bytes[at..<(at + literal.count)].elementsEqual(literal)
+                        }
+                    }
+                    #expect(held, "\(rule.id): no lead literal where expected in \(text.prefix(120))")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 1_000)
     }
 
     /// Issue 5's trap: caseless PCRE2 reads the Kelvin sign as k and the long s as s, which an ASCII literal

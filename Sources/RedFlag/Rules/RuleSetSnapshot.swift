@@ -15,7 +15,7 @@ import RedFlagRegex
 /// Rule examples are not kept: `rules test` and `rules lint` read the YAML. A rule's descriptions and references
 /// are a block of their own, decoded only when read (`RuleTexts`): a one-message `check` shows a few rules' texts.
 enum RuleSetSnapshot {
-    static let magic = "redflag-snapshot/5"
+    static let magic = "redflag-snapshot/6"
 
     /// What identifies the code that reads and writes snapshots.
     static let buildKey: String = {
@@ -255,6 +255,9 @@ private struct ByteWriter {
         int32s(layout.code.words)
         int(layout.conditionStart.count)
         for start in layout.conditionStart { int(start ?? -1) }
+        int32s(layout.leadWords)
+        int(layout.leadStart.count)
+        for start in layout.leadStart { int(start ?? -1) }
     }
 }
 
@@ -380,13 +383,23 @@ private struct ByteReader {
             literals.append(list)
         }
         guard let words = int32s(), let startCount = count() else { return nil }
-        var starts: [Int?] = []
-        starts.reserveCapacity(startCount)
-        for _ in 0..<startCount {
-            guard let start = int() else { return nil }
-            starts.append(start < 0 ? nil : start)
+        guard let starts = optionalInts(count: startCount), let leadWords = int32s(), let leadCount = count(),
+            let leadStarts = optionalInts(count: leadCount)
+        else { return nil }
+        return RulePrefilter.Layout(
+            literals: literals, code: ConditionCode(words: words), conditionStart: starts, leadWords: leadWords,
+            leadStart: leadStarts)
+    }
+
+    /// `count` integers where -1 stands for nil.
+    private mutating func optionalInts(count: Int) -> [Int?]? {
+        var values: [Int?] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let value = int() else { return nil }
+            values.append(value < 0 ? nil : value)
         }
-        return RulePrefilter.Layout(literals: literals, code: ConditionCode(words: words), conditionStart: starts)
+        return values
     }
 
     /// An array of 32-bit integers, copied in one go.

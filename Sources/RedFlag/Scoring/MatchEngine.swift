@@ -49,6 +49,11 @@ final class RulePrefilter: Sendable {
         /// For each rule index: where its condition starts in `code`; nil for a pattern rule that always runs (and
         /// for meta rules).
         var conditionStart: [Int?]
+        /// The rules' leads (`LeadLiterals`), flattened: `[maxOffset, count, id…]` per rule that has one.
+        var leadWords: [Int32] = []
+        /// For each rule index: where its lead starts in `leadWords`; nil when it has none (PCRE2 then tries every
+        /// starting point).
+        var leadStart: [Int?] = []
         /// Number of literal ids, over all views: one per distinct literal of a view.
         var literalCount: Int { literals.reduce(0) { $0 + $1.count } }
 
@@ -57,8 +62,19 @@ final class RulePrefilter: Sendable {
         func isConsistent(ruleCount: Int) -> Bool {
             let literalCount = literalCount
             guard literals.count == ViewKind.allCases.count, conditionStart.count == ruleCount,
-                literals.allSatisfy({ $0.ids.allSatisfy { $0 < literalCount } })
+                literals.allSatisfy({ $0.ids.allSatisfy { $0 < literalCount } }), leadStart.count == ruleCount
             else { return false }
+            // Leads: one after the other, each `[maxOffset ≥ 0, count, count ids below literalCount]`.
+            var position = 0
+            for start in leadStart.compactMap({ $0 }) {
+                guard start == position, position + 2 <= leadWords.count, leadWords[position] >= 0 else { return false }
+                let end = position + 2 + Int(leadWords[position + 1])
+                guard leadWords[position + 1] >= 0, end <= leadWords.count,
+                    leadWords[(position + 2)..<end].allSatisfy({ $0 >= 0 && $0 < literalCount })
+                else { return false }
+                position = end
+            }
+            guard position == leadWords.count else { return false }
             // The conditions are appended one rule after the other: the nodes of `code`, in order.
             return code.nodeStarts(literalCount: literalCount) == conditionStart.compactMap { $0 }
         }
@@ -67,32 +83,141 @@ final class RulePrefilter: Sendable {
     /// By view kind (`ViewKind.allCases` order); nil where the set has no prefiltered rule on that view.
     let databases: [LiteralPrefilter?]
     let layout: Layout
+    /// By literal id: its length in bytes.
+    private let literalLength: [Int]
 
     init(layout: Layout, backend: LiteralPrefilter.Backend) throws(PrefilterError) {
-        self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
-            group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend)
+        var positional = Set<Int>()
+        var position = 0
+        while position < layout.leadWords.count {
+            let count = Int(layout.leadWords[position + 1])
+            for id in layout.leadWords[(position + 2)..<(position + 2 + count)] { positional.insert(Int(id)) }
+            position += 2 + count
         }
+        self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
+            group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend, positional: positional)
+        }
+        var literalLength = [Int](repeating: 0, count: layout.literalCount)
+        for group in layout.literals {
+            for i in 0..<group.count { literalLength[Int(group.ids[i])] = group.literal(i).count }
+        }
+        self.literalLength = literalLength
         self.layout = layout
     }
 
     /// For each rule index: whether the rule has a literal condition (false: it always runs, or is a meta rule).
     func isPrefiltered(_ rule: Int) -> Bool { layout.conditionStart[rule] != nil }
 
-    /// Narrows `toRun` (pattern rules by index) to the candidates among them in `views`.
-    func narrow(_ toRun: inout [Bool], viewNeeded: [Bool], views: inout LazyViews, scratch: PrefilterScratch) {
-        var found = [Bool](repeating: false, count: layout.literalCount)
+    /// For each rule index: whether PCRE2 tries only the starting points near its lead literals.
+    func hasLead(_ rule: Int) -> Bool { layout.leadStart[rule] != nil }
+
+    /// Narrows `toRun` (pattern rules by index) to the candidates among them in `views`, and keeps in `found`
+    /// what the literal search found, for `startWindows`.
+    func narrow(
+        _ toRun: inout [Bool], viewNeeded: [Bool], views: inout LazyViews, scratch: PrefilterScratch,
+        found: PrefilterFindings
+    ) {
+        found.reset(literalCount: layout.literalCount)
         for kind in ViewKind.allCases where viewNeeded[kind.index] {
             guard let database = databases[kind.index] else { continue }
-            // A text the prefilter cannot read (a Kelvin sign or long s in it): every rule stays.
-            if !database.scan(views.view(kind).text, scratch: scratch, candidates: &found) { return }
+            // A text the prefilter cannot read (a Kelvin sign or long s in it): every rule stays, on every
+            // starting point.
+            if !database.scan(views.view(kind).text, scratch: scratch, candidates: &found.literals, occurrences: &found.occurrences) {
+                found.occurrences.removeAll()
+                return
+            }
         }
+        found.indexOccurrences()
         let conditionStart = layout.conditionStart
-        found.withUnsafeBufferPointer { found in
+        found.literals.withUnsafeBufferPointer { found in
             layout.code.words.withUnsafeBufferPointer { words in
                 for i in toRun.indices where toRun[i] {
                     if let start = conditionStart[i], !ConditionCode.holds(words, at: start, found) { toRun[i] = false }
                 }
             }
+        }
+    }
+
+    /// The windows of starting points where a match of `rule` may start, from the occurrences of its lead
+    /// literals in `found` (every match holds one of them at most `maxOffset` bytes after its start), sorted and
+    /// merged into `windows`. False when the rule has no lead or `found` has no occurrences (the text could not
+    /// be prefiltered): then every starting point must be tried.
+    func startWindows(rule: Int, found: PrefilterFindings, into windows: inout [StartWindow]) -> Bool {
+        guard found.isIndexed, let start = layout.leadStart[rule] else { return false }
+        windows.removeAll(keepingCapacity: true)
+        let words = layout.leadWords
+        let maxOffset = Int(words[start])
+        for id in words[(start + 2)..<(start + 2 + Int(words[start + 1]))] {
+            let id = Int(id)
+            guard found.literals[id] else { continue }
+            let length = literalLength[id]
+            found.forEachEnd(of: id) { end in
+                let literalStart = end - length
+                windows.append(StartWindow(first: max(0, literalStart - maxOffset), last: literalStart))
+            }
+        }
+        guard windows.count > 1 else { return true }
+        windows.sort { $0.first < $1.first }
+        var merged = 0
+        for window in windows.dropFirst() {
+            if window.first <= windows[merged].last + 1 {
+                windows[merged].last = max(windows[merged].last, window.last)
+            } else {
+                merged += 1
+                windows[merged] = window
+            }
+        }
+        windows.removeLast(windows.count - merged - 1)
+        return true
+    }
+}
+
+/// What a scanner's literal search found in one text: which literal ids occur, and where the positional ones
+/// (lead literals) do. Reused from text to text by one scanner.
+final class PrefilterFindings {
+    /// By literal id: found in the text.
+    var literals: [Bool] = []
+    var occurrences = LiteralOccurrences()
+    /// Occurrence end offsets grouped by id (ascending within an id), and for each found positional id where
+    /// its group starts in `sortedEnds`: valid when `isIndexed`.
+    private var sortedIDs: [Int32] = []
+    private var sortedEnds: [Int] = []
+    private var groupStart: [Int32] = []
+    private(set) var isIndexed = false
+
+    func reset(literalCount: Int) {
+        if literals.count == literalCount {
+            for i in literals.indices { literals[i] = false }
+        } else {
+            literals = [Bool](repeating: false, count: literalCount)
+            groupStart = [Int32](repeating: 0, count: literalCount)
+        }
+        occurrences.removeAll()
+        isIndexed = false
+    }
+
+    /// Groups the occurrences by id, so `forEachEnd(of:)` finds an id's in one step.
+    func indexOccurrences() {
+        let order = occurrences.ids.indices.sorted {
+            (occurrences.ids[$0], occurrences.ends[$0]) < (occurrences.ids[$1], occurrences.ends[$1])
+        }
+        sortedIDs.removeAll(keepingCapacity: true)
+        sortedEnds.removeAll(keepingCapacity: true)
+        for (position, i) in order.enumerated() {
+            let id = occurrences.ids[i]
+            if position == 0 || sortedIDs[position - 1] != id { groupStart[Int(id)] = Int32(position) }
+            sortedIDs.append(id)
+            sortedEnds.append(occurrences.ends[i])
+        }
+        isIndexed = true
+    }
+
+    /// Calls `body` with the end offset of each occurrence of `id` (a found positional id).
+    func forEachEnd(of id: Int, _ body: (Int) -> Void) {
+        var position = Int(groupStart[id])
+        while position < sortedIDs.count && sortedIDs[position] == Int32(id) {
+            body(sortedEnds[position])
+            position += 1
         }
     }
 }
@@ -102,23 +227,29 @@ extension RulePrefilter.Layout {
     init(rules: [Rule]) {
         var ids: [[[UInt8]: Int]] = ViewKind.allCases.map { _ in [:] }
         var starts: [Int?] = Array(repeating: nil, count: rules.count)
+        var leadStarts: [Int?] = Array(repeating: nil, count: rules.count)
+        var leadWords: [Int32] = []
         var code = ConditionCode()
         var next = 0
         for (i, rule) in rules.enumerated() {
-            guard case .pattern(let pattern) = rule.body,
-                let condition = RequiredLiterals.extract(pattern.source, options: pattern.options)
-            else { continue }
+            guard case .pattern(let pattern) = rule.body else { continue }
+            let (condition, lead) = RequiredLiterals.analyze(pattern.source, options: pattern.options)
             let view = rule.view.index
-            starts[i] = code.append(condition) { literal in
+            func id(_ literal: [UInt8]) -> Int {
                 if let id = ids[view][literal] { return id }
                 ids[view][literal] = next
                 next += 1
                 return next - 1
             }
+            if let condition { starts[i] = code.append(condition, id: id) }
+            if let lead, lead.maxOffset < Int(Int32.max) {
+                leadStarts[i] = leadWords.count
+                leadWords += [Int32(lead.maxOffset), Int32(lead.strings.count)] + lead.strings.map { Int32(id($0)) }
+            }
         }
         self.init(
             literals: ids.map { LiteralList($0.map { (id: $0.value, literal: $0.key) }.sorted { $0.id < $1.id }) },
-            code: code, conditionStart: starts)
+            code: code, conditionStart: starts, leadWords: leadWords, leadStart: leadStarts)
     }
 }
 

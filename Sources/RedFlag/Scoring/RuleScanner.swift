@@ -47,6 +47,9 @@ public final class RuleScanner {
     public let engine: MatchEngine
     private let prefilter: RulePrefilter?
     private let prefilterScratch = PrefilterScratch()
+    /// What the prefilter found in the current text, and the start windows of the rule being run.
+    private let prefilterFindings = PrefilterFindings()
+    private var startWindows: [StartWindow] = []
     /// The rules that apply, by combination of candidate languages (see `selection(for:)`).
     private var selections: [[String]: RuleSelection] = [:]
 
@@ -157,7 +160,8 @@ public final class RuleScanner {
         let selection = self.selection(for: languages)
         var toRun = [Bool](repeating: false, count: rules.count)
         for i in selection.patternRules { toRun[i] = true }
-        prefilter?.narrow(&toRun, viewNeeded: selection.viewNeeded, views: &views, scratch: prefilterScratch)
+        prefilter?.narrow(
+            &toRun, viewNeeded: selection.viewNeeded, views: &views, scratch: prefilterScratch, found: prefilterFindings)
         let order = ruleSet.scanOrder
         for (position, i) in order.enumerated() where toRun[i] {
             guard case .pattern(let pattern) = rules[i].body else { continue }
@@ -165,8 +169,10 @@ public final class RuleScanner {
             var found: [HitSpan] = []
             let ruleStarted = measuresRuleTime ? DispatchTime.now().uptimeNanoseconds : 0
             defer { if measuresRuleTime { ruleNanoseconds[i] += DispatchTime.now().uptimeNanoseconds - ruleStarted } }
+            // PCRE2 tries only the starting points near the rule's lead literals when it has some.
+            let windowed = prefilter?.startWindows(rule: i, found: prefilterFindings, into: &startWindows) ?? false
             do {
-                try pattern.forEachMatch(in: view.text, scratch: scratch) { span in
+                try pattern.forEachMatch(in: view.text, startingIn: windowed ? startWindows : nil, scratch: scratch) { span in
                     let original = view.originalSpan(start: span.start, end: span.end)
                     found.append(HitSpan(
                         start: original.start, end: original.end, tricks: view.tricks(start: span.start, end: span.end)))
