@@ -27,8 +27,11 @@ public enum RequiredLiterals {
         var parser = LiteralParser(Array(source.unicodeScalars), extended: options.contains(.extended))
         guard let info = try? parser.parseAll() else { return (nil, nil) }
         let condition = info.condition
-        let lead = parser.movesMatchStart ? nil : info.effectiveLead.flatMap { lead in
-            lead.strings.count <= maxConditionSize ? LeadLiterals(maxOffset: lead.offset, strings: lead.strings.sorted { $0.lexicographicallyPrecedes($1) }) : nil
+        let lead = parser.movesMatchStart ? nil : info.effectiveLead.flatMap { lead -> LeadLiterals? in
+            guard lead.strings.count <= maxConditionSize else { return nil }
+            return LeadLiterals(
+                maxOffset: lead.offset, skipsSpacesAndDigits: lead.skips,
+                strings: lead.strings.sorted { $0.lexicographicallyPrecedes($1) })
         }
         guard condition != .always, condition.size <= maxConditionSize else { return (nil, lead) }
         return (condition, lead)
@@ -52,6 +55,52 @@ public enum RequiredLiterals {
     }
 }
 
+/// The characters caseless UCP PCRE2 matches as one another, for the Latin, Greek and Cyrillic letters outside
+/// ASCII that rules are written with (é/É, ệ/Ệ, đ/Đ, σ/ς/Σ): so a word such as "được" still gives literals. A
+/// test checks against PCRE2, over all of Unicode, that every character PCRE2 equates with one of these is
+/// among its variants.
+public enum CaselessVariants {
+    /// The blocks whose letters are expanded: Latin-1 Supplement to Latin Extended-B, Greek and Cyrillic (with its
+    /// supplement), Latin Extended Additional and Greek Extended.
+    public static let blocks: [ClosedRange<UInt32>] = [0x00C0...0x024F, 0x0370...0x052F, 0x1E00...0x1FFF]
+    /// Characters outside the blocks that share a case with letters inside them (micro sign, IPA letters that are
+    /// the lower case of Latin Extended-B ones, Greek ypogegrammeni, old Cyrillic letter forms, Ohm, Kelvin and
+    /// Angstrom signs, Latin Extended-C letters, Cyrillic monograph uk), as the test against PCRE2 lists them.
+    public static let partners: [UInt32] = [0x00B5]
+        + [0x0253, 0x0254, 0x0256, 0x0257, 0x0259, 0x025B, 0x0260, 0x0263, 0x0268, 0x0269, 0x026F, 0x0272, 0x0275, 0x0280]
+        + [0x0283, 0x0288, 0x0289, 0x028A, 0x028B, 0x028C, 0x0292, 0x0345] + Array(0x1C80...0x1C88)
+        + [0x2126, 0x212A, 0x212B, 0x2C65, 0x2C66, 0x2C7E, 0x2C7F, 0xA64A, 0xA64B]
+
+    /// The variants of `scalar` (itself included), or nil when it is outside the blocks or shares its case with an
+    /// ASCII letter (ſ, ı, İ…): then it stays unknown.
+    public static func variants(of scalar: Unicode.Scalar) -> [Unicode.Scalar]? {
+        guard blocks.contains(where: { $0.contains(scalar.value) }) else { return nil }
+        let key = foldKey(scalar)
+        guard key >= 0x80 else { return nil }
+        return groups[key] ?? [scalar]
+    }
+
+    /// Upper case, then lower case, of a character, keeping it where a mapping is not one character.
+    static func foldKey(_ scalar: Unicode.Scalar) -> UInt32 {
+        func single(_ mapping: String, _ fallback: Unicode.Scalar) -> Unicode.Scalar {
+            let scalars = mapping.unicodeScalars
+            return scalars.count == 1 ? scalars.first! : fallback
+        }
+        let upper = single(scalar.properties.uppercaseMapping, scalar)
+        return single(upper.properties.lowercaseMapping, upper).value
+    }
+
+    /// The blocks' and partners' characters, by fold key.
+    private static let groups: [UInt32: [Unicode.Scalar]] = {
+        var groups: [UInt32: [Unicode.Scalar]] = [:]
+        for value in blocks.flatMap({ Array($0) }) + partners {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            groups[foldKey(scalar), default: []].append(scalar)
+        }
+        return groups
+    }()
+}
+
 /// Strings one of which every match of a pattern contains, beginning at most `maxOffset` bytes after the match's
 /// start (caseless ASCII, as the strings of a `LiteralCondition`). So every match starts at most `maxOffset` bytes
 /// before an occurrence of one of them, and PCRE2 need only try starting points in those windows.
@@ -60,14 +109,31 @@ public enum RequiredLiterals {
 /// `you|we` at offset 0; `[a-z]{0,20}\s+fee` has none, as `\s+` is unbounded), and never for patterns with `\G`
 /// or `\K`, which tie a match to where an attempt starts.
 public struct LeadLiterals: Sendable, Equatable {
-    /// The most bytes between a match's start and the start of its lead string.
+    /// The most bytes between a match's start and the start of its lead string, not counting the characters
+    /// of unbounded runs of `\s` or `\d` when `skipsSpacesAndDigits`.
     public let maxOffset: Int
+    /// True when unbounded runs of `\s` or `\d` (`\s+`, `\d*`) may also stand before the lead: then any number
+    /// of white-space characters and digits may be added to `maxOffset` (see `mayBeSpaceOrDigit`).
+    public let skipsSpacesAndDigits: Bool
     /// The strings, each at least `RequiredLiterals.minimumLength` bytes, ASCII letters in lower case.
     public let strings: [[UInt8]]
 
-    public init(maxOffset: Int, strings: [[UInt8]]) {
+    public init(maxOffset: Int, skipsSpacesAndDigits: Bool = false, strings: [[UInt8]]) {
         self.maxOffset = maxOffset
+        self.skipsSpacesAndDigits = skipsSpacesAndDigits
         self.strings = strings
+    }
+
+    /// True for every character caseless UCP PCRE2 may match with `\s` or `\d` (white space, separators,
+    /// decimal digits of any script), and for a few more: a superset, checked against PCRE2 by a test.
+    public static func mayBeSpaceOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) || (value >= 0x30 && value <= 0x39) }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .spaceSeparator, .lineSeparator, .paragraphSeparator, .decimalNumber: return true
+        default: return properties.isWhitespace || value == 0x180E
+        }
     }
 }
 
@@ -171,20 +237,28 @@ struct LiteralInfo {
     var exact: Set<[UInt8]>?
     /// What any text with a match of the piece contains (beyond `exact`).
     var match: LiteralCondition = .always
-    /// The most bytes a match of the piece spans; nil when unbounded.
+    /// The most bytes a match of the piece spans (beyond unbounded runs of `\s` or `\d` when `skips`); nil when
+    /// unbounded.
     var maxLength: Int?
-    /// Strings one of which every match of the piece contains, starting at most `offset` bytes after its start.
+    /// True when the piece may also hold unbounded runs of `\s` or `\d` characters, not counted in `maxLength`.
+    var skips = false
+    /// True when the piece is one `\s` or `\d` character.
+    var isSpaceOrDigit = false
+    /// Strings one of which every match of the piece contains, starting at most `offset` bytes (plus runs of
+    /// `\s` or `\d` characters when `skips`) after its start.
     var lead: Lead?
 
     struct Lead {
         var offset: Int
+        var skips = false
         var strings: Set<[UInt8]>
     }
 
-    init(exact: Set<[UInt8]>?, match: LiteralCondition = .always, maxLength: Int?, lead: Lead? = nil) {
+    init(exact: Set<[UInt8]>?, match: LiteralCondition = .always, maxLength: Int?, skips: Bool = false, lead: Lead? = nil) {
         self.exact = exact
         self.match = match
         self.maxLength = maxLength
+        self.skips = skips
         self.lead = lead
     }
 
@@ -197,6 +271,12 @@ struct LiteralInfo {
     static let unknown = LiteralInfo(exact: nil, maxLength: nil)
     /// A piece that matches one character we do not model (at most four bytes of UTF-8).
     static let anyCharacter = LiteralInfo(exact: nil, maxLength: 4)
+    /// `\s` or `\d`: one character whose unbounded runs a lead may skip.
+    static let spaceOrDigit: LiteralInfo = {
+        var info = LiteralInfo.anyCharacter
+        info.isSpaceOrDigit = true
+        return info
+    }()
     static let empty = LiteralInfo(exact: [[]])
 
     /// `lead`, or the exact strings themselves when each is long enough to search for.
@@ -278,9 +358,12 @@ struct LiteralParser {
         var lead: LiteralInfo.Lead? = LiteralInfo.Lead(offset: 0, strings: [])
         for branch in branches {
             guard let sofar = lead, let own = branch.effectiveLead else { lead = nil; break }
-            lead = LiteralInfo.Lead(offset: max(sofar.offset, own.offset), strings: sofar.strings.union(own.strings))
+            lead = LiteralInfo.Lead(
+                offset: max(sofar.offset, own.offset), skips: sofar.skips || own.skips, strings: sofar.strings.union(own.strings))
         }
-        return LiteralInfo(exact: nil, match: .or(branches.map(\.condition)), maxLength: maxLength, lead: lead)
+        return LiteralInfo(
+            exact: nil, match: .or(branches.map(\.condition)), maxLength: maxLength,
+            skips: branches.contains(where: \.skips), lead: lead)
     }
 
     private mutating func parseSequence() throws -> LiteralInfo {
@@ -291,12 +374,14 @@ struct LiteralParser {
         // items in `current`, and the first lead found.
         var before: Int? = 0
         var beforeRun: Int? = 0
+        var skipsBefore = false
+        var skipsBeforeRun = false
         var lead: LiteralInfo.Lead?
         func closeRun() {
             guard lead == nil, let beforeRun,
                 current.allSatisfy({ $0.count >= RequiredLiterals.minimumLength })
             else { return }
-            lead = LiteralInfo.Lead(offset: beforeRun, strings: current)
+            lead = LiteralInfo.Lead(offset: beforeRun, skips: skipsBeforeRun, strings: current)
         }
         while true {
             skipIgnorable()
@@ -306,11 +391,15 @@ struct LiteralParser {
             if let (low, high) = try parseQuantifier() {
                 let most = high == Int.max ? nil : item.maxLength.map { $0.multipliedReportingOverflow(by: high) }
                 let maxLength = most.flatMap { $0.overflow || $0.partialValue > 1 << 30 ? nil : $0.partialValue }
-                if low == 0 {
-                    item = LiteralInfo(exact: nil, maxLength: maxLength)
+                if high == Int.max && item.isSpaceOrDigit {
+                    // `\s+`, `\d*`: any number of characters a lead may skip.
+                    item = LiteralInfo(exact: nil, maxLength: 0, skips: true)
+                } else if low == 0 {
+                    item = LiteralInfo(exact: nil, maxLength: maxLength, skips: item.skips)
                 } else if !(low == 1 && high == 1) {
                     // The first repetition starts where the piece starts: its lead holds.
-                    item = LiteralInfo(exact: nil, match: item.condition, maxLength: maxLength, lead: item.effectiveLead)
+                    item = LiteralInfo(
+                        exact: nil, match: item.condition, maxLength: maxLength, skips: item.skips, lead: item.effectiveLead)
                 }
             }
             if let exact = item.exact {
@@ -322,6 +411,7 @@ struct LiteralParser {
                     closeRun()
                     current = exact
                     beforeRun = before
+                    skipsBeforeRun = skipsBefore
                     allExact = false
                 }
             } else {
@@ -329,18 +419,22 @@ struct LiteralParser {
                 terms.append(item.match)
                 closeRun()
                 if lead == nil, let before, let own = item.effectiveLead {
-                    lead = LiteralInfo.Lead(offset: before + own.offset, strings: own.strings)
+                    lead = LiteralInfo.Lead(offset: before + own.offset, skips: skipsBefore || own.skips, strings: own.strings)
                 }
                 current = [[]]
                 allExact = false
             }
             before = before.flatMap { sofar in item.maxLength.map { sofar + $0 } }
-            if item.exact == nil { beforeRun = before }
+            skipsBefore = skipsBefore || item.skips
+            if item.exact == nil {
+                beforeRun = before
+                skipsBeforeRun = skipsBefore
+            }
         }
         if allExact { return LiteralInfo(exact: current) }
         terms.append(.oneOf(current))
         closeRun()
-        return LiteralInfo(exact: nil, match: .and(terms), maxLength: before, lead: lead)
+        return LiteralInfo(exact: nil, match: .and(terms), maxLength: before, skips: skipsBefore, lead: lead)
     }
 
     /// `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}` with an optional lazy or possessive mark; nil when none follows.
@@ -408,9 +502,12 @@ struct LiteralParser {
             if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
             return LiteralInfo(exact: [[byte]])
         }
-        // A character with another case may match as that other case: unknown.
-        guard !scalar.properties.changesWhenCaseMapped, !scalar.properties.isCased else { return .anyCharacter }
-        return LiteralInfo(exact: [Array(String(scalar).utf8)])
+        guard scalar.properties.changesWhenCaseMapped || scalar.properties.isCased else {
+            return LiteralInfo(exact: [Array(String(scalar).utf8)])
+        }
+        // A character with another case may match as that other case: each of them, where known.
+        guard let variants = CaselessVariants.variants(of: scalar) else { return .anyCharacter }
+        return LiteralInfo(exact: Set(variants.map { Array(String($0).utf8) }))
     }
 
     private mutating func parseGroup() throws -> LiteralInfo {
@@ -509,7 +606,8 @@ struct LiteralParser {
         case "G", "K":
             movesMatchStart = true
             return .empty
-        case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "N", "C": return .anyCharacter
+        case "s", "d": return .spaceOrDigit
+        case "D", "w", "W", "S", "h", "H", "v", "V", "R", "N", "C": return .anyCharacter
         case "X": return .unknown  // a grapheme cluster: any number of characters
         case "p", "P":
             if peek == "{" { while try next() != "}" {} } else { _ = try next() }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RedFlagRegex
@@ -25,8 +26,11 @@ import Testing
 
     @Test func smallClassesOfCaselessCharactersAreLiterals() {
         #expect(condition("[垫墊]付") == .any([bytes("垫付"), bytes("墊付")]))
-        // Cased letters outside ASCII may match another case: not literals.
-        #expect(condition("été") == nil)
+        // Cased letters outside ASCII may match another case: literals in each case.
+        #expect(condition("été") == .any(["ÉtÉ", "Été", "étÉ", "été"].map(bytes)))
+        #expect(condition("được")?.literals.count == 8)  // đ/Đ, ư/Ư, ợ/Ợ
+        // Outside the known blocks, or sharing a case with ASCII (long s): unknown.
+        #expect(condition("ſſſ") == nil)
     }
 
     @Test func optionalPiecesAndUnknownSyntaxNeedNothing() {
@@ -57,13 +61,40 @@ import Testing
     }
 
     @Test func noLeadAfterAnUnboundedPartOrAShortBranch() {
-        #expect(lead(#"\s+fee"#) == nil)
-        #expect(lead(#"\b(?:we|u)\s+pay"#) == nil)  // "u" is too short to search for, and \s+ unbounded
+        #expect(lead(#"\w+fee"#) == nil)
         #expect(lead(#"fee|\d+"#) == nil)  // one branch has none
         #expect(lead(#"(?:fee)?pay"#) == leadOf(3, "pay"))
         // \G and \K tie a match to where the attempt started: never windowed.
         #expect(lead(#"\Gfee"#) == nil)
         #expect(lead(#"pay\Kfee"#) == nil)
+    }
+
+    @Test func unboundedRunsOfSpacesAndDigitsAreSkipped() {
+        let skipping = { (offset: Int, strings: [String]) in
+            LeadLiterals(maxOffset: offset, skipsSpacesAndDigits: true, strings: strings.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        }
+        #expect(lead(#"\s+fee"#) == skipping(0, ["fee"]))
+        // "u" is too short to search for: the lead is the next literal, past "we|u" (two bytes) and \s+.
+        #expect(lead(#"\b(?:we|u)\s+pay"#) == skipping(2, ["pay"]))
+        #expect(lead(#"\d+\s*(?:usd|eur)"#) == skipping(0, ["eur", "usd"]))
+        #expect(lead(#"(?:\s+x)+fee"#) == nil)  // an unbounded repeat of more than spaces and digits
+    }
+
+    /// The skipped runs must cover every character PCRE2's UCP `\s` and `\d` match: checked over all of Unicode.
+    @Test func everySpaceAndDigitOfPCRE2IsSkipped() throws {
+        var all = ""
+        for value in UInt32(0)...0x10FFFF {
+            if let scalar = Unicode.Scalar(value) { all.unicodeScalars.append(scalar) }
+        }
+        let spacesAndDigits = try CompiledPattern(#"[\s\d]"#)
+        var missed: [UInt32] = []
+        let bytes = Array(all.utf8)
+        for span in try spacesAndDigits.matches(in: all, scratch: MatchScratch()) {
+            let scalar = String(decoding: bytes[span.start..<span.end], as: UTF8.self).unicodeScalars.first!
+            if !LeadLiterals.mayBeSpaceOrDigit(scalar) { missed.append(scalar.value) }
+        }
+        #expect(missed.isEmpty, "\(missed.map { String($0, radix: 16) })")
+        #expect(!LeadLiterals.mayBeSpaceOrDigit("a") && !LeadLiterals.mayBeSpaceOrDigit("é") && !LeadLiterals.mayBeSpaceOrDigit("$"))
     }
 
     @Test func positionalLiteralsReportEveryOccurrence() throws {
@@ -99,6 +130,38 @@ import Testing
         }
         var plain = "work from home, é, ß, Ω"
         #expect(!plain.withUTF8 { RequiredLiterals.defeatsASCIIFolding($0) })
+    }
+
+    /// Every character PCRE2 matches caselessly with a letter of the expanded blocks is among that letter's
+    /// variants: checked with PCRE2 itself, over all of Unicode.
+    @Test func caselessVariantsCoverWhatPCRE2Equates() throws {
+        var all = ""
+        for value in UInt32(0x80)...0x10FFFF {
+            if let scalar = Unicode.Scalar(value) { all.unicodeScalars.append(scalar) }
+        }
+        let scratch = MatchScratch()
+        func scalars(matching pattern: String, in subject: String) throws -> [Unicode.Scalar] {
+            let bytes = Array(subject.utf8)
+            return try CompiledPattern(pattern).matches(in: subject, scratch: scratch).map {
+                String(decoding: bytes[$0.start..<$0.end], as: UTF8.self).unicodeScalars.first!
+            }
+        }
+        // Outside ASCII, the characters PCRE2 equates with some letter of the blocks are the blocks' and partners'.
+        let blockClass = "[" + CaselessVariants.blocks.map { String(format: "\\x{%x}-\\x{%x}", $0.lowerBound, $0.upperBound) }.joined() + "]"
+        let related = try scalars(matching: blockClass, in: all)
+        let known = Set(CaselessVariants.blocks.flatMap { Array($0) } + CaselessVariants.partners)
+        #expect(related.filter { !known.contains($0.value) }.isEmpty)
+        // Each letter's variants hold every character PCRE2 matches with it (ASCII letters included in the pool).
+        var pool = String(known.sorted().compactMap(Unicode.Scalar.init).map(Character.init))
+        pool += "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        var expanded = 0
+        for value in known.sorted() {
+            guard let scalar = Unicode.Scalar(value), let variants = CaselessVariants.variants(of: scalar) else { continue }
+            let equated = try scalars(matching: String(format: "\\x{%x}", value), in: pool)
+            #expect(Set(equated).isSubset(of: Set(variants)), "U+\(String(value, radix: 16)): PCRE2 \(equated), variants \(variants)")
+            expanded += 1
+        }
+        #expect(expanded > 1_000)
     }
 
     @Test func bothBackendsFindTheSameLiterals() throws {

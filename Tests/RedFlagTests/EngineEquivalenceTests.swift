@@ -99,7 +99,18 @@ import RedFlagRegex
                 if text.withUTF8({ RequiredLiterals.defeatsASCIIFolding($0) }) { continue }
                 let bytes = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
                 for span in try pattern.matches(in: text, scratch: scratch) {
-                    let held = (span.start...min(span.start + lead.maxOffset, span.end)).contains { at in
+                    // The farthest a lead literal may start: maxOffset bytes on, runs of spaces and digits aside.
+                    var farthest = span.start
+                    var counted = 0
+                    for scalar in String(decoding: bytes[span.start..<span.end], as: UTF8.self).unicodeScalars {
+                        let width = String(scalar).utf8.count
+                        if !(lead.skipsSpacesAndDigits && LeadLiterals.mayBeSpaceOrDigit(scalar)) {
+                            guard counted + width <= lead.maxOffset else { break }
+                            counted += width
+                        }
+                        farthest += width
+                    }
+                    let held = (span.start...farthest).contains { at in
                         lead.strings.contains { literal in
                             at + literal.count <= span.end && bytes[at..<(at + literal.count)].elementsEqual(literal)
                         }

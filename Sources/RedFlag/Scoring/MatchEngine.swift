@@ -49,7 +49,8 @@ final class RulePrefilter: Sendable {
         /// For each rule index: where its condition starts in `code`; nil for a pattern rule that always runs (and
         /// for meta rules).
         var conditionStart: [Int?]
-        /// The rules' leads (`LeadLiterals`), flattened: `[maxOffset, count, id…]` per rule that has one.
+        /// The rules' leads (`LeadLiterals`), flattened: `[maxOffset, skips (0 or 1), count, id…]` per rule that has
+        /// one.
         var leadWords: [Int32] = []
         /// For each rule index: where its lead starts in `leadWords`; nil when it has none (PCRE2 then tries every
         /// starting point).
@@ -64,13 +65,14 @@ final class RulePrefilter: Sendable {
             guard literals.count == ViewKind.allCases.count, conditionStart.count == ruleCount,
                 literals.allSatisfy({ $0.ids.allSatisfy { $0 < literalCount } }), leadStart.count == ruleCount
             else { return false }
-            // Leads: one after the other, each `[maxOffset ≥ 0, count, count ids below literalCount]`.
+            // Leads: one after the other, each `[maxOffset ≥ 0, 0 or 1, count, count ids below literalCount]`.
             var position = 0
             for start in leadStart.compactMap({ $0 }) {
-                guard start == position, position + 2 <= leadWords.count, leadWords[position] >= 0 else { return false }
-                let end = position + 2 + Int(leadWords[position + 1])
-                guard leadWords[position + 1] >= 0, end <= leadWords.count,
-                    leadWords[(position + 2)..<end].allSatisfy({ $0 >= 0 && $0 < literalCount })
+                guard start == position, position + 3 <= leadWords.count, leadWords[position] >= 0,
+                    leadWords[position + 1] == 0 || leadWords[position + 1] == 1, leadWords[position + 2] >= 0
+                else { return false }
+                let end = position + 3 + Int(leadWords[position + 2])
+                guard end <= leadWords.count, leadWords[(position + 3)..<end].allSatisfy({ $0 >= 0 && $0 < literalCount })
                 else { return false }
                 position = end
             }
@@ -90,9 +92,9 @@ final class RulePrefilter: Sendable {
         var positional = Set<Int>()
         var position = 0
         while position < layout.leadWords.count {
-            let count = Int(layout.leadWords[position + 1])
-            for id in layout.leadWords[(position + 2)..<(position + 2 + count)] { positional.insert(Int(id)) }
-            position += 2 + count
+            let count = Int(layout.leadWords[position + 2])
+            for id in layout.leadWords[(position + 3)..<(position + 3 + count)] { positional.insert(Int(id)) }
+            position += 3 + count
         }
         self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
             group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend, positional: positional)
@@ -138,22 +140,30 @@ final class RulePrefilter: Sendable {
         }
     }
 
-    /// The windows of starting points where a match of `rule` may start, from the occurrences of its lead
-    /// literals in `found` (every match holds one of them at most `maxOffset` bytes after its start), sorted and
-    /// merged into `windows`. False when the rule has no lead or `found` has no occurrences (the text could not
-    /// be prefiltered): then every starting point must be tried.
-    func startWindows(rule: Int, found: PrefilterFindings, into windows: inout [StartWindow]) -> Bool {
+    /// The windows of starting points where a match of `rule` may start in `text` (the view it reads), from the
+    /// occurrences of its lead literals in `found` (every match holds one of them at most `maxOffset` bytes after
+    /// its start, runs of white space and digits aside when the lead skips them), sorted and merged into
+    /// `windows`. False when the rule has no lead or `found` has no occurrences (the text could not be
+    /// prefiltered): then every starting point must be tried.
+    func startWindows(rule: Int, text: String, found: PrefilterFindings, into windows: inout [StartWindow]) -> Bool {
         guard found.isIndexed, let start = layout.leadStart[rule] else { return false }
         windows.removeAll(keepingCapacity: true)
         let words = layout.leadWords
         let maxOffset = Int(words[start])
-        for id in words[(start + 2)..<(start + 2 + Int(words[start + 1]))] {
-            let id = Int(id)
-            guard found.literals[id] else { continue }
-            let length = literalLength[id]
-            found.forEachEnd(of: id) { end in
-                let literalStart = end - length
-                windows.append(StartWindow(first: max(0, literalStart - maxOffset), last: literalStart))
+        let skips = words[start + 1] == 1
+        var text = text
+        text.withUTF8 { bytes in
+            for id in words[(start + 3)..<(start + 3 + Int(words[start + 2]))] {
+                let id = Int(id)
+                guard found.literals[id] else { continue }
+                let length = literalLength[id]
+                found.forEachEnd(of: id) { end in
+                    let literalStart = end - length
+                    let first = skips
+                        ? Self.start(before: literalStart, counting: maxOffset, skippingSpacesAndDigitsIn: bytes)
+                        : max(0, literalStart - maxOffset)
+                    windows.append(StartWindow(first: first, last: literalStart))
+                }
             }
         }
         guard windows.count > 1 else { return true }
@@ -169,6 +179,36 @@ final class RulePrefilter: Sendable {
         }
         windows.removeLast(windows.count - merged - 1)
         return true
+    }
+}
+
+extension RulePrefilter {
+    /// The earliest start of a stretch ending at `end` that holds at most `budget` bytes of characters other than
+    /// white space and digits (`LeadLiterals.mayBeSpaceOrDigit`), which it may hold any number of.
+    static func start(before end: Int, counting budget: Int, skippingSpacesAndDigitsIn bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var position = end
+        var counted = 0
+        while position > 0 {
+            var previous = position - 1
+            while previous > 0 && (bytes[previous] & 0xC0) == 0x80 { previous -= 1 }
+            let width = position - previous
+            if !LeadLiterals.mayBeSpaceOrDigit(Self.scalar(at: previous, width: width, in: bytes)) {
+                guard counted + width <= budget else { break }
+                counted += width
+            }
+            position = previous
+        }
+        return position
+    }
+
+    /// The scalar whose UTF-8 encoding (valid: the text is a Swift string) starts at `index`.
+    private static func scalar(at index: Int, width: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar {
+        var value = UInt32(bytes[index])
+        if width > 1 {
+            value &= UInt32(0xFF >> (width + 1))
+            for k in 1..<width { value = value << 6 | UInt32(bytes[index + k] & 0x3F) }
+        }
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
     }
 }
 
@@ -244,7 +284,8 @@ extension RulePrefilter.Layout {
             if let condition { starts[i] = code.append(condition, id: id) }
             if let lead, lead.maxOffset < Int(Int32.max) {
                 leadStarts[i] = leadWords.count
-                leadWords += [Int32(lead.maxOffset), Int32(lead.strings.count)] + lead.strings.map { Int32(id($0)) }
+                leadWords += [Int32(lead.maxOffset), lead.skipsSpacesAndDigits ? 1 : 0, Int32(lead.strings.count)]
+                    + lead.strings.map { Int32(id($0)) }
             }
         }
         self.init(
