@@ -77,13 +77,20 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     /// Compiles the literals of `list` (those of at least two bytes; ASCII letters in any case) for `backend`;
     /// the ids in `positional` report every occurrence (see `scan`).
-    public init(list: LiteralList, backend: Backend, positional: Set<Int> = []) throws(PrefilterError) {
+    public convenience init(list: LiteralList, backend: Backend, positional: Set<Int> = []) throws(PrefilterError) {
+        var byID = [Bool](repeating: false, count: (positional.max() ?? -1) + 1)
+        for id in positional { byID[id] = true }
+        try self.init(list: list, backend: backend, positionalByID: byID)
+    }
+
+    /// The same, with the positional ids given as flags by id (ids past its end are not positional).
+    public init(list: LiteralList, backend: Backend, positionalByID: [Bool]) throws(PrefilterError) {
         let list = list.prefilterable()
         self.list = list
         self.backend = backend
         self.idCount = Int(list.ids.max() ?? -1) + 1
         var isPositional = [Bool](repeating: false, count: idCount)
-        for id in positional where id < idCount { isPositional[id] = true }
+        for id in 0..<min(idCount, positionalByID.count) where positionalByID[id] { isPositional[id] = true }
         self.positional = isPositional
         switch backend {
         case .table:

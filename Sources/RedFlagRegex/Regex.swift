@@ -274,7 +274,8 @@ extension CompiledPattern {
     /// Calls `body` with each match in turn until it returns false, as `forEachMatch(in:scratch:_:)`, trying only
     /// starting points inside `windows` (sorted, not overlapping). When every match of the pattern in `subject`
     /// starts inside a window, the matches are exactly those of `forEachMatch(in:scratch:_:)`: the windows only
-    /// spare PCRE2 the starting points where no match can start. nil windows: every starting point.
+    /// spare PCRE2 the starting points where no match can start (and so, rarely, a match limit reached at one of
+    /// them, which the whole search would report as an error). nil windows: every starting point.
     public func forEachMatch(
         in subject: String, startingIn windows: [StartWindow]?, scratch: MatchScratch, _ body: (MatchSpan) -> Bool
     ) throws(MatchError) {

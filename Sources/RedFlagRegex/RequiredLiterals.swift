@@ -2,8 +2,9 @@
 /// prefilter.
 ///
 /// The strings are UTF-8 bytes with ASCII letters in lower case, meant to be searched for ASCII-caselessly.
-/// Characters outside ASCII are kept only when they have no other case (Han, digits of other scripts…), so a
-/// caseless PCRE2 match can only contain them as written. ASCII-caseless search still misses the two non-ASCII
+/// Characters outside ASCII are kept as written when they have no other case (Han, digits of other scripts…), and
+/// as each of their cases for the letters `CaselessVariants` knows; other cased characters are unknown. So a
+/// caseless PCRE2 match can only contain one of the strings as listed. ASCII-caseless search still misses the two non-ASCII
 /// characters PCRE2 folds onto ASCII letters, the Kelvin sign (k) and the long s (s): a text holding one of them
 /// must not be prefiltered (see `RequiredLiterals.defeatsASCIIFolding`).
 ///
@@ -72,7 +73,7 @@ public enum CaselessVariants {
         + [0x2126, 0x212A, 0x212B, 0x2C65, 0x2C66, 0x2C7E, 0x2C7F, 0xA64A, 0xA64B]
 
     /// The variants of `scalar` (itself included), or nil when it is outside the blocks or shares its case with an
-    /// ASCII letter (ſ, ı, İ…): then it stays unknown.
+    /// ASCII letter (ſ, ı): then it stays unknown.
     public static func variants(of scalar: Unicode.Scalar) -> [Unicode.Scalar]? {
         guard blocks.contains(where: { $0.contains(scalar.value) }) else { return nil }
         let key = foldKey(scalar)
@@ -97,6 +98,16 @@ public enum CaselessVariants {
             guard let scalar = Unicode.Scalar(value) else { continue }
             groups[foldKey(scalar), default: []].append(scalar)
         }
+        // Case folding that upper and lower case do not give: since Unicode 15.1, PCRE2 10.45 and later also equate
+        // these Greek letters with dialytika and tonos with their Greek Extended twins.
+        for (a, b) in [(UInt32(0x0390), UInt32(0x1FD3)), (0x03B0, 0x1FE3)] {
+            guard let first = Unicode.Scalar(a), let second = Unicode.Scalar(b) else { continue }
+            let keys = (foldKey(first), foldKey(second))
+            guard keys.0 != keys.1 else { continue }
+            let merged = (groups[keys.0] ?? []) + (groups[keys.1] ?? [])
+            groups[keys.0] = merged
+            groups[keys.1] = merged
+        }
         return groups
     }()
 }
@@ -105,9 +116,10 @@ public enum CaselessVariants {
 /// start (caseless ASCII, as the strings of a `LiteralCondition`). So every match starts at most `maxOffset` bytes
 /// before an occurrence of one of them, and PCRE2 need only try starting points in those windows.
 ///
-/// Read for patterns whose lead is preceded only by parts of bounded length (`\b(?:you|we)\s{1,3}pay` has lead
-/// `you|we` at offset 0; `[a-z]{0,20}\s+fee` has none, as `\s+` is unbounded), and never for patterns with `\G`
-/// or `\K`, which tie a match to where an attempt starts.
+/// Read for patterns whose lead is preceded only by parts of bounded length and unbounded runs of `\s` or `\d`
+/// (`\b(?:you|we)\s{1,3}pay` has lead `you|we` at offset 0; `[a-z]{0,20}\s+fee` has `fee` at offset 80, skipping
+/// the run of spaces; `\w+fee` has none), and never for patterns with `\G` or `\K`, which tie a match to where an
+/// attempt starts.
 public struct LeadLiterals: Sendable, Equatable {
     /// The most bytes between a match's start and the start of its lead string, not counting the characters
     /// of unbounded runs of `\s` or `\d` when `skipsSpacesAndDigits`.
@@ -485,8 +497,20 @@ struct LiteralParser {
         case "^", "$": return .empty
         case "\\": return try parseEscape()
         case "*", "+", "?": throw UnsupportedSyntax()
-        case "{" where braceQuantifierAhead(): throw UnsupportedSyntax()
+        case "{" where braceQuantifierAhead() || peek == ",": throw UnsupportedSyntax()  // `{,n}` quantifies in newer PCRE2
         default: return literal(scalar)
+        }
+    }
+
+    /// Throws when a quantifier comes next: after something PCRE2 skips (a comment, `\E`, an empty `\Q\E`) it
+    /// quantifies the atom before, which this reader has already closed.
+    private func refuseQuantifier() throws {
+        var copy = self
+        copy.skipIgnorable()
+        guard let next = copy.peek else { return }
+        if next == "?" || next == "*" || next == "+" { throw UnsupportedSyntax() }
+        if next == "{" && (copy.braceQuantifier() != nil || (copy.position + 1 < scalars.count && scalars[copy.position + 1] == ",")) {
+            throw UnsupportedSyntax()
         }
     }
 
@@ -528,6 +552,7 @@ struct LiteralParser {
                 while try next() != close {}
             case "#":
                 while try next() != ")" {}
+                try refuseQuantifier()
                 return .empty
             default:
                 // Option settings: (?i), (?x-i), (?i:...).
@@ -578,6 +603,7 @@ struct LiteralParser {
             switch scalar {
             case "\\":
                 let escaped = try next()
+                if escaped == "Q" { throw UnsupportedSyntax() }  // quoted text, `]` included
                 if escaped.properties.isAlphabetic || escaped.properties.numericType != nil {
                     known = false
                     if (escaped == "p" || escaped == "P" || escaped == "x") && peek == "{" { while try next() != "}" {} }
@@ -607,6 +633,7 @@ struct LiteralParser {
             movesMatchStart = true
             return .empty
         case "s", "d": return .spaceOrDigit
+        case "N" where peek == "{": throw UnsupportedSyntax()  // \N{U+hh}: a named character
         case "D", "w", "W", "S", "h", "H", "v", "V", "R", "N", "C": return .anyCharacter
         case "X": return .unknown  // a grapheme cluster: any number of characters
         case "p", "P":
@@ -635,19 +662,28 @@ struct LiteralParser {
             }
             return literal(char)
         case "Q":
-            var exact: [UInt8]? = []
+            // Quoted characters, each in every case it may match (a product, as in a sequence).
+            var exact: Set<[UInt8]>? = [[]]
             var characters = 0
             while position < scalars.count {
                 if scalars[position] == "\\" && position + 1 < scalars.count && scalars[position + 1] == "E" {
                     position += 2
                     break
                 }
-                if let bytes = literal(scalars[position]).exact?.first { exact? += bytes } else { exact = nil }
+                if let sofar = exact, let own = literal(scalars[position]).exact {
+                    let product = Set(sofar.flatMap { head in own.map { head + $0 } })
+                    exact = product.count <= RequiredLiterals.maxSetSize ? product : nil
+                } else {
+                    exact = nil
+                }
                 position += 1
                 characters += 1
             }
-            return exact.map { LiteralInfo(exact: [$0]) } ?? LiteralInfo(exact: nil, maxLength: 4 * characters)
-        case "E": return .empty
+            if characters == 0 { try refuseQuantifier() }
+            return exact.map { LiteralInfo(exact: $0) } ?? LiteralInfo(exact: nil, maxLength: 4 * characters)
+        case "E":
+            try refuseQuantifier()
+            return .empty
         default:
             // Any other letter or digit is a backreference, octal or class we do not model.
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { throw UnsupportedSyntax() }

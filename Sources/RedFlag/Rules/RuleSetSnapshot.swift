@@ -296,7 +296,7 @@ private struct ByteReader {
             return nil
         }
         guard let view = string().flatMap(ViewKind.init(rawValue:)), let flags = strings(),
-            let unless = strings(), let file = string(),
+            let unless = strings(), let file = repeatedString(),
             let line = int(), let column = int()
         else { return nil }
         return Rule(
@@ -341,6 +341,25 @@ private struct ByteReader {
         guard let length = count() else { return nil }
         defer { position += length }
         return String(validating: bytes[position..<position + length], as: UTF8.self)
+    }
+
+    /// The last string read by `repeatedString`, and where its bytes are.
+    private var lastRepeated: (range: Range<Int>, value: String)?
+
+    /// A string that is often the same as the previous one read this way (a rule's file): when its bytes are
+    /// the previous ones', the same value without decoding it again.
+    mutating func repeatedString() -> String? {
+        let start = position
+        guard let length = count() else { return nil }
+        let range = position..<position + length
+        if let last = lastRepeated, last.range.count == length, bytes[last.range].elementsEqual(bytes[range]) {
+            position += length
+            return last.value
+        }
+        position = start
+        guard let value = string() else { return nil }
+        lastRepeated = (range, value)
+        return value
     }
 
     mutating func strings() -> [String]? {

@@ -89,15 +89,15 @@ final class RulePrefilter: Sendable {
     private let literalLength: [Int]
 
     init(layout: Layout, backend: LiteralPrefilter.Backend) throws(PrefilterError) {
-        var positional = Set<Int>()
+        var positional = [Bool](repeating: false, count: layout.literalCount)
         var position = 0
         while position < layout.leadWords.count {
             let count = Int(layout.leadWords[position + 2])
-            for id in layout.leadWords[(position + 3)..<(position + 3 + count)] { positional.insert(Int(id)) }
+            for id in layout.leadWords[(position + 3)..<(position + 3 + count)] { positional[Int(id)] = true }
             position += 3 + count
         }
         self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
-            group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend, positional: positional)
+            group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend, positionalByID: positional)
         }
         var literalLength = [Int](repeating: 0, count: layout.literalCount)
         for group in layout.literals {
@@ -143,8 +143,8 @@ final class RulePrefilter: Sendable {
     /// The windows of starting points where a match of `rule` may start in `text` (the view it reads), from the
     /// occurrences of its lead literals in `found` (every match holds one of them at most `maxOffset` bytes after
     /// its start, runs of white space and digits aside when the lead skips them), sorted and merged into
-    /// `windows`. False when the rule has no lead or `found` has no occurrences (the text could not be
-    /// prefiltered): then every starting point must be tried.
+    /// `windows` (empty when no lead literal occurs: no match is possible). False when the rule has no lead or
+    /// `found` was not indexed (the text could not be prefiltered): then every starting point must be tried.
     func startWindows(rule: Int, text: String, found: PrefilterFindings, into windows: inout [StartWindow]) -> Bool {
         guard found.isIndexed, let start = layout.leadStart[rule] else { return false }
         windows.removeAll(keepingCapacity: true)
@@ -153,17 +153,28 @@ final class RulePrefilter: Sendable {
         let skips = words[start + 1] == 1
         var text = text
         text.withUTF8 { bytes in
+            // Where the lead literals start (clamped to the text, whatever a damaged snapshot says).
             for id in words[(start + 3)..<(start + 3 + Int(words[start + 2]))] {
                 let id = Int(id)
                 guard found.literals[id] else { continue }
                 let length = literalLength[id]
                 found.forEachEnd(of: id) { end in
-                    let literalStart = end - length
-                    let first = skips
-                        ? Self.start(before: literalStart, counting: maxOffset, skippingSpacesAndDigitsIn: bytes)
-                        : max(0, literalStart - maxOffset)
-                    windows.append(StartWindow(first: first, last: literalStart))
+                    let literalStart = min(max(0, end - length), bytes.count)
+                    windows.append(StartWindow(first: literalStart, last: literalStart))
                 }
+            }
+            guard skips else {
+                for k in windows.indices { windows[k].first = max(0, windows[k].last - maxOffset) }
+                return
+            }
+            // Each walk back stops at the previous start: the windows come out the same once merged, and runs of
+            // spaces or digits are walked once, not once per occurrence.
+            windows.sort { $0.last < $1.last }
+            var floor = 0
+            for k in windows.indices {
+                let literalStart = windows[k].last
+                windows[k].first = Self.earliestStart(endingAt: literalStart, budget: maxOffset, floor: floor, in: bytes)
+                floor = literalStart
             }
         }
         guard windows.count > 1 else { return true }
@@ -183,12 +194,13 @@ final class RulePrefilter: Sendable {
 }
 
 extension RulePrefilter {
-    /// The earliest start of a stretch ending at `end` that holds at most `budget` bytes of characters other than
-    /// white space and digits (`LeadLiterals.mayBeSpaceOrDigit`), which it may hold any number of.
-    static func start(before end: Int, counting budget: Int, skippingSpacesAndDigitsIn bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var position = end
+    /// The earliest start, not before `floor`, of a stretch of `bytes` ending at `end` that holds at most `budget`
+    /// bytes of characters other than white space and digits (`LeadLiterals.mayBeSpaceOrDigit`), which it may hold
+    /// any number of.
+    static func earliestStart(endingAt end: Int, budget: Int, floor: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var position = min(end, bytes.count)
         var counted = 0
-        while position > 0 {
+        while position > floor {
             var previous = position - 1
             while previous > 0 && (bytes[previous] & 0xC0) == 0x80 { previous -= 1 }
             let width = position - previous
