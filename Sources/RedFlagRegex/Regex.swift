@@ -90,7 +90,20 @@ public struct MatchSpan: Sendable, Hashable {
 /// A compiled PCRE2 pattern, JIT-compiled once it has been used a few times. Safe to share between threads.
 public final class CompiledPattern: @unchecked Sendable {
     /// The pattern's source text.
-    public let source: String
+    public var source: String {
+        if let eagerSource { return eagerSource }
+        return lazySource.withLock { cached in
+            if let cached { return cached }
+            let decoded = String(decoding: sourceUTF8, as: UTF8.self)
+            cached = decoded
+            return decoded
+        }
+    }
+    /// The source as given, or nil for a pattern made from UTF-8 bytes (`init(deferredUTF8:options:)`), whose
+    /// text is decoded only if asked for (compiling reads the bytes).
+    private let eagerSource: String?
+    private let sourceUTF8: ArraySlice<UInt8>
+    private let lazySource = Mutex<String?>(nil)
     /// The options it was compiled with.
     public let options: PatternOptions
     /// The compiled pattern, published once made (at init, or at the first match of a deferred pattern); never
@@ -119,26 +132,38 @@ public final class CompiledPattern: @unchecked Sendable {
     /// Compiles `source` with UTF, UCP and the given options. JIT compilation waits for the first matches, so a
     /// set whose rules mostly never run on a text (one message, one language) does not pay for all of them.
     public init(_ source: String, options: PatternOptions = .default) throws(PatternCompileError) {
-        self.source = source
+        self.eagerSource = source
+        self.sourceUTF8 = []
         self.options = options
-        code.store(try Self.compile(source, options), ordering: .releasing)
+        code.store(try Self.compile(Array(source.utf8)[...], options), ordering: .releasing)
     }
 
     /// A pattern known to compile (it did when its rule set was checked), compiled at its first match: loading
     /// a saved rule set then costs nothing for the rules a text never reaches. Should it fail after all (another
     /// PCRE2), every match attempt throws `MatchError.failed` with PCRE2's message.
     public init(deferred source: String, options: PatternOptions = .default) {
-        self.source = source
+        self.eagerSource = source
+        self.sourceUTF8 = []
         self.options = options
     }
 
-    private static func compile(_ source: String, _ options: PatternOptions) throws(PatternCompileError) -> OpaquePointer {
+    /// The same for a source given as UTF-8 bytes (a saved rule set's): neither compiled nor decoded into a
+    /// string until needed. Bytes that are not UTF-8 fail to compile (PCRE2 checks them).
+    public init(deferredUTF8 source: ArraySlice<UInt8>, options: PatternOptions = .default) {
+        self.eagerSource = nil
+        self.sourceUTF8 = source
+        self.options = options
+    }
+
+    /// The source's UTF-8 bytes.
+    private var utf8Source: ArraySlice<UInt8> { eagerSource.map { Array($0.utf8)[...] } ?? sourceUTF8 }
+
+    private static func compile(_ source: ArraySlice<UInt8>, _ options: PatternOptions) throws(PatternCompileError) -> OpaquePointer {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
-        let compiled: OpaquePointer? = source.withCString { pointer in
-            pointer.withMemoryRebound(to: UInt8.self, capacity: source.utf8.count + 1) { bytes in
-                pcre2_compile_8(bytes, source.utf8.count, options.pcre2Flags, &errorCode, &errorOffset, nil)
-            }
+        // PCRE2 reads `count` bytes; a non-null pointer even for an empty pattern.
+        let compiled: OpaquePointer? = source.withUnsafeBufferPointer { bytes in
+            pcre2_compile_8(bytes.baseAddress ?? emptySubject, bytes.count, options.pcre2Flags, &errorCode, &errorOffset, nil)
         }
         guard let compiled else {
             throw PatternCompileError(message: pcre2Message(errorCode), offset: errorOffset, code: errorCode)
@@ -158,7 +183,7 @@ public final class CompiledPattern: @unchecked Sendable {
             if let code = code.load(ordering: .acquiring) { return .success(code) }
             if let failure { return .failure(failure) }
             do throws(PatternCompileError) {
-                let compiled = try Self.compile(source, options)
+                let compiled = try Self.compile(utf8Source, options)
                 code.store(compiled, ordering: .releasing)
                 return .success(compiled)
             } catch {

@@ -89,6 +89,13 @@ public struct Rule: Sendable {
         self.location = location
     }
 
+    /// The same rule with another body.
+    func with(body: RuleBody) -> Rule {
+        Rule(
+            id: id, tactic: tactic, weight: weight, languages: languages, texts: texts, body: body, view: view,
+            flags: flags, examples: examples, unless: unless, location: location)
+    }
+
     /// Sub-rules never score and are not shown as evidence; meta rules combine them.
     public var isSubRule: Bool { id.hasPrefix("__") }
 

@@ -28,7 +28,12 @@ public struct RuleSet: Sendable {
     /// The Hyperscan prefilter, compiled on first use and shared by every copy of the set.
     let prefilterCache = PrefilterCache()
 
-    init(settings: RuleSetSettings, tactics: [Tactic], rules: [Rule], metaOrder: [Int], fingerprint: String) {
+    /// `resolvedMeta`: the meta rules' expressions over rule indices when the caller has them (a snapshot);
+    /// otherwise they are resolved by id here.
+    init(
+        settings: RuleSetSettings, tactics: [Tactic], rules: [Rule], metaOrder: [Int], fingerprint: String,
+        resolvedMeta: [Int: ResolvedMeta]? = nil
+    ) {
         self.settings = settings
         self.tactics = tactics
         self.rules = rules
@@ -37,11 +42,15 @@ public struct RuleSet: Sendable {
         self.tacticOrder = Dictionary(tactics.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.indexByID = index
-        var resolved: [Int: ResolvedMeta] = [:]
-        for i in metaOrder {
-            if case .meta(let expression) = rules[i].body { resolved[i] = ResolvedMeta(expression, index: index) }
+        if let resolvedMeta {
+            self.resolvedMeta = resolvedMeta
+        } else {
+            var resolved: [Int: ResolvedMeta] = [:]
+            for i in metaOrder {
+                if case .meta(let expression) = rules[i].body { resolved[i] = ResolvedMeta(expression, index: index) }
+            }
+            self.resolvedMeta = resolved
         }
-        self.resolvedMeta = resolved
         self.blockers = rules.indices.compactMap { i in
             rules[i].unless.isEmpty ? nil : (i, rules[i].unless.compactMap { index[$0] })
         }
@@ -111,6 +120,17 @@ indirect enum ResolvedMeta: Sendable {
         case .and(let terms): self = .and(terms.map { ResolvedMeta($0, index: index) })
         case .or(let terms): self = .or(terms.map { ResolvedMeta($0, index: index) })
         case .atLeast(let count, let ids): self = .atLeast(count, ids.map { index[$0] ?? -1 })
+        }
+    }
+
+    /// The expression with each operand named by its rule's id (`ids`, by index).
+    func expression(ids: [String]) -> MetaExpression {
+        switch self {
+        case .rule(let i): return .rule(ids[i])
+        case .not(let inner): return .not(inner.expression(ids: ids))
+        case .and(let terms): return .and(terms.map { $0.expression(ids: ids) })
+        case .or(let terms): return .or(terms.map { $0.expression(ids: ids) })
+        case .atLeast(let count, let indices): return .atLeast(count, indices.map { ids[$0] })
         }
     }
 

@@ -15,7 +15,7 @@ import RedFlagRegex
 /// Rule examples are not kept: `rules test` and `rules lint` read the YAML. A rule's descriptions and references
 /// are a block of their own, decoded only when read (`RuleTexts`): a one-message `check` shows a few rules' texts.
 enum RuleSetSnapshot {
-    static let magic = "redflag-snapshot/6"
+    static let magic = "redflag-snapshot/7"
 
     /// What identifies the code that reads and writes snapshots.
     static let buildKey: String = {
@@ -59,7 +59,7 @@ enum RuleSetSnapshot {
             out.string(tactic.describe)
         }
         out.int(set.rules.count)
-        for rule in set.rules { out.rule(rule) }
+        for rule in set.rules { out.rule(rule, indexByID: set.indexByID) }
         out.int(set.metaOrder.count)
         for index in set.metaOrder { out.int(index) }
         out.layout(set.prefilterLayout)
@@ -100,10 +100,15 @@ enum RuleSetSnapshot {
         guard let ruleCount = input.count() else { return nil }
         var rules: [Rule] = []
         rules.reserveCapacity(ruleCount)
-        for _ in 0..<ruleCount {
-            guard let rule = input.rule() else { return nil }
+        var resolvedMeta: [Int: ResolvedMeta] = [:]
+        for i in 0..<ruleCount {
+            guard let (rule, meta) = input.rule(ruleCount: ruleCount) else { return nil }
             rules.append(rule)
+            if let meta { resolvedMeta[i] = meta }
         }
+        // A meta rule's expression names its operands: their ids, known now that every rule is read.
+        let ids = rules.map(\.id)
+        for (i, meta) in resolvedMeta { rules[i] = rules[i].with(body: .meta(meta.expression(ids: ids))) }
         guard let metaCount = input.count() else { return nil }
         var metaOrder: [Int] = []
         for _ in 0..<metaCount {
@@ -114,7 +119,9 @@ enum RuleSetSnapshot {
         let settings = RuleSetSettings(
             name: name, version: version, bias: bias, thresholds: Thresholds(suspicious: suspicious, scam: scam),
             heuristics: heuristics)
-        let set = RuleSet(settings: settings, tactics: tactics, rules: rules, metaOrder: metaOrder, fingerprint: fingerprint)
+        let set = RuleSet(
+            settings: settings, tactics: tactics, rules: rules, metaOrder: metaOrder, fingerprint: fingerprint,
+            resolvedMeta: resolvedMeta)
         // Every rule a meta rule or an `unless` names must exist, and ids must be unique.
         guard set.referencesResolve else { return nil }
         set.prefilterCache.preset(layout)
@@ -171,7 +178,8 @@ private struct ByteWriter {
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 
-    mutating func rule(_ rule: Rule) {
+    /// A rule; a meta rule's operands as rule indices (`indexByID`), so reading it back needs no look-up.
+    mutating func rule(_ rule: Rule, indexByID: [String: Int]) {
         string(rule.id)
         optionalString(rule.tactic)
         double(rule.weight)
@@ -191,7 +199,7 @@ private struct ByteWriter {
             int(Int(pattern.options.rawValue))
         case .meta(let expression):
             byte(1)
-            meta(expression)
+            meta(expression, indexByID: indexByID)
         }
         string(rule.view.rawValue)
         strings(rule.flags)
@@ -229,13 +237,15 @@ private struct ByteWriter {
         if let value { double(value) }
     }
 
-    mutating func meta(_ expression: MetaExpression) {
+    mutating func meta(_ expression: MetaExpression, indexByID: [String: Int]) {
         switch expression {
-        case .rule(let id): byte(0); string(id)
-        case .not(let inner): byte(1); meta(inner)
-        case .and(let terms): byte(2); int(terms.count); terms.forEach { meta($0) }
-        case .or(let terms): byte(3); int(terms.count); terms.forEach { meta($0) }
-        case .atLeast(let count, let ids): byte(4); int(count); strings(ids)
+        case .rule(let id): byte(0); int(indexByID[id] ?? -1)
+        case .not(let inner): byte(1); meta(inner, indexByID: indexByID)
+        case .and(let terms): byte(2); int(terms.count); terms.forEach { meta($0, indexByID: indexByID) }
+        case .or(let terms): byte(3); int(terms.count); terms.forEach { meta($0, indexByID: indexByID) }
+        case .atLeast(let count, let ids):
+            byte(4); int(count); int(ids.count)
+            for id in ids { int(indexByID[id] ?? -1) }
         }
     }
 
@@ -277,7 +287,9 @@ private struct ByteReader {
 
     var isAtEnd: Bool { position == end }
 
-    mutating func rule() -> Rule? {
+    /// A rule of a set of `ruleCount`; for a meta rule, also its expression over rule indices (the rule's own
+    /// body is then a placeholder until the caller names the operands).
+    mutating func rule(ruleCount: Int) -> (Rule, ResolvedMeta?)? {
         guard let id = string(), let tactic = optionalString(), let weight = double(),
             let languages = strings(), let textsLength = count()
         else { return nil }
@@ -285,13 +297,15 @@ private struct ByteReader {
         position += textsLength
         guard let bodyKind = byte() else { return nil }
         let body: RuleBody
+        var resolved: ResolvedMeta?
         switch bodyKind {
         case 0:
-            guard let source = string(), let options = int(), let raw = UInt32(exactly: options) else { return nil }
-            body = .pattern(CompiledPattern(deferred: source, options: PatternOptions(rawValue: raw)))
+            guard let source = rawBytes(), let options = int(), let raw = UInt32(exactly: options) else { return nil }
+            body = .pattern(CompiledPattern(deferredUTF8: source, options: PatternOptions(rawValue: raw)))
         case 1:
-            guard let expression = meta(depth: 0) else { return nil }
-            body = .meta(expression)
+            guard let expression = meta(depth: 0, ruleCount: ruleCount) else { return nil }
+            resolved = expression
+            body = .meta(.and([]))
         default:
             return nil
         }
@@ -299,10 +313,11 @@ private struct ByteReader {
             let unless = strings(), let file = repeatedString(),
             let line = int(), let column = int()
         else { return nil }
-        return Rule(
+        let rule = Rule(
             id: id, tactic: tactic, weight: weight, languages: languages, texts: texts, body: body, view: view,
             flags: flags, examples: RuleExamples(), unless: unless,
             location: SourceLocation(file: file, line: line, column: column))
+        return (rule, resolved)
     }
 
     /// A rule's texts block (see `ByteWriter.rule`); nil when it is not one.
@@ -341,6 +356,13 @@ private struct ByteReader {
         guard let length = count() else { return nil }
         defer { position += length }
         return String(validating: bytes[position..<position + length], as: UTF8.self)
+    }
+
+    /// The bytes of a string, undecoded (a slice of the snapshot's bytes, no copy).
+    mutating func rawBytes() -> ArraySlice<UInt8>? {
+        guard let length = count() else { return nil }
+        defer { position += length }
+        return bytes[position..<position + length]
     }
 
     /// The last string read by `repeatedString`, and where its bytes are.
@@ -437,22 +459,32 @@ private struct ByteReader {
     }
 
     /// A meta expression, at most 64 levels deep.
-    mutating func meta(depth: Int) -> MetaExpression? {
+    /// A meta expression whose operands are indices below `ruleCount`; nil on anything else.
+    mutating func meta(depth: Int, ruleCount: Int) -> ResolvedMeta? {
         guard depth < 64, let tag = byte() else { return nil }
+        func index() -> Int? {
+            guard let value = int(), value >= 0, value < ruleCount else { return nil }
+            return value
+        }
         switch tag {
-        case 0: return string().map(MetaExpression.rule)
-        case 1: return meta(depth: depth + 1).map(MetaExpression.not)
+        case 0: return index().map(ResolvedMeta.rule)
+        case 1: return meta(depth: depth + 1, ruleCount: ruleCount).map(ResolvedMeta.not)
         case 2, 3:
             guard let count = count() else { return nil }
-            var terms: [MetaExpression] = []
+            var terms: [ResolvedMeta] = []
             for _ in 0..<count {
-                guard let term = meta(depth: depth + 1) else { return nil }
+                guard let term = meta(depth: depth + 1, ruleCount: ruleCount) else { return nil }
                 terms.append(term)
             }
             return tag == 2 ? .and(terms) : .or(terms)
         case 4:
-            guard let count = int(), let ids = strings() else { return nil }
-            return .atLeast(count, ids)
+            guard let count = int(), let operandCount = self.count() else { return nil }
+            var indices: [Int] = []
+            for _ in 0..<operandCount {
+                guard let operand = index() else { return nil }
+                indices.append(operand)
+            }
+            return .atLeast(count, indices)
         default: return nil
         }
     }

@@ -318,37 +318,36 @@ struct ConditionCode: Sendable, Equatable {
     init(words: [Int32]) { self.words = words }
 
     /// Where each top-level node starts, when the words parse as a sequence of nodes whose leaves name ids below
-    /// `literalCount`; nil when they do not.
+    /// `literalCount`; nil when they do not. One pass over the words, with the ends of the open nodes on a stack.
     func nodeStarts(literalCount: Int) -> [Int]? {
         var starts: [Int] = []
+        var open: [Int] = []  // where each enclosing and/or node ends, innermost last
         var position = 0
-        while position < words.count {
-            guard let next = nodeEnd(at: position, limit: words.count, literalCount: literalCount, depth: 0) else { return nil }
-            starts.append(position)
-            position = next
-        }
-        return starts
-    }
-
-    /// Where the node at `position` ends, or nil when it is malformed.
-    private func nodeEnd(at position: Int, limit: Int, literalCount: Int, depth: Int) -> Int? {
-        guard depth < 256, position + 1 < limit else { return nil }
-        switch words[position] {
-        case 0:
-            let id = Int(words[position + 1])
-            return id >= 0 && id < literalCount ? position + 2 : nil
-        case 1, 2:
-            let end = Int(words[position + 1])
-            guard end > position + 1, end <= limit else { return nil }
-            var child = position + 2
-            while child < end {
-                guard let next = nodeEnd(at: child, limit: end, literalCount: literalCount, depth: depth + 1) else { return nil }
-                child = next
+        let count = words.count
+        while position < count {
+            if open.isEmpty { starts.append(position) }
+            let limit = open.last ?? count
+            guard position + 1 < limit else { return nil }
+            switch words[position] {
+            case 0:
+                let id = Int(words[position + 1])
+                guard id >= 0 && id < literalCount else { return nil }
+                position += 2
+            case 1, 2:
+                let end = Int(words[position + 1])
+                guard end > position + 1, end <= limit, open.count < 256 else { return nil }
+                open.append(end)
+                position += 2
+            default:
+                return nil
             }
-            return child == end ? end : nil
-        default:
-            return nil
+            // Close every node that ends here; a node must end exactly where its last child does.
+            while let end = open.last, position >= end {
+                guard position == end else { return nil }
+                open.removeLast()
+            }
         }
+        return open.isEmpty ? starts : nil
     }
 
     /// Appends `condition` with its literals turned into ids; returns where it starts.
