@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "d9e83d4b44294aab"
+    static let fingerprint = "ae6b458cbeb89837"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -780,7 +780,7 @@ rules:
   # that quote-heavy reports trip stay quiet even when the report reproduces the scammers' handles.
   - id: __FRAMED_ABOUT_SCAMS
     languages: [any]
-    meta: '(3 of (__FRAME_NEWS, __FRAME_REPORTED, __FRAME_ADVICE, __FRAME_VOCAB, __FRAME_EXPLAIN, __FRAME_QUOTES) && !__FIRST_PERSON_VICTIM || 4 of (__FRAME_NEWS, __FRAME_REPORTED, __FRAME_ADVICE, __FRAME_VOCAB, __FRAME_EXPLAIN, __FRAME_QUOTES)) && !__DIRECT_OFFER && !__DIRECT_CONTACT'
+    meta: '(3 of (__FRAME_NEWS, __FRAME_REPORTED, __FRAME_ADVICE, __FRAME_VOCAB, __FRAME_EXPLAIN, __FRAME_QUOTES) && !__FIRST_PERSON_VICTIM && !__VICTIM_PLEA || 4 of (__FRAME_NEWS, __FRAME_REPORTED, __FRAME_ADVICE, __FRAME_VOCAB, __FRAME_EXPLAIN, __FRAME_QUOTES)) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__VICTIM_PLEA_OWN'
 
   - id: LEGIT_FRAMED_ABOUT_SCAMS
     tactic: legitimacy
@@ -3629,6 +3629,133 @@ rules:
     ref: https://www.canada.ca/fr/immigration-refugies-citoyennete/services/protegez-vous-fraude.html
 
 """##),
+        ("rules/fees_mules_r12.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 12: fee and money-mule wordings of Corpus batch 9 that the older rules did not see (written from the dev
+# texts' general wording and our own probes): a wage for receiving one transfer and forwarding it (es, pt), a
+# "Starter Kit" paid by GCash before the start date (tl, often in Taglish identified as en), a fee to a "partner"
+# travel agent refunded after a state-company test (id), and coaching to pass the airport as a tourist (vi, en).
+rules:
+  - id: MULE_PAID_TO_FORWARD_ES
+    tactic: money_mule
+    weight: 3.0
+    languages: [es]
+    describe: "Pays the reader to receive a transfer or customer payments into their own account and forward them to the 'company': a money mule"
+    describe-local:
+      es: "Paga por recibir una transferencia o pagos de clientes en la propia cuenta y reenviarlos a la 'empresa': una mula de dinero"
+    unless: [MULE_RECEIVE_FORWARD_ES]
+    flags: [extended]
+    pattern: |
+      \brecib\w{1,6}\s+(?:una\s+|un\s+|la\s+|el\s+|los\s+|las\s+)?(?:transferencias?|pagos?|ingresos?|dep[óo]sitos?|bizums?)\b[^.!?\n]{0,50}?
+        \by\s+(?:reenvi|transf|devolv|mand|pas|envi|ingres)\w{0,12}\s+(?:a\s+|al\s+|en\s+)?(?:nuestra\s+|la\s+|una\s+|otra\s+|nuestro\s+)?(?:empresa|cuenta|compa[ñn][íi]a|proveedor|cliente)
+    match:
+      - "Te pagamos 300€ por recibir una transferencia de un cliente y reenviarla a nuestra empresa el mismo día."
+      - "Gana 250€ por semana recibiendo pagos de nuestros clientes y transfiriéndolos a la cuenta de la empresa."
+    nomatch:
+      - "Recibirás la nómina por transferencia el día 28 de cada mes."
+      - "El departamento de contabilidad recibe los pagos de clientes y los registra en el sistema."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+  - id: MULE_PAID_TO_FORWARD_PT
+    tactic: money_mule
+    weight: 3.0
+    languages: [pt]
+    describe: "Pays the reader to receive a transfer into their own account and forward it to the 'company': a money mule"
+    describe-local:
+      pt: "Paga para receber uma transferência na própria conta e reenviá-la para a 'empresa': uma mula de dinheiro"
+    flags: [extended]
+    pattern: |
+      \btransfer[êe]ncias?\s+que\s+receb\w{1,5}\s+e\s+(?:reenvi|transfir|repass|devolv|mand|envi)\w{1,5}
+      | \breceb\w{1,6}\s+(?:uma\s+|um\s+|as\s+|os\s+)?(?:transfer[êe]ncias?|pagamentos?|dep[óo]sitos?|pix)\b[^.!?\n]{0,50}?\be\s+(?:reenvi|transferi|repass|devolv|mand|envi)\w{0,8}\s+(?:para\s+|pra\s+|[àa]\s+)?(?:a\s+|o\s+)?(?:nossa\s+|outra\s+|uma\s+)?(?:empresa|conta|fornecedor)
+    match:
+      - "Pagamos 200€ por cada transferência que recebas e reenvies para a nossa conta."
+      - "Ganhe R$300 para receber um Pix de cliente e repassar para a conta da empresa."
+    nomatch:
+      - "O setor financeiro recebe os pagamentos dos clientes e emite as faturas."
+      - "Você receberá o salário por transferência no dia 5."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __KIT_FEE_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:starter|onboarding|welcome|training)\s+kit\b[^\n]{0,80}?(?:₱|php\s?|worth\s+(?:₱|php\s?)?)\s?\d
+      | \bi-?avail\s+(?:muna\s+)?(?:ang\s+)?(?:starter|onboarding|training)\s+(?:kit|package|module)\b
+    match: ["kailangan mo munang i-avail ang Starter Kit (headset at ID) worth ₱2,850"]
+  - id: __GCASH_PAY_TL
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:send|ipadala|i-?send|pay|bayaran|magbayad|i-?transfer|transfer)\b[^\n.]{0,25}?\b(?:via|thru|through|sa|using|gamit\s+ang)\s+(?:gcash|maya|paymaya)\b
+    match: ["Please send via GCash to 0917 000 0145"]
+  - id: FEE_STARTER_KIT_GCASH_TL
+    tactic: upfront_fee
+    weight: 4.0
+    languages: [tl, en]
+    describe: "Asks the hired candidate to pay for a 'Starter Kit' (headset, training, company ID) by GCash or Maya before the start date"
+    describe-local:
+      tl: "Pinagbabayad ang natanggap na aplikante ng 'Starter Kit' (headset, training, company ID) sa GCash o Maya bago mag-start"
+    meta: '__KIT_FEE_TL && __GCASH_PAY_TL && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Bago ang start date mo, kailangan mo munang i-avail ang Starter Kit worth ₱2,850. Please send via GCash to 0917 000 0145."
+    nomatch:
+      - "Bago ang start date mo, ipapadala namin ang Starter Kit (headset at company ID) nang libre sa address mo."
+      - "Mag-ingat: walang totoong kumpanya na nagpapabayad ng Starter Kit worth ₱2,850 via GCash. I-report agad sa DTI at sa pulis."
+    ref: https://www.dmw.gov.ph/
+
+  - id: COMBO_PARTNER_TRAVEL_REFUND_ID
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [id]
+    describe: "Tells candidates to book travel and lodging through the recruiter's 'partner' agent and promises the money back after the test: the fake state-company test scam"
+    describe-local:
+      id: "Mewajibkan peserta memesan tiket dan penginapan lewat travel 'rekanan' dan menjanjikan uang kembali setelah tes: modus rekrutmen BUMN palsu"
+    meta: 'FEE_PARTNER_TRAVEL_ID && FEE_REFUND_PROMISE_ID'
+    match:
+      - "Seluruh peserta wajib melakukan reservasi tiket dan penginapan melalui biro perjalanan resmi rekanan kami. Biaya Rp 2.350.000 akan dikembalikan penuh setelah tes."
+    nomatch:
+      - "Seluruh peserta wajib melakukan reservasi tiket dan penginapan melalui biro perjalanan resmi rekanan kami."
+    ref: https://www.bumn.go.id/
+
+  - id: __TOURIST_COVER_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bh[ỏo]i\b[^.!?\n]{0,20}?\b(?:n[óo]i|b[ảa]o|khai)\s+(?:l[àa]\s+)?(?:[đd]i\s+(?:ch[ơo]i|du\s+l[ịi]ch|th[ăa]m)|du\s+l[ịi]ch|th[ăa]m\s+(?:ng[ưu][ờo]i\s+th[âa]n|b[ạa]n))\b
+      | \b[đd][ừu]ng\s+(?:c[óo]\s+)?(?:n[óo]i|khai|b[ảa]o)\s+(?:l[àa]\s+)?(?:[đd]i\s+l[àa]m|sang\s+l[àa]m|[đd]i\s+lao\s+[đd][ộo]ng)\b
+    match: ["Ra sân bay ai hỏi thì nói đi chơi với bạn, đừng nói đi làm"]
+  - id: TRAF_TOURIST_COVER_VI
+    tactic: trafficking_lure
+    weight: 2.5
+    languages: [vi]
+    describe: "Coaches the recruit to leave as a tourist and tell airport or border officers they are on holiday, not going to work"
+    describe-local:
+      vi: "Dặn người được tuyển đi theo diện du lịch, ra sân bay hay cửa khẩu ai hỏi thì nói đi chơi, đừng nói đi làm"
+    meta: '__TOURIST_COVER_VI && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Không cần visa lao động, em đi du lịch thôi. Ra sân bay ai hỏi thì nói đi chơi với bạn, đừng nói đi làm."
+    nomatch:
+      - "Ra sân bay nhớ mang hộ chiếu và hợp đồng lao động đã được Sở xác nhận."
+      - "Công an cảnh báo: kẻ xấu thường dặn nạn nhân ra sân bay ai hỏi thì nói đi chơi. Hãy báo ngay cho công an nếu gặp trường hợp này."
+    ref: https://www.unodc.org/roseap/en/2023/08/online-scam-operations-southeast-asia/story.html
+
+  - id: COMBO_GIFT_CARD_REFUNDED
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [en, fr, es, pt, de]
+    describe: "Asks for a fee in gift-card codes and promises it back with the first salary: no employer charges or refunds in gift cards"
+    describe-local:
+      fr: "Demande des frais en codes de cartes cadeaux et promet de les rembourser avec le premier salaire"
+      es: "Pide una tarifa en códigos de tarjetas regalo y promete devolverla con el primer sueldo"
+      pt: "Pede uma taxa em códigos de cartões-presente e promete devolvê-la com o primeiro salário"
+      de: "Verlangt eine Gebühr in Geschenkkarten-Codes und verspricht die Erstattung mit dem ersten Gehalt"
+    meta: 'FEE_GIFT_CARD_EN && FEE_REFUND_PROMISE_EN || FEE_GIFT_CARD_FR && FEE_REFUND_PROMISE_FR || FEE_GIFT_CARD_ES && FEE_REFUND_PROMISE_ES || FEE_GIFT_CARD_PT && FEE_REFUND_PROMISE_PT || FEE_GIFT_CARD_DE && FEE_REFUND_PROMISE_DE'
+    match:
+      - "Für das Schulungspaket kaufen Sie bitte zwei Apple-Geschenkkarten zu je 100 € und senden Sie uns die Codes. Der Betrag wird mit der ersten Gehaltsabrechnung erstattet."
+    nomatch:
+      - "Für das Schulungspaket kaufen Sie bitte zwei Apple-Geschenkkarten zu je 100 € und senden Sie uns die Codes."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+"""#),
         ("rules/framing.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 # Two framings of texts that QUOTE or TELL a lure without making one, in the nine languages, added to the family of
@@ -3672,11 +3799,11 @@ rules:
       | \b(?:normas|reglas)\s+(?:del|de\s+este|de\s+nuestro)\s+(?:grupo|foro|canal|chat)\b
       | \bregras\s+(?:do|deste|de\s+nosso|do\s+nosso)\s+(?:grupo|canal|chat)\b|\bgrupo\b[^\n]{0,60}?\bregras\s*:
       | \bgruppenregeln\b|\bregeln\s+(?:der|dieser|unserer)\s+gruppe\b
-      | \b(?:aturan|peraturan|tata\s+tertib)\s+(?:grup|group|komunitas)\b
+      | \b(?:aturan|peraturan|tata\s+tertib)\s+(?:grup|group|komunitas)\b|\b(?:info|pengumuman)\s+(?:dari\s+)?admin\s+(?:grup|group)\b
       | \bpatakaran\s+(?:ng|sa)\s+(?:group|grupo)\b|\bmga\s+patakaran\b
       | \bn[ộo]i\s+quy\s+(?:c[ủu]a\s+)?(?:nh[óo]m|group)\b|\bquy\s+[đd][ịi]nh\s+(?:c[ủu]a\s+)?nh[óo]m\b
       | 群规|群規|本群(?:规定|規定|规则|規則)
-    match: ["House rules:", "Petit rappel des règles", "Regras do grupo:", "Nội quy nhóm", "【群规】"]
+    match: ["House rules:", "Petit rappel des règles", "Regras do grupo:", "Nội quy nhóm", "【群规】", "Info dari admin grup Loker Bekasi"]
     nomatch: ["The rules of the game are simple", "Nội dung công việc"]
 
   - id: __GR_BAN
@@ -3689,6 +3816,7 @@ rules:
       | \b(?:proibid[oa]s?|[ée]\s+proibido|n[ãa]o\s+[ée]\s+permitido)\b\s*:?[^\n.!?]{0,40}?[\s:(][«"“'‘]
       | \b(?:verboten|untersagt|nicht\s+erlaubt|nicht\s+gestattet)\b\s*:?[^\n.!?]{0,40}?[\s:(][„"“«'‘]
       | \b(?:dilarang(?:\s+keras)?|tidak\s+boleh|gak\s+boleh|nggak\s+boleh)\b\s*:?[^\n.!?]{0,40}?[\s:(]['‘"“«]
+      | \bada\s+(?:yang|yg)\s+(?:nyebar|sebar|share|posting|ngeshare|ngepost)\w{0,3}\b[^\n.!?]{0,10}?[\s:(]['‘"“«]
       | \b(?:bawal|hindi\s+(?:pwede|puwede|pinapayagan))\b\s*:?[^\n.!?]{0,40}?[\s:(]['‘"“«]
       | \b(?:c[ấa]m|nghi[êe]m\s+c[ấa]m|kh[ôo]ng\s+[đd][ưu][ợo]c\s+ph[ée]p)\b\s*:?[^\n.!?]{0,50}?[\s:(]['‘"“«]
       | (?:禁止|严禁|嚴禁|不得)[^。\n]{0,30}?[“「『"]
@@ -3697,6 +3825,7 @@ rules:
       - "Interdit : les « gagnez 200 €/jour depuis votre téléphone »"
       - "Proibido 'ganhe R$500 por dia curtindo vídeo'"
       - "禁止发布“在家用手机日赚500元”之类的信息"
+      - "Kemarin ada yg nyebar \"kerja online 300rb/hari\", itu penipuan"
     nomatch:
       - "No one's allowed to park here"
       - "No experience needed, earn 300 a day"
@@ -3845,7 +3974,7 @@ rules:
 
   - id: __FRAMED_RETELLING
     languages: [any]
-    meta: '__RETELLING_FRAME && !__FIRST_PERSON_VICTIM && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !__GR_CONCRETE_CONTACT && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
+    meta: '__RETELLING_FRAME && !__FIRST_PERSON_VICTIM && !__VICTIM_PLEA_OWN && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !__GR_CONCRETE_CONTACT && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
 
   - id: LEGIT_RELATIVE_RETELLING
     tactic: legitimacy
@@ -5098,10 +5227,11 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:paysafe-?\s?card|google-?\s?play-?\s?(?:guthaben|karte|gutschein)\w*|itunes-?\s?(?:karte|gutschein)\w*|
-          apple-?\s?(?:gift|guthaben)\w*|amazon-?\s?gutschein\w*|steam-?\s?(?:karte|guthaben)\w*|guthabenkarten?)\b
+          apple-?\s?(?:gift|guthaben|geschenk)\w*|(?:google-?\s?play|amazon|itunes|steam)-?\s?geschenk\w*|amazon-?\s?gutschein\w*|steam-?\s?(?:karte|guthaben)\w*|guthabenkarten?)\b
           [^\n]{0,80}?\b(?:pins?|codes?|begleichen|bezahlen|zahlen|senden|schicken)\b
       | \b(?:pins?|codes?|begleichen|bezahlen|zahlen)\b[^\n]{0,40}?\b(?:paysafe-?\s?card|google-?\s?play|itunes|amazon-?\s?gutschein)
     match:
+      - "Bitte kaufen Sie zwei Apple-Geschenkkarten zu je 100 € und senden Sie uns die Codes."
       - "Bitte begleichen Sie die Gebühr per Paysafecard und senden Sie uns die PINs."
       - "Zahlen Sie mit Google-Play-Guthabenkarten und schicken Sie die Codes."
     nomatch:
@@ -5458,7 +5588,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [de]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_DE]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_DE, __FIRST_PERSON_VICTIM_DE, __VICTIM_PLEA_DE]
     describe: "Reads as a police, consumer or news warning about scams rather than an offer"
     describe-local:
       de: "Liest sich wie eine Warnung von Polizei, Verbraucherschutz oder Presse vor Betrug, nicht wie ein Angebot"
@@ -7372,7 +7502,7 @@ rules:
     tactic: legitimacy
     weight: -1.0
     languages: [de]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, FEE_GIFT_CARD_DE]
     describe: "States a gross salary, a collective pay scale or statutory benefits, as genuine German-language adverts usually do"
     describe-local:
       de: "Nennt ein Bruttogehalt, einen Tarifvertrag oder gesetzliche Leistungen, wie es echte deutschsprachige Stellenanzeigen meist tun"
@@ -7384,6 +7514,7 @@ rules:
       - "Vergütung nach TVöD, Entgeltgruppe 9a, 30 Tage Urlaub."
       - "Gehalt 3.400 € brutto im Monat plus betriebliche Altersvorsorge."
     nomatch:
+      - "Zusage: 3.400 € brutto. Für die Freischaltung kaufen Sie bitte Apple-Geschenkkarten und senden Sie uns die Codes."
       - "Verdiene 300 € netto am Tag von zu Hause."
       - "Brutto, netto, egal: schreib mir auf Telegram @cash_de."
     ref: https://www.arbeitsagentur.de/
@@ -9482,7 +9613,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [es]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ES]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ES, __FIRST_PERSON_VICTIM_ES, __VICTIM_PLEA_ES]
     describe: "Reads as a warning or news item about job scams rather than an offer"
     describe-local:
       es: "Es un aviso o una noticia sobre estafas de empleo, no una oferta"
@@ -10618,7 +10749,7 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [es]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ES]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ES, __FIRST_PERSON_VICTIM_ES, __VICTIM_PLEA_ES]
     describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
     describe-local:
       es: "Aconseja al lector sobre una estafa (es delito, denúncialo, no pagues) en lugar de hacer una oferta"
@@ -11936,7 +12067,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [id]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID, __DIRECT_CONTACT_ID, __FIRST_PERSON_VICTIM_ID]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ID, __DIRECT_CONTACT_ID, __FIRST_PERSON_VICTIM_ID, __VICTIM_PLEA_ID]
     describe: "Reads as an official, news or peer warning about scams rather than an offer"
     describe-local:
       id: "Berupa imbauan resmi, berita atau peringatan tentang penipuan, bukan tawaran kerja"
@@ -14388,7 +14519,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [pt]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT, __FIRST_PERSON_VICTIM_PT, __VICTIM_PLEA_PT]
     describe: "Reads as a warning or news item about job scams rather than an offer"
     describe-local:
       pt: "É um alerta ou notícia sobre golpes de emprego, não uma oferta"
@@ -15553,7 +15684,7 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [pt]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT, __FIRST_PERSON_VICTIM_PT, __VICTIM_PLEA_PT]
     describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
     describe-local:
       pt: "Aconselha o leitor sobre um golpe (é crime, denuncie, não pague) em vez de fazer uma oferta"
@@ -16989,7 +17120,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [tl]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_TL]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_TL, __FIRST_PERSON_VICTIM_TL, __VICTIM_PLEA_TL]
     describe: "Reads as an official, news or peer warning about scams rather than an offer"
     describe-local:
       tl: "Babala ng ahensya, balita o kaibigan tungkol sa scam, hindi alok ng trabaho"
@@ -18301,7 +18432,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [vi]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_VI]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_VI, __FIRST_PERSON_VICTIM_VI, __VICTIM_PLEA_VI]
     describe: "Reads as an official or news warning about scams rather than an offer"
     describe-local:
       vi: "Là cảnh báo của cơ quan chức năng hoặc tin tức về lừa đảo, không phải lời mời làm việc"
@@ -19741,13 +19872,14 @@ rules:
     describe: "States that candidates never pay, transfer money or install software"
     describe-local:
       zh: "声明求职者无需付款、转账或下载软件"
-    pattern: '不(?:会|會)?收取任何[费費]用|不[会會]要求(?:[应應][聘徵]者)?(?:付款|[转轉][账帳]|提供存摺)|不[会會]收取任何[费費]用|免[费費]入[场場]|[严嚴]禁任何[个個]人代收|不[会會](?:要求|[让讓])[您你]?(?:[垫墊]付|支付|[缴繳][纳納]|交)任何[费費]用|不收(?:取)?(?:任何)?押金|[无無]需向任何人(?:[缴繳][纳納]|支付|交)|[费費]用由[^，。\n]{0,12}承[担擔]|不[会會][^，,。；;\n]{0,20}(?:索要|索取|要求[您你]?(?:提供)?)[^，,。；;\n]{0,12}(?:[验驗][证證]码|[验驗][证證]碼|密[码碼]|[转轉][账帳賬]|[费費]用|押金)|不[会會]要求[您你](?:[转轉][账帳賬]|付款|[汇匯]款)'
+    pattern: '不(?:会|會)?收取任何[费費]用|不[会會]要求(?:[应應][聘徵]者)?(?:付款|[转轉][账帳]|提供存摺)|不[会會]收取任何[费費]用|免[费費]入[场場]|[严嚴]禁任何[个個]人代收|不[会會](?:要求|[让讓])[您你]?(?:[垫墊]付|支付|[缴繳][纳納]|交)任何[费費]用|不收(?:取)?(?:任何)?押金|[无無]需向任何人(?:[缴繳][纳納]|支付|交)|[费費]用由[^，。\n]{0,12}承[担擔]|不[会會][^，,。；;\n]{0,20}(?:索要|索取|要求[您你]?(?:提供)?)[^，,。；;\n]{0,12}(?:[验驗][证證]码|[验驗][证證]碼|密[码碼]|[转轉][账帳賬]|[费費]用|押金)|不[会會]要求[您你](?:[转轉][账帳賬]|付款|[汇匯]款)|不[会會](?:要求|[让讓])[^。\n]{0,30}?[、，,或](?:[缴繳][纳納]|[缴繳]交|支付|交)(?:任何)?[^。，\n]{0,4}[费費]用'
     match:
       - "本公司不会要求应聘者付款，也不会通过Telegram招聘"
       - "我们整个招聘流程都不会收取任何费用"
       - "设备由公司寄送，不收押金；我们不会要求您垫付任何费用。"
       - "签证费用由雇主承担，求职者无需向任何人缴纳中介费。"
       - "HR不会通过微信向你索要短信验证码，也不会要求你转账。"
+      - "本公司不會要求求職者加入群組、繳納任何費用或提供網銀帳密。"
     nomatch:
       - "先交398元培训费"
       - "收取服务费"
@@ -19758,7 +19890,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [zh]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ZH]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_ZH, __FIRST_PERSON_VICTIM_ZH, __VICTIM_PLEA_ZH]
     describe: "Gives anti-scam advice (describes the tricks, tells readers not to believe or pay)"
     describe-local:
       zh: "提供防骗建议（揭露套路，提醒不要轻信、不要付款）"
@@ -19776,7 +19908,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [zh]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __FIRST_PERSON_VICTIM_ZH, __DIRECT_OFFER_ZH]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __FIRST_PERSON_VICTIM_ZH, __DIRECT_OFFER_ZH, __VICTIM_PLEA_ZH]
     describe: "Reads as a police or anti-fraud warning rather than an offer"
     describe-local:
       zh: "属于警方或反诈提醒，而不是招聘信息"
@@ -20812,7 +20944,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [en]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_EN]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_EN, __FIRST_PERSON_VICTIM_EN, __VICTIM_PLEA_EN]
     describe: "Warns about job scams (calls an offer a scam, tells readers to beware, block or report it), as warnings and advice pages do"
     flags: [extended]
     pattern: |
@@ -20857,7 +20989,7 @@ rules:
     tactic: legitimacy
     weight: -2.5
     languages: [fr]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_FR]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_FR, __FIRST_PERSON_VICTIM_FR, __VICTIM_PLEA_FR]
     describe: "Warns about job scams (names the scam, tells readers to report it or file a complaint), as warnings and advice pages do"
     describe-local:
       fr: "Met en garde contre les arnaques à l’emploi (nomme l’arnaque, invite à signaler ou à porter plainte), comme les pages de prévention"
@@ -20903,7 +21035,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [en]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_EN]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_EN, __FIRST_PERSON_VICTIM_EN, __VICTIM_PLEA_EN]
     describe: "Gives anti-scam advice (don't reply, block and report, check with the real employer, too good to be true)"
     flags: [extended]
     pattern: |
@@ -20923,7 +21055,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [fr]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_FR]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_FR, __FIRST_PERSON_VICTIM_FR, __VICTIM_PLEA_FR]
     describe: "Gives anti-scam advice (file a complaint, report the message, stop all contact, keep the evidence)"
     describe-local:
       fr: "Donne des conseils contre l’arnaque (porter plainte, signaler le message, cesser tout contact, garder les preuves)"
@@ -21091,7 +21223,7 @@ rules:
   # in the escape or return home (__FRAMED_RETELLING), both in framing.yaml.
   - id: __ABOUT_SCAMS_NO_CONTACT
     languages: [any]
-    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE && !__DIRECT_OFFER && !__FIRST_PERSON_VICTIM || __FRAMED_ABOUT_SCAMS || __FRAMED_GROUP_RULES || __FRAMED_RETELLING'
+    meta: '__ABOUT_SCAMS && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__CHAT_HANDLE && !__DIRECT_OFFER && !__FIRST_PERSON_VICTIM && !__VICTIM_PLEA || __FRAMED_ABOUT_SCAMS || __FRAMED_GROUP_RULES || __FRAMED_RETELLING'
 
   # A chat handle or chat-app contact to write to, or an invitation to write to the poster privately ("DM me",
   # "inbox mình", "私聊我"), in any language (simplified and traditional Chinese included):
@@ -21130,7 +21262,9 @@ rules:
     flags: [extended]
     pattern: |
       \bich\s+(?:wurde|werde|bin)\s+(?:hier\s+)?(?:festgehalten|eingesperrt|verkauft|entf[üu]hrt|geschlagen)\b|\bhelft\s+mir\b|\bholt\s+mich\s+(?:hier\s+)?raus\b
+      | \bich\s+komme\s+hier\s+nicht\s+(?:raus|weg)\b|\bsie\s+haben\s+mir\s+(?:den|meinen)\s+pass\s+(?:weg|ab)genommen\b
     match:
+      - "Ich komme hier nicht raus, sie haben mir den Pass weggenommen."
       - "Ich werde hier festgehalten, bitte helft mir"
     nomatch:
       - "Mein Bruder wurde dort festgehalten, sagt die Polizei"
@@ -21151,7 +21285,9 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:please\s+help\s+(?:me|us)|help\s+me\s+(?:please|get\s+out)|get\s+me\s+out\s+of\s+here)\b|\bi\s+(?:was|am|got|have\s+been)\s+(?:being\s+)?(?:taken|sold|locked\s+(?:up|in)|held|beaten|trapped|kidnapped)\b|\bi\s+(?:can['’]?t|cannot)\s+(?:leave|escape|get\s+out)\b
+      | \bi['’]?m\s+(?:being\s+)?(?:held|kept|locked\s+(?:up|in))\s+(?:here|in|at|inside)\b|\bthey\s+(?:have|took|kept|still\s+have)\s+my\s+passport\b
     match:
+      - "I'm being held in a compound and they have my passport."
       - "Please help me, I was sold to a compound and I cannot leave"
     nomatch:
       - "Victims said they were sold to compounds and could not leave"
@@ -21160,7 +21296,9 @@ rules:
     flags: [extended]
     pattern: |
       \baidez[- ]moi\b|\bsortez[- ]moi\s+de\s+l[àa]\b|\bj['’]ai\s+[ée]t[ée]\s+(?:emmen|vendu|enferm|frapp|s[ée]questr)\w*|\bje\s+ne\s+peux\s+pas\s+(?:partir|sortir|m['’][ée]chapper)\b
+      | \bje\s+suis\s+(?:enferm[ée]e?|retenue?|s[ée]questr[ée]e?|bloqu[ée]e?)\s+(?:ici|dans|[àa]|au)\b|\bils\s+(?:ont|m['’]ont)\s+(?:pris|confisqu[ée]|gard[ée])\s+(?:mon\s+)?passeport\b
     match:
+      - "Je suis enfermée dans un immeuble, ils ont pris mon passeport."
       - "Aidez-moi, j'ai été vendu et je ne peux pas partir"
     nomatch:
       - "Les victimes ont été vendues et ne pouvaient pas partir"
@@ -21169,7 +21307,9 @@ rules:
     flags: [extended]
     pattern: |
       \bay[úu]d(?:ame|enme|adme)\b|\bs[áa]qu?(?:ame|enme)\s+de\s+aqu[íi]\b|\bme\s+(?:quitaron\s+el\s+pasaporte|tienen\s+encerrad[oa]|vendieron)\b|\bno\s+(?:puedo|me\s+dejan)\s+(?:salir|irme|escapar)\b
+      | \bestoy\s+(?:encerrad[oa]|retenid[oa]|secuestrad[oa]|atrapad[oa])\b|\btienen\s+mi\s+pasaporte\b
     match:
+      - "Estoy retenida en Camboya y tienen mi pasaporte."
       - "Ayúdame, me quitaron el pasaporte y no puedo salir"
     nomatch:
       - "A las víctimas les quitaron el pasaporte, informó la policía"
@@ -21178,7 +21318,9 @@ rules:
     flags: [extended]
     pattern: |
       \bme\s+(?:ajud[ae]m?|tir[ae]m?\s+daqui)\b|\bsocorro\b|\b(?:tiraram|pegaram|levaram|confiscaram)\s+(?:o\s+)?meu\s+passaporte\b|\bn[ãa]o\s+(?:consigo|posso|me\s+deixam)\s+(?:sair|fugir)\b
+      | \b(?:tiraram|levaram|ficaram\s+com)[-\s](?:me|nos)\s+(?:o\s+|os\s+)?passaportes?\b|\bfecham[-\s]nos\b|\b(?:estou|estamos)\s+(?:pres[oa]s?|fechad[oa]s?|trancad[oa]s?)\s+(?:aqui|num|numa|em|no|na)\b
     match:
+      - "Tiraram-me o passaporte e fecham-nos num quarto."
       - "Me ajudem, confiscaram meu passaporte e não consigo sair"
     nomatch:
       - "As vítimas tiveram o passaporte confiscado, disse a polícia"
@@ -21206,7 +21348,9 @@ rules:
     flags: [extended]
     pattern: |
       \btulungan\s+(?:n(?:in)?yo\s+)?(?:mo\s+)?(?:ako|kami)\b|\b(?:kinuha|tinago)\s+(?:nila\s+)?(?:ang\s+)?passport\s+ko\b|\bhindi\s+(?:ako|kami)\s+(?:makauwi|makaalis|makalabas|makatakas)\b
+      | \bnakakulong\s+(?:ako|kami)\b|\bhawak\s+nila\s+(?:ang\s+)?passport\s+ko\b
     match:
+      - "Nakakulong kami dito sa compound."
       - "Tulungan niyo ako, kinuha nila ang passport ko at hindi ako makauwi"
     nomatch:
       - "Kinuha raw ang passport ng mga biktima ayon sa pulisya"
@@ -23420,7 +23564,7 @@ rules:
       | (?:extra|additional|side|passive|second)\s+(?:monthly\s{1,3}|daily\s{1,3})?income\b
       | (?:receive|get|earn)\s+(?:a\s{1,3}|your\s{1,3})?(?:reward|commission)s?\b)
       | (?:[$€£]\s?|\b(?:usd|us\$)\s?)(?:[5-9]\d|[1-9]\d{2,3})(?:\.\d\d)?\s*(?:/\s?h(?:ou)?r\b|per\s+h(?:ou)?r\b|an\s+hour\b|hourly\b)
-      | \b(?:pay|pays|paid|salary|wage)\s{0,3}(?:rate\s{0,3})?(?:is\s{1,3}|of\s{1,3}|be\s{1,3}|:\s{0,3})?(?:us)?[$€£]\s?\d{3,5}(?![\d,.])
+      | \b(?:pay|pays|paid|salary|wage)\s{0,3}(?:rate\s{0,3})?(?:is\s{1,3}|of\s{1,3}|be\s{1,3}|:\s{0,3})?(?:us)?[$€£]\s?\d{3,5}(?![\d,]|\.\d)
       | (?:[$€£]\s?|\b(?:usd|us\$)\s?)\d{3,5}(?![\d,])\s*(?:/\s?|per\s+|a\s+|each\s+)?(?:week|wk|weekly|assignment|task)\b
     match:
       - "daily salary XXXX"
@@ -23428,7 +23572,9 @@ rules:
       - "you can earn up to 10,000 Rs/day"
       - "receive XXX-XXXX Rs a day"
       - "pay of $750 weekly"
+      - "Pay rate: $295."
     nomatch:
+      - "Pay rate: $295.50 an item"
       - "I will pay you back tomorrow."
       - "Salary is paid monthly by bank transfer."
 
@@ -23869,6 +24015,535 @@ rules:
     nomatch:
       - "Lowongan kerja staf gudang, lamar lewat situs resmi perusahaan."
     ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+"""#),
+        ("rules/sms_lures2.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# More terse SMS and chat recruitment lures: the wording families that sms_lures.yaml missed, studied from the dev
+# split of job_lure_candidates, smishtank ("Job Advertisement") and SpamHunter (see ../shared/data/README.md).
+# No text of those corpora is copied here; every example is written for this file.
+# Families: fake interview invitations with an "access code" or an "HR co-ordinator" to call; a stranger who "got
+# your contact" and offers to share salary details; courier or driver jobs with same-day pay; "follow the
+# teacher / mentor" task groups; work done "on your phone" or "at your leisure"; delivery-boy jobs in "your own
+# city" behind a bare link; "I sent you a job offer yesterday" openers (en, es, pt, fr, de, id); "selected for a
+# well-paid job" with a link (es, pt, fr); Indonesian mass-recruitment links; a job offer that asks for card
+# details; "invest X to get Y" inside a job text; home-based work with CVs to a free-mail address.
+rules:
+  # ---------------------------------------------------------------- fake interview invitations (en)
+  - id: __L2_INTERVIEW_INVITE_EN
+    languages: [en]
+    pattern: '\binvit(?:e|ed|es|ing|ation)\b[^.!?\n]{0,40}?\binterview\b|\binterview\s+(?:invitation|detail)s?\b'
+    match: ["we would like to invite you to come and attend an interview"]
+    nomatch: ["your interview is on Monday"]
+
+  - id: __L2_INTERVIEW_ACCESS_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \baccess\s+(?:code|number|no\b|pin)|\bemployment\s+(?:form|letter\s+fee)s?\b
+    match: ["bring your access code"]
+    nomatch: ["building access is at the side door"]
+
+  - id: __L2_IV_GENERIC_EN
+    languages: [en]
+    pattern: '\b(?:dear|good\s+(?:day|morning|afternoon)|hello|hi)\s+(?:applicant|candidate|job\s?seeker)s?\b|\binterview\s+for\s+(?:a\s+)?(?:work|job)\s+from\s+home\b'
+    match: ["Dear applicant"]
+    nomatch: ["Dear Mr Smith"]
+
+  - id: __L2_IV_HRCOORD_EN
+    languages: [en]
+    pattern: '\b(?:hr|recruitment)\s+co[\s-]?ordinator\b'
+    match: ["call your HR co-ordinator"]
+    nomatch: ["call reception"]
+
+  - id: __L2_IV_CONFIRM_EN
+    languages: [en]
+    pattern: '\bconfirm\s+(?:your\s+)?(?:booking|seat|slot)\b|\b(?:not|no)\s+late(?:r)?\s+than\s+(?:today|tomorrow)\b|\bmust\s+not\s+be\s+late(?:r)?\s+than\b'
+    match: ["confirm your booking today"]
+    nomatch: ["confirm your attendance"]
+
+  - id: __L2_IV_CODE_EN
+    languages: [en]
+    pattern: '\b(?:send|text|sms)\s+[a-z]{0,6}\d[a-z\d-]{1,10}\s+to\s+\+?\d'
+    match: ["send APX991 to +15550100"]
+    nomatch: ["send it to me"]
+
+  - id: SMS_FAKE_INTERVIEW_INVITE_EN
+    tactic: data_harvest
+    weight: 6.7
+    languages: [en]
+    describe: "A texted interview invitation with the marks of the fake-interview scam: an 'access code' or 'employment form' to obtain, or two of a generic 'Dear applicant', an 'HR co-ordinator' to call, a booking to confirm 'not later than today', a code to text to a number"
+    meta: '__SMS_SHORT_TEXT && !__ABOUT_SCAMS_NO_CONTACT && ((__L2_INTERVIEW_INVITE_EN && (__L2_INTERVIEW_ACCESS_EN || 2 of (__L2_IV_GENERIC_EN, __L2_IV_HRCOORD_EN, __L2_IV_CONFIRM_EN, __L2_IV_CODE_EN))) || (__L2_INTERVIEW_ACCESS_EN && __SMS_JOBCONTEXT_EN && 1 of (__L2_IV_GENERIC_EN, __L2_IV_HRCOORD_EN, __L2_IV_CONFIRM_EN, __L2_IV_CODE_EN)))'
+    match:
+      - "Dear applicant, you are invited to attend an interview for a cleaner post. Call your HR coordinator Mr Ndlovu on 0710000000 to confirm your booking."
+      - "Good day, we invite you for an interview on Friday. Bring your ID, CV and the access code from your recruiter, phone 0600000000."
+      - "You are invited to an online interview for work from home, text JB1234 to +15550109999 to start."
+      - "Good morning candidate, for your interview on Tuesday bring your access number and call HR coordinator Mr Sithole."
+    nomatch:
+      - "Dear applicant, we invite you to an interview on 3 May at 10:00 at our Durban office; reply YES to confirm your attendance."
+      - "Hi Lerato, your interview with Coastal Foods is confirmed for Tuesday 9am. Reception will give you a visitor access card."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "Studied from: job_lure_candidates and SpamHunter (Tang et al., CCS 2022), dev split"
+
+  # ---------------------------------------------------------------- "I got your contact", can I share the salary (en)
+  - id: __L2_GOT_CONTACT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:passed|gave|given|shared|forwarded|sent)\s+(?:me|us)\s+(?:your|ur)\s+(?:contact|number|phone\s+number|mobile\s+number|details|cv|resume|profile)\b
+      | \b(?:got|gotten|received?|obtained|found)\s+(?:your|ur)\s+(?:contact|number|phone\s+number|mobile\s+number|no\.?|details|cv|resume|profile)\s+(?:from|through|via|on|in)\b
+      | \b(?:your|ur)\s+(?:contact|number|details|cv|resume)\s+(?:was|were|is|has\s+been|be)\s+(?:given|provided|recommended|shared|passed|forwarded)\s+(?:to\s+(?:me|us)\s+)?by\b
+    match: ["I received your contact from our HR department"]
+    nomatch: ["I received your parcel from the courier"]
+
+  - id: __L2_HR_SOURCE_EN
+    languages: [en]
+    pattern: '\bfrom\s+(?:our|the|my)\s+(?:hr|human\s+resources?|recruitment|recruiting|personnel|hiring)\s+(?:department|dept|team|office|manager|system)\b'
+    match: ["from our Human Resources Department"]
+    nomatch: ["from our sales team"]
+
+  - id: __L2_SHARE_DETAILS_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:can|may|could|shall)\s+(?:i|we)\s+(?:share|send|tell|introduce|explain|give)\s+(?:you\s{1,3})?(?:the\s{1,3}|more\s{1,3}|some\s{1,3})?(?:job|work|position|role|details|information|info|salary|more)\b
+      | \b(?:job|work)\s+(?:scope|content)\s+and\s+(?:the\s+)?(?:salary|pay|income|remuneration)\b
+    match: ["Can I share the job details?"]
+    nomatch: ["Can I call you later?"]
+
+  - id: SMS_RECRUITER_GOT_CONTACT_EN
+    tactic: offplatform
+    weight: 6.7
+    languages: [en]
+    describe: "A stranger says they got your contact (from 'our HR department', a recruiter, a site) and asks to share the job and salary details: the usual opener of a task or fake-job scam"
+    meta: '__SMS_SHORT_TEXT && __L2_GOT_CONTACT_EN && __L2_SHARE_DETAILS_EN && (__L2_HR_SOURCE_EN || __SMS_PAY_EN || __SMS_DAY_AMOUNT_EN) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Hello, this is Mia, HR assistant at a marketing firm. I obtained your number from our recruitment team about an opening. May I share the work content and salary?"
+      - "Hi! I got your number from a job site. We have a flexible online role paying 200-500 USD per day. Can I tell you more?"
+      - "My manager passed me your contact; our remote post pays 250 USD per day. Can I share the details?"
+    nomatch:
+      - "Hi, I found your CV on Reed. We have a warehouse role in Leeds; can I send you the job details by email?"
+      - "Hi, I got your number from your sister. Can I share the photos from the party?"
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "FTC consumer alert, 'Did you get a text offering you a job? It could be a scam' (2023)"
+      - "Studied from: job_lure_candidates (Super SMS Dataset), dev split"
+
+  # ---------------------------------------------------------------- courier / driver hired with same-day pay (en)
+  - id: __L2_HIRE_COURIER_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:look(?:ing)?\s+(?:to\s+hire|for)|hir(?:e|es|ing)|need(?:s|ing)?|recruit(?:s|ing)?|seeking)\s+(?:a\s{1,3}|an\s{1,3}|some\s{1,3}|\d{1,3}\s{1,3})?(?:local\s{1,3}|personal\s{1,3}|part[\s-]?time\s{1,3})?(?:couriers?|drivers?|runners?|errand\s+runners?|delivery\s+(?:boys?|agents?|persons?|people|staff))\b
+    match: ["We be look for courier part time", "Investor looking to hire driver"]
+    nomatch: ["The courier delivered my parcel"]
+
+  - id: __L2_SAME_DAY_PAY_EN
+    languages: [en]
+    pattern: '\bsame[\s-]day\s+(?:pay|payment|payout|cash)\b|\binstant\s+(?:pay|payout)\b|\bpaid\s+(?:on\s+)?the\s+same\s+day\b'
+    match: ["same day pay via Zelle"]
+    nomatch: ["same day delivery"]
+
+  - id: __L2_REPLY_NAME_EN
+    languages: [en]
+    pattern: '\b(?:reply|respond|text|send|sms)\s+(?:us\s+|me\s+|back\s+)?(?:with\s+)?(?:your\s+)?(?:full\s+)?name\b'
+    match: ["Reply with your name and zip code"]
+    nomatch: ["reply to this message"]
+
+  - id: SMS_COURIER_SAME_DAY_PAY_EN
+    tactic: money_mule
+    weight: 6.7
+    languages: [en]
+    describe: "A texted offer to work as a courier or driver for an unnamed 'group' or 'investor', paid daily or the same day, answered by replying with your name: the usual recruitment of cash or crypto mules"
+    meta: '__SMS_SHORT_TEXT && __L2_HIRE_COURIER_EN && (__SMS_PAY_EN || __L2_SAME_DAY_PAY_EN) && (__SMS_CTA_EN || __L2_REPLY_NAME_EN || __SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Private investor looking for a local courier, flexible hours, get paid the same day. Text us your name to begin."
+      - "Hiring drivers for errands in your town, daily earnings guaranteed, reply YES and your name."
+      - "Seeking a courier near you, same-day payout, text your name to begin."
+      - "Need a part-time driver around your area, instant pay, respond with your full name."
+    nomatch:
+      - "Hiring delivery drivers at our depot, £12.50 an hour paid weekly, apply in person."
+      - "Looking for a driver for Saturday's wedding, text me your name if you can help."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "FBI IC3, money mule awareness: https://www.fbi.gov/how-we-can-help-you/scams-and-safety/common-scams-and-crimes/money-mules"
+
+  # ---------------------------------------------------------------- "follow the teacher / mentor" task groups (en)
+  - id: __L2_FOLLOW_MENTOR_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:follow|assist|help)\s+(?:the|our|my|a|an)\s+(?:teacher|mentor|professor|tutor|analyst|instructor|coach)s?\b
+      | \bassist(?:ing|ant)\s+(?:teachers?|mentors?|analysts?)\b
+    match: ["Follow the teacher to complete the task"]
+    nomatch: ["The teacher will follow up tomorrow"]
+
+  - id: SMS_FOLLOW_MENTOR_DAILY_PAY_EN
+    tactic: task_scam
+    weight: 6.7
+    languages: [en]
+    describe: "Invites the reader to 'follow the teacher' or 'assist the mentor' on tasks for a daily income: the recruiting line of investment and task-group scams"
+    meta: '__SMS_SHORT_TEXT && __L2_FOLLOW_MENTOR_EN && (__SMS_PAY_EN || __SMS_DAY_AMOUNT_EN) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Assist our mentor with simple stock tasks, daily income 150-400 USD, only 25 places left."
+      - "Follow the analyst and earn 300 per day, add t.me/example_team"
+    nomatch:
+      - "Follow the teacher's lesson plan; the school pays supply staff monthly."
+      - "Our mentor programme runs for six weeks."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "Studied from: job_lure_candidates (Super SMS Dataset), dev split"
+
+  # ---------------------------------------------------------------- work on your phone, at your leisure (en)
+  - id: __L2_EASY_WORK_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:work|works|working|earn\w{0,3}|make\s+money|jobs?)\s+(?:[\w-]{1,10}\s{1,3}){0,2}?(?:on|with|using|from|via)\s+(?:only\s{1,3}|just\s{1,3})?(?:(?:your|ur|a)\s{1,3})?(?:own\s{1,3})?(?:mobile\s{1,3}|cell\s{1,3})?(?:phone|mobile|smart\s?phone|cell\s?phone)\b
+      | \bat\s+(?:your|ur)\s+(?:own\s+)?leisure\b
+      | \b(?:won['’]?t|will\s+not|wont|does\s+not|doesn['’]?t|do\s+not|don['’]?t)\s+(?:disturb|affect|interfere\s+with|clash\s+with)\s+(?:you\s+from\s+|with\s+)?(?:your|ur)\s+(?:current|present|regular|main|day|full[\s-]?time)\s+(?:job|work)\b
+      | \bno\s+need\s+to\s+(?:work\s+on\s+site|go\s+to\s+(?:the\s+)?office|come\s+to\s+(?:the\s+)?office|commute)\b
+      | \bno\s+(?:marketing|sales|selling|targets?)\b[^.!?\n]{0,20}?\bno\s+(?:marketing|sales|selling|targets?|insurance|investment)\b
+      | \b(?:watch(?:ing)?|like|liking)\s+(?:youtube\s+)?(?:videos?|ads)\b[^.!?\n]{0,30}?\bearn
+    match:
+      - "you can work part time on your phone"
+      - "at your leisure"
+      - "No Marketing No Sales"
+    nomatch:
+      - "check your shift on the app"
+      - "no marketing emails please"
+
+  - id: SMS_JOB_EASY_WORK_EN
+    tactic: unrealistic_pay
+    weight: 6.7
+    languages: [en]
+    describe: "A texted part-time or home job sold as effortless: done on your phone, at your leisure, without disturbing your current job, with 'no target, no marketing', or for watching videos"
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_EN && __L2_EASY_WORK_EN && !SMS_JOB_DAILY_PAY_EN && !SMS_JOB_CHAT_APP_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "We are hiring part-time helpers, you can do the work using only your phone."
+      - "Home based typing jobs, do them at your own leisure, text 5550100 for details."
+      - "Part time vacancy, no target no marketing, salary 12000, call now."
+    nomatch:
+      - "We are hiring part-time staff; shifts are shown in the rota app."
+      - "Part-time job at the bakery, no sales targets, apply in store."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "FTC consumer alert, 'Did you get a text offering you a job? It could be a scam' (2023)"
+
+  # ---------------------------------------------------------------- delivery-boy jobs in your own city behind a link (en, Hinglish)
+  - id: __L2_DELIVERY_JOB_EN
+    languages: [en, hi]
+    flags: [extended]
+    pattern: |
+      \bdelivery\s+(?:boys?|jobs?|executives?|partners?|agents?|staff)\b
+    match: ["Local Delivery Boy"]
+    nomatch: ["delivery of your order"]
+
+  - id: __L2_CITY_OR_BRAND_EN
+    languages: [en, hi]
+    flags: [extended]
+    pattern: |
+      \b(?:in|near|at)\s+(?:your|ur)\s+(?:own\s+)?(?:city|area|town|locality|location)\b
+      | \b(?:amazon|flipkart|swiggy|zomato|big\s?basket|blinkit|zepto|myntra|meesho|dunzo|delhivery)\b
+    match: ["in your own city"]
+    nomatch: ["in the city centre"]
+
+  - id: __L2_SALARY_AMOUNT_EN
+    languages: [en, hi]
+    flags: [extended]
+    pattern: |
+      \b(?:salary|sal|income|pay)\s+(?:of\s+|upto\s+|up\s+to\s+)?(?:rs\.?\s?|₹\s?|inr\s?|\$\s?)?(?:\d|x{2,})
+      | (?:\brs\.?\s?|₹\s?|\binr\s?)(?:\d|x{2,})[\d,x]{0,9}\s?(?:/-\s?)?(?:per\s+month|monthly|pm|p\.m\.|mahina|mahine|kamao|kamaye)
+    match: ["Salary of Rs XXXXX", "Rs 20,000 per month kamao"]
+    nomatch: ["salary credited"]
+
+  - id: SMS_DELIVERY_JOB_LINK_EN
+    tactic: impersonation
+    weight: 6.7
+    languages: [en, hi]
+    describe: "A texted delivery-boy or delivery job 'in your own city' or with a big shop's name, a salary figure and only a bare link to apply: the usual fake e-commerce recruitment SMS"
+    describe-local:
+      hi: "एक एसएमएस जिसमें 'आपके अपने शहर में' या किसी बड़ी कंपनी के नाम से डिलीवरी बॉय की नौकरी, वेतन की रकम और आवेदन के लिए सिर्फ एक लिंक है: नकली ई-कॉमर्स भर्ती का आम संदेश"
+    meta: '__SMS_SHORT_TEXT && __L2_DELIVERY_JOB_EN && __L2_CITY_OR_BRAND_EN && __L2_SALARY_AMOUNT_EN && __SMS_LINK_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Flipkart is providing a job of delivery boy in your own city, salary Rs 18500 plus bonus, details http://198.51.100.7/j"
+      - "Zepto jaisi company mein delivery job pao, Rs 22,000 per month kamao, apply www.short.example/dj"
+    nomatch:
+      - "Your Flipkart delivery boy will arrive today, track at http://fkrt.example/t"
+      - "Delivery staff wanted at our Pune warehouse, salary Rs 18000, apply at careers page http://example-logistics.in/jobs in person interview."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "Studied from: job_lure_candidates and SpamHunter (Tang et al., CCS 2022), dev split"
+
+  # ---------------------------------------------------------------- "I sent you a job offer yesterday" (en, es, pt, fr, de, id)
+  - id: SMS_SENT_JOB_OFFER_OPENER
+    tactic: offplatform
+    weight: 6.7
+    languages: [en, es, pt, fr, de, id]
+    flags: [extended]
+    describe: "A stranger's opener claiming to have already sent 'a job offer' or 'a job invitation' yesterday, to draw a reply that starts a task or fake-job scam"
+    describe-local:
+      es: "Un mensaje de un desconocido que dice haber enviado ayer «una oferta de trabajo» o «una invitación de empleo», para provocar una respuesta que abre una estafa de tareas o de empleo falso"
+      pt: "Uma mensagem de um desconhecido que diz ter enviado ontem «um convite de emprego» ou «uma oferta de trabalho», para provocar uma resposta que abre um golpe de tarefas ou de emprego falso"
+      fr: "Un message d’un inconnu qui affirme avoir envoyé hier « une offre d’emploi » ou « une invitation », pour obtenir une réponse qui ouvre une arnaque aux tâches ou au faux emploi"
+      de: "Die Nachricht eines Unbekannten, der behauptet, gestern „ein Jobangebot“ oder „eine Einladung“ geschickt zu haben, um eine Antwort zu bekommen, mit der ein Aufgaben- oder Fake-Job-Betrug beginnt"
+      id: "Pesan dari orang tak dikenal yang mengaku sudah mengirim «tawaran kerja» atau «undangan kerja» kemarin, untuk memancing balasan yang membuka penipuan tugas atau lowongan palsu"
+    pattern: |
+      \b(?:i|we)\s+(?:sent|send|texted|emailed|messaged)\s+(?:you\s+)?(?:a|an)\s+(?:job|work|employment|part[\s-]?time\s+job)\s+(?:offer|invitation|invite|opportunity)\b[^.!?\n]{0,40}?\b(?:yesterday|last\s+night|earlier\s+today|the\s+other\s+day|days?\s+ago)\b
+      | \b(?:yesterday|last\s+night)\s+(?:i|we)\s+(?:sent|texted|emailed)\s+(?:you\s+)?(?:a|an)\s+(?:job|work|employment)\s+(?:offer|invitation|invite)\b
+      | \b(?:te|le|les)\s+(?:envi[ée]|mand[ée]|envi[áa]mos|mandamos)\s+(?:ayer\s+)?(?:una|un)\s+(?:oferta|invitaci[óo]n|propuesta)\s+de\s+(?:trabajo|empleo)\b
+      | \b(?:mandei|enviei|mandamos|enviamos)\s+(?:ontem\s+)?(?:a\s+voc[êe]\s+|pra\s+voc[êe]\s+|para\s+voc[êe]\s+)?(?:um|uma)\s+(?:convite|oferta|proposta)\s+de\s+(?:emprego|trabalho)\b
+      | \bvous\s+ai\s+envoy[ée]\s+(?:hier\s+)?une?\s+(?:offre|proposition|invitation)\s+d['’]\s?(?:emploi|embauche|travail)\b
+      | \bhabe\s+(?:ihnen|dir)\s+(?:gestern\s+)?(?:ein|eine)\s+(?:job|stellen|arbeits)(?:angebot|einladung)\b
+      | \b(?:sudah\s+|telah\s+)?mengirim(?:kan)?\s+(?:anda\s+|kamu\s+)?(?:tawaran|undangan)\s+(?:kerja|pekerjaan)\s+(?:kemarin|kemaren)\b
+    match:
+      - "Hi, I sent you a job offer yesterday, did you get it?"
+      - "Buenas, ayer te mandé una invitación de empleo, ¿la recibiste?"
+      - "Oi, mandei ontem uma oferta de trabalho pra você, viu?"
+      - "Bonjour, je vous ai envoyé hier une offre d'emploi, l'avez-vous reçue ?"
+      - "Hallo, ich habe Ihnen gestern ein Jobangebot geschickt."
+      - "Halo, saya sudah mengirimkan tawaran kerja kemarin, sudah dibaca?"
+    nomatch:
+      - "I sent you the offer letter yesterday, please sign it in the portal."
+      - "Te envié ayer el contrato que firmamos en la entrevista."
+      - "Enviei ontem o currículo para a vaga da padaria."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "Studied from: SpamHunter (Tang et al., CCS 2022), dev split"
+
+  # ---------------------------------------------------------------- selected for a well-paid job, with a link (es, pt, fr, en)
+  - id: __L2_SELECTED_JOB_ROM
+    languages: [es, pt, fr, en]
+    flags: [extended]
+    pattern: |
+      \bseleccionad[oa]s?\s+(?:para|como)\s+(?:un\s+|una\s+|el\s+|la\s+)?(?:trabajo|empleo|puesto|vacante|oferta)\b
+      | \bselecionad[oa]s?\s+para\s+(?:um\s+|uma\s+|a\s+|o\s+)?(?:emprego|trabalho|vaga|cargo|oportunidade)\b
+      | \bs[ée]lectionn[ée]e?s?\s+pour\s+(?:un\s+|une\s+|le\s+|la\s+)?(?:emploi|poste|travail|job|mission)\b
+      | \bselected\s+for\s+(?:a\s+)?(?:well[\s-]paid|high[\s-]paying|remote)\s+(?:job|position|role)\b
+    match: ["Ha sido seleccionado para un trabajo"]
+    nomatch: ["seleccionado para la final"]
+
+  - id: __L2_WELL_PAID_ROM
+    languages: [es, pt, fr, en]
+    pattern: '\bbien\s+(?:remunerad[oa]s?|pagad[oa]s?|r[ée]mun[ée]r[ée]e?s?|pay[ée]e?s?)\b|\bbem\s+(?:remunerad[oa]s?|pag[oa]s?)\b|\b(?:well[\s-]paid|high[\s-]paying)\s+(?:job|position|role)\b'
+    match: ["bien remunerado"]
+    nomatch: ["bien hecho"]
+
+  - id: SMS_SELECTED_WELL_PAID_LINK
+    tactic: data_harvest
+    weight: 6.7
+    languages: [es, pt, fr, en]
+    describe: "An unsolicited text saying the reader was selected for a 'well-paid' job, with only a link or chat app to go on"
+    describe-local:
+      es: "Un mensaje no solicitado que dice que el lector fue seleccionado para un trabajo «bien remunerado», con solo un enlace o una app de chat para seguir"
+      pt: "Uma mensagem não solicitada que diz que o leitor foi selecionado para um trabalho «bem remunerado», com apenas um link ou app de conversa para seguir"
+      fr: "Un message non sollicité qui annonce au lecteur qu’il a été sélectionné pour un emploi « bien rémunéré », avec seulement un lien ou une messagerie pour la suite"
+    meta: '__SMS_SHORT_TEXT && __L2_SELECTED_JOB_ROM && __L2_WELL_PAID_ROM && (__SMS_LINK_EN || __SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_SELECTED_JOB_LINK_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Usted ha sido seleccionada para un empleo bien pagado. Detalles: http://bit.ly/ejemplo1"
+      - "Você foi selecionado para uma vaga bem remunerada, confira http://encurta.example/v"
+      - "Vous avez été sélectionné pour un poste bien rémunéré : http://bit.ly/exemple"
+    nomatch:
+      - "Ha sido seleccionado para un trabajo en nuestra tienda; firme el contrato en la oficina."
+      - "Ha sido seleccionado para la final del concurso bien pagado, vea http://tv.example"
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "INCIBE, ofertas de empleo falsas por SMS: https://www.incibe.es/ciudadania/avisos"
+
+  # ---------------------------------------------------------------- Indonesian mass-recruitment links
+  - id: SMS_MASS_RECRUITMENT_LINK_ID
+    tactic: impersonation
+    weight: 6.7
+    languages: [id, ms]
+    flags: [extended]
+    describe: "A short text announcing 'massive' recruitment (lowongan kerja besar-besaran) for all school levels with only a link or chat number to apply: the usual fake company or hospital recruitment SMS"
+    describe-local:
+      id: "Pesan singkat yang mengumumkan lowongan kerja besar-besaran untuk semua jenjang pendidikan dengan hanya tautan atau nomor chat untuk melamar: pola umum rekrutmen palsu atas nama perusahaan atau rumah sakit"
+      ms: "Mesej ringkas yang mengumumkan pengambilan pekerja besar-besaran untuk semua peringkat pendidikan dengan hanya pautan atau nombor chat untuk memohon: corak biasa pengambilan palsu atas nama syarikat atau hospital"
+    pattern: |
+      \b(?:lowongan|rekrutmen|recruitment|penerimaan|pengambilan)\s+(?:kerja\s+|karyawan\s+|pegawai\s+|pekerja\s+)?(?:secara\s+)?(?:besar[\s-]{0,2}besaran|massal)\b
+      [^\n]{0,160}?\b(?:klik|link|tautan|https?|www\.|wa\b|whats\s?app|hubungi|\w{3,30}\.(?:com|id|net|org)\b)
+    match:
+      - "RS Sehat Sentosa membuka lowongan kerja besar-besaran untuk lulusan SMA D3 S1, daftar klik link rekrut-rs.example"
+      - "Penerimaan karyawan massal PT Contoh Jaya, info hubungi WA 0812000000"
+      - "Recruitment besar-besaran perusahaan tambang, semua jurusan, daftar di www.rekrut.example"
+    nomatch:
+      - "Berita: pabrik baru di Karawang akan menyerap ribuan tenaga kerja tahun depan."
+      - "Lowongan kerja staf gudang, lamar lewat situs resmi perusahaan."
+    ref:
+      - "Kominfo, waspada lowongan kerja palsu: https://www.kominfo.go.id"
+      - "Studied from: SpamHunter (Tang et al., CCS 2022), dev split"
+
+  # ---------------------------------------------------------------- qualified / selected, contact your recruitment officer (en)
+  - id: __L2_CONTACT_HANDLER_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:contact|call|text|sms|whatsapp|message|reach)\s+(?:your|ur)\s+(?:recruitment|recruiting|hr|h\.r\.?|placement|hiring|employment)\s+(?:co[\s-]?ordinator|assistan(?:t|ce)|officer|agent|personnel|consultant|desk)s?\b
+    match: ["Contact your recruitment assistance"]
+    nomatch: ["contact your recruiter Jane at Acme"]
+
+  - id: SMS_SELECTED_CONTACT_HANDLER_EN
+    tactic: impersonation
+    weight: 6.7
+    languages: [en]
+    describe: "An unsolicited text saying the reader qualified or was selected to join a service or company, who must now contact 'your recruitment officer' or 'your HR co-ordinator' at a number"
+    meta: '__SMS_SHORT_TEXT && __SMS_SELECTED_EN && __L2_CONTACT_HANDLER_EN && !SMS_FAKE_INTERVIEW_INVITE_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Thank you for your details, you have qualified to join the customs service. Call your recruitment officer on 0800000000 for the next step."
+    nomatch:
+      - "You have been selected for the Graduate Analyst role; your offer letter is in the candidate portal."
+      - "Please contact your recruitment officer if you wish to change your interview date."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+      - "Studied from: job_lure_candidates (Super SMS Dataset), dev split"
+
+  # ---------------------------------------------------------------- application successful, sign within hours (en)
+  - id: __L2_SIGN_WITHIN_HOURS_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \bsign\b[^.!?\n]{0,40}?\b(?:send|return|e-?mail|submit)\w*\s+(?:it\s+|them\s+)?back\s+within\s+(?:[1-9]|1[0-2]|x{1,2}|one|two|three|a\s+few)\s+(?:hours?|hrs?|minutes?|mins?)\b
+    match: ["Sign and send back within X hour"]
+    nomatch: ["Sign and send back within 5 days"]
+
+  - id: SMS_SUCCESS_SIGN_WITHIN_HOURS_EN
+    tactic: urgency
+    weight: 6.7
+    languages: [en]
+    describe: "An unsolicited text saying the job application succeeded and the 'contract' must be signed and sent back within a few hours"
+    meta: '__SMS_SHORT_TEXT && (__SMS_SELECTED_EN || __L2_IV_GENERIC_EN) && __L2_SIGN_WITHIN_HOURS_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Dear applicant, your application was successful. Sign the attached contract and email it back within 3 hours to secure the post."
+      - "Dear candidate, the employment contract is in your inbox; sign and send it back within two hours."
+    nomatch:
+      - "Your application was successful. Please sign the contract and send it back within 5 working days."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+  # ---------------------------------------------------------------- job offer that asks for card details (en)
+  - id: __L2_JOB_OFFERED_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \boffer\s+you\s+(?:the|a|this|our)\s+(?:\w{1,15}\s{1,3})?(?:job|position|role|post)\b
+      | \b(?:you['’]?re|you\s+are|you\s+have\s+been|you\s+be)\s+hired\b
+      | \bwelcome\s+(?:to|aboard)\s+(?:the\s+|our\s+)?team\b
+    match: ["We'd like to offer you the job!"]
+    nomatch: ["We offer you a discount"]
+
+  - id: SMS_JOB_OFFER_CARD_DATA_EN
+    tactic: data_harvest
+    weight: 3.7
+    languages: [en]
+    describe: "A job offer that, in the same short message, asks for the reader's card details; no employer needs a card to pay a salary"
+    meta: '__SMS_SHORT_TEXT && __L2_JOB_OFFERED_EN && (DATA_CARD_FOR_SALARY || DATA_BANK_CARD_EN) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "You're hired! To set up your pay we need your debit card number, expiry date and CVV."
+    nomatch:
+      - "You're hired! Add your bank account details in the payroll portal before Monday."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+  # ---------------------------------------------------------------- invest X to get Y in a job text (en)
+  - id: __L2_INVEST_MULTIPLY_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:invest|deposit|recharge|top\s?up)\s+(?:in\s+|only\s+|just\s+)?(?:rs\.?|₹|inr|\$|usd)?\s?(?:\d|x{2,})[\d,x]{0,8}\s?(?:rs|inr|usd|\$)?\s+(?:to|and)\s+(?:get|earn|receive|make)\s+(?:back\s+)?(?:rs\.?|₹|inr|\$|usd)?\s?(?:\d|x)
+    match: ["invest in 500RS to get 900RS"]
+    nomatch: ["invest time to get better"]
+
+  - id: SMS_INVEST_TO_EARN_JOB_EN
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [en]
+    describe: "A job or income offer that asks the reader to 'invest' or 'recharge' a sum to get a larger one back"
+    meta: '__SMS_SHORT_TEXT && __L2_INVEST_MULTIPLY_EN && (__SMS_JOB_EN || __SMS_PAY_EN || __SMS_CHAT_EN) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Join our team, recharge 300 to get 900 back the same day as your daily salary"
+    nomatch:
+      - "Recharge 300 to get 2GB extra data this week"
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams ('never pay for the promise of a job')"
+
+  # ---------------------------------------------------------------- still looking for a job? chat app (en)
+  - id: __L2_STILL_NEED_JOB_EN
+    languages: [en]
+    pattern: '\bstill\s+(?:need|want|looking|searching|seeking|interested)\w*\b[^.!?\n]{0,25}?\b(?:jobs?|work|positions?|employment)\b'
+    match: ["if you still need to apply for a job"]
+    nomatch: ["still need milk"]
+
+  - id: SMS_STILL_NEED_JOB_CHAT_EN
+    tactic: offplatform
+    weight: 2.0
+    languages: [en]
+    describe: "Asks whether the reader still needs a job and sends them to a Telegram or WhatsApp contact"
+    meta: '__SMS_SHORT_TEXT && __L2_STILL_NEED_JOB_EN && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Are you still looking for work? My manager can help, write to t.me/example_hr"
+    nomatch:
+      - "Are you still looking for work? Our job centre is open on Monday."
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+  # ---------------------------------------------------------------- home-based work, CV to a free-mail address (en)
+  - id: __L2_HOME_WORK_EN
+    languages: [en]
+    pattern: '\b(?:work|job|jobs)\s+(?:from|at)\s+(?:your\s+|own\s+)?home\b|\bhome[\s-]based\b|\bdata\s+entry\b|\btyping\s+(?:job|work)s?\b|\bonline\s+(?:job|work)s?\b'
+    match: ["Data Entry Work at Own Home"]
+    nomatch: ["home office"]
+
+  - id: __L2_FREEMAIL_CV_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:e-?mail|send|mail|forward)\s+(?:us\s+|me\s+)?(?:your\s+|ur\s+)?(?:updated\s+)?(?:resume|cv|bio-?data|details|profile)\s+(?:to|at|on)\s{1,3}[\w.+-]{1,40}@(?:gmail|yahoo|hotmail|outlook|rediffmail|ymail|aol|live)\b
+    match: ["Email your resume to homejobs@gmail.com"]
+    nomatch: ["Email your resume to jobs@acme.com"]
+
+  - id: SMS_HOME_WORK_FREEMAIL_CV_EN
+    tactic: data_harvest
+    weight: 6.7
+    languages: [en]
+    describe: "A texted home-based or data-entry job that collects CVs at a free-mail address (Gmail, Yahoo) instead of an employer's own"
+    meta: '__SMS_SHORT_TEXT && __L2_HOME_WORK_EN && __L2_FREEMAIL_CV_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Wanted: home based data entry operators, part or full time. Send your CV to easywork.jobs@gmail.com"
+    nomatch:
+      - "Wanted: home based data entry operators. Send your CV to hr@acme-data.com"
+    ref:
+      - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
+
+  # ---------------------------------------------------------------- mystery shoppers paid a large fixed sum (en)
+  - id: __L2_MYSTERY_SHOPPER_EN
+    languages: [en]
+    pattern: '\b(?:mystery|secret)\s+(?:shoppers?|shopping|customers?|evaluators?)\b'
+    match: ["Mystery Shoppers"]
+    nomatch: ["mystery novel"]
+
+  - id: __L2_BIG_FIXED_PAY_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      (?:[$€£]\s?|\b(?:usd|us\$)\s?)[1-9]\d{2,3}(?![\d,]|\.\d)
+    match: ["Pay Rate: $295."]
+    nomatch: ["$29.50"]
+
+  - id: SMS_MYSTERY_SHOPPER_PAY_EN
+    tactic: unrealistic_pay
+    weight: 6.7
+    languages: [en]
+    describe: "A texted 'mystery shopper' job paying a large fixed sum (hundreds of dollars) per assignment, the classic front of the fake-cheque scam"
+    meta: '__SMS_SHORT_TEXT && __L2_MYSTERY_SHOPPER_EN && __L2_BIG_FIXED_PAY_EN && (__SMS_CTA_EN || __SMS_CHAT_EN || __SMS_LINK_EN || __SMS_JOB_EN) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Become a secret shopper in your area and earn $350 per assignment. Apply at http://shop-eval.example"
+    nomatch:
+      - "Mystery shoppers wanted: $15 per visit plus the meal refunded, apply at http://shopper.example"
+      - "Mystery shopping report: the store scored 295 points this month."
+    ref:
+      - "FTC, Mystery Shopper Scams: https://consumer.ftc.gov/articles/mystery-shopper-scams"
 
 """#),
         ("rules/tactics-broad.yaml", #"""
@@ -28760,6 +29435,140 @@ rules:
     nomatch:
       - "Candidatures jusqu'au 30 juin ; réponse sous 10 jours ouvrés."
       - "Poste à pourvoir dès que possible."
+
+"""#),
+        ("rules/victim_pleas.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# A victim's own plea from a scam compound, in the nine languages: written in the first person and the present
+# ("they took my passport", "I can't leave"), it asks a relative to contact the embassy, the ministry or the police
+# FOR the writer ("call the embassy for me", "vai à embaixada", "tolong lapor KBRI", "帮我报警"). It names the
+# embassy and the police like a warning does, but it is evidence of trafficking: a moderator must be alerted.
+#
+# __VICTIM_PLEA_xx, one pattern sub-rule per language, is the plea itself: an informal imperative or "please"
+# addressed to one person (tu/tú/du forms, "tolong", "paki-", "giúp con", "帮我"), naming the embassy, consulate,
+# foreign ministry or police. Official warnings use the polite or impersonal form ("contactez", "comuníquese",
+# "wenden Sie sich", "segera hubungi", "请立即报警"), so they do not match.
+# The warning and legitimacy rules keep silent when it fires (their `unless` lists name __VICTIM_PLEA_xx; the meta
+# guards __ABOUT_SCAMS_NO_CONTACT, __FRAMED_ABOUT_SCAMS and __FRAMED_RETELLING name __VICTIM_PLEA_OWN), and
+# COER_VICTIM_PLEA scores it when the writer also says, in the first person, that they are held.
+# A relative's or journalist's later account (my brother..., she said..., according to...) is not a plea:
+# __VICTIM_PLEA_OWN and the scoring rules stay off when __TB_RELATIVE or __TB_THIRD_REPORT fire.
+rules:
+  - id: __VICTIM_PLEA_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:call|contact|tell|ring|alert|email|go\s+to)\s+the\s+(?:[a-z]{2,20}\s+)?(?:embassy|consulate|police|foreign\s+(?:office|ministry))\b
+        [^.!?\n]{0,40}?\b(?:for\s+me|about\s+me|where\s+i\s+am|(?:give|tell)\s+them\s+my\s+(?:name|location)|my\s+name\s+is)\b
+    match: ["Please call the embassy for me and tell them where I am."]
+  - id: __VICTIM_PLEA_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<!\bil\s)(?<!elle\s)(?<!\bon\s)(?<!\bqui\s)
+      \b(?:contacte|appelle|pr[ée]viens|alerte|va\s+[àa]|pr[ée]viens)\s+(?:l['’]\s?ambassade|la\s+police|le\s+consulat|les\s+gendarmes|la\s+gendarmerie|le\s+minist[èe]re|le\s+quai\s+d['’]orsay)\b
+    match: ["S'il te plaît, contacte l'ambassade ou la police."]
+  - id: __VICTIM_PLEA_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      (?<!\bse\s)(?<!ella\s)(?<!\bél\s)(?<!\bel\s)(?<!\bque\s)
+      \b(?:llama|avisa|contacta|ve|habla\s+con|denuncia|escr[íi]bele|ac[úu]de)\s+(?:a\s+la\s+|a\s+|al\s+|la\s+|el\s+|con\s+la\s+)?(?:canciller[íi]a|embajada|consulado|polic[íi]a|fiscal[íi]a)\b
+      | \bnecesito\s+que\s+(?:vayas|llames|avises|contactes)\s+a\s+(?:la\s+)?(?:canciller[íi]a|embajada|consulado|polic[íi]a)\b
+    match: ["Por favor llama a la Cancillería y diles dónde estoy."]
+  - id: __VICTIM_PLEA_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      (?<!\bele\s)(?<!\bela\s)(?<!voc[êe]\s)(?<!\bque\s)
+      \b(?:liga|vai|contacta|avisa|fala|procura|telefona|corre)\s+(?:j[áa]\s+)?(?:para\s+(?:a\s+|o\s+)?|[àa]\s+|ao\s+|com\s+(?:a\s+|o\s+)?|a\s+|o\s+)?(?:embaixada|itamaraty|pol[íi]cia|consulado|minist[ée]rio|psp|gnr|pf)\b
+    match: ["Por favor vai à embaixada ou liga para o Itamaraty."]
+  - id: __VICTIM_PLEA_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:ruf|geh|sag|informier|kontaktier|meld)\w{0,2}\s+(?:bitte\s+)?(?:sofort\s+)?(?:das\s+ausw[äa]rtige\s+amt|die\s+botschaft|der\s+botschaft|die\s+polizei|zur\s+polizei|zur\s+botschaft|beim\s+ausw[äa]rtigen\s+amt|bei\s+der\s+(?:botschaft|polizei))\b(?!\s+(?:sie|ihr)\b)
+    match: ["Bitte ruf das Auswärtige Amt an."]
+  - id: __VICTIM_PLEA_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \btolong(?:in)?\s+(?:hubungi|hubungin|lapor(?:kan|in)?|kabari|kabarin|kontak|telepon|telpon|datang(?:i)?|bilang|kasih\s+tahu)\s+(?:ke\s+)?(?:pihak\s+)?(?:kbri|kjri|kemlu|polisi|kedutaan|bp2mi|kantor\s+polisi)\b
+    match: ["Tolong hubungi KBRI atau lapor polisi."]
+  - id: __VICTIM_PLEA_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:paki-?(?:tawagan|report|sabihan|sabi|kontak|contact|balitaan|puntahan)\w{0,4}|tawagan\s+(?:mo|nyo|niyo|ninyo)|i-?report\s+(?:mo|nyo|niyo))\s+(?:na\s+)?(?:po\s+)?(?:ang\s+|sa\s+)?(?:mga\s+)?(?:embassy|embahada|pulis|dmw|owwa|dfa|konsulado)\b
+    match: ["Pakitawagan ang embassy o DMW, please."]
+  - id: __VICTIM_PLEA_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \b(?:b[áa]o|li[êe]n\s+h[ệe]|g[ọo]i(?:\s+cho)?|tr[ìi]nh\s+b[áa]o)\s+(?:v[ớo]i\s+)?(?:c[ôo]ng\s+an|[đd][ạa]i\s+s[ứu]\s+qu[áa]n|c[ảa]nh\s+s[áa]t|l[ãa]nh\s+s[ựu]\s+qu[áa]n|b[ộo]\s+ngo[ạa]i\s+giao)\b[^.!?\n]{0,40}?\bgi[úu]p\s+(?:con|em|ch[áa]u|t[ôo]i|m[ìi]nh)\b
+    match: ["Mẹ báo công an và đại sứ quán giúp con với."]
+  - id: __VICTIM_PLEA_ZH
+    languages: [zh]
+    pattern: '[帮幫替]我(?:去)?(?:派出所)?(?:报警|報警|(?:[联聯](?:系|繫|络|絡)|通知|找)(?:一下)?(?:中国|中國|我[们們]的)?(?:驻[^，。！\n]{0,4})?(?:大使[馆館]|使[馆館]|[领領]事[馆館]|外交部|警察|警方))'
+    match: ["求你帮我报警，或者联系大使馆。"]
+  - id: __VICTIM_PLEA
+    languages: [any]
+    meta: '__VICTIM_PLEA_EN || __VICTIM_PLEA_FR || __VICTIM_PLEA_ES || __VICTIM_PLEA_PT || __VICTIM_PLEA_DE || __VICTIM_PLEA_ID || __VICTIM_PLEA_TL || __VICTIM_PLEA_VI || __VICTIM_PLEA_ZH'
+  # The plea, in a text that is not a relative's or a reporter's account.
+  - id: __VICTIM_PLEA_OWN
+    languages: [any]
+    meta: '__VICTIM_PLEA && !__TB_RELATIVE && !__TB_THIRD_REPORT'
+
+  - id: COER_VICTIM_PLEA
+    tactic: coercion
+    weight: 4.0
+    languages: [any]
+    describe: "A victim writes in the first person from where they are held and asks the reader to contact the embassy, ministry or police for them: a trafficking plea, not a warning"
+    describe-local:
+      fr: "Une victime écrit à la première personne depuis l'endroit où elle est retenue et demande de prévenir l'ambassade, le ministère ou la police pour elle"
+      es: "Una víctima escribe en primera persona desde donde la retienen y pide que avisen por ella a la embajada, la Cancillería o la policía"
+      pt: "Uma vítima escreve na primeira pessoa de onde está retida e pede que avisem por ela a embaixada, o ministério ou a polícia"
+      de: "Ein Opfer schreibt in der Ich-Form vom Ort, an dem es festgehalten wird, und bittet, für es die Botschaft, das Auswärtige Amt oder die Polizei zu verständigen"
+      id: "Korban menulis sebagai orang pertama dari tempat ia ditahan dan meminta pembaca menghubungi KBRI, Kemlu atau polisi untuknya"
+      tl: "Sumusulat ang biktima mula sa lugar kung saan siya hawak at hinihiling na tawagan para sa kanya ang embahada, DFA/DMW o pulis"
+      vi: "Nạn nhân tự viết từ nơi đang bị giữ và nhờ người nhận báo đại sứ quán, Bộ Ngoại giao hoặc công an giúp mình"
+      zh: "受害者以第一人称从被控制的地方求助，请对方帮自己联系大使馆、外交部或报警"
+    meta: '__VICTIM_PLEA_OWN && (__FIRST_PERSON_VICTIM || __TB_FIRST_PERSON && 1 of (__TB_CO_PASSPORT, __TB_CO_DEBT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_QUOTA, __TB_CO_SOLD))'
+    match:
+      - "I'm being held in a compound in Myawaddy and I can't leave. Please contact the embassy for me, my name is Joel Park."
+      - "Estou presa num prédio e não me deixam sair. Vai à embaixada, por favor."
+      - "我被关在园区出不去，求你帮我报警。"
+      - "Aku disekap di Kamboja. Tolong hubungi KBRI ya."
+    nomatch:
+      - "My brother was held in a compound in Myawaddy and couldn't leave; we called the embassy for him and he is home now."
+      - "If you are held and cannot leave, contact the embassy hotline immediately."
+      - "我弟弟被关在园区，我们已经报警并联系了大使馆。"
+      - "Menurut polisi, korban disekap di Kamboja. Keluarga diminta menghubungi KBRI."
+    ref:
+      - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
+      - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
+  - id: COER_VICTIM_PLEA_HELD
+    tactic: coercion
+    weight: 3.0
+    languages: [any]
+    describe: "The plea to contact the embassy or police comes with the writer's own account of being held (locked in, passport taken, not allowed to leave): a moderator should be alerted"
+    describe-local:
+      fr: "La demande de prévenir l'ambassade ou la police s'accompagne du récit de l'auteur retenu (enfermé, passeport pris, interdit de partir)"
+      es: "El pedido de avisar a la embajada o a la policía va con el relato propio de estar retenido (encerrado, sin pasaporte, sin poder salir)"
+      pt: "O pedido para avisar a embaixada ou a polícia vem com o relato de quem está retido (fechado, sem passaporte, sem poder sair)"
+      de: "Die Bitte, Botschaft oder Polizei zu verständigen, kommt mit dem eigenen Bericht, festgehalten zu werden (eingesperrt, Pass weg, darf nicht gehen)"
+      id: "Permintaan menghubungi KBRI atau polisi disertai cerita penulis sendiri bahwa ia ditahan (dikurung, paspor diambil, tidak boleh pulang)"
+      tl: "Ang pakiusap na tawagan ang embahada o pulis ay may kasamang sariling salaysay ng pagkakakulong (kinuha ang passport, hindi makaalis)"
+      vi: "Lời nhờ báo đại sứ quán hoặc công an đi kèm lời kể của chính người viết về việc bị giữ (bị nhốt, bị lấy hộ chiếu, không được về)"
+      zh: "请对方联系大使馆或报警的同时，写信人自述被控制（被关、护照被扣、不能离开）"
+    meta: 'COER_VICTIM_PLEA && (__FIRST_PERSON_VICTIM || 2 of (__TB_CO_PASSPORT, __TB_CO_DEBT, __TB_CO_CONFINE, __TB_CO_VIOLENCE, __TB_CO_QUOTA, __TB_CO_SOLD))'
+    match:
+      - "Ich komme hier nicht raus, sie haben mir den Pass weggenommen. Bitte ruf die Botschaft an."
+      - "Kinuha nila ang passport ko at hindi ako makaalis. Pakitawagan ang embassy."
+    nomatch:
+      - "Meine Schwester kam nicht raus, man hatte ihr den Pass weggenommen. Wir haben die Botschaft angerufen."
+      - "Pakitawagan ang embassy para sa visa appointment ko."
+    ref: https://www.ilo.org/resource/other/ilo-indicators-forced-labour
 
 """#),
     ]
