@@ -55,6 +55,8 @@ final class RulePrefilter: Sendable {
         /// For each rule index: where its lead starts in `leadWords`; nil when it has none (PCRE2 then tries every
         /// starting point).
         var leadStart: [Int?] = []
+        /// The literal ids of the lead that starts at `start` in `leadWords`.
+        func leadIDs(at start: Int) -> ArraySlice<Int32> { leadWords[(start + 3)..<(start + 3 + Int(leadWords[start + 2]))] }
         /// Number of literal ids, over all views: one per distinct literal of a view.
         var literalCount: Int { literals.reduce(0) { $0 + $1.count } }
 
@@ -90,11 +92,8 @@ final class RulePrefilter: Sendable {
 
     init(layout: Layout, backend: LiteralPrefilter.Backend) throws(PrefilterError) {
         var positional = [Bool](repeating: false, count: layout.literalCount)
-        var position = 0
-        while position < layout.leadWords.count {
-            let count = Int(layout.leadWords[position + 2])
-            for id in layout.leadWords[(position + 3)..<(position + 3 + count)] { positional[Int(id)] = true }
-            position += 3 + count
+        for start in layout.leadStart.compactMap({ $0 }) {
+            for id in layout.leadIDs(at: start) { positional[Int(id)] = true }
         }
         self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
             group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend, positionalByID: positional)
@@ -109,9 +108,6 @@ final class RulePrefilter: Sendable {
 
     /// For each rule index: whether the rule has a literal condition (false: it always runs, or is a meta rule).
     func isPrefiltered(_ rule: Int) -> Bool { layout.conditionStart[rule] != nil }
-
-    /// For each rule index: whether PCRE2 tries only the starting points near its lead literals.
-    func hasLead(_ rule: Int) -> Bool { layout.leadStart[rule] != nil }
 
     /// Narrows `toRun` (pattern rules by index) to the candidates among them in `views`, and keeps in `found`
     /// what the literal search found, for `startWindows`.
@@ -154,7 +150,7 @@ final class RulePrefilter: Sendable {
         var text = text
         text.withUTF8 { bytes in
             // Where the lead literals start (clamped to the text, whatever a damaged snapshot says).
-            for id in words[(start + 3)..<(start + 3 + Int(words[start + 2]))] {
+            for id in layout.leadIDs(at: start) {
                 let id = Int(id)
                 guard found.literals[id] else { continue }
                 let length = literalLength[id]
