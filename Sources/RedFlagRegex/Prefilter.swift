@@ -1,6 +1,9 @@
 #if REDFLAG_HYPERSCAN
 import CHyperscan
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a prefilter could not be built.
 public enum PrefilterError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -62,9 +65,13 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// starts in `order` (65,537 entries; key `k` runs from `bucketStart[k]` to `bucketStart[k + 1]`).
     private let order: [Int32]
     private let bucketStart: [Int32]
+    /// True when the Hyperscan database was read back from serialized bytes (`serialized()`), not compiled.
+    public let isDeserialized: Bool
     #if REDFLAG_HYPERSCAN
     /// Hyperscan backend: nil when there are no literals.
     private let database: OpaquePointer?
+    /// Hyperscan backend: a digest of what the database is compiled from, stored with its serialized form.
+    private let digest: UInt64
     #endif
 
     /// Compiles `literals` (each at least two bytes; ASCII letters in any case) for `backend`; the ids in
@@ -83,8 +90,13 @@ public final class LiteralPrefilter: @unchecked Sendable {
         try self.init(list: list, backend: backend, positionalByID: byID)
     }
 
-    /// The same, with the positional ids given as flags by id (ids past its end are not positional).
-    public init(list: LiteralList, backend: Backend, positionalByID: [Bool]) throws(PrefilterError) {
+    /// The same, with the positional ids given as flags by id (ids past its end are not positional). For the
+    /// Hyperscan backend, `serialized` may hold what `serialized()` gave for the same literals and flags: the
+    /// database is then read back instead of compiled (far quicker), unless the bytes are of other literals,
+    /// another Hyperscan or CPU, or damaged.
+    public init(
+        list: LiteralList, backend: Backend, positionalByID: [Bool], serialized: [UInt8]? = nil
+    ) throws(PrefilterError) {
         let list = list.prefilterable()
         self.list = list
         self.backend = backend
@@ -95,14 +107,21 @@ public final class LiteralPrefilter: @unchecked Sendable {
         switch backend {
         case .table:
             (self.order, self.bucketStart) = Self.buckets(list)
+            self.isDeserialized = false
             #if REDFLAG_HYPERSCAN
-            self.database = nil
+            (self.database, self.digest) = (nil, 0)
             #endif
         case .hyperscan:
             (self.order, self.bucketStart) = ([], [])
             #if REDFLAG_HYPERSCAN
             guard Self.isHyperscanSupported else { throw .unsupported }
-            self.database = try Self.compile(list, positional: isPositional)
+            let digest = Self.digest(list, positional: isPositional)
+            self.digest = digest
+            if let serialized, list.count > 0, let database = Self.deserialize(serialized, digest: digest) {
+                (self.database, self.isDeserialized) = (database, true)
+            } else {
+                (self.database, self.isDeserialized) = (try Self.compile(list, positional: isPositional), false)
+            }
             #else
             throw .unsupported
             #endif
@@ -145,7 +164,53 @@ public final class LiteralPrefilter: @unchecked Sendable {
         if let error { hs_free_compile_error(error) }
         throw .compileFailed(message)
     }
+
+    /// What identifies a compiled database: the literals, their ids and flags, and the Hyperscan version.
+    private static func digest(_ list: LiteralList, positional: [Bool]) -> UInt64 {
+        var hash = FNV1a()
+        hash.add(hyperscanVersion ?? "")
+        list.bytes.withUnsafeBytes { hash.add(bytes: $0) }
+        list.offsets.withUnsafeBytes { hash.add(bytes: $0) }
+        list.ids.withUnsafeBytes { hash.add(bytes: $0) }
+        let flags = list.ids.map { positional[Int($0)] ? UInt8(1) : 0 }
+        flags.withUnsafeBytes { hash.add(bytes: $0) }
+        return hash.value
+    }
+
+    /// The database in `serialized` (a digest, then Hyperscan's serialized form) when the digest is `digest` and
+    /// Hyperscan accepts the rest (its version, this CPU's features, its checksum); else nil.
+    private static func deserialize(_ serialized: [UInt8], digest: UInt64) -> OpaquePointer? {
+        guard serialized.count > 8 else { return nil }
+        var stored: UInt64 = 0
+        for k in 0..<8 { stored |= UInt64(serialized[k]) << (8 * k) }
+        guard stored == digest else { return nil }
+        var database: OpaquePointer?
+        let rc = serialized.withUnsafeBytes { raw in
+            hs_deserialize_database(raw.baseAddress!.assumingMemoryBound(to: CChar.self) + 8, raw.count - 8, &database)
+        }
+        return rc == HS_SUCCESS ? database : nil
+    }
     #endif
+
+    /// The Hyperscan database, serialized with a digest of the literals and flags it was compiled from, for
+    /// `init(list:backend:positionalByID:serialized:)` in a later process; nil for the table backend and when
+    /// there are no literals.
+    public func serialized() -> [UInt8]? {
+        #if REDFLAG_HYPERSCAN
+        guard let database else { return nil }
+        var bytes: UnsafeMutablePointer<CChar>?
+        var length = 0
+        guard hs_serialize_database(database, &bytes, &length) == HS_SUCCESS, let bytes else { return nil }
+        defer { free(bytes) }
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + length)
+        withUnsafeBytes(of: digest.littleEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: length))
+        return out
+        #else
+        return nil
+        #endif
+    }
 
     /// Marks `candidates[id]` for every literal found in `text`, and appends each occurrence of a positional id
     /// to `occurrences` (in no particular order). Returns false when the text could not be prefiltered (a Kelvin

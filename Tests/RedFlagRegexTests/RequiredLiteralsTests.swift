@@ -123,6 +123,52 @@ import Testing
         }
     }
 
+    /// A Hyperscan database serialized by one process is read back by the next only for the very literals and
+    /// flags it was compiled from; damaged bytes are compiled over, never trusted.
+    @Test(.enabled(if: LiteralPrefilter.isHyperscanSupported))
+    func aSerializedDatabaseIsReadBackOnlyForItsOwnLiterals() throws {
+        let literals: [(id: Int, literal: [UInt8])] = [(0, Array("fee".utf8)), (1, Array("pay".utf8)), (2, Array("telegram".utf8))]
+        let text = "Pay the FEE on Telegram, pay"
+        func results(_ prefilter: LiteralPrefilter) -> (found: [Bool], ends: [Int]) {
+            var found = [Bool](repeating: false, count: 4)
+            var occurrences = LiteralOccurrences()
+            _ = prefilter.scan(text, scratch: PrefilterScratch(), candidates: &found, occurrences: &occurrences)
+            return (found, occurrences.ends.sorted())
+        }
+        let compiled = try LiteralPrefilter(literals: literals, backend: .hyperscan, positional: [1])
+        #expect(!compiled.isDeserialized)
+        let expected = results(compiled)
+        #expect(expected.found == [true, true, true, false] && expected.ends == [3, 28])
+        let bytes = try #require(compiled.serialized())
+        let list = LiteralList(literals)
+        let readBack = try LiteralPrefilter(list: list, backend: .hyperscan, positionalByID: [false, true], serialized: bytes)
+        #expect(readBack.isDeserialized)
+        #expect(results(readBack) == expected)
+        // Other literals, or other positional ids: compiled anew, and right for what they are.
+        let more = LiteralList(literals + [(3, Array("visa".utf8))])
+        let other = try LiteralPrefilter(list: more, backend: .hyperscan, positionalByID: [false, true], serialized: bytes)
+        #expect(!other.isDeserialized)
+        var found = [Bool](repeating: false, count: 4)
+        #expect(other.scan("a visa fee", scratch: PrefilterScratch(), candidates: &found) && found == [true, false, false, true])
+        let unpositioned = try LiteralPrefilter(list: list, backend: .hyperscan, positionalByID: [], serialized: bytes)
+        #expect(!unpositioned.isDeserialized && results(unpositioned).ends.isEmpty)
+        // Cut short, lengthened, or any byte flipped: refused (or, in Hyperscan's unchecked reserved words,
+        // harmless); the prefilter always finds what the compiled one finds.
+        #expect(try !LiteralPrefilter(list: list, backend: .hyperscan, positionalByID: [false, true], serialized: Array(bytes.dropLast())).isDeserialized)
+        #expect(try !LiteralPrefilter(list: list, backend: .hyperscan, positionalByID: [false, true], serialized: bytes + [0]).isDeserialized)
+        #expect(try !LiteralPrefilter(list: list, backend: .hyperscan, positionalByID: [false, true], serialized: []).isDeserialized)
+        // Every byte of the digest and Hyperscan's header, then bytes spread over the rest.
+        let positions = Array(0..<min(64, bytes.count)) + Array(stride(from: 64, to: bytes.count, by: max(1, bytes.count / 150)))
+        for position in positions {
+            var damaged = bytes
+            damaged[position] ^= 0x5A
+            let prefilter = try LiteralPrefilter(list: list, backend: .hyperscan, positionalByID: [false, true], serialized: damaged)
+            #expect(results(prefilter) == expected)
+        }
+        // The table backend has nothing to serialize.
+        #expect(try LiteralPrefilter(list: list, backend: .table).serialized() == nil)
+    }
+
     /// The whole of Unicode, checked with PCRE2 itself: only the long s and the Kelvin sign match an ASCII
     /// character caselessly, so they are the only characters ASCII-caseless literal search can miss.
     @Test func onlyLongSAndKelvinSignFoldOntoASCII() throws {

@@ -147,6 +147,42 @@ import Testing
         #expect(throws: RuleSetError.self) { try cache.load(Fixture.files("rules: [{id: X}]")) }
     }
 
+    /// `scan`'s Hyperscan prefilter is compiled once and read back from the cache folder by later runs.
+    @Test(.enabled(if: LiteralPrefilter.isHyperscanSupported))
+    func theCacheKeepsTheHyperscanDatabasesOfASet() throws {
+        let cache = RuleSetCache(directory: try temporaryFolder())
+        let files = Fixture.files(Fixture.sample)
+        let path = cache.databasePath(for: files.fingerprint)
+        let texts = ["Message me on Telegram to start", "We never ask for fees", "telegram TELEGRAM", ""]
+        func verdicts(_ set: RuleSet, _ engine: MatchEngine) -> [String] {
+            let scanner = RuleScanner(ruleSet: set, engine: engine)
+            return texts.enumerated().map { scanner.classify($1).json(id: .line($0)) }
+        }
+        let first = try cache.load(files)
+        #expect(!FileManager.default.fileExists(atPath: path))  // nothing until a Hyperscan prefilter is built
+        guard case .success(let compiled) = first.prefilter(.hyperscan) else { Issue.record("no prefilter"); return }
+        #expect(compiled.compiledAny)
+        #expect(FileManager.default.fileExists(atPath: path))
+        let expected = verdicts(first, .pcre2)
+        #expect(verdicts(first, .hyperscan) == expected)
+        // The next run reads the databases back.
+        let second = try cache.load(files)
+        guard case .success(let readBack) = second.prefilter(.hyperscan) else { Issue.record("no prefilter"); return }
+        #expect(!readBack.compiledAny)
+        #expect(verdicts(second, .hyperscan) == expected)
+        // A damaged file is compiled over and replaced by a good one.
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: path))
+        let third = try cache.load(files)
+        guard case .success(let recompiled) = third.prefilter(.hyperscan) else { Issue.record("no prefilter"); return }
+        #expect(recompiled.compiledAny)
+        #expect(verdicts(third, .hyperscan) == expected)
+        #expect(!PrefilterDatabaseStore(cache: cache, path: path).read().isEmpty)
+        // The table engine neither reads nor writes it.
+        let fourth = try cache.load(files)
+        guard case .success(let table) = fourth.prefilter(.pcre2) else { Issue.record("no prefilter"); return }
+        #expect(!table.compiledAny && table.serializedDatabases.allSatisfy { $0 == nil })
+    }
+
     @Test func theStandardFolderFollowsTheEnvironment() {
         #expect(RuleSetCache.standard(environment: ["REDFLAG_CACHE_DIR": "off", "HOME": "/root"]) == nil)
         #expect(RuleSetCache.standard(environment: ["REDFLAG_CACHE_DIR": "/x"])?.directory == "/x")

@@ -1,4 +1,5 @@
 import Foundation
+import RedFlagRegex
 
 /// The files of a pattern set: `ruleset.yaml`, `tactics.yaml` and `rules/*.yaml`, as text.
 public struct PatternFiles: Sendable {
@@ -105,26 +106,4 @@ private func readReason(_ error: Error) -> String {
         return underlying.localizedDescription.lowercased()
     }
     return nsError.localizedDescription.lowercased()
-}
-
-/// 64-bit FNV-1a, for fingerprints that must be stable across runs and platforms.
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var value = self.value
-            for byte in bytes {
-                value ^= UInt64(byte)
-                value = value &* 0x0000_0100_0000_01B3
-            }
-            self.value = value
-        }
-    }
-
-    var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
 }

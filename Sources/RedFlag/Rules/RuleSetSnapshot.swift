@@ -173,7 +173,7 @@ func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
 }
 
 /// Appends little-endian numbers and length-prefixed UTF-8 strings.
-private struct ByteWriter {
+struct ByteWriter {
     private(set) var bytes: [UInt8] = []
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
@@ -220,6 +220,12 @@ private struct ByteWriter {
     mutating func string(_ value: String) {
         int(value.utf8.count)
         bytes.append(contentsOf: value.utf8)
+    }
+
+    /// Bytes, after their count (read back by `ByteReader.rawBytes`).
+    mutating func data(_ values: [UInt8]) {
+        int(values.count)
+        bytes.append(contentsOf: values)
     }
 
     mutating func strings(_ values: [String]) {
@@ -272,7 +278,7 @@ private struct ByteWriter {
 }
 
 /// Reads what `ByteWriter` wrote; every read checks the bounds and returns nil past the end or on nonsense.
-private struct ByteReader {
+struct ByteReader {
     private let bytes: [UInt8]
     private var position: Int
     /// Where reading stops: the end of `range`.

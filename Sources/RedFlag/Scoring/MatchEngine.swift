@@ -90,13 +90,20 @@ final class RulePrefilter: Sendable {
     /// By literal id: its length in bytes.
     private let literalLength: [Int]
 
-    init(layout: Layout, backend: LiteralPrefilter.Backend) throws(PrefilterError) {
+    /// `serialized`: by view kind, Hyperscan databases this layout's prefilter serialized in an earlier run
+    /// (`serializedDatabases`), read back instead of compiled where they fit.
+    init(layout: Layout, backend: LiteralPrefilter.Backend, serialized: [[UInt8]?] = []) throws(PrefilterError) {
         var positional = [Bool](repeating: false, count: layout.literalCount)
         for start in layout.leadStart.compactMap({ $0 }) {
             for id in layout.leadIDs(at: start) { positional[Int(id)] = true }
         }
-        self.databases = try layout.literals.map { (group) throws(PrefilterError) -> LiteralPrefilter? in
-            group.count == 0 ? nil : try LiteralPrefilter(list: group, backend: backend, positionalByID: positional)
+        self.databases = try layout.literals.indices.map { (kind) throws(PrefilterError) -> LiteralPrefilter? in
+            let group = layout.literals[kind]
+            return group.count == 0
+                ? nil
+                : try LiteralPrefilter(
+                    list: group, backend: backend, positionalByID: positional,
+                    serialized: kind < serialized.count ? serialized[kind] : nil)
         }
         var literalLength = [Int](repeating: 0, count: layout.literalCount)
         for group in layout.literals {
@@ -105,6 +112,12 @@ final class RulePrefilter: Sendable {
         self.literalLength = literalLength
         self.layout = layout
     }
+
+    /// By view kind, each Hyperscan database serialized (nil for none, and for the table backend).
+    var serializedDatabases: [[UInt8]?] { databases.map { $0?.serialized() } }
+
+    /// True when some Hyperscan database was compiled rather than read back from serialized bytes.
+    var compiledAny: Bool { databases.contains { $0 != nil && $0!.backend == .hyperscan && !$0!.isDeserialized } }
 
     /// For each rule index: whether the rule has a literal condition (false: it always runs, or is a meta rule).
     func isPrefiltered(_ rule: Int) -> Bool { layout.conditionStart[rule] != nil }
@@ -395,6 +408,8 @@ final class PrefilterCache: @unchecked Sendable {
     private let lock = NSLock()
     private var built: [MatchEngine: Result<RulePrefilter, PrefilterError>] = [:]
     private var layout: RulePrefilter.Layout?
+    /// Where the Hyperscan databases are kept between runs, when the set came through a `RuleSetCache`.
+    private var databaseStore: PrefilterDatabaseStore?
 
     /// The prefilter layout of `rules`, worked out on first use.
     func layout(for rules: [Rule]) -> RulePrefilter.Layout {
@@ -417,12 +432,26 @@ final class PrefilterCache: @unchecked Sendable {
         if self.layout == nil { self.layout = layout }
     }
 
+    /// Keeps the Hyperscan databases in `store`: read back from it when built, written to it when compiled.
+    func keepDatabases(in store: PrefilterDatabaseStore) {
+        lock.lock()
+        defer { lock.unlock() }
+        databaseStore = store
+    }
+
     func prefilter(for rules: [Rule], engine: MatchEngine) -> Result<RulePrefilter, PrefilterError> {
         lock.lock()
         defer { lock.unlock() }
         if let done = built[engine] { return done }
         let layout = layoutLocked(rules)
-        let result = Result { () throws(PrefilterError) in try RulePrefilter(layout: layout, backend: engine.backend) }
+        let store = engine == .hyperscan ? databaseStore : nil
+        let stored = store?.read() ?? []
+        let result = Result { () throws(PrefilterError) in
+            try RulePrefilter(layout: layout, backend: engine.backend, serialized: stored)
+        }
+        if let store, case .success(let prefilter) = result, prefilter.compiledAny {
+            store.write(prefilter.serializedDatabases)
+        }
         built[engine] = result
         return result
     }
