@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "ae6b458cbeb89837"
+    static let fingerprint = "db2b0f53cae84093"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -187,12 +187,22 @@ rules:
     match:
       - "i send u $800, u send $1.700 back to my cousin"
 
+  # Not inside quotation marks (as __DIRECT_CONTACT_PT): a warning that quotes the scammer's "message me on
+  # WhatsApp" is not a contact of its own. "Inside" = the next quotation mark on the line, within 80 characters,
+  # closes (» ” ’, or a straight " after a non-space and before a non-letter).
   - id: __DIRECT_CONTACT_EN
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:contact|message|text|add|write\s+to|reach)\s+(?:me|us|our\s+(?:hr|recruiter|trainer|manager|team|agent|coordinator|receptionist|mentor|assistant|supervisor))\s+(?:on|via|at|through|by)\s+(?:whats\s?app|telegram|signal|wechat|line|viber|zalo|instagram|facebook|messenger|sms|\+?\d)
-      | \b(?:dm|pm|inbox|text|message|whatsapp)\s+me\b
+      (?:
+        \b(?:contact|message|text|add|write\s+to|reach)\s+(?:me|us|our\s+(?:hr|recruiter|trainer|manager|team|agent|coordinator|receptionist|mentor|assistant|supervisor))\s+(?:on|via|at|through|by)\s+(?:whats\s?app|telegram|signal|wechat|line|viber|zalo|instagram|facebook|messenger|sms|\+?\d)
+        | \b(?:dm|pm|inbox|text|message|whatsapp)\s+me\b
+      )(?![^«»“”"‘’\n]{0,80}(?:[»”]|(?<=\S)["’](?!\w)))
+    match:
+      - "Earn $400 daily, message me on WhatsApp +1 555 010 9999"
+    nomatch:
+      - "Police warning: scammers send texts like \"Earn $500 a day, contact me on WhatsApp\" and later ask for a deposit."
+      - "Beware: they tell you “DM me for details” and then ask for crypto."
 
   # ---------------------------------------------------------------- fr
   - id: __FRAME_NEWS_FR
@@ -247,12 +257,20 @@ rules:
       | \bpour\s+(?:r[ée]server|valider|garantir|confirmer|bloquer)\s+(?:votre|ta|ton)\s+(?:place|poste|candidature|cr[ée]neau|inscription)\b
       | \b(?:payez|versez|r[ée]glez|virez)\b[^.!?\n]{0,60}?\b(?:sur\s+(?:notre|mon)|[àa]\s+(?:notre|mon)|par\s+(?:paypal|lydia|pcs|transcash|wero))\b
 
+  # Not inside quotation marks (as __DIRECT_CONTACT_PT): a warning that quotes the scammer's contact line is not a
+  # contact of its own.
   - id: __DIRECT_CONTACT_FR
     languages: [fr]
     flags: [extended]
     pattern: |
-      \b(?:contactez|[ée]crivez)[- ]?(?:moi|nous)\s+(?:sur|via|par|au)\s+(?:whats\s?app|telegram|signal|messenger|instagram|sms|\+?\d)
-      | \b(?:ajoutez|ajoute)[- ](?:moi|notre|nous)\b|\b(?:[ée]cris-moi|contacte-moi|mp\s+moi|dm\s+moi)\b
+      (?:
+        \b(?:contactez|[ée]crivez)[- ]?(?:moi|nous)\s+(?:sur|via|par|au)\s+(?:whats\s?app|telegram|signal|messenger|instagram|sms|\+?\d)
+        | \b(?:ajoutez|ajoute)[- ](?:moi|notre|nous)\b|\b(?:[ée]cris-moi|contacte-moi|mp\s+moi|dm\s+moi)\b
+      )(?![^«»“”"\n]{0,80}(?:[»”]|(?<=\S)"(?!\w)))
+    match:
+      - "Job facile, contactez-moi sur WhatsApp au +33 6 00 00 00 00"
+    nomatch:
+      - "Les escrocs écrivent « contactez-moi sur WhatsApp pour un job facile » puis demandent de l'argent."
 
   # ---------------------------------------------------------------- es
   - id: __FRAME_NEWS_ES
@@ -310,11 +328,19 @@ rules:
       | \bhay\s+que\s+(?:abonar|pagar|ingresar|depositar)\b
       | \b(?:paga|abona|ingresa|deposita|transfiere)\b[^.!?\n]{0,60}?\b(?:bizum|por\s+transferencia|al\s+(?:n[úu]mero|\+?\d)|a\s+(?:la\s+)?cuenta|en\s+(?:la|nuestra)\s+cuenta)
 
+  # Not inside quotation marks (as __DIRECT_CONTACT_PT): a warning that quotes the scammer's contact line is not a
+  # contact of its own.
   - id: __DIRECT_CONTACT_ES
     languages: [es]
     flags: [extended]
     pattern: |
-      \b(?:escr[íi]benos|escr[íi]beme|cont[áa]ctanos|cont[áa]ctame|agr[ée]game|agr[ée]ganos|a[ñn][áa]deme|h[áa]blame|m[áa]ndame)\b
+      (?:
+        \b(?:escr[íi]benos|escr[íi]beme|cont[áa]ctanos|cont[áa]ctame|agr[ée]game|agr[ée]ganos|a[ñn][áa]deme|h[áa]blame|m[áa]ndame)\b
+      )(?![^«»“”"\n]{0,80}(?:[»”]|(?<=\S)"(?!\w)))
+    match:
+      - "Trabajo desde casa 300€ al día, escríbeme por WhatsApp"
+    nomatch:
+      - "Los estafadores envían mensajes como «escríbeme por WhatsApp y gana 300 euros al día»."
 
   # ---------------------------------------------------------------- pt
   - id: __FRAME_NEWS_PT
@@ -458,13 +484,21 @@ rules:
       | \bwir\s+(?:rekrutieren|stellen\s+(?:ab\s+sofort\s+|jetzt\s+)?ein|bieten\s+(?:dir|ihnen|euch)\s+(?:einen|eine)\s+(?:job|stelle|nebenjob))\b
       | \bzur\s+reservierung\s+(?:deines|ihres)\s+platzes\b
 
+  # Not inside quotation marks (as __DIRECT_CONTACT_PT): a warning that quotes the scammer's contact line is not a
+  # contact of its own.
   - id: __DIRECT_CONTACT_DE
     languages: [de]
     flags: [extended]
     pattern: |
-      \b(?:schreib|kontaktier|adde)\s+(?:mir|mich|uns)\b|\bmelde\s+dich\s+(?:bei\s+(?:mir|uns)|per|[üu]ber|auf)\b
-      | \bmeldet\s+euch\s+(?:bei\s+(?:mir|uns)|privat|per|[üu]ber)\b|\bschreib(?:t)?\s+(?:mir|uns)\s+(?:eine\s+)?(?:pn|dm|privat)\b
-      | \b(?:kontaktieren|schreiben)\s+sie\s+(?:mir|mich|uns)\s+(?:per|[üu]ber|auf|via)\s+(?:whats\s?app|telegram|signal)\b
+      (?:
+        \b(?:schreib|kontaktier|adde)\s+(?:mir|mich|uns)\b|\bmelde\s+dich\s+(?:bei\s+(?:mir|uns)|per|[üu]ber|auf)\b
+        | \bmeldet\s+euch\s+(?:bei\s+(?:mir|uns)|privat|per|[üu]ber)\b|\bschreib(?:t)?\s+(?:mir|uns)\s+(?:eine\s+)?(?:pn|dm|privat)\b
+        | \b(?:kontaktieren|schreiben)\s+sie\s+(?:mir|mich|uns)\s+(?:per|[üu]ber|auf|via)\s+(?:whats\s?app|telegram|signal)\b
+      )(?![^«»„“”"\n]{0,80}(?:[»«“”]|(?<=\S)"(?!\w)))
+    match:
+      - "Nebenjob 300 € am Tag, schreib mir auf WhatsApp"
+    nomatch:
+      - "Betrüger schreiben „Schreib mir auf WhatsApp, 300 € am Tag“ und verlangen später Geld."
 
   # ---------------------------------------------------------------- id
   - id: __FRAME_NEWS_ID
@@ -525,11 +559,19 @@ rules:
       | \b(?:transfer|bayar)\b[^.!?\n]{0,40}?\b(?:ke\s+rekening\s+(?:kami|berikut|ini|saya)|via\s+(?:dana|ovo|gopay))\b
       | \buntuk\s+(?:mengamankan|mengunci|booking)\s+(?:slot|posisi|kursi|tempat)\b
 
+  # Not inside quotation marks (as __DIRECT_CONTACT_PT): a warning that quotes the scammer's contact line is not a
+  # contact of its own.
   - id: __DIRECT_CONTACT_ID
     languages: [id]
     flags: [extended]
     pattern: |
-      \b(?:chat|wa|dm|japri|inbox|pm)\s+(?:kami|saya|aku|admin)\b|\bhubungi\s+(?:kami|saya|admin)\s+(?:di|via|lewat)\s+(?:wa|whatsapp|telegram)\b
+      (?:
+        \b(?:chat|wa|dm|japri|inbox|pm)\s+(?:kami|saya|aku|admin)\b|\bhubungi\s+(?:kami|saya|admin)\s+(?:di|via|lewat)\s+(?:wa|whatsapp|telegram)\b
+      )(?![^«»“”"\n]{0,80}(?:[»”]|(?<=\S)"(?!\w)))
+    match:
+      - "Kerja online 300rb/hari, chat admin di WA 0812 0000 1111"
+    nomatch:
+      - "Pelaku biasanya menulis \"chat admin di WA untuk kerja online\" lalu meminta deposit."
 
   # ---------------------------------------------------------------- tl
   - id: __FRAME_NEWS_TL
@@ -591,14 +633,22 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:hiring\s+(?:po\s+)?kami|naghahanap\s+(?:po\s+)?kami|kailangan\s+namin|need\s+namin|we\s+are\s+hiring)\b
-      | \b(?:i-?send|ipadala|magbayad|magpadala)\b[^.!?\n]{0,40}?\b(?:sa\s+gcash|gcash\s+ng|sa\s+account\s+namin|sa\s+amin)\b
+      | (?<!\bhuwag\s)(?<!\bhwag\s)(?<!\bwag\s)(?<!\bhindi\s)(?<!\bhuwag\skayong\s)(?<!\bhuwag\skang\s)\b(?:i-?send|ipadala|magbayad|magpadala)\b[^.!?\n]{0,40}?\b(?:sa\s+gcash|gcash\s+ng|sa\s+account\s+namin|sa\s+amin)\b
       | \bpara\s+(?:ma-?reserve|ma-?secure|makuha)\s+(?:ang\s+|yung\s+)?(?:slot|pwesto|posisyon)\b
 
+  # Not inside quotation marks (as __DIRECT_CONTACT_PT): a warning that quotes the scammer's contact line is not a
+  # contact of its own.
   - id: __DIRECT_CONTACT_TL
     languages: [tl]
     flags: [extended]
     pattern: |
-      \b(?:i-?add|i-?message|i-?pm|i-?chat)\s+(?:n['’]?yo|mo|nyo)\b|\b(?:message|pm|dm|chat|text)\s+(?:mo\s+)?(?:lang\s+)?(?:po\s+)?(?:ako|kami|me|us)\b|\btext\s+lang\b
+      (?:
+        \b(?:i-?add|i-?message|i-?pm|i-?chat)\s+(?:n['’]?yo|mo|nyo)\b|\b(?:message|pm|dm|chat|text)\s+(?:mo\s+)?(?:lang\s+)?(?:po\s+)?(?:ako|kami|me|us)\b|\btext\s+lang\b
+      )(?![^«»“”"\n]{0,80}(?:[»”]|(?<=\S)"(?!\w)))
+    match:
+      - "1,500 kada araw, pm mo lang ako sa Telegram"
+    nomatch:
+      - "Nagpapadala sila ng \"pm mo lang ako sa Telegram, 1,500 kada araw\" tapos hihingi ng pera."
 
   # ---------------------------------------------------------------- vi
   - id: __FRAME_NEWS_VI
@@ -667,11 +717,19 @@ rules:
     match:
       - "chuyển khoản 1.300.000đ để giữ chỗ"
 
+  # Not inside quotation marks (as __DIRECT_CONTACT_PT): a warning that quotes the scammer's contact line is not a
+  # contact of its own.
   - id: __DIRECT_CONTACT_VI
     languages: [vi]
     flags: [extended]
     pattern: |
-      \b(?:ib|inbox|k[ếe]t\s+b[ạa]n|add)\s+(?:qua\s+|ngay\s+)?(?:zalo|tele|telegram)\b|\b(?:nh[ắa]n\s+tin|li[êe]n\s+h[ệe])\s+(?:ngay\s+)?(?:zalo|tele\b|v[ớo]i\s+(?:m[ìi]nh|em|ch[úu]ng\s+t[ôo]i|b[êe]n\s+m[ìi]nh))
+      (?:
+        \b(?:ib|inbox|k[ếe]t\s+b[ạa]n|add)\s+(?:qua\s+|ngay\s+)?(?:zalo|tele|telegram)\b|\b(?:nh[ắa]n\s+tin|li[êe]n\s+h[ệe])\s+(?:ngay\s+)?(?:zalo|tele\b|v[ớo]i\s+(?:m[ìi]nh|em|ch[úu]ng\s+t[ôo]i|b[êe]n\s+m[ìi]nh))
+      )(?![^«»“”"\n]{0,80}(?:[»”]|(?<=\S)"(?!\w)))
+    match:
+      - "Việc nhẹ lương cao, liên hệ với mình qua Zalo 0901234567"
+    nomatch:
+      - "Kẻ gian thường nhắn \"liên hệ với mình để nhận việc nhẹ lương cao\" rồi yêu cầu nạp tiền."
 
   # ---------------------------------------------------------------- zh (raw view: fullwidth punctuation kept)
   - id: __FRAME_NEWS_ZH
@@ -748,13 +806,21 @@ rules:
     nomatch:
       - "明天下午三点小区活动室有育儿讲座，报名请在群里接龙。"
 
+  # Not inside quotation marks (as __DIRECT_CONTACT_PT): a warning that quotes the scammer's contact line is not a
+  # contact of its own.
   - id: __DIRECT_CONTACT_ZH
     languages: [zh]
     view: raw
     flags: [extended]
     pattern: |
-      (?:添加|加)(?:我|我们|我們|人事|主管|客服|[导導]师|[导導]師|老[师師]|HR|hr)[^。！？!?\n]{0,8}?(?:微信|v信|vx|qq|QQ|telegram|飞机|飛機|whatsapp)
-      | 私[聊信]我|[联聯][系繫]我|(?:[请請]|可以|直接|欢迎|歡迎|[来來]|就|速|快)找我|找我(?:[报報]名|了解|咨[询詢]|[详詳][谈談]|[领領]取|拿|要|面[试試]|私聊)
+      (?:
+        (?:添加|加)(?:我|我们|我們|人事|主管|客服|[导導]师|[导導]師|老[师師]|HR|hr)[^。！？!?\n]{0,8}?(?:微信|v信|vx|qq|QQ|telegram|飞机|飛機|whatsapp)
+        | 私[聊信]我|[联聯][系繫]我|(?:[请請]|可以|直接|欢迎|歡迎|[来來]|就|速|快)找我|找我(?:[报報]名|了解|咨[询詢]|[详詳][谈談]|[领領]取|拿|要|面[试試]|私聊)
+      )(?![^“”「」『』"＂\n]{0,80}(?:[”」』]|(?<=\S)["＂](?!\w)))
+    match:
+      - "日赚500元，加我微信详聊"
+    nomatch:
+      - "骗子常发“加我微信，日赚500元”之类的信息，随后要求先交押金。"
 
   # ---------------------------------------------------------------- kinds, across languages
   # The language of a text selects its rules, so each union below is normally one language's sub-rule; on a text
@@ -3867,7 +3933,7 @@ rules:
     languages: [any]
     flags: [extended]
     pattern: |
-      (?<![\w.@])@[a-z][\w.]{3,31}
+      (?<![\w.@])@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)[a-z][\w.]{3,31}
       | (?<![\w+])\+?\(?\d(?:[\s.()-]{0,2}\d){8,13}(?!\d)
       | (?:\b(?:zalo|telegram|tele|tg|wechat|whats\s?app|wa|line|signal|viber|qq|vx|wx|kakao|snap(?:chat)?|insta(?:gram)?)|微信|v信|飞机|飛機)\s*(?:id|号|號|s[ốo])?\s*[:：👉]\s*\+?[a-z0-9_.]{4,32}
     match: ["DM me @easyjobs_uk", "WA 0812-3456-7890", "snap 👉 quickmoni_ldn"]
@@ -5561,13 +5627,16 @@ rules:
       - "Ohne Vorstellungsgespräch, Start sofort."
       - "Das Gespräch läuft nur per Chat auf Telegram."
 
+  # A lure claims "keine Gebühren" too: the claim counts only where no chat handle, chat number or link, recharge,
+  # fee demand, "no interview" or "nur eine rückzahlbare Kaution" sits beside it (as LEGIT_NO_FEE_TL).
   - id: LEGIT_NO_FEE_DE
     tactic: legitimacy
     weight: -2.0
     languages: [de]
-    describe: "States that candidates never pay fees or buy anything"
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, FEE_CANDIDATE_MUST_PAY_DE, FEE_GIFT_CARD_DE, TASK_RECHARGE_DE, FEE_REFUND_PROMISE_DE, TRAF_NO_INTERVIEW_DE, __NOFEE_BUT_DE]
+    describe: "States that candidates never pay fees or buy anything, with no chat-app contact or fee demand beside it"
     describe-local:
-      de: "Stellt klar, dass Bewerber nie Gebühren zahlen oder etwas kaufen müssen"
+      de: "Stellt klar, dass Bewerber nie Gebühren zahlen oder etwas kaufen müssen, ohne Chat-Kontakt oder Zahlungsforderung daneben"
     flags: [extended]
     pattern: |
       \b(?:erheben|verlangen|nehmen)\s+keiner?(?:lei)?\s+geb[üu]hren\b
@@ -5583,6 +5652,8 @@ rules:
     nomatch:
       - "Die Schulungsgebühr von 199 € ist vorab zu zahlen."
       - "Eine Gebühr fällt an."
+      - "Wir verlangen keine Gebühren! Nur eine rückzahlbare Kaution von 150 € für das Starterpaket, dann verdienen Sie 300 € am Tag von zu Hause."
+      - "Für Bewerber entstehen keine Kosten, nur das Schulungsmaterial (89 €) muss vorab überwiesen werden. Kontakt per Telegram @job_de_team"
 
   - id: LEGIT_WARNING_DE
     tactic: legitimacy
@@ -5791,7 +5862,7 @@ rules:
     flags: [extended]
     pattern: |
       (?<![\w.@-])(?:wa\.me|t\.me|bit\.ly|wa\.link)/
-      | \b(?:whats\s?app|telegram|signal)\b[^.!?\n]{0,20}?(?:\+?\d[\d\s]{7,}|@\w|kontakt\w*|schreib\w*|nachricht)
+      | \b(?:whats\s?app|telegram|signal)\b[^.!?\n]{0,20}?(?:\+?\d[\d\s]{7,}|(?<![\w.])@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w|kontakt\w*|schreib\w*|nachricht)
       | \b(?:schreib(?:en\s+sie|e|t)?|kontaktier\w*|kontakt|melde\s+dich|melden\s+sie\s+sich|antworte\w*|füge|hinzufügen|klick\w*)\b[^.!?\n]{0,40}?(?:whats\s?app|\bwa\b|telegram|signal|\+\d{2}[\d\s]{6,}|link)
   - id: __TASK_DE
     languages: [de]
@@ -7589,7 +7660,7 @@ rules:
       | \bhmu\b|\bhit\s+me\s+up\b
       | \bkindly\s+(?:reach|contact|message|text|chat|send|get\s+in\s+touch)\b
       | \bdrop\s+(?:me\s+|us\s+)?(?:a\s+)?(?:dm|pm|message|text|hi)\b|\bslide\s+(?:in|into)\s+(?:my|the)\s+dms?\b
-      | \b(?:add|contact|message)\s+(?:me|us|our\s+\w{2,15})\s+(?:on|via|at)\s+@\w{3,}
+      | \b(?:add|contact|message)\s+(?:me|us|our\s+\w{2,15})\s+(?:on|via|at)\s+@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w{3,}
     match: ["dm me", "hmu", "DM for details", "Interested? Reply YES", "kindly reach out"]
     nomatch: ["send your CV to careers@acme.example"]
   - id: __BEN_URG
@@ -11692,7 +11763,7 @@ rules:
       \b(?:hubungi|hub|chat\s+(?:admin|kami|aja|saja|langsung|ke|di)|kontak|japri|balas|tanya|tambahkan|gabung|dilanjutkan|lanjut|daftar|konfirmasi|minat)\b
           (?:(?!\b(?:tidak|tak|bukan|jangan|gak|nggak)\b)[^.!?\n]){0,30}?\b(?:via|lewat|di|ke|melalui)?\s*
           (?:wa|whats\s?app|whatsap+|telegram|tele|tg|line|signal)\b
-      | \b(?:admin|mentor|cs|customer\s+service|hrd?)\b[^\n]{0,15}?@[a-z][\w]{3,31}
+      | \b(?:admin|mentor|cs|customer\s+service|hrd?)\b[^\n]{0,15}?(?<![\w.])@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)[a-z]\w{3,31}
     match:
       - "Minat? Langsung chat admin WA 0812-0000-4196 (fast respon)"
       - "Kalau minat, balas pesan ini lewat WhatsApp ya kak"
@@ -11700,6 +11771,7 @@ rules:
     nomatch:
       - "Kami tidak merekrut lewat Telegram."
       - "Telegram adalah aplikasi pesan yang populer."
+      - "Kirim lamaran ke hrd@gudangjaya.example atau admin @gudangjaya.co.id"
     ref: https://kemlu.go.id/
 
   - id: OFF_PLATFORM_EXCUSE_ID
@@ -12045,13 +12117,17 @@ rules:
       - "Tanpa interview, langsung berangkat."
       - "Interview via chat teks saja."
 
+  # A lure claims "tanpa biaya" too: the claim counts only where no chat handle, chat number or link, recharge,
+  # fee demand, "no interview" or "hanya bayar…" / refundable deposit sits beside it (as LEGIT_NO_FEE_TL). Daily
+  # pay is left out: honest courier and gig adverts state it beside "pendaftaran gratis".
   - id: LEGIT_NO_FEE_ID
     tactic: legitimacy
     weight: -2.0
     languages: [id]
-    describe: "States that no fee is charged and no payment goes to personal accounts"
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, FEE_CANDIDATE_MUST_PAY_ID, TASK_RECHARGE_ID, FEE_REFUND_PROMISE_ID, TRAF_NO_INTERVIEW_ID, __NOFEE_BUT_ID]
+    describe: "States that no fee is charged and no payment goes to personal accounts, with no chat-app contact or fee demand beside it"
     describe-local:
-      id: "Menyatakan tidak ada biaya dan tidak ada pembayaran ke rekening pribadi"
+      id: "Menyatakan tidak ada biaya dan tidak ada pembayaran ke rekening pribadi, tanpa kontak aplikasi chat atau permintaan biaya di sampingnya"
     flags: [extended]
     pattern: |
       \b(?:tidak\s+(?:dipungut|memungut|menerima|ada|pernah\s+memungut|pernah\s+meminta)|tanpa)\s+(?:biaya|pembayaran)(?:\s+(?:apa\s?pun|apapun|penempatan))?
@@ -12062,6 +12138,8 @@ rules:
     nomatch:
       - "Transfer biaya seragam Rp 450.000."
       - "Biaya pendaftaran Rp 100.000."
+      - "GRATIS tidak dipungut biaya! Hanya bayar uang seragam Rp 250.000 sebelum mulai kerja. Hubungi admin WA 0813 2222 1111"
+      - "Kerja online tanpa biaya apa pun! Cukup deposit 100rb yang bisa dikembalikan untuk aktivasi akun, komisi 300rb/hari."
 
   - id: LEGIT_WARNING_ID
     tactic: legitimacy
@@ -12450,11 +12528,12 @@ rules:
       \b(?:punya|memiliki|bawa|membawa|siapkan)\s+(?:\w{1,10}\s){0,2}?(?:rekening|buku\s+tabungan|kartu\s+atm|atm)\b|\brekening\b[^.!?\n]{0,30}?\bdibawa\b
   - id: __OFF_G_CHAT_PAT_ID
     languages: [id, ms]
+    unless: [__NEG_CHAT_INVITE_ID]
     flags: [extended]
     pattern: |
       (?<!tidak\s)(?<!tdk\s)(?<!jangan\s)(?<!gak\s)(?<!nggak\s)(?<!bukan\s)(?<!dilarang\s)(?<!pernah\s)(?<!tanpa\s)\b(?:hubungi|hub|kontak|japri|tambahkan|gabung|bergabung|masuk|klik|daftar|info|konfirmasi|silakan\s+chat)\b[^.!?\n]{0,30}?\b(?:whats\s?app|wa|telegram|tele|line|signal|wechat)\b
       | (?<!tidak\s)(?<!tdk\s)(?<!jangan\s)(?<!gak\s)(?<!nggak\s)(?<!bukan\s)(?<!dilarang\s)(?<!pernah\s)(?<!tanpa\s)\b(?:chat|pc|dm|inbox|add|join)\s+(?:\w{1,12}\s)?wa\b
-      | \b(?:whats\s?app|wa|telegram|tele)\b\s*(?:admin|hrd|kami|saya|aku|ke)?\s*[:.]?\s*(?:\+?62|0)8\d[\d\s.-]{6,}|\b(?:telegram|tele|tg)\b\s*:?\s*(?:admin\s+)?@\w
+      | \b(?:whats\s?app|wa|telegram|tele)\b\s*(?:admin|hrd|kami|saya|aku|ke)?\s*[:.]?\s*(?:\+?62|0)8\d[\d\s.-]{6,}|\b(?:telegram|tele|tg)\b\s*:?\s*(?:admin\s+)?@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w
       | \bgrup\s+(?:wa|whatsapp|telegram|tele)\b|\bchat\.whatsapp\.com
   - id: OFF_G_CHAT_ID
     tactic: offplatform
@@ -12907,7 +12986,7 @@ rules:
       \b(?:me\s+)?(?:chama|chame|chamar|manda|mande|envia|envie|fala|fale)\s+(?:um\s+)?(?:oi|ol[áa]|mensagem|msg|inbox|direct|dm|no\s+(?:privado|pv|zap|whats\w{0,4}|direct|inbox|dm|telegram))\b
       | \b(?:chama|chame|chamar|interessad[oa]s?|interessad[oa]s?\s+chamar)\s+(?:no|na|por|pelo)\s+(?:privado|pv|inbox|direct|dm|zap|whats\w{0,4})\b
       | \b(?:contacte|contate|contacta|fale|adicione|adiciona|adicionar)[-\s]?(?:me|nos|-me|-nos)?\s+(?:pelo|no|via|em|por)\s+(?:whats\w{0,4}|zap|telegram|signal|privado|messenger)\b
-      | \blink\s+na\s+bio\b|\bclique\s+no\s+link\b|\bdeixa\s+(?:seu\s+)?(?:eu\s+quero|interesse|um\s+oi)\b|\badicione\s+@\w{3,}
+      | \blink\s+na\s+bio\b|\bclique\s+no\s+link\b|\bdeixa\s+(?:seu\s+)?(?:eu\s+quero|interesse|um\s+oi)\b|\badicione\s+@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w{3,}
     match: ["Me chama no zap", "chama no privado", "Contacte-me pelo WhatsApp", "Adicione @rh_selecao", "Me manda um oi"]
     nomatch: ["Envie o currículo para rh@empresa.com.br"]
   - id: __BPT_URG
@@ -16813,16 +16892,17 @@ rules:
       tl: "Pinagbabayad ang aplikante ng processing, placement, training, medical, visa o 'show money' fee bago magsimula"
     flags: [extended]
     pattern: |
-      (?<!\bwalang\s)(?<!\bno\s)\b(?:magbayad|bayaran|magbigay|i-?send|magpadala|send)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}
+      (?<!\bwalang\s)(?<!\bno\s)(?<!\bhuwag\s)(?<!\bhwag\s)(?<!\bwag\s)(?<!\bhindi\s)(?<!\bhuwag\skayong\s)(?<!\bhuwag\skang\s)\b(?:magbayad|bayaran|magbigay|i-?send|magpadala|send)\b[^.!?\n]{0,40}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,40}?){0,2}
           (?:processing\s+fee|placement\s+fee|training\s+fee|medical\s+fee|reservation\s+fee|registration\s+fee|
           membership\s+fee|visa\s+processing|show\s+money|fee)
-      | (?<!\bwalang\s)(?<!\bno\s)\b(?:processing|placement|training|medical|reservation|registration|membership)\s+fee\b
+      | (?<!\bwalang\s)(?<!\bno\s)(?<!\bhuwag\smagbayad\sng\s)(?<!\bwag\smagbayad\sng\s)(?<!\bhuwag\skayong\smagbayad\sng\s)(?<!\bhindi\skailangang\smagbayad\sng\s)\b(?:processing|placement|training|medical|reservation|registration|membership)\s+fee\b
           (?:(?!\b(?:walang|huwag|hindi|wala|company-paid)\b)(?:[^.!?\n]|(?<=\d)\.(?=\d))){0,40}?\b(?:gcash|maya|bank|bayad|magbayad|₱\s?\d)
     match:
       - "Online job, mag-send ng ₱1.500 activation fee."
       - "Magbayad ng ₱4,500 processing fee sa GCash 0966 000 0000."
       - "Need mo magbayad ng ₱15,000 ngayong araw para sa visa processing at show money."
     nomatch:
+      - "Paalala: huwag magbayad ng placement fee sa GCash sa sinumang recruiter."
       - "Walang placement fee. Apply in person."
       - "Huwag magbayad sa kahit sinong nagsasabing mapapabilis nila ang resulta."
     ref:
@@ -17299,7 +17379,7 @@ rules:
     languages: [tl, en]
     flags: [extended]
     pattern: |
-      \b(?:pm|dm|message|i-?message|chat|contact|add|text|mag-?message|mag-?text|i-?add|i-?chat|msg)\b[^.!?\n]{0,25}?(?:telegram|\btg\b|whats\s?app|\bwa\b|viber|@\w|\b0?9\d{2}[\s-]?\d{3})
+      \b(?:pm|dm|message|i-?message|chat|contact|add|text|mag-?message|mag-?text|i-?add|i-?chat|msg)\b[^.!?\n]{0,25}?(?:telegram|\btg\b|whats\s?app|\bwa\b|viber|(?<![\w.])@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w|\b0?9\d{2}[\s-]?\d{3})
       | (?<![\w.@-])(?:wa\.me|t\.me|bit\.ly|tinyurl\.com)/
       | \b(?:telegram|tg|viber|whats\s?app)\s*[:：]\s*(?:@|\+?\d)
   - id: __TASK_TL
@@ -18408,13 +18488,16 @@ rules:
       - "Không cần phỏng vấn, nhận việc ngay."
       - "Phỏng vấn qua tin nhắn Zalo."
 
+  # A lure claims "hoàn toàn miễn phí" too: the claim counts only where no chat handle, chat number or link,
+  # recharge, fee demand, "no interview" or "chỉ cần nạp / đặt cọc" sits beside it (as LEGIT_NO_FEE_TL).
   - id: LEGIT_NO_FEE_VI
     tactic: legitimacy
     weight: -2.0
     languages: [vi]
-    describe: "States that candidates pay no fee and are never asked to transfer money or give OTPs"
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, FEE_CANDIDATE_MUST_PAY_VI, TASK_RECHARGE_VI, TRAF_NO_INTERVIEW_VI, __NOFEE_BUT_VI]
+    describe: "States that candidates pay no fee and are never asked to transfer money or give OTPs, with no chat-app contact or fee demand beside it"
     describe-local:
-      vi: "Khẳng định ứng viên không phải nộp phí và không bao giờ bị yêu cầu chuyển khoản hay cung cấp OTP"
+      vi: "Khẳng định ứng viên không phải nộp phí và không bao giờ bị yêu cầu chuyển khoản hay cung cấp OTP, không kèm liên hệ qua ứng dụng chat hay yêu cầu nộp tiền"
     flags: [extended]
     pattern: |
       \bkh[ôo]ng\s+(?:thu|ph[ảa]i\s+n[ộo]p|n[ộo]p)\s+(?:ph[íi]|ti[ềe]n)
@@ -18427,6 +18510,8 @@ rules:
     nomatch:
       - "Chuyển phí đồng phục 890.000đ."
       - "Phí đào tạo 500k."
+      - "Tuyển CTV làm online tại nhà, hoàn toàn miễn phí, chỉ cần nạp 200k kích hoạt tài khoản. Kết bạn Zalo 0901234567"
+      - "Không thu phí tuyển dụng! Chỉ đặt cọc 300.000đ đồng phục, hoàn lại sau 1 tháng."
 
   - id: LEGIT_WARNING_VI
     tactic: legitimacy
@@ -18598,7 +18683,7 @@ rules:
     pattern: |
       \b(?:zalo|telegram|tele|whats\s?app|messenger)\b
       | (?<![\w.@-])(?:t\.me|zalo\.me|wa\.me|bit\.ly)/
-      | \b(?:inbox|ib|nh[aắ]n\s+tin|li[eê]n\s+h[eệ]|lh|k[eế]t\s+b[aạ]n|add)\b[^.!?\n]{0,25}?(?:\b0\d{2}[\s.]?\d{3}[\s.]?\d{3,4}|@\w|zalo|tele)
+      | \b(?:inbox|ib|nh[aắ]n\s+tin|li[eê]n\s+h[eệ]|lh|k[eế]t\s+b[aạ]n|add)\b[^.!?\n]{0,25}?(?:\b0\d{2}[\s.]?\d{3}[\s.]?\d{3,4}|(?<![\w.])@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w|zalo|tele)
   - id: __TASK_VI
     languages: [vi]
     flags: [extended]
@@ -18760,7 +18845,7 @@ rules:
     flags: [extended]
     pattern: |
       (?:^|[.!?\n;,:])(?:(?!\b(?:kh[ôo]ng|ko|[đd][ừu]ng)\s{1,3}(?!c[ầa]n\b))[^.!?\n;,:]){0,150}?\K(?<!kh[ôo]ng\s)(?<!ko\s)(?<![đd][ừuư]ng\s)(?<!ch[ưu]a\s)(?<!c[ấaâ]m\s)(?<!kh[ôo]ng\sli[êe]n\sh[ệeê]\s)(?<!kh[ôo]ng\stuy[ểeê]n\s)(?<!kh[ôo]ng\snh[ắaă]n\stin\s)\b(?:k[ếeê]t\s+b[ạa]n|kb|add\s+zalo|th[êe]m|li[êe]n\s+h[ệeê]|lh|nh[ắaă]n(?:\s+tin)?(?:\s+ri[êe]ng)?|ib\s+zalo|tham\s+gia|v[àa]o\s+nh[óo]m|qua|t[ảa]i(?:\s+app)?|c[àa]i|t[ìi]m|g[ọo]i\s+(?:qua\s+)?zalo|trao\s+[đd][ổoô]i|li[êe]n\s+l[ạa]c)\b[^.!?\n]{0,30}?\b(?:zalo|telegram|tele|whats\s?app|wechat|signal|viber|messenger)\b(?!\s?pay)
-      | \bzalo\b\s*[:.]?\s*(?:\+?\d[\d\s.]{7,}|@\w)
+      | \bzalo\b\s*[:.]?\s*(?:\+?\d[\d\s.]{7,}|@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w)
       | \b(?:nh[óo]m|group)\s+(?:zalo|telegram|tele)\b
   - id: OFF_G_CHAT_VI
     tactic: offplatform
@@ -19640,11 +19725,16 @@ rules:
       zh: "要求求职者先交培训费、押金、工服费、体检费、工牌费或报名费"
     flags: [extended]
     pattern: |
-      (?<!不收取)(?<!不收)(?:培[训訓][费費]|押金|保[证證]金|[服工]服[费費]|工服[费費]|[体體][检檢][费費]|工牌[费費]|[资資]料[费費]|入[职職][费費]|[报報]名[费費]|
-          [会會][员員][费費]|中介[费費]|手[续續][费費]|激活[费費]|服[装裝][费費])
-          .{0,30}?(?:交|[缴繳]|付|[转轉]|支付|\d\s?[元块塊])
-      | (?:先交|先[缴繳]|先付|(?<![无無不免毋])需[缴繳]纳|(?<![需须須用必要])[缴繳]纳).{0,10}(?:\d+\s?[元块塊]|培[训訓]|押金|[费費])
-      | (?:上[岗崗]|入[职職]|到[岗崗])(?:前|之前)[^。！？!?\n]{0,6}?(?:需|要|[须須]|必[须須])(?:先)?(?:[购購]买|[购購]置|自[费費]|交|[缴繳]|付)[^。！？!?\n]{0,20}?\d+\s?[元块塊]
+      # Not inside a negated or warning clause (不会要求…缴纳任何费用, 无需缴纳, 从不收取押金, 凡是要求先交钱…):
+      # a negation or warning word up to 12 characters of the same clause before the demand.
+      (?<!(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{1}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{2}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{3}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{4}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{5}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{6}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{7}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{8}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{9}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{10}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{11}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{12})
+      (?:
+        (?<!不收取)(?<!不收)(?:培[训訓][费費]|押金|保[证證]金|[服工]服[费費]|工服[费費]|[体體][检檢][费費]|工牌[费費]|[资資]料[费費]|入[职職][费費]|[报報]名[费費]|
+            [会會][员員][费費]|中介[费費]|手[续續][费費]|激活[费費]|服[装裝][费費])
+            .{0,30}?(?:(?<![提递遞])交(?![通流易友接代])|[缴繳]|付|[转轉]|支付|\d\s?[元块塊])
+        | (?:先交|先[缴繳]|先付|(?<![无無不免毋])需[缴繳]纳|(?<![需须須用必要])[缴繳]纳).{0,10}(?:\d+\s?[元块塊]|培[训訓]|押金|[费費])
+        | (?:上[岗崗]|入[职職]|到[岗崗])(?:前|之前)[^。！？!?\n]{0,6}?(?:需|要|[须須]|必[须須])(?:先)?(?:[购購]买|[购購]置|自[费費]|交|[缴繳]|付)[^。！？!?\n]{0,20}?\d+\s?[元块塊]
+      )
     match:
       - "先交398元培训费和100元资料押金"
       - "上岗前需购买工作手机及工牌，共计1280元。"
@@ -19865,13 +19955,17 @@ rules:
       - "后续面试通过文字进行"
       - "无需面试，加微信直接入职。"
 
+  # A lure claims "不收任何费用" too: the claim counts only where no chat-app ID (微信：xxx, QQ：123456), chat number
+  # or link, recharge, fee demand, "no interview" or "只需先交…" / refundable deposit sits beside it (as
+  # LEGIT_NO_FEE_TL). An HR's "有疑问请联系我" and a courier's 日结 pay are left alone.
   - id: LEGIT_NO_FEE_ZH
     tactic: legitimacy
     weight: -2.0
     languages: [zh]
-    describe: "States that candidates never pay, transfer money or install software"
+    unless: [__ZH_APP_ID, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, FEE_CANDIDATE_MUST_PAY_ZH, TASK_RECHARGE_ZH, TRAF_NO_INTERVIEW_ZH, __NOFEE_BUT_ZH]
+    describe: "States that candidates never pay, transfer money or install software, with no chat-app ID or fee demand beside it"
     describe-local:
-      zh: "声明求职者无需付款、转账或下载软件"
+      zh: "声明求职者无需付款、转账或下载软件，且旁边没有聊天软件账号或收费要求"
     pattern: '不(?:会|會)?收取任何[费費]用|不[会會]要求(?:[应應][聘徵]者)?(?:付款|[转轉][账帳]|提供存摺)|不[会會]收取任何[费費]用|免[费費]入[场場]|[严嚴]禁任何[个個]人代收|不[会會](?:要求|[让讓])[您你]?(?:[垫墊]付|支付|[缴繳][纳納]|交)任何[费費]用|不收(?:取)?(?:任何)?押金|[无無]需向任何人(?:[缴繳][纳納]|支付|交)|[费費]用由[^，。\n]{0,12}承[担擔]|不[会會][^，,。；;\n]{0,20}(?:索要|索取|要求[您你]?(?:提供)?)[^，,。；;\n]{0,12}(?:[验驗][证證]码|[验驗][证證]碼|密[码碼]|[转轉][账帳賬]|[费費]用|押金)|不[会會]要求[您你](?:[转轉][账帳賬]|付款|[汇匯]款)|不[会會](?:要求|[让讓])[^。\n]{0,30}?[、，,或](?:[缴繳][纳納]|[缴繳]交|支付|交)(?:任何)?[^。，\n]{0,4}[费費]用'
     match:
       - "本公司不会要求应聘者付款，也不会通过Telegram招聘"
@@ -19885,6 +19979,8 @@ rules:
       - "收取服务费"
       - "需先交押金500元，工作满一个月退还。"
       - "费用自理，名额有限。"
+      - "诚招网络兼职，动动手指日赚300-500元，不收取任何费用，只需先交199元资料费激活账号。加QQ：88886666"
+      - "正规公司，不收任何押金！加微信：zhaopin_99 了解详情"
 
   - id: LEGIT_ADVICE_ZH
     tactic: legitimacy
@@ -20333,9 +20429,12 @@ rules:
     languages: [zh]
     flags: [extended]
     pattern: |
-      (?<![不免无])(?<!不收)(?<!无需)(?<!不需)(?<!免收)(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])[^。！？!?\n]{0,20}?(?:\d|元|[块塊]|[汇匯]款|[转轉]账|[缴繳][纳納]|交|付)
-      | (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?:[缴繳][纳納]|交|付|支付|[汇匯]款|[转轉]账|先交|先付|需交|需付|需[缴繳])(?:(?![不勿别別]|切勿)[^。！？!?\n]){0,12}?(?:(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])|[费費]用|(?<![收贷貸存退])款)
-      | (?:[购購][买買]|[买買])(?:公司)?指定的?(?:[设設][备備]|[产產]品|工具|[资資]料)
+      (?<!(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{1}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{2}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{3}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{4}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{5}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{6}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{7}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{8}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{9}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{10}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{11}|(?:不会|不會|无需|無需|毋需|毋须|不用|不必|从不|從不|绝不|絕不|决不|決不|从未|從未|不收|免收|免费|免費|没有|沒有|不需|不得|严禁|嚴禁|禁止|切勿|请勿|請勿|不要|谨防|謹防|如果|如有|若有|凡是|拒绝|拒絕)[^\s。，,；;：:！!？?…但只仅僅需须須]{12})
+      (?:
+        (?<![不免无])(?<!不收)(?<!无需)(?<!不需)(?<!免收)(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])[^。！？!?\n]{0,20}?(?:\d|元|[块塊]|[汇匯]款|[转轉]账|[缴繳][纳納]|(?<![提递遞])交(?![通流易友接代])|付)
+        | (?<![不勿别])(?<!不要)(?<!切勿)(?<!请勿)(?<!請勿)(?:[缴繳][纳納]|(?<![提递遞])交(?![通流易友接代])|付|支付|[汇匯]款|[转轉]账|先交|先付|(?<![无無毋不])需交|(?<![无無毋不])需付|(?<![无無毋不])需[缴繳])(?:(?![不勿别別]|切勿)[^。！？!?\n]){0,12}?(?:(?:培[训訓][费費]|工服[费費]|服装[费費]|押金|保[证證]金|[会會][员員][费費]|入[会會][费費]|[报報]名[费費]|[资資]料[费費]|[体體][检檢][费費]|中介[费費]|介[绍紹][费費]|[办辦]卡[费費]|[签簽][证證][费費]|激活[费費]|建[档檔][费費])|[费費]用|(?<![收贷貸存退])款)
+        | (?:[购購][买買]|[买買])(?:公司)?指定的?(?:[设設][备備]|[产產]品|工具|[资資]料)
+      )
   - id: FEE_G_PAY_FIRST_ZH
     tactic: upfront_fee
     weight: 2.5
@@ -20580,6 +20679,7 @@ rules:
     pattern: |
       不法分子|犯罪分子|[诱誘][饵餌]|[话話][术術]|常[见見]手法|[骗騙]案|移出群|踢出群|(?:大使|[领領]事)[馆館](?:帮|幫|[协協]助|救)|千[万萬]不要(?:信|相信|去|[转轉])|
       警方|警察局|刑事局|公安机关|公安機關|反[诈詐]|受害[人者]|被害人|(?<!不是)(?<!绝非)(?<!並非)(?<!并非)(?<!不是)[诈詐][骗騙](?!犯)|[骗騙]子|[骗騙]局|切勿(?:[轻輕]信|相信|[转轉][账賬帳]|充值|[汇匯]款|先|[垫墊]|交|点击|點擊|下[载載])|谨防|謹防|提防|[举舉][报報]|[报報]警|96110|165反|涉嫌[违違]法|均不可信|都不可信|呼[吁籲]|示警|不[会會]以任何理由|不要碰|截图发给管理员|群[规規]|群公告|禁止[发發]布|禁止任何需要
+      | 被(?:人)?[骗騙](?:去|到|了)|[骗騙]人(?:去|的)|(?:缅甸|緬甸|电诈|電詐|诈骗|詐騙|妙瓦底)[园園]区|千[万萬]别(?:去|信|相信)|新[闻聞](?:里|裡|上)?(?:天天|都|经常|經常)?(?:在)?[报報]
       | [对對](?:[记記]者|本[报報])(?:回[忆憶]|表示|[说說])|被解救|[获獲]救(?:人[员員]|者)|移交回[国國]|(?:是不是|是否|会不会|會不會)(?:[骗騙]局|[诈詐][骗騙]|[骗騙]子|[骗騙]人的)|(?:帮我|幫我)看看是不是
 
   - id: LEGIT_ABOUT_SCAMS_ZH
@@ -20595,6 +20695,8 @@ rules:
       - "所有刷单都是诈骗，切勿先垫钱。"
       - "小王对记者回忆：对方说去泰国做客服，包机票。"
       - "有人说去迪拜做客服月薪3万，大家帮我看看是不是骗局？"
+      - "我表姐去年被人骗去柬埔寨，说是月薪两万的客服，结果护照被收了。大家出国工作一定要通过正规中介，别信微信上的高薪招聘。"
+      - "爸，你别信那个说去泰国做客服月薪三万的人，那都是骗人去缅甸园区的。新闻里天天在报，千万别去。"
     nomatch:
       - "高薪招聘海外客服，机票包吃住，私聊。"
       - "正规公司，不是诈骗，日结工资。"
@@ -21234,14 +21336,29 @@ rules:
     languages: [any]
     flags: [extended]
     pattern: |
-      (?<![\w.@])@[a-z][\w.]{3,31}
+      (?<![\w.@])@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)[a-z][\w.]{3,31}
       | (?:(?<![^\W\p{Han}])(?:zalo|telegram|tele|tg|wechat|whats\s?app|wa|line|signal|viber|qq|vx|wx|kakao)|微信|v信|飞机|飛機)\s*(?:id|号|號|s[ốo])?\s*[:：]\s*\+?[a-z0-9_.]{4,32}
       | \bzalo\s*(?:\(|-|\s)\s*0\d{2}[\d\s.]{6,10}\d
-      | \b(?:schreib(?:t|en\s+sie)?\s+mir|melde[tn]?\s+(?:euch|dich|sie\s+sich)\s+(?:privat|bei\s+mir)|per\s+pn|pn\s+an\s+mich)\b
-      | \b(?:(?:inbox|ib)\s+|nh[ắa]n\s+(?:tin\s+)?(?:cho\s+)?|li[êe]n\s+h[ệe]\s+(?:v[ớo]i\s+)?|k[ếe]t\s+b[ạa]n\s+(?:v[ớo]i\s+)?)(?:m[ìi]nh|em|t[ôo]i|anh|ch[ịi])\b
-      | 私[聊信](?:我|小[编編])|[联聯][系繫]我|加我\s*[:：]\s*\+?[a-z0-9_.]{4,32}|找我[报報]名
+      | (?:\b(?:schreib(?:t|en\s+sie)?\s+mir|melde[tn]?\s+(?:euch|dich|sie\s+sich)\s+(?:privat|bei\s+mir)|per\s+pn|pn\s+an\s+mich)\b
+        | \b(?:(?:inbox|ib)\s+|nh[ắa]n\s+(?:tin\s+)?(?:cho\s+)?|li[êe]n\s+h[ệe]\s+(?:v[ớo]i\s+)?|k[ếe]t\s+b[ạa]n\s+(?:v[ớo]i\s+)?)(?:m[ìi]nh|em|t[ôo]i|anh|ch[ịi])\b
+        | 私[聊信](?:我|小[编編])|[联聯][系繫]我|找我[报報]名
+        )(?![^«»„“”「」『』"\n]{0,80}(?:[»«“”」』]|(?<=\S)"(?!\w)))
+      | 加我\s*[:：]\s*\+?[a-z0-9_.]{4,32}
     match:
       - "请加TG：hr_lin888"
+      - "Message our HR on Telegram @hr_jobs_2024 now."
+      - "Remote work, contact @Anna_recruit to start today."
+      - "Nebenjob von zu Hause, 300 € am Tag. Schreib mir einfach!"
+      - "私聊我，日赚500元"
+    # The domain of an e-mail address, or "@company.com" written alone, is not a chat handle; an invitation to
+    # write privately inside quotation marks is the scammer's line quoted by a warning (the quote's closing mark
+    # on the same line within 80 characters: » « ” “ 」 』 or a straight " before a non-letter).
+    nomatch:
+      - "Die Polizei warnt: Betrüger schreiben „Schreib mir auf WhatsApp, 300 € am Tag“ und verlangen später Geld."
+      - "Công an cảnh báo: kẻ gian thường nhắn \"kết bạn với mình để nhận việc\" rồi yêu cầu nạp tiền."
+      - "警方提醒：骗子常发“私聊我，日赚500元”之类的信息。"
+      - "Official replies only come from @northfreight.co.uk addresses."
+      - "Info resmi hanya dari email @telesolusi.example, lamar lewat hrd@telesolusi.co.id"
 
   # A victim writing in the first person from captivity (an SOS), in the nine languages: it names the police and
   # tells the family not to pay, like a warning, but it is evidence of trafficking, so the de, vi and zh legitimacy
@@ -22250,7 +22367,7 @@ rules:
     pattern: |
       (?<![^\W\p{Han}])(?:whats\s?app|whatsap+|wasap|telegram|t[ée]l[ée]gram|signal|viber|wechat|line|tg|wa)(?![^\W\p{Han}])\s*
           (?:id|no\.?|number|nr|num[ée]ro|contact|details?|username|pseudo)?\s*
-          [:：=-]?\s*(?:\(?\+?\s?\d[\d\s().-]{6,18}\d|@[A-Za-z]\w{3,31}\b)
+          [:：=-]?\s*(?:\(?\+?\s?\d[\d\s().-]{6,18}\d|@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)[A-Za-z]\w{3,31}\b)
       | (?<![^\W\p{Han}])(?:whats\s?app|telegram|signal|viber|wechat|line|vx|wx|weixin|snap(?:chat)?|kik|zalo)\s*[:：]\s*@?
           [a-z][a-z0-9]{0,20}[_.][\w.]{1,30}
     match:
@@ -22293,7 +22410,7 @@ rules:
       | (?:drop|send)\s+(?:me|us)\s+(?:a\s{1,3})?(?:dm|pm|direct\s+message|private\s+message|message|text)\b[^.!?\n]{0,20}\b(?:on|via|in|through)\s+(?:whats\s?app|telegram|signal|wechat|viber|line|instagram)\b
       | (?:only|exclusively)\s+(?:communicat\w*|contact\w*|reachable|available|respond\w*|works?)\s+(?:through|via|on|by|over)\s+(?:whats\s?app|telegram|signal|wechat|viber|line)\b
       | (?:text|send|reply|type)\s+["“]?[a-z0-9]{2,10}["”]?\s+to\s+(?:my|our|this|the)\s+(?:whats\s?app|telegram|signal|wechat|viber)\b
-      | (?:search\s+(?:for\s{1,3})?|find\s+)@\w{3,30}\b
+      | (?:search\s+(?:for\s{1,3})?|find\s+)@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w{3,30}\b
       | (?<!\bnot\s)(?<!\bnever\s)(?<!n['’]t\s)(?:send|share|forward|give|explain|pass|text|drop)\s+(?:you|u|ya)\s+(?:the\s{1,3}|more\s{1,3}|all\s+the\s{1,3}|some\s{1,3}|full\s{1,3})?(?:job\s{1,3})?(?:details?|info(?:rmation)?|description|offer|instructions|link|rundown)\s+
           (?:on|via|over|through|in|by)\s{1,3}(?:what['’]?s\s?-?\s?app|whatsap+|wa|telegram|signal|wechat|viber|line)\b)
     match:
@@ -22341,7 +22458,7 @@ rules:
       | \b(?:communiqu\w*|joignables?|disponibles?)\s+(?:uniquement\s{1,3}|seulement\s{1,3})?(?:via|par|sur)\s+(?:whats\s?app|telegram|t[ée]l[ée]gram|signal|wechat|viber)\b
       | \b(?:enregistre[zr]?|ajoute[zr]?|ajoute)\s+(?:mon|notre)\s+(?:num[ée]ro|contact)\s+(?:whats\s?app|telegram|viber)\b
       | \bm['’]ajouter\s+sur\s+(?:whats\s?app|telegram|line|viber|wechat|signal)\b
-      | \b(?:cherchez|recherchez|cherche)\s+@\w{3,30}\b
+      | \b(?:cherchez|recherchez|cherche)\s+@(?![\w-]{1,40}(?:\.[\w-]{1,30}){0,3}\.(?:com|net|org|edu|gov|info|biz|io|co|jobs|careers|example|work|app|online|site|[a-z]{2})\b)\w{3,30}\b
     match:
       - "Bonjour ! Travail simple depuis chez vous, écrivez à notre mentor sur Telegram @mentor_julie."
       - "Contactez-moi sur WhatsApp pour les détails du poste"
@@ -22356,6 +22473,932 @@ rules:
       - "Vous pouvez nous écrire par e-mail, notre équipe ne recrute pas par messagerie."
       - "Envoyez votre CV par e-mail, nous ne recrutons pas par messagerie."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
+
+"""#),
+        ("rules/precision_r13.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 13b, precision: sub-rules that keep existing rules from misreading negations, quoted lures and claims.
+# - __NOFEE_BUT_xx: a "no fee" claim followed by the fee in other words ("only a refundable deposit", "just pay the
+#   training kit", "chỉ cần nạp 200k", "只需先交199元资料费"): the LEGIT_NO_FEE_xx rules stay silent where it fires,
+#   as LEGIT_NO_FEE_TL does beside a chat handle or fee demand.
+# - __NEG_CHAT_INVITE_ID: an Indonesian or Malay advert saying the employer never asks you to join or write to a
+#   WhatsApp or Telegram group ("kami tidak pernah meminta Anda bergabung ke grup WhatsApp"); a negation with at
+#   most one word before a join, contact or recruit verb, then the app in the same clause. A bare "tidak ada biaya,
+#   chat WhatsApp admin" is not one: the chat rules fire on it as before.
+rules:
+  - id: __NOFEE_BUT_ZH
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:只需|只要|仅需|僅需|但需|但要|只收|仅收|僅收|只是需|需要先|唯一)[^。！？!?\n]{0,12}?(?:交|[缴繳]|付|充值|押金|保[证證]金|[资資]料[费費]|激活|工本[费費]|[费費])
+      | 押金[^。！？!?\n]{0,16}?(?:退[还還回]|返[还還]|可退)
+    match:
+      - "不收取任何费用，只需先交199元资料费激活账号。"
+      - "不收中介费，押金500元工作满一个月退还。"
+    nomatch:
+      - "只需一部手机即可办公。"
+      - "公司不收取任何押金。"
+
+  # A chat-app ID written out (微信：hr_zhang, QQ：88886666, 飞机 @x, 加我：abc123): LEGIT_NO_FEE_ZH stays silent
+  # beside it. Narrower than __CHAT_HANDLE, whose "联系我" an HR's own onboarding message uses.
+  - id: __ZH_APP_ID
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:微信|威信|薇信|v信|(?<![a-z])(?:vx|wx|qq|tg)|扣扣|飞机|飛機|telegram|whats\s?app|line)\s*(?:号|號|id)?\s*[:：]?\s*@?[a-z0-9_][a-z0-9_\-]{4,31}
+      | 加我\s*[:：]\s*\+?[a-z0-9_.]{4,32}
+    match:
+      - "加QQ：88886666"
+      - "速加微信hr_job2025"
+    nomatch:
+      - "如果有人这么说请直接联系我核实。"
+      - "可加店长微信详谈"
+
+  - id: __NOFEE_BUT_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:hanya|cukup|cuma|tinggal|namun|tapi|tetapi)\s+(?:\w{1,20}\s{1,3}){0,3}?(?:bayar|membayar|transfer|deposit|setor|top\s?up|isi\s+saldo)\b
+      | \b(?:deposit|jaminan|uang\s+(?:seragam|pendaftaran|administrasi|admin|medical|jaminan|pelatihan|atribut|aktivasi))\b[^.!?\n]{0,40}?\b(?:dikembalikan|bisa\s+kembali|refund)\w*
+      | \b(?:deposit|setoran|biaya\s+(?:admin|administrasi|pendaftaran|seragam|pelatihan|aktivasi|medical)|uang\s+(?:seragam|pendaftaran|administrasi|medical|jaminan|pelatihan|atribut|aktivasi))\s+(?:sebesar\s+|hanya\s+|cuma\s+)?rp\.?\s?\d
+    match:
+      - "GRATIS tidak dipungut biaya! Hanya bayar uang seragam Rp 250.000 sebelum mulai."
+      - "Tanpa biaya apa pun, cukup deposit 100rb yang bisa dikembalikan."
+    nomatch:
+      - "Tidak dipungut biaya apa pun. Uang makan Rp 25.000 per hari."
+      - "KirimCepat tidak pernah meminta biaya pendaftaran, deposit, atau pembelian atribut."
+
+  - id: __NOFEE_BUT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:nur|lediglich|einzig|bloß|bloss)\b[^.!?\n]{0,60}?(?:kaution|vorab|vorkasse|[üu]berweis\w*|einzahl\w*|startgeb[üu]hr|starter(?:paket|kit)|materialkosten|schulungsmaterial|aktivierung\w*|geb[üu]hr\s+von\s+\d)
+      | (?<!keine\s)(?<!keiner\s)(?<!ohne\s)\b(?:r[üu]ckzahlbare?n?|erstattungsf[äa]hige?n?)\s+(?:kaution|geb[üu]hr|pauschale|einzahlung)\b
+    match:
+      - "Wir verlangen keine Gebühren! Nur eine rückzahlbare Kaution von 150 € für das Starterpaket."
+      - "Für Bewerber entstehen keine Kosten, nur das Schulungsmaterial (89 €) muss vorab überwiesen werden."
+    nomatch:
+      - "Für Bewerber entstehen keine Kosten. Wir suchen nur erfahrene Pflegekräfte."
+      - "Es gibt keine rückzahlbare Kaution und keine Gebühr."
+
+  - id: __NOFEE_BUT_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      \bch[ỉi]\s+(?:c[ầa]n\s+|ph[ảa]i\s+|vi[ệe]c\s+|c[ầa]n\s+b[ạa]n\s+)?(?:n[ạa]p|[đd][ặa]t\s+c[ọo]c|[đd][óo]ng|chuy[ểe]n\s+kho[ảa]n|thanh\s+to[áa]n|mua)\b
+      | (?<!kh[ôo]ng\s)\b[đd][ặa]t\s+c[ọo]c\s+\d
+      | \bn[ạa]p\s+\d+\s?(?:k\b|ngh[ìi]n|tr|tri[ệe]u|\.000|,000|đ|vnd|usdt)
+      | \bho[àa]n\s+(?:l[ạa]i|tr[ảa])\s+(?:sau|khi|100)
+    match:
+      - "Hoàn toàn miễn phí, chỉ cần nạp 200k kích hoạt tài khoản."
+      - "Không thu phí tuyển dụng! Chỉ đặt cọc 300.000đ đồng phục, hoàn lại sau 1 tháng."
+    nomatch:
+      - "Quá trình tuyển dụng không thu phí, không đặt cọc."
+      - "Chỉ cần có điện thoại thông minh."
+
+  - id: __NEG_CHAT_INVITE_ID
+    languages: [id, ms]
+    flags: [extended]
+    pattern: |
+      \b(?:tidak|tak|tdk|bukan(?:lah)?|jangan|gak|nggak|ga)\s+(?:(?:pernah|akan|boleh|perlu|kami|pula|mau|bisa)\s{1,3}){0,2}
+          (?:(?!(?:lupa|ragu|sampai|tunda|lewatkan|khawatir|malu)\b)\w{2,15}\s{1,3})??
+          (?:meminta|minta|mengajak|ngajak|menyuruh|mengundang|menghubungi|merekrut|menawarkan|memakai|menggunakan|melalui|lewat|via|bergabung|gabung|masuk|chat|japri|menambahkan|membuka)\b
+          [^.!?\n;,]{0,70}?\b(?:whats\s?app|wa|telegram|tele|wa\.me|t\.me)\b
+    match:
+      - "Kami tidak pernah meminta pelamar membayar biaya apa pun atau bergabung ke grup WhatsApp/Telegram mana pun."
+      - "Perlu diketahui, kami tidak pernah meminta Anda bergabung ke grup WhatsApp."
+      - "Admin tidak akan pernah mengajak Anda masuk grup Telegram."
+      - "Koperasi tidak merekrut lewat Telegram"
+    nomatch:
+      - "Tidak ada biaya, langsung chat admin WhatsApp 0812 0000 1111."
+      - "Jangan lupa gabung grup WhatsApp kami ya."
+      - "Tidak perlu interview, langsung gabung grup WA."
+
+  # A short advert of a local business (bar, bakery, shop, restaurant, hotel, warehouse) that gives a WhatsApp
+  # number is how small employers hire; the SMS chat-app rules (SMS_JOB_CHAT_APP_EN/ES/PT/FR) stay silent on it
+  # unless the text also sells work from home, online or on the phone, or rating, review, booking or like tasks
+  # (__SMS_REMOTE_OR_TASK): "rate hotels, WhatsApp us" keeps its score.
+  - id: __SMS_LOCAL_WORKPLACE
+    languages: [en, es, pt, fr]
+    flags: [extended]
+    pattern: |
+      \b(?:diner|caf[ée]|restaurant|bakery|bar|pub|shop|store|salon|hotel|warehouse|kitchen|garage|gym|pharmacy|supermarket|deli|bistro|pizzeria|barbershop|car\s+wash
+      | restaurante|cafeter[íi]a|panader[íi]a|tienda|local|taller|almac[ée]n|supermercado|peluquer[íi]a|farmacia|pizzer[íi]a|fruter[íi]a|carnicer[íi]a|hostal|gasolinera
+      | padaria|loja|lanchonete|mercado|sal[ãa]o|oficina|farm[áa]cia|pizzaria|a[çc]ougue|pastelaria|armaz[ée]m
+      | boulangerie|boutique|magasin|h[ôo]tel|brasserie|pharmacie|supermarch[ée]|bistrot|boucherie|entrep[ôo]t)\b
+    match:
+      - "Se busca camarero/a para bar en Sevilla"
+      - "Boulangerie Martin à Lyon recrute"
+    nomatch:
+      - "Trabajo desde casa con tu móvil"
+
+  - id: __SMS_REMOTE_OR_TASK
+    languages: [en, es, pt, fr]
+    flags: [extended]
+    pattern: |
+      \b(?:from\s+(?:your\s+)?home|home[\s-]based|remote(?:ly)?|online|on\s+(?:your|ur)\s+(?:phone|mobile)|with\s+(?:your|ur)\s+(?:phone|mobile)|work\s+with\s+your\s+mobile
+      | desde\s+(?:casa|tu\s+(?:casa|m[óo]vil|celular))|en\s+l[íi]nea|remoto|teletrabajo|por\s+internet
+      | em\s+casa|de\s+casa|home\s*office|pelo\s+celular|pela\s+internet
+      | depuis\s+(?:chez\s+vous|votre\s+(?:t[ée]l[ée]phone|domicile))|de\s+chez\s+vous|[àa]\s+domicile|t[ée]l[ée]travail|en\s+ligne
+      | rat(?:e|es|ing|ings)|reviews?|reviewing|booking|bookings|boost\w*|likes?|subscribe|tasks?|orders?|data\s+optimi[sz]\w*
+      | tareas?|rese[ñn]as?|calific\w+|valora\w+|reservas|avalia\w+|tarefas?|pedidos|noter|[ée]valu\w+|t[âa]ches?|avis|commandes)\b
+    match:
+      - "rate hotels online"
+      - "trabajo desde casa"
+      - "Hotel booking tasks, contact WhatsApp"
+    nomatch:
+      - "panadería de Zaragoza, turno de mañana"
+
+"""#),
+        ("rules/recall_r13.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 13a: recall on the weakest tactics (coercion, impersonation, upfront_fee, secrecy, money_mule), written from
+# fresh probe texts of our own (en, fr, es, pt, tl), never from test texts.
+#
+# Coercion: a victim's message from a compound in everyday words the older families miss ("they won't give back my
+# passport", "I have to pay off my debt before I can go", "we are not allowed to go outside", "get me out of here",
+# "the job was fake"). The __R13_CO_* families are unions of the older __TB_CO_* families and new wordings; the
+# scoring rules need the first person, two families and a plea or the writer's own recruitment story, and stay off
+# for relatives' accounts, reports and warnings (__TB_RELATIVE, __TB_THIRD_REPORT, __ABOUT_SCAMS_NO_CONTACT).
+#
+# Upfront fee: a fee with an amount for a step of hiring (visa processing, medical, training, starter kit,
+# sponsorship, slot), together with the terms fee scams use (refundable / reimbursed with the first salary, paid to
+# "our partner agent", "no fees... only") or after "you have been selected". Schools' tuition and fees the employer
+# pays are excluded.
+#
+# Impersonation: a named state employment agency or a brand's HR that writes from free mail and asks for a fee or
+# for ID and bank details. Secrecy: a cover story to tell the bank. Money mule: lending one's account, withdrawing
+# and passing on money, a cut of each transfer (two of the three).
+rules:
+  # ================================================================ coercion: new wording families
+  - id: __R13_CO_DOCS_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:won['’]?t|will\s+not|don['’]?t|do\s+not|refuse\s+to|refused\s+to|never)\s+(?:give|hand|return)\s+(?:me\s+|us\s+)?(?:back\s+)?(?:my|our)\s+(?:passports?|ids?|documents|papers)\b
+      | \b(?:boss|company|manager|agent|they|guards?)\s+(?:still\s+)?(?:has|have|kept|keeps|is\s+keeping|are\s+keeping|holds?|is\s+holding|are\s+holding)\s+(?:my|our|all\s+our)\s+(?:passports?|documents|papers)\b
+      | \bmy\s+passport\s+(?:is|was)\s+(?:with\s+(?:the|my|our)\s+(?:boss|company|manager|agent)|held\s+by|kept\s+by|taken\s+by)\b
+      | \btook\s+(?:away\s+)?(?:my|our)\s+(?:phones?\s+and\s+)?passports?\b
+    match: ["They won't give back my passport."]
+  - id: __R13_CO_EXIT_PAY_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:before|if|so|until|unless)\s+(?:i|we)\s+(?:can\s+|could\s+|want\s+to\s+|wanna\s+)?(?:leave|go\s+home|go\s+back|quit|get\s+out|be\s+released|be\s+free)\b[^.!?\n]{0,60}?\b(?:pay|paid|owe|debt|fine|ransom|compensation)
+      | \bfor\s+(?:me|us)\s+to\s+(?:leave|go\s+home|be\s+released)\b[^.!?\n]{0,40}?\b(?:pay|owe|debt|fine|ransom|compensation)
+      | \b(?:pay|paying)\s+(?:off\s+)?(?:my|our|the)\s+(?:debt|fine|ransom|compensation|penalty)\b[^.!?\n]{0,40}?\b(?:before|so)\s+(?:i|we)\s+(?:can\s+)?(?:leave|go|get\s+out|be\s+released)
+      | \b(?:pay|owe)\b[^.!?\n]{0,50}?\b(?:before|until)\s+(?:they\s+(?:let|release)\s+(?:me|us)|(?:i|we)\s+can\s+(?:leave|go|get\s+out))\b
+      | \b(?:say|said|says|told\s+me)\s+(?:that\s+)?(?:i|we)\s+(?:owe|have\s+a\s+debt)\b
+    match: ["They say I have to pay off my debt before I can go."]
+  - id: __R13_CO_HELD_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:not|never)\s+allowed\s+to\s+(?:go\s+(?:out(?:side)?|home|anywhere)|leave|step\s+out|get\s+out|exit)\b
+      | \b(?:won['’]?t|will\s+not|don['’]?t|do\s+not|never)\s+let\s+(?:me|us)\s+(?:go\s+(?:out|home)|leave|out|get\s+out)\b
+      | \b(?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:stuck|trapped)\s+(?:here|in\s+(?:this|a|the)\s+(?:compound|building|place|camp|company))\b
+      | \b(?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:being\s+)?(?:locked|held|kept)\s+(?:here|inside|in\s+(?:this|a|the)\s+(?:compound|building|room|place|camp))\b
+      | \bcan['’]?t\s+(?:go\s+outside|leave\s+the\s+(?:building|compound|gate|area))\b
+      | \barmed\s+guards\b
+    match: ["We are not allowed to go outside the gate."]
+  - id: __R13_CO_FORCED_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:forces?|forced|forcing|makes?|made|making)\s+(?:me|us)\s+(?:to\s+)?(?:scam|cheat|do\s+(?:scams|fraud)|chat\s+with\s+(?:strangers|people|victims))\b
+      | \bwe\s+(?:work|have\s+to\s+work)\s+(?:1[2-9]|2[0-4])\s*(?:hours|hrs)\b
+      | \bscamming\s+people\b
+      | \b(?:quota|target)\b[^.!?\n]{0,50}?\b(?:fine|fined|fines|punish\w*|beat\w*|lock\s+(?:me|us))\b
+      | \b(?:fine|punish|beat|lock)\s+(?:me|us)\b[^.!?\n]{0,30}?\b(?:quota|target)
+      | \b(?:they\s+)?(?:hit|beat|slapped|kicked|tased)\s+(?:a\s+guy|a\s+girl|someone|another\s+\w+|the\s+ones?)\b
+    match: ["If I don't get 5 clients a week they fine me, that's the quota they beat us for."]
+  - id: __R13_CO_RESCUE_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:rescue|save)\s+(?:me|us)\b
+      | \bget\s+(?:me|us)\s+out\b
+      | \bhelp\s+(?:me|us)\s+(?:to\s+)?(?:get\s+out|escape|leave|come\s+home|go\s+home|get\s+home|be\s+rescued)\b
+      | \b(?:someone|anyone|somebody)\s+(?:who\s+can\s+|to\s+)(?:rescue|help|save|get)\s+(?:me|us)\b
+      | \bi\s+(?:just\s+)?want\s+to\s+(?:come|go)\s+home\b
+      | \b(?:please\s+)?send\s+help\b
+    match: ["Can you contact someone to rescue me?"]
+  - id: __R13_CO_JOBLIE_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:i|we)\s+(?:came|came\s+here|went|was\s+brought|were\s+brought|was\s+recruited|were\s+recruited|applied|was\s+hired|were\s+hired|was\s+promised|were\s+promised|was\s+offered|were\s+offered)\b[^.!?\n]{0,40}?\b(?:job|work|position|customer\s+service|casino|hotel)\b
+      | \b(?:the|this|that)\s+job\b[^.!?\n]{0,30}?\b(?:was|is)\s+(?:fake|a\s+lie|a\s+trap|a\s+scam|not\s+real)\b
+      | \bthey\s+(?:lied\s+to|tricked|fooled)\s+(?:me|us)\b
+      | \bthey\s+(?:drove|took|brought|moved|smuggled)\s+(?:us|me)\s+(?:across|over\s+the\s+border|to\s+(?:myanmar|cambodia|laos|the\s+compound))\b
+    match: ["I came for a customer service job and now I'm stuck."]
+
+  - id: __R13_CO_DOCS_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:mon|nos|notre)\s+passeports?\s+(?:a|ont)\s+[ée]t[ée]\s+(?:confisqu|gard|pris|retenu|saisi)\w*
+      | \b(?:ne\s+(?:veulent|veut)\s+pas|refusent\s+de)\s+(?:me|nous)\s+rendre\s+(?:mon|nos|notre|mes)\s+(?:passeports?|papiers|documents)\b
+      | \b(?:chef|patron|boss)\s+(?:a|garde)\s+(?:gard[ée]\s+|pris\s+)?(?:mon|nos|notre)\s+passeport
+    match: ["Mon passeport a été confisqué par le chef."]
+  - id: __R13_CO_EXIT_PAY_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bsi\s+(?:je|on|nous)\s+(?:veux|veut|voulons)\s+(?:partir|sortir|rentrer|quitter)\b[^.!?\n]{0,50}?\b(?:payer|rembourser|dette|amende|ran[çc]on|dois|doit)
+      | \bpour\s+(?:pouvoir\s+)?(?:partir|sortir|rentrer)\b[^.!?\n]{0,40}?\b(?:je|on|nous)\s+(?:dois|doit|devons)\s+(?:payer|rembourser)
+      | \b(?:je|on|nous)\s+(?:leur\s+)?(?:dois|doit|devons)\s+(?:encore\s+)?\d
+    match: ["Si je veux partir je dois payer une rançon."]
+  - id: __R13_CO_HELD_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:on\s+nous|on\s+m['’]|ils\s+nous|ils\s+m['’])\s*interdi\w*\s+de\s+(?:sortir|partir|quitter)
+      | \b(?:je\s+suis|nous\s+sommes|on\s+est)\s+(?:bloqu|coinc|pi[ée]g|enferm|retenu|s[ée]questr)\w*\s+(?:ici|l[àa]|dans)
+      | \bne\s+(?:me|nous)\s+laissent\s+pas\s+(?:sortir|partir)
+      | \b(?:interdit|pas\s+le\s+droit)\s+de\s+(?:sortir|quitter)\s+(?:le\s+b[âa]timent|le\s+complexe|l['’]immeuble|le\s+camp)
+    match: ["Je suis bloqué ici, on nous interdit de quitter le bâtiment."]
+  - id: __R13_CO_FORCED_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:oblig|forc|contraint)\w*\s+(?:[àa]|de)\s+(?:escroquer|arnaquer|faire\s+des\s+arnaques|travailler\s+\d)
+      | \b(?:on|ils)\s+(?:nous|me)\s+(?:frappe|frappent|bat|battent|punit|punissent)\b
+      | \b(?:objectif|quota)\b[^.!?\n]{0,50}?\b(?:amende|frapp|puni)
+      | \b(?:on\s+)?travaill\w+\s+(?:1[2-9]|2[0-4])\s*h
+    match: ["On travaille 15h par jour, si on n'atteint pas l'objectif on a des amendes."]
+  - id: __R13_CO_RESCUE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:sors|sortez|faites?)[-\s]moi\s+(?:sortir\s+)?(?:de\s+l[àa]|d['’]ici)
+      | \bme\s+(?:faire\s+)?sortir\s+(?:de\s+l[àa]|d['’]ici)
+      | \baide[sz]?[-\s]moi\s+[àa]\s+(?:rentrer|partir|sortir|m['’][ée]chapper|fuir)
+      | \b(?:viens|venez)\s+me\s+chercher
+      | \bsauve[zr]?[-\s]moi\b
+      | \bje\s+veux\s+rentrer
+      | \bau\s+secours\b
+    match: ["Trouve quelqu'un pour me sortir de là."]
+  - id: __R13_CO_JOBLIE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:le|ce)\s+(?:travail|boulot|job|poste|emploi)\b[^.!?\n]{0,40}?\b(?:c['’][ée]tait|[ée]tait)\s+(?:un\s+pi[èe]ge|faux|une\s+arnaque|un\s+mensonge)
+      | \bje\s+suis\s+venue?\s+pour\s+(?:un|le)\s+(?:travail|emploi|poste|job)
+      | \bon\s+m['’]a\s+promis\b
+      | \bils\s+(?:nous|m['’])\s*ont\s+(?:menti|tromp[ée]e?s?|emmen[ée]e?s?)
+    match: ["Le travail au Laos c'était un piège."]
+
+  - id: __R13_CO_DOCS_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \bno\s+(?:me|nos)\s+(?:quieren\s+)?(?:devuelven|devolver|dan|regresan)\s+(?:el|mi|los|nuestros?)\s+(?:pasaportes?|documentos|papeles)\b
+      | \b(?:me|nos)\s+(?:quitaron|retuvieron|confiscaron|sacaron|tienen)\s+(?:el|los|mi|mis)\s+(?:pasaportes?|documentos)\b
+      | \bmi\s+pasaporte\s+(?:lo\s+)?(?:tiene|tienen|guarda|guardan)\b
+    match: ["No me devuelven el pasaporte."]
+  - id: __R13_CO_EXIT_PAY_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:para|antes\s+de)\s+(?:poder\s+)?(?:irme|salir|volver|regresar|irnos)\b[^.!?\n]{0,50}?\b(?:pagar|deuda|multa|rescate|debo|compensaci[óo]n)
+      | \bsi\s+(?:quiero|queremos)\s+(?:irme|salir|volver|irnos|regresar)\b[^.!?\n]{0,50}?\b(?:pagar|deuda|multa|rescate|debo)
+      | \b(?:dicen|dijeron)\s+que\s+(?:les\s+)?(?:debo|debemos)\b
+    match: ["Para irme me piden pagar una multa de 5000 dólares."]
+  - id: __R13_CO_HELD_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:estoy|estamos)\s+(?:atrapad|encerrad|retenid|secuestrad)\w*
+      | \bno\s+(?:me|nos)\s+dejan\s+(?:salir|irme|irnos|ir)\b
+      | \b(?:prohibido|no\s+podemos|no\s+puedo)\s+(?:salir|irme|irnos)\s+del?\s+(?:complejo|edificio|recinto|lugar)
+    match: ["Estoy atrapado en una empresa en Camboya."]
+  - id: __R13_CO_FORCED_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:nos|me)\s+obligan\s+a\s+(?:estafar|enga[ñn]ar|trabajar\s+\d)
+      | \b(?:golpearon|golpean|castigan|multan)\s+(?:a|al|me|nos)\b
+      | \b(?:meta|cuota|objetivo)\b[^.!?\n]{0,40}?\b(?:multa|golpe|castig|encierr)
+      | \btrabaj\w+\s+(?:1[2-9]|2[0-4])\s+horas
+    match: ["Nos obligan a estafar por internet 14 horas al día."]
+  - id: __R13_CO_RESCUE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:resc[áa]t(?:ame|enme|ennos|anos)|s[áa]qu(?:ame|enme|ennos|enos))\b
+      | \b(?:me|nos)\s+rescat[ae]n?\b
+      | \bay[úu]d(?:ame|enme|anos)\s+a\s+(?:salir|escapar|volver|regresar)
+      | \bquiero\s+(?:volver|regresar)\s+a\s+casa
+      | \bnecesito\s+que\s+(?:alguien\s+)?(?:me\s+)?(?:rescat|saqu|ayud)\w*
+    match: ["Necesito que alguien me rescate."]
+  - id: __R13_CO_JOBLIE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:me|nos)\s+(?:trajeron|enga[ñn]aron|prometieron)\b
+      | \b(?:el|ese|este)\s+(?:trabajo|empleo)\b[^.!?\n]{0,30}?\b(?:era|es)\s+(?:falso|mentira|una\s+trampa|una\s+estafa)
+      | \bvine\s+(?:por|para)\s+un\s+(?:trabajo|empleo)
+    match: ["Me trajeron a Myanmar con mentiras."]
+
+  - id: __R13_CO_DOCS_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bn[ãa]o\s+(?:me|nos)\s+(?:devolvem|d[ãa]o|entregam|querem\s+devolver)\s+(?:o\s+|os\s+)?(?:meu\s+|meus\s+|nosso\s+|nossos\s+)?(?:passaportes?|documentos)\b
+      | \b(?:tomaram|pegaram|tiraram|confiscaram|retiveram|levaram)\s+(?:o\s+|os\s+)?(?:meu|nosso)s?\s+passaportes?\b
+      | \bmeu\s+passaporte\s+(?:est[áa]|ficou)\s+com\b
+    match: ["Não me devolvem o passaporte."]
+  - id: __R13_CO_EXIT_PAY_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:para|antes\s+de)\s+(?:poder\s+)?(?:sair|ir\s+embora|voltar|sairmos)\b[^.!?\n]{0,50}?\b(?:pagar|d[íi]vida|multa|resgate|devo)
+      | \bs[óo]\s+(?:posso|podemos)\s+(?:sair|ir\s+embora|voltar)\s+depois\s+de\s+pagar
+      | \bse\s+(?:eu\s+)?quiser\s+(?:sair|ir\s+embora|voltar)\b[^.!?\n]{0,50}?\b(?:pagar|d[íi]vida|multa|resgate)
+      | \b(?:tenho|temos)\s+uma\s+d[íi]vida\b
+    match: ["Dizem que tenho uma dívida e só posso sair depois de pagar."]
+  - id: __R13_CO_HELD_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:estou|estamos)\s+(?:pres|trancad|fechad|retid|sequestrad|presa)\w*\s+(?:aqui|num|numa|no|na|em)\b
+      | \bn[ãa]o\s+(?:me|nos)\s+deixam\s+(?:sair|ir\s+embora)
+      | \bproibid\w+\s+de\s+sair
+    match: ["Estou presa aqui."]
+  - id: __R13_CO_FORCED_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:obrigam|for[çc]am)\s+(?:a\s+gente\s+|me\s+|nos\s+)?a\s+(?:aplicar\s+golpes?|enganar|trabalhar\s+\d)
+      | \bn[ãa]o\s+bat\w*\s+a\s+meta\b
+      | \blev\w+\s+multa\b
+      | \btrabalh\w+\s+(?:1[2-9]|2[0-4])\s+horas
+    match: ["Se não bato a meta levo multa."]
+  - id: __R13_CO_RESCUE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bme\s+(?:ajud[ae]m?|tir[ae]m?)\s+(?:a\s+)?(?:sair|daqui|fugir|voltar)
+      | \bme\s+resgat\w+
+      | \bresgatar[-\s]me\b
+      | \bquero\s+voltar\s+(?:pra|para)\s+casa\b
+    match: ["Me ajuda a sair daqui, por favor."]
+  - id: __R13_CO_JOBLIE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:me|nos)\s+(?:enganaram|trouxeram|prometeram)\b
+      | \b(?:o|esse|este|a|essa|esta)\s+(?:trabalho|emprego|vaga)\b[^.!?\n]{0,30}?\b(?:era|é)\s+(?:falsa|falso|mentira|golpe|uma\s+armadilha)
+      | \bvim\s+(?:para|pra|por)\s+(?:um|uma)\s+(?:trabalho|emprego|vaga)
+    match: ["Me enganaram com uma vaga de atendente."]
+
+  - id: __R13_CO_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:hawak|kinuha|tinago|kinumpiska)\s+(?:nila\s+|ng\s+(?:boss|amo|kumpanya|company)\s+)?(?:yung|ang)\s+(?:passport|pasaporte)
+      | \b(?:yung|ang)\s+passport\s+(?:ko|namin)\s+(?:ay\s+)?(?:hawak|kinuha|nasa)\b
+      | \bayaw\s+(?:nilang\s+|nila\s+)?(?:ibalik|ibigay)\s+(?:ang|yung)\s+passport
+    match: ["Yung passport ko hawak ng boss."]
+  - id: __R13_CO_EXIT_PAY_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:bago|para)\s+(?:ako|kami)?\s*(?:makauwi|makaalis|makalabas|umuwi|umalis)\b[^.!?\n]{0,50}?\b(?:magbayad|bayaran|utang|multa|tubos)
+      | \b(?:magbayad|bayaran)\b[^.!?\n]{0,50}?\bbago\s+(?:ako|kami)\s+(?:makauwi|makaalis|makalabas|pauwiin|palabasin)
+      | \bmay\s+utang\s+(?:daw\s+)?(?:ako|kami)\b
+    match: ["Sabi nila kailangan ko magbayad ng 5000 dollars bago ako makauwi."]
+  - id: __R13_CO_HELD_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:hindi|di)\s+(?:kami|ako)\s+(?:pinapalabas|pinapauwi|pinapaalis|pinalalabas|makalabas|makaalis|makauwi)
+      | \bbawal\s+(?:kami|kaming|ako|akong)\s+(?:lumabas|umalis|umuwi)
+    match: ["Bawal kaming lumabas ng compound."]
+  - id: __R13_CO_FORCED_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \bpinipilit\s+(?:kami|ako)
+      | \b(?:quota|target)\b[^.!?\n]{0,40}?\b(?:multa|bugbog|sinasaktan|parusa|kulong)
+    match: ["Pag hindi naabot ang quota may multa o bugbog."]
+  - id: __R13_CO_RESCUE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:ipa-?rescue|i-?rescue|iligtas|sagipin|ilabas)\s+(?:n(?:i|in)?yo\s+|mo\s+)?(?:po\s+)?(?:ako|kami)
+      | \btulungan\s+(?:mo|n(?:i|in)?yo)\s+(?:po\s+)?(?:ako|kami)(?:ng)?\s+(?:makaalis|makauwi|makalabas|makatakas)
+      | \bgusto\s+ko\s+(?:na\s+)?(?:umuwi|makauwi)
+    match: ["Ipa-rescue niyo po ako."]
+  - id: __R13_CO_JOBLIE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \bniloko\s+(?:kami|ako)
+      | \b(?:peke|fake|scam)\s+(?:pala\s+)?(?:ang|yung)\s+(?:trabaho|job)
+      | \bnirecruit\s+(?:ako|kami)
+    match: ["Niloko kami dito sa Cambodia."]
+
+  # Unions of the new and the older families, in every language.
+  - id: __R13_CO_DOCS
+    languages: [any]
+    meta: '__R13_CO_DOCS_EN || __R13_CO_DOCS_FR || __R13_CO_DOCS_ES || __R13_CO_DOCS_PT || __R13_CO_TL || __TB_CO_PASSPORT'
+  - id: __R13_CO_EXIT_PAY
+    languages: [any]
+    meta: '__R13_CO_EXIT_PAY_EN || __R13_CO_EXIT_PAY_FR || __R13_CO_EXIT_PAY_ES || __R13_CO_EXIT_PAY_PT || __R13_CO_EXIT_PAY_TL || __TB_CO_DEBT'
+  - id: __R13_CO_HELD
+    languages: [any]
+    meta: '__R13_CO_HELD_EN || __R13_CO_HELD_FR || __R13_CO_HELD_ES || __R13_CO_HELD_PT || __R13_CO_HELD_TL || __TB_CO_CONFINE'
+  - id: __R13_CO_FORCED
+    languages: [any]
+    meta: '__R13_CO_FORCED_EN || __R13_CO_FORCED_FR || __R13_CO_FORCED_ES || __R13_CO_FORCED_PT || __R13_CO_FORCED_TL || __TB_CO_VIOLENCE || __TB_CO_QUOTA || __TB_CO_SOLD'
+  - id: __R13_CO_RESCUE
+    languages: [any]
+    meta: '__R13_CO_RESCUE_EN || __R13_CO_RESCUE_FR || __R13_CO_RESCUE_ES || __R13_CO_RESCUE_PT || __R13_CO_RESCUE_TL || __TB_CO_SOS || __VICTIM_PLEA'
+  - id: __R13_CO_JOBLIE
+    languages: [any]
+    meta: '__R13_CO_JOBLIE_EN || __R13_CO_JOBLIE_FR || __R13_CO_JOBLIE_ES || __R13_CO_JOBLIE_PT || __R13_CO_JOBLIE_TL'
+  # A reporter's voice in English and Taglish: __TB_THIRD_REPORT_EN also takes "they said", which victims write
+  # about their captors ("they said I owe 8k"), so en and tl use this narrower list.
+  - id: __R13_REPORT_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:according\s+to|ayon\s+sa)\b
+      | \b(?:she|he)\s+(?:said|told|says|recalled|described)\b
+      | \b(?:victims|survivors?|workers|nationals)\s+(?:said|say|told|report(?:ed)?|described|recalled)\b
+      | \b(?:rescued|repatriated)\s+(?:workers|victims|nationals)\b
+    match: ["Victims said they were not allowed to leave."]
+  - id: __R13_FIRST_PERSON
+    languages: [any]
+    meta: '__TB_FIRST_PERSON || __R13_FIRST_PLURAL_EN'
+  - id: __R13_FIRST_PLURAL_EN
+    languages: [en, tl]
+    pattern: '\b(?:we|us|our)\b'
+    match: ["they beat us"]
+  # Not the victim's own message: a relative's or reporter's account, or a text about scams.
+  - id: __R13_CO_NOT_OWN
+    languages: [any]
+    meta: '__TB_RELATIVE || __R13_REPORT_EN || __TB_THIRD_REPORT_FR || __TB_THIRD_REPORT_ES || __TB_THIRD_REPORT_PT || __TB_THIRD_REPORT_DE || __TB_THIRD_REPORT_ID || __TB_THIRD_REPORT_VI || __TB_THIRD_REPORT_ZH || __FRAMED_ABOUT_SCAMS || __FRAMED_RETELLING || __ABOUT_SCAMS_NO_CONTACT && !__R13_CO_RESCUE'
+
+  - id: COER_R13_HELD_SIGNS
+    tactic: coercion
+    weight: 3.5
+    languages: [any]
+    describe: "The writer says in the first person that they are held after a job (passport kept, must pay a debt or fine to leave, not allowed out, forced to scam or punished) and asks for rescue or tells how they were recruited"
+    describe-local:
+      fr: "L'auteur dit à la première personne être retenu après un emploi (passeport gardé, dette ou amende à payer pour partir, interdit de sortir, forcé d'escroquer) et demande de l'aide ou raconte son recrutement"
+      es: "Quien escribe cuenta en primera persona que lo retienen tras un empleo (pasaporte retenido, deuda o multa para irse, sin poder salir, obligado a estafar) y pide rescate o cuenta cómo lo reclutaron"
+      pt: "Quem escreve conta na primeira pessoa que está retido depois de um emprego (passaporte retido, dívida ou multa para sair, proibido de sair, obrigado a aplicar golpes) e pede resgate ou conta como foi recrutado"
+      tl: "Sinasabi ng sumulat na hawak siya matapos ang isang trabaho (kinuha ang passport, kailangang magbayad bago makaalis, bawal lumabas, pinipilit mang-scam) at humihingi ng saklolo o ikinukuwento kung paano siya na-recruit"
+    meta: '2 of (__R13_CO_DOCS, __R13_CO_EXIT_PAY, __R13_CO_HELD, __R13_CO_FORCED) && __R13_FIRST_PERSON && (__R13_CO_RESCUE || __R13_CO_JOBLIE) && !__R13_CO_NOT_OWN'
+    match:
+      - "I need help. I came for a customer service job and now I'm stuck. They won't give back my passport and they say I have to pay off my debt before I can go. We are not allowed to go outside the gate. Can you contact someone to rescue me?"
+      - "Estoy atrapado en una empresa en Camboya, nos obligan a estafar por internet 14 horas al día. Para irme me piden pagar una multa de 5000 dólares. Necesito que alguien me rescate."
+    nomatch:
+      - "My nephew came for a customer service job. They won't give back his passport and say he owes them money. We are trying to get him out."
+      - "Victims report that they were not allowed to go outside and had to pay off a debt before they could leave. If you need help, call the embassy hotline."
+      - "I'm stuck in traffic, can't leave the car park, please save me a seat at the meeting."
+    ref:
+      - https://www.ilo.org/resource/other/ilo-indicators-forced-labour
+      - https://www.unodc.org/roseap/en/2023/08/online-scam-operations-southeast-asia/story.html
+  - id: COER_R13_PLEA_RECRUITED
+    tactic: coercion
+    weight: 3.5
+    languages: [any]
+    describe: "A plea to be rescued from someone who says the job they came for was a lie, or that they are forced to scam, and tells a sign of being held: a trafficking victim's message"
+    describe-local:
+      fr: "Un appel à l'aide de quelqu'un qui dit que l'emploi promis était un mensonge et décrit un signe de captivité : le message d'une victime de traite"
+      es: "Un pedido de rescate de alguien que dice que el trabajo prometido era mentira y cuenta una señal de estar retenido: el mensaje de una víctima de trata"
+      pt: "Um pedido de resgate de quem diz que o emprego prometido era mentira e conta um sinal de estar retido: a mensagem de uma vítima de tráfico"
+      tl: "Pakiusap na iligtas mula sa taong nagsasabing peke ang trabahong ipinangako at may palatandaan na hawak siya: mensahe ng biktima ng trafficking"
+    meta: '__R13_CO_RESCUE && (__R13_CO_JOBLIE && 1 of (__R13_CO_DOCS, __R13_CO_EXIT_PAY, __R13_CO_HELD, __R13_CO_FORCED) || __R13_CO_FORCED && 1 of (__R13_CO_DOCS, __R13_CO_EXIT_PAY, __R13_CO_HELD)) && __R13_FIRST_PERSON && !__R13_CO_NOT_OWN'
+    match:
+      - "bro this job was fake, they drove us across to myanmar. they said we owe 8k. please send help"
+      - "Kuya niloko kami dito, hindi kami pinapalabas ng building. Ipa-rescue niyo po ako."
+    nomatch:
+      - "The job was fake, so I left the interview and went home. Please send help with my CV."
+      - "Mon frère m'a écrit que le travail au Laos c'était un piège et qu'on ne le laissait pas sortir."
+  - id: COER_R13_MANY_SIGNS
+    tactic: coercion
+    weight: 2.0
+    languages: [any]
+    describe: "A plea for rescue in the first person that tells three or more signs of being held (passport kept, must pay to leave, not allowed out, forced to scam or punished)"
+    describe-local:
+      fr: "Un appel à l'aide à la première personne qui décrit au moins trois signes de captivité (passeport gardé, payer pour partir, interdit de sortir, forcé d'escroquer ou puni)"
+      es: "Un pedido de rescate en primera persona que cuenta tres o más señales de estar retenido (pasaporte retenido, pagar para irse, sin poder salir, obligado a estafar o castigado)"
+      pt: "Um pedido de resgate na primeira pessoa que conta três ou mais sinais de estar retido (passaporte retido, pagar para sair, proibido de sair, obrigado a aplicar golpes ou punido)"
+      tl: "Pakiusap na iligtas na nagsasabi ng tatlo o higit pang palatandaan na hawak siya (kinuha ang passport, magbayad bago makaalis, bawal lumabas, pinipilit o pinaparusahan)"
+    meta: '3 of (__R13_CO_DOCS, __R13_CO_EXIT_PAY, __R13_CO_HELD, __R13_CO_FORCED) && __R13_CO_RESCUE && __R13_FIRST_PERSON && !__R13_CO_NOT_OWN'
+    match:
+      - "Je suis bloqué ici, on nous interdit de quitter le bâtiment. Mon passeport a été confisqué par le chef. Si je veux partir je dois payer une rançon. Trouve quelqu'un pour me sortir de là."
+    nomatch:
+      - "Ma sœur est bloquée là-bas, on lui interdit de quitter le bâtiment, son passeport a été confisqué et elle doit payer une rançon pour partir. Nous avons appelé l'ambassade."
+
+  # ================================================================ upfront fee
+  # A fee with an amount, for a step of hiring.
+  - id: __R13_FEE_AMT_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:visa|processing|medical|training|registration|application|onboarding|starter|start-?up|sponsorship|permit|lmia|slot|reservation|placement|insurance|uniform|equipment|clearance|orientation|documentation|deployment|refundable)\s+(?:processing\s+|application\s+)?(?:fee|fees|deposit|charge|kit|pack|package|payment)s?\b[^.!?\n]{0,60}?(?:[$€£₱]\s?\d|\b(?:usd|eur|gbp|php|cad|aud|inr|aed)\s?\d|\b\d[\d.,]*\s?(?:usd|eur|gbp|php|cad|aud|aed|dollars?|euros?|pesos?|pounds)\b)
+      | \b(?:fee|deposit|kit)\s+(?:of|is|costs?|costing|amounting\s+to)\s+(?:only\s+|just\s+)?(?:[$€£₱]\s?\d|(?:usd|eur|gbp|php|cad|aud|aed)\s?\d|\d[\d.,]*\s?(?:usd|eur|gbp|php|cad|aud|aed|dollars?|euros?|pesos?|pounds)\b)
+      | \bstarter\s+(?:kit|pack)\b[^.!?\n]{0,60}?(?:[$€£₱]\s?\d|\b(?:usd|eur|gbp|php)\s?\d|\b\d[\d.,]*\s?(?:usd|eur|gbp|php|dollars?|euros?|pesos?)\b)
+      | \b\d{1,3}(?:,\d{3})+\s+(?:pesos\s+)?para\s+sa\s+(?:medical|training|visa|processing|placement|reservation|slot|papeles)
+      | (?:[$€£₱]\s?\d[\d.,]*|\b\d[\d.,]*\s?(?:usd|eur|gbp|php|cad|aud|aed|dollars?|euros?|pesos?))\s+(?:non-?refundable\s+|refundable\s+)?(?:registration|processing|activation|placement|reservation|application|visa|medical|training|onboarding|sponsorship)\s+(?:fee|deposit|charge)s?\b
+    match: ["The medical fee of USD 280 should be paid before the appointment."]
+  - id: __R13_FEE_AMT_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:frais|co[uû]t|caution|d[ée]p[ôo]t|kit|forfait)\b[^.!?\n]{0,60}?(?:\d[\d\s.,]*\s?(?:€|euros?|fcfa|f\s?cfa|xof|\$|dollars?|dh|dirhams?|dinars?)|€\s?\d|\$\s?\d)
+    match: ["Des frais de visa et d'assurance de 180 000 FCFA sont à régler."]
+  - id: __R13_FEE_AMT_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:tasa|cuota|gastos|dep[óo]sito|fianza|kit|costo|coste|tarifa|matr[íi]cula)\b[^.!?\n]{0,60}?(?:\d[\d.,]*\s?(?:€|euros?|\$|d[óo]lares|usd|pesos|soles|bol[íi]vares)|[€$]\s?\d|\busd\s?\d)
+    match: ["Debe cubrir los gastos de visado y examen médico (350 dólares)."]
+  - id: __R13_FEE_AMT_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:taxa|custo|dep[óo]sito|cau[çc][ãa]o|kit|valor|tarifa)\b[^.!?\n]{0,60}?(?:r\$\s?\d|\d[\d.,]*\s?(?:reais|€|euros?|d[óo]lares|usd|kz|kwanzas?)|€\s?\d)
+    match: ["É necessário pagar a taxa de processamento de 1.200 reais."]
+  - id: __R13_FEE_AMT_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \bbiaya\b[^.!?\n]{0,60}?\brp\.?\s?\d
+    match: ["Biaya sebesar Rp 2.350.000 akan dikembalikan."]
+  - id: __R13_FEE_AMT_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:geb[üu]hr|kaution|bearbeitungsgeb[üu]hr|kosten|starterpaket|starter-?kit|anzahlung)\w*\b[^.!?\n]{0,60}?(?:\d[\d.,]*\s?(?:€|(?:euro|eur)\b)|€\s?\d)
+    match: ["Die Bearbeitungsgebühr von 250 € ist vorab zu zahlen."]
+  - id: __R13_FEE_AMT
+    languages: [any]
+    meta: '__R13_FEE_AMT_EN || __R13_FEE_AMT_FR || __R13_FEE_AMT_ES || __R13_FEE_AMT_PT || __R13_FEE_AMT_ID || __R13_FEE_AMT_DE'
+
+  # The terms of fee scams.
+  - id: __R13_FEE_REFUND
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:refundable|reimbursed|refunded|reimbursable)\b
+      | \bwill\s+be\s+(?:returned|deducted)\s+(?:to\s+you\s+)?(?:with|from|after|upon|once|in)\b
+      | \brembours(?:ables?|[ée]e?s?)\b
+      | \breembols\w+
+      | \b(?:te\s+lo|se\s+lo|se\s+le|se\s+te)\s+devolve\w+
+      | \b(?:ser[áa]|s[ãa]o|ser[ãa]o)\s+devolvid[oa]s?\b
+      | \b(?:ibabalik|isasauli|ire-?refund)\b
+      | \bdikembalikan\b
+      | \b(?:r[üu]ckerstattet|zur[üu]ckerstattet|zur[üu]ckgezahlt|erstattungsf[äa]hig)\b
+    match: ["The deposit is fully refundable."]
+  - id: __R13_FEE_AGENT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:our|the)\s+(?:partner|accredited|authori[sz]ed|appointed|designated|affiliated)\s+(?:travel\s+)?(?:agent|agency|clinic|hospital|lab|consultant|coordinator)\b
+      | \b(?:partner|accredited)\s+(?:travel\s+)?(?:agent|agency)\b
+      | \b(?:notre|nos|un|l['’])\s*(?:agent|agence|cabinet|clinique|conseiller|interm[ée]diaire)s?\s+(?:partenaire|agr[ée][ée]|habilit[ée]|accr[ée]dit[ée])
+      | \b(?:nuestra|nuestro)\s+(?:agencia|agente|cl[íi]nica|gestor[íi]a)\s+(?:asociad|autorizad|acreditad|colaborador)\w*
+      | \bnoss[oa]\s+(?:agente|ag[êe]ncia|cl[íi]nica|despachante)\s+(?:parceir|credenciad|autorizad)\w*
+      | \bagente\s+parceiro\b
+      | \bsa\s+(?:aming\s+)?(?:partner\s+agent|ahente|coordinator)\b
+      | \b(?:agen|biro\s+perjalanan|klinik)\s+(?:resmi\s+)?(?:mitra|rekanan)\b
+      | \bpartner-?(?:agentur|reiseb[üu]ro|klinik|vermittler)\b
+    match: ["Kindly make payment to our accredited travel agent."]
+  - id: __R13_FEE_NOFEE_BUT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bno\s+(?:upfront\s+|placement\s+|registration\s+|joining\s+|hidden\s+)?fees?\b[^!?\n]{0,60}?\b(?:however|but|except|only)\b
+      | \b(?:aucuns?\s+frais|pas\s+de\s+frais|sans\s+frais)\b[^!?\n]{0,60}?\b(?:seul(?:e|s|es)?|sauf|mais|cependant|toutefois|uniquement)\b
+      | \bno\s+cobramos\b[^!?\n]{0,60}?\b(?:solo|s[óo]lo|pero|excepto|[úu]nicamente)\b
+      | \bn[ãa]o\s+cobramos\b[^!?\n]{0,60}?\b(?:apenas|s[óo]|somente|mas|exceto)\b
+      | \b(?:walang|no)\s+(?:placement\s+)?fee\b[^!?\n]{0,60}?\b(?:pero|kaso|lang)\b
+    match: ["There are no fees to join, however each new member needs a starter kit."]
+  # The employer pays the fee back (a genuine visa reimbursement), unless a partner agent is paid.
+  - id: __R13_FEE_EMPLOYER_REFUND
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:reimbursed|refunded)\s+(?:in\s+full\s+)?by\s+(?:the\s+|your\s+)?(?:employer|company|hospital)\b
+      | \b(?:vom|durch\s+den)\s+arbeitgeber\s+(?:erstattet|zur[üu]ckerstattet)\b
+      | \brembours[ée]e?s?\s+par\s+l['’]employeur\b
+      | \breembolsad[oa]s?\s+por\s+(?:el\s+empleador|la\s+empresa)\b
+      | \breembolsad[oa]s?\s+pel[ao]\s+(?:empregador|empresa)\b
+    match: ["The visa fee is reimbursed by the employer after arrival."]
+  # A deadline to pay.
+  - id: __R13_FEE_DEADLINE
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bwithin\s+(?:\d{1,2}|twenty-four|forty-eight|24|48|72)\s*(?:hours|hrs|h)\b
+      | \bdans\s+les\s+(?:24|48|72)\s*(?:heures|h)\b
+      | \b(?:en\s+(?:las\s+pr[óo]ximas\s+)?|dentro\s+de\s+)(?:24|48|72)\s*(?:horas|h)\b
+      | \b(?:em\s+at[ée]\s+|nas\s+pr[óo]ximas\s+)(?:24|48|72)\s*(?:horas|h)\b
+      | \bhanggang\s+bukas\b
+    match: ["Pay within 48 hours."]
+  # Selected without an interview story: "you have been selected / approved".
+  - id: __R13_SELECTED
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:you\s+have\s+been|you['’]ve\s+been|you\s+are|you\s+were)\s+(?:successfully\s+)?(?:selected|shortlisted|approved|accepted|hired|chosen)\b
+      | \byour\s+(?:application|profile|cv|resume)\b[^.!?\n]{0,50}?\b(?:has\s+been|was|is)\s+(?:approved|accepted|selected|successful|shortlisted)\b
+      | \b(?:pleased|happy|delighted)\s+to\s+offer\s+you\b
+      | \bvous\s+(?:avez\s+[ée]t[ée]|[êe]tes)\s+(?:retenu|s[ée]lectionn|admis|choisi)\w*
+      | \bvotre\s+(?:candidature|profil|dossier)\s+a\s+[ée]t[ée]\s+(?:retenu|valid|accept|approuv|s[ée]lectionn)\w*
+      | \b(?:ha|has)\s+sido\s+(?:seleccionad|aprobad|aceptad|elegid|preseleccionad)\w*
+      | \b(?:voc[êe]\s+)?foi\s+(?:aprovad|selecionad|escolhid|pr[ée]-?selecionad)\w*
+      | \b(?:pasado|napili|qualified|approved|hired)\s+(?:ka|kayo)\b
+      | \b(?:has|have)\s+(?:selected|shortlisted|approved|chosen)\s+you\b
+      | \b(?:dinyatakan\s+lolos|lolos\s+seleksi)\b
+      | \bsie\s+wurden\s+(?:ausgew[äa]hlt|angenommen)\b
+    match: ["You have been selected for the Warehouse Associate position."]
+  # Honest texts: the school's tuition, or a fee the employer pays.
+  - id: __R13_FEE_HONEST
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:tuition|semester|campus|university|college|tenancy|landlord|apartment|lease)\b
+      | \b(?:paid|covered|borne)\s+(?:in\s+full\s+)?by\s+(?:the\s+|your\s+)?(?:employer|company|hospital)\b
+      | \b(?:employer|company)\s+(?:pays|covers|will\s+pay|will\s+cover)\b
+      | \bat\s+no\s+cost\s+to\s+(?:you|the\s+candidate)\b
+      | \bpris\s+en\s+charge\s+par\s+l['’]employeur\b
+      | \b(?:paga|pagado|cubre|cubierto)\s+(?:por\s+)?(?:el\s+empleador|la\s+empresa)\b
+      | \b(?:pago|pagos|custeado|custeados)\s+pel[ao]\s+(?:empregador|empresa)\b
+      | \bsagot\s+ng\s+(?:employer|amo|kumpanya)\b
+      | \b(?:vom|durch\s+den)\s+arbeitgeber\s+(?:[üu]bernommen|bezahlt|getragen)\b
+      | \barbeitgeber\s+(?:[üu]bernimmt|zahlt|tr[äa]gt)\b
+    match: ["Tuition is payable to the school at registration."]
+
+  - id: FEE_R13_SELECTED_THEN_FEE
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [any]
+    describe: "Tells the reader they are selected, then asks for a fee with an amount for visa, medical, training, a starter kit or a slot, on the terms fee scams use (refundable, paid to a partner agent, 'no fees, only...')"
+    describe-local:
+      fr: "Annonce au lecteur qu'il est retenu puis demande des frais chiffrés (visa, visite médicale, formation, kit de démarrage) aux conditions des arnaques (remboursables, payés à un agent partenaire, « aucun frais, seulement... »)"
+      es: "Dice que el lector fue seleccionado y luego pide un pago con importe (visado, examen médico, formación, kit de inicio) en los términos de las estafas (reembolsable, a una agencia asociada, «no cobramos, solo...»)"
+      pt: "Diz que o leitor foi aprovado e depois pede uma taxa com valor (visto, exame médico, treinamento, kit inicial) nos termos dos golpes (reembolsável, paga a um agente parceiro, «não cobramos, apenas...»)"
+      tl: "Sinasabing napili ang mambabasa, saka humihingi ng bayad na may halaga (visa, medical, training, starter kit) sa paraan ng scam (refundable, sa partner agent, 'walang fee, pero...')"
+    meta: '__R13_SELECTED && __R13_FEE_AMT && 1 of (__R13_FEE_REFUND, __R13_FEE_AGENT, __R13_FEE_NOFEE_BUT, __R13_FEE_DEADLINE) && !__R13_FEE_HONEST && !(__R13_FEE_EMPLOYER_REFUND && !__R13_FEE_AGENT) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Congratulations! You have been selected for the Warehouse Associate position in Dubai. You are required to pay a refundable visa processing deposit of $350 to our accredited travel agent."
+      - "Parabéns! Você foi aprovado para a vaga. É necessário pagar a taxa de processamento de 1.200 reais ao nosso agente parceiro."
+    nomatch:
+      - "Congratulations! You have been accepted into our caregiver course. Tuition of $450 is refundable within 7 days of the start of the semester."
+      - "You have been selected. The visa fee of EUR 75 is paid by the employer; please book your appointment at the embassy."
+  - id: FEE_R13_FEE_TERMS
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [any]
+    describe: "Asks for a fee with an amount for a step of hiring (visa, medical, training, starter kit, sponsorship, slot) and promises it back, routes it to a partner agent or says 'no fees' first"
+    describe-local:
+      fr: "Demande des frais chiffrés pour une étape de l'embauche (visa, visite médicale, formation, kit) en promettant de les rembourser, en les faisant payer à un agent partenaire ou après avoir dit « aucun frais »"
+      es: "Pide un pago con importe para un paso de la contratación (visado, examen médico, formación, kit) y promete devolverlo, lo desvía a una agencia asociada o dice antes «no cobramos»"
+      pt: "Pede uma taxa com valor para uma etapa da contratação (visto, exame médico, treinamento, kit) e promete devolvê-la, manda pagar a um agente parceiro ou diz antes «não cobramos»"
+      tl: "Humihingi ng bayad na may halaga para sa hakbang ng hiring (visa, medical, training, kit) at nangangakong ibabalik, ipinapadala sa partner agent o nagsasabing 'walang fee' muna"
+    meta: '__R13_FEE_AMT && 1 of (__R13_FEE_REFUND, __R13_FEE_AGENT, __R13_FEE_NOFEE_BUT) && !__R13_FEE_HONEST && !(__R13_FEE_EMPLOYER_REFUND && !__R13_FEE_AGENT) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "Each new member needs a starter kit costing $149, which will be reimbursed with your first paycheck."
+      - "Seul le kit de démarrage (formation + matériel) de 89 € est à votre charge, remboursé après votre première mission."
+    nomatch:
+      - "The course fee of $450 is payable to the school; our college offers a refund within 7 days."
+      - "Each new member receives a starter kit worth $149 from us on the first day."
+      - "Please book your visa appointment; the visa fee of EUR 75 is reimbursed by the employer with your first salary."
+  - id: FEE_R13_FEE_TERMS_MULTI
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [any]
+    describe: "A hiring fee with an amount on two of the terms fee scams use: refundable, paid to a partner agent, after 'no fees'"
+    describe-local:
+      fr: "Des frais d'embauche chiffrés avec deux des conditions des arnaques : remboursables, payés à un agent partenaire, après « aucun frais »"
+      es: "Un pago de contratación con importe y dos de los términos de las estafas: reembolsable, a una agencia asociada, tras «no cobramos»"
+      pt: "Uma taxa de contratação com valor e dois dos termos dos golpes: reembolsável, paga a um agente parceiro, depois de «não cobramos»"
+      tl: "Bayad sa hiring na may halaga at dalawa sa mga palatandaan ng scam: refundable, sa partner agent, pagkatapos ng 'walang fee'"
+    meta: '__R13_FEE_AMT && 2 of (__R13_FEE_REFUND, __R13_FEE_AGENT, __R13_FEE_NOFEE_BUT) && !__R13_FEE_HONEST && !(__R13_FEE_EMPLOYER_REFUND && !__R13_FEE_AGENT) && !__ABOUT_SCAMS_NO_CONTACT'
+    match:
+      - "No placement fee! But the medical and training fee of PHP 12,000 is needed first, pay our partner agent. It will be returned with your first salary, fully refundable."
+    nomatch:
+      - "The training fee of USD 200 is refundable if you cancel within 14 days."
+
+  # ================================================================ impersonation
+  - id: __R13_GOV_AGENCY
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:department\s+of\s+labou?r|ministry\s+of\s+(?:labou?r|manpower|employment)|dmw|poea|owwa|dole|tesda|uscis|ircc|service\s+canada)\b
+      | \b(?:france\s+travail|p[ôo]le\s+emploi|minist[èe]re\s+du\s+travail|ofii)\b
+      | \b(?:sepe|ministerio\s+de\s+trabajo|servicio\s+p[úu]blico\s+de\s+empleo)\b
+      | \b(?:minist[ée]rio\s+do\s+trabalho|iefp)\b
+    match: ["Ito ang DMW Recruitment Office."]
+  - id: __R13_LOOKALIKE_GOV_DOMAIN
+    languages: [any]
+    pattern: '\b[a-z0-9]{1,20}(?:-[a-z0-9]{1,20}){0,3}-(?:gov|gob|gouv|govt)(?:-[a-z0-9]{1,20}){0,3}\.(?:com|net|org|info|online|site|xyz|top|co)\b'
+    match: ["confirm your details at dol-jobs-gov.com"]
+  - id: __R13_ASK_ID_BANK
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:copy|scan|photo|picture)\s+of\s+(?:your\s+)?(?:id|passport|driver['’]?s\s+licen[cs]e|national\s+id|id\s+card)\b[^.!?\n]{0,60}?\bbank\s+(?:details|account|information|info)\b
+      | \b(?:kopya|litrato)\s+ng\s+(?:passport|id)\b
+      | \b(?:copie|photo)\s+de\s+(?:votre\s+)?(?:carte\s+d['’]identit[ée]|passeport|pi[èe]ce\s+d['’]identit[ée])\b[^.!?\n]{0,60}?\b(?:rib|coordonn[ée]es\s+bancaires)\b
+      | \b(?:env[íi]e|manda)\s+(?:su|tu)\s+dni\b[^.!?\n]{0,40}?\b(?:cuenta|iban)\b
+    match: ["Please reply with a copy of your ID and your bank details."]
+  - id: __R13_FEE_DEMAND
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:pay|remit)\s+(?:the\s+|a\s+)?(?:\$\s?\d+\s+)?(?:registration|processing|activation|placement|reservation|application)\s+fee\b
+      | \bbayad\s+na\s+\d
+      | \b(?:magbayad|bayaran)\s+ng\s+\d
+    match: ["Pay the $75 registration fee within 48 hours."]
+  - id: IMP_R13_AGENCY_OFF_CHANNEL
+    tactic: impersonation
+    weight: 3.0
+    languages: [any]
+    describe: "Writes as a state employment or migration agency (Department of Labor, DMW, France Travail, SEPE...) from free mail or a look-alike '-gov' domain and asks for a fee or for documents"
+    describe-local:
+      fr: "Se présente comme un organisme public de l'emploi ou de l'immigration depuis une messagerie gratuite ou un faux domaine « -gouv » et demande des frais ou des documents"
+      es: "Se presenta como un organismo público de empleo o migración desde un correo gratuito o un dominio falso «-gob» y pide un pago o documentos"
+      pt: "Apresenta-se como um órgão público de emprego ou migração a partir de um e-mail gratuito ou de um domínio falso «-gov» e pede uma taxa ou documentos"
+      tl: "Nagpapakilalang ahensya ng gobyerno (DMW, DOLE, POEA) gamit ang libreng email o pekeng '-gov' na domain at humihingi ng bayad o dokumento"
+    meta: '__R13_GOV_AGENCY && (__TB_FREEMAIL || __R13_LOOKALIKE_GOV_DOMAIN) && (__R13_FEE_AMT || __R13_FEE_DEMAND || __R13_ASK_ID_BANK) && !__ABOUT_SCAMS_NO_CONTACT && !__TB_NEVER'
+    match:
+      - "The Department of Labor Employment Program has selected you. To activate your placement, confirm your details at dol-jobs-gov.com and pay the $75 registration fee within 48 hours."
+      - "Ito ang DMW Recruitment Office. Ipadala lang ang kopya ng passport at bayad na 5,000 pesos sa dmw.hiring.ph@gmail.com."
+    nomatch:
+      - "DMW advisory: the DMW never uses Gmail addresses and never asks you to pay a registration fee. Report such messages."
+      - "Apply through the Department of Labor portal at dol.gov."
+  - id: IMP_R13_BRAND_FREEMAIL_ID_BANK
+    tactic: impersonation
+    weight: 2.0
+    languages: [any]
+    describe: "A brand's or agency's 'HR' writing from free mail asks for a copy of the ID together with bank details"
+    describe-local:
+      fr: "Les « RH » d'une marque ou d'un organisme écrivent depuis une messagerie gratuite et demandent une copie de la pièce d'identité avec le RIB"
+      es: "Los «RR. HH.» de una marca u organismo escriben desde un correo gratuito y piden copia del DNI junto con los datos bancarios"
+      pt: "O «RH» de uma marca ou órgão escreve de um e-mail gratuito e pede cópia do documento junto com os dados bancários"
+      tl: "Ang 'HR' ng isang brand o ahensya ay sumusulat mula sa libreng email at humihingi ng kopya ng ID at bank details"
+    meta: '(IMP_BRAND_FREEMAIL || __R13_GOV_AGENCY && __TB_FREEMAIL) && __R13_ASK_ID_BANK && !__ABOUT_SCAMS_NO_CONTACT && !__TB_NEVER'
+    match:
+      - "From: Amazon HR Recruitment <amazon.hiring.team@gmail.com> Amazon is pleased to offer you a remote position. Please reply with a copy of your ID and your bank details."
+    nomatch:
+      - "From: HR <hr@northwind-logistics.example> After your signed offer, upload a copy of your ID and your bank details in the HR portal."
+
+  # ================================================================ secrecy: a cover story for the bank
+  - id: __R13_BANK_COVER
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \bif\s+(?:the\s+|your\s+)?bank\s+(?:asks?|calls?|questions?|contacts?|wants\s+to\s+know)\b[^.!?\n]{0,60}?\b(?:say|tell\s+(?:them|it)|explain|answer)\b
+      | \bsi\s+(?:el|tu)\s+banco\s+(?:te\s+)?(?:pregunta|llama|contacta|consulta)\w*\b[^.!?\n]{0,60}?\b(?:di|dile|diles|dices|responde|explica)\b
+      | \bno\s+(?:le\s+)?(?:digas|cuentes|comentes)\s+(?:nada\s+)?(?:a\s+)?(?:tu|el)\s+banco\b
+      | \bni\s+a\s+tu\s+banco\b
+      | \bse\s+o\s+banco\s+(?:te\s+|lhe\s+)?(?:perguntar|ligar|questionar|contatar)\b[^.!?\n]{0,60}?\b(?:diga|fala|fale|diz|responda)\b
+      | \bn[ãa]o\s+(?:conte|fale|diga)\s+(?:nada\s+)?(?:para|pro|ao)\s+(?:o\s+)?(?:seu\s+)?banco\b
+      | \bsi\s+(?:la|votre|ta)\s+banque\s+(?:vous|te)\s+(?:appelle|demande|interroge|contacte)\b[^.!?\n]{0,60}?\b(?:dites|dis|r[ée]pondez|expliquez)\b
+      | \bkung\s+(?:magtanong|tumawag)\s+(?:ang|yung)\s+bank(?:o)?\b[^.!?\n]{0,60}?\bsabihin
+      | \bkalau\s+(?:pihak\s+)?bank\s+(?:tanya|nanya|bertanya|menelepon|telepon)\b[^.!?\n]{0,60}?\b(?:bilang|jawab|katakan)\b
+      | \bwenn\s+(?:die|deine|ihre)\s+bank\s+(?:fragt|nachfragt|anruft)\b[^.!?\n]{0,60}?\b(?:sag|sagen\s+sie|antworte)\b
+    match: ["Si el banco te pregunta por las transferencias, di que son pagos de un familiar."]
+  - id: __R13_MONEY_OR_JOB
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:transfers?|deposits?|payments?|transferencias?|dep[óo]sitos?|pagos?|transfer[êe]ncias?|pagamentos?|virements?|trabajo|trabalho|job|work|travail|trabaho|kerja|arbeit|empleo|emprego)\b
+    match: ["transfers"]
+  - id: SECRET_R13_BANK_COVER
+    tactic: secrecy
+    weight: 3.0
+    languages: [any]
+    describe: "Tells the reader what to say if their bank asks about the money (a family payment, a refund between friends): a cover story for mule transfers"
+    describe-local:
+      fr: "Dicte au lecteur quoi dire si sa banque l'interroge sur l'argent (un remboursement entre amis, de l'argent de famille) : une couverture pour des virements de mule"
+      es: "Le dice al lector qué contestar si el banco pregunta por el dinero (pagos de un familiar): una tapadera para transferencias de mula"
+      pt: "Diz ao leitor o que responder se o banco perguntar pelo dinheiro (dinheiro de um parente): um disfarce para transferências de mula"
+      tl: "Sinasabi kung ano ang isasagot kapag nagtanong ang bangko tungkol sa pera: palusot para sa mga transfer ng money mule"
+      id: "Mengajari pembaca apa yang harus dikatakan kalau bank bertanya soal uang: alasan palsu untuk transfer rekening penampung"
+      de: "Sagt dem Leser, was er antworten soll, wenn die Bank nach dem Geld fragt: eine Ausrede für Überweisungen als Finanzagent"
+    meta: '__R13_BANK_COVER && __R13_MONEY_OR_JOB && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS'
+    match:
+      - "Este trabajo es confidencial. Si el banco te pregunta por las transferencias, di que son pagos de un familiar."
+      - "If the bank asks about the deposits, just say it's money from your uncle."
+    nomatch:
+      - "Bank notice: if someone tells you what to say when the bank asks about a transfer, it is a scam. Scammers say: 'if the bank asks, say it's for family'. Never lie to your bank; call us."
+      - "If the bank asks for your payslip, say you will send it next week."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __R13_HIDE_FAMILY
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:don['’]?t|do\s+not|never)\s+(?:tell|mention\s+(?:it|this)\s+to)\s+(?:your\s+)?(?:family|friends|parents|anyone|anybody)\b
+      | \bno\s+(?:le\s+)?(?:digas|cuentes|comentes|puedes\s+contarle)\s+(?:nada\s+)?(?:a\s+)?(?:nadie|tu\s+familia|tus\s+padres)\b
+      | \bno\s+puedes\s+contarle\s+a\s+(?:nadie|tu\s+familia)\b
+      | \bn[ãa]o\s+(?:conte|fale|diga)\s+(?:nada\s+)?(?:para|pra|a)\s+(?:ningu[ée]m|sua\s+fam[íi]lia)\b
+      | \bn['’]en\s+parle[zs]?\s+[àa]\s+personne\b
+      | \bhuwag\s+(?:mong\s+|nyong\s+)?(?:sabihin|ipaalam)\s+(?:kahit\s+kanino|sa\s+pamilya)\b
+    match: ["No puedes contarle a tu familia."]
+  - id: SECRET_R13_COVER_AND_HIDE
+    tactic: secrecy
+    weight: 2.0
+    languages: [any]
+    describe: "Gives a cover story for the bank and also tells the reader to keep the work from family and friends"
+    describe-local:
+      fr: "Donne une couverture pour la banque et demande aussi de cacher le travail à la famille et aux amis"
+      es: "Da una tapadera para el banco y además pide ocultar el trabajo a la familia y los amigos"
+      pt: "Dá um disfarce para o banco e também pede para esconder o trabalho da família e dos amigos"
+      tl: "Nagbibigay ng palusot para sa bangko at sinasabing itago ang trabaho sa pamilya at kaibigan"
+    meta: 'SECRET_R13_BANK_COVER && __R13_HIDE_FAMILY'
+    match:
+      - "Este trabajo es confidencial: no puedes contarle a tu familia. Si el banco te pregunta por las transferencias, di que son pagos de un familiar."
+    nomatch:
+      - "Este trabajo es confidencial. Si el banco te pregunta por las transferencias, di que son pagos de un familiar."
+
+  # ================================================================ money mule: lend, pass on, a cut
+  - id: __R13_MULE_LEND
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:borrow|use|rent|lend\s+(?:me|us)|loan\s+(?:me|us))\s+your\s+(?:bank\s+account|account|bank\s+card|debit\s+card|atm\s+card)\b
+      | \b(?:rent|lend)\s+(?:out\s+)?your\s+(?:bank\s+)?account\b
+      | \b(?:someone|people|person|anyone)\s+with\s+a\s+(?:personal\s+)?bank\s+account\b
+      | \b(?:prest(?:as|ar|arme|ame)|alquil(?:as|ar)|usar)\s+(?:tu\s+)?cuenta\b
+      | \b(?:persona|alguien|personas)\s+con\s+cuenta\s+bancaria\b
+      | \b(?:tienes|tengas|tenga|tiene)\s+cuenta\s+(?:bancaria|en\s+(?:un\s+)?banco)\b
+      | \b(?:emprest\w+|alug\w+)\s+(?:a\s+)?(?:sua\s+)?conta\b
+      | \b(?:pessoas?|algu[ée]m)\s+(?:com|que\s+tenha)\s+conta\s+(?:em\s+banco|banc[áa]ria)\b
+      | \bs[óo]\s+ter\s+conta\s+(?:em\s+banco|banc[áa]ria)\b
+      | \b(?:pr[êe]ter|louer)\s+(?:ton|votre)\s+compte\b
+      | \b(?:hiram|hihiramin|ipahiram|rentahan|paupahan)\b[^.!?\n]{0,20}?\b(?:bank\s+account|account|atm|gcash)\b
+      | \b(?:taong|tao\s+na)\s+may\s+bank\s+account\b
+    match: ["Could I borrow your bank account for a few days?"]
+  - id: __R13_MULE_PASS_ON
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:withdraw|cash\s+out|take\s+out)\b[^.!?\n]{0,30}?\b(?:and|then)\s+(?:pass|hand|give|send|transfer|deposit|bring)\b
+      | \breceive\b[^.!?\n]{0,20}?\b(?:payments?|money|funds|transfers?|deposits?|cash)\b[^.!?\n]{0,40}?\b(?:and|then)\s+(?:forward|pass|send|transfer|wire)\b
+      | \brecib\w+\s+(?:una\s+|un\s+|el\s+|los\s+|las\s+)?(?:transferencias?|pagos?|dinero|dep[óo]sitos?|bizums?)\b[^.!?\n]{0,40}?\b(?:y|para)\s+(?:reenvi|transfer|envi|pas)\w+
+      | \bsac\w+\s+el\s+dinero\b[^.!?\n]{0,30}?\b(?:y|para)\s+(?:entreg|envi|pas)\w+
+      | \breceb\w+\s+(?:pagamentos?|dinheiro|transfer[êe]ncias?|dep[óo]sitos?|pix)\b[^.!?\n]{0,40}?\b(?:e|para)\s+(?:repass|transfer|envi|devolv)\w+
+      | \bsac\w+\s+o\s+dinheiro\b[^.!?\n]{0,30}?\be\s+(?:entreg|repass)\w+
+      | \bretir\w+\s+l['’]argent\b[^.!?\n]{0,30}?\bet\s+(?:le\s+|la\s+)?(?:remettre|donner|envoyer|d[ée]poser)
+      | \btumanggap\s+ng\s+pera\b[^.!?\n]{0,50}?\b(?:at|tapos)\s+(?:ipasa|ipadala|i-?transfer|ibigay)\b
+    match: ["You just need to withdraw the cash and pass it on."]
+  - id: __R13_MULE_CUT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:keep|earn)\s+\d{1,2}\s?%
+      | \b(?:i['’]?ll|we['’]?ll|i\s+will|we\s+will)\s+(?:give|pay)\s+you\s+(?:[$€£₱]\s?\d|\d)
+      | \b(?:te\s+quedas\s+con|qu[ée]date\s+con)\s+(?:el\s+)?\d{1,2}\s?%
+      | \bte\s+pagamos\s+\d[\d.,]*\s?(?:€|euros?)\s+por\s+(?:recibir|cada)\b
+      | \b(?:fica|fique|ficar)\s+com\s+\d{1,2}\s?%
+      | \b(?:gardez|garde|gardes|conservez)\s+\d{1,2}\s?%
+      | \b\d{1,2}\s?%\s+(?:kang\s+)?(?:komisyon|commission)\b
+      | \bmay\s+\d{1,2}\s?%\s+(?:kang\s+)?(?:komisyon|commission)\b
+    match: ["I'll give you $200 for helping."]
+  - id: MULE_R13_ACCOUNT_PASS_ON
+    tactic: money_mule
+    weight: 2.5
+    languages: [any]
+    describe: "Two of the marks of a money mule: lend or rent out your bank account, receive or withdraw money and pass it on, keep a cut of each transfer"
+    describe-local:
+      fr: "Deux des marques d'une mule financière : prêter ou louer son compte, recevoir ou retirer de l'argent et le faire suivre, garder un pourcentage"
+      es: "Dos señales de mula de dinero: prestar o alquilar la cuenta, recibir o sacar dinero y pasarlo, quedarse un porcentaje"
+      pt: "Dois sinais de mula de dinheiro: emprestar ou alugar a conta, receber ou sacar dinheiro e repassar, ficar com uma porcentagem"
+      tl: "Dalawa sa mga palatandaan ng money mule: ipahiram ang bank account, tumanggap o mag-withdraw ng pera at ipasa, may porsyento sa bawat transfer"
+    meta: '2 of (__R13_MULE_LEND, __R13_MULE_PASS_ON, __R13_MULE_CUT) && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS'
+    match:
+      - "Could I borrow your bank account for a few days? I'll give you $200 for helping."
+      - "Kailangan namin ng taong may bank account para tumanggap ng pera mula sa mga kliyente at ipasa sa kumpanya. May 10% kang komisyon."
+    nomatch:
+      - "Our accountants receive client payments into the company account and pay suppliers. Sales staff earn commission."
+      - "Never lend your bank account to anyone: people who receive money and then forward it are money mules, says the bank."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+  - id: MULE_R13_ALL_THREE
+    tactic: money_mule
+    weight: 2.0
+    languages: [any]
+    describe: "All three marks of a money mule at once: your own account, money passed on, and a cut for you"
+    describe-local:
+      fr: "Les trois marques d'une mule financière à la fois : votre compte, de l'argent qu'on fait suivre et un pourcentage pour vous"
+      es: "Las tres señales de mula de dinero a la vez: tu cuenta, dinero que se pasa y un porcentaje para ti"
+      pt: "Os três sinais de mula de dinheiro ao mesmo tempo: sua conta, dinheiro repassado e uma porcentagem para você"
+      tl: "Lahat ng tatlong palatandaan ng money mule: sariling account, perang ipinapasa, at porsyento para sa iyo"
+    meta: 'MULE_R13_ACCOUNT_PASS_ON && __R13_MULE_LEND && __R13_MULE_PASS_ON && __R13_MULE_CUT'
+    match:
+      - "Hey, could I borrow your bank account for a few days? I'll give you $200. You just need to withdraw the cash and pass it on."
+    nomatch:
+      - "Could I borrow your bank account for a few days? I'll give you $200 for helping."
 
 """#),
         ("rules/remote_control.yaml", ##"""
@@ -23600,23 +24643,23 @@ rules:
     languages: [any]
     flags: [extended]
     pattern: |
-      (?:\b(?:never|not|nor|avoid|beware|tidak|tak|bukan|jangan|nunca|jam[áa]s|n[ãa]o|jamais|ne|nie|nicht|keine?n?)\b|n['’]t\b|\bn['’]|\bno\s+(?=(?:contact|recrut|reclut|usa|utiliz|pid|envi|atend|ofrec|solicit)\w*))
+      (?:\b(?:never|not|nor|avoid|beware|jangan|nunca|jam[áa]s|n[ãa]o|jamais|ne|nie|nicht|keine?n?)\b|n['’]t\b|\bn['’]|\bno\s+(?=(?:contact|recrut|reclut|usa|utiliz|pid|envi|atend|ofrec|solicit)\w*))
           (?!(?:\s{1,3}[\w'’]{1,12}){0,2}?\s{1,3}(?:hesitat\w*|miss|wait|delay|forget|ragu|dude\w*|h[ée]sit\w*|perca\w*|pierd\w*|lupa|esque[çc]\w*|olvid\w*)\b)
           [^.!?\n]{0,50}\b(?:whats\s?app|telegram|wa\.me|t\.me)\b
     match:
       - "we do not contact candidates through WhatsApp"
-      - "Koperasi tidak merekrut lewat Telegram"
       - "No contactamos por WhatsApp"
     nomatch:
       - "contact us on WhatsApp"
       - "Do not hesitate to contact us on WhatsApp"
       - "no experience required contact us on whatsapp"
       - "Jangan ragu hubungi WhatsApp kami"
+      - "Tidak ada biaya, langsung chat WhatsApp admin"
 
   - id: __SMS_CHAT_EN
     languages: [any]
     flags: [extended]
-    unless: [__SMS_NEGATED_CHAT]
+    unless: [__SMS_NEGATED_CHAT, __NEG_CHAT_INVITE_ID]
     pattern: |
       \b(?:what['’]?s[\s-]?app|whats?[\s-]?ap+|wh?atsap+|wtsap+|wats?ap+|wasap|telegram)\b
       | (?<![\w@-])(?:wa|t)\s?\.?\s?me\s?/|(?<![\w@-])wa\s?\.\s?(?:me|link)\b|\b(?:wa\s+me\s+(?:\+?\d|x{4,})|whatsapp://|(?:api|chat)\.whatsapp\.com\b
@@ -23671,11 +24714,12 @@ rules:
     weight: 6.2
     languages: [en]
     describe: "A short job offer (part-time, hiring, work from home, 'you are selected') whose only next step is a WhatsApp or Telegram contact or chat link"
-    meta: '__SMS_SHORT_TEXT && __SMS_JOB_EN && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_EN && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT && !(__SMS_LOCAL_WORKPLACE && !__SMS_REMOTE_OR_TASK)'
     match:
       - "Hiring online promoters for a big store, work with your mobile. wa.me/15550104477"
       - "we be currently recruit part time staff accept work on TG"
     nomatch:
+      - "Joe's Diner on Main St is hiring a part-time line cook, evenings and weekends, $16/hr. Stop by with your resume or WhatsApp the manager Dave on 555-0142."
       - "We are hiring part-time staff; apply on our careers page."
       - "Join our parents' WhatsApp group for the school trip."
     ref:
@@ -23850,10 +24894,11 @@ rules:
     describe: "A short job offer whose next step is only a WhatsApp or Telegram contact or chat link"
     describe-local:
       es: "Una oferta de empleo breve cuyo único siguiente paso es un contacto o enlace de WhatsApp o Telegram"
-    meta: '__SMS_SHORT_TEXT && __SMS_JOB_ES && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_ES && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_ES && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_ES && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT && !(__SMS_LOCAL_WORKPLACE && !__SMS_REMOTE_OR_TASK)'
     match:
       - "Empresa busca personal a tiempo parcial, escríbenos: wa.me/34600000111"
     nomatch:
+      - "Se busca camarero/a para bar en Sevilla, media jornada de tarde, 9 €/h con contrato. Interesados escribir por WhatsApp al 600 123 456 o pasar por el local."
       - "Empresa busca personal a tiempo parcial, envía tu CV a nuestra web."
     ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
 
@@ -23904,10 +24949,11 @@ rules:
     describe: "A short job offer whose next step is only a WhatsApp or Telegram contact or chat link"
     describe-local:
       pt: "Uma oferta de emprego curta cujo único passo seguinte é um contato ou link de WhatsApp ou Telegram"
-    meta: '__SMS_SHORT_TEXT && __SMS_JOB_PT && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_PT && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_CHAT_APP_ES && !SMS_JOB_DAILY_PAY_EN && !SMS_JOB_DAILY_PAY_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_PT && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_PT && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_CHAT_APP_ES && !SMS_JOB_DAILY_PAY_EN && !SMS_JOB_DAILY_PAY_ES && !__ABOUT_SCAMS_NO_CONTACT && !(__SMS_LOCAL_WORKPLACE && !__SMS_REMOTE_OR_TASK)'
     match:
       - "Vagas abertas para trabalho em casa, fale conosco no wa.me/5511900000000"
     nomatch:
+      - "Padaria Pão Dourado contrata atendente de meio período em Campinas, R$ 1.400 + VT. Interessados chamar no WhatsApp (19) 99876-5432 ou deixar currículo na loja."
       - "Vagas abertas para trabalho em casa, inscreva-se no site da empresa."
     ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
 
@@ -23954,10 +25000,11 @@ rules:
     describe: "A short job offer whose next step is only a WhatsApp or Telegram contact or chat link"
     describe-local:
       fr: "Une offre d’emploi courte dont la seule suite est un contact ou un lien WhatsApp ou Telegram"
-    meta: '__SMS_SHORT_TEXT && __SMS_JOB_FR && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_FR && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '__SMS_SHORT_TEXT && __SMS_JOB_FR && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_FR && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT && !(__SMS_LOCAL_WORKPLACE && !__SMS_REMOTE_OR_TASK)'
     match:
       - "Nous recrutons pour un travail en ligne, écrivez sur wa.me/33600000222"
     nomatch:
+      - "Boulangerie Martin à Lyon recrute un(e) vendeur(se) à temps partiel, 11,65 €/h, CDI. Envoyez votre CV par WhatsApp au 06 12 34 56 78 ou passez en boutique."
       - "Nous recrutons des vendeurs, postulez sur notre site carrières."
     ref: "Cybermalveillance.gouv.fr, propositions d'emploi non sollicitées: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees"
 
@@ -24012,8 +25059,11 @@ rules:
     meta: '__SMS_SHORT_TEXT && __SMS_JOB_ID && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_ID && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Dibutuhkan pekerja paruh waktu, hubungi wa.me/6281200000000"
+      - "Lowongan kerja paruh waktu dari rumah, tidak ada biaya, langsung chat WhatsApp admin 0812 0000 1111."
+      - "Lowongan paruh waktu. Kami tidak pernah meminta Anda bergabung ke grup WhatsApp. Info: wa.me/6281234567890"
     nomatch:
       - "Lowongan kerja staf gudang, lamar lewat situs resmi perusahaan."
+      - "Lowongan kerja paruh waktu kasir minimarket PT Sumber Rejeki, shift 4 jam. Kami tidak pernah meminta pelamar membayar biaya apa pun atau bergabung ke grup WhatsApp/Telegram mana pun. Lamar di karier.sumberrejeki.example"
     ref: "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
 
 """#),
@@ -24277,10 +25327,30 @@ rules:
       - "Studied from: job_lure_candidates and SpamHunter (Tang et al., CCS 2022), dev split"
 
   # ---------------------------------------------------------------- "I sent you a job offer yesterday" (en, es, pt, fr, de, id)
+  # A real recruiter's follow-up names what the lure never does: the interview that took place, the candidate
+  # portal, the offer to sign (__L2_OFFER_FOLLOWUP); the rule stays silent on it, and on the opener quoted by a
+  # warning (the next quotation mark on the line, within 80 characters, closes).
+  - id: __L2_OFFER_FOLLOWUP
+    languages: [en, es, pt, fr, de, id]
+    flags: [extended]
+    pattern: |
+      \b(?:after|following)\s+(?:our|your|the|yesterday['’]s|\w{3,9}day['’]s|last\s+week['’]s)\s+(?:interview|call|meeting|assessment)\b
+      | \b(?:candidate|applicant|careers?|hr|onboarding|employee)\s+portal\b|\bsign\s+(?:it|the\s+offer|and\s+return)\b
+      | \b(?:tras|despu[ée]s\s+de)\s+(?:la|nuestra|tu|su)\s+entrevista\b|\bportal\s+del?\s+(?:candidato|empleado|empleo)\b|\bfirmarla\b|\bfirmar\s+(?:la|el)\s+(?:oferta|contrato)\b
+      | \b(?:ap[óo]s|depois\s+d[ae])\s+(?:a|nossa|sua)\s+entrevista\b|\bportal\s+do\s+(?:candidato|colaborador)\b|\bassin[áa]-la\b|\bassinar\s+(?:a|o)\s+(?:oferta|contrato|proposta)\b|\bpode\s+assinar\b
+      | \b(?:suite\s+[àa]|apr[èe]s)\s+(?:notre|votre|l['’])\s*entretien\b|\bportail\s+(?:candidat|rh|collaborateur)\b|\bla\s+signer\b|\bsigner\s+(?:l['’]offre|le\s+contrat)\b
+      | \bnach\s+(?:unserem|dem|ihrem)\s+(?:vorstellungs)?gespr[äa]ch\b|\bbewerber(?:portal|konto)\b|\bunterschreiben\b
+      | \bsetelah\s+(?:wawancara|interview)\b|\bportal\s+(?:kandidat|karir|karier|hris)\b|\bmenandatangani\b
+    match:
+      - "after Tuesday's interview, sign it in our candidate portal"
+    nomatch:
+      - "did you get it?"
+
   - id: SMS_SENT_JOB_OFFER_OPENER
     tactic: offplatform
     weight: 6.7
     languages: [en, es, pt, fr, de, id]
+    unless: [__L2_OFFER_FOLLOWUP]
     flags: [extended]
     describe: "A stranger's opener claiming to have already sent 'a job offer' or 'a job invitation' yesterday, to draw a reply that starts a task or fake-job scam"
     describe-local:
@@ -24290,13 +25360,15 @@ rules:
       de: "Die Nachricht eines Unbekannten, der behauptet, gestern „ein Jobangebot“ oder „eine Einladung“ geschickt zu haben, um eine Antwort zu bekommen, mit der ein Aufgaben- oder Fake-Job-Betrug beginnt"
       id: "Pesan dari orang tak dikenal yang mengaku sudah mengirim «tawaran kerja» atau «undangan kerja» kemarin, untuk memancing balasan yang membuka penipuan tugas atau lowongan palsu"
     pattern: |
-      \b(?:i|we)\s+(?:sent|send|texted|emailed|messaged)\s+(?:you\s+)?(?:a|an)\s+(?:job|work|employment|part[\s-]?time\s+job)\s+(?:offer|invitation|invite|opportunity)\b[^.!?\n]{0,40}?\b(?:yesterday|last\s+night|earlier\s+today|the\s+other\s+day|days?\s+ago)\b
-      | \b(?:yesterday|last\s+night)\s+(?:i|we)\s+(?:sent|texted|emailed)\s+(?:you\s+)?(?:a|an)\s+(?:job|work|employment)\s+(?:offer|invitation|invite)\b
-      | \b(?:te|le|les)\s+(?:envi[ée]|mand[ée]|envi[áa]mos|mandamos)\s+(?:ayer\s+)?(?:una|un)\s+(?:oferta|invitaci[óo]n|propuesta)\s+de\s+(?:trabajo|empleo)\b
-      | \b(?:mandei|enviei|mandamos|enviamos)\s+(?:ontem\s+)?(?:a\s+voc[êe]\s+|pra\s+voc[êe]\s+|para\s+voc[êe]\s+)?(?:um|uma)\s+(?:convite|oferta|proposta)\s+de\s+(?:emprego|trabalho)\b
-      | \bvous\s+ai\s+envoy[ée]\s+(?:hier\s+)?une?\s+(?:offre|proposition|invitation)\s+d['’]\s?(?:emploi|embauche|travail)\b
-      | \bhabe\s+(?:ihnen|dir)\s+(?:gestern\s+)?(?:ein|eine)\s+(?:job|stellen|arbeits)(?:angebot|einladung)\b
-      | \b(?:sudah\s+|telah\s+)?mengirim(?:kan)?\s+(?:anda\s+|kamu\s+)?(?:tawaran|undangan)\s+(?:kerja|pekerjaan)\s+(?:kemarin|kemaren)\b
+      (?:
+        \b(?:i|we)\s+(?:sent|send|texted|emailed|messaged)\s+(?:you\s+)?(?:a|an)\s+(?:job|work|employment|part[\s-]?time\s+job)\s+(?:offer|invitation|invite|opportunity)\b[^.!?\n]{0,40}?\b(?:yesterday|last\s+night|earlier\s+today|the\s+other\s+day|days?\s+ago)\b
+        | \b(?:yesterday|last\s+night)\s+(?:i|we)\s+(?:sent|texted|emailed)\s+(?:you\s+)?(?:a|an)\s+(?:job|work|employment)\s+(?:offer|invitation|invite)\b
+        | \b(?:te|le|les)\s+(?:envi[ée]|mand[ée]|envi[áa]mos|mandamos)\s+(?:ayer\s+)?(?:una|un)\s+(?:oferta|invitaci[óo]n|propuesta)\s+de\s+(?:trabajo|empleo)\b
+        | \b(?:mandei|enviei|mandamos|enviamos)\s+(?:ontem\s+)?(?:a\s+voc[êe]\s+|pra\s+voc[êe]\s+|para\s+voc[êe]\s+)?(?:um|uma)\s+(?:convite|oferta|proposta)\s+de\s+(?:emprego|trabalho)\b
+        | \bvous\s+ai\s+envoy[ée]\s+(?:hier\s+)?une?\s+(?:offre|proposition|invitation)\s+d['’]\s?(?:emploi|embauche|travail)\b
+        | \bhabe\s+(?:ihnen|dir)\s+(?:gestern\s+)?(?:ein|eine)\s+(?:job|stellen|arbeits)(?:angebot|einladung)\b
+        | \b(?:sudah\s+|telah\s+)?mengirim(?:kan)?\s+(?:anda\s+|kamu\s+)?(?:tawaran|undangan)\s+(?:kerja|pekerjaan)\s+(?:kemarin|kemaren)\b
+      )(?![^«»„“”"\n]{0,80}(?:[»”“]|(?<=\S)"(?!\w)))
     match:
       - "Hi, I sent you a job offer yesterday, did you get it?"
       - "Buenas, ayer te mandé una invitación de empleo, ¿la recibiste?"
@@ -24305,9 +25377,14 @@ rules:
       - "Hallo, ich habe Ihnen gestern ein Jobangebot geschickt."
       - "Halo, saya sudah mengirimkan tawaran kerja kemarin, sudah dibaca?"
     nomatch:
+      - "Scam alert: fake recruiters text \"Hi, I sent you a job offer yesterday, message me\" and then ask for a deposit."
       - "I sent you the offer letter yesterday, please sign it in the portal."
       - "Te envié ayer el contrato que firmamos en la entrevista."
       - "Enviei ontem o currículo para a vaga da padaria."
+      - "Hi Sam, this is Priya from Brightwell Logistics HR. I sent you a job offer yesterday for the Warehouse Team Lead role after Tuesday's interview. Please review and sign it in our candidate portal."
+      - "Hola Marta, soy Laura de RRHH de Grupo Norte. Te envié ayer una oferta de trabajo por correo para el puesto de administrativa tras la entrevista. Puedes firmarla en el portal del candidato."
+      - "Olá Ana, aqui é a Carla do RH da Sonae. Enviei ontem uma oferta de trabalho para o seu e-mail, para a vaga de operadora de loja, após a entrevista. Pode assinar no portal do candidato."
+      - "Bonjour Julie, c'est Sophie des RH de Groupe Auchan. Je vous ai envoyé hier une offre d'emploi par e-mail pour le poste d'hôtesse de caisse suite à notre entretien. Vous pouvez la signer sur le portail candidat."
     ref:
       - "FTC, Job Scams: https://consumer.ftc.gov/articles/job-scams"
       - "Studied from: SpamHunter (Tang et al., CCS 2022), dev split"
