@@ -116,7 +116,7 @@ if onlyStage == "literals" {
     for rule in ruleSet.rules {
         guard case .pattern(let pattern) = rule.body else { continue }
         let (literals, lead) = RequiredLiterals.analyze(pattern.source, options: pattern.options)
-        let leadText = lead.map { "lead \($0.strings.count) within \($0.maxOffset) bytes" } ?? "NO LEAD"
+        let leadText = lead.map { "lead \($0.strings.count)\($0.includesDigits ? " + digits" : "") within \($0.maxOffset) bytes" } ?? "NO LEAD"
         print(rule.id, literals.map { "\($0.size) literals" } ?? "NONE", leadText)
     }
 }

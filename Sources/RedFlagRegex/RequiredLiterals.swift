@@ -25,17 +25,26 @@ public enum RequiredLiterals {
 
     /// The pattern's literal condition (as `extract`) and its lead (see `LeadLiterals`), read in one pass.
     public static func analyze(_ source: String, options: PatternOptions) -> (condition: LiteralCondition?, lead: LeadLiterals?) {
-        var parser = LiteralParser(Array(source.unicodeScalars), extended: options.contains(.extended))
+        let scalars = Array(source.unicodeScalars)
+        var parser = LiteralParser(scalars, extended: options.contains(.extended))
         guard let info = try? parser.parseAll() else { return (nil, nil) }
         let condition = info.condition
-        let lead = parser.movesMatchStart ? nil : info.effectiveLead.flatMap { lead -> LeadLiterals? in
-            guard lead.strings.count <= maxConditionSize else { return nil }
-            return LeadLiterals(
-                maxOffset: lead.offset, skipsSpacesAndDigits: lead.skips,
-                strings: lead.strings.sorted { $0.lexicographicallyPrecedes($1) })
+        var lead = parser.movesMatchStart ? nil : leadLiterals(info.effectiveLead)
+        if lead == nil && !parser.movesMatchStart {
+            // No literal leads every match: a decimal digit may (`[$€]\s?\d+`, `\d{1,3}k?\s*per`). Digits are
+            // everywhere in adverts, so a literal lead is preferred wherever one exists.
+            var digitParser = LiteralParser(scalars, extended: options.contains(.extended), digitLeads: true)
+            lead = (try? digitParser.parseAll()).flatMap { leadLiterals($0.effectiveLead) }
         }
         guard condition != .always, condition.size <= maxConditionSize else { return (nil, lead) }
         return (condition, lead)
+    }
+
+    private static func leadLiterals(_ lead: LiteralInfo.Lead?) -> LeadLiterals? {
+        guard let lead, lead.strings.count <= maxConditionSize, lead.digits || !lead.strings.isEmpty else { return nil }
+        return LeadLiterals(
+            maxOffset: lead.offset, skipsSpacesAndDigits: lead.skips, includesDigits: lead.digits,
+            strings: lead.strings.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
     /// A condition with more literals than this is not worth its search.
@@ -127,13 +136,26 @@ public struct LeadLiterals: Sendable, Equatable {
     /// True when unbounded runs of `\s` or `\d` (`\s+`, `\d*`) may also stand before the lead: then any number
     /// of white-space characters and digits may be added to `maxOffset` (see `mayBeSpaceOrDigit`).
     public let skipsSpacesAndDigits: Bool
+    /// True when a decimal digit (`\d`, any script: see `mayBeDigit`) leads as well as the strings: some
+    /// matches hold no lead string, but a digit at most `maxOffset` bytes after their start.
+    public let includesDigits: Bool
     /// The strings, each at least `RequiredLiterals.minimumLength` bytes, ASCII letters in lower case.
     public let strings: [[UInt8]]
 
-    public init(maxOffset: Int, skipsSpacesAndDigits: Bool = false, strings: [[UInt8]]) {
+    public init(maxOffset: Int, skipsSpacesAndDigits: Bool = false, includesDigits: Bool = false, strings: [[UInt8]]) {
         self.maxOffset = maxOffset
         self.skipsSpacesAndDigits = skipsSpacesAndDigits
+        self.includesDigits = includesDigits
         self.strings = strings
+    }
+
+    /// True for every character caseless UCP PCRE2 may match with `\d` (decimal digits of any script): a
+    /// superset, checked against PCRE2 by a test.
+    @inline(__always)
+    public static func mayBeDigit(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value >= 0x30 && value <= 0x39 }
+        return scalar.properties.generalCategory == .decimalNumber
     }
 
     /// True for every character caseless UCP PCRE2 may match with `\s` or `\d` (white space, separators,
@@ -263,6 +285,8 @@ struct LiteralInfo {
     struct Lead {
         var offset: Int
         var skips = false
+        /// A decimal digit leads too (`LeadLiterals.includesDigits`).
+        var digits = false
         var strings: Set<[UInt8]>
     }
 
@@ -290,6 +314,12 @@ struct LiteralInfo {
         return info
     }()
     static let empty = LiteralInfo(exact: [[]])
+    /// `\d` when digits may lead: one character whose unbounded runs a lead may skip, and which leads itself.
+    static let digit: LiteralInfo = {
+        var info = LiteralInfo.spaceOrDigit
+        info.lead = Lead(offset: 0, digits: true, strings: [])
+        return info
+    }()
 
     /// `lead`, or the exact strings themselves when each is long enough to search for.
     var effectiveLead: Lead? {
@@ -313,10 +343,13 @@ struct LiteralParser {
     private var extended: Bool
     /// Set on `\G` or `\K`, which tie a match to where its attempt started: such a pattern has no lead.
     private(set) var movesMatchStart = false
+    /// True when `\d` leads like a literal (`LeadLiterals.includesDigits`).
+    private let digitLeads: Bool
 
-    init(_ scalars: [Unicode.Scalar], extended: Bool) {
+    init(_ scalars: [Unicode.Scalar], extended: Bool, digitLeads: Bool = false) {
         self.scalars = scalars
         self.extended = extended
+        self.digitLeads = digitLeads
     }
 
     mutating func parseAll() throws -> LiteralInfo {
@@ -371,7 +404,8 @@ struct LiteralParser {
         for branch in branches {
             guard let sofar = lead, let own = branch.effectiveLead else { lead = nil; break }
             lead = LiteralInfo.Lead(
-                offset: max(sofar.offset, own.offset), skips: sofar.skips || own.skips, strings: sofar.strings.union(own.strings))
+                offset: max(sofar.offset, own.offset), skips: sofar.skips || own.skips, digits: sofar.digits || own.digits,
+                strings: sofar.strings.union(own.strings))
         }
         return LiteralInfo(
             exact: nil, match: .or(branches.map(\.condition)), maxLength: maxLength,
@@ -404,8 +438,8 @@ struct LiteralParser {
                 let most = high == Int.max ? nil : item.maxLength.map { $0.multipliedReportingOverflow(by: high) }
                 let maxLength = most.flatMap { $0.overflow || $0.partialValue > 1 << 30 ? nil : $0.partialValue }
                 if high == Int.max && item.isSpaceOrDigit {
-                    // `\s+`, `\d*`: any number of characters a lead may skip.
-                    item = LiteralInfo(exact: nil, maxLength: 0, skips: true)
+                    // `\s+`, `\d*`: any number of characters a lead may skip; `\d+` starts with a digit.
+                    item = LiteralInfo(exact: nil, maxLength: 0, skips: true, lead: low >= 1 ? item.lead : nil)
                 } else if low == 0 {
                     item = LiteralInfo(exact: nil, maxLength: maxLength, skips: item.skips)
                 } else if !(low == 1 && high == 1) {
@@ -431,7 +465,8 @@ struct LiteralParser {
                 terms.append(item.match)
                 closeRun()
                 if lead == nil, let before, let own = item.effectiveLead {
-                    lead = LiteralInfo.Lead(offset: before + own.offset, skips: skipsBefore || own.skips, strings: own.strings)
+                    lead = LiteralInfo.Lead(
+                        offset: before + own.offset, skips: skipsBefore || own.skips, digits: own.digits, strings: own.strings)
                 }
                 current = [[]]
                 allExact = false
@@ -632,7 +667,8 @@ struct LiteralParser {
         case "G", "K":
             movesMatchStart = true
             return .empty
-        case "s", "d": return .spaceOrDigit
+        case "s": return .spaceOrDigit
+        case "d": return digitLeads ? .digit : .spaceOrDigit
         case "N" where peek == "{": throw UnsupportedSyntax()  // \N{U+hh}: a named character
         case "D", "w", "W", "S", "h", "H", "v", "V", "R", "N", "C": return .anyCharacter
         case "X": return .unknown  // a grapheme cluster: any number of characters

@@ -74,7 +74,7 @@ import Testing
 
     @Test func noLeadAfterAnUnboundedPartOrAShortBranch() {
         #expect(lead(#"\w+fee"#) == nil)
-        #expect(lead(#"fee|\d+"#) == nil)  // one branch has none
+        #expect(lead(#"fee|\w+"#) == nil)  // one branch has none
         // \G and \K tie a match to where the attempt started: never windowed.
         #expect(lead(#"\Gfee"#) == nil)
         #expect(lead(#"pay\Kfee"#) == nil)
@@ -106,6 +106,30 @@ import Testing
         }
         #expect(missed.isEmpty, "\(missed.map { String($0, radix: 16) })")
         #expect(!LeadLiterals.mayBeSpaceOrDigit("a") && !LeadLiterals.mayBeSpaceOrDigit("é") && !LeadLiterals.mayBeSpaceOrDigit("$"))
+        // And every digit, for digit leads (`includesDigits`).
+        var missedDigits: [UInt32] = []
+        for span in try CompiledPattern(#"\d"#).matches(in: all, scratch: MatchScratch()) {
+            let scalar = String(decoding: bytes[span.start..<span.end], as: UTF8.self).unicodeScalars.first!
+            if !LeadLiterals.mayBeDigit(scalar) { missedDigits.append(scalar.value) }
+        }
+        #expect(missedDigits.isEmpty, "\(missedDigits.map { String($0, radix: 16) })")
+        #expect(LeadLiterals.mayBeDigit("٣") && !LeadLiterals.mayBeDigit(" ") && !LeadLiterals.mayBeDigit("x"))
+    }
+
+    @Test func aDigitLeadsOnlyWhereNoLiteralDoes() {
+        let digits = { (offset: Int, strings: [String]) in
+            LeadLiterals(maxOffset: offset, includesDigits: true, strings: strings.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        }
+        #expect(lead(#"\d[\d,.]*\s?k?\s*per\s+day"#) == digits(0, []))
+        // "us" (2 bytes), "$" and \s? (4) may stand before the digit; the other branch leads with "fee".
+        #expect(lead(#"(?:us)?\$\s?\d+|fee"#) == digits(7, ["fee"]))
+        #expect(lead(#"\d{1,3}(?:,\d{3})*\s?(?:/|a)\s?day"#) == digits(0, []))
+        // A literal lead wins where there is one.
+        #expect(lead(#"\d{1,3}\s?(?:usd|eur)"#) == leadOf(16, "eur", "usd"))
+        // An optional digit, or one after an unbounded part, leads nothing.
+        #expect(lead(#"fee|\d*x"#) == nil)
+        #expect(lead(#"\w+\d"#) == nil)
+        #expect(lead(#"\G\d"#) == nil)
     }
 
     @Test func positionalLiteralsReportEveryOccurrence() throws {

@@ -113,7 +113,9 @@ import RedFlagRegex
                     let held = (span.start...farthest).contains { at in
                         lead.strings.contains { literal in
                             at + literal.count <= span.end && bytes[at..<(at + literal.count)].elementsEqual(literal)
-                        }
+                        } || lead.includesDigits && at < span.end && (bytes[at] & 0xC0) != 0x80
+                            && String(decoding: bytes[at..<min(at + 4, bytes.count)], as: UTF8.self).unicodeScalars.first
+                                .map(LeadLiterals.mayBeDigit) == true
                     }
                     #expect(held, "\(rule.id): no lead literal where expected in \(text.prefix(120))")
                     checked += 1

@@ -15,7 +15,7 @@ import RedFlagRegex
 /// Rule examples are not kept: `rules test` and `rules lint` read the YAML. A rule's descriptions and references
 /// are a block of their own, decoded only when read (`RuleTexts`): a one-message `check` shows a few rules' texts.
 enum RuleSetSnapshot {
-    static let magic = "redflag-snapshot/7"
+    static let magic = "redflag-snapshot/8"
 
     /// What identifies the code that reads and writes snapshots.
     static let buildKey: String = {

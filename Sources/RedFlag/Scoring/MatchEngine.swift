@@ -49,8 +49,8 @@ final class RulePrefilter: Sendable {
         /// For each rule index: where its condition starts in `code`; nil for a pattern rule that always runs (and
         /// for meta rules).
         var conditionStart: [Int?]
-        /// The rules' leads (`LeadLiterals`), flattened: `[maxOffset, skips (0 or 1), count, id…]` per rule that has
-        /// one.
+        /// The rules' leads (`LeadLiterals`), flattened: `[maxOffset, flags, count, id…]` per rule that has one;
+        /// flags: 1 when it skips runs of spaces and digits, 2 when a digit leads too.
         var leadWords: [Int32] = []
         /// For each rule index: where its lead starts in `leadWords`; nil when it has none (PCRE2 then tries every
         /// starting point).
@@ -67,11 +67,11 @@ final class RulePrefilter: Sendable {
             guard literals.count == ViewKind.allCases.count, conditionStart.count == ruleCount,
                 literals.allSatisfy({ $0.ids.allSatisfy { $0 < literalCount } }), leadStart.count == ruleCount
             else { return false }
-            // Leads: one after the other, each `[maxOffset ≥ 0, 0 or 1, count, count ids below literalCount]`.
+            // Leads: one after the other, each `[maxOffset ≥ 0, flags 0…3, count, count ids below literalCount]`.
             var position = 0
             for start in leadStart.compactMap({ $0 }) {
                 guard start == position, position + 3 <= leadWords.count, leadWords[position] >= 0,
-                    leadWords[position + 1] == 0 || leadWords[position + 1] == 1, leadWords[position + 2] >= 0
+                    (0...3).contains(leadWords[position + 1]), leadWords[position + 2] >= 0
                 else { return false }
                 let end = position + 3 + Int(leadWords[position + 2])
                 guard end <= leadWords.count, leadWords[(position + 3)..<end].allSatisfy({ $0 >= 0 && $0 < literalCount })
@@ -159,9 +159,11 @@ final class RulePrefilter: Sendable {
         windows.removeAll(keepingCapacity: true)
         let words = layout.leadWords
         let maxOffset = Int(words[start])
-        let skips = words[start + 1] == 1
+        let skips = words[start + 1] & 1 != 0
+        let digitsLead = words[start + 1] & 2 != 0
         var text = text
         text.withUTF8 { bytes in
+            if digitsLead { Self.appendDigitStarts(in: bytes, to: &windows) }
             // Where the lead literals start (clamped to the text, whatever a damaged snapshot says).
             for id in layout.leadIDs(at: start) {
                 let id = Int(id)
@@ -203,6 +205,30 @@ final class RulePrefilter: Sendable {
 }
 
 extension RulePrefilter {
+    /// Appends a one-byte window at the start of every character of `bytes` that may be a decimal digit
+    /// (`LeadLiterals.mayBeDigit`): the occurrences of a digit lead.
+    static func appendDigitStarts(in bytes: UnsafeBufferPointer<UInt8>, to windows: inout [StartWindow]) {
+        var position = 0
+        let count = bytes.count
+        while position < count {
+            let byte = bytes[position]
+            if byte < 0x80 {
+                if byte >= 0x30 && byte <= 0x39 { windows.append(StartWindow(first: position, last: position)) }
+                position += 1
+                continue
+            }
+            // A character outside ASCII (the text is valid UTF-8): decode it.
+            let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            guard position + width <= count else { break }
+            var value = UInt32(byte) & (width == 4 ? 0x07 : width == 3 ? 0x0F : 0x1F)
+            for k in 1..<max(width, 1) { value = value << 6 | UInt32(bytes[position + k] & 0x3F) }
+            if width > 1, let scalar = Unicode.Scalar(value), LeadLiterals.mayBeDigit(scalar) {
+                windows.append(StartWindow(first: position, last: position))
+            }
+            position += width
+        }
+    }
+
     /// The earliest start, not before `floor`, of a stretch of `bytes` ending at `end` that holds at most `budget`
     /// bytes of characters other than white space and digits (`LeadLiterals.mayBeSpaceOrDigit`), which it may hold
     /// any number of.
@@ -305,7 +331,8 @@ extension RulePrefilter.Layout {
             if let condition { starts[i] = code.append(condition, id: id) }
             if let lead, lead.maxOffset < Int(Int32.max) {
                 leadStarts[i] = leadWords.count
-                leadWords += [Int32(lead.maxOffset), lead.skipsSpacesAndDigits ? 1 : 0, Int32(lead.strings.count)]
+                let flags: Int32 = (lead.skipsSpacesAndDigits ? 1 : 0) | (lead.includesDigits ? 2 : 0)
+                leadWords += [Int32(lead.maxOffset), flags, Int32(lead.strings.count)]
                     + lead.strings.map { Int32(id($0)) }
             }
         }
