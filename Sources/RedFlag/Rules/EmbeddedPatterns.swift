@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "db2b0f53cae84093"
+    static let fingerprint = "93ba5478cab359dd"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -137,6 +137,8 @@ rules:
       | \baccording\s+to\b
       | \b(?:was|were|have\s+been|has\s+been|had\s+been)\s+(?:arrested|charged|sentenced|convicted|jailed|rescued|repatriated|freed|detained|trafficked|extradited|deported)\b
       | \b(?:sentenced|convicted|jailed|charged)\s+(?:to|of|with|for)\b|\b(?:trial|prosecution|indictment|crackdown|raids?)\b
+      | \b(?:police|garda|embassy|consulate|fraud|scam|consumer|travel)\s+(?:notice|advisory|alert|warning|appeal|bulletin)\b
+      | \b(?:a\s+)?(?:message|notice|warning|alert|reminder)\s+from\s+(?:your\s+bank|the\s+(?:police|embassy|consulate|bank|ministry)|(?:[a-z]{2,15}\s{1,3}){1,2}police)\b
 
   - id: __FRAME_REPORTED_EN
     languages: [en]
@@ -161,6 +163,7 @@ rules:
       | \b(?:contact|call|tell|alert|inform|go\s+to)\s+(?:the\s+)?(?:police|your\s+bank|action\s+fraud|the\s+embassy|the\s+authorities|a\s+trusted|reportfraud|scamwatch|ic3)\b
       | \bif\s+you\s+(?:have\s+been|were|are|think\s+you)\s+(?:scammed|targeted|affected|a\s+victim|contacted|approached)\b|\bif\s+(?:this|it)\s+(?:has\s+)?happen(?:s|ed)\s+to\s+you\b
       | \b(?:talk|speak)\s+to\s+your\s+(?:children|kids|parents|family|teenagers?)\b|\bkeep\s+(?:the\s+)?(?:screenshots?|evidence|receipts)\b
+      | \bnever\s+let\s+(?:anyone|strangers|anybody)\s+use\s+your\s+(?:account|card|bank)
 
   - id: __FRAME_VOCAB_EN
     languages: [en]
@@ -176,6 +179,8 @@ rules:
       \bhow\s+(?:to\s+(?:spot|recogni[sz]e|avoid|protect)|(?:it|the\s+scam|the\s+trick|they)\s+works?)\b
       | \b(?:red\s+flags?|warning\s+signs?|tell-?tale\s+signs?|what\s+to\s+do|modus\s+operandi|playbook|so-called|a\s+common\s+(?:trick|tactic|ploy|scheme)|psa|here['’]s\s+how)\b
       | \bsigns?\s+(?:of\s+(?:a|the)|that\s+(?:it|an?\s+\w+|the\s+\w+)\s+(?:is|was))\b
+      | \b(?:adverts?|ads|messages|offers|posts|texts)\s+(?:like\s+(?:this|these)|of\s+this\s+kind)\s+(?:are|have\s+been)\s+(?:circulating|going\s+around|being\s+(?:shared|sent))\b
+      | \bare\s+(?:currently\s+)?circulating\b
 
   - id: __DIRECT_OFFER_EN
     languages: [en]
@@ -214,6 +219,8 @@ rules:
       | \bselon\s+(?:la|le|les|l['’]|un|une|nos|des)\b
       | \b(?:ont|a)\s+[ée]t[ée]\s+(?:arr[êe]t|interpell|condamn|mis\s+en\s+examen|rapatri|lib[ée]r|secouru|d[ée]f[ée]r|incarc[ée]r)\w*
       | \b(?:condamn[ée]e?s?|mise?s?\s+en\s+examen)\s+(?:[àa]|pour)\b|\b(?:proc[èe]s|tribunal\s+correctionnel|coup\s+de\s+filet|garde\s+[àa]\s+vue)\b
+      | \b(?:avis|message|communiqu[ée]|alerte|mise\s+en\s+garde|rappel|bulletin)\s+(?:de\s+pr[ée]vention\s+)?(?:de\s+la|du|de\s+l['’]|des)\s+(?:police|gendarmerie|ambassade|consulat|banque|pr[ée]fecture|minist[èe]re)\b
+      | \bmessage\s+de\s+pr[ée]vention\b|\balerte\s+(?:arnaque|escroquerie|fraude)\b
 
   - id: __FRAME_REPORTED_FR
     languages: [fr]
@@ -234,6 +241,7 @@ rules:
       | \bv[ée]rifiez\s+(?:aupr[èe]s|sur\s+le\s+site\s+officiel|l['’]identit[ée]|que\s+l['’](?:entreprise|employeur|agence))
       | \bcontactez\s+(?:la\s+police|la\s+gendarmerie|votre\s+banque|le\s+17|l['’]ambassade|les\s+autorit[ée]s|info\s+escroqueries)\b
       | \bsi\s+vous\s+(?:avez\s+[ée]t[ée]|[êe]tes)\s+(?:victime|concern[ée]|contact[ée]|cibl[ée])\b|\b33700\b|\bpharos\b|\bparlez-en\b
+      | \bsignalez\s+(?:ces|ce\s+type|toute)\b|\bpr[êe]ter\s+son\s+compte\b
 
   - id: __FRAME_VOCAB_FR
     languages: [fr]
@@ -248,6 +256,7 @@ rules:
     pattern: |
       \bcomment\s+(?:(?:les|la|le|s['’]en)\s+)?(?:rep[ée]rer|reconna[îi]tre|[ée]viter|prot[ée]ger|d[ée]jouer|[çc]a\s+marche|fonctionne)\b
       | \b(?:signaux\s+d['’]alerte|signes?\s+(?:qui\s+doivent|d['’]alerte|qui\s+ne\s+trompent)|que\s+faire|mode\s+op[ée]ratoire|le\s+sc[ée]nario|la\s+m[ée]canique|le\s+pi[èe]ge|nos\s+conseils|bon\s+[àa]\s+savoir|soi-disant|pr[ée]tendu\w*)\b
+      | \bce\s+type\s+d['’](?:annonces?|offres?|messages?)\s+circule\w*|\bcircule(?:nt)?\s+(?:actuellement\s+)?(?:sur|dans)\b
 
   - id: __DIRECT_OFFER_FR
     languages: [fr]
@@ -282,6 +291,8 @@ rules:
       | \bseg[úu]n\s+(?:la|el|los|las|fuentes|un|una|datos)\b
       | \b(?:fueron|fue|han\s+sido|ha\s+sido|resultaron)\s+(?:detenid|arrestad|condenad|rescatad|repatriad|liberad|imputad|procesad|trasladad)\w*
       | \b(?:condenad[oa]s?\s+a|juicio|sentencia|operaci[óo]n\s+policial|detenidos|desarticulada)\b
+      | \b(?:aviso|alerta|comunicado|advertencia|recomendaci[óo]n|nota)\s+(?:de\s+la|del)\s+(?:polic[íi]a|guardia\s+civil|embajada|consulado|banco|canciller[íi]a|ministerio|mossos|ertzaintza)\b
+      | \balerta\s+(?:de\s+)?(?:estafa|fraude|timo)\b
 
   - id: __FRAME_REPORTED_ES
     languages: [es]
@@ -304,6 +315,7 @@ rules:
       | \bacud(?:e|an|id)\s+a\s+(?:la\s+polic[íi]a|comisar[íi]a|la\s+guardia\s+civil|tu\s+banco|la\s+embajada|consumo)\b
       | \bsi\s+(?:te|le|les|os)\s+(?:ha\s+pasado|ha\s+ocurrido|llega\s+algo|escriben|contactan|ofrecen)\b|\bsi\s+(?:has|ha)\s+sido\s+v[íi]ctima\b
       | \bhabl(?:a|en|ad)\s+con\s+(?:tus|sus|vuestr[oa]s)\s+(?:hij[oa]s|familia|padres)\b|\b(?:017|091|062)\b
+      | \bdenuncia\s+(?:estas|estos|este\s+tipo)\b|\bprestar\s+tu\s+cuenta\s+es\s+delito\b
 
   - id: __FRAME_VOCAB_ES
     languages: [es]
@@ -318,6 +330,7 @@ rules:
     pattern: |
       \bc[óo]mo\s+(?:se\s+)?(?:detectar|detecta|reconocer|identificar|evitar|protegerte|protegerse|funciona|operan|act[úu]an)\b
       | \b(?:se[ñn]ales\s+(?:de|que)|banderas\s+rojas|qu[ée]\s+hacer|modus\s+operandi|el\s+patr[óo]n|el\s+esquema|consejos\s+para|supuest[oa]s?|el\s+gancho|la\s+trampa)\b
+      | \beste\s+tipo\s+de\s+(?:anuncios?|mensajes|ofertas)\b|\bcircula[n]?\s+(?:por|en)\s+(?:las\s+)?(?:redes|whatsapp|internet)\b
 
   - id: __DIRECT_OFFER_ES
     languages: [es]
@@ -353,6 +366,8 @@ rules:
       | \b(?:foram|foi|ser[ãa]o|tinham\s+sido)\s+(?:resgatad|repatriad|libertad|pres[oa]s?\b|detid|condenad|indiciad|denunciad)\w*
       | \b(?:opera[çc][ãa]o\s+(?:policial|da\s+pol[íi]cia|\w+\s+da\s+pf)|inqu[ée]rito|pris[ãa]o\s+preventiva|julgamento|boletim\s+de\s+ocorr[êe]ncia)\b
       | \b(?:comunicado|nota\s+oficial|alerta)\s+d[aeo]s?\s+(?:embaixada|consulado|itamaraty|pol[íi]cia|minist[ée]rio|procon|pf|psp|gnr)\b
+      | \b(?:aviso|alerta|comunicado|nota|recomenda[çc][ãa]o|mensagem)\s+d[aeo]s?\s+(?:banco|seu\s+banco|pj|pol[íi]cia\s+judici[áa]ria|caixa|pol[íi]cia)\b
+      | \balerta\s+de\s+(?:golpe|fraude|burla)\b
 
   - id: __FRAME_REPORTED_PT
     languages: [pt]
@@ -378,6 +393,7 @@ rules:
       | \b(?:nunca|n[ãa]o)\s+(?:pague|fa[çc]a\s+pix|envie\s+dinheiro|deposite|transfira|responda|clique|forne[çc]a|passe\s+(?:sua|seus|o\s+c[óo]digo))\b
       | \b(?:se\s+voc[êe]\s+(?:caiu|foi\s+v[íi]tima)|caiu\s+no\s+golpe)\b|\bpe[çc]a\s+contrato\s+por\s+escrito\b
       | \bconsulte\s+(?:sempre\s+)?(?:o\s+itamaraty|a\s+embaixada|o\s+consulado|o\s+procon|os\s+canais\s+oficiais)\b
+      | \bnunca\s+empreste\b|\bemprestar\s+a\s+conta\s+[ée]\s+crime\b|\bdenuncie\s+(?:estas|estes|este\s+tipo)\b
 
   - id: __FRAME_VOCAB_PT
     languages: [pt]
@@ -394,6 +410,7 @@ rules:
     pattern: |
       \bcomo\s+(?:funciona|se\s+proteger|identificar|reconhecer|evitar|agem|atuam|opera)\b
       | \b(?:sinais\s+(?:de\s+alerta|cl[áa]ssicos|de\s+golpe|de\s+que)|o\s+que\s+fazer|saiba\s+como|modus\s+operandi|o\s+roteiro|a\s+t[áa]tica|dicas\s+para|supost[oa]s?|a\s+isca|a\s+armadilha)\b
+      | \best[ãa]o\s+a\s+circular\b|\bcircula[m]?\s+(?:nas|em|pelas|pelo|no)\s+(?:redes|whatsapp|internet|grupos)\b|\beste\s+tipo\s+de\s+an[úu]ncio
 
   - id: __DIRECT_OFFER_PT
     languages: [pt]
@@ -434,6 +451,8 @@ rules:
       | \b(?:wurden|wurde|sind|ist)\s+(?:\w+\s+)?(?:festgenommen|verhaftet|verurteilt|angeklagt|befreit|gerettet|zur[üu]ckgeholt|zur[üu]ckgebracht)\b
       | \b(?:prozess|urteil|anklage|ermittlungen|ermittlungsverfahren|razzia|festnahmen?|haftstrafe|bew[äa]hrungsstrafe)\b
       | \b(?:kantonspolizei|kapo|fedpol|watchlist\s+internet|bundeskriminalamt|landeskriminalamt|cybercrime-?\w*|europol|die\s+beh[öo]rden|der\s+verbraucherschutz)\b[^.!?\n]{0,60}?\b(?:warnt|warnen|warnte|r[äa]t|berichtet\w*|meldet|meldete|verzeichnet|stellt\s+fest|beobachtet)
+      | \b(?:hinweis|warnung|mitteilung|warnhinweis|sicherheitshinweis|pr[äa]ventionshinweis|reisehinweis)\s+(?:der|des|ihrer|ihres|vom|von\s+der)\s+(?:polizei|bank|sparkasse|volksbank|botschaft|verbraucherzentrale|landeskriminalamt|kripo|ausw[äa]rtigen\s+amts)\b
+      | \b(?:polizeihinweis|polizeiwarnung|betrugswarnung|warnmeldung)\b|\bdie\s+polizei\s+informiert\b
 
   - id: __FRAME_REPORTED_DE
     languages: [de]
@@ -457,6 +476,7 @@ rules:
       | \b(?:pr[üu]fen|[üu]berpr[üu]fen)\s+sie\s+(?:die|das|den|immer|vorher)\b|\bseien\s+sie\s+(?:vorsichtig|misstrauisch|skeptisch)\b|\bfinger\s+weg\b|\bvorsicht\s+(?:vor|bei)\b
       | \b(?:zahl|zahlt|[üu]berweis|[üu]berweist|schick|schickt|gib|gebt|sende|sendet)\s+(?:niemals|nie|keine\w*|nichts)\b|\bnie\s+an\s+(?:fremde|unbekannte)\b
       | \b(?:meldet|melde|meldest)\s+(?:euch\s+|dich\s+|es\s+|das\s+|sie\s+)?(?:bei\s+der\s+polizei|an\s+die\s+(?:polizei|admins?|verbraucherzentrale|watchlist))\b|\bblockier\w*\s+(?:die\s+nummer|den\s+kontakt|das\s+profil|den\s+absender)\b
+      | \bmelden\s+sie\s+(?:solche|diese)\s+(?:angebote|anzeigen|nachrichten)\b|\bstellen\s+sie\s+ihr\s+konto\s+(?:niemandem|nie|niemals)\b
 
   - id: __FRAME_VOCAB_DE
     languages: [de]
@@ -473,6 +493,7 @@ rules:
       \bso\s+(?:erkennen|sch[üu]tzen)\s+sie\b|\bworan\s+(?:sie|man)\s[^.!?\n]{0,30}?\berkenn\w*
       | \b(?:warnsignale|warnzeichen|alarmzeichen|die\s+masche|maschen|die\s+vorgehensweise|typische\s+(?:merkmale|anzeichen)|was\s+tun|sogenannte\w*|angebliche\w*|so\s+funktioniert|die\s+nachrichten\s+lauten)\b
       | \b(?:so\s+l[äa]uft\s+die\s+masche|das\s+steckt\s+dahinter|tipps\s+(?:der|von\s+der)\s+polizei|unsere\s+tipps|gut\s+zu\s+wissen|checkliste|typisch\s+(?:ist|sind)|daran\s+erkenn\w*|vermeintlich\w*|der\s+trick)\b
+      | \b(?:solche|diese)\s+(?:anzeigen|angebote|nachrichten|inserate)\s+(?:kursieren|werden\s+(?:derzeit\s+|aktuell\s+)?verbreitet)\b|\bkursier\w+\s+(?:derzeit|aktuell)\b
 
   - id: __DIRECT_OFFER_DE
     languages: [de]
@@ -511,6 +532,8 @@ rules:
       | \b(?:ditangkap|diamankan|divonis|dihukum|dipulangkan|direpatriasi|diselamatkan|dievakuasi|tersangka|terdakwa|persidangan|vonis)\b
       | \b(?:divisi\s+humas|humas|migrant\s+care|pemerintah\s+desa|satgas|bca|bri|bni|mandiri|kampus|universitas|kbri\s+\w+(?:\s+\w+)?)\b[^.!?\n]{0,60}?\b(?:menginformasikan|mengingatkan|mengimbau|mencatat|memulangkan|pulangkan|menerima|menangani|membantu)
       | \b(?:tutur|ujar|ungkap)(?:nya)?\b|\b(?:pulangkan|memulangkan|dipulangkan|dievakuasi)\s+\d+\s+wni\b|\bterbukti\s+(?:bersalah|memberangkatkan|merekrut)\b
+      | \b(?:imbauan|himbauan|peringatan|pengumuman)\s+(?:dari\s+)?(?:polri|polisi|polres|polda|kbri|kemlu|bank|ojk|bp2mi)\b
+      | \b(?:waspada(?:i)?|awas)\s+(?:modus|penipuan)\b
 
   - id: __FRAME_REPORTED_ID
     languages: [id]
@@ -535,6 +558,7 @@ rules:
       | \bhubungi\s+(?:polisi|kbri|bp2mi|110|hotline|call\s+center\s+resmi|pihak\s+berwajib)\b
       | \bhati-?hati\b|\bjangan\s+(?:\w+\s+)?(?:diladeni|dilayani|ditanggapi|percaya|mau)\b|\bsimpan\s+bukti\b|\bwajib\s+melapor\b|\bwaspadai\b
       | \b(?:hubungi|lapor(?:kan)?|melapor)\s+(?:ke\s+|melalui\s+|lewat\s+)?(?:layanan\s+)?(?:hotline|crisis\s+center|halo\s+\w+|patroli\s+siber|kontak\s+ojk|call\s+center|kbri|\d{3,})
+      | \blaporkan\s+(?:tawaran|iklan|pesan|akun|nomor)\b
 
   - id: __FRAME_VOCAB_ID
     languages: [id]
@@ -550,6 +574,7 @@ rules:
     pattern: |
       \b(?:modus(?:nya)?|ciri-?ciri|tanda-?tanda|cara\s+(?:menghindari|mengenali|mengetahui|melindungi)|apa\s+yang\s+harus\s+dilakukan|pola(?:nya)?\s+(?:serupa|yang\s+sama)|biasanya\s+(?:pelaku|penipu|mereka)|yang\s+disebut|umpan|iming-?iming)\b
       | \b(?:berkedok|kenali|pelajaran|yang\s+sering\s+digunakan|tanda-?tanda\s+ini|umumnya\s+direkrut)\b
+      | \b(?:iklan|pesan|tawaran)\s+(?:seperti\s+ini|semacam\s+ini)\s+(?:banyak\s+)?beredar\b
 
   - id: __DIRECT_OFFER_ID
     languages: [id]
@@ -584,6 +609,8 @@ rules:
       | \b(?:inaresto|naaresto|nasagip|nailigtas|napauwi|naiuwi|hinatulan|kinasuhan|sinampahan|na-?rescue|na-?repatriate|repatriated|arrested|rescued)\b
       | \b(?:nakauwi|nakabalik|nakatakas|nailigtas|na-?turn\s+over|naharang|hinarang|na-?offload|kinasuhan|nagpaalala|nagbabala)\b
       | \b(?:bureau\s+of\s+immigration|paocc|commissioner|owwa|barangay|dswd|dole|ahensya)\b[^.!?\n]{0,60}?\b(?:nagbabala|nagpaalala|sinabi|iniulat|nasagip|inaresto|paalala)
+      | \b(?:paalala|babala|advisory|abiso)\s+(?:ng|mula\s+sa)\s+(?:pnp|dfa|dmw|owwa|bangko|bank|embahada|embassy|pulis|nbi|cicc)\b
+      | \bscam\s+alert\b
 
   - id: __FRAME_REPORTED_TL
     languages: [tl]
@@ -611,6 +638,7 @@ rules:
       | \breport\s+(?:n(?:i)?yo|mo|na\s+lang|agad)\b|\bingat\s+(?:kayo|po|lang)\b|\bpakibantayan\b|\bipagbigay-?alam\b
       | \b(?:huwag|wag)\s+(?:po\s+)?(?:na\s+)?(?:makipag-?\w+|magtiwala|mag-?apply|pumunta|ituloy|i-?share)\b
       | \b(?:tumawag|mag-?text|mag-?email|makipag-?ugnayan|mag-?report)\s+(?:po\s+)?(?:o\s+mag-?\w+\s+)?(?:sa\s+)?(?:\+?\d|dmw|iacat|hotline|embassy|embahada|pnp|nbi|airb)|\bsiguraduhing?\s+(?:na\s+)?(?:lisensyado|rehistrado)\b
+      | \bi-?report\s+(?:ang|agad)\b
 
   - id: __FRAME_VOCAB_TL
     languages: [tl]
@@ -627,6 +655,7 @@ rules:
       \bpaano\s+(?:malalaman|maiiwasan|makikilala|gumagana|nila\s+ginagawa)\b
       | \b(?:mga\s+palatandaan|mga\s+senyales|red\s+flags?|ang\s+modus|modus\s+nila|ganitong\s+modus|ano\s+ang\s+gagawin|kunwari|umano)\b
       | \b(?:karaniwan(?:g)?\s+(?:itong\s+)?modus|modus\s+ng|palatandaan|masyadong\s+maganda\s+para\s+(?:maging\s+)?totoo|too\s+good\s+to\s+be\s+true)\b|\b(?:una|pangalawa|pangatlo)\s*,[^.!?\n]{0,80}\b(?:pangalawa|pangatlo|pang-apat)\b
+      | \bkumakalat\s+(?:ang|ngayon)\b
 
   - id: __DIRECT_OFFER_TL
     languages: [tl]
@@ -662,6 +691,8 @@ rules:
       | \b(?:ubnd|[ủu]y\s+ban\s+nh[âa]n\s+d[âa]n|bi[êe]n\s+ph[òo]ng|c[ụu]c\s+(?:l[ãa]nh\s+s[ựu]|qu[ảa]n\s+l[ýy]\s+lao\s+[đd][ộo]ng\s+ngo[àa]i\s+n[ưu][ớo]c)|tand|c[ơo]\s+quan\s+c[ôo]ng\s+an|ph[òo]ng\s+c[ảa]nh\s+s[áa]t|[đd][ạa]i\s+s[ứu]\s+qu[áa]n|b[ộo]\s+ngo[ạa]i\s+giao|c[ôo]ng\s+an|ng[âa]n\s+h[àa]ng|nh[àa]\s+tr[ưu][ờo]ng)\b[^.!?\n]{0,60}?\b(?:l[ưu]u\s+[ýy]|nh[ắa]c\s+nh[ởo]|[đd][ềe]\s+ngh[ịi]|th[ôo]ng\s+b[áa]o|th[ôo]ng\s+tin|khuy[ếe]n\s+ngh[ịi]|b[àa]n\s+giao|ti[ếe]p\s+nh[ậa]n|ph[ốo]i\s+h[ợo]p)
       | \b(?:[đd][ưu][ợo]c\s+(?:th[ảa]|tr[ảa]\s+t[ựu]\s+do|h[ồo]i\s+h[ưu][ơo]ng)|b[àa]n\s+giao\s+\d+\s+(?:c[ôo]ng\s+d[âa]n|ng[ưu][ờo]i)|tuy[êe]n\s+ph[ạa]t|c[áa]o\s+tr[ạa]ng|[đd][ơo]n\s+tr[ìi]nh\s+b[áa]o)\b
       | \(\d{1,2}\s+tu[ổo]i\b
+      | \bth[ôo]ng\s+b[áa]o\s+(?:c[ủu]a\s+)?(?:c[ôo]ng\s+an|ng[âa]n\s+h[àa]ng|[đd][ạa]i\s+s[ứu]\s+qu[áa]n)\b
+      | \b(?:c[ảa]nh\s+b[áa]o|khuy[ếe]n\s+c[áa]o)\s+(?:c[ủu]a\s+|t[ừu]\s+)?(?:c[ôo]ng\s+an|ng[âa]n\s+h[àa]ng|[đd][ạa]i\s+s[ứu]\s+qu[áa]n)\b
 
   - id: __FRAME_REPORTED_VI
     languages: [vi]
@@ -693,6 +724,7 @@ rules:
       | \bb[áa]o\s+c[áa]o\s+(?:t[àa]i\s+kho[ảa]n|trang|page|nick|b[àa]i)\b|\bb[áa]o\s+(?:ngay\s+)?(?:cho\s+)?(?:admin|qu[ảa]n\s+tr[ịi]\s+vi[êe]n|ph[òo]ng\s+c[ôo]ng\s+t[áa]c)\b
       | \bchia\s+s[ẻe]\s+[đd][ểe]\s+(?:m[ọo]i\s+ng[ưu][ờo]i|c[áa]c\s+b[ạa]n|b[àa]\s+con)\b|\bnh[ắa]c\s+nh[ởo]\s+(?:c[áa]c\s+em|con\s+em|con)\b|\bqu[ảa]n\s+l[ýy]\s+con\s+em\b
       | \b[đd][ừu]ng\s+(?:tin|nghe\s+theo|[đd]i\s+theo)\b|\bkh[ôo]ng\s+(?:[đd]i\s+theo|nghe\s+theo)\s+ng[ưu][ờo]i\s+l[ạa]\b
+      | \bh[ãa]y\s+b[áa]o\s+(?:cho\s+)?(?:c[ơo]\s+quan\s+)?c[ôo]ng\s+an\b
 
   - id: __FRAME_VOCAB_VI
     languages: [vi]
@@ -707,6 +739,7 @@ rules:
     pattern: |
       \b(?:th[ủu]\s+[đd]o[ạa]n|d[ấa]u\s+hi[ệe]u|k[ịi]ch\s+b[ảa]n|chi[êe]u\s+th[ứu]c|c[áa]ch\s+(?:nh[ậa]n\s+bi[ếe]t|ph[òo]ng\s+tr[áa]nh|tr[áa]nh)|ph[òo]ng\s+tr[áa]nh|c[ầa]n\s+l[àa]m\s+g[ìi]|c[ảa]nh\s+b[áa]o|khuy[ếe]n\s+c[áa]o|c[áa]i\s+g[ọo]i\s+l[àa]|m[ồo]i\s+nh[ửu])\b
       | \b(?:bi[ếe]n\s+t[ướu]ng|[đd][ểe]\s+t[ạa]o\s+l[òo]ng\s+tin|ph[ổo]\s+bi[ếe]n\s+(?:hi[ệe]n\s+nay|g[ầa]n\s+[đd][âa]y)|[đd][âa]y\s+l[àa]\s+(?:chi[êe]u|th[ủu]|b[ẫa]y)|nh[ữu]ng\s+l[ờo]i\s+nh[ưu]\s+v[ậa]y)\b
+      | \b[đd]ang\s+lan\s+truy[ềe]n\b
 
   - id: __DIRECT_OFFER_VI
     languages: [vi]
@@ -3483,7 +3516,7 @@ rules:
     describe: "Asks for identity or bank data together with a chat app, a job already granted, no interview, or a second data request"
     describe-local:
       fr: "Demande des données d’identité ou bancaires avec une messagerie, un poste déjà accordé, sans entretien, ou une seconde demande de données"
-    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_DATA_MULTI && ((!COMBO_DATA_BEFORE_INTERVIEW && (DATA_PERSONAL_DETAILS_EN || DATA_PERSONAL_DETAILS_FR || DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_SELFIE_ID_EN || DATA_SELFIE_ID_FR || DATA_NATIONAL_ID_NUMBER_EN || DATA_BANK_CREDENTIALS_EN || DATA_ID_REQUEST_EN || DATA_NATIONAL_ID_NUMBER_FR || DATA_BANK_CREDENTIALS_FR || DATA_ID_REQUEST_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || __RC_NO_INTERVIEW || __BEFORE_INTERVIEW || __DATA_PRE_INTERVIEW || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || RC_CHAT_ONLY_BOSS_EN || RC_CHAT_ONLY_BOSS_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR || __LURE_EASY_EN || __LURE_EASY_FR || __LURE_EARN_RANGE_EN || __LURE_EARN_RANGE_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR)) || 2 of (DATA_BANK_CARD_EN, DATA_ID_DOCS_EN, DATA_PERSONAL_DETAILS_EN, DATA_PERSONAL_DETAILS_FR, DATA_BANK_CARD_FR, DATA_ID_DOCS_FR, DATA_NATIONAL_ID_NUMBER_EN, DATA_BANK_CREDENTIALS_EN, DATA_ID_REQUEST_EN, DATA_NATIONAL_ID_NUMBER_FR, DATA_BANK_CREDENTIALS_FR, DATA_ID_REQUEST_FR, DATA_SELFIE_ID_EN, DATA_SELFIE_ID_FR))) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_DATA_MULTI && ((!COMBO_DATA_BEFORE_INTERVIEW && (DATA_PERSONAL_DETAILS_EN || DATA_PERSONAL_DETAILS_FR || DATA_BANK_CARD_EN || DATA_BANK_CARD_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_SELFIE_ID_EN || DATA_SELFIE_ID_FR || DATA_NATIONAL_ID_NUMBER_EN || DATA_BANK_CREDENTIALS_EN || DATA_ID_REQUEST_EN || DATA_NATIONAL_ID_NUMBER_FR || DATA_BANK_CREDENTIALS_FR || DATA_ID_REQUEST_FR) && (OFF_MOVE_TO_APP_EN || OFF_MOVE_TO_APP_FR || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __OFFER_GRANTED || __LURE_SELECTED_EN || __LURE_SELECTED_FR || __RC_NO_INTERVIEW || __BEFORE_INTERVIEW || __DATA_PRE_INTERVIEW || RC_CHAT_ONLY_INTERVIEW_EN || RC_CHAT_ONLY_INTERVIEW_FR || RC_CHAT_ONLY_BOSS_EN || RC_CHAT_ONLY_BOSS_FR || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || PAY_DAILY_GUARANTEED_EN || PAY_DAILY_GUARANTEED_FR || __LURE_EASY_EN || __LURE_EASY_FR || __LURE_EARN_RANGE_EN || __LURE_EARN_RANGE_FR || URG_LIMITED_PLACES_EN || URG_ACT_NOW_EN || URG_LIMITED_PLACES_FR || URG_ACT_NOW_FR)) || 2 of (DATA_BANK_CARD_EN, DATA_ID_DOCS_EN, DATA_PERSONAL_DETAILS_EN, DATA_PERSONAL_DETAILS_FR, DATA_BANK_CARD_FR, DATA_ID_DOCS_FR, DATA_NATIONAL_ID_NUMBER_EN, DATA_BANK_CREDENTIALS_EN, DATA_ID_REQUEST_EN, DATA_NATIONAL_ID_NUMBER_FR, DATA_BANK_CREDENTIALS_FR, DATA_ID_REQUEST_FR, DATA_SELFIE_ID_EN, DATA_SELFIE_ID_FR))) && !__ABOUT_SCAMS_NO_CONTACT && !LEGIT_R14_ONBOARD_AFTER_SIGNED'
     match:
       - "Congratulations, you have been selected! Send your SSN and your online banking password."
       - "Send your Social Security Number and contact me on WhatsApp."
@@ -3491,6 +3524,7 @@ rules:
     nomatch:
       - "Reply on WhatsApp to confirm the time."
       - "We need your Social Security Number for payroll."
+      - "Suite à la signature de votre contrat, votre dossier est dans l'espace salarié. Merci d'y déposer pièce d'identité, carte Vitale et RIB."
     ref: https://consumer.ftc.gov/articles/job-scams
 
   - id: DATA_PERSONAL_DETAILS_FR
@@ -3709,7 +3743,7 @@ rules:
     describe: "Pays the reader to receive a transfer or customer payments into their own account and forward them to the 'company': a money mule"
     describe-local:
       es: "Paga por recibir una transferencia o pagos de clientes en la propia cuenta y reenviarlos a la 'empresa': una mula de dinero"
-    unless: [MULE_RECEIVE_FORWARD_ES]
+    unless: [MULE_RECEIVE_FORWARD_ES, MULE_PAID_TO_FORWARD_PT]
     flags: [extended]
     pattern: |
       \brecib\w{1,6}\s+(?:una\s+|un\s+|la\s+|el\s+|los\s+|las\s+)?(?:transferencias?|pagos?|ingresos?|dep[óo]sitos?|bizums?)\b[^.!?\n]{0,50}?
@@ -3822,6 +3856,484 @@ rules:
     ref: https://consumer.ftc.gov/articles/job-scams
 
 """#),
+        ("rules/fees_r14.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 14b: fee demands that stopped at "suspicious", mule wording in Taglish and Spanish, a bare chat handle as a
+# job's contact, and the guards that keep honest texts out (an employer reimbursing its own costs, onboarding
+# after a signed contract through the employer's staff portal).
+rules:
+  # ================================================================ shared sub-rules
+  # A clear demand to pay a stated amount: an obligation or a polite imperative, a pay verb, then the amount (or,
+  # in German, the amount then "muss ... überwiesen werden").
+  - id: __R14_MUST_PAY_AMT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:kindly|please|must|need\s+to|needs\s+to|required\s+to|have\s+to|has\s+to|expected\s+to|asked\s+to|advised\s+to|are\s+to)\s+(?:\w{1,20}\s{1,3}){0,2}?(?:remit|pay|send|transfer|deposit|wire|settle|purchase|buy)\b[^.!?\n]{0,50}?(?:(?:us)?[$€£₱]\s?\d|\b(?:usd|eur|gbp|php|cad|aud|aed|inr|ngn)\s?\d|\b\d[\d.,]*\s?(?:usd|eur|gbp|php|cad|aud|aed|inr|ngn|dollars?|euros?|pesos?|pounds|dirhams?|naira|rupees)\b)
+      | \b(?:must|need\s+to|required\s+to|have\s+to)\s+[^.!?\n]{0,60}?\band\s+(?:remit|pay|send|transfer|deposit|wire)\b[^.!?\n]{0,30}?(?:(?:us)?[$€£₱]\s?\d|\b(?:usd|eur|gbp|php|cad|aud|aed|inr|ngn)\s?\d|\b\d[\d.,]*\s?(?:usd|eur|gbp|php|cad|aud|aed|inr|ngn|dollars?|euros?|pesos?|pounds|dirhams?|naira|rupees)\b)
+      | (?:^|[.!?:;]\s{1,3}|\n)(?:before\s+(?:\w{1,20}\s{1,3}){0,2}?\w{1,20},\s{1,3})?(?:remit|pay|purchase|buy|send|transfer|wire|deposit)\s[^.!?\n]{0,60}?(?:(?:us)?[$€£₱]\s?\d|\b(?:usd|eur|gbp|php|cad|aud|aed|inr|ngn)\s?\d|\b\d[\d.,]*\s?(?:usd|eur|gbp|php|cad|aud|aed|inr|ngn|dollars?|euros?|pesos?|pounds|dirhams?|naira|rupees)\b)
+      | \b(?:veuillez|merci\s+de|devez|devrez|il\s+(?:vous\s+)?faut|vous\s+reste\s+[àa])\s+(?:\w{1,20}\s{1,3}){0,2}?(?:payer|r[ée]gler|verser|virer|envoyer|acheter|effectuer)\b[^.!?\n]{0,50}?(?:\d[\d\s.,]*\s?(?:€|euros?|fcfa|\$|dollars?|dh|dirhams?)|€\s?\d)
+      | \b(?:debe|debes|deber[áa]s?|tiene\s+que|tienes\s+que|hay\s+que|es\s+necesario|se\s+requiere|necesita|necesitas|solo\s+falta|s[óo]lo\s+falta)\s+(?:\w{1,20}\s{1,3}){0,2}?(?:pagar|abonar|depositar|transferir|enviar|comprar|cubrir|hacer\s+un\s+pago)\b[^.!?\n]{0,50}?(?:\d[\d.,]*\s?(?:€|euros?|\$|d[óo]lares|usd|pesos|soles)|[€$]\s?\d)
+      | \b(?:deve|deves|dever[áa]|precisa|precisas|tem\s+que|[ée]\s+necess[áa]rio|[ée]\s+preciso|necess[áa]rio|s[óo]\s+falta|falta)\s+(?:\w{1,20}\s{1,3}){0,2}?(?:pagar|depositar|transferir|enviar|comprar|quitar|fazer\s+um\s+pix)\b[^.!?\n]{0,50}?(?:r\$\s?\d|\d[\d.,]*\s?(?:reais|€|euros?|d[óo]lares|usd|kz)|€\s?\d)
+      | \b(?:kailangan|dapat)\s+(?:mo(?:ng)?\s+|nyo(?:ng)?\s+|lang(?:\s+na)?\s+|na\s+)?(?:magbayad|bayaran|magpadala|mag-?transfer|magdeposito|mag-?send)\b[^.!?\n]{0,50}?(?:₱\s?\d|\bphp\s?\d|\b\d[\d.,]*\s?(?:php|pesos?|k\b)|\b\d{1,3}(?:,\d{3})+\b)
+      | \b(?:magbayad|bayaran)\s+(?:ng|ang)\s+(?:\w{1,20}\s{1,3}){0,3}?(?:₱\s?\d|php\s?\d|\d[\d.,]*\s?(?:php|pesos?)|\d{1,3},\d{3})
+      | (?:\d[\d.,]*\s?(?:€|(?:euro|eur)\b)|€\s?\d)[^.!?\n]{0,60}?\b(?:zu\s+(?:zahlen|[üu]berweisen|begleichen)|(?:muss|m[üu]ssen|ist|sind)\s+[^.!?\n]{0,40}?(?:gezahlt|bezahlt|[üu]berwiesen|beglichen|entrichtet)\s+werden)\b
+      | \b(?:zahlen|[üu]berweisen)\s+sie\s+(?:bitte\s+)?[^.!?\n]{0,40}?(?:\d[\d.,]*\s?(?:€|(?:euro|eur)\b)|€\s?\d)
+    match:
+      - "Kindly remit 450 USD for your work permit."
+      - "Veuillez régler 180 € de frais de dossier."
+      - "Debe pagar 200 euros de gastos de trámite."
+      - "É necessário pagar a taxa de 350 reais via Pix."
+      - "Kailangan lang magbayad ng 3,500 para sa medical."
+      - "Nur das Schulungsmaterial (89 €) muss vorab überwiesen werden."
+
+  # Recruitment context: a job, a position, a candidate, selection, an interview, a deployment.
+  - id: __R14_RECRUIT
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:job|jobs|position|vacanc(?:y|ies)|hiring|recruit\w*|candidates?|applicants?|application|selected|shortlisted|interview|employment|deployment|work\s+permit|onboarding|hired)\b
+      | \b(?:poste|candidat\w*|recrutement|entretien|embauche|retenue?|s[ée]lectionn[ée]e?s?|emploi)\b
+      | \b(?:vaga|candidat[oa]s?|entrevista|contrata[çc][ãa]o|emprego|aprovad[oa]|selecionad[oa]|trabalho)\b
+      | \b(?:trabajo|empleo|puesto|vacante|contrataci[óo]n|selecci[óo]n|seleccionad[oa]|entrevista)\b
+      | \b(?:trabaho|aplikante|napili|pasok\s+ka|qualified\s+ka|hiring)\b
+      | \b(?:stelle|bewerber\w*|job|vorstellungsgespr[äa]ch|homeoffice|arbeitgeber|einstellung|quereinsteiger)\b
+    match: ["You have been shortlisted for the position."]
+
+  # The employer (hospital, company, clinic) reimburses a cost it owes: the honest reimbursement of a visa or
+  # flight, not a "refundable deposit" paid to a recruiter.
+  - id: __R14_EMPLOYER_REIMBURSES
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:reimbursed|refunded|repaid|paid\s+back|covered)\s+(?:in\s+full\s+)?by\s+(?:the\s+|your\s+|our\s+)?(?:employer|company|hospital|clinic|care\s+home|hotel|school|trust|practice|firm|university)\b
+      | \b(?:the|your|our)\s+(?:employer|company|hospital|clinic|trust)\s+(?:will\s+)?(?:reimburses?|refunds?|repays?|covers?|pays?\s+for)\b
+      | \brembours[ée]e?s?\s+(?:int[ée]gralement\s+)?par\s+(?:l['’](?:employeur|entreprise|h[ôo]pital|[ée]tablissement)|la\s+(?:soci[ée]t[ée]|clinique))\b
+      | \bl['’](?:employeur|h[ôo]pital|entreprise)\s+(?:vous\s+)?rembourse\b
+      | \breembolsad[oa]s?\s+(?:[íi]ntegramente\s+)?por\s+(?:el\s+(?:empleador|hospital)|la\s+(?:empresa|cl[íi]nica))\b
+      | \b(?:la\s+empresa|el\s+hospital|el\s+empleador)\s+(?:te\s+|le\s+|les\s+)?reembolsa\w*
+      | \breembolsad[oa]s?\s+(?:integralmente\s+)?pel[ao]\s+(?:empregador|empresa|hospital|cl[íi]nica)\b
+      | \b(?:a\s+empresa|o\s+hospital|o\s+empregador)\s+(?:te\s+|lhe\s+)?reembolsa\w*
+      | \b(?:vom|durch\s+den)\s+(?:arbeitgeber|krankenhaus|klinikum|betrieb)\s+(?:zur[üu]ck)?erstattet\b
+      | \b(?:der\s+)?arbeitgeber\s+erstattet\b
+      | \bire-?reimburse\s+(?:ng|ito\s+ng)\s+(?:employer|kumpanya|ospital)\b
+    match: ["Your visa fee and flights will be reimbursed by the hospital after arrival."]
+
+  # Money goes to a middleman or an untraceable channel (then a "refund" is a recruiter's promise).
+  - id: __R14_PAY_INTERMEDIARY
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:to|through|via|with)\s+(?:our|the|my)\s+(?:\w{1,20}\s{1,3}){0,2}?(?:agent|agency|coordinator|recruiter|consultant|representative|handler)\b
+      | \b(?:western\s+union|moneygram|gcash|paymaya|bitcoin|btc|usdt|crypto|gift\s?cards?|paysafe\w*|transcash|neosurf|bizum|pix|cash\s?app|zelle|remitly|worldremit)\b
+      | \b(?:à|a|au|ao|al)\s+(?:notre|nuestro|nosso|mi|meu|mon)\s+(?:agent|agente|gestor|coordinateur|coordinador|coordenador)\b
+    match: ["Pay the visa fee to our agent now."]
+
+  # A qualified agent or partner ("our appointed visa agent", "our accredited travel partner"), wider than
+  # __R13_FEE_AGENT: the money goes to the recruiter's own middleman.
+  - id: __R14_QUALIFIED_AGENT_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:our|the\s+company['’]?s?|the\s+employer['’]?s?|the)\s+(?:appointed|accredited|approved|authori[sz]ed|designated|official|recommended|certified|licensed|affiliated|preferred|exclusive|partner)\s+(?:visa\s+|travel\s+|immigration\s+|processing\s+|medical\s+|ticketing\s+|documentation\s+)?(?:agent|agency|partner|consultant|vendor|clinic|lawyer|attorney|representative|officer|processor)\b
+    match: ["Please pay through our appointed visa agent."]
+
+  # An honest fee context: school or exam, rent, or a fee the employer pays or a free service.
+  - id: __R14_FEE_HONEST
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:tuition|semester|enrol(?:l)?ment|enrol(?:l)?ed|campus|university|college|tenancy|landlord|apartment|lease|exam\s+(?:centre|center)|testing\s+(?:centre|center)|membership\s+dues)\b
+      | \b(?:paid|covered|borne)\s+(?:in\s+full\s+)?by\s+(?:the\s+|your\s+)?(?:employer|company|hospital)\b
+      | \b(?:employer|company|we)\s+(?:pays|covers|will\s+pay|will\s+cover)\b
+      | \bat\s+no\s+cost\s+to\s+(?:you|the\s+candidate)\b
+      | \b(?:frais\s+de\s+scolarit[ée]|inscription\s+[àa]\s+l['’](?:universit[ée]|[ée]cole)|loyer|pris\s+en\s+charge\s+par\s+l['’]employeur)\b
+      | \b(?:matr[íi]cula\s+(?:universitaria|del\s+curso)|alquiler|mensualidad|(?:paga|cubre)\s+(?:el\s+empleador|la\s+empresa))\b
+      | \b(?:mensalidade|aluguel|aluguer|faculdade|(?:paga|custeada?)\s+pel[ao]\s+(?:empregador|empresa))\b
+      | \b(?:studiengeb[üu]hr|semesterbeitrag|miete|mietvertrag|arbeitgeber\s+(?:[üu]bernimmt|zahlt|tr[äa]gt))\b
+      | \b(?:matrikula|tuition\s+fee|upa\s+sa\s+bahay|sagot\s+ng\s+(?:employer|kumpanya|amo))\b
+    match: ["Tuition is payable at enrolment."]
+
+  # ================================================================ upfront fee: scoring
+  - id: FEE_R14_PAY_DEMAND_HIRING
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [any]
+    describe: "Demands that the reader pay a stated amount (\"kindly remit 450 USD\", \"debe pagar 200 euros\") in a recruitment message; honest employers do not charge candidates"
+    describe-local:
+      fr: "Exige que le lecteur paie un montant précis (« veuillez régler 180 € ») dans un message de recrutement ; un employeur honnête ne fait pas payer les candidats"
+      es: "Exige que el lector pague un importe concreto («debe pagar 200 euros») en un mensaje de contratación; un empleador honrado no cobra a los candidatos"
+      pt: "Exige que o leitor pague um valor («é necessário pagar 350 reais») numa mensagem de recrutamento; um empregador honesto não cobra dos candidatos"
+      tl: "Humihingi ng bayad na may eksaktong halaga (\"kailangan magbayad ng 3,500\") sa mensahe tungkol sa trabaho; hindi naniningil ang tapat na employer"
+      de: "Verlangt in einer Stellen- oder Bewerbernachricht, dass der Leser einen bestimmten Betrag zahlt (\"89 € müssen vorab überwiesen werden\"); seriöse Arbeitgeber verlangen von Bewerbern kein Geld"
+    meta: '__R14_MUST_PAY_AMT && __R14_RECRUIT && !__R14_FEE_HONEST && !__R14_EMPLOYER_REIMBURSES && !__TB_FEE_NEGATION && !__TB_NEVER && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS'
+    match:
+      - "Congratulations, you have been selected. Kindly remit 450 USD for your work permit to proceed with your deployment."
+      - "Parabéns, você foi aprovado para a vaga. É necessário pagar a taxa de 350 reais via Pix até amanhã."
+      - "Qualified ka na para sa position. Kailangan lang magbayad ng 3,500 para sa medical at training bago ang deployment."
+    nomatch:
+      - "Congratulations, you have been accepted into the nursing programme. Please pay the 450 USD tuition before the semester starts."
+      - "You have been selected. The company will pay 450 USD for your work permit."
+      - "Warning: recruiters never ask you to pay. If someone says you must pay 450 USD for a work permit, report it."
+    ref:
+      - https://consumer.ftc.gov/articles/job-scams
+      - https://www.ilo.org/publications/general-principles-and-operational-guidelines-fair-recruitment-and-definition
+
+  - id: FEE_R14_SELECTED_THEN_PAY
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [any]
+    describe: "Tells the reader they are selected or approved and then demands a stated amount: the hook of an advance-fee job scam"
+    describe-local:
+      fr: "Annonce au lecteur qu'il est retenu puis exige un montant précis : l'hameçon d'une arnaque aux frais d'embauche"
+      es: "Dice al lector que fue seleccionado y luego exige un importe concreto: el gancho de la estafa de pago por adelantado"
+      pt: "Diz ao leitor que foi aprovado e depois exige um valor: a isca do golpe da taxa antecipada"
+      tl: "Sinasabing napili ang mambabasa saka humihingi ng eksaktong halaga: ang pain ng advance-fee na scam sa trabaho"
+      de: "Teilt dem Leser mit, er sei ausgewählt, und verlangt dann einen bestimmten Betrag: der Köder des Vorschussbetrugs mit Jobs"
+    meta: 'FEE_R14_PAY_DEMAND_HIRING && (__R13_SELECTED || __R14_SELECTED_EXTRA)'
+    match:
+      - "Congratulations, you have been selected. Kindly remit 450 USD for your work permit to proceed with your deployment."
+    nomatch:
+      - "Kindly remit 450 USD for your work permit to proceed with your deployment."
+
+  - id: __R14_SELECTED_EXTRA
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:successful\s+candidates?|you\s+(?:passed|qualified)|you\s+are\s+(?:now\s+)?qualified|congratulations)\b
+      | \b(?:vous\s+[êe]tes\s+retenue?|votre\s+candidature\s+est\s+retenue|f[ée]licitations)\b
+      | \b(?:fue\s+seleccionad[oa]|fuiste\s+seleccionad[oa]|quedaste\s+seleccionad[oa]|felicidades|enhorabuena)\b
+      | \b(?:parab[ée]ns|voc[êe]\s+foi\s+aprovad[oa])\b
+      | \b(?:qualified\s+ka|pasok\s+ka|napili\s+ka|congrats)\b
+      | \b(?:herzlichen\s+gl[üu]ckwunsch|sie\s+sind\s+ausgew[äa]hlt)\b
+    match: ["Successful candidates must book the flight."]
+
+  - id: __R14_AMOUNT_FOR_STEP_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      (?<!\bwe\s|\bi\s|will\s|company\s|employer\s|hospital\s|they\s|\bto\s)\b(?:remit|pay|send|transfer|deposit|wire|settle)\s+(?:(?:the\s+)?(?:sum|amount)\s+of\s+)?(?:(?:us)?[$€£₱]\s?\d[\d,.]*|(?:usd|php|aed|eur)\s?\d[\d,.]*|\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds|php|pesos?|aed|dirhams?|naira|rupees))\b[^.!?\n]{0,30}?\b(?:for|towards?|to\s+cover)\s+(?:the\s+|your\s+)?(?:\w{1,20}\s{1,3}){0,2}?(?:permit|visa|processing|medical|training|ticket|flight|registration|deployment|placement|documentation|documents|insurance|clearance|certificate|certification|uniform|kit|equipment|onboarding|application|slot|reservation|accommodation|verification|orientation|contract|sponsorship|lmia)\b
+    match: ["Kindly remit 450 USD for your work permit."]
+  - id: FEE_R14_AMOUNT_FOR_STEP
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [en, tl]
+    describe: "Asks the reader to pay an amount for a step of hiring, the amount written before the fee word (\"remit 450 USD for your work permit\", \"pay $380 for visa processing\")"
+    describe-local:
+      tl: "Humihingi ng bayad na may halaga para sa hakbang ng hiring, nauuna ang halaga (\"remit 450 USD for your work permit\")"
+    meta: '__R14_AMOUNT_FOR_STEP_EN && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS && !__TB_NEVER'
+    match:
+      - "Kindly remit 450 USD for your work permit to proceed with your deployment."
+      - "Pay $380 for visa processing today."
+    nomatch:
+      - "We pay 450 USD for your work permit."
+      - "The company will send $500 for your relocation."
+      - "Scam alert from the Labour Ministry: fake recruiters tell applicants 'you have been selected, kindly remit 450 USD for your work permit'. Genuine employers never charge you. Report such messages."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  - id: FEE_R14_QUALIFIED_AGENT_PAY
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [en, tl]
+    describe: "Has the candidate pay or book through the recruiter's own \"appointed\", \"accredited\" or \"partner\" agent, with an amount or a fee"
+    describe-local:
+      tl: "Pinapabayad o pinapabook ang aplikante sa sariling \"appointed\" o \"accredited\" na agent ng recruiter, may halaga o fee"
+    meta: '__R14_QUALIFIED_AGENT_EN && __R14_PAY_OR_BOOK_EN && __R14_RECRUIT && !__R14_FEE_HONEST && !__TB_FEE_NEGATION && !__TB_NEVER && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS'
+    match:
+      - "You are shortlisted for the Dubai hotel job. Please pay through our appointed visa agent the sum of $380 for visa processing."
+      - "Successful candidates must book the flight through our accredited travel partner and pay 520 dollars before the interview."
+    nomatch:
+      - "Our accredited travel partner books all flights for new hires at the company's cost; you pay nothing."
+      - "Applicants can contact our appointed agent in Manila for questions about the job."
+    ref: https://www.iom.int/fair-recruitment
+
+  - id: __R14_PAY_OR_BOOK_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:pay|remit|send|transfer|deposit|book|purchase|buy|settle)\b[^.!?\n]{0,80}?(?:(?:us)?[$€£₱]\s?\d|\b(?:usd|php|aed|eur)\s?\d|\b\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|gbp|pounds|php|pesos?|aed|dirhams?|naira|rupees)\b|\bfees?\b)
+      | (?:(?:us)?[$€£₱]\s?\d|\b\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|php|pesos?|aed))[^.!?\n]{0,60}?\b(?:pay|remit|payable|paid\s+to)\b
+    match: ["book the flight and pay 520 dollars"]
+
+  - id: FEE_R14_FEE_BEFORE_INTERVIEW
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [en, tl]
+    describe: "Asks for money with an amount before the interview or the test can take place"
+    describe-local:
+      tl: "Humihingi ng pera na may halaga bago ang interview o test"
+    flags: [extended]
+    pattern: |
+      (?<!\bwe\s|\bi\s|will\s|company\s|employer\s|hospital\s|they\s|\bto\s)\b(?:pay|remit|send|transfer|deposit|book)\b[^.!?\n]{0,60}?(?:(?:us)?[$€£₱]\s?\d|\b\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|php|pesos?|aed))[^.!?\n]{0,40}?\bbefore\s+(?:the\s+|your\s+)?(?:interview|test|assessment|exam|screening)\b
+      | \bbefore\s+(?:the\s+|your\s+)?(?:interview|test|assessment|screening)\b[^.!?\n]{0,40}?\b(?:pay|remit|send|transfer|deposit)\b[^.!?\n]{0,40}?(?:(?:us)?[$€£₱]\s?\d|\b\d[\d,.]*\s?(?:usd|dollars?|eur|euros?|php|pesos?|aed))
+    match:
+      - "Successful candidates must book the flight through our accredited travel partner and pay 520 dollars before the interview."
+    nomatch:
+      - "Please read the job description before the interview."
+      - "We pay 520 dollars for your travel before the interview."
+    todo-nomatch:
+      - "We will book the flight for you and pay 520 dollars before the interview for your hotel."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # "No fees, only the training material must be transferred in advance" (de): no de rule scored the fee that
+  # follows a no-fee claim.
+  - id: __R14_NOFEE_CLAIM_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:keine|ohne)\s+(?:\w{1,20}\s{1,3}){0,2}?(?:kosten|geb[üu]hren|vermittlungsgeb[üu]hren|geb[üu]hr|zahlungen)\b
+      | \b(?:kostenlos|kostenfrei|geb[üu]hrenfrei)\b
+      | \bentstehen\s+(?:ihnen\s+|dir\s+)?keine\s+kosten\b
+    match: ["Für Bewerber entstehen keine Kosten."]
+  - id: FEE_R14_NOFEE_BUT_DE
+    tactic: upfront_fee
+    weight: 3.0
+    languages: [de]
+    describe: "Says there are no fees, then has the reader pay for a deposit, material or starter kit after all (\"keine Kosten, nur das Schulungsmaterial muss vorab überwiesen werden\")"
+    describe-local:
+      de: "Behauptet, es gebe keine Kosten, und lässt dann doch für Kaution, Material oder Starterpaket zahlen (\"keine Kosten, nur das Schulungsmaterial muss vorab überwiesen werden\")"
+    meta: '__R14_NOFEE_CLAIM_DE && __NOFEE_BUT_DE && __R14_RECRUIT && !__R14_FEE_HONEST && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS'
+    match:
+      - "Homeoffice-Job, 20 €/Std. Für Bewerber entstehen keine Kosten, nur das Schulungsmaterial (89 €) muss vorab überwiesen werden."
+      - "Quereinsteiger willkommen! Bei uns zahlen Sie KEINE Vermittlungsgebühren. Für das Firmen-Smartphone wird lediglich eine rückerstattbare Kaution von 199 € fällig."
+    nomatch:
+      - "Homeoffice-Job, 20 €/Std. Für Bewerber entstehen keine Kosten. Das Schulungsmaterial wird gestellt."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  - id: FEE_R14_PREPAY_MATERIAL_DE
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [de]
+    describe: "Has the candidate pay in advance for training material, a starter kit, a licence or a work phone"
+    describe-local:
+      de: "Lässt Bewerber vorab für Schulungsmaterial, Starterpaket, Lizenz oder Arbeitshandy zahlen"
+    flags: [extended]
+    pattern: |
+      \b(?:schulungs|einarbeitungs|arbeits|lern|kurs)material\w*\b[^.!?\n]{0,60}?\b(?:vorab|im\s+voraus|vorher|vor\s+(?:arbeits)?beginn)\b[^.!?\n]{0,30}?\b(?:[üu]berwiesen|bezahlt|gezahlt|zahlen|[üu]berweisen|begleichen|beglichen)\b
+      | \b(?:vorab|im\s+voraus)\s+(?:\w{1,20}\s{1,3}){0,3}?(?:f[üu]r\s+(?:das|die|den)\s+)?(?:schulungsmaterial|starterpaket|starter-?kit|lizenz|software|arbeitshandy|firmen-?smartphone)\w*\b[^.!?\n]{0,30}?\b(?:[üu]berweisen|zahlen|bezahlen)\b
+    match:
+      - "Nur das Schulungsmaterial (89 €) muss vorab überwiesen werden."
+    nomatch:
+      - "Das Schulungsmaterial erhalten Sie vorab per Post, kostenlos."
+    ref: https://www.polizei-beratung.de/themen-und-tipps/betrug/
+
+  # "不收任何费用…上岗前需购买工作手机": the work phone bought before starting.
+  - id: FEE_R14_WORK_DEVICE_ZH
+    tactic: upfront_fee
+    weight: 2.5
+    languages: [zh]
+    describe: "Has the new worker buy a work phone, computer or device before starting"
+    describe-local:
+      zh: "要求新员工在上岗前自费购买工作手机、电脑或设备"
+    flags: [extended]
+    pattern: |
+      (?:上岗|入职|到岗|开工|上班|工作)前[^。！？\n]{0,12}?(?:需|要|须|必须|得)?(?:自行|自费|先)?(?:购买|买|购置|租用|交)[^。！？\n]{0,6}?(?:工作)?(?:手机|电脑|平板|设备|工作机|卡)
+      | (?:自费|自行)(?:购买|购置)[^。！？\n]{0,6}?(?:工作)?(?:手机|电脑|平板|设备|工作机)
+    match:
+      - "不收任何费用，上岗前需购买工作手机（1280元）。"
+    nomatch:
+      - "公司配发工作手机，上岗前领取。"
+    ref: https://www.mps.gov.cn/
+
+  # ================================================================ money mules
+  - id: __MULE_R14_RECEIVE_PASS_TL_PAT
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      (?<!huwag\s|\bwag\s)\b(?:tatanggap|makakatanggap|makatanggap|tumanggap|tanggapin|tatanggapin|magre-?receive|mare-?receive|receive)\s+(?:ka\s+|mo\s+|kayo\s+)?(?:ng\s+|ang\s+)?(?:pera|pondo|bayad|payment|transfer|funds|padala|money)\b(?:(?!\bhuwag\b)[^.!?\n]){0,80}?\b(?:ipapasa|ipasa|ipapadala|ipadala|ita-?transfer|i-?transfer|itransfer|ibibigay|ibigay|ise-?send|i-?send|i-?forward|ifo-?forward|iwi-?withdraw|i-?withdraw)\b
+      | \b(?:i-?withdraw|iwithdraw|i-?cash\s?out|kunin)\s+(?:mo\s+)?(?:(?!\bhuwag\b)[^.!?\n]){0,40}?\b(?:at|tapos|saka)\s+(?:ibigay|iabot|ipasa|ipadala|i-?deposit|dalhin)\b
+    match: ["Tatanggap ka ng pera sa GCash mo tapos ipapasa mo sa account na ibibigay namin."]
+  - id: MULE_R14_RECEIVE_PASS_TL
+    tactic: money_mule
+    weight: 2.5
+    languages: [tl, en]
+    describe: "Taglish: the reader will receive money in their account or e-wallet and pass it on to someone else (\"tatanggap ka ng pera… ipapasa mo\")"
+    describe-local:
+      tl: "Tatanggap ng pera sa sariling account o e-wallet ang mambabasa at ipapasa ito sa iba (\"tatanggap ka ng pera… ipapasa mo\")"
+    meta: '__MULE_R14_RECEIVE_PASS_TL_PAT && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS && !__TB_NEVER'
+    match:
+      - "Tatanggap ka ng pera sa GCash mo tapos ipapasa mo sa account na ibibigay namin."
+      - "I-withdraw mo at ibigay sa runner namin."
+    nomatch:
+      - "Tatanggap ka ng sahod tuwing katapusan ng buwan."
+      - "Huwag tumanggap ng pera mula sa hindi kilala at huwag itong ipasa sa iba, babala ng bangko."
+    ref: https://www.bsp.gov.ph/
+
+  - id: __MULE_R14_RECEIVE_FORWARD_ES_PAT
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \brecibir[áa]s?\s+(?:\w{1,20}\s{1,3}){0,2}?(?:pagos|transferencias|dinero|fondos|dep[óo]sitos|bizums?|ingresos)\b[^.!?\n]{0,80}?\b(?:transferirlos|transferirlas|reenviarlos|reenviarlas|enviarlos|enviarlas|pasarlos|pasarlas|transferir(?:lo|la)?|reenviar(?:lo|la)?)\b
+    match: ["Recibirás pagos de nuestros clientes en tu cuenta y deberás transferirlos a la cuenta de la empresa."]
+  - id: MULE_R14_RECEIVE_FORWARD_ES
+    tactic: money_mule
+    weight: 2.5
+    languages: [es]
+    describe: "Spanish: the reader will receive payments in their own account and transfer them on (\"recibirás pagos… transferirlos\")"
+    describe-local:
+      es: "El lector recibirá pagos en su propia cuenta y tendrá que transferirlos a otra (\"recibirás pagos… transferirlos\")"
+    meta: '__MULE_R14_RECEIVE_FORWARD_ES_PAT && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS && !__TB_NEVER'
+    match:
+      - "Recibirás pagos de nuestros clientes en tu cuenta y deberás transferirlos a la cuenta de la empresa."
+    nomatch:
+      - "Como cajero recibirás pagos de los clientes en caja y deberás ingresarlos en el banco de la tienda."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: MULE_R14_OWN_ACCOUNT_CUT_ES
+    tactic: money_mule
+    weight: 2.0
+    languages: [es, pt]
+    describe: "Has money arrive in the reader's own account and lets them keep a percentage of it: a mule's pay"
+    describe-local:
+      es: "El dinero llega a la propia cuenta del lector y este se queda con un porcentaje: el pago de una mula"
+      pt: "O dinheiro chega à própria conta do leitor, que fica com uma porcentagem: o pagamento de uma mula"
+    flags: [extended]
+    pattern: |
+      \b(?:en\s+tu\s+cuenta|a\s+tu\s+cuenta|na\s+sua\s+conta|na\s+tua\s+conta)\b[^\n]{0,160}?\b(?:te\s+quedas\s+con|qu[ée]date\s+con|fica\s+com|fique\s+com|ficas\s+com)\s+(?:el\s+|o\s+)?\d{1,2}\s?%
+    match:
+      - "Recibirás pagos de nuestros clientes en tu cuenta y deberás transferirlos, te quedas con el 10%."
+    nomatch:
+      - "Tu sueldo se ingresa en tu cuenta; las comisiones de ventas son del 10%."
+    ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
+
+  - id: __MULE_R14_BANK_COVER_TL_PAT
+    languages: [tl, en]
+    flags: [extended]
+    pattern: |
+      \b(?:kung|kapag|pag|if)\s+(?:ka\s+)?(?:tanungin|tinanong|magtanong|nagtanong|tatanungin|tumawag|mag-?ask|i-?question|asks?)\s+(?:ka\s+)?(?:ng|ang|sa|yung|the)?\s*(?:bangko|bank|teller)\b[^.!?\n]{0,80}?\b(?:sabihin|sabihin\s+mo|sagutin|say|tell\s+them)\b[^.!?\n]{0,60}?\b(?:galing|regalo|padala|kamag-?anak|pamilya|kapatid|tita|tito|pinsan|kaibigan|utang|ipon|family|relative|gift)\b
+    match: ["Kung tanungin ng bangko, sabihin mo galing sa kamag-anak ang pera."]
+  - id: MULE_R14_BANK_COVER_TL
+    tactic: money_mule
+    weight: 3.0
+    languages: [tl, en]
+    describe: "Taglish: tells the reader what to say if the bank asks about the money (\"sabihin mo galing sa kamag-anak\"), a cover story for mule transfers"
+    describe-local:
+      tl: "Tinuturuan ang mambabasa kung ano ang sasabihin kapag nagtanong ang bangko (\"sabihin mo galing sa kamag-anak\"): palusot para sa money mule"
+    meta: '__MULE_R14_BANK_COVER_TL_PAT && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS && !__TB_NEVER'
+    match:
+      - "Kung tanungin ng bangko, sabihin mo galing sa kamag-anak ang pera."
+    nomatch:
+      - "Kung tanungin ka ng bangko tungkol sa transaksyon, sabihin mo ang totoo."
+      - "Bank warning: scammers coach mules, 'if the bank asks, say the money is a gift from family'. Never lie to your bank and never pass on money for others. Report it to the police."
+    ref: https://www.bsp.gov.ph/
+
+  # ================================================================ offplatform: a bare chat handle for a job (en)
+  - id: __R14_HANDLE_CONTACT_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:contact|message|dm|pm|text|inbox|reach|add|write\s+to|ping|hit\s+up)\s+(?:me\s+|us\s+)?(?:at\s+|on\s+|via\s+)?@[a-z][\w.]{3,31}(?![\w.]*\.(?:com|net|org|io|co|jobs|careers|example)\b)
+    match: ["Interested? contact @Anna_recruit for details."]
+  - id: __R14_JOB_OFFER_EN
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:hiring|we\s+are\s+looking\s+for|looking\s+for|job\s+(?:offer|opening|opportunity)|vacanc(?:y|ies)|part[\s-]?time|full[\s-]?time|remote\s+(?:job|work|position|role)|work\s+from\s+home|positions?\s+available|now\s+recruiting|recruiting)\b
+    match: ["We are hiring remote assistants."]
+  - id: OFF_R14_HANDLE_CONTACT_JOB_EN
+    tactic: offplatform
+    weight: 1.0
+    languages: [en]
+    describe: "A job offer whose only contact is a bare chat handle (\"contact @Anna_recruit\"), with no organisation's website or e-mail"
+    meta: '__R14_HANDLE_CONTACT_EN && __R14_JOB_OFFER_EN && !__TB_OWN_DOMAIN && !__ABOUT_SCAMS_NO_CONTACT && !__FRAMED_ABOUT_SCAMS'
+    match:
+      - "Part-time online job, flexible hours, daily pay. Contact @Anna_recruit for details."
+    nomatch:
+      - "We are hiring! Apply at careers.acme.com or message @AcmeCareers."
+      - "Contact @Anna_recruit about the bake sale."
+    ref: https://consumer.ftc.gov/articles/job-scams
+
+  # ================================================================ legitimacy: onboarding after a signed contract
+  - id: __R14_STAFF_PORTAL
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:employee|staff|hr|onboarding|new\s+hire|self-service)\s+(?:portal|area|space|hub)\b
+      | \b(?:espace|portail)\s+(?:salari[ée]s?|collaborateurs?|rh|du\s+personnel|employ[ée]s?|nouvel\s+arrivant)\b
+      | \b(?:portal|[áa]rea|espacio)\s+(?:del\s+)?(?:empleado|trabajador|personal|rr\.?\s?hh\.?|rh)\b
+      | \b(?:portal|[áa]rea|espa[çc]o)\s+(?:do\s+)?(?:colaborador|funcion[áa]rio|rh)\b
+      | \b(?:mitarbeiter|personal|bewerber)(?:portal|bereich)\b
+    match: ["Your file is in the staff portal."]
+  - id: __R14_SIGNED_EXTRA
+    languages: [any]
+    flags: [extended]
+    pattern: |
+      \b(?:(?:you\s+)?(?:have\s+)?signed\s+(?:your|the)\s+(?:offer|contract|employment\s+contract)|(?:contract|offer)\s+(?:has\s+been\s+|was\s+)?(?:signed|countersigned))\b
+      | \b(?:signature\s+de\s+votre\s+contrat|contrat\s+(?:a\s+[ée]t[ée]\s+)?sign[ée]|avez\s+sign[ée]\s+votre\s+contrat)\b
+      | \b(?:(?:firmaste|has\s+firmado|ha\s+firmado|firm[óo])\s+(?:el|tu|su)\s+contrato|contrato\s+(?:ya\s+)?firmado|firma\s+de\s+(?:tu|su)\s+contrato)\b
+      | \b(?:(?:assinou|assinaste|j[áa]\s+assinou)\s+(?:a\s+proposta|o\s+contrato)|contrato\s+(?:j[áa]\s+)?assinado|assinatura\s+do\s+(?:seu\s+)?contrato)\b
+      | \b(?:(?:arbeits)?vertrag\s+(?:ist\s+)?unterschrieben|nach\s+(?:vertragsunterzeichnung|unterzeichnung\s+(?:ihres|des)\s+(?:arbeits)?vertrags)|unterschriebenen\s+(?:arbeits)?vertrag)\b
+    match: ["Now that you have signed your contract, please log in."]
+  - id: LEGIT_R14_ONBOARD_AFTER_SIGNED
+    tactic: legitimacy
+    weight: -2.0
+    languages: [any]
+    describe: "Asks for documents only after a signed contract, through the employer's own staff portal, with no chat contact or payment: ordinary onboarding"
+    describe-local:
+      fr: "Ne demande des pièces qu'après la signature du contrat, via l'espace salarié de l'employeur, sans messagerie ni paiement : une embauche ordinaire"
+      es: "Pide documentos solo tras firmar el contrato, por el portal del empleado de la empresa, sin chat ni pagos: una incorporación normal"
+      pt: "Pede documentos só após a assinatura do contrato, pelo portal do colaborador da empresa, sem chat nem pagamento: uma admissão normal"
+      de: "Verlangt Unterlagen erst nach Vertragsunterzeichnung über das Mitarbeiterportal des Arbeitgebers, ohne Chat oder Zahlung: normales Onboarding"
+    meta: '(__TB_SIGNED || __R14_SIGNED_EXTRA) && (__R14_STAFF_PORTAL || __TB_DATA_ONBOARD_GUARD) && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__TB_CHATAPP && !__TB_FREEMAIL && !__R14_MUST_PAY_AMT && !__TB_FEE_PAY_BEFORE && !__R14_PAY_INTERMEDIARY'
+    match:
+      - "Suite à la signature de votre contrat, votre dossier d'embauche est disponible dans l'espace salarié. Merci d'y déposer votre pièce d'identité et votre carte Vitale."
+      - "Following your signed offer, please upload your passport copy and bank details in the employee portal."
+    nomatch:
+      - "Suite à la signature de votre contrat, envoyez votre pièce d'identité sur WhatsApp au +33 6 12 34 56 78."
+      - "Following your signed offer, please upload your passport in the employee portal and pay the $150 onboarding fee via Bitcoin."
+
+  # ================================================================ the lure's own "pay nothing ... except" (de)
+  # "Bei uns zahlen Sie KEINE Vermittlungsgebühren ... lediglich eine Kaution von 199 € fällig ... per
+  # Paysafecard": LEGIT_WARNING_DE reads "zahlen Sie keine" as a police warning; this keeps it silent.
+  - id: __R14_LURE_FEE_TERMS_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:lediglich|nur|blo(?:ß|ss)|einzig)\b[^.!?\n]{0,80}?\b(?:f[äa]llig|zu\s+zahlen|zu\s+[üu]berweisen|[üu]berwiesen\s+werden|bezahlt\s+werden|gezahlt\s+werden)\b
+      | \bzahlung\s+(?:\w{1,20}\s{1,3}){0,2}?(?:per|mit|via|[üu]ber)\s+(?:paysafe\w*|transcash|neosurf|amazon-?gutschein\w*|apple-?gutschein\w*|bitcoin|krypto|usdt)\b
+    match: ["Für das Firmen-Smartphone wird lediglich eine rückerstattbare Kaution von 199 € fällig. Zahlung bequem per Paysafecard."]
+
+  # ================================================================ a fee demand on the terms of fee scams
+  - id: __R14_FEE_SCAM_TERM_REFUND
+    languages: [any]
+    meta: '__R13_FEE_REFUND || __TB_FEE_REFUND'
+  - id: __R14_FEE_SCAM_TERM_AGENT
+    languages: [any]
+    meta: '__R13_FEE_AGENT || __R14_QUALIFIED_AGENT_EN || __R14_PAY_INTERMEDIARY || __TB_FEE_VENDOR'
+  - id: FEE_R14_DEMAND_ON_SCAM_TERMS
+    tactic: upfront_fee
+    weight: 2.0
+    languages: [any]
+    describe: "A demand for a stated amount in a recruitment message on a term fee scams use: refundable, paid to an agent, a vendor or an untraceable channel (Pix, GCash, gift cards, crypto), or under a deadline"
+    describe-local:
+      fr: "Une demande de montant précis dans un message de recrutement, aux conditions des arnaques : remboursable, payée à un agent, un fournisseur ou par un moyen intraçable, ou sous délai"
+      es: "Una exigencia de importe en un mensaje de contratación con un término de estafa: reembolsable, a un agente, un proveedor o un medio sin rastro (Bizum, cripto), o con plazo"
+      pt: "Uma cobrança de valor numa mensagem de recrutamento num termo dos golpes: reembolsável, paga a agente, fornecedor ou meio sem rastro (Pix, cripto), ou com prazo"
+      tl: "Paniningil ng eksaktong halaga sa mensahe tungkol sa trabaho sa paraan ng scam: refundable, sa agent, vendor o GCash/crypto, o may deadline"
+      de: "Eine Zahlungsforderung mit Betrag in einer Stellennachricht zu den Bedingungen von Vorschussbetrug: erstattungsfähig, an einen Vermittler, Lieferanten oder per Paysafecard/Krypto, oder mit Frist"
+    meta: 'FEE_R14_PAY_DEMAND_HIRING && 1 of (__R14_FEE_SCAM_TERM_REFUND, __R14_FEE_SCAM_TERM_AGENT, __R13_FEE_DEADLINE)'
+    match:
+      - "Parabéns, você foi aprovado para a vaga. É necessário pagar a taxa de 350 reais via Pix até amanhã."
+    nomatch:
+      - "Parabéns, você foi aprovado para a vaga. É necessário pagar a taxa de 350 reais."
+  - id: FEE_R14_DEMAND_ON_TWO_TERMS
+    tactic: upfront_fee
+    weight: 1.0
+    languages: [any]
+    describe: "A demand for a stated amount in a recruitment message on two terms fee scams use (refundable, paid to an agent or vendor, under a deadline)"
+    describe-local:
+      fr: "Une demande de montant précis dans un message de recrutement, avec deux conditions des arnaques (remboursable, payée à un agent ou fournisseur, sous délai)"
+      es: "Una exigencia de importe en un mensaje de contratación con dos términos de estafa (reembolsable, a un agente o proveedor, con plazo)"
+      pt: "Uma cobrança de valor numa mensagem de recrutamento com dois termos dos golpes (reembolsável, paga a agente ou fornecedor, com prazo)"
+      tl: "Paniningil ng eksaktong halaga sa mensahe tungkol sa trabaho na may dalawang palatandaan ng scam (refundable, sa agent o vendor, may deadline)"
+      de: "Eine Zahlungsforderung mit Betrag in einer Stellennachricht mit zwei Bedingungen von Vorschussbetrug (erstattungsfähig, an Vermittler oder Lieferanten, mit Frist)"
+    meta: 'FEE_R14_PAY_DEMAND_HIRING && 2 of (__R14_FEE_SCAM_TERM_REFUND, __R14_FEE_SCAM_TERM_AGENT, __R13_FEE_DEADLINE)'
+    match:
+      - "Your application for warehouse associate is approved. Before onboarding, purchase the required equipment ($180) from our vendor; you will be reimbursed on your first paycheck."
+    nomatch:
+      - "Your application for warehouse associate is approved. Before onboarding, purchase the required equipment ($180) from our vendor."
+
+"""#),
         ("rules/framing.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 # Two framings of texts that QUOTE or TELL a lure without making one, in the nine languages, added to the family of
@@ -3845,7 +4357,9 @@ rules:
 #    Kinds: __RT_PERMISSION (posting this with her permission / because he said I could), __RT_ESCAPED (got out,
 #    was rescued, came back, is home now), __RT_HELP (we contacted the embassy, the police, an NGO helped), the
 #    relative named or reported speech (__TB_RELATIVE, __FRAME_REPORTED), and advice to readers
-#    (__FRAME_ADVICE). The escape or return is required: it is what makes the story past and over.
+#    (__FRAME_ADVICE). The escape or return is required: it is what makes the story past and over, unless the
+#    relative relays the victim's plea as a quotation ("she wrote to us: '…'", __R14_RELAYED in victims_r14.yaml)
+#    and tells what the family did (__RT_HELP). A relayed plea does not count as the victim's own SOS.
 #
 # Both count for __ABOUT_SCAMS_NO_CONTACT (legitimacy.yaml), so the combination rules that the quoted lure or the
 # told coercion trip stay quiet, and both score as legitimacy in proportion to how plainly they are framed.
@@ -4015,7 +4529,11 @@ rules:
       | \b(?:nakauwi|nakabalik|nakatakas|nakalaya)\s+(?:na\s+)?(?:siya|sila|ang)\b|\bnasa\s+bahay\s+na\s+(?:siya|sila)\b|\bligtas\s+na\s+(?:siya|sila)\b
       | \b[đd][ưu][ợo]c\s+(?:v[ềe]\s+n[ưu][ớo]c|gi[ảa]i\s+c[ứu]u|th[ảa]\s+v[ềe]|[đd][ưu]a\s+v[ềe]\s+n[ưu][ớo]c)\b|\b[đd][ãa]\s+(?:v[ềe]\s+(?:n[ưu][ớo]c|nh[àa])|tr[ốo]n\s+(?:tho[áa]t|v[ềe])\s+[đd][ưu][ợo]c)\b|\bgi[ờo]\s+(?:em|anh|ch[ịi]|n[óo]|con)\s+(?:[đd][ãa]\s+)?(?:[ởo]\s+nh[àa]|[ổo]n|an\s+to[àa]n)
       | (?:才|终于|終於|已经|已經)(?:回到|回了|逃出|被救|获救|獲救|平安)|回到(?:了)?(?:家|国内|國內)|在家(?:休养|休養)|平安(?:回[国國家]|归来|歸來)
-    match: ["He got out in March", "He's home now", "Il a pu rentrer en avril", "Logró salir en mayo", "他才回到家"]
+      | \b(?:ele|ela|eles|elas)\s+(?:j[áa]\s+|finalmente\s+|s[óo]\s+)?(?:voltou|voltaram|regressou|regressaram|retornou|retornaram)\b
+      | \b(?:[ée]l|ella|ellos|ellas)\s+(?:ya\s+|por\s+fin\s+)?(?:volvi[óo]|volvieron|regres[óo]|regresaron)\b
+      | \b(?:il|elle)\s+est\s+(?:enfin\s+)?(?:rentr[ée]e?|revenue?|de\s+retour)\b
+      | \b(?:er|sie)\s+(?:ist|sind)\s+(?:endlich\s+|seit\s+\w{3,12}\s+)?(?:wieder\s+)?(?:zur[üu]ck|zu\s+hause|daheim)\b
+    match: ["He got out in March", "He's home now", "Il a pu rentrer en avril", "Logró salir en mayo", "他才回到家", "Graças a Deus ele voltou em agosto."]
     nomatch: ["Please help me get out", "He will come home for Christmas"]
 
   - id: __RT_HELP
@@ -4031,16 +4549,24 @@ rules:
       | \bmatapos\s+(?:naming|nilang)\s+(?:humingi|mag-?report|tumawag)\b|\bsa\s+tulong\s+ng\s+(?:embahada|dfa|dmw|owwa|pulis)\b
       | \bsau\s+khi\s+(?:gia\s+[đd][ìi]nh|m[ìi]nh|ch[úu]ng\s+t[ôo]i)\s+(?:b[áa]o|li[êe]n\s+h[ệe]|nh[ờo])\b|\b(?:l[ãa]nh\s+s[ựu]\s+qu[áa]n|[đd][ạa]i\s+s[ứu]\s+qu[áa]n)\s+can\s+thi[ệe]p\b
       | (?:我们|我們|家里|家裡|家人)(?:联系了|聯繫了|托|找了|报了|報了)(?:大使[馆館]|使[馆館]|[领領]事[馆館]|警|公安)
-    match: ["after we contacted the embassy and a local NGO", "depois que a família acionou o Itamaraty", "今年三月我们联系了大使馆"]
+      | \bgra[çc]as\s+(?:a\s+deus\s+e\s+)?(?:a|[àa])\s+(?:uma\s+)?(?:ong|associa[çc][ãa]o|embaixada|pol[íi]cia)\b
+      | \bwe\s+(?:called|contacted|alerted|reported\s+it\s+to|wrote\s+to)\s+(?:the\s+)?(?:embassy|consulate|police|dfa|dmw|owwa|an?\s+ngo|foreign\s+office)\b
+      | \b(?:nous\s+avons|on\s+a|j['’]ai)\s+(?:appel[ée]|contact[ée]|alert[ée]|pr[ée]venu)\s+(?:l['’]ambassade|le\s+consulat|la\s+police|une\s+ong|le\s+quai)\b
+      | \b(?:llamamos|avisamos|contactamos|denunciamos)\s+(?:a\s+)?(?:la\s+|el\s+)?(?:embajada|consulado|polic[íi]a|canciller[íi]a|una\s+ong)\b
+      | \b(?:ligamos|contatamos|contactamos|avisamos|acionamos)\s+(?:para\s+)?(?:a\s+|o\s+)?(?:embaixada|consulado|pol[íi]cia|itamaraty|pf|psp|uma\s+ong)\b
+      | \bwir\s+haben\s+(?:sofort\s+)?(?:die\s+|das\s+)?(?:botschaft|polizei|ausw[äa]rtige\s+amt|konsulat)\s+(?:angerufen|informiert|eingeschaltet|kontaktiert)\b
+      | \b(?:kami|keluarga)\s+(?:sudah\s+|langsung\s+)?(?:lapor|melapor|menghubungi|menelepon)\s+(?:ke\s+)?(?:kbri|polisi|kemlu|bp2mi)\b
+      | \b(?:tumawag|nag-?report|lumapit)\s+(?:kami|na\s+kami)\s+(?:sa\s+)?(?:dfa|dmw|owwa|embahada|embassy|pulis)\b
+    match: ["after we contacted the embassy and a local NGO", "depois que a família acionou o Itamaraty", "今年三月我们联系了大使馆", "Graças a Deus e a uma ONG ele voltou em agosto.", "We called the DFA the same night."]
     nomatch: ["contact the embassy if you need a visa"]
 
   - id: __RETELLING_FRAME
     languages: [any]
-    meta: '__RT_ESCAPED && (__RT_PERMISSION || __RT_HELP || __TB_RELATIVE || __FRAME_REPORTED)'
+    meta: '__RT_ESCAPED && (__RT_PERMISSION || __RT_HELP || __TB_RELATIVE || __FRAME_REPORTED) || __R14_RELAYED && __RT_HELP'
 
   - id: __FRAMED_RETELLING
     languages: [any]
-    meta: '__RETELLING_FRAME && !__FIRST_PERSON_VICTIM && !__VICTIM_PLEA_OWN && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !__GR_CONCRETE_CONTACT && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
+    meta: '__RETELLING_FRAME && (!__FIRST_PERSON_VICTIM && !__VICTIM_PLEA_OWN || __R14_RELAYED) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !__GR_CONCRETE_CONTACT && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
 
   - id: LEGIT_RELATIVE_RETELLING
     tactic: legitimacy
@@ -4061,8 +4587,11 @@ rules:
       - "Posting this because my brother said I could. He was told not to tell us. He got out in March after we contacted the embassy. He's home now."
       - "Mi hermana me dejó contarlo. Le quitaron el pasaporte. Logró salir en mayo después de que avisamos a la embajada."
       - "经我弟弟同意，我把他的经历写出来。到了以后护照被收走。今年三月我们联系了大使馆，他才回到家。"
+      - "My daughter went to Bangkok for a hotel job. In July she wrote to us: 'They took my passport and I cannot leave. Please get me out.' We called the DFA and an NGO. She was rescued in September and is home now."
+      - "Meu filho mandou-nos uma mensagem: «Tiraram-me o passaporte, não consigo sair.» Ligamos para a embaixada no mesmo dia."
     nomatch:
       - "Please help me, they took my passport and I cannot leave. My brother got out last month, call the police for me."
+      - "They said: 'pay 5000 or you stay.' They took my passport and I cannot leave. Please help me."
       - "My cousin went there last year and came home in June with savings! Free flight, message me on WhatsApp."
       - "My brother was told not to tell us where he was going."
     ref:
@@ -5659,7 +6188,7 @@ rules:
     tactic: legitimacy
     weight: -3.0
     languages: [de]
-    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_DE, __FIRST_PERSON_VICTIM_DE, __VICTIM_PLEA_DE]
+    unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_DE, __FIRST_PERSON_VICTIM_DE, __VICTIM_PLEA_DE, __R14_LURE_FEE_TERMS_DE]
     describe: "Reads as a police, consumer or news warning about scams rather than an offer"
     describe-local:
       de: "Liest sich wie eine Warnung von Polizei, Verbraucherschutz oder Presse vor Betrug, nicht wie ein Angebot"
@@ -5667,15 +6196,20 @@ rules:
     pattern: |
       \b(?:polizei\s+(?:warnt|r[äa]t)|die\s+polizei\s+r[äa]t|vorsicht\s+vor|warnt\s+vor|verbraucherzentrale|
           erstatten\s+sie\s+anzeige|unser\s+rat|betrugsmasche|geldw[äa]sche\s+strafbar|machen\s+sich\s+\w*\s*strafbar|
-          warnung\s+(?:der|vor|von)|(?<!keine\s)(?<!kein\s)betr[üu]ger(?:innen)?|finger\s+weg|(?:zahlen|überweisen)\s+sie\s+(?:niemals|nie|keine))\b
+          warnung\s+(?:der|vor|von)|(?:hinweis|sicherheitshinweis|warnhinweis|pr[äa]ventionshinweis|mitteilung)\s+(?:der|des|ihrer|ihres|vom)\s+(?:polizei|bank|sparkasse|volksbank|botschaft|verbraucherzentrale|kripo)|
+          polizeihinweis|polizeiwarnung|betrugswarnung|die\s+polizei\s+informiert|(?<!keine\s)(?<!kein\s)betr[üu]ger(?:innen)?|finger\s+weg|(?:zahlen|überweisen)\s+sie\s+(?:niemals|nie|keine))\b
     match:
       - "Polizei warnt: Als Finanzagent schnell zum Geldwäscher."
       - "Vorsicht vor angeblichen Nebenjobs als Produkttester."
       - "Warnung der Polizei: Betrüger locken mit Jobs im Ausland."
+      - "Hinweis der Polizei: Finanzagenten werden gesucht, die Geld auf ihrem Konto empfangen und weiterleiten."
+      - "Sicherheitshinweis Ihrer Sparkasse: Stellen Sie Ihr Konto niemandem für fremde Zahlungen zur Verfügung."
     nomatch:
       - "Die Polizei warnt vor Betrug, aber wir sind seriös: Job in Bangkok, schreib mir auf Telegram @jobs_bkk"
+      - "Hinweis der Polizei? Brauchen wir nicht. Wir suchen Finanzagenten, 15 % Provision, schreib mir auf WhatsApp +49 1520 0000000"
       - "Verdienen Sie 300 € am Tag, schreiben Sie mir auf WhatsApp."
       - "Sicherheit ist uns wichtig."
+      - "Bei uns zahlen Sie KEINE Vermittlungsgebühren. Für das Firmen-Smartphone wird lediglich eine rückerstattbare Kaution von 199 € fällig. Zahlung bequem per Paysafecard."
     ref: https://www.polizei-beratung.de/
 
   - id: COMBO_TASK_OFFPLATFORM_DE
@@ -6368,6 +6902,8 @@ rules:
       | \bkeine\s+(?:werbung|angebote|posts?|beitr[äa]ge|links|anzeigen)\s+(?:f[üu]r|mit|von|zu)\b
       | \b(?:screenshots?|meldung|hinweis)\s+(?:bitte\s+)?an\s+(?:die\s+|das\s+)?(?:admins?|moderator\w*|moderation|admin-?team)\b
       | \bniemand\s+(?:aus\s+dem\s+|vom\s+)?(?:admin|orga|moderations|mod)-?team\s+(?:schreibt|wird|fragt|verlangt|kontaktiert)\b
+      | \b(?:hinweis|warnung|mitteilung|warnhinweis|sicherheitshinweis|pr[äa]ventionshinweis|reisehinweis)\s+(?:der|des|ihrer|ihres|vom|von\s+der)\s+(?:polizei|bank|sparkasse|volksbank|botschaft|verbraucherzentrale|landeskriminalamt|kripo|ausw[äa]rtigen\s+amts)\b
+      | \b(?:polizeihinweis|polizeiwarnung|betrugswarnung|warnmeldung)\b|\bdie\s+polizei\s+informiert\b
 
   - id: LEGIT_ABOUT_SCAMS_DE
     tactic: legitimacy
@@ -11039,6 +11575,8 @@ rules:
       | \bnunca\s+(?:pagues|paguen|pague|env[íi]es|deposites)\b
       | \b(?:que\s+no\s+le\s+pase\s+a\s+nadie|para\s+que\s+nadie\s+m[áa]s|compartan,?\s+por\s+favor)\b
       | (?<!no\s)(?<!no\ses\s)\bes\s+(?:una\s+)?estafa\b
+      | \b(?:aviso|alerta|comunicado|advertencia|recomendaci[óo]n|nota)\s+(?:de\s+la|del)\s+(?:polic[íi]a|guardia\s+civil|embajada|consulado|banco|canciller[íi]a|ministerio|mossos|ertzaintza)\b
+      | \balerta\s+(?:de\s+)?(?:estafa|fraude|timo)\b
 
   - id: LEGIT_ABOUT_SCAMS_ES
     tactic: legitimacy
@@ -12885,6 +13423,8 @@ rules:
       | \b(?:dibawa|dijual|disekap|diselamatkan)\s+ke\b|\bsudah\s+pulang\b
       | \bberbagi\s+pengalaman\b|\bsemoga\s+(?:jadi|menjadi)\s+pelajaran\b|\bhati-?hati\s+(?:gaes|guys|ya|semua|kawan|teman|kak)\b|\bjangan\s+(?:gampang|mudah)\s+percaya\b|\bjangan\s+diladeni\b
       | \b(?:beneran|asli|resmi)\s+(?:apa|atau)\s+(?:penipuan|bukan|palsu)\b|\bapakah\s+(?:ini\s+)?(?:penipuan|resmi|asli)\b|\bpenipuan\s+(?:bukan|ya|nggak|gak|tidak)\s*\?|\bdilarang\s+(?:posting|memposting|share)\b[^.!?\n]{0,80}\b(?:gaji\s+harian|tugas|deposit|like)
+      | \b(?:imbauan|himbauan|peringatan|pengumuman)\s+(?:dari\s+)?(?:polri|polisi|polres|polda|kbri|kemlu|bank|ojk|bp2mi)\b
+      | \b(?:waspada(?:i)?|awas)\s+(?:modus|penipuan)\b
 
   - id: LEGIT_ABOUT_SCAMS_ID
     tactic: legitimacy
@@ -13486,6 +14026,7 @@ rules:
     tactic: offplatform
     weight: 1.5
     languages: [pt]
+    unless: [OFF_MOVE_TO_APP_ES]
     describe: "Asks the candidate to contact, add or continue the conversation on a private chat app"
     describe-local:
       pt: "Pede ao candidato que o contacte, adicione ou continue a conversa numa aplicação de mensagens privada"
@@ -13516,6 +14057,7 @@ rules:
     tactic: offplatform
     weight: 1.0
     languages: [pt]
+    unless: [OFF_HANDOFF_ES]
     describe: "Hands the candidate over to another person (receptionist, mentor, coordinator, colleague) to continue by chat"
     describe-local:
       pt: "Passa o candidato para outra pessoa (recepcionista, mentor, coordenadora, colega) para continuar pelo chat"
@@ -13622,6 +14164,7 @@ rules:
     tactic: upfront_fee
     weight: 2.5
     languages: [pt]
+    unless: [FEE_CANDIDATE_MUST_PAY_ES]
     describe: "Requires the candidate to pay first (training, uniform, medical exam, insurance, registration fee, kit, visa) to start the job"
     describe-local:
       pt: "Exige que o candidato pague primeiro (capacitação, farda, exame, seguro, taxa de inscrição, kit, visto) para começar"
@@ -13659,6 +14202,7 @@ rules:
     tactic: upfront_fee
     weight: 1.5
     languages: [pt]
+    unless: [FEE_REFUND_PROMISE_ES]
     describe: "Promises that money paid up front will be refunded with the first salary or payment"
     describe-local:
       pt: "Promete que o valor pago adiantado será devolvido com o primeiro salário ou pagamento"
@@ -13678,6 +14222,7 @@ rules:
     tactic: upfront_fee
     weight: 2.5
     languages: [pt]
+    unless: [FEE_GIFT_CARD_ES]
     describe: "Asks for payment in gift cards or prepaid vouchers, or photos of their codes"
     describe-local:
       pt: "Pede pagamento em cartões-presente ou vales pré-pagos, ou fotos dos seus códigos"
@@ -13697,6 +14242,7 @@ rules:
     tactic: upfront_fee
     weight: 3.0
     languages: [pt]
+    unless: [FEE_FAKE_CHECK_ES]
     describe: "Sends a cheque to deposit and asks the candidate to forward part of the money (fake-cheque scheme)"
     describe-local:
       pt: "Envia um cheque para depositar e pede para reenviar parte do dinheiro (golpe do cheque falso)"
@@ -13706,7 +14252,7 @@ rules:
           \b(?:transfir\w{0,4}|transfer\w{0,5}|envi\w{0,5}|saqu\w{0,4}|sacar|devolv\w{0,4}|repass\w{0,5}|pix|mand\w{0,4})\b
     match:
       - "Você vai receber um cheque de R$ 9.000; deposite e transfira R$ 7.500 ao nosso fornecedor."
-      - "Receberá um cheque de 1.950 €. Deposite-o na sua conta e envie 1.700 € por transferência."
+      - "Você receberá um cheque de 1.950 €; desconte-o e repasse 1.700 € via Pix ao fornecedor."
     nomatch:
       - "Não aceitamos pagamento em cheque na loja."
       - "O cheque-refeição é entregue no primeiro dia do mês."
@@ -13846,6 +14392,7 @@ rules:
     tactic: money_mule
     weight: 3.0
     languages: [pt]
+    unless: [MULE_LEND_ACCOUNT_ES]
     describe: "Asks to lend, rent or use the candidate's bank account, Pix key or MB WAY to receive money"
     describe-local:
       pt: "Pede para emprestar, alugar ou usar a conta bancária, chave Pix ou MB WAY do candidato para receber dinheiro"
@@ -13873,6 +14420,7 @@ rules:
     tactic: money_mule
     weight: 2.5
     languages: [pt]
+    unless: [MULE_RECEIVE_FORWARD_ES]
     describe: "Asks the candidate to receive money and pass it on to another account, in cash or crypto, keeping a cut"
     describe-local:
       pt: "Pede para receber dinheiro e repassá-lo a outra conta, em numerário ou cripto, ficando com uma comissão"
@@ -13898,6 +14446,7 @@ rules:
     tactic: money_mule
     weight: 2.5
     languages: [pt]
+    unless: [MULE_PARCEL_ES]
     describe: "Asks the candidate to receive parcels at home and send them on (reshipping)"
     describe-local:
       pt: "Pede para receber encomendas em casa e reenviá-las"
@@ -13918,6 +14467,7 @@ rules:
     tactic: money_mule
     weight: 2.5
     languages: [pt]
+    unless: [MULE_RELABEL_ES]
     describe: "Asks the candidate to replace the shipping labels of parcels with labels sent by the employer"
     describe-local:
       pt: "Pede para trocar as etiquetas de envio das encomendas por outras enviadas pelo empregador"
@@ -13948,7 +14498,7 @@ rules:
     describe: "Home reshipping or relabelling of parcels, paid per parcel or sold as easy work needing no experience"
     describe-local:
       pt: "Reenvio ou troca de etiquetas de encomendas em casa, pago por encomenda ou vendido como trabalho fácil sem experiência"
-    meta: '((MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_GOODS_FORWARD_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_GOODS_FORWARD_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_PARCEL_PAY_ES'
     match:
       - "Você recebe encomendas em sua casa e leva aos Correios. R$ 20 por pacote."
       - "Troque as etiquetas pelas que enviarmos, sem experiência."
@@ -13962,6 +14512,7 @@ rules:
     tactic: data_harvest
     weight: 2.5
     languages: [pt]
+    unless: [DATA_BANK_CARD_ES]
     describe: "Asks for card numbers, bank details or online-banking passwords, or to open the banking app for them"
     describe-local:
       pt: "Pede número do cartão, dados bancários ou senhas do banco, ou para abrir o app do banco para eles"
@@ -13984,6 +14535,7 @@ rules:
     tactic: data_harvest
     weight: 2.0
     languages: [pt]
+    unless: [DATA_ID_DOCS_ES]
     describe: "Asks for photos or scans of the passport or ID right away, over chat or before any contract"
     describe-local:
       pt: "Pede fotos ou digitalizações do passaporte ou documento de identidade de imediato, pelo chat ou antes de qualquer contrato"
@@ -14009,6 +14561,7 @@ rules:
     tactic: data_harvest
     weight: 2.0
     languages: [pt]
+    unless: [DATA_BODY_FAMILY_ES]
     describe: "Asks for full-body photos or the address and phone of a relative, details no genuine employer needs"
     describe-local:
       pt: "Pede fotos de corpo inteiro ou o endereço e telefone de um familiar, dados que nenhum empregador real precisa"
@@ -14628,7 +15181,7 @@ rules:
     describe: "Moves the talk to a chat app and asks the candidate to pay first"
     describe-local:
       pt: "Leva a conversa para uma app de mensagens e pede ao candidato que pague primeiro"
-    meta: '((OFF_MOVE_TO_APP_PT || RC_CHAT_ONLY_INTERVIEW_PT || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_REFUND_PROMISE_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((OFF_MOVE_TO_APP_PT || RC_CHAT_ONLY_INTERVIEW_PT || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_REFUND_PROMISE_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_OFFPLATFORM_FEE_ES'
     match:
       - "A entrevista será aqui pelo Telegram. Antes de iniciar precisa fazer a capacitação, no valor de R$ 147, via Pix."
       - "Pague a taxa de inscrição de R$ 50 e me chama no WhatsApp."
@@ -14644,7 +15197,7 @@ rules:
     describe: "Asks the candidate to pay and gives only a free-mail address as the employer's contact"
     describe-local:
       pt: "Pede ao candidato que pague e dá como contacto do empregador apenas um e-mail gratuito"
-    meta: '((IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_REFUND_PROMISE_PT || FEE_FAKE_CHECK_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_REFUND_PROMISE_PT || FEE_FAKE_CHECK_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_FREEMAIL_ES'
     match:
       - "É obrigatório pagar a taxa de inscrição de R$ 80. Dúvidas: rh.empresa@hotmail.com"
       - "Os aprovados só precisam pagar a taxa do visto: R$ 1.750. Informações: contratacao.br@gmail.com"
@@ -14740,7 +15293,7 @@ rules:
     describe: "Asks for identity or bank data with no real interview (none at all, or only over chat)"
     describe-local:
       pt: "Pede dados de identidade ou bancários sem entrevista real (nenhuma, ou só por chat)"
-    meta: '((DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || RC_SEND_CODE_PT) && (TRAF_NO_INTERVIEW_PT || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_PT || TRAF_SEA_JOB_PT || IMP_OFFICIAL_BODY_PT || __IMP_FREEMAIL)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || RC_SEND_CODE_PT) && (TRAF_NO_INTERVIEW_PT || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_PT || TRAF_SEA_JOB_PT || IMP_OFFICIAL_BODY_PT || __IMP_FREEMAIL)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_DATA_NO_INTERVIEW_ES'
     match:
       - "Sem entrevista. Preciso da foto do teu passaporte hoje ainda."
       - "Para agendar entrevista envie CPF e foto do RG para o e-mail vagas.rh.br@gmail.com"
@@ -14772,7 +15325,7 @@ rules:
     describe: "Moves money through the candidate's account and asks to keep it secret"
     describe-local:
       pt: "Movimenta dinheiro pela conta do candidato e pede segredo"
-    meta: '((MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || FEE_FAKE_CHECK_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || FEE_FAKE_CHECK_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_SECRECY_ES'
     match:
       - "Vai cair uns R$ 9 mil na tua conta, minha conta tá bloqueada. Não comenta com ninguém."
       - "Tu só passa pro Pix que eu te mandar. Apaga essa conversa."
@@ -14838,6 +15391,7 @@ rules:
     tactic: upfront_fee
     weight: 2.0
     languages: [pt]
+    unless: [FEE_VISA_TRAVEL_ES]
     describe: "Makes the candidate pay for the visa, ticket, work permit or a mandatory course to get a job abroad"
     describe-local:
       pt: "Faz o candidato pagar o visto, a passagem, a autorização de trabalho ou um curso obrigatório para um emprego no estrangeiro"
@@ -14873,7 +15427,7 @@ rules:
     describe: "Offers money for the use of the candidate's account or for passing money on"
     describe-local:
       pt: "Oferece dinheiro pelo uso da conta do candidato ou por repassar dinheiro a terceiros"
-    meta: '((MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && (__MULE_PAID_PT || __MULE_PER_ITEM_PAY_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && (__MULE_PAID_PT || __MULE_PER_ITEM_PAY_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_PAID_ES'
     match:
       - "Tô precisando alugar uma chave Pix. Te pago R$ 500 por semana."
       - "Procuro pessoas com conta em banco pra receber Pix, pago por operação."
@@ -14921,7 +15475,7 @@ rules:
     describe: "Asks for money up front for a job abroad or one that needs no qualifications"
     describe-local:
       pt: "Pede dinheiro adiantado para um trabalho no estrangeiro ou que não exige qualificação"
-    meta: '((FEE_CANDIDATE_MUST_PAY_PT || FEE_VISA_TRAVEL_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || __TRAF_NO_EXPERIENCE_PT || __TRAF_AGE_LANG_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((FEE_CANDIDATE_MUST_PAY_PT || FEE_VISA_TRAVEL_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || __TRAF_NO_EXPERIENCE_PT || __TRAF_AGE_LANG_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_ABROAD_ES'
     match:
       - "Navios de cruzeiro, não exige inglês fluente. Os aprovados só precisam pagar a taxa do visto."
       - "Operador de chat nas Filipinas. O custo do visto é de R$ 1.200."
@@ -15064,6 +15618,7 @@ rules:
     tactic: offplatform
     weight: 1.0
     languages: [pt]
+    unless: [OFF_CHAT_INVITE_BROAD_ES]
     describe: "Invites the reader to write, add or follow someone on a chat app (imperative, você or tu)"
     describe-local:
       pt: "Convida a escrever, adicionar ou seguir alguém numa aplicação de mensagens (imperativo, você ou tu)"
@@ -15080,7 +15635,7 @@ rules:
       - "Te passo o WhatsApp dela."
       - "Te coloquei num grupo de Telegram de trabalho."
       - "Peça o seu acesso à mentora no Telegram: @mentora_eva"
-      - "Manda uma mensagem no whats que eu te explico como ganhar em casa."
+      - "Me chama no zap que eu te explico como ganhar em casa."
       - "Para continuar instale o Telegram e procure-me como @rh_joana."
       - "Me chama no zap 11 9000-0000 que te passo tudo."
     nomatch:
@@ -15197,6 +15752,7 @@ rules:
     tactic: upfront_fee
     weight: 2.0
     languages: [pt]
+    unless: [FEE_PAY_TO_START_BROAD_ES]
     describe: "Tells the candidate to pay an amount for registration, a kit, training, insurance, a deposit, paperwork or to unlock pay"
     describe-local:
       pt: "Pede ao candidato para pagar um valor de cadastro, kit, capacitação, seguro, caução, processos ou para liberar o pagamento"
@@ -15221,7 +15777,7 @@ rules:
       - "Só 3 vagas para o curso obrigatório de capacitação (R$ 120)."
       - "Kit de trabalho 35 €, devolvido no primeiro pagamento."
       - "Só precisa contribuir com 250 USD para os trâmites migratórios."
-      - "Para habilitar o seu usuário é necessário um primeiro aporte de 30 USDT."
+      - "Para ativar a sua conta precisa fazer um depósito inicial de 30 USDT."
       - "Deve depositar 60 reais pelo crachá de trabalhador e o colete."
       - "Cobramos 90 € pelos trâmites do visto antes de partir."
       - "Pague a taxa de cadastro de R$ 49,90 via Pix e receba acesso à plataforma."
@@ -15351,7 +15907,7 @@ rules:
     describe: "Money arrives in the candidate's own account and must be withdrawn, converted or sent on, keeping a cut"
     describe-local:
       pt: "Cai dinheiro na conta do candidato, que deve sacá-lo, convertê-lo ou repassá-lo ficando com uma parte"
-    meta: '__MULE_ACCOUNT_FLOW_PT && !MULE_RECEIVE_FORWARD_PT && !MULE_LEND_ACCOUNT_PT'
+    meta: '(__MULE_ACCOUNT_FLOW_PT && !MULE_RECEIVE_FORWARD_PT && !MULE_LEND_ACCOUNT_PT) && !MULE_ACCOUNT_FLOW_ES'
     match:
       - "Precisamos que receba transferências dos nossos clientes e as reenvie pela Binance."
       - "Procuro gente que receba transferências por mim, fica com 15 por cento."
@@ -15372,6 +15928,7 @@ rules:
     tactic: money_mule
     weight: 2.5
     languages: [pt]
+    unless: [MULE_ACCOUNT_TRADE_ES]
     describe: "Offers money to lend, rent, sell or open a bank, Pix or payment account for someone else"
     describe-local:
       pt: "Oferece dinheiro para emprestar, alugar, vender ou abrir uma conta bancária, chave Pix ou conta de pagamentos para outra pessoa"
@@ -15398,6 +15955,7 @@ rules:
     tactic: money_mule
     weight: 2.0
     languages: [pt]
+    unless: [MULE_GOODS_FORWARD_ES]
     describe: "Asks the candidate to receive goods or payments at home and send them on to another address or abroad"
     describe-local:
       pt: "Pede para receber mercadorias ou pagamentos em casa e reenviá-los para outra morada ou para o exterior"
@@ -15425,6 +15983,7 @@ rules:
     tactic: data_harvest
     weight: 2.0
     languages: [pt]
+    unless: [DATA_ID_PHOTO_BROAD_ES]
     describe: "Asks for photos or scans of an identity document (front and back, selfie holding it) or proof of address"
     describe-local:
       pt: "Pede fotos ou digitalizações de um documento de identidade (frente e verso, selfie segurando) ou comprovante de morada"
@@ -15450,6 +16009,7 @@ rules:
     tactic: data_harvest
     weight: 2.5
     languages: [pt]
+    unless: [DATA_CREDENTIALS_BROAD_ES]
     describe: "Asks for bank or e-mail passwords, PIN, token, card number or CVV"
     describe-local:
       pt: "Pede senhas do banco ou do e-mail, PIN, token, número do cartão ou CVV"
@@ -15474,6 +16034,7 @@ rules:
     tactic: data_harvest
     weight: 1.5
     languages: [pt]
+    unless: [DATA_PERSONAL_BUNDLE_ES]
     describe: "Asks to send a bundle of personal and bank details (full name, birth date, address, CPF or tax number, account, IBAN or Pix key) by form, chat or e-mail"
     describe-local:
       pt: "Pede um conjunto de dados pessoais e bancários (nome completo, data de nascimento, morada, CPF ou NIF, conta, IBAN ou chave Pix) por formulário, chat ou e-mail"
@@ -15810,9 +16371,9 @@ rules:
     describe: "A money-mule request that also promises a cut or commission"
     describe-local:
       pt: "Um pedido de conta laranja que também promete uma parte ou comissão"
-    meta: '((MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_RECEIVE_FORWARD_PT || MULE_LEND_ACCOUNT_PT) && (__MULE_PAID_PT || __TASK_CRYPTO || __MULE_CRYPTO_PT) && !COMBO_MULE_PAID_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_RECEIVE_FORWARD_PT || MULE_LEND_ACCOUNT_PT) && (__MULE_PAID_PT || __TASK_CRYPTO || __MULE_CRYPTO_PT) && !COMBO_MULE_PAID_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_COMMISSION_ES'
     match:
-      - "Recebe dinheiro de clientes na sua conta do Nubank e envia por cripto para a nossa carteira."
+      - "Recebe dinheiro de clientes na sua conta do Nubank e repassa por cripto para a nossa carteira."
       - "Vai receber pagamentos de clientes na sua conta e transferir para a sede, com comissão por operação."
     nomatch:
       - "Vai receber pagamentos de clientes na sua conta e transferir para a sede."
@@ -15830,7 +16391,7 @@ rules:
     describe: "A money-mule request that insists it is legal, riskless or common"
     describe-local:
       pt: "Um pedido de conta laranja que insiste que é legal, sem risco ou comum"
-    meta: '((MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && __MULE_REASSURE_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && __MULE_REASSURE_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_REASSURE_ES'
     match:
       - "Te pago R$ 300 para abrir uma conta no seu nome e me passar o acesso. É legal, muita gente faz."
     nomatch:
@@ -15888,7 +16449,7 @@ rules:
     describe: "Asks for documents, card or bank details with pressure, a brand claim, a chat app or a pay promise"
     describe-local:
       pt: "Pede documentos, cartão ou dados bancários com pressa, uma marca, uma app de mensagens ou promessa de pagamento"
-    meta: '((DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && !COMBO_DATA_NO_INTERVIEW_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && !COMBO_DATA_NO_INTERVIEW_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_DATA_CONTEXT_ES'
     match:
       - "Me manda foto do RG frente e verso. A oferta expira em 24 horas."
     nomatch:
@@ -15930,7 +16491,7 @@ rules:
     describe: "An up-front payment demanded together with pressure, a brand claim, tasks, pay promises or data requests"
     describe-local:
       pt: "Um pagamento adiantado exigido junto com pressa, uma marca, tarefas, promessas de pagamento ou pedido de dados"
-    meta: '((FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_OFFPLATFORM_FEE_PT && !COMBO_FEE_ABROAD_PT && !COMBO_URGENT_PAY_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_OFFPLATFORM_FEE_PT && !COMBO_FEE_ABROAD_PT && !COMBO_URGENT_PAY_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_CONTEXT_ES'
     match:
       - "Pague a taxa de cadastro de R$ 49,90 via Pix. Escrevo em nome da Randstad: o seu perfil foi selecionado."
     nomatch:
@@ -15982,6 +16543,8 @@ rules:
       | \b(?:desconfie|denuncie|bloqueie|bloqueia|n[ãa]o\s+caia|cuidado\s+com)\b
       | \bnunca\s+(?:pague|pagu?e|envie|deposite)\b
       | \bquase\s+ca[íi]u?\b|\bca(?:iu|[íi]ram)\s+(?:nessa|no\s+golpe)\b
+      | \b(?:aviso|alerta|comunicado|nota|recomenda[çc][ãa]o|mensagem)\s+d[aeo]s?\s+(?:banco|seu\s+banco|pj|pol[íi]cia\s+judici[áa]ria|caixa|pol[íi]cia)\b
+      | \balerta\s+de\s+(?:golpe|fraude|burla)\b
 
   - id: LEGIT_ABOUT_SCAMS_PT
     tactic: legitimacy
@@ -16061,7 +16624,7 @@ rules:
     describe: "A message that says a job was reserved or a profile selected asks for two or more of: an ID number (CPF), bank details, a password (gov.br) or an SMS code"
     describe-local:
       pt: "Uma mensagem que diz que uma vaga foi reservada ou um perfil selecionado pede dois ou mais de: número de documento (CPF), dados bancários, senha (gov.br) ou código SMS"
-    meta: '(__LURE_SELECTED_PT || __JOBSEL_PT) && 2 of (__IDNUM_PT, __BANKACC_PT, __SECRETCRED_PT) && !__ONBOARD_PT && !__NEVERSHARE_PT && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((__LURE_SELECTED_PT || __JOBSEL_PT) && 2 of (__IDNUM_PT, __BANKACC_PT, __SECRETCRED_PT) && !__ONBOARD_PT && !__NEVERSHARE_PT && !__ABOUT_SCAMS_NO_CONTACT) && !DATA_JOB_PORTAL_HARVEST_ES'
     match:
       - "Você foi selecionado para a vaga. Confirme seu CPF, senha gov.br e dados bancários no link."
       - "Temos uma vaga de atendente para você. Me manda o RG e o código de 6 dígitos que chegou por SMS."
@@ -17867,6 +18430,8 @@ rules:
       | \bhuwag\s+(?:kayong|po\s+kayong|magbayad|pumayag|maniwala|pumunta|tumuloy)\b|\bi-?report\b|\bmag-?ingat\s+(?:sa|po|kayo)\b
       | \bingat\s+(?:kayo\s+|po\s+|kayo\s+po\s+)sa\s+(?:page|account|profile|scam|recruiter|modus|alok|ganitong|ganyan|mga\s+(?:nag|recruiter|alok|page|account|scam|ganit|pekeng))|\breport\s+n(?:i)?yo\b|\bpara\s+hindi\s+(?:na\s+)?kayo\s+(?:mabiktima|maloko|ma-?scam)\b|\bshare\s+ko\s+lang\b
       | \b(?:legit|scam|totoo)\s+(?:po\s+)?ba\b|\bmasyadong\s+maganda\s+para\s+(?:maging\s+)?totoo\b|\bbawal\s+(?:mag-?post|ang)\b[^.!?\n]{0,80}\b(?:easy\s+job|task|deposit|bayad|malaking\s+kita)
+      | \b(?:paalala|babala|advisory|abiso)\s+(?:ng|mula\s+sa)\s+(?:pnp|dfa|dmw|owwa|bangko|bank|embahada|embassy|pulis|nbi|cicc)\b
+      | \bscam\s+alert\b
 
   - id: LEGIT_ABOUT_SCAMS_TL
     tactic: legitimacy
@@ -19218,6 +19783,8 @@ rules:
       | \b(?:nghi[êe]m\s+)?c[ấa]m\s+(?:[đd][ăa]ng|share|chia\s+s[ẻe]|qu[ảa]ng\s+c[áa]o)\b[^.!?\n]{0,80}\b(?:vi[ệe]c\s+nh[ẹe]|nhi[ệe]m\s+v[ụu]|ctv|c[ộo]ng\s+t[áa]c\s+vi[êe]n|n[ạa]p\s+ti[ềe]n|[đd][óo]ng\s+ph[íi]|thu[êe]\s+t[àa]i\s+kho[ảa]n)|\badmin\s+kh[ôo]ng\s+bao\s+gi[ờo]\b
       | \bchia\s+s[ẻe]\s+[đd][ểe]\s+(?:m[ọo]i\s+ng[ưu][ờo]i|c[áa]c\s+b[ạa]n|b[àa]\s+con)\b|\b(?:m[ọo]i\s+ng[ưu][ờo]i|c[áa]c\s+b[ạa]n|b[àa]\s+con)\s+c[ẩa]n\s+th[ậa]n\b|\b[đd][ãa]\s+b[áa]o\s+c[áa]o\s+(?:t[àa]i\s+kho[ảa]n|trang|page|nick)\b
       | \b(?:c[óo]|li[ệe]u\s+c[óo]|[đd][âa]y\s+c[óo])\s+ph[ảa]i\s+(?:l[àa]\s+)?l[ừu]a(?:\s+[đd][ảa]o)?\s+kh[ôo]ng\b|\bc[óo]\s+ai\s+bi[ếe]t\s+(?:c[ôo]ng\s+ty|trang|t[àa]i\s+kho[ảa]n|b[êe]n)\s+n[àa]y\b
+      | \bth[ôo]ng\s+b[áa]o\s+(?:c[ủu]a\s+)?(?:c[ôo]ng\s+an|ng[âa]n\s+h[àa]ng|[đd][ạa]i\s+s[ứu]\s+qu[áa]n)\b
+      | \b(?:c[ảa]nh\s+b[áa]o|khuy[ếe]n\s+c[áa]o)\s+(?:c[ủu]a\s+|t[ừu]\s+)?(?:c[ôo]ng\s+an|ng[âa]n\s+h[àa]ng|[đd][ạa]i\s+s[ứu]\s+qu[áa]n)\b
 
   - id: LEGIT_ABOUT_SCAMS_VI
     tactic: legitimacy
@@ -22791,6 +23358,7 @@ rules:
       | \bay[úu]d(?:ame|enme|anos)\s+a\s+(?:salir|escapar|volver|regresar)
       | \bquiero\s+(?:volver|regresar)\s+a\s+casa
       | \bnecesito\s+que\s+(?:alguien\s+)?(?:me\s+)?(?:rescat|saqu|ayud)\w*
+      | \b(?:por\s+favor|se\s+lo\s+ruego),?\s+ay[úu]d(?:enme|ennos|anos)\b
     match: ["Necesito que alguien me rescate."]
   - id: __R13_CO_JOBLIE_ES
     languages: [es]
@@ -22799,6 +23367,7 @@ rules:
       \b(?:me|nos)\s+(?:trajeron|enga[ñn]aron|prometieron)\b
       | \b(?:el|ese|este)\s+(?:trabajo|empleo)\b[^.!?\n]{0,30}?\b(?:era|es)\s+(?:falso|mentira|una\s+trampa|una\s+estafa)
       | \bvine\s+(?:por|para)\s+un\s+(?:trabajo|empleo)
+      | \bvine\s+a\s+\w{3,15}\s+(?:por|para|con)\s+(?:un|una)\s+(?:trabajo|empleo|oferta|promesa)\b
     match: ["Me trajeron a Myanmar con mentiras."]
 
   - id: __R13_CO_DOCS_PT
@@ -22834,7 +23403,10 @@ rules:
       | \bn[ãa]o\s+bat\w*\s+a\s+meta\b
       | \blev\w+\s+multa\b
       | \btrabalh\w+\s+(?:1[2-9]|2[0-4])\s+horas
-    match: ["Se não bato a meta levo multa."]
+      | \b(?:nos|me)\s+obrigam\s+a\s+(?:fazer\s+|aplicar\s+)?(?:burlas?|golpes?|fraudes?|enganar)
+      | \bobrigam[-\s](?:nos|me)\s+a\s+(?:fazer\s+|aplicar\s+)?(?:burlas?|golpes?|fraudes?|enganar)
+      | \bfor[çc]ad[oa]s?\s+a\s+(?:fazer|aplicar)\s+(?:burlas?|golpes?|fraudes?)
+    match: ["Se não bato a meta levo multa.", "nos obrigam a fazer burlas pela internet"]
   - id: __R13_CO_RESCUE_PT
     languages: [pt]
     flags: [extended]
@@ -22843,7 +23415,9 @@ rules:
       | \bme\s+resgat\w+
       | \bresgatar[-\s]me\b
       | \bquero\s+voltar\s+(?:pra|para)\s+casa\b
-    match: ["Me ajuda a sair daqui, por favor."]
+      | \bajudem[-\s]?(?:me|nos)\b
+      | \btirem[-\s](?:me|nos)\s+daqui\b
+    match: ["Me ajuda a sair daqui, por favor.", "Por favor ajudem-nos."]
   - id: __R13_CO_JOBLIE_PT
     languages: [pt]
     flags: [extended]
@@ -22851,7 +23425,9 @@ rules:
       \b(?:me|nos)\s+(?:enganaram|trouxeram|prometeram)\b
       | \b(?:o|esse|este|a|essa|esta)\s+(?:trabalho|emprego|vaga)\b[^.!?\n]{0,30}?\b(?:era|é)\s+(?:falsa|falso|mentira|golpe|uma\s+armadilha)
       | \bvim\s+(?:para|pra|por)\s+(?:um|uma)\s+(?:trabalho|emprego|vaga)
-    match: ["Me enganaram com uma vaga de atendente."]
+      | \b(?:com|por)\s+(?:uma\s+)?promessa\s+de\s+(?:emprego|trabalho)\b
+      | \bvim\s+(?:para|pra)\s+(?:o|a)\s+\w{3,15}\s+(?:com|por|para)\s+(?:uma\s+)?(?:promessa|proposta|oferta|vaga)
+    match: ["Me enganaram com uma vaga de atendente.", "vim para o Laos com uma promessa de emprego num hotel"]
 
   - id: __R13_CO_TL
     languages: [tl]
@@ -22919,17 +23495,6 @@ rules:
   - id: __R13_CO_JOBLIE
     languages: [any]
     meta: '__R13_CO_JOBLIE_EN || __R13_CO_JOBLIE_FR || __R13_CO_JOBLIE_ES || __R13_CO_JOBLIE_PT || __R13_CO_JOBLIE_TL'
-  # A reporter's voice in English and Taglish: __TB_THIRD_REPORT_EN also takes "they said", which victims write
-  # about their captors ("they said I owe 8k"), so en and tl use this narrower list.
-  - id: __R13_REPORT_EN
-    languages: [en, tl]
-    flags: [extended]
-    pattern: |
-      \b(?:according\s+to|ayon\s+sa)\b
-      | \b(?:she|he)\s+(?:said|told|says|recalled|described)\b
-      | \b(?:victims|survivors?|workers|nationals)\s+(?:said|say|told|report(?:ed)?|described|recalled)\b
-      | \b(?:rescued|repatriated)\s+(?:workers|victims|nationals)\b
-    match: ["Victims said they were not allowed to leave."]
   - id: __R13_FIRST_PERSON
     languages: [any]
     meta: '__TB_FIRST_PERSON || __R13_FIRST_PLURAL_EN'
@@ -22937,10 +23502,11 @@ rules:
     languages: [en, tl]
     pattern: '\b(?:we|us|our)\b'
     match: ["they beat us"]
-  # Not the victim's own message: a relative's or reporter's account, or a text about scams.
+  # Not the victim's own message: a relative's or reporter's account, or a text about scams. (__TB_THIRD_REPORT_EN
+  # and _TL no longer take "they said", which victims write about their captors, since round 14a.)
   - id: __R13_CO_NOT_OWN
     languages: [any]
-    meta: '__TB_RELATIVE || __R13_REPORT_EN || __TB_THIRD_REPORT_FR || __TB_THIRD_REPORT_ES || __TB_THIRD_REPORT_PT || __TB_THIRD_REPORT_DE || __TB_THIRD_REPORT_ID || __TB_THIRD_REPORT_VI || __TB_THIRD_REPORT_ZH || __FRAMED_ABOUT_SCAMS || __FRAMED_RETELLING || __ABOUT_SCAMS_NO_CONTACT && !__R13_CO_RESCUE'
+    meta: '__TB_RELATIVE || __TB_THIRD_REPORT || __FRAMED_ABOUT_SCAMS || __FRAMED_RETELLING || __ABOUT_SCAMS_NO_CONTACT && !__R13_CO_RESCUE'
 
   - id: COER_R13_HELD_SIGNS
     tactic: coercion
@@ -25839,9 +26405,12 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:(?:took|take|taken|kept|keep|keeping|confiscated|seized|hold|holding|withheld|withhold)\s+(?:away\s+)?(?:my|our|your)\s+(?:passports?|documents|ids?|papers)\b
-      | (?:my|our)\s+(?:passports?|documents|papers)\s+(?:was|were|is|are|got|has\s+been|have\s+been)\s+(?:taken|kept|confiscated|seized|withheld)\b)
-    match: ["they took my passport"]
-    nomatch: ["bring your passport to the interview"]
+      | (?:my|our)\s+(?:passports?|documents|papers)\s+(?:was|were|is|are|got|has\s+been|have\s+been)\s+(?:taken|kept|confiscated|seized|withheld)\b
+      | (?:won['’]?t|will\s+not|don['’]?t|do\s+not|refuse\s+to|refused\s+to|never)\s+(?:give|hand|return)\s+(?:me\s+|us\s+)?(?:back\s+)?(?:my|our)\s+(?:passports?|ids?|documents|papers)\b
+      | (?:boss|company|manager|agent|they|guards?)\s+(?:still\s+)?(?:has|have|is\s+keeping|are\s+keeping|is\s+holding|are\s+holding)\s+(?:my|our|all\s+our)\s+(?:passports?|documents|papers)\b
+      | my\s+passport\s+(?:is|was)\s+(?:still\s+)?(?:with\s+(?:the|my|our)\s+(?:boss|company|manager|agent)|held\s+by|kept\s+by|taken\s+by)\b)
+    match: ["they took my passport", "They won't give back my passport.", "the boss still has our passports"]
+    nomatch: ["bring your passport to the interview", "the agency will give back your passport after the visa stamp"]
   - id: __TB_CO_PASSPORT_FR
     languages: [fr]
     flags: [extended]
@@ -25854,15 +26423,21 @@ rules:
     flags: [extended]
     pattern: |
       \b(?:quitaron|quitado|retienen|retuvieron|confiscaron|guardaron|quitan|tienen)\s+(?:el|mi|mis|nuestros?|los|tu|tus)\s+(?:pasaportes?|documentos|papeles)\b
-    match: ["quitaron el pasaporte"]
-    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
+      | \b(?:se\s+qued[óo]\s+con|me\s+quit[óo]|retuvo|confisc[óo]|guard[óo]|tiene)\s+(?:el\s+|los\s+)?(?:mi|mis|nuestros?)\s+(?:pasaportes?|documentos)\b
+      | \bno\s+(?:me|nos)\s+(?:devuelve|devuelven|da|dan|entrega|entregan)\s+(?:el|los|mi|mis)\s+(?:pasaportes?|documentos)\b
+    match: ["quitaron el pasaporte", "El jefe se quedó con mi pasaporte"]
+    nomatch: ["Envíe su currículum a nuestra oficina de Sevilla.", "Lleve su pasaporte a la cita consular."]
   - id: __TB_CO_PASSPORT_PT
     languages: [pt]
     flags: [extended]
     pattern: |
       \b(?:pegaram|tomaram|confiscaram|retiveram|ficaram\s+com|est[ãa]o\s+com|guardaram|tiraram)\s+(?:o\s+|os\s+)?(?:meu|meus|nosso|nossos|seu|teu)?\s*(?:passaportes?|documentos)\b
-    match: ["pegaram meu passaporte"]
-    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+      | \b(?:pegou|tomou|confiscou|reteve|ficou\s+com|guardou|tirou|levou)\s+(?:o\s+|os\s+)?(?:meu|meus|nosso|nossos)\s+(?:passaportes?|documentos)\b
+      | \b(?:tem|ret[ée]m|est[áa]\s+com)\s+(?:o\s+|os\s+)?(?:meu|meus|nosso|nossos)\s+(?:passaportes?|documentos)\b
+      | \b(?:tiraram|levaram|ficaram\s+com|guardaram|pegaram)[-\s](?:me|nos)\s+(?:o\s+|os\s+)?(?:passaportes?|documentos)\b
+      | \bn[ãa]o\s+(?:me|nos)\s+(?:devolve|devolvem|d[áa]|d[ãa]o|entrega|entregam)\s+(?:o\s+|os\s+)?(?:meu\s+|meus\s+|nosso\s+|nossos\s+)?(?:passaportes?|documentos)\b
+    match: ["pegaram meu passaporte", "O patrão guardou o meu passaporte", "Tiraram-me o passaporte", "não nos devolvem os passaportes"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife.", "Guarde o seu passaporte num lugar seguro."]
   - id: __TB_CO_PASSPORT_DE
     languages: [de]
     flags: [extended]
@@ -25885,6 +26460,7 @@ rules:
     pattern: |
       \b(?:(?:took|take|taken|kept|keep|keeping|confiscated|seized|hold|holding|withheld|withhold)\s+(?:away\s+)?(?:my|our|your)\s+(?:passports?|documents|ids?|papers)\b
       | (?:my|our)\s+(?:passports?|documents|papers)\s+(?:was|were|is|are|got|has\s+been|have\s+been)\s+(?:taken|kept|confiscated|seized|withheld)\b
+      | (?:won['’]?t|will\s+not|don['’]?t|do\s+not|refuse\s+to|ayaw\s+(?:nilang\s+)?(?:ibalik|ibigay))\s+(?:give\s+|return\s+)?(?:back\s+)?(?:my|our|ang)\s+(?:passports?|ids?|documents|papers|passport\s+ko)\b
       | (?:kinuha|kinukuha|hinawakan|hawak|tinago|kinumpiska)\s+(?:nila\s+)?(?:ang\s+)?(?:lahat\s+ng\s+)?(?:passport|pasaporte|dokumento)\b)
     match: ["kinuha nila ang passport ko"]
     nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
@@ -25939,7 +26515,8 @@ rules:
       | rescate\b
       | multa\b
       | pagar\s+para\s+(?:salir|irme)\b)
-    match: ["les debo"]
+      | \b(?:s[óo]lo|solo)\s+(?:me\s+lo|nos\s+los|me\s+los|lo)\s+devuelve\w{0,2}\s+si\s+(?:pago|pagamos|le\s+pago)\b
+    match: ["les debo", "solo me lo devuelve si pago 3.000 dólares"]
     nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
   - id: __TB_CO_DEBT_PT
     languages: [pt]
@@ -25950,6 +26527,7 @@ rules:
       | d[íi]vida\s+de\b
       | multa\s+de\b
       | pagar\s+para\s+(?:sair|ir\s+embora)\b)
+      | \bs[óo]\s+(?:mo|mos|me\s+o|no-?lo|nos\s+os)\s+devolve\w{0,2}\s+se\s+(?:eu\s+|n[óo]s\s+)?pag
     match: ["devo 7 mil dólares"]
     nomatch: ["Envie seu currículo para nosso escritório em Recife."]
   - id: __TB_CO_DEBT_DE
@@ -25986,7 +26564,8 @@ rules:
       | may\s+utang\b
       | multa\b
       | tubos\b)
-    match: ["utang ako"]
+      | \bbayad\s+(?:muna|daw)\b[^.!?\n]{0,30}?\bbago\s+(?:makauwi|makaalis|makalabas|pakawalan)\b
+    match: ["utang ako", "they said bayad muna 5k usd bago makauwi"]
     nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_CO_DEBT_VI
     languages: [vi]
@@ -26018,12 +26597,17 @@ rules:
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:(?:can(?:not|['’]?t)|not\s+allowed\s+to|won['’]?t\s+let\s+(?:me|us))\s+(?:go\s+out|leave|get\s+out|escape|go\s+home)\b
+      \b(?:(?:can(?:not|['’]?t)|not\s+allowed\s+to|won['’]?t\s+let\s+(?:me|us))\s+(?:go\s+out(?:side)?|leave|get\s+out|escape|go\s+home)\b
+      | (?:not|never)\s+allowed\s+to\s+(?:go\s+(?:anywhere|outside)|step\s+out|exit)\b
+      | (?:won['’]?t|will\s+not|don['’]?t|do\s+not|never)\s+let\s+(?:me|us)\s+(?:go\s+(?:out|home)|leave|out|get\s+out)\b
+      | (?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:stuck|trapped)\s+(?:here|in\s+(?:this|a|the)\s+(?:compound|building|place|camp))\b
+      | (?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:being\s+)?(?:locked|held|kept)\s+(?:here|inside|in\s+(?:this|a|the)\s+(?:compound|building|room|place|camp))\b
+      | can['’]?t\s+(?:leave\s+the\s+(?:building|compound|gate|area))\b
       | locked\s+(?:up|in|us|me)\b
       | held\s+(?:captive|against\s+(?:my|our)\s+will)\b
       | (?:i['’]?m|i\s+am|we\s+are|stuck)\s+(?:\w+\s+)?in\s+(?:a|the)\s+compound\b)
-    match: ["I cannot go out"]
-    nomatch: ["the office is locked at night"]
+    match: ["I cannot go out", "We are not allowed to go outside the gate.", "they won't let us leave"]
+    nomatch: ["the office is locked at night", "guests are not allowed to smoke inside"]
   - id: __TB_CO_CONFINE_FR
     languages: [fr]
     flags: [extended]
@@ -26040,6 +26624,8 @@ rules:
       \b(?:no\s+(?:puedo|podemos|me\s+dejan|nos\s+dejan)\s+(?:salir|irme|irnos|escapar|volver)\b
       | encerrad[oa]s?\b
       | secuestrad[oa]s?\b)
+      | \b(?:estamos|estoy)\s+vigilad[oa]s?\b
+      | \bno\s+(?:me|nos)\s+dejan\s+salir\b
     match: ["Estoy encerrada"]
     nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
   - id: __TB_CO_CONFINE_PT
@@ -26050,8 +26636,13 @@ rules:
       | pres[oa]s?\s+(?:num|numa|em|no|na)\b
       | trancad[oa]s?\b
       | sequestrad[oa]s?\b)
-    match: ["não posso sair"]
-    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+      | \bfechad[oa]s?\s+(?:num|numa|no|na|em)\s+(?:quarto|sala|edif[íi]cio|pr[ée]dio|cela|compound)\b
+      | \bfecham[-\s](?:me|nos)\b
+      | \b(?:estamos|estou|somos|andamos)\s+(?:sempre\s+)?vigiad[oa]s\b
+      | \bn[ãa]o\s+(?:me|nos)\s+deixam\s+(?:sair|ir\s+embora|voltar)\b
+      | \bn[ãa]o\s+(?:consigo|conseguimos)\s+(?:sair|fugir)\b
+    match: ["não posso sair", "é fechado num quarto", "estamos vigiados"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife.", "O escritório fica fechado no domingo."]
   - id: __TB_CO_CONFINE_DE
     languages: [de]
     flags: [extended]
@@ -26075,14 +26666,20 @@ rules:
     languages: [tl]
     flags: [extended]
     pattern: |
-      \b(?:(?:can(?:not|['’]?t)|not\s+allowed\s+to|won['’]?t\s+let\s+(?:me|us))\s+(?:go\s+out|leave|get\s+out|escape|go\s+home)\b
+      \b(?:(?:can(?:not|['’]?t)|not\s+allowed\s+to|won['’]?t\s+let\s+(?:me|us))\s+(?:go\s+out(?:side)?|leave|get\s+out|escape|go\s+home)\b
+      | (?:not|never)\s+allowed\s+to\s+(?:go\s+(?:anywhere|outside)|step\s+out|exit)\b
+      | (?:won['’]?t|will\s+not|don['’]?t|do\s+not|never)\s+let\s+(?:me|us)\s+(?:go\s+(?:out|home)|leave|out|get\s+out)\b
+      | (?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:stuck|trapped)\s+(?:here|in\s+(?:this|a|the)\s+(?:compound|building|place|camp))\b
+      | (?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:being\s+)?(?:locked|held|kept)\s+(?:here|inside|in\s+(?:this|a|the)\s+(?:compound|building|room|place|camp))\b
+      | can['’]?t\s+(?:leave\s+the\s+(?:building|compound|gate|area))\b
       | locked\s+(?:up|in|us|me)\b
       | held\s+(?:captive|against\s+(?:my|our)\s+will)\b
       | (?:i['’]?m|i\s+am|we\s+are|stuck)\s+(?:\w+\s+)?in\s+(?:a|the)\s+compound\b
       | nakakulong\b
       | ikinulong\b
       | hindi\s+(?:kami\s+|ako\s+)?(?:makalabas|makauwi|makaalis|pinapalabas)\b)
-    match: ["nakakulong"]
+      | \b(?:di|hindi)\s+(?:kami|ako)\s+(?:pinapalabas|pinalalabas|makalabas|makauwi|makaalis)\b
+    match: ["nakakulong", "di kami pinapalabas ng building"]
     nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_CO_CONFINE_VI
     languages: [vi]
@@ -26147,7 +26744,8 @@ rules:
       | apanh\w{1,5}\b
       | espancad\w{1,3}\b
       | sem\s+comida\b)
-    match: ["batem na gente"]
+      | \bfica(?:m|mos)?\s+sem\s+comer\b
+    match: ["batem na gente", "fica sem comer"]
     nomatch: ["Envie seu currículo para nosso escritório em Recife."]
   - id: __TB_CO_VIOLENCE_DE
     languages: [de]
@@ -26235,8 +26833,10 @@ rules:
     flags: [extended]
     pattern: |
       \bn[ãa]o\s+bater\s+a\s+meta\b
-    match: ["não bater a meta"]
-    nomatch: ["Envie seu currículo para nosso escritório em Recife."]
+      | \b(?:quem|se)\s+n[ãa]o\s+(?:cumpr\w{1,4}|bat\w{1,4}|atingi\w{0,4}|chega\w{0,3}\s+[àa]s?)\s+(?:a\s+|as\s+|o\s+|os\s+)?(?:metas?|objetivos?|quotas?)\b[^.!?\n]{0,40}?\b(?:sem\s+comer|apanh|castig|multa|fechad|batem|espanc|sem\s+comida|choque)
+      | \bmeta\s+di[áa]ria\s+e\s+castigo\b
+    match: ["não bater a meta", "Quem não cumpre os objetivos fica sem comer"]
+    nomatch: ["Envie seu currículo para nosso escritório em Recife.", "Quem cumpre os objetivos ganha bónus."]
   - id: __TB_CO_QUOTA_DE
     languages: [de]
     flags: [extended]
@@ -26520,7 +27120,9 @@ rules:
     pattern: |
       \b(?:ay[úu]d(?:a|e)me\b
       | avisa\s+a\s+la\s+embajada\b)
-    match: ["ayúdame"]
+      | \bay[úu]d(?:enme|ennos|anos)\b
+      | \bs[áa]qu(?:enme|ennos)\s+de\s+aqu[íi]\b
+    match: ["ayúdame", "Por favor ayúdennos."]
     nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
   - id: __TB_CO_SOS_PT
     languages: [pt]
@@ -26528,7 +27130,10 @@ rules:
     pattern: |
       \b(?:me\s+ajud[ae]\b
       | avisa\s+a\s+embaixada\b)
-    match: ["me ajuda"]
+      | \bajudem[-\s]?(?:me|nos)\b
+      | \b(?:por\s+favor|pelo\s+amor\s+de\s+deus),?\s+ajudem\b
+      | \btirem[-\s](?:me|nos)\s+daqui\b
+    match: ["me ajuda", "Por favor ajudem-nos."]
     nomatch: ["Envie seu currículo para nosso escritório em Recife."]
   - id: __TB_CO_SOS_DE
     languages: [de]
@@ -26557,7 +27162,8 @@ rules:
       | call\s+the\s+(?:police|embassy)\s+for\s+me\b
       | tulungan\s+(?:nyo|ninyo|mo)\s+(?:po\s+)?ako\b
       | pakisabi\s+(?:po\s+)?sa\s+embassy\b)
-    match: ["tulungan nyo ako"]
+      | \b(?:pls|please|plz|paki)\s*-?\s*report\s+(?:nyo\s+|niyo\s+|mo\s+)?(?:po\s+)?(?:sa\s+)?(?:dmw|dfa|embassy|owwa|pulis|embahada)\b
+    match: ["tulungan nyo ako", "pls report sa DMW"]
     nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
   - id: __TB_CO_SOS_VI
     languages: [vi]
@@ -26723,16 +27329,21 @@ rules:
   - id: __TB_THIRD_REPORT
     languages: [any]
     meta: '__TB_THIRD_REPORT_EN || __TB_THIRD_REPORT_FR || __TB_THIRD_REPORT_ES || __TB_THIRD_REPORT_PT || __TB_THIRD_REPORT_DE || __TB_THIRD_REPORT_ID || __TB_THIRD_REPORT_TL || __TB_THIRD_REPORT_VI || __TB_THIRD_REPORT_ZH'
+  # A reporter's or relative's voice about someone else. Not "they said" nor "he told me": victims write those
+  # about their captors ("they said I owe 8k", "the boss said I cannot leave").
   - id: __TB_THIRD_REPORT_EN
     languages: [en]
     flags: [extended]
     pattern: |
-      \b(?:(?:she|he|they)\s+(?:said|told|says|recalled|described)\b
+      \b(?:(?:she|he)\s+(?:said|says|recalled|described|explained)\b(?!\s+(?:that\s+)?(?:i|we|me|us|my|our)\b)
+      | (?:she|he)\s+told\s+(?:reporters|journalists|the\s+(?:court|police|bbc|press|investigators)|investigators|police|us\s+(?:that\s+)?(?:she|he|they))\b
+      | (?:she|he)\s+(?:was|had\s+been)\s+(?:lured|recruited|trafficked|rescued|repatriated|freed|released)\b
+      | (?:victims|survivors?|workers|nationals|the\s+(?:men|women|victim))\s+(?:said|say|told|report(?:ed)?|described|recalled)\b
       | according\s+to\b
       | (?:rescued|repatriated)\s+(?:workers|victims|nationals)\b
       | survivors?\b)
-    match: ["the survivors said they were beaten"]
-    nomatch: ["they beat us"]
+    match: ["the survivors said they were beaten", "He told reporters the guards kept his passport.", "She was lured with a hotel job."]
+    nomatch: ["they beat us", "they said I owe 8k and took my passport", "he said I cannot leave until I pay"]
   - id: __TB_THIRD_REPORT_FR
     languages: [fr]
     flags: [extended]
@@ -26775,14 +27386,18 @@ rules:
     languages: [tl]
     flags: [extended]
     pattern: |
-      \b(?:(?:she|he|they)\s+(?:said|told|says|recalled|described)\b
+      \b(?:(?:she|he)\s+(?:said|says|recalled|described|explained)\b(?!\s+(?:that\s+)?(?:i|we|me|us|my|our)\b)
+      | (?:she|he)\s+told\s+(?:reporters|journalists|the\s+(?:court|police|press|investigators)|investigators|police|us\s+(?:that\s+)?(?:she|he|they))\b
+      | (?:she|he)\s+(?:was|had\s+been)\s+(?:lured|recruited|trafficked|rescued|repatriated|freed|released)\b
+      | (?:victims|survivors?|workers|nationals|the\s+(?:men|women|victim))\s+(?:said|say|told|report(?:ed)?|described|recalled)\b
       | according\s+to\b
       | (?:rescued|repatriated)\s+(?:workers|victims|nationals)\b
       | survivors?\b
       | ayon\s+sa\b
-      | sabi\s+(?:ng|niya)\s+(?:biktima|pulis)\b)
-    match: ["ayon sa"]
-    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu."]
+      | sabi\s+(?:ng|niya)\s+(?:biktima|pulis)\b
+      | (?:na-?rescue|nasagip|nailigtas|nakauwi)\s+(?:na\s+)?(?:siya|sila)\b)
+    match: ["ayon sa", "Nasagip siya noong Marso."]
+    nomatch: ["Ipadala ang inyong CV sa opisina namin sa Cebu.", "they said may utang ako na 5k, kinuha passport ko"]
   - id: __TB_THIRD_REPORT_VI
     languages: [vi]
     flags: [extended]
@@ -26821,8 +27436,8 @@ rules:
     languages: [es]
     flags: [extended]
     pattern: |
-      \bmi\s+(?:hermana?|hij[oa]|prim[oa]|esposo|esposa|marido|novi[oa]|amig[oa]|sobrin[oa])\b
-    match: ["mi hermana se fue a Camboya"]
+      \bmi\s+(?:herman[oa]|hij[oa]|prim[oa]|esposo|esposa|marido|novi[oa]|amig[oa]|sobrin[oa])\b
+    match: ["mi hermana se fue a Camboya", "Mi hermano nos escribió por WhatsApp"]
     nomatch: ["Envíe su currículum a nuestra oficina de Sevilla."]
   - id: __TB_RELATIVE_PT
     languages: [pt]
@@ -28501,11 +29116,12 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Asks for a fee or deposit and promises it back later (with the first salary, on arrival, 100% refundable), the usual way an upfront fee is made to look safe"
-    meta: '__TB_FEE_NOUN && __TB_FEE_REFUND && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '__TB_FEE_NOUN && __TB_FEE_REFUND && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST && !(__R14_EMPLOYER_REIMBURSES && !__R13_FEE_AGENT && !__R14_PAY_INTERMEDIARY && !__R14_QUALIFIED_AGENT_EN)'
     match:
       - "办理工作签证和体检需要先交手续费8000元，到岗后全额退还。"
     nomatch:
       - "办理工作签证和体检由公司负责，不得向求职者收取手续费，已收的全额退还。"
+      - "Registered Nurse, sponsored work permit. Your visa fee and flights will be reimbursed by the hospital after arrival, with your first payroll."
     ref:
       - https://www.ilo.org/publications/general-principles-and-operational-guidelines-fair-recruitment-and-definition
       - https://www.iom.int/fair-recruitment
@@ -28525,11 +29141,12 @@ rules:
     weight: 3.0
     languages: [any]
     describe: "Two or more signs of an upfront fee: a named fee, pay before starting, a refund promise, a cheque to pass on, a supplier or gift cards"
-    meta: '2 of (__TB_FEE_NOUN, __TB_FEE_PAY_BEFORE, __TB_FEE_REFUND, __TB_FEE_CHECK, __TB_FEE_VENDOR) && (__TB_FEE_NOUN || __TB_FEE_CHECK) && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST'
+    meta: '2 of (__TB_FEE_NOUN, __TB_FEE_PAY_BEFORE, __TB_FEE_REFUND, __TB_FEE_CHECK, __TB_FEE_VENDOR) && (__TB_FEE_NOUN || __TB_FEE_CHECK) && !__TB_FEE_NEGATION && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST && !(__R14_EMPLOYER_REIMBURSES && !__R13_FEE_AGENT && !__R14_PAY_INTERMEDIARY && !__R14_QUALIFIED_AGENT_EN)'
     match:
       - "Para o visto de trabalho e exame médico é preciso pagar a taxa de 1.500 reais."
     nomatch:
       - "Agências regularizadas não podem cobrar taxa de inscrição antes de começar."
+      - "We cover relocation: the visa application fee and flight costs are reimbursed by the employer within 30 days of arrival."
     ref: https://www.iom.int/fair-recruitment
   # ================================================================ data harvest: families
   - id: __TB_DATA_FRONTBACK
@@ -29011,7 +29628,7 @@ rules:
     weight: 3.5
     languages: [any]
     describe: "Asks for two or more kinds of identity or banking data at once (ID front and back, selfie with ID, bank login, card number or CVV, national ID number, bank account) outside any signed onboarding"
-    meta: '2 of (__TB_DATA_FRONTBACK, __TB_DATA_SELFIE_ID, __TB_DATA_BANK_LOGIN, __TB_DATA_CARD, __TB_DATA_NATID, __TB_DATA_BANK_ACCT) && !__TB_DATA_ONBOARD_GUARD && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST && !__TB_OWN_DOMAIN'
+    meta: '2 of (__TB_DATA_FRONTBACK, __TB_DATA_SELFIE_ID, __TB_DATA_BANK_LOGIN, __TB_DATA_CARD, __TB_DATA_NATID, __TB_DATA_BANK_ACCT) && !__TB_DATA_ONBOARD_GUARD && !__ABOUT_SCAMS_NO_CONTACT && !__TB_HONEST && !__TB_OWN_DOMAIN && !LEGIT_R14_ONBOARD_AFTER_SIGNED'
     match:
       - "Para finalizar sua inscrição envie foto do RG frente e verso e uma selfie segurando o documento."
     nomatch:
@@ -30646,6 +31263,97 @@ rules:
       - "Meine Schwester kam nicht raus, man hatte ihr den Pass weggenommen. Wir haben die Botschaft angerufen."
       - "Pakitawagan ang embassy para sa visa appointment ko."
     ref: https://www.ilo.org/resource/other/ilo-indicators-forced-labour
+
+"""#),
+        ("rules/victims_r14.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 14a: victims' messages against relatives' retellings.
+#
+# A relative or a journalist who retells a victim's story often QUOTES the victim's plea ("She wrote to us: 'They
+# took my passport... Please get me out.' We called the DFA"). The quoted plea reads like a first-person SOS
+# (__FIRST_PERSON_VICTIM), which used to switch the retelling framing off. __R14_RELAY_QUOTE is the reporter's line
+# that introduces the quote: a third person or a named relative who wrote, texted or said something TO the writer,
+# followed by a colon and an opening quotation mark, in the nine languages. __R14_RELAYED requires it together with
+# a relative named or a reporter's voice; framing.yaml lets a retelling through when the plea is relayed that way,
+# and counts a relayed plea followed by what the family did (embassy, police, NGO) as a retelling even before the
+# victim is home. A victim's own plea does not introduce itself with "she wrote to us:".
+rules:
+  - id: __R14_RELAY_QUOTE_EN
+    languages: [en, tl]
+    flags: [extended]
+    pattern: |
+      \b(?:she|he|my\s+(?:son|daughter|brother|sister|cousin|nephew|niece|husband|wife|friend|boy|girl|mother|father))\b
+        [^.!?\n"“]{0,40}?\b(?:wrote|texted|messaged|typed|whispered|sent\s+(?:us|me|her\s+\w{2,10}|his\s+\w{2,10})(?:\s+(?:a|one|this)\s+(?:message|voice\s+note|text|voice\s+message))?|told\s+(?:us|me)|said)\b
+        [^"“‘«\n]{0,30}?[:,]\s*["“‘«']
+      | \b(?:the\s+(?:last|first|only)\s+message|a\s+(?:message|voice\s+note|text))\s+(?:we|i)\s+(?:got|received|had)\s+from\s+(?:him|her|my\s+\w{2,12})\b[^"“\n]{0,30}?[:,]\s*["“‘«']
+    match:
+      - "In July she wrote to us: 'They took my passport. Please get me out.'"
+      - "My son sent us a voice note: \"they won't let us leave\""
+    nomatch:
+      - "They said: 'pay 5000 or you stay.' Please help me."
+  - id: __R14_RELAY_QUOTE_FR
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:il|elle|mon\s+\w{3,10}|ma\s+\w{3,10})\s+(?:nous|m['’]|lui)\s*a\s+(?:[ée]crit|envoy[ée]|dit|tap[ée])\b[^"«“\n]{0,40}?[:,]\s*[«"“]
+    match: ["Mon fils nous a écrit sur WhatsApp : « Ils ont pris mon passeport. »"]
+    nomatch: ["Ils m'ont dit : « tu paies ou tu restes »."]
+  - id: __R14_RELAY_QUOTE_ES
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:nos|me|le)\s+(?:escribi[óo]|mand[óo]|dijo|envi[óo])\b[^"«“\n]{0,40}?[:,]\s*[«"“]
+    match: ["Mi hija nos escribió por WhatsApp: «Me quitaron el pasaporte»."]
+    nomatch: ["Me dijeron que tengo que pagar 3000 dólares."]
+  - id: __R14_RELAY_QUOTE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:nos|me|lhe)\s+(?:escreveu|mandou|disse|enviou)\b[^"«“\n]{0,40}?[:,]\s*[«"“]
+      | \b(?:escreveu|mandou|disse|enviou)[-\s](?:nos|me|lhe)\b[^"«“\n]{0,40}?[:,]\s*[«"“]
+      | \b(?:ele|ela)\s+(?:escreveu|mandou\s+(?:um\s+)?(?:[áa]udio|mensagem)|disse|gravou)\b[^"«“\n]{0,30}?[:,]\s*[«"“]
+    match: ["A minha filha escreveu-nos: «Tiraram-me o passaporte»", "Meu filho me mandou no WhatsApp: \"pegaram meu passaporte\""]
+    nomatch: ["Disseram que eu devo 4 mil dólares."]
+  - id: __R14_RELAY_QUOTE_DE
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:er|sie|mein\s+\w{3,10}|meine\s+\w{3,10})\s+(?:schrieb|textete|sagte|schickte)\s+(?:uns|mir|ihrer\s+\w{3,10}|seiner\s+\w{3,10})\b[^„"“»\n]{0,40}?[:,]\s*[„"“»«]
+    match: ["Meine Tochter schrieb uns per WhatsApp: „Sie haben mir den Pass weggenommen.“"]
+    nomatch: ["Sie sagten mir, ich schulde ihnen 5000 Euro."]
+  - id: __R14_RELAY_QUOTE_ID
+    languages: [id]
+    flags: [extended]
+    pattern: |
+      \b(?:dia|ia|beliau|adik(?:ku|\s+saya)?|anak(?:ku|\s+saya)?|kakak(?:ku|\s+saya)?|suami(?:ku|\s+saya)?)\s+(?:sempat\s+)?(?:menulis|mengirim\s+pesan|kirim\s+pesan|bilang|berkata|mengabari|ngabarin|chat)\b[^"“\n]{0,40}?[:,]\s*["“]
+    match: ["Adik saya sempat mengirim pesan: \"Paspor saya ditahan, tolong aku.\""]
+    nomatch: ["Katanya aku utang 50 juta."]
+  - id: __R14_RELAY_QUOTE_TL
+    languages: [tl]
+    flags: [extended]
+    pattern: |
+      \b(?:nag-?message|nag-?text|nag-?chat|sinabi|sabi|nagsabi)\s+(?:siya|niya|sa\s+amin|si\s+\w{2,12})\b[^"“\n]{0,40}?[:,]\s*["“]
+    match: ["Nag-message siya sa amin: \"Kinuha nila ang passport ko.\""]
+    nomatch: ["Sabi nila may utang daw ako."]
+  - id: __R14_RELAY_QUOTE_VI
+    languages: [vi]
+    flags: [extended]
+    pattern: |
+      (?:nó|em\s+ấy|anh\s+ấy|chị\s+ấy|cháu|(?:con|em|anh|chị)\s+(?:trai|gái)(?:\s+(?:tôi|mình|em))?)\s+(?:đã\s+)?(?:nhắn|viết|gửi\s+tin|kể|nói)\b[^"“\n]{0,40}?[:,]\s*["“]
+    match: ["Con trai tôi nhắn về: \"Mẹ ơi họ giữ hộ chiếu của con.\""]
+    nomatch: ["Họ nói con nợ 5000 đô."]
+  - id: __R14_RELAY_QUOTE_ZH
+    languages: [zh]
+    pattern: '(?:他|她|儿子|女儿|弟弟|妹妹|哥哥|姐姐|表弟|表哥)[^。！？\n]{0,12}?(?:发来|发消息|发了(?:一条)?(?:消息|语音|信息)|写道|留言|说)[^。\n“「]{0,8}?[：:]\s*[“「"]'
+    match: ["弟弟偷偷发来消息：“他们把我护照收走了。”"]
+    nomatch: ["他们说我欠公司五万。"]
+  - id: __R14_RELAY_QUOTE
+    languages: [any]
+    meta: '__R14_RELAY_QUOTE_EN || __R14_RELAY_QUOTE_FR || __R14_RELAY_QUOTE_ES || __R14_RELAY_QUOTE_PT || __R14_RELAY_QUOTE_DE || __R14_RELAY_QUOTE_ID || __R14_RELAY_QUOTE_TL || __R14_RELAY_QUOTE_VI || __R14_RELAY_QUOTE_ZH'
+  # The relayed quote, in a relative's or reporter's text.
+  - id: __R14_RELAYED
+    languages: [any]
+    meta: '__R14_RELAY_QUOTE && (__TB_RELATIVE || __TB_THIRD_REPORT || __FRAME_REPORTED)'
 
 """#),
     ]
