@@ -328,6 +328,22 @@ struct LiteralInfo {
         return Lead(offset: 0, strings: exact)
     }
 
+    /// For `piece{times,…}` when the piece's own strings are too short to search for: the strings of its first
+    /// repetitions together, as few as make every one long enough; nil when that takes more than `times`
+    /// repetitions or too many strings.
+    func repeatedLead(times: Int) -> Lead? {
+        guard let exact, !exact.isEmpty, !exact.contains([]) else { return nil }
+        var strings = exact
+        var repetitions = 1
+        while !strings.allSatisfy({ $0.count >= RequiredLiterals.minimumLength }) {
+            repetitions += 1
+            guard repetitions <= times else { return nil }
+            strings = Set(strings.flatMap { head in exact.map { head + $0 } })
+            guard strings.count <= RequiredLiterals.maxSetSize else { return nil }
+        }
+        return Lead(offset: 0, strings: strings)
+    }
+
     /// The condition on a text with a match of the piece.
     var condition: LiteralCondition {
         LiteralCondition.and([exact.map(LiteralCondition.oneOf) ?? .always, match])
@@ -423,6 +439,10 @@ struct LiteralParser {
         var skipsBefore = false
         var skipsBeforeRun = false
         var lead: LiteralInfo.Lead?
+        // An optional first item with a lead of its own (`(?:₱\s?\d+\s?-\s?)?₱\d+`): a match starts with it, and
+        // its lead holds, or without it, and the rest's lead is measured from the match's start.
+        var optionalHead: (lead: LiteralInfo.Lead, maxLength: Int?, skips: Bool)?
+        var isFirstItem = true
         func closeRun() {
             guard lead == nil, let beforeRun,
                 current.allSatisfy({ $0.count >= RequiredLiterals.minimumLength })
@@ -434,7 +454,9 @@ struct LiteralParser {
             guard let scalar = peek, scalar != "|", scalar != ")" else { break }
             var item = try parseAtom()
             skipIgnorable()
+            var optionalLead: LiteralInfo.Lead?
             if let (low, high) = try parseQuantifier() {
+                if low == 0 { optionalLead = item.effectiveLead }
                 let most = high == Int.max ? nil : item.maxLength.map { $0.multipliedReportingOverflow(by: high) }
                 let maxLength = most.flatMap { $0.overflow || $0.partialValue > 1 << 30 ? nil : $0.partialValue }
                 if high == Int.max && item.isSpaceOrDigit {
@@ -443,9 +465,11 @@ struct LiteralParser {
                 } else if low == 0 {
                     item = LiteralInfo(exact: nil, maxLength: maxLength, skips: item.skips)
                 } else if !(low == 1 && high == 1) {
-                    // The first repetition starts where the piece starts: its lead holds.
+                    // The first repetition starts where the piece starts: its lead holds. Pieces too short to search
+                    // for lead with their first repetitions together (`x{2,}` with "xx").
                     item = LiteralInfo(
-                        exact: nil, match: item.condition, maxLength: maxLength, skips: item.skips, lead: item.effectiveLead)
+                        exact: nil, match: item.condition, maxLength: maxLength, skips: item.skips,
+                        lead: item.effectiveLead ?? item.repeatedLead(times: low))
                 }
             }
             if let exact = item.exact {
@@ -477,11 +501,27 @@ struct LiteralParser {
                 beforeRun = before
                 skipsBeforeRun = skipsBefore
             }
+            if isFirstItem, let optionalLead, lead == nil {
+                optionalHead = (optionalLead, item.maxLength, item.skips)
+                (before, beforeRun, skipsBefore, skipsBeforeRun) = (0, 0, false, false)
+            }
+            isFirstItem = false
         }
         if allExact { return LiteralInfo(exact: current) }
         terms.append(.oneOf(current))
         closeRun()
-        return LiteralInfo(exact: nil, match: .and(terms), maxLength: before, skips: skipsBefore, lead: lead)
+        guard let head = optionalHead else {
+            return LiteralInfo(exact: nil, match: .and(terms), maxLength: before, skips: skipsBefore, lead: lead)
+        }
+        let rest = lead
+        let either = rest.map {
+            LiteralInfo.Lead(
+                offset: max($0.offset, head.lead.offset), skips: $0.skips || head.lead.skips,
+                digits: $0.digits || head.lead.digits, strings: $0.strings.union(head.lead.strings))
+        }
+        return LiteralInfo(
+            exact: nil, match: .and(terms), maxLength: before.flatMap { sofar in head.maxLength.map { sofar + $0 } },
+            skips: skipsBefore || head.skips, lead: either)
     }
 
     /// `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}` with an optional lazy or possessive mark; nil when none follows.

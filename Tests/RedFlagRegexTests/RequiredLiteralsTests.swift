@@ -69,7 +69,16 @@ import Testing
         #expect(lead(#"(?:a|pay)fee"#) == leadOf(0, "afee", "payfee"))
         // A lead repeated at least once starts with the piece.
         #expect(lead(#"(?:fee\s)+now"#) == leadOf(0, "fee"))
-        #expect(lead(#"(?:fee)?pay"#) == leadOf(3, "pay"))
+        // An optional first piece with a lead: a match starts with it or with what follows.
+        #expect(lead(#"(?:fee)?pay"#) == leadOf(0, "fee", "pay"))
+        #expect(lead(#"(?:private\s{1,3})?financial\s+agents?"#) == leadOf(0, "financial", "private"))
+        #expect(lead(#"(?:₱\s?\d[\d,.]*\s?-\s?)?₱\s?\d{3}"#) == leadOf(0, "₱"))
+        #expect(lead(#"(?:fee)?\w+pay"#) == nil)  // without it, nothing leads
+        #expect(lead(#"x?(?:fee)?pay"#) == leadOf(4, "pay"))  // only the first piece counts so
+        // A piece too short to search for leads with its first repetitions together.
+        #expect(lead(#"\bx{2,}\s?k"#) == leadOf(0, "xx"))
+        #expect(lead(#"(?:a|b){3}c?"#) == leadOf(0, "aa", "ab", "ba", "bb"))
+        #expect(lead(#"x{1,5}"#) == nil)
     }
 
     @Test func noLeadAfterAnUnboundedPartOrAShortBranch() {
@@ -121,8 +130,8 @@ import Testing
             LeadLiterals(maxOffset: offset, includesDigits: true, strings: strings.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
         }
         #expect(lead(#"\d[\d,.]*\s?k?\s*per\s+day"#) == digits(0, []))
-        // "us" (2 bytes), "$" and \s? (4) may stand before the digit; the other branch leads with "fee".
-        #expect(lead(#"(?:us)?\$\s?\d+|fee"#) == digits(7, ["fee"]))
+        // A match starts with "us", or has "$" and \s? (5 bytes) before the digit; the other branch leads with "fee".
+        #expect(lead(#"(?:us)?\$\s?\d+|fee"#) == digits(5, ["fee", "us"]))
         #expect(lead(#"\d{1,3}(?:,\d{3})*\s?(?:/|a)\s?day"#) == digits(0, []))
         // A literal lead wins where there is one.
         #expect(lead(#"\d{1,3}\s?(?:usd|eur)"#) == leadOf(16, "eur", "usd"))
