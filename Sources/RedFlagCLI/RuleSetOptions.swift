@@ -102,8 +102,9 @@ extension ClassifyOptions {
     }
 
     /// A scanner over `ruleSet` with these options. For one text (`check`) without `--engine`, the prefilter is
-    /// the `pcre2` engine's literal table when the set's prefilter layout is known (read from a snapshot), and
-    /// none otherwise: reading every pattern for its literals takes longer than running the rules once.
+    /// the `pcre2` engine's literal table when the set's prefilter layout is known (read from a snapshot, or
+    /// worked out to write one), and none otherwise (`REDFLAG_CACHE_DIR=off`): reading every pattern for its
+    /// literals takes longer than running the rules once.
     func scanner(_ ruleSet: RuleSet, singleText: Bool = false) -> RuleScanner {
         guard singleText && engine == nil else {
             return RuleScanner(

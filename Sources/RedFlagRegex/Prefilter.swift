@@ -3,6 +3,8 @@ import CHyperscan
 #endif
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Why a prefilter could not be built.
@@ -67,6 +69,15 @@ public final class LiteralPrefilter: @unchecked Sendable {
     private let bucketStart: [Int32]
     /// True when the Hyperscan database was read back from serialized bytes (`serialized()`), not compiled.
     public let isDeserialized: Bool
+
+    /// True for the Hyperscan backend with literals to search for (then it has a database to serialize).
+    public var hasHyperscanDatabase: Bool {
+        #if REDFLAG_HYPERSCAN
+        return database != nil
+        #else
+        return false
+        #endif
+    }
     #if REDFLAG_HYPERSCAN
     /// Hyperscan backend: nil when there are no literals.
     private let database: OpaquePointer?

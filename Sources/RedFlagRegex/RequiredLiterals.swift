@@ -149,13 +149,15 @@ public struct LeadLiterals: Sendable, Equatable {
         self.strings = strings
     }
 
-    /// True for every character caseless UCP PCRE2 may match with `\d` (decimal digits of any script): a
-    /// superset, checked against PCRE2 by a test.
+    /// True for every character caseless UCP PCRE2 may match with `\d` (decimal digits of any script, and code
+    /// points this Swift's Unicode data leaves unassigned): a superset, checked against PCRE2 by a test.
     @inline(__always)
     public static func mayBeDigit(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 { return value >= 0x30 && value <= 0x39 }
-        return scalar.properties.generalCategory == .decimalNumber
+        // Unassigned here may be a digit in a PCRE2 built on newer Unicode data.
+        let category = scalar.properties.generalCategory
+        return category == .decimalNumber || category == .unassigned
     }
 
     /// True for every character caseless UCP PCRE2 may match with `\s` or `\d` (white space, separators,
@@ -165,7 +167,7 @@ public struct LeadLiterals: Sendable, Equatable {
         if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) || (value >= 0x30 && value <= 0x39) }
         let properties = scalar.properties
         switch properties.generalCategory {
-        case .spaceSeparator, .lineSeparator, .paragraphSeparator, .decimalNumber: return true
+        case .spaceSeparator, .lineSeparator, .paragraphSeparator, .decimalNumber, .unassigned: return true
         default: return properties.isWhitespace || value == 0x180E
         }
     }
@@ -533,7 +535,11 @@ struct LiteralParser {
         case "*": bounds = (0, Int.max); position += 1
         case "+": bounds = (1, Int.max); position += 1
         case "{":
-            guard let braces = braceQuantifier() else { return nil }
+            guard let braces = braceQuantifier() else {
+                // PCRE2 10.43 and later read `{ 1, 3 }` as a quantifier, older ones as text: not modelled.
+                if braceOpensWithSpace { throw UnsupportedSyntax() }
+                return nil
+            }
             bounds = braces
         default: return nil
         }
@@ -572,7 +578,8 @@ struct LiteralParser {
         case "^", "$": return .empty
         case "\\": return try parseEscape()
         case "*", "+", "?": throw UnsupportedSyntax()
-        case "{" where braceQuantifierAhead() || peek == ",": throw UnsupportedSyntax()  // `{,n}` quantifies in newer PCRE2
+        case "{" where braceQuantifierAhead() || peek == "," || peek == " " || peek == "\t":
+            throw UnsupportedSyntax()  // `{,n}` and `{ n }` quantify in newer PCRE2
         default: return literal(scalar)
         }
     }
@@ -587,6 +594,11 @@ struct LiteralParser {
         if next == "{" && (copy.braceQuantifier() != nil || (copy.position + 1 < scalars.count && scalars[copy.position + 1] == ",")) {
             throw UnsupportedSyntax()
         }
+    }
+
+    /// True when the `{` at the position is followed by a space or tab.
+    private var braceOpensWithSpace: Bool {
+        position + 1 < scalars.count && (scalars[position + 1] == " " || scalars[position + 1] == "\t")
     }
 
     private func braceQuantifierAhead() -> Bool {

@@ -127,6 +127,41 @@ import RedFlagRegex
 
     /// Issue 5's trap: caseless PCRE2 reads the Kelvin sign as k and the long s as s, which an ASCII literal
     /// search does not.
+    /// A rule led by a digit alone may read a view the literal search never looks at: the Kelvin sign must still
+    /// turn windows off there (its lead offset counts `k` as one byte, the sign has three).
+    @Test func aDigitLedRuleOnAViewWithoutLiteralsSeesTheKelvinSign() throws {
+        let rules = try RuleSet.load(Fixture.files("""
+            rules:
+              - id: RAW_KK_DIGITS
+                tactic: offplatform
+                weight: 1
+                languages: [any]
+                view: raw
+                describe: Two k then digits
+                pattern: 'k-?k\\d{2}'
+                match: ["kk12"]
+                nomatch: ["k12"]
+            """))
+        let text = "ref k\u{212A}12"
+        let reference = RuleScanner(ruleSet: rules, identifyLanguage: false, engine: .pcre2, prefiltered: false)
+        let expected = reference.hits(in: text)
+        #expect(expected.firedIDs(in: rules) == ["RAW_KK_DIGITS"])
+        for engine in MatchEngine.allCases where engine.isAvailable {
+            let hits = RuleScanner(ruleSet: rules, identifyLanguage: false, engine: engine).hits(in: text)
+            #expect(hits.firedIDs(in: rules) == ["RAW_KK_DIGITS"], "\(engine)")
+            #expect(RuleScanner(ruleSet: rules, identifyLanguage: false, engine: engine).classify(text).json(id: .line(0))
+                == reference.classify(text).json(id: .line(0)), "\(engine)")
+        }
+    }
+
+    @Test func digitStartsAreFoundInEveryScript() {
+        // ASCII 1 at 1, Arabic-Indic ٣ at 3 (two bytes), fullwidth ３ at 7 (three), double-struck 𝟘 at 11 (four).
+        var text = "a1 ٣x ３ 𝟘 b"
+        var windows: [StartWindow] = []
+        text.withUTF8 { RulePrefilter.appendDigitStarts(in: $0, to: &windows) }
+        #expect(windows.map(\.first) == [1, 3, 7, 11] && windows.map(\.last) == [1, 3, 7, 11])
+    }
+
     @Test func kelvinSignAndLongSAreNotLost() throws {
         let text = "Wor\u{212A} from home and \u{017F}end your \u{017F}alary by Telegram"
         let rules = try RuleSet.load(Fixture.files("""

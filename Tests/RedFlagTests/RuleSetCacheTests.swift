@@ -183,6 +183,26 @@ import Testing
         #expect(!table.compiledAny && table.serializedDatabases.allSatisfy { $0 == nil })
     }
 
+    @Test func filesOthersMayWriteAreIgnoredAndStaleTemporariesPruned() throws {
+        let folder = try temporaryFolder()
+        let cache = RuleSetCache(directory: folder)
+        let files = Fixture.files(Fixture.sample)
+        _ = try cache.load(files)
+        let path = cache.path(for: files.fingerprint)
+        #expect(RuleSetCache.readFile(path) != nil)
+        // Group-writable: someone else could have put it there.
+        #expect(chmod(path, 0o664) == 0)
+        #expect(RuleSetCache.readFile(path) == nil)
+        #expect(chmod(path, 0o600) == 0)
+        // A killed run's temporary file is removed once old; a fresh one (a write in progress) is kept.
+        let manager = FileManager.default
+        let stale = "\(folder)/ruleset-0-0.bin.1.tmp", fresh = "\(folder)/ruleset-0-0.bin.2.tmp"
+        #expect(manager.createFile(atPath: stale, contents: Data([1])) && manager.createFile(atPath: fresh, contents: Data([2])))
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: stale)
+        cache.write([0], to: "\(folder)/ruleset-1-1.bin")
+        #expect(!manager.fileExists(atPath: stale) && manager.fileExists(atPath: fresh))
+    }
+
     @Test func theStandardFolderFollowsTheEnvironment() {
         #expect(RuleSetCache.standard(environment: ["REDFLAG_CACHE_DIR": "off", "HOME": "/root"]) == nil)
         #expect(RuleSetCache.standard(environment: ["REDFLAG_CACHE_DIR": "/x"])?.directory == "/x")

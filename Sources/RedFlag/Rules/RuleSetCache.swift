@@ -5,7 +5,7 @@ import Foundation
 /// one that cannot be read is ignored and replaced, and a folder that cannot be written only costs the saving.
 public struct RuleSetCache: Sendable {
     public let directory: String
-    /// Snapshots kept; older ones are removed when a new one is written.
+    /// Files of each kind kept (snapshots, Hyperscan databases); older ones are removed when a new one is written.
     public static let kept = 8
 
     public init(directory: String) { self.directory = directory }
@@ -61,8 +61,10 @@ public struct RuleSetCache: Sendable {
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
+        // Only a file of this user's that no one else may write: a Hyperscan database is native code's data, and
+        // its checksum guards against damage, not against someone planting one.
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0,
-            info.st_size <= largestSnapshot
+            info.st_size <= largestSnapshot, info.st_uid == geteuid(), info.st_mode & (S_IWGRP | S_IWOTH) == 0
         else {
             return nil
         }
@@ -88,7 +90,7 @@ public struct RuleSetCache: Sendable {
         let manager = FileManager.default
         guard (try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return }
         let temporary = "\(path).\(ProcessInfo.processInfo.processIdentifier).tmp"
-        guard manager.createFile(atPath: temporary, contents: Data(bytes)) else { return }
+        guard manager.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return }
         guard rename(temporary, path) == 0 else {
             try? manager.removeItem(atPath: temporary)
             return
@@ -99,9 +101,14 @@ public struct RuleSetCache: Sendable {
 
     private func pruneOldFiles(prefix: String) {
         let manager = FileManager.default
-        let files = ((try? manager.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasPrefix(prefix) && !$0.hasSuffix(".tmp") }
-            .map { "\(directory)/\($0)" }
+        let names = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) }
+        // Temporary files of runs that were killed before renaming theirs (an hour is far longer than a write).
+        for name in names where name.hasSuffix(".tmp") {
+            let path = "\(directory)/\(name)"
+            let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantFuture
+            if modified < Date(timeIntervalSinceNow: -3600) { try? manager.removeItem(atPath: path) }
+        }
+        let files = names.filter { !$0.hasSuffix(".tmp") }.map { "\(directory)/\($0)" }
         guard files.count > Self.kept else { return }
         let byAge = files.sorted {
             let a = (try? manager.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast

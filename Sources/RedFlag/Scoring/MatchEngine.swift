@@ -73,6 +73,8 @@ final class RulePrefilter: Sendable {
                 guard start == position, position + 3 <= leadWords.count, leadWords[position] >= 0,
                     (0...3).contains(leadWords[position + 1]), leadWords[position + 2] >= 0
                 else { return false }
+                // A lead with no string and no digit would let no match start anywhere.
+                guard leadWords[position + 2] > 0 || leadWords[position + 1] & 2 != 0 else { return false }
                 let end = position + 3 + Int(leadWords[position + 2])
                 guard end <= leadWords.count, leadWords[(position + 3)..<end].allSatisfy({ $0 >= 0 && $0 < literalCount })
                 else { return false }
@@ -117,7 +119,7 @@ final class RulePrefilter: Sendable {
     var serializedDatabases: [[UInt8]?] { databases.map { $0?.serialized() } }
 
     /// True when some Hyperscan database was compiled rather than read back from serialized bytes.
-    var compiledAny: Bool { databases.contains { $0 != nil && $0!.backend == .hyperscan && !$0!.isDeserialized } }
+    var compiledAny: Bool { databases.contains { $0?.hasHyperscanDatabase == true && !$0!.isDeserialized } }
 
     /// For each rule index: whether the rule has a literal condition (false: it always runs, or is a meta rule).
     func isPrefiltered(_ rule: Int) -> Bool { layout.conditionStart[rule] != nil }
@@ -130,10 +132,18 @@ final class RulePrefilter: Sendable {
     ) {
         found.reset(literalCount: layout.literalCount)
         for kind in ViewKind.allCases where viewNeeded[kind.index] {
-            guard let database = databases[kind.index] else { continue }
             // A text the prefilter cannot read (a Kelvin sign or long s in it): every rule stays, on every
-            // starting point.
-            if !database.scan(views.view(kind).text, scratch: scratch, candidates: &found.literals, occurrences: &found.occurrences) {
+            // starting point. Checked on views without literals too, where rules may be led by a digit alone:
+            // their lead's offset counts a `k` as one byte, the Kelvin sign has three.
+            let readable: Bool
+            if let database = databases[kind.index] {
+                readable = database.scan(
+                    views.view(kind).text, scratch: scratch, candidates: &found.literals, occurrences: &found.occurrences)
+            } else {
+                var text = views.view(kind).text
+                readable = !text.withUTF8 { RequiredLiterals.defeatsASCIIFolding($0) }
+            }
+            if !readable {
                 found.occurrences.removeAll()
                 return
             }
