@@ -2,7 +2,7 @@
 
 enum EmbeddedPatterns {
     /// `PatternFiles.fingerprint` of these files, worked out here so loading need not read them all.
-    static let fingerprint = "93ba5478cab359dd"
+    static let fingerprint = "ff375b45248b315a"
 
     static let files: [(path: String, contents: String)] = [
         ("ruleset.yaml", #"""
@@ -994,11 +994,8 @@ rules:
         ("rules/coercion.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: COER_PASSPORT_KEPT_EN
-    tactic: coercion
-    weight: 2.5
+  - id: __COER_PASSPORT_KEPT_EN_PAT
     languages: [en]
-    describe: "The employer keeps or confiscates the worker’s passport"
     flags: [extended]
     pattern: |
       \b(?:we|they|the\s+(?:company|boss|manager|employer|agent))\s+
@@ -1011,7 +1008,14 @@ rules:
       | \b(?:they|he|she|the\s+(?:company|boss|manager|agent))\s+(?:still\s{1,3})?(?:has|have|keeps?|holds?)\s+(?:my|our|your|his|her)\s+passports?\b
       | \b(?:your|my|our|his|her)\s+passports?\s+(?:stays?|remains?|is\s+kept|are\s+kept|will\s+stay)\s+(?:in|with|at)\b
       | \bpassports?\s+(?:will\s+be\s{1,3}|is\s{1,3}|are\s{1,3})?(?:returned|given\s+back)\s+(?:to\s+you\s{1,3})?(?:only\s{1,3})?(?:when|after|once|if)\b
+  - id: COER_PASSPORT_KEPT_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "The employer keeps or confiscates the worker’s passport"
+    meta: '__COER_PASSPORT_KEPT_EN_PAT && !__RETOLD_ACCOUNT'
     match:
+      - "Please help me. They took my passport and I cannot leave the building in Myawaddy. My boss says I owe 5000 dollars."
       - "The company will keep your passport during the contract for safety."
       - "They took my passport when I arrived and I cannot leave."
       - "My passport was confiscated by the manager."
@@ -1019,6 +1023,7 @@ rules:
       - "They still have my passport and say I cannot go."
       - "Your passport will be returned only when your debt is paid."
     nomatch:
+      - "My brother went to Thailand for a customer service job. They took his passport and he could not leave. He got out in March after we contacted the embassy and he is home now. Sharing with his permission."
       - "Keep your passport valid for at least six months for the visa process."
       - "Employers may not hold workers' passports; report violations to the labour ministry."
       - "Your passport is returned to you at the visa centre within five working days."
@@ -1027,11 +1032,8 @@ rules:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
 
-  - id: COER_DEBT_FINES_EN
-    tactic: coercion
-    weight: 2.5
+  - id: __COER_DEBT_FINES_EN_PAT
     languages: [en]
-    describe: "Controls the worker by debt, ransom or fines (owes the ticket, pays to be released, fined for missed quotas)"
     flags: [extended]
     pattern: |
       \byou\s+(?:owe\b(?!\s+(?:nothing|no\b|us\s+nothing))|must\s+(?:repay|pay\s+back|reimburse)|have\s+to\s+(?:repay|pay\s+back))
@@ -1050,6 +1052,12 @@ rules:
           [^.!?\n]{0,60}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}){0,2}\b(?:beat\w*|fined?|sold|transferred|punish\w*|no\s+food|locked)
       | \bno\s+quota,?\s+no\s+(?:food|salary|pay|phone|sleep|rest)
       | \b\d[\d,.]*\s*(?:baht|usdt|usd|dollars?|yuan|rmb|ringgit|kyat|riel)\s+fine\b
+  - id: COER_DEBT_FINES_EN
+    tactic: coercion
+    weight: 2.5
+    languages: [en]
+    describe: "Controls the worker by debt, ransom or fines (owes the ticket, pays to be released, fined for missed quotas)"
+    meta: '__COER_DEBT_FINES_EN_PAT && !__RETOLD_ACCOUNT'
     match:
       - "You owe us 3.000 USD for your ticket and visa, you cannot leave until you pay."
       - "You owe us 3000 USD for your ticket and visa, you cannot leave until you pay."
@@ -1104,13 +1112,9 @@ rules:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
 
-  - id: COER_PASSPORT_KEPT_FR
-    tactic: coercion
-    weight: 2.5
+  - id: __COER_PASSPORT_KEPT_FR_PAT
     languages: [fr]
-    describe: "The employer keeps or confiscates the worker’s passport"
-    describe-local:
-      fr: "L’employeur garde ou confisque le passeport du travailleur"
+    unless: [__COER_PASSPORT_KEPT_ES_PAT]
     flags: [extended]
     pattern: |
       \b(?:nous\s+(?:gardons|conservons|garderons|conserverons|prenons|prendrons|r[ée]cup[ée]rons|r[ée]cup[ée]rerons)|
@@ -1119,7 +1123,16 @@ rules:
       | \b(?:mon|son|leur|notre|votre|ton)\s+passeport\b[^.!?\n]{0,30}\b
           (?:a\s+[ée]t[ée]|est|sera|ont\s+[ée]t[ée]|sont)\s+(?:confisqu[ée]|gard[ée]|conserv[ée]|retenu|pris)e?s?\b
       | \bremettez\s+(?:votre|ton)\s+passeport\s+(?:au|[àa]\s{1,3}(?:l['’]entreprise|votre\s{1,3}(?:patron|responsable|chef)))
+  - id: COER_PASSPORT_KEPT_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "The employer keeps or confiscates the worker’s passport"
+    describe-local:
+      fr: "L’employeur garde ou confisque le passeport du travailleur"
+    meta: '__COER_PASSPORT_KEPT_FR_PAT && !__RETOLD_ACCOUNT'
     match:
+      - "Aidez-moi, ils ont pris mon passeport et je ne peux pas sortir. Ils disent que je dois 4000 dollars."
       - "L'entreprise garde votre passeport pendant toute la durée du contrat."
       - "Ils m'ont pris mon passeport dès mon arrivée."
       - "Mon passeport a été confisqué par le chef."
@@ -1129,13 +1142,8 @@ rules:
       - "Le passeport doit être valide six mois après la date de retour."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
-  - id: COER_DEBT_FINES_FR
-    tactic: coercion
-    weight: 2.5
+  - id: __COER_DEBT_FINES_FR_PAT
     languages: [fr]
-    describe: "Controls the worker by debt, ransom or fines (owes the ticket, pays to be released, fined for missed quotas)"
-    describe-local:
-      fr: "Contrôle le travailleur par la dette, une rançon ou des amendes (billet à rembourser, paiement pour être libéré, amendes si le quota n’est pas atteint)"
     flags: [extended]
     pattern: |
       \bvous\s+(?:nous\s{1,3})?(?:devez|devrez)\s+(?:nous\s{1,3})?
@@ -1151,6 +1159,14 @@ rules:
           (?:objectifs?|quotas?|chiffres?)
       | \bpay\w*\b[^.!?\n]{0,50}(?:(?<=\d)\.(?=\d)[^.!?\n]{0,50}){0,2}\bpour\s+qu['’]\s?(?:on|ils)\s+(?:me|le|la|te|nous|les)\s+lib[èe]r
       | \b(?:ils|on)\s+(?:nous|me|te|les)\s+(?:tapent|frappent|battent|tape|frappe|bat)\b|\bils\s+(?:tapent|frappent|battent)\b
+  - id: COER_DEBT_FINES_FR
+    tactic: coercion
+    weight: 2.5
+    languages: [fr]
+    describe: "Controls the worker by debt, ransom or fines (owes the ticket, pays to be released, fined for missed quotas)"
+    describe-local:
+      fr: "Contrôle le travailleur par la dette, une rançon ou des amendes (billet à rembourser, paiement pour être libéré, amendes si le quota n’est pas atteint)"
+    meta: '__COER_DEBT_FINES_FR_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Amende de 1.200 $ si vous n'atteignez pas le quota journalier."
       - "Vous nous devez 3 000 $ pour le billet et le visa."
@@ -1284,7 +1300,7 @@ rules:
     weight: 2.5
     languages: [en]
     describe: "Says the workers' passports, IDs, papers or phones were taken or are held by the employer"
-    meta: '__COER_DOCS_EN && !COER_PASSPORT_KEPT_EN'
+    meta: '__COER_DOCS_EN && !__COER_PASSPORT_KEPT_EN_PAT'
     match:
       - "They keep our ID documents in the office and we cannot go out."
       - "They took our phones and only give them back one hour a week."
@@ -1315,7 +1331,7 @@ rules:
     weight: 2.5
     languages: [en]
     describe: "Describes a debt for travel, visa or agency fees that workers must repay before being paid or allowed to leave"
-    meta: '__COER_DEBT_EN && !COER_DEBT_FINES_EN'
+    meta: '__COER_DEBT_EN && !__COER_DEBT_FINES_EN_PAT'
     match:
       - "Every new worker has a debt of 30,000 baht for transport and visa."
       - "They said he must pay back the ticket and the agency fee before he can leave."
@@ -1501,7 +1517,7 @@ rules:
     describe: "Says the workers' passports, IDs, papers or phones were taken or are held by the employer"
     describe-local:
       fr: "Indique que les passeports, papiers ou téléphones des travailleurs ont été pris ou sont gardés par l’employeur"
-    meta: '__COER_DOCS_FR && !COER_PASSPORT_KEPT_FR'
+    meta: '__COER_DOCS_FR && !__COER_PASSPORT_KEPT_FR_PAT'
     match:
       - "Ils ont confisqué nos téléphones, on les récupère une heure par semaine."
       - "Ils gardent nos papiers au bureau."
@@ -1532,7 +1548,7 @@ rules:
     describe: "Describes a debt for travel, visa or agency fees that workers must repay before being paid or allowed to leave"
     describe-local:
       fr: "Décrit une dette (billet, visa, frais d’agence) à rembourser avant d’être payé ou de pouvoir partir"
-    meta: '__COER_DEBT_FR && !COER_DEBT_FINES_FR'
+    meta: '__COER_DEBT_FR && !__COER_DEBT_FINES_FR_PAT'
     match:
       - "Chaque nouveau travailleur a une dette de 30 000 bahts pour le transport et le visa."
       - "L'entreprise dit qu'on leur doit 5 000 dollars pour le vol."
@@ -1792,7 +1808,7 @@ rules:
     describe: "Says the passports, IDs or phones of the workers are held by the boss or the office, or checked every night"
     describe-local:
       es: "Dice que los pasaportes, documentos o teléfonos de los trabajadores los tiene el jefe o la oficina, o que se revisan cada noche"
-    meta: '__COER_DOCS_HELD_ES_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_ES'
+    meta: '__COER_DOCS_HELD_ES_PAT && !__COER_REPORTED && !__COER_PASSPORT_KEPT_ES_PAT'
     match:
       - "Los pasaportes se quedan en la oficina hasta que terminen de pagar."
       - "Nos quitaron los celulares el primer día."
@@ -1844,7 +1860,7 @@ rules:
     describe: "Whoever misses the quota is fined, loses pay, food or sleep, or is punished"
     describe-local:
       es: "Quien no cumple la meta recibe multa, pierde sueldo, comida o descanso, o es castigado"
-    meta: '__COER_QUOTA_PUNISH_ES_PAT && !__COER_REPORTED && !COER_QUOTA_PENALTY_ES'
+    meta: '__COER_QUOTA_PUNISH_ES_PAT && !__COER_REPORTED && !__COER_QUOTA_PENALTY_ES_PAT'
     match:
       - "El que no cumpla, multa de 500 y doble turno."
       - "Los que no lleguen a la meta se quedan sin comida."
@@ -1874,7 +1890,7 @@ rules:
     describe: "Workers may not leave or talk to family or police, escape is punished, guards are armed, or workers are beaten or sold"
     describe-local:
       es: "Los trabajadores no pueden salir ni hablar con la familia o la policía, se castiga a quien escapa, hay guardias armados, o se golpea o vende a los trabajadores"
-    meta: '__COER_CONFINE_ES_PAT && !__COER_REPORTED && !COER_CONFINE_THREAT_ES'
+    meta: '__COER_CONFINE_ES_PAT && !__COER_REPORTED && !__COER_CONFINE_THREAT_ES_PAT'
     match:
       - "El que intente salir por la cerca ya sabe lo que pasa."
       - "Y nada de hablar con las familias de esto."
@@ -1906,7 +1922,7 @@ rules:
     describe: "Says the passports, IDs or phones of the workers were taken or are held by the boss"
     describe-local:
       pt: "Diz que os passaportes, documentos ou celulares dos trabalhadores foram tomados ou ficam com o chefe"
-    meta: '__COER_DOCS_HELD_PT_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_PT'
+    meta: '(__COER_DOCS_HELD_PT_PAT && !__COER_REPORTED && (!__COER_PASSPORT_KEPT_PT_PAT && !__COER_PASSPORT_KEPT_ES_PAT)) && !COER_DOCS_HELD_ES'
     match:
       - "Os passaportes ficam comigo, é para não se perderem."
       - "Pegaram meu passaporte no primeiro dia."
@@ -1931,7 +1947,7 @@ rules:
     describe: "Says the worker owes a debt for travel, housing or food, is held until it is paid, or the debt keeps growing"
     describe-local:
       pt: "Diz que o trabalhador deve a viagem, a casa ou a comida, que só sai quando pagar, ou que a dívida não para de crescer"
-    meta: '__COER_DEBT_OWED_PT_PAT && !__COER_REPORTED'
+    meta: '(__COER_DEBT_OWED_PT_PAT && !__COER_REPORTED) && !COER_DEBT_OWED_ES'
     match:
       - "Cada um deve 3.000 euros da viagem e da casa."
       - "Falam que eu devo 9 mil dólares de passagem e comida e que só saio quando pagar."
@@ -1959,7 +1975,7 @@ rules:
     describe: "Workers may not leave or talk to police or family, are guarded by armed men, or are punished for missed targets"
     describe-local:
       pt: "Os trabalhadores não podem sair nem falar com a polícia ou a família, são vigiados por seguranças armados, ou são castigados se não baterem a meta"
-    meta: '__COER_CONFINE_PT_PAT && !__COER_REPORTED && !COER_CONFINE_THREAT_PT'
+    meta: '(__COER_CONFINE_PT_PAT && !__COER_REPORTED && (!__COER_CONFINE_THREAT_PT_PAT && !__COER_CONFINE_THREAT_ES_PAT)) && !COER_CONFINE_ES'
     match:
       - "A gente tá num complexo cercado de muro e segurança armado."
       - "E nada de falar com a GNR ou com o sindicato."
@@ -1992,7 +2008,7 @@ rules:
     describe: "Says the worker's passport lies with the boss, or that passports or phones are collected or read"
     describe-local:
       de: "Sagt, dass der Pass beim Chef liegt oder dass Pässe oder Handys eingesammelt oder mitgelesen werden"
-    meta: '__COER_DOCS_HELD_DE_PAT && !__COER_REPORTED && !COER_PASSPORT_KEPT_DE'
+    meta: '__COER_DOCS_HELD_DE_PAT && !__COER_REPORTED && !__COER_PASSPORT_KEPT_DE_PAT'
     match:
       - "Mein Pass liegt beim Chef."
       - "Ruf nicht meine Nummer an, die lesen alles mit."
@@ -4673,6 +4689,7 @@ rules:
     tactic: impersonation
     weight: 1.0
     languages: [fr]
+    unless: [IMP_BRAND_RECRUITER_ES]
     describe: "Introduces themselves as HR or a recruiter of a famous company, job board or France Travail"
     describe-local:
       fr: "Se présente comme RH ou recruteur d’une grande entreprise, d’un site d’emploi ou de France Travail"
@@ -5545,13 +5562,8 @@ rules:
         ("rules/lang-de.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: TRAF_SEA_JOB_DE
-    tactic: trafficking_lure
-    weight: 1.5
+  - id: __TRAF_SEA_JOB_DE_PAT
     languages: [de]
-    describe: "Offers customer-service, typing, translation, chat or online-marketing work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Philippines, Dubai)"
-    describe-local:
-      de: "Bietet Kundenservice-, Schreib-, Übersetzungs-, Chat- oder Online-Marketing-Jobs in einer bekannten Region von Betrugsfabriken an (Kambodscha, Myanmar, Laos, Thailand, Philippinen, Dubai)"
     flags: [extended]
     pattern: |
       \b(?:kunden(?:service|dienst|berat\w*|betreu\w*|support)|call-?\s?cent\w*|[üu]bersetzer\w*|dolmetscher\w*|
@@ -5565,6 +5577,14 @@ rules:
           [^\n]{0,90}?\b(?:kunden(?:service|dienst|berat\w*|betreu\w*|support)|call-?\s?cent\w*|[üu]bersetzer\w*|
           dolmetscher\w*|schreibkr[äa]ft\w*|tippkr[äa]ft\w*|dateneingabe|texter\w*|chat-?\s?(?:moderat\w*|agent\w*|operator\w*|support)|
           online-?\s?(?:marketing|vertrieb|verkauf|support)|spieletester\w*|b[üu]rokr[äa]ft\w*|customer\s+service)\b
+  - id: TRAF_SEA_JOB_DE
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [de]
+    describe: "Offers customer-service, typing, translation, chat or online-marketing work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Philippines, Dubai)"
+    describe-local:
+      de: "Bietet Kundenservice-, Schreib-, Übersetzungs-, Chat- oder Online-Marketing-Jobs in einer bekannten Region von Betrugsfabriken an (Kambodscha, Myanmar, Laos, Thailand, Philippinen, Dubai)"
+    meta: '__TRAF_SEA_JOB_DE_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Kundenservice-Mitarbeiter für eine Firma in Phnom Penh gesucht, Flug wird bezahlt."
       - "Übersetzer/in Deutsch-Englisch für Tech-Firma in Myawaddy, Startgehalt 2.000 $."
@@ -6076,6 +6096,12 @@ rules:
       - "Den Chat findest du im Intranet."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
+  - id: __COER_PASSPORT_KEPT_DE_PAT
+    languages: [de]
+    flags: [extended]
+    pattern: |
+      \b(?:meinen|unsere[n]?|deinen|ihren|den)\s+(?:reise)?pass\s+(?:genommen|abgenommen|weggenommen|einbehalten|behalten)
+      | \b(?:reise)?p[äa]sse?\s+(?:wird|werden|bleibt|bleiben)\s+(?:\w{1,30}\s){0,4}(?:einbehalten|eingezogen|verwahrt)
   - id: COER_PASSPORT_KEPT_DE
     tactic: coercion
     weight: 2.5
@@ -6083,10 +6109,7 @@ rules:
     describe: "Reports that the passport was taken or is held by the employer"
     describe-local:
       de: "Berichtet, dass der Pass abgenommen wurde oder vom Arbeitgeber einbehalten wird"
-    flags: [extended]
-    pattern: |
-      \b(?:meinen|unsere[n]?|deinen|ihren|den)\s+(?:reise)?pass\s+(?:genommen|abgenommen|weggenommen|einbehalten|behalten)
-      | \b(?:reise)?p[äa]sse?\s+(?:wird|werden|bleibt|bleiben)\s+(?:\w{1,30}\s){0,4}(?:einbehalten|eingezogen|verwahrt)
+    meta: '__COER_PASSPORT_KEPT_DE_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Sie haben meinen Pass genommen und lassen mich nicht gehen."
       - "Der Pass wird von der Firma einbehalten, bis die Schulden bezahlt sind."
@@ -8356,7 +8379,7 @@ rules:
     weight: 2.0
     languages: [en]
     describe: "Offers quick money, no risk or chat contact to someone for the use of their bank or payment account"
-    meta: '(MULE_ACCOUNT_WANTED_BROAD_EN || MULE_ACCOUNT_WANTED_EN || MULE_LEND_ACCOUNT_EN) && 1 of (__BEN_NORISK, __BEN_EASY_PAY, __BEN_CHAT, __LURE_CHAT_ANY, __BEN_SECRET) && !__BEN_ABOUT'
+    meta: '((MULE_ACCOUNT_WANTED_BROAD_EN || MULE_ACCOUNT_WANTED_EN || MULE_LEND_ACCOUNT_EN) && 1 of (__BEN_NORISK, __BEN_EASY_PAY, __BEN_CHAT, __LURE_CHAT_ANY, __BEN_SECRET) && !__BEN_ABOUT) && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Need someone with a Chase or Wells Fargo account, quick $500 today, no risk, DM me"
     nomatch:
@@ -9923,13 +9946,8 @@ rules:
       - "No borres el correo de bienvenida, tiene tu usuario."
 
   # ---------------------------------------------------------------- coercion
-  - id: COER_PASSPORT_KEPT_ES
-    tactic: coercion
-    weight: 3.0
+  - id: __COER_PASSPORT_KEPT_ES_PAT
     languages: [es]
-    describe: "The employer keeps or takes the workers' passports"
-    describe-local:
-      es: "El empleador se queda o retiene los pasaportes de los trabajadores"
     flags: [extended]
     pattern: |
       \b(?:empresa|jefe|patr[óo]n|encargad[oa]|supervisor|oficina|agencia|ellos)\s+(?:se\s+queda\s+con|guarda|retiene|tiene|recoge|quita|guardan|retienen|tienen|quitan)
@@ -9937,7 +9955,16 @@ rules:
       | \bpasaportes?\b[^.!?\n]{0,60}?(?:\bpor\s+seguridad|\bhasta\s+que\s+(?:termines|pagues|acabes|cumplas)|\bcuando\s+termines|\bse\s+queda\s+en\s+la\s+oficina)
       | \bentr[ée]ga(?:le|nos|me)\s+(?:tu|su|el)\s+pasaporte
       | \b(?:te|les|nos|me)\s+(?:quitan|quitaron|retienen|retuvieron|confiscaron|quitaron)\s+(?:el|los)\s+pasaportes?
+  - id: COER_PASSPORT_KEPT_ES
+    tactic: coercion
+    weight: 3.0
+    languages: [es]
+    describe: "The employer keeps or takes the workers' passports"
+    describe-local:
+      es: "El empleador se queda o retiene los pasaportes de los trabajadores"
+    meta: '__COER_PASSPORT_KEPT_ES_PAT && !__RETOLD_ACCOUNT'
     match:
+      - "Mamá, nos quitaron el pasaporte y no nos dejan salir. Si no cumplo la meta me multan. Llama a la embajada por favor."
       - "La empresa guarda todos los pasaportes \"por seguridad\"."
       - "Entrégale tu pasaporte, la empresa lo guarda mientras tramitamos el permiso."
     nomatch:
@@ -9945,13 +9972,8 @@ rules:
       - "Guarda tu pasaporte en la caja fuerte del hotel."
     ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
 
-  - id: COER_DEBT_FINE_ES
-    tactic: coercion
-    weight: 2.5
+  - id: __COER_DEBT_FINE_ES_PAT
     languages: [es]
-    describe: "Threatens fines or debts (flight, visa, food) if the worker leaves or misses a quota"
-    describe-local:
-      es: "Amenaza con multas o deudas (vuelo, visa, comida) si el trabajador se va o no cumple la meta"
     flags: [extended]
     pattern: |
       \bsi\s+(?:te\s+vas|vos\s+te\s+vas|quieres\s+(?:irte|salir|renunciar)|quer[ée]s\s+(?:irte|salir)|renuncias|sales|dejas\s+el\s+trabajo)\b
@@ -9959,6 +9981,14 @@ rules:
       | \bmulta\s+(?:rescisoria|por\s+(?:renuncia|salida|abandono|no\s+cumplir))
       | \b(?:suma|sumar|sumamos|se\s+suma)\w{0,3}\s+(?:a\s+)?(?:tu|su)\s+deuda\b
       | \b(?:pagas|pagar[áa]s|pagues|debes)\s+(?:el\s+vuelo|la\s+visa|el\s+pasaje|la\s+comida|el\s+alojamiento)\b
+  - id: COER_DEBT_FINE_ES
+    tactic: coercion
+    weight: 2.5
+    languages: [es]
+    describe: "Threatens fines or debts (flight, visa, food) if the worker leaves or misses a quota"
+    describe-local:
+      es: "Amenaza con multas o deudas (vuelo, visa, comida) si el trabajador se va o no cumple la meta"
+    meta: '__COER_DEBT_FINE_ES_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Si te vas antes, pagas el vuelo, la visa y la comida: unos 6.000 USD."
       - "Cada cliente que falte son 300 USD de multa que se suman a tu deuda."
@@ -9967,13 +9997,8 @@ rules:
       - "El vuelo de ida lo adelanta la empresa y no se descuenta."
     ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
 
-  - id: COER_CONFINE_THREAT_ES
-    tactic: coercion
-    weight: 3.0
+  - id: __COER_CONFINE_THREAT_ES_PAT
     languages: [es]
-    describe: "Describes confinement, being sold on, or threats against the worker or the family"
-    describe-local:
-      es: "Describe encierro, venta a otra empresa o amenazas contra el trabajador o su familia"
     flags: [extended]
     pattern: |
       \bnadie\s+sale\s+(?:del?\s+)?(?:complejo|compound|edificio|recinto|empresa|aqu[íi])
@@ -9984,6 +10009,14 @@ rules:
       | \b(?:sabemos|conocemos|ya\s+sabemos)\s+d[óo]nde\s+vive\s+tu\s+familia
       | \bnadie\s+(?:sale\s+)?(?:lastimad|herid)[oa]\b
       | \b(?:tus|sus)\s+contactos\s+(?:ser[áa]n|van\s+a\s+ser)\s+(?:avisados|informados|notificados)
+  - id: COER_CONFINE_THREAT_ES
+    tactic: coercion
+    weight: 3.0
+    languages: [es]
+    describe: "Describes confinement, being sold on, or threats against the worker or the family"
+    describe-local:
+      es: "Describe encierro, venta a otra empresa o amenazas contra el trabajador o su familia"
+    meta: '__COER_CONFINE_THREAT_ES_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Nos dicen que si hablamos con alguien nos venden a otra empresa. Los que no llegan a la meta los dejan encerrados."
       - "Aquí nadie sale del complejo sin permiso del jefe."
@@ -9995,13 +10028,8 @@ rules:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
   # ---------------------------------------------------------------- trafficking_lure
-  - id: TRAF_SEA_JOB_ES
-    tactic: trafficking_lure
-    weight: 1.5
+  - id: __TRAF_SEA_JOB_ES_PAT
     languages: [es]
-    describe: "Offers customer-service, typing, online-marketing, chat, translation or game-testing jobs in a known scam-compound region"
-    describe-local:
-      es: "Ofrece puestos de atención al cliente, digitación, marketing online, chat, traducción o pruebas de juegos en una región conocida por los centros de estafa"
     flags: [extended]
     pattern: |
       \b(?:atenci[óo]n\s+al\s+cliente|servicio\s+al\s+cliente|soporte\s+(?:al\s+cliente|t[ée]cnico)|digitador\w{0,3}|digitaci[óo]n|mecan[óo]graf\w{1,4}|
@@ -10016,11 +10044,20 @@ rules:
           [^\n]{0,80}?\b(?:atenci[óo]n\s+al\s+cliente|servicio\s+al\s+cliente|digitador\w{0,3}|digitaci[óo]n|marketing\s+(?:online|digital)|
           traductor\w{0,3}|operador\w{0,3}\s+de\s+chat|teleoperador\w{0,3}|call\s+cent\w{2}|testeador\w{0,3}|casino\s+online|
           empresa\s+de\s+(?:inversiones|criptomonedas|trading))\b
+  - id: TRAF_SEA_JOB_ES
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [es]
+    describe: "Offers customer-service, typing, online-marketing, chat, translation or game-testing jobs in a known scam-compound region"
+    describe-local:
+      es: "Ofrece puestos de atención al cliente, digitación, marketing online, chat, traducción o pruebas de juegos en una región conocida por los centros de estafa"
+    meta: '__TRAF_SEA_JOB_ES_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Tengo una vacante de digitador en una empresa de marketing online en Camboya."
       - "Trabajo de operador de chat en Filipinas, 1.600 USD + bonos."
       - "SE NECESITAN TRADUCTORES ESPAÑOL-INGLÉS PARA DUBÁI. Empresa de inversiones."
     nomatch:
+      - "Mi hermano se fue a Tailandia por un trabajo de atención al cliente. Le quitaron el pasaporte y no lo dejaban salir. Logró salir en marzo después de que avisamos a la embajada. Ya está en casa, lo cuento con su permiso."
       - "Teleoperador/a de atención al cliente en Sevilla, jornada de 30 h."
       - "Viaje a Tailandia: los templos abren a las 8."
     ref:
@@ -10419,6 +10456,13 @@ rules:
       - "Compra 2 tarjetas regalo de 50 € y manda foto de los códigos."
     ref: https://consumer.ftc.gov/articles/job-scams
 
+  - id: __COER_QUOTA_PENALTY_ES_PAT
+    languages: [es]
+    flags: [extended]
+    pattern: |
+      \b(?:los\s+que|quien|quienes|si)\s+no\s+(?:llega\w{0,2}|cumple\w{0,2}|alcanza\w{0,2}|lleg[áa]s|cumpl[íi]s)\s+(?:a\s+)?(?:la\s+|tu\s+|su\s+)?(?:meta|cuota)\b
+      | \b(?:meta|cuota)\b[^.!?\n]{0,80}?\b(?:multa\w{0,2}|encerrad\w{1,3}|castig\w{1,3}|golpe\w{0,2}|descuent\w{1,3}\s+del\s+sueldo)
+      | \bcada\s+cliente\s+que\s+(?:falte|faltes)\b
   - id: COER_QUOTA_PENALTY_ES
     tactic: coercion
     weight: 2.0
@@ -10426,11 +10470,7 @@ rules:
     describe: "Punishes workers who miss a quota (fines, being locked up, beatings)"
     describe-local:
       es: "Castiga a quien no cumple la meta (multas, encierro, golpes)"
-    flags: [extended]
-    pattern: |
-      \b(?:los\s+que|quien|quienes|si)\s+no\s+(?:llega\w{0,2}|cumple\w{0,2}|alcanza\w{0,2}|lleg[áa]s|cumpl[íi]s)\s+(?:a\s+)?(?:la\s+|tu\s+|su\s+)?(?:meta|cuota)\b
-      | \b(?:meta|cuota)\b[^.!?\n]{0,80}?\b(?:multa\w{0,2}|encerrad\w{1,3}|castig\w{1,3}|golpe\w{0,2}|descuent\w{1,3}\s+del\s+sueldo)
-      | \bcada\s+cliente\s+que\s+(?:falte|faltes)\b
+    meta: '__COER_QUOTA_PENALTY_ES_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Los que no llegan a la meta los dejan encerrados."
       - "La meta son 5 clientes; cada cliente que falte son 300 USD de multa."
@@ -11260,13 +11300,8 @@ rules:
       - "Cuéntale a tu familia dónde vas a trabajar."
     ref: https://www.unodc.org/roseap/en/2023/08/cyberscam-hubs-southeast-asia/story.html
 
-  - id: COER_LEAVE_PENALTY_BROAD_ES
-    tactic: coercion
-    weight: 2.0
+  - id: __COER_LEAVE_PENALTY_BROAD_ES_PAT
     languages: [es]
-    describe: "Threatens debt, fines, reports, exposure or harm to family if the worker leaves, fails quotas or does not pay; or keeps passport or phone"
-    describe-local:
-      es: "Amenaza con deudas, multas, denuncias, exponer datos o dañar a la familia si el trabajador se va, no cumple o no paga; o le retiene pasaporte o teléfono"
     flags: [extended]
     pattern: |
       \b(?:si\s+(?:quieres|quiere|quer[ée]s)\s+(?:irte|irse|salir|renunciar|dejar)|si\s+(?:abandonas|abandona|renuncias|renuncia|te\s+vas|dejas\s+el\s+trabajo)|
@@ -11294,6 +11329,14 @@ rules:
       | \bentreg\w{1,4}\s+(?:tu|su|el)\s+pasaporte\s+(?:al|a\s+la|a\s+tu|a\s+su)\s+(?:jefe|jefa|encargad[oa]|supervisor[a]?|empresa|agente|patr[óo]n)\b
       | \bnadie\s+sale\s+sin\s+(?:permiso|autorizaci[óo]n)\b
       | \bsi\s+no\s+(?:cumples|cumpl[íi]s|llegas|alcanzas)\b(?:[^.!?\n]|\.\d){0,60}?\bno\s+(?:comes|cobras|cobr[áa]s|com[ée]s|duermes|descansas)\b
+  - id: COER_LEAVE_PENALTY_BROAD_ES
+    tactic: coercion
+    weight: 2.0
+    languages: [es]
+    describe: "Threatens debt, fines, reports, exposure or harm to family if the worker leaves, fails quotas or does not pay; or keeps passport or phone"
+    describe-local:
+      es: "Amenaza con deudas, multas, denuncias, exponer datos o dañar a la familia si el trabajador se va, no cumple o no paga; o le retiene pasaporte o teléfono"
+    meta: '__COER_LEAVE_PENALTY_BROAD_ES_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Si no cumples tu meta, no comes y no cobras. Aquí nadie sale sin permiso del jefe."
       - "Si decides dejar el trabajo, tu familia tendrá que pagar los 4.000 dólares del viaje."
@@ -11980,6 +12023,13 @@ rules:
       - "Le code promo est affiché en caisse"
     ref: https://www.cybermalveillance.gouv.fr
 
+  - id: __MULE_KEEP_CUT_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:tu\s+gardes|vous\s+gardez|tu\s+conserves|vous\s+conservez|tu\s+te\s+gardes)\s+(?:\d{1,4}\s?(?:%|€|euros?)|une\s+commission|ta\s+part|votre\s+part|ta\s+commission)
+          [^\n]{0,120}?\b(?:le\s+reste|la\s+diff[ée]rence|transf[ée]r\w{1,5}|renvoi\w{1,4}|reverse\w{0,2}|d[ée]pos\w{1,4})
+      | \b(?:transf[ée]r\w{1,5}|renvoi\w{1,4}|reverse\w{0,2}|d[ée]pos\w{1,4}|retir\w{1,4})\b[^\n]{0,100}?\b(?:tu\s+gardes|vous\s+gardez|tu\s+conserves|vous\s+conservez|en\s+gardant)\s+(?:\d{1,4}\s?(?:%|€|euros?)|une\s+commission|ta\s+part|votre\s+part)
   - id: MULE_KEEP_CUT_FR
     tactic: money_mule
     weight: 2.5
@@ -11987,11 +12037,7 @@ rules:
     describe: "Lets the candidate keep a cut of money received and pass on the rest (money-mule pattern)"
     describe-local:
       fr: "Laisse le candidat garder une part de l’argent reçu et transmettre le reste (schéma de mule financière)"
-    flags: [extended]
-    pattern: |
-      \b(?:tu\s+gardes|vous\s+gardez|tu\s+conserves|vous\s+conservez|tu\s+te\s+gardes)\s+(?:\d{1,4}\s?(?:%|€|euros?)|une\s+commission|ta\s+part|votre\s+part|ta\s+commission)
-          [^\n]{0,120}?\b(?:le\s+reste|la\s+diff[ée]rence|transf[ée]r\w{1,5}|renvoi\w{1,4}|reverse\w{0,2}|d[ée]pos\w{1,4})
-      | \b(?:transf[ée]r\w{1,5}|renvoi\w{1,4}|reverse\w{0,2}|d[ée]pos\w{1,4}|retir\w{1,4})\b[^\n]{0,100}?\b(?:tu\s+gardes|vous\s+gardez|tu\s+conserves|vous\s+conservez|en\s+gardant)\s+(?:\d{1,4}\s?(?:%|€|euros?)|une\s+commission|ta\s+part|votre\s+part)
+    meta: '__MULE_KEEP_CUT_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "vous les transférerez vers notre partenaire en gardant 10%"
       - "tu retires en liquide et tu le déposes à un contact. Tu gardes 200€ à chaque fois"
@@ -12024,7 +12070,7 @@ rules:
     describe: "A job abroad with two or more lure signs (travel or housing paid, no interview, quick departure, age limits, chat-only contact, passport photo)"
     describe-local:
       fr: "Un emploi à l’étranger avec au moins deux signes d’appât (voyage ou logement payés, sans entretien, départ rapide, limite d’âge, contact uniquement par messagerie, photo du passeport)"
-    meta: '(__BFR_ABROAD || TRAF_SEA_JOB_FR) && 2 of (__BFR_TRAVELPAID, TRAF_TRAVEL_PAID_FR, __BFR_NOINTERVIEW, __BFR_YOUNG, __BFR_URG, __LURE_CHAT_ANY, __BFR_IDDOC, __BFR_NOEXP) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((__BFR_ABROAD || TRAF_SEA_JOB_FR) && 2 of (__BFR_TRAVELPAID, TRAF_TRAVEL_PAID_FR, __BFR_NOINTERVIEW, __BFR_YOUNG, __BFR_URG, __LURE_CHAT_ANY, __BFR_IDDOC, __BFR_NOEXP) && !__ABOUT_SCAMS_NO_CONTACT) && !TRAF_PACKAGE_BROAD_ES && !TRAF_PACKAGE_BROAD_PT'
     match:
       - "Conseiller clientèle au Cambodge, billet d'avion et logement pris en charge. Pas d'entretien."
     nomatch:
@@ -12075,7 +12121,7 @@ rules:
     describe: "A scam mechanism (tasks, fee, money forwarding, ID or bank details, secrecy, paid travel) together with two or more lure signs (home or phone work, fast pay, chat contact, urgency, no experience, unsolicited selection, no interview)"
     describe-local:
       fr: "Un mécanisme d’arnaque (tâches, frais, transfert d’argent, pièce d’identité ou coordonnées bancaires, secret, voyage payé) avec au moins deux signes d’appât (travail depuis chez soi ou le téléphone, paiement rapide, contact par messagerie, urgence, sans expérience, sélection non sollicitée, sans entretien)"
-    meta: '1 of (__BFR_TASK, __BFR_FEE, __BFR_MONEY_IN_OUT, __BFR_IDDOC, __BFR_BANK, __BFR_SECRET, __BFR_TRAVELPAID, __BFR_REFERRAL) && 2 of (__BFR_HOMEWORK, __BFR_EASY_PAY, __BFR_CHAT, __LURE_CHAT_ANY, __BFR_URG, __BFR_NOEXP, __LURE_SELECTED_FR, __BFR_NOINTERVIEW) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(1 of (__BFR_TASK, __BFR_FEE, __BFR_MONEY_IN_OUT, __BFR_IDDOC, __BFR_BANK, __BFR_SECRET, __BFR_TRAVELPAID, __BFR_REFERRAL) && 2 of (__BFR_HOMEWORK, __BFR_EASY_PAY, __BFR_CHAT, __LURE_CHAT_ANY, __BFR_URG, __BFR_NOEXP, __LURE_SELECTED_FR, __BFR_NOINTERVIEW) && !__ABOUT_SCAMS_NO_CONTACT) && !BROAD_LURE_STACK_ES && !BROAD_LURE_STACK_PT'
     match:
       - "Télétravail facile : il faut juste un smartphone. On te paie pour liker des publications, paiement par Orange Money chaque soir."
     nomatch:
@@ -12089,7 +12135,7 @@ rules:
     describe: "Two scam mechanisms together with two or more lure signs"
     describe-local:
       fr: "Deux mécanismes d’arnaque avec au moins deux signes d’appât"
-    meta: 'BROAD_LURE_STACK_FR && 2 of (__BFR_TASK, __BFR_FEE, __BFR_MONEY_IN_OUT, __BFR_IDDOC, __BFR_BANK, __BFR_SECRET, __BFR_TRAVELPAID, __BFR_ABROAD, __BFR_REFERRAL)'
+    meta: '(BROAD_LURE_STACK_FR && 2 of (__BFR_TASK, __BFR_FEE, __BFR_MONEY_IN_OUT, __BFR_IDDOC, __BFR_BANK, __BFR_SECRET, __BFR_TRAVELPAID, __BFR_ABROAD, __BFR_REFERRAL)) && !BROAD_LURE_STACK_STRONG_ES && !BROAD_LURE_STACK_STRONG_PT'
     match:
       - "Job étudiant 100% en ligne : noter des hôtels, premier dépôt de 20€, écris-moi en MP"
     nomatch:
@@ -12116,7 +12162,7 @@ rules:
     describe: "Asks for an SMS code in the context of a job registration or work account"
     describe-local:
       fr: "Demande un code SMS sous prétexte d’inscription à un emploi ou de compte de travail"
-    meta: 'RC_CODE_PASS_FR && __BFR_JOBACCT && !RC_CODE_JOB_CONTEXT && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(RC_CODE_PASS_FR && __BFR_JOBACCT && !RC_CODE_JOB_CONTEXT && !__ABOUT_SCAMS_NO_CONTACT) && !RC_CODE_JOB_ES && !RC_CODE_JOB_PT'
     match:
       - "Tu vas recevoir un code par texto, renvoie-le moi ici pour valider ton inscription chez nous."
     nomatch:
@@ -12144,7 +12190,7 @@ rules:
     describe: "A scam mechanism together with four or more distinct lure signs"
     describe-local:
       fr: "Un mécanisme d’arnaque avec au moins quatre signes d’appât distincts"
-    meta: 'BROAD_LURE_STACK_FR && 4 of (__BFR_HOMEWORK, __BFR_EASY_PAY, __BFR_CHAT, __LURE_CHAT_ANY, __BFR_URG, __BFR_NOEXP, __LURE_SELECTED_FR, __BFR_NOINTERVIEW)'
+    meta: '(BROAD_LURE_STACK_FR && 4 of (__BFR_HOMEWORK, __BFR_EASY_PAY, __BFR_CHAT, __LURE_CHAT_ANY, __BFR_URG, __BFR_NOEXP, __LURE_SELECTED_FR, __BFR_NOINTERVIEW)) && !BROAD_LURE_STACK_WIDE_ES && !BROAD_LURE_STACK_WIDE_PT'
     match:
       - "Sans expérience, il faut juste un smartphone. On te paie pour liker des publications, paiement par Wave chaque soir. Derniers postes dispo !"
     nomatch:
@@ -12180,13 +12226,8 @@ rules:
         ("rules/lang-id.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: TRAF_SEA_JOB_ID
-    tactic: trafficking_lure
-    weight: 1.5
+  - id: __TRAF_SEA_JOB_ID_PAT
     languages: [id]
-    describe: "Offers customer-service, admin, typing, marketing or similar work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Philippines, Dubai)"
-    describe-local:
-      id: "Menawarkan kerja customer service, admin, operator, ketik atau marketing di wilayah yang dikenal sebagai markas penipuan daring (Kamboja, Myanmar, Laos, Thailand, Filipina, Dubai)"
     flags: [extended]
     pattern: |
       \b(?:cs\s+online|penerjemah|pengetik|staf\s+kantor|pabrik|kerja|loker|lowongan(?:\s+kerja)?|bekerja|berangkat|
@@ -12195,6 +12236,14 @@ rules:
           segitiga\s+emas|thailand|bangkok|mae\s?sot|filipina|manila|dubai)\b
       | \b(?:kamboja|cambodia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|myawaddy|shwe\s?kokko|laos|thailand|bangkok)\b
           [^\n]{0,60}?\b(?:cs\s+online|cs|admin|operator|penerjemah|loker|lowongan|kerja|gaji)\b
+  - id: TRAF_SEA_JOB_ID
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [id]
+    describe: "Offers customer-service, admin, typing, marketing or similar work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Philippines, Dubai)"
+    describe-local:
+      id: "Menawarkan kerja customer service, admin, operator, ketik atau marketing di wilayah yang dikenal sebagai markas penipuan daring (Kamboja, Myanmar, Laos, Thailand, Filipina, Dubai)"
+    meta: '__TRAF_SEA_JOB_ID_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Dibutuhkan segera CUSTOMER SERVICE ONLINE untuk perusahaan di Phnom Penh, Kamboja."
       - "LOKER KAMBOJA: CS online gaji 15jt/bln."
@@ -13491,7 +13540,7 @@ rules:
     nomatch: ["Vaga para operador de caixa"]
   - id: __BPT_ABOUT
     languages: [pt]
-    meta: '__ABOUT_SCAMS_NO_CONTACT || __ASKS_ADVICE_PT || LEGIT_SCAM_WARNING_PT || LEGIT_SCAM_ADVICE_PT || __BPT_NEWS'
+    meta: '__ABOUT_SCAMS_NO_CONTACT || __ASKS_ADVICE_PT || __LEGIT_SCAM_WARNING_PT_PAT || __LEGIT_SCAM_ADVICE_PT_PAT || __BPT_NEWS'
   - id: __BPT_HELPDESK
     languages: [pt]
     pattern: '\b(?:chamado|ticket|protocolo\s+de\s+atendimento|service\s+desk|help\s?desk|suporte\s+de\s+ti|suporte\s+t[ée]cnico\s+interno|departamento\s+de\s+inform[áa]tica)\b'
@@ -13693,6 +13742,13 @@ rules:
     pattern: '\bcomiss(?:[ãa]o|[õo]es)\s+(?:maior(?:es)?|mais\s+altas?|de\s+\d{1,2}\s?%)|\b(?:maior(?:es)?|mais)\s+comiss(?:[ãa]o|[õo]es)\b|\blucro\s+garantido\b'
     match: ["comissões maiores"]
     nomatch: ["comissão de vendas conforme CLT"]
+  - id: __TASK_UNFREEZE_FEE_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \b(?:saque|saldo|levantamento|conta|ganhos|comiss[ãa]o|comiss[õo]es|dinheiro)\s+(?:foi\s+|est[áa]\s+|ficou\s+|ser[áa]\s+)?(?:congelad[oa]|retid[oa]|bloquead[oa]|travad[oa]|em\s+an[áa]lise|suspens[oa])\b
+          [^\n]{0,80}?\b(?:pag\w{1,4}|deposit\w{1,4}|recarreg\w{1,4}|quit\w{1,4})\b[^.!?\n]{0,30}?\b(?:taxa|imposto|tarifa|\d{1,2}\s?%|r\$\s?\d|\d[\d.,]{0,9}\s?(?:usdt|reais|euros))
+      | \btaxa\s+de\s+(?:libera[çc][ãa]o|desbloqueio|descongelamento)\b
   - id: TASK_UNFREEZE_FEE_PT
     tactic: task_scam
     weight: 3.0
@@ -13700,12 +13756,7 @@ rules:
     describe: "Says a balance or withdrawal is frozen or retained and must be released by paying a fee, tax or percentage"
     describe-local:
       pt: "Diz que o saldo ou o saque está congelado ou retido e só é liberado mediante o pagamento de uma taxa, imposto ou percentagem"
-    flags: [extended]
-    unless: [TASK_WITHDRAW_FEE_PT]
-    pattern: |
-      \b(?:saque|saldo|levantamento|conta|ganhos|comiss[ãa]o|comiss[õo]es|dinheiro)\s+(?:foi\s+|est[áa]\s+|ficou\s+|ser[áa]\s+)?(?:congelad[oa]|retid[oa]|bloquead[oa]|travad[oa]|em\s+an[áa]lise|suspens[oa])\b
-          [^\n]{0,80}?\b(?:pag\w{1,4}|deposit\w{1,4}|recarreg\w{1,4}|quit\w{1,4})\b[^.!?\n]{0,30}?\b(?:taxa|imposto|tarifa|\d{1,2}\s?%|r\$\s?\d|\d[\d.,]{0,9}\s?(?:usdt|reais|euros))
-      | \btaxa\s+de\s+(?:libera[çc][ãa]o|desbloqueio|descongelamento)\b
+    meta: '__TASK_UNFREEZE_FEE_PT && !TASK_WITHDRAW_FEE_PT && !TASK_WITHDRAW_FEE_ES'
     match:
       - "Seu saldo ficou retido em análise, você precisa pagar o imposto de 20%"
     nomatch:
@@ -13725,7 +13776,7 @@ rules:
     describe: "A fee to release a frozen balance combined with a deadline or the threat of losing everything"
     describe-local:
       pt: "Uma taxa para liberar um saldo congelado junto com um prazo ou a ameaça de perder tudo"
-    meta: '(TASK_UNFREEZE_FEE_PT || TASK_WITHDRAW_FEE_PT || TASK_WITHDRAW_BLOCKED_PT) && (__BPT_LOSE || __BPT_URG) && !__BPT_ABOUT'
+    meta: '(TASK_UNFREEZE_FEE_PT || __TW_TASK_WITHDRAW_FEE_PT || __TW_TASK_WITHDRAW_BLOCKED_PT) && (__BPT_LOSE || __BPT_URG) && !__BPT_ABOUT'
     match:
       - "Seu saque foi congelado. Para desbloquear é necessário pagar a taxa de liberação de 15% em até 24h, senão perde tudo."
     nomatch:
@@ -13738,7 +13789,7 @@ rules:
     describe: "Asks for ID photos (front and back, selfie with the document) together with the CPF or tax number to 'register' someone for a job, with no interview or contract"
     describe-local:
       pt: "Pede fotos do documento (frente e verso, selfie com o documento) junto com o CPF ou NIF para 'cadastrar' alguém numa vaga, sem entrevista nem contrato"
-    meta: '(__BPT_IDDOC || DATA_ID_PHOTO_BROAD_PT) && 2 of (__BPT_IDDOC_SELFIE, __BPT_CPF, __BPT_JOBWORD, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_SELECTED) && !__ONBOARD_PT && !LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_CAREERS_PORTAL_PT && !DATA_JOB_PORTAL_HARVEST_PT && !__BPT_ABOUT'
+    meta: '(__BPT_IDDOC || __TW_DATA_ID_PHOTO_BROAD_PT) && 2 of (__BPT_IDDOC_SELFIE, __BPT_CPF, __BPT_JOBWORD, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_SELECTED) && !__ONBOARD_PT && (!LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_INTERVIEW_PROCESS_ES) && (!LEGIT_CAREERS_PORTAL_PT && !LEGIT_CAREERS_PORTAL_ES) && (!DATA_JOB_PORTAL_HARVEST_PT && !DATA_JOB_PORTAL_HARVEST_ES) && !__BPT_ABOUT'
     match:
       - "Envie foto do RG frente e verso, uma selfie segurando o documento e seu CPF para cadastrar você na vaga."
     nomatch:
@@ -13788,7 +13839,7 @@ rules:
     describe: "Asks for a code received by SMS under the pretext of finishing a job registration or a worker account"
     describe-local:
       pt: "Pede um código recebido por SMS com o pretexto de concluir o cadastro numa vaga ou uma conta de trabalhador"
-    meta: '(RC_SEND_CODE_PT || RC_CODE_HANDOVER_PT || __BPT_CODE) && __BPT_JOBACCT && !__BPT_ABOUT'
+    meta: '((__TW_RC_SEND_CODE_PT || __TW_RC_CODE_HANDOVER_PT || __BPT_CODE) && __BPT_JOBACCT && !__BPT_ABOUT) && !RC_CODE_JOB_ES'
     match:
       - "Vai chegar um código por SMS no seu celular, me passa ele pra eu finalizar seu cadastro na empresa."
     nomatch:
@@ -13796,6 +13847,12 @@ rules:
     ref:
       - https://portal.febraban.org.br
       - https://www.gov.br/anpd
+  - id: __RC_TEXT_INTERVIEW_PT
+    languages: [pt]
+    flags: [extended]
+    pattern: |
+      \bentrevista\w{0,2}\s+(?:ser[áa]|vai\s+ser|[ée]|s[ãa]o|ser[ãa]o)?\s*(?:feita|realizada|conduzida|feitas|realizadas)?\s*(?:apenas|somente|s[óo]|exclusivamente|100\s?%)\s+(?:pelo|por|via|no|na|pela)\s+(?:chat|telegram|whats\w{0,4}|zap|mensage(?:m|ns)|texto|escrito|signal|messenger)\b
+      | \bentrevista\s+(?:por\s+)?(?:texto|escrito|mensagem)\s+(?:pelo|no|via)\s+(?:telegram|whats\w{0,4}|zap|signal)\b
   - id: RC_TEXT_INTERVIEW_PT
     tactic: remote_control
     weight: 2.0
@@ -13803,11 +13860,7 @@ rules:
     describe: "Says the interview happens only by text on a messaging app"
     describe-local:
       pt: "Diz que a entrevista é feita apenas por texto num aplicativo de mensagens"
-    flags: [extended]
-    unless: [RC_CHAT_ONLY_INTERVIEW_PT]
-    pattern: |
-      \bentrevista\w{0,2}\s+(?:ser[áa]|vai\s+ser|[ée]|s[ãa]o|ser[ãa]o)?\s*(?:feita|realizada|conduzida|feitas|realizadas)?\s*(?:apenas|somente|s[óo]|exclusivamente|100\s?%)\s+(?:pelo|por|via|no|na|pela)\s+(?:chat|telegram|whats\w{0,4}|zap|mensage(?:m|ns)|texto|escrito|signal|messenger)\b
-      | \bentrevista\s+(?:por\s+)?(?:texto|escrito|mensagem)\s+(?:pelo|no|via)\s+(?:telegram|whats\w{0,4}|zap|signal)\b
+    meta: '__RC_TEXT_INTERVIEW_PT && !RC_CHAT_ONLY_INTERVIEW_PT && !RC_CHAT_ONLY_INTERVIEW_ES'
     match:
       - "A entrevista será feita apenas pelo Telegram, por mensagem de texto."
     nomatch:
@@ -13822,7 +13875,7 @@ rules:
     describe: "A text-chat interview on a messaging app with a handle to add, instead of a call or meeting"
     describe-local:
       pt: "Uma entrevista por chat num aplicativo de mensagens com um contato para adicionar, em vez de uma chamada ou reunião"
-    meta: '(RC_TEXT_INTERVIEW_PT || RC_CHAT_ONLY_INTERVIEW_PT) && (__CHAT_HANDLE || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __BPT_CHAT) && !__BPT_ABOUT'
+    meta: '(RC_TEXT_INTERVIEW_PT || __TW_RC_CHAT_ONLY_INTERVIEW_PT) && (__CHAT_HANDLE || OFF_APP_CONTACT_ID || OFF_CHAT_LINK || __BPT_CHAT) && !__BPT_ABOUT'
     match:
       - "A entrevista será feita apenas pelo Telegram, por mensagem de texto. Adicione @rh_selecao."
     nomatch:
@@ -13835,7 +13888,7 @@ rules:
     describe: "Makes hiring or starting work depend on a payment (a course, kit or fee paid first, work begins after payment)"
     describe-local:
       pt: "Condiciona a contratação ou o início do trabalho a um pagamento (curso, kit ou taxa pagos antes, trabalho só depois do pagamento)"
-    meta: '__BPT_PAY_TO_BE_HIRED && !LEGIT_PUBLIC_EXAM_PT && !__BPT_ABOUT'
+    meta: '__BPT_PAY_TO_BE_HIRED && (!LEGIT_PUBLIC_EXAM_PT && !LEGIT_PUBLIC_EXAM_ES) && !__BPT_ABOUT'
     match:
       - "Para ser contratado(a) é preciso fazer o curso obrigatório de capacitação no valor de R$ 197,00."
       - "Após o pagamento você já começa a trabalhar."
@@ -13859,7 +13912,7 @@ rules:
     describe: "Tells the candidate they were approved or selected, then asks for a fee"
     describe-local:
       pt: "Diz ao candidato que foi aprovado ou selecionado e em seguida pede uma taxa"
-    meta: '(__BPT_SELECTED || __LURE_SELECTED_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_PAY_TO_START_BROAD_PT || FEE_PAY_TO_BE_HIRED_PT || __BPT_FEE) && !LEGIT_PUBLIC_EXAM_PT && !__BPT_ABOUT'
+    meta: '(__BPT_SELECTED || __LURE_SELECTED_PT) && (__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_PAY_TO_START_BROAD_PT || FEE_PAY_TO_BE_HIRED_PT || __BPT_FEE) && (!LEGIT_PUBLIC_EXAM_PT && !LEGIT_PUBLIC_EXAM_ES) && !__BPT_ABOUT'
     match:
       - "Parabéns, você foi aprovado(a)! Para iniciar é necessário pagar a taxa do kit de boas-vindas de R$ 89,90 via Pix."
     nomatch:
@@ -13877,7 +13930,7 @@ rules:
     describe: "Recruits a 'payment agent', 'financial representative' or 'payment processor' who handles the employer's money"
     describe-local:
       pt: "Recruta um 'agente de pagamentos', 'representante financeiro' ou 'processador de pagamentos' que movimenta o dinheiro do empregador"
-    meta: '__BPT_PAYMENT_AGENT && !__BPT_ABOUT && !LEGIT_ABOUT_SCAMS_PT && !LEGIT_NARRATED_SCAM_PT'
+    meta: '__BPT_PAYMENT_AGENT && !__BPT_ABOUT && (!LEGIT_ABOUT_SCAMS_PT && !LEGIT_ABOUT_SCAMS_ES) && (!LEGIT_NARRATED_SCAM_PT && !LEGIT_NARRATED_SCAM_ES)'
     match:
       - "Estamos contratando agentes de pagamento"
     nomatch:
@@ -13893,7 +13946,7 @@ rules:
     describe: "A 'payment agent' job in which money comes into the candidate's own account and must be passed on"
     describe-local:
       pt: "Um emprego de 'agente de pagamentos' em que o dinheiro entra na conta do candidato e deve ser repassado"
-    meta: 'MULE_PAYMENT_AGENT_PT && (MULE_ACCOUNT_FLOW_PT || MULE_RECEIVE_FORWARD_PT || __BPT_MONEY_IN_OUT) && !__BPT_ABOUT'
+    meta: 'MULE_PAYMENT_AGENT_PT && (__TW_MULE_ACCOUNT_FLOW_PT || __TW_MULE_RECEIVE_FORWARD_PT || __BPT_MONEY_IN_OUT) && !__BPT_ABOUT'
     match:
       - "Estamos contratando agentes de pagamento: você recebe pagamentos dos nossos clientes na sua conta, converte em USDT e envia para a carteira da empresa, ficando com 5%."
     nomatch:
@@ -13906,7 +13959,7 @@ rules:
     describe: "Paid likes, views or ratings with instant Pix or daily payouts, the hook of task scams"
     describe-local:
       pt: "Curtidas, visualizações ou avaliações pagas com Pix na hora ou saques diários, a isca dos golpes de tarefas"
-    meta: '(TASK_LIKE_RATE_PT || TASK_ENGAGE_PAID_PT || __BPT_TASK) && __BPT_EASY_PAY && !__BPT_ABOUT'
+    meta: '(__TW_TASK_LIKE_RATE_PT || __TW_TASK_ENGAGE_PAID_PT || __BPT_TASK) && __BPT_EASY_PAY && !__BPT_ABOUT'
     match:
       - "Curtir vídeos no TikTok, ganhe R$5 por curtida, pagamento via Pix na hora."
     nomatch:
@@ -13919,7 +13972,7 @@ rules:
     describe: "Speaks for the HR of a big brand but writes from a free-mail address, with a selection claim, home work, a chat app or a data request"
     describe-local:
       pt: "Fala em nome do RH de uma grande marca mas usa um e-mail gratuito, com promessa de seleção, trabalho de casa, aplicativo de chat ou pedido de dados"
-    meta: '(IMP_BRAND_FREEMAIL || IMP_BRAND_HIRING_BROAD_PT && __IMP_FREEMAIL) && 1 of (__BPT_SELECTED, __LURE_SELECTED_PT, __BPT_HOMEWORK, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_IDDOC, __BPT_FEE) && !__BPT_ABOUT'
+    meta: '(IMP_BRAND_FREEMAIL || __TW_IMP_BRAND_HIRING_BROAD_PT && __IMP_FREEMAIL) && 1 of (__BPT_SELECTED, __LURE_SELECTED_PT, __BPT_HOMEWORK, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_IDDOC, __BPT_FEE) && !__BPT_ABOUT'
     match:
       - "RH Mercado Livre: selecionamos seu currículo para trabalho remoto. Envie seus dados para rh.mercadolivre.vagas@gmail.com"
     nomatch:
@@ -13934,7 +13987,7 @@ rules:
     describe: "An overseas job that limits applicants by age or asks for speakers of particular languages, the profile scam compounds recruit"
     describe-local:
       pt: "Um emprego no exterior que limita os candidatos por idade ou pede falantes de certas línguas, o perfil que os centros de golpes recrutam"
-    meta: '__BPT_YOUNG && (__BPT_ABROAD || TRAF_SEA_JOB_PT) && (__BPT_TRAVELPAID || TRAF_TRAVEL_PAID_PT || __BPT_NOINTERVIEW || __BPT_CHAT || __LURE_CHAT_ANY || __BPT_NOEXP) && !__BPT_ABOUT && !LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_NEVER_ASK_PAY_PT'
+    meta: '__BPT_YOUNG && (__BPT_ABROAD || __TW_TRAF_SEA_JOB_PT) && (__BPT_TRAVELPAID || __TW_TRAF_TRAVEL_PAID_PT || __BPT_NOINTERVIEW || __BPT_CHAT || __LURE_CHAT_ANY || __BPT_NOEXP) && !__BPT_ABOUT && (!LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_INTERVIEW_PROCESS_ES) && (!LEGIT_NEVER_ASK_PAY_PT && !LEGIT_NEVER_ASK_PAY_ES)'
     match:
       - "Vagas de atendimento no Camboja, passagem e visto por conta da empresa. Idade 20 a 35 anos."
     nomatch:
@@ -13949,7 +14002,7 @@ rules:
     describe: "A job abroad with two or more lure signs (travel or housing paid, no interview, quick departure, age or language limits, chat contact, ID photos, no experience)"
     describe-local:
       pt: "Um emprego no exterior com dois ou mais sinais de aliciamento (viagem ou alojamento pagos, sem entrevista, partida rápida, limite de idade ou língua, contato por chat, fotos de documento, sem experiência)"
-    meta: '(__BPT_ABROAD || TRAF_SEA_JOB_PT) && 2 of (__BPT_TRAVELPAID, TRAF_TRAVEL_PAID_PT, __BPT_NOINTERVIEW, TRAF_NO_INTERVIEW_PT, __BPT_YOUNG, __BPT_URG, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_IDDOC, __BPT_NOEXP) && !COMBO_TRAF_PACKAGE_PT && !__BPT_ABOUT && !LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_NEVER_ASK_PAY_PT'
+    meta: '((__BPT_ABROAD || __TW_TRAF_SEA_JOB_PT) && 2 of (__BPT_TRAVELPAID, __TW_TRAF_TRAVEL_PAID_PT, __BPT_NOINTERVIEW, __TW_TRAF_NO_INTERVIEW_PT, __BPT_YOUNG, __BPT_URG, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_IDDOC, __BPT_NOEXP) && (!COMBO_TRAF_PACKAGE_PT && !COMBO_TRAF_PACKAGE_ES) && !__BPT_ABOUT && (!LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_INTERVIEW_PROCESS_ES) && (!LEGIT_NEVER_ASK_PAY_PT && !LEGIT_NEVER_ASK_PAY_ES)) && !TRAF_PACKAGE_BROAD_ES'
     match:
       - "Trabalho em fábrica no exterior, passagem e alojamento pagos, sem entrevista, chama no zap"
     nomatch:
@@ -13982,7 +14035,7 @@ rules:
     describe: "A scam mechanism (tasks, fee, money or parcel forwarding, ID or bank details, codes, secrecy, paid travel) together with two or more lure signs (home or phone work, fast pay, chat contact, urgency, no experience, unsolicited selection, no interview, no risk)"
     describe-local:
       pt: "Um mecanismo de golpe (tarefas, taxa, repasse de dinheiro ou encomendas, documentos ou dados bancários, códigos, sigilo, viagem paga) junto com dois ou mais sinais de aliciamento (trabalho de casa ou pelo celular, pagamento rápido, contato por chat, urgência, sem experiência, seleção não pedida, sem entrevista, sem risco)"
-    meta: '1 of (__BPT_TASK, __BPT_FEE, __BPT_MONEY_IN_OUT, __BPT_RESHIP, __BPT_IDDOC, __BPT_BANK, __BPT_SECRET, __BPT_TRAVELPAID, __BPT_CODE, MULE_LEND_ACCOUNT_PT, MULE_ACCOUNT_TRADE_PT) && 2 of (__BPT_HOMEWORK, __BPT_EASY_PAY, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_URG, __BPT_NOEXP, __BPT_SELECTED, __LURE_SELECTED_PT, __BPT_NOINTERVIEW, __BPT_NORISK) && !__BPT_ABOUT && !__ONBOARD_PT && !LEGIT_INTERVIEW_PROCESS_PT'
+    meta: '(1 of (__BPT_TASK, __BPT_FEE, __BPT_MONEY_IN_OUT, __BPT_RESHIP, __BPT_IDDOC, __BPT_BANK, __BPT_SECRET, __BPT_TRAVELPAID, __BPT_CODE, __TW_MULE_LEND_ACCOUNT_PT, __TW_MULE_ACCOUNT_TRADE_PT) && 2 of (__BPT_HOMEWORK, __BPT_EASY_PAY, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_URG, __BPT_NOEXP, __BPT_SELECTED, __LURE_SELECTED_PT, __BPT_NOINTERVIEW, __BPT_NORISK) && !__BPT_ABOUT && !__ONBOARD_PT && (!LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_INTERVIEW_PROCESS_ES)) && !BROAD_LURE_STACK_ES'
     match:
       - "Bico de curtir vídeos pelo celular, pagamento via Pix na hora"
     nomatch:
@@ -13997,7 +14050,7 @@ rules:
     describe: "Two scam mechanisms together with two or more lure signs"
     describe-local:
       pt: "Dois mecanismos de golpe junto com dois ou mais sinais de aliciamento"
-    meta: 'BROAD_LURE_STACK_PT && 2 of (__BPT_TASK, __BPT_FEE, __BPT_MONEY_IN_OUT, __BPT_RESHIP, __BPT_IDDOC, __BPT_BANK, __BPT_SECRET, __BPT_TRAVELPAID, __BPT_ABROAD, __BPT_CODE, MULE_LEND_ACCOUNT_PT, MULE_ACCOUNT_TRADE_PT)'
+    meta: '(__TW_BROAD_LURE_STACK_PT && 2 of (__BPT_TASK, __BPT_FEE, __BPT_MONEY_IN_OUT, __BPT_RESHIP, __BPT_IDDOC, __BPT_BANK, __BPT_SECRET, __BPT_TRAVELPAID, __BPT_ABROAD, __BPT_CODE, __TW_MULE_LEND_ACCOUNT_PT, __TW_MULE_ACCOUNT_TRADE_PT)) && !BROAD_LURE_STACK_STRONG_ES'
     match:
       - "Bico de curtir vídeos pelo celular, taxa de ativação de R$ 30, pagamento via Pix na hora"
     nomatch:
@@ -14010,7 +14063,7 @@ rules:
     describe: "A scam mechanism together with four or more distinct lure signs"
     describe-local:
       pt: "Um mecanismo de golpe junto com quatro ou mais sinais de aliciamento distintos"
-    meta: 'BROAD_LURE_STACK_PT && 4 of (__BPT_HOMEWORK, __BPT_EASY_PAY, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_URG, __BPT_NOEXP, __BPT_SELECTED, __LURE_SELECTED_PT, __BPT_NOINTERVIEW, __BPT_NORISK)'
+    meta: '(__TW_BROAD_LURE_STACK_PT && 4 of (__BPT_HOMEWORK, __BPT_EASY_PAY, __BPT_CHAT, __LURE_CHAT_ANY, __BPT_URG, __BPT_NOEXP, __BPT_SELECTED, __LURE_SELECTED_PT, __BPT_NOINTERVIEW, __BPT_NORISK)) && !BROAD_LURE_STACK_WIDE_ES'
     match:
       - "Renda extra: curtir vídeos pelo celular, pagamento via Pix na hora, sem experiência, chama no privado"
     nomatch:
@@ -14078,6 +14131,7 @@ rules:
     tactic: remote_control
     weight: 2.0
     languages: [pt]
+    unless: [RC_CHAT_ONLY_INTERVIEW_ES]
     describe: "Runs the interview only by text chat, or says no call, video call or office visit is ever needed"
     describe-local:
       pt: "Faz a entrevista só por chat escrito, ou diz que nunca é preciso chamada, videochamada nem ir ao escritório"
@@ -14094,6 +14148,7 @@ rules:
       - "A entrevista será aqui pelo Telegram, por escrito."
       - "Não fazemos chamada de vídeo, tudo é passado por aqui."
     nomatch:
+      - "La entrevista se hará por este chat de Telegram, responda por escrito."
       - "A entrevista será por videochamada com a responsável da área."
       - "Entrevistas presenciais no nosso escritório de Lisboa."
     ref: https://consumer.ftc.gov/articles/job-scams
@@ -14102,6 +14157,7 @@ rules:
     tactic: remote_control
     weight: 2.0
     languages: [pt]
+    unless: [RC_REMOTE_ACCESS_ES]
     describe: "Tells the candidate to install remote-access software or to share the screen"
     describe-local:
       pt: "Pede para instalar um programa de acesso remoto ou para partilhar/compartilhar o ecrã"
@@ -14112,9 +14168,10 @@ rules:
           compartilhar\s+(?:a\s+)?tela|partilhar\s+o\s+ecr[ãa]|acesso\s+remoto)\b
       | \b(?:compartilhe|compartilha|partilhe|partilha)\s+(?:a\s+|sua\s+|tua\s+|o\s+|seu\s+|teu\s+)?(?:tela|ecr[ãa])\b
     match:
-      - "Instale o AnyDesk que eu te ajudo a configurar a conta."
+      - "Baixa o AnyDesk que eu te ajudo a configurar a conta."
       - "Compartilhe a tela e abra o aplicativo do seu banco."
     nomatch:
+      - "Instala AnyDesk y te ayudo a configurar la cuenta."
       - "Se lhe pedirem para instalar AnyDesk ou para partilhar o ecrã, pare."
       - "Baixe o aplicativo oficial na loja para registrar o ponto."
     ref: https://antifraudes.febraban.org.br/
@@ -14123,6 +14180,7 @@ rules:
     tactic: remote_control
     weight: 2.0
     languages: [pt]
+    unless: [RC_UNOFFICIAL_APP_ES]
     describe: "Has the candidate install an app from a link or APK outside the official store and grant it every permission"
     describe-local:
       pt: "Faz instalar uma aplicação por link ou APK fora da loja oficial e conceder-lhe todas as permissões"
@@ -14143,6 +14201,7 @@ rules:
     tactic: remote_control
     weight: 2.5
     languages: [pt]
+    unless: [RC_SEND_CODE_ES]
     describe: "Asks the candidate to pass on a verification code received by SMS or app"
     describe-local:
       pt: "Pede ao candidato que lhe passe um código de verificação recebido por SMS ou aplicação"
@@ -14263,6 +14322,7 @@ rules:
     tactic: task_scam
     weight: 2.0
     languages: [pt]
+    unless: [TASK_LIKE_RATE_ES]
     describe: "Offers pay per like, follow, rating or review of products, hotels, apps or videos (a task-scam hook)"
     describe-local:
       pt: "Oferece pagamento por curtir, seguir perfis ou avaliar produtos, hotéis, apps ou vídeos (isca de golpe de tarefas)"
@@ -14292,6 +14352,7 @@ rules:
     tactic: task_scam
     weight: 3.0
     languages: [pt]
+    unless: [TASK_RECHARGE_ES]
     describe: "Asks the candidate to recharge, deposit or keep a balance to unlock tasks, orders, levels or earnings"
     describe-local:
       pt: "Pede para recarregar, depositar ou manter saldo para desbloquear tarefas, pedidos, níveis ou ganhos"
@@ -14312,6 +14373,7 @@ rules:
       - "Para sacar seus ganhos você precisa fazer uma recarga de 300 USDT."
       - "Você faz uma recarga e o sistema devolve o capital com 30% de lucro."
     nomatch:
+      - "Recarga 200 USDT para desbloquear tu saldo."
       - "Recarregue o bilhete único antes do primeiro dia de trabalho."
       - "Quando as vítimas tentam sacar, a plataforma bloqueia o saldo."
     ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
@@ -14320,6 +14382,7 @@ rules:
     tactic: task_scam
     weight: 2.5
     languages: [pt]
+    unless: [TASK_ORDER_MECHANICS_ES]
     describe: "Uses task-scam mechanics: combined or lucky orders, a negative balance, sets of tasks, VIP levels"
     describe-local:
       pt: "Usa mecânicas de golpe de tarefas: pedidos combinados ou premiados, saldo negativo, conjuntos de tarefas, níveis VIP"
@@ -14334,11 +14397,12 @@ rules:
       | \b(?:tarefas?|pedidos?|comiss\w{1,4}|recarg\w{0,6}|usdt|n[íi]vel)\b[^.!?\n]{0,60}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,60}?){0,2}\bvip\s?-?\s?\d\b
       | \b(?:suba|subir|sobe|passe|passar|passa)\s+(?:para|ao|pro)\s+(?:o\s+)?(?:n[íi]vel\s+)?vip
     match:
-      - "VIP2 – depósito de 1.500 USDT: 50 pedidos, comissão de 0,6%"
-      - "Sua conta recebeu um pedido combinado, o saldo ficou negativo."
+      - "Passe para o plano VIP3 e ganhe comissões maiores em cada encomenda."
+      - "Sua conta recebeu uma encomenda combinada, o saldo ficou negativo."
       - "Suba para o nível VIP2 e ganhe comissões maiores por tarefa."
       - "Débito por abandono do conjunto de pedidos."
     nomatch:
+      - "VIP2 – depósito 1.500 USDT: 50 pedidos, comisión 0,6 %"
       - "Juntamos os pedidos do mesmo dia para economizar embalagem."
       - "Ingressos VIP 2 dias para o festival."
     ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
@@ -14347,6 +14411,7 @@ rules:
     tactic: task_scam
     weight: 2.5
     languages: [pt]
+    unless: [TASK_WITHDRAW_BLOCKED_ES]
     describe: "Says earnings or withdrawals are frozen until the candidate pays, recharges or completes more tasks"
     describe-local:
       pt: "Diz que os ganhos ou o saque estão bloqueados até o candidato pagar, recarregar ou completar mais tarefas"
@@ -14370,6 +14435,7 @@ rules:
     tactic: task_scam
     weight: 1.5
     languages: [pt]
+    unless: [TASK_PLATFORM_JARGON_ES]
     describe: "Talks like a task-scam platform: mentors, trial tasks, bonuses for newcomers, members' crypto withdrawals"
     describe-local:
       pt: "Fala como uma plataforma de golpe de tarefas: mentores, tarefas de teste, bônus para novatos, saques em cripto de membros"
@@ -14498,7 +14564,7 @@ rules:
     describe: "Home reshipping or relabelling of parcels, paid per parcel or sold as easy work needing no experience"
     describe-local:
       pt: "Reenvio ou troca de etiquetas de encomendas em casa, pago por encomenda ou vendido como trabalho fácil sem experiência"
-    meta: '(((MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_GOODS_FORWARD_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_PARCEL_PAY_ES'
+    meta: '(((__TW_MULE_PARCEL_PT || __TW_MULE_RELABEL_PT || __TW_MULE_GOODS_FORWARD_PT) && (__MULE_PER_ITEM_PAY_PT || __TRAF_NO_EXPERIENCE_PT || __PAY_EASY_CONTEXT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_PARCEL_PAY_ES'
     match:
       - "Você recebe encomendas em sua casa e leva aos Correios. R$ 20 por pacote."
       - "Troque as etiquetas pelas que enviarmos, sem experiência."
@@ -14582,6 +14648,7 @@ rules:
     tactic: unrealistic_pay
     weight: 2.0
     languages: [pt]
+    unless: [PAY_GUARANTEED_ES]
     describe: "Promises guaranteed or daily earnings, passive income or easy money"
     describe-local:
       pt: "Promete ganhos garantidos ou diários, renda passiva ou dinheiro fácil"
@@ -14631,7 +14698,7 @@ rules:
     describe: "Promises high daily earnings (or 'up to' amounts) for easy work from home or from a phone"
     describe-local:
       pt: "Promete ganhos diários altos (ou 'até' valores) por trabalho fácil em casa ou pelo celular"
-    meta: '__PAY_DAILY_AMOUNT_PT && __PAY_EASY_CONTEXT_PT'
+    meta: '(__PAY_DAILY_AMOUNT_PT && __PAY_EASY_CONTEXT_PT) && !PAY_EASY_HIGH_ES'
     match:
       - "Trabalhe em casa montando chaveiros. Ganhos de até R$ 4.000 por mês."
       - "Renda extra: R$ 300 por dia pelo celular."
@@ -14644,6 +14711,7 @@ rules:
     tactic: unrealistic_pay
     weight: 1.0
     languages: [pt]
+    unless: [PAY_NO_SKILL_EASY_ES]
     describe: "Sells the job as needing only a phone, or insists it is not a scam or a pyramid"
     describe-local:
       pt: "Vende o trabalho como se só precisasse de um celular, ou insiste que não é golpe nem pirâmide"
@@ -14681,6 +14749,7 @@ rules:
     tactic: impersonation
     weight: 2.0
     languages: [pt]
+    unless: [IMP_OFFICIAL_BODY_ES]
     describe: "Poses as a public employment service or agency and asks to confirm data or risk losing benefits"
     describe-local:
       pt: "Faz-se passar por um serviço público de emprego e pede para confirmar dados sob pena de perder benefícios"
@@ -14702,6 +14771,7 @@ rules:
     tactic: impersonation
     weight: 1.0
     languages: [pt]
+    unless: [IMP_BRAND_RECRUITER_ES]
     describe: "Introduces themselves as HR or a recruiter of a famous company, bank or job board"
     describe-local:
       pt: "Apresenta-se como RH ou recrutador de uma grande empresa, banco ou site de vagas"
@@ -14726,6 +14796,7 @@ rules:
     tactic: urgency
     weight: 1.5
     languages: [pt]
+    unless: [URG_LOSE_SPOT_ES]
     describe: "Says few places are left or the place goes to someone else if the candidate does not act now"
     describe-local:
       pt: "Diz que restam poucas vagas ou que a vaga passa para outro se o candidato não agir já"
@@ -14748,6 +14819,7 @@ rules:
     tactic: urgency
     weight: 1.0
     languages: [pt]
+    unless: [URG_NOW_ES]
     describe: "Pushes the candidate to act immediately (sign today, hours or minutes left, boarding this week)"
     describe-local:
       pt: "Pressiona para agir de imediato (assine hoje, faltam horas ou minutos, embarque esta semana)"
@@ -14761,6 +14833,7 @@ rules:
       - "Embarque ainda esta semana."
       - "Se a recarga não for feita até as 20h, o saldo é perdido."
     nomatch:
+      - "ÚLTIMO AVISO: su plaza caduca HOY a las 20:00."
       - "Esperamos por si amanhã às 10h30 para a entrevista."
       - "Horário das 14h às 22h20."
 
@@ -14769,6 +14842,7 @@ rules:
     tactic: secrecy
     weight: 2.5
     languages: [pt]
+    unless: [SECRET_DONT_TELL_ES]
     describe: "Asks the candidate to tell no one (family, bank, police) about the job or the money, or to lie about the trip"
     describe-local:
       pt: "Pede para não contar a ninguém (família, banco, polícia) sobre o trabalho ou o dinheiro, ou para mentir sobre a viagem"
@@ -14797,6 +14871,7 @@ rules:
     tactic: secrecy
     weight: 2.0
     languages: [pt]
+    unless: [SECRET_DELETE_CHAT_ES]
     describe: "Asks the candidate to delete the chat or messages"
     describe-local:
       pt: "Pede ao candidato que apague a conversa ou as mensagens"
@@ -14812,6 +14887,15 @@ rules:
       - "Não apague o e-mail de boas-vindas, ele tem seu usuário."
 
   # ---------------------------------------------------------------- coercion
+  - id: __COER_PASSPORT_KEPT_PT_PAT
+    languages: [pt]
+    unless: [__COER_PASSPORT_KEPT_ES_PAT]
+    flags: [extended]
+    pattern: |
+      \b(?:empresa|chefe|patr[ãa]o|escrit[óo]rio|eles|ag[êe]ncia|supervisor)\s+(?:guarda|ret[ée]m|fica\s+com|pega|recolhe|guardam|ficam\s+com|pegam|recolhem|ret[êe]m)
+          \s+[^.!?\n]{0,20}?passaportes?\b
+      | \bpassaportes?\b[^.!?\n]{0,60}?(?:\bpor\s+seguran[çc]a|\bat[ée]\s+(?:voc[êe]|tu)\s+(?:quitar|pagar|terminar|acabar)|\bfica\s+no\s+escrit[óo]rio)
+      | \bentrega\s+(?:o\s+)?(?:teu|seu)\s+passaporte
   - id: COER_PASSPORT_KEPT_PT
     tactic: coercion
     weight: 3.0
@@ -14819,12 +14903,7 @@ rules:
     describe: "The employer keeps or takes the workers' passports"
     describe-local:
       pt: "O empregador fica com ou retém os passaportes dos trabalhadores"
-    flags: [extended]
-    pattern: |
-      \b(?:empresa|chefe|patr[ãa]o|escrit[óo]rio|eles|ag[êe]ncia|supervisor)\s+(?:guarda|ret[ée]m|fica\s+com|pega|recolhe|guardam|ficam\s+com|pegam|recolhem|ret[êe]m)
-          \s+[^.!?\n]{0,20}?passaportes?\b
-      | \bpassaportes?\b[^.!?\n]{0,60}?(?:\bpor\s+seguran[çc]a|\bat[ée]\s+(?:voc[êe]|tu)\s+(?:quitar|pagar|terminar|acabar)|\bfica\s+no\s+escrit[óo]rio)
-      | \bentrega\s+(?:o\s+)?(?:teu|seu)\s+passaporte
+    meta: '__COER_PASSPORT_KEPT_PT_PAT && !__RETOLD_ACCOUNT'
     match:
       - "A empresa guarda os passaportes de todo mundo \"por segurança\"."
       - "Seu passaporte fica no escritório até você quitar."
@@ -14833,6 +14912,15 @@ rules:
       - "Guarde o passaporte no cofre do hotel."
     ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
 
+  - id: __COER_DEBT_FINE_PT_PAT
+    languages: [pt]
+    unless: [__COER_DEBT_FINE_ES_PAT]
+    flags: [extended]
+    pattern: |
+      \bse\s+(?:quiser\s+sair|sair|for\s+embora|desistir|pedir\s+demiss[ãa]o|fores\s+embora)\b[^.!?\n]{0,40}?\b(?:pag\w{1,4}|multa|d[íi]vida|deve|desconto)
+      | \bmulta\s+(?:rescis[óo]ria|por\s+(?:sa[íi]da|abandono|desist[êe]ncia))
+      | \bmulta\s+somad[oa]s?\s+(?:na|[àa])\s+(?:sua|tua)\s+d[íi]vida|\bsomad[oa]s?\s+(?:na|[àa])\s+(?:sua|tua)\s+d[íi]vida
+      | \b(?:paga|pagar|pagas)\s+(?:a\s+)?(?:passagem|o\s+visto|a\s+comida|o\s+alojamento)\s+de\s+volta\b
   - id: COER_DEBT_FINE_PT
     tactic: coercion
     weight: 2.5
@@ -14840,12 +14928,7 @@ rules:
     describe: "Threatens fines or debts (flight, visa, food) if the worker leaves or misses a quota"
     describe-local:
       pt: "Ameaça com multas ou dívidas (passagem, visto, comida) se o trabalhador sair ou não bater a meta"
-    flags: [extended]
-    pattern: |
-      \bse\s+(?:quiser\s+sair|sair|for\s+embora|desistir|pedir\s+demiss[ãa]o|fores\s+embora)\b[^.!?\n]{0,40}?\b(?:pag\w{1,4}|multa|d[íi]vida|deve|desconto)
-      | \bmulta\s+(?:rescis[óo]ria|por\s+(?:sa[íi]da|abandono|desist[êe]ncia))
-      | \bmulta\s+somad[oa]s?\s+(?:na|[àa])\s+(?:sua|tua)\s+d[íi]vida|\bsomad[oa]s?\s+(?:na|[àa])\s+(?:sua|tua)\s+d[íi]vida
-      | \b(?:paga|pagar|pagas)\s+(?:a\s+)?(?:passagem|o\s+visto|a\s+comida|o\s+alojamento)\s+de\s+volta\b
+    meta: '__COER_DEBT_FINE_PT_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Se quiser sair antes, paga US$ 8.000 de multa rescisória mais a passagem."
       - "Cada cliente que faltar são US$ 300 de multa somados na sua dívida."
@@ -14854,13 +14937,9 @@ rules:
       - "A passagem de ida é adiantada pela empresa e não é descontada."
     ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
 
-  - id: COER_CONFINE_THREAT_PT
-    tactic: coercion
-    weight: 3.0
+  - id: __COER_CONFINE_THREAT_PT_PAT
     languages: [pt]
-    describe: "Describes confinement, being sold on, or threats against the worker or the family"
-    describe-local:
-      pt: "Descreve confinamento, venda para outra empresa ou ameaças contra o trabalhador ou a família"
+    unless: [__COER_CONFINE_THREAT_ES_PAT]
     flags: [extended]
     pattern: |
       \bningu[ée]m\s+sai\s+(?:d[oa]\s+)?(?:complexo|pr[ée]dio|empresa|daqui)
@@ -14871,7 +14950,16 @@ rules:
       | \b(?:sabe|sabemos|j[áa]\s+sabe)\s+onde\s+(?:a\s+)?(?:tua|sua)\s+fam[íi]lia\s+mora
       | \bningu[ée]m\s+se\s+machuca\b
       | \b(?:eles|voc[êe]|sua\s+fam[íi]lia|tua\s+fam[íi]lia)\s+v[ãa]o\s+ter\s+problema
+  - id: COER_CONFINE_THREAT_PT
+    tactic: coercion
+    weight: 3.0
+    languages: [pt]
+    describe: "Describes confinement, being sold on, or threats against the worker or the family"
+    describe-local:
+      pt: "Descreve confinamento, venda para outra empresa ou ameaças contra o trabalhador ou a família"
+    meta: '__COER_CONFINE_THREAT_PT_PAT && !__RETOLD_ACCOUNT'
     match:
+      - "Mãe, tiraram-nos o passaporte e não nos deixam sair. Se não bater a meta levo multa. Liga para a embaixada."
       - "Falam que se a gente contar pra alguém vendem a gente pra outra empresa. Quem não bate meta fica trancado."
       - "A gente já sabe onde tua família mora. Bate tua meta e ninguém se machuca."
     nomatch:
@@ -14902,13 +14990,9 @@ rules:
     ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
 
   # ---------------------------------------------------------------- trafficking_lure
-  - id: TRAF_SEA_JOB_PT
-    tactic: trafficking_lure
-    weight: 1.5
+  - id: __TRAF_SEA_JOB_PT_PAT
     languages: [pt]
-    describe: "Offers customer-service, typing, online-marketing, chat, translation or game-testing jobs in a known scam-compound region"
-    describe-local:
-      pt: "Oferece vagas de atendimento ao cliente, digitação, marketing online, chat, tradução ou teste de jogos numa região conhecida pelos centros de golpes"
+    unless: [__TRAF_SEA_JOB_ES_PAT]
     flags: [extended]
     pattern: |
       \b(?:atendimento\s+ao\s+cliente|suporte\s+ao\s+cliente|apoio\s+ao\s+cliente|digita[çc][ãa]o|digitador\w{0,3}|marketing\s+(?:online|digital)|
@@ -14921,12 +15005,22 @@ rules:
           filipinas|manila|mal[áa]sia|kuala\s+lumpur|dubai|emirados|abu\s+dhabi|mae\s?sot)\b
           [^\n]{0,80}?\b(?:atendimento\s+ao\s+cliente|apoio\s+ao\s+cliente|suporte\s+ao\s+cliente|digita[çc][ãa]o|digitador\w{0,3}|marketing\s+(?:online|digital)|tradutor\w{0,3}|
           operador\w{0,3}\s+de\s+chat|teleoperador\w{0,3}|testador\w{0,3}|cassino\s+online|empresa\s+de\s+(?:investimentos|criptomoedas|trading|games))\b
+  - id: TRAF_SEA_JOB_PT
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [pt]
+    describe: "Offers customer-service, typing, online-marketing, chat, translation or game-testing jobs in a known scam-compound region"
+    describe-local:
+      pt: "Oferece vagas de atendimento ao cliente, digitação, marketing online, chat, tradução ou teste de jogos numa região conhecida pelos centros de golpes"
+    meta: '__TRAF_SEA_JOB_PT_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Precisamos de pessoal para trabalhar em Myanmar no apoio ao cliente."
       - "Tenho vaga de digitação numa empresa de marketing online no Camboja."
       - "Empresa de games contrata TESTADORES DE JOGOS em Myanmar."
       - "Trampo no Dubai, US$ 3.000/mês."
     nomatch:
+      - "O meu irmão foi para a Tailândia para um emprego de apoio ao cliente. Tiraram-lhe o passaporte e não o deixavam sair. Conseguiu sair em março depois de contactarmos a embaixada. Já está em casa, conto com autorização dele."
+      - "Trabajo de operador de chat en Filipinas, 1.600 USD + bonos."
       - "Assistente de contact center em Lisboa, 30h semanais."
       - "Viagem à Tailândia: os templos abrem às 8h."
     ref:
@@ -14937,6 +15031,7 @@ rules:
     tactic: trafficking_lure
     weight: 1.0
     languages: [pt]
+    unless: [TRAF_TRAVEL_PAID_ES]
     describe: "Says the flight, visa or housing is paid or provided by the employer"
     describe-local:
       pt: "Diz que a passagem, o visto ou o alojamento são pagos ou oferecidos pelo empregador"
@@ -14956,6 +15051,7 @@ rules:
     tactic: trafficking_lure
     weight: 2.5
     languages: [pt]
+    unless: [TRAF_TOURIST_VISA_ES]
     describe: "Tells the candidate to travel as a tourist, lie to immigration, or be driven across a border to the job"
     describe-local:
       pt: "Diz ao candidato para viajar como turista, mentir à imigração ou ser levado por terra através de uma fronteira"
@@ -14970,6 +15066,7 @@ rules:
       - "Tu vai como turista por Dubai e lá alguém te busca e leva até a empresa."
       - "Trouxeram a gente de van à noite, atravessando um rio."
     nomatch:
+      - "Entras como turista por Bangkok y de ahí te llevan en carro hasta la empresa."
       - "Costumam indicar a entrada como turista por um país terceiro."
       - "Os turistas podem visitar o rio de barco."
     ref:
@@ -14980,6 +15077,7 @@ rules:
     tactic: trafficking_lure
     weight: 1.0
     languages: [pt]
+    unless: [TRAF_NO_INTERVIEW_ES]
     describe: "Hires without any interview"
     describe-local:
       pt: "Contrata sem qualquer entrevista"
@@ -15031,6 +15129,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [pt]
+    unless: [LEGIT_INTERVIEW_PROCESS_ES]
     describe: "Describes a real hiring process: video, phone or in-person interviews, several rounds, tests or references"
     describe-local:
       pt: "Descreve um processo seletivo real: entrevistas por videochamada, telefone ou presenciais, várias etapas, provas ou referências"
@@ -15054,6 +15153,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [pt]
+    unless: [LEGIT_NEVER_ASK_PAY_ES]
     describe: "States that the employer never charges candidates or asks for money, codes or bank details, or that the process is free"
     describe-local:
       pt: "Indica que o empregador nunca cobra nem pede dinheiro, códigos ou dados bancários, ou que o processo é gratuito"
@@ -15076,6 +15176,7 @@ rules:
     tactic: legitimacy
     weight: -1.0
     languages: [pt]
+    unless: [LEGIT_CAREERS_PORTAL_ES]
     describe: "Sends applicants to an official careers page, employee portal, the job centre or the shop in person"
     describe-local:
       pt: "Encaminha para a página oficial de carreiras, o portal do colaborador, o centro de emprego ou a entrega presencial do currículo"
@@ -15090,6 +15191,7 @@ rules:
       - "Inscrições em carreiras.pflegebruecke.example"
       - "Candidate-se através da página de carreiras da empresa."
     nomatch:
+      - "Postula en careers.brightloop.example"
       - "Me chama no WhatsApp."
       - "Confirme seus dados em sine-vagas-beneficio.example"
 
@@ -15130,6 +15232,7 @@ rules:
     tactic: legitimacy
     weight: -1.0
     languages: [pt]
+    unless: [LEGIT_CONTRACT_SALARY_ES]
     describe: "States a formal contract (CLT, fixed-term) or gross salary and statutory benefits, as genuine adverts do"
     describe-local:
       pt: "Indica contrato formal (CLT, a termo) ou salário bruto e benefícios legais, como as vagas reais"
@@ -15142,19 +15245,15 @@ rules:
       | \b(?:acordo|conven[çc][ãa]o)\s+coletiv[oa]\b|\bmediante\s+nota\s+fiscal\b|\bsubs[íi]dio\s+de\s+turno\b
     match:
       - "Regime CLT, salário de R$ 5.400 + plano de saúde."
-      - "9.800€ brutos anuais para 20h semanais."
+      - "Regime de contrato sem termo, com subsídio de turno e seguro de saúde."
     nomatch:
+      - "1.020 € brutos al mes más plus de domingos."
       - "Ganhe R$ 300 por dia."
       - "Salário de US$ 3.000 livres por mês."
 
-  - id: LEGIT_SCAM_WARNING_PT
-    tactic: legitimacy
-    weight: -2.5
+  - id: __LEGIT_SCAM_WARNING_PT_PAT
     languages: [pt]
     unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT, __FIRST_PERSON_VICTIM_PT, __VICTIM_PLEA_PT]
-    describe: "Reads as a warning or news item about job scams rather than an offer"
-    describe-local:
-      pt: "É um alerta ou notícia sobre golpes de emprego, não uma oferta"
     flags: [extended]
     pattern: |
       \b(?:pol[íi]cia(?:\s+federal|\s+judici[áa]ria|\s+civil)?|pj|psp|gnr|embaixada|consulado|minist[ée]rio|banco\s+de\s+portugal|febraban|procon|
@@ -15165,6 +15264,14 @@ rules:
       | \bnenhum\s+empregador\s+precisa\b|\bn[ãa]o\s+somos\s+n[óo]s\b|\busando\s+o\s+nome\s+da\s+nossa\s+empresa\b
       | \b(?:os|as)\s+(?:criminosos|golpistas|v[íi]timas|burl[õo]es)\b|\bdica\s+de\s+seguran[çc]a\b|\bbloqueie\s+e\s+denuncie\b
       | \bpode\s+configurar\s+crime\b|\bbranqueamento\s+de\s+capitais\b
+  - id: LEGIT_SCAM_WARNING_PT
+    tactic: legitimacy
+    weight: -2.5
+    languages: [pt]
+    describe: "Reads as a warning or news item about job scams rather than an offer"
+    describe-local:
+      pt: "É um alerta ou notícia sobre golpes de emprego, não uma oferta"
+    meta: '__LEGIT_SCAM_WARNING_PT_PAT && !LEGIT_SCAM_WARNING_ES'
     match:
       - "A Polícia Federal alerta para falsas vagas de emprego."
       - "Se alguém oferecer emprego em troca de usar sua conta, é golpe."
@@ -15181,7 +15288,7 @@ rules:
     describe: "Moves the talk to a chat app and asks the candidate to pay first"
     describe-local:
       pt: "Leva a conversa para uma app de mensagens e pede ao candidato que pague primeiro"
-    meta: '(((OFF_MOVE_TO_APP_PT || RC_CHAT_ONLY_INTERVIEW_PT || __OFF_CHAT_APP) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_REFUND_PROMISE_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_OFFPLATFORM_FEE_ES'
+    meta: '(((__TW_OFF_MOVE_TO_APP_PT || __TW_RC_CHAT_ONLY_INTERVIEW_PT || __OFF_CHAT_APP) && (__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_REFUND_PROMISE_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_OFFPLATFORM_FEE_ES'
     match:
       - "A entrevista será aqui pelo Telegram. Antes de iniciar precisa fazer a capacitação, no valor de R$ 147, via Pix."
       - "Pague a taxa de inscrição de R$ 50 e me chama no WhatsApp."
@@ -15197,7 +15304,7 @@ rules:
     describe: "Asks the candidate to pay and gives only a free-mail address as the employer's contact"
     describe-local:
       pt: "Pede ao candidato que pague e dá como contacto do empregador apenas um e-mail gratuito"
-    meta: '(((IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_REFUND_PROMISE_PT || FEE_FAKE_CHECK_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_FREEMAIL_ES'
+    meta: '(((IMP_BRAND_FREEMAIL || __IMP_FREEMAIL) && (__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_REFUND_PROMISE_PT || __TW_FEE_FAKE_CHECK_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_FREEMAIL_ES'
     match:
       - "É obrigatório pagar a taxa de inscrição de R$ 80. Dúvidas: rh.empresa@hotmail.com"
       - "Os aprovados só precisam pagar a taxa do visto: R$ 1.750. Informações: contratacao.br@gmail.com"
@@ -15213,11 +15320,12 @@ rules:
     describe: "Task-scam mechanics (recharges, VIP levels, blocked withdrawals) paid in crypto (USDT, bitcoin)"
     describe-local:
       pt: "Mecânicas de golpe de tarefas (recargas, níveis VIP, saques bloqueados) pagas em cripto (USDT, bitcoin)"
-    meta: '((TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_TASK_RECHARGE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_WITHDRAW_BLOCKED_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_MECHANICS_BROAD_PT || __TW_TASK_WITHDRAW_FEE_PT) && __TASK_CRYPTO) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_TASK_CRYPTO_ES'
     match:
       - "Recarregue 100 USDT para desbloquear o próximo conjunto de tarefas."
-      - "Suba para o nível VIP2 com um depósito de 500 USDT."
+      - "O seu saldo ficou negativo: faça uma recarga de 200 USDT na carteira."
     nomatch:
+      - "Recarga 200 USDT para desbloquear tu saldo."
       - "Analista de compliance: monitorar transações em USDT."
       - "Recarregue o bilhete único antes de começar."
     ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
@@ -15229,11 +15337,12 @@ rules:
     describe: "Offers paid like or rating tasks (or task-scam mechanics) and moves the candidate to a chat app"
     describe-local:
       pt: "Oferece tarefas pagas de curtidas ou avaliações (ou mecânicas de golpe de tarefas) e leva o candidato para uma app de mensagens"
-    meta: '((TASK_LIKE_RATE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_RECHARGE_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK || OFF_HANDOFF_PT || OFF_CHAT_INVITE_BROAD_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_TASK_LIKE_RATE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_ENGAGE_PAID_PT || __TW_TASK_MECHANICS_BROAD_PT || __TW_TASK_WITHDRAW_FEE_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK || __TW_OFF_HANDOFF_PT || __TW_OFF_CHAT_INVITE_BROAD_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_TASK_OFFPLATFORM_ES'
     match:
       - "Curtir produtos de lojas online, R$ 10 por curtida, fale com minha colega no WhatsApp."
       - "Avalie hotéis e ganhe comissão por cada avaliação. Chama no Telegram."
     nomatch:
+      - "Dar me gusta a productos, 2€ por cada like, contacta a mi compañera por WhatsApp."
       - "Curtir produtos de lojas online, R$ 10 por curtida, cadastro no nosso site."
       - "Me chama no WhatsApp para a vaga de garçom."
     ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
@@ -15245,7 +15354,7 @@ rules:
     describe: "Task-scam 'debt' combined with threats or deadlines to force a new payment"
     describe-local:
       pt: "'Dívida' de golpe de tarefas combinada com ameaças ou prazos para forçar um novo pagamento"
-    meta: '((TASK_ORDER_MECHANICS_PT || TASK_RECHARGE_PT || TASK_WITHDRAW_BLOCKED_PT) && (COER_EXPOSURE_THREAT_PT || COER_DEBT_FINE_PT || URG_NOW_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((__TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_WITHDRAW_BLOCKED_PT) && (COER_EXPOSURE_THREAT_PT || __TW_COER_DEBT_FINE_PT || __TW_URG_NOW_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Sua conta de tarefas possui débito. Seu nome será negativado."
       - "O saldo ficou negativo. Se a recarga não for feita até as 20h, a conta é encerrada."
@@ -15261,7 +15370,7 @@ rules:
     describe: "A job in a scam-compound region with at least two classic lure features (travel paid, no interview, no experience, passport, age or language, chat app)"
     describe-local:
       pt: "Uma vaga numa região de centros de golpes com pelo menos dois sinais clássicos (viagem paga, sem entrevista, sem experiência, passaporte, idade ou idioma, app de mensagens)"
-    meta: '(TRAF_SEA_JOB_PT && 2 of (TRAF_TRAVEL_PAID_PT, TRAF_NO_INTERVIEW_PT, __TRAF_NO_EXPERIENCE_PT, __TRAF_PASSPORT_PT, __TRAF_AGE_LANG_PT, __OFF_CHAT_APP, PAY_EASY_HIGH_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '((__TW_TRAF_SEA_JOB_PT && 2 of (__TW_TRAF_TRAVEL_PAID_PT, __TW_TRAF_NO_INTERVIEW_PT, __TRAF_NO_EXPERIENCE_PT, __TRAF_PASSPORT_PT, __TRAF_AGE_LANG_PT, __OFF_CHAT_APP, __TW_PAY_EASY_HIGH_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_TRAF_PACKAGE_ES'
     match:
       - "Operador de chat nas Filipinas, passagem e visto pagos, não precisa experiência."
       - "Tradutores para Dubai, passagem por conta da empresa, idade máxima 30 anos."
@@ -15277,7 +15386,7 @@ rules:
     describe: "A job abroad (scam-compound region, tourist entry or paid travel) combined with a demand for secrecy"
     describe-local:
       pt: "Um trabalho no estrangeiro (região de centros de golpes, entrada como turista ou viagem paga) junto com um pedido de segredo"
-    meta: '((TRAF_SEA_JOB_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_PAID_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_TRAF_SEA_JOB_PT || __TW_TRAF_TOURIST_VISA_PT || __TW_TRAF_TRAVEL_PAID_PT) && (__TW_SECRET_DONT_TELL_PT || __TW_SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_TRAF_SECRECY_ES'
     match:
       - "Vaga no Camboja, passagem paga. Não fala pra tua família, diz que é viagem de férias."
       - "Tu vai como turista por Dubai. Apaga essa conversa."
@@ -15293,7 +15402,7 @@ rules:
     describe: "Asks for identity or bank data with no real interview (none at all, or only over chat)"
     describe-local:
       pt: "Pede dados de identidade ou bancários sem entrevista real (nenhuma, ou só por chat)"
-    meta: '(((DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || RC_SEND_CODE_PT) && (TRAF_NO_INTERVIEW_PT || __OFF_CHAT_APP || RC_CHAT_ONLY_INTERVIEW_PT || TRAF_SEA_JOB_PT || IMP_OFFICIAL_BODY_PT || __IMP_FREEMAIL)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_DATA_NO_INTERVIEW_ES'
+    meta: '(((__TW_DATA_BANK_CARD_PT || __TW_DATA_ID_DOCS_PT || __TW_DATA_BODY_FAMILY_PT || __TW_RC_SEND_CODE_PT) && (__TW_TRAF_NO_INTERVIEW_PT || __OFF_CHAT_APP || __TW_RC_CHAT_ONLY_INTERVIEW_PT || __TW_TRAF_SEA_JOB_PT || __TW_IMP_OFFICIAL_BODY_PT || __IMP_FREEMAIL)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_DATA_NO_INTERVIEW_ES'
     match:
       - "Sem entrevista. Preciso da foto do teu passaporte hoje ainda."
       - "Para agendar entrevista envie CPF e foto do RG para o e-mail vagas.rh.br@gmail.com"
@@ -15309,7 +15418,7 @@ rules:
     describe: "Promises easy, guaranteed or daily high pay and sends the candidate to a chat app"
     describe-local:
       pt: "Promete ganhos fáceis, garantidos ou diários altos e manda o candidato para uma app de mensagens"
-    meta: '((PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_NO_SKILL_EASY_PT || PAY_EXTRA_INCOME_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_PAY_GUARANTEED_PT || __TW_PAY_EASY_HIGH_PT || __TW_PAY_NO_SKILL_EASY_PT || PAY_EXTRA_INCOME_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_PAY_CHAT_APP_ES'
     match:
       - "Ganhe R$ 300 por dia, me chama no WhatsApp."
       - "Renda extra garantida, chama no Telegram."
@@ -15325,7 +15434,7 @@ rules:
     describe: "Moves money through the candidate's account and asks to keep it secret"
     describe-local:
       pt: "Movimenta dinheiro pela conta do candidato e pede segredo"
-    meta: '(((MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || FEE_FAKE_CHECK_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_SECRECY_ES'
+    meta: '(((__TW_MULE_LEND_ACCOUNT_PT || __TW_MULE_RECEIVE_FORWARD_PT || __TW_FEE_FAKE_CHECK_PT) && (__TW_SECRET_DONT_TELL_PT || __TW_SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_SECRECY_ES'
     match:
       - "Vai cair uns R$ 9 mil na tua conta, minha conta tá bloqueada. Não comenta com ninguém."
       - "Tu só passa pro Pix que eu te mandar. Apaga essa conversa."
@@ -15341,11 +15450,12 @@ rules:
     describe: "Remote access or a one-time code combined with banking, card details, crypto or task earnings"
     describe-local:
       pt: "Acesso remoto ou código de uso único junto com banco, dados de cartão, cripto ou ganhos de tarefas"
-    meta: '((RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT) && (DATA_BANK_CARD_PT || __TASK_CRYPTO || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_PLATFORM_JARGON_PT || TASK_WITHDRAW_BLOCKED_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_RC_REMOTE_ACCESS_PT || __TW_RC_UNOFFICIAL_APP_PT || __TW_RC_SEND_CODE_PT) && (__TW_DATA_BANK_CARD_PT || __TASK_CRYPTO || __TW_TASK_LIKE_RATE_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_WITHDRAW_BLOCKED_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_REMOTE_BANK_ES'
     match:
       - "Compartilhe a tela e abra o aplicativo do seu banco."
-      - "Instale o AnyDesk que eu te ajudo a comprar os USDT."
+      - "Baixa o AnyDesk que eu te ajudo a comprar os USDT."
     nomatch:
+      - "Instala AnyDesk y te ayudo a comprar los USDT."
       - "Instale o AnyDesk para a TI configurar o seu portátil."
       - "Abra o aplicativo do seu banco para ver o salário."
     ref: https://antifraudes.febraban.org.br/
@@ -15357,7 +15467,7 @@ rules:
     describe: "Puts a deadline on a payment, a code or personal data"
     describe-local:
       pt: "Põe um prazo urgente num pagamento, num código ou em dados pessoais"
-    meta: '((URG_LOSE_SPOT_PT || URG_NOW_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || RC_SEND_CODE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || TASK_RECHARGE_PT || TASK_WITHDRAW_BLOCKED_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_URG_LOSE_SPOT_PT || __TW_URG_NOW_PT) && (__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_RC_SEND_CODE_PT || __TW_DATA_BANK_CARD_PT || __TW_DATA_ID_DOCS_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_WITHDRAW_BLOCKED_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_URGENT_PAY_ES'
     match:
       - "Basta adquirir o kit inicial por R$ 89,90. Vagas limitadas, garanta a sua hoje!"
       - "Preciso da foto do teu passaporte ainda hoje pra emitir a passagem."
@@ -15366,6 +15476,14 @@ rules:
       - "Basta adquirir o kit inicial por R$ 89,90."
     ref: https://consumer.ftc.gov/articles/job-scams
 
+  - id: __COER_QUOTA_PENALTY_PT_PAT
+    languages: [pt]
+    unless: [__COER_QUOTA_PENALTY_ES_PAT]
+    flags: [extended]
+    pattern: |
+      \b(?:quem|se)\s+n[ãa]o\s+(?:bate|bater|cumpr\w{1,3}|atingir|atinge|chegar|chega)\s+(?:a\s+|tua\s+|sua\s+)?meta\b
+      | \bmeta\b[^.!?\n]{0,80}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}?){0,2}\b(?:multa\w{0,2}|trancad\w{1,3}|castig\w{1,3}|apanh\w{1,3}|desconta\w{0,3}\s+do\s+sal[áa]rio)
+      | \bcada\s+cliente\s+que\s+faltar\b
   - id: COER_QUOTA_PENALTY_PT
     tactic: coercion
     weight: 2.0
@@ -15373,16 +15491,13 @@ rules:
     describe: "Punishes workers who miss a quota (fines, being locked up, beatings)"
     describe-local:
       pt: "Castiga quem não bate a meta (multas, ficar trancado, agressões)"
-    flags: [extended]
-    pattern: |
-      \b(?:quem|se)\s+n[ãa]o\s+(?:bate|bater|cumpr\w{1,3}|atingir|atinge|chegar|chega)\s+(?:a\s+|tua\s+|sua\s+)?meta\b
-      | \bmeta\b[^.!?\n]{0,80}?(?:(?<=\d)\.(?=\d)[^.!?\n]{0,80}?){0,2}\b(?:multa\w{0,2}|trancad\w{1,3}|castig\w{1,3}|apanh\w{1,3}|desconta\w{0,3}\s+do\s+sal[áa]rio)
-      | \bcada\s+cliente\s+que\s+faltar\b
+    meta: '__COER_QUOTA_PENALTY_PT_PAT && !__RETOLD_ACCOUNT'
     match:
       - "A meta é de 5 clientes por dia; cada um que faltar dá 1.300 reais de multa."
       - "Quem não bate meta fica trancado."
       - "A meta é 5. Cada cliente que faltar são US$ 300 de multa."
     nomatch:
+      - "La meta son 5 clientes; cada cliente que falte son 300 USD de multa."
       - "Bônus trimestral se a equipe bater a meta de vendas."
       - "A meta da campanha é arrecadar 500 quilos de alimentos."
     ref: https://github.com/UNMigration/HTCDS/files/12143746/UNODC.Key.Indicators.of.TIP.for.Forced.Criminality.FINAL.pdf
@@ -15427,7 +15542,7 @@ rules:
     describe: "Offers money for the use of the candidate's account or for passing money on"
     describe-local:
       pt: "Oferece dinheiro pelo uso da conta do candidato ou por repassar dinheiro a terceiros"
-    meta: '(((MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && (__MULE_PAID_PT || __MULE_PER_ITEM_PAY_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_PAID_ES'
+    meta: '(((__TW_MULE_LEND_ACCOUNT_PT || __TW_MULE_RECEIVE_FORWARD_PT) && (__MULE_PAID_PT || __MULE_PER_ITEM_PAY_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_PAID_ES'
     match:
       - "Tô precisando alugar uma chave Pix. Te pago R$ 500 por semana."
       - "Procuro pessoas com conta em banco pra receber Pix, pago por operação."
@@ -15443,7 +15558,7 @@ rules:
     describe: "Control by force or debt combined with a ban on talking to anyone"
     describe-local:
       pt: "Controlo pela força ou por dívidas junto com a proibição de falar com alguém"
-    meta: '((COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_EXPOSURE_THREAT_PT) && (SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_COER_PASSPORT_KEPT_PT || __TW_COER_DEBT_FINE_PT || __TW_COER_CONFINE_THREAT_PT || __TW_COER_QUOTA_PENALTY_PT || COER_EXPOSURE_THREAT_PT) && (__TW_SECRET_DONT_TELL_PT || __TW_SECRET_DELETE_CHAT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_COER_SECRECY_ES'
     match:
       - "A gente já sabe onde tua família mora. Se contar pra alguém, eles vão ter problema."
       - "A empresa guarda os passaportes por segurança. Não fala nada pra tua família."
@@ -15459,7 +15574,7 @@ rules:
     describe: "An overseas job lure that pushes the candidate to leave or decide at once"
     describe-local:
       pt: "Uma oferta no estrangeiro que pressiona para partir ou decidir de imediato"
-    meta: '((TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT) && (URG_NOW_PT || URG_LOSE_SPOT_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_TRAF_SEA_JOB_PT || __TW_TRAF_TRAVEL_PAID_PT || __TW_TRAF_TOURIST_VISA_PT) && (__TW_URG_NOW_PT || __TW_URG_LOSE_SPOT_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_TRAF_URGENT_ES'
     match:
       - "Trampo no Dubai, passagem paga. Chama JÁ, últimas vagas."
       - "Testadores de jogos em Myanmar. Embarque ainda esta semana."
@@ -15475,7 +15590,7 @@ rules:
     describe: "Asks for money up front for a job abroad or one that needs no qualifications"
     describe-local:
       pt: "Pede dinheiro adiantado para um trabalho no estrangeiro ou que não exige qualificação"
-    meta: '(((FEE_CANDIDATE_MUST_PAY_PT || FEE_VISA_TRAVEL_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || __TRAF_NO_EXPERIENCE_PT || __TRAF_AGE_LANG_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_ABROAD_ES'
+    meta: '(((__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_VISA_TRAVEL_PT) && (__TW_TRAF_SEA_JOB_PT || __TW_TRAF_TRAVEL_PAID_PT || __TRAF_NO_EXPERIENCE_PT || __TRAF_AGE_LANG_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_ABROAD_ES'
     match:
       - "Navios de cruzeiro, não exige inglês fluente. Os aprovados só precisam pagar a taxa do visto."
       - "Operador de chat nas Filipinas. O custo do visto é de R$ 1.200."
@@ -15647,6 +15762,7 @@ rules:
     tactic: remote_control
     weight: 2.0
     languages: [pt]
+    unless: [RC_CHAT_ONLY_WORK_ES]
     describe: "Says all work and instructions come only by chat, the boss is never met, or the recruiter acts on the candidate's device"
     describe-local:
       pt: "Diz que todo o trabalho e as ordens chegam só por chat, que nunca se vê o chefe ou que o recrutador mexe no aparelho do candidato"
@@ -15686,6 +15802,7 @@ rules:
     tactic: remote_control
     weight: 2.0
     languages: [pt]
+    unless: [RC_REMOTE_TOOL_BROAD_ES]
     describe: "Asks to install remote-access software, or an app from a link with every permission, or to read out the access ID"
     describe-local:
       pt: "Pede para instalar um programa de acesso remoto, ou uma app por link com todas as permissões, ou para ditar o ID de acesso"
@@ -15711,6 +15828,7 @@ rules:
       - "Baixa o app por este link e dá todas as permissões que ele pedir."
       - "Diga-me o ID e a palavra-passe que aparecem."
     nomatch:
+      - "Instala AnyDesk para configurar tu cuenta."
       - "Não instale o AnyDesk se um recrutador pedir."
       - "Descarregue a app oficial de ponto na Google Play."
     ref: https://consumer.ftc.gov/articles/job-scams
@@ -15736,7 +15854,7 @@ rules:
     describe: "Asks the candidate to forward a code or verification number they received"
     describe-local:
       pt: "Pede ao candidato que reencaminhe um código ou número de verificação que recebeu"
-    meta: '__RC_CODE_HANDOVER_PT && __RC_CODE_RECEIVED_PT'
+    meta: '(__RC_CODE_HANDOVER_PT && __RC_CODE_RECEIVED_PT) && !RC_CODE_HANDOVER_ES'
     match:
       - "Envie o seu usuário e o código que chegar por SMS."
       - "Vai chegar uma mensagem com um número de seis dígitos, me reenvia por favor."
@@ -15794,6 +15912,7 @@ rules:
     tactic: task_scam
     weight: 2.0
     languages: [pt]
+    unless: [TASK_ENGAGE_PAID_ES]
     describe: "Pays for likes, follows, subscriptions, reviews, ratings, ad clicks or views, often against a screenshot"
     describe-local:
       pt: "Paga para curtir, seguir, inscrever-se, avaliar, clicar em anúncios ou assistir vídeos, muitas vezes com print"
@@ -15814,8 +15933,9 @@ rules:
       - "Ganhe 3 reais por cada avaliação que deixar no Google."
       - "Avalie restaurantes no Google Maps com 5 estrelas e receba 3 euros por avaliação."
       - "Curta estes posts e reenvie o print."
-      - "Pagamos para assistir vídeos e dar like."
+      - "Pagamos para assistir vídeos e curtir publicações."
     nomatch:
+      - "Dar like a videos, te pagamos 3 euros por tarea."
       - "Avaliamos a sua candidatura e respondemos em 10 dias."
       - "Siga as instruções do manual no turno da noite."
     ref: https://consumer.ftc.gov/consumer-alerts/2023/12/paid-make-online-reviews-thats-task-scam
@@ -15824,6 +15944,7 @@ rules:
     tactic: task_scam
     weight: 2.0
     languages: [pt]
+    unless: [TASK_MECHANICS_BROAD_ES]
     describe: "Uses task-platform mechanics: prepaid or welfare tasks, optimizing product data, buying products with your balance for a refund plus commission"
     describe-local:
       pt: "Usa mecânicas de plataformas de tarefas: tarefas pré-pagas ou de bem-estar, otimizar dados de produtos, comprar com o saldo e receber reembolso mais comissão"
@@ -15846,7 +15967,7 @@ rules:
     match:
       - "Só precisa de 15 minutos por dia para completar pedidos numa loja virtual."
       - "Precisa de gente para impulsionar pedidos pelo celular, damos R$ 20 de boas-vindas."
-      - "Processamento online de pedidos de comerciantes, salário diário."
+      - "Processamento online de encomendas de lojistas, salário diário."
       - "Se aparecer um pedido de luxo tem de recarregar para completar."
       - "Primeiro faz 3 tarefas grátis e depois as tarefas pré-pagas."
       - "Otimizar dados de produtos e receber comissão por cada pedido enviado."
@@ -15860,6 +15981,7 @@ rules:
     tactic: task_scam
     weight: 2.5
     languages: [pt]
+    unless: [TASK_WITHDRAW_FEE_ES]
     describe: "Says the candidate must pay, recharge or deposit before withdrawing earnings, or that the balance is frozen"
     describe-local:
       pt: "Diz que é preciso pagar, recarregar ou depositar antes de sacar os ganhos, ou que o saldo está congelado"
@@ -15872,9 +15994,10 @@ rules:
       | \bconta\s+de\s+(?:colaborador|trabalhador|funcion[áa]rio|usu[áa]rio|tarefas|membro)\s+(?:est[áa]|ficou|foi)\s+(?:congelada|bloqueada|suspensa)\b
     match:
       - "A sua conta de colaborador foi congelada por operação incorreta."
-      - "Para sacar deve pagar uma taxa de verificação da sua conta."
-      - "O seu saldo está congelado; recarregue 300 reais para sacar."
+      - "Para levantar o dinheiro tem de pagar uma taxa de verificação da sua conta."
+      - "O seu saldo ficou congelado; recarregue 300 reais para conseguir sacar."
     nomatch:
+      - "Tu saldo está congelado, recarga 300 dólares."
       - "Banco: a sua conta foi bloqueada por acesso desconhecido."
       - "Para levantar o uniforme passe pelo armazém."
       - "O saldo de férias está no portal."
@@ -15907,7 +16030,7 @@ rules:
     describe: "Money arrives in the candidate's own account and must be withdrawn, converted or sent on, keeping a cut"
     describe-local:
       pt: "Cai dinheiro na conta do candidato, que deve sacá-lo, convertê-lo ou repassá-lo ficando com uma parte"
-    meta: '(__MULE_ACCOUNT_FLOW_PT && !MULE_RECEIVE_FORWARD_PT && !MULE_LEND_ACCOUNT_PT) && !MULE_ACCOUNT_FLOW_ES'
+    meta: '(__MULE_ACCOUNT_FLOW_PT && (!MULE_RECEIVE_FORWARD_PT && !MULE_RECEIVE_FORWARD_ES) && (!MULE_LEND_ACCOUNT_PT && !MULE_LEND_ACCOUNT_ES)) && !MULE_ACCOUNT_FLOW_ES'
     match:
       - "Precisamos que receba transferências dos nossos clientes e as reenvie pela Binance."
       - "Procuro gente que receba transferências por mim, fica com 15 por cento."
@@ -16072,7 +16195,7 @@ rules:
     describe: "Promises a stated income for little effort: no experience, a few minutes a day, guaranteed or paid every day"
     describe-local:
       pt: "Promete um rendimento concreto por pouco esforço: sem experiência, poucos minutos por dia, garantido ou pago todos os dias"
-    meta: '__PAY_EARN_EASY_PT && !LEGIT_CONTRACT_SALARY_PT && !LEGIT_INTERVIEW_PROCESS_PT'
+    meta: '(__PAY_EARN_EASY_PT && (!LEGIT_CONTRACT_SALARY_PT && !LEGIT_CONTRACT_SALARY_ES) && (!LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_INTERVIEW_PROCESS_ES)) && !PAY_EARN_EASY_BROAD_ES'
     match:
       - "Só precisa de 15 minutos por dia. Ganho diário 50-300 USD."
       - "Ganha entre R$ 60 e R$ 200 por dia e saca quando quiser."
@@ -16090,6 +16213,7 @@ rules:
     tactic: impersonation
     weight: 1.5
     languages: [pt]
+    unless: [IMP_BRAND_HIRING_BROAD_ES]
     describe: "Claims to recruit for a big brand, job board or staffing agency in an unsolicited message (HR of, on behalf of, official assistant)"
     describe-local:
       pt: "Diz recrutar para uma grande marca, site de empregos ou agência numa mensagem não solicitada (RH da, em nome da, assistente oficial)"
@@ -16104,12 +16228,13 @@ rules:
           (?:[^.!?\n]|\.\d){0,80}?\b(?:casa|celular|telem[óo]vel|whats\w*|zap|telegram|di[áa]rio|dia|meio\s+per[íi]odo|tempo\s+parcial|comiss\w+|curtir|consultora?|online)
       | \b(?:amazon|mercado\s+livre|tiktok|shein|netflix|booking|coca[\s-]?cola|magalu|shopee)\b(?:[^.!?\n]|\.\d){0,60}?\b(?:vaga|emprego|trabalho)\s+(?:de\s+)?(?:meio\s+per[íi]odo|tempo\s+parcial|em\s+casa|remoto|home\s+office)
     match:
-      - "Somos prestadores da Amazon e procuramos pessoas para dar 5 estrelas."
-      - "Somos de uma agência parceira da Amazon com tarefas de avaliação."
-      - "Olá, sou a Laura do departamento de Recursos Humanos da Amazon. Temos uma vaga de meio período."
+      - "Trabalho para a Amazon e procuro pessoas para dar 5 estrelas."
+      - "Estamos a recrutar em nome da Amazon: pessoas para dar 5 estrelas a produtos."
+      - "Olá, sou a Laura da equipa de recrutamento da Amazon. Temos uma vaga de meio período."
       - "Escrevo em nome da Randstad: o seu perfil foi selecionado para um emprego remoto."
       - "Magazine Luiza contrata: trabalho online pelo celular, 1 a 2 horas por dia."
     nomatch:
+      - "Hola, soy Laura del departamento de Recursos Humanos de Amazon. Tenemos una vacante de medio tiempo."
       - "Comprei uns ténis na Amazon e chegaram estragados."
       - "Trabalhei cinco anos no armazém da Zara."
     ref: https://consumer.ftc.gov/articles/job-scams
@@ -16118,6 +16243,7 @@ rules:
     tactic: impersonation
     weight: 2.0
     languages: [pt]
+    unless: [IMP_OFFICIAL_JOB_ASSIGNED_ES]
     describe: "A labour ministry or public employment service supposedly assigns a job and asks to confirm by link, chat or free-mail"
     describe-local:
       pt: "Um suposto ministério do trabalho ou serviço público de emprego atribui uma vaga e pede confirmação por link, chat ou e-mail gratuito"
@@ -16138,6 +16264,7 @@ rules:
     tactic: urgency
     weight: 1.5
     languages: [pt]
+    unless: [URG_DEADLINE_BROAD_ES]
     describe: "Presses with a short deadline, last places, or losing the place or the account if the reader waits"
     describe-local:
       pt: "Pressiona com um prazo curto, últimas vagas ou com perder a vaga ou a conta se esperar"
@@ -16173,8 +16300,9 @@ rules:
       - "Hoje é o último dia para se inscrever."
       - "Últimas 3 vagas! Responda hoje ou vai perder o seu lugar."
       - "A oferta expira em 24 horas, confirme já."
-      - "Tem 30 minutos para completar a tarefa, senão a sua conta será congelada."
+      - "Tem 30 minutos para concluir a tarefa, senão a conta fica bloqueada."
     nomatch:
+      - "Tienes 30 minutos para completar la tarea, si no tu cuenta será congelada."
       - "O tempo corre rápido quando se trabalha em equipa."
       - "O prazo de candidatura termina a 30 de junho."
       - "Ficam pendentes duas entrevistas esta semana."
@@ -16184,6 +16312,7 @@ rules:
     tactic: secrecy
     weight: 2.0
     languages: [pt]
+    unless: [SECRET_KEEP_QUIET_BROAD_ES]
     describe: "Tells the candidate not to tell family, friends, the bank or the police, to keep the job secret, or to give a cover story"
     describe-local:
       pt: "Pede para não contar nada à família, amigos, banco ou polícia, manter o trabalho em segredo ou dar uma desculpa"
@@ -16227,13 +16356,9 @@ rules:
       - "Conte à sua família onde vai trabalhar."
     ref: https://www.unodc.org/roseap/en/2023/08/cyberscam-hubs-southeast-asia/story.html
 
-  - id: COER_LEAVE_PENALTY_BROAD_PT
-    tactic: coercion
-    weight: 2.0
+  - id: __COER_LEAVE_PENALTY_BROAD_PT_PAT
     languages: [pt]
-    describe: "Threatens debt, fines, reports, exposure or harm to family if the worker leaves, fails quotas or does not pay; or keeps passport or phone"
-    describe-local:
-      pt: "Ameaça com dívidas, multas, denúncias, expor dados ou prejudicar a família se o trabalhador sair, não cumprir ou não pagar; ou retém passaporte ou telefone"
+    unless: [__COER_LEAVE_PENALTY_BROAD_ES_PAT]
     flags: [extended]
     pattern: |
       \b(?:se\s+quiser\s+(?:sair|ir\s+embora|desistir|voltar)|se\s+quiseres\s+(?:sair|ir\s+embora|desistir)|se\s+(?:abandonar|desistir|sair|for\s+embora|largar\s+o\s+trabalho)|
@@ -16261,6 +16386,14 @@ rules:
       | \bentreg\w{1,4}\s+o\s+(?:seu\s+|teu\s+)?passaporte\s+(?:ao|[àa])\s+(?:chefe|respons[áa]vel|supervisor[a]?|empresa|agente|patr[ãa]o)\b
       | \bningu[ée]m\s+sai\s+sem\s+(?:autoriza[çc][ãa]o|permiss[ãa]o)\b
       | \bse\s+n[ãa]o\s+(?:cumprir|bater|atingir)\b(?:[^.!?\n]|\.\d){0,60}?\bn[ãa]o\s+(?:come|recebe|dorme|descansa)\b
+  - id: COER_LEAVE_PENALTY_BROAD_PT
+    tactic: coercion
+    weight: 2.0
+    languages: [pt]
+    describe: "Threatens debt, fines, reports, exposure or harm to family if the worker leaves, fails quotas or does not pay; or keeps passport or phone"
+    describe-local:
+      pt: "Ameaça com dívidas, multas, denúncias, expor dados ou prejudicar a família se o trabalhador sair, não cumprir ou não pagar; ou retém passaporte ou telefone"
+    meta: '__COER_LEAVE_PENALTY_BROAD_PT_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Se não cumprir a meta, não come e não recebe. Aqui ninguém sai sem autorização do chefe."
       - "Se decidir deixar o trabalho, a sua família vai ter de pagar os 4.000 dólares da viagem."
@@ -16280,6 +16413,7 @@ rules:
     tactic: trafficking_lure
     weight: 1.5
     languages: [pt]
+    unless: [TRAF_TRAVEL_DEBT_ES]
     describe: "The employer or agency advances the flight, visa or housing abroad, to be repaid from wages, or covers every travel cost"
     describe-local:
       pt: "A empresa ou agência adianta o voo, o visto ou o alojamento no exterior, a descontar do salário, ou paga toda a viagem"
@@ -16311,23 +16445,19 @@ rules:
       - "Arranjei trampo em Dubai, mandaram a passagem e não paguei nada."
       - "Precisa-se de meninas para trabalhar como anfitriãs no Japão, emprestamos o dinheiro da viagem."
       - "Vim trabalhar no Laos, o patrão paga o voo."
-      - "Vaga em Myawaddy, buscamos no aeroporto."
+      - "O patrão adianta a passagem e depois desconta do ordenado."
       - "A agência adianta o voo e o visto e desconta do salário."
       - "Nós pagamos a passagem, você devolve com o primeiro salário."
     nomatch:
+      - "Trabajo en Myawaddy, te recogemos en Bangkok."
       - "Ganhe uma viagem grátis para dois no sorteio de Natal."
       - "O empregador cobre o alojamento segundo o acordo coletivo."
       - "O bilhete de comboio é reembolsado com a nota de despesas."
     ref: https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
 
-  - id: LEGIT_SCAM_ADVICE_PT
-    tactic: legitimacy
-    weight: -1.5
+  - id: __LEGIT_SCAM_ADVICE_PT_PAT
     languages: [pt]
     unless: [__CHAT_HANDLE, OFF_APP_CONTACT_ID, OFF_CHAT_LINK, __DIRECT_OFFER_PT, __FIRST_PERSON_VICTIM_PT, __VICTIM_PLEA_PT]
-    describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
-    describe-local:
-      pt: "Aconselha o leitor sobre um golpe (é crime, denuncie, não pague) em vez de fazer uma oferta"
     flags: [extended]
     pattern: |
       (?<!\bn[ãa]o\s)\b(?:[ée]|isso\s+[ée])\s+(?:um\s+)?(?:crime|golpe|fraude|burla)\b
@@ -16339,12 +16469,21 @@ rules:
       | \bo\s+que\s+[ée]\s+uma\s+['\"“]?conta\s+laranja\b
       | \b(?:pol[íi]cia(?:\s+(?:civil|federal|judici[áa]ria))?|psp|gnr|pj|minist[ée]rio\s+p[úu]blico|procon|febraban)\s+(?:\w{1,15}\s+)?(?:alerta|avisa|adverte|lembra|recomenda)\b
       | \bfalsas\s+ofertas\b|\bofertas\s+falsas\b|\b(?:as|suas)\s+v[íi]timas\b|\bos\s+(?:golpistas|burl[õo]es|criminosos|estelionat[áa]rios)\b
+  - id: LEGIT_SCAM_ADVICE_PT
+    tactic: legitimacy
+    weight: -1.5
+    languages: [pt]
+    describe: "Advises the reader about a scam (it is a crime, report it, do not pay) rather than making an offer"
+    describe-local:
+      pt: "Aconselha o leitor sobre um golpe (é crime, denuncie, não pague) em vez de fazer uma oferta"
+    meta: '__LEGIT_SCAM_ADVICE_PT_PAT && !LEGIT_SCAM_ADVICE_ES'
     match:
       - "A Polícia Civil avisa sobre falsas ofertas de emprego pelo WhatsApp."
       - "Se já aconteceu, pare de movimentar e procure sua instituição."
       - "Te ofereceram dinheiro para emprestar sua conta? Isso é conta laranja e é crime. Denuncie ao banco."
       - "Se lhe pedirem para pagar para trabalhar, desconfie."
     nomatch:
+      - "La Policía alerta de falsas ofertas de empleo."
       - "Não é golpe, é trabalho sério em casa."
       - "Pague a inscrição e comece hoje."
     ref: https://antifraudes.febraban.org.br/
@@ -16356,10 +16495,11 @@ rules:
     describe: "A big-brand or official recruiter who moves the candidate to a chat app"
     describe-local:
       pt: "Um suposto recrutador de uma grande marca ou órgão oficial que leva o candidato para uma app de mensagens"
-    meta: '((IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || IMP_BRAND_RECRUITER_PT || IMP_OFFICIAL_BODY_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_IMP_BRAND_HIRING_BROAD_PT || __TW_IMP_OFFICIAL_JOB_ASSIGNED_PT || __TW_IMP_BRAND_RECRUITER_PT || __TW_IMP_OFFICIAL_BODY_PT) && (__OFF_CHAT_APP || OFF_CHAT_LINK)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_IMP_CHAT_ES'
     match:
       - "Olá, sou do RH da Amazon, me adiciona no WhatsApp +55 11 90000-1111."
     nomatch:
+      - "Hola, soy de Recursos Humanos de Amazon, agrégame al WhatsApp +52 55 0000 1111."
       - "Sou do RH da Amazon, candidate-se em amazon.jobs."
       - "Me adiciona no WhatsApp para falarmos do turno."
     ref: https://consumer.ftc.gov/articles/job-scams
@@ -16371,7 +16511,7 @@ rules:
     describe: "A money-mule request that also promises a cut or commission"
     describe-local:
       pt: "Um pedido de conta laranja que também promete uma parte ou comissão"
-    meta: '(((MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_RECEIVE_FORWARD_PT || MULE_LEND_ACCOUNT_PT) && (__MULE_PAID_PT || __TASK_CRYPTO || __MULE_CRYPTO_PT) && !COMBO_MULE_PAID_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_COMMISSION_ES'
+    meta: '(((__TW_MULE_ACCOUNT_FLOW_PT || __TW_MULE_ACCOUNT_TRADE_PT || __TW_MULE_GOODS_FORWARD_PT || __TW_MULE_RECEIVE_FORWARD_PT || __TW_MULE_LEND_ACCOUNT_PT) && (__MULE_PAID_PT || __TASK_CRYPTO || __MULE_CRYPTO_PT) && (!COMBO_MULE_PAID_PT && !COMBO_MULE_PAID_ES)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_COMMISSION_ES'
     match:
       - "Recebe dinheiro de clientes na sua conta do Nubank e repassa por cripto para a nossa carteira."
       - "Vai receber pagamentos de clientes na sua conta e transferir para a sede, com comissão por operação."
@@ -16391,7 +16531,7 @@ rules:
     describe: "A money-mule request that insists it is legal, riskless or common"
     describe-local:
       pt: "Um pedido de conta laranja que insiste que é legal, sem risco ou comum"
-    meta: '(((MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT) && __MULE_REASSURE_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_REASSURE_ES'
+    meta: '(((__TW_MULE_ACCOUNT_FLOW_PT || __TW_MULE_ACCOUNT_TRADE_PT || __TW_MULE_GOODS_FORWARD_PT || __TW_MULE_LEND_ACCOUNT_PT || __TW_MULE_RECEIVE_FORWARD_PT) && __MULE_REASSURE_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_MULE_REASSURE_ES'
     match:
       - "Te pago R$ 300 para abrir uma conta no seu nome e me passar o acesso. É legal, muita gente faz."
     nomatch:
@@ -16407,7 +16547,7 @@ rules:
     describe: "Asks for secrecy about a job that also involves money, accounts, documents or codes"
     describe-local:
       pt: "Pede segredo sobre um trabalho que também envolve dinheiro, contas, documentos ou códigos"
-    meta: '((SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT || SECRET_KEEP_QUIET_BROAD_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && !COMBO_MULE_SECRECY_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_SECRET_DONT_TELL_PT || __TW_SECRET_DELETE_CHAT_PT || __TW_SECRET_KEEP_QUIET_BROAD_PT) && (__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_VISA_TRAVEL_PT || __TW_FEE_PAY_TO_START_BROAD_PT || __TW_FEE_REFUND_PROMISE_PT || __TW_MULE_LEND_ACCOUNT_PT || __TW_MULE_RECEIVE_FORWARD_PT || __TW_MULE_PARCEL_PT || __TW_MULE_RELABEL_PT || __TW_MULE_ACCOUNT_FLOW_PT || __TW_MULE_ACCOUNT_TRADE_PT || __TW_MULE_GOODS_FORWARD_PT || __TW_DATA_BANK_CARD_PT || __TW_DATA_ID_DOCS_PT || __TW_DATA_BODY_FAMILY_PT || __TW_DATA_ID_PHOTO_BROAD_PT || __TW_DATA_CREDENTIALS_BROAD_PT || __TW_DATA_PERSONAL_BUNDLE_PT || __TW_TASK_LIKE_RATE_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_WITHDRAW_BLOCKED_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_ENGAGE_PAID_PT || __TW_TASK_MECHANICS_BROAD_PT || __TW_TASK_WITHDRAW_FEE_PT || __TW_RC_CHAT_ONLY_INTERVIEW_PT || __TW_RC_REMOTE_ACCESS_PT || __TW_RC_UNOFFICIAL_APP_PT || __TW_RC_SEND_CODE_PT || __TW_RC_CHAT_ONLY_WORK_PT || __TW_RC_REMOTE_TOOL_BROAD_PT || __TW_RC_CODE_HANDOVER_PT) && (!COMBO_MULE_SECRECY_PT && !COMBO_MULE_SECRECY_ES)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_SECRET_MONEY_ES'
     match:
       - "Envie foto do RG frente e verso para o cadastro. Não conte a ninguém sobre este trabalho."
     nomatch:
@@ -16421,7 +16561,7 @@ rules:
     describe: "Presses for a quick answer while asking for money, data, codes or task deposits"
     describe-local:
       pt: "Pressiona por uma resposta rápida enquanto pede dinheiro, dados, códigos ou depósitos de tarefas"
-    meta: '((URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT || TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT) && !COMBO_URGENT_PAY_PT && !COMBO_TRAF_URGENT_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_URG_LOSE_SPOT_PT || __TW_URG_NOW_PT || __TW_URG_DEADLINE_BROAD_PT) && (__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_VISA_TRAVEL_PT || __TW_FEE_PAY_TO_START_BROAD_PT || __TW_FEE_REFUND_PROMISE_PT || __TW_DATA_BANK_CARD_PT || __TW_DATA_ID_DOCS_PT || __TW_DATA_BODY_FAMILY_PT || __TW_DATA_ID_PHOTO_BROAD_PT || __TW_DATA_CREDENTIALS_BROAD_PT || __TW_DATA_PERSONAL_BUNDLE_PT || __TW_TASK_LIKE_RATE_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_WITHDRAW_BLOCKED_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_ENGAGE_PAID_PT || __TW_TASK_MECHANICS_BROAD_PT || __TW_TASK_WITHDRAW_FEE_PT || __TW_MULE_LEND_ACCOUNT_PT || __TW_MULE_RECEIVE_FORWARD_PT || __TW_MULE_PARCEL_PT || __TW_MULE_RELABEL_PT || __TW_MULE_ACCOUNT_FLOW_PT || __TW_MULE_ACCOUNT_TRADE_PT || __TW_MULE_GOODS_FORWARD_PT || __TW_RC_CHAT_ONLY_INTERVIEW_PT || __TW_RC_REMOTE_ACCESS_PT || __TW_RC_UNOFFICIAL_APP_PT || __TW_RC_SEND_CODE_PT || __TW_RC_CHAT_ONLY_WORK_PT || __TW_RC_REMOTE_TOOL_BROAD_PT || __TW_RC_CODE_HANDOVER_PT || __TW_TRAF_SEA_JOB_PT || __TW_TRAF_TRAVEL_PAID_PT || __TW_TRAF_TOURIST_VISA_PT || __TW_TRAF_TRAVEL_DEBT_PT) && (!COMBO_URGENT_PAY_PT && !COMBO_URGENT_PAY_ES) && (!COMBO_TRAF_URGENT_PT && !COMBO_TRAF_URGENT_ES)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_URGENT_MONEY_ES'
     match:
       - "Curta estes posts e reenvie o print. A oferta expira em 24 horas."
     nomatch:
@@ -16435,7 +16575,7 @@ rules:
     describe: "Remote control or chat-only handling combined with tasks, fees, accounts or personal data"
     describe-local:
       pt: "Controlo remoto ou contacto só por chat junto com tarefas, pagamentos, contas ou dados pessoais"
-    meta: '((RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && (TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_REMOTE_BANK_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_RC_CHAT_ONLY_INTERVIEW_PT || __TW_RC_REMOTE_ACCESS_PT || __TW_RC_UNOFFICIAL_APP_PT || __TW_RC_SEND_CODE_PT || __TW_RC_CHAT_ONLY_WORK_PT || __TW_RC_REMOTE_TOOL_BROAD_PT || __TW_RC_CODE_HANDOVER_PT) && (__TW_TASK_LIKE_RATE_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_WITHDRAW_BLOCKED_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_ENGAGE_PAID_PT || __TW_TASK_MECHANICS_BROAD_PT || __TW_TASK_WITHDRAW_FEE_PT || __TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_VISA_TRAVEL_PT || __TW_FEE_PAY_TO_START_BROAD_PT || __TW_FEE_REFUND_PROMISE_PT || __TW_MULE_LEND_ACCOUNT_PT || __TW_MULE_RECEIVE_FORWARD_PT || __TW_MULE_PARCEL_PT || __TW_MULE_RELABEL_PT || __TW_MULE_ACCOUNT_FLOW_PT || __TW_MULE_ACCOUNT_TRADE_PT || __TW_MULE_GOODS_FORWARD_PT || __TW_DATA_BANK_CARD_PT || __TW_DATA_ID_DOCS_PT || __TW_DATA_BODY_FAMILY_PT || __TW_DATA_ID_PHOTO_BROAD_PT || __TW_DATA_CREDENTIALS_BROAD_PT || __TW_DATA_PERSONAL_BUNDLE_PT) && (!COMBO_REMOTE_BANK_PT && !COMBO_REMOTE_BANK_ES)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_RC_MONEY_ES'
     match:
       - "Todo o trabalho é por mensagens. Pague a taxa de cadastro de R$ 49,90 via Pix."
     nomatch:
@@ -16449,7 +16589,7 @@ rules:
     describe: "Asks for documents, card or bank details with pressure, a brand claim, a chat app or a pay promise"
     describe-local:
       pt: "Pede documentos, cartão ou dados bancários com pressa, uma marca, uma app de mensagens ou promessa de pagamento"
-    meta: '(((DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || __OFF_CHAT_APP || OFF_CHAT_LINK || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && !COMBO_DATA_NO_INTERVIEW_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_DATA_CONTEXT_ES'
+    meta: '(((__TW_DATA_BANK_CARD_PT || __TW_DATA_ID_DOCS_PT || __TW_DATA_BODY_FAMILY_PT || __TW_DATA_ID_PHOTO_BROAD_PT || __TW_DATA_CREDENTIALS_BROAD_PT || __TW_DATA_PERSONAL_BUNDLE_PT) && (__TW_URG_LOSE_SPOT_PT || __TW_URG_NOW_PT || __TW_URG_DEADLINE_BROAD_PT || __TW_IMP_OFFICIAL_BODY_PT || __TW_IMP_BRAND_HIRING_BROAD_PT || __TW_IMP_OFFICIAL_JOB_ASSIGNED_PT || __OFF_CHAT_APP || OFF_CHAT_LINK || __TW_PAY_GUARANTEED_PT || __TW_PAY_EASY_HIGH_PT || __TW_PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || __TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_VISA_TRAVEL_PT || __TW_FEE_PAY_TO_START_BROAD_PT || __TW_FEE_REFUND_PROMISE_PT) && (!COMBO_DATA_NO_INTERVIEW_PT && !COMBO_DATA_NO_INTERVIEW_ES)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_DATA_CONTEXT_ES'
     match:
       - "Me manda foto do RG frente e verso. A oferta expira em 24 horas."
     nomatch:
@@ -16463,7 +16603,7 @@ rules:
     describe: "Threats, debt or confinement combined with an overseas job, a fee or task deposits"
     describe-local:
       pt: "Ameaças, dívida ou confinamento junto com emprego no exterior, uma taxa ou depósitos de tarefas"
-    meta: '((COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT) && (TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT) && !COMBO_COER_SECRECY_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_COER_PASSPORT_KEPT_PT || __TW_COER_DEBT_FINE_PT || __TW_COER_CONFINE_THREAT_PT || __TW_COER_QUOTA_PENALTY_PT || __TW_COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT) && (__TW_TRAF_SEA_JOB_PT || __TW_TRAF_TRAVEL_PAID_PT || __TW_TRAF_TOURIST_VISA_PT || __TW_TRAF_TRAVEL_DEBT_PT || __TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_VISA_TRAVEL_PT || __TW_FEE_PAY_TO_START_BROAD_PT || __TW_FEE_REFUND_PROMISE_PT || __TW_TASK_LIKE_RATE_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_WITHDRAW_BLOCKED_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_ENGAGE_PAID_PT || __TW_TASK_MECHANICS_BROAD_PT || __TW_TASK_WITHDRAW_FEE_PT) && (!COMBO_COER_SECRECY_PT && !COMBO_COER_SECRECY_ES)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_COER_ABROAD_ES'
     match:
       - "A agência adianta o voo e o visto e desconta do salário. Ficamos com o seu passaporte."
     nomatch:
@@ -16477,7 +16617,7 @@ rules:
     describe: "An easy-money promise inside a task, fee, money-mule or impersonation scheme"
     describe-local:
       pt: "Uma promessa de dinheiro fácil dentro de um esquema de tarefas, taxas, conta laranja ou falsa identidade"
-    meta: '((PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT) && (TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || MULE_LEND_ACCOUNT_PT || MULE_RECEIVE_FORWARD_PT || MULE_PARCEL_PT || MULE_RELABEL_PT || MULE_ACCOUNT_FLOW_PT || MULE_ACCOUNT_TRADE_PT || MULE_GOODS_FORWARD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_PAY_GUARANTEED_PT || __TW_PAY_EASY_HIGH_PT || __TW_PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT) && (__TW_TASK_LIKE_RATE_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_WITHDRAW_BLOCKED_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_ENGAGE_PAID_PT || __TW_TASK_MECHANICS_BROAD_PT || __TW_TASK_WITHDRAW_FEE_PT || __TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_VISA_TRAVEL_PT || __TW_FEE_PAY_TO_START_BROAD_PT || __TW_FEE_REFUND_PROMISE_PT || __TW_MULE_LEND_ACCOUNT_PT || __TW_MULE_RECEIVE_FORWARD_PT || __TW_MULE_PARCEL_PT || __TW_MULE_RELABEL_PT || __TW_MULE_ACCOUNT_FLOW_PT || __TW_MULE_ACCOUNT_TRADE_PT || __TW_MULE_GOODS_FORWARD_PT || __TW_IMP_OFFICIAL_BODY_PT || __TW_IMP_BRAND_HIRING_BROAD_PT || __TW_IMP_OFFICIAL_JOB_ASSIGNED_PT)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_PAY_SCHEME_ES'
     match:
       - "Trabalhe 30 minutos por dia e ganhe 80 euros. Curta estes posts e reenvie o print."
     nomatch:
@@ -16491,7 +16631,7 @@ rules:
     describe: "An up-front payment demanded together with pressure, a brand claim, tasks, pay promises or data requests"
     describe-local:
       pt: "Um pagamento adiantado exigido junto com pressa, uma marca, tarefas, promessas de pagamento ou pedido de dados"
-    meta: '(((FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT) && (URG_LOSE_SPOT_PT || URG_NOW_PT || URG_DEADLINE_BROAD_PT || IMP_OFFICIAL_BODY_PT || IMP_BRAND_HIRING_BROAD_PT || IMP_OFFICIAL_JOB_ASSIGNED_PT || TASK_LIKE_RATE_PT || TASK_RECHARGE_PT || TASK_ORDER_MECHANICS_PT || TASK_WITHDRAW_BLOCKED_PT || TASK_PLATFORM_JARGON_PT || TASK_ENGAGE_PAID_PT || TASK_MECHANICS_BROAD_PT || TASK_WITHDRAW_FEE_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT) && !COMBO_OFFPLATFORM_FEE_PT && !COMBO_FEE_ABROAD_PT && !COMBO_URGENT_PAY_PT) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_CONTEXT_ES'
+    meta: '(((__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_VISA_TRAVEL_PT || __TW_FEE_PAY_TO_START_BROAD_PT || __TW_FEE_REFUND_PROMISE_PT) && (__TW_URG_LOSE_SPOT_PT || __TW_URG_NOW_PT || __TW_URG_DEADLINE_BROAD_PT || __TW_IMP_OFFICIAL_BODY_PT || __TW_IMP_BRAND_HIRING_BROAD_PT || __TW_IMP_OFFICIAL_JOB_ASSIGNED_PT || __TW_TASK_LIKE_RATE_PT || __TW_TASK_RECHARGE_PT || __TW_TASK_ORDER_MECHANICS_PT || __TW_TASK_WITHDRAW_BLOCKED_PT || __TW_TASK_PLATFORM_JARGON_PT || __TW_TASK_ENGAGE_PAID_PT || __TW_TASK_MECHANICS_BROAD_PT || __TW_TASK_WITHDRAW_FEE_PT || __TW_PAY_GUARANTEED_PT || __TW_PAY_EASY_HIGH_PT || __TW_PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || __TW_DATA_BANK_CARD_PT || __TW_DATA_ID_DOCS_PT || __TW_DATA_BODY_FAMILY_PT || __TW_DATA_ID_PHOTO_BROAD_PT || __TW_DATA_CREDENTIALS_BROAD_PT || __TW_DATA_PERSONAL_BUNDLE_PT) && (!COMBO_OFFPLATFORM_FEE_PT && !COMBO_OFFPLATFORM_FEE_ES) && (!COMBO_FEE_ABROAD_PT && !COMBO_FEE_ABROAD_ES) && (!COMBO_URGENT_PAY_PT && !COMBO_URGENT_PAY_ES)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_FEE_CONTEXT_ES'
     match:
       - "Pague a taxa de cadastro de R$ 49,90 via Pix. Escrevo em nome da Randstad: o seu perfil foi selecionado."
     nomatch:
@@ -16505,7 +16645,7 @@ rules:
     describe: "An overseas-job lure combined with fees, data requests, secrecy, threats, easy pay or chat-only handling"
     describe-local:
       pt: "Um engodo de emprego no exterior junto com taxas, pedido de dados, segredo, ameaças, dinheiro fácil ou contacto só por chat"
-    meta: '((TRAF_SEA_JOB_PT || TRAF_TRAVEL_PAID_PT || TRAF_TOURIST_VISA_PT || TRAF_TRAVEL_DEBT_PT) && (FEE_CANDIDATE_MUST_PAY_PT || FEE_GIFT_CARD_PT || FEE_FAKE_CHECK_PT || FEE_VISA_TRAVEL_PT || FEE_PAY_TO_START_BROAD_PT || FEE_REFUND_PROMISE_PT || DATA_BANK_CARD_PT || DATA_ID_DOCS_PT || DATA_BODY_FAMILY_PT || DATA_ID_PHOTO_BROAD_PT || DATA_CREDENTIALS_BROAD_PT || DATA_PERSONAL_BUNDLE_PT || SECRET_DONT_TELL_PT || SECRET_DELETE_CHAT_PT || SECRET_KEEP_QUIET_BROAD_PT || COER_PASSPORT_KEPT_PT || COER_DEBT_FINE_PT || COER_CONFINE_THREAT_PT || COER_QUOTA_PENALTY_PT || COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT || PAY_GUARANTEED_PT || PAY_EASY_HIGH_PT || PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || RC_CHAT_ONLY_INTERVIEW_PT || RC_REMOTE_ACCESS_PT || RC_UNOFFICIAL_APP_PT || RC_SEND_CODE_PT || RC_CHAT_ONLY_WORK_PT || RC_REMOTE_TOOL_BROAD_PT || RC_CODE_HANDOVER_PT) && !COMBO_TRAF_PACKAGE_PT && !COMBO_TRAF_SECRECY_PT && !COMBO_FEE_ABROAD_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(((__TW_TRAF_SEA_JOB_PT || __TW_TRAF_TRAVEL_PAID_PT || __TW_TRAF_TOURIST_VISA_PT || __TW_TRAF_TRAVEL_DEBT_PT) && (__TW_FEE_CANDIDATE_MUST_PAY_PT || __TW_FEE_GIFT_CARD_PT || __TW_FEE_FAKE_CHECK_PT || __TW_FEE_VISA_TRAVEL_PT || __TW_FEE_PAY_TO_START_BROAD_PT || __TW_FEE_REFUND_PROMISE_PT || __TW_DATA_BANK_CARD_PT || __TW_DATA_ID_DOCS_PT || __TW_DATA_BODY_FAMILY_PT || __TW_DATA_ID_PHOTO_BROAD_PT || __TW_DATA_CREDENTIALS_BROAD_PT || __TW_DATA_PERSONAL_BUNDLE_PT || __TW_SECRET_DONT_TELL_PT || __TW_SECRET_DELETE_CHAT_PT || __TW_SECRET_KEEP_QUIET_BROAD_PT || __TW_COER_PASSPORT_KEPT_PT || __TW_COER_DEBT_FINE_PT || __TW_COER_CONFINE_THREAT_PT || __TW_COER_QUOTA_PENALTY_PT || __TW_COER_LEAVE_PENALTY_BROAD_PT || COER_EXPOSURE_THREAT_PT || __TW_PAY_GUARANTEED_PT || __TW_PAY_EASY_HIGH_PT || __TW_PAY_EARN_EASY_BROAD_PT || PAY_EXTRA_INCOME_PT || __TW_RC_CHAT_ONLY_INTERVIEW_PT || __TW_RC_REMOTE_ACCESS_PT || __TW_RC_UNOFFICIAL_APP_PT || __TW_RC_SEND_CODE_PT || __TW_RC_CHAT_ONLY_WORK_PT || __TW_RC_REMOTE_TOOL_BROAD_PT || __TW_RC_CODE_HANDOVER_PT) && (!COMBO_TRAF_PACKAGE_PT && !COMBO_TRAF_PACKAGE_ES) && (!COMBO_TRAF_SECRECY_PT && !COMBO_TRAF_SECRECY_ES) && (!COMBO_FEE_ABROAD_PT && !COMBO_FEE_ABROAD_ES)) && !__ABOUT_SCAMS_NO_CONTACT) && !COMBO_TRAF_CONTEXT_ES'
     match:
       - "Nós pagamos a passagem, você devolve com o primeiro salário. Anexe uma foto do passaporte e uma selfie segurando o documento."
     nomatch:
@@ -16520,12 +16660,13 @@ rules:
     tactic: legitimacy
     weight: -1.5
     languages: [pt]
+    unless: [LEGIT_PUBLIC_EXAM_ES]
     describe: "Reads as a public-sector competition or exam notice (official fees are normal there)"
     describe-local:
       pt: "É um aviso de concurso público (aí as taxas oficiais são normais)"
     pattern: '\b(?:concurso\s+p[úu]blico|edital|di[áa]rio\s+oficial|banca\s+organizadora|taxa\s+de\s+inscri[çc][ãa]o\s+do\s+concurso|prefeitura\s+municipal)\b'
     match:
-      - "Concurso público da prefeitura: inscrições até 15 de maio. Taxa de inscrição: R$ 60."
+      - "Edital do concurso da prefeitura municipal: inscrições até 15 de maio. Taxa de inscrição: R$ 60."
     nomatch:
       - "Pague R$ 60 de inscrição e comece amanhã."
 
@@ -16553,7 +16694,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy said, victims, 'it is a scam', be wary, report it), not as an offer"
     describe-local:
       pt: "Parece notícia, alerta ou conselho SOBRE golpes de emprego (a polícia ou a embaixada informou, vítimas, 'é golpe', desconfie, denuncie), não uma oferta"
-    meta: '__ABOUT_SCAMS_PT && __ABOUT_SCAMS_NO_CONTACT'
+    meta: '(__ABOUT_SCAMS_PT && __ABOUT_SCAMS_NO_CONTACT) && !LEGIT_ABOUT_SCAMS_ES'
     match:
       - "Segundo a polícia, as vítimas foram resgatadas no Camboja."
       - "Dona Lúcia, é golpe, bloqueia o número e denuncie."
@@ -16581,7 +16722,7 @@ rules:
     describe: "Tells what was done to someone else (they asked her, they took him, then they ask you to deposit): a report of a scam, not an offer"
     describe-local:
       pt: "Conta o que fizeram com outra pessoa (pediram pra ela, o levaram, depois eles pedem depósito): um relato de golpe, não uma oferta"
-    meta: '__NARRATED_PT && __ABOUT_SCAMS_NO_CONTACT'
+    meta: '(__NARRATED_PT && __ABOUT_SCAMS_NO_CONTACT) && !LEGIT_NARRATED_SCAM_ES'
     match:
       - "É golpe clássico. Depois eles pedem pra senhora depositar dinheiro."
       - "É golpe clássico. Disseram para ele não contar nada à família."
@@ -16641,7 +16782,7 @@ rules:
     describe: "Demands the identity, bank or login data for a supposedly reserved job today, or the place is lost"
     describe-local:
       pt: "Exige os dados de identidade, bancários ou de acesso de uma suposta vaga reservada hoje mesmo, ou a vaga é perdida"
-    meta: 'DATA_JOB_PORTAL_HARVEST_PT && __DEADLINE_PT'
+    meta: '(__TW_DATA_JOB_PORTAL_HARVEST_PT && __DEADLINE_PT) && !COMBO_JOB_HARVEST_DEADLINE_ES'
     match:
       - "Você foi pré-selecionado. Confirme HOJE seu CPF e dados bancários para não perder a vaga."
     nomatch:
@@ -16662,7 +16803,7 @@ rules:
     describe: "Charges the candidate for the pre-employment medical exam, which the employer must pay by law"
     describe-local:
       pt: "Cobra do candidato o exame admissional, que por lei é pago pelo empregador"
-    meta: '__FEE_ADMISSION_EXAM_PT_PAT && !LEGIT_INTERVIEW_PROCESS_PT && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '__FEE_ADMISSION_EXAM_PT_PAT && (!LEGIT_INTERVIEW_PROCESS_PT && !LEGIT_INTERVIEW_PROCESS_ES) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "É necessário efetuar o pagamento da taxa de cadastro e exame admissional (R$ 97,00) via Pix."
       - "O exame médico admissional custa R$ 120 e deve ser pago pelo candidato."
@@ -16679,6 +16820,9 @@ rules:
     pattern: |
       \b(?:algu[ée]m\s+(?:j[áa]\s+)?(?:viu|conhece|caiu|recebeu|sabe)|(?:isso|isto)\s+(?:[ée]|parece)\s+(?:golpe|confi[áa]vel|verdade|seguro|normal)|[ée]\s+golpe\s*\?|ser[áa]\s+que\s+[ée]\s+(?:golpe|verdade|confi[áa]vel)|
           achei\s+(?:\w{1,12}\s){0,2}?(?:estranho|esquisito|suspeito)|(?:t[ôo]|estou|fiquei|ficou|ficamos)\s+(?:meio\s+|muito\s+|bem\s+)?(?:desconfiad[oa]s?|com\s+o\s+p[ée]\s+atr[áa]s)|parece-?(?:vos|lhes?|te)\s+(?:fi[áa]vel|s[ée]rio|verdade|normal)|(?:ser[áa]|isto\s+[ée])\s+(?:fi[áa]vel|de\s+confian[çc]a)|como\s+(?:a\s+gente|eu|posso|podemos|fa[çc]o\s+pra|se)\s+(?:\w{1,12}\s){0,2}?(?:confer\w*|verific\w*|checa\w*|saber)|o\s+que\s+voc[êe]s\s+acham)\b
+  - id: __LEGIT_RELATIVE_ASKS_PT_RAW
+    languages: [pt]
+    meta: '__ASKS_ADVICE_PT && (__NARRATED_PT || __FRAME_REPORTED_PT) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
   - id: LEGIT_RELATIVE_ASKS_PT
     tactic: legitimacy
     weight: -2.0
@@ -16686,7 +16830,7 @@ rules:
     describe: "A relative or friend describes an offer someone received and asks others whether it is genuine: a request for advice, not an offer"
     describe-local:
       pt: "Um parente ou amigo descreve uma proposta que alguém recebeu e pergunta aos outros se é verdadeira: um pedido de conselho, não uma oferta"
-    meta: '__ASKS_ADVICE_PT && (__NARRATED_PT || __FRAME_REPORTED_PT) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
+    meta: '__LEGIT_RELATIVE_ASKS_PT_RAW && !LEGIT_RELATIVE_ASKS_ES'
     match:
       - "Meu sobrinho recebeu pelo Instagram uma proposta pra trabalhar na Tailândia, passagem paga. Alguém já viu isso? Achei estranho demais."
     nomatch:
@@ -17188,13 +17332,8 @@ rules:
         ("rules/lang-tl.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: TRAF_SEA_JOB_TL
-    tactic: trafficking_lure
-    weight: 1.5
+  - id: __TRAF_SEA_JOB_TL_PAT
     languages: [tl]
-    describe: "Offers customer-service, typing, chat or admin work, or a departure batch, to a known scam-compound region (Cambodia, Myanmar, Laos, Thailand)"
-    describe-local:
-      tl: "Nag-aalok ng trabahong customer service, typing, chat o admin, o ng batch paalis, papunta sa kilalang lugar ng scam hub (Cambodia, Myanmar, Laos, Thailand)"
     flags: [extended]
     pattern: |
       \b(?:customer\s+service|csr|call\s+cent(?:er|re)|typing\s+job|typist|encoder|data\s+entry|chat\s+(?:support|agent)|admin|
@@ -17203,6 +17342,14 @@ rules:
           thailand|bangkok|mae\s?sot)\b
       | \b(?:cambodia|kambodya|phnom\s?penh|sihanoukville|myanmar|myawaddy|laos|thailand|bangkok)\b[^\n]{0,60}?
           \b(?:customer\s+service|csr|typing\s+job|typist|encoder|chat\s+support|admin|hiring)\b
+  - id: TRAF_SEA_JOB_TL
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [tl]
+    describe: "Offers customer-service, typing, chat or admin work, or a departure batch, to a known scam-compound region (Cambodia, Myanmar, Laos, Thailand)"
+    describe-local:
+      tl: "Nag-aalok ng trabahong customer service, typing, chat o admin, o ng batch paalis, papunta sa kilalang lugar ng scam hub (Cambodia, Myanmar, Laos, Thailand)"
+    meta: '__TRAF_SEA_JOB_TL_PAT && !__RETOLD_ACCOUNT'
     match:
       - "URGENT HIRING! CUSTOMER SERVICE REPRESENTATIVE sa CAMBODIA"
       - "TYPING JOB SA LAOS ₱55,000/month, 6-month contract."
@@ -18554,13 +18701,8 @@ rules:
         ("rules/lang-vi.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: TRAF_SEA_JOB_VI
-    tactic: trafficking_lure
-    weight: 1.5
+  - id: __TRAF_SEA_JOB_VI_PAT
     languages: [vi]
-    describe: "Offers customer-service, office, typing, page-running or sales work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Dubai)"
-    describe-local:
-      vi: "Tuyển chăm sóc khách hàng, văn phòng, đánh máy, trực page hoặc sale tại khu vực nổi tiếng có các đặc khu lừa đảo (Campuchia, Myanmar, Lào, Thái Lan, Dubai)"
     flags: [extended]
     pattern: |
       \b(?:ch[ăa]m\s+s[óo]c\s+kh[áa]ch\s+h[àa]ng|cskh|nh[âa]n\s+vi[êe]n\s+v[ăa]n\s+ph[òo]ng|tr[ựu]c\s+page|[đd][áa]nh\s+m[áa]y|
@@ -18569,6 +18711,14 @@ rules:
           myanmar|mi[ếe]n\s+[đd][iị]ện|myawaddy|l[àa]o|th[áa]i\s+lan|bangkok|dubai)\b
       | \b(?:campuchia|phnom\s?penh|sihanoukville|bavet|poipet|myanmar|l[àa]o|th[áa]i\s+lan)\b[^\n]{0,60}?
           \b(?:ch[ăa]m\s+s[óo]c\s+kh[áa]ch\s+h[àa]ng|cskh|nh[âa]n\s+vi[êe]n\s+v[ăa]n\s+ph[òo]ng|tr[ựu]c\s+page|[đd][áa]nh\s+m[áa]y|sale\s+online)\b
+  - id: TRAF_SEA_JOB_VI
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [vi]
+    describe: "Offers customer-service, office, typing, page-running or sales work in a known scam-compound region (Cambodia, Myanmar, Laos, Thailand, Dubai)"
+    describe-local:
+      vi: "Tuyển chăm sóc khách hàng, văn phòng, đánh máy, trực page hoặc sale tại khu vực nổi tiếng có các đặc khu lừa đảo (Campuchia, Myanmar, Lào, Thái Lan, Dubai)"
+    meta: '__TRAF_SEA_JOB_VI_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Tuyển nhân viên CSKH tại Campuchia, bao vé máy bay, visa, ăn ở."
       - "Chỉ còn 2 suất bay tối mai sang Phnom Penh làm chăm sóc khách hàng."
@@ -20027,6 +20177,14 @@ rules:
 # Rules made only of Han characters and digits run on the raw view: NFKC folds the fullwidth punctuation (，：！)
 # that every Chinese text uses, and a match across it would otherwise count as a disguise (HEUR_OBFUSCATED_WORDS).
 rules:
+  - id: __TRAF_SEA_JOB_ZH_PAT
+    languages: [zh]
+    flags: [extended]
+    pattern: |
+      (?:客服|打字[员員]|文[员員]|翻[译譯]|[网網][络絡]?聊天|[网網]聊|推[广廣]|[运運][营營]|[营營][销銷]|[业業][务務]|高薪|招聘|徵才|海外|出[国國]|工作|上班)
+          .{0,40}?(?:柬埔寨|金[边邊]|西港|西哈努克|巴域|波[贝貝]|[缅緬]甸|[缅緬]北|妙瓦底|老[挝撾]|寮[国國]|金三角|泰[国國]|曼谷|湄索|迪拜|杜拜|菲律[宾賓]|[马馬]尼拉)
+      | (?:柬埔寨|金[边邊]|西港|西哈努克|[缅緬]甸|[缅緬]北|妙瓦底|老[挝撾]|寮[国國]|金三角)
+          .{0,40}?(?:客服|打字[员員]|文[员員]|翻[译譯]|[网網][络絡]?聊天|[网網]聊|推[广廣]|[运運][营營]|[营營][销銷]|招聘|徵才|高薪)
   - id: TRAF_SEA_JOB_ZH
     tactic: trafficking_lure
     weight: 1.5
@@ -20034,12 +20192,7 @@ rules:
     describe: "Offers customer-service, typing, chat, promotion or 'high-pay' work in a known scam-compound region (Cambodia, Myanmar, Laos, Golden Triangle, Thailand, Dubai)"
     describe-local:
       zh: "在已知电诈园区所在地区（柬埔寨、缅甸、老挝、金三角、泰国、迪拜）招聘客服、打字员、网聊、推广或“高薪”岗位"
-    flags: [extended]
-    pattern: |
-      (?:客服|打字[员員]|文[员員]|翻[译譯]|[网網][络絡]?聊天|[网網]聊|推[广廣]|[运運][营營]|[营營][销銷]|[业業][务務]|高薪|招聘|徵才|海外|出[国國]|工作|上班)
-          .{0,40}?(?:柬埔寨|金[边邊]|西港|西哈努克|巴域|波[贝貝]|[缅緬]甸|[缅緬]北|妙瓦底|老[挝撾]|寮[国國]|金三角|泰[国國]|曼谷|湄索|迪拜|杜拜|菲律[宾賓]|[马馬]尼拉)
-      | (?:柬埔寨|金[边邊]|西港|西哈努克|[缅緬]甸|[缅緬]北|妙瓦底|老[挝撾]|寮[国國]|金三角)
-          .{0,40}?(?:客服|打字[员員]|文[员員]|翻[译譯]|[网網][络絡]?聊天|[网網]聊|推[广廣]|[运運][营營]|[营營][销銷]|招聘|徵才|高薪)
+    meta: '__TRAF_SEA_JOB_ZH_PAT && !__RETOLD_ACCOUNT'
     match:
       - "高薪招聘 海外客服 柬埔寨 缅甸 包机票 包吃住 免面试"
       - "老挝金三角经济特区 招聘文员/客服 若干"
@@ -21426,7 +21579,7 @@ rules:
     describe: "Says it never charges candidates and then asks for a fee, deposit or top-up all the same: a disclaimer used as cover"
     describe-local:
       pt: "Diz que não cobra nada dos candidatos e mesmo assim pede taxa, depósito ou recarga: o aviso serve de fachada"
-    meta: 'LEGIT_NEVER_ASK_PAY_PT && 1 of (FEE_CANDIDATE_MUST_PAY_PT, FEE_PAY_TO_START_BROAD_PT, FEE_REFUND_PROMISE_PT, FEE_VISA_TRAVEL_PT, TASK_RECHARGE_PT) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '__TW_LEGIT_NEVER_ASK_PAY_PT && 1 of (__TW_FEE_CANDIDATE_MUST_PAY_PT, __TW_FEE_PAY_TO_START_BROAD_PT, __TW_FEE_REFUND_PROMISE_PT, __TW_FEE_VISA_TRAVEL_PT, __TW_TASK_RECHARGE_PT) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Não cobramos nada! Para ativar sua conta é necessária uma taxa de cadastro de R$ 49,90, reembolsada no primeiro pagamento."
     nomatch:
@@ -21465,6 +21618,7 @@ rules:
     tactic: legitimacy
     weight: -2.0
     languages: [fr]
+    unless: [LEGIT_INTERVIEW_PROCESS_ES]
     describe: "Describes a real hiring process: video, on-site or panel interviews, several rounds, reference or right-to-work checks"
     describe-local:
       fr: "Décrit un vrai processus de recrutement : entretiens en visio ou dans les locaux, plusieurs étapes, prise de références"
@@ -21554,6 +21708,7 @@ rules:
     tactic: legitimacy
     weight: -1.0
     languages: [fr]
+    unless: [LEGIT_CAREERS_PORTAL_ES]
     describe: "Sends applicants to an official careers portal or quotes a job reference number"
     describe-local:
       fr: "Renvoie les candidats vers le site carrières officiel ou cite la référence de l’offre"
@@ -21623,10 +21778,15 @@ rules:
       | \bfake\s+(?:job\s{1,3})?(?:adverts?|offers?|recruiters?|job\s+ads)\b
       | \b(?:scam|fraud)\s+(?:compound|centre|center)s?\b
       | \bmoney\s+mule\s+recruit\w*
+      | \b(?:police|garda|embassy|consulate|fraud|scam|bank)\s+(?:notice|advisory|alert|warning|bulletin)\s*[:\-–]
+      | \b(?:a\s+)?(?:message|notice|warning|alert)\s+from\s+(?:your\s+bank|the\s+(?:police|embassy|consulate|bank))\b
+      | \b(?:action\s+fraud|scamwatch)\b
     match:
+      - "Police notice: we have seen adverts like this one: 'Payment agent wanted, receive payments into your account and keep 10% commission, transfer the rest.' This is money laundering. Do not reply."
       - "No Grandpa, that's a scam! Don't reply to it."
       - "Warning over fake recruiters using chat apps to target students."
     nomatch:
+      - "Police notice? Don't worry, this is legal. Receive money and send it on for a 15% cut. Don't tell your bank. Telegram @fast_cash_uk"
       - "Beware of scammers asking for fees! Our Dubai job is real, message me on Telegram @hr_anna"
       - "This is not a scam, we are a registered company."
       - "Our fraud team reviews every payment."
@@ -21671,10 +21831,14 @@ rules:
       | \bmules?\s+financi[èe]res?\b
       | \bcentres?\s+d['’]\s?(?:arnaque|escroquerie)s?\b
       | \bc['’]est\s+une\s+arnaque\b
+      | \b(?:avis|message|communiqu[ée]|alerte|mise\s+en\s+garde|bulletin)\s+(?:de\s+pr[ée]vention\s+)?(?:de\s+la|du|de\s+l['’]|de\s+votre)\s+(?:police|gendarmerie|ambassade|consulat|banque|pr[ée]fecture)\b
+      | \bmessage\s+de\s+pr[ée]vention\b|\balerte\s+(?:arnaque|escroquerie|fraude)\b|\bcybermalveillance\b
     match:
+      - "Avis de la police : des annonces proposent un poste d'agent de paiement : recevoir des virements sur votre compte et les transférer en gardant une commission. Ne répondez pas."
       - "Arnaque aux tâches rémunérées : comment la reconnaître."
       - "Attention aux fausses offres d'emploi diffusées sur WhatsApp."
     nomatch:
+      - "Agent de paiement recherché : recevez des virements sur votre compte, gardez 10 % de commission et transférez le reste. Méfiez-vous des escrocs, nous sommes sérieux. WhatsApp +33 6 12 34 56 78"
       - "Ce n'est pas une arnaque, notre société est enregistrée."
       - "Signez le contrat et renvoyez-le avant lundi."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
@@ -21780,6 +21944,9 @@ rules:
       | psa\b[^.!?\n]{0,60}\b(?:scams?|fraud|fake|jobs?|recruiters?|task)\b
       | reported\b[^.!?\n]{0,60}\bto\s+(?:the\s+)?(?:fbi|fbi['’]s\s+ic3|ic3|ftc|police|action\s+fraud|reportfraud|scamwatch|cyber\s?crime\s+(?:unit|portal))\b
       | (?:total(?:\s+amount)?\s+lost|i\s+(?:have\s+)?lost|i['’]ve\s+lost|we\s+lost|(?:my|our)\s+(?:mum|mom|mother|dad|father|son|daughter|friend|sister|brother|cousin|aunt|uncle|neighbou?r)\s+lost)\s*:?\s*(?:about\s+|around\s+|nearly\s+|over\s+|almost\s+)?(?:us)?[$€£]\s?\d)
+      | \b(?:police|garda|embassy|consulate|fraud|scam|consumer|bank)\s+(?:notice|advisory|alert|warning|appeal|bulletin)\b
+      | \b(?:a\s+)?(?:message|notice|warning|alert|reminder)\s+from\s+(?:your\s+bank|the\s+(?:police|embassy|consulate|bank|ministry)|(?:[a-z]{2,15}\s{1,3}){1,2}police)\b
+      | \b(?:action\s+fraud|report\s+fraud|scamwatch|cyber\s+security\s+centre|ncsc)\b
 
   - id: LEGIT_ABOUT_SCAMS_EN
     tactic: legitimacy
@@ -21788,6 +21955,7 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy said, victims were rescued, beware, report it, 'it is not a job'), not as an offer"
     meta: '__ABOUT_SCAMS_EN && __ABOUT_SCAMS_NO_CONTACT'
     match:
+      - "A message from your bank: criminals are recruiting people online. They ask you to receive money and send it on for a 15% cut. Never let anyone use your account."
       - "Police said the two men were rescued from a compound near the border."
       - "Beware: a real employer will never ask you to pay money to get a job."
       - "PSA about the hotel rating job: I put in $1,180 and lost it all. I've reported the wallet address to the FBI's IC3."
@@ -21803,7 +21971,7 @@ rules:
     languages: [fr]
     flags: [extended]
     pattern: |
-      \b(?:la\s+police|la\s+gendarmerie|les\s+autorit[ée]s|l['’]ambassade|le\s+consulat|le\s+minist[èe]re|le\s+parquet|les\s+enqu[êe]teurs|la\s+banque)\s+(?:a\s+|ont\s+)?(?:averti|alert|met\s+en\s+garde|mettent\s+en\s+garde|rappell?e|recommand|appell?e|d[ée]clar|indiqu|arr[êe]t|conseill)
+      \b(?:la\s+police|la\s+gendarmerie|les\s+autorit[ée]s|l['’]ambassade|le\s+consulat|le\s+minist[èe]re|le\s+parquet|les\s+enqu[êe]teurs|la\s+banque)\s+(?:a\s+|ont\s+)?(?:averti|alert|met\s+en\s+garde|mettent\s+en\s+garde|rappell?e(?:nt)?\s+(?:que|qu['’]|aux|(?:\w{1,20}\s{1,3}){0,3}[àa]\s+(?:la\s+)?(?:vigilance|prudence))|recommand|appell?e(?:nt)?\s+(?:\w{1,20}\s{1,3}){0,3}[àa]\s+(?:la\s+)?(?:vigilance|prudence)|d[ée]clar|indiqu|arr[êe]t|conseill)
       | \bselon\s+(?:la\s+police|la\s+gendarmerie|les\s+autorit[ée]s|l['’]ambassade|les\s+enqu[êe]teurs|le\s+parquet)\b
       | \bvictimes?\b
       | \b(?:ont|a)\s+(?:[ée]t[ée]\s+)?(?:rapatri[ée]s?|lib[ée]r[ée]s?|secouru|arnaqu[ée]s?|pi[ée]g[ée]s?)\b
@@ -21812,6 +21980,8 @@ rules:
       | \bun\s+vrai\s+employeur\s+ne\b|\bjamais\s+payer\s+pour\s+travailler\b
       | \bsignal(?:ez|er)\s+(?:le|la|les|ce|cette)?\s?(?:num[ée]ro|sms|message|annonce|profil|compte)?\s?(?:au|aux|[àa]\s+la|sur)\s+(?:33700|pharos|police|gendarmerie|admins?)\b
       | \br[èe]glement\s+du\s+groupe\b|\bexclusion\s+imm[ée]diate\b
+      | \b(?:avis|message|communiqu[ée]|alerte|mise\s+en\s+garde|rappel|bulletin)\s+(?:de\s+pr[ée]vention\s+)?(?:de\s+la|du|de\s+l['’]|des|de\s+votre)\s+(?:police|gendarmerie|ambassade|consulat|banque|pr[ée]fecture|minist[èe]re|conseiller\s+bancaire)\b
+      | \bmessage\s+de\s+pr[ée]vention\b|\balerte\s+(?:arnaque|escroquerie|fraude)\b|\bcybermalveillance\b|\binfo\s+escroqueries\b|\b17\s?cyber\b
 
   - id: LEGIT_ABOUT_SCAMS_FR
     tactic: legitimacy
@@ -21820,11 +21990,14 @@ rules:
     describe: "Reads as a report, warning or advice ABOUT job scams (police or embassy warns, victims, be vigilant, never pay, report it), not as an offer"
     describe-local:
       fr: "Se lit comme un article, une mise en garde ou un conseil SUR les arnaques à l’emploi (police ou ambassade, victimes, soyez vigilants, ne payez jamais, signalez), pas comme une offre"
-    meta: '__ABOUT_SCAMS_FR && __ABOUT_SCAMS_NO_CONTACT'
+    meta: '(__ABOUT_SCAMS_FR && __ABOUT_SCAMS_NO_CONTACT) && !LEGIT_ABOUT_SCAMS_ES && !LEGIT_ABOUT_SCAMS_PT'
     match:
+      - "Les autorités appellent les familles à la vigilance face à ces offres."
+      - "La banque appelle à la vigilance face aux fausses offres d'emploi."
       - "Selon la police, les victimes ont été rapatriées la semaine dernière."
       - "Méfiez-vous : un vrai employeur ne vous fera jamais payer."
     nomatch:
+      - "Si la banque appelle, tu dis que c'est un remboursement entre amis."
       - "Paiement de 300 € par jour, contactez-moi sur Telegram."
       - "Signez le contrat et envoyez-le au service RH."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
@@ -21833,7 +22006,7 @@ rules:
   # Combination and stack rules carry `&& !__ABOUT_SCAMS` so that tactics quoted in a warning do not add up.
   - id: __ABOUT_SCAMS
     languages: [any]
-    meta: '__ABOUT_SCAMS_EN || __ABOUT_SCAMS_FR || __ABOUT_SCAMS_ES || __ABOUT_SCAMS_PT || __ABOUT_SCAMS_DE || __ABOUT_SCAMS_ID || __ABOUT_SCAMS_TL || __ABOUT_SCAMS_VI || __ABOUT_SCAMS_ZH || __IMP_SCAM_WARNING_EN || __IMP_SCAM_WARNING_FR || LEGIT_WARNING_DE || LEGIT_SCAM_WARNING_ES || LEGIT_SCAM_ADVICE_ES || LEGIT_WARNING_ID || LEGIT_NEWS_REPORT_ID || LEGIT_SCAM_WARNING_PT || LEGIT_SCAM_ADVICE_PT || LEGIT_WARNING_TL || LEGIT_NEWS_REPORT_TL || LEGIT_WARNING_VI || LEGIT_ADVICE_ZH || LEGIT_WARNING_ZH || LEGIT_RELATIVE_ASKS_ZH || LEGIT_RELATIVE_ASKS_PT || LEGIT_SCAM_WARNING_EN || LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_FR || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_ADVICE_EN || LEGIT_SCAM_ADVICE_FR'
+    meta: '__ABOUT_SCAMS_EN || __ABOUT_SCAMS_FR || __ABOUT_SCAMS_ES || __ABOUT_SCAMS_PT || __ABOUT_SCAMS_DE || __ABOUT_SCAMS_ID || __ABOUT_SCAMS_TL || __ABOUT_SCAMS_VI || __ABOUT_SCAMS_ZH || __IMP_SCAM_WARNING_EN || __IMP_SCAM_WARNING_FR || LEGIT_WARNING_DE || LEGIT_SCAM_WARNING_ES || LEGIT_SCAM_ADVICE_ES || LEGIT_WARNING_ID || LEGIT_NEWS_REPORT_ID || LEGIT_SCAM_WARNING_PT || LEGIT_SCAM_ADVICE_PT || LEGIT_WARNING_TL || LEGIT_NEWS_REPORT_TL || LEGIT_WARNING_VI || LEGIT_ADVICE_ZH || LEGIT_WARNING_ZH || LEGIT_RELATIVE_ASKS_ZH || __LEGIT_RELATIVE_ASKS_PT_RAW || LEGIT_SCAM_WARNING_EN || LEGIT_NEWS_REPORT_EN || LEGIT_SCAM_WARNING_FR || LEGIT_NEWS_REPORT_FR || LEGIT_SCAM_ADVICE_EN || LEGIT_SCAM_ADVICE_FR'
 
   # Third-person or past-tense telling of what was done to someone (a relative, "they", "victims"): on its own
   # harmless; with __ABOUT_SCAMS it marks tactics QUOTED in a report, so the quoted tactics are offset.
@@ -21874,7 +22047,7 @@ rules:
     describe: "Tells what was done to someone else (they asked him, she was taken, they were forced): a report of a scam, not an offer"
     describe-local:
       fr: "Raconte ce qu’on a fait à quelqu’un d’autre (on lui a demandé, elle a été emmenée, ils ont été forcés) : un récit d’arnaque, pas une offre"
-    meta: '__NARRATED_FR && __ABOUT_SCAMS_NO_CONTACT'
+    meta: '(__NARRATED_FR && __ABOUT_SCAMS_NO_CONTACT) && !LEGIT_NARRATED_SCAM_ES && !LEGIT_NARRATED_SCAM_PT'
     match:
       - "Selon la police, On lui a demandé de payer 300 euros de frais."
       - "Selon la police, Ils ont été emmenés de l'autre côté de la frontière."
@@ -22075,7 +22248,7 @@ rules:
     describe: "A relative or friend describes an offer someone received and asks others whether it is genuine: a request for advice, not an offer"
     describe-local:
       fr: "Un proche décrit une offre que quelqu’un a reçue et demande aux autres si elle est sérieuse : une demande de conseil, pas une offre"
-    meta: '__ASKS_ADVICE_FR && (__NARRATED_FR || __FRAME_REPORTED_FR) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM'
+    meta: '(__ASKS_ADVICE_FR && (__NARRATED_FR || __FRAME_REPORTED_FR) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK && !__FIRST_PERSON_VICTIM) && !LEGIT_RELATIVE_ASKS_ES && !LEGIT_RELATIVE_ASKS_PT'
     match:
       - "Mon neveu a reçu sur Instagram une offre de saisie en Thaïlande, billet payé. Quelqu'un a déjà vu ça ? Ça me paraît louche."
     nomatch:
@@ -22088,23 +22261,33 @@ rules:
         ("rules/money_mule.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: MULE_PAYMENT_AGENT_EN
-    tactic: money_mule
-    weight: 2.0
+  # A warning (police, bank or consumer notice, an advice page, a news report) that gives no chat handle: the mule and
+  # secrecy rules of English and French do not score the wording it quotes. A text that reads like a warning but hands
+  # out a handle is a lure, and they fire as usual; __ABOUT_SCAMS_NO_CONTACT also needs no direct offer.
+  - id: __SCAM_WARNING_NO_HANDLE
+    languages: [en, fr]
+    meta: '(__IMP_SCAM_WARNING_EN || __IMP_SCAM_WARNING_FR) && !__CHAT_HANDLE && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK || __ABOUT_SCAMS_NO_CONTACT'
+  - id: __MULE_PAYMENT_AGENT_EN_PAT
     languages: [en]
-    describe: "Recruits for a \"payment processing agent\", \"funds transfer\" or \"collection representative\" role, typical money-mule job titles"
     flags: [extended]
     pattern: |
       \b(?:payment\s+(?:processing\s{1,3})?(?:agent|assistant|receiver|processor|representative|coordinator)s?|
           (?:money|funds?)\s+(?:transfer\s{1,3}|collection\s{1,3}|receiving\s{1,3})?(?:agent|coordinator|handler|receiver|mover)s?|
           (?:private\s{1,3})?financial\s+agents?|remittance\s+agents?|(?:local|regional)\s+(?:payment|collection)\s+(?:agent|representative)s?)\b
       | \b(?:regional|local|remote)\s+(?:accounts\s+receivable|payment|collection)s?\s+(?:agent|representative|rep|coordinator|specialist)s?\b
+  - id: MULE_PAYMENT_AGENT_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Recruits for a \"payment processing agent\", \"funds transfer\" or \"collection representative\" role, typical money-mule job titles"
+    meta: '__MULE_PAYMENT_AGENT_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "We are hiring a part-time payment processing agent to handle client transfers from home."
       - "Become our regional collection representative and earn 10% of every payment."
       - "Job title: Funds Transfer Coordinator (remote)."
       - "Regional Accounts Receivable Representative, part-time from home."
     nomatch:
+      - "Police notice: we have seen adverts like this one: 'Payment agent wanted, receive payments into your account and keep 10% commission, transfer the rest.' This is money laundering. Do not reply."
       - "Senior payment operations analyst (SEPA, SWIFT), on-site in Paris, three interview rounds."
       - "The fund manager presented the quarterly results to investors."
       - "We work with banks and financial intermediaries across Europe."
@@ -22140,8 +22323,9 @@ rules:
     weight: 3.0
     languages: [en]
     describe: "Asks the candidate to receive money into their own account and forward it, keep a percentage, or lend their bank account"
-    meta: '__MULE_RECEIVE_FORWARD_EN_PAT && !__IMP_SCAM_WARNING_EN'
+    meta: '__MULE_RECEIVE_FORWARD_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
+      - "Payment agent wanted! Receive payments into your account and keep 10% commission, transfer the rest. Beware of fake recruiters, we are real. WhatsApp +44 7700 900123"
       - "You will receive client payments into your personal bank account and forward them to our suppliers."
       - "Keep 10% as your commission and wire the rest to the account I send you."
       - "We need to use your bank account to receive payments from our customers."
@@ -22158,11 +22342,8 @@ rules:
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
       - https://consumer.ftc.gov/articles/job-scams
 
-  - id: MULE_RESHIP_EN
-    tactic: money_mule
-    weight: 3.0
+  - id: __MULE_RESHIP_EN_PAT
     languages: [en]
-    describe: "Offers a reshipping or package-forwarding job: receive parcels at home and send them on"
     flags: [extended]
     pattern: |
       \b(?:reshipping\s+(?:jobs?|positions?|agents?|coordinators?|managers?|work|opportunit\w*)|(?:package|parcel)\s+(?:forwarding|reshipping|handling|inspection)\s+(?:agent|specialist|job|position|coordinator|assistant|manager)s?|
@@ -22173,6 +22354,12 @@ rules:
       | \b(?:receive|accept|collect)\b[^.!?\n]{0,60}\b(?:packages?|parcels?|goods|electronics|shipments?)\b[^.!?\n]{0,40}\b(?:at|in|to)\s+(?:your\s{1,3})?(?:home|house|address|apartment|residence)\b
           [^\n]{0,150}?\b(?:re-?pack|re-?label|re-?ship|forward\s+them|send\s+them|ship\s+them|ship\s+out)\w*
       | \breceive\s+(?:packages|parcels|goods)\b[^.!?\n]{0,10}\b(?:re-?label|re-?pack)\w*[^.!?\n]{0,30}\bship
+  - id: MULE_RESHIP_EN
+    tactic: money_mule
+    weight: 3.0
+    languages: [en]
+    describe: "Offers a reshipping or package-forwarding job: receive parcels at home and send them on"
+    meta: '__MULE_RESHIP_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Reshipping job openings available! Earn $200 per package."
       - "Work as a package inspector from home: check parcels, relabel them and ship them abroad."
@@ -22185,6 +22372,14 @@ rules:
       - "Package Handler at our Reno depot: load and unload trailers."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
+  - id: __MULE_PAYMENT_AGENT_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:agent(?:e)?s?\s+(?:de\s{1,3})?(?:paiements?|transferts?\s+(?:de\s+fonds|d['’]argent)|encaissements?\s+[àa]\s+domicile|recouvrement\s+[àa]\s+domicile)|
+          agent(?:e)?s?\s+financi(?:er|[èe]re)s?\s+(?:[àa]\s+domicile|ind[ée]pendante?s?|local(?:e|es|aux)?)|
+          gestionnaires?\s+(?:de\s{1,3})?(?:fonds|transferts|paiements)\s+(?:[àa]\s+domicile|clients?|internationaux)|
+          repr[ée]sentant(?:e)?s?\s+(?:financi(?:er|[èe]re)|de\s+paiement))\b
   - id: MULE_PAYMENT_AGENT_FR
     tactic: money_mule
     weight: 2.0
@@ -22192,17 +22387,14 @@ rules:
     describe: "Recruits for a \"payment agent\" or \"transfer manager\" role, typical money-mule job titles"
     describe-local:
       fr: "Recrute un « agent de paiement » ou un « gestionnaire de transferts », intitulés typiques du recrutement de mules financières"
-    flags: [extended]
-    pattern: |
-      \b(?:agent(?:e)?s?\s+(?:de\s{1,3})?(?:paiements?|transferts?\s+(?:de\s+fonds|d['’]argent)|encaissements?\s+[àa]\s+domicile|recouvrement\s+[àa]\s+domicile)|
-          agent(?:e)?s?\s+financi(?:er|[èe]re)s?\s+(?:[àa]\s+domicile|ind[ée]pendante?s?|local(?:e|es|aux)?)|
-          gestionnaires?\s+(?:de\s{1,3})?(?:fonds|transferts|paiements)\s+(?:[àa]\s+domicile|clients?|internationaux)|
-          repr[ée]sentant(?:e)?s?\s+(?:financi(?:er|[èe]re)|de\s+paiement))\b
+    meta: '__MULE_PAYMENT_AGENT_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
+      - "Agent de paiement recherché : recevez des virements sur votre compte, gardez 10 % de commission et transférez le reste. Méfiez-vous des escrocs, nous sommes sérieux. WhatsApp +33 6 12 34 56 78"
       - "Nous recrutons un agent de paiement à domicile pour gérer les virements de nos clients."
       - "Poste : gestionnaire de transferts internationaux, 100 % à distance."
       - "Devenez agent financier indépendant et gagnez 10 % sur chaque virement."
     nomatch:
+      - "Avis de la police : des annonces proposent un poste d'agent de paiement : recevoir des virements sur votre compte et les transférer en gardant une commission. Ne répondez pas."
       - "Comptable fournisseurs : saisie des factures et suivi des paiements, CDI à Nantes."
       - "Agent de recouvrement en agence, CDI, entretien sur site."
     ref:
@@ -22237,7 +22429,7 @@ rules:
     describe: "Asks the candidate to receive money into their own account and forward it, keep a percentage, or lend their bank account"
     describe-local:
       fr: "Demande au candidat de recevoir de l’argent sur son compte et de le transférer, d’en garder un pourcentage ou de prêter son compte bancaire"
-    meta: '__MULE_RECEIVE_FORWARD_FR_PAT && !__IMP_SCAM_WARNING_FR'
+    meta: '__MULE_RECEIVE_FORWARD_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Vous recevrez les virements de nos clients sur votre compte personnel puis vous les transférerez à notre fournisseur."
       - "Gardez 10 % de commission et transférez le reste en bitcoins."
@@ -22245,6 +22437,7 @@ rules:
       - "On dépose de l'argent dans ton compte, tu l'envoies aux personnes qu'on te donne."
       - "On cherche des gens avec un compte bancaire pour recevoir des paiements et les renvoyer, tu gardes ta com."
     nomatch:
+      - "Message de votre banque : on vous propose de recevoir de l'argent sur votre compte et de le renvoyer en gardant 10 % de commission ? C'est du blanchiment. Ne prêtez jamais votre compte."
       - "Votre salaire sera versé sur votre compte bancaire le 28 de chaque mois."
       - "Merci de nous transmettre votre RIB pour le versement de votre salaire."
       - "Nous déposons votre salaire sur votre compte chaque fin de mois."
@@ -22252,13 +22445,8 @@ rules:
       - https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
-  - id: MULE_RESHIP_FR
-    tactic: money_mule
-    weight: 2.5
+  - id: __MULE_RESHIP_FR_PAT
     languages: [fr]
-    describe: "Offers a reshipping or package-forwarding job: receive parcels at home and send them on"
-    describe-local:
-      fr: "Propose un emploi de réexpédition de colis : recevoir des colis chez soi et les renvoyer"
     flags: [extended]
     pattern: |
       \b(?:r[ée]exp[ée]di(?:tion|ez|er)|r[ée]-exp[ée]di\w*)\b[^.!?\n]{0,40}\b
@@ -22270,6 +22458,14 @@ rules:
           [^.!?\n]{0,60}\b(?:envoy|exp[ée]di|renvoy|transf[ée]r|post|enverr)\w*
       | \b(?:recev|r[ée]ception)\w*\s+(?:des\s{1,3})?(?:colis|paquets?)\b[^.!?\n]{0,40}\b(?:[àa]\s+domicile|chez\s+vous|chez\s+toi)\b[^.!?\n]{0,40}\b(?:r[ée]exp[ée]di|renvoy|envoy|exp[ée]di)\w*
       | \b(?:colis|paquets?)\b[^.!?\n]{0,60}\b(?:les|et)\s+r[ée]exp[ée]di\w*
+  - id: MULE_RESHIP_FR
+    tactic: money_mule
+    weight: 2.5
+    languages: [fr]
+    describe: "Offers a reshipping or package-forwarding job: receive parcels at home and send them on"
+    describe-local:
+      fr: "Propose un emploi de réexpédition de colis : recevoir des colis chez soi et les renvoyer"
+    meta: '__MULE_RESHIP_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Poste de gestionnaire de colis : réception et réexpédition de colis depuis votre domicile."
       - "Vous recevrez des colis chez vous et les enverrez à nos clients à l'étranger."
@@ -22280,11 +22476,8 @@ rules:
       - "Préparateur de commandes : réception des colis en entrepôt et mise en rayon, CDI."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
-  - id: MULE_COMMISSION_CUT_EN
-    tactic: money_mule
-    weight: 2.0
+  - id: __MULE_COMMISSION_CUT_EN_PAT
     languages: [en]
-    describe: "Offers a percentage or cut of the money the candidate passes on (keep 10%, 8% of processed funds, 300 for every 3000)"
     flags: [extended]
     pattern: |
       \b(?:you\s{1,3})?keep\s+\d{1,2}\s?%(?!\s+of\s+your\s+(?:salary|income|pay))
@@ -22293,11 +22486,19 @@ rules:
       | \b\d{1,2}(?:[.,]\d)?\s?%\s+(?:of\s+(?:(?:each|every|the|all)\s{1,3})?)?(?:processed|transferred|received|collected)\s+(?:funds|payments?|amounts?|money)\b
       | \b\d{1,2}(?:[.,]\d)?\s?%\s+of\s+(?:each|every|the)\s+(?:transfer|transaction|payment)s?\s+(?:you\s+)?(?:process|handle|receive|forward|pass)\w*
       | \b\d{2,4}\s+for\s+every\s+\d{3,6}\s+(?:you\s+)?(?:pass|send|transfer|forward|move)\w*
+  - id: MULE_COMMISSION_CUT_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Offers a percentage or cut of the money the candidate passes on (keep 10%, 8% of processed funds, 300 for every 3000)"
+    meta: '__MULE_COMMISSION_CUT_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
+      - "Payment agent wanted! Receive payments into your account and keep 10% commission, transfer the rest. Beware of fake recruiters, we are real. WhatsApp +44 7700 900123"
       - "Money comes in, you send it out, keep 15%."
       - "Compensation: 7% of processed funds plus a monthly base."
       - "I give you 200 for every 2000 you pass on to my supplier."
     nomatch:
+      - "Police notice: we have seen adverts like this one: 'Payment agent wanted, receive payments into your account and keep 10% commission, transfer the rest.' This is money laundering. Do not reply."
       - "Keep 10% of your salary aside for savings."
       - "Sales staff earn 5% of every sale they close."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
@@ -22322,14 +22523,17 @@ rules:
       - "Overseas firm opens a local office and hires a receptionist."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
+  - id: __MULE_PA_PAYMENTS_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:handle|make|process|send|manage)\s+(?:occasional\s{1,3}|some\s{1,3})?(?:payments?|transfers?)\b[^.!?\n]{0,40}\bon\s+my\s+behalf\b
   - id: MULE_PA_PAYMENTS_EN
     tactic: money_mule
     weight: 2.0
     languages: [en]
     describe: "A \"personal assistant\" for an absent executive who must handle payments or errands with money on the employer's behalf"
-    flags: [extended]
-    pattern: |
-      \b(?:handle|make|process|send|manage)\s+(?:occasional\s{1,3}|some\s{1,3})?(?:payments?|transfers?)\b[^.!?\n]{0,40}\bon\s+my\s+behalf\b
+    meta: '__MULE_PA_PAYMENTS_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Duties: run errands and handle payments to vendors on my behalf while I am abroad."
       - "You will make transfers to my suppliers on my behalf."
@@ -22340,16 +22544,19 @@ rules:
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
       - https://consumer.ftc.gov/articles/job-scams
 
-  - id: MULE_PER_PARCEL_EN
-    tactic: money_mule
-    weight: 1.5
+  - id: __MULE_PER_PARCEL_EN_PAT
     languages: [en]
-    describe: "Pays a fixed amount per package or parcel handled at home, the pay scheme of reshipping jobs"
     flags: [extended]
     pattern: |
       (?:[$€£]\s?[1-9]\d{1,2}\b|\b[1-9]\d{1,2}\s?(?:usd|dollars?|eur|euros?|gbp))\s+(?:per|for\s+(?:each|every)|a)\s+(?:package|parcel|shipment|box)\b
       | \bpaid\s+(?:per|by\s+the|for\s+each|for\s+every)\s+(?:package|parcel)\b
       | (?<![\d.,$€£])\b[1-9]\d{1,2}\s+(?:per|for\s+each|for\s+every)\s+(?:parcel|package|box)\b
+  - id: MULE_PER_PARCEL_EN
+    tactic: money_mule
+    weight: 1.5
+    languages: [en]
+    describe: "Pays a fixed amount per package or parcel handled at home, the pay scheme of reshipping jobs"
+    meta: '__MULE_PER_PARCEL_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Relabel and ship out: $45 per package."
       - "You earn 30 USD for each parcel you forward."
@@ -22379,15 +22586,18 @@ rules:
       - "Release notes for version 2.3 are on our website."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
+  - id: __MULE_RESHIP_TITLE_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:package|parcel|shipping|mail)\s+(?:processing\s{1,3}|quality\s{1,3})?(?:inspectors?|handlers?|forwarders?|coordinators?|processors?|associates?)\b[^.!?\n]{0,20}\b(?:home[- ]based|from\s+home|work\s+from\s+home|remote)\b
+      | \b(?:work\s+from\s+home|home[- ]based)\b[^.!?\n]{0,30}\b(?:package|parcel|shipping|mail)\s+(?:inspector|handler|forwarder|coordinator|processor|processing)
   - id: MULE_RESHIP_TITLE_EN
     tactic: money_mule
     weight: 2.0
     languages: [en]
     describe: "Advertises a home-based package, parcel or mail \"inspector\", \"processor\" or \"coordinator\" job, the usual titles of reshipping scams"
-    flags: [extended]
-    pattern: |
-      \b(?:package|parcel|shipping|mail)\s+(?:processing\s{1,3}|quality\s{1,3})?(?:inspectors?|handlers?|forwarders?|coordinators?|processors?|associates?)\b[^.!?\n]{0,20}\b(?:home[- ]based|from\s+home|work\s+from\s+home|remote)\b
-      | \b(?:work\s+from\s+home|home[- ]based)\b[^.!?\n]{0,30}\b(?:package|parcel|shipping|mail)\s+(?:inspector|handler|forwarder|coordinator|processor|processing)
+    meta: '__MULE_RESHIP_TITLE_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Package Inspector – Home Based"
       - "Mail Processing Associate – Home Based"
@@ -22397,6 +22607,14 @@ rules:
       - "Mail room assistant, on site at our Leeds office."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
+  - id: __MULE_COMMISSION_CUT_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:tu\s+gardes|vous\s+gardez|gardez|garde)\s+(?:\d{1,2}\s?%|ta\s+com\w*|votre\s+com\w*)
+      | \b\d{1,2}(?:[.,]\d)?\s?%\s+(?:de\s+)?(?:chaque|sur\s+chaque|des)\s+(?:transaction|virement|transfert|paiement|montant)s?\b
+      | \bcommission\s+de\s+\d{1,2}(?:\s*(?:à|a|-)\s*\d{1,2})?\s?%\s+(?:par|sur\s+chaque|de\s+chaque)\s+(?:virement|transaction|transfert|op[ée]ration|d[ée]p[ôo]t|paiement)
+      | \b\d{1,2}\s?%\s+pour\s+(?:toi|vous)\b
   - id: MULE_COMMISSION_CUT_FR
     tactic: money_mule
     weight: 2.0
@@ -22404,12 +22622,7 @@ rules:
     describe: "Offers a percentage or cut of the money the candidate passes on"
     describe-local:
       fr: "Propose un pourcentage ou une part de l’argent que le candidat fait transiter"
-    flags: [extended]
-    pattern: |
-      \b(?:tu\s+gardes|vous\s+gardez|gardez|garde)\s+(?:\d{1,2}\s?%|ta\s+com\w*|votre\s+com\w*)
-      | \b\d{1,2}(?:[.,]\d)?\s?%\s+(?:de\s+)?(?:chaque|sur\s+chaque|des)\s+(?:transaction|virement|transfert|paiement|montant)s?\b
-      | \bcommission\s+de\s+\d{1,2}(?:\s*(?:à|a|-)\s*\d{1,2})?\s?%\s+(?:par|sur\s+chaque|de\s+chaque)\s+(?:virement|transaction|transfert|op[ée]ration|d[ée]p[ôo]t|paiement)
-      | \b\d{1,2}\s?%\s+pour\s+(?:toi|vous)\b
+    meta: '__MULE_COMMISSION_CUT_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Tu gardes 15 % et tu renvoies le reste."
       - "2 % de chaque transaction pour vous."
@@ -22418,6 +22631,13 @@ rules:
       - "Remise de 10 % sur chaque commande en magasin."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
+  - id: __MULE_PER_PARCEL_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b[1-9]\d{0,2}\s?(?:€|\$|eur\w*|chf)\s+(?:par|pour\s+chaque)\s+(?:colis|paquet)\b
+      | \bpay[ée]e?s?\s+(?:au|par)\s+(?:colis|paquet|carton)\b
+      | \b[1-9]\d{0,2}\s?(?:€|\$|eur\w*)\s+par\s+(?:carton|bo[îi]te|box|appareil|t[ée]l[ée]phone)\b
   - id: MULE_PER_PARCEL_FR
     tactic: money_mule
     weight: 1.5
@@ -22425,11 +22645,7 @@ rules:
     describe: "Pays a fixed amount per parcel handled at home, the pay scheme of reshipping jobs"
     describe-local:
       fr: "Paie un montant fixe par colis traité à domicile, mode de paiement des emplois de réexpédition"
-    flags: [extended]
-    pattern: |
-      \b[1-9]\d{0,2}\s?(?:€|\$|eur\w*|chf)\s+(?:par|pour\s+chaque)\s+(?:colis|paquet)\b
-      | \bpay[ée]e?s?\s+(?:au|par)\s+(?:colis|paquet|carton)\b
-      | \b[1-9]\d{0,2}\s?(?:€|\$|eur\w*)\s+par\s+(?:carton|bo[îi]te|box|appareil|t[ée]l[ée]phone)\b
+    meta: '__MULE_PER_PARCEL_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "25 € par colis, jusqu'à 1 500 € par mois."
       - "Payé 30 $ pour chaque paquet réexpédié."
@@ -22481,7 +22697,7 @@ rules:
     weight: 1.5
     languages: [en]
     describe: "Tells the candidate to pass money on: wire it to a supplier or agent, turn it into crypto, gift cards or cash, or keep a cut"
-    meta: '__MULE_OUT_EN && !__IMP_SCAM_WARNING_EN'
+    meta: '__MULE_OUT_EN && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Withdraw it in cash and deposit it at the Bitcoin ATM I will show you."
       - "Take your 8% and move the remainder to our supplier via Wise."
@@ -22499,7 +22715,7 @@ rules:
     weight: 1.5
     languages: [en]
     describe: "Money is paid into the candidate's own account and must then be passed on, the core of a money-mule job"
-    meta: '__MULE_IN_EN && __MULE_OUT_EN && !__IMP_SCAM_WARNING_EN'
+    meta: '__MULE_IN_EN && __MULE_OUT_EN && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Our clients pay you by bank transfer, you take your 8% and move the remainder to our supplier."
       - "Donations will be sent to your account and you will send them on to beneficiaries via MoneyGram."
@@ -22527,7 +22743,7 @@ rules:
     weight: 2.5
     languages: [en]
     describe: "Asks to use, rent or take over the candidate's bank account or card, or to open an account for the recruiter"
-    meta: '__MULE_LEND_ACCOUNT_EN_PAT && !__IMP_SCAM_WARNING_EN'
+    meta: '__MULE_LEND_ACCOUNT_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Let us use your Monzo or Revolut for a few days, we pay £300 per week."
       - "Open a new bank account with your ID and hand us the card and online login."
@@ -22560,7 +22776,7 @@ rules:
     weight: 3.0
     languages: [en]
     describe: "Goods are delivered to the candidate's home to be relabelled, repacked or sent on, the pattern of reshipping and 'quality control' mule jobs"
-    meta: '__MULE_PARCEL_HOME_EN && __MULE_PARCEL_OUT_EN && !MULE_RESHIP_EN'
+    meta: '(__MULE_PARCEL_HOME_EN && __MULE_PARCEL_OUT_EN && !__MULE_RESHIP_EN_PAT) && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Examine electronics shipped to your address, take photos and send the products to our overseas warehouse using the prepaid labels."
       - "We buy goods online and ship them to your home; you repackage them and forward to our clients."
@@ -22569,17 +22785,20 @@ rules:
       - "Warehouse associate: pack customer orders and prepare them for the post office."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
-  - id: MULE_CRYPTO_CONVERT_EN
-    tactic: money_mule
-    weight: 2.0
+  - id: __MULE_CRYPTO_CONVERT_EN_PAT
     languages: [en]
-    describe: "Asks the candidate to turn received money into crypto and send it to the recruiter's wallet, or hires 'crypto exchange agents'"
     flags: [extended]
     pattern: |
       (?<!\bnever\s)(?<!n['’]t\s)\b(?:buy|purchase|convert|exchange|change)\w*\b[^.!?\n]{0,40}\b(?:usdt|bitcoins?|btc|crypto\w*|tether|eth)\b[^.!?\n]{0,60}\b(?:send|transfer|deposit|move)\w*\b[^.!?\n]{0,30}\bwallet\b
       | \bcrypto(?:currency)?\s+(?:exchange\s{1,3}|payment\s{1,3})?(?:agents?|cashiers?|merchants?|processors?)\b
       | \b(?:buy|purchase)\w*\s+(?:usdt|bitcoins?|btc|crypto\w*|tether)\b[^.!?\n]{0,30}\brelease\w*\b
       | \b(?:money|payments?|funds|cash)\b[^.!?\n]{0,60}\b(?:into|to|in)\s+(?:bitcoin|btc|usdt|crypto)\b[^.!?\n]{0,40}\b(?:our|my|the\s+company['’]?s?|secure)\s+wallet\b
+  - id: MULE_CRYPTO_CONVERT_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Asks the candidate to turn received money into crypto and send it to the recruiter's wallet, or hires 'crypto exchange agents'"
+    meta: '__MULE_CRYPTO_CONVERT_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Buyers send money to your bank, you buy USDT on Binance and send it to our wallet."
       - "Crypto exchange agent wanted, 3% per deposit."
@@ -22627,7 +22846,7 @@ rules:
     describe: "Tells the candidate to pass money on: wire it to a supplier or agent, turn it into crypto, gift cards or cash, or keep a cut"
     describe-local:
       fr: "Demande au candidat de faire transiter de l’argent : le virer à un fournisseur ou un agent, le convertir en crypto, cartes cadeaux ou espèces, ou en garder une part"
-    meta: '__MULE_OUT_FR && !__IMP_SCAM_WARNING_FR'
+    meta: '__MULE_OUT_FR && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Retirez-le en espèces et déposez-le dans un distributeur Bitcoin."
       - "Vous gardez 8 % et vous transférez le reste à notre fournisseur."
@@ -22646,7 +22865,7 @@ rules:
     describe: "Money is paid into the candidate's own account and must then be passed on, the core of a money-mule job"
     describe-local:
       fr: "De l’argent arrive sur le compte du candidat qui doit ensuite le faire suivre : le cœur d’un emploi de mule financière"
-    meta: '__MULE_IN_FR && __MULE_OUT_FR && !__IMP_SCAM_WARNING_FR'
+    meta: '__MULE_IN_FR && __MULE_OUT_FR && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Les dons arrivent sur votre compte et vous les envoyez aux bénéficiaires via MoneyGram."
       - "je t'envoie 800 €, tu en renvoies 700 à mon cousin"
@@ -22674,7 +22893,7 @@ rules:
     describe: "Asks to use, rent or take over the candidate's bank account or card, or to open an account for the recruiter"
     describe-local:
       fr: "Demande à utiliser, louer ou reprendre le compte bancaire ou la carte du candidat, ou à ouvrir un compte pour le recruteur"
-    meta: '__MULE_LEND_ACCOUNT_FR_PAT && !__IMP_SCAM_WARNING_FR'
+    meta: '__MULE_LEND_ACCOUNT_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Prête ton compte bancaire quelques jours, on te donne 300 € par semaine."
       - "Ouvrez un compte en ligne à votre nom et confiez-nous la carte et les codes d'accès."
@@ -22708,7 +22927,7 @@ rules:
     describe: "Goods are delivered to the candidate's home to be relabelled, repacked or sent on, the pattern of reshipping and 'quality control' mule jobs"
     describe-local:
       fr: "Des marchandises sont livrées chez le candidat pour être réétiquetées, remballées ou renvoyées : le schéma des emplois de réexpédition et de « contrôle qualité »"
-    meta: '__MULE_PARCEL_HOME_FR && __MULE_PARCEL_OUT_FR && !MULE_RESHIP_FR'
+    meta: '(__MULE_PARCEL_HOME_FR && __MULE_PARCEL_OUT_FR && !__MULE_RESHIP_FR_PAT) && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Vous vérifiez des téléphones livrés à votre adresse et vous les renvoyez à notre entrepôt à l'étranger."
       - "Des commandes arrivent chez vous : vous les ouvrez, vous les remballez et vous les déposez au point relais."
@@ -22717,6 +22936,13 @@ rules:
       - "Préparateur de commandes en entrepôt : expédition des colis vers les magasins."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
+  - id: __MULE_CRYPTO_CONVERT_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      (?<!jamais\s)\b(?:ach[eè]t|convert|[ée]chang)\w*\b[^.!?\n]{0,40}\b(?:usdt|bitcoins?|btc|crypto\w*|tether|eth)\b[^.!?\n]{0,60}\b(?:envo|transf[ée]r|vir|d[ée]pos)\w*\b[^.!?\n]{0,30}\b(?:portefeuille|wallet)\b
+      | \b(?:agents?|caissi[eè]re?s?)\s+(?:d['’]\s?[ée]change\s+)?(?:crypto\w*|bitcoin|usdt)\b
+      | \bach[eè]t\w*\s+(?:des\s{1,3})?(?:usdt|bitcoins?|btc|crypto\w*)\b[^.!?\n]{0,40}\blib[èe]r\w*
   - id: MULE_CRYPTO_CONVERT_FR
     tactic: money_mule
     weight: 2.0
@@ -22724,11 +22950,7 @@ rules:
     describe: "Asks the candidate to turn received money into crypto and send it to the recruiter's wallet, or hires 'crypto exchange agents'"
     describe-local:
       fr: "Demande au candidat de convertir l’argent reçu en crypto et de l’envoyer sur le portefeuille du recruteur, ou recrute des « agents d’échange crypto »"
-    flags: [extended]
-    pattern: |
-      (?<!jamais\s)\b(?:ach[eè]t|convert|[ée]chang)\w*\b[^.!?\n]{0,40}\b(?:usdt|bitcoins?|btc|crypto\w*|tether|eth)\b[^.!?\n]{0,60}\b(?:envo|transf[ée]r|vir|d[ée]pos)\w*\b[^.!?\n]{0,30}\b(?:portefeuille|wallet)\b
-      | \b(?:agents?|caissi[eè]re?s?)\s+(?:d['’]\s?[ée]change\s+)?(?:crypto\w*|bitcoin|usdt)\b
-      | \bach[eè]t\w*\s+(?:des\s{1,3})?(?:usdt|bitcoins?|btc|crypto\w*)\b[^.!?\n]{0,40}\blib[èe]r\w*
+    meta: '__MULE_CRYPTO_CONVERT_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Vous achetez des USDT et les transférez sur notre portefeuille."
       - "Agent d'échange crypto recherché."
@@ -22737,15 +22959,18 @@ rules:
       - "Notre fintech développe un portefeuille crypto."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
+  - id: __MULE_CANNOT_RECEIVE_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:can\s?not|can['’]t|unable\s+to|not\s+able\s+to)\s+(?:directly\s{1,3})?(?:receive|accept|collect)\s+(?:payments?|money|funds|transfers?)\s+(?:directly\s{1,3})?(?:from\s+(?:our\s{1,3})?(?:\w{1,15}\s{1,3})?(?:customers|clients|buyers)|in\s+(?:the\s{1,3})?(?:us|uk|usa|canada|europe|australia|your\s+country)|directly)\b
+      | \b(?:payments?|funds|money)\s+from\s+(?:our\s{1,3})?(?:us|uk|eu|european|american|canadian|local|overseas)\s+(?:customers|clients|buyers)\b[^.!?\n]{0,40}\b(?:your|local)\s+(?:account|bank|representative|agent)
   - id: MULE_CANNOT_RECEIVE_EN
     tactic: money_mule
     weight: 2.0
     languages: [en]
     describe: "The 'employer' says it cannot receive payments in the candidate's country and needs a local person to collect them"
-    flags: [extended]
-    pattern: |
-      \b(?:can\s?not|can['’]t|unable\s+to|not\s+able\s+to)\s+(?:directly\s{1,3})?(?:receive|accept|collect)\s+(?:payments?|money|funds|transfers?)\s+(?:directly\s{1,3})?(?:from\s+(?:our\s{1,3})?(?:\w{1,15}\s{1,3})?(?:customers|clients|buyers)|in\s+(?:the\s{1,3})?(?:us|uk|usa|canada|europe|australia|your\s+country)|directly)\b
-      | \b(?:payments?|funds|money)\s+from\s+(?:our\s{1,3})?(?:us|uk|eu|european|american|canadian|local|overseas)\s+(?:customers|clients|buyers)\b[^.!?\n]{0,40}\b(?:your|local)\s+(?:account|bank|representative|agent)
+    meta: '__MULE_CANNOT_RECEIVE_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Our company is based in Hong Kong and cannot receive payments from US customers directly."
       - "We are unable to accept transfers in Canada, so we need a local representative."
@@ -22754,6 +22979,12 @@ rules:
       - "The cashier cannot accept payments after 6 pm."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
+  - id: __MULE_CANNOT_RECEIVE_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \bne\s+(?:peu[tx]|pouvons|peuvent|pourrons)\s+pas\s+(?:directement\s{1,3})?(?:recevoir|encaisser|accepter)\s+(?:de\s+|les\s+|des\s+)?(?:paiements?|virements?|fonds|argent|transferts?)\b
+      | \bn['’]\s?(?:a|avons|ont)\s+pas\s+(?:de\s+)?compte\s+(?:bancaire\s+)?(?:en\s+france|en\s+europe|en\s+belgique|en\s+suisse|au\s+canada|local)\b
   - id: MULE_CANNOT_RECEIVE_FR
     tactic: money_mule
     weight: 2.0
@@ -22761,10 +22992,7 @@ rules:
     describe: "The 'employer' says it cannot receive payments in the candidate's country and needs a local person to collect them"
     describe-local:
       fr: "Le prétendu employeur dit ne pas pouvoir recevoir de paiements dans le pays du candidat et cherche quelqu’un sur place pour les encaisser"
-    flags: [extended]
-    pattern: |
-      \bne\s+(?:peu[tx]|pouvons|peuvent|pourrons)\s+pas\s+(?:directement\s{1,3})?(?:recevoir|encaisser|accepter)\s+(?:de\s+|les\s+|des\s+)?(?:paiements?|virements?|fonds|argent|transferts?)\b
-      | \bn['’]\s?(?:a|avons|ont)\s+pas\s+(?:de\s+)?compte\s+(?:bancaire\s+)?(?:en\s+france|en\s+europe|en\s+belgique|en\s+suisse|au\s+canada|local)\b
+    meta: '__MULE_CANNOT_RECEIVE_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Notre société ne peut pas recevoir de paiements de clients européens."
       - "Nous n'avons pas de compte bancaire en France, c'est pourquoi nous cherchons un représentant."
@@ -22773,15 +23001,18 @@ rules:
       - "La caisse ne peut pas accepter les chèques."
     ref: https://cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/propositions-d-emploi-non-sollicitees
 
+  - id: __MULE_HOME_INSPECTOR_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:quality\s+(?:control|check|assurance)|qc|product|package|parcel|merchandise)\s+(?:inspectors?|checkers?|controllers?|testers?|agents?|specialists?|associates?)\b[^.!?\n]{0,40}\b(?:from\s+home|at\s+home|home[- ]based|remote|your\s+(?:home|address|house))\b
+      | \b(?:work\s+from\s+home|home[- ]based|remote)\b[^.!?\n]{0,20}\b(?:quality\s+(?:control|check)|qc)\s+(?:inspector|checker|agent|specialist|job)
   - id: MULE_HOME_INSPECTOR_EN
     tactic: money_mule
     weight: 1.5
     languages: [en]
     describe: "A home-based 'quality control' or product/parcel inspector job, a cover title of reshipping mule schemes"
-    flags: [extended]
-    pattern: |
-      \b(?:quality\s+(?:control|check|assurance)|qc|product|package|parcel|merchandise)\s+(?:inspectors?|checkers?|controllers?|testers?|agents?|specialists?|associates?)\b[^.!?\n]{0,40}\b(?:from\s+home|at\s+home|home[- ]based|remote|your\s+(?:home|address|house))\b
-      | \b(?:work\s+from\s+home|home[- ]based|remote)\b[^.!?\n]{0,20}\b(?:quality\s+(?:control|check)|qc)\s+(?:inspector|checker|agent|specialist|job)
+    meta: '__MULE_HOME_INSPECTOR_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Quality Control Inspector (work from home): examine electronics shipped to your address."
       - "Remote QC inspector: check products delivered to your home."
@@ -22790,6 +23021,11 @@ rules:
       - "Software QA engineer, remote, Python and Selenium."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
+  - id: __MULE_HOME_INSPECTOR_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:contr[ôo]leur|contr[ôo]leuse|inspecteur|inspectrice|agent|agente|v[ée]rificat(?:eur|rice)|gestionnaire|r[ée]ceptionnaires?)\w*\s+(?:de\s+|des\s+)?(?:qualit[ée]|colis|produits|marchandises|logistique)\b[^.!?\n]{0,40}\b(?:[àa]\s+domicile|depuis\s+(?:chez\s+)?(?:vous|votre\s+domicile)|chez\s+vous|en\s+t[ée]l[ée]travail)
   - id: MULE_HOME_INSPECTOR_FR
     tactic: money_mule
     weight: 1.5
@@ -22797,9 +23033,7 @@ rules:
     describe: "A home-based 'quality control' or parcel inspector job, a cover title of reshipping mule schemes"
     describe-local:
       fr: "Un emploi de « contrôleur qualité » ou de gestionnaire de colis à domicile, intitulé de couverture des réseaux de réexpédition"
-    flags: [extended]
-    pattern: |
-      \b(?:contr[ôo]leur|contr[ôo]leuse|inspecteur|inspectrice|agent|agente|v[ée]rificat(?:eur|rice)|gestionnaire|r[ée]ceptionnaires?)\w*\s+(?:de\s+|des\s+)?(?:qualit[ée]|colis|produits|marchandises|logistique)\b[^.!?\n]{0,40}\b(?:[àa]\s+domicile|depuis\s+(?:chez\s+)?(?:vous|votre\s+domicile)|chez\s+vous|en\s+t[ée]l[ée]travail)
+    meta: '__MULE_HOME_INSPECTOR_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Contrôleur qualité à domicile : vous vérifiez des téléphones livrés à votre adresse."
       - "Gestionnaire logistique à domicile, payé au colis."
@@ -22815,7 +23049,7 @@ rules:
     describe: "Two or more distinct money-mule signals in one text (new signals not counted by COMBO_MULE_MULTI)"
     describe-local:
       fr: "Au moins deux signaux distincts de mule financière dans un même texte"
-    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_MULE_MULTI && 2 of (MULE_IN_OUT_EN, MULE_IN_OUT_FR, MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT, MULE_PASS_ON_EN, MULE_PASS_ON_FR, MULE_LEND_ACCOUNT_EN, MULE_LEND_ACCOUNT_FR, MULE_RESHIP_FLOW_EN, MULE_RESHIP_FLOW_FR, MULE_CRYPTO_CONVERT_EN, MULE_CRYPTO_CONVERT_FR, MULE_CANNOT_RECEIVE_EN, MULE_CANNOT_RECEIVE_FR, MULE_HOME_INSPECTOR_EN, MULE_HOME_INSPECTOR_FR, MULE_ABSENT_BOSS_EN, MULE_SEND_ON_CUT_EN, MULE_BANK_HOLDER_WANTED_EN)) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(!__SCAM_WARNING_NO_HANDLE && !COMBO_MULE_MULTI && 2 of (MULE_IN_OUT_EN, MULE_IN_OUT_FR, MULE_PAYMENT_AGENT_EN, MULE_RECEIVE_FORWARD_EN, MULE_RESHIP_EN, MULE_COMMISSION_CUT_EN, MULE_ACCOUNT_WANTED_EN, MULE_PA_PAYMENTS_EN, MULE_PER_PARCEL_EN, MULE_RESHIP_TITLE_EN, MULE_PAYMENT_AGENT_FR, MULE_COMMISSION_CUT_FR, MULE_PER_PARCEL_FR, MULE_RECEIVE_FORWARD_FR, MULE_RESHIP_FR, MULE_P2P_AGENT, MULE_PASS_ON_EN, MULE_PASS_ON_FR, MULE_LEND_ACCOUNT_EN, MULE_LEND_ACCOUNT_FR, MULE_RESHIP_FLOW_EN, MULE_RESHIP_FLOW_FR, MULE_CRYPTO_CONVERT_EN, MULE_CRYPTO_CONVERT_FR, MULE_CANNOT_RECEIVE_EN, MULE_CANNOT_RECEIVE_FR, MULE_HOME_INSPECTOR_EN, MULE_HOME_INSPECTOR_FR, MULE_ABSENT_BOSS_EN, MULE_SEND_ON_CUT_EN, MULE_BANK_HOLDER_WANTED_EN)) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Let us use your Revolut; i send u $800, u send $700 back to my cousin."
       - "Quality Control Inspector (work from home): examine electronics shipped to your address and send the products to our overseas warehouse."
@@ -22831,7 +23065,7 @@ rules:
     describe: "A money-mule signal together with secrecy or a move to a chat app"
     describe-local:
       fr: "Un signal de mule financière associé au secret ou au passage sur une messagerie"
-    meta: '!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_MULE_HIDDEN && (MULE_PASS_ON_EN || MULE_PASS_ON_FR || MULE_LEND_ACCOUNT_EN || MULE_LEND_ACCOUNT_FR || MULE_RESHIP_FLOW_EN || MULE_RESHIP_FLOW_FR || MULE_CRYPTO_CONVERT_EN || MULE_CRYPTO_CONVERT_FR || MULE_CANNOT_RECEIVE_EN || MULE_CANNOT_RECEIVE_FR || MULE_HOME_INSPECTOR_EN || MULE_HOME_INSPECTOR_FR) && (__OFF_CHAT_APP || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)'
+    meta: '!__SCAM_WARNING_NO_HANDLE && !COMBO_MULE_HIDDEN && (MULE_PASS_ON_EN || MULE_PASS_ON_FR || MULE_LEND_ACCOUNT_EN || MULE_LEND_ACCOUNT_FR || MULE_RESHIP_FLOW_EN || MULE_RESHIP_FLOW_FR || MULE_CRYPTO_CONVERT_EN || MULE_CRYPTO_CONVERT_FR || MULE_CANNOT_RECEIVE_EN || MULE_CANNOT_RECEIVE_FR || MULE_HOME_INSPECTOR_EN || MULE_HOME_INSPECTOR_FR) && (__OFF_CHAT_APP || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR)'
     match:
       - "Let us use your Monzo for a few days, DM me on Telegram."
       - "Prête ton compte bancaire, écris-moi sur WhatsApp."
@@ -22840,15 +23074,18 @@ rules:
       - "Contact me on WhatsApp."
     ref: https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
+  - id: __MULE_ABSENT_BOSS_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:busy|travel(?:l)?ing|offshore|overseas|deployed)\s+(?:executive|ceo|professional|businessman|businesswoman|entrepreneur|manager|engineer|doctor|surgeon|contractor|officer|client)\b[^.!?\n]{0,60}\b(?:personal\s+assistant|pa|assistant|errand\s+runner)\b
+      | \b(?:personal\s+assistant|errands?)\b[^.!?\n]{0,80}\b(?:while\s+i\s+(?:am|['’]m)\s+(?:abroad|away|travel\w*|out\s+of\s+(?:the\s+)?(?:country|town)|offshore|overseas)|i\s+(?:am|['’]m)\s+(?:currently\s+)?(?:abroad|offshore|overseas|out\s+of\s+the\s+country))
   - id: MULE_ABSENT_BOSS_EN
     tactic: money_mule
     weight: 1.5
     languages: [en]
     describe: "A busy, travelling or offshore 'boss' hires a personal assistant remotely, the usual cover of payment-forwarding and cheque scams"
-    flags: [extended]
-    pattern: |
-      \b(?:busy|travel(?:l)?ing|offshore|overseas|deployed)\s+(?:executive|ceo|professional|businessman|businesswoman|entrepreneur|manager|engineer|doctor|surgeon|contractor|officer|client)\b[^.!?\n]{0,60}\b(?:personal\s+assistant|pa|assistant|errand\s+runner)\b
-      | \b(?:personal\s+assistant|errands?)\b[^.!?\n]{0,80}\b(?:while\s+i\s+(?:am|['’]m)\s+(?:abroad|away|travel\w*|out\s+of\s+(?:the\s+)?(?:country|town)|offshore|overseas)|i\s+(?:am|['’]m)\s+(?:currently\s+)?(?:abroad|offshore|overseas|out\s+of\s+the\s+country))
+    meta: '__MULE_ABSENT_BOSS_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Busy executive who travels often needs a reliable personal assistant."
       - "Personal assistant needed to run errands while I am abroad."
@@ -22861,37 +23098,44 @@ rules:
 
   # Street and social-media wording of mule recruitment ("need 5 people 18+ with UK bank", "we send funds to your
   # acc, you send it on, you keep your cut", "no work involved"): short words (acc, ur, cut) the longer rules miss.
-  - id: MULE_SEND_ON_CUT_EN
-    tactic: money_mule
-    weight: 2.5
+  - id: __MULE_SEND_ON_CUT_EN_PAT
     languages: [en]
-    describe: "Money is sent into the candidate's account and the candidate sends it on, keeping a cut (street wording: your acc, send it on, keep your cut)"
     flags: [extended]
     pattern: |
       \b(?:funds?|money|payments?|cash|transfers?|p)\b[^.!?\n]{0,30}?\b(?:in)?to\s+(?:your|ur|yo)\s+(?:\w{1,12}\s{1,3})?(?:acc|accs|acct|account|bank|card|monzo|revolut|starling)\b
           [^\n]{0,80}?\b(?:send|pass|move|transfer|wire|bounce)\w*\s+(?:it|them|the\s+rest|the\s+money|it\s+all)\s+(?:on|back|over|along|out)\b
       | \b(?:send|pass|move|transfer|bounce)\w*\s+(?:it|them)\s+(?:on|back|over|along)\b[^\n]{0,60}?\b(?:keep|take|get)\s+(?:your|ur|a|the)\s+(?:cut|share|slice|bit|commission|percentage)\b
       | \b(?:keep|take)\s+(?:your|ur|a)\s+(?:cut|share|slice)\b[^\n]{0,60}?\b(?:send|pass|move|transfer|bounce)\w*\s+(?:it|them|the\s+rest)\s+(?:on|back|over|along)\b
+  - id: MULE_SEND_ON_CUT_EN
+    tactic: money_mule
+    weight: 2.5
+    languages: [en]
+    describe: "Money is sent into the candidate's account and the candidate sends it on, keeping a cut (street wording: your acc, send it on, keep your cut)"
+    meta: '__MULE_SEND_ON_CUT_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "we send funds to your acc, you send it on, you keep your cut"
       - "money lands in ur bank, u pass it on and keep ur cut"
     nomatch:
+      - "A message from your bank: criminals are recruiting people online. They ask you to receive money and send it on for a 15% cut. Never let anyone use your account."
       - "Your salary is paid into your bank account on the 25th."
       - "Send it back to us if the parcel is damaged."
     ref:
       - https://www.actionfraud.police.uk/a-z-of-fraud/money-muling
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
-  - id: MULE_BANK_HOLDER_WANTED_EN
-    tactic: money_mule
-    weight: 2.0
+  - id: __MULE_BANK_HOLDER_WANTED_EN_PAT
     languages: [en]
-    describe: "Looks for people of age with a bank of a given country (18+ with a UK bank), the usual call for money mules"
     flags: [extended]
     pattern: |
       \b(?:need(?:s|ing)?|looking\s+for|want(?:ed)?|anyone|any1|who)\s+(?:\d{1,3}\s+)?(?:people|ppl|persons?|lads|girls|students|heads|someone|somebody|some1)?\s*(?:\(?(?:16|17|18|21)\s?\+\)?\s+)?(?:with|wiv|who\s+(?:has|have|got))\s+(?:an?\s+)?(?:uk|us|usa|irish|eu|aus|australian|canadian|nz|german|french|spanish)\s+(?:bank|acc|account|card)
       | \b(?:uk|us|irish|eu|aus)\s+bank\s*(?:acc(?:ount)?s?\s*)?(?:and\s+|&\s+|,\s*)?\(?(?:16|17|18|21)\s?\+
       | \b(?:16|17|18|21)\s?\+\s*(?:\w{1,10}\s{1,3}){0,2}(?:with|wiv)\s+(?:an?\s+)?(?:uk|us|irish|eu|aus)\s+bank\b
+  - id: MULE_BANK_HOLDER_WANTED_EN
+    tactic: money_mule
+    weight: 2.0
+    languages: [en]
+    describe: "Looks for people of age with a bank of a given country (18+ with a UK bank), the usual call for money mules"
+    meta: '__MULE_BANK_HOLDER_WANTED_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "NEED 5 PEOPLE 18+ WITH UK BANK"
       - "anyone 18+ with a UK bank acc?"
@@ -24024,7 +24268,7 @@ rules:
     describe: "Asks the candidate to install remote-access software, give remote control or share the screen while banking"
     describe-local:
       fr: "Demande au candidat d’installer un logiciel de prise en main à distance, de donner le contrôle de son appareil ou de partager son écran pendant une opération bancaire"
-    meta: '__RC_REMOTE_ACCESS_FR_PAT && !__IMP_SCAM_WARNING_FR'
+    meta: '(__RC_REMOTE_ACCESS_FR_PAT && !__IMP_SCAM_WARNING_FR) && !RC_REMOTE_ACCESS_ES && !RC_REMOTE_ACCESS_PT'
     match:
       - "Installez AnyDesk pour que notre service informatique configure votre poste."
       - "Partagez votre écran pendant que vous vous connectez à votre banque."
@@ -24078,6 +24322,7 @@ rules:
     tactic: remote_control
     weight: 2.0
     languages: [fr]
+    unless: [RC_CHAT_ONLY_INTERVIEW_ES]
     describe: "Runs the interview only by text chat or messaging app, or refuses any video or voice call"
     describe-local:
       fr: "Mène l’entretien uniquement par écrit sur une messagerie, ou refuse tout appel vidéo ou vocal"
@@ -24164,7 +24409,7 @@ rules:
     describe: "Asks the candidate to send back a verification code or PIN they just received (account takeover)"
     describe-local:
       fr: "Demande au candidat de transmettre un code de vérification qu’il vient de recevoir (prise de contrôle de compte)"
-    meta: '__RC_SEND_CODE_FR_PAT && !__IMP_SCAM_WARNING_FR'
+    meta: '(__RC_SEND_CODE_FR_PAT && !__IMP_SCAM_WARNING_FR) && !RC_SEND_CODE_ES && !RC_SEND_CODE_PT'
     match:
       - "Envoyez-moi le code à 6 chiffres reçu par SMS."
       - "Le code que vous venez de recevoir, transmettez-le-moi pour activer votre compte."
@@ -24652,11 +24897,8 @@ rules:
         ("rules/secrecy.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: SECRET_DONT_TELL_EN
-    tactic: secrecy
-    weight: 2.0
+  - id: __SECRET_DONT_TELL_EN_PAT
     languages: [en]
-    describe: "Tells the candidate to hide the job from family, friends, the bank or the authorities, or to keep it secret"
     flags: [extended]
     pattern: |
       \b(?:do\s+not|don['’]t|never|no\s+need\s+to)\s+(?:tell|inform|mention\s+(?:it\s{1,3}|this\s{1,3})?to|
@@ -24672,6 +24914,12 @@ rules:
       | \bkeep\s+(?:it|this)\s+(?:low[- ]key|on\s+the\s+low|quiet|hush(?:[- ]hush)?)\b
       | \bif\s+(?:the\s{1,3})?(?:bank|teller|police|immigration)\s+(?:calls?|questions?\s+you|contacts?\s+you)\b[^.!?\n]{0,40}\b(?:say|tell)\b
       | \b(?:don['’]t|do\s+not|never)\s+mention\s+(?:me|us|my\s+name|our\s+name|the\s+company)\b
+  - id: SECRET_DONT_TELL_EN
+    tactic: secrecy
+    weight: 2.0
+    languages: [en]
+    describe: "Tells the candidate to hide the job from family, friends, the bank or the authorities, or to keep it secret"
+    meta: '__SECRET_DONT_TELL_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Don't tell your family about this job until you arrive."
       - "Keep this opportunity secret, only a few people are selected."
@@ -24681,6 +24929,7 @@ rules:
       - "Snap me, keep it low-key."
       - "If the bank calls, just say it's a gift. Don't mention me."
     nomatch:
+      - "Scam alert: 'Don't tell your family about this job, we pay 20% of every transfer you pass on.' If you get a message like this, report it to Action Fraud."
       - "Client data is confidential and must stay on company laptops."
       - "Talk to your family before relocating abroad; we offer a visit day."
       - "Do not tell anyone your password."
@@ -24691,16 +24940,19 @@ rules:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
-  - id: SECRET_DELETE_CHAT_EN
-    tactic: secrecy
-    weight: 2.0
+  - id: __SECRET_DELETE_CHAT_EN_PAT
     languages: [en]
-    describe: "Asks the candidate to delete the chat or messages"
     flags: [extended]
     pattern: |
       (?:^|[.!?\n;:]\s?)(?:(?!\b(?:error|mistake|intended|recipient|not|never)\b|n['’]t\b)[^.!?\n]){0,100}?\b(?:delete|erase|clear|remove|wipe)\s+
           (?:this|the|our|these|all|your|my)?\s*(?:chat|conversation|messages?|texts?|e-?mails?|chat\s+history|whatsapp\s+(?:chat|messages)|
           telegram\s+(?:chat|messages)|(?:whatsapp|telegram|signal|sms)\s+(?:conversation|chat|messages?|history|thread))\b
+  - id: SECRET_DELETE_CHAT_EN
+    tactic: secrecy
+    weight: 2.0
+    languages: [en]
+    describe: "Asks the candidate to delete the chat or messages"
+    meta: '__SECRET_DELETE_CHAT_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Delete this chat after reading."
       - "Please erase our conversation and do not keep screenshots."
@@ -24709,13 +24961,9 @@ rules:
       - "Our retention policy removes interview recordings after six months."
       - "If you are not the intended recipient, please delete this email."
 
-  - id: SECRET_DONT_TELL_FR
-    tactic: secrecy
-    weight: 2.0
+  - id: __SECRET_DONT_TELL_FR_PAT
     languages: [fr]
-    describe: "Tells the candidate to hide the job from family, friends, the bank or the authorities, or to keep it secret"
-    describe-local:
-      fr: "Demande au candidat de cacher l’offre à sa famille, ses proches, sa banque ou les autorités, ou de la garder secrète"
+    unless: [SECRET_DONT_TELL_ES]
     flags: [extended]
     pattern: |
       \bn['’]\s?en\s+parle[zs]?\s+(?:pas|[àa]\s+personne|jamais)
@@ -24730,6 +24978,14 @@ rules:
           (?:vous|te)\s+(?:demande|pose|interroge)
       | \b(?:ne\s+)?(?:dis|dites|raconte|racontez|parle|parlez)\s+(?:rien|pas|jamais)\s+(?:[àa]\s+)?(?:ta|votre|tes|vos|personne|ton)\b(?:\s+(?:famille|parents|proches|amis|banque|entourage|m[èe]re|p[èe]re))?
       | \bne\s+(?:dis|dites)\s+pas\s+[àa]\s+(?:la\s+police|l['’]\s?immigration|la\s+douane)\b
+  - id: SECRET_DONT_TELL_FR
+    tactic: secrecy
+    weight: 2.0
+    languages: [fr]
+    describe: "Tells the candidate to hide the job from family, friends, the bank or the authorities, or to keep it secret"
+    describe-local:
+      fr: "Demande au candidat de cacher l’offre à sa famille, ses proches, sa banque ou les autorités, ou de la garder secrète"
+    meta: '__SECRET_DONT_TELL_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "N'en parlez pas à votre famille avant d'être arrivé."
       - "Gardez cette offre secrète, peu de personnes sont sélectionnées."
@@ -24738,11 +24994,16 @@ rules:
       - "Et dis pas à ta famille que c'est pour bosser."
       - "Ne dites pas à la douane que vous venez travailler."
     nomatch:
+      - "Alerte arnaque : « Ne dites rien à votre famille, vous touchez 15 % sur chaque virement que vous renvoyez. » Signalez ce type de message sur cybermalveillance.gouv.fr."
       - "Vos données restent confidentielles conformément au RGPD."
       - "Parlez-en à votre conseiller France Travail avant de signer."
       - "Parle à tes parents avant de signer le contrat."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
+  - id: __SECRET_DELETE_CHAT_FR_PAT
+    languages: [fr]
+    unless: [SECRET_DELETE_CHAT_ES]
+    pattern: '(?:^|[.!?\n;:]\s?)(?:(?!\b(?:erreur|destinataire|ne|jamais)\b|\bn[''’])[^.!?\n]){0,100}?\b(?:supprim|effac|vid)(?:ez|er|e)\b[^.!?\n]{0,15}\b(?:conversation|discussion|messages?|chat|tchat|historique|[ée]changes?|sms|e-?mails?|mails?|courriels?)\b'
   - id: SECRET_DELETE_CHAT_FR
     tactic: secrecy
     weight: 2.0
@@ -24750,7 +25011,7 @@ rules:
     describe: "Asks the candidate to delete the chat or messages"
     describe-local:
       fr: "Demande au candidat d’effacer la conversation ou les messages"
-    pattern: '(?:^|[.!?\n;:]\s?)(?:(?!\b(?:erreur|destinataire|ne|jamais)\b|\bn[''’])[^.!?\n]){0,100}?\b(?:supprim|effac|vid)(?:ez|er|e)\b[^.!?\n]{0,15}\b(?:conversation|discussion|messages?|chat|tchat|historique|[ée]changes?|sms|e-?mails?|mails?|courriels?)\b'
+    meta: '__SECRET_DELETE_CHAT_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Supprimez cette conversation après lecture."
       - "Efface tous nos messages WhatsApp ce soir."
@@ -24760,11 +25021,8 @@ rules:
 
   # ---- Round 3: generalized secrecy signals (en, fr): hide the job from family, bank or authorities, a cover
   # story to tell, a secret workplace, no posting about it, no screenshots.
-  - id: SECRET_HIDE_EN
-    tactic: secrecy
-    weight: 2.5
+  - id: __SECRET_HIDE_EN_PAT
     languages: [en]
-    describe: "Tells the candidate to hide the job or the money from family, friends, the bank, the police or anyone else"
     flags: [extended]
     pattern: |
       \b(?:don['’]?t|do\s+not|never|must\s+not|mustn['’]?t|should\s+not|shouldn['’]?t|no\s+need\s+to|avoid|without)\s+(?:ever\s{1,3})?(?:tell\w*|shar\w*|discuss\w*|mention\w*|say\w*|talk\w*|reveal\w*|disclos\w*|show\w*|inform\w*|let)\b
@@ -24777,13 +25035,21 @@ rules:
       | \b(?:don['’]?t|do\s+not|never)\s+(?:go\s+to|call|contact|tell|report\s+(?:this\s{1,3}|it\s{1,3})?to|talk\s+to)\s+(?:the\s{1,3})?(?:police|embassy|consulate|media|news|press|authorities|journalists)\b
       | \b(?:talk\w*|speak\w*|tell\w*|complain\w*)\s+(?:to\s{1,3})?(?:your\s{1,3}|the\s{1,3})?(?:family|parents|outsiders|anyone|police|embassy|media)\s+about\s+(?:the\s{1,3}|this\s{1,3}|your\s{1,3})?(?:work|job|company|place)\b[^.!?\n]{0,40}\b(?:fine|fined|forbidden|not\s+allowed|punish\w*|banned)
       | \b(?:don['’]t|do\s+not|never)\s+let\s+(?:your\s{1,3})?(?:family|parents|friends|anyone|anybody|bank|wife|husband|relatives)\s+know\b
+  - id: SECRET_HIDE_EN
+    tactic: secrecy
+    weight: 2.5
+    languages: [en]
+    describe: "Tells the candidate to hide the job or the money from family, friends, the bank, the police or anyone else"
+    meta: '__SECRET_HIDE_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
+      - "Police notice? Don't worry, this is legal. Receive money and send it on for a 15% cut. Don't tell your bank. Telegram @fast_cash_uk"
       - "Please don't share the details with anyone, not even your family, until you have started."
       - "Nobody must know about this opportunity."
       - "Remember: this stays between you and me. Not a word to your friends."
       - "Don't let your family know the real job."
       - "Don't tell anyone at your bank about the cheque."
     nomatch:
+      - "A message from your bank: criminals are recruiting people online. They ask you to receive money and send it on for a 15% cut. Never let anyone use your account."
       - "Do not share your password with anyone."
       - "Please discuss the offer with your family before you accept."
       - "Never share your personal information with anyone you met online."
@@ -24791,11 +25057,8 @@ rules:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://www.fbi.gov/scams-and-safety/common-scams-and-crimes/money-mules
 
-  - id: SECRET_COVER_STORY_EN
-    tactic: secrecy
-    weight: 2.5
+  - id: __SECRET_COVER_STORY_EN_PAT
     languages: [en]
-    describe: "Gives the candidate a cover story to tell family, the bank or immigration (a holiday, a tourist trip, a gift)"
     flags: [extended]
     pattern: |
       \b(?:tell|say\s+to)\s+(?:your\s{1,3}|the\s{1,3})?(?:parents|family|mum|mom|dad|wife|husband|friends|relatives|everyone|people|them|officers?|officials?|immigration|customs|border\s+(?:police|guards?|officers?)|police|airport\s+staff|the\s+bank|bank\s+staff|teller)\s+(?:that\s{1,3})?(?:you['’]?re|you\s+are|you\s+will\s+be|you['’]ll\s+be|it['’]?s|it\s+is)\s+(?:\w{1,12}\s{1,3}){0,3}?(?:holiday|vacation|tourist|trip|visit\w*|gift|loan|hotel|restaurant|studying|travel\w*)
@@ -24803,6 +25066,12 @@ rules:
       | \bif\s+(?:anyone|anybody|they|someone|(?:the|your)\s+\w{2,15}(?:\s+\w{2,15})?)\s+(?:asks?|questions?\s+you|calls?)\b[^.!?\n]{0,40}\b(?:say|tell|answer|it['’]?s)\b
       | \bif\s+(?:questioned|asked|stopped|checked)\b[^.!?\n]{0,10}?\b(?:say|tell|it['’]?s|it\s+is|explain|answer)\b
       | \bsay\s+(?:you['’]?re\s+|you\s+are\s+|it['’]?s\s+|it\s+is\s+)?(?:on\s+|a\s+)?(?:holiday|vacation|tourist|tourism|visiting)\b
+  - id: SECRET_COVER_STORY_EN
+    tactic: secrecy
+    weight: 2.5
+    languages: [en]
+    describe: "Gives the candidate a cover story to tell family, the bank or immigration (a holiday, a tourist trip, a gift)"
+    meta: '__SECRET_COVER_STORY_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Tell your parents you're going on holiday to Bangkok, it's easier this way."
       - "Just say it's a hotel job."
@@ -24812,11 +25081,8 @@ rules:
       - "If anyone asks about the role, send them to our careers page."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
-  - id: SECRET_CONFIDENTIAL_JOB_EN
-    tactic: secrecy
-    weight: 1.5
+  - id: __SECRET_CONFIDENTIAL_JOB_EN_PAT
     languages: [en]
-    describe: "Says the job must stay confidential or private, hides the workplace until arrival, or forbids posting about it or screenshots"
     flags: [extended]
     pattern: |
       \b(?:this|the|our)\s+(?:position|job|offer|opportunity|project|role|work|vacancy)\s+is\s+(?:strictly\s{1,3}|highly\s{1,3}|very\s{1,3})?(?:confidential|secret|private|discreet)\b
@@ -24824,6 +25090,12 @@ rules:
       | \b(?:don['’]t|do\s+not|never|please\s+don['’]t)\s+(?:go\s+)?(?:post|share|publish|talk)\w*\b[^.!?\n]{0,40}\b(?:social\s+media|facebook|tiktok|instagram|twitter|online|other\s+candidates|the\s+internet)\b
       | \b(?:address|location|exact\s+location|workplace|office)\b[^.!?\n]{0,40}\b(?:given|shared|sent|revealed|disclosed|told)\b[^.!?\n]{0,20}\b(?:only\s{1,3})?(?:on\s+arrival|upon\s+arrival|when\s+you\s+(?:land|arrive)|after\s+you\s+(?:land|arrive)|at\s+the\s+airport)\b
       | \b(?:never|no|don['’]t|do\s+not)\s+(?:take\s{1,3}|make\s{1,3})?screenshots?\b
+  - id: SECRET_CONFIDENTIAL_JOB_EN
+    tactic: secrecy
+    weight: 1.5
+    languages: [en]
+    describe: "Says the job must stay confidential or private, hides the workplace until arrival, or forbids posting about it or screenshots"
+    meta: '__SECRET_CONFIDENTIAL_JOB_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Don't go posting about it on Facebook, the manager is funny about that."
       - "Keep the location of the office private, we will share the address only when you land."
@@ -24836,13 +25108,8 @@ rules:
       - "Follow us on Facebook for new openings."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
-  - id: SECRET_HIDE_FR
-    tactic: secrecy
-    weight: 2.5
+  - id: __SECRET_HIDE_FR_PAT
     languages: [fr]
-    describe: "Tells the candidate to hide the job or the money from family, friends, the bank, the police or anyone else"
-    describe-local:
-      fr: "Demande au candidat de cacher l’emploi ou l’argent à sa famille, ses amis, sa banque, la police ou quiconque"
     flags: [extended]
     pattern: |
       \b(?:ne\s+(?:rien\s{1,3}|pas\s{1,3}|jamais\s{1,3}|(?:le|la|les|lui|leur|l['’])\s{0,3})?|n['’]\s?(?:en\s{1,3})?)(?:dites|dis|dire|parlez|parle|parler|discutez|discute|discuter|racontez|raconte|raconter|partagez|partage|partager|divulguez|divulguer|r[ée]v[ée]lez|r[ée]v[ée]ler|informez|informe|informer|pr[ée]venez|pr[ée]viens|pr[ée]venir|mentionnez|mentionner|montrez|montrer)\b
@@ -24859,6 +25126,14 @@ rules:
       | \b(?:ne\s+|n['’]\s?)(?:pr[ée]venez|pr[ée]viens|appelez|appelle|contactez|contacte|pr[ée]venir|contacter|appeler)\s+(?:pas|jamais)\s+(?:la\s+police|l['’]\s?ambassade|les\s+m[ée]dias|la\s+gendarmerie|les\s+journalistes|les\s+autorit[ée]s)\b
       | \b(?:parler|parle|parlez|raconter)\s+(?:du\s+travail|de\s+l['’]\s?entreprise|du\s+boulot)\s+(?:[àa]\s+(?:ta|votre|sa|la)\s+famille|aux\s+proches)\b[^.!?\n]{0,40}\b(?:amende|interdit|puni)
       | \b(?:ta|votre|tes|vos)\s+(?:famille|entourage|m[èe]re|p[èe]re|femme|mari|banque|parents|proches)\s+ne\s+doi(?:t|vent)\s+pas\s+(?:le\s{1,3})?(?:savoir|[êe]tre\s+au\s+courant)
+  - id: SECRET_HIDE_FR
+    tactic: secrecy
+    weight: 2.5
+    languages: [fr]
+    describe: "Tells the candidate to hide the job or the money from family, friends, the bank, the police or anyone else"
+    describe-local:
+      fr: "Demande au candidat de cacher l’emploi ou l’argent à sa famille, ses amis, sa banque, la police ou quiconque"
+    meta: '__SECRET_HIDE_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Merci de ne partager les détails avec personne, même pas votre famille."
       - "Personne ne doit être au courant de cette opportunité."
@@ -24870,6 +25145,13 @@ rules:
       - "Parlez-en à votre famille avant d'accepter."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
+  - id: __SECRET_COVER_STORY_FR_PAT
+    languages: [fr]
+    flags: [extended]
+    pattern: |
+      \b(?:dis|dites|raconte|racontez)\s+(?:juste\s{1,3}|simplement\s{1,3})?(?:[àa]\s+(?:tes|vos|ta|votre|ton)\s+(?:parents|famille|proches|amis|m[èe]re|p[èe]re|banque|banquier|conseill[eè]re?)\s+|aux?\s+(?:policiers?|douaniers?|agents?|officiers?|douane|police|gens|autorit[ée]s)(?:\s{1,3}\w{2,15})?\s+|[àa]\s+la\s+(?:police|douane)(?:\s{1,3}\w{2,15}){0,2}\s+)?(?:que|qu['’])\s*[^.!?\n]{0,40}\b(?:touriste|vacances|en\s+visite|rendre\s+visite|cadeau|pr[êe]t|un\s+don|h[ôo]tel|voyage|[ée]tudes)\b
+      | \b(?:dites|dis)\s+(?:que\s+)?(?:vous\s+[êe]tes\s+|tu\s+es\s+|c['’]est\s+)?(?:en\s+)?(?:vacances|touriste|tourisme)\b
+      | \bsi\s+(?:on|quelqu['’]un|(?:la|le|les|l['’]|ta|votre|ton|tes|vos)\s*\w{2,15}(?:\s{1,3}\w{2,15}){0,2})\s+(?:(?:te|vous|t['’])\s?)?(?:demande|pose|interroge|questionne|appelle)\w*\b[^.!?\n]{0,40}\b(?:dis|dites|r[ée]ponds|r[ée]pondez|c['’]est)\b
   - id: SECRET_COVER_STORY_FR
     tactic: secrecy
     weight: 2.5
@@ -24877,11 +25159,7 @@ rules:
     describe: "Gives the candidate a cover story to tell family, the bank or immigration (a holiday, a tourist trip, a gift)"
     describe-local:
       fr: "Donne au candidat une histoire à raconter à sa famille, sa banque ou aux frontières (vacances, tourisme, cadeau)"
-    flags: [extended]
-    pattern: |
-      \b(?:dis|dites|raconte|racontez)\s+(?:juste\s{1,3}|simplement\s{1,3})?(?:[àa]\s+(?:tes|vos|ta|votre|ton)\s+(?:parents|famille|proches|amis|m[èe]re|p[èe]re|banque|banquier|conseill[eè]re?)\s+|aux?\s+(?:policiers?|douaniers?|agents?|officiers?|douane|police|gens|autorit[ée]s)(?:\s{1,3}\w{2,15})?\s+|[àa]\s+la\s+(?:police|douane)(?:\s{1,3}\w{2,15}){0,2}\s+)?(?:que|qu['’])\s*[^.!?\n]{0,40}\b(?:touriste|vacances|en\s+visite|rendre\s+visite|cadeau|pr[êe]t|un\s+don|h[ôo]tel|voyage|[ée]tudes)\b
-      | \b(?:dites|dis)\s+(?:que\s+)?(?:vous\s+[êe]tes\s+|tu\s+es\s+|c['’]est\s+)?(?:en\s+)?(?:vacances|touriste|tourisme)\b
-      | \bsi\s+(?:on|quelqu['’]un|(?:la|le|les|l['’]|ta|votre|ton|tes|vos)\s*\w{2,15}(?:\s{1,3}\w{2,15}){0,2})\s+(?:(?:te|vous|t['’])\s?)?(?:demande|pose|interroge|questionne|appelle)\w*\b[^.!?\n]{0,40}\b(?:dis|dites|r[ée]ponds|r[ée]pondez|c['’]est)\b
+    meta: '__SECRET_COVER_STORY_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Dis à tes parents que tu pars en vacances à Bangkok."
       - "À l'aéroport, si la police des frontières te demande, dis que tu es touriste."
@@ -24891,13 +25169,8 @@ rules:
       - "Si vous avez des questions, appelez le service RH."
     ref: https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
 
-  - id: SECRET_CONFIDENTIAL_JOB_FR
-    tactic: secrecy
-    weight: 1.5
+  - id: __SECRET_CONFIDENTIAL_JOB_FR_PAT
     languages: [fr]
-    describe: "Says the job must stay confidential, hides the workplace until arrival, or forbids posting about it or screenshots"
-    describe-local:
-      fr: "Exige que l’emploi reste confidentiel, cache le lieu de travail jusqu’à l’arrivée, ou interdit d’en parler en ligne ou de faire des captures d’écran"
     flags: [extended]
     pattern: |
       \b(?:ce|cet|cette|le|la|notre)\s+(?:poste|emploi|offre|projet|travail|mission|opportunit[ée])\s+est\s+(?:strictement\s{1,3}|tr[èe]s\s{1,3})?(?:confidentiel(?:le)?|secr[èe]te?|priv[ée]e?)\b
@@ -24905,6 +25178,14 @@ rules:
       | \b(?:ne\s+(?:rien\s{1,3}|le\s{1,3}|la\s{1,3}|les\s{1,3})?|n['’])(?:publi\w*|post\w*|partag\w*)\b[^.!?\n]{0,40}\b(?:r[ée]seaux\s+sociaux|facebook|tiktok|instagram|internet|en\s+ligne|autres\s+candidats)\b
       | \b(?:adresse|lieu|emplacement|localisation)\b[^.!?\n]{0,40}\b(?:donn|communiqu|envoy|indiqu|r[ée]v[ée]l)\w*\b[^.!?\n]{0,20}\b(?:[àa]\s+(?:l['’]|votre\s+|ton\s+)?arriv[ée]e|[àa]\s+l['’]a[ée]roport|sur\s+place|une\s+fois\s+(?:arriv|sur\s+place))
       | \b(?:jamais|pas|aucune?)\s+(?:de\s+)?captures?\s+d['’]\s?[ée]cran\b
+  - id: SECRET_CONFIDENTIAL_JOB_FR
+    tactic: secrecy
+    weight: 1.5
+    languages: [fr]
+    describe: "Says the job must stay confidential, hides the workplace until arrival, or forbids posting about it or screenshots"
+    describe-local:
+      fr: "Exige que l’emploi reste confidentiel, cache le lieu de travail jusqu’à l’arrivée, ou interdit d’en parler en ligne ou de faire des captures d’écran"
+    meta: '__SECRET_CONFIDENTIAL_JOB_FR_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "Gardez l'adresse du bureau pour vous, on vous la donnera seulement à l'arrivée."
       - "Ne publiez rien sur Facebook ou TikTok à propos de ce travail."
@@ -24922,7 +25203,7 @@ rules:
     describe: "Secrecy together with another scam tactic (money passing, travel abroad, codes, data, fees or a chat app)"
     describe-local:
       fr: "Le secret associé à une autre tactique d’escroquerie (argent à faire transiter, départ à l’étranger, codes, données, frais ou messagerie)"
-    meta: '(!__IMP_SCAM_WARNING_EN && !__IMP_SCAM_WARNING_FR && !COMBO_TRAF_SECRECY && !COMBO_MULE_HIDDEN && !MULE_HIDDEN_EXT && (SECRET_HIDE_EN || SECRET_COVER_STORY_EN || SECRET_CONFIDENTIAL_JOB_EN || SECRET_HIDE_FR || SECRET_COVER_STORY_FR || SECRET_CONFIDENTIAL_JOB_FR || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR) && (__OFF_CHAT_APP || __TRAF_PASSPORT || __TASK_CRYPTO || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || RC_SEND_CODE_EN || RC_SEND_CODE_FR || RC_CODE_RELAY_EN || RC_CODE_RELAY_FR || MULE_PASS_ON_EN || MULE_PASS_ON_FR || MULE_RESHIP_EN || MULE_RESHIP_FR || MULE_RESHIP_FLOW_EN || MULE_RESHIP_FLOW_FR || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_ID_REQUEST_EN || DATA_ID_REQUEST_FR || __SECRET_CTX_EN || __SECRET_CTX_FR || 2 of (SECRET_HIDE_EN, SECRET_COVER_STORY_EN, SECRET_CONFIDENTIAL_JOB_EN, SECRET_HIDE_FR, SECRET_COVER_STORY_FR, SECRET_CONFIDENTIAL_JOB_FR, SECRET_DONT_TELL_EN, SECRET_DONT_TELL_FR, SECRET_DELETE_CHAT_EN, SECRET_DELETE_CHAT_FR))) && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(!__SCAM_WARNING_NO_HANDLE && !COMBO_TRAF_SECRECY && !COMBO_MULE_HIDDEN && !MULE_HIDDEN_EXT && (SECRET_HIDE_EN || SECRET_COVER_STORY_EN || SECRET_CONFIDENTIAL_JOB_EN || SECRET_HIDE_FR || SECRET_COVER_STORY_FR || SECRET_CONFIDENTIAL_JOB_FR || SECRET_DONT_TELL_EN || SECRET_DONT_TELL_FR || SECRET_DELETE_CHAT_EN || SECRET_DELETE_CHAT_FR) && (__OFF_CHAT_APP || __TRAF_PASSPORT || __TASK_CRYPTO || TRAF_TRAVEL_PAID_EN || TRAF_TRAVEL_PAID_FR || TRAF_SEA_JOB_EN || TRAF_SEA_JOB_FR || PAY_EASY_HIGH_EN || PAY_EASY_HIGH_FR || RC_SEND_CODE_EN || RC_SEND_CODE_FR || RC_CODE_RELAY_EN || RC_CODE_RELAY_FR || MULE_PASS_ON_EN || MULE_PASS_ON_FR || MULE_RESHIP_EN || MULE_RESHIP_FR || MULE_RESHIP_FLOW_EN || MULE_RESHIP_FLOW_FR || FEE_CANDIDATE_MUST_PAY_EN || FEE_CANDIDATE_MUST_PAY_FR || FEE_FAKE_CHECK_EN || FEE_FAKE_CHECK_FR || DATA_ID_DOCS_EN || DATA_ID_DOCS_FR || DATA_ID_REQUEST_EN || DATA_ID_REQUEST_FR || __SECRET_CTX_EN || __SECRET_CTX_FR || 2 of (SECRET_HIDE_EN, SECRET_COVER_STORY_EN, SECRET_CONFIDENTIAL_JOB_EN, SECRET_HIDE_FR, SECRET_COVER_STORY_FR, SECRET_CONFIDENTIAL_JOB_FR, SECRET_DONT_TELL_EN, SECRET_DONT_TELL_FR, SECRET_DELETE_CHAT_EN, SECRET_DELETE_CHAT_FR))) && !__ABOUT_SCAMS_NO_CONTACT'
     match:
       - "Tell your parents you're going on holiday. The company pays the flight and visa."
       - "Nobody must know. Contact me on Telegram."
@@ -25099,15 +25380,18 @@ rules:
     ref: https://www.europol.europa.eu/operations-services-and-innovation/public-awareness-and-prevention-guides/money-muling
 
   # Street wording of "keep it secret" in mule and cash-job posts: lowkey, don't be chatting about it.
+  - id: __SECRET_LOWKEY_EN_PAT
+    languages: [en]
+    flags: [extended]
+    pattern: |
+      \b(?:don['’]?t|dont|do\s+not|no)\s+(?:be\s+)?(?:chatting|chattin|talking|tellin[g']?|yapping|snitching|posting)\s+(?:about|bout|abt)\s+(?:it|this|the\s+(?:job|money|ting))\b
+      | \b(?:proper\s+|keep\s+it\s+|strictly\s+)?low\s?key\s+(?:ting|thing|job|work|move|money)\b
   - id: SECRET_LOWKEY_EN
     tactic: secrecy
     weight: 1.5
     languages: [en]
     describe: "Tells the candidate, in street wording, to keep the money job quiet (lowkey, don't be chatting about it, no snitching)"
-    flags: [extended]
-    pattern: |
-      \b(?:don['’]?t|dont|do\s+not|no)\s+(?:be\s+)?(?:chatting|chattin|talking|tellin[g']?|yapping|snitching|posting)\s+(?:about|bout|abt)\s+(?:it|this|the\s+(?:job|money|ting))\b
-      | \b(?:proper\s+|keep\s+it\s+|strictly\s+)?low\s?key\s+(?:ting|thing|job|work|move|money)\b
+    meta: '__SECRET_LOWKEY_EN_PAT && !__SCAM_WARNING_NO_HANDLE'
     match:
       - "proper lowkey ting, dont be chatting about it"
       - "don't be talking about it to anyone"
@@ -25442,7 +25726,7 @@ rules:
     describe: "A short unsolicited job offer (part-time, from home, 'you were selected') that promises daily pay or an income amount"
     describe-local:
       es: "Una oferta de empleo breve y no solicitada (medio tiempo, desde casa, «ha sido seleccionado») que promete un pago diario o una cifra de ganancias"
-    meta: '__SMS_SHORT_TEXT && __SMS_JOB_ES && (__LURE_DAILY_PAY_ES || __SMS_PAY_ES) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(__SMS_SHORT_TEXT && __SMS_JOB_ES && (__LURE_DAILY_PAY_ES || __SMS_PAY_ES) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT) && !SMS_JOB_CHAT_APP_EN'
     match:
       - "Trabajo desde casa a tiempo parcial, ganancia diaria de 400 a 1500 pesos."
       - "Estamos contratando: gana hasta 90 euros al día con tu móvil."
@@ -25487,7 +25771,7 @@ rules:
     describe: "A short unsolicited job offer (part-time, from home, 'you were selected') that promises daily pay, extra income or an income amount"
     describe-local:
       pt: "Uma oferta de emprego curta e não solicitada (meio período, em casa, «você foi selecionado») que promete pagamento diário, renda extra ou um valor de ganhos"
-    meta: '__SMS_SHORT_TEXT && __SMS_JOB_PT && (__LURE_DAILY_PAY_PT || __SMS_PAY_PT) && !SMS_JOB_DAILY_PAY_EN && !SMS_JOB_DAILY_PAY_ES && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(__SMS_SHORT_TEXT && __SMS_JOB_PT && (__LURE_DAILY_PAY_PT || __SMS_PAY_PT) && !SMS_JOB_DAILY_PAY_EN && !SMS_JOB_DAILY_PAY_ES && !__ABOUT_SCAMS_NO_CONTACT) && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_CHAT_APP_ES'
     match:
       - "Trabalho online de meio período, renda extra de até R$ 300 por dia."
       - "Você foi selecionado para um emprego em casa, ganhe 150 reais diários."
@@ -25551,7 +25835,7 @@ rules:
     describe: "A short unsolicited job offer (part-time, from home, 'you were selected') that promises daily pay or an income amount"
     describe-local:
       fr: "Une offre d’emploi courte et non sollicitée (temps partiel, à domicile, « vous avez été sélectionné ») qui promet une paie journalière ou un montant de gains"
-    meta: '__SMS_SHORT_TEXT && __SMS_JOB_FR && (__LURE_DAILY_PAY_FR || __SMS_PAY_FR) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT'
+    meta: '(__SMS_SHORT_TEXT && __SMS_JOB_FR && (__LURE_DAILY_PAY_FR || __SMS_PAY_FR) && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT) && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_ES && !SMS_JOB_CHAT_APP_ES && !SMS_JOB_DAILY_PAY_PT && !SMS_JOB_CHAT_APP_PT'
     match:
       - "Travail à domicile à temps partiel : gagnez entre 80 et 250 € par jour."
     nomatch:
@@ -25566,7 +25850,7 @@ rules:
     describe: "A short job offer whose next step is only a WhatsApp or Telegram contact or chat link"
     describe-local:
       fr: "Une offre d’emploi courte dont la seule suite est un contact ou un lien WhatsApp ou Telegram"
-    meta: '__SMS_SHORT_TEXT && __SMS_JOB_FR && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_FR && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT && !(__SMS_LOCAL_WORKPLACE && !__SMS_REMOTE_OR_TASK)'
+    meta: '(__SMS_SHORT_TEXT && __SMS_JOB_FR && (__SMS_CHAT_EN || OFF_CHAT_LINK) && !SMS_JOB_DAILY_PAY_FR && !SMS_JOB_CHAT_APP_EN && !SMS_JOB_DAILY_PAY_EN && !__ABOUT_SCAMS_NO_CONTACT && !(__SMS_LOCAL_WORKPLACE && !__SMS_REMOTE_OR_TASK)) && !SMS_JOB_DAILY_PAY_ES && !SMS_JOB_CHAT_APP_ES && !SMS_JOB_DAILY_PAY_PT && !SMS_JOB_CHAT_APP_PT'
     match:
       - "Nous recrutons pour un travail en ligne, écrivez sur wa.me/33600000222"
     nomatch:
@@ -29726,6 +30010,7 @@ rules:
     tactic: task_scam
     weight: 2.0
     languages: [fr]
+    unless: [TASK_LIKE_RATE_ES]
     describe: "Offers pay per like, rating or review of products, hotels, apps or videos (a task-scam hook)"
     describe-local:
       fr: "Propose d’être payé pour aimer, noter ou commenter des produits, hôtels, applications ou vidéos (appât d’arnaque aux tâches)"
@@ -29802,6 +30087,7 @@ rules:
     tactic: task_scam
     weight: 3.0
     languages: [fr]
+    unless: [TASK_RECHARGE_ES]
     describe: "Asks the candidate to recharge, top up or deposit money to unlock tasks, levels or commissions"
     describe-local:
       fr: "Demande au candidat de recharger ou de déposer de l’argent pour débloquer des missions, un niveau ou ses commissions"
@@ -29881,6 +30167,7 @@ rules:
     tactic: task_scam
     weight: 2.5
     languages: [fr]
+    unless: [TASK_ORDER_MECHANICS_ES]
     describe: "Uses task-scam mechanics: combination or lucky orders, a negative balance, sets of tasks or VIP levels"
     describe-local:
       fr: "Utilise les mécanismes des arnaques aux tâches : commandes combinées, solde négatif, séries de tâches ou niveaux VIP"
@@ -29908,12 +30195,13 @@ rules:
       | \b(?:triple|double)\s+commission\b|\bcommission\s+(?:triple|doubl[ée]e)
       | \bcommandes?\s+(?:chanceuses?|sp[ée]ciales?|premium|bonus)\b
     match:
-      - "Passez au VIP2 en déposant 1.500 USDT pour des commissions plus élevées."
+      - "Passez au niveau VIP pour des commissions plus élevées : il suffit d'un dépôt en USDT."
       - "Vous avez reçu une commande combinée : votre solde est négatif, rechargez pour continuer."
       - "Chaque jour, terminez 3 séries de 40 tâches pour toucher vos commissions."
-      - "Passez au niveau VIP 2 avec un dépôt de 500 USDT pour des commissions plus élevées."
+      - "Votre commande combinée vous rapporte une commission cinq fois plus élevée."
       - "Vous passez des commandes virtuelles pour augmenter les ventes des marchands et touchez une commission."
     nomatch:
+      - "VIP2 – depósito 1.500 USDT: 50 pedidos, comisión 0,6 %"
       - "Les commandes groupées de fournitures sont passées chaque lundi."
       - "Le solde négatif de votre compte bancaire entraîne des frais."
       - "Billets VIP 2 jours pour le festival : accès backstage inclus."
@@ -29957,6 +30245,7 @@ rules:
     tactic: task_scam
     weight: 2.5
     languages: [fr]
+    unless: [TASK_WITHDRAW_BLOCKED_ES]
     describe: "Says earnings or withdrawals are frozen until the candidate pays a fee, tax or deposit"
     describe-local:
       fr: "Affirme que les gains ou retraits sont bloqués tant que le candidat ne paie pas des frais, une taxe ou un dépôt"
@@ -30062,11 +30351,8 @@ rules:
         ("rules/trafficking_lure.yaml", #"""
 # yaml-language-server: $schema=../schema.json
 rules:
-  - id: TRAF_SEA_JOB_EN
-    tactic: trafficking_lure
-    weight: 1.5
+  - id: __TRAF_SEA_JOB_EN_PAT
     languages: [en]
-    describe: "Offers customer-service, typing, online-marketing, game-testing, translation or chat jobs in a known scam-compound region (Thailand, Cambodia, Myanmar, Laos, Philippines, Malaysia, Dubai)"
     flags: [extended]
     pattern: |
       \b(?:customer\s+(?:service|support|care)|cs\s+(?:agent|rep|staff)|typists?|typing\s+(?:jobs?|work|staff)|
@@ -30085,6 +30371,12 @@ rules:
           translators?|translation|interpreters?|chat(?:ting)?\s+(?:operators?|agents?|support|jobs?)|telemarket\w*|
           call\s+cent(?:er|re)|crypto\s+(?:marketing|customer\s+service)|(?:it|tech)\s+support|admin(?:istrative)?\s+(?:assistants?|staff)|
           casino\s+staff|casino|receptionists?|(?:easy|simple)\s+office\s+jobs?|online\s+(?:gaming|casino)|marketing\s+(?:assistants?|staff|agents?|jobs?|specialists?)|sales\s+(?:agents?|staff|jobs?|reps?|representatives?)|support\s+(?:agents?|staff|reps?)|(?:data\s+entry|chat|typing|game)\s+operators?|office\s+(?:jobs?|work|staff)|(?:gaming|it|tech|crypto|investment)\s+(?:company|firm|exchange|platform))\b
+  - id: TRAF_SEA_JOB_EN
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [en]
+    describe: "Offers customer-service, typing, online-marketing, game-testing, translation or chat jobs in a known scam-compound region (Thailand, Cambodia, Myanmar, Laos, Philippines, Malaysia, Dubai)"
+    meta: '__TRAF_SEA_JOB_EN_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Hiring customer service staff in Cambodia, salary 1500 USD, flight and visa paid."
       - "Work in Bangkok as an online marketing assistant, English speakers wanted."
@@ -30092,6 +30384,7 @@ rules:
       - "Easy office job at a casino near the Laos border, 1500 USD."
       - "Online Marketing Specialist – our client has offices in a special economic zone near Chiang Rai."
     nomatch:
+      - "My brother went to Thailand for a customer service job. They took his passport and he could not leave. He got out in March after we contacted the embassy and he is home now. Sharing with his permission."
       - "Senior accountant (IFRS) wanted in Dubai, relocation package, three interview rounds."
       - "Our customer service team answers in English, French and Thai from our Lyon office."
       - "Holiday tips: taxis in Bangkok accept cash only."
@@ -30099,13 +30392,9 @@ rules:
       - https://www.ohchr.org/en/press-releases/2023/08/hundreds-thousands-trafficked-work-online-scammers-se-asia-says-un-report
       - https://www.interpol.int/en/News-and-Events/News/2023/INTERPOL-issues-global-warning-on-human-trafficking-fueled-fraud
 
-  - id: TRAF_SEA_JOB_FR
-    tactic: trafficking_lure
-    weight: 1.5
+  - id: __TRAF_SEA_JOB_FR_PAT
     languages: [fr]
-    describe: "Offers customer-service, typing, online-marketing, game-testing, translation or chat jobs in a known scam-compound region (Thailand, Cambodia, Myanmar, Laos, Philippines, Malaysia, Dubai)"
-    describe-local:
-      fr: "Propose un poste de service client, saisie, marketing en ligne, testeur de jeux, traduction ou opérateur de chat dans une région connue pour les centres d’escroquerie (Thaïlande, Cambodge, Birmanie, Laos, Philippines, Malaisie, Dubaï)"
+    unless: [__TRAF_SEA_JOB_ES_PAT]
     flags: [extended]
     pattern: |
       \b(?:service\s+client(?:s|[èe]le)?|support\s+client|t[ée]l[ée]conseill[eè]re?s?|t[ée]l[ée]vendeu(?:r|se)s?|
@@ -30124,12 +30413,21 @@ rules:
           agent(?:e)?s?\s+de\s+saisie|dactylo\w*|marketing\s+(?:en\s+ligne|digital|num[ée]rique)|vente\s+en\s+ligne|
           testeu(?:r|se)s?\s+de\s+jeux|traduct(?:eur|rice)s?|interpr[èe]tes?|centre\s+d['’]appels?|mod[ée]rat(?:eur|rice)s?\s+(?:de\s{1,3})?chat|
           assistant(?:e)?s?\s+administrati(?:f|ve)s?|casino\s+en\s+ligne|plateforme\s+d['’]investissement|assistant(?:e)?s?\s+marketing|marketing\s+en\s+ligne|op[ée]rat(?:eur|rice)s?\s+de\s+(?:saisie|chat)|agents?\s+de\s+support|support\s+(?:client|par\s+chat)|t[ée]l[ée]marketing|travail\s+de\s+bureau|soci[ée]t[ée]\s+(?:de\s+jeux|informatique|crypto)|plateforme\s+crypto)\b
+  - id: TRAF_SEA_JOB_FR
+    tactic: trafficking_lure
+    weight: 1.5
+    languages: [fr]
+    describe: "Offers customer-service, typing, online-marketing, game-testing, translation or chat jobs in a known scam-compound region (Thailand, Cambodia, Myanmar, Laos, Philippines, Malaysia, Dubai)"
+    describe-local:
+      fr: "Propose un poste de service client, saisie, marketing en ligne, testeur de jeux, traduction ou opérateur de chat dans une région connue pour les centres d’escroquerie (Thaïlande, Cambodge, Birmanie, Laos, Philippines, Malaisie, Dubaï)"
+    meta: '__TRAF_SEA_JOB_FR_PAT && !__RETOLD_ACCOUNT'
     match:
       - "Recrutement urgent : conseillers service client en Thaïlande, billet d'avion et visa offerts."
       - "Poste d'opératrice de chat à Dubaï, logement fourni, francophones recherchés."
       - "Traducteurs francophones recherchés au Cambodge, salaire 1800 $."
       - "Recherche traducteurs français-anglais et français-chinois pour une entreprise de technologie située à Myawaddy."
     nomatch:
+      - "Mon frère est parti en Thaïlande pour un poste de service client. On lui a pris son passeport et il ne pouvait pas sortir. Il s'en est sorti en mars après que nous avons contacté l'ambassade. Il est rentré, je le raconte avec son accord."
       - "Notre centre d'appels de Bordeaux recrute des téléconseillers en CDI."
       - "Voyage au Cambodge : les temples d'Angkor ouvrent à 5 h."
     ref:
@@ -30175,6 +30473,7 @@ rules:
     tactic: trafficking_lure
     weight: 1.0
     languages: [fr]
+    unless: [TRAF_TRAVEL_PAID_ES]
     describe: "Says the flight, visa or housing is paid or provided by the employer"
     describe-local:
       fr: "Indique que le billet d’avion, le visa ou le logement sont payés ou fournis par l’employeur"
@@ -30251,6 +30550,7 @@ rules:
     tactic: trafficking_lure
     weight: 2.5
     languages: [fr]
+    unless: [TRAF_TOURIST_VISA_ES]
     describe: "Tells the candidate to travel as a tourist, lie to immigration, or cross through a third country to reach the job"
     describe-local:
       fr: "Demande au candidat de voyager en touriste, de mentir à l’immigration ou de passer par un pays tiers pour rejoindre le poste"
@@ -30454,6 +30754,212 @@ rules:
     nomatch:
       - "Most visitors enter Cambodia on a tourist visa to see Angkor Wat."
       - "You will fly to Bangkok for the conference."
+
+"""#),
+        ("rules/twins_r15.yaml", #"""
+# yaml-language-server: $schema=../schema.json
+# Round 15a: Spanish twins standing in for Portuguese ones. When the language of a text cannot be told, every rule
+# runs, and a Portuguese rule and its Spanish twin (X_PT, X_ES) used to fire on the same words and count twice. The
+# Portuguese twin now yields (unless: [X_ES], or && !X_ES in a meta rule), so the pair counts once. A Portuguese
+# combination that names X_PT reads __TW_X_PT instead: X_PT, or X_ES on a text with Portuguese marks (ã, õ, você,
+# uma, também…), so a Portuguese text keeps its combinations when the shared words fired the Spanish twin first,
+# and a Spanish text does not gain Portuguese combinations.
+rules:
+  - id: __PT_MARK
+    languages: [pt]
+    pattern: '(?:ã|õ)|\b(?:voc[êe]s?|umas?|tamb[ée]m|obrigad[oa]s?|seus?|suas?|muit[oa]s?|n[ãa]o|nas|isso|isto|agora|depois|é)\b'
+  - id: __TW_BROAD_LURE_STACK_PT
+    languages: [pt]
+    meta: 'BROAD_LURE_STACK_PT || (BROAD_LURE_STACK_ES && __PT_MARK)'
+  - id: __TW_COER_CONFINE_THREAT_PT
+    languages: [pt]
+    meta: 'COER_CONFINE_THREAT_PT || (COER_CONFINE_THREAT_ES && __PT_MARK)'
+  - id: __TW_COER_DEBT_FINE_PT
+    languages: [pt]
+    meta: 'COER_DEBT_FINE_PT || (COER_DEBT_FINE_ES && __PT_MARK)'
+  - id: __TW_COER_LEAVE_PENALTY_BROAD_PT
+    languages: [pt]
+    meta: 'COER_LEAVE_PENALTY_BROAD_PT || (COER_LEAVE_PENALTY_BROAD_ES && __PT_MARK)'
+  - id: __TW_COER_PASSPORT_KEPT_PT
+    languages: [pt]
+    meta: 'COER_PASSPORT_KEPT_PT || (COER_PASSPORT_KEPT_ES && __PT_MARK)'
+  - id: __TW_COER_QUOTA_PENALTY_PT
+    languages: [pt]
+    meta: 'COER_QUOTA_PENALTY_PT || (COER_QUOTA_PENALTY_ES && __PT_MARK)'
+  - id: __TW_DATA_BANK_CARD_PT
+    languages: [pt]
+    meta: 'DATA_BANK_CARD_PT || (DATA_BANK_CARD_ES && __PT_MARK)'
+  - id: __TW_DATA_BODY_FAMILY_PT
+    languages: [pt]
+    meta: 'DATA_BODY_FAMILY_PT || (DATA_BODY_FAMILY_ES && __PT_MARK)'
+  - id: __TW_DATA_CREDENTIALS_BROAD_PT
+    languages: [pt]
+    meta: 'DATA_CREDENTIALS_BROAD_PT || (DATA_CREDENTIALS_BROAD_ES && __PT_MARK)'
+  - id: __TW_DATA_ID_DOCS_PT
+    languages: [pt]
+    meta: 'DATA_ID_DOCS_PT || (DATA_ID_DOCS_ES && __PT_MARK)'
+  - id: __TW_DATA_ID_PHOTO_BROAD_PT
+    languages: [pt]
+    meta: 'DATA_ID_PHOTO_BROAD_PT || (DATA_ID_PHOTO_BROAD_ES && __PT_MARK)'
+  - id: __TW_DATA_JOB_PORTAL_HARVEST_PT
+    languages: [pt]
+    meta: 'DATA_JOB_PORTAL_HARVEST_PT || (DATA_JOB_PORTAL_HARVEST_ES && __PT_MARK)'
+  - id: __TW_DATA_PERSONAL_BUNDLE_PT
+    languages: [pt]
+    meta: 'DATA_PERSONAL_BUNDLE_PT || (DATA_PERSONAL_BUNDLE_ES && __PT_MARK)'
+  - id: __TW_FEE_CANDIDATE_MUST_PAY_PT
+    languages: [pt]
+    meta: 'FEE_CANDIDATE_MUST_PAY_PT || (FEE_CANDIDATE_MUST_PAY_ES && __PT_MARK)'
+  - id: __TW_FEE_FAKE_CHECK_PT
+    languages: [pt]
+    meta: 'FEE_FAKE_CHECK_PT || (FEE_FAKE_CHECK_ES && __PT_MARK)'
+  - id: __TW_FEE_GIFT_CARD_PT
+    languages: [pt]
+    meta: 'FEE_GIFT_CARD_PT || (FEE_GIFT_CARD_ES && __PT_MARK)'
+  - id: __TW_FEE_PAY_TO_START_BROAD_PT
+    languages: [pt]
+    meta: 'FEE_PAY_TO_START_BROAD_PT || (FEE_PAY_TO_START_BROAD_ES && __PT_MARK)'
+  - id: __TW_FEE_REFUND_PROMISE_PT
+    languages: [pt]
+    meta: 'FEE_REFUND_PROMISE_PT || (FEE_REFUND_PROMISE_ES && __PT_MARK)'
+  - id: __TW_FEE_VISA_TRAVEL_PT
+    languages: [pt]
+    meta: 'FEE_VISA_TRAVEL_PT || (FEE_VISA_TRAVEL_ES && __PT_MARK)'
+  - id: __TW_IMP_BRAND_HIRING_BROAD_PT
+    languages: [pt]
+    meta: 'IMP_BRAND_HIRING_BROAD_PT || (IMP_BRAND_HIRING_BROAD_ES && __PT_MARK)'
+  - id: __TW_IMP_BRAND_RECRUITER_PT
+    languages: [pt]
+    meta: 'IMP_BRAND_RECRUITER_PT || (IMP_BRAND_RECRUITER_ES && __PT_MARK)'
+  - id: __TW_IMP_OFFICIAL_BODY_PT
+    languages: [pt]
+    meta: 'IMP_OFFICIAL_BODY_PT || (IMP_OFFICIAL_BODY_ES && __PT_MARK)'
+  - id: __TW_IMP_OFFICIAL_JOB_ASSIGNED_PT
+    languages: [pt]
+    meta: 'IMP_OFFICIAL_JOB_ASSIGNED_PT || (IMP_OFFICIAL_JOB_ASSIGNED_ES && __PT_MARK)'
+  - id: __TW_LEGIT_NEVER_ASK_PAY_PT
+    languages: [pt]
+    meta: 'LEGIT_NEVER_ASK_PAY_PT || (LEGIT_NEVER_ASK_PAY_ES && __PT_MARK)'
+  - id: __TW_MULE_ACCOUNT_FLOW_PT
+    languages: [pt]
+    meta: 'MULE_ACCOUNT_FLOW_PT || (MULE_ACCOUNT_FLOW_ES && __PT_MARK)'
+  - id: __TW_MULE_ACCOUNT_TRADE_PT
+    languages: [pt]
+    meta: 'MULE_ACCOUNT_TRADE_PT || (MULE_ACCOUNT_TRADE_ES && __PT_MARK)'
+  - id: __TW_MULE_GOODS_FORWARD_PT
+    languages: [pt]
+    meta: 'MULE_GOODS_FORWARD_PT || (MULE_GOODS_FORWARD_ES && __PT_MARK)'
+  - id: __TW_MULE_LEND_ACCOUNT_PT
+    languages: [pt]
+    meta: 'MULE_LEND_ACCOUNT_PT || (MULE_LEND_ACCOUNT_ES && __PT_MARK)'
+  - id: __TW_MULE_PARCEL_PT
+    languages: [pt]
+    meta: 'MULE_PARCEL_PT || (MULE_PARCEL_ES && __PT_MARK)'
+  - id: __TW_MULE_RECEIVE_FORWARD_PT
+    languages: [pt]
+    meta: 'MULE_RECEIVE_FORWARD_PT || (MULE_RECEIVE_FORWARD_ES && __PT_MARK)'
+  - id: __TW_MULE_RELABEL_PT
+    languages: [pt]
+    meta: 'MULE_RELABEL_PT || (MULE_RELABEL_ES && __PT_MARK)'
+  - id: __TW_OFF_CHAT_INVITE_BROAD_PT
+    languages: [pt]
+    meta: 'OFF_CHAT_INVITE_BROAD_PT || (OFF_CHAT_INVITE_BROAD_ES && __PT_MARK)'
+  - id: __TW_OFF_HANDOFF_PT
+    languages: [pt]
+    meta: 'OFF_HANDOFF_PT || (OFF_HANDOFF_ES && __PT_MARK)'
+  - id: __TW_OFF_MOVE_TO_APP_PT
+    languages: [pt]
+    meta: 'OFF_MOVE_TO_APP_PT || (OFF_MOVE_TO_APP_ES && __PT_MARK)'
+  - id: __TW_PAY_EARN_EASY_BROAD_PT
+    languages: [pt]
+    meta: 'PAY_EARN_EASY_BROAD_PT || (PAY_EARN_EASY_BROAD_ES && __PT_MARK)'
+  - id: __TW_PAY_EASY_HIGH_PT
+    languages: [pt]
+    meta: 'PAY_EASY_HIGH_PT || (PAY_EASY_HIGH_ES && __PT_MARK)'
+  - id: __TW_PAY_GUARANTEED_PT
+    languages: [pt]
+    meta: 'PAY_GUARANTEED_PT || (PAY_GUARANTEED_ES && __PT_MARK)'
+  - id: __TW_PAY_NO_SKILL_EASY_PT
+    languages: [pt]
+    meta: 'PAY_NO_SKILL_EASY_PT || (PAY_NO_SKILL_EASY_ES && __PT_MARK)'
+  - id: __TW_RC_CHAT_ONLY_INTERVIEW_PT
+    languages: [pt]
+    meta: 'RC_CHAT_ONLY_INTERVIEW_PT || (RC_CHAT_ONLY_INTERVIEW_ES && __PT_MARK)'
+  - id: __TW_RC_CHAT_ONLY_WORK_PT
+    languages: [pt]
+    meta: 'RC_CHAT_ONLY_WORK_PT || (RC_CHAT_ONLY_WORK_ES && __PT_MARK)'
+  - id: __TW_RC_CODE_HANDOVER_PT
+    languages: [pt]
+    meta: 'RC_CODE_HANDOVER_PT || (RC_CODE_HANDOVER_ES && __PT_MARK)'
+  - id: __TW_RC_REMOTE_ACCESS_PT
+    languages: [pt]
+    meta: 'RC_REMOTE_ACCESS_PT || (RC_REMOTE_ACCESS_ES && __PT_MARK)'
+  - id: __TW_RC_REMOTE_TOOL_BROAD_PT
+    languages: [pt]
+    meta: 'RC_REMOTE_TOOL_BROAD_PT || (RC_REMOTE_TOOL_BROAD_ES && __PT_MARK)'
+  - id: __TW_RC_SEND_CODE_PT
+    languages: [pt]
+    meta: 'RC_SEND_CODE_PT || (RC_SEND_CODE_ES && __PT_MARK)'
+  - id: __TW_RC_UNOFFICIAL_APP_PT
+    languages: [pt]
+    meta: 'RC_UNOFFICIAL_APP_PT || (RC_UNOFFICIAL_APP_ES && __PT_MARK)'
+  - id: __TW_SECRET_DELETE_CHAT_PT
+    languages: [pt]
+    meta: 'SECRET_DELETE_CHAT_PT || (SECRET_DELETE_CHAT_ES && __PT_MARK)'
+  - id: __TW_SECRET_DONT_TELL_PT
+    languages: [pt]
+    meta: 'SECRET_DONT_TELL_PT || (SECRET_DONT_TELL_ES && __PT_MARK)'
+  - id: __TW_SECRET_KEEP_QUIET_BROAD_PT
+    languages: [pt]
+    meta: 'SECRET_KEEP_QUIET_BROAD_PT || (SECRET_KEEP_QUIET_BROAD_ES && __PT_MARK)'
+  - id: __TW_TASK_ENGAGE_PAID_PT
+    languages: [pt]
+    meta: 'TASK_ENGAGE_PAID_PT || (TASK_ENGAGE_PAID_ES && __PT_MARK)'
+  - id: __TW_TASK_LIKE_RATE_PT
+    languages: [pt]
+    meta: 'TASK_LIKE_RATE_PT || (TASK_LIKE_RATE_ES && __PT_MARK)'
+  - id: __TW_TASK_MECHANICS_BROAD_PT
+    languages: [pt]
+    meta: 'TASK_MECHANICS_BROAD_PT || (TASK_MECHANICS_BROAD_ES && __PT_MARK)'
+  - id: __TW_TASK_ORDER_MECHANICS_PT
+    languages: [pt]
+    meta: 'TASK_ORDER_MECHANICS_PT || (TASK_ORDER_MECHANICS_ES && __PT_MARK)'
+  - id: __TW_TASK_PLATFORM_JARGON_PT
+    languages: [pt]
+    meta: 'TASK_PLATFORM_JARGON_PT || (TASK_PLATFORM_JARGON_ES && __PT_MARK)'
+  - id: __TW_TASK_RECHARGE_PT
+    languages: [pt]
+    meta: 'TASK_RECHARGE_PT || (TASK_RECHARGE_ES && __PT_MARK)'
+  - id: __TW_TASK_WITHDRAW_BLOCKED_PT
+    languages: [pt]
+    meta: 'TASK_WITHDRAW_BLOCKED_PT || (TASK_WITHDRAW_BLOCKED_ES && __PT_MARK)'
+  - id: __TW_TASK_WITHDRAW_FEE_PT
+    languages: [pt]
+    meta: 'TASK_WITHDRAW_FEE_PT || (TASK_WITHDRAW_FEE_ES && __PT_MARK)'
+  - id: __TW_TRAF_NO_INTERVIEW_PT
+    languages: [pt]
+    meta: 'TRAF_NO_INTERVIEW_PT || (TRAF_NO_INTERVIEW_ES && __PT_MARK)'
+  - id: __TW_TRAF_SEA_JOB_PT
+    languages: [pt]
+    meta: 'TRAF_SEA_JOB_PT || (TRAF_SEA_JOB_ES && __PT_MARK)'
+  - id: __TW_TRAF_TOURIST_VISA_PT
+    languages: [pt]
+    meta: 'TRAF_TOURIST_VISA_PT || (TRAF_TOURIST_VISA_ES && __PT_MARK)'
+  - id: __TW_TRAF_TRAVEL_DEBT_PT
+    languages: [pt]
+    meta: 'TRAF_TRAVEL_DEBT_PT || (TRAF_TRAVEL_DEBT_ES && __PT_MARK)'
+  - id: __TW_TRAF_TRAVEL_PAID_PT
+    languages: [pt]
+    meta: 'TRAF_TRAVEL_PAID_PT || (TRAF_TRAVEL_PAID_ES && __PT_MARK)'
+  - id: __TW_URG_DEADLINE_BROAD_PT
+    languages: [pt]
+    meta: 'URG_DEADLINE_BROAD_PT || (URG_DEADLINE_BROAD_ES && __PT_MARK)'
+  - id: __TW_URG_LOSE_SPOT_PT
+    languages: [pt]
+    meta: 'URG_LOSE_SPOT_PT || (URG_LOSE_SPOT_ES && __PT_MARK)'
+  - id: __TW_URG_NOW_PT
+    languages: [pt]
+    meta: 'URG_NOW_PT || (URG_NOW_ES && __PT_MARK)'
 
 """#),
         ("rules/unrealistic_pay.yaml", #"""
@@ -31354,6 +31860,14 @@ rules:
   - id: __R14_RELAYED
     languages: [any]
     meta: '__R14_RELAY_QUOTE && (__TB_RELATIVE || __TB_THIRD_REPORT || __FRAME_REPORTED)'
+
+  # Round 15a: a retelling recognised (a relative's framed account, a relayed quote in a relative's or reporter's
+  # text, or a third-person report) with no offer or contact of its own and, unless the first-person words are a
+  # relayed quote, no victim writing in the first person: the single-sign coercion and South-East-Asia job rules
+  # (COER_PASSPORT_KEPT_xx, COER_CONFINE_THREAT_xx, TRAF_SEA_JOB_xx…) do not score the events it retells.
+  - id: __RETOLD_ACCOUNT
+    languages: [any]
+    meta: '__FRAMED_RETELLING || (__R14_RELAYED || __TB_THIRD_REPORT) && (!__FIRST_PERSON_VICTIM && !__VICTIM_PLEA_OWN || __R14_RELAYED) && !__DIRECT_OFFER && !__DIRECT_CONTACT && !__CHAT_HANDLE && !__GR_CONCRETE_CONTACT && !OFF_APP_CONTACT_ID && !OFF_CHAT_LINK'
 
 """#),
     ]
