@@ -290,6 +290,13 @@ struct LiteralInfo {
         /// A decimal digit leads too (`LeadLiterals.includesDigits`).
         var digits = false
         var strings: Set<[UInt8]>
+
+        /// A lead of a match that holds this one or `other`: each one's strings, at the farther offset.
+        func union(_ other: Lead) -> Lead {
+            Lead(
+                offset: max(offset, other.offset), skips: skips || other.skips, digits: digits || other.digits,
+                strings: strings.union(other.strings))
+        }
     }
 
     init(exact: Set<[UInt8]>?, match: LiteralCondition = .always, maxLength: Int?, skips: Bool = false, lead: Lead? = nil) {
@@ -421,9 +428,7 @@ struct LiteralParser {
         var lead: LiteralInfo.Lead? = LiteralInfo.Lead(offset: 0, strings: [])
         for branch in branches {
             guard let sofar = lead, let own = branch.effectiveLead else { lead = nil; break }
-            lead = LiteralInfo.Lead(
-                offset: max(sofar.offset, own.offset), skips: sofar.skips || own.skips, digits: sofar.digits || own.digits,
-                strings: sofar.strings.union(own.strings))
+            lead = sofar.union(own)
         }
         return LiteralInfo(
             exact: nil, match: .or(branches.map(\.condition)), maxLength: maxLength,
@@ -515,15 +520,9 @@ struct LiteralParser {
         guard let head = optionalHead else {
             return LiteralInfo(exact: nil, match: .and(terms), maxLength: before, skips: skipsBefore, lead: lead)
         }
-        let rest = lead
-        let either = rest.map {
-            LiteralInfo.Lead(
-                offset: max($0.offset, head.lead.offset), skips: $0.skips || head.lead.skips,
-                digits: $0.digits || head.lead.digits, strings: $0.strings.union(head.lead.strings))
-        }
         return LiteralInfo(
             exact: nil, match: .and(terms), maxLength: before.flatMap { sofar in head.maxLength.map { sofar + $0 } },
-            skips: skipsBefore || head.skips, lead: either)
+            skips: skipsBefore || head.skips, lead: lead?.union(head.lead))
     }
 
     /// `?`, `*`, `+`, `{m}`, `{m,}`, `{m,n}` with an optional lazy or possessive mark; nil when none follows.

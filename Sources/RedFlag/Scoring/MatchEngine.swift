@@ -164,7 +164,10 @@ final class RulePrefilter: Sendable {
     /// its start, runs of white space and digits aside when the lead skips them), sorted and merged into
     /// `windows` (empty when no lead literal occurs: no match is possible). False when the rule has no lead or
     /// `found` was not indexed (the text could not be prefiltered): then every starting point must be tried.
-    func startWindows(rule: Int, text: String, found: PrefilterFindings, into windows: inout [StartWindow]) -> Bool {
+    /// `view`: which view `text` is, so the text's digits are found once for all the rules a digit leads.
+    func startWindows(
+        rule: Int, view: ViewKind, text: String, found: PrefilterFindings, into windows: inout [StartWindow]
+    ) -> Bool {
         guard found.isIndexed, let start = layout.leadStart[rule] else { return false }
         windows.removeAll(keepingCapacity: true)
         let words = layout.leadWords
@@ -173,7 +176,10 @@ final class RulePrefilter: Sendable {
         let digitsLead = words[start + 1] & 2 != 0
         var text = text
         text.withUTF8 { bytes in
-            if digitsLead { Self.appendDigitStarts(in: bytes, to: &windows) }
+            if digitsLead {
+                if found.digitStarts[view.index] == nil { found.digitStarts[view.index] = Self.digitStarts(in: bytes) }
+                for position in found.digitStarts[view.index]! { windows.append(StartWindow(first: position, last: position)) }
+            }
             // Where the lead literals start (clamped to the text, whatever a damaged snapshot says).
             for id in layout.leadIDs(at: start) {
                 let id = Int(id)
@@ -215,28 +221,28 @@ final class RulePrefilter: Sendable {
 }
 
 extension RulePrefilter {
-    /// Appends a one-byte window at the start of every character of `bytes` that may be a decimal digit
-    /// (`LeadLiterals.mayBeDigit`): the occurrences of a digit lead.
-    static func appendDigitStarts(in bytes: UnsafeBufferPointer<UInt8>, to windows: inout [StartWindow]) {
+    /// Where each character of `bytes` that may be a decimal digit starts (`LeadLiterals.mayBeDigit`): the
+    /// occurrences of a digit lead.
+    static func digitStarts(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var starts: [Int] = []
         var position = 0
         let count = bytes.count
         while position < count {
             let byte = bytes[position]
             if byte < 0x80 {
-                if byte >= 0x30 && byte <= 0x39 { windows.append(StartWindow(first: position, last: position)) }
+                if byte >= 0x30 && byte <= 0x39 { starts.append(position) }
                 position += 1
                 continue
             }
-            // A character outside ASCII (the text is valid UTF-8): decode it.
+            // A character outside ASCII (the text is valid UTF-8): its width from its first byte.
             let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
             guard position + width <= count else { break }
-            var value = UInt32(byte) & (width == 4 ? 0x07 : width == 3 ? 0x0F : 0x1F)
-            for k in 1..<max(width, 1) { value = value << 6 | UInt32(bytes[position + k] & 0x3F) }
-            if width > 1, let scalar = Unicode.Scalar(value), LeadLiterals.mayBeDigit(scalar) {
-                windows.append(StartWindow(first: position, last: position))
+            if width > 1, LeadLiterals.mayBeDigit(Self.scalar(at: position, width: width, in: bytes)) {
+                starts.append(position)
             }
             position += width
         }
+        return starts
     }
 
     /// The earliest start, not before `floor`, of a stretch of `bytes` ending at `end` that holds at most `budget`
@@ -281,6 +287,8 @@ final class PrefilterFindings {
     private var sortedEnds: [Int] = []
     private var groupStart: [Int32] = []
     private(set) var isIndexed = false
+    /// By view kind: where the text's digits start, found for the first rule a digit leads (`startWindows`).
+    var digitStarts: [[Int]?] = Array(repeating: nil, count: ViewKind.allCases.count)
 
     func reset(literalCount: Int) {
         if literals.count == literalCount {
@@ -291,6 +299,7 @@ final class PrefilterFindings {
         }
         occurrences.removeAll()
         isIndexed = false
+        for kind in digitStarts.indices { digitStarts[kind] = nil }
     }
 
     /// Groups the occurrences by id, so `forEachEnd(of:)` finds an id's in one step.

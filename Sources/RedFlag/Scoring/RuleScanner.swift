@@ -170,7 +170,8 @@ public final class RuleScanner {
             let ruleStarted = measuresRuleTime ? DispatchTime.now().uptimeNanoseconds : 0
             defer { if measuresRuleTime { ruleNanoseconds[i] += DispatchTime.now().uptimeNanoseconds - ruleStarted } }
             // PCRE2 tries only the starting points near the rule's lead literals when it has some.
-            let windowed = prefilter?.startWindows(rule: i, text: view.text, found: prefilterFindings, into: &startWindows) ?? false
+            let windowed = prefilter?.startWindows(
+                rule: i, view: rules[i].view, text: view.text, found: prefilterFindings, into: &startWindows) ?? false
             do {
                 try pattern.forEachMatch(in: view.text, startingIn: windowed ? startWindows : nil, scratch: scratch) { span in
                     let original = view.originalSpan(start: span.start, end: span.end)
